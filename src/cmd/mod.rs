@@ -1,0 +1,85 @@
+//! The command line: the top-level clap definition, one module per subcommand, and the
+//! single place where errors become messages and exit codes.
+//!
+//! Each subcommand module has an `Args` struct (clap derive) and a `run` function that
+//! turns the arguments into library calls and prints the results. Progress bars and
+//! colours live here too, never in the library.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod segment;
+
+/// tolk: Norwegian articles to English editions through a translation memory.
+///
+/// The usual round: `tolk analyze` to see what is translated, `tolk export` to write a
+/// batch for translators, `tolk import` to take their work back into the memory, and
+/// `tolk build` to assemble the English editions in out/en/.
+#[derive(Debug, Parser)]
+#[command(name = "tolk", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The translation memory: a CSV file, or a folder whose *.csv files are all loaded
+    #[arg(long, global = true, value_name = "PATH", default_value = "memory")]
+    pub memory: PathBuf,
+    /// Print no progress bars or summaries, only data and errors
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Segment(segment::Args),
+}
+
+/// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
+/// (printed to stderr), 2 on a usage error (clap's own).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Segment(args) => segment::run(args, &cli.global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+/// The corpus paths to work on: those named, or the `corpus/` folder.
+pub fn corpus_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![tolk::corpus::default_dir().to_path_buf()]
+    } else {
+        paths
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+}

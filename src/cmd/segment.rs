@@ -1,0 +1,56 @@
+//! `tolk segment`: print the sentences of documents, one per line or as JSON lines.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+use tolk::segment::Segmenter;
+
+use super::Global;
+
+/// Print the segments (sentences) of documents, one per line
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders to segment [default: corpus/]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON lines with doc, id, line, index and text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonSegment<'a> {
+    doc: &'a str,
+    id: String,
+    line: usize,
+    index: usize,
+    text: &'a str,
+}
+
+pub fn run(args: Args, _global: &Global) -> Result<ExitCode> {
+    let segmenter = Segmenter::default();
+    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &segmenter)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    for doc in &docs {
+        for s in &doc.segments {
+            let text = doc.segment_text(s);
+            if args.json {
+                let record = JsonSegment {
+                    doc: &doc.name,
+                    id: s.id.to_string(),
+                    line: s.location.line,
+                    index: s.location.index,
+                    text,
+                };
+                serde_json::to_writer(&mut out, &record)?;
+                out.write_all(b"\n")?;
+            } else {
+                writeln!(out, "{text}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

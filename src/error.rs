@@ -1,0 +1,76 @@
+//! The library's error type: every message names the file and the place in it (row,
+//! column, line or byte offset), says what was expected and, where there is something
+//! to do, what to do next.
+//!
+//! Messages are lower-case fragments without a trailing period, so the binary can chain
+//! them with context.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// A text file is not valid UTF-8.
+    #[error("{}: invalid UTF-8 at byte {offset}; save the file as UTF-8 and try again", path.display())]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A segmentation rule file is malformed.
+    #[error("{origin}:{line}: {message}")]
+    Rules {
+        /// The rule file.
+        origin: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A CSV file (memory or batch) is malformed.
+    #[error("{}: row {row}{}: {message}", path.display(), column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based row number as a spreadsheet shows it (the header is row 1).
+        row: u64,
+        /// The column name, where one is to blame.
+        column: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// An input is larger than tolk accepts.
+    #[error("{}: {what} is larger than the limit of {limit} bytes", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What was too large ("line 3", "a cell in row 7").
+        what: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Anything else, with a message that names the place.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// An [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+/// Short for results with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,16 @@
+//! tolk turns Norwegian (Bokmål) articles into English editions through a translation
+//! memory: it segments documents into sentences, matches them against the memory,
+//! exports what is missing as batches for translators, imports their work and
+//! assembles the English editions.
+//!
+//! This crate is the library that does all of that. It never parses command-line
+//! arguments, never prints, never draws progress bars and never exits the process:
+//! that is the `tolk` binary's job (`src/main.rs`, `src/cmd/`).
+
+pub mod corpus;
+pub mod document;
+pub mod error;
+pub mod segment;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,145 @@
+//! The segmentation rule file: abbreviations, month names and the punctuation that
+//! ends, closes, opens or introduces a sentence, kept as data a user can read.
+//!
+//! The built-in Norwegian rules are `rules/nb.rules`, compiled into the binary. A house
+//! style or another language is a new file in the same format, not new code. This
+//! module only parses the format; [`super::Segmenter`] applies it.
+
+use std::collections::HashSet;
+
+use crate::error::Error;
+
+/// The built-in Norwegian Bokmål rules, as shipped in `rules/nb.rules`.
+pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
+
+/// The sections a rule file may have.
+const SECTIONS: [&str; 8] = [
+    "abbreviations",
+    "lowercase-abbreviations",
+    "final-abbreviations",
+    "months",
+    "terminators",
+    "closers",
+    "openers",
+    "dashes",
+];
+
+/// Parsed segmentation rules. Every list is plain data; see `rules/nb.rules` for the
+/// meaning of each section.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    /// Lower-cased abbreviations (with their dots) that never end a sentence.
+    pub abbreviations: HashSet<String>,
+    /// Abbreviations that never end a sentence, matched only when written in lower case.
+    pub lowercase_abbreviations: HashSet<String>,
+    /// Lower-cased abbreviations that end a sentence only before an uppercase word.
+    pub final_abbreviations: HashSet<String>,
+    /// Lower-cased month names: an ordinal before one never ends a sentence.
+    pub months: HashSet<String>,
+    /// Characters that can end a sentence.
+    pub terminators: Vec<char>,
+    /// Closing quotes and brackets that stay with the sentence they follow.
+    pub closers: Vec<char>,
+    /// Opening quotes and brackets.
+    pub openers: Vec<char>,
+    /// Dialogue dashes, kept out of segments at the start of a sentence.
+    pub dashes: Vec<char>,
+}
+
+impl Rules {
+    /// The built-in Norwegian rules.
+    pub fn norwegian() -> Rules {
+        Rules::parse(NORWEGIAN, "rules/nb.rules").expect("the built-in rules parse")
+    }
+
+    /// Parses a rule file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Rules, Error> {
+        let mut rules = Rules::default();
+        let mut section: Option<&str> = None;
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |message: String| Error::Rules { origin: origin.to_string(), line: n + 1, message };
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                if !SECTIONS.contains(&name) {
+                    return Err(err(format!(
+                        "unknown section [{name}]; expected one of {}",
+                        SECTIONS.join(", ")
+                    )));
+                }
+                section = Some(name);
+                continue;
+            }
+            let single = || {
+                let mut chars = line.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Ok(c),
+                    _ => Err(err(format!("expected a single character, found {line:?}"))),
+                }
+            };
+            match section {
+                Some("abbreviations") => {
+                    rules.abbreviations.insert(line.to_lowercase());
+                }
+                Some("lowercase-abbreviations") => {
+                    rules.lowercase_abbreviations.insert(line.to_string());
+                }
+                Some("final-abbreviations") => {
+                    rules.final_abbreviations.insert(line.to_lowercase());
+                }
+                Some("months") => {
+                    rules.months.insert(line.to_lowercase());
+                }
+                Some("terminators") => rules.terminators.push(single()?),
+                Some("closers") => rules.closers.push(single()?),
+                Some("openers") => rules.openers.push(single()?),
+                Some("dashes") => rules.dashes.push(single()?),
+                _ => return Err(err("an entry before the first [section]".to_string())),
+            }
+        }
+        if rules.terminators.is_empty() {
+            return Err(Error::Rules {
+                origin: origin.to_string(),
+                line: text.lines().count(),
+                message: "no [terminators]: nothing could ever end a sentence".to_string(),
+            });
+        }
+        Ok(rules)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_have_the_required_abbreviations() {
+        let rules = Rules::norwegian();
+        for abbr in [
+            "red.", "f.eks.", "bl.a.", "ca.", "dvs.", "mht.", "evt.", "kl.", "nr.", "jf.", "pga.", "inkl.",
+            "ekskl.", "vs.", "tlf.", "adm.", "dir.", "avd.", "prof.", "dr.", "st.", "ref.",
+        ] {
+            assert!(rules.abbreviations.contains(abbr), "{abbr} missing");
+        }
+        for abbr in ["osv.", "etc.", "o.l.", "m.fl.", "mfl.", "m.m.", "kr.", "mill.", "mrd."] {
+            assert!(rules.final_abbreviations.contains(abbr), "{abbr} missing");
+        }
+        assert!(rules.lowercase_abbreviations.contains("jan."));
+        assert!(rules.months.contains("mai"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = Rules::parse("[terminators]\n.\n[bogus]\nx\n", "house.rules").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "house.rules:3: unknown section [bogus]; expected one of abbreviations, \
+             lowercase-abbreviations, final-abbreviations, months, terminators, closers, \
+             openers, dashes"
+        );
+        let err = Rules::parse("[terminators]\n..\n", "x").unwrap_err();
+        assert_eq!(err.to_string(), "x:2: expected a single character, found \"..\"");
+    }
+}

@@ -1,0 +1,162 @@
+//! Text normalisation, tokens, word counts and segment ids.
+//!
+//! These few functions define what "the same sentence" means everywhere in tolk: the
+//! segment id, exact lookup in the memory and the fuzzy score all start from
+//! [`normalize`]. They know nothing about documents, files or the memory.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Normalises a text for comparison: Unicode NFC, every run of whitespace (including
+/// no-break spaces) becomes one ASCII space, and the result is trimmed.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    let nfc: Cow<'_, str> = match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfc().collect()),
+    };
+    if is_collapsed(&nfc) {
+        return nfc;
+    }
+    let mut out = String::with_capacity(nfc.len());
+    for word in nfc.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
+}
+
+/// True when `text` is trimmed and its only whitespace is single ASCII spaces.
+fn is_collapsed(text: &str) -> bool {
+    let mut prev_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || prev_space {
+                return false;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+    }
+    !prev_space || text.is_empty()
+}
+
+/// Splits a text into tokens: a maximal run of alphanumeric characters is one token,
+/// every other non-whitespace character is a token of its own.
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens { rest: text }
+}
+
+/// Iterator returned by [`tokens`].
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.rest.find(|c: char| !c.is_whitespace())?;
+        let rest = &self.rest[start..];
+        let first = rest.chars().next()?;
+        let len = if first.is_alphanumeric() {
+            rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())
+        } else {
+            first.len_utf8()
+        };
+        self.rest = &rest[len..];
+        Some(&rest[..len])
+    }
+}
+
+/// Whether a token counts as a word: it contains at least one alphanumeric character.
+pub fn is_word(token: &str) -> bool {
+    token.chars().any(char::is_alphanumeric)
+}
+
+/// Number of words in a text, as counted in analyses, batches and summaries.
+pub fn word_count(text: &str) -> usize {
+    tokens(text).filter(|t| is_word(t)).count()
+}
+
+/// The stable id of a sentence: the same for every occurrence of the same normalised
+/// text, in every run and on every platform.
+///
+/// Written as `s` and 16 lowercase hex digits, so that no spreadsheet reads it as a
+/// number or a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SegmentId(pub u64);
+
+impl SegmentId {
+    /// The id of `text`, after [`normalize`].
+    pub fn of(text: &str) -> SegmentId {
+        SegmentId(stable_hash(normalize(text).as_bytes()))
+    }
+
+    /// Parses the written form `s` + 16 hex digits.
+    pub fn parse(s: &str) -> Option<SegmentId> {
+        let hex = s.strip_prefix('s')?;
+        if hex.len() != 16 || !hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return None;
+        }
+        u64::from_str_radix(hex, 16).ok().map(SegmentId)
+    }
+}
+
+impl fmt::Display for SegmentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{:016x}", self.0)
+    }
+}
+
+/// FNV-1a followed by the splitmix64 finaliser: fixed forever, since ids are written
+/// into batches that come back weeks later.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_collapses_whitespace_and_composes() {
+        assert_eq!(normalize("  a\u{a0}\u{a0}b\t c \n"), "a b c");
+        assert_eq!(normalize("A\u{30a}r"), "\u{c5}r");
+        assert!(matches!(normalize("plain text"), Cow::Borrowed(_)));
+        assert_eq!(normalize(" \u{a0} "), "");
+    }
+
+    #[test]
+    fn tokens_split_words_and_punctuation() {
+        let t: Vec<_> = tokens("Det er OKS (opplevd, red.)!").collect();
+        assert_eq!(t, ["Det", "er", "OKS", "(", "opplevd", ",", "red", ".", ")", "!"]);
+        assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
+    }
+
+    #[test]
+    fn ids_are_stable_and_parse_back() {
+        let id = SegmentId::of("Hva er dine løfter?");
+        assert_eq!(id, SegmentId::of(" Hva  er\u{a0}dine løfter? "));
+        assert_ne!(id, SegmentId::of("Hva er dine løfter!"));
+        let written = id.to_string();
+        assert_eq!(written.len(), 17);
+        assert_eq!(SegmentId::parse(&written), Some(id));
+        assert_eq!(SegmentId::parse("s12"), None);
+        assert_eq!(SegmentId::parse("S0123456789ABCDEF"), None);
+    }
+}
