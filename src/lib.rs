@@ -10,7 +10,12 @@
 pub mod corpus;
 pub mod document;
 pub mod error;
+pub mod index;
+pub mod limits;
+pub mod memory;
+pub mod score;
 pub mod segment;
 pub mod text;
+pub mod timestamp;
 
 pub use error::{Error, Result};

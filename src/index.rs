@@ -1,0 +1,440 @@
+//! Finding fuzzy matches fast without missing any: the memory's token index.
+//!
+//! [`IndexBuilder`] turns the memory's sources into token-id sequences and an inverted
+//! index (token → entries, sorted by length); [`Index`] is the finished, read-only
+//! result, and a [`Searcher`] (one per thread, holding scratch space) queries it.
+//!
+//! A query returns exactly the entries an exhaustive scan with the same formula
+//! returns ([`scan`] is that scan, kept as the reference). Three facts make that so,
+//! for a query of `n` tokens, a minimum score `s` and `dmax(L) = floor(L × (100 − s) /
+//! 100)` ([`crate::score::max_distance`]):
+//! - *length*: `d ≥ |n − m|`, so a source of `m` tokens can only reach `s` when
+//!   `n − dmax(n) ≤ m ≤ floor(100 n / s)`; postings are sorted by length and only
+//!   that window is read;
+//! - *count*: `d ≥ max(n, m) − overlap`, where `overlap` is the number of tokens the
+//!   two share (as multisets), so a match shares at least `t = n − dmax(n)` tokens;
+//! - *prefix*: a source that shares none of any `n − t + 1 = dmax(n) + 1` of the
+//!   query's tokens shares at most `t − 1`. The index reads the postings of the
+//!   `dmax(n) + 1` rarest query tokens only (a token the memory never saw has no
+//!   postings and costs nothing), and checks each candidate with the exact distance.
+//!
+//! The distance is bit-parallel ([`crate::score::myers_distance`]) for queries of up
+//! to 64 tokens and a banded dynamic programme beyond. A minimum score of 0 has no
+//! filter to offer, so it falls back to the scan.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::memory::{Entry, Memory};
+use crate::score::{
+    bounded_distance, char_similarity, max_distance, myers_distance, score_from_distance, token_distance,
+};
+use crate::text::{normalize, tokens};
+use crate::timestamp::Timestamp;
+
+/// A token the memory has never seen: it matches nothing.
+const UNKNOWN: u32 = u32::MAX;
+
+/// What to search for.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// The lowest score returned (0–100).
+    pub min_score: u8,
+    /// How many matches to return at most.
+    pub top: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { min_score: 50, top: 3 }
+    }
+}
+
+/// One match of a query in the memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    /// The entry's number in [`Memory::entries`].
+    pub entry: usize,
+    /// The score, 0–100.
+    pub score: u8,
+    /// Character-level similarity of the normalised texts, the first tie-breaker.
+    pub similarity: f64,
+}
+
+/// Collects the memory's sources and builds an [`Index`].
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    vocabulary: HashMap<Box<str>, u32>,
+    frequency: Vec<u32>,
+    tokens: Vec<u32>,
+    offsets: Vec<u32>,
+    entries: Vec<u32>,
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> IndexBuilder {
+        IndexBuilder { offsets: vec![0], ..IndexBuilder::default() }
+    }
+
+    /// Adds entry number `entry` with the given source text.
+    pub fn add(&mut self, entry: usize, source: &str) {
+        let norm = normalize(source);
+        self.add_tokens(entry, tokens(&norm));
+    }
+
+    fn add_tokens<'a>(&mut self, entry: usize, toks: impl Iterator<Item = &'a str>) {
+        for t in toks {
+            let id = match self.vocabulary.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = self.frequency.len() as u32;
+                    self.vocabulary.insert(t.into(), id);
+                    self.frequency.push(0);
+                    id
+                }
+            };
+            self.tokens.push(id);
+        }
+        self.offsets.push(self.tokens.len() as u32);
+        self.entries.push(entry as u32);
+    }
+
+    /// Builds the index of every entry of `memory` that has a translation,
+    /// normalising and tokenising on every core.
+    pub fn build(memory: &Memory) -> Index {
+        let sources: Vec<(usize, String)> = memory
+            .entries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, e)| !e.target.is_empty())
+            .map(|(i, e)| (i, normalize(&e.source).into_owned()))
+            .collect();
+        let mut builder = IndexBuilder::new();
+        builder.tokens.reserve(sources.iter().map(|(_, s)| s.len() / 4).sum());
+        for (i, norm) in &sources {
+            builder.add_tokens(*i, tokens(norm));
+        }
+        builder.finish()
+    }
+
+    /// Finishes the index: counts token frequencies and sorts every posting list by
+    /// source length.
+    pub fn finish(mut self) -> Index {
+        let docs = self.entries.len();
+        for &t in &self.tokens {
+            self.frequency[t as usize] += 1;
+        }
+        // Postings: for each token, the documents containing it (once each), by length.
+        let mut order: Vec<u32> = (0..docs as u32).collect();
+        let len = |d: u32| self.offsets[d as usize + 1] - self.offsets[d as usize];
+        order.sort_by_key(|&d| (len(d), d));
+        let mut starts = vec![0u32; self.frequency.len() + 1];
+        let mut last_seen = vec![u32::MAX; self.frequency.len()];
+        for d in 0..docs as u32 {
+            for &t in &self.tokens[self.offsets[d as usize] as usize..self.offsets[d as usize + 1] as usize] {
+                if last_seen[t as usize] != d {
+                    last_seen[t as usize] = d;
+                    starts[t as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut fill = starts.clone();
+        let mut postings = vec![0u32; starts[starts.len() - 1] as usize];
+        last_seen.iter_mut().for_each(|x| *x = u32::MAX);
+        for &d in &order {
+            for &t in &self.tokens[self.offsets[d as usize] as usize..self.offsets[d as usize + 1] as usize] {
+                if last_seen[t as usize] != d {
+                    last_seen[t as usize] = d;
+                    postings[fill[t as usize] as usize] = d;
+                    fill[t as usize] += 1;
+                }
+            }
+        }
+        let doc_frequency = (0..self.frequency.len()).map(|t| starts[t + 1] - starts[t]).collect();
+        Index {
+            vocabulary: self.vocabulary,
+            doc_frequency,
+            tokens: self.tokens,
+            offsets: self.offsets,
+            entries: self.entries,
+            postings,
+            starts,
+        }
+    }
+}
+
+/// A read-only token index over a memory's sources.
+#[derive(Debug)]
+pub struct Index {
+    vocabulary: HashMap<Box<str>, u32>,
+    doc_frequency: Vec<u32>,
+    tokens: Vec<u32>,
+    offsets: Vec<u32>,
+    entries: Vec<u32>,
+    postings: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl Index {
+    /// The number of indexed entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A searcher over this index and the memory it was built from.
+    pub fn searcher<'a>(&'a self, memory: &'a Memory) -> Searcher<'a> {
+        Searcher {
+            index: self,
+            memory,
+            seen: vec![0; self.len()],
+            stamp: 0,
+            peq: vec![0; self.doc_frequency.len()],
+        }
+    }
+
+    /// Searches every query, on every core; results are in query order.
+    pub fn search_all(&self, memory: &Memory, queries: &[&str], options: SearchOptions) -> Vec<Vec<Match>> {
+        queries.par_iter().map_init(|| self.searcher(memory), |s, q| s.search(q, options)).collect()
+    }
+
+    fn doc_tokens(&self, doc: u32) -> &[u32] {
+        &self.tokens[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
+    }
+
+    fn postings(&self, token: u32) -> &[u32] {
+        &self.postings[self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize]
+    }
+}
+
+/// Queries an [`Index`]; holds per-thread scratch space, so make one per thread.
+pub struct Searcher<'a> {
+    index: &'a Index,
+    memory: &'a Memory,
+    seen: Vec<u32>,
+    stamp: u32,
+    peq: Vec<u64>,
+}
+
+impl Searcher<'_> {
+    /// The best matches of `query` at or above `options.min_score`, best first, at most
+    /// `options.top` of them.
+    pub fn search(&mut self, query: &str, options: SearchOptions) -> Vec<Match> {
+        let norm = normalize(query);
+        if options.min_score == 0 {
+            return scan(self.memory, &norm, options);
+        }
+        let index = self.index;
+        let query_tokens: Vec<u32> =
+            tokens(&norm).map(|t| index.vocabulary.get(t).copied().unwrap_or(UNKNOWN)).collect();
+        let n = query_tokens.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let s = options.min_score;
+        let dmax_n = max_distance(n, s);
+        let min_len = n - dmax_n;
+        let max_len = n * 100 / usize::from(s);
+        let mut by_rarity = query_tokens.clone();
+        by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { index.doc_frequency[t as usize] });
+        let prefix = &by_rarity[..(dmax_n + 1).min(n)];
+
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
+        let use_myers = n <= 64;
+        if use_myers {
+            for (i, &t) in query_tokens.iter().enumerate() {
+                if t != UNKNOWN {
+                    self.peq[t as usize] |= 1 << i;
+                }
+            }
+        }
+        let mut found: Vec<(u32, usize)> = Vec::new();
+        for (k, &t) in prefix.iter().enumerate() {
+            if t == UNKNOWN || prefix[..k].contains(&t) {
+                continue;
+            }
+            let list = index.postings(t);
+            let doc_len = |d: u32| (index.offsets[d as usize + 1] - index.offsets[d as usize]) as usize;
+            let lo = list.partition_point(|&d| doc_len(d) < min_len);
+            let hi = list.partition_point(|&d| doc_len(d) <= max_len);
+            for &d in &list[lo..hi] {
+                if self.seen[d as usize] == self.stamp {
+                    continue;
+                }
+                self.seen[d as usize] = self.stamp;
+                let doc = index.doc_tokens(d);
+                let limit = max_distance(n.max(doc.len()), s);
+                let distance = if use_myers {
+                    let peq = &self.peq;
+                    let d = myers_distance(n, doc, |t| peq[t as usize]);
+                    (d <= limit).then_some(d)
+                } else {
+                    bounded_distance(&query_tokens, doc, limit)
+                };
+                if let Some(distance) = distance {
+                    found.push((d, distance));
+                }
+            }
+        }
+        if use_myers {
+            for &t in &query_tokens {
+                if t != UNKNOWN {
+                    self.peq[t as usize] = 0;
+                }
+            }
+        }
+        let candidates = found.into_iter().map(|(d, distance)| {
+            let entry = index.entries[d as usize] as usize;
+            let m = index.doc_tokens(d).len();
+            (entry, n, m, distance)
+        });
+        rank(self.memory, &norm, candidates, options)
+    }
+}
+
+/// Scores every candidate `(entry, n, m, distance)`, keeps those at or above the
+/// minimum, and returns the best `top` in ranking order.
+fn rank(
+    memory: &Memory,
+    norm_query: &str,
+    candidates: impl Iterator<Item = (usize, usize, usize, usize)>,
+    options: SearchOptions,
+) -> Vec<Match> {
+    let mut matches: Vec<Match> = candidates
+        .filter_map(|(entry, n, m, distance)| {
+            let identical = distance == 0 && normalize(&memory.entries[entry].source) == norm_query;
+            let score = score_from_distance(n, m, distance, identical);
+            (score >= options.min_score).then_some(Match { entry, score, similarity: 0.0 })
+        })
+        .collect();
+    if matches.is_empty() || options.top == 0 {
+        return Vec::new();
+    }
+    // Only the matches that can still make the top N need the costlier tie-breakers.
+    matches.sort_unstable_by(|a, b| b.score.cmp(&a.score));
+    let cutoff = matches[options.top.min(matches.len()) - 1].score;
+    matches.retain(|m| m.score >= cutoff);
+    for m in &mut matches {
+        m.similarity = char_similarity(&normalize(&memory.entries[m.entry].source), norm_query);
+    }
+    let changed: Vec<Option<Timestamp>> =
+        matches.iter().map(|m| memory.entries[m.entry].changed_at()).collect();
+    let mut order: Vec<usize> = (0..matches.len()).collect();
+    order.sort_by(|&a, &b| compare(&matches[a], changed[a], &matches[b], changed[b]));
+    order.truncate(options.top);
+    order.into_iter().map(|i| matches[i]).collect()
+}
+
+/// The ranking: higher score, then higher character similarity, then the more recent
+/// change, then earlier in file order.
+fn compare(a: &Match, a_changed: Option<Timestamp>, b: &Match, b_changed: Option<Timestamp>) -> Ordering {
+    b.score
+        .cmp(&a.score)
+        .then(b.similarity.total_cmp(&a.similarity))
+        .then(b_changed.cmp(&a_changed))
+        .then(a.entry.cmp(&b.entry))
+}
+
+/// The exhaustive scan: scores every entry with a translation against `query` with the
+/// full token distance. Slow and obviously right; the index must agree with it.
+pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> {
+    let norm = normalize(query);
+    let query_tokens: Vec<&str> = tokens(&norm).collect();
+    let candidates =
+        memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| !e.target.is_empty()).map(
+            |(i, e)| {
+                let source = normalize(&e.source);
+                let source_tokens: Vec<&str> = tokens(&source).collect();
+                (i, query_tokens.len(), source_tokens.len(), token_distance(&query_tokens, &source_tokens))
+            },
+        );
+    rank(memory, &norm, candidates.collect::<Vec<_>>().into_iter(), options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn memory(sources: &[&str]) -> Memory {
+        Memory::from_entries(
+            sources
+                .iter()
+                .map(|s| Entry { source: s.to_string(), target: format!("EN {s}"), ..Entry::default() })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn finds_exact_and_fuzzy_matches_in_order() {
+        let m = memory(&[
+            "Vi er her for kundene.",
+            "Vi er her for deg.",
+            "Hei på deg.",
+            "Vi er  her for kundene .",
+        ]);
+        let index = IndexBuilder::build(&m);
+        let got =
+            index.searcher(&m).search("Vi er her for kundene.", SearchOptions { min_score: 50, top: 5 });
+        let scores: Vec<(usize, u8)> = got.iter().map(|m| (m.entry, m.score)).collect();
+        assert_eq!(scores, [(0, 100), (3, 99), (1, 83)]);
+    }
+
+    #[test]
+    fn entries_without_target_are_never_matches() {
+        let mut m = memory(&["Hei."]);
+        m.entries[0].target.clear();
+        let index = IndexBuilder::build(&m);
+        assert!(index.searcher(&m).search("Hei.", SearchOptions::default()).is_empty());
+        assert!(scan(&m, "Hei.", SearchOptions::default()).is_empty());
+    }
+
+    fn sentence() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            4 => prop::sample::select(vec!["vi", "er", "her", "for", "kundene", "Det", "og", "i", "mål"]).prop_map(str::to_string),
+            2 => prop::sample::select(vec![".", ",", "?", "«", "»", "–", "!"]).prop_map(str::to_string),
+            1 => "[a-zø]{1,3}",
+        ];
+        prop_oneof![
+            8 => prop::collection::vec(token.clone(), 1..14).prop_map(|t| t.join(" ")),
+            1 => prop::collection::vec(token.clone(), 60..90).prop_map(|t| t.join(" ")),
+            1 => prop::collection::vec(token, 1..4).prop_map(|t| t.concat()),
+            1 => "[ .,!?]{0,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn index_agrees_with_the_exhaustive_scan(
+            sources in prop::collection::vec(sentence(), 0..40),
+            queries in prop::collection::vec(sentence(), 1..6),
+            min_score in prop_oneof![Just(50u8), Just(1u8), Just(100u8), 0u8..=100],
+            top in 1usize..8,
+        ) {
+            let sources: Vec<String> = sources.into_iter().filter(|s| !s.trim().is_empty()).collect();
+            let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+            let m = memory(&refs);
+            let index = IndexBuilder::build(&m);
+            let mut searcher = index.searcher(&m);
+            let options = SearchOptions { min_score, top };
+            for q in &queries {
+                prop_assert_eq!(searcher.search(q, options), scan(&m, q, options), "query {:?}", q);
+            }
+        }
+    }
+}

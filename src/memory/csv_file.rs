@@ -1,0 +1,350 @@
+//! Reading and writing one memory CSV file.
+//!
+//! Reading checks everything before handing back a single entry: the header, the
+//! quoting (an unclosed quote or text after a closing quote is an error, not a cell
+//! that silently swallows the rest of the file), UTF-8 in every cell, the number of
+//! cells in every row, a non-empty source and valid timestamps. Writing produces RFC
+//! 4180 CSV (UTF-8, LF, quotes only where needed) with the file's own column order.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::Entry;
+use crate::error::{Error, Result};
+use crate::limits::MAX_CELL;
+use crate::timestamp::Timestamp;
+
+/// The columns tolk knows, in the order a new file gets them.
+pub const KNOWN_COLUMNS: [&str; 7] =
+    ["source", "target", "created", "changed", "translator", "origin", "note"];
+
+/// Reads the memory CSV at `path` and appends its entries (tagged with `file`) to
+/// `entries`; returns the header as written. On error nothing is appended.
+pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let start = entries.len();
+    let result = parse(path, &bytes, file, entries);
+    if result.is_err() {
+        entries.truncate(start);
+    }
+    result
+}
+
+fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let csv_err = |row: u64, column: Option<&str>, message: String| Error::Csv {
+        path: path.to_path_buf(),
+        row,
+        column: column.map(str::to_string),
+        message,
+    };
+    check_quoting(bytes, b',').map_err(|(row, message)| csv_err(row, None, message))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_err(1, None, e.to_string()))?;
+    if !has_header || record.iter().all(|c| c.trim_ascii().is_empty()) {
+        return Err(csv_err(
+            1,
+            None,
+            "no header row: the first row must name the columns, with at least source and target".into(),
+        ));
+    }
+    let mut columns = Vec::with_capacity(record.len());
+    for (i, cell) in record.iter().enumerate() {
+        let name = std::str::from_utf8(cell).map_err(|e| {
+            csv_err(
+                1,
+                None,
+                format!("column {} of the header is not valid UTF-8 (byte {})", i + 1, e.valid_up_to()),
+            )
+        })?;
+        columns.push(name.to_string());
+    }
+    let lower: Vec<String> = columns.iter().map(|c| c.trim().to_lowercase()).collect();
+    for (i, name) in lower.iter().enumerate() {
+        if name.is_empty() {
+            return Err(csv_err(1, None, format!("column {} of the header has no name", i + 1)));
+        }
+        if lower[..i].contains(name) {
+            return Err(csv_err(1, Some(&columns[i]), "the column appears twice in the header".into()));
+        }
+    }
+    let find = |name: &str| lower.iter().position(|c| c == name);
+    let (Some(src), Some(tgt)) = (find("source"), find("target")) else {
+        let missing = if find("source").is_none() { "source" } else { "target" };
+        return Err(csv_err(
+            1,
+            None,
+            format!("no `{missing}` column in the header; found {}", columns.join(", ")),
+        ));
+    };
+    let known: Vec<Option<usize>> = KNOWN_COLUMNS[2..].iter().map(|k| find(k)).collect();
+    let extra: Vec<usize> =
+        (0..columns.len()).filter(|&i| !KNOWN_COLUMNS.contains(&lower[i].as_str())).collect();
+
+    let mut row = 1u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_err(row + 1, None, e.to_string())),
+        }
+        row += 1;
+        if record.len() == 1 && record[0].is_empty() {
+            continue; // a blank line
+        }
+        if record.len() != columns.len() {
+            return Err(csv_err(
+                row,
+                None,
+                format!("expected {} cells as in the header, found {}", columns.len(), record.len()),
+            ));
+        }
+        let cell = |i: usize| -> Result<String> {
+            let raw = &record[i];
+            if raw.len() > MAX_CELL {
+                return Err(csv_err(
+                    row,
+                    Some(&columns[i]),
+                    format!("the cell is larger than the limit of {MAX_CELL} bytes"),
+                ));
+            }
+            match std::str::from_utf8(raw) {
+                Ok(s) => Ok(s.to_string()),
+                Err(e) => Err(csv_err(
+                    row,
+                    Some(&columns[i]),
+                    format!("invalid UTF-8 at byte {} of the cell; save the file as UTF-8", e.valid_up_to()),
+                )),
+            }
+        };
+        let opt = |k: usize| known[k].map_or(Ok(String::new()), cell);
+        let entry = Entry {
+            source: cell(src)?,
+            target: cell(tgt)?,
+            created: opt(0)?,
+            changed: opt(1)?,
+            translator: opt(2)?,
+            origin: opt(3)?,
+            note: opt(4)?,
+            extra: extra.iter().map(|&i| Ok((columns[i].clone(), cell(i)?))).collect::<Result<_>>()?,
+            file,
+            row,
+        };
+        if entry.source.trim().is_empty() {
+            return Err(csv_err(
+                row,
+                Some(&columns[src]),
+                "the source is empty; every entry needs a Norwegian sentence".into(),
+            ));
+        }
+        for (k, value) in [(0, &entry.created), (1, &entry.changed)] {
+            if !value.trim().is_empty() && Timestamp::parse(value).is_none() {
+                let col = known[k].map(|i| columns[i].as_str());
+                return Err(csv_err(
+                    row,
+                    col,
+                    format!("expected an ISO 8601 date like 2026-11-22T15:30:00Z, found {value:?}"),
+                ));
+            }
+        }
+        entries.push(entry);
+    }
+    Ok(columns)
+}
+
+/// Finds quoting that the CSV reader would accept but mean something else: a quote
+/// left open until the end of the file, or text right after a closing quote. Returns
+/// the row (as a spreadsheet counts them) and what is wrong. `delimiter` separates cells.
+pub fn check_quoting(bytes: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    let mut row = 1u64;
+    let mut opened_at = 1u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        state = match state {
+            State::FieldStart | State::Unquoted => match b {
+                b'"' if state == State::FieldStart => {
+                    opened_at = row;
+                    State::Quoted
+                }
+                b'\n' => {
+                    row += 1;
+                    State::FieldStart
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        row += 1;
+                    }
+                    State::FieldStart
+                }
+                d if d == delimiter => State::FieldStart,
+                _ => State::Unquoted,
+            },
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted => match b {
+                b'"' => State::Quoted,
+                d if d == delimiter => State::FieldStart,
+                b'\n' => {
+                    row += 1;
+                    State::FieldStart
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        row += 1;
+                    }
+                    State::FieldStart
+                }
+                _ => {
+                    return Err((row, "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")".into()))
+                }
+            },
+        };
+        i += 1;
+    }
+    if state == State::Quoted {
+        return Err((
+            opened_at,
+            "a quoted cell is never closed (a missing \" before the end of the file)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `entries` as a memory CSV with the header `columns` (as written in the file
+/// they came from; empty for a new file). Known columns that some entry uses and the
+/// header lacks are added at the end, so nothing is dropped.
+pub fn write_csv<'a>(
+    columns: &[String],
+    entries: impl IntoIterator<Item = &'a Entry> + Clone,
+    out: impl Write,
+) -> Result<(), csv::Error> {
+    let mut columns: Vec<String> = if columns.is_empty() {
+        KNOWN_COLUMNS.iter().map(|c| c.to_string()).collect()
+    } else {
+        columns.to_vec()
+    };
+    let has = |cols: &[String], name: &str| cols.iter().any(|c| c.trim().eq_ignore_ascii_case(name));
+    for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
+        if !has(&columns, name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
+            columns.push(name.to_string());
+        }
+    }
+    for e in entries.clone() {
+        for (name, value) in &e.extra {
+            if !value.is_empty() && !has(&columns, name) {
+                columns.push(name.clone());
+            }
+        }
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    w.write_record(&columns)?;
+    let lower: Vec<String> = columns.iter().map(|c| c.trim().to_lowercase()).collect();
+    for e in entries {
+        let record = lower.iter().map(|name| match KNOWN_COLUMNS.iter().position(|k| k == name) {
+            Some(k) => known_value(e, k),
+            None => e
+                .extra
+                .iter()
+                .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+                .map_or("", |(_, v)| v.as_str()),
+        });
+        w.write_record(record)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn known_value(e: &Entry, k: usize) -> &str {
+    match k {
+        0 => &e.source,
+        1 => &e.target,
+        2 => &e.created,
+        3 => &e.changed,
+        4 => &e.translator,
+        5 => &e.origin,
+        _ => &e.note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<(Vec<String>, Vec<Entry>)> {
+        let mut entries = Vec::new();
+        let cols = parse(Path::new("m.csv"), text.as_bytes(), 0, &mut entries)?;
+        Ok((cols, entries))
+    }
+
+    #[track_caller]
+    fn fails(text: &str, message: &str) {
+        assert_eq!(load(text).unwrap_err().to_string(), message);
+    }
+
+    #[test]
+    fn columns_in_any_order_and_case_with_extras_kept() {
+        let (cols, entries) =
+            load("\u{feff}Target,Client,SOURCE\nHi.,Lyse,Hei.\n\"Two,\n lines\",,To.\n").unwrap();
+        assert_eq!(cols, ["Target", "Client", "SOURCE"]);
+        assert_eq!(entries[0].source, "Hei.");
+        assert_eq!(entries[0].extra, [("Client".to_string(), "Lyse".to_string())]);
+        assert_eq!(entries[1].target, "Two,\n lines");
+        assert_eq!(entries[1].row, 3);
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Target,Client,SOURCE\nHi.,Lyse,Hei.\n\"Two,\n lines\",,To.\n"
+        );
+    }
+
+    #[test]
+    fn malformed_files_name_row_and_column() {
+        fails("", "m.csv: row 1: no header row: the first row must name the columns, with at least source and target");
+        fails("source,note\nHei.,x\n", "m.csv: row 1: no `target` column in the header; found source, note");
+        fails(
+            "source,target\nHei.,Hi.\n ,Empty.\n",
+            "m.csv: row 3, column source: the source is empty; every entry needs a Norwegian sentence",
+        );
+        fails(
+            "source,target\nHei.,Hi.\n\"Ja,Yes.\n",
+            "m.csv: row 3: a quoted cell is never closed (a missing \" before the end of the file)",
+        );
+        fails("source,target\n\"Hei\"x,Hi.\n", "m.csv: row 2: text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")");
+        fails("source,target\nHei.,Hi.,extra\n", "m.csv: row 2: expected 2 cells as in the header, found 3");
+        fails("source,target,changed\nHei.,Hi.,igår\n", "m.csv: row 2, column changed: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"igår\"");
+        fails(
+            "source,Source,target\n",
+            "m.csv: row 1, column Source: the column appears twice in the header",
+        );
+        let mut entries = Vec::new();
+        let err = parse(Path::new("m.csv"), b"source,target\nHei.,H\xffi\n", 0, &mut entries).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "m.csv: row 2, column target: invalid UTF-8 at byte 1 of the cell; save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn new_files_get_the_known_columns() {
+        let e = Entry {
+            source: "Hei.".into(),
+            target: "Hi.".into(),
+            translator: "kari".into(),
+            ..Entry::default()
+        };
+        let mut out = Vec::new();
+        write_csv(&["source".to_string(), "target".to_string()], [&e], &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "source,target,translator\nHei.,Hi.,kari\n");
+    }
+}

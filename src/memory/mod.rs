@@ -1,0 +1,216 @@
+//! The translation memory: entries of Norwegian source and English target, loaded from
+//! and written back to CSV files without losing anything a user put in them.
+//!
+//! A memory is a CSV file or a folder of them (`memory/` by default, every `*.csv` in
+//! it, in name order). Columns are found by header name in any order and case:
+//! `source` and `target` are required; `created`, `changed`, `translator`, `origin` and
+//! `note` are optional; any other column is carried along as it is and written back.
+//! New translations go to one file, [`Memory::write_path`] (`memory/nb-en.csv` for a
+//! folder). Loading is all or nothing: a malformed file is an error naming the file,
+//! row and column, and no entry of a failed load is used.
+//!
+//! This module holds and reads/writes entries; finding matches is [`crate::index`],
+//! and merging imports under a lock is [`crate::store`].
+
+mod csv_file;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use csv_file::{read_csv, write_csv, KNOWN_COLUMNS};
+
+use crate::error::{Error, Result};
+use crate::text::{normalize, stable_hash};
+use crate::timestamp::Timestamp;
+
+/// The file new translations are written to when the memory is a folder.
+pub const DEFAULT_FILE: &str = "nb-en.csv";
+
+/// One translation unit: a source sentence and its translation, with its metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// The Norwegian sentence, as written in the file.
+    pub source: String,
+    /// Its English translation; may be empty (kept, but never offered as a match).
+    pub target: String,
+    /// When the entry was made, ISO 8601 as written (may be empty).
+    pub created: String,
+    /// When it last changed, ISO 8601 as written (may be empty).
+    pub changed: String,
+    /// Who translated it.
+    pub translator: String,
+    /// Where it came from (a batch, a TMX file, "seed").
+    pub origin: String,
+    /// A free note.
+    pub note: String,
+    /// Values of the file's other columns, by name, in the file's column order.
+    pub extra: Vec<(String, String)>,
+    /// Which of [`Memory::files`] the entry was read from.
+    pub file: usize,
+    /// Its row in that file as a spreadsheet numbers it (the header is row 1).
+    pub row: u64,
+}
+
+impl Entry {
+    /// `changed`, or failing that `created`, as a moment; `None` when neither is set.
+    pub fn changed_at(&self) -> Option<Timestamp> {
+        Timestamp::parse(&self.changed).or_else(|| Timestamp::parse(&self.created))
+    }
+}
+
+/// A CSV file of the memory and its header as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// The header's column names, as written, in order.
+    pub columns: Vec<String>,
+}
+
+/// A loaded translation memory.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    /// The files it was read from, in load order.
+    pub files: Vec<MemoryFile>,
+    /// Every entry of every file, in file order then row order.
+    pub entries: Vec<Entry>,
+    /// Where new translations are written.
+    write_path: PathBuf,
+    /// Normalised-source hash to entry numbers, for exact lookup.
+    exact: HashMap<u64, Vec<u32>>,
+}
+
+impl Memory {
+    /// Loads the memory at `path`: a CSV file, or a folder whose `*.csv` files are all
+    /// loaded. A path that does not exist is an error.
+    pub fn load(path: &Path) -> Result<Memory> {
+        if !path.exists() {
+            return Err(Error::Invalid(format!(
+                "{}: no such memory; create it with `tolk import` or name another one with --memory",
+                path.display()
+            )));
+        }
+        Memory::load_or_empty(path)
+    }
+
+    /// Like [`Memory::load`], but a path that does not exist yet is an empty memory
+    /// that will be created there on the first write.
+    pub fn load_or_empty(path: &Path) -> Result<Memory> {
+        let mut memory = Memory { write_path: write_path_for(path), ..Memory::default() };
+        for file in csv_files(path)? {
+            let columns = read_csv(&file, memory.files.len(), &mut memory.entries)?;
+            memory.files.push(MemoryFile { path: file, columns });
+        }
+        memory.reindex_exact();
+        Ok(memory)
+    }
+
+    /// A memory of the given entries, not backed by any file.
+    pub fn from_entries(entries: Vec<Entry>) -> Memory {
+        let mut memory = Memory { entries, ..Memory::default() };
+        memory.reindex_exact();
+        memory
+    }
+
+    fn reindex_exact(&mut self) {
+        self.exact.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            if !e.target.is_empty() {
+                self.exact.entry(stable_hash(normalize(&e.source).as_bytes())).or_default().push(i as u32);
+            }
+        }
+    }
+
+    /// The file new translations are written to.
+    pub fn write_path(&self) -> &Path {
+        &self.write_path
+    }
+
+    /// Every entry with a translation whose normalised source is `text`'s.
+    pub fn exact_all(&self, text: &str) -> Vec<&Entry> {
+        let norm = normalize(text);
+        self.exact
+            .get(&stable_hash(norm.as_bytes()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i as usize])
+            .filter(|e| normalize(&e.source) == norm)
+            .collect()
+    }
+
+    /// The translation of `text` (a 100% match): of several, the most recently changed,
+    /// and of those equally recent the last one in file order.
+    pub fn exact(&self, text: &str) -> Option<&Entry> {
+        self.exact_all(text).into_iter().max_by_key(|e| e.changed_at())
+    }
+
+    /// How many sources have two or more different translations.
+    pub fn conflicts(&self) -> usize {
+        self.exact
+            .values()
+            .filter(|ids| {
+                let first = &self.entries[ids[0] as usize];
+                ids.iter().any(|&i| {
+                    let e = &self.entries[i as usize];
+                    e.target != first.target && normalize(&e.source) == normalize(&first.source)
+                })
+            })
+            .count()
+    }
+}
+
+/// Where new translations go for a memory at `path`.
+fn write_path_for(path: &Path) -> PathBuf {
+    let is_file =
+        path.is_file() || (!path.exists() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    if is_file {
+        path.to_path_buf()
+    } else {
+        path.join(DEFAULT_FILE)
+    }
+}
+
+/// The CSV files of a memory at `path`, in name order.
+fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_csv = Path::new(&*name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if is_csv && !name.starts_with('.') && entry.path().is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(source: &str, target: &str, changed: &str) -> Entry {
+        Entry { source: source.into(), target: target.into(), changed: changed.into(), ..Entry::default() }
+    }
+
+    #[test]
+    fn exact_lookup_prefers_the_most_recent_change() {
+        let m = Memory::from_entries(vec![
+            entry("Hei.", "Hi.", "2026-01-01"),
+            entry("Hei. ", "Hello.", "2026-06-01"),
+            entry("Hei.", "Hey.", "2025-01-01"),
+            entry("Ha det.", "", ""),
+        ]);
+        assert_eq!(m.exact("Hei.").map(|e| e.target.as_str()), Some("Hello."));
+        assert_eq!(m.exact_all("Hei.").len(), 3);
+        assert_eq!(m.exact("Ha det."), None);
+        assert_eq!(m.conflicts(), 1);
+    }
+}
