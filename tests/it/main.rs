@@ -1,1 +1,12 @@
+//! tolk's integration tests: one test binary with a module per feature.
+//!
+//! Most tests run the real `tolk` binary in a temporary project directory through the
+//! small fluent helper in [`util`]; a few (the lossless round trip) call the library
+//! directly. The tidy test checks the source tree itself. Nothing here writes outside
+//! a temporary directory.
 
+mod corpus;
+mod segment;
+mod sha256;
+mod tidy;
+mod util;

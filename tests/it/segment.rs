@@ -1,0 +1,157 @@
+//! `tolk segment`: the sentences of the corpus against the hand-made gold
+//! segmentations in `tests/gold/`, the JSON lines, and how it fails.
+
+use std::io::{BufRead, BufReader};
+
+use serde_json::Value;
+
+use crate::util::{repo_file, Project};
+
+const FJORDKRAFT: &str = "fjordkraft-irene-fauskanger.txt";
+const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
+
+fn gold(name: &str) -> String {
+    repo_file(&format!("tests/gold/{name}"))
+}
+
+/// Each line of `stdout` parsed as JSON.
+#[track_caller]
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
+#[test]
+fn each_document_segments_as_the_gold() {
+    let t = Project::new();
+    for name in [FJORDKRAFT, LYSE] {
+        t.tolk(&["segment", &format!("corpus/{name}")]).run().success().stdout_is(&gold(name));
+    }
+}
+
+#[test]
+fn without_paths_segments_the_corpus_in_name_order() {
+    let t = Project::new();
+    t.tolk(&["segment"]).run().success().stdout_is(&(gold(FJORDKRAFT) + &gold(LYSE)));
+}
+
+#[test]
+fn a_folder_stands_for_its_files_in_name_order() {
+    let t = Project::empty();
+    t.write("texts/b.txt", "To. Tre.\n").write("texts/a.txt", "En.").write("texts/.skjult.txt", "Nei.");
+    t.tolk(&["segment", "texts"]).run().success().stdout_is("En.\nTo.\nTre.\n");
+}
+
+#[test]
+fn documents_come_from_paths_not_stdin() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Fra fila.");
+    t.tolk(&["segment"]).stdin("Fra stdin.\n").run().success().stdout_is("Fra fila.\n");
+}
+
+#[test]
+fn segmenting_changes_no_file() {
+    let t = Project::new();
+    t.write("corpus/ekstra.txt", "\u{feff}– Hei.\r\nHvem er du?");
+    let before = t.snapshot_dir("");
+    t.tolk(&["segment"]).run().success();
+    t.tolk(&["segment", "--json", "corpus/ekstra.txt"]).run().success();
+    assert!(t.snapshot_dir("") == before, "tolk segment changed the project");
+    assert_eq!(t.read("corpus/ekstra.txt"), "\u{feff}– Hei.\r\nHvem er du?");
+}
+
+#[test]
+fn json_lines_carry_doc_id_line_index_and_text() {
+    let t = Project::new();
+    let records = json_lines(&t.tolk(&["segment", "--json"]).run().success().stdout);
+
+    let keys: Vec<&str> = records[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected_keys = ["doc", "id", "line", "index", "text"];
+    expected_keys.sort();
+    assert_eq!(keys, expected_keys);
+
+    let texts: String = records.iter().map(|r| r["text"].as_str().unwrap().to_owned() + "\n").collect();
+    assert_eq!(texts, gold(FJORDKRAFT) + &gold(LYSE));
+
+    let lyse: Vec<&Value> = records.iter().filter(|r| r["doc"] == LYSE).collect();
+    assert_eq!(lyse.len(), gold(LYSE).lines().count());
+    assert_eq!(records.iter().filter(|r| r["doc"] == FJORDKRAFT).count(), gold(FJORDKRAFT).lines().count());
+
+    // The photo caption is given twice, on lines 1 and 2: one sentence, one id.
+    let (first, second) = (lyse[0], lyse[1]);
+    assert_eq!((&first["line"], &first["index"]), (&Value::from(1), &Value::from(1)));
+    assert_eq!((&second["line"], &second["index"]), (&Value::from(2), &Value::from(1)));
+    assert_eq!(first["text"], second["text"]);
+    assert_eq!(first["id"], second["id"]);
+    assert_ne!(first["id"], lyse[2]["id"]);
+}
+
+#[test]
+fn json_numbers_segments_within_their_line() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "– Hei. Hvem er du?\n\nTittel");
+    let records = json_lines(&t.tolk(&["segment", "--json"]).run().success().stdout);
+    let places: Vec<_> = records
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["index"].as_u64().unwrap(), r["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(places, [(1, 1, "Hei."), (1, 2, "Hvem er du?"), (3, 1, "Tittel")]);
+}
+
+#[test]
+fn invalid_utf8_fails_with_the_offset_and_prints_nothing() {
+    let t = Project::empty();
+    // A good document first: nothing of it may be printed either.
+    t.write("corpus/a.txt", "Hei.\n").write("corpus/b.txt", b"Hei.\n\xffDu.\n");
+    t.tolk(&["segment"])
+        .run()
+        .failure()
+        .stdout_is("")
+        .stderr_contains("b.txt")
+        .stderr_contains("invalid UTF-8 at byte 5");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let t = Project::new();
+    t.tolk(&["segment", "corpus/finnes-ikke.txt"])
+        .run()
+        .failure()
+        .stdout_is("")
+        .stderr_contains("corpus/finnes-ikke.txt");
+}
+
+#[test]
+fn a_missing_corpus_folder_is_named() {
+    Project::empty().tolk(&["segment"]).run().failure().stderr_contains("corpus");
+}
+
+#[test]
+fn help_mentions_segment() {
+    let t = Project::empty();
+    t.tolk(&["--help"]).run().success().stdout_contains("segment").stderr_is("");
+    t.tolk(&["segment", "--help"]).run().success().stdout_contains("segment").stderr_is("");
+}
+
+#[test]
+fn an_unknown_option_is_a_usage_error() {
+    let out = Project::empty().tolk(&["segment", "--no-such-option"]).run().failure();
+    assert_eq!(out.status.code(), Some(2), "clap's usage errors exit with 2");
+}
+
+#[test]
+fn a_closed_stdout_is_a_normal_exit() {
+    // Far more output than a pipe buffers, so tolk is still writing when the reader
+    // goes away, as with `tolk segment | head -1`.
+    let t = Project::empty();
+    t.write("corpus/lang.txt", "Dette er en setning. Her er en til!\n".repeat(100_000));
+    let mut child = t.tolk(&["segment"]).spawn();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "Dette er en setning.\n");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tolk failed on a closed pipe: {}\n{stderr}", out.status);
+    assert_eq!(stderr, "");
+}

@@ -1,0 +1,269 @@
+//! The test helper: a temporary tolk project and a fluent way to run the real `tolk`
+//! binary in it and check what it did.
+//!
+//! ```ignore
+//! let t = Project::new();
+//! t.tolk(&["segment", "corpus/x.txt"]).run().success().stdout_is("Hei.\n");
+//! ```
+//!
+//! Failed checks show the command, its exit status, stdout and stderr, and a line diff
+//! for exact comparisons. The helper never touches the repository's own files: a
+//! project is a copy of what a test needs, deleted when the test ends.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+
+/// The repository root, where `corpus/`, `memory/` and `tests/gold/` are.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the repository, read as UTF-8.
+pub fn repo_file(rel: &str) -> String {
+    let path = repo().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// A temporary project directory, deleted on drop.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A project with copies of the repository's `corpus/` and `memory/`.
+    pub fn new() -> Project {
+        let t = Project::empty();
+        for name in ["corpus", "memory"] {
+            copy_dir(&repo().join(name), &t.path().join(name));
+        }
+        t
+    }
+
+    /// A project with no files at all.
+    pub fn empty() -> Project {
+        Project { dir: tempfile::Builder::new().prefix("tolk-test-").tempdir().expect("creating a temp dir") }
+    }
+
+    /// The project directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `rel`, creating folders as needed.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Project {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        self
+    }
+
+    /// Reads `rel` as UTF-8.
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    }
+
+    /// Every file under `rel` (relative path with `/` -> bytes), to prove a folder
+    /// unchanged by comparing two snapshots.
+    pub fn snapshot_dir(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        let root = self.path().join(rel);
+        let mut out = BTreeMap::new();
+        for path in walk(&root) {
+            let name = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            out.insert(name, std::fs::read(&path).unwrap());
+        }
+        out
+    }
+
+    /// `tolk ARGS` run in the project directory, ready to be given stdin and run.
+    pub fn tolk(&self, args: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
+        command.args(args).current_dir(self.path()).env("NO_COLOR", "1");
+        Run { command, stdin: None }
+    }
+}
+
+/// A `tolk` command not run yet.
+pub struct Run {
+    command: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+impl Run {
+    /// Feeds `input` on stdin (stdin is empty otherwise).
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
+        self.stdin = Some(input.into());
+        self
+    }
+
+    /// Runs the command to the end.
+    pub fn run(mut self) -> Output {
+        let mut child = self.spawn();
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().unwrap();
+            // Written from a thread so a child that prints before reading cannot
+            // deadlock on a full stdout pipe.
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&input);
+            });
+        }
+        let out = child.wait_with_output().expect("waiting for tolk");
+        Output {
+            command: format!("{:?}", self.command),
+            status: out.status,
+            stdout: utf8(out.stdout, "stdout"),
+            stderr: utf8(out.stderr, "stderr"),
+        }
+    }
+
+    /// Starts the command with piped stdout and stderr, for tests that read as it runs.
+    pub fn spawn(&mut self) -> Child {
+        let stdin = if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() };
+        self.command
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {:?}: {e}", self.command))
+    }
+}
+
+/// What a finished `tolk` run did.
+pub struct Output {
+    command: String,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Asserts exit status 0.
+    #[track_caller]
+    pub fn success(self) -> Output {
+        if !self.status.success() {
+            self.fail("expected success");
+        }
+        self
+    }
+
+    /// Asserts a non-zero exit status.
+    #[track_caller]
+    pub fn failure(self) -> Output {
+        if self.status.success() {
+            self.fail("expected failure");
+        }
+        self
+    }
+
+    /// Asserts stdout is exactly `expected`.
+    #[track_caller]
+    pub fn stdout_is(self, expected: &str) -> Output {
+        if self.stdout != expected {
+            self.fail(&format!("stdout differs (- expected, + actual):\n{}", diff(expected, &self.stdout)));
+        }
+        self
+    }
+
+    /// Asserts stdout contains `needle`.
+    #[track_caller]
+    pub fn stdout_contains(self, needle: &str) -> Output {
+        if !self.stdout.contains(needle) {
+            self.fail(&format!("stdout does not contain {needle:?}"));
+        }
+        self
+    }
+
+    /// Asserts stderr is exactly `expected`.
+    #[track_caller]
+    pub fn stderr_is(self, expected: &str) -> Output {
+        if self.stderr != expected {
+            self.fail(&format!("stderr differs (- expected, + actual):\n{}", diff(expected, &self.stderr)));
+        }
+        self
+    }
+
+    /// Asserts stderr contains `needle`.
+    #[track_caller]
+    pub fn stderr_contains(self, needle: &str) -> Output {
+        if !self.stderr.contains(needle) {
+            self.fail(&format!("stderr does not contain {needle:?}"));
+        }
+        self
+    }
+
+    #[track_caller]
+    fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}\ncommand: {}\nstatus: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command, self.status, self.stdout, self.stderr
+        )
+    }
+}
+
+#[track_caller]
+fn utf8(bytes: Vec<u8>, which: &str) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| panic!("tolk wrote invalid UTF-8 on {which}: {e}"))
+}
+
+/// A line diff of `expected` and `actual` from their longest common subsequence:
+/// common lines start with two spaces, missing ones with `- `, extra ones with `+ `.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (expected.split('\n').collect(), actual.split('\n').collect());
+    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            let _ = writeln!(out, "  {}", a[i]);
+            (i, j) = (i + 1, j + 1);
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            let _ = writeln!(out, "- {:?}", a[i]);
+            i += 1;
+        } else {
+            let _ = writeln!(out, "+ {:?}", b[j]);
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Every file under `root`, in name order (none if `root` does not exist).
+pub fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root) else { return out };
+    let mut entries: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Copies the files under `from` to `to`. Contents only: the copies are writable even
+/// where the originals are read-only.
+fn copy_dir(from: &Path, to: &Path) {
+    for path in walk(from) {
+        let dest = to.join(path.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(&dest, std::fs::read(&path).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn diff_marks_missing_and_extra_lines() {
+    assert_eq!(diff("a\nb\nc\n", "a\nc\nd\n"), "  a\n- \"b\"\n  c\n+ \"d\"\n  \n");
+    assert_eq!(diff("To \n", "To.\n"), "- \"To \"\n+ \"To.\"\n  \n");
+}
