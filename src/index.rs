@@ -205,7 +205,34 @@ impl Index {
 
     /// Searches every query, on every core; results are in query order.
     pub fn search_all(&self, memory: &Memory, queries: &[&str], options: SearchOptions) -> Vec<Vec<Match>> {
-        queries.par_iter().map_init(|| self.searcher(memory), |s, q| s.search(q, options)).collect()
+        self.search_all_with(memory, queries, options, &|| {})
+    }
+
+    /// Like [`Index::search_all`], calling `progress` after each query.
+    pub fn search_all_with(
+        &self,
+        memory: &Memory,
+        queries: &[&str],
+        options: SearchOptions,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<Vec<Match>> {
+        // One searcher (and its scratch space, proportional to the memory) per chunk,
+        // not per query: rayon's map_init would make one per split job.
+        let chunk = queries.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+        queries
+            .par_chunks(chunk)
+            .flat_map_iter(|chunk| {
+                let mut searcher = self.searcher(memory);
+                chunk
+                    .iter()
+                    .map(|q| {
+                        let found = searcher.search(q, options);
+                        progress();
+                        found
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     fn doc_tokens(&self, doc: u32) -> &[u32] {

@@ -7,6 +7,7 @@
 //! arguments, never prints, never draws progress bars and never exits the process:
 //! that is the `tolk` binary's job (`src/main.rs`, `src/cmd/`).
 
+pub mod analyze;
 pub mod corpus;
 pub mod document;
 pub mod error;

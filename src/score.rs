@@ -164,6 +164,77 @@ pub fn alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
     edits
 }
 
+/// What a part of a [`diff`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    /// In both texts.
+    Same,
+    /// Only in the memory's source.
+    Added,
+    /// Only in the query.
+    Removed,
+}
+
+/// A run of tokens of one [`DiffKind`], with the spaces between them as in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffPart {
+    /// What the run is.
+    pub kind: DiffKind,
+    /// Its text, starting with a space when the first token had one before it.
+    pub text: String,
+}
+
+/// The word-level difference between a query and a memory source, as CAT tools show
+/// it: what the source has that the query lacks is [`DiffKind::Added`], what the query
+/// has that the source lacks is [`DiffKind::Removed`].
+pub fn diff(query: &str, source: &str) -> Vec<DiffPart> {
+    let (q, s) = (crate::text::normalize(query), crate::text::normalize(source));
+    let spaced = |text: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut end = 0;
+        for t in crate::text::tokens(text) {
+            let start = t.as_ptr() as usize - text.as_ptr() as usize;
+            out.push(if start > end { format!(" {t}") } else { t.to_string() });
+            end = start + t.len();
+        }
+        out
+    };
+    let (qt, st) = (spaced(&q), spaced(&s));
+    let bare = |v: &[String]| -> Vec<String> { v.iter().map(|t| t.trim_start().to_string()).collect() };
+    // Between two tokens in common, show everything removed, then everything added.
+    let mut parts: Vec<DiffPart> = Vec::new();
+    let (mut removed, mut added) = (String::new(), String::new());
+    let flush = |parts: &mut Vec<DiffPart>, removed: &mut String, added: &mut String| {
+        for (kind, text) in [(DiffKind::Removed, removed), (DiffKind::Added, added)] {
+            if !text.is_empty() {
+                parts.push(DiffPart { kind, text: std::mem::take(text) });
+            }
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    for edit in alignment(&bare(&qt), &bare(&st)) {
+        if matches!(edit, Edit::Substitute | Edit::Delete) {
+            removed.push_str(&qt[i]);
+            i += 1;
+        }
+        if matches!(edit, Edit::Substitute | Edit::Insert) {
+            added.push_str(&st[j]);
+            j += 1;
+        }
+        if edit == Edit::Same {
+            flush(&mut parts, &mut removed, &mut added);
+            match parts.last_mut() {
+                Some(last) if last.kind == DiffKind::Same => last.text.push_str(&st[j]),
+                _ => parts.push(DiffPart { kind: DiffKind::Same, text: st[j].clone() }),
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    flush(&mut parts, &mut removed, &mut added);
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +272,20 @@ mod tests {
         let e = alignment(&q, &s);
         use Edit::*;
         assert_eq!(e, [Same, Substitute, Same, Insert, Insert, Same]);
+    }
+
+    #[test]
+    fn diff_shows_added_and_removed_words() {
+        let parts = diff("Vi er her for kundene.", "Vi er her for deg i dag.");
+        let shown: String = parts
+            .iter()
+            .map(|p| match p.kind {
+                DiffKind::Same => p.text.clone(),
+                DiffKind::Added => format!("{{+{}+}}", p.text),
+                DiffKind::Removed => format!("[-{}-]", p.text),
+            })
+            .collect();
+        assert_eq!(shown, "Vi er her for[- kundene-]{+ deg i dag+}.");
     }
 
     fn peq_of(pattern: &[u32]) -> impl Fn(u32) -> u64 + '_ {

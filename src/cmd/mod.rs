@@ -11,7 +11,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analyze;
+mod lookup;
+mod matches;
 mod segment;
+mod ui;
 
 /// tolk: Norwegian articles to English editions through a translation memory.
 ///
@@ -41,6 +45,9 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Segment(segment::Args),
+    Lookup(lookup::Args),
+    Match(matches::Args),
+    Analyze(analyze::Args),
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
@@ -49,6 +56,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Segment(args) => segment::run(args, &cli.global),
+        Command::Lookup(args) => lookup::run(args, &cli.global),
+        Command::Match(args) => matches::run(args, &cli.global),
+        Command::Analyze(args) => analyze::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

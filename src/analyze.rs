@@ -1,0 +1,261 @@
+//! The analysis: how much of a corpus the memory already covers, in the match bands
+//! translators are paid by.
+//!
+//! Every segment falls in one band: Repetition (its text occurred earlier in the same
+//! run; counted so from the second occurrence on, whatever its score), 100%, 95–99%,
+//! 85–94%, 75–84%, 50–74% or No match. Words are tokens with at least one alphanumeric
+//! character ([`crate::text::word_count`]). This module computes the numbers; the
+//! binary formats them.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::document::Document;
+use crate::index::{Index, SearchOptions};
+use crate::memory::Memory;
+use crate::text::word_count;
+
+/// A match band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Band {
+    /// The text occurred earlier in the same run.
+    Repetition,
+    /// A 100% match.
+    Exact,
+    /// 95–99%.
+    Fuzzy95,
+    /// 85–94%.
+    Fuzzy85,
+    /// 75–84%.
+    Fuzzy75,
+    /// 50–74% (or from the minimum score up to 74%).
+    Fuzzy50,
+    /// Nothing at or above the minimum score.
+    NoMatch,
+}
+
+impl Band {
+    /// Every band, in report order.
+    pub const ALL: [Band; 7] = [
+        Band::Repetition,
+        Band::Exact,
+        Band::Fuzzy95,
+        Band::Fuzzy85,
+        Band::Fuzzy75,
+        Band::Fuzzy50,
+        Band::NoMatch,
+    ];
+
+    /// The band of a best score (`None`: no match at or above the minimum).
+    pub fn of_score(score: Option<u8>) -> Band {
+        match score {
+            Some(100) => Band::Exact,
+            Some(95..=99) => Band::Fuzzy95,
+            Some(85..=94) => Band::Fuzzy85,
+            Some(75..=84) => Band::Fuzzy75,
+            Some(_) => Band::Fuzzy50,
+            None => Band::NoMatch,
+        }
+    }
+
+    /// The label translators know.
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Repetition => "Repetition",
+            Band::Exact => "100%",
+            Band::Fuzzy95 => "95–99%",
+            Band::Fuzzy85 => "85–94%",
+            Band::Fuzzy75 => "75–84%",
+            Band::Fuzzy50 => "50–74%",
+            Band::NoMatch => "No match",
+        }
+    }
+
+    /// A machine-friendly name, as in JSON and CSV.
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::Repetition => "repetition",
+            Band::Exact => "100",
+            Band::Fuzzy95 => "95-99",
+            Band::Fuzzy85 => "85-94",
+            Band::Fuzzy75 => "75-84",
+            Band::Fuzzy50 => "50-74",
+            Band::NoMatch => "no-match",
+        }
+    }
+}
+
+/// Segments and words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// Number of segments.
+    pub segments: usize,
+    /// Number of words.
+    pub words: usize,
+}
+
+impl Count {
+    fn add(&mut self, words: usize) {
+        self.segments += 1;
+        self.words += words;
+    }
+}
+
+/// Counts per band, in [`Band::ALL`] order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bands(pub [Count; 7]);
+
+impl Bands {
+    /// The count of one band.
+    pub fn get(&self, band: Band) -> Count {
+        self.0[band as usize]
+    }
+
+    fn add(&mut self, band: Band, words: usize) {
+        self.0[band as usize].add(words);
+    }
+
+    /// All bands together.
+    pub fn total(&self) -> Count {
+        self.0.iter().fold(Count::default(), |a, c| Count {
+            segments: a.segments + c.segments,
+            words: a.words + c.words,
+        })
+    }
+}
+
+/// The analysis of one document.
+#[derive(Debug, Clone)]
+pub struct DocumentReport {
+    /// The document's name.
+    pub name: String,
+    /// Its counts.
+    pub bands: Bands,
+}
+
+/// The analysis of a corpus.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Per document, in corpus order.
+    pub documents: Vec<DocumentReport>,
+    /// The whole corpus.
+    pub total: Bands,
+}
+
+/// The best score of every segment of `docs`, in order (unique texts are searched
+/// once, on every core). `progress` is called once per searched text.
+pub fn best_scores(
+    docs: &[Document],
+    memory: &Memory,
+    index: &Index,
+    min_score: u8,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Vec<Option<u8>>> {
+    let mut unique: Vec<&str> = Vec::new();
+    let mut slot = std::collections::HashMap::new();
+    let mut slots: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+    for doc in docs {
+        slots.push(
+            doc.segments
+                .iter()
+                .map(|s| {
+                    *slot.entry(s.id).or_insert_with(|| {
+                        unique.push(doc.segment_text(s));
+                        unique.len() - 1
+                    })
+                })
+                .collect(),
+        );
+    }
+    let options = SearchOptions { min_score, top: 1 };
+    let best = index.search_all_with(memory, &unique, options, progress);
+    let best: Vec<Option<u8>> = best.iter().map(|m| m.first().map(|m| m.score)).collect();
+    slots.into_iter().map(|s| s.into_iter().map(|i| best[i]).collect()).collect()
+}
+
+/// Analyses `docs` against the memory.
+pub fn analyze(
+    docs: &[Document],
+    memory: &Memory,
+    index: &Index,
+    min_score: u8,
+    progress: &(dyn Fn() + Sync),
+) -> Report {
+    let scores = best_scores(docs, memory, index, min_score, progress);
+    let mut seen = HashSet::new();
+    let mut total = Bands::default();
+    let documents = docs
+        .iter()
+        .zip(scores)
+        .map(|(doc, scores)| {
+            let mut bands = Bands::default();
+            for (s, score) in doc.segments.iter().zip(scores) {
+                let band = if seen.insert(s.id) { Band::of_score(score) } else { Band::Repetition };
+                let words = word_count(doc.segment_text(s));
+                bands.add(band, words);
+                total.add(band, words);
+            }
+            DocumentReport { name: doc.name.clone(), bands }
+        })
+        .collect();
+    Report { documents, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::IndexBuilder;
+    use crate::memory::Entry;
+    use crate::segment::Segmenter;
+
+    #[test]
+    fn bands_and_repetitions() {
+        let memory = Memory::from_entries(vec![
+            Entry {
+                source: "Vi er her for kundene.".into(),
+                target: "We are here for the customers.".into(),
+                ..Entry::default()
+            },
+            Entry {
+                source: "Det gjør vondt i magen.".into(),
+                target: "It hurts.".into(),
+                ..Entry::default()
+            },
+        ]);
+        let index = IndexBuilder::build(&memory);
+        let seg = Segmenter::default();
+        let a = Document::parse(
+            "a".into(),
+            "Vi er her for kundene. Det gjør vondt i foten.\nHei på deg.".into(),
+            &seg,
+        );
+        let b = Document::parse("b".into(), "Hei på deg.".into(), &seg);
+        let report = analyze(&[a, b], &memory, &index, 50, &|| {});
+        let a = &report.documents[0].bands;
+        assert_eq!(a.get(Band::Exact), Count { segments: 1, words: 5 });
+        assert_eq!(a.get(Band::Fuzzy75), Count { segments: 1, words: 5 });
+        assert_eq!(a.get(Band::NoMatch), Count { segments: 1, words: 3 });
+        assert_eq!(report.documents[1].bands.get(Band::Repetition), Count { segments: 1, words: 3 });
+        assert_eq!(report.total.total(), Count { segments: 4, words: 16 });
+    }
+
+    #[test]
+    fn band_boundaries() {
+        let cases = [
+            (100, Band::Exact),
+            (99, Band::Fuzzy95),
+            (95, Band::Fuzzy95),
+            (94, Band::Fuzzy85),
+            (85, Band::Fuzzy85),
+        ];
+        for (score, band) in cases {
+            assert_eq!(Band::of_score(Some(score)), band);
+        }
+        assert_eq!(Band::of_score(Some(84)), Band::Fuzzy75);
+        assert_eq!(Band::of_score(Some(75)), Band::Fuzzy75);
+        assert_eq!(Band::of_score(Some(74)), Band::Fuzzy50);
+        assert_eq!(Band::of_score(None), Band::NoMatch);
+    }
+}

@@ -1,0 +1,102 @@
+//! `tolk analyze`: the analysis report of a corpus against the memory, as a table,
+//! JSON or CSV.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::{json, Map, Value};
+use tolk::analyze::{analyze, Band, Bands};
+use tolk::segment::Segmenter;
+
+use super::ui;
+use super::Global;
+
+/// Report how much of the corpus the memory covers, per document and in total
+///
+/// Segments and words in the bands Repetition, 100%, 95–99%, 85–94%, 75–84%, 50–74% and
+/// No match. A repetition is a segment whose text occurred earlier in the same run.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders to analyse [default: corpus/]
+    pub paths: Vec<PathBuf>,
+    /// The lowest score that counts as a match (1-100)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub min_score: u8,
+    /// Print the report as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print the report as CSV (document, band, segments, words)
+    #[arg(long)]
+    pub csv: bool,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &Segmenter::default())?;
+    let (memory, index) = ui::load_indexed(global)?;
+    let segments: usize = docs.iter().map(|d| d.segments.len()).sum();
+    let bar = ui::bar(global, segments as u64, "analysing");
+    let report = analyze(&docs, &memory, &index, args.min_score, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let conflicts = memory.conflicts();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let rows = report.documents.iter().map(|d| (d.name.as_str(), &d.bands)).chain([("TOTAL", &report.total)]);
+    if args.json {
+        let documents: Vec<Value> =
+            report.documents.iter().map(|d| json!({"doc": d.name, "bands": bands_json(&d.bands)})).collect();
+        let value = json!({
+            "min_score": args.min_score,
+            "memory_entries": memory.entries.len(),
+            "memory_conflicts": conflicts,
+            "documents": documents,
+            "total": bands_json(&report.total),
+        });
+        serde_json::to_writer_pretty(&mut out, &value)?;
+        writeln!(out)?;
+    } else if args.csv {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(["document", "band", "segments", "words"])?;
+        for (name, bands) in rows {
+            for band in Band::ALL {
+                let c = bands.get(band);
+                w.write_record([name, band.key(), &c.segments.to_string(), &c.words.to_string()])?;
+            }
+            let t = bands.total();
+            w.write_record([name, "total", &t.segments.to_string(), &t.words.to_string()])?;
+        }
+        w.flush()?;
+    } else {
+        for (name, bands) in rows {
+            write_table(&mut out, name, bands)?;
+        }
+        writeln!(
+            out,
+            "memory: {} entries, {conflicts} sources with conflicting translations",
+            memory.entries.len()
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bands_json(bands: &Bands) -> Value {
+    let mut map = Map::new();
+    for band in Band::ALL {
+        map.insert(band.key().to_string(), serde_json::to_value(bands.get(band)).unwrap_or(Value::Null));
+    }
+    map.insert("total".to_string(), serde_json::to_value(bands.total()).unwrap_or(Value::Null));
+    Value::Object(map)
+}
+
+fn write_table(out: &mut impl Write, name: &str, bands: &Bands) -> io::Result<()> {
+    let total = bands.total();
+    writeln!(out, "{name}")?;
+    writeln!(out, "  {:<12} {:>9} {:>9} {:>8}", "Band", "Segments", "Words", "Words %")?;
+    for band in Band::ALL.into_iter().map(|b| (b.label(), bands.get(b))).chain([("Total", total)]) {
+        let (label, c) = band;
+        let share = if total.words == 0 { 0.0 } else { 100.0 * c.words as f64 / total.words as f64 };
+        writeln!(out, "  {:<12} {:>9} {:>9} {:>7.1}%", label, c.segments, c.words, share)?;
+    }
+    writeln!(out)
+}

@@ -1,0 +1,116 @@
+//! `tolk match`: pre-translate a list of sentences, one best match per line.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tolk::index::SearchOptions;
+
+use super::ui;
+use super::Global;
+
+/// Match sentences against the memory: one query per input line, one result per line
+///
+/// Output: tab-separated query, score, source and target of the best match (empty
+/// fields when nothing reaches the minimum score); tabs and line breaks inside fields
+/// are written as spaces. With --json: one JSON object per line with the top N.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Read queries from FILE, or `-` for stdin
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+    /// How many matches per query with --json
+    #[arg(long, default_value_t = 3)]
+    pub top: usize,
+    /// The lowest score reported (1-100)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub min_score: u8,
+    /// Print JSON lines with the top N matches of each query
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    query: &'a str,
+    matches: Vec<JsonMatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMatch<'a> {
+    score: u8,
+    source: &'a str,
+    target: &'a str,
+    changed: &'a str,
+    translator: &'a str,
+    origin: &'a str,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let input: Box<dyn Read> = if args.input.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?)
+    };
+    let mut queries = Vec::new();
+    for (n, line) in BufReader::new(input).lines().enumerate() {
+        let line =
+            line.with_context(|| format!("{}: line {}: not valid UTF-8", args.input.display(), n + 1))?;
+        queries.push(line.trim_end_matches('\r').to_string());
+    }
+    let (memory, index) = ui::load_indexed(global)?;
+    let top = if args.json { args.top } else { 1 };
+    let bar = ui::bar(global, queries.len() as u64, "matching");
+    let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+    let results =
+        index.search_all_with(&memory, &refs, SearchOptions { min_score: args.min_score, top }, &|| {
+            bar.inc(1)
+        });
+    bar.finish_and_clear();
+    let mut out = BufWriter::new(io::stdout().lock());
+    for (query, found) in queries.iter().zip(&results) {
+        if args.json {
+            let matches = found
+                .iter()
+                .map(|m| {
+                    let e = &memory.entries[m.entry];
+                    JsonMatch {
+                        score: m.score,
+                        source: &e.source,
+                        target: &e.target,
+                        changed: &e.changed,
+                        translator: &e.translator,
+                        origin: &e.origin,
+                    }
+                })
+                .collect();
+            serde_json::to_writer(&mut out, &JsonResult { query, matches })?;
+            writeln!(out)?;
+        } else {
+            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+            match found.first() {
+                Some(m) => {
+                    let e = &memory.entries[m.entry];
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}",
+                        clean(query),
+                        m.score,
+                        clean(&e.source),
+                        clean(&e.target)
+                    )?;
+                }
+                None => writeln!(out, "{}\t\t\t", clean(query))?,
+            }
+        }
+    }
+    out.flush()?;
+    if ui::chatty(global) {
+        let matched = results.iter().filter(|r| !r.is_empty()).count();
+        eprintln!("{} queries, {matched} with a match of {}% or more", queries.len(), args.min_score);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,85 @@
+//! What the binary shows a person besides data: progress bars, colours and summaries,
+//! all on stderr, and only when stderr is a terminal and `--quiet` was not given.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tolk::index::{Index, IndexBuilder};
+use tolk::memory::Memory;
+
+use super::Global;
+
+/// Whether progress and summaries go to stderr.
+pub fn chatty(global: &Global) -> bool {
+    !global.quiet
+}
+
+/// A progress bar of `len` steps, drawn only on a terminal and without `--quiet`.
+pub fn bar(global: &Global, len: u64, message: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), draw_target(global));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// A spinner for work of unknown length.
+pub fn spinner(global: &Global, message: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, draw_target(global));
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("a valid template"));
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn draw_target(global: &Global) -> ProgressDrawTarget {
+    if global.quiet || !std::io::stderr().is_terminal() {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    }
+}
+
+/// Loads the memory named by `--memory` and indexes it, with a spinner.
+pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
+    let memory = load(global, &global.memory)?;
+    let spin = spinner(global, &format!("indexing {} entries", memory.entries.len()));
+    let index = IndexBuilder::build(&memory);
+    spin.finish_and_clear();
+    Ok((memory, index))
+}
+
+/// Loads the memory at `path`, with a spinner.
+pub fn load(global: &Global, path: &Path) -> Result<Memory> {
+    let spin = spinner(global, &format!("loading {}", path.display()));
+    let memory = Memory::load(path).context("cannot load the translation memory")?;
+    spin.finish_and_clear();
+    Ok(memory)
+}
+
+/// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.
+pub fn color_stdout(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set
+    #[default]
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
