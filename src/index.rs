@@ -352,7 +352,7 @@ fn rank(
         return Vec::new();
     }
     // Only the matches that can still make the top N need the costlier tie-breakers.
-    matches.sort_unstable_by(|a, b| b.score.cmp(&a.score));
+    matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.score));
     let cutoff = matches[options.top.min(matches.len()) - 1].score;
     matches.retain(|m| m.score >= cutoff);
     for m in &mut matches {

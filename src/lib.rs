@@ -8,14 +8,18 @@
 //! that is the `tolk` binary's job (`src/main.rs`, `src/cmd/`).
 
 pub mod analyze;
+pub mod batch;
 pub mod corpus;
 pub mod document;
+pub mod edition;
 pub mod error;
+pub mod import;
 pub mod index;
 pub mod limits;
 pub mod memory;
 pub mod score;
 pub mod segment;
+pub mod store;
 pub mod text;
 pub mod timestamp;
 

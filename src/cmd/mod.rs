@@ -12,6 +12,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod build;
+mod export;
+mod import;
 mod lookup;
 mod matches;
 mod segment;
@@ -48,6 +51,9 @@ pub enum Command {
     Lookup(lookup::Args),
     Match(matches::Args),
     Analyze(analyze::Args),
+    Export(export::Args),
+    Import(import::Args),
+    Build(build::Args),
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
@@ -56,9 +62,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Segment(args) => segment::run(args, &cli.global),
+        Command::Build(args) => build::run(args, &cli.global),
         Command::Lookup(args) => lookup::run(args, &cli.global),
         Command::Match(args) => matches::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
+        Command::Export(args) => export::run(args, &cli.global),
+        Command::Import(args) => import::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

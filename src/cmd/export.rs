@@ -1,0 +1,89 @@
+//! `tolk export`: write what is not yet translated as a batch for translators.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use tolk::analyze::Band;
+use tolk::batch::{Batch, Delimiter};
+use tolk::segment::Segmenter;
+use tolk::timestamp::Timestamp;
+
+use super::ui;
+use super::Global;
+
+/// Write a batch of every sentence without a 100% match, for translators
+///
+/// One row per unique sentence (with every place it occurs), its best fuzzy suggestion
+/// and its neighbours as context. The CSV opens cleanly in Excel and LibreOffice
+/// (UTF-8 with a BOM); cells a spreadsheet would run as formulas get a leading
+/// apostrophe, which `tolk import` removes again.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders to export from [default: corpus/]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.csv]
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Cell delimiter: `,` `;` (Norwegian Excel) or `tab`
+    #[arg(long, short, default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: Delimiter,
+    /// Start every target as the best suggestion, for the translator to correct
+    #[arg(long)]
+    pub prefill: bool,
+    /// The lowest score offered as a suggestion (1-100)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub min_score: u8,
+}
+
+fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
+    match s {
+        "," | "comma" => Ok(Delimiter::Comma),
+        ";" | "semicolon" => Ok(Delimiter::Semicolon),
+        "tab" | "\t" | "\\t" => Ok(Delimiter::Tab),
+        other => Err(format!("expected `,`, `;` or `tab`, found {other:?}")),
+    }
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &Segmenter::default())?;
+    let (memory, index) = ui::load_indexed(global)?;
+    let spin = ui::spinner(global, "finding suggestions");
+    let batch = Batch::prepare(&docs, &memory, &index, args.min_score, args.prefill);
+    spin.finish_and_clear();
+    if batch.rows.is_empty() {
+        if ui::chatty(global) {
+            eprintln!("nothing to translate: every segment has a 100% match in the memory");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut bytes = Vec::new();
+    batch.write_csv(args.delimiter, &mut bytes)?;
+    let out = args.out.unwrap_or_else(|| {
+        let stamp = Timestamp::now().tmx();
+        PathBuf::from(format!("out/batches/batch-{stamp}.csv"))
+    });
+    if out.as_os_str() == "-" {
+        io::stdout().lock().write_all(&bytes)?;
+    } else {
+        tolk::store::write_atomic(&out, &bytes)
+            .with_context(|| format!("cannot write the batch {}", out.display()))?;
+    }
+    if ui::chatty(global) {
+        let bands = batch.bands();
+        let total = bands.total();
+        eprintln!(
+            "batch {}: {} segments, {} words ({} delimiter)",
+            out.display(),
+            total.segments,
+            total.words,
+            args.delimiter.name()
+        );
+        for band in Band::ALL.into_iter().filter(|&b| b != Band::Repetition && b != Band::Exact) {
+            let c = bands.get(band);
+            eprintln!("  {:<10} {:>6} segments {:>8} words", band.label(), c.segments, c.words);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,116 @@
+//! `tolk import`: take translators' filled-in batches back into the memory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use tolk::import::{self, read, Issued, MergeOptions};
+use tolk::segment::Segmenter;
+
+use super::ui;
+use super::Global;
+
+/// Import translated batches into the memory, all or nothing
+///
+/// Every row is checked first: the id must be one `tolk export` issued for this
+/// corpus, the source must be unchanged, and one id has one translation. If any row is
+/// wrong nothing is written and every problem is listed. Rows with an empty target are
+/// skipped (not translated yet). A translation that differs from the memory's is a
+/// conflict, refused unless --overwrite (which keeps the old one as an older entry).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Translated batch files (CSV as a spreadsheet saves it)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Check and report, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who translated, for rows whose file does not say
+    #[arg(long, value_name = "NAME")]
+    pub translator: Option<String>,
+    /// Import the valid rows even if others are refused (they are listed)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Add translations that differ from the memory's; the old ones are kept as older entries
+    #[arg(long)]
+    pub overwrite: bool,
+    /// The corpus the batch was made from
+    #[arg(long, value_name = "PATH", default_value = "corpus")]
+    pub corpus: PathBuf,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let docs = tolk::corpus::read(std::slice::from_ref(&args.corpus), &Segmenter::default())
+        .context("cannot read the corpus the batch was made from")?;
+    let mut issued = Issued::new();
+    for doc in &docs {
+        for s in &doc.segments {
+            issued.entry(s.id).or_insert_with(|| doc.segment_text(s).to_string());
+        }
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for file in &args.files {
+        let read = read::read_csv(file)?;
+        for note in &read.notes {
+            if ui::chatty(global) {
+                eprintln!("{}: {note}", file.display());
+            }
+        }
+        rows.extend(read.rows);
+        problems.extend(read.problems);
+    }
+    let mut plan = import::validate(&rows, &issued);
+    problems.append(&mut plan.problems);
+    problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    if !problems.is_empty() && !args.skip_invalid {
+        bail!(
+            "{} row{} refused, nothing was written; correct them and import again, or use --skip-invalid",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let options =
+        MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
+    let outcome = import::apply(&global.memory, &plan.accepted, &options)?;
+    for c in &outcome.conflicts {
+        let verb = if args.overwrite {
+            "added as the newer translation"
+        } else {
+            "refused (use --overwrite to add it)"
+        };
+        eprintln!(
+            "conflict: {}: row {}: the memory translates {:?} as {:?}, the batch as {:?}: {verb}",
+            c.file.display(),
+            c.row,
+            c.source,
+            c.existing,
+            c.incoming
+        );
+    }
+    if ui::chatty(global) {
+        let what = match (args.dry_run, outcome.added) {
+            (true, _) => "dry run, nothing written to",
+            (false, 0) => "nothing new for",
+            (false, _) => "written to",
+        };
+        eprintln!(
+            "{} added, {} unchanged, {} skipped (empty target), {} skipped (state), {} conflicts, {} warnings, {} refused ({what} {})",
+            outcome.added,
+            outcome.unchanged,
+            plan.skipped_empty,
+            plan.skipped_state,
+            outcome.conflicts.len(),
+            plan.warnings.len(),
+            problems.len(),
+            outcome.written.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

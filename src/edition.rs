@@ -1,0 +1,333 @@
+//! Editions: a source document with each segment replaced by its English translation,
+//! inside the document's own skeleton.
+//!
+//! [`assemble`] keeps every byte between segments (line breaks, blank lines, dialogue
+//! dashes, a BOM), so an edition has exactly the line structure of its source. A segment
+//! the memory cannot translate keeps its Norwegian text and is listed in
+//! [`Edition::missing`]; whether that is acceptable is the caller's decision. Two test
+//! fills need no memory: [`Fill::Pseudo`] makes every segment visibly "translated" so
+//! layout problems show before any translation exists, and [`Fill::Identity`] gives the
+//! source back byte for byte.
+//!
+//! This module writes no files (that is [`crate::store`]) and does no fuzzy matching:
+//! only 100% matches go into an edition.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::memory::Memory;
+use crate::text::word_count;
+
+/// What goes into each segment's place.
+#[derive(Debug, Clone, Copy)]
+pub enum Fill<'m> {
+    /// The memory's 100% match, or the source where there is none.
+    Memory(&'m Memory),
+    /// The source in brackets, letters accented and padded (see [`pseudo`]).
+    Pseudo,
+    /// The source unchanged.
+    Identity,
+}
+
+/// An assembled edition of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// The source document's name, its file name.
+    pub name: String,
+    /// The edition's full text.
+    pub text: String,
+    /// How many segments the fill gave a text (with a pseudo or identity fill, all).
+    pub translated: usize,
+    /// The segments left in Norwegian, in document order.
+    pub missing: Vec<Missing>,
+    /// Words in the segments as written, skeleton not counted.
+    pub words: usize,
+}
+
+/// A segment with no translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// The document's name.
+    pub doc: String,
+    /// 1-based line number in the document.
+    pub line: usize,
+    /// The segment's Norwegian text.
+    pub text: String,
+}
+
+impl Edition {
+    /// Number of segments in the edition.
+    pub fn segments(&self) -> usize {
+        self.translated + self.missing.len()
+    }
+
+    /// Where the edition goes in `out_dir`: the document's file name, refused if it is
+    /// anything but a plain file name, so no name can write outside `out_dir`.
+    pub fn out_path(&self, out_dir: &Path) -> Result<PathBuf> {
+        let mut components = Path::new(&self.name).components();
+        match (components.next(), components.next()) {
+            (Some(Component::Normal(name)), None) => Ok(out_dir.join(name)),
+            _ => Err(Error::Invalid(format!(
+                "{:?} is not a plain file name; an edition is named after its source file",
+                self.name
+            ))),
+        }
+    }
+}
+
+/// Where each of `editions` goes in `out_dir`, in the same order.
+///
+/// Refused, before anything is written: a name that is not a plain file name (see
+/// [`Edition::out_path`]), two editions with the same name (from different folders),
+/// and an edition that would replace one of the `sources` (as with `--out corpus`).
+pub fn out_paths(editions: &[Edition], sources: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>> {
+    let sources: HashSet<PathBuf> = sources.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let mut seen = HashSet::new();
+    let mut paths = Vec::with_capacity(editions.len());
+    for edition in editions {
+        let path = edition.out_path(out_dir)?;
+        if !seen.insert(path.clone()) {
+            return Err(Error::Invalid(format!(
+                "two documents are named {}, and both editions would be {}; build them into different --out folders",
+                edition.name,
+                path.display()
+            )));
+        }
+        if path.canonicalize().is_ok_and(|p| sources.contains(&p)) {
+            return Err(Error::Invalid(format!(
+                "{}: this is a source document and an edition would replace it; choose another --out folder",
+                path.display()
+            )));
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// The edition of `doc` made with `fill`.
+pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
+    let (mut translated, mut words, mut missing) = (0, 0, Vec::new());
+    let text = doc.rebuild(|segment, source| {
+        let filled = match fill {
+            Fill::Memory(memory) => memory.exact(source).and_then(|e| single_line(&e.target)),
+            Fill::Pseudo => Some(Cow::Owned(pseudo(source))),
+            Fill::Identity => Some(Cow::Borrowed(source)),
+        };
+        let out = match filled {
+            Some(text) => {
+                translated += 1;
+                text
+            }
+            None => {
+                missing.push(Missing {
+                    doc: doc.name.clone(),
+                    line: segment.location.line,
+                    text: source.to_owned(),
+                });
+                Cow::Borrowed(source)
+            }
+        };
+        words += word_count(&out);
+        out
+    });
+    Edition { name: doc.name.clone(), text, translated, missing, words }
+}
+
+/// A translation as it goes into a segment's place: trimmed, because the skeleton
+/// already holds the spacing around the segment, and on one line, because a segment
+/// never spans lines and the edition keeps the source's line structure. `None` for a
+/// translation of nothing but whitespace.
+fn single_line(target: &str) -> Option<Cow<'_, str>> {
+    let target = target.trim();
+    if target.is_empty() {
+        return None;
+    }
+    if !target.contains(['\n', '\r']) {
+        return Some(Cow::Borrowed(target));
+    }
+    let lines: Vec<&str> = target.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    Some(Cow::Owned(lines.join(" ")))
+}
+
+/// A pseudo-translation of `text`: in brackets, ASCII letters replaced by accented
+/// look-alikes, and padded with `~` by about 30% of its length, as English often runs
+/// longer than the source. `Hei på deg` becomes `[Ĥéî þå ðéĝ ~~~]`.
+pub fn pseudo(text: &str) -> String {
+    const LOWER: [char; 26] = [
+        'à', 'ƀ', 'ç', 'ð', 'é', 'ƒ', 'ĝ', 'ĥ', 'î', 'ĵ', 'ķ', 'ł', 'ɱ', 'ñ', 'ö', 'þ', 'ǫ', 'ŕ', 'š', 'ţ',
+        'û', 'ṽ', 'ŵ', 'ẋ', 'ý', 'ž',
+    ];
+    const UPPER: [char; 26] = [
+        'Å', 'Ɓ', 'Ç', 'Ð', 'É', 'Ƒ', 'Ĝ', 'Ĥ', 'Î', 'Ĵ', 'Ķ', 'Ļ', 'Ṁ', 'Ñ', 'Ö', 'Þ', 'Ǫ', 'Ŕ', 'Š', 'Ŧ',
+        'Û', 'Ṽ', 'Ŵ', 'Ẋ', 'Ý', 'Ž',
+    ];
+    let chars = text.chars().count();
+    let padding = (chars * 3).div_ceil(10).max(1);
+    let mut out = String::with_capacity(text.len() * 2 + padding + 3);
+    out.push('[');
+    for c in text.chars() {
+        out.push(match c {
+            'a'..='z' => LOWER[(c as u8 - b'a') as usize],
+            'A'..='Z' => UPPER[(c as u8 - b'A') as usize],
+            _ => c,
+        });
+    }
+    out.push(' ');
+    out.extend(std::iter::repeat_n('~', padding));
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::Entry;
+    use crate::segment::Segmenter;
+
+    fn repo(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+
+    fn corpus() -> Vec<Document> {
+        crate::corpus::read(&[repo("corpus")], &Segmenter::default()).unwrap()
+    }
+
+    fn doc(text: &str) -> Document {
+        Document::parse("a.txt".into(), text.into(), &Segmenter::default())
+    }
+
+    fn memory(pairs: &[(&str, &str)]) -> Memory {
+        Memory::from_entries(
+            pairs
+                .iter()
+                .map(|(s, t)| Entry { source: (*s).into(), target: (*t).into(), ..Entry::default() })
+                .collect(),
+        )
+    }
+
+    /// Each line reduced to what the edition must keep: blank or not, and the
+    /// whitespace and dashes it starts with.
+    fn structure(text: &str) -> Vec<String> {
+        text.split('\n')
+            .map(|l| {
+                let lead: String =
+                    l.chars().take_while(|c| c.is_whitespace() || "–-—".contains(*c)).collect();
+                if l.trim().is_empty() {
+                    format!("blank {l:?}")
+                } else {
+                    lead
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identity_gives_each_corpus_document_back_byte_for_byte() {
+        let docs = corpus();
+        assert_eq!(docs.len(), 2);
+        for d in &docs {
+            let e = assemble(d, Fill::Identity);
+            assert_eq!(e.text, d.text, "{}", d.name);
+            assert_eq!((e.translated, e.missing.len()), (d.segments.len(), 0));
+        }
+    }
+
+    #[test]
+    fn the_bundled_memory_translates_the_whole_corpus_in_its_skeleton() {
+        let memory = Memory::load(&repo("memory")).unwrap();
+        for d in &corpus() {
+            let e = assemble(d, Fill::Memory(&memory));
+            assert_eq!(e.missing, [], "{}", d.name);
+            assert_eq!(e.translated, d.segments.len());
+            assert_ne!(e.text, d.text);
+            assert_eq!(e.text.split('\n').count(), d.text.split('\n').count(), "{}", d.name);
+            assert_eq!(structure(&e.text), structure(&d.text), "{}", d.name);
+            // Every piece of the skeleton is in the edition, in order.
+            let mut at = 0;
+            for piece in d.skeleton() {
+                let found = e.text[at..].find(piece).unwrap_or_else(|| panic!("{}: lost {piece:?}", d.name));
+                at += found + piece.len();
+            }
+        }
+    }
+
+    #[test]
+    fn a_segment_without_translation_stays_norwegian_and_is_listed() {
+        let d = doc("– Hei. Hvem er du?\n\nTakk.");
+        let m = memory(&[("Hei.", "Hi."), ("Takk.", " Thanks. ")]);
+        let e = assemble(&d, Fill::Memory(&m));
+        assert_eq!(e.text, "– Hi. Hvem er du?\n\nThanks.");
+        assert_eq!(e.translated, 2);
+        assert_eq!(e.missing, [Missing { doc: "a.txt".into(), line: 1, text: "Hvem er du?".into() }]);
+        assert_eq!(e.words, 5);
+        assert_eq!(e.segments(), 3);
+    }
+
+    #[test]
+    fn a_translation_never_adds_lines() {
+        let d = doc("Hei. Ja.\nNei.");
+        let m = memory(&[("Hei.", "Hi\r\n  there."), ("Ja.", "   "), ("Nei.", "No.")]);
+        let e = assemble(&d, Fill::Memory(&m));
+        assert_eq!(e.text, "Hi there. Ja.\nNo.");
+        assert_eq!(e.missing.len(), 1, "a blank translation is no translation");
+    }
+
+    #[test]
+    fn pseudo_brackets_accents_and_pads() {
+        assert_eq!(pseudo("Hei på deg"), "[Ĥéî þå ðéĝ ~~~]");
+        assert_eq!(pseudo("Translated text"), "[Ŧŕàñšłàţéð ţéẋţ ~~~~~]");
+        assert_eq!(pseudo("«Ja»"), "[«Ĵà» ~~]");
+        let all: String = ('a'..='z').chain('A'..='Z').collect();
+        assert!(!pseudo(&all).chars().any(|c| c.is_ascii_alphabetic()));
+    }
+
+    #[test]
+    fn pseudo_changes_every_segment_and_keeps_the_skeleton() {
+        for d in &corpus() {
+            let e = assemble(d, Fill::Pseudo);
+            assert_eq!(e.translated, d.segments.len());
+            assert_eq!(structure(&e.text), structure(&d.text), "{}", d.name);
+            let pseudo_lines = e.text.split('\n').filter(|l| l.contains('[')).count();
+            let source_lines = d.text.split('\n').filter(|l| !l.trim().is_empty()).count();
+            assert_eq!(pseudo_lines, source_lines, "{}", d.name);
+        }
+    }
+
+    fn named(name: &str) -> Edition {
+        Edition { name: name.into(), text: String::new(), translated: 0, missing: Vec::new(), words: 0 }
+    }
+
+    #[test]
+    fn an_edition_is_written_under_its_file_name_only() {
+        assert_eq!(named("a.txt").out_path(Path::new("out/en")).unwrap(), Path::new("out/en/a.txt"));
+        for bad in ["../a.txt", "/etc/passwd", "x/a.txt", "..", ".", ""] {
+            let err = named(bad).out_path(Path::new("out")).unwrap_err();
+            assert!(err.to_string().contains("not a plain file name"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn out_paths_refuse_a_name_twice_and_overwriting_a_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("corpus/a.txt");
+        std::fs::create_dir_all(source.parent().unwrap()).unwrap();
+        std::fs::write(&source, "Hei.").unwrap();
+        let sources = [source.clone()];
+
+        let out = dir.path().join("out/en");
+        let paths = out_paths(&[named("a.txt"), named("b.txt")], &sources, &out).unwrap();
+        assert_eq!(paths, [out.join("a.txt"), out.join("b.txt")]);
+
+        let err = out_paths(&[named("a.txt"), named("a.txt")], &sources, &out).unwrap_err();
+        assert!(err.to_string().contains("two documents are named a.txt"), "{err}");
+
+        // The same folder reached another way is still the source's folder.
+        std::fs::create_dir_all(&out).unwrap();
+        let corpus = dir.path().join("out/../corpus");
+        let err = out_paths(&[named("a.txt")], &sources, &corpus).unwrap_err();
+        assert!(err.to_string().contains("is a source document"), "{err}");
+    }
+}

@@ -1,0 +1,100 @@
+//! Quality checks on a translation: remarks a reviewer should see, never a reason to
+//! refuse the row.
+//!
+//! Numbers missing or changed, a target identical to the source, unbalanced quotes or
+//! brackets, and sentence-final punctuation that differs. The checks are deliberately
+//! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
+
+use crate::text::normalize;
+
+/// The remarks on translating `source` as `target` (empty when all is well).
+pub fn check(source: &str, target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut s, mut t) = (numbers(source), numbers(target));
+    s.sort();
+    t.sort();
+    if s != t {
+        let missing: Vec<&str> = s.iter().filter(|n| !t.contains(n)).map(|n| n.as_str()).collect();
+        let added: Vec<&str> = t.iter().filter(|n| !s.contains(n)).map(|n| n.as_str()).collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("{} missing from the target", missing.join(", ")));
+        }
+        if !added.is_empty() {
+            parts.push(format!("{} not in the source", added.join(", ")));
+        }
+        if parts.is_empty() {
+            parts.push("a number occurs a different number of times".into());
+        }
+        out.push(format!("numbers differ: {}", parts.join("; ")));
+    }
+    if normalize(source) == normalize(target) {
+        out.push("the target is the same as the source".into());
+    }
+    if let Some(pair) = unbalanced(target) {
+        out.push(format!("unbalanced {pair} in the target"));
+    }
+    let (a, b) = (final_punctuation(source), final_punctuation(target));
+    if a != b {
+        let show = |c: Option<char>| c.map_or("none".to_string(), |c| format!("{c:?}"));
+        out.push(format!(
+            "sentence-final punctuation differs: {} in the source, {} in the target",
+            show(a),
+            show(b)
+        ));
+    }
+    out
+}
+
+/// The runs of digits in a text.
+fn numbers(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(str::to_string).collect()
+}
+
+/// The first kind of quote or bracket that does not balance.
+fn unbalanced(text: &str) -> Option<&'static str> {
+    let count = |c: char| text.chars().filter(|&x| x == c).count();
+    for (open, close, name) in [
+        ('(', ')', "brackets ()"),
+        ('[', ']', "brackets []"),
+        ('“', '”', "quotes “”"),
+        ('«', '»', "quotes «»"),
+    ] {
+        if count(open) != count(close) {
+            return Some(name);
+        }
+    }
+    (count('"') % 2 == 1).then_some("quotes \"")
+}
+
+/// The sentence's final punctuation, looking through closing quotes and brackets.
+fn final_punctuation(text: &str) -> Option<char> {
+    let trimmed = text.trim_end().trim_end_matches(['»', '”', '"', ')', ']', '’', '\'']);
+    let c = trimmed.chars().last()?;
+    match c {
+        '.' | '!' | '?' | '…' | ':' | ';' => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remarks() {
+        assert!(check("I 2008 ble jeg leder.", "In 2008 I became manager.").is_empty());
+        assert_eq!(
+            check("Vi er 110 personer.", "We are 100 people."),
+            ["numbers differ: 110 missing from the target; 100 not in the source"]
+        );
+        assert_eq!(check("Hei.", "Hei."), ["the target is the same as the source"]);
+        assert_eq!(check("Det er «rødt».", "It is “red."), ["unbalanced quotes “” in the target"]);
+        assert_eq!(
+            check("Hva er det?", "What is it."),
+            ["sentence-final punctuation differs: '?' in the source, '.' in the target"]
+        );
+        assert!(check("Det er «grønt».", "It is “green”.").is_empty());
+        assert!(check("Tallet er 3,5.", "The number is 3.5.").is_empty());
+    }
+}

@@ -1,0 +1,332 @@
+//! Taking translators' work back into the memory: read, check every row, then merge
+//! under the memory's lock, all or nothing.
+//!
+//! [`read`] turns a translator's file into [`ImportRow`]s; [`validate`] checks each row
+//! against the batch tolk issued (the id is a segment of the corpus and the source is
+//! still the text it was issued for; a non-empty target; one id, one translation) and
+//! runs quality checks that warn but do not refuse ([`checks`]); [`apply`] takes the
+//! lock, reloads the memory as it is now, merges and writes it atomically. A target
+//! that differs from the memory's translation of the same source is a conflict,
+//! refused unless overwriting is asked for, and even then the old translation is kept
+//! as an older entry: an import never loses a translation.
+
+pub mod checks;
+pub mod read;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::batch::unescape_cell;
+use crate::error::{Error, Result};
+use crate::memory::{write_csv, Entry, Memory};
+use crate::store;
+use crate::text::{normalize, SegmentId};
+use crate::timestamp::Timestamp;
+
+/// One row of a translator's file, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The file.
+    pub file: PathBuf,
+    /// The row (CSV, header = 1) or line (XLIFF) it was read from.
+    pub row: u64,
+    /// The id cell.
+    pub id: String,
+    /// The source cell.
+    pub source: String,
+    /// The target cell.
+    pub target: String,
+    /// A translator named in the file, if any.
+    pub translator: Option<String>,
+    /// An XLIFF `state`, if any.
+    pub state: Option<String>,
+}
+
+/// A row refused: where, what was expected, what was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: PathBuf,
+    /// The row.
+    pub row: u64,
+    /// The column (empty when the whole row is wrong).
+    pub column: String,
+    /// What was expected.
+    pub expected: String,
+    /// What was found.
+    pub found: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: row {}", self.file.display(), self.row)?;
+        if !self.column.is_empty() {
+            write!(f, ", column {}", self.column)?;
+        }
+        write!(f, ": expected {}, found {}", self.expected, self.found)
+    }
+}
+
+/// A row accepted, with a remark a reviewer should see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file.
+    pub file: PathBuf,
+    /// The row.
+    pub row: u64,
+    /// What looks wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: row {}: {}", self.file.display(), self.row, self.message)
+    }
+}
+
+/// A translation ready to merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The sentence's id.
+    pub id: SegmentId,
+    /// The sentence exactly as in the corpus.
+    pub source: String,
+    /// The translation.
+    pub target: String,
+    /// Who translated it, if the file says.
+    pub translator: Option<String>,
+    /// Where it came from.
+    pub file: PathBuf,
+    /// Its row there.
+    pub row: u64,
+}
+
+/// The outcome of checking every row.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Rows to merge, one per id.
+    pub accepted: Vec<Accepted>,
+    /// Rows with an empty target (not translated yet).
+    pub skipped_empty: usize,
+    /// Rows whose XLIFF state says they are not translated.
+    pub skipped_state: usize,
+    /// Rows refused.
+    pub problems: Vec<Problem>,
+    /// Remarks on accepted rows.
+    pub warnings: Vec<Warning>,
+}
+
+/// The sentences tolk issued: every segment id of the corpus and its text.
+pub type Issued = HashMap<SegmentId, String>;
+
+/// Checks every row against the `issued` sentences.
+pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
+    let mut plan = Plan::default();
+    let mut taken: HashMap<SegmentId, usize> = HashMap::new();
+    for r in rows {
+        let problem = |column: &str, expected: String, found: String| Problem {
+            file: r.file.clone(),
+            row: r.row,
+            column: column.to_string(),
+            expected,
+            found,
+        };
+        let id_cell = unescape_cell(r.id.trim());
+        let Some(id) = SegmentId::parse(id_cell) else {
+            plan.problems.push(problem(
+                "id",
+                "an id written by tolk export, like s0123456789abcdef".into(),
+                format!("{id_cell:?}"),
+            ));
+            continue;
+        };
+        let Some(text) = issued.get(&id) else {
+            plan.problems.push(problem(
+                "id",
+                "the id of a sentence in this project's corpus".into(),
+                format!("{id_cell}, which no document has (a batch of another project, or a sentence since removed)"),
+            ));
+            continue;
+        };
+        let source = unescape_cell(&r.source);
+        if normalize(source) != normalize(text) {
+            plan.problems.push(problem(
+                "source",
+                format!("the sentence as issued, {text:?} (the source must not be edited)"),
+                format!("{source:?}"),
+            ));
+            continue;
+        }
+        if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
+            plan.skipped_state += 1;
+            continue;
+        }
+        let target = unescape_cell(r.target.trim()).trim();
+        if target.is_empty() {
+            plan.skipped_empty += 1;
+            continue;
+        }
+        if let Some(&earlier) = taken.get(&id) {
+            let first: &Accepted = &plan.accepted[earlier];
+            if first.target != target {
+                plan.problems.push(problem(
+                    "target",
+                    format!("the same translation as row {} of the same id, {:?}", first.row, first.target),
+                    format!("{target:?}"),
+                ));
+            }
+            continue;
+        }
+        for message in checks::check(text, target) {
+            plan.warnings.push(Warning { file: r.file.clone(), row: r.row, message });
+        }
+        taken.insert(id, plan.accepted.len());
+        plan.accepted.push(Accepted {
+            id,
+            source: text.clone(),
+            target: target.to_string(),
+            translator: r.translator.clone(),
+            file: r.file.clone(),
+            row: r.row,
+        });
+    }
+    plan
+}
+
+/// How to merge.
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// Add a translation even where the memory has another one for the same source
+    /// (the old one stays, as an older entry).
+    pub overwrite: bool,
+    /// Who translated, when the file does not say.
+    pub translator: Option<String>,
+    /// Compute everything but write nothing.
+    pub dry_run: bool,
+}
+
+/// A translation refused because the memory already has another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The row that brought it.
+    pub file: PathBuf,
+    /// Its row.
+    pub row: u64,
+    /// The sentence.
+    pub source: String,
+    /// The memory's translation.
+    pub existing: String,
+    /// The refused one.
+    pub incoming: String,
+}
+
+/// What a merge did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// New entries written.
+    pub added: usize,
+    /// Rows whose translation the memory already had.
+    pub unchanged: usize,
+    /// Conflicting rows: refused, or added as newer entries with `overwrite`.
+    pub conflicts: Vec<Conflict>,
+    /// The file written (or that would be).
+    pub written: PathBuf,
+}
+
+/// Merges `accepted` into the memory at `memory_path` under its lock: reloads the
+/// memory as it is now, adds what is new, and writes the memory file atomically.
+pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
+    let probe = Memory::load_or_empty(memory_path)?;
+    let write_path = probe.write_path().to_path_buf();
+    let _lock = if options.dry_run { None } else { Some(store::lock_memory(&write_path)?) };
+    // Load again under the lock: another import may have written since.
+    let memory = if options.dry_run { probe } else { Memory::load_or_empty(memory_path)? };
+    let now = Timestamp::now().to_string();
+    let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
+    let mut new_entries = Vec::new();
+    for a in accepted {
+        let existing = memory.exact_all(&a.source);
+        if existing.iter().any(|e| e.target == a.target) {
+            outcome.unchanged += 1;
+            continue;
+        }
+        if let Some(current) = memory.exact(&a.source) {
+            outcome.conflicts.push(Conflict {
+                file: a.file.clone(),
+                row: a.row,
+                source: a.source.clone(),
+                existing: current.target.clone(),
+                incoming: a.target.clone(),
+            });
+            if !options.overwrite {
+                continue;
+            }
+        }
+        let origin =
+            a.file.file_name().map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy()));
+        new_entries.push(Entry {
+            source: a.source.clone(),
+            target: a.target.clone(),
+            created: now.clone(),
+            changed: now.clone(),
+            translator: a.translator.clone().or_else(|| options.translator.clone()).unwrap_or_default(),
+            origin,
+            ..Entry::default()
+        });
+    }
+    outcome.added = new_entries.len();
+    if options.dry_run || new_entries.is_empty() {
+        return Ok(outcome);
+    }
+    let file = memory.files.iter().position(|f| f.path == write_path);
+    let columns = file.map(|f| memory.files[f].columns.clone()).unwrap_or_default();
+    let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
+    let mut bytes = Vec::new();
+    write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
+        .map_err(|e| Error::Invalid(format!("{}: cannot write the memory: {e}", write_path.display())))?;
+    store::write_atomic(&write_path, &bytes)?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u64, id: &str, source: &str, target: &str) -> ImportRow {
+        ImportRow {
+            file: "b.csv".into(),
+            row: n,
+            id: id.into(),
+            source: source.into(),
+            target: target.into(),
+            translator: None,
+            state: None,
+        }
+    }
+
+    #[test]
+    fn every_row_is_checked() {
+        let hei = SegmentId::of("Hei.");
+        let ja = SegmentId::of("Ja.");
+        let issued: Issued = [(hei, "Hei.".to_string()), (ja, "Ja.".to_string())].into();
+        let rows = [
+            row(2, &hei.to_string(), "Hei.", "Hi."),
+            row(3, &ja.to_string(), "Ja!", "Yes."),
+            row(4, "12345", "Hei.", "x"),
+            row(5, &SegmentId::of("Nei.").to_string(), "Nei.", "No."),
+            row(6, &hei.to_string(), "Hei.", "Hello."),
+            row(7, &ja.to_string(), "Ja.", " "),
+        ];
+        let plan = validate(&rows, &issued);
+        assert_eq!(plan.accepted.len(), 1);
+        assert_eq!(plan.skipped_empty, 1);
+        let problems: Vec<String> = plan.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems, [
+            "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
+            "b.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
+            format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has (a batch of another project, or a sentence since removed)", SegmentId::of("Nei.")).as_str(),
+            "b.csv: row 6, column target: expected the same translation as row 2 of the same id, \"Hi.\", found \"Hello.\"",
+        ]);
+    }
+}

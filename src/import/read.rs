@@ -1,0 +1,255 @@
+//! Reading a translator's CSV as a spreadsheet gives it back.
+//!
+//! Accepts UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"),
+//! and Windows-1252 (Excel's "CSV" on many Windows machines), each detected and named
+//! in a note; `,`, `;` or tab as delimiter, detected from the header; CRLF or LF;
+//! quoted line breaks; columns in any order and case; extra columns (ignored). File-
+//! level problems (encoding, delimiter, header) are an [`Error`]; problems of one row
+//! become [`Problem`]s so that every one of them can be listed.
+
+use std::path::{Path, PathBuf};
+
+use super::{ImportRow, Problem};
+use crate::error::{Error, Result};
+use crate::limits::MAX_CELL;
+use crate::memory::check_quoting;
+
+/// A translator's file, read.
+#[derive(Debug, Default)]
+pub struct ReadFile {
+    /// The rows, with their row numbers.
+    pub rows: Vec<ImportRow>,
+    /// What was detected ("read as Windows-1252", "delimiter ;").
+    pub notes: Vec<String>,
+    /// Rows that could not be read (wrong number of cells, oversized cells).
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the translator CSV at `path`.
+pub fn read_csv(path: &Path) -> Result<ReadFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_csv(path, &bytes)
+}
+
+/// Parses translator CSV `bytes`; `path` names the file in messages.
+pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
+    let mut file = ReadFile::default();
+    let text = decode(path, bytes, &mut file.notes)?;
+    let fail =
+        |row: u64, message: String| Error::Csv { path: path.to_path_buf(), row, column: None, message };
+    if text.trim().is_empty() {
+        return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
+    }
+    let delimiter = detect_delimiter(&text).ok_or_else(|| {
+        fail(
+            1,
+            "cannot find the delimiter: expected the header id, source, target separated by `,`, `;` or tabs"
+                .into(),
+        )
+    })?;
+    if delimiter != b',' {
+        file.notes.push(format!("delimiter {}", if delimiter == b'\t' { "tab" } else { ";" }));
+    }
+    check_quoting(text.as_bytes(), delimiter).map_err(|(row, message)| fail(row, message))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(fail(1, e.to_string())),
+        None => return Err(fail(1, "no header row".into())),
+    };
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let find = |name: &str| names.iter().position(|n| n == name);
+    let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
+    if !missing.is_empty() {
+        let found = header.iter().collect::<Vec<_>>().join(" | ");
+        return Err(fail(
+            1,
+            format!(
+                "the header lacks the column{} {}; found {found:?}; is this a batch written by `tolk export`?",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+            ),
+        ));
+    }
+    let (id, source, target) =
+        (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
+    let translator = find("translator");
+    for (row, record) in (2u64..).zip(records) {
+        let record = record.map_err(|e| fail(row, e.to_string()))?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != names.len() {
+            file.problems.push(Problem {
+                file: path.to_path_buf(),
+                row,
+                column: String::new(),
+                expected: format!("{} cells as in the header", names.len()),
+                found: format!(
+                    "{} (a cell with an unquoted delimiter, or another delimiter than the header's)",
+                    record.len()
+                ),
+            });
+            continue;
+        }
+        if let Some((i, _)) = record.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
+            file.problems.push(Problem {
+                file: path.to_path_buf(),
+                row,
+                column: header[i].to_string(),
+                expected: format!("a cell of at most {MAX_CELL} bytes"),
+                found: format!("{} bytes", record[i].len()),
+            });
+            continue;
+        }
+        file.rows.push(ImportRow {
+            file: path.to_path_buf(),
+            row,
+            id: record[id].to_string(),
+            source: record[source].to_string(),
+            target: record[target].to_string(),
+            translator: translator.map(|t| record[t].to_string()).filter(|t| !t.trim().is_empty()),
+            state: None,
+        });
+    }
+    Ok(file)
+}
+
+/// Decodes the file's bytes, noting any encoding other than UTF-8.
+fn decode(path: &Path, bytes: &[u8], notes: &mut Vec<String>) -> Result<String> {
+    let at = |offset: usize, message: String| -> Error {
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::Invalid(format!("{}: line {line} (byte {offset}): {message}", path.display()))
+    };
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        let (text, encoding, malformed) = encoding_rs::UTF_16LE.decode(bytes);
+        if malformed {
+            return Err(Error::Invalid(format!(
+                "{}: the file starts like UTF-16 but is not valid UTF-16",
+                path.display()
+            )));
+        }
+        notes.push(format!("read as {}", encoding.name()));
+        return Ok(text.into_owned());
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Some(nul) = body.iter().position(|&b| b == 0) {
+        return Err(at(
+            nul + bytes.len() - body.len(),
+            "a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary file such as .xlsx); \
+             save it from the spreadsheet as \"CSV UTF-8\""
+                .into(),
+        ));
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => return Ok(text.to_string()),
+        Err(e) if body.len() != bytes.len() => {
+            let offset = e.valid_up_to() + 3;
+            return Err(at(offset, "invalid UTF-8 in a file that starts with a UTF-8 byte order mark; save it again as \"CSV UTF-8\"".into()));
+        }
+        Err(_) => {}
+    }
+    // Not UTF-8. If some of it is UTF-8 beyond ASCII, it is a damaged UTF-8 file, not
+    // another encoding: name the first bad byte rather than guess.
+    let mut offset = 0;
+    let mut first_invalid = None;
+    let mut utf8_beyond_ascii = false;
+    for chunk in body.utf8_chunks() {
+        utf8_beyond_ascii |= !chunk.valid().is_ascii();
+        if first_invalid.is_none() && !chunk.invalid().is_empty() {
+            first_invalid = Some(offset + chunk.valid().len());
+        }
+        offset += chunk.valid().len() + chunk.invalid().len();
+    }
+    let first_invalid = first_invalid.unwrap_or(0);
+    if utf8_beyond_ascii {
+        return Err(at(
+            first_invalid,
+            "invalid UTF-8 in a file that is otherwise UTF-8; save it again as \"CSV UTF-8\"".into(),
+        ));
+    }
+    if let Some(bad) = body.iter().position(|b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)) {
+        return Err(at(bad, "neither UTF-8 nor Windows-1252; save the file as \"CSV UTF-8\"".into()));
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+    notes.push("read as Windows-1252 (not UTF-8)".into());
+    Ok(text.into_owned())
+}
+
+/// The delimiter of the header line: the most frequent of `,` `;` and tab outside
+/// quotes, if any occurs.
+fn detect_delimiter(text: &str) -> Option<u8> {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let (best, &n) = counts.iter().enumerate().max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+    (n > 0).then_some([b',', b';', b'\t'][best])
+}
+
+/// Every path, in order, for messages: `a.csv, b.csv`.
+pub fn names(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<ReadFile> {
+        parse_csv(Path::new("b.csv"), bytes)
+    }
+
+    #[test]
+    fn detects_delimiter_encoding_and_bom() {
+        let f = read(b"\xef\xbb\xbfID;Extra;Source;Target\r\ns1;x;\"Hei;\r\npa\";Hi\r\n").unwrap();
+        assert_eq!(f.notes, ["delimiter ;"]);
+        assert_eq!(f.rows[0].source, "Hei;\r\npa");
+        assert_eq!(f.rows[0].row, 2);
+        let f = read(b"id,source,target\ns1,P\xe5 dagen,On the day\n").unwrap();
+        assert_eq!(f.notes, ["read as Windows-1252 (not UTF-8)"]);
+        assert_eq!(f.rows[0].source, "På dagen");
+        let f = read(b"\xff\xfei\0d\0\t\0s\0o\0u\0r\0c\0e\0\t\0t\0a\0r\0g\0e\0t\0\n\0").unwrap();
+        assert_eq!(f.notes, ["read as UTF-16LE", "delimiter tab"]);
+    }
+
+    #[test]
+    fn file_level_errors() {
+        let err = |b: &[u8]| read(b).unwrap_err().to_string();
+        assert_eq!(
+            err(b""),
+            "b.csv: row 1: the file is empty; expected a header row with id, source and target"
+        );
+        assert!(err(b"id source target\n").contains("cannot find the delimiter"));
+        assert!(err(b"id,kilde,target\n").contains("lacks the column source"));
+        assert_eq!(
+            err("id,source,target\ns1,Hva så?,What \u{e5}\ns2,x,\u{ff}\n".replace('\u{ff}', "\u{0}").as_bytes()),
+            "b.csv: line 3 (byte 42): a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary \
+             file such as .xlsx); save it from the spreadsheet as \"CSV UTF-8\""
+        );
+        assert_eq!(
+            err(b"id,source,target\ns1,P\xc3\xa5,x\ns2,\xe5,y\n"),
+            "b.csv: line 3 (byte 29): invalid UTF-8 in a file that is otherwise UTF-8; save it again as \"CSV UTF-8\""
+        );
+    }
+
+    #[test]
+    fn rows_with_the_wrong_number_of_cells_are_problems() {
+        let f = read(b"id,source,target\ns1,a,b,c\ns2,b,c\n").unwrap();
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.problems[0].row, 2);
+    }
+}

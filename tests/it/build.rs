@@ -1,0 +1,211 @@
+//! `tolk build`: the English editions of the bundled project, all or nothing when
+//! translations are missing, `--partial`, the pseudo fills, `--out`, and the names
+//! editions may not take.
+
+use std::collections::BTreeMap;
+
+use crate::util::{diff, repo_file, Project};
+
+const FJORDKRAFT: &str = "fjordkraft-irene-fauskanger.txt";
+const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
+
+/// A memory with a header and no entries.
+const EMPTY_MEMORY: &str = "source,target,created,changed,translator,origin,note\n";
+
+/// The layout an edition must keep, line by line: a blank line as it is, any other line
+/// as the whitespace and dashes it starts with (and whether it ends with `\r`).
+fn structure(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(|line| {
+            if line.trim().is_empty() {
+                return line.to_owned();
+            }
+            let lead: String = line.chars().take_while(|c| c.is_whitespace() || "–-—".contains(*c)).collect();
+            format!("{lead}|{}", if line.ends_with('\r') { "\\r" } else { "" })
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_same_structure(edition: &str, source: &str, name: &str) {
+    let (e, s) = (structure(edition), structure(source));
+    assert!(
+        e == s,
+        "{name}: the edition's lines differ from the source's:\n{}",
+        diff(&s.join("\n"), &e.join("\n"))
+    );
+}
+
+/// The files in `out/en` of `t`, by name.
+fn written(t: &Project, dir: &str) -> Vec<String> {
+    t.snapshot_dir(dir).into_keys().collect()
+}
+
+#[test]
+fn the_bundled_project_builds_both_editions_in_the_source_layout() {
+    let t = Project::new();
+    let memory = t.snapshot_dir("memory");
+    t.tolk(&["build"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_contains("wrote 2 editions to out/en")
+        .stderr_contains(" 0 untranslated");
+    assert_eq!(written(&t, "out/en"), [FJORDKRAFT, LYSE]);
+    for name in [FJORDKRAFT, LYSE] {
+        let (source, edition) = (t.read(&format!("corpus/{name}")), t.read(&format!("out/en/{name}")));
+        assert_same_structure(&edition, &source, name);
+        // Not one Norwegian sentence is left.
+        for sentence in repo_file(&format!("tests/gold/{name}")).lines() {
+            assert!(!edition.contains(sentence), "{name}: {sentence:?} is not translated");
+        }
+    }
+    assert!(t.snapshot_dir("memory") == memory, "tolk build changed the memory");
+}
+
+#[test]
+fn the_skeleton_is_kept_byte_for_byte() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "\u{feff}– Hei.  Hvem er du?\r\n\r\n\u{a0}Takk.")
+        .write("memory/nb-en.csv", "source,target\nHei.,Hi.\nHvem er du?,Who are you?\nTakk.,Thanks.\n");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "\u{feff}– Hi.  Who are you?\r\n\r\n\u{a0}Thanks.");
+}
+
+#[test]
+fn a_missing_translation_writes_nothing_and_lists_what_is_missing() {
+    let t = Project::new();
+    t.write("memory/nb-en.csv", EMPTY_MEMORY);
+    let memory = t.snapshot_dir("memory");
+    let out = t.tolk(&["build"]).run().failure();
+    let out = out
+        .stdout_is("")
+        .stderr_contains(&format!("{FJORDKRAFT}:1: Kort, hva er din kundeservicekarriere?\n"))
+        .stderr_contains(&format!(
+            "{FJORDKRAFT}:2: I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år.\n"
+        ))
+        .stderr_contains("... and 44 more\n")
+        .stderr_contains("64 segments have no translation, so nothing was written")
+        .stderr_contains("tolk export")
+        .stderr_contains("--partial");
+    let listed = out.stderr.lines().filter(|l| l.starts_with(FJORDKRAFT) || l.starts_with(LYSE)).count();
+    assert_eq!(listed, 20, "at most 20 missing segments are listed:\n{}", out.stderr);
+    assert!(!t.path().join("out").exists(), "a failed build wrote {:?}", t.snapshot_dir("out"));
+    assert!(t.snapshot_dir("memory") == memory, "a failed build changed the memory");
+}
+
+#[test]
+fn one_missing_sentence_leaves_every_earlier_edition_as_it_was() {
+    let t = Project::new();
+    t.tolk(&["build"]).run().success();
+    let before = t.snapshot_dir("out");
+    t.write("corpus/ny.txt", "Helt ny setning.\n");
+    t.tolk(&["build"])
+        .run()
+        .failure()
+        .stderr_contains("ny.txt:1: Helt ny setning.\n")
+        .stderr_contains("1 segment has no translation");
+    assert!(t.snapshot_dir("out") == before, "a failed build changed out/");
+}
+
+#[test]
+fn partial_writes_everything_and_keeps_norwegian_where_missing() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "– Hei. Hvem er du?\n\nTakk.\n")
+        .write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    t.tolk(&["build", "--partial"]).run().success().stderr_contains(
+        "wrote 1 edition to out/en: 3 segments, 5 words, 2 untranslated (kept in Norwegian)",
+    );
+    assert_eq!(t.read("out/en/a.txt"), "– Hi. Hvem er du?\n\nTakk.\n");
+}
+
+#[test]
+fn pseudo_identity_reproduces_the_corpus_without_a_memory() {
+    let t = Project::new();
+    std::fs::remove_dir_all(t.path().join("memory")).unwrap();
+    t.tolk(&["build", "--pseudo=identity"]).run().success();
+    assert!(
+        t.snapshot_dir("out/en") == t.snapshot_dir("corpus"),
+        "the identity editions differ from the corpus"
+    );
+}
+
+#[test]
+fn pseudo_marks_every_sentence_and_keeps_the_layout() {
+    let t = Project::new();
+    t.tolk(&["build", "--pseudo", "--memory", "no-such-memory"]).run().success();
+    for name in [FJORDKRAFT, LYSE] {
+        let (source, edition) = (t.read(&format!("corpus/{name}")), t.read(&format!("out/en/{name}")));
+        assert_ne!(edition, source);
+        assert_same_structure(&edition, &source, name);
+        let sentences = repo_file(&format!("tests/gold/{name}")).lines().count();
+        assert_eq!(edition.matches(" ~").count(), sentences, "{name}: one padded bracket per sentence");
+        assert!(!edition.contains("Hva"), "{name}: letters are accented");
+    }
+}
+
+#[test]
+fn pseudo_takes_its_kind_only_after_an_equals_sign() {
+    let t = Project::new();
+    // `--pseudo corpus/x` is the default kind and a path, not a kind named corpus/x.
+    t.tolk(&["build", "--pseudo", &format!("corpus/{LYSE}")]).run().success();
+    assert_eq!(written(&t, "out/en"), [LYSE]);
+    let out = t.tolk(&["build", "--pseudo=klingon"]).run().failure();
+    assert_eq!(out.status.code(), Some(2), "an unknown kind is a usage error");
+}
+
+#[test]
+fn out_names_the_folder() {
+    let t = Project::new();
+    t.tolk(&["build", "--out", "site/engelsk"]).run().success().stderr_contains("to site/engelsk:");
+    assert_eq!(written(&t, "site/engelsk"), [FJORDKRAFT, LYSE]);
+    assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn building_again_replaces_the_editions_and_leaves_no_temporary_files() {
+    let t = Project::new();
+    t.tolk(&["build", "--pseudo"]).run().success();
+    t.tolk(&["build"]).run().success();
+    assert_eq!(written(&t, "out/en"), [FJORDKRAFT, LYSE]);
+    assert!(!t.read(&format!("out/en/{LYSE}")).contains(" ~"));
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let t = Project::new();
+    t.tolk(&["build", "--quiet"]).run().success().stdout_is("").stderr_is("");
+}
+
+#[test]
+fn two_documents_with_one_name_write_nothing() {
+    let t = Project::empty();
+    t.write("a/x.txt", "Hei.\n").write("b/x.txt", "Hei.\n");
+    t.tolk(&["build", "--pseudo", "a", "b"]).run().failure().stderr_contains("two documents are named x.txt");
+    assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn an_edition_never_replaces_its_source() {
+    let t = Project::new();
+    let corpus: BTreeMap<String, Vec<u8>> = t.snapshot_dir("corpus");
+    t.tolk(&["build", "--pseudo", "--out", "corpus"])
+        .run()
+        .failure()
+        .stderr_contains("is a source document")
+        .stderr_contains("choose another --out");
+    assert!(t.snapshot_dir("corpus") == corpus, "tolk build overwrote the corpus");
+}
+
+#[test]
+fn help_explains_build() {
+    Project::empty()
+        .tolk(&["build", "--help"])
+        .run()
+        .success()
+        .stdout_contains("English editions")
+        .stdout_contains("--partial")
+        .stdout_contains("--pseudo")
+        .stdout_contains("tolk export")
+        .stderr_is("");
+}
