@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 use tolk::analyze::{analyze, Band, Bands};
-use tolk::segment::Segmenter;
 
 use super::ui;
 use super::Global;
@@ -33,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &Segmenter::default())?;
+    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let segments: usize = docs.iter().map(|d| d.segments.len()).sum();
     let bar = ui::bar(global, segments as u64, "analysing");

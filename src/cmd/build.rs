@@ -9,7 +9,6 @@ use anyhow::{bail, Result};
 use tolk::document::Document;
 use tolk::edition::{self, Edition, Fill};
 use tolk::memory::Memory;
-use tolk::segment::Segmenter;
 
 use super::Global;
 
@@ -68,7 +67,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         None => Fill::Memory(memory.insert(Memory::load(&global.memory)?)),
     };
 
-    let segmenter = Segmenter::default();
+    let segmenter = super::ui::segmenter(global)?;
     let sources = tolk::corpus::files(&super::corpus_paths(args.paths))?;
     let mut editions = Vec::with_capacity(sources.len());
     for path in &sources {

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use tolk::analyze::Band;
 use tolk::batch::{Batch, Delimiter};
-use tolk::segment::Segmenter;
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -47,7 +46,7 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &Segmenter::default())?;
+    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
     let batch = Batch::prepare(&docs, &memory, &index, args.min_score, args.prefill);

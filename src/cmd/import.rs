@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use tolk::import::{self, read, Issued, MergeOptions};
-use tolk::segment::Segmenter;
 
 use super::ui;
 use super::Global;
@@ -40,7 +39,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = tolk::corpus::read(std::slice::from_ref(&args.corpus), &Segmenter::default())
+    let docs = tolk::corpus::read(std::slice::from_ref(&args.corpus), &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
     let mut issued = Issued::new();
     for doc in &docs {

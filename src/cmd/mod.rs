@@ -40,6 +40,10 @@ pub struct Global {
     /// The translation memory: a CSV file, or a folder whose *.csv files are all loaded
     #[arg(long, global = true, value_name = "PATH", default_value = "memory")]
     pub memory: PathBuf,
+    /// Segmentation rules to use instead of the built-in Norwegian ones: an SRX 2.0
+    /// file (.srx) or a tolk rule file (.rules, the format of rules/nb.rules)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
     /// Print no progress bars or summaries, only data and errors
     #[arg(long, short, global = true)]
     pub quiet: bool,

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde::Serialize;
-use tolk::segment::Segmenter;
 
 use super::Global;
 
@@ -29,8 +28,8 @@ struct JsonSegment<'a> {
     text: &'a str,
 }
 
-pub fn run(args: Args, _global: &Global) -> Result<ExitCode> {
-    let segmenter = Segmenter::default();
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let segmenter = super::ui::segmenter(global)?;
     let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &segmenter)?;
     let mut out = BufWriter::new(io::stdout().lock());
     for doc in &docs {

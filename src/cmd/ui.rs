@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tolk::index::{Index, IndexBuilder};
 use tolk::memory::Memory;
+use tolk::segment::{Rules, Segmenter};
 
 use super::Global;
 
@@ -61,6 +62,17 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
     let memory = Memory::load(path).context("cannot load the translation memory")?;
     spin.finish_and_clear();
     Ok(memory)
+}
+
+/// The segmenter: the built-in Norwegian rules, or the file named by `--rules`.
+pub fn segmenter(global: &Global) -> Result<Segmenter> {
+    let Some(path) = &global.rules else {
+        return Ok(Segmenter::default());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the rules {}", path.display()))?;
+    let rules = Rules::parse(&text, &path.display().to_string())?;
+    Ok(Segmenter::new(rules))
 }
 
 /// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.

@@ -234,46 +234,79 @@ pub struct Outcome {
     pub written: PathBuf,
 }
 
-/// Merges `accepted` into the memory at `memory_path` under its lock: reloads the
-/// memory as it is now, adds what is new, and writes the memory file atomically.
+/// An entry on its way into the memory, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The entry as it will be written.
+    pub entry: Entry,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its row (or line) there.
+    pub row: u64,
+}
+
+/// Merges translated batch rows into the memory at `memory_path`: each becomes an
+/// entry stamped now, by the row's or the options' translator, from `import:<file>`.
 pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
+    let now = Timestamp::now().to_string();
+    let incoming = accepted
+        .iter()
+        .map(|a| Incoming {
+            entry: Entry {
+                source: a.source.clone(),
+                target: a.target.clone(),
+                created: now.clone(),
+                changed: now.clone(),
+                translator: a.translator.clone().or_else(|| options.translator.clone()).unwrap_or_default(),
+                origin: a
+                    .file
+                    .file_name()
+                    .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy())),
+                ..Entry::default()
+            },
+            file: a.file.clone(),
+            row: a.row,
+        })
+        .collect();
+    merge(memory_path, incoming, options)
+}
+
+/// Merges entries into the memory at `memory_path` under its lock: reloads the memory
+/// as it is now, adds what is new, and writes the memory file atomically.
+///
+/// An entry whose source and target the memory already has is unchanged (so merging
+/// the same entries twice changes nothing). One whose source the memory translates
+/// differently is a conflict: refused, or with `overwrite` added as a newer entry
+/// beside the old one. Entries of the same merge never conflict with each other.
+pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions) -> Result<Outcome> {
     let probe = Memory::load_or_empty(memory_path)?;
     let write_path = probe.write_path().to_path_buf();
     let _lock = if options.dry_run { None } else { Some(store::lock_memory(&write_path)?) };
     // Load again under the lock: another import may have written since.
     let memory = if options.dry_run { probe } else { Memory::load_or_empty(memory_path)? };
-    let now = Timestamp::now().to_string();
     let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
+    let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
-    for a in accepted {
-        let existing = memory.exact_all(&a.source);
-        if existing.iter().any(|e| e.target == a.target) {
+    for Incoming { entry, file, row } in incoming {
+        let key = (normalize(&entry.source).into_owned(), entry.target.clone());
+        if added.contains(&key) || memory.exact_all(&entry.source).iter().any(|e| e.target == entry.target) {
             outcome.unchanged += 1;
             continue;
         }
-        if let Some(current) = memory.exact(&a.source) {
+        if let Some(current) = memory.exact(&entry.source) {
             outcome.conflicts.push(Conflict {
-                file: a.file.clone(),
-                row: a.row,
-                source: a.source.clone(),
+                file,
+                row,
+                source: entry.source.clone(),
                 existing: current.target.clone(),
-                incoming: a.target.clone(),
+                incoming: entry.target.clone(),
             });
             if !options.overwrite {
                 continue;
             }
         }
-        let origin =
-            a.file.file_name().map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy()));
-        new_entries.push(Entry {
-            source: a.source.clone(),
-            target: a.target.clone(),
-            created: now.clone(),
-            changed: now.clone(),
-            translator: a.translator.clone().or_else(|| options.translator.clone()).unwrap_or_default(),
-            origin,
-            ..Entry::default()
-        });
+        added.insert(key);
+        new_entries.push(entry);
     }
     outcome.added = new_entries.len();
     if options.dry_run || new_entries.is_empty() {
@@ -328,5 +361,37 @@ mod tests {
             format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has (a batch of another project, or a sentence since removed)", SegmentId::of("Nei.")).as_str(),
             "b.csv: row 6, column target: expected the same translation as row 2 of the same id, \"Hi.\", found \"Hello.\"",
         ]);
+    }
+
+    #[test]
+    fn merging_keeps_every_translation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memory");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("nb-en.csv"), "source,target,client\nHei.,Hi.,Lyse\n").unwrap();
+        let incoming = |source: &str, target: &str| Incoming {
+            entry: Entry {
+                source: source.into(),
+                target: target.into(),
+                changed: "2030-01-01".into(),
+                ..Entry::default()
+            },
+            file: "t.tmx".into(),
+            row: 1,
+        };
+        let batch = || vec![incoming("Hei.", "Hello."), incoming("Ja.", "Yes."), incoming("Ja.", "Yes.")];
+        let first = merge(&path, batch(), &MergeOptions::default()).unwrap();
+        assert_eq!((first.added, first.unchanged, first.conflicts.len()), (1, 1, 1));
+        let written = std::fs::read_to_string(path.join("nb-en.csv")).unwrap();
+        assert_eq!(written, "source,target,client,changed\nHei.,Hi.,Lyse,\nJa.,Yes.,,2030-01-01\n");
+        let again = merge(&path, batch(), &MergeOptions::default()).unwrap();
+        assert_eq!((again.added, again.unchanged), (0, 2));
+        assert_eq!(std::fs::read_to_string(path.join("nb-en.csv")).unwrap(), written);
+        let over =
+            merge(&path, batch(), &MergeOptions { overwrite: true, ..MergeOptions::default() }).unwrap();
+        assert_eq!(over.added, 1);
+        let memory = Memory::load(&path).unwrap();
+        assert_eq!(memory.exact("Hei.").unwrap().target, "Hello.");
+        assert_eq!(memory.exact_all("Hei.").len(), 2);
     }
 }
