@@ -140,14 +140,15 @@ impl Segmenter {
             return false;
         }
         let following = &line[next..];
-        if self.is_dash_start(following) {
-            return true;
-        }
         let first = following.trim_start_matches(|c: char| self.rules.openers.contains(&c));
         let Some(c) = first.chars().next() else {
             return true;
         };
-        if c.is_lowercase() {
+        // A dash still goes through the abbreviation checks below ("bl.a. – og ...");
+        // anything else that is no capital, digit or opener (`. . .`, `§`) starts nothing.
+        let opened = first.len() < following.len();
+        let can_start = if opened { !c.is_lowercase() } else { c.is_uppercase() || c.is_numeric() };
+        if !can_start && !self.is_dash_start(following) {
             return false;
         }
         let is_plain_stop = &line[term_start..term_end] == "." && term_end == run_end;

@@ -1,4 +1,9 @@
 //! Table tests of the Norwegian rules: each case is a line and its expected segments.
+//!
+//! Every rule in the module docs and in `rules/nb.rules` has cases in both directions:
+//! lines that must be cut and lines that must stay whole. The lines are written the way
+//! they stand in the magazine, with no-break spaces, dialogue dashes and «quotes»; the
+//! documented prices (`plan B. Den`) are pinned too, so changing one is a visible choice.
 
 use super::*;
 
@@ -17,4 +22,332 @@ fn basic() {
         "– Det er OKS (opplevd kundetilfredshet, red. kommentar). Vi er her.",
         &["Det er OKS (opplevd kundetilfredshet, red. kommentar).", "Vi er her."],
     );
+}
+
+#[test]
+fn must_split() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Det handler om tydelige mål. Dette må ligge i bunn.",
+            &["Det handler om tydelige mål.", "Dette må ligge i bunn."],
+        ),
+        (
+            "Mitt mantra er enkelt. Kundene er helt vanlige mennesker. De vil bli hørt.",
+            &["Mitt mantra er enkelt.", "Kundene er helt vanlige mennesker.", "De vil bli hørt."],
+        ),
+        ("Vi er 110 personer. 6 team jobber sammen.", &["Vi er 110 personer.", "6 team jobber sammen."]),
+        ("Han flyttet til USA. Der bodde han i ti år.", &["Han flyttet til USA.", "Der bodde han i ti år."]),
+        ("God jul. Vi ses i januar.", &["God jul.", "Vi ses i januar."]),
+        ("Jeg møtte Jan. Han var blid.", &["Jeg møtte Jan.", "Han var blid."]),
+        ("Det tok 5 min. Da var vi ferdige.", &["Det tok 5 min.", "Da var vi ferdige."]),
+        ("Tekst: Ola Nordmann. Foto: Kari Hansen", &["Tekst: Ola Nordmann.", "Foto: Kari Hansen"]),
+        ("Hei.  \t Kom inn.", &["Hei.", "Kom inn."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn abbreviations_do_not_end() {
+    let lines = [
+        "Vi samarbeider med flere selskaper, f.eks. Telenor og Telia.",
+        "Hun har jobbet i bl.a. Chess og Fjordkraft.",
+        "Det var ca. 200 deltakere på konferansen i fjor.",
+        "Tilbudet gjelder alle kunder, dvs. Fjordkraft sine egne og partnernes.",
+        "Vi er i rute mht. GDPR og de nye kravene.",
+        "Du kan ringe meg, evt. Trine på sentralbordet.",
+        "Vi møtes kl. 10.00 i kantina.",
+        "Sak nr. 12 ble vedtatt uten debatt.",
+        "Reglene er strenge (jf. Arbeidsmiljøloven § 10-4).",
+        "Messen ble avlyst pga. Covid-19 i fjor.",
+        "Prisen er 499 kroner inkl. MVA per måned.",
+        "Prisen er 399 kroner ekskl. MVA.",
+        "Kampen Rosenborg vs. Molde endte 2–2.",
+        "Ring oss på tlf. 22 33 44 55 i dag.",
+        "Hun møtte adm. dir. Irene Fauskanger i Bergen.",
+        "Han jobber i avd. Bergen sammen med 20 andre.",
+        "Foredraget holdes av prof. Hansen fra NTNU.",
+        "Dr. Nilsen og Prof. Hansen svarte på spørsmålene.",
+        "Han ble født på St. Olavs hospital i Trondheim.",
+        "Vi sendte et tilbud (ref. Oslo kommune) i fjor.",
+        "Intervjuet er gjort av red. Kari Nordmann.",
+        "Alt ble utsatt p.g.a. Brexit, d.v.s. Storbritannias utmeldelse.",
+        "Ordningen gjelder f.o.m. 1. januar og t.o.m. 31. mars.",
+        // "Never end a sentence, whatever follows": a dash after one is an aside.
+        "Vi har mange tiltak, bl.a. – og dette er viktig – en ny app.",
+        // The documented price: an abbreviation that closes a sentence keeps it open.
+        "Svarene er kortet ned av red. Intervjuet ble gjort i mai.",
+    ];
+    for line in lines {
+        check(line, &[line]);
+    }
+}
+
+#[test]
+fn abbreviated_months() {
+    let lines = [
+        "Fra jan. 2026 kommer det nye priser.",
+        "Fristen er 1. feb. 2026 for alle søkere.",
+        "Kampanjen varer fra 1. okt. til 31. des. i år.",
+        "Kurset går fra 3. apr. til 15. nov. hvert år.",
+        "Tallene for aug. og sept. kommer i neste nummer.",
+        // Lower-case "jan." is an abbreviation even before a capital: the price.
+        "Fristen er 31. jan. Han rakk den.",
+    ];
+    for line in lines {
+        check(line, &[line]);
+    }
+}
+
+#[test]
+fn final_abbreviations() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Vi solgte epler, pærer osv. Deretter gikk vi hjem.",
+            &["Vi solgte epler, pærer osv.", "Deretter gikk vi hjem."],
+        ),
+        ("Billetten koster 250 kr. Barn går gratis.", &["Billetten koster 250 kr.", "Barn går gratis."]),
+        ("Overskuddet var 12 mill. Det er rekord.", &["Overskuddet var 12 mill.", "Det er rekord."]),
+        ("Budsjettet er på 3 mrd. Det holder ikke.", &["Budsjettet er på 3 mrd.", "Det holder ikke."]),
+        (
+            "Vi selger strøm, mobil, forsikring m.m. Hele pakken finner du på nett.",
+            &["Vi selger strøm, mobil, forsikring m.m.", "Hele pakken finner du på nett."],
+        ),
+        (
+            "Hun snakket med Hansen, Olsen m.fl. Alle var enige.",
+            &["Hun snakket med Hansen, Olsen m.fl.", "Alle var enige."],
+        ),
+        (
+            "Styret, ledelsen mfl. «Alle må med», sa hun.",
+            &["Styret, ledelsen mfl.", "«Alle må med», sa hun."],
+        ),
+        ("Vi kjøper inn frukt o.l. Det er sunt.", &["Vi kjøper inn frukt o.l.", "Det er sunt."]),
+        (
+            "Vi bruker e-post, chat etc. – Det virker, sier hun.",
+            &["Vi bruker e-post, chat etc.", "Det virker, sier hun."],
+        ),
+        ("Det kommer 3 mill. kroner fra staten.", &["Det kommer 3 mill. kroner fra staten."]),
+        ("Omsetningen var 4,5 mrd. kroner i fjor.", &["Omsetningen var 4,5 mrd. kroner i fjor."]),
+        ("Prisen er kr. 499 per måned.", &["Prisen er kr. 499 per måned."]),
+        (
+            "Vi solgte epler, pærer osv. 3 av dem var råtne.",
+            &["Vi solgte epler, pærer osv. 3 av dem var råtne."],
+        ),
+        ("Vi kjøper frukt o.l. og grønnsaker lokalt.", &["Vi kjøper frukt o.l. og grønnsaker lokalt."]),
+        ("Ansatte, ledere mfl. deltok på samlingen.", &["Ansatte, ledere mfl. deltok på samlingen."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn ordinals_and_dates() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Vi feiret 17. mai i Bergen.", &["Vi feiret 17. mai i Bergen."]),
+        ("Den 17. Mai er nasjonaldagen.", &["Den 17. Mai er nasjonaldagen."]),
+        ("Vi feiret 17.\u{a0}Mai med kundene.", &["Vi feiret 17.\u{a0}Mai med kundene."]),
+        ("Møtet er den 3. juni kl. 10.00.", &["Møtet er den 3. juni kl. 10.00."]),
+        ("Hun kom på 2. plass i NM.", &["Hun kom på 2. plass i NM."]),
+        ("Fra 01.01.2026 gjelder nye priser.", &["Fra 01.01.2026 gjelder nye priser."]),
+        ("Det skjedde 1. Januar 2026 på Gardermoen.", &["Det skjedde 1. Januar 2026 på Gardermoen."]),
+        (
+            "Kontoret ligger i 2. etasje. Heisen er ute av drift.",
+            &["Kontoret ligger i 2. etasje.", "Heisen er ute av drift."],
+        ),
+        ("Tallene kom 22.11.2026. Alle var fornøyde.", &["Tallene kom 22.11.2026.", "Alle var fornøyde."]),
+        (
+            "Jeg begynte i Fjordkraft i 2017. Det var et godt valg.",
+            &["Jeg begynte i Fjordkraft i 2017.", "Det var et godt valg."],
+        ),
+        ("Hun ble nr. 2. Neste år vil hun vinne.", &["Hun ble nr. 2.", "Neste år vil hun vinne."]),
+        ("Han vant 3. etappe. Det var stort.", &["Han vant 3. etappe.", "Det var stort."]),
+        // The documented price: a year before a capitalised month name stays whole.
+        ("Det var krevende i 2020. Mars ble verst.", &["Det var krevende i 2020. Mars ble verst."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn times_decimals_urls_emails() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Vi åpner kl. 10.00 og stenger kl. 16.30. Velkommen!",
+            &["Vi åpner kl. 10.00 og stenger kl. 16.30.", "Velkommen!"],
+        ),
+        ("Vi møtes kl. 10. Da starter vi.", &["Vi møtes kl. 10.", "Da starter vi."]),
+        (
+            "Tilfredsheten steg fra 3,5 til 4,2. Det er rekord.",
+            &["Tilfredsheten steg fra 3,5 til 4,2.", "Det er rekord."],
+        ),
+        ("Renten er 3.5 prosent. Den kan stige.", &["Renten er 3.5 prosent.", "Den kan stige."]),
+        ("Veksten var 12.5 % i fjor.", &["Veksten var 12.5 % i fjor."]),
+        (
+            "Les mer på www.fjordkraft.no. Der finner du tilbudene.",
+            &["Les mer på www.fjordkraft.no.", "Der finner du tilbudene."],
+        ),
+        (
+            "Besøk https://www.tolk.no/kundeservice?ref=blad for mer informasjon.",
+            &["Besøk https://www.tolk.no/kundeservice?ref=blad for mer informasjon."],
+        ),
+        (
+            "Send en e-post til kundeservice@fjordkraft.no. Vi svarer raskt.",
+            &["Send en e-post til kundeservice@fjordkraft.no.", "Vi svarer raskt."],
+        ),
+        (
+            "Skriv til irene.fauskanger@fjordkraft.no for å melde deg på.",
+            &["Skriv til irene.fauskanger@fjordkraft.no for å melde deg på."],
+        ),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn quotes_and_parentheses() {
+    let cases: &[(&str, &[&str])] = &[
+        ("«Hva er vinnerkultur?» spurte jeg.", &["«Hva er vinnerkultur?» spurte jeg."]),
+        ("«Vi er klare,» sa hun. «Nå starter vi.»", &["«Vi er klare,» sa hun.", "«Nå starter vi.»"]),
+        (
+            "Hun sa: «Vi er klare. Nå starter vi.» Så gikk de inn.",
+            &["Hun sa: «Vi er klare. Nå starter vi.»", "Så gikk de inn."],
+        ),
+        (
+            "Vi har mange mål (se side 4. Der står alt) for året.",
+            &["Vi har mange mål (se side 4. Der står alt) for året."],
+        ),
+        (
+            "(Dette er en annonse.) Neste sak handler om strøm.",
+            &["(Dette er en annonse.)", "Neste sak handler om strøm."],
+        ),
+        ("(Det var gøy!) Neste dag dro vi hjem.", &["(Det var gøy!)", "Neste dag dro vi hjem."]),
+        (
+            "Han kalte det \"en revolusjon. Ingen tvil.\" Det var det.",
+            &["Han kalte det \"en revolusjon. Ingen tvil.\"", "Det var det."],
+        ),
+        ("\"Hei,\" sa hun. \"Kom inn.\"", &["\"Hei,\" sa hun.", "\"Kom inn.\""]),
+        ("“Hvem er du?” Hun så opp.", &["“Hvem er du?”", "Hun så opp."]),
+        ("Han stoppet. «Hvorfor?» spurte han.", &["Han stoppet.", "«Hvorfor?» spurte han."]),
+        ("Hun svarte kort. «nei» er også et svar.", &["Hun svarte kort. «nei» er også et svar."]),
+        ("Han kalte det ’svindel.’ Det var det ikke.", &["Han kalte det ’svindel.’", "Det var det ikke."]),
+        ("Han sa nei. ‘Hvorfor?’ spurte hun.", &["Han sa nei.", "‘Hvorfor?’ spurte hun."]),
+        ("Hun lo. ‘nei’ var svaret.", &["Hun lo. ‘nei’ var svaret."]),
+        ("«Hva?!» Han så forvirret ut.", &["«Hva?!»", "Han så forvirret ut."]),
+        (
+            "(Han sa «Hei.» Så gikk han.) Vi ble stående.",
+            &["(Han sa «Hei.» Så gikk han.)", "Vi ble stående."],
+        ),
+        ("Det har «kokt litt» på kundesenteret.", &["Det har «kokt litt» på kundesenteret."]),
+        // A «quote» never closed on the line protects nothing.
+        ("«Dette er en lang tekst. Den fortsetter.", &["«Dette er en lang tekst.", "Den fortsetter."]),
+        ("Vi snakket med flere (f.eks. Telenor) i går.", &["Vi snakket med flere (f.eks. Telenor) i går."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn dialogue_dashes() {
+    let cases: &[(&str, &[&str])] = &[
+        ("– Hei, sa han. – Hei, svarte hun.", &["Hei, sa han.", "Hei, svarte hun."]),
+        ("- Ja. - Nei.", &["Ja.", "Nei."]),
+        ("— Kom hit! — Nei!", &["Kom hit!", "Nei!"]),
+        ("–\u{a0}Vi må ha tydelige mål, sier hun.", &["Vi må ha tydelige mål, sier hun."]),
+        ("Vi kom fram. – Endelig, sa hun.", &["Vi kom fram.", "Endelig, sa hun."]),
+        ("Han sa nei. – men han mente ja.", &["Han sa nei.", "men han mente ja."]),
+        ("Det var – tja – greit nok.", &["Det var – tja – greit nok."]),
+        ("– «Kom inn!» – Takk.", &["«Kom inn!»", "Takk."]),
+        ("–", &[]),
+        ("   – ", &[]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn initials() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Forfatteren J. K. Rowling kommer til Oslo.", &["Forfatteren J. K. Rowling kommer til Oslo."]),
+        ("Boka er skrevet av J.K. Rowling.", &["Boka er skrevet av J.K. Rowling."]),
+        ("Vi møtte J.\u{a0}K. Rowling i London.", &["Vi møtte J.\u{a0}K. Rowling i London."]),
+        (
+            "Intervjuet med Ole J. Hansen kommer i neste nummer.",
+            &["Intervjuet med Ole J. Hansen kommer i neste nummer."],
+        ),
+        (
+            "Rowling skrev boka. J. K. Rowling er nå rik.",
+            &["Rowling skrev boka.", "J. K. Rowling er nå rik."],
+        ),
+        // The documented price: a sentence ending in a single capital letter stays open.
+        ("Vi valgte plan B. Den fungerte.", &["Vi valgte plan B. Den fungerte."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn ellipsis() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Jeg vet ikke ... kanskje neste år.", &["Jeg vet ikke ... kanskje neste år."]),
+        ("Hun nølte... Så sa hun ja.", &["Hun nølte...", "Så sa hun ja."]),
+        ("Det var… Nei, glem det.", &["Det var…", "Nei, glem det."]),
+        ("Det var… ja, hva skal man si.", &["Det var… ja, hva skal man si."]),
+        ("Og så…", &["Og så…"]),
+        ("...og så var det slutt.", &["...og så var det slutt."]),
+        ("«Vel…» Hun tidde.", &["«Vel…»", "Hun tidde."]),
+        // A spaced ellipsis: a full stop before another full stop starts nothing.
+        ("Hun ventet . . . Så kom han.", &["Hun ventet . . .", "Så kom han."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn question_and_exclamation() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Hvordan definerer du vinnerkultur?", &["Hvordan definerer du vinnerkultur?"]),
+        ("Er det mulig?! Ja, det er det.", &["Er det mulig?!", "Ja, det er det."]),
+        ("Hva?! sa hun.", &["Hva?! sa hun."]),
+        ("Hvorfor det? Fordi kundene fortjener det!", &["Hvorfor det?", "Fordi kundene fortjener det!"]),
+        ("Så bra! Gratulerer!", &["Så bra!", "Gratulerer!"]),
+        ("Hva skjer nå? spør mange.", &["Hva skjer nå? spør mange."]),
+        ("Hvem vet? 3 av 4 kunder er fornøyde.", &["Hvem vet?", "3 av 4 kunder er fornøyde."]),
+        ("Hva er en god dag på jobben for deg?\u{a0}", &["Hva er en god dag på jobben for deg?"]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
+fn layout_and_no_break_spaces() {
+    let cases: &[(&str, &[&str])] = &[
+        ("", &[]),
+        ("   \t", &[]),
+        ("\u{a0}Hei.\u{a0}", &["Hei."]),
+        ("\u{feff}Kort, hva er din kundeservicekarriere?", &["Kort, hva er din kundeservicekarriere?"]),
+        ("Hei.\u{a0}Hvem er du?", &["Hei.", "Hvem er du?"]),
+        ("Det koster 100\u{a0}kr. Det er billig.", &["Det koster 100\u{a0}kr.", "Det er billig."]),
+        ("Prisen er kr.\u{a0}100 per måned.", &["Prisen er kr.\u{a0}100 per måned."]),
+        (
+            "Vi har 10\u{202f}000 kunder.\u{a0}De er fornøyde.",
+            &["Vi har 10\u{202f}000 kunder.", "De er fornøyde."],
+        ),
+        (
+            "Irene Fauskanger, kundeservicedirektør i Fjordkraft",
+            &["Irene Fauskanger, kundeservicedirektør i Fjordkraft"],
+        ),
+        ("Podcast | I samarbeid med CustomerTrends AS", &["Podcast | I samarbeid med CustomerTrends AS"]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
 }

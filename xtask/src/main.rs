@@ -1,1 +1,61 @@
-fn main() {}
+//! `cargo xtask`: the project's own tasks that are not part of `tolk` itself, such as
+//! measuring the segmenter against the gold files and timing it on a large generated
+//! text. One binary, one dispatch `match` below, one module per area of work; the
+//! arguments are parsed by hand so that the tasks build quickly. Nothing here is
+//! shipped to users, and nothing in `tolk` depends on it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+mod rng;
+mod segment;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  eval-segment             precision, recall and F1 of the sentence boundaries
+                           against the gold files in tests/gold/
+  bench segment [--mb N]   time segmenting N MB of generated Norwegian text
+                           (default 64), best of 3 runs on one thread
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The single dispatch: a task's words, then its own options, handed to its module.
+fn run(args: &[&str]) -> Result<ExitCode> {
+    match args {
+        ["eval-segment", rest @ ..] => segment::eval(rest),
+        ["bench", "segment", rest @ ..] => segment::bench(rest),
+        ["help" | "-h" | "--help"] => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        [] => usage_error("no task given"),
+        _ => usage_error(&format!("unknown task `{}`", args.join(" "))),
+    }
+}
+
+/// Prints `message` and the usage to stderr and exits with 2, as a usage error.
+pub fn usage_error(message: &str) -> Result<ExitCode> {
+    eprint!("error: {message}\n\n{USAGE}");
+    Ok(ExitCode::from(2))
+}
+
+/// The workspace root, wherever cargo runs the task from.
+pub fn project_root() -> PathBuf {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+}
