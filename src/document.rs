@@ -51,9 +51,10 @@ pub struct Document {
 }
 
 impl Document {
-    /// Reads and segments the file at `path`, named by its file name.
+    /// Reads and segments the file at `path`, named by its file name. A line longer
+    /// than [`crate::limits::MAX_LINE`] is refused before the file is read whole.
     pub fn read(path: &Path, segmenter: &Segmenter) -> Result<Document> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::limits::read_document(path)?;
         let name =
             path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         Document::from_bytes(name, bytes, path, segmenter)

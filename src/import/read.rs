@@ -27,7 +27,7 @@ pub struct ReadFile {
 
 /// Reads the translator CSV at `path`.
 pub fn read_csv(path: &Path) -> Result<ReadFile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::limits::read_csv(path)?;
     parse_csv(path, &bytes)
 }
 

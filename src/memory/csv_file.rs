@@ -21,7 +21,7 @@ pub const KNOWN_COLUMNS: [&str; 7] =
 /// Reads the memory CSV at `path` and appends its entries (tagged with `file`) to
 /// `entries`; returns the header as written. On error nothing is appended.
 pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::limits::read_csv(path)?;
     let start = entries.len();
     let result = parse(path, &bytes, file, entries);
     if result.is_err() {
