@@ -53,8 +53,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
     // On failure the temporary file is dropped, and so deleted.
+    pause_point("synced");
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     sync_folder(dir);
+    pause_point("renamed");
     Ok(())
 }
 
@@ -71,6 +73,30 @@ fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
+    }
+}
+
+/// The environment variable of the crash-test hook (see [`pause_point`]).
+pub const PAUSE_VAR: &str = "TOLK_TEST_PAUSE";
+
+/// A documented test hook: when `TOLK_TEST_PAUSE` names this stage as `stage:ms`
+/// (several separated by commas), sleep that long here, so a test can kill tolk at a
+/// known moment of a write. The stages of an import are `locked` (lock held, memory
+/// not yet re-read), `merged` (new memory computed, nothing written), `synced` (the
+/// temporary file written and synced, not yet renamed) and `renamed` (the new memory
+/// in place, lock still held). Without the variable this costs one lookup.
+pub fn pause_point(stage: &str) {
+    let Some(spec) = std::env::var_os(PAUSE_VAR) else {
+        return;
+    };
+    for item in spec.to_string_lossy().split(',') {
+        if let Some((name, ms)) = item.split_once(':') {
+            if name.trim() == stage {
+                if let Ok(ms) = ms.trim().parse::<u64>() {
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
+                }
+            }
+        }
     }
 }
 

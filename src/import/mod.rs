@@ -282,6 +282,7 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
     let probe = Memory::load_or_empty(memory_path)?;
     let write_path = probe.write_path().to_path_buf();
     let _lock = if options.dry_run { None } else { Some(store::lock_memory(&write_path)?) };
+    store::pause_point("locked");
     // Load again under the lock: another import may have written since.
     let memory = if options.dry_run { probe } else { Memory::load_or_empty(memory_path)? };
     let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
@@ -316,6 +317,7 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
     let columns = file.map(|f| memory.files[f].columns.clone()).unwrap_or_default();
     let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
     let mut bytes = Vec::new();
+    store::pause_point("merged");
     write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
         .map_err(|e| Error::Invalid(format!("{}: cannot write the memory: {e}", write_path.display())))?;
     store::write_atomic(&write_path, &bytes)?;
