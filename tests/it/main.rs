@@ -7,6 +7,7 @@
 
 mod build;
 mod corpus;
+mod matching;
 mod segment;
 mod sha256;
 mod tidy;

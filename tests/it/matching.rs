@@ -1,0 +1,163 @@
+//! `tolk lookup`, `tolk match` and `tolk analyze` against small memories written by the
+//! tests, and the memory errors every command shares.
+
+use crate::util::Project;
+
+/// A project whose memory has three entries, one of them a conflict.
+fn project() -> Project {
+    let t = Project::new();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target,changed,translator\n\
+         Vi er her for kundene.,We are here for the customers.,2026-01-01T00:00:00Z,kari\n\
+         Vi er her for deg.,We are here for you.,2026-01-01T00:00:00Z,kari\n\
+         Hei på deg.,Hello there.,2025-01-01T00:00:00Z,ola\n\
+         Hei på deg.,Hi there.,2026-05-01T00:00:00Z,ola\n",
+    );
+    t
+}
+
+#[test]
+fn lookup_ranks_and_marks_what_differs() {
+    let out = project().tolk(&["lookup", "Vi er her for kundene våre.", "--color", "never"]).run().success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "1.  85%  Vi er her for kundene.");
+    assert_eq!(lines[1], "        We are here for the customers.");
+    assert_eq!(lines[2], "  diff: Vi er her for kundene[- våre-].");
+    assert_eq!(lines[4], "2.  71%  Vi er her for deg.");
+    assert_eq!(lines[6], "  diff: Vi er her for[- kundene våre-]{+ deg+}.");
+}
+
+#[test]
+fn lookup_colours_on_request_and_says_when_nothing_matches() {
+    let out = project().tolk(&["lookup", "Vi er her for kundene våre.", "--color", "always"]).run().success();
+    assert!(out.stdout.contains("\x1b[31;9m våre\x1b[0m"), "{}", out.stdout);
+    project().tolk(&["lookup", "Noe helt annet her."]).run().success().stdout_is("no match of 50% or more\n");
+}
+
+#[test]
+fn exact_lookup_prefers_the_most_recent_of_conflicting_translations() {
+    project()
+        .tolk(&["lookup", "Hei på deg.", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("100%  Hei på deg.\n        Hi there.\n");
+}
+
+#[test]
+fn match_prints_one_tab_separated_line_per_query() {
+    project()
+        .tolk(&["match", "--quiet"])
+        .stdin("Vi er her for deg.\nIngen treff her i det hele tatt.\n\tHei  på deg.\n")
+        .run()
+        .success()
+        .stdout_is(
+            "Vi er her for deg.\t100\tVi er her for deg.\tWe are here for you.\n\
+             Ingen treff her i det hele tatt.\t\t\t\n \
+             Hei  på deg.\t100\tHei på deg.\tHi there.\n",
+        );
+}
+
+#[test]
+fn match_json_gives_the_top_n_and_respects_the_minimum() {
+    let t = project();
+    t.write("queries.txt", "Vi er her for kundene!\n");
+    let out = t
+        .tolk(&["match", "--input", "queries.txt", "--json", "--top", "2", "--min-score", "60"])
+        .run()
+        .success();
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let matches = value["matches"].as_array().unwrap();
+    assert_eq!(value["query"], "Vi er her for kundene!");
+    assert_eq!(matches.len(), 2);
+    assert_eq!(matches[0]["score"], 83);
+    assert_eq!(matches[0]["target"], "We are here for the customers.");
+    assert_eq!(matches[1]["score"], 66);
+    assert_eq!(matches[1]["translator"], "kari");
+}
+
+#[test]
+fn match_rejects_a_minimum_out_of_range() {
+    project().tolk(&["match", "--min-score", "0"]).run().failure().stderr_contains("0 is not in 1..=100");
+}
+
+#[test]
+fn analyze_counts_every_band_and_the_conflicts() {
+    let t = project();
+    t.write(
+        "corpus/a.txt",
+        "Vi er her for kundene.\nVi er her for alle kundene.\nHei på deg.\nHei på deg.\nDette er helt nytt for oss.\n",
+    );
+    t.write("corpus/b.txt", "Vi er her for kundene.\n");
+    let out = t.tolk(&["analyze", "corpus/a.txt", "corpus/b.txt", "--csv"]).run().success();
+    let expected = "\
+document,band,segments,words
+a.txt,repetition,1,3
+a.txt,100,2,8
+a.txt,95-99,0,0
+a.txt,85-94,1,6
+a.txt,75-84,0,0
+a.txt,50-74,0,0
+a.txt,no-match,1,6
+a.txt,total,5,23
+";
+    assert!(out.stdout.starts_with(expected), "{}", out.stdout);
+    assert!(out.stdout.contains("b.txt,repetition,1,5\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("TOTAL,total,6,28\n"), "{}", out.stdout);
+
+    let json = t.tolk(&["analyze", "corpus/a.txt", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["memory_conflicts"], 1);
+    assert_eq!(value["total"]["85-94"]["words"], 6);
+    assert_eq!(value["documents"][0]["bands"]["no-match"]["segments"], 1);
+
+    let table = t.tolk(&["analyze", "corpus/a.txt"]).run().success();
+    assert!(table.stdout.contains("  85–94%               1         6    26.1%\n"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("memory: 4 entries, 1 sources with conflicting translations"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn the_bundled_memory_covers_the_bundled_corpus() {
+    let out = Project::new().tolk(&["analyze", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let total = &value["total"];
+    assert_eq!(total["total"]["segments"], 64);
+    assert_eq!(total["no-match"]["segments"], 0);
+    assert_eq!(total["repetition"]["segments"], 1);
+    assert_eq!(total["100"]["segments"], 63);
+}
+
+#[test]
+fn a_malformed_memory_is_an_error_naming_row_and_column() {
+    let t = Project::new();
+    t.write("memory/extra.csv", "source,target\nHei.,Hi.\n,Tom kilde.\n");
+    t.tolk(&["analyze"]).run().failure().stderr_contains(
+        "memory/extra.csv: row 3, column source: the source is empty; every entry needs a Norwegian sentence",
+    );
+    t.tolk(&["lookup", "Hei."]).run().failure().stderr_contains("row 3, column source");
+}
+
+#[test]
+fn a_missing_memory_says_what_to_do() {
+    Project::new().tolk(&["analyze", "--memory", "nowhere"]).run().failure().stderr_contains(
+        "nowhere: no such memory; create it with `tolk import` or name another one with --memory",
+    );
+}
+
+#[test]
+fn every_csv_of_the_memory_folder_is_loaded() {
+    let t = project();
+    t.write("memory/more.csv", "Target,Source,Client\nGood morning.,God morgen.,Lyse\n");
+    t.tolk(&["lookup", "God morgen."])
+        .run()
+        .success()
+        .stdout_contains("100%  God morgen.\n        Good morning.\n");
+    t.tolk(&["lookup", "God morgen.", "--memory", "memory/nb-en.csv"])
+        .run()
+        .success()
+        .stdout_is("no match of 50% or more\n");
+}
