@@ -172,7 +172,12 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             if first.target != target {
                 plan.problems.push(problem(
                     "target",
-                    format!("the same translation as row {} of the same id, {:?}", first.row, first.target),
+                    format!(
+                        "the same translation as {} row {} for the same id, {:?}",
+                        first.file.display(),
+                        first.row,
+                        first.target
+                    ),
                     format!("{target:?}"),
                 ));
             }
@@ -306,6 +311,10 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
                 continue;
             }
         }
+        let mut entry = entry;
+        if options.overwrite {
+            make_newest(&mut entry, &memory);
+        }
         added.insert(key);
         new_entries.push(entry);
     }
@@ -322,6 +331,18 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
         .map_err(|e| Error::Invalid(format!("{}: cannot write the memory: {e}", write_path.display())))?;
     store::write_atomic(&write_path, &bytes)?;
     Ok(outcome)
+}
+
+/// Dates an overwriting entry after every translation the memory has of its source,
+/// so that it is the one exact lookup returns even if those are dated in the future
+/// (a skewed clock, seeds dated ahead).
+fn make_newest(entry: &mut Entry, memory: &Memory) {
+    let latest = memory.exact_all(&entry.source).iter().filter_map(|e| e.changed_at()).max();
+    if let Some(latest) = latest {
+        if entry.changed_at().is_none_or(|at| at <= latest) {
+            entry.changed = Timestamp(latest.0 + 1).to_string();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -361,7 +382,7 @@ mod tests {
             "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
             "b.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
             format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has (a batch of another project, or a sentence since removed)", SegmentId::of("Nei.")).as_str(),
-            "b.csv: row 6, column target: expected the same translation as row 2 of the same id, \"Hi.\", found \"Hello.\"",
+            "b.csv: row 6, column target: expected the same translation as b.csv row 2 for the same id, \"Hi.\", found \"Hello.\"",
         ]);
     }
 

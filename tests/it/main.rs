@@ -7,7 +7,10 @@
 
 mod build;
 mod corpus;
+mod export;
+mod import;
 mod matching;
+mod roundtrip;
 mod segment;
 mod sha256;
 mod tidy;

@@ -267,3 +267,53 @@ fn diff_marks_missing_and_extra_lines() {
     assert_eq!(diff("a\nb\nc\n", "a\nc\nd\n"), "  a\n- \"b\"\n  c\n+ \"d\"\n  \n");
     assert_eq!(diff("To \n", "To.\n"), "- \"To \"\n+ \"To.\"\n  \n");
 }
+
+/// A memory file with a header and no entries.
+pub const EMPTY_MEMORY: &str = "source,target,created,changed,translator,origin,note\n";
+
+impl Project {
+    /// A project with copies of the repository's `corpus/` and an empty memory: `memory/`
+    /// holds only a header, so everything is still to translate.
+    pub fn untranslated() -> Project {
+        let t = Project::empty();
+        copy_dir(&repo().join("corpus"), &t.path().join("corpus"));
+        t.write("memory/nb-en.csv", EMPTY_MEMORY);
+        t
+    }
+
+    /// The rows of the project's `memory/nb-en.csv`, each as column name -> cell.
+    #[track_caller]
+    pub fn memory_rows(&self) -> Vec<BTreeMap<String, String>> {
+        csv_rows(self.read("memory/nb-en.csv").as_bytes(), b',')
+    }
+}
+
+/// The records of CSV `bytes` (a leading UTF-8 BOM skipped) separated by `delimiter`,
+/// header first, every cell as it is in the file.
+#[track_caller]
+pub fn csv_records(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap_or_else(|e| panic!("malformed CSV: {e}")).iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The rows of CSV `bytes` with a header, each as column name -> cell.
+#[track_caller]
+pub fn csv_rows(bytes: &[u8], delimiter: u8) -> Vec<BTreeMap<String, String>> {
+    let mut records = csv_records(bytes, delimiter).into_iter();
+    let header = records.next().expect("a header row");
+    records.map(|r| header.iter().cloned().zip(r).collect()).collect()
+}
+
+/// The repository's memory as source -> target: what a translator is taken to write.
+pub fn bundled_translations() -> std::collections::HashMap<String, String> {
+    csv_rows(repo_file("memory/nb-en.csv").as_bytes(), b',')
+        .into_iter()
+        .map(|mut r| (r.remove("source").unwrap(), r.remove("target").unwrap()))
+        .collect()
+}

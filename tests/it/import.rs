@@ -1,0 +1,379 @@
+//! `tolk import`: one test per way a translator's file comes back, each a real file in
+//! `tests/data/import/` (see its README.md) made from an export of the bundled corpus.
+//!
+//! Files a spreadsheet may write (encodings, delimiters, line ends, quoted line breaks,
+//! shuffled and extra columns, escaped formulas, empty targets) are imported, with a
+//! note where tolk had to detect something. Files with a wrong row are refused as a
+//! whole: the command fails, names the file, row and column, says nothing was written,
+//! and leaves `memory/` byte for byte as it was; `--skip-invalid` imports the rest.
+//! Then the options: `--dry-run`, `--translator`, `--overwrite` and conflicts, and the
+//! quality warnings that never refuse a row.
+
+use std::collections::BTreeMap;
+
+use crate::util::{bundled_translations, repo, Output, Project};
+
+const KORT: &str = "Kort, hva er din kundeservicekarriere?";
+const KORT_EN: &str = "Briefly, what has your customer service career been?";
+const PERSONER: &str = "Vi er nå 110 personer fordelt på 6 team, forteller Irene.";
+const TRINE: &str = "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog.";
+const KOKT: &str = "En god dag er samtalene med kolleger, og det er en dag hvor det har «kokt litt» på \
+                    kundesenteret og vi har hjulpet mange kunder, forteller Øen engasjert.";
+
+/// A project with the bundled corpus, an empty memory and the fixture `name` copied in
+/// under its own name (so messages name it as a translator would see it).
+fn project_with(name: &str) -> Project {
+    let t = Project::untranslated();
+    add_fixture(&t, name);
+    t
+}
+
+fn add_fixture(t: &Project, name: &str) {
+    let path = repo().join("tests/data/import").join(name);
+    t.write(name, std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display())));
+}
+
+/// `tolk import NAME ARGS` in `t`.
+fn import(t: &Project, name: &str, args: &[&str]) -> Output {
+    let mut all = vec!["import", name];
+    all.extend_from_slice(args);
+    t.tolk(&all).run()
+}
+
+/// The memory of `t` as source -> every target it has, in file order.
+fn memory(t: &Project) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for mut r in t.memory_rows() {
+        out.entry(r.remove("source").unwrap()).or_default().push(r.remove("target").unwrap());
+    }
+    out
+}
+
+/// Imports the fixture `name` into an empty memory and checks that it succeeds with
+/// exactly the `notes` about what was detected, adds `added` entries, and gives each
+/// the bundled memory's translation; returns the project and the output.
+#[track_caller]
+fn check_accepted(name: &str, notes: &[&str], added: usize) -> (Project, Output) {
+    let t = project_with(name);
+    let out = import(&t, name, &[]).success();
+    let found: Vec<&str> = out.stderr.lines().filter_map(|l| l.strip_prefix(&format!("{name}: "))).collect();
+    assert_eq!(found, notes, "the notes on {name}:\n{}", out.stderr);
+    assert!(!out.stderr.contains("warning:"), "{name}: unexpected warnings:\n{}", out.stderr);
+    let out = out.stderr_contains(&format!("{added} added, 0 unchanged, 0 skipped (empty target)"));
+    let bundled = bundled_translations();
+    let memory = memory(&t);
+    assert_eq!(memory.len(), added, "{name}: the memory holds {memory:#?}");
+    for (source, targets) in &memory {
+        assert_eq!(targets, &[bundled[source].clone()], "{name}: the translation of {source:?}");
+    }
+    (t, out)
+}
+
+/// Imports the fixture `name` into an empty memory and checks that it is refused as a
+/// whole: exit status 1, every one of `errors` printed as an `error:` line, and
+/// `memory/` as it was. Returns the project and the output.
+#[track_caller]
+fn check_refused(name: &str, errors: &[&str]) -> (Project, Output) {
+    let t = project_with(name);
+    let before = t.snapshot_dir("memory");
+    let mut out = import(&t, name, &[]).failure();
+    assert_eq!(out.status.code(), Some(1), "{name}: the exit status");
+    for error in errors {
+        out = out.stderr_contains(&format!("error: {error}\n"));
+    }
+    assert!(t.snapshot_dir("memory") == before, "{name}: a refused import changed memory/");
+    (t, out)
+}
+
+// Files a spreadsheet or a script may save: imported.
+
+#[test]
+fn bom_utf8_as_exported() {
+    check_accepted("bom-utf8.csv", &[], 4);
+}
+
+#[test]
+fn utf8_without_a_bom_and_lf_line_ends() {
+    check_accepted("no-bom-utf8.csv", &[], 4);
+}
+
+#[test]
+fn crlf_line_ends_leave_no_cr_on_the_last_cell() {
+    // The target is the last column here; check_accepted compares it exactly.
+    check_accepted("crlf.csv", &[], 4);
+}
+
+#[test]
+fn windows_1252_with_semicolons_from_norwegian_excel() {
+    let (t, _) =
+        check_accepted("windows-1252-semicolon.csv", &["read as Windows-1252 (not UTF-8)", "delimiter ;"], 5);
+    let memory = memory(&t);
+    assert!(memory.contains_key(TRINE) && memory.contains_key(KOKT), "æøå and «» decoded: {memory:#?}");
+    // A no-break space (0xA0 in Windows-1252) inside the source.
+    assert!(memory.contains_key("Podcast |\u{a0}I samarbeid med CustomerTrends AS"));
+    assert!(memory[KOKT][0].contains("it’s a day when things have been “cooking a bit”"));
+}
+
+#[test]
+fn semicolon() {
+    check_accepted("semicolon.csv", &["delimiter ;"], 4);
+}
+
+#[test]
+fn tab_separated() {
+    check_accepted("tab.tsv", &["delimiter tab"], 4);
+}
+
+#[test]
+fn utf16_with_a_bom_from_excel_unicode_text() {
+    check_accepted("utf16-bom.csv", &["read as UTF-16LE", "delimiter tab"], 4);
+}
+
+#[test]
+fn reordered_columns_in_any_case_with_extra_columns() {
+    check_accepted("reordered-extra-columns.csv", &[], 4);
+}
+
+#[test]
+fn duplicate_id_with_the_same_target_is_one_entry() {
+    check_accepted("duplicate-id-same-target.csv", &[], 3);
+}
+
+#[test]
+fn quoted_line_breaks_stay_in_the_target() {
+    let t = project_with("quoted-newlines.csv");
+    import(&t, "quoted-newlines.csv", &[]).success().stderr_contains("4 added");
+    let memory = memory(&t);
+    assert_eq!(memory[KORT], [KORT_EN]);
+    assert_eq!(memory[PERSONER], ["We are now 110 people\nspread across 6 teams, Irene says."]);
+    assert!(memory[KOKT][0]
+        .contains("it’s a day when things have been “cooking a bit” at the customer centre\r\nand we’ve"));
+    assert_eq!(memory.len(), 4);
+}
+
+#[test]
+fn a_formula_cell_loses_tolks_apostrophe_only() {
+    let t = project_with("formula-cell.csv");
+    import(&t, "formula-cell.csv", &[]).success().stderr_contains("3 added");
+    let memory = memory(&t);
+    // Escaped as tolk writes it (LibreOffice keeps the apostrophe) ...
+    assert_eq!(
+        memory["Det er OKS (opplevd kundetilfredshet, red. kommentar)."],
+        ["- It’s OKS (perceived customer satisfaction, ed. note)."]
+    );
+    // ... and bare, as Excel saves it.
+    assert_eq!(
+        memory["Jeg prøver alltid å starte dagen med å «resette»."],
+        ["- I always try to start the day by “resetting”."]
+    );
+}
+
+#[test]
+fn empty_targets_are_skipped_and_counted() {
+    let t = project_with("empty-targets.csv");
+    import(&t, "empty-targets.csv", &[])
+        .success()
+        .stderr_contains("2 added, 0 unchanged, 2 skipped (empty target)")
+        .stderr_contains(" 0 refused ");
+    let memory = memory(&t);
+    assert_eq!(memory.keys().collect::<Vec<_>>(), [KOKT, KORT], "only the translated rows");
+}
+
+#[test]
+fn an_empty_memory_folder_gets_a_memory_file() {
+    let t = Project::untranslated();
+    std::fs::remove_file(t.path().join("memory/nb-en.csv")).unwrap();
+    add_fixture(&t, "bom-utf8.csv");
+    import(&t, "bom-utf8.csv", &[])
+        .success()
+        .stderr_contains("4 added")
+        .stderr_contains("written to memory/nb-en.csv");
+    assert_eq!(memory(&t).len(), 4);
+    assert!(t.read("memory/nb-en.csv").starts_with("source,target,"));
+}
+
+// Files with a wrong row: refused as a whole, every problem listed.
+
+#[test]
+fn an_edited_source_is_refused() {
+    let (_, out) = check_refused(
+        "edited-source.csv",
+        // Row 4 of the spreadsheet, though line 5 of the file: row 3 has a two-line target.
+        &["edited-source.csv: row 4, column source: expected the sentence as issued, \
+           \"Trine Vestre Øen er direktør for kundeservice i Lyse Dialog.\" (the source must not be edited), \
+           found \"Trine Vestre Øen er direktør for kundeservice hos Lyse Dialog.\""],
+    );
+    out.stderr_contains(
+        "error: 1 row refused, nothing was written; correct them and import again, or use --skip-invalid",
+    );
+}
+
+#[test]
+fn one_id_with_two_targets_is_refused() {
+    check_refused(
+        "duplicate-id-different-targets.csv",
+        &["duplicate-id-different-targets.csv: row 4, column target: expected the same translation as \
+           duplicate-id-different-targets.csv row 2 for the same id, \"Briefly, what has your customer service career been?\", \
+           found \"In short, what is your customer service career?\""],
+    )
+    .1
+    .stderr_contains("1 row refused, nothing was written");
+}
+
+#[test]
+fn an_id_of_another_corpus_is_refused() {
+    check_refused(
+        "unknown-id.csv",
+        &["unknown-id.csv: row 4, column id: expected the id of a sentence in this project's corpus, \
+           found sfecc26ecb9ed96f4, which no document has (a batch of another project, or a sentence since removed)"],
+    )
+    .1
+    .stderr_contains("1 row refused, nothing was written");
+}
+
+#[test]
+fn malformed_ids_are_refused_and_each_is_listed() {
+    check_refused(
+        "malformed-id.csv",
+        &[
+            "malformed-id.csv: row 3, column id: expected an id written by tolk export, like s0123456789abcdef, \
+             found \"s932fc685ca83db4\"",
+            "malformed-id.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, \
+             found \"\"",
+        ],
+    )
+    .1
+    .stderr_contains("2 rows refused, nothing was written");
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_cells_is_refused() {
+    // The whole row is wrong, so no column is named.
+    check_refused(
+        "wrong-cell-count.csv",
+        &["wrong-cell-count.csv: row 3: expected 9 cells as in the header, found 10 \
+           (a cell with an unquoted delimiter, or another delimiter than the header's)"],
+    )
+    .1
+    .stderr_contains("1 row refused, nothing was written");
+}
+
+// Files tolk cannot read at all: refused before any row is checked.
+
+#[test]
+fn an_unbalanced_quote_is_refused_at_its_row() {
+    check_refused(
+        "unbalanced-quote.csv",
+        &["cannot import unbalanced-quote.csv; nothing was written: unbalanced-quote.csv: row 3: text after the closing quote of a cell; a quote inside a quoted cell \
+           is written twice (\"\")"],
+    );
+}
+
+#[test]
+fn a_header_without_target_is_refused() {
+    check_refused(
+        "missing-target-column.csv",
+        &["cannot import missing-target-column.csv; nothing was written: missing-target-column.csv: row 1: the header lacks the column target; found \
+           \"id | where | words | score | source | suggestion | suggestion_source | oversettelse | context\"; \
+           is this a batch written by `tolk export`?"],
+    );
+}
+
+#[test]
+fn damaged_utf8_is_refused_at_its_byte() {
+    check_refused(
+        "damaged-utf8.csv",
+        &["cannot import damaged-utf8.csv; nothing was written: damaged-utf8.csv: line 5 (byte 1193): invalid UTF-8 in a file that is otherwise UTF-8; \
+           save it again as \"CSV UTF-8\""],
+    );
+}
+
+// Options.
+
+#[test]
+fn skip_invalid_imports_the_valid_rows_and_lists_the_rest() {
+    let t = project_with("edited-source.csv");
+    import(&t, "edited-source.csv", &["--skip-invalid"])
+        .success()
+        .stderr_contains("error: edited-source.csv: row 4, column source: ")
+        .stderr_contains("3 added, 0 unchanged, 0 skipped (empty target)")
+        .stderr_contains(" 1 refused (written to memory/nb-en.csv)");
+    let memory = memory(&t);
+    assert_eq!(memory.keys().collect::<Vec<_>>(), [KOKT, KORT, PERSONER], "every row but the edited one");
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let t = project_with("bom-utf8.csv");
+    let before = t.snapshot_dir("memory");
+    import(&t, "bom-utf8.csv", &["--dry-run"])
+        .success()
+        .stderr_contains("4 added, 0 unchanged")
+        .stderr_contains("(dry run, nothing written to memory/nb-en.csv)");
+    assert!(t.snapshot_dir("memory") == before, "--dry-run changed memory/");
+    // Refused rows are still refused.
+    add_fixture(&t, "edited-source.csv");
+    import(&t, "edited-source.csv", &["--dry-run"]).failure().stderr_contains("nothing was written");
+    assert!(t.snapshot_dir("memory") == before, "--dry-run changed memory/");
+}
+
+#[test]
+fn translator_names_who_translated_unless_the_file_does() {
+    let t = project_with("translator-column.csv");
+    import(&t, "translator-column.csv", &["--translator", "Ola Nordmann"])
+        .success()
+        .stderr_contains("2 added");
+    let by_source: BTreeMap<String, String> =
+        t.memory_rows().into_iter().map(|r| (r["source"].clone(), r["translator"].clone())).collect();
+    assert_eq!(by_source[KORT], "Kari Nordmann", "the file's translator column wins");
+    assert_eq!(by_source[PERSONER], "Ola Nordmann");
+}
+
+#[test]
+fn quality_warnings_are_printed_but_the_rows_imported() {
+    let t = project_with("quality-warnings.csv");
+    import(&t, "quality-warnings.csv", &[])
+        .success()
+        .stderr_contains(
+            "warning: quality-warnings.csv: row 3: numbers differ: 110 missing from the target; 100 not in the source\n",
+        )
+        .stderr_contains("warning: quality-warnings.csv: row 4: the target is the same as the source\n")
+        .stderr_contains("3 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 2 warnings");
+    let memory = memory(&t);
+    assert_eq!(memory[PERSONER], ["We are now 100 people spread across 6 teams, Irene says."]);
+    assert_eq!(memory[TRINE], [TRINE]);
+}
+
+#[test]
+fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
+    // The memory gets its translations from an import rather than the bundled seed, so
+    // the newer entry is newer whatever the clock says.
+    let t = project_with("bom-utf8.csv");
+    import(&t, "bom-utf8.csv", &[]).success();
+    add_fixture(&t, "conflict.csv");
+    let before = t.read("memory/nb-en.csv");
+    let conflict = format!(
+        "conflict: conflict.csv: row 2: the memory translates {KORT:?} as {KORT_EN:?}, the batch as \
+         \"In short, what has your customer service career been?\": "
+    );
+    // Not pinned: whether a refused conflict should fail the command (it exits 0).
+    import(&t, "conflict.csv", &[])
+        .stderr_contains(&format!("{conflict}refused (use --overwrite to add it)\n"))
+        .stderr_contains("0 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflicts");
+    assert_eq!(t.read("memory/nb-en.csv"), before, "a refused conflict changed the memory");
+
+    import(&t, "conflict.csv", &["--overwrite"])
+        .success()
+        .stderr_contains(&format!("{conflict}added as the newer translation\n"))
+        .stderr_contains("1 added, 1 unchanged");
+    let after = t.read("memory/nb-en.csv");
+    assert!(after.starts_with(&before), "--overwrite rewrote the older entries:\n{after}");
+    assert_eq!(
+        memory(&t)[KORT],
+        [KORT_EN, "In short, what has your customer service career been?"],
+        "the old translation is kept, the new one added"
+    );
+    // The newer translation is the one the editions use.
+    t.tolk(&["build", "--partial"]).run().success();
+    assert!(t.read("out/en/fjordkraft-irene-fauskanger.txt").starts_with("In short, what has your"));
+}
