@@ -22,5 +22,7 @@ pub mod segment;
 pub mod store;
 pub mod text;
 pub mod timestamp;
+pub mod tmx;
+pub mod xliff;
 
 pub use error::{Error, Result};

@@ -17,15 +17,20 @@ use super::Global;
 /// One row per unique sentence (with every place it occurs), its best fuzzy suggestion
 /// and its neighbours as context. The CSV opens cleanly in Excel and LibreOffice
 /// (UTF-8 with a BOM); cells a spreadsheet would run as formulas get a leading
-/// apostrophe, which `tolk import` removes again.
+/// apostrophe, which `tolk import` removes again. With `--format xliff` the same batch
+/// is one XLIFF 1.2 file for CAT tools: a trans-unit per sentence, the suggestion as
+/// alt-trans, the places as context.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to export from [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.csv]
+    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.csv, .xlf for XLIFF]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Cell delimiter: `,` `;` (Norwegian Excel) or `tab`
+    /// The batch format
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// Cell delimiter (CSV only): `,` `;` (Norwegian Excel) or `tab`
     #[arg(long, short, default_value = ",", value_parser = parse_delimiter)]
     pub delimiter: Delimiter,
     /// Start every target as the best suggestion, for the translator to correct
@@ -34,6 +39,15 @@ pub struct Args {
     /// The lowest score offered as a suggestion (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub min_score: u8,
+}
+
+/// Batch formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// CSV for spreadsheets
+    Csv,
+    /// XLIFF 1.2 for CAT tools
+    Xliff,
 }
 
 fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
@@ -57,11 +71,17 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut bytes = Vec::new();
-    batch.write_csv(args.delimiter, &mut bytes)?;
+    let (bytes, extension, kind) = match args.format {
+        Format::Csv => {
+            let mut bytes = Vec::new();
+            batch.write_csv(args.delimiter, &mut bytes)?;
+            (bytes, "csv", format!("{} delimiter", args.delimiter.name()))
+        }
+        Format::Xliff => (tolk::xliff::render(&batch)?.into_bytes(), "xlf", "XLIFF 1.2".to_string()),
+    };
     let out = args.out.unwrap_or_else(|| {
         let stamp = Timestamp::now().tmx();
-        PathBuf::from(format!("out/batches/batch-{stamp}.csv"))
+        PathBuf::from(format!("out/batches/batch-{stamp}.{extension}"))
     });
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
@@ -72,13 +92,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if ui::chatty(global) {
         let bands = batch.bands();
         let total = bands.total();
-        eprintln!(
-            "batch {}: {} segments, {} words ({} delimiter)",
-            out.display(),
-            total.segments,
-            total.words,
-            args.delimiter.name()
-        );
+        eprintln!("batch {}: {} segments, {} words ({kind})", out.display(), total.segments, total.words);
         for band in Band::ALL.into_iter().filter(|&b| b != Band::Repetition && b != Band::Exact) {
             let c = bands.get(band);
             eprintln!("  {:<10} {:>6} segments {:>8} words", band.label(), c.segments, c.words);

@@ -1,6 +1,6 @@
 //! `tolk import`: take translators' filled-in batches back into the memory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -14,11 +14,13 @@ use super::Global;
 /// Every row is checked first: the id must be one `tolk export` issued for this
 /// corpus, the source must be unchanged, and one id has one translation. If any row is
 /// wrong nothing is written and every problem is listed. Rows with an empty target are
-/// skipped (not translated yet). A translation that differs from the memory's is a
+/// skipped (not translated yet), and so are XLIFF targets whose state is `new` or
+/// `needs-translation`. A translation that differs from the memory's is a
 /// conflict, refused unless --overwrite (which keeps the old one as an older entry).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Translated batch files (CSV as a spreadsheet saves it)
+    /// Translated batch files: CSV as a spreadsheet saves it, or XLIFF 1.2 from a CAT tool
+    /// (.xlf, .xliff, .xml, or any file that starts like XML)
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Check and report, but write nothing
@@ -50,7 +52,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {
-        let read = read::read_csv(file)?;
+        let read = read_batch(file)
+            .with_context(|| format!("cannot import {}; nothing was written", file.display()))?;
         for note in &read.notes {
             if ui::chatty(global) {
                 eprintln!("{}: {note}", file.display());
@@ -112,4 +115,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a translator's file as XLIFF or CSV, whichever it is.
+fn read_batch(path: &Path) -> Result<read::ReadFile> {
+    let bytes = std::fs::read(path).map_err(|e| tolk::Error::io(path, e))?;
+    Ok(if tolk::xliff::is_xliff(path, &bytes) {
+        tolk::xliff::parse(path, &bytes)?
+    } else {
+        read::parse_csv(path, &bytes)?
+    })
 }

@@ -15,3 +15,4 @@ mod segment;
 mod sha256;
 mod tidy;
 mod util;
+mod xliff;

@@ -1,0 +1,393 @@
+//! XLIFF batches with the real binary: `tolk export --format xliff` and `tolk import` of
+//! what a CAT tool gives back.
+//!
+//! Every XLIFF tolk writes here is validated against the OASIS XLIFF 1.2 strict schema
+//! (`tests/schemas/`) with `xmllint`, which must be installed (`.ci/run` installs
+//! libxml2-utils); a missing xmllint fails the test rather than skipping it. The
+//! translator is simulated with plain string edits of the exported file (each target
+//! set to the bundled memory's translation with `state="translated"`); a file as a CAT
+//! tool really returns one, with inline tags and its own extensions, is in
+//! `tests/data/xliff/` (see its README.md).
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::Command;
+
+use quick_xml::escape::{escape, unescape};
+use tolk::batch::unescape_cell;
+
+use crate::util::{bundled_translations, csv_rows, diff, repo, repo_file, walk, Project};
+
+/// The schema every XLIFF tolk writes must satisfy.
+const SCHEMA: &str = "tests/schemas/xliff-core-1.2-strict.xsd";
+
+/// Validates the file `rel` of `t` against [`SCHEMA`] with xmllint.
+#[track_caller]
+fn assert_valid(t: &Project, rel: &str) {
+    let path = t.path().join(rel);
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(repo().join(SCHEMA))
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run xmllint ({e}); every XLIFF tolk writes is validated with it: install \
+                 libxml2-utils (`apt-get install libxml2-utils`, as .ci/run does)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{rel} does not validate against {SCHEMA}:\n{}\n--- {rel} ---\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        t.read(rel)
+    );
+}
+
+/// `tolk export --format xliff --out REL ARGS` in `t`, validated; returns the file.
+#[track_caller]
+fn export(t: &Project, rel: &str, args: &[&str]) -> String {
+    let mut all = vec!["export", "--format", "xliff", "--out", rel];
+    all.extend_from_slice(args);
+    t.tolk(&all).run().success().stderr_contains("(XLIFF 1.2)");
+    assert_valid(t, rel);
+    t.read(rel)
+}
+
+/// A unit of an exported file, as the test reads it with string searches.
+#[derive(Debug)]
+struct Unit {
+    id: String,
+    /// The line its `<trans-unit` is on.
+    line: usize,
+    source: String,
+}
+
+/// The units of `xliff` as tolk writes it (one element per line).
+fn units(xliff: &str) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut lines = xliff.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        let Some(rest) = line.trim().strip_prefix("<trans-unit id=\"") else { continue };
+        let id = rest.split('"').next().unwrap().to_string();
+        let (_, source) = lines.next().unwrap();
+        let source =
+            source.trim().strip_prefix("<source>").and_then(|s| s.strip_suffix("</source>")).unwrap();
+        out.push(Unit { id, line: n + 1, source: unescape(source).unwrap().into_owned() });
+    }
+    out
+}
+
+/// Sets the target of each unit of `xliff` for which `translate(source)` gives a
+/// translation and a state, as a translator's CAT tool would.
+fn fill(xliff: &str, mut translate: impl FnMut(&str) -> Option<(String, &'static str)>) -> String {
+    let mut out = String::new();
+    let mut source = None;
+    for line in xliff.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(s) = trimmed.strip_prefix("<source>").and_then(|s| s.strip_suffix("</source>")) {
+            source = Some(unescape(s).unwrap().into_owned());
+        }
+        // The unit's own target is the first after its source; alt-trans has another.
+        if trimmed.starts_with("<target") {
+            if let Some((target, state)) = source.take().and_then(|s| translate(&s)) {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push_str(&format!("{indent}<target state=\"{state}\">{}</target>\n", escape(&target)));
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The bundled memory's translation of every source, as translated.
+fn translate_all(xliff: &str) -> String {
+    let memory = bundled_translations();
+    fill(xliff, |source| {
+        let target = memory.get(source).unwrap_or_else(|| panic!("the bundled memory lacks {source:?}"));
+        Some((target.clone(), "translated"))
+    })
+}
+
+/// The memory's (source, target) pairs.
+fn pairs(t: &Project) -> BTreeSet<(String, String)> {
+    t.memory_rows()
+        .into_iter()
+        .map(|mut r| (r.remove("source").unwrap(), r.remove("target").unwrap()))
+        .collect()
+}
+
+/// Asserts that `ours` built the same editions into `out/en` as `theirs`.
+#[track_caller]
+fn assert_same_editions(ours: &Project, theirs: &Project) {
+    let (ours, theirs) = (ours.snapshot_dir("out/en"), theirs.snapshot_dir("out/en"));
+    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    for (name, expected) in &theirs {
+        let (expected, actual) = (String::from_utf8_lossy(expected), String::from_utf8_lossy(&ours[name]));
+        assert!(expected == actual, "{name} differs (- expected, + built):\n{}", diff(&expected, &actual));
+    }
+}
+
+#[test]
+fn export_translate_import_build_gives_the_editions_of_the_bundled_memory() {
+    let t = Project::untranslated();
+    let batch = export(&t, "b.xlf", &[]);
+    let count = units(&batch).len();
+    assert!(count > 0, "the bundled corpus gave an empty batch");
+    t.write("b.xlf", translate_all(&batch));
+    assert_valid(&t, "b.xlf");
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains(&format!(
+        "{count} added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, \
+         0 refused (written to memory/nb-en.csv)"
+    ));
+    assert_eq!(pairs(&t), bundled_translations().into_iter().collect(), "the imported memory differs");
+    t.tolk(&["build"]).run().success().stderr_contains(" 0 untranslated");
+    let bundled = Project::new();
+    bundled.tolk(&["build"]).run().success();
+    assert_same_editions(&t, &bundled);
+    // Everything is translated now: importing again changes nothing.
+    let memory = t.snapshot_dir("memory");
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains(&format!("0 added, {count} unchanged"));
+    assert!(t.snapshot_dir("memory") == memory, "the second import changed memory/");
+}
+
+#[test]
+fn the_xliff_batch_holds_the_csv_batchs_sentences_in_its_order() {
+    let t = Project::untranslated();
+    let xliff = units(&export(&t, "b.xlf", &[]));
+    t.tolk(&["export", "--out", "b.csv"]).run().success();
+    let csv = csv_rows(t.read("b.csv").as_bytes(), b',');
+    let from_csv: Vec<(String, String)> =
+        csv.iter().map(|r| (r["id"].clone(), unescape_cell(&r["source"]).to_owned())).collect();
+    let from_xliff: Vec<(String, String)> = xliff.into_iter().map(|u| (u.id, u.source)).collect();
+    assert_eq!(from_xliff, from_csv);
+}
+
+#[test]
+fn the_default_batch_name_ends_in_xlf() {
+    let t = Project::untranslated();
+    t.tolk(&["export", "--format", "xliff"]).run().success().stderr_contains(".xlf: ");
+    let written = walk(&t.path().join("out/batches"));
+    assert_eq!(written.len(), 1, "{written:?}");
+    let name = written[0].strip_prefix(t.path()).unwrap().to_string_lossy().replace('\\', "/");
+    assert!(name.starts_with("out/batches/batch-") && name.ends_with(".xlf"), "{name}");
+    assert_valid(&t, &name);
+}
+
+#[test]
+fn a_shared_sentence_is_one_unit_in_the_file_of_its_first_document() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\nPrisen er 5 < 10 & «billig», sa \"Ola\".\n")
+        .write("corpus/b.txt", "Ja.\n\nPrisen er 5 < 10 & «billig», sa \"Ola\".\n")
+        .write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    let xliff = export(&t, "b.xlf", &[]);
+    assert_eq!(xliff.matches("<trans-unit ").count(), 2, "{xliff}");
+    let a = xliff.find("<file original=\"a.txt\"").expect("a file element for a.txt");
+    let b = xliff.find("<file original=\"b.txt\"").expect("a file element for b.txt");
+    let shared = xliff.find("<source>Prisen er 5 &lt; 10 &amp; «billig», sa \"Ola\".</source>").unwrap();
+    assert!(a < shared && shared < b, "the shared sentence is not in a.txt's file:\n{xliff}");
+    let places = &xliff[shared..b];
+    for (file, line) in [("a.txt", 2), ("b.txt", 3)] {
+        let group = format!(
+            "<context context-type=\"sourcefile\">{file}</context>\n          \
+             <context context-type=\"linenumber\">{line}</context>"
+        );
+        assert!(places.contains(&group), "no context for {file}:{line}:\n{xliff}");
+    }
+    assert!(places.contains("<note from=\"tolk\" annotates=\"source\">before: Hei.</note>"), "{xliff}");
+}
+
+#[test]
+fn needs_translation_and_new_targets_are_counted_and_not_imported() {
+    let t = Project::untranslated();
+    let batch = export(&t, "b.xlf", &[]);
+    let sources: Vec<String> = units(&batch).into_iter().map(|u| u.source).collect();
+    let memory = bundled_translations();
+    let draft: HashMap<&str, &str> =
+        [(&*sources[0], "needs-translation"), (&*sources[1], "new"), (&*sources[2], "needs-translation")]
+            .into();
+    t.write(
+        "b.xlf",
+        fill(&batch, |source| {
+            let state = draft.get(source).copied().unwrap_or("translated");
+            Some((memory[source].clone(), state))
+        }),
+    );
+    assert_valid(&t, "b.xlf");
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains(&format!(
+        "{} added, 0 unchanged, 0 skipped (empty target), 3 skipped (state)",
+        sources.len() - 3
+    ));
+    let imported: BTreeSet<String> = pairs(&t).into_iter().map(|(s, _)| s).collect();
+    for source in draft.keys() {
+        assert!(!imported.contains(*source), "{source:?} was imported although not translated");
+    }
+    assert_eq!(imported.len(), sources.len() - 3);
+}
+
+#[test]
+fn an_edited_source_is_refused_with_its_line_and_nothing_is_written() {
+    let t = Project::untranslated();
+    let batch = export(&t, "b.xlf", &[]);
+    let edited = &units(&batch)[3];
+    let filled = translate_all(&batch).replacen(
+        &format!("<source>{}</source>", escape(&edited.source)),
+        &format!("<source>{} Endret.</source>", escape(&edited.source)),
+        1,
+    );
+    t.write("b.xlf", filled);
+    let memory = t.snapshot_dir("memory");
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .failure()
+        .stderr_contains(&format!(
+            "error: b.xlf: row {}, column source: expected the sentence as issued, {:?} (the source must not \
+             be edited), found {:?}\n",
+            edited.line,
+            edited.source,
+            format!("{} Endret.", edited.source)
+        ))
+        .stderr_contains("1 row refused, nothing was written");
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+}
+
+#[test]
+fn prefill_and_the_best_suggestion_come_from_a_near_match() {
+    const SENTENCE: &str = "Hva gjør du for at flest mulig dager skal bli gode?";
+    const NEAR: &str = "Hva gjør du for at flest mulig dager skal bli fine?";
+    let t = Project::new();
+    let bundled = repo_file("memory/nb-en.csv");
+    assert!(bundled.contains(&format!("\n{SENTENCE},")), "the bundled memory no longer has {SENTENCE:?}");
+    t.write("memory/nb-en.csv", bundled.replace(&format!("\n{SENTENCE},"), &format!("\n{NEAR},")));
+    let target = &bundled_translations()[SENTENCE];
+    for (prefill, expected_target) in [
+        (true, format!("<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">{target}</target>")),
+        (false, "<target state=\"needs-translation\"></target>".to_string()),
+    ] {
+        let xliff = export(&t, "b.xlf", if prefill { &["--prefill"] } else { &[] });
+        assert_eq!(xliff.matches("<trans-unit ").count(), 1, "{xliff}");
+        assert!(xliff.contains(&format!("<source>{SENTENCE}</source>\n        {expected_target}\n")), "{xliff}");
+        let quality = xliff
+            .split("<alt-trans match-quality=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no alt-trans:\n{xliff}"));
+        let score: u8 = quality.parse().unwrap_or_else(|_| panic!("match-quality {quality:?} is not a score"));
+        assert!((50..100).contains(&score), "match-quality {score}");
+        assert!(
+            xliff.contains(&format!("\n          <source>{NEAR}</source>\n          <target>{target}</target>\n")),
+            "the alt-trans lacks the near match's source and target:\n{xliff}"
+        );
+    }
+}
+
+#[test]
+fn a_file_returned_from_a_cat_tool_is_imported() {
+    let data = repo().join("tests/data/xliff");
+    let t = Project::empty();
+    for path in walk(&data.join("corpus")).into_iter().chain(walk(&data.join("memory"))) {
+        let rel = path.strip_prefix(&data).unwrap().to_string_lossy().replace('\\', "/");
+        t.write(&rel, std::fs::read(&path).unwrap());
+    }
+    let name = "returned-from-cat-tool.xlf";
+    t.write(name, std::fs::read(data.join(name)).unwrap());
+    // The file was made from an export of this corpus: its ids must still be the ones
+    // tolk issues, or the fixture is stale (see tests/data/xliff/README.md).
+    let issued: BTreeSet<String> =
+        units(&export(&t, "fresh.xlf", &["--prefill"])).into_iter().map(|u| u.id).collect();
+    let returned: BTreeSet<String> = t
+        .read(name)
+        .split("<trans-unit id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(returned, issued, "{name} is stale: regenerate it as tests/data/xliff/README.md says");
+    let memory = t.snapshot_dir("memory");
+    t.tolk(&["import", name, "--dry-run"]).run().success();
+    assert!(t.snapshot_dir("memory") == memory, "--dry-run changed memory/");
+    t.tolk(&["import", name])
+        .run()
+        .success()
+        .stderr_contains(&format!("{name}: 2 inline codes (x, bx, ex, ph, bpt, ept, it or another tool's elements) dropped from the text\n"))
+        .stderr_contains("11 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state), 0 conflicts");
+    let added = pairs(&t);
+    assert!(
+        added.contains(&("Kundeservice i Bergen".into(), "Customer service in Bergen".into())),
+        "{added:?}"
+    );
+    assert!(
+        !added.iter().any(|(s, _)| s == "At vi har det gøy sammen."),
+        "a needs-translation draft was imported"
+    );
+    t.tolk(&["build", "--partial"]).run().success().stderr_contains("1 untranslated");
+    for path in walk(&data.join("en")) {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let (expected, actual) = (std::fs::read_to_string(&path).unwrap(), t.read(&format!("out/en/{name}")));
+        assert!(expected == actual, "{name} differs (- expected, + built):\n{}", diff(&expected, &actual));
+    }
+}
+
+#[test]
+fn xliff_is_recognised_by_its_contents_whatever_the_name() {
+    let t = Project::untranslated();
+    let batch = export(&t, "b.xlf", &[]);
+    t.write("from-mail.txt", translate_all(&batch));
+    t.tolk(&["import", "from-mail.txt"]).run().success().stderr_contains(" 0 skipped (state)");
+    assert_eq!(pairs(&t).len(), units(&batch).len());
+}
+
+#[test]
+fn files_that_are_not_xliff_1_2_or_unsafe_are_refused_and_nothing_is_written() {
+    let deep = format!("{}{}", "<g id=\"1\">".repeat(70), "</g>".repeat(70));
+    let cases = [
+        (
+            "laughs.xlf",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff [\n <!ENTITY a \"aaaaaaaaaa\">\n <!ENTITY b \"&a;&a;&a;&a;&a;\">\n]>\n\
+             <xliff version=\"1.2\"><file><body><trans-unit id=\"s1\"><source>&b;</source></trans-unit></body>\
+             </file></xliff>\n"
+                .to_string(),
+            "laughs.xlf: line 2: a DOCTYPE declaration",
+        ),
+        (
+            "external.xlf",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE x SYSTEM \"file:///etc/passwd\">\n<xliff version=\"1.2\"/>\n".into(),
+            "external.xlf: line 2: a DOCTYPE declaration",
+        ),
+        (
+            "undeclared.xlf",
+            "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file><body>\n\
+             <trans-unit id=\"s1\"><source>&passwd;</source></trans-unit></body></file></xliff>\n"
+                .into(),
+            "undeclared.xlf: line 2: the entity &passwd; is not defined",
+        ),
+        (
+            "deep.xlf",
+            format!(
+                "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file><body>\n\
+                 <trans-unit id=\"s1\"><source>{deep}</source></trans-unit></body></file></xliff>\n"
+            ),
+            "deep.xlf: line 2: elements nested deeper than 64 levels",
+        ),
+        (
+            "v2.xlf",
+            "<?xml version=\"1.0\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" \
+             srcLang=\"nb\"><file id=\"f1\"><unit id=\"s1\"><segment><source>Hei.</source></segment></unit></file>\
+             </xliff>\n"
+                .into(),
+            "v2.xlf: line 2: XLIFF 2.0 is not read: tolk reads XLIFF 1.2",
+        ),
+        (
+            "memory.xml",
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body/></tmx>\n".into(),
+            "memory.xml: line 2: not an XLIFF file: the root element is <tmx>",
+        ),
+    ];
+    for (name, contents, expected) in cases {
+        let t = Project::untranslated();
+        t.write(name, contents);
+        let memory = t.snapshot_dir("memory");
+        let out = t.tolk(&["import", name]).run().failure().stderr_contains(expected);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(t.snapshot_dir("memory") == memory, "{name}: a refused import changed memory/");
+    }
+}
