@@ -23,13 +23,29 @@ use crate::text::{word_count, SegmentId};
 pub const COLUMNS: [&str; 9] =
     ["id", "where", "words", "score", "source", "suggestion", "suggestion_source", "target", "context"];
 
+/// One place a sentence occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The document's name.
+    pub doc: String,
+    /// The 1-based line.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Place {
+    /// `document:line`, as in the batch's `where` column.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.doc, self.line)
+    }
+}
+
 /// One sentence to translate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchRow {
     /// The sentence's id.
     pub id: SegmentId,
-    /// Every place it occurs, as `document:line`.
-    pub places: Vec<String>,
+    /// Every place it occurs, in corpus order.
+    pub places: Vec<Place>,
     /// Its word count.
     pub words: usize,
     /// The best fuzzy match's score, if any reached the minimum.
@@ -42,10 +58,28 @@ pub struct BatchRow {
     pub suggestion_source: String,
     /// The translation: empty, or the suggestion when prefilled.
     pub target: String,
-    /// The sentences before and after its first occurrence.
-    pub context: String,
-    /// Documents it occurs in, for grouping (XLIFF `file` elements).
-    pub documents: Vec<String>,
+    /// The sentence before its first occurrence, if any.
+    pub before: Option<String>,
+    /// The sentence after its first occurrence, if any.
+    pub after: Option<String>,
+}
+
+impl BatchRow {
+    /// The `context` column: `before: ... | after: ...`, either part left out when there
+    /// is no such sentence.
+    pub fn context(&self) -> String {
+        match (&self.before, &self.after) {
+            (Some(b), Some(a)) => format!("before: {b} | after: {a}"),
+            (Some(b), None) => format!("before: {b}"),
+            (None, Some(a)) => format!("after: {a}"),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The `where` column: every place, separated by `; `.
+    pub fn places_cell(&self) -> String {
+        self.places.iter().map(Place::to_string).collect::<Vec<_>>().join("; ")
+    }
 }
 
 /// A batch of sentences to translate, in corpus order of first occurrence.
@@ -97,22 +131,13 @@ impl Batch {
                 if memory.exact(text).is_some() {
                     continue;
                 }
-                let place = format!("{}:{}", doc.name, s.location.line);
+                let place = Place { doc: doc.name.clone(), line: s.location.line };
                 if let Some(&row) = by_id.get(&s.id) {
-                    let row = &mut rows[row];
-                    row.places.push(place);
-                    if !row.documents.contains(&doc.name) {
-                        row.documents.push(doc.name.clone());
-                    }
+                    rows[row].places.push(place);
                     continue;
                 }
-                let neighbour =
-                    |j: Option<usize>| j.and_then(|j| doc.segments.get(j)).map(|s| doc.segment_text(s));
-                let context = match (neighbour(i.checked_sub(1)), neighbour(Some(i + 1))) {
-                    (Some(b), Some(a)) => format!("before: {b} | after: {a}"),
-                    (Some(b), None) => format!("before: {b}"),
-                    (None, Some(a)) => format!("after: {a}"),
-                    (None, None) => String::new(),
+                let neighbour = |j: Option<usize>| {
+                    j.and_then(|j| doc.segments.get(j)).map(|s| doc.segment_text(s).to_string())
                 };
                 by_id.insert(s.id, rows.len());
                 rows.push(BatchRow {
@@ -124,8 +149,8 @@ impl Batch {
                     suggestion: String::new(),
                     suggestion_source: String::new(),
                     target: String::new(),
-                    context,
-                    documents: vec![doc.name.clone()],
+                    before: neighbour(i.checked_sub(1)),
+                    after: neighbour(Some(i + 1)),
                 });
             }
         }
@@ -169,7 +194,7 @@ impl Batch {
             let score = r.score.map(|s| s.to_string()).unwrap_or_default();
             let words = r.words.to_string();
             let id = r.id.to_string();
-            let places = r.places.join("; ");
+            let (places, context) = (r.places_cell(), r.context());
             let cells = [
                 &id,
                 &places,
@@ -179,7 +204,7 @@ impl Batch {
                 &r.suggestion,
                 &r.suggestion_source,
                 &r.target,
-                &r.context,
+                &context,
             ];
             w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;
         }

@@ -75,7 +75,7 @@ pub fn render(batch: &Batch) -> Result<String> {
         out.push_str("    </header>\n    <body>\n");
         for row in rows {
             write_unit(&mut out, row).map_err(|c| {
-                let place = row.places.first().map_or(document, String::as_str);
+                let place = row.places.first().map_or_else(|| document.to_string(), |p| p.to_string());
                 Error::Invalid(format!("{place}: the unit of this sentence {}", cannot_hold(c)))
             })?;
         }
@@ -91,7 +91,7 @@ fn by_document(batch: &Batch) -> Vec<(&str, Vec<&BatchRow>)> {
     let mut groups: Vec<(&str, Vec<&BatchRow>)> = Vec::new();
     let mut group_of: HashMap<&str, usize> = HashMap::new();
     for row in &batch.rows {
-        let document = row.documents.first().map_or("", String::as_str);
+        let document = row.places.first().map_or("", |p| p.doc.as_str());
         let g = *group_of.entry(document).or_insert_with(|| {
             groups.push((document, Vec::new()));
             groups.len() - 1
@@ -127,34 +127,22 @@ fn write_unit(out: &mut String, row: &BatchRow) -> Result<(), char> {
     }
     for place in &row.places {
         out.push_str("        <context-group purpose=\"location\">\n");
-        let (file, line) = match place.rsplit_once(':') {
-            Some((file, line)) if line.parse::<u64>().is_ok() => (file, Some(line)),
-            _ => (place.as_str(), None),
-        };
-        out.push_str(&format!("          <context context-type=\"sourcefile\">{}</context>\n", text(file)?));
-        if let Some(line) = line {
-            out.push_str(&format!("          <context context-type=\"linenumber\">{line}</context>\n"));
-        }
+        out.push_str(&format!(
+            "          <context context-type=\"sourcefile\">{}</context>\n",
+            text(&place.doc)?
+        ));
+        out.push_str(&format!("          <context context-type=\"linenumber\">{}</context>\n", place.line));
         out.push_str("        </context-group>\n");
     }
-    for note in neighbours(&row.context) {
+    let notes = [
+        row.before.as_ref().map(|b| format!("before: {b}")),
+        row.after.as_ref().map(|a| format!("after: {a}")),
+    ];
+    for note in notes.iter().flatten() {
         out.push_str(&format!("        <note from=\"tolk\" annotates=\"source\">{}</note>\n", text(note)?));
     }
     out.push_str("      </trans-unit>\n");
     Ok(())
-}
-
-/// The batch's context cell (`before: A | after: B`, or one of the two) as one note per
-/// neighbour. The notes only inform the translator, so a sentence that itself contains
-/// ` | after: ` and is cut in the wrong place costs nothing but an odd-looking note.
-fn neighbours(context: &str) -> Vec<&str> {
-    if context.is_empty() {
-        return Vec::new();
-    }
-    match context.find(" | after: ") {
-        Some(i) if context.starts_with("before: ") => vec![&context[..i], &context[i + 3..]],
-        _ => vec![context],
-    }
 }
 
 /// Escapes `text` for XML character data, or for an attribute value when `attribute`
@@ -667,29 +655,28 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Place;
     use crate::text::SegmentId;
     use proptest::prelude::*;
 
     fn row(id: u64, source: &str, places: &[&str]) -> BatchRow {
         BatchRow {
             id: SegmentId(id),
-            places: places.iter().map(|p| p.to_string()).collect(),
+            places: places
+                .iter()
+                .map(|p| {
+                    let (doc, line) = p.rsplit_once(':').unwrap();
+                    Place { doc: doc.into(), line: line.parse().unwrap() }
+                })
+                .collect(),
             words: 1,
             score: None,
             source: source.into(),
             suggestion: String::new(),
             suggestion_source: String::new(),
             target: String::new(),
-            context: String::new(),
-            documents: places.iter().map(|p| p.split(':').next().unwrap().to_string()).fold(
-                Vec::new(),
-                |mut docs, d| {
-                    if !docs.contains(&d) {
-                        docs.push(d);
-                    }
-                    docs
-                },
-            ),
+            before: None,
+            after: None,
         }
     }
 
@@ -737,9 +724,9 @@ mod tests {
         shared.suggestion = "Hi and welcome.".into();
         shared.suggestion_source = "Hei og velkommen.".into();
         shared.target = shared.suggestion.clone();
-        shared.context = "before: Ja. | after: Nei.".into();
+        (shared.before, shared.after) = (Some("Ja.".into()), Some("Nei.".into()));
         let mut second = row(2, "Takk.\r", &["b.txt:2"]);
-        second.context = "after: Ha det.".into();
+        second.after = Some("Ha det.".into());
         let xml = render(&Batch { rows: vec![shared, second] }).unwrap();
         let version = env!("CARGO_PKG_VERSION");
         let expected = format!(
