@@ -18,6 +18,7 @@ mod import;
 mod lookup;
 mod matches;
 mod segment;
+mod tm;
 mod ui;
 
 /// tolk: Norwegian articles to English editions through a translation memory.
@@ -58,6 +59,7 @@ pub enum Command {
     Export(export::Args),
     Import(import::Args),
     Build(build::Args),
+    Tm(tm::Args),
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
@@ -72,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
         Command::Import(args) => import::run(args, &cli.global),
+        Command::Tm(args) => tm::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,1768 @@
+//! Exchanging memories with other tools: reading and writing TMX 1.4 (Translation
+//! Memory eXchange), and reading the plainest exchange format there is, two-column TSV.
+//!
+//! [`write`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
+//! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
+//! `translator` become the `tu`'s `creationdate`, `changedate`, `creationid` and
+//! `changeid`; `origin`, `note` and every other column become `prop`s (`x-origin`,
+//! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field.
+//! Dates are written in TMX's own form (`20261122T153000Z`) and so come back in
+//! tolk's ISO form (`2026-11-22T15:30:00Z`) whatever ISO form they were written in; a
+//! value that is not a date at all is carried as a `prop` (`x-created`, `x-changed`)
+//! rather than lost.
+//!
+//! [`read`] takes TMX as other tools write it and streams it (memory grows with the
+//! entries produced, never with the file): language codes are matched loosely
+//! ([`Language`]), TMX 1.1's `lang` is read like `xml:lang`, every target variant of a
+//! unit becomes an entry, and inline markup is flattened to the text it stands for
+//! (the native code in `bpt`, `ept`, `it`, `ph` and `ut` is dropped, the text of `hi`
+//! and `sub` is kept). UTF-8, UTF-16 with a byte order mark, and any encoding named in
+//! the XML declaration are read.
+//!
+//! The reader trusts nothing: only XML's five entities and character references are
+//! expanded, a DOCTYPE that declares entities is refused (so neither "billion laughs"
+//! nor external entities can work), no DTD is ever fetched, nesting deeper than
+//! [`MAX_DEPTH`] and single pieces of text beyond the limits of [`crate::limits`] are
+//! refused, and every error names the file and line.
+//!
+//! This module neither merges into the memory ([`crate::import::merge`] does, under the
+//! memory's lock) nor prints or draws progress: [`ReadOptions::progress`] reports bytes
+//! read to whoever wants to show them.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use encoding_rs::{DecoderResult, Encoding};
+use quick_xml::escape::EscapeError;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_CELL;
+use crate::memory::{Entry, Memory};
+use crate::timestamp::Timestamp;
+
+/// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
+pub const CREATION_TOOL: &str = "tolk";
+
+/// How deeply elements may nest. TMX needs about eight levels (tmx, body, tu, tuv,
+/// seg and inline markup); far deeper is a broken or hostile file.
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest single piece of markup or text read at once: a `seg` of [`MAX_CELL`]
+/// bytes written entirely as character references fits.
+const MAX_EVENT: u64 = 8 * MAX_CELL as u64;
+
+/// The most one `tu` may hold in total (its variants, props and notes).
+const MAX_UNIT: usize = 16 * MAX_CELL;
+
+/// How many different language codes are remembered for the error that none matched.
+const MAX_LANGUAGES: usize = 16;
+
+// ---------------------------------------------------------------------------------
+// Languages
+
+/// A language to pick variants by, matched the way translation memories write codes:
+/// case does not matter, `_` is `-`, `nb`, `nob`, `no`, `nor` and `no-NB` are all
+/// Norwegian Bokmål, `en` and `eng` English, and a code without a region (`en`) takes
+/// every region (`en-GB`, `en-US`) while one with a region (`en-GB`) takes only it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The code as given.
+    code: String,
+    /// The language subtag, canonical (`nb`, `en`).
+    language: String,
+    /// The region subtag, lower case, if any.
+    region: Option<String>,
+}
+
+impl Language {
+    /// Norwegian Bokmål, tolk's source language.
+    pub fn bokmal() -> Language {
+        Language::parse("nb").expect("a valid code")
+    }
+
+    /// English, tolk's target language.
+    pub fn english() -> Language {
+        Language::parse("en").expect("a valid code")
+    }
+
+    /// Parses a language code such as `nb`, `nb-NO`, `NO-NB`, `en_GB` or `eng`; `None`
+    /// when it does not start with a two- or three-letter language subtag.
+    pub fn parse(code: &str) -> Option<Language> {
+        let lower = code.trim().to_ascii_lowercase().replace('_', "-");
+        let mut subtags: Vec<&str> = lower.split('-').collect();
+        let first = subtags.remove(0);
+        if !(2..=3).contains(&first.len()) || !first.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        let mut language = match first {
+            "nb" | "nob" | "no" | "nor" => "nb",
+            "nn" | "nno" => "nn",
+            "en" | "eng" => "en",
+            other => other,
+        };
+        // `no-NB` and `no-NN` (and `no-bok`, `no-nyn`) name the written standard, not a region.
+        if matches!(first, "no" | "nor") {
+            match subtags.first() {
+                Some(&("nb" | "bok")) => {
+                    subtags.remove(0);
+                }
+                Some(&("nn" | "nyn")) => {
+                    language = "nn";
+                    subtags.remove(0);
+                }
+                _ => {}
+            }
+        }
+        let is_region = |s: &&str| {
+            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let region = subtags.iter().copied().find(is_region).map(str::to_string);
+        Some(Language { code: code.trim().to_string(), language: language.to_string(), region })
+    }
+
+    /// Whether a variant written with `code` is in this language.
+    pub fn matches(&self, code: &str) -> bool {
+        Language::parse(code).is_some_and(|l| {
+            l.language == self.language && (self.region.is_none() || l.region == self.region)
+        })
+    }
+
+    /// The language's name and code for messages: "Norwegian Bokmål (nb)".
+    fn describe(&self) -> String {
+        let name = match self.language.as_str() {
+            "nb" => "Norwegian Bokmål",
+            "nn" => "Norwegian Nynorsk",
+            "en" => "English",
+            _ => return self.code.clone(),
+        };
+        format!("{name} ({})", self.code)
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Reading TMX
+
+/// How to read a TMX file.
+pub struct ReadOptions<'a> {
+    /// The language of the entries' sources.
+    pub source: Language,
+    /// The language of their targets.
+    pub target: Language,
+    /// Told the number of bytes read from the file so far, every few kilobytes.
+    pub progress: Option<&'a dyn Fn(u64)>,
+}
+
+impl Default for ReadOptions<'_> {
+    fn default() -> Self {
+        ReadOptions { source: Language::bokmal(), target: Language::english(), progress: None }
+    }
+}
+
+/// What a TMX file held.
+#[derive(Debug, Default)]
+pub struct TmxFile {
+    /// One entry per target variant of every unit that has both languages, in file
+    /// order; `row` is the line of the unit's `<tu>`.
+    pub entries: Vec<Entry>,
+    /// The number of `tu` elements read.
+    pub units: u64,
+    /// Entries whose source or target had inline markup flattened to plain text.
+    pub flattened: usize,
+    /// Variant pairs skipped because the source or target is empty.
+    pub skipped_empty: usize,
+    /// Units skipped because they lack a variant in the source or target language.
+    pub skipped_language: usize,
+    /// The header's `creationtool` (empty if none).
+    pub creation_tool: String,
+}
+
+impl TmxFile {
+    /// Whether tolk wrote the file (so its entries are tolk's own, metadata and all).
+    pub fn written_by_tolk(&self) -> bool {
+        self.creation_tool == CREATION_TOOL
+    }
+}
+
+/// Reads the TMX file at `path`.
+pub fn read(path: &Path, options: &ReadOptions<'_>) -> Result<TmxFile> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_from(file, path, options)
+}
+
+/// Reads TMX from `input`, streaming; `path` names it in messages.
+pub fn read_from<'a>(input: impl Read + 'a, path: &Path, options: &ReadOptions<'a>) -> Result<TmxFile> {
+    let counted = Progress { inner: input, read: 0, callback: options.progress };
+    let mut buffered = BufReader::with_capacity(1 << 16, counted);
+    let decoded: Box<dyn BufRead + 'a> = match sniff_encoding(&mut buffered, path)? {
+        None => Box::new(buffered),
+        Some(encoding) => Box::new(Transcode::new(buffered, encoding)),
+    };
+    let mut reader = Reader::from_reader(Lines::new(decoded));
+    reader.config_mut().expand_empty_elements = true;
+    reader.config_mut().check_end_names = true;
+    let mut parse = Parse::new(options);
+    let mut buf = Vec::new();
+    loop {
+        let start = reader.buffer_position();
+        reader.get_mut().mark(start);
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(event) => event,
+            Err(e) => {
+                let lines = reader.get_ref();
+                let at = reader.error_position().max(start);
+                return Err(xml_error(e, lines, lines.line_of(at)).into_error(path));
+            }
+        };
+        let line = reader.get_ref().line_of(start);
+        let done = matches!(event, Event::Eof);
+        parse.event(event, line).map_err(|f| f.into_error(path))?;
+        if done {
+            break;
+        }
+    }
+    parse.finish(path)
+}
+
+/// Where reading stopped and why, before the file's name is known to the message.
+#[derive(Debug)]
+enum Fail {
+    At { line: u64, message: String },
+    TooLarge { what: String, limit: usize },
+    Io(io::Error),
+}
+
+fn at(line: u64, message: impl Into<String>) -> Fail {
+    Fail::At { line, message: message.into() }
+}
+
+impl Fail {
+    fn into_error(self, path: &Path) -> Error {
+        match self {
+            Fail::At { line, message } => {
+                Error::Invalid(format!("{}: line {line}: {message}", path.display()))
+            }
+            Fail::TooLarge { what, limit } => Error::TooLarge { path: path.to_path_buf(), what, limit },
+            Fail::Io(e) => Error::io(path, e),
+        }
+    }
+}
+
+/// Turns a quick-xml error into a message a person can act on.
+fn xml_error<R>(e: quick_xml::Error, lines: &Lines<R>, line: u64) -> Fail {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    use quick_xml::Error as X;
+    let truncated = "the file ends here; is it truncated?";
+    match e {
+        X::Io(_) if lines.too_large => Fail::TooLarge {
+            what: format!("the markup or text starting on line {line}"),
+            limit: MAX_EVENT as usize,
+        },
+        X::Io(e) if e.kind() == io::ErrorKind::InvalidData => at(line, e.to_string()),
+        X::Io(e) => Fail::Io(io::Error::new(e.kind(), e.to_string())),
+        X::Syntax(SyntaxError::InvalidBangMarkup) => at(line, "malformed markup after `<!`"),
+        X::Syntax(s) => at(line, format!("{s}; is the file truncated?")),
+        X::IllFormed(IllFormedError::MissingEndTag(tag)) => {
+            at(line, format!("</{tag}> is missing: {truncated}"))
+        }
+        X::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            at(line, format!("expected </{expected}>, found </{found}>"))
+        }
+        X::IllFormed(IllFormedError::UnmatchedEndTag(tag)) => at(line, format!("</{tag}> closes no element")),
+        X::IllFormed(other) => at(line, other.to_string()),
+        X::InvalidAttr(a) => at(line, format!("malformed attribute: {a}")),
+        X::Encoding(_) => at(line, INVALID_UTF8),
+        X::Escape(e) => escape_fail("", &e, line),
+        X::Namespace(n) => at(line, n.to_string()),
+    }
+}
+
+const INVALID_UTF8: &str =
+    "invalid UTF-8; save the file as UTF-8, or name its encoding in the XML declaration";
+
+/// What an open element is to the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Tmx,
+    Body,
+    Tu,
+    Tuv,
+    Seg,
+    /// Inline native code (`bpt`, `ept`, `it`, `ph`, `ut`): its text is dropped.
+    Code,
+    /// Inline markup whose text is the segment's (`hi`, `sub`, unknown elements).
+    Keep,
+    Prop,
+    Note,
+    /// Anything else (the header, tool extensions): read for well-formedness only.
+    Other,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Tmx => "<tmx>",
+            Kind::Body => "<body>",
+            Kind::Tu => "<tu>",
+            Kind::Tuv => "<tuv>",
+            Kind::Seg => "<seg>",
+            Kind::Code | Kind::Keep => "inline element",
+            Kind::Prop => "<prop>",
+            Kind::Note => "<note>",
+            Kind::Other => "element",
+        }
+    }
+}
+
+struct Open {
+    kind: Kind,
+    line: u64,
+}
+
+/// The dates and people of a `tu` or `tuv`, as written.
+#[derive(Debug, Default)]
+struct Stamp {
+    created: Option<String>,
+    changed: Option<String>,
+    creation_id: Option<String>,
+    change_id: Option<String>,
+}
+
+impl Stamp {
+    /// Bytes held, against [`MAX_UNIT`].
+    fn bytes(&self) -> usize {
+        [&self.created, &self.changed, &self.creation_id, &self.change_id]
+            .into_iter()
+            .flatten()
+            .map(String::len)
+            .sum()
+    }
+
+    fn take(&mut self, key: &[u8], value: &str) {
+        let slot = match key {
+            b"creationdate" => &mut self.created,
+            b"changedate" => &mut self.changed,
+            b"creationid" => &mut self.creation_id,
+            b"changeid" => &mut self.change_id,
+            _ => return,
+        };
+        *slot = Some(value.to_string());
+    }
+}
+
+/// Which language a variant is in, as far as this read is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Source,
+    Target,
+    Other,
+}
+
+#[derive(Debug)]
+struct Variant {
+    line: u64,
+    lang: String,
+    role: Role,
+    stamp: Stamp,
+    seg: Option<String>,
+    /// The seg had inline markup.
+    markup: bool,
+    props: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Unit {
+    line: u64,
+    stamp: Stamp,
+    props: Vec<(String, String)>,
+    notes: Vec<String>,
+    variants: Vec<Variant>,
+    /// Bytes held so far, against [`MAX_UNIT`].
+    size: usize,
+}
+
+/// The reader's state between events.
+struct Parse<'o> {
+    options: &'o ReadOptions<'o>,
+    out: TmxFile,
+    stack: Vec<Open>,
+    root_seen: bool,
+    unit: Option<Unit>,
+    variant: Option<Variant>,
+    /// The text of the open seg, prop or note.
+    text: String,
+    prop_type: String,
+    /// The open seg has inline markup / had native code dropped.
+    markup: bool,
+    dropped: bool,
+    /// Language codes seen, with how many variants had each (the first few only).
+    languages: Vec<(String, u64)>,
+    /// Some unit had both languages.
+    matched: bool,
+    /// Roles of the codes seen, so each code is parsed once.
+    roles: Vec<(String, Role)>,
+}
+
+impl<'o> Parse<'o> {
+    fn new(options: &'o ReadOptions<'o>) -> Parse<'o> {
+        Parse {
+            options,
+            out: TmxFile::default(),
+            stack: Vec::new(),
+            root_seen: false,
+            unit: None,
+            variant: None,
+            text: String::new(),
+            prop_type: String::new(),
+            markup: false,
+            dropped: false,
+            languages: Vec::new(),
+            matched: false,
+            roles: Vec::new(),
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, line: u64) -> Result<(), Fail> {
+        match event {
+            Event::Start(e) => self.start(&e, line),
+            Event::End(_) => self.end(),
+            // Not produced with `expand_empty_elements`, but harmless to handle.
+            Event::Empty(e) => {
+                self.start(&e, line)?;
+                self.end()
+            }
+            Event::Text(t) => {
+                let keep = matches!(self.top(), Some(Kind::Seg | Kind::Keep | Kind::Prop | Kind::Note));
+                // Text that is not kept is still decoded, so a bad entity anywhere is an error.
+                if keep || t.contains(&b'&') || !t.is_ascii() {
+                    let text = decode_text(&t, line, true)?;
+                    self.push_text(&text, keep)?;
+                }
+                Ok(())
+            }
+            Event::CData(t) => {
+                let keep = matches!(self.top(), Some(Kind::Seg | Kind::Keep | Kind::Prop | Kind::Note));
+                let text = decode_text(&t, line, false)?;
+                self.push_text(&text, keep)
+            }
+            Event::DocType(t) => {
+                let upper = t.to_ascii_uppercase();
+                if upper.windows(8).any(|w| w == b"<!ENTITY") {
+                    return Err(at(
+                        line,
+                        "the DOCTYPE declares entities, and entity declarations are not allowed \
+                         (TMX needs none; remove the DOCTYPE's [...] part)",
+                    ));
+                }
+                Ok(())
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
+            Event::Eof => self.eof(),
+        }
+    }
+
+    fn top(&self) -> Option<Kind> {
+        self.stack.last().map(|o| o.kind)
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, line: u64) -> Result<(), Fail> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(at(
+                line,
+                format!("elements are nested deeper than {MAX_DEPTH} levels; TMX needs fewer than ten"),
+            ));
+        }
+        let name = e.name();
+        let tag = name.as_ref();
+        let is = |n: &str| tag.eq_ignore_ascii_case(n.as_bytes());
+        let kind = match self.top() {
+            None if is("tmx") => {
+                self.root_seen = true;
+                each_attribute(e, line, |_, _| {})?;
+                Kind::Tmx
+            }
+            None => {
+                return Err(at(
+                    line,
+                    format!(
+                        "not a TMX file: the root element is <{}>, expected <tmx>",
+                        String::from_utf8_lossy(tag)
+                    ),
+                ))
+            }
+            Some(Kind::Tmx) if is("header") => {
+                let mut tool = None;
+                each_attribute(e, line, |key, value| {
+                    if key.eq_ignore_ascii_case(b"creationtool") {
+                        tool = Some(value.to_string());
+                    }
+                })?;
+                self.out.creation_tool = tool.unwrap_or_default();
+                Kind::Other
+            }
+            Some(Kind::Tmx) if is("body") => {
+                each_attribute(e, line, |_, _| {})?;
+                Kind::Body
+            }
+            Some(Kind::Body) if is("tu") => {
+                let mut stamp = Stamp::default();
+                each_attribute(e, line, |key, value| stamp.take(&key.to_ascii_lowercase(), value))?;
+                let size = stamp.bytes();
+                self.unit = Some(Unit {
+                    line,
+                    stamp,
+                    props: Vec::new(),
+                    notes: Vec::new(),
+                    variants: Vec::new(),
+                    size,
+                });
+                Kind::Tu
+            }
+            Some(Kind::Tu | Kind::Tuv) if is("prop") => {
+                let mut kind = None;
+                each_attribute(e, line, |key, value| {
+                    if key.eq_ignore_ascii_case(b"type") {
+                        kind = Some(value.to_string());
+                    }
+                })?;
+                let Some(kind) = kind else {
+                    return Err(at(line, "a <prop> without a type attribute"));
+                };
+                self.prop_type = kind;
+                self.text.clear();
+                Kind::Prop
+            }
+            Some(Kind::Tu | Kind::Tuv) if is("note") => {
+                each_attribute(e, line, |_, _| {})?;
+                self.text.clear();
+                Kind::Note
+            }
+            Some(Kind::Tu) if is("tuv") => {
+                let (mut xml_lang, mut lang, mut stamp) = (None, None, Stamp::default());
+                each_attribute(e, line, |key, value| {
+                    let key = key.to_ascii_lowercase();
+                    match key.as_slice() {
+                        b"xml:lang" => xml_lang = Some(value.to_string()),
+                        b"lang" => lang = Some(value.to_string()),
+                        _ => stamp.take(&key, value),
+                    }
+                })?;
+                let Some(lang) = xml_lang.or(lang).filter(|l| !l.trim().is_empty()) else {
+                    return Err(at(line, "a <tuv> without a language: expected an xml:lang attribute"));
+                };
+                let role = self.role(&lang);
+                self.variant = Some(Variant {
+                    line,
+                    lang,
+                    role,
+                    stamp,
+                    seg: None,
+                    markup: false,
+                    props: Vec::new(),
+                    notes: Vec::new(),
+                });
+                Kind::Tuv
+            }
+            Some(Kind::Tuv) if is("seg") => {
+                each_attribute(e, line, |_, _| {})?;
+                if self.variant.as_ref().is_some_and(|v| v.seg.is_some()) {
+                    return Err(at(line, "a second <seg> in one <tuv>; a variant has exactly one"));
+                }
+                self.text.clear();
+                self.markup = false;
+                self.dropped = false;
+                Kind::Seg
+            }
+            Some(parent @ (Kind::Seg | Kind::Keep | Kind::Code)) => {
+                each_attribute(e, line, |_, _| {})?;
+                self.markup = true;
+                if ["bpt", "ept", "it", "ph", "ut"].iter().any(|n| is(n)) {
+                    self.dropped = true;
+                    Kind::Code
+                } else if is("hi") || is("sub") || parent != Kind::Code {
+                    Kind::Keep
+                } else {
+                    Kind::Code
+                }
+            }
+            Some(_) => {
+                each_attribute(e, line, |_, _| {})?;
+                Kind::Other
+            }
+        };
+        self.stack.push(Open { kind, line });
+        Ok(())
+    }
+
+    /// The role of a variant in language `code`, parsing each code once.
+    fn role(&mut self, code: &str) -> Role {
+        // Remembered only while few and short, so a hostile file cannot make them many.
+        let short = code.len() <= 64;
+        if let Some(n) = self.languages.iter_mut().find(|(c, _)| c == code) {
+            n.1 += 1;
+        } else if self.languages.len() < MAX_LANGUAGES && short {
+            self.languages.push((code.to_string(), 1));
+        }
+        if let Some((_, role)) = self.roles.iter().find(|(c, _)| c == code) {
+            return *role;
+        }
+        let role = if self.options.source.matches(code) {
+            Role::Source
+        } else if self.options.target.matches(code) {
+            Role::Target
+        } else {
+            Role::Other
+        };
+        if self.roles.len() < MAX_LANGUAGES && short {
+            self.roles.push((code.to_string(), role));
+        }
+        role
+    }
+
+    fn push_text(&mut self, text: &str, keep: bool) -> Result<(), Fail> {
+        if !keep {
+            return Ok(());
+        }
+        if self.top() == Some(Kind::Code) {
+            return Ok(());
+        }
+        self.text.push_str(text);
+        if self.text.len() > MAX_CELL {
+            let open = self.stack.last().expect("text is kept only inside an element");
+            let line = self.stack.iter().rev().find(|o| o.kind != Kind::Keep).map_or(open.line, |o| o.line);
+            return Err(Fail::TooLarge {
+                what: format!("the text of the element on line {line}"),
+                limit: MAX_CELL,
+            });
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<(), Fail> {
+        let Some(open) = self.stack.pop() else {
+            return Ok(()); // quick-xml already refuses an end tag that closes nothing
+        };
+        match open.kind {
+            Kind::Seg => {
+                let mut text = std::mem::take(&mut self.text);
+                if self.dropped {
+                    text = tidy_spaces(&text);
+                }
+                if let Some(v) = self.variant.as_mut() {
+                    v.seg = Some(text);
+                    v.markup = self.markup;
+                }
+            }
+            Kind::Prop | Kind::Note => {
+                let value = std::mem::take(&mut self.text);
+                let size = value.len() + self.prop_type.len() + 64;
+                let (props, notes) = match (self.top(), self.variant.as_mut(), self.unit.as_mut()) {
+                    (Some(Kind::Tuv), Some(v), _) => (&mut v.props, &mut v.notes),
+                    (_, _, Some(u)) => (&mut u.props, &mut u.notes),
+                    _ => return Ok(()),
+                };
+                if open.kind == Kind::Prop {
+                    props.push((std::mem::take(&mut self.prop_type), value));
+                } else {
+                    notes.push(value);
+                }
+                self.grow(size)?;
+            }
+            Kind::Tuv => {
+                let Some(v) = self.variant.take() else { return Ok(()) };
+                let Some(seg) = &v.seg else {
+                    return Err(at(
+                        v.line,
+                        format!("the <tuv xml:lang=\"{}\"> has no <seg>; every variant needs one", v.lang),
+                    ));
+                };
+                let size = seg.len() + v.lang.len() + v.stamp.bytes() + 128;
+                if let Some(u) = self.unit.as_mut() {
+                    u.variants.push(v);
+                }
+                self.grow(size)?;
+            }
+            Kind::Tu => {
+                let Some(unit) = self.unit.take() else { return Ok(()) };
+                if unit.variants.is_empty() {
+                    return Err(at(unit.line, "the <tu> has no <tuv>; every unit needs its variants"));
+                }
+                self.finish_unit(unit);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Counts `bytes` more against the open unit's budget.
+    fn grow(&mut self, bytes: usize) -> Result<(), Fail> {
+        if let Some(u) = self.unit.as_mut() {
+            u.size += bytes;
+            if u.size > MAX_UNIT {
+                return Err(Fail::TooLarge { what: format!("the <tu> on line {}", u.line), limit: MAX_UNIT });
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_unit(&mut self, unit: Unit) {
+        self.out.units += 1;
+        let Some(source) = unit.variants.iter().find(|v| v.role == Role::Source) else {
+            self.out.skipped_language += 1;
+            return;
+        };
+        let mut targets = unit.variants.iter().filter(|v| v.role == Role::Target).peekable();
+        if targets.peek().is_none() {
+            self.out.skipped_language += 1;
+            return;
+        }
+        self.matched = true;
+        for target in targets {
+            let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
+            if s.trim().is_empty() || t.trim().is_empty() {
+                self.out.skipped_empty += 1;
+                continue;
+            }
+            if source.markup || target.markup {
+                self.out.flattened += 1;
+            }
+            self.out.entries.push(entry(&unit, source, target));
+        }
+    }
+
+    fn eof(&mut self) -> Result<(), Fail> {
+        if let Some(open) = self.stack.iter().find(|o| o.kind == Kind::Tu).or(self.stack.last()) {
+            return Err(at(
+                open.line,
+                format!("the file ends inside the {} that starts here; is it truncated?", open.kind.name()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn finish(self, path: &Path) -> Result<TmxFile> {
+        if !self.root_seen {
+            return Err(Error::Invalid(format!("{}: not a TMX file: no <tmx> element", path.display())));
+        }
+        if self.out.units > 0 && !self.matched {
+            let found = if self.languages.is_empty() {
+                "no variants at all".to_string()
+            } else {
+                self.languages.iter().map(|(c, n)| format!("{c} ({n})")).collect::<Vec<_>>().join(", ")
+            };
+            return Err(Error::Invalid(format!(
+                "{}: no unit has both a {} and an {} variant; the variants found are in {found}; \
+                 name the languages to read with --source-lang and --target-lang",
+                path.display(),
+                self.options.source.describe(),
+                self.options.target.describe(),
+            )));
+        }
+        Ok(self.out)
+    }
+}
+
+/// The entry of one source and target variant of `unit`.
+fn entry(unit: &Unit, source: &Variant, target: &Variant) -> Entry {
+    let mut e = Entry {
+        source: source.seg.clone().unwrap_or_default(),
+        target: target.seg.clone().unwrap_or_default(),
+        row: unit.line,
+        ..Entry::default()
+    };
+    // The variant's own stamp is the more specific; the unit's stands for both.
+    let first = |pick: fn(&Stamp) -> &Option<String>| -> Option<String> {
+        pick(&target.stamp).clone().or_else(|| pick(&unit.stamp).clone())
+    };
+    e.translator =
+        [&target.stamp.change_id, &target.stamp.creation_id, &unit.stamp.change_id, &unit.stamp.creation_id]
+            .into_iter()
+            .flatten()
+            .find(|id| !id.is_empty())
+            .cloned()
+            .unwrap_or_default();
+    let (mut created_prop, mut changed_prop) = (None, None);
+    for (kind, value) in unit.props.iter().chain(&source.props).chain(&target.props) {
+        let name = kind.strip_prefix("x-").or_else(|| kind.strip_prefix("X-")).unwrap_or(kind);
+        match name.trim().to_ascii_lowercase().as_str() {
+            "origin" => join(&mut e.origin, value, "; "),
+            "note" => join(&mut e.note, value, "\n"),
+            "translator" if e.translator.is_empty() => e.translator = value.clone(),
+            "created" => created_prop = Some(value.as_str()),
+            "changed" => changed_prop = Some(value.as_str()),
+            // Names of tolk's own columns cannot be extra columns.
+            "source" | "target" | "translator" => add_extra(&mut e.extra, &format!("x-{name}"), value),
+            "" if kind.trim().is_empty() => add_extra(&mut e.extra, "prop", value),
+            "" => add_extra(&mut e.extra, kind, value),
+            _ => add_extra(&mut e.extra, name, value),
+        }
+    }
+    for note in unit.notes.iter().chain(&source.notes).chain(&target.notes) {
+        join(&mut e.note, note, "\n");
+    }
+    e.created = date(first(|s| &s.created), created_prop, "creationdate", &mut e.extra);
+    e.changed = date(first(|s| &s.changed), changed_prop, "changedate", &mut e.extra);
+    e
+}
+
+/// A date field from the TMX attribute (normalised to ISO 8601) or tolk's prop (as
+/// written); a value that is not a date is kept as the extra column `column`, so
+/// nothing is lost and the memory stays loadable.
+fn date(
+    attribute: Option<String>,
+    prop: Option<&str>,
+    column: &str,
+    extra: &mut Vec<(String, String)>,
+) -> String {
+    if let Some(a) = attribute.filter(|a| !a.trim().is_empty()) {
+        match Timestamp::parse(&a) {
+            Some(t) => return t.to_string(),
+            None => add_extra(extra, column, &a),
+        }
+    }
+    match prop {
+        Some(p) if p.trim().is_empty() || Timestamp::parse(p).is_some() => p.to_string(),
+        Some(p) => {
+            add_extra(extra, column, p);
+            String::new()
+        }
+        None => String::new(),
+    }
+}
+
+fn join(field: &mut String, value: &str, separator: &str) {
+    if value.is_empty() {
+        return;
+    }
+    if !field.is_empty() {
+        field.push_str(separator);
+    }
+    field.push_str(value);
+}
+
+/// Adds an extra column value; a second value for the same column (names compared as
+/// the memory compares them) is appended to the first.
+fn add_extra(extra: &mut Vec<(String, String)>, name: &str, value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    match extra.iter_mut().find(|(n, _)| n.trim().eq_ignore_ascii_case(name.trim())) {
+        Some((_, v)) if v != value => join(v, value, "; "),
+        Some(_) => {}
+        None => extra.push((name.to_string(), value.to_string())),
+    }
+}
+
+/// After native code is dropped: one space where the code stood between two, and none
+/// at the ends ("Klikk <ph/> her" is "Klikk her", not "Klikk  her").
+fn tidy_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim_matches(' ').chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Calls `f` with every attribute's name and value (entities expanded), checking each.
+fn each_attribute(e: &BytesStart<'_>, line: u64, mut f: impl FnMut(&[u8], &str)) -> Result<(), Fail> {
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| {
+            at(
+                line,
+                format!("malformed attribute in <{}>: {err}", String::from_utf8_lossy(e.name().as_ref())),
+            )
+        })?;
+        let value = decode_text(&attr.value, line, false)?;
+        // XML's attribute-value normalisation: white space characters become spaces,
+        // while character references such as &#10; keep what they stand for.
+        let value =
+            if value.contains(['\n', '\t']) { Cow::Owned(value.replace(['\n', '\t'], " ")) } else { value };
+        let value = unescape(value, line)?;
+        f(attr.key.as_ref(), &value);
+    }
+    Ok(())
+}
+
+/// Decodes raw text as UTF-8 with XML's line-end normalisation, and with `entities`,
+/// expands entity and character references.
+fn decode_text(raw: &[u8], line: u64, entities: bool) -> Result<Cow<'_, str>, Fail> {
+    let text =
+        std::str::from_utf8(raw).map_err(|e| at(line + newlines(&raw[..e.valid_up_to()]), INVALID_UTF8))?;
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if entities {
+        unescape(text, line)
+    } else {
+        Ok(text)
+    }
+}
+
+fn unescape(text: Cow<'_, str>, line: u64) -> Result<Cow<'_, str>, Fail> {
+    if !text.contains('&') {
+        return Ok(text);
+    }
+    match quick_xml::escape::unescape(&text) {
+        Ok(expanded) => Ok(Cow::Owned(expanded.into_owned())),
+        Err(e) => Err(escape_fail(&text, &e, line)),
+    }
+}
+
+/// The error for a bad reference in `text`, which starts on `line`.
+fn escape_fail(text: &str, e: &EscapeError, line: u64) -> Fail {
+    let line_at = |offset: usize| line + newlines(&text.as_bytes()[..offset.min(text.len())]);
+    match e {
+        EscapeError::UnrecognizedEntity(range, name) => at(
+            line_at(range.start),
+            format!(
+                "undefined entity `&{name};`: only &amp; &lt; &gt; &quot; &apos; and character references \
+                 such as &#229; are allowed"
+            ),
+        ),
+        EscapeError::UnterminatedEntity(range) => at(
+            line_at(range.start),
+            "an `&` that starts no entity (a `;` is missing, or a literal & should be written &amp;)",
+        ),
+        EscapeError::InvalidCharRef(err) => at(line, format!("invalid character reference: {err}")),
+    }
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Looks at the start of the file for a byte order mark or an encoding named in the
+/// XML declaration; `None` means UTF-8.
+fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Option<&'static Encoding>> {
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Ok(Some(encoding_rs::UTF_16LE));
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Some(encoding_rs::UTF_16BE));
+    }
+    if !head.starts_with(b"<?xml") {
+        return Ok(None);
+    }
+    let decl = &head[..head.len().min(512)];
+    let Some(end) = decl.windows(2).position(|w| w == b"?>") else { return Ok(None) };
+    let decl = &decl[..end];
+    let Some(at) = decl.windows(8).position(|w| w == b"encoding") else { return Ok(None) };
+    let rest = &decl[at + 8..];
+    let Some(open) = rest.iter().position(|&b| b == b'"' || b == b'\'') else { return Ok(None) };
+    let quote = rest[open];
+    let label = &rest[open + 1..];
+    let label = &label[..label.iter().position(|&b| b == quote).unwrap_or(label.len())];
+    match Encoding::for_label(label) {
+        // A UTF-16 label on bytes that read as ASCII is a mislabelled UTF-8 file.
+        Some(e) if e == encoding_rs::UTF_8 || e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
+            Ok(None)
+        }
+        Some(e) => Ok(Some(e)),
+        None => Err(Error::Invalid(format!(
+            "{}: line 1: unknown encoding {:?} in the XML declaration; save the file as UTF-8",
+            path.display(),
+            String::from_utf8_lossy(label)
+        ))),
+    }
+}
+
+/// Counts the bytes read from the file and reports them.
+struct Progress<'a, R> {
+    inner: R,
+    read: u64,
+    callback: Option<&'a dyn Fn(u64)>,
+}
+
+impl<R: Read> Read for Progress<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if let Some(callback) = self.callback {
+            callback(self.read);
+        }
+        Ok(n)
+    }
+}
+
+/// Decodes a non-UTF-8 file to UTF-8 as it is read.
+struct Transcode<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Transcode<R> {
+    fn new(inner: R, encoding: &'static Encoding) -> Transcode<R> {
+        Transcode {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            out: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Transcode<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Transcode<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos == self.out.len() && !self.done {
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            let room = self.decoder.max_utf8_buffer_length_without_replacement(src.len()).unwrap_or(1 << 20);
+            self.out.clear();
+            self.out.resize(room.max(16), 0);
+            self.pos = 0;
+            let (result, read, written) =
+                self.decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
+            self.out.truncate(written);
+            if let DecoderResult::Malformed(..) = result {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "bytes that are not valid {}; save the file as UTF-8",
+                        self.decoder.encoding().name()
+                    ),
+                ));
+            }
+            self.inner.consume(read);
+            self.done = last;
+        }
+        Ok(&self.out[self.pos..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos += amt;
+    }
+}
+
+/// Knows the line of every byte position from the start of the current event on, and
+/// refuses an event once more than [`MAX_EVENT`] bytes of it are read (checked at each
+/// refill of the buffer, so one buffer more may get in).
+struct Lines<R> {
+    inner: R,
+    /// Bytes consumed.
+    pos: u64,
+    /// Bytes looked at for line breaks.
+    scanned: u64,
+    /// Line breaks before the oldest one in `newlines`.
+    base: u64,
+    /// Positions of the line breaks since the current event started.
+    newlines: VecDeque<u64>,
+    event_start: u64,
+    too_large: bool,
+}
+
+impl<R> Lines<R> {
+    fn new(inner: R) -> Lines<R> {
+        Lines {
+            inner,
+            pos: 0,
+            scanned: 0,
+            base: 0,
+            newlines: VecDeque::new(),
+            event_start: 0,
+            too_large: false,
+        }
+    }
+
+    /// An event starts at `at`: positions before it are not asked about again.
+    fn mark(&mut self, at: u64) {
+        while self.newlines.front().is_some_and(|&p| p < at) {
+            self.newlines.pop_front();
+            self.base += 1;
+        }
+        self.event_start = at;
+    }
+
+    /// The 1-based line of position `at` (no earlier than the last mark).
+    fn line_of(&self, at: u64) -> u64 {
+        self.base + 1 + self.newlines.iter().take_while(|&&p| p < at).count() as u64
+    }
+}
+
+impl<R: BufRead> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos.saturating_sub(self.event_start) > MAX_EVENT {
+            self.too_large = true;
+            return Err(io::Error::other("a piece of markup or text is too large"));
+        }
+        let buf = self.inner.fill_buf()?;
+        let end = self.pos + buf.len() as u64;
+        if end > self.scanned {
+            let from = (self.scanned - self.pos) as usize;
+            for (i, &b) in buf[from..].iter().enumerate() {
+                if b == b'\n' {
+                    self.newlines.push_back(self.scanned + i as u64);
+                }
+            }
+            self.scanned = end;
+        }
+        Ok(buf)
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+        self.pos += amt as u64;
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Writing TMX
+
+/// Writes `memory` as TMX 1.4 (see the module documentation for the mapping). A
+/// character XML cannot hold (most control characters) is an `InvalidData` error
+/// naming the entry's file, row and column.
+pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
+    let mut out = io::BufWriter::new(out);
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n\
+         <tmx version=\"1.4\">\n  \
+         <header creationtool=\"{CREATION_TOOL}\" creationtoolversion=\"{}\" segtype=\"sentence\" \
+         o-tmf=\"tolk-csv\" adminlang=\"en\" srclang=\"nb\" datatype=\"plaintext\"/>\n  \
+         <body>\n",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    let mut unit = String::new();
+    for (i, e) in memory.entries.iter().enumerate() {
+        check_characters(memory, i, e)?;
+        unit.clear();
+        write_unit(&mut unit, e);
+        out.write_all(unit.as_bytes())?;
+    }
+    out.write_all(b"  </body>\n</tmx>\n")?;
+    out.flush()
+}
+
+fn write_unit(out: &mut String, e: &Entry) {
+    out.push_str("    <tu");
+    let created = Timestamp::parse(&e.created);
+    let changed = Timestamp::parse(&e.changed);
+    if let Some(t) = created {
+        attribute(out, "creationdate", &t.tmx());
+    }
+    if !e.translator.is_empty() {
+        attribute(out, "creationid", &e.translator);
+    }
+    if let Some(t) = changed {
+        attribute(out, "changedate", &t.tmx());
+    }
+    if !e.translator.is_empty() {
+        attribute(out, "changeid", &e.translator);
+    }
+    out.push_str(">\n");
+    if created.is_none() {
+        prop(out, "x-created", &e.created);
+    }
+    if changed.is_none() {
+        prop(out, "x-changed", &e.changed);
+    }
+    prop(out, "x-origin", &e.origin);
+    prop(out, "x-note", &e.note);
+    for (name, value) in &e.extra {
+        prop(out, &format!("x-{name}"), value);
+    }
+    for (lang, text) in [("nb", &e.source), ("en", &e.target)] {
+        out.push_str("      <tuv xml:lang=\"");
+        out.push_str(lang);
+        out.push_str("\">\n        <seg>");
+        escape(out, text, false);
+        out.push_str("</seg>\n      </tuv>\n");
+    }
+    out.push_str("    </tu>\n");
+}
+
+fn attribute(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    escape(out, value, true);
+    out.push('"');
+}
+
+fn prop(out: &mut String, kind: &str, value: &str) {
+    if value.is_empty() {
+        return;
+    }
+    out.push_str("      <prop type=\"");
+    escape(out, kind, true);
+    out.push_str("\">");
+    escape(out, value, false);
+    out.push_str("</prop>\n");
+}
+
+/// Escapes `text` for XML. Carriage returns, and in attributes tabs and line feeds,
+/// become character references, which a parser's normalisation leaves alone.
+fn escape(out: &mut String, text: &str, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Whether XML 1.0 can hold `c` at all (even as a character reference).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
+    let known = [
+        ("source", &e.source),
+        ("target", &e.target),
+        ("created", &e.created),
+        ("changed", &e.changed),
+        ("translator", &e.translator),
+        ("origin", &e.origin),
+        ("note", &e.note),
+    ];
+    let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n), (n.as_str(), v)]);
+    for (column, value) in known.into_iter().chain(extra) {
+        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+            let place = match memory.files.get(e.file) {
+                Some(f) => format!("{}: row {}, column {column}", f.path.display(), e.row),
+                None => format!("entry {}, {column}", i + 1),
+            };
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{place}: the character U+{:04X} cannot be written in XML; remove it from the memory and export again",
+                    c as u32
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------
+// Reading TSV
+
+/// What a two-column TSV file held.
+#[derive(Debug, Default)]
+pub struct TsvFile {
+    /// One entry per line with a source and a target; `row` is the line.
+    pub entries: Vec<Entry>,
+    /// Lines skipped because the source or target is empty.
+    pub skipped_empty: usize,
+}
+
+/// Reads two-column TSV, `source<TAB>target` on every line, with an optional header
+/// line `source<TAB>target`. UTF-8 (a byte order mark is allowed), LF or CRLF; blank
+/// lines are skipped. There is no quoting: a cell cannot hold a tab or a line break.
+pub fn read_tsv(path: &Path) -> Result<TsvFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_tsv(path, &bytes)
+}
+
+/// Parses TSV `bytes`; `path` names the file in messages.
+pub fn parse_tsv(path: &Path, bytes: &[u8]) -> Result<TsvFile> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| Error::InvalidUtf8 { path: path.to_path_buf(), offset: e.valid_up_to() })?;
+    let mut file = TsvFile::default();
+    let mut first = true;
+    for (n, line) in text.split('\n').enumerate() {
+        let number = n as u64 + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        let is_header = first
+            && cells.len() == 2
+            && cells[0].trim().eq_ignore_ascii_case("source")
+            && cells[1].trim().eq_ignore_ascii_case("target");
+        first = false;
+        if is_header {
+            continue;
+        }
+        if cells.len() != 2 {
+            return Err(Error::Invalid(format!(
+                "{}: line {number}: expected two cells, source and target, separated by one tab; found {}",
+                path.display(),
+                cells.len()
+            )));
+        }
+        if cells.iter().any(|c| c.len() > MAX_CELL) {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                what: format!("a cell on line {number}"),
+                limit: MAX_CELL,
+            });
+        }
+        if cells[0].trim().is_empty() || cells[1].trim().is_empty() {
+            file.skipped_empty += 1;
+            continue;
+        }
+        file.entries.push(Entry {
+            source: cells[0].to_string(),
+            target: cells[1].to_string(),
+            row: number,
+            ..Entry::default()
+        });
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(xml: &str) -> Result<TmxFile> {
+        read_from(xml.as_bytes(), Path::new("t.tmx"), &ReadOptions::default())
+    }
+
+    fn body(units: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"x\" srclang=\"nb\"/>\n<body>\n{units}\n</body>\n</tmx>\n"
+        )
+    }
+
+    fn unit(nb: &str, en: &str) -> String {
+        format!(
+            "<tu><tuv xml:lang=\"nb\"><seg>{nb}</seg></tuv><tuv xml:lang=\"en\"><seg>{en}</seg></tuv></tu>"
+        )
+    }
+
+    /// Checks the (source, target) pairs read from `units` and how many were flattened.
+    #[track_caller]
+    fn check(units: &str, expected: &[(&str, &str)], flattened: usize) {
+        let file = parse(&body(units)).unwrap_or_else(|e| panic!("{e}"));
+        let pairs: Vec<(&str, &str)> =
+            file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(file.flattened, flattened, "flattened");
+    }
+
+    #[track_caller]
+    fn check_error(xml: &str, expected: &str) {
+        match parse(xml) {
+            Ok(file) => panic!("expected an error, read {:?}", file.entries),
+            Err(e) => assert_eq!(e.to_string(), expected),
+        }
+    }
+
+    #[test]
+    fn language_codes_are_matched_loosely() {
+        let nb = Language::bokmal();
+        let en = Language::english();
+        for code in ["nb", "nb-NO", "no", "no-NO", "NO-NB", "nob", "NB_no", "nor"] {
+            assert!(nb.matches(code), "{code} is Bokmål");
+            assert!(!en.matches(code), "{code} is not English");
+        }
+        for code in ["en", "en-GB", "en-US", "EN-us", "eng", "en_GB"] {
+            assert!(en.matches(code), "{code} is English");
+            assert!(!nb.matches(code), "{code} is not Bokmål");
+        }
+        for code in ["nn", "nn-NO", "no-NN", "de-DE", "sv", "", "x", "*all*", "english"] {
+            assert!(!nb.matches(code) && !en.matches(code), "{code} is neither");
+        }
+        let gb = Language::parse("en-GB").unwrap();
+        assert!(gb.matches("EN-gb") && !gb.matches("en-US") && !gb.matches("en"));
+        assert!(
+            Language::parse("de").unwrap().matches("de-DE")
+                && !Language::parse("de-DE").unwrap().matches("de")
+        );
+        assert_eq!(Language::parse("1a"), None);
+    }
+
+    #[test]
+    fn inline_markup_is_flattened_to_its_text() {
+        check(
+            &[
+                unit("Klikk <bpt i=\"1\">&lt;b&gt;</bpt>Lagre<ept i=\"1\">&lt;/b&gt;</ept>.", "Click Save."),
+                unit("Se <ph x=\"1\">{1}</ph> her.", "See <it pos=\"begin\">&lt;i&gt;</it>here."),
+                unit("<hi type=\"b\">Viktig</hi> melding", "<ut>{\\b}</ut>Important message"),
+                unit("Bilde: <ph>&lt;img alt=\"<sub>Fjord</sub>\"&gt;</ph>", "Picture: fjord"),
+                unit("Ingen koder.", "No codes."),
+                unit("<x id=\"1\"/>Ukjent <g id=\"2\">element</g>", "Unknown element"),
+            ]
+            .concat(),
+            &[
+                ("Klikk Lagre.", "Click Save."),
+                ("Se her.", "See here."),
+                ("Viktig melding", "Important message"),
+                ("Bilde: Fjord", "Picture: fjord"),
+                ("Ingen koder.", "No codes."),
+                ("Ukjent element", "Unknown element"),
+            ],
+            5,
+        );
+    }
+
+    #[test]
+    fn entities_character_references_and_cdata_are_text() {
+        check(
+            &[
+                unit(
+                    "Bl&#229; &amp; gr&#xF8;nn &lt;3 &quot;ja&quot; &apos;nei&apos; &gt;",
+                    "Blue &amp; green",
+                ),
+                unit("<![CDATA[<b>fet</b> & mer]]> og <![CDATA[]]>slutt", "  spaces kept  "),
+                unit("To\r\nlinjer", "Two&#13;\nlines"),
+            ]
+            .concat(),
+            &[
+                ("Blå & grønn <3 \"ja\" 'nei' >", "Blue & green"),
+                ("<b>fet</b> & mer og slutt", "  spaces kept  "),
+                ("To\nlinjer", "Two\r\nlines"),
+            ],
+            0,
+        );
+    }
+
+    #[test]
+    fn every_target_variant_is_an_entry_and_tmx_1_1_lang_is_read() {
+        check(
+            "<tu><tuv lang=\"NO-NB\"><seg>Hei.</seg></tuv><tuv lang=\"EN-GB\"><seg>Hello.</seg></tuv>\
+             <tuv xml:lang=\"en-US\"><seg>Hi.</seg></tuv><tuv xml:lang=\"de\"><seg>Hallo.</seg></tuv></tu>\
+             <tu><tuv xml:lang=\"de\"><seg>Nein.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\
+             <tu><tuv xml:lang=\"nb\"><seg>Tom.</seg></tuv><tuv xml:lang=\"en\"><seg> </seg></tuv></tu>",
+            &[("Hei.", "Hello."), ("Hei.", "Hi.")],
+            0,
+        );
+        let file = parse(&body(&unit("Ja.", "Yes."))).unwrap();
+        assert_eq!((file.units, file.skipped_language, file.skipped_empty), (1, 0, 0));
+        let options = ReadOptions {
+            source: Language::parse("de").unwrap(),
+            target: Language::parse("en-us").unwrap(),
+            progress: None,
+        };
+        let xml = body(
+            "<tu><tuv xml:lang=\"de\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en-GB\"><seg>Yes.</seg></tuv>\
+             <tuv xml:lang=\"en-US\"><seg>Yeah.</seg></tuv></tu>",
+        );
+        let file = read_from(xml.as_bytes(), Path::new("t.tmx"), &options).unwrap();
+        assert_eq!(file.entries.len(), 1);
+        assert_eq!(file.entries[0].target, "Yeah.");
+    }
+
+    #[test]
+    fn metadata_comes_from_attributes_props_and_notes() {
+        let xml = body(
+            "\n<tu creationdate=\"20261122T153000Z\" creationid=\"kari\" changedate=\"igår\" usagecount=\"3\">\n\
+             <note>Sjekk navnet.</note>\n\
+             <prop type=\"x-origin\">trados</prop><prop type=\"x-Client\">Lyse</prop><prop type=\"Domain\">Energi</prop>\n\
+             <prop type=\"x-client\">Fjordkraft</prop><prop type=\"x-source\">oops</prop>\n\
+             <tuv xml:lang=\"nb-NO\"><seg>Hei.</seg></tuv>\n\
+             <tuv xml:lang=\"en-GB\" changeid=\"ola\" changedate=\"2026-12-01T10:00:00+01:00\"><prop type=\"x-note\">Britisk.</prop><seg>Hello.</seg></tuv>\n\
+             </tu>",
+        );
+        let file = parse(&xml).unwrap();
+        let e = &file.entries[0];
+        assert_eq!(e.row, 6);
+        assert_eq!(e.created, "2026-11-22T15:30:00Z");
+        assert_eq!(e.changed, "2026-12-01T09:00:00Z");
+        assert_eq!(e.translator, "ola");
+        assert_eq!(e.origin, "trados");
+        assert_eq!(e.note, "Britisk.\nSjekk navnet.");
+        let extra: Vec<(&str, &str)> = e.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(extra, [("Client", "Lyse; Fjordkraft"), ("Domain", "Energi"), ("x-source", "oops")]);
+        assert_eq!(file.creation_tool, "x");
+        assert!(!file.written_by_tolk());
+
+        // A date that is not one is kept, as a column of its own.
+        let xml = body("<tu changedate=\"igår\"><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>");
+        let e = &parse(&xml).unwrap().entries[0];
+        assert_eq!(
+            (e.changed.as_str(), &e.extra[..]),
+            ("", &[("changedate".to_string(), "igår".to_string())][..])
+        );
+    }
+
+    #[test]
+    fn utf16_and_declared_encodings_are_read() {
+        let xml = body(&unit("Blåbær.", "Blueberries."));
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(xml.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let file = read_from(&utf16[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();
+        assert_eq!(file.entries[0].source, "Blåbær.");
+
+        let latin1 = body(&unit("Bl\u{e5}b\u{e6}r.", "Blueberries."))
+            .replace("<?xml version=\"1.0\"?>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&latin1);
+        let file = read_from(&bytes[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();
+        assert_eq!(file.entries[0].source, "Blåbær.");
+
+        let bad = body(&unit("Bl\u{e5}.", "Blue.")).into_bytes();
+        let bad: Vec<u8> =
+            bad.iter().map(|&b| if b == 0xc3 { 0xe5 } else { b }).filter(|&b| b != 0xa5).collect();
+        assert_eq!(
+            read_from(&bad[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap_err().to_string(),
+            format!("t.tmx: line 5: {INVALID_UTF8}")
+        );
+    }
+
+    #[test]
+    fn progress_is_reported_in_bytes_read() {
+        let xml = body(&unit("Ja.", "Yes.").repeat(5000));
+        let last = std::cell::Cell::new(0);
+        let progress = |n: u64| last.set(n);
+        let options = ReadOptions { progress: Some(&progress), ..ReadOptions::default() };
+        let file = read_from(xml.as_bytes(), Path::new("t.tmx"), &options).unwrap();
+        assert_eq!(file.entries.len(), 5000);
+        assert_eq!(last.get(), xml.len() as u64);
+    }
+
+    #[test]
+    fn hostile_and_broken_files_are_clear_errors() {
+        let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [\n <!ENTITY lol \"lol\">\n \
+                      <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n]>\n\
+                      <tmx version=\"1.4\"><body><tu><tuv xml:lang=\"nb\"><seg>&lol2;</seg></tuv></tu></body></tmx>";
+        check_error(
+            laughs,
+            "t.tmx: line 2: the DOCTYPE declares entities, and entity declarations are not allowed \
+             (TMX needs none; remove the DOCTYPE's [...] part)",
+        );
+        check_error(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<tmx/>",
+            "t.tmx: line 2: the DOCTYPE declares entities, and entity declarations are not allowed \
+             (TMX needs none; remove the DOCTYPE's [...] part)",
+        );
+        check_error(
+            &body(&format!("{}\n{}", unit("Ja.", "Yes."), unit("Hei &nbsp;du.", "Hi."))),
+            "t.tmx: line 6: undefined entity `&nbsp;`: only &amp; &lt; &gt; &quot; &apos; and character \
+             references such as &#229; are allowed",
+        );
+        check_error(
+            &body("<tu>\n<tuv xml:lang=\"nb\"><seg>Ja &amp nei</seg></tuv></tu>"),
+            "t.tmx: line 6: an `&` that starts no entity (a `;` is missing, or a literal & should be written &amp;)",
+        );
+        check_error(
+            &body("<tu creationid=\"&ext;\"><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv></tu>"),
+            "t.tmx: line 5: undefined entity `&ext;`: only &amp; &lt; &gt; &quot; &apos; and character \
+             references such as &#229; are allowed",
+        );
+        check_error(
+            &body(&format!(
+                "<tu><tuv xml:lang=\"nb\"><seg>{}Dypt{}</seg></tuv></tu>",
+                "<hi>".repeat(70),
+                "</hi>".repeat(70)
+            )),
+            "t.tmx: line 5: elements are nested deeper than 64 levels; TMX needs fewer than ten",
+        );
+        check_error(
+            &body("<tu>\n<tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv>\n<tuv xml:lang=\"en\"></tuv>\n</tu>"),
+            "t.tmx: line 7: the <tuv xml:lang=\"en\"> has no <seg>; every variant needs one",
+        );
+        check_error(
+            &body("<tu>\n<prop type=\"x\">y</prop>\n</tu>"),
+            "t.tmx: line 5: the <tu> has no <tuv>; every unit needs its variants",
+        );
+        check_error(
+            &body("<tu><tuv><seg>Ja.</seg></tuv></tu>"),
+            "t.tmx: line 5: a <tuv> without a language: expected an xml:lang attribute",
+        );
+        check_error(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<header/>\n<body>\n<tu>\n<tuv xml:lang=\"nb\"><seg>Ja",
+            "t.tmx: line 5: the file ends inside the <tu> that starts here; is it truncated?",
+        );
+        check_error(
+            "<tmx><body><tu><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg",
+            "t.tmx: line 1: tag not closed: `>` not found before end of input; is the file truncated?",
+        );
+        check_error("<tmx>\n<body>\n<tu></tuv></tu>", "t.tmx: line 3: expected </tu>, found </tuv>");
+        check_error(
+            &body(
+                "<tu><tuv xml:lang=\"de-DE\"><seg>Ja.</seg></tuv><tuv xml:lang=\"fr-FR\"><seg>Oui.</seg></tuv></tu>\
+                 <tu><tuv xml:lang=\"de-DE\"><seg>Nein.</seg></tuv><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv></tu>",
+            ),
+            "t.tmx: no unit has both a Norwegian Bokmål (nb) and an English (en) variant; the variants found \
+             are in de-DE (2), fr-FR (1), nb (1); name the languages to read with --source-lang and --target-lang",
+        );
+        check_error(
+            "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"/>",
+            "t.tmx: line 2: not a TMX file: the root element is <xliff>, expected <tmx>",
+        );
+        check_error("", "t.tmx: not a TMX file: no <tmx> element");
+        check_error(
+            "<?xml version=\"1.0\" encoding=\"klingon\"?><tmx/>",
+            "t.tmx: line 1: unknown encoding \"klingon\" in the XML declaration; save the file as UTF-8",
+        );
+        let huge = body(&unit(&"a".repeat(MAX_CELL + 1), "b"));
+        assert!(matches!(parse(&huge), Err(Error::TooLarge { limit: MAX_CELL, .. })));
+        let enormous = body(&format!("<tu>{}</tu>", "\n".repeat(MAX_EVENT as usize + (1 << 17))));
+        let err = parse(&enormous).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "t.tmx: the markup or text starting on line 5 is larger than the limit of {MAX_EVENT} bytes"
+            )
+        );
+    }
+
+    #[test]
+    fn a_doctype_without_entities_is_fine_and_never_fetched() {
+        let xml = body(&unit("Ja.", "Yes.")).replace(
+            "<tmx version",
+            "<!DOCTYPE tmx SYSTEM \"http://example.invalid/tmx14.dtd\">\n<tmx version",
+        );
+        assert_eq!(parse(&xml).unwrap().entries.len(), 1);
+    }
+
+    fn memory(entries: Vec<Entry>) -> Memory {
+        Memory::from_entries(entries)
+    }
+
+    fn write_string(m: &Memory) -> String {
+        let mut out = Vec::new();
+        write(m, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn written_tmx_has_the_documented_shape() {
+        let e = Entry {
+            source: "Blå & <grønn>".into(),
+            target: "Blue\r\n& green".into(),
+            created: "2026-11-22".into(),
+            changed: "  ".into(),
+            translator: "kari \"k\"\tnordmann".into(),
+            origin: "seed".into(),
+            note: "".into(),
+            extra: vec![("Client".into(), "Lyse".into()), ("empty".into(), "".into())],
+            ..Entry::default()
+        };
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(
+            write_string(&memory(vec![e])),
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\">\n  \
+                 <header creationtool=\"tolk\" creationtoolversion=\"{version}\" segtype=\"sentence\" o-tmf=\"tolk-csv\" adminlang=\"en\" srclang=\"nb\" datatype=\"plaintext\"/>\n  \
+                 <body>\n    \
+                 <tu creationdate=\"20261122T000000Z\" creationid=\"kari &quot;k&quot;&#9;nordmann\" changeid=\"kari &quot;k&quot;&#9;nordmann\">\n      \
+                 <prop type=\"x-changed\">  </prop>\n      \
+                 <prop type=\"x-origin\">seed</prop>\n      \
+                 <prop type=\"x-Client\">Lyse</prop>\n      \
+                 <tuv xml:lang=\"nb\">\n        <seg>Blå &amp; &lt;grønn&gt;</seg>\n      </tuv>\n      \
+                 <tuv xml:lang=\"en\">\n        <seg>Blue&#13;\n&amp; green</seg>\n      </tuv>\n    \
+                 </tu>\n  </body>\n</tmx>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_character_xml_cannot_hold_is_an_error_naming_the_entry() {
+        let e = Entry { source: "Ja.".into(), target: "Yes\u{1}.".into(), ..Entry::default() };
+        let err = write(&memory(vec![e]), Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "entry 1, target: the character U+0001 cannot be written in XML; remove it from the memory and export again"
+        );
+    }
+
+    #[test]
+    fn tsv_has_two_cells_a_line() {
+        let file = parse_tsv(
+            Path::new("t.tsv"),
+            "\u{feff}Source\tTarget\r\nHei.\tHi.\r\n\r\nTom.\t\nJa, \"sa\" han.\tYes, he said.".as_bytes(),
+        )
+        .unwrap();
+        let pairs: Vec<(&str, &str, u64)> =
+            file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str(), e.row)).collect();
+        assert_eq!(pairs, [("Hei.", "Hi.", 2), ("Ja, \"sa\" han.", "Yes, he said.", 5)]);
+        assert_eq!(file.skipped_empty, 1);
+        let err = parse_tsv(Path::new("t.tsv"), b"Hei.\tHi.\nEn\tto\ttre\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.tsv: line 2: expected two cells, source and target, separated by one tab; found 3"
+        );
+        let err = parse_tsv(Path::new("t.tsv"), b"Hei.\tH\xffi.\n").unwrap_err();
+        assert_eq!(err.to_string(), "t.tsv: invalid UTF-8 at byte 6; save the file as UTF-8 and try again");
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            'a', 'Z', 'å', 'Ø', ' ', ' ', '\t', '\n', '\r', '<', '>', '&', '"', '\'', ']', ';', '#',
+            '\u{a0}', '😀',
+        ]);
+        prop::collection::vec(chars, 0..12).prop_map(|c| c.into_iter().collect())
+    }
+
+    fn date() -> impl Strategy<Value = String> {
+        prop::sample::select(vec!["", " ", "2026-11-22T15:30:00Z", "1999-01-31T00:00:00Z"])
+            .prop_map(String::from)
+    }
+
+    prop_compose! {
+        fn entry_strategy()(source in text(), target in text(), created in date(), changed in date(),
+                            translator in text(), origin in text(), note in text(), client in text(), kind in text())
+                            -> Entry {
+            Entry {
+                source: format!("S{source}"),
+                target: format!("{target}T"),
+                created, changed, translator, origin, note,
+                extra: vec![("Client".into(), client), ("Kind of text".into(), kind)],
+                ..Entry::default()
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn write_then_read_loses_nothing(entries in prop::collection::vec(entry_strategy(), 0..8)) {
+            let xml = write_string(&memory(entries.clone()));
+            let file = parse(&xml).unwrap();
+            prop_assert!(file.written_by_tolk());
+            let read: Vec<Entry> = file.entries.into_iter().map(|e| Entry { row: 0, ..e }).collect();
+            let expected: Vec<Entry> = entries
+                .into_iter()
+                .map(|mut e| {
+                    e.extra.retain(|(_, v)| !v.is_empty());
+                    e
+                })
+                .collect();
+            prop_assert_eq!(read, expected);
+        }
+    }
+}

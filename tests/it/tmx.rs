@@ -1,0 +1,313 @@
+//! `tolk tm import` and `tolk tm export` end to end: a memory survives CSV -> TMX -> CSV
+//! with every field, importing is idempotent and all or nothing, conflicts are refused
+//! and reported, TMX from another tool (tests/data/tmx/trados.tmx) reads as the text it
+//! stands for, and hostile or broken files are clear errors that leave `memory/` byte
+//! for byte as it was.
+//!
+//! Every TMX tolk writes is validated against the TMX 1.4 DTD (tests/schemas/tmx14.dtd)
+//! with xmllint, which must be installed (`.ci/run` installs libxml2-utils); a missing
+//! xmllint fails the test rather than skipping it.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use crate::util::{repo, Project};
+
+/// The TMX 1.4 DTD, a copy of the LISA OSCAR original.
+const DTD: &str = "tests/schemas/tmx14.dtd";
+
+/// Validates the file `rel` of `t` against [`DTD`] with xmllint. The DTD is also put
+/// beside the file, where the file's own `<!DOCTYPE tmx SYSTEM "tmx14.dtd">` points.
+#[track_caller]
+fn validate(t: &Project, rel: &str) {
+    let path = t.path().join(rel);
+    let dtd = repo().join(DTD);
+    std::fs::copy(&dtd, path.parent().unwrap().join("tmx14.dtd")).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(&dtd)
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run xmllint ({e}); every TMX tolk writes is validated with it: install \
+                 libxml2-utils (`sudo apt-get install libxml2-utils`) and run the tests again"
+            )
+        });
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{rel} is not valid TMX 1.4:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The rows of a memory CSV as column (lower case) -> value, leaving out empty cells,
+/// so two files with the same entries compare equal whatever their column order.
+fn records(csv_text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(|h| h.trim().to_lowercase()).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(h, v)| (h.clone(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Exports the memory at `memory` as TMX to out/`name`, validates it, imports it into
+/// the empty memory `fresh` and returns that memory exported as CSV.
+#[track_caller]
+fn through_tmx(t: &Project, memory: &str, fresh: &str) -> String {
+    let out = format!("out/{fresh}.tmx");
+    t.tolk(&["--memory", memory, "tm", "export", "--format", "tmx", "--out", &out]).run().success();
+    validate(t, &out);
+    t.tolk(&["--memory", fresh, "tm", "import", &out])
+        .run()
+        .success()
+        .stderr_contains("conflicts, 0 with inline markup flattened, 0 skipped (empty source or target)");
+    t.tolk(&["--memory", fresh, "tm", "export", "--format", "csv"]).run().success().stdout
+}
+
+#[test]
+fn the_bundled_memory_survives_tmx_and_back() {
+    let t = Project::new();
+    let original = t.read("memory/nb-en.csv");
+    let back = through_tmx(&t, "memory", "fresh");
+    assert_eq!(records(&back), records(&original));
+    assert_eq!(back, original, "the same columns in the same order, so the same bytes");
+    // stdout is the default, and gets the same document as --out.
+    let stdout = t.tolk(&["tm", "export"]).run().success().stdout;
+    assert_eq!(stdout, t.read("out/fresh.tmx"));
+    assert_eq!(stdout.matches("<tu ").count(), original.lines().count() - 1);
+}
+
+#[test]
+fn extra_columns_notes_and_translators_survive_tmx_and_back() {
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target,Client,created,changed,translator,origin,note,Reviewed by\n\
+         Hei.,Hi.,Lyse,2026-11-22T12:00:00Z,2026-11-23T08:30:00Z,kari,seed,,ola\n\
+         \"Han sa: \"\"Ja, takk.\"\"\",\"He said: \"\"Yes, thanks.\"\"\",Fjordkraft & <Co>,,,\"Kari \"\"K\"\" Nordmann\",batch:b1.csv,\"To linjer,\nmed komma\",\n\
+         \x20 Mellomrom rundt  ,  Spaces around  ,,2026-11-22T16:30:00+01:00, ,\tolatab,,Note with <tag> & ]]>,\n",
+    );
+    t.write(
+        "memory/a-extra.csv",
+        "target,source,domain,note\nCustomer care,Kundepleie,energi,\"Linje 1\r\nLinje 2\"\n",
+    );
+    let original = t.tolk(&["tm", "export", "--format", "csv"]).run().success().stdout;
+    let back = through_tmx(&t, "memory", "fresh");
+    // The one timestamp written in another ISO form comes back in tolk's.
+    let expected = original.replace("2026-11-22T16:30:00+01:00", "2026-11-22T15:30:00Z");
+    assert_eq!(records(&back), records(&expected));
+    assert_eq!(records(&back).len(), 4);
+    let tmx = t.read("out/fresh.tmx");
+    for needle in [
+        "<tu creationdate=\"20261122T120000Z\" creationid=\"kari\" changedate=\"20261123T083000Z\" changeid=\"kari\">",
+        "<prop type=\"x-Client\">Fjordkraft &amp; &lt;Co&gt;</prop>",
+        "<prop type=\"x-Reviewed by\">ola</prop>",
+        "<prop type=\"x-changed\"> </prop>",
+        "<prop type=\"x-note\">Linje 1&#13;\nLinje 2</prop>",
+        "<seg>  Mellomrom rundt  </seg>",
+    ] {
+        assert!(tmx.contains(needle), "the TMX lacks {needle:?}:\n{tmx}");
+    }
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let t = Project::new();
+    t.write("in/trados.tmx", util_data("trados.tmx"));
+    t.tolk(&["tm", "import", "in/trados.tmx"])
+        .run()
+        .success()
+        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 3 with inline markup flattened");
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["tm", "import", "in/trados.tmx"])
+        .run()
+        .success()
+        .stderr_contains("0 added, 4 unchanged, 0 conflicts");
+    assert_eq!(t.snapshot_dir("memory"), before);
+}
+
+/// A file of tests/data/tmx.
+fn util_data(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/data/tmx").join(name)).unwrap()
+}
+
+#[test]
+fn a_tmx_from_another_tool_imports_with_the_right_text() {
+    let t = Project::empty();
+    t.write("in/trados.tmx", util_data("trados.tmx"));
+    t.tolk(&["tm", "import", "in/trados.tmx"]).run().success().stderr_contains(
+        "4 added, 0 unchanged, 0 conflicts, 3 with inline markup flattened, 0 skipped (empty source or target), \
+         0 skipped (no nb and en variant) (written to memory/nb-en.csv)",
+    );
+    let rows = records(&t.read("memory/nb-en.csv"));
+    let pairs: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["source"].as_str(), r["target"].as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            (
+                "Strømprisen følger spotprisen time for time.",
+                "The electricity price follows the spot price hour by hour."
+            ),
+            ("Kundeservice svarer på under minutter.", "Customer service answers in under minutes."),
+            (
+                "Fjordkraft & Lyse samarbeider om kundeopplevelsen – på tvers av bransjen.",
+                "Fjordkraft & Lyse work together on the customer experience – across the industry."
+            ),
+            ("Les mer på nettsidene våre.", "Read more on our website."),
+        ]
+    );
+    let first = &rows[0];
+    assert_eq!(first["created"], "2025-03-10T08:15:12Z");
+    assert_eq!(first["changed"], "2025-04-02T14:02:33Z");
+    assert_eq!(first["translator"], "FJORDKRAFT\\ola");
+    assert_eq!(first["origin"], "TM");
+    assert_eq!(first["confirmationlevel"], "ApprovedSignOff");
+    assert_eq!(first["client:multiplepicklist"], "Fjordkraft");
+    assert_eq!(rows[2]["note"], "Checked against the style guide.");
+    assert_eq!(rows[2]["origin"], "tmx:trados.tmx");
+    // What came in is a memory tolk reads, and exports as valid TMX again.
+    t.tolk(&["tm", "export", "--out", "out/again.tmx"]).run().success();
+    validate(&t, "out/again.tmx");
+}
+
+#[test]
+fn a_conflict_is_refused_and_reported() {
+    let t = Project::new();
+    let tmx = |target: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"x\"/>\n<body>\n\
+             <tu><tuv xml:lang=\"nb\"><seg>Ny setning.</seg></tuv><tuv xml:lang=\"en\"><seg>New sentence.</seg></tuv></tu>\n\
+             <tu changedate=\"20300101T000000Z\">\n<tuv xml:lang=\"nb\"><seg>Kundeservice og kjærlighet</seg></tuv>\n\
+             <tuv xml:lang=\"en\"><seg>{target}</seg></tuv></tu>\n</body>\n</tmx>\n"
+        )
+    };
+    t.write("in/conflict.tmx", tmx("Customer care and love"));
+    t.tolk(&["tm", "import", "in/conflict.tmx"])
+        .run()
+        .success()
+        .stderr_contains(
+            "conflict: in/conflict.tmx: line 6: the memory translates \"Kundeservice og kjærlighet\" as \
+             \"Customer service and love\", the file as \"Customer care and love\": refused (use --overwrite to add it)",
+        )
+        .stderr_contains("1 added, 0 unchanged, 1 conflicts (refused)");
+    let memory = t.read("memory/nb-en.csv");
+    assert!(memory.contains("Ny setning.,New sentence.") && !memory.contains("Customer care and love"));
+
+    t.write("in/conflict.tsv", "source\ttarget\nKundeservice og kjærlighet\tCustomer love\n");
+    t.tolk(&["tm", "import", "in/conflict.tsv"])
+        .run()
+        .success()
+        .stderr_contains("conflict: in/conflict.tsv: line 2: the memory translates")
+        .stderr_contains("0 added, 0 unchanged, 1 conflicts (refused)");
+    assert_eq!(t.read("memory/nb-en.csv"), memory);
+
+    // With --overwrite the newer translation is added beside the old one, and used.
+    t.tolk(&["tm", "import", "--overwrite", "in/conflict.tmx"])
+        .run()
+        .success()
+        .stderr_contains("\"Customer care and love\": added as another translation")
+        .stderr_contains("1 added, 1 unchanged, 1 conflicts (added)");
+    t.tolk(&["lookup", "Kundeservice og kjærlighet"])
+        .run()
+        .success()
+        .stdout_contains("Customer care and love");
+    assert!(t.read("memory/nb-en.csv").contains("Customer service and love"));
+}
+
+#[test]
+fn hostile_and_broken_files_are_errors_that_change_nothing() {
+    let t = Project::new();
+    let before = t.snapshot_dir("memory");
+    let cases = [
+        (
+            "billion-laughs.tmx",
+            "line 2: the DOCTYPE declares entities, and entity declarations are not allowed",
+        ),
+        ("external-entity.tmx", "line 2: the DOCTYPE declares entities, and entity declarations are not allowed"),
+        ("undefined-entity.tmx", "line 11: undefined entity `&xxe;`"),
+        ("deep.tmx", "line 6: elements are nested deeper than 64 levels"),
+        (
+            "german-french.tmx",
+            "no unit has both a Norwegian Bokmål (nb) and an English (en) variant; the variants found are in \
+             de-DE (2), fr-FR (2); name the languages to read with --source-lang and --target-lang",
+        ),
+        ("no-seg.tmx", "line 11: the <tuv xml:lang=\"en\"> has no <seg>; every variant needs one"),
+        ("truncated.tmx", "line 8: the file ends inside the <tu> that starts here; is it truncated?"),
+    ];
+    t.write("in/good.tmx", util_data("trados.tmx"));
+    for (name, message) in cases {
+        let rel = format!("in/{name}");
+        t.write(&rel, util_data(name));
+        t.tolk(&["tm", "import", &rel]).run().failure().stderr_contains(&format!("error: {rel}: {message}"));
+        // All or nothing: a good file before the bad one is not imported either.
+        t.tolk(&["tm", "import", "in/good.tmx", &rel]).run().failure().stderr_contains(message);
+        assert_eq!(t.snapshot_dir("memory"), before, "{name} changed the memory");
+    }
+    // The languages can be chosen.
+    t.tolk(&[
+        "--memory",
+        "other",
+        "tm",
+        "import",
+        "--source-lang",
+        "de",
+        "--target-lang",
+        "FR_fr",
+        "in/german-french.tmx",
+    ])
+    .run()
+    .success()
+    .stderr_contains("2 added");
+    assert!(t.read("other/nb-en.csv").contains("Guten Tag.,Bonjour."));
+}
+
+#[test]
+fn tsv_and_csv_files_import_and_dry_run_writes_nothing() {
+    let t = Project::empty();
+    t.write("in/pairs.tsv", "source\ttarget\nHei.\tHi.\nTom.\t\nTakk.\tThanks.\n");
+    t.write("in/old.csv", "source,target,translator,Client\nJa.,Yes.,kari,Lyse\nNei.,,,\n");
+    t.write("in/pairs.txt", "Ha det.\tBye.\n");
+    t.tolk(&["tm", "import", "--dry-run", "in/pairs.tsv", "in/old.csv", "in/pairs.txt"])
+        .run()
+        .success()
+        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or target)")
+        .stderr_contains("(dry run, nothing written to memory/nb-en.csv)");
+    assert!(t.snapshot_dir("memory").is_empty());
+    t.tolk(&["tm", "import", "in/pairs.tsv", "in/old.csv", "in/pairs.txt"]).run().success();
+    let rows = records(&t.read("memory/nb-en.csv"));
+    let pairs: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["source"].as_str(), r["target"].as_str())).collect();
+    assert_eq!(pairs, [("Hei.", "Hi."), ("Takk.", "Thanks."), ("Ja.", "Yes."), ("Ha det.", "Bye.")]);
+    assert_eq!(rows[0]["origin"], "tsv:pairs.tsv");
+    assert!(rows[0].contains_key("created"));
+    assert_eq!((rows[2]["translator"].as_str(), rows[2]["client"].as_str()), ("kari", "Lyse"));
+
+    t.write("in/bad.tsv", "Hei.\tHi.\nEn\tto\ttre\n");
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["tm", "import", "in/bad.tsv"]).run().failure().stderr_is(
+        "error: in/bad.tsv: line 2: expected two cells, source and target, separated by one tab; found 3\n",
+    );
+    t.write("in/bad.csv", "source,target\nHei.,Hi.\n,Empty.\n");
+    t.tolk(&["tm", "import", "in/bad.csv"])
+        .run()
+        .failure()
+        .stderr_contains("error: in/bad.csv: row 3, column source: the source is empty");
+    assert_eq!(t.snapshot_dir("memory"), before);
+}
+
+#[test]
+fn export_needs_a_memory() {
+    let t = Project::empty();
+    t.tolk(&["tm", "export"]).run().failure().stderr_contains("memory: no such memory");
+}
