@@ -14,5 +14,6 @@ mod roundtrip;
 mod segment;
 mod sha256;
 mod tidy;
+mod tmx;
 mod util;
 mod xliff;
