@@ -284,12 +284,11 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
 /// differently is a conflict: refused, or with `overwrite` added as a newer entry
 /// beside the old one. Entries of the same merge never conflict with each other.
 pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions) -> Result<Outcome> {
-    let probe = Memory::load_or_empty(memory_path)?;
-    let write_path = probe.write_path().to_path_buf();
+    let write_path = crate::memory::write_path_for(memory_path);
+    // Load under the lock, so no other import writes between this read and the write.
     let _lock = if options.dry_run { None } else { Some(store::lock_memory(&write_path)?) };
     store::pause_point("locked");
-    // Load again under the lock: another import may have written since.
-    let memory = if options.dry_run { probe } else { Memory::load_or_empty(memory_path)? };
+    let memory = Memory::load_or_empty(memory_path)?;
     let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();

@@ -159,8 +159,9 @@ impl Memory {
     }
 }
 
-/// Where new translations go for a memory at `path`.
-fn write_path_for(path: &Path) -> PathBuf {
+/// Where new translations go for a memory at `path` (a file: itself; a folder:
+/// [`DEFAULT_FILE`] in it).
+pub fn write_path_for(path: &Path) -> PathBuf {
     let is_file =
         path.is_file() || (!path.exists() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     if is_file {
