@@ -17,6 +17,7 @@ mod export;
 mod import;
 mod lookup;
 mod matches;
+mod rules;
 mod segment;
 mod tm;
 mod ui;
@@ -59,6 +60,7 @@ pub enum Command {
     Export(export::Args),
     Import(import::Args),
     Build(build::Args),
+    Rules(rules::Args),
     Tm(tm::Args),
 }
 
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args, &cli.global),
         Command::Export(args) => export::run(args, &cli.global),
         Command::Import(args) => import::run(args, &cli.global),
+        Command::Rules(args) => rules::run(args, &cli.global),
         Command::Tm(args) => tm::run(args, &cli.global),
     };
     match result {

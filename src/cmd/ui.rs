@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tolk::index::{Index, IndexBuilder};
 use tolk::memory::Memory;
-use tolk::segment::{Rules, Segmenter};
+use tolk::segment::{srx, Rules, Segmenter};
 
 use super::Global;
 
@@ -64,13 +64,17 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
     Ok(memory)
 }
 
-/// The segmenter: the built-in Norwegian rules, or the file named by `--rules`.
+/// The segmenter: the built-in Norwegian rules, or the file named by `--rules`, read as
+/// SRX when it is one (a `.srx` file, or one starting with `<`).
 pub fn segmenter(global: &Global) -> Result<Segmenter> {
     let Some(path) = &global.rules else {
         return Ok(Segmenter::default());
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read the rules {}", path.display()))?;
+    if srx::is_srx(path, &text) {
+        return Ok(srx::segmenter(&text, &path.display().to_string())?);
+    }
     let rules = Rules::parse(&text, &path.display().to_string())?;
     Ok(Segmenter::new(rules))
 }

@@ -5,7 +5,8 @@
 //! (whitespace, no-break spaces, a leading dialogue dash) is layout that
 //! [`crate::document`] keeps in the skeleton. The rules themselves are data
 //! ([`Rules`], `rules/nb.rules`); this module only applies them. It never reads files,
-//! never prints and knows nothing of the memory.
+//! never prints and knows nothing of the memory. The same rules can be written as an
+//! SRX 2.0 file for other tools, and an SRX file can stand in for them ([`srx`]).
 //!
 //! # When a sentence ends
 //! A run of terminators (`.` `!` `?` `…`, so also `?!` and `...`) plus any closing
@@ -40,15 +41,26 @@
 //! edition keeps it where it was.
 
 mod rules;
+pub mod srx;
 
 use std::ops::Range;
 
 pub use rules::{Rules, NORWEGIAN};
 
-/// Splits lines into sentences with a set of [`Rules`].
+/// Splits lines into sentences with a set of [`Rules`], or with SRX rules.
 #[derive(Debug, Clone)]
 pub struct Segmenter {
     rules: Rules,
+    breaks: Breaks,
+}
+
+/// What decides where a sentence ends.
+#[derive(Debug, Clone)]
+enum Breaks {
+    /// The documented logic below, applied to `rules`.
+    Rules,
+    /// SRX rules; `rules` then only says which dialogue dashes are layout.
+    Srx(srx::SrxRules),
 }
 
 impl Default for Segmenter {
@@ -60,10 +72,16 @@ impl Default for Segmenter {
 impl Segmenter {
     /// A segmenter applying `rules`.
     pub fn new(rules: Rules) -> Segmenter {
-        Segmenter { rules }
+        Segmenter { rules, breaks: Breaks::Rules }
     }
 
-    /// The rules this segmenter applies.
+    /// A segmenter applying SRX rules (see [`srx`]). Leading dialogue dashes of the
+    /// built-in rules are still trimmed off as layout.
+    pub fn with_srx(rules: srx::SrxRules) -> Segmenter {
+        Segmenter { rules: Rules::norwegian(), breaks: Breaks::Srx(rules) }
+    }
+
+    /// The rules this segmenter applies (with SRX, only their dialogue dashes).
     pub fn rules(&self) -> &Rules {
         &self.rules
     }
@@ -72,6 +90,10 @@ impl Segmenter {
     /// contain a line break. Ranges are trimmed of whitespace and leading dialogue
     /// dashes, never empty, and in order.
     pub fn split_line(&self, line: &str, out: &mut Vec<Range<usize>>) {
+        if let Breaks::Srx(srx) = &self.breaks {
+            self.split_srx(srx, line, out);
+            return;
+        }
         let mut protected: Option<Vec<Range<usize>>> = None;
         let mut start = 0;
         let mut pos = 0;

@@ -13,6 +13,7 @@ mod matching;
 mod roundtrip;
 mod segment;
 mod sha256;
+mod srx;
 mod tidy;
 mod tmx;
 mod util;
