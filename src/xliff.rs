@@ -593,6 +593,7 @@ impl<'a> Reader<'a> {
         let problem = |column: &str, expected: String, found: String| Problem {
             file: self.path.to_path_buf(),
             row: unit.line,
+            unit: crate::import::Unit::Line,
             column: column.to_string(),
             expected,
             found,
@@ -633,6 +634,8 @@ impl<'a> Reader<'a> {
             target,
             translator: None,
             state: unit.state,
+            suggestion: None,
+            unit: crate::import::Unit::Line,
         });
     }
 
@@ -894,19 +897,19 @@ mod tests {
         let file = read(&unit("<target>A.</target>")).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
-            "b.xlf: row 1, column source: expected a <source> element in the trans-unit, found none"
+            "b.xlf: line 1, element source: expected a <source> element in the trans-unit, found none"
         );
         let file = read(&unit("<source>A.</source><source>B.</source>")).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
-            "b.xlf: row 1, column source: expected one <source> element in the trans-unit, found two"
+            "b.xlf: line 1, element source: expected one <source> element in the trans-unit, found two"
         );
         let big = "a".repeat(MAX_CELL + 1);
         let file = read(&unit(&format!("<source>A.</source><target>{big}</target>"))).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
             format!(
-                "b.xlf: row 1, column target: expected a text of at most {MAX_CELL} bytes, found {} bytes",
+                "b.xlf: line 1, element target: expected a text of at most {MAX_CELL} bytes, found {} bytes",
                 MAX_CELL + 1
             )
         );

@@ -88,8 +88,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             "refused (use --overwrite to add it)"
         };
         eprintln!(
-            "conflict: {}: row {}: the memory translates {:?} as {:?}, the batch as {:?}: {verb}",
+            "conflict: {}: {} {}: the memory translates {:?} as {:?}, the batch as {:?}: {verb}",
             c.file.display(),
+            c.unit,
             c.row,
             c.source,
             c.existing,

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use indicatif::ProgressStyle;
-use tolk::import::{self, Incoming, MergeOptions};
+use tolk::import::{self, Incoming, MergeOptions, Unit};
 use tolk::memory::{self, Entry, Memory};
 use tolk::timestamp::Timestamp;
 use tolk::tmx::{self, Language, ReadOptions};
@@ -128,12 +128,12 @@ impl Kind {
         })
     }
 
-    /// What a place in the file is called.
-    fn place(self) -> &'static str {
+    /// What the numbers of the file's entries count.
+    fn unit(self) -> Unit {
         if self == Kind::Csv {
-            "row"
+            Unit::Row
         } else {
-            "line"
+            Unit::Line
         }
     }
 }
@@ -150,10 +150,8 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     let now = Timestamp::now().to_string();
     let mut incoming = Vec::new();
     let mut counts = Counts::default();
-    let mut kinds = Vec::new();
     for file in &args.files {
         let kind = Kind::of(file)?;
-        kinds.push((file.clone(), kind));
         let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let entries = match kind {
             Kind::Tmx => {
@@ -193,24 +191,26 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
                     .collect()
             }
         };
+        let unit = kind.unit();
         incoming.extend(entries.into_iter().map(|entry| Incoming {
             file: file.clone(),
             row: entry.row,
+            unit,
             entry,
         }));
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge(&global.memory, incoming, &options)?;
     for c in &outcome.conflicts {
-        let place = kinds.iter().find(|(f, _)| *f == c.file).map_or("line", |(_, k)| k.place());
         let verb = if args.overwrite {
             "added as another translation (the most recently changed one is used)"
         } else {
             "refused (use --overwrite to add it)"
         };
         eprintln!(
-            "conflict: {}: {place} {}: the memory translates {:?} as {:?}, the file as {:?}: {verb}",
+            "conflict: {}: {} {}: the memory translates {:?} as {:?}, the file as {:?}: {verb}",
             c.file.display(),
+            c.unit,
             c.row,
             c.source,
             c.existing,

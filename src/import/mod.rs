@@ -24,6 +24,26 @@ use crate::store;
 use crate::text::{normalize, SegmentId};
 use crate::timestamp::Timestamp;
 
+/// What the numbers of a file count: rows of a CSV file (the header is row 1, a cell
+/// with a line break does not start a new row), lines of an XML file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// A CSV row, as a spreadsheet numbers it.
+    #[default]
+    Row,
+    /// A line of the file.
+    Line,
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Row => "row",
+            Unit::Line => "line",
+        })
+    }
+}
+
 /// One row of a translator's file, as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
@@ -31,6 +51,8 @@ pub struct ImportRow {
     pub file: PathBuf,
     /// The row (CSV, header = 1) or line (XLIFF) it was read from.
     pub row: u64,
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
     /// The id cell.
     pub id: String,
     /// The source cell.
@@ -41,6 +63,9 @@ pub struct ImportRow {
     pub translator: Option<String>,
     /// An XLIFF `state`, if any.
     pub state: Option<String>,
+    /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
+    /// may never have been reviewed.
+    pub suggestion: Option<String>,
 }
 
 /// A row refused: where, what was expected, what was found.
@@ -48,9 +73,11 @@ pub struct ImportRow {
 pub struct Problem {
     /// The file.
     pub file: PathBuf,
-    /// The row.
+    /// The row (or line).
     pub row: u64,
-    /// The column (empty when the whole row is wrong).
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
+    /// The column (or XML element; empty when the whole row is wrong).
     pub column: String,
     /// What was expected.
     pub expected: String,
@@ -60,9 +87,10 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: row {}", self.file.display(), self.row)?;
+        write!(f, "{}: {} {}", self.file.display(), self.unit, self.row)?;
         if !self.column.is_empty() {
-            write!(f, ", column {}", self.column)?;
+            let field = if self.unit == Unit::Row { "column" } else { "element" };
+            write!(f, ", {field} {}", self.column)?;
         }
         write!(f, ": expected {}, found {}", self.expected, self.found)
     }
@@ -73,15 +101,17 @@ impl fmt::Display for Problem {
 pub struct Warning {
     /// The file.
     pub file: PathBuf,
-    /// The row.
+    /// The row (or line).
     pub row: u64,
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
     /// What looks wrong.
     pub message: String,
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: row {}: {}", self.file.display(), self.row, self.message)
+        write!(f, "{}: {} {}: {}", self.file.display(), self.unit, self.row, self.message)
     }
 }
 
@@ -100,6 +130,8 @@ pub struct Accepted {
     pub file: PathBuf,
     /// Its row there.
     pub row: u64,
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
 }
 
 /// The outcome of checking every row.
@@ -128,6 +160,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
         let problem = |column: &str, expected: String, found: String| Problem {
             file: r.file.clone(),
             row: r.row,
+            unit: r.unit,
             column: column.to_string(),
             expected,
             found,
@@ -183,8 +216,12 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             }
             continue;
         }
-        for message in checks::check(text, target) {
-            plan.warnings.push(Warning { file: r.file.clone(), row: r.row, message });
+        let mut remarks = checks::check(text, target);
+        if r.suggestion.as_deref().is_some_and(|s| unescape_cell(s.trim()).trim() == target) {
+            remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
+        }
+        for message in remarks {
+            plan.warnings.push(Warning { file: r.file.clone(), row: r.row, unit: r.unit, message });
         }
         taken.insert(id, plan.accepted.len());
         plan.accepted.push(Accepted {
@@ -194,6 +231,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             translator: r.translator.clone(),
             file: r.file.clone(),
             row: r.row,
+            unit: r.unit,
         });
     }
     plan
@@ -218,6 +256,8 @@ pub struct Conflict {
     pub file: PathBuf,
     /// Its row.
     pub row: u64,
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
     /// The sentence.
     pub source: String,
     /// The memory's translation.
@@ -248,6 +288,8 @@ pub struct Incoming {
     pub file: PathBuf,
     /// Its row (or line) there.
     pub row: u64,
+    /// Whether `row` is a row or a line.
+    pub unit: Unit,
 }
 
 /// Merges translated batch rows into the memory at `memory_path`: each becomes an
@@ -271,6 +313,7 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
             },
             file: a.file.clone(),
             row: a.row,
+            unit: a.unit,
         })
         .collect();
     merge(memory_path, incoming, options)
@@ -292,7 +335,7 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
     let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
-    for Incoming { entry, file, row } in incoming {
+    for Incoming { entry, file, row, unit } in incoming {
         let key = (normalize(&entry.source).into_owned(), entry.target.clone());
         if added.contains(&key) || memory.exact_all(&entry.source).iter().any(|e| e.target == entry.target) {
             outcome.unchanged += 1;
@@ -302,6 +345,7 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
             outcome.conflicts.push(Conflict {
                 file,
                 row,
+                unit,
                 source: entry.source.clone(),
                 existing: current.target.clone(),
                 incoming: entry.target.clone(),
@@ -352,11 +396,13 @@ mod tests {
         ImportRow {
             file: "b.csv".into(),
             row: n,
+            unit: Unit::Row,
             id: id.into(),
             source: source.into(),
             target: target.into(),
             translator: None,
             state: None,
+            suggestion: None,
         }
     }
 
@@ -386,6 +432,23 @@ mod tests {
     }
 
     #[test]
+    fn an_unchanged_suggestion_is_flagged() {
+        let hei = SegmentId::of("Hei på deg.");
+        let issued: Issued = [(hei, "Hei på deg.".to_string())].into();
+        let mut r = row(2, &hei.to_string(), "Hei på deg.", "Hi there.");
+        r.suggestion = Some("Hi there.".into());
+        let plan = validate(&[r.clone()], &issued);
+        assert_eq!(plan.accepted.len(), 1);
+        let warnings: Vec<String> = plan.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            ["b.csv: row 2: the target is the fuzzy suggestion, unchanged: check that it was reviewed"]
+        );
+        r.target = "Hi, you.".into();
+        assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    #[test]
     fn merging_keeps_every_translation() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("memory");
@@ -400,6 +463,7 @@ mod tests {
             },
             file: "t.tmx".into(),
             row: 1,
+            unit: Unit::Line,
         };
         let batch = || vec![incoming("Hei.", "Hello."), incoming("Ja.", "Yes."), incoming("Ja.", "Yes.")];
         let first = merge(&path, batch(), &MergeOptions::default()).unwrap();

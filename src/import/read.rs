@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ImportRow, Problem};
+use super::{ImportRow, Problem, Unit};
 use crate::error::{Error, Result};
 use crate::limits::MAX_CELL;
 use crate::memory::check_quoting;
@@ -79,6 +79,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let (id, source, target) =
         (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
     let translator = find("translator");
+    let suggestion = find("suggestion");
     for (row, record) in (2u64..).zip(records) {
         let record = record.map_err(|e| fail(row, e.to_string()))?;
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -88,6 +89,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             file.problems.push(Problem {
                 file: path.to_path_buf(),
                 row,
+                unit: Unit::Row,
                 column: String::new(),
                 expected: format!("{} cells as in the header", names.len()),
                 found: format!(
@@ -101,6 +103,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             file.problems.push(Problem {
                 file: path.to_path_buf(),
                 row,
+                unit: Unit::Row,
                 column: header[i].to_string(),
                 expected: format!("a cell of at most {MAX_CELL} bytes"),
                 found: format!("{} bytes", record[i].len()),
@@ -115,6 +118,8 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             target: record[target].to_string(),
             translator: translator.map(|t| record[t].to_string()).filter(|t| !t.trim().is_empty()),
             state: None,
+            suggestion: suggestion.map(|s| record[s].to_string()).filter(|s| !s.trim().is_empty()),
+            unit: Unit::Row,
         });
     }
     Ok(file)

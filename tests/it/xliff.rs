@@ -241,7 +241,7 @@ fn an_edited_source_is_refused_with_its_line_and_nothing_is_written() {
         .run()
         .failure()
         .stderr_contains(&format!(
-            "error: b.xlf: row {}, column source: expected the sentence as issued, {:?} (the source must not \
+            "error: b.xlf: line {}, element source: expected the sentence as issued, {:?} (the source must not \
              be edited), found {:?}\n",
             edited.line,
             edited.source,
