@@ -53,8 +53,9 @@ pub fn read_document(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Reads a CSV file (memory or batch), refusing it as soon as one cell is longer than
-/// [`MAX_CELL`] bytes. Cells are delimited by `,`, `;` or tab outside quotes, so a
-/// cell is never measured as longer than it is.
+/// [`MAX_CELL`] bytes. Cells are delimited by `,`, `;` or tab outside quotes, and
+/// neither quotes nor delimiters nor line ends are counted, so a cell is never measured
+/// as longer than it is (a quoted cell of exactly [`MAX_CELL`] bytes fits).
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
     let mut row = 1u64;
     let mut len = 0usize;
@@ -68,15 +69,17 @@ pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
                     row += 1;
                     len = 0;
                 }
-                _ => {}
-            }
-            len += 1;
-            if len > MAX_CELL + 2 {
-                return Err(Error::TooLarge {
-                    path: path.to_path_buf(),
-                    what: format!("a cell in row {row}"),
-                    limit: MAX_CELL,
-                });
+                b'\r' if !quoted => {}
+                _ => {
+                    len += 1;
+                    if len > MAX_CELL {
+                        return Err(Error::TooLarge {
+                            path: path.to_path_buf(),
+                            what: format!("a cell in row {row}"),
+                            limit: MAX_CELL,
+                        });
+                    }
+                }
             }
         }
         Ok(())

@@ -8,8 +8,10 @@
 mod build;
 mod corpus;
 mod export;
+mod hostile;
 mod import;
 mod matching;
+mod properties;
 mod roundtrip;
 mod segment;
 mod sha256;

@@ -317,3 +317,16 @@ pub fn bundled_translations() -> std::collections::HashMap<String, String> {
         .map(|mut r| (r.remove("source").unwrap(), r.remove("target").unwrap()))
         .collect()
 }
+
+impl Project {
+    /// Like [`Project::untranslated`], but made inside `parent` rather than the system's
+    /// temporary folder, so a test can prove that nothing was written beside the project.
+    pub fn untranslated_in(parent: &Path) -> Project {
+        let dir =
+            tempfile::Builder::new().prefix("tolk-test-").tempdir_in(parent).expect("creating a temp dir");
+        let t = Project { dir };
+        copy_dir(&repo().join("corpus"), &t.path().join("corpus"));
+        t.write("memory/nb-en.csv", EMPTY_MEMORY);
+        t
+    }
+}
