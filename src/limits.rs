@@ -19,15 +19,26 @@ pub const MAX_LINE: usize = 1 << 20;
 /// The largest text of one XML element (a TMX `seg`, an XLIFF `source` or `target`): 1 MiB.
 pub const MAX_XML_TEXT: usize = 1 << 20;
 
+/// The largest piece of XML markup (a tag with its attributes, a comment): 8 MiB. A
+/// CDATA section counts as markup, so it may carry up to this much text.
+pub const MAX_XML_MARKUP: usize = 8 << 20;
+
 const CHUNK: usize = 64 * 1024;
 
 /// Reads a source document, refusing it as soon as one line is longer than
 /// [`MAX_LINE`] bytes.
 pub fn read_document(path: &Path) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    read_lines(file, path)
+}
+
+/// Reads lines of text from `reader` (a file, stdin), refusing the input as soon as one
+/// line is longer than [`MAX_LINE`] bytes; `name` names it in errors.
+pub fn read_lines(reader: impl Read, name: &Path) -> Result<Vec<u8>> {
     let mut line = 1usize;
     let mut len = 0usize;
     let mut prev_cr = false;
-    read_checked(path, |chunk| {
+    read_checked(reader, name, |chunk| {
         for &b in chunk {
             match b {
                 b'\n' if prev_cr => len = 0,
@@ -39,7 +50,7 @@ pub fn read_document(path: &Path) -> Result<Vec<u8>> {
                     len += 1;
                     if len > MAX_LINE {
                         return Err(Error::TooLarge {
-                            path: path.to_path_buf(),
+                            path: name.to_path_buf(),
                             what: format!("line {line}"),
                             limit: MAX_LINE,
                         });
@@ -52,33 +63,100 @@ pub fn read_document(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// Reads an XML file (TMX, XLIFF), refusing it as soon as one run of text between two
+/// pieces of markup is longer than [`MAX_XML_TEXT`] bytes, or one piece of markup (a
+/// tag, a comment, a CDATA section) longer than [`MAX_XML_MARKUP`].
+pub fn read_xml(path: &Path) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut line = 1usize;
+    let mut start_line = 1usize;
+    let mut len = 0usize;
+    let mut in_markup = false;
+    read_checked(file, path, |chunk| {
+        for &b in chunk {
+            if b == b'\n' {
+                line += 1;
+            }
+            let (boundary, limit) = if in_markup { (b'>', MAX_XML_MARKUP) } else { (b'<', MAX_XML_TEXT) };
+            if b == boundary {
+                in_markup = !in_markup;
+                len = 0;
+                start_line = line;
+                continue;
+            }
+            len += 1;
+            if len > limit {
+                let what = if in_markup { "markup" } else { "text" };
+                return Err(Error::TooLarge {
+                    path: path.to_path_buf(),
+                    what: format!("the {what} starting on line {start_line}"),
+                    limit,
+                });
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Reads a CSV file (memory or batch), refusing it as soon as one cell is longer than
-/// [`MAX_CELL`] bytes. Cells are delimited by `,`, `;` or tab outside quotes, and
-/// neither quotes nor delimiters nor line ends are counted, so a cell is never measured
-/// as longer than it is (a quoted cell of exactly [`MAX_CELL`] bytes fits).
+/// [`MAX_CELL`] bytes. Cells are delimited by `,`, `;` or tab outside quotes; a quote
+/// opens a quoted cell only at the start of a cell, as in RFC 4180, so `12" pizza` is
+/// plain text. Neither quotes nor delimiters nor line ends are counted, so a cell is
+/// never measured as longer than it is (a quoted cell of exactly [`MAX_CELL`] bytes
+/// fits).
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    #[derive(PartialEq)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
     let mut row = 1u64;
     let mut len = 0usize;
-    let mut quoted = false;
-    read_checked(path, |chunk| {
+    let mut state = State::CellStart;
+    read_checked(file, path, |chunk| {
         for &b in chunk {
-            match b {
-                b'"' => quoted = !quoted,
-                b',' | b';' | b'\t' if !quoted => len = 0,
-                b'\n' if !quoted => {
+            let counted = match (&state, b) {
+                (State::Quoted, b'"') => {
+                    state = State::QuoteInQuoted;
+                    false
+                }
+                (State::Quoted, _) => true,
+                (State::QuoteInQuoted, b'"') => {
+                    state = State::Quoted;
+                    true
+                }
+                (State::CellStart, b'"') => {
+                    state = State::Quoted;
+                    false
+                }
+                (_, b',' | b';' | b'\t') => {
+                    state = State::CellStart;
+                    len = 0;
+                    false
+                }
+                (_, b'\n') => {
+                    state = State::CellStart;
                     row += 1;
                     len = 0;
+                    false
                 }
-                b'\r' if !quoted => {}
+                (_, b'\r') => false,
                 _ => {
-                    len += 1;
-                    if len > MAX_CELL {
-                        return Err(Error::TooLarge {
-                            path: path.to_path_buf(),
-                            what: format!("a cell in row {row}"),
-                            limit: MAX_CELL,
-                        });
-                    }
+                    state = State::Unquoted;
+                    true
+                }
+            };
+            if counted {
+                len += 1;
+                if len > MAX_CELL {
+                    return Err(Error::TooLarge {
+                        path: path.to_path_buf(),
+                        what: format!("a cell in row {row}"),
+                        limit: MAX_CELL,
+                    });
                 }
             }
         }
@@ -86,17 +164,21 @@ pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-/// Reads `path` in chunks, handing each to `check` before keeping it.
-fn read_checked(path: &Path, mut check: impl FnMut(&[u8]) -> Result<()>) -> Result<Vec<u8>> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+/// Reads `reader` in chunks, handing each to `check` before keeping it; `name` names
+/// the input in errors.
+fn read_checked(
+    mut reader: impl Read,
+    name: &Path,
+    mut check: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; CHUNK];
     loop {
-        let n = match file.read(&mut buf) {
+        let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => return Err(Error::io(name, e)),
         };
         check(&buf[..n])?;
         out.extend_from_slice(&buf[..n]);
@@ -128,5 +210,32 @@ mod tests {
         std::fs::write(&csv, &text).unwrap();
         let err = read_csv(&csv).unwrap_err().to_string();
         assert!(err.ends_with("m.csv: a cell in row 2 is larger than the limit of 1048576 bytes"), "{err}");
+
+        // A quote inside an unquoted cell opens nothing: the rest of the file is not one cell.
+        let mut text = b"source,target\nEn 12\" pizza.,A 12-inch pizza.\n".to_vec();
+        for _ in 0..(MAX_CELL / 10) {
+            text.extend(b"Hei.,Hi.\n");
+        }
+        std::fs::write(&csv, &text).unwrap();
+        assert_eq!(read_csv(&csv).unwrap().len(), text.len());
+        text.extend(b"\"");
+        text.extend(std::iter::repeat_n(b'x', MAX_CELL + 1));
+        std::fs::write(&csv, &text).unwrap();
+        let err = read_csv(&csv).unwrap_err().to_string();
+        assert!(err.contains("m.csv: a cell in row "), "{err}");
+
+        let xml = dir.path().join("t.tmx");
+        let mut text = b"<tmx>\n<seg>".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_XML_TEXT + 1));
+        std::fs::write(&xml, &text).unwrap();
+        let err = read_xml(&xml).unwrap_err().to_string();
+        assert!(
+            err.ends_with("t.tmx: the text starting on line 2 is larger than the limit of 1048576 bytes"),
+            "{err}"
+        );
+        text.truncate(11 + MAX_XML_TEXT);
+        text.extend(b"</seg>");
+        std::fs::write(&xml, &text).unwrap();
+        assert_eq!(read_xml(&xml).unwrap().len(), text.len());
     }
 }

@@ -1,5 +1,6 @@
 //! `tolk import`: take translators' filled-in batches back into the memory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -120,10 +121,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
 /// Reads a translator's file as XLIFF or CSV, whichever it is.
 fn read_batch(path: &Path) -> Result<read::ReadFile> {
-    let bytes = std::fs::read(path).map_err(|e| tolk::Error::io(path, e))?;
-    Ok(if tolk::xliff::is_xliff(path, &bytes) {
-        tolk::xliff::parse(path, &bytes)?
-    } else {
-        read::parse_csv(path, &bytes)?
-    })
+    // Sniff the start only: each reader then refuses an oversized cell or text while
+    // reading, before the file is held whole.
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .map_err(|e| tolk::Error::io(path, e))?;
+    Ok(if tolk::xliff::is_xliff(path, &head) { tolk::xliff::read(path)? } else { read::read_csv(path)? })
 }

@@ -1,7 +1,7 @@
 //! `tolk match`: pre-translate a list of sentences, one best match per line.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,17 +50,18 @@ struct JsonMatch<'a> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let input: Box<dyn Read> = if args.input.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
+    let bytes = if args.input.as_os_str() == "-" {
+        tolk::limits::read_lines(io::stdin().lock(), std::path::Path::new("<stdin>"))?
     } else {
-        Box::new(File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?)
+        let file =
+            File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
+        tolk::limits::read_lines(file, &args.input)?
     };
-    let mut queries = Vec::new();
-    for (n, line) in BufReader::new(input).lines().enumerate() {
-        let line =
-            line.with_context(|| format!("{}: line {}: not valid UTF-8", args.input.display(), n + 1))?;
-        queries.push(line.trim_end_matches('\r').to_string());
-    }
+    let text = String::from_utf8(bytes).map_err(|e| tolk::Error::InvalidUtf8 {
+        path: args.input.clone(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    let queries: Vec<String> = text.lines().map(str::to_string).collect();
     let (memory, index) = ui::load_indexed(global)?;
     let top = if args.json { args.top } else { 1 };
     let bar = ui::bar(global, queries.len() as u64, "matching");

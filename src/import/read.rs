@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use super::{ImportRow, Problem, Unit};
 use crate::error::{Error, Result};
 use crate::limits::MAX_CELL;
-use crate::memory::check_quoting;
+use crate::memory::{check_quoting, detect_delimiter};
 
 /// A translator's file, read.
 #[derive(Debug, Default)]
@@ -40,7 +40,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     if text.trim().is_empty() {
         return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
     }
-    let delimiter = detect_delimiter(&text).ok_or_else(|| {
+    let delimiter = detect_delimiter(text.as_bytes()).ok_or_else(|| {
         fail(
             1,
             "cannot find the delimiter: expected the header id, source, target separated by `,`, `;` or tabs"
@@ -184,25 +184,6 @@ fn decode(path: &Path, bytes: &[u8], notes: &mut Vec<String>) -> Result<String> 
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
     notes.push("read as Windows-1252 (not UTF-8)".into());
     Ok(text.into_owned())
-}
-
-/// The delimiter of the header line: the most frequent of `,` `;` and tab outside
-/// quotes, if any occurs.
-fn detect_delimiter(text: &str) -> Option<u8> {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for b in text.bytes() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let (best, &n) = counts.iter().enumerate().max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
-    (n > 0).then_some([b',', b';', b'\t'][best])
 }
 
 /// Every path, in order, for messages: `a.csv, b.csv`.

@@ -6,6 +6,7 @@
 //! cells in every row, a non-empty source and valid timestamps. Writing produces RFC
 //! 4180 CSV (UTF-8, LF, quotes only where needed) with the file's own column order.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -38,8 +39,29 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
         column: column.map(str::to_string),
         message,
     };
-    check_quoting(bytes, b',').map_err(|(row, message)| csv_err(row, None, message))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(csv_err(
+            1,
+            None,
+            "the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\"".into(),
+        ));
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let row = bytes[..nul].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        return Err(csv_err(
+            row,
+            None,
+            format!(
+                "a NUL byte (byte {nul}): this is not a text CSV (UTF-16 without a byte order mark, or a \
+                 binary file); save it as \"CSV UTF-8\""
+            ),
+        ));
+    }
+    // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
+    let delimiter = detect_delimiter(bytes).unwrap_or(b',');
+    check_quoting(bytes, delimiter).map_err(|(row, message)| csv_err(row, None, message))?;
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut record = csv::ByteRecord::new();
     let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_err(1, None, e.to_string()))?;
     if !has_header || record.iter().all(|c| c.trim_ascii().is_empty()) {
@@ -61,11 +83,12 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
         columns.push(name.to_string());
     }
     let lower: Vec<String> = columns.iter().map(|c| c.trim().to_lowercase()).collect();
+    let mut seen = std::collections::HashSet::new();
     for (i, name) in lower.iter().enumerate() {
         if name.is_empty() {
             return Err(csv_err(1, None, format!("column {} of the header has no name", i + 1)));
         }
-        if lower[..i].contains(name) {
+        if !seen.insert(name.as_str()) {
             return Err(csv_err(1, Some(&columns[i]), "the column appears twice in the header".into()));
         }
     }
@@ -153,6 +176,25 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     Ok(columns)
 }
 
+/// The delimiter of the header line: the most frequent of `,` `;` and tab outside
+/// quotes, if any occurs.
+pub fn detect_delimiter(text: &[u8]) -> Option<u8> {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let (best, &n) = counts.iter().enumerate().max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+    (n > 0).then_some([b',', b';', b'\t'][best])
+}
+
 /// Finds quoting that the CSV reader would accept but mean something else: a quote
 /// left open until the end of the file, or text right after a closing quote. Returns
 /// the row (as a spreadsheet counts them) and what is wrong. `delimiter` separates cells.
@@ -228,37 +270,42 @@ pub fn write_csv<'a>(
     entries: impl IntoIterator<Item = &'a Entry> + Clone,
     out: impl Write,
 ) -> Result<(), csv::Error> {
+    let key = |name: &str| name.trim().to_lowercase();
     let mut columns: Vec<String> = if columns.is_empty() {
         KNOWN_COLUMNS.iter().map(|c| c.to_string()).collect()
     } else {
         columns.to_vec()
     };
-    let has = |cols: &[String], name: &str| cols.iter().any(|c| c.trim().eq_ignore_ascii_case(name));
+    // Column positions by trimmed, lower-cased name, so wide files stay linear.
+    let mut index: HashMap<String, usize> = columns.iter().enumerate().map(|(i, c)| (key(c), i)).collect();
     for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
-        if !has(&columns, name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
+        if !index.contains_key(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
+            index.insert(name.to_string(), columns.len());
             columns.push(name.to_string());
         }
     }
     for e in entries.clone() {
         for (name, value) in &e.extra {
-            if !value.is_empty() && !has(&columns, name) {
+            if !value.is_empty() && !index.contains_key(&key(name)) {
+                index.insert(key(name), columns.len());
                 columns.push(name.clone());
             }
         }
     }
+    let known_at: Vec<Option<usize>> =
+        columns.iter().map(|c| KNOWN_COLUMNS.iter().position(|k| *k == key(c))).collect();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record(&columns)?;
-    let lower: Vec<String> = columns.iter().map(|c| c.trim().to_lowercase()).collect();
     for e in entries {
-        let record = lower.iter().map(|name| match KNOWN_COLUMNS.iter().position(|k| k == name) {
-            Some(k) => known_value(e, k),
-            None => e
-                .extra
-                .iter()
-                .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-                .map_or("", |(_, v)| v.as_str()),
-        });
-        w.write_record(record)?;
+        let mut record: Vec<&str> = known_at.iter().map(|k| k.map_or("", |k| known_value(e, k))).collect();
+        for (name, value) in &e.extra {
+            if let Some(&i) = index.get(&key(name)) {
+                if known_at[i].is_none() {
+                    record[i] = value;
+                }
+            }
+        }
+        w.write_record(&record)?;
     }
     w.flush()?;
     Ok(())
@@ -333,6 +380,28 @@ mod tests {
             err.to_string(),
             "m.csv: row 2, column target: invalid UTF-8 at byte 1 of the cell; save the file as UTF-8"
         );
+    }
+
+    #[test]
+    fn a_padded_column_name_is_written_once() {
+        let (cols, entries) = load("source,target, client\nHei.,Hi.,Lyse\n").unwrap();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "source,target, client\nHei.,Hi.,Lyse\n");
+    }
+
+    #[test]
+    fn spreadsheet_delimiters_are_read_and_utf16_is_named() {
+        let (_, entries) = load("source;target\n\"Hei; du.\";Hi.\n").unwrap();
+        assert_eq!(entries[0].source, "Hei; du.");
+        let mut entries = Vec::new();
+        let err = parse(Path::new("m.csv"), b"\xff\xfes\0,\0t\0", 0, &mut entries).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "m.csv: row 1: the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\""
+        );
+        let err = parse(Path::new("m.csv"), b"source,target\nHei.,H\0i\n", 0, &mut entries).unwrap_err();
+        assert!(err.to_string().starts_with("m.csv: row 2: a NUL byte (byte 20)"), "{err}");
     }
 
     #[test]

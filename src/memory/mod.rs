@@ -17,7 +17,7 @@ mod csv_file;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use csv_file::{check_quoting, read_csv, write_csv, KNOWN_COLUMNS};
+pub use csv_file::{check_quoting, detect_delimiter, read_csv, write_csv, KNOWN_COLUMNS};
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};

@@ -425,36 +425,35 @@ fn memory_cases() -> Vec<Case> {
             "error: no-target-column.csv: row 1: no `target` column in the header; found source, \
              oversettelse\n",
         ),
-        // Gap: a NUL is accepted into the memory (then printed, built into editions, and refused by `tm
-        // export`); it should be refused as the batch reader refuses it.
-        accepted(
+        // Regression: a NUL was accepted into the memory (then printed, built into editions,
+        // and refused by `tm export`); it is refused as the batch reader refuses it.
+        refused(
             "memory/nul-byte.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "1. 100%  I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år.\n        In 2008\0 I became manager.\n        (changed 2026-11-22T12:00:00Z, by kari, origin seed)\n",
-            "",
+            "error: cannot load the translation memory: memory/nul-byte.csv: row 3: a NUL byte (byte 274): \
+             this is not a text CSV (UTF-16 without a byte order mark, or a binary file); save it as \
+             \"CSV UTF-8\"\n",
         ).in_memory(),
-        // Gap: a NUL is accepted into the memory (then printed, built into editions, and refused by `tm
-        // export`); it should be refused as the batch reader refuses it.
-        accepted(
+        refused(
             "memory/nul-byte.csv",
             &["tm", "import", "--dry-run", "{}"],
-            "",
-            "2 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "error: nul-byte.csv: row 3: a NUL byte (byte 274): this is not a text CSV (UTF-16 without a \
+             byte order mark, or a binary file); save it as \"CSV UTF-8\"\n",
         ),
-        // Gap: misleading: the file is `;`-separated; it should say the memory must be comma-separated.
-        refused(
+        // A memory a spreadsheet saved with `;` is read like the batches: the delimiter is
+        // found in the header.
+        accepted(
             "memory/semicolons.csv",
-            &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/semicolons.csv: row 2: text after the \
-             closing quote of a cell; a quote inside a quoted cell is written twice (\"\")\n",
+            &["lookup", "Kort; hva er din kundeservicekarriere?"],
+            "1. 100%  Kort; hva er din kundeservicekarriere?\n        Briefly; what has your customer service career been?\n        (changed 2026-11-22T12:00:00Z, by kari, origin seed)\n",
+            "",
         ).in_memory(),
-        // Gap: misleading: the file is `;`-separated; it should say the memory must be comma-separated.
-        refused(
+        accepted(
             "memory/semicolons.csv",
-            &["tm", "import", "{}"],
-            "error: semicolons.csv: row 2: text after the closing quote of a cell; a quote inside a quoted \
-             cell is written twice (\"\")\n",
+            &["tm", "import", "--dry-run", "{}"],
+            "",
+            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "memory/text-after-quote.csv",
@@ -480,37 +479,29 @@ fn memory_cases() -> Vec<Case> {
             "error: truncated-mid-quote.csv: row 3: a quoted cell is never closed (a missing \" before the \
              end of the file)\n",
         ),
-        // Gap: names the byte but not the cause; it should say the file is UTF-16 and to save it as UTF-8.
         refused(
             "memory/utf16-bom.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/utf16-bom.csv: row 1: column 1 of the \
-             header is not valid UTF-8 (byte 0)\n",
+            "error: cannot load the translation memory: memory/utf16-bom.csv: row 1: the file is UTF-16; \
+             memory files are UTF-8: save it as \"CSV UTF-8\"\n",
         ).in_memory(),
-        // Gap: names the byte but not the cause; it should say the file is UTF-16 and to save it as UTF-8.
         refused(
             "memory/utf16-bom.csv",
             &["tm", "import", "{}"],
-            "error: utf16-bom.csv: row 1: column 1 of the header is not valid UTF-8 (byte 0)\n",
+            "error: utf16-bom.csv: row 1: the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\"\n",
         ),
-        // Gap: prints the header with its NUL bytes; it should say "a NUL byte" (UTF-16 without a BOM) as the
-        // batch reader does.
         refused(
             "memory/utf16-no-bom.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/utf16-no-bom.csv: row 1: no `source` column \
-             in the header; found s\0o\0u\0r\0c\0e\0, \0t\0a\0r\0g\0e\0t\0, \0c\0r\0e\0a\0t\0e\0d\0, \
-             \0c\0h\0a\0n\0g\0e\0d\0, \0t\0r\0a\0n\0s\0l\0a\0t\0o\0r\0, \0o\0r\0i\0g\0i\0n\0, \
-             \0n\0o\0t\0e\0\n",
+            "error: cannot load the translation memory: memory/utf16-no-bom.csv: row 1: a NUL byte (byte 1): \
+             this is not a text CSV (UTF-16 without a byte order mark, or a binary file); save it as \
+             \"CSV UTF-8\"\n",
         ).in_memory(),
-        // Gap: prints the header with its NUL bytes; it should say "a NUL byte" (UTF-16 without a BOM) as the
-        // batch reader does.
         refused(
             "memory/utf16-no-bom.csv",
             &["tm", "import", "{}"],
-            "error: utf16-no-bom.csv: row 1: no `source` column in the header; found s\0o\0u\0r\0c\0e\0, \
-             \0t\0a\0r\0g\0e\0t\0, \0c\0r\0e\0a\0t\0e\0d\0, \0c\0h\0a\0n\0g\0e\0d\0, \
-             \0t\0r\0a\0n\0s\0l\0a\0t\0o\0r\0, \0o\0r\0i\0g\0i\0n\0, \0n\0o\0t\0e\0\n",
+            "error: utf16-no-bom.csv: row 1: a NUL byte (byte 1): this is not a text CSV (UTF-16 without a \
+             byte order mark, or a binary file); save it as \"CSV UTF-8\"\n",
         ),
         refused(
             "memory/windows-1252.csv",
@@ -990,9 +981,9 @@ fn lines_and_cells_at_the_limit() {
         .run()
         .failure()
         .stderr_is("error: over-limit.csv: a cell in row 2 is larger than the limit of 1048576 bytes\n");
-    // Gap: a quote inside an unquoted cell is a literal quote to the CSV reader, but the
-    // size check of `tolk::limits::read_csv` takes it to open a quoted cell, so it measures
-    // the rest of the file as one cell and refuses a valid 2 MiB memory. It must load.
+    // Regression: a quote inside an unquoted cell is a literal quote, as the CSV reader
+    // reads it; the size check once took it to open a quoted cell and refused this valid
+    // 2 MiB memory.
     write_big(
         &t,
         "memory/nb-en.csv",
@@ -1001,10 +992,7 @@ fn lines_and_cells_at_the_limit() {
         200_000,
         b"",
     );
-    t.tolk(&["lookup", "Ja."])
-        .run()
-        .failure()
-        .stderr_is("error: cannot load the translation memory: memory/nb-en.csv: a cell in row 2 is larger than the limit of 1048576 bytes\n");
+    t.tolk(&["lookup", "Ja."]).run().success().stdout_contains("100%  Ja.");
 }
 
 /// 10,000 columns: a batch with that many imports, a row with that many cells against a
@@ -1269,6 +1257,31 @@ fn oversized_cells_and_lines_are_refused_before_the_file_is_read_whole() {
             stderr: "error: corpus/big-line.txt: line 3 is larger than the limit of 1048576 bytes\n",
             bound: Bound::Refused,
         },
+        // Regression: `tolk import` read a CSV batch whole before measuring its cells.
+        Big {
+            at: "big-cell-batch.csv",
+            head: b"\xef\xbb\xbfid,source,target\r\ns231928c132cfcbcc,\"Kort, hva er din kundeservicekarriere?\",",
+            fill: b"x",
+            n: 50 * MIB,
+            tail: b"\r\n",
+            args: &["import", "big-cell-batch.csv"],
+            code: 1,
+            stderr: "error: cannot import big-cell-batch.csv; nothing was written: big-cell-batch.csv: a cell in \
+                     row 2 is larger than the limit of 1048576 bytes\n",
+            bound: Bound::Refused,
+        },
+        // Regression: `tolk match --input` read lines without a limit.
+        Big {
+            at: "big-query.txt",
+            head: b"Hei.\n",
+            fill: b"Hei ",
+            n: 25 * MIB,
+            tail: b"\n",
+            args: &["--quiet", "match", "--input", "big-query.txt"],
+            code: 1,
+            stderr: "error: big-query.txt: line 2 is larger than the limit of 1048576 bytes\n",
+            bound: Bound::Refused,
+        },
         Big {
             at: "big-seg.tmx",
             head:
@@ -1296,21 +1309,6 @@ fn oversized_cells_and_lines_are_refused_before_the_file_is_read_whole() {
 #[test]
 fn oversized_inputs_read_whole_stay_within_a_multiple_of_their_size() {
     check_big(&[
-        // `tolk import` reads a CSV batch with std::fs::read, then decodes a copy of it.
-        Big {
-            at: "big-cell.csv",
-            head: b"\xef\xbb\xbfid,source,target\r\ns231928c132cfcbcc,\"Kort, hva er din kundeservicekarriere?\",",
-            fill: b"x",
-            n: 50 * MIB,
-            tail: b"\r\n",
-            args: &["import", "big-cell.csv"],
-            code: 1,
-            stderr: "error: big-cell.csv: row 2, column target: expected a cell of at most 1048576 bytes, found \
-                     52428800 bytes\n\
-                     error: 1 row refused, nothing was written; correct them and import again, or use \
-                     --skip-invalid\n",
-            bound: Bound::Times(5),
-        },
         // The XLIFF reader reads the whole file, and collects a target's text before measuring it.
         Big {
             at: "big-target.xlf",
@@ -1339,18 +1337,6 @@ fn oversized_inputs_read_whole_stay_within_a_multiple_of_their_size() {
             code: 1,
             stderr: "error: big-line.tsv: a cell on line 1 is larger than the limit of 1048576 bytes\n",
             bound: Bound::Times(2),
-        },
-        // `tolk match --input` reads lines without a limit and matches an 8 MiB query.
-        Big {
-            at: "big-query.txt",
-            head: b"",
-            fill: b"Hei ",
-            n: 2 * MIB,
-            tail: b"\n",
-            args: &["--quiet", "match", "--input", "big-query.txt"],
-            code: 0,
-            stderr: "",
-            bound: Bound::Times(4),
         },
     ]);
 }
@@ -1550,24 +1536,17 @@ fn exported_cells_never_start_like_a_formula_and_import_back_as_written() {
     }
 }
 
-/// Gap: `memory::write_csv` compares the header's names trimmed with an entry's extra
-/// column names as they are, so a padded extra column (a header `source,target, client`,
-/// or a TMX prop `x- Client`) is written once more for every entry that fills it the
-/// first time tolk rewrites the memory, and the memory no longer loads. It must keep one
-/// ` client` column and load.
+/// Regression: `memory::write_csv` compared the header's names trimmed with an entry's
+/// extra column names as they were, so a padded extra column (a header `source,target,
+/// client`, or a TMX prop `x- Client`) was written once more by the next rewrite and the
+/// memory no longer loaded. It keeps one ` client` column and loads.
 #[test]
-fn a_padded_column_name_is_written_twice() {
+fn a_padded_column_name_is_written_once() {
     let t = Project::empty();
     t.write("memory/nb-en.csv", "source,target, client\nHei.,Hi.,Lyse\nJa.,Yes.,Lyse\n");
     t.write("new.tsv", "Nei.\tNo.\n");
     t.tolk(&["tm", "import", "new.tsv"]).run().success();
     let memory = t.read("memory/nb-en.csv");
-    assert_eq!(
-        memory.lines().next().unwrap(),
-        "source,target, client,created,changed,origin, client, client"
-    );
-    t.tolk(&["lookup", "Hei."]).run().failure().stderr_is(
-        "error: cannot load the translation memory: memory/nb-en.csv: row 1, column  client: the column appears \
-         twice in the header\n",
-    );
+    assert_eq!(memory.lines().next().unwrap(), "source,target, client,created,changed,origin");
+    t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
 }
