@@ -21,9 +21,11 @@
 //!
 //! The reader trusts nothing: only XML's five entities and character references are
 //! expanded, a DOCTYPE that declares entities is refused (so neither "billion laughs"
-//! nor external entities can work), no DTD is ever fetched, nesting deeper than
-//! [`MAX_DEPTH`] and single pieces of text beyond the limits of [`crate::limits`] are
-//! refused, and every error names the file and line.
+//! nor external entities can work), no DTD is ever fetched, characters XML 1.0 does not
+//! allow (a NUL, most control characters) are refused whether written as they are or as
+//! references, nesting deeper than [`MAX_DEPTH`] and texts beyond
+//! [`crate::limits::MAX_XML_TEXT`] are refused as they are read (before they are held
+//! whole), and every error names the file and line.
 //!
 //! This module neither merges into the memory ([`crate::import::merge`] does, under the
 //! memory's lock) nor prints or draws progress: [`ReadOptions::progress`] reports bytes
@@ -41,7 +43,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::error::{Error, Result};
-use crate::limits::MAX_CELL;
+use crate::limits::{self, MAX_CELL, MAX_XML_TEXT};
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
 
@@ -52,9 +54,9 @@ pub const CREATION_TOOL: &str = "tolk";
 /// seg and inline markup); far deeper is a broken or hostile file.
 pub const MAX_DEPTH: usize = 64;
 
-/// The largest single piece of markup or text read at once: a `seg` of [`MAX_CELL`]
-/// bytes written entirely as character references fits.
-const MAX_EVENT: u64 = 8 * MAX_CELL as u64;
+/// The largest single piece of markup, or of text as written, read at once: a `seg` of
+/// [`MAX_XML_TEXT`] bytes written entirely as character references fits.
+const MAX_EVENT: u64 = limits::MAX_XML_MARKUP as u64;
 
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
@@ -134,7 +136,7 @@ impl Language {
     }
 
     /// The language's name and code for messages: "Norwegian Bokmål (nb)".
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let name = match self.language.as_str() {
             "nb" => "Norwegian Bokmål",
             "nn" => "Norwegian Nynorsk",
@@ -222,8 +224,17 @@ pub fn read_from<'a>(input: impl Read + 'a, path: &Path, options: &ReadOptions<'
             Ok(event) => event,
             Err(e) => {
                 let lines = reader.get_ref();
-                let at = reader.error_position().max(start);
-                return Err(xml_error(e, lines, lines.line_of(at)).into_error(path));
+                let line = lines.line_of(reader.error_position().max(start));
+                let fail = match lines.stopped() {
+                    Some(Stop::Event) => Fail::TooLarge {
+                        what: format!("the markup or text starting on line {line}"),
+                        limit: MAX_EVENT as usize,
+                    },
+                    Some(Stop::Text) => parse.text_too_large(lines.line_of(start)),
+                    Some(Stop::Forbidden { line, c }) => at(line, not_allowed(c)),
+                    None => xml_error(e, line),
+                };
+                return Err(fail.into_error(path));
             }
         };
         let line = reader.get_ref().line_of(start);
@@ -261,15 +272,11 @@ impl Fail {
 }
 
 /// Turns a quick-xml error into a message a person can act on.
-fn xml_error<R>(e: quick_xml::Error, lines: &Lines<R>, line: u64) -> Fail {
+fn xml_error(e: quick_xml::Error, line: u64) -> Fail {
     use quick_xml::errors::{IllFormedError, SyntaxError};
     use quick_xml::Error as X;
     let truncated = "the file ends here; is it truncated?";
     match e {
-        X::Io(_) if lines.too_large => Fail::TooLarge {
-            what: format!("the markup or text starting on line {line}"),
-            limit: MAX_EVENT as usize,
-        },
         X::Io(e) if e.kind() == io::ErrorKind::InvalidData => at(line, e.to_string()),
         X::Io(e) => Fail::Io(io::Error::new(e.kind(), e.to_string())),
         X::Syntax(SyntaxError::InvalidBangMarkup) => at(line, "malformed markup after `<!`"),
@@ -291,6 +298,12 @@ fn xml_error<R>(e: quick_xml::Error, lines: &Lines<R>, line: u64) -> Fail {
 
 const INVALID_UTF8: &str =
     "invalid UTF-8; save the file as UTF-8, or name its encoding in the XML declaration";
+
+/// The message for a character XML 1.0 does not allow in a document, written as it is
+/// or as a character reference.
+pub(crate) fn not_allowed(c: char) -> String {
+    format!("a character XML does not allow (U+{:04X})", c as u32)
+}
 
 /// What an open element is to the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -640,15 +653,22 @@ impl<'o> Parse<'o> {
             return Ok(());
         }
         self.text.push_str(text);
-        if self.text.len() > MAX_CELL {
-            let open = self.stack.last().expect("text is kept only inside an element");
-            let line = self.stack.iter().rev().find(|o| o.kind != Kind::Keep).map_or(open.line, |o| o.line);
-            return Err(Fail::TooLarge {
-                what: format!("the text of the element on line {line}"),
-                limit: MAX_CELL,
-            });
+        if self.text.len() > MAX_XML_TEXT {
+            // Text is kept only inside an element, which names the line.
+            return Err(self.text_too_large(0));
         }
         Ok(())
+    }
+
+    /// The error for text beyond [`MAX_XML_TEXT`] in the open element (counting inline
+    /// markup as part of the element around it), or for text that starts on `line`
+    /// outside any element.
+    fn text_too_large(&self, line: u64) -> Fail {
+        let what = match self.stack.iter().rev().find(|o| o.kind != Kind::Keep).or(self.stack.last()) {
+            Some(open) => format!("the text of the element on line {}", open.line),
+            None => format!("the text starting on line {line}"),
+        };
+        Fail::TooLarge { what, limit: MAX_XML_TEXT }
     }
 
     fn end(&mut self) -> Result<(), Fail> {
@@ -919,10 +939,31 @@ fn unescape(text: Cow<'_, str>, line: u64) -> Result<Cow<'_, str>, Fail> {
     if !text.contains('&') {
         return Ok(text);
     }
-    match quick_xml::escape::unescape(&text) {
-        Ok(expanded) => Ok(Cow::Owned(expanded.into_owned())),
-        Err(e) => Err(escape_fail(&text, &e, line)),
+    let expanded = match quick_xml::escape::unescape(&text) {
+        Ok(expanded) => expanded.into_owned(),
+        Err(e) => return Err(escape_fail(&text, &e, line)),
+    };
+    // The raw text has none (the reader refuses them), so such a character came from a reference.
+    if let Some(c) = expanded.chars().find(|&c| !is_xml_char(c)) {
+        let offset = forbidden_reference(&text).map_or(0, |(offset, _)| offset);
+        return Err(at(line + newlines(&text.as_bytes()[..offset]), not_allowed(c)));
     }
+    Ok(Cow::Owned(expanded))
+}
+
+/// The byte offset in `raw` of the first character reference (`&#1;`, `&#xFFFE;`) to a
+/// character XML 1.0 does not allow, and that character.
+pub(crate) fn forbidden_reference(raw: &str) -> Option<(usize, char)> {
+    raw.match_indices("&#").find_map(|(i, _)| {
+        let rest = &raw[i + 2..];
+        let number = &rest[..rest.find(';')?];
+        let code = match number.strip_prefix('x') {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => number.parse(),
+        };
+        let c = char::from_u32(code.ok()?)?;
+        (!is_xml_char(c)).then_some((i, c))
+    })
 }
 
 /// The error for a bad reference in `text`, which starts on `line`.
@@ -952,6 +993,12 @@ fn newlines(bytes: &[u8]) -> u64 {
 /// XML declaration; `None` means UTF-8.
 fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Option<&'static Encoding>> {
     let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    // Taken off here, so that the parser's positions are the file's (it would skip the
+    // mark without counting it, and lines would be found a few bytes off).
+    if head.starts_with(b"\xef\xbb\xbf") {
+        input.consume(3);
+        return Ok(None);
+    }
     if head.starts_with(&[0xFF, 0xFE]) {
         return Ok(Some(encoding_rs::UTF_16LE));
     }
@@ -1065,48 +1112,160 @@ impl<R: BufRead> BufRead for Transcode<R> {
     }
 }
 
+/// Why [`Lines`] stopped the reading with an error.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// A piece of markup or text of more than [`MAX_EVENT`] bytes.
+    Event,
+    /// A text of more than [`MAX_XML_TEXT`] bytes.
+    Text,
+    /// A character XML does not allow, on this line.
+    Forbidden { line: u64, c: char },
+}
+
+/// A character XML does not allow, found ahead of the parser.
+#[derive(Debug, Clone, Copy)]
+struct Forbidden {
+    /// Its position.
+    at: u64,
+    line: u64,
+    c: char,
+}
+
+/// The text being read (an event that starts after markup, and so ends at the next
+/// `<`), measured as it comes in.
+#[derive(Debug, Default)]
+struct TextSize {
+    /// The position up to which its bytes have been counted.
+    counted: u64,
+    /// At least this many bytes of text once references are expanded and line ends
+    /// normalised: a reference counts 1, a carriage return 0.
+    bytes: usize,
+    in_reference: bool,
+    /// Its end (the `<`) has been seen.
+    ended: bool,
+}
+
 /// Knows the line of every byte position from the start of the current event on, and
-/// refuses an event once more than [`MAX_EVENT`] bytes of it are read (checked at each
-/// refill of the buffer, so one buffer more may get in).
+/// stops the reading with an error:
+///
+/// - at a character XML 1.0 does not allow (found when the buffer is filled, but the
+///   parser is handed only the bytes before it, so an error earlier in the file comes
+///   first);
+/// - once a text holds more than [`MAX_XML_TEXT`] bytes (as the bytes arrive, before
+///   the parser collects them);
+/// - once more than [`MAX_EVENT`] bytes of one event are read (checked at each refill
+///   of the buffer, so one buffer more may get in).
 struct Lines<R> {
     inner: R,
     /// Bytes consumed.
     pos: u64,
-    /// Bytes looked at for line breaks.
+    scan: Scan,
+}
+
+/// What [`Lines`] knows of the bytes it has seen.
+#[derive(Default)]
+struct Scan {
+    /// Bytes looked at for line breaks and characters XML does not allow.
     scanned: u64,
     /// Line breaks before the oldest one in `newlines`.
     base: u64,
     /// Positions of the line breaks since the current event started.
     newlines: VecDeque<u64>,
     event_start: u64,
-    too_large: bool,
+    /// The current event is text, and its size so far.
+    text: Option<TextSize>,
+    /// How many bytes of a possible U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`) end the
+    /// bytes scanned.
+    partial: u8,
+    forbidden: Option<Forbidden>,
+    stopped: Option<Stop>,
 }
 
 impl<R> Lines<R> {
     fn new(inner: R) -> Lines<R> {
-        Lines {
-            inner,
-            pos: 0,
-            scanned: 0,
-            base: 0,
-            newlines: VecDeque::new(),
-            event_start: 0,
-            too_large: false,
-        }
+        Lines { inner, pos: 0, scan: Scan::default() }
     }
 
     /// An event starts at `at`: positions before it are not asked about again.
     fn mark(&mut self, at: u64) {
-        while self.newlines.front().is_some_and(|&p| p < at) {
-            self.newlines.pop_front();
-            self.base += 1;
+        let scan = &mut self.scan;
+        while scan.newlines.front().is_some_and(|&p| p < at) {
+            scan.newlines.pop_front();
+            scan.base += 1;
         }
-        self.event_start = at;
+        scan.event_start = at;
+        // The parser has already taken the `<` that starts markup (its position is one
+        // behind ours); anything else starts with text, if only an empty one.
+        scan.text = (at == self.pos).then(|| TextSize { counted: at, ..TextSize::default() });
     }
 
     /// The 1-based line of position `at` (no earlier than the last mark).
     fn line_of(&self, at: u64) -> u64 {
-        self.base + 1 + self.newlines.iter().take_while(|&&p| p < at).count() as u64
+        self.scan.base + 1 + self.scan.newlines.iter().take_while(|&&p| p < at).count() as u64
+    }
+
+    /// Why the reading was stopped, if it was.
+    fn stopped(&self) -> Option<Stop> {
+        self.scan.stopped
+    }
+}
+
+impl Scan {
+    /// Looks at `bytes`, which start at position `from`, for line breaks and the first
+    /// character XML does not allow.
+    fn look_at(&mut self, from: u64, bytes: &[u8]) {
+        for (i, &b) in bytes.iter().enumerate() {
+            let at = from + i as u64;
+            if b == b'\n' {
+                self.newlines.push_back(at);
+            }
+            if self.forbidden.is_some() {
+                continue;
+            }
+            // In UTF-8 these bytes are only ever the characters themselves.
+            let c = match (self.partial, b) {
+                (_, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F) => Some((at, char::from(b))),
+                (2, 0xBE) => Some((at - 2, '\u{FFFE}')),
+                (2, 0xBF) => Some((at - 2, '\u{FFFF}')),
+                _ => None,
+            };
+            self.partial = match (self.partial, b) {
+                (_, 0xEF) => 1,
+                (1, 0xBF) => 2,
+                _ => 0,
+            };
+            if let Some((at, c)) = c {
+                // Every line break before it is in `newlines` or `base`, and it holds none.
+                let line = self.base + 1 + self.newlines.len() as u64;
+                self.forbidden = Some(Forbidden { at, line, c });
+            }
+        }
+    }
+
+    /// Counts the current text's bytes in `bytes`, which start at position `pos`; true
+    /// once there are more than [`MAX_XML_TEXT`].
+    fn count_text(&mut self, pos: u64, bytes: &[u8]) -> bool {
+        let Some(text) = self.text.as_mut().filter(|t| !t.ended) else { return false };
+        let from = usize::try_from(text.counted.saturating_sub(pos)).unwrap_or(usize::MAX);
+        for &b in bytes.get(from..).unwrap_or_default() {
+            match b {
+                b'<' => {
+                    text.ended = true;
+                    break;
+                }
+                b'&' => {
+                    text.in_reference = true;
+                    text.bytes += 1;
+                }
+                b';' if text.in_reference => text.in_reference = false,
+                b'\r' => {}
+                _ if text.in_reference => {}
+                _ => text.bytes += 1,
+            }
+        }
+        text.counted = pos + bytes.len() as u64;
+        text.bytes > MAX_XML_TEXT
     }
 }
 
@@ -1122,22 +1281,32 @@ impl<R: BufRead> Read for Lines<R> {
 
 impl<R: BufRead> BufRead for Lines<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.pos.saturating_sub(self.event_start) > MAX_EVENT {
-            self.too_large = true;
+        let (pos, scan) = (self.pos, &mut self.scan);
+        if pos.saturating_sub(scan.event_start) > MAX_EVENT {
+            scan.stopped = Some(Stop::Event);
             return Err(io::Error::other("a piece of markup or text is too large"));
         }
         let buf = self.inner.fill_buf()?;
-        let end = self.pos + buf.len() as u64;
-        if end > self.scanned {
-            let from = (self.scanned - self.pos) as usize;
-            for (i, &b) in buf[from..].iter().enumerate() {
-                if b == b'\n' {
-                    self.newlines.push_back(self.scanned + i as u64);
-                }
-            }
-            self.scanned = end;
+        let end = pos + buf.len() as u64;
+        if end > scan.scanned {
+            scan.look_at(scan.scanned, &buf[(scan.scanned - pos) as usize..]);
+            scan.scanned = end;
         }
-        Ok(buf)
+        // The parser gets the bytes before a character XML does not allow, and then
+        // the error. (A U+FFFE split between two buffers begins before `pos`.)
+        if let Some(f) = scan.forbidden.filter(|f| f.at <= pos) {
+            scan.stopped = Some(Stop::Forbidden { line: f.line, c: f.c });
+            return Err(io::Error::other("a character XML does not allow"));
+        }
+        let len = match scan.forbidden {
+            Some(f) if f.at < end => (f.at - pos) as usize,
+            _ => buf.len(),
+        };
+        if scan.count_text(pos, &buf[..len]) {
+            scan.stopped = Some(Stop::Text);
+            return Err(io::Error::other("a text is too large"));
+        }
+        Ok(&buf[..len])
     }
 
     fn consume(&mut self, amt: usize) {
@@ -1250,7 +1419,7 @@ fn escape(out: &mut String, text: &str, attribute: bool) {
 }
 
 /// Whether XML 1.0 can hold `c` at all (even as a character reference).
-fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
@@ -1298,8 +1467,11 @@ pub struct TsvFile {
 /// Reads two-column TSV, `source<TAB>target` on every line, with an optional header
 /// line `source<TAB>target`. UTF-8 (a byte order mark is allowed), LF or CRLF; blank
 /// lines are skipped. There is no quoting: a cell cannot hold a tab or a line break.
+///
+/// A line longer than [`limits::MAX_LINE`] is refused while the file is read, before
+/// it is read whole.
 pub fn read_tsv(path: &Path) -> Result<TsvFile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = limits::read_document(path)?;
     parse_tsv(path, &bytes)
 }
 
@@ -1629,16 +1801,109 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"klingon\"?><tmx/>",
             "t.tmx: line 1: unknown encoding \"klingon\" in the XML declaration; save the file as UTF-8",
         );
-        let huge = body(&unit(&"a".repeat(MAX_CELL + 1), "b"));
-        assert!(matches!(parse(&huge), Err(Error::TooLarge { limit: MAX_CELL, .. })));
-        let enormous = body(&format!("<tu>{}</tu>", "\n".repeat(MAX_EVENT as usize + (1 << 17))));
-        let err = parse(&enormous).unwrap_err().to_string();
+    }
+
+    #[test]
+    fn text_and_markup_beyond_the_limits_are_refused_as_they_are_read() {
+        let text_error = |line: u64| {
+            format!("t.tmx: the text of the element on line {line} is larger than the limit of {MAX_XML_TEXT} bytes")
+        };
+        // A seg of exactly the limit fits, written out or as references (six bytes for two).
+        let fits = body(&unit(&"a".repeat(MAX_XML_TEXT), "b"));
+        assert_eq!(parse(&fits).unwrap().entries[0].source.len(), MAX_XML_TEXT);
+        let references = body(&unit(&"&#229;".repeat(MAX_XML_TEXT / 2), "b"));
+        assert_eq!(parse(&references).unwrap().entries[0].source.len(), MAX_XML_TEXT);
+        // One byte more is refused, whether one text or split by inline markup, and so
+        // is white space between elements.
+        let huge = body(&format!("<tu>\n{}", unit(&"a".repeat(MAX_XML_TEXT + 1), "b")));
+        assert_eq!(parse(&huge).unwrap_err().to_string(), text_error(6));
+        let split = body(&unit(&format!("{}<hi>b</hi>", "a".repeat(MAX_XML_TEXT)), "b"));
+        assert_eq!(parse(&split).unwrap_err().to_string(), text_error(5));
+        let blank = body(&format!("<tu>{}</tu>", "\n".repeat(MAX_XML_TEXT + 1)));
+        assert_eq!(parse(&blank).unwrap_err().to_string(), text_error(5));
+        // Markup has a limit of its own.
+        let attribute =
+            body(&format!("<tu\ncreationid=\"{}\"></tu>", "a".repeat(MAX_EVENT as usize + (1 << 17))));
         assert_eq!(
-            err,
+            parse(&attribute).unwrap_err().to_string(),
             format!(
                 "t.tmx: the markup or text starting on line 5 is larger than the limit of {MAX_EVENT} bytes"
             )
         );
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_are_refused_naming_the_line() {
+        let prop = |value: &str| {
+            let unit =
+                unit("Hei.", "Hi.").replace("<tu>", &format!("<tu>\n<prop type=\"x-file\">{value}</prop>\n"));
+            body(&unit)
+        };
+        let not_allowed =
+            |line: u64, code: &str| format!("t.tmx: line {line}: a character XML does not allow (U+{code})");
+        for (value, code) in [("a\0b", "0000"), ("\u{8}", "0008"), ("\u{B}", "000B"), ("\u{1F}", "001F")] {
+            assert_eq!(parse(&prop(value)).unwrap_err().to_string(), not_allowed(6, code), "{value:?}");
+        }
+        for (value, code) in [("\u{FFFE}", "FFFE"), ("\u{FFFF}", "FFFF")] {
+            assert_eq!(parse(&prop(value)).unwrap_err().to_string(), not_allowed(6, code), "{value:?}");
+        }
+        // Written as references, in text or in an attribute, on the line of the reference.
+        assert_eq!(parse(&prop("a\n&#1;")).unwrap_err().to_string(), not_allowed(7, "0001"));
+        assert_eq!(parse(&prop("&#xFFFE;")).unwrap_err().to_string(), not_allowed(6, "FFFE"));
+        let attribute = body(&unit("Hei.", "Hi.").replace("<tu>", "<tu creationid=\"a&#x1F;\">"));
+        assert_eq!(parse(&attribute).unwrap_err().to_string(), not_allowed(5, "001F"));
+        // Tab, line ends, and the characters beside the forbidden ones are fine.
+        let fine = parse(&prop("\t\r\n\u{20}\u{FFFD}\u{FFBE}\u{EFFF}&#9;&#xD;&#x10000;")).unwrap();
+        assert_eq!(fine.entries[0].extra[0].1, "\t\n \u{FFFD}\u{FFBE}\u{EFFF}\t\r\u{10000}");
+        // In UTF-16, and after a buffer's worth of text.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(prop("\0").encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let err = read_from(&utf16[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), not_allowed(6, "0000"));
+        let late = body(&format!("{}\n{}", unit("Ja.", "Yes.").repeat(5000), unit("Ja.", "Yes.\u{FFFF}")));
+        assert_eq!(parse(&late).unwrap_err().to_string(), not_allowed(6, "FFFF"));
+        // An error earlier in the file is the one told.
+        let earlier = body(&format!("<tu>\n</tuv>\n{}", prop("\0")));
+        assert_eq!(parse(&earlier).unwrap_err().to_string(), "t.tmx: line 6: expected </tu>, found </tuv>");
+    }
+
+    /// Hands out one byte at a time, so that every byte starts a buffer of its own.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_read_a_byte_at_a_time_reads_the_same() {
+        let read = |xml: &str| {
+            let whole = parse(xml).map(|f| f.entries).map_err(|e| e.to_string());
+            let bytes = read_from(OneByte(xml.as_bytes()), Path::new("t.tmx"), &ReadOptions::default());
+            assert_eq!(bytes.map(|f| f.entries).map_err(|e| e.to_string()), whole, "{xml:?}");
+            whole
+        };
+        let entries =
+            read(&body(&[unit("Blå\u{FFFD}\u{FFBE}.", "Blue."), unit("Ja &amp; nei\r\n.", "Yes.")].concat()));
+        assert_eq!(entries.unwrap().len(), 2);
+        for bad in ["\u{FFFE}", "\u{FFFF}", "\u{EF}\u{FFFF}", "\0", "\n&#2;"] {
+            let err = read(&body(&format!("\n{}", unit("Ja.", &format!("Y{bad}es."))))).unwrap_err();
+            assert!(err.contains("a character XML does not allow"), "{err}");
+        }
+        let err = read(&body(&unit(&"a".repeat(MAX_XML_TEXT + 1), "b"))).unwrap_err();
+        assert!(err.ends_with("the text of the element on line 5 is larger than the limit of 1048576 bytes"));
+    }
+
+    #[test]
+    fn lines_are_counted_after_a_byte_order_mark() {
+        let xml = "\u{feff}<tmx>\n<body>\n<tu>\n</tuv>";
+        assert_eq!(parse(xml).unwrap_err().to_string(), "t.tmx: line 4: expected </tu>, found </tuv>");
+        let xml = format!("\u{feff}{}", body(&format!("\n{}", unit("Ja.", "Yes."))));
+        assert_eq!(parse(&xml).unwrap().entries[0].row, 6);
     }
 
     #[test]

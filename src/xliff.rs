@@ -13,7 +13,9 @@
 //! The reader refuses what it has no use for and could be abused: a DOCTYPE (so no DTD,
 //! no entity declarations and no external entities; only XML's five predefined entities
 //! and character references are read), elements nested deeper than [`MAX_DEPTH`],
-//! XLIFF 2.0, and XML that is not XLIFF. Every error names the file and line. This
+//! characters XML 1.0 does not allow (a NUL, most control characters), XLIFF 2.0, XML
+//! that is not XLIFF, and a `file` whose `source-language` is not Norwegian Bokmål or
+//! whose `target-language` is not English. Every error names the file and line. This
 //! module neither validates against the schema (the tests do, with xmllint) nor writes
 //! XLIFF 2.0.
 
@@ -30,7 +32,8 @@ use crate::batch::{Batch, BatchRow};
 use crate::error::{Error, Result};
 use crate::import::read::ReadFile;
 use crate::import::{ImportRow, Problem};
-use crate::limits::MAX_CELL;
+use crate::limits::MAX_XML_TEXT;
+use crate::tmx::{forbidden_reference, is_xml_char, not_allowed, Language};
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -172,11 +175,6 @@ fn escape(text: &str, attribute: bool) -> Result<Cow<'_, str>, char> {
     Ok(Cow::Owned(out))
 }
 
-/// True for the characters XML 1.0 allows in a document.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
 /// The end of the message for a character XML cannot hold.
 fn cannot_hold(c: char) -> String {
     format!(
@@ -202,9 +200,11 @@ pub fn is_xliff(path: &Path, bytes: &[u8]) -> bool {
     head.starts_with("<?xml") || head.starts_with("<xliff")
 }
 
-/// Reads the XLIFF file at `path`.
+/// Reads the XLIFF file at `path`, refusing it while reading, before it is held
+/// whole, if a run of text or a piece of markup is beyond the limits of
+/// [`crate::limits::read_xml`].
 pub fn read(path: &Path) -> Result<ReadFile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::limits::read_xml(path)?;
     parse(path, &bytes)
 }
 
@@ -228,15 +228,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 /// The file's text: UTF-8 (with or without a BOM) or UTF-16 with a BOM.
 fn decode<'a>(path: &Path, bytes: &'a [u8], notes: &mut Vec<String>) -> Result<Cow<'a, str>> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        let (text, encoding, malformed) = encoding_rs::UTF_16LE.decode(bytes);
-        if malformed {
-            return Err(Error::Invalid(format!(
-                "{}: the file starts like UTF-16 but is not valid UTF-16",
+        let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
+            Error::Invalid(format!(
+                "{}: line {line} (byte {byte}): invalid UTF-16 in a file that starts with a UTF-16 byte order \
+                 mark; save the file again as UTF-8",
                 path.display()
-            )));
-        }
+            ))
+        })?;
         notes.push(format!("read as {}", encoding.name()));
-        return Ok(text);
+        return Ok(Cow::Owned(text));
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
@@ -246,6 +246,31 @@ fn decode<'a>(path: &Path, bytes: &'a [u8], notes: &mut Vec<String>) -> Result<C
             path.display()
         ))
     })
+}
+
+/// Decodes `bytes`, which start with a UTF-16 byte order mark; the error is the line
+/// and byte offset where they stop being UTF-16 (a lone surrogate, or an odd byte at
+/// the end).
+fn decode_utf16(bytes: &[u8]) -> Result<(String, &'static encoding_rs::Encoding), (usize, usize)> {
+    use encoding_rs::DecoderResult;
+    let encoding = if bytes.starts_with(b"\xff\xfe") { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+    let mut decoder = encoding.new_decoder_with_bom_removal();
+    let mut text = String::new();
+    let mut read = 0;
+    loop {
+        let room = decoder.max_utf8_buffer_length_without_replacement(bytes.len() - read);
+        text.reserve(room.unwrap_or(bytes.len()));
+        let (result, n) = decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => return Ok((text, encoding)),
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, after) => {
+                let byte = read - usize::from(after) - usize::from(bad);
+                return Err((text.matches('\n').count() + 1, byte));
+            }
+        }
+    }
 }
 
 /// A `trans-unit` being read.
@@ -260,13 +285,16 @@ struct Unit {
     state: Option<String>,
     /// A part that occurred twice, which the schema does not allow.
     twice: Option<Part>,
+    /// The size of a source and a target longer than [`MAX_XML_TEXT`], whose text
+    /// was not kept whole.
+    oversize: [Option<usize>; 2],
 }
 
 /// Which text of the unit is being collected.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
-    Source,
-    Target,
+    Source = 0,
+    Target = 1,
 }
 
 /// The text of a `source` or `target` being collected.
@@ -274,7 +302,10 @@ struct Capture {
     part: Part,
     /// The depth of its element.
     depth: usize,
+    /// Its text, kept up to [`MAX_XML_TEXT`] bytes.
     text: String,
+    /// The size of all of it.
+    len: usize,
 }
 
 /// The streaming reader's state.
@@ -293,6 +324,8 @@ struct Reader<'a> {
     capture: Option<Capture>,
     /// Inline codes dropped from sources and targets, for a note.
     dropped: usize,
+    /// The byte offset of the first character XML does not allow, and the character.
+    forbidden: Option<(usize, char)>,
 }
 
 impl<'a> Reader<'a> {
@@ -307,6 +340,7 @@ impl<'a> Reader<'a> {
             unit: None,
             capture: None,
             dropped: 0,
+            forbidden: text.char_indices().find(|&(_, c)| !is_xml_char(c)),
         }
     }
 
@@ -318,6 +352,16 @@ impl<'a> Reader<'a> {
 
     fn error(&self, offset: u64, message: impl std::fmt::Display) -> Error {
         Error::Invalid(format!("{}: line {}: {message}", self.path.display(), self.line(offset)))
+    }
+
+    /// The error for a character XML does not allow before byte `end`, if there is one:
+    /// each event is looked at before it is used, so the first error in the file is
+    /// the one told.
+    fn forbidden_before(&self, end: u64) -> Result<()> {
+        match self.forbidden {
+            Some((at, c)) if (at as u64) < end => Err(self.error(at as u64, not_allowed(c))),
+            _ => Ok(()),
+        }
     }
 
     /// Reads every event of `text`, adding rows, problems and notes to `file`.
@@ -332,9 +376,11 @@ impl<'a> Reader<'a> {
             let event = match xml.read_event() {
                 Ok(event) => event,
                 Err(e) => {
-                    return Err(self.error(xml.error_position(), format_args!("not well-formed XML: {e}")))
+                    self.forbidden_before(xml.error_position() + 1)?;
+                    return Err(self.error(xml.error_position(), format_args!("not well-formed XML: {e}")));
                 }
             };
+            self.forbidden_before(xml.buffer_position())?;
             match event {
                 Event::Start(e) => self.open(&xml, &e, offset, &mut file.notes)?,
                 Event::Empty(e) => {
@@ -353,6 +399,11 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                     let value = t.unescape().map_err(|e| self.reference_error(offset, e))?;
+                    // None is in the file as it is, so it came from a character reference.
+                    if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+                        let at = forbidden_reference(&String::from_utf8_lossy(&t)).map_or(0, |(at, _)| at);
+                        return Err(self.error(offset + at as u64, not_allowed(c)));
+                    }
                     self.text(&value);
                 }
                 Event::CData(c) => self.text(&String::from_utf8_lossy(&c)),
@@ -472,6 +523,7 @@ impl<'a> Reader<'a> {
                     target: None,
                     state: None,
                     twice: None,
+                    oversize: [None; 2],
                 });
                 Ok(())
             }
@@ -483,7 +535,7 @@ impl<'a> Reader<'a> {
                         unit.state = state;
                     }
                 }
-                self.capture = Some(Capture { part, depth, text: String::new() });
+                self.capture = Some(Capture { part, depth, text: String::new(), len: 0 });
                 Ok(())
             }
             // Suggestions, segmented sources, notes and context inform the translator;
@@ -493,9 +545,27 @@ impl<'a> Reader<'a> {
                 self.skip_from = Some(depth);
                 Ok(())
             }
-            // file, body, group
+            ("file", None) => self.check_languages(e, offset),
+            // body, group
             _ => Ok(()),
         }
+    }
+
+    /// A `file` must be from Norwegian Bokmål into English, as tolk translates; one
+    /// that names no language is taken to be.
+    fn check_languages(&self, e: &BytesStart<'_>, offset: u64) -> Result<()> {
+        for (name, expected) in
+            [("source-language", Language::bokmal()), ("target-language", Language::english())]
+        {
+            if let Some(code) = self.attribute(e, name, offset)? {
+                if !expected.matches(&code) {
+                    return Err(
+                        self.error(offset, format_args!("{name} {code:?}, expected {}", expected.describe()))
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The root element: XLIFF 1.2 (or 1.0/1.1, whose units read the same), or an error
@@ -570,6 +640,9 @@ impl<'a> Reader<'a> {
                 } else {
                     *slot = Some(capture.text);
                 }
+                if capture.len > MAX_XML_TEXT {
+                    unit.oversize[capture.part as usize].get_or_insert(capture.len);
+                }
             }
             return;
         }
@@ -584,7 +657,11 @@ impl<'a> Reader<'a> {
             return;
         }
         if let Some(capture) = &mut self.capture {
-            capture.text.push_str(value);
+            // Only measured beyond the limit: the unit is refused.
+            capture.len += value.len();
+            if capture.len <= MAX_XML_TEXT {
+                capture.text.push_str(value);
+            }
         }
     }
 
@@ -616,12 +693,12 @@ impl<'a> Reader<'a> {
             return;
         }
         let target = unit.target.clone().unwrap_or_default();
-        for (column, text) in [("source", &source), ("target", &target)] {
-            if text.len() > MAX_CELL {
+        for (column, oversize) in ["source", "target"].into_iter().zip(unit.oversize) {
+            if let Some(len) = oversize {
                 file.problems.push(problem(
                     column,
-                    format!("a text of at most {MAX_CELL} bytes"),
-                    format!("{} bytes", text.len()),
+                    format!("a text of at most {MAX_XML_TEXT} bytes"),
+                    format!("{len} bytes"),
                 ));
                 return;
             }
@@ -648,6 +725,9 @@ impl<'a> Reader<'a> {
                 let value = attribute
                     .unescape_value()
                     .map_err(|err| self.error(offset, format_args!("the attribute {name}: {err}")))?;
+                if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+                    return Err(self.error(offset, not_allowed(c)));
+                }
                 return Ok(Some(value.into_owned()));
             }
         }
@@ -880,6 +960,120 @@ mod tests {
             (file.rows[0].source.as_str(), file.notes.as_slice()),
             ("Blåbær.", ["read as UTF-16LE".into()].as_slice())
         );
+        let utf16be: Vec<u8> =
+            [0xfe, 0xff].into_iter().chain(xml.encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        assert_eq!(parse(Path::new("b.xlf"), &utf16be).unwrap().notes, ["read as UTF-16BE"]);
+    }
+
+    #[test]
+    fn broken_utf16_is_an_error_naming_where_it_breaks() {
+        let check = |bytes: &[u8], expected: &str| match parse(Path::new("b.xlf"), bytes) {
+            Err(e) => assert_eq!(e.to_string(), expected),
+            Ok(_) => panic!("broken UTF-16 was read"),
+        };
+        let le = |text: &str| -> Vec<u8> {
+            [0xff, 0xfe].into_iter().chain(text.encode_utf16().flat_map(|u| u.to_le_bytes())).collect()
+        };
+        // An odd byte at the end.
+        let mut odd = le("<xliff>\n</xliff>");
+        odd.push(b'\n');
+        check(
+            &odd,
+            "b.xlf: line 2 (byte 34): invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save \
+             the file again as UTF-8",
+        );
+        // A lone high surrogate on line 3, big-endian.
+        let mut lone: Vec<u8> =
+            [0xfe, 0xff].into_iter().chain("<a>\n\nb".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        lone.extend([0xd8, 0x00, 0x00, b'c']);
+        check(
+            &lone,
+            "b.xlf: line 3 (byte 14): invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save \
+             the file again as UTF-8",
+        );
+    }
+
+    #[test]
+    fn a_file_must_be_from_norwegian_into_english() {
+        let file = |attributes: &str| {
+            format!(
+                "<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\n<file original=\"a\" {attributes} datatype=\"plaintext\">\
+                 <body><trans-unit id=\"s1\"><source>Ja.</source><target>Yes.</target></trans-unit></body></file></xliff>"
+            )
+        };
+        for fine in [
+            "source-language=\"nb\" target-language=\"en\"",
+            "source-language=\"nb-NO\" target-language=\"en-GB\"",
+            "source-language=\"NO-NB\" target-language=\"EN-us\"",
+            "source-language=\"nob\" target-language=\"eng\"",
+            "source-language=\"no\"",
+            "",
+        ] {
+            check(&file(fine), &["2 s1 Ja.|Yes.|-"]);
+        }
+        check_error(
+            &file("source-language=\"nb\" target-language=\"de\""),
+            "b.xlf: line 2: target-language \"de\", expected English (en)",
+        );
+        check_error(
+            &file("source-language=\"nn-NO\" target-language=\"en\""),
+            "b.xlf: line 2: source-language \"nn-NO\", expected Norwegian Bokmål (nb)",
+        );
+        check_error(
+            &file("source-language=\"en\" target-language=\"nb\""),
+            "b.xlf: line 2: source-language \"en\", expected Norwegian Bokmål (nb)",
+        );
+        check_error(
+            &file("target-language=\"\""),
+            "b.xlf: line 2: target-language \"\", expected English (en)",
+        );
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_are_refused_naming_the_line() {
+        let not_allowed =
+            |line: u64, code: &str| format!("b.xlf: line {line}: a character XML does not allow (U+{code})");
+        for (text, code) in [
+            ("\0", "0000"),
+            ("\u{8}", "0008"),
+            ("\u{B}", "000B"),
+            ("\u{C}", "000C"),
+            ("\u{1F}", "001F"),
+            ("\u{FFFE}", "FFFE"),
+            ("\u{FFFF}", "FFFF"),
+        ] {
+            check_error(
+                &unit(&format!("<source>Ja.</source>\n<target>Y{text}es.</target>")),
+                &not_allowed(2, code),
+            );
+        }
+        // In markup, a comment, or written as a reference in text or an attribute.
+        check_error(&unit("<source>Ja.</source><!-- \n\u{1} -->"), &not_allowed(2, "0001"));
+        check_error(
+            &unit("<source>Ja.</source><target state=\"\u{2}\">Yes.</target>"),
+            &not_allowed(1, "0002"),
+        );
+        check_error(&unit("<source>Ja.</source><target>Yes\n&amp;\n&#x1;</target>"), &not_allowed(3, "0001"));
+        check_error(
+            &unit("<source>Ja.</source><target state=\"a&#xFFFF;\">Yes.</target>"),
+            &not_allowed(1, "FFFF"),
+        );
+        // In UTF-16.
+        let xml = unit("<source>Ja.</source>\n<target>\0</target>");
+        let utf16: Vec<u8> =
+            [0xff, 0xfe].into_iter().chain(xml.encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        match parse(Path::new("b.xlf"), &utf16) {
+            Err(e) => assert_eq!(e.to_string(), not_allowed(2, "0000")),
+            Ok(_) => panic!("a NUL was read"),
+        }
+        // The first error in the file is the one told.
+        check_error(&unit("<source>A.</target>\n\0"), "b.xlf: line 1: not well-formed XML: ill-formed document: expected `</source>`, but `</target>` was found");
+        check_error(
+            &format!("<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\u{1}<file>\n"),
+            &not_allowed(1, "0001"),
+        );
+        // Tab, line ends and the characters beside the forbidden ones are fine.
+        check(&unit("<source>\tJa\u{FFFD}&#9;&#xD;\n</source>"), &["1 s1 \tJa\u{FFFD}\t\r\n||-"]);
     }
 
     #[test]
@@ -904,16 +1098,24 @@ mod tests {
             file.problems[0].to_string(),
             "b.xlf: line 1, element source: expected one <source> element in the trans-unit, found two"
         );
-        let big = "a".repeat(MAX_CELL + 1);
+        let big = "a".repeat(MAX_XML_TEXT + 1);
         let file = read(&unit(&format!("<source>A.</source><target>{big}</target>"))).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
             format!(
-                "b.xlf: line 1, element target: expected a text of at most {MAX_CELL} bytes, found {} bytes",
-                MAX_CELL + 1
+                "b.xlf: line 1, element target: expected a text of at most {MAX_XML_TEXT} bytes, found {} bytes",
+                MAX_XML_TEXT + 1
             )
         );
         assert!(file.rows.is_empty());
+        // Split by inline codes, the text is measured whole; at the limit, it fits.
+        let split = format!("<source>A.</source><target>{}<g id=\"1\">{}</g></target>", big, big);
+        assert_eq!(
+            read(&unit(&split)).unwrap().problems[0].found,
+            format!("{} bytes", 2 * (MAX_XML_TEXT + 1))
+        );
+        let fits = format!("<source>{}</source>", "å".repeat(MAX_XML_TEXT / 2));
+        assert_eq!(read(&unit(&fits)).unwrap().rows[0].source.len(), MAX_XML_TEXT);
     }
 
     #[test]

@@ -678,14 +678,12 @@ fn tmx_cases() -> Vec<Case> {
             &["tm", "import", "{}"],
             "error: not-xml.tmx: not a TMX file: no <tmx> element\n",
         ),
-        // Gap: raw NULs, which XML 1.0 forbids, are accepted (and `tm export` cannot write them back); they
-        // should be refused, naming the line.
-        accepted(
+        // Regression: raw NULs, which XML 1.0 forbids, were accepted (and `tm export` could not write
+        // them back).
+        refused(
             "tmx/nul-in-prop.tmx",
-            &["tm", "import", "--dry-run", "{}"],
-            "",
-            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            &["tm", "import", "{}"],
+            "error: nul-in-prop.tmx: line 5: a character XML does not allow (U+0000)\n",
         ),
         refused(
             "tmx/parameter-entity.tmx",
@@ -810,14 +808,12 @@ fn xliff_cases() -> Vec<Case> {
             "0 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
-        // Gap: a raw NUL, which XML 1.0 forbids, is accepted into a target; it should be refused, naming the
-        // line.
-        accepted(
+        // Regression: a raw NUL, which XML 1.0 forbids, was accepted into a target.
+        refused(
             "xliff/nul-in-target.xlf",
-            &["import", "--dry-run", "{}"],
-            "",
-            "1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
-             refused (dry run, nothing written to memory/nb-en.csv)\n",
+            &["import", "{}"],
+            "error: cannot import nul-in-target.xlf; nothing was written: nul-in-target.xlf: line 7: a \
+             character XML does not allow (U+0000)\n",
         ),
         refused(
             "xliff/other-project-ids.xlf",
@@ -863,14 +859,13 @@ fn xliff_cases() -> Vec<Case> {
              1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
-        // Gap: the file's target-language "de" is not looked at, so German is imported as English; it should
-        // be refused: target-language "de", expected en.
-        accepted(
+        // Regression: the file's target-language "de" was not looked at, so German was imported as
+        // English.
+        refused(
             "xliff/wrong-languages.xlf",
-            &["import", "--dry-run", "{}"],
-            "",
-            "1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
-             refused (dry run, nothing written to memory/nb-en.csv)\n",
+            &["import", "{}"],
+            "error: cannot import wrong-languages.xlf; nothing was written: wrong-languages.xlf: line 3: \
+             target-language \"de\", expected English (en)\n",
         ),
         refused(
             "xliff/xliff-2.xlf",
@@ -1291,25 +1286,15 @@ fn oversized_cells_and_lines_are_refused_before_the_file_is_read_whole() {
             tail: b"</seg></tuv></tu></body></tmx>\n",
             args: &["tm", "import", "big-seg.tmx"],
             code: 1,
-            // Gap: one piece of text this large is refused by the reader's 8 MiB limit on a
-            // single event, so the message names 8388608 bytes rather than the 1 MiB limit
-            // on an element's text that a 2 MiB seg is refused by.
-            stderr: "error: big-seg.tmx: the markup or text starting on line 2 is larger than the limit of \
-                     8388608 bytes\n",
+            // Regression: refused by the reader's 8 MiB limit on one piece of markup or text,
+            // the message named 8388608 bytes rather than the 1 MiB limit on an element's
+            // text that a 2 MiB seg is refused by.
+            stderr: "error: big-seg.tmx: the text of the element on line 2 is larger than the limit of \
+                     1048576 bytes\n",
             bound: Bound::Refused,
         },
-    ]);
-}
-
-/// Gaps: these readers read the whole file before looking at its cells or lines, so an
-/// oversized one is refused (or, for `tolk match`, used) only after it is all in memory.
-/// They must refuse it while reading, as the readers of `tolk::limits` do; until then,
-/// their memory stays within a small multiple of the file's size.
-#[cfg(target_os = "linux")]
-#[test]
-fn oversized_inputs_read_whole_stay_within_a_multiple_of_their_size() {
-    check_big(&[
-        // The XLIFF reader reads the whole file, and collects a target's text before measuring it.
+        // Regression: the XLIFF reader read the whole file, and collected a target's text
+        // before measuring it.
         Big {
             at: "big-target.xlf",
             head: b"<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file original=\"a\" \
@@ -1320,13 +1305,11 @@ fn oversized_inputs_read_whole_stay_within_a_multiple_of_their_size() {
             tail: b"</target></trans-unit></body></file></xliff>\n",
             args: &["import", "big-target.xlf"],
             code: 1,
-            stderr: "error: big-target.xlf: line 1, element target: expected a text of at most 1048576 bytes, found \
-                     52428800 bytes\n\
-                     error: 1 row refused, nothing was written; correct them and import again, or use \
-                     --skip-invalid\n",
-            bound: Bound::Times(4),
+            stderr: "error: cannot import big-target.xlf; nothing was written: big-target.xlf: the text starting \
+                     on line 1 is larger than the limit of 1048576 bytes\n",
+            bound: Bound::Refused,
         },
-        // The TSV reader of `tolk tm import` reads the whole file.
+        // Regression: the TSV reader of `tolk tm import` read the whole file.
         Big {
             at: "big-line.tsv",
             head: b"",
@@ -1335,8 +1318,8 @@ fn oversized_inputs_read_whole_stay_within_a_multiple_of_their_size() {
             tail: b"\tb\n",
             args: &["tm", "import", "big-line.tsv"],
             code: 1,
-            stderr: "error: big-line.tsv: a cell on line 1 is larger than the limit of 1048576 bytes\n",
-            bound: Bound::Times(2),
+            stderr: "error: big-line.tsv: line 1 is larger than the limit of 1048576 bytes\n",
+            bound: Bound::Refused,
         },
     ]);
 }
