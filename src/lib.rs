@@ -24,5 +24,6 @@ pub mod text;
 pub mod timestamp;
 pub mod tmx;
 pub mod xliff;
+pub mod xml;
 
 pub use error::{Error, Result};

@@ -46,6 +46,7 @@ use crate::error::{Error, Result};
 use crate::limits::{self, MAX_CELL, MAX_XML_TEXT};
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
+use crate::xml::{self, is_xml_char};
 
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
 pub const CREATION_TOOL: &str = "tolk";
@@ -1376,7 +1377,7 @@ fn write_unit(out: &mut String, e: &Entry) {
         out.push_str("      <tuv xml:lang=\"");
         out.push_str(lang);
         out.push_str("\">\n        <seg>");
-        escape(out, text, false);
+        xml::escape_into(out, text, false);
         out.push_str("</seg>\n      </tuv>\n");
     }
     out.push_str("    </tu>\n");
@@ -1386,7 +1387,7 @@ fn attribute(out: &mut String, name: &str, value: &str) {
     out.push(' ');
     out.push_str(name);
     out.push_str("=\"");
-    escape(out, value, true);
+    xml::escape_into(out, value, true);
     out.push('"');
 }
 
@@ -1395,32 +1396,10 @@ fn prop(out: &mut String, kind: &str, value: &str) {
         return;
     }
     out.push_str("      <prop type=\"");
-    escape(out, kind, true);
+    xml::escape_into(out, kind, true);
     out.push_str("\">");
-    escape(out, value, false);
+    xml::escape_into(out, value, false);
     out.push_str("</prop>\n");
-}
-
-/// Escapes `text` for XML. Carriage returns, and in attributes tabs and line feeds,
-/// become character references, which a parser's normalisation leaves alone.
-fn escape(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// Whether XML 1.0 can hold `c` at all (even as a character reference).
-pub(crate) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {

@@ -33,7 +33,8 @@ use crate::error::{Error, Result};
 use crate::import::read::ReadFile;
 use crate::import::{ImportRow, Problem};
 use crate::limits::MAX_XML_TEXT;
-use crate::tmx::{forbidden_reference, is_xml_char, not_allowed, Language};
+use crate::tmx::{forbidden_reference, not_allowed, Language};
+use crate::xml::{self, is_xml_char};
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -148,30 +149,17 @@ fn write_unit(out: &mut String, row: &BatchRow) -> Result<(), char> {
     Ok(())
 }
 
-/// Escapes `text` for XML character data, or for an attribute value when `attribute`
-/// (where tabs and line breaks must be references to survive). A carriage return is
-/// always a reference, as XML parsers turn a literal one into a line feed. The error
-/// is a character XML 1.0 cannot represent at all.
+/// Escapes `text` for XML ([`xml::escape_into`]); the error is a character XML 1.0
+/// cannot represent at all.
 fn escape(text: &str, attribute: bool) -> Result<Cow<'_, str>, char> {
-    let special =
-        |c: char| matches!(c, '&' | '<' | '>' | '\r') || (attribute && matches!(c, '"' | '\t' | '\n'));
-    if !text.chars().any(|c| special(c) || !is_xml_char(c)) {
+    if let Some(c) = text.chars().find(|&c| !xml::is_xml_char(c)) {
+        return Err(c);
+    }
+    if !text.chars().any(|c| xml::needs_escape(c, attribute)) {
         return Ok(Cow::Borrowed(text));
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            c if !is_xml_char(c) => return Err(c),
-            c => out.push(c),
-        }
-    }
+    xml::escape_into(&mut out, text, attribute);
     Ok(Cow::Owned(out))
 }
 

@@ -82,22 +82,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply(&global.memory, &plan.accepted, &options)?;
-    for c in &outcome.conflicts {
-        let verb = if args.overwrite {
-            "added as the newer translation"
-        } else {
-            "refused (use --overwrite to add it)"
-        };
-        eprintln!(
-            "conflict: {}: {} {}: the memory translates {:?} as {:?}, the batch as {:?}: {verb}",
-            c.file.display(),
-            c.unit,
-            c.row,
-            c.source,
-            c.existing,
-            c.incoming
-        );
-    }
+    ui::report_conflicts(&outcome.conflicts, args.overwrite, "the batch");
     if ui::chatty(global) {
         let what = match (args.dry_run, outcome.added) {
             (true, _) => "dry run, nothing written to",

@@ -201,22 +201,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge(&global.memory, incoming, &options)?;
-    for c in &outcome.conflicts {
-        let verb = if args.overwrite {
-            "added as another translation (the most recently changed one is used)"
-        } else {
-            "refused (use --overwrite to add it)"
-        };
-        eprintln!(
-            "conflict: {}: {} {}: the memory translates {:?} as {:?}, the file as {:?}: {verb}",
-            c.file.display(),
-            c.unit,
-            c.row,
-            c.source,
-            c.existing,
-            c.incoming
-        );
-    }
+    ui::report_conflicts(&outcome.conflicts, args.overwrite, "the file");
     if ui::chatty(global) {
         let what = match (args.dry_run, outcome.added) {
             (true, _) => "dry run, nothing written to",

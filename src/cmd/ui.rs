@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tolk::import::Conflict;
 use tolk::index::{Index, IndexBuilder};
 use tolk::memory::Memory;
 use tolk::segment::{srx, Rules, Segmenter};
@@ -77,6 +78,27 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     }
     let rules = Rules::parse(&text, &path.display().to_string())?;
     Ok(Segmenter::new(rules))
+}
+
+/// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
+/// (the batch, the file) says, and what became of it.
+pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str) {
+    let verb = if overwrite {
+        "added as the newer translation (the old one is kept)"
+    } else {
+        "refused (use --overwrite to add it)"
+    };
+    for c in conflicts {
+        eprintln!(
+            "conflict: {}: {} {}: the memory translates {:?} as {:?}, {incoming} as {:?}: {verb}",
+            c.file.display(),
+            c.unit,
+            c.row,
+            c.source,
+            c.existing,
+            c.incoming
+        );
+    }
 }
 
 /// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.

@@ -364,7 +364,7 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
 
     import(&t, "conflict.csv", &["--overwrite"])
         .success()
-        .stderr_contains(&format!("{conflict}added as the newer translation\n"))
+        .stderr_contains(&format!("{conflict}added as the newer translation (the old one is kept)\n"))
         .stderr_contains("1 added, 1 unchanged");
     let after = t.read("memory/nb-en.csv");
     assert!(after.starts_with(&before), "--overwrite rewrote the older entries:\n{after}");
