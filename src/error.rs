@@ -12,13 +12,21 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
+        /// What the operating system said. (Not marked as the error's source: the
+        /// message already says it, and chained printing would say it twice.)
+        cause: io::Error,
+    },
+    /// Replacing a file failed; the old one is untouched.
+    #[error("{}: cannot write it ({cause}); it was left as it was", path.display())]
+    Write {
+        /// The file that was to be replaced.
+        path: PathBuf,
         /// What the operating system said.
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     /// A text file is not valid UTF-8.
     #[error("{}: invalid UTF-8 at byte {offset}; save the file as UTF-8 and try again", path.display())]
@@ -66,9 +74,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// An [`Error::Write`] for `path`, keeping only the operating system's own words
+    /// (the temporary file's name means nothing to the user).
+    pub fn write(path: impl Into<PathBuf>, cause: io::Error) -> Error {
+        let cause = cause.raw_os_error().map_or(cause, io::Error::from_raw_os_error);
+        Error::Write { path: path.into(), cause }
+    }
+
     /// An [`Error::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), cause: source }
     }
 }
 

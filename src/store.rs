@@ -35,7 +35,7 @@ pub const TEMP_PREFIX: &str = ".tolk-tmp-";
 /// new one gets the usual ones for the user's umask.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = folder_of(path);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(path, e))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
@@ -45,16 +45,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         // private to whoever wrote it last.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::write(path, e))?;
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions()).map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.as_file().set_permissions(meta.permissions()).map_err(|e| Error::write(path, e))?;
     }
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.write_all(bytes).map_err(|e| Error::write(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
     // On failure the temporary file is dropped, and so deleted.
     pause_point("synced");
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
     sync_folder(dir);
     pause_point("renamed");
     Ok(())

@@ -40,7 +40,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     if text.trim().is_empty() {
         return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
     }
-    let delimiter = detect_delimiter(text.as_bytes()).ok_or_else(|| {
+    let delimiter = detect_delimiter(text.as_bytes(), &["id", "source", "target"]).ok_or_else(|| {
         fail(
             1,
             "cannot find the delimiter: expected the header id, source, target separated by `,`, `;` or tabs"

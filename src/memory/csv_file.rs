@@ -58,7 +58,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
         ));
     }
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
-    let delimiter = detect_delimiter(bytes).unwrap_or(b',');
+    let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');
     check_quoting(bytes, delimiter).map_err(|(row, message)| csv_err(row, None, message))?;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
@@ -80,7 +80,8 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
                 format!("column {} of the header is not valid UTF-8 (byte {})", i + 1, e.valid_up_to()),
             )
         })?;
-        columns.push(name.to_string());
+        // A byte order mark not at the very start (after a blank line) is no part of a name.
+        columns.push(name.trim_start_matches('\u{feff}').to_string());
     }
     let lower: Vec<String> = columns.iter().map(|c| c.trim().to_lowercase()).collect();
     let mut seen = std::collections::HashSet::new();
@@ -176,23 +177,36 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     Ok(columns)
 }
 
-/// The delimiter of the header line: the most frequent of `,` `;` and tab outside
-/// quotes, if any occurs.
-pub fn detect_delimiter(text: &[u8]) -> Option<u8> {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in text {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
+/// The delimiter of the header line: of `,` `;` and tab, the first (most frequent
+/// first) that splits the header into cells naming every one of `required`
+/// (case-insensitive), so that a `;` inside a column name of a comma file misleads
+/// nothing; failing that, the most frequent; `None` when none occurs.
+pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
+    let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+    let line_end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let header = &text[..line_end];
+    let mut candidates: Vec<(usize, u8)> =
+        [b',', b';', b'\t'].iter().map(|&d| (header.iter().filter(|&&b| b == d).count(), d)).collect();
+    candidates.retain(|&(n, _)| n > 0);
+    // Most frequent first; on a tie, the order above.
+    candidates.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+    let names = |delimiter: u8| -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(text);
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => record.iter().map(|c| String::from_utf8_lossy(c).trim().to_lowercase()).collect(),
+            _ => Vec::new(),
         }
-    }
-    let (best, &n) = counts.iter().enumerate().max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
-    (n > 0).then_some([b',', b';', b'\t'][best])
+    };
+    let fits = |&&(_, d): &&(usize, u8)| {
+        let names = names(d);
+        required.iter().all(|r| names.iter().any(|n| n == r))
+    };
+    candidates.iter().find(fits).or(candidates.first()).map(|&(_, d)| d)
 }
 
 /// Finds quoting that the CSV reader would accept but mean something else: a quote
@@ -281,7 +295,8 @@ pub fn write_csv<'a>(
     for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
         if !index.contains_key(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
             index.insert(name.to_string(), columns.len());
-            columns.push(name.to_string());
+            // A byte order mark not at the very start (after a blank line) is no part of a name.
+            columns.push(name.trim_start_matches('\u{feff}').to_string());
         }
     }
     for e in entries.clone() {
@@ -402,6 +417,30 @@ mod tests {
         );
         let err = parse(Path::new("m.csv"), b"source,target\nHei.,H\0i\n", 0, &mut entries).unwrap_err();
         assert!(err.to_string().starts_with("m.csv: row 2: a NUL byte (byte 20)"), "{err}");
+    }
+
+    /// Found by `cargo xtask fuzz memory_csv`: a BOM after a blank first line became part
+    /// of the first column's name, which the next rewrite then lost.
+    #[test]
+    fn a_bom_after_a_blank_line_is_no_part_of_a_name() {
+        let (cols, _) = load("\n\u{feff}note,source,target\nKari,Hei.,Hi.\n").unwrap();
+        assert_eq!(cols, ["note", "source", "target"]);
+    }
+
+    /// Found by `cargo xtask fuzz memory_csv`: a `;` or tab inside a column name chose the
+    /// wrong delimiter, and a memory that loaded once no longer loaded after a rewrite.
+    #[test]
+    fn delimiters_inside_column_names_mislead_nothing() {
+        for text in [
+            "source;target;\"Merknad; kilde; dato; status\"\nHei.;Hi.;x\n",
+            "source,target,Merknad;kilde;dato;status\nHei.,Hi.,x\n",
+        ] {
+            let (cols, entries) = load(text).unwrap();
+            let mut out = Vec::new();
+            write_csv(&cols, &entries, &mut out).unwrap();
+            let (again_cols, again) = load(std::str::from_utf8(&out).unwrap()).unwrap();
+            assert_eq!((again_cols, again), (cols, entries), "{text:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,12 @@
 //! a temporary directory.
 
 mod build;
+mod concurrency;
 mod corpus;
+#[cfg(target_os = "linux")] // reads /proc to see the paused process asleep
+mod crash;
+#[cfg(unix)]
+mod diskfull;
 mod export;
 mod hostile;
 mod import;

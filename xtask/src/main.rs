@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+mod fuzz;
+mod matching;
 mod rng;
 mod segment;
 
@@ -20,6 +22,17 @@ tasks:
                            against the gold files in tests/gold/
   bench segment [--mb N]   time segmenting N MB of generated Norwegian text
                            (default 64), best of 3 runs on one thread
+  gen-tm --entries N --out FILE [--seed S]
+                           write a synthetic memory CSV of N entries
+  bench match [--entries 100000,1000000] [--queries 10000] [--min-score 50]
+              [--top 1] [--scan-sample N] [--latency 2000] [--seed S]
+              [--breakdown]
+                           time loading, indexing and searching a generated
+                           memory, and check the index against the scan
+  fuzz TARGET [--seconds N] [--keep-going]
+                           coverage-guided fuzzing with cargo-fuzz (default 60 s,
+                           stops at the first crash unless --keep-going);
+                           `fuzz --list` names the targets
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +52,9 @@ fn run(args: &[&str]) -> Result<ExitCode> {
     match args {
         ["eval-segment", rest @ ..] => segment::eval(rest),
         ["bench", "segment", rest @ ..] => segment::bench(rest),
+        ["bench", "match", rest @ ..] => matching::bench(rest),
+        ["gen-tm", rest @ ..] => matching::gen_tm(rest),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "-h" | "--help"] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
