@@ -22,8 +22,10 @@
 //! to 64 tokens and a banded dynamic programme beyond. A minimum score of 0 has no
 //! filter to offer, so it falls back to the scan.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
@@ -33,6 +35,35 @@ use crate::score::{
 };
 use crate::text::{normalize, tokens};
 use crate::timestamp::Timestamp;
+
+/// Token text to token id. Tokens are short and many, so the hash is a fast
+/// multiplicative one (FxHash's) rather than the DoS-resistant default: a memory is a
+/// file the team trusts, and a hostile one costs time, never correctness.
+type Vocabulary = HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
+
+/// The Fx hash (rustc's): one multiply and rotate per word of input.
+#[derive(Default)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
 
 /// A token the memory has never seen: it matches nothing.
 const UNKNOWN: u32 = u32::MAX;
@@ -66,7 +97,7 @@ pub struct Match {
 /// Collects the memory's sources and builds an [`Index`].
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
-    vocabulary: HashMap<Box<str>, u32>,
+    vocabulary: Vocabulary,
     frequency: Vec<u32>,
     tokens: Vec<u32>,
     offsets: Vec<u32>,
@@ -85,17 +116,22 @@ impl IndexBuilder {
         self.add_tokens(entry, tokens(&norm));
     }
 
+    /// The id of token `t`, given a new one if it is new.
+    fn intern(&mut self, t: &str) -> u32 {
+        match self.vocabulary.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = self.frequency.len() as u32;
+                self.vocabulary.insert(t.into(), id);
+                self.frequency.push(0);
+                id
+            }
+        }
+    }
+
     fn add_tokens<'a>(&mut self, entry: usize, toks: impl Iterator<Item = &'a str>) {
         for t in toks {
-            let id = match self.vocabulary.get(t) {
-                Some(&id) => id,
-                None => {
-                    let id = self.frequency.len() as u32;
-                    self.vocabulary.insert(t.into(), id);
-                    self.frequency.push(0);
-                    id
-                }
-            };
+            let id = self.intern(t);
             self.tokens.push(id);
         }
         self.offsets.push(self.tokens.len() as u32);
@@ -105,17 +141,50 @@ impl IndexBuilder {
     /// Builds the index of every entry of `memory` that has a translation,
     /// normalising and tokenising on every core.
     pub fn build(memory: &Memory) -> Index {
-        let sources: Vec<(usize, String)> = memory
+        // Most sources are normalised already: borrowed, not copied.
+        let sources: Vec<(usize, Cow<'_, str>)> = memory
             .entries
             .par_iter()
             .enumerate()
             .filter(|(_, e)| !e.target.is_empty())
-            .map(|(i, e)| (i, normalize(&e.source).into_owned()))
+            .map(|(i, e)| (i, normalize(&e.source)))
+            .collect();
+        // Tokenise on every core, each chunk with its own vocabulary; then give the
+        // chunks' words global ids, one lookup per distinct word of a chunk.
+        let chunk_size = sources.len().div_ceil(rayon::current_num_threads() * 4).max(1024);
+        let chunks: Vec<(Vec<&str>, Vec<u32>, Vec<u32>)> = sources
+            .par_chunks(chunk_size)
+            .map(|chunk| {
+                let mut local: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+                let mut words: Vec<&str> = Vec::new();
+                let (mut ids, mut lengths) = (Vec::new(), Vec::with_capacity(chunk.len()));
+                for (_, norm) in chunk {
+                    let before = ids.len();
+                    for t in tokens(norm) {
+                        let id = *local.entry(t).or_insert_with(|| {
+                            words.push(t);
+                            words.len() as u32 - 1
+                        });
+                        ids.push(id);
+                    }
+                    lengths.push((ids.len() - before) as u32);
+                }
+                (words, ids, lengths)
+            })
             .collect();
         let mut builder = IndexBuilder::new();
-        builder.tokens.reserve(sources.iter().map(|(_, s)| s.len() / 4).sum());
-        for (i, norm) in &sources {
-            builder.add_tokens(*i, tokens(norm));
+        builder.tokens.reserve(chunks.iter().map(|c| c.1.len()).sum());
+        let mut entries = sources.iter().map(|(i, _)| *i);
+        for (words, ids, lengths) in chunks {
+            let global: Vec<u32> = words.iter().map(|w| builder.intern(w)).collect();
+            let mut at = 0;
+            for len in lengths {
+                let len = len as usize;
+                builder.tokens.extend(ids[at..at + len].iter().map(|&l| global[l as usize]));
+                at += len;
+                builder.offsets.push(builder.tokens.len() as u32);
+                builder.entries.push(entries.next().unwrap_or_default() as u32);
+            }
         }
         builder.finish()
     }
@@ -127,16 +196,31 @@ impl IndexBuilder {
         for &t in &self.tokens {
             self.frequency[t as usize] += 1;
         }
-        // Postings: for each token, the documents containing it (once each), by length.
-        let mut order: Vec<u32> = (0..docs as u32).collect();
-        let len = |d: u32| self.offsets[d as usize + 1] - self.offsets[d as usize];
+        // Number the documents by length, so that every posting list is sorted by
+        // length (the length window is a binary search) and a list is read in memory
+        // order.
+        let len = |d: usize| (self.offsets[d + 1] - self.offsets[d]) as usize;
+        let mut order: Vec<usize> = (0..docs).collect();
         order.sort_by_key(|&d| (len(d), d));
+        let mut tokens = Vec::with_capacity(self.tokens.len());
+        let mut offsets = Vec::with_capacity(docs + 1);
+        let mut entries = Vec::with_capacity(docs);
+        offsets.push(0u32);
+        for &d in &order {
+            tokens.extend_from_slice(&self.tokens[self.offsets[d] as usize..self.offsets[d + 1] as usize]);
+            offsets.push(tokens.len() as u32);
+            entries.push(self.entries[d]);
+        }
+        let doc_tokens = |d: usize| &tokens[offsets[d] as usize..offsets[d + 1] as usize];
+        let signatures: Vec<u64> =
+            (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
+        // Postings: for each token, the documents containing it (once each).
         let mut starts = vec![0u32; self.frequency.len() + 1];
         let mut last_seen = vec![u32::MAX; self.frequency.len()];
-        for d in 0..docs as u32 {
-            for &t in &self.tokens[self.offsets[d as usize] as usize..self.offsets[d as usize + 1] as usize] {
-                if last_seen[t as usize] != d {
-                    last_seen[t as usize] = d;
+        for d in 0..docs {
+            for &t in doc_tokens(d) {
+                if last_seen[t as usize] != d as u32 {
+                    last_seen[t as usize] = d as u32;
                     starts[t as usize + 1] += 1;
                 }
             }
@@ -147,11 +231,11 @@ impl IndexBuilder {
         let mut fill = starts.clone();
         let mut postings = vec![0u32; starts[starts.len() - 1] as usize];
         last_seen.iter_mut().for_each(|x| *x = u32::MAX);
-        for &d in &order {
-            for &t in &self.tokens[self.offsets[d as usize] as usize..self.offsets[d as usize + 1] as usize] {
-                if last_seen[t as usize] != d {
-                    last_seen[t as usize] = d;
-                    postings[fill[t as usize] as usize] = d;
+        for d in 0..docs {
+            for &t in doc_tokens(d) {
+                if last_seen[t as usize] != d as u32 {
+                    last_seen[t as usize] = d as u32;
+                    postings[fill[t as usize] as usize] = d as u32;
                     fill[t as usize] += 1;
                 }
             }
@@ -160,23 +244,31 @@ impl IndexBuilder {
         Index {
             vocabulary: self.vocabulary,
             doc_frequency,
-            tokens: self.tokens,
-            offsets: self.offsets,
-            entries: self.entries,
+            tokens,
+            offsets,
+            entries,
+            signatures,
             postings,
             starts,
         }
     }
 }
 
+/// The bit of a token in a document's 64-bit signature.
+fn signature_bit(token: u32) -> u64 {
+    1 << ((u64::from(token).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 58)
+}
+
 /// A read-only token index over a memory's sources.
 #[derive(Debug)]
 pub struct Index {
-    vocabulary: HashMap<Box<str>, u32>,
+    vocabulary: Vocabulary,
     doc_frequency: Vec<u32>,
     tokens: Vec<u32>,
     offsets: Vec<u32>,
     entries: Vec<u32>,
+    /// Per document, the OR of its tokens' [`signature_bit`]s.
+    signatures: Vec<u64>,
     postings: Vec<u32>,
     starts: Vec<u32>,
 }
@@ -289,6 +381,15 @@ impl Searcher<'_> {
                 }
             }
         }
+        // How many query positions fall on each signature bit: a document sharing the
+        // bits `b` shares at most sum(count[b]) tokens with the query (count filter).
+        let mut bit_count = [0u32; 64];
+        let mut query_signature = 0u64;
+        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
+            let bit = signature_bit(t);
+            query_signature |= bit;
+            bit_count[bit.trailing_zeros() as usize] += 1;
+        }
         let mut found: Vec<(u32, usize)> = Vec::new();
         for (k, &t) in prefix.iter().enumerate() {
             if t == UNKNOWN || prefix[..k].contains(&t) {
@@ -303,8 +404,18 @@ impl Searcher<'_> {
                     continue;
                 }
                 self.seen[d as usize] = self.stamp;
+                let m = doc_len(d);
+                let limit = max_distance(n.max(m), s);
+                let mut shared_bits = index.signatures[d as usize] & query_signature;
+                let mut shared = 0usize;
+                while shared_bits != 0 {
+                    shared += bit_count[shared_bits.trailing_zeros() as usize] as usize;
+                    shared_bits &= shared_bits - 1;
+                }
+                if shared + limit < n.max(m) {
+                    continue;
+                }
                 let doc = index.doc_tokens(d);
-                let limit = max_distance(n.max(doc.len()), s);
                 let distance = if use_myers {
                     let peq = &self.peq;
                     let d = myers_distance(n, doc, |t| peq[t as usize]);
@@ -419,6 +530,29 @@ mod tests {
             index.searcher(&m).search("Vi er her for kundene.", SearchOptions { min_score: 50, top: 5 });
         let scores: Vec<(usize, u8)> = got.iter().map(|m| (m.entry, m.score)).collect();
         assert_eq!(scores, [(0, 100), (3, 99), (1, 83)]);
+    }
+
+    #[test]
+    fn a_memory_tokenised_in_several_chunks_agrees_with_the_scan() {
+        let words = ["vi", "er", "her", "for", "kundene", "og", "det", "mål", "team", "Irene", "i", "dag"];
+        let sources: Vec<String> = (0..5000usize)
+            .map(|i| {
+                let n = 3 + i % 9;
+                let mut s: Vec<&str> =
+                    (0..n).map(|k| words[(i * 7 + k * k * 3 + i / 13) % words.len()]).collect();
+                s.push(if i % 3 == 0 { "?" } else { "." });
+                s.join(" ")
+            })
+            .collect();
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let options = SearchOptions { min_score: 60, top: 5 };
+        let queries =
+            [sources[17].as_str(), sources[4321].as_str(), "vi er her for kundene i dag .", "ukjent ord"];
+        for q in queries {
+            assert_eq!(index.searcher(&m).search(q, options), scan(&m, q, options), "{q}");
+        }
     }
 
     #[test]

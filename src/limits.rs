@@ -28,17 +28,21 @@ const CHUNK: usize = 64 * 1024;
 /// Reads a source document, refusing it as soon as one line is longer than
 /// [`MAX_LINE`] bytes.
 pub fn read_document(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    read_lines(file, path)
+    let (file, size) = open(path)?;
+    check_lines(file, path, size)
 }
 
 /// Reads lines of text from `reader` (a file, stdin), refusing the input as soon as one
 /// line is longer than [`MAX_LINE`] bytes; `name` names it in errors.
 pub fn read_lines(reader: impl Read, name: &Path) -> Result<Vec<u8>> {
+    check_lines(reader, name, 0)
+}
+
+fn check_lines(reader: impl Read, name: &Path, capacity: usize) -> Result<Vec<u8>> {
     let mut line = 1usize;
     let mut len = 0usize;
     let mut prev_cr = false;
-    read_checked(reader, name, |chunk| {
+    read_checked(reader, name, capacity, |chunk| {
         for &b in chunk {
             match b {
                 b'\n' if prev_cr => len = 0,
@@ -67,12 +71,12 @@ pub fn read_lines(reader: impl Read, name: &Path) -> Result<Vec<u8>> {
 /// pieces of markup is longer than [`MAX_XML_TEXT`] bytes, or one piece of markup (a
 /// tag, a comment, a CDATA section) longer than [`MAX_XML_MARKUP`].
 pub fn read_xml(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let (file, size) = open(path)?;
     let mut line = 1usize;
     let mut start_line = 1usize;
     let mut len = 0usize;
     let mut in_markup = false;
-    read_checked(file, path, |chunk| {
+    read_checked(file, path, size, |chunk| {
         for &b in chunk {
             if b == b'\n' {
                 line += 1;
@@ -105,7 +109,7 @@ pub fn read_xml(path: &Path) -> Result<Vec<u8>> {
 /// never measured as longer than it is (a quoted cell of exactly [`MAX_CELL`] bytes
 /// fits).
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let (file, size) = open(path)?;
     #[derive(PartialEq)]
     enum State {
         CellStart,
@@ -116,52 +120,101 @@ pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
     let mut row = 1u64;
     let mut len = 0usize;
     let mut state = State::CellStart;
-    read_checked(file, path, |chunk| {
-        for &b in chunk {
-            let counted = match (&state, b) {
-                (State::Quoted, b'"') => {
-                    state = State::QuoteInQuoted;
-                    false
+    let is_break = |b: u8| matches!(b, b',' | b';' | b'\t' | b'\n' | b'\r');
+    let too_large = |row: u64| Error::TooLarge {
+        path: path.to_path_buf(),
+        what: format!("a cell in row {row}"),
+        limit: MAX_CELL,
+    };
+    // Each state skips ahead to the next byte that can change it, so the check costs
+    // little more than the read.
+    read_checked(file, path, size, |chunk| {
+        let mut i = 0;
+        while i < chunk.len() {
+            match state {
+                State::Quoted => match chunk[i..].iter().position(|&b| b == b'"') {
+                    Some(k) => {
+                        len += k;
+                        i += k + 1;
+                        state = State::QuoteInQuoted;
+                    }
+                    None => {
+                        len += chunk.len() - i;
+                        i = chunk.len();
+                    }
+                },
+                State::QuoteInQuoted => {
+                    let b = chunk[i];
+                    i += 1;
+                    match b {
+                        b'"' => {
+                            state = State::Quoted;
+                            len += 1;
+                        }
+                        b'\r' => {}
+                        b'\n' => {
+                            row += 1;
+                            len = 0;
+                            state = State::CellStart;
+                        }
+                        b',' | b';' | b'\t' => {
+                            len = 0;
+                            state = State::CellStart;
+                        }
+                        _ => {
+                            len += 1;
+                            state = State::Unquoted;
+                        }
+                    }
                 }
-                (State::Quoted, _) => true,
-                (State::QuoteInQuoted, b'"') => {
+                State::CellStart if chunk[i] == b'"' => {
                     state = State::Quoted;
-                    true
+                    i += 1;
                 }
-                (State::CellStart, b'"') => {
-                    state = State::Quoted;
-                    false
-                }
-                (_, b',' | b';' | b'\t') => {
-                    state = State::CellStart;
-                    len = 0;
-                    false
-                }
-                (_, b'\n') => {
-                    state = State::CellStart;
-                    row += 1;
-                    len = 0;
-                    false
-                }
-                (_, b'\r') => false,
-                _ => {
-                    state = State::Unquoted;
-                    true
-                }
-            };
-            if counted {
-                len += 1;
-                if len > MAX_CELL {
-                    return Err(Error::TooLarge {
-                        path: path.to_path_buf(),
-                        what: format!("a cell in row {row}"),
-                        limit: MAX_CELL,
-                    });
-                }
+                State::CellStart | State::Unquoted => match chunk[i..].iter().position(|&b| is_break(b)) {
+                    Some(k) => {
+                        if k > 0 {
+                            len += k;
+                            state = State::Unquoted;
+                        }
+                        let b = chunk[i + k];
+                        i += k + 1;
+                        if len > MAX_CELL {
+                            return Err(too_large(row));
+                        }
+                        match b {
+                            b'\r' => {}
+                            b'\n' => {
+                                row += 1;
+                                len = 0;
+                                state = State::CellStart;
+                            }
+                            _ => {
+                                len = 0;
+                                state = State::CellStart;
+                            }
+                        }
+                    }
+                    None => {
+                        len += chunk.len() - i;
+                        i = chunk.len();
+                        state = State::Unquoted;
+                    }
+                },
+            }
+            if len > MAX_CELL {
+                return Err(too_large(row));
             }
         }
         Ok(())
     })
+}
+
+/// Opens `path`, with its size as a capacity hint.
+fn open(path: &Path) -> Result<(File, usize)> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    Ok((file, size))
 }
 
 /// Reads `reader` in chunks, handing each to `check` before keeping it; `name` names
@@ -169,9 +222,10 @@ pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
 fn read_checked(
     mut reader: impl Read,
     name: &Path,
+    capacity: usize,
     mut check: impl FnMut(&[u8]) -> Result<()>,
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(capacity);
     let mut buf = vec![0u8; CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
@@ -223,6 +277,14 @@ mod tests {
         std::fs::write(&csv, &text).unwrap();
         let err = read_csv(&csv).unwrap_err().to_string();
         assert!(err.contains("m.csv: a cell in row "), "{err}");
+
+        // An unquoted cell over the limit, ended by a delimiter within the same chunk.
+        let mut text = b"source,target\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_CELL + 1));
+        text.extend(b",y\n");
+        std::fs::write(&csv, &text).unwrap();
+        let err = read_csv(&csv).unwrap_err().to_string();
+        assert!(err.ends_with("m.csv: a cell in row 2 is larger than the limit of 1048576 bytes"), "{err}");
 
         let xml = dir.path().join("t.tmx");
         let mut text = b"<tmx>\n<seg>".to_vec();

@@ -14,8 +14,10 @@
 
 mod csv_file;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 
 pub use csv_file::{check_quoting, detect_delimiter, read_csv, write_csv, KNOWN_COLUMNS};
 
@@ -76,8 +78,10 @@ pub struct Memory {
     pub entries: Vec<Entry>,
     /// Where new translations are written.
     write_path: PathBuf,
-    /// Normalised-source hash to entry numbers, for exact lookup.
-    exact: HashMap<u64, Vec<u32>>,
+    /// (normalised-source hash, entry number) of every entry with a translation,
+    /// sorted, for exact lookup; built on first use, so commands that only search
+    /// fuzzily never pay for it.
+    exact: OnceLock<Vec<(u64, u32)>>,
 }
 
 impl Memory {
@@ -101,24 +105,27 @@ impl Memory {
             let columns = read_csv(&file, memory.files.len(), &mut memory.entries)?;
             memory.files.push(MemoryFile { path: file, columns });
         }
-        memory.reindex_exact();
         Ok(memory)
     }
 
     /// A memory of the given entries, not backed by any file.
     pub fn from_entries(entries: Vec<Entry>) -> Memory {
-        let mut memory = Memory { entries, ..Memory::default() };
-        memory.reindex_exact();
-        memory
+        Memory { entries, ..Memory::default() }
     }
 
-    fn reindex_exact(&mut self) {
-        self.exact.clear();
-        for (i, e) in self.entries.iter().enumerate() {
-            if !e.target.is_empty() {
-                self.exact.entry(stable_hash(normalize(&e.source).as_bytes())).or_default().push(i as u32);
-            }
-        }
+    /// The exact-lookup table, built (on every core) the first time it is needed.
+    fn exact_table(&self) -> &[(u64, u32)] {
+        self.exact.get_or_init(|| {
+            let mut table: Vec<(u64, u32)> = self
+                .entries
+                .par_iter()
+                .enumerate()
+                .filter(|(_, e)| !e.target.is_empty())
+                .map(|(i, e)| (stable_hash(normalize(&e.source).as_bytes()), i as u32))
+                .collect();
+            table.par_sort_unstable();
+            table
+        })
     }
 
     /// The file new translations are written to.
@@ -129,11 +136,13 @@ impl Memory {
     /// Every entry with a translation whose normalised source is `text`'s.
     pub fn exact_all(&self, text: &str) -> Vec<&Entry> {
         let norm = normalize(text);
-        self.exact
-            .get(&stable_hash(norm.as_bytes()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.entries[i as usize])
+        let hash = stable_hash(norm.as_bytes());
+        let table = self.exact_table();
+        let start = table.partition_point(|&(h, _)| h < hash);
+        table[start..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| &self.entries[i as usize])
             .filter(|e| normalize(&e.source) == norm)
             .collect()
     }
@@ -146,11 +155,11 @@ impl Memory {
 
     /// How many sources have two or more different translations.
     pub fn conflicts(&self) -> usize {
-        self.exact
-            .values()
+        self.exact_table()
+            .chunk_by(|a, b| a.0 == b.0)
             .filter(|ids| {
-                let first = &self.entries[ids[0] as usize];
-                ids.iter().any(|&i| {
+                let first = &self.entries[ids[0].1 as usize];
+                ids.iter().any(|&(_, i)| {
                     let e = &self.entries[i as usize];
                     e.target != first.target && normalize(&e.source) == normalize(&first.source)
                 })
