@@ -113,7 +113,7 @@ impl Bands {
         self.0[band as usize]
     }
 
-    fn add(&mut self, band: Band, words: usize) {
+    pub(crate) fn add(&mut self, band: Band, words: usize) {
         self.0[band as usize].add(words);
     }
 

@@ -174,9 +174,7 @@ impl Batch {
     pub fn bands(&self) -> Bands {
         let mut bands = Bands::default();
         for r in &self.rows {
-            let c = &mut bands.0[Band::of_score(r.score) as usize];
-            c.segments += 1;
-            c.words += r.words;
+            bands.add(Band::of_score(r.score), r.words);
         }
         bands
     }

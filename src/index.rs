@@ -98,7 +98,6 @@ pub struct Match {
 #[derive(Debug, Default)]
 pub struct IndexBuilder {
     vocabulary: Vocabulary,
-    frequency: Vec<u32>,
     tokens: Vec<u32>,
     offsets: Vec<u32>,
     entries: Vec<u32>,
@@ -121,9 +120,8 @@ impl IndexBuilder {
         match self.vocabulary.get(t) {
             Some(&id) => id,
             None => {
-                let id = self.frequency.len() as u32;
+                let id = self.vocabulary.len() as u32;
                 self.vocabulary.insert(t.into(), id);
-                self.frequency.push(0);
                 id
             }
         }
@@ -189,13 +187,10 @@ impl IndexBuilder {
         builder.finish()
     }
 
-    /// Finishes the index: counts token frequencies and sorts every posting list by
-    /// source length.
-    pub fn finish(mut self) -> Index {
+    /// Finishes the index: numbers the documents by length and builds the posting
+    /// lists, the document frequencies and the signatures.
+    pub fn finish(self) -> Index {
         let docs = self.entries.len();
-        for &t in &self.tokens {
-            self.frequency[t as usize] += 1;
-        }
         // Number the documents by length, so that every posting list is sorted by
         // length (the length window is a binary search) and a list is read in memory
         // order.
@@ -215,8 +210,9 @@ impl IndexBuilder {
         let signatures: Vec<u64> =
             (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
         // Postings: for each token, the documents containing it (once each).
-        let mut starts = vec![0u32; self.frequency.len() + 1];
-        let mut last_seen = vec![u32::MAX; self.frequency.len()];
+        let words = self.vocabulary.len();
+        let mut starts = vec![0u32; words + 1];
+        let mut last_seen = vec![u32::MAX; words];
         for d in 0..docs {
             for &t in doc_tokens(d) {
                 if last_seen[t as usize] != d as u32 {
@@ -240,7 +236,7 @@ impl IndexBuilder {
                 }
             }
         }
-        let doc_frequency = (0..self.frequency.len()).map(|t| starts[t + 1] - starts[t]).collect();
+        let doc_frequency = (0..words).map(|t| starts[t + 1] - starts[t]).collect();
         Index {
             vocabulary: self.vocabulary,
             doc_frequency,

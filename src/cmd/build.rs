@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use tolk::document::Document;
 use tolk::edition::{self, Edition, Fill};
-use tolk::memory::Memory;
 
 use super::Global;
 
@@ -64,7 +63,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let fill = match args.pseudo {
         Some(Pseudo::Accented) => Fill::Pseudo,
         Some(Pseudo::Identity) => Fill::Identity,
-        None => Fill::Memory(memory.insert(Memory::load(&global.memory)?)),
+        None => Fill::Memory(memory.insert(super::ui::load(global, &global.memory)?)),
     };
 
     let segmenter = super::ui::segmenter(global)?;
@@ -89,7 +88,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         tolk::store::write_atomic(path, edition.text.as_bytes())?;
     }
 
-    if !global.quiet {
+    if super::ui::chatty(global) {
         let segments: usize = editions.iter().map(Edition::segments).sum();
         let words: usize = editions.iter().map(|e| e.words).sum();
         let mut summary = format!(

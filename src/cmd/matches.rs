@@ -61,7 +61,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         path: args.input.clone(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    let queries: Vec<String> = text.lines().map(str::to_string).collect();
+    // The same line breaks as the limit counted (a lone CR too); a final break ends
+    // the last query rather than starting an empty one.
+    let mut queries: Vec<String> = tolk::document::lines(&text).map(|r| text[r].to_string()).collect();
+    if text.ends_with(['\n', '\r']) || text.is_empty() {
+        queries.pop();
+    }
     let (memory, index) = ui::load_indexed(global)?;
     let top = if args.json { args.top } else { 1 };
     let bar = ui::bar(global, queries.len() as u64, "matching");

@@ -45,8 +45,7 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let rules = match &global.rules {
         None => Rules::norwegian(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the rules {}", path.display()))?;
+            let text = super::ui::read_rules(path)?;
             if srx::is_srx(path, &text) {
                 bail!(
                     "{} is already an SRX file; `tolk rules export` writes tolk rule files \

@@ -285,7 +285,9 @@ fn columns(memory: &Memory) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
     for file in &memory.files {
         for c in &file.columns {
-            if !columns.iter().any(|k| k.trim().eq_ignore_ascii_case(c.trim())) {
+            // The same comparison as the memory's reader and writer, so the union has no
+            // column they would take for a repeat.
+            if !columns.iter().any(|k| k.trim().to_lowercase() == c.trim().to_lowercase()) {
                 columns.push(c.clone());
             }
         }

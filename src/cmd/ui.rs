@@ -1,5 +1,6 @@
-//! What the binary shows a person besides data: progress bars, colours and summaries,
-//! all on stderr, and only when stderr is a terminal and `--quiet` was not given.
+//! What the binary shows a person besides data, all on stderr: progress bars (only on
+//! a terminal, never with `--quiet`), summaries and conflicts (unless `--quiet`), and
+//! colours on stdout (a terminal without `NO_COLOR`, or `--color always`).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -71,13 +72,21 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     let Some(path) = &global.rules else {
         return Ok(Segmenter::default());
     };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read the rules {}", path.display()))?;
+    let text = read_rules(path)?;
     if srx::is_srx(path, &text) {
         return Ok(srx::segmenter(&text, &path.display().to_string())?);
     }
     let rules = Rules::parse(&text, &path.display().to_string())?;
     Ok(Segmenter::new(rules))
+}
+
+/// Reads a rule file (tolk .rules or SRX) as UTF-8, with the line limit of every input.
+pub fn read_rules(path: &Path) -> Result<String> {
+    let bytes = tolk::limits::read_document(path)
+        .with_context(|| format!("cannot read the rules {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        tolk::Error::InvalidUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() }.into()
+    })
 }
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`

@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::batch::unescape_cell;
 use crate::error::{Error, Result};
 use crate::memory::{write_csv, Entry, Memory};
 use crate::store;
@@ -165,7 +164,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             expected,
             found,
         };
-        let id_cell = unescape_cell(r.id.trim());
+        let id_cell = r.id.trim();
         let Some(id) = SegmentId::parse(id_cell) else {
             plan.problems.push(problem(
                 "id",
@@ -182,7 +181,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             ));
             continue;
         };
-        let source = unescape_cell(&r.source);
+        let source = r.source.as_str();
         if normalize(source) != normalize(text) {
             plan.problems.push(problem(
                 "source",
@@ -195,7 +194,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             plan.skipped_state += 1;
             continue;
         }
-        let target = unescape_cell(r.target.trim()).trim();
+        let target = r.target.trim();
         if target.is_empty() {
             plan.skipped_empty += 1;
             continue;
@@ -217,7 +216,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             continue;
         }
         let mut remarks = checks::check(text, target);
-        if r.suggestion.as_deref().is_some_and(|s| unescape_cell(s.trim()).trim() == target) {
+        if r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
         }
         for message in remarks {
@@ -366,6 +365,13 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
         return Ok(outcome);
     }
     let file = memory.files.iter().position(|f| f.path == write_path);
+    if file.is_none() && write_path.exists() {
+        // Never replace a file whose entries were not read into this memory.
+        return Err(Error::Invalid(format!(
+            "{}: exists but is not one of the memory's files; name it with --memory",
+            write_path.display()
+        )));
+    }
     let columns = file.map(|f| memory.files[f].columns.clone()).unwrap_or_default();
     let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
     let mut bytes = Vec::new();

@@ -7,9 +7,10 @@
 //! level problems (encoding, delimiter, header) are an [`Error`]; problems of one row
 //! become [`Problem`]s so that every one of them can be listed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{ImportRow, Problem, Unit};
+use crate::batch::unescape_cell;
 use crate::error::{Error, Result};
 use crate::limits::MAX_CELL;
 use crate::memory::{check_quoting, detect_delimiter};
@@ -113,12 +114,14 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         file.rows.push(ImportRow {
             file: path.to_path_buf(),
             row,
-            id: record[id].to_string(),
-            source: record[source].to_string(),
-            target: record[target].to_string(),
+            id: unescape_cell(&record[id]).to_string(),
+            source: unescape_cell(&record[source]).to_string(),
+            target: unescape_cell(&record[target]).to_string(),
             translator: translator.map(|t| record[t].to_string()).filter(|t| !t.trim().is_empty()),
             state: None,
-            suggestion: suggestion.map(|s| record[s].to_string()).filter(|s| !s.trim().is_empty()),
+            suggestion: suggestion
+                .map(|s| unescape_cell(&record[s]).to_string())
+                .filter(|s| !s.trim().is_empty()),
             unit: Unit::Row,
         });
     }
@@ -184,11 +187,6 @@ fn decode(path: &Path, bytes: &[u8], notes: &mut Vec<String>) -> Result<String> 
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
     notes.push("read as Windows-1252 (not UTF-8)".into());
     Ok(text.into_owned())
-}
-
-/// Every path, in order, for messages: `a.csv, b.csv`.
-pub fn names(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

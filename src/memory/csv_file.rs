@@ -295,8 +295,7 @@ pub fn write_csv<'a>(
     for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
         if !index.contains_key(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
             index.insert(name.to_string(), columns.len());
-            // A byte order mark not at the very start (after a blank line) is no part of a name.
-            columns.push(name.trim_start_matches('\u{feff}').to_string());
+            columns.push(name.to_string());
         }
     }
     for e in entries.clone() {

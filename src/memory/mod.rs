@@ -174,10 +174,16 @@ pub fn write_path_for(path: &Path) -> PathBuf {
     let is_file =
         path.is_file() || (!path.exists() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
     if is_file {
-        path.to_path_buf()
-    } else {
-        path.join(DEFAULT_FILE)
+        return path.to_path_buf();
     }
+    // An existing `NB-EN.csv` is the same file on a case-insensitive file system:
+    // write to it by its own name, never beside (and so over) it.
+    let existing = std::fs::read_dir(path).ok().and_then(|dir| {
+        dir.filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_str().is_some_and(|n| n.eq_ignore_ascii_case(DEFAULT_FILE)))
+            .map(|e| e.path())
+    });
+    existing.unwrap_or_else(|| path.join(DEFAULT_FILE))
 }
 
 /// The CSV files of a memory at `path`, in name order.
@@ -208,6 +214,17 @@ mod tests {
 
     fn entry(source: &str, target: &str, changed: &str) -> Entry {
         Entry { source: source.into(), target: target.into(), changed: changed.into(), ..Entry::default() }
+    }
+
+    /// On a case-insensitive file system `nb-en.csv` beside `NB-EN.csv` is the same
+    /// file: writing the new name would replace the old file with only the new rows.
+    #[test]
+    fn the_write_file_is_found_whatever_its_case() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("NB-EN.csv"), "source,target\nHei.,Hi.\n").unwrap();
+        assert_eq!(write_path_for(dir.path()), dir.path().join("NB-EN.csv"));
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(write_path_for(empty.path()), empty.path().join(DEFAULT_FILE));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use tolk::batch::{escape_cell, unescape_cell};
+use tolk::batch::unescape_cell;
 use tolk::document::Document;
 use tolk::import::read::parse_csv;
 use tolk::import::{self, ImportRow, Issued, MergeOptions};
@@ -333,12 +333,12 @@ proptest! {
             .map(|(r, row)| ImportRow {
                 file: "b.csv".into(),
                 row,
-                id: r[id].clone(),
-                source: r[source].clone(),
-                target: r[target].clone(),
+                id: unescape_cell(&r[id]).to_string(),
+                source: unescape_cell(&r[source]).to_string(),
+                target: unescape_cell(&r[target]).to_string(),
                 translator: column("translator").map(|t| r[t].clone()).filter(|t| !t.trim().is_empty()),
                 state: None,
-                suggestion: column("suggestion").map(|t| r[t].clone()).filter(|t| !t.trim().is_empty()),
+                suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
                 unit: tolk::import::Unit::Row,
             })
             .collect();
@@ -378,8 +378,8 @@ proptest! {
                 file: "b.csv".into(),
                 row,
                 id: SegmentId::of(sentence).to_string(),
-                source: escape_cell(sentence).into_owned(),
-                target: escape_cell(target).into_owned(),
+                source: sentence.to_string(),
+                target: target.clone(),
                 translator: translator.clone(),
                 state: None,
                 suggestion: None,
@@ -391,9 +391,9 @@ proptest! {
         let expected: Vec<(String, String, String)> = batch
             .iter()
             .zip(&sentences)
-            .filter(|(r, _)| !unescape_cell(r.target.trim()).trim().is_empty())
+            .filter(|(r, _)| !r.target.trim().is_empty())
             .map(|(r, s)| {
-                let target = unescape_cell(r.target.trim()).trim().to_string();
+                let target = r.target.trim().to_string();
                 (s.clone(), target, r.translator.clone().unwrap_or_default())
             })
             .collect();
