@@ -227,7 +227,18 @@ pub fn check_quoting(bytes: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
     while i < bytes.len() {
         let b = bytes[i];
         state = match state {
-            State::FieldStart | State::Unquoted => match b {
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted if b != delimiter && b != b'\n' && b != b'\r' => {
+                return Err((
+                    row,
+                    "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")"
+                        .into(),
+                ))
+            }
+            // Outside a quoted cell (or right after one): a cell or a row ends here.
+            State::FieldStart | State::Unquoted | State::QuoteInQuoted => match b {
                 b'"' if state == State::FieldStart => {
                     opened_at = row;
                     State::Quoted
@@ -244,25 +255,6 @@ pub fn check_quoting(bytes: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
                 }
                 d if d == delimiter => State::FieldStart,
                 _ => State::Unquoted,
-            },
-            State::Quoted if b == b'"' => State::QuoteInQuoted,
-            State::Quoted => State::Quoted,
-            State::QuoteInQuoted => match b {
-                b'"' => State::Quoted,
-                d if d == delimiter => State::FieldStart,
-                b'\n' => {
-                    row += 1;
-                    State::FieldStart
-                }
-                b'\r' => {
-                    if bytes.get(i + 1) != Some(&b'\n') {
-                        row += 1;
-                    }
-                    State::FieldStart
-                }
-                _ => {
-                    return Err((row, "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")".into()))
-                }
             },
         };
         i += 1;
