@@ -16,7 +16,15 @@
 //! - *prefix*: a source that shares none of any `n − t + 1 = dmax(n) + 1` of the
 //!   query's tokens shares at most `t − 1`. The index reads the postings of the
 //!   `dmax(n) + 1` rarest query tokens only (a token the memory never saw has no
-//!   postings and costs nothing), and checks each candidate with the exact distance.
+//!   postings and costs nothing).
+//!
+//! Each candidate from those postings then meets the count fact once more, cheaply:
+//! every document keeps a 64-bit signature (one bit per token, hashed), and the query
+//! positions whose bits the document's signature has bound the tokens the two can
+//! share; a document whose bound is below `max(n, m) − dmax(max(n, m))` is skipped
+//! before any distance is computed. The rest get the exact distance. Documents are
+//! numbered by length, so a posting list is both sorted by length and read in memory
+//! order.
 //!
 //! The distance is bit-parallel ([`crate::score::myers_distance`]) for queries of up
 //! to 64 tokens and a banded dynamic programme beyond. A minimum score of 0 has no

@@ -1050,6 +1050,15 @@ impl<R: Read> Read for Progress<'_, R> {
     }
 }
 
+/// `Read::read` for a reader whose work is done in `fill_buf`.
+fn read_from_buffer(reader: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    let available = reader.fill_buf()?;
+    let n = available.len().min(buf.len());
+    buf[..n].copy_from_slice(&available[..n]);
+    reader.consume(n);
+    Ok(n)
+}
+
 /// Decodes a non-UTF-8 file to UTF-8 as it is read.
 struct Transcode<R> {
     inner: R,
@@ -1073,11 +1082,7 @@ impl<R: BufRead> Transcode<R> {
 
 impl<R: BufRead> Read for Transcode<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, buf)
     }
 }
 
@@ -1272,11 +1277,7 @@ impl Scan {
 
 impl<R: BufRead> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, buf)
     }
 }
 

@@ -12,7 +12,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use indicatif::ProgressStyle;
 use tolk::import::{self, Incoming, MergeOptions, Unit};
 use tolk::memory::{self, Entry, Memory};
 use tolk::timestamp::Timestamp;
@@ -233,14 +232,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
 /// Reads one TMX file with a progress bar in bytes.
 fn read_tmx(file: &Path, args: &ImportArgs, global: &Global) -> Result<tmx::TmxFile> {
     let len = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
-    let bar = ui::bar(global, len, "reading");
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>12} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
-    );
+    let bar = ui::byte_bar(global, len, "reading");
     let progress = |n: u64| bar.set_position(n);
     let options = ReadOptions {
         source: args.source_lang.clone(),

@@ -22,9 +22,18 @@ pub fn chatty(global: &Global) -> bool {
 
 /// A progress bar of `len` steps, drawn only on a terminal and without `--quiet`.
 pub fn bar(global: &Global, len: u64, message: &str) -> ProgressBar {
+    styled_bar(global, len, message, "{human_pos}/{human_len} ({per_sec}, {eta} left)")
+}
+
+/// A progress bar of `len` bytes, like [`bar`].
+pub fn byte_bar(global: &Global, len: u64, message: &str) -> ProgressBar {
+    styled_bar(global, len, message, "{bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)")
+}
+
+fn styled_bar(global: &Global, len: u64, message: &str, counts: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(len), draw_target(global));
     bar.set_style(
-        ProgressStyle::with_template("{msg:>12} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)")
+        ProgressStyle::with_template(&format!("{{msg:>12}} [{{bar:30}}] {counts}"))
             .expect("a valid template")
             .progress_chars("=> "),
     );
