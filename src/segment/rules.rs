@@ -13,11 +13,12 @@ use crate::error::Error;
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "abbreviations",
     "lowercase-abbreviations",
     "final-abbreviations",
     "months",
+    "sentence-starters",
     "terminators",
     "closers",
     "openers",
@@ -26,7 +27,7 @@ const SECTIONS: [&str; 8] = [
 
 /// Parsed segmentation rules. Every list is plain data; see `rules/nb.rules` for the
 /// meaning of each section.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Rules {
     /// Lower-cased abbreviations (with their dots) that never end a sentence.
     pub abbreviations: HashSet<String>,
@@ -36,6 +37,9 @@ pub struct Rules {
     pub final_abbreviations: HashSet<String>,
     /// Lower-cased month names: an ordinal before one never ends a sentence.
     pub months: HashSet<String>,
+    /// Lower-cased words that begin sentences and are never part of a name: initials
+    /// before one of them end a sentence (`Washington D.C. Tidligere ...`).
+    pub sentence_starters: HashSet<String>,
     /// Characters that can end a sentence.
     pub terminators: Vec<char>,
     /// Closing quotes and brackets that stay with the sentence they follow.
@@ -44,6 +48,26 @@ pub struct Rules {
     pub openers: Vec<char>,
     /// Dialogue dashes, kept out of segments at the start of a sentence.
     pub dashes: Vec<char>,
+    /// For each byte, whether it can begin the UTF-8 of a terminator: lets the
+    /// segmenter scan bytes rather than decode every character.
+    pub(super) terminator_bytes: [bool; 256],
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            abbreviations: HashSet::new(),
+            lowercase_abbreviations: HashSet::new(),
+            final_abbreviations: HashSet::new(),
+            months: HashSet::new(),
+            sentence_starters: HashSet::new(),
+            terminators: Vec::new(),
+            closers: Vec::new(),
+            openers: Vec::new(),
+            dashes: Vec::new(),
+            terminator_bytes: [false; 256],
+        }
+    }
 }
 
 impl Rules {
@@ -92,6 +116,9 @@ impl Rules {
                 Some("months") => {
                     rules.months.insert(line.to_lowercase());
                 }
+                Some("sentence-starters") => {
+                    rules.sentence_starters.insert(line.to_lowercase());
+                }
                 Some("terminators") => rules.terminators.push(single()?),
                 Some("closers") => rules.closers.push(single()?),
                 Some("openers") => rules.openers.push(single()?),
@@ -105,6 +132,9 @@ impl Rules {
                 line: text.lines().count(),
                 message: "no [terminators]: nothing could ever end a sentence".to_string(),
             });
+        }
+        for c in &rules.terminators {
+            rules.terminator_bytes[c.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize] = true;
         }
         Ok(rules)
     }
@@ -123,11 +153,44 @@ mod tests {
         ] {
             assert!(rules.abbreviations.contains(abbr), "{abbr} missing");
         }
-        for abbr in ["osv.", "etc.", "o.l.", "m.fl.", "mfl.", "m.m.", "kr.", "mill.", "mrd."] {
+        // Språkrådet's lists, names, measures, titles and Nynorsk.
+        for abbr in [
+            "iflg.", "hhv.", "ev.", "str.", "chr.", "th.", "wm.", "adm.dir.", "frk.", "t.d.", "m.a.",
+            "m.o.t.", "cf.", "e.g.",
+        ] {
+            assert!(rules.abbreviations.contains(abbr), "{abbr} missing");
+        }
+        for abbr in [
+            "osv.", "etc.", "o.l.", "m.fl.", "mfl.", "m.m.", "kr.", "mill.", "mrd.", "mnd.", "osb.", "f.kr.",
+            "al.",
+        ] {
             assert!(rules.final_abbreviations.contains(abbr), "{abbr} missing");
         }
-        assert!(rules.lowercase_abbreviations.contains("jan."));
+        for abbr in ["jan.", "f.", "s."] {
+            assert!(rules.lowercase_abbreviations.contains(abbr), "{abbr} missing");
+        }
         assert!(rules.months.contains("mai"));
+        for word in ["det", "tidligere", "seinare", "kva", "ikkje"] {
+            assert!(rules.sentence_starters.contains(word), "{word} missing");
+        }
+    }
+
+    /// Everyday words of Bokmål or Nynorsk that end sentences are never abbreviations,
+    /// and no entry is in two sections that contradict each other.
+    #[test]
+    fn builtin_rules_leave_out_words_and_contradictions() {
+        let rules = Rules::norwegian();
+        for word in ["eg.", "no.", "tom.", "min.", "man.", "do.", "lat.", "eks.", "alt.", "sen."] {
+            assert!(!rules.abbreviations.contains(word), "{word} is an abbreviation");
+            assert!(!rules.final_abbreviations.contains(word), "{word} is a final abbreviation");
+        }
+        for abbr in &rules.abbreviations {
+            assert!(!rules.final_abbreviations.contains(abbr), "{abbr} in two sections");
+            assert!(!rules.lowercase_abbreviations.contains(abbr), "{abbr} in two sections");
+        }
+        for name in ["per", "hans", "dag", "even"] {
+            assert!(!rules.sentence_starters.contains(name), "{name} is a given name");
+        }
     }
 
     #[test]
@@ -136,8 +199,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "house.rules:3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, final-abbreviations, months, terminators, closers, \
-             openers, dashes"
+             lowercase-abbreviations, final-abbreviations, months, sentence-starters, \
+             terminators, closers, openers, dashes"
         );
         let err = Rules::parse("[terminators]\n..\n", "x").unwrap_err();
         assert_eq!(err.to_string(), "x:2: expected a single character, found \"..\"");

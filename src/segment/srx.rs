@@ -25,7 +25,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use regex::Regex;
 
-use super::{opener_of, Rules, Segmenter};
+use super::{Rules, Segmenter};
 use crate::error::{Error, Result};
 
 /// The `languagerulename` of the exported rules.
@@ -50,24 +50,20 @@ const JAVA_V: &str = r"\n\x0B\x0C\r\u0085\u2028\u2029";
 
 /// How many bytes before and after a position the `beforebreak` and `afterbreak`
 /// regexes are given, so that a rule costs the same on a 100 kB line as on a short one.
-/// Far more than a sentence needs: only a quotation longer than this loses its
-/// protection.
+/// Far more than any rule of the built-in rules looks at (a word and what follows it).
 const REACH: usize = 4 * 1024;
-
-/// The closing halves the built-in rules pair with an opening half (`super::opener_of`).
-const PAIRED_CLOSERS: [char; 4] = ['»', ')', ']', '”'];
 
 // ---------------------------------------------------------------------------------
 // Export
 
 /// The rules as an SRX 2.0 document, for OmegaT, Okapi or Trados.
 ///
-/// One `languagerule` ([`LANGUAGE_RULE`]) holds, in order: no break inside a matched
-/// pair of quotes or brackets closed later on the line; a break before opening quotes
-/// that end the line; no break after each abbreviation; the final abbreviations (no
-/// break before a number, a break before a capital); no break after initials or after
-/// an ordinal before a month name; and a break after terminators followed by whitespace
-/// and something that starts a sentence.
+/// One `languagerule` ([`LANGUAGE_RULE`]) holds, in order: a break before opening
+/// quotes that end the line; no break after each abbreviation; the final abbreviations
+/// (no break before a number, a break before a capital); a break after initials before
+/// a dash or a sentence-starting word, and otherwise none; no break after an ordinal
+/// before a month name; and a break after terminators followed by whitespace and
+/// something that starts a sentence.
 pub fn export(rules: &Rules) -> String {
     let mut out = Xml::default();
     out.line(0, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -76,9 +72,7 @@ pub fn export(rules: &Rules) -> String {
         "Segmentation rules of tolk for Norwegian Bokmål, written by `tolk rules export`.",
         "Edit the .rules file they come from and export again rather than this file.",
         "A rule applies where its beforebreak matches the text ending at a position and its",
-        "afterbreak the text starting there; the first rule that applies decides. The",
-        "quotation rules at the top look far back and ahead, so they need a tool that",
-        "evaluates rules that way at every position.",
+        "afterbreak the text starting there; the first rule that applies decides.",
     ] {
         out.line(2, line);
     }
@@ -148,59 +142,24 @@ fn export_rules(rules: &Rules) -> Vec<Item> {
     let run = format!("{terminators}{closers}");
     // A word as the built-in rules see it: after whitespace, opening quotes removed.
     let word = format!("(?:^|{ws}){any_openers}");
+    // A dialogue dash: before whitespace, the end of the line or a capital.
+    let dash = class(&rules.dashes).map(|d| format!(r"{d}(?:{ws}|$|\p{{Lu}})")).unwrap_or_default();
     // Whitespace and then something a sentence can start with.
     let starts = {
         let mut alts = Vec::new();
         if let Some(openers) = class(&rules.openers) {
-            alts.push(format!(r"{openers}+[^{}\p{{Ll}}]", class_body(&rules.openers)));
+            let not = [rules.openers.as_slice(), rules.terminators.as_slice()].concat();
+            alts.push(format!(r"{openers}+[^{}\p{{Ll}}]", class_body(&not)));
         }
         alts.push(r"[\p{Lu}\p{N}]".to_string());
-        if let Some(dashes) = class(&rules.dashes) {
-            alts.push(format!("{dashes}(?:{ws}|$)"));
+        if !dash.is_empty() {
+            alts.push(dash.clone());
         }
         format!("{ws}+(?:{})", alts.join("|"))
     };
     let rule = |breaks: bool, before: String, after: String| Item::Rule { breaks, before, after };
 
-    let mut items = vec![Item::Comment(
-        "Nothing ends inside a pair of quotes or brackets that is closed later on the line.",
-    )];
-    let pairs: Vec<(char, char)> = PAIRED_CLOSERS
-        .into_iter()
-        .filter_map(|close| opener_of(close).filter(|o| rules.openers.contains(o)).map(|open| (open, close)))
-        .collect();
-    // A pair nested one level deep inside another; `also` are characters it may not hold.
-    let nested = |(open, close): (char, char), also: &[char]| {
-        let (o, c) = (literal(&open.to_string(), false), literal(&close.to_string(), false));
-        let mut not = vec![open, close];
-        not.extend(also.iter().filter(|&&a| a != close));
-        format!("{o}[^{}]*{c}", class_body(&not))
-    };
-    for &(open, close) in &pairs {
-        let (o, c) = (literal(&open.to_string(), false), literal(&close.to_string(), false));
-        // Inside, any other complete pair: it may hold a stray opening half of this one
-        // (its closing half cuts that off), but not this one's closing half.
-        let mut inner = vec![format!("[^{}]", class_body(&[open, close])), nested((open, close), &[])];
-        inner.extend(pairs.iter().filter(|p| p.0 != open).map(|&p| nested(p, &[close])));
-        let inner = format!("(?:{})", inner.join("|"));
-        items.push(rule(false, format!("{o}{inner}*"), format!("{inner}*{c}")));
-    }
-    // A straight quote closes only when nothing opened after it is still open: an
-    // opening quote with no closing half of its own (‘) keeps it open for good.
-    let mut blocking = vec!['"'];
-    blocking.extend(rules.openers.iter().copied().filter(|&o| o != '"'));
-    let mut inner = vec![format!("[^{}]", class_body(&blocking))];
-    inner.extend(pairs.iter().map(|&p| nested(p, &[])));
-    let inner = format!("(?:{})", inner.join("|"));
-    // A `"` right after another is left out of what opens a quote: in the built-in
-    // rules it opens one only when that other `"` closed a quote as part of a
-    // terminator run (`"Ja."" ...`), which prose does not have.
-    let quote_openers: Vec<char> = rules.openers.iter().copied().filter(|&c| c != '"').collect();
-    items.push(rule(
-        false,
-        format!(r#"(?:^|[{WHITE_SPACE}{}])"{inner}*"#, class_body(&quote_openers)),
-        format!(r#"{inner}*""#),
-    ));
+    let mut items = Vec::new();
     if let Some(openers) = class(&rules.openers) {
         items.push(Item::Comment("Opening quotes or brackets that end the line start a sentence."));
         items.push(rule(true, run.clone(), format!("{ws}+{openers}+$")));
@@ -231,13 +190,34 @@ fn export_rules(rules: &Rules) -> Vec<Item> {
                 "[final-abbreviations]: no end before a number, an end before a capital.",
             ));
             for abbr in &finals {
-                items.push(rule(false, format!("{word}(?i:{})", literal(abbr, true)), format!("{ws}+[0-9]")));
+                items.push(rule(
+                    false,
+                    format!("{word}(?i:{})", literal(abbr, true)),
+                    format!("{ws}+{any_openers}[0-9]"),
+                ));
             }
             let any: Vec<String> = finals.iter().map(|a| literal(a, true)).collect();
             items.push(rule(true, format!("{word}(?i:{})", any.join("|")), starts.clone()));
         }
-        items.push(Item::Comment("Initials (J. K. Rowling, J.K.) never end a sentence."));
-        items.push(rule(false, format!(r"{word}\p{{Lu}}(?:\.\p{{Lu}})*\."), ws.clone()));
+        let initials = format!(r"{word}\p{{Lu}}(?:\.\p{{Lu}})*\.");
+        let mut starters: Vec<String> =
+            rules.sentence_starters.iter().filter_map(|w| capitalised(w)).collect();
+        starters.sort();
+        let mut ends = Vec::new();
+        if !dash.is_empty() {
+            ends.push(dash.clone());
+        }
+        if !starters.is_empty() {
+            ends.push(format!(r"{any_openers}(?:{})(?:[^\p{{L}}.]|$)", starters.join("|")));
+        }
+        if !ends.is_empty() {
+            items.push(Item::Comment(
+                "Initials (D.C., Harald V.) end a sentence before a dash or a [sentence-starters] word.",
+            ));
+            items.push(rule(true, initials.clone(), format!("{ws}+(?:{})", ends.join("|"))));
+        }
+        items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
+        items.push(rule(false, initials, ws.clone()));
         let mut months: Vec<&String> =
             rules.months.iter().filter(|m| !m.is_empty() && m.chars().all(char::is_alphabetic)).collect();
         months.sort();
@@ -266,6 +246,25 @@ fn reaches(abbr: &str, rules: &Rules) -> bool {
     !abbr.contains(char::is_whitespace)
         && !abbr.starts_with(|c| rules.openers.contains(&c))
         && !stem.ends_with(|c| rules.terminators.contains(&c))
+}
+
+/// A `[sentence-starters]` word as the built-in rules find it after initials: a
+/// capital first letter and the rest in any case. `None` for a word that is not all
+/// letters, which the built-in rules can never find.
+fn capitalised(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let upper: String = first.to_uppercase().collect();
+    let rest = chars.as_str();
+    let letters = word.chars().all(char::is_alphabetic) && word.to_lowercase() == word;
+    let first_ok = upper.chars().count() == 1 && upper != first.to_string();
+    (letters && first_ok).then(|| {
+        if rest.is_empty() {
+            literal(&upper, false)
+        } else {
+            format!("{}(?i:{})", literal(&upper, false), literal(rest, true))
+        }
+    })
 }
 
 /// A character class of `chars`, or `None` for no characters (`[]` is no regex).
@@ -1007,22 +1006,6 @@ mod tests {
         out
     }
 
-    /// Whether every bracket or quote of a pair opened in `text` is closed in it again,
-    /// as inside a straight quote in prose: an open one would stop the quote closing.
-    fn closes_all_brackets(text: &str) -> bool {
-        let mut open = Vec::new();
-        for c in text.chars() {
-            if PAIRED_CLOSERS.iter().any(|&p| opener_of(p) == Some(c)) {
-                open.push(c);
-            } else if let Some(o) = opener_of(c) {
-                if let Some(at) = open.iter().rposition(|&x| x == o) {
-                    open.truncate(at);
-                }
-            }
-        }
-        open.is_empty()
-    }
-
     /// A line of pieces, some of them quoted or bracketed, at most two levels deep.
     fn line() -> impl Strategy<Value = String> {
         let piece = leaf().prop_recursive(2, 24, 6, |inner| {
@@ -1036,15 +1019,7 @@ mod tests {
             ]);
             (pairs, prop::collection::vec((inner, gap()), 1..6)).prop_map(|((open, close), parts)| {
                 let body = join(parts);
-                let mut body = body.trim().to_string();
-                // A straight quote inside another would close it, and one right after an
-                // opening quote or bracket would open another; prose has neither.
-                let plain = !body.contains('"') && closes_all_brackets(&body);
-                let (open, close) = if open == '"' && !plain { ('«', '»') } else { (open, close) };
-                if open == '"' && body.ends_with(|c| Rules::norwegian().openers.contains(&c)) {
-                    body.push('x');
-                }
-                format!("{open}{body}{close}")
+                format!("{open}{}{close}", body.trim())
             })
         });
         prop::collection::vec((piece, gap()), 0..14).prop_map(join)
@@ -1066,15 +1041,6 @@ mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(class.is_match(c.encode_utf8(&mut [0; 4])), c.is_whitespace(), "U+{:04X}", c as u32);
         }
-    }
-
-    #[test]
-    fn the_paired_closers_are_those_the_builtin_rules_pair() {
-        let paired: Vec<char> =
-            (0..=0x10FFFF).filter_map(char::from_u32).filter(|&c| opener_of(c).is_some()).collect();
-        let mut expected = PAIRED_CLOSERS;
-        expected.sort();
-        assert_eq!(paired, expected);
     }
 
     #[test]
@@ -1283,7 +1249,7 @@ mod tests {
         let line = "Dette er en setning, f.eks. med «et sitat. Og mer.» Her er en til! ".repeat(200);
         assert!(line.len() > 3 * REACH);
         let got = split(exported(), &line);
-        assert_eq!(got.len(), 400);
+        assert_eq!(got.len(), 600);
         assert_eq!(got, split(&Segmenter::default(), &line));
     }
 }
