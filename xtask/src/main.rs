@@ -19,7 +19,9 @@ usage: cargo xtask <task> [options]
 
 tasks:
   eval-segment             precision, recall and F1 of the sentence boundaries
-                           against the gold files in tests/gold/
+                           against the gold files in tests/gold/, the UD
+                           treebank in ../shared/data/ud-nob-dev (when there)
+                           and the held-out texts in tests/data/segment/
   bench segment [--mb N]   time segmenting N MB of generated Norwegian text
                            (default 64), best of 3 runs on one thread
   gen-tm --entries N --out FILE [--seed S]
