@@ -27,12 +27,25 @@ enum Action {
 }
 
 /// Write the rules as an SRX 2.0 file (stdout by default): the built-in Norwegian rules,
-/// or the .rules file named by --rules
+/// or the .rules file named by --rules. With `--format rules`, write them as a tolk rule
+/// file instead: the start of a house style (`tolk --rules house.rules ...`)
 #[derive(Debug, clap::Args)]
 struct ExportArgs {
-    /// Write the SRX to FILE instead of stdout
-    #[arg(long, value_name = "FILE")]
+    /// Write to FILE instead of stdout
+    #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// SRX 2.0 for CAT tools, or a tolk rule file to edit
+    #[arg(long, value_enum, default_value_t = RulesFormat::Srx)]
+    format: RulesFormat,
+}
+
+/// What `rules export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    /// SRX 2.0
+    Srx,
+    /// A tolk rule file (.rules)
+    Rules,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
@@ -42,9 +55,18 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 }
 
 fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
-    let rules = match &global.rules {
-        None => Rules::norwegian(),
-        Some(path) => {
+    let text = match (&global.rules, args.format) {
+        (None, RulesFormat::Rules) => tolk::segment::NORWEGIAN.to_string(),
+        (Some(path), RulesFormat::Rules) => {
+            let text = super::ui::read_rules(path)?;
+            if srx::is_srx(path, &text) {
+                bail!("{} is an SRX file; tolk cannot write SRX rules as a .rules file", path.display());
+            }
+            Rules::parse(&text, &path.display().to_string())?;
+            text
+        }
+        (None, RulesFormat::Srx) => srx::export(&Rules::norwegian()),
+        (Some(path), RulesFormat::Srx) => {
             let text = super::ui::read_rules(path)?;
             if srx::is_srx(path, &text) {
                 bail!(
@@ -53,17 +75,16 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
                     path.display()
                 );
             }
-            Rules::parse(&text, &path.display().to_string())?
+            srx::export(&Rules::parse(&text, &path.display().to_string())?)
         }
     };
-    let xml = srx::export(&rules);
     match &args.out {
         Some(path) => {
-            std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))?
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?
         }
         None => {
             let mut out = io::stdout().lock();
-            out.write_all(xml.as_bytes())?;
+            out.write_all(text.as_bytes())?;
             out.flush()?;
         }
     }

@@ -463,6 +463,10 @@ fn published_abbreviations_do_not_end() {
         "Det gjeld t.d. Bergen og Stavanger.",
         "Ho snakka med dei m.o.t. Stavanger.",
         "Det er nml. Noreg som tapar.",
+        // Official documents.
+        "Det følger av Meld. St. 21 (2016–2017) og Prop. 1 S for i år.",
+        "Se Innst. 2 S og Dok. 8:45 S, jf. art. 5 og vedl. 1.",
+        "Merk svaret med saksnr. 24/1234 og org.nr. 912 345 678.",
     ];
     for line in lines {
         check(line, &[line]);
@@ -497,6 +501,11 @@ fn sentence_final_abbreviations_and_lookalike_words() {
         ("Kva no? Eg veit ikkje.", &["Kva no?", "Eg veit ikkje."]),
         ("Han var lat. Det visste alle.", &["Han var lat.", "Det visste alle."]),
         ("Hun er min eks. Vi er venner.", &["Hun er min eks.", "Vi er venner."]),
+        (
+            "Påmeldingen er åpen til 1. sept. Startkontingenten er 890 kr.",
+            &["Påmeldingen er åpen til 1. sept.", "Startkontingenten er 890 kr."],
+        ),
+        ("Det er en truet art. Den finnes bare her.", &["Det er en truet art.", "Den finnes bare her."]),
         // Capitalised, a single letter is an initial, not s. (side) or v. (ved).
         ("Vi tok linje S. Den gikk til Oslo.", &["Vi tok linje S.", "Den gikk til Oslo."]),
     ];

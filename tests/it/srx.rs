@@ -160,3 +160,19 @@ fn malformed_xml_names_the_file_and_line() {
         .stdout_is("")
         .stderr_contains("brutt.srx:4: not well-formed XML");
 }
+
+#[test]
+fn the_builtin_rules_export_as_a_rule_file_to_start_a_house_style_from() {
+    let t = Project::empty();
+    t.tolk(&["rules", "export", "--format", "rules", "-o", "house.rules"]).run().success().stdout_is("");
+    assert_eq!(t.read("house.rules"), repo_file("rules/nb.rules"));
+    let house = t.read("house.rules").replace("[abbreviations]\n", "[abbreviations]\nsaksbeh.\n");
+    t.write("house.rules", house);
+    t.write("corpus/a.txt", "Ring saksbeh. Hansen i dag. Han svarer.\n");
+    t.tolk(&["--rules", "house.rules", "segment"])
+        .run()
+        .success()
+        .stdout_is("Ring saksbeh. Hansen i dag.\nHan svarer.\n");
+    let out = t.tolk(&["--rules", "house.rules", "rules", "export", "--format", "rules"]).run().success();
+    out.stdout_is(&t.read("house.rules"));
+}
