@@ -20,8 +20,18 @@ use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
 /// The batch columns, in order.
-pub const COLUMNS: [&str; 9] =
-    ["id", "where", "words", "score", "source", "suggestion", "suggestion_source", "target", "context"];
+pub const COLUMNS: [&str; 10] = [
+    "id",
+    "where",
+    "words",
+    "score",
+    "source",
+    "suggestion",
+    "suggestion_source",
+    "target",
+    "comment",
+    "context",
+];
 
 /// One place a sentence occurs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +212,7 @@ impl Batch {
                 &r.suggestion,
                 &r.suggestion_source,
                 &r.target,
+                "",
                 &context,
             ];
             w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;

@@ -24,6 +24,7 @@ pub mod text;
 pub mod timestamp;
 pub mod tmx;
 pub mod xliff;
+pub mod xlsx;
 pub mod xml;
 
 pub use error::{Error, Result};

@@ -700,6 +700,7 @@ impl<'a> Reader<'a> {
             translator: None,
             state: unit.state,
             suggestion: None,
+            comment: None,
             unit: crate::import::Unit::Line,
         });
     }

@@ -1,10 +1,10 @@
 //! `tolk export`: write what is not yet translated as a batch for translators.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use tolk::analyze::Band;
 use tolk::batch::{Batch, Delimiter};
 use tolk::timestamp::Timestamp;
@@ -15,24 +15,25 @@ use super::Global;
 /// Write a batch of every sentence without a 100% match, for translators
 ///
 /// One row per unique sentence (with every place it occurs), its best fuzzy suggestion
-/// and its neighbours as context. The CSV opens cleanly in Excel and LibreOffice
-/// (UTF-8 with a BOM); cells a spreadsheet would run as formulas get a leading
-/// apostrophe, which `tolk import` removes again. With `--format xliff` the same batch
-/// is one XLIFF 1.2 file for CAT tools: a trans-unit per sentence, the suggestion as
-/// alt-trans, the places as context.
+/// and its neighbours as context. The default is an XLSX workbook for Excel and
+/// LibreOffice in which every cell is text (nothing becomes a date, number or formula)
+/// and only the target and comment cells can be edited. `--format csv` writes CSV
+/// (UTF-8 with a BOM; cells a spreadsheet would run as formulas get a leading
+/// apostrophe, which `tolk import` removes again); `--format xliff` one XLIFF 1.2 file
+/// for CAT tools. The format also follows the extension of `--out`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to export from [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.csv, .xlf for XLIFF]
+    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.xlsx, .csv or .xlf]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// The batch format
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
-    /// Cell delimiter (CSV only): `,` `;` (Norwegian Excel) or `tab`
-    #[arg(long, short, default_value = ",", value_parser = parse_delimiter)]
-    pub delimiter: Delimiter,
+    /// The batch format [default: from the extension of --out, else xlsx]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Cell delimiter (CSV only): `,` `;` (Norwegian Excel) or `tab` [default: ,]
+    #[arg(long, short, value_parser = parse_delimiter)]
+    pub delimiter: Option<Delimiter>,
     /// Start every target as the best suggestion, for the translator to correct
     #[arg(long)]
     pub prefill: bool,
@@ -44,10 +45,33 @@ pub struct Args {
 /// Batch formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// An Excel workbook (XLSX) whose cells a spreadsheet cannot convert
+    Xlsx,
     /// CSV for spreadsheets
     Csv,
     /// XLIFF 1.2 for CAT tools
     Xliff,
+}
+
+impl Format {
+    /// The format an output file's extension names, if it names one.
+    fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "xlsx" => Format::Xlsx,
+            "csv" | "tsv" | "txt" => Format::Csv,
+            "xlf" | "xliff" => Format::Xliff,
+            _ => return None,
+        })
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Xlsx => "xlsx",
+        Format::Csv => "csv",
+        Format::Xliff => "xliff",
+    }
 }
 
 fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
@@ -60,6 +84,21 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let named = args.out.as_deref().and_then(Format::of_path);
+    let format = match (args.format, named) {
+        (Some(chosen), Some(named)) if chosen != named => bail!(
+            "--format {} but --out {} names another format; give one of them, or matching ones",
+            format_name(chosen),
+            args.out.as_deref().unwrap_or(Path::new("")).display()
+        ),
+        (Some(chosen), _) => chosen,
+        (None, Some(named)) => named,
+        (None, None) => Format::Xlsx,
+    };
+    if args.delimiter.is_some() && format != Format::Csv {
+        bail!("--delimiter is for CSV batches; add --format csv, or leave --delimiter out");
+    }
+    let delimiter = args.delimiter.unwrap_or(Delimiter::Comma);
     let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
@@ -71,13 +110,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (bytes, extension, kind) = match args.format {
+    let (bytes, extension, kind) = match format {
         Format::Csv => {
             let mut bytes = Vec::new();
-            batch.write_csv(args.delimiter, &mut bytes)?;
-            (bytes, "csv", format!("{} delimiter", args.delimiter.name()))
+            batch.write_csv(delimiter, &mut bytes)?;
+            (bytes, "csv", format!("{} delimiter", delimiter.name()))
         }
         Format::Xliff => (tolk::xliff::render(&batch)?.into_bytes(), "xlf", "XLIFF 1.2".to_string()),
+        Format::Xlsx => (tolk::xlsx::render(&batch)?, "xlsx", "XLSX workbook".to_string()),
     };
     let out = args.out.unwrap_or_else(|| {
         let stamp = Timestamp::now().tmx();

@@ -20,8 +20,8 @@ use super::Global;
 /// conflict, refused unless --overwrite (which keeps the old one as an older entry).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Translated batch files: CSV as a spreadsheet saves it, or XLIFF 1.2 from a CAT tool
-    /// (.xlf, .xliff, .xml, or any file that starts like XML)
+    /// Translated batch files: XLSX or CSV as a spreadsheet saves it, or XLIFF 1.2 from a
+    /// CAT tool (.xlf, .xliff, .xml, or any file that starts like XML)
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Check and report, but write nothing
@@ -112,5 +112,11 @@ fn read_batch(path: &Path) -> Result<read::ReadFile> {
     std::fs::File::open(path)
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| tolk::Error::io(path, e))?;
-    Ok(if tolk::xliff::is_xliff(path, &head) { tolk::xliff::read(path)? } else { read::read_csv(path)? })
+    Ok(if tolk::xlsx::is_xlsx(path, &head) {
+        tolk::xlsx::read(path)?
+    } else if tolk::xliff::is_xliff(path, &head) {
+        tolk::xliff::read(path)?
+    } else {
+        read::read_csv(path)?
+    })
 }

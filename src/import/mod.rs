@@ -12,6 +12,7 @@
 
 pub mod checks;
 pub mod read;
+pub mod spreadsheet;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -65,6 +66,8 @@ pub struct ImportRow {
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
     pub suggestion: Option<String>,
+    /// The translator's comment, if the file has one: it becomes the entry's note.
+    pub comment: Option<String>,
 }
 
 /// A row refused: where, what was expected, what was found.
@@ -125,6 +128,8 @@ pub struct Accepted {
     pub target: String,
     /// Who translated it, if the file says.
     pub translator: Option<String>,
+    /// The translator's comment, kept as the entry's note.
+    pub note: Option<String>,
     /// Where it came from.
     pub file: PathBuf,
     /// Its row there.
@@ -183,11 +188,19 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
         };
         let source = r.source.as_str();
         if normalize(source) != normalize(text) {
-            plan.problems.push(problem(
-                "source",
-                format!("the sentence as issued, {text:?} (the source must not be edited)"),
-                format!("{source:?}"),
-            ));
+            let p = match spreadsheet::source_damage(text, source) {
+                Some(what) => problem(
+                    "source",
+                    format!("the sentence as issued, {text:?}"),
+                    format!("{source:?}: {what}; {}", spreadsheet::ADVICE),
+                ),
+                None => problem(
+                    "source",
+                    format!("the sentence as issued, {text:?} (the source must not be edited)"),
+                    format!("{source:?}"),
+                ),
+            };
+            plan.problems.push(p);
             continue;
         }
         if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
@@ -197,6 +210,10 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
         let target = r.target.trim();
         if target.is_empty() {
             plan.skipped_empty += 1;
+            continue;
+        }
+        if let Some(why) = spreadsheet::target_damage(text, target) {
+            plan.problems.push(problem("target", "a translation".into(), why));
             continue;
         }
         if let Some(&earlier) = taken.get(&id) {
@@ -228,6 +245,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             source: text.clone(),
             target: target.to_string(),
             translator: r.translator.clone(),
+            note: r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
             file: r.file.clone(),
             row: r.row,
             unit: r.unit,
@@ -308,6 +326,7 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
                     .file
                     .file_name()
                     .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy())),
+                note: a.note.clone().unwrap_or_default(),
                 ..Entry::default()
             },
             file: a.file.clone(),
@@ -409,6 +428,7 @@ mod tests {
             translator: None,
             state: None,
             suggestion: None,
+            comment: None,
         }
     }
 

@@ -81,6 +81,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
     let translator = find("translator");
     let suggestion = find("suggestion");
+    let comment = find("comment");
     for (row, record) in (2u64..).zip(records) {
         let record = record.map_err(|e| fail(row, e.to_string()))?;
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -122,6 +123,7 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             suggestion: suggestion
                 .map(|s| unescape_cell(&record[s]).to_string())
                 .filter(|s| !s.trim().is_empty()),
+            comment: comment.map(|c| unescape_cell(&record[c]).to_string()).filter(|c| !c.trim().is_empty()),
             unit: Unit::Row,
         });
     }

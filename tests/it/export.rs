@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::util::{csv_records, csv_rows, Project, EMPTY_MEMORY};
 
-const HEADER: &str = "id,where,words,score,source,suggestion,suggestion_source,target,context";
+const HEADER: &str = "id,where,words,score,source,suggestion,suggestion_source,target,comment,context";
 const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
 
 /// What a spreadsheet takes as the start of a formula.
@@ -197,6 +197,6 @@ fn the_summary_names_the_segments_and_words() {
 fn out_dash_writes_the_batch_to_stdout() {
     let t = Project::untranslated();
     let file = export(&t, &[]);
-    let out = t.tolk(&["export", "--out", "-", "--quiet"]).run().success().stderr_is("");
+    let out = t.tolk(&["export", "--format", "csv", "--out", "-", "--quiet"]).run().success().stderr_is("");
     assert!(out.stdout.as_bytes() == file, "stdout differs from the batch written to a file");
 }

@@ -277,9 +277,9 @@ fn batch_cases() -> Vec<Case> {
         refused(
             "batch/xlsx-saved-as-csv.csv",
             &["import", "{}"],
-            "error: cannot import xlsx-saved-as-csv.csv; nothing was written: xlsx-saved-as-csv.csv: line \
-             1 (byte 5): a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary \
-             file such as .xlsx); save it from the spreadsheet as \"CSV UTF-8\"\n",
+            "error: cannot import xlsx-saved-as-csv.csv; nothing was written: xlsx-saved-as-csv.csv: not a \
+             readable XLSX workbook (invalid Zip archive: Could not find EOCD); save it from the spreadsheet \
+             as Excel 2007-365 (.xlsx)\n",
         ),
     ]
 }
@@ -1427,7 +1427,7 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         "corpus/lyse-dialog-trine-vestre-oen.txt",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
-        "out/batches/batch-TZ.csv",
+        "out/batches/batch-TZ.xlsx",
         "out/batches/batch-TZ.xlf",
         "out/en/fjordkraft-irene-fauskanger.txt",
         "out/en/lyse-dialog-trine-vestre-oen.txt",

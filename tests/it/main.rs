@@ -25,3 +25,4 @@ mod tidy;
 mod tmx;
 mod util;
 mod xliff;
+mod xlsx;

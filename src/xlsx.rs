@@ -1,0 +1,342 @@
+//! XLSX batches: a workbook a translator opens in Excel or LibreOffice that the
+//! spreadsheet cannot damage, and reading it back, also after either program saved it.
+//!
+//! Every cell is written as text in a text-formatted column, so a source such as
+//! `17.05`, `3,50`, `SANN` or `00123` is never read as a date, a number or a boolean,
+//! and a cell starting with `=` is never a formula. The sheet is protected without a
+//! password: only the `target` and `comment` cells are unlocked, so ids and sources
+//! cannot be edited by accident; the header row is frozen, columns are sized and text
+//! wraps. Beside each row stand the best fuzzy suggestion, its score, its source and
+//! the difference between that source and the sentence (`{+in the memory+}`,
+//! `[-only in your sentence-]`, also in colour).
+//!
+//! Reading finds the columns by name in the first sheet and refuses, by row and
+//! column, what a spreadsheet does to a cell that tolk did not write: a formula or an
+//! error value (`#VALUE!`, `Err:509`) in a target, and a source, id or target turned
+//! into a number, date or boolean. This module writes no memory; [`crate::import`]
+//! checks the rows it returns.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+use rust_xlsxwriter::{Color, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError};
+
+use crate::batch::{Batch, BatchRow};
+use crate::error::{Error, Result};
+use crate::import::read::ReadFile;
+use crate::import::{ImportRow, Problem, Unit};
+use crate::limits::MAX_CELL;
+use crate::score::{diff, DiffKind};
+
+/// The name of the batch's sheet.
+pub const SHEET: &str = "Batch";
+
+/// The columns of an XLSX batch, in order, and their widths in characters.
+pub const COLUMNS: [(&str, f64); 11] = [
+    ("id", 19.0),
+    ("source", 50.0),
+    ("target", 50.0),
+    ("comment", 24.0),
+    ("score", 7.0),
+    ("suggestion", 40.0),
+    ("suggestion_source", 40.0),
+    ("diff", 40.0),
+    ("context", 40.0),
+    ("where", 24.0),
+    ("words", 7.0),
+];
+
+/// The most characters Excel holds in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// The largest XLSX file read, compressed and uncompressed.
+pub const MAX_FILE: u64 = 64 << 20;
+const MAX_UNPACKED: u64 = 512 << 20;
+
+/// Whether `path` names an XLSX file: by its extension, or by content that starts like
+/// a zip archive (every XLSX file is one).
+pub fn is_xlsx(path: &Path, head: &[u8]) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || head.starts_with(b"PK\x03\x04")
+}
+
+/// The batch as an XLSX workbook.
+pub fn render(batch: &Batch) -> Result<Vec<u8>> {
+    let failed = |e: XlsxError| Error::Invalid(format!("cannot write the workbook: {e}"));
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(SHEET).map_err(failed)?;
+    let text = Format::new().set_num_format("@").set_text_wrap().set_align(FormatAlign::Top);
+    let header = text.clone().set_bold().set_background_color(Color::RGB(0xD9D9D9));
+    let open = text.clone().set_unlocked().set_background_color(Color::RGB(0xFFF8DC));
+    let added = text
+        .clone()
+        .set_font_color(Color::RGB(0x1E7B1E))
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let removed = text.clone().set_font_color(Color::RGB(0xC00000)).set_font_strikethrough();
+    for (col, (name, width)) in COLUMNS.iter().enumerate() {
+        let col = col as u16;
+        sheet.set_column_width(col, *width).map_err(failed)?;
+        let format = if matches!(*name, "target" | "comment") { &open } else { &text };
+        sheet.set_column_format(col, format).map_err(failed)?;
+        sheet.write_string_with_format(0, col, *name, &header).map_err(failed)?;
+    }
+    for (n, row) in batch.rows.iter().enumerate() {
+        let at = n as u32 + 1;
+        for (col, (name, _)) in COLUMNS.iter().enumerate() {
+            let col = col as u16;
+            let cell = cell(row, name);
+            if cell.chars().count() > MAX_CELL_CHARS {
+                return Err(Error::Invalid(format!(
+                    "the {name} of sentence {} has more than the {MAX_CELL_CHARS} characters a spreadsheet \
+                     cell holds; export this batch as CSV or XLIFF instead",
+                    row.id
+                )));
+            }
+            let format = if matches!(*name, "target" | "comment") { &open } else { &text };
+            if *name == "diff" && !row.suggestion_source.is_empty() {
+                let parts: Vec<(&Format, String)> = diff(&row.source, &row.suggestion_source)
+                    .into_iter()
+                    .filter(|p| !p.text.is_empty())
+                    .map(|p| match p.kind {
+                        DiffKind::Same => (&text, p.text),
+                        DiffKind::Added => (&added, format!("{{+{}+}}", p.text)),
+                        DiffKind::Removed => (&removed, format!("[-{}-]", p.text)),
+                    })
+                    .collect();
+                if parts.len() > 1 {
+                    let fragments: Vec<(&Format, &str)> =
+                        parts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+                    sheet.write_rich_string_with_format(at, col, &fragments, &text).map_err(failed)?;
+                    continue;
+                }
+            }
+            sheet.write_string_with_format(at, col, cell, format).map_err(failed)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    let last_row = batch.rows.len() as u32;
+    sheet.autofilter(0, 0, last_row, COLUMNS.len() as u16 - 1).map_err(failed)?;
+    let options = ProtectionOptions {
+        select_locked_cells: true,
+        select_unlocked_cells: true,
+        format_columns: true,
+        format_rows: true,
+        use_autofilter: true,
+        ..ProtectionOptions::default()
+    };
+    sheet.protect_with_options(&options);
+    workbook.save_to_buffer().map_err(failed)
+}
+
+/// The text of one cell of `row`.
+fn cell(row: &BatchRow, column: &str) -> String {
+    match column {
+        "id" => row.id.to_string(),
+        "source" => row.source.clone(),
+        "target" => row.target.clone(),
+        "score" => row.score.map(|s| s.to_string()).unwrap_or_default(),
+        "suggestion" => row.suggestion.clone(),
+        "suggestion_source" => row.suggestion_source.clone(),
+        "diff" => {
+            if row.suggestion_source.is_empty() {
+                String::new()
+            } else {
+                diff(&row.source, &row.suggestion_source).into_iter().map(|p| p.text).collect()
+            }
+        }
+        "context" => row.context(),
+        "where" => places_cell(row),
+        "words" => row.words.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The `where` cell, shortened to what a spreadsheet cell holds: a sentence that
+/// occurs thousands of times lists the first places and how many more there are.
+fn places_cell(row: &BatchRow) -> String {
+    let mut out = String::new();
+    for (n, place) in row.places.iter().enumerate() {
+        let next = place.to_string();
+        if out.len() + next.len() + 40 > MAX_CELL_CHARS {
+            out.push_str(&format!("; and {} more places", row.places.len() - n));
+            break;
+        }
+        if n > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&next);
+    }
+    out
+}
+
+/// Reads a translator's XLSX batch.
+pub fn read(path: &Path) -> Result<ReadFile> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if size > MAX_FILE {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            what: "the workbook".into(),
+            limit: MAX_FILE as usize,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    parse(path, bytes)
+}
+
+/// Parses XLSX `bytes`; `path` names the file in messages.
+pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
+    let not_xlsx = |why: String| {
+        Error::Invalid(format!(
+            "{}: not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)",
+            path.display()
+        ))
+    };
+    check_unpacked_size(&bytes).map_err(not_xlsx)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
+    let names = workbook.sheet_names();
+    let name = names.iter().find(|n| n.as_str() == SHEET).or(names.first()).cloned();
+    let Some(name) = name else {
+        return Err(not_xlsx("it has no sheet".into()));
+    };
+    let values = workbook.worksheet_range(&name).map_err(|e| not_xlsx(e.to_string()))?;
+    let formulas = workbook.worksheet_formula(&name).map_err(|e| not_xlsx(e.to_string()))?;
+    let fail = |row: u64, column: Option<&str>, message: String| Error::Csv {
+        path: path.to_path_buf(),
+        row,
+        column: column.map(str::to_string),
+        message,
+    };
+    // Positions are absolute: row 0 is the spreadsheet's row 1.
+    let width = values.end().map_or(0, |(_, c)| c + 1);
+    let height = values.end().map_or(0, |(r, _)| r + 1);
+    let header: Vec<String> = (0..width)
+        .map(|c| match values.get_value((0, c)) {
+            Some(Data::String(s)) => s.trim().to_lowercase(),
+            _ => String::new(),
+        })
+        .collect();
+    let find = |name: &str| header.iter().position(|h| h == name).map(|c| c as u32);
+    let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
+    if !missing.is_empty() {
+        return Err(fail(
+            1,
+            None,
+            format!(
+                "the sheet {name:?} lacks the column{} {} in its first row; is this a batch written by `tolk export`?",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", ")
+            ),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for h in header.iter().filter(|h| !h.is_empty()) {
+        if !seen.insert(h) {
+            return Err(fail(1, Some(h), format!("the column {h} appears twice; keep one of them")));
+        }
+    }
+    let (id, source, target) =
+        (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
+    let comment = find("comment");
+    let translator = find("translator");
+    let suggestion = find("suggestion");
+    let mut file = ReadFile::default();
+    for r in 1..height {
+        let row = u64::from(r) + 1;
+        let mut problem = |column: &str, expected: &str, found: String| {
+            file.problems.push(Problem {
+                file: path.to_path_buf(),
+                row,
+                unit: Unit::Row,
+                column: column.to_string(),
+                expected: expected.to_string(),
+                found,
+            })
+        };
+        let formula = |c: u32| formulas.get_value((r, c)).filter(|f| !f.is_empty()).cloned();
+        let mut text = |c: Option<u32>, column: &str| -> Option<String> {
+            let c = c?;
+            if let Some(f) = formula(c) {
+                problem(
+                    column,
+                    "text (type the translation as text, not as a formula)",
+                    format!("the formula ={f}"),
+                );
+                return None;
+            }
+            match values.get_value((r, c)) {
+                None | Some(Data::Empty) => Some(String::new()),
+                Some(Data::String(s)) if s.len() > MAX_CELL => {
+                    problem(
+                        column,
+                        &format!("a cell of at most {MAX_CELL} bytes"),
+                        format!("{} bytes", s.len()),
+                    );
+                    None
+                }
+                Some(Data::String(s)) => Some(s.clone()),
+                Some(Data::Error(e)) => {
+                    problem(
+                        column,
+                        "text",
+                        format!("the spreadsheet error value {e}; retype the cell as text"),
+                    );
+                    None
+                }
+                Some(other) => {
+                    let what = match other {
+                        Data::Bool(_) => "a boolean",
+                        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "a date or time",
+                        _ => "a number",
+                    };
+                    problem(
+                        column,
+                        "text, as tolk wrote it",
+                        format!(
+                            "{what} ({other}): the spreadsheet converted the cell; format the column as text and \
+                             type it again, or export the batch again"
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let cells = (text(Some(id), "id"), text(Some(source), "source"), text(Some(target), "target"));
+        let extra =
+            (text(comment, "comment"), text(translator, "translator"), text(suggestion, "suggestion"));
+        let (Some(id), Some(source), Some(target)) = cells else { continue };
+        if id.trim().is_empty() && source.trim().is_empty() && target.trim().is_empty() {
+            continue;
+        }
+        file.rows.push(ImportRow {
+            file: path.to_path_buf(),
+            row,
+            unit: Unit::Row,
+            id,
+            source,
+            target,
+            translator: extra.1.filter(|t| !t.trim().is_empty()),
+            state: None,
+            suggestion: extra.2.filter(|s| !s.trim().is_empty()),
+            comment: extra.0.filter(|c| !c.trim().is_empty()),
+        });
+    }
+    Ok(file)
+}
+
+/// Refuses a zip archive whose entries would unpack to more than [`MAX_UNPACKED`]
+/// bytes, before anything is unpacked.
+fn check_unpacked_size(bytes: &[u8]) -> std::result::Result<(), String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| e.to_string())?;
+        total = total.saturating_add(entry.size());
+        if total > MAX_UNPACKED {
+            return Err(format!("it unpacks to more than {} MiB", MAX_UNPACKED >> 20));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! XLSX batches with the real binary and real LibreOffice: the default export is a
+//! workbook whose cells are all text, locked but for target and comment; LibreOffice
+//! re-saves it as XLSX, and writes it as CSV with Norwegian settings, and both come back
+//! whole, with number-, date- and boolean-like sources untouched; formulas and error
+//! values a spreadsheet makes are refused by row and column; a CSV whose cells a
+//! spreadsheet converted is refused with what happened and what to do.
+//!
+//! LibreOffice (`soffice`, Debian's libreoffice-calc-nogui, which `.ci/run` installs)
+//! must be there: a missing one fails the test rather than skipping it.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{bundled_translations, csv_rows, Project};
+
+/// Sources a spreadsheet would convert if it could: dates, decimal numbers, booleans,
+/// leading zeros, thousands, a formula.
+const NUMBERLIKE: &str = "17.05\n3,50\nSANN\n00123\n1.000\n=SUM(A1)\n17.05.2026\nTRUE\n";
+
+/// Runs LibreOffice headless in `t` with its own profile; `locale` sets its language.
+#[track_caller]
+fn soffice(t: &Project, locale: &str, args: &[&str]) {
+    let profile = t.path().join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg("--headless")
+        .args(args)
+        .current_dir(t.path())
+        .env("HOME", t.path())
+        .env("LC_ALL", locale)
+        .env("LANG", locale)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run soffice ({e}); the XLSX tests use real LibreOffice: install \
+                 libreoffice-calc-nogui (`apt-get install libreoffice-calc-nogui`, as .ci/run does)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "soffice {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The XML of one entry of the zip archive at `path`.
+fn zip_entry(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut entry = archive.by_name(name).unwrap_or_else(|e| panic!("{name} in {}: {e}", path.display()));
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+/// A project whose corpus has every bundled sentence with one word added (so each gets
+/// a fuzzy suggestion, and `--prefill` fills its target) and the number-like lines.
+fn project() -> Project {
+    let t = Project::new();
+    for name in ["fjordkraft-irene-fauskanger.txt", "lyse-dialog-trine-vestre-oen.txt"] {
+        std::fs::remove_file(t.path().join("corpus").join(name)).unwrap();
+    }
+    let edited: String = bundled_translations().keys().map(|s| format!("Faktisk: {s}\n")).collect();
+    t.write("corpus/edited.txt", edited);
+    t.write("corpus/tall.txt", NUMBERLIKE);
+    t
+}
+
+#[test]
+fn the_default_batch_is_a_protected_workbook_of_text_cells() {
+    let t = project();
+    t.tolk(&["export", "--prefill", "-o", "b.xlsx"]).run().success().stderr_contains("(XLSX workbook)");
+    let out = t.tolk(&["export", "--prefill"]).run().success();
+    out.stderr_contains(".xlsx: ");
+    let path = t.path().join("b.xlsx");
+    let sheet = zip_entry(&path, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<sheetProtection"), "the sheet is protected");
+    assert!(!sheet.contains("password"), "without a password");
+    assert!(sheet.contains(r#"ySplit="1""#), "the header row is frozen");
+    assert!(!sheet.contains("<f>"), "no formula");
+    // Every cell with a value is a shared string: nothing is a number, date or boolean.
+    let cells = sheet.matches("<c ").count();
+    let with_value = sheet.matches("<v>").count();
+    assert_eq!(sheet.matches(r#"t="s""#).count(), with_value, "a cell is not text");
+    assert!(cells >= with_value && with_value > 100);
+    let styles = zip_entry(&path, "xl/styles.xml");
+    assert!(styles.contains(r#"locked="0""#), "some cells are unlocked");
+    assert!(styles.contains(r#"formatCode="@""#) || styles.contains(r#"numFmtId="49""#), "text format");
+    let strings = zip_entry(&path, "xl/sharedStrings.xml");
+    for source in NUMBERLIKE.lines() {
+        assert!(strings.contains(&format!(">{source}<")), "{source} is stored as text");
+    }
+}
+
+#[test]
+fn a_workbook_resaved_by_libreoffice_and_its_norwegian_csv_import_whole() {
+    let t = project();
+    t.tolk(&["export", "--prefill", "-o", "b.xlsx"]).run().success();
+    soffice(&t, "nb_NO.UTF-8", &["--convert-to", "xlsx", "--outdir", "resaved", "b.xlsx"]);
+    soffice(
+        &t,
+        "nb_NO.UTF-8",
+        &["--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1", "--outdir", "csv", "b.xlsx"],
+    );
+    // The CSV is what LibreOffice shows: every source as tolk wrote it.
+    let rows = csv_rows(&std::fs::read(t.path().join("csv/b.csv")).unwrap(), b';');
+    for source in NUMBERLIKE.lines() {
+        assert!(rows.iter().any(|r| r["source"] == source), "{source} changed in LibreOffice's CSV");
+    }
+    let filled = rows.iter().filter(|r| !r["target"].is_empty()).count();
+    assert!(filled >= 40, "only {filled} targets were prefilled");
+    let expected = format!("{filled} added, 0 unchanged, {} skipped (empty target)", rows.len() - filled);
+    for file in ["resaved/b.xlsx", "csv/b.csv"] {
+        let fresh = project();
+        std::fs::copy(t.path().join(file), fresh.path().join("batch")).unwrap();
+        let out = fresh.tolk(&["import", "batch"]).run().success();
+        out.stderr_contains(&expected).stderr_contains(" 0 refused");
+        let memory = fresh.memory_rows();
+        let translations = bundled_translations();
+        for row in rows.iter().filter(|r| !r["target"].is_empty()) {
+            let entry = memory.iter().find(|e| e["source"] == row["source"]).expect("imported");
+            assert_eq!(entry["target"], row["target"], "{file}");
+            let original = row["source"].strip_prefix("Faktisk: ").unwrap();
+            assert!(translations.values().any(|v| *v == entry["target"]), "{original}");
+        }
+    }
+}
+
+#[test]
+fn formulas_and_error_values_a_spreadsheet_made_are_refused_by_row_and_column() {
+    let t = project();
+    t.tolk(&["export", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b';');
+    let id_of = |source: &str| rows.iter().find(|r| r["source"] == source).unwrap()["id"].clone();
+    // A translator typed formulas into the targets; LibreOffice evaluates them.
+    let prose = rows
+        .iter()
+        .find(|r| r["source"].starts_with("Faktisk: ") && !r["source"].contains([';', '"']))
+        .unwrap();
+    let typed = format!(
+        "id;source;target;comment\n{};{};=30+2;\n{};3,50;=1+;\n",
+        prose["id"],
+        prose["source"],
+        id_of("3,50")
+    );
+    t.write("typed.csv", typed);
+    soffice(
+        &t,
+        "en_US.UTF-8",
+        &[
+            "--infilter=CSV:59,34,76,1,1/2/2/2/3/1/4/2,0,false,false,false,false,false,-1,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            "x",
+            "typed.csv",
+        ],
+    );
+    let out = t.tolk(&["import", "x/typed.xlsx"]).run().failure();
+    out.stderr_contains("x/typed.xlsx: row 2, column target: expected text (type the translation as text, not as a formula), found the formula =30+2")
+        .stderr_contains("x/typed.xlsx: row 3, column target: expected text (type the translation as text, not as a formula), found the formula =1+")
+        .stderr_contains("nothing was written");
+    // Saved as CSV with Norwegian settings, what is left is a number and an error value.
+    soffice(
+        &t,
+        "nb_NO.UTF-8",
+        &["--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1", "--outdir", "c", "x/typed.xlsx"],
+    );
+    let out = t.tolk(&["import", "c/typed.csv"]).run().failure();
+    out.stderr_contains(
+        "c/typed.csv: row 2, column target: expected a translation, found only the number 32",
+    )
+    .stderr_contains(
+        "c/typed.csv: row 3, column target: expected a translation, found the spreadsheet error value Err:",
+    );
+    assert_eq!(t.read("memory/nb-en.csv"), crate::util::repo_file("memory/nb-en.csv"));
+}
+
+#[test]
+fn a_csv_whose_sources_a_spreadsheet_converted_says_so() {
+    let t = project();
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let id_of = |source: &str| rows.iter().find(|r| r["source"] == source).unwrap()["id"].clone();
+    let mut damaged = String::from("id,source,target\n");
+    for (source, found) in [("17.05", "05/17/2026"), ("3,50", "3.5"), ("00123", "123"), ("SANN", "TRUE")] {
+        damaged.push_str(&format!(
+            "{},{},x\n",
+            id_of(source),
+            if found.contains(',') { format!("\"{found}\"") } else { found.to_string() }
+        ));
+    }
+    t.write("damaged.csv", damaged);
+    let out = t.tolk(&["import", "damaged.csv"]).run().failure();
+    for (row, what) in [(2, "as a date"), (3, "as a number"), (4, "as a number"), (5, "as a boolean")] {
+        let line = out.stderr.lines().find(|l| l.contains(&format!("row {row}, column source"))).unwrap();
+        assert!(line.contains(what) && line.contains("tolk export --format xlsx"), "{line}");
+        assert!(!line.contains("must not be edited"), "{line}");
+    }
+}
+
+#[test]
+fn a_translators_comment_becomes_the_entrys_note() {
+    let t = project();
+    t.tolk(&["export", "--prefill", "-o", "b.csv"]).run().success();
+    let text = t.read("b.csv");
+    let rows = csv_rows(text.as_bytes(), b',');
+    let row = rows.iter().find(|r| !r["target"].is_empty()).unwrap();
+    let filled = format!(
+        "id,source,target,comment\n{},\"{}\",\"{}\",Sjekk navnet med redaksjonen\n",
+        row["id"],
+        row["source"].replace('"', "\"\""),
+        row["target"].replace('"', "\"\"")
+    );
+    t.write("filled.csv", filled);
+    t.tolk(&["import", "filled.csv"]).run().success().stderr_contains("1 added");
+    let memory = t.memory_rows();
+    let entry = memory.iter().find(|e| e["source"] == row["source"]).unwrap();
+    assert_eq!(entry["note"], "Sjekk navnet med redaksjonen");
+}
+
+#[test]
+fn format_options_that_do_not_fit_are_refused() {
+    let t = project();
+    t.tolk(&["export", "--delimiter", ";"])
+        .run()
+        .failure()
+        .stderr_contains("--delimiter is for CSV batches; add --format csv, or leave --delimiter out");
+    t.tolk(&["export", "--format", "xliff", "-o", "b.xlsx"])
+        .run()
+        .failure()
+        .stderr_contains("names another format");
+    t.tolk(&["export", "-o", "b.xlf"]).run().success().stderr_contains("(XLIFF 1.2)");
+}
