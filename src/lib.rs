@@ -23,8 +23,6 @@ pub mod store;
 pub mod text;
 pub mod timestamp;
 pub mod tmx;
-pub mod xliff;
-pub mod xlsx;
 pub mod xml;
 
 pub use error::{Error, Result};

@@ -1,7 +1,7 @@
 //! What tolk's XML writers (TMX, XLIFF) and readers share about XML 1.0 itself: which
 //! characters it can hold and how text is escaped.
 //!
-//! Parsing is quick-xml's; the formats are [`crate::tmx`] and [`crate::xliff`].
+//! Parsing is quick-xml's; the formats are [`crate::tmx`] and [`crate::batch::xliff`].
 
 /// Whether XML 1.0 can hold `c` at all (even as a character reference).
 pub fn is_xml_char(c: char) -> bool {

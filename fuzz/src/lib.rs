@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use tolk::document::Document;
-use tolk::import::{read::parse_csv, validate, ImportRow, Issued, Plan};
+use tolk::batch::csv::parse as parse_csv;
+use tolk::import::{validate, ImportRow, Issued, Plan};
 use tolk::memory::{read_csv, write_csv, Entry};
 use tolk::segment::Segmenter;
 
@@ -81,7 +82,7 @@ pub fn import_csv(data: &[u8]) {
 /// Reading an XLIFF batch and checking its rows never panics, and the plan is
 /// consistent (see [`import_csv`]).
 pub fn xliff(data: &[u8]) {
-    let Ok(file) = tolk::xliff::parse(Path::new("fuzz.xlf"), data) else { return };
+    let Ok(file) = tolk::batch::xliff::parse(Path::new("fuzz.xlf"), data) else { return };
     check_plan(&file.rows, &validate(&file.rows, issued()));
 }
 

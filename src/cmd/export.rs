@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use tolk::analyze::Band;
-use tolk::batch::{Batch, Delimiter};
+use tolk::batch::{self, Batch, Delimiter};
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -53,24 +53,20 @@ pub enum Format {
     Xliff,
 }
 
-impl Format {
-    /// The format an output file's extension names, if it names one.
-    fn of_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "xlsx" => Format::Xlsx,
-            "csv" | "tsv" | "txt" => Format::Csv,
-            "xlf" | "xliff" => Format::Xliff,
-            _ => return None,
-        })
-    }
-}
-
 fn format_name(format: Format) -> &'static str {
     match format {
         Format::Xlsx => "xlsx",
         Format::Csv => "csv",
         Format::Xliff => "xliff",
+    }
+}
+
+/// The argument's name of a library format.
+fn chosen(format: batch::Format) -> Format {
+    match format {
+        batch::Format::Xlsx => Format::Xlsx,
+        batch::Format::Csv(_) => Format::Csv,
+        batch::Format::Xliff => Format::Xliff,
     }
 }
 
@@ -84,7 +80,7 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let named = args.out.as_deref().and_then(Format::of_path);
+    let named = args.out.as_deref().and_then(batch::Format::of_extension).map(chosen);
     let format = match (args.format, named) {
         (Some(chosen), Some(named)) if chosen != named => bail!(
             "--format {} but --out {} names another format; give one of them, or matching ones",
@@ -98,7 +94,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if args.delimiter.is_some() && format != Format::Csv {
         bail!("--delimiter is for CSV batches; add --format csv, or leave --delimiter out");
     }
-    let delimiter = args.delimiter.unwrap_or(Delimiter::Comma);
+    let format = match format {
+        Format::Xlsx => batch::Format::Xlsx,
+        Format::Csv => batch::Format::Csv(args.delimiter.unwrap_or(Delimiter::Comma)),
+        Format::Xliff => batch::Format::Xliff,
+    };
     let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
@@ -110,18 +110,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (bytes, extension, kind) = match format {
-        Format::Csv => {
-            let mut bytes = Vec::new();
-            batch.write_csv(delimiter, &mut bytes)?;
-            (bytes, "csv", format!("{} delimiter", delimiter.name()))
-        }
-        Format::Xliff => (tolk::xliff::render(&batch)?.into_bytes(), "xlf", "XLIFF 1.2".to_string()),
-        Format::Xlsx => (tolk::xlsx::render(&batch)?, "xlsx", "XLSX workbook".to_string()),
-    };
+    let bytes = format.render(&batch)?;
     let out = args.out.unwrap_or_else(|| {
         let stamp = Timestamp::now().tmx();
-        PathBuf::from(format!("out/batches/batch-{stamp}.{extension}"))
+        PathBuf::from(format!("out/batches/batch-{stamp}.{}", format.extension()))
     });
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
@@ -132,7 +124,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if ui::chatty(global) {
         let bands = batch.bands();
         let total = bands.total();
-        eprintln!("batch {}: {} segments, {} words ({kind})", out.display(), total.segments, total.words);
+        eprintln!(
+            "batch {}: {} segments, {} words ({})",
+            out.display(),
+            total.segments,
+            total.words,
+            format.describe()
+        );
         for band in Band::ALL.into_iter().filter(|&b| b != Band::Repetition && b != Band::Exact) {
             let c = bands.get(band);
             eprintln!("  {:<10} {:>6} segments {:>8} words", band.label(), c.segments, c.words);

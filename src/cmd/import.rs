@@ -1,11 +1,10 @@
 //! `tolk import`: take translators' filled-in batches back into the memory.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tolk::import::{self, read, Issued, MergeOptions};
+use tolk::import::{self, Issued, MergeOptions};
 
 use super::ui;
 use super::Global;
@@ -53,7 +52,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {
-        let read = read_batch(file)
+        let read = tolk::batch::read(file)
             .with_context(|| format!("cannot import {}; nothing was written", file.display()))?;
         for note in &read.notes {
             if ui::chatty(global) {
@@ -102,21 +101,4 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a translator's file as XLIFF or CSV, whichever it is.
-fn read_batch(path: &Path) -> Result<read::ReadFile> {
-    // Sniff the start only: each reader then refuses an oversized cell or text while
-    // reading, before the file is held whole.
-    let mut head = Vec::with_capacity(512);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(512).read_to_end(&mut head))
-        .map_err(|e| tolk::Error::io(path, e))?;
-    Ok(if tolk::xlsx::is_xlsx(path, &head) {
-        tolk::xlsx::read(path)?
-    } else if tolk::xliff::is_xliff(path, &head) {
-        tolk::xliff::read(path)?
-    } else {
-        read::read_csv(path)?
-    })
 }

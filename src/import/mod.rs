@@ -11,7 +11,6 @@
 //! as an older entry: an import never loses a translation.
 
 pub mod checks;
-pub mod read;
 pub mod spreadsheet;
 
 use std::collections::HashMap;

@@ -75,7 +75,8 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
         !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '));
     if bare_number && t.chars().any(|c| c.is_ascii_digit()) && source.chars().any(char::is_alphabetic) {
         return Some(format!(
-            "only the number {t}, as a spreadsheet leaves of a formula (=30+2 becomes 32); type the translation as text"
+            "only the number {t}, which is what a spreadsheet leaves where a formula ran (=30+2 becomes 32) or a \
+             number was reformatted; type the translation as text"
         ));
     }
     None

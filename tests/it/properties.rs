@@ -16,15 +16,15 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use tolk::batch::unescape_cell;
+use tolk::batch::csv::parse as parse_csv;
+use tolk::batch::csv::unescape_cell;
+use tolk::batch::xliff;
 use tolk::document::Document;
-use tolk::import::read::parse_csv;
 use tolk::import::{self, ImportRow, Issued, MergeOptions};
 use tolk::memory::{self, Entry, Memory};
 use tolk::segment::Segmenter;
 use tolk::text::SegmentId;
 use tolk::tmx::{self, ReadOptions};
-use tolk::xliff;
 
 /// Sentences the batch reader is checked against, as if they were the corpus.
 const ISSUED: [&str; 3] = ["Kort, hva er din kundeservicekarriere?", "Hei.", "=1+1"];

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
 
 use quick_xml::escape::{escape, unescape};
-use tolk::batch::unescape_cell;
+use tolk::batch::csv::unescape_cell;
 
 use crate::util::{bundled_translations, csv_rows, diff, repo, repo_file, walk, Project};
 

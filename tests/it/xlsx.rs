@@ -234,3 +234,40 @@ fn format_options_that_do_not_fit_are_refused() {
         .stderr_contains("names another format");
     t.tolk(&["export", "-o", "b.xlf"]).run().success().stderr_contains("(XLIFF 1.2)");
 }
+
+#[test]
+fn a_csv_batch_saved_as_a_workbook_with_text_columns_imports_whole() {
+    let t = project();
+    t.tolk(&["export", "--prefill", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
+    // The advice for a CSV: open it with every column as Text. Saved as XLSX, it keeps
+    // the apostrophes tolk put before `=SUM(A1)` and the like.
+    let text_columns: Vec<String> = (1..=10).map(|c| format!("{c}/2")).collect();
+    let filter = format!("--infilter=CSV:59,34,76,1,{},1044", text_columns.join("/"));
+    soffice(&t, "nb_NO.UTF-8", &[&filter, "--convert-to", "xlsx", "--outdir", "x", "b.csv"]);
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b';');
+    let filled = rows.iter().filter(|r| !r["target"].is_empty()).count();
+    t.tolk(&["import", "--dry-run", "x/b.xlsx"])
+        .run()
+        .success()
+        .stderr_contains(&format!(
+            "{filled} added, 0 unchanged, {} skipped (empty target)",
+            rows.len() - filled
+        ))
+        .stderr_contains(" 0 refused");
+}
+
+#[test]
+fn letters_a_legacy_encoding_lost_in_a_target_are_refused() {
+    let t = project();
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let id = &rows.iter().find(|r| r["source"] == "3,50").unwrap()["id"];
+    // Windows-1252 (an Ø as the byte D8) in which Ł and ź became `?`.
+    let mut bytes = format!("id,source,target,comment\n{id},\"3,50\",").into_bytes();
+    bytes.extend_from_slice(b"\"3.50 z? from ?\xf3d?\",\xd8konomi?\n");
+    t.write("legacy.csv", bytes);
+    let out = t.tolk(&["import", "legacy.csv"]).run().failure();
+    out.stderr_contains("legacy.csv: read as Windows-1252")
+        .stderr_contains("legacy.csv: row 2, column target: expected text with every letter, found \"3.50 z? from ?ód?\": a `?` inside a word");
+    assert_eq!(t.read("memory/nb-en.csv"), crate::util::repo_file("memory/nb-en.csv"));
+}

@@ -196,7 +196,7 @@ fn write_xliff_seed(root: &Path, corpus: &Path) -> Result<()> {
     let memory = tolk::memory::Memory::default();
     let index = tolk::index::IndexBuilder::build(&memory);
     let batch = tolk::batch::Batch::prepare(&docs, &memory, &index, 50, false);
-    let xliff = tolk::xliff::render(&batch)?;
+    let xliff = tolk::batch::xliff::render(&batch)?;
     let dest = corpus.join("seed-bundled-corpus.xlf");
     std::fs::write(&dest, xliff).with_context(|| format!("writing {}", dest.display()))
 }

@@ -28,9 +28,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use crate::batch::{Batch, BatchRow};
+use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
-use crate::import::read::ReadFile;
 use crate::import::{ImportRow, Problem};
 use crate::limits::MAX_XML_TEXT;
 use crate::tmx::{forbidden_reference, not_allowed, Language};

@@ -1,4 +1,7 @@
-//! Reading a translator's CSV as a spreadsheet gives it back.
+//! CSV batches: written so Excel and LibreOffice open them cleanly (UTF-8 with a BOM,
+//! the chosen delimiter, CRLF, quotes where needed, and every cell that a spreadsheet
+//! would run as a formula neutralised by [`escape_cell`]), and read back as a
+//! spreadsheet gives them.
 //!
 //! Accepts UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"),
 //! and Windows-1252 (Excel's "CSV" on many Windows machines), each detected and named
@@ -7,35 +10,58 @@
 //! level problems (encoding, delimiter, header) are an [`Error`]; problems of one row
 //! become [`Problem`]s so that every one of them can be listed.
 
+use std::io::Write;
 use std::path::Path;
 
-use super::{ImportRow, Problem, Unit};
-use crate::batch::unescape_cell;
+use super::{Batch, Delimiter, ReadFile, COLUMNS};
 use crate::error::{Error, Result};
+use crate::import::{ImportRow, Problem, Unit};
 use crate::limits::MAX_CELL;
 use crate::memory::{check_quoting, detect_delimiter};
 
-/// A translator's file, read.
-#[derive(Debug, Default)]
-pub struct ReadFile {
-    /// The rows, with their row numbers.
-    pub rows: Vec<ImportRow>,
-    /// What was detected ("read as Windows-1252", "delimiter ;").
-    pub notes: Vec<String>,
-    /// Rows that could not be read (wrong number of cells, oversized cells).
-    pub problems: Vec<Problem>,
+/// Writes `batch` as CSV for spreadsheets: UTF-8 BOM, `delimiter`, CRLF.
+pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(), csv::Error> {
+    let mut out = out;
+    out.write_all(b"\xef\xbb\xbf")?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter.byte())
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(COLUMNS)?;
+    for r in &batch.rows {
+        let score = r.score.map(|s| s.to_string()).unwrap_or_default();
+        let words = r.words.to_string();
+        let id = r.id.to_string();
+        let (places, context) = (r.places_cell(), r.context());
+        let cells = [
+            &id,
+            &places,
+            &words,
+            &score,
+            &r.source,
+            &r.suggestion,
+            &r.suggestion_source,
+            &r.target,
+            "",
+            &context,
+        ];
+        w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Reads the translator CSV at `path`.
-pub fn read_csv(path: &Path) -> Result<ReadFile> {
+pub fn read(path: &Path) -> Result<ReadFile> {
     let bytes = crate::limits::read_csv(path)?;
-    parse_csv(path, &bytes)
+    parse(path, &bytes)
 }
 
 /// Parses translator CSV `bytes`; `path` names the file in messages.
-pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
     let text = decode(path, bytes, &mut file.notes)?;
+    let legacy = file.notes.iter().any(|n| n.contains("Windows-1252"));
     let fail =
         |row: u64, message: String| Error::Csv { path: path.to_path_buf(), row, column: None, message };
     if text.trim().is_empty() {
@@ -109,6 +135,25 @@ pub fn parse_csv(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
                 column: header[i].to_string(),
                 expected: format!("a cell of at most {MAX_CELL} bytes"),
                 found: format!("{} bytes", record[i].len()),
+            });
+            continue;
+        }
+        // A legacy encoding cannot hold Ł, Č or ő: the spreadsheet wrote `?` for them,
+        // which is only visible where a `?` runs into a letter.
+        let lost =
+            legacy.then(|| [Some(target), comment].into_iter().flatten().find(|&c| lost_letters(&record[c])));
+        if let Some(c) = lost.flatten() {
+            file.problems.push(Problem {
+                file: path.to_path_buf(),
+                row,
+                unit: Unit::Row,
+                column: header[c].to_string(),
+                expected: "text with every letter".into(),
+                found: format!(
+                    "{:?}: a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it \
+                     cannot hold; save the file as \"CSV UTF-8\", or use the XLSX batch",
+                    &record[c]
+                ),
             });
             continue;
         }
@@ -191,12 +236,52 @@ fn decode(path: &Path, bytes: &[u8], notes: &mut Vec<String>) -> Result<String> 
     Ok(text.into_owned())
 }
 
+/// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
+/// not, and a save in a legacy encoding leaves where a letter was.
+fn lost_letters(cell: &str) -> bool {
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Neutralises a cell a spreadsheet would run as a formula by putting an apostrophe
+/// before it (and before a cell that already starts with an apostrophe followed by
+/// such a character, or by another apostrophe, so that [`unescape_cell`] is exact).
+pub fn escape_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = cell.chars();
+    let needs = match chars.next() {
+        Some(c) if FORMULA_START.contains(&c) => true,
+        Some('\'') => chars.next().is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),
+        _ => false,
+    };
+    if needs {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Undoes [`escape_cell`]: `unescape_cell(&escape_cell(x)) == x` for every `x`.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(|c: char| c == '\'' || FORMULA_START.contains(&c)) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn read(bytes: &[u8]) -> Result<ReadFile> {
-        parse_csv(Path::new("b.csv"), bytes)
+        parse(Path::new("b.csv"), bytes)
     }
 
     #[test]
@@ -237,5 +322,38 @@ mod tests {
         let f = read(b"id,source,target\ns1,a,b,c\ns2,b,c\n").unwrap();
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.problems[0].row, 2);
+    }
+}
+
+#[cfg(test)]
+mod escaping {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for (cell, escaped) in [
+            ("=1+1", "'=1+1"),
+            ("-10 grader", "'-10 grader"),
+            ("@x", "'@x"),
+            ("+47", "'+47"),
+            ("'=x", "''=x"),
+            ("''", "'''"),
+            ("'Tis", "'Tis"),
+            ("Hei", "Hei"),
+            ("\tx", "'\tx"),
+        ] {
+            assert_eq!(escape_cell(cell), escaped);
+            assert_eq!(unescape_cell(escaped), cell);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_round_trips_and_never_starts_a_formula(cell in "['=+@\\-\t\ra-z]{0,5}") {
+            let escaped = escape_cell(&cell);
+            prop_assert_eq!(unescape_cell(&escaped), cell.as_str());
+            prop_assert!(!escaped.starts_with(FORMULA_START));
+        }
     }
 }

@@ -22,9 +22,9 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{Color, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError};
 
-use crate::batch::{Batch, BatchRow};
+use super::csv::unescape_cell;
+use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
-use crate::import::read::ReadFile;
 use crate::import::{ImportRow, Problem, Unit};
 use crate::limits::MAX_CELL;
 use crate::score::{diff, DiffKind};
@@ -197,11 +197,30 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     check_unpacked_size(&bytes).map_err(not_xlsx)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
-    let name = names.iter().find(|n| n.as_str() == SHEET).or(names.first()).cloned();
-    let Some(name) = name else {
+    if names.is_empty() {
+        return Err(not_xlsx("it has no sheet".into()));
+    }
+    // The sheet `Batch`, else the first whose first row names id, source and target.
+    let mut chosen = None;
+    for name in std::iter::once(SHEET.to_string()).filter(|s| names.contains(s)).chain(names.iter().cloned())
+    {
+        let range = workbook.worksheet_range(&name).map_err(|e| not_xlsx(e.to_string()))?;
+        let first_row: Vec<String> = range
+            .rows()
+            .next()
+            .map(|r| r.iter().map(|c| c.to_string().trim().to_lowercase()).collect())
+            .unwrap_or_default();
+        if ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c)) || chosen.is_none() {
+            let complete = ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c));
+            chosen = Some((name, range));
+            if complete {
+                break;
+            }
+        }
+    }
+    let Some((name, values)) = chosen else {
         return Err(not_xlsx("it has no sheet".into()));
     };
-    let values = workbook.worksheet_range(&name).map_err(|e| not_xlsx(e.to_string()))?;
     let formulas = workbook.worksheet_formula(&name).map_err(|e| not_xlsx(e.to_string()))?;
     let fail = |row: u64, column: Option<&str>, message: String| Error::Csv {
         path: path.to_path_buf(),
@@ -221,13 +240,17 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let find = |name: &str| header.iter().position(|h| h == name).map(|c| c as u32);
     let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
     if !missing.is_empty() {
+        let found: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
         return Err(fail(
             1,
             None,
             format!(
-                "the sheet {name:?} lacks the column{} {} in its first row; is this a batch written by `tolk export`?",
+                "no sheet has the columns id, source and target in its first row (sheets: {}); the sheet \
+                 {name:?} lacks the column{} {} and has {:?}; is this a batch written by `tolk export`?",
+                names.join(", "),
                 if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
+                missing.join(", "),
+                found.join(" | ")
             ),
         ));
     }
@@ -240,6 +263,11 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let (id, source, target) =
         (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
     let comment = find("comment");
+    // A CSV batch saved as a workbook keeps the apostrophes tolk put before cells a
+    // spreadsheet would run as formulas; tolk's own workbook has none (its `diff`
+    // column tells it apart).
+    let from_csv = find("diff").is_none();
+    let unescape = |cell: String| if from_csv { unescape_cell(&cell).to_string() } else { cell };
     let translator = find("translator");
     let suggestion = find("suggestion");
     let mut file = ReadFile::default();
@@ -291,13 +319,15 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
                         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "a date or time",
                         _ => "a number",
                     };
+                    let todo = if matches!(column, "id" | "source") {
+                        "export the batch again and leave id and source as they are"
+                    } else {
+                        "format the cell as text and type it again"
+                    };
                     problem(
                         column,
                         "text, as tolk wrote it",
-                        format!(
-                            "{what} ({other}): the spreadsheet converted the cell; format the column as text and \
-                             type it again, or export the batch again"
-                        ),
+                        format!("{what} ({other}): the spreadsheet converted the cell; {todo}"),
                     );
                     None
                 }
@@ -307,6 +337,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         let extra =
             (text(comment, "comment"), text(translator, "translator"), text(suggestion, "suggestion"));
         let (Some(id), Some(source), Some(target)) = cells else { continue };
+        let (id, source, target) = (unescape(id), unescape(source), unescape(target));
         if id.trim().is_empty() && source.trim().is_empty() && target.trim().is_empty() {
             continue;
         }

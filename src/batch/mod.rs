@@ -3,18 +3,26 @@
 //!
 //! [`Batch::prepare`] picks every segment of the corpus without a 100% match, once,
 //! with every place it occurs, its best fuzzy suggestion and its neighbours as
-//! context. [`Batch::write_csv`] writes it so that Excel and LibreOffice open it
-//! cleanly: UTF-8 with a BOM, the chosen delimiter, CRLF, quotes where needed, and
-//! every cell that a spreadsheet would run as a formula neutralised ([`escape_cell`],
-//! undone on import by [`unescape_cell`]). Ids are [`SegmentId`]s, `s` and 16 hex
-//! digits, which no spreadsheet reads as a number or a date. This module does not read
-//! batches back; that is [`crate::import`].
+//! context. Ids are [`SegmentId`]s, `s` and 16 hex digits, which no spreadsheet reads
+//! as a number or a date.
+//!
+//! Each batch format is one file with both directions, writing a [`Batch`] and reading
+//! a translator's file back into rows: [`xlsx`] (the default), [`csv`] and [`xliff`].
+//! [`Format`] and [`read`] are the one place that chooses among them, by name,
+//! extension or content. Checking the rows read and merging them is [`crate::import`].
+
+pub mod csv;
+pub mod xliff;
+pub mod xlsx;
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::Read;
+use std::path::Path;
 
 use crate::analyze::{Band, Bands};
 use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::import::{ImportRow, Problem};
 use crate::index::{Index, SearchOptions};
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
@@ -188,97 +196,88 @@ impl Batch {
         }
         bands
     }
+}
 
-    /// Writes the batch as CSV for spreadsheets: UTF-8 BOM, `delimiter`, CRLF.
-    pub fn write_csv(&self, delimiter: Delimiter, out: impl Write) -> Result<(), csv::Error> {
-        let mut out = out;
-        out.write_all(b"\xef\xbb\xbf")?;
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter.byte())
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(out);
-        w.write_record(COLUMNS)?;
-        for r in &self.rows {
-            let score = r.score.map(|s| s.to_string()).unwrap_or_default();
-            let words = r.words.to_string();
-            let id = r.id.to_string();
-            let (places, context) = (r.places_cell(), r.context());
-            let cells = [
-                &id,
-                &places,
-                &words,
-                &score,
-                &r.source,
-                &r.suggestion,
-                &r.suggestion_source,
-                &r.target,
-                "",
-                &context,
-            ];
-            w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;
+/// A translator's batch file, read: rows for [`crate::import::validate`].
+#[derive(Debug, Default)]
+pub struct ReadFile {
+    /// The rows, with their row numbers.
+    pub rows: Vec<ImportRow>,
+    /// What was detected ("read as Windows-1252", "delimiter ;").
+    pub notes: Vec<String>,
+    /// Rows that could not be read (wrong number of cells, oversized cells).
+    pub problems: Vec<Problem>,
+}
+
+/// The batch formats, each in its own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An XLSX workbook whose cells a spreadsheet cannot convert ([`xlsx`]).
+    Xlsx,
+    /// CSV with a delimiter ([`csv`]).
+    Csv(Delimiter),
+    /// XLIFF 1.2 for CAT tools ([`xliff`]).
+    Xliff,
+}
+
+impl Format {
+    /// The format a file name's extension names, if it names one; CSV with a comma.
+    pub fn of_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "xlsx" => Format::Xlsx,
+            "csv" | "tsv" | "txt" => Format::Csv(Delimiter::Comma),
+            "xlf" | "xliff" => Format::Xliff,
+            _ => return None,
+        })
+    }
+
+    /// The extension of a file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv(_) => "csv",
+            Format::Xliff => "xlf",
         }
-        w.flush()?;
-        Ok(())
+    }
+
+    /// A short description for messages.
+    pub fn describe(self) -> String {
+        match self {
+            Format::Xlsx => "XLSX workbook".to_string(),
+            Format::Csv(d) => format!("{} delimiter", d.name()),
+            Format::Xliff => "XLIFF 1.2".to_string(),
+        }
+    }
+
+    /// `batch` as a file in this format.
+    pub fn render(self, batch: &Batch) -> Result<Vec<u8>> {
+        match self {
+            Format::Xlsx => xlsx::render(batch),
+            Format::Xliff => Ok(xliff::render(batch)?.into_bytes()),
+            Format::Csv(delimiter) => {
+                let mut bytes = Vec::new();
+                csv::write(batch, delimiter, &mut bytes)
+                    .map_err(|e| Error::Invalid(format!("cannot write the batch: {e}")))?;
+                Ok(bytes)
+            }
+        }
     }
 }
 
-/// Characters that make a spreadsheet treat a cell as a formula.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Neutralises a cell a spreadsheet would run as a formula by putting an apostrophe
-/// before it (and before a cell that already starts with an apostrophe followed by
-/// such a character, or by another apostrophe, so that [`unescape_cell`] is exact).
-pub fn escape_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    let mut chars = cell.chars();
-    let needs = match chars.next() {
-        Some(c) if FORMULA_START.contains(&c) => true,
-        Some('\'') => chars.next().is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),
-        _ => false,
-    };
-    if needs {
-        format!("'{cell}").into()
+/// Reads a translator's batch in whichever format it is: XLSX by its extension or its
+/// zip signature, XLIFF by its extension or a start like XML, CSV otherwise. Only the
+/// first bytes are sniffed; each reader then refuses oversized input while reading.
+pub fn read(path: &Path) -> Result<ReadFile> {
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    if xlsx::is_xlsx(path, &head) {
+        xlsx::read(path)
+    } else if xliff::is_xliff(path, &head) {
+        xliff::read(path)
     } else {
-        cell.into()
-    }
-}
-
-/// Undoes [`escape_cell`]: `unescape_cell(&escape_cell(x)) == x` for every `x`.
-pub fn unescape_cell(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(|c: char| c == '\'' || FORMULA_START.contains(&c)) => rest,
-        _ => cell,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        for (cell, escaped) in [
-            ("=1+1", "'=1+1"),
-            ("-10 grader", "'-10 grader"),
-            ("@x", "'@x"),
-            ("+47", "'+47"),
-            ("'=x", "''=x"),
-            ("''", "'''"),
-            ("'Tis", "'Tis"),
-            ("Hei", "Hei"),
-            ("\tx", "'\tx"),
-        ] {
-            assert_eq!(escape_cell(cell), escaped);
-            assert_eq!(unescape_cell(escaped), cell);
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn escaping_round_trips_and_never_starts_a_formula(cell in "['=+@\\-\t\ra-z]{0,5}") {
-            let escaped = escape_cell(&cell);
-            prop_assert_eq!(unescape_cell(&escaped), cell.as_str());
-            prop_assert!(!escaped.starts_with(FORMULA_START));
-        }
+        csv::read(path)
     }
 }
