@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::segment::Segmenter;
 use crate::text::SegmentId;
 
@@ -52,9 +52,9 @@ pub struct Document {
 
 impl Document {
     /// Reads and segments the file at `path`, named by its file name. A line longer
-    /// than [`crate::limits::MAX_LINE`] is refused before the file is read whole.
+    /// than [`crate::input::limits::MAX_LINE`] is refused before the file is read whole.
     pub fn read(path: &Path, segmenter: &Segmenter) -> Result<Document> {
-        let bytes = crate::limits::read_document(path)?;
+        let bytes = crate::input::limits::read_document(path)?;
         let name =
             path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         Document::from_bytes(name, bytes, path, segmenter)
@@ -62,10 +62,7 @@ impl Document {
 
     /// Segments `bytes`, which must be UTF-8; `path` names the file in errors.
     pub fn from_bytes(name: String, bytes: Vec<u8>, path: &Path, segmenter: &Segmenter) -> Result<Document> {
-        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-            path: path.to_path_buf(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
+        let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
         Ok(Document::parse(name, text, segmenter))
     }
 
@@ -184,7 +181,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "corpus/x.txt: invalid UTF-8 at byte 2; save the file as UTF-8 and try again"
+            "corpus/x.txt: line 1 (byte 2): invalid UTF-8; save the file again as UTF-8"
         );
     }
 

@@ -28,14 +28,6 @@ pub enum Error {
         /// What the operating system said.
         cause: io::Error,
     },
-    /// A text file is not valid UTF-8.
-    #[error("{}: invalid UTF-8 at byte {offset}; save the file as UTF-8 and try again", path.display())]
-    InvalidUtf8 {
-        /// The file.
-        path: PathBuf,
-        /// Byte offset of the first invalid byte.
-        offset: usize,
-    },
     /// A segmentation rule file is malformed.
     #[error("{origin}:{line}: {message}")]
     Rules {

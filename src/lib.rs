@@ -15,7 +15,7 @@ pub mod edition;
 pub mod error;
 pub mod import;
 pub mod index;
-pub mod limits;
+pub mod input;
 pub mod memory;
 pub mod score;
 pub mod segment;

@@ -24,7 +24,7 @@
 //! nor external entities can work), no DTD is ever fetched, characters XML 1.0 does not
 //! allow (a NUL, most control characters) are refused whether written as they are or as
 //! references, nesting deeper than [`MAX_DEPTH`] and texts beyond
-//! [`crate::limits::MAX_XML_TEXT`] are refused as they are read (before they are held
+//! [`crate::input::limits::MAX_XML_TEXT`] are refused as they are read (before they are held
 //! whole), and every error names the file and line.
 //!
 //! This module neither merges into the memory ([`crate::import::merge`] does, under the
@@ -43,7 +43,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::error::{Error, Result};
-use crate::limits::{self, MAX_CELL, MAX_XML_TEXT};
+use crate::input::limits::{self, MAX_CELL, MAX_XML_TEXT};
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
 use crate::xml::{self, is_xml_char};
@@ -1457,9 +1457,8 @@ pub fn read_tsv(path: &Path) -> Result<TsvFile> {
 
 /// Parses TSV `bytes`; `path` names the file in messages.
 pub fn parse_tsv(path: &Path, bytes: &[u8]) -> Result<TsvFile> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Error::InvalidUtf8 { path: path.to_path_buf(), offset: e.valid_up_to() })?;
+    let decoded = crate::input::decode::decode(path, bytes, crate::input::decode::Accept::Utf8, "UTF-8")?;
+    let text = decoded.text.as_ref();
     let mut file = TsvFile::default();
     let mut first = true;
     for (n, line) in text.split('\n').enumerate() {
@@ -1963,7 +1962,7 @@ mod tests {
             "t.tsv: line 2: expected two cells, source and target, separated by one tab; found 3"
         );
         let err = parse_tsv(Path::new("t.tsv"), b"Hei.\tH\xffi.\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.tsv: invalid UTF-8 at byte 6; save the file as UTF-8 and try again");
+        assert_eq!(err.to_string(), "t.tsv: line 1 (byte 6): invalid UTF-8; save the file again as UTF-8");
     }
 
     fn text() -> impl Strategy<Value = String> {

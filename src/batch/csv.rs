@@ -16,7 +16,8 @@ use std::path::Path;
 use super::{Batch, Delimiter, ReadFile, COLUMNS};
 use crate::error::{Error, Result};
 use crate::import::{ImportRow, Problem, Unit};
-use crate::limits::MAX_CELL;
+use crate::input::decode::{decode, Accept};
+use crate::input::limits::MAX_CELL;
 use crate::memory::{check_quoting, detect_delimiter};
 
 /// Writes `batch` as CSV for spreadsheets: UTF-8 BOM, `delimiter`, CRLF.
@@ -53,14 +54,16 @@ pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(),
 
 /// Reads the translator CSV at `path`.
 pub fn read(path: &Path) -> Result<ReadFile> {
-    let bytes = crate::limits::read_csv(path)?;
+    let bytes = crate::input::limits::read_csv(path)?;
     parse(path, &bytes)
 }
 
 /// Parses translator CSV `bytes`; `path` names the file in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
-    let text = decode(path, bytes, &mut file.notes)?;
+    let decoded = decode(path, bytes, Accept::Legacy, "\"CSV UTF-8\"")?;
+    file.notes.extend(decoded.note);
+    let text = decoded.text;
     let legacy = file.notes.iter().any(|n| n.contains("Windows-1252"));
     let fail =
         |row: u64, message: String| Error::Csv { path: path.to_path_buf(), row, column: None, message };
@@ -175,67 +178,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     Ok(file)
 }
 
-/// Decodes the file's bytes, noting any encoding other than UTF-8.
-fn decode(path: &Path, bytes: &[u8], notes: &mut Vec<String>) -> Result<String> {
-    let at = |offset: usize, message: String| -> Error {
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Invalid(format!("{}: line {line} (byte {offset}): {message}", path.display()))
-    };
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        let (text, encoding, malformed) = encoding_rs::UTF_16LE.decode(bytes);
-        if malformed {
-            return Err(Error::Invalid(format!(
-                "{}: the file starts like UTF-16 but is not valid UTF-16",
-                path.display()
-            )));
-        }
-        notes.push(format!("read as {}", encoding.name()));
-        return Ok(text.into_owned());
-    }
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Some(nul) = body.iter().position(|&b| b == 0) {
-        return Err(at(
-            nul + bytes.len() - body.len(),
-            "a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary file such as .xlsx); \
-             save it from the spreadsheet as \"CSV UTF-8\""
-                .into(),
-        ));
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) => return Ok(text.to_string()),
-        Err(e) if body.len() != bytes.len() => {
-            let offset = e.valid_up_to() + 3;
-            return Err(at(offset, "invalid UTF-8 in a file that starts with a UTF-8 byte order mark; save it again as \"CSV UTF-8\"".into()));
-        }
-        Err(_) => {}
-    }
-    // Not UTF-8. If some of it is UTF-8 beyond ASCII, it is a damaged UTF-8 file, not
-    // another encoding: name the first bad byte rather than guess.
-    let mut offset = 0;
-    let mut first_invalid = None;
-    let mut utf8_beyond_ascii = false;
-    for chunk in body.utf8_chunks() {
-        utf8_beyond_ascii |= !chunk.valid().is_ascii();
-        if first_invalid.is_none() && !chunk.invalid().is_empty() {
-            first_invalid = Some(offset + chunk.valid().len());
-        }
-        offset += chunk.valid().len() + chunk.invalid().len();
-    }
-    let first_invalid = first_invalid.unwrap_or(0);
-    if utf8_beyond_ascii {
-        return Err(at(
-            first_invalid,
-            "invalid UTF-8 in a file that is otherwise UTF-8; save it again as \"CSV UTF-8\"".into(),
-        ));
-    }
-    if let Some(bad) = body.iter().position(|b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)) {
-        return Err(at(bad, "neither UTF-8 nor Windows-1252; save the file as \"CSV UTF-8\"".into()));
-    }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-    notes.push("read as Windows-1252 (not UTF-8)".into());
-    Ok(text.into_owned())
-}
-
 /// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
 /// not, and a save in a legacy encoding leaves where a letter was.
 fn lost_letters(cell: &str) -> bool {
@@ -308,8 +250,8 @@ mod tests {
         assert!(err(b"id,kilde,target\n").contains("lacks the column source"));
         assert_eq!(
             err("id,source,target\ns1,Hva så?,What \u{e5}\ns2,x,\u{ff}\n".replace('\u{ff}', "\u{0}").as_bytes()),
-            "b.csv: line 3 (byte 42): a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary \
-             file such as .xlsx); save it from the spreadsheet as \"CSV UTF-8\""
+            "b.csv: line 3 (byte 42): a NUL byte: this is not a text file (UTF-16 without a byte order mark, or a \
+             binary file such as .xlsx); save it as \"CSV UTF-8\""
         );
         assert_eq!(
             err(b"id,source,target\ns1,P\xc3\xa5,x\ns2,\xe5,y\n"),

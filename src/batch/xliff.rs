@@ -31,7 +31,8 @@ use quick_xml::NsReader;
 use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
 use crate::import::{ImportRow, Problem};
-use crate::limits::MAX_XML_TEXT;
+use crate::input::decode::Accept;
+use crate::input::limits::MAX_XML_TEXT;
 use crate::tmx::{forbidden_reference, not_allowed, Language};
 use crate::xml::{self, is_xml_char};
 
@@ -189,9 +190,9 @@ pub fn is_xliff(path: &Path, bytes: &[u8]) -> bool {
 
 /// Reads the XLIFF file at `path`, refusing it while reading, before it is held
 /// whole, if a run of text or a piece of markup is beyond the limits of
-/// [`crate::limits::read_xml`].
+/// [`crate::input::limits::read_xml`].
 pub fn read(path: &Path) -> Result<ReadFile> {
-    let bytes = crate::limits::read_xml(path)?;
+    let bytes = crate::input::limits::read_xml(path)?;
     parse(path, &bytes)
 }
 
@@ -202,7 +203,9 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 /// a unit without a `source`, or with an oversized text, is a [`Problem`] of its own.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
-    let text = decode(path, bytes, &mut file.notes)?;
+    let decoded = crate::input::decode::decode(path, bytes, Accept::Utf16, "UTF-8")?;
+    file.notes.extend(decoded.note);
+    let text = decoded.text;
     // An XML processor turns every CRLF and lone CR into LF before parsing (XML 1.0,
     // section 2.11); doing so here keeps targets free of `\r` and line numbers right,
     // while a `&#13;` written on purpose survives.
@@ -210,54 +213,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { text };
     Reader::new(path, &text).run(&text, &mut file)?;
     Ok(file)
-}
-
-/// The file's text: UTF-8 (with or without a BOM) or UTF-16 with a BOM.
-fn decode<'a>(path: &Path, bytes: &'a [u8], notes: &mut Vec<String>) -> Result<Cow<'a, str>> {
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
-            Error::Invalid(format!(
-                "{}: line {line} (byte {byte}): invalid UTF-16 in a file that starts with a UTF-16 byte order \
-                 mark; save the file again as UTF-8",
-                path.display()
-            ))
-        })?;
-        notes.push(format!("read as {}", encoding.name()));
-        return Ok(Cow::Owned(text));
-    }
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-        let line = body[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Invalid(format!(
-            "{}: line {line}: invalid UTF-8; tolk reads XLIFF in UTF-8 or UTF-16: save the file again as UTF-8",
-            path.display()
-        ))
-    })
-}
-
-/// Decodes `bytes`, which start with a UTF-16 byte order mark; the error is the line
-/// and byte offset where they stop being UTF-16 (a lone surrogate, or an odd byte at
-/// the end).
-fn decode_utf16(bytes: &[u8]) -> Result<(String, &'static encoding_rs::Encoding), (usize, usize)> {
-    use encoding_rs::DecoderResult;
-    let encoding = if bytes.starts_with(b"\xff\xfe") { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-    let mut decoder = encoding.new_decoder_with_bom_removal();
-    let mut text = String::new();
-    let mut read = 0;
-    loop {
-        let room = decoder.max_utf8_buffer_length_without_replacement(bytes.len() - read);
-        text.reserve(room.unwrap_or(bytes.len()));
-        let (result, n) = decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
-        read += n;
-        match result {
-            DecoderResult::InputEmpty => return Ok((text, encoding)),
-            DecoderResult::OutputFull => {}
-            DecoderResult::Malformed(bad, after) => {
-                let byte = read - usize::from(after) - usize::from(bad);
-                return Err((text.matches('\n').count() + 1, byte));
-            }
-        }
-    }
 }
 
 /// A `trans-unit` being read.
@@ -1022,7 +977,6 @@ mod tests {
         let not_allowed =
             |line: u64, code: &str| format!("b.xlf: line {line}: a character XML does not allow (U+{code})");
         for (text, code) in [
-            ("\0", "0000"),
             ("\u{8}", "0008"),
             ("\u{B}", "000B"),
             ("\u{C}", "000C"),
@@ -1054,8 +1008,11 @@ mod tests {
             Err(e) => assert_eq!(e.to_string(), not_allowed(2, "0000")),
             Ok(_) => panic!("a NUL was read"),
         }
-        // The first error in the file is the one told.
-        check_error(&unit("<source>A.</target>\n\0"), "b.xlf: line 1: not well-formed XML: ill-formed document: expected `</source>`, but `</target>` was found");
+        // A NUL byte makes it no text file at all, wherever it is.
+        match parse(Path::new("b.xlf"), unit("<source>A.</target>\n\0").as_bytes()) {
+            Err(e) => assert!(e.to_string().starts_with("b.xlf: line 2 (byte "), "{e}"),
+            Ok(_) => panic!("a NUL was read"),
+        }
         check_error(
             &format!("<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\u{1}<file>\n"),
             &not_allowed(1, "0001"),
@@ -1161,7 +1118,7 @@ mod tests {
         match parse(Path::new("b.xlf"), b"<xliff>\n\xe5</xliff>") {
             Err(e) => assert_eq!(
                 e.to_string(),
-                "b.xlf: line 2: invalid UTF-8; tolk reads XLIFF in UTF-8 or UTF-16: save the file again as UTF-8"
+                "b.xlf: line 2 (byte 8): invalid UTF-8; save the file again as UTF-8"
             ),
             Ok(_) => panic!("invalid UTF-8 was read"),
         }

@@ -26,7 +26,7 @@ use super::csv::unescape_cell;
 use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
 use crate::import::{ImportRow, Problem, Unit};
-use crate::limits::MAX_CELL;
+use crate::input::limits::MAX_CELL;
 use crate::score::{diff, DiffKind};
 
 /// The name of the batch's sheet.

@@ -51,16 +51,13 @@ struct JsonMatch<'a> {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let bytes = if args.input.as_os_str() == "-" {
-        tolk::limits::read_lines(io::stdin().lock(), std::path::Path::new("<stdin>"))?
+        tolk::input::limits::read_lines(io::stdin().lock(), std::path::Path::new("<stdin>"))?
     } else {
         let file =
             File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
-        tolk::limits::read_lines(file, &args.input)?
+        tolk::input::limits::read_lines(file, &args.input)?
     };
-    let text = String::from_utf8(bytes).map_err(|e| tolk::Error::InvalidUtf8 {
-        path: args.input.clone(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
+    let text = tolk::input::decode::utf8(&args.input, bytes, "UTF-8")?;
     // The same line breaks as the limit counted (a lone CR too); a final break ends
     // the last query rather than starting an empty one.
     let mut queries: Vec<String> = tolk::document::lines(&text).map(|r| text[r].to_string()).collect();

@@ -91,11 +91,9 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
 
 /// Reads a rule file (tolk .rules or SRX) as UTF-8, with the line limit of every input.
 pub fn read_rules(path: &Path) -> Result<String> {
-    let bytes = tolk::limits::read_document(path)
+    let bytes = tolk::input::limits::read_document(path)
         .with_context(|| format!("cannot read the rules {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        tolk::Error::InvalidUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() }.into()
-    })
+    Ok(tolk::input::decode::utf8(path, bytes, "UTF-8")?)
 }
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use super::Entry;
 use crate::error::{Error, Result};
-use crate::limits::MAX_CELL;
+use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
 /// The columns tolk knows, in the order a new file gets them.
@@ -22,7 +22,7 @@ pub const KNOWN_COLUMNS: [&str; 7] =
 /// Reads the memory CSV at `path` and appends its entries (tagged with `file`) to
 /// `entries`; returns the header as written. On error nothing is appended.
 pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
-    let bytes = crate::limits::read_csv(path)?;
+    let bytes = crate::input::limits::read_csv(path)?;
     let start = entries.len();
     let result = parse(path, &bytes, file, entries);
     if result.is_err() {
@@ -39,24 +39,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
         column: column.map(str::to_string),
         message,
     };
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        return Err(csv_err(
-            1,
-            None,
-            "the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\"".into(),
-        ));
-    }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        let row = bytes[..nul].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        return Err(csv_err(
-            row,
-            None,
-            format!(
-                "a NUL byte (byte {nul}): this is not a text CSV (UTF-16 without a byte order mark, or a \
-                 binary file); save it as \"CSV UTF-8\""
-            ),
-        ));
-    }
+    crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
     let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');
     check_quoting(bytes, delimiter).map_err(|(row, message)| csv_err(row, None, message))?;
@@ -402,12 +385,9 @@ mod tests {
         assert_eq!(entries[0].source, "Hei; du.");
         let mut entries = Vec::new();
         let err = parse(Path::new("m.csv"), b"\xff\xfes\0,\0t\0", 0, &mut entries).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "m.csv: row 1: the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\""
-        );
+        assert_eq!(err.to_string(), "m.csv: line 1 (byte 0): the file is UTF-16; save it as \"CSV UTF-8\"");
         let err = parse(Path::new("m.csv"), b"source,target\nHei.,H\0i\n", 0, &mut entries).unwrap_err();
-        assert!(err.to_string().starts_with("m.csv: row 2: a NUL byte (byte 20)"), "{err}");
+        assert!(err.to_string().starts_with("m.csv: line 2 (byte 20): a NUL byte"), "{err}");
     }
 
     /// Found by `cargo xtask fuzz memory_csv`: a BOM after a blank first line became part

@@ -227,7 +227,7 @@ fn export_rules(rules: &Rules) -> Vec<Item> {
             items.push(rule(
                 false,
                 format!(r"{word}[0-9]+\."),
-                format!(r"{ws}+(?i:{})(?:[^\p{{L}}]|$)", any.join("|")),
+                format!(r"{ws}+{any_openers}(?i:{})(?:[^\p{{L}}]|$)", any.join("|")),
             ));
         }
     }
@@ -956,6 +956,14 @@ mod tests {
             "LØR",
             "red",
             "Red",
+            "Det",
+            "DET",
+            "Tidligere",
+            "I",
+            "Å",
+            "Ikkje",
+            "Per",
+            "al",
             "i",
             "og",
             "§",

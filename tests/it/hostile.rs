@@ -214,9 +214,9 @@ fn batch_cases() -> Vec<Case> {
         refused(
             "batch/nul-byte.csv",
             &["import", "{}"],
-            "error: cannot import nul-byte.csv; nothing was written: nul-byte.csv: line 3 (byte 369): a \
-             NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary file such as \
-             .xlsx); save it from the spreadsheet as \"CSV UTF-8\"\n",
+            "error: cannot import nul-byte.csv; nothing was written: nul-byte.csv: line 3 (byte 369): a NUL \
+             byte: this is not a text file (UTF-16 without a byte order mark, or a binary file such as \
+             .xlsx); save it as \"CSV UTF-8\"\n",
         ),
         refused(
             "batch/other-project-ids.csv",
@@ -246,16 +246,17 @@ fn batch_cases() -> Vec<Case> {
         refused(
             "batch/utf16-no-bom.csv",
             &["import", "{}"],
-            "error: cannot import utf16-no-bom.csv; nothing was written: utf16-no-bom.csv: line 1 (byte \
-             1): a NUL byte: this is not a text CSV (UTF-16 without a byte order mark, or a binary file \
-             such as .xlsx); save it from the spreadsheet as \"CSV UTF-8\"\n",
+            "error: cannot import utf16-no-bom.csv; nothing was written: utf16-no-bom.csv: line 1 (byte 1): \
+             a NUL byte: this is not a text file (UTF-16 without a byte order mark, or a binary file such as \
+             .xlsx); save it as \"CSV UTF-8\"\n",
         ),
         // Gap: names no byte; it should say where the UTF-16 breaks.
         refused(
             "batch/utf16-odd-length.csv",
             &["import", "{}"],
-            "error: cannot import utf16-odd-length.csv; nothing was written: utf16-odd-length.csv: the \
-             file starts like UTF-16 but is not valid UTF-16\n",
+            "error: cannot import utf16-odd-length.csv; nothing was written: utf16-odd-length.csv: line 3 \
+             (byte 458): invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save the file \
+             again as \"CSV UTF-8\"\n",
         ),
         accepted(
             "batch/utf16be-bom-semicolon.csv",
@@ -430,15 +431,15 @@ fn memory_cases() -> Vec<Case> {
         refused(
             "memory/nul-byte.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/nul-byte.csv: row 3: a NUL byte (byte 274): \
-             this is not a text CSV (UTF-16 without a byte order mark, or a binary file); save it as \
-             \"CSV UTF-8\"\n",
+            "error: cannot load the translation memory: memory/nul-byte.csv: line 3 (byte 274): a NUL byte: \
+             this is not a text file (UTF-16 without a byte order mark, or a binary file such as .xlsx); \
+             save it as \"CSV UTF-8\"\n",
         ).in_memory(),
         refused(
             "memory/nul-byte.csv",
             &["tm", "import", "--dry-run", "{}"],
-            "error: nul-byte.csv: row 3: a NUL byte (byte 274): this is not a text CSV (UTF-16 without a \
-             byte order mark, or a binary file); save it as \"CSV UTF-8\"\n",
+            "error: nul-byte.csv: line 3 (byte 274): a NUL byte: this is not a text file (UTF-16 without a \
+             byte order mark, or a binary file such as .xlsx); save it as \"CSV UTF-8\"\n",
         ),
         // A memory a spreadsheet saved with `;` is read like the batches: the delimiter is
         // found in the header.
@@ -482,26 +483,26 @@ fn memory_cases() -> Vec<Case> {
         refused(
             "memory/utf16-bom.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/utf16-bom.csv: row 1: the file is UTF-16; \
-             memory files are UTF-8: save it as \"CSV UTF-8\"\n",
+            "error: cannot load the translation memory: memory/utf16-bom.csv: line 1 (byte 0): the file is \
+             UTF-16; save it as \"CSV UTF-8\"\n",
         ).in_memory(),
         refused(
             "memory/utf16-bom.csv",
             &["tm", "import", "{}"],
-            "error: utf16-bom.csv: row 1: the file is UTF-16; memory files are UTF-8: save it as \"CSV UTF-8\"\n",
+            "error: utf16-bom.csv: line 1 (byte 0): the file is UTF-16; save it as \"CSV UTF-8\"\n",
         ),
         refused(
             "memory/utf16-no-bom.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
-            "error: cannot load the translation memory: memory/utf16-no-bom.csv: row 1: a NUL byte (byte 1): \
-             this is not a text CSV (UTF-16 without a byte order mark, or a binary file); save it as \
-             \"CSV UTF-8\"\n",
+            "error: cannot load the translation memory: memory/utf16-no-bom.csv: line 1 (byte 1): a NUL \
+             byte: this is not a text file (UTF-16 without a byte order mark, or a binary file such as \
+             .xlsx); save it as \"CSV UTF-8\"\n",
         ).in_memory(),
         refused(
             "memory/utf16-no-bom.csv",
             &["tm", "import", "{}"],
-            "error: utf16-no-bom.csv: row 1: a NUL byte (byte 1): this is not a text CSV (UTF-16 without a \
-             byte order mark, or a binary file); save it as \"CSV UTF-8\"\n",
+            "error: utf16-no-bom.csv: line 1 (byte 1): a NUL byte: this is not a text file (UTF-16 without a \
+             byte order mark, or a binary file such as .xlsx); save it as \"CSV UTF-8\"\n",
         ),
         refused(
             "memory/windows-1252.csv",
@@ -529,8 +530,8 @@ fn corpus_cases() -> Vec<Case> {
         refused(
             "corpus/bom-and-lone-surrogate-escape.txt",
             &["segment", "--json", "{}"],
-            "error: bom-and-lone-surrogate-escape.txt: invalid UTF-8 at byte 7; save the file as UTF-8 and \
-             try again\n",
+            "error: bom-and-lone-surrogate-escape.txt: line 1 (byte 7): invalid UTF-8; save the file again \
+             as UTF-8\n",
         ),
         accepted(
             "corpus/bom-only.txt",
@@ -538,16 +539,21 @@ fn corpus_cases() -> Vec<Case> {
             "",
             "",
         ),
-        accepted(
+        refused(
             "corpus/control-characters.txt",
             &["segment", "--json", "{}"],
-            "{\"doc\":\"control-characters.txt\",\"id\":\"s7d26273304603486\",\"line\":1,\"index\":1,\"text\":\"Hei\\u0007 på deg.\\u001b[31m Rød tekst.\\u001b[0m\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"s0f8736b18fcb7cb5\",\"line\":2,\"index\":1,\"text\":\"Tab\\tinne.\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"sde9cec10b6075976\",\"line\":2,\"index\":2,\"text\":\"Form\\ffeed her.\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"sdf6d5e5c0c955829\",\"line\":2,\"index\":3,\"text\":\"Vertikal.\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"scdcb7220a5dd0b5b\",\"line\":3,\"index\":1,\"text\":\"NUL\\u0000 midt i.\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"sab19c3603a7594b9\",\"line\":3,\"index\":2,\"text\":\"Slett\u{7f} tegn.\"}\n\
-             {\"doc\":\"control-characters.txt\",\"id\":\"s7f14d3d24b2f233b\",\"line\":3,\"index\":3,\"text\":\"C1\u{85} neste linje?\"}\n",
+            "error: control-characters.txt: line 3 (byte 74): a NUL byte: this is not a text file (UTF-16 \
+             without a byte order mark, or a binary file such as .xlsx); save it as UTF-8\n",
+        ),
+        accepted(
+            "corpus/control-characters-no-nul.txt",
+            &["segment", "--json", "{}"],
+            "{\"doc\":\"control-characters-no-nul.txt\",\"id\":\"s7d26273304603486\",\"line\":1,\"index\":1,\"text\":\"Hei\\u0007 på deg.\\u001b[31m Rød tekst.\\u001b[0m\"}\n\
+             {\"doc\":\"control-characters-no-nul.txt\",\"id\":\"s0f8736b18fcb7cb5\",\"line\":2,\"index\":1,\"text\":\"Tab\\tinne.\"}\n\
+             {\"doc\":\"control-characters-no-nul.txt\",\"id\":\"sde9cec10b6075976\",\"line\":2,\"index\":2,\"text\":\"Form\\ffeed her.\"}\n\
+             {\"doc\":\"control-characters-no-nul.txt\",\"id\":\"sdf6d5e5c0c955829\",\"line\":2,\"index\":3,\"text\":\"Vertikal.\"}\n\
+             {\"doc\":\"control-characters-no-nul.txt\",\"id\":\"sab19c3603a7594b9\",\"line\":3,\"index\":1,\"text\":\"Slett\u{7f} tegn.\"}\n\
+             {\"doc\":\"control-characters-no-nul.txt\",\"id\":\"s7f14d3d24b2f233b\",\"line\":3,\"index\":2,\"text\":\"C1\u{85} neste linje?\"}\n",
             "",
         ),
         accepted(
@@ -559,7 +565,7 @@ fn corpus_cases() -> Vec<Case> {
         refused(
             "corpus/invalid-utf8.txt",
             &["segment", "--json", "{}"],
-            "error: invalid-utf8.txt: invalid UTF-8 at byte 47; save the file as UTF-8 and try again\n",
+            "error: invalid-utf8.txt: line 2 (byte 47): invalid UTF-8; save the file again as UTF-8\n",
         ),
         accepted(
             "corpus/mixed-line-ends.txt",
@@ -581,7 +587,7 @@ fn corpus_cases() -> Vec<Case> {
         refused(
             "corpus/overlong-nul.txt",
             &["segment", "--json", "{}"],
-            "error: overlong-nul.txt: invalid UTF-8 at byte 4; save the file as UTF-8 and try again\n",
+            "error: overlong-nul.txt: line 1 (byte 4): invalid UTF-8; save the file again as UTF-8\n",
         ),
         accepted(
             "corpus/rtl-and-combining.txt",
@@ -599,7 +605,7 @@ fn corpus_cases() -> Vec<Case> {
         refused(
             "corpus/utf16-bom.txt",
             &["segment", "--json", "{}"],
-            "error: utf16-bom.txt: invalid UTF-8 at byte 0; save the file as UTF-8 and try again\n",
+            "error: utf16-bom.txt: line 1 (byte 0): the file is UTF-16; save it as UTF-8\n",
         ),
     ]
 }
@@ -790,8 +796,8 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/invalid-utf8.xlf",
             &["import", "{}"],
-            "error: cannot import invalid-utf8.xlf; nothing was written: invalid-utf8.xlf: line 11: \
-             invalid UTF-8; tolk reads XLIFF in UTF-8 or UTF-16: save the file again as UTF-8\n",
+            "error: cannot import invalid-utf8.xlf; nothing was written: invalid-utf8.xlf: line 11 (byte \
+             654): invalid UTF-8; save the file again as UTF-8\n",
         ),
         refused(
             "xliff/missing-source.xlf",
@@ -812,8 +818,9 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/nul-in-target.xlf",
             &["import", "{}"],
-            "error: cannot import nul-in-target.xlf; nothing was written: nul-in-target.xlf: line 7: a \
-             character XML does not allow (U+0000)\n",
+            "error: cannot import nul-in-target.xlf; nothing was written: nul-in-target.xlf: line 7 (byte \
+             405): a NUL byte: this is not a text file (UTF-16 without a byte order mark, or a binary file \
+             such as .xlsx); save it as UTF-8\n",
         ),
         refused(
             "xliff/other-project-ids.xlf",
@@ -1200,7 +1207,7 @@ fn check_big(cases: &[Big]) {
     );
 }
 
-/// A 50 MiB cell and a 100 MiB line are refused by the readers of `tolk::limits` (and the
+/// A 50 MiB cell and a 100 MiB line are refused by the readers of `tolk::input::limits` (and the
 /// TMX reader's own) before the file is read whole: under 64 MiB of memory.
 #[cfg(target_os = "linux")]
 #[test]

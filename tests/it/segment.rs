@@ -107,7 +107,7 @@ fn invalid_utf8_fails_with_the_offset_and_prints_nothing() {
         .failure()
         .stdout_is("")
         .stderr_contains("b.txt")
-        .stderr_contains("invalid UTF-8 at byte 5");
+        .stderr_contains("line 2 (byte 5): invalid UTF-8");
 }
 
 #[test]

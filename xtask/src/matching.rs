@@ -816,7 +816,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     let secs = |start: Instant| start.elapsed().as_secs_f64();
 
     let start = Instant::now();
-    let bytes = tolk::limits::read_csv(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = tolk::input::limits::read_csv(path).with_context(|| format!("reading {}", path.display()))?;
     let read = secs(start);
     let start = Instant::now();
     let quoting = tolk::memory::check_quoting(&bytes, b',').is_ok();

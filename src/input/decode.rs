@@ -1,0 +1,220 @@
+//! One decoder for every text file tolk reads: UTF-8 with or without a byte order mark,
+//! UTF-16 with one where the format allows it (Excel's "Unicode text", XLIFF from some
+//! CAT tools), and Windows-1252 where a spreadsheet may have saved it (a translator's
+//! CSV).
+//!
+//! What the bytes are not is an error with one wording whatever the format, naming the
+//! file, the line and the byte: a NUL byte (a binary file, or UTF-16 without a mark),
+//! invalid UTF-8 or UTF-16, text that is neither UTF-8 nor Windows-1252. The error says
+//! what to save the file as, in the words of the program that saves it. This module
+//! decides nothing about what the text means.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use encoding_rs::{DecoderResult, Encoding};
+
+use super::line_of;
+use crate::error::{Error, Result};
+
+/// The encodings a format accepts besides UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// UTF-8 only (a byte order mark is allowed and removed).
+    Utf8,
+    /// UTF-8, or UTF-16 with a byte order mark.
+    Utf16,
+    /// UTF-8, UTF-16 with a byte order mark, or Windows-1252 (what Excel's plain "CSV"
+    /// writes on many Windows machines).
+    Legacy,
+}
+
+/// A file's text and, when it was not UTF-8, a note saying what it was read as.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// The text, without a byte order mark.
+    pub text: Cow<'a, str>,
+    /// "read as UTF-16LE", "read as Windows-1252 (not UTF-8)", or nothing for UTF-8.
+    pub note: Option<String>,
+}
+
+/// Decodes the `bytes` of the file at `path` as `accept` allows; `save_as` names the
+/// encoding to save the file in when it cannot be read (`"CSV UTF-8"`, `UTF-8`).
+pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
+    let at = |offset: usize, message: String| -> Error {
+        Error::Invalid(format!(
+            "{}: line {} (byte {offset}): {message}",
+            path.display(),
+            line_of(bytes, offset)
+        ))
+    };
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        if accept == Accept::Utf8 {
+            return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
+        }
+        let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
+            Error::Invalid(format!(
+                "{}: line {line} (byte {byte}): invalid UTF-16 in a file that starts with a UTF-16 byte order \
+                 mark; save the file again as {save_as}",
+                path.display()
+            ))
+        })?;
+        return Ok(Decoded { text: Cow::Owned(text), note: Some(format!("read as {}", encoding.name())) });
+    }
+    refuse_binary(path, bytes, save_as)?;
+    let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let body = &bytes[bom..];
+    let error = match std::str::from_utf8(body) {
+        Ok(text) => return Ok(Decoded { text: Cow::Borrowed(text), note: None }),
+        Err(e) => e,
+    };
+    let first_invalid = bom + error.valid_up_to();
+    if bom > 0 {
+        return Err(at(
+            first_invalid,
+            format!("invalid UTF-8 in a file that starts with a UTF-8 byte order mark; save it again as {save_as}"),
+        ));
+    }
+    if accept != Accept::Legacy {
+        return Err(at(first_invalid, format!("invalid UTF-8; save the file again as {save_as}")));
+    }
+    // Not UTF-8. If some of it is UTF-8 beyond ASCII, it is a damaged UTF-8 file, not
+    // another encoding: name the first bad byte rather than guess.
+    if body.utf8_chunks().any(|chunk| !chunk.valid().is_ascii()) {
+        return Err(at(
+            first_invalid,
+            format!("invalid UTF-8 in a file that is otherwise UTF-8; save it again as {save_as}"),
+        ));
+    }
+    if let Some(bad) = body.iter().position(|b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)) {
+        return Err(at(bad, format!("neither UTF-8 nor Windows-1252; save the file as {save_as}")));
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+    Ok(Decoded { text: Cow::Owned(text.into_owned()), note: Some("read as Windows-1252 (not UTF-8)".into()) })
+}
+
+/// `bytes` as a UTF-8 `String`, a byte order mark kept (a document gives it back byte
+/// for byte): the same refusals as [`decode`] with [`Accept::Utf8`], without a copy.
+pub fn utf8(path: &Path, bytes: Vec<u8>, save_as: &str) -> Result<String> {
+    refuse_binary(path, &bytes, save_as)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = line_of(e.as_bytes(), offset);
+        Error::Invalid(format!(
+            "{}: line {line} (byte {offset}): invalid UTF-8; save the file again as {save_as}",
+            path.display()
+        ))
+    })
+}
+
+/// Refuses bytes that are no UTF-8 text file at all: UTF-16 (with a byte order mark)
+/// or anything with a NUL byte (UTF-16 without a mark, a binary file). For a format
+/// that checks UTF-8 itself, cell by cell, to name the cell.
+pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
+    let at = |offset: usize, message: String| -> Error {
+        Error::Invalid(format!(
+            "{}: line {} (byte {offset}): {message}",
+            path.display(),
+            line_of(bytes, offset)
+        ))
+    };
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
+    }
+    match bytes.iter().position(|&b| b == 0) {
+        Some(nul) => Err(at(
+            nul,
+            format!(
+                "a NUL byte: this is not a text file (UTF-16 without a byte order mark, or a binary file such \
+                 as .xlsx); save it as {save_as}"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Decodes `bytes`, which start with a UTF-16 byte order mark; the error is the line
+/// and byte offset where they stop being UTF-16 (a lone surrogate, or an odd byte at
+/// the end).
+fn decode_utf16(bytes: &[u8]) -> std::result::Result<(String, &'static Encoding), (usize, usize)> {
+    let encoding = if bytes.starts_with(b"\xff\xfe") { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+    let mut decoder = encoding.new_decoder_with_bom_removal();
+    let mut text = String::new();
+    let mut read = 0;
+    loop {
+        let room = decoder.max_utf8_buffer_length_without_replacement(bytes.len() - read);
+        text.reserve(room.unwrap_or(bytes.len()));
+        let (result, n) = decoder.decode_to_string_without_replacement(&bytes[read..], &mut text, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => return Ok((text, encoding)),
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, after) => {
+                let byte = read - usize::from(after) - usize::from(bad);
+                return Err((text.matches('\n').count() + 1, byte));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(bytes: &[u8], accept: Accept) -> std::result::Result<(String, Option<String>), String> {
+        decode(Path::new("f.csv"), bytes, accept, "UTF-8")
+            .map(|d| (d.text.into_owned(), d.note))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn what_each_format_accepts() {
+        assert_eq!(check(b"\xef\xbb\xbfhei", Accept::Utf8), Ok(("hei".into(), None)));
+        let utf16 = b"\xff\xfeh\0e\0i\0";
+        assert_eq!(check(utf16, Accept::Utf16), Ok(("hei".into(), Some("read as UTF-16LE".into()))));
+        assert_eq!(
+            check(utf16, Accept::Utf8),
+            Err("f.csv: line 1 (byte 0): the file is UTF-16; save it as UTF-8".into())
+        );
+        let latin = b"bl\xe5";
+        assert_eq!(
+            check(latin, Accept::Legacy),
+            Ok(("blå".into(), Some("read as Windows-1252 (not UTF-8)".into())))
+        );
+        assert_eq!(
+            check(latin, Accept::Utf16),
+            Err("f.csv: line 1 (byte 2): invalid UTF-8; save the file again as UTF-8".into())
+        );
+    }
+
+    #[test]
+    fn every_refusal_names_the_line_and_byte() {
+        assert_eq!(
+            check(b"a\nb\0", Accept::Legacy),
+            Err("f.csv: line 2 (byte 3): a NUL byte: this is not a text file (UTF-16 without a byte order mark, \
+                 or a binary file such as .xlsx); save it as UTF-8"
+                .into())
+        );
+        assert_eq!(
+            check(b"bl\xc3\xa5\n\xe5", Accept::Legacy),
+            Err("f.csv: line 2 (byte 5): invalid UTF-8 in a file that is otherwise UTF-8; save it again as UTF-8"
+                .into())
+        );
+        assert_eq!(
+            check(b"\xef\xbb\xbfa\n\xe5", Accept::Legacy),
+            Err("f.csv: line 2 (byte 5): invalid UTF-8 in a file that starts with a UTF-8 byte order mark; save \
+                 it again as UTF-8"
+                .into())
+        );
+        assert_eq!(
+            check(b"a\x81", Accept::Legacy),
+            Err("f.csv: line 1 (byte 1): neither UTF-8 nor Windows-1252; save the file as UTF-8".into())
+        );
+        assert_eq!(
+            check(b"\xff\xfeh\0\n\0\x00\xd8", Accept::Utf16),
+            Err("f.csv: line 2 (byte 6): invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save \
+                 the file again as UTF-8"
+                .into())
+        );
+    }
+}

@@ -1,0 +1,33 @@
+//! The hardened input layer under every reader: the size limits ([`limits`]), one
+//! decoder for the encodings tolk accepts ([`decode`]), and one way to turn a byte
+//! offset into the line a person looks for ([`line_of`]).
+//!
+//! Every format reads its file through this layer, so that every reader refuses the
+//! same things (an oversized line or cell, a NUL byte, text that is not the encoding it
+//! claims) in the same words, naming the file, the line and the byte. The formats
+//! themselves (CSV, TSV, TMX, XLIFF, XLSX, SRX, plain text) live elsewhere and know
+//! nothing of byte order marks or limits beyond calling this.
+
+pub mod decode;
+pub mod limits;
+
+/// The 1-based line of byte `offset` in `bytes` (an offset past the end counts as the
+/// end): the number of line feeds before it, plus one.
+pub fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_line_feeds_before_the_offset() {
+        assert_eq!(line_of(b"", 0), 1);
+        assert_eq!(line_of(b"a\nb\nc", 0), 1);
+        assert_eq!(line_of(b"a\nb\nc", 1), 1);
+        assert_eq!(line_of(b"a\nb\nc", 2), 2);
+        assert_eq!(line_of(b"a\nb\nc", 99), 3);
+        assert_eq!(line_of(b"a\r\nb", 3), 2);
+    }
+}
