@@ -23,6 +23,5 @@ pub mod store;
 pub mod text;
 pub mod timestamp;
 pub mod tmx;
-pub mod xml;
 
 pub use error::{Error, Result};

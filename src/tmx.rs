@@ -44,16 +44,12 @@ use quick_xml::Reader;
 
 use crate::error::{Error, Result};
 use crate::input::limits::{self, MAX_CELL, MAX_XML_TEXT};
+use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
-use crate::xml::{self, is_xml_char};
 
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
 pub const CREATION_TOOL: &str = "tolk";
-
-/// How deeply elements may nest. TMX needs about eight levels (tmx, body, tu, tuv,
-/// seg and inline markup); far deeper is a broken or hostile file.
-pub const MAX_DEPTH: usize = 64;
 
 /// The largest single piece of markup, or of text as written, read at once: a `seg` of
 /// [`MAX_XML_TEXT`] bytes written entirely as character references fits.
@@ -300,12 +296,6 @@ fn xml_error(e: quick_xml::Error, line: u64) -> Fail {
 const INVALID_UTF8: &str =
     "invalid UTF-8; save the file as UTF-8, or name its encoding in the XML declaration";
 
-/// The message for a character XML 1.0 does not allow in a document, written as it is
-/// or as a character reference.
-pub(crate) fn not_allowed(c: char) -> String {
-    format!("a character XML does not allow (U+{:04X})", c as u32)
-}
-
 /// What an open element is to the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -472,17 +462,7 @@ impl<'o> Parse<'o> {
                 let text = decode_text(&t, line, false)?;
                 self.push_text(&text, keep)
             }
-            Event::DocType(t) => {
-                let upper = t.to_ascii_uppercase();
-                if upper.windows(8).any(|w| w == b"<!ENTITY") {
-                    return Err(at(
-                        line,
-                        "the DOCTYPE declares entities, and entity declarations are not allowed \
-                         (TMX needs none; remove the DOCTYPE's [...] part)",
-                    ));
-                }
-                Ok(())
-            }
+            Event::DocType(t) => xml::check_doctype(&t).map_err(|why| at(line, why)),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
             Event::Eof => self.eof(),
         }
@@ -494,10 +474,7 @@ impl<'o> Parse<'o> {
 
     fn start(&mut self, e: &BytesStart<'_>, line: u64) -> Result<(), Fail> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(at(
-                line,
-                format!("elements are nested deeper than {MAX_DEPTH} levels; TMX needs fewer than ten"),
-            ));
+            return Err(at(line, xml::too_deep("TMX needs fewer than ten")));
         }
         let name = e.name();
         let tag = name.as_ref();
@@ -952,38 +929,11 @@ fn unescape(text: Cow<'_, str>, line: u64) -> Result<Cow<'_, str>, Fail> {
     Ok(Cow::Owned(expanded))
 }
 
-/// The byte offset in `raw` of the first character reference (`&#1;`, `&#xFFFE;`) to a
-/// character XML 1.0 does not allow, and that character.
-pub(crate) fn forbidden_reference(raw: &str) -> Option<(usize, char)> {
-    raw.match_indices("&#").find_map(|(i, _)| {
-        let rest = &raw[i + 2..];
-        let number = &rest[..rest.find(';')?];
-        let code = match number.strip_prefix('x') {
-            Some(hex) => u32::from_str_radix(hex, 16),
-            None => number.parse(),
-        };
-        let c = char::from_u32(code.ok()?)?;
-        (!is_xml_char(c)).then_some((i, c))
-    })
-}
-
 /// The error for a bad reference in `text`, which starts on `line`.
 fn escape_fail(text: &str, e: &EscapeError, line: u64) -> Fail {
-    let line_at = |offset: usize| line + newlines(&text.as_bytes()[..offset.min(text.len())]);
-    match e {
-        EscapeError::UnrecognizedEntity(range, name) => at(
-            line_at(range.start),
-            format!(
-                "undefined entity `&{name};`: only &amp; &lt; &gt; &quot; &apos; and character references \
-                 such as &#229; are allowed"
-            ),
-        ),
-        EscapeError::UnterminatedEntity(range) => at(
-            line_at(range.start),
-            "an `&` that starts no entity (a `;` is missing, or a literal & should be written &amp;)",
-        ),
-        EscapeError::InvalidCharRef(err) => at(line, format!("invalid character reference: {err}")),
-    }
+    let (offset, message) = xml::reference_error(e);
+    let line = offset.map_or(line, |offset| line + newlines(&text.as_bytes()[..offset.min(text.len())]));
+    at(line, message)
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
@@ -1712,13 +1662,13 @@ mod tests {
                       <tmx version=\"1.4\"><body><tu><tuv xml:lang=\"nb\"><seg>&lol2;</seg></tuv></tu></body></tmx>";
         check_error(
             laughs,
-            "t.tmx: line 2: the DOCTYPE declares entities, and entity declarations are not allowed \
-             (TMX needs none; remove the DOCTYPE's [...] part)",
+            "t.tmx: line 2: the DOCTYPE declares entities, which tolk never expands (they can grow without \
+             bound or reach other files); remove the DOCTYPE's [...] part",
         );
         check_error(
             "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<tmx/>",
-            "t.tmx: line 2: the DOCTYPE declares entities, and entity declarations are not allowed \
-             (TMX needs none; remove the DOCTYPE's [...] part)",
+            "t.tmx: line 2: the DOCTYPE declares entities, which tolk never expands (they can grow without \
+             bound or reach other files); remove the DOCTYPE's [...] part",
         );
         check_error(
             &body(&format!("{}\n{}", unit("Ja.", "Yes."), unit("Hei &nbsp;du.", "Hi."))),

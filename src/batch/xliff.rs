@@ -23,7 +23,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -33,8 +32,8 @@ use crate::error::{Error, Result};
 use crate::import::{ImportRow, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
-use crate::tmx::{forbidden_reference, not_allowed, Language};
-use crate::xml::{self, is_xml_char};
+use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
+use crate::tmx::Language;
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";
@@ -44,9 +43,6 @@ const NAMESPACE_1_1: &str = "urn:oasis:names:tc:xliff:document:1.1";
 
 /// XLIFF 2.0's namespace, recognised to say clearly that it is not read.
 const NAMESPACE_2_0: &str = "urn:oasis:names:tc:xliff:document:2.0";
-
-/// The deepest element nesting the reader accepts (a batch tolk writes has 6 levels).
-pub const MAX_DEPTH: usize = 64;
 
 /// The `state` of an empty target: nothing translated yet.
 pub const STATE_UNTRANSLATED: &str = "needs-translation";
@@ -349,13 +345,7 @@ impl<'a> Reader<'a> {
                     self.text(&value);
                 }
                 Event::CData(c) => self.text(&String::from_utf8_lossy(&c)),
-                Event::DocType(_) => {
-                    return Err(self.error(
-                        offset,
-                        "a DOCTYPE declaration: XLIFF needs none, and tolk reads no DTDs or entity \
-                         declarations (they can expand without bound or reach other files); remove it",
-                    ))
-                }
+                Event::DocType(t) => xml::check_doctype(&t).map_err(|why| self.error(offset, why))?,
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
                 Event::Eof => break,
             }
@@ -382,13 +372,10 @@ impl<'a> Reader<'a> {
     /// The error for a reference that cannot be read, in the text at byte `offset`.
     fn reference_error(&self, offset: u64, e: quick_xml::Error) -> Error {
         match e {
-            quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, name)) => self.error(
-                offset + range.start as u64,
-                format_args!(
-                    "the entity &{name}; is not defined: tolk reads only XML's own entities \
-                     (&amp; &lt; &gt; &quot; &apos;) and character references"
-                ),
-            ),
+            quick_xml::Error::Escape(e) => {
+                let (at, message) = xml::reference_error(&e);
+                self.error(offset + at.unwrap_or(0) as u64, message)
+            }
             e => self.error(offset, format_args!("a malformed character or entity reference: {e}")),
         }
     }
@@ -403,10 +390,7 @@ impl<'a> Reader<'a> {
     ) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(
-                offset,
-                format_args!("elements nested deeper than {MAX_DEPTH} levels; a batch tolk writes has 6"),
-            ));
+            return Err(self.error(offset, xml::too_deep("a batch tolk writes has 6")));
         }
         if self.skip_from.is_some() {
             return Ok(());
@@ -1067,18 +1051,18 @@ mod tests {
     fn files_that_are_not_xliff_1_2_or_unsafe_are_errors() {
         check_error(
             "<?xml version=\"1.0\"?>\n<!DOCTYPE xliff [<!ENTITY a \"aaaa\">]>\n<xliff version=\"1.2\"/>",
-            "b.xlf: line 2: a DOCTYPE declaration: XLIFF needs none, and tolk reads no DTDs or entity declarations \
-             (they can expand without bound or reach other files); remove it",
+            "b.xlf: line 2: the DOCTYPE declares entities, which tolk never expands (they can grow without \
+             bound or reach other files); remove the DOCTYPE's [...] part",
         );
         check_error(
             &unit("<source>\n&ent;</source>"),
-            "b.xlf: line 2: the entity &ent; is not defined: tolk reads only XML's own entities (&amp; &lt; &gt; \
-             &quot; &apos;) and character references",
+            "b.xlf: line 2: undefined entity `&ent;`: only &amp; &lt; &gt; &quot; &apos; and character \
+             references such as &#229; are allowed",
         );
         let deep = format!("{}{}", "<g>".repeat(60), "</g>".repeat(60));
         check_error(
             &unit(&format!("<source>{deep}</source>")),
-            "b.xlf: line 1: elements nested deeper than 64 levels; a batch tolk writes has 6",
+            "b.xlf: line 1: elements are nested deeper than 64 levels; a batch tolk writes has 6",
         );
         check_error(
             "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"nb\"><file id=\"f\"/></xliff>",

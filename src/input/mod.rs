@@ -1,6 +1,6 @@
 //! The hardened input layer under every reader: the size limits ([`limits`]), one
-//! decoder for the encodings tolk accepts ([`decode`]), and one way to turn a byte
-//! offset into the line a person looks for ([`line_of`]).
+//! decoder for the encodings tolk accepts ([`decode`]), one XML policy ([`xml`]), and
+//! one way to turn a byte offset into the line a person looks for ([`line_of`]).
 //!
 //! Every format reads its file through this layer, so that every reader refuses the
 //! same things (an oversized line or cell, a NUL byte, text that is not the encoding it
@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod limits;
+pub mod xml;
 
 /// The 1-based line of byte `offset` in `bytes` (an offset past the end counts as the
 /// end): the number of line feeds before it, plus one.

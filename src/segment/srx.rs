@@ -27,6 +27,7 @@ use regex::Regex;
 
 use super::{Rules, Segmenter};
 use crate::error::{Error, Result};
+use crate::input::xml;
 
 /// The `languagerulename` of the exported rules.
 pub const LANGUAGE_RULE: &str = "Norwegian Bokmål";
@@ -410,6 +411,7 @@ impl Srx {
         let mut language_rule: Option<LanguageRule> = None;
         let mut rule: Option<SrxRule> = None;
         let mut side: Option<Side> = None;
+        let mut depth = 0usize;
         loop {
             let at = reader.buffer_position();
             let event = reader
@@ -421,6 +423,12 @@ impl Srx {
                 _ => (None, false),
             };
             if let Some(e) = start {
+                if !empty {
+                    depth += 1;
+                    if depth > xml::MAX_DEPTH {
+                        return Err(err(at, xml::too_deep("SRX needs five")));
+                    }
+                }
                 let name = e.local_name();
                 let name = String::from_utf8_lossy(name.as_ref()).into_owned();
                 if !root {
@@ -481,22 +489,38 @@ impl Srx {
                 continue;
             }
             match event {
-                Event::End(e) => match e.local_name().as_ref() {
-                    b"beforebreak" | b"afterbreak" => side = None,
-                    b"rule" => {
-                        if let (Some(r), Some(lr)) = (rule.take(), &mut language_rule) {
-                            lr.rules.push(r);
+                Event::End(e) => {
+                    depth = depth.saturating_sub(1);
+                    match e.local_name().as_ref() {
+                        b"beforebreak" | b"afterbreak" => side = None,
+                        b"rule" => {
+                            if let (Some(r), Some(lr)) = (rule.take(), &mut language_rule) {
+                                lr.rules.push(r);
+                            }
                         }
+                        b"languagerule" => srx.language_rules.extend(language_rule.take()),
+                        _ => {}
                     }
-                    b"languagerule" => srx.language_rules.extend(language_rule.take()),
-                    _ => {}
-                },
+                }
                 Event::Text(t) => {
+                    // Text that is not kept is still read, so a bad reference anywhere is an error.
+                    let raw = String::from_utf8_lossy(&t).into_owned();
+                    let t = match quick_xml::escape::unescape(&raw) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            let (offset, message) = xml::reference_error(&e);
+                            return Err(err(at + offset.unwrap_or(0) as u64, message));
+                        }
+                    };
+                    if let Some(c) = t.chars().find(|&c| !xml::is_xml_char(c)) {
+                        let offset = xml::forbidden_reference(&raw).map_or(0, |(offset, _)| offset);
+                        return Err(err(at + offset as u64, xml::not_allowed(c)));
+                    }
                     if let (Some(side), Some(rule)) = (side, &mut rule) {
-                        let t = t.unescape().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
                         rule.pattern_mut(side).push_str(&t);
                     }
                 }
+                Event::DocType(t) => xml::check_doctype(&t).map_err(|why| err(at, why.to_string()))?,
                 Event::CData(t) => {
                     if let (Some(side), Some(rule)) = (side, &mut rule) {
                         let t = t.decode().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
@@ -626,8 +650,7 @@ fn yes_no(value: Option<String>, default: bool) -> std::result::Result<bool, Str
 
 /// The 1-based line of byte offset `at` in `text`.
 fn line_at(text: &str, at: u64) -> usize {
-    let at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
-    text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1
+    crate::input::line_of(text.as_bytes(), usize::try_from(at).unwrap_or(usize::MAX))
 }
 
 fn compile(pattern: &str) -> std::result::Result<Regex, String> {
@@ -1216,6 +1239,26 @@ mod tests {
         assert_eq!(err, "t.srx:1: expected an SRX document (<srx>), found no element");
         let err = segmenter("<srx>\n<body>\n</srx>", "t.srx").unwrap_err().to_string();
         assert!(err.starts_with("t.srx:3: not well-formed XML"), "{err}");
+    }
+
+    /// The one XML policy of every reader: a DOCTYPE with entities, an undefined entity
+    /// anywhere, a forbidden character and deep nesting are refused in the same words.
+    #[test]
+    fn the_xml_policy_of_every_reader_holds_for_srx() {
+        let err = |text: &str| segmenter(text, "t.srx").unwrap_err().to_string();
+        let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE srx [<!ENTITY a \"aaaa\">]>\n<srx/>";
+        assert!(err(laughs).starts_with("t.srx:2: the DOCTYPE declares entities"), "{}", err(laughs));
+        let plain = srx("no", &[("N", BREAK)], &[("nb", "N")]).replacen(
+            "<srx",
+            "<!DOCTYPE srx SYSTEM \"srx.dtd\">\n<srx",
+            1,
+        );
+        assert_eq!(segments(&plain, "Ja. Nei."), ["Ja.", "Nei."]);
+        let undefined = "<srx>\n<header/>&nbsp;</srx>";
+        assert!(err(undefined).starts_with("t.srx:2: undefined entity `&nbsp;`"), "{}", err(undefined));
+        assert_eq!(err("<srx>\n&#1;</srx>"), "t.srx:2: a character XML does not allow (U+0001)");
+        let deep = format!("<srx>{}{}</srx>", "<a>".repeat(70), "</a>".repeat(70));
+        assert!(err(&deep).contains("nested deeper than 64 levels; SRX needs five"), "{}", err(&deep));
     }
 
     #[test]
