@@ -20,6 +20,42 @@ use crate::input::decode::{decode, Accept};
 use crate::input::limits::MAX_CELL;
 use crate::memory::{check_quoting, detect_delimiter};
 
+/// The CSV batch format, written with `delimiter` (read with whichever the header has).
+pub struct Csv {
+    /// The delimiter written.
+    pub delimiter: Delimiter,
+}
+
+impl super::BatchFormat for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["csv", "tsv", "txt"]
+    }
+
+    /// Whatever no other format claims.
+    fn claims(&self, _path: &Path, _head: &[u8]) -> bool {
+        true
+    }
+
+    fn describe(&self) -> String {
+        format!("{} delimiter", self.delimiter.name())
+    }
+
+    fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        write(batch, self.delimiter, &mut bytes)
+            .map_err(|e| Error::Invalid(format!("cannot write the batch: {e}")))?;
+        Ok(bytes)
+    }
+
+    fn read(&self, path: &Path) -> Result<ReadFile> {
+        read(path)
+    }
+}
+
 /// Writes `batch` as CSV for spreadsheets: UTF-8 BOM, `delimiter`, CRLF.
 pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(), csv::Error> {
     let mut out = out;

@@ -209,75 +209,48 @@ pub struct ReadFile {
     pub problems: Vec<Problem>,
 }
 
-/// The batch formats, each in its own module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// An XLSX workbook whose cells a spreadsheet cannot convert ([`xlsx`]).
-    Xlsx,
-    /// CSV with a delimiter ([`csv`]).
-    Csv(Delimiter),
-    /// XLIFF 1.2 for CAT tools ([`xliff`]).
-    Xliff,
+/// What every batch format does, one implementation per file of this folder: a new
+/// format is one new file and one line in [`FORMATS`].
+pub trait BatchFormat: Sync {
+    /// Its name on the command line: `xlsx`, `csv`, `xliff`.
+    fn name(&self) -> &'static str;
+    /// The extensions an output file of this format may have; the first is the one
+    /// tolk gives the files it names itself.
+    fn extensions(&self) -> &'static [&'static str];
+    /// Whether the file at `path`, which starts with `head`, is to be read as this
+    /// format: by its extension or by its first bytes.
+    fn claims(&self, path: &Path, head: &[u8]) -> bool;
+    /// A short description for messages: "XLSX workbook".
+    fn describe(&self) -> String;
+    /// `batch` as a file of this format.
+    fn write(&self, batch: &Batch) -> Result<Vec<u8>>;
+    /// A translator's file of this format, read back.
+    fn read(&self, path: &Path) -> Result<ReadFile>;
 }
 
-impl Format {
-    /// The format a file name's extension names, if it names one; CSV with a comma.
-    pub fn of_extension(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "xlsx" => Format::Xlsx,
-            "csv" | "tsv" | "txt" => Format::Csv(Delimiter::Comma),
-            "xlf" | "xliff" => Format::Xliff,
-            _ => return None,
-        })
-    }
+/// Every batch format, the default first, in the order they are asked to claim a file
+/// (CSV last: it claims whatever the others do not).
+pub static FORMATS: [&dyn BatchFormat; 3] =
+    [&xlsx::Xlsx, &xliff::Xliff, &csv::Csv { delimiter: Delimiter::Comma }];
 
-    /// The extension of a file in this format.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Xlsx => "xlsx",
-            Format::Csv(_) => "csv",
-            Format::Xliff => "xlf",
-        }
-    }
-
-    /// A short description for messages.
-    pub fn describe(self) -> String {
-        match self {
-            Format::Xlsx => "XLSX workbook".to_string(),
-            Format::Csv(d) => format!("{} delimiter", d.name()),
-            Format::Xliff => "XLIFF 1.2".to_string(),
-        }
-    }
-
-    /// `batch` as a file in this format.
-    pub fn render(self, batch: &Batch) -> Result<Vec<u8>> {
-        match self {
-            Format::Xlsx => xlsx::render(batch),
-            Format::Xliff => Ok(xliff::render(batch)?.into_bytes()),
-            Format::Csv(delimiter) => {
-                let mut bytes = Vec::new();
-                csv::write(batch, delimiter, &mut bytes)
-                    .map_err(|e| Error::Invalid(format!("cannot write the batch: {e}")))?;
-                Ok(bytes)
-            }
-        }
-    }
+/// The format called `name` on the command line.
+pub fn by_name(name: &str) -> Option<&'static dyn BatchFormat> {
+    FORMATS.iter().copied().find(|f| f.name() == name)
 }
 
-/// Reads a translator's batch in whichever format it is: XLSX by its extension or its
-/// zip signature, XLIFF by its extension or a start like XML, CSV otherwise. Only the
-/// first bytes are sniffed; each reader then refuses oversized input while reading.
+/// The format an output file's extension names, if it names one.
+pub fn by_extension(path: &Path) -> Option<&'static dyn BatchFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    FORMATS.iter().copied().find(|f| f.extensions().contains(&ext.as_str()))
+}
+
+/// Reads a translator's batch in whichever format claims it. Only the first bytes are
+/// sniffed; each reader then refuses oversized input while reading.
 pub fn read(path: &Path) -> Result<ReadFile> {
     let mut head = Vec::with_capacity(512);
     std::fs::File::open(path)
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
-    if xlsx::is_xlsx(path, &head) {
-        xlsx::read(path)
-    } else if xliff::is_xliff(path, &head) {
-        xliff::read(path)
-    } else {
-        csv::read(path)
-    }
+    let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
+    format.read(path)
 }

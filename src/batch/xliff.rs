@@ -168,6 +168,36 @@ fn cannot_hold(c: char) -> String {
     )
 }
 
+/// The XLIFF 1.2 batch format.
+pub struct Xliff;
+
+impl super::BatchFormat for Xliff {
+    fn name(&self) -> &'static str {
+        "xliff"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["xlf", "xliff"]
+    }
+
+    /// By its extension (`.xlf`, `.xliff`, `.xml`), or by contents that start like XML.
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        is_xliff(path, head)
+    }
+
+    fn describe(&self) -> String {
+        "XLIFF 1.2".to_string()
+    }
+
+    fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+        Ok(render(batch)?.into_bytes())
+    }
+
+    fn read(&self, path: &Path) -> Result<ReadFile> {
+        read(path)
+    }
+}
+
 /// True when the file at `path` with contents `bytes` is to be read as XLIFF: by its
 /// extension (`.xlf`, `.xliff`, `.xml`), or by contents that start like XML.
 pub fn is_xliff(path: &Path, bytes: &[u8]) -> bool {

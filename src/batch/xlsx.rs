@@ -19,7 +19,7 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use rust_xlsxwriter::{Color, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError};
 
 use super::csv::unescape_cell;
@@ -54,10 +54,35 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 pub const MAX_FILE: u64 = 64 << 20;
 const MAX_UNPACKED: u64 = 512 << 20;
 
-/// Whether `path` names an XLSX file: by its extension, or by content that starts like
-/// a zip archive (every XLSX file is one).
-pub fn is_xlsx(path: &Path, head: &[u8]) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || head.starts_with(b"PK\x03\x04")
+/// The XLSX batch format.
+pub struct Xlsx;
+
+impl super::BatchFormat for Xlsx {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["xlsx"]
+    }
+
+    /// By its extension, or by content that starts like a zip archive (every XLSX file
+    /// is one).
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || head.starts_with(b"PK\x03\x04")
+    }
+
+    fn describe(&self) -> String {
+        "XLSX workbook".to_string()
+    }
+
+    fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+        render(batch)
+    }
+
+    fn read(&self, path: &Path) -> Result<ReadFile> {
+        read(path)
+    }
 }
 
 /// The batch as an XLSX workbook.
@@ -195,7 +220,8 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         ))
     };
     check_unpacked_size(&bytes).map_err(not_xlsx)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
     if names.is_empty() {
         return Err(not_xlsx("it has no sheet".into()));

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use tolk::analyze::Band;
-use tolk::batch::{self, Batch, Delimiter};
+use tolk::batch::{self, Batch, BatchFormat, Delimiter};
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -28,9 +28,10 @@ pub struct Args {
     /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.xlsx, .csv or .xlf]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// The batch format [default: from the extension of --out, else xlsx]
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    /// The batch format: an Excel workbook (xlsx) whose cells a spreadsheet cannot convert, CSV,
+    /// or XLIFF 1.2 for CAT tools [default: from the extension of --out, else xlsx]
+    #[arg(long, value_parser = format_names())]
+    pub format: Option<String>,
     /// Cell delimiter (CSV only): `,` `;` (Norwegian Excel) or `tab` [default: ,]
     #[arg(long, short, value_parser = parse_delimiter)]
     pub delimiter: Option<Delimiter>,
@@ -42,32 +43,9 @@ pub struct Args {
     pub min_score: u8,
 }
 
-/// Batch formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// An Excel workbook (XLSX) whose cells a spreadsheet cannot convert
-    Xlsx,
-    /// CSV for spreadsheets
-    Csv,
-    /// XLIFF 1.2 for CAT tools
-    Xliff,
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Xlsx => "xlsx",
-        Format::Csv => "csv",
-        Format::Xliff => "xliff",
-    }
-}
-
-/// The argument's name of a library format.
-fn chosen(format: batch::Format) -> Format {
-    match format {
-        batch::Format::Xlsx => Format::Xlsx,
-        batch::Format::Csv(_) => Format::Csv,
-        batch::Format::Xliff => Format::Xliff,
-    }
+/// The names of the batch formats, for `--format`.
+fn format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(batch::FORMATS.iter().map(|f| f.name()))
 }
 
 fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
@@ -80,24 +58,25 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let named = args.out.as_deref().and_then(batch::Format::of_extension).map(chosen);
-    let format = match (args.format, named) {
-        (Some(chosen), Some(named)) if chosen != named => bail!(
+    let named = args.out.as_deref().and_then(batch::by_extension);
+    let chosen = args.format.as_deref().and_then(batch::by_name);
+    let format = match (chosen, named) {
+        (Some(chosen), Some(named)) if chosen.name() != named.name() => bail!(
             "--format {} but --out {} names another format; give one of them, or matching ones",
-            format_name(chosen),
+            chosen.name(),
             args.out.as_deref().unwrap_or(Path::new("")).display()
         ),
-        (Some(chosen), _) => chosen,
-        (None, Some(named)) => named,
-        (None, None) => Format::Xlsx,
+        (Some(format), _) | (None, Some(format)) => format,
+        (None, None) => batch::FORMATS[0],
     };
-    if args.delimiter.is_some() && format != Format::Csv {
-        bail!("--delimiter is for CSV batches; add --format csv, or leave --delimiter out");
-    }
-    let format = match format {
-        Format::Xlsx => batch::Format::Xlsx,
-        Format::Csv => batch::Format::Csv(args.delimiter.unwrap_or(Delimiter::Comma)),
-        Format::Xliff => batch::Format::Xliff,
+    let csv;
+    let format: &dyn BatchFormat = match (format.name(), args.delimiter) {
+        ("csv", delimiter) => {
+            csv = batch::csv::Csv { delimiter: delimiter.unwrap_or(Delimiter::Comma) };
+            &csv
+        }
+        (_, Some(_)) => bail!("--delimiter is for CSV batches; add --format csv, or leave --delimiter out"),
+        (_, None) => format,
     };
     let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
@@ -110,10 +89,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let bytes = format.render(&batch)?;
+    let bytes = format.write(&batch)?;
     let out = args.out.unwrap_or_else(|| {
         let stamp = Timestamp::now().tmx();
-        PathBuf::from(format!("out/batches/batch-{stamp}.{}", format.extension()))
+        PathBuf::from(format!("out/batches/batch-{stamp}.{}", format.extensions()[0]))
     });
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
