@@ -13,15 +13,16 @@ pub mod corpus;
 pub mod document;
 pub mod edition;
 pub mod error;
+pub mod exchange;
 pub mod import;
 pub mod index;
 pub mod input;
+pub mod language;
 pub mod memory;
 pub mod score;
 pub mod segment;
 pub mod store;
 pub mod text;
 pub mod timestamp;
-pub mod tmx;
 
 pub use error::{Error, Result};

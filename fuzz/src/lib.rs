@@ -87,11 +87,11 @@ pub fn xliff(data: &[u8]) {
 }
 
 /// Reading TMX never panics, every entry read has a source and a target, and what
-/// was read survives tolk's own TMX: written with [`tolk::tmx::write`] and read
+/// was read survives tolk's own TMX: written with [`tolk::exchange::tmx::write`] and read
 /// again, the sources and targets are the same.
 pub fn tmx(data: &[u8]) {
-    let options = tolk::tmx::ReadOptions::default();
-    let Ok(file) = tolk::tmx::read_from(data, Path::new("fuzz.tmx"), &options) else { return };
+    let options = tolk::exchange::tmx::ReadOptions::default();
+    let Ok(file) = tolk::exchange::tmx::read_from(data, Path::new("fuzz.tmx"), &options) else { return };
     for e in &file.entries {
         assert!(!e.source.is_empty() && !e.target.is_empty(), "an entry with an empty side: {e:?}");
     }
@@ -99,9 +99,9 @@ pub fn tmx(data: &[u8]) {
         es.iter().map(|e| (e.source.clone(), e.target.clone())).collect()
     };
     let mut written = Vec::new();
-    tolk::tmx::write(&tolk::memory::Memory::from_entries(file.entries.clone()), &mut written)
+    tolk::exchange::tmx::write(&tolk::memory::Memory::from_entries(file.entries.clone()), &mut written)
         .expect("writing to memory cannot fail");
-    let again = tolk::tmx::read_from(&written[..], Path::new("fuzz.tmx"), &options).unwrap_or_else(|e| {
+    let again = tolk::exchange::tmx::read_from(&written[..], Path::new("fuzz.tmx"), &options).unwrap_or_else(|e| {
         panic!("the TMX tolk wrote does not read back: {e}\n{}", String::from_utf8_lossy(&written))
     });
     assert_eq!(pairs(&again.entries), pairs(&file.entries), "the entries changed in the round trip");

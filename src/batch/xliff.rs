@@ -33,7 +33,7 @@ use crate::import::{ImportRow, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
-use crate::tmx::Language;
+use crate::language::Language;
 
 /// The XLIFF 1.2 namespace.
 pub const NAMESPACE: &str = "urn:oasis:names:tc:xliff:document:1.2";

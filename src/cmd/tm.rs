@@ -1,21 +1,20 @@
 //! `tolk tm`: exchange the whole memory with other tools, as TMX (or CSV, or TSV).
 //!
 //! `tm import` reads every file first (TMX, tolk's memory CSV or two-column TSV,
-//! told apart by extension or content) and merges only if all of them read cleanly,
-//! with the same lock, atomic write and conflict rules as `tolk import`; `tm export`
-//! writes the memory as TMX or CSV. The reading and writing are the library's
-//! ([`tolk::tmx`], [`tolk::memory`]); this module chooses, reports and draws progress.
+//! told apart by the library's registry of exchange formats) and merges only if all
+//! of them read cleanly, with the same lock, atomic write and conflict rules as `tolk
+//! import`; `tm export` writes the memory as TMX or CSV. The formats are the library's
+//! ([`tolk::exchange`]); this module reports and draws progress.
 
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use tolk::import::{self, Incoming, MergeOptions, Unit};
-use tolk::memory::{self, Entry, Memory};
-use tolk::timestamp::Timestamp;
-use tolk::tmx::{self, Language, ReadOptions};
+use tolk::exchange::{self, ReadOptions};
+use tolk::import::{self, Incoming, MergeOptions};
+use tolk::language::Language;
 
 use super::ui;
 use super::Global;
@@ -94,49 +93,6 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
 }
 
-/// What an input file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Tmx,
-    Csv,
-    Tsv,
-}
-
-impl Kind {
-    /// By extension, else by the first bytes: markup is TMX, a tab in the first line TSV.
-    fn of(path: &Path) -> Result<Kind> {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        match ext.as_str() {
-            "tmx" | "xml" => return Ok(Kind::Tmx),
-            "csv" => return Ok(Kind::Csv),
-            "tsv" | "tab" => return Ok(Kind::Tsv),
-            _ => {}
-        }
-        let mut head = Vec::with_capacity(4096);
-        std::fs::File::open(path)
-            .and_then(|f| f.take(4096).read_to_end(&mut head))
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
-        let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
-        Ok(if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || first == Some(b'<') {
-            Kind::Tmx
-        } else if text.split(|&b| b == b'\n').next().is_some_and(|line| line.contains(&b'\t')) {
-            Kind::Tsv
-        } else {
-            Kind::Csv
-        })
-    }
-
-    /// What the numbers of the file's entries count.
-    fn unit(self) -> Unit {
-        if self == Kind::Csv {
-            Unit::Row
-        } else {
-            Unit::Line
-        }
-    }
-}
-
 /// The counts of a whole import, for the summary.
 #[derive(Debug, Default)]
 struct Counts {
@@ -146,52 +102,26 @@ struct Counts {
 }
 
 fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
-    let now = Timestamp::now().to_string();
     let mut incoming = Vec::new();
     let mut counts = Counts::default();
     for file in &args.files {
-        let kind = Kind::of(file)?;
-        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let entries = match kind {
-            Kind::Tmx => {
-                let read = read_tmx(file, &args, global)?;
-                counts.flattened += read.flattened;
-                counts.skipped_empty += read.skipped_empty;
-                counts.skipped_language += read.skipped_language;
-                let foreign = !read.written_by_tolk();
-                let mut entries = read.entries;
-                // tolk's own TMX carries its origins; another tool's says where it came from.
-                if foreign {
-                    for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
-                        e.origin = format!("tmx:{name}");
-                    }
-                }
-                entries
-            }
-            Kind::Csv => {
-                let mut entries = Vec::new();
-                memory::read_csv(file, 0, &mut entries)?;
-                let before = entries.len();
-                entries.retain(|e| !e.target.trim().is_empty());
-                counts.skipped_empty += before - entries.len();
-                entries
-            }
-            Kind::Tsv => {
-                let read = tmx::read_tsv(file)?;
-                counts.skipped_empty += read.skipped_empty;
-                read.entries
-                    .into_iter()
-                    .map(|e| Entry {
-                        created: now.clone(),
-                        changed: now.clone(),
-                        origin: format!("tsv:{name}"),
-                        ..e
-                    })
-                    .collect()
-            }
+        let format = exchange::detect(file)?;
+        let len = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+        let bar = ui::byte_bar(global, len, "reading");
+        let progress = |n: u64| bar.set_position(n);
+        let options = ReadOptions {
+            source: args.source_lang.clone(),
+            target: args.target_lang.clone(),
+            progress: Some(&progress),
         };
-        let unit = kind.unit();
-        incoming.extend(entries.into_iter().map(|entry| Incoming {
+        let read = format.read(file, &options);
+        bar.finish_and_clear();
+        let read = read?;
+        counts.flattened += read.flattened;
+        counts.skipped_empty += read.skipped_empty;
+        counts.skipped_language += read.skipped_language;
+        let unit = read.unit;
+        incoming.extend(read.entries.into_iter().map(|entry| Incoming {
             file: file.clone(),
             row: entry.row,
             unit,
@@ -229,29 +159,14 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads one TMX file with a progress bar in bytes.
-fn read_tmx(file: &Path, args: &ImportArgs, global: &Global) -> Result<tmx::TmxFile> {
-    let len = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
-    let bar = ui::byte_bar(global, len, "reading");
-    let progress = |n: u64| bar.set_position(n);
-    let options = ReadOptions {
-        source: args.source_lang.clone(),
-        target: args.target_lang.clone(),
-        progress: Some(&progress),
-    };
-    let read = tmx::read(file, &options);
-    bar.finish_and_clear();
-    Ok(read?)
-}
-
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let memory = ui::load(global, &global.memory)?;
-    let mut bytes = Vec::new();
-    match args.format {
-        Format::Tmx => tmx::write(&memory, &mut bytes).context("cannot write the memory as TMX")?,
-        Format::Csv => memory::write_csv(&columns(&memory), &memory.entries, &mut bytes)
-            .context("cannot write the memory as CSV")?,
-    }
+    let name = match args.format {
+        Format::Tmx => "tmx",
+        Format::Csv => "csv",
+    };
+    let format = exchange::by_name(name).context("no such exchange format")?;
+    let bytes = format.write(&memory)?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {
             tolk::store::write_atomic(out, &bytes)
@@ -272,57 +187,9 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every column of every file of the memory, each once, in the order first seen.
-fn columns(memory: &Memory) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    for file in &memory.files {
-        for c in &file.columns {
-            // The same comparison as the memory's reader and writer, so the union has no
-            // column they would take for a repeat.
-            if !columns.iter().any(|k| k.trim().to_lowercase() == c.trim().to_lowercase()) {
-                columns.push(c.clone());
-            }
-        }
-    }
-    columns
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_are_told_apart_by_extension_then_content() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &[u8]| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        };
-        let cases: [(&str, &[u8], Kind); 6] = [
-            ("a.TMX", b"source,target\n", Kind::Tmx),
-            ("a.tsv", b"source,target\n", Kind::Tsv),
-            ("a.txt", b"\xef\xbb\xbf\n <?xml version=\"1.0\"?><tmx/>", Kind::Tmx),
-            ("b.txt", b"Hei.\tHi.\n", Kind::Tsv),
-            ("c", b"source,target\nHei.,Hi.\tx\n", Kind::Csv),
-            ("d.dat", b"\xff\xfe<\x00", Kind::Tmx),
-        ];
-        for (name, text, kind) in cases {
-            assert_eq!(Kind::of(&write(name, text)).unwrap(), kind, "{name}");
-        }
-    }
-
-    #[test]
-    fn the_memory_columns_are_merged_case_insensitively() {
-        let mut memory = Memory::default();
-        let file = |cols: &[&str]| tolk::memory::MemoryFile {
-            path: "m.csv".into(),
-            columns: cols.iter().map(|c| c.to_string()).collect(),
-        };
-        memory.files =
-            vec![file(&["source", "target", "Client"]), file(&["Target", "SOURCE", "client", "note"])];
-        assert_eq!(columns(&memory), ["source", "target", "Client", "note"]);
-    }
 
     #[test]
     fn a_bad_language_code_is_a_usage_error() {

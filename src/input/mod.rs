@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod limits;
+pub mod stream;
 pub mod xml;
 
 /// The 1-based line of byte `offset` in `bytes` (an offset past the end counts as the

@@ -7,7 +7,7 @@
 //! entities and character references are expanded ([`reference_error`] names the
 //! rest); a character XML cannot hold is refused ([`not_allowed`]); elements nest at
 //! most [`MAX_DEPTH`] deep ([`too_deep`]). Parsing is quick-xml's; the formats are
-//! [`crate::tmx`], [`crate::batch::xliff`] and [`crate::segment::srx`].
+//! [`crate::exchange::tmx`], [`crate::batch::xliff`] and [`crate::segment::srx`].
 
 use quick_xml::escape::EscapeError;
 

@@ -20,11 +20,11 @@ use tolk::batch::csv::parse as parse_csv;
 use tolk::batch::csv::unescape_cell;
 use tolk::batch::xliff;
 use tolk::document::Document;
+use tolk::exchange::tmx::{self, ReadOptions};
 use tolk::import::{self, ImportRow, Issued, MergeOptions};
 use tolk::memory::{self, Entry, Memory};
 use tolk::segment::Segmenter;
 use tolk::text::SegmentId;
-use tolk::tmx::{self, ReadOptions};
 
 /// Sentences the batch reader is checked against, as if they were the corpus.
 const ISSUED: [&str; 3] = ["Kort, hva er din kundeservicekarriere?", "Hei.", "=1+1"];
@@ -55,7 +55,7 @@ fn read_all(bytes: &[u8]) -> Result<(), TestCaseError> {
     }
     xliff::is_xliff(path, bytes);
     let _ = tmx::read_from(bytes, path, &ReadOptions::default());
-    let _ = tmx::parse_tsv(path, bytes);
+    let _ = tolk::exchange::tsv::parse_tsv(path, bytes);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.csv");
     std::fs::write(&file, bytes).unwrap();

@@ -207,7 +207,7 @@ fn write_tmx_seed(root: &Path, corpus: &Path) -> Result<()> {
     let memory = tolk::memory::Memory::load(&root.join("memory"))?;
     let dest = corpus.join("seed-bundled-memory.tmx");
     let file = std::fs::File::create(&dest).with_context(|| format!("creating {}", dest.display()))?;
-    tolk::tmx::write(&memory, std::io::BufWriter::new(file))
+    tolk::exchange::tmx::write(&memory, std::io::BufWriter::new(file))
         .with_context(|| format!("writing {}", dest.display()))
 }
 

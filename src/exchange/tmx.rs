@@ -1,5 +1,5 @@
-//! Exchanging memories with other tools: reading and writing TMX 1.4 (Translation
-//! Memory eXchange), and reading the plainest exchange format there is, two-column TSV.
+//! TMX 1.4 (Translation Memory eXchange), both directions: the format in which
+//! translation memories move between tools.
 //!
 //! [`write`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
 //! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
@@ -32,28 +32,23 @@
 //! read to whoever wants to show them.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
-use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use encoding_rs::{DecoderResult, Encoding};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::error::{Error, Result};
-use crate::input::limits::{self, MAX_CELL, MAX_XML_TEXT};
+use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
+use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
+use crate::language::Language;
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
 
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
 pub const CREATION_TOOL: &str = "tolk";
-
-/// The largest single piece of markup, or of text as written, read at once: a `seg` of
-/// [`MAX_XML_TEXT`] bytes written entirely as character references fits.
-const MAX_EVENT: u64 = limits::MAX_XML_MARKUP as u64;
 
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
@@ -62,96 +57,55 @@ const MAX_UNIT: usize = 16 * MAX_CELL;
 const MAX_LANGUAGES: usize = 16;
 
 // ---------------------------------------------------------------------------------
-// Languages
+// Reading TMX
 
-/// A language to pick variants by, matched the way translation memories write codes:
-/// case does not matter, `_` is `-`, `nb`, `nob`, `no`, `nor` and `no-NB` are all
-/// Norwegian Bokmål, `en` and `eng` English, and a code without a region (`en`) takes
-/// every region (`en-GB`, `en-US`) while one with a region (`en-GB`) takes only it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Language {
-    /// The code as given.
-    code: String,
-    /// The language subtag, canonical (`nb`, `en`).
-    language: String,
-    /// The region subtag, lower case, if any.
-    region: Option<String>,
-}
+/// The TMX 1.4 format.
+pub struct Tmx;
 
-impl Language {
-    /// Norwegian Bokmål, tolk's source language.
-    pub fn bokmal() -> Language {
-        Language::parse("nb").expect("a valid code")
+impl super::MemoryFormat for Tmx {
+    fn name(&self) -> &'static str {
+        "tmx"
     }
 
-    /// English, tolk's target language.
-    pub fn english() -> Language {
-        Language::parse("en").expect("a valid code")
+    fn extensions(&self) -> &'static [&'static str] {
+        &["tmx", "xml"]
     }
 
-    /// Parses a language code such as `nb`, `nb-NO`, `NO-NB`, `en_GB` or `eng`; `None`
-    /// when it does not start with a two- or three-letter language subtag.
-    pub fn parse(code: &str) -> Option<Language> {
-        let lower = code.trim().to_ascii_lowercase().replace('_', "-");
-        let mut subtags: Vec<&str> = lower.split('-').collect();
-        let first = subtags.remove(0);
-        if !(2..=3).contains(&first.len()) || !first.bytes().all(|b| b.is_ascii_lowercase()) {
-            return None;
-        }
-        let mut language = match first {
-            "nb" | "nob" | "no" | "nor" => "nb",
-            "nn" | "nno" => "nn",
-            "en" | "eng" => "en",
-            other => other,
-        };
-        // `no-NB` and `no-NN` (and `no-bok`, `no-nyn`) name the written standard, not a region.
-        if matches!(first, "no" | "nor") {
-            match subtags.first() {
-                Some(&("nb" | "bok")) => {
-                    subtags.remove(0);
-                }
-                Some(&("nn" | "nyn")) => {
-                    language = "nn";
-                    subtags.remove(0);
-                }
-                _ => {}
+    /// UTF-16 with a byte order mark, or markup first.
+    fn sniff(&self, head: &[u8]) -> bool {
+        let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
+        head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || first == Some(b'<')
+    }
+
+    /// tolk's own TMX carries its origins; another tool's entries are stamped
+    /// `tmx:<file>` where they have none.
+    fn read(&self, path: &Path, options: &ReadOptions<'_>) -> Result<super::Exchanged> {
+        let read = read(path, options)?;
+        let foreign = !read.written_by_tolk();
+        let mut entries = read.entries;
+        if foreign {
+            let origin = format!("tmx:{}", super::file_name(path));
+            for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
+                e.origin = origin.clone();
             }
         }
-        let is_region = |s: &&str| {
-            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
-                || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
-        };
-        let region = subtags.iter().copied().find(is_region).map(str::to_string);
-        Some(Language { code: code.trim().to_string(), language: language.to_string(), region })
-    }
-
-    /// Whether a variant written with `code` is in this language.
-    pub fn matches(&self, code: &str) -> bool {
-        Language::parse(code).is_some_and(|l| {
-            l.language == self.language && (self.region.is_none() || l.region == self.region)
+        Ok(super::Exchanged {
+            entries,
+            unit: crate::import::Unit::Line,
+            flattened: read.flattened,
+            skipped_empty: read.skipped_empty,
+            skipped_language: read.skipped_language,
         })
     }
 
-    /// The language's name and code for messages: "Norwegian Bokmål (nb)".
-    pub(crate) fn describe(&self) -> String {
-        let name = match self.language.as_str() {
-            "nb" => "Norwegian Bokmål",
-            "nn" => "Norwegian Nynorsk",
-            "en" => "English",
-            _ => return self.code.clone(),
-        };
-        format!("{name} ({})", self.code)
+    fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        write(memory, &mut bytes)
+            .map_err(|e| Error::Invalid(format!("cannot write the memory as TMX: {e}")))?;
+        Ok(bytes)
     }
 }
-
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.code)
-    }
-}
-
-// ---------------------------------------------------------------------------------
-// Reading TMX
 
 /// How to read a TMX file.
 pub struct ReadOptions<'a> {
@@ -940,333 +894,6 @@ fn newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Looks at the start of the file for a byte order mark or an encoding named in the
-/// XML declaration; `None` means UTF-8.
-fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Option<&'static Encoding>> {
-    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
-    // Taken off here, so that the parser's positions are the file's (it would skip the
-    // mark without counting it, and lines would be found a few bytes off).
-    if head.starts_with(b"\xef\xbb\xbf") {
-        input.consume(3);
-        return Ok(None);
-    }
-    if head.starts_with(&[0xFF, 0xFE]) {
-        return Ok(Some(encoding_rs::UTF_16LE));
-    }
-    if head.starts_with(&[0xFE, 0xFF]) {
-        return Ok(Some(encoding_rs::UTF_16BE));
-    }
-    if !head.starts_with(b"<?xml") {
-        return Ok(None);
-    }
-    let decl = &head[..head.len().min(512)];
-    let Some(end) = decl.windows(2).position(|w| w == b"?>") else { return Ok(None) };
-    let decl = &decl[..end];
-    let Some(at) = decl.windows(8).position(|w| w == b"encoding") else { return Ok(None) };
-    let rest = &decl[at + 8..];
-    let Some(open) = rest.iter().position(|&b| b == b'"' || b == b'\'') else { return Ok(None) };
-    let quote = rest[open];
-    let label = &rest[open + 1..];
-    let label = &label[..label.iter().position(|&b| b == quote).unwrap_or(label.len())];
-    match Encoding::for_label(label) {
-        // A UTF-16 label on bytes that read as ASCII is a mislabelled UTF-8 file.
-        Some(e) if e == encoding_rs::UTF_8 || e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
-            Ok(None)
-        }
-        Some(e) => Ok(Some(e)),
-        None => Err(Error::Invalid(format!(
-            "{}: line 1: unknown encoding {:?} in the XML declaration; save the file as UTF-8",
-            path.display(),
-            String::from_utf8_lossy(label)
-        ))),
-    }
-}
-
-/// Counts the bytes read from the file and reports them.
-struct Progress<'a, R> {
-    inner: R,
-    read: u64,
-    callback: Option<&'a dyn Fn(u64)>,
-}
-
-impl<R: Read> Read for Progress<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if let Some(callback) = self.callback {
-            callback(self.read);
-        }
-        Ok(n)
-    }
-}
-
-/// `Read::read` for a reader whose work is done in `fill_buf`.
-fn read_from_buffer(reader: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
-    let available = reader.fill_buf()?;
-    let n = available.len().min(buf.len());
-    buf[..n].copy_from_slice(&available[..n]);
-    reader.consume(n);
-    Ok(n)
-}
-
-/// Decodes a non-UTF-8 file to UTF-8 as it is read.
-struct Transcode<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    out: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: BufRead> Transcode<R> {
-    fn new(inner: R, encoding: &'static Encoding) -> Transcode<R> {
-        Transcode {
-            inner,
-            decoder: encoding.new_decoder_with_bom_removal(),
-            out: Vec::new(),
-            pos: 0,
-            done: false,
-        }
-    }
-}
-
-impl<R: BufRead> Read for Transcode<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        read_from_buffer(self, buf)
-    }
-}
-
-impl<R: BufRead> BufRead for Transcode<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        while self.pos == self.out.len() && !self.done {
-            let src = self.inner.fill_buf()?;
-            let last = src.is_empty();
-            let room = self.decoder.max_utf8_buffer_length_without_replacement(src.len()).unwrap_or(1 << 20);
-            self.out.clear();
-            self.out.resize(room.max(16), 0);
-            self.pos = 0;
-            let (result, read, written) =
-                self.decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
-            self.out.truncate(written);
-            if let DecoderResult::Malformed(..) = result {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "bytes that are not valid {}; save the file as UTF-8",
-                        self.decoder.encoding().name()
-                    ),
-                ));
-            }
-            self.inner.consume(read);
-            self.done = last;
-        }
-        Ok(&self.out[self.pos..])
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.pos += amt;
-    }
-}
-
-/// Why [`Lines`] stopped the reading with an error.
-#[derive(Debug, Clone, Copy)]
-enum Stop {
-    /// A piece of markup or text of more than [`MAX_EVENT`] bytes.
-    Event,
-    /// A text of more than [`MAX_XML_TEXT`] bytes.
-    Text,
-    /// A character XML does not allow, on this line.
-    Forbidden { line: u64, c: char },
-}
-
-/// A character XML does not allow, found ahead of the parser.
-#[derive(Debug, Clone, Copy)]
-struct Forbidden {
-    /// Its position.
-    at: u64,
-    line: u64,
-    c: char,
-}
-
-/// The text being read (an event that starts after markup, and so ends at the next
-/// `<`), measured as it comes in.
-#[derive(Debug, Default)]
-struct TextSize {
-    /// The position up to which its bytes have been counted.
-    counted: u64,
-    /// At least this many bytes of text once references are expanded and line ends
-    /// normalised: a reference counts 1, a carriage return 0.
-    bytes: usize,
-    in_reference: bool,
-    /// Its end (the `<`) has been seen.
-    ended: bool,
-}
-
-/// Knows the line of every byte position from the start of the current event on, and
-/// stops the reading with an error:
-///
-/// - at a character XML 1.0 does not allow (found when the buffer is filled, but the
-///   parser is handed only the bytes before it, so an error earlier in the file comes
-///   first);
-/// - once a text holds more than [`MAX_XML_TEXT`] bytes (as the bytes arrive, before
-///   the parser collects them);
-/// - once more than [`MAX_EVENT`] bytes of one event are read (checked at each refill
-///   of the buffer, so one buffer more may get in).
-struct Lines<R> {
-    inner: R,
-    /// Bytes consumed.
-    pos: u64,
-    scan: Scan,
-}
-
-/// What [`Lines`] knows of the bytes it has seen.
-#[derive(Default)]
-struct Scan {
-    /// Bytes looked at for line breaks and characters XML does not allow.
-    scanned: u64,
-    /// Line breaks before the oldest one in `newlines`.
-    base: u64,
-    /// Positions of the line breaks since the current event started.
-    newlines: VecDeque<u64>,
-    event_start: u64,
-    /// The current event is text, and its size so far.
-    text: Option<TextSize>,
-    /// How many bytes of a possible U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`) end the
-    /// bytes scanned.
-    partial: u8,
-    forbidden: Option<Forbidden>,
-    stopped: Option<Stop>,
-}
-
-impl<R> Lines<R> {
-    fn new(inner: R) -> Lines<R> {
-        Lines { inner, pos: 0, scan: Scan::default() }
-    }
-
-    /// An event starts at `at`: positions before it are not asked about again.
-    fn mark(&mut self, at: u64) {
-        let scan = &mut self.scan;
-        while scan.newlines.front().is_some_and(|&p| p < at) {
-            scan.newlines.pop_front();
-            scan.base += 1;
-        }
-        scan.event_start = at;
-        // The parser has already taken the `<` that starts markup (its position is one
-        // behind ours); anything else starts with text, if only an empty one.
-        scan.text = (at == self.pos).then(|| TextSize { counted: at, ..TextSize::default() });
-    }
-
-    /// The 1-based line of position `at` (no earlier than the last mark).
-    fn line_of(&self, at: u64) -> u64 {
-        self.scan.base + 1 + self.scan.newlines.iter().take_while(|&&p| p < at).count() as u64
-    }
-
-    /// Why the reading was stopped, if it was.
-    fn stopped(&self) -> Option<Stop> {
-        self.scan.stopped
-    }
-}
-
-impl Scan {
-    /// Looks at `bytes`, which start at position `from`, for line breaks and the first
-    /// character XML does not allow.
-    fn look_at(&mut self, from: u64, bytes: &[u8]) {
-        for (i, &b) in bytes.iter().enumerate() {
-            let at = from + i as u64;
-            if b == b'\n' {
-                self.newlines.push_back(at);
-            }
-            if self.forbidden.is_some() {
-                continue;
-            }
-            // In UTF-8 these bytes are only ever the characters themselves.
-            let c = match (self.partial, b) {
-                (_, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F) => Some((at, char::from(b))),
-                (2, 0xBE) => Some((at - 2, '\u{FFFE}')),
-                (2, 0xBF) => Some((at - 2, '\u{FFFF}')),
-                _ => None,
-            };
-            self.partial = match (self.partial, b) {
-                (_, 0xEF) => 1,
-                (1, 0xBF) => 2,
-                _ => 0,
-            };
-            if let Some((at, c)) = c {
-                // Every line break before it is in `newlines` or `base`, and it holds none.
-                let line = self.base + 1 + self.newlines.len() as u64;
-                self.forbidden = Some(Forbidden { at, line, c });
-            }
-        }
-    }
-
-    /// Counts the current text's bytes in `bytes`, which start at position `pos`; true
-    /// once there are more than [`MAX_XML_TEXT`].
-    fn count_text(&mut self, pos: u64, bytes: &[u8]) -> bool {
-        let Some(text) = self.text.as_mut().filter(|t| !t.ended) else { return false };
-        let from = usize::try_from(text.counted.saturating_sub(pos)).unwrap_or(usize::MAX);
-        for &b in bytes.get(from..).unwrap_or_default() {
-            match b {
-                b'<' => {
-                    text.ended = true;
-                    break;
-                }
-                b'&' => {
-                    text.in_reference = true;
-                    text.bytes += 1;
-                }
-                b';' if text.in_reference => text.in_reference = false,
-                b'\r' => {}
-                _ if text.in_reference => {}
-                _ => text.bytes += 1,
-            }
-        }
-        text.counted = pos + bytes.len() as u64;
-        text.bytes > MAX_XML_TEXT
-    }
-}
-
-impl<R: BufRead> Read for Lines<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        read_from_buffer(self, buf)
-    }
-}
-
-impl<R: BufRead> BufRead for Lines<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let (pos, scan) = (self.pos, &mut self.scan);
-        if pos.saturating_sub(scan.event_start) > MAX_EVENT {
-            scan.stopped = Some(Stop::Event);
-            return Err(io::Error::other("a piece of markup or text is too large"));
-        }
-        let buf = self.inner.fill_buf()?;
-        let end = pos + buf.len() as u64;
-        if end > scan.scanned {
-            scan.look_at(scan.scanned, &buf[(scan.scanned - pos) as usize..]);
-            scan.scanned = end;
-        }
-        // The parser gets the bytes before a character XML does not allow, and then
-        // the error. (A U+FFFE split between two buffers begins before `pos`.)
-        if let Some(f) = scan.forbidden.filter(|f| f.at <= pos) {
-            scan.stopped = Some(Stop::Forbidden { line: f.line, c: f.c });
-            return Err(io::Error::other("a character XML does not allow"));
-        }
-        let len = match scan.forbidden {
-            Some(f) if f.at < end => (f.at - pos) as usize,
-            _ => buf.len(),
-        };
-        if scan.count_text(pos, &buf[..len]) {
-            scan.stopped = Some(Stop::Text);
-            return Err(io::Error::other("a text is too large"));
-        }
-        Ok(&buf[..len])
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.inner.consume(amt);
-        self.pos += amt as u64;
-    }
-}
-
 // ---------------------------------------------------------------------------------
 // Writing TMX
 
@@ -1380,78 +1007,6 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------
-// Reading TSV
-
-/// What a two-column TSV file held.
-#[derive(Debug, Default)]
-pub struct TsvFile {
-    /// One entry per line with a source and a target; `row` is the line.
-    pub entries: Vec<Entry>,
-    /// Lines skipped because the source or target is empty.
-    pub skipped_empty: usize,
-}
-
-/// Reads two-column TSV, `source<TAB>target` on every line, with an optional header
-/// line `source<TAB>target`. UTF-8 (a byte order mark is allowed), LF or CRLF; blank
-/// lines are skipped. There is no quoting: a cell cannot hold a tab or a line break.
-///
-/// A line longer than [`limits::MAX_LINE`] is refused while the file is read, before
-/// it is read whole.
-pub fn read_tsv(path: &Path) -> Result<TsvFile> {
-    let bytes = limits::read_document(path)?;
-    parse_tsv(path, &bytes)
-}
-
-/// Parses TSV `bytes`; `path` names the file in messages.
-pub fn parse_tsv(path: &Path, bytes: &[u8]) -> Result<TsvFile> {
-    let decoded = crate::input::decode::decode(path, bytes, crate::input::decode::Accept::Utf8, "UTF-8")?;
-    let text = decoded.text.as_ref();
-    let mut file = TsvFile::default();
-    let mut first = true;
-    for (n, line) in text.split('\n').enumerate() {
-        let number = n as u64 + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
-        let is_header = first
-            && cells.len() == 2
-            && cells[0].trim().eq_ignore_ascii_case("source")
-            && cells[1].trim().eq_ignore_ascii_case("target");
-        first = false;
-        if is_header {
-            continue;
-        }
-        if cells.len() != 2 {
-            return Err(Error::Invalid(format!(
-                "{}: line {number}: expected two cells, source and target, separated by one tab; found {}",
-                path.display(),
-                cells.len()
-            )));
-        }
-        if cells.iter().any(|c| c.len() > MAX_CELL) {
-            return Err(Error::TooLarge {
-                path: path.to_path_buf(),
-                what: format!("a cell on line {number}"),
-                limit: MAX_CELL,
-            });
-        }
-        if cells[0].trim().is_empty() || cells[1].trim().is_empty() {
-            file.skipped_empty += 1;
-            continue;
-        }
-        file.entries.push(Entry {
-            source: cells[0].to_string(),
-            target: cells[1].to_string(),
-            row: number,
-            ..Entry::default()
-        });
-    }
-    Ok(file)
 }
 
 #[cfg(test)]
@@ -1893,26 +1448,6 @@ mod tests {
             err.to_string(),
             "entry 1, target: the character U+0001 cannot be written in XML; remove it from the memory and export again"
         );
-    }
-
-    #[test]
-    fn tsv_has_two_cells_a_line() {
-        let file = parse_tsv(
-            Path::new("t.tsv"),
-            "\u{feff}Source\tTarget\r\nHei.\tHi.\r\n\r\nTom.\t\nJa, \"sa\" han.\tYes, he said.".as_bytes(),
-        )
-        .unwrap();
-        let pairs: Vec<(&str, &str, u64)> =
-            file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str(), e.row)).collect();
-        assert_eq!(pairs, [("Hei.", "Hi.", 2), ("Ja, \"sa\" han.", "Yes, he said.", 5)]);
-        assert_eq!(file.skipped_empty, 1);
-        let err = parse_tsv(Path::new("t.tsv"), b"Hei.\tHi.\nEn\tto\ttre\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "t.tsv: line 2: expected two cells, source and target, separated by one tab; found 3"
-        );
-        let err = parse_tsv(Path::new("t.tsv"), b"Hei.\tH\xffi.\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.tsv: line 1 (byte 6): invalid UTF-8; save the file again as UTF-8");
     }
 
     fn text() -> impl Strategy<Value = String> {

@@ -1,0 +1,111 @@
+//! Exchanging whole memories with other tools: each memory format in its own file
+//! ([`tmx`], [`csv`], [`tsv`]) behind one small trait, [`MemoryFormat`], and one
+//! registry, [`FORMATS`], which tells a file's format by its extension and then by its
+//! first bytes. A new exchange format is one new file and one line in the registry.
+//!
+//! Reading a file here gives entries ready to merge, each stamped with where it came
+//! from (`tmx:<file>` for another tool's TMX, `tsv:<file>`); merging them is
+//! [`crate::import::merge`], under the memory's lock.
+
+pub mod csv;
+pub mod tmx;
+pub mod tsv;
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::import::Unit;
+use crate::memory::{Entry, Memory};
+
+pub use tmx::ReadOptions;
+
+/// What a memory file read for exchange holds, and what of it was left out.
+#[derive(Debug, Default)]
+pub struct Exchanged {
+    /// The entries, each with its row or line in `row`.
+    pub entries: Vec<Entry>,
+    /// Whether `row` counts rows (CSV) or lines.
+    pub unit: Unit,
+    /// Entries whose text had inline markup flattened.
+    pub flattened: usize,
+    /// Pairs skipped because the source or target is empty.
+    pub skipped_empty: usize,
+    /// Units skipped for lacking the source or target language.
+    pub skipped_language: usize,
+}
+
+/// What every memory exchange format does.
+pub trait MemoryFormat: Sync {
+    /// Its name on the command line: `tmx`, `csv`, `tsv`.
+    fn name(&self) -> &'static str;
+    /// The extensions that name it.
+    fn extensions(&self) -> &'static [&'static str];
+    /// Whether a file without a known extension, starting with `head`, is this format.
+    fn sniff(&self, head: &[u8]) -> bool;
+    /// Reads the file at `path`, the entries stamped with where they came from.
+    fn read(&self, path: &Path, options: &ReadOptions<'_>) -> Result<Exchanged>;
+    /// The memory as a file of this format, for formats tolk writes.
+    fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
+        let _ = memory;
+        Err(Error::Invalid(format!("tolk reads {} but does not write it; write TMX or CSV", self.name())))
+    }
+}
+
+/// Every memory exchange format, in the order their first bytes are tried (CSV last:
+/// it is what is neither markup nor tab-separated).
+pub static FORMATS: [&dyn MemoryFormat; 3] = [&tmx::Tmx, &tsv::Tsv, &csv::Csv];
+
+/// The format called `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn MemoryFormat> {
+    FORMATS.iter().copied().find(|f| f.name() == name)
+}
+
+/// The format of the file at `path`: by its extension, else by its first bytes.
+pub fn detect(path: &Path) -> Result<&'static dyn MemoryFormat> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if let Some(format) = FORMATS.iter().find(|f| f.extensions().contains(&ext.as_str())) {
+        return Ok(*format);
+    }
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(*FORMATS.iter().find(|f| f.sniff(&head)).unwrap_or(&FORMATS[FORMATS.len() - 1]))
+}
+
+/// Reads the memory file at `path` in whichever format it is.
+pub fn read(path: &Path, options: &ReadOptions<'_>) -> Result<Exchanged> {
+    detect(path)?.read(path, options)
+}
+
+/// The file name of `path`, for origins.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_told_apart_by_extension_then_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let cases: [(&str, &[u8], &str); 6] = [
+            ("a.TMX", b"source,target\n", "tmx"),
+            ("a.tsv", b"source,target\n", "tsv"),
+            ("a.txt", b"\xef\xbb\xbf\n <?xml version=\"1.0\"?><tmx/>", "tmx"),
+            ("b.txt", b"Hei.\tHi.\n", "tsv"),
+            ("c", b"source,target\nHei.,Hi.\tx\n", "csv"),
+            ("d.dat", b"\xff\xfe<\x00", "tmx"),
+        ];
+        for (name, text, format) in cases {
+            assert_eq!(detect(&write(name, text)).unwrap().name(), format, "{name}");
+        }
+    }
+}
