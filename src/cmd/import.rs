@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tolk::import::{self, Issued, MergeOptions};
+use tolk::import::{self, MergeOptions};
 
 use super::ui;
 use super::Global;
@@ -43,12 +43,7 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let docs = tolk::corpus::read(std::slice::from_ref(&args.corpus), &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
-    let mut issued = Issued::new();
-    for doc in &docs {
-        for s in &doc.segments {
-            issued.entry(s.id).or_insert_with(|| doc.segment_text(s).to_string());
-        }
-    }
+    let issued = import::issued(&docs);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {

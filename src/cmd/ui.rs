@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tolk::import::Conflict;
 use tolk::index::{Index, IndexBuilder};
 use tolk::memory::Memory;
-use tolk::segment::{srx, Rules, Segmenter};
+use tolk::segment::Segmenter;
 
 use super::Global;
 
@@ -78,22 +78,15 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
 /// The segmenter: the built-in Norwegian rules, or the file named by `--rules`, read as
 /// SRX when it is one (a `.srx` file, or one starting with `<`).
 pub fn segmenter(global: &Global) -> Result<Segmenter> {
-    let Some(path) = &global.rules else {
-        return Ok(Segmenter::default());
-    };
-    let text = read_rules(path)?;
-    if srx::is_srx(path, &text) {
-        return Ok(srx::segmenter(&text, &path.display().to_string())?);
+    match &global.rules {
+        None => Ok(Segmenter::default()),
+        Some(path) => Ok(Segmenter::from_file(path)?),
     }
-    let rules = Rules::parse(&text, &path.display().to_string())?;
-    Ok(Segmenter::new(rules))
 }
 
 /// Reads a rule file (tolk .rules or SRX) as UTF-8, with the line limit of every input.
 pub fn read_rules(path: &Path) -> Result<String> {
-    let bytes = tolk::input::limits::read_document(path)
-        .with_context(|| format!("cannot read the rules {}", path.display()))?;
-    Ok(tolk::input::decode::utf8(path, bytes, "UTF-8")?)
+    tolk::segment::read_rule_file(path).with_context(|| format!("cannot read the rules {}", path.display()))
 }
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`

@@ -155,6 +155,18 @@ pub struct Plan {
 /// The sentences tolk issued: every segment id of the corpus and its text.
 pub type Issued = HashMap<SegmentId, String>;
 
+/// The sentences of `docs` as a batch of theirs issued them: every segment's id and
+/// text, the first occurrence of each.
+pub fn issued(docs: &[crate::document::Document]) -> Issued {
+    let mut issued = Issued::new();
+    for doc in docs {
+        for s in &doc.segments {
+            issued.entry(s.id).or_insert_with(|| doc.segment_text(s).to_string());
+        }
+    }
+    issued
+}
+
 /// Checks every row against the `issued` sentences.
 pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
     let mut plan = Plan::default();

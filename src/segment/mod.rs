@@ -77,6 +77,7 @@ mod rules;
 pub mod srx;
 
 use std::ops::Range;
+use std::path::Path;
 
 pub use rules::{Rules, NORWEGIAN};
 
@@ -112,6 +113,18 @@ impl Segmenter {
     /// built-in rules are still trimmed off as layout.
     pub fn with_srx(rules: srx::SrxRules) -> Segmenter {
         Segmenter { rules: Rules::norwegian(), breaks: Breaks::Srx(rules) }
+    }
+
+    /// A segmenter with the rules of the file at `path`: SRX when it is one (a `.srx`
+    /// file, or one starting like XML), a tolk rule file otherwise.
+    pub fn from_file(path: &Path) -> crate::error::Result<Segmenter> {
+        let text = read_rule_file(path)?;
+        let origin = path.display().to_string();
+        if srx::is_srx(path, &text) {
+            srx::segmenter(&text, &origin)
+        } else {
+            Ok(Segmenter::new(Rules::parse(&text, &origin)?))
+        }
     }
 
     /// The rules this segmenter applies (with SRX, only their dialogue dashes).
@@ -235,6 +248,13 @@ impl Segmenter {
         }
         true
     }
+}
+
+/// Reads a rule file (tolk `.rules` or SRX) through the input layer: the line limit
+/// of every input, and UTF-8.
+pub fn read_rule_file(path: &Path) -> crate::error::Result<String> {
+    let bytes = crate::input::limits::read_document(path)?;
+    crate::input::decode::utf8(path, bytes, "UTF-8")
 }
 
 /// `J`, `K`, `J.K` or `J.K.R`: single uppercase letters joined by dots.

@@ -7,6 +7,12 @@
 //! [`Document::rebuild`] puts a text back into each segment's place, so giving every
 //! segment back unchanged reproduces the input byte for byte. This module does not
 //! decide where sentences end (that is [`crate::segment`]) and does not translate.
+//!
+//! Each document format is one file of this folder behind [`DocumentFormat`], listed
+//! in [`FORMATS`]: plain text ([`text`]) today. A format reads a file into a
+//! [`Document`]; a new format is one new file and one line in the registry.
+
+pub mod text;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -14,9 +20,25 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::Result;
+use std::io::Read as _;
+
+use crate::error::{Error, Result};
 use crate::segment::Segmenter;
 use crate::text::SegmentId;
+
+/// What every document format does.
+pub trait DocumentFormat: Sync {
+    /// Its name: `text`.
+    fn name(&self) -> &'static str;
+    /// Whether the file at `path`, which starts with `head`, is this format.
+    fn claims(&self, path: &Path, head: &[u8]) -> bool;
+    /// Reads and segments the file at `path`.
+    fn read(&self, path: &Path, segmenter: &Segmenter) -> Result<Document>;
+}
+
+/// Every document format, in the order they are asked to claim a file (plain text
+/// last: it takes what no other format claims, and refuses what is not text).
+pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
 
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +73,15 @@ pub struct Document {
 }
 
 impl Document {
-    /// Reads and segments the file at `path`, named by its file name. A line longer
-    /// than [`crate::input::limits::MAX_LINE`] is refused before the file is read whole.
+    /// Reads and segments the file at `path`, named by its file name, in whichever
+    /// document format claims it ([`FORMATS`]).
     pub fn read(path: &Path, segmenter: &Segmenter) -> Result<Document> {
-        let bytes = crate::input::limits::read_document(path)?;
-        let name =
-            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Document::from_bytes(name, bytes, path, segmenter)
+        let mut head = Vec::with_capacity(512);
+        std::fs::File::open(path)
+            .and_then(|f| std::io::Read::take(f, 512).read_to_end(&mut head))
+            .map_err(|e| Error::io(path, e))?;
+        let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
+        format.read(path, segmenter)
     }
 
     /// Segments `bytes`, which must be UTF-8; `path` names the file in errors.

@@ -1,0 +1,32 @@
+//! Plain text documents: UTF-8, a line break ends a segment, and everything between
+//! segments (line breaks, blank lines, indentation, a BOM) is skeleton, so the English
+//! edition keeps the layout byte for byte.
+
+use std::path::Path;
+
+use super::{Document, DocumentFormat};
+use crate::error::Result;
+use crate::segment::Segmenter;
+
+/// The plain text format.
+pub struct PlainText;
+
+impl DocumentFormat for PlainText {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+
+    /// Whatever no other format claims; what is not text is refused when read.
+    fn claims(&self, _path: &Path, _head: &[u8]) -> bool {
+        true
+    }
+
+    /// A line longer than [`crate::input::limits::MAX_LINE`] is refused before the file
+    /// is read whole.
+    fn read(&self, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        let bytes = crate::input::limits::read_document(path)?;
+        let name =
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        Document::from_bytes(name, bytes, path, segmenter)
+    }
+}
