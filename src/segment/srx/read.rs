@@ -1,0 +1,351 @@
+//! Reading an SRX document: its language rules and maps, with the patterns in the
+//! file's own syntax, and compiling the rules for Norwegian into [`super::SrxRules`].
+
+use std::path::Path;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use regex::Regex;
+
+use super::java::translate;
+use super::{CompiledRule, SrxRules, LANGUAGES, LANGUAGE_PATTERN};
+use crate::error::{Error, Result};
+use crate::input::xml;
+use crate::segment::Segmenter;
+
+/// Whether `--rules` names an SRX file rather than a tolk rule file: by its `.srx`
+/// extension, or by content that starts like XML.
+pub fn is_srx(path: &Path, text: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("srx"))
+        || text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace()).starts_with('<')
+}
+
+/// A segmenter for Norwegian from the SRX document `text`; `origin` names it in errors.
+pub fn segmenter(text: &str, origin: &str) -> Result<Segmenter> {
+    Ok(Segmenter::with_srx(Srx::parse(text, origin)?.norwegian()?))
+}
+
+/// An SRX document as written: its language rules and language maps, with the patterns
+/// still in the file's own syntax.
+#[derive(Debug, Clone)]
+pub struct Srx {
+    /// The file, for errors.
+    origin: String,
+    /// `cascade="yes"`: the rules of every matching `languagemap`, not only the first.
+    pub cascade: bool,
+    /// The `languagerule`s, in file order.
+    pub language_rules: Vec<LanguageRule>,
+    /// The `languagemap`s, in file order.
+    pub language_maps: Vec<LanguageMap>,
+}
+
+/// A named list of rules.
+#[derive(Debug, Clone)]
+pub struct LanguageRule {
+    /// `languagerulename`.
+    pub name: String,
+    /// The rules, in order.
+    pub rules: Vec<SrxRule>,
+}
+
+/// One `rule`: break or not where both regexes match.
+#[derive(Debug, Clone)]
+pub struct SrxRule {
+    /// `break="yes"` (the default) or `"no"`.
+    pub breaks: bool,
+    /// The `beforebreak` regex, empty when absent (it then matches everywhere).
+    pub before: String,
+    /// The `afterbreak` regex, empty when absent.
+    pub after: String,
+    /// 1-based line of the `<rule>` element.
+    pub line: usize,
+}
+
+/// One `languagemap`: languages matching `pattern` use the rules named `rule_name`.
+#[derive(Debug, Clone)]
+pub struct LanguageMap {
+    /// `languagepattern`, a regex matched against the whole language code, ignoring case.
+    pub pattern: String,
+    /// `languagerulename`.
+    pub rule_name: String,
+    /// 1-based line of the `<languagemap>` element.
+    pub line: usize,
+}
+
+/// Which pattern of a rule is being read.
+#[derive(Clone, Copy)]
+pub(super) enum Side {
+    Before,
+    After,
+}
+
+impl Srx {
+    /// Reads an SRX document (2.0, or 1.0 which has the same elements); `origin` names
+    /// it in errors, which give the line.
+    pub fn parse(text: &str, origin: &str) -> Result<Srx> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let err = |at: u64, message: String| Error::Rules {
+            origin: origin.to_string(),
+            line: line_at(text, at),
+            message,
+        };
+        let mut srx = Srx {
+            origin: origin.to_string(),
+            cascade: false,
+            language_rules: Vec::new(),
+            language_maps: Vec::new(),
+        };
+        let mut reader = Reader::from_str(text);
+        let mut root = false;
+        let mut language_rule: Option<LanguageRule> = None;
+        let mut rule: Option<SrxRule> = None;
+        let mut side: Option<Side> = None;
+        let mut depth = 0usize;
+        loop {
+            let at = reader.buffer_position();
+            let event = reader
+                .read_event()
+                .map_err(|e| err(reader.error_position(), format!("not well-formed XML: {e}")))?;
+            let (start, empty) = match &event {
+                Event::Start(e) => (Some(e), false),
+                Event::Empty(e) => (Some(e), true),
+                _ => (None, false),
+            };
+            if let Some(e) = start {
+                if !empty {
+                    depth += 1;
+                    if depth > xml::MAX_DEPTH {
+                        return Err(err(at, xml::too_deep("SRX needs five")));
+                    }
+                }
+                let name = e.local_name();
+                let name = String::from_utf8_lossy(name.as_ref()).into_owned();
+                if !root {
+                    if name != "srx" {
+                        return Err(err(at, format!("expected an SRX document (<srx>), found <{name}>")));
+                    }
+                    root = true;
+                }
+                let attr = |key: &str| attribute(e, key).map_err(|m| err(at, m));
+                match name.as_str() {
+                    "header" => srx.cascade = yes_no(attr("cascade")?, false).map_err(|m| err(at, m))?,
+                    "languagerule" => {
+                        let name = attr("languagerulename")?
+                            .ok_or_else(|| err(at, "<languagerule> without languagerulename".to_string()))?;
+                        if srx.language_rules.iter().any(|r| r.name == name) {
+                            return Err(err(at, format!("a second languagerule named {name:?}")));
+                        }
+                        let new = LanguageRule { name, rules: Vec::new() };
+                        if empty {
+                            srx.language_rules.push(new);
+                        } else {
+                            language_rule = Some(new);
+                        }
+                    }
+                    "rule" => {
+                        if language_rule.is_none() {
+                            return Err(err(at, "<rule> outside a <languagerule>".to_string()));
+                        }
+                        let breaks = yes_no(attr("break")?, true).map_err(|m| err(at, m))?;
+                        let new = SrxRule {
+                            breaks,
+                            before: String::new(),
+                            after: String::new(),
+                            line: line_at(text, at),
+                        };
+                        match (empty, &mut language_rule) {
+                            (true, Some(lr)) => lr.rules.push(new),
+                            _ => rule = Some(new),
+                        }
+                    }
+                    "beforebreak" | "afterbreak" => {
+                        if rule.is_none() {
+                            return Err(err(at, format!("<{name}> outside a <rule>")));
+                        }
+                        if !empty {
+                            side = Some(if name == "beforebreak" { Side::Before } else { Side::After });
+                        }
+                    }
+                    "languagemap" => {
+                        let missing = |key: &str| err(at, format!("<languagemap> without {key}"));
+                        let pattern = attr("languagepattern")?.ok_or_else(|| missing("languagepattern"))?;
+                        let rule_name =
+                            attr("languagerulename")?.ok_or_else(|| missing("languagerulename"))?;
+                        srx.language_maps.push(LanguageMap { pattern, rule_name, line: line_at(text, at) });
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::End(e) => {
+                    depth = depth.saturating_sub(1);
+                    match e.local_name().as_ref() {
+                        b"beforebreak" | b"afterbreak" => side = None,
+                        b"rule" => {
+                            if let (Some(r), Some(lr)) = (rule.take(), &mut language_rule) {
+                                lr.rules.push(r);
+                            }
+                        }
+                        b"languagerule" => srx.language_rules.extend(language_rule.take()),
+                        _ => {}
+                    }
+                }
+                Event::Text(t) => {
+                    // Text that is not kept is still read, so a bad reference anywhere is an error.
+                    let raw = String::from_utf8_lossy(&t).into_owned();
+                    let t = match quick_xml::escape::unescape(&raw) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            let (offset, message) = xml::reference_error(&e);
+                            return Err(err(at + offset.unwrap_or(0) as u64, message));
+                        }
+                    };
+                    if let Some(c) = t.chars().find(|&c| !xml::is_xml_char(c)) {
+                        let offset = xml::forbidden_reference(&raw).map_or(0, |(offset, _)| offset);
+                        return Err(err(at + offset as u64, xml::not_allowed(c)));
+                    }
+                    if let (Some(side), Some(rule)) = (side, &mut rule) {
+                        rule.pattern_mut(side).push_str(&t);
+                    }
+                }
+                Event::DocType(t) => xml::check_doctype(&t).map_err(|why| err(at, why.to_string()))?,
+                Event::CData(t) => {
+                    if let (Some(side), Some(rule)) = (side, &mut rule) {
+                        let t = t.decode().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+                        rule.pattern_mut(side).push_str(&t);
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if !root {
+            return Err(err(0, "expected an SRX document (<srx>), found no element".to_string()));
+        }
+        for map in &srx.language_maps {
+            if !srx.language_rules.iter().any(|r| r.name == map.rule_name) {
+                return Err(Error::Rules {
+                    origin: origin.to_string(),
+                    line: map.line,
+                    message: format!(
+                        "languagemap names languagerule {:?}, which the file lacks",
+                        map.rule_name
+                    ),
+                });
+            }
+        }
+        Ok(srx)
+    }
+
+    /// The compiled rules for Norwegian: those of the `languagemap`s matching `nb`, or
+    /// failing any, `no`.
+    pub fn norwegian(&self) -> Result<SrxRules> {
+        for language in LANGUAGES {
+            if let Some(rules) = self.for_language(language)? {
+                return Ok(rules);
+            }
+        }
+        Err(Error::Invalid(format!(
+            "{}: no languagemap matches Norwegian (nb or no), so it has no rules for tolk's \
+             documents; add <languagemap languagepattern=\"{LANGUAGE_PATTERN}\" \
+             languagerulename=\"...\"/> to its <maprules>",
+            self.origin
+        )))
+    }
+
+    /// The compiled rules for `language`, `None` when no `languagemap` matches it. With
+    /// `cascade`, the rules of every matching map follow each other in map order;
+    /// without, only the first matching map counts.
+    pub fn for_language(&self, language: &str) -> Result<Option<SrxRules>> {
+        let mut rules = Vec::new();
+        let mut matched = false;
+        for (n, map) in self.language_maps.iter().enumerate() {
+            let pattern =
+                translate(&map.pattern).and_then(|p| compile(&format!("(?i)^(?:{p})$"))).map_err(|why| {
+                    Error::Rules {
+                        origin: self.origin.clone(),
+                        line: map.line,
+                        message: format!("languagemap {}: languagepattern `{}` {why}", n + 1, map.pattern),
+                    }
+                })?;
+            if !pattern.is_match(language) {
+                continue;
+            }
+            matched = true;
+            if let Some(lr) = self.language_rules.iter().find(|r| r.name == map.rule_name) {
+                for (i, rule) in lr.rules.iter().enumerate() {
+                    rules.push(self.compile_rule(lr, i + 1, rule)?);
+                }
+            }
+            if !self.cascade {
+                break;
+            }
+        }
+        Ok(matched.then(|| SrxRules::new(rules)))
+    }
+
+    fn compile_rule(&self, lr: &LanguageRule, n: usize, rule: &SrxRule) -> Result<CompiledRule> {
+        let side = |which: &str, pattern: &str, wrap: fn(&str) -> String| -> Result<Option<Regex>> {
+            if pattern.is_empty() {
+                return Ok(None);
+            }
+            translate(pattern).and_then(|p| compile(&wrap(&p))).map(Some).map_err(|why| Error::Rules {
+                origin: self.origin.clone(),
+                line: rule.line,
+                message: format!("languagerule {:?}, rule {n}: {which} `{pattern}` {why}", lr.name),
+            })
+        };
+        Ok(CompiledRule {
+            breaks: rule.breaks,
+            // Given the text up to and including the character after the position, so
+            // that `\b` or `$` at the end of the pattern see what follows.
+            before: side("beforebreak", &rule.before, |p| format!("(?:{p})(?s:.)$"))?,
+            // Given the text from the character before the position, for the same reason.
+            after: side("afterbreak", &rule.after, |p| format!("^(?s:.)(?:{p})"))?,
+        })
+    }
+}
+
+impl SrxRule {
+    fn pattern_mut(&mut self, side: Side) -> &mut String {
+        match side {
+            Side::Before => &mut self.before,
+            Side::After => &mut self.after,
+        }
+    }
+}
+
+/// The value of attribute `key`, unescaped.
+pub(super) fn attribute(e: &BytesStart, key: &str) -> std::result::Result<Option<String>, String> {
+    match e.try_get_attribute(key) {
+        Ok(Some(a)) => {
+            a.unescape_value().map(|v| Some(v.into_owned())).map_err(|e| format!("attribute {key}: {e}"))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!("not well-formed XML: {e}")),
+    }
+}
+
+/// A `yes`/`no` attribute, `default` when absent.
+pub(super) fn yes_no(value: Option<String>, default: bool) -> std::result::Result<bool, String> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(default),
+        Some(v) if v.eq_ignore_ascii_case("yes") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("no") => Ok(false),
+        Some(v) => Err(format!("expected yes or no, found {v:?}")),
+    }
+}
+
+/// The 1-based line of byte offset `at` in `text`.
+pub(super) fn line_at(text: &str, at: u64) -> usize {
+    crate::input::line_of(text.as_bytes(), usize::try_from(at).unwrap_or(usize::MAX))
+}
+
+pub(super) fn compile(pattern: &str) -> std::result::Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| {
+        let detail = e.to_string();
+        let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        format!("is not a regex tolk can read: {}", last.trim().trim_start_matches("error: "))
+    })
+}

@@ -1,0 +1,271 @@
+//! `tolk rules export`'s SRX 2.0: tolk's rules written as SRX rules in the order the
+//! built-in segmenter asks its questions, with only what the reader can apply again.
+
+use std::fmt::Write as _;
+
+use super::{LANGUAGE_PATTERN, LANGUAGE_RULE, WHITE_SPACE};
+use crate::segment::Rules;
+
+/// The rules as an SRX 2.0 document, for OmegaT, Okapi or Trados.
+///
+/// One `languagerule` ([`LANGUAGE_RULE`]) holds, in order: a break before opening
+/// quotes that end the line; no break after each abbreviation; the final abbreviations
+/// (no break before a number, a break before a capital); a break after initials before
+/// a dash or a sentence-starting word, and otherwise none; no break after an ordinal
+/// before a month name; and a break after terminators followed by whitespace and
+/// something that starts a sentence.
+pub fn export(rules: &Rules) -> String {
+    let mut out = Xml::default();
+    out.line(0, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    out.line(0, "<!--");
+    for line in [
+        "Segmentation rules of tolk for Norwegian Bokmål, written by `tolk rules export`.",
+        "Edit the .rules file they come from and export again rather than this file.",
+        "A rule applies where its beforebreak matches the text ending at a position and its",
+        "afterbreak the text starting there; the first rule that applies decides.",
+    ] {
+        out.line(2, line);
+    }
+    out.line(0, "-->");
+    out.line(0, r#"<srx xmlns="http://www.lisa.org/srx20" version="2.0">"#);
+    out.line(1, r#"<header segmentsubflows="yes" cascade="yes">"#);
+    out.line(2, r#"<formathandle type="start" include="no"/>"#);
+    out.line(2, r#"<formathandle type="end" include="yes"/>"#);
+    out.line(2, r#"<formathandle type="isolated" include="no"/>"#);
+    out.line(1, "</header>");
+    out.line(1, "<body>");
+    out.line(2, "<languagerules>");
+    out.line(3, &format!(r#"<languagerule languagerulename="{}">"#, xml_escape(LANGUAGE_RULE, true)));
+    for item in export_rules(rules) {
+        match item {
+            Item::Comment(text) => out.line(4, &format!("<!-- {text} -->")),
+            Item::Rule { breaks, before, after } => {
+                out.line(4, &format!(r#"<rule break="{}">"#, if breaks { "yes" } else { "no" }));
+                out.line(5, &format!("<beforebreak>{}</beforebreak>", xml_escape(&before, false)));
+                out.line(5, &format!("<afterbreak>{}</afterbreak>", xml_escape(&after, false)));
+                out.line(4, "</rule>");
+            }
+        }
+    }
+    out.line(3, "</languagerule>");
+    out.line(2, "</languagerules>");
+    out.line(2, "<maprules>");
+    out.line(
+        3,
+        &format!(
+            r#"<languagemap languagepattern="{}" languagerulename="{}"/>"#,
+            xml_escape(LANGUAGE_PATTERN, true),
+            xml_escape(LANGUAGE_RULE, true)
+        ),
+    );
+    out.line(2, "</maprules>");
+    out.line(1, "</body>");
+    out.line(0, "</srx>");
+    out.text
+}
+
+/// An indented XML text under construction.
+#[derive(Default)]
+pub(super) struct Xml {
+    text: String,
+}
+
+impl Xml {
+    fn line(&mut self, depth: usize, line: &str) {
+        let _ = writeln!(self.text, "{:width$}{line}", "", width = depth * 2);
+    }
+}
+
+/// What goes into the exported `languagerule`, in order.
+pub(super) enum Item {
+    Comment(&'static str),
+    Rule { breaks: bool, before: String, after: String },
+}
+
+/// The rules as SRX rules, in the order the built-in segmenter asks its questions.
+pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
+    let ws = format!("[{WHITE_SPACE}]");
+    let terminators = class(&rules.terminators).unwrap_or_else(|| "[.]".to_string());
+    let closers = class(&rules.closers).map(|c| c + "*").unwrap_or_default();
+    let any_openers = class(&rules.openers).map(|c| c + "*").unwrap_or_default();
+    // The run of terminators and closing quotes a sentence ends with.
+    let run = format!("{terminators}{closers}");
+    // A word as the built-in rules see it: after whitespace, opening quotes removed.
+    let word = format!("(?:^|{ws}){any_openers}");
+    // A dialogue dash: before whitespace, the end of the line or a capital.
+    let dash = class(&rules.dashes).map(|d| format!(r"{d}(?:{ws}|$|\p{{Lu}})")).unwrap_or_default();
+    // Whitespace and then something a sentence can start with.
+    let starts = {
+        let mut alts = Vec::new();
+        if let Some(openers) = class(&rules.openers) {
+            let not = [rules.openers.as_slice(), rules.terminators.as_slice()].concat();
+            alts.push(format!(r"{openers}+[^{}\p{{Ll}}]", class_body(&not)));
+        }
+        alts.push(r"[\p{Lu}\p{N}]".to_string());
+        if !dash.is_empty() {
+            alts.push(dash.clone());
+        }
+        format!("{ws}+(?:{})", alts.join("|"))
+    };
+    let rule = |breaks: bool, before: String, after: String| Item::Rule { breaks, before, after };
+
+    let mut items = Vec::new();
+    if let Some(openers) = class(&rules.openers) {
+        items.push(Item::Comment("Opening quotes or brackets that end the line start a sentence."));
+        items.push(rule(true, run.clone(), format!("{ws}+{openers}+$")));
+    }
+    // Only a bare full stop can end an abbreviation, initials or an ordinal.
+    if rules.terminators.contains(&'.') {
+        let ends_word = |entry: &&String| reaches(entry, rules);
+        let mut abbreviations: Vec<&String> = rules.abbreviations.iter().filter(ends_word).collect();
+        abbreviations.sort();
+        if !abbreviations.is_empty() {
+            items.push(Item::Comment("[abbreviations]: never end a sentence."));
+        }
+        for abbr in abbreviations {
+            items.push(rule(false, format!("{word}(?i:{})", literal(abbr, true)), ws.clone()));
+        }
+        let mut lowercase: Vec<&String> = rules.lowercase_abbreviations.iter().filter(ends_word).collect();
+        lowercase.sort();
+        if !lowercase.is_empty() {
+            items.push(Item::Comment("[lowercase-abbreviations]: never end a sentence when in lower case."));
+        }
+        for abbr in lowercase {
+            items.push(rule(false, format!("{word}{}", literal(abbr, false)), ws.clone()));
+        }
+        let mut finals: Vec<&String> = rules.final_abbreviations.iter().filter(ends_word).collect();
+        finals.sort();
+        if !finals.is_empty() {
+            items.push(Item::Comment(
+                "[final-abbreviations]: no end before a number, an end before a capital.",
+            ));
+            for abbr in &finals {
+                items.push(rule(
+                    false,
+                    format!("{word}(?i:{})", literal(abbr, true)),
+                    format!("{ws}+{any_openers}[0-9]"),
+                ));
+            }
+            let any: Vec<String> = finals.iter().map(|a| literal(a, true)).collect();
+            items.push(rule(true, format!("{word}(?i:{})", any.join("|")), starts.clone()));
+        }
+        let initials = format!(r"{word}\p{{Lu}}(?:\.\p{{Lu}})*\.");
+        let mut starters: Vec<String> =
+            rules.sentence_starters.iter().filter_map(|w| capitalised(w)).collect();
+        starters.sort();
+        let mut ends = Vec::new();
+        if !dash.is_empty() {
+            ends.push(dash.clone());
+        }
+        if !starters.is_empty() {
+            ends.push(format!(r"{any_openers}(?:{})(?:[^\p{{L}}.]|$)", starters.join("|")));
+        }
+        if !ends.is_empty() {
+            items.push(Item::Comment(
+                "Initials (D.C., Harald V.) end a sentence before a dash or a [sentence-starters] word.",
+            ));
+            items.push(rule(true, initials.clone(), format!("{ws}+(?:{})", ends.join("|"))));
+        }
+        items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
+        items.push(rule(false, initials, ws.clone()));
+        let mut months: Vec<&String> =
+            rules.months.iter().filter(|m| !m.is_empty() && m.chars().all(char::is_alphabetic)).collect();
+        months.sort();
+        if !months.is_empty() {
+            items.push(Item::Comment("An ordinal before a month name (17. mai, 17. Mai) ends nothing."));
+            let any: Vec<String> = months.iter().map(|m| literal(m, true)).collect();
+            items.push(rule(
+                false,
+                format!(r"{word}[0-9]+\."),
+                format!(r"{ws}+{any_openers}(?i:{})(?:[^\p{{L}}]|$)", any.join("|")),
+            ));
+        }
+    }
+    items.push(Item::Comment(
+        "Terminators, closing quotes, whitespace and a capital, a digit, a quote or a dash.",
+    ));
+    items.push(rule(true, run, starts));
+    items
+}
+
+/// Whether a `.rules` abbreviation can ever be the word before a full stop that the
+/// built-in rules look up: one whitespace-free word, not starting with an opening quote
+/// (those are removed before the lookup), ending in a full stop that is a run of its own.
+pub(super) fn reaches(abbr: &str, rules: &Rules) -> bool {
+    let Some(stem) = abbr.strip_suffix('.') else { return false };
+    !abbr.contains(char::is_whitespace)
+        && !abbr.starts_with(|c| rules.openers.contains(&c))
+        && !stem.ends_with(|c| rules.terminators.contains(&c))
+}
+
+/// A `[sentence-starters]` word as the built-in rules find it after initials: a
+/// capital first letter and the rest in any case. `None` for a word that is not all
+/// letters, which the built-in rules can never find.
+pub(super) fn capitalised(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    let upper: String = first.to_uppercase().collect();
+    let rest = chars.as_str();
+    let letters = word.chars().all(char::is_alphabetic) && word.to_lowercase() == word;
+    let first_ok = upper.chars().count() == 1 && upper != first.to_string();
+    (letters && first_ok).then(|| {
+        if rest.is_empty() {
+            literal(&upper, false)
+        } else {
+            format!("{}(?i:{})", literal(&upper, false), literal(rest, true))
+        }
+    })
+}
+
+/// A character class of `chars`, or `None` for no characters (`[]` is no regex).
+pub(super) fn class(chars: &[char]) -> Option<String> {
+    (!chars.is_empty()).then(|| format!("[{}]", class_body(chars)))
+}
+
+/// `chars` written inside `[...]`, escaped where Java or the `regex` crate would read
+/// them as syntax.
+pub(super) fn class_body(chars: &[char]) -> String {
+    let mut out = String::new();
+    for &c in chars {
+        if matches!(c, '\\' | '[' | ']' | '^' | '-' | '&' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` as a regex matching it literally. With `fold`, for use inside `(?i:...)`,
+/// non-ASCII letters are written as a class of both cases, since Java folds only
+/// ASCII case without the `u` flag that ICU does not know.
+pub(super) fn literal(text: &str, fold: bool) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let upper: Vec<char> = c.to_uppercase().collect();
+        if fold && !c.is_ascii() && upper.len() == 1 && upper[0] != c {
+            let _ = write!(out, "[{c}{}]", upper[0]);
+        } else {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` escaped for XML element content or a double-quoted attribute value; a
+/// straight quote is only escaped where it has to be, since regexes use it a lot.
+pub(super) fn xml_escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
