@@ -42,40 +42,8 @@ impl MemoryFormat for Csv {
 
     fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        memory::write_csv(&columns(memory), &memory.entries, &mut bytes)
+        memory::write_csv(&memory.columns(), &memory.entries, &mut bytes)
             .map_err(|e| Error::Invalid(format!("cannot write the memory as CSV: {e}")))?;
         Ok(bytes)
-    }
-}
-
-/// Every column of every file of the memory, each once, in the order first seen.
-fn columns(memory: &Memory) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    for file in &memory.files {
-        for c in &file.columns {
-            // The same comparison as the memory's reader and writer, so the union has no
-            // column they would take for a repeat.
-            if !columns.iter().any(|k| k.trim().to_lowercase() == c.trim().to_lowercase()) {
-                columns.push(c.clone());
-            }
-        }
-    }
-    columns
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_memory_columns_are_merged_case_insensitively() {
-        let mut memory = Memory::default();
-        let file = |cols: &[&str]| memory::MemoryFile {
-            path: "m.csv".into(),
-            columns: cols.iter().map(|c| c.to_string()).collect(),
-        };
-        memory.files =
-            vec![file(&["source", "target", "Client"]), file(&["Target", "SOURCE", "client", "note"])];
-        assert_eq!(columns(&memory), ["source", "target", "Client", "note"]);
     }
 }

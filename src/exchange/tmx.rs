@@ -993,8 +993,8 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
     let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n), (n.as_str(), v)]);
     for (column, value) in known.into_iter().chain(extra) {
         if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
-            let place = match memory.files.get(e.file) {
-                Some(f) => format!("{}: row {}, column {column}", f.path.display(), e.row),
+            let place = match memory.file_of(e) {
+                Some(f) => format!("{}: row {}, column {column}", f.display(), e.row),
                 None => format!("entry {}, {column}", i + 1),
             };
             return Err(io::Error::new(

@@ -17,9 +17,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::memory::{write_csv, Entry, Memory};
-use crate::store;
+use crate::error::Result;
+use crate::memory::{CsvStore, Entry, Memory, MemoryStore};
 use crate::text::{normalize, SegmentId};
 use crate::timestamp::Timestamp;
 
@@ -348,20 +347,41 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
     merge(memory_path, incoming, options)
 }
 
-/// Merges entries into the memory at `memory_path` under its lock: reloads the memory
-/// as it is now, adds what is new, and writes the memory file atomically.
+/// Merges entries into the memory at `memory_path` through its store: under the
+/// store's lock, on the memory as it is now, by [`plan_merge`], all or nothing.
+pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions) -> Result<Outcome> {
+    merge_into(&CsvStore::new(memory_path), incoming, options)
+}
+
+/// Merges entries into the memory kept by `store`, by [`plan_merge`].
+pub fn merge_into(
+    store: &dyn MemoryStore,
+    incoming: Vec<Incoming>,
+    options: &MergeOptions,
+) -> Result<Outcome> {
+    let mut outcome = Outcome::default();
+    let mut incoming = Some(incoming);
+    let written = store.commit(
+        &mut |memory| {
+            let (planned, entries) = plan_merge(memory, incoming.take().unwrap_or_default(), options);
+            outcome = planned;
+            Ok(entries)
+        },
+        options.dry_run,
+    )?;
+    outcome.written = written;
+    Ok(outcome)
+}
+
+/// The merge rule, a pure function of a snapshot of the memory and the entries that
+/// come in: what is added, what is unchanged, what conflicts.
 ///
 /// An entry whose source and target the memory already has is unchanged (so merging
 /// the same entries twice changes nothing). One whose source the memory translates
 /// differently is a conflict: refused, or with `overwrite` added as a newer entry
 /// beside the old one. Entries of the same merge never conflict with each other.
-pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions) -> Result<Outcome> {
-    let write_path = crate::memory::write_path_for(memory_path);
-    // Load under the lock, so no other import writes between this read and the write.
-    let _lock = if options.dry_run { None } else { Some(store::lock_memory(&write_path)?) };
-    store::pause_point("locked");
-    let memory = Memory::load_or_empty(memory_path)?;
-    let mut outcome = Outcome { written: write_path.clone(), ..Outcome::default() };
+pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptions) -> (Outcome, Vec<Entry>) {
+    let mut outcome = Outcome::default();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
     for Incoming { entry, file, row, unit } in incoming {
@@ -385,31 +405,13 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
         }
         let mut entry = entry;
         if options.overwrite {
-            make_newest(&mut entry, &memory);
+            make_newest(&mut entry, memory);
         }
         added.insert(key);
         new_entries.push(entry);
     }
     outcome.added = new_entries.len();
-    if options.dry_run || new_entries.is_empty() {
-        return Ok(outcome);
-    }
-    let file = memory.files.iter().position(|f| f.path == write_path);
-    if file.is_none() && write_path.exists() {
-        // Never replace a file whose entries were not read into this memory.
-        return Err(Error::Invalid(format!(
-            "{}: exists but is not one of the memory's files; name it with --memory",
-            write_path.display()
-        )));
-    }
-    let columns = file.map(|f| memory.files[f].columns.clone()).unwrap_or_default();
-    let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
-    let mut bytes = Vec::new();
-    store::pause_point("merged");
-    write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
-        .map_err(|e| Error::Invalid(format!("{}: cannot write the memory: {e}", write_path.display())))?;
-    store::write_atomic(&write_path, &bytes)?;
-    Ok(outcome)
+    (outcome, new_entries)
 }
 
 /// Dates an overwriting entry after every translation the memory has of its source,
@@ -483,6 +485,37 @@ mod tests {
         );
         r.target = "Hi, you.".into();
         assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    /// The merge rule needs no file: a snapshot and what comes in decide everything.
+    #[test]
+    fn the_merge_rule_is_a_function_of_the_snapshot() {
+        let memory = Memory::from_entries(vec![Entry {
+            source: "Hei.".into(),
+            target: "Hi.".into(),
+            ..Entry::default()
+        }]);
+        let incoming = |source: &str, target: &str| Incoming {
+            entry: Entry { source: source.into(), target: target.into(), ..Entry::default() },
+            file: "b.csv".into(),
+            row: 2,
+            unit: Unit::Row,
+        };
+        let batch = || {
+            vec![
+                incoming("Hei.", "Hi."),
+                incoming("Hei.", "Hello."),
+                incoming("Ja.", "Yes."),
+                incoming("Ja.", "Yes."),
+            ]
+        };
+        let (outcome, added) = plan_merge(&memory, batch(), &MergeOptions::default());
+        assert_eq!((outcome.added, outcome.unchanged, outcome.conflicts.len()), (1, 2, 1));
+        assert_eq!(added.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["Yes."]);
+        let over = MergeOptions { overwrite: true, ..MergeOptions::default() };
+        let (outcome, added) = plan_merge(&memory, batch(), &over);
+        assert_eq!((outcome.added, outcome.conflicts.len()), (2, 1));
+        assert_eq!(added.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["Hello.", "Yes."]);
     }
 
     #[test]

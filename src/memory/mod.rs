@@ -5,14 +5,16 @@
 //! it, in name order). Columns are found by header name in any order and case:
 //! `source` and `target` are required; `created`, `changed`, `translator`, `origin` and
 //! `note` are optional; any other column is carried along as it is and written back.
-//! New translations go to one file, [`Memory::write_path`] (`memory/nb-en.csv` for a
-//! folder). Loading is all or nothing: a malformed file is an error naming the file,
-//! row and column, and no entry of a failed load is used.
+//! Loading is all or nothing: a malformed file is an error naming the file, row and
+//! column, and no entry of a failed load is used.
 //!
-//! This module holds and reads/writes entries; finding matches is [`crate::index`],
-//! and merging imports under a lock is [`crate::store`].
+//! [`Memory`] is a snapshot: entries and exact lookup, nothing of where they are kept.
+//! Where they are kept is a [`MemoryStore`] ([`store`]): the CSV folder today, which
+//! takes snapshots and commits new entries under its lock. Finding matches is
+//! [`crate::index`]; the merge rule of imports is [`crate::import`].
 
 mod csv_file;
+pub mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,6 +22,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 pub use csv_file::{check_quoting, detect_delimiter, read_csv, write_csv, KNOWN_COLUMNS};
+pub use store::{CsvStore, MemoryStore};
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};
@@ -72,12 +75,11 @@ pub struct MemoryFile {
 /// A loaded translation memory.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
-    /// The files it was read from, in load order.
-    pub files: Vec<MemoryFile>,
+    /// The files it was read from, in load order: their columns are written back by
+    /// the store, and [`Memory::file_of`] names an entry's file.
+    files: Vec<MemoryFile>,
     /// Every entry of every file, in file order then row order.
     pub entries: Vec<Entry>,
-    /// Where new translations are written.
-    write_path: PathBuf,
     /// (normalised-source hash, entry number) of every entry with a translation,
     /// sorted, for exact lookup; built on first use, so commands that only search
     /// fuzzily never pay for it.
@@ -100,7 +102,7 @@ impl Memory {
     /// Like [`Memory::load`], but a path that does not exist yet is an empty memory
     /// that will be created there on the first write.
     pub fn load_or_empty(path: &Path) -> Result<Memory> {
-        let mut memory = Memory { write_path: write_path_for(path), ..Memory::default() };
+        let mut memory = Memory::default();
         for file in csv_files(path)? {
             let columns = read_csv(&file, memory.files.len(), &mut memory.entries)?;
             memory.files.push(MemoryFile { path: file, columns });
@@ -128,9 +130,30 @@ impl Memory {
         })
     }
 
-    /// The file new translations are written to.
-    pub fn write_path(&self) -> &Path {
-        &self.write_path
+    /// The file `entry` was read from, if it was read from one.
+    pub fn file_of(&self, entry: &Entry) -> Option<&Path> {
+        self.files.get(entry.file).map(|f| f.path.as_path())
+    }
+
+    /// Every column of every file, each once, in the order first seen: a file holding
+    /// the whole memory keeps every column of every file.
+    pub fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = Vec::new();
+        for file in &self.files {
+            for c in &file.columns {
+                // The same comparison as the reader and the writer, so the union has no
+                // column they would take for a repeat.
+                if !columns.iter().any(|k| k.trim().to_lowercase() == c.trim().to_lowercase()) {
+                    columns.push(c.clone());
+                }
+            }
+        }
+        columns
+    }
+
+    /// The files it was read from.
+    pub(crate) fn files(&self) -> &[MemoryFile] {
+        &self.files
     }
 
     /// Every entry with a translation whose normalised source is `text`'s.
@@ -225,6 +248,19 @@ mod tests {
         assert_eq!(write_path_for(dir.path()), dir.path().join("NB-EN.csv"));
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(write_path_for(empty.path()), empty.path().join(DEFAULT_FILE));
+    }
+
+    #[test]
+    fn the_memory_columns_are_merged_case_insensitively() {
+        let file = |cols: &[&str]| MemoryFile {
+            path: "m.csv".into(),
+            columns: cols.iter().map(|c| c.to_string()).collect(),
+        };
+        let memory = Memory {
+            files: vec![file(&["source", "target", "Client"]), file(&["Target", "SOURCE", "client", "note"])],
+            ..Memory::default()
+        };
+        assert_eq!(memory.columns(), ["source", "target", "Client", "note"]);
     }
 
     #[test]

@@ -419,7 +419,7 @@ proptest! {
             prop_assert_eq!(&e.origin, "import:b.csv");
         }
 
-        let back = write_and_read(&memory.files[0].columns, &memory.entries)?;
+        let back = write_and_read(&memory.columns(), &memory.entries)?;
         prop_assert_eq!(as_read(&back), as_read(&memory.entries));
     }
 }
