@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::{Batch, Delimiter, ReadFile, COLUMNS};
 use crate::error::{Error, Result};
-use crate::import::{ImportRow, Problem, Unit};
+use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::{decode, Accept};
 use crate::input::limits::MAX_CELL;
 use crate::memory::{check_quoting, detect_delimiter};
@@ -154,9 +154,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         }
         if record.len() != names.len() {
             file.problems.push(Problem {
-                file: path.to_path_buf(),
-                row,
-                unit: Unit::Row,
+                origin: Origin::row(path, row),
                 column: String::new(),
                 expected: format!("{} cells as in the header", names.len()),
                 found: format!(
@@ -168,9 +166,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         }
         if let Some((i, _)) = record.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
             file.problems.push(Problem {
-                file: path.to_path_buf(),
-                row,
-                unit: Unit::Row,
+                origin: Origin::row(path, row),
                 column: header[i].to_string(),
                 expected: format!("a cell of at most {MAX_CELL} bytes"),
                 found: format!("{} bytes", record[i].len()),
@@ -183,9 +179,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             legacy.then(|| [Some(target), comment].into_iter().flatten().find(|&c| lost_letters(&record[c])));
         if let Some(c) = lost.flatten() {
             file.problems.push(Problem {
-                file: path.to_path_buf(),
-                row,
-                unit: Unit::Row,
+                origin: Origin::row(path, row),
                 column: header[c].to_string(),
                 expected: "text with every letter".into(),
                 found: format!(
@@ -197,8 +191,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             continue;
         }
         file.rows.push(ImportRow {
-            file: path.to_path_buf(),
-            row,
+            origin: Origin::row(path, row),
             id: unescape_cell(&record[id]).to_string(),
             source: unescape_cell(&record[source]).to_string(),
             target: unescape_cell(&record[target]).to_string(),
@@ -208,7 +201,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
                 .map(|s| unescape_cell(&record[s]).to_string())
                 .filter(|s| !s.trim().is_empty()),
             comment: comment.map(|c| unescape_cell(&record[c]).to_string()).filter(|c| !c.trim().is_empty()),
-            unit: Unit::Row,
         });
     }
     Ok(file)
@@ -267,7 +259,7 @@ mod tests {
         let f = read(b"\xef\xbb\xbfID;Extra;Source;Target\r\ns1;x;\"Hei;\r\npa\";Hi\r\n").unwrap();
         assert_eq!(f.notes, ["delimiter ;"]);
         assert_eq!(f.rows[0].source, "Hei;\r\npa");
-        assert_eq!(f.rows[0].row, 2);
+        assert_eq!(f.rows[0].origin.row, 2);
         let f = read(b"id,source,target\ns1,P\xe5 dagen,On the day\n").unwrap();
         assert_eq!(f.notes, ["read as Windows-1252 (not UTF-8)"]);
         assert_eq!(f.rows[0].source, "På dagen");
@@ -299,7 +291,7 @@ mod tests {
     fn rows_with_the_wrong_number_of_cells_are_problems() {
         let f = read(b"id,source,target\ns1,a,b,c\ns2,b,c\n").unwrap();
         assert_eq!(f.rows.len(), 1);
-        assert_eq!(f.problems[0].row, 2);
+        assert_eq!(f.problems[0].origin.row, 2);
     }
 }
 

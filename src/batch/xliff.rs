@@ -29,7 +29,7 @@ use quick_xml::NsReader;
 
 use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
-use crate::import::{ImportRow, Problem};
+use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
@@ -624,9 +624,7 @@ impl<'a> Reader<'a> {
     /// A complete `trans-unit`: a row, or a problem.
     fn finish(&self, unit: Unit, file: &mut ReadFile) {
         let problem = |column: &str, expected: String, found: String| Problem {
-            file: self.path.to_path_buf(),
-            row: unit.line,
-            unit: crate::import::Unit::Line,
+            origin: Origin::line(self.path, unit.line),
             column: column.to_string(),
             expected,
             found,
@@ -660,8 +658,7 @@ impl<'a> Reader<'a> {
             }
         }
         file.rows.push(ImportRow {
-            file: self.path.to_path_buf(),
-            row: unit.line,
+            origin: Origin::line(self.path, unit.line),
             id: unit.id,
             source,
             target,
@@ -669,7 +666,6 @@ impl<'a> Reader<'a> {
             state: unit.state,
             suggestion: None,
             comment: None,
-            unit: crate::import::Unit::Line,
         });
     }
 
@@ -735,7 +731,14 @@ mod tests {
             .rows
             .iter()
             .map(|r| {
-                format!("{} {} {}|{}|{}", r.row, r.id, r.source, r.target, r.state.as_deref().unwrap_or("-"))
+                format!(
+                    "{} {} {}|{}|{}",
+                    r.origin.row,
+                    r.id,
+                    r.source,
+                    r.target,
+                    r.state.as_deref().unwrap_or("-")
+                )
             })
             .collect();
         assert_eq!(rows, expected);
@@ -823,7 +826,8 @@ mod tests {
         assert_eq!(xml, expected);
         // Read back: the prefilled unit is marked, the other is not translated yet.
         let file = read(&xml).unwrap();
-        let rows: Vec<_> = file.rows.iter().map(|r| (r.row, r.target.as_str(), r.state.as_deref())).collect();
+        let rows: Vec<_> =
+            file.rows.iter().map(|r| (r.origin.row, r.target.as_str(), r.state.as_deref())).collect();
         assert_eq!(rows, [(8, "Hi and welcome.", Some(STATE_PREFILLED)), (37, "", Some(STATE_UNTRANSLATED))]);
         assert_eq!(file.rows[1].source, "Takk.\r");
     }

@@ -25,7 +25,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, ProtectionOptions, Workbook, X
 use super::csv::unescape_cell;
 use super::{Batch, BatchRow, ReadFile};
 use crate::error::{Error, Result};
-use crate::import::{ImportRow, Problem, Unit};
+use crate::import::{ImportRow, Origin, Problem};
 use crate::input::limits::MAX_CELL;
 use crate::score::{diff, DiffKind};
 
@@ -301,9 +301,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         let row = u64::from(r) + 1;
         let mut problem = |column: &str, expected: &str, found: String| {
             file.problems.push(Problem {
-                file: path.to_path_buf(),
-                row,
-                unit: Unit::Row,
+                origin: Origin::row(path, row),
                 column: column.to_string(),
                 expected: expected.to_string(),
                 found,
@@ -368,9 +366,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             continue;
         }
         file.rows.push(ImportRow {
-            file: path.to_path_buf(),
-            row,
-            unit: Unit::Row,
+            origin: Origin::row(path, row),
             id,
             source,
             target,

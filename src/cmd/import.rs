@@ -59,7 +59,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let mut plan = import::validate(&rows, &issued);
     problems.append(&mut plan.problems);
-    problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+    problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {
         eprintln!("error: {p}");
     }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use tolk::exchange::{self, ReadOptions};
-use tolk::import::{self, Incoming, MergeOptions};
+use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
 
 use super::ui;
@@ -121,12 +121,11 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         counts.skipped_empty += read.skipped_empty;
         counts.skipped_language += read.skipped_language;
         let unit = read.unit;
-        incoming.extend(read.entries.into_iter().map(|entry| Incoming {
-            file: file.clone(),
-            row: entry.row,
-            unit,
-            entry,
-        }));
+        incoming.extend(
+            read.entries
+                .into_iter()
+                .map(|entry| Incoming { origin: Origin { file: file.clone(), row: entry.row, unit }, entry }),
+        );
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge(&global.memory, incoming, &options)?;

@@ -100,9 +100,9 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str)
     for c in conflicts {
         eprintln!(
             "conflict: {}: {} {}: the memory translates {:?} as {:?}, {incoming} as {:?}: {verb}",
-            c.file.display(),
-            c.unit,
-            c.row,
+            c.origin.file.display(),
+            c.origin.unit,
+            c.origin.row,
             c.source,
             c.existing,
             c.incoming

@@ -42,15 +42,42 @@ impl fmt::Display for Unit {
     }
 }
 
-/// One row of a translator's file, as read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportRow {
+/// Where a row of an import came from: the file, and the row (CSV, XLSX: the header is
+/// row 1, as a spreadsheet numbers them) or line (XML) in it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
     /// The file.
     pub file: PathBuf,
-    /// The row (CSV, header = 1) or line (XLIFF) it was read from.
+    /// The row or line.
     pub row: u64,
     /// Whether `row` is a row or a line.
     pub unit: Unit,
+}
+
+impl Origin {
+    /// Row `row` of the CSV or XLSX file `file`.
+    pub fn row(file: &Path, row: u64) -> Origin {
+        Origin { file: file.to_path_buf(), row, unit: Unit::Row }
+    }
+
+    /// Line `line` of the file `file`.
+    pub fn line(file: &Path, line: u64) -> Origin {
+        Origin { file: file.to_path_buf(), row: line, unit: Unit::Line }
+    }
+}
+
+impl fmt::Display for Origin {
+    /// `file: row 3` or `file: line 7`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} {}", self.file.display(), self.unit, self.row)
+    }
+}
+
+/// One row of a translator's file, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
     /// The id cell.
     pub id: String,
     /// The source cell.
@@ -71,12 +98,8 @@ pub struct ImportRow {
 /// A row refused: where, what was expected, what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// The file.
-    pub file: PathBuf,
-    /// The row (or line).
-    pub row: u64,
-    /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
     /// The column (or XML element; empty when the whole row is wrong).
     pub column: String,
     /// What was expected.
@@ -87,9 +110,9 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}", self.file.display(), self.unit, self.row)?;
+        write!(f, "{}", self.origin)?;
         if !self.column.is_empty() {
-            let field = if self.unit == Unit::Row { "column" } else { "element" };
+            let field = if self.origin.unit == Unit::Row { "column" } else { "element" };
             write!(f, ", {field} {}", self.column)?;
         }
         write!(f, ": expected {}, found {}", self.expected, self.found)
@@ -99,19 +122,15 @@ impl fmt::Display for Problem {
 /// A row accepted, with a remark a reviewer should see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// The file.
-    pub file: PathBuf,
-    /// The row (or line).
-    pub row: u64,
-    /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
     /// What looks wrong.
     pub message: String,
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}: {}", self.file.display(), self.unit, self.row, self.message)
+        write!(f, "{}: {}", self.origin, self.message)
     }
 }
 
@@ -128,12 +147,8 @@ pub struct Accepted {
     pub translator: Option<String>,
     /// The translator's comment, kept as the entry's note.
     pub note: Option<String>,
-    /// Where it came from.
-    pub file: PathBuf,
-    /// Its row there.
-    pub row: u64,
-    /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
 }
 
 /// The outcome of checking every row.
@@ -172,9 +187,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
     let mut taken: HashMap<SegmentId, usize> = HashMap::new();
     for r in rows {
         let problem = |column: &str, expected: String, found: String| Problem {
-            file: r.file.clone(),
-            row: r.row,
-            unit: r.unit,
+            origin: r.origin.clone(),
             column: column.to_string(),
             expected,
             found,
@@ -233,8 +246,8 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
                     "target",
                     format!(
                         "the same translation as {} row {} for the same id, {:?}",
-                        first.file.display(),
-                        first.row,
+                        first.origin.file.display(),
+                        first.origin.row,
                         first.target
                     ),
                     format!("{target:?}"),
@@ -247,7 +260,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
         }
         for message in remarks {
-            plan.warnings.push(Warning { file: r.file.clone(), row: r.row, unit: r.unit, message });
+            plan.warnings.push(Warning { origin: r.origin.clone(), message });
         }
         taken.insert(id, plan.accepted.len());
         plan.accepted.push(Accepted {
@@ -256,9 +269,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             target: target.to_string(),
             translator: r.translator.clone(),
             note: r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
-            file: r.file.clone(),
-            row: r.row,
-            unit: r.unit,
+            origin: r.origin.clone(),
         });
     }
     plan
@@ -279,12 +290,8 @@ pub struct MergeOptions {
 /// A translation refused because the memory already has another one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
-    /// The row that brought it.
-    pub file: PathBuf,
-    /// Its row.
-    pub row: u64,
-    /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
     /// The sentence.
     pub source: String,
     /// The memory's translation.
@@ -311,12 +318,8 @@ pub struct Outcome {
 pub struct Incoming {
     /// The entry as it will be written.
     pub entry: Entry,
-    /// The file it came from.
-    pub file: PathBuf,
-    /// Its row (or line) there.
-    pub row: u64,
-    /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    /// Where it came from: the file, and the row or line in it.
+    pub origin: Origin,
 }
 
 /// Merges translated batch rows into the memory at `memory_path`: each becomes an
@@ -333,15 +336,14 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
                 changed: now.clone(),
                 translator: a.translator.clone().or_else(|| options.translator.clone()).unwrap_or_default(),
                 origin: a
+                    .origin
                     .file
                     .file_name()
                     .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy())),
                 note: a.note.clone().unwrap_or_default(),
                 ..Entry::default()
             },
-            file: a.file.clone(),
-            row: a.row,
-            unit: a.unit,
+            origin: a.origin.clone(),
         })
         .collect();
     merge(memory_path, incoming, options)
@@ -384,7 +386,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
     let mut outcome = Outcome::default();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
-    for Incoming { entry, file, row, unit } in incoming {
+    for Incoming { entry, origin } in incoming {
         let key = (normalize(&entry.source).into_owned(), entry.target.clone());
         if added.contains(&key) || memory.exact_all(&entry.source).iter().any(|e| e.target == entry.target) {
             outcome.unchanged += 1;
@@ -392,9 +394,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         }
         if let Some(current) = memory.exact(&entry.source) {
             outcome.conflicts.push(Conflict {
-                file,
-                row,
-                unit,
+                origin,
                 source: entry.source.clone(),
                 existing: current.target.clone(),
                 incoming: entry.target.clone(),
@@ -432,9 +432,7 @@ mod tests {
 
     fn row(n: u64, id: &str, source: &str, target: &str) -> ImportRow {
         ImportRow {
-            file: "b.csv".into(),
-            row: n,
-            unit: Unit::Row,
+            origin: Origin::row(Path::new("b.csv"), n),
             id: id.into(),
             source: source.into(),
             target: target.into(),
@@ -497,9 +495,7 @@ mod tests {
         }]);
         let incoming = |source: &str, target: &str| Incoming {
             entry: Entry { source: source.into(), target: target.into(), ..Entry::default() },
-            file: "b.csv".into(),
-            row: 2,
-            unit: Unit::Row,
+            origin: Origin::row(Path::new("b.csv"), 2),
         };
         let batch = || {
             vec![
@@ -531,9 +527,7 @@ mod tests {
                 changed: "2030-01-01".into(),
                 ..Entry::default()
             },
-            file: "t.tmx".into(),
-            row: 1,
-            unit: Unit::Line,
+            origin: Origin::line(Path::new("t.tmx"), 1),
         };
         let batch = || vec![incoming("Hei.", "Hello."), incoming("Ja.", "Yes."), incoming("Ja.", "Yes.")];
         let first = merge(&path, batch(), &MergeOptions::default()).unwrap();

@@ -331,8 +331,7 @@ proptest! {
             .zip(2u64..)
             .filter(|(r, _)| !r.iter().all(|c| c.trim().is_empty()))
             .map(|(r, row)| ImportRow {
-                file: "b.csv".into(),
-                row,
+                origin: tolk::import::Origin::row(std::path::Path::new("b.csv"), row),
                 id: unescape_cell(&r[id]).to_string(),
                 source: unescape_cell(&r[source]).to_string(),
                 target: unescape_cell(&r[target]).to_string(),
@@ -340,7 +339,6 @@ proptest! {
                 state: None,
                 suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
                 comment: column("comment").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
-                unit: tolk::import::Unit::Row,
             })
             .collect();
         prop_assert_eq!(&file.rows, &expected);
@@ -380,8 +378,7 @@ proptest! {
             .zip(&sentences)
             .zip(2u64..)
             .map(|(((_, target, translator), sentence), row)| ImportRow {
-                file: "b.csv".into(),
-                row,
+                origin: tolk::import::Origin::row(std::path::Path::new("b.csv"), row),
                 id: SegmentId::of(sentence).to_string(),
                 source: sentence.to_string(),
                 target: target.clone(),
@@ -389,7 +386,6 @@ proptest! {
                 state: None,
                 suggestion: None,
                 comment: None,
-                unit: tolk::import::Unit::Row,
             })
             .collect();
         let plan = import::validate(&batch, &issued);
