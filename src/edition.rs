@@ -97,10 +97,11 @@ pub fn out_paths(editions: &[Edition], sources: &[PathBuf], out_dir: &Path) -> R
             )));
         }
         if path.canonicalize().is_ok_and(|p| sources.contains(&p)) {
-            return Err(Error::Invalid(format!(
-                "{}: this is a source document and an edition would replace it; choose another --out folder",
-                path.display()
-            )));
+            return Err(Error::at(
+                &path,
+                crate::error::Place::File,
+                "this is a source document and an edition would replace it; choose another --out folder",
+            ));
         }
         paths.push(path);
     }

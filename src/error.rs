@@ -28,26 +28,15 @@ pub enum Error {
         /// What the operating system said.
         cause: io::Error,
     },
-    /// A segmentation rule file is malformed.
-    #[error("{origin}:{line}: {message}")]
-    Rules {
-        /// The rule file.
-        origin: String,
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// A CSV file (memory or batch) is malformed.
-    #[error("{}: row {row}{}: {message}", path.display(), column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
-    Csv {
-        /// The file.
+    /// This place in this file is wrong: the one shape of every error about an input,
+    /// whatever its format.
+    #[error("{}: {}{message}", path.display(), place.prefix())]
+    At {
+        /// The file (or, for the built-in rules, their name).
         path: PathBuf,
-        /// 1-based row number as a spreadsheet shows it (the header is row 1).
-        row: u64,
-        /// The column name, where one is to blame.
-        column: Option<String>,
-        /// What is wrong.
+        /// Where in it.
+        place: Place,
+        /// What is wrong, and what to do where there is something to do.
         message: String,
     },
     /// An input is larger than tolk accepts.
@@ -60,9 +49,61 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
-    /// Anything else, with a message that names the place.
+    /// Anything that is about no place in a file.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Where in a file something is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The file as a whole.
+    File,
+    /// A line (1-based), and the byte offset where it is known.
+    Line {
+        /// The line.
+        line: u64,
+        /// The byte offset from the start of the file.
+        byte: Option<u64>,
+    },
+    /// A row as a spreadsheet numbers it (the header is row 1), and the column to blame.
+    Row {
+        /// The row.
+        row: u64,
+        /// The column's name.
+        column: Option<String>,
+    },
+}
+
+impl Place {
+    /// A line.
+    pub fn line(line: impl TryInto<u64>) -> Place {
+        Place::Line { line: line.try_into().unwrap_or(u64::MAX), byte: None }
+    }
+
+    /// A line and the byte offset.
+    pub fn byte(line: impl TryInto<u64>, byte: impl TryInto<u64>) -> Place {
+        Place::Line {
+            line: line.try_into().unwrap_or(u64::MAX),
+            byte: Some(byte.try_into().unwrap_or(u64::MAX)),
+        }
+    }
+
+    /// A row, and the column where one is to blame.
+    pub fn row(row: u64, column: Option<&str>) -> Place {
+        Place::Row { row, column: column.map(str::to_string) }
+    }
+
+    /// The place followed by `: `, or nothing for the whole file.
+    fn prefix(&self) -> String {
+        match self {
+            Place::File => String::new(),
+            Place::Line { line, byte: None } => format!("line {line}: "),
+            Place::Line { line, byte: Some(byte) } => format!("line {line} (byte {byte}): "),
+            Place::Row { row, column: None } => format!("row {row}: "),
+            Place::Row { row, column: Some(column) } => format!("row {row}, column {column}: "),
+        }
+    }
 }
 
 impl Error {
@@ -71,6 +112,11 @@ impl Error {
     pub fn write(path: impl Into<PathBuf>, cause: io::Error) -> Error {
         let cause = cause.raw_os_error().map_or(cause, io::Error::from_raw_os_error);
         Error::Write { path: path.into(), cause }
+    }
+
+    /// An [`Error::At`]: `message` about `place` in the file at `path`.
+    pub fn at(path: impl Into<PathBuf>, place: Place, message: impl Into<String>) -> Error {
+        Error::At { path: path.into(), place, message: message.into() }
     }
 
     /// An [`Error::Io`] for `path`.

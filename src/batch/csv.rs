@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{Batch, Delimiter, ReadFile, COLUMNS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::{decode, Accept};
 use crate::input::limits::MAX_CELL;
@@ -101,8 +101,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     file.notes.extend(decoded.note);
     let text = decoded.text;
     let legacy = file.notes.iter().any(|n| n.contains("Windows-1252"));
-    let fail =
-        |row: u64, message: String| Error::Csv { path: path.to_path_buf(), row, column: None, message };
+    let fail = |row: u64, message: String| Error::at(path, Place::row(row, None), message);
     if text.trim().is_empty() {
         return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
     }

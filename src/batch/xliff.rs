@@ -28,7 +28,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::{Batch, BatchRow, ReadFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
@@ -319,7 +319,7 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&self, offset: u64, message: impl std::fmt::Display) -> Error {
-        Error::Invalid(format!("{}: line {}: {message}", self.path.display(), self.line(offset)))
+        Error::at(self.path, Place::line(self.line(offset)), message.to_string())
     }
 
     /// The error for a character XML does not allow before byte `end`, if there is one:

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, ProtectionOptions, Workbook, X
 
 use super::csv::unescape_cell;
 use super::{Batch, BatchRow, ReadFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::limits::MAX_CELL;
 use crate::score::{diff, DiffKind};
@@ -214,10 +214,11 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 /// Parses XLSX `bytes`; `path` names the file in messages.
 pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let not_xlsx = |why: String| {
-        Error::Invalid(format!(
-            "{}: not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)",
-            path.display()
-        ))
+        Error::at(
+            path,
+            Place::File,
+            format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
+        )
     };
     check_unpacked_size(&bytes).map_err(not_xlsx)?;
     let mut workbook: calamine::Xlsx<_> =
@@ -248,12 +249,8 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         return Err(not_xlsx("it has no sheet".into()));
     };
     let formulas = workbook.worksheet_formula(&name).map_err(|e| not_xlsx(e.to_string()))?;
-    let fail = |row: u64, column: Option<&str>, message: String| Error::Csv {
-        path: path.to_path_buf(),
-        row,
-        column: column.map(str::to_string),
-        message,
-    };
+    let fail =
+        |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
     // Positions are absolute: row 0 is the spreadsheet's row 1.
     let width = values.end().map_or(0, |(_, c)| c + 1);
     let height = values.end().map_or(0, |(r, _)| r + 1);

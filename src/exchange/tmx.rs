@@ -39,7 +39,7 @@ use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
 use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
@@ -213,9 +213,7 @@ fn at(line: u64, message: impl Into<String>) -> Fail {
 impl Fail {
     fn into_error(self, path: &Path) -> Error {
         match self {
-            Fail::At { line, message } => {
-                Error::Invalid(format!("{}: line {line}: {message}", path.display()))
-            }
+            Fail::At { line, message } => Error::at(path, Place::line(line), message),
             Fail::TooLarge { what, limit } => Error::TooLarge { path: path.to_path_buf(), what, limit },
             Fail::Io(e) => Error::io(path, e),
         }
@@ -707,7 +705,7 @@ impl<'o> Parse<'o> {
 
     fn finish(self, path: &Path) -> Result<TmxFile> {
         if !self.root_seen {
-            return Err(Error::Invalid(format!("{}: not a TMX file: no <tmx> element", path.display())));
+            return Err(Error::at(path, Place::File, "not a TMX file: no <tmx> element"));
         }
         if self.out.units > 0 && !self.matched {
             let found = if self.languages.is_empty() {
@@ -715,13 +713,16 @@ impl<'o> Parse<'o> {
             } else {
                 self.languages.iter().map(|(c, n)| format!("{c} ({n})")).collect::<Vec<_>>().join(", ")
             };
-            return Err(Error::Invalid(format!(
-                "{}: no unit has both a {} and an {} variant; the variants found are in {found}; \
-                 name the languages to read with --source-lang and --target-lang",
-                path.display(),
-                self.options.source.describe(),
-                self.options.target.describe(),
-            )));
+            return Err(Error::at(
+                path,
+                Place::File,
+                format!(
+                    "no unit has both a {} and an {} variant; the variants found are in {found}; name the \
+                     languages to read with --source-lang and --target-lang",
+                    self.options.source.describe(),
+                    self.options.target.describe(),
+                ),
+            ));
         }
         Ok(self.out)
     }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Exchanged, MemoryFormat, ReadOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::Unit;
 use crate::input::limits::{self, MAX_CELL};
 use crate::memory::Entry;
@@ -84,11 +84,11 @@ pub fn parse_tsv(path: &Path, bytes: &[u8]) -> Result<TsvFile> {
             continue;
         }
         if cells.len() != 2 {
-            return Err(Error::Invalid(format!(
-                "{}: line {number}: expected two cells, source and target, separated by one tab; found {}",
-                path.display(),
-                cells.len()
-            )));
+            return Err(Error::at(
+                path,
+                Place::line(number),
+                format!("expected two cells, source and target, separated by one tab; found {}", cells.len()),
+            ));
         }
         if cells.iter().any(|c| c.len() > MAX_CELL) {
             return Err(Error::TooLarge {

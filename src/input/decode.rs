@@ -15,7 +15,7 @@ use std::path::Path;
 use encoding_rs::{DecoderResult, Encoding};
 
 use super::line_of;
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 
 /// The encodings a format accepts besides UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +42,21 @@ pub struct Decoded<'a> {
 /// encoding to save the file in when it cannot be read (`"CSV UTF-8"`, `UTF-8`).
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
     let at = |offset: usize, message: String| -> Error {
-        Error::Invalid(format!(
-            "{}: line {} (byte {offset}): {message}",
-            path.display(),
-            line_of(bytes, offset)
-        ))
+        Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
     };
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         if accept == Accept::Utf8 {
             return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
         }
         let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
-            Error::Invalid(format!(
-                "{}: line {line} (byte {byte}): invalid UTF-16 in a file that starts with a UTF-16 byte order \
-                 mark; save the file again as {save_as}",
-                path.display()
-            ))
+            Error::at(
+                path,
+                Place::byte(line, byte),
+                format!(
+                    "invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save the file again as \
+                     {save_as}"
+                ),
+            )
         })?;
         return Ok(Decoded { text: Cow::Owned(text), note: Some(format!("read as {}", encoding.name())) });
     }
@@ -100,10 +99,7 @@ pub fn utf8(path: &Path, bytes: Vec<u8>, save_as: &str) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = line_of(e.as_bytes(), offset);
-        Error::Invalid(format!(
-            "{}: line {line} (byte {offset}): invalid UTF-8; save the file again as {save_as}",
-            path.display()
-        ))
+        Error::at(path, Place::byte(line, offset), format!("invalid UTF-8; save the file again as {save_as}"))
     })
 }
 
@@ -112,11 +108,7 @@ pub fn utf8(path: &Path, bytes: Vec<u8>, save_as: &str) -> Result<String> {
 /// that checks UTF-8 itself, cell by cell, to name the cell.
 pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
     let at = |offset: usize, message: String| -> Error {
-        Error::Invalid(format!(
-            "{}: line {} (byte {offset}): {message}",
-            path.display(),
-            line_of(bytes, offset)
-        ))
+        Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
     };
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));

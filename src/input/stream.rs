@@ -10,7 +10,7 @@ use std::path::Path;
 
 use encoding_rs::{DecoderResult, Encoding};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::input::limits::{self, MAX_XML_TEXT};
 
 /// The largest single piece of markup, or of text as written, read at once: a `seg` of
@@ -51,11 +51,14 @@ pub(crate) fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Op
             Ok(None)
         }
         Some(e) => Ok(Some(e)),
-        None => Err(Error::Invalid(format!(
-            "{}: line 1: unknown encoding {:?} in the XML declaration; save the file as UTF-8",
-            path.display(),
-            String::from_utf8_lossy(label)
-        ))),
+        None => Err(Error::at(
+            path,
+            Place::line(1),
+            format!(
+                "unknown encoding {:?} in the XML declaration; save the file as UTF-8",
+                String::from_utf8_lossy(label)
+            ),
+        )),
     }
 }
 

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::Entry;
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
@@ -33,12 +33,8 @@ pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Ve
 
 fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let csv_err = |row: u64, column: Option<&str>, message: String| Error::Csv {
-        path: path.to_path_buf(),
-        row,
-        column: column.map(str::to_string),
-        message,
-    };
+    let csv_err =
+        |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
     crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
     let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');

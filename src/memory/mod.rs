@@ -91,10 +91,11 @@ impl Memory {
     /// loaded. A path that does not exist is an error.
     pub fn load(path: &Path) -> Result<Memory> {
         if !path.exists() {
-            return Err(Error::Invalid(format!(
-                "{}: no such memory; create it with `tolk import` or name another one with --memory",
-                path.display()
-            )));
+            return Err(Error::at(
+                path,
+                crate::error::Place::File,
+                "no such memory; create it with `tolk import` or name another one with --memory",
+            ));
         }
         Memory::load_or_empty(path)
     }

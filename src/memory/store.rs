@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{write_csv, write_path_for, Entry, Memory};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::store;
 
 /// Where a memory is kept.
@@ -63,17 +63,18 @@ impl MemoryStore for CsvStore {
         let file = memory.files().iter().position(|f| f.path == write_path);
         if file.is_none() && write_path.exists() {
             // Never replace a file whose entries were not read into this memory.
-            return Err(Error::Invalid(format!(
-                "{}: exists but is not one of the memory's files; name it with --memory",
-                write_path.display()
-            )));
+            return Err(Error::at(
+                &write_path,
+                Place::File,
+                "exists but is not one of the memory's files; name it with --memory",
+            ));
         }
         let columns = file.map(|f| memory.files()[f].columns.clone()).unwrap_or_default();
         let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
         let mut bytes = Vec::new();
         store::pause_point("merged");
         write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
-            .map_err(|e| Error::Invalid(format!("{}: cannot write the memory: {e}", write_path.display())))?;
+            .map_err(|e| Error::at(&write_path, Place::File, format!("cannot write the memory: {e}")))?;
         store::write_atomic(&write_path, &bytes)?;
         Ok(write_path)
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::error::Error;
+use crate::error::{Error, Place};
 
 /// The built-in Norwegian Bokmål rules, as shipped in `rules/nb.rules`.
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
@@ -85,7 +85,7 @@ impl Rules {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let err = |message: String| Error::Rules { origin: origin.to_string(), line: n + 1, message };
+            let err = |message: String| Error::at(origin, Place::line(n + 1), message);
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 if !SECTIONS.contains(&name) {
                     return Err(err(format!(
@@ -127,11 +127,11 @@ impl Rules {
             }
         }
         if rules.terminators.is_empty() {
-            return Err(Error::Rules {
-                origin: origin.to_string(),
-                line: text.lines().count(),
-                message: "no [terminators]: nothing could ever end a sentence".to_string(),
-            });
+            return Err(Error::at(
+                origin,
+                Place::line(text.lines().count()),
+                "no [terminators]: nothing could ever end a sentence",
+            ));
         }
         for c in &rules.terminators {
             rules.terminator_bytes[c.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize] = true;
@@ -198,11 +198,11 @@ mod tests {
         let err = Rules::parse("[terminators]\n.\n[bogus]\nx\n", "house.rules").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "house.rules:3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, final-abbreviations, months, sentence-starters, \
-             terminators, closers, openers, dashes"
+            "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
+             lowercase-abbreviations, final-abbreviations, months, sentence-starters, terminators, closers, \
+             openers, dashes"
         );
         let err = Rules::parse("[terminators]\n..\n", "x").unwrap_err();
-        assert_eq!(err.to_string(), "x:2: expected a single character, found \"..\"");
+        assert_eq!(err.to_string(), "x: line 2: expected a single character, found \"..\"");
     }
 }

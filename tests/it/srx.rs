@@ -133,7 +133,7 @@ fn a_look_ahead_is_an_error_naming_the_rule() {
     let t = Project::new();
     t.write("norsk.srx", data("lookahead.srx"));
     t.tolk(&["--rules", "norsk.srx", "segment"]).run().failure().stdout_is("").stderr_is(
-        "error: norsk.srx:11: languagerule \"Norsk\", rule 2: afterbreak `\\s+(?=\\p{Lu})` uses a \
+        "error: norsk.srx: line 11: languagerule \"Norsk\", rule 2: afterbreak `\\s+(?=\\p{Lu})` uses a \
          look-ahead `(?=`, which tolk cannot apply; rewrite the rule without it\n",
     );
 }
@@ -158,7 +158,7 @@ fn malformed_xml_names_the_file_and_line() {
         .run()
         .failure()
         .stdout_is("")
-        .stderr_contains("brutt.srx:4: not well-formed XML");
+        .stderr_contains("brutt.srx: line 4: not well-formed XML");
 }
 
 #[test]

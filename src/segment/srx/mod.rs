@@ -489,29 +489,29 @@ mod tests {
         let err = segmenter(&text, "t.srx").unwrap_err().to_string();
         assert_eq!(
             err,
-            "t.srx:7: languagerule \"N\", rule 2: afterbreak `(?=\\s)` uses a look-ahead `(?=`, which tolk \
-             cannot apply; rewrite the rule without it"
+            "t.srx: line 7: languagerule \"N\", rule 2: afterbreak `(?=\\s)` uses a look-ahead `(?=`, which \
+             tolk cannot apply; rewrite the rule without it"
         );
         let bad = r#"<rule><beforebreak>[a-</beforebreak></rule>"#;
         let err = segmenter(&srx("no", &[("N", bad)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
         assert!(
-            err.starts_with("t.srx:6: languagerule \"N\", rule 1: beforebreak `[a-` is not a regex"),
+            err.starts_with("t.srx: line 6: languagerule \"N\", rule 1: beforebreak `[a-` is not a regex"),
             "{err}"
         );
         let err = segmenter(&srx("no", &[("N", BREAK)], &[("en", "N")]), "t.srx").unwrap_err().to_string();
         assert!(err.starts_with("t.srx: no languagemap matches Norwegian (nb or no)"), "{err}");
         let err = segmenter(&srx("no", &[("N", BREAK)], &[("nb", "X")]), "t.srx").unwrap_err().to_string();
-        assert_eq!(err, "t.srx:10: languagemap names languagerule \"X\", which the file lacks");
+        assert_eq!(err, "t.srx: line 10: languagemap names languagerule \"X\", which the file lacks");
         let err = segmenter(&srx("no", &[("N", BREAK)], &[("(nb", "N")]), "t.srx").unwrap_err().to_string();
-        assert!(err.starts_with("t.srx:10: languagemap 1: languagepattern `(nb` is not a regex"), "{err}");
+        assert!(err.starts_with("t.srx: line 10: languagemap 1: languagepattern `(nb` is not a regex"), "{err}");
         let err = segmenter(&srx("maybe", &[], &[]), "t.srx").unwrap_err().to_string();
-        assert_eq!(err, "t.srx:2: expected yes or no, found \"maybe\"");
+        assert_eq!(err, "t.srx: line 2: expected yes or no, found \"maybe\"");
         let err = segmenter("<rules/>", "t.srx").unwrap_err().to_string();
-        assert_eq!(err, "t.srx:1: expected an SRX document (<srx>), found <rules>");
+        assert_eq!(err, "t.srx: line 1: expected an SRX document (<srx>), found <rules>");
         let err = segmenter("", "t.srx").unwrap_err().to_string();
-        assert_eq!(err, "t.srx:1: expected an SRX document (<srx>), found no element");
+        assert_eq!(err, "t.srx: line 1: expected an SRX document (<srx>), found no element");
         let err = segmenter("<srx>\n<body>\n</srx>", "t.srx").unwrap_err().to_string();
-        assert!(err.starts_with("t.srx:3: not well-formed XML"), "{err}");
+        assert!(err.starts_with("t.srx: line 3: not well-formed XML"), "{err}");
     }
 
     /// The one XML policy of every reader: a DOCTYPE with entities, an undefined entity
@@ -520,7 +520,7 @@ mod tests {
     fn the_xml_policy_of_every_reader_holds_for_srx() {
         let err = |text: &str| segmenter(text, "t.srx").unwrap_err().to_string();
         let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE srx [<!ENTITY a \"aaaa\">]>\n<srx/>";
-        assert!(err(laughs).starts_with("t.srx:2: the DOCTYPE declares entities"), "{}", err(laughs));
+        assert!(err(laughs).starts_with("t.srx: line 2: the DOCTYPE declares entities"), "{}", err(laughs));
         let plain = srx("no", &[("N", BREAK)], &[("nb", "N")]).replacen(
             "<srx",
             "<!DOCTYPE srx SYSTEM \"srx.dtd\">\n<srx",
@@ -528,8 +528,8 @@ mod tests {
         );
         assert_eq!(segments(&plain, "Ja. Nei."), ["Ja.", "Nei."]);
         let undefined = "<srx>\n<header/>&nbsp;</srx>";
-        assert!(err(undefined).starts_with("t.srx:2: undefined entity `&nbsp;`"), "{}", err(undefined));
-        assert_eq!(err("<srx>\n&#1;</srx>"), "t.srx:2: a character XML does not allow (U+0001)");
+        assert!(err(undefined).starts_with("t.srx: line 2: undefined entity `&nbsp;`"), "{}", err(undefined));
+        assert_eq!(err("<srx>\n&#1;</srx>"), "t.srx: line 2: a character XML does not allow (U+0001)");
         let deep = format!("<srx>{}{}</srx>", "<a>".repeat(70), "</a>".repeat(70));
         assert!(err(&deep).contains("nested deeper than 64 levels; SRX needs five"), "{}", err(&deep));
     }

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::java::translate;
 use super::{CompiledRule, SrxRules, LANGUAGES, LANGUAGE_PATTERN};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::input::xml;
 use crate::segment::Segmenter;
 
@@ -84,11 +84,7 @@ impl Srx {
     /// it in errors, which give the line.
     pub fn parse(text: &str, origin: &str) -> Result<Srx> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let err = |at: u64, message: String| Error::Rules {
-            origin: origin.to_string(),
-            line: line_at(text, at),
-            message,
-        };
+        let err = |at: u64, message: String| Error::at(origin, Place::line(line_at(text, at)), message);
         let mut srx = Srx {
             origin: origin.to_string(),
             cascade: false,
@@ -225,9 +221,9 @@ impl Srx {
         }
         for map in &srx.language_maps {
             if !srx.language_rules.iter().any(|r| r.name == map.rule_name) {
-                return Err(Error::Rules {
-                    origin: origin.to_string(),
-                    line: map.line,
+                return Err(Error::At {
+                    path: origin.into(),
+                    place: Place::line(map.line),
                     message: format!(
                         "languagemap names languagerule {:?}, which the file lacks",
                         map.rule_name
@@ -246,12 +242,14 @@ impl Srx {
                 return Ok(rules);
             }
         }
-        Err(Error::Invalid(format!(
-            "{}: no languagemap matches Norwegian (nb or no), so it has no rules for tolk's \
-             documents; add <languagemap languagepattern=\"{LANGUAGE_PATTERN}\" \
-             languagerulename=\"...\"/> to its <maprules>",
-            self.origin
-        )))
+        Err(Error::at(
+            &self.origin,
+            Place::File,
+            format!(
+                "no languagemap matches Norwegian (nb or no), so it has no rules for tolk's documents; add \
+                 <languagemap languagepattern=\"{LANGUAGE_PATTERN}\" languagerulename=\"...\"/> to its <maprules>"
+            ),
+        ))
     }
 
     /// The compiled rules for `language`, `None` when no `languagemap` matches it. With
@@ -263,11 +261,11 @@ impl Srx {
         for (n, map) in self.language_maps.iter().enumerate() {
             let pattern =
                 translate(&map.pattern).and_then(|p| compile(&format!("(?i)^(?:{p})$"))).map_err(|why| {
-                    Error::Rules {
-                        origin: self.origin.clone(),
-                        line: map.line,
-                        message: format!("languagemap {}: languagepattern `{}` {why}", n + 1, map.pattern),
-                    }
+                    Error::at(
+                        &self.origin,
+                        Place::line(map.line),
+                        format!("languagemap {}: languagepattern `{}` {why}", n + 1, map.pattern),
+                    )
                 })?;
             if !pattern.is_match(language) {
                 continue;
@@ -290,10 +288,12 @@ impl Srx {
             if pattern.is_empty() {
                 return Ok(None);
             }
-            translate(pattern).and_then(|p| compile(&wrap(&p))).map(Some).map_err(|why| Error::Rules {
-                origin: self.origin.clone(),
-                line: rule.line,
-                message: format!("languagerule {:?}, rule {n}: {which} `{pattern}` {why}", lr.name),
+            translate(pattern).and_then(|p| compile(&wrap(&p))).map(Some).map_err(|why| {
+                Error::at(
+                    &self.origin,
+                    Place::line(rule.line),
+                    format!("languagerule {:?}, rule {n}: {which} `{pattern}` {why}", lr.name),
+                )
             })
         };
         Ok(CompiledRule {
