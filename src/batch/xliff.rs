@@ -242,7 +242,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 }
 
 /// A `trans-unit` being read.
-struct Unit {
+struct TransUnit {
     /// The line it starts on.
     line: u64,
     /// Its nesting depth.
@@ -288,7 +288,7 @@ struct Reader<'a> {
     depth: usize,
     /// The depth of an element whose whole subtree is being skipped.
     skip_from: Option<usize>,
-    unit: Option<Unit>,
+    unit: Option<TransUnit>,
     capture: Option<Capture>,
     /// Inline codes dropped from sources and targets, for a note.
     dropped: usize,
@@ -471,7 +471,7 @@ impl<'a> Reader<'a> {
             ("trans-unit", Some(_)) => Err(self.error(offset, "a trans-unit inside another trans-unit")),
             ("trans-unit", None) => {
                 let id = self.attribute(e, "id", offset)?.unwrap_or_default();
-                self.unit = Some(Unit {
+                self.unit = Some(TransUnit {
                     line: self.line(offset),
                     depth,
                     id,
@@ -622,7 +622,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A complete `trans-unit`: a row, or a problem.
-    fn finish(&self, unit: Unit, file: &mut ReadFile) {
+    fn finish(&self, unit: TransUnit, file: &mut ReadFile) {
         let problem = |column: &str, expected: String, found: String| Problem {
             origin: Origin::line(self.path, unit.line),
             column: column.to_string(),

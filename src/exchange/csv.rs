@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Exchanged, MemoryFormat, ReadOptions};
 use crate::error::{Error, Result};
-use crate::import::Unit;
+use crate::import::RowOrLine;
 use crate::memory::{self, Memory};
 
 /// The memory CSV format.
@@ -35,7 +35,7 @@ impl MemoryFormat for Csv {
         Ok(Exchanged {
             skipped_empty: before - entries.len(),
             entries,
-            unit: Unit::Row,
+            unit: RowOrLine::Row,
             ..Exchanged::default()
         })
     }

@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::import::Unit;
+use crate::import::RowOrLine;
 use crate::memory::{Entry, Memory};
 
 pub use tmx::ReadOptions;
@@ -26,7 +26,7 @@ pub struct Exchanged {
     /// The entries, each with its row or line in `row`.
     pub entries: Vec<Entry>,
     /// Whether `row` counts rows (CSV) or lines.
-    pub unit: Unit,
+    pub unit: RowOrLine,
     /// Entries whose text had inline markup flattened.
     pub flattened: usize,
     /// Pairs skipped because the source or target is empty.

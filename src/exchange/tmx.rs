@@ -92,7 +92,7 @@ impl super::MemoryFormat for Tmx {
         }
         Ok(super::Exchanged {
             entries,
-            unit: crate::import::Unit::Line,
+            unit: crate::import::RowOrLine::Line,
             flattened: read.flattened,
             skipped_empty: read.skipped_empty,
             skipped_language: read.skipped_language,
@@ -250,7 +250,7 @@ const INVALID_UTF8: &str =
 
 /// What an open element is to the reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum Element {
     Tmx,
     Body,
     Tu,
@@ -266,24 +266,24 @@ enum Kind {
     Other,
 }
 
-impl Kind {
+impl Element {
     fn name(self) -> &'static str {
         match self {
-            Kind::Tmx => "<tmx>",
-            Kind::Body => "<body>",
-            Kind::Tu => "<tu>",
-            Kind::Tuv => "<tuv>",
-            Kind::Seg => "<seg>",
-            Kind::Code | Kind::Keep => "inline element",
-            Kind::Prop => "<prop>",
-            Kind::Note => "<note>",
-            Kind::Other => "element",
+            Element::Tmx => "<tmx>",
+            Element::Body => "<body>",
+            Element::Tu => "<tu>",
+            Element::Tuv => "<tuv>",
+            Element::Seg => "<seg>",
+            Element::Code | Element::Keep => "inline element",
+            Element::Prop => "<prop>",
+            Element::Note => "<note>",
+            Element::Other => "element",
         }
     }
 }
 
 struct Open {
-    kind: Kind,
+    kind: Element,
     line: u64,
 }
 
@@ -340,7 +340,7 @@ struct Variant {
 }
 
 #[derive(Debug)]
-struct Unit {
+struct Tu {
     line: u64,
     stamp: Stamp,
     props: Vec<(String, String)>,
@@ -356,7 +356,7 @@ struct Parse<'o> {
     out: TmxFile,
     stack: Vec<Open>,
     root_seen: bool,
-    unit: Option<Unit>,
+    unit: Option<Tu>,
     variant: Option<Variant>,
     /// The text of the open seg, prop or note.
     text: String,
@@ -401,7 +401,8 @@ impl<'o> Parse<'o> {
                 self.end()
             }
             Event::Text(t) => {
-                let keep = matches!(self.top(), Some(Kind::Seg | Kind::Keep | Kind::Prop | Kind::Note));
+                let keep =
+                    matches!(self.top(), Some(Element::Seg | Element::Keep | Element::Prop | Element::Note));
                 // Text that is not kept is still decoded, so a bad entity anywhere is an error.
                 if keep || t.contains(&b'&') || !t.is_ascii() {
                     let text = decode_text(&t, line, true)?;
@@ -410,7 +411,8 @@ impl<'o> Parse<'o> {
                 Ok(())
             }
             Event::CData(t) => {
-                let keep = matches!(self.top(), Some(Kind::Seg | Kind::Keep | Kind::Prop | Kind::Note));
+                let keep =
+                    matches!(self.top(), Some(Element::Seg | Element::Keep | Element::Prop | Element::Note));
                 let text = decode_text(&t, line, false)?;
                 self.push_text(&text, keep)
             }
@@ -420,7 +422,7 @@ impl<'o> Parse<'o> {
         }
     }
 
-    fn top(&self) -> Option<Kind> {
+    fn top(&self) -> Option<Element> {
         self.stack.last().map(|o| o.kind)
     }
 
@@ -435,7 +437,7 @@ impl<'o> Parse<'o> {
             None if is("tmx") => {
                 self.root_seen = true;
                 each_attribute(e, line, |_, _| {})?;
-                Kind::Tmx
+                Element::Tmx
             }
             None => {
                 return Err(at(
@@ -446,7 +448,7 @@ impl<'o> Parse<'o> {
                     ),
                 ))
             }
-            Some(Kind::Tmx) if is("header") => {
+            Some(Element::Tmx) if is("header") => {
                 let mut tool = None;
                 each_attribute(e, line, |key, value| {
                     if key.eq_ignore_ascii_case(b"creationtool") {
@@ -454,17 +456,17 @@ impl<'o> Parse<'o> {
                     }
                 })?;
                 self.out.creation_tool = tool.unwrap_or_default();
-                Kind::Other
+                Element::Other
             }
-            Some(Kind::Tmx) if is("body") => {
+            Some(Element::Tmx) if is("body") => {
                 each_attribute(e, line, |_, _| {})?;
-                Kind::Body
+                Element::Body
             }
-            Some(Kind::Body) if is("tu") => {
+            Some(Element::Body) if is("tu") => {
                 let mut stamp = Stamp::default();
                 each_attribute(e, line, |key, value| stamp.take(&key.to_ascii_lowercase(), value))?;
                 let size = stamp.bytes();
-                self.unit = Some(Unit {
+                self.unit = Some(Tu {
                     line,
                     stamp,
                     props: Vec::new(),
@@ -472,9 +474,9 @@ impl<'o> Parse<'o> {
                     variants: Vec::new(),
                     size,
                 });
-                Kind::Tu
+                Element::Tu
             }
-            Some(Kind::Tu | Kind::Tuv) if is("prop") => {
+            Some(Element::Tu | Element::Tuv) if is("prop") => {
                 let mut kind = None;
                 each_attribute(e, line, |key, value| {
                     if key.eq_ignore_ascii_case(b"type") {
@@ -486,14 +488,14 @@ impl<'o> Parse<'o> {
                 };
                 self.prop_type = kind;
                 self.text.clear();
-                Kind::Prop
+                Element::Prop
             }
-            Some(Kind::Tu | Kind::Tuv) if is("note") => {
+            Some(Element::Tu | Element::Tuv) if is("note") => {
                 each_attribute(e, line, |_, _| {})?;
                 self.text.clear();
-                Kind::Note
+                Element::Note
             }
-            Some(Kind::Tu) if is("tuv") => {
+            Some(Element::Tu) if is("tuv") => {
                 let (mut xml_lang, mut lang, mut stamp) = (None, None, Stamp::default());
                 each_attribute(e, line, |key, value| {
                     let key = key.to_ascii_lowercase();
@@ -517,9 +519,9 @@ impl<'o> Parse<'o> {
                     props: Vec::new(),
                     notes: Vec::new(),
                 });
-                Kind::Tuv
+                Element::Tuv
             }
-            Some(Kind::Tuv) if is("seg") => {
+            Some(Element::Tuv) if is("seg") => {
                 each_attribute(e, line, |_, _| {})?;
                 if self.variant.as_ref().is_some_and(|v| v.seg.is_some()) {
                     return Err(at(line, "a second <seg> in one <tuv>; a variant has exactly one"));
@@ -527,23 +529,23 @@ impl<'o> Parse<'o> {
                 self.text.clear();
                 self.markup = false;
                 self.dropped = false;
-                Kind::Seg
+                Element::Seg
             }
-            Some(parent @ (Kind::Seg | Kind::Keep | Kind::Code)) => {
+            Some(parent @ (Element::Seg | Element::Keep | Element::Code)) => {
                 each_attribute(e, line, |_, _| {})?;
                 self.markup = true;
                 if ["bpt", "ept", "it", "ph", "ut"].iter().any(|n| is(n)) {
                     self.dropped = true;
-                    Kind::Code
-                } else if is("hi") || is("sub") || parent != Kind::Code {
-                    Kind::Keep
+                    Element::Code
+                } else if is("hi") || is("sub") || parent != Element::Code {
+                    Element::Keep
                 } else {
-                    Kind::Code
+                    Element::Code
                 }
             }
             Some(_) => {
                 each_attribute(e, line, |_, _| {})?;
-                Kind::Other
+                Element::Other
             }
         };
         self.stack.push(Open { kind, line });
@@ -579,7 +581,7 @@ impl<'o> Parse<'o> {
         if !keep {
             return Ok(());
         }
-        if self.top() == Some(Kind::Code) {
+        if self.top() == Some(Element::Code) {
             return Ok(());
         }
         self.text.push_str(text);
@@ -594,7 +596,7 @@ impl<'o> Parse<'o> {
     /// markup as part of the element around it), or for text that starts on `line`
     /// outside any element.
     fn text_too_large(&self, line: u64) -> Fail {
-        let what = match self.stack.iter().rev().find(|o| o.kind != Kind::Keep).or(self.stack.last()) {
+        let what = match self.stack.iter().rev().find(|o| o.kind != Element::Keep).or(self.stack.last()) {
             Some(open) => format!("the text of the element on line {}", open.line),
             None => format!("the text starting on line {line}"),
         };
@@ -606,7 +608,7 @@ impl<'o> Parse<'o> {
             return Ok(()); // quick-xml already refuses an end tag that closes nothing
         };
         match open.kind {
-            Kind::Seg => {
+            Element::Seg => {
                 let mut text = std::mem::take(&mut self.text);
                 if self.dropped {
                     text = tidy_spaces(&text);
@@ -616,22 +618,22 @@ impl<'o> Parse<'o> {
                     v.markup = self.markup;
                 }
             }
-            Kind::Prop | Kind::Note => {
+            Element::Prop | Element::Note => {
                 let value = std::mem::take(&mut self.text);
                 let size = value.len() + self.prop_type.len() + 64;
                 let (props, notes) = match (self.top(), self.variant.as_mut(), self.unit.as_mut()) {
-                    (Some(Kind::Tuv), Some(v), _) => (&mut v.props, &mut v.notes),
+                    (Some(Element::Tuv), Some(v), _) => (&mut v.props, &mut v.notes),
                     (_, _, Some(u)) => (&mut u.props, &mut u.notes),
                     _ => return Ok(()),
                 };
-                if open.kind == Kind::Prop {
+                if open.kind == Element::Prop {
                     props.push((std::mem::take(&mut self.prop_type), value));
                 } else {
                     notes.push(value);
                 }
                 self.grow(size)?;
             }
-            Kind::Tuv => {
+            Element::Tuv => {
                 let Some(v) = self.variant.take() else { return Ok(()) };
                 let Some(seg) = &v.seg else {
                     return Err(at(
@@ -645,7 +647,7 @@ impl<'o> Parse<'o> {
                 }
                 self.grow(size)?;
             }
-            Kind::Tu => {
+            Element::Tu => {
                 let Some(unit) = self.unit.take() else { return Ok(()) };
                 if unit.variants.is_empty() {
                     return Err(at(unit.line, "the <tu> has no <tuv>; every unit needs its variants"));
@@ -668,7 +670,7 @@ impl<'o> Parse<'o> {
         Ok(())
     }
 
-    fn finish_unit(&mut self, unit: Unit) {
+    fn finish_unit(&mut self, unit: Tu) {
         self.out.units += 1;
         let Some(source) = unit.variants.iter().find(|v| v.role == Role::Source) else {
             self.out.skipped_language += 1;
@@ -694,7 +696,7 @@ impl<'o> Parse<'o> {
     }
 
     fn eof(&mut self) -> Result<(), Fail> {
-        if let Some(open) = self.stack.iter().find(|o| o.kind == Kind::Tu).or(self.stack.last()) {
+        if let Some(open) = self.stack.iter().find(|o| o.kind == Element::Tu).or(self.stack.last()) {
             return Err(at(
                 open.line,
                 format!("the file ends inside the {} that starts here; is it truncated?", open.kind.name()),
@@ -729,7 +731,7 @@ impl<'o> Parse<'o> {
 }
 
 /// The entry of one source and target variant of `unit`.
-fn entry(unit: &Unit, source: &Variant, target: &Variant) -> Entry {
+fn entry(unit: &Tu, source: &Variant, target: &Variant) -> Entry {
     let mut e = Entry {
         source: source.seg.clone().unwrap_or_default(),
         target: target.seg.clone().unwrap_or_default(),
@@ -1472,7 +1474,7 @@ mod tests {
                 source: format!("S{source}"),
                 target: format!("{target}T"),
                 created, changed, translator, origin, note,
-                extra: vec![("Client".into(), client), ("Kind of text".into(), kind)],
+                extra: vec![("Client".into(), client), ("Element of text".into(), kind)],
                 ..Entry::default()
             }
         }

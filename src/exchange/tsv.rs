@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Exchanged, MemoryFormat, ReadOptions};
 use crate::error::{Error, Place, Result};
-use crate::import::Unit;
+use crate::import::RowOrLine;
 use crate::input::limits::{self, MAX_CELL};
 use crate::memory::Entry;
 use crate::timestamp::Timestamp;
@@ -38,7 +38,12 @@ impl MemoryFormat for Tsv {
             .into_iter()
             .map(|e| Entry { created: now.clone(), changed: now.clone(), origin: origin.clone(), ..e })
             .collect();
-        Ok(Exchanged { entries, unit: Unit::Line, skipped_empty: read.skipped_empty, ..Exchanged::default() })
+        Ok(Exchanged {
+            entries,
+            unit: RowOrLine::Line,
+            skipped_empty: read.skipped_empty,
+            ..Exchanged::default()
+        })
     }
 }
 

@@ -25,7 +25,7 @@ use crate::timestamp::Timestamp;
 /// What the numbers of a file count: rows of a CSV file (the header is row 1, a cell
 /// with a line break does not start a new row), lines of an XML file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Unit {
+pub enum RowOrLine {
     /// A CSV row, as a spreadsheet numbers it.
     #[default]
     Row,
@@ -33,11 +33,11 @@ pub enum Unit {
     Line,
 }
 
-impl fmt::Display for Unit {
+impl fmt::Display for RowOrLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Unit::Row => "row",
-            Unit::Line => "line",
+            RowOrLine::Row => "row",
+            RowOrLine::Line => "line",
         })
     }
 }
@@ -51,18 +51,18 @@ pub struct Origin {
     /// The row or line.
     pub row: u64,
     /// Whether `row` is a row or a line.
-    pub unit: Unit,
+    pub unit: RowOrLine,
 }
 
 impl Origin {
     /// Row `row` of the CSV or XLSX file `file`.
     pub fn row(file: &Path, row: u64) -> Origin {
-        Origin { file: file.to_path_buf(), row, unit: Unit::Row }
+        Origin { file: file.to_path_buf(), row, unit: RowOrLine::Row }
     }
 
     /// Line `line` of the file `file`.
     pub fn line(file: &Path, line: u64) -> Origin {
-        Origin { file: file.to_path_buf(), row: line, unit: Unit::Line }
+        Origin { file: file.to_path_buf(), row: line, unit: RowOrLine::Line }
     }
 }
 
@@ -112,7 +112,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.origin)?;
         if !self.column.is_empty() {
-            let field = if self.origin.unit == Unit::Row { "column" } else { "element" };
+            let field = if self.origin.unit == RowOrLine::Row { "column" } else { "element" };
             write!(f, ", {field} {}", self.column)?;
         }
         write!(f, ": expected {}, found {}", self.expected, self.found)

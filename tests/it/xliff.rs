@@ -55,7 +55,7 @@ fn export(t: &Project, rel: &str, args: &[&str]) -> String {
 
 /// A unit of an exported file, as the test reads it with string searches.
 #[derive(Debug)]
-struct Unit {
+struct TransUnit {
     id: String,
     /// The line its `<trans-unit` is on.
     line: usize,
@@ -63,7 +63,7 @@ struct Unit {
 }
 
 /// The units of `xliff` as tolk writes it (one element per line).
-fn units(xliff: &str) -> Vec<Unit> {
+fn units(xliff: &str) -> Vec<TransUnit> {
     let mut out = Vec::new();
     let mut lines = xliff.lines().enumerate();
     while let Some((n, line)) = lines.next() {
@@ -72,7 +72,7 @@ fn units(xliff: &str) -> Vec<Unit> {
         let (_, source) = lines.next().unwrap();
         let source =
             source.trim().strip_prefix("<source>").and_then(|s| s.strip_suffix("</source>")).unwrap();
-        out.push(Unit { id, line: n + 1, source: unescape(source).unwrap().into_owned() });
+        out.push(TransUnit { id, line: n + 1, source: unescape(source).unwrap().into_owned() });
     }
     out
 }

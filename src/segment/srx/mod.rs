@@ -503,7 +503,10 @@ mod tests {
         let err = segmenter(&srx("no", &[("N", BREAK)], &[("nb", "X")]), "t.srx").unwrap_err().to_string();
         assert_eq!(err, "t.srx: line 10: languagemap names languagerule \"X\", which the file lacks");
         let err = segmenter(&srx("no", &[("N", BREAK)], &[("(nb", "N")]), "t.srx").unwrap_err().to_string();
-        assert!(err.starts_with("t.srx: line 10: languagemap 1: languagepattern `(nb` is not a regex"), "{err}");
+        assert!(
+            err.starts_with("t.srx: line 10: languagemap 1: languagepattern `(nb` is not a regex"),
+            "{err}"
+        );
         let err = segmenter(&srx("maybe", &[], &[]), "t.srx").unwrap_err().to_string();
         assert_eq!(err, "t.srx: line 2: expected yes or no, found \"maybe\"");
         let err = segmenter("<rules/>", "t.srx").unwrap_err().to_string();
