@@ -32,7 +32,7 @@ use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
-use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
+use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter, MAX_DEPTH};
 use crate::language::Language;
 
 /// The XLIFF 1.2 namespace.
@@ -58,31 +58,34 @@ pub const STATE_PREFILLED: &str = "needs-review-translation";
 /// rows gives an `xliff` element without `file`s, which the schema does not allow;
 /// `tolk export` writes no batch then.
 pub fn render(batch: &Batch) -> Result<String> {
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\n"));
+    let mut out = XmlWriter::new();
+    let no_char = |c: char| Error::Invalid(format!("the XML namespace {}", cannot_hold(c)));
+    out.open("xliff", &[("version", "1.2"), ("xmlns", NAMESPACE)]).map_err(no_char)?;
     for (document, rows) in by_document(batch) {
-        let original = escape(document, true)
+        let file = [
+            ("original", document),
+            ("source-language", "nb"),
+            ("target-language", "en"),
+            ("datatype", "plaintext"),
+        ];
+        out.open("file", &file)
             .map_err(|c| Error::Invalid(format!("the document name {document:?} {}", cannot_hold(c))))?;
-        out.push_str(&format!(
-            "  <file original=\"{original}\" source-language=\"nb\" target-language=\"en\" datatype=\"plaintext\">\n"
-        ));
-        out.push_str("    <header>\n");
-        out.push_str(&format!(
-            "      <tool tool-id=\"tolk\" tool-name=\"tolk\" tool-version=\"{}\"/>\n",
-            env!("CARGO_PKG_VERSION")
-        ));
-        out.push_str("    </header>\n    <body>\n");
+        out.open("header", &[]).map_err(no_char)?;
+        let tool = [("tool-id", "tolk"), ("tool-name", "tolk"), ("tool-version", env!("CARGO_PKG_VERSION"))];
+        out.empty("tool", &tool).map_err(no_char)?;
+        out.close("header");
+        out.open("body", &[]).map_err(no_char)?;
         for row in rows {
             write_unit(&mut out, row).map_err(|c| {
                 let place = row.places.first().map_or_else(|| document.to_string(), |p| p.to_string());
                 Error::Invalid(format!("{place}: the unit of this sentence {}", cannot_hold(c)))
             })?;
         }
-        out.push_str("    </body>\n  </file>\n");
+        out.close("body");
+        out.close("file");
     }
-    out.push_str("</xliff>\n");
-    Ok(out)
+    out.close("xliff");
+    Ok(out.finish())
 }
 
 /// The rows of `batch` grouped by the document of their first occurrence, documents in
@@ -104,59 +107,44 @@ fn by_document(batch: &Batch) -> Vec<(&str, Vec<&BatchRow>)> {
 /// Writes one `trans-unit`, its children in the order the strict schema requires
 /// (`source`, `target`, then `alt-trans`, `context-group`s and `note`s). The error is
 /// a character XML cannot hold.
-fn write_unit(out: &mut String, row: &BatchRow) -> Result<(), char> {
-    let text = |t| escape(t, false);
-    out.push_str(&format!("      <trans-unit id=\"{}\" xml:space=\"preserve\">\n", row.id));
-    out.push_str(&format!("        <source>{}</source>\n", text(&row.source)?));
+fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
+    let id = row.id.to_string();
+    out.open("trans-unit", &[("id", &id), ("xml:space", "preserve")])?;
+    out.text("source", &[], &row.source)?;
     // The batch prefills a target only with the memory's best suggestion.
     if row.target.is_empty() {
-        out.push_str(&format!("        <target state=\"{STATE_UNTRANSLATED}\"></target>\n"));
+        out.text("target", &[("state", STATE_UNTRANSLATED)], "")?;
     } else {
-        out.push_str(&format!(
-            "        <target state=\"{STATE_PREFILLED}\" state-qualifier=\"leveraged-tm\">{}</target>\n",
-            text(&row.target)?
-        ));
+        out.text("target", &[("state", STATE_PREFILLED), ("state-qualifier", "leveraged-tm")], &row.target)?;
     }
     if let Some(score) = row.score {
-        out.push_str(&format!(
-            "        <alt-trans match-quality=\"{score}\" origin=\"memory\" tool-id=\"tolk\" xml:space=\"preserve\">\n"
-        ));
-        out.push_str(&format!("          <source>{}</source>\n", text(&row.suggestion_source)?));
-        out.push_str(&format!("          <target>{}</target>\n", text(&row.suggestion)?));
-        out.push_str("        </alt-trans>\n");
+        let score = score.to_string();
+        let attributes = [
+            ("match-quality", score.as_str()),
+            ("origin", "memory"),
+            ("tool-id", "tolk"),
+            ("xml:space", "preserve"),
+        ];
+        out.open("alt-trans", &attributes)?;
+        out.text("source", &[], &row.suggestion_source)?;
+        out.text("target", &[], &row.suggestion)?;
+        out.close("alt-trans");
     }
     for place in &row.places {
-        out.push_str("        <context-group purpose=\"location\">\n");
-        out.push_str(&format!(
-            "          <context context-type=\"sourcefile\">{}</context>\n",
-            text(&place.doc)?
-        ));
-        out.push_str(&format!("          <context context-type=\"linenumber\">{}</context>\n", place.line));
-        out.push_str("        </context-group>\n");
+        out.open("context-group", &[("purpose", "location")])?;
+        out.text("context", &[("context-type", "sourcefile")], &place.doc)?;
+        out.text("context", &[("context-type", "linenumber")], &place.line.to_string())?;
+        out.close("context-group");
     }
     let notes = [
         row.before.as_ref().map(|b| format!("before: {b}")),
         row.after.as_ref().map(|a| format!("after: {a}")),
     ];
     for note in notes.iter().flatten() {
-        out.push_str(&format!("        <note from=\"tolk\" annotates=\"source\">{}</note>\n", text(note)?));
+        out.text("note", &[("from", "tolk"), ("annotates", "source")], note)?;
     }
-    out.push_str("      </trans-unit>\n");
+    out.close("trans-unit");
     Ok(())
-}
-
-/// Escapes `text` for XML ([`xml::escape_into`]); the error is a character XML 1.0
-/// cannot represent at all.
-fn escape(text: &str, attribute: bool) -> Result<Cow<'_, str>, char> {
-    if let Some(c) = text.chars().find(|&c| !xml::is_xml_char(c)) {
-        return Err(c);
-    }
-    if !text.chars().any(|c| xml::needs_escape(c, attribute)) {
-        return Ok(Cow::Borrowed(text));
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    xml::escape_into(&mut out, text, attribute);
-    Ok(Cow::Owned(out))
 }
 
 /// The end of the message for a character XML cannot hold.
@@ -840,9 +828,6 @@ mod tests {
             "a.txt:4: the unit of this sentence contains U+0001, a control character XML cannot hold; remove it \
              from the document (or the memory), or export the batch as CSV"
         );
-        assert_eq!(escape("a\"b\tc\n", true).unwrap(), "a&quot;b&#9;c&#10;");
-        assert_eq!(escape("a\"b\tc\n", false).unwrap(), "a\"b\tc\n");
-        assert_eq!(escape("]]>", false).unwrap(), "]]&gt;");
     }
 
     #[test]

@@ -65,7 +65,7 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
             Rules::parse(&text, &path.display().to_string())?;
             text
         }
-        (None, RulesFormat::Srx) => srx::export(&Rules::norwegian()),
+        (None, RulesFormat::Srx) => srx::export(&Rules::norwegian())?,
         (Some(path), RulesFormat::Srx) => {
             let text = super::ui::read_rules(path)?;
             if srx::is_srx(path, &text) {
@@ -75,7 +75,7 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
                     path.display()
                 );
             }
-            srx::export(&Rules::parse(&text, &path.display().to_string())?)
+            srx::export(&Rules::parse(&text, &path.display().to_string())?)?
         }
     };
     match &args.out {

@@ -42,7 +42,7 @@ use quick_xml::Reader;
 use crate::error::{Error, Place, Result};
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
 use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
-use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, MAX_DEPTH};
+use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter, MAX_DEPTH};
 use crate::language::Language;
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
@@ -905,82 +905,71 @@ fn newlines(bytes: &[u8]) -> u64 {
 /// naming the entry's file, row and column.
 pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
     let mut out = io::BufWriter::new(out);
-    write!(
-        out,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n\
-         <tmx version=\"1.4\">\n  \
-         <header creationtool=\"{CREATION_TOOL}\" creationtoolversion=\"{}\" segtype=\"sentence\" \
-         o-tmf=\"tolk-csv\" adminlang=\"en\" srclang=\"nb\" datatype=\"plaintext\"/>\n  \
-         <body>\n",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    let mut unit = String::new();
+    let unwritable = |c: char| {
+        io::Error::new(io::ErrorKind::InvalidData, format!("U+{:04X} cannot be written in XML", c as u32))
+    };
+    let mut xml = XmlWriter::new();
+    xml.raw("<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">");
+    xml.open("tmx", &[("version", "1.4")]).map_err(unwritable)?;
+    let header = [
+        ("creationtool", CREATION_TOOL),
+        ("creationtoolversion", env!("CARGO_PKG_VERSION")),
+        ("segtype", "sentence"),
+        ("o-tmf", "tolk-csv"),
+        ("adminlang", "en"),
+        ("srclang", "nb"),
+        ("datatype", "plaintext"),
+    ];
+    xml.empty("header", &header).map_err(unwritable)?;
+    xml.open("body", &[]).map_err(unwritable)?;
+    out.write_all(xml.take().as_bytes())?;
     for (i, e) in memory.entries.iter().enumerate() {
         check_characters(memory, i, e)?;
-        unit.clear();
-        write_unit(&mut unit, e);
-        out.write_all(unit.as_bytes())?;
+        write_unit(&mut xml, e).map_err(unwritable)?;
+        out.write_all(xml.take().as_bytes())?;
     }
-    out.write_all(b"  </body>\n</tmx>\n")?;
+    xml.close("body");
+    xml.close("tmx");
+    out.write_all(xml.finish().as_bytes())?;
     out.flush()
 }
 
-fn write_unit(out: &mut String, e: &Entry) {
-    out.push_str("    <tu");
-    let created = Timestamp::parse(&e.created);
-    let changed = Timestamp::parse(&e.changed);
-    if let Some(t) = created {
-        attribute(out, "creationdate", &t.tmx());
-    }
-    if !e.translator.is_empty() {
-        attribute(out, "creationid", &e.translator);
-    }
-    if let Some(t) = changed {
-        attribute(out, "changedate", &t.tmx());
-    }
-    if !e.translator.is_empty() {
-        attribute(out, "changeid", &e.translator);
-    }
-    out.push_str(">\n");
+/// One `tu`: dates and translator as attributes, the rest as `prop`s, then the two
+/// variants.
+fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
+    let created = Timestamp::parse(&e.created).map(|t| t.tmx());
+    let changed = Timestamp::parse(&e.changed).map(|t| t.tmx());
+    let translator = (!e.translator.is_empty()).then_some(e.translator.as_str());
+    let attributes: Vec<(&str, &str)> = [
+        ("creationdate", created.as_deref()),
+        ("creationid", translator),
+        ("changedate", changed.as_deref()),
+        ("changeid", translator),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    xml.open("tu", &attributes)?;
+    let mut props: Vec<(String, &str)> = Vec::new();
     if created.is_none() {
-        prop(out, "x-created", &e.created);
+        props.push(("x-created".into(), &e.created));
     }
     if changed.is_none() {
-        prop(out, "x-changed", &e.changed);
+        props.push(("x-changed".into(), &e.changed));
     }
-    prop(out, "x-origin", &e.origin);
-    prop(out, "x-note", &e.note);
-    for (name, value) in &e.extra {
-        prop(out, &format!("x-{name}"), value);
+    props.push(("x-origin".into(), &e.origin));
+    props.push(("x-note".into(), &e.note));
+    props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
+    for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
+        xml.text("prop", &[("type", kind)], value)?;
     }
     for (lang, text) in [("nb", &e.source), ("en", &e.target)] {
-        out.push_str("      <tuv xml:lang=\"");
-        out.push_str(lang);
-        out.push_str("\">\n        <seg>");
-        xml::escape_into(out, text, false);
-        out.push_str("</seg>\n      </tuv>\n");
+        xml.open("tuv", &[("xml:lang", lang)])?;
+        xml.text("seg", &[], text)?;
+        xml.close("tuv");
     }
-    out.push_str("    </tu>\n");
-}
-
-fn attribute(out: &mut String, name: &str, value: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("=\"");
-    xml::escape_into(out, value, true);
-    out.push('"');
-}
-
-fn prop(out: &mut String, kind: &str, value: &str) {
-    if value.is_empty() {
-        return;
-    }
-    out.push_str("      <prop type=\"");
-    xml::escape_into(out, kind, true);
-    out.push_str("\">");
-    xml::escape_into(out, value, false);
-    out.push_str("</prop>\n");
+    xml.close("tu");
+    Ok(())
 }
 
 fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {

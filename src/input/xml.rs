@@ -1,5 +1,6 @@
 //! The one XML policy of every XML reader (TMX, XLIFF, SRX) and what tolk's XML writers
-//! share: which characters XML 1.0 can hold and how text is escaped.
+//! share: which characters XML 1.0 can hold, how text is escaped, and [`XmlWriter`],
+//! the one way they lay out what they write.
 //!
 //! Every reader applies the same rules, in the same words: a DOCTYPE is read past and
 //! never fetched, and one that declares entities is refused ([`check_doctype`]), so
@@ -104,6 +105,112 @@ pub fn escape_into(out: &mut String, text: &str, attribute: bool) {
     }
 }
 
+/// An indented XML document being written, one element a line and two spaces a level,
+/// every text and attribute value escaped. A text or value holding a character XML 1.0
+/// cannot hold at all is the error, so the caller can say which entry held it.
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    out: String,
+    depth: usize,
+}
+
+impl XmlWriter {
+    /// A document that starts with the XML declaration (UTF-8).
+    pub fn new() -> XmlWriter {
+        XmlWriter { out: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_string(), depth: 0 }
+    }
+
+    /// A piece of a document, without the declaration, whose first element is
+    /// `depth` levels deep: for writers that stream a large document piece by piece.
+    pub fn fragment(depth: usize) -> XmlWriter {
+        XmlWriter { out: String::new(), depth }
+    }
+
+    /// What was written since the last take, leaving the depth as it is.
+    pub fn take(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+
+    /// A line written as it is, at the current depth (a DOCTYPE, a comment).
+    pub fn raw(&mut self, line: &str) {
+        self.indent();
+        self.out.push_str(line);
+        self.out.push('\n');
+    }
+
+    /// `<name attrs>`; what follows is one level deeper until [`XmlWriter::close`].
+    pub fn open(&mut self, name: &str, attributes: &[(&str, &str)]) -> Result<(), char> {
+        self.start(name, attributes)?;
+        self.out.push_str(">\n");
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `</name>`, closing the element [`XmlWriter::open`] opened.
+    pub fn close(&mut self, name: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// `<name attrs/>`.
+    pub fn empty(&mut self, name: &str, attributes: &[(&str, &str)]) -> Result<(), char> {
+        self.start(name, attributes)?;
+        self.out.push_str("/>\n");
+        Ok(())
+    }
+
+    /// `<name attrs>text</name>` on one line.
+    pub fn text(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) -> Result<(), char> {
+        check(text)?;
+        self.start(name, attributes)?;
+        self.out.push('>');
+        escape_into(&mut self.out, text, false);
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+        Ok(())
+    }
+
+    /// The document.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    fn start(&mut self, name: &str, attributes: &[(&str, &str)]) -> Result<(), char> {
+        for (_, value) in attributes {
+            check(value)?;
+        }
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        for (key, value) in attributes {
+            self.out.push(' ');
+            self.out.push_str(key);
+            self.out.push_str("=\"");
+            escape_into(&mut self.out, value, true);
+            self.out.push('"');
+        }
+        Ok(())
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+}
+
+/// The first character of `text` XML 1.0 cannot hold, as the error.
+fn check(text: &str) -> Result<(), char> {
+    match text.chars().find(|&c| !is_xml_char(c)) {
+        Some(c) => Err(c),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +224,21 @@ mod tests {
         escape_into(&mut out, "a<b & \"c\"\r\n\t", true);
         assert_eq!(out, "a&lt;b &amp; &quot;c&quot;&#13;&#10;&#9;");
         assert!(!is_xml_char('\u{0}') && !is_xml_char('\u{FFFE}') && is_xml_char('å'));
+    }
+
+    #[test]
+    fn the_writer_indents_and_escapes() {
+        let mut w = XmlWriter::new();
+        w.open("a", &[("x", "1 \"2\"")]).unwrap();
+        w.text("b", &[], "<&>").unwrap();
+        w.empty("c", &[("y", "\n")]).unwrap();
+        w.raw("<!-- note -->");
+        w.close("a");
+        assert_eq!(
+            w.finish(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &quot;2&quot;\">\n  <b>&lt;&amp;&gt;</b>\n  \
+             <c y=\"&#10;\"/>\n  <!-- note -->\n</a>\n"
+        );
+        assert_eq!(XmlWriter::new().text("b", &[], "a\u{1}"), Err('\u{1}'));
     }
 }

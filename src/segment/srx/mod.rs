@@ -175,7 +175,7 @@ mod tests {
     /// The built-in rules exported as SRX and read back.
     fn exported() -> &'static Segmenter {
         static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
-        SEGMENTER.get_or_init(|| segmenter(&export(&Rules::norwegian()), "nb.srx").unwrap())
+        SEGMENTER.get_or_init(|| segmenter(&export(&Rules::norwegian()).unwrap(), "nb.srx").unwrap())
     }
 
     fn split<'a>(segmenter: &Segmenter, line: &'a str) -> Vec<&'a str> {

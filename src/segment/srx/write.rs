@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 
 use super::{LANGUAGE_PATTERN, LANGUAGE_RULE, WHITE_SPACE};
+use crate::error::{Error, Result};
+use crate::input::xml::XmlWriter;
 use crate::segment::Rules;
 
 /// The rules as an SRX 2.0 document, for OmegaT, Okapi or Trados.
@@ -14,66 +16,59 @@ use crate::segment::Rules;
 /// a dash or a sentence-starting word, and otherwise none; no break after an ordinal
 /// before a month name; and a break after terminators followed by whitespace and
 /// something that starts a sentence.
-pub fn export(rules: &Rules) -> String {
-    let mut out = Xml::default();
-    out.line(0, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    out.line(0, "<!--");
+pub fn export(rules: &Rules) -> Result<String> {
+    let unwritable = |c: char| {
+        Error::Invalid(format!(
+            "a rule holds U+{:04X}, a control character XML cannot hold; remove it from the rule file",
+            c as u32
+        ))
+    };
+    let mut out = XmlWriter::new();
+    out.raw("<!--");
     for line in [
         "Segmentation rules of tolk for Norwegian Bokmål, written by `tolk rules export`.",
         "Edit the .rules file they come from and export again rather than this file.",
         "A rule applies where its beforebreak matches the text ending at a position and its",
         "afterbreak the text starting there; the first rule that applies decides.",
     ] {
-        out.line(2, line);
+        out.raw(&format!("    {line}"));
     }
-    out.line(0, "-->");
-    out.line(0, r#"<srx xmlns="http://www.lisa.org/srx20" version="2.0">"#);
-    out.line(1, r#"<header segmentsubflows="yes" cascade="yes">"#);
-    out.line(2, r#"<formathandle type="start" include="no"/>"#);
-    out.line(2, r#"<formathandle type="end" include="yes"/>"#);
-    out.line(2, r#"<formathandle type="isolated" include="no"/>"#);
-    out.line(1, "</header>");
-    out.line(1, "<body>");
-    out.line(2, "<languagerules>");
-    out.line(3, &format!(r#"<languagerule languagerulename="{}">"#, xml_escape(LANGUAGE_RULE, true)));
-    for item in export_rules(rules) {
-        match item {
-            Item::Comment(text) => out.line(4, &format!("<!-- {text} -->")),
-            Item::Rule { breaks, before, after } => {
-                out.line(4, &format!(r#"<rule break="{}">"#, if breaks { "yes" } else { "no" }));
-                out.line(5, &format!("<beforebreak>{}</beforebreak>", xml_escape(&before, false)));
-                out.line(5, &format!("<afterbreak>{}</afterbreak>", xml_escape(&after, false)));
-                out.line(4, "</rule>");
+    out.raw("-->");
+    let write = |out: &mut XmlWriter| -> std::result::Result<(), char> {
+        out.open("srx", &[("xmlns", "http://www.lisa.org/srx20"), ("version", "2.0")])?;
+        out.open("header", &[("segmentsubflows", "yes"), ("cascade", "yes")])?;
+        out.empty("formathandle", &[("type", "start"), ("include", "no")])?;
+        out.empty("formathandle", &[("type", "end"), ("include", "yes")])?;
+        out.empty("formathandle", &[("type", "isolated"), ("include", "no")])?;
+        out.close("header");
+        out.open("body", &[])?;
+        out.open("languagerules", &[])?;
+        out.open("languagerule", &[("languagerulename", LANGUAGE_RULE)])?;
+        for item in export_rules(rules) {
+            match item {
+                Item::Comment(text) => out.raw(&format!("<!-- {text} -->")),
+                Item::Rule { breaks, before, after } => {
+                    out.open("rule", &[("break", if breaks { "yes" } else { "no" })])?;
+                    out.text("beforebreak", &[], &before)?;
+                    out.text("afterbreak", &[], &after)?;
+                    out.close("rule");
+                }
             }
         }
-    }
-    out.line(3, "</languagerule>");
-    out.line(2, "</languagerules>");
-    out.line(2, "<maprules>");
-    out.line(
-        3,
-        &format!(
-            r#"<languagemap languagepattern="{}" languagerulename="{}"/>"#,
-            xml_escape(LANGUAGE_PATTERN, true),
-            xml_escape(LANGUAGE_RULE, true)
-        ),
-    );
-    out.line(2, "</maprules>");
-    out.line(1, "</body>");
-    out.line(0, "</srx>");
-    out.text
-}
-
-/// An indented XML text under construction.
-#[derive(Default)]
-pub(super) struct Xml {
-    text: String,
-}
-
-impl Xml {
-    fn line(&mut self, depth: usize, line: &str) {
-        let _ = writeln!(self.text, "{:width$}{line}", "", width = depth * 2);
-    }
+        out.close("languagerule");
+        out.close("languagerules");
+        out.open("maprules", &[])?;
+        out.empty(
+            "languagemap",
+            &[("languagepattern", LANGUAGE_PATTERN), ("languagerulename", LANGUAGE_RULE)],
+        )?;
+        out.close("maprules");
+        out.close("body");
+        out.close("srx");
+        Ok(())
+    };
+    write(&mut out).map_err(unwritable)?;
+    Ok(out.finish())
 }
 
 /// What goes into the exported `languagerule`, in order.
@@ -249,22 +244,6 @@ pub(super) fn literal(text: &str, fold: bool) -> String {
                 out.push('\\');
             }
             out.push(c);
-        }
-    }
-    out
-}
-
-/// `text` escaped for XML element content or a double-quoted attribute value; a
-/// straight quote is only escaped where it has to be, since regexes use it a lot.
-pub(super) fn xml_escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            _ => out.push(c),
         }
     }
     out
