@@ -220,7 +220,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
         )
     };
-    check_unpacked_size(&bytes).map_err(not_xlsx)?;
+    check_unpacked_size(&bytes, MAX_UNPACKED).map_err(not_xlsx)?;
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
@@ -376,17 +376,62 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     Ok(file)
 }
 
-/// Refuses a zip archive whose entries would unpack to more than [`MAX_UNPACKED`]
-/// bytes, before anything is unpacked.
-fn check_unpacked_size(bytes: &[u8]) -> std::result::Result<(), String> {
+/// Refuses a zip archive whose entries would unpack to more than `limit` bytes
+/// ([`MAX_UNPACKED`]), before anything is unpacked.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> std::result::Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| e.to_string())?;
         total = total.saturating_add(entry.size());
-        if total > MAX_UNPACKED {
-            return Err(format!("it unpacks to more than {} MiB", MAX_UNPACKED >> 20));
+        if total > limit {
+            return Err(format!("it unpacks to more than {} MiB", limit >> 20));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{BatchRow, Place};
+    use crate::text::SegmentId;
+
+    fn batch() -> Batch {
+        let row = BatchRow {
+            id: SegmentId::of("17.05"),
+            places: vec![Place { doc: "a.txt".into(), line: 1 }],
+            words: 1,
+            score: Some(80),
+            source: "17.05".into(),
+            suggestion: "17.06".into(),
+            suggestion_source: "17.06 gjelder".into(),
+            target: String::new(),
+            before: None,
+            after: Some("=SUM(A1)".into()),
+        };
+        Batch { rows: vec![row] }
+    }
+
+    #[test]
+    fn a_written_batch_reads_back_to_the_same_rows() {
+        let bytes = render(&batch()).unwrap();
+        let file = parse(Path::new("b.xlsx"), bytes).unwrap();
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        assert_eq!(file.rows.len(), 1);
+        assert_eq!(
+            (file.rows[0].id.as_str(), file.rows[0].source.as_str()),
+            (SegmentId::of("17.05").to_string().as_str(), "17.05")
+        );
+    }
+
+    #[test]
+    fn an_archive_that_unpacks_beyond_the_limit_is_refused_before_unpacking() {
+        let bytes = render(&batch()).unwrap();
+        assert_eq!(check_unpacked_size(&bytes, MAX_UNPACKED), Ok(()));
+        let err = check_unpacked_size(&bytes, 1 << 10).unwrap_err();
+        assert_eq!(err, "it unpacks to more than 0 MiB");
+        let err = parse(Path::new("b.xlsx"), b"PK\x03\x04 not a zip".to_vec()).unwrap_err().to_string();
+        assert!(err.starts_with("b.xlsx: not a readable XLSX workbook ("), "{err}");
+    }
 }
