@@ -110,103 +110,20 @@ pub fn read_xml(path: &Path) -> Result<Vec<u8>> {
 /// fits).
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
     let (file, size) = open(path)?;
-    #[derive(PartialEq)]
-    enum State {
-        CellStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut row = 1u64;
-    let mut len = 0usize;
-    let mut state = State::CellStart;
-    let is_break = |b: u8| matches!(b, b',' | b';' | b'\t' | b'\n' | b'\r');
-    let too_large = |row: u64| Error::TooLarge {
-        path: path.to_path_buf(),
-        what: format!("a cell in row {row}"),
-        limit: MAX_CELL,
-    };
-    // Each state skips ahead to the next byte that can change it, so the check costs
-    // little more than the read.
+    let mut scan = super::csv::Scan::new(None, MAX_CELL);
     read_checked(file, path, size, |chunk| {
-        let mut i = 0;
-        while i < chunk.len() {
-            match state {
-                State::Quoted => match chunk[i..].iter().position(|&b| b == b'"') {
-                    Some(k) => {
-                        len += k;
-                        i += k + 1;
-                        state = State::QuoteInQuoted;
-                    }
-                    None => {
-                        len += chunk.len() - i;
-                        i = chunk.len();
-                    }
-                },
-                State::QuoteInQuoted => {
-                    let b = chunk[i];
-                    i += 1;
-                    match b {
-                        b'"' => {
-                            state = State::Quoted;
-                            len += 1;
-                        }
-                        b'\r' => {}
-                        b'\n' => {
-                            row += 1;
-                            len = 0;
-                            state = State::CellStart;
-                        }
-                        b',' | b';' | b'\t' => {
-                            len = 0;
-                            state = State::CellStart;
-                        }
-                        _ => {
-                            len += 1;
-                            state = State::Unquoted;
-                        }
-                    }
-                }
-                State::CellStart if chunk[i] == b'"' => {
-                    state = State::Quoted;
-                    i += 1;
-                }
-                State::CellStart | State::Unquoted => match chunk[i..].iter().position(|&b| is_break(b)) {
-                    Some(k) => {
-                        if k > 0 {
-                            len += k;
-                            state = State::Unquoted;
-                        }
-                        let b = chunk[i + k];
-                        i += k + 1;
-                        if len > MAX_CELL {
-                            return Err(too_large(row));
-                        }
-                        match b {
-                            b'\r' => {}
-                            b'\n' => {
-                                row += 1;
-                                len = 0;
-                                state = State::CellStart;
-                            }
-                            _ => {
-                                len = 0;
-                                state = State::CellStart;
-                            }
-                        }
-                    }
-                    None => {
-                        len += chunk.len() - i;
-                        i = chunk.len();
-                        state = State::Unquoted;
-                    }
-                },
+        scan.feed(chunk).map_err(|stop| {
+            let row = match stop {
+                super::csv::Stop::TooLarge { row }
+                | super::csv::Stop::TextAfterQuote { row }
+                | super::csv::Stop::Unclosed { row } => row,
+            };
+            Error::TooLarge {
+                path: path.to_path_buf(),
+                what: format!("a cell in row {row}"),
+                limit: MAX_CELL,
             }
-            if len > MAX_CELL {
-                return Err(too_large(row));
-            }
-        }
-        Ok(())
+        })
     })
 }
 

@@ -1,5 +1,6 @@
 //! The hardened input layer under every reader: the size limits ([`limits`]), one
-//! decoder for the encodings tolk accepts ([`decode`]), one XML policy ([`xml`]), and
+//! decoder for the encodings tolk accepts ([`decode`]), one CSV tokenizer for the checks
+//! the `csv` crate does not make ([`csv`]), one XML policy ([`xml`]), and
 //! one way to turn a byte offset into the line a person looks for ([`line_of`]).
 //!
 //! Every format reads its file through this layer, so that every reader refuses the
@@ -8,6 +9,7 @@
 //! themselves (CSV, TSV, TMX, XLIFF, XLSX, SRX, plain text) live elsewhere and know
 //! nothing of byte order marks or limits beyond calling this.
 
+pub mod csv;
 pub mod decode;
 pub mod limits;
 pub mod stream;

@@ -192,59 +192,20 @@ pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
 /// left open until the end of the file, or text right after a closing quote. Returns
 /// the row (as a spreadsheet counts them) and what is wrong. `delimiter` separates cells.
 pub fn check_quoting(bytes: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
-    #[derive(PartialEq)]
-    enum State {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
+    use crate::input::csv::{Scan, Stop};
+    let mut scan = Scan::new(Some(delimiter), usize::MAX);
+    match scan.feed(bytes).and_then(|()| scan.finish()) {
+        Ok(()) => Ok(()),
+        Err(Stop::TextAfterQuote { row }) => Err((
+            row,
+            "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")"
+                .into(),
+        )),
+        Err(Stop::Unclosed { row }) => {
+            Err((row, "a quoted cell is never closed (a missing \" before the end of the file)".into()))
+        }
+        Err(Stop::TooLarge { row }) => Err((row, "a cell too large to read".into())),
     }
-    let mut state = State::FieldStart;
-    let mut row = 1u64;
-    let mut opened_at = 1u64;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        state = match state {
-            State::Quoted if b == b'"' => State::QuoteInQuoted,
-            State::Quoted => State::Quoted,
-            State::QuoteInQuoted if b == b'"' => State::Quoted,
-            State::QuoteInQuoted if b != delimiter && b != b'\n' && b != b'\r' => {
-                return Err((
-                    row,
-                    "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")"
-                        .into(),
-                ))
-            }
-            // Outside a quoted cell (or right after one): a cell or a row ends here.
-            State::FieldStart | State::Unquoted | State::QuoteInQuoted => match b {
-                b'"' if state == State::FieldStart => {
-                    opened_at = row;
-                    State::Quoted
-                }
-                b'\n' => {
-                    row += 1;
-                    State::FieldStart
-                }
-                b'\r' => {
-                    if bytes.get(i + 1) != Some(&b'\n') {
-                        row += 1;
-                    }
-                    State::FieldStart
-                }
-                d if d == delimiter => State::FieldStart,
-                _ => State::Unquoted,
-            },
-        };
-        i += 1;
-    }
-    if state == State::Quoted {
-        return Err((
-            opened_at,
-            "a quoted cell is never closed (a missing \" before the end of the file)".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Writes `entries` as a memory CSV with the header `columns` (as written in the file

@@ -1,0 +1,187 @@
+//! The one CSV tokenizer of tolk's own: where cells and rows begin and end, fed in
+//! chunks, for the two checks the `csv` crate does not make.
+//!
+//! While a file is read ([`super::limits::read_csv`]), before its delimiter is known,
+//! it measures every cell with `,`, `;` and tab all taken as delimiters (so a cell is
+//! never measured as longer than it is) and stops at one beyond the limit. Once the
+//! delimiter is known ([`crate::memory::check_quoting`]), it finds quoting the `csv`
+//! crate would accept but read as something else: text right after a closing quote,
+//! and a quote left open to the end of the file. A quote opens a cell only at its
+//! start, as in RFC 4180, so `12" pizza` is plain text. Rows are counted as a
+//! spreadsheet numbers them: a line break inside a quoted cell starts no row, and CRLF,
+//! LF and a lone CR each end one.
+
+/// What the tokenizer stopped at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// A cell of more bytes than the limit, in this row.
+    TooLarge { row: u64 },
+    /// Text after the closing quote of a cell, in this row.
+    TextAfterQuote { row: u64 },
+    /// A quoted cell opened in this row and never closed.
+    Unclosed { row: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    CellStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// The tokenizer's state between chunks.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The delimiter, or `None` for any of `,`, `;` and tab (and no quoting checks).
+    delimiter: Option<u8>,
+    max_cell: usize,
+    state: State,
+    row: u64,
+    opened_at: u64,
+    /// Bytes of the current cell, quotes not counted (`""` counts one).
+    len: usize,
+    /// The last byte was a CR outside a quoted cell, so an LF now ends no new row.
+    after_cr: bool,
+}
+
+impl Scan {
+    /// A tokenizer for cells split by `delimiter` (any of `,` `;` tab when `None`),
+    /// stopping at a cell longer than `max_cell` bytes.
+    pub fn new(delimiter: Option<u8>, max_cell: usize) -> Scan {
+        Scan { delimiter, max_cell, state: State::CellStart, row: 1, opened_at: 1, len: 0, after_cr: false }
+    }
+
+    fn is_delimiter(&self, b: u8) -> bool {
+        match self.delimiter {
+            Some(d) => b == d,
+            None => matches!(b, b',' | b';' | b'\t'),
+        }
+    }
+
+    /// Takes the next bytes of the file.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Stop> {
+        let mut i = 0;
+        while i < chunk.len() {
+            // Each state skips ahead to the next byte that can change it, so the scan
+            // costs little more than the read.
+            match self.state {
+                State::Quoted => match chunk[i..].iter().position(|&b| b == b'"') {
+                    Some(k) => {
+                        self.len += k;
+                        i += k + 1;
+                        self.state = State::QuoteInQuoted;
+                    }
+                    None => {
+                        self.len += chunk.len() - i;
+                        i = chunk.len();
+                    }
+                },
+                State::QuoteInQuoted if chunk[i] == b'"' => {
+                    self.len += 1;
+                    i += 1;
+                    self.state = State::Quoted;
+                }
+                State::CellStart if chunk[i] == b'"' => {
+                    self.opened_at = self.row;
+                    self.after_cr = false;
+                    i += 1;
+                    self.state = State::Quoted;
+                }
+                State::QuoteInQuoted | State::CellStart | State::Unquoted => {
+                    let b = chunk[i];
+                    let ends = b == b'\n' || b == b'\r' || self.is_delimiter(b);
+                    if !ends {
+                        if self.state == State::QuoteInQuoted && self.delimiter.is_some() {
+                            return Err(Stop::TextAfterQuote { row: self.row });
+                        }
+                        let k = chunk[i..]
+                            .iter()
+                            .position(|&b| b == b'\n' || b == b'\r' || self.is_delimiter(b))
+                            .unwrap_or(chunk.len() - i);
+                        self.len += k;
+                        i += k;
+                        self.after_cr = false;
+                        self.state = State::Unquoted;
+                    } else {
+                        i += 1;
+                        match b {
+                            b'\n' if self.after_cr => self.after_cr = false,
+                            b'\n' => self.row += 1,
+                            b'\r' => {
+                                self.row += 1;
+                                self.after_cr = true;
+                            }
+                            _ => self.after_cr = false,
+                        }
+                        self.state = State::CellStart;
+                    }
+                }
+            }
+            if self.len > self.max_cell {
+                return Err(Stop::TooLarge { row: self.row });
+            }
+            if self.state == State::CellStart {
+                self.len = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of the file: a quoted cell still open is an error when the delimiter is
+    /// known.
+    pub fn finish(&self) -> Result<(), Stop> {
+        if self.state == State::Quoted && self.delimiter.is_some() {
+            return Err(Stop::Unclosed { row: self.opened_at });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(delimiter: Option<u8>, max: usize, chunks: &[&[u8]]) -> Result<(), Stop> {
+        let mut s = Scan::new(delimiter, max);
+        for chunk in chunks {
+            s.feed(chunk)?;
+        }
+        s.finish()
+    }
+
+    #[test]
+    fn cells_are_measured_without_quotes_and_across_chunks() {
+        assert_eq!(scan(None, 3, &[b"abc,de\n"]), Ok(()));
+        assert_eq!(scan(None, 3, &[b"ab", b"cd,e\n"]), Err(Stop::TooLarge { row: 1 }));
+        assert_eq!(scan(None, 3, &[b"\"a\"\"b\",c\r\n", b"x,\"abcd\"\n"]), Err(Stop::TooLarge { row: 2 }));
+        // Any of the three delimiters splits a cell while the delimiter is unknown.
+        assert_eq!(scan(None, 3, &[b"abc;abc\tabc\n"]), Ok(()));
+    }
+
+    #[test]
+    fn rows_are_counted_as_a_spreadsheet_numbers_them() {
+        for (text, row) in [
+            (&b"a\nb\n\"x"[..], 3),
+            (b"a\r\nb\r\n\"x", 3),
+            (b"a\rb\r\"x", 3),
+            (b"\"a\nb\"\n\"x", 2),
+            (b"\"a\r\nb\"\r\n\"x", 2),
+        ] {
+            assert_eq!(scan(Some(b','), usize::MAX, &[text]), Err(Stop::Unclosed { row }), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn quoting_a_reader_would_misread_is_found_once_the_delimiter_is_known() {
+        assert_eq!(scan(Some(b','), usize::MAX, &[b"a,\"b\"x,c\n"]), Err(Stop::TextAfterQuote { row: 1 }));
+        assert_eq!(scan(Some(b','), usize::MAX, &[b"a,\"b\";c\n"]), Err(Stop::TextAfterQuote { row: 1 }));
+        assert_eq!(scan(Some(b';'), usize::MAX, &[b"a;\"b\";c\r\n12\" pizza;x\n"]), Ok(()));
+        assert_eq!(
+            scan(Some(b','), usize::MAX, &[b"a\n\"open,", b"still\n"]),
+            Err(Stop::Unclosed { row: 2 })
+        );
+        // Without the delimiter nothing but size is checked.
+        assert_eq!(scan(None, usize::MAX, &[b"a,\"b\"x\n\"open"]), Ok(()));
+    }
+}
