@@ -33,6 +33,7 @@ use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter, MAX_DEPTH};
+use crate::input::LineIndex;
 use crate::language::Language;
 
 /// The XLIFF 1.2 namespace.
@@ -267,8 +268,8 @@ struct Capture {
 /// The streaming reader's state.
 struct Reader<'a> {
     path: &'a Path,
-    /// The byte offset of each line's start, to turn offsets into line numbers.
-    line_starts: Vec<usize>,
+    /// Turns offsets into line numbers.
+    lines: LineIndex,
     /// The namespace of XLIFF elements, once the root has been read (empty when an
     /// XLIFF 1.0 or 1.1 file declares none).
     namespace: Option<&'static str>,
@@ -286,10 +287,10 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(path: &'a Path, text: &str) -> Reader<'a> {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let lines = LineIndex::new(text.as_bytes());
         Reader {
             path,
-            line_starts,
+            lines,
             namespace: None,
             depth: 0,
             skip_from: None,
@@ -302,8 +303,7 @@ impl<'a> Reader<'a> {
 
     /// The 1-based line of byte `offset`.
     fn line(&self, offset: u64) -> u64 {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        self.line_starts.partition_point(|&start| start <= offset) as u64
+        self.lines.line_of(usize::try_from(offset).unwrap_or(usize::MAX)) as u64
     }
 
     fn error(&self, offset: u64, message: impl std::fmt::Display) -> Error {

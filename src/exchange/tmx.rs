@@ -894,7 +894,7 @@ fn escape_fail(text: &str, e: &EscapeError, line: u64) -> Fail {
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    crate::input::line_of(bytes, bytes.len()) as u64 - 1
 }
 
 // ---------------------------------------------------------------------------------

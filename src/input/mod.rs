@@ -21,6 +21,26 @@ pub fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
+/// The line of any byte offset of one text, for a reader that asks many times: the
+/// starts of the lines are found once.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The line starts of `bytes`.
+    pub fn new(bytes: &[u8]) -> LineIndex {
+        let newlines = bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i + 1);
+        LineIndex { starts: std::iter::once(0).chain(newlines).collect() }
+    }
+
+    /// The 1-based line of byte `offset`, as [`line_of`] counts it.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +53,10 @@ mod tests {
         assert_eq!(line_of(b"a\nb\nc", 2), 2);
         assert_eq!(line_of(b"a\nb\nc", 99), 3);
         assert_eq!(line_of(b"a\r\nb", 3), 2);
+        let text = b"a\nb\n\nc";
+        let index = LineIndex::new(text);
+        for offset in 0..text.len() + 3 {
+            assert_eq!(index.line_of(offset), line_of(text, offset), "{offset}");
+        }
     }
 }
