@@ -116,7 +116,7 @@ impl MemoryLock {
 }
 
 /// Locks the memory whose new translations go to `write_path` (see
-/// [`crate::memory::Memory::write_path`]), waiting for another tolk that holds it.
+/// [`crate::memory::CsvStore`]), waiting for another tolk that holds it.
 ///
 /// The lock file is `.tolk.lock` in the same folder, created (with the folder) if
 /// missing.

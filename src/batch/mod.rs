@@ -8,8 +8,8 @@
 //!
 //! Each batch format is one file with both directions, writing a [`Batch`] and reading
 //! a translator's file back into rows: [`xlsx`] (the default), [`csv`] and [`xliff`].
-//! [`Format`] and [`read`] are the one place that chooses among them, by name,
-//! extension or content. Checking the rows read and merging them is [`crate::import`].
+//! [`BatchFormat`], [`FORMATS`] and [`read`] are the one place that chooses among
+//! them, by name, extension or content. Checking the rows read and merging them is [`crate::import`].
 
 pub mod csv;
 pub mod xliff;

@@ -1,7 +1,7 @@
 //! TMX 1.4 (Translation Memory eXchange), both directions: the format in which
 //! translation memories move between tools.
 //!
-//! [`write`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
+//! [`write()`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
 //! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
 //! `translator` become the `tu`'s `creationdate`, `changedate`, `creationid` and
 //! `changeid`; `origin`, `note` and every other column become `prop`s (`x-origin`,
@@ -23,7 +23,7 @@
 //! expanded, a DOCTYPE that declares entities is refused (so neither "billion laughs"
 //! nor external entities can work), no DTD is ever fetched, characters XML 1.0 does not
 //! allow (a NUL, most control characters) are refused whether written as they are or as
-//! references, nesting deeper than [`MAX_DEPTH`] and texts beyond
+//! references, nesting deeper than [`crate::input::xml::MAX_DEPTH`] and texts beyond
 //! [`crate::input::limits::MAX_XML_TEXT`] are refused as they are read (before they are held
 //! whole), and every error names the file and line.
 //!
@@ -42,7 +42,7 @@ use quick_xml::Reader;
 use crate::error::{Error, Place, Result};
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
 use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
-use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter, MAX_DEPTH};
+use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
 use crate::language::Language;
 use crate::memory::{Entry, Memory};
 use crate::timestamp::Timestamp;
@@ -166,6 +166,7 @@ pub fn read_from<'a>(input: impl Read + 'a, path: &Path, options: &ReadOptions<'
     reader.config_mut().expand_empty_elements = true;
     reader.config_mut().check_end_names = true;
     let mut parse = Parse::new(options);
+    let mut policy = xml::Policy::new("TMX needs fewer than ten");
     let mut buf = Vec::new();
     loop {
         let start = reader.buffer_position();
@@ -189,6 +190,7 @@ pub fn read_from<'a>(input: impl Read + 'a, path: &Path, options: &ReadOptions<'
             }
         };
         let line = reader.get_ref().line_of(start);
+        policy.check(&event).map_err(|why| at(line, why).into_error(path))?;
         let done = matches!(event, Event::Eof);
         parse.event(event, line).map_err(|f| f.into_error(path))?;
         if done {
@@ -416,7 +418,7 @@ impl<'o> Parse<'o> {
                 let text = decode_text(&t, line, false)?;
                 self.push_text(&text, keep)
             }
-            Event::DocType(t) => xml::check_doctype(&t).map_err(|why| at(line, why)),
+            Event::DocType(_) => Ok(()),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
             Event::Eof => self.eof(),
         }
@@ -427,9 +429,6 @@ impl<'o> Parse<'o> {
     }
 
     fn start(&mut self, e: &BytesStart<'_>, line: u64) -> Result<(), Fail> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(at(line, xml::too_deep("TMX needs fewer than ten")));
-        }
         let name = e.name();
         let tag = name.as_ref();
         let is = |n: &str| tag.eq_ignore_ascii_case(n.as_bytes());

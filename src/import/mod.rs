@@ -1,7 +1,8 @@
 //! Taking translators' work back into the memory: read, check every row, then merge
-//! under the memory's lock, all or nothing.
+//! under the memory's lock, all or nothing. The merge rule is [`plan_merge`], a pure
+//! function of a snapshot and what comes in; the store commits it.
 //!
-//! [`read`] turns a translator's file into [`ImportRow`]s; [`validate`] checks each row
+//! [`crate::batch::read`] turns a translator's file into [`ImportRow`]s; [`validate`] checks each row
 //! against the batch tolk issued (the id is a segment of the corpus and the source is
 //! still the text it was issued for; a non-empty target; one id, one translation) and
 //! runs quality checks that warn but do not refuse ([`checks`]); [`apply`] takes the

@@ -7,7 +7,8 @@
 //! neither "billion laughs" nor an external entity can do anything; only XML's five
 //! entities and character references are expanded ([`reference_error`] names the
 //! rest); a character XML cannot hold is refused ([`not_allowed`]); elements nest at
-//! most [`MAX_DEPTH`] deep ([`too_deep`]). Parsing is quick-xml's; the formats are
+//! most [`MAX_DEPTH`] deep. [`Policy`] applies the event rules to each event of a
+//! reader's loop, so no reader can forget one. Parsing is quick-xml's; the formats are
 //! [`crate::exchange::tmx`], [`crate::batch::xliff`] and [`crate::segment::srx`].
 
 use quick_xml::escape::EscapeError;
@@ -16,6 +17,40 @@ use quick_xml::escape::EscapeError;
 /// ten), XLIFF (a batch tolk writes has six) or SRX (five) need, and few enough that no
 /// file can make a reader's stack grow without bound.
 pub const MAX_DEPTH: usize = 64;
+
+/// The policy every XML reader's event loop passes each event through, before it
+/// looks at the event itself: a DOCTYPE that declares entities is refused, and
+/// elements may nest at most [`MAX_DEPTH`] deep. `needs` says in the refusal how deep
+/// the format needs ("TMX needs fewer than ten").
+#[derive(Debug, Clone)]
+pub struct Policy {
+    depth: usize,
+    needs: &'static str,
+}
+
+impl Policy {
+    /// The policy for a format that needs `needs`.
+    pub fn new(needs: &'static str) -> Policy {
+        Policy { depth: 0, needs }
+    }
+
+    /// Checks `event`; the error is the refusal's message.
+    pub fn check(&mut self, event: &quick_xml::events::Event<'_>) -> Result<(), String> {
+        use quick_xml::events::Event;
+        match event {
+            Event::Start(_) => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(too_deep(self.needs));
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::DocType(t) => check_doctype(t).map_err(str::to_string)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
 
 /// The refusal of a DOCTYPE whose text is `doctype` (what follows `<!DOCTYPE`), or
 /// nothing: a DOCTYPE is allowed and ignored (no DTD is ever fetched) unless it declares
@@ -57,7 +92,7 @@ pub fn not_allowed(c: char) -> String {
 
 /// The message for elements nested deeper than [`MAX_DEPTH`]; `needs` says what the
 /// format needs ("TMX needs fewer than ten").
-pub fn too_deep(needs: &str) -> String {
+fn too_deep(needs: &str) -> String {
     format!("elements are nested deeper than {MAX_DEPTH} levels; {needs}")
 }
 

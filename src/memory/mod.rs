@@ -50,7 +50,7 @@ pub struct Entry {
     pub note: String,
     /// Values of the file's other columns, by name, in the file's column order.
     pub extra: Vec<(String, String)>,
-    /// Which of [`Memory::files`] the entry was read from.
+    /// Which of the memory's files the entry was read from ([`Memory::file_of`]).
     pub file: usize,
     /// Its row in that file as a spreadsheet numbers it (the header is row 1).
     pub row: u64,

@@ -6,7 +6,7 @@
 //! text ending there and its `afterbreak` regex the text starting there; the first rule
 //! that applies decides whether the line breaks (`break="yes"`) or not, and where none
 //! applies it does not. The export writes the documented behaviour of the built-in
-//! segmenter in that model, generated from the parsed [`Rules`] so that a house rule file
+//! segmenter in that model, generated from the parsed [`super::Rules`] so that a house rule file
 //! exports too, and with only what the reader here can apply again: general categories
 //! (`\p{Lu}`), `\uXXXX` escapes, classes, quantifiers and `(?i:...)`, never look-around.
 //!

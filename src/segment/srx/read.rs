@@ -96,24 +96,19 @@ impl Srx {
         let mut language_rule: Option<LanguageRule> = None;
         let mut rule: Option<SrxRule> = None;
         let mut side: Option<Side> = None;
-        let mut depth = 0usize;
+        let mut policy = xml::Policy::new("SRX needs five");
         loop {
             let at = reader.buffer_position();
             let event = reader
                 .read_event()
                 .map_err(|e| err(reader.error_position(), format!("not well-formed XML: {e}")))?;
+            policy.check(&event).map_err(|why| err(at, why))?;
             let (start, empty) = match &event {
                 Event::Start(e) => (Some(e), false),
                 Event::Empty(e) => (Some(e), true),
                 _ => (None, false),
             };
             if let Some(e) = start {
-                if !empty {
-                    depth += 1;
-                    if depth > xml::MAX_DEPTH {
-                        return Err(err(at, xml::too_deep("SRX needs five")));
-                    }
-                }
                 let name = e.local_name();
                 let name = String::from_utf8_lossy(name.as_ref()).into_owned();
                 if !root {
@@ -174,19 +169,16 @@ impl Srx {
                 continue;
             }
             match event {
-                Event::End(e) => {
-                    depth = depth.saturating_sub(1);
-                    match e.local_name().as_ref() {
-                        b"beforebreak" | b"afterbreak" => side = None,
-                        b"rule" => {
-                            if let (Some(r), Some(lr)) = (rule.take(), &mut language_rule) {
-                                lr.rules.push(r);
-                            }
+                Event::End(e) => match e.local_name().as_ref() {
+                    b"beforebreak" | b"afterbreak" => side = None,
+                    b"rule" => {
+                        if let (Some(r), Some(lr)) = (rule.take(), &mut language_rule) {
+                            lr.rules.push(r);
                         }
-                        b"languagerule" => srx.language_rules.extend(language_rule.take()),
-                        _ => {}
                     }
-                }
+                    b"languagerule" => srx.language_rules.extend(language_rule.take()),
+                    _ => {}
+                },
                 Event::Text(t) => {
                     // Text that is not kept is still read, so a bad reference anywhere is an error.
                     let raw = String::from_utf8_lossy(&t).into_owned();
@@ -205,7 +197,6 @@ impl Srx {
                         rule.pattern_mut(side).push_str(&t);
                     }
                 }
-                Event::DocType(t) => xml::check_doctype(&t).map_err(|why| err(at, why.to_string()))?,
                 Event::CData(t) => {
                     if let (Some(side), Some(rule)) = (side, &mut rule) {
                         let t = t.decode().map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
