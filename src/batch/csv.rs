@@ -189,6 +189,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             });
             continue;
         }
+        // What a spreadsheet left of a formula or a failed one: only a CSV can bring it
+        // in as text (a workbook says it was a formula; XLIFF has none).
+        let (source_cell, target_cell) = (unescape_cell(&record[source]), unescape_cell(&record[target]));
+        if let Some(why) = crate::import::spreadsheet::target_damage(source_cell, target_cell) {
+            file.problems.push(Problem {
+                origin: Origin::row(path, row),
+                column: header[target].to_string(),
+                expected: "a translation".into(),
+                found: why,
+            });
+            continue;
+        }
         file.rows.push(ImportRow {
             origin: Origin::row(path, row),
             id: unescape_cell(&record[id]).to_string(),

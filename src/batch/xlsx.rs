@@ -228,38 +228,25 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         return Err(not_xlsx("it has no sheet".into()));
     }
     // The sheet `Batch`, else the first whose first row names id, source and target.
-    let mut chosen = None;
+    let mut chosen: Option<(String, Cells)> = None;
     for name in std::iter::once(SHEET.to_string()).filter(|s| names.contains(s)).chain(names.iter().cloned())
     {
-        let range = workbook.worksheet_range(&name).map_err(|e| not_xlsx(e.to_string()))?;
-        let first_row: Vec<String> = range
-            .rows()
-            .next()
-            .map(|r| r.iter().map(|c| c.to_string().trim().to_lowercase()).collect())
-            .unwrap_or_default();
-        if ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c)) || chosen.is_none() {
-            let complete = ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c));
-            chosen = Some((name, range));
+        let cells = Cells::read(&mut workbook, &name).map_err(not_xlsx)?;
+        let first_row = cells.header();
+        let complete = ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c));
+        if complete || chosen.is_none() {
+            chosen = Some((name, cells));
             if complete {
                 break;
             }
         }
     }
-    let Some((name, values)) = chosen else {
+    let Some((name, cells)) = chosen else {
         return Err(not_xlsx("it has no sheet".into()));
     };
-    let formulas = workbook.worksheet_formula(&name).map_err(|e| not_xlsx(e.to_string()))?;
     let fail =
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
-    // Positions are absolute: row 0 is the spreadsheet's row 1.
-    let width = values.end().map_or(0, |(_, c)| c + 1);
-    let height = values.end().map_or(0, |(r, _)| r + 1);
-    let header: Vec<String> = (0..width)
-        .map(|c| match values.get_value((0, c)) {
-            Some(Data::String(s)) => s.trim().to_lowercase(),
-            _ => String::new(),
-        })
-        .collect();
+    let header = cells.header();
     let find = |name: &str| header.iter().position(|h| h == name).map(|c| c as u32);
     let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
     if !missing.is_empty() {
@@ -294,86 +281,149 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let translator = find("translator");
     let suggestion = find("suggestion");
     let mut file = ReadFile::default();
-    for r in 1..height {
-        let row = u64::from(r) + 1;
-        let mut problem = |column: &str, expected: &str, found: String| {
-            file.problems.push(Problem {
-                origin: Origin::row(path, row),
-                column: column.to_string(),
-                expected: expected.to_string(),
-                found,
-            })
+    for r in cells.rows().filter(|&r| r > 0) {
+        let origin = Origin::row(path, u64::from(r) + 1);
+        let before = file.problems.len();
+        let mut text = |c: Option<u32>, column: &str| {
+            c.and_then(|c| cells.text(r, c, column, &origin, &mut file.problems))
         };
-        let formula = |c: u32| formulas.get_value((r, c)).filter(|f| !f.is_empty()).cloned();
-        let mut text = |c: Option<u32>, column: &str| -> Option<String> {
-            let c = c?;
-            if let Some(f) = formula(c) {
-                problem(
-                    column,
-                    "text (type the translation as text, not as a formula)",
-                    format!("the formula ={f}"),
-                );
-                return None;
-            }
-            match values.get_value((r, c)) {
-                None | Some(Data::Empty) => Some(String::new()),
-                Some(Data::String(s)) if s.len() > MAX_CELL => {
-                    problem(
-                        column,
-                        &format!("a cell of at most {MAX_CELL} bytes"),
-                        format!("{} bytes", s.len()),
-                    );
-                    None
-                }
-                Some(Data::String(s)) => Some(s.clone()),
-                Some(Data::Error(e)) => {
-                    problem(
-                        column,
-                        "text",
-                        format!("the spreadsheet error value {e}; retype the cell as text"),
-                    );
-                    None
-                }
-                Some(other) => {
-                    let what = match other {
-                        Data::Bool(_) => "a boolean",
-                        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "a date or time",
-                        _ => "a number",
-                    };
-                    let todo = if matches!(column, "id" | "source") {
-                        "export the batch again and leave id and source as they are"
-                    } else {
-                        "format the cell as text and type it again"
-                    };
-                    problem(
-                        column,
-                        "text, as tolk wrote it",
-                        format!("{what} ({other}): the spreadsheet converted the cell; {todo}"),
-                    );
-                    None
-                }
-            }
-        };
-        let cells = (text(Some(id), "id"), text(Some(source), "source"), text(Some(target), "target"));
-        let extra =
+        let (id, source, target) =
+            (text(Some(id), "id"), text(Some(source), "source"), text(Some(target), "target"));
+        let (comment, translator, suggestion) =
             (text(comment, "comment"), text(translator, "translator"), text(suggestion, "suggestion"));
-        let (Some(id), Some(source), Some(target)) = cells else { continue };
+        // A row with any cell refused is not imported, whichever cell it was.
+        let (Some(id), Some(source), Some(target)) = (id, source, target) else { continue };
+        if file.problems.len() > before {
+            continue;
+        }
         let (id, source, target) = (unescape(id), unescape(source), unescape(target));
         if id.trim().is_empty() && source.trim().is_empty() && target.trim().is_empty() {
             continue;
         }
         file.rows.push(ImportRow {
-            origin: Origin::row(path, row),
+            origin,
             id,
             source,
             target,
-            translator: extra.1.filter(|t| !t.trim().is_empty()),
+            translator: translator.filter(|t| !t.trim().is_empty()),
             state: None,
-            suggestion: extra.2.filter(|s| !s.trim().is_empty()),
-            comment: extra.0.filter(|c| !c.trim().is_empty()),
+            suggestion: suggestion.filter(|s| !s.trim().is_empty()),
+            comment: comment.filter(|c| !c.trim().is_empty()),
         });
     }
     Ok(file)
+}
+
+/// The most cells a sheet may hold: each is in the file, so this bounds the work by
+/// the file's size, however far apart a hostile file puts them.
+pub const MAX_CELLS: usize = 4_000_000;
+
+/// The cells of one sheet that hold something, by position, with their formulas:
+/// sparse, so a cell at XFD1048576 costs one entry, not a grid up to it.
+struct Cells {
+    cells: std::collections::HashMap<(u32, u32), (Data, Option<String>)>,
+}
+
+impl Cells {
+    fn read(
+        workbook: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
+        name: &str,
+    ) -> std::result::Result<Cells, String> {
+        let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let mut cells = std::collections::HashMap::new();
+        while let Some(cell) = reader.next_cell_with_formula().map_err(|e| e.to_string())? {
+            let formula = cell.formula.filter(|f| !f.is_empty());
+            if cell.value == calamine::DataRef::Empty && formula.is_none() {
+                continue;
+            }
+            if cells.len() == MAX_CELLS {
+                return Err(format!("the sheet {name:?} holds more than {MAX_CELLS} cells"));
+            }
+            cells.insert(cell.pos, (Data::from(cell.value), formula));
+        }
+        Ok(Cells { cells })
+    }
+
+    /// The first row's cells as names: trimmed, lower-cased, empty where not text.
+    fn header(&self) -> Vec<String> {
+        let width = self.cells.keys().filter(|(r, _)| *r == 0).map(|(_, c)| c + 1).max().unwrap_or(0);
+        (0..width)
+            .map(|c| match self.cells.get(&(0, c)) {
+                Some((Data::String(s), _)) => s.trim().to_lowercase(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    /// The rows that hold a cell, in order.
+    fn rows(&self) -> impl Iterator<Item = u32> {
+        let rows: std::collections::BTreeSet<u32> = self.cells.keys().map(|(r, _)| *r).collect();
+        rows.into_iter()
+    }
+
+    /// The text of the cell at `(row, column)`, zero-based, named `column` in messages;
+    /// `None`, with a problem added, for what a spreadsheet put there instead of text: a
+    /// formula, an error value, a number, a date or a boolean.
+    fn text(
+        &self,
+        row: u32,
+        column: u32,
+        name: &str,
+        origin: &Origin,
+        problems: &mut Vec<Problem>,
+    ) -> Option<String> {
+        let mut problem = |expected: &str, found: String| {
+            problems.push(Problem {
+                origin: origin.clone(),
+                column: name.to_string(),
+                expected: expected.into(),
+                found,
+            });
+            None
+        };
+        let (value, formula) = self.get(row, column);
+        if let Some(f) = formula {
+            let found = match f.to_uppercase().as_str() {
+                "TRUE()" | "FALSE()" => format!("a boolean ({f}): the spreadsheet converted what was typed"),
+                _ => format!("the formula ={f}"),
+            };
+            return problem("text (type the translation as text, not as a formula)", found);
+        }
+        match value {
+            None | Some(Data::Empty) => Some(String::new()),
+            Some(Data::String(s)) if s.len() > MAX_CELL => {
+                problem(&format!("a cell of at most {MAX_CELL} bytes"), format!("{} bytes", s.len()))
+            }
+            Some(Data::String(s)) => Some(s.clone()),
+            Some(Data::Error(e)) => {
+                problem("text", format!("the spreadsheet error value {e}; retype the cell as text"))
+            }
+            Some(other) => {
+                let what = match other {
+                    Data::Bool(_) => "a boolean",
+                    Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "a date or time",
+                    _ => "a number",
+                };
+                let todo = if matches!(name, "id" | "source") {
+                    "export the batch again and leave id and source as they are"
+                } else {
+                    "format the cell as text and type it again"
+                };
+                problem(
+                    "text, as tolk wrote it",
+                    format!("{what} ({other}): the spreadsheet converted the cell; {todo}"),
+                )
+            }
+        }
+    }
+
+    /// The value and formula at `(row, column)`, zero-based.
+    fn get(&self, row: u32, column: u32) -> (Option<&Data>, Option<&String>) {
+        match self.cells.get(&(row, column)) {
+            Some((value, formula)) => (Some(value), formula.as_ref()),
+            None => (None, None),
+        }
+    }
 }
 
 /// Refuses a zip archive whose entries would unpack to more than `limit` bytes
@@ -423,6 +473,23 @@ mod tests {
             (file.rows[0].id.as_str(), file.rows[0].source.as_str()),
             (SegmentId::of("17.05").to_string().as_str(), "17.05")
         );
+    }
+
+    /// Regression: a cell at XFD1048576 made the reader build a grid of 17 billion cells.
+    #[test]
+    fn a_cell_far_away_costs_one_cell() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (c, name) in ["id", "source", "target"].into_iter().enumerate() {
+            sheet.write_string(0, c as u16, name).unwrap();
+        }
+        sheet.write_string(1, 0, SegmentId::of("Hei.").to_string()).unwrap();
+        sheet.write_string(1, 1, "Hei.").unwrap();
+        sheet.write_string(1, 2, "Hi.").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let file = parse(Path::new("far.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(file.rows.len(), 1);
+        assert!(file.problems.is_empty());
     }
 
     #[test]
