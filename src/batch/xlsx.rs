@@ -123,10 +123,13 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
                 let parts: Vec<(&Format, String)> = diff(&row.source, &row.suggestion_source)
                     .into_iter()
                     .filter(|p| !p.text.is_empty())
-                    .map(|p| match p.kind {
-                        DiffKind::Same => (&text, p.text),
-                        DiffKind::Added => (&added, format!("{{+{}+}}", p.text)),
-                        DiffKind::Removed => (&removed, format!("[-{}-]", p.text)),
+                    .map(|p| {
+                        let format = match p.kind {
+                            DiffKind::Same => &text,
+                            DiffKind::Added => &added,
+                            DiffKind::Removed => &removed,
+                        };
+                        (format, marked(p.kind, &p.text))
                     })
                     .collect();
                 if parts.len() > 1 {
@@ -167,13 +170,26 @@ fn cell(row: &BatchRow, column: &str) -> String {
             if row.suggestion_source.is_empty() {
                 String::new()
             } else {
-                diff(&row.source, &row.suggestion_source).into_iter().map(|p| p.text).collect()
+                diff(&row.source, &row.suggestion_source)
+                    .into_iter()
+                    .map(|p| marked(p.kind, &p.text))
+                    .collect()
             }
         }
         "context" => row.context(),
         "where" => places_cell(row),
         "words" => row.words.to_string(),
         _ => String::new(),
+    }
+}
+
+/// A run of a diff as the `diff` cell shows it: `{+only in the memory+}`,
+/// `[-only in your sentence-]`, the same text as it is.
+fn marked(kind: DiffKind, text: &str) -> String {
+    match kind {
+        DiffKind::Same => text.to_string(),
+        DiffKind::Added => format!("{{+{text}+}}"),
+        DiffKind::Removed => format!("[-{text}-]"),
     }
 }
 

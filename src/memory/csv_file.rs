@@ -32,10 +32,11 @@ pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Ve
 }
 
 fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
+    // Refused before the byte order mark is taken off, so the byte offsets are the file's.
+    crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let csv_err =
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
-    crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
     let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');
     check_quoting(bytes, delimiter).map_err(|(row, message)| csv_err(row, None, message))?;
@@ -345,6 +346,10 @@ mod tests {
         assert_eq!(err.to_string(), "m.csv: line 1 (byte 0): the file is UTF-16; save it as \"CSV UTF-8\"");
         let err = parse(Path::new("m.csv"), b"source,target\nHei.,H\0i\n", 0, &mut entries).unwrap_err();
         assert!(err.to_string().starts_with("m.csv: line 2 (byte 20): a NUL byte"), "{err}");
+        // Offsets are the file's, a byte order mark included.
+        let err = parse(Path::new("m.csv"), b"\xef\xbb\xbfsource,target\nHei.,H\0i\n", 0, &mut entries)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("m.csv: line 2 (byte 23): a NUL byte"), "{err}");
     }
 
     /// Found by `cargo xtask fuzz memory_csv`: a BOM after a blank first line became part

@@ -226,6 +226,10 @@ impl Segmenter {
             .rfind(char::is_whitespace)
             .map_or(0, |n| n + line[n..].chars().next().map_or(1, char::len_utf8));
         let word = line[word_start..term_end].trim_start_matches(|c: char| self.rules.openers.contains(&c));
+        if word.len() < 2 {
+            // Only the full stop (or nothing) is left of the word: no abbreviation to look up.
+            return true;
+        }
         let lower = word.to_lowercase();
         if self.rules.abbreviations.contains(&lower) || self.rules.lowercase_abbreviations.contains(word) {
             return false;

@@ -133,6 +133,22 @@ impl Rules {
                 "no [terminators]: nothing could ever end a sentence",
             ));
         }
+        // A character that ends sentences cannot also open or close quotes, or start a
+        // dialogue: the rules would contradict each other.
+        for (section, chars) in
+            [("openers", &rules.openers), ("closers", &rules.closers), ("dashes", &rules.dashes)]
+        {
+            if let Some(c) = chars.iter().find(|c| rules.terminators.contains(c)) {
+                let line = text.lines().position(|l| l.trim() == "[terminators]").map_or(1, |n| n + 1);
+                return Err(Error::at(
+                    origin,
+                    Place::line(line),
+                    format!(
+                        "{c:?} is in [terminators] and in [{section}]; a character can only be one of them"
+                    ),
+                ));
+            }
+        }
         for c in &rules.terminators {
             rules.terminator_bytes[c.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize] = true;
         }
@@ -201,6 +217,11 @@ mod tests {
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
              lowercase-abbreviations, final-abbreviations, months, sentence-starters, terminators, closers, \
              openers, dashes"
+        );
+        let err = Rules::parse("[terminators]\n.\n[openers]\n.\n", "r.rules").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "r.rules: line 1: '.' is in [terminators] and in [openers]; a character can only be one of them"
         );
         let err = Rules::parse("[terminators]\n..\n", "x").unwrap_err();
         assert_eq!(err.to_string(), "x: line 2: expected a single character, found \"..\"");
