@@ -244,6 +244,63 @@ pub fn by_extension(path: &Path) -> Option<&'static dyn BatchFormat> {
     FORMATS.iter().copied().find(|f| f.extensions().contains(&ext.as_str()))
 }
 
+/// The format to write a batch in: the one named by `name` (`--format`), or by the
+/// extension of `out`, or the default; the two must agree when both are given. A
+/// `delimiter` is for CSV only. The error says what to change.
+pub fn choose(
+    name: Option<&str>,
+    out: Option<&Path>,
+    delimiter: Option<Delimiter>,
+) -> std::result::Result<Box<dyn BatchFormat>, String> {
+    let chosen = match name {
+        Some(name) => Some(by_name(name).ok_or_else(|| format!("no batch format is called {name:?}"))?),
+        None => None,
+    };
+    let named = out.and_then(by_extension);
+    let format = match (chosen, named) {
+        (Some(chosen), Some(named)) if chosen.name() != named.name() => {
+            return Err(format!(
+                "--format {} but --out {} names another format; give one of them, or matching ones",
+                chosen.name(),
+                out.unwrap_or(Path::new("")).display()
+            ))
+        }
+        (Some(format), _) | (None, Some(format)) => format,
+        (None, None) => FORMATS[0],
+    };
+    match (format.name(), delimiter) {
+        ("csv", delimiter) => Ok(Box::new(csv::Csv { delimiter: delimiter.unwrap_or(Delimiter::Comma) })),
+        (_, Some(_)) => {
+            Err("--delimiter is for CSV batches; add --format csv, or leave --delimiter out".into())
+        }
+        (_, None) => Ok(Box::new(Chosen(format))),
+    }
+}
+
+/// A format of the registry, owned like one made for the occasion.
+struct Chosen(&'static dyn BatchFormat);
+
+impl BatchFormat for Chosen {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        self.0.extensions()
+    }
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        self.0.claims(path, head)
+    }
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+    fn write(&self, batch: &Batch) -> Result<Vec<u8>> {
+        self.0.write(batch)
+    }
+    fn read(&self, path: &Path) -> Result<ReadFile> {
+        self.0.read(path)
+    }
+}
+
 /// Reads a translator's batch in whichever format claims it. Only the first bytes are
 /// sniffed; each reader then refuses oversized input while reading.
 pub fn read(path: &Path) -> Result<ReadFile> {

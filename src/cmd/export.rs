@@ -1,12 +1,12 @@
 //! `tolk export`: write what is not yet translated as a batch for translators.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use tolk::analyze::Band;
-use tolk::batch::{self, Batch, BatchFormat, Delimiter};
+use tolk::batch::{self, Batch, Delimiter};
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -58,26 +58,8 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let named = args.out.as_deref().and_then(batch::by_extension);
-    let chosen = args.format.as_deref().and_then(batch::by_name);
-    let format = match (chosen, named) {
-        (Some(chosen), Some(named)) if chosen.name() != named.name() => bail!(
-            "--format {} but --out {} names another format; give one of them, or matching ones",
-            chosen.name(),
-            args.out.as_deref().unwrap_or(Path::new("")).display()
-        ),
-        (Some(format), _) | (None, Some(format)) => format,
-        (None, None) => batch::FORMATS[0],
-    };
-    let csv;
-    let format: &dyn BatchFormat = match (format.name(), args.delimiter) {
-        ("csv", delimiter) => {
-            csv = batch::csv::Csv { delimiter: delimiter.unwrap_or(Delimiter::Comma) };
-            &csv
-        }
-        (_, Some(_)) => bail!("--delimiter is for CSV batches; add --format csv, or leave --delimiter out"),
-        (_, None) => format,
-    };
+    let format = batch::choose(args.format.as_deref(), args.out.as_deref(), args.delimiter)
+        .map_err(anyhow::Error::msg)?;
     let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");

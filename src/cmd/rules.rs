@@ -9,8 +9,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use tolk::segment::{srx, Rules};
+use anyhow::{Context, Result};
 
 use super::Global;
 
@@ -55,29 +54,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 }
 
 fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
-    let text = match (&global.rules, args.format) {
-        (None, RulesFormat::Rules) => tolk::segment::NORWEGIAN.to_string(),
-        (Some(path), RulesFormat::Rules) => {
-            let text = super::ui::read_rules(path)?;
-            if srx::is_srx(path, &text) {
-                bail!("{} is an SRX file; tolk cannot write SRX rules as a .rules file", path.display());
-            }
-            Rules::parse(&text, &path.display().to_string())?;
-            text
-        }
-        (None, RulesFormat::Srx) => srx::export(&Rules::norwegian())?,
-        (Some(path), RulesFormat::Srx) => {
-            let text = super::ui::read_rules(path)?;
-            if srx::is_srx(path, &text) {
-                bail!(
-                    "{} is already an SRX file; `tolk rules export` writes tolk rule files \
-                     (.rules) as SRX",
-                    path.display()
-                );
-            }
-            srx::export(&Rules::parse(&text, &path.display().to_string())?)?
-        }
+    let format = match args.format {
+        RulesFormat::Srx => tolk::segment::RulesFormat::Srx,
+        RulesFormat::Rules => tolk::segment::RulesFormat::Rules,
     };
+    let text = tolk::segment::export_rules(global.rules.as_deref(), format)?;
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?

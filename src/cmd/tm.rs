@@ -64,21 +64,19 @@ pub struct ImportArgs {
 /// Write the whole memory as TMX 1.4 or as one CSV file
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The format to write
-    #[arg(long, value_enum, default_value_t = Format::Tmx)]
-    pub format: Format,
+    /// The format to write: TMX 1.4, or CSV with tolk's memory columns and every extra column
+    #[arg(long, default_value = "tmx", value_parser = writable_formats())]
+    pub format: String,
     /// Where to write (`-` for stdout) [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
-/// A memory file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// TMX 1.4 (Translation Memory eXchange)
-    Tmx,
-    /// CSV with tolk's memory columns and every extra column
-    Csv,
+/// The exchange formats tolk writes, for `--format`.
+fn writable_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        exchange::FORMATS.iter().filter(|f| f.writes()).map(|f| f.name()),
+    )
 }
 
 fn parse_language(code: &str) -> Result<Language, String> {
@@ -160,11 +158,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let memory = ui::load(global, &global.memory)?;
-    let name = match args.format {
-        Format::Tmx => "tmx",
-        Format::Csv => "csv",
-    };
-    let format = exchange::by_name(name).context("no such exchange format")?;
+    let format = exchange::by_name(&args.format).context("no such exchange format")?;
     let bytes = format.write(&memory)?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {

@@ -84,11 +84,6 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     }
 }
 
-/// Reads a rule file (tolk .rules or SRX) as UTF-8, with the line limit of every input.
-pub fn read_rules(path: &Path) -> Result<String> {
-    tolk::segment::read_rule_file(path).with_context(|| format!("cannot read the rules {}", path.display()))
-}
-
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
 /// (the batch, the file) says, and what became of it.
 pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str) {

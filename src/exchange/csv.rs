@@ -40,6 +40,10 @@ impl MemoryFormat for Csv {
         })
     }
 
+    fn writes(&self) -> bool {
+        true
+    }
+
     fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
         memory::write_csv(&memory.columns(), &memory.entries, &mut bytes)

@@ -45,6 +45,10 @@ pub trait MemoryFormat: Sync {
     fn sniff(&self, head: &[u8]) -> bool;
     /// Reads the file at `path`, the entries stamped with where they came from.
     fn read(&self, path: &Path, options: &ReadOptions<'_>) -> Result<Exchanged>;
+    /// Whether tolk writes this format ([`MemoryFormat::write`]).
+    fn writes(&self) -> bool {
+        false
+    }
     /// The memory as a file of this format, for formats tolk writes.
     fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
         let _ = memory;

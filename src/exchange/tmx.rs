@@ -99,6 +99,10 @@ impl super::MemoryFormat for Tmx {
         })
     }
 
+    fn writes(&self) -> bool {
+        true
+    }
+
     fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
         write(memory, &mut bytes)

@@ -5,8 +5,9 @@
 //! [`crate::batch::read`] turns a translator's file into [`ImportRow`]s; [`validate`] checks each row
 //! against the batch tolk issued (the id is a segment of the corpus and the source is
 //! still the text it was issued for; a non-empty target; one id, one translation) and
-//! runs quality checks that warn but do not refuse ([`checks`]); [`apply`] takes the
-//! lock, reloads the memory as it is now, merges and writes it atomically. A target
+//! runs quality checks that warn but do not refuse ([`checks`]); [`apply`] merges them
+//! through the memory's store, which takes its lock, reloads the memory as it is now,
+//! asks [`plan_merge`] what to add and writes it atomically. A target
 //! that differs from the memory's translation of the same source is a conflict,
 //! refused unless overwriting is asked for, and even then the old translation is kept
 //! as an older entry: an import never loses a translation.

@@ -254,6 +254,40 @@ impl Segmenter {
     }
 }
 
+/// What `tolk rules export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesFormat {
+    /// SRX 2.0, for CAT tools.
+    Srx,
+    /// A tolk rule file, to start a house style from.
+    Rules,
+}
+
+/// The rules of the tolk rule file at `path` (the built-in ones when `None`) written
+/// as `format`. An SRX file is refused: tolk writes its own rules, not another tool's.
+pub fn export_rules(path: Option<&Path>, format: RulesFormat) -> crate::error::Result<String> {
+    let text = match path {
+        None => NORWEGIAN.to_string(),
+        Some(path) => {
+            let text = read_rule_file(path)?;
+            if srx::is_srx(path, &text) {
+                return Err(crate::error::Error::at(
+                    path,
+                    crate::error::Place::File,
+                    "an SRX file already; `tolk rules export` writes tolk rule files (.rules), as SRX or as they are",
+                ));
+            }
+            text
+        }
+    };
+    let origin = path.map_or_else(|| "rules/nb.rules".to_string(), |p| p.display().to_string());
+    let rules = Rules::parse(&text, &origin)?;
+    match format {
+        RulesFormat::Rules => Ok(text),
+        RulesFormat::Srx => srx::export(&rules),
+    }
+}
+
 /// Reads a rule file (tolk `.rules` or SRX) through the input layer: the line limit
 /// of every input, and UTF-8.
 pub fn read_rule_file(path: &Path) -> crate::error::Result<String> {

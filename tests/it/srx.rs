@@ -84,7 +84,7 @@ fn rules_export_refuses_an_srx_file() {
         .run()
         .failure()
         .stdout_is("")
-        .stderr_contains("nb.srx is already an SRX file");
+        .stderr_contains("nb.srx: an SRX file already; `tolk rules export` writes tolk rule files");
 }
 
 #[test]
