@@ -533,6 +533,16 @@ mod tests {
         let undefined = "<srx>\n<header/>&nbsp;</srx>";
         assert!(err(undefined).starts_with("t.srx: line 2: undefined entity `&nbsp;`"), "{}", err(undefined));
         assert_eq!(err("<srx>\n&#1;</srx>"), "t.srx: line 2: a character XML does not allow (U+0001)");
+        let attribute = "<srx>\n<header x=\"&bogus;\"/></srx>";
+        assert!(
+            err(attribute).starts_with("t.srx: line 2: undefined entity `&bogus;`"),
+            "{}",
+            err(attribute)
+        );
+        assert_eq!(
+            err("<srx>\n<header x=\"&#1;\"/></srx>"),
+            "t.srx: line 2: a character XML does not allow (U+0001)"
+        );
         let deep = format!("<srx>{}{}</srx>", "<a>".repeat(70), "</a>".repeat(70));
         assert!(err(&deep).contains("nested deeper than 64 levels; SRX needs five"), "{}", err(&deep));
     }

@@ -109,6 +109,17 @@ impl Srx {
                 _ => (None, false),
             };
             if let Some(e) = start {
+                // Every attribute is read, so a bad reference anywhere is an error.
+                for a in e.attributes() {
+                    let a = a.map_err(|e| err(at, format!("not well-formed XML: {e}")))?;
+                    let value = a.unescape_value().map_err(|e| match e {
+                        quick_xml::Error::Escape(e) => err(at, xml::reference_error(&e).1),
+                        e => err(at, format!("not well-formed XML: {e}")),
+                    })?;
+                    if let Some(c) = value.chars().find(|&c| !xml::is_xml_char(c)) {
+                        return Err(err(at, xml::not_allowed(c)));
+                    }
+                }
                 let name = e.local_name();
                 let name = String::from_utf8_lossy(name.as_ref()).into_owned();
                 if !root {
