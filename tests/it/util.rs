@@ -330,3 +330,48 @@ impl Project {
         t
     }
 }
+
+/// Whether the run asks pinned expectations to be rewritten to what tolk prints now:
+/// `UPDATE_EXPECT=1 cargo test --test integration hostile` after a deliberate change of
+/// wording, then a read of the diff before committing it.
+pub fn updating() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some()
+}
+
+/// Rewrites, in the test source `rel` (relative to the repository), the first string
+/// literal that holds `old` (however its lines are continued with `\`) to hold `new`.
+/// Returns whether one was found. Test threads take turns.
+pub fn repin(rel: &str, old: &str, new: &str) -> bool {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let path = repo().join(rel);
+    let source = std::fs::read_to_string(&path).unwrap();
+    let literal = |s: &str| {
+        let debug = format!("{s:?}");
+        debug[1..debug.len() - 1].to_string()
+    };
+    let continued: String =
+        literal(old).chars().map(|c| regex::escape(&c.to_string()) + r"(?:\\\n\s*)?").collect();
+    let Ok(pattern) = regex::Regex::new(&continued) else { return false };
+    let Some(found) = pattern.find(&source) else { return false };
+    let line_start = source[..found.start()].rfind('\n').map_or(0, |n| n + 1);
+    let indent =
+        source[line_start..found.start()].len() - source[line_start..found.start()].trim_start().len();
+    let mut wrapped = String::new();
+    let mut line = String::new();
+    for word in literal(new).split(' ') {
+        if !line.is_empty() && line.len() + word.len() > 90 {
+            wrapped.push_str(&line);
+            wrapped.push_str(" \\\n");
+            wrapped.push_str(&" ".repeat(indent + 1));
+            line.clear();
+        } else if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    wrapped.push_str(&line);
+    let updated = format!("{}{wrapped}{}", &source[..found.start()], &source[found.end()..]);
+    std::fs::write(&path, updated).unwrap();
+    true
+}
