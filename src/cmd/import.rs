@@ -78,11 +78,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let outcome = import::apply(&global.memory, &plan.accepted, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, "the batch");
     if ui::chatty(global) {
-        let what = match (args.dry_run, outcome.added) {
-            (true, _) => "dry run, nothing written to",
-            (false, 0) => "nothing new for",
-            (false, _) => "written to",
-        };
+        let what = ui::where_written(args.dry_run, outcome.added);
         eprintln!(
             "{} added, {} unchanged, {} skipped (empty target), {} skipped (state), {} conflicts, {} warnings, {} refused ({what} {})",
             outcome.added,

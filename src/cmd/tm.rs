@@ -129,11 +129,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     let outcome = import::merge(&global.memory, incoming, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, "the file");
     if ui::chatty(global) {
-        let what = match (args.dry_run, outcome.added) {
-            (true, _) => "dry run, nothing written to",
-            (false, 0) => "nothing new for",
-            (false, _) => "written to",
-        };
+        let what = ui::where_written(args.dry_run, outcome.added);
         let conflicts = match (outcome.conflicts.len(), args.overwrite) {
             (0, _) => String::new(),
             (_, true) => " (added)".to_string(),

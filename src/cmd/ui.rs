@@ -84,6 +84,16 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     }
 }
 
+/// How an import's summary says where its entries went: written, nothing new, or a dry
+/// run that wrote nothing.
+pub fn where_written(dry_run: bool, added: usize) -> &'static str {
+    match (dry_run, added) {
+        (true, _) => "dry run, nothing written to",
+        (false, 0) => "nothing new for",
+        (false, _) => "written to",
+    }
+}
+
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
 /// (the batch, the file) says, and what became of it.
 pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str) {
