@@ -49,6 +49,16 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// Entries a store was asked to add would leave the memory unreadable, or would not
+    /// read back as written; nothing was written. `index` is the first such entry among
+    /// those added, where one alone is to blame.
+    #[error("{message}")]
+    WouldNotLoad {
+        /// The entry, by its position among the entries to add.
+        index: Option<usize>,
+        /// Why.
+        message: String,
+    },
     /// Anything that is about no place in a file.
     #[error("{0}")]
     Invalid(String),

@@ -12,9 +12,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tolk::document::Document;
 use tolk::batch::csv::parse as parse_csv;
-use tolk::import::{validate, ImportRow, Issued, Plan};
+use tolk::document::Document;
+use tolk::import::{validate, ImportRow, Incoming, Issued, MergeOptions, Origin, Plan};
 use tolk::memory::{read_csv, write_csv, Entry};
 use tolk::segment::Segmenter;
 
@@ -101,10 +101,66 @@ pub fn tmx(data: &[u8]) {
     let mut written = Vec::new();
     tolk::exchange::tmx::write(&tolk::memory::Memory::from_entries(file.entries.clone()), &mut written)
         .expect("writing to memory cannot fail");
-    let again = tolk::exchange::tmx::read_from(&written[..], Path::new("fuzz.tmx"), &options).unwrap_or_else(|e| {
-        panic!("the TMX tolk wrote does not read back: {e}\n{}", String::from_utf8_lossy(&written))
-    });
+    let again =
+        tolk::exchange::tmx::read_from(&written[..], Path::new("fuzz.tmx"), &options).unwrap_or_else(|e| {
+            panic!("the TMX tolk wrote does not read back: {e}\n{}", String::from_utf8_lossy(&written))
+        });
     assert_eq!(pairs(&again.entries), pairs(&file.entries), "the entries changed in the round trip");
+}
+
+/// Every memory tolk writes, tolk loads: entries made from the fuzzer's bytes (records
+/// split by 0x1E, fields by 0x1F: source, target, created, changed, translator, origin,
+/// note, then extra column names and values), merged into a memory, either leave a
+/// memory that loads with one more entry for each one added, or are refused with the
+/// memory file byte for byte as it was.
+pub fn merge(data: &[u8]) {
+    let Some((&flags, data)) = data.split_first() else { return };
+    let base: &[u8] = if flags & 2 == 0 {
+        b"source,target\n"
+    } else {
+        b"source,target,changed,client\nJa.,Yes.,9999-12-31T23:59:59Z,Lyse\n"
+    };
+    let incoming: Vec<Incoming> = data
+        .split(|&b| b == 0x1e)
+        .enumerate()
+        .map(|(i, record)| {
+            let mut fields = record.split(|&b| b == 0x1f).map(|f| String::from_utf8_lossy(f).into_owned());
+            let mut next = || fields.next().unwrap_or_default();
+            let mut entry = Entry {
+                source: next(),
+                target: next(),
+                created: next(),
+                changed: next(),
+                translator: next(),
+                origin: next(),
+                note: next(),
+                ..Entry::default()
+            };
+            let rest: Vec<String> = fields.collect();
+            entry.extra =
+                rest.chunks(2).map(|p| (p[0].clone(), p.get(1).cloned().unwrap_or_default())).collect();
+            Incoming { entry, origin: Origin::line(Path::new("fuzz.tmx"), i as u64 + 1) }
+        })
+        .collect();
+    let dir = tempfile::Builder::new().prefix("tolk-fuzz-").tempdir().expect("a temp dir");
+    let file = dir.path().join("nb-en.csv");
+    std::fs::write(&file, base).expect("writing the memory");
+    let options = MergeOptions { overwrite: flags & 1 == 1, ..MergeOptions::default() };
+    match tolk::import::merge(dir.path(), incoming, &options) {
+        Ok(outcome) => {
+            let memory = tolk::memory::Memory::load(dir.path()).unwrap_or_else(|e| {
+                panic!(
+                    "the memory tolk wrote does not load: {e}\n{}",
+                    std::fs::read_to_string(&file).unwrap_or_default()
+                )
+            });
+            let before = base.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count() - 1;
+            assert_eq!(memory.entries.len(), before + outcome.added, "entries were lost or made up");
+        }
+        Err(_) => {
+            assert_eq!(std::fs::read(&file).expect("reading the memory"), base, "a refused merge wrote")
+        }
+    }
 }
 
 fn check_plan(rows: &[ImportRow], plan: &Plan) {

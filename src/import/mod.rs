@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
+use crate::error::{Error, Place, Result};
 use crate::memory::{CsvStore, Entry, Memory, MemoryStore};
 use crate::text::{normalize, SegmentId};
 use crate::timestamp::Timestamp;
@@ -361,14 +361,42 @@ pub fn merge_into(
 ) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     let mut incoming = Some(incoming);
+    let mut origins = Vec::new();
     let written = store.commit(
         &mut |memory| {
-            let (planned, entries) = plan_merge(memory, incoming.take().unwrap_or_default(), options);
+            let (planned, added) = plan_merge(memory, incoming.take().unwrap_or_default(), options);
             outcome = planned;
+            let (entries, from): (Vec<Entry>, Vec<Origin>) =
+                added.into_iter().map(|i| (i.entry, i.origin)).unzip();
+            origins = from;
             Ok(entries)
         },
         options.dry_run,
-    )?;
+    );
+    let written = match written {
+        Ok(written) => written,
+        Err(Error::WouldNotLoad { index: Some(i), message }) if i < origins.len() => {
+            let origin = &origins[i];
+            let place = match origin.unit {
+                RowOrLine::Row => Place::row(origin.row, None),
+                RowOrLine::Line => Place::line(origin.row),
+            };
+            return Err(Error::at(
+                &origin.file,
+                place,
+                format!(
+                    "this entry would leave the memory unreadable ({message}); nothing was written: correct it \
+                     in the file, or import without it"
+                ),
+            ));
+        }
+        Err(Error::WouldNotLoad { message, .. }) => {
+            return Err(Error::Invalid(format!(
+                "the entries would leave the memory unreadable together ({message}); nothing was written"
+            )))
+        }
+        Err(e) => return Err(e),
+    };
     outcome.written = written;
     Ok(outcome)
 }
@@ -380,7 +408,11 @@ pub fn merge_into(
 /// the same entries twice changes nothing). One whose source the memory translates
 /// differently is a conflict: refused, or with `overwrite` added as a newer entry
 /// beside the old one. Entries of the same merge never conflict with each other.
-pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptions) -> (Outcome, Vec<Entry>) {
+pub fn plan_merge(
+    memory: &Memory,
+    incoming: Vec<Incoming>,
+    options: &MergeOptions,
+) -> (Outcome, Vec<Incoming>) {
     let mut outcome = Outcome::default();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
@@ -392,7 +424,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         }
         if let Some(current) = memory.exact(&entry.source) {
             outcome.conflicts.push(Conflict {
-                origin,
+                origin: origin.clone(),
                 source: entry.source.clone(),
                 existing: current.target.clone(),
                 incoming: entry.target.clone(),
@@ -406,7 +438,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
             make_newest(&mut entry, memory);
         }
         added.insert(key);
-        new_entries.push(entry);
+        new_entries.push(Incoming { entry, origin });
     }
     outcome.added = new_entries.len();
     (outcome, new_entries)
@@ -414,12 +446,15 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
 
 /// Dates an overwriting entry after every translation the memory has of its source,
 /// so that it is the one exact lookup returns even if those are dated in the future
-/// (a skewed clock, seeds dated ahead).
+/// (a skewed clock, seeds dated ahead). Past the last second a date can be written in
+/// (9999-12-31T23:59:59Z), it takes the same date: of equally recent translations the
+/// last in the file wins, and the new one is written last.
 fn make_newest(entry: &mut Entry, memory: &Memory) {
     let latest = memory.exact_all(&entry.source).iter().filter_map(|e| e.changed_at()).max();
     if let Some(latest) = latest {
         if entry.changed_at().is_none_or(|at| at <= latest) {
-            entry.changed = Timestamp(latest.0 + 1).to_string();
+            let next = Timestamp(latest.0 + 1).to_string();
+            entry.changed = if Timestamp::parse(&next).is_some() { next } else { latest.to_string() };
         }
     }
 }
@@ -505,11 +540,11 @@ mod tests {
         };
         let (outcome, added) = plan_merge(&memory, batch(), &MergeOptions::default());
         assert_eq!((outcome.added, outcome.unchanged, outcome.conflicts.len()), (1, 2, 1));
-        assert_eq!(added.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["Yes."]);
+        assert_eq!(added.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Yes."]);
         let over = MergeOptions { overwrite: true, ..MergeOptions::default() };
         let (outcome, added) = plan_merge(&memory, batch(), &over);
         assert_eq!((outcome.added, outcome.conflicts.len()), (2, 1));
-        assert_eq!(added.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["Hello.", "Yes."]);
+        assert_eq!(added.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Hello.", "Yes."]);
     }
 
     #[test]

@@ -111,20 +111,22 @@ pub fn read_xml(path: &Path) -> Result<Vec<u8>> {
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
     let (file, size) = open(path)?;
     let mut scan = super::csv::Scan::new(None, MAX_CELL);
-    read_checked(file, path, size, |chunk| {
-        scan.feed(chunk).map_err(|stop| {
-            let row = match stop {
-                super::csv::Stop::TooLarge { row }
-                | super::csv::Stop::TextAfterQuote { row }
-                | super::csv::Stop::Unclosed { row } => row,
-            };
-            Error::TooLarge {
-                path: path.to_path_buf(),
-                what: format!("a cell in row {row}"),
-                limit: MAX_CELL,
-            }
-        })
-    })
+    read_checked(file, path, size, |chunk| scan.feed(chunk).map_err(|stop| cell_too_large(path, stop)))
+}
+
+/// The same check as [`read_csv`] on bytes already in memory: what tolk is about to
+/// write is held to the limits it reads with.
+pub fn check_csv(path: &Path, bytes: &[u8]) -> Result<()> {
+    super::csv::Scan::new(None, MAX_CELL).feed(bytes).map_err(|stop| cell_too_large(path, stop))
+}
+
+fn cell_too_large(path: &Path, stop: super::csv::Stop) -> Error {
+    let row = match stop {
+        super::csv::Stop::TooLarge { row }
+        | super::csv::Stop::TextAfterQuote { row }
+        | super::csv::Stop::Unclosed { row } => row,
+    };
+    Error::TooLarge { path: path.to_path_buf(), what: format!("a cell in row {row}"), limit: MAX_CELL }
 }
 
 /// Opens `path`, with its size as a capacity hint.

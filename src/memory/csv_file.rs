@@ -31,6 +31,18 @@ pub fn read_csv(path: &Path, file: usize, entries: &mut Vec<Entry>) -> Result<Ve
     result
 }
 
+/// Reads memory CSV `bytes` as [`read_csv`] reads a file, with the same limits: what
+/// tolk is about to write is checked with this before it is written.
+pub fn read_bytes(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
+    crate::input::limits::check_csv(path, bytes)?;
+    let start = entries.len();
+    let result = parse(path, bytes, file, entries);
+    if result.is_err() {
+        entries.truncate(start);
+    }
+    result
+}
+
 fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
     // Refused before the byte order mark is taken off, so the byte offsets are the file's.
     crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-pub use csv_file::{check_quoting, detect_delimiter, read_csv, write_csv, KNOWN_COLUMNS};
+pub use csv_file::{check_quoting, detect_delimiter, read_bytes, read_csv, write_csv, KNOWN_COLUMNS};
 pub use store::{CsvStore, MemoryStore};
 
 use crate::error::{Error, Result};

@@ -27,6 +27,59 @@ pub trait MemoryStore {
     fn location(&self) -> PathBuf;
 }
 
+/// Reads `bytes`, the file about to replace `path`, back with the memory's own reader:
+/// every memory tolk writes, tolk loads, and the entries it adds come back as they went
+/// in. On failure, the entry to blame is found by writing each new one alone.
+fn verify(path: &Path, bytes: &[u8], kept: usize, columns: &[String], new: &[Entry]) -> Result<()> {
+    let Err(why) = reads_back(path, bytes, kept, new) else { return Ok(()) };
+    let index = new.iter().position(|entry| {
+        let mut alone = Vec::new();
+        write_csv(columns, std::iter::once(entry), &mut alone).is_err()
+            || reads_back(path, &alone, 0, std::slice::from_ref(entry)).is_err()
+    });
+    Err(Error::WouldNotLoad { index, message: why })
+}
+
+/// Whether `bytes` load, and hold `new` as entries `kept..`; what went wrong if not.
+fn reads_back(path: &Path, bytes: &[u8], kept: usize, new: &[Entry]) -> std::result::Result<(), String> {
+    let mut back = Vec::new();
+    super::read_bytes(path, bytes, 0, &mut back).map_err(|e| what_is_wrong(path, e))?;
+    for (i, entry) in new.iter().enumerate() {
+        let Some(read) = back.get(kept + i) else {
+            return Err(format!("{} entries would be read back instead of {}", back.len(), kept + new.len()));
+        };
+        let same = read.source == entry.source
+            && read.target == entry.target
+            && read.created == entry.created
+            && read.changed == entry.changed
+            && read.translator == entry.translator
+            && read.origin == entry.origin
+            && read.note == entry.note
+            && entry.extra.iter().filter(|(_, v)| !v.is_empty()).all(|x| read.extra.contains(x));
+        if !same {
+            return Err("it would not read back as written".into());
+        }
+    }
+    Ok(())
+}
+
+/// What the reader said, without the file and row it named: they are of the file that
+/// would be written, which does not exist; the caller names the entry instead.
+fn what_is_wrong(path: &Path, e: Error) -> String {
+    match e {
+        Error::At { place: Place::Row { column: Some(column), .. }, message, .. } => {
+            format!("column {column}: {message}")
+        }
+        Error::At { message, .. } => message,
+        Error::TooLarge { limit, .. } => format!("a cell of more than the {limit} bytes a memory file holds"),
+        e => {
+            let message = e.to_string();
+            let prefix = format!("{}: ", path.display());
+            message.strip_prefix(&prefix).unwrap_or(&message).to_string()
+        }
+    }
+}
+
 /// A memory kept as CSV: one file, or every `*.csv` of a folder (new translations go to
 /// `nb-en.csv` in it).
 #[derive(Debug, Clone)]
@@ -70,11 +123,12 @@ impl MemoryStore for CsvStore {
             ));
         }
         let columns = file.map(|f| memory.files()[f].columns.clone()).unwrap_or_default();
-        let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
+        let kept: Vec<&Entry> = memory.entries.iter().filter(|e| Some(e.file) == file).collect();
         let mut bytes = Vec::new();
         store::pause_point("merged");
-        write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
+        write_csv(&columns, kept.iter().copied().chain(new_entries.iter()), &mut bytes)
             .map_err(|e| Error::at(&write_path, Place::File, format!("cannot write the memory: {e}")))?;
+        verify(&write_path, &bytes, kept.len(), &columns, &new_entries)?;
         store::write_atomic(&write_path, &bytes)?;
         Ok(write_path)
     }

@@ -111,7 +111,13 @@ fn run_case(case: &Case) -> Option<String> {
         }
         wrong.push(format!("{stream} differs (- expected, + actual):\n{}", diff(expected, actual)));
     }
-    if t.snapshot_dir("memory") != before {
+    // The memory's files, byte for byte; the empty lock file a refused merge took the
+    // lock on is tolk's own hidden state, not memory.
+    let mut after = t.snapshot_dir("memory");
+    if after.get(".tolk.lock").is_some_and(Vec::is_empty) {
+        after.remove(".tolk.lock");
+    }
+    if after != before {
         wrong.push("memory/ changed".into());
     }
     (!wrong.is_empty()).then(|| format!("{} (tolk {}):\n{}\n", case.file, args.join(" "), wrong.join("\n")))
@@ -735,6 +741,21 @@ fn tmx_cases() -> Vec<Case> {
             "",
             "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+        ),
+        // What tolk writes it reads back: a prop type with an invisible U+FEFF would become
+        // a column the reader strips and then finds twice.
+        refused(
+            "tmx/bom-in-prop-type.tmx",
+            &["tm", "import", "{}"],
+            "error: bom-in-prop-type.tmx: line 3: this entry would leave the memory unreadable (column client: \
+             the column appears twice in the header); nothing was written: correct it in the file, or import \
+             without it\n",
+        ),
+        refused(
+            "tmx/nul-in-tsv.tsv",
+            &["tm", "import", "{}"],
+            "error: nul-in-tsv.tsv: line 2 (byte 9): a NUL byte: this is not a text file (UTF-16 without \
+             a byte order mark, or a binary file such as .xlsx); save it as UTF-8\n",
         ),
         refused(
             "tmx/wrong-languages.tmx",

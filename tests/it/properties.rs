@@ -21,7 +21,7 @@ use tolk::batch::csv::unescape_cell;
 use tolk::batch::xliff;
 use tolk::document::Document;
 use tolk::exchange::tmx::{self, ReadOptions};
-use tolk::import::{self, ImportRow, Issued, MergeOptions};
+use tolk::import::{self, ImportRow, Incoming, Issued, MergeOptions};
 use tolk::memory::{self, Entry, Memory};
 use tolk::segment::Segmenter;
 use tolk::text::SegmentId;
@@ -424,5 +424,93 @@ proptest! {
 
         let back = write_and_read(&memory.columns(), &memory.entries)?;
         prop_assert_eq!(as_read(&back), as_read(&memory.entries));
+    }
+}
+
+/// Any text at all, control characters, byte order marks and delimiters included.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![cell(), "\\PC{0,6}", "[\u{0}-\u{1f}\u{7f}\u{85}\u{feff}\u{fffe}\u{2028} a,;\"]{0,6}",]
+}
+
+/// Any date a file could claim, valid or not, at the edges of what can be written.
+fn any_date() -> impl Strategy<Value = String> {
+    prop_oneof![
+        date(),
+        prop::sample::select(vec![
+            "9999-12-31T23:59:59Z",
+            "10000-01-01T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "99991231T235959-0100",
+            "2026-13-45",
+            "x",
+        ])
+        .prop_map(String::from),
+        any_text(),
+    ]
+}
+
+/// Entries as any file could bring them in: any strings, any column names, any dates.
+fn incoming() -> impl Strategy<Value = Vec<Entry>> {
+    let entry = (
+        any_text(),
+        any_text(),
+        any_date(),
+        any_date(),
+        any_text(),
+        any_text(),
+        any_text(),
+        prop::collection::vec((any_text(), any_text()), 0..3),
+    )
+        .prop_map(|(source, target, created, changed, translator, origin, note, extra)| Entry {
+            source,
+            target,
+            created,
+            changed,
+            translator,
+            origin,
+            note,
+            extra,
+            ..Entry::default()
+        });
+    prop::collection::vec(entry, 1..6)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Every memory tolk writes, tolk loads: whatever entries come in, a merge either
+    /// writes a memory that loads with each of them in it, or refuses and leaves the
+    /// memory file byte for byte as it was.
+    #[test]
+    fn whatever_comes_in_a_merge_leaves_a_memory_that_loads(
+        base in prop::sample::select(vec![
+            "source,target\n",
+            "source,target,changed,client\nJa.,Yes.,9999-12-31T23:59:59Z,Lyse\n",
+        ]),
+        entries in incoming(),
+        overwrite in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let memory_dir = dir.path().join("memory");
+        std::fs::create_dir(&memory_dir).unwrap();
+        let file = memory_dir.join("nb-en.csv");
+        std::fs::write(&file, base).unwrap();
+        let incoming: Vec<Incoming> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Incoming { entry: e.clone(), origin: tolk::import::Origin::line(Path::new("in.tmx"), i as u64 + 1) })
+            .collect();
+        let options = MergeOptions { overwrite, ..MergeOptions::default() };
+        match import::merge(&memory_dir, incoming, &options) {
+            Ok(outcome) => {
+                let memory = Memory::load(&memory_dir);
+                prop_assert!(memory.is_ok(), "the merged memory does not load: {:?}\n{}", memory.err(), std::fs::read_to_string(&file).unwrap_or_default());
+                let memory = memory.unwrap();
+                let loaded = memory.entries.len();
+                let before = base.lines().count() - 1;
+                prop_assert_eq!(loaded, before + outcome.added);
+            }
+            Err(_) => prop_assert_eq!(std::fs::read_to_string(&file).unwrap(), base),
+        }
     }
 }

@@ -311,3 +311,34 @@ fn export_needs_a_memory() {
     let t = Project::empty();
     t.tolk(&["tm", "export"]).run().failure().stderr_contains("memory: no such memory");
 }
+
+/// Every memory tolk writes, tolk loads: an import that would make it unreadable is
+/// refused, naming the unit, and one at the edge of what can be written is not.
+#[test]
+fn an_import_never_leaves_a_memory_that_does_not_load() {
+    // Two notes, each under the cell limit, joined into one cell over it.
+    let t = Project::untranslated();
+    let note = "x".repeat(700_000);
+    t.write(
+        "notes.tmx",
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"x\" srclang=\"nb\"/><body>\n\
+             <tu><note>{note}</note><note>{note}</note><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\n</body></tmx>\n"
+        ),
+    );
+    let before = t.read("memory/nb-en.csv");
+    t.tolk(&["tm", "import", "notes.tmx"]).run().failure().stderr_is(
+        "error: notes.tmx: line 3: this entry would leave the memory unreadable (a cell of more than the \
+         1048576 bytes a memory file holds); nothing was written: correct it in the file, or import without it\n",
+    );
+    assert_eq!(t.read("memory/nb-en.csv"), before);
+    // An overwrite over a translation dated at the last second a date can be written in
+    // takes that date, and is still the one used: the last in the file.
+    t.write("memory/nb-en.csv", "source,target,changed\nJa.,Yes.,9999-12-31T23:59:59Z\n");
+    t.write("ja.tsv", "Ja.\tYeah.\n");
+    t.tolk(&["tm", "import", "--overwrite", "ja.tsv"]).run().success().stderr_contains("1 added");
+    let memory = tolk::memory::Memory::load(&t.path().join("memory")).unwrap();
+    assert_eq!(memory.exact("Ja.").unwrap().target, "Yeah.");
+    assert_eq!(memory.entries[1].changed, "9999-12-31T23:59:59Z");
+}
