@@ -508,6 +508,31 @@ mod tests {
         assert!(file.problems.is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, failure_persistence: None, ..Default::default() })]
+
+        /// What tolk writes it reads back: any source, target and suggestion survive the
+        /// workbook as they were.
+        #[test]
+        fn a_workbook_reads_back_to_the_same_rows(
+            source in "\\PC{1,30}",
+            target in "[\t\n\r\u{1}-\u{1f} a-zæøå=+@'\"_x0-9]{0,20}",
+            suggestion in "\\PC{0,20}",
+        ) {
+            let mut batch = batch();
+            batch.rows[0].id = SegmentId::of(&source);
+            batch.rows[0].source = source.clone();
+            batch.rows[0].target = target.clone();
+            batch.rows[0].suggestion = suggestion.clone();
+            let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
+            proptest::prop_assert!(file.problems.is_empty(), "{:?}", file.problems);
+            let row = &file.rows[0];
+            proptest::prop_assert_eq!(&row.source, &source);
+            proptest::prop_assert_eq!(&row.target, &target);
+            proptest::prop_assert_eq!(row.suggestion.clone().unwrap_or_default(), suggestion.trim().to_string().is_empty().then(String::new).unwrap_or(suggestion.clone()));
+        }
+    }
+
     #[test]
     fn an_archive_that_unpacks_beyond_the_limit_is_refused_before_unpacking() {
         let bytes = render(&batch()).unwrap();
