@@ -141,6 +141,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             ),
         ));
     }
+    // A second `Target` column beside an empty `target` would hold the translations
+    // where they are never read: a name twice is refused, as the memory reader does.
+    for (i, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+        if names[..i].contains(name) {
+            return Err(Error::at(
+                path,
+                Place::row(1, Some(&header[i])),
+                format!("the column {name} appears twice in the header; keep one of them"),
+            ));
+        }
+    }
     let (id, source, target) =
         (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
     let translator = find("translator");

@@ -95,10 +95,28 @@ impl BatchRow {
     }
 
     /// The `where` column: every place, separated by `; `.
+    /// A sentence found in thousands of places lists the first and how many more, so
+    /// the cell stays within what a spreadsheet cell and tolk's own reader hold.
     pub fn places_cell(&self) -> String {
-        self.places.iter().map(Place::to_string).collect::<Vec<_>>().join("; ")
+        let mut out = String::new();
+        for (n, place) in self.places.iter().enumerate() {
+            let next = place.to_string();
+            if out.len() + next.len() + 40 > MAX_PLACES_CELL {
+                out.push_str(&format!("; and {} more places", self.places.len() - n));
+                break;
+            }
+            if n > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(&next);
+        }
+        out
     }
 }
+
+/// The longest `where` cell: what a spreadsheet cell holds (32,767 characters), well
+/// within tolk's own cell limit.
+pub const MAX_PLACES_CELL: usize = 32_000;
 
 /// A batch of sentences to translate, in corpus order of first occurrence.
 #[derive(Debug, Clone, Default)]

@@ -177,7 +177,7 @@ fn cell(row: &BatchRow, column: &str) -> String {
             }
         }
         "context" => row.context(),
-        "where" => places_cell(row),
+        "where" => row.places_cell(),
         "words" => row.words.to_string(),
         _ => String::new(),
     }
@@ -191,24 +191,6 @@ fn marked(kind: DiffKind, text: &str) -> String {
         DiffKind::Added => format!("{{+{text}+}}"),
         DiffKind::Removed => format!("[-{text}-]"),
     }
-}
-
-/// The `where` cell, shortened to what a spreadsheet cell holds: a sentence that
-/// occurs thousands of times lists the first places and how many more there are.
-fn places_cell(row: &BatchRow) -> String {
-    let mut out = String::new();
-    for (n, place) in row.places.iter().enumerate() {
-        let next = place.to_string();
-        if out.len() + next.len() + 40 > MAX_CELL_CHARS {
-            out.push_str(&format!("; and {} more places", row.places.len() - n));
-            break;
-        }
-        if n > 0 {
-            out.push_str("; ");
-        }
-        out.push_str(&next);
-    }
-    out
 }
 
 /// Reads a translator's XLSX batch.

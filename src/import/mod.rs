@@ -237,6 +237,16 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             plan.skipped_empty += 1;
             continue;
         }
+        // What the memory could hold but TMX and XLIFF could not, so `tm export` would
+        // fail for the whole memory afterwards.
+        if let Some(c) = target.chars().find(|&c| !crate::input::xml::is_xml_char(c)) {
+            let found = format!(
+                "the control character U+{:04X} in {target:?}, which TMX and XLIFF cannot hold; remove it",
+                c as u32
+            );
+            plan.problems.push(problem("target", "text".into(), found));
+            continue;
+        }
         if let Some(&earlier) = taken.get(&id) {
             let first: &Accepted = &plan.accepted[earlier];
             if first.target != target {

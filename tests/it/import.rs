@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::util::{bundled_translations, repo, Output, Project};
+use crate::util::{bundled_translations, csv_rows, repo, Output, Project};
+
+const KORT_ID: &str = "s231928c132cfcbcc";
 
 const KORT: &str = "Kort, hva er din kundeservicekarriere?";
 const KORT_EN: &str = "Briefly, what has your customer service career been?";
@@ -376,4 +378,43 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
     // The newer translation is the one the editions use.
     t.tolk(&["build", "--partial"]).run().success();
     assert!(t.read("out/en/fjordkraft-irene-fauskanger.txt").starts_with("In short, what has your"));
+}
+
+/// A second `Target` column would hold translations where they are never read.
+#[test]
+fn a_column_named_twice_is_refused() {
+    let t = Project::untranslated();
+    t.write("twice.csv", format!("id,source,target,Target\n{KORT_ID},\"{KORT}\",,{KORT_EN}\n"));
+    let memory = t.read("memory/nb-en.csv");
+    t.tolk(&["import", "twice.csv"]).run().failure().stderr_contains(
+        "twice.csv: row 1, column Target: the column target appears twice in the header; keep one of them",
+    );
+    assert_eq!(t.read("memory/nb-en.csv"), memory);
+}
+
+/// A control character TMX and XLIFF cannot hold would make `tm export` fail for the
+/// whole memory afterwards: it is refused at the row that brings it.
+#[test]
+fn a_control_character_in_a_target_is_refused() {
+    let t = Project::untranslated();
+    t.write("bel.csv", format!("id,source,target\n{KORT_ID},\"{KORT}\",Briefly\u{7}.\n"));
+    t.tolk(&["import", "bel.csv"])
+        .run()
+        .failure()
+        .stderr_contains("bel.csv: row 2, column target: expected text, found the control character U+0007");
+    t.tolk(&["tm", "export"]).run().success();
+}
+
+/// A sentence found in 31,000 places: the batch's `where` cell names the first and how
+/// many more, and tolk reads its own batch back.
+#[test]
+fn a_sentence_found_in_thousands_of_places_exports_a_batch_that_imports() {
+    let t = Project::untranslated();
+    t.write("corpus/many.txt", "Ja.\n".repeat(31_000));
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let ja = rows.iter().find(|r| r["source"] == "Ja.").unwrap();
+    assert!(ja["where"].ends_with(" more places"), "{}", &ja["where"][ja["where"].len() - 40..]);
+    assert!(ja["where"].len() < 32_767);
+    t.tolk(&["import", "--dry-run", "b.csv"]).run().success().stderr_contains(" 0 refused");
 }
