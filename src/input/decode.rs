@@ -85,6 +85,15 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -
             format!("invalid UTF-8 in a file that is otherwise UTF-8; save it again as {save_as}"),
         ));
     }
+    // Excel writes plain "CSV" in Windows-1252 on Windows and in Mac Roman on a Mac: the
+    // one whose letters fall inside words is the one the file is in.
+    if letters_in_words(body, encoding_rs::MACINTOSH) > letters_in_words(body, encoding_rs::WINDOWS_1252) {
+        let (text, _, _) = encoding_rs::MACINTOSH.decode(body);
+        return Ok(Decoded {
+            text: Cow::Owned(text.into_owned()),
+            note: Some("read as Mac Roman (not UTF-8)".into()),
+        });
+    }
     if let Some(bad) = body.iter().position(|b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)) {
         return Err(at(bad, format!("neither UTF-8 nor Windows-1252; save the file as {save_as}")));
     }
@@ -123,6 +132,30 @@ pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// How many bytes beyond ASCII, read in `encoding`, are letters where a word has them:
+/// a small letter next to an ASCII letter (`blåbær`), or a capital that starts a word or
+/// stands among capitals (`Øl`, `ÅRET`), never a capital straight after a small letter.
+/// `blåbær` saved in one encoding scores two in it, and none in the other.
+fn letters_in_words(bytes: &[u8], encoding: &'static Encoding) -> usize {
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let small = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_lowercase);
+    (0..bytes.len())
+        .filter(|&i| bytes[i] >= 0x80)
+        .filter(|&i| {
+            let (c, _) = encoding.decode_without_bom_handling(&bytes[i..=i]);
+            let Some(c) = c.chars().next() else { return false };
+            let before = i.checked_sub(1);
+            if c.is_lowercase() {
+                before.is_some_and(letter) || letter(i + 1)
+            } else if c.is_uppercase() {
+                !before.is_some_and(small) && (letter(i + 1) || before.is_some_and(letter))
+            } else {
+                false
+            }
+        })
+        .count()
 }
 
 /// Decodes `bytes`, which start with a UTF-16 byte order mark; the error is the line

@@ -418,3 +418,16 @@ fn a_sentence_found_in_thousands_of_places_exports_a_batch_that_imports() {
     assert!(ja["where"].len() < 32_767);
     t.tolk(&["import", "--dry-run", "b.csv"]).run().success().stderr_contains(" 0 refused");
 }
+
+/// Excel for Mac saves plain "CSV" in Mac Roman: its letters are read as letters, not
+/// as the Windows-1252 characters the same bytes would be.
+#[test]
+fn a_csv_saved_by_excel_for_mac_is_read_as_mac_roman() {
+    let t = Project::untranslated();
+    // "Kort, hva er din kundeservicekarriere?" and a target with æ, ø and å, in Mac Roman.
+    let mut bytes = format!("id,source,target\n{KORT_ID},\"{KORT}\",").into_bytes();
+    bytes.extend_from_slice(b"\"Kort: karriere i kundeservice, bl\x8cb\xber og \xbfl?\"\r\n");
+    t.write("mac.csv", bytes);
+    t.tolk(&["import", "mac.csv"]).run().success().stderr_contains("mac.csv: read as Mac Roman (not UTF-8)");
+    assert!(t.read("memory/nb-en.csv").contains("blåbær og øl?"));
+}
