@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 use tolk::analyze::{analyze, Band, Bands};
+use tolk::batch::csv::escape_cell;
 
 use super::ui;
 use super::Global;
@@ -59,10 +60,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         for (name, bands) in rows {
             for band in Band::ALL {
                 let c = bands.get(band);
-                w.write_record([name, band.key(), &c.segments.to_string(), &c.words.to_string()])?;
+                w.write_record([
+                    &escape_cell(name),
+                    band.key(),
+                    &c.segments.to_string(),
+                    &c.words.to_string(),
+                ])?;
             }
             let t = bands.total();
-            w.write_record([name, "total", &t.segments.to_string(), &t.words.to_string()])?;
+            // A document named like a formula must not run as one in a spreadsheet.
+            w.write_record([&escape_cell(name), "total", &t.segments.to_string(), &t.words.to_string()])?;
         }
         w.flush()?;
     } else {

@@ -106,8 +106,10 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             Err(e) => return Err(csv_err(row + 1, None, e.to_string())),
         }
         row += 1;
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
+        // A blank line, or a row of only delimiters as Excel leaves at the end of a sheet:
+        // no entry, and no reason to refuse the memory.
+        if record.iter().all(|c| c.trim_ascii().is_empty()) {
+            continue;
         }
         if record.len() != columns.len() {
             return Err(csv_err(
@@ -312,6 +314,14 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "Target,Client,SOURCE\nHi.,Lyse,Hei.\n\"Two,\n lines\",,To.\n"
         );
+    }
+
+    /// Found by hostile testing: Excel's trailing row of only delimiters made the
+    /// whole memory refuse to load.
+    #[test]
+    fn a_row_of_only_delimiters_is_no_entry() {
+        let (_, entries) = load("source,target,note\nJa.,Yes.,x\n,,\n, ,\n").unwrap();
+        assert_eq!(entries.len(), 1);
     }
 
     #[test]

@@ -161,3 +161,14 @@ fn every_csv_of_the_memory_folder_is_loaded() {
         .success()
         .stdout_is("no match of 50% or more\n");
 }
+
+/// A document named like a formula does not run as one when `analyze --csv` is opened
+/// in a spreadsheet: the cell gets the apostrophe tolk's batches use.
+#[test]
+fn analyze_csv_neutralises_a_document_name_that_looks_like_a_formula() {
+    let t = Project::new();
+    t.write("corpus/=HYPERLINK(1).txt", "Hei.\n");
+    let out = t.tolk(&["analyze", "--csv"]).run().success();
+    assert!(out.stdout.contains("'=HYPERLINK(1).txt,total,"), "{}", out.stdout);
+    assert!(!out.stdout.lines().any(|l| l.starts_with('=')));
+}
