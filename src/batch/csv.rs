@@ -4,8 +4,8 @@
 //! spreadsheet gives them.
 //!
 //! Accepts UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"),
-//! and Windows-1252 (Excel's "CSV" on many Windows machines), each detected and named
-//! in a note; `,`, `;` or tab as delimiter, detected from the header; CRLF or LF;
+//! and Windows-1252 or Mac Roman (Excel's plain "CSV" on Windows and on a Mac), each
+//! detected and named in a note; `,`, `;` or tab as delimiter, detected from the header; CRLF or LF;
 //! quoted line breaks; columns in any order and case; extra columns (ignored). File-
 //! level problems (encoding, delimiter, header) are an [`Error`]; problems of one row
 //! become [`Problem`]s so that every one of them can be listed.
@@ -98,9 +98,9 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
     let decoded = decode(path, bytes, Accept::Legacy, "\"CSV UTF-8\"")?;
+    let legacy = decoded.is_legacy();
     file.notes.extend(decoded.note);
     let text = decoded.text;
-    let legacy = file.notes.iter().any(|n| n.contains("Windows-1252"));
     let fail = |row: u64, message: String| Error::at(path, Place::row(row, None), message);
     if text.trim().is_empty() {
         return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
@@ -162,25 +162,32 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if record.len() != names.len() {
+        let origin = Origin::row(path, row);
+        let mut refuse = |column: &str, expected: String, found: String| {
             file.problems.push(Problem {
-                origin: Origin::row(path, row),
-                column: String::new(),
-                expected: format!("{} cells as in the header", names.len()),
-                found: format!(
+                origin: origin.clone(),
+                column: column.to_string(),
+                expected,
+                found,
+            });
+        };
+        if record.len() != names.len() {
+            refuse(
+                "",
+                format!("{} cells as in the header", names.len()),
+                format!(
                     "{} (a cell with an unquoted delimiter, or another delimiter than the header's)",
                     record.len()
                 ),
-            });
+            );
             continue;
         }
         if let Some((i, _)) = record.iter().enumerate().find(|(_, c)| c.len() > MAX_CELL) {
-            file.problems.push(Problem {
-                origin: Origin::row(path, row),
-                column: header[i].to_string(),
-                expected: format!("a cell of at most {MAX_CELL} bytes"),
-                found: format!("{} bytes", record[i].len()),
-            });
+            refuse(
+                &header[i],
+                format!("a cell of at most {MAX_CELL} bytes"),
+                format!("{} bytes", record[i].len()),
+            );
             continue;
         }
         // A legacy encoding cannot hold Ł, Č or ő: the spreadsheet wrote `?` for them,
@@ -188,41 +195,38 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         let lost =
             legacy.then(|| [Some(target), comment].into_iter().flatten().find(|&c| lost_letters(&record[c])));
         if let Some(c) = lost.flatten() {
-            file.problems.push(Problem {
-                origin: Origin::row(path, row),
-                column: header[c].to_string(),
-                expected: "text with every letter".into(),
-                found: format!(
+            refuse(
+                &header[c],
+                "text with every letter".into(),
+                format!(
                     "{:?}: a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it \
                      cannot hold; save the file as \"CSV UTF-8\", or use the XLSX batch",
                     &record[c]
                 ),
-            });
+            );
             continue;
         }
+        let cell = |c: usize| unescape_cell(&record[c]).to_string();
+        let (source_cell, target_cell) = (cell(source), cell(target));
         // What a spreadsheet left of a formula or a failed one: only a CSV can bring it
         // in as text (a workbook says it was a formula; XLIFF has none).
-        let (source_cell, target_cell) = (unescape_cell(&record[source]), unescape_cell(&record[target]));
-        if let Some(why) = crate::import::spreadsheet::target_damage(source_cell, target_cell) {
-            file.problems.push(Problem {
-                origin: Origin::row(path, row),
-                column: header[target].to_string(),
-                expected: "a translation".into(),
-                found: why,
-            });
+        if let Some(why) = crate::import::spreadsheet::target_damage(&source_cell, &target_cell) {
+            refuse(&header[target], "a translation".into(), why);
             continue;
         }
+        let filled = |c: Option<usize>, unescape: bool| {
+            let value = c.map(|c| if unescape { cell(c) } else { record[c].to_string() });
+            value.filter(|v| !v.trim().is_empty())
+        };
         file.rows.push(ImportRow {
-            origin: Origin::row(path, row),
-            id: unescape_cell(&record[id]).to_string(),
-            source: unescape_cell(&record[source]).to_string(),
-            target: unescape_cell(&record[target]).to_string(),
-            translator: translator.map(|t| record[t].to_string()).filter(|t| !t.trim().is_empty()),
+            id: cell(id),
+            source: source_cell,
+            target: target_cell,
+            translator: filled(translator, false),
             state: None,
-            suggestion: suggestion
-                .map(|s| unescape_cell(&record[s]).to_string())
-                .filter(|s| !s.trim().is_empty()),
-            comment: comment.map(|c| unescape_cell(&record[c]).to_string()).filter(|c| !c.trim().is_empty()),
+            suggestion: filled(suggestion, true),
+            comment: filled(comment, true),
+            origin,
         });
     }
     Ok(file)

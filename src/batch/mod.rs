@@ -94,9 +94,9 @@ impl BatchRow {
         }
     }
 
-    /// The `where` column: every place, separated by `; `.
-    /// A sentence found in thousands of places lists the first and how many more, so
-    /// the cell stays within what a spreadsheet cell and tolk's own reader hold.
+    /// The `where` column: every place, separated by `; `. A sentence found in thousands
+    /// of places lists the first and how many more, so the cell stays within what a
+    /// spreadsheet cell and tolk's own reader hold.
     pub fn places_cell(&self) -> String {
         let mut out = String::new();
         for (n, place) in self.places.iter().enumerate() {

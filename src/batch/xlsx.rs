@@ -108,9 +108,15 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
     }
     for (n, row) in batch.rows.iter().enumerate() {
         let at = n as u32 + 1;
+        // The diff is worked out once: its text is measured and written, its runs coloured.
+        let runs = diff_runs(row);
         for (col, (name, _)) in COLUMNS.iter().enumerate() {
             let col = col as u16;
-            let cell = cell(row, name);
+            let cell = if *name == "diff" {
+                runs.iter().map(|(_, t)| t.as_str()).collect()
+            } else {
+                cell(row, name)
+            };
             if cell.chars().count() > MAX_CELL_CHARS {
                 return Err(Error::Invalid(format!(
                     "the {name} of sentence {} has more than the {MAX_CELL_CHARS} characters a spreadsheet \
@@ -119,25 +125,20 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
                 )));
             }
             let format = if matches!(*name, "target" | "comment") { &open } else { &text };
-            if *name == "diff" && !row.suggestion_source.is_empty() {
-                let parts: Vec<(&Format, String)> = diff(&row.source, &row.suggestion_source)
-                    .into_iter()
-                    .filter(|p| !p.text.is_empty())
-                    .map(|p| {
-                        let format = match p.kind {
+            if *name == "diff" && runs.len() > 1 {
+                let fragments: Vec<(&Format, &str)> = runs
+                    .iter()
+                    .map(|(kind, t)| {
+                        let format = match kind {
                             DiffKind::Same => &text,
                             DiffKind::Added => &added,
                             DiffKind::Removed => &removed,
                         };
-                        (format, marked(p.kind, &p.text))
+                        (format, t.as_str())
                     })
                     .collect();
-                if parts.len() > 1 {
-                    let fragments: Vec<(&Format, &str)> =
-                        parts.iter().map(|(f, t)| (*f, t.as_str())).collect();
-                    sheet.write_rich_string_with_format(at, col, &fragments, &text).map_err(failed)?;
-                    continue;
-                }
+                sheet.write_rich_string_with_format(at, col, &fragments, &text).map_err(failed)?;
+                continue;
             }
             sheet.write_string_with_format(at, col, cell, format).map_err(failed)?;
         }
@@ -157,7 +158,7 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
     workbook.save_to_buffer().map_err(failed)
 }
 
-/// The text of one cell of `row`.
+/// The text of one cell of `row` (the `diff` cell is [`diff_runs`]).
 fn cell(row: &BatchRow, column: &str) -> String {
     match column {
         "id" => row.id.to_string(),
@@ -166,16 +167,6 @@ fn cell(row: &BatchRow, column: &str) -> String {
         "score" => row.score.map(|s| s.to_string()).unwrap_or_default(),
         "suggestion" => row.suggestion.clone(),
         "suggestion_source" => row.suggestion_source.clone(),
-        "diff" => {
-            if row.suggestion_source.is_empty() {
-                String::new()
-            } else {
-                diff(&row.source, &row.suggestion_source)
-                    .into_iter()
-                    .map(|p| marked(p.kind, &p.text))
-                    .collect()
-            }
-        }
         "context" => row.context(),
         "where" => row.places_cell(),
         "words" => row.words.to_string(),
@@ -183,14 +174,25 @@ fn cell(row: &BatchRow, column: &str) -> String {
     }
 }
 
-/// A run of a diff as the `diff` cell shows it: `{+only in the memory+}`,
-/// `[-only in your sentence-]`, the same text as it is.
-fn marked(kind: DiffKind, text: &str) -> String {
-    match kind {
-        DiffKind::Same => text.to_string(),
-        DiffKind::Added => format!("{{+{text}+}}"),
-        DiffKind::Removed => format!("[-{text}-]"),
+/// The runs of the `diff` cell, each marked as the cell shows it: `{+only in the
+/// memory+}`, `[-only in your sentence-]`, the same text as it is. None without a
+/// suggestion.
+fn diff_runs(row: &BatchRow) -> Vec<(DiffKind, String)> {
+    if row.suggestion_source.is_empty() {
+        return Vec::new();
     }
+    diff(&row.source, &row.suggestion_source)
+        .into_iter()
+        .filter(|p| !p.text.is_empty())
+        .map(|p| {
+            let text = match p.kind {
+                DiffKind::Same => p.text,
+                DiffKind::Added => format!("{{+{}+}}", p.text),
+                DiffKind::Removed => format!("[-{}-]", p.text),
+            };
+            (p.kind, text)
+        })
+        .collect()
 }
 
 /// Reads a translator's XLSX batch.
@@ -511,7 +513,8 @@ mod tests {
             let row = &file.rows[0];
             proptest::prop_assert_eq!(&row.source, &source);
             proptest::prop_assert_eq!(&row.target, &target);
-            proptest::prop_assert_eq!(row.suggestion.clone().unwrap_or_default(), suggestion.trim().to_string().is_empty().then(String::new).unwrap_or(suggestion.clone()));
+            let expected = if suggestion.trim().is_empty() { String::new() } else { suggestion.clone() };
+            proptest::prop_assert_eq!(row.suggestion.clone().unwrap_or_default(), expected);
         }
     }
 

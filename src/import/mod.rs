@@ -68,6 +68,16 @@ impl Origin {
     }
 }
 
+impl Origin {
+    /// Its place, as an error names it.
+    pub fn place(&self) -> Place {
+        match self.unit {
+            RowOrLine::Row => Place::row(self.row, None),
+            RowOrLine::Line => Place::line(self.row),
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     /// `file: row 3` or `file: line 7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -387,13 +397,9 @@ pub fn merge_into(
         Ok(written) => written,
         Err(Error::WouldNotLoad { index: Some(i), message }) if i < origins.len() => {
             let origin = &origins[i];
-            let place = match origin.unit {
-                RowOrLine::Row => Place::row(origin.row, None),
-                RowOrLine::Line => Place::line(origin.row),
-            };
             return Err(Error::at(
                 &origin.file,
-                place,
+                origin.place(),
                 format!(
                     "this entry would leave the memory unreadable ({message}); nothing was written: correct it \
                      in the file, or import without it"

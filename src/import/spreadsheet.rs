@@ -47,8 +47,8 @@ pub fn source_damage(issued: &str, found: &str) -> Option<&'static str> {
     if looks_like_date(found) && has_digits(issued) {
         return Some("the spreadsheet read the cell as a date and rewrote it");
     }
-    if let (Some(a), Some(b)) = (numbers(issued), numbers(found)) {
-        if a.iter().zip(&b).all(|(x, y)| x.1 == y.1 || x.0 == y.0) && a.len() == b.len() {
+    if let (Some(a), Some(b)) = (number(issued), number(found)) {
+        if a.0 == b.0 || a.1 == b.1 {
             return Some("the spreadsheet read the cell as a number and rewrote it (leading zeros or separators changed)");
         }
     }
@@ -100,9 +100,9 @@ fn looks_like_date(s: &str) -> bool {
         && parts.iter().filter(|p| p.bytes().all(|b| b.is_ascii_digit())).count() >= 2
 }
 
-/// The numbers in `s` as (digits without separators or leading zeros, value), when
-/// `s` is only numbers, separators and spaces; `None` otherwise.
-fn numbers(s: &str) -> Option<Vec<(String, i64)>> {
+/// `s` as a number: (its digits without separators or leading and trailing zeros, its
+/// whole part), when `s` is only digits, separators and spaces; `None` otherwise.
+fn number(s: &str) -> Option<(String, i64)> {
     if !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}' | '%' | '-'))
         || !has_digits(s)
     {
@@ -114,7 +114,7 @@ fn numbers(s: &str) -> Option<Vec<(String, i64)>> {
     // thousands separator is 1000 and as a decimal 1.
     let whole: String =
         s.split(['.', ',']).next().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
-    Some(vec![(trimmed, whole.parse().unwrap_or(-1))])
+    Some((trimmed, whole.parse().unwrap_or(-1)))
 }
 
 /// Whether `found` is `issued` with some letters outside ASCII replaced by `?`, `�`

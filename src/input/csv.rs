@@ -22,6 +22,15 @@ pub enum Stop {
     Unclosed { row: u64 },
 }
 
+impl Stop {
+    /// The row it stopped in.
+    pub fn row(&self) -> u64 {
+        match *self {
+            Stop::TooLarge { row } | Stop::TextAfterQuote { row } | Stop::Unclosed { row } => row,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     CellStart,

@@ -1,7 +1,7 @@
 //! One decoder for every text file tolk reads: UTF-8 with or without a byte order mark,
 //! UTF-16 with one where the format allows it (Excel's "Unicode text", XLIFF from some
-//! CAT tools), and Windows-1252 where a spreadsheet may have saved it (a translator's
-//! CSV).
+//! CAT tools), and Windows-1252 or Mac Roman where a spreadsheet may have saved it (a
+//! translator's CSV), told apart by which one puts letters inside words.
 //!
 //! What the bytes are not is an error with one wording whatever the format, naming the
 //! file, the line and the byte: a NUL byte (a binary file, or UTF-16 without a mark),
@@ -24,8 +24,8 @@ pub enum Accept {
     Utf8,
     /// UTF-8, or UTF-16 with a byte order mark.
     Utf16,
-    /// UTF-8, UTF-16 with a byte order mark, or Windows-1252 (what Excel's plain "CSV"
-    /// writes on many Windows machines).
+    /// UTF-8, UTF-16 with a byte order mark, Windows-1252 or Mac Roman (what Excel's
+    /// plain "CSV" writes on Windows and on a Mac).
     Legacy,
 }
 
@@ -36,18 +36,33 @@ pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
     /// "read as UTF-16LE", "read as Windows-1252 (not UTF-8)", or nothing for UTF-8.
     pub note: Option<String>,
+    /// What it was read as.
+    pub encoding: &'static Encoding,
+}
+
+impl Decoded<'_> {
+    /// Whether it was read as an 8-bit legacy encoding (Windows-1252, Mac Roman), which
+    /// cannot hold every letter: a spreadsheet that saved it wrote `?` for the rest.
+    pub fn is_legacy(&self) -> bool {
+        self.encoding == encoding_rs::WINDOWS_1252 || self.encoding == encoding_rs::MACINTOSH
+    }
+}
+
+/// The error for `message` about byte `offset` of `bytes`, the file at `path`.
+fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
+    Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
 }
 
 /// Decodes the `bytes` of the file at `path` as `accept` allows; `save_as` names the
 /// encoding to save the file in when it cannot be read (`"CSV UTF-8"`, `UTF-8`).
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
-    let at = |offset: usize, message: String| -> Error {
-        Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
-    };
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        if accept == Accept::Utf8 {
-            return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
-        }
+    let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
+    let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
+    // UTF-16 where it is not accepted, and a NUL in what is not UTF-16.
+    if !utf16 || accept == Accept::Utf8 {
+        refuse_binary(path, bytes, save_as)?;
+    }
+    if utf16 {
         let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
             Error::at(
                 path,
@@ -58,13 +73,18 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -
                 ),
             )
         })?;
-        return Ok(Decoded { text: Cow::Owned(text), note: Some(format!("read as {}", encoding.name())) });
+        return Ok(Decoded {
+            text: Cow::Owned(text),
+            note: Some(format!("read as {}", encoding.name())),
+            encoding,
+        });
     }
-    refuse_binary(path, bytes, save_as)?;
     let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
     let body = &bytes[bom..];
     let error = match std::str::from_utf8(body) {
-        Ok(text) => return Ok(Decoded { text: Cow::Borrowed(text), note: None }),
+        Ok(text) => {
+            return Ok(Decoded { text: Cow::Borrowed(text), note: None, encoding: encoding_rs::UTF_8 })
+        }
         Err(e) => e,
     };
     let first_invalid = bom + error.valid_up_to();
@@ -92,13 +112,18 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -
         return Ok(Decoded {
             text: Cow::Owned(text.into_owned()),
             note: Some("read as Mac Roman (not UTF-8)".into()),
+            encoding: encoding_rs::MACINTOSH,
         });
     }
     if let Some(bad) = body.iter().position(|b| matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)) {
         return Err(at(bad, format!("neither UTF-8 nor Windows-1252; save the file as {save_as}")));
     }
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-    Ok(Decoded { text: Cow::Owned(text.into_owned()), note: Some("read as Windows-1252 (not UTF-8)".into()) })
+    Ok(Decoded {
+        text: Cow::Owned(text.into_owned()),
+        note: Some("read as Windows-1252 (not UTF-8)".into()),
+        encoding: encoding_rs::WINDOWS_1252,
+    })
 }
 
 /// `bytes` as a UTF-8 `String`, a byte order mark kept (a document gives it back byte
@@ -116,9 +141,7 @@ pub fn utf8(path: &Path, bytes: Vec<u8>, save_as: &str) -> Result<String> {
 /// or anything with a NUL byte (UTF-16 without a mark, a binary file). For a format
 /// that checks UTF-8 itself, cell by cell, to name the cell.
 pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
-    let at = |offset: usize, message: String| -> Error {
-        Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
-    };
+    let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
     }

@@ -121,12 +121,11 @@ pub fn check_csv(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn cell_too_large(path: &Path, stop: super::csv::Stop) -> Error {
-    let row = match stop {
-        super::csv::Stop::TooLarge { row }
-        | super::csv::Stop::TextAfterQuote { row }
-        | super::csv::Stop::Unclosed { row } => row,
-    };
-    Error::TooLarge { path: path.to_path_buf(), what: format!("a cell in row {row}"), limit: MAX_CELL }
+    Error::TooLarge {
+        path: path.to_path_buf(),
+        what: format!("a cell in row {}", stop.row()),
+        limit: MAX_CELL,
+    }
 }
 
 /// Opens `path`, with its size as a capacity hint.

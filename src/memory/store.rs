@@ -23,30 +23,30 @@ pub trait MemoryStore {
     /// nothing. Returns where the entries went (or would go).
     fn commit(&self, change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>, dry_run: bool)
         -> Result<PathBuf>;
-    /// Where new translations go, for messages.
-    fn location(&self) -> PathBuf;
 }
 
-/// Reads `bytes`, the file about to replace `path`, back with the memory's own reader:
-/// every memory tolk writes, tolk loads, and the entries it adds come back as they went
-/// in. On failure, the entry to blame is found by writing each new one alone.
-fn verify(path: &Path, bytes: &[u8], kept: usize, columns: &[String], new: &[Entry]) -> Result<()> {
-    let Err(why) = reads_back(path, bytes, kept, new) else { return Ok(()) };
-    let index = new.iter().position(|entry| {
-        let mut alone = Vec::new();
-        write_csv(columns, std::iter::once(entry), &mut alone).is_err()
-            || reads_back(path, &alone, 0, std::slice::from_ref(entry)).is_err()
-    });
+/// Checks that the entries about to be added to the file at `path`, with its header
+/// `columns`, read back with the memory's own reader: every memory tolk writes, tolk
+/// loads, and the new entries come back as they went in. The entries already in the
+/// file were read by that reader and are written by the same writer, so the header and
+/// the new entries are what is checked, at the cost of the import, not of the memory.
+/// On failure, the entry to blame is found by writing each new one alone.
+fn verify(path: &Path, columns: &[String], new: &[Entry]) -> Result<()> {
+    let Err(why) = reads_back(path, columns, new) else { return Ok(()) };
+    let index = new.iter().position(|entry| reads_back(path, columns, std::slice::from_ref(entry)).is_err());
     Err(Error::WouldNotLoad { index, message: why })
 }
 
-/// Whether `bytes` load, and hold `new` as entries `kept..`; what went wrong if not.
-fn reads_back(path: &Path, bytes: &[u8], kept: usize, new: &[Entry]) -> std::result::Result<(), String> {
+/// Whether `new`, written with the header `columns`, read back as written; what went
+/// wrong if not.
+fn reads_back(path: &Path, columns: &[String], new: &[Entry]) -> std::result::Result<(), String> {
+    let mut bytes = Vec::new();
+    write_csv(columns, new, &mut bytes).map_err(|e| format!("cannot be written: {e}"))?;
     let mut back = Vec::new();
-    super::read_bytes(path, bytes, 0, &mut back).map_err(|e| what_is_wrong(path, e))?;
+    super::read_bytes(path, &bytes, 0, &mut back).map_err(|e| what_is_wrong(path, e))?;
     for (i, entry) in new.iter().enumerate() {
-        let Some(read) = back.get(kept + i) else {
-            return Err(format!("{} entries would be read back instead of {}", back.len(), kept + new.len()));
+        let Some(read) = back.get(i) else {
+            return Err(format!("{} entries would be read back instead of {}", back.len(), new.len()));
         };
         let same = read.source == entry.source
             && read.target == entry.target
@@ -123,17 +123,13 @@ impl MemoryStore for CsvStore {
             ));
         }
         let columns = file.map(|f| memory.files()[f].columns.clone()).unwrap_or_default();
-        let kept: Vec<&Entry> = memory.entries.iter().filter(|e| Some(e.file) == file).collect();
+        let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
         let mut bytes = Vec::new();
         store::pause_point("merged");
-        write_csv(&columns, kept.iter().copied().chain(new_entries.iter()), &mut bytes)
+        write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
             .map_err(|e| Error::at(&write_path, Place::File, format!("cannot write the memory: {e}")))?;
-        verify(&write_path, &bytes, kept.len(), &columns, &new_entries)?;
+        verify(&write_path, &columns, &new_entries)?;
         store::write_atomic(&write_path, &bytes)?;
         Ok(write_path)
-    }
-
-    fn location(&self) -> PathBuf {
-        write_path_for(&self.path)
     }
 }
