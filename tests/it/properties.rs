@@ -127,7 +127,15 @@ fn odd_batch() -> impl Strategy<Value = OddBatch> {
             let known = ["id", "source", "target", "translator"];
             let mut header = vec![id, source, target];
             header.extend(translator);
-            header.extend(extra.into_iter().filter(|n| !known.contains(&n.trim().to_lowercase().as_str())));
+            // A column named twice is refused on purpose: the extra names are distinct.
+            let mut seen: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+            for name in extra {
+                let key = name.trim().to_lowercase();
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    header.push(name);
+                }
+            }
             let width = header.len();
             (
                 Just(header).prop_shuffle(),
