@@ -26,9 +26,12 @@
 //! numbered by length, so a posting list is both sorted by length and read in memory
 //! order.
 //!
-//! The distance is bit-parallel ([`crate::score::myers_distance`]) for queries of up
-//! to 64 tokens and a banded dynamic programme beyond. A minimum score of 0 has no
-//! filter to offer, so it falls back to the scan.
+//! The distance is bit-parallel: [`crate::score::myers_distance`] for queries of up to
+//! 64 tokens, [`crate::score::block_distance`] in blocks of 64 beyond. A text longer
+//! than [`MAX_FUZZY_TOKENS`] matches only the same tokens
+//! ([`crate::score::match_distance`]), so such a query reads the postings of its one
+//! rarest token, for sources of its own length only, and compares tokens. A minimum
+//! score of 0 has no filter to offer, so it falls back to the scan.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -39,7 +42,8 @@ use rayon::prelude::*;
 
 use crate::memory::{Entry, Memory};
 use crate::score::{
-    bounded_distance, char_similarity, max_distance, myers_distance, score_from_distance, token_distance,
+    block_distance, char_similarity, match_distance, max_distance, myers_distance, score_from_distance,
+    MAX_FUZZY_TOKENS,
 };
 use crate::text::{normalize, tokens};
 use crate::timestamp::Timestamp;
@@ -296,6 +300,8 @@ impl Index {
             seen: vec![0; self.len()],
             stamp: 0,
             peq: vec![0; self.doc_frequency.len()],
+            slot: vec![0; self.doc_frequency.len()],
+            masks: Vec::new(),
         }
     }
 
@@ -346,7 +352,12 @@ pub struct Searcher<'a> {
     memory: &'a Memory,
     seen: Vec<u32>,
     stamp: u32,
+    /// Per token id, its match mask in the query (queries of up to 64 tokens).
     peq: Vec<u64>,
+    /// Per token id, 1 + its number among the query's distinct tokens, or 0
+    /// (longer queries); `masks` holds each one's block masks.
+    slot: Vec<u32>,
+    masks: Vec<u64>,
 }
 
 impl Searcher<'_> {
@@ -365,9 +376,12 @@ impl Searcher<'_> {
             return Vec::new();
         }
         let s = options.min_score;
-        let dmax_n = max_distance(n, s);
+        // Beyond the fuzzy cap only the same tokens match: the same length, and every
+        // token, so the rarest one alone finds every candidate.
+        let exact_only = n > MAX_FUZZY_TOKENS;
+        let dmax_n = if exact_only { 0 } else { max_distance(n, s) };
         let min_len = n - dmax_n;
-        let max_len = n * 100 / usize::from(s);
+        let max_len = if exact_only { n } else { (n * 100 / usize::from(s)).min(MAX_FUZZY_TOKENS) };
         let mut by_rarity = query_tokens.clone();
         by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { index.doc_frequency[t as usize] });
         let prefix = &by_rarity[..(dmax_n + 1).min(n)];
@@ -378,11 +392,26 @@ impl Searcher<'_> {
             self.stamp = 1;
         }
         let use_myers = n <= 64;
+        let blocks = n.div_ceil(64);
         if use_myers {
             for (i, &t) in query_tokens.iter().enumerate() {
                 if t != UNKNOWN {
                     self.peq[t as usize] |= 1 << i;
                 }
+            }
+        } else if !exact_only {
+            // Slot 0 is the all-zero mask of a token the query does not have.
+            self.masks.clear();
+            self.masks.resize(blocks, 0);
+            for (i, &t) in query_tokens.iter().enumerate() {
+                if t == UNKNOWN {
+                    continue;
+                }
+                if self.slot[t as usize] == 0 {
+                    self.slot[t as usize] = (self.masks.len() / blocks) as u32;
+                    self.masks.resize(self.masks.len() + blocks, 0);
+                }
+                self.masks[self.slot[t as usize] as usize * blocks + i / 64] |= 1 << (i % 64);
             }
         }
         // How many query positions fall on each signature bit: a document sharing the
@@ -422,22 +451,22 @@ impl Searcher<'_> {
                 let doc = index.doc_tokens(d);
                 let distance = if use_myers {
                     let peq = &self.peq;
-                    let d = myers_distance(n, doc, |t| peq[t as usize]);
-                    (d <= limit).then_some(d)
+                    Some(myers_distance(n, doc, |t| peq[t as usize]))
+                } else if exact_only {
+                    match_distance(&query_tokens, doc)
                 } else {
-                    bounded_distance(&query_tokens, doc, limit)
-                };
+                    let (slot, masks) = (&self.slot, &self.masks);
+                    Some(block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b]))
+                }
+                .filter(|&d| d <= limit);
                 if let Some(distance) = distance {
                     found.push((d, distance));
                 }
             }
         }
-        if use_myers {
-            for &t in &query_tokens {
-                if t != UNKNOWN {
-                    self.peq[t as usize] = 0;
-                }
-            }
+        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
+            self.peq[t as usize] = 0;
+            self.slot[t as usize] = 0;
         }
         let candidates = found.into_iter().map(|(d, distance)| {
             let entry = index.entries[d as usize] as usize;
@@ -497,11 +526,12 @@ pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> 
     let norm = normalize(query);
     let query_tokens: Vec<&str> = tokens(&norm).collect();
     let candidates =
-        memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| !e.target.is_empty()).map(
+        memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| !e.target.is_empty()).filter_map(
             |(i, e)| {
                 let source = normalize(&e.source);
                 let source_tokens: Vec<&str> = tokens(&source).collect();
-                (i, query_tokens.len(), source_tokens.len(), token_distance(&query_tokens, &source_tokens))
+                let distance = match_distance(&query_tokens, &source_tokens);
+                distance.map(|d| (i, query_tokens.len(), source_tokens.len(), d))
             },
         );
     rank(memory, &norm, candidates.collect::<Vec<_>>().into_iter(), options)
@@ -566,6 +596,74 @@ mod tests {
         let index = IndexBuilder::build(&m);
         assert!(index.searcher(&m).search("Hei.", SearchOptions::default()).is_empty());
         assert!(scan(&m, "Hei.", SearchOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn texts_beyond_the_fuzzy_cap_match_only_the_same_tokens() {
+        let long = |n: usize, changed: Option<usize>| -> String {
+            (0..n)
+                .map(|i| if Some(i) == changed { "annet".to_string() } else { format!("ord{}", i % 700) })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let over = MAX_FUZZY_TOKENS / 2 + 300;
+        let sources = [
+            long(over, None),
+            long(over, Some(7)),
+            long(over + 1, None),
+            long(MAX_FUZZY_TOKENS / 2, Some(3)),
+        ];
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let options = SearchOptions { min_score: 1, top: 10 };
+        let spaced = long(over, None).replacen("ord5,", "ord5 ,", 1);
+        for q in [long(over, None), spaced.clone(), long(over, Some(7)), long(MAX_FUZZY_TOKENS / 2, None)] {
+            let found = index.searcher(&m).search(&q, options);
+            assert_eq!(found, scan(&m, &q, options));
+            let scores: Vec<(usize, u8)> = found.iter().map(|m| (m.entry, m.score)).collect();
+            let expected: Vec<(usize, u8)> = if q == sources[0] {
+                vec![(0, 100)]
+            } else if q == spaced {
+                vec![(0, 99)]
+            } else if q == sources[1] {
+                vec![(1, 100)]
+            } else {
+                vec![(3, 99)]
+            };
+            assert_eq!(scores, expected, "query of {} bytes", q.len());
+        }
+    }
+
+    #[test]
+    fn a_query_at_the_line_limit_costs_linear_work() {
+        // A 1 MiB segment whose earlier version is in the memory, beside 200 sources
+        // that share most of its words: the worst a document line can be.
+        let words: Vec<String> = (0..170_000).map(|i| format!("w{}", i % 3000)).collect();
+        let query = words.join(" ");
+        assert!(query.len() > 900_000 && query.len() <= crate::input::limits::MAX_LINE, "{}", query.len());
+        let mut earlier = words.clone();
+        earlier[1000] = "tidligere".into();
+        let mut sources = vec![earlier.join(" ")];
+        sources.extend((0..200).map(|k| words[k * 10..k * 10 + 900].join(" ")));
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let before = crate::cost::spent();
+        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 50, top: 3 });
+        let spent = crate::cost::spent() - before;
+        assert!(found.is_empty());
+        assert!(spent <= words.len() as u64, "{spent} units of work for {} tokens", words.len());
+        // At the cap, every candidate costs at most a block distance of cap × cap/64.
+        let query = words[..MAX_FUZZY_TOKENS].join(" ");
+        let before = crate::cost::spent();
+        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 50, top: 3 });
+        let spent = crate::cost::spent() - before;
+        assert!(!found.is_empty());
+        let per_candidate = (2 * MAX_FUZZY_TOKENS * MAX_FUZZY_TOKENS.div_ceil(64)) as u64;
+        let similarity =
+            (crate::score::MAX_SIMILARITY_CHARS * crate::score::MAX_SIMILARITY_CHARS.div_ceil(64)) as u64;
+        assert!(spent <= sources.len() as u64 * (per_candidate + similarity), "{spent}");
     }
 
     fn sentence() -> impl Strategy<Value = String> {

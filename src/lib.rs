@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod batch;
 pub mod corpus;
+pub mod cost;
 pub mod document;
 pub mod edition;
 pub mod error;

@@ -7,9 +7,34 @@
 //! texts score 100; different texts with the same tokens score 99. The distance code
 //! here is exact: [`token_distance`] is checked against strsim's `generic_levenshtein`.
 //! Nothing here knows how candidates are found; that is [`crate::index`].
+//!
+//! Every distance here has a bounded cost, whatever the input within the reading
+//! limits (a segment may be 1 MiB): a text longer than [`MAX_FUZZY_TOKENS`] tokens
+//! matches only a text with the same tokens ([`match_distance`]), the tie-breaking
+//! similarity reads at most [`MAX_SIMILARITY_CHARS`] characters of each text, and an
+//! alignment for display fills at most [`MAX_ALIGNMENT_CELLS`] cells. The distances
+//! count their work with [`crate::cost`]: one unit per cell of a dynamic programme,
+//! or per 64-cell word of a bit-parallel one.
+
+use std::collections::HashMap;
+
+use crate::cost::count as count_work;
 
 /// The lowest and highest scores.
 pub const MAX_SCORE: u8 = 100;
+
+/// The longest text, in tokens, that gets a fuzzy score; a longer one matches only a
+/// text with exactly the same tokens (99, or 100 when the normalised texts are the
+/// same). A sentence of a thousand tokens is already far beyond any real one; the cap
+/// keeps the cost of one distance under `MAX_FUZZY_TOKENS²/64` machine words.
+pub const MAX_FUZZY_TOKENS: usize = 1_000;
+
+/// How many characters of each text the tie-breaking similarity reads.
+pub const MAX_SIMILARITY_CHARS: usize = 10_000;
+
+/// The most cells an alignment for display fills (after the common start and end are
+/// set aside); a larger middle is shown as removed, then added, whole.
+pub const MAX_ALIGNMENT_CELLS: usize = 4 << 20;
 
 /// Score from a token distance `d` between sequences of `n` and `m` tokens, for texts
 /// whose normalised forms are `identical` or not.
@@ -32,9 +57,34 @@ pub fn max_distance(len: usize, min_score: u8) -> usize {
 }
 
 /// Character-level similarity of two normalised texts, in 0..=1, used to break ties
-/// between equal scores (strsim's `normalized_levenshtein`).
+/// between equal scores: strsim's `normalized_levenshtein` of the first
+/// [`MAX_SIMILARITY_CHARS`] characters of each, computed bit-parallel.
 pub fn char_similarity(a: &str, b: &str) -> f64 {
-    strsim::normalized_levenshtein(a, b)
+    let a: Vec<u32> = a.chars().take(MAX_SIMILARITY_CHARS).map(u32::from).collect();
+    let b: Vec<u32> = b.chars().take(MAX_SIMILARITY_CHARS).map(u32::from).collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let (pattern, text) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let blocks = pattern.len().div_ceil(64);
+    let mut masks: HashMap<u32, Vec<u64>> = HashMap::new();
+    for (i, &c) in pattern.iter().enumerate() {
+        masks.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
+    }
+    let d = block_distance(pattern.len(), text, |c, block| masks.get(&c).map_or(0, |m| m[block]));
+    1.0 - d as f64 / longest as f64
+}
+
+/// The token distance the score uses: the exact distance when both texts have at most
+/// [`MAX_FUZZY_TOKENS`] tokens; beyond, `Some(0)` for the same tokens and `None` (no
+/// match) for any difference.
+pub fn match_distance<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
+    if a.len().max(b.len()) > MAX_FUZZY_TOKENS {
+        count_work(a.len().min(b.len()));
+        return (a == b).then_some(0);
+    }
+    Some(token_distance(a, b))
 }
 
 /// Exact Levenshtein distance between two token sequences (insert, delete and
@@ -63,6 +113,7 @@ pub fn bounded_distance<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> Option<
         let mut diag = row[lo - 1];
         row[lo - 1] = if lo == 1 { i } else { big };
         let mut best = row[lo - 1];
+        count_work(hi + 1 - lo.min(hi + 1));
         for j in lo..=hi {
             let up = row[j];
             let cost = usize::from(a[i - 1] != b[j - 1]);
@@ -97,6 +148,7 @@ pub fn myers_distance(pattern_len: usize, text: &[u32], peq: impl Fn(u32) -> u64
     let mut vp: u64 = !0;
     let mut vn: u64 = 0;
     let mut score = pattern_len;
+    count_work(text.len());
     for &t in text {
         let pm = peq(t);
         let d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn;
@@ -116,6 +168,50 @@ pub fn myers_distance(pattern_len: usize, text: &[u32], peq: impl Fn(u32) -> u64
     score
 }
 
+/// Bit-parallel Levenshtein distance for a pattern of any length, in blocks of 64
+/// positions (Hyyrö's multi-block form of Myers' algorithm, as in edlib): time
+/// proportional to `text.len() × ceil(pattern_len / 64)`.
+///
+/// `peq(t, b)` must return the match mask of token `t` in block `b` of the pattern
+/// (bit `i` for position `64 b + i`). Gives exactly the same number as
+/// [`token_distance`].
+pub fn block_distance(pattern_len: usize, text: &[u32], peq: impl Fn(u32, usize) -> u64) -> usize {
+    if pattern_len == 0 {
+        return text.len();
+    }
+    let blocks = pattern_len.div_ceil(64);
+    count_work(text.len().saturating_mul(blocks));
+    let last_bit = 1u64 << ((pattern_len - 1) % 64);
+    let mut pv = vec![!0u64; blocks];
+    let mut mv = vec![0u64; blocks];
+    let mut score = pattern_len as i64;
+    for &t in text {
+        // The top row is 0, 1, 2, …: each step to the right adds one.
+        let mut hin: i64 = 1;
+        for b in 0..blocks {
+            let (p, m) = (pv[b], mv[b]);
+            let eq = peq(t, b);
+            let hin_neg = u64::from(hin < 0);
+            let xv = eq | m;
+            let eq = eq | hin_neg;
+            let xh = (((eq & p).wrapping_add(p)) ^ p) | eq;
+            let mut ph = m | !(xh | p);
+            let mut mh = p & xh;
+            let high = if b + 1 == blocks { last_bit } else { 1 << 63 };
+            let hout = i64::from(ph & high != 0) - i64::from(mh & high != 0);
+            ph <<= 1;
+            mh <<= 1;
+            mh |= hin_neg;
+            ph |= u64::from(hin > 0);
+            pv[b] = mh | !(xv | ph);
+            mv[b] = ph & xv;
+            hin = hout;
+        }
+        score += hin;
+    }
+    score as usize
+}
+
 /// One step of an alignment between query and memory tokens, for showing what differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
@@ -130,29 +226,52 @@ pub enum Edit {
 }
 
 /// A minimal alignment turning `query` into `source`, as a list of edits in order.
+///
+/// The common start and end are aligned token for token; the middle by a dynamic
+/// programme of at most [`MAX_ALIGNMENT_CELLS`] cells, beyond which the middle is shown
+/// as deleted, then inserted, whole (still an alignment, no longer a minimal one).
 pub fn alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
+    let prefix = query.iter().zip(source).take_while(|(a, b)| a == b).count();
+    let (q, s) = (&query[prefix..], &source[prefix..]);
+    let suffix = q.iter().rev().zip(s.iter().rev()).take_while(|(a, b)| a == b).count();
+    let (q, s) = (&q[..q.len() - suffix], &s[..s.len() - suffix]);
+    let mut edits = vec![Edit::Same; prefix];
+    edits.extend(middle_alignment(q, s));
+    edits.extend(std::iter::repeat_n(Edit::Same, suffix));
+    edits
+}
+
+fn middle_alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
     let (n, m) = (query.len(), source.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    let width = m + 1;
+    if (n + 1).saturating_mul(width) > MAX_ALIGNMENT_CELLS {
+        return [vec![Edit::Delete; n], vec![Edit::Insert; m]].concat();
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
+    count_work((n + 1) * width);
+    let mut d = vec![0u32; (n + 1) * width];
+    for i in 0..=n {
+        d[i * width] = i as u32;
+    }
+    for (j, cell) in d[..width].iter_mut().enumerate() {
+        *cell = j as u32;
     }
     for i in 1..=n {
         for j in 1..=m {
-            let cost = usize::from(query[i - 1] != source[j - 1]);
-            d[i][j] = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            let cost = u32::from(query[i - 1] != source[j - 1]);
+            d[i * width + j] = (d[(i - 1) * width + j - 1] + cost)
+                .min(d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1);
         }
     }
+    let at = |i: usize, j: usize| d[i * width + j];
     let mut edits = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        if i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + usize::from(query[i - 1] != source[j - 1]) {
+        if i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + u32::from(query[i - 1] != source[j - 1]) {
             edits.push(if query[i - 1] == source[j - 1] { Edit::Same } else { Edit::Substitute });
             i -= 1;
             j -= 1;
-        } else if j > 0 && d[i][j] == d[i][j - 1] + 1 {
+        } else if j > 0 && at(i, j) == at(i, j - 1) + 1 {
             edits.push(Edit::Insert);
             j -= 1;
         } else {
@@ -292,7 +411,62 @@ mod tests {
         move |t| pattern.iter().enumerate().filter(|(_, &p)| p == t).fold(0, |m, (i, _)| m | 1 << i)
     }
 
+    fn block_peq_of(pattern: &[u32]) -> impl Fn(u32, usize) -> u64 + '_ {
+        move |t, block| {
+            pattern
+                .iter()
+                .enumerate()
+                .skip(64 * block)
+                .take(64)
+                .filter(|(_, &p)| p == t)
+                .fold(0, |m, (i, _)| m | 1 << (i % 64))
+        }
+    }
+
+    #[test]
+    fn long_texts_cost_what_the_caps_say() {
+        // Two 1 MiB segments that differ in one word: the worst a segment can be.
+        let words: Vec<String> = (0..150_000).map(|i| format!("ord{}", i % 5000)).collect();
+        let mut other = words.clone();
+        other[75_000] = "annet".into();
+        let before = crate::cost::spent();
+        assert_eq!(match_distance(&words, &other), None);
+        assert_eq!(match_distance(&words, &words), Some(0));
+        let (a, b) = (words.join(" "), other.join(" "));
+        assert!(char_similarity(&a, &b) > 0.99);
+        let edits = alignment(&words, &other);
+        assert_eq!(edits.iter().filter(|e| **e != Edit::Same).count(), 1);
+        let spent = crate::cost::spent() - before;
+        let bound = 2 * 150_000 + (MAX_SIMILARITY_CHARS * MAX_SIMILARITY_CHARS.div_ceil(64)) + 4;
+        assert!(spent <= bound as u64, "{spent} units of work, bound {bound}");
+        // A middle too big to align is shown whole, without the quadratic table.
+        let (x, y): (Vec<u32>, Vec<u32>) = ((0..3000).collect(), (5000..8000).collect());
+        let before = crate::cost::spent();
+        let edits = alignment(&x, &y);
+        assert_eq!(crate::cost::spent(), before);
+        assert_eq!(edits.len(), 6000);
+    }
+
+    #[test]
+    fn similarity_is_strsims_on_the_first_characters() {
+        for (a, b) in [("", ""), ("", "abc"), ("Vi er her.", "Vi var her."), ("æøå", "aøå")] {
+            assert_eq!(char_similarity(a, b), strsim::normalized_levenshtein(a, b), "{a:?} {b:?}");
+        }
+        let long: String = "x".repeat(MAX_SIMILARITY_CHARS);
+        assert_eq!(char_similarity(&format!("{long}abc"), &format!("{long}xyz")), 1.0);
+    }
+
     proptest! {
+        #[test]
+        fn block_distance_agrees_with_strsim(a in prop::collection::vec(0u32..5, 0..300), b in prop::collection::vec(0u32..5, 0..300)) {
+            prop_assert_eq!(block_distance(a.len(), &b, block_peq_of(&a)), strsim::generic_levenshtein(&a, &b));
+        }
+
+        #[test]
+        fn char_similarity_agrees_with_strsim(a in "[abcæ ]{0,150}", b in "[abcæ ]{0,150}") {
+            prop_assert_eq!(char_similarity(&a, &b), strsim::normalized_levenshtein(&a, &b));
+        }
+
         #[test]
         fn distances_agree_with_strsim(a in prop::collection::vec(0u32..6, 0..64), b in prop::collection::vec(0u32..6, 0..90), limit in 0usize..20) {
             let reference = strsim::generic_levenshtein(&a, &b);

@@ -429,16 +429,35 @@ pub fn plan_merge(
     incoming: Vec<Incoming>,
     options: &MergeOptions,
 ) -> (Outcome, Vec<Incoming>) {
+    /// What the memory already has of one source: looked up once per distinct
+    /// source, so a merge costs time linear in the memory and the incoming entries
+    /// however many of them translate the same sentence.
+    struct Known<'m> {
+        targets: std::collections::HashSet<&'m str>,
+        current: Option<&'m Entry>,
+        latest: Option<Timestamp>,
+    }
     let mut outcome = Outcome::default();
+    let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
     for Incoming { entry, origin } in incoming {
-        let key = (normalize(&entry.source).into_owned(), entry.target.clone());
-        if added.contains(&key) || memory.exact_all(&entry.source).iter().any(|e| e.target == entry.target) {
+        let norm = normalize(&entry.source).into_owned();
+        let had = known.entry(norm.clone()).or_insert_with(|| {
+            let all = memory.exact_all(&norm);
+            Known {
+                targets: all.iter().map(|e| e.target.as_str()).collect(),
+                current: memory.exact(&norm),
+                latest: all.iter().filter_map(|e| e.changed_at()).max(),
+            }
+        });
+        if had.targets.contains(entry.target.as_str())
+            || added.contains(&(norm.clone(), entry.target.clone()))
+        {
             outcome.unchanged += 1;
             continue;
         }
-        if let Some(current) = memory.exact(&entry.source) {
+        if let Some(current) = had.current {
             outcome.conflicts.push(Conflict {
                 origin: origin.clone(),
                 source: entry.source.clone(),
@@ -451,22 +470,21 @@ pub fn plan_merge(
         }
         let mut entry = entry;
         if options.overwrite {
-            make_newest(&mut entry, memory);
+            make_newest(&mut entry, had.latest);
         }
-        added.insert(key);
+        added.insert((norm, entry.target.clone()));
         new_entries.push(Incoming { entry, origin });
     }
     outcome.added = new_entries.len();
     (outcome, new_entries)
 }
 
-/// Dates an overwriting entry after every translation the memory has of its source,
-/// so that it is the one exact lookup returns even if those are dated in the future
-/// (a skewed clock, seeds dated ahead). Past the last second a date can be written in
-/// (9999-12-31T23:59:59Z), it takes the same date: of equally recent translations the
-/// last in the file wins, and the new one is written last.
-fn make_newest(entry: &mut Entry, memory: &Memory) {
-    let latest = memory.exact_all(&entry.source).iter().filter_map(|e| e.changed_at()).max();
+/// Dates an overwriting entry after `latest`, the last change of every translation the
+/// memory has of its source, so that it is the one exact lookup returns even if those
+/// are dated in the future (a skewed clock, seeds dated ahead). Past the last second a
+/// date can be written in (9999-12-31T23:59:59Z), it takes the same date: of equally
+/// recent translations the last in the file wins, and the new one is written last.
+fn make_newest(entry: &mut Entry, latest: Option<Timestamp>) {
     if let Some(latest) = latest {
         if entry.changed_at().is_none_or(|at| at <= latest) {
             let next = Timestamp(latest.0 + 1).to_string();
@@ -592,5 +610,33 @@ mod tests {
         let memory = Memory::load(&path).unwrap();
         assert_eq!(memory.exact("Hei.").unwrap().target, "Hello.");
         assert_eq!(memory.exact_all("Hei.").len(), 2);
+    }
+
+    #[test]
+    fn a_merge_costs_linear_work_however_many_translations_one_sentence_has() {
+        // 20,000 translations of one sentence in the memory, 20,000 more coming in.
+        let k = 20_000;
+        let entry = |i: usize, changed: &str| Entry {
+            source: "Det betyr alt.".into(),
+            target: format!("It means everything ({i})."),
+            changed: changed.into(),
+            ..Entry::default()
+        };
+        let memory = Memory::from_entries((0..k).map(|i| entry(i, "2024-01-01")).collect());
+        let incoming: Vec<Incoming> = (k / 2..k + k / 2)
+            .map(|i| Incoming {
+                entry: entry(i, "2025-01-01"),
+                origin: Origin::row(Path::new("b.csv"), i as u64),
+            })
+            .collect();
+        for overwrite in [false, true] {
+            let before = crate::cost::spent();
+            let (outcome, added) =
+                plan_merge(&memory, incoming.clone(), &MergeOptions { overwrite, ..MergeOptions::default() });
+            let spent = crate::cost::spent() - before;
+            assert_eq!((outcome.unchanged, outcome.conflicts.len()), (k / 2, k / 2));
+            assert_eq!(added.len(), if overwrite { k / 2 } else { 0 });
+            assert!(spent <= 4 * 2 * k as u64, "{spent} units for {k} + {k} entries");
+        }
     }
 }

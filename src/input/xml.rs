@@ -7,7 +7,7 @@
 //! neither "billion laughs" nor an external entity can do anything; only XML's five
 //! entities and character references are expanded ([`reference_error`] names the
 //! rest); a character XML cannot hold is refused ([`not_allowed`]); elements nest at
-//! most [`MAX_DEPTH`] deep. [`Policy`] applies the event rules to each event of a
+//! most [`MAX_DEPTH`] deep and carry at most [`MAX_ATTRIBUTES`] attributes. [`Policy`] applies the event rules to each event of a
 //! reader's loop, so no reader can forget one. Parsing is quick-xml's; the formats are
 //! [`crate::exchange::tmx`], [`crate::batch::xliff`] and [`crate::segment::srx`].
 
@@ -18,9 +18,16 @@ use quick_xml::escape::EscapeError;
 /// file can make a reader's stack grow without bound.
 pub const MAX_DEPTH: usize = 64;
 
+/// How many attributes one element may carry. A TMX `tu` has at most fourteen, and
+/// CAT tools add a few dozen of their own to an XLIFF unit; the cap keeps quick-xml's
+/// check for repeated attributes (each name against the ones before it) from growing
+/// with the square of a tag's length.
+pub const MAX_ATTRIBUTES: usize = 256;
+
 /// The policy every XML reader's event loop passes each event through, before it
-/// looks at the event itself: a DOCTYPE that declares entities is refused, and
-/// elements may nest at most [`MAX_DEPTH`] deep. `needs` says in the refusal how deep
+/// looks at the event itself: a DOCTYPE that declares entities is refused, elements
+/// may nest at most [`MAX_DEPTH`] deep and carry at most [`MAX_ATTRIBUTES`]
+/// attributes. `needs` says in the refusal how deep
 /// the format needs ("TMX needs fewer than ten").
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -38,10 +45,19 @@ impl Policy {
     pub fn check(&mut self, event: &quick_xml::events::Event<'_>) -> Result<(), String> {
         use quick_xml::events::Event;
         match event {
-            Event::Start(_) => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(too_deep(self.needs));
+            Event::Start(e) | Event::Empty(e) => {
+                // Counted without quick-xml's check for repeats, which is the quadratic part.
+                if e.attributes().with_checks(false).take(MAX_ATTRIBUTES + 1).count() > MAX_ATTRIBUTES {
+                    return Err(format!(
+                        "<{}> has more than {MAX_ATTRIBUTES} attributes, more than any format tolk reads uses",
+                        String::from_utf8_lossy(e.name().as_ref())
+                    ));
+                }
+                if matches!(event, Event::Start(_)) {
+                    self.depth += 1;
+                    if self.depth > MAX_DEPTH {
+                        return Err(too_deep(self.needs));
+                    }
                 }
             }
             Event::End(_) => self.depth = self.depth.saturating_sub(1),

@@ -83,7 +83,7 @@ pub struct Memory {
     /// (normalised-source hash, entry number) of every entry with a translation,
     /// sorted, for exact lookup; built on first use, so commands that only search
     /// fuzzily never pay for it.
-    exact: OnceLock<Vec<(u64, u32)>>,
+    exact: OnceLock<Vec<(u64, i64, u32)>>,
 }
 
 impl Memory {
@@ -117,18 +117,34 @@ impl Memory {
     }
 
     /// The exact-lookup table, built (on every core) the first time it is needed.
-    fn exact_table(&self) -> &[(u64, u32)] {
+    /// Every entry with a translation as (hash of the normalised source, when it was
+    /// changed or `i64::MIN` for never, number), sorted: within one source the last
+    /// item is the translation [`Memory::exact`] returns.
+    fn exact_table(&self) -> &[(u64, i64, u32)] {
         self.exact.get_or_init(|| {
-            let mut table: Vec<(u64, u32)> = self
+            let mut table: Vec<(u64, i64, u32)> = self
                 .entries
                 .par_iter()
                 .enumerate()
                 .filter(|(_, e)| !e.target.is_empty())
-                .map(|(i, e)| (stable_hash(normalize(&e.source).as_bytes()), i as u32))
+                .map(|(i, e)| {
+                    let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
+                    (stable_hash(normalize(&e.source).as_bytes()), changed, i as u32)
+                })
                 .collect();
             table.par_sort_unstable();
             table
         })
+    }
+
+    /// The part of the exact table whose hash is that of `norm`, a normalised text.
+    fn exact_group(&self, norm: &str) -> &[(u64, i64, u32)] {
+        let hash = stable_hash(norm.as_bytes());
+        let table = self.exact_table();
+        let start = table.partition_point(|&(h, _, _)| h < hash);
+        let end = start + table[start..].partition_point(|&(h, _, _)| h == hash);
+        crate::cost::count(1);
+        &table[start..end]
     }
 
     /// The file `entry` was read from, if it was read from one.
@@ -160,21 +176,29 @@ impl Memory {
     /// Every entry with a translation whose normalised source is `text`'s.
     pub fn exact_all(&self, text: &str) -> Vec<&Entry> {
         let norm = normalize(text);
-        let hash = stable_hash(norm.as_bytes());
-        let table = self.exact_table();
-        let start = table.partition_point(|&(h, _)| h < hash);
-        table[start..]
+        let mut found: Vec<(u32, &Entry)> = self
+            .exact_group(&norm)
             .iter()
-            .take_while(|&&(h, _)| h == hash)
-            .map(|&(_, i)| &self.entries[i as usize])
-            .filter(|e| normalize(&e.source) == norm)
-            .collect()
+            .map(|&(_, _, i)| (i, &self.entries[i as usize]))
+            .inspect(|_| crate::cost::count(1))
+            .filter(|(_, e)| normalize(&e.source) == norm)
+            .collect();
+        found.sort_unstable_by_key(|&(i, _)| i);
+        found.into_iter().map(|(_, e)| e).collect()
     }
 
     /// The translation of `text` (a 100% match): of several, the most recently changed,
-    /// and of those equally recent the last one in file order.
+    /// and of those equally recent the last one in file order. Costs one comparison of
+    /// texts however many translations the sentence has (its group in the exact table
+    /// is sorted that way).
     pub fn exact(&self, text: &str) -> Option<&Entry> {
-        self.exact_all(text).into_iter().max_by_key(|e| e.changed_at())
+        let norm = normalize(text);
+        self.exact_group(&norm)
+            .iter()
+            .rev()
+            .map(|&(_, _, i)| &self.entries[i as usize])
+            .inspect(|_| crate::cost::count(1))
+            .find(|e| normalize(&e.source) == norm)
     }
 
     /// How many sources have two or more different translations.
@@ -182,8 +206,8 @@ impl Memory {
         self.exact_table()
             .chunk_by(|a, b| a.0 == b.0)
             .filter(|ids| {
-                let first = &self.entries[ids[0].1 as usize];
-                ids.iter().any(|&(_, i)| {
+                let first = &self.entries[ids[0].2 as usize];
+                ids.iter().any(|&(_, _, i)| {
                     let e = &self.entries[i as usize];
                     e.target != first.target && normalize(&e.source) == normalize(&first.source)
                 })

@@ -1394,6 +1394,78 @@ fn large_valid_files_stay_within_three_times_their_size() {
     ]);
 }
 
+/// The worst inputs within the limits cost memory in proportion to their size: a tag
+/// of 80,000 attributes in each XML format, and a sentence of 1 MiB whose earlier
+/// version and a differently spaced copy are in the memory, analysed, matched, exported
+/// with its suggestion and built. (The work each stage does is bounded by operation
+/// counts in the unit tests of `score`, `index`, `import` and `segment::srx`; a
+/// quadratic stage would keep this test running for an hour.)
+#[cfg(target_os = "linux")]
+#[test]
+fn worst_cases_at_the_limits_stay_bounded() {
+    let attributes: &'static [u8] =
+        (0..80_000).map(|i| format!(" a{i}=\"x\"")).collect::<String>().into_bytes().leak();
+    check_big(&[
+        Big {
+            at: "many-attributes.tmx",
+            head: b"<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body>\n<tu",
+            fill: attributes,
+            n: 1,
+            tail: b"/></body></tmx>\n",
+            args: &["tm", "import", "many-attributes.tmx"],
+            code: 1,
+            stderr: "error: many-attributes.tmx: line 3: <tu> has more than 256 attributes, more than any \
+                     format tolk reads uses\n",
+            bound: Bound::Refused,
+        },
+        Big {
+            at: "many-attributes.xlf",
+            head: b"<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file",
+            fill: attributes,
+            n: 1,
+            tail: b"/></xliff>\n",
+            args: &["import", "many-attributes.xlf"],
+            code: 1,
+            stderr:
+                "error: cannot import many-attributes.xlf; nothing was written: many-attributes.xlf: line \
+                     2: <file> has more than 256 attributes, more than any format tolk reads uses\n",
+            bound: Bound::Refused,
+        },
+    ]);
+
+    let t = Project::empty();
+    let words: Vec<String> = (0..130_000).map(|i| format!("ord{}", i % 4000)).collect();
+    let sentence = format!("{}.", words.join(" "));
+    assert!(sentence.len() > 1_000_000 && sentence.len() < MIB);
+    let mut earlier = words.clone();
+    earlier[70_000] = "tidligere".into();
+    t.write("corpus/lang.txt", format!("Kort innledning.\n{sentence}\n"));
+    t.write("query.txt", format!("{sentence}\n"));
+    let spaced = format!("{} .", words.join(" "));
+    t.write(
+        "memory/nb-en.csv",
+        format!("source,target\n{}.,Earlier.\n{spaced},Spaced.\n", earlier.join(" ")),
+    );
+    let size = 3 * MIB as u64;
+    for args in [
+        &["analyze"][..],
+        &["match", "--input", "query.txt"],
+        &["export", "-o", "b.csv"],
+        &["export", "-o", "b.xlf"],
+        &["build", "--partial"],
+    ] {
+        let m = run_measured(&t, args);
+        assert_eq!(m.code, Some(0), "tolk {args:?}: {}", m.stderr);
+        assert!(m.peak < 64 * MIB as u64 + 10 * size, "tolk {args:?}: peak {} MiB", m.peak / MIB as u64);
+        println!("tolk {}: peak {:.1} MiB", args.join(" "), m.peak as f64 / MIB as f64);
+        if args[0] == "match" {
+            // Beyond the fuzzy cap only the same tokens match: the spaced copy, at 99.
+            let out = String::from_utf8(m.stdout).unwrap();
+            assert!(out.contains("\t99\t") && out.ends_with("\tSpaced.\n"), "{}", &out[out.len() - 200..]);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // Names and paths that come from files.
 

@@ -27,7 +27,8 @@ mod write;
 
 use std::ops::Range;
 
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::Input;
 
 use super::Segmenter;
 
@@ -60,6 +61,9 @@ pub(super) const REACH: usize = 4 * 1024;
 #[derive(Debug, Clone)]
 pub struct SrxRules {
     rules: Vec<CompiledRule>,
+    /// The bytes the compiled rules take, caches included, at most
+    /// [`read::RULES_BUDGET`].
+    memory: usize,
     /// Indexes of the `break="yes"` rules: a position only needs the other rules
     /// checked when one of these applies, which keeps long abbreviation lists cheap.
     breaking: Vec<usize>,
@@ -85,9 +89,14 @@ struct Position {
 }
 
 impl SrxRules {
-    fn new(rules: Vec<CompiledRule>) -> SrxRules {
+    fn new(rules: Vec<CompiledRule>, memory: usize) -> SrxRules {
         let breaking = rules.iter().enumerate().filter(|(_, r)| r.breaks).map(|(i, _)| i).collect();
-        SrxRules { rules, breaking }
+        SrxRules { rules, memory, breaking }
+    }
+
+    /// The bytes the compiled rules may take, their caches full.
+    pub fn memory(&self) -> usize {
+        self.memory
     }
 
     /// How many rules there are.
@@ -112,7 +121,10 @@ impl SrxRules {
 impl CompiledRule {
     fn applies(&self, line: &str, at: &Position) -> bool {
         self.after.as_ref().is_none_or(|re| after_matches(re, line, at))
-            && self.before.as_ref().is_none_or(|re| re.is_match_at(&line[..at.next], at.from))
+            && self
+                .before
+                .as_ref()
+                .is_none_or(|re| re.is_match(Input::new(&line[..at.next]).span(at.from..at.next)))
     }
 }
 
@@ -343,7 +355,7 @@ mod tests {
     fn the_white_space_class_is_char_is_whitespace() {
         let class = Regex::new(&format!("^[{WHITE_SPACE}]$")).unwrap();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(class.is_match(c.encode_utf8(&mut [0; 4])), c.is_whitespace(), "U+{:04X}", c as u32);
+            assert_eq!(class.is_match(&*c.encode_utf8(&mut [0; 4])), c.is_whitespace(), "U+{:04X}", c as u32);
         }
     }
 
@@ -480,6 +492,35 @@ mod tests {
         let look_ahead = r#"<rule><beforebreak>\.</beforebreak><afterbreak>(?=\s)</afterbreak></rule>"#;
         let text = srx("yes", &[("N", BREAK), ("E", look_ahead)], &[("nb", "N"), ("en", "E")]);
         assert_eq!(segments(&text, "Ja. Nei."), ["Ja.", "Nei."]);
+    }
+
+    #[test]
+    fn compiled_rules_stay_within_their_budget() {
+        let builtin = Srx::parse(&export(&Rules::norwegian()).unwrap(), "nb.srx")
+            .unwrap()
+            .norwegian()
+            .unwrap()
+            .memory();
+        println!("the built-in rules compile to {:.1} MiB", builtin as f64 / (1 << 20) as f64);
+        assert!(builtin > 0 && builtin < read::RULES_BUDGET / 4, "{builtin}");
+        // One rule that alone compiles to tens of MiB.
+        let huge = r#"<rule><beforebreak>(?:\w{600})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let err = segmenter(&srx("no", &[("N", huge)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "t.srx: line 6: languagerule \"N\", rule 1: beforebreak `(?:\\w{600})` compiles to more than the \
+             16 MiB one rule may take; a counted repetition of a Unicode class (\\w{200}) is the usual cause: \
+             write a shorter one"
+        );
+        // Many rules each within the limit, together beyond the budget: refused at the
+        // first rule that does not fit, before more is compiled.
+        let big = r#"<rule><beforebreak>(?:\w{200})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let many = vec![big; 100].join("\n");
+        let err = segmenter(&srx("no", &[("N", &many)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
+        assert!(
+            err.contains("does not fit in what is left of the 128 MiB the rules of one language may take"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-use regex::Regex;
+use regex_automata::meta::{Config, Regex};
 
 use super::java::translate;
 use super::{CompiledRule, SrxRules, LANGUAGES, LANGUAGE_PATTERN};
@@ -260,9 +260,11 @@ impl Srx {
     pub fn for_language(&self, language: &str) -> Result<Option<SrxRules>> {
         let mut rules = Vec::new();
         let mut matched = false;
+        let mut budget = Budget::default();
         for (n, map) in self.language_maps.iter().enumerate() {
-            let pattern =
-                translate(&map.pattern).and_then(|p| compile(&format!("(?i)^(?:{p})$"))).map_err(|why| {
+            let pattern = translate(&map.pattern)
+                .and_then(|p| compile(&format!("(?i)^(?:{p})$"), &mut Budget::default()))
+                .map_err(|why| {
                     Error::at(
                         &self.origin,
                         Place::line(map.line),
@@ -275,22 +277,28 @@ impl Srx {
             matched = true;
             if let Some(lr) = self.language_rules.iter().find(|r| r.name == map.rule_name) {
                 for (i, rule) in lr.rules.iter().enumerate() {
-                    rules.push(self.compile_rule(lr, i + 1, rule)?);
+                    rules.push(self.compile_rule(lr, i + 1, rule, &mut budget)?);
                 }
             }
             if !self.cascade {
                 break;
             }
         }
-        Ok(matched.then(|| SrxRules::new(rules)))
+        Ok(matched.then(|| SrxRules::new(rules, budget.used)))
     }
 
-    fn compile_rule(&self, lr: &LanguageRule, n: usize, rule: &SrxRule) -> Result<CompiledRule> {
-        let side = |which: &str, pattern: &str, wrap: fn(&str) -> String| -> Result<Option<Regex>> {
+    fn compile_rule(
+        &self,
+        lr: &LanguageRule,
+        n: usize,
+        rule: &SrxRule,
+        budget: &mut Budget,
+    ) -> Result<CompiledRule> {
+        let mut side = |which: &str, pattern: &str, wrap: fn(&str) -> String| -> Result<Option<Regex>> {
             if pattern.is_empty() {
                 return Ok(None);
             }
-            translate(pattern).and_then(|p| compile(&wrap(&p))).map(Some).map_err(|why| {
+            translate(pattern).and_then(|p| compile(&wrap(&p), budget)).map(Some).map_err(|why| {
                 Error::at(
                     &self.origin,
                     Place::line(rule.line),
@@ -344,10 +352,62 @@ pub(super) fn line_at(text: &str, at: u64) -> usize {
     crate::input::line_of(text.as_bytes(), usize::try_from(at).unwrap_or(usize::MAX))
 }
 
-pub(super) fn compile(pattern: &str) -> std::result::Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| {
+/// The memory all the compiled rules of one language may take: the automata, and the
+/// most each rule's lazy DFA may cache. The built-in rules (about 200, each with two
+/// regexes) take about 30 MiB.
+pub(super) const RULES_BUDGET: usize = 128 << 20;
+
+/// The most one rule's automata may take, whatever is left of the budget.
+const RULE_LIMIT: usize = 16 << 20;
+
+/// The most one rule's lazy DFA caches while it runs; a rule that needs more is slower,
+/// never bigger.
+const RULE_CACHE: usize = 64 << 10;
+
+/// What the rules compiled so far take of [`RULES_BUDGET`].
+#[derive(Debug, Default)]
+pub(super) struct Budget {
+    used: usize,
+}
+
+/// Compiles `pattern` (in the `regex` crate's syntax) within what is left of `budget`,
+/// and charges the budget for it.
+pub(super) fn compile(pattern: &str, budget: &mut Budget) -> std::result::Result<Regex, String> {
+    let left = RULES_BUDGET.saturating_sub(budget.used + RULE_CACHE);
+    let limit = left.min(RULE_LIMIT);
+    let config = Config::new().nfa_size_limit(Some(limit)).hybrid_cache_capacity(RULE_CACHE);
+    let too_big = || {
+        if limit < RULE_LIMIT {
+            format!(
+                "does not fit in what is left of the {} MiB the rules of one language may take; the rules \
+                 before it take {} MiB: use fewer or simpler rules",
+                RULES_BUDGET >> 20,
+                budget.used >> 20
+            )
+        } else {
+            format!(
+                "compiles to more than the {} MiB one rule may take; a counted repetition of a Unicode \
+                 class (\\w{{200}}) is the usual cause: write a shorter one",
+                RULE_LIMIT >> 20
+            )
+        }
+    };
+    let regex = Regex::builder().configure(config).build(pattern).map_err(|e| {
+        if e.size_limit().is_some() {
+            return too_big();
+        }
         let detail = e.to_string();
+        let detail = match std::error::Error::source(&e) {
+            Some(source) => source.to_string(),
+            None => detail,
+        };
         let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
         format!("is not a regex tolk can read: {}", last.trim().trim_start_matches("error: "))
-    })
+    })?;
+    let size = regex.memory_usage() + RULE_CACHE;
+    if budget.used + size > RULES_BUDGET {
+        return Err(too_big());
+    }
+    budget.used += size;
+    Ok(regex)
 }
