@@ -139,17 +139,20 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
 
 /// A translation as it goes into a segment's place: trimmed, because the skeleton
 /// already holds the spacing around the segment, and on one line, because a segment
-/// never spans lines and the edition keeps the source's line structure. `None` for a
-/// translation of nothing but whitespace.
+/// never spans lines and the edition keeps the source's line structure: every line
+/// break ([`crate::text::LINE_BREAKS`], a lone carriage return included) and the
+/// spaces around it become one space. `None` for a translation of nothing but
+/// whitespace.
 fn single_line(target: &str) -> Option<Cow<'_, str>> {
     let target = target.trim();
     if target.is_empty() {
         return None;
     }
-    if !target.contains(['\n', '\r']) {
+    if !target.contains(crate::text::LINE_BREAKS) {
         return Some(Cow::Borrowed(target));
     }
-    let lines: Vec<&str> = target.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> =
+        target.split(crate::text::LINE_BREAKS).map(str::trim).filter(|l| !l.is_empty()).collect();
     Some(Cow::Owned(lines.join(" ")))
 }
 
@@ -270,9 +273,9 @@ mod tests {
     #[test]
     fn a_translation_never_adds_lines() {
         let d = doc("Hei. Ja.\nNei.");
-        let m = memory(&[("Hei.", "Hi\r\n  there."), ("Ja.", "   "), ("Nei.", "No.")]);
+        let m = memory(&[("Hei.", "Hi\r\n  there."), ("Ja.", "   "), ("Nei.", "No.\rReally\u{2028}not.")]);
         let e = assemble(&d, Fill::Memory(&m));
-        assert_eq!(e.text, "Hi there. Ja.\nNo.");
+        assert_eq!(e.text, "Hi there. Ja.\nNo. Really not.");
         assert_eq!(e.missing.len(), 1, "a blank translation is no translation");
     }
 

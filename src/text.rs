@@ -9,6 +9,12 @@ use std::fmt;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+/// The characters that end a line: line feed, carriage return (alone or before a line
+/// feed), vertical tab, form feed, next line, and the Unicode line and paragraph
+/// separators. A translation holding one still takes the place of one segment, on its
+/// line, in an edition.
+pub const LINE_BREAKS: [char; 7] = ['\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// Normalises a text for comparison: Unicode NFC, every run of whitespace (including
 /// no-break spaces) becomes one ASCII space, and the result is trimmed.
 pub fn normalize(text: &str) -> Cow<'_, str> {

@@ -157,8 +157,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let translator = find("translator");
     let suggestion = find("suggestion");
     let comment = find("comment");
-    for (row, record) in (2u64..).zip(records) {
-        let record = record.map_err(|e| fail(row, e.to_string()))?;
+    let mut rows = crate::input::csv::Rows::new(text.as_bytes(), delimiter);
+    let mut row = 1;
+    for record in records {
+        let record =
+            record.map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte())), e.to_string()))?;
+        row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -2,10 +2,11 @@
 //! refuse the row.
 //!
 //! Numbers missing or changed, a target identical to the source, unbalanced quotes or
-//! brackets, and sentence-final punctuation that differs. The checks are deliberately
+//! brackets, sentence-final punctuation that differs, and a line break the source does
+//! not have. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
 
-use crate::text::normalize;
+use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
 pub fn check(source: &str, target: &str) -> Vec<String> {
@@ -33,6 +34,13 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     }
     if let Some(pair) = unbalanced(target) {
         out.push(format!("unbalanced {pair} in the target"));
+    }
+    if target.trim().contains(LINE_BREAKS) && !source.trim().contains(LINE_BREAKS) {
+        out.push(
+            "the target has a line break the source does not have; it is kept in the memory, and the \
+             edition puts a space there, as the sentence stands on one line"
+                .into(),
+        );
     }
     let (a, b) = (final_punctuation(source), final_punctuation(target));
     if a != b {
@@ -96,5 +104,9 @@ mod tests {
         );
         assert!(check("Det er «grønt».", "It is “green”.").is_empty());
         assert!(check("Tallet er 3,5.", "The number is 3.5.").is_empty());
+        for broken in ["Two\nlines.", "Two\rlines.", "Two\u{2028}lines."] {
+            assert_eq!(check("To linjer.", broken).len(), 1, "{broken:?}");
+        }
+        assert!(check("To linjer.", "Two lines.\r\n").is_empty());
     }
 }

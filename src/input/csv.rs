@@ -147,6 +147,40 @@ impl Scan {
     }
 }
 
+/// The row a spreadsheet shows for each record a `csv` reader returns, found from the
+/// record's byte offset: the `csv` crate skips blank lines and numbers lines, not rows,
+/// so its counts drift from what a translator sees as soon as a row is blank or a cell
+/// holds a line break. Offsets must come in increasing order; the whole file is
+/// scanned once.
+#[derive(Debug, Clone)]
+pub struct Rows<'a> {
+    bytes: &'a [u8],
+    scan: Scan,
+    fed: usize,
+}
+
+impl<'a> Rows<'a> {
+    /// The rows of `bytes`, a file whose quoting has been checked, with cells split by
+    /// `delimiter`.
+    pub fn new(bytes: &'a [u8], delimiter: u8) -> Rows<'a> {
+        Rows { bytes, scan: Scan::new(Some(delimiter), usize::MAX), fed: 0 }
+    }
+
+    /// The row (1-based) in which the record the reader reports at byte `offset`
+    /// stands. The reader's offset is where it began to read, before the blank lines it
+    /// skipped; they are rows to a spreadsheet.
+    pub fn at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        offset += self.bytes[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+        if offset > self.fed {
+            // The quoting was checked before, so nothing here can stop the scan.
+            let _ = self.scan.feed(&self.bytes[self.fed..offset]);
+            self.fed = offset;
+        }
+        self.scan.row
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +213,16 @@ mod tests {
         ] {
             assert_eq!(scan(Some(b','), usize::MAX, &[text]), Err(Stop::Unclosed { row }), "{text:?}");
         }
+    }
+
+    #[test]
+    fn records_get_the_rows_a_spreadsheet_shows() {
+        let text = b"id,target\n\n1,\"two\nlines\"\r\n\r\n\r\n2,x\r3,y\n";
+        let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(&text[..]);
+        let mut rows = Rows::new(text, b',');
+        let found: Vec<u64> =
+            reader.records().map(|r| rows.at(r.unwrap().position().unwrap().byte())).collect();
+        assert_eq!(found, [1, 3, 6, 7]);
     }
 
     #[test]

@@ -98,14 +98,18 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     let extra: Vec<usize> =
         (0..columns.len()).filter(|&i| !KNOWN_COLUMNS.contains(&lower[i].as_str())).collect();
 
+    let mut rows = crate::input::csv::Rows::new(bytes, delimiter);
     let mut row = 1u64;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(csv_err(row + 1, None, e.to_string())),
+            Err(e) => {
+                let at = e.position().map_or(row + 1, |p| rows.at(p.byte()));
+                return Err(csv_err(at, None, e.to_string()));
+            }
         }
-        row += 1;
+        row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
         // A blank line, or a row of only delimiters as Excel leaves at the end of a sheet:
         // no entry, and no reason to refuse the memory.
         if record.iter().all(|c| c.trim_ascii().is_empty()) {

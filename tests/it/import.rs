@@ -405,6 +405,43 @@ fn a_control_character_in_a_target_is_refused() {
     t.tolk(&["tm", "export"]).run().success();
 }
 
+/// A line break a translator typed (Alt+Enter, or a lone carriage return from an old
+/// Mac) is kept in the memory and said, and the edition keeps the source's lines.
+#[test]
+fn a_line_break_in_a_target_never_changes_the_editions_lines() {
+    let t = Project::untranslated();
+    t.write(
+        "cr.csv",
+        format!("id,source,target\n{KORT_ID},\"{KORT}\",\"In short:\rwhat is\nyour career?\"\n"),
+    );
+    t.tolk(&["import", "cr.csv"])
+        .run()
+        .success()
+        .stderr_contains("cr.csv: row 2: the target has a line break the source does not have");
+    assert!(t.read("memory/nb-en.csv").contains("In short:\rwhat is\nyour career?"));
+    t.tolk(&["build", "--partial"]).run().success();
+    for doc in ["fjordkraft-irene-fauskanger.txt", "lyse-dialog-trine-vestre-oen.txt"] {
+        let (source, edition) = (t.read(&format!("corpus/{doc}")), t.read(&format!("out/en/{doc}")));
+        let breaks = |text: &str| text.matches(['\n', '\r']).count();
+        assert_eq!(breaks(&edition), breaks(&source), "{doc}");
+    }
+    assert!(t.read("out/en/fjordkraft-irene-fauskanger.txt").contains("In short: what is your career?"));
+}
+
+/// Errors name the row a spreadsheet shows: blank rows and a cell of two lines count
+/// as the spreadsheet counts them, in batches and in the memory alike.
+#[test]
+fn errors_name_the_row_a_spreadsheet_shows() {
+    let t = Project::untranslated();
+    t.write(
+        "blank.csv",
+        format!("id,source,target\r\n\r\n{KORT_ID},\"{KORT}\",\"Two\r\nlines\"\r\n\r\n\r\n{KORT_ID},\"{KORT} EDITED\",x\r\n"),
+    );
+    t.tolk(&["import", "blank.csv"]).run().failure().stderr_contains("blank.csv: row 6, column source:");
+    t.write("memory/nb-en.csv", "source,target\n\n\"Hei\npå deg.\",Hi.\n\nJa.,Yes.,extra\n");
+    t.tolk(&["lookup", "Hei."]).run().failure().stderr_contains("memory/nb-en.csv: row 5: expected 2 cells");
+}
+
 /// A sentence found in 31,000 places: the batch's `where` cell names the first and how
 /// many more, and tolk reads its own batch back.
 #[test]
