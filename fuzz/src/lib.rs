@@ -274,3 +274,36 @@ mod regressions {
               </tu></body></tmx>");
     }
 }
+
+/// Fuzzy search finds exactly what the exhaustive scan finds, and the diff shown for a
+/// match accounts for every token of both texts. The bytes: a minimum score, then
+/// memory sources and queries as lines, the sources before a line `---`.
+pub fn search(data: &[u8]) {
+    use tolk::index::{scan, IndexBuilder, SearchOptions};
+    let Some((&min, data)) = data.split_first() else { return };
+    let text = String::from_utf8_lossy(data);
+    let (sources, queries) = text.split_once("\n---\n").unwrap_or((&text, ""));
+    let entries: Vec<Entry> = sources
+        .lines()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Entry { source: s.to_string(), target: format!("EN {s}"), ..Entry::default() })
+        .collect();
+    let memory = tolk::memory::Memory::from_entries(entries);
+    let index = IndexBuilder::build(&memory);
+    let options = SearchOptions { min_score: min % 101, top: 1 + usize::from(min % 5) };
+    let mut searcher = index.searcher(&memory);
+    for query in queries.lines().take(16) {
+        let found = searcher.search(query, options);
+        assert_eq!(found, scan(&memory, query, options), "query {query:?}");
+        for m in &found {
+            let source = &memory.entries[m.entry].source;
+            let parts = tolk::score::diff(query, source);
+            let kept = |kind: tolk::score::DiffKind| -> String {
+                parts.iter().filter(|p| p.kind != kind).map(|p| p.text.split_whitespace().collect::<String>()).collect()
+            };
+            let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+            assert_eq!(kept(tolk::score::DiffKind::Added), squeeze(&tolk::text::normalize(query)));
+            assert_eq!(kept(tolk::score::DiffKind::Removed), squeeze(&tolk::text::normalize(source)));
+        }
+    }
+}

@@ -20,13 +20,14 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 /// The targets: name, what it checks, and the file extensions its seeds have.
-const TARGETS: [(&str, &str, &[&str]); 6] = [
+const TARGETS: [(&str, &str, &[&str]); 7] = [
     ("segment", "segmenting any text is lossless", &["txt"]),
     ("import_csv", "reading and checking a translator's CSV batch", &["csv", "tsv"]),
     ("memory_csv", "reading a memory CSV, and its write-read round trip", &["csv"]),
     ("xliff", "reading and checking an XLIFF batch", &["xlf", "xliff"]),
     ("tmx", "reading TMX, and its write-read round trip", &["tmx"]),
     ("merge", "merging any entries leaves a memory that loads", &["tmx", "tsv"]),
+    ("search", "the index finds exactly what the exhaustive scan finds", &["txt"]),
 ];
 
 /// The folders seeds are taken from (recursively), relative to the repository root.
