@@ -299,7 +299,11 @@ pub fn search(data: &[u8]) {
             let source = &memory.entries[m.entry].source;
             let parts = tolk::score::diff(query, source);
             let kept = |kind: tolk::score::DiffKind| -> String {
-                parts.iter().filter(|p| p.kind != kind).map(|p| p.text.split_whitespace().collect::<String>()).collect()
+                parts
+                    .iter()
+                    .filter(|p| p.kind != kind)
+                    .map(|p| p.text.split_whitespace().collect::<String>())
+                    .collect()
             };
             let squeeze = |s: &str| s.split_whitespace().collect::<String>();
             assert_eq!(kept(tolk::score::DiffKind::Added), squeeze(&tolk::text::normalize(query)));
