@@ -666,6 +666,27 @@ mod tests {
         assert!(spent <= sources.len() as u64 * (per_candidate + similarity), "{spent}");
     }
 
+    #[test]
+    fn ranking_many_ties_costs_linear_work() {
+        // 300 copies of a 1,000-token sentence, each spaced differently in one place:
+        // all tie at 99, and each needs its similarity.
+        let words: Vec<String> = (0..MAX_FUZZY_TOKENS / 2).map(|i| format!("ord{i}")).collect();
+        let query = words.join(", ");
+        let sources: Vec<String> =
+            (0..300).map(|k| query.replacen(&format!("ord{k},"), &format!("ord{k} ,"), 1)).collect();
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let before = crate::cost::spent();
+        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 90, top: 3 });
+        let spent = crate::cost::spent() - before;
+        assert_eq!(found.iter().map(|m| m.score).collect::<Vec<_>>(), [99, 99, 99]);
+        let n = MAX_FUZZY_TOKENS as u64;
+        let chars = crate::score::MAX_SIMILARITY_CHARS as u64;
+        let per_tie = n * n.div_ceil(64) + chars * chars.div_ceil(64);
+        assert!(spent <= 300 * per_tie, "{spent} units for 300 ties, bound {}", 300 * per_tie);
+    }
+
     fn sentence() -> impl Strategy<Value = String> {
         let token = prop_oneof![
             4 => prop::sample::select(vec!["vi", "er", "her", "for", "kundene", "Det", "og", "i", "mål"]).prop_map(str::to_string),

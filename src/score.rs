@@ -17,6 +17,7 @@
 //! or per 64-cell word of a bit-parallel one.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use crate::cost::count as count_work;
 
@@ -30,7 +31,7 @@ pub const MAX_SCORE: u8 = 100;
 pub const MAX_FUZZY_TOKENS: usize = 1_000;
 
 /// How many characters of each text the tie-breaking similarity reads.
-pub const MAX_SIMILARITY_CHARS: usize = 10_000;
+pub const MAX_SIMILARITY_CHARS: usize = 2_000;
 
 /// The most cells an alignment for display fills (after the common start and end are
 /// set aside); a larger middle is shown as removed, then added, whole.
@@ -60,31 +61,45 @@ pub fn max_distance(len: usize, min_score: u8) -> usize {
 /// between equal scores: strsim's `normalized_levenshtein` of the first
 /// [`MAX_SIMILARITY_CHARS`] characters of each, computed bit-parallel.
 pub fn char_similarity(a: &str, b: &str) -> f64 {
-    let a: Vec<u32> = a.chars().take(MAX_SIMILARITY_CHARS).map(u32::from).collect();
-    let b: Vec<u32> = b.chars().take(MAX_SIMILARITY_CHARS).map(u32::from).collect();
+    let a: Vec<char> = a.chars().take(MAX_SIMILARITY_CHARS).collect();
+    let b: Vec<char> = b.chars().take(MAX_SIMILARITY_CHARS).collect();
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let (pattern, text) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    let blocks = pattern.len().div_ceil(64);
-    let mut masks: HashMap<u32, Vec<u64>> = HashMap::new();
-    for (i, &c) in pattern.iter().enumerate() {
-        masks.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
-    }
-    let d = block_distance(pattern.len(), text, |c, block| masks.get(&c).map_or(0, |m| m[block]));
-    1.0 - d as f64 / longest as f64
+    1.0 - bit_parallel_distance(&a, &b) as f64 / longest as f64
 }
 
 /// The token distance the score uses: the exact distance when both texts have at most
 /// [`MAX_FUZZY_TOKENS`] tokens; beyond, `Some(0)` for the same tokens and `None` (no
 /// match) for any difference.
-pub fn match_distance<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
+pub fn match_distance<T: Eq + Hash>(a: &[T], b: &[T]) -> Option<usize> {
     if a.len().max(b.len()) > MAX_FUZZY_TOKENS {
         count_work(a.len().min(b.len()));
         return (a == b).then_some(0);
     }
-    Some(token_distance(a, b))
+    Some(bit_parallel_distance(a, b))
+}
+
+/// The Levenshtein distance of any two sequences, bit-parallel: each item of the
+/// shorter one gets a dense number once, so the inner loop indexes an array rather
+/// than hashing, and costs `longer × ⌈shorter / 64⌉` words.
+fn bit_parallel_distance<T: Eq + Hash>(a: &[T], b: &[T]) -> usize {
+    let (pattern, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let blocks = pattern.len().div_ceil(64);
+    // Slot 0 is the all-zero mask of an item the pattern does not have.
+    let mut slots: HashMap<&T, u32> = HashMap::with_capacity(pattern.len());
+    let mut masks = vec![0u64; blocks];
+    for (i, item) in pattern.iter().enumerate() {
+        let next = (masks.len() / blocks) as u32;
+        let slot = *slots.entry(item).or_insert(next);
+        if slot == next {
+            masks.resize(masks.len() + blocks, 0);
+        }
+        masks[slot as usize * blocks + i / 64] |= 1 << (i % 64);
+    }
+    let text: Vec<u32> = text.iter().map(|t| slots.get(t).copied().unwrap_or(0)).collect();
+    block_distance(pattern.len(), &text, |slot, block| masks[slot as usize * blocks + block])
 }
 
 /// Exact Levenshtein distance between two token sequences (insert, delete and

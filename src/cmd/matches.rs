@@ -93,7 +93,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             serde_json::to_writer(&mut out, &JsonResult { query, matches })?;
             writeln!(out)?;
         } else {
-            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+            let clean = |s: &str| s.replace(|c| c == '\t' || tolk::text::LINE_BREAKS.contains(&c), " ");
             match found.first() {
                 Some(m) => {
                     let e = &memory.entries[m.entry];

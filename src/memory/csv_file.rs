@@ -55,10 +55,13 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut record = csv::ByteRecord::new();
+    let mut rows = crate::input::csv::Rows::new(bytes, delimiter);
     let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_err(1, None, e.to_string()))?;
+    // The header's row as a spreadsheet shows it (blank lines before it count).
+    let header_row = record.position().map_or(1, |p| rows.at(p.byte()));
     if !has_header || record.iter().all(|c| c.trim_ascii().is_empty()) {
         return Err(csv_err(
-            1,
+            header_row,
             None,
             "no header row: the first row must name the columns, with at least source and target".into(),
         ));
@@ -67,7 +70,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     for (i, cell) in record.iter().enumerate() {
         let name = std::str::from_utf8(cell).map_err(|e| {
             csv_err(
-                1,
+                header_row,
                 None,
                 format!("column {} of the header is not valid UTF-8 (byte {})", i + 1, e.valid_up_to()),
             )
@@ -79,17 +82,21 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     let mut seen = std::collections::HashSet::new();
     for (i, name) in lower.iter().enumerate() {
         if name.is_empty() {
-            return Err(csv_err(1, None, format!("column {} of the header has no name", i + 1)));
+            return Err(csv_err(header_row, None, format!("column {} of the header has no name", i + 1)));
         }
         if !seen.insert(name.as_str()) {
-            return Err(csv_err(1, Some(&columns[i]), "the column appears twice in the header".into()));
+            return Err(csv_err(
+                header_row,
+                Some(&columns[i]),
+                "the column appears twice in the header".into(),
+            ));
         }
     }
     let find = |name: &str| lower.iter().position(|c| c == name);
     let (Some(src), Some(tgt)) = (find("source"), find("target")) else {
         let missing = if find("source").is_none() { "source" } else { "target" };
         return Err(csv_err(
-            1,
+            header_row,
             None,
             format!("no `{missing}` column in the header; found {}", columns.join(", ")),
         ));
@@ -98,8 +105,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     let extra: Vec<usize> =
         (0..columns.len()).filter(|&i| !KNOWN_COLUMNS.contains(&lower[i].as_str())).collect();
 
-    let mut rows = crate::input::csv::Rows::new(bytes, delimiter);
-    let mut row = 1u64;
+    let mut row = header_row;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}

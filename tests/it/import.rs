@@ -440,6 +440,11 @@ fn errors_name_the_row_a_spreadsheet_shows() {
     t.tolk(&["import", "blank.csv"]).run().failure().stderr_contains("blank.csv: row 6, column source:");
     t.write("memory/nb-en.csv", "source,target\n\n\"Hei\npå deg.\",Hi.\n\nJa.,Yes.,extra\n");
     t.tolk(&["lookup", "Hei."]).run().failure().stderr_contains("memory/nb-en.csv: row 5: expected 2 cells");
+    t.write("memory/nb-en.csv", "\n\nsource,Source,target\n");
+    t.tolk(&["lookup", "Hei."])
+        .run()
+        .failure()
+        .stderr_contains("memory/nb-en.csv: row 3, column Source: the column appears twice");
 }
 
 /// A sentence found in 31,000 places: the batch's `where` cell names the first and how

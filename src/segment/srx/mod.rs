@@ -50,9 +50,10 @@ pub(super) const LANGUAGES: [&str; 2] = ["nb", "no"];
 pub(super) const WHITE_SPACE: &str = r"\s\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 
 /// How many bytes before and after a position the `beforebreak` and `afterbreak`
-/// regexes are given, so that a rule costs the same on a 100 kB line as on a short one.
-/// Far more than any rule of the built-in rules looks at (a word and what follows it).
-pub(super) const REACH: usize = 4 * 1024;
+/// regexes are given, so that a rule costs the same on a 1 MiB line as on a short one:
+/// at most `2 × REACH` regex steps per rule and position. Far more than any real rule
+/// looks at (a word or an abbreviation and what follows it).
+pub(super) const REACH: usize = 512;
 
 // ---------------------------------------------------------------------------------
 // Applying
@@ -129,18 +130,11 @@ impl CompiledRule {
 }
 
 /// Whether `re` (an anchored afterbreak) matches at `at`, looking at most up to `at.to`.
-/// Cutting the text could make `$` or `\b` match where it was cut, so a match ending
-/// exactly there is tried again on the whole rest of the line.
+/// The search is confined to that span but sees the whole line around it, so `$` and
+/// `\b` do not take the end of the span for the end of the line: a rule sees
+/// [`REACH`] bytes after a position, and costs no more on a long line.
 fn after_matches(re: &Regex, line: &str, at: &Position) -> bool {
-    let cut = &line[at.prev..at.to];
-    if at.to == line.len() {
-        return re.is_match(cut);
-    }
-    match re.find(cut) {
-        Some(m) if m.end() == cut.len() => re.is_match(&line[at.prev..]),
-        Some(_) => true,
-        None => false,
-    }
+    re.is_match(Input::new(&line[at.prev..]).span(0..at.to - at.prev))
 }
 
 impl Segmenter {
@@ -504,18 +498,18 @@ mod tests {
         println!("the built-in rules compile to {:.1} MiB", builtin as f64 / (1 << 20) as f64);
         assert!(builtin > 0 && builtin < read::RULES_BUDGET / 4, "{builtin}");
         // One rule that alone compiles to tens of MiB.
-        let huge = r#"<rule><beforebreak>(?:\w{600})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let huge = r#"<rule><beforebreak>(?:\w{200})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
         let err = segmenter(&srx("no", &[("N", huge)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
         assert_eq!(
             err,
-            "t.srx: line 6: languagerule \"N\", rule 1: beforebreak `(?:\\w{600})` compiles to more than the \
-             16 MiB one rule may take; a counted repetition of a Unicode class (\\w{200}) is the usual cause: \
+            "t.srx: line 6: languagerule \"N\", rule 1: beforebreak `(?:\\w{200})` compiles to more than the \
+             1 MiB one rule may take; a counted repetition of a Unicode class (\\w{200}) is the usual cause: \
              write a shorter one"
         );
         // Many rules each within the limit, together beyond the budget: refused at the
         // first rule that does not fit, before more is compiled.
-        let big = r#"<rule><beforebreak>(?:\w{200})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
-        let many = vec![big; 100].join("\n");
+        let big = r#"<rule><beforebreak>(?:\w{12})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let many = vec![big; 300].join("\n");
         let err = segmenter(&srx("no", &[("N", &many)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
         assert!(
             err.contains("does not fit in what is left of the 128 MiB the rules of one language may take"),

@@ -352,17 +352,22 @@ pub(super) fn line_at(text: &str, at: u64) -> usize {
     crate::input::line_of(text.as_bytes(), usize::try_from(at).unwrap_or(usize::MAX))
 }
 
-/// The memory all the compiled rules of one language may take: the automata, and the
-/// most each rule's lazy DFA may cache. The built-in rules (about 200, each with two
-/// regexes) take about 30 MiB.
+/// The memory the compiled automata of all the rules of one language may take. The
+/// built-in rules (about 200, each with two regexes) take about 8 MiB; an SRX file
+/// with a few thousand abbreviation rules fits.
 pub(super) const RULES_BUDGET: usize = 128 << 20;
 
-/// The most one rule's automata may take, whatever is left of the budget.
-const RULE_LIMIT: usize = 16 << 20;
+/// The most one rule's automata may take, whatever is left of the budget: far more
+/// than any real rule needs, and small enough that the lazy DFA (below) can run it,
+/// rather than a slower engine whose every step walks the whole automaton.
+const RULE_LIMIT: usize = 1 << 20;
 
-/// The most one rule's lazy DFA caches while it runs; a rule that needs more is slower,
-/// never bigger.
-const RULE_CACHE: usize = 64 << 10;
+/// The most one rule's lazy DFA caches. A cache grows only as the rule meets new text,
+/// so most rules use a few KiB of it; it is charged to the budget as [`CACHE_CHARGE`].
+const RULE_CACHE: usize = 256 << 10;
+
+/// What each regex is charged for its cache, beyond its automata.
+const CACHE_CHARGE: usize = 8 << 10;
 
 /// What the rules compiled so far take of [`RULES_BUDGET`].
 #[derive(Debug, Default)]
@@ -373,7 +378,7 @@ pub(super) struct Budget {
 /// Compiles `pattern` (in the `regex` crate's syntax) within what is left of `budget`,
 /// and charges the budget for it.
 pub(super) fn compile(pattern: &str, budget: &mut Budget) -> std::result::Result<Regex, String> {
-    let left = RULES_BUDGET.saturating_sub(budget.used + RULE_CACHE);
+    let left = RULES_BUDGET.saturating_sub(budget.used + CACHE_CHARGE);
     let limit = left.min(RULE_LIMIT);
     let config = Config::new().nfa_size_limit(Some(limit)).hybrid_cache_capacity(RULE_CACHE);
     let too_big = || {
@@ -404,7 +409,7 @@ pub(super) fn compile(pattern: &str, budget: &mut Budget) -> std::result::Result
         let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
         format!("is not a regex tolk can read: {}", last.trim().trim_start_matches("error: "))
     })?;
-    let size = regex.memory_usage() + RULE_CACHE;
+    let size = regex.memory_usage() + CACHE_CHARGE;
     if budget.used + size > RULES_BUDGET {
         return Err(too_big());
     }
