@@ -61,6 +61,12 @@ pub struct Location {
     pub index: usize,
 }
 
+/// The name of the document at `path`: its file name (a link's own name, not its
+/// target's), or the whole path where it has none.
+pub fn name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// A source document: its name, its exact text, and its segments in order.
 #[derive(Debug, Clone)]
 pub struct Document {

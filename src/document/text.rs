@@ -25,8 +25,6 @@ impl DocumentFormat for PlainText {
     /// is read whole.
     fn read(&self, path: &Path, segmenter: &Segmenter) -> Result<Document> {
         let bytes = crate::input::limits::read_document(path)?;
-        let name =
-            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Document::from_bytes(name, bytes, path, segmenter)
+        Document::from_bytes(super::name_of(path), bytes, path, segmenter)
     }
 }
