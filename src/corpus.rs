@@ -86,6 +86,7 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
         }
         inner.sort();
         out.files.extend(inner);
+        out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(out)
 }
