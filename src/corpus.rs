@@ -2,37 +2,99 @@
 //!
 //! Paths named on the command line may be files or folders; a folder stands for the
 //! regular, non-hidden files directly inside it, in name order, so every run sees the
-//! documents in the same order. This module only lists and reads; it does not decide
-//! what is translated.
+//! documents in the same order. A symbolic link in a folder that points to a regular
+//! file is a document, named by the link's own name. Anything else in a folder that
+//! is not a regular file (a link to nothing or to a FIFO, a device or a socket; a FIFO,
+//! a device or a socket itself) is skipped and listed with the reason
+//! ([`Listing::skipped`]), never read (a read could block forever) and never left out
+//! silently; subfolders and hidden files are not documents. A path named on the
+//! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
+//! through the same bounded readers. This module only lists and reads; it does not
+//! decide what is translated.
 
 use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::segment::Segmenter;
+use crate::store::kind_of;
 
-/// The files named by `paths`, folders expanded, in a stable order.
-pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// The documents of a corpus, and what was left out of its folders.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// The documents, in a stable order.
+    pub files: Vec<PathBuf>,
+    /// Entries of a folder that are no document, with why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An entry of a corpus folder that is not read as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The entry.
+    pub path: PathBuf,
+    /// Why: `a symbolic link to x.txt, which does not exist`, `a FIFO (named pipe)`.
+    pub reason: String,
+}
+
+/// The documents named by `paths`, folders expanded, in a stable order, and what of
+/// the folders was skipped.
+pub fn list(paths: &[PathBuf]) -> Result<Listing> {
+    let mut out = Listing::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            let mut inner = Vec::new();
-            for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-                let entry = entry.map_err(|e| Error::io(path, e))?;
-                let hidden = entry.file_name().to_string_lossy().starts_with('.');
-                let is_file = entry.file_type().map_err(|e| Error::io(entry.path(), e))?.is_file();
-                if is_file && !hidden {
+        if !meta.is_dir() {
+            out.files.push(path.clone());
+            continue;
+        }
+        let mut inner = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+            let entry = entry.map_err(|e| Error::io(path, e))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            if own.is_dir() || own.is_file() {
+                if own.is_file() {
                     inner.push(entry.path());
                 }
+                continue;
             }
-            inner.sort();
-            out.extend(inner);
-        } else {
-            out.push(path.clone());
+            let reason = if own.is_symlink() {
+                match std::fs::metadata(entry.path()) {
+                    Ok(target) if target.is_file() => {
+                        inner.push(entry.path());
+                        continue;
+                    }
+                    // A link to a folder is a subfolder.
+                    Ok(target) if target.is_dir() => continue,
+                    Ok(target) => format!("a symbolic link to a {}, not a document", kind_of(&target)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                        "a symbolic link to {}, which does not exist",
+                        std::fs::read_link(entry.path())
+                            .map_or_else(|_| "?".to_string(), |t| crate::shown::path(&t).to_string())
+                    ),
+                    Err(e) => format!("a symbolic link that cannot be followed ({e})"),
+                }
+            } else {
+                match entry.metadata() {
+                    Ok(meta) => format!("a {}, not a document", kind_of(&meta)),
+                    Err(e) => e.to_string(),
+                }
+            };
+            out.skipped.push(Skipped { path: entry.path(), reason });
         }
+        inner.sort();
+        out.files.extend(inner);
+        out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     }
     Ok(out)
+}
+
+/// The documents named by `paths`, as [`list`] finds them (what it skipped is not
+/// reported: commands use [`list`]).
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    Ok(list(paths)?.files)
 }
 
 /// Reads and segments every file named by `paths`.

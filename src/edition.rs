@@ -3,7 +3,8 @@
 //!
 //! [`assemble`] keeps every byte between segments (line breaks, blank lines, dialogue
 //! dashes, a BOM), so an edition has exactly the line structure of its source. A segment
-//! the memory cannot translate keeps its Norwegian text and is listed in
+//! the memory cannot translate keeps its Norwegian text, is counted in
+//! [`Edition::untranslated`] and, the first [`MISSING_KEPT`] of them, listed in
 //! [`Edition::missing`]; whether that is acceptable is the caller's decision. Two test
 //! fills need no memory: [`Fill::Pseudo`] makes every segment visibly "translated" so
 //! layout problems show before any translation exists, and [`Fill::Identity`] gives the
@@ -41,7 +42,11 @@ pub struct Edition {
     pub text: String,
     /// How many segments the fill gave a text (with a pseudo or identity fill, all).
     pub translated: usize,
-    /// The segments left in Norwegian, in document order.
+    /// How many segments were left in Norwegian.
+    pub untranslated: usize,
+    /// The first [`MISSING_KEPT`] segments left in Norwegian, in document order: the
+    /// list a person reads, kept short so that a document of a million missing
+    /// sentences costs no more than its text.
     pub missing: Vec<Missing>,
     /// Words in the segments as written, skeleton not counted.
     pub words: usize,
@@ -61,39 +66,56 @@ pub struct Missing {
 impl Edition {
     /// Number of segments in the edition.
     pub fn segments(&self) -> usize {
-        self.translated + self.missing.len()
+        self.translated + self.untranslated
     }
 
-    /// Where the edition goes in `out_dir`: the document's file name, refused if it is
-    /// anything but a plain file name, so no name can write outside `out_dir`.
+    /// Where the edition goes in `out_dir` (see [`out_path`]).
     pub fn out_path(&self, out_dir: &Path) -> Result<PathBuf> {
-        let mut components = Path::new(&self.name).components();
-        match (components.next(), components.next()) {
-            (Some(Component::Normal(name)), None) => Ok(out_dir.join(name)),
-            _ => Err(Error::Invalid(format!(
-                "{:?} is not a plain file name; an edition is named after its source file",
-                self.name
-            ))),
-        }
+        out_path(&self.name, out_dir)
     }
 }
 
-/// Where each of `editions` goes in `out_dir`, in the same order.
+/// How many missing segments an [`Edition`] lists.
+pub const MISSING_KEPT: usize = 100;
+
+/// Where the edition of the document named `name` goes in `out_dir`: its file name,
+/// refused if it is anything but a plain file name, so no name can write outside
+/// `out_dir`.
+pub fn out_path(name: &str, out_dir: &Path) -> Result<PathBuf> {
+    let mut components = Path::new(name).components();
+    match (components.next(), components.next()) {
+        (Some(Component::Normal(file)), None) => Ok(out_dir.join(file)),
+        _ => Err(Error::Invalid(format!(
+            "{name:?} is not a plain file name; an edition is named after its source file"
+        ))),
+    }
+}
+
+/// Where the editions of the documents named `names` go in `out_dir`, in the same
+/// order.
 ///
-/// Refused, before anything is written: a name that is not a plain file name (see
-/// [`Edition::out_path`]), two editions with the same name (from different folders),
-/// and an edition that would replace one of the `sources` (as with `--out corpus`).
-pub fn out_paths(editions: &[Edition], sources: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>> {
+/// Refused, before anything is written: an `out_dir` that exists and is not a folder,
+/// a name that is not a plain file name (see [`out_path`]), two editions with the same
+/// name (from different folders), and an edition that would replace one of the
+/// `sources` (as with `--out corpus`).
+pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>> {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(Error::at(
+            out_dir,
+            crate::error::Place::File,
+            "is not a folder; --out names the folder the editions are written to",
+        ));
+    }
     let sources: HashSet<PathBuf> = sources.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut seen = HashSet::new();
-    let mut paths = Vec::with_capacity(editions.len());
-    for edition in editions {
-        let path = edition.out_path(out_dir)?;
+    let mut paths = Vec::with_capacity(names.len());
+    for name in names {
+        let path = out_path(name, out_dir)?;
         if !seen.insert(path.clone()) {
             return Err(Error::Invalid(format!(
                 "two documents are named {}, and both editions would be {}; build them into different --out folders",
-                edition.name,
-                path.display()
+                crate::shown::name(name),
+                crate::shown::path(&path)
             )));
         }
         if path.canonicalize().is_ok_and(|p| sources.contains(&p)) {
@@ -110,7 +132,7 @@ pub fn out_paths(editions: &[Edition], sources: &[PathBuf], out_dir: &Path) -> R
 
 /// The edition of `doc` made with `fill`.
 pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
-    let (mut translated, mut words, mut missing) = (0, 0, Vec::new());
+    let (mut translated, mut words, mut untranslated, mut missing) = (0, 0, 0, Vec::new());
     let text = doc.rebuild(|segment, source| {
         let filled = match fill {
             Fill::Memory(memory) => memory.exact(source).and_then(|e| single_line(&e.target)),
@@ -122,7 +144,12 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
                 translated += 1;
                 text
             }
+            None if missing.len() >= MISSING_KEPT => {
+                untranslated += 1;
+                Cow::Borrowed(source)
+            }
             None => {
+                untranslated += 1;
                 missing.push(Missing {
                     doc: doc.name.clone(),
                     line: segment.location.line,
@@ -134,7 +161,7 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
         words += word_count(&out);
         out
     });
-    Edition { name: doc.name.clone(), text, translated, missing, words }
+    Edition { name: doc.name.clone(), text, translated, untranslated, missing, words }
 }
 
 /// A translation as it goes into a segment's place: trimmed, because the skeleton
@@ -235,7 +262,7 @@ mod tests {
         for d in &docs {
             let e = assemble(d, Fill::Identity);
             assert_eq!(e.text, d.text, "{}", d.name);
-            assert_eq!((e.translated, e.missing.len()), (d.segments.len(), 0));
+            assert_eq!((e.translated, e.untranslated, e.missing.len()), (d.segments.len(), 0, 0));
         }
     }
 
@@ -276,7 +303,7 @@ mod tests {
         let m = memory(&[("Hei.", "Hi\r\n  there."), ("Ja.", "   "), ("Nei.", "No.\rReally\u{2028}not.")]);
         let e = assemble(&d, Fill::Memory(&m));
         assert_eq!(e.text, "Hi there. Ja.\nNo. Really not.");
-        assert_eq!(e.missing.len(), 1, "a blank translation is no translation");
+        assert_eq!((e.untranslated, e.missing.len()), (1, 1), "a blank translation is no translation");
     }
 
     #[test]
@@ -300,15 +327,25 @@ mod tests {
         }
     }
 
-    fn named(name: &str) -> Edition {
-        Edition { name: name.into(), text: String::new(), translated: 0, missing: Vec::new(), words: 0 }
+    fn named(name: &str) -> String {
+        name.into()
+    }
+
+    #[test]
+    fn only_the_first_missing_segments_are_listed_and_all_are_counted() {
+        let d = doc(&"Ja. ".repeat(MISSING_KEPT * 3));
+        let e = assemble(&d, Fill::Memory(&memory(&[])));
+        assert_eq!(
+            (e.untranslated, e.missing.len(), e.segments()),
+            (MISSING_KEPT * 3, MISSING_KEPT, MISSING_KEPT * 3)
+        );
     }
 
     #[test]
     fn an_edition_is_written_under_its_file_name_only() {
-        assert_eq!(named("a.txt").out_path(Path::new("out/en")).unwrap(), Path::new("out/en/a.txt"));
+        assert_eq!(out_path("a.txt", Path::new("out/en")).unwrap(), Path::new("out/en/a.txt"));
         for bad in ["../a.txt", "/etc/passwd", "x/a.txt", "..", ".", ""] {
-            let err = named(bad).out_path(Path::new("out")).unwrap_err();
+            let err = out_path(bad, Path::new("out")).unwrap_err();
             assert!(err.to_string().contains("not a plain file name"), "{bad}: {err}");
         }
     }

@@ -3,16 +3,20 @@
 //! to do, what to do next.
 //!
 //! Messages are lower-case fragments without a trailing period, so the binary can chain
-//! them with context.
+//! them with context. Paths are shown through [`crate::shown`], so a file name holding
+//! an escape sequence reaches the terminal escaped.
 
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::shown;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {cause}", path.display())]
+    #[error("{}: {cause}", shown::path(path))]
     Io {
         /// The file.
         path: PathBuf,
@@ -21,7 +25,7 @@ pub enum Error {
         cause: io::Error,
     },
     /// Replacing a file failed; the old one is untouched.
-    #[error("{}: cannot write it ({cause}); it was left as it was", path.display())]
+    #[error("{}: cannot write it ({cause}); it was left as it was", shown::path(path))]
     Write {
         /// The file that was to be replaced.
         path: PathBuf,
@@ -30,7 +34,7 @@ pub enum Error {
     },
     /// This place in this file is wrong: the one shape of every error about an input,
     /// whatever its format.
-    #[error("{}: {}{message}", path.display(), place.prefix())]
+    #[error("{}: {}{message}", shown::path(path), place.prefix())]
     At {
         /// The file (or, for the built-in rules, their name).
         path: PathBuf,
@@ -40,7 +44,7 @@ pub enum Error {
         message: String,
     },
     /// An input is larger than tolk accepts.
-    #[error("{}: {what} is larger than the limit of {limit} bytes", path.display())]
+    #[error("{}: {what} is larger than the limit of {limit} bytes", shown::path(path))]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -58,6 +62,22 @@ pub enum Error {
         index: Option<usize>,
         /// Why.
         message: String,
+    },
+    /// Another tolk held the memory's lock for longer than this one was to wait;
+    /// nothing was written.
+    #[error(
+        "{}: another tolk is writing the memory ({holder}) and still held its lock after {}; nothing \
+         was written: run again when it has finished, or wait longer with --lock-timeout",
+        shown::path(path),
+        seconds(*waited)
+    )]
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it, as its lock file says.
+        holder: String,
+        /// How long this one waited.
+        waited: Duration,
     },
     /// Anything that is about no place in a file.
     #[error("{0}")]
@@ -132,6 +152,16 @@ impl Error {
     /// An [`Error::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
         Error::Io { path: path.into(), cause: source }
+    }
+}
+
+/// A duration as a person reads it: `2 s`, `0.5 s`.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
     }
 }
 

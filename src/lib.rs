@@ -22,6 +22,7 @@ pub mod language;
 pub mod memory;
 pub mod score;
 pub mod segment;
+pub mod shown;
 pub mod store;
 pub mod text;
 pub mod timestamp;

@@ -1,9 +1,25 @@
-//! Safe writes: files are replaced whole or not at all, and writers of the memory take
-//! turns.
+//! Safe writes: files are replaced whole or not at all, what is not tolk's own is never
+//! replaced, and writers of the memory take turns.
 //!
-//! [`write_atomic`] writes a new version next to the file, flushes it to disk and renames
-//! it over the old one, so a reader (or a crash) sees either the old file or the new one,
-//! never half of each. That is also why reading the memory needs no lock.
+//! [`write_atomic`] writes a new version of a memory file next to it, flushes it to disk
+//! and renames it over the old one, so a reader (or a crash) sees either the old file or
+//! the new one, never half of each. That is also why reading the memory needs no lock.
+//!
+//! Every other file tolk writes (an edition, a batch, an exported memory, exported rules)
+//! goes through [`Output`], the one place that decides what writing to a path means:
+//!
+//! - a new path, or a regular file, is replaced atomically as above (through a
+//!   temporary file named [`OUTPUT_TEMP_PREFIX`]`*`);
+//! - a symbolic link to a regular file is followed: the file it points to is replaced,
+//!   and the link stays a link;
+//! - a FIFO, a character device or a socket (`/dev/null`, `/dev/stdout`, a named pipe)
+//!   is written into, as every Unix tool does: opened for writing, never created,
+//!   truncated or renamed over; so is any path under `/dev/` or `/proc/` that names a
+//!   regular file through a link (`/dev/stdout` redirected to a file);
+//! - a folder, a block device or a link to nothing is refused, naming the path.
+//!
+//! [`Output::staged`] is the all-or-nothing form for several files ([`commit_all`]): a
+//! device or pipe gets nothing until every output is complete.
 //!
 //! [`lock_memory`] serialises writers of the memory (imports) with an exclusive advisory
 //! lock on `.tolk.lock` beside the memory file. The lock belongs to the open file, so the
@@ -11,33 +27,61 @@
 //! killed tolk never leaves a stale lock behind, and the lock file itself is never
 //! deleted (deleting it would let two processes lock two different files). Advisory
 //! means only tolk honours it; a spreadsheet saving the CSV meanwhile is not stopped.
+//! The holder writes who it is (pid, command, start) into the lock file, so a writer
+//! that has to wait can say for whom; the lock file is opened without following a
+//! link and must be a regular file. Under the lock no other tolk writes the memory, so
+//! any `.tolk-tmp-*` file beside it is left by a killed writer and can be removed
+//! ([`MemoryLock::remove_stale`]).
 //!
 //! This module does not decide what to write: merging imports is the caller's job.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::fs::{File, Metadata, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
+use crate::shown;
 
 /// The name of the lock file beside the memory file.
 pub const LOCK_FILE: &str = ".tolk.lock";
 
-/// The prefix of the temporary files [`write_atomic`] leaves behind only if it is
-/// killed in the middle of a write.
+/// The prefix of the temporary files [`write_atomic`] leaves beside a memory file only
+/// if it is killed in the middle of a write; the next writer, under the lock, removes
+/// them.
 pub const TEMP_PREFIX: &str = ".tolk-tmp-";
 
-/// Replaces the file at `path` with `bytes` atomically, creating its folder if missing.
+/// The prefix of the temporary files of every other output ([`Output`]). Different
+/// from [`TEMP_PREFIX`], so that removing a memory folder's stale files never touches
+/// a batch or an edition another tolk is writing there at that moment.
+pub const OUTPUT_TEMP_PREFIX: &str = ".tolk-new-";
+
+/// Replaces the memory file at `path` with `bytes` atomically, creating its folder if
+/// missing.
 ///
 /// The bytes go to a temporary file in the same folder (a rename is only atomic within
 /// one file system), which is synced and renamed over `path`; then the folder is synced
 /// so the rename itself survives a power cut. An existing file keeps its permissions; a
 /// new one gets the usual ones for the user's umask.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = folder_of(path);
-    std::fs::create_dir_all(dir).map_err(|e| Error::write(path, e))?;
+    let mut tmp = temporary_beside(path, path, TEMP_PREFIX)?;
+    tmp.write_all(bytes).map_err(|e| Error::write(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
+    // On failure the temporary file is dropped, and so deleted.
+    pause_point("synced");
+    tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
+    sync_folder(folder_of(path));
+    pause_point("renamed");
+    Ok(())
+}
+
+/// A new temporary file named `prefix*` in the folder of `target` (created if missing),
+/// with `target`'s permissions if it exists; `named` names the output in errors.
+fn temporary_beside(target: &Path, named: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = folder_of(target);
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(named, e))?;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX);
+    builder.prefix(prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -45,19 +89,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         // private to whoever wrote it last.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::write(path, e))?;
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::write(named, e))?;
     #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions()).map_err(|e| Error::write(path, e))?;
+    if let Ok(meta) = std::fs::metadata(target) {
+        tmp.as_file().set_permissions(meta.permissions()).map_err(|e| Error::write(named, e))?;
     }
-    tmp.write_all(bytes).map_err(|e| Error::write(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
-    // On failure the temporary file is dropped, and so deleted.
-    pause_point("synced");
-    tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
-    sync_folder(dir);
-    pause_point("renamed");
-    Ok(())
+    Ok(tmp)
 }
 
 /// Makes a rename in `dir` durable. Best effort: the new file is already in place, and
@@ -74,6 +111,264 @@ fn folder_of(path: &Path) -> &Path {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     }
+}
+
+/// What kind of file `meta` describes, in the words messages use.
+pub fn kind_of(meta: &Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        return "symbolic link";
+    }
+    if kind.is_dir() {
+        return "folder";
+    }
+    if kind.is_file() {
+        return "file";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "character device";
+        }
+        if kind.is_block_device() {
+            return "block device";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+    }
+    "special file"
+}
+
+/// Whether `meta` is something written into rather than replaced: a FIFO, a character
+/// device or a socket.
+fn is_stream(meta: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        kind.is_fifo() || kind.is_char_device() || kind.is_socket()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// Where a link points, for messages.
+fn link_target(path: &Path) -> String {
+    std::fs::read_link(path).map_or_else(|_| "?".into(), |t| shown::path(&t).to_string())
+}
+
+/// What writing to a path means (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    /// Replace the regular file (or create the new one) at this path, atomically.
+    Replace(PathBuf),
+    /// Open the path for writing and write into it.
+    Stream,
+}
+
+/// Decides what writing to `path` means, before anything is written.
+fn destination(path: &Path) -> Result<Destination> {
+    let refuse = |message: String| Error::at(path, Place::File, message);
+    let own = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Destination::Replace(path.into())),
+        Err(e) => return Err(Error::write(path, e)),
+    };
+    let link = own.file_type().is_symlink();
+    let meta = if link {
+        match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(refuse(format!(
+                    "is a symbolic link to {}, which does not exist; tolk creates no file through a link: \
+                     remove the link or name another file",
+                    link_target(path)
+                )))
+            }
+            Err(e) => return Err(Error::write(path, e)),
+        }
+    } else {
+        own
+    };
+    if meta.is_dir() {
+        return Err(refuse("is a folder; name a file to write".into()));
+    }
+    if is_stream(&meta) {
+        return Ok(Destination::Stream);
+    }
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "is a {}; tolk writes regular files, pipes and character devices only",
+            kind_of(&meta)
+        )));
+    }
+    let system = path.starts_with("/dev") || path.starts_with("/proc");
+    if link && system {
+        // `/dev/stdout` or `/proc/self/fd/1` redirected to a file: the shell's file,
+        // written into as the shell would.
+        return Ok(Destination::Stream);
+    }
+    if link {
+        let target = std::fs::canonicalize(path).map_err(|e| Error::write(path, e))?;
+        return Ok(Destination::Replace(target));
+    }
+    Ok(Destination::Replace(path.into()))
+}
+
+/// A file being written: see the module docs for what each kind of path gets.
+#[derive(Debug)]
+pub struct Output {
+    /// The path as named, for messages.
+    path: PathBuf,
+    sink: Sink,
+}
+
+#[derive(Debug)]
+enum Sink {
+    /// A temporary file beside `target`, renamed over it on commit.
+    Replace { target: PathBuf, tmp: Temporary },
+    /// The pipe or device itself.
+    Stream(File),
+    /// An anonymous temporary file, copied into the pipe or device on commit.
+    Deferred(File),
+}
+
+impl Output {
+    /// Starts writing `path`: a regular file (or a new one) through a temporary file
+    /// that replaces it on [`Output::commit`]; a pipe or device directly.
+    pub fn create(path: &Path) -> Result<Output> {
+        let sink = match destination(path)? {
+            Destination::Replace(target) => {
+                let tmp = Temporary::Open(temporary_beside(&target, path, OUTPUT_TEMP_PREFIX)?);
+                Sink::Replace { tmp, target }
+            }
+            Destination::Stream => Sink::Stream(open_stream(path)?),
+        };
+        Ok(Output { path: path.into(), sink })
+    }
+
+    /// Like [`Output::create`], but a pipe or device gets nothing before the commit:
+    /// what is written waits in an anonymous temporary file, so that outputs committed
+    /// together ([`commit_all`]) are all written or none.
+    pub fn staged(path: &Path) -> Result<Output> {
+        let sink = match destination(path)? {
+            Destination::Replace(target) => {
+                let tmp = Temporary::Open(temporary_beside(&target, path, OUTPUT_TEMP_PREFIX)?);
+                Sink::Replace { tmp, target }
+            }
+            Destination::Stream => Sink::Deferred(tempfile::tempfile().map_err(|e| Error::write(path, e))?),
+        };
+        Ok(Output { path: path.into(), sink })
+    }
+
+    /// The path as named.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match &mut self.sink {
+            Sink::Replace { tmp: Temporary::Open(tmp), .. } => {
+                tmp.write_all(bytes).map_err(|e| Error::write(&self.path, e))
+            }
+            Sink::Replace { .. } => {
+                Err(Error::write(&self.path, std::io::Error::other("written to after it was closed")))
+            }
+            Sink::Deferred(file) => file.write_all(bytes).map_err(|e| Error::write(&self.path, e)),
+            Sink::Stream(file) => file.write_all(bytes).map_err(|e| Error::io(&self.path, e)),
+        }
+    }
+
+    /// Syncs and closes the temporary file of an output that replaces a file, keeping
+    /// it for the commit; nothing more can be written. Other outputs stay as they are.
+    pub fn close(&mut self) -> Result<()> {
+        if let Sink::Replace { tmp, .. } = &mut self.sink {
+            if let Temporary::Open(file) = tmp {
+                file.as_file().sync_all().map_err(|e| Error::write(&self.path, e))?;
+            }
+            *tmp = match std::mem::replace(tmp, Temporary::Swapping) {
+                Temporary::Open(file) => Temporary::Closed(file.into_temp_path()),
+                other => other,
+            };
+        }
+        Ok(())
+    }
+
+    /// Finishes the output: the file replaced, or everything written into the pipe.
+    pub fn commit(self) -> Result<()> {
+        commit_all(vec![self])
+    }
+}
+
+/// A temporary file being written, or written, synced and closed (so that a thousand
+/// editions waiting for their commit hold no thousand open files).
+#[derive(Debug)]
+enum Temporary {
+    Open(tempfile::NamedTempFile),
+    Closed(tempfile::TempPath),
+    /// Only while [`Output::close`] swaps one for the other.
+    Swapping,
+}
+
+/// Opens the pipe or device at `path` for writing, without creating or truncating.
+fn open_stream(path: &Path) -> Result<File> {
+    OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))
+}
+
+/// Commits `outputs` together: every temporary file is synced first, and only then is
+/// any file renamed into place or any pipe written, so a failure to finish writing
+/// any of them (a full disk) replaces none. The renames themselves can only fail if the
+/// folders change underneath.
+pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
+    for output in &outputs {
+        if let Sink::Replace { tmp: Temporary::Open(tmp), .. } = &output.sink {
+            tmp.as_file().sync_all().map_err(|e| Error::write(&output.path, e))?;
+        }
+    }
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for output in outputs {
+        let Output { path, sink } = output;
+        match sink {
+            Sink::Replace { target, tmp } => {
+                match tmp {
+                    Temporary::Open(tmp) => tmp.persist(&target).map(drop).map_err(|e| e.error),
+                    Temporary::Closed(tmp) => tmp.persist(&target).map_err(|e| e.error),
+                    Temporary::Swapping => Err(std::io::Error::other("no temporary file")),
+                }
+                .map_err(|e| Error::write(&path, e))?;
+                let folder = folder_of(&target).to_path_buf();
+                if !folders.contains(&folder) {
+                    folders.push(folder);
+                }
+            }
+            Sink::Stream(mut file) => file.flush().map_err(|e| Error::io(&path, e))?,
+            Sink::Deferred(mut file) => {
+                file.seek(SeekFrom::Start(0)).map_err(|e| Error::write(&path, e))?;
+                let mut into = open_stream(&path)?;
+                std::io::copy(&mut file, &mut into).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+    }
+    for folder in folders {
+        sync_folder(&folder);
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` as [`Output::create`] decides.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut output = Output::create(path)?;
+    output.write(bytes)?;
+    output.commit()
 }
 
 /// The environment variable of the crash-test hook (see [`pause_point`]).
@@ -100,11 +395,55 @@ pub fn pause_point(stage: &str) {
     }
 }
 
+/// How long a writer waits for the lock silently before it says that it waits.
+const ANNOUNCE_AFTER: Duration = Duration::from_millis(100);
+
+/// How often a writer with a time limit tries the lock again.
+const POLL: Duration = Duration::from_millis(20);
+
+/// The most of the lock file read to say who holds it.
+const HOLDER_MAX: u64 = 4096;
+
+/// What the memory's store did that a person may want to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The lock is held by another tolk, described as its lock file says, and this one
+    /// waits for it.
+    Waiting {
+        /// The lock file.
+        lock: PathBuf,
+        /// Who holds it: `pid 123 (tolk import a.csv), since 2026-...`.
+        holder: String,
+    },
+    /// Temporary files left by killed writers were removed from the memory's folder.
+    RemovedStale {
+        /// The folder.
+        folder: PathBuf,
+        /// How many.
+        count: usize,
+    },
+}
+
+/// How to take the memory's lock.
+#[derive(Clone, Copy)]
+pub struct LockOptions<'a> {
+    /// How long to wait for another tolk that holds it; `None` waits for as long as it
+    /// takes.
+    pub timeout: Option<Duration>,
+    /// Told once if the lock is busy and this writer waits.
+    pub notify: &'a dyn Fn(&Notice),
+}
+
+impl Default for LockOptions<'_> {
+    fn default() -> Self {
+        LockOptions { timeout: None, notify: &|_| {} }
+    }
+}
+
 /// An exclusive lock on the memory, held until dropped (or the process ends).
 #[derive(Debug)]
 pub struct MemoryLock {
-    // Never read: holding the open file is holding the lock.
-    _file: File,
+    file: File,
     path: PathBuf,
 }
 
@@ -113,26 +452,172 @@ impl MemoryLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Removes the temporary files (`.tolk-tmp-*`, regular files only) that killed
+    /// writers left in the memory's folder: under the lock no other tolk is writing
+    /// there, so every one is stale. Returns how many were removed; one that cannot be
+    /// removed is left, as it was, and never read as memory.
+    pub fn remove_stale(&self) -> usize {
+        let folder = folder_of(&self.path);
+        let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let stale = entry.file_name().to_str().is_some_and(|n| n.starts_with(TEMP_PREFIX))
+                && entry.file_type().is_ok_and(|t| t.is_file());
+            if stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+}
+
+impl Drop for MemoryLock {
+    fn drop(&mut self) {
+        // Still holding the lock: nobody is named as its holder once it is free.
+        let _ = self.file.set_len(0);
+    }
 }
 
 /// Locks the memory whose new translations go to `write_path` (see
-/// [`crate::memory::CsvStore`]), waiting for another tolk that holds it.
+/// [`crate::memory::CsvStore`]), waiting for another tolk that holds it as `options`
+/// say.
 ///
 /// The lock file is `.tolk.lock` in the same folder, created (with the folder) if
-/// missing.
-pub fn lock_memory(write_path: &Path) -> Result<MemoryLock> {
+/// missing; a symbolic link there (dangling or not) or anything but a regular file is
+/// refused, so taking the lock never makes a file anywhere else.
+pub fn lock_memory(write_path: &Path, options: &LockOptions<'_>) -> Result<MemoryLock> {
     let dir = folder_of(write_path);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    file.lock().map_err(|e| Error::io(&path, e))?;
-    Ok(MemoryLock { _file: file, path })
+    let file = open_lock(&path)?;
+    acquire(&file, &path, options)?;
+    let mut lock = MemoryLock { file, path };
+    // Who holds it, for whoever has to wait; best effort, it is only a description.
+    let _ = write_holder(&mut lock.file);
+    Ok(lock)
+}
+
+/// Opens the lock file, refusing a link or anything but a regular file.
+fn open_lock(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // No link is followed; a FIFO is not waited on.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let not_ours = |meta: &Metadata| {
+        let message = if meta.file_type().is_symlink() {
+            format!(
+                "is a symbolic link (to {}); tolk locks the memory with a plain file of its own here and \
+                 never follows a link, so that no file is made outside the project: remove the link (rm {}); \
+                 to share a memory, link the whole memory folder instead",
+                link_target(path),
+                shown::path(path)
+            )
+        } else {
+            format!(
+                "is a {}, not a plain file; tolk locks the memory with a plain file of its own here: remove it",
+                kind_of(meta)
+            )
+        };
+        Error::at(path, Place::File, message)
+    };
+    match options.open(path) {
+        Ok(file) => {
+            let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+            if !meta.is_file() {
+                return Err(not_ours(&meta));
+            }
+            Ok(file)
+        }
+        Err(e) => match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_file() => Err(not_ours(&meta)),
+            _ => Err(Error::io(path, e)),
+        },
+    }
+}
+
+/// Takes the lock on `file`, waiting as `options` say.
+fn acquire(file: &File, path: &Path, options: &LockOptions<'_>) -> Result<()> {
+    let start = Instant::now();
+    let mut announced = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(TryLockError::WouldBlock) => {}
+            Err(TryLockError::Error(e)) => return Err(Error::io(path, e)),
+        }
+        let waited = start.elapsed();
+        if let Some(limit) = options.timeout {
+            if waited >= limit {
+                return Err(Error::LockTimeout { path: path.into(), holder: holder(file), waited: limit });
+            }
+        }
+        if !announced && waited >= ANNOUNCE_AFTER {
+            (options.notify)(&Notice::Waiting { lock: path.into(), holder: holder(file) });
+            announced = true;
+            if options.timeout.is_none() {
+                // No limit: let the operating system wake this writer when it is free.
+                return file.lock().map_err(|e| Error::io(path, e));
+            }
+        }
+        let left = options.timeout.map_or(POLL, |limit| limit.saturating_sub(waited));
+        std::thread::sleep(POLL.min(left).max(Duration::from_millis(1)));
+    }
+}
+
+/// Writes who holds the lock into the lock file: pid, command and start.
+fn write_holder(file: &mut File) -> std::io::Result<()> {
+    let mut command: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    if let Some(program) = command.first_mut() {
+        *program =
+            Path::new(program.as_str()).file_name().map_or_else(String::new, |n| n.to_string_lossy().into());
+    }
+    let mut command = shown::name(&command.join(" ")).to_string();
+    if command.chars().count() > 200 {
+        command = command.chars().take(200).chain("...".chars()).collect();
+    }
+    let text = format!(
+        "pid: {}\ncommand: {command}\nstarted: {}\n",
+        std::process::id(),
+        crate::timestamp::Timestamp::now()
+    );
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(text.as_bytes())
+}
+
+/// Who holds the lock, as its lock file says: `pid 123 (tolk import a.csv), since
+/// 2026-11-22T12:00:00Z`, or `another tolk` when it does not say (yet).
+fn holder(file: &File) -> String {
+    let mut text = Vec::new();
+    let mut reader = file;
+    if reader.seek(SeekFrom::Start(0)).is_err() || reader.take(HOLDER_MAX).read_to_end(&mut text).is_err() {
+        return "another tolk".into();
+    }
+    let text = String::from_utf8_lossy(&text);
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| shown::name(v.trim()).to_string())
+            .filter(|v| !v.is_empty())
+    };
+    match (field("pid:"), field("command:"), field("started:")) {
+        (Some(pid), command, started) => {
+            let mut out = format!("pid {pid}");
+            if let Some(command) = command {
+                out.push_str(&format!(" ({command})"));
+            }
+            if let Some(started) = started {
+                out.push_str(&format!(", since {started}"));
+            }
+            out
+        }
+        _ => "another tolk".into(),
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +672,7 @@ mod tests {
     fn a_held_lock_keeps_others_out_until_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let write_path = dir.path().join("memory/nb-en.csv");
-        let lock = lock_memory(&write_path).unwrap();
+        let lock = lock_memory(&write_path, &LockOptions::default()).unwrap();
         assert_eq!(lock.path(), dir.path().join("memory").join(LOCK_FILE));
 
         // Locks belong to open files, so a second open of the lock file stands for
@@ -200,5 +685,121 @@ mod tests {
         assert!(try_lock(path).is_ok());
         // The lock file stays, so every process locks the same file.
         assert!(dir.path().join("memory").join(LOCK_FILE).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_replaces_files_follows_links_and_refuses_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.csv");
+        assert_eq!(destination(&file).unwrap(), Destination::Replace(file.clone()));
+        write_output(&file, b"one").unwrap();
+        std::fs::write(dir.path().join("real.csv"), "old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        write_output(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+        assert_eq!(std::fs::read(dir.path().join("real.csv")).unwrap(), b"new");
+
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink("nowhere.csv", &dangling).unwrap();
+        let err = write_output(&dangling, b"x").unwrap_err().to_string();
+        assert!(err.contains("is a symbolic link to nowhere.csv, which does not exist"), "{err}");
+        assert!(!dir.path().join("nowhere.csv").exists());
+
+        let folder = dir.path().join("folder");
+        std::fs::create_dir(&folder).unwrap();
+        let err = write_output(&folder, b"x").unwrap_err().to_string();
+        assert!(err.ends_with("folder: is a folder; name a file to write"), "{err}");
+        assert_eq!(names(dir.path()), ["a.csv", "dangling.csv", "folder", "link.csv", "real.csv"]);
+
+        assert_eq!(destination(Path::new("/dev/null")).unwrap(), Destination::Stream);
+        write_output(Path::new("/dev/null"), b"into the void").unwrap();
+    }
+
+    #[test]
+    fn staged_outputs_replace_nothing_until_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(&a, "old a").unwrap();
+        let mut first = Output::staged(&a).unwrap();
+        first.write(b"new a").unwrap();
+        first.close().unwrap();
+        let mut second = Output::staged(&b).unwrap();
+        second.write(b"new b").unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        drop(second);
+        drop(first);
+        // Dropped uncommitted: the temporary files go, the old file stays.
+        assert_eq!(names(dir.path()), ["a.txt"]);
+        let mut first = Output::staged(&a).unwrap();
+        first.write(b"new a").unwrap();
+        first.close().unwrap();
+        let mut second = Output::staged(&b).unwrap();
+        second.write(b"new b").unwrap();
+        commit_all(vec![first, second]).unwrap();
+        assert_eq!(
+            (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()),
+            (b"new a".to_vec(), b"new b".to_vec())
+        );
+        assert_eq!(names(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn a_busy_lock_names_its_holder_and_gives_up_after_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let write_path = dir.path().join("nb-en.csv");
+        let held = lock_memory(&write_path, &LockOptions::default()).unwrap();
+        let text = std::fs::read_to_string(held.path()).unwrap();
+        assert!(text.starts_with(&format!("pid: {}\ncommand: ", std::process::id())), "{text}");
+        let told = std::sync::Mutex::new(Vec::new());
+        let notify = |n: &Notice| told.lock().unwrap().push(n.clone());
+        let options = LockOptions { timeout: Some(Duration::from_millis(300)), notify: &notify };
+        let err = lock_memory(&write_path, &options).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::LockTimeout { .. }), "{message}");
+        let holder = format!("pid {} (", std::process::id());
+        assert!(
+            message.contains(&holder) && message.contains("still held its lock after 0.3 s"),
+            "{message}"
+        );
+        let told = told.into_inner().unwrap();
+        assert!(
+            matches!(&told[..], [Notice::Waiting { holder: h, .. }] if h.starts_with(&holder)),
+            "{told:?}"
+        );
+        drop(held);
+        assert_eq!(std::fs::read(dir.path().join(LOCK_FILE)).unwrap(), b"", "a free lock names nobody");
+        let options = LockOptions { timeout: Some(Duration::ZERO), ..LockOptions::default() };
+        lock_memory(&write_path, &options).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_file_that_is_a_link_or_no_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let write_path = dir.path().join("memory/nb-en.csv");
+        std::fs::create_dir(dir.path().join("memory")).unwrap();
+        let lock = dir.path().join("memory").join(LOCK_FILE);
+        std::os::unix::fs::symlink("../outside", &lock).unwrap();
+        let err = lock_memory(&write_path, &LockOptions::default()).unwrap_err().to_string();
+        assert!(err.contains(".tolk.lock: is a symbolic link (to ../outside)"), "{err}");
+        assert!(!dir.path().join("outside").exists(), "no file is made through the link");
+        std::fs::remove_file(&lock).unwrap();
+        std::fs::create_dir(&lock).unwrap();
+        let err = lock_memory(&write_path, &LockOptions::default()).unwrap_err().to_string();
+        assert!(err.ends_with(".tolk.lock: is a folder, not a plain file; tolk locks the memory with a plain file of its own here: remove it"), "{err}");
+    }
+
+    #[test]
+    fn stale_temporary_files_are_removed_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [".tolk-tmp-a1", ".tolk-tmp-b2", ".tolk-new-c3", "nb-en.csv"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let lock = lock_memory(&dir.path().join("nb-en.csv"), &LockOptions::default()).unwrap();
+        assert_eq!(lock.remove_stale(), 2);
+        assert_eq!(names(dir.path()), [".tolk-new-c3", LOCK_FILE, "nb-en.csv"]);
     }
 }

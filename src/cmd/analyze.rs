@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
+    let docs = ui::documents(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let segments: usize = docs.iter().map(|d| d.segments.len()).sum();
     let bar = ui::bar(global, segments as u64, "analysing");
@@ -97,7 +97,7 @@ fn bands_json(bands: &Bands) -> Value {
 
 fn write_table(out: &mut impl Write, name: &str, bands: &Bands) -> io::Result<()> {
     let total = bands.total();
-    writeln!(out, "{name}")?;
+    writeln!(out, "{}", tolk::shown::name(name))?;
     writeln!(out, "  {:<12} {:>9} {:>9} {:>8}", "Band", "Segments", "Words", "Words %")?;
     for band in Band::ALL.into_iter().map(|b| (b.label(), bands.get(b))).chain([("Total", total)]) {
         let (label, c) = band;

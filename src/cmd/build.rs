@@ -1,5 +1,6 @@
 //! `tolk build`: assemble the English editions of documents and write them to out/en/,
-//! all or nothing unless `--partial`.
+//! all or nothing: no edition replaces an old one until every one is written, and none
+//! is written if a sentence is missing, unless `--partial`.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -7,7 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use tolk::document::Document;
-use tolk::edition::{self, Edition, Fill};
+use tolk::edition::{self, Edition, Fill, Missing};
+use tolk::shown;
+use tolk::store::Output;
 
 use super::Global;
 
@@ -21,8 +24,10 @@ const LIST_MISSING: usize = 20;
 /// it is, so an edition has exactly the lines of its source. Each edition is written to
 /// --out under its source's file name, replacing any older one in a single step.
 ///
-/// All or nothing: if any sentence of any document has no translation, nothing is written
-/// and the missing sentences are listed as `doc:line: text`. Then either run `tolk export`
+/// All or nothing: every edition is written to a temporary file beside its destination
+/// before any older edition is replaced, so an error (a document that cannot be read, a
+/// full disk) replaces none. If any sentence of any document has no translation, nothing
+/// is written and the missing sentences are listed as `doc:line: text`. Then either run `tolk export`
 /// to make a batch of them for translators, or build anyway with --partial.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -67,36 +72,52 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     };
 
     let segmenter = super::ui::segmenter(global)?;
-    let sources = tolk::corpus::files(&super::corpus_paths(args.paths))?;
-    let mut editions = Vec::with_capacity(sources.len());
-    for path in &sources {
-        editions.push(edition::assemble(&Document::read(path, &segmenter)?, fill));
-    }
-    let out_paths = edition::out_paths(&editions, &sources, &args.out)?;
+    let sources = super::ui::corpus_files(&super::corpus_paths(args.paths))?;
+    let names: Vec<String> = sources.iter().map(|p| tolk::document::name_of(p)).collect();
+    let out_paths = edition::out_paths(&names, &sources, &args.out)?;
 
-    let untranslated: usize = editions.iter().map(|e| e.missing.len()).sum();
+    // One document at a time: each edition is assembled and written to a temporary
+    // file beside its destination, and only counts and the first missing segments are
+    // kept, so a run holds one document, never the corpus. Nothing is renamed into
+    // place before every edition is written.
+    let bar = super::ui::bar(global, sources.len() as u64, "building");
+    let mut totals = Totals::default();
+    let mut staged = Vec::with_capacity(sources.len());
+    for (path, out) in sources.iter().zip(&out_paths) {
+        let edition = edition::assemble(&Document::read(path, &segmenter)?, fill);
+        totals.add(&edition);
+        // Once a segment is missing without --partial, nothing will be written: the
+        // temporary files go at once, and the rest is only checked and counted.
+        if args.partial || totals.untranslated == 0 {
+            let mut output = Output::staged(out)?;
+            output.write(edition.text.as_bytes())?;
+            output.close()?;
+            staged.push(output);
+        } else {
+            staged.clear();
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let untranslated = totals.untranslated;
     if untranslated > 0 && !args.partial {
-        list_missing(&editions)?;
+        list_missing(&totals)?;
         bail!(
             "{} no translation, so nothing was written; make a batch for translators with \
              `tolk export`, or build with --partial to keep them in Norwegian",
             plural(untranslated, "segment has", "segments have")
         );
     }
-
-    for (edition, path) in editions.iter().zip(&out_paths) {
-        tolk::store::write_atomic(path, edition.text.as_bytes())?;
-    }
+    tolk::store::commit_all(staged)?;
 
     if super::ui::chatty(global) {
-        let segments: usize = editions.iter().map(Edition::segments).sum();
-        let words: usize = editions.iter().map(|e| e.words).sum();
         let mut summary = format!(
             "wrote {} to {}: {}, {}, {untranslated} untranslated",
-            plural(editions.len(), "edition", "editions"),
-            args.out.display(),
-            plural(segments, "segment", "segments"),
-            plural(words, "word", "words"),
+            plural(totals.editions, "edition", "editions"),
+            shown::path(&args.out),
+            plural(totals.segments, "segment", "segments"),
+            plural(totals.words, "word", "words"),
         );
         if untranslated > 0 {
             summary.push_str(" (kept in Norwegian)");
@@ -106,15 +127,36 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lists the first [`LIST_MISSING`] missing segments on stderr, then counts the rest.
-fn list_missing(editions: &[Edition]) -> io::Result<()> {
-    let mut err = io::stderr().lock();
-    let missing: Vec<_> = editions.iter().flat_map(|e| &e.missing).collect();
-    for m in missing.iter().take(LIST_MISSING) {
-        writeln!(err, "{}:{}: {}", m.doc, m.line, m.text)?;
+/// What the summary and the list of missing segments need of the editions built.
+#[derive(Debug, Default)]
+struct Totals {
+    editions: usize,
+    segments: usize,
+    words: usize,
+    untranslated: usize,
+    /// The first [`LIST_MISSING`] missing segments.
+    missing: Vec<Missing>,
+}
+
+impl Totals {
+    fn add(&mut self, edition: &Edition) {
+        self.editions += 1;
+        self.segments += edition.segments();
+        self.words += edition.words;
+        self.untranslated += edition.untranslated;
+        let room = LIST_MISSING.saturating_sub(self.missing.len());
+        self.missing.extend(edition.missing.iter().take(room).cloned());
     }
-    if missing.len() > LIST_MISSING {
-        writeln!(err, "... and {} more", missing.len() - LIST_MISSING)?;
+}
+
+/// Lists the first [`LIST_MISSING`] missing segments on stderr, then counts the rest.
+fn list_missing(totals: &Totals) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    for m in &totals.missing {
+        writeln!(err, "{}:{}: {}", shown::name(&m.doc), m.line, m.text)?;
+    }
+    if totals.untranslated > totals.missing.len() {
+        writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;
     }
     Ok(())
 }

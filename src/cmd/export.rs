@@ -60,7 +60,7 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let format = batch::choose(args.format.as_deref(), args.out.as_deref(), args.delimiter)
         .map_err(anyhow::Error::msg)?;
-    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
+    let docs = ui::documents(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
     let batch = Batch::prepare(&docs, &memory, &index, args.min_score, args.prefill);
@@ -79,15 +79,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
     } else {
-        tolk::store::write_atomic(&out, &bytes)
-            .with_context(|| format!("cannot write the batch {}", out.display()))?;
+        tolk::store::write_output(&out, &bytes)
+            .with_context(|| format!("cannot write the batch {}", tolk::shown::path(&out)))?;
     }
     if ui::chatty(global) {
         let bands = batch.bands();
         let total = bands.total();
         eprintln!(
             "batch {}: {} segments, {} words ({})",
-            out.display(),
+            tolk::shown::path(&out),
             total.segments,
             total.words,
             format.describe()

@@ -38,20 +38,22 @@ pub struct Args {
     /// The corpus the batch was made from
     #[arg(long, value_name = "PATH", default_value = "corpus")]
     pub corpus: PathBuf,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = tolk::corpus::read(std::slice::from_ref(&args.corpus), &ui::segmenter(global)?)
+    let docs = ui::documents(std::slice::from_ref(&args.corpus), &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
     let issued = import::issued(&docs);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {
         let read = tolk::batch::read(file)
-            .with_context(|| format!("cannot import {}; nothing was written", file.display()))?;
+            .with_context(|| format!("cannot import {}; nothing was written", tolk::shown::path(file)))?;
         for note in &read.notes {
             if ui::chatty(global) {
-                eprintln!("{}: {note}", file.display());
+                eprintln!("{}: {note}", tolk::shown::path(file));
             }
         }
         rows.extend(read.rows);
@@ -75,7 +77,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
-    let outcome = import::apply(&global.memory, &plan.accepted, &options)?;
+    let outcome = import::apply_into(&ui::store(global, &args.lock), &plan.accepted, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, "the batch");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
@@ -88,7 +90,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             outcome.conflicts.len(),
             plan.warnings.len(),
             problems.len(),
-            outcome.written.display()
+            tolk::shown::path(&outcome.written)
         );
     }
     Ok(ExitCode::SUCCESS)

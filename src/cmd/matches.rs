@@ -53,8 +53,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let bytes = if args.input.as_os_str() == "-" {
         tolk::input::limits::read_lines(io::stdin().lock(), std::path::Path::new("<stdin>"))?
     } else {
-        let file =
-            File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
+        let file = File::open(&args.input)
+            .with_context(|| format!("cannot open {}", tolk::shown::path(&args.input)))?;
         tolk::input::limits::read_lines(file, &args.input)?
     };
     let text = tolk::input::decode::utf8(&args.input, bytes, "UTF-8")?;

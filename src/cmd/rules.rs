@@ -60,9 +60,8 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     };
     let text = tolk::segment::export_rules(global.rules.as_deref(), format)?;
     match &args.out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?
-        }
+        Some(path) => tolk::store::write_output(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", tolk::shown::path(path)))?,
         None => {
             let mut out = io::stdout().lock();
             out.write_all(text.as_bytes())?;

@@ -30,7 +30,7 @@ struct JsonSegment<'a> {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = super::ui::segmenter(global)?;
-    let docs = tolk::corpus::read(&super::corpus_paths(args.paths), &segmenter)?;
+    let docs = super::ui::documents(&super::corpus_paths(args.paths), &segmenter)?;
     let mut out = BufWriter::new(io::stdout().lock());
     for doc in &docs {
         for s in &doc.segments {

@@ -59,6 +59,8 @@ pub struct ImportArgs {
     /// The language of the targets in TMX files (any region unless one is given)
     #[arg(long, value_name = "CODE", default_value = "en", value_parser = parse_language)]
     pub target_lang: Language,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
 }
 
 /// Write the whole memory as TMX 1.4 or as one CSV file
@@ -104,7 +106,9 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     let mut counts = Counts::default();
     for file in &args.files {
         let format = exchange::detect(file)?;
-        let len = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?.len();
+        let len = std::fs::metadata(file)
+            .with_context(|| format!("cannot read {}", tolk::shown::path(file)))?
+            .len();
         let bar = ui::byte_bar(global, len, "reading");
         let progress = |n: u64| bar.set_position(n);
         let options = ReadOptions {
@@ -115,6 +119,16 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         let read = format.read(file, &options);
         bar.finish_and_clear();
         let read = read?;
+        for warning in &read.warnings {
+            eprintln!("warning: {}: {warning}", tolk::shown::path(file));
+        }
+        if read.warnings_total > read.warnings.len() {
+            eprintln!(
+                "warning: {}: ... and {} more",
+                tolk::shown::path(file),
+                read.warnings_total - read.warnings.len()
+            );
+        }
         counts.flattened += read.flattened;
         counts.skipped_empty += read.skipped_empty;
         counts.skipped_language += read.skipped_language;
@@ -126,7 +140,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         );
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
-    let outcome = import::merge(&global.memory, incoming, &options)?;
+    let outcome = import::merge_into(&ui::store(global, &args.lock), incoming, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
@@ -146,7 +160,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             counts.skipped_language,
             args.source_lang,
             args.target_lang,
-            outcome.written.display()
+            tolk::shown::path(&outcome.written)
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -158,9 +172,9 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let bytes = format.write(&memory)?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {
-            tolk::store::write_atomic(out, &bytes)
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            out.display().to_string()
+            tolk::store::write_output(out, &bytes)
+                .with_context(|| format!("cannot write {}", tolk::shown::path(out)))?;
+            tolk::shown::path(out).to_string()
         }
         _ => {
             io::stdout().lock().write_all(&bytes)?;
@@ -171,7 +185,7 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
         eprintln!("{} entries written to {to}", memory.entries.len());
     }
     if memory.entries.is_empty() && ui::chatty(global) {
-        eprintln!("the memory {} has no entries", global.memory.display());
+        eprintln!("the memory {} has no entries", tolk::shown::path(&global.memory));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,15 +3,18 @@
 //! colours on stdout (a terminal without `NO_COLOR`, or `--color always`).
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tolk::document::Document;
 use tolk::import::Conflict;
 use tolk::index::{Index, IndexBuilder};
-use tolk::memory::Memory;
+use tolk::memory::{CsvStore, Memory};
 use tolk::segment::Segmenter;
+use tolk::shown;
+use tolk::store::Notice;
 
 use super::Global;
 
@@ -69,7 +72,7 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
 
 /// Loads the memory at `path`, with a spinner.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
-    let spin = spinner(global, &format!("loading {}", path.display()));
+    let spin = spinner(global, &format!("loading {}", shown::path(path)));
     let memory = Memory::load(path).context("cannot load the translation memory")?;
     spin.finish_and_clear();
     Ok(memory)
@@ -105,7 +108,7 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str)
     for c in conflicts {
         eprintln!(
             "conflict: {}: {} {}: the memory translates {:?} as {:?}, {incoming} as {:?}: {verb}",
-            c.origin.file.display(),
+            shown::path(&c.origin.file),
             c.origin.unit,
             c.origin.row,
             c.source,
@@ -134,4 +137,59 @@ pub enum ColorChoice {
     Always,
     /// Never
     Never,
+}
+
+/// The options of commands that write the memory.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LockArgs {
+    /// Give up after waiting this many seconds for another tolk that is writing the
+    /// memory (nothing is written; exit code 1) [default: wait until it has finished]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub lock_timeout: Option<Duration>,
+}
+
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|n| Duration::try_from_secs_f64(n).ok())
+        .ok_or_else(|| format!("expected a number of seconds, 0 or more, such as 30 or 0.5, found {s:?}"))
+}
+
+/// The memory named by `--memory` as a store to write, waiting for its lock as `lock`
+/// says, and saying on stderr (unless `--quiet`) that it waits and what it cleaned.
+pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
+    let chatty = chatty(global);
+    CsvStore::new(&global.memory).lock_timeout(lock.lock_timeout).notify(move |notice| {
+        if !chatty {
+            return;
+        }
+        match notice {
+            Notice::Waiting { lock, holder } => eprintln!(
+                "waiting for the memory's lock {}: held by {holder}; tolk goes on when it is free \
+                 (--lock-timeout sets how long to wait)",
+                shown::path(lock)
+            ),
+            Notice::RemovedStale { folder, count } => eprintln!(
+                "removed {count} temporary file{} that an interrupted import left in {}",
+                if *count == 1 { "" } else { "s" },
+                shown::path(folder)
+            ),
+        }
+    })
+}
+
+/// The files named by `paths` (folders expanded), saying on stderr which files of a
+/// folder are skipped and why.
+pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let listing = tolk::corpus::list(paths)?;
+    for skipped in &listing.skipped {
+        eprintln!("warning: skipped {}: {}", shown::path(&skipped.path), skipped.reason);
+    }
+    Ok(listing.files)
+}
+
+/// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them.
+pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
+    Ok(corpus_files(paths)?.iter().map(|p| Document::read(p, segmenter)).collect::<tolk::Result<_>>()?)
 }

@@ -32,8 +32,9 @@ pub trait DocumentFormat: Sync {
     fn name(&self) -> &'static str;
     /// Whether the file at `path`, which starts with `head`, is this format.
     fn claims(&self, path: &Path, head: &[u8]) -> bool;
-    /// Reads and segments the file at `path`.
-    fn read(&self, path: &Path, segmenter: &Segmenter) -> Result<Document>;
+    /// Reads and segments `input`, the file at `path` opened once (it may be a pipe,
+    /// which cannot be opened twice), its head included.
+    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document>;
 }
 
 /// Every document format, in the order they are asked to claim a file (plain text
@@ -61,6 +62,12 @@ pub struct Location {
     pub index: usize,
 }
 
+/// The name of the document at `path`: its file name (a link's own name, not its
+/// target's), or the whole path where it has none.
+pub fn name_of(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// A source document: its name, its exact text, and its segments in order.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -77,11 +84,10 @@ impl Document {
     /// document format claims it ([`FORMATS`]).
     pub fn read(path: &Path, segmenter: &Segmenter) -> Result<Document> {
         let mut head = Vec::with_capacity(512);
-        std::fs::File::open(path)
-            .and_then(|f| std::io::Read::take(f, 512).read_to_end(&mut head))
-            .map_err(|e| Error::io(path, e))?;
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        (&mut file).take(512).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
         let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
-        format.read(path, segmenter)
+        format.read(&mut head.as_slice().chain(file), path, segmenter)
     }
 
     /// Segments `bytes`, which must be UTF-8; `path` names the file in errors.

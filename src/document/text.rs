@@ -23,10 +23,8 @@ impl DocumentFormat for PlainText {
 
     /// A line longer than [`crate::input::limits::MAX_LINE`] is refused before the file
     /// is read whole.
-    fn read(&self, path: &Path, segmenter: &Segmenter) -> Result<Document> {
-        let bytes = crate::input::limits::read_document(path)?;
-        let name =
-            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Document::from_bytes(name, bytes, path, segmenter)
+    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        let bytes = crate::input::limits::read_lines(input, path)?;
+        Document::from_bytes(super::name_of(path), bytes, path, segmenter)
     }
 }

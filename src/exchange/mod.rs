@@ -33,7 +33,15 @@ pub struct Exchanged {
     pub skipped_empty: usize,
     /// Units skipped for lacking the source or target language.
     pub skipped_language: usize,
+    /// What was read but left out, each with its place in the file (the first
+    /// [`MAX_WARNINGS`] only).
+    pub warnings: Vec<String>,
+    /// How many warnings there were in all.
+    pub warnings_total: usize,
 }
+
+/// How many warnings a read keeps; the rest are only counted.
+pub const MAX_WARNINGS: usize = 100;
 
 /// What every memory exchange format does.
 pub trait MemoryFormat: Sync {

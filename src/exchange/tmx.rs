@@ -96,6 +96,8 @@ impl super::MemoryFormat for Tmx {
             flattened: read.flattened,
             skipped_empty: read.skipped_empty,
             skipped_language: read.skipped_language,
+            warnings: read.warnings,
+            warnings_total: read.warnings_total,
         })
     }
 
@@ -143,6 +145,12 @@ pub struct TmxFile {
     pub skipped_language: usize,
     /// The header's `creationtool` (empty if none).
     pub creation_tool: String,
+    /// Units with more than one source-language variant of different texts: all but
+    /// the first are left out, and said so here, with the unit's line and `tuid` (the
+    /// first [`super::MAX_WARNINGS`]).
+    pub warnings: Vec<String>,
+    /// How many such units there were.
+    pub warnings_total: usize,
 }
 
 impl TmxFile {
@@ -348,6 +356,8 @@ struct Variant {
 #[derive(Debug)]
 struct Tu {
     line: u64,
+    /// The `tuid`, if any.
+    tuid: Option<String>,
     stamp: Stamp,
     props: Vec<(String, String)>,
     notes: Vec<String>,
@@ -466,11 +476,18 @@ impl<'o> Parse<'o> {
                 Element::Body
             }
             Some(Element::Body) if is("tu") => {
-                let mut stamp = Stamp::default();
-                each_attribute(e, line, |key, value| stamp.take(&key.to_ascii_lowercase(), value))?;
-                let size = stamp.bytes();
+                let (mut stamp, mut tuid) = (Stamp::default(), None);
+                each_attribute(e, line, |key, value| {
+                    let key = key.to_ascii_lowercase();
+                    if key == b"tuid" {
+                        tuid = Some(value.to_string());
+                    }
+                    stamp.take(&key, value)
+                })?;
+                let size = stamp.bytes() + tuid.as_ref().map_or(0, String::len);
                 self.unit = Some(Tu {
                     line,
+                    tuid,
                     stamp,
                     props: Vec::new(),
                     notes: Vec::new(),
@@ -679,6 +696,33 @@ impl<'o> Parse<'o> {
             self.out.skipped_language += 1;
             return;
         };
+        // A second source text makes it unclear which one the targets translate: the
+        // first is kept, as before, and the others are named, never dropped unsaid.
+        let others: Vec<&Variant> = unit
+            .variants
+            .iter()
+            .filter(|v| v.role == Role::Source && v.line != source.line && v.seg != source.seg)
+            .collect();
+        if !others.is_empty() {
+            self.out.warnings_total += 1;
+            if self.out.warnings.len() < super::MAX_WARNINGS {
+                let tuid = unit.tuid.as_ref().map_or_else(String::new, |t| format!(" tuid={:?}", t));
+                let left: Vec<String> = others
+                    .iter()
+                    .map(|v| format!("{} on line {}", crate::shown::name(&v.lang), v.line))
+                    .collect();
+                self.out.warnings.push(format!(
+                    "line {}: the <tu>{tuid} (unit {}) has more than one {} variant with different texts; \
+                     kept the first, {} on line {}, and left out {}",
+                    unit.line,
+                    self.out.units,
+                    self.options.source.describe(),
+                    crate::shown::name(&source.lang),
+                    source.line,
+                    left.join(", ")
+                ));
+            }
+        }
         let mut targets = unit.variants.iter().filter(|v| v.role == Role::Target).peekable();
         if targets.peek().is_none() {
             self.out.skipped_language += 1;
@@ -989,7 +1033,7 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
     for (column, value) in known.into_iter().chain(extra) {
         if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
             let place = match memory.file_of(e) {
-                Some(f) => format!("{}: row {}, column {column}", f.display(), e.row),
+                Some(f) => format!("{}: row {}, column {column}", crate::shown::path(f), e.row),
                 None => format!("entry {}, {column}", i + 1),
             };
             return Err(io::Error::new(
@@ -1023,6 +1067,29 @@ mod tests {
         format!(
             "<tu><tuv xml:lang=\"nb\"><seg>{nb}</seg></tuv><tuv xml:lang=\"en\"><seg>{en}</seg></tuv></tu>"
         )
+    }
+
+    #[test]
+    fn a_second_source_variant_is_named_not_dropped_unsaid() {
+        let units = [
+            unit("Hei.", "Hi."),
+            "<tu tuid=\"42\">\n<tuv xml:lang=\"nb\"><seg>Hei på deg.</seg></tuv>\n\
+             <tuv xml:lang=\"nb-NO\"><seg>Hallo.</seg></tuv>\n<tuv xml:lang=\"en\"><seg>Hello.</seg></tuv></tu>"
+                .to_string(),
+            // The same text twice loses nothing, so it is not worth a word.
+            "<tu><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"no\"><seg>Ja.</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>"
+                .to_string(),
+        ];
+        let file = parse(&body(&units.join("\n"))).unwrap();
+        let pairs: Vec<_> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(pairs, [("Hei.", "Hi."), ("Hei på deg.", "Hello."), ("Ja.", "Yes.")]);
+        assert_eq!(
+            file.warnings,
+            ["line 6: the <tu> tuid=\"42\" (unit 2) has more than one Norwegian Bokmål (nb) variant with different \
+              texts; kept the first, nb on line 7, and left out nb-NO on line 8"]
+        );
+        assert_eq!(file.warnings_total, 1);
     }
 
     /// Checks the (source, target) pairs read from `units` and how many were flattened.

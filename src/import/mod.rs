@@ -81,7 +81,7 @@ impl Origin {
 impl fmt::Display for Origin {
     /// `file: row 3` or `file: line 7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}", self.file.display(), self.unit, self.row)
+        write!(f, "{}: {} {}", crate::shown::path(&self.file), self.unit, self.row)
     }
 }
 
@@ -264,7 +264,7 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
                     "target",
                     format!(
                         "the same translation as {} row {} for the same id, {:?}",
-                        first.origin.file.display(),
+                        crate::shown::path(&first.origin.file),
                         first.origin.row,
                         first.target
                     ),
@@ -343,6 +343,11 @@ pub struct Incoming {
 /// Merges translated batch rows into the memory at `memory_path`: each becomes an
 /// entry stamped now, by the row's or the options' translator, from `import:<file>`.
 pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
+    apply_into(&CsvStore::new(memory_path), accepted, options)
+}
+
+/// Like [`apply`], into the memory kept by `store`.
+pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
     let now = Timestamp::now().to_string();
     let incoming = accepted
         .iter()
@@ -364,7 +369,7 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
             origin: a.origin.clone(),
         })
         .collect();
-    merge(memory_path, incoming, options)
+    merge_into(store, incoming, options)
 }
 
 /// Merges entries into the memory at `memory_path` through its store: under the

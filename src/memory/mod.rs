@@ -235,11 +235,16 @@ pub fn write_path_for(path: &Path) -> PathBuf {
 }
 
 /// The CSV files of a memory at `path`, in name order.
+///
+/// Links are followed, to a folder or a file. A `*.csv` that is not a regular file
+/// once followed (a FIFO, a device, a folder, a link to nothing) is an error naming it:
+/// reading it could block forever, and leaving it out would load part of the memory.
 fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
-    if !path.exists() {
+    if std::fs::symlink_metadata(path).is_err() {
         return Ok(Vec::new());
     }
     if !path.is_dir() {
+        regular(path)?;
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
@@ -248,12 +253,38 @@ fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let is_csv = Path::new(&*name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv && !name.starts_with('.') && entry.path().is_file() {
+        if is_csv && !name.starts_with('.') {
+            regular(&entry.path())?;
             files.push(entry.path());
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Refuses a memory file that is not a regular file once links are followed.
+fn regular(path: &Path) -> Result<()> {
+    let refuse = |what: String| {
+        Error::at(
+            path,
+            crate::error::Place::File,
+            format!(
+                "{what}, not a memory file; move it out of the memory or name another memory with --memory"
+            ),
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(meta) => Err(refuse(format!("is a {}", crate::store::kind_of(&meta)))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            Err(refuse(format!(
+                "is a symbolic link to {}, which does not exist",
+                crate::shown::path(&target)
+            )))
+        }
+        Err(e) => Err(Error::io(path, e)),
+    }
 }
 
 #[cfg(test)]

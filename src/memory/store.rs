@@ -9,10 +9,13 @@
 //! own columns kept. A database-backed store is another implementation of the trait.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::{write_csv, write_path_for, Entry, Memory};
 use crate::error::{Error, Place, Result};
-use crate::store;
+use crate::shown;
+use crate::store::{self, LockOptions, Notice};
 
 /// Where a memory is kept.
 pub trait MemoryStore {
@@ -74,7 +77,7 @@ fn what_is_wrong(path: &Path, e: Error) -> String {
         Error::TooLarge { limit, .. } => format!("a cell of more than the {limit} bytes a memory file holds"),
         e => {
             let message = e.to_string();
-            let prefix = format!("{}: ", path.display());
+            let prefix = format!("{}: ", shown::path(path));
             message.strip_prefix(&prefix).unwrap_or(&message).to_string()
         }
     }
@@ -82,16 +85,75 @@ fn what_is_wrong(path: &Path, e: Error) -> String {
 
 /// A memory kept as CSV: one file, or every `*.csv` of a folder (new translations go to
 /// `nb-en.csv` in it).
-#[derive(Debug, Clone)]
+///
+/// The folder may be a symbolic link (to a folder shared by several projects): it is
+/// followed, and the lock is taken in the folder it points to, so every project
+/// linking it shares one lock. A memory file that is a link is read through it but
+/// never written: replacing it whole, as every write does, would replace the link with
+/// a private copy, and the shared file would never get the new translations.
+#[derive(Clone)]
 pub struct CsvStore {
     path: PathBuf,
+    timeout: Option<Duration>,
+    notify: Arc<dyn Fn(&Notice) + Send + Sync>,
+}
+
+impl std::fmt::Debug for CsvStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvStore").field("path", &self.path).field("timeout", &self.timeout).finish()
+    }
 }
 
 impl CsvStore {
     /// The memory at `path`, a CSV file or a folder of them.
     pub fn new(path: &Path) -> CsvStore {
-        CsvStore { path: path.to_path_buf() }
+        CsvStore { path: path.to_path_buf(), timeout: None, notify: Arc::new(|_| {}) }
     }
+
+    /// Waits at most `timeout` for another tolk that holds the lock (`None`, the
+    /// default: for as long as it takes).
+    pub fn lock_timeout(mut self, timeout: Option<Duration>) -> CsvStore {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Tells `notify` what a person may want to know: that this store waits for the
+    /// lock, and for whom; that it removed files killed writers left.
+    pub fn notify(mut self, notify: impl Fn(&Notice) + Send + Sync + 'static) -> CsvStore {
+        self.notify = Arc::new(notify);
+        self
+    }
+}
+
+/// Refuses to write the memory file at `path` if it is a symbolic link, saying what to
+/// do instead; `memory` is the memory as named (a folder, or this file).
+fn refuse_link(path: &Path, memory: &Path) -> Result<()> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path)
+        .or_else(|_| std::fs::read_link(path))
+        .unwrap_or_else(|_| PathBuf::from("?"));
+    let shared = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let instead = if memory == path {
+        format!("name the file itself with --memory {}", shown::path(&target))
+    } else {
+        format!(
+            "link the folder instead (ln -s {} {}), so every project shares one lock",
+            shown::path(shared),
+            shown::path(memory)
+        )
+    };
+    Err(Error::at(
+        path,
+        Place::File,
+        format!(
+            "is a symbolic link to {}; tolk replaces a memory file whole and will not replace a link (the shared \
+             file would never get the translations): {instead}; nothing was written",
+            shown::path(&target)
+        ),
+    ))
 }
 
 impl MemoryStore for CsvStore {
@@ -105,9 +167,22 @@ impl MemoryStore for CsvStore {
         dry_run: bool,
     ) -> Result<PathBuf> {
         let write_path = write_path_for(&self.path);
+        refuse_link(&write_path, &self.path)?;
         // Load under the lock, so no other import writes between this read and the write.
-        let _lock = if dry_run { None } else { Some(store::lock_memory(&write_path)?) };
+        let lock = if dry_run {
+            None
+        } else {
+            let options = LockOptions { timeout: self.timeout, notify: &*self.notify };
+            Some(store::lock_memory(&write_path, &options)?)
+        };
         store::pause_point("locked");
+        if let Some(lock) = &lock {
+            let count = lock.remove_stale();
+            if count > 0 {
+                let folder = lock.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+                (self.notify)(&Notice::RemovedStale { folder, count });
+            }
+        }
         let memory = self.snapshot()?;
         let new_entries = change(&memory)?;
         if dry_run || new_entries.is_empty() {

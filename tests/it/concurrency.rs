@@ -276,12 +276,16 @@ fn a_lock_held_by_a_killed_import_does_not_block_the_next() {
     let mut held =
         tolk(&t, &["import", &batches[0].name]).env(tolk::store::PAUSE_VAR, "locked:10000").spawn().unwrap();
     wait_for(&mut held, "it took the lock", || lock_is_held(&memory));
+    let pid = held.id();
     held.kill().unwrap(); // SIGKILL: no destructor, no unlock of its own
     let status = held.wait().unwrap();
     assert!(!status.success(), "the import was not killed: {status}");
-    // The lock file is made on first use and never deleted; nothing else may change.
+    // The lock file is made on first use and never deleted, and still names the dead
+    // holder (only a live holder's lock is busy, so nobody is told); nothing else may
+    // change.
     let mut after = t.snapshot_dir("memory");
-    assert_eq!(after.remove(tolk::store::LOCK_FILE), Some(Vec::new()));
+    let lock = String::from_utf8(after.remove(tolk::store::LOCK_FILE).unwrap()).unwrap();
+    assert!(lock.starts_with(&format!("pid: {pid}\n")), "{lock}");
     assert!(after == before, "a killed import changed the memory");
 
     let start = Instant::now();
@@ -289,6 +293,12 @@ fn a_lock_held_by_a_killed_import_does_not_block_the_next() {
     let took = start.elapsed();
     assert!(out.status.success(), "{}", describe("the next import", &out));
     assert!(took < Duration::from_secs(5), "the next import waited {took:?} for a dead lock");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("waiting"),
+        "{}",
+        describe("the next import", &out)
+    );
+    assert_eq!(std::fs::read(t.path().join("memory").join(tolk::store::LOCK_FILE)).unwrap(), b"");
     let memory = Memory::load(&memory).unwrap();
     for (source, target) in &batches[0].rows {
         assert_eq!(memory.exact(source).map(|e| e.target.as_str()), Some(target.as_str()));

@@ -111,8 +111,8 @@ fn run_case(case: &Case) -> Option<String> {
         }
         wrong.push(format!("{stream} differs (- expected, + actual):\n{}", diff(expected, actual)));
     }
-    // The memory's files, byte for byte; the empty lock file a refused merge took the
-    // lock on is tolk's own hidden state, not memory.
+    // The memory's files, byte for byte; the lock file a refused merge took the lock on
+    // is tolk's own hidden state, not memory, and empty once the lock is free.
     let mut after = t.snapshot_dir("memory");
     if after.get(".tolk.lock").is_some_and(Vec::is_empty) {
         after.remove(".tolk.lock");
@@ -1061,12 +1061,12 @@ fn ten_thousand_columns() {
 
 /// What a run of tolk measured by [`run_measured`] did.
 #[cfg(target_os = "linux")]
-struct Measured {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
+pub(crate) struct Measured {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: String,
     /// The child's peak resident set, in bytes.
-    peak: u64,
+    pub(crate) peak: u64,
 }
 
 /// The environment variable that makes [`measuring_helper`] measure a run.
@@ -1081,7 +1081,7 @@ const MEASURE: &str = "TOLK_TEST_MEASURE";
 /// small, runs only [`measuring_helper`], which forks tolk, waits for it with `wait4` and
 /// prints its peak. The figure is an upper bound, a few MiB above tolk's own.
 #[cfg(target_os = "linux")]
-fn run_measured(t: &Project, args: &[&str]) -> Measured {
+pub(crate) fn run_measured(t: &Project, args: &[&str]) -> Measured {
     let outputs = tempfile::tempdir().unwrap();
     let helper = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "hostile::measuring_helper", "--nocapture", "--test-threads=1", "--quiet"])

@@ -16,6 +16,8 @@ mod export;
 mod hostile;
 mod import;
 mod matching;
+#[cfg(unix)]
+mod paths;
 mod properties;
 mod roundtrip;
 mod segment;

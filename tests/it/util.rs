@@ -94,6 +94,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// Sets an environment variable for the run.
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.command.env(key, value);
+        self
+    }
+
     /// Feeds `input` on stdin (stdin is empty otherwise).
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(input.into());

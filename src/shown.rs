@@ -1,0 +1,70 @@
+//! How a file name or path is shown to a person: every message, summary, warning and
+//! progress bar that names a file goes through [`path`] or [`name`].
+//!
+//! A file name may hold any byte but `/` and NUL, so a document called
+//! `$'\e[31mred.txt'` would otherwise recolour (or, with other sequences, retitle or
+//! rewrite) the terminal that prints it. Control characters (C0, DEL, C1) and the
+//! invisible bidirectional overrides and isolates, which reorder what follows them, are
+//! shown escaped as Rust writes them (`\u{1b}`); every other character, printable
+//! Unicode of any script included, is shown as it is. A name that is not valid UTF-8 is
+//! shown with U+FFFD where its bytes are not.
+//!
+//! This module does not change what tolk writes into files (CSV, JSON, TMX and XLIFF
+//! have their own escaping) or what it uses as a path: it only shows.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+
+/// A name or path ready to be shown: its [`fmt::Display`] escapes what a terminal would
+/// act on.
+#[derive(Debug, Clone)]
+pub struct Shown<'a>(Cow<'a, str>);
+
+/// `path`, to be shown.
+pub fn path(path: &Path) -> Shown<'_> {
+    Shown(path.to_string_lossy())
+}
+
+/// A file or document name (or any text naming a file), to be shown.
+pub fn name(name: &str) -> Shown<'_> {
+    Shown(Cow::Borrowed(name))
+}
+
+/// Whether `c` is shown escaped: it would act on a terminal or reorder the text.
+fn escaped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest: &str = &self.0;
+        while let Some(at) = rest.find(escaped) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            write!(f, "\\u{{{:x}}}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(raw: &str, shown: &str) {
+        assert_eq!(name(raw).to_string(), shown);
+        assert_eq!(path(Path::new(raw)).to_string(), shown);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_printable_text_kept() {
+        check("\u{1b}[31mred.txt", "\\u{1b}[31mred.txt");
+        check("a\nb\rc\td\u{7f}e\u{9b}f", "a\\u{a}b\\u{d}c\\u{9}d\\u{7f}e\\u{9b}f");
+        check("corpus/Blåbær – «sitat» 東京 مرحبا.txt", "corpus/Blåbær – «sitat» 東京 مرحبا.txt");
+        check("txt.\u{202e}exe", "txt.\\u{202e}exe");
+        check("plain\\name", "plain\\name");
+    }
+}
