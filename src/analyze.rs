@@ -7,14 +7,14 @@
 //! character ([`crate::text::word_count`]). This module computes the numbers; the
 //! binary formats them.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::document::Document;
 use crate::index::{Index, SearchOptions};
 use crate::memory::Memory;
-use crate::text::word_count;
+use crate::text::{word_count, SegmentId};
 
 /// A match band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -144,35 +144,79 @@ pub struct Report {
     pub total: Bands,
 }
 
-/// The best score of every segment of `docs`, in order (unique texts are searched
-/// once, on every core). `progress` is called once per searched text.
-pub fn best_scores(
-    docs: &[Document],
-    memory: &Memory,
-    index: &Index,
-    min_score: u8,
-    progress: &(dyn Fn() + Sync),
-) -> Vec<Vec<Option<u8>>> {
-    let mut unique: Vec<&str> = Vec::new();
-    let mut slot = std::collections::HashMap::new();
-    let mut slots: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
-    for doc in docs {
-        slots.push(
-            doc.segments
-                .iter()
-                .map(|s| {
-                    *slot.entry(s.id).or_insert_with(|| {
-                        unique.push(doc.segment_text(s));
-                        unique.len() - 1
-                    })
+/// A corpus gathered for analysis one document at a time: each unique sentence once,
+/// and per document only a number per segment, so an analysis holds one document and
+/// the corpus's unique sentences, never the whole corpus.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The unique sentences, in order of first occurrence, with their word counts.
+    unique: Vec<(String, u32)>,
+    slot: HashMap<SegmentId, u32>,
+    /// Per document, its name and the unique sentence of each segment.
+    documents: Vec<(String, Vec<u32>)>,
+}
+
+impl Analysis {
+    /// Adds a document.
+    pub fn add(&mut self, doc: &Document) {
+        let slots = doc
+            .segments
+            .iter()
+            .map(|s| {
+                *self.slot.entry(s.id).or_insert_with(|| {
+                    let text = doc.segment_text(s);
+                    self.unique.push((text.to_string(), word_count(text) as u32));
+                    self.unique.len() as u32 - 1
                 })
-                .collect(),
-        );
+            })
+            .collect();
+        self.documents.push((doc.name.clone(), slots));
     }
-    let options = SearchOptions { min_score, top: 1 };
-    let best = index.search_all_with(memory, &unique, options, progress);
-    let best: Vec<Option<u8>> = best.iter().map(|m| m.first().map(|m| m.score)).collect();
-    slots.into_iter().map(|s| s.into_iter().map(|i| best[i]).collect()).collect()
+
+    /// How many unique sentences there are to search.
+    pub fn unique(&self) -> usize {
+        self.unique.len()
+    }
+
+    /// Searches every unique sentence (on every core; `progress` is called once per
+    /// sentence) and counts each document's segments and words per band.
+    pub fn finish(
+        self,
+        memory: &Memory,
+        index: &Index,
+        min_score: u8,
+        progress: &(dyn Fn() + Sync),
+    ) -> Report {
+        let queries: Vec<&str> = self.unique.iter().map(|(t, _)| t.as_str()).collect();
+        let options = SearchOptions { min_score, top: 1 };
+        let best: Vec<Option<u8>> = index
+            .search_all_with(memory, &queries, options, progress)
+            .iter()
+            .map(|m| m.first().map(|m| m.score))
+            .collect();
+        let mut seen = vec![false; self.unique.len()];
+        let mut total = Bands::default();
+        let documents = self
+            .documents
+            .into_iter()
+            .map(|(name, slots)| {
+                let mut bands = Bands::default();
+                for slot in slots {
+                    let slot = slot as usize;
+                    let band = if std::mem::replace(&mut seen[slot], true) {
+                        Band::Repetition
+                    } else {
+                        Band::of_score(best[slot])
+                    };
+                    let words = self.unique[slot].1 as usize;
+                    bands.add(band, words);
+                    total.add(band, words);
+                }
+                DocumentReport { name, bands }
+            })
+            .collect();
+        Report { documents, total }
+    }
 }
 
 /// Analyses `docs` against the memory.
@@ -183,24 +227,11 @@ pub fn analyze(
     min_score: u8,
     progress: &(dyn Fn() + Sync),
 ) -> Report {
-    let scores = best_scores(docs, memory, index, min_score, progress);
-    let mut seen = HashSet::new();
-    let mut total = Bands::default();
-    let documents = docs
-        .iter()
-        .zip(scores)
-        .map(|(doc, scores)| {
-            let mut bands = Bands::default();
-            for (s, score) in doc.segments.iter().zip(scores) {
-                let band = if seen.insert(s.id) { Band::of_score(score) } else { Band::Repetition };
-                let words = word_count(doc.segment_text(s));
-                bands.add(band, words);
-                total.add(band, words);
-            }
-            DocumentReport { name: doc.name.clone(), bands }
-        })
-        .collect();
-    Report { documents, total }
+    let mut analysis = Analysis::default();
+    for doc in docs {
+        analysis.add(doc);
+    }
+    analysis.finish(memory, index, min_score, progress)
 }
 
 #[cfg(test)]

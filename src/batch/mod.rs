@@ -62,8 +62,10 @@ impl std::fmt::Display for Place {
 pub struct BatchRow {
     /// The sentence's id.
     pub id: SegmentId,
-    /// Every place it occurs, in corpus order.
+    /// The places it occurs, in corpus order: the first [`MAX_PLACES`].
     pub places: Vec<Place>,
+    /// How many more places it occurs in than [`BatchRow::places`] lists.
+    pub more_places: usize,
     /// Its word count.
     pub words: usize,
     /// The best fuzzy match's score, if any reached the minimum.
@@ -99,20 +101,30 @@ impl BatchRow {
     /// spreadsheet cell and tolk's own reader hold.
     pub fn places_cell(&self) -> String {
         let mut out = String::new();
-        for (n, place) in self.places.iter().enumerate() {
+        let mut listed = 0;
+        for place in &self.places {
             let next = place.to_string();
             if out.len() + next.len() + 40 > MAX_PLACES_CELL {
-                out.push_str(&format!("; and {} more places", self.places.len() - n));
                 break;
             }
-            if n > 0 {
+            if listed > 0 {
                 out.push_str("; ");
             }
             out.push_str(&next);
+            listed += 1;
+        }
+        let more = self.places.len() - listed + self.more_places;
+        if more > 0 {
+            out.push_str(&format!("; and {more} more places"));
         }
         out
     }
 }
+
+/// How many places of one sentence a batch lists; a sentence found in more is listed
+/// with the first ones and a count, so a batch of a corpus of millions of repeated
+/// segments holds each sentence once and a bounded list beside it.
+pub const MAX_PLACES: usize = 100;
 
 /// The longest `where` cell: what a spreadsheet cell holds (32,767 characters), well
 /// within tolk's own cell limit.
@@ -156,40 +168,55 @@ impl Delimiter {
     }
 }
 
-impl Batch {
-    /// The batch of every segment of `docs` with no 100% match in `memory`.
-    pub fn prepare(docs: &[Document], memory: &Memory, index: &Index, min_score: u8, prefill: bool) -> Batch {
-        let mut rows: Vec<BatchRow> = Vec::new();
-        let mut by_id: HashMap<SegmentId, usize> = HashMap::new();
-        for doc in docs {
-            for (i, s) in doc.segments.iter().enumerate() {
-                let text = doc.segment_text(s);
-                if memory.exact(text).is_some() {
-                    continue;
+/// A batch gathered one document at a time: each unique sentence once, with its
+/// first places and its neighbours, so preparing a batch holds one document and the
+/// batch, never the whole corpus.
+#[derive(Debug, Default)]
+pub struct BatchBuilder {
+    rows: Vec<BatchRow>,
+    by_id: HashMap<SegmentId, usize>,
+}
+
+impl BatchBuilder {
+    /// Adds every segment of `doc`.
+    pub fn add(&mut self, doc: &Document) {
+        for (i, s) in doc.segments.iter().enumerate() {
+            if let Some(&row) = self.by_id.get(&s.id) {
+                let row = &mut self.rows[row];
+                if row.places.len() < MAX_PLACES {
+                    row.places.push(Place { doc: doc.name.clone(), line: s.location.line });
+                } else {
+                    row.more_places += 1;
                 }
-                let place = Place { doc: doc.name.clone(), line: s.location.line };
-                if let Some(&row) = by_id.get(&s.id) {
-                    rows[row].places.push(place);
-                    continue;
-                }
-                let neighbour = |j: Option<usize>| {
-                    j.and_then(|j| doc.segments.get(j)).map(|s| doc.segment_text(s).to_string())
-                };
-                by_id.insert(s.id, rows.len());
-                rows.push(BatchRow {
-                    id: s.id,
-                    places: vec![place],
-                    words: word_count(text),
-                    score: None,
-                    source: text.to_string(),
-                    suggestion: String::new(),
-                    suggestion_source: String::new(),
-                    target: String::new(),
-                    before: neighbour(i.checked_sub(1)),
-                    after: neighbour(Some(i + 1)),
-                });
+                continue;
             }
+            let text = doc.segment_text(s);
+            let neighbour = |j: Option<usize>| {
+                j.and_then(|j| doc.segments.get(j)).map(|s| doc.segment_text(s).to_string())
+            };
+            self.by_id.insert(s.id, self.rows.len());
+            self.rows.push(BatchRow {
+                id: s.id,
+                places: vec![Place { doc: doc.name.clone(), line: s.location.line }],
+                more_places: 0,
+                words: word_count(text),
+                score: None,
+                source: text.to_string(),
+                suggestion: String::new(),
+                suggestion_source: String::new(),
+                target: String::new(),
+                before: neighbour(i.checked_sub(1)),
+                after: neighbour(Some(i + 1)),
+            });
         }
+    }
+
+    /// The batch: every sentence without a 100% match in `memory`, with its best fuzzy
+    /// suggestion (searched on every core), and that suggestion as its target when
+    /// `prefill`.
+    pub fn finish(self, memory: &Memory, index: &Index, min_score: u8, prefill: bool) -> Batch {
+        let mut rows: Vec<BatchRow> =
+            self.rows.into_iter().filter(|r| memory.exact(&r.source).is_none()).collect();
         let queries: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
         let best = index.search_all(memory, &queries, SearchOptions { min_score, top: 1 });
         for (row, found) in rows.iter_mut().zip(best) {
@@ -204,6 +231,17 @@ impl Batch {
             }
         }
         Batch { rows }
+    }
+}
+
+impl Batch {
+    /// The batch of every segment of `docs` with no 100% match in `memory`.
+    pub fn prepare(docs: &[Document], memory: &Memory, index: &Index, min_score: u8, prefill: bool) -> Batch {
+        let mut builder = BatchBuilder::default();
+        for doc in docs {
+            builder.add(doc);
+        }
+        builder.finish(memory, index, min_score, prefill)
     }
 
     /// Segments and words per fuzzy band (each sentence once).

@@ -138,6 +138,7 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
         out.close("context-group");
     }
     let notes = [
+        (row.more_places > 0).then(|| format!("and {} more places", row.more_places)),
         row.before.as_ref().map(|b| format!("before: {b}")),
         row.after.as_ref().map(|a| format!("after: {a}")),
     ];
@@ -692,6 +693,7 @@ mod tests {
                     Place { doc: doc.into(), line: line.parse().unwrap() }
                 })
                 .collect(),
+            more_places: 0,
             words: 1,
             score: None,
             source: source.into(),

@@ -451,6 +451,7 @@ mod tests {
         let row = BatchRow {
             id: SegmentId::of("17.05"),
             places: vec![Place { doc: "a.txt".into(), line: 1 }],
+            more_places: 0,
             words: 1,
             score: Some(80),
             source: "17.05".into(),

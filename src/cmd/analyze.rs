@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde_json::{json, Map, Value};
-use tolk::analyze::{analyze, Band, Bands};
+use tolk::analyze::{Analysis, Band, Bands};
 use tolk::batch::csv::escape_cell;
+use tolk::document::Document;
 
 use super::ui;
 use super::Global;
@@ -33,11 +34,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = ui::documents(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
+    // One document at a time: the analysis keeps the unique sentences, not the corpus.
+    let segmenter = ui::segmenter(global)?;
+    let mut analysis = Analysis::default();
+    for path in ui::corpus_files(&super::corpus_paths(args.paths))? {
+        analysis.add(&Document::read(&path, &segmenter)?);
+    }
     let (memory, index) = ui::load_indexed(global)?;
-    let segments: usize = docs.iter().map(|d| d.segments.len()).sum();
-    let bar = ui::bar(global, segments as u64, "analysing");
-    let report = analyze(&docs, &memory, &index, args.min_score, &|| bar.inc(1));
+    let bar = ui::bar(global, analysis.unique() as u64, "analysing");
+    let report = analysis.finish(&memory, &index, args.min_score, &|| bar.inc(1));
     bar.finish_and_clear();
     let conflicts = memory.conflicts();
     let mut out = BufWriter::new(io::stdout().lock());

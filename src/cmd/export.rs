@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use tolk::analyze::Band;
-use tolk::batch::{self, Batch, Delimiter};
+use tolk::batch::{self, BatchBuilder, Delimiter};
+use tolk::document::Document;
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -60,10 +61,15 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let format = batch::choose(args.format.as_deref(), args.out.as_deref(), args.delimiter)
         .map_err(anyhow::Error::msg)?;
-    let docs = ui::documents(&super::corpus_paths(args.paths), &ui::segmenter(global)?)?;
+    // One document at a time: the batch keeps each sentence once, not the corpus.
+    let segmenter = ui::segmenter(global)?;
+    let mut builder = BatchBuilder::default();
+    for path in ui::corpus_files(&super::corpus_paths(args.paths))? {
+        builder.add(&Document::read(&path, &segmenter)?);
+    }
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
-    let batch = Batch::prepare(&docs, &memory, &index, args.min_score, args.prefill);
+    let batch = builder.finish(&memory, &index, args.min_score, args.prefill);
     spin.finish_and_clear();
     if batch.rows.is_empty() {
         if ui::chatty(global) {

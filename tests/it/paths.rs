@@ -15,7 +15,7 @@ use std::os::unix::fs::{symlink, FileTypeExt as _};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::{Project, EMPTY_MEMORY};
+use crate::util::{csv_rows, Project, EMPTY_MEMORY};
 
 /// Makes a FIFO at `path`.
 fn mkfifo(path: &Path) {
@@ -375,13 +375,15 @@ fn a_build_that_fails_replaces_no_edition() {
     assert_eq!(t.read("out/en/a.txt"), "Hei.\n");
 }
 
-/// `build --partial` on a corpus of tiny untranslated sentences holds one document at a
-/// time: 8 documents of 1 MiB, each of 250,000 one-word sentences. Holding every
-/// edition with its list of missing sentences (as build did before) peaked at 265 MiB
-/// on this input; one document at a time, about 20 MiB.
+/// `build --partial`, `analyze` and `export` on a corpus of tiny untranslated
+/// sentences hold one document at a time: 8 documents of 1 MiB, each of 250,000
+/// one-word sentences. Holding every edition with its list of missing sentences (as
+/// build did before) peaked at 265 MiB on this input, every document's segments (as
+/// analyze did) and every place of a sentence (as export did) beyond 100 MiB; one
+/// document at a time, about 20 MiB.
 #[cfg(target_os = "linux")]
 #[test]
-fn build_holds_one_document_not_the_corpus() {
+fn a_corpus_of_tiny_segments_is_held_one_document_at_a_time() {
     const MIB: usize = 1 << 20;
     let t = Project::untranslated();
     let line = "Ja. ".repeat(25) + "\n";
@@ -389,10 +391,35 @@ fn build_holds_one_document_not_the_corpus() {
     for i in 0..8 {
         t.write(&format!("corpus/tiny-{i}.txt"), &doc);
     }
-    let m = crate::hostile::run_measured(&t, &["--quiet", "build", "--partial"]);
-    assert_eq!(m.code, Some(0), "{}", m.stderr);
-    assert_eq!(t.read("out/en/tiny-3.txt"), doc);
     let limit = 64 * MIB as u64;
-    println!("build --partial on 8 MiB of one-word sentences: peak {:.1} MiB", m.peak as f64 / MIB as f64);
-    assert!(m.peak < limit, "peak {} MiB, limit {} MiB", m.peak / MIB as u64, limit / MIB as u64);
+    for args in [
+        &["--quiet", "build", "--partial"][..],
+        &["--quiet", "analyze"],
+        &["--quiet", "export", "-o", "b.csv"],
+        &["--quiet", "export", "-o", "b.xlf"],
+    ] {
+        let m = crate::hostile::run_measured(&t, args);
+        assert_eq!(m.code, Some(0), "{}", m.stderr);
+        println!(
+            "tolk {} on 8 MiB of one-word sentences: peak {:.1} MiB",
+            args.join(" "),
+            m.peak as f64 / MIB as f64
+        );
+        assert!(
+            m.peak < limit,
+            "tolk {args:?}: peak {} MiB, limit {} MiB",
+            m.peak / MIB as u64,
+            limit / MIB as u64
+        );
+    }
+    assert_eq!(t.read("out/en/tiny-3.txt"), doc);
+    // The sentence found two million times lists its first 100 places and a count.
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let ja = rows.iter().find(|r| r["source"] == "Ja.").unwrap();
+    assert!(ja["where"].starts_with("tiny-0.txt:1; tiny-0.txt:1; "), "{}", &ja["where"][..60]);
+    assert!(
+        ja["where"].ends_with(&format!("; and {} more places", 8 * 25 * (MIB / line.len()) - 100)),
+        "{}",
+        &ja["where"][ja["where"].len() - 60..]
+    );
 }
