@@ -318,7 +318,7 @@ pub fn choose(
             return Err(format!(
                 "--format {} but --out {} names another format; give one of them, or matching ones",
                 chosen.name(),
-                out.unwrap_or(Path::new("")).display()
+                crate::shown::path(out.unwrap_or(Path::new("")))
             ))
         }
         (Some(format), _) | (None, Some(format)) => format,
@@ -360,6 +360,7 @@ impl BatchFormat for Chosen {
 /// Reads a translator's batch in whichever format claims it. Only the first bytes are
 /// sniffed; each reader then refuses oversized input while reading.
 pub fn read(path: &Path) -> Result<ReadFile> {
+    crate::input::regular_file(path, "a batch")?;
     let mut head = Vec::with_capacity(512);
     std::fs::File::open(path)
         .and_then(|f| f.take(512).read_to_end(&mut head))

@@ -75,6 +75,7 @@ pub fn by_name(name: &str) -> Option<&'static dyn MemoryFormat> {
 
 /// The format of the file at `path`: by its extension, else by its first bytes.
 pub fn detect(path: &Path) -> Result<&'static dyn MemoryFormat> {
+    crate::input::regular_file(path, "a memory to import")?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if let Some(format) = FORMATS.iter().find(|f| f.extensions().contains(&ext.as_str())) {
         return Ok(*format);

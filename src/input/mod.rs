@@ -41,6 +41,26 @@ impl LineIndex {
     }
 }
 
+/// Refuses, naming it, a `path` that is not a regular file once links are followed (a
+/// FIFO, a device, a socket, a folder): a file tolk reads twice, once to tell its
+/// format and once to read it, would block or read nothing the second time. `what`
+/// names the file in the message: "a batch".
+pub fn regular_file(path: &std::path::Path, what: &str) -> crate::error::Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::error::Error::io(path, e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    Err(crate::error::Error::at(
+        path,
+        crate::error::Place::File,
+        format!(
+            "is a {}, not a file; tolk reads {what} from a regular file (it reads it twice, once to tell its \
+             format): save it to a file first",
+            crate::store::kind_of(&meta)
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,7 +119,7 @@ impl Segmenter {
     /// file, or one starting like XML), a tolk rule file otherwise.
     pub fn from_file(path: &Path) -> crate::error::Result<Segmenter> {
         let text = read_rule_file(path)?;
-        let origin = path.display().to_string();
+        let origin = crate::shown::path(path).to_string();
         if srx::is_srx(path, &text) {
             srx::segmenter(&text, &origin)
         } else {
@@ -280,7 +280,7 @@ pub fn export_rules(path: Option<&Path>, format: RulesFormat) -> crate::error::R
             text
         }
     };
-    let origin = path.map_or_else(|| "rules/nb.rules".to_string(), |p| p.display().to_string());
+    let origin = path.map_or_else(|| "rules/nb.rules".to_string(), |p| crate::shown::path(p).to_string());
     let rules = Rules::parse(&text, &origin)?;
     match format {
         RulesFormat::Rules => Ok(text),

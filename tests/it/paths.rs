@@ -423,3 +423,24 @@ fn a_corpus_of_tiny_segments_is_held_one_document_at_a_time() {
         &ja["where"][ja["where"].len() - 60..]
     );
 }
+
+/// A batch or a memory to import that is a pipe or a folder is refused naming it,
+/// never waited on: both are read twice, once to tell their format.
+#[test]
+fn a_batch_or_memory_that_is_a_pipe_is_refused_not_waited_on() {
+    let t = Project::untranslated();
+    mkfifo(&t.path().join("batch.csv"));
+    std::fs::create_dir(t.path().join("folder.tmx")).unwrap();
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["import", "batch.csv"]).run().failure().stderr_contains(
+        "batch.csv: is a FIFO (named pipe), not a file; tolk reads a batch from a regular file",
+    );
+    t.tolk(&["tm", "import", "batch.csv"]).run().failure().stderr_contains(
+        "batch.csv: is a FIFO (named pipe), not a file; tolk reads a memory to import from a regular file",
+    );
+    t.tolk(&["tm", "import", "folder.tmx"])
+        .run()
+        .failure()
+        .stderr_contains("folder.tmx: is a folder, not a file");
+    assert_eq!(t.snapshot_dir("memory"), before);
+}
