@@ -143,8 +143,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     }
     // A second `Target` column beside an empty `target` would hold the translations
     // where they are never read: a name twice is refused, as the memory reader does.
+    let mut seen = std::collections::HashSet::new();
     for (i, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
-        if names[..i].contains(name) {
+        if !seen.insert(name) {
             return Err(Error::at(
                 path,
                 Place::row(1, Some(&header[i])),

@@ -155,7 +155,15 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             translator: opt(2)?,
             origin: opt(3)?,
             note: opt(4)?,
-            extra: extra.iter().map(|&i| Ok((columns[i].clone(), cell(i)?))).collect::<Result<_>>()?,
+            // An empty cell of an extra column is no value: kept, a memory of many sparse
+            // columns would hold every empty cell of every row.
+            extra: extra
+                .iter()
+                .filter_map(|&i| match cell(i) {
+                    Ok(v) if v.is_empty() => None,
+                    v => Some(v.map(|v| (columns[i].clone(), v))),
+                })
+                .collect::<Result<_>>()?,
             file,
             row,
         };

@@ -156,11 +156,12 @@ impl Memory {
     /// the whole memory keeps every column of every file.
     pub fn columns(&self) -> Vec<String> {
         let mut columns: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for file in &self.files {
             for c in &file.columns {
                 // The same comparison as the reader and the writer, so the union has no
                 // column they would take for a repeat.
-                if !columns.iter().any(|k| k.trim().to_lowercase() == c.trim().to_lowercase()) {
+                if seen.insert(c.trim().to_lowercase()) {
                     columns.push(c.clone());
                 }
             }

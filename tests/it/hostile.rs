@@ -1433,6 +1433,23 @@ fn worst_cases_at_the_limits_stay_bounded() {
         },
     ]);
 
+    // Wide files: a memory of 120,000 columns, nearly all empty (36 MB), and a batch
+    // whose header alone names 200,000 columns. Every empty cell of every row was kept
+    // (2.9 GB), and the columns were compared each with all the others.
+    let t = Project::untranslated();
+    let columns: String = (0..120_000).map(|i| format!(",c{i}")).collect();
+    let rows: String =
+        (0..300).map(|k| format!("Setning nummer {k}.,Sentence {k}.{}\n", ",".repeat(120_000))).collect();
+    t.write("memory/nb-en.csv", format!("source,target{columns}\n{rows}"));
+    let header: String = (0..200_000).map(|i| format!(",h{i}")).collect();
+    t.write("wide.csv", format!("id,source,target{header}\n"));
+    let size = std::fs::metadata(t.path().join("memory/nb-en.csv")).unwrap().len();
+    for args in [&["lookup", "Setning nummer 5."][..], &["import", "--dry-run", "wide.csv"]] {
+        let m = run_measured(&t, args);
+        assert_eq!(m.code, Some(0), "tolk {args:?}: {}", m.stderr);
+        assert!(m.peak < 64 * MIB as u64 + 3 * size, "tolk {args:?}: peak {} MiB", m.peak / MIB as u64);
+    }
+
     let t = Project::empty();
     let words: Vec<String> = (0..130_000).map(|i| format!("ord{}", i % 4000)).collect();
     let sentence = format!("{}.", words.join(" "));
