@@ -461,6 +461,21 @@ fn a_sentence_found_in_thousands_of_places_exports_a_batch_that_imports() {
     t.tolk(&["import", "--dry-run", "b.csv"]).run().success().stderr_contains(" 0 refused");
 }
 
+/// Excel for Windows saves plain "CSV" in Windows-1252: an apostrophe between letters
+/// is a typographic one, not the Mac Roman letter the same byte would be.
+#[test]
+fn a_csv_saved_by_excel_for_windows_is_read_as_windows_1252() {
+    let t = Project::untranslated();
+    let mut bytes = format!("id,source,target\r\n{KORT_ID},\"{KORT}\",").into_bytes();
+    bytes.extend_from_slice(b"\"In short: what\x92s your career, \x93customer service\x94?\"\r\n");
+    t.write("win.csv", bytes);
+    t.tolk(&["import", "win.csv"])
+        .run()
+        .success()
+        .stderr_contains("win.csv: read as Windows-1252 (not UTF-8)");
+    assert!(t.read("memory/nb-en.csv").contains("what’s your career, “customer service”?"));
+}
+
 /// Excel for Mac saves plain "CSV" in Mac Roman: its letters are read as letters, not
 /// as the Windows-1252 characters the same bytes would be.
 #[test]
