@@ -52,7 +52,13 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// The largest XLSX file read, compressed and uncompressed.
 pub const MAX_FILE: u64 = 64 << 20;
-const MAX_UNPACKED: u64 = 512 << 20;
+const MAX_UNPACKED: u64 = 128 << 20;
+
+/// The largest shared-string table read, unpacked. A spreadsheet library holds every
+/// string of it at once, each costing a few dozen bytes beyond its text, so a table of
+/// millions of one-letter strings would take gigabytes; a batch of 10,000 sentences
+/// with their context needs a few MiB.
+const MAX_SHARED_STRINGS: u64 = 32 << 20;
 
 /// The XLSX batch format.
 pub struct Xlsx;
@@ -427,12 +433,16 @@ impl Cells {
 }
 
 /// Refuses a zip archive whose entries would unpack to more than `limit` bytes
-/// ([`MAX_UNPACKED`]), before anything is unpacked.
+/// ([`MAX_UNPACKED`]), or whose shared strings to more than [`MAX_SHARED_STRINGS`],
+/// before anything is unpacked.
 fn check_unpacked_size(bytes: &[u8], limit: u64) -> std::result::Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| e.to_string())?;
+        if entry.name().is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml")) && entry.size() > MAX_SHARED_STRINGS {
+            return Err(format!("its shared strings unpack to more than {} MiB", MAX_SHARED_STRINGS >> 20));
+        }
         total = total.saturating_add(entry.size());
         if total > limit {
             return Err(format!("it unpacks to more than {} MiB", limit >> 20));
@@ -527,5 +537,12 @@ mod tests {
         assert_eq!(err, "it unpacks to more than 0 MiB");
         let err = parse(Path::new("b.xlsx"), b"PK\x03\x04 not a zip".to_vec()).unwrap_err().to_string();
         assert!(err.starts_with("b.xlsx: not a readable XLSX workbook ("), "{err}");
+        // Millions of tiny shared strings: within the archive's limit, beyond the table's.
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("xl/sharedStrings.xml", stored).unwrap();
+        std::io::Write::write_all(&mut zip, &b"<si><t>a</t></si>".repeat(2_000_000)).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert_eq!(check_unpacked_size(&bytes, MAX_UNPACKED), Err("its shared strings unpack to more than 32 MiB".into()));
     }
 }
