@@ -250,7 +250,7 @@ impl Output {
                 let tmp = Temporary::Open(temporary_beside(&target, path, OUTPUT_TEMP_PREFIX)?);
                 Sink::Replace { tmp, target }
             }
-            Destination::Stream => Sink::Stream(open_stream(path)?),
+            Destination::Stream => Sink::Stream(open_stream(path, true)?),
         };
         Ok(Output { path: path.into(), sink })
     }
@@ -320,8 +320,38 @@ enum Temporary {
 }
 
 /// Opens the pipe or device at `path` for writing, without creating or truncating.
-fn open_stream(path: &Path) -> Result<File> {
-    OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))
+/// Unless `wait`, a FIFO no program is reading is an error at once rather than a wait
+/// for a reader; writes block as usual either way.
+fn open_stream(path: &Path, wait: bool) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    if !wait {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            return Error::io(
+                path,
+                std::io::Error::other("a FIFO that no program is reading; start the reader first"),
+            );
+        }
+        Error::io(path, e)
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: fcntl on a descriptor this function owns, with flags it just read.
+        unsafe {
+            let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(file)
 }
 
 /// Commits `outputs` together: every temporary file is synced first, and only then is
@@ -334,6 +364,15 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
             tmp.as_file().sync_all().map_err(|e| Error::write(&output.path, e))?;
         }
     }
+    // Every pipe and device is opened before any file is replaced: one nobody reads
+    // stops the commit while nothing has changed.
+    let mut streams = Vec::new();
+    for output in &outputs {
+        if let Sink::Deferred(_) = output.sink {
+            streams.push(open_stream(&output.path, false)?);
+        }
+    }
+    let mut streams = streams.into_iter();
     let mut folders: Vec<PathBuf> = Vec::new();
     for output in outputs {
         let Output { path, sink } = output;
@@ -353,7 +392,9 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
             Sink::Stream(mut file) => file.flush().map_err(|e| Error::io(&path, e))?,
             Sink::Deferred(mut file) => {
                 file.seek(SeekFrom::Start(0)).map_err(|e| Error::write(&path, e))?;
-                let mut into = open_stream(&path)?;
+                let Some(mut into) = streams.next() else {
+                    return Err(Error::io(&path, std::io::ErrorKind::NotFound.into()));
+                };
                 std::io::copy(&mut file, &mut into).map_err(|e| Error::io(&path, e))?;
             }
         }

@@ -440,7 +440,9 @@ fn check_unpacked_size(bytes: &[u8], limit: u64) -> std::result::Result<(), Stri
     let mut total = 0u64;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| e.to_string())?;
-        if entry.name().is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml")) && entry.size() > MAX_SHARED_STRINGS {
+        if entry.name().is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+            && entry.size() > MAX_SHARED_STRINGS
+        {
             return Err(format!("its shared strings unpack to more than {} MiB", MAX_SHARED_STRINGS >> 20));
         }
         total = total.saturating_add(entry.size());
@@ -539,10 +541,14 @@ mod tests {
         assert!(err.starts_with("b.xlsx: not a readable XLSX workbook ("), "{err}");
         // Millions of tiny shared strings: within the archive's limit, beyond the table's.
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let stored =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         zip.start_file("xl/sharedStrings.xml", stored).unwrap();
         std::io::Write::write_all(&mut zip, &b"<si><t>a</t></si>".repeat(2_000_000)).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
-        assert_eq!(check_unpacked_size(&bytes, MAX_UNPACKED), Err("its shared strings unpack to more than 32 MiB".into()));
+        assert_eq!(
+            check_unpacked_size(&bytes, MAX_UNPACKED),
+            Err("its shared strings unpack to more than 32 MiB".into())
+        );
     }
 }

@@ -444,3 +444,19 @@ fn a_batch_or_memory_that_is_a_pipe_is_refused_not_waited_on() {
         .stderr_contains("folder.tmx: is a folder, not a file");
     assert_eq!(t.snapshot_dir("memory"), before);
 }
+
+/// An edition whose path is a FIFO nobody reads stops the build before any edition is
+/// replaced, instead of waiting for ever after replacing the others.
+#[test]
+fn a_build_into_a_fifo_nobody_reads_replaces_nothing() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\n");
+    t.write("corpus/b.txt", "Ja.\n");
+    t.write("out/en/a.txt", "OLD\n");
+    mkfifo(&t.path().join("out/en/b.txt"));
+    t.tolk(&["build", "--pseudo=identity"])
+        .run()
+        .failure()
+        .stderr_contains("b.txt: a FIFO that no program is reading; start the reader first");
+    assert_eq!(t.read("out/en/a.txt"), "OLD\n");
+}
