@@ -32,6 +32,26 @@ pub fn read_document(path: &Path) -> Result<Vec<u8>> {
     check_lines(file, path, size)
 }
 
+/// The largest rule file (tolk rules or SRX): the built-in rules take 60 kB, and a
+/// CAT tool's export with thousands of abbreviations a few MiB.
+pub const MAX_RULE_FILE: usize = 16 << 20;
+
+/// Reads a rule file: a source document's line limit, and at most [`MAX_RULE_FILE`]
+/// bytes in all (a rule file that is a device, `/dev/urandom` say, is refused after
+/// that much rather than read for ever).
+pub fn read_rule_file(path: &Path) -> Result<Vec<u8>> {
+    let (file, size) = open(path)?;
+    let bytes = check_lines(file.take(MAX_RULE_FILE as u64 + 1), path, size.min(MAX_RULE_FILE))?;
+    if bytes.len() > MAX_RULE_FILE {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            what: "the rule file".into(),
+            limit: MAX_RULE_FILE,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Reads lines of text from `reader` (a file, stdin), refusing the input as soon as one
 /// line is longer than [`MAX_LINE`] bytes; `name` names it in errors.
 pub fn read_lines(reader: impl Read, name: &Path) -> Result<Vec<u8>> {
@@ -161,6 +181,20 @@ fn read_checked(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_file_is_read_up_to_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.rules");
+        std::fs::write(&path, "a\n".repeat(MAX_RULE_FILE / 2)).unwrap();
+        assert_eq!(read_rule_file(&path).unwrap().len(), MAX_RULE_FILE);
+        std::fs::write(&path, "a\n".repeat(MAX_RULE_FILE / 2 + 1)).unwrap();
+        let err = read_rule_file(&path).unwrap_err().to_string();
+        assert!(
+            err.ends_with("big.rules: the rule file is larger than the limit of 16777216 bytes"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn oversized_lines_and_cells_are_refused_while_reading() {

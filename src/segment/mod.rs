@@ -291,7 +291,7 @@ pub fn export_rules(path: Option<&Path>, format: RulesFormat) -> crate::error::R
 /// Reads a rule file (tolk `.rules` or SRX) through the input layer: the line limit
 /// of every input, and UTF-8.
 pub fn read_rule_file(path: &Path) -> crate::error::Result<String> {
-    let bytes = crate::input::limits::read_document(path)?;
+    let bytes = crate::input::limits::read_rule_file(path)?;
     crate::input::decode::utf8(path, bytes, "UTF-8")
 }
 
