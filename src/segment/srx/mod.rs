@@ -19,7 +19,9 @@
 //!
 //! One file each: `write.rs` (the export), `read.rs` (the document and its rules),
 //! `java.rs` (Java/ICU regex syntax to the `regex` crate's); applying compiled rules
-//! to a line is here.
+//! to a line is here: each break rule is found at every position of a line in one
+//! lazy-DFA pass per side ([`LineScan`]), and the rules before it are asked only where
+//! it applies, so a line costs at most its length times twice its rules in DFA steps.
 
 mod java;
 mod read;
@@ -27,8 +29,10 @@ mod write;
 
 use std::ops::Range;
 
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::meta::Regex;
-use regex_automata::Input;
+use regex_automata::nfa::thompson;
+use regex_automata::{Anchored, Input, MatchKind};
 
 use super::Segmenter;
 
@@ -73,12 +77,129 @@ pub struct SrxRules {
 #[derive(Debug, Clone)]
 struct CompiledRule {
     breaks: bool,
-    before: Option<Regex>,
-    after: Option<Regex>,
+    before: Option<RuleSide>,
+    after: Option<RuleSide>,
 }
+
+/// One side of a rule: the regex for a check at one position, and the same regex as a
+/// lazy DFA that finds every position of a line in one pass (`None` where the DFA
+/// cannot be built; the checks at each position then do).
+#[derive(Debug, Clone)]
+pub(super) struct RuleSide {
+    pub(super) regex: Regex,
+    pub(super) scan: Option<std::sync::Arc<LineScan>>,
+}
+
+/// A regex as a lazy DFA over a whole line, in one pass: forward, it marks every
+/// position where a match ends (a `beforebreak`); in reverse, every position where a
+/// match starts (an `afterbreak`). The cost is one step per byte of the line, whatever
+/// the regex, so no rule file makes a line cost more than its length times its rules.
+pub(super) struct LineScan {
+    dfa: DFA,
+    reverse: bool,
+    caches: std::sync::Mutex<Vec<Cache>>,
+}
+
+impl std::fmt::Debug for LineScan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineScan").field("reverse", &self.reverse).finish_non_exhaustive()
+    }
+}
+
+impl LineScan {
+    /// The lazy DFA of `pattern`, for one direction, with at most `nfa_limit` bytes of
+    /// automaton and `cache` bytes of cache.
+    pub(super) fn build(
+        pattern: &str,
+        reverse: bool,
+        nfa_limit: usize,
+        cache: usize,
+    ) -> Result<LineScan, Box<regex_automata::hybrid::BuildError>> {
+        let dfa = DFA::builder()
+            // Every position where a match ends (or starts), not only the leftmost
+            // match: a leftmost-first DFA stops looking after its first match.
+            .configure(
+                DFA::config().cache_capacity(cache).unicode_word_boundary(true).match_kind(MatchKind::All),
+            )
+            .thompson(thompson::Config::new().reverse(reverse).nfa_size_limit(Some(nfa_limit)))
+            .build(pattern)
+            .map_err(Box::new)?;
+        Ok(LineScan { dfa, reverse, caches: std::sync::Mutex::new(Vec::new()) })
+    }
+
+    /// The bytes its automaton takes.
+    pub(super) fn memory_usage(&self) -> usize {
+        self.dfa.memory_usage()
+    }
+
+    /// Sets `hits[p]` (for every byte offset `p` of `line`, and its end) when a match
+    /// ends at `p` (forward) or starts at `p` (reverse); `None` when the DFA gave up (a
+    /// Unicode word boundary next to a non-ASCII letter).
+    fn scan(&self, line: &str, hits: &mut Vec<bool>) -> Option<()> {
+        let bytes = line.as_bytes();
+        hits.clear();
+        hits.resize(bytes.len() + 1, false);
+        let mut cache =
+            self.caches.lock().ok().and_then(|mut c| c.pop()).unwrap_or_else(|| self.dfa.create_cache());
+        let found = self.run(bytes, line, &mut cache, hits);
+        if let Ok(mut caches) = self.caches.lock() {
+            caches.push(cache);
+        }
+        found
+    }
+
+    fn run(&self, bytes: &[u8], line: &str, cache: &mut Cache, hits: &mut [bool]) -> Option<()> {
+        let dfa = &self.dfa;
+        let input = Input::new(line).anchored(Anchored::No);
+        // A lazy DFA reports a match one byte late: after the byte at `i`, a match
+        // state means a match ended just before it (forward) or started just after
+        // it (reverse).
+        if self.reverse {
+            let mut sid = dfa.start_state_reverse(cache, &input).ok()?;
+            for i in (0..bytes.len()).rev() {
+                sid = dfa.next_state(cache, sid, bytes[i]).ok()?;
+                if sid.is_tagged() {
+                    if sid.is_match() {
+                        hits[i + 1] = true;
+                    } else if sid.is_quit() {
+                        return None;
+                    }
+                }
+            }
+            sid = dfa.next_eoi_state(cache, sid).ok()?;
+            if sid.is_match() {
+                hits[0] = true;
+            }
+        } else {
+            let mut sid = dfa.start_state_forward(cache, &input).ok()?;
+            for (i, &b) in bytes.iter().enumerate() {
+                sid = dfa.next_state(cache, sid, b).ok()?;
+                if sid.is_tagged() {
+                    if sid.is_match() {
+                        hits[i] = true;
+                    } else if sid.is_quit() {
+                        return None;
+                    }
+                }
+            }
+            sid = dfa.next_eoi_state(cache, sid).ok()?;
+            if sid.is_match() {
+                hits[bytes.len()] = true;
+            }
+        }
+        crate::cost::count(bytes.len());
+        Some(())
+    }
+}
+
+/// How many times its length in worst-case steps a line may cost one rule's checks at
+/// separate positions before one pass over the line is taken instead.
+const SCAN_RATIO: usize = 32;
 
 /// A position inside a line and the byte offsets around it the regexes need.
 struct Position {
+    /// The position itself.
+    at: usize,
     /// Start of the character before the position.
     prev: usize,
     /// End of the character after the position.
@@ -87,6 +208,22 @@ struct Position {
     from: usize,
     /// Where the text an `afterbreak` may match ends.
     to: usize,
+}
+
+impl Position {
+    fn in_line(line: &str, at: usize) -> Position {
+        let prev = line[..at].char_indices().next_back().map_or(0, |(i, _)| i);
+        let next = at + line[at..].chars().next().map_or(0, char::len_utf8);
+        let mut from = at.saturating_sub(REACH);
+        while !line.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = (at + REACH).min(line.len());
+        while !line.is_char_boundary(to) {
+            to += 1;
+        }
+        Position { at, prev, next, from, to }
+    }
 }
 
 impl SrxRules {
@@ -110,23 +247,92 @@ impl SrxRules {
         self.rules.is_empty()
     }
 
-    /// Whether the first rule that applies at `at` in `line` is a break rule.
-    fn breaks_at(&self, line: &str, at: &Position) -> bool {
-        let Some(&first) = self.breaking.iter().find(|&&i| self.rules[i].applies(line, at)) else {
-            return false;
-        };
-        !self.rules[..first].iter().any(|r| !r.breaks && r.applies(line, at))
+    /// The positions of `line` (between two of its characters) where the first rule
+    /// that applies is a break rule, in order.
+    ///
+    /// Each break rule is found everywhere in one pass per side; where one applies, the
+    /// rules before it are asked about those positions only, each by whichever is
+    /// cheaper: a check at each position (at most [`REACH`] bytes each way) or one pass
+    /// over the line. So a line costs at most its length times twice the number of
+    /// rules, in DFA steps, and an ordinary line far less.
+    fn breaks(&self, line: &str) -> Vec<usize> {
+        let positions: Vec<usize> = line.char_indices().skip(1).map(|(p, _)| p).collect();
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        // The first break rule that applies at each position, or usize::MAX.
+        let mut first = vec![usize::MAX; line.len() + 1];
+        for &r in &self.breaking {
+            let rule = &self.rules[r];
+            let open: Vec<usize> = positions.iter().copied().filter(|&p| first[p] == usize::MAX).collect();
+            for p in rule.applies_at(line, &open, &mut before, &mut after) {
+                first[p] = r;
+            }
+        }
+        let mut candidates: Vec<usize> = positions.into_iter().filter(|&p| first[p] != usize::MAX).collect();
+        for (r, rule) in self.rules.iter().enumerate().filter(|(_, rule)| !rule.breaks) {
+            let asked: Vec<usize> = candidates.iter().copied().filter(|&p| first[p] > r).collect();
+            if asked.is_empty() {
+                continue;
+            }
+            let kept: std::collections::HashSet<usize> =
+                rule.applies_at(line, &asked, &mut before, &mut after).into_iter().collect();
+            candidates.retain(|p| !kept.contains(p));
+        }
+        candidates
     }
 }
 
 impl CompiledRule {
-    fn applies(&self, line: &str, at: &Position) -> bool {
-        self.after.as_ref().is_none_or(|re| after_matches(re, line, at))
-            && self
-                .before
-                .as_ref()
-                .is_none_or(|re| re.is_match(Input::new(&line[..at.next]).span(at.from..at.next)))
+    /// Of `positions` (in order), those where the rule applies.
+    fn applies_at(
+        &self,
+        line: &str,
+        positions: &[usize],
+        before: &mut Vec<bool>,
+        after: &mut Vec<bool>,
+    ) -> Vec<usize> {
+        // One pass costs the line's length in DFA steps, and a start on each line; a
+        // check at one position up to 2 × REACH steps, but a real rule's regex usually
+        // stops after a few bytes (its literals let the engine skip), so the checks
+        // win unless the positions are dense.
+        let scan = positions.len().saturating_mul(2 * REACH) > SCAN_RATIO * line.len();
+        let side_hits = |side: &Option<RuleSide>, hits: &mut Vec<bool>| -> Option<bool> {
+            match side {
+                None => Some(true),
+                Some(RuleSide { scan: Some(s), .. }) if scan => s.scan(line, hits).map(|()| false),
+                Some(_) => None,
+            }
+        };
+        let before_all = side_hits(&self.before, before);
+        let after_all = side_hits(&self.after, after);
+        positions
+            .iter()
+            .copied()
+            .filter(|&p| {
+                let at = || Position::in_line(line, p);
+                let before_ok = match before_all {
+                    Some(true) => true,
+                    Some(false) => before[p],
+                    None => self.before.as_ref().is_none_or(|side| before_matches(&side.regex, line, &at())),
+                };
+                before_ok
+                    && match after_all {
+                        Some(true) => true,
+                        Some(false) => after[p],
+                        None => {
+                            self.after.as_ref().is_none_or(|side| after_matches(&side.regex, line, &at()))
+                        }
+                    }
+            })
+            .collect()
     }
+}
+
+/// Whether `re` (a `beforebreak` followed by one character and the end) matches the
+/// text before `at`, looking back at most to `at.from`.
+fn before_matches(re: &Regex, line: &str, at: &Position) -> bool {
+    crate::cost::count(at.next - at.from);
+    re.is_match(Input::new(&line[..at.next]).span(at.from..at.next))
 }
 
 /// Whether `re` (an anchored afterbreak) matches at `at`, looking at most up to `at.to`.
@@ -134,6 +340,8 @@ impl CompiledRule {
 /// `\b` do not take the end of the span for the end of the line: a rule sees
 /// [`REACH`] bytes after a position, and costs no more on a long line.
 fn after_matches(re: &Regex, line: &str, at: &Position) -> bool {
+    debug_assert!(at.prev < at.at || at.at == 0);
+    crate::cost::count(at.to - at.prev);
     re.is_match(Input::new(&line[at.prev..]).span(0..at.to - at.prev))
 }
 
@@ -142,22 +350,9 @@ impl Segmenter {
     /// rules say so, then the same trimming as the built-in rules.
     pub(super) fn split_srx(&self, srx: &SrxRules, line: &str, out: &mut Vec<Range<usize>>) {
         let mut start = 0;
-        let mut prev = 0;
-        for (pos, c) in line.char_indices().skip(1) {
-            let mut from = pos.saturating_sub(REACH);
-            while !line.is_char_boundary(from) {
-                from += 1;
-            }
-            let mut to = (pos + REACH).min(line.len());
-            while !line.is_char_boundary(to) {
-                to += 1;
-            }
-            let at = Position { prev, next: pos + c.len_utf8(), from, to };
-            prev = pos;
-            if srx.breaks_at(line, &at) {
-                self.push_trimmed(line, start..pos, out);
-                start = pos;
-            }
+        for pos in srx.breaks(line) {
+            self.push_trimmed(line, start..pos, out);
+            start = pos;
         }
         self.push_trimmed(line, start..line.len(), out);
     }
@@ -496,7 +691,7 @@ mod tests {
             .unwrap()
             .memory();
         println!("the built-in rules compile to {:.1} MiB", builtin as f64 / (1 << 20) as f64);
-        assert!(builtin > 0 && builtin < read::RULES_BUDGET / 4, "{builtin}");
+        assert!(builtin > 0 && builtin < read::RULES_BUDGET / 2, "{builtin}");
         // One rule that alone compiles to tens of MiB.
         let huge = r#"<rule><beforebreak>(?:\w{200})</beforebreak><afterbreak>\s</afterbreak></rule>"#;
         let err = segmenter(&srx("no", &[("N", huge)], &[("nb", "N")]), "t.srx").unwrap_err().to_string();
@@ -515,6 +710,34 @@ mod tests {
             err.contains("does not fit in what is left of the 128 MiB the rules of one language may take"),
             "{err}"
         );
+    }
+
+    /// Rules whose regexes could run far from a position, on a line where every
+    /// position is a candidate: each rule costs a pass over the line, not a window at
+    /// every position (which took minutes on a 1 MiB line).
+    #[test]
+    fn a_line_costs_its_length_times_its_rules() {
+        let rules: String = ('一'..='丗')
+            .map(|c| {
+                format!(
+                    "<rule break=\"yes\"><beforebreak>a</beforebreak><afterbreak>a*{c}</afterbreak></rule>\n"
+                )
+            })
+            .chain(('丘'..='丫').map(|c| {
+                format!(
+                    "<rule break=\"no\"><beforebreak>a</beforebreak><afterbreak>a*{c}</afterbreak></rule>\n"
+                )
+            }))
+            .collect::<String>()
+            + "<rule break=\"yes\"><beforebreak>a</beforebreak><afterbreak>a</afterbreak></rule>";
+        let segmenter = segmenter(&srx("no", &[("N", &rules)], &[("nb", "N")]), "t.srx").unwrap();
+        let count = rules.matches("<rule ").count() as u64;
+        let line = "a".repeat(100_000);
+        let before = crate::cost::spent();
+        let got = split(&segmenter, &line);
+        let spent = crate::cost::spent() - before;
+        assert_eq!(got.len(), line.len());
+        assert!(spent <= 2 * count * (line.len() as u64 + 1), "{spent} units for {count} rules");
     }
 
     #[test]

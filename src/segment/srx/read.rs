@@ -8,7 +8,7 @@ use quick_xml::Reader;
 use regex_automata::meta::{Config, Regex};
 
 use super::java::translate;
-use super::{CompiledRule, SrxRules, LANGUAGES, LANGUAGE_PATTERN};
+use super::{CompiledRule, LineScan, RuleSide, SrxRules, LANGUAGES, LANGUAGE_PATTERN};
 use crate::error::{Error, Place, Result};
 use crate::input::xml;
 use crate::segment::Segmenter;
@@ -258,9 +258,8 @@ impl Srx {
     /// `cascade`, the rules of every matching map follow each other in map order;
     /// without, only the first matching map counts.
     pub fn for_language(&self, language: &str) -> Result<Option<SrxRules>> {
-        let mut rules = Vec::new();
+        let mut chosen: Vec<&LanguageRule> = Vec::new();
         let mut matched = false;
-        let mut budget = Budget::default();
         for (n, map) in self.language_maps.iter().enumerate() {
             let pattern = translate(&map.pattern)
                 .and_then(|p| compile(&format!("(?i)^(?:{p})$"), &mut Budget::default()))
@@ -275,13 +274,26 @@ impl Srx {
                 continue;
             }
             matched = true;
-            if let Some(lr) = self.language_rules.iter().find(|r| r.name == map.rule_name) {
-                for (i, rule) in lr.rules.iter().enumerate() {
-                    rules.push(self.compile_rule(lr, i + 1, rule, &mut budget)?);
-                }
-            }
+            chosen.extend(self.language_rules.iter().find(|r| r.name == map.rule_name));
             if !self.cascade {
                 break;
+            }
+        }
+        // The break rules' one-pass DFAs share BREAK_SCAN_CACHES between them.
+        let break_sides: usize = chosen
+            .iter()
+            .flat_map(|lr| &lr.rules)
+            .filter(|r| r.breaks)
+            .map(|r| 2 - usize::from(r.before.is_empty()) - usize::from(r.after.is_empty()))
+            .sum();
+        let mut budget = Budget {
+            used: 0,
+            break_cache: (BREAK_SCAN_CACHES / break_sides.max(1)).clamp(RULE_CACHE, BREAK_SCAN_CACHE),
+        };
+        let mut rules = Vec::new();
+        for lr in chosen {
+            for (i, rule) in lr.rules.iter().enumerate() {
+                rules.push(self.compile_rule(lr, i + 1, rule, &mut budget)?);
             }
         }
         Ok(matched.then(|| SrxRules::new(rules, budget.used)))
@@ -294,11 +306,20 @@ impl Srx {
         rule: &SrxRule,
         budget: &mut Budget,
     ) -> Result<CompiledRule> {
-        let mut side = |which: &str, pattern: &str, wrap: fn(&str) -> String| -> Result<Option<Regex>> {
+        let mut side = |which: &str, pattern: &str, reverse: bool| -> Result<Option<RuleSide>> {
             if pattern.is_empty() {
                 return Ok(None);
             }
-            translate(pattern).and_then(|p| compile(&wrap(&p), budget)).map(Some).map_err(|why| {
+            let built = translate(pattern).and_then(|p| {
+                // The check at one position is given the text up to and including the
+                // character after it (a beforebreak), or from the character before it
+                // (an afterbreak), so that `\b` or `$` at the edge see what is there.
+                let wrapped = if reverse { format!("^(?s:.)(?:{p})") } else { format!("(?:{p})(?s:.)$") };
+                let regex = compile(&wrapped, budget)?;
+                let scan = scan(&format!("(?:{p})"), reverse, rule.breaks, budget)?;
+                Ok(RuleSide { regex, scan })
+            });
+            built.map(Some).map_err(|why| {
                 Error::at(
                     &self.origin,
                     Place::line(rule.line),
@@ -308,11 +329,8 @@ impl Srx {
         };
         Ok(CompiledRule {
             breaks: rule.breaks,
-            // Given the text up to and including the character after the position, so
-            // that `\b` or `$` at the end of the pattern see what follows.
-            before: side("beforebreak", &rule.before, |p| format!("(?:{p})(?s:.)$"))?,
-            // Given the text from the character before the position, for the same reason.
-            after: side("afterbreak", &rule.after, |p| format!("^(?s:.)(?:{p})"))?,
+            before: side("beforebreak", &rule.before, false)?,
+            after: side("afterbreak", &rule.after, true)?,
         })
     }
 }
@@ -352,9 +370,10 @@ pub(super) fn line_at(text: &str, at: u64) -> usize {
     crate::input::line_of(text.as_bytes(), usize::try_from(at).unwrap_or(usize::MAX))
 }
 
-/// The memory the compiled automata of all the rules of one language may take. The
-/// built-in rules (about 200, each with two regexes) take about 8 MiB; an SRX file
-/// with a few thousand abbreviation rules fits.
+/// The memory the compiled automata of all the rules of one language may take, with
+/// what their caches are charged. The built-in rules (about 200, each with two regexes,
+/// and a one-pass DFA beside each) take about 45 MiB, 32 of them the break rules'
+/// caches; an SRX file with a few thousand abbreviation rules fits.
 pub(super) const RULES_BUDGET: usize = 128 << 20;
 
 /// The most one rule's automata may take, whatever is left of the budget: far more
@@ -366,13 +385,83 @@ const RULE_LIMIT: usize = 1 << 20;
 /// so most rules use a few KiB of it; it is charged to the budget as [`CACHE_CHARGE`].
 const RULE_CACHE: usize = 256 << 10;
 
+/// The most cache one break rule's one-pass DFA gets, and what it is charged.
+const BREAK_SCAN_CACHE: usize = 4 << 20;
+
+/// The caches of all the break rules' one-pass DFAs together: a few break rules get
+/// [`BREAK_SCAN_CACHE`] each, many share this (down to [`RULE_CACHE`] each).
+const BREAK_SCAN_CACHES: usize = 32 << 20;
+
 /// What each regex is charged for its cache, beyond its automata.
 const CACHE_CHARGE: usize = 8 << 10;
 
 /// What the rules compiled so far take of [`RULES_BUDGET`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Budget {
     used: usize,
+    /// The cache of each break rule's one-pass DFA.
+    break_cache: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget { used: 0, break_cache: BREAK_SCAN_CACHE }
+    }
+}
+
+/// Why a rule does not fit: the budget is spent (`spent`, with `used` bytes taken by
+/// the rules before it), or the rule alone is beyond [`RULE_LIMIT`].
+fn too_big(spent: bool, used: usize) -> String {
+    if spent {
+        format!(
+            "does not fit in what is left of the {} MiB the rules of one language may take; the rules before it \
+             take {} MiB: use fewer or simpler rules",
+            RULES_BUDGET >> 20,
+            used >> 20
+        )
+    } else {
+        format!(
+            "compiles to more than the {} MiB one rule may take; a counted repetition of a Unicode class \
+             (\\w{{200}}) is the usual cause: write a shorter one",
+            RULE_LIMIT >> 20
+        )
+    }
+}
+
+/// Whether building failed for the size limit. regex-automata names that cause only in
+/// its error's kind, which it shows in the debug form (`ExceededSizeLimit`).
+fn exceeds_size_limit(e: &regex_automata::hybrid::BuildError) -> bool {
+    format!("{e:?}").contains("SizeLimit")
+}
+
+/// The one-pass lazy DFA of `pattern` within what is left of `budget`, charged to it;
+/// `None` when the DFA cannot be built (the checks at each position then do). A break
+/// rule's passes run on every line, so they get a cache that holds the states of a
+/// rich Unicode class (up to [`BREAK_SCAN_CACHE`], charged in full: a smaller one is
+/// cleared and refilled so often that segmenting gets ten times slower); the other
+/// rules' run only on lines dense with break positions ([`RULE_CACHE`]).
+fn scan(
+    pattern: &str,
+    reverse: bool,
+    breaks: bool,
+    budget: &mut Budget,
+) -> std::result::Result<Option<std::sync::Arc<LineScan>>, String> {
+    let (cache, charge) =
+        if breaks { (budget.break_cache, budget.break_cache) } else { (RULE_CACHE, CACHE_CHARGE) };
+    let left = RULES_BUDGET.saturating_sub(budget.used + charge);
+    let scan = match LineScan::build(pattern, reverse, left.min(RULE_LIMIT), cache) {
+        Ok(scan) => scan,
+        // The one error a smaller automaton would avoid; any other (a construct the
+        // lazy DFA lacks) leaves the checks at each position to do the work.
+        Err(e) if !exceeds_size_limit(&e) => return Ok(None),
+        Err(_) => return Err(too_big(left.min(RULE_LIMIT) < RULE_LIMIT, budget.used)),
+    };
+    let size = scan.memory_usage() + charge;
+    if budget.used + size > RULES_BUDGET {
+        return Err(too_big(true, budget.used));
+    }
+    budget.used += size;
+    Ok(Some(std::sync::Arc::new(scan)))
 }
 
 /// Compiles `pattern` (in the `regex` crate's syntax) within what is left of `budget`,
@@ -381,22 +470,7 @@ pub(super) fn compile(pattern: &str, budget: &mut Budget) -> std::result::Result
     let left = RULES_BUDGET.saturating_sub(budget.used + CACHE_CHARGE);
     let limit = left.min(RULE_LIMIT);
     let config = Config::new().nfa_size_limit(Some(limit)).hybrid_cache_capacity(RULE_CACHE);
-    let too_big = || {
-        if limit < RULE_LIMIT {
-            format!(
-                "does not fit in what is left of the {} MiB the rules of one language may take; the rules \
-                 before it take {} MiB: use fewer or simpler rules",
-                RULES_BUDGET >> 20,
-                budget.used >> 20
-            )
-        } else {
-            format!(
-                "compiles to more than the {} MiB one rule may take; a counted repetition of a Unicode \
-                 class (\\w{{200}}) is the usual cause: write a shorter one",
-                RULE_LIMIT >> 20
-            )
-        }
-    };
+    let too_big = || too_big(limit < RULE_LIMIT, budget.used);
     let regex = Regex::builder().configure(config).build(pattern).map_err(|e| {
         if e.size_limit().is_some() {
             return too_big();
