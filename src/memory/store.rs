@@ -166,6 +166,20 @@ impl MemoryStore for CsvStore {
         change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>,
         dry_run: bool,
     ) -> Result<PathBuf> {
+        // A memory is a CSV file or a folder of them; anything else (a device, a FIFO)
+        // is named as such, not reached through as if it were a folder.
+        if let Ok(meta) = std::fs::metadata(&self.path) {
+            if !meta.is_file() && !meta.is_dir() {
+                return Err(Error::at(
+                    &self.path,
+                    Place::File,
+                    format!(
+                        "is a {}, not a memory: --memory names a CSV file or a folder of them",
+                        store::kind_of(&meta)
+                    ),
+                ));
+            }
+        }
         let write_path = write_path_for(&self.path);
         refuse_link(&write_path, &self.path)?;
         // Load under the lock, so no other import writes between this read and the write.
