@@ -570,6 +570,8 @@ mod tests {
         assert_eq!(literal("lør.", true), r"l[øØ]r\.");
         assert_eq!(literal("lør.", false), r"lør\.");
         assert_eq!(literal("(a)", false), r"\(a\)");
+        // `İs.` lowercased is `i̇s.`: the export matches either form.
+        assert_eq!(literal("i\u{307}s.", true), "(?:i\u{307}|\u{130})s\\.");
         assert_eq!(class_body(&['-', ']', '^', '«']), r"\-\]\^«");
     }
 
@@ -710,6 +712,20 @@ mod tests {
             err.contains("does not fit in what is left of the 128 MiB the rules of one language may take"),
             "{err}"
         );
+    }
+
+    /// An abbreviation with `İ` (a Turkish name, say) holds where the rule file holds.
+    #[test]
+    fn an_abbreviation_with_a_dotted_capital_i_is_exported_alike() {
+        let mut rules = Rules::norwegian();
+        rules.abbreviations.insert("i\u{307}s.".into());
+        let srx_text = export(&rules).unwrap();
+        let exported = segmenter(&srx_text, "t.srx").unwrap();
+        let builtin = Segmenter::new(rules);
+        for line in ["Vi så İs. Dette er neste.", "Vi så i\u{307}s. Dette er neste."] {
+            assert_eq!(split(&exported, line), split(&builtin, line), "{line}");
+            assert_eq!(split(&builtin, line).len(), 1, "{line}");
+        }
     }
 
     /// Rules whose regexes could run far from a position, on a line where every

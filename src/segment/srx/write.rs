@@ -235,7 +235,15 @@ pub(super) fn class_body(chars: &[char]) -> String {
 /// ASCII case without the `u` flag that ICU does not know.
 pub(super) fn literal(text: &str, fold: bool) -> String {
     let mut out = String::new();
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // `İ` lowercases to two characters, `i` and a combining dot, which no regex
+        // folds back: a lowercased list holds the two, and the text may hold either.
+        if fold && c == 'i' && chars.peek() == Some(&'\u{307}') {
+            chars.next();
+            out.push_str("(?:i\u{307}|\u{130})");
+            continue;
+        }
         let upper: Vec<char> = c.to_uppercase().collect();
         if fold && !c.is_ascii() && upper.len() == 1 && upper[0] != c {
             let _ = write!(out, "[{c}{}]", upper[0]);
