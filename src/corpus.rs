@@ -9,8 +9,9 @@
 //! ([`Listing::skipped`]), never read (a read could block forever) and never left out
 //! silently; subfolders and hidden files are not documents. A path named on the
 //! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
-//! through the same bounded readers. This module only lists and reads; it does not
-//! decide what is translated.
+//! through the same bounded readers. A file whose first bytes say it is no text (a
+//! Word, LibreOffice or PDF file, an image) is skipped with the reason too, named or
+//! found. This module only lists and reads; it does not decide what is translated.
 
 use std::path::{Path, PathBuf};
 
@@ -88,7 +89,30 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
         out.files.extend(inner);
         out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     }
+    // A file whose first bytes say it is no text (a Word file saved into the corpus) is
+    // skipped with the reason, rather than stopping every command. Only regular files
+    // are looked at: a pipe's first bytes would be gone.
+    let mut files = Vec::with_capacity(out.files.len());
+    for path in std::mem::take(&mut out.files) {
+        match not_a_document(&path) {
+            Some(reason) => out.skipped.push(Skipped { path, reason }),
+            None => files.push(path),
+        }
+    }
+    out.files = files;
     Ok(out)
+}
+
+/// Why the regular file at `path` is no document tolk reads, from its first bytes.
+fn not_a_document(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(8);
+    std::fs::File::open(path).ok()?.take(8).read_to_end(&mut head).ok()?;
+    crate::document::unsupported(&head)
+        .map(|what| format!("{what}, which tolk does not read yet; save the article as plain text (.txt)"))
 }
 
 /// The documents named by `paths`, as [`list`] finds them (what it skipped is not

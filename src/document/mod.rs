@@ -41,6 +41,24 @@ pub trait DocumentFormat: Sync {
 /// last: it takes what no other format claims, and refuses what is not text).
 pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
 
+/// Why a file that starts with `head` is no document tolk reads, when its first bytes
+/// say it is a kind of file that is not text: a zip archive (a Word or LibreOffice
+/// document), a PDF, an old binary Office file, RTF, or an image. `None` for anything
+/// else, which a format may still refuse when it reads it.
+pub fn unsupported(head: &[u8]) -> Option<&'static str> {
+    const KINDS: [(&[u8], &str); 8] = [
+        (b"PK\x03\x04", "a zip archive (a Word .docx, a LibreOffice .odt or another packaged file)"),
+        (b"%PDF-", "a PDF file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Office file (a Word .doc or an Excel .xls)"),
+        (b"{\\rtf", "an RTF file"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1f\x8b", "a gzip archive"),
+    ];
+    KINDS.iter().find(|(magic, _)| head.starts_with(magic)).map(|(_, what)| *what)
+}
+
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {

@@ -209,3 +209,27 @@ fn help_explains_build() {
         .stdout_contains("tolk export")
         .stderr_is("");
 }
+
+/// A Word file, a PDF or an image saved into the corpus is skipped with the reason,
+/// named or found in the folder, and every command goes on with the text documents.
+#[test]
+fn files_tolk_does_not_read_are_skipped_with_the_reason() {
+    let t = Project::new();
+    t.write("corpus/intervju.docx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip".to_vec());
+    t.write("corpus/trykk.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec());
+    t.write("corpus/bilde.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF".to_vec());
+    let docx =
+        "warning: skipped corpus/intervju.docx: a zip archive (a Word .docx, a LibreOffice .odt or another \
+                packaged file), which tolk does not read yet; save the article as plain text (.txt)\n";
+    for args in [&["build"][..], &["analyze"], &["export", "-o", "b.csv"], &["segment", "corpus"]] {
+        t.tolk(args)
+            .run()
+            .success()
+            .stderr_contains(docx)
+            .stderr_contains("warning: skipped corpus/trykk.pdf: a PDF file")
+            .stderr_contains("warning: skipped corpus/bilde.jpg: a JPEG image");
+    }
+    assert!(t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists());
+    assert!(!t.path().join("out/en/intervju.docx").exists());
+    t.tolk(&["segment", "corpus/intervju.docx"]).run().success().stderr_contains(docx);
+}
