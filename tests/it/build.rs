@@ -215,9 +215,9 @@ fn help_explains_build() {
 #[test]
 fn files_tolk_does_not_read_are_skipped_with_the_reason() {
     let t = Project::new();
-    t.write("corpus/intervju.docx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip".to_vec());
-    t.write("corpus/trykk.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec());
-    t.write("corpus/bilde.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF".to_vec());
+    t.write("corpus/intervju.docx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
+    t.write("corpus/trykk.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+    t.write("corpus/bilde.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF");
     let docx =
         "warning: skipped corpus/intervju.docx: a zip archive (a Word .docx, a LibreOffice .odt or another \
                 packaged file), which tolk does not read yet; save the article as plain text (.txt)\n";
