@@ -12,6 +12,7 @@
 //! in [`FORMATS`]: plain text ([`text`]) today. A format reads a file into a
 //! [`Document`]; a new format is one new file and one line in the registry.
 
+pub mod inline;
 pub mod text;
 
 use std::borrow::Cow;

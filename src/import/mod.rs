@@ -262,6 +262,18 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             plan.problems.push(problem("target", "text".into(), found));
             continue;
         }
+        // A sentence with formatting codes (`{1}…{/1}`, `{2/}`) needs them all back, well
+        // nested, in any order; one without any is plain text, whose braces are text.
+        if !crate::document::inline::codes(text).is_empty() {
+            if let Err(e) = crate::document::inline::check(text, target) {
+                plan.problems.push(problem(
+                    "target",
+                    "the tags of the source".into(),
+                    format!("{target:?}: {e}"),
+                ));
+                continue;
+            }
+        }
         if let Some(&earlier) = taken.get(&id) {
             let first: &Accepted = &plan.accepted[earlier];
             if first.target != target {
@@ -638,6 +650,19 @@ mod tests {
         assert_eq!(plan.accepted[0].source, text);
         let wrong = [row(2, &id.to_string(), "=SUM(A2) er en formel.", "x")];
         assert_eq!(validate(&wrong, &issued).problems.len(), 1);
+    }
+
+    /// A sentence with formatting codes gets them all back, in any well-nested order.
+    #[test]
+    fn the_tags_of_a_sentence_are_checked() {
+        let text = "Hos {1}Lyse Dialog{/1} er vi glade{2/}.";
+        let id = SegmentId::of(text);
+        let issued: Issued = [(id, text.to_string())].into();
+        let ok = [row(2, &id.to_string(), text, "We at {1}Lyse Dialog{/1} are happy{2/}.")];
+        assert!(validate(&ok, &issued).problems.is_empty());
+        let lost = [row(2, &id.to_string(), text, "We at Lyse Dialog are happy{2/}.")];
+        let problems: Vec<String> = validate(&lost, &issued).problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems, ["b.csv: row 2, column target: expected the tags of the source, found \"We at Lyse Dialog are happy{2/}.\": the tag {1} of the source is missing; keep every tag, around the words it marks in the translation"]);
     }
 
     #[test]

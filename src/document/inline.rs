@@ -1,0 +1,384 @@
+//! Inline codes: the formatting inside a sentence (bold, a link, a footnote reference,
+//! a line break within a paragraph) as placeholders a translator can move but hardly
+//! break, the way CAT tools show tags.
+//!
+//! A pair of codes around some words is `{1}Lyse Dialog{/1}`; a code that stands alone
+//! (a footnote reference, an image, a line break) is `{2/}`. Numbers are per sentence,
+//! in the order the codes open. The memory stores sentences in this form, so a
+//! translation made for one document format serves the same sentence in another.
+//!
+//! This module knows only the placeholders: finding them ([`pieces`], [`codes`]),
+//! checking that a translation keeps them as the source has them ([`check`]: none
+//! lost, added or repeated, pairs well nested, any order), and cutting a paragraph
+//! into sentences so that every sentence is balanced ([`split`], undone by [`join`]):
+//! a pair that straddles a sentence boundary is closed at the end of one sentence and
+//! opened again at the start of the next, as CAT tools do. What a code stands for in
+//! a file is the document format's business.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// One inline code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// The start of a pair: `{n}`.
+    Open(u32),
+    /// The end of a pair: `{/n}`.
+    Close(u32),
+    /// A code on its own: `{n/}`.
+    Lone(u32),
+}
+
+impl Code {
+    /// Its number.
+    pub fn number(self) -> u32 {
+        match self {
+            Code::Open(n) | Code::Close(n) | Code::Lone(n) => n,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Code::Open(n) => write!(f, "{{{n}}}"),
+            Code::Close(n) => write!(f, "{{/{n}}}"),
+            Code::Lone(n) => write!(f, "{{{n}/}}"),
+        }
+    }
+}
+
+/// A run of text or a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text, as it is.
+    Text(&'a str),
+    /// A code, with the bytes of its placeholder.
+    Code(Code, &'a str),
+}
+
+/// The code whose placeholder starts `text`, and its length in bytes.
+fn code_at(text: &str) -> Option<(Code, usize)> {
+    let rest = text.strip_prefix('{')?;
+    let (close, rest) = match rest.strip_prefix('/') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    // At most nine digits, no leading zero: one spelling per number.
+    if digits == 0 || digits > 9 || (digits > 1 && rest.starts_with('0')) {
+        return None;
+    }
+    let n: u32 = rest[..digits].parse().ok()?;
+    let rest = &rest[digits..];
+    let head = 1 + usize::from(close) + digits;
+    if rest.starts_with('}') {
+        return Some((if close { Code::Close(n) } else { Code::Open(n) }, head + 1));
+    }
+    if !close && rest.starts_with("/}") {
+        return Some((Code::Lone(n), head + 2));
+    }
+    None
+}
+
+/// `text` cut into runs of text and codes, in order.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while let Some(i) = text[at..].find('{') {
+        let i = at + i;
+        match code_at(&text[i..]) {
+            Some((code, len)) => {
+                if start < i {
+                    out.push(Piece::Text(&text[start..i]));
+                }
+                out.push(Piece::Code(code, &text[i..i + len]));
+                start = i + len;
+                at = start;
+            }
+            None => at = i + 1,
+        }
+    }
+    if start < text.len() {
+        out.push(Piece::Text(&text[start..]));
+    }
+    out
+}
+
+/// The codes of `text`, in order.
+pub fn codes(text: &str) -> Vec<Code> {
+    pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Code(c, _) => Some(c),
+            Piece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// `text` without its codes.
+pub fn strip(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Text(t) => Some(t),
+            Piece::Code(..) => None,
+        })
+        .collect()
+}
+
+/// What is wrong with the codes of a translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagError {
+    /// A code of the source is not in the translation.
+    Missing(Code),
+    /// The translation has a code the source does not.
+    Added(Code),
+    /// The translation has a code more often than the source.
+    Repeated(Code),
+    /// A pair closes before it opens, or overlaps another pair.
+    BadlyNested(Code),
+}
+
+impl fmt::Display for TagError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TagError::Missing(c) => write!(
+                f,
+                "the tag {c} of the source is missing; keep every tag, around the words it marks in the \
+                 translation"
+            ),
+            TagError::Added(c) => {
+                write!(f, "the tag {c} is not in the source; remove it (tags come from the source only)")
+            }
+            TagError::Repeated(c) => {
+                write!(f, "the tag {c} appears more often than in the source; keep it once")
+            }
+            TagError::BadlyNested(c) => write!(
+                f,
+                "the tag {c} is out of order: a pair {{n}}…{{/n}} must open before it closes and must not \
+                 overlap another pair (moving a whole pair is fine)"
+            ),
+        }
+    }
+}
+
+/// Whether `target` keeps the codes of `source`: every one, once each, none added, and
+/// every pair opening before it closes and nested within the others. The order may
+/// change, as word order does between Norwegian and English.
+pub fn check(source: &str, target: &str) -> Result<(), TagError> {
+    let mut wanted: HashMap<Code, i64> = HashMap::new();
+    for c in codes(source) {
+        *wanted.entry(c).or_default() += 1;
+    }
+    let found = codes(target);
+    let mut seen: HashMap<Code, i64> = HashMap::new();
+    for &c in &found {
+        let n = seen.entry(c).or_default();
+        *n += 1;
+        match wanted.get(&c) {
+            None => return Err(TagError::Added(c)),
+            Some(&w) if *n > w => return Err(TagError::Repeated(c)),
+            Some(_) => {}
+        }
+    }
+    let mut missing: Vec<Code> =
+        wanted.iter().filter(|(c, &w)| seen.get(c).copied().unwrap_or(0) < w).map(|(c, _)| *c).collect();
+    missing.sort();
+    if let Some(&c) = missing.first() {
+        return Err(TagError::Missing(c));
+    }
+    let mut open: Vec<u32> = Vec::new();
+    for c in found {
+        match c {
+            Code::Open(n) => open.push(n),
+            Code::Close(n) => {
+                if open.pop() != Some(n) {
+                    return Err(TagError::BadlyNested(c));
+                }
+            }
+            Code::Lone(_) => {}
+        }
+    }
+    match open.last() {
+        Some(&n) => Err(TagError::BadlyNested(Code::Open(n))),
+        None => Ok(()),
+    }
+}
+
+/// A paragraph cut at the byte offsets `cuts` (in order, on char boundaries, outside
+/// placeholders) into sentences that are each balanced: a pair open at a cut is closed
+/// at the end of the sentence before it and opened again at the start of the one
+/// after. [`join`] puts them back together.
+pub fn split(paragraph: &str, cuts: &[usize]) -> Vec<String> {
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut open: Vec<Code> = Vec::new();
+    let mut start = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&paragraph.len())) {
+        let part = &paragraph[start..cut];
+        let mut sentence: String = open.iter().map(Code::to_string).collect();
+        sentence.push_str(part);
+        for c in codes(part) {
+            match c {
+                Code::Open(_) => open.push(c),
+                Code::Close(n) => {
+                    if let Some(i) = open.iter().rposition(|o| *o == Code::Open(n)) {
+                        open.remove(i);
+                    }
+                }
+                Code::Lone(_) => {}
+            }
+        }
+        for c in open.iter().rev() {
+            sentence.push_str(&Code::Close(c.number()).to_string());
+        }
+        out.push(sentence);
+        start = cut;
+    }
+    out
+}
+
+/// Sentences made by [`split`] (translated or not) joined into one paragraph again: a
+/// pair closed at the end of one sentence and opened again at the start of the next is
+/// one pair. Whatever lies between the sentences (`between[i]` after sentence `i`)
+/// goes between them, inside the pairs that continue.
+pub fn join(sentences: &[String], between: &[&str]) -> String {
+    let mut out = String::new();
+    // Where the last sentence ended in `out`, before what lies between.
+    let mut end = 0;
+    for (i, sentence) in sentences.iter().enumerate() {
+        let mut body: &str = sentence;
+        if i > 0 {
+            // A pair the last sentence closed and this one opens again continues: drop
+            // both codes, innermost first.
+            while let Some((Code::Open(n), len)) = code_at(body) {
+                let close = Code::Close(n).to_string();
+                if !out[..end].ends_with(&close) {
+                    break;
+                }
+                out.replace_range(end - close.len()..end, "");
+                end -= close.len();
+                body = &body[len..];
+            }
+        }
+        out.push_str(body);
+        end = out.len();
+        if let Some(b) = between.get(i) {
+            out.push_str(b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn placeholders_are_found_and_nothing_else() {
+        let text = "Hos {1}Lyse Dialog{/1} er vi {2/}{10}glade{/10} for {x} og {0} og {01} og {/3/}.";
+        let found: Vec<String> = codes(text).iter().map(Code::to_string).collect();
+        assert_eq!(found, ["{1}", "{/1}", "{2/}", "{10}", "{/10}", "{0}"]);
+        assert_eq!(strip("{1}Hei{/1} {2/}på deg."), "Hei på deg.");
+        assert_eq!(strip("{ikke en kode}"), "{ikke en kode}");
+    }
+
+    #[test]
+    fn a_translation_keeps_the_codes_in_any_well_nested_order() {
+        let source = "Hos {1}Lyse Dialog{/1} er {2}vi{/2} glade{3/}.";
+        assert_eq!(check(source, "{2}We{/2} at {1}Lyse Dialog{/1} are happy{3/}."), Ok(()));
+        assert_eq!(
+            check(source, "We at {1}Lyse Dialog{/1} are happy{3/}."),
+            Err(TagError::Missing(Code::Open(2)))
+        );
+        assert_eq!(
+            check(source, "{2}We{/2} at {1}Lyse{/1} {1}Dialog{/1} are happy{3/}."),
+            Err(TagError::Repeated(Code::Open(1)))
+        );
+        assert_eq!(
+            check(source, "{2}We{/2} at {1}Lyse Dialog{/1} are {4/}happy{3/}."),
+            Err(TagError::Added(Code::Lone(4)))
+        );
+        assert_eq!(
+            check(source, "{2}We at {1}Lyse{/2} Dialog{/1} are happy{3/}."),
+            Err(TagError::BadlyNested(Code::Close(2)))
+        );
+        assert_eq!(
+            check(source, "{/2}We{2} at {1}Lyse Dialog{/1} are happy{3/}."),
+            Err(TagError::BadlyNested(Code::Close(2)))
+        );
+        assert_eq!(check("Ingen koder.", "No codes."), Ok(()));
+        let message = TagError::Missing(Code::Open(2)).to_string();
+        assert!(message.starts_with("the tag {2} of the source is missing"), "{message}");
+    }
+
+    #[test]
+    fn a_pair_across_a_sentence_boundary_is_closed_and_reopened() {
+        let paragraph = "{1}Det er sant. Vi {2}vet{/2} det.{/1} Ja.";
+        let cut1 = paragraph.find(" Vi").unwrap() + 1;
+        let cut2 = paragraph.find(" Ja").unwrap() + 1;
+        let parts = split(paragraph, &[cut1, cut2]);
+        assert_eq!(parts, ["{1}Det er sant. {/1}", "{1}Vi {2}vet{/2} det.{/1} ", "Ja."]);
+        for part in &parts {
+            assert_eq!(check(part, part), Ok(()), "{part}");
+        }
+        assert_eq!(join(&parts, &[]), paragraph);
+        // With the spaces between sentences kept apart, as the segmenter trims them.
+        let trimmed: Vec<String> =
+            parts.iter().map(|p| p.replace(" {/1}", "{/1}").trim().to_string()).collect();
+        assert_eq!(join(&trimmed, &[" ", " "]), paragraph);
+    }
+
+    fn paragraph() -> impl Strategy<Value = (String, Vec<usize>)> {
+        let word = prop_oneof![Just("ord"), Just("Vi"), Just("."), Just(" "), Just("{x}"), Just("å")];
+        (prop::collection::vec((word, 0u8..6), 0..30)).prop_map(|items| {
+            // Well-nested codes around words, and lone ones.
+            let mut text = String::new();
+            let mut open: Vec<u32> = Vec::new();
+            let mut next = 1;
+            let mut cuts = Vec::new();
+            for (w, action) in items {
+                match action {
+                    0 => {
+                        text.push_str(&Code::Open(next).to_string());
+                        open.push(next);
+                        next += 1;
+                    }
+                    1 => {
+                        if let Some(n) = open.pop() {
+                            text.push_str(&Code::Close(n).to_string());
+                        }
+                    }
+                    2 => {
+                        text.push_str(&Code::Lone(next).to_string());
+                        next += 1;
+                    }
+                    3 => cuts.push(text.len()),
+                    _ => {}
+                }
+                text.push_str(w);
+            }
+            while let Some(n) = open.pop() {
+                text.push_str(&Code::Close(n).to_string());
+            }
+            cuts.retain(|&c| c > 0 && c < text.len());
+            cuts.dedup();
+            (text, cuts)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn split_sentences_are_balanced_and_join_back((text, cuts) in paragraph()) {
+            let parts = split(&text, &cuts);
+            prop_assert_eq!(parts.len(), cuts.len() + 1);
+            for part in &parts {
+                prop_assert_eq!(check(part, part), Ok(()), "{:?}", part);
+            }
+            prop_assert_eq!(join(&parts, &[]), text.clone());
+            prop_assert_eq!(check(&text, &text), Ok(()));
+        }
+    }
+}
