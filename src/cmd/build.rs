@@ -153,7 +153,7 @@ impl Totals {
 fn list_missing(totals: &Totals) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for m in &totals.missing {
-        writeln!(err, "{}:{}: {}", shown::name(&m.doc), m.line, m.text)?;
+        writeln!(err, "{}:{}: {}", shown::name(&m.doc), m.line, shown::name(&m.text))?;
     }
     if totals.untranslated > totals.missing.len() {
         writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;

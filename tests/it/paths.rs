@@ -252,10 +252,12 @@ fn a_document_named_on_the_command_line_may_be_a_pipe() {
 #[test]
 fn names_with_escape_sequences_reach_the_terminal_escaped() {
     let t = Project::untranslated();
-    t.write("corpus/\u{1b}[31mred.txt", "Hei.\n");
+    t.write("corpus/\u{1b}[31mred.txt", "Hei.\nRød\u{1b}[2J tekst.\n");
     let out = t.tolk(&["build"]).run().failure();
     assert!(!out.stderr.contains('\u{1b}'), "raw escape on stderr: {:?}", out.stderr);
     assert!(out.stderr.contains("\\u{1b}[31mred.txt:1: Hei."), "{}", out.stderr);
+    // The sentences listed as missing too.
+    assert!(out.stderr.contains(":2: Rød\\u{1b}[2J tekst."), "{}", out.stderr);
     let out = t.tolk(&["analyze"]).run().success();
     assert!(!out.stdout.contains('\u{1b}') && out.stdout.contains("\\u{1b}[31mred.txt\n"), "{}", out.stdout);
     let out = t.tolk(&["segment", "corpus/\u{1b}[31mred.txt", "corpus/\u{7}nope.txt"]).run().failure();
