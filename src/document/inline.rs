@@ -12,11 +12,15 @@
 //! lost, added or repeated, pairs well nested, any order), and cutting a paragraph
 //! into sentences so that every sentence is balanced ([`split`], undone by [`join`]):
 //! a pair that straddles a sentence boundary is closed at the end of one sentence and
-//! opened again at the start of the next, as CAT tools do. What a code stands for in
-//! a file is the document format's business.
+//! opened again at the start of the next, as CAT tools do. [`sentences`] segments a
+//! paragraph with codes: the words decide where sentences end, as if the codes were not
+//! there. What a code stands for in a file is the document format's business.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
+
+use crate::segment::Segmenter;
 
 /// One inline code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -271,6 +275,96 @@ pub fn join(sentences: &[String], between: &[&str]) -> String {
     out
 }
 
+/// The sentences of `paragraph`, a line of text with codes and no line break, as
+/// `segmenter` cuts its words: each sentence's byte range in `paragraph` and its text,
+/// balanced as by [`split`].
+///
+/// The codes are set aside while cutting, so a full stop inside a bold run, or a
+/// sentence that runs across a link, is cut where the words say. A sentence then takes
+/// the opening codes just before it and the closing and lone codes just after it (a
+/// footnote reference after a full stop belongs to that sentence); what is left
+/// between sentences is layout. A sentence given back unchanged is its range's bytes;
+/// how a translated one is put back around codes it shares with its neighbours is the
+/// document format's (each sentence's pairs become pairs of their own, as in CAT tools).
+pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<(Range<usize>, String)> {
+    let pieces = pieces(paragraph);
+    // The words alone, and where each run of them stands in the paragraph.
+    let mut plain = String::with_capacity(paragraph.len());
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (plain start, paragraph start, len)
+    let mut codes: Vec<(usize, usize, Code)> = Vec::new(); // (start, end, code) in the paragraph
+    let mut at = 0;
+    for piece in &pieces {
+        match *piece {
+            Piece::Text(t) => {
+                runs.push((plain.len(), at, t.len()));
+                plain.push_str(t);
+                at += t.len();
+            }
+            Piece::Code(c, raw) => {
+                codes.push((at, at + raw.len(), c));
+                at += raw.len();
+            }
+        }
+    }
+    let start_of = |p: usize| -> usize {
+        let i = runs.partition_point(|&(ps, _, len)| ps + len <= p);
+        runs.get(i).map_or(paragraph.len(), |&(ps, cs, _)| cs + (p - ps))
+    };
+    let end_of = |p: usize| -> usize {
+        let i = runs.partition_point(|&(ps, _, _)| ps < p);
+        i.checked_sub(1).map_or(0, |i| runs[i].1 + (p - runs[i].0))
+    };
+    let mut cut = Vec::new();
+    segmenter.split_line(&plain, &mut cut);
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(cut.len());
+    for r in cut {
+        let (mut start, mut end) = (start_of(r.start), end_of(r.end));
+        // Opening codes just before the words go with them; closing and lone codes just
+        // after them too.
+        while let Some(&(s, _, _)) = codes.iter().find(|&&(_, e, c)| e == start && matches!(c, Code::Open(_)))
+        {
+            start = s;
+        }
+        while let Some(&(_, e, _)) = codes.iter().find(|&&(s, _, c)| s == end && !matches!(c, Code::Open(_)))
+        {
+            end = e;
+        }
+        ranges.push(start..end);
+    }
+    // Which pairs are open at each range's start and end.
+    let mut out = Vec::with_capacity(ranges.len());
+    let mut open: Vec<u32> = Vec::new();
+    let mut next = 0;
+    let mut advance = |to: usize, open: &mut Vec<u32>| {
+        while let Some(&(s, _, c)) = codes.get(next) {
+            if s >= to {
+                break;
+            }
+            match c {
+                Code::Open(n) => open.push(n),
+                Code::Close(n) => {
+                    if let Some(i) = open.iter().rposition(|&o| o == n) {
+                        open.remove(i);
+                    }
+                }
+                Code::Lone(_) => {}
+            }
+            next += 1;
+        }
+    };
+    for range in ranges {
+        advance(range.start, &mut open);
+        let mut text: String = open.iter().map(|&n| Code::Open(n).to_string()).collect();
+        text.push_str(&paragraph[range.clone()]);
+        advance(range.end, &mut open);
+        for &n in open.iter().rev() {
+            text.push_str(&Code::Close(n).to_string());
+        }
+        out.push((range, text));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +425,20 @@ mod tests {
         assert_eq!(join(&trimmed, &[" ", " "]), paragraph);
     }
 
+    fn cut(paragraph: &str) -> Vec<String> {
+        sentences(&Segmenter::default(), paragraph).into_iter().map(|(_, t)| t).collect()
+    }
+
+    #[test]
+    fn sentences_are_cut_where_the_words_say_and_keep_their_codes() {
+        assert_eq!(cut("Det er {1}sant. Vi vet{/1} det."), ["Det er {1}sant.{/1}", "{1}Vi vet{/1} det."]);
+        assert_eq!(cut("{1}Hei.{/1} Ja."), ["{1}Hei.{/1}", "Ja."]);
+        assert_eq!(cut("Se {1}lenken{/1}. Neste."), ["Se {1}lenken{/1}.", "Neste."]);
+        assert_eq!(cut("Det er sant.{1/} Vi {2}vet{/2}."), ["Det er sant.{1/}", "Vi {2}vet{/2}."]);
+        assert_eq!(cut("Det er {1}f.eks.{/1} slik. Ja."), ["Det er {1}f.eks.{/1} slik.", "Ja."]);
+        assert_eq!(cut("– {1}Hva{/1} nå? Ingen."), ["{1}Hva{/1} nå?", "Ingen."]);
+    }
+
     fn paragraph() -> impl Strategy<Value = (String, Vec<usize>)> {
         let word = prop_oneof![Just("ord"), Just("Vi"), Just("."), Just(" "), Just("{x}"), Just("å")];
         (prop::collection::vec((word, 0u8..6), 0..30)).prop_map(|items| {
@@ -370,6 +478,29 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever the codes, the sentences are those of the words, each balanced, and
+        /// they give the paragraph back.
+        #[test]
+        fn coded_sentences_are_the_words_sentences_and_join_back((text, _) in paragraph()) {
+            let found = sentences(&Segmenter::default(), &text);
+            let mut plain_cut = Vec::new();
+            let plain = strip(&text);
+            Segmenter::default().split_line(&plain, &mut plain_cut);
+            let words: Vec<String> = plain_cut.iter().map(|r| plain[r.clone()].to_string()).collect();
+            let got: Vec<String> = found.iter().map(|(_, t)| strip(t)).collect();
+            prop_assert_eq!(got, words);
+            for (_, t) in &found {
+                prop_assert_eq!(check(t, t), Ok(()), "{:?}", t);
+            }
+            // The ranges are in order, apart, and each holds its sentence's words.
+            for w in found.windows(2) {
+                prop_assert!(w[0].0.end <= w[1].0.start);
+            }
+            for (range, t) in &found {
+                prop_assert!(strip(t).contains(strip(&text[range.clone()]).trim()));
+            }
+        }
+
         #[test]
         fn split_sentences_are_balanced_and_join_back((text, cuts) in paragraph()) {
             let parts = split(&text, &cuts);
