@@ -72,8 +72,7 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
                     Ok(target) => format!("a symbolic link to a {}, not a document", kind_of(&target)),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
                         "a symbolic link to {}, which does not exist",
-                        std::fs::read_link(entry.path())
-                            .map_or_else(|_| "?".to_string(), |t| crate::shown::path(&t).to_string())
+                        crate::store::link_target(&entry.path())
                     ),
                     Err(e) => format!("a symbolic link that cannot be followed ({e})"),
                 }

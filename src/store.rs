@@ -161,7 +161,7 @@ fn is_stream(meta: &Metadata) -> bool {
 }
 
 /// Where a link points, for messages.
-fn link_target(path: &Path) -> String {
+pub(crate) fn link_target(path: &Path) -> String {
     std::fs::read_link(path).map_or_else(|_| "?".into(), |t| shown::path(&t).to_string())
 }
 

@@ -466,10 +466,11 @@ pub fn plan_merge(
     for Incoming { entry, origin } in incoming {
         let norm = normalize(&entry.source).into_owned();
         let had = known.entry(norm.clone()).or_insert_with(|| {
+            // In file order, so the last of the most recent is the one `exact` returns.
             let all = memory.exact_all(&norm);
             Known {
                 targets: all.iter().map(|e| e.target.as_str()).collect(),
-                current: memory.exact(&norm),
+                current: all.iter().copied().max_by_key(|e| e.changed_at()),
                 latest: all.iter().filter_map(|e| e.changed_at()).max(),
             }
         });

@@ -277,13 +277,10 @@ fn regular(path: &Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(meta) => Err(refuse(format!("is a {}", crate::store::kind_of(&meta)))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let target = std::fs::read_link(path).unwrap_or_default();
-            Err(refuse(format!(
-                "is a symbolic link to {}, which does not exist",
-                crate::shown::path(&target)
-            )))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(refuse(format!(
+            "is a symbolic link to {}, which does not exist",
+            crate::store::link_target(path)
+        ))),
         Err(e) => Err(Error::io(path, e)),
     }
 }

@@ -296,37 +296,42 @@ impl CompiledRule {
         // stops after a few bytes (its literals let the engine skip), so the checks
         // win unless the positions are dense.
         let scan = positions.len().saturating_mul(2 * REACH) > SCAN_RATIO * line.len();
-        let side_hits = |side: &Option<RuleSide>, hits: &mut Vec<bool>| -> Option<bool> {
-            match side {
-                None => Some(true),
-                Some(RuleSide { scan: Some(s), .. }) if scan => s.scan(line, hits).map(|()| false),
-                Some(_) => None,
-            }
+        let answer = |side: &Option<RuleSide>, hits: &mut Vec<bool>| match side {
+            None => Answer::Always,
+            Some(RuleSide { scan: Some(s), .. }) if scan && s.scan(line, hits).is_some() => Answer::Hits,
+            Some(_) => Answer::EachPosition,
         };
-        let before_all = side_hits(&self.before, before);
-        let after_all = side_hits(&self.after, after);
+        let (before_answer, after_answer) = (answer(&self.before, before), answer(&self.after, after));
         positions
             .iter()
             .copied()
             .filter(|&p| {
-                let at = || Position::in_line(line, p);
-                let before_ok = match before_all {
-                    Some(true) => true,
-                    Some(false) => before[p],
-                    None => self.before.as_ref().is_none_or(|side| before_matches(&side.regex, line, &at())),
-                };
-                before_ok
-                    && match after_all {
-                        Some(true) => true,
-                        Some(false) => after[p],
-                        None => {
-                            self.after.as_ref().is_none_or(|side| after_matches(&side.regex, line, &at()))
-                        }
-                    }
+                let at = std::cell::OnceCell::new();
+                let holds =
+                    |answer: &Answer, side: &Option<RuleSide>, hits: &[bool], check: Check| match answer {
+                        Answer::Always => true,
+                        Answer::Hits => hits[p],
+                        Answer::EachPosition => side.as_ref().is_none_or(|side| {
+                            check(&side.regex, line, at.get_or_init(|| Position::in_line(line, p)))
+                        }),
+                    };
+                holds(&before_answer, &self.before, before, before_matches)
+                    && holds(&after_answer, &self.after, after, after_matches)
             })
             .collect()
     }
 }
+
+/// How one side of a rule answers for the positions asked: it has no pattern, a pass
+/// over the line marked its hits, or each position is checked.
+enum Answer {
+    Always,
+    Hits,
+    EachPosition,
+}
+
+/// A check of one side at one position: [`before_matches`] or [`after_matches`].
+type Check = fn(&Regex, &str, &Position) -> bool;
 
 /// Whether `re` (a `beforebreak` followed by one character and the end) matches the
 /// text before `at`, looking back at most to `at.from`.

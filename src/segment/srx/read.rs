@@ -372,7 +372,7 @@ pub(super) fn line_at(text: &str, at: u64) -> usize {
 
 /// The memory the compiled automata of all the rules of one language may take, with
 /// what their caches are charged. The built-in rules (about 200, each with two regexes,
-/// and a one-pass DFA beside each) take about 45 MiB, 32 of them the break rules'
+/// and a one-pass DFA beside each) take about 43 MiB, 32 of them the break rules'
 /// caches; an SRX file with a few thousand abbreviation rules fits.
 pub(super) const RULES_BUDGET: usize = 128 << 20;
 
