@@ -38,8 +38,8 @@ pub enum Fill<'m> {
 pub struct Edition {
     /// The source document's name, its file name.
     pub name: String,
-    /// The edition's full text.
-    pub text: String,
+    /// The edition's bytes, in the document's format.
+    pub bytes: Vec<u8>,
     /// How many segments the fill gave a text (with a pseudo or identity fill, all).
     pub translated: usize,
     /// How many segments were left in Norwegian.
@@ -130,38 +130,40 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
     Ok(paths)
 }
 
-/// The edition of `doc` made with `fill`.
-pub fn assemble(doc: &Document, fill: Fill<'_>) -> Edition {
+/// The edition of `doc` made with `fill`. A translation whose tags do not match its
+/// sentence's (see [`crate::document::inline::check`]) is no translation.
+pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
     let (mut translated, mut words, mut untranslated, mut missing) = (0, 0, 0, Vec::new());
-    let text = doc.rebuild(|segment, source| {
+    let bytes = doc.rebuild(|segment| {
+        let source = segment.text.as_str();
         let filled = match fill {
-            Fill::Memory(memory) => memory.exact(source).and_then(|e| single_line(&e.target)),
+            Fill::Memory(memory) => memory
+                .exact(source)
+                .and_then(|e| single_line(&e.target))
+                .filter(|t| crate::document::inline::check(source, t).is_ok()),
             Fill::Pseudo => Some(Cow::Owned(pseudo(source))),
             Fill::Identity => Some(Cow::Borrowed(source)),
         };
-        let out = match filled {
+        match &filled {
             Some(text) => {
                 translated += 1;
-                text
-            }
-            None if missing.len() >= MISSING_KEPT => {
-                untranslated += 1;
-                Cow::Borrowed(source)
+                words += word_count(&crate::document::inline::strip(text));
             }
             None => {
                 untranslated += 1;
-                missing.push(Missing {
-                    doc: doc.name.clone(),
-                    line: segment.location.line,
-                    text: source.to_owned(),
-                });
-                Cow::Borrowed(source)
+                words += word_count(&crate::document::inline::strip(source));
+                if missing.len() < MISSING_KEPT {
+                    missing.push(Missing {
+                        doc: doc.name.clone(),
+                        line: segment.location.line,
+                        text: source.to_owned(),
+                    });
+                }
             }
-        };
-        words += word_count(&out);
-        out
-    });
-    Edition { name: doc.name.clone(), text, translated, untranslated, missing, words }
+        }
+        filled
+    })?;
+    Ok(Edition { name: doc.name.clone(), bytes, translated, untranslated, missing, words })
 }
 
 /// A translation as it goes into a segment's place: trimmed, because the skeleton
@@ -239,6 +241,27 @@ mod tests {
         )
     }
 
+    fn text(e: &Edition) -> String {
+        String::from_utf8(e.bytes.clone()).unwrap()
+    }
+
+    fn source(d: &Document) -> &str {
+        d.plain().unwrap().0
+    }
+
+    /// What lies before, between and after the segments of a plain text.
+    fn skeleton(d: &Document) -> Vec<&str> {
+        let (text, ranges) = d.plain().unwrap();
+        let mut at = 0;
+        let mut pieces = Vec::new();
+        for r in ranges {
+            pieces.push(&text[at..r.start]);
+            at = r.end;
+        }
+        pieces.push(&text[at..]);
+        pieces
+    }
+
     /// Each line reduced to what the edition must keep: blank or not, and the
     /// whitespace and dashes it starts with.
     fn structure(text: &str) -> Vec<String> {
@@ -260,8 +283,8 @@ mod tests {
         let docs = corpus();
         assert_eq!(docs.len(), 2);
         for d in &docs {
-            let e = assemble(d, Fill::Identity);
-            assert_eq!(e.text, d.text, "{}", d.name);
+            let e = assemble(d, Fill::Identity).unwrap();
+            assert_eq!(text(&e), source(d), "{}", d.name);
             assert_eq!((e.translated, e.untranslated, e.missing.len()), (d.segments.len(), 0, 0));
         }
     }
@@ -270,16 +293,17 @@ mod tests {
     fn the_bundled_memory_translates_the_whole_corpus_in_its_skeleton() {
         let memory = Memory::load(&repo("memory")).unwrap();
         for d in &corpus() {
-            let e = assemble(d, Fill::Memory(&memory));
+            let e = assemble(d, Fill::Memory(&memory)).unwrap();
+            let (e_text, d_text) = (text(&e), source(d));
             assert_eq!(e.missing, [], "{}", d.name);
             assert_eq!(e.translated, d.segments.len());
-            assert_ne!(e.text, d.text);
-            assert_eq!(e.text.split('\n').count(), d.text.split('\n').count(), "{}", d.name);
-            assert_eq!(structure(&e.text), structure(&d.text), "{}", d.name);
+            assert_ne!(e_text, d_text);
+            assert_eq!(e_text.split('\n').count(), d_text.split('\n').count(), "{}", d.name);
+            assert_eq!(structure(&e_text), structure(d_text), "{}", d.name);
             // Every piece of the skeleton is in the edition, in order.
             let mut at = 0;
-            for piece in d.skeleton() {
-                let found = e.text[at..].find(piece).unwrap_or_else(|| panic!("{}: lost {piece:?}", d.name));
+            for piece in skeleton(d) {
+                let found = e_text[at..].find(piece).unwrap_or_else(|| panic!("{}: lost {piece:?}", d.name));
                 at += found + piece.len();
             }
         }
@@ -289,8 +313,8 @@ mod tests {
     fn a_segment_without_translation_stays_norwegian_and_is_listed() {
         let d = doc("– Hei. Hvem er du?\n\nTakk.");
         let m = memory(&[("Hei.", "Hi."), ("Takk.", " Thanks. ")]);
-        let e = assemble(&d, Fill::Memory(&m));
-        assert_eq!(e.text, "– Hi. Hvem er du?\n\nThanks.");
+        let e = assemble(&d, Fill::Memory(&m)).unwrap();
+        assert_eq!(text(&e), "– Hi. Hvem er du?\n\nThanks.");
         assert_eq!(e.translated, 2);
         assert_eq!(e.missing, [Missing { doc: "a.txt".into(), line: 1, text: "Hvem er du?".into() }]);
         assert_eq!(e.words, 5);
@@ -301,8 +325,8 @@ mod tests {
     fn a_translation_never_adds_lines() {
         let d = doc("Hei. Ja.\nNei.");
         let m = memory(&[("Hei.", "Hi\r\n  there."), ("Ja.", "   "), ("Nei.", "No.\rReally\u{2028}not.")]);
-        let e = assemble(&d, Fill::Memory(&m));
-        assert_eq!(e.text, "Hi there. Ja.\nNo. Really not.");
+        let e = assemble(&d, Fill::Memory(&m)).unwrap();
+        assert_eq!(text(&e), "Hi there. Ja.\nNo. Really not.");
         assert_eq!((e.untranslated, e.missing.len()), (1, 1), "a blank translation is no translation");
     }
 
@@ -318,11 +342,11 @@ mod tests {
     #[test]
     fn pseudo_changes_every_segment_and_keeps_the_skeleton() {
         for d in &corpus() {
-            let e = assemble(d, Fill::Pseudo);
+            let e = assemble(d, Fill::Pseudo).unwrap();
             assert_eq!(e.translated, d.segments.len());
-            assert_eq!(structure(&e.text), structure(&d.text), "{}", d.name);
-            let pseudo_lines = e.text.split('\n').filter(|l| l.contains('[')).count();
-            let source_lines = d.text.split('\n').filter(|l| !l.trim().is_empty()).count();
+            assert_eq!(structure(&text(&e)), structure(source(d)), "{}", d.name);
+            let pseudo_lines = text(&e).split('\n').filter(|l| l.contains('[')).count();
+            let source_lines = source(d).split('\n').filter(|l| !l.trim().is_empty()).count();
             assert_eq!(pseudo_lines, source_lines, "{}", d.name);
         }
     }
@@ -334,7 +358,7 @@ mod tests {
     #[test]
     fn only_the_first_missing_segments_are_listed_and_all_are_counted() {
         let d = doc(&"Ja. ".repeat(MISSING_KEPT * 3));
-        let e = assemble(&d, Fill::Memory(&memory(&[])));
+        let e = assemble(&d, Fill::Memory(&memory(&[]))).unwrap();
         assert_eq!(
             (e.untranslated, e.missing.len(), e.segments()),
             (MISSING_KEPT * 3, MISSING_KEPT, MISSING_KEPT * 3)

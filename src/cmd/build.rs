@@ -84,13 +84,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut totals = Totals::default();
     let mut staged = Vec::with_capacity(sources.len());
     for (path, out) in sources.iter().zip(&out_paths) {
-        let edition = edition::assemble(&Document::read(path, &segmenter)?, fill);
+        let edition = edition::assemble(&Document::read(path, &segmenter)?, fill)?;
         totals.add(&edition);
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.
         if args.partial || totals.untranslated == 0 {
             let mut output = Output::staged(out)?;
-            output.write(edition.text.as_bytes())?;
+            output.write(&edition.bytes)?;
             output.close()?;
             staged.push(output);
         } else {

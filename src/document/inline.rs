@@ -286,7 +286,7 @@ pub fn join(sentences: &[String], between: &[&str]) -> String {
 /// between sentences is layout. A sentence given back unchanged is its range's bytes;
 /// how a translated one is put back around codes it shares with its neighbours is the
 /// document format's (each sentence's pairs become pairs of their own, as in CAT tools).
-pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<(Range<usize>, String)> {
+pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     let pieces = pieces(paragraph);
     // The words alone, and where each run of them stands in the paragraph.
     let mut plain = String::with_capacity(paragraph.len());
@@ -354,13 +354,162 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<(Range<usize>, S
     };
     for range in ranges {
         advance(range.start, &mut open);
+        let before = open.clone();
         let mut text: String = open.iter().map(|&n| Code::Open(n).to_string()).collect();
         text.push_str(&paragraph[range.clone()]);
         advance(range.end, &mut open);
         for &n in open.iter().rev() {
             text.push_str(&Code::Close(n).to_string());
         }
-        out.push((range, text));
+        out.push(Sentence { range, text, before, after: open.clone() });
+    }
+    out
+}
+
+/// A sentence of a paragraph, as [`sentences`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Its bytes in the paragraph.
+    pub range: Range<usize>,
+    /// Its text, balanced: the pairs open where it starts opened again before it, the
+    /// pairs still open where it ends closed after it. Codes keep the paragraph's
+    /// numbers.
+    pub text: String,
+    /// The pairs open where the range starts, outermost first.
+    pub before: Vec<u32>,
+    /// The pairs open where the range ends, outermost first.
+    pub after: Vec<u32>,
+}
+
+/// A balanced sentence as the memory keeps it: without the pairs that enclose all of
+/// it (they stay in the document, outside the segment), its codes numbered from 1 in
+/// the order they appear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
+    /// The sentence as the memory keeps it.
+    pub text: String,
+    /// The numbers (in the paragraph) of the pairs taken off, outermost first.
+    pub wrap: Vec<u32>,
+    /// The number in the paragraph of each local code: `map[k - 1]` for code `k`.
+    pub map: Vec<u32>,
+}
+
+/// `sentence` (balanced, with a paragraph's numbers) as the memory keeps it (see
+/// [`Local`]).
+pub fn localize(sentence: &str) -> Local {
+    let mut body = sentence;
+    let mut wrap = Vec::new();
+    // A pair encloses the sentence when it opens first, closes last, and is not
+    // closed in between.
+    while let Some((Code::Open(n), len)) = code_at(body) {
+        let close = Code::Close(n).to_string();
+        let inner = &body[len..];
+        if !inner.ends_with(&close) {
+            break;
+        }
+        let inner = &inner[..inner.len() - close.len()];
+        if codes(inner).contains(&Code::Close(n)) {
+            break;
+        }
+        wrap.push(n);
+        body = inner;
+    }
+    let mut map: Vec<u32> = Vec::new();
+    let mut text = String::with_capacity(body.len());
+    for piece in pieces(body) {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            Piece::Code(c, _) => {
+                let k = match map.iter().position(|&m| m == c.number()) {
+                    Some(i) => i as u32 + 1,
+                    None => {
+                        map.push(c.number());
+                        map.len() as u32
+                    }
+                };
+                let local = match c {
+                    Code::Open(_) => Code::Open(k),
+                    Code::Close(_) => Code::Close(k),
+                    Code::Lone(_) => Code::Lone(k),
+                };
+                text.push_str(&local.to_string());
+            }
+        }
+    }
+    Local { text, wrap, map }
+}
+
+/// A translation of a sentence localised as `local` put back into its paragraph:
+/// the pairs open before it closed, its own codes given their paragraph numbers inside
+/// the pairs it was taken out of, and the pairs open after it opened again. Codes the
+/// sentence does not have are dropped. [`tidy`] joins the pairs this closes and opens
+/// again.
+pub fn delocalize(translation: &str, local: &Local, before: &[u32], after: &[u32]) -> String {
+    let mut out = String::with_capacity(translation.len() + 16 * (before.len() + after.len()));
+    for &n in before.iter().rev() {
+        out.push_str(&Code::Close(n).to_string());
+    }
+    for &n in &local.wrap {
+        out.push_str(&Code::Open(n).to_string());
+    }
+    for piece in pieces(translation) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Code(c, _) => {
+                let Some(&n) = local.map.get(c.number() as usize - 1) else { continue };
+                let code = match c {
+                    Code::Open(_) => Code::Open(n),
+                    Code::Close(_) => Code::Close(n),
+                    Code::Lone(_) => Code::Lone(n),
+                };
+                out.push_str(&code.to_string());
+            }
+        }
+    }
+    for &n in local.wrap.iter().rev() {
+        out.push_str(&Code::Close(n).to_string());
+    }
+    for &n in after {
+        out.push_str(&Code::Open(n).to_string());
+    }
+    out
+}
+
+/// `paragraph` with the seams [`delocalize`] leaves smoothed: a pair closed and opened
+/// again with nothing but whitespace between is one pair, and an empty pair goes.
+pub fn tidy(paragraph: &str) -> String {
+    let pieces = pieces(paragraph);
+    let mut keep = vec![true; pieces.len()];
+    for i in 0..pieces.len() {
+        let Piece::Code(Code::Close(n), _) = pieces[i] else { continue };
+        let mut j = i + 1;
+        while let Some(Piece::Text(t)) = pieces.get(j) {
+            if !t.trim().is_empty() {
+                break;
+            }
+            j += 1;
+        }
+        if pieces.get(j).is_some_and(|p| matches!(p, Piece::Code(Code::Open(m), _) if *m == n)) {
+            keep[i] = false;
+            keep[j] = false;
+        }
+    }
+    for i in 0..pieces.len().saturating_sub(1) {
+        if let (Piece::Code(Code::Open(n), _), Piece::Code(Code::Close(m), _)) = (pieces[i], pieces[i + 1]) {
+            if n == m && keep[i] && keep[i + 1] {
+                keep[i] = false;
+                keep[i + 1] = false;
+            }
+        }
+    }
+    let mut out = String::with_capacity(paragraph.len());
+    for (piece, keep) in pieces.iter().zip(keep) {
+        if keep {
+            out.push_str(match piece {
+                Piece::Text(t) => t,
+                Piece::Code(_, raw) => raw,
+            });
+        }
     }
     out
 }
@@ -426,7 +575,7 @@ mod tests {
     }
 
     fn cut(paragraph: &str) -> Vec<String> {
-        sentences(&Segmenter::default(), paragraph).into_iter().map(|(_, t)| t).collect()
+        sentences(&Segmenter::default(), paragraph).into_iter().map(|s| s.text).collect()
     }
 
     #[test]
@@ -477,6 +626,39 @@ mod tests {
         })
     }
 
+    fn well_nested(text: &str) -> bool {
+        let mut open = Vec::new();
+        for c in codes(text) {
+            match c {
+                Code::Open(n) => open.push(n),
+                Code::Close(n) if open.pop() != Some(n) => return false,
+                _ => {}
+            }
+        }
+        open.is_empty()
+    }
+
+    /// `text` with its words after the first space moved before them (codes and all,
+    /// but only where that keeps pairs whole): a stand-in for a change of word order.
+    fn swap_halves(text: &str) -> String {
+        match text.find(' ') {
+            Some(i) if well_nested(&text[..i]) && well_nested(&text[i..]) => {
+                format!("{}{}", &text[i + 1..], &text[..=i])
+            }
+            _ => text.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_sentence_is_kept_without_the_pairs_around_it_and_numbered_from_one() {
+        let l = localize("{3}{4}Hei, {5}du{/5}{6/}.{/4}{/3}");
+        assert_eq!(l, Local { text: "Hei, {1}du{/1}{2/}.".into(), wrap: vec![3, 4], map: vec![5, 6] });
+        assert_eq!(localize("{1}Hei{/1} og {2}du{/2}").wrap, Vec::<u32>::new());
+        let back = delocalize("{2/}{1}You{/1}, hi.", &l, &[3], &[3]);
+        assert_eq!(back, "{/3}{3}{4}{6/}{5}You{/5}, hi.{/4}{/3}{3}");
+        assert_eq!(tidy(&format!("{{3}}A {back} B{{/3}}")), "{3}A {4}{6/}{5}You{/5}, hi.{/4} B{/3}");
+    }
+
     proptest! {
         /// Whatever the codes, the sentences are those of the words, each balanced, and
         /// they give the paragraph back.
@@ -487,17 +669,43 @@ mod tests {
             let plain = strip(&text);
             Segmenter::default().split_line(&plain, &mut plain_cut);
             let words: Vec<String> = plain_cut.iter().map(|r| plain[r.clone()].to_string()).collect();
-            let got: Vec<String> = found.iter().map(|(_, t)| strip(t)).collect();
+            let got: Vec<String> = found.iter().map(|s| strip(&s.text)).collect();
             prop_assert_eq!(got, words);
-            for (_, t) in &found {
-                prop_assert_eq!(check(t, t), Ok(()), "{:?}", t);
+            for s in &found {
+                prop_assert_eq!(check(&s.text, &s.text), Ok(()), "{:?}", s.text);
             }
             // The ranges are in order, apart, and each holds its sentence's words.
             for w in found.windows(2) {
-                prop_assert!(w[0].0.end <= w[1].0.start);
+                prop_assert!(w[0].range.end <= w[1].range.start);
             }
-            for (range, t) in &found {
-                prop_assert!(strip(t).contains(strip(&text[range.clone()]).trim()));
+            for s in &found {
+                prop_assert!(strip(&s.text).contains(strip(&text[s.range.clone()]).trim()));
+            }
+        }
+
+        /// Every sentence localised and put back (as a translation that changes nothing
+        /// would be) leaves a well-nested paragraph with the same words.
+        #[test]
+        fn sentences_put_back_leave_a_well_nested_paragraph((text, _) in paragraph(), reverse in any::<bool>()) {
+            let found = sentences(&Segmenter::default(), &text);
+            let mut out = String::new();
+            let mut at = 0;
+            for s in &found {
+                let local = localize(&s.text);
+                prop_assert_eq!(check(&local.text, &local.text), Ok(()));
+                prop_assert_eq!(codes(&local.text).iter().map(|c| c.number()).max().unwrap_or(0) as usize, local.map.len());
+                // A translation may reverse the order of two whole pairs; a lone code
+                // may move.
+                let translated = if reverse { swap_halves(&local.text) } else { local.text.clone() };
+                out.push_str(&text[at..s.range.start]);
+                out.push_str(&delocalize(&translated, &local, &s.before, &s.after));
+                at = s.range.end;
+            }
+            out.push_str(&text[at..]);
+            let out = tidy(&out);
+            prop_assert!(well_nested(&out), "{:?} from {:?}", out, text);
+            if !reverse {
+                prop_assert_eq!(strip(&out), strip(&text));
             }
         }
 

@@ -13,6 +13,8 @@
 //! [`Document`]; a new format is one new file and one line in the registry.
 
 pub mod inline;
+pub mod marked;
+pub mod package;
 pub mod text;
 
 use std::borrow::Cow;
@@ -63,16 +65,17 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
-    /// Byte range of the sentence in [`Document::text`].
-    pub range: Range<usize>,
+    /// The sentence as the memory keeps it: for plain text, exactly as it stands in the
+    /// document; with markup, its formatting as codes (see [`inline`]).
+    pub text: String,
     /// The id shared by every occurrence of the same (normalised) sentence.
     pub id: SegmentId,
     /// Where the sentence is.
     pub location: Location,
 }
 
-/// Where a segment occurs: 1-based line, and 1-based position among the segments of
-/// that line.
+/// Where a segment occurs: 1-based line (for Word and LibreOffice documents, the
+/// paragraph), and 1-based position among the segments of that line or paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     /// 1-based line number.
@@ -87,15 +90,26 @@ pub fn name_of(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// A source document: its name, its exact text, and its segments in order.
+/// A source document: its name, its segments in order, and what is needed to write it
+/// back.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The document's name, its file name in the corpus.
     pub name: String,
-    /// The exact text, BOM included.
-    pub text: String,
-    /// The segments, in order, never overlapping.
+    /// The name of its format ([`DocumentFormat::name`]).
+    pub format: &'static str,
+    /// The segments, in order.
     pub segments: Vec<Segment>,
+    body: Body,
+}
+
+/// How a document is written back.
+#[derive(Debug, Clone)]
+enum Body {
+    /// Plain text, and the byte range of each segment in it.
+    Text { text: String, ranges: Vec<Range<usize>> },
+    /// Parts with markup, from a zip package or not.
+    Marked { marked: marked::Marked, package: Option<package::Package> },
 }
 
 impl Document {
@@ -115,55 +129,92 @@ impl Document {
         Ok(Document::parse(name, text, segmenter))
     }
 
-    /// Segments `text`. A line ends at `\n`, `\r\n` or a lone `\r`, and a line break
-    /// always ends a segment.
+    /// Segments `text` as plain text. A line ends at `\n`, `\r\n` or a lone `\r`, and
+    /// a line break always ends a segment.
     pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
         let mut segments = Vec::new();
         let mut ranges = Vec::new();
+        let mut cut = Vec::new();
         for (n, line) in lines(&text).enumerate() {
-            ranges.clear();
-            segmenter.split_line(&text[line.clone()], &mut ranges);
-            for (i, r) in ranges.iter().enumerate() {
+            cut.clear();
+            segmenter.split_line(&text[line.clone()], &mut cut);
+            for (i, r) in cut.iter().enumerate() {
                 let range = line.start + r.start..line.start + r.end;
                 segments.push(Segment {
                     id: SegmentId::of(&text[range.clone()]),
-                    range,
+                    text: text[range.clone()].to_string(),
                     location: Location { line: n + 1, index: i + 1 },
                 });
+                ranges.push(range);
             }
         }
-        Document { name, text, segments }
+        Document { name, format: "text", segments, body: Body::Text { text, ranges } }
     }
 
-    /// The text of `segment`, exactly as it stands in the document.
-    pub fn segment_text(&self, segment: &Segment) -> &str {
-        &self.text[segment.range.clone()]
+    /// A document with markup, from `marked` (one part, or the parts of `package`),
+    /// cut into sentences with `segmenter`.
+    pub fn marked(
+        name: String,
+        format: &'static str,
+        mut marked: marked::Marked,
+        package: Option<package::Package>,
+        segmenter: &Segmenter,
+    ) -> Document {
+        let segments = marked.segment(segmenter);
+        Document { name, format, segments, body: Body::Marked { marked, package } }
     }
 
-    /// The skeleton: the text before the first segment, between each two, and after
-    /// the last one (always one more piece than there are segments).
-    pub fn skeleton(&self) -> Vec<&str> {
-        let mut pieces = Vec::with_capacity(self.segments.len() + 1);
-        let mut at = 0;
-        for s in &self.segments {
-            pieces.push(&self.text[at..s.range.start]);
-            at = s.range.end;
+    /// The text of `segment` (see [`Segment::text`]).
+    pub fn segment_text<'a>(&self, segment: &'a Segment) -> &'a str {
+        &segment.text
+    }
+
+    /// For plain text, the text and the byte range of each segment in it.
+    pub fn plain(&self) -> Option<(&str, &[Range<usize>])> {
+        match &self.body {
+            Body::Text { text, ranges } => Some((text, ranges)),
+            Body::Marked { .. } => None,
         }
-        pieces.push(&self.text[at..]);
-        pieces
     }
 
-    /// The document with each segment replaced by what `fill` gives for it.
-    pub fn rebuild<'a>(&'a self, mut fill: impl FnMut(&'a Segment, &'a str) -> Cow<'a, str>) -> String {
-        let mut out = String::with_capacity(self.text.len());
-        let mut at = 0;
-        for s in &self.segments {
-            out.push_str(&self.text[at..s.range.start]);
-            out.push_str(&fill(s, &self.text[s.range.clone()]));
-            at = s.range.end;
+    /// The document written back with each segment replaced by what `fill` gives for
+    /// it (`None`: the segment as it is). A fill that changes nothing gives the bytes
+    /// the document was read from; the language the document records is set to
+    /// English when some segment changed.
+    pub fn rebuild<'a>(
+        &'a self,
+        mut fill: impl FnMut(&'a Segment) -> Option<Cow<'a, str>>,
+    ) -> Result<Vec<u8>> {
+        match &self.body {
+            Body::Text { text, ranges } => {
+                let mut out = String::with_capacity(text.len());
+                let mut at = 0;
+                for (s, r) in self.segments.iter().zip(ranges) {
+                    out.push_str(&text[at..r.start]);
+                    match fill(s) {
+                        Some(t) => out.push_str(&t),
+                        None => out.push_str(&text[r.clone()]),
+                    }
+                    at = r.end;
+                }
+                out.push_str(&text[at..]);
+                Ok(out.into_bytes())
+            }
+            Body::Marked { marked, package } => {
+                let fills: Vec<Option<Cow<'a, str>>> =
+                    self.segments.iter().map(|s| fill(s).filter(|t| *t != s.text)).collect();
+                let translate = fills.iter().any(Option::is_some);
+                let parts = marked.render(&fills, translate);
+                match package {
+                    Some(package) => {
+                        let named: Vec<(&str, Cow<'_, str>)> =
+                            marked.parts.iter().map(|p| p.name.as_str()).zip(parts).collect();
+                        package.write(&named)
+                    }
+                    None => Ok(parts.into_iter().map(Cow::into_owned).collect::<String>().into_bytes()),
+                }
+            }
         }
-        out.push_str(&self.text[at..]);
-        out
     }
 }
 
@@ -207,7 +258,10 @@ mod tests {
         let d = doc("\u{feff} – Hei. Hvem er du?\r\n\r\nTittel \u{a0}");
         let texts: Vec<_> = d.segments.iter().map(|s| d.segment_text(s)).collect();
         assert_eq!(texts, ["Hei.", "Hvem er du?", "Tittel"]);
-        assert_eq!(d.skeleton(), ["\u{feff} – ", " ", "\r\n\r\n", " \u{a0}"]);
+        let (text, ranges) = d.plain().unwrap();
+        let ends: Vec<_> = ranges.iter().map(|r| r.end).collect();
+        assert_eq!(&text[..ranges[0].start], "\u{feff} – ");
+        assert_eq!(ends, [12, 24, 34]);
         let locs: Vec<_> = d.segments.iter().map(|s| (s.location.line, s.location.index)).collect();
         assert_eq!(locs, [(1, 1), (1, 2), (3, 1)]);
     }
@@ -237,28 +291,31 @@ mod tests {
     #[test]
     fn replacing_segments_changes_only_segments() {
         let d = doc("– Hei.  Ja!\n");
-        assert_eq!(d.rebuild(|_, t| Cow::Owned(t.to_uppercase())), "– HEI.  JA!\n");
+        assert_eq!(
+            d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap(),
+            b"\xe2\x80\x93 HEI.  JA!\n"
+        );
     }
 
     proptest! {
         #[test]
         fn rebuild_is_lossless(text in "(?s)[a-zA-ZæøåÆØÅ0-9 .!?…«»()\"'’,;:\\-–\u{a0}\t\r\n\u{feff}\u{300}]{0,200}") {
             let d = doc(&text);
-            prop_assert_eq!(d.rebuild(|_, t| Cow::Borrowed(t)), text.clone());
+            prop_assert_eq!(d.rebuild(|_| None).unwrap(), text.as_bytes());
             let mut at = 0;
-            for s in &d.segments {
-                prop_assert!(s.range.start >= at && s.range.end > s.range.start);
+            for (s, r) in d.segments.iter().zip(d.plain().unwrap().1) {
+                prop_assert!(r.start >= at && r.end > r.start);
                 let t = d.segment_text(s);
                 prop_assert_eq!(t.trim(), t);
                 prop_assert!(!t.contains(['\n', '\r']));
-                at = s.range.end;
+                at = r.end;
             }
         }
 
         #[test]
         fn rebuild_is_lossless_for_any_text(text in any::<String>()) {
             let d = doc(&text);
-            prop_assert_eq!(d.rebuild(|_, t| Cow::Borrowed(t)), text);
+            prop_assert_eq!(d.rebuild(|s| Some(Cow::Borrowed(&s.text))).unwrap(), text.as_bytes());
         }
     }
 }

@@ -38,12 +38,12 @@ fn issued() -> Issued {
 fn read_all(bytes: &[u8]) -> Result<(), TestCaseError> {
     let path = Path::new("x");
     if let Ok(doc) = Document::from_bytes("x".into(), bytes.to_vec(), path, &Segmenter::default()) {
-        prop_assert_eq!(doc.rebuild(|_, t| t.into()), doc.text.clone());
+        prop_assert_eq!(doc.rebuild(|s| Some(s.text.as_str().into())).unwrap(), bytes);
         let mut at = 0;
-        for s in &doc.segments {
-            prop_assert!(s.range.start >= at && s.range.end > s.range.start);
+        for (s, r) in doc.segments.iter().zip(doc.plain().unwrap().1) {
+            prop_assert!(r.start >= at && r.end > r.start);
             prop_assert!(!doc.segment_text(s).contains(['\n', '\r']));
-            at = s.range.end;
+            at = r.end;
         }
     }
     if let Ok(file) = parse_csv(path, bytes) {

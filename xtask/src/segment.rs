@@ -45,12 +45,14 @@ pub fn eval(args: &[&str]) -> Result<ExitCode> {
         let doc = docs.pop().ok_or_else(|| anyhow!("{} is not a document", source.display()))?;
         let gold = std::fs::read_to_string(gold_path)
             .with_context(|| format!("reading gold file {}", gold_path.display()))?;
-        let expected = align(&doc.text, &gold).with_context(|| {
+        let (doc_text, ranges) =
+            doc.plain().ok_or_else(|| anyhow!("{} is not plain text", source.display()))?;
+        let expected = align(doc_text, &gold).with_context(|| {
             format!("cannot align gold file {} with {}", gold_path.display(), source.display())
         })?;
-        let found: Vec<usize> = doc.segments.iter().map(|s| s.range.end).collect();
+        let found: Vec<usize> = ranges.iter().map(|r| r.end).collect();
         let score = Score::of(&expected, &found);
-        describe_misses(&name, &doc.text, &expected, &found, &mut misses);
+        describe_misses(&name, doc_text, &expected, &found, &mut misses);
         rows.push((name, score));
     }
     let total = rows.iter().fold(Score::default(), |sum, (_, s)| sum.plus(s));
@@ -80,8 +82,9 @@ pub fn eval(args: &[&str]) -> Result<ExitCode> {
         let gold = std::fs::read_to_string(&gold_path)
             .with_context(|| format!("reading {}", gold_path.display()))?;
         let doc = Document::parse(name.to_string(), text, &segmenter);
-        let ends: Vec<usize> = doc.segments.iter().map(|s| s.range.end).collect();
-        let scored = treebank::score(&doc.text, &gold, &ends)
+        let (doc_text, ranges) = doc.plain().expect("parsed as plain text");
+        let ends: Vec<usize> = ranges.iter().map(|r| r.end).collect();
+        let scored = treebank::score(doc_text, &gold, &ends)
             .with_context(|| format!("scoring {} against {}", text_path.display(), gold_path.display()))?;
         println!("\n{name}: {} (paragraph ends excluded, as score_seg.py)", text_path.display());
         print!("{}", scored.table());
@@ -94,7 +97,7 @@ pub fn eval(args: &[&str]) -> Result<ExitCode> {
                 fmt(row.f1())
             );
         }
-        print!("{}", scored.errors(&doc.text, 20));
+        print!("{}", scored.errors(doc_text, 20));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,444 @@
+//! Documents with markup (Markdown, HTML, Word, LibreOffice): the format-independent
+//! half of reading and writing them.
+//!
+//! A format reads its file into [`Part`]s (the file itself, or each XML entry of a zip
+//! package) and finds in each part the [`Block`]s that hold text: a paragraph, a
+//! heading, a table cell, an attribute a reader sees. For each block it gives the
+//! block's text with its inline formatting as codes (`{1}…{/1}`, `{2/}`, see
+//! [`super::inline`]), and for every code the markup it stands for, as bytes of the
+//! part or as text. This module does the rest, the same way for every format: it cuts
+//! each block into sentences ([`inline::sentences`]), keeps each as the memory does
+//! ([`inline::localize`]), and writes the document back.
+//!
+//! Writing back is lossless by construction: a block none of whose sentences changed
+//! is copied byte for byte (with the blocks nested in it, such as a footnote inside a
+//! paragraph, written the same way), and so is everything between blocks. A block with
+//! a changed sentence is written again from its codes: its text through the format's
+//! [`Writer`], each code as its markup. The language marks a format records (an
+//! `xml:lang`, a `w:lang`) are set to English only when some text was translated, so
+//! an edition with every sentence given back unchanged is the file itself.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use super::inline::{self, Code, Local, Piece};
+use super::{Location, Segment};
+use crate::segment::Segmenter;
+use crate::text::SegmentId;
+
+/// How a format writes text (not codes) into a block it writes again.
+pub trait Writer: Sync + fmt::Debug {
+    /// Writes `text` (no codes) to `out`, escaped for the place the block stands,
+    /// with `style` the [`Markup::style`] of the innermost open code that has one, or
+    /// the block's [`Block::style`].
+    fn text(&self, text: &str, style: &str, out: &mut String);
+}
+
+/// What a code stands for: the markup that opens it (for a lone code, all of it) and
+/// the markup that closes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markup {
+    /// The markup where the code opens, or the whole of a lone code.
+    pub open: Raw,
+    /// The markup where a pair closes (nothing for a lone code).
+    pub close: Raw,
+    /// For a pair, how the text inside it is written, if the code decides that (a Word
+    /// run's properties); given to [`Writer::text`].
+    pub style: Option<String>,
+}
+
+/// Some markup: bytes of the part, or text made by the format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Raw {
+    /// Nothing.
+    #[default]
+    None,
+    /// These bytes of the part, with any block or language mark inside them written as
+    /// everywhere else.
+    Range(Range<usize>),
+    /// This text.
+    Text(String),
+}
+
+/// A piece of a part that holds text.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The bytes of the part the block is; written again when a sentence changed.
+    pub range: Range<usize>,
+    /// Its text with codes numbered from 1 in the order they open, on one line (a
+    /// format turns a soft line break into a space).
+    pub paragraph: String,
+    /// The markup of each code: `codes[n - 1]` for code `n`.
+    pub codes: Vec<Markup>,
+    /// The style of text outside every styled code (see [`Writer::text`]).
+    pub style: String,
+    /// How the block's text is written.
+    pub writer: &'static dyn Writer,
+    /// The line (or for a zip package, the paragraph) where the block starts, 1-based,
+    /// shown to users as its place.
+    pub line: usize,
+    sentences: Vec<Sentence>,
+}
+
+impl Block {
+    /// A block with no sentences yet.
+    pub fn new(
+        range: Range<usize>,
+        paragraph: String,
+        codes: Vec<Markup>,
+        writer: &'static dyn Writer,
+        line: usize,
+    ) -> Block {
+        Block { range, paragraph, codes, style: String::new(), writer, line, sentences: Vec::new() }
+    }
+}
+
+/// A sentence of a block.
+#[derive(Debug, Clone)]
+struct Sentence {
+    /// Where it stands in the block's paragraph.
+    range: Range<usize>,
+    /// The pairs open at its start and end, outermost first.
+    before: Vec<u32>,
+    after: Vec<u32>,
+    /// The sentence as the memory keeps it, and how to put it back.
+    local: Local,
+    /// Its index among the document's segments.
+    segment: usize,
+}
+
+/// One text of a document: a whole file, or an XML entry of a zip package.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Its name in the package (empty for a file that is not a package).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// The blocks, ordered by where they start; a block may lie inside the markup of
+    /// a code of another (a footnote inside a paragraph), never across one.
+    pub blocks: Vec<Block>,
+    /// The language marks: bytes of the text replaced by the given English value when
+    /// a translation is written, in order, inside no block's paragraph text.
+    pub lang: Vec<(Range<usize>, String)>,
+}
+
+impl Part {
+    /// A part with no blocks or language marks yet.
+    pub fn new(name: impl Into<String>, text: String) -> Part {
+        Part { name: name.into(), text, blocks: Vec::new(), lang: Vec::new() }
+    }
+}
+
+/// A document with markup: its parts, cut into sentences.
+#[derive(Debug, Clone)]
+pub struct Marked {
+    /// The parts, in reading order.
+    pub parts: Vec<Part>,
+}
+
+impl Marked {
+    /// Cuts every block into sentences with `segmenter`, and returns the segments
+    /// in document order.
+    pub fn segment(&mut self, segmenter: &Segmenter) -> Vec<Segment> {
+        let mut segments = Vec::new();
+        for part in &mut self.parts {
+            part.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
+            // Two blocks of the same bytes would each write the other.
+            part.blocks.dedup_by(|b, a| a.range == b.range);
+            for block in &mut part.blocks {
+                block.sentences.clear();
+                for (i, s) in inline::sentences(segmenter, &block.paragraph).into_iter().enumerate() {
+                    let local = inline::localize(&s.text);
+                    segments.push(Segment {
+                        id: SegmentId::of(&local.text),
+                        text: local.text.clone(),
+                        location: Location { line: block.line, index: i + 1 },
+                    });
+                    block.sentences.push(Sentence {
+                        range: s.range,
+                        before: s.before,
+                        after: s.after,
+                        local,
+                        segment: segments.len() - 1,
+                    });
+                }
+            }
+        }
+        segments
+    }
+
+    /// Each part written with `fills[i]` in the place of segment `i` (`None`: the
+    /// source), and the language marks set when `translate`.
+    pub fn render(&self, fills: &[Option<Cow<'_, str>>], translate: bool) -> Vec<Cow<'_, str>> {
+        self.parts
+            .iter()
+            .map(|part| {
+                let changed = part
+                    .blocks
+                    .iter()
+                    .any(|b| b.sentences.iter().any(|s| fills.get(s.segment).is_some_and(Option::is_some)));
+                let marks = translate && !part.lang.is_empty();
+                if !changed && !marks {
+                    return Cow::Borrowed(part.text.as_str());
+                }
+                let render = Render { part, fills, translate };
+                let mut out = String::with_capacity(part.text.len() + part.text.len() / 4);
+                render.range(0..part.text.len(), &mut out);
+                Cow::Owned(out)
+            })
+            .collect()
+    }
+}
+
+/// What a part is written with.
+struct Render<'a> {
+    part: &'a Part,
+    fills: &'a [Option<Cow<'a, str>>],
+    translate: bool,
+}
+
+/// Something the writer changes in a part's bytes.
+enum Edit<'a> {
+    Block(&'a Block),
+    Lang(&'a Range<usize>, &'a str),
+}
+
+impl Edit<'_> {
+    fn range(&self) -> Range<usize> {
+        match self {
+            Edit::Block(b) => b.range.clone(),
+            Edit::Lang(r, _) => (*r).clone(),
+        }
+    }
+}
+
+impl Render<'_> {
+    /// The bytes `range` of the part, with the blocks and language marks inside them
+    /// written.
+    fn range(&self, range: Range<usize>, out: &mut String) {
+        self.inside(range, None, out);
+    }
+
+    /// [`Render::range`], with the block `this` (whose bytes these are) not written
+    /// again.
+    fn inside(&self, range: Range<usize>, this: Option<&Block>, out: &mut String) {
+        let blocks = &self.part.blocks;
+        let langs = &self.part.lang;
+        let mut b = blocks.partition_point(|x| x.range.start < range.start);
+        let mut l = langs.partition_point(|x| x.0.start < range.start);
+        let mut at = range.start;
+        loop {
+            // The next edit by start: a block, or a language mark.
+            let edit = match (blocks.get(b), langs.get(l)) {
+                (Some(x), Some(y)) if x.range.start <= y.0.start => Edit::Block(x),
+                (_, Some(y)) => Edit::Lang(&y.0, &y.1),
+                (Some(x), None) => Edit::Block(x),
+                (None, None) => break,
+            };
+            let r = edit.range();
+            if r.start >= range.end {
+                break;
+            }
+            match edit {
+                Edit::Block(_) => b += 1,
+                Edit::Lang(..) => l += 1,
+            }
+            // Nested in an edit already written, reaching out of this range, or the
+            // block being written itself.
+            if r.start < at || r.end > range.end {
+                continue;
+            }
+            if let (Edit::Block(x), Some(this)) = (&edit, this) {
+                if std::ptr::eq(*x, this) {
+                    continue;
+                }
+            }
+            out.push_str(&self.part.text[at..r.start]);
+            match edit {
+                Edit::Block(block) => self.block(block, out),
+                Edit::Lang(_, value) if self.translate => out.push_str(value),
+                Edit::Lang(r, _) => out.push_str(&self.part.text[r.clone()]),
+            }
+            at = r.end;
+        }
+        out.push_str(&self.part.text[at..range.end]);
+    }
+
+    fn fill(&self, sentence: &Sentence) -> Option<&str> {
+        self.fills.get(sentence.segment).and_then(|f| f.as_deref())
+    }
+
+    fn block(&self, block: &Block, out: &mut String) {
+        if block.sentences.iter().all(|s| self.fill(s).is_none()) {
+            return self.inside(block.range.clone(), Some(block), out);
+        }
+        let paragraph = &block.paragraph;
+        let mut coded = String::with_capacity(paragraph.len() * 2);
+        let mut at = 0;
+        for s in &block.sentences {
+            coded.push_str(&paragraph[at..s.range.start]);
+            match self.fill(s) {
+                Some(text) => coded.push_str(&inline::delocalize(text, &s.local, &s.before, &s.after)),
+                None => coded.push_str(&paragraph[s.range.clone()]),
+            }
+            at = s.range.end;
+        }
+        coded.push_str(&paragraph[at..]);
+        let coded = inline::tidy(&coded);
+        let mut open: Vec<u32> = Vec::new();
+        for piece in inline::pieces(&coded) {
+            match piece {
+                Piece::Text(t) => {
+                    let style = open
+                        .iter()
+                        .rev()
+                        .find_map(|&n| block.codes.get(n as usize - 1).and_then(|m| m.style.as_deref()))
+                        .unwrap_or(&block.style);
+                    block.writer.text(t, style, out);
+                }
+                Piece::Code(code, _) => {
+                    let Some(markup) = block.codes.get(code.number() as usize - 1) else { continue };
+                    match code {
+                        Code::Open(n) => {
+                            self.raw(&markup.open, out);
+                            open.push(n);
+                        }
+                        Code::Close(n) => {
+                            self.raw(&markup.close, out);
+                            if let Some(i) = open.iter().rposition(|&o| o == n) {
+                                open.remove(i);
+                            }
+                        }
+                        Code::Lone(_) => self.raw(&markup.open, out),
+                    }
+                }
+            }
+        }
+    }
+
+    fn raw(&self, raw: &Raw, out: &mut String) {
+        match raw {
+            Raw::None => {}
+            Raw::Range(r) => self.range(r.clone(), out),
+            Raw::Text(t) => out.push_str(t),
+        }
+    }
+}
+
+/// Text that would read as a code, kept as one: where `text` (plain text of a
+/// document) holds something that parses as a placeholder, the [`Piece`]s to put in a
+/// block's paragraph for it, each literal placeholder a lone code whose markup is
+/// `markup` of its text. Formats call this for every run of text they take, so a
+/// document that writes `{1}` is never confused with a code.
+pub fn push_text(
+    paragraph: &mut String,
+    codes: &mut Vec<Markup>,
+    text: &str,
+    mut markup: impl FnMut(&str) -> Raw,
+) {
+    for piece in inline::pieces(text) {
+        match piece {
+            Piece::Text(t) => paragraph.push_str(t),
+            Piece::Code(_, raw) => {
+                codes.push(Markup { open: markup(raw), ..Markup::default() });
+                paragraph.push_str(&Code::Lone(codes.len() as u32).to_string());
+            }
+        }
+    }
+}
+
+/// Adds a code with `markup` to a block being built: writes its placeholder to
+/// `paragraph` and returns its number. For a pair, give the same number to [`close`].
+pub fn open(paragraph: &mut String, codes: &mut Vec<Markup>, markup: Markup, lone: bool) -> u32 {
+    codes.push(markup);
+    let n = codes.len() as u32;
+    let code = if lone { Code::Lone(n) } else { Code::Open(n) };
+    paragraph.push_str(&code.to_string());
+    n
+}
+
+/// Closes the pair `n` opened with [`open`].
+pub fn close(paragraph: &mut String, n: u32) {
+    paragraph.push_str(&Code::Close(n).to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Angle;
+
+    impl Writer for Angle {
+        fn text(&self, text: &str, style: &str, out: &mut String) {
+            out.push_str(style);
+            out.push_str(&text.replace('<', "&lt;"));
+        }
+    }
+
+    /// `<p lang="nb">Hei <b>du</b>. Ja<n><p>Note.</p></n>. {1}</p>` as a format would
+    /// read it: one block for the paragraph, one for the note inside a lone code, and
+    /// `{1}` as the text it is.
+    fn marked() -> Marked {
+        let text = r#"<p lang="nb">Hei <b>du</b>. Ja<n><p>Note.</p></n>. {1}</p>"#.to_string();
+        let at = |s: &str| text.find(s).unwrap();
+        let mut part = Part::new("", text.clone());
+        let mut paragraph = String::from("Hei ");
+        let mut codes = Vec::new();
+        let b = open(
+            &mut paragraph,
+            &mut codes,
+            Markup {
+                open: Raw::Range(at("<b>")..at("<b>") + 3),
+                close: Raw::Text("</b>".into()),
+                style: Some(String::new()),
+            },
+            false,
+        );
+        paragraph.push_str("du");
+        close(&mut paragraph, b);
+        paragraph.push_str(". Ja");
+        open(
+            &mut paragraph,
+            &mut codes,
+            Markup { open: Raw::Range(at("<n>")..at("</n>") + 4), ..Markup::default() },
+            true,
+        );
+        push_text(&mut paragraph, &mut codes, ". {1}", |t| Raw::Text(t.into()));
+        part.blocks.push(Block::new(at("Hei")..text.rfind("</p>").unwrap(), paragraph, codes, &Angle, 1));
+        let note = at("Note.");
+        part.blocks.push(Block::new(note..note + 5, "Note.".into(), Vec::new(), &Angle, 1));
+        part.lang.push((at("nb")..at("nb") + 2, "en-GB".into()));
+        Marked { parts: vec![part] }
+    }
+
+    fn render(m: &Marked, fills: &[Option<&str>]) -> String {
+        let fills: Vec<Option<Cow<'_, str>>> = fills.iter().map(|f| f.map(Cow::Borrowed)).collect();
+        let translate = fills.iter().any(Option::is_some);
+        m.render(&fills, translate).concat()
+    }
+
+    #[test]
+    fn blocks_are_written_back_as_they_were_unless_a_sentence_changed() {
+        let mut m = marked();
+        let segments = m.segment(&Segmenter::default());
+        let texts: Vec<&str> = segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["Hei {1}du{/1}.", "Ja{1/}.", "Note."]);
+        let source = m.parts[0].text.clone();
+        assert_eq!(render(&m, &[None, None, None]), source);
+        assert_eq!(
+            render(&m, &[Some("{1}You{/1} <3."), None, None]),
+            r#"<p lang="en-GB"><b>You</b> &lt;3. Ja<n><p>Note.</p></n>. {1}</p>"#
+        );
+        // A lone code moves with the words; the nested block inside it is written too.
+        assert_eq!(
+            render(&m, &[None, Some("{1/}Yes."), Some("A note.")]),
+            r#"<p lang="en-GB">Hei <b>du</b>. <n><p>A note.</p></n>Yes. {1}</p>"#
+        );
+        assert_eq!(
+            render(&m, &[None, None, Some("A note.")]),
+            r#"<p lang="en-GB">Hei <b>du</b>. Ja<n><p>A note.</p></n>. {1}</p>"#
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Zip packages (Word's .docx, LibreOffice's .odt): reading the XML entries that hold
+//! text, and writing the package back with only those entries changed.
+//!
+//! An entry that was not changed is copied as it was stored, compressed bytes, date
+//! and all; a changed one is compressed the way it was. A package none of whose
+//! entries changed is written back as the very bytes it was read from. Reading is
+//! bounded: at most [`MAX_UNPACKED`] unpacked in all, counted as the bytes come out,
+//! not as the archive claims.
+
+use std::borrow::Cow;
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+
+use zip::write::SimpleFileOptions;
+use zip::{ZipArchive, ZipWriter};
+
+use crate::error::{Error, Place, Result};
+
+/// The most a package's entries that tolk reads may unpack to, together.
+pub const MAX_UNPACKED: u64 = 256 << 20;
+
+/// A package as read: its bytes, kept to write it back.
+#[derive(Debug, Clone)]
+pub struct Package {
+    bytes: Vec<u8>,
+    read: u64,
+}
+
+impl Package {
+    /// Opens the package `bytes` read from `path`; `kind` names what it should be in
+    /// errors ("a Word document").
+    pub fn open(bytes: Vec<u8>, path: &Path, kind: &str) -> Result<Package> {
+        ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
+        Ok(Package { bytes, read: 0 })
+    }
+
+    /// The names of the entries, in the archive's order.
+    pub fn names(&self) -> Vec<String> {
+        match ZipArchive::new(Cursor::new(&self.bytes[..])) {
+            Ok(a) => a.file_names().filter_map(|n| n.ok().map(Cow::into_owned)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The entry `name` as UTF-8 text, `None` if the package has no such entry.
+    pub fn text(&mut self, name: &str, path: &Path, kind: &str) -> Result<Option<String>> {
+        let mut archive =
+            ZipArchive::new(Cursor::new(&self.bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
+        let entry = match archive.by_name(name) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(damaged(path, kind, &format!("{name}: {e}"))),
+        };
+        let room = MAX_UNPACKED.saturating_sub(self.read);
+        let mut bytes = Vec::new();
+        entry
+            .take(room + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| damaged(path, kind, &format!("{name}: {e}")))?;
+        self.read += bytes.len() as u64;
+        if bytes.len() as u64 > room {
+            return Err(Error::at(
+                path,
+                Place::File,
+                format!(
+                    "its text unpacks to more than {} MiB; tolk reads documents up to that size",
+                    MAX_UNPACKED >> 20
+                ),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::at(
+                path,
+                Place::File,
+                format!(
+                    "{name} is not UTF-8 (byte {}); {kind} holds UTF-8 XML",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Ok(Some(text))
+    }
+
+    /// The package with the entries `parts` (name, text) in place of the ones of the
+    /// same name; the bytes it was read from when none changed.
+    pub fn write(&self, parts: &[(&str, Cow<'_, str>)]) -> Result<Vec<u8>> {
+        let changed: Vec<&(&str, Cow<'_, str>)> =
+            parts.iter().filter(|(_, t)| matches!(t, Cow::Owned(_))).collect();
+        if changed.is_empty() {
+            return Ok(self.bytes.clone());
+        }
+        let fail = |e: zip::result::ZipError| Error::Invalid(format!("writing the package failed: {e}"));
+        let mut archive = ZipArchive::new(Cursor::new(&self.bytes[..])).map_err(fail)?;
+        let mut out =
+            ZipWriter::new(Cursor::new(Vec::with_capacity(self.bytes.len() + self.bytes.len() / 4)));
+        for i in 0..archive.len() {
+            let entry = archive.by_index_raw(i).map_err(fail)?;
+            let name = entry.name().map_err(fail)?.into_owned();
+            match changed.iter().find(|(n, _)| *n == name) {
+                Some((_, text)) => {
+                    let mut options = SimpleFileOptions::default().compression_method(entry.compression());
+                    if let Some(date) = entry.last_modified() {
+                        options = options.last_modified_time(date);
+                    }
+                    if let Some(mode) = entry.unix_mode() {
+                        options = options.unix_permissions(mode);
+                    }
+                    drop(entry);
+                    out.start_file(name, options).map_err(fail)?;
+                    out.write_all(text.as_bytes()).map_err(|e| fail(e.into()))?;
+                }
+                None => out.raw_copy_file(entry).map_err(fail)?,
+            }
+        }
+        Ok(out.finish().map_err(fail)?.into_inner())
+    }
+}
+
+fn damaged(path: &Path, kind: &str, why: &str) -> Error {
+    Error::at(
+        path,
+        Place::File,
+        format!("is not a readable {kind} ({why}); open it in its application and save it again"),
+    )
+}
