@@ -108,10 +108,9 @@ fn not_a_document(path: &Path) -> Option<String> {
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let mut head = Vec::with_capacity(8);
-    std::fs::File::open(path).ok()?.take(8).read_to_end(&mut head).ok()?;
-    crate::document::unsupported(&head)
-        .map(|what| format!("{what}, which tolk does not read yet; save the article as plain text (.txt)"))
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path).ok()?.take(512).read_to_end(&mut head).ok()?;
+    crate::document::format_of(path, &head).err()
 }
 
 /// The documents named by `paths`, as [`list`] finds them (what it skipped is not

@@ -44,6 +44,18 @@ pub trait DocumentFormat: Sync {
 /// last: it takes what no other format claims, and refuses what is not text).
 pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
 
+/// The format of the file at `path`, which starts with `head` (its first 512 bytes or
+/// all of a shorter file), or why tolk reads no such file.
+pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn DocumentFormat, String> {
+    FORMATS.iter().copied().find(|f| f.claims(path, head)).ok_or_else(|| {
+        let what = unsupported(head).unwrap_or("a file of a format tolk does not read");
+        format!(
+            "is {what}, which tolk does not read; tolk reads {}",
+            "plain text (.txt), Markdown (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents"
+        )
+    })
+}
+
 /// Why a file that starts with `head` is no document tolk reads, when its first bytes
 /// say it is a kind of file that is not text: a zip archive (a Word or LibreOffice
 /// document), a PDF, an old binary Office file, RTF, or an image. `None` for anything
@@ -119,8 +131,10 @@ impl Document {
         let mut head = Vec::with_capacity(512);
         let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         (&mut file).take(512).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
-        let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
-        format.read(&mut head.as_slice().chain(file), path, segmenter)
+        match format_of(path, &head) {
+            Ok(format) => format.read(&mut head.as_slice().chain(file), path, segmenter),
+            Err(why) => Err(Error::at(path, crate::error::Place::File, why)),
+        }
     }
 
     /// Segments `bytes`, which must be UTF-8; `path` names the file in errors.

@@ -219,15 +219,16 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
     t.write("corpus/trykk.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     t.write("corpus/bilde.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF");
     let docx =
-        "warning: skipped corpus/intervju.docx: a zip archive (a Word .docx, a LibreOffice .odt or another \
-                packaged file), which tolk does not read yet; save the article as plain text (.txt)\n";
+        "warning: skipped corpus/intervju.docx: is a zip archive (a Word .docx, a LibreOffice .odt or \
+                another packaged file), which tolk does not read; tolk reads plain text (.txt), Markdown \
+                (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents\n";
     for args in [&["build"][..], &["analyze"], &["export", "-o", "b.csv"], &["segment", "corpus"]] {
         t.tolk(args)
             .run()
             .success()
             .stderr_contains(docx)
-            .stderr_contains("warning: skipped corpus/trykk.pdf: a PDF file")
-            .stderr_contains("warning: skipped corpus/bilde.jpg: a JPEG image");
+            .stderr_contains("warning: skipped corpus/trykk.pdf: is a PDF file")
+            .stderr_contains("warning: skipped corpus/bilde.jpg: is a JPEG image");
     }
     assert!(t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists());
     assert!(!t.path().join("out/en/intervju.docx").exists());
