@@ -13,6 +13,7 @@
 //! [`Document`]; a new format is one new file and one line in the registry.
 
 pub mod inline;
+pub mod markdown;
 pub mod marked;
 pub mod package;
 pub mod text;
@@ -42,7 +43,27 @@ pub trait DocumentFormat: Sync {
 
 /// Every document format, in the order they are asked to claim a file (plain text
 /// last: it takes what no other format claims, and refuses what is not text).
-pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
+pub static FORMATS: [&dyn DocumentFormat; 2] = [&markdown::Markdown, &text::PlainText];
+
+/// The English language tag to write in place of `tag` where a document records its
+/// language as Norwegian (`nb`, `nn`, `no`, `nob`, `nno`, `nor`, with a region or not,
+/// any case): `en` for a bare language, `en-GB` (with the same separator) for one with a
+/// region. `None` for any other tag.
+pub fn english(tag: &str) -> Option<String> {
+    let (lang, region) = match tag.find(['-', '_']) {
+        Some(i) => (&tag[..i], Some((&tag[i..i + 1], &tag[i + 1..]))),
+        None => (tag, None),
+    };
+    let norwegian = ["nb", "nn", "no", "nob", "nno", "nor"].iter().any(|n| lang.eq_ignore_ascii_case(n));
+    if !norwegian {
+        return None;
+    }
+    match region {
+        None => Some("en".into()),
+        Some((sep, r)) if r.eq_ignore_ascii_case("no") => Some(format!("en{sep}GB")),
+        Some(_) => None,
+    }
+}
 
 /// The format of the file at `path`, which starts with `head` (its first 512 bytes or
 /// all of a shorter file), or why tolk reads no such file.

@@ -1,0 +1,574 @@
+//! Markdown articles (CommonMark with tables, footnotes, strikethrough, task lists and
+//! YAML front matter), read with pulldown-cmark's source offsets.
+//!
+//! Each paragraph, heading, table cell and tight list item is a block. Inside it,
+//! emphasis, strong emphasis, strikethrough and links become pairs of codes whose
+//! markup is the source's own (`**`, `[`, `](https://…)`); inline code, images,
+//! autolinks, inline HTML, footnote references, task markers and hard line breaks
+//! become lone codes, so a URL or a code span is never text to translate. A soft line
+//! break inside a paragraph is a space: it never ends a sentence. Code blocks, HTML
+//! blocks, thematic breaks and everything else are layout.
+//!
+//! A paragraph with a translated sentence is written again on one line (a soft-wrapped
+//! source paragraph is not wrapped again: Markdown renders it the same), its text
+//! escaped where Markdown would read it as markup. In the front matter, the values of
+//! `title` and `description` are text (a quoted value keeps its quotes; a plain one is
+//! written double-quoted when translated), and a `lang` or `language` of Norwegian
+//! becomes English.
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
+use super::{Document, DocumentFormat};
+use crate::error::Result;
+use crate::segment::Segmenter;
+
+/// The Markdown format.
+pub struct Markdown;
+
+/// The front matter keys whose values are text.
+pub const FRONT_MATTER_TEXT: [&str; 2] = ["title", "description"];
+
+impl DocumentFormat for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    /// Files named `.md` or `.markdown`.
+    fn claims(&self, path: &Path, _head: &[u8]) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["md", "markdown", "mdown", "mkd"].iter().any(|m| e.eq_ignore_ascii_case(m)))
+    }
+
+    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        let bytes = crate::input::limits::read_lines(input, path)?;
+        let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
+        Ok(parse(super::name_of(path), text, segmenter))
+    }
+}
+
+/// Segments `text`, a Markdown article.
+pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
+    let part = blocks(text);
+    Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter)
+}
+
+/// The options tolk reads Markdown with.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// The part of a Markdown text, with its blocks and language marks.
+fn blocks(text: String) -> Part {
+    let lines = LineIndex::new(&text);
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut lang = Vec::new();
+    // The inline events of the block being gathered, and whether one is open.
+    let mut inline: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    let mut open = false;
+    // Depth of elements inside which nothing is text (images are handled inline).
+    let mut skip = 0usize;
+    let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
+        if let Some(block) = block(inline, &lines) {
+            blocks.push(block);
+        }
+        inline.clear();
+    };
+    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        if skip > 0 {
+            match &event {
+                Event::Start(_) => skip += 1,
+                Event::End(_) => skip -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell) => {
+                if open {
+                    finish(&mut inline, &mut blocks);
+                }
+                open = true;
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                finish(&mut inline, &mut blocks);
+                open = false;
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
+                front_matter(&text, range, &lines, &mut blocks, &mut lang);
+                skip = 1;
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => {
+                if open {
+                    finish(&mut inline, &mut blocks);
+                    open = false;
+                }
+                skip = 1;
+            }
+            // A tight list item's text comes without a paragraph, up to the item's
+            // end or a block inside it.
+            Event::Start(
+                Tag::Item
+                | Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::FootnoteDefinition(_),
+            )
+            | Event::End(
+                TagEnd::Item
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::FootnoteDefinition,
+            )
+            | Event::Rule => {
+                if open {
+                    finish(&mut inline, &mut blocks);
+                    open = false;
+                }
+            }
+            _ => {
+                open = true;
+                inline.push((event, range));
+            }
+        }
+    }
+    if open {
+        finish(&mut inline, &mut blocks);
+    }
+    let mut part = Part::new("", text);
+    part.blocks = blocks;
+    part.lang = lang;
+    part
+}
+
+/// The block of the inline `events` of one paragraph, heading, cell or item, if
+/// they hold any.
+fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Block> {
+    let first = events.first()?;
+    let start = first.1.start;
+    let end = events.iter().map(|(_, r)| r.end).max()?;
+    let mut paragraph = String::new();
+    let mut codes: Vec<Markup> = Vec::new();
+    // The pairs open, with the end of their source range.
+    let mut pairs: Vec<(u32, Range<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        let range = range.clone();
+        match event {
+            Event::Text(t) => marked::push_text(&mut paragraph, &mut codes, t, |raw| Raw::Text(escape(raw))),
+            Event::SoftBreak => paragraph.push(' '),
+            Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })) => {
+                let inner = events.get(i + 1).filter(|(e, _)| !matches!(e, Event::End(_)));
+                let autolink =
+                    matches!(tag, Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. });
+                match inner {
+                    Some((_, next)) if !autolink => {
+                        let markup = Markup {
+                            open: Raw::Range(range.start..next.start.max(range.start)),
+                            ..Markup::default()
+                        };
+                        let n = marked::open(&mut paragraph, &mut codes, markup, false);
+                        pairs.push((n, range));
+                    }
+                    // An empty link or an autolink: no text, all markup.
+                    _ => {
+                        lone(&mut paragraph, &mut codes, range.clone());
+                        i = skip_element(events, i);
+                    }
+                }
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => {
+                if let Some((n, outer)) = pairs.pop() {
+                    let last = events[..i].last().map_or(outer.end, |(_, r)| r.end);
+                    codes[n as usize - 1].close = Raw::Range(last.min(outer.end)..outer.end);
+                    marked::close(&mut paragraph, n);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                lone(&mut paragraph, &mut codes, range);
+                i = skip_element(events, i);
+            }
+            Event::Start(_) => {
+                // Any other inline element (superscript, math…) is markup as a whole.
+                lone(&mut paragraph, &mut codes, range);
+                i = skip_element(events, i);
+            }
+            Event::End(_) => {}
+            Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::HardBreak
+            | Event::TaskListMarker(_)
+            | Event::Rule => lone(&mut paragraph, &mut codes, range),
+        }
+        i += 1;
+    }
+    // A pair left open (not possible from the parser) is closed where the block ends.
+    while let Some((n, _)) = pairs.pop() {
+        marked::close(&mut paragraph, n);
+    }
+    Some(Block::new(start..end, paragraph, codes, &MarkdownText, lines.line(start)))
+}
+
+fn lone(paragraph: &mut String, codes: &mut Vec<Markup>, range: Range<usize>) {
+    marked::open(paragraph, codes, Markup { open: Raw::Range(range), ..Markup::default() }, true);
+}
+
+/// The index of the end event of the element starting at `events[i]`.
+fn skip_element(events: &[(Event<'_>, Range<usize>)], i: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(i) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+/// The text values and language of a YAML front matter (the block at `range`,
+/// fences included): `key: value` lines at the top level.
+fn front_matter(
+    text: &str,
+    range: Range<usize>,
+    lines: &LineIndex,
+    blocks: &mut Vec<Block>,
+    lang: &mut Vec<(Range<usize>, String)>,
+) {
+    let mut at = range.start;
+    for line in text[range.clone()].split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let Some((key, rest)) = body.split_once(':') else { continue };
+        if key.starts_with([' ', '\t', '#', '-']) || key.trim() != key {
+            continue;
+        }
+        let lead = rest.len() - rest.trim_start().len();
+        let value_start = start + key.len() + 1 + lead;
+        let value = rest.trim();
+        if value.is_empty() {
+            continue;
+        }
+        if key == "lang" || key == "language" {
+            let bare = value.trim_matches(['"', '\'']);
+            if let Some(english) = super::english(bare) {
+                let offset = value.find(bare).unwrap_or(0);
+                lang.push((value_start + offset..value_start + offset + bare.len(), english));
+            }
+            continue;
+        }
+        if !FRONT_MATTER_TEXT.contains(&key) {
+            continue;
+        }
+        let line_no = lines.line(start);
+        let block = match value.as_bytes()[0] {
+            b'"' if value.len() >= 2 && value.ends_with('"') => {
+                let inner = value_start + 1..value_start + value.len() - 1;
+                yaml_double(&text[inner.clone()])
+                    .map(|t| (inner, t, &YamlDouble as &'static dyn Writer, false))
+            }
+            b'\'' if value.len() >= 2 && value.ends_with('\'') => {
+                let inner = value_start + 1..value_start + value.len() - 1;
+                Some((
+                    inner.clone(),
+                    text[inner].replace("''", "'"),
+                    &YamlSingle as &'static dyn Writer,
+                    false,
+                ))
+            }
+            // Block scalars, flow collections, anchors, tags: not a plain value.
+            b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' | b'"' | b'\'' => None,
+            _ => {
+                let plain = match value.find(" #") {
+                    Some(i) => value[..i].trim_end(),
+                    None => value,
+                };
+                Some((
+                    value_start..value_start + plain.len(),
+                    plain.to_string(),
+                    &YamlDouble as &'static dyn Writer,
+                    true,
+                ))
+            }
+        };
+        let Some((range, value, writer, plain)) = block else { continue };
+        let mut paragraph = String::new();
+        let mut codes = Vec::new();
+        // A plain value is written double-quoted when translated: the quotes are a
+        // pair around the whole value, kept out of the segment.
+        let quotes = plain.then(|| {
+            marked::open(
+                &mut paragraph,
+                &mut codes,
+                Markup { open: Raw::Text("\"".into()), close: Raw::Text("\"".into()), style: None },
+                false,
+            )
+        });
+        marked::push_text(&mut paragraph, &mut codes, &value, |t| Raw::Text(t.to_string()));
+        if let Some(n) = quotes {
+            marked::close(&mut paragraph, n);
+        }
+        blocks.push(Block::new(range, paragraph, codes, writer, line_no));
+    }
+}
+
+/// The value of a double-quoted YAML scalar whose text between the quotes is `raw`,
+/// if it uses only the common escapes.
+fn yaml_double(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(match chars.next()? {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'n' => '\n',
+                't' => '\t',
+                ' ' => ' ',
+                '0' => '\0',
+                _ => return None,
+            }),
+            '"' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// Text escaped for a Markdown paragraph: the characters Markdown reads as inline
+/// markup, and at the start of a line those that would start another block.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    MarkdownText.text(text, "", &mut out);
+    out
+}
+
+/// Writes Markdown paragraph text.
+#[derive(Debug)]
+struct MarkdownText;
+
+impl Writer for MarkdownText {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        let line = &out[out.rfind('\n').map_or(0, |i| i + 1)..];
+        let mut at_start = line.chars().all(|c| c == ' ' || c == '\t' || c == '>');
+        // The `.` or `)` after digits that would start an ordered list.
+        let mut list_mark = None;
+        for (i, c) in text.char_indices() {
+            if at_start && c.is_ascii_digit() && list_mark.is_none() {
+                let digits = text[i..].bytes().take_while(u8::is_ascii_digit).count();
+                if text[i + digits..].starts_with(['.', ')']) {
+                    list_mark = Some(i + digits);
+                }
+            }
+            let escape = match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' => true,
+                '&' => text[i + 1..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '#'),
+                '!' => text[i + 1..].starts_with('['),
+                '#' | '-' | '+' | '=' | '>' => at_start,
+                _ => list_mark == Some(i),
+            };
+            if escape {
+                out.push('\\');
+            }
+            out.push(c);
+            if !c.is_whitespace() {
+                at_start = false;
+            }
+        }
+    }
+}
+
+/// Writes the text of a double-quoted YAML value.
+#[derive(Debug)]
+struct YamlDouble;
+
+impl Writer for YamlDouble {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+    }
+}
+
+/// Writes the text of a single-quoted YAML value.
+#[derive(Debug)]
+struct YamlSingle;
+
+impl Writer for YamlSingle {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        out.push_str(&text.replace('\'', "''").replace(['\n', '\r'], " "));
+    }
+}
+
+/// Line numbers of byte offsets.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        LineIndex(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// The 1-based line of `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn doc(text: &str) -> Document {
+        parse("a.md".into(), text.into(), &Segmenter::default())
+    }
+
+    fn texts(d: &Document) -> Vec<&str> {
+        d.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// `text` with segments translated by `pairs` (source, target).
+    fn translate(text: &str, pairs: &[(&str, &str)]) -> String {
+        let d = doc(text);
+        let out = d
+            .rebuild(|s| pairs.iter().find(|(src, _)| *src == s.text).map(|(_, t)| Cow::Borrowed(*t)))
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn inline_markup_becomes_codes_and_layout_stays_out() {
+        let d = doc(concat!(
+            "# Hvordan *definerer* du det?\n\n",
+            "**Podcast i samarbeid med CustomerTrends**\n\n",
+            "– I 2008 ble jeg leder i [Chess](https://www.chess.no/), og\n",
+            "ble der i ni år. Se `FJK-2017` og <https://x.no>.\n\n",
+            "```\nIkke tekst.\n```\n\n",
+            "- Ett punkt.\n  - Et nestet punkt.\n\n",
+            "| Chess | Fjordkraft |\n| --- | --- |\n| I 2008. | Ja. |\n",
+        ));
+        assert_eq!(
+            texts(&d),
+            [
+                "Hvordan {1}definerer{/1} du det?",
+                "Podcast i samarbeid med CustomerTrends",
+                "I 2008 ble jeg leder i {1}Chess{/1}, og ble der i ni år.",
+                "Se {1/} og {2/}.",
+                "Ett punkt.",
+                "Et nestet punkt.",
+                "Chess",
+                "Fjordkraft",
+                "I 2008.",
+                "Ja.",
+            ]
+        );
+        let lines: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+        assert_eq!(lines, [1, 3, 5, 5, 12, 13, 15, 15, 17, 17]);
+    }
+
+    #[test]
+    fn a_translated_paragraph_keeps_its_markup_and_goes_on_one_line() {
+        let text = "Intro.\n\n– Jeg har **ett løfte** som\ngår på [ventetid](https://v.no \"V\"). Ja.\n";
+        assert_eq!(
+            translate(
+                text,
+                &[(
+                    "Jeg har {1}ett løfte{/1} som går på {2}ventetid{/2}.",
+                    "I have {1}one promise{/1} about {2}waiting_time{/2}."
+                )]
+            ),
+            "Intro.\n\n– I have **one promise** about [waiting\\_time](https://v.no \"V\"). Ja.\n"
+        );
+        // A sentence ending inside strong emphasis: the pair is closed and opened again.
+        let text = "Det er **sant. Vi vet** det.\n";
+        assert_eq!(texts(&doc(text)), ["Det er {1}sant.{/1}", "{1}Vi vet{/1} det."]);
+        assert_eq!(
+            translate(
+                text,
+                &[
+                    ("Det er {1}sant.{/1}", "It is {1}true.{/1}"),
+                    ("{1}Vi vet{/1} det.", "{1}We know{/1} it.")
+                ]
+            ),
+            "It is **true. We know** it.\n"
+        );
+    }
+
+    #[test]
+    fn text_that_would_read_as_markup_is_escaped() {
+        let text = "# Tittel\n\nEn setning.\n";
+        assert_eq!(
+            translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
+            "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
+        );
+    }
+
+    #[test]
+    fn front_matter_values_are_text_and_the_language_turns_english() {
+        let text = "---\ntitle: Vinnerkultur: hva er det?\ndescription: \"Mitt \\\"mantra\\\".\"\nlang: nb\nauthor: Redaksjonen\n---\n\nTekst.\n";
+        let d = doc(text);
+        assert_eq!(texts(&d), ["Vinnerkultur: hva er det?", "Mitt \"mantra\".", "Tekst."]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), text.as_bytes());
+        assert_eq!(
+            translate(text, &[("Vinnerkultur: hva er det?", "Winning culture: what is it?"), ("Mitt \"mantra\".", "My \"mantra\".")]),
+            "---\ntitle: \"Winning culture: what is it?\"\ndescription: \"My \\\"mantra\\\".\"\nlang: en\nauthor: Redaksjonen\n---\n\nTekst.\n"
+        );
+    }
+
+    #[test]
+    fn literal_placeholders_are_not_codes() {
+        let text = "Skriv {1} her. Ja.\n";
+        let d = doc(text);
+        assert_eq!(texts(&d), ["Skriv {1/} her.", "Ja."]);
+        assert_eq!(translate(text, &[("Skriv {1/} her.", "Write {1/} here.")]), "Write {1} here. Ja.\n");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_markdown_rebuilds_byte_for_byte_and_its_segments_are_balanced(
+            text in "(?s)([-#*_`>|\\[\\]()!<>{}0-9 \n.a-zæøå:\"']|\\*\\*|```|---\n|\\{1\\}|https://x\\.no){0,80}"
+        ) {
+            let d = doc(&text);
+            proptest::prop_assert_eq!(d.rebuild(|_| None).unwrap(), text.as_bytes());
+            for s in &d.segments {
+                proptest::prop_assert_eq!(crate::document::inline::check(&s.text, &s.text), Ok(()));
+            }
+            // A pseudo-translation reads back with as many segments as there were.
+            let pseudo = d.rebuild(|s| Some(Cow::Owned(crate::edition::pseudo(&s.text)))).unwrap();
+            let again = doc(std::str::from_utf8(&pseudo).unwrap());
+            proptest::prop_assert!(again.segments.len() >= d.segments.len().min(1) || d.segments.is_empty());
+        }
+    }
+}
