@@ -487,8 +487,11 @@ fn rank(
 ) -> Vec<Match> {
     let mut matches: Vec<Match> = candidates
         .filter_map(|(entry, n, m, distance)| {
-            let identical = distance == 0 && normalize(&memory.entries[entry].source) == norm_query;
-            let score = score_from_distance(n, m, distance, identical);
+            let score = if distance == 0 {
+                crate::score::same_tokens(&normalize(&memory.entries[entry].source), norm_query)
+            } else {
+                score_from_distance(n, m, distance, false)
+            };
             (score >= options.min_score).then_some(Match { entry, score, similarity: 0.0 })
         })
         .collect();
@@ -525,6 +528,10 @@ fn compare(a: &Match, a_changed: Option<Timestamp>, b: &Match, b_changed: Option
 pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> {
     let norm = normalize(query);
     let query_tokens: Vec<&str> = tokens(&norm).collect();
+    // A query with no words (nothing but tags) matches nothing, as in the index.
+    if query_tokens.is_empty() {
+        return Vec::new();
+    }
     let candidates =
         memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| !e.target.is_empty()).filter_map(
             |(i, e)| {
@@ -564,6 +571,20 @@ mod tests {
             index.searcher(&m).search("Vi er her for kundene.", SearchOptions { min_score: 50, top: 5 });
         let scores: Vec<(usize, u8)> = got.iter().map(|m| (m.entry, m.score)).collect();
         assert_eq!(scores, [(0, 100), (3, 99), (1, 83)]);
+    }
+
+    #[test]
+    fn a_sentence_that_differs_only_in_its_tags_scores_95_to_99() {
+        let m =
+            memory(&["Vi er her for kundene.", "Vi er {1}her{/1} for kundene{2/}.", "Vi er her for deg."]);
+        let index = IndexBuilder::build(&m);
+        let search = |q: &str| -> Vec<(usize, u8)> {
+            let found = index.searcher(&m).search(q, SearchOptions { min_score: 50, top: 5 });
+            found.iter().map(|m| (m.entry, m.score)).collect()
+        };
+        assert_eq!(search("Vi er {1}her{/1} for kundene."), [(1, 99), (0, 98), (2, 83)]);
+        assert_eq!(search("{1}Vi{/1} er {2}her{/2} for {3}kundene{/3}{4/}."), [(1, 96), (0, 95), (2, 83)]);
+        assert_eq!(search("Vi er her for kundene."), [(0, 100), (1, 97), (2, 83)]);
     }
 
     #[test]
@@ -692,6 +713,8 @@ mod tests {
             4 => prop::sample::select(vec!["vi", "er", "her", "for", "kundene", "Det", "og", "i", "mål"]).prop_map(str::to_string),
             2 => prop::sample::select(vec![".", ",", "?", "«", "»", "–", "!"]).prop_map(str::to_string),
             1 => "[a-zø]{1,3}",
+            // Formatting codes, which are no tokens, and text that only looks like one.
+            1 => prop::sample::select(vec!["{1}", "{/1}", "{2/}", "{1}kundene{/1}", "{x}", "{01}"]).prop_map(str::to_string),
         ];
         prop_oneof![
             8 => prop::collection::vec(token.clone(), 1..14).prop_map(|t| t.join(" ")),

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::cost::count as count_work;
+use crate::text::normalize;
 
 /// The lowest and highest scores.
 pub const MAX_SCORE: u8 = 100;
@@ -49,6 +50,25 @@ pub fn score_from_distance(n: usize, m: usize, d: usize, identical: bool) -> u8 
     }
     let raw = (100 * (len - d.min(len)) / len) as u8;
     raw.min(MAX_SCORE - 1)
+}
+
+/// The lowest score of a match whose only difference is its tags.
+pub const MIN_TAG_SCORE: u8 = 95;
+
+/// The score of two normalised texts with the same tokens: 100 when they are the same
+/// text; `100 − t` (never below [`MIN_TAG_SCORE`]) when they differ only in their tags,
+/// `t` being [`crate::document::inline::tag_difference`]; 99 when something else
+/// differs (spacing inside a token run, punctuation that tokenises the same).
+pub fn same_tokens(a: &str, b: &str) -> u8 {
+    use crate::document::inline;
+    if a == b {
+        return MAX_SCORE;
+    }
+    if normalize(&inline::strip(a)) == normalize(&inline::strip(b)) {
+        let t = inline::tag_difference(a, b).max(1);
+        return MAX_SCORE.saturating_sub(t.min(usize::from(MAX_SCORE)) as u8).max(MIN_TAG_SCORE);
+    }
+    MAX_SCORE - 1
 }
 
 /// The largest distance that still reaches `min_score` for sequences whose longer one

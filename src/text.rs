@@ -52,7 +52,9 @@ fn is_collapsed(text: &str) -> bool {
 }
 
 /// Splits a text into tokens: a maximal run of alphanumeric characters is one token,
-/// every other non-whitespace character is a token of its own.
+/// every other non-whitespace character is a token of its own, and a formatting code
+/// (`{1}`, `{/1}`, `{2/}`) is none: tags never count as words or cost a match points
+/// for words.
 pub fn tokens(text: &str) -> Tokens<'_> {
     Tokens { rest: text }
 }
@@ -67,7 +69,12 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let start = self.rest.find(|c: char| !c.is_whitespace())?;
+        let mut start = self.rest.find(|c: char| !c.is_whitespace())?;
+        // Formatting codes are no tokens (see `crate::document::inline`).
+        while let Some(len) = crate::document::inline::placeholder_len(&self.rest[start..]) {
+            self.rest = &self.rest[start + len..];
+            start = self.rest.find(|c: char| !c.is_whitespace())?;
+        }
         let rest = &self.rest[start..];
         let first = rest.chars().next()?;
         let len = if first.is_alphanumeric() {

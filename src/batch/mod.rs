@@ -223,10 +223,12 @@ impl BatchBuilder {
             if let Some(m) = found.first() {
                 let e = &memory.entries[m.entry];
                 row.score = Some(m.score);
-                row.suggestion = e.target.clone();
+                // The suggestion carries this sentence's tags where the entry's
+                // correspond.
+                row.suggestion = crate::document::inline::transfer(&e.source, &e.target, &row.source);
                 row.suggestion_source = e.source.clone();
                 if prefill {
-                    row.target = e.target.clone();
+                    row.target = row.suggestion.clone();
                 }
             }
         }

@@ -61,6 +61,11 @@ pub enum Piece<'a> {
     Code(Code, &'a str),
 }
 
+/// The length in bytes of the placeholder that starts `text`, if one does.
+pub fn placeholder_len(text: &str) -> Option<usize> {
+    code_at(text).map(|(_, len)| len)
+}
+
 /// The code whose placeholder starts `text`, and its length in bytes.
 fn code_at(text: &str) -> Option<(Code, usize)> {
     let rest = text.strip_prefix('{')?;
@@ -209,6 +214,89 @@ pub fn check(source: &str, target: &str) -> Result<(), TagError> {
         Some(&n) => Err(TagError::BadlyNested(Code::Open(n))),
         None => Ok(()),
     }
+}
+
+/// How many codes differ between two sentences with the same words: each code of
+/// one that the other does not have of the same kind (opening, closing, lone) after the
+/// same number of tokens counts once, so a tag added or lost costs 1 and a tag moved
+/// costs 2. Code numbers do not count: they are per sentence.
+pub fn tag_difference(a: &str, b: &str) -> usize {
+    fn placed(text: &str) -> Vec<(u8, usize)> {
+        let mut out = Vec::new();
+        let mut words = 0;
+        for piece in pieces(text) {
+            match piece {
+                Piece::Text(t) => words += crate::text::tokens(t).count(),
+                Piece::Code(c, _) => out.push((
+                    match c {
+                        Code::Open(_) => 0,
+                        Code::Close(_) => 1,
+                        Code::Lone(_) => 2,
+                    },
+                    words,
+                )),
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+    let (a, b) = (placed(a), placed(b));
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    a.len() + b.len() - 2 * common
+}
+
+/// A memory entry's translation `target` (of `source`) with its codes renumbered to
+/// those of `query`, the sentence it is suggested for: the k-th pair of the source is
+/// the k-th pair of the query, the k-th lone code the k-th lone code, and a code with no
+/// counterpart is dropped (the translator places the query's other tags, which the
+/// import check asks for).
+pub fn transfer(source: &str, target: &str, query: &str) -> String {
+    let source_codes = codes(source);
+    let query_codes = codes(query);
+    if source_codes.is_empty() && query_codes.is_empty() {
+        return target.to_string();
+    }
+    let nth = |codes: &[Code], open: bool| -> Vec<u32> {
+        codes
+            .iter()
+            .filter(|c| if open { matches!(c, Code::Open(_)) } else { matches!(c, Code::Lone(_)) })
+            .map(|c| c.number())
+            .collect()
+    };
+    let mut map: HashMap<(bool, u32), u32> = HashMap::new();
+    for open in [true, false] {
+        for (s, q) in nth(&source_codes, open).into_iter().zip(nth(&query_codes, open)) {
+            map.entry((open, s)).or_insert(q);
+        }
+    }
+    let mut out = String::with_capacity(target.len());
+    for piece in pieces(target) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Code(c, _) => {
+                let mapped = match c {
+                    Code::Open(n) => map.get(&(true, n)).map(|&q| Code::Open(q)),
+                    Code::Close(n) => map.get(&(true, n)).map(|&q| Code::Close(q)),
+                    Code::Lone(n) => map.get(&(false, n)).map(|&q| Code::Lone(q)),
+                };
+                if let Some(code) = mapped {
+                    out.push_str(&code.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A paragraph cut at the byte offsets `cuts` (in order, on char boundaries, outside
@@ -647,6 +735,25 @@ mod tests {
             }
             _ => text.to_string(),
         }
+    }
+
+    #[test]
+    fn tags_that_differ_are_counted_and_a_suggestion_gets_the_new_sentences_tags() {
+        assert_eq!(tag_difference("Hei {1}du{/1}.", "Hei {1}du{/1}."), 0);
+        assert_eq!(tag_difference("Hei {1}du{/1}.", "Hei {2}du{/2}."), 0);
+        assert_eq!(tag_difference("Hei {1}du{/1}.", "Hei du."), 2);
+        assert_eq!(tag_difference("Hei du.{1/}", "Hei du."), 1);
+        assert_eq!(tag_difference("{1}Hei{/1} du.", "Hei {1}du{/1}."), 4);
+        assert_eq!(
+            transfer("Hei {1}du{/1}{2/}.", "Hi {1}you{/1}{2/}.", "Hei {1}du{/1}{2/}."),
+            "Hi {1}you{/1}{2/}."
+        );
+        assert_eq!(
+            transfer("Hei {1}du{/1} og {2/}.", "{2/}Hi {1}you{/1}.", "Hei {1/} og {2}deg{/2}."),
+            "{1/}Hi {2}you{/2}."
+        );
+        assert_eq!(transfer("Hei {1}du{/1}.", "Hi {1}you{/1}.", "Hei du."), "Hi you.");
+        assert_eq!(transfer("Hei du.", "Hi {you}.", "Hei {1}du{/1}."), "Hi {you}.");
     }
 
     #[test]
