@@ -8,7 +8,8 @@
 //! [`super::inline`]), and for every code the markup it stands for, as bytes of the
 //! part or as text. This module does the rest, the same way for every format: it cuts
 //! each block into sentences ([`inline::sentences`]), keeps each as the memory does
-//! ([`inline::localize`]), and writes the document back.
+//! ([`inline::localize`]), and writes the document back. A sentence without a letter
+//! (a year alone in a table cell, a price) is not text to translate and stays as it is.
 //!
 //! Writing back is lossless by construction: a block none of whose sentences changed
 //! is copied byte for byte (with the blocks nested in it, such as a footnote inside a
@@ -148,7 +149,12 @@ impl Marked {
             part.blocks.dedup_by(|b, a| a.range == b.range);
             for block in &mut part.blocks {
                 block.sentences.clear();
-                for (i, s) in inline::sentences(segmenter, &block.paragraph).into_iter().enumerate() {
+                let found = inline::sentences(segmenter, &block.paragraph);
+                // A sentence without a letter (a year, a price, a table's figures) is
+                // not text to translate: it stays as it is.
+                let words =
+                    found.into_iter().filter(|s| inline::strip(&s.text).chars().any(char::is_alphabetic));
+                for (i, s) in words.enumerate() {
                     let local = inline::localize(&s.text);
                     segments.push(Segment {
                         id: SegmentId::of(&local.text),
