@@ -666,6 +666,78 @@ mod tests {
         assert_eq!(problems, ["b.csv: row 2, column target: expected the tags of the source, found \"We at Lyse Dialog are happy{2/}.\": the tag {1} of the source is missing; keep every tag, around the words it marks in the translation"]);
     }
 
+    proptest::proptest! {
+        /// A translation that keeps the tags (in any well-nested order) is accepted;
+        /// one that lost, added, repeated or badly nested a tag is refused, naming the
+        /// tag.
+        #[test]
+        fn every_damaged_tag_form_is_refused(
+            words in proptest::collection::vec("[a-zæøå]{1,6}", 3..8),
+            pairs in 1u32..4,
+            lones in 0u32..3,
+            damage in 0u8..6,
+            pick in 0usize..16,
+        ) {
+            use crate::document::inline::Code;
+            // A source: each pair around one word, lone codes after words.
+            let mut source = String::new();
+            let mut n = 0;
+            for (i, w) in words.iter().enumerate() {
+                let code = (i as u32) < pairs;
+                if code {
+                    n += 1;
+                    source.push_str(&format!("{{{n}}}{w}{{/{n}}} "));
+                } else {
+                    source.push_str(w);
+                    source.push(' ');
+                }
+                if (i as u32) < lones {
+                    n += 1;
+                    source.push_str(&format!("{{{n}/}} "));
+                }
+            }
+            let source = format!("{}.", source.trim_end());
+            let codes = crate::document::inline::codes(&source);
+            let id = SegmentId::of(&source);
+            let issued: Issued = [(id, source.clone())].into();
+            // The translation: the words upper-cased, the first pair moved to the end.
+            let good = {
+                let mut parts: Vec<String> = source.trim_end_matches('.').split(' ').map(str::to_uppercase).collect();
+                let first = parts.remove(0);
+                parts.push(first);
+                format!("{}.", parts.join(" "))
+            };
+            let damaged = {
+                let c = codes[pick % codes.len()];
+                let text = c.to_string();
+                match damage {
+                    0 => None,
+                    1 => Some(good.replacen(&text, "", 1)),
+                    2 => Some(format!("{good}{{{}/}}", n + 1)),
+                    3 => Some(match c {
+                        Code::Lone(_) => format!("{good}{text}"),
+                        Code::Open(k) | Code::Close(k) => format!("{good} {{{k}}}X{{/{k}}}"),
+                    }),
+                    // A pair closed before it opens.
+                    4 => Some(good.replacen("{1}", "{#}", 1).replacen("{/1}", "{1}", 1).replacen("{#}", "{/1}", 1)),
+                    // Two pairs overlapping, where there are two.
+                    _ if pairs >= 2 => Some(format!("{{1}}A {{2}}B{{/1}} C{{/2}} {}", crate::document::inline::strip(&good))),
+                    _ => None,
+                }
+            };
+            let target = damaged.clone().unwrap_or_else(|| good.clone());
+            let rows = [row(2, &id.to_string(), &source, &target)];
+            let plan = validate(&rows, &issued);
+            if damaged.is_none() {
+                proptest::prop_assert!(plan.problems.is_empty(), "{:?} refused: {:?}", target, plan.problems);
+            } else {
+                proptest::prop_assert_eq!(plan.problems.len(), 1, "{:?} accepted for {:?}", target, source);
+                let message = plan.problems[0].to_string();
+                proptest::prop_assert!(message.contains("row 2, column target") && message.contains("the tag {"), "{}", message);
+            }
+        }
+    }
+
     #[test]
     fn a_merge_costs_linear_work_however_many_translations_one_sentence_has() {
         // 20,000 translations of one sentence in the memory, 20,000 more coming in.
