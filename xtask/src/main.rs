@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+mod documents;
 mod fuzz;
 mod matching;
 mod rng;
@@ -24,6 +25,10 @@ tasks:
                            and the held-out texts in tests/data/segment/
   bench segment [--mb N]   time segmenting N MB of generated Norwegian text
                            (default 64), best of 3 runs on one thread
+  bench document [--pages N]
+                           time reading and building a long article (default
+                           100 pages) in each format with markup, made from
+                           the test documents in tests/data/documents/
   gen-tm --entries N --out FILE [--seed S]
                            write a synthetic memory CSV of N entries
   bench match [--entries 100000,1000000] [--queries 10000] [--min-score 50]
@@ -55,6 +60,7 @@ fn run(args: &[&str]) -> Result<ExitCode> {
         ["eval-segment", rest @ ..] => segment::eval(rest),
         ["bench", "segment", rest @ ..] => segment::bench(rest),
         ["bench", "match", rest @ ..] => matching::bench(rest),
+        ["bench", "document", rest @ ..] => documents::bench(rest),
         ["gen-tm", rest @ ..] => matching::gen_tm(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "-h" | "--help"] => {
