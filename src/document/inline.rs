@@ -409,13 +409,21 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
         let (mut start, mut end) = (start_of(r.start), end_of(r.end));
         // Opening codes just before the words go with them; closing and lone codes just
         // after them too.
-        while let Some(&(s, _, _)) = codes.iter().find(|&&(_, e, c)| e == start && matches!(c, Code::Open(_)))
-        {
-            start = s;
+        // The codes are in order and apart, so the one ending (or starting) at an
+        // offset is found by binary search.
+        loop {
+            let i = codes.partition_point(|&(_, e, _)| e < start);
+            match codes.get(i) {
+                Some(&(s, e, Code::Open(_))) if e == start => start = s,
+                _ => break,
+            }
         }
-        while let Some(&(_, e, _)) = codes.iter().find(|&&(s, _, c)| s == end && !matches!(c, Code::Open(_)))
-        {
-            end = e;
+        loop {
+            let i = codes.partition_point(|&(s, _, _)| s < end);
+            match codes.get(i) {
+                Some(&(s, e, c)) if s == end && !matches!(c, Code::Open(_)) => end = e,
+                _ => break,
+            }
         }
         ranges.push(start..end);
     }
@@ -503,18 +511,16 @@ pub fn localize(sentence: &str) -> Local {
         body = inner;
     }
     let mut map: Vec<u32> = Vec::new();
+    let mut local: HashMap<u32, u32> = HashMap::new();
     let mut text = String::with_capacity(body.len());
     for piece in pieces(body) {
         match piece {
             Piece::Text(t) => text.push_str(t),
             Piece::Code(c, _) => {
-                let k = match map.iter().position(|&m| m == c.number()) {
-                    Some(i) => i as u32 + 1,
-                    None => {
-                        map.push(c.number());
-                        map.len() as u32
-                    }
-                };
+                let k = *local.entry(c.number()).or_insert_with(|| {
+                    map.push(c.number());
+                    map.len() as u32
+                });
                 let local = match c {
                     Code::Open(_) => Code::Open(k),
                     Code::Close(_) => Code::Close(k),
@@ -564,42 +570,37 @@ pub fn delocalize(translation: &str, local: &Local, before: &[u32], after: &[u32
 }
 
 /// `paragraph` with the seams [`delocalize`] leaves smoothed: a pair closed and opened
-/// again with nothing but whitespace between is one pair, and an empty pair goes.
+/// again with nothing but whitespace between is one pair (however many pairs close and
+/// open again there), and an empty pair goes.
 pub fn tidy(paragraph: &str) -> String {
-    let pieces = pieces(paragraph);
-    let mut keep = vec![true; pieces.len()];
-    for i in 0..pieces.len() {
-        let Piece::Code(Code::Close(n), _) = pieces[i] else { continue };
-        let mut j = i + 1;
-        while let Some(Piece::Text(t)) = pieces.get(j) {
-            if !t.trim().is_empty() {
-                break;
+    let mut out: Vec<Piece<'_>> = Vec::new();
+    for piece in pieces(paragraph) {
+        match piece {
+            Piece::Code(Code::Open(n), _) => {
+                // The last piece that is not whitespace closes this same pair: drop both.
+                let last = out.iter().rposition(|p| !matches!(p, Piece::Text(t) if t.trim().is_empty()));
+                if let Some(i) = last.filter(|&i| matches!(out[i], Piece::Code(Code::Close(m), _) if m == n))
+                {
+                    out.remove(i);
+                    continue;
+                }
+                out.push(piece);
             }
-            j += 1;
-        }
-        if pieces.get(j).is_some_and(|p| matches!(p, Piece::Code(Code::Open(m), _) if *m == n)) {
-            keep[i] = false;
-            keep[j] = false;
-        }
-    }
-    for i in 0..pieces.len().saturating_sub(1) {
-        if let (Piece::Code(Code::Open(n), _), Piece::Code(Code::Close(m), _)) = (pieces[i], pieces[i + 1]) {
-            if n == m && keep[i] && keep[i + 1] {
-                keep[i] = false;
-                keep[i + 1] = false;
+            Piece::Code(Code::Close(n), _) if matches!(out.last(), Some(Piece::Code(Code::Open(m), _)) if *m == n) =>
+            {
+                out.pop();
             }
+            _ => out.push(piece),
         }
     }
-    let mut out = String::with_capacity(paragraph.len());
-    for (piece, keep) in pieces.iter().zip(keep) {
-        if keep {
-            out.push_str(match piece {
-                Piece::Text(t) => t,
-                Piece::Code(_, raw) => raw,
-            });
-        }
+    let mut text = String::with_capacity(paragraph.len());
+    for piece in out {
+        text.push_str(match piece {
+            Piece::Text(t) => t,
+            Piece::Code(_, raw) => raw,
+        });
     }
-    out
+    text
 }
 
 #[cfg(test)]

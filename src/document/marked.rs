@@ -148,6 +148,7 @@ impl Marked {
             // Two blocks of the same bytes would each write the other.
             part.blocks.dedup_by(|b, a| a.range == b.range);
             for block in &mut part.blocks {
+                flatten(block);
                 block.sentences.clear();
                 let found = inline::sentences(segmenter, &block.paragraph);
                 // A sentence without a letter (a year, a price, a table's figures) is
@@ -195,6 +196,61 @@ impl Marked {
             })
             .collect()
     }
+}
+
+/// The deepest pairs nest in a block; deeper pairs become two lone codes (their
+/// opening and their closing markup), so that what a sentence carries of the pairs
+/// around it stays bounded. No real document nests formatting this deep.
+pub const MAX_DEPTH: usize = 16;
+
+/// `block` with its pairs nested deeper than [`MAX_DEPTH`] turned into lone codes.
+fn flatten(block: &mut Block) {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for piece in inline::pieces(&block.paragraph) {
+        match piece {
+            Piece::Code(Code::Open(_), _) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Piece::Code(Code::Close(_), _) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest <= MAX_DEPTH {
+        return;
+    }
+    let mut out = String::with_capacity(block.paragraph.len());
+    let mut open: Vec<(u32, bool)> = Vec::new();
+    for piece in inline::pieces(&block.paragraph) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Code(Code::Open(n), raw) => {
+                let flat = open.len() >= MAX_DEPTH;
+                open.push((n, flat));
+                if flat {
+                    out.push_str(&Code::Lone(n).to_string());
+                } else {
+                    out.push_str(raw);
+                }
+            }
+            Piece::Code(Code::Close(n), raw) => match open.iter().rposition(|&(o, _)| o == n) {
+                Some(i) if open[i].1 => {
+                    open.remove(i);
+                    let close = block.codes.get(n as usize - 1).map(|m| m.close.clone()).unwrap_or_default();
+                    block.codes.push(Markup { open: close, ..Markup::default() });
+                    out.push_str(&Code::Lone(block.codes.len() as u32).to_string());
+                }
+                Some(i) => {
+                    open.remove(i);
+                    out.push_str(raw);
+                }
+                None => out.push_str(raw),
+            },
+            Piece::Code(_, raw) => out.push_str(raw),
+        }
+    }
+    block.paragraph = out;
 }
 
 /// What a part is written with.
@@ -423,6 +479,34 @@ mod tests {
         let fills: Vec<Option<Cow<'_, str>>> = fills.iter().map(|f| f.map(Cow::Borrowed)).collect();
         let translate = fills.iter().any(Option::is_some);
         m.render(&fills, translate).concat()
+    }
+
+    #[test]
+    fn pairs_nested_too_deep_become_lone_codes_and_write_the_same() {
+        let depth = MAX_DEPTH + 3;
+        let text = format!("{}Hei.{}", "<i>".repeat(depth), "</i>".repeat(depth));
+        let mut part = Part::new("", text.clone());
+        let mut paragraph = String::new();
+        let mut codes = Vec::new();
+        let mut numbers = Vec::new();
+        for i in 0..depth {
+            let markup =
+                Markup { open: Raw::Range(3 * i..3 * i + 3), close: Raw::Text("</i>".into()), style: None };
+            numbers.push(open(&mut paragraph, &mut codes, markup, false));
+        }
+        paragraph.push_str("Hei.");
+        for &n in numbers.iter().rev() {
+            close(&mut paragraph, n);
+        }
+        part.blocks.push(Block::new(0..text.len(), paragraph, codes, &Angle, 1));
+        let mut m = Marked { parts: vec![part] };
+        let segments = m.segment(&Segmenter::default());
+        assert_eq!(segments.len(), 1);
+        // The pairs around the whole sentence stay out of it; the closing markup of the
+        // deepest ones, now lone codes, follows the words.
+        assert_eq!(inline::codes(&segments[0].text).len(), 3);
+        let out = render(&m, &[Some(&segments[0].text.replace("Hei", "Hi"))]);
+        assert_eq!(out, text.replace("Hei", "Hi"));
     }
 
     #[test]
