@@ -49,22 +49,40 @@ fn issued() -> &'static Issued {
 pub fn segment(data: &[u8]) {
     let text = String::from_utf8_lossy(data).into_owned();
     let doc = Document::parse("fuzz.txt".into(), text.clone(), segmenter());
+    let (plain, ranges) = doc.plain().expect("plain text");
+    assert_eq!(plain, text);
     let mut at = 0;
-    for s in &doc.segments {
-        assert!(s.range.start >= at && s.range.start < s.range.end, "segments overlap or are empty: {s:?}");
+    for (s, r) in doc.segments.iter().zip(ranges) {
+        assert!(r.start >= at && r.start < r.end, "segments overlap or are empty: {r:?}");
         let piece = doc.segment_text(s);
+        assert_eq!(piece, &text[r.clone()]);
         assert!(!piece.contains(['\n', '\r']), "a segment spans a line break: {piece:?}");
-        at = s.range.end;
+        at = r.end;
     }
-    assert_eq!(doc.rebuild(|_, s| Cow::Borrowed(s)), text, "the rebuild differs from the input");
-    let skeleton = doc.skeleton();
-    assert_eq!(skeleton.len(), doc.segments.len() + 1);
-    let mut joined = String::from(skeleton[0]);
-    for (s, piece) in doc.segments.iter().zip(&skeleton[1..]) {
-        joined.push_str(doc.segment_text(s));
-        joined.push_str(piece);
+    let rebuilt = doc.rebuild(|s| Some(Cow::Borrowed(&s.text))).expect("plain text always rebuilds");
+    assert_eq!(rebuilt, text.as_bytes(), "the rebuild differs from the input");
+}
+
+/// Every document format either refuses the bytes with an error or reads them into
+/// a document that gives the bytes back when nothing is translated, whose segments are
+/// balanced, and that writes a pseudo-translation without failing.
+pub fn document(data: &[u8]) {
+    for format in tolk::document::FORMATS {
+        let Ok(doc) = format.read(&mut &data[..], Path::new("fuzz"), segmenter()) else { continue };
+        let same = doc.rebuild(|_| None).expect("an unchanged document always rebuilds");
+        assert!(same == data, "{}: the rebuild differs from the input", format.name());
+        for s in &doc.segments {
+            assert_eq!(
+                tolk::document::inline::check(&s.text, &s.text),
+                Ok(()),
+                "{}: {:?}",
+                format.name(),
+                s.text
+            );
+        }
+        doc.rebuild(|s| Some(Cow::Owned(tolk::edition::pseudo(&s.text))))
+            .expect("a pseudo-translation rebuilds");
     }
-    assert_eq!(joined, text, "skeleton and segments do not make up the input");
 }
 
 /// Reading a translator's CSV and checking its rows never panics, and the plan is

@@ -20,8 +20,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 /// The targets: name, what it checks, and the file extensions its seeds have.
-const TARGETS: [(&str, &str, &[&str]); 7] = [
+const TARGETS: [(&str, &str, &[&str]); 8] = [
     ("segment", "segmenting any text is lossless", &["txt"]),
+    ("document", "every document format reads losslessly or refuses", &["md", "html", "docx", "odt"]),
     ("import_csv", "reading and checking a translator's CSV batch", &["csv", "tsv"]),
     ("memory_csv", "reading a memory CSV, and its write-read round trip", &["csv"]),
     ("xliff", "reading and checking an XLIFF batch", &["xlf", "xliff"]),
