@@ -7,8 +7,21 @@
 //! every place the sentence occurs as a `context-group`, and its neighbours as `note`s.
 //! [`parse`] reads such a file back, as a CAT tool returns it, into the same
 //! [`ImportRow`]s a CSV batch gives, so [`crate::import::validate`] checks both alike:
-//! inline codes are dropped but the text of `g` and `mrk` is kept, elements of other
-//! namespaces (tool extensions) are skipped, and the target's `state` is carried along.
+//! elements of other namespaces (tool extensions) are skipped, and the target's `state`
+//! is carried along.
+//!
+//! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are
+//! written as XLIFF's inline tags, so a CAT tool shows them as tags: a pair `{1}…{/1}`
+//! is `<g id="1">…</g>`, a lone code `{2/}` is `<x id="2"/>`, and a code whose partner
+//! is not in the sentence (or whose pair overlaps another) is `<bx/>` or `<ex/>`. They
+//! are read back the same way, and as CAT tools write them too: `bx`/`ex` and
+//! `bpt`/`ept` (linked by `rid` where they have one, their native code dropped) are the
+//! two ends of a pair, `ph` a lone code, and `mrk` keeps its text without a tag. Ids
+//! that are not numbers as tolk writes them (`a1`) are numbered in the order they first
+//! appear in the unit's source, and the target's follow the source's; a target tag the
+//! source lacks, an `it` (a tag whose partner is in another segment), a `sub` and a tag
+//! without an id are problems of their unit, by line and element. Text that looks like
+//! a placeholder (`{1}` typed as text) is read as the text it is.
 //!
 //! The reader refuses what it has no use for and could be abused: a DOCTYPE (so no DTD,
 //! no entity declarations and no external entities; only XML's five predefined entities
@@ -20,7 +33,7 @@
 //! XLIFF 2.0.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use quick_xml::events::{BytesStart, Event};
@@ -28,11 +41,12 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::{Batch, BatchRow, ReadFile};
+use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
-use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
+use crate::input::xml::{self, escape_into, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
 use crate::input::LineIndex;
 use crate::language::Language;
 
@@ -111,12 +125,13 @@ fn by_document(batch: &Batch) -> Vec<(&str, Vec<&BatchRow>)> {
 fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
     let id = row.id.to_string();
     out.open("trans-unit", &[("id", &id), ("xml:space", "preserve")])?;
-    out.text("source", &[], &row.source)?;
+    tagged(out, "source", &[], &row.source)?;
     // The batch prefills a target only with the memory's best suggestion.
     if row.target.is_empty() {
         out.text("target", &[("state", STATE_UNTRANSLATED)], "")?;
     } else {
-        out.text("target", &[("state", STATE_PREFILLED), ("state-qualifier", "leveraged-tm")], &row.target)?;
+        let attributes = [("state", STATE_PREFILLED), ("state-qualifier", "leveraged-tm")];
+        tagged(out, "target", &attributes, &row.target)?;
     }
     if let Some(score) = row.score {
         let score = score.to_string();
@@ -127,8 +142,8 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
             ("xml:space", "preserve"),
         ];
         out.open("alt-trans", &attributes)?;
-        out.text("source", &[], &row.suggestion_source)?;
-        out.text("target", &[], &row.suggestion)?;
+        tagged(out, "source", &[], &row.suggestion_source)?;
+        tagged(out, "target", &[], &row.suggestion)?;
         out.close("alt-trans");
     }
     for place in &row.places {
@@ -146,6 +161,64 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
         out.text("note", &[("from", "tolk"), ("annotates", "source")], note)?;
     }
     out.close("trans-unit");
+    Ok(())
+}
+
+/// Writes `<name attributes>text</name>` on one line, with the formatting codes of
+/// `text` (tolk's placeholders) as XLIFF's inline elements: a pair that closes within
+/// the sentence, nested in the pairs around it, is `<g id="n">…</g>`, a lone code
+/// `<x id="n"/>`, and an opening or closing code without its partner (or one that
+/// overlaps another pair, which XML cannot nest) `<bx id="n"/>` or `<ex id="n"/>`, so
+/// every text reads back as it was written. The error is a character XML cannot hold.
+fn tagged(out: &mut XmlWriter, name: &str, attributes: &[(&str, &str)], text: &str) -> Result<(), char> {
+    let values = attributes.iter().flat_map(|(_, v)| v.chars());
+    if let Some(c) = text.chars().chain(values).find(|&c| !is_xml_char(c)) {
+        return Err(c);
+    }
+    let mut line = format!("<{name}");
+    for (key, value) in attributes {
+        line.push_str(&format!(" {key}=\""));
+        escape_into(&mut line, value, true);
+        line.push('"');
+    }
+    line.push('>');
+    let pieces = inline::pieces(text);
+    // Which opening code each closing code pairs with as an element: the nearest open
+    // one of its number, which leaves every pair opened after it unpaired.
+    let mut partner: Vec<Option<usize>> = vec![None; pieces.len()];
+    let mut open: Vec<(usize, u32)> = Vec::new();
+    // Where in `open` each number is, latest last.
+    let mut at: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        match *piece {
+            Piece::Code(Code::Open(n), _) => {
+                at.entry(n).or_default().push(open.len());
+                open.push((i, n));
+            }
+            Piece::Code(Code::Close(n), _) => {
+                if let Some(&k) = at.get(&n).and_then(|v| v.last()) {
+                    partner[open[k].0] = Some(i);
+                    partner[i] = Some(open[k].0);
+                    for (_, m) in open.drain(k..) {
+                        at.get_mut(&m).and_then(Vec::pop);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (piece, partner) in pieces.iter().zip(partner) {
+        match (*piece, partner) {
+            (Piece::Text(t), _) => escape_into(&mut line, t, false),
+            (Piece::Code(Code::Open(n), _), Some(_)) => line.push_str(&format!("<g id=\"{n}\">")),
+            (Piece::Code(Code::Close(_), _), Some(_)) => line.push_str("</g>"),
+            (Piece::Code(Code::Open(n), _), None) => line.push_str(&format!("<bx id=\"{n}\"/>")),
+            (Piece::Code(Code::Close(n), _), None) => line.push_str(&format!("<ex id=\"{n}\"/>")),
+            (Piece::Code(Code::Lone(n), _), _) => line.push_str(&format!("<x id=\"{n}\"/>")),
+        }
+    }
+    line.push_str(&format!("</{name}>"));
+    out.raw(&line);
     Ok(())
 }
 
@@ -238,14 +311,27 @@ struct TransUnit {
     /// Its nesting depth.
     depth: usize,
     id: String,
-    source: Option<String>,
-    target: Option<String>,
+    source: Option<Vec<Inline>>,
+    target: Option<Vec<Inline>>,
     state: Option<String>,
     /// A part that occurred twice, which the schema does not allow.
     twice: Option<Part>,
     /// The size of a source and a target longer than [`MAX_XML_TEXT`], whose text
     /// was not kept whole.
     oversize: [Option<usize>; 2],
+    /// The first inline element in its source or target that tolk cannot read back
+    /// (an `it`, a `sub`, a code without an id), as the problem to report.
+    refused: Option<Problem>,
+}
+
+/// A run of a source's or target's text, or one of its inline codes with its id as
+/// written (for a pair, the id that links its two ends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inline {
+    Text(String),
+    Open(String),
+    Close(String),
+    Lone(String),
 }
 
 /// Which text of the unit is being collected.
@@ -260,10 +346,31 @@ struct Capture {
     part: Part,
     /// The depth of its element.
     depth: usize,
-    /// Its text, kept up to [`MAX_XML_TEXT`] bytes.
-    text: String,
-    /// The size of all of it.
+    /// Its text and codes, kept up to [`MAX_XML_TEXT`] bytes.
+    inline: Vec<Inline>,
+    /// The `g` and `mrk` elements open inside it: their depth and, for a `g`, its id.
+    open: Vec<(usize, Option<String>)>,
+    /// The size of all of it, a code counted as the placeholder its id would make.
     len: usize,
+}
+
+impl Capture {
+    /// Adds a piece, kept while the whole fits the limit (beyond, only measured: the
+    /// unit is refused).
+    fn push(&mut self, piece: Inline) {
+        self.len += match &piece {
+            Inline::Text(t) => t.len(),
+            Inline::Open(id) => id.len() + 2,
+            Inline::Close(id) | Inline::Lone(id) => id.len() + 3,
+        };
+        if self.len > MAX_XML_TEXT {
+            return;
+        }
+        match (self.inline.last_mut(), piece) {
+            (Some(Inline::Text(last)), Inline::Text(t)) => last.push_str(&t),
+            (_, piece) => self.inline.push(piece),
+        }
+    }
 }
 
 /// The streaming reader's state.
@@ -278,9 +385,12 @@ struct Reader<'a> {
     depth: usize,
     /// The depth of an element whose whole subtree is being skipped.
     skip_from: Option<usize>,
+    /// The skipped subtree is the native code inside an inline code (`ph`, `bpt`,
+    /// `ept`), where a `sub` would be text of the sentence tolk cannot place.
+    in_code: bool,
     unit: Option<TransUnit>,
     capture: Option<Capture>,
-    /// Inline codes dropped from sources and targets, for a note.
+    /// Elements of other tools dropped from sources and targets, for a note.
     dropped: usize,
     /// The byte offset of the first character XML does not allow, and the character.
     forbidden: Option<(usize, char)>,
@@ -295,6 +405,7 @@ impl<'a> Reader<'a> {
             namespace: None,
             depth: 0,
             skip_from: None,
+            in_code: false,
             unit: None,
             capture: None,
             dropped: 0,
@@ -382,9 +493,11 @@ impl<'a> Reader<'a> {
         }
         if self.dropped > 0 {
             file.notes.push(format!(
-                "{} inline code{} (x, bx, ex, ph, bpt, ept, it or another tool's elements) dropped from the text",
+                "{} element{} of another tool (not XLIFF inline markup) dropped from sources and targets, with \
+                 {} text",
                 self.dropped,
-                if self.dropped == 1 { "" } else { "s" }
+                if self.dropped == 1 { "" } else { "s" },
+                if self.dropped == 1 { "its" } else { "their" }
             ));
         }
         Ok(())
@@ -410,7 +523,7 @@ impl<'a> Reader<'a> {
         notes: &mut Vec<String>,
     ) -> Result<()> {
         self.depth += 1;
-        if self.skip_from.is_some() {
+        if self.skip_from.is_some() && !self.in_code {
             return Ok(());
         }
         let (namespace, local) = xml.resolve_element(e.name());
@@ -428,6 +541,13 @@ impl<'a> Reader<'a> {
             }
         };
         let local = String::from_utf8_lossy(local.as_ref());
+        if self.skip_from.is_some() {
+            // Inside a code's native data.
+            if local == "sub" && self.namespace.is_some_and(|x| namespace == x.as_bytes()) {
+                self.refuse(offset, "sub");
+            }
+            return Ok(());
+        }
         let Some(xliff) = self.namespace else {
             return self.open_root(e, namespace, &local, offset, notes);
         };
@@ -441,18 +561,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         if self.capture.is_some() {
-            match &*local {
-                // Markup around text that belongs to the sentence.
-                "g" | "mrk" => {}
-                // Placeholders for codes; always empty.
-                "x" | "bx" | "ex" => self.dropped += 1,
-                // Native codes (ph, bpt, ept, it) and anything else: not the sentence.
-                _ => {
-                    self.dropped += 1;
-                    self.skip_from = Some(self.depth);
-                }
-            }
-            return Ok(());
+            return self.open_inline(e, &local, offset);
         }
         let depth = self.depth;
         match (&*local, &mut self.unit) {
@@ -468,6 +577,7 @@ impl<'a> Reader<'a> {
                     state: None,
                     twice: None,
                     oversize: [None; 2],
+                    refused: None,
                 });
                 Ok(())
             }
@@ -479,7 +589,7 @@ impl<'a> Reader<'a> {
                         unit.state = state;
                     }
                 }
-                self.capture = Some(Capture { part, depth, text: String::new(), len: 0 });
+                self.capture = Some(Capture { part, depth, inline: Vec::new(), open: Vec::new(), len: 0 });
                 Ok(())
             }
             // Suggestions, segmented sources, notes and context inform the translator;
@@ -493,6 +603,84 @@ impl<'a> Reader<'a> {
             // body, group
             _ => Ok(()),
         }
+    }
+
+    /// An XLIFF element inside a `source` or `target`, at byte `offset`: the inline
+    /// codes become placeholders (by their ids, numbered when the unit is complete),
+    /// `mrk` keeps its text, and what tolk cannot read back is the unit's problem.
+    fn open_inline(&mut self, e: &BytesStart<'_>, local: &str, offset: u64) -> Result<()> {
+        let depth = self.depth;
+        if local == "mrk" {
+            if let Some(capture) = &mut self.capture {
+                capture.open.push((depth, None));
+            }
+            return Ok(());
+        }
+        // Everything else has no text of the sentence inside it.
+        self.skip_from = Some(depth);
+        let kind: fn(String) -> Inline = match local {
+            "g" | "bx" | "bpt" => Inline::Open,
+            "ex" | "ept" => Inline::Close,
+            "x" | "ph" => Inline::Lone,
+            "it" | "sub" => {
+                self.refuse(offset, local);
+                return Ok(());
+            }
+            // Not XLIFF's inline markup.
+            _ => {
+                self.dropped += 1;
+                return Ok(());
+            }
+        };
+        self.in_code = matches!(local, "ph" | "bpt" | "ept");
+        // The two ends of a bx/ex or bpt/ept pair may have ids of their own and link
+        // by rid.
+        let rid = match local {
+            "bx" | "ex" | "bpt" | "ept" => self.attribute(e, "rid", offset)?,
+            _ => None,
+        };
+        let Some(id) = rid.or(self.attribute(e, "id", offset)?) else {
+            let line = self.line(offset);
+            if let Some(unit) = &mut self.unit {
+                unit.refused.get_or_insert(Problem {
+                    origin: Origin::line(self.path, line),
+                    column: local.to_string(),
+                    expected: format!("an id attribute on <{local}>, as XLIFF requires"),
+                    found: "none; give the tag back its id in the CAT tool, or export the file again".into(),
+                });
+            }
+            return Ok(());
+        };
+        if let Some(capture) = &mut self.capture {
+            if local == "g" {
+                self.skip_from = None;
+                capture.open.push((depth, Some(id.clone())));
+            }
+            capture.push(kind(id));
+        }
+        Ok(())
+    }
+
+    /// Makes the element `name` at byte `offset` the unit's problem (unless it has one).
+    fn refuse(&mut self, offset: u64, name: &str) {
+        let line = self.line(offset);
+        let Some(unit) = &mut self.unit else { return };
+        let found = match name {
+            "it" => {
+                "<it>, an isolated tag whose partner is in another segment, which tolk cannot place; \
+                     keep the tags as the source has them (g, x, bx, ex) and export again"
+            }
+            _ => {
+                "<sub>, translatable text inside a code, which tolk has no place for; remove it and export \
+                  again"
+            }
+        };
+        unit.refused.get_or_insert(Problem {
+            origin: Origin::line(self.path, line),
+            column: name.to_string(),
+            expected: "inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk)".into(),
+            found: found.into(),
+        });
     }
 
     /// A `file` must be from Norwegian Bokmål into English, as tolk translates; one
@@ -570,8 +758,17 @@ impl<'a> Reader<'a> {
         if let Some(from) = self.skip_from {
             if from == depth {
                 self.skip_from = None;
+                self.in_code = false;
             }
             return;
+        }
+        if let Some(capture) = &mut self.capture {
+            if capture.open.last().is_some_and(|&(d, _)| d == depth) {
+                if let Some((_, Some(id))) = capture.open.pop() {
+                    capture.push(Inline::Close(id));
+                }
+                return;
+            }
         }
         if let Some(capture) = self.capture.take_if(|c| c.depth == depth) {
             if let Some(unit) = &mut self.unit {
@@ -582,7 +779,7 @@ impl<'a> Reader<'a> {
                 if slot.is_some() {
                     unit.twice = Some(capture.part);
                 } else {
-                    *slot = Some(capture.text);
+                    *slot = Some(capture.inline);
                 }
                 if capture.len > MAX_XML_TEXT {
                     unit.oversize[capture.part as usize].get_or_insert(capture.len);
@@ -601,11 +798,7 @@ impl<'a> Reader<'a> {
             return;
         }
         if let Some(capture) = &mut self.capture {
-            // Only measured beyond the limit: the unit is refused.
-            capture.len += value.len();
-            if capture.len <= MAX_XML_TEXT {
-                capture.text.push_str(value);
-            }
+            capture.push(Inline::Text(value.to_string()));
         }
     }
 
@@ -617,7 +810,7 @@ impl<'a> Reader<'a> {
             expected,
             found,
         };
-        let Some(source) = unit.source.clone() else {
+        let Some(source) = &unit.source else {
             file.problems.push(problem(
                 "source",
                 "a <source> element in the trans-unit".into(),
@@ -634,7 +827,6 @@ impl<'a> Reader<'a> {
             ));
             return;
         }
-        let target = unit.target.clone().unwrap_or_default();
         for (column, oversize) in ["source", "target"].into_iter().zip(unit.oversize) {
             if let Some(len) = oversize {
                 file.problems.push(problem(
@@ -645,6 +837,27 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
+        if let Some(refused) = unit.refused {
+            file.problems.push(refused);
+            return;
+        }
+        let numbers = Numbers::of(source);
+        let source = numbers.text(source).unwrap_or_default();
+        let target = match numbers.text(unit.target.as_deref().unwrap_or_default()) {
+            Ok(target) => target,
+            Err(id) => {
+                file.problems.push(problem(
+                    "target",
+                    "the tags of the source".into(),
+                    format!(
+                        "a tag with the id {id:?}, which the source of trans-unit {:?} does not have; remove it \
+                         (tags come from the source only)",
+                        unit.id
+                    ),
+                ));
+                return;
+            }
+        };
         file.rows.push(ImportRow {
             origin: Origin::line(self.path, unit.line),
             id: unit.id,
@@ -674,6 +887,60 @@ impl<'a> Reader<'a> {
         }
         Ok(None)
     }
+}
+
+/// The placeholder number of each inline code id of a unit's source, which its
+/// target's codes must use too.
+struct Numbers(HashMap<String, u32>);
+
+impl Numbers {
+    /// The ids of `source` as numbers: as they are, when every one is written as a
+    /// placeholder's number (as tolk writes them); otherwise numbered from 1 in the order
+    /// they first appear, so that `a1`, `a2` or `b5` become the numbers the codes would
+    /// have had.
+    fn of(source: &[Inline]) -> Numbers {
+        let mut ids: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for piece in source {
+            if let Inline::Open(id) | Inline::Close(id) | Inline::Lone(id) = piece {
+                if seen.insert(id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let numbers: Option<HashMap<String, u32>> =
+            ids.iter().map(|id| number(id).map(|n| (id.to_string(), n))).collect();
+        Numbers(numbers.unwrap_or_else(|| ids.iter().zip(1..).map(|(id, n)| (id.to_string(), n)).collect()))
+    }
+
+    /// `pieces` as text with placeholders, or the first id the source does not have.
+    fn text(&self, pieces: &[Inline]) -> std::result::Result<String, String> {
+        let mut out = String::new();
+        for piece in pieces {
+            let code = match piece {
+                Inline::Text(t) => {
+                    out.push_str(t);
+                    continue;
+                }
+                Inline::Open(id) => self.0.get(id).map(|&n| Code::Open(n)),
+                Inline::Close(id) => self.0.get(id).map(|&n| Code::Close(n)),
+                Inline::Lone(id) => self.0.get(id).map(|&n| Code::Lone(n)),
+            };
+            match (code, piece) {
+                (Some(code), _) => out.push_str(&code.to_string()),
+                (None, Inline::Open(id) | Inline::Close(id) | Inline::Lone(id)) => return Err(id.clone()),
+                (None, Inline::Text(_)) => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `id` as a placeholder's number, if it is written as one: digits without a leading
+/// zero, at most nine.
+fn number(id: &str) -> Option<u32> {
+    let digits = id.bytes().all(|b| b.is_ascii_digit()) && (1..=9).contains(&id.len());
+    (digits && (id == "0" || !id.starts_with('0'))).then(|| id.parse().ok()).flatten()
 }
 
 #[cfg(test)]
@@ -833,14 +1100,14 @@ mod tests {
 
     #[test]
     fn the_text_of_a_unit_is_read_as_a_cat_tool_returns_it() {
-        // Inline codes: the text of g and mrk is kept, placeholders and native codes go.
+        // Inline tags are placeholders; mrk keeps its text.
         check(
             &unit(
                 "<source>Hei <g id=\"1\">på</g> deg<x id=\"2\"/>.</source>\
-                 <target state=\"translated\"><bx id=\"3\"/>Hi <mrk mtype=\"seg\" mid=\"0\">there</mrk>\
-                 <ph id=\"4\">{b}</ph><bpt id=\"5\">&lt;b&gt;</bpt>.<ept id=\"5\">&lt;/b&gt;</ept><ex id=\"3\"/></target>",
+                 <target state=\"translated\">Hi <mrk mtype=\"seg\" mid=\"0\">there</mrk><g id=\"1\">you</g>\
+                 <x id=\"2\"/>.</target>",
             ),
-            &["1 s1 Hei på deg.|Hi there.|translated"],
+            &["1 s1 Hei {1}på{/1} deg{2/}.|Hi there{1}you{/1}{2/}.|translated"],
         );
         // References, CDATA, and whitespace as written.
         check(
@@ -1026,12 +1293,169 @@ mod tests {
     }
 
     #[test]
-    fn inline_codes_dropped_are_noted() {
-        let file =
-            read(&unit("<source>A<x id=\"1\"/>.</source><target>A<ph id=\"2\">x</ph>.</target>")).unwrap();
+    fn another_tools_elements_dropped_are_noted() {
+        let xml = unit(
+            "<source>A<x id=\"1\"/>.</source><target>A<x id=\"1\"/><q:i xmlns:q=\"urn:q\">!</q:i>.</target>",
+        )
+        .replace(
+            "</trans-unit>",
+            "</trans-unit><trans-unit id=\"s2\"><source>B<q:b xmlns:q=\"urn:q\"/>.</source></trans-unit>",
+        );
+        let file = read(&xml).unwrap();
         assert_eq!(
             file.notes,
-            ["2 inline codes (x, bx, ex, ph, bpt, ept, it or another tool's elements) dropped from the text"]
+            ["2 elements of another tool (not XLIFF inline markup) dropped from sources and targets, with their text"]
+        );
+        assert_eq!(file.rows[0].target, "A{1/}.");
+        let file = read(&unit("<source>A<q:b xmlns:q=\"urn:q\">b</q:b>.</source>")).unwrap();
+        assert_eq!(
+            (file.rows[0].source.as_str(), file.notes.as_slice()),
+            (
+                "A.",
+                ["1 element of another tool (not XLIFF inline markup) dropped from sources and targets, with its text"
+                    .to_string()]
+                .as_slice()
+            )
+        );
+    }
+
+    /// The texts of the one unit of `xml`, as (source, target).
+    #[track_caller]
+    fn texts(xml: &str) -> (String, String) {
+        let file = read(&unit(xml)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        assert!(file.notes.is_empty(), "{:?}", file.notes);
+        (file.rows[0].source.clone(), file.rows[0].target.clone())
+    }
+
+    /// The one problem of the unit of `xml`.
+    #[track_caller]
+    fn problem(xml: &str) -> String {
+        let file = read(&unit(xml)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(file.rows.is_empty(), "{:?}", file.rows);
+        assert_eq!(file.problems.len(), 1, "{:?}", file.problems);
+        file.problems[0].to_string()
+    }
+
+    #[test]
+    fn placeholders_are_written_as_inline_tags() {
+        let mut r = row(1, "Hos {1}Lyse {2}Dialog{/2}{/1} er vi glade{3/} & <fornøyde>.", &["a.txt:1"]);
+        r.target = "At {1}Lyse {2}Dialog{/2}{/1} we are happy{3/}.".into();
+        r.score = Some(80);
+        r.suggestion = r.target.clone();
+        r.suggestion_source = "Hos {1}Lyse{/1} er vi glade{2/}.".into();
+        let xml = render(&Batch { rows: vec![r] }).unwrap();
+        for line in [
+            "<source>Hos <g id=\"1\">Lyse <g id=\"2\">Dialog</g></g> er vi glade<x id=\"3\"/> &amp; &lt;fornøyde&gt;.</source>",
+            "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">At <g id=\"1\">Lyse \
+             <g id=\"2\">Dialog</g></g> we are happy<x id=\"3\"/>.</target>",
+            "<source>Hos <g id=\"1\">Lyse</g> er vi glade<x id=\"2\"/>.</source>",
+            "<target>At <g id=\"1\">Lyse <g id=\"2\">Dialog</g></g> we are happy<x id=\"3\"/>.</target>",
+        ] {
+            assert!(xml.contains(&format!("{line}\n")), "{line}\n{xml}");
+        }
+        let back = read(&xml).unwrap();
+        assert_eq!(back.rows[0].source, "Hos {1}Lyse {2}Dialog{/2}{/1} er vi glade{3/} & <fornøyde>.");
+        assert_eq!(back.rows[0].target, "At {1}Lyse {2}Dialog{/2}{/1} we are happy{3/}.");
+    }
+
+    #[test]
+    fn codes_that_cannot_nest_are_begin_and_end_tags() {
+        for (text, tags) in [
+            // A code whose partner is not in the sentence.
+            ("Skriv {0} eller {/3} her.", "Skriv <bx id=\"0\"/> eller <ex id=\"3\"/> her."),
+            // Pairs that overlap: the first to close is an element, the other its ends.
+            ("{1}a{2}b{/1}c{/2}", "<g id=\"1\">a<bx id=\"2\"/>b</g>c<ex id=\"2\"/>"),
+            ("{1}a{2}b{/1}c", "<g id=\"1\">a<bx id=\"2\"/>b</g>c"),
+            // A number used twice, and braces that are no code.
+            ("{1}a{/1}{1}b{/1} {x} {01}", "<g id=\"1\">a</g><g id=\"1\">b</g> {x} {01}"),
+        ] {
+            let xml = render(&Batch { rows: vec![row(1, text, &["a.txt:1"])] }).unwrap();
+            assert!(xml.contains(&format!("<source>{tags}</source>")), "{text}: {xml}");
+            assert_eq!(read(&xml).unwrap().rows[0].source, text);
+        }
+    }
+
+    #[test]
+    fn tags_are_read_as_cat_tools_write_them() {
+        // bx/ex and bpt/ept pair by rid where they have one, else by id; the native code
+        // of ph, bpt and ept is not text.
+        assert_eq!(
+            texts(
+                "<source><bx id=\"1\"/>Hei<ex id=\"1\"/> <bpt id=\"2\">&lt;b&gt;</bpt>du<ept id=\"2\">&lt;/b&gt;</ept>\
+                 <ph id=\"3\">{img}</ph>.</source><target><bx id=\"7\" rid=\"1\"/>Hi<ex id=\"8\" rid=\"1\"/> \
+                 <bpt id=\"9\" rid=\"2\">&lt;b&gt;</bpt>you<ept id=\"10\" rid=\"2\">&lt;/b&gt;</ept><ph id=\"3\"/>.</target>"
+            ),
+            ("{1}Hei{/1} {2}du{/2}{3/}.".into(), "{1}Hi{/1} {2}you{/2}{3/}.".into())
+        );
+        // mrk, as OmegaT and memoQ add it, is no tag.
+        assert_eq!(
+            texts("<source><mrk mtype=\"seg\" mid=\"1\">Ja <g id=\"1\">da</g>.</mrk></source><target><mrk mtype=\"seg\" mid=\"1\"><g id=\"1\">Yes</g>.</mrk></target>"),
+            ("Ja {1}da{/1}.".into(), "{1}Yes{/1}.".into())
+        );
+        // Text that looks like a placeholder is text.
+        assert_eq!(texts("<source>{1}</source><target>{/1}x</target>"), ("{1}".into(), "{/1}x".into()));
+    }
+
+    #[test]
+    fn ids_that_are_not_numbers_are_numbered_by_the_source() {
+        assert_eq!(
+            texts(
+                "<source><g id=\"a1\">Hei</g> <x id=\"b\"/><g id=\"1\">du</g></source>\
+                 <target><g id=\"1\">Hi</g> <g id=\"a1\">you</g><x id=\"b\"/></target>"
+            ),
+            ("{1}Hei{/1} {2/}{3}du{/3}".into(), "{3}Hi{/3} {1}you{/1}{2/}".into())
+        );
+        // Numbers as tolk writes them, 0 included, stay as they are.
+        assert_eq!(
+            texts(
+                "<source><x id=\"5\"/><bx id=\"0\"/>a</source><target>a<bx id=\"0\"/><x id=\"5\"/></target>"
+            ),
+            ("{5/}{0}a".into(), "a{0}{5/}".into())
+        );
+        for (xml, id) in [
+            ("<source><g id=\"a1\">Hei</g></source><target><g id=\"a2\">Hi</g></target>", "a2"),
+            ("<source>Hei</source><target><x id=\"1\"/>Hi</target>", "1"),
+            ("<source><x id=\"1\"/>Hei</source><target><x id=\"01\"/>Hi</target>", "01"),
+        ] {
+            assert_eq!(
+                problem(xml),
+                format!(
+                    "b.xlf: line 1, element target: expected the tags of the source, found a tag with the id \
+                     {id:?}, which the source of trans-unit \"s1\" does not have; remove it (tags come from the \
+                     source only)"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn tags_tolk_cannot_read_back_are_problems_naming_line_and_element() {
+        assert_eq!(
+            problem("<source>Hei</source>\n<target>Hi <it id=\"1\" pos=\"open\">&lt;b&gt;</it>you</target>"),
+            "b.xlf: line 2, element it: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+             found <it>, an isolated tag whose partner is in another segment, which tolk cannot place; keep the \
+             tags as the source has them (g, x, bx, ex) and export again"
+        );
+        assert_eq!(
+            problem("<source>Hei<ph id=\"1\">&lt;img alt=\"\n<sub>Fjord</sub>\"&gt;</ph></source>"),
+            "b.xlf: line 2, element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+             found <sub>, translatable text inside a code, which tolk has no place for; remove it and export again"
+        );
+        assert_eq!(
+            problem("<source>Hei<sub>x</sub></source>"),
+            "b.xlf: line 1, element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+             found <sub>, translatable text inside a code, which tolk has no place for; remove it and export again"
+        );
+        assert_eq!(
+            problem("<source>Hei</source><target><g>Hi</g></target>"),
+            "b.xlf: line 1, element g: expected an id attribute on <g>, as XLIFF requires, found none; give the \
+             tag back its id in the CAT tool, or export the file again"
+        );
+        // In a suggestion or a segmented source, nothing is read.
+        assert_eq!(
+            texts("<source>Ja.</source><seg-source><it id=\"1\" pos=\"open\"/></seg-source><alt-trans><target><sub/></target></alt-trans>"),
+            ("Ja.".into(), "".into())
         );
     }
 
@@ -1057,11 +1481,12 @@ mod tests {
             )
         );
         assert!(file.rows.is_empty());
-        // Split by inline codes, the text is measured whole; at the limit, it fits.
+        // Split by inline codes, the text is measured whole, tags as their placeholders;
+        // at the limit, it fits.
         let split = format!("<source>A.</source><target>{}<g id=\"1\">{}</g></target>", big, big);
         assert_eq!(
             read(&unit(&split)).unwrap().problems[0].found,
-            format!("{} bytes", 2 * (MAX_XML_TEXT + 1))
+            format!("{} bytes", 2 * (MAX_XML_TEXT + 1) + "{1}{/1}".len())
         );
         let fits = format!("<source>{}</source>", "å".repeat(MAX_XML_TEXT / 2));
         assert_eq!(read(&unit(&fits)).unwrap().rows[0].source.len(), MAX_XML_TEXT);
@@ -1141,11 +1566,47 @@ mod tests {
         assert!(!is("b.csv", b"\xff\xfei\0d\0"));
     }
 
+    /// Runs of text matching `text`, each maybe followed by a code: a pair's end, a lone
+    /// code, numbered 0 to 3, so that pairs nest, overlap, repeat or lack their partner.
+    fn coded(text: &'static str) -> impl Strategy<Value = Vec<(String, Option<Code>)>> {
+        let code = (0u8..3, 0u32..4).prop_map(|(kind, n)| match kind {
+            0 => Code::Open(n),
+            1 => Code::Close(n),
+            _ => Code::Lone(n),
+        });
+        prop::collection::vec((text, prop::option::of(code)), 0..6)
+    }
+
+    /// `parts` as text with placeholders, leaving out the codes whose number `keep`
+    /// refuses.
+    fn placeholders(parts: &[(String, Option<Code>)], keep: impl Fn(u32) -> bool) -> String {
+        let mut out = String::new();
+        for (text, code) in parts {
+            out.push_str(text);
+            if let Some(code) = code.filter(|c| keep(c.number())) {
+                out.push_str(&code.to_string());
+            }
+        }
+        out
+    }
+
     proptest! {
+        /// Whatever the text and its codes, it reads back as it was written: the source,
+        /// and a target whose codes have numbers the source's have.
         #[test]
         fn what_is_written_is_read_back(
-            texts in prop::collection::vec(("[a-zæøå <>&\"'\t\r\n\\]\u{e9}\u{1F600}]{0,12}", "[a-z <>&\r]{0,8}"), 1..5),
+            texts in prop::collection::vec(
+                (coded("[a-zæøå <>&\"'\t\r\n\\]\u{e9}\u{1F600}{}/0-9]{0,6}"), coded("[a-z <>&\r{}]{0,4}")),
+                1..5,
+            ),
         ) {
+            let texts: Vec<(String, String)> = texts
+                .iter()
+                .map(|(source, target)| {
+                    let numbers: Vec<u32> = source.iter().filter_map(|(_, c)| c.map(Code::number)).collect();
+                    (placeholders(source, |_| true), placeholders(target, |n| numbers.contains(&n)))
+                })
+                .collect();
             let rows: Vec<BatchRow> = texts
                 .iter()
                 .enumerate()

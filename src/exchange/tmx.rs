@@ -13,11 +13,20 @@
 //!
 //! [`read`] takes TMX as other tools write it and streams it (memory grows with the
 //! entries produced, never with the file): language codes are matched loosely
-//! ([`Language`]), TMX 1.1's `lang` is read like `xml:lang`, every target variant of a
-//! unit becomes an entry, and inline markup is flattened to the text it stands for
-//! (the native code in `bpt`, `ept`, `it`, `ph` and `ut` is dropped, the text of `hi`
-//! and `sub` is kept). UTF-8, UTF-16 with a byte order mark, and any encoding named in
-//! the XML declaration are read.
+//! ([`Language`]), TMX 1.1's `lang` is read like `xml:lang`, and every target variant of
+//! a unit becomes an entry. UTF-8, UTF-16 with a byte order mark, and any encoding named
+//! in the XML declaration are read.
+//!
+//! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are TMX's
+//! inline codes, each holding its placeholder as its native code: a pair `{1}…{/1}` is
+//! `<bpt i="1" x="1">{1}</bpt>…<ept i="1">{/1}</ept>`, a lone code `<ph x="2">{2/}</ph>`,
+//! a code whose partner is not in the sentence an `it`. Reading, a unit whose every code
+//! holds its placeholder (tolk's own) gives those placeholders back exactly; in any
+//! other, a `bpt` and the `ept` with its `i` are a pair and `ph`, `it`, `ut` lone codes,
+//! numbered by their `x` (or in the order they open), the target's matched to the
+//! source's by `x` (or by kind and order); the native code is dropped. `hi` keeps its
+//! text without the tag, as do elements TMX does not have, and a `sub` goes with the
+//! code it is in: the entries where that happened are counted as flattened.
 //!
 //! The reader trusts nothing: only XML's five entities and character references are
 //! expanded, a DOCTYPE that declares entities is refused (so neither "billion laughs"
@@ -32,6 +41,7 @@
 //! read to whoever wants to show them.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
@@ -39,6 +49,7 @@ use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
 use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
@@ -137,7 +148,8 @@ pub struct TmxFile {
     pub entries: Vec<Entry>,
     /// The number of `tu` elements read.
     pub units: u64,
-    /// Entries whose source or target had inline markup flattened to plain text.
+    /// Entries whose source or target had markup flattened: a tag dropped and its text
+    /// kept (`hi`, elements TMX does not have), or a `sub` dropped with its code.
     pub flattened: usize,
     /// Variant pairs skipped because the source or target is empty.
     pub skipped_empty: usize,
@@ -270,9 +282,13 @@ enum Element {
     Tu,
     Tuv,
     Seg,
-    /// Inline native code (`bpt`, `ept`, `it`, `ph`, `ut`): its text is dropped.
+    /// An inline code (`bpt`, `ept`, `it`, `ph`, `ut`): a placeholder in the text; what
+    /// it holds is the native code, not text.
     Code,
-    /// Inline markup whose text is the segment's (`hi`, `sub`, unknown elements).
+    /// Inside an inline code (`sub` and what it holds): part of the native code.
+    Native,
+    /// Inline markup whose text is the segment's and whose tag is dropped (`hi`,
+    /// elements TMX does not have).
     Keep,
     Prop,
     Note,
@@ -288,7 +304,7 @@ impl Element {
             Element::Tu => "<tu>",
             Element::Tuv => "<tuv>",
             Element::Seg => "<seg>",
-            Element::Code | Element::Keep => "inline element",
+            Element::Code | Element::Native | Element::Keep => "inline element",
             Element::Prop => "<prop>",
             Element::Note => "<note>",
             Element::Other => "element",
@@ -340,15 +356,69 @@ enum Role {
     Other,
 }
 
+/// A run of a segment's text, or one of its inline codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Text(String),
+    Tag(Tag),
+}
+
+/// An inline code of a segment, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tag {
+    kind: TagKind,
+    /// `i`, which pairs a `bpt` with its `ept`.
+    i: Option<String>,
+    /// `x`, which matches a code of the source with one of the target.
+    x: Option<String>,
+    /// The placeholder its native code is, when that is all it holds (tolk's own TMX).
+    native: Option<Code>,
+}
+
+/// Which element an inline code is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    Bpt,
+    Ept,
+    Ph,
+    /// `it pos="begin"`.
+    Begin,
+    /// `it pos="end"`.
+    End,
+    /// `ut`, or an `it` without a `pos` it could have.
+    Ut,
+}
+
+impl TagKind {
+    /// Whether `code` is the placeholder tolk writes as the native code of this kind.
+    fn holds(self, code: Code) -> bool {
+        matches!(
+            (self, code),
+            (TagKind::Bpt | TagKind::Begin, Code::Open(_))
+                | (TagKind::Ept | TagKind::End, Code::Close(_))
+                | (TagKind::Ph | TagKind::Ut, Code::Lone(_))
+        )
+    }
+}
+
+/// The most native code kept to see whether it is a placeholder (the longest is
+/// `{/999999999}`).
+const MAX_NATIVE: usize = 16;
+
+/// What an inline code counts against [`MAX_XML_TEXT`] besides its attributes: about
+/// the placeholder it becomes.
+const TAG_BYTES: usize = 4;
+
 #[derive(Debug)]
 struct Variant {
     line: u64,
     lang: String,
     role: Role,
     stamp: Stamp,
-    seg: Option<String>,
-    /// The seg had inline markup.
-    markup: bool,
+    seg: Option<Vec<Item>>,
+    /// The seg had markup whose tag was dropped (`hi`), or native code with text of
+    /// its own (`sub`).
+    flattened: bool,
     props: Vec<(String, String)>,
     notes: Vec<String>,
 }
@@ -374,12 +444,17 @@ struct Parse<'o> {
     root_seen: bool,
     unit: Option<Tu>,
     variant: Option<Variant>,
-    /// The text of the open seg, prop or note.
+    /// The text of the open prop or note, or of the open seg since its last code.
     text: String,
+    /// The open seg's text and codes before `text`.
+    items: Vec<Item>,
+    /// The bytes of the open element kept so far, against [`MAX_XML_TEXT`].
+    kept: usize,
+    /// The native code of the open inline code, while it may be a placeholder.
+    native: Option<String>,
     prop_type: String,
-    /// The open seg has inline markup / had native code dropped.
-    markup: bool,
-    dropped: bool,
+    /// The open seg has markup flattened.
+    flattened: bool,
     /// Language codes seen, with how many variants had each (the first few only).
     languages: Vec<(String, u64)>,
     /// Some unit had both languages.
@@ -398,9 +473,11 @@ impl<'o> Parse<'o> {
             unit: None,
             variant: None,
             text: String::new(),
+            items: Vec::new(),
+            kept: 0,
+            native: None,
             prop_type: String::new(),
-            markup: false,
-            dropped: false,
+            flattened: false,
             languages: Vec::new(),
             matched: false,
             roles: Vec::new(),
@@ -417,8 +494,10 @@ impl<'o> Parse<'o> {
                 self.end()
             }
             Event::Text(t) => {
-                let keep =
-                    matches!(self.top(), Some(Element::Seg | Element::Keep | Element::Prop | Element::Note));
+                let keep = matches!(
+                    self.top(),
+                    Some(Element::Seg | Element::Keep | Element::Prop | Element::Note | Element::Code)
+                );
                 // Text that is not kept is still decoded, so a bad entity anywhere is an error.
                 if keep || t.contains(&b'&') || !t.is_ascii() {
                     let text = decode_text(&t, line, true)?;
@@ -427,8 +506,10 @@ impl<'o> Parse<'o> {
                 Ok(())
             }
             Event::CData(t) => {
-                let keep =
-                    matches!(self.top(), Some(Element::Seg | Element::Keep | Element::Prop | Element::Note));
+                let keep = matches!(
+                    self.top(),
+                    Some(Element::Seg | Element::Keep | Element::Prop | Element::Note | Element::Code)
+                );
                 let text = decode_text(&t, line, false)?;
                 self.push_text(&text, keep)
             }
@@ -508,11 +589,13 @@ impl<'o> Parse<'o> {
                 };
                 self.prop_type = kind;
                 self.text.clear();
+                self.kept = 0;
                 Element::Prop
             }
             Some(Element::Tu | Element::Tuv) if is("note") => {
                 each_attribute(e, line, |_, _| {})?;
                 self.text.clear();
+                self.kept = 0;
                 Element::Note
             }
             Some(Element::Tu) if is("tuv") => {
@@ -535,7 +618,7 @@ impl<'o> Parse<'o> {
                     role,
                     stamp,
                     seg: None,
-                    markup: false,
+                    flattened: false,
                     props: Vec::new(),
                     notes: Vec::new(),
                 });
@@ -547,21 +630,47 @@ impl<'o> Parse<'o> {
                     return Err(at(line, "a second <seg> in one <tuv>; a variant has exactly one"));
                 }
                 self.text.clear();
-                self.markup = false;
-                self.dropped = false;
+                self.items.clear();
+                self.kept = 0;
+                self.flattened = false;
                 Element::Seg
             }
-            Some(parent @ (Element::Seg | Element::Keep | Element::Code)) => {
-                each_attribute(e, line, |_, _| {})?;
-                self.markup = true;
-                if ["bpt", "ept", "it", "ph", "ut"].iter().any(|n| is(n)) {
-                    self.dropped = true;
-                    Element::Code
-                } else if is("hi") || is("sub") || parent != Element::Code {
-                    Element::Keep
-                } else {
-                    Element::Code
+            Some(Element::Seg | Element::Keep) if ["bpt", "ept", "it", "ph", "ut"].iter().any(|n| is(n)) => {
+                let (mut i, mut x, mut pos) = (None, None, None);
+                each_attribute(e, line, |key, value| match key.to_ascii_lowercase().as_slice() {
+                    b"i" => i = Some(value.to_string()),
+                    b"x" => x = Some(value.to_string()),
+                    b"pos" => pos = Some(value.to_string()),
+                    _ => {}
+                })?;
+                let kind = match tag.to_ascii_lowercase().as_slice() {
+                    b"bpt" => TagKind::Bpt,
+                    b"ept" => TagKind::Ept,
+                    b"ph" => TagKind::Ph,
+                    b"it" if pos.as_deref() == Some("begin") => TagKind::Begin,
+                    b"it" if pos.as_deref() == Some("end") => TagKind::End,
+                    _ => TagKind::Ut,
+                };
+                let size = TAG_BYTES + i.as_ref().map_or(0, String::len) + x.as_ref().map_or(0, String::len);
+                self.keep(size)?;
+                if !self.text.is_empty() {
+                    self.items.push(Item::Text(std::mem::take(&mut self.text)));
                 }
+                self.items.push(Item::Tag(Tag { kind, i, x, native: None }));
+                self.native = Some(String::new());
+                Element::Code
+            }
+            Some(Element::Seg | Element::Keep) => {
+                each_attribute(e, line, |_, _| {})?;
+                self.flattened = true;
+                Element::Keep
+            }
+            Some(Element::Code | Element::Native) => {
+                each_attribute(e, line, |_, _| {})?;
+                // Text inside a code's native code (a `sub`) is not the segment's.
+                self.flattened = true;
+                self.native = None;
+                Element::Native
             }
             Some(_) => {
                 each_attribute(e, line, |_, _| {})?;
@@ -602,10 +711,23 @@ impl<'o> Parse<'o> {
             return Ok(());
         }
         if self.top() == Some(Element::Code) {
+            if let Some(native) = &mut self.native {
+                native.push_str(text);
+                if native.len() > MAX_NATIVE {
+                    self.native = None;
+                }
+            }
             return Ok(());
         }
+        self.keep(text.len())?;
         self.text.push_str(text);
-        if self.text.len() > MAX_XML_TEXT {
+        Ok(())
+    }
+
+    /// Counts `bytes` more kept for the open element, against [`MAX_XML_TEXT`].
+    fn keep(&mut self, bytes: usize) -> Result<(), Fail> {
+        self.kept += bytes;
+        if self.kept > MAX_XML_TEXT {
             // Text is kept only inside an element, which names the line.
             return Err(self.text_too_large(0));
         }
@@ -629,13 +751,22 @@ impl<'o> Parse<'o> {
         };
         match open.kind {
             Element::Seg => {
-                let mut text = std::mem::take(&mut self.text);
-                if self.dropped {
-                    text = tidy_spaces(&text);
+                let mut items = std::mem::take(&mut self.items);
+                if !self.text.is_empty() {
+                    items.push(Item::Text(std::mem::take(&mut self.text)));
                 }
                 if let Some(v) = self.variant.as_mut() {
-                    v.seg = Some(text);
-                    v.markup = self.markup;
+                    v.seg = Some(items);
+                    v.flattened = self.flattened;
+                }
+            }
+            Element::Code => {
+                let native = self.native.take().and_then(|n| match inline::pieces(&n)[..] {
+                    [Piece::Code(code, _)] => Some(code),
+                    _ => None,
+                });
+                if let Some(Item::Tag(tag)) = self.items.last_mut() {
+                    tag.native = native.filter(|&c| tag.kind.holds(c));
                 }
             }
             Element::Prop | Element::Note => {
@@ -661,7 +792,7 @@ impl<'o> Parse<'o> {
                         format!("the <tuv xml:lang=\"{}\"> has no <seg>; every variant needs one", v.lang),
                     ));
                 };
-                let size = seg.len() + v.lang.len() + v.stamp.bytes() + 128;
+                let size = size(seg) + v.lang.len() + v.stamp.bytes() + 128;
                 if let Some(u) = self.unit.as_mut() {
                     u.variants.push(v);
                 }
@@ -723,22 +854,30 @@ impl<'o> Parse<'o> {
                 ));
             }
         }
-        let mut targets = unit.variants.iter().filter(|v| v.role == Role::Target).peekable();
-        if targets.peek().is_none() {
+        let targets: Vec<&Variant> = unit.variants.iter().filter(|v| v.role == Role::Target).collect();
+        if targets.is_empty() {
             self.out.skipped_language += 1;
             return;
         }
         self.matched = true;
+        // A unit whose every code holds its own placeholder is tolk's, and reads back
+        // exactly as it was written.
+        let own =
+            [source].iter().chain(&targets).flat_map(|v| v.seg.iter().flatten()).all(|item| match item {
+                Item::Tag(tag) => tag.native.is_some(),
+                Item::Text(_) => true,
+            });
         for target in targets {
             let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
+            let (s, t) = placeholders(s, t, own);
             if s.trim().is_empty() || t.trim().is_empty() {
                 self.out.skipped_empty += 1;
                 continue;
             }
-            if source.markup || target.markup {
+            if source.flattened || target.flattened {
                 self.out.flattened += 1;
             }
-            self.out.entries.push(entry(&unit, source, target));
+            self.out.entries.push(entry(&unit, source, target, s, t));
         }
     }
 
@@ -777,14 +916,161 @@ impl<'o> Parse<'o> {
     }
 }
 
-/// The entry of one source and target variant of `unit`.
-fn entry(unit: &Tu, source: &Variant, target: &Variant) -> Entry {
-    let mut e = Entry {
-        source: source.seg.clone().unwrap_or_default(),
-        target: target.seg.clone().unwrap_or_default(),
-        row: unit.line,
-        ..Entry::default()
+/// The bytes `items` count against [`MAX_XML_TEXT`].
+fn size(items: &[Item]) -> usize {
+    let attribute = |a: &Option<String>| a.as_ref().map_or(0, String::len);
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Text(t) => t.len(),
+            Item::Tag(tag) => TAG_BYTES + attribute(&tag.i) + attribute(&tag.x),
+        })
+        .sum()
+}
+
+/// The texts of a source and a target segment, their codes as placeholders numbered
+/// alike. `own`: every code of the unit holds the placeholder it stands for, as tolk
+/// writes it, and is that placeholder. Otherwise a `bpt` and the `ept` with its `i` are
+/// a pair, and every other code (an `it`, a `ph`, a `ut`, a `bpt` or `ept` without its
+/// partner) a lone code; the source's codes take their `x` as their number where every
+/// one has a different positive `x`, else are numbered in the order they open; the
+/// target's take the numbers of the source's codes with the same `x` where both sides
+/// have `x` throughout, else those of the source's codes of the same kind (pair or lone)
+/// in order, and new numbers where the source has none to give.
+fn placeholders<'a>(source: &'a [Item], target: &'a [Item], own: bool) -> (String, String) {
+    if own {
+        let text = |items: &[Item]| -> String {
+            items
+                .iter()
+                .map(|item| match item {
+                    Item::Text(t) => t.clone(),
+                    Item::Tag(tag) => tag.native.map(|c| c.to_string()).unwrap_or_default(),
+                })
+                .collect()
+        };
+        return (text(source), text(target));
+    }
+    let (source_shapes, target_shapes) = (shapes(source), shapes(target));
+    let source_opening = opening(source, &source_shapes);
+    let target_opening = opening(target, &target_shapes);
+    let xs: Option<Vec<u32>> =
+        source_opening.iter().map(|&(_, tag, _)| tag.x.as_deref().and_then(positive)).collect();
+    let source_numbers: Vec<u32> = match xs {
+        Some(xs) if xs.iter().collect::<HashSet<_>>().len() == xs.len() => xs,
+        _ => (1..).take(source_opening.len()).collect(),
     };
+    // The source's codes each target code may take, first come first served: by `x`,
+    // or by kind (a pair's start, a lone code).
+    let by_x = source_opening.iter().chain(&target_opening).all(|(_, tag, _)| tag.x.is_some());
+    let key = |tag: &'a Tag, paired: bool| -> (&'a str, bool) {
+        if by_x {
+            (tag.x.as_deref().unwrap_or_default(), false)
+        } else {
+            ("", paired)
+        }
+    };
+    let mut free: HashMap<_, VecDeque<u32>> = HashMap::new();
+    for (&(_, tag, paired), &n) in source_opening.iter().zip(&source_numbers) {
+        free.entry(key(tag, paired)).or_default().push_back(n);
+    }
+    let mut fresh = source_numbers.iter().max().map_or(1, |n| n.saturating_add(1));
+    let mut target_numbers = Vec::with_capacity(target_opening.len());
+    for &(_, tag, paired) in &target_opening {
+        let n = free.get_mut(&key(tag, paired)).and_then(VecDeque::pop_front).unwrap_or_else(|| {
+            fresh = fresh.saturating_add(1);
+            fresh - 1
+        });
+        target_numbers.push(n);
+    }
+    (
+        text(source, &source_shapes, &source_opening, &source_numbers),
+        text(target, &target_shapes, &target_opening, &target_numbers),
+    )
+}
+
+/// What each item of a segment is once its codes are paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Text,
+    /// A `bpt` whose `ept` follows.
+    Open,
+    /// The `ept` of the `bpt` at this index.
+    Close(usize),
+    Lone,
+}
+
+/// The shape of each item of `items`: an `ept` pairs with the last unpaired `bpt` before
+/// it with the same `i`.
+fn shapes(items: &[Item]) -> Vec<Shape> {
+    let mut shapes = Vec::with_capacity(items.len());
+    // The unpaired bpt of each `i`, latest last.
+    let mut open: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        let Item::Tag(tag) = item else {
+            shapes.push(Shape::Text);
+            continue;
+        };
+        shapes.push(Shape::Lone);
+        match (tag.kind, tag.i.as_deref()) {
+            (TagKind::Bpt, Some(i)) => open.entry(i).or_default().push(k),
+            (TagKind::Ept, Some(i)) => {
+                if let Some(b) = open.get_mut(i).and_then(Vec::pop) {
+                    shapes[b] = Shape::Open;
+                    shapes[k] = Shape::Close(b);
+                }
+            }
+            _ => {}
+        }
+    }
+    shapes
+}
+
+/// The codes of `items` that open (a pair's start, a lone code), in order: each one's
+/// index, tag, and whether it starts a pair.
+fn opening<'a>(items: &'a [Item], shapes: &[Shape]) -> Vec<(usize, &'a Tag, bool)> {
+    items
+        .iter()
+        .zip(shapes)
+        .enumerate()
+        .filter_map(|(k, (item, shape))| match (item, shape) {
+            (Item::Tag(tag), Shape::Open | Shape::Lone) => Some((k, tag, *shape == Shape::Open)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `items` as text, the opening codes `opening` numbered `numbers`.
+fn text(items: &[Item], shapes: &[Shape], opening: &[(usize, &Tag, bool)], numbers: &[u32]) -> String {
+    let mut number_of = vec![0; items.len()];
+    for (&(k, _, _), &n) in opening.iter().zip(numbers) {
+        number_of[k] = n;
+    }
+    let mut out = String::new();
+    for (k, (item, shape)) in items.iter().zip(shapes).enumerate() {
+        match (item, shape) {
+            (Item::Text(t), _) => out.push_str(t),
+            (Item::Tag(_), Shape::Open) => out.push_str(&Code::Open(number_of[k]).to_string()),
+            (Item::Tag(_), Shape::Close(b)) => out.push_str(&Code::Close(number_of[*b]).to_string()),
+            (Item::Tag(_), _) => out.push_str(&Code::Lone(number_of[k]).to_string()),
+        }
+    }
+    out
+}
+
+/// `x` as a placeholder number, if it is a positive one: digits without a leading
+/// zero, at most nine.
+fn positive(x: &str) -> Option<u32> {
+    let digits = x.bytes().all(|b| b.is_ascii_digit()) && (1..=9).contains(&x.len());
+    if !digits || x.starts_with('0') {
+        return None;
+    }
+    x.parse().ok()
+}
+
+/// The entry of one source and target variant of `unit`, whose texts are `source_text`
+/// and `target_text`.
+fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, target_text: String) -> Entry {
+    let mut e = Entry { source: source_text, target: target_text, row: unit.line, ..Entry::default() };
     // The variant's own stamp is the more specific; the unit's stands for both.
     let first = |pick: fn(&Stamp) -> &Option<String>| -> Option<String> {
         pick(&target.stamp).clone().or_else(|| pick(&unit.stamp).clone())
@@ -866,18 +1152,6 @@ fn add_extra(extra: &mut Vec<(String, String)>, name: &str, value: &str) {
         Some(_) => {}
         None => extra.push((name.to_string(), value.to_string())),
     }
-}
-
-/// After native code is dropped: one space where the code stood between two, and none
-/// at the ends ("Klikk <ph/> her" is "Klikk her", not "Klikk  her").
-fn tidy_spaces(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim_matches(' ').chars() {
-        if !(c == ' ' && out.ends_with(' ')) {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Calls `f` with every attribute's name and value (entities expanded), checking each.
@@ -1012,11 +1286,73 @@ fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
     }
     for (lang, text) in [("nb", &e.source), ("en", &e.target)] {
         xml.open("tuv", &[("xml:lang", lang)])?;
-        xml.text("seg", &[], text)?;
+        xml.raw(&seg(text)?);
         xml.close("tuv");
     }
     xml.close("tu");
     Ok(())
+}
+
+/// `<seg>text</seg>`, the formatting codes of `text` (tolk's placeholders) as TMX's
+/// inline codes, each holding its placeholder as its native code (tolk has no other):
+/// a pair is `<bpt i="1" x="1">{1}</bpt>…<ept i="1">{/1}</ept>` (its `i` the number,
+/// unless the number pairs twice in the sentence), a lone code `<ph x="2">{2/}</ph>`,
+/// and an opening or closing code without its partner `<it pos="begin">` or
+/// `<it pos="end">`. The error is a character XML cannot hold.
+fn seg(text: &str) -> std::result::Result<String, char> {
+    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        return Err(c);
+    }
+    let pieces = inline::pieces(text);
+    // Each closing code pairs with the last unpaired opening code of its number; pairs
+    // may overlap, as bpt and ept are no elements around the text.
+    let mut partner: Vec<Option<usize>> = vec![None; pieces.len()];
+    let mut open: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (k, piece) in pieces.iter().enumerate() {
+        match *piece {
+            Piece::Code(Code::Open(n), _) => open.entry(n).or_default().push(k),
+            Piece::Code(Code::Close(n), _) => {
+                if let Some(b) = open.get_mut(&n).and_then(Vec::pop) {
+                    partner[b] = Some(k);
+                    partner[k] = Some(b);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut highest = inline::codes(text).iter().map(|c| c.number()).max().unwrap_or(0);
+    let mut taken: HashSet<u32> = HashSet::new();
+    let mut i_of: Vec<u32> = vec![0; pieces.len()];
+    let mut out = String::from("<seg>");
+    for (k, piece) in pieces.iter().enumerate() {
+        let Piece::Code(code, placeholder) = *piece else {
+            if let Piece::Text(t) = piece {
+                xml::escape_into(&mut out, t, false);
+            }
+            continue;
+        };
+        let n = code.number();
+        let element = match (code, partner[k]) {
+            (Code::Open(_), Some(close)) => {
+                let i = if taken.insert(n) {
+                    n
+                } else {
+                    highest = highest.saturating_add(1);
+                    taken.insert(highest);
+                    highest
+                };
+                i_of[close] = i;
+                format!("<bpt i=\"{i}\" x=\"{n}\">{placeholder}</bpt>")
+            }
+            (Code::Close(_), Some(_)) => format!("<ept i=\"{}\">{placeholder}</ept>", i_of[k]),
+            (Code::Lone(_), _) => format!("<ph x=\"{n}\">{placeholder}</ph>"),
+            (Code::Open(_), None) => format!("<it pos=\"begin\" x=\"{n}\">{placeholder}</it>"),
+            (Code::Close(_), None) => format!("<it pos=\"end\" x=\"{n}\">{placeholder}</it>"),
+        };
+        out.push_str(&element);
+    }
+    out.push_str("</seg>");
+    Ok(out)
 }
 
 fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
@@ -1135,7 +1471,7 @@ mod tests {
     }
 
     #[test]
-    fn inline_markup_is_flattened_to_its_text() {
+    fn inline_codes_are_placeholders_and_other_markup_is_flattened() {
         check(
             &[
                 unit("Klikk <bpt i=\"1\">&lt;b&gt;</bpt>Lagre<ept i=\"1\">&lt;/b&gt;</ept>.", "Click Save."),
@@ -1144,17 +1480,134 @@ mod tests {
                 unit("Bilde: <ph>&lt;img alt=\"<sub>Fjord</sub>\"&gt;</ph>", "Picture: fjord"),
                 unit("Ingen koder.", "No codes."),
                 unit("<x id=\"1\"/>Ukjent <g id=\"2\">element</g>", "Unknown element"),
+                unit("<hi><ph x=\"3\"/>Fet</hi>", "<ph x=\"3\"/>Bold"),
             ]
             .concat(),
             &[
-                ("Klikk Lagre.", "Click Save."),
-                ("Se her.", "See here."),
-                ("Viktig melding", "Important message"),
-                ("Bilde: Fjord", "Picture: fjord"),
+                ("Klikk {1}Lagre{/1}.", "Click Save."),
+                ("Se {1/} her.", "See {1/}here."),
+                ("Viktig melding", "{1/}Important message"),
+                ("Bilde: {1/}", "Picture: fjord"),
                 ("Ingen koder.", "No codes."),
                 ("Ukjent element", "Unknown element"),
+                ("{3/}Fet", "{3/}Bold"),
             ],
-            5,
+            4,
+        );
+    }
+
+    /// Checks the (source, target) of one unit with the segments `nb` and `en`.
+    #[track_caller]
+    fn check_codes(nb: &str, en: &str, expected: (&str, &str)) {
+        let file = parse(&body(&unit(nb, en))).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (file.entries[0].source.as_str(), file.entries[0].target.as_str()),
+            expected,
+            "{nb} | {en}"
+        );
+    }
+
+    #[test]
+    fn codes_are_numbered_by_x_or_in_the_order_they_open() {
+        // Positive x, different: the numbers, in source and target.
+        check_codes(
+            "<ph x=\"2\">&lt;br/&gt;</ph>Hei <bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>du<ept i=\"1\">&lt;/b&gt;</ept>",
+            "<bpt i=\"7\" x=\"1\">&lt;b&gt;</bpt>Hi<ept i=\"7\">&lt;/b&gt;</ept> you<ph x=\"2\">&lt;br/&gt;</ph>",
+            ("{2/}Hei {1}du{/1}", "{1}Hi{/1} you{2/}"),
+        );
+        // OmegaT counts from 0: numbered in order, the target matched by x.
+        check_codes(
+            "<bpt i=\"0\" x=\"0\">&lt;b0&gt;</bpt>Hei<ept i=\"0\">&lt;/b0&gt;</ept> <ph x=\"1\">&lt;x1/&gt;</ph>du",
+            "<ph x=\"1\">&lt;x1/&gt;</ph>Hi <bpt i=\"0\" x=\"0\">&lt;b0&gt;</bpt>you<ept i=\"0\">&lt;/b0&gt;</ept>",
+            ("{1}Hei{/1} {2/}du", "{2/}Hi {1}you{/1}"),
+        );
+        // The same x twice is no numbering either.
+        check_codes("<ph x=\"4\"/>a<ph x=\"4\"/>", "b<ph x=\"4\"/>", ("{1/}a{2/}", "b{1/}"));
+        // Without x, by kind and order: pairs with pairs, lone codes with lone codes.
+        check_codes(
+            "<bpt i=\"1\"/>a<ept i=\"1\"/><ph/><it pos=\"end\"/>",
+            "<it pos=\"begin\"/><bpt i=\"5\"/>b<ept i=\"5\"/><ut/>",
+            ("{1}a{/1}{2/}{3/}", "{2/}{1}b{/1}{3/}"),
+        );
+        // A code the source does not have takes a new number.
+        check_codes("<ph x=\"1\"/>a", "<ph x=\"1\"/>b<ph x=\"9\"/>", ("{1/}a", "{1/}b{2/}"));
+        check_codes("a", "<bpt i=\"1\"/>b<ept i=\"1\"/>", ("a", "{1}b{/1}"));
+        // A bpt or ept without its partner is a lone code, as is an it.
+        check_codes(
+            "<ept i=\"2\"/>a<bpt i=\"1\"/>b<ept i=\"3\"/>",
+            "<bpt i=\"1\"/>",
+            ("{1/}a{2/}b{3/}", "{1/}"),
+        );
+        // Pairs may overlap, and an i may be used again once its pair is closed.
+        check_codes(
+            "<bpt i=\"1\"/>a<bpt i=\"2\"/>b<ept i=\"1\"/>c<ept i=\"2\"/><bpt i=\"1\"/>d<ept i=\"1\"/>",
+            "x",
+            ("{1}a{2}b{/1}c{/2}{3}d{/3}", "x"),
+        );
+        // Text that looks like a placeholder is text.
+        check_codes("{1}Hei{/1}", "{2/}", ("{1}Hei{/1}", "{2/}"));
+        check_codes("{1}<ph x=\"1\">&lt;x/&gt;</ph>", "<ph x=\"1\">&lt;x/&gt;</ph>", ("{1}{1/}", "{1/}"));
+    }
+
+    #[test]
+    fn placeholders_are_written_as_inline_codes() {
+        let e = Entry {
+            source: "Hos {1}Lyse {2}Dialog{/2}{/1} er vi glade{3/} & <fornøyde>.".into(),
+            target: "At {2}Lyse{/2} {1}Dialog{/1} we are happy{3/}.".into(),
+            ..Entry::default()
+        };
+        let xml = write_string(&memory(vec![e.clone()]));
+        for seg in [
+            "<seg>Hos <bpt i=\"1\" x=\"1\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
+             <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\">{3/}</ph> &amp; &lt;fornøyde&gt;.</seg>",
+            "<seg>At <bpt i=\"2\" x=\"2\">{2}</bpt>Lyse<ept i=\"2\">{/2}</ept> <bpt i=\"1\" x=\"1\">{1}</bpt>Dialog\
+             <ept i=\"1\">{/1}</ept> we are happy<ph x=\"3\">{3/}</ph>.</seg>",
+        ] {
+            assert!(xml.contains(&format!("        {seg}\n")), "{seg}\n{xml}");
+        }
+        let file = parse(&xml).unwrap();
+        assert_eq!(
+            (&file.entries[0].source, &file.entries[0].target, file.flattened),
+            (&e.source, &e.target, 0)
+        );
+    }
+
+    #[test]
+    fn odd_codes_in_the_memory_read_back_exactly() {
+        for (text, seg) in [
+            // A code whose partner is not in the sentence, and a 0.
+            ("Skriv {0} eller {/3}.", "Skriv <it pos=\"begin\" x=\"0\">{0}</it> eller <it pos=\"end\" x=\"3\">{/3}</it>."),
+            // Overlapping pairs.
+            (
+                "{1}a{2}b{/1}c{/2}",
+                "<bpt i=\"1\" x=\"1\">{1}</bpt>a<bpt i=\"2\" x=\"2\">{2}</bpt>b<ept i=\"1\">{/1}</ept>c<ept i=\"2\">{/2}</ept>",
+            ),
+            // A number used twice: the second pair takes an i of its own.
+            (
+                "{1}a{/1}{1}b{/1}{2/}",
+                "<bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept><bpt i=\"3\" x=\"1\">{1}</bpt>b<ept i=\"3\">{/1}</ept>\
+                 <ph x=\"2\">{2/}</ph>",
+            ),
+            // Nested the other way round, and braces that are no code.
+            ("{2}{1}a{/1}{/2} {x} {01}", "<bpt i=\"2\" x=\"2\">{2}</bpt><bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept><ept i=\"2\">{/2}</ept> {x} {01}"),
+        ] {
+            let e = Entry { source: text.into(), target: format!("{text}!"), ..Entry::default() };
+            let xml = write_string(&memory(vec![e.clone()]));
+            assert!(xml.contains(&format!("<seg>{seg}</seg>")), "{text}\n{xml}");
+            let file = parse(&xml).unwrap();
+            assert_eq!((&file.entries[0].source, &file.entries[0].target), (&e.source, &e.target));
+        }
+        // A tool that edits one of tolk's targets with codes of its own: the unit is
+        // read as any other tool's.
+        check_codes(
+            "<bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept>",
+            "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>b<ept i=\"1\">{/1}</ept>",
+            ("{1}a{/1}", "{1}b{/1}"),
+        );
+        check_codes(
+            "<it pos=\"begin\" x=\"0\">{0}</it>a",
+            "<it pos=\"begin\" x=\"0\">&lt;a&gt;</it>b",
+            ("{1/}a", "{1/}b"),
         );
     }
 
@@ -1365,6 +1818,10 @@ mod tests {
         assert_eq!(parse(&huge).unwrap_err().to_string(), text_error(6));
         let split = body(&unit(&format!("{}<hi>b</hi>", "a".repeat(MAX_XML_TEXT)), "b"));
         assert_eq!(parse(&split).unwrap_err().to_string(), text_error(5));
+        // An inline code counts as four bytes and its attributes.
+        let code = |x: &str| body(&unit(&format!("{}<ph x=\"{x}\"/>", "a".repeat(MAX_XML_TEXT - 5)), "b"));
+        assert_eq!(parse(&code("1")).unwrap().entries[0].source.len(), MAX_XML_TEXT - 5 + "{1/}".len());
+        assert_eq!(parse(&code("12")).unwrap_err().to_string(), text_error(5));
         let blank = body(&format!("<tu>{}</tu>", "\n".repeat(MAX_XML_TEXT + 1)));
         assert_eq!(parse(&blank).unwrap_err().to_string(), text_error(5));
         // Markup has a limit of its own.
@@ -1525,8 +1982,24 @@ mod tests {
             .prop_map(String::from)
     }
 
+    /// Text with codes of any kind and number 0 to 3 between runs of [`text`]: pairs and
+    /// lone codes, and the odd ones (unpaired, overlapping, repeated) a memory can hold.
+    fn coded() -> impl Strategy<Value = String> {
+        let code = (0u8..3, 0u32..4).prop_map(|(kind, n)| match kind {
+            0 => Code::Open(n),
+            1 => Code::Close(n),
+            _ => Code::Lone(n),
+        });
+        prop::collection::vec((text(), prop::option::of(code)), 0..5).prop_map(|parts| {
+            parts
+                .into_iter()
+                .map(|(t, c)| format!("{t}{}", c.map(|c| c.to_string()).unwrap_or_default()))
+                .collect()
+        })
+    }
+
     prop_compose! {
-        fn entry_strategy()(source in text(), target in text(), created in date(), changed in date(),
+        fn entry_strategy()(source in coded(), target in coded(), created in date(), changed in date(),
                             translator in text(), origin in text(), note in text(), client in text(), kind in text())
                             -> Entry {
             Entry {

@@ -8,7 +8,9 @@
 //! order and case with odd extra columns) and randomly damaged XML reach the parsers'
 //! deeper states. The round trips: entries written as a memory CSV read back as the same
 //! entries, and a batch with filled targets validated and merged into an empty memory,
-//! then written as `tolk tm export --format csv` writes it, reads back as that memory.
+//! then written as `tolk tm export --format csv` writes it, reads back as that memory;
+//! and sentences with formatting codes go through an XLIFF batch (and validate) and
+//! through TMX as the same placeholders.
 //! Case counts stay moderate (64 to 256) so the suite stays fast; this module does not
 //! hunt for long, the fuzz targets do.
 
@@ -19,6 +21,8 @@ use proptest::test_runner::TestCaseError;
 use tolk::batch::csv::parse as parse_csv;
 use tolk::batch::csv::unescape_cell;
 use tolk::batch::xliff;
+use tolk::batch::{Batch, BatchRow};
+use tolk::document::inline::Code;
 use tolk::document::Document;
 use tolk::exchange::tmx::{self, ReadOptions};
 use tolk::import::{self, ImportRow, Incoming, Issued, MergeOptions};
@@ -520,5 +524,100 @@ proptest! {
             }
             Err(_) => prop_assert_eq!(std::fs::read_to_string(&file).unwrap(), base),
         }
+    }
+}
+
+/// A sentence with balanced formatting codes, as the document formats make them:
+/// words, pairs around some of them (nested), and lone codes, numbered in the order
+/// they open; some words are characters XML escapes, or braces that are no code.
+fn coded_sentence() -> impl Strategy<Value = String> {
+    let word = prop::sample::select(vec!["Hei", "på", "deg", " ", ".", "&", "<b>", "{x}", "{1", "\"å\""]);
+    prop::collection::vec((word, 0u8..5), 1..12).prop_map(|items| {
+        let mut text = String::new();
+        let mut open: Vec<u32> = Vec::new();
+        let mut next = 1;
+        for (word, action) in items {
+            match action {
+                0 => {
+                    text.push_str(&Code::Open(next).to_string());
+                    open.push(next);
+                    next += 1;
+                }
+                1 => {
+                    if let Some(n) = open.pop() {
+                        text.push_str(&Code::Close(n).to_string());
+                    }
+                }
+                2 => {
+                    text.push_str(&Code::Lone(next).to_string());
+                    next += 1;
+                }
+                _ => {}
+            }
+            text.push_str(word);
+        }
+        while let Some(n) = open.pop() {
+            text.push_str(&Code::Close(n).to_string());
+        }
+        text
+    })
+}
+
+/// A translation of `sentence` that keeps its codes.
+fn translated(sentence: &str) -> String {
+    sentence.replace("Hei", "Hi").replace("på", "on").replace("deg", "you")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Sentences with formatting codes written in an XLIFF batch (as tags) read back as
+    /// the same placeholders, and their translations validate against the corpus.
+    #[test]
+    fn formatting_codes_survive_an_xliff_batch(sentences in prop::collection::vec(coded_sentence(), 1..6)) {
+        let sentences: Vec<String> = sentences.iter().enumerate().map(|(i, s)| format!("S{i}. {s}")).collect();
+        let issued: Issued = sentences.iter().map(|s| (SegmentId::of(s), s.clone())).collect();
+        let rows: Vec<BatchRow> = sentences
+            .iter()
+            .map(|s| BatchRow {
+                id: SegmentId::of(s),
+                places: vec![tolk::batch::Place { doc: "a.txt".into(), line: 1 }],
+                more_places: 0,
+                words: 1,
+                score: Some(80),
+                source: s.clone(),
+                suggestion: translated(s),
+                suggestion_source: s.clone(),
+                target: translated(s),
+                before: None,
+                after: None,
+            })
+            .collect();
+        let xml = xliff::render(&Batch { rows }).unwrap();
+        let file = xliff::parse(Path::new("b.xlf"), xml.as_bytes()).unwrap();
+        prop_assert!(file.problems.is_empty(), "{:?}", file.problems);
+        let back: Vec<(&str, &str)> = file.rows.iter().map(|r| (r.source.as_str(), r.target.as_str())).collect();
+        let written: Vec<(String, String)> = sentences.iter().map(|s| (s.clone(), translated(s))).collect();
+        prop_assert_eq!(back, written.iter().map(|(s, t)| (s.as_str(), t.as_str())).collect::<Vec<_>>());
+        let plan = import::validate(&file.rows, &issued);
+        prop_assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+        let accepted: Vec<&str> = plan.accepted.iter().map(|a| a.target.as_str()).collect();
+        prop_assert_eq!(accepted, written.iter().map(|(_, t)| t.trim()).collect::<Vec<_>>());
+    }
+
+    /// Entries with formatting codes written as TMX (as inline codes) read back as the
+    /// same entries.
+    #[test]
+    fn formatting_codes_survive_tmx(sentences in prop::collection::vec(coded_sentence(), 1..6)) {
+        let entries: Vec<Entry> = sentences
+            .iter()
+            .map(|s| Entry { source: format!("S. {s}"), target: format!("T. {}", translated(s)), ..Entry::default() })
+            .collect();
+        let mut bytes = Vec::new();
+        tmx::write(&Memory::from_entries(entries.clone()), &mut bytes).unwrap();
+        let file = tmx::read_from(&bytes[..], Path::new("m.tmx"), &ReadOptions::default()).unwrap();
+        prop_assert_eq!(file.flattened, 0);
+        let back: Vec<(&str, &str)> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        prop_assert_eq!(back, entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect::<Vec<_>>());
     }
 }

@@ -1,7 +1,8 @@
 //! `tolk tm import` and `tolk tm export` end to end: a memory survives CSV -> TMX -> CSV
 //! with every field, importing is idempotent and all or nothing, conflicts are refused
 //! and reported, TMX from another tool (tests/data/tmx/trados.tmx) reads as the text it
-//! stands for, and hostile or broken files are clear errors that leave `memory/` byte
+//! stands for with its inline codes as placeholders, formatting codes survive TMX as
+//! inline codes, and hostile or broken files are clear errors that leave `memory/` byte
 //! for byte as it was.
 //!
 //! Every TMX tolk writes is validated against the TMX 1.4 DTD (tests/schemas/tmx14.dtd)
@@ -127,7 +128,7 @@ fn importing_twice_changes_nothing() {
     t.tolk(&["tm", "import", "in/trados.tmx"])
         .run()
         .success()
-        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 3 with inline markup flattened");
+        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened");
     let before = t.snapshot_dir("memory");
     t.tolk(&["tm", "import", "in/trados.tmx"])
         .run()
@@ -146,7 +147,7 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     let t = Project::empty();
     t.write("in/trados.tmx", util_data("trados.tmx"));
     t.tolk(&["tm", "import", "in/trados.tmx"]).run().success().stderr_contains(
-        "4 added, 0 unchanged, 0 conflicts, 3 with inline markup flattened, 0 skipped (empty source or target), \
+        "4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), \
          0 skipped (no nb and en variant) (written to memory/nb-en.csv)",
     );
     let rows = records(&t.read("memory/nb-en.csv"));
@@ -156,15 +157,18 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
         pairs,
         [
             (
-                "Strømprisen følger spotprisen time for time.",
-                "The electricity price follows the spot price hour by hour."
+                "Strømprisen følger {1}spotprisen{/1} time for time.",
+                "The electricity price follows the {1}spot price{/1} hour by hour."
             ),
-            ("Kundeservice svarer på under minutter.", "Customer service answers in under minutes."),
+            (
+                "Kundeservice svarer på {1/} under {2/} minutter.",
+                "Customer service answers {1/} in under {2/} minutes."
+            ),
             (
                 "Fjordkraft & Lyse samarbeider om kundeopplevelsen – på tvers av bransjen.",
                 "Fjordkraft & Lyse work together on the customer experience – across the industry."
             ),
-            ("Les mer på nettsidene våre.", "Read more on our website."),
+            ("Les mer på {1/}nettsidene våre.", "Read more on {1/}our website."),
         ]
     );
     let first = &rows[0];
@@ -176,9 +180,41 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     assert_eq!(first["client:multiplepicklist"], "Fjordkraft");
     assert_eq!(rows[2]["note"], "Checked against the style guide.");
     assert_eq!(rows[2]["origin"], "tmx:trados.tmx");
-    // What came in is a memory tolk reads, and exports as valid TMX again.
+    // What came in is a memory tolk reads, and exports as valid TMX again, its codes
+    // as tags holding their placeholders.
     t.tolk(&["tm", "export", "--out", "out/again.tmx"]).run().success();
     validate(&t, "out/again.tmx");
+    let again = t.read("out/again.tmx");
+    assert!(
+        again.contains(
+            "<seg>Strømprisen følger <bpt i=\"1\" x=\"1\">{1}</bpt>spotprisen<ept i=\"1\">{/1}</ept> time for \
+             time.</seg>"
+        ),
+        "{again}"
+    );
+}
+
+#[test]
+fn placeholders_survive_tmx_and_back_as_valid_tags() {
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\n\
+         Hos {1}Lyse {2}Dialog{/2}{/1} er vi glade{3/}.,At {2}Lyse{/2} {1}Dialog{/1} we are happy{3/}.\n\
+         Skriv {0} eller {/3} & {x}.,Write {0} or {/3} & {x}.\n\
+         {1}a{2}b{/1}c{/2} {1}d{/1},{1}a{2}b{/1}c{/2} {1}d{/1}\n",
+    );
+    let original = t.tolk(&["tm", "export", "--format", "csv"]).run().success().stdout;
+    let back = through_tmx(&t, "memory", "fresh");
+    assert_eq!(records(&back), records(&original));
+    let tmx = t.read("out/fresh.tmx");
+    for seg in [
+        "<seg>Hos <bpt i=\"1\" x=\"1\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
+         <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\">{3/}</ph>.</seg>",
+        "<seg>Write <it pos=\"begin\" x=\"0\">{0}</it> or <it pos=\"end\" x=\"3\">{/3}</it> &amp; {x}.</seg>",
+    ] {
+        assert!(tmx.contains(seg), "the TMX lacks {seg:?}:\n{tmx}");
+    }
 }
 
 #[test]

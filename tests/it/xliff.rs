@@ -6,8 +6,10 @@
 //! libxml2-utils); a missing xmllint fails the test rather than skipping it. The
 //! translator is simulated with plain string edits of the exported file (each target
 //! set to the bundled memory's translation with `state="translated"`); a file as a CAT
-//! tool really returns one, with inline tags and its own extensions, is in
-//! `tests/data/xliff/` (see its README.md).
+//! tool really returns one, with segment markers and its own extensions, is in
+//! `tests/data/xliff/` (see its README.md). Sentences with formatting codes go out as
+//! inline tags, validated too, and come back as placeholders, whether with tolk's tags
+//! or with those other tools write.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
@@ -308,7 +310,10 @@ fn a_file_returned_from_a_cat_tool_is_imported() {
     t.tolk(&["import", name])
         .run()
         .success()
-        .stderr_contains(&format!("{name}: 2 inline codes (x, bx, ex, ph, bpt, ept, it or another tool's elements) dropped from the text\n"))
+        .stderr_contains(&format!(
+            "{name}: 1 element of another tool (not XLIFF inline markup) dropped from sources and targets, \
+             with its text\n"
+        ))
         .stderr_contains("11 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state), 0 conflicts");
     let added = pairs(&t);
     assert!(
@@ -385,4 +390,109 @@ fn files_that_are_not_xliff_1_2_or_unsafe_are_refused_and_nothing_is_written() {
         assert_eq!(out.status.code(), Some(1), "{name}");
         assert!(t.snapshot_dir("memory") == memory, "{name}: a refused import changed memory/");
     }
+}
+
+/// A corpus whose sentences have formatting codes (in a plain-text document they are
+/// text, but the memory's form is the same), with a near match for the first.
+fn coded_project() -> Project {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.txt",
+        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.\nSkriv {0} eller {/3} her, {1}sa{2}hun{/1}.{/2}\n",
+    )
+    .write(
+        "memory/nb-en.csv",
+        "source,target\nHos {1}Lyse Dialog{/1} er vi veldig glade{2/}.,At {1}Lyse Dialog{/1} we are very happy{2/}.\n",
+    );
+    t
+}
+
+#[test]
+fn formatting_codes_go_out_as_tags_and_come_back_as_placeholders() {
+    let t = coded_project();
+    let batch = export(&t, "b.xlf", &["--prefill"]);
+    for line in [
+        "<source>Hos <g id=\"1\">Lyse Dialog</g> er vi glade<x id=\"2\"/>.</source>",
+        "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">At <g id=\"1\">Lyse Dialog</g> \
+         we are very happy<x id=\"2\"/>.</target>",
+        "<source>Hos <g id=\"1\">Lyse Dialog</g> er vi veldig glade<x id=\"2\"/>.</source>",
+        "<target>At <g id=\"1\">Lyse Dialog</g> we are very happy<x id=\"2\"/>.</target>",
+        // Codes without their partner, and pairs that overlap, cannot be elements.
+        "<source>Skriv <bx id=\"0\"/> eller <ex id=\"3\"/> her, <g id=\"1\">sa<bx id=\"2\"/>hun</g>.<ex id=\"2\"/></source>",
+    ] {
+        assert!(batch.contains(&format!("{line}\n")), "the batch lacks {line:?}:\n{batch}");
+    }
+    // The translator moves the tags, as a CAT tool lets them. (The import's tag check
+    // refuses a target with codes that do not pair, so the second stays a draft.)
+    let filled = batch.replace(
+        "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">At <g id=\"1\">Lyse Dialog</g> \
+         we are very happy<x id=\"2\"/>.</target>",
+        "<target state=\"translated\">We at <g id=\"1\">Lyse <x id=\"2\"/>Dialog</g> are happy.</target>",
+    );
+    t.write("b.xlf", filled);
+    assert_valid(&t, "b.xlf");
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .success()
+        .stderr_contains("1 added, 0 unchanged, 0 skipped (empty target)");
+    assert!(pairs(&t).contains(&(
+        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.".to_string(),
+        "We at {1}Lyse {2/}Dialog{/1} are happy.".to_string()
+    )));
+}
+
+#[test]
+fn tags_as_cat_tools_write_them_are_read_and_what_cannot_be_placed_is_refused() {
+    const SOURCE: &str = "<source>Hos <g id=\"1\">Lyse Dialog</g> er vi glade<x id=\"2\"/>.</source>";
+    const EMPTY: &str = "<target state=\"needs-translation\"></target>";
+    let t = coded_project();
+    t.write("corpus/a.txt", "Hos {1}Lyse Dialog{/1} er vi glade{2/}.\n");
+    let batch = export(&t, "b.xlf", &[]);
+    let line = units(&batch)[0].line;
+    // As other tools return it: their own ids, codes with native data, a segment marker.
+    t.write(
+        "okapi.xlf",
+        batch
+            .replace(
+                SOURCE,
+                "<source><mrk mtype=\"seg\" mid=\"1\">Hos <bpt id=\"a\">&lt;b&gt;</bpt>Lyse Dialog<ept id=\"a\">\
+                 &lt;/b&gt;</ept> er vi glade<ph id=\"b\">&lt;fn/&gt;</ph>.</mrk></source>",
+            )
+            .replace(
+                EMPTY,
+                "<target state=\"translated\"><mrk mtype=\"seg\" mid=\"1\">We at <bpt id=\"a\">&lt;b&gt;</bpt>Lyse \
+                 Dialog<ept id=\"a\">&lt;/b&gt;</ept> are happy<ph id=\"b\">&lt;fn/&gt;</ph>.</mrk></target>",
+            ),
+    );
+    let memory = t.snapshot_dir("memory");
+    // An isolated tag, and a tag the source does not have, are refused by line and
+    // element, and nothing is written.
+    t.write(
+        "isolated.xlf",
+        batch.replace(
+            EMPTY,
+            "<target state=\"translated\">We <it id=\"1\" pos=\"open\">&lt;b&gt;</it>at</target>",
+        ),
+    );
+    t.tolk(&["import", "isolated.xlf"])
+        .run()
+        .failure()
+        .stderr_contains(&format!(
+            "error: isolated.xlf: line {}, element it: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, \
+             ept, mrk), found <it>, an isolated tag whose partner is in another segment",
+            line + 2
+        ))
+        .stderr_contains("1 row refused, nothing was written");
+    t.write("added.xlf", batch.replace(EMPTY, "<target state=\"translated\">We<x id=\"7\"/>.</target>"));
+    t.tolk(&["import", "added.xlf"]).run().failure().stderr_contains(&format!(
+        "error: added.xlf: line {line}, element target: expected the tags of the source, found a tag with the id \
+         \"7\", which the source of trans-unit \"{}\" does not have",
+        units(&batch)[0].id
+    ));
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+    t.tolk(&["import", "okapi.xlf"]).run().success().stderr_contains("1 added, 0 unchanged");
+    assert!(pairs(&t).contains(&(
+        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.".to_string(),
+        "We at {1}Lyse Dialog{/1} are happy{2/}.".to_string()
+    )));
 }
