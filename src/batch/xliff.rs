@@ -1363,12 +1363,12 @@ mod tests {
     fn codes_that_cannot_nest_are_begin_and_end_tags() {
         for (text, tags) in [
             // A code whose partner is not in the sentence.
-            ("Skriv {0} eller {/3} her.", "Skriv <bx id=\"0\"/> eller <ex id=\"3\"/> her."),
+            ("Skriv {4} eller {/3} her.", "Skriv <bx id=\"4\"/> eller <ex id=\"3\"/> her."),
             // Pairs that overlap: the first to close is an element, the other its ends.
             ("{1}a{2}b{/1}c{/2}", "<g id=\"1\">a<bx id=\"2\"/>b</g>c<ex id=\"2\"/>"),
             ("{1}a{2}b{/1}c", "<g id=\"1\">a<bx id=\"2\"/>b</g>c"),
             // A number used twice, and braces that are no code.
-            ("{1}a{/1}{1}b{/1} {x} {01}", "<g id=\"1\">a</g><g id=\"1\">b</g> {x} {01}"),
+            ("{1}a{/1}{1}b{/1} {x} {01} {0}", "<g id=\"1\">a</g><g id=\"1\">b</g> {x} {01} {0}"),
         ] {
             let xml = render(&Batch { rows: vec![row(1, text, &["a.txt:1"])] }).unwrap();
             assert!(xml.contains(&format!("<source>{tags}</source>")), "{text}: {xml}");

@@ -37,8 +37,9 @@ pub enum TmCommand {
 /// Every file is read before anything is written; if one cannot be read, nothing is
 /// written and the error names the file and line. TMX from other tools is welcome:
 /// language codes such as nb-NO, no, NO-NB or en-GB are matched, each English variant
-/// of a unit becomes an entry, and inline markup is flattened to its text (native code
-/// dropped; the entries where that happened are counted). Entries the memory already
+/// of a unit becomes an entry, and inline codes (bpt/ept, ph, it) become tags such as
+/// {1}…{/1} and {2/}, while other markup (hi, sub) is flattened to its text (the entries
+/// where that happened are counted). Entries the memory already
 /// has are left alone, so importing twice changes nothing. A translation that differs
 /// from the memory's is a conflict, refused unless --overwrite (which keeps the old one
 /// as an older entry).

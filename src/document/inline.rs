@@ -74,8 +74,9 @@ fn code_at(text: &str) -> Option<(Code, usize)> {
         None => (false, rest),
     };
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    // At most nine digits, no leading zero: one spelling per number.
-    if digits == 0 || digits > 9 || (digits > 1 && rest.starts_with('0')) {
+    // At most nine digits, no leading zero, no zero: one spelling per number, and
+    // numbers start at 1 (`{0}` is the text it is, as in a format string).
+    if digits == 0 || digits > 9 || rest.starts_with('0') {
         return None;
     }
     let n: u32 = rest[..digits].parse().ok()?;
@@ -612,7 +613,7 @@ mod tests {
     fn placeholders_are_found_and_nothing_else() {
         let text = "Hos {1}Lyse Dialog{/1} er vi {2/}{10}glade{/10} for {x} og {0} og {01} og {/3/}.";
         let found: Vec<String> = codes(text).iter().map(Code::to_string).collect();
-        assert_eq!(found, ["{1}", "{/1}", "{2/}", "{10}", "{/10}", "{0}"]);
+        assert_eq!(found, ["{1}", "{/1}", "{2/}", "{10}", "{/10}"]);
         assert_eq!(strip("{1}Hei{/1} {2/}på deg."), "Hei på deg.");
         assert_eq!(strip("{ikke en kode}"), "{ikke en kode}");
     }

@@ -1576,7 +1576,7 @@ mod tests {
     fn odd_codes_in_the_memory_read_back_exactly() {
         for (text, seg) in [
             // A code whose partner is not in the sentence, and a 0.
-            ("Skriv {0} eller {/3}.", "Skriv <it pos=\"begin\" x=\"0\">{0}</it> eller <it pos=\"end\" x=\"3\">{/3}</it>."),
+            ("Skriv {4} eller {/3}.", "Skriv <it pos=\"begin\" x=\"4\">{4}</it> eller <it pos=\"end\" x=\"3\">{/3}</it>."),
             // Overlapping pairs.
             (
                 "{1}a{2}b{/1}c{/2}",

@@ -263,8 +263,11 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             continue;
         }
         // A sentence with formatting codes (`{1}…{/1}`, `{2/}`) needs them all back, well
-        // nested, in any order; one without any is plain text, whose braces are text.
-        if !crate::document::inline::codes(text).is_empty() {
+        // nested, in any order. One without any, or whose codes do not pair (only plain
+        // text can have those: a formatted document's literal braces are lone codes),
+        // has braces that are text.
+        let inline = crate::document::inline::codes(text);
+        if !inline.is_empty() && crate::document::inline::check(text, text).is_ok() {
             if let Err(e) = crate::document::inline::check(text, target) {
                 plan.problems.push(problem(
                     "target",

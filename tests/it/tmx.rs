@@ -201,7 +201,7 @@ fn placeholders_survive_tmx_and_back_as_valid_tags() {
         "memory/nb-en.csv",
         "source,target\n\
          Hos {1}Lyse {2}Dialog{/2}{/1} er vi glade{3/}.,At {2}Lyse{/2} {1}Dialog{/1} we are happy{3/}.\n\
-         Skriv {0} eller {/3} & {x}.,Write {0} or {/3} & {x}.\n\
+         Skriv {4} eller {/3} & {x}.,Write {4} or {/3} & {x}.\n\
          {1}a{2}b{/1}c{/2} {1}d{/1},{1}a{2}b{/1}c{/2} {1}d{/1}\n",
     );
     let original = t.tolk(&["tm", "export", "--format", "csv"]).run().success().stdout;
@@ -211,7 +211,7 @@ fn placeholders_survive_tmx_and_back_as_valid_tags() {
     for seg in [
         "<seg>Hos <bpt i=\"1\" x=\"1\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
          <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\">{3/}</ph>.</seg>",
-        "<seg>Write <it pos=\"begin\" x=\"0\">{0}</it> or <it pos=\"end\" x=\"3\">{/3}</it> &amp; {x}.</seg>",
+        "<seg>Write <it pos=\"begin\" x=\"4\">{4}</it> or <it pos=\"end\" x=\"3\">{/3}</it> &amp; {x}.</seg>",
     ] {
         assert!(tmx.contains(seg), "the TMX lacks {seg:?}:\n{tmx}");
     }

@@ -398,7 +398,7 @@ fn coded_project() -> Project {
     let t = Project::empty();
     t.write(
         "corpus/a.txt",
-        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.\nSkriv {0} eller {/3} her, {1}sa{2}hun{/1}.{/2}\n",
+        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.\nSkriv {4} eller {/3} her, {1}sa{2}hun{/1}.{/2}\n",
     )
     .write(
         "memory/nb-en.csv",
@@ -418,7 +418,7 @@ fn formatting_codes_go_out_as_tags_and_come_back_as_placeholders() {
         "<source>Hos <g id=\"1\">Lyse Dialog</g> er vi veldig glade<x id=\"2\"/>.</source>",
         "<target>At <g id=\"1\">Lyse Dialog</g> we are very happy<x id=\"2\"/>.</target>",
         // Codes without their partner, and pairs that overlap, cannot be elements.
-        "<source>Skriv <bx id=\"0\"/> eller <ex id=\"3\"/> her, <g id=\"1\">sa<bx id=\"2\"/>hun</g>.<ex id=\"2\"/></source>",
+        "<source>Skriv <bx id=\"4\"/> eller <ex id=\"3\"/> her, <g id=\"1\">sa<bx id=\"2\"/>hun</g>.<ex id=\"2\"/></source>",
     ] {
         assert!(batch.contains(&format!("{line}\n")), "the batch lacks {line:?}:\n{batch}");
     }
