@@ -14,6 +14,7 @@
 
 pub mod inline;
 pub mod marked;
+pub mod odt;
 pub mod package;
 pub mod text;
 
@@ -42,7 +43,7 @@ pub trait DocumentFormat: Sync {
 
 /// Every document format, in the order they are asked to claim a file (plain text
 /// last: it takes what no other format claims, and refuses what is not text).
-pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
+pub static FORMATS: [&dyn DocumentFormat; 2] = [&odt::Odt, &text::PlainText];
 
 /// The format of the file at `path`, which starts with `head` (its first 512 bytes or
 /// all of a shorter file), or why tolk reads no such file.
