@@ -25,8 +25,8 @@
 //! This module does not read tracked changes: a document with changes not yet accepted
 //! or rejected is refused with what to do in LibreOffice. It does not read flat XML
 //! (`.fodt`), templates or other OpenDocument kinds, and it relies on the standard
-//! namespace prefixes (`text:`, `office:`, `style:`, `fo:`), which every producer of
-//! ODF writes; a document that binds them otherwise is refused.
+//! namespace prefixes (`office:`, `text:`, `style:`, `fo:`, `svg:`, `dc:`), which every
+//! producer of ODF writes; a document that binds them otherwise is refused.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -1108,6 +1108,8 @@ impl Build {
                 Node::Lone(markup) => {
                     marked::open(&mut self.paragraph, &mut self.codes, markup.clone(), true);
                 }
+                // An empty link shows nothing and would only be a tag to keep.
+                Node::Group { nodes, .. } if nodes.is_empty() => {}
                 Node::Group { open: start, close, nodes } => {
                     let (key, tags) = base(nodes);
                     let markup = Markup {
@@ -1251,6 +1253,11 @@ mod tests {
     fn a_link_is_a_pair_whatever_spans_it_holds() {
         let body = r#"<text:p><text:span text:style-name="T2">Vi har møtt direktøren i </text:span><text:a xlink:type="simple" xlink:href="https://www.lyse.no/" text:style-name="Internet_20_link"><text:span text:style-name="Internet_20_link"><text:span text:style-name="T2">Lyse Dialog</text:span></text:span></text:a><text:span text:style-name="T2">, Trine Vestre Øen.</text:span></text:p>"#;
         assert_eq!(segments(body), ["Vi har møtt direktøren i {1}Lyse Dialog{/1}, Trine Vestre Øen."]);
+        // An empty link is no tag.
+        assert_eq!(
+            segments(r#"<text:p>Her er <text:a xlink:href="https://a.no/"></text:a>ingen.</text:p>"#),
+            ["Her er ingen."]
+        );
         assert_eq!(
             rendered(body, |t| t.replace("Vi har møtt direktøren i", "We met the director of")),
             r#"<text:p><text:span text:style-name="T2">We met the director of </text:span><text:a xlink:type="simple" xlink:href="https://www.lyse.no/" text:style-name="Internet_20_link"><text:span text:style-name="Internet_20_link"><text:span text:style-name="T2">Lyse Dialog</text:span></text:span></text:a><text:span text:style-name="T2">, Trine Vestre Øen.</text:span></text:p>"#
