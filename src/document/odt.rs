@@ -1569,6 +1569,30 @@ mod tests {
                     prop_assert_eq!(count(&before, what), count(&after, what), "{}", what);
                 }
             }
+
+            #[test]
+            fn damaged_documents_are_refused_or_read_never_a_panic(
+                body in body(),
+                at in any::<prop::sample::Index>(),
+                cut in 0usize..40,
+                insert in "[<>/&;\"= a-z:#0-9\u{0}\u{1}é]{0,12}",
+            ) {
+                let mut xml = content(&body);
+                let mut start = at.index(xml.len());
+                while !xml.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + cut).min(xml.len());
+                while !xml.is_char_boundary(end) {
+                    end -= 1;
+                }
+                xml.replace_range(start..end, &insert);
+                let bytes = package(&[("content.xml", &xml)]);
+                if let Ok(d) = read(&bytes) {
+                    prop_assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
+                    d.rebuild(|s| Some(Cow::Owned(shift(&s.text)))).unwrap();
+                }
+            }
         }
     }
 }
