@@ -15,6 +15,7 @@
 pub mod inline;
 pub mod markdown;
 pub mod marked;
+pub mod odt;
 pub mod package;
 pub mod text;
 
@@ -43,7 +44,7 @@ pub trait DocumentFormat: Sync {
 
 /// Every document format, in the order they are asked to claim a file (plain text
 /// last: it takes what no other format claims, and refuses what is not text).
-pub static FORMATS: [&dyn DocumentFormat; 2] = [&markdown::Markdown, &text::PlainText];
+pub static FORMATS: [&dyn DocumentFormat; 3] = [&odt::Odt, &markdown::Markdown, &text::PlainText];
 
 /// The English language tag to write in place of `tag` where a document records its
 /// language as Norwegian (`nb`, `nn`, `no`, `nob`, `nno`, `nor`, with a region or not,

@@ -16,6 +16,7 @@ mod export;
 mod hostile;
 mod import;
 mod matching;
+mod odt;
 #[cfg(unix)]
 mod paths;
 mod properties;
