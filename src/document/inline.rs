@@ -320,12 +320,18 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     for r in cut {
         let (mut start, mut end) = (start_of(r.start), end_of(r.end));
         // Opening codes just before the words go with them; closing and lone codes just
-        // after them too.
-        while let Some(&(s, _, _)) = codes.iter().find(|&&(_, e, c)| e == start && matches!(c, Code::Open(_)))
+        // after them too. Codes are in order and do not overlap, so each is found by a
+        // binary search: a paragraph with many sentences and codes costs no more than
+        // its length times a logarithm.
+        while let Some(&(s, _, _)) = codes
+            .get(codes.partition_point(|&(_, e, _)| e < start))
+            .filter(|&&(_, e, c)| e == start && matches!(c, Code::Open(_)))
         {
             start = s;
         }
-        while let Some(&(_, e, _)) = codes.iter().find(|&&(s, _, c)| s == end && !matches!(c, Code::Open(_)))
+        while let Some(&(_, e, _)) = codes
+            .get(codes.partition_point(|&(s, _, _)| s < end))
+            .filter(|&&(s, _, c)| s == end && !matches!(c, Code::Open(_)))
         {
             end = e;
         }
@@ -415,18 +421,18 @@ pub fn localize(sentence: &str) -> Local {
         body = inner;
     }
     let mut map: Vec<u32> = Vec::new();
+    // The local number of each paragraph number met, so a sentence with many codes
+    // costs its length, not its codes squared.
+    let mut local_of: HashMap<u32, u32> = HashMap::new();
     let mut text = String::with_capacity(body.len());
     for piece in pieces(body) {
         match piece {
             Piece::Text(t) => text.push_str(t),
             Piece::Code(c, _) => {
-                let k = match map.iter().position(|&m| m == c.number()) {
-                    Some(i) => i as u32 + 1,
-                    None => {
-                        map.push(c.number());
-                        map.len() as u32
-                    }
-                };
+                let k = *local_of.entry(c.number()).or_insert_with(|| {
+                    map.push(c.number());
+                    map.len() as u32
+                });
                 let local = match c {
                     Code::Open(_) => Code::Open(k),
                     Code::Close(_) => Code::Close(k),
