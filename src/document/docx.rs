@@ -14,7 +14,10 @@
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`) is
-//! a block too: a reader hears it.
+//! a block too: a reader hears it. A line break parts the words on either side as a
+//! space would (the paragraph's text gets one before it where it has none), so a break
+//! typed right after a full stop ends the sentence; written again, that space stands at
+//! the end of a line, where it is not seen.
 //!
 //! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
 //! properties, without a `w:lang` of its own: every `w:lang w:val` of the document
@@ -351,9 +354,8 @@ enum Atom {
     /// Text with the properties `style` (an index into [`Story::styles`]), from the run
     /// at `range`.
     Text { text: String, style: usize, range: Range<usize> },
-    /// A lone code; `note` for a note or comment reference, which belongs to the
-    /// sentence before it.
-    Lone { raw: Raw, note: bool, range: Range<usize> },
+    /// A lone code.
+    Lone { raw: Raw, kind: Kind, range: Range<usize> },
     /// A wrapper around other pieces (a hyperlink).
     Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize> },
     /// A bookmark or comment range mark.
@@ -394,6 +396,19 @@ impl Atom {
             Atom::Lone { .. } | Atom::Mark { .. } => false,
         }
     }
+}
+
+/// What a lone code is, where that matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A footnote, endnote or comment reference: it belongs to the sentence before it,
+    /// even at the end of a paragraph.
+    Note,
+    /// A line break: it parts the words on either side, so a break typed right after
+    /// a full stop ends the sentence.
+    Break,
+    /// Anything else.
+    Other,
 }
 
 /// One text of a document being read: a part's blocks and language marks.
@@ -524,7 +539,7 @@ impl<'a> Story<'a> {
                     field_start = None;
                     out.push(Atom::Lone {
                         raw: Raw::Range(start..range.end),
-                        note: false,
+                        kind: Kind::Other,
                         range: start..range.end,
                     });
                 }
@@ -538,7 +553,7 @@ impl<'a> Story<'a> {
                     self.content(&inner, &mut atoms)?;
                     let tag = tree.elements[c].tag.clone();
                     if tag.end == range.end || !atoms.iter().any(Atom::has_text) {
-                        out.push(Atom::Lone { raw: Raw::Range(range.clone()), note: false, range });
+                        out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range });
                     } else {
                         out.push(Atom::Pair {
                             open: Raw::Range(tag),
@@ -567,7 +582,9 @@ impl<'a> Story<'a> {
                                 range,
                             });
                         }
-                        _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), note: false, range }),
+                        _ => {
+                            out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range })
+                        }
                     }
                 }
                 // Invisible wrappers: their runs are the paragraph's, and a block starts
@@ -590,12 +607,12 @@ impl<'a> Story<'a> {
                 | "w:permStart"
                 | "w:permEnd" => out.push(Atom::Mark { range }),
                 "w:proofErr" | "w:pPr" => {}
-                _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), note: false, range }),
+                _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
             }
         }
         if self.field > 0 {
             if let (Some(start), Some(end)) = (field_start, last_end) {
-                out.push(Atom::Lone { raw: Raw::Range(start..end), note: false, range: start..end });
+                out.push(Atom::Lone { raw: Raw::Range(start..end), kind: Kind::Other, range: start..end });
             }
         }
         Ok(())
@@ -631,7 +648,7 @@ impl<'a> Story<'a> {
             .is_some_and(|v| !matches!(tree.value(v, "w:val").as_deref(), Some("0" | "false" | "off")));
         enum Piece {
             Text(String),
-            Item(usize, bool),
+            Item(usize, Kind),
         }
         let mut pieces: Vec<Piece> = Vec::new();
         let mut complex = false;
@@ -641,12 +658,16 @@ impl<'a> Story<'a> {
                 "w:t" => self.text_of(c)?,
                 "w:noBreakHyphen" => "\u{2011}".to_string(),
                 "w:footnoteReference" | "w:endnoteReference" | "w:commentReference" => {
-                    pieces.push(Piece::Item(c, true));
+                    pieces.push(Piece::Item(c, Kind::Note));
+                    continue;
+                }
+                "w:br" | "w:cr" => {
+                    pieces.push(Piece::Item(c, Kind::Break));
                     continue;
                 }
                 _ => {
                     complex |= tree.elements(c).next().is_some();
-                    pieces.push(Piece::Item(c, false));
+                    pieces.push(Piece::Item(c, Kind::Other));
                     continue;
                 }
             };
@@ -661,16 +682,23 @@ impl<'a> Story<'a> {
         }
         let texts = pieces.iter().any(|p| matches!(p, Piece::Text(_)));
         if hidden || complex || !texts {
-            let note = !hidden && pieces.iter().all(|p| matches!(p, Piece::Item(_, true)));
-            out.push(Atom::Lone { raw: Raw::Range(range.clone()), note, range });
+            let kind = match pieces.first() {
+                Some(Piece::Item(_, k))
+                    if !hidden && pieces.iter().all(|p| matches!(p, Piece::Item(_, j) if j == k)) =>
+                {
+                    *k
+                }
+                _ => Kind::Other,
+            };
+            out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind, range });
             return Ok(());
         }
         for piece in pieces {
             out.push(match piece {
                 Piece::Text(text) => Atom::Text { text, style, range: range.clone() },
-                Piece::Item(c, note) => Atom::Lone {
+                Piece::Item(c, kind) => Atom::Lone {
                     raw: Raw::Text(format!("<w:r>{}{}</w:r>", self.styles[style], tree.raw(c))),
-                    note,
+                    kind,
                     range: range.clone(),
                 },
             });
@@ -738,7 +766,7 @@ impl<'a> Story<'a> {
         for a in &atoms[last + 1..] {
             match a {
                 Atom::Mark { .. } => {}
-                Atom::Lone { note: true, range, .. } => end = range.end,
+                Atom::Lone { kind: Kind::Note, range, .. } => end = range.end,
                 _ => break,
             }
         }
@@ -763,7 +791,8 @@ impl<'a> Story<'a> {
                 true,
             );
         }
-        let mut emit = Emit { styles: &self.styles, paragraph: &mut paragraph, codes: &mut codes };
+        let mut emit =
+            Emit { styles: &self.styles, paragraph: &mut paragraph, codes: &mut codes, spaced: true };
         emit.atoms(&inside, base);
         let mut block = Block::new(start..end, paragraph, codes, &Runs, line);
         block.style = self.styles[base].clone();
@@ -806,6 +835,8 @@ struct Emit<'a> {
     styles: &'a [String],
     paragraph: &'a mut String,
     codes: &'a mut Vec<Markup>,
+    /// Whether the text so far ends in white space (or there is none).
+    spaced: bool,
 }
 
 impl Emit<'_> {
@@ -815,7 +846,7 @@ impl Emit<'_> {
     fn atoms(&mut self, atoms: &[&Atom], base: usize) {
         // The styled pair open now, and lone codes waiting to learn whether it goes on.
         let mut open: Option<(usize, u32)> = None;
-        let mut waiting: Vec<Raw> = Vec::new();
+        let mut waiting: Vec<(Raw, Kind)> = Vec::new();
         for atom in atoms {
             match atom {
                 Atom::Text { text, style, .. } => {
@@ -829,6 +860,9 @@ impl Emit<'_> {
                         let markup = Markup { style: Some(self.styles[style].clone()), ..Markup::default() };
                         open = Some((style, marked::open(self.paragraph, self.codes, markup, false)));
                     }
+                    if !text.is_empty() {
+                        self.spaced = text.ends_with(char::is_whitespace);
+                    }
                     let styles = self.styles;
                     let run = &styles[style];
                     marked::push_text(self.paragraph, self.codes, text, |t| {
@@ -837,7 +871,7 @@ impl Emit<'_> {
                         Raw::Text(out)
                     });
                 }
-                Atom::Lone { raw, .. } => waiting.push(raw.clone()),
+                Atom::Lone { raw, kind, .. } => waiting.push((raw.clone(), *kind)),
                 Atom::Pair { open: tag, close, atoms, .. } => {
                     self.close(&mut open);
                     self.lone(&mut waiting);
@@ -867,8 +901,14 @@ impl Emit<'_> {
         }
     }
 
-    fn lone(&mut self, waiting: &mut Vec<Raw>) {
-        for raw in waiting.drain(..) {
+    /// The lone codes `waiting`, a line break after a space: the words on either side
+    /// of it are two, and a space before a line break is not seen.
+    fn lone(&mut self, waiting: &mut Vec<(Raw, Kind)>) {
+        for (raw, kind) in waiting.drain(..) {
+            if kind == Kind::Break && !self.spaced {
+                self.paragraph.push(' ');
+                self.spaced = true;
+            }
             marked::open(self.paragraph, self.codes, Markup { open: raw, ..Markup::default() }, true);
         }
     }
