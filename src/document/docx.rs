@@ -41,6 +41,7 @@ use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
 use super::package::{Package, MAX_UNPACKED};
 use super::{Document, DocumentFormat};
 use crate::error::{Error, Place, Result};
+use crate::input::limits::MAX_LINE;
 use crate::input::xml;
 use crate::segment::Segmenter;
 
@@ -489,6 +490,7 @@ impl<'a> Story<'a> {
             Attribute.text(t, "", &mut out);
             Raw::Text(out)
         });
+        self.fits(&paragraph, self.paragraph.max(1))?;
         self.blocks.push(Block::new(range, paragraph, codes, &Attribute, self.paragraph.max(1)));
         Ok(())
     }
@@ -509,7 +511,7 @@ impl<'a> Story<'a> {
         let mut atoms = Vec::new();
         self.content(&children, &mut atoms)?;
         if atoms.iter().any(Atom::has_words) {
-            self.block(atoms, line);
+            self.block(atoms, line)?;
         }
         // A text box's paragraphs are stories of their own, not inside this one's fields.
         let field = std::mem::take(&mut self.field);
@@ -755,11 +757,11 @@ impl<'a> Story<'a> {
 
     /// The block of a paragraph whose pieces are `atoms`: from its first text to its
     /// last (and the note references right after it).
-    fn block(&mut self, atoms: Vec<Atom>, line: usize) {
+    fn block(&mut self, atoms: Vec<Atom>, line: usize) -> Result<()> {
         let (Some(first), Some(last)) =
             (atoms.iter().position(Atom::has_text), atoms.iter().rposition(Atom::has_text))
         else {
-            return;
+            return Ok(());
         };
         let start = atoms[first].range().start;
         let mut end = atoms[last].range().end;
@@ -794,9 +796,24 @@ impl<'a> Story<'a> {
         let mut emit =
             Emit { styles: &self.styles, paragraph: &mut paragraph, codes: &mut codes, spaced: true };
         emit.atoms(&inside, base);
+        self.fits(&paragraph, line)?;
         let mut block = Block::new(start..end, paragraph, codes, &Runs, line);
         block.style = self.styles[base].clone();
         self.blocks.push(block);
+        Ok(())
+    }
+
+    /// Refuses a paragraph (with its codes) longer than a line of a plain text
+    /// document may be, so no segment is larger than the memory and batches take.
+    fn fits(&self, paragraph: &str, line: usize) -> Result<()> {
+        if paragraph.len() > MAX_LINE {
+            return Err(Error::TooLarge {
+                path: self.path.to_path_buf(),
+                what: format!("paragraph {line} ({})", self.name),
+                limit: MAX_LINE,
+            });
+        }
+        Ok(())
     }
 
     /// The bookmarks and comment range marks in `atom`, as written.

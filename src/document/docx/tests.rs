@@ -329,6 +329,11 @@ fn tracked_changes_and_damaged_documents_are_refused_by_name() {
     let other = document(&p(&r("", "Hei."))).replace("xmlns:w=", "xmlns:x=");
     let message = err(&package(&[("word/document.xml", &other)]));
     assert!(message.contains("does not bind w: to WordprocessingML"), "{message}");
+    let long = document(&p(&r("", &"Ord ".repeat(MAX_LINE / 4 + 1))));
+    assert_eq!(
+        err(&package(&[("word/document.xml", &long)])),
+        "corpus/t.docx: paragraph 1 (word/document.xml) is larger than the limit of 1048576 bytes"
+    );
     let latin1 = [&b"<w:document>\xe6</w:document>"[..]].concat();
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
