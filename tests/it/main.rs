@@ -12,6 +12,7 @@ mod corpus;
 mod crash;
 #[cfg(unix)]
 mod diskfull;
+mod docx;
 mod export;
 mod hostile;
 mod import;

@@ -1,0 +1,985 @@
+//! Word documents (.docx): the paragraphs of the body, tables, footnotes, endnotes,
+//! headers, footers and text boxes as blocks, their inline formatting as codes, and
+//! the document's language set to English when a translation is written.
+//!
+//! A paragraph (`w:p`) that holds text is a block. Runs whose visible properties are
+//! the same are one stretch of text whatever Word left between them (`w:rsid*`,
+//! `w:proofErr`, `w:lastRenderedPageBreak`, bookmarks, `w:lang`, `w:noProof`), so a
+//! sentence of plain prose is one segment with no tags. The properties that cover most
+//! of a paragraph's text are its own; a stretch with others is a pair of codes that
+//! stands for its `w:rPr`, a hyperlink a pair around its runs. A tab, a line break, a
+//! footnote or comment reference, an image, a symbol, a field (its code and its
+//! result), hidden text and anything tolk does not know are lone codes holding their
+//! exact XML; a text box inside an image holds paragraphs that are blocks of their own.
+//! What stands before a paragraph's first text or after its last (a tab and a page
+//! number in a footer, an image above a caption) stays outside the block, so it
+//! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`) is
+//! a block too: a reader hears it. A line break parts the words on either side as a
+//! space would (the paragraph's text gets one before it where it has none), so a break
+//! typed right after a full stop ends the sentence; written again, that space stands at
+//! the end of a line, where it is not seen.
+//!
+//! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
+//! properties, without a `w:lang` of its own: every `w:lang w:val` of the document
+//! parts and of `styles.xml`, and `w:themeFontLang` in `settings.xml`, becomes `en-GB`.
+//! Bookmarks and comment ranges inside it move to its start; proofing marks go.
+//!
+//! Tracked changes are refused (a publisher's file has them accepted or rejected; an
+//! English edition of a text still under review would have to choose for them).
+//! Comments (`comments.xml`), charts, SmartArt and the glossary are left as they are.
+//! This module does not know about sentences or the memory: [`super::marked`] does.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::ops::Range;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
+use super::package::{Package, MAX_UNPACKED};
+use super::{Document, DocumentFormat};
+use crate::error::{Error, Place, Result};
+use crate::input::limits::MAX_LINE;
+use crate::input::xml;
+use crate::segment::Segmenter;
+
+/// What a .docx is called in messages.
+const KIND: &str = "Word document";
+
+/// The language a translated document is marked with.
+const ENGLISH: &str = "en-GB";
+
+/// The namespaces WordprocessingML is bound to `w:` with (transitional and strict).
+const NAMESPACES: [&str; 2] = [
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+];
+
+/// Elements that record a tracked change.
+const TRACKED: [&str; 18] = [
+    "w:ins",
+    "w:del",
+    "w:moveFrom",
+    "w:moveTo",
+    "w:moveFromRangeStart",
+    "w:moveToRangeStart",
+    "w:rPrChange",
+    "w:pPrChange",
+    "w:sectPrChange",
+    "w:tblPrChange",
+    "w:tblPrExChange",
+    "w:trPrChange",
+    "w:tcPrChange",
+    "w:tblGridChange",
+    "w:numberingChange",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+];
+
+/// The Word format.
+pub struct Docx;
+
+impl DocumentFormat for Docx {
+    fn name(&self) -> &'static str {
+        "docx"
+    }
+
+    /// A `.docx` (in any case) that starts as a zip archive does.
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        head.starts_with(b"PK\x03\x04") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    }
+
+    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        let mut bytes = Vec::new();
+        input.take(MAX_UNPACKED + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_UNPACKED {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                what: "the Word document".into(),
+                limit: MAX_UNPACKED as usize,
+            });
+        }
+        let mut package = Package::open(bytes, path, KIND)?;
+        let marked = read_package(&mut package, path)?;
+        Ok(Document::marked(super::name_of(path), "docx", marked, Some(package), segmenter))
+    }
+}
+
+/// The parts of the Word document `package` (read from `path`) with their blocks and
+/// language marks.
+fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
+    let names = package.names();
+    let mut stories: Vec<String> =
+        ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"].map(String::from).into();
+    for prefix in ["word/header", "word/footer"] {
+        stories.extend(
+            names
+                .iter()
+                .filter(|n| n.starts_with(prefix) && n.ends_with(".xml") && !n[5..].contains('/'))
+                .cloned(),
+        );
+    }
+    let mut parts = Vec::new();
+    let mut paragraphs = 0;
+    for name in &stories {
+        let Some(text) = package.text(name, path, KIND)? else {
+            if name == "word/document.xml" {
+                return Err(Error::at(
+                    path,
+                    Place::File,
+                    "is not a Word document (it has no word/document.xml); open it in Word and save it as a \
+                     Word document (.docx)",
+                ));
+            }
+            continue;
+        };
+        let tree = Tree::parse(&text, name, path, Some(paragraphs))?;
+        let mut story = Story::new(&tree, name, path, paragraphs);
+        if let Some(root) = tree.root {
+            story.walk(root)?;
+        }
+        paragraphs = story.paragraph;
+        let (blocks, lang) = (story.blocks, story.lang);
+        let mut part = Part::new(name.clone(), text);
+        part.blocks = blocks;
+        part.lang = lang;
+        parts.push(part);
+    }
+    // The defaults the text written again takes its language from.
+    for (name, mark) in [("word/styles.xml", "w:lang"), ("word/settings.xml", "w:themeFontLang")] {
+        let Some(text) = package.text(name, path, KIND)? else { continue };
+        let tree = Tree::parse(&text, name, path, None)?;
+        let mut lang = Vec::new();
+        if tree.root.is_some_and(|r| tree.binds_w(r)) {
+            for e in 0..tree.elements.len() {
+                if tree.name(e) == mark {
+                    lang.extend(tree.attribute(e, "w:val").map(|r| (r, ENGLISH.to_string())));
+                }
+            }
+        }
+        if !lang.is_empty() {
+            let mut part = Part::new(name, text);
+            part.lang = lang;
+            parts.push(part);
+        }
+    }
+    Ok(Marked { parts })
+}
+
+/// An element of a part: its qualified name, its start tag (the whole of an empty
+/// element), where it ends and what it holds.
+#[derive(Debug)]
+struct Element {
+    name: Range<usize>,
+    tag: Range<usize>,
+    end: usize,
+    children: Vec<Node>,
+}
+
+/// A child of an element: another element (by index) or text (its bytes, escaped).
+#[derive(Debug, Clone)]
+enum Node {
+    Element(usize),
+    Text(Range<usize>),
+}
+
+/// A part's elements with their byte positions, as quick-xml reads them.
+#[derive(Debug)]
+struct Tree<'a> {
+    text: &'a str,
+    elements: Vec<Element>,
+    root: Option<usize>,
+}
+
+impl<'a> Tree<'a> {
+    /// Reads the part `name` of the document at `path`. With `tracked` (the paragraphs
+    /// of the parts before), a tracked change is refused, naming its paragraph.
+    fn parse(text: &'a str, part: &str, path: &Path, tracked: Option<usize>) -> Result<Tree<'a>> {
+        let fail = |at: u64, why: String| {
+            Error::at(
+                path,
+                Place::File,
+                format!("{part}, byte {at}: {why}; open the document in Word and save it again"),
+            )
+        };
+        let mut reader = Reader::from_str(text);
+        let mut policy = xml::Policy::new("a Word document needs far fewer");
+        let mut tree = Tree { text, elements: Vec::new(), root: None };
+        let mut open: Vec<usize> = Vec::new();
+        let mut paragraphs = tracked.unwrap_or(0);
+        loop {
+            let at = reader.buffer_position();
+            let event = reader
+                .read_event()
+                .map_err(|e| fail(reader.error_position(), format!("not well-formed XML ({e})")))?;
+            policy.check(&event).map_err(|why| fail(at, why))?;
+            let end = reader.buffer_position() as usize;
+            let start = at as usize;
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let qname = e.name();
+                    let name = start + 1..start + 1 + qname.as_ref().len();
+                    if tracked.is_some() {
+                        let n = &text[name.clone()];
+                        if n == "w:p" {
+                            paragraphs += 1;
+                        }
+                        if TRACKED.contains(&n) {
+                            return Err(Error::at(
+                                path,
+                                Place::File,
+                                format!(
+                                    "has tracked changes (<{n}> in paragraph {} of {part}); accept or reject \
+                                     them in Word (Review → Accept All) and save it again",
+                                    paragraphs.max(1)
+                                ),
+                            ));
+                        }
+                    }
+                    let index = tree.elements.len();
+                    let empty = matches!(event, Event::Empty(_));
+                    tree.elements.push(Element { name, tag: start..end, end, children: Vec::new() });
+                    match open.last() {
+                        Some(&parent) => tree.elements[parent].children.push(Node::Element(index)),
+                        None if tree.root.is_none() => tree.root = Some(index),
+                        None => return Err(fail(at, "a second root element".into())),
+                    }
+                    if !empty {
+                        open.push(index);
+                    }
+                }
+                Event::End(_) => {
+                    if let Some(e) = open.pop() {
+                        tree.elements[e].end = end;
+                    }
+                }
+                Event::Text(_) | Event::CData(_) => {
+                    if let Some(&parent) = open.last() {
+                        tree.elements[parent].children.push(Node::Text(start..end));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if let Some(&e) = open.last() {
+            let tag = tree.elements[e].tag.start;
+            return Err(fail(tag as u64, format!("<{}> is never closed", tree.name(e))));
+        }
+        if tracked.is_some() && !tree.root.is_some_and(|r| tree.binds_w(r)) {
+            return Err(fail(0, "the root element does not bind w: to WordprocessingML".into()));
+        }
+        Ok(tree)
+    }
+
+    fn name(&self, e: usize) -> &'a str {
+        &self.text[self.elements[e].name.clone()]
+    }
+
+    /// The bytes of the whole element.
+    fn range(&self, e: usize) -> Range<usize> {
+        self.elements[e].tag.start..self.elements[e].end
+    }
+
+    fn raw(&self, e: usize) -> &'a str {
+        &self.text[self.range(e)]
+    }
+
+    /// The element's child elements.
+    fn elements(&self, e: usize) -> impl Iterator<Item = usize> + '_ {
+        self.elements[e].children.iter().filter_map(|n| match n {
+            Node::Element(c) => Some(*c),
+            Node::Text(_) => None,
+        })
+    }
+
+    fn child(&self, e: usize, name: &str) -> Option<usize> {
+        self.elements(e).find(|&c| self.name(c) == name)
+    }
+
+    /// Whether the root element `e` binds `w:` to WordprocessingML.
+    fn binds_w(&self, e: usize) -> bool {
+        self.attribute(e, "xmlns:w").is_some_and(|r| NAMESPACES.contains(&&self.text[r]))
+    }
+
+    /// The bytes of the value of the attribute `key` of `e` (escaped, as written).
+    fn attribute(&self, e: usize, key: &str) -> Option<Range<usize>> {
+        let tag = self.elements[e].tag.clone();
+        let bytes = self.text.as_bytes();
+        let mut at = self.elements[e].name.end;
+        loop {
+            while at < tag.end && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let name_start = at;
+            while at < tag.end && !matches!(bytes[at], b'=' | b'>' | b'/') && !bytes[at].is_ascii_whitespace()
+            {
+                at += 1;
+            }
+            let name = name_start..at;
+            while at < tag.end && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            if name.is_empty() || bytes.get(at) != Some(&b'=') {
+                return None;
+            }
+            at += 1;
+            while at < tag.end && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let quote = *bytes.get(at)?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let value_start = at + 1;
+            let value_end = value_start + bytes[value_start..tag.end].iter().position(|&b| b == quote)?;
+            if &self.text[name] == key {
+                return Some(value_start..value_end);
+            }
+            at = value_end + 1;
+        }
+    }
+
+    /// The unescaped value of the attribute `key` of `e`, if it has one that reads.
+    fn value(&self, e: usize, key: &str) -> Option<std::borrow::Cow<'a, str>> {
+        self.attribute(e, key).and_then(|r| quick_xml::escape::unescape(&self.text[r]).ok())
+    }
+}
+
+/// A piece of a paragraph as read, before it becomes text and codes.
+#[derive(Debug)]
+enum Atom {
+    /// Text with the properties `style` (an index into [`Story::styles`]), from the run
+    /// at `range`.
+    Text { text: String, style: usize, range: Range<usize> },
+    /// A lone code.
+    Lone { raw: Raw, kind: Kind, range: Range<usize> },
+    /// A wrapper around other pieces (a hyperlink).
+    Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize> },
+    /// A bookmark or comment range mark.
+    Mark { range: Range<usize> },
+}
+
+impl Atom {
+    fn range(&self) -> &Range<usize> {
+        match self {
+            Atom::Text { range, .. }
+            | Atom::Lone { range, .. }
+            | Atom::Pair { range, .. }
+            | Atom::Mark { range } => range,
+        }
+    }
+
+    fn set_range(&mut self, to: Range<usize>) {
+        match self {
+            Atom::Text { range, .. }
+            | Atom::Lone { range, .. }
+            | Atom::Pair { range, .. }
+            | Atom::Mark { range } => *range = to,
+        }
+    }
+
+    fn has_text(&self) -> bool {
+        match self {
+            Atom::Text { text, .. } => !text.is_empty(),
+            Atom::Pair { atoms, .. } => atoms.iter().any(Atom::has_text),
+            Atom::Lone { .. } | Atom::Mark { .. } => false,
+        }
+    }
+
+    fn has_words(&self) -> bool {
+        match self {
+            Atom::Text { text, .. } => !text.trim().is_empty(),
+            Atom::Pair { atoms, .. } => atoms.iter().any(Atom::has_words),
+            Atom::Lone { .. } | Atom::Mark { .. } => false,
+        }
+    }
+}
+
+/// What a lone code is, where that matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A footnote, endnote or comment reference: it belongs to the sentence before it,
+    /// even at the end of a paragraph.
+    Note,
+    /// A line break: it parts the words on either side, so a break typed right after
+    /// a full stop ends the sentence.
+    Break,
+    /// Anything else.
+    Other,
+}
+
+/// One text of a document being read: a part's blocks and language marks.
+struct Story<'a> {
+    tree: &'a Tree<'a>,
+    text: &'a str,
+    name: &'a str,
+    path: &'a Path,
+    /// The run properties met so far, as written again (`<w:rPr>…</w:rPr>` without
+    /// what is not seen, or nothing), and their indices.
+    styles: Vec<String>,
+    known: HashMap<String, usize>,
+    blocks: Vec<Block>,
+    lang: Vec<(Range<usize>, String)>,
+    /// Paragraphs read so far in the document.
+    paragraph: usize,
+    /// How many complex fields are open.
+    field: u32,
+}
+
+impl<'a> Story<'a> {
+    fn new(tree: &'a Tree<'a>, name: &'a str, path: &'a Path, paragraph: usize) -> Story<'a> {
+        Story {
+            tree,
+            text: tree.text,
+            name,
+            path,
+            styles: vec![String::new()],
+            known: HashMap::from([(String::new(), 0)]),
+            blocks: Vec::new(),
+            lang: Vec::new(),
+            paragraph,
+            field: 0,
+        }
+    }
+
+    /// Finds the blocks and language marks in `e` and everything inside it.
+    fn walk(&mut self, e: usize) -> Result<()> {
+        match self.tree.name(e) {
+            "w:p" => return self.paragraph(e),
+            "w:lang" => {
+                self.lang.extend(self.tree.attribute(e, "w:val").map(|r| (r, ENGLISH.to_string())));
+            }
+            "wp:docPr" => {
+                for key in ["descr", "title"] {
+                    if let Some(range) = self.tree.attribute(e, key) {
+                        self.description(range)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let children: Vec<usize> = self.tree.elements(e).collect();
+        for c in children {
+            self.walk(c)?;
+        }
+        Ok(())
+    }
+
+    /// An attribute a reader sees (an image's description) as a block.
+    fn description(&mut self, range: Range<usize>) -> Result<()> {
+        let raw = &self.text[range.clone()];
+        let value = quick_xml::escape::unescape(raw).map_err(|e| {
+            let (offset, why) = xml::reference_error(&e);
+            self.error(range.start + offset.unwrap_or(0), why)
+        })?;
+        if let Some(c) = value.chars().find(|&c| !xml::is_xml_char(c)) {
+            return Err(self.error(range.start, xml::not_allowed(c)));
+        }
+        if value.trim().is_empty() {
+            return Ok(());
+        }
+        let one_line = value.replace(['\n', '\r', '\t'], " ");
+        let mut paragraph = String::with_capacity(one_line.len());
+        let mut codes = Vec::new();
+        marked::push_text(&mut paragraph, &mut codes, &one_line, |t| {
+            let mut out = String::new();
+            Attribute.text(t, "", &mut out);
+            Raw::Text(out)
+        });
+        self.fits(&paragraph, self.paragraph.max(1))?;
+        self.blocks.push(Block::new(range, paragraph, codes, &Attribute, self.paragraph.max(1)));
+        Ok(())
+    }
+
+    fn error(&self, at: usize, why: String) -> Error {
+        Error::at(
+            self.path,
+            Place::File,
+            format!("{}, byte {at}: {why}; open the document in Word and save it again", self.name),
+        )
+    }
+
+    /// A paragraph: a block if it holds text, and the blocks and marks inside it.
+    fn paragraph(&mut self, p: usize) -> Result<()> {
+        self.paragraph += 1;
+        let line = self.paragraph;
+        let children: Vec<usize> = self.tree.elements(p).filter(|&c| self.tree.name(c) != "w:pPr").collect();
+        let mut atoms = Vec::new();
+        self.content(&children, &mut atoms)?;
+        if atoms.iter().any(Atom::has_words) {
+            self.block(atoms, line)?;
+        }
+        // A text box's paragraphs are stories of their own, not inside this one's fields.
+        let field = std::mem::take(&mut self.field);
+        let all: Vec<usize> = self.tree.elements(p).collect();
+        for c in all {
+            self.walk(c)?;
+        }
+        self.field = field;
+        Ok(())
+    }
+
+    /// The pieces of the elements `children` of a paragraph or a wrapper, in order.
+    fn content(&mut self, children: &[usize], out: &mut Vec<Atom>) -> Result<()> {
+        let tree = self.tree;
+        // Where the field open at the present child began, in this list.
+        let mut field_start: Option<usize> = None;
+        let mut last_end = None;
+        for &c in children {
+            let range = tree.range(c);
+            last_end = Some(range.end);
+            let name = tree.name(c);
+            let opens = name == "w:r" && tree.child(c, "w:fldChar").is_some();
+            if self.field > 0 || opens {
+                let start = *field_start.get_or_insert(range.start);
+                self.count_fields(c);
+                if self.field == 0 {
+                    field_start = None;
+                    out.push(Atom::Lone {
+                        raw: Raw::Range(start..range.end),
+                        kind: Kind::Other,
+                        range: start..range.end,
+                    });
+                }
+                continue;
+            }
+            match name {
+                "w:r" => self.run(c, out)?,
+                "w:hyperlink" | "w:dir" | "w:bdo" => {
+                    let inner: Vec<usize> = tree.elements(c).collect();
+                    let mut atoms = Vec::new();
+                    self.content(&inner, &mut atoms)?;
+                    let tag = tree.elements[c].tag.clone();
+                    if tag.end == range.end || !atoms.iter().any(Atom::has_text) {
+                        out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range });
+                    } else {
+                        out.push(Atom::Pair {
+                            open: Raw::Range(tag),
+                            close: format!("</{name}>"),
+                            atoms,
+                            range,
+                        });
+                    }
+                }
+                "w:sdt" => {
+                    let body = tree
+                        .child(c, "w:sdtContent")
+                        .filter(|&b| tree.elements[b].tag.end < tree.range(b).end);
+                    let mut atoms = Vec::new();
+                    if let Some(b) = body {
+                        let inner: Vec<usize> = tree.elements(b).collect();
+                        self.content(&inner, &mut atoms)?;
+                    }
+                    match body {
+                        Some(b) if atoms.iter().any(Atom::has_text) => {
+                            let open = Raw::Range(range.start..tree.elements[b].tag.end);
+                            out.push(Atom::Pair {
+                                open,
+                                close: "</w:sdtContent></w:sdt>".into(),
+                                atoms,
+                                range,
+                            });
+                        }
+                        _ => {
+                            out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range })
+                        }
+                    }
+                }
+                // Invisible wrappers: their runs are the paragraph's, and a block starts
+                // or ends around the whole wrapper, never inside it.
+                "w:smartTag" | "w:customXml" => {
+                    let inner: Vec<usize> = tree
+                        .elements(c)
+                        .filter(|&i| !matches!(tree.name(i), "w:smartTagPr" | "w:customXmlPr"))
+                        .collect();
+                    let at = out.len();
+                    self.content(&inner, out)?;
+                    for atom in &mut out[at..] {
+                        atom.set_range(range.clone());
+                    }
+                }
+                "w:bookmarkStart"
+                | "w:bookmarkEnd"
+                | "w:commentRangeStart"
+                | "w:commentRangeEnd"
+                | "w:permStart"
+                | "w:permEnd" => out.push(Atom::Mark { range }),
+                "w:proofErr" | "w:pPr" => {}
+                _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
+            }
+        }
+        if self.field > 0 {
+            if let (Some(start), Some(end)) = (field_start, last_end) {
+                out.push(Atom::Lone { raw: Raw::Range(start..end), kind: Kind::Other, range: start..end });
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts the field characters in `e` (not in text boxes, which are stories of
+    /// their own) into [`Story::field`].
+    fn count_fields(&mut self, e: usize) {
+        let tree = self.tree;
+        match tree.name(e) {
+            "w:fldChar" => match tree.value(e, "w:fldCharType").as_deref() {
+                Some("begin") => self.field += 1,
+                Some("end") => self.field = self.field.saturating_sub(1),
+                _ => {}
+            },
+            "w:txbxContent" => {}
+            _ => {
+                for c in tree.elements(e) {
+                    self.count_fields(c);
+                }
+            }
+        }
+    }
+
+    /// A run (with no field in it): its text and lone codes.
+    fn run(&mut self, r: usize, out: &mut Vec<Atom>) -> Result<()> {
+        let tree = self.tree;
+        let range = tree.range(r);
+        let properties = tree.child(r, "w:rPr");
+        let style = self.style(properties);
+        let hidden = properties
+            .and_then(|p| tree.child(p, "w:vanish"))
+            .is_some_and(|v| !matches!(tree.value(v, "w:val").as_deref(), Some("0" | "false" | "off")));
+        enum Piece {
+            Text(String),
+            Item(usize, Kind),
+        }
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut complex = false;
+        for c in tree.elements(r) {
+            let text = match tree.name(c) {
+                "w:rPr" | "w:softHyphen" | "w:lastRenderedPageBreak" => continue,
+                "w:t" => self.text_of(c)?,
+                "w:noBreakHyphen" => "\u{2011}".to_string(),
+                "w:footnoteReference" | "w:endnoteReference" | "w:commentReference" => {
+                    pieces.push(Piece::Item(c, Kind::Note));
+                    continue;
+                }
+                "w:br" | "w:cr" => {
+                    pieces.push(Piece::Item(c, Kind::Break));
+                    continue;
+                }
+                _ => {
+                    complex |= tree.elements(c).next().is_some();
+                    pieces.push(Piece::Item(c, Kind::Other));
+                    continue;
+                }
+            };
+            match pieces.last_mut() {
+                _ if text.is_empty() => {}
+                Some(Piece::Text(t)) => t.push_str(&text),
+                _ => pieces.push(Piece::Text(text)),
+            }
+        }
+        if pieces.is_empty() {
+            return Ok(());
+        }
+        let texts = pieces.iter().any(|p| matches!(p, Piece::Text(_)));
+        if hidden || complex || !texts {
+            let kind = match pieces.first() {
+                Some(Piece::Item(_, k))
+                    if !hidden && pieces.iter().all(|p| matches!(p, Piece::Item(_, j) if j == k)) =>
+                {
+                    *k
+                }
+                _ => Kind::Other,
+            };
+            out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind, range });
+            return Ok(());
+        }
+        for piece in pieces {
+            out.push(match piece {
+                Piece::Text(text) => Atom::Text { text, style, range: range.clone() },
+                Piece::Item(c, kind) => Atom::Lone {
+                    raw: Raw::Text(format!("<w:r>{}{}</w:r>", self.styles[style], tree.raw(c))),
+                    kind,
+                    range: range.clone(),
+                },
+            });
+        }
+        Ok(())
+    }
+
+    /// The text of a `w:t`, unescaped, on one line.
+    fn text_of(&self, t: usize) -> Result<String> {
+        let mut out = String::new();
+        for node in &self.tree.elements[t].children {
+            let Node::Text(r) = node else { continue };
+            let raw = &self.text[r.clone()];
+            if let Some(data) = raw.strip_prefix("<![CDATA[").and_then(|d| d.strip_suffix("]]>")) {
+                out.push_str(data);
+                continue;
+            }
+            let text = quick_xml::escape::unescape(raw).map_err(|e| {
+                let (offset, why) = xml::reference_error(&e);
+                self.error(r.start + offset.unwrap_or(0), why)
+            })?;
+            if let Some(c) = text.chars().find(|&c| !xml::is_xml_char(c)) {
+                return Err(self.error(r.start, xml::not_allowed(c)));
+            }
+            out.push_str(&text);
+        }
+        if out.contains(['\n', '\r', '\t']) {
+            out = out.replace(['\n', '\r', '\t'], " ");
+        }
+        Ok(out)
+    }
+
+    /// The index of the visible properties `properties` (a `w:rPr`): what they are
+    /// written as again, which is also what tells two runs apart.
+    fn style(&mut self, properties: Option<usize>) -> usize {
+        let Some(p) = properties else { return 0 };
+        let mut style = String::new();
+        for c in self.tree.elements(p) {
+            if !matches!(self.tree.name(c), "w:lang" | "w:noProof") {
+                style.push_str(self.tree.raw(c));
+            }
+        }
+        if style.is_empty() {
+            return 0;
+        }
+        let style = format!("<w:rPr>{style}</w:rPr>");
+        if let Some(&i) = self.known.get(&style) {
+            return i;
+        }
+        self.styles.push(style.clone());
+        self.known.insert(style, self.styles.len() - 1);
+        self.styles.len() - 1
+    }
+
+    /// The block of a paragraph whose pieces are `atoms`: from its first text to its
+    /// last (and the note references right after it).
+    fn block(&mut self, atoms: Vec<Atom>, line: usize) -> Result<()> {
+        let (Some(first), Some(last)) =
+            (atoms.iter().position(Atom::has_text), atoms.iter().rposition(Atom::has_text))
+        else {
+            return Ok(());
+        };
+        let start = atoms[first].range().start;
+        let mut end = atoms[last].range().end;
+        for a in &atoms[last + 1..] {
+            match a {
+                Atom::Mark { .. } => {}
+                Atom::Lone { kind: Kind::Note, range, .. } => end = range.end,
+                _ => break,
+            }
+        }
+        let inside: Vec<&Atom> =
+            atoms.iter().filter(|a| a.range().start >= start && a.range().end <= end).collect();
+        let mut counts = Counts::new();
+        for a in &inside {
+            count(a, &mut counts);
+        }
+        let base = majority(&counts).unwrap_or(0);
+        let mut paragraph = String::new();
+        let mut codes = Vec::new();
+        let mut marks = String::new();
+        for a in &inside {
+            self.marks(a, &mut marks);
+        }
+        if !marks.is_empty() {
+            marked::open(
+                &mut paragraph,
+                &mut codes,
+                Markup { open: Raw::Text(marks), ..Markup::default() },
+                true,
+            );
+        }
+        let mut emit =
+            Emit { styles: &self.styles, paragraph: &mut paragraph, codes: &mut codes, spaced: true };
+        emit.atoms(&inside, base);
+        self.fits(&paragraph, line)?;
+        let mut block = Block::new(start..end, paragraph, codes, &Runs, line);
+        block.style = self.styles[base].clone();
+        self.blocks.push(block);
+        Ok(())
+    }
+
+    /// Refuses a paragraph (with its codes) longer than a line of a plain text
+    /// document may be, so no segment is larger than the memory and batches take.
+    fn fits(&self, paragraph: &str, line: usize) -> Result<()> {
+        if paragraph.len() > MAX_LINE {
+            return Err(Error::TooLarge {
+                path: self.path.to_path_buf(),
+                what: format!("paragraph {line} ({})", self.name),
+                limit: MAX_LINE,
+            });
+        }
+        Ok(())
+    }
+
+    /// The bookmarks and comment range marks in `atom`, as written.
+    fn marks(&self, atom: &Atom, out: &mut String) {
+        match atom {
+            Atom::Mark { range } => out.push_str(&self.text[range.clone()]),
+            Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| self.marks(a, out)),
+            Atom::Text { .. } | Atom::Lone { .. } => {}
+        }
+    }
+}
+
+/// How much text of each style some pieces hold: characters, and the order in which
+/// the styles first appear.
+type Counts = HashMap<usize, (usize, usize)>;
+
+/// Adds how much text of each style `atom` holds to `counts`.
+fn count(atom: &Atom, counts: &mut Counts) {
+    match atom {
+        Atom::Text { text, style, .. } => {
+            let order = counts.len();
+            counts.entry(*style).or_insert((0, order)).0 += text.chars().count();
+        }
+        Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| count(a, counts)),
+        Atom::Lone { .. } | Atom::Mark { .. } => {}
+    }
+}
+
+/// The style that covers the most text, the first of equals.
+fn majority(counts: &Counts) -> Option<usize> {
+    counts.iter().max_by_key(|(_, &(n, order))| (n, std::cmp::Reverse(order))).map(|(&style, _)| style)
+}
+
+/// Writes pieces of a paragraph as its text and codes.
+struct Emit<'a> {
+    styles: &'a [String],
+    paragraph: &'a mut String,
+    codes: &'a mut Vec<Markup>,
+    /// Whether the text so far ends in white space (or there is none).
+    spaced: bool,
+}
+
+impl Emit<'_> {
+    /// `atoms` inside a wrapper whose text has the style `base`: a stretch of other
+    /// properties is a pair, kept open across lone codes between runs of the same
+    /// properties.
+    fn atoms(&mut self, atoms: &[&Atom], base: usize) {
+        // The styled pair open now, and lone codes waiting to learn whether it goes on.
+        let mut open: Option<(usize, u32)> = None;
+        let mut waiting: Vec<(Raw, Kind)> = Vec::new();
+        for atom in atoms {
+            match atom {
+                Atom::Text { text, style, .. } => {
+                    let style = *style;
+                    let goes_on = open.is_some_and(|(s, _)| s == style);
+                    if !goes_on {
+                        self.close(&mut open);
+                    }
+                    self.lone(&mut waiting);
+                    if !goes_on && style != base {
+                        let markup = Markup { style: Some(self.styles[style].clone()), ..Markup::default() };
+                        open = Some((style, marked::open(self.paragraph, self.codes, markup, false)));
+                    }
+                    if !text.is_empty() {
+                        self.spaced = text.ends_with(char::is_whitespace);
+                    }
+                    let styles = self.styles;
+                    let run = &styles[style];
+                    marked::push_text(self.paragraph, self.codes, text, |t| {
+                        let mut out = String::new();
+                        Runs.text(t, run, &mut out);
+                        Raw::Text(out)
+                    });
+                }
+                Atom::Lone { raw, kind, .. } => waiting.push((raw.clone(), *kind)),
+                Atom::Pair { open: tag, close, atoms, .. } => {
+                    self.close(&mut open);
+                    self.lone(&mut waiting);
+                    let mut counts = Counts::new();
+                    atoms.iter().for_each(|a| count(a, &mut counts));
+                    let inner = majority(&counts).unwrap_or(base);
+                    let markup = Markup {
+                        open: tag.clone(),
+                        close: Raw::Text(close.clone()),
+                        style: Some(self.styles[inner].clone()),
+                    };
+                    let n = marked::open(self.paragraph, self.codes, markup, false);
+                    let atoms: Vec<&Atom> = atoms.iter().collect();
+                    self.atoms(&atoms, inner);
+                    marked::close(self.paragraph, n);
+                }
+                Atom::Mark { .. } => {}
+            }
+        }
+        self.close(&mut open);
+        self.lone(&mut waiting);
+    }
+
+    fn close(&mut self, open: &mut Option<(usize, u32)>) {
+        if let Some((_, n)) = open.take() {
+            marked::close(self.paragraph, n);
+        }
+    }
+
+    /// The lone codes `waiting`, a line break after a space: the words on either side
+    /// of it are two, and a space before a line break is not seen.
+    fn lone(&mut self, waiting: &mut Vec<(Raw, Kind)>) {
+        for (raw, kind) in waiting.drain(..) {
+            if kind == Kind::Break && !self.spaced {
+                self.paragraph.push(' ');
+                self.spaced = true;
+            }
+            marked::open(self.paragraph, self.codes, Markup { open: raw, ..Markup::default() }, true);
+        }
+    }
+}
+
+/// Text written into a paragraph: a run with the given properties.
+#[derive(Debug)]
+struct Runs;
+
+impl Writer for Runs {
+    /// `<w:r>{style}<w:t xml:space="preserve">{text}</w:t></w:r>`, a tab in the text a
+    /// `w:tab` and a line break a `w:br`; a character XML cannot hold is left out.
+    fn text(&self, text: &str, style: &str, out: &mut String) {
+        out.push_str("<w:r>");
+        out.push_str(style);
+        let mut open = false;
+        for c in text.chars() {
+            let between = match c {
+                '\t' => "<w:tab/>",
+                '\n' | '\r' => "<w:br/>",
+                c if !xml::is_xml_char(c) => continue,
+                c => {
+                    if !open {
+                        out.push_str("<w:t xml:space=\"preserve\">");
+                        open = true;
+                    }
+                    let mut buf = [0u8; 4];
+                    xml::escape_into(out, c.encode_utf8(&mut buf), false);
+                    continue;
+                }
+            };
+            if open {
+                out.push_str("</w:t>");
+                open = false;
+            }
+            out.push_str(between);
+        }
+        if open {
+            out.push_str("</w:t>");
+        }
+        out.push_str("</w:r>");
+    }
+}
+
+/// Text written into an attribute value.
+#[derive(Debug)]
+struct Attribute;
+
+impl Writer for Attribute {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        let text: String = text.chars().filter(|&c| xml::is_xml_char(c)).collect();
+        xml::escape_into(out, &text, true);
+    }
+}
+
+#[cfg(test)]
+mod tests;

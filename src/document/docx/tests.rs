@@ -1,0 +1,442 @@
+//! Tests of the Word format: the segments of small documents shaped as Word writes
+//! them, identity, a translated document's exact XML, and hostile input.
+
+use std::borrow::Cow;
+use std::io::{Cursor, Read as _, Write as _};
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::document::inline;
+
+const ROOT: &str = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">"#;
+
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n";
+
+/// `word/document.xml` with `body` in its `w:body`.
+fn document(body: &str) -> String {
+    format!("{DECLARATION}{ROOT}<w:body>{body}<w:sectPr/></w:body></w:document>")
+}
+
+/// A story part (footnotes, a footer) whose root is `root` holding `inner`.
+fn story(root: &str, inner: &str) -> String {
+    let open = ROOT.replacen("w:document", root, 1);
+    format!("{DECLARATION}{open}{inner}</{root}>")
+}
+
+const STYLES: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n",
+    r#"<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:lang w:val="nb-NO" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault></w:docDefaults></w:styles>"#
+);
+
+/// A zip package of `entries`, deflated, as Word stores them.
+fn package(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, text) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A Word document whose body is `body`, with styles.
+fn docx(body: &str) -> Vec<u8> {
+    package(&[
+        ("[Content_Types].xml", "<Types/>"),
+        ("word/document.xml", &document(body)),
+        ("word/styles.xml", STYLES),
+    ])
+}
+
+fn read(bytes: &[u8]) -> Result<Document> {
+    Docx.read(&mut &bytes[..], Path::new("corpus/t.docx"), &Segmenter::default())
+}
+
+fn texts(d: &Document) -> Vec<&str> {
+    d.segments.iter().map(|s| s.text.as_str()).collect()
+}
+
+#[track_caller]
+fn check(body: &str, expected: &[&str]) {
+    let d = read(&docx(body)).unwrap();
+    assert_eq!(texts(&d), expected, "{body}");
+    assert_eq!(d.rebuild(|_| None).unwrap(), docx(body));
+}
+
+/// The entry `name` of the package `bytes`.
+fn entry(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+/// A run with Word's leftovers: rsids and a language.
+fn r(props: &str, text: &str) -> String {
+    format!(
+        r#"<w:r w:rsidR="00A1" w:rsidRPr="00B2"><w:rPr>{props}<w:lang w:val="nb-NO"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+    )
+}
+
+fn p(inner: &str) -> String {
+    format!(
+        r#"<w:p w:rsidR="00C3" w:rsidRDefault="00C3"><w:pPr><w:rPr><w:lang w:val="nb-NO"/></w:rPr></w:pPr>{inner}</w:p>"#
+    )
+}
+
+#[test]
+fn runs_that_differ_only_in_what_is_not_seen_are_one_text() {
+    let body = p(&[
+        r#"<w:bookmarkStart w:id="0" w:name="_Toc1"/>"#.to_string(),
+        r("", "Jeg elsker å komme inn på kundesenteret om morg"),
+        r("<w:noProof/>", "enen. Høre "),
+        r#"<w:proofErr w:type="spellStart"/>"#.into(),
+        r("", "summingen"),
+        r#"<w:proofErr w:type="spellEnd"/><w:bookmarkStart w:id="1" w:name="_GoBack"/><w:bookmarkEnd w:id="1"/>"#.into(),
+        r#"<w:r><w:rPr><w:lang w:val="nb-NO"/></w:rPr><w:lastRenderedPageBreak/><w:t>, der er action.</w:t></w:r>"#.into(),
+        r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+    ]
+    .concat());
+    check(&body, &["Jeg elsker å komme inn på kundesenteret om morgenen.", "Høre summingen, der er action."]);
+}
+
+#[test]
+fn formatting_inside_a_sentence_is_a_pair_and_around_it_is_left_out() {
+    let bold = "<w:b/><w:bCs/>";
+    // A bold paragraph with a link on two words: the link is the only tag.
+    let intro = p(&[
+        r(bold, "Vi har møtt "),
+        r#"<w:hyperlink r:id="rId5" w:history="1">"#.into(),
+        r(&format!(r#"<w:rStyle w:val="Hyperlink"/>{bold}"#), "Lyse Dialog"),
+        "</w:hyperlink>".into(),
+        r(bold, ". Med kjærlighet."),
+    ]
+    .concat());
+    check(&intro, &["Vi har møtt {1}Lyse Dialog{/1}.", "Med kjærlighet."]);
+    // Italic inside; bold from a word to the end of the next sentence.
+    let answer =
+        p(&[r("", "Å "), r("<w:i/>", "«gå utenfor»"), r("", ". Ja, "), r(bold, "nå. Helt."), r("", " Nei.")]
+            .concat());
+    check(&answer, &["Å {1}«gå utenfor»{/1}.", "Ja, {1}nå.{/1}", "Helt.", "Nei."]);
+}
+
+#[test]
+fn tabs_breaks_notes_fields_and_hidden_text_are_lone_codes() {
+    let tab = r#"<w:r><w:rPr><w:lang w:val="nb-NO"/></w:rPr><w:tab/></w:r>"#;
+    let field = concat!(
+        r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>"#,
+        r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+    );
+    let note =
+        r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>"#;
+    let body = [
+        // What stands before the first text and after the last is no part of the block.
+        p(&format!("{tab}{}{tab}{tab}{field}", r("", "Kundeservice og kjærlighet"))),
+        p(&format!(
+            "{}{field}{}{note}<w:bookmarkEnd w:id=\"3\"/>",
+            r("", "Side "),
+            r("", " av to. Ja.")
+        )),
+        p(&[r("", "En"), "<w:r><w:br/><w:t>linje.</w:t></w:r>".into()].concat()),
+        p(&[r("", "Synlig"), r("<w:vanish/>", " skjult"), r("", " tekst.")].concat()),
+        p(r#"<w:r><w:t>Pil </w:t><w:sym w:font="Wingdings" w:char="F0E0"/><w:t xml:space="preserve"> og {1} her.</w:t></w:r>"#),
+    ]
+    .concat();
+    check(
+        &body,
+        &[
+            "Kundeservice og kjærlighet",
+            "Side {1/} av to.",
+            "Ja.{1/}",
+            "En {1/}linje.",
+            "Synlig{1/} tekst.",
+            "Pil {1/} og {2/} her.",
+        ],
+    );
+}
+
+#[test]
+fn tables_notes_headers_footers_text_boxes_and_image_descriptions_are_read_in_order() {
+    let cell = |t: &str| format!("<w:tc><w:tcPr/>{}</w:tc>", p(&r("", t)));
+    let text_box = format!(
+        r#"<w:r><w:drawing><wp:anchor><wp:docPr id="2" name="Tekstboks 2"/><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wp:anchor></w:drawing></w:r>"#,
+        p(&r("", "I boksen."))
+    );
+    let image = r#"<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Bilde 1" descr="Et bilde &amp; en {1}."/></wp:inline></w:drawing></w:r>"#;
+    let body = [
+        p(&format!("{}{text_box}{}", r("", "Før boksen."), r("", " Etter."))),
+        format!("<w:tbl><w:tr>{}{}</w:tr></w:tbl>", cell("Celle en."), cell("Celle to.")),
+        p(image),
+    ]
+    .concat();
+    let notes = story(
+        "w:footnotes",
+        &format!(
+            r#"<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1">{}</w:footnote>"#,
+            p(&format!(r#"<w:r><w:footnoteRef/></w:r>{}"#, r("", " Fotnoten."))),
+        ),
+    );
+    let bytes = package(&[
+        ("word/document.xml", &document(&body)),
+        ("word/footer1.xml", &story("w:ftr", &p(&r("", "Bunntekst.")))),
+        ("word/footnotes.xml", &notes),
+        ("word/header1.xml", &story("w:hdr", &p(&r("", "Topptekst.")))),
+        ("word/styles.xml", STYLES),
+    ]);
+    let d = read(&bytes).unwrap();
+    assert_eq!(
+        texts(&d),
+        [
+            "Før boksen.{1/}",
+            "Etter.",
+            "I boksen.",
+            "Celle en.",
+            "Celle to.",
+            "Et bilde & en {1/}.",
+            "Fotnoten.",
+            "Topptekst.",
+            "Bunntekst."
+        ]
+    );
+    let places: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+    assert_eq!(places, [1, 1, 2, 3, 4, 5, 7, 8, 9]);
+    assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
+    // Every block is written again, the one inside another's code too.
+    let out = d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert!(xml.contains(r#"descr="ET BILDE &amp; EN {1}.""#), "{xml}");
+    assert!(xml.contains(r#"<w:t xml:space="preserve">I BOKSEN.</w:t>"#), "{xml}");
+    assert!(xml.contains(r#"<w:t xml:space="preserve">FØR BOKSEN.</w:t></w:r><w:r><w:drawing>"#), "{xml}");
+    assert!(entry(&out, "word/footnotes.xml").contains(" FOTNOTEN.<"));
+    assert!(entry(&out, "word/footer1.xml").contains(">BUNNTEKST.<"));
+    assert!(entry(&out, "word/header1.xml").contains(">TOPPTEKST.<"));
+}
+
+#[test]
+fn a_translation_is_written_as_runs_and_the_language_becomes_english() {
+    let body = p(&[
+        r#"<w:bookmarkStart w:id="0" w:name="a"/>"#.to_string(),
+        r("<w:b/>", "Hei"),
+        r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+        r("", " på "),
+        r#"<w:hyperlink r:id="rId1">"#.into(),
+        r(r#"<w:rStyle w:val="Hyperlink"/>"#, "deg"),
+        "</w:hyperlink>".into(),
+        r("", " &amp; meg.\u{a0}Ja."),
+    ]
+    .concat());
+    let bytes = package(&[
+        ("word/document.xml", &document(&body)),
+        ("word/styles.xml", STYLES),
+        (
+            "word/settings.xml",
+            r#"<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:themeFontLang w:val="nb-NO"/></w:settings>"#,
+        ),
+    ]);
+    let d = read(&bytes).unwrap();
+    assert_eq!(texts(&d), ["{1}Hei{/1} på {2}deg{/2} & meg.", "Ja."]);
+    let out = d
+        .rebuild(|s| match s.text.as_str() {
+            "Ja." => None,
+            _ => Some(Cow::Borrowed("{2}You{/2} <and> {1}me{/1}.\tYes")),
+        })
+        .unwrap();
+    let run = |props: &str, t: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let expected = p(&[
+        r#"<w:bookmarkStart w:id="0" w:name="a"/><w:bookmarkEnd w:id="0"/><w:hyperlink r:id="rId1">"#.to_string(),
+        run(r#"<w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>"#, "You"),
+        "</w:hyperlink>".into(),
+        run("", " &lt;and&gt; "),
+        run("<w:rPr><w:b/></w:rPr>", "me"),
+        "<w:r><w:t xml:space=\"preserve\">.</w:t><w:tab/><w:t xml:space=\"preserve\">Yes\u{a0}Ja.</w:t></w:r>".into(),
+    ]
+    .concat())
+    .replace("nb-NO", "en-GB");
+    assert_eq!(entry(&out, "word/document.xml"), document(&expected));
+    assert_eq!(entry(&out, "word/styles.xml"), STYLES.replace(r#"w:val="nb-NO""#, r#"w:val="en-GB""#));
+    assert!(entry(&out, "word/settings.xml").contains(r#"<w:themeFontLang w:val="en-GB"/>"#));
+}
+
+#[test]
+fn a_block_never_ends_inside_a_smart_tag() {
+    let body = p(&[
+        r#"<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place"><w:smartTagPr/>"#
+            .to_string(),
+        r("", "Stavanger"),
+        "</w:smartTag>".into(),
+        r("", " er fin."),
+    ]
+    .concat());
+    check(&body, &["Stavanger er fin."]);
+    let d = read(&docx(&body)).unwrap();
+    let out = entry(&d.rebuild(|_| Some(Cow::Borrowed("Stavanger is nice."))).unwrap(), "word/document.xml");
+    let expected =
+        p(r#"<w:r><w:t xml:space="preserve">Stavanger is nice.</w:t></w:r>"#).replace("nb-NO", "en-GB");
+    assert_eq!(out, document(&expected));
+}
+
+#[test]
+fn a_field_over_several_paragraphs_is_no_text() {
+    let toc = concat!(
+        r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \o "1-3" </w:instrText></w:r>"#,
+        r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Innhold 1</w:t></w:r></w:p>"#,
+        r#"<w:p><w:r><w:t>Innhold 2</w:t></w:r></w:p>"#,
+        r#"<w:p><w:r><w:t>Innhold 3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> Etter.</w:t></w:r></w:p>"#,
+        r#"<w:p><w:fldSimple w:instr=" DATE "><w:r><w:t>1. mai</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> Dato.</w:t></w:r></w:p>"#,
+    );
+    check(toc, &["Etter.", "Dato."]);
+}
+
+#[test]
+fn tracked_changes_and_damaged_documents_are_refused_by_name() {
+    let err = |bytes: &[u8]| read(bytes).unwrap_err().to_string();
+    let tracked = p(r#"<w:ins w:id="1" w:author="A"><w:r><w:t>Ny.</w:t></w:r></w:ins>"#);
+    assert_eq!(
+        err(&docx(&format!("{}{tracked}", p(&r("", "Først."))))),
+        "corpus/t.docx: has tracked changes (<w:ins> in paragraph 2 of word/document.xml); accept or reject them \
+         in Word (Review → Accept All) and save it again"
+    );
+    let message = err(b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
+    assert!(message.starts_with("corpus/t.docx: is not a readable Word document ("), "{message}");
+    assert!(message.ends_with("open it in its application and save it again"), "{message}");
+    assert_eq!(
+        err(&package(&[("word/styles.xml", STYLES)])),
+        "corpus/t.docx: is not a Word document (it has no word/document.xml); open it in Word and save it as a \
+         Word document (.docx)"
+    );
+    let broken = document(&p("<w:r><w:t>Hei</w:r>"));
+    let message = err(&package(&[("word/document.xml", &broken)]));
+    assert!(message.starts_with("corpus/t.docx: word/document.xml, byte "), "{message}");
+    assert!(message.contains("not well-formed XML"), "{message}");
+    let entity = document(&p("<w:r><w:t>&nbsp;</w:t></w:r>"));
+    let message = err(&package(&[("word/document.xml", &entity)]));
+    assert!(message.contains("undefined entity `&nbsp;`"), "{message}");
+    let doctype = format!("<!DOCTYPE d [<!ENTITY x \"y\">]>{}", document(&p(&r("", "Hei."))));
+    let message = err(&package(&[("word/document.xml", &doctype)]));
+    assert!(message.contains("the DOCTYPE declares entities"), "{message}");
+    let deep = document(&p(&format!(
+        "{}{}",
+        "<w:sdt><w:sdtContent>".repeat(40),
+        "</w:sdtContent></w:sdt>".repeat(40)
+    )));
+    let message = err(&package(&[("word/document.xml", &deep)]));
+    assert!(message.contains("nested deeper than 64 levels"), "{message}");
+    let unclosed = format!("{DECLARATION}{ROOT}<w:body>");
+    let message = err(&package(&[("word/document.xml", &unclosed)]));
+    assert!(message.contains("is never closed"), "{message}");
+    let other = document(&p(&r("", "Hei."))).replace("xmlns:w=", "xmlns:x=");
+    let message = err(&package(&[("word/document.xml", &other)]));
+    assert!(message.contains("does not bind w: to WordprocessingML"), "{message}");
+    let long = document(&p(&r("", &"Ord ".repeat(MAX_LINE / 4 + 1))));
+    assert_eq!(
+        err(&package(&[("word/document.xml", &long)])),
+        "corpus/t.docx: paragraph 1 (word/document.xml) is larger than the limit of 1048576 bytes"
+    );
+    let latin1 = [&b"<w:document>\xe6</w:document>"[..]].concat();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(&latin1).unwrap();
+    let message = err(&zip.finish().unwrap().into_inner());
+    assert!(message.contains("word/document.xml is not UTF-8"), "{message}");
+}
+
+#[test]
+fn only_a_zip_named_docx_is_claimed() {
+    let zip = b"PK\x03\x04rest";
+    assert!(Docx.claims(Path::new("a/B.DOCX"), zip));
+    assert!(!Docx.claims(Path::new("a/b.docx"), b"Hei"));
+    assert!(!Docx.claims(Path::new("a/b.odt"), zip));
+    assert!(!Docx.claims(Path::new("a/docx"), zip));
+}
+
+/// Every letter of the blocks of the Word document `bytes` (not white space, which a
+/// paragraph written again may add before a line break), with the run properties it
+/// is written with.
+fn styled(bytes: &[u8]) -> Vec<(String, String)> {
+    let path = Path::new("t.docx");
+    let mut package = Package::open(bytes.to_vec(), path, KIND).unwrap();
+    let mut marked = read_package(&mut package, path).unwrap();
+    let mut out = Vec::new();
+    for part in &mut marked.parts {
+        part.blocks.sort_by_key(|b| b.range.start);
+        for block in &part.blocks {
+            let mut open: Vec<u32> = Vec::new();
+            for piece in inline::pieces(&block.paragraph) {
+                match piece {
+                    inline::Piece::Text(t) => {
+                        let style = open
+                            .iter()
+                            .rev()
+                            .find_map(|&n| block.codes[n as usize - 1].style.as_deref())
+                            .unwrap_or(&block.style);
+                        let letters = t.chars().filter(|c| !c.is_whitespace());
+                        out.extend(letters.map(|c| (c.to_string(), style.to_string())));
+                    }
+                    inline::Piece::Code(inline::Code::Open(n), _) => open.push(n),
+                    inline::Piece::Code(inline::Code::Close(n), _) => open.retain(|&o| o != n),
+                    inline::Piece::Code(..) => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A generated paragraph: runs of text with any of three properties, links, tabs,
+/// breaks, notes, fields, bookmarks and proofing marks, text with `{1}`, `&`, `<`.
+fn paragraph() -> impl Strategy<Value = String> {
+    let text = "[a-zA-ZæøåÆØÅ .,!?«»{}/1&<>\u{a0}–-]{0,24}";
+    let item = prop_oneof![
+        4 => (0..4usize, text).prop_map(|(s, t)| {
+            let props = ["", "<w:b/>", "<w:i/><w:iCs/>", "<w:noProof/>"][s];
+            let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            r(props, &t)
+        }),
+        1 => Just("<w:r><w:tab/></w:r>".to_string()),
+        1 => Just("<w:r><w:t>Ja</w:t><w:br/><w:t xml:space=\"preserve\">nei. </w:t></w:r>".to_string()),
+        1 => Just(r#"<w:r><w:footnoteReference w:id="1"/></w:r>"#.to_string()),
+        1 => Just(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#.to_string()),
+        1 => Just(r#"<w:bookmarkStart w:id="7" w:name="b"/>"#.to_string()),
+        1 => Just(r#"<w:proofErr w:type="spellStart"/>"#.to_string()),
+        1 => (0..4usize, 0..2usize, text).prop_map(|(w, s, t)| {
+            let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let run = r(["", "<w:u/>"][s], &t);
+            match w {
+                0 => format!(r#"<w:hyperlink r:id="rId1">{run}</w:hyperlink>"#),
+                1 => format!(r#"<w:smartTag w:element="place"><w:smartTagPr/>{run}</w:smartTag>"#),
+                2 => format!(r#"<w:sdt><w:sdtPr><w:id w:val="3"/></w:sdtPr><w:sdtContent>{run}</w:sdtContent></w:sdt>"#),
+                _ => r("<w:vanish/>", &t),
+            }
+        }),
+        1 => Just(format!(
+            r#"<w:r><w:drawing><wp:anchor><wp:docPr id="4" name="T" descr="Bilde av {{1}}."/><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wp:anchor></w:drawing></w:r>"#,
+            p(&r("", "I boksen. Ja"))
+        )),
+        1 => Just(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#.to_string()),
+        1 => Just(r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#.to_string()),
+    ];
+    proptest::collection::vec(item, 0..8).prop_map(|items| p(&items.concat()))
+}
+
+proptest! {
+    #[test]
+    fn generated_documents_rebuild_byte_for_byte_and_their_segments_are_balanced(
+        paragraphs in proptest::collection::vec(paragraph(), 0..6)
+    ) {
+        let bytes = docx(&paragraphs.concat());
+        let d = read(&bytes).unwrap();
+        prop_assert_eq!(d.rebuild(|_| None).unwrap(), bytes.clone());
+        for s in &d.segments {
+            prop_assert!(inline::check(&s.text, &s.text).is_ok(), "{}", s.text);
+        }
+        // Written again with every segment changed, it reads back as those changes, every
+        // letter with the properties it had.
+        let changed = |t: &str| t.replace('e', "é").replace('a', "à");
+        let out = d.rebuild(|s| Some(Cow::Owned(changed(&s.text)))).unwrap();
+        let expected: Vec<(String, String)> =
+            styled(&bytes).into_iter().map(|(c, style)| (changed(&c), style)).collect();
+        prop_assert_eq!(styled(&out), expected);
+    }
+}
