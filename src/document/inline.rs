@@ -376,25 +376,7 @@ pub fn join(sentences: &[String], between: &[&str]) -> String {
 /// how a translated one is put back around codes it shares with its neighbours is the
 /// document format's (each sentence's pairs become pairs of their own, as in CAT tools).
 pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
-    let pieces = pieces(paragraph);
-    // The words alone, and where each run of them stands in the paragraph.
-    let mut plain = String::with_capacity(paragraph.len());
-    let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (plain start, paragraph start, len)
-    let mut codes: Vec<(usize, usize, Code)> = Vec::new(); // (start, end, code) in the paragraph
-    let mut at = 0;
-    for piece in &pieces {
-        match *piece {
-            Piece::Text(t) => {
-                runs.push((plain.len(), at, t.len()));
-                plain.push_str(t);
-                at += t.len();
-            }
-            Piece::Code(c, raw) => {
-                codes.push((at, at + raw.len(), c));
-                at += raw.len();
-            }
-        }
-    }
+    let Words { plain, runs, codes } = words_of(paragraph);
     let start_of = |p: usize| -> usize {
         let i = runs.partition_point(|&(ps, _, len)| ps + len <= p);
         runs.get(i).map_or(paragraph.len(), |&(ps, cs, _)| cs + (p - ps))
@@ -461,6 +443,55 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
         out.push(Sentence { range, text, before, after: open.clone() });
     }
     out
+}
+
+/// The words of a paragraph as the segmenter reads them: its text without codes, where
+/// a lone code right before a word (a line break, an image, a footnote reference typed
+/// against the next word) separates it like a space, so `Hei.{1/}Hvem er du?` is two
+/// sentences; before punctuation it does not (`sant{1/}.`). Pairs separate nothing:
+/// `{1}sa{/1}nt` is one word.
+pub fn words(paragraph: &str) -> String {
+    words_of(paragraph).plain
+}
+
+/// A paragraph's words, where each run of text stands in it, and its codes.
+struct Words {
+    /// The words, with a space for each separating lone code.
+    plain: String,
+    /// Each run of text: (start in `plain`, start in the paragraph, length).
+    runs: Vec<(usize, usize, usize)>,
+    /// Each code: (start, end, code) in the paragraph.
+    codes: Vec<(usize, usize, Code)>,
+}
+
+fn words_of(paragraph: &str) -> Words {
+    let mut plain = String::with_capacity(paragraph.len());
+    let mut runs = Vec::new();
+    let mut codes = Vec::new();
+    let mut at = 0;
+    let mut after_lone = false;
+    for piece in pieces(paragraph) {
+        match piece {
+            Piece::Text(t) => {
+                // Before a word (or what opens one), not before the punctuation that
+                // ends it: `sant{3/}.` stays `sant.`.
+                let opens_word = t.starts_with(|c: char| c.is_alphanumeric() || "«“\"'‘(–—-".contains(c));
+                if after_lone && opens_word && !plain.is_empty() && !plain.ends_with(char::is_whitespace) {
+                    plain.push(' ');
+                }
+                runs.push((plain.len(), at, t.len()));
+                plain.push_str(t);
+                at += t.len();
+                after_lone = false;
+            }
+            Piece::Code(c, raw) => {
+                codes.push((at, at + raw.len(), c));
+                at += raw.len();
+                after_lone |= matches!(c, Code::Lone(_));
+            }
+        }
+    }
+    Words { plain, runs, codes }
 }
 
 /// A sentence of a paragraph, as [`sentences`] finds it.
@@ -674,6 +705,9 @@ mod tests {
         assert_eq!(cut("{1}Hei.{/1} Ja."), ["{1}Hei.{/1}", "Ja."]);
         assert_eq!(cut("Se {1}lenken{/1}. Neste."), ["Se {1}lenken{/1}.", "Neste."]);
         assert_eq!(cut("Det er sant.{1/} Vi {2}vet{/2}."), ["Det er sant.{1/}", "Vi {2}vet{/2}."]);
+        // A line break between two sentences separates them, with no space beside it.
+        assert_eq!(cut("Hei.{1/}Hvem er du?"), ["Hei.{1/}", "Hvem er du?"]);
+        assert_eq!(words("Hei{1/}du {2}sa{/2}nt{3/}."), "Hei du sant.");
         assert_eq!(cut("Det er {1}f.eks.{/1} slik. Ja."), ["Det er {1}f.eks.{/1} slik.", "Ja."]);
         assert_eq!(cut("– {1}Hva{/1} nå? Ingen."), ["{1}Hva{/1} nå?", "Ingen."]);
     }
@@ -775,11 +809,11 @@ mod tests {
         fn coded_sentences_are_the_words_sentences_and_join_back((text, _) in paragraph()) {
             let found = sentences(&Segmenter::default(), &text);
             let mut plain_cut = Vec::new();
-            let plain = strip(&text);
+            let plain = words(&text);
             Segmenter::default().split_line(&plain, &mut plain_cut);
-            let words: Vec<String> = plain_cut.iter().map(|r| plain[r.clone()].to_string()).collect();
-            let got: Vec<String> = found.iter().map(|s| strip(&s.text)).collect();
-            prop_assert_eq!(got, words);
+            let expected: Vec<String> = plain_cut.iter().map(|r| plain[r.clone()].to_string()).collect();
+            let got: Vec<String> = found.iter().map(|s| words(&s.text)).collect();
+            prop_assert_eq!(got, expected);
             for s in &found {
                 prop_assert_eq!(check(&s.text, &s.text), Ok(()), "{:?}", s.text);
             }
