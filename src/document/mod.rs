@@ -12,6 +12,7 @@
 //! in [`FORMATS`]: plain text ([`text`]) today. A format reads a file into a
 //! [`Document`]; a new format is one new file and one line in the registry.
 
+pub mod html;
 pub mod inline;
 pub mod marked;
 pub mod package;
@@ -42,7 +43,7 @@ pub trait DocumentFormat: Sync {
 
 /// Every document format, in the order they are asked to claim a file (plain text
 /// last: it takes what no other format claims, and refuses what is not text).
-pub static FORMATS: [&dyn DocumentFormat; 1] = [&text::PlainText];
+pub static FORMATS: [&dyn DocumentFormat; 2] = [&html::Html, &text::PlainText];
 
 /// The format of the file at `path`, which starts with `head` (its first 512 bytes or
 /// all of a shorter file), or why tolk reads no such file.

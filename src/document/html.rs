@@ -1,0 +1,1156 @@
+//! HTML pages: the text a reader sees, with its inline markup as codes, and the page
+//! written back byte for byte around the translated text.
+//!
+//! The page is tokenized by `html5gum` (WHATWG tokenization, with the byte span of
+//! every token); this module maps tokens to [`marked`] blocks. A block is a run of
+//! inline content between block-level tags: a paragraph, a heading, a list item's own
+//! text (a nested list is not part of it: its items are blocks of their own), a table
+//! cell, a caption, the text directly inside a `div`, `section` or `nav`, the `title`.
+//! Its text is HTML's: character references decoded, white space collapsed to one
+//! space. Inline elements (`b`, `strong`, `em`, `a`, `span`, …) become pairs of codes
+//! whose markup is their exact start and end tags; `br`, `img`, comments and elements
+//! whose content is not text (`code`, `kbd`, `samp`, `var`, `script`, `style`,
+//! `template`, `svg`, `math`, `textarea`) become lone codes of all their bytes. The
+//! values of `alt`, `title`, `placeholder` and `aria-label`, and the `content` of a
+//! description or title `meta`, are blocks of their own. `lang` values that say
+//! Norwegian (and a `content-language` or `og:locale` meta) are the language marks.
+//!
+//! What is not text is never in a segment: `script`, `style`, `template`, `pre` and
+//! `code` content, comments, URLs and every other attribute. This module does not
+//! build a DOM: it needs only to know where text runs start and end, so it keeps no
+//! stack of open elements beyond the inline pairs of the run it is in, and reads a page
+//! in one linear pass. A page it cannot read safely (not UTF-8, or declared as another
+//! encoding; a comment, tag or `script` never closed; a tag with hundreds of
+//! attributes; inline elements nested hundreds deep) is refused with the line.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+use std::rc::Rc;
+
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter, Readable, Reader, Span, State, StringReader, Tokenizer};
+
+use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
+use super::{Document, DocumentFormat};
+use crate::error::{Error, Place, Result};
+use crate::input::LineIndex;
+use crate::segment::Segmenter;
+
+/// The HTML format.
+pub struct Html;
+
+/// The largest page tolk reads: 64 MiB, far more than an article with its images
+/// inlined as `data:` URLs.
+pub const MAX_PAGE: usize = 64 << 20;
+
+/// How many attributes one tag may carry, as in XML ([`crate::input::xml::MAX_ATTRIBUTES`]).
+/// The tokenizer's stack grows with a tag's attributes, so a tag with many thousands
+/// would overflow it: it is stopped here first.
+pub const MAX_ATTRIBUTES: usize = crate::input::xml::MAX_ATTRIBUTES;
+
+/// How deep inline elements may nest inside one block: far more than any page's
+/// `<a><strong><em>` needs.
+pub const MAX_NESTING: usize = 256;
+
+impl DocumentFormat for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    /// A `.html`, `.htm` or `.xhtml` file, or a file that starts (after a byte order
+    /// mark and white space) with `<!DOCTYPE html` or `<html` and has no extension
+    /// another format reads (a Markdown file may start with raw HTML).
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("html" | "htm" | "xhtml") => true,
+            Some("txt" | "md" | "markdown" | "docx" | "odt") => false,
+            _ => starts_like_html(head),
+        }
+    }
+
+    fn read(&self, input: &mut dyn Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        let mut bytes = Vec::new();
+        input.take(MAX_PAGE as u64 + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+        if bytes.len() > MAX_PAGE {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                what: "the page".into(),
+                limit: MAX_PAGE,
+            });
+        }
+        if std::str::from_utf8(&bytes).is_err() {
+            // Say what the page declares, when it declares something else.
+            if let Some((label, at)) = prescan_charset(&bytes) {
+                refuse_charset(path, &bytes, &label, at)?;
+            }
+        }
+        let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
+        let part = read_page(path, text)?;
+        Ok(Document::marked(super::name_of(path), "html", Marked { parts: vec![part] }, None, segmenter))
+    }
+}
+
+/// Whether `head` starts like an HTML page: `<!DOCTYPE html` or `<html`, in any case,
+/// after a byte order mark and white space.
+fn starts_like_html(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let head = &head[head.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    [&b"<!doctype html"[..], b"<html"].iter().any(|prefix| {
+        head.len() > prefix.len()
+            && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && matches!(head[prefix.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    })
+}
+
+/// Reads the page `text` (UTF-8, a byte order mark kept) into its part.
+fn read_page(path: &Path, text: String) -> Result<Part> {
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let stop = Rc::new(Cell::new(None));
+    let fatal = Rc::new(Cell::new(None));
+    let read = Rc::new(Cell::new(0));
+    let collect = Collect { base, tag: None, keep: false, last: None, fatal: fatal.clone() };
+    let emitter =
+        PageEmitter { inner: CallbackEmitter::new(collect), stop: stop.clone(), attributes: 0, foreign: 0 };
+    let reader = Guarded { inner: text[base..].to_reader(), stop: stop.clone(), read: read.clone() };
+    let mut page = Page::new(path, &text);
+    for token in Tokenizer::new_with_emitter(reader, emitter) {
+        match token {
+            Ok(token) => page.token(token)?,
+            Err(Stopped) => {
+                let at = match stop.get() {
+                    Some(at) if at != usize::MAX => at,
+                    _ => base + read.get(),
+                };
+                return Err(page.error(
+                    at,
+                    format!(
+                        "a tag with more than {MAX_ATTRIBUTES} attributes, more than any page needs; \
+                         remove the extra attributes"
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some((error, at)) = fatal.get() {
+        // An unclosed comment or DOCTYPE is the last token; a tag is not emitted.
+        let at = match error {
+            html5gum::Error::EofInTag => at,
+            _ => page.last_start.unwrap_or(at),
+        };
+        return Err(page.error(at, unclosed_message(error)));
+    }
+    page.finish()
+}
+
+/// What to tell about a page that ends inside a token.
+fn unclosed_message(error: html5gum::Error) -> String {
+    match error {
+        html5gum::Error::EofInComment => {
+            "a comment (`<!--`) is never closed with `-->`: a browser hides the rest \
+                                          of the page in it; close it"
+                .into()
+        }
+        html5gum::Error::EofInDoctype => "the page ends inside its `<!DOCTYPE`; close it with `>`".into(),
+        html5gum::Error::EofInCdata => "a `<![CDATA[` section is never closed with `]]>`; close it".into(),
+        _ => "the page ends inside a tag; close the tag with `>`".into(),
+    }
+}
+
+/// A token of the page and the bytes it spans.
+#[derive(Debug)]
+enum Token {
+    Start(Tag),
+    End {
+        name: String,
+        span: Range<usize>,
+    },
+    Text {
+        text: String,
+        span: Range<usize>,
+    },
+    /// A comment, a bogus comment (`<?xml …?>`, `</ p>`) or a CDATA section.
+    Comment {
+        span: Range<usize>,
+    },
+    Doctype {
+        span: Range<usize>,
+    },
+}
+
+/// A start tag, with the attributes this module reads.
+#[derive(Debug)]
+struct Tag {
+    name: String,
+    span: Range<usize>,
+    self_closing: bool,
+    attributes: Vec<Attribute>,
+}
+
+impl Tag {
+    fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// An attribute: its value (references decoded) and the bytes of the value as written,
+/// inside its quotes. An empty value has an empty span.
+#[derive(Debug)]
+struct Attribute {
+    name: String,
+    value: String,
+    span: Range<usize>,
+}
+
+/// The attributes read: the ones whose values are text or language marks, and those
+/// that tell what a `meta` is.
+fn is_read(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"alt"
+            | b"title"
+            | b"placeholder"
+            | b"aria-label"
+            | b"lang"
+            | b"xml:lang"
+            | b"name"
+            | b"property"
+            | b"content"
+            | b"http-equiv"
+            | b"charset"
+    )
+}
+
+/// Builds [`Token`]s from the tokenizer's events.
+struct Collect {
+    /// Where the tokenized text starts in the page (after a byte order mark).
+    base: usize,
+    tag: Option<Tag>,
+    /// Whether the attribute being read is one of [`is_read`].
+    keep: bool,
+    /// The last tag: its name, whether it starts, whether it is self-closing.
+    last: Option<(String, bool, bool)>,
+    /// An error that ends the page inside a token, and where.
+    fatal: Rc<Cell<Option<(html5gum::Error, usize)>>>,
+}
+
+impl Collect {
+    fn span(&self, span: Span<usize>) -> Range<usize> {
+        self.base + span.start..self.base + span.end
+    }
+}
+
+fn string(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl Callback<Token, usize> for Collect {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) -> Option<Token> {
+        let range = self.span(span);
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.tag = Some(Tag {
+                    name: string(name),
+                    span: range,
+                    self_closing: false,
+                    attributes: Vec::new(),
+                });
+                None
+            }
+            CallbackEvent::AttributeName { name } => {
+                self.keep = self.tag.is_some() && is_read(name);
+                if let (true, Some(tag)) = (self.keep, &mut self.tag) {
+                    tag.attributes.push(Attribute { name: string(name), value: String::new(), span: 0..0 });
+                }
+                None
+            }
+            CallbackEvent::AttributeValue { value } => {
+                if let (true, Some(attribute)) =
+                    (self.keep, self.tag.as_mut().and_then(|t| t.attributes.last_mut()))
+                {
+                    attribute.value = string(value);
+                    attribute.span = range;
+                }
+                None
+            }
+            CallbackEvent::CloseStartTag { self_closing } => {
+                let mut tag = self.tag.take()?;
+                tag.span.end = range.end;
+                tag.self_closing = self_closing;
+                self.last = Some((tag.name.clone(), true, self_closing));
+                Some(Token::Start(tag))
+            }
+            CallbackEvent::EndTag { name } => {
+                self.tag = None;
+                self.last = Some((string(name), false, false));
+                Some(Token::End { name: string(name), span: range })
+            }
+            CallbackEvent::String { value } => Some(Token::Text { text: string(value), span: range }),
+            CallbackEvent::Comment { .. } => Some(Token::Comment { span: range }),
+            CallbackEvent::Doctype { .. } => Some(Token::Doctype { span: range }),
+            CallbackEvent::Error(error) => {
+                use html5gum::Error as E;
+                if matches!(error, E::EofInComment | E::EofInTag | E::EofInDoctype | E::EofInCdata) {
+                    let at = self.tag.as_ref().map_or(range.start, |t| t.span.start);
+                    self.fatal.set(Some((error, at)));
+                }
+                None
+            }
+        }
+    }
+}
+
+/// The tokenizer's emitter: the events go to [`Collect`]; this decides what the
+/// tokenizer cannot (which elements hold raw text, where foreign content is) and stops
+/// it at a tag with too many attributes.
+struct PageEmitter {
+    inner: CallbackEmitter<Collect, Token, usize>,
+    /// Set, with where, when the tokenizer is to stop.
+    stop: Rc<Cell<Option<usize>>>,
+    attributes: usize,
+    /// How deep in `svg` or `math` the tokenizer is.
+    foreign: usize,
+}
+
+impl ForwardingEmitter for PageEmitter {
+    type Token = Token;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Token> {
+        &mut self.inner
+    }
+
+    fn init_start_tag(&mut self) {
+        self.attributes = 0;
+        self.inner.init_start_tag();
+    }
+
+    fn init_end_tag(&mut self) {
+        self.attributes = 0;
+        self.inner.init_end_tag();
+    }
+
+    fn init_attribute(&mut self) {
+        self.attributes += 1;
+        if self.attributes > MAX_ATTRIBUTES && self.stop.get().is_none() {
+            let collect = self.inner.callback_mut();
+            let at = collect.tag.as_ref().map(|t| t.span.start);
+            // Where the reader is, when the tag is an end tag.
+            self.stop.set(Some(at.unwrap_or(usize::MAX)));
+        }
+        self.inner.init_attribute();
+    }
+
+    /// The state after a tag, as a browser's tree builder would set it: raw text after
+    /// `script`, `style` and the like, except in `svg` or `math`, where they are
+    /// ordinary elements.
+    fn emit_current_tag(&mut self) -> Option<State> {
+        let _ = self.inner.emit_current_tag();
+        let (name, start, self_closing) = self.inner.callback_mut().last.take()?;
+        let foreign = matches!(name.as_str(), "svg" | "math");
+        if !start {
+            if foreign {
+                self.foreign = self.foreign.saturating_sub(1);
+            }
+            return None;
+        }
+        if foreign && !self_closing {
+            self.foreign += 1;
+        }
+        if self.foreign > 0 {
+            return None;
+        }
+        match name.as_str() {
+            "title" | "textarea" => Some(State::RcData),
+            "plaintext" => Some(State::PlainText),
+            "script" => Some(State::ScriptData),
+            "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(State::RawText),
+            _ => None,
+        }
+    }
+
+    /// CDATA sections exist only in `svg` and `math`.
+    fn adjusted_current_node_present_but_not_in_html_namespace(&mut self) -> bool {
+        self.foreign > 0
+    }
+}
+
+/// Why the tokenizer stopped before the end of the page.
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// The page's bytes for the tokenizer, which stop (with [`Stopped`]) once the emitter
+/// says so: an error is the only way out of the tokenizer's state functions, which
+/// call each other once per attribute of a tag.
+struct Guarded<'a> {
+    inner: StringReader<'a>,
+    stop: Rc<Cell<Option<usize>>>,
+    /// How many bytes were read.
+    read: Rc<Cell<usize>>,
+}
+
+impl Guarded<'_> {
+    fn check(&self) -> std::result::Result<(), Stopped> {
+        match self.stop.get() {
+            Some(_) => Err(Stopped),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Reader for Guarded<'_> {
+    type Error = Stopped;
+
+    fn read_byte(&mut self) -> std::result::Result<Option<u8>, Stopped> {
+        self.check()?;
+        let byte = self.inner.read_byte().unwrap_or_else(|e| match e {});
+        self.read.set(self.read.get() + usize::from(byte.is_some()));
+        Ok(byte)
+    }
+
+    fn try_read_string(&mut self, s: &[u8], case_sensitive: bool) -> std::result::Result<bool, Stopped> {
+        self.check()?;
+        let found = self.inner.try_read_string(s, case_sensitive).unwrap_or_else(|e| match e {});
+        if found {
+            self.read.set(self.read.get() + s.len());
+        }
+        Ok(found)
+    }
+
+    fn read_until<'b>(
+        &'b mut self,
+        needle: &[u8],
+        char_buf: &'b mut [u8; 4],
+    ) -> std::result::Result<Option<&'b [u8]>, Stopped> {
+        self.check()?;
+        let chunk = self.inner.read_until(needle, char_buf).unwrap_or_else(|e| match e {});
+        self.read.set(self.read.get() + chunk.map_or(0, <[u8]>::len));
+        Ok(chunk)
+    }
+}
+
+/// What an element is to the text around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Block-level or structural: its tags end the run of inline content.
+    Block,
+    /// The `title`: its text is a block.
+    Title,
+    /// Not text, and block-level (`pre`): it ends the run and is skipped.
+    OpaqueBlock,
+    /// Not text, inline (`code`, `script`, `svg`): one lone code of all its bytes.
+    Opaque,
+    /// Void inline (`br`, `img`): one lone code of its tag.
+    Void,
+    /// Inline (`b`, `a`, `span`, an unknown or custom element): a pair of codes.
+    Inline,
+}
+
+fn kind_of(name: &str) -> Kind {
+    match name {
+        "title" => Kind::Title,
+        "pre" | "listing" | "xmp" | "plaintext" => Kind::OpaqueBlock,
+        "code" | "kbd" | "samp" | "var" | "script" | "style" | "template" | "svg" | "math" | "textarea"
+        | "noscript" | "iframe" | "noembed" | "noframes" => Kind::Opaque,
+        "br" | "img" | "wbr" | "input" | "embed" | "area" | "source" | "track" | "param" | "base"
+        | "link" | "meta" | "keygen" | "image" => Kind::Void,
+        "address" | "article" | "aside" | "blockquote" | "body" | "caption" | "center" | "col"
+        | "colgroup" | "dd" | "details" | "dialog" | "dir" | "div" | "dl" | "dt" | "fieldset"
+        | "figcaption" | "figure" | "footer" | "form" | "frame" | "frameset" | "h1" | "h2" | "h3" | "h4"
+        | "h5" | "h6" | "head" | "header" | "hgroup" | "hr" | "html" | "legend" | "li" | "main" | "menu"
+        | "nav" | "ol" | "optgroup" | "option" | "p" | "search" | "section" | "select" | "datalist"
+        | "summary" | "table" | "tbody" | "td" | "tfoot" | "th" | "thead" | "tr" | "ul" => Kind::Block,
+        _ => Kind::Inline,
+    }
+}
+
+/// Whether `c` is HTML's white space, which it collapses.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+fn is_blank(text: &str) -> bool {
+    text.chars().all(is_space)
+}
+
+/// Bytes of white space that `text` starts and ends with.
+fn spaces(text: &str) -> (usize, usize) {
+    let lead = text.len() - text.trim_start_matches(is_space).len();
+    let trail = text.len() - text.trim_end_matches(is_space).len();
+    (lead, trail)
+}
+
+/// A piece of a run of inline content.
+#[derive(Debug)]
+enum Item {
+    /// Text, references decoded.
+    Text { text: String, span: Range<usize> },
+    /// An inline element's start tag, and its end tag once seen.
+    Open { name: String, span: Range<usize>, close: Option<Range<usize>> },
+    /// Where the pair opened by item `open` closes: at its end tag (`span`), or, for
+    /// one closed by the end of another, at `at` with no markup of its own.
+    Close { open: usize, span: Option<Range<usize>>, at: usize },
+    /// Markup that stands alone: an image, a comment, a `code` element; a line break
+    /// (`br`) when `space`.
+    Lone { span: Range<usize>, space: bool },
+}
+
+impl Item {
+    fn span(&self) -> Range<usize> {
+        match self {
+            Item::Text { span, .. } | Item::Open { span, .. } | Item::Lone { span, .. } => span.clone(),
+            Item::Close { span, at, .. } => span.clone().unwrap_or(*at..*at),
+        }
+    }
+
+    /// Whether the item may be left out at either end of a block: markup that stands
+    /// alone, and white space.
+    fn is_edge(&self) -> bool {
+        match self {
+            Item::Lone { .. } => true,
+            Item::Text { text, .. } => is_blank(text),
+            _ => false,
+        }
+    }
+}
+
+/// The inline content since the last block-level tag.
+#[derive(Debug, Default)]
+struct Run {
+    items: Vec<Item>,
+    /// The pairs open, innermost last: the name, and the index of its `Open` item.
+    open: Vec<(String, usize)>,
+    /// How many pairs of each name are open.
+    names: HashMap<String, usize>,
+}
+
+/// An element whose content is not read: from its start tag to its end tag.
+#[derive(Debug)]
+struct Skip {
+    name: String,
+    /// How many elements of its name are open, itself included.
+    depth: usize,
+    start: usize,
+    /// Whether a block-level tag ends it (a `code` element is never closed by one).
+    phrasing: bool,
+    /// For the `title`: its text.
+    title: Option<(String, Range<usize>)>,
+}
+
+/// A page being read: the blocks and language marks found so far.
+struct Page<'t> {
+    path: &'t Path,
+    text: &'t str,
+    lines: LineIndex,
+    blocks: Vec<Block>,
+    lang: Vec<(Range<usize>, String)>,
+    run: Option<Run>,
+    skip: Option<Skip>,
+    /// Where the last token started, to name where an unclosed one opened.
+    last_start: Option<usize>,
+}
+
+impl<'t> Page<'t> {
+    fn new(path: &'t Path, text: &'t str) -> Page<'t> {
+        Page {
+            path,
+            text,
+            lines: LineIndex::new(text.as_bytes()),
+            blocks: Vec::new(),
+            lang: Vec::new(),
+            run: None,
+            skip: None,
+            last_start: None,
+        }
+    }
+
+    fn error(&self, at: usize, message: String) -> Error {
+        let at = at.min(self.text.len());
+        Error::at(self.path, Place::byte(self.lines.line_of(at), at), message)
+    }
+
+    fn token(&mut self, token: Token) -> Result<()> {
+        self.last_start = Some(match &token {
+            Token::Start(tag) => tag.span.start,
+            Token::End { span, .. }
+            | Token::Text { span, .. }
+            | Token::Comment { span }
+            | Token::Doctype { span } => span.start,
+        });
+        if self.skip.is_some() && self.skipped(&token)? {
+            return Ok(());
+        }
+        match token {
+            Token::Text { text, span } => {
+                if self.run.is_some() || !is_blank(&text) {
+                    self.run.get_or_insert_with(Run::default).items.push(Item::Text { text, span });
+                }
+            }
+            Token::Start(tag) => self.start(tag)?,
+            Token::End { name, span } => self.end(&name, span)?,
+            Token::Comment { span } => {
+                self.check_xml_declaration(span.clone())?;
+                self.lone(span);
+            }
+            Token::Doctype { span } => self.lone(span),
+        }
+        Ok(())
+    }
+
+    /// Whether `token` belongs to the element being skipped; ends the skip at its end.
+    fn skipped(&mut self, token: &Token) -> Result<bool> {
+        let Some(skip) = &mut self.skip else { return Ok(false) };
+        let end = match token {
+            Token::Start(tag) if tag.name == skip.name => {
+                skip.depth += usize::from(!tag.self_closing);
+                None
+            }
+            Token::End { name, span } if *name == skip.name => {
+                skip.depth -= 1;
+                (skip.depth == 0).then_some(span.end)
+            }
+            Token::Start(Tag { name, span, .. }) | Token::End { name, span }
+                if skip.phrasing
+                    && matches!(kind_of(name), Kind::Block | Kind::OpaqueBlock | Kind::Title) =>
+            {
+                // A block-level tag closes a `code` left open; the tag itself is read.
+                let at = span.start;
+                self.end_skip(at)?;
+                return Ok(false);
+            }
+            Token::Text { text, span } if skip.name == "title" => {
+                skip.title = Some((text.clone(), span.clone()));
+                None
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            self.end_skip(end)?;
+        }
+        Ok(true)
+    }
+
+    fn end_skip(&mut self, end: usize) -> Result<()> {
+        let Some(skip) = self.skip.take() else { return Ok(()) };
+        match skip.title {
+            Some((text, span)) => {
+                let (lead, trail) = spaces(&self.text[span.clone()]);
+                if lead < span.len() {
+                    self.push_block(span.start + lead..span.end - trail, &text, &TEXT)?;
+                }
+            }
+            None => self.lone(skip.start..end),
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, tag: Tag) -> Result<()> {
+        self.attributes(&tag)?;
+        let kind = kind_of(&tag.name);
+        if matches!(kind, Kind::Block | Kind::Title | Kind::OpaqueBlock) {
+            self.end_run()?;
+        }
+        // Raw text (`script`, `title`) is raw whatever the tag says; `<svg/>` and
+        // `<code/>` are empty.
+        let raw = matches!(
+            tag.name.as_str(),
+            "title"
+                | "textarea"
+                | "plaintext"
+                | "script"
+                | "style"
+                | "iframe"
+                | "xmp"
+                | "noembed"
+                | "noframes"
+                | "noscript"
+        );
+        match kind {
+            Kind::Title | Kind::Opaque | Kind::OpaqueBlock if raw || !tag.self_closing => {
+                self.skip = Some(Skip {
+                    phrasing: matches!(tag.name.as_str(), "code" | "kbd" | "samp" | "var"),
+                    title: None,
+                    depth: 1,
+                    start: tag.span.start,
+                    name: tag.name,
+                });
+            }
+            Kind::Block | Kind::Title | Kind::OpaqueBlock => {}
+            Kind::Void if tag.name == "br" => {
+                if let Some(run) = &mut self.run {
+                    run.items.push(Item::Lone { span: tag.span, space: true });
+                }
+            }
+            Kind::Opaque | Kind::Void => self.lone(tag.span),
+            Kind::Inline if tag.self_closing => self.lone(tag.span),
+            Kind::Inline => {
+                let run = self.run.get_or_insert_with(Run::default);
+                if run.open.len() >= MAX_NESTING {
+                    return Err(self.error(
+                        tag.span.start,
+                        format!(
+                            "inline elements nest more than {MAX_NESTING} deep in one paragraph; close them \
+                             where they end"
+                        ),
+                    ));
+                }
+                run.open.push((tag.name.clone(), run.items.len()));
+                *run.names.entry(tag.name.clone()).or_default() += 1;
+                run.items.push(Item::Open { name: tag.name, span: tag.span, close: None });
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, name: &str, span: Range<usize>) -> Result<()> {
+        match kind_of(name) {
+            Kind::Block | Kind::Title | Kind::OpaqueBlock => self.end_run()?,
+            Kind::Inline if self.run.as_ref().is_some_and(|r| r.names.get(name).is_some_and(|&n| n > 0)) => {
+                let Some(run) = self.run.as_mut() else { return Ok(()) };
+                // Pairs opened inside this one and still open close with it.
+                while let Some((open, index)) = run.open.pop() {
+                    if let Some(n) = run.names.get_mut(&open) {
+                        *n -= 1;
+                    }
+                    if open == name {
+                        if let Some(Item::Open { close, .. }) = run.items.get_mut(index) {
+                            *close = Some(span.clone());
+                        }
+                        run.items.push(Item::Close { open: index, span: Some(span), at: 0 });
+                        break;
+                    }
+                    run.items.push(Item::Close { open: index, span: None, at: span.start });
+                }
+            }
+            // An end tag that closes nothing here, kept as it is.
+            _ => self.lone(span),
+        }
+        Ok(())
+    }
+
+    /// Adds markup that stands alone to the run, if there is one.
+    fn lone(&mut self, span: Range<usize>) {
+        if let Some(run) = &mut self.run {
+            run.items.push(Item::Lone { span, space: false });
+        }
+    }
+
+    /// The blocks and language marks in a tag's attributes, and the encoding a `meta`
+    /// declares.
+    fn attributes(&mut self, tag: &Tag) -> Result<()> {
+        for a in &tag.attributes {
+            match a.name.as_str() {
+                "alt" | "title" | "placeholder" | "aria-label" => self.attribute_block(a)?,
+                "lang" | "xml:lang" => self.lang_mark(a),
+                _ => {}
+            }
+        }
+        if tag.name != "meta" {
+            return Ok(());
+        }
+        if let Some(charset) = tag.attribute("charset") {
+            self.check_charset(&charset.value, charset.span.start)?;
+        }
+        let Some(content) = tag.attribute("content") else { return Ok(()) };
+        let lower = |a: &Attribute| a.value.trim_matches(is_space).to_ascii_lowercase();
+        match tag.attribute("http-equiv").map(lower).as_deref() {
+            Some("content-type") => {
+                if let Some(label) = charset_in(&content.value) {
+                    self.check_charset(&label, content.span.start)?;
+                }
+            }
+            Some("content-language") => self.lang_mark(content),
+            _ => {}
+        }
+        match tag.attribute("name").or_else(|| tag.attribute("property")).map(lower).as_deref() {
+            Some(
+                "description"
+                | "og:title"
+                | "og:description"
+                | "og:image:alt"
+                | "twitter:title"
+                | "twitter:description"
+                | "twitter:image:alt",
+            ) => self.attribute_block(content)?,
+            Some("og:locale") => self.lang_mark(content),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// An attribute's value as a block of its own, written with the quotes it has.
+    fn attribute_block(&mut self, a: &Attribute) -> Result<()> {
+        let Some(source) = self.text.get(a.span.clone()) else { return Ok(()) };
+        let (lead, trail) = spaces(source);
+        if lead == source.len() {
+            return Ok(());
+        }
+        let writer: &'static dyn Writer = match self.text.as_bytes().get(a.span.start.wrapping_sub(1)) {
+            Some(b'"') => &DOUBLE_QUOTED,
+            Some(b'\'') => &SINGLE_QUOTED,
+            _ => &UNQUOTED,
+        };
+        self.push_block(a.span.start + lead..a.span.end - trail, &a.value, writer)
+    }
+
+    /// A block of the bytes `range`, whose text is `text` (no codes), collapsed.
+    fn push_block(&mut self, range: Range<usize>, text: &str, writer: &'static dyn Writer) -> Result<()> {
+        let mut collapsed = String::with_capacity(text.len());
+        for word in text.split(is_space).filter(|w| !w.is_empty()) {
+            if !collapsed.is_empty() {
+                collapsed.push(' ');
+            }
+            collapsed.push_str(word);
+        }
+        if collapsed.is_empty() {
+            return Ok(());
+        }
+        let mut paragraph = String::with_capacity(collapsed.len());
+        let mut codes = Vec::new();
+        marked::push_text(&mut paragraph, &mut codes, &collapsed, |raw| Raw::Text(raw.to_string()));
+        self.check_size(range.start, &paragraph)?;
+        let line = self.lines.line_of(range.start);
+        self.blocks.push(Block::new(range, paragraph, codes, writer, line));
+        Ok(())
+    }
+
+    /// Refuses a block whose text is longer than a line of plain text may be.
+    fn check_size(&self, start: usize, paragraph: &str) -> Result<()> {
+        if paragraph.len() <= crate::input::limits::MAX_LINE {
+            return Ok(());
+        }
+        Err(Error::TooLarge {
+            path: self.path.to_path_buf(),
+            what: format!("the paragraph at line {}", self.lines.line_of(start)),
+            limit: crate::input::limits::MAX_LINE,
+        })
+    }
+
+    /// A `lang` (or `og:locale`) value that says Norwegian, to be set to British English.
+    fn lang_mark(&mut self, a: &Attribute) {
+        let Some(source) = self.text.get(a.span.clone()) else { return };
+        let (lead, trail) = spaces(source);
+        if lead == source.len() {
+            return;
+        }
+        let value = &source[lead..source.len() - trail];
+        let normal = value.to_ascii_lowercase().replace('_', "-");
+        let primary = normal.split('-').next().unwrap_or_default();
+        if matches!(primary, "nb" | "nn" | "no")
+            && normal.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            let english = if value.contains('_') { "en_GB" } else { "en-GB" };
+            self.lang.push((a.span.start + lead..a.span.end - trail, english.to_string()));
+        }
+    }
+
+    fn check_charset(&self, label: &str, at: usize) -> Result<()> {
+        refuse_charset(self.path, self.text.as_bytes(), label, at)
+    }
+
+    /// An XML declaration (a bogus comment to HTML) that declares another encoding.
+    fn check_xml_declaration(&self, span: Range<usize>) -> Result<()> {
+        let Some(raw) = self.text.get(span.clone()) else { return Ok(()) };
+        if !raw.starts_with("<?xml") {
+            return Ok(());
+        }
+        match attribute_in(raw, "encoding") {
+            Some(label) => self.check_charset(&label, span.start),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the run of inline content: its block, if it holds text.
+    fn end_run(&mut self) -> Result<()> {
+        let Some(run) = self.run.take() else { return Ok(()) };
+        let items = run.items;
+        let Some(first) = items.iter().position(|i| !i.is_edge()) else { return Ok(()) };
+        let last = items.iter().rposition(|i| !i.is_edge()).unwrap_or(first);
+        let kept = &items[first..=last];
+        if !kept.iter().any(|i| matches!(i, Item::Text { text, .. } if !is_blank(text))) {
+            return Ok(());
+        }
+        let start = match &kept[0] {
+            Item::Text { span, .. } => span.start + spaces(&self.text[span.clone()]).0,
+            other => other.span().start,
+        };
+        let end = match &kept[kept.len() - 1] {
+            Item::Text { span, .. } => span.end - spaces(&self.text[span.clone()]).1,
+            other => other.span().end,
+        };
+        let mut paragraph = String::new();
+        let mut codes: Vec<Markup> = Vec::new();
+        // The number of the pair each `Open` item starts.
+        let mut numbers: Vec<u32> = vec![0; kept.len()];
+        let mut open: Vec<u32> = Vec::new();
+        let mut collapse = Collapse::default();
+        // Text up to the next code, taken whole so that no placeholder is made of two.
+        let mut text = String::new();
+        for (i, item) in kept.iter().enumerate() {
+            if let Item::Text { text: t, .. } = item {
+                collapse.push(t, &mut text);
+                continue;
+            }
+            match item {
+                Item::Lone { space: true, .. } => collapse.line_break(&mut text),
+                _ => collapse.before_code(&mut text),
+            }
+            marked::push_text(&mut paragraph, &mut codes, &text, |raw| Raw::Text(escape_text(raw)));
+            text.clear();
+            match item {
+                Item::Open { name, span, close } => {
+                    let close = match close {
+                        Some(span) => Raw::Range(span.clone()),
+                        None => Raw::Text(format!("</{name}>")),
+                    };
+                    let markup = Markup { open: Raw::Range(span.clone()), close, style: None };
+                    numbers[i] = marked::open(&mut paragraph, &mut codes, markup, false);
+                    open.push(numbers[i]);
+                }
+                Item::Close { open: index, .. } => {
+                    let n = index.checked_sub(first).and_then(|k| numbers.get(k)).copied().unwrap_or(0);
+                    if let Some(at) = open.iter().rposition(|&o| o == n) {
+                        open.remove(at);
+                        marked::close(&mut paragraph, n);
+                    }
+                }
+                Item::Lone { span, .. } => {
+                    let markup = Markup { open: Raw::Range(span.clone()), ..Markup::default() };
+                    marked::open(&mut paragraph, &mut codes, markup, true);
+                }
+                Item::Text { .. } => {}
+            }
+        }
+        marked::push_text(&mut paragraph, &mut codes, &text, |raw| Raw::Text(escape_text(raw)));
+        for &n in open.iter().rev() {
+            marked::close(&mut paragraph, n);
+        }
+        self.check_size(start, &paragraph)?;
+        let line = self.lines.line_of(start);
+        self.blocks.push(Block::new(start..end, paragraph, codes, &TEXT, line));
+        Ok(())
+    }
+
+    /// The part, once every token was read.
+    fn finish(mut self) -> Result<Part> {
+        if let Some(skip) = &self.skip {
+            let name = &skip.name;
+            return Err(self.error(
+                skip.start,
+                format!(
+                    "`<{name}>` is never closed: a browser takes the rest of the page as its content; close it \
+                     with `</{name}>`"
+                ),
+            ));
+        }
+        self.end_run()?;
+        let mut part = Part::new("", self.text.to_string());
+        part.blocks = self.blocks;
+        self.lang.sort_by_key(|(r, _)| r.start);
+        part.lang = self.lang;
+        Ok(part)
+    }
+}
+
+/// HTML's white space collapsing across the pieces of a run: one space for each run
+/// of white space, none at the start or end, and one space where text, codes between,
+/// meets text.
+#[derive(Debug)]
+struct Collapse {
+    /// Whether the last character written was a space (or nothing was written yet).
+    after_space: bool,
+    /// Whether white space was seen and not written yet.
+    pending: bool,
+}
+
+impl Default for Collapse {
+    fn default() -> Collapse {
+        Collapse { after_space: true, pending: false }
+    }
+}
+
+impl Collapse {
+    fn push(&mut self, text: &str, out: &mut String) {
+        for c in text.chars() {
+            if is_space(c) {
+                self.pending |= !self.after_space;
+            } else {
+                if self.pending {
+                    out.push(' ');
+                    self.pending = false;
+                }
+                out.push(c);
+                self.after_space = false;
+            }
+        }
+    }
+
+    /// A line break is a space between words: one is written before it, where a
+    /// browser shows none, so the words either side stay apart and a sentence that ends
+    /// at the break does not take it.
+    fn line_break(&mut self, out: &mut String) {
+        if !self.after_space {
+            out.push(' ');
+        }
+        self.pending = false;
+        self.after_space = true;
+    }
+
+    /// A space seen before a code is written before it, where a browser shows it.
+    fn before_code(&mut self, out: &mut String) {
+        if self.pending {
+            out.push(' ');
+            self.pending = false;
+            self.after_space = true;
+        }
+    }
+}
+
+/// The value of `name="…"` (or `'…'`) in `raw`, the text of a declaration.
+fn attribute_in(raw: &str, name: &str) -> Option<String> {
+    let lower = raw.to_ascii_lowercase();
+    let at = lower.find(name)? + name.len();
+    let rest = raw[at..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let rest = &rest[1..];
+    Some(rest[..rest.find(quote)?].to_string())
+}
+
+/// The label after `charset=` in a `content-type` value (`text/html; charset=utf-8`).
+fn charset_in(content: &str) -> Option<String> {
+    let lower = content.to_ascii_lowercase();
+    let at = lower.find("charset")? + "charset".len();
+    let rest = content[at..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let end = rest.find(|c: char| c == ';' || c == '"' || c == '\'' || is_space(c)).unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+/// The encoding a page that is not UTF-8 declares in its first 1024 bytes (a
+/// `<meta charset>`, a `content-type` or an XML declaration), and where.
+fn prescan_charset(bytes: &[u8]) -> Option<(String, usize)> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let lower = head.to_ascii_lowercase();
+    for key in ["charset", "encoding"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(key) {
+            let at = from + i;
+            from = at + key.len();
+            let rest = head[from..].trim_start();
+            let Some(rest) = rest.strip_prefix('=') else { continue };
+            let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+            let end =
+                rest.find(|c: char| !(c.is_ascii_alphanumeric() || "-_.:".contains(c))).unwrap_or(rest.len());
+            if end > 0 {
+                return Some((rest[..end].to_string(), at));
+            }
+        }
+    }
+    None
+}
+
+/// Refuses a page that declares an encoding other than UTF-8 (its text, once
+/// translated, would be shown as that encoding). A label no browser knows is let be,
+/// as browsers do.
+fn refuse_charset(path: &Path, bytes: &[u8], label: &str, at: usize) -> Result<()> {
+    let label = label.trim_matches(is_space);
+    match encoding_rs::Encoding::for_label(label.as_bytes()) {
+        Some(e) if e != encoding_rs::UTF_8 && e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE => {
+            Err(Error::at(
+                path,
+                Place::byte(crate::input::line_of(bytes, at), at),
+                format!(
+                    "the page declares its encoding as {label}; tolk reads HTML pages in UTF-8 only: save the \
+                     page as UTF-8 and declare it with <meta charset=\"utf-8\">"
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Text between tags: `&`, `<` and `>` escaped.
+#[derive(Debug)]
+struct TextWriter;
+
+/// An attribute value in double quotes.
+#[derive(Debug)]
+struct DoubleQuoted;
+
+/// An attribute value in single quotes.
+#[derive(Debug)]
+struct SingleQuoted;
+
+/// An attribute value without quotes: white space and quotes as references too.
+#[derive(Debug)]
+struct Unquoted;
+
+static TEXT: TextWriter = TextWriter;
+static DOUBLE_QUOTED: DoubleQuoted = DoubleQuoted;
+static SINGLE_QUOTED: SingleQuoted = SingleQuoted;
+static UNQUOTED: Unquoted = Unquoted;
+
+fn escape_into(text: &str, out: &mut String, extra: impl Fn(char) -> Option<&'static str>) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => match extra(c) {
+                Some(escaped) => out.push_str(escaped),
+                None => out.push(c),
+            },
+        }
+    }
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out, |_| None);
+    out
+}
+
+impl Writer for TextWriter {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        escape_into(text, out, |_| None);
+    }
+}
+
+impl Writer for DoubleQuoted {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        escape_into(text, out, |c| (c == '"').then_some("&quot;"));
+    }
+}
+
+impl Writer for SingleQuoted {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        escape_into(text, out, |c| (c == '\'').then_some("&#39;"));
+    }
+}
+
+impl Writer for Unquoted {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        escape_into(text, out, |c| match c {
+            '"' => Some("&quot;"),
+            '\'' => Some("&#39;"),
+            '=' => Some("&#61;"),
+            '`' => Some("&#96;"),
+            ' ' => Some("&#32;"),
+            '\t' => Some("&#9;"),
+            '\n' => Some("&#10;"),
+            '\r' => Some("&#13;"),
+            '\x0c' => Some("&#12;"),
+            _ => None,
+        });
+    }
+}
