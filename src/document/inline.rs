@@ -320,14 +320,19 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     for r in cut {
         let (mut start, mut end) = (start_of(r.start), end_of(r.end));
         // Opening codes just before the words go with them; closing and lone codes just
-        // after them too.
-        while let Some(&(s, _, _)) = codes.iter().find(|&&(_, e, c)| e == start && matches!(c, Code::Open(_)))
-        {
-            start = s;
+        // after them too. Codes are apart and in order, so their starts and their ends
+        // are both sorted: each is found by bisection, not by a scan per sentence.
+        while let Ok(i) = codes.binary_search_by_key(&start, |&(_, e, _)| e) {
+            match codes[i] {
+                (s, _, Code::Open(_)) => start = s,
+                _ => break,
+            }
         }
-        while let Some(&(_, e, _)) = codes.iter().find(|&&(s, _, c)| s == end && !matches!(c, Code::Open(_)))
-        {
-            end = e;
+        while let Ok(i) = codes.binary_search_by_key(&end, |&(s, _, _)| s) {
+            match codes[i] {
+                (_, _, Code::Open(_)) => break,
+                (_, e, _) => end = e,
+            }
         }
         ranges.push(start..end);
     }
