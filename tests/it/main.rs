@@ -14,6 +14,7 @@ mod crash;
 mod diskfull;
 mod export;
 mod hostile;
+mod html;
 mod import;
 mod matching;
 #[cfg(unix)]
