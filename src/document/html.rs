@@ -119,8 +119,13 @@ fn read_page(path: &Path, text: String) -> Result<Part> {
     let fatal = Rc::new(Cell::new(None));
     let read = Rc::new(Cell::new(0));
     let collect = Collect { base, tag: None, keep: false, last: None, fatal: fatal.clone() };
-    let emitter =
-        PageEmitter { inner: CallbackEmitter::new(collect), stop: stop.clone(), attributes: 0, foreign: 0 };
+    let emitter = PageEmitter {
+        inner: CallbackEmitter::new(collect),
+        stop: stop.clone(),
+        attributes: 0,
+        foreign: Vec::new(),
+        open: [0; 2],
+    };
     let reader = Guarded { inner: text[base..].to_reader(), stop: stop.clone(), read: read.clone() };
     let mut page = Page::new(path, &text);
     for token in Tokenizer::new_with_emitter(reader, emitter) {
@@ -149,7 +154,11 @@ fn read_page(path: &Path, text: String) -> Result<Part> {
         };
         return Err(page.error(at, unclosed_message(error)));
     }
-    page.finish()
+    let (blocks, lang) = page.finish()?;
+    let mut part = Part::new("", text);
+    part.blocks = blocks;
+    part.lang = lang;
+    Ok(part)
 }
 
 /// What to tell about a page that ends inside a token.
@@ -317,8 +326,21 @@ struct PageEmitter {
     /// Set, with where, when the tokenizer is to stop.
     stop: Rc<Cell<Option<usize>>>,
     attributes: usize,
-    /// How deep in `svg` or `math` the tokenizer is.
-    foreign: usize,
+    /// The `svg` (0) and `math` (1) elements open, innermost last, and how many of each.
+    foreign: Vec<usize>,
+    open: [usize; 2],
+}
+
+/// The tokenizer's state after the start tag `name` in HTML content, as a browser's
+/// tree builder sets it: the raw text of `script`, `style` and the like.
+fn raw_text(name: &str) -> Option<State> {
+    match name {
+        "title" | "textarea" => Some(State::RcData),
+        "plaintext" => Some(State::PlainText),
+        "script" => Some(State::ScriptData),
+        "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(State::RawText),
+        _ => None,
+    }
 }
 
 impl ForwardingEmitter for PageEmitter {
@@ -355,31 +377,34 @@ impl ForwardingEmitter for PageEmitter {
     fn emit_current_tag(&mut self) -> Option<State> {
         let _ = self.inner.emit_current_tag();
         let (name, start, self_closing) = self.inner.callback_mut().last.take()?;
-        let foreign = matches!(name.as_str(), "svg" | "math");
-        if !start {
-            if foreign {
-                self.foreign = self.foreign.saturating_sub(1);
-            }
-            return None;
-        }
-        if foreign && !self_closing {
-            self.foreign += 1;
-        }
-        if self.foreign > 0 {
-            return None;
-        }
-        match name.as_str() {
-            "title" | "textarea" => Some(State::RcData),
-            "plaintext" => Some(State::PlainText),
-            "script" => Some(State::ScriptData),
-            "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(State::RawText),
+        let svg = match name.as_str() {
+            "svg" => Some(0),
+            "math" => Some(1),
             _ => None,
+        };
+        if let Some(kind) = svg {
+            if start && !self_closing {
+                self.foreign.push(kind);
+                self.open[kind] += 1;
+            } else if !start && self.open[kind] > 0 {
+                // An end tag closes its element and whatever is open inside it.
+                while let Some(inner) = self.foreign.pop() {
+                    self.open[inner] -= 1;
+                    if inner == kind {
+                        break;
+                    }
+                }
+            }
         }
+        if !start || !self.foreign.is_empty() {
+            return None;
+        }
+        raw_text(&name)
     }
 
     /// CDATA sections exist only in `svg` and `math`.
     fn adjusted_current_node_present_but_not_in_html_namespace(&mut self) -> bool {
-        self.foreign > 0
+        !self.foreign.is_empty()
     }
 }
 
@@ -668,19 +693,7 @@ impl<'t> Page<'t> {
         }
         // Raw text (`script`, `title`) is raw whatever the tag says; `<svg/>` and
         // `<code/>` are empty.
-        let raw = matches!(
-            tag.name.as_str(),
-            "title"
-                | "textarea"
-                | "plaintext"
-                | "script"
-                | "style"
-                | "iframe"
-                | "xmp"
-                | "noembed"
-                | "noframes"
-                | "noscript"
-        );
+        let raw = raw_text(&tag.name).is_some();
         match kind {
             Kind::Title | Kind::Opaque | Kind::OpaqueBlock if raw || !tag.self_closing => {
                 self.skip = Some(Skip {
@@ -948,8 +961,8 @@ impl<'t> Page<'t> {
         Ok(())
     }
 
-    /// The part, once every token was read.
-    fn finish(mut self) -> Result<Part> {
+    /// The blocks and language marks, once every token was read.
+    fn finish(mut self) -> Result<(Vec<Block>, Vec<(Range<usize>, String)>)> {
         if let Some(skip) = &self.skip {
             let name = &skip.name;
             return Err(self.error(
@@ -961,11 +974,8 @@ impl<'t> Page<'t> {
             ));
         }
         self.end_run()?;
-        let mut part = Part::new("", self.text.to_string());
-        part.blocks = self.blocks;
         self.lang.sort_by_key(|(r, _)| r.start);
-        part.lang = self.lang;
-        Ok(part)
+        Ok((self.blocks, self.lang))
     }
 }
 
@@ -1346,6 +1356,15 @@ mod tests {
             segments(html),
             ["Kjør {1/} og {2/}.", "Ikon {1/} her.", "Hus", "Skriv her", "Et {1/} ord."]
         );
+    }
+
+    #[test]
+    fn svg_and_math_are_foreign_content_until_they_close() {
+        // There a CDATA section is one, and `title` an ordinary element; after the `svg`
+        // (which closes the `math` left open in it) a `title` holds raw text again.
+        let html = "<p>Før <svg><title>Hus</title><![CDATA[</svg>]]><math></svg> etter.</p>\
+                    <title>A &amp; <b></title>";
+        assert_eq!(segments(html), ["Før {1/} etter.", "A & <b>"]);
     }
 
     #[test]
