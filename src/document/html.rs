@@ -578,13 +578,16 @@ struct Skip {
     title: Option<(String, Range<usize>)>,
 }
 
+/// Language marks: bytes of the page and the English value they take ([`Part::lang`]).
+type LangMarks = Vec<(Range<usize>, String)>;
+
 /// A page being read: the blocks and language marks found so far.
 struct Page<'t> {
     path: &'t Path,
     text: &'t str,
     lines: LineIndex,
     blocks: Vec<Block>,
-    lang: Vec<(Range<usize>, String)>,
+    lang: LangMarks,
     run: Option<Run>,
     skip: Option<Skip>,
     /// Where the last token started, to name where an unclosed one opened.
@@ -962,7 +965,7 @@ impl<'t> Page<'t> {
     }
 
     /// The blocks and language marks, once every token was read.
-    fn finish(mut self) -> Result<(Vec<Block>, Vec<(Range<usize>, String)>)> {
+    fn finish(mut self) -> Result<(Vec<Block>, LangMarks)> {
         if let Some(skip) = &self.skip {
             let name = &skip.name;
             return Err(self.error(
