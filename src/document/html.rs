@@ -163,16 +163,15 @@ fn read_page(path: &Path, text: String) -> Result<Part> {
 
 /// What to tell about a page that ends inside a token.
 fn unclosed_message(error: html5gum::Error) -> String {
-    match error {
+    let message = match error {
         html5gum::Error::EofInComment => {
-            "a comment (`<!--`) is never closed with `-->`: a browser hides the rest \
-                                          of the page in it; close it"
-                .into()
+            "a comment (`<!--`) is never closed with `-->`: a browser hides the rest of the page in it; close it"
         }
-        html5gum::Error::EofInDoctype => "the page ends inside its `<!DOCTYPE`; close it with `>`".into(),
-        html5gum::Error::EofInCdata => "a `<![CDATA[` section is never closed with `]]>`; close it".into(),
-        _ => "the page ends inside a tag; close the tag with `>`".into(),
-    }
+        html5gum::Error::EofInDoctype => "the page ends inside its `<!DOCTYPE`; close it with `>`",
+        html5gum::Error::EofInCdata => "a `<![CDATA[` section is never closed with `]]>`; close it",
+        _ => "the page ends inside a tag; close the tag with `>`",
+    };
+    message.to_string()
 }
 
 /// A token of the page and the bytes it spans.
@@ -988,7 +987,7 @@ impl<'t> Page<'t> {
 /// writer keeps it (an empty pair would be dropped).
 fn close(paragraph: &mut String, codes: &mut [Markup], n: u32, end: Option<usize>) {
     let open = inline::Code::Open(n).to_string();
-    let Some(markup) = codes.get_mut(n as usize - 1) else { return };
+    let Some(markup) = (n as usize).checked_sub(1).and_then(|i| codes.get_mut(i)) else { return };
     match (paragraph.strip_suffix(&open), &markup.open) {
         (Some(before), Raw::Range(start)) => {
             let whole = start.start..end.unwrap_or(start.end);
