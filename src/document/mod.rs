@@ -13,6 +13,7 @@
 //! [`Document`]; a new format is one new file and one line in the registry.
 
 pub mod docx;
+pub mod html;
 pub mod inline;
 pub mod markdown;
 pub mod marked;
@@ -45,8 +46,8 @@ pub trait DocumentFormat: Sync {
 
 /// Every document format, in the order they are asked to claim a file (plain text
 /// last: it takes what no other format claims, and refuses what is not text).
-pub static FORMATS: [&dyn DocumentFormat; 4] =
-    [&docx::Docx, &odt::Odt, &markdown::Markdown, &text::PlainText];
+pub static FORMATS: [&dyn DocumentFormat; 5] =
+    [&docx::Docx, &odt::Odt, &markdown::Markdown, &html::Html, &text::PlainText];
 
 /// The English language tag to write in place of `tag` where a document records its
 /// language as Norwegian (`nb`, `nn`, `no`, `nob`, `nno`, `nor`, with a region or not,

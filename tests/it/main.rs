@@ -15,6 +15,7 @@ mod diskfull;
 mod docx;
 mod export;
 mod hostile;
+mod html;
 mod import;
 mod matching;
 mod odt;
