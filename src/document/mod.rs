@@ -1,16 +1,19 @@
-//! Lossless documents: a source text cut into sentence segments and the skeleton
-//! around them.
+//! Lossless documents: a source file cut into sentence segments, and what is needed to
+//! write it back.
 //!
-//! A [`Document`] keeps the exact text it was read from and the byte range of every
-//! segment; the skeleton is everything between segments (line breaks, blank lines,
-//! indentation, no-break spaces, dialogue dashes, a BOM, a missing final newline).
-//! [`Document::rebuild`] puts a text back into each segment's place, so giving every
-//! segment back unchanged reproduces the input byte for byte. This module does not
-//! decide where sentences end (that is [`crate::segment`]) and does not translate.
+//! A [`Document`] holds its segments, each with its text as the memory keeps it, and
+//! either the exact text of a plain-text file with the byte range of every segment (the
+//! skeleton is everything between: line breaks, blank lines, indentation, no-break
+//! spaces, dialogue dashes, a BOM) or, for a format with markup, the parts and blocks
+//! of [`marked`]. [`Document::rebuild`] puts a text back into each segment's place, so
+//! giving every segment back unchanged reproduces the file byte for byte, in every
+//! format. This module does not decide where sentences end (that is
+//! [`crate::segment`]) and does not translate.
 //!
 //! Each document format is one file of this folder behind [`DocumentFormat`], listed
-//! in [`FORMATS`]: plain text ([`text`]) today. A format reads a file into a
-//! [`Document`]; a new format is one new file and one line in the registry.
+//! in [`FORMATS`]: Word ([`docx`]), LibreOffice ([`odt`]), Markdown ([`markdown`]), HTML
+//! ([`html`]) and plain text ([`text`]). A format reads a file into a [`Document`]; a
+//! new format is one new file and one line in the registry.
 
 pub mod docx;
 pub mod html;
