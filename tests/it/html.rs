@@ -4,9 +4,7 @@
 //! headless Chromium, which shows the pseudo text with the bold and the links still
 //! around the same words.
 
-use std::process::Command;
-
-use crate::util::{repo, Project};
+use crate::util::{chromium_dom, repo, Project};
 
 const PAGE: &str = "fjordkraft-irene-fauskanger.html";
 
@@ -76,26 +74,6 @@ fn the_identity_edition_is_the_page_byte_for_byte() {
     let source = std::fs::read(t.path().join("corpus").join(PAGE)).unwrap();
     let edition = std::fs::read(t.path().join("out/en").join(PAGE)).unwrap();
     assert!(edition == source, "the identity edition differs from the page");
-}
-
-/// The DOM Chromium builds from `page`, or `None` where there is no Chromium and this
-/// is not CI (which installs it, so there it must run).
-fn chromium_dom(page: &std::path::Path) -> Option<String> {
-    let url = format!("file://{}", page.display());
-    let run = Command::new("timeout")
-        .args(["120", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", &url])
-        .output();
-    match run {
-        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).expect("Chromium wrote UTF-8")),
-        other
-            if std::env::var_os("CI").is_none()
-                && Command::new("chromium").arg("--version").output().is_err() =>
-        {
-            eprintln!("note: skipped opening the HTML edition: no chromium ({other:?})");
-            None
-        }
-        other => panic!("chromium could not open {url}: {other:?}"),
-    }
 }
 
 #[test]

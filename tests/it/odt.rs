@@ -10,12 +10,11 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 
 use tolk::document::inline::strip;
 use tolk::edition::pseudo;
 
-use crate::util::{repo, Project};
+use crate::util::{repo, soffice, Project};
 
 const DOC: &str = "lyse-dialog-trine-vestre-oen.odt";
 
@@ -70,35 +69,6 @@ fn project() -> Project {
     t.write(&format!("corpus/{DOC}"), std::fs::read(source).unwrap());
     t.write("memory/nb-en.csv", "source,target\n");
     t
-}
-
-/// Runs LibreOffice headless in `t` with its own profile; false (with a note) when it
-/// is not installed and this is not CI.
-#[track_caller]
-fn soffice(t: &Project, args: &[&str]) -> bool {
-    let profile = t.path().join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .arg("--headless")
-        .args(args)
-        .current_dir(t.path())
-        .env("HOME", t.path())
-        .output();
-    let out = match out {
-        Ok(out) => out,
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("note: skipping the LibreOffice part: cannot run soffice ({e}); install libreoffice-writer-nogui");
-            return false;
-        }
-        Err(e) => panic!("cannot run soffice ({e}); CI must install libreoffice-writer-nogui (.ci/run does)"),
-    };
-    assert!(
-        out.status.success(),
-        "soffice {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    true
 }
 
 /// The entry `name` of the zip archive at `path`.

@@ -381,3 +381,52 @@ pub fn repin(rel: &str, old: &str, new: &str) -> bool {
     std::fs::write(&path, updated).unwrap();
     true
 }
+
+/// Runs LibreOffice headless in `t` with its own profile; false (with a note) when it
+/// is not installed and this is not CI.
+#[track_caller]
+pub fn soffice(t: &Project, args: &[&str]) -> bool {
+    let profile = t.path().join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg("--headless")
+        .args(args)
+        .current_dir(t.path())
+        .env("HOME", t.path())
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("note: skipping the LibreOffice part: cannot run soffice ({e}); install libreoffice-writer-nogui");
+            return false;
+        }
+        Err(e) => panic!("cannot run soffice ({e}); CI must install libreoffice-writer-nogui (.ci/run does)"),
+    };
+    assert!(
+        out.status.success(),
+        "soffice {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+/// The DOM Chromium builds from `page`, or `None` where there is no Chromium and this
+/// is not CI (which installs it, so there it must run).
+pub fn chromium_dom(page: &std::path::Path) -> Option<String> {
+    let url = format!("file://{}", page.display());
+    let run = Command::new("timeout")
+        .args(["120", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", &url])
+        .output();
+    match run {
+        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).expect("Chromium wrote UTF-8")),
+        other
+            if std::env::var_os("CI").is_none()
+                && Command::new("chromium").arg("--version").output().is_err() =>
+        {
+            eprintln!("note: skipped opening the HTML edition: no chromium ({other:?})");
+            None
+        }
+        other => panic!("chromium could not open {url}: {other:?}"),
+    }
+}
