@@ -4,13 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::util::{diff, repo_file, Project};
+use crate::util::{bundled_translations, corpus_names, diff, is_plain_text, repo_file, Project};
 
 const FJORDKRAFT: &str = "fjordkraft-irene-fauskanger.txt";
 const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
-
-/// A memory with a header and no entries.
-const EMPTY_MEMORY: &str = "source,target,created,changed,translator,origin,note\n";
 
 /// The layout an edition must keep, line by line: a blank line as it is, any other line
 /// as the whitespace and dashes it starts with (and whether it ends with `\r`).
@@ -41,23 +38,38 @@ fn written(t: &Project, dir: &str) -> Vec<String> {
     t.snapshot_dir(dir).into_keys().collect()
 }
 
+/// Every document of the corpus, whatever its format, gets its edition: read back by
+/// tolk, it holds the bundled translation of each sentence in that sentence's place, and
+/// a plain-text edition keeps the source's lines.
 #[test]
-fn the_bundled_project_builds_both_editions_in_the_source_layout() {
+fn the_bundled_project_builds_every_edition_in_the_source_layout() {
     let t = Project::new();
+    let names = corpus_names();
     let memory = t.snapshot_dir("memory");
     t.tolk(&["build"])
         .run()
         .success()
         .stdout_is("")
-        .stderr_contains("wrote 2 editions to out/en")
+        .stderr_contains(&format!("wrote {} editions to out/en", names.len()))
         .stderr_contains(" 0 untranslated");
-    assert_eq!(written(&t, "out/en"), [FJORDKRAFT, LYSE]);
-    for name in [FJORDKRAFT, LYSE] {
+    assert_eq!(written(&t, "out/en"), names);
+    let translations = bundled_translations();
+    for name in &names {
+        let sentences = t.segment_texts(&format!("corpus/{name}"));
+        assert!(!sentences.is_empty(), "{name} has no sentences");
+        let expected: Vec<&str> = sentences
+            .iter()
+            .map(|s| translations.get(s).unwrap_or_else(|| panic!("{name}: the memory lacks {s:?}")).as_str())
+            .collect();
+        assert_eq!(t.segment_texts(&format!("out/en/{name}")), expected, "{name}: the edition's sentences");
+        if !is_plain_text(name) {
+            continue;
+        }
         let (source, edition) = (t.read(&format!("corpus/{name}")), t.read(&format!("out/en/{name}")));
         assert_same_structure(&edition, &source, name);
         // Not one Norwegian sentence is left.
-        for sentence in repo_file(&format!("tests/gold/{name}")).lines() {
-            assert!(!edition.contains(sentence), "{name}: {sentence:?} is not translated");
+        for sentence in sentences.iter().filter(|s| translations[*s] != **s) {
+            assert!(!edition.contains(sentence.as_str()), "{name}: {sentence:?} is not translated");
         }
     }
     assert!(t.snapshot_dir("memory") == memory, "tolk build changed the memory");
@@ -74,8 +86,7 @@ fn the_skeleton_is_kept_byte_for_byte() {
 
 #[test]
 fn a_missing_translation_writes_nothing_and_lists_what_is_missing() {
-    let t = Project::new();
-    t.write("memory/nb-en.csv", EMPTY_MEMORY);
+    let t = Project::seeds_untranslated();
     let memory = t.snapshot_dir("memory");
     let out = t.tolk(&["build"]).run().failure();
     let out = out
@@ -158,7 +169,7 @@ fn pseudo_takes_its_kind_only_after_an_equals_sign() {
 fn out_names_the_folder() {
     let t = Project::new();
     t.tolk(&["build", "--out", "site/engelsk"]).run().success().stderr_contains("to site/engelsk:");
-    assert_eq!(written(&t, "site/engelsk"), [FJORDKRAFT, LYSE]);
+    assert_eq!(written(&t, "site/engelsk"), corpus_names());
     assert!(!t.path().join("out").exists());
 }
 
@@ -166,8 +177,12 @@ fn out_names_the_folder() {
 fn building_again_replaces_the_editions_and_leaves_no_temporary_files() {
     let t = Project::new();
     t.tolk(&["build", "--pseudo"]).run().success();
+    let pseudo = t.snapshot_dir("out/en");
     t.tolk(&["build"]).run().success();
-    assert_eq!(written(&t, "out/en"), [FJORDKRAFT, LYSE]);
+    assert_eq!(written(&t, "out/en"), corpus_names());
+    for (name, edition) in t.snapshot_dir("out/en") {
+        assert!(edition != pseudo[&name], "{name}: the pseudo edition was not replaced");
+    }
     assert!(!t.read(&format!("out/en/{LYSE}")).contains(" ~"));
 }
 

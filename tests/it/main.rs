@@ -13,6 +13,7 @@ mod crash;
 #[cfg(unix)]
 mod diskfull;
 mod docx;
+mod editions;
 mod export;
 mod hostile;
 mod html;

@@ -1,7 +1,9 @@
 //! `tolk lookup`, `tolk match` and `tolk analyze` against small memories written by the
 //! tests, and the memory errors every command shares.
 
-use crate::util::Project;
+use std::collections::BTreeSet;
+
+use crate::util::{corpus_names, Project};
 
 /// A project whose memory has three entries, one of them a conflict.
 fn project() -> Project {
@@ -120,9 +122,31 @@ a.txt,total,5,23
     );
 }
 
+/// Every sentence of every document of the corpus, whatever its format, has a 100% match
+/// in the bundled memory: the first occurrence of each sentence is in the 100% band, every
+/// later one (in the same document or another) is a repetition.
 #[test]
 fn the_bundled_memory_covers_the_bundled_corpus() {
-    let out = Project::new().tolk(&["analyze", "--json"]).run().success();
+    let t = Project::new();
+    let segments = t.tolk(&["segment", "--json"]).run().success();
+    let records: Vec<serde_json::Value> =
+        segments.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let documents: BTreeSet<&str> = records.iter().map(|r| r["doc"].as_str().unwrap()).collect();
+    assert_eq!(documents, corpus_names().iter().map(String::as_str).collect(), "documents with sentences");
+    let unique: BTreeSet<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+
+    let out = t.tolk(&["analyze", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let total = &value["total"];
+    assert_eq!(total["total"]["segments"], records.len());
+    assert_eq!(total["repetition"]["segments"], records.len() - unique.len());
+    assert_eq!(total["100"]["segments"], unique.len());
+    for band in ["95-99", "85-94", "75-84", "50-74", "no-match"] {
+        assert_eq!(total[band]["segments"], 0, "{band}");
+    }
+
+    // The plain-text seeds alone: 64 sentences, the photo caption given twice.
+    let out = Project::seeds().tolk(&["analyze", "--json"]).run().success();
     let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let total = &value["total"];
     assert_eq!(total["total"]["segments"], 64);

@@ -223,7 +223,7 @@ fn a_dangling_lock_link_is_refused_and_nothing_is_made_at_its_target() {
 fn a_symlinked_document_is_built_and_what_cannot_be_read_is_named() {
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::write(elsewhere.path().join("real.txt"), "Hei.\n").unwrap();
-    let t = Project::untranslated();
+    let t = Project::seeds_untranslated();
     symlink(elsewhere.path().join("real.txt"), t.path().join("corpus/linked.txt")).unwrap();
     symlink("gone.txt", t.path().join("corpus/dangling.txt")).unwrap();
     mkfifo(&t.path().join("corpus/pipe.txt"));

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{bundled_translations, csv_records, diff, Project};
+use crate::util::{assert_same_editions, bundled_translations, csv_records, Project};
 
 /// Fills every target of the batch `rel` of `t` with the bundled memory's translation of
 /// its source and saves it in place with the same delimiter; returns the number of rows.
@@ -68,19 +68,10 @@ fn export_translate_import_build_gives_the_editions_of_the_bundled_memory() {
     assert_eq!(pairs(&t), bundled_translations().into_iter().collect(), "the imported memory differs");
     t.tolk(&["build"]).run().success().stderr_contains(" 0 untranslated");
 
+    // Every edition, of every format, byte for byte.
     let bundled = Project::new();
     bundled.tolk(&["build"]).run().success();
-    let (ours, theirs) = (t.snapshot_dir("out/en"), bundled.snapshot_dir("out/en"));
-    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
-    for (name, expected) in &theirs {
-        let (expected, actual) = (String::from_utf8_lossy(expected), String::from_utf8_lossy(&ours[name]));
-        assert!(
-            expected == actual,
-            "{name}: the edition built from the imported batch differs from the bundled memory's \
-             (- bundled, + imported):\n{}",
-            diff(&expected, &actual)
-        );
-    }
+    assert_same_editions(&t, &bundled);
 }
 
 #[test]

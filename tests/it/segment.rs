@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 
 use serde_json::Value;
 
-use crate::util::{repo_file, Project};
+use crate::util::{corpus_names, repo_file, Project};
 
 const FJORDKRAFT: &str = "fjordkraft-irene-fauskanger.txt";
 const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
@@ -30,8 +30,14 @@ fn each_document_segments_as_the_gold() {
 
 #[test]
 fn without_paths_segments_the_corpus_in_name_order() {
+    Project::seeds().tolk(&["segment"]).run().success().stdout_is(&(gold(FJORDKRAFT) + &gold(LYSE)));
+    // The whole corpus, whatever the formats: each document's sentences, in name order.
     let t = Project::new();
-    t.tolk(&["segment"]).run().success().stdout_is(&(gold(FJORDKRAFT) + &gold(LYSE)));
+    let mut each = String::new();
+    for name in corpus_names() {
+        each += &t.tolk(&["segment", &format!("corpus/{name}")]).run().success().stdout;
+    }
+    t.tolk(&["segment"]).run().success().stdout_is(&each);
 }
 
 #[test]
@@ -61,7 +67,7 @@ fn segmenting_changes_no_file() {
 
 #[test]
 fn json_lines_carry_doc_id_line_index_and_text() {
-    let t = Project::new();
+    let t = Project::seeds();
     let records = json_lines(&t.tolk(&["segment", "--json"]).run().success().stdout);
 
     let keys: Vec<&str> = records[0].as_object().unwrap().keys().map(String::as_str).collect();

@@ -27,6 +27,29 @@ pub fn repo_file(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
+/// The plain-text documents the corpus started with, in name order: the two interviews
+/// whose sentences `tests/gold/` segments by hand. The corpus holds them in other formats
+/// too; [`corpus_names`] lists them all.
+pub const SEEDS: [&str; 2] = ["fjordkraft-irene-fauskanger.txt", "lyse-dialog-trine-vestre-oen.txt"];
+
+/// The names of the documents of the repository's corpus, in name order: every file in
+/// `corpus/`, whatever its format, so tests of the whole bundled project follow the
+/// corpus as documents are added to it.
+pub fn corpus_names() -> Vec<String> {
+    let root = repo().join("corpus");
+    walk(&root).iter().map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/")).collect()
+}
+
+/// Whether the repository's corpus document `name` is plain text, whose editions keep its
+/// lines and can be compared with it line by line (as tolk reads it: a Markdown file is
+/// marked-up text, not plain).
+pub fn is_plain_text(name: &str) -> bool {
+    let path = repo().join("corpus").join(name);
+    let doc = tolk::document::Document::read(&path, &tolk::segment::Segmenter::default())
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    doc.plain().is_some()
+}
+
 /// A temporary project directory, deleted on drop.
 pub struct Project {
     dir: tempfile::TempDir,
@@ -39,6 +62,29 @@ impl Project {
         for name in ["corpus", "memory"] {
             copy_dir(&repo().join(name), &t.path().join(name));
         }
+        t
+    }
+
+    /// A project with copies of the repository's two plain-text seed documents
+    /// ([`SEEDS`]) and its `memory/`, for tests of plain-text behaviour: exact line
+    /// numbers, word counts and messages, the layout of text editions, the gold
+    /// segmentations. The other documents of the corpus are the same interviews in other
+    /// formats, which would only add to those figures; the tests of the whole bundled
+    /// project use [`Project::new`].
+    pub fn seeds() -> Project {
+        let t = Project::seeds_untranslated();
+        copy_dir(&repo().join("memory"), &t.path().join("memory"));
+        t
+    }
+
+    /// Like [`Project::seeds`], with an empty memory (as [`Project::untranslated`]):
+    /// every segment of the seeds is still to translate.
+    pub fn seeds_untranslated() -> Project {
+        let t = Project::empty();
+        for name in SEEDS {
+            t.write(&format!("corpus/{name}"), std::fs::read(repo().join("corpus").join(name)).unwrap());
+        }
+        t.write("memory/nb-en.csv", EMPTY_MEMORY);
         t
     }
 
@@ -428,5 +474,42 @@ pub fn chromium_dom(page: &std::path::Path) -> Option<String> {
             None
         }
         other => panic!("chromium could not open {url}: {other:?}"),
+    }
+}
+
+impl Project {
+    /// The sentences of the document or folder `rel` as `tolk segment --json` reads them,
+    /// in order: what tolk finds in a document of any format, codes as placeholders.
+    #[track_caller]
+    pub fn segment_texts(&self, rel: &str) -> Vec<String> {
+        let out = self.tolk(&["segment", "--json", rel]).run().success();
+        out.stdout
+            .lines()
+            .map(|l| {
+                let record: serde_json::Value =
+                    serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+                record["text"].as_str().unwrap_or_else(|| panic!("no text in {l}")).to_owned()
+            })
+            .collect()
+    }
+}
+
+/// Asserts that `ours` built the same editions into `out/en` as `theirs`, byte for byte,
+/// with a line diff of a text edition that differs.
+#[track_caller]
+pub fn assert_same_editions(ours: &Project, theirs: &Project) {
+    let (ours, theirs) = (ours.snapshot_dir("out/en"), theirs.snapshot_dir("out/en"));
+    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    for (name, expected) in &theirs {
+        let actual = &ours[name];
+        if actual == expected {
+            continue;
+        }
+        match (std::str::from_utf8(expected), std::str::from_utf8(actual)) {
+            (Ok(expected), Ok(actual)) => {
+                panic!("{name} differs (- expected, + built):\n{}", diff(expected, actual))
+            }
+            _ => panic!("{name} differs: {} bytes expected, {} built", expected.len(), actual.len()),
+        }
     }
 }
