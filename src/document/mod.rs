@@ -86,10 +86,17 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
 
 /// Why a file that starts with `head` is no document tolk reads, when its first bytes
 /// say it is a kind of file that is not text: a zip archive (a Word or LibreOffice
-/// document), a PDF, an old binary Office file, RTF, or an image. `None` for anything
+/// document), a PDF, an old binary Office file, RTF, an image, or XML no format claimed
+/// (a LibreOffice flat `.fodt`, a batch saved in the corpus). `None` for anything
 /// else, which a format may still refuse when it reads it.
 pub fn unsupported(head: &[u8]) -> Option<&'static str> {
-    const KINDS: [(&[u8], &str); 8] = [
+    const KINDS: [(&[u8], &str); 10] = [
+        // XML that no format claimed: a LibreOffice flat .fodt, an XLIFF or TMX file, …
+        (b"<?xml", "an XML file (a LibreOffice flat .fodt, a batch or memory file, or other XML)"),
+        (
+            b"\xef\xbb\xbf<?xml",
+            "an XML file (a LibreOffice flat .fodt, a batch or memory file, or other XML)",
+        ),
         (b"PK\x03\x04", "a zip archive (a Word .docx, a LibreOffice .odt or another packaged file)"),
         (b"%PDF-", "a PDF file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Office file (a Word .doc or an Excel .xls)"),

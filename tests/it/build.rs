@@ -233,6 +233,11 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
     t.write("corpus/arkiv.zip", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
     t.write("corpus/trykk.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     t.write("corpus/bilde.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF");
+    // LibreOffice's flat XML document: text, but not text to translate line by line.
+    t.write(
+        "corpus/flat.fodt",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document>Hei.</office:document>\n",
+    );
     let zip = "warning: skipped corpus/arkiv.zip: is a zip archive (a Word .docx, a LibreOffice .odt or \
                 another packaged file), which tolk does not read; tolk reads plain text (.txt), Markdown \
                 (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents\n";
@@ -242,7 +247,8 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
             .success()
             .stderr_contains(zip)
             .stderr_contains("warning: skipped corpus/trykk.pdf: is a PDF file")
-            .stderr_contains("warning: skipped corpus/bilde.jpg: is a JPEG image");
+            .stderr_contains("warning: skipped corpus/bilde.jpg: is a JPEG image")
+            .stderr_contains("warning: skipped corpus/flat.fodt: is an XML file (a LibreOffice flat .fodt");
     }
     assert!(t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists());
     assert!(!t.path().join("out/en/arkiv.zip").exists());
