@@ -603,7 +603,8 @@ pub fn delocalize(translation: &str, local: &Local, before: &[u32], after: &[u32
 
 /// `paragraph` with the seams [`delocalize`] leaves smoothed: a pair closed and opened
 /// again with nothing but whitespace between is one pair (however many pairs close and
-/// open again there), and an empty pair goes.
+/// open again there), an empty pair goes, and whitespace at the inner edge of a pair
+/// moves outside it.
 pub fn tidy(paragraph: &str) -> String {
     let mut out: Vec<Piece<'_>> = Vec::new();
     for piece in pieces(paragraph) {
@@ -625,14 +626,60 @@ pub fn tidy(paragraph: &str) -> String {
             _ => out.push(piece),
         }
     }
-    let mut text = String::with_capacity(paragraph.len());
-    for piece in out {
-        text.push_str(match piece {
-            Piece::Text(t) => t,
-            Piece::Code(_, raw) => raw,
-        });
+    // Whitespace just inside a pair goes outside it (`{1}a {/1}b` is `{1}a{/1} b`), as
+    // markup needs: Markdown's emphasis cannot close after a space, and a link should
+    // not underline one.
+    let mut owned: Vec<(Option<Code>, String)> = out
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => (None, t.to_string()),
+            Piece::Code(c, raw) => (Some(c), raw.to_string()),
+        })
+        .collect();
+    let mut i = 0;
+    while i < owned.len() {
+        i += 1;
+        let i = i - 1;
+        if !matches!(owned[i].0, Some(Code::Close(_))) || i == 0 || owned[i - 1].0.is_some() {
+            continue;
+        }
+        let text = &owned[i - 1].1;
+        let kept = text.trim_end().len();
+        // Nothing to move, or a pair of nothing but whitespace (an anchor), kept as it is.
+        let only = kept == 0 && i >= 2 && owned[i - 2].0.is_some_and(|c| matches!(c, Code::Open(_)));
+        if kept == text.len() || only {
+            continue;
+        }
+        let space = owned[i - 1].1.split_off(kept);
+        // After the run of closing codes that starts here.
+        let mut j = i;
+        while j < owned.len() && matches!(owned[j].0, Some(Code::Close(_))) {
+            j += 1;
+        }
+        owned.insert(j, (None, space));
     }
-    text
+    let mut i = owned.len();
+    while i > 0 {
+        i -= 1;
+        if !matches!(owned[i].0, Some(Code::Open(_))) || i + 1 >= owned.len() || owned[i + 1].0.is_some() {
+            continue;
+        }
+        let text = &owned[i + 1].1;
+        let lead = text.len() - text.trim_start().len();
+        let only =
+            lead == text.len() && owned.get(i + 2).is_some_and(|p| matches!(p.0, Some(Code::Close(_))));
+        if lead == 0 || only {
+            continue;
+        }
+        let space: String = owned[i + 1].1.drain(..lead).collect();
+        // Before the run of opening codes that ends here.
+        let mut j = i;
+        while j > 0 && matches!(owned[j - 1].0, Some(Code::Open(_))) {
+            j -= 1;
+        }
+        owned.insert(j, (None, space));
+    }
+    owned.into_iter().map(|(_, t)| t).collect()
 }
 
 #[cfg(test)]
@@ -790,6 +837,15 @@ mod tests {
         );
         assert_eq!(transfer("Hei {1}du{/1}.", "Hi {1}you{/1}.", "Hei du."), "Hi you.");
         assert_eq!(transfer("Hei du.", "Hi {you}.", "Hei {1}du{/1}."), "Hi {you}.");
+    }
+
+    #[test]
+    fn whitespace_at_the_inner_edge_of_a_pair_moves_outside_it() {
+        assert_eq!(tidy("{1}Ja. {/1}Nei."), "{1}Ja.{/1} Nei.");
+        assert_eq!(tidy("A{1}{2} b{/2}{/1}"), "A {1}{2}b{/2}{/1}");
+        assert_eq!(tidy("{1}a {2}b {/2}{/1}c"), "{1}a {2}b{/2}{/1} c");
+        // A pair of nothing but whitespace (an anchor) stays.
+        assert_eq!(tidy("x{1} {/1}y"), "x{1} {/1}y");
     }
 
     #[test]

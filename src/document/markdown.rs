@@ -77,7 +77,7 @@ fn blocks(text: String) -> Part {
     // Depth of elements inside which nothing is text (images are handled inline).
     let mut skip = 0usize;
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
-        if let Some(block) = block(inline, &lines) {
+        if let Some(block) = block(&text, inline, &lines) {
             blocks.push(block);
         }
         inline.clear();
@@ -156,7 +156,7 @@ fn blocks(text: String) -> Part {
 
 /// The block of the inline `events` of one paragraph, heading, cell or item, if
 /// they hold any.
-fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Block> {
+fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Block> {
     let first = events.first()?;
     let start = first.1.start;
     let end = events.iter().map(|(_, r)| r.end).max()?;
@@ -164,10 +164,39 @@ fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Bloc
     let mut codes: Vec<Markup> = Vec::new();
     // The pairs open, with the end of their source range.
     let mut pairs: Vec<(u32, Range<usize>)> = Vec::new();
+    let html = html_pairs(events);
+    // The HTML pairs open: (the index of the closing tag's event, the code).
+    let mut html_open: Vec<(usize, u32)> = Vec::new();
+    // Where the last event written ended: spaces the parser leaves between events (after
+    // a task list's box) are text too.
+    let mut at = start;
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
         let range = range.clone();
+        if range.start > at && !matches!(event, Event::End(_)) {
+            let gap = &text[at..range.start];
+            if !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t') {
+                paragraph.push(' ');
+            }
+        }
+        at = at.max(range.end);
+        if let Some(&close) = html.get(&i) {
+            let markup = Markup {
+                open: Raw::Range(range.clone()),
+                close: Raw::Range(events[close].1.clone()),
+                style: None,
+            };
+            html_open.push((close, marked::open(&mut paragraph, &mut codes, markup, false)));
+            i += 1;
+            continue;
+        }
+        if let Some(&(_, n)) = html_open.last().filter(|(close, _)| *close == i) {
+            html_open.pop();
+            marked::close(&mut paragraph, n);
+            i += 1;
+            continue;
+        }
         match event {
             Event::Text(t) => marked::push_text(&mut paragraph, &mut codes, t, |raw| Raw::Text(escape(raw))),
             Event::SoftBreak => paragraph.push(' '),
@@ -182,6 +211,7 @@ fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Bloc
                             ..Markup::default()
                         };
                         let n = marked::open(&mut paragraph, &mut codes, markup, false);
+                        at = next.start.max(range.start);
                         pairs.push((n, range));
                     }
                     // An empty link or an autolink: no text, all markup.
@@ -208,13 +238,20 @@ fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Bloc
                 i = skip_element(events, i);
             }
             Event::End(_) => {}
+            Event::HardBreak => {
+                // A line break is layout between words, as in every format: a space
+                // before it keeps it out of the sentence it follows.
+                if !paragraph.is_empty() && !paragraph.ends_with(' ') {
+                    paragraph.push(' ');
+                }
+                lone(&mut paragraph, &mut codes, range);
+            }
             Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
             | Event::Html(_)
             | Event::InlineHtml(_)
             | Event::FootnoteReference(_)
-            | Event::HardBreak
             | Event::TaskListMarker(_)
             | Event::Rule => lone(&mut paragraph, &mut codes, range),
         }
@@ -224,7 +261,59 @@ fn block(events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Bloc
     while let Some((n, _)) = pairs.pop() {
         marked::close(&mut paragraph, n);
     }
+    while let Some((_, n)) = html_open.pop() {
+        marked::close(&mut paragraph, n);
+    }
     Some(Block::new(start..end, paragraph, codes, &MarkdownText, lines.line(start)))
+}
+
+/// The inline HTML start tags of `events` that have their end tag in the same block,
+/// with nothing between them that opens or closes across it: the index of each start
+/// tag's event and of its end tag's. Such a pair (`<abbr title="…">KrF</abbr>`) is one
+/// pair of codes, so a translator moving it cannot put the end before the start.
+fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap<usize, usize> {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr",
+    ];
+    let name = |tag: &str| -> String {
+        tag.trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let mut pairs = std::collections::HashMap::new();
+    // Open start tags: (event index, name, depth of markdown elements there).
+    let mut open: Vec<(usize, String, usize)> = Vec::new();
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                // A start tag opened inside an element that ends here pairs with nothing.
+                open.retain(|(_, _, d)| *d <= depth);
+            }
+            Event::InlineHtml(tag) => {
+                let tag = tag.trim();
+                let n = name(tag);
+                if n.is_empty() || tag.starts_with("<!") || tag.starts_with("<?") {
+                    continue;
+                }
+                if tag.starts_with("</") {
+                    if let Some(k) = open.iter().rposition(|(_, o, d)| *o == n && *d == depth) {
+                        pairs.insert(open[k].0, i);
+                        open.truncate(k);
+                    }
+                } else if !tag.ends_with("/>") && !VOID.contains(&n.as_str()) {
+                    open.push((i, n, depth));
+                }
+            }
+            _ => {}
+        }
+    }
+    pairs
 }
 
 fn lone(paragraph: &mut String, codes: &mut Vec<Markup>, range: Range<usize>) {
@@ -545,6 +634,25 @@ mod tests {
             translate(text, &[("Vinnerkultur: hva er det?", "Winning culture: what is it?"), ("Mitt \"mantra\".", "My \"mantra\".")]),
             "---\ntitle: \"Winning culture: what is it?\"\ndescription: \"My \\\"mantra\\\".\"\nlang: en\nauthor: Redaksjonen\n---\n\nTekst.\n"
         );
+    }
+
+    #[test]
+    fn inline_html_pairs_task_boxes_and_line_breaks_are_written_back_whole() {
+        // An HTML element is one pair, so moving it cannot put its end before its start.
+        let text = "Se også <abbr title=\"Kristelig Folkeparti\">KrF</abbr> i tabellen.<br> Ja.\n";
+        assert_eq!(texts(&doc(text)), ["Se også {1}KrF{/1} i tabellen.{2/}", "Ja."]);
+        assert_eq!(
+            translate(text, &[("Se også {1}KrF{/1} i tabellen.{2/}", "{2/}See {1}KrF{/1} in the table.")]),
+            "<br>See <abbr title=\"Kristelig Folkeparti\">KrF</abbr> in the table. Ja.\n"
+        );
+        // The space after a task list's box is kept.
+        let text = "- [x] Skjerpet tone\n";
+        assert_eq!(texts(&doc(text)), ["Skjerpet tone"]);
+        assert_eq!(translate(text, &[("Skjerpet tone", "Sharper tone")]), "- [x] Sharper tone\n");
+        // A hard line break after a full stop is layout between two sentences.
+        let text = "Hei.  \nHvem er du?\n";
+        assert_eq!(texts(&doc(text)), ["Hei.", "Hvem er du?"]);
+        assert_eq!(translate(text, &[("Hei.", "Hi.")]), "Hi.   \nHvem er du?\n");
     }
 
     #[test]
