@@ -3,13 +3,16 @@
 //!
 //! Numbers missing or changed, a target identical to the source, unbalanced quotes or
 //! brackets, sentence-final punctuation that differs, and a line break the source does
-//! not have. The checks are deliberately
+//! not have (when the source keeps its quotes balanced). Tags (`{1}`, `{/1}`, `{2/}`)
+//! are set aside first. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
 
 use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
 pub fn check(source: &str, target: &str) -> Vec<String> {
+    // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
+    let (source, target) = (&crate::document::inline::strip(source), &crate::document::inline::strip(target));
     let mut out = Vec::new();
     let (mut s, mut t) = (numbers(source), numbers(target));
     s.sort();
@@ -32,7 +35,9 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     if normalize(source) == normalize(target) {
         out.push("the target is the same as the source".into());
     }
-    if let Some(pair) = unbalanced(target) {
+    // A quotation that runs over two sentences leaves each unbalanced in both languages:
+    // only a target that breaks what the source keeps is worth a remark.
+    if let (None, Some(pair)) = (unbalanced(source), unbalanced(target)) {
         out.push(format!("unbalanced {pair} in the target"));
     }
     if target.trim().contains(LINE_BREAKS) && !source.trim().contains(LINE_BREAKS) {
@@ -88,6 +93,20 @@ fn final_punctuation(text: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_no_numbers_or_punctuation_and_a_quote_split_in_the_source_is_no_remark() {
+        assert_eq!(
+            check("Hos {1}Lyse{/1} er vi glade{2/}.", "At {1}Lyse{/1} we are happy{2/}."),
+            Vec::<String>::new()
+        );
+        assert_eq!(check("{1}Hva er det?{/1}", "{1}What is it?{/1}"), Vec::<String>::new());
+        assert_eq!(check("Han sa: «Vi kommer.", "He said: “We are coming."), Vec::<String>::new());
+        assert_eq!(
+            check("Han sa: «Vi kommer.»", "He said: “We are coming."),
+            ["unbalanced quotes “” in the target"]
+        );
+    }
 
     #[test]
     fn remarks() {
