@@ -13,8 +13,10 @@
 //! exact XML; a text box inside an image holds paragraphs that are blocks of their own.
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
-//! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`) is
-//! a block too: a reader hears it. A line break parts the words on either side as a
+//! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
+//! the picture's own `pic:cNvPr`) is a block too: a reader hears it. So are the
+//! document's title, subject and description in `docProps/core.xml`, whose
+//! `dc:language` becomes `en-GB`. A line break parts the words on either side as a
 //! space would (the paragraph's text gets one before it where it has none), so a break
 //! typed right after a full stop ends the sentence; written again, that space stands at
 //! the end of a line, where it is not seen.
@@ -22,7 +24,9 @@
 //! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
 //! properties, without a `w:lang` of its own: every `w:lang w:val` of the document
 //! parts and of `styles.xml`, and `w:themeFontLang` in `settings.xml`, becomes `en-GB`.
-//! Bookmarks and comment ranges inside it move to its start; proofing marks go.
+//! Bookmarks, comment ranges and permission ranges inside it start where it starts and
+//! end where it ends, so a cross-reference to a bookmark on some of its words shows all
+//! of it, never nothing; proofing marks go.
 //!
 //! Tracked changes are refused (a publisher's file has them accepted or rejected; an
 //! English edition of a text still under review would have to choose for them).
@@ -148,6 +152,9 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
         part.lang = lang;
         parts.push(part);
     }
+    if let Some(part) = read_properties(package, path, paragraphs + 1)? {
+        parts.push(part);
+    }
     // The defaults the text written again takes its language from.
     for (name, mark) in [("word/styles.xml", "w:lang"), ("word/settings.xml", "w:themeFontLang")] {
         let Some(text) = package.text(name, path, KIND)? else { continue };
@@ -167,6 +174,95 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
         }
     }
     Ok(Marked { parts })
+}
+
+/// The document's properties (`docProps/core.xml`): its title, subject and
+/// description a block each (numbered `line`, after the last paragraph), and its
+/// language a language mark.
+fn read_properties(package: &mut Package, path: &Path, line: usize) -> Result<Option<Part>> {
+    let name = "docProps/core.xml";
+    let Some(text) = package.text(name, path, KIND)? else { return Ok(None) };
+    let tree = Tree::parse(&text, name, path, None)?;
+    let mut blocks = Vec::new();
+    let mut lang = Vec::new();
+    let Some(root) = tree.root else { return Ok(None) };
+    let fail = |at: usize, why: String| {
+        Error::at(
+            path,
+            Place::File,
+            format!("{name}, byte {at}: {why}; open the document in Word and save it again"),
+        )
+    };
+    for e in tree.elements(root) {
+        let element = tree.name(e);
+        if !matches!(element, "dc:title" | "dc:subject" | "dc:description" | "dc:language") {
+            continue;
+        }
+        // Only an element of text alone: anything else is not what Word writes.
+        let children = &tree.elements[e].children;
+        let mut value = String::new();
+        let mut range: Option<Range<usize>> = None;
+        let mut plain = true;
+        for node in children {
+            let Node::Text(r) = node else {
+                plain = false;
+                break;
+            };
+            let raw = &text[r.clone()];
+            match raw.strip_prefix("<![CDATA[").and_then(|d| d.strip_suffix("]]>")) {
+                Some(data) => {
+                    plain = element != "dc:language";
+                    value.push_str(data);
+                }
+                None => {
+                    let unescaped = quick_xml::escape::unescape(raw).map_err(|e| {
+                        let (offset, why) = xml::reference_error(&e);
+                        fail(r.start + offset.unwrap_or(0), why)
+                    })?;
+                    value.push_str(&unescaped);
+                }
+            }
+            range = Some(range.map_or(r.clone(), |a| a.start..r.end));
+        }
+        let Some(range) = range.filter(|_| plain) else { continue };
+        if let Some(c) = value.chars().find(|&c| !xml::is_xml_char(c)) {
+            return Err(fail(range.start, xml::not_allowed(c)));
+        }
+        if element == "dc:language" {
+            let trimmed = value.trim();
+            let (language, _) = trimmed.split_once(['-', '_']).unwrap_or((trimmed, ""));
+            if ["nb", "nn", "no"].iter().any(|n| language.eq_ignore_ascii_case(n)) && trimmed == value {
+                lang.push((range, ENGLISH.to_string()));
+            }
+            continue;
+        }
+        if value.trim().is_empty() {
+            continue;
+        }
+        let one_line = value.replace(['\n', '\r', '\t'], " ");
+        let mut paragraph = String::with_capacity(one_line.len());
+        let mut codes = Vec::new();
+        marked::push_text(&mut paragraph, &mut codes, &one_line, |t| {
+            let mut out = String::new();
+            Attribute.text(t, "", &mut out);
+            Raw::Text(out)
+        });
+        if paragraph.len() > MAX_LINE {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                what: format!("the document's {} ({name})", &element[3..]),
+                limit: MAX_LINE,
+            });
+        }
+        blocks.push(Block::new(range, paragraph, codes, &Attribute, line));
+    }
+    if blocks.is_empty() && lang.is_empty() {
+        return Ok(None);
+    }
+    let mut part = Part::new(name, text);
+    part.blocks = blocks;
+    part.lang = lang;
+    Ok(Some(part))
 }
 
 /// An element of a part: its qualified name, its start tag (the whole of an empty
@@ -359,8 +455,8 @@ enum Atom {
     Lone { raw: Raw, kind: Kind, range: Range<usize> },
     /// A wrapper around other pieces (a hyperlink).
     Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize> },
-    /// A bookmark or comment range mark.
-    Mark { range: Range<usize> },
+    /// A bookmark, comment range or permission mark, and whether it ends one.
+    Mark { range: Range<usize>, end: bool },
 }
 
 impl Atom {
@@ -369,7 +465,7 @@ impl Atom {
             Atom::Text { range, .. }
             | Atom::Lone { range, .. }
             | Atom::Pair { range, .. }
-            | Atom::Mark { range } => range,
+            | Atom::Mark { range, .. } => range,
         }
     }
 
@@ -378,7 +474,7 @@ impl Atom {
             Atom::Text { range, .. }
             | Atom::Lone { range, .. }
             | Atom::Pair { range, .. }
-            | Atom::Mark { range } => *range = to,
+            | Atom::Mark { range, .. } => *range = to,
         }
     }
 
@@ -453,7 +549,7 @@ impl<'a> Story<'a> {
             "w:lang" => {
                 self.lang.extend(self.tree.attribute(e, "w:val").map(|r| (r, ENGLISH.to_string())));
             }
-            "wp:docPr" => {
+            "wp:docPr" | "pic:cNvPr" => {
                 for key in ["descr", "title"] {
                     if let Some(range) = self.tree.attribute(e, key) {
                         self.description(range)?;
@@ -607,7 +703,7 @@ impl<'a> Story<'a> {
                 | "w:commentRangeStart"
                 | "w:commentRangeEnd"
                 | "w:permStart"
-                | "w:permEnd" => out.push(Atom::Mark { range }),
+                | "w:permEnd" => out.push(Atom::Mark { range, end: name.ends_with("End") }),
                 "w:proofErr" | "w:pPr" => {}
                 _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
             }
@@ -781,21 +877,22 @@ impl<'a> Story<'a> {
         let base = majority(&counts).unwrap_or(0);
         let mut paragraph = String::new();
         let mut codes = Vec::new();
-        let mut marks = String::new();
+        // The marks inside: starts where the paragraph written again starts, ends
+        // where it ends, so a bookmark a cross-reference shows still holds its text.
+        let (mut starts, mut ends) = (String::new(), String::new());
         for a in &inside {
-            self.marks(a, &mut marks);
+            self.marks(a, &mut starts, &mut ends);
         }
-        if !marks.is_empty() {
-            marked::open(
-                &mut paragraph,
-                &mut codes,
-                Markup { open: Raw::Text(marks), ..Markup::default() },
-                true,
-            );
-        }
+        let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
+            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None };
+            marked::open(&mut paragraph, &mut codes, markup, false)
+        });
         let mut emit =
             Emit { styles: &self.styles, paragraph: &mut paragraph, codes: &mut codes, spaced: true };
         emit.atoms(&inside, base);
+        if let Some(n) = marks {
+            marked::close(&mut paragraph, n);
+        }
         self.fits(&paragraph, line)?;
         let mut block = Block::new(start..end, paragraph, codes, &Runs, line);
         block.style = self.styles[base].clone();
@@ -816,11 +913,13 @@ impl<'a> Story<'a> {
         Ok(())
     }
 
-    /// The bookmarks and comment range marks in `atom`, as written.
-    fn marks(&self, atom: &Atom, out: &mut String) {
+    /// The bookmarks, comment ranges and permission marks in `atom`, as written: those
+    /// that start one to `starts`, those that end one to `ends`.
+    fn marks(&self, atom: &Atom, starts: &mut String, ends: &mut String) {
         match atom {
-            Atom::Mark { range } => out.push_str(&self.text[range.clone()]),
-            Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| self.marks(a, out)),
+            Atom::Mark { range, end: false } => starts.push_str(&self.text[range.clone()]),
+            Atom::Mark { range, end: true } => ends.push_str(&self.text[range.clone()]),
+            Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| self.marks(a, starts, ends)),
             Atom::Text { .. } | Atom::Lone { .. } => {}
         }
     }

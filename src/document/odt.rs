@@ -17,8 +17,13 @@
 //! `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
 //! blocks of their own), a frame (an image, a text box) and a comment
 //! (`office:annotation`, left untouched) are lone codes of their whole element.
-//! Bookmarks, soft page breaks and change marks are no codes: they stay where they are
-//! at a paragraph's edges and are dropped inside a paragraph that is written again.
+//! A line break parts the words on either side as a space would (the paragraph's text
+//! gets one before it where it has none), as in a Word document, so the same sentence
+//! has the same tags in both. Bookmarks, soft page breaks and change marks are no
+//! codes: they stay where they are at a paragraph's edges; inside a paragraph that is
+//! written again, bookmarks (`text:bookmark`, `text:bookmark-start`) start where it
+//! starts and `text:bookmark-end` ends where it ends, so a `text:bookmark-ref` still
+//! finds its bookmark, and the others are dropped.
 //! Text in hidden spans (`text:display="none"`) and hidden-text fields is a code, never
 //! text to translate.
 //!
@@ -224,7 +229,8 @@ impl Writer for PlainXml {
 }
 
 /// Elements inside a paragraph that are no text and no code: written back where they
-/// stand at a paragraph's edges, dropped inside a paragraph written again.
+/// stand at a paragraph's edges; inside a paragraph written again, bookmarks are moved
+/// to its edges and the rest dropped.
 const DROPPED: [&[u8]; 7] = [
     b"text:bookmark",
     b"text:bookmark-start",
@@ -279,9 +285,18 @@ enum Inline {
 /// groups (links) holding more of the same.
 #[derive(Debug, Clone)]
 enum Node {
-    Text { text: String, key: String, tags: String },
-    Lone(Markup),
-    Group { open: Range<usize>, close: Range<usize>, nodes: Vec<Node> },
+    Text {
+        text: String,
+        key: String,
+        tags: String,
+    },
+    /// A lone code, and whether it is a line break.
+    Lone(Markup, bool),
+    Group {
+        open: Range<usize>,
+        close: Range<usize>,
+        nodes: Vec<Node>,
+    },
 }
 
 /// An element inside a paragraph whose content is not the paragraph's text.
@@ -303,6 +318,8 @@ struct Lone {
     nested: bool,
     /// Whether a block started inside it.
     had_blocks: bool,
+    /// Whether it is a line break.
+    brk: bool,
 }
 
 /// A paragraph being read.
@@ -329,6 +346,8 @@ struct Para {
     nodes: Range<usize>,
     /// Bytes of text so far.
     len: usize,
+    /// The bookmarks in it (an empty element each), and whether each is an end.
+    bookmarks: Vec<(Range<usize>, bool)>,
 }
 
 impl Para {
@@ -346,6 +365,7 @@ impl Para {
             last: content,
             nodes: 0..0,
             len: 0,
+            bookmarks: Vec::new(),
         }
     }
 
@@ -653,7 +673,7 @@ impl<'a> Parser<'a> {
         let Some(Ctx::Para(p)) = self.stack.last_mut() else { return Ok(()) };
         p.begin(range.start);
         let (_, tags) = p.chain();
-        let lone = |nested: bool, tags: String| Lone { tags, nested, had_blocks: false };
+        let lone = |nested: bool, tags: String| Lone { tags, nested, had_blocks: false, brk: false };
         // White space after any element but a span, a link or a bookmark is kept, as
         // LibreOffice reads it.
         if !matches!(
@@ -739,10 +759,17 @@ impl<'a> Parser<'a> {
                 p.text(&" ".repeat(count));
                 (!empty).then_some(Sub { depth: 1, start: range.start, lone: None })
             }
-            b"text:tab" | b"text:line-break" => {
-                Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())) })
+            b"text:tab" => Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())) }),
+            b"text:line-break" => {
+                let brk = Lone { brk: true, ..lone(true, String::new()) };
+                Some(Sub { depth: 1, start: range.start, lone: Some(brk) })
             }
-            n if DROPPED.contains(&n) => Some(Sub { depth: 1, start: range.start, lone: None }),
+            n if DROPPED.contains(&n) => {
+                if empty && n.starts_with(b"text:bookmark") {
+                    p.bookmarks.push((range.clone(), n == b"text:bookmark-end"));
+                }
+                Some(Sub { depth: 1, start: range.start, lone: None })
+            }
             b"office:annotation" | b"office:annotation-end" => {
                 Some(Sub { depth: 1, start: range.start, lone: Some(lone(false, String::new())) })
             }
@@ -791,7 +818,7 @@ impl<'a> Parser<'a> {
             let closes = "</text:span>".repeat(lone.tags.matches("<text:span").count());
             Raw::Text(format!("{}{}{closes}", lone.tags, &self.text[range]))
         };
-        p.push(Node::Lone(Markup { open, ..Markup::default() }));
+        p.push(Node::Lone(Markup { open, ..Markup::default() }, lone.brk));
     }
 
     fn end(&mut self, name: &[u8], range: Range<usize>) -> Result<()> {
@@ -1002,7 +1029,27 @@ impl<'a> Parser<'a> {
         let Some(nodes) = nodes.get(p.nodes.clone()) else { return Ok(()) };
         let mut build = Build::default();
         let (key, tags) = base(nodes);
+        // Bookmarks inside the block: the starts where it starts and the ends where it
+        // ends once it is written again, so what a reference shows is the paragraph.
+        let (mut starts, mut ends) = (String::new(), String::new());
+        for (range, end) in &p.bookmarks {
+            if range.start >= first && range.end <= p.last {
+                let raw = &self.text[range.clone()];
+                if *end {
+                    ends.push_str(raw)
+                } else {
+                    starts.push_str(raw)
+                }
+            }
+        }
+        let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
+            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None };
+            marked::open(&mut build.paragraph, &mut build.codes, markup, false)
+        });
         build.nodes(nodes, &key, &tags);
+        if let Some(n) = marks {
+            marked::close(&mut build.paragraph, n);
+        }
         if super::inline::strip(&build.paragraph).trim().is_empty() {
             return Ok(());
         }
@@ -1074,15 +1121,23 @@ fn base(nodes: &[Node]) -> (String, String) {
 }
 
 /// A block's paragraph and codes being made from its nodes.
-#[derive(Default)]
 struct Build {
     paragraph: String,
     codes: Vec<Markup>,
+    /// Whether the text so far ends in white space (or there is none).
+    spaced: bool,
+}
+
+impl Default for Build {
+    fn default() -> Build {
+        Build { paragraph: String::new(), codes: Vec::new(), spaced: true }
+    }
 }
 
 impl Build {
     /// Adds `nodes`, in a place whose own look is `own` (written with `own_tags`):
-    /// text of another look is a pair, white space takes the look around it.
+    /// text of another look is a pair, white space takes the look around it, and a
+    /// line break gets a space before it where the text has none.
     fn nodes(&mut self, nodes: &[Node], own: &str, own_tags: &str) {
         let mut open: Option<(&str, &str, u32)> = None;
         for node in nodes {
@@ -1099,13 +1154,20 @@ impl Build {
                             open = Some((key, tags, n));
                         }
                     }
+                    if !text.is_empty() {
+                        self.spaced = text.ends_with(char::is_whitespace);
+                    }
                     let style = open.map_or(own_tags, |o| o.1);
                     marked::push_text(&mut self.paragraph, &mut self.codes, text, |t| {
                         let closes = "</text:span>".repeat(style.matches("<text:span").count());
                         Raw::Text(format!("{style}{t}{closes}"))
                     });
                 }
-                Node::Lone(markup) => {
+                Node::Lone(markup, brk) => {
+                    if *brk && !self.spaced {
+                        self.paragraph.push(' ');
+                        self.spaced = true;
+                    }
                     marked::open(&mut self.paragraph, &mut self.codes, markup.clone(), true);
                 }
                 // An empty link shows nothing and would only be a tag to keep.
@@ -1270,7 +1332,53 @@ mod tests {
         // the start; a tab and a line break inside are lone codes; a field is a lone
         // code, and codes after the last text stay outside the block.
         let body = "<text:p>\n  Tre <text:s text:c=\"2\"/>mellomrom og\n\ttab<text:tab/>her.<text:line-break/> Side <text:page-number>1</text:page-number> av 2.<text:tab/><text:date>1. mai</text:date></text:p>";
-        assert_eq!(segments(body), ["Tre   mellomrom og tab{1/}her.{2/}", "Side {1/} av 2."]);
+        assert_eq!(segments(body), ["Tre   mellomrom og tab{1/}her.", "Side {1/} av 2."]);
+    }
+
+    #[test]
+    fn a_line_break_parts_sentences_with_a_space_before_it_as_in_word() {
+        // The same paragraph as a Word document gives `Hei.`, `Hvem er du?` and
+        // `Han sa: {1/}– Vi skal vinne.`: the break after a full stop is between two
+        // segments, the one after a colon inside one, a space before it.
+        let body =
+            "<text:p>Hei.<text:line-break/>Hvem er du? Han sa:<text:line-break/>– Vi skal vinne.</text:p>";
+        assert_eq!(segments(body), ["Hei.", "Hvem er du?", "Han sa: {1/}– Vi skal vinne."]);
+        // Written again, the space stands before the break, where it is not seen; read
+        // again, the paragraph is the same.
+        assert_eq!(
+            rendered(body, |t| t.replace("Han sa", "He said")),
+            "<text:p>Hei. <text:line-break/>Hvem er du? He said: <text:line-break/>– Vi skal vinne.</text:p>"
+        );
+        assert_eq!(segments("<text:p>Hei. <text:line-break/>Hvem er du?</text:p>"), ["Hei.", "Hvem er du?"]);
+    }
+
+    #[test]
+    fn bookmarks_inside_a_paragraph_written_again_span_it_so_a_reference_shows_it() {
+        let body = concat!(
+            r#"<text:h text:outline-level="1">Høy <text:bookmark-start text:name="ref1"/>pris<text:bookmark-end text:name="ref1"/> i dag</text:h>"#,
+            r#"<text:p>Det er <text:span text:style-name="T1"><text:bookmark text:name="punkt"/><text:bookmark-start text:name="merke1"/>skremmende</text:span><text:bookmark-end text:name="merke1"/>. Og mer.</text:p>"#,
+            r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
+        );
+        assert_eq!(segments(body), ["Høy pris i dag", "Det er skremmende.", "Og mer.", "Se {1/}."]);
+        assert_eq!(read(&odt(body)).unwrap().rebuild(|_| None).unwrap(), odt(body));
+        let d = read(&odt(body)).unwrap();
+        let out = d
+            .rebuild(|s| match s.text.as_str() {
+                "Og mer." | "Se {1/}." => None,
+                t => Some(Cow::Owned(t.to_uppercase())),
+            })
+            .unwrap();
+        let xml = entry(&out, "content.xml");
+        let start = xml.find("<office:text>").unwrap() + "<office:text>".len();
+        assert_eq!(
+            &xml[start..xml.find("</office:text>").unwrap()],
+            concat!(
+                r#"<text:h text:outline-level="1"><text:bookmark-start text:name="ref1"/>HØY PRIS I DAG<text:bookmark-end text:name="ref1"/></text:h>"#,
+                // Only one sentence is new: each mark is still written once.
+                r#"<text:p><text:bookmark text:name="punkt"/><text:bookmark-start text:name="merke1"/>DET ER SKREMMENDE. Og mer.<text:bookmark-end text:name="merke1"/></text:p>"#,
+                r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
+            )
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! interview's sentences with tags only where formatting falls inside a sentence; the
 //! identity edition is the file byte for byte; the pseudo edition opens in LibreOffice,
 //! which shows the pseudo text (body, and in the PDF the footer) with the formatting on
-//! the same words; a damaged .docx is refused by name.
+//! the same words; a damaged .docx is refused by name. Small Word files made here: a
+//! paragraph with line breaks segments the same in Word and in LibreOffice's .odt of
+//! it, and a cross-reference to a bookmarked heading shows the translated heading in
+//! LibreOffice's PDF of the edition, whose title is translated too.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! is needed for the edition test; without it the test says so and passes, unless `CI`
@@ -94,6 +97,8 @@ fn the_word_interview_segments_into_its_sentences_with_tags_only_inside_sentence
         "Podcast |\u{a0}I samarbeid med CustomerTrends AS",
         // The footer: two tabs and a PAGE field after the title stay outside the segment.
         "Kundeservice og kjærlighet",
+        // The document's title (docProps/core.xml), as in the LibreOffice conversion.
+        "Kundeservice og kjærlighet",
     ];
     let mut stdout = expected.join("\n");
     stdout.push('\n');
@@ -181,4 +186,140 @@ fn a_damaged_word_document_is_refused_by_name() {
     t.tolk(&["segment", "corpus/intervju.docx"]).run().failure().stderr_is(message);
     t.tolk(&["build"]).run().failure().stderr_contains(message);
     assert!(!t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists(), "an edition was written");
+}
+
+/// A Word document as the smallest package Word and LibreOffice open: `body` in
+/// `word/document.xml`, and properties with a title and the language nb-NO.
+pub fn word_file(body: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let entries = [
+        (
+            "[Content_Types].xml",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+                r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+                r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+                r#"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>"#,
+                r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#,
+            )
+            .to_string(),
+        ),
+        (
+            "_rels/.rels",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+                r#"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>"#,
+                r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#,
+            )
+            .to_string(),
+        ),
+        (
+            "docProps/core.xml",
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+                r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">"#,
+                r#"<dc:title>Valget i Norge</dc:title><dc:language>nb-NO</dc:language></cp:coreProperties>"#,
+            )
+            .to_string(),
+        ),
+        (
+            "word/document.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+            ),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in entries {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A run of Norwegian text.
+fn run(text: &str) -> String {
+    format!(r#"<w:r><w:rPr><w:lang w:val="nb-NO"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+}
+
+/// One paragraph with a line break after a full stop and one after a colon.
+pub fn line_breaks() -> Vec<u8> {
+    let br = "<w:r><w:br/></w:r>";
+    word_file(&format!(
+        "<w:p>{}{br}{}{br}{}</w:p>",
+        run("Hei."),
+        run("Hvem er du? Han sa:"),
+        run("– Vi skal vinne.")
+    ))
+}
+
+/// What `tolk segment` prints for [`line_breaks`], in Word and in LibreOffice.
+pub const LINE_BREAKS: &str = "Hei.\nHvem er du?\nHan sa: {1/}– Vi skal vinne.\nValget i Norge\n";
+
+/// A heading with a bookmark on one of its words (as LibreOffice writes the target
+/// of a cross-reference) and a paragraph with a REF field to it.
+pub fn reference() -> Vec<u8> {
+    let field = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+    word_file(&format!(
+        "<w:p>{}<w:bookmarkStart w:id=\"0\" w:name=\"_Ref1\"/>{}<w:bookmarkEnd w:id=\"0\"/>{}</w:p><w:p>{}{}{}{}{}{}{}</w:p>",
+        run("Høy "),
+        run("pris"),
+        run(" i dag"),
+        run("Se kapittelet "),
+        field("begin"),
+        r#"<w:r><w:instrText xml:space="preserve"> REF _Ref1 \h </w:instrText></w:r>"#,
+        field("separate"),
+        run("pris"),
+        field("end"),
+        run(" over."),
+    ))
+}
+
+/// The text of the PDF at `rel` in `t`, or `None` without `pdftotext` outside CI.
+pub fn pdf_text(t: &Project, rel: &str) -> Option<String> {
+    match Command::new("pdftotext").args([rel, "-"]).current_dir(t.path()).output() {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        other => {
+            assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext (poppler-utils): {other:?}");
+            eprintln!("note: no pdftotext (poppler-utils); the PDF was made but not read");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_line_break_gives_the_same_segments_in_word_and_in_libreoffices_conversion() {
+    let t = Project::empty();
+    t.write("corpus/brudd.docx", line_breaks());
+    t.tolk(&["segment", "corpus/brudd.docx"]).run().success().stdout_is(LINE_BREAKS);
+    if !soffice(&t, &["--convert-to", "odt", "--outdir", "lo", "corpus/brudd.docx"]) {
+        return;
+    }
+    t.write("corpus/brudd.odt", std::fs::read(t.path().join("lo/brudd.odt")).unwrap());
+    t.tolk(&["segment", "corpus/brudd.odt"]).run().success().stdout_is(LINE_BREAKS);
+}
+
+#[test]
+fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
+    let t = Project::empty();
+    t.write("corpus/valg.docx", reference());
+    t.tolk(&["segment", "corpus/valg.docx"])
+        .run()
+        .success()
+        .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
+    t.tolk(&["build", "--pseudo"]).run().success();
+    let core = entry(&t.path().join("out/en/valg.docx"), "docProps/core.xml");
+    assert!(core.contains(&format!("<dc:title>{}</dc:title>", pseudo("Valget i Norge"))), "{core}");
+    assert!(core.contains("<dc:language>en-GB</dc:language>"), "{core}");
+    // The PDF, as LibreOffice lays it out, has the field's text from the bookmark (a
+    // conversion to text keeps the result Word stored).
+    if !soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/en/valg.docx"]) {
+        return;
+    }
+    let Some(pdf) = pdf_text(&t, "lo/valg.pdf") else { return };
+    let heading = pseudo("Høy pris i dag");
+    assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");
+    assert!(!pdf.contains("Error"), "{pdf}");
 }

@@ -3,7 +3,8 @@
 //! with tags only where formatting falls inside a sentence; `--pseudo=identity` gives
 //! the file back byte for byte; and the `--pseudo` edition opens in LibreOffice, which
 //! shows the pseudo text (footer included), bold and italic on the same words, and the
-//! language English.
+//! language English. A cross-reference to a bookmarked heading (in LibreOffice's
+//! conversion of a Word file) shows the translated heading in the edition's PDF.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! must be there in CI; elsewhere a missing one skips the LibreOffice part with a note.
@@ -147,4 +148,27 @@ fn a_pseudo_edition_opens_in_libreoffice_with_the_pseudo_text_formatted_as_the_s
     assert!(
         source.contains("lang=\"nb-NO\"") && !edition.contains("nb-NO") && edition.contains("lang=\"en-GB\"")
     );
+}
+
+#[test]
+fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
+    // LibreOffice's conversion of a Word file: the bookmark stands between the spans
+    // of the heading's words, the reference is a `text:bookmark-ref`.
+    let t = Project::empty();
+    t.write("src/valg.docx", crate::docx::reference());
+    if !soffice(&t, &["--convert-to", "odt", "--outdir", "corpus", "src/valg.docx"]) {
+        return;
+    }
+    let content = zip_entry(&t.path().join("corpus/valg.odt"), "content.xml");
+    assert!(content.contains(r#"<text:bookmark-start text:name="_Ref1"/><text:span"#), "{content}");
+    t.tolk(&["segment", "corpus/valg.odt"])
+        .run()
+        .success()
+        .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
+    t.tolk(&["build", "--pseudo"]).run().success();
+    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/en/valg.odt"]));
+    let Some(pdf) = crate::docx::pdf_text(&t, "lo/valg.pdf") else { return };
+    let heading = pseudo("Høy pris i dag");
+    assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");
+    assert!(!pdf.contains("Error: Reference source not found"), "{pdf}");
 }

@@ -245,18 +245,119 @@ fn a_translation_is_written_as_runs_and_the_language_becomes_english() {
         .unwrap();
     let run = |props: &str, t: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>"#);
     let expected = p(&[
-        r#"<w:bookmarkStart w:id="0" w:name="a"/><w:bookmarkEnd w:id="0"/><w:hyperlink r:id="rId1">"#.to_string(),
+        // The bookmark's start where the paragraph starts, its end where it ends.
+        r#"<w:bookmarkStart w:id="0" w:name="a"/><w:hyperlink r:id="rId1">"#.to_string(),
         run(r#"<w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>"#, "You"),
         "</w:hyperlink>".into(),
         run("", " &lt;and&gt; "),
         run("<w:rPr><w:b/></w:rPr>", "me"),
         "<w:r><w:t xml:space=\"preserve\">.</w:t><w:tab/><w:t xml:space=\"preserve\">Yes\u{a0}Ja.</w:t></w:r>".into(),
+        r#"<w:bookmarkEnd w:id="0"/>"#.into(),
     ]
     .concat())
     .replace("nb-NO", "en-GB");
     assert_eq!(entry(&out, "word/document.xml"), document(&expected));
     assert_eq!(entry(&out, "word/styles.xml"), STYLES.replace(r#"w:val="nb-NO""#, r#"w:val="en-GB""#));
     assert!(entry(&out, "word/settings.xml").contains(r#"<w:themeFontLang w:val="en-GB"/>"#));
+}
+
+#[test]
+fn bookmarks_inside_a_paragraph_written_again_span_it_so_a_reference_shows_it() {
+    // A bookmark on the second run of a heading, as LibreOffice writes one a REF
+    // field points to; and one on a word of a paragraph of two sentences.
+    let heading = p(&[
+        r("", "Høy "),
+        r#"<w:bookmarkStart w:id="0" w:name="_Ref1"/>"#.into(),
+        r("", "pris"),
+        r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+        r("", " i dag"),
+    ]
+    .concat());
+    let words = p(&[
+        r("", "Det er "),
+        r#"<w:bookmarkStart w:id="1" w:name="merke1"/>"#.into(),
+        r("", "skremmende"),
+        r#"<w:bookmarkEnd w:id="1"/>"#.into(),
+        r("", ". Og mer."),
+    ]
+    .concat());
+    let body = [heading, words].concat();
+    check(&body, &["Høy pris i dag", "Det er skremmende.", "Og mer."]);
+    let d = read(&docx(&body)).unwrap();
+    let out = d
+        .rebuild(|s| match s.text.as_str() {
+            "Og mer." => None,
+            t => Some(Cow::Owned(t.to_uppercase())),
+        })
+        .unwrap();
+    let run = |t: &str| format!(r#"<w:r><w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let expected = [
+        p(&[
+            r#"<w:bookmarkStart w:id="0" w:name="_Ref1"/>"#.to_string(),
+            run("HØY PRIS I DAG"),
+            r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+        ]
+        .concat()),
+        // Only one sentence is new: the marks are still written once each.
+        p(&[
+            r#"<w:bookmarkStart w:id="1" w:name="merke1"/>"#.to_string(),
+            run("DET ER SKREMMENDE. Og mer."),
+            r#"<w:bookmarkEnd w:id="1"/>"#.into(),
+        ]
+        .concat()),
+    ]
+    .concat()
+    .replace("nb-NO", "en-GB");
+    assert_eq!(entry(&out, "word/document.xml"), document(&expected));
+}
+
+#[test]
+fn a_line_break_parts_sentences_with_a_space_before_it() {
+    let body = p(&[
+        r("", "Hei."),
+        "<w:r><w:br/></w:r>".into(),
+        r("", "Hvem er du? Han sa:"),
+        "<w:r><w:br/></w:r>".into(),
+        r("", "– Vi skal vinne."),
+    ]
+    .concat());
+    check(&body, &["Hei.", "Hvem er du?", "Han sa: {1/}– Vi skal vinne."]);
+}
+
+#[test]
+fn the_document_properties_and_a_pictures_own_description_are_translated() {
+    let core = concat!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n",
+        r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">"#,
+        r#"<dc:title>Albania &amp; Kroatia i NATO</dc:title><dc:subject>Utvidelse</dc:subject><dc:creator>Kari</dc:creator>"#,
+        r#"<dc:description></dc:description><dc:language>nb-NO</dc:language><cp:keywords>nato</cp:keywords></cp:coreProperties>"#
+    );
+    let image = concat!(
+        r#"<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Bilde 1" descr="Et flagg."/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">"#,
+        r#"<a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr>"#,
+        r#"<pic:cNvPr id="1" name="Bilde 1" descr="Et flagg." title="Flagget"/><pic:cNvPicPr/></pic:nvPicPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"#
+    );
+    let bytes = package(&[
+        ("word/document.xml", &document(&[p(&r("", "Tekst.")), p(image)].concat())),
+        ("docProps/core.xml", core),
+    ]);
+    let d = read(&bytes).unwrap();
+    assert_eq!(
+        texts(&d),
+        ["Tekst.", "Et flagg.", "Et flagg.", "Flagget", "Albania & Kroatia i NATO", "Utvidelse"]
+    );
+    let places: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+    assert_eq!(places, [1, 2, 2, 2, 3, 3]);
+    assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
+    let out = d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert!(xml.contains(r#"<pic:cNvPr id="1" name="Bilde 1" descr="ET FLAGG." title="FLAGGET"/>"#), "{xml}");
+    assert_eq!(
+        entry(&out, "docProps/core.xml"),
+        core.replace("Albania &amp; Kroatia i NATO", "ALBANIA &amp; KROATIA I NATO")
+            .replace("Utvidelse", "UTVIDELSE")
+            .replace("nb-NO", "en-GB")
+    );
 }
 
 #[test]
