@@ -65,13 +65,15 @@ pub fn segment(data: &[u8]) {
 
 /// Every document format either refuses the bytes with an error or reads them into
 /// a document that gives the bytes back when nothing is translated, whose segments are
-/// balanced, and that writes a pseudo-translation without failing.
+/// balanced (with markup), and that writes a pseudo-translation without failing.
 pub fn document(data: &[u8]) {
     for format in tolk::document::FORMATS {
         let Ok(doc) = format.read(&mut &data[..], Path::new("fuzz"), segmenter()) else { continue };
         let same = doc.rebuild(|_| None).expect("an unchanged document always rebuilds");
         assert!(same == data, "{}: the rebuild differs from the input", format.name());
-        for s in &doc.segments {
+        // With markup, literal braces are lone codes, so every segment is balanced;
+        // plain text has no codes and its braces are text.
+        for s in doc.segments.iter().filter(|_| doc.plain().is_none()) {
             assert_eq!(
                 tolk::document::inline::check(&s.text, &s.text),
                 Ok(()),

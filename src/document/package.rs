@@ -30,7 +30,17 @@ impl Package {
     /// Opens the package `bytes` read from `path`; `kind` names what it should be in
     /// errors ("a Word document").
     pub fn open(bytes: Vec<u8>, path: &Path, kind: &str) -> Result<Package> {
-        ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
+        let mut archive =
+            ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
+        // Every entry is copied when the package is written back: each must be whole
+        // now, so a damaged one is found when the document is read, not when an
+        // edition is written. Its stored bytes are read, never unpacked.
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index_raw(i).map_err(|e| damaged(path, kind, &e.to_string()))?;
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+            std::io::copy(&mut entry, &mut std::io::sink())
+                .map_err(|e| damaged(path, kind, &format!("{name}: {e}")))?;
+        }
         Ok(Package { bytes, read: 0 })
     }
 

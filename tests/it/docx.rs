@@ -186,6 +186,18 @@ fn a_damaged_word_document_is_refused_by_name() {
     t.tolk(&["segment", "corpus/intervju.docx"]).run().failure().stderr_is(message);
     t.tolk(&["build"]).run().failure().stderr_contains(message);
     assert!(!t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists(), "an edition was written");
+
+    // An entry tolk does not read (the photo) damaged inside a zip whose directory is
+    // whole: found when the document is read, not when its edition is written (the
+    // fuzzer's find).
+    let mut bytes = std::fs::read(repo().join("tests/data/documents").join(NAME)).unwrap();
+    let image = bytes.windows(21).position(|w| w == b"word/media/image1.png").unwrap();
+    let header = bytes[..image].windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    bytes[header + 2] = b'X';
+    t.write("corpus/intervju.docx", bytes);
+    t.tolk(&["segment", "corpus/intervju.docx"]).run().failure().stderr_contains(
+        "error: corpus/intervju.docx: is not a readable Word document (invalid Zip archive: Invalid local file header)",
+    );
 }
 
 /// A Word document as the smallest package Word and LibreOffice open: `body` in
