@@ -40,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 pub struct Global {
     /// The translation memory: a CSV file, or a folder whose *.csv files are all loaded
-    #[arg(long, global = true, value_name = "PATH", default_value = "memory")]
+    #[arg(long, global = true, value_name = "PATH", default_value = ui::DEFAULT_MEMORY)]
     pub memory: PathBuf,
     /// Segmentation rules to use instead of the built-in Norwegian ones: an SRX 2.0
     /// file (.srx) or a tolk rule file (.rules, the format of rules/nb.rules)

@@ -61,6 +61,9 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
     }
 }
 
+/// The memory of a project when `--memory` names none: the folder `memory/`.
+pub const DEFAULT_MEMORY: &str = "memory";
+
 /// Loads the memory named by `--memory` and indexes it, with a spinner.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     let memory = load(global, &global.memory)?;
@@ -70,10 +73,14 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     Ok((memory, index))
 }
 
-/// Loads the memory at `path`, with a spinner.
+/// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`,
+/// the default) that does not exist yet is simply empty, so a fresh project can analyse
+/// and export before its first import; a memory named with `--memory` must exist.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));
-    let memory = Memory::load(path).context("cannot load the translation memory")?;
+    let memory =
+        if path == Path::new(DEFAULT_MEMORY) { Memory::load_or_empty(path) } else { Memory::load(path) }
+            .context("cannot load the translation memory")?;
     spin.finish_and_clear();
     Ok(memory)
 }

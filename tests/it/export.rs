@@ -204,3 +204,33 @@ fn out_dash_writes_the_batch_to_stdout() {
     let out = t.tolk(&["export", "--format", "csv", "--out", "-", "--quiet"]).run().success().stderr_is("");
     assert!(out.stdout.as_bytes() == file, "stdout differs from the batch written to a file");
 }
+
+/// A fresh project, with documents and no `memory/` yet, analyses and exports its first
+/// batch, and the first import makes the memory: no dead end.
+#[test]
+fn a_fresh_project_exports_its_first_batch_before_any_memory_exists() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei. Hvem er du?\n");
+    t.tolk(&["analyze"]).run().success().stdout_contains("No match");
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    assert!(!t.path().join("memory").exists(), "reading made a memory");
+    // The translator fills in the batch; its import makes the memory.
+    let mut records = crate::util::csv_records(t.read("b.csv").as_bytes(), b',');
+    let (source, target) = {
+        let header = &records[0];
+        let at = |name: &str| header.iter().position(|c| c == name).unwrap();
+        (at("source"), at("target"))
+    };
+    assert_eq!(records.len(), 3, "{records:?}");
+    for r in &mut records[1..] {
+        r[target] = format!("EN {}", r[source]);
+    }
+    let mut filled = csv::Writer::from_writer(Vec::new());
+    for r in &records {
+        filled.write_record(r).unwrap();
+    }
+    t.write("b.csv", filled.into_inner().unwrap());
+    t.tolk(&["import", "b.csv"]).run().success();
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "EN Hei. EN Hvem er du?\n");
+}

@@ -343,9 +343,15 @@ fn tsv_and_csv_files_import_and_dry_run_writes_nothing() {
 }
 
 #[test]
-fn export_needs_a_memory() {
+fn a_memory_named_must_exist_and_a_projects_own_missing_memory_is_empty() {
     let t = Project::empty();
-    t.tolk(&["tm", "export"]).run().failure().stderr_contains("memory: no such memory");
+    t.tolk(&["tm", "export", "--memory", "elsewhere"])
+        .run()
+        .failure()
+        .stderr_contains("elsewhere: no such memory");
+    // A fresh project: nothing to export yet, and nothing refused.
+    t.tolk(&["tm", "export", "-o", "out/all.tmx"]).run().success();
+    assert!(!t.read("out/all.tmx").contains("<tu"), "an empty memory exported entries");
 }
 
 /// Every memory tolk writes, tolk loads: an import that would make it unreadable is
