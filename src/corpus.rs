@@ -1,13 +1,14 @@
 //! The corpus: which source documents a command works on.
 //!
 //! Paths named on the command line may be files or folders; a folder stands for the
-//! regular, non-hidden files directly inside it, in name order, so every run sees the
-//! documents in the same order. A symbolic link in a folder that points to a regular
-//! file is a document, named by the link's own name. Anything else in a folder that
-//! is not a regular file (a link to nothing or to a FIFO, a device or a socket; a FIFO,
-//! a device or a socket itself) is skipped and listed with the reason
+//! regular, non-hidden files inside it and its subfolders, in name order, so every run
+//! sees the documents in the same order, each named by its path inside the folder. A
+//! symbolic link in a folder that points to a regular file is a document, named by the
+//! link's own name. Anything else in a folder that is not a regular file (a link to a
+//! folder, which is never followed; a link to nothing or to a FIFO, a device or a
+//! socket; a FIFO, a device or a socket itself) is skipped and listed with the reason
 //! ([`Listing::skipped`]), never read (a read could block forever) and never left out
-//! silently; subfolders and hidden files are not documents. A path named on the
+//! silently; hidden files and folders are not documents. A path named on the
 //! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
 //! through the same bounded readers. A file whose first bytes say it is no text (a
 //! Word, LibreOffice or PDF file, an image) is skipped with the reason too, named or
@@ -25,6 +26,8 @@ use crate::store::kind_of;
 pub struct Listing {
     /// The documents, in a stable order.
     pub files: Vec<PathBuf>,
+    /// The name of each document (see [`list`]), in the same order.
+    pub names: Vec<String>,
     /// Entries of a folder that are no document, with why.
     pub skipped: Vec<Skipped>,
 }
@@ -38,68 +41,110 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// The documents named by `paths`, folders expanded, in a stable order, and what of
-/// the folders was skipped.
+/// The documents named by `paths`, folders walked recursively, in a stable order, and
+/// what of the folders was skipped. A document found in a folder is named by its path
+/// inside that folder, `/` between folders (`2027/mars/intervju.docx`), so its edition
+/// goes to the same place under `out/en/`; a file named itself is named by its file
+/// name.
 pub fn list(paths: &[PathBuf]) -> Result<Listing> {
     let mut out = Listing::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_dir() {
             out.files.push(path.clone());
+            out.names.push(crate::document::name_of(path));
             continue;
         }
-        let mut inner = Vec::new();
-        for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-            let entry = entry.map_err(|e| Error::io(path, e))?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-            if own.is_dir() || own.is_file() {
-                if own.is_file() {
-                    inner.push(entry.path());
-                }
-                continue;
-            }
-            let reason = if own.is_symlink() {
-                match std::fs::metadata(entry.path()) {
-                    Ok(target) if target.is_file() => {
-                        inner.push(entry.path());
-                        continue;
-                    }
-                    // A link to a folder is a subfolder.
-                    Ok(target) if target.is_dir() => continue,
-                    Ok(target) => format!("a symbolic link to a {}, not a document", kind_of(&target)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
-                        "a symbolic link to {}, which does not exist",
-                        crate::store::link_target(&entry.path())
-                    ),
-                    Err(e) => format!("a symbolic link that cannot be followed ({e})"),
-                }
-            } else {
-                match entry.metadata() {
-                    Ok(meta) => format!("a {}, not a document", kind_of(&meta)),
-                    Err(e) => e.to_string(),
-                }
-            };
-            out.skipped.push(Skipped { path: entry.path(), reason });
+        let mut found: Vec<(PathBuf, String)> = Vec::new();
+        let mut skipped = Vec::new();
+        walk(path, "", &mut found, &mut skipped)?;
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
+        for (file, name) in found {
+            out.files.push(file);
+            out.names.push(name);
         }
-        inner.sort();
-        out.files.extend(inner);
-        out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        out.skipped.extend(skipped);
     }
     // A file whose first bytes say it is no text (a Word file saved into the corpus) is
     // skipped with the reason, rather than stopping every command. Only regular files
     // are looked at: a pipe's first bytes would be gone.
     let mut files = Vec::with_capacity(out.files.len());
-    for path in std::mem::take(&mut out.files) {
+    let mut names = Vec::with_capacity(out.names.len());
+    for (path, name) in std::mem::take(&mut out.files).into_iter().zip(std::mem::take(&mut out.names)) {
         match not_a_document(&path) {
             Some(reason) => out.skipped.push(Skipped { path, reason }),
-            None => files.push(path),
+            None => {
+                files.push(path);
+                names.push(name);
+            }
         }
     }
     out.files = files;
+    out.names = names;
     Ok(out)
+}
+
+/// The most folders deep a corpus is walked.
+const MAX_DEPTH: usize = 32;
+
+/// Adds the documents of the folder `dir`, named with the prefix `prefix`, and of its
+/// subfolders, to `found`; what is no document to `skipped`.
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    found: &mut Vec<(PathBuf, String)>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
+    if prefix.matches('/').count() >= MAX_DEPTH {
+        skipped.push(Skipped {
+            path: dir.to_path_buf(),
+            reason: format!("a folder more than {MAX_DEPTH} folders deep, not walked"),
+        });
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') {
+            continue;
+        }
+        let name = format!("{prefix}{file_name}");
+        let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+        if own.is_dir() {
+            walk(&entry.path(), &format!("{name}/"), found, skipped)?;
+            continue;
+        }
+        if own.is_file() {
+            found.push((entry.path(), name));
+            continue;
+        }
+        let reason = if own.is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Ok(target) if target.is_file() => {
+                    found.push((entry.path(), name));
+                    continue;
+                }
+                // Never followed: a link to a folder could lead round in a circle.
+                Ok(target) if target.is_dir() => {
+                    "a symbolic link to a folder, which tolk does not follow".to_string()
+                }
+                Ok(target) => format!("a symbolic link to a {}, not a document", kind_of(&target)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!(
+                    "a symbolic link to {}, which does not exist",
+                    crate::store::link_target(&entry.path())
+                ),
+                Err(e) => format!("a symbolic link that cannot be followed ({e})"),
+            }
+        } else {
+            match entry.metadata() {
+                Ok(meta) => format!("a {}, not a document", kind_of(&meta)),
+                Err(e) => e.to_string(),
+            }
+        };
+        skipped.push(Skipped { path: entry.path(), reason });
+    }
+    Ok(())
 }
 
 /// Why the regular file at `path` is no document tolk reads, from its first bytes.
@@ -119,9 +164,11 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(list(paths)?.files)
 }
 
-/// Reads and segments every file named by `paths`.
+/// Reads and segments every document named by `paths`, each under its name (see
+/// [`list`]).
 pub fn read(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
-    files(paths)?.iter().map(|p| Document::read(p, segmenter)).collect()
+    let listing = list(paths)?;
+    listing.files.iter().zip(listing.names).map(|(p, name)| Document::read_as(p, name, segmenter)).collect()
 }
 
 /// The default corpus folder of a project.

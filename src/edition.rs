@@ -78,17 +78,20 @@ impl Edition {
 /// How many missing segments an [`Edition`] lists.
 pub const MISSING_KEPT: usize = 100;
 
-/// Where the edition of the document named `name` goes in `out_dir`: its file name,
-/// refused if it is anything but a plain file name, so no name can write outside
+/// Where the edition of the document named `name` goes in `out_dir`: its name, a file
+/// name or the document's path inside its corpus folder (`2027/intervju.docx`, so
+/// `out_dir` mirrors the corpus' folders). Refused if it is anything but plain names
+/// of folders and a file (no `..`, no root, no `.`), so no name can write outside
 /// `out_dir`.
 pub fn out_path(name: &str, out_dir: &Path) -> Result<PathBuf> {
-    let mut components = Path::new(name).components();
-    match (components.next(), components.next()) {
-        (Some(Component::Normal(file)), None) => Ok(out_dir.join(file)),
-        _ => Err(Error::Invalid(format!(
+    let path = Path::new(name);
+    let plain = path.components().count() > 0 && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain || name.ends_with('/') {
+        return Err(Error::Invalid(format!(
             "{name:?} is not a plain file name; an edition is named after its source file"
-        ))),
+        )));
     }
+    Ok(out_dir.join(path))
 }
 
 /// Where the editions of the documents named `names` go in `out_dir`, in the same
@@ -376,7 +379,8 @@ mod tests {
     #[test]
     fn an_edition_is_written_under_its_file_name_only() {
         assert_eq!(out_path("a.txt", Path::new("out/en")).unwrap(), Path::new("out/en/a.txt"));
-        for bad in ["../a.txt", "/etc/passwd", "x/a.txt", "..", ".", ""] {
+        assert_eq!(out_path("2027/a.txt", Path::new("out/en")).unwrap(), Path::new("out/en/2027/a.txt"));
+        for bad in ["../a.txt", "/etc/passwd", "x/../a.txt", "./a.txt", "x/", "..", ".", ""] {
             let err = out_path(bad, Path::new("out")).unwrap_err();
             assert!(err.to_string().contains("not a plain file name"), "{bad}: {err}");
         }

@@ -37,8 +37,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // One document at a time: the analysis keeps the unique sentences, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut analysis = Analysis::default();
-    for path in ui::corpus_files(&super::corpus_paths(args.paths))? {
-        analysis.add(&Document::read(&path, &segmenter)?);
+    for (path, name) in ui::corpus_files(&super::corpus_paths(args.paths))? {
+        analysis.add(&Document::read_as(&path, name, &segmenter)?);
     }
     let (memory, index) = ui::load_indexed(global)?;
     let bar = ui::bar(global, analysis.unique() as u64, "analysing");

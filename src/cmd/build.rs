@@ -72,8 +72,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     };
 
     let segmenter = super::ui::segmenter(global)?;
-    let sources = super::ui::corpus_files(&super::corpus_paths(args.paths))?;
-    let names: Vec<String> = sources.iter().map(|p| tolk::document::name_of(p)).collect();
+    let (sources, names): (Vec<PathBuf>, Vec<String>) =
+        super::ui::corpus_files(&super::corpus_paths(args.paths))?.into_iter().unzip();
     let out_paths = edition::out_paths(&names, &sources, &args.out)?;
 
     // One document at a time: each edition is assembled and written to a temporary
@@ -83,8 +83,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let bar = super::ui::bar(global, sources.len() as u64, "building");
     let mut totals = Totals::default();
     let mut staged = Vec::with_capacity(sources.len());
-    for (path, out) in sources.iter().zip(&out_paths) {
-        let edition = edition::assemble(&Document::read(path, &segmenter)?, fill)?;
+    for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
+        let edition = edition::assemble(&Document::read_as(path, name.clone(), &segmenter)?, fill)?;
         totals.add(&edition);
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.

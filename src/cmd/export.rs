@@ -64,8 +64,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut builder = BatchBuilder::default();
-    for path in ui::corpus_files(&super::corpus_paths(args.paths))? {
-        builder.add(&Document::read(&path, &segmenter)?);
+    for (path, name) in ui::corpus_files(&super::corpus_paths(args.paths))? {
+        builder.add(&Document::read_as(&path, name, &segmenter)?);
     }
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");

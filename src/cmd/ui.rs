@@ -186,17 +186,20 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
     })
 }
 
-/// The files named by `paths` (folders expanded), saying on stderr which files of a
-/// folder are skipped and why.
-pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The documents named by `paths` (folders walked), each with its name, saying on
+/// stderr which files of a folder are skipped and why.
+pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
     let listing = tolk::corpus::list(paths)?;
     for skipped in &listing.skipped {
         eprintln!("warning: skipped {}: {}", shown::path(&skipped.path), skipped.reason);
     }
-    Ok(listing.files)
+    Ok(listing.files.into_iter().zip(listing.names).collect())
 }
 
 /// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them.
 pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
-    Ok(corpus_files(paths)?.iter().map(|p| Document::read(p, segmenter)).collect::<tolk::Result<_>>()?)
+    Ok(corpus_files(paths)?
+        .into_iter()
+        .map(|(p, name)| Document::read_as(&p, name, segmenter))
+        .collect::<tolk::Result<_>>()?)
 }

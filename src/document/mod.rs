@@ -172,6 +172,14 @@ impl Document {
         }
     }
 
+    /// Like [`Document::read`], with the document named `name` (its path inside the
+    /// corpus folder).
+    pub fn read_as(path: &Path, name: String, segmenter: &Segmenter) -> Result<Document> {
+        let mut doc = Document::read(path, segmenter)?;
+        doc.name = name;
+        Ok(doc)
+    }
+
     /// Segments `bytes`, which must be UTF-8; `path` names the file in errors.
     pub fn from_bytes(name: String, bytes: Vec<u8>, path: &Path, segmenter: &Segmenter) -> Result<Document> {
         let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;

@@ -60,3 +60,39 @@ fn skeleton_is_only_layout() {
         }
     }
 }
+
+/// A corpus of folders: every document in them is read, named by its path inside the
+/// corpus, and its edition goes to the same place under `out/en/`; hidden folders are
+/// not read, and a link to a folder is named as skipped, never followed.
+#[test]
+fn subfolders_are_walked_and_their_editions_mirror_them() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Hei.\n")
+        .write("corpus/2027/mars/b.md", "# Hvem er du?\n")
+        .write("corpus/.utkast/c.txt", "Ikke denne.\n")
+        .write(
+            "memory/nb-en.csv",
+            "source,target\nHei.,Hi.\nHvem er du?,Who are you?\nIkke denne.,Not this one.\n",
+        );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(t.path().join("corpus/2027"), t.path().join("corpus/lenke")).unwrap();
+    let segmented = t.tolk(&["segment", "--json"]).run().success();
+    let docs: Vec<String> = segmented
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(docs, ["2027/mars/b.md", "a.txt"]);
+    #[cfg(unix)]
+    segmented.stderr_contains(
+        "warning: skipped corpus/lenke: a symbolic link to a folder, which tolk does not follow",
+    );
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/2027/mars/b.md"), "# Who are you?\n");
+    assert_eq!(t.read("out/en/a.txt"), "Hi.\n");
+    assert!(!t.path().join("out/en/.utkast").exists() && !t.path().join("out/en/lenke").exists());
+    // A batch names each place by the document's path in the corpus.
+    t.write("memory/nb-en.csv", "source,target\n");
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    assert!(t.read("b.csv").contains("2027/mars/b.md:1"), "{}", t.read("b.csv"));
+}
