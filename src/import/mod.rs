@@ -477,9 +477,12 @@ pub fn plan_merge(
                 latest: all.iter().filter_map(|e| e.changed_at()).max(),
             }
         });
-        if had.targets.contains(entry.target.as_str())
-            || added.contains(&(norm.clone(), entry.target.clone()))
-        {
+        // A translation the memory has is nothing new, unless `--overwrite` asks for
+        // an older one to be the one used again: then it is added anew, dated newest
+        // (the memory only grows, so the translation it replaces stays too).
+        let is_current = had.current.is_some_and(|c| c.target == entry.target);
+        let this_run = added.contains(&(norm.clone(), entry.target.clone()));
+        if this_run || is_current || (had.targets.contains(entry.target.as_str()) && !options.overwrite) {
             outcome.unchanged += 1;
             continue;
         }
@@ -636,6 +639,17 @@ mod tests {
         let memory = Memory::load(&path).unwrap();
         assert_eq!(memory.exact("Hei.").unwrap().target, "Hello.");
         assert_eq!(memory.exact_all("Hei.").len(), 2);
+        // `--overwrite` with the older translation makes it the one used again, as a
+        // new entry: the one it replaces stays.
+        let overwrite = MergeOptions { overwrite: true, ..MergeOptions::default() };
+        let back = merge(&path, vec![incoming("Hei.", "Hi.")], &overwrite).unwrap();
+        assert_eq!((back.added, back.unchanged, back.conflicts.len()), (1, 0, 1));
+        let memory = Memory::load(&path).unwrap();
+        assert_eq!(memory.exact("Hei.").unwrap().target, "Hi.");
+        assert_eq!(memory.exact_all("Hei.").len(), 3);
+        // Once it is the one used, the same import changes nothing.
+        let same = merge(&path, vec![incoming("Hei.", "Hi.")], &overwrite).unwrap();
+        assert_eq!((same.added, same.unchanged), (0, 1));
     }
 
     /// A sentence that itself starts with an apostrophe and a formula character comes
@@ -763,8 +777,12 @@ mod tests {
             let (outcome, added) =
                 plan_merge(&memory, incoming.clone(), &MergeOptions { overwrite, ..MergeOptions::default() });
             let spent = crate::cost::spent() - before;
-            assert_eq!((outcome.unchanged, outcome.conflicts.len()), (k / 2, k / 2));
-            assert_eq!(added.len(), if overwrite { k / 2 } else { 0 });
+            // Without --overwrite the translations the memory has are nothing new; with
+            // it, each one that is not the one used is made the one used again, but
+            // the one used already is left as it is.
+            let (unchanged, conflicts) = if overwrite { (1, k - 1) } else { (k / 2, k / 2) };
+            assert_eq!((outcome.unchanged, outcome.conflicts.len()), (unchanged, conflicts));
+            assert_eq!(added.len(), if overwrite { k - 1 } else { 0 });
             assert!(spent <= 4 * 2 * k as u64, "{spent} units for {k} + {k} entries");
         }
     }
