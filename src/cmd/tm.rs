@@ -15,6 +15,7 @@ use clap::Subcommand;
 use tolk::exchange::{self, ReadOptions};
 use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
+use tolk::shown;
 
 use super::ui;
 use super::Global;
@@ -30,6 +31,20 @@ pub struct Args {
 pub enum TmCommand {
     Import(ImportArgs),
     Export(ExportArgs),
+    Conflicts(ConflictsArgs),
+}
+
+/// List the sources with competing translations, the one lookup and build use first
+///
+/// A conflict comes from an import with --overwrite, or from translations of the same
+/// sentence made in different batches. Each translation is shown with when it was
+/// changed, where it came from and who made it; the first is the one used. To make
+/// another one the one used, import it again with --overwrite.
+#[derive(Debug, clap::Args)]
+pub struct ConflictsArgs {
+    /// Print JSON lines: source, then translations (target, changed, origin, translator, used)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Import translation memories (TMX, tolk CSV or two-column TSV) into the memory, all or nothing
@@ -91,7 +106,55 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     match args.command {
         TmCommand::Import(args) => run_import(args, global),
         TmCommand::Export(args) => run_export(args, global),
+        TmCommand::Conflicts(args) => run_conflicts(args, global),
     }
+}
+
+fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
+    let memory = ui::load(global, &global.memory)?;
+    let conflicts = memory.conflicting();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for ids in &conflicts {
+        let entries: Vec<&tolk::memory::Entry> = ids.iter().map(|&i| &memory.entries[i]).collect();
+        if args.json {
+            let translations: Vec<serde_json::Value> = entries
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    serde_json::json!({
+                        "target": e.target, "changed": e.changed, "origin": e.origin,
+                        "translator": e.translator, "used": k == 0,
+                    })
+                })
+                .collect();
+            let record = serde_json::json!({ "source": entries[0].source, "translations": translations });
+            serde_json::to_writer(&mut out, &record)?;
+            writeln!(out)?;
+            continue;
+        }
+        writeln!(out, "{}", shown::name(&entries[0].source))?;
+        for (k, e) in entries.iter().enumerate() {
+            let mut about: Vec<String> = Vec::new();
+            for (label, value) in [("changed", &e.changed), ("origin", &e.origin), ("by", &e.translator)] {
+                if !value.is_empty() {
+                    about.push(format!("{label} {}", shown::name(value)));
+                }
+            }
+            let about = if about.is_empty() { String::new() } else { format!("  ({})", about.join(", ")) };
+            writeln!(out, "  {} {}{about}", if k == 0 { "*" } else { " " }, shown::name(&e.target))?;
+        }
+    }
+    out.flush()?;
+    if !global.quiet {
+        let n = conflicts.len();
+        let hint = if n == 0 {
+            ""
+        } else {
+            "; * marks the one used, and `tolk import --overwrite` makes another the one used"
+        };
+        eprintln!("{n} source{} with competing translations{hint}", if n == 1 { "" } else { "s" });
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The counts of a whole import, for the summary.

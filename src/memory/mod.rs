@@ -204,16 +204,33 @@ impl Memory {
 
     /// How many sources have two or more different translations.
     pub fn conflicts(&self) -> usize {
-        self.exact_table()
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter(|ids| {
-                let first = &self.entries[ids[0].2 as usize];
-                ids.iter().any(|&(_, _, i)| {
-                    let e = &self.entries[i as usize];
-                    e.target != first.target && normalize(&e.source) == normalize(&first.source)
-                })
-            })
-            .count()
+        self.conflicting().len()
+    }
+
+    /// Every source with more than one distinct translation: the numbers of its entries
+    /// with a translation, the one [`Memory::exact`] returns (the one used) first, then
+    /// the others from the most recent change to the oldest.
+    pub fn conflicting(&self) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for group in self.exact_table().chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            // One hash may stand for more than one source: split by the text itself.
+            let mut by_source: Vec<(String, Vec<usize>)> = Vec::new();
+            for &(_, _, i) in group.iter().rev() {
+                let norm = normalize(&self.entries[i as usize].source).into_owned();
+                match by_source.iter_mut().find(|(s, _)| *s == norm) {
+                    Some((_, ids)) => ids.push(i as usize),
+                    None => by_source.push((norm, vec![i as usize])),
+                }
+            }
+            for (_, ids) in by_source {
+                let first = &self.entries[ids[0]].target;
+                if ids.iter().any(|&i| self.entries[i].target != *first) {
+                    out.push(ids);
+                }
+            }
+        }
+        out.sort_by_key(|ids| ids[0]);
+        out
     }
 }
 

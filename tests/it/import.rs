@@ -488,3 +488,49 @@ fn a_csv_saved_by_excel_for_mac_is_read_as_mac_roman() {
     t.tolk(&["import", "mac.csv"]).run().success().stderr_contains("mac.csv: read as Mac Roman (not UTF-8)");
     assert!(t.read("memory/nb-en.csv").contains("blåbær og øl?"));
 }
+
+/// `tolk tm conflicts` lists every source with competing translations, the one used
+/// first; `--overwrite` with an older one makes it the one used again.
+#[test]
+fn conflicts_are_listed_and_an_older_translation_can_be_restored() {
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target,changed,origin\n\
+         Hei.,Hi.,2026-01-01T00:00:00Z,seed\n\
+         Hei.,Hello.,2026-02-01T00:00:00Z,import:a.csv\n\
+         Ja.,Yes.,2026-01-01T00:00:00Z,seed\n",
+    );
+    t.tolk(&["tm", "conflicts"])
+        .run()
+        .success()
+        .stdout_is(
+            "Hei.\n  * Hello.  (changed 2026-02-01T00:00:00Z, origin import:a.csv)\n    \
+             Hi.  (changed 2026-01-01T00:00:00Z, origin seed)\n",
+        )
+        .stderr_contains("1 source with competing translations; * marks the one used");
+    t.write("corpus/a.txt", "Hei.\n");
+    let id = t.segment_texts("corpus/a.txt");
+    assert_eq!(id, ["Hei."]);
+    let json = t.tolk(&["segment", "--json", "corpus/a.txt"]).run().success().stdout;
+    let id: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    t.write("b.csv", format!("id,source,target\n{},Hei.,Hi.\n", id["id"].as_str().unwrap()));
+    t.tolk(&["import", "--overwrite", "b.csv"]).run().success();
+    let listed = t.tolk(&["tm", "conflicts", "--json"]).run().success().stdout;
+    let record: serde_json::Value = serde_json::from_str(listed.trim()).unwrap();
+    let used: Vec<(&str, bool)> = record["translations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["target"].as_str().unwrap(), e["used"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(used, [("Hi.", true), ("Hello.", false), ("Hi.", false)]);
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "Hi.\n");
+    t.write("memory/nb-en.csv", "source,target\nJa.,Yes.\n");
+    t.tolk(&["tm", "conflicts"])
+        .run()
+        .success()
+        .stdout_is("")
+        .stderr_contains("0 sources with competing translations");
+}
