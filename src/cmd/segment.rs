@@ -6,13 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde::Serialize;
+use tolk::document::Document;
 
 use super::Global;
 
 /// Print the segments (sentences) of documents, one per line
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or folders to segment [default: corpus/]
+    /// Files or folders to segment, `-` for plain text on stdin [default: corpus/]
     pub paths: Vec<PathBuf>,
     /// Print JSON lines with doc, id, line, index and text
     #[arg(long)]
@@ -30,7 +31,18 @@ struct JsonSegment<'a> {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = super::ui::segmenter(global)?;
-    let docs = super::ui::documents(&super::corpus_paths(args.paths), &segmenter)?;
+    // `-` is plain text on stdin, as `match -i -` reads it; every other path a file or
+    // folder of documents, in the order given.
+    let mut docs = Vec::new();
+    for path in super::corpus_paths(args.paths) {
+        if path.as_os_str() == "-" {
+            let bytes =
+                tolk::input::limits::read_lines(&mut io::stdin().lock(), std::path::Path::new("stdin"))?;
+            docs.push(Document::from_bytes("-".into(), bytes, std::path::Path::new("stdin"), &segmenter)?);
+        } else {
+            docs.extend(super::ui::documents(std::slice::from_ref(&path), &segmenter)?);
+        }
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     for doc in &docs {
         for s in &doc.segments {

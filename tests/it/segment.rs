@@ -161,3 +161,16 @@ fn a_closed_stdout_is_a_normal_exit() {
     assert!(out.status.success(), "tolk failed on a closed pipe: {}\n{stderr}", out.status);
     assert_eq!(stderr, "");
 }
+
+/// `-` reads plain text from stdin, as `match -i -` does, beside documents named.
+#[test]
+fn a_dash_segments_plain_text_from_stdin() {
+    let t = Project::empty();
+    t.write("a.txt", "Ja.\n");
+    t.tolk(&["segment", "-", "a.txt"])
+        .stdin("Hei. Hvem er du?\n")
+        .run()
+        .success()
+        .stdout_is("Hei.\nHvem er du?\nJa.\n");
+    t.tolk(&["segment", "--json", "-"]).stdin("Hei.").run().success().stdout_contains(r#"{"doc":"-","id":"#);
+}
