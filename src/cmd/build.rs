@@ -106,7 +106,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         bail!(
             "{} no translation, so nothing was written; make a batch for translators with \
              `tolk export`, or build with --partial to keep them in Norwegian",
-            plural(untranslated, "segment has", "segments have")
+            super::ui::plural(untranslated, "segment has", "segments have")
         );
     }
     tolk::store::commit_all(staged)?;
@@ -114,10 +114,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if super::ui::chatty(global) {
         let mut summary = format!(
             "wrote {} to {}: {}, {}, {untranslated} untranslated",
-            plural(totals.editions, "edition", "editions"),
+            super::ui::count(totals.editions, "edition"),
             shown::path(&args.out),
-            plural(totals.segments, "segment", "segments"),
-            plural(totals.words, "word", "words"),
+            super::ui::count(totals.segments, "segment"),
+            super::ui::count(totals.words, "word"),
         );
         if untranslated > 0 {
             summary.push_str(" (kept in Norwegian)");
@@ -159,8 +159,4 @@ fn list_missing(totals: &Totals) -> io::Result<()> {
         writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;
     }
     Ok(())
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

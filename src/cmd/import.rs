@@ -67,9 +67,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     if !problems.is_empty() && !args.skip_invalid {
         bail!(
-            "{} row{} refused, nothing was written; correct them and import again, or use --skip-invalid",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            "{} refused, nothing was written; correct them and import again, or use --skip-invalid",
+            ui::count(problems.len(), "row")
         );
     }
     for w in &plan.warnings {
@@ -78,17 +77,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply_into(&ui::store(global, &args.lock), &plan.accepted, &options)?;
-    ui::report_conflicts(&outcome.conflicts, args.overwrite, "the batch");
+    ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
         eprintln!(
-            "{} added, {} unchanged, {} skipped (empty target), {} skipped (state), {} conflicts, {} warnings, {} refused ({what} {})",
-            outcome.added,
-            outcome.unchanged,
+            "{}, {} skipped (empty target), {} skipped (state), {}, {}, {} refused ({what} {})",
+            ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             plan.skipped_empty,
             plan.skipped_state,
-            outcome.conflicts.len(),
-            plan.warnings.len(),
+            ui::count(outcome.conflicts.len(), "conflict"),
+            ui::count(plan.warnings.len(), "warning"),
             problems.len(),
             tolk::shown::path(&outcome.written)
         );

@@ -64,7 +64,7 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
 /// Loads the memory named by `--memory` and indexes it, with a spinner.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     let memory = load(global, &global.memory)?;
-    let spin = spinner(global, &format!("indexing {} entries", memory.entries.len()));
+    let spin = spinner(global, &format!("indexing {}", count(memory.entries.len(), "entry")));
     let index = IndexBuilder::build(&memory);
     spin.finish_and_clear();
     Ok((memory, index))
@@ -87,6 +87,40 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     }
 }
 
+/// `n` and the noun that goes with it: `plural(1, "segment has", "segments have")` is
+/// "1 segment has", any other number takes `many`. Every count tolk prints goes through
+/// here or [`count`], so none says "1 conflicts".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `n` and a regular English noun: "1 conflict", "2 conflicts", "1 entry", "3 entries".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", self::noun(n, noun))
+}
+
+/// The form of the regular English `noun` that goes with `n`, without the number, for
+/// tables that align the numbers on their own.
+pub fn noun(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return noun.to_string();
+    }
+    match noun.strip_suffix('y').filter(|stem| !stem.ends_with(['a', 'e', 'i', 'o', 'u'])) {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    }
+}
+
+/// The start of an import's summary: "2 added, 1 unchanged", or in a dry run, which
+/// writes nothing, "would add 2, would leave 1 unchanged".
+pub fn added_unchanged(dry_run: bool, added: usize, unchanged: usize) -> String {
+    if dry_run {
+        format!("would add {added}, would leave {unchanged} unchanged")
+    } else {
+        format!("{added} added, {unchanged} unchanged")
+    }
+}
+
 /// How an import's summary says where its entries went: written, nothing new, or a dry
 /// run that wrote nothing.
 pub fn where_written(dry_run: bool, added: usize) -> &'static str {
@@ -98,12 +132,13 @@ pub fn where_written(dry_run: bool, added: usize) -> &'static str {
 }
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
-/// (the batch, the file) says, and what became of it.
-pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str) {
-    let verb = if overwrite {
-        "added as the newer translation (the old one is kept)"
-    } else {
-        "refused (use --overwrite to add it)"
+/// (the batch, the file) says, and what became (or, in a dry run, would become) of it.
+pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, incoming: &str) {
+    let verb = match (overwrite, dry_run) {
+        (true, false) => "added as the newer translation (the old one is kept)",
+        (true, true) => "would be added as the newer translation (the old one would be kept)",
+        (false, false) => "refused (use --overwrite to add it)",
+        (false, true) => "would be refused (use --overwrite to add it)",
     };
     for c in conflicts {
         eprintln!(
@@ -171,8 +206,8 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
                 shown::path(lock)
             ),
             Notice::RemovedStale { folder, count } => eprintln!(
-                "removed {count} temporary file{} that an interrupted import left in {}",
-                if *count == 1 { "" } else { "s" },
+                "removed {} that an interrupted import left in {}",
+                self::count(*count, "temporary file"),
                 shown::path(folder)
             ),
         }
@@ -192,4 +227,35 @@ pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them.
 pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
     Ok(corpus_files(paths)?.iter().map(|p| Document::read(p, segmenter)).collect::<tolk::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_the_plural_after_any_number_but_one() {
+        let cases = [
+            (0, "conflict", "0 conflicts"),
+            (1, "conflict", "1 conflict"),
+            (2, "conflict", "2 conflicts"),
+            (1, "query", "1 query"),
+            (5, "query", "5 queries"),
+            (1, "entry", "1 entry"),
+            (0, "entry", "0 entries"),
+            (2, "day", "2 days"),
+            (2, "temporary file", "2 temporary files"),
+        ];
+        for (n, noun, expected) in cases {
+            assert_eq!(count(n, noun), expected, "{n} {noun}");
+        }
+        assert_eq!(plural(1, "segment has", "segments have"), "1 segment has");
+        assert_eq!(plural(3, "segment has", "segments have"), "3 segments have");
+    }
+
+    #[test]
+    fn a_dry_run_says_what_it_would_do() {
+        assert_eq!(added_unchanged(false, 1, 0), "1 added, 0 unchanged");
+        assert_eq!(added_unchanged(true, 63, 2), "would add 63, would leave 2 unchanged");
+    }
 }

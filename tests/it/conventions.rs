@@ -1,0 +1,78 @@
+//! The conventions every command shares: counts with their nouns in the right number,
+//! dry runs worded as what they would do, `-o/--out` wherever a file or folder is
+//! written, hints for mistyped values, and where `build --pseudo` writes.
+
+use crate::util::{repo, Project};
+
+/// A project with the bundled corpus, an empty memory and the import fixtures `names`.
+fn with_fixtures(names: &[&str]) -> Project {
+    let t = Project::untranslated();
+    for name in names {
+        t.write(name, std::fs::read(repo().join("tests/data/import").join(name)).unwrap());
+    }
+    t
+}
+
+#[test]
+fn a_dry_run_import_says_what_it_would_do_and_counts_take_their_number() {
+    let t = with_fixtures(&["bom-utf8.csv", "conflict.csv"]);
+    t.tolk(&["import", "--dry-run", "bom-utf8.csv"]).run().success().stderr_is(
+        "would add 4, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, \
+         0 warnings, 0 refused (dry run, nothing written to memory/nb-en.csv)\n",
+    );
+    t.tolk(&["import", "bom-utf8.csv"]).run().success().stderr_is(
+        "4 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, \
+         0 refused (written to memory/nb-en.csv)\n",
+    );
+    let out = t.tolk(&["import", "--dry-run", "conflict.csv"]).run().success();
+    let out = out.stderr_contains(": would be refused (use --overwrite to add it)\n").stderr_contains(
+        "would add 0, would leave 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, \
+         0 warnings, 0 refused (dry run, nothing written to memory/nb-en.csv)\n",
+    );
+    assert!(!out.stderr.contains(" added"), "a dry run said it added:\n{}", out.stderr);
+    t.tolk(&["import", "--dry-run", "--overwrite", "conflict.csv"])
+        .run()
+        .success()
+        .stderr_contains(": would be added as the newer translation (the old one would be kept)\n")
+        .stderr_contains("would add 1, would leave 1 unchanged");
+}
+
+#[test]
+fn a_dry_run_tm_import_says_what_it_would_do() {
+    let t = Project::untranslated();
+    t.write("in.tsv", "source\ttarget\nHei.\tHello.\n");
+    t.tolk(&["tm", "import", "--dry-run", "in.tsv"]).run().success().stderr_is(
+        "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped \
+         (empty source or target), 0 skipped (no nb and en variant) (dry run, nothing written to \
+         memory/nb-en.csv)\n",
+    );
+    t.tolk(&["tm", "import", "in.tsv"]).run().success();
+    t.write("again.tsv", "source\ttarget\nHei.\tHi.\n");
+    t.tolk(&["tm", "import", "--dry-run", "again.tsv"])
+        .run()
+        .success()
+        .stderr_contains("would add 0, would leave 0 unchanged, 1 conflict (would be refused), ");
+    t.tolk(&["tm", "export", "-o", "m.tmx"]).run().success().stderr_is("1 entry written to m.tmx\n");
+}
+
+#[test]
+fn one_query_is_one_query() {
+    let t = Project::untranslated();
+    t.tolk(&["match"]).stdin("Hei.\n").run().success().stderr_is("1 query, 0 with a match of 50% or more\n");
+    t.tolk(&["match"])
+        .stdin("Hei.\nHallo.\n")
+        .run()
+        .success()
+        .stderr_is("2 queries, 0 with a match of 50% or more\n");
+}
+
+#[test]
+fn one_segment_left_to_translate_is_one_segment() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\n").write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    t.tolk(&["build"]).run().failure().stderr_contains("1 segment has no translation");
+    let out = t.tolk(&["export", "-o", "b.csv"]).run().success();
+    out.stderr_contains("batch b.csv: 1 segment, 1 word (")
+        .stderr_contains("  No match        1 segment         1 word\n");
+    t.tolk(&["analyze"]).run().success().stdout_contains("memory: 0 entries, 0 sources with conflicting");
+}
