@@ -63,6 +63,9 @@ pub enum Pseudo {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    if args.pseudo.is_some() {
+        refuse_kind_as_path(&args.paths)?;
+    }
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
     let fill = match args.pseudo {
@@ -157,6 +160,30 @@ fn list_missing(totals: &Totals) -> io::Result<()> {
     }
     if totals.untranslated > totals.missing.len() {
         writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;
+    }
+    Ok(())
+}
+
+/// Refuses a path that is not there but is named like a kind of `--pseudo`: `--pseudo
+/// identity` takes `identity` as a document (the kind goes after `=`, so that
+/// `--pseudo corpus/x.txt` stays a path), and "no such file" alone would not say why.
+fn refuse_kind_as_path(paths: &[PathBuf]) -> Result<()> {
+    use clap::ValueEnum;
+    for path in paths {
+        let kind = Pseudo::value_variants()
+            .iter()
+            .filter_map(|k| k.to_possible_value())
+            .find(|k| path.as_os_str() == k.get_name());
+        if let Some(kind) = kind {
+            if !path.exists() {
+                bail!(
+                    "{}: no such file or folder; did you mean --pseudo={}? (the kind of --pseudo \
+                     goes after an equals sign)",
+                    shown::path(path),
+                    kind.get_name()
+                );
+            }
+        }
     }
     Ok(())
 }

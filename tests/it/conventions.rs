@@ -76,3 +76,18 @@ fn one_segment_left_to_translate_is_one_segment() {
         .stderr_contains("  No match        1 segment         1 word\n");
     t.tolk(&["analyze"]).run().success().stdout_contains("memory: 0 entries, 0 sources with conflicting");
 }
+
+#[test]
+fn pseudo_with_its_kind_after_a_space_gets_a_hint() {
+    let t = Project::new();
+    let out = t.tolk(&["build", "--pseudo", "identity"]).run().failure();
+    out.stderr_is(
+        "error: identity: no such file or folder; did you mean --pseudo=identity? (the kind of --pseudo \
+         goes after an equals sign)\n",
+    );
+    assert!(!t.path().join("out").exists(), "a refused build wrote {:?}", t.snapshot_dir("out"));
+    // A document that is really named so is built.
+    t.write("accented", "Hei.\n");
+    t.tolk(&["build", "--pseudo", "accented"]).run().success();
+    assert!(t.path().join("out/en/accented").exists());
+}
