@@ -1,6 +1,7 @@
-//! `tolk build`: assemble the English editions of documents and write them to out/en/,
-//! all or nothing: no edition replaces an old one until every one is written, and none
-//! is written if a sentence is missing, unless `--partial`.
+//! `tolk build`: assemble the English editions of documents and write them to out/en/
+//! (pseudo-translations to out/pseudo/), all or nothing: no edition replaces an old one
+//! until every one is written, and none is written if a sentence is missing, unless
+//! `--partial`.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -33,15 +34,15 @@ const LIST_MISSING: usize = 20;
 pub struct Args {
     /// Files or folders to build [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// The folder the editions are written to
-    #[arg(long, value_name = "DIR", default_value = "out/en")]
-    pub out: PathBuf,
+    /// The folder the editions are written to [default: out/en, or out/pseudo with --pseudo]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Write the editions even if sentences are missing, keeping those in Norwegian
     #[arg(long)]
     pub partial: bool,
     /// Check the layout without translations or a memory: `accented` (the default) writes
     /// every sentence as [Ŝéñţéñçé ~~~], bracketed, accented and 30% longer; `identity`
-    /// writes the source unchanged
+    /// writes the source unchanged. Written to out/pseudo/, never over the real editions
     #[arg(
         long,
         value_enum,
@@ -66,6 +67,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if args.pseudo.is_some() {
         refuse_kind_as_path(&args.paths)?;
     }
+    // Pseudo-translations have a folder of their own, so checking a layout never
+    // replaces an edition someone may be about to publish.
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(if args.pseudo.is_some() { "out/pseudo" } else { "out/en" }));
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
     let fill = match args.pseudo {
@@ -77,7 +84,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = super::ui::segmenter(global)?;
     let sources = super::ui::corpus_files(&super::corpus_paths(args.paths))?;
     let names: Vec<String> = sources.iter().map(|p| tolk::document::name_of(p)).collect();
-    let out_paths = edition::out_paths(&names, &sources, &args.out)?;
+    let out_paths = edition::out_paths(&names, &sources, &out_dir)?;
 
     // One document at a time: each edition is assembled and written to a temporary
     // file beside its destination, and only counts and the first missing segments are
@@ -118,7 +125,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let mut summary = format!(
             "wrote {} to {}: {}, {}, {untranslated} untranslated",
             super::ui::count(totals.editions, "edition"),
-            shown::path(&args.out),
+            shown::path(&out_dir),
             super::ui::count(totals.segments, "segment"),
             super::ui::count(totals.words, "word"),
         );

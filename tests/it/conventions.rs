@@ -89,5 +89,17 @@ fn pseudo_with_its_kind_after_a_space_gets_a_hint() {
     // A document that is really named so is built.
     t.write("accented", "Hei.\n");
     t.tolk(&["build", "--pseudo", "accented"]).run().success();
-    assert!(t.path().join("out/en/accented").exists());
+    assert!(t.path().join("out/pseudo/accented").exists());
+}
+
+#[test]
+fn pseudo_editions_go_to_their_own_folder_never_over_the_real_ones() {
+    let t = Project::seeds();
+    t.tolk(&["build"]).run().success();
+    let real = t.snapshot_dir("out/en");
+    t.tolk(&["build", "--pseudo"]).run().success().stderr_contains("to out/pseudo:");
+    assert!(t.snapshot_dir("out/en") == real, "a pseudo build changed out/en");
+    assert_eq!(t.snapshot_dir("out/pseudo").len(), real.len());
+    t.tolk(&["build", "--pseudo=identity", "--out", "out/same"]).run().success();
+    assert!(t.snapshot_dir("out/same") == t.snapshot_dir("corpus"));
 }

@@ -960,7 +960,7 @@ fn readable_hostile_documents_rebuild_byte_for_byte() {
         let out = t.tolk(&["build", "--pseudo=identity", name]).run();
         assert_eq!(sanity(&out), Vec::<String>::new(), "{name}");
         let out = out.success();
-        let built = std::fs::read(t.path().join("out/en").join(name)).unwrap();
+        let built = std::fs::read(t.path().join("out/pseudo").join(name)).unwrap();
         assert!(built == bytes, "{name}: the identity edition differs from its source\n{}", out.stderr);
     }
 }
