@@ -15,7 +15,8 @@ use tolk::store::Output;
 
 use super::Global;
 
-/// How many missing segments are listed before the rest are only counted.
+/// How many missing segments are listed before the rest are only counted, unless
+/// `--list-missing`.
 const LIST_MISSING: usize = 20;
 
 /// Assemble the English editions of documents from the translation memory
@@ -28,8 +29,9 @@ const LIST_MISSING: usize = 20;
 /// All or nothing: every edition is written to a temporary file beside its destination
 /// before any older edition is replaced, so an error (a document that cannot be read, a
 /// full disk) replaces none. If any sentence of any document has no translation, nothing
-/// is written and the missing sentences are listed as `doc:line: text`. Then either run `tolk export`
-/// to make a batch of them for translators, or build anyway with --partial.
+/// is written and the missing sentences are listed as `doc:line: text` (the first 20, or
+/// all with --list-missing). Then either run `tolk export` to make a batch of them for
+/// translators, or build anyway with --partial.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to build [default: corpus/]
@@ -40,6 +42,10 @@ pub struct Args {
     /// Write the editions even if sentences are missing, keeping those in Norwegian
     #[arg(long)]
     pub partial: bool,
+    /// List every missing sentence, not only the first 20 (with --partial: list the
+    /// sentences kept in Norwegian)
+    #[arg(long)]
+    pub list_missing: bool,
     /// Check the layout without translations or a memory: `accented` (the default) writes
     /// every sentence as [Ŝéñţéñçé ~~~], bracketed, accented and 30% longer; `identity`
     /// writes the source unchanged. Written to out/pseudo/, never over the real editions
@@ -91,7 +97,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // kept, so a run holds one document, never the corpus. Nothing is renamed into
     // place before every edition is written.
     let bar = super::ui::bar(global, sources.len() as u64, "building");
-    let mut totals = Totals::default();
+    let mut totals = Totals { list_all: args.list_missing, ..Totals::default() };
     let mut staged = Vec::with_capacity(sources.len());
     for (path, out) in sources.iter().zip(&out_paths) {
         let edition = edition::assemble(&Document::read(path, &segmenter)?, fill)?;
@@ -120,6 +126,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     tolk::store::commit_all(staged)?;
+    if untranslated > 0 && args.list_missing {
+        list_missing(&totals)?;
+    }
 
     if super::ui::chatty(global) {
         let mut summary = format!(
@@ -144,7 +153,9 @@ struct Totals {
     segments: usize,
     words: usize,
     untranslated: usize,
-    /// The first [`LIST_MISSING`] missing segments.
+    /// Whether every missing segment is kept (`--list-missing`), not only the first.
+    list_all: bool,
+    /// The first [`LIST_MISSING`] missing segments, or all of them with `list_all`.
     missing: Vec<Missing>,
 }
 
@@ -154,19 +165,23 @@ impl Totals {
         self.segments += edition.segments();
         self.words += edition.words;
         self.untranslated += edition.untranslated;
-        let room = LIST_MISSING.saturating_sub(self.missing.len());
+        let room = if self.list_all { usize::MAX } else { LIST_MISSING.saturating_sub(self.missing.len()) };
         self.missing.extend(edition.missing.iter().take(room).cloned());
     }
 }
 
-/// Lists the first [`LIST_MISSING`] missing segments on stderr, then counts the rest.
+/// Lists the missing segments kept on stderr, then counts the rest and says how to see them.
 fn list_missing(totals: &Totals) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for m in &totals.missing {
         writeln!(err, "{}:{}: {}", shown::name(&m.doc), m.line, shown::name(&m.text))?;
     }
     if totals.untranslated > totals.missing.len() {
-        writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;
+        writeln!(
+            err,
+            "... and {} more; --list-missing shows them all",
+            totals.untranslated - totals.missing.len()
+        )?;
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ fn a_missing_translation_writes_nothing_and_lists_what_is_missing() {
         .stderr_contains(&format!(
             "{FJORDKRAFT}:2: I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år.\n"
         ))
-        .stderr_contains("... and 44 more\n")
+        .stderr_contains("... and 44 more; --list-missing shows them all\n")
         .stderr_contains("64 segments have no translation, so nothing was written")
         .stderr_contains("tolk export")
         .stderr_contains("--partial");

@@ -103,3 +103,22 @@ fn pseudo_editions_go_to_their_own_folder_never_over_the_real_ones() {
     t.tolk(&["build", "--pseudo=identity", "--out", "out/same"]).run().success();
     assert!(t.snapshot_dir("out/same") == t.snapshot_dir("corpus"));
 }
+
+#[test]
+fn list_missing_lists_every_missing_sentence() {
+    let t = Project::seeds_untranslated();
+    let listed = |stderr: &str| stderr.lines().filter(|l| l.contains(".txt:")).count();
+    let out = t.tolk(&["build"]).run().failure();
+    assert_eq!(listed(&out.stderr), 20, "{}", out.stderr);
+    let out = out.stderr_contains("... and 44 more; --list-missing shows them all\n");
+    drop(out);
+    let out = t.tolk(&["build", "--list-missing"]).run().failure();
+    assert_eq!(listed(&out.stderr), 64, "{}", out.stderr);
+    assert!(!out.stderr.contains("more"), "{}", out.stderr);
+    out.stderr_contains("lyse-dialog-trine-vestre-oen.txt:1: Trine Vestre Øen er direktør")
+        .stderr_contains("64 segments have no translation");
+    // With --partial it lists what stayed in Norwegian.
+    let out = t.tolk(&["build", "--partial", "--list-missing"]).run().success();
+    assert_eq!(listed(&out.stderr), 64, "{}", out.stderr);
+    out.stderr_contains("64 untranslated (kept in Norwegian)");
+}
