@@ -37,7 +37,7 @@ pub struct Args {
     /// Files or folders to build [default: corpus/]
     pub paths: Vec<PathBuf>,
     /// The folder the editions are written to [default: out/en, or out/pseudo with --pseudo]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write the editions even if sentences are missing, keeping those in Norwegian
     #[arg(long)]

@@ -122,3 +122,21 @@ fn list_missing_lists_every_missing_sentence() {
     assert_eq!(listed(&out.stderr), 64, "{}", out.stderr);
     out.stderr_contains("64 untranslated (kept in Norwegian)");
 }
+
+#[test]
+fn every_command_that_writes_takes_o_and_out() {
+    let t = Project::seeds();
+    t.tolk(&["build", "-o", "site/a"]).run().success().stderr_contains("to site/a:");
+    t.tolk(&["build", "--out", "site/b"]).run().success().stderr_contains("to site/b:");
+    assert!(t.snapshot_dir("site/a") == t.snapshot_dir("site/b") && !t.snapshot_dir("site/a").is_empty());
+    t.write("corpus/ny.txt", "En setning ingen har oversatt.\n");
+    for spelling in ["-o", "--out"] {
+        let file = |name: &str| format!("w{spelling}/{name}");
+        t.tolk(&["export", spelling, &file("batch.csv")]).run().success();
+        t.tolk(&["tm", "export", spelling, &file("m.tmx")]).run().success();
+        t.tolk(&["rules", "export", spelling, &file("nb.srx")]).run().success();
+        for name in ["batch.csv", "m.tmx", "nb.srx"] {
+            assert!(!t.read(&file(name)).is_empty(), "{spelling}: {name} is empty");
+        }
+    }
+}
