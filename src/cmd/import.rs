@@ -63,7 +63,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     problems.append(&mut plan.problems);
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {
-        eprintln!("error: {p}");
+        ui::error(p);
     }
     if !problems.is_empty() && !args.skip_invalid {
         bail!(
@@ -72,7 +72,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        ui::warning(w);
     }
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };

@@ -5,7 +5,7 @@
 //! turns the arguments into library calls and prints the results. Progress bars and
 //! colours live here too, never in the library.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -83,7 +83,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "error: {err:#}");
+            ui::error(format_args!("{err:#}"));
             ExitCode::FAILURE
         }
     }

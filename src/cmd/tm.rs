@@ -121,14 +121,14 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         bar.finish_and_clear();
         let read = read?;
         for warning in &read.warnings {
-            eprintln!("warning: {}: {warning}", tolk::shown::path(file));
+            ui::warning(format_args!("{}: {warning}", tolk::shown::path(file)));
         }
         if read.warnings_total > read.warnings.len() {
-            eprintln!(
-                "warning: {}: ... and {} more",
+            ui::warning(format_args!(
+                "{}: ... and {} more",
                 tolk::shown::path(file),
                 read.warnings_total - read.warnings.len()
-            );
+            ));
         }
         counts.flattened += read.flattened;
         counts.skipped_empty += read.skipped_empty;

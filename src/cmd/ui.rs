@@ -1,8 +1,9 @@
 //! What the binary shows a person besides data, all on stderr: progress bars (only on
 //! a terminal, never with `--quiet`), summaries and conflicts (unless `--quiet`), and
-//! colours on stdout (a terminal without `NO_COLOR`, or `--color always`).
+//! colours on stdout (a terminal without `NO_COLOR`, or `--color always`) and on the
+//! `error:` and `warning:` prefixes of stderr (a terminal without `NO_COLOR`).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -153,6 +154,34 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, 
     }
 }
 
+/// Prints `message` on stderr after an `error:` prefix, red on a terminal.
+pub fn error(message: impl std::fmt::Display) {
+    // Not eprintln!, which panics when stderr is closed: the error is lost, not doubled.
+    let _ = writeln!(std::io::stderr(), "{} {message}", prefix("error:", "\x1b[1;31m"));
+}
+
+/// Prints `message` on stderr after a `warning:` prefix, yellow on a terminal.
+pub fn warning(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "{} {message}", prefix("warning:", "\x1b[1;33m"));
+}
+
+/// `label` in bold `colour` when stderr is coloured, else as it is.
+fn prefix(label: &str, colour: &str) -> String {
+    let stderr = std::io::stderr().is_terminal();
+    if color_stderr(stderr, std::env::var_os("NO_COLOR").as_deref()) {
+        format!("{colour}{label}\x1b[0m")
+    } else {
+        label.to_string()
+    }
+}
+
+/// Whether to colour stderr's prefixes: only on a terminal, and never when `NO_COLOR`
+/// is set (to anything: <https://no-color.org> asks only that it be present), so a
+/// pipe, a log file or a test never gets escape codes.
+fn color_stderr(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none()
+}
+
 /// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.
 pub fn color_stdout(choice: ColorChoice) -> bool {
     match choice {
@@ -219,7 +248,7 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
 pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let listing = tolk::corpus::list(paths)?;
     for skipped in &listing.skipped {
-        eprintln!("warning: skipped {}: {}", shown::path(&skipped.path), skipped.reason);
+        warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
     }
     Ok(listing.files)
 }
@@ -251,6 +280,16 @@ mod tests {
         }
         assert_eq!(plural(1, "segment has", "segments have"), "1 segment has");
         assert_eq!(plural(3, "segment has", "segments have"), "3 segments have");
+    }
+
+    #[test]
+    fn stderr_is_coloured_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(color_stderr(true, None));
+        assert!(!color_stderr(false, None), "piped");
+        assert!(!color_stderr(true, Some(OsStr::new("1"))), "NO_COLOR=1");
+        assert!(!color_stderr(true, Some(OsStr::new(""))), "NO_COLOR set, even empty");
+        assert!(!color_stderr(false, Some(OsStr::new("1"))));
     }
 
     #[test]

@@ -110,8 +110,7 @@ fn list_missing_lists_every_missing_sentence() {
     let listed = |stderr: &str| stderr.lines().filter(|l| l.contains(".txt:")).count();
     let out = t.tolk(&["build"]).run().failure();
     assert_eq!(listed(&out.stderr), 20, "{}", out.stderr);
-    let out = out.stderr_contains("... and 44 more; --list-missing shows them all\n");
-    drop(out);
+    out.stderr_contains("... and 44 more; --list-missing shows them all\n");
     let out = t.tolk(&["build", "--list-missing"]).run().failure();
     assert_eq!(listed(&out.stderr), 64, "{}", out.stderr);
     assert!(!out.stderr.contains("more"), "{}", out.stderr);
@@ -139,4 +138,45 @@ fn every_command_that_writes_takes_o_and_out() {
             assert!(!t.read(&file(name)).is_empty(), "{spelling}: {name} is empty");
         }
     }
+}
+
+#[test]
+fn piped_errors_and_warnings_are_never_coloured() {
+    let t = Project::seeds();
+    let out = t.tolk(&["build", "--pseudo", "identity"]).env_remove("NO_COLOR").run().failure();
+    assert!(out.stderr.starts_with("error: identity: "), "{}", out.stderr);
+    assert!(!out.stderr.contains('\x1b'), "a pipe got escape codes: {:?}", out.stderr);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("gone.txt", t.path().join("corpus/dangling.txt")).unwrap();
+        t.tolk(&["segment"]).env_remove("NO_COLOR").run().success().stderr_is(
+            "warning: skipped corpus/dangling.txt: a symbolic link to gone.txt, which does not exist\n",
+        );
+    }
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), `error:` is red unless
+/// `NO_COLOR` is set.
+#[cfg(target_os = "linux")]
+#[test]
+fn errors_are_red_on_a_terminal_unless_no_color() {
+    let t = Project::seeds();
+    let command = format!("'{}' build --pseudo identity", env!("CARGO_BIN_EXE_tolk"));
+    let on_terminal = |no_color: bool| {
+        let mut script = std::process::Command::new("script");
+        script.args(["-qec", &command, "/dev/null"]).current_dir(t.path()).env_remove("NO_COLOR");
+        if no_color {
+            script.env("NO_COLOR", "1");
+        }
+        script.stdin(std::process::Stdio::null()).output().ok().filter(|o| !o.stdout.is_empty())
+    };
+    let Some(coloured) = on_terminal(false) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have util-linux's script");
+        eprintln!("note: skipped the terminal colour test: no usable `script`");
+        return;
+    };
+    let coloured = String::from_utf8(coloured.stdout).unwrap();
+    assert!(coloured.starts_with("\x1b[1;31merror:\x1b[0m identity: "), "{coloured:?}");
+    let plain = String::from_utf8(on_terminal(true).unwrap().stdout).unwrap();
+    assert!(plain.starts_with("error: identity: ") && !plain.contains('\x1b'), "{plain:?}");
 }
