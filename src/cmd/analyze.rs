@@ -83,8 +83,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         writeln!(
             out,
-            "memory: {} entries, {conflicts} sources with conflicting translations",
-            memory.entries.len()
+            "memory: {}, {}",
+            ui::count(memory.entries.len(), "entry"),
+            ui::plural(
+                conflicts,
+                "source with conflicting translations",
+                "sources with conflicting translations"
+            )
         )?;
     }
     out.flush()?;

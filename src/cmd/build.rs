@@ -1,6 +1,7 @@
-//! `tolk build`: assemble the English editions of documents and write them to out/en/,
-//! all or nothing: no edition replaces an old one until every one is written, and none
-//! is written if a sentence is missing, unless `--partial`.
+//! `tolk build`: assemble the English editions of documents and write them to out/en/
+//! (pseudo-translations to out/pseudo/), all or nothing: no edition replaces an old one
+//! until every one is written, and none is written if a sentence is missing, unless
+//! `--partial`.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ use tolk::store::Output;
 
 use super::Global;
 
-/// How many missing segments are listed before the rest are only counted.
+/// How many missing segments are listed before the rest are only counted, unless
+/// `--list-missing`.
 const LIST_MISSING: usize = 20;
 
 /// Assemble the English editions of documents from the translation memory
@@ -27,21 +29,26 @@ const LIST_MISSING: usize = 20;
 /// All or nothing: every edition is written to a temporary file beside its destination
 /// before any older edition is replaced, so an error (a document that cannot be read, a
 /// full disk) replaces none. If any sentence of any document has no translation, nothing
-/// is written and the missing sentences are listed as `doc:line: text`. Then either run `tolk export`
-/// to make a batch of them for translators, or build anyway with --partial.
+/// is written and the missing sentences are listed as `doc:line: text` (the first 20, or
+/// all with --list-missing). Then either run `tolk export` to make a batch of them for
+/// translators, or build anyway with --partial.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to build [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// The folder the editions are written to
-    #[arg(long, value_name = "DIR", default_value = "out/en")]
-    pub out: PathBuf,
+    /// The folder the editions are written to [default: out/en, or out/pseudo with --pseudo]
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Write the editions even if sentences are missing, keeping those in Norwegian
     #[arg(long)]
     pub partial: bool,
+    /// List every missing sentence, not only the first 20 (with --partial: list the
+    /// sentences kept in Norwegian)
+    #[arg(long)]
+    pub list_missing: bool,
     /// Check the layout without translations or a memory: `accented` (the default) writes
     /// every sentence as [Ŝéñţéñçé ~~~], bracketed, accented and 30% longer; `identity`
-    /// writes the source unchanged
+    /// writes the source unchanged. Written to out/pseudo/, never over the real editions
     #[arg(
         long,
         value_enum,
@@ -63,6 +70,15 @@ pub enum Pseudo {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    if args.pseudo.is_some() {
+        refuse_kind_as_path(&args.paths)?;
+    }
+    // Pseudo-translations have a folder of their own, so checking a layout never
+    // replaces an edition someone may be about to publish.
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(if args.pseudo.is_some() { "out/pseudo" } else { "out/en" }));
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
     let fill = match args.pseudo {
@@ -74,14 +90,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = super::ui::segmenter(global)?;
     let (sources, names): (Vec<PathBuf>, Vec<String>) =
         super::ui::corpus_files(&super::corpus_paths(args.paths))?.into_iter().unzip();
-    let out_paths = edition::out_paths(&names, &sources, &args.out)?;
+    let out_paths = edition::out_paths(&names, &sources, &out_dir)?;
 
     // One document at a time: each edition is assembled and written to a temporary
     // file beside its destination, and only counts and the first missing segments are
     // kept, so a run holds one document, never the corpus. Nothing is renamed into
     // place before every edition is written.
     let bar = super::ui::bar(global, sources.len() as u64, "building");
-    let mut totals = Totals::default();
+    let mut totals = Totals { list_all: args.list_missing, ..Totals::default() };
     let mut staged = Vec::with_capacity(sources.len());
     for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
         let edition = edition::assemble(&Document::read_as(path, name.clone(), &segmenter)?, fill)?;
@@ -106,18 +122,21 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         bail!(
             "{} no translation, so nothing was written; make a batch for translators with \
              `tolk export`, or build with --partial to keep them in Norwegian",
-            plural(untranslated, "segment has", "segments have")
+            super::ui::plural(untranslated, "segment has", "segments have")
         );
     }
     tolk::store::commit_all(staged)?;
+    if untranslated > 0 && args.list_missing {
+        list_missing(&totals)?;
+    }
 
     if super::ui::chatty(global) {
         let mut summary = format!(
             "wrote {} to {}: {}, {}, {untranslated} untranslated",
-            plural(totals.editions, "edition", "editions"),
-            shown::path(&args.out),
-            plural(totals.segments, "segment", "segments"),
-            plural(totals.words, "word", "words"),
+            super::ui::count(totals.editions, "edition"),
+            shown::path(&out_dir),
+            super::ui::count(totals.segments, "segment"),
+            super::ui::count(totals.words, "word"),
         );
         if untranslated > 0 {
             summary.push_str(" (kept in Norwegian)");
@@ -134,7 +153,9 @@ struct Totals {
     segments: usize,
     words: usize,
     untranslated: usize,
-    /// The first [`LIST_MISSING`] missing segments.
+    /// Whether every missing segment is kept (`--list-missing`), not only the first.
+    list_all: bool,
+    /// The first [`LIST_MISSING`] missing segments, or all of them with `list_all`.
     missing: Vec<Missing>,
 }
 
@@ -144,23 +165,47 @@ impl Totals {
         self.segments += edition.segments();
         self.words += edition.words;
         self.untranslated += edition.untranslated;
-        let room = LIST_MISSING.saturating_sub(self.missing.len());
+        let room = if self.list_all { usize::MAX } else { LIST_MISSING.saturating_sub(self.missing.len()) };
         self.missing.extend(edition.missing.iter().take(room).cloned());
     }
 }
 
-/// Lists the first [`LIST_MISSING`] missing segments on stderr, then counts the rest.
+/// Lists the missing segments kept on stderr, then counts the rest and says how to see them.
 fn list_missing(totals: &Totals) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for m in &totals.missing {
         writeln!(err, "{}:{}: {}", shown::name(&m.doc), m.line, shown::name(&m.text))?;
     }
     if totals.untranslated > totals.missing.len() {
-        writeln!(err, "... and {} more", totals.untranslated - totals.missing.len())?;
+        writeln!(
+            err,
+            "... and {} more; --list-missing shows them all",
+            totals.untranslated - totals.missing.len()
+        )?;
     }
     Ok(())
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// Refuses a path that is not there but is named like a kind of `--pseudo`: `--pseudo
+/// identity` takes `identity` as a document (the kind goes after `=`, so that
+/// `--pseudo corpus/x.txt` stays a path), and "no such file" alone would not say why.
+fn refuse_kind_as_path(paths: &[PathBuf]) -> Result<()> {
+    use clap::ValueEnum;
+    for path in paths {
+        let kind = Pseudo::value_variants()
+            .iter()
+            .filter_map(|k| k.to_possible_value())
+            .find(|k| path.as_os_str() == k.get_name());
+        if let Some(kind) = kind {
+            if !path.exists() {
+                bail!(
+                    "{}: no such file or folder; did you mean --pseudo={}? (the kind of --pseudo \
+                     goes after an equals sign)",
+                    shown::path(path),
+                    kind.get_name()
+                );
+            }
+        }
+    }
+    Ok(())
 }

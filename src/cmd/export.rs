@@ -92,15 +92,22 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let bands = batch.bands();
         let total = bands.total();
         eprintln!(
-            "batch {}: {} segments, {} words ({})",
+            "batch {}: {}, {} ({})",
             tolk::shown::path(&out),
-            total.segments,
-            total.words,
+            ui::count(total.segments, "segment"),
+            ui::count(total.words, "word"),
             format.describe()
         );
         for band in Band::ALL.into_iter().filter(|&b| b != Band::Repetition && b != Band::Exact) {
             let c = bands.get(band);
-            eprintln!("  {:<10} {:>6} segments {:>8} words", band.label(), c.segments, c.words);
+            eprintln!(
+                "  {:<10} {:>6} {:<8} {:>8} {}",
+                band.label(),
+                c.segments,
+                ui::noun(c.segments, "segment"),
+                c.words,
+                ui::noun(c.words, "word")
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

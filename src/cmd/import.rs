@@ -63,32 +63,30 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     problems.append(&mut plan.problems);
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {
-        eprintln!("error: {p}");
+        ui::error(p);
     }
     if !problems.is_empty() && !args.skip_invalid {
         bail!(
-            "{} row{} refused, nothing was written; correct them and import again, or use --skip-invalid",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            "{} refused, nothing was written; correct them and import again, or use --skip-invalid",
+            ui::count(problems.len(), "row")
         );
     }
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        ui::warning(w);
     }
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply_into(&ui::store(global, &args.lock), &plan.accepted, &options)?;
-    ui::report_conflicts(&outcome.conflicts, args.overwrite, "the batch");
+    ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
         eprintln!(
-            "{} added, {} unchanged, {} skipped (empty target), {} skipped (state), {} conflicts, {} warnings, {} refused ({what} {})",
-            outcome.added,
-            outcome.unchanged,
+            "{}, {} skipped (empty target), {} skipped (state), {}, {}, {} refused ({what} {})",
+            ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             plan.skipped_empty,
             plan.skipped_state,
-            outcome.conflicts.len(),
-            plan.warnings.len(),
+            ui::count(outcome.conflicts.len(), "conflict"),
+            ui::count(plan.warnings.len(), "warning"),
             problems.len(),
             tolk::shown::path(&outcome.written)
         );

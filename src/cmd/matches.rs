@@ -113,7 +113,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     out.flush()?;
     if ui::chatty(global) {
         let matched = results.iter().filter(|r| !r.is_empty()).count();
-        eprintln!("{} queries, {matched} with a match of {}% or more", queries.len(), args.min_score);
+        eprintln!(
+            "{}, {matched} with a match of {}% or more",
+            ui::count(queries.len(), "query"),
+            args.min_score
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@
 //! turns the arguments into library calls and prints the results. Progress bars and
 //! colours live here too, never in the library.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -83,7 +83,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "error: {err:#}");
+            ui::error(format_args!("{err:#}"));
             ExitCode::FAILURE
         }
     }
@@ -110,5 +110,31 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         super::Cli::command().debug_assert();
+    }
+
+    /// Every command that writes a file or folder names it the same way: `-o` or
+    /// `--out`, so no one has to remember which command takes which.
+    #[test]
+    fn every_output_is_spelled_o_and_out() {
+        fn check(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let writes =
+                    arg.get_id() == "out" || arg.get_long() == Some("out") || arg.get_short() == Some('o');
+                if writes {
+                    assert_eq!(
+                        (arg.get_short(), arg.get_long()),
+                        (Some('o'), Some("out")),
+                        "{path}: its output must take -o and --out"
+                    );
+                    found.push(path.to_string());
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut found = Vec::new();
+        check(&super::Cli::command(), "tolk", &mut found);
+        assert_eq!(found, ["tolk export", "tolk build", "tolk rules export", "tolk tm export"]);
     }
 }

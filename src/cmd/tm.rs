@@ -184,14 +184,14 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         bar.finish_and_clear();
         let read = read?;
         for warning in &read.warnings {
-            eprintln!("warning: {}: {warning}", tolk::shown::path(file));
+            ui::warning(format_args!("{}: {warning}", tolk::shown::path(file)));
         }
         if read.warnings_total > read.warnings.len() {
-            eprintln!(
-                "warning: {}: ... and {} more",
+            ui::warning(format_args!(
+                "{}: ... and {} more",
                 tolk::shown::path(file),
                 read.warnings_total - read.warnings.len()
-            );
+            ));
         }
         counts.flattened += read.flattened;
         counts.skipped_empty += read.skipped_empty;
@@ -205,20 +205,21 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge_into(&ui::store(global, &args.lock), incoming, &options)?;
-    ui::report_conflicts(&outcome.conflicts, args.overwrite, "the file");
+    ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
-        let conflicts = match (outcome.conflicts.len(), args.overwrite) {
-            (0, _) => String::new(),
-            (_, true) => " (added)".to_string(),
-            (_, false) => " (refused)".to_string(),
+        let conflicts = match (outcome.conflicts.len(), args.overwrite, args.dry_run) {
+            (0, _, _) => "",
+            (_, true, false) => " (added)",
+            (_, true, true) => " (would be added)",
+            (_, false, false) => " (refused)",
+            (_, false, true) => " (would be refused)",
         };
         eprintln!(
-            "{} added, {} unchanged, {} conflicts{conflicts}, {} with inline markup flattened, \
+            "{}, {}{conflicts}, {} with inline markup flattened, \
              {} skipped (empty source or target), {} skipped (no {} and {} variant) ({what} {})",
-            outcome.added,
-            outcome.unchanged,
-            outcome.conflicts.len(),
+            ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
+            ui::count(outcome.conflicts.len(), "conflict"),
             counts.flattened,
             counts.skipped_empty,
             counts.skipped_language,
@@ -246,7 +247,7 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
         }
     };
     if ui::chatty(global) && to != "stdout" {
-        eprintln!("{} entries written to {to}", memory.entries.len());
+        eprintln!("{} written to {to}", ui::count(memory.entries.len(), "entry"));
     }
     if memory.entries.is_empty() && ui::chatty(global) {
         eprintln!("the memory {} has no entries", tolk::shown::path(&global.memory));

@@ -1,8 +1,9 @@
 //! What the binary shows a person besides data, all on stderr: progress bars (only on
 //! a terminal, never with `--quiet`), summaries and conflicts (unless `--quiet`), and
-//! colours on stdout (a terminal without `NO_COLOR`, or `--color always`).
+//! colours on stdout (a terminal without `NO_COLOR`, or `--color always`) and on the
+//! `error:` and `warning:` prefixes of stderr (a terminal without `NO_COLOR`).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -67,7 +68,7 @@ pub const DEFAULT_MEMORY: &str = "memory";
 /// Loads the memory named by `--memory` and indexes it, with a spinner.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     let memory = load(global, &global.memory)?;
-    let spin = spinner(global, &format!("indexing {} entries", memory.entries.len()));
+    let spin = spinner(global, &format!("indexing {}", count(memory.entries.len(), "entry")));
     let index = IndexBuilder::build(&memory);
     spin.finish_and_clear();
     Ok((memory, index))
@@ -94,6 +95,40 @@ pub fn segmenter(global: &Global) -> Result<Segmenter> {
     }
 }
 
+/// `n` and the noun that goes with it: `plural(1, "segment has", "segments have")` is
+/// "1 segment has", any other number takes `many`. Every count tolk prints goes through
+/// here or [`count`], so none says "1 conflicts".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `n` and a regular English noun: "1 conflict", "2 conflicts", "1 entry", "3 entries".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", self::noun(n, noun))
+}
+
+/// The form of the regular English `noun` that goes with `n`, without the number, for
+/// tables that align the numbers on their own.
+pub fn noun(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return noun.to_string();
+    }
+    match noun.strip_suffix('y').filter(|stem| !stem.ends_with(['a', 'e', 'i', 'o', 'u'])) {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    }
+}
+
+/// The start of an import's summary: "2 added, 1 unchanged", or in a dry run, which
+/// writes nothing, "would add 2, would leave 1 unchanged".
+pub fn added_unchanged(dry_run: bool, added: usize, unchanged: usize) -> String {
+    if dry_run {
+        format!("would add {added}, would leave {unchanged} unchanged")
+    } else {
+        format!("{added} added, {unchanged} unchanged")
+    }
+}
+
 /// How an import's summary says where its entries went: written, nothing new, or a dry
 /// run that wrote nothing.
 pub fn where_written(dry_run: bool, added: usize) -> &'static str {
@@ -105,12 +140,13 @@ pub fn where_written(dry_run: bool, added: usize) -> &'static str {
 }
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
-/// (the batch, the file) says, and what became of it.
-pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str) {
-    let verb = if overwrite {
-        "added as the newer translation (the old one is kept)"
-    } else {
-        "refused (use --overwrite to add it)"
+/// (the batch, the file) says, and what became (or, in a dry run, would become) of it.
+pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, incoming: &str) {
+    let verb = match (overwrite, dry_run) {
+        (true, false) => "added as the newer translation (the old one is kept)",
+        (true, true) => "would be added as the newer translation (the old one would be kept)",
+        (false, false) => "refused (use --overwrite to add it)",
+        (false, true) => "would be refused (use --overwrite to add it)",
     };
     for c in conflicts {
         eprintln!(
@@ -123,6 +159,34 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, incoming: &str)
             c.incoming
         );
     }
+}
+
+/// Prints `message` on stderr after an `error:` prefix, red on a terminal.
+pub fn error(message: impl std::fmt::Display) {
+    // Not eprintln!, which panics when stderr is closed: the error is lost, not doubled.
+    let _ = writeln!(std::io::stderr(), "{} {message}", prefix("error:", "\x1b[1;31m"));
+}
+
+/// Prints `message` on stderr after a `warning:` prefix, yellow on a terminal.
+pub fn warning(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "{} {message}", prefix("warning:", "\x1b[1;33m"));
+}
+
+/// `label` in bold `colour` when stderr is coloured, else as it is.
+fn prefix(label: &str, colour: &str) -> String {
+    let stderr = std::io::stderr().is_terminal();
+    if color_stderr(stderr, std::env::var_os("NO_COLOR").as_deref()) {
+        format!("{colour}{label}\x1b[0m")
+    } else {
+        label.to_string()
+    }
+}
+
+/// Whether to colour stderr's prefixes: only on a terminal, and never when `NO_COLOR`
+/// is set (to anything: <https://no-color.org> asks only that it be present), so a
+/// pipe, a log file or a test never gets escape codes.
+fn color_stderr(is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    is_terminal && no_color.is_none()
 }
 
 /// Whether to colour stdout: `--color`, else a terminal without `NO_COLOR`.
@@ -178,8 +242,8 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
                 shown::path(lock)
             ),
             Notice::RemovedStale { folder, count } => eprintln!(
-                "removed {count} temporary file{} that an interrupted import left in {}",
-                if *count == 1 { "" } else { "s" },
+                "removed {} that an interrupted import left in {}",
+                self::count(*count, "temporary file"),
                 shown::path(folder)
             ),
         }
@@ -191,7 +255,7 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
 pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
     let listing = tolk::corpus::list(paths)?;
     for skipped in &listing.skipped {
-        eprintln!("warning: skipped {}: {}", shown::path(&skipped.path), skipped.reason);
+        warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
     }
     Ok(listing.files.into_iter().zip(listing.names).collect())
 }
@@ -202,4 +266,45 @@ pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Documen
         .into_iter()
         .map(|(p, name)| Document::read_as(&p, name, segmenter))
         .collect::<tolk::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_the_plural_after_any_number_but_one() {
+        let cases = [
+            (0, "conflict", "0 conflicts"),
+            (1, "conflict", "1 conflict"),
+            (2, "conflict", "2 conflicts"),
+            (1, "query", "1 query"),
+            (5, "query", "5 queries"),
+            (1, "entry", "1 entry"),
+            (0, "entry", "0 entries"),
+            (2, "day", "2 days"),
+            (2, "temporary file", "2 temporary files"),
+        ];
+        for (n, noun, expected) in cases {
+            assert_eq!(count(n, noun), expected, "{n} {noun}");
+        }
+        assert_eq!(plural(1, "segment has", "segments have"), "1 segment has");
+        assert_eq!(plural(3, "segment has", "segments have"), "3 segments have");
+    }
+
+    #[test]
+    fn stderr_is_coloured_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        assert!(color_stderr(true, None));
+        assert!(!color_stderr(false, None), "piped");
+        assert!(!color_stderr(true, Some(OsStr::new("1"))), "NO_COLOR=1");
+        assert!(!color_stderr(true, Some(OsStr::new(""))), "NO_COLOR set, even empty");
+        assert!(!color_stderr(false, Some(OsStr::new("1"))));
+    }
+
+    #[test]
+    fn a_dry_run_says_what_it_would_do() {
+        assert_eq!(added_unchanged(false, 1, 0), "1 added, 0 unchanged");
+        assert_eq!(added_unchanged(true, 63, 2), "would add 63, would leave 2 unchanged");
+    }
 }

@@ -110,7 +110,7 @@ fn the_identity_edition_of_a_word_document_is_the_file_itself() {
     let t = project();
     t.tolk(&["build", "--pseudo=identity"]).run().success();
     let source = std::fs::read(t.path().join("corpus").join(NAME)).unwrap();
-    let edition = std::fs::read(t.path().join("out/en").join(NAME)).unwrap();
+    let edition = std::fs::read(t.path().join("out/pseudo").join(NAME)).unwrap();
     assert!(source == edition, "the identity edition differs from the source");
 }
 
@@ -118,7 +118,7 @@ fn the_identity_edition_of_a_word_document_is_the_file_itself() {
 fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words() {
     let t = project();
     t.tolk(&["build", "--pseudo"]).run().success();
-    let edition = t.path().join("out/en").join(NAME);
+    let edition = t.path().join("out/pseudo").join(NAME);
 
     // The formatting is on the same words: a bold question, the italic quotation, the link.
     let xml = entry(&edition, "word/document.xml");
@@ -138,7 +138,7 @@ fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words
     assert!(!xml.contains("nb-NO"), "a Norwegian language mark is left");
     assert!(entry(&edition, "word/styles.xml").contains(r#"<w:lang w:val="en-GB" w:eastAsia="en-US""#));
 
-    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "lo", &format!("out/en/{NAME}")]) {
+    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "lo", &format!("out/pseudo/{NAME}")]) {
         return;
     }
     let text = t.read("lo/lyse-dialog-trine-vestre-oen.txt");
@@ -155,7 +155,7 @@ fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words
     assert!(text.contains("Ļýšé Ðîàłöĝ, Ŧŕîñé Ṽéšţŕé Øéñ, ţîł éñ šàɱţàłé"), "{text}");
 
     // The PDF shows the footer too, with its page number.
-    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", &format!("out/en/{NAME}")]));
+    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", &format!("out/pseudo/{NAME}")]));
     match Command::new("pdftotext")
         .args(["lo/lyse-dialog-trine-vestre-oen.pdf", "-"])
         .current_dir(t.path())
@@ -322,12 +322,12 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
         .success()
         .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
     t.tolk(&["build", "--pseudo"]).run().success();
-    let core = entry(&t.path().join("out/en/valg.docx"), "docProps/core.xml");
+    let core = entry(&t.path().join("out/pseudo/valg.docx"), "docProps/core.xml");
     assert!(core.contains(&format!("<dc:title>{}</dc:title>", pseudo("Valget i Norge"))), "{core}");
     assert!(core.contains("<dc:language>en-GB</dc:language>"), "{core}");
     // The PDF, as LibreOffice lays it out, has the field's text from the bookmark (a
     // conversion to text keeps the result Word stored).
-    if !soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/en/valg.docx"]) {
+    if !soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/pseudo/valg.docx"]) {
         return;
     }
     let Some(pdf) = pdf_text(&t, "lo/valg.pdf") else { return };

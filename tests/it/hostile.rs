@@ -156,7 +156,7 @@ fn batch_cases() -> Vec<Case> {
             "batch/cr-only-line-ends.csv",
             &["import", "--dry-run", "{}"],
             "",
-            "2 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 2, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -177,14 +177,14 @@ fn batch_cases() -> Vec<Case> {
             "batch/formula-cells.csv",
             &["import", "--dry-run", "{}"],
             "",
-            "4 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 4, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
             "batch/header-only.csv",
             &["import", "--dry-run", "{}"],
             "",
-            "0 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 0, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -248,7 +248,7 @@ fn batch_cases() -> Vec<Case> {
             "batch/quote-in-unquoted-cell.csv",
             &["import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 1, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -278,7 +278,7 @@ fn batch_cases() -> Vec<Case> {
             "",
             "utf16be-bom-semicolon.csv: read as UTF-16BE\n\
              utf16be-bom-semicolon.csv: delimiter ;\n\
-             2 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+             would add 2, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
@@ -286,7 +286,7 @@ fn batch_cases() -> Vec<Case> {
             &["import", "--dry-run", "{}"],
             "",
             "utf16le-bom-comma.csv: read as UTF-16LE\n\
-             1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+             would add 1, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -375,7 +375,7 @@ fn memory_cases() -> Vec<Case> {
             "memory/formula-cells.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "3 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+            "would add 3, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
@@ -388,7 +388,7 @@ fn memory_cases() -> Vec<Case> {
             "memory/header-only.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "0 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+            "would add 0, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -467,7 +467,7 @@ fn memory_cases() -> Vec<Case> {
             "memory/semicolons.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -660,14 +660,14 @@ fn tmx_cases() -> Vec<Case> {
             "tmx/empty-segs.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or \
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
             "tmx/external-dtd.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -739,7 +739,7 @@ fn tmx_cases() -> Vec<Case> {
             "tmx/utf16-bom.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
              target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         // What tolk writes it reads back: a prop type with an invisible U+FEFF would become
@@ -813,7 +813,7 @@ fn xliff_cases() -> Vec<Case> {
             "xliff/external-dtd.xlf",
             &["import", "--dry-run", "{}"],
             "",
-            "1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 1, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
@@ -841,7 +841,7 @@ fn xliff_cases() -> Vec<Case> {
             "xliff/no-units.xlf",
             &["import", "--dry-run", "{}"],
             "",
-            "0 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+            "would add 0, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         // Regression: a raw NUL, which XML 1.0 forbids, was accepted into a target.
@@ -893,7 +893,7 @@ fn xliff_cases() -> Vec<Case> {
             &["import", "--dry-run", "{}"],
             "",
             "utf16-bom.xlf: read as UTF-16LE\n\
-             1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+             would add 1, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
              refused (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         // Regression: the file's target-language "de" was not looked at, so German was imported as
@@ -960,7 +960,7 @@ fn readable_hostile_documents_rebuild_byte_for_byte() {
         let out = t.tolk(&["build", "--pseudo=identity", name]).run();
         assert_eq!(sanity(&out), Vec::<String>::new(), "{name}");
         let out = out.success();
-        let built = std::fs::read(t.path().join("out/en").join(name)).unwrap();
+        let built = std::fs::read(t.path().join("out/pseudo").join(name)).unwrap();
         assert!(built == bytes, "{name}: the identity edition differs from its source\n{}", out.stderr);
     }
 }
@@ -1007,7 +1007,7 @@ fn lines_and_cells_at_the_limit() {
     write_big(&t, "unquoted.csv", b"source,target\r\nHei.,", b"x", MIB, b"\r\n");
     write_big(&t, "over-limit.csv", b"source,target\nHei.,\"", b"x", MIB + 1, b"\"\n");
     for name in ["quoted.csv", "unquoted.csv"] {
-        t.tolk(&["tm", "import", "--dry-run", name]).run().success().stderr_contains("1 added");
+        t.tolk(&["tm", "import", "--dry-run", name]).run().success().stderr_contains("would add 1,");
     }
     t.tolk(&["tm", "import", "over-limit.csv"])
         .run()
@@ -1040,7 +1040,7 @@ fn ten_thousand_columns() {
     t.write("wide.csv", format!("{}\n{}\n", header.join(","), row.join(",")));
     let before = t.snapshot_dir("memory");
     t.tolk(&["import", "--dry-run", "wide.csv"]).run().success().stderr_is(
-        "1 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
+        "would add 1, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, 0 \
          refused (dry run, nothing written to memory/nb-en.csv)\n",
     );
     let cells = vec!["x"; 9_999].join(",");

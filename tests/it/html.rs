@@ -72,7 +72,7 @@ fn the_identity_edition_is_the_page_byte_for_byte() {
     let t = project();
     t.tolk(&["build", "--pseudo=identity"]).run().success();
     let source = std::fs::read(t.path().join("corpus").join(PAGE)).unwrap();
-    let edition = std::fs::read(t.path().join("out/en").join(PAGE)).unwrap();
+    let edition = std::fs::read(t.path().join("out/pseudo").join(PAGE)).unwrap();
     assert!(edition == source, "the identity edition differs from the page");
 }
 
@@ -80,7 +80,7 @@ fn the_identity_edition_is_the_page_byte_for_byte() {
 fn the_pseudo_edition_opens_in_a_browser_with_the_markup_around_the_same_words() {
     let t = project();
     t.tolk(&["build", "--pseudo"]).run().success();
-    let edition = t.path().join("out/en").join(PAGE);
+    let edition = t.path().join("out/pseudo").join(PAGE);
     let Some(dom) = chromium_dom(&edition) else { return };
     for expected in [
         r#"<html lang="en-GB""#,

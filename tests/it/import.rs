@@ -310,7 +310,7 @@ fn dry_run_writes_nothing() {
     let before = t.snapshot_dir("memory");
     import(&t, "bom-utf8.csv", &["--dry-run"])
         .success()
-        .stderr_contains("4 added, 0 unchanged")
+        .stderr_contains("would add 4, would leave 0 unchanged")
         .stderr_contains("(dry run, nothing written to memory/nb-en.csv)");
     assert!(t.snapshot_dir("memory") == before, "--dry-run changed memory/");
     // Refused rows are still refused.
@@ -361,7 +361,7 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
     // Not pinned: whether a refused conflict should fail the command (it exits 0).
     import(&t, "conflict.csv", &[])
         .stderr_contains(&format!("{conflict}refused (use --overwrite to add it)\n"))
-        .stderr_contains("0 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflicts");
+        .stderr_contains("0 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict");
     assert_eq!(t.read("memory/nb-en.csv"), before, "a refused conflict changed the memory");
 
     import(&t, "conflict.csv", &["--overwrite"])

@@ -7,6 +7,7 @@
 
 mod build;
 mod concurrency;
+mod conventions;
 mod corpus;
 #[cfg(target_os = "linux")] // reads /proc to see the paused process asleep
 mod crash;

@@ -116,7 +116,7 @@ a.txt,total,5,23
     let table = t.tolk(&["analyze", "corpus/a.txt"]).run().success();
     assert!(table.stdout.contains("  85–94%               1         6    26.1%\n"), "{}", table.stdout);
     assert!(
-        table.stdout.contains("memory: 4 entries, 1 sources with conflicting translations"),
+        table.stdout.contains("memory: 4 entries, 1 source with conflicting translations"),
         "{}",
         table.stdout
     );

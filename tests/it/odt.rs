@@ -112,7 +112,7 @@ fn an_identity_edition_is_the_file_byte_for_byte() {
     let t = project();
     t.tolk(&["build", "--pseudo=identity"]).run().success();
     assert!(
-        std::fs::read(t.path().join("out/en").join(DOC)).unwrap()
+        std::fs::read(t.path().join("out/pseudo").join(DOC)).unwrap()
             == std::fs::read(t.path().join("corpus").join(DOC)).unwrap(),
         "the identity edition differs from the source"
     );
@@ -122,11 +122,11 @@ fn an_identity_edition_is_the_file_byte_for_byte() {
 fn a_pseudo_edition_opens_in_libreoffice_with_the_pseudo_text_formatted_as_the_source() {
     let t = project();
     t.tolk(&["build", "--pseudo"]).run().success();
-    let edition = t.path().join("out/en").join(DOC);
+    let edition = t.path().join("out/pseudo").join(DOC);
     let footer = strip(&pseudo("Kundeservice og kjærlighet"));
     assert!(zip_entry(&edition, "styles.xml").contains(&format!(">{footer}<text:tab/>")));
     assert!(zip_entry(&edition, "meta.xml").contains("<dc:language>en-GB</dc:language>"));
-    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "txt", &format!("out/en/{DOC}")]) {
+    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "txt", &format!("out/pseudo/{DOC}")]) {
         return;
     }
     let shown = t.read(&format!("txt/{}", DOC.replace(".odt", ".txt")));
@@ -140,7 +140,7 @@ fn a_pseudo_edition_opens_in_libreoffice_with_the_pseudo_text_formatted_as_the_s
         assert!(soffice(&t, &["--convert-to", "html", "--outdir", dir, &format!("{from}/{DOC}")]));
         t.read(&format!("{dir}/{}", DOC.replace(".odt", ".html")))
     };
-    let (source, edition) = (html("corpus", "html-source"), html("out/en", "html-edition"));
+    let (source, edition) = (html("corpus", "html-source"), html("out/pseudo", "html-edition"));
     let expected: Vec<(String, String)> =
         formatted(&source).into_iter().map(|(which, text)| (which, accented(&text))).collect();
     assert!(expected.iter().filter(|(which, _)| which == "b").count() >= 6, "{expected:?}");
@@ -166,7 +166,7 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
         .success()
         .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
     t.tolk(&["build", "--pseudo"]).run().success();
-    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/en/valg.odt"]));
+    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/pseudo/valg.odt"]));
     let Some(pdf) = crate::docx::pdf_text(&t, "lo/valg.pdf") else { return };
     let heading = pseudo("Høy pris i dag");
     assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");

@@ -232,10 +232,10 @@ fn a_symlinked_document_is_built_and_what_cannot_be_read_is_named() {
         "warning: skipped corpus/dangling.txt: a symbolic link to gone.txt, which does not exist\n\
          warning: skipped corpus/pipe.txt: a FIFO (named pipe), not a document\n\
          warning: skipped corpus/to-pipe.txt: a symbolic link to a FIFO (named pipe), not a document\n\
-         wrote 3 editions to out/en: 65 segments, 863 words, 0 untranslated\n",
+         wrote 3 editions to out/pseudo: 65 segments, 863 words, 0 untranslated\n",
     );
-    assert_eq!(t.read("out/en/linked.txt"), "Hei.\n");
-    assert!(!t.path().join("out/en/real.txt").exists());
+    assert_eq!(t.read("out/pseudo/linked.txt"), "Hei.\n");
+    assert!(!t.path().join("out/pseudo/real.txt").exists());
     t.tolk(&["segment", "corpus/linked.txt"]).run().success().stdout_is("Hei.\n");
 }
 
@@ -367,13 +367,13 @@ fn a_build_that_fails_replaces_no_edition() {
     let t = Project::untranslated();
     t.write("corpus/a.txt", "Hei.\n").write("corpus/b.txt", b"Hei \xff.\n");
     t.write("out/en/a.txt", "old a").write("out/en/b.txt", "old b");
-    t.tolk(&["build", "--pseudo"]).run().failure().stderr_contains("corpus/b.txt: ");
+    t.tolk(&["build", "--pseudo", "--out", "out/en"]).run().failure().stderr_contains("corpus/b.txt: ");
     assert_eq!((t.read("out/en/a.txt"), t.read("out/en/b.txt")), ("old a".into(), "old b".into()));
     let left: Vec<_> =
         std::fs::read_dir(t.path().join("out/en")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "temporary files left: {left:?}");
     std::fs::remove_file(t.path().join("corpus/b.txt")).unwrap();
-    t.tolk(&["build", "--pseudo=identity"]).run().success();
+    t.tolk(&["build", "--pseudo=identity", "--out", "out/en"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "Hei.\n");
 }
 
@@ -456,7 +456,7 @@ fn a_build_into_a_fifo_nobody_reads_replaces_nothing() {
     t.write("corpus/b.txt", "Ja.\n");
     t.write("out/en/a.txt", "OLD\n");
     mkfifo(&t.path().join("out/en/b.txt"));
-    t.tolk(&["build", "--pseudo=identity"])
+    t.tolk(&["build", "--pseudo=identity", "--out", "out/en"])
         .run()
         .failure()
         .stderr_contains("b.txt: a FIFO that no program is reading; start the reader first");

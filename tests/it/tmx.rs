@@ -236,7 +236,7 @@ fn a_conflict_is_refused_and_reported() {
             "conflict: in/conflict.tmx: line 6: the memory translates \"Kundeservice og kjærlighet\" as \
              \"Customer service and love\", the file as \"Customer care and love\": refused (use --overwrite to add it)",
         )
-        .stderr_contains("1 added, 0 unchanged, 1 conflicts (refused)");
+        .stderr_contains("1 added, 0 unchanged, 1 conflict (refused)");
     let memory = t.read("memory/nb-en.csv");
     assert!(memory.contains("Ny setning.,New sentence.") && !memory.contains("Customer care and love"));
 
@@ -245,7 +245,7 @@ fn a_conflict_is_refused_and_reported() {
         .run()
         .success()
         .stderr_contains("conflict: in/conflict.tsv: line 2: the memory translates")
-        .stderr_contains("0 added, 0 unchanged, 1 conflicts (refused)");
+        .stderr_contains("0 added, 0 unchanged, 1 conflict (refused)");
     assert_eq!(t.read("memory/nb-en.csv"), memory);
 
     // With --overwrite the newer translation is added beside the old one, and used.
@@ -253,7 +253,7 @@ fn a_conflict_is_refused_and_reported() {
         .run()
         .success()
         .stderr_contains("\"Customer care and love\": added as the newer translation (the old one is kept)")
-        .stderr_contains("1 added, 1 unchanged, 1 conflicts (added)");
+        .stderr_contains("1 added, 1 unchanged, 1 conflict (added)");
     t.tolk(&["lookup", "Kundeservice og kjærlighet"])
         .run()
         .success()
@@ -317,7 +317,7 @@ fn tsv_and_csv_files_import_and_dry_run_writes_nothing() {
     t.tolk(&["tm", "import", "--dry-run", "in/pairs.tsv", "in/old.csv", "in/pairs.txt"])
         .run()
         .success()
-        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or target)")
+        .stderr_contains("would add 4, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or target)")
         .stderr_contains("(dry run, nothing written to memory/nb-en.csv)");
     assert!(t.snapshot_dir("memory").is_empty());
     t.tolk(&["tm", "import", "in/pairs.tsv", "in/old.csv", "in/pairs.txt"]).run().success();

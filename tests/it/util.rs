@@ -146,6 +146,13 @@ impl Run {
         self
     }
 
+    /// Removes an environment variable for the run, such as the `NO_COLOR` every run
+    /// gets.
+    pub fn env_remove(mut self, key: &str) -> Run {
+        self.command.env_remove(key);
+        self
+    }
+
     /// Feeds `input` on stdin (stdin is empty otherwise).
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(input.into());

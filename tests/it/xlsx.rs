@@ -250,7 +250,7 @@ fn a_csv_batch_saved_as_a_workbook_with_text_columns_imports_whole() {
         .run()
         .success()
         .stderr_contains(&format!(
-            "{filled} added, 0 unchanged, {} skipped (empty target)",
+            "would add {filled}, would leave 0 unchanged, {} skipped (empty target)",
             rows.len() - filled
         ))
         .stderr_contains(" 0 refused");
