@@ -35,6 +35,10 @@ pub struct Args {
     /// Add translations that differ from the memory's; the old ones are kept as older entries
     #[arg(long)]
     pub overwrite: bool,
+    /// Also import XLIFF targets whose state says they are not translated yet (`new`,
+    /// `needs-translation`), such as drafts a CAT tool left unconfirmed
+    #[arg(long)]
+    pub take_drafts: bool,
     /// The corpus the batch was made from
     #[arg(long, value_name = "PATH", default_value = "corpus")]
     pub corpus: PathBuf,
@@ -59,7 +63,22 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         rows.extend(read.rows);
         problems.extend(read.problems);
     }
+    if args.take_drafts {
+        for row in &mut rows {
+            row.state = None;
+        }
+    }
     let mut plan = import::validate(&rows, &issued);
+    // A translation left out for its state is named, so none is lost unnoticed.
+    for origin in &plan.drafts {
+        ui::warning(format!(
+            "{}: {} {}: a translation whose state says it is not translated yet was not imported; \
+             confirm it in the CAT tool, or import with --take-drafts",
+            tolk::shown::path(&origin.file),
+            origin.unit,
+            origin.row
+        ));
+    }
     problems.append(&mut plan.problems);
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {

@@ -172,6 +172,8 @@ pub struct Plan {
     pub skipped_empty: usize,
     /// Rows whose XLIFF state says they are not translated.
     pub skipped_state: usize,
+    /// Of those, the ones that have a translation all the same (a draft), by place.
+    pub drafts: Vec<Origin>,
     /// Rows refused.
     pub problems: Vec<Problem>,
     /// Remarks on accepted rows.
@@ -245,6 +247,9 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
         }
         if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
             plan.skipped_state += 1;
+            if !r.target.trim().is_empty() {
+                plan.drafts.push(r.origin.clone());
+            }
             continue;
         }
         let target = r.target.trim();

@@ -299,6 +299,16 @@ fn needs_translation_and_new_targets_are_counted_and_not_imported() {
         assert!(!imported.contains(*source), "{source:?} was imported although not translated");
     }
     assert_eq!(imported.len(), sources.len() - 3);
+    // Each draft left out is named by its line, with what to do; --take-drafts takes them.
+    let again = t.tolk(&["import", "--dry-run", "b.xlf"]).run().success();
+    let named =
+        again.stderr.lines().filter(|l| l.contains("was not imported; confirm it in the CAT tool")).count();
+    assert_eq!(named, 3, "{}", again.stderr);
+    assert!(again.stderr.contains("warning: b.xlf: line "), "{}", again.stderr);
+    t.tolk(&["import", "--take-drafts", "b.xlf"]).run().success().stderr_contains(&format!(
+        "3 added, {} unchanged, 0 skipped (empty target), 0 skipped (state)",
+        sources.len() - 3
+    ));
 }
 
 #[test]
