@@ -26,7 +26,7 @@ use super::Global;
 pub struct Args {
     /// Files or folders to export from [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// Where to write the batch (`-` for stdout) [default: out/batches/batch-<time>.xlsx, .csv or .xlf]
+    /// Where to write the batch (`-` for stdout); an existing file is kept unless --force [default: out/batches/batch-<time>.xlsx, .csv or .xlf, -2, -3 … when taken]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The batch format: an Excel workbook (xlsx) whose cells a spreadsheet cannot convert, CSV,
@@ -39,6 +39,10 @@ pub struct Args {
     /// Start every target as the best suggestion, for the translator to correct
     #[arg(long)]
     pub prefill: bool,
+    /// Replace the file named by --out if it exists (it may be a batch a translator
+    /// has already filled in)
+    #[arg(long)]
+    pub force: bool,
     /// The lowest score offered as a suggestion (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub min_score: u8,
@@ -78,10 +82,20 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let bytes = format.write(&batch)?;
-    let out = args.out.unwrap_or_else(|| {
-        let stamp = Timestamp::now().tmx();
-        PathBuf::from(format!("out/batches/batch-{stamp}.{}", format.extensions()[0]))
-    });
+    let out = match args.out {
+        Some(out) => {
+            // A regular file there may be a batch a translator already filled in.
+            if !args.force && out.as_os_str() != "-" && std::fs::metadata(&out).is_ok_and(|m| m.is_file()) {
+                anyhow::bail!(
+                    "{} exists, and may be a batch a translator has already filled in; name another file, \
+                     or add --force to replace it",
+                    tolk::shown::path(&out)
+                );
+            }
+            out
+        }
+        None => new_batch_path(format.extensions()[0])?,
+    };
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
     } else {
@@ -111,4 +125,27 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A new file for a batch in `out/batches/`, named by the time and made at once, so two
+/// exports in the same second never get the same name: `batch-<time>.<ext>`, then
+/// `batch-<time>-2.<ext>`, and so on.
+fn new_batch_path(extension: &str) -> Result<PathBuf> {
+    let dir = PathBuf::from("out/batches");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    let stamp = Timestamp::now().tmx();
+    let mut n = 1u32;
+    loop {
+        let name = if n == 1 {
+            format!("batch-{stamp}.{extension}")
+        } else {
+            format!("batch-{stamp}-{n}.{extension}")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 10_000 => n += 1,
+            Err(e) => return Err(e).with_context(|| format!("cannot make {}", tolk::shown::path(&path))),
+        }
+    }
 }

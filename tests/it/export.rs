@@ -17,7 +17,8 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// Exports `t` with `args` to `b.csv` and returns the batch's bytes.
 #[track_caller]
 fn export(t: &Project, args: &[&str]) -> Vec<u8> {
-    let mut all = vec!["export", "--out", "b.csv"];
+    // The tests export to one file again and again, deliberately.
+    let mut all = vec!["export", "--force", "--out", "b.csv"];
     all.extend_from_slice(args);
     t.tolk(&all).run().success().stdout_is("");
     std::fs::read(t.path().join("b.csv")).unwrap()
@@ -187,7 +188,7 @@ fn a_near_match_is_suggested_and_prefill_copies_it_into_the_target() {
 fn the_summary_names_the_segments_and_words() {
     let t = Project::untranslated();
     for (arg, byte, name) in [(",", b',', "comma"), (";", b';', "semicolon")] {
-        let out = t.tolk(&["export", "--out", "b.csv", "--delimiter", arg]).run().success();
+        let out = t.tolk(&["export", "--force", "--out", "b.csv", "--delimiter", arg]).run().success();
         let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), byte);
         let words: usize = rows.iter().map(|r| r["words"].parse::<usize>().unwrap()).sum();
         out.stderr_contains(&format!(
@@ -233,4 +234,25 @@ fn a_fresh_project_exports_its_first_batch_before_any_memory_exists() {
     t.tolk(&["import", "b.csv"]).run().success();
     t.tolk(&["build"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "EN Hei. EN Hvem er du?\n");
+}
+
+/// An export never replaces a file a translator may have filled in, unless `--force`,
+/// and two exports with default names, even in the same second, never share a file.
+#[test]
+fn an_export_never_overwrites_a_batch_unless_forced_and_default_names_never_collide() {
+    let t = Project::untranslated();
+    t.write("b.csv", "id,source,target\nfilled in by a translator\n");
+    t.tolk(&["export", "-o", "b.csv"])
+        .run()
+        .failure()
+        .stderr_contains("error: b.csv exists, and may be a batch a translator has already filled in; name another file, or add --force to replace it");
+    assert_eq!(t.read("b.csv"), "id,source,target\nfilled in by a translator\n");
+    t.tolk(&["export", "-o", "b.csv", "--force"]).run().success();
+    assert!(t.read("b.csv").contains("Kort, hva er din kundeservicekarriere?"));
+    for _ in 0..3 {
+        t.tolk(&["export", "--format", "csv"]).run().success();
+    }
+    let batches = t.snapshot_dir("out/batches");
+    assert_eq!(batches.len(), 3, "{:?}", batches.keys().collect::<Vec<_>>());
+    assert!(batches.values().all(|b| !b.is_empty()));
 }

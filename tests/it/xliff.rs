@@ -52,7 +52,7 @@ fn assert_valid(t: &Project, rel: &str) {
 /// `tolk export --format xliff --out REL ARGS` in `t`, validated; returns the file.
 #[track_caller]
 fn export(t: &Project, rel: &str, args: &[&str]) -> String {
-    let mut all = vec!["export", "--format", "xliff", "--out", rel];
+    let mut all = vec!["export", "--force", "--format", "xliff", "--out", rel];
     all.extend_from_slice(args);
     t.tolk(&all).run().success().stderr_contains("(XLIFF 1.2)");
     assert_valid(t, rel);
