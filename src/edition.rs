@@ -27,6 +27,9 @@ use crate::text::word_count;
 pub enum Fill<'m> {
     /// The memory's 100% match, or the source where there is none.
     Memory(&'m Memory),
+    /// The memory's 100% match, or the source put into the template where there is
+    /// none (`[nb: {}]`: `{}` is the source), so a reader sees what is still Norwegian.
+    Marked(&'m Memory, &'m str),
     /// The source in brackets, letters accented and padded (see [`pseudo`]).
     Pseudo,
     /// The source unchanged.
@@ -140,7 +143,7 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
     let bytes = doc.rebuild(|segment| {
         let source = segment.text.as_str();
         let filled = match fill {
-            Fill::Memory(memory) => memory
+            Fill::Memory(memory) | Fill::Marked(memory, _) => memory
                 .exact(source)
                 .and_then(|e| single_line(&e.target))
                 .filter(|t| crate::document::inline::check(source, t).is_ok()),
@@ -161,6 +164,10 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
                         line: segment.location.line,
                         text: source.to_owned(),
                     });
+                }
+                // Still counted and listed as missing: a mark is no translation.
+                if let Fill::Marked(_, template) = fill {
+                    return Some(Cow::Owned(template.replacen("{}", source, 1)));
                 }
             }
         }
@@ -330,6 +337,15 @@ mod tests {
         assert_eq!(e.missing, [Missing { doc: "a.txt".into(), line: 1, text: "Hvem er du?".into() }]);
         assert_eq!(e.words, 5);
         assert_eq!(e.segments(), 3);
+    }
+
+    #[test]
+    fn a_marked_fill_shows_what_stayed_norwegian() {
+        let d = doc("Hei. Hvem er du?\n");
+        let m = memory(&[("Hei.", "Hi.")]);
+        let e = assemble(&d, Fill::Marked(&m, "[nb: {}]")).unwrap();
+        assert_eq!(text(&e), "Hi. [nb: Hvem er du?]\n");
+        assert_eq!((e.translated, e.untranslated, e.missing.len()), (1, 1, 1));
     }
 
     #[test]

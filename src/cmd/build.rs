@@ -39,9 +39,14 @@ pub struct Args {
     /// The folder the editions are written to [default: out/en, or out/pseudo with --pseudo]
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Write the editions even if sentences are missing, keeping those in Norwegian
+    /// Write the editions even if sentences are missing, keeping those in Norwegian,
+    /// marked as --mark says
     #[arg(long)]
     pub partial: bool,
+    /// How --partial marks a sentence kept in Norwegian: `{}` stands for the sentence
+    /// (`{}` alone: unmarked)
+    #[arg(long, value_name = "TEMPLATE", default_value = "[nb: {}]", value_parser = parse_mark)]
+    pub mark: String,
     /// List every missing sentence, not only the first 20 (with --partial: list the
     /// sentences kept in Norwegian)
     #[arg(long)]
@@ -84,6 +89,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let fill = match args.pseudo {
         Some(Pseudo::Accented) => Fill::Pseudo,
         Some(Pseudo::Identity) => Fill::Identity,
+        None if args.partial && args.mark != "{}" => {
+            Fill::Marked(memory.insert(super::ui::load(global, &global.memory)?), &args.mark)
+        }
         None => Fill::Memory(memory.insert(super::ui::load(global, &global.memory)?)),
     };
 
@@ -208,4 +216,14 @@ fn refuse_kind_as_path(paths: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A `--mark` template: it must say where the sentence goes, once.
+fn parse_mark(template: &str) -> Result<String, String> {
+    match template.matches("{}").count() {
+        1 => Ok(template.to_string()),
+        _ => Err(format!(
+            "expected `{{}}` once where the Norwegian sentence goes (as in `[nb: {{}}]`), found {template:?}"
+        )),
+    }
 }

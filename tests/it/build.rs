@@ -127,7 +127,16 @@ fn partial_writes_everything_and_keeps_norwegian_where_missing() {
     t.tolk(&["build", "--partial"]).run().success().stderr_contains(
         "wrote 1 edition to out/en: 3 segments, 5 words, 2 untranslated (kept in Norwegian)",
     );
+    // What stayed Norwegian is marked, so nobody publishes it unseen.
+    assert_eq!(t.read("out/en/a.txt"), "– Hi. [nb: Hvem er du?]\n\n[nb: Takk.]\n");
+    t.tolk(&["build", "--partial", "--mark", "<<{}>>"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "– Hi. <<Hvem er du?>>\n\n<<Takk.>>\n");
+    t.tolk(&["build", "--partial", "--mark", "{}"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "– Hi. Hvem er du?\n\nTakk.\n");
+    t.tolk(&["build", "--partial", "--mark", "nb"])
+        .run()
+        .failure()
+        .stderr_contains("expected `{}` once where the Norwegian sentence goes");
 }
 
 #[test]

@@ -395,7 +395,7 @@ fn a_corpus_of_tiny_segments_is_held_one_document_at_a_time() {
     }
     let limit = 64 * MIB as u64;
     for args in [
-        &["--quiet", "build", "--partial"][..],
+        &["--quiet", "build", "--partial", "--mark", "{}"][..],
         &["--quiet", "analyze"],
         &["--quiet", "export", "-o", "b.csv"],
         &["--quiet", "export", "-o", "b.xlf"],
