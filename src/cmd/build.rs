@@ -45,11 +45,11 @@ pub struct Args {
     pub partial: bool,
     /// How --partial marks a sentence kept in Norwegian: `{}` stands for the sentence
     /// (`{}` alone: unmarked)
-    #[arg(long, value_name = "TEMPLATE", default_value = "[nb: {}]", value_parser = parse_mark)]
+    #[arg(long, value_name = "TEMPLATE", default_value = "[nb: {}]", value_parser = parse_mark, requires = "partial")]
     pub mark: String,
     /// List every missing sentence, not only the first 20 (with --partial: list the
     /// sentences kept in Norwegian)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pseudo")]
     pub list_missing: bool,
     /// Check the layout without translations or a memory: `accented` (the default) writes
     /// every sentence as [Ŝéñţéñçé ~~~], bracketed, accented and 30% longer; `identity`

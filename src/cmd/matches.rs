@@ -22,8 +22,8 @@ pub struct Args {
     /// Read queries from FILE, or `-` for stdin
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
-    /// How many matches per query with --json
-    #[arg(long, default_value_t = 3)]
+    /// How many matches per query (needs --json: the tab-separated output has the best)
+    #[arg(long, default_value_t = 3, requires = "json")]
     pub top: usize,
     /// The lowest score reported (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]

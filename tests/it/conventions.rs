@@ -180,3 +180,19 @@ fn errors_are_red_on_a_terminal_unless_no_color() {
     let plain = String::from_utf8(on_terminal(true).unwrap().stdout).unwrap();
     assert!(plain.starts_with("error: identity: ") && !plain.contains('\x1b'), "{plain:?}");
 }
+
+/// A flag that does nothing in the mode it is given in is refused, saying which flag it
+/// needs or cannot go with, as a usage error.
+#[test]
+fn flags_that_would_do_nothing_are_refused() {
+    let t = Project::new();
+    for (args, says) in [
+        (&["match", "--top", "5"][..], "the following required arguments were not provided:\n  --json"),
+        (&["build", "--mark", "<{}>"], "the following required arguments were not provided:\n  --partial"),
+        (&["build", "--pseudo", "--list-missing"], "cannot be used with"),
+    ] {
+        let out = t.tolk(args).stdin("Hei.\n").run().failure().stderr_contains(says);
+        assert_eq!(out.status.code(), Some(2), "{args:?} is a usage error");
+    }
+    assert!(!t.path().join("out").exists(), "a refused build wrote something");
+}
