@@ -26,7 +26,16 @@ pub fn chatty(global: &Global) -> bool {
 
 /// A progress bar of `len` steps, drawn only on a terminal and without `--quiet`.
 pub fn bar(global: &Global, len: u64, message: &str) -> ProgressBar {
-    styled_bar(global, len, message, "{human_pos}/{human_len} ({per_sec}, {eta} left)")
+    styled_bar(global, len, message, "{human_pos}/{human_len} ({rate}, {eta} left)")
+}
+
+/// A rate as a person reads it: whole steps a second (`89/s`, not `89.0406/s`).
+fn rate(per_sec: f64) -> String {
+    if per_sec.is_finite() && per_sec >= 0.0 {
+        format!("{}/s", per_sec.round() as u64)
+    } else {
+        "…/s".to_string()
+    }
 }
 
 /// A progress bar of `len` bytes, like [`bar`].
@@ -39,6 +48,9 @@ fn styled_bar(global: &Global, len: u64, message: &str, counts: &str) -> Progres
     bar.set_style(
         ProgressStyle::with_template(&format!("{{msg:>12}} [{{bar:30}}] {counts}"))
             .expect("a valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate(state.per_sec()));
+            })
             .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
@@ -271,6 +283,14 @@ pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Documen
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_rates_are_whole_numbers() {
+        assert_eq!(rate(89.0406), "89/s");
+        assert_eq!(rate(0.4), "0/s");
+        assert_eq!(rate(1234.5), "1235/s");
+        assert_eq!(rate(f64::NAN), "…/s");
+    }
 
     #[test]
     fn counts_take_the_plural_after_any_number_but_one() {
