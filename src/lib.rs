@@ -20,6 +20,7 @@ pub mod index;
 pub mod input;
 pub mod language;
 pub mod memory;
+pub mod report;
 pub mod score;
 pub mod segment;
 pub mod shown;

@@ -1,5 +1,5 @@
 //! `tolk analyze`: the analysis report of a corpus against the memory, as a table,
-//! JSON or CSV.
+//! JSON, CSV or an HTML page.
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -29,8 +29,12 @@ pub struct Args {
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print the report as CSV (document, band, segments, words)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "html")]
     pub csv: bool,
+    /// Print the report as one self-contained HTML page (a bar per document, the
+    /// totals, the memory's competing translations), to save and open in a browser
+    #[arg(long, conflicts_with = "json")]
+    pub html: bool,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
@@ -47,7 +51,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let conflicts = memory.conflicts();
     let mut out = BufWriter::new(io::stdout().lock());
     let rows = report.documents.iter().map(|d| (d.name.as_str(), &d.bands)).chain([("TOTAL", &report.total)]);
-    if args.json {
+    if args.html {
+        let date = tolk::timestamp::Timestamp::now().to_string();
+        out.write_all(tolk::report::html(&report, &memory, args.min_score, &date).as_bytes())?;
+    } else if args.json {
         let documents: Vec<Value> =
             report.documents.iter().map(|d| json!({"doc": d.name, "bands": bands_json(&d.bands)})).collect();
         let value = json!({

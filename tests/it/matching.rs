@@ -196,3 +196,31 @@ fn analyze_csv_neutralises_a_document_name_that_looks_like_a_formula() {
     assert!(out.stdout.contains("'=HYPERLINK(1).txt,total,"), "{}", out.stdout);
     assert!(!out.stdout.lines().any(|l| l.starts_with('=')));
 }
+
+/// `analyze --html` is one page a browser opens with nothing from elsewhere: Chromium
+/// shows a bar per document and the totals, and the memory's competing translations.
+#[test]
+fn the_html_analysis_opens_in_a_browser_with_a_bar_per_document() {
+    let t = Project::seeds();
+    t.write("corpus/ny.txt", "Et helt nytt avsnitt.\n");
+    let memory = t.read("memory/nb-en.csv");
+    t.write(
+        "memory/nb-en.csv",
+        format!("{memory}Det betyr alt.,It means it all <really>.,,2020-01-01T00:00:00Z,,test,\n"),
+    );
+    let page = t.tolk(&["analyze", "--html"]).run().success().stdout;
+    assert!(
+        !page.contains("http") && !page.contains("<script") && !page.contains(" src="),
+        "the page loads something"
+    );
+    t.write("report.html", &page);
+    let Some(dom) = crate::util::chromium_dom(&t.path().join("report.html")) else { return };
+    for name in ["fjordkraft-irene-fauskanger.txt", "lyse-dialog-trine-vestre-oen.txt", "ny.txt", "Total"] {
+        assert!(dom.contains(&format!("<h2>{name} <small>")), "no bar for {name}:\n{dom}");
+    }
+    // The new document is all No match: one part of its bar, the whole width.
+    assert!(dom.contains(r#"title="No match: 4 words, 100.0%" style="width:100.000%"#), "{dom}");
+    assert!(dom.contains("<h2>Competing translations in the memory: 1</h2>"), "{dom}");
+    assert!(dom.contains("<li>Det betyr alt.<ol><li>It means everything.</li><li>It means it all &lt;really&gt;.</li></ol></li>"), "{dom}");
+    assert!(dom.contains("<td>100%</td>"), "{dom}");
+}

@@ -1,0 +1,184 @@
+//! The analysis as one self-contained HTML page, for people who would rather look than
+//! read: a bar per document showing its words by match band, the totals table, and the
+//! memory's competing translations.
+//!
+//! The page loads nothing from anywhere (styles are inline, there is no script), so it
+//! can be mailed or opened offline; every text from a document or the memory is escaped.
+
+use std::fmt::Write as _;
+
+use crate::analyze::{Band, Bands, Report};
+use crate::memory::Memory;
+
+/// The colour of each band's part of a bar, from translated (green) to no match (red).
+fn colour(band: Band) -> &'static str {
+    match band {
+        Band::Repetition => "#6a9fd4",
+        Band::Exact => "#2e8b57",
+        Band::Fuzzy95 => "#7cbf5a",
+        Band::Fuzzy85 => "#d6c94a",
+        Band::Fuzzy75 => "#e8a33d",
+        Band::Fuzzy50 => "#e57a3c",
+        Band::NoMatch => "#c8453a",
+    }
+}
+
+/// `text` escaped for HTML text and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many of the memory's competing translations the page lists.
+pub const CONFLICTS_SHOWN: usize = 50;
+
+/// The page for `report`, made against `memory` with `min_score`, dated `date`.
+pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>tolk analysis</title>\n<style>\n\
+         body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}\n\
+         .bar {{ display: flex; height: 1.4em; border: 1px solid #999; background: #eee; }}\n\
+         .bar span {{ display: block; height: 100%; }}\n\
+         .doc {{ margin: .8em 0; }} .doc h2 {{ font-size: 1em; margin: 0 0 .2em; }}\n\
+         .legend span {{ display: inline-block; margin-right: 1em; }}\n\
+         .legend i {{ display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: middle; }}\n\
+         table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: .2em .6em; text-align: right; }}\n\
+         th:first-child, td:first-child {{ text-align: left; }}\n\
+         </style>\n</head>\n<body>\n<h1>Analysis</h1>\n\
+         <p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>\n",
+        report.documents.len(),
+        report.total.total().words,
+        memory.entries.len(),
+        min_score,
+        escape(date)
+    );
+    out.push_str("<p class=\"legend\">");
+    for band in Band::ALL {
+        let _ =
+            write!(out, "<span><i style=\"background:{}\"></i>{}</span>", colour(band), escape(band.label()));
+    }
+    out.push_str("</p>\n");
+    for doc in &report.documents {
+        bar(&mut out, &doc.name, &doc.bands);
+    }
+    bar(&mut out, "Total", &report.total);
+    out.push_str(
+        "<h2>Totals</h2>\n<table>\n<tr><th>Band</th><th>Segments</th><th>Words</th><th>Words %</th></tr>\n",
+    );
+    let words = report.total.total().words.max(1);
+    for band in Band::ALL {
+        let c = report.total.get(band);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+            escape(band.label()),
+            c.segments,
+            c.words,
+            100.0 * c.words as f64 / words as f64
+        );
+    }
+    let t = report.total.total();
+    let _ = writeln!(
+        out,
+        "<tr><th>Total</th><th>{}</th><th>{}</th><th>100.0%</th></tr>\n</table>",
+        t.segments, t.words
+    );
+    let conflicts = memory.conflicting();
+    let _ = writeln!(out, "<h2>Competing translations in the memory: {}</h2>", conflicts.len());
+    if !conflicts.is_empty() {
+        out.push_str("<p>The first is the one lookup and build use; <code>tolk import --overwrite</code> makes another the one used.</p>\n<ul>\n");
+        for ids in conflicts.iter().take(CONFLICTS_SHOWN) {
+            let _ = write!(out, "<li>{}<ol>", escape(&memory.entries[ids[0]].source));
+            for &i in ids {
+                let _ = write!(out, "<li>{}</li>", escape(&memory.entries[i].target));
+            }
+            out.push_str("</ol></li>\n");
+        }
+        if conflicts.len() > CONFLICTS_SHOWN {
+            let _ = writeln!(
+                out,
+                "<li>… and {} more (<code>tolk tm conflicts</code> lists them all)</li>",
+                conflicts.len() - CONFLICTS_SHOWN
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// A document's heading and bar: each band's share of its words, in order.
+fn bar(out: &mut String, name: &str, bands: &Bands) {
+    let total = bands.total();
+    let _ = write!(
+        out,
+        "<div class=\"doc\"><h2>{} <small>({} segments, {} words)</small></h2><div class=\"bar\">",
+        escape(name),
+        total.segments,
+        total.words
+    );
+    for band in Band::ALL {
+        let words = bands.get(band).words;
+        if words == 0 {
+            continue;
+        }
+        let share = 100.0 * words as f64 / total.words.max(1) as f64;
+        let _ = write!(
+            out,
+            "<span title=\"{}: {} {}, {:.1}%\" style=\"width:{:.3}%;background:{}\"></span>",
+            escape(band.label()),
+            words,
+            if words == 1 { "word" } else { "words" },
+            share,
+            share,
+            colour(band)
+        );
+    }
+    out.push_str("</div></div>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Analysis;
+    use crate::document::Document;
+    use crate::index::IndexBuilder;
+    use crate::memory::Entry;
+    use crate::segment::Segmenter;
+
+    #[test]
+    fn the_page_holds_every_document_escaped_and_nothing_from_elsewhere() {
+        let memory = Memory::from_entries(vec![
+            Entry { source: "Hei.".into(), target: "Hi.".into(), ..Entry::default() },
+            Entry { source: "Hei.".into(), target: "Hello <there>.".into(), ..Entry::default() },
+        ]);
+        let mut analysis = Analysis::default();
+        analysis.add(&Document::parse(
+            "<a & b>.txt".into(),
+            "Hei. Nytt her.\n".into(),
+            &Segmenter::default(),
+        ));
+        let index = IndexBuilder::build(&memory);
+        let report = analysis.finish(&memory, &index, 50, &|| ());
+        let page = html(&report, &memory, 50, "2026-11-30");
+        assert!(page.contains("&lt;a &amp; b&gt;.txt"), "{page}");
+        assert!(page.contains("Hello &lt;there&gt;."), "{page}");
+        assert!(page.contains("Competing translations in the memory: 1"));
+        assert!(!page.contains("http") && !page.contains("<script") && !page.contains(" src="), "{page}");
+        // One word of four is translated: the 100% part of the bar is a quarter wide.
+        assert!(page.contains("title=\"100%: 1 word, 33.3%\" style=\"width:33.333%"), "{page}");
+    }
+}
