@@ -264,19 +264,6 @@ mod tests {
         d.plain().unwrap().0
     }
 
-    /// What lies before, between and after the segments of a plain text.
-    fn skeleton(d: &Document) -> Vec<&str> {
-        let (text, ranges) = d.plain().unwrap();
-        let mut at = 0;
-        let mut pieces = Vec::new();
-        for r in ranges {
-            pieces.push(&text[at..r.start]);
-            at = r.end;
-        }
-        pieces.push(&text[at..]);
-        pieces
-    }
-
     /// Each line reduced to what the edition must keep: blank or not, and the
     /// whitespace and dashes it starts with.
     fn structure(text: &str) -> Vec<String> {
@@ -320,7 +307,7 @@ mod tests {
             assert_eq!(structure(&e_text), structure(d_text), "{}", d.name);
             // Every piece of the skeleton is in the edition, in order.
             let mut at = 0;
-            for piece in skeleton(d) {
+            for piece in d.skeleton().unwrap() {
                 let found = e_text[at..].find(piece).unwrap_or_else(|| panic!("{}: lost {piece:?}", d.name));
                 at += found + piece.len();
             }

@@ -230,8 +230,7 @@ fn read_properties(package: &mut Package, path: &Path, line: usize) -> Result<Op
         }
         if element == "dc:language" {
             let trimmed = value.trim();
-            let (language, _) = trimmed.split_once(['-', '_']).unwrap_or((trimmed, ""));
-            if ["nb", "nn", "no"].iter().any(|n| language.eq_ignore_ascii_case(n)) && trimmed == value {
+            if super::english(trimmed).is_some() && trimmed == value {
                 lang.push((range, ENGLISH.to_string()));
             }
             continue;
@@ -239,14 +238,7 @@ fn read_properties(package: &mut Package, path: &Path, line: usize) -> Result<Op
         if value.trim().is_empty() {
             continue;
         }
-        let one_line = value.replace(['\n', '\r', '\t'], " ");
-        let mut paragraph = String::with_capacity(one_line.len());
-        let mut codes = Vec::new();
-        marked::push_text(&mut paragraph, &mut codes, &one_line, |t| {
-            let mut out = String::new();
-            Attribute.text(t, "", &mut out);
-            Raw::Text(out)
-        });
+        let (paragraph, codes) = attribute_paragraph(&value);
         if paragraph.len() > MAX_LINE {
             return Err(Error::TooLarge {
                 path: path.to_path_buf(),
@@ -578,14 +570,7 @@ impl<'a> Story<'a> {
         if value.trim().is_empty() {
             return Ok(());
         }
-        let one_line = value.replace(['\n', '\r', '\t'], " ");
-        let mut paragraph = String::with_capacity(one_line.len());
-        let mut codes = Vec::new();
-        marked::push_text(&mut paragraph, &mut codes, &one_line, |t| {
-            let mut out = String::new();
-            Attribute.text(t, "", &mut out);
-            Raw::Text(out)
-        });
+        let (paragraph, codes) = attribute_paragraph(&value);
         self.fits(&paragraph, self.paragraph.max(1))?;
         self.blocks.push(Block::new(range, paragraph, codes, &Attribute, self.paragraph.max(1)));
         Ok(())
@@ -1067,6 +1052,20 @@ impl Writer for Runs {
         }
         out.push_str("</w:r>");
     }
+}
+
+/// The text of an attribute value or a property (an image's description, the title) as
+/// a block's paragraph, on one line: what it holds that reads as a code stays text.
+fn attribute_paragraph(value: &str) -> (String, Vec<Markup>) {
+    let one_line = value.replace(['\n', '\r', '\t'], " ");
+    let mut paragraph = String::with_capacity(one_line.len());
+    let mut codes = Vec::new();
+    marked::push_text(&mut paragraph, &mut codes, &one_line, |t| {
+        let mut out = String::new();
+        Attribute.text(t, "", &mut out);
+        Raw::Text(out)
+    });
+    (paragraph, codes)
 }
 
 /// Text written into an attribute value.

@@ -10,11 +10,12 @@
 //! This module knows only the placeholders: finding them ([`pieces`], [`codes`]),
 //! checking that a translation keeps them as the source has them ([`check`]: none
 //! lost, added or repeated, pairs well nested, any order), and cutting a paragraph
-//! into sentences so that every sentence is balanced ([`split`], undone by [`join`]):
-//! a pair that straddles a sentence boundary is closed at the end of one sentence and
-//! opened again at the start of the next, as CAT tools do. [`sentences`] segments a
-//! paragraph with codes: the words decide where sentences end, as if the codes were not
-//! there. What a code stands for in a file is the document format's business.
+//! into sentences that are each balanced ([`sentences`]): the words decide where
+//! sentences end, as if the codes were not there, and a pair that straddles a sentence
+//! boundary is closed at the end of one sentence and opened again at the start of the
+//! next, as CAT tools do. [`localize`] keeps a sentence as the memory does, and
+//! [`delocalize`] with [`tidy`] puts a translation back into its paragraph. What a code
+//! stands for in a file is the document format's business.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -300,73 +301,10 @@ pub fn transfer(source: &str, target: &str, query: &str) -> String {
     out
 }
 
-/// A paragraph cut at the byte offsets `cuts` (in order, on char boundaries, outside
-/// placeholders) into sentences that are each balanced: a pair open at a cut is closed
-/// at the end of the sentence before it and opened again at the start of the one
-/// after. [`join`] puts them back together.
-pub fn split(paragraph: &str, cuts: &[usize]) -> Vec<String> {
-    let mut out = Vec::with_capacity(cuts.len() + 1);
-    let mut open: Vec<Code> = Vec::new();
-    let mut start = 0;
-    for &cut in cuts.iter().chain(std::iter::once(&paragraph.len())) {
-        let part = &paragraph[start..cut];
-        let mut sentence: String = open.iter().map(Code::to_string).collect();
-        sentence.push_str(part);
-        for c in codes(part) {
-            match c {
-                Code::Open(_) => open.push(c),
-                Code::Close(n) => {
-                    if let Some(i) = open.iter().rposition(|o| *o == Code::Open(n)) {
-                        open.remove(i);
-                    }
-                }
-                Code::Lone(_) => {}
-            }
-        }
-        for c in open.iter().rev() {
-            sentence.push_str(&Code::Close(c.number()).to_string());
-        }
-        out.push(sentence);
-        start = cut;
-    }
-    out
-}
-
-/// Sentences made by [`split`] (translated or not) joined into one paragraph again: a
-/// pair closed at the end of one sentence and opened again at the start of the next is
-/// one pair. Whatever lies between the sentences (`between[i]` after sentence `i`)
-/// goes between them, inside the pairs that continue.
-pub fn join(sentences: &[String], between: &[&str]) -> String {
-    let mut out = String::new();
-    // Where the last sentence ended in `out`, before what lies between.
-    let mut end = 0;
-    for (i, sentence) in sentences.iter().enumerate() {
-        let mut body: &str = sentence;
-        if i > 0 {
-            // A pair the last sentence closed and this one opens again continues: drop
-            // both codes, innermost first.
-            while let Some((Code::Open(n), len)) = code_at(body) {
-                let close = Code::Close(n).to_string();
-                if !out[..end].ends_with(&close) {
-                    break;
-                }
-                out.replace_range(end - close.len()..end, "");
-                end -= close.len();
-                body = &body[len..];
-            }
-        }
-        out.push_str(body);
-        end = out.len();
-        if let Some(b) = between.get(i) {
-            out.push_str(b);
-        }
-    }
-    out
-}
-
 /// The sentences of `paragraph`, a line of text with codes and no line break, as
 /// `segmenter` cuts its words: each sentence's byte range in `paragraph` and its text,
-/// balanced as by [`split`].
+/// balanced (the pairs open at its start opened again before it, those still open at
+/// its end closed after it).
 ///
 /// The codes are set aside while cutting, so a full stop inside a bold run, or a
 /// sentence that runs across a link, is cut where the words say. A sentence then takes
@@ -725,23 +663,6 @@ mod tests {
         assert!(message.starts_with("the tag {2} of the source is missing"), "{message}");
     }
 
-    #[test]
-    fn a_pair_across_a_sentence_boundary_is_closed_and_reopened() {
-        let paragraph = "{1}Det er sant. Vi {2}vet{/2} det.{/1} Ja.";
-        let cut1 = paragraph.find(" Vi").unwrap() + 1;
-        let cut2 = paragraph.find(" Ja").unwrap() + 1;
-        let parts = split(paragraph, &[cut1, cut2]);
-        assert_eq!(parts, ["{1}Det er sant. {/1}", "{1}Vi {2}vet{/2} det.{/1} ", "Ja."]);
-        for part in &parts {
-            assert_eq!(check(part, part), Ok(()), "{part}");
-        }
-        assert_eq!(join(&parts, &[]), paragraph);
-        // With the spaces between sentences kept apart, as the segmenter trims them.
-        let trimmed: Vec<String> =
-            parts.iter().map(|p| p.replace(" {/1}", "{/1}").trim().to_string()).collect();
-        assert_eq!(join(&trimmed, &[" ", " "]), paragraph);
-    }
-
     fn cut(paragraph: &str) -> Vec<String> {
         sentences(&Segmenter::default(), paragraph).into_iter().map(|s| s.text).collect()
     }
@@ -759,14 +680,13 @@ mod tests {
         assert_eq!(cut("– {1}Hva{/1} nå? Ingen."), ["{1}Hva{/1} nå?", "Ingen."]);
     }
 
-    fn paragraph() -> impl Strategy<Value = (String, Vec<usize>)> {
+    fn paragraph() -> impl Strategy<Value = String> {
         let word = prop_oneof![Just("ord"), Just("Vi"), Just("."), Just(" "), Just("{x}"), Just("å")];
         (prop::collection::vec((word, 0u8..6), 0..30)).prop_map(|items| {
             // Well-nested codes around words, and lone ones.
             let mut text = String::new();
             let mut open: Vec<u32> = Vec::new();
             let mut next = 1;
-            let mut cuts = Vec::new();
             for (w, action) in items {
                 match action {
                     0 => {
@@ -783,7 +703,6 @@ mod tests {
                         text.push_str(&Code::Lone(next).to_string());
                         next += 1;
                     }
-                    3 => cuts.push(text.len()),
                     _ => {}
                 }
                 text.push_str(w);
@@ -791,9 +710,7 @@ mod tests {
             while let Some(n) = open.pop() {
                 text.push_str(&Code::Close(n).to_string());
             }
-            cuts.retain(|&c| c > 0 && c < text.len());
-            cuts.dedup();
-            (text, cuts)
+            text
         })
     }
 
@@ -859,10 +776,10 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever the codes, the sentences are those of the words, each balanced, and
-        /// they give the paragraph back.
+        /// Whatever the codes, the sentences are those of the words, each balanced, in
+        /// order and apart.
         #[test]
-        fn coded_sentences_are_the_words_sentences_and_join_back((text, _) in paragraph()) {
+        fn coded_sentences_are_the_words_sentences(text in paragraph()) {
             let found = sentences(&Segmenter::default(), &text);
             let mut plain_cut = Vec::new();
             let plain = words(&text);
@@ -885,7 +802,7 @@ mod tests {
         /// Every sentence localised and put back (as a translation that changes nothing
         /// would be) leaves a well-nested paragraph with the same words.
         #[test]
-        fn sentences_put_back_leave_a_well_nested_paragraph((text, _) in paragraph(), reverse in any::<bool>()) {
+        fn sentences_put_back_leave_a_well_nested_paragraph(text in paragraph(), reverse in any::<bool>()) {
             let found = sentences(&Segmenter::default(), &text);
             let mut out = String::new();
             let mut at = 0;
@@ -906,17 +823,6 @@ mod tests {
             if !reverse {
                 prop_assert_eq!(strip(&out), strip(&text));
             }
-        }
-
-        #[test]
-        fn split_sentences_are_balanced_and_join_back((text, cuts) in paragraph()) {
-            let parts = split(&text, &cuts);
-            prop_assert_eq!(parts.len(), cuts.len() + 1);
-            for part in &parts {
-                prop_assert_eq!(check(part, part), Ok(()), "{:?}", part);
-            }
-            prop_assert_eq!(join(&parts, &[]), text.clone());
-            prop_assert_eq!(check(&text, &text), Ok(()));
         }
     }
 }

@@ -234,6 +234,20 @@ impl Document {
         }
     }
 
+    /// For plain text, the skeleton: the text before the first segment, between each
+    /// two, and after the last one (always one more piece than there are segments).
+    pub fn skeleton(&self) -> Option<Vec<&str>> {
+        let (text, ranges) = self.plain()?;
+        let mut pieces = Vec::with_capacity(ranges.len() + 1);
+        let mut at = 0;
+        for r in ranges {
+            pieces.push(&text[at..r.start]);
+            at = r.end;
+        }
+        pieces.push(&text[at..]);
+        Some(pieces)
+    }
+
     /// The document written back with each segment replaced by what `fill` gives for
     /// it (`None`: the segment as it is). A fill that changes nothing gives the bytes
     /// the document was read from; the language the document records is set to

@@ -44,15 +44,7 @@ fn skeleton_is_only_layout() {
     let segmenter = Segmenter::default();
     for (name, _) in CORPUS {
         let doc = Document::read(&repo().join("corpus").join(name), &segmenter).unwrap();
-        let (text, ranges) = doc.plain().unwrap();
-        let mut at = 0;
-        let mut pieces = Vec::new();
-        for r in ranges {
-            pieces.push(&text[at..r.start]);
-            at = r.end;
-        }
-        pieces.push(&text[at..]);
-        for piece in pieces {
+        for piece in doc.skeleton().unwrap() {
             assert!(
                 piece.chars().all(|c| c.is_whitespace() || matches!(c, '–' | '-' | '—' | '\u{feff}')),
                 "{name}: skeleton piece {piece:?} holds text"

@@ -435,18 +435,23 @@ pub fn repin(rel: &str, old: &str, new: &str) -> bool {
     true
 }
 
+/// LibreOffice headless, run in `t` with a profile of its own there (so tests running
+/// at once never share one), arguments still to add.
+pub fn soffice_command(t: &Project) -> Command {
+    let mut command = Command::new("soffice");
+    command
+        .arg(format!("-env:UserInstallation=file://{}", t.path().join("lo-profile").display()))
+        .arg("--headless")
+        .current_dir(t.path())
+        .env("HOME", t.path());
+    command
+}
+
 /// Runs LibreOffice headless in `t` with its own profile; false (with a note) when it
 /// is not installed and this is not CI.
 #[track_caller]
 pub fn soffice(t: &Project, args: &[&str]) -> bool {
-    let profile = t.path().join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .arg("--headless")
-        .args(args)
-        .current_dir(t.path())
-        .env("HOME", t.path())
-        .output();
+    let out = soffice_command(t).args(args).output();
     let out = match out {
         Ok(out) => out,
         Err(e) if std::env::var_os("CI").is_none() => {

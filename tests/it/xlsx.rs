@@ -10,7 +10,6 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 
 use crate::util::{bundled_translations, csv_rows, Project};
 
@@ -21,13 +20,8 @@ const NUMBERLIKE: &str = "17.05\n3,50\nSANN\n00123\n1.000\n=SUM(A1)\n17.05.2026\
 /// Runs LibreOffice headless in `t` with its own profile; `locale` sets its language.
 #[track_caller]
 fn soffice(t: &Project, locale: &str, args: &[&str]) {
-    let profile = t.path().join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .arg("--headless")
+    let out = crate::util::soffice_command(t)
         .args(args)
-        .current_dir(t.path())
-        .env("HOME", t.path())
         .env("LC_ALL", locale)
         .env("LANG", locale)
         .output()
