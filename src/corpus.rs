@@ -47,6 +47,12 @@ pub struct Skipped {
 /// goes to the same place under `out/en/`; a file named itself is named by its file
 /// name.
 pub fn list(paths: &[PathBuf]) -> Result<Listing> {
+    list_filtered(paths, &Filter::default())
+}
+
+/// Like [`list`], taking of the files found in folders only those `filter` allows (a
+/// file named itself is always taken: it was asked for).
+pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     let mut out = Listing::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -60,7 +66,7 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
         walk(path, "", &mut found, &mut skipped)?;
         found.sort_by(|a, b| a.1.cmp(&b.1));
         skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
-        for (file, name) in found {
+        for (file, name) in found.into_iter().filter(|(_, name)| filter.allows(name)) {
             out.files.push(file);
             out.names.push(name);
         }
@@ -83,6 +89,44 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
     out.files = files;
     out.names = names;
     Ok(out)
+}
+
+/// Which of a folder's documents are taken: glob patterns matched against a document's
+/// path inside its folder (`2027/mars/intervju.docx`, `/` between folders). A document
+/// is taken when some include pattern matches it (or there are none) and no exclude
+/// pattern does. `*` does not cross a `/`; `**` does, so `**/NOTES.md` is every
+/// `NOTES.md` and `drafts/**` everything under `drafts/`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    include: Option<globset::GlobSet>,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl Filter {
+    /// The filter of these patterns; an error names a pattern that is not a glob.
+    pub fn new(include: &[String], exclude: &[String]) -> std::result::Result<Filter, String> {
+        fn set(patterns: &[String], key: &str) -> std::result::Result<Option<globset::GlobSet>, String> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = globset::GlobSetBuilder::new();
+            for p in patterns {
+                let glob = globset::GlobBuilder::new(p)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("{key}: {p:?} is not a glob pattern ({})", e.kind()))?;
+                builder.add(glob);
+            }
+            builder.build().map(Some).map_err(|e| format!("{key}: {e}"))
+        }
+        Ok(Filter { include: set(include, "include")?, exclude: set(exclude, "exclude")? })
+    }
+
+    /// Whether the document named `name` is taken.
+    pub fn allows(&self, name: &str) -> bool {
+        self.include.as_ref().is_none_or(|s| s.is_match(name))
+            && !self.exclude.as_ref().is_some_and(|s| s.is_match(name))
+    }
 }
 
 /// The most folders deep a corpus is walked.
@@ -174,4 +218,35 @@ pub fn read(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
 /// The default corpus folder of a project.
 pub fn default_dir() -> &'static Path {
     Path::new("corpus")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_choose_documents_by_their_path_in_the_folder() {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let f = Filter::new(&s(&["**/*.md", "*.txt"]), &s(&["**/NOTES.md", "drafts/**"])).unwrap();
+        assert!(f.allows("a.md") && f.allows("2027/mars/a.md") && f.allows("a.txt"));
+        assert!(!f.allows("2027/a.txt"), "* stays within a folder");
+        assert!(!f.allows("NOTES.md") && !f.allows("2027/NOTES.md"));
+        assert!(!f.allows("drafts/a.md"));
+        assert!(!f.allows("a.docx"));
+        assert!(Filter::default().allows("any/thing.docx"));
+        let err = Filter::new(&s(&["a[b"]), &[]).unwrap_err();
+        assert!(err.starts_with("include: \"a[b\" is not a glob pattern"), "{err}");
+    }
+
+    #[test]
+    fn a_filtered_listing_keeps_files_named_themselves() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("c/2027")).unwrap();
+        for f in ["c/a.txt", "c/NOTES.md", "c/2027/b.txt"] {
+            std::fs::write(dir.path().join(f), "Hei.").unwrap();
+        }
+        let f = Filter::new(&[], &["**/NOTES.md".to_string()]).unwrap();
+        let listing = list_filtered(&[dir.path().join("c"), dir.path().join("c/NOTES.md")], &f).unwrap();
+        assert_eq!(listing.names, ["2027/b.txt", "a.txt", "NOTES.md"]);
+    }
 }

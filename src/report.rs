@@ -1,6 +1,7 @@
-//! The analysis as one self-contained HTML page, for people who would rather look than
-//! read: a bar per document showing its words by match band, the totals table, and the
-//! memory's competing translations.
+//! The analysis and the status as self-contained HTML pages, for people who would
+//! rather look than read: a bar per document showing its words by match band (or by
+//! translated, out and missing), the totals table, and the memory's competing
+//! translations (or the batches and what came back of them).
 //!
 //! The page loads nothing from anywhere (styles are inline, there is no script), so it
 //! can be mailed or opened offline; every text from a document or the memory is escaped.
@@ -8,7 +9,9 @@
 use std::fmt::Write as _;
 
 use crate::analyze::{Band, Bands, Report};
+use crate::ledger::Ledger;
 use crate::memory::Memory;
+use crate::status::{DocStatus, Status};
 
 /// The colour of each band's part of a bar, from translated (green) to no match (red).
 fn colour(band: Band) -> &'static str {
@@ -44,21 +47,10 @@ pub const CONFLICTS_SHOWN: usize = 50;
 
 /// The page for `report`, made against `memory` with `min_score`, dated `date`.
 pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> String {
-    let mut out = String::new();
-    let _ = write!(
+    let mut out = head("tolk analysis", "Analysis");
+    let _ = writeln!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>tolk analysis</title>\n<style>\n\
-         body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}\n\
-         .bar {{ display: flex; height: 1.4em; border: 1px solid #999; background: #eee; }}\n\
-         .bar span {{ display: block; height: 100%; }}\n\
-         .doc {{ margin: .8em 0; }} .doc h2 {{ font-size: 1em; margin: 0 0 .2em; }}\n\
-         .legend span {{ display: inline-block; margin-right: 1em; }}\n\
-         .legend i {{ display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: middle; }}\n\
-         table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: .2em .6em; text-align: right; }}\n\
-         th:first-child, td:first-child {{ text-align: left; }}\n\
-         </style>\n</head>\n<body>\n<h1>Analysis</h1>\n\
-         <p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>\n",
+        "<p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>",
         report.documents.len(),
         report.total.total().words,
         memory.entries.len(),
@@ -71,10 +63,13 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
             write!(out, "<span><i style=\"background:{}\"></i>{}</span>", colour(band), escape(band.label()));
     }
     out.push_str("</p>\n");
+    let parts = |bands: &Bands| Band::ALL.map(|b| (b.label(), bands.get(b).words, colour(b)));
     for doc in &report.documents {
-        bar(&mut out, &doc.name, &doc.bands);
+        let t = doc.bands.total();
+        bar(&mut out, &doc.name, t.segments, t.words, &parts(&doc.bands));
     }
-    bar(&mut out, "Total", &report.total);
+    let t = report.total.total();
+    bar(&mut out, "Total", t.segments, t.words, &parts(&report.total));
     out.push_str(
         "<h2>Totals</h2>\n<table>\n<tr><th>Band</th><th>Segments</th><th>Words</th><th>Words %</th></tr>\n",
     );
@@ -120,34 +115,130 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
     out
 }
 
-/// A document's heading and bar: each band's share of its words, in order.
-fn bar(out: &mut String, name: &str, bands: &Bands) {
-    let total = bands.total();
+/// The top of a page titled `title` with the heading `heading`, its styles inline.
+fn head(title: &str, heading: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{}</title>\n<style>\n\
+         body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}\n\
+         .bar {{ display: flex; height: 1.4em; border: 1px solid #999; background: #eee; }}\n\
+         .bar span {{ display: block; height: 100%; }}\n\
+         .doc {{ margin: .8em 0; }} .doc h2 {{ font-size: 1em; margin: 0 0 .2em; }}\n\
+         .legend span {{ display: inline-block; margin-right: 1em; }}\n\
+         .legend i {{ display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: middle; }}\n\
+         table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: .2em .6em; text-align: right; }}\n\
+         th:first-child, td:first-child {{ text-align: left; }}\n\
+         </style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(title),
+        escape(heading)
+    )
+}
+
+/// A document's heading and bar: each part's share of its words, in order, as (label,
+/// words, colour).
+fn bar(out: &mut String, name: &str, segments: usize, words: usize, parts: &[(&str, usize, &str)]) {
     let _ = write!(
         out,
         "<div class=\"doc\"><h2>{} <small>({} segments, {} words)</small></h2><div class=\"bar\">",
         escape(name),
-        total.segments,
-        total.words
+        segments,
+        words
     );
-    for band in Band::ALL {
-        let words = bands.get(band).words;
-        if words == 0 {
+    for &(label, part, colour) in parts {
+        if part == 0 {
             continue;
         }
-        let share = 100.0 * words as f64 / total.words.max(1) as f64;
+        let share = 100.0 * part as f64 / words.max(1) as f64;
         let _ = write!(
             out,
             "<span title=\"{}: {} {}, {:.1}%\" style=\"width:{:.3}%;background:{}\"></span>",
-            escape(band.label()),
-            words,
-            if words == 1 { "word" } else { "words" },
+            escape(label),
+            part,
+            if part == 1 { "word" } else { "words" },
             share,
             share,
-            colour(band)
+            colour
         );
     }
     out.push_str("</div></div>\n");
+}
+
+/// The colours of the status: translated, out with a translator, missing.
+const STATUS_COLOURS: [(&str, &str); 3] =
+    [("translated", "#2e8b57"), ("out", "#6a9fd4"), ("missing", "#c8453a")];
+
+/// The status page: a bar per document (translated, out, missing), the totals, and
+/// every batch with what came back, dated `date`.
+pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
+    let mut out = head("tolk status", "Translation status");
+    let t = status.total.all();
+    let _ = writeln!(
+        out,
+        "<p>{} documents, {} words: {}% of the words translated, made {}.</p>",
+        status.documents.len(),
+        t.words,
+        status.total.percent(),
+        escape(date)
+    );
+    out.push_str("<p class=\"legend\">");
+    for (label, colour) in STATUS_COLOURS {
+        let _ = write!(out, "<span><i style=\"background:{colour}\"></i>{label}</span>");
+    }
+    out.push_str("</p>\n");
+    let parts = |d: &DocStatus| {
+        let words = [d.translated.words, d.out.words, d.missing.words];
+        [0, 1, 2].map(|i| (STATUS_COLOURS[i].0, words[i], STATUS_COLOURS[i].1))
+    };
+    for doc in status.documents.iter().chain([&status.total]) {
+        let all = doc.all();
+        bar(&mut out, &doc.name, all.segments, all.words, &parts(doc));
+    }
+    out.push_str(
+        "<h2>Totals</h2>\n<table>\n<tr><th></th><th>Segments</th><th>Words</th><th>Words %</th></tr>\n",
+    );
+    let words = t.words.max(1);
+    for (label, c) in [
+        ("Translated", status.total.translated),
+        ("Out", status.total.out),
+        ("Missing", status.total.missing),
+    ] {
+        let _ = writeln!(
+            out,
+            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+            c.segments,
+            c.words,
+            100.0 * c.words as f64 / words as f64
+        );
+    }
+    let _ = writeln!(out, "</table>\n<h2>Batches: {}</h2>", ledger.batches.len());
+    if !status.batches.is_empty() {
+        out.push_str(
+            "<table>\n<tr><th>Batch</th><th>For</th><th>Exported</th><th>File</th><th>Back</th><th>Outstanding</th><th>State</th></tr>\n",
+        );
+        for b in &status.batches {
+            let record = &ledger.batches[b.index];
+            let state = match &record.returned {
+                Some(r) => format!("returned {}", r.at),
+                None => "open".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({} words)</td><td>{} ({} words)</td><td>{}</td></tr>",
+                escape(&record.id),
+                escape(record.translator.as_deref().unwrap_or("")),
+                escape(&record.exported),
+                escape(&record.file),
+                b.back.segments,
+                b.back.words,
+                b.outstanding.segments,
+                b.outstanding.words,
+                escape(&state)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
 }
 
 #[cfg(test)]

@@ -158,6 +158,16 @@ impl Delimiter {
         }
     }
 
+    /// The delimiter a user names: `,` or `comma`, `;` or `semicolon`, `tab`.
+    pub fn parse(name: &str) -> Option<Delimiter> {
+        match name {
+            "," | "comma" => Some(Delimiter::Comma),
+            ";" | "semicolon" => Some(Delimiter::Semicolon),
+            "tab" | "\t" | "\\t" => Some(Delimiter::Tab),
+            _ => None,
+        }
+    }
+
     /// A name for messages.
     pub fn name(self) -> &'static str {
         match self {

@@ -9,7 +9,6 @@ use anyhow::Result;
 use serde_json::{json, Map, Value};
 use tolk::analyze::{Analysis, Band, Bands};
 use tolk::batch::csv::escape_cell;
-use tolk::document::Document;
 
 use super::ui;
 use super::Global;
@@ -41,8 +40,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // One document at a time: the analysis keeps the unique sentences, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut analysis = Analysis::default();
-    for (path, name) in ui::corpus_files(&super::corpus_paths(args.paths))? {
-        analysis.add(&Document::read_as(&path, name, &segmenter)?);
+    for (path, name) in ui::corpus_files(global, &args.paths)? {
+        analysis.add(&ui::read(global, &path, name, &segmenter)?);
     }
     let (memory, index) = ui::load_indexed(global)?;
     let bar = ui::bar(global, analysis.unique() as u64, "analysing");

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use tolk::document::Document;
 use tolk::edition::{self, Edition, Fill, Missing};
 use tolk::shown;
 use tolk::store::Output;
@@ -80,10 +79,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     // Pseudo-translations have a folder of their own, so checking a layout never
     // replaces an edition someone may be about to publish.
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(if args.pseudo.is_some() { "out/pseudo" } else { "out/en" }));
+    let out_dir = args.out.clone().unwrap_or_else(|| global.project.edition_folder(args.pseudo.is_some()));
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
     let fill = match args.pseudo {
@@ -97,7 +93,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
     let segmenter = super::ui::segmenter(global)?;
     let (sources, names): (Vec<PathBuf>, Vec<String>) =
-        super::ui::corpus_files(&super::corpus_paths(args.paths))?.into_iter().unzip();
+        super::ui::corpus_files(global, &args.paths)?.into_iter().unzip();
     let out_paths = edition::out_paths(&names, &sources, &out_dir)?;
 
     // One document at a time: each edition is assembled and written to a temporary
@@ -108,7 +104,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut totals = Totals { list_all: args.list_missing, ..Totals::default() };
     let mut staged = Vec::with_capacity(sources.len());
     for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
-        let edition = edition::assemble(&Document::read_as(path, name.clone(), &segmenter)?, fill)?;
+        let edition = edition::assemble(&super::ui::read(global, path, name.clone(), &segmenter)?, fill)?;
         totals.add(&edition);
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use tolk::analyze::Band;
 use tolk::batch::{self, BatchBuilder, Delimiter};
-use tolk::document::Document;
+use tolk::ledger::{BatchRecord, Ledger, Sent};
 use tolk::timestamp::Timestamp;
 
 use super::ui;
@@ -43,9 +43,15 @@ pub struct Args {
     /// has already filled in)
     #[arg(long)]
     pub force: bool,
-    /// The lowest score offered as a suggestion (1-100)
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
-    pub min_score: u8,
+    /// The lowest score offered as a suggestion (1-100) [default: the project's, else 50]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub min_score: Option<u8>,
+    /// Who the batch is for, recorded with it and shown by `tolk status`
+    #[arg(long = "for", value_name = "NAME")]
+    pub translator: Option<String>,
+    /// Also export sentences already out in an open batch (one not yet imported)
+    #[arg(long)]
+    pub again: bool,
 }
 
 /// The names of the batch formats, for `--format`.
@@ -54,30 +60,55 @@ fn format_names() -> clap::builder::PossibleValuesParser {
 }
 
 fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
-    match s {
-        "," | "comma" => Ok(Delimiter::Comma),
-        ";" | "semicolon" => Ok(Delimiter::Semicolon),
-        "tab" | "\t" | "\\t" => Ok(Delimiter::Tab),
-        other => Err(format!("expected `,`, `;` or `tab`, found {other:?}")),
-    }
+    Delimiter::parse(s).ok_or_else(|| format!("expected `,`, `;` or `tab`, found {s:?}"))
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let format = batch::choose(args.format.as_deref(), args.out.as_deref(), args.delimiter)
-        .map_err(anyhow::Error::msg)?;
+    let format = choose(&args, &global.project.config.batches)?;
+    let min_score = args.min_score.unwrap_or(global.project.config.batches.min_score);
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut builder = BatchBuilder::default();
-    for (path, name) in ui::corpus_files(&super::corpus_paths(args.paths))? {
-        builder.add(&Document::read_as(&path, name, &segmenter)?);
+    for (path, name) in ui::corpus_files(global, &args.paths)? {
+        builder.add(&ui::read(global, &path, name, &segmenter)?);
     }
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
-    let batch = builder.finish(&memory, &index, args.min_score, args.prefill);
+    let mut batch = builder.finish(&memory, &index, min_score, args.prefill);
     spin.finish_and_clear();
+    let mut ledger =
+        Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    // What an open batch has is with a translator already: sent again only when asked.
+    let out_now = ledger.out(|source| memory.exact(source).is_some());
+    let mut held = Vec::new();
+    let before = batch.rows.len();
+    if !args.again {
+        batch.rows.retain(|row| match out_now.get(&row.id) {
+            Some(batches) => {
+                held.extend(batches.iter().copied());
+                false
+            }
+            None => true,
+        });
+    }
+    if ui::chatty(global) && !held.is_empty() {
+        let segments = before - batch.rows.len();
+        held.sort_unstable();
+        held.dedup();
+        let names: Vec<String> = held.iter().map(|&i| ledger.batches[i].describe()).collect();
+        eprintln!(
+            "left out {} already out in {}; add --again to export them again",
+            ui::plural(segments, "sentence", "sentences"),
+            names.join(", ")
+        );
+    }
     if batch.rows.is_empty() {
         if ui::chatty(global) {
-            eprintln!("nothing to translate: every segment has a 100% match in the memory");
+            if held.is_empty() {
+                eprintln!("nothing to translate: every segment has a 100% match in the memory");
+            } else {
+                eprintln!("nothing to export: every untranslated segment is out in an open batch");
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -94,7 +125,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
             out
         }
-        None => new_batch_path(format.extensions()[0])?,
+        None => new_batch_path(&global.project.batch_folder(), format.extensions()[0])?,
     };
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
@@ -102,6 +133,27 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         tolk::store::write_output(&out, &bytes)
             .with_context(|| format!("cannot write the batch {}", tolk::shown::path(&out)))?;
     }
+    let record = BatchRecord {
+        id: String::new(),
+        file: tolk::shown::path(&out).to_string(),
+        format: format.name().to_string(),
+        exported: String::new(),
+        translator: args.translator.clone(),
+        segments: batch
+            .rows
+            .iter()
+            .map(|row| Sent {
+                id: row.id.to_string(),
+                source: row.source.clone(),
+                words: row.words,
+                places: row.places.iter().take(RECORDED_PLACES).map(|p| p.to_string()).collect(),
+            })
+            .collect(),
+        returned: None,
+    };
+    let id = ledger.record(record, Timestamp::now()).with_context(|| {
+        format!("the batch {} was written but could not be recorded", tolk::shown::path(&out))
+    })?;
     if ui::chatty(global) {
         let bands = batch.bands();
         let total = bands.total();
@@ -123,16 +175,34 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 ui::noun(c.words, "word")
             );
         }
+        let whom = args.translator.as_deref().map(|t| format!(" for {t}")).unwrap_or_default();
+        eprintln!("recorded as batch {id}{whom}; `tolk status` shows what is out, `tolk import` closes it");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// A new file for a batch in `out/batches/`, named by the time and made at once, so two
-/// exports in the same second never get the same name: `batch-<time>.<ext>`, then
+/// How many places of each sentence a batch's record keeps.
+const RECORDED_PLACES: usize = 5;
+
+/// The batch format: `--format`, else the extension of `--out`, else the project's; a
+/// CSV's delimiter `--delimiter`, else the project's.
+fn choose(args: &Args, project: &tolk::project::BatchConfig) -> Result<Box<dyn batch::BatchFormat>> {
+    let by_out = args.out.as_deref().is_some_and(|out| batch::by_extension(out).is_some());
+    let name = args.format.clone().or_else(|| (!by_out).then(|| project.format.clone()));
+    let format =
+        batch::choose(name.as_deref(), args.out.as_deref(), args.delimiter).map_err(anyhow::Error::msg)?;
+    if format.name() == "csv" && args.delimiter.is_none() {
+        let delimiter = Delimiter::parse(&project.delimiter);
+        return batch::choose(Some("csv"), args.out.as_deref(), delimiter).map_err(anyhow::Error::msg);
+    }
+    Ok(format)
+}
+
+/// A new file for a batch in `dir`, named by the time and made at once, so two exports
+/// in the same second never get the same name: `batch-<time>.<ext>`, then
 /// `batch-<time>-2.<ext>`, and so on.
-fn new_batch_path(extension: &str) -> Result<PathBuf> {
-    let dir = PathBuf::from("out/batches");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+fn new_batch_path(dir: &std::path::Path, extension: &str) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot make {}", tolk::shown::path(dir)))?;
     let stamp = Timestamp::now().tmx();
     let mut n = 1u32;
     loop {

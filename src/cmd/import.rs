@@ -4,7 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use tolk::import::{self, MergeOptions};
+use std::collections::HashSet;
+
+use tolk::import::{self, Known, MergeOptions};
+use tolk::ledger::Ledger;
+use tolk::text::SegmentId;
+use tolk::timestamp::Timestamp;
 
 use super::ui;
 use super::Global;
@@ -17,6 +22,11 @@ use super::Global;
 /// skipped (not translated yet), and so are XLIFF targets whose state is `new` or
 /// `needs-translation`. A translation that differs from the memory's is a
 /// conflict, refused unless --overwrite (which keeps the old one as an older entry).
+///
+/// A row whose sentence the editor changed after the export is refused with what the
+/// document now reads; --from-batch stores it for the sentence as the batch exported
+/// it. The batch a file belongs to is then closed, and what it left untranslated can
+/// go in the next export (`tolk status` shows what is still out).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Translated batch files: XLSX or CSV as a spreadsheet saves it, or XLIFF 1.2 from a
@@ -39,17 +49,26 @@ pub struct Args {
     /// `needs-translation`), such as drafts a CAT tool left unconfirmed
     #[arg(long)]
     pub take_drafts: bool,
-    /// The corpus the batch was made from
-    #[arg(long, value_name = "PATH", default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// The corpus the batch was made from, a folder or file; repeat for more [default:
+    /// the project's corpus]
+    #[arg(long, value_name = "PATH")]
+    pub corpus: Vec<PathBuf>,
+    /// Store rows whose sentence the corpus no longer has (the editor changed it after
+    /// the export) for the sentence as their batch exported it
+    #[arg(long)]
+    pub from_batch: bool,
     #[command(flatten)]
     pub lock: ui::LockArgs,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = ui::documents(std::slice::from_ref(&args.corpus), &ui::segmenter(global)?)
+    let docs = ui::documents(global, &args.corpus, &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
-    let issued = import::issued(&docs);
+    let mut ledger =
+        Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    let mut known = Known::of(&docs);
+    known.exported = ledger.exported();
+    known.from_batch = args.from_batch;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {
@@ -68,7 +87,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             row.state = None;
         }
     }
-    let mut plan = import::validate(&rows, &issued);
+    let mut plan = import::validate_with(&rows, &known);
     // A translation left out for its state is named, so none is lost unnoticed.
     for origin in &plan.drafts {
         ui::warning(format!(
@@ -110,5 +129,59 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             tolk::shown::path(&outcome.written)
         );
     }
+    if !args.dry_run {
+        close_batches(global, &mut ledger, &args.files, &rows)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Closes the open batch each imported file is, and says what of it is still without a
+/// translation (it goes in the next export) and what is still out in other batches.
+fn close_batches(
+    global: &Global,
+    ledger: &mut Ledger,
+    files: &[PathBuf],
+    rows: &[import::ImportRow],
+) -> Result<()> {
+    if !ledger.batches.iter().any(|b| b.is_open()) {
+        return Ok(());
+    }
+    let memory = ui::load(global, &global.memory)?;
+    let now = Timestamp::now();
+    for file in files {
+        let ids: HashSet<SegmentId> = rows
+            .iter()
+            .filter(|r| r.origin.file == *file)
+            .filter_map(|r| SegmentId::parse(r.id.trim()))
+            .collect();
+        let Some(index) = ledger.batch_of(file, &ids) else { continue };
+        ledger
+            .close(index, file, now)
+            .context("the translations were imported, but the batch could not be closed")?;
+        let batch = &ledger.batches[index];
+        let left = batch.segments.iter().filter(|s| memory.exact(&s.source).is_none()).count();
+        if ui::chatty(global) {
+            eprintln!(
+                "batch {} is back: {} of {} translated{}",
+                batch.describe(),
+                batch.segments.len() - left,
+                ui::count(batch.segments.len(), "segment"),
+                if left > 0 {
+                    format!("; {left} without a translation go in the next export")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let out = ledger.out(|source| memory.exact(source).is_some());
+    if ui::chatty(global) && !out.is_empty() {
+        let open = ledger.batches.iter().filter(|b| b.is_open()).count();
+        eprintln!(
+            "still out: {} in {} (tolk status shows them)",
+            ui::plural(out.len(), "segment", "segments"),
+            ui::plural(open, "open batch", "open batches")
+        );
+    }
+    Ok(())
 }

@@ -9,16 +9,20 @@ use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use tolk::project::Project;
 
 mod analyze;
 mod build;
 mod export;
 mod import;
+mod init;
 mod lookup;
 mod matches;
 mod rules;
 mod segment;
+mod status;
 mod tm;
 mod ui;
 
@@ -36,23 +40,46 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every subcommand accepts.
+/// Options every subcommand accepts. What a flag leaves unsaid comes from the project
+/// (`tolk.toml` in this folder or a parent), else from tolk's defaults.
 #[derive(Debug, clap::Args)]
 pub struct Global {
     /// The translation memory: a CSV file, or a folder whose *.csv files are all loaded
-    #[arg(long, global = true, value_name = "PATH", default_value = ui::DEFAULT_MEMORY)]
-    pub memory: PathBuf,
+    /// [default: the project's, else memory/]
+    #[arg(long = "memory", global = true, value_name = "PATH")]
+    pub memory_flag: Option<PathBuf>,
     /// Segmentation rules to use instead of the built-in Norwegian ones: an SRX 2.0
     /// file (.srx) or a tolk rule file (.rules, the format of rules/nb.rules)
-    #[arg(long, global = true, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
+    #[arg(long = "rules", global = true, value_name = "FILE")]
+    pub rules_flag: Option<PathBuf>,
     /// Print no progress bars or summaries, only data and errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The memory to use: --memory, or the project's.
+    #[arg(skip)]
+    pub memory: PathBuf,
+    /// The rules to use: --rules, or the project's, if any.
+    #[arg(skip)]
+    pub rules: Option<PathBuf>,
+    /// The project found from the current folder.
+    #[arg(skip)]
+    pub project: Project,
+}
+
+impl Global {
+    /// Finds the project and settles what the flags left open.
+    fn resolve(&mut self) -> Result<()> {
+        let cwd = std::env::current_dir().context("cannot tell the current folder")?;
+        self.project = Project::discover(&cwd)?;
+        self.memory = self.memory_flag.clone().unwrap_or_else(|| self.project.memory());
+        self.rules = self.rules_flag.clone().or_else(|| self.project.rules());
+        Ok(())
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(init::Args),
     Segment(segment::Args),
     Lookup(lookup::Args),
     Match(matches::Args),
@@ -60,6 +87,7 @@ pub enum Command {
     Export(export::Args),
     Import(import::Args),
     Build(build::Args),
+    Status(status::Args),
     Rules(rules::Args),
     Tm(tm::Args),
 }
@@ -67,10 +95,19 @@ pub enum Command {
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
 /// (printed to stderr), 2 on a usage error (clap's own).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // `init` makes a project, so it never reads one (a broken tolk.toml above it included).
+    if !matches!(cli.command, Command::Init(_)) {
+        if let Err(err) = cli.global.resolve() {
+            ui::error(format_args!("{err:#}"));
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
+        Command::Init(args) => init::run(args, &cli.global),
         Command::Segment(args) => segment::run(args, &cli.global),
         Command::Build(args) => build::run(args, &cli.global),
+        Command::Status(args) => status::run(args, &cli.global),
         Command::Lookup(args) => lookup::run(args, &cli.global),
         Command::Match(args) => matches::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
@@ -92,15 +129,6 @@ pub fn main() -> ExitCode {
 /// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
-}
-
-/// The corpus paths to work on: those named, or the `corpus/` folder.
-pub fn corpus_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![tolk::corpus::default_dir().to_path_buf()]
-    } else {
-        paths
-    }
 }
 
 #[cfg(test)]

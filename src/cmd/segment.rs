@@ -34,13 +34,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // `-` is plain text on stdin, as `match -i -` reads it; every other path a file or
     // folder of documents, in the order given.
     let mut docs = Vec::new();
-    for path in super::corpus_paths(args.paths) {
+    let paths = if args.paths.is_empty() { global.project.corpus() } else { args.paths };
+    for path in paths {
         if path.as_os_str() == "-" {
             let bytes =
                 tolk::input::limits::read_lines(&mut io::stdin().lock(), std::path::Path::new("stdin"))?;
             docs.push(Document::from_bytes("-".into(), bytes, std::path::Path::new("stdin"), &segmenter)?);
         } else {
-            docs.extend(super::ui::documents(std::slice::from_ref(&path), &segmenter)?);
+            docs.extend(super::ui::documents(global, std::slice::from_ref(&path), &segmenter)?);
         }
     }
     let mut out = BufWriter::new(io::stdout().lock());

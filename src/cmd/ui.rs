@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tolk::document::Document;
+use tolk::document::{Document, ReadOptions};
 use tolk::import::Conflict;
 use tolk::index::{Index, IndexBuilder};
 use tolk::memory::{CsvStore, Memory};
@@ -74,9 +74,6 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
     }
 }
 
-/// The memory of a project when `--memory` names none: the folder `memory/`.
-pub const DEFAULT_MEMORY: &str = "memory";
-
 /// Loads the memory named by `--memory` and indexes it, with a spinner.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     let memory = load(global, &global.memory)?;
@@ -86,14 +83,15 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     Ok((memory, index))
 }
 
-/// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`,
-/// the default) that does not exist yet is simply empty, so a fresh project can analyse
-/// and export before its first import; a memory named with `--memory` must exist.
+/// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`
+/// unless tolk.toml names another) that does not exist yet is simply empty, so a fresh
+/// project can analyse and export before its first import; a memory named with
+/// `--memory` must exist.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));
-    let memory =
-        if path == Path::new(DEFAULT_MEMORY) { Memory::load_or_empty(path) } else { Memory::load(path) }
-            .context("cannot load the translation memory")?;
+    let own = global.memory_flag.is_none() && path == global.memory;
+    let memory = if own { Memory::load_or_empty(path) } else { Memory::load(path) }
+        .context("cannot load the translation memory")?;
     spin.finish_and_clear();
     Ok(memory)
 }
@@ -262,22 +260,34 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
     })
 }
 
-/// The documents named by `paths` (folders walked), each with its name, saying on
-/// stderr which files of a folder are skipped and why.
-pub fn corpus_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
-    let listing = tolk::corpus::list(paths)?;
+/// The documents named by `paths` (folders walked, as the project's patterns say), or
+/// with no paths the project's corpus, each with its name, saying on stderr which files
+/// of a folder are skipped and why.
+pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
+    let corpus;
+    let paths = if paths.is_empty() {
+        corpus = global.project.corpus();
+        &corpus
+    } else {
+        paths
+    };
+    let listing = tolk::corpus::list_filtered(paths, global.project.filter())?;
     for skipped in &listing.skipped {
         warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
     }
     Ok(listing.files.into_iter().zip(listing.names).collect())
 }
 
+/// Reads and segments the document at `path`, named `name`, as the project says
+/// (which front-matter keys are text).
+pub fn read(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -> Result<Document> {
+    let options = ReadOptions { front_matter_text: global.project.config.markdown.front_matter_text.clone() };
+    Ok(Document::read_as_with(path, name, segmenter, &options)?)
+}
+
 /// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them.
-pub fn documents(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
-    Ok(corpus_files(paths)?
-        .into_iter()
-        .map(|(p, name)| Document::read_as(&p, name, segmenter))
-        .collect::<tolk::Result<_>>()?)
+pub fn documents(global: &Global, paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
+    corpus_files(global, paths)?.into_iter().map(|(p, name)| read(global, &p, name, segmenter)).collect()
 }
 
 #[cfg(test)]

@@ -96,7 +96,13 @@ impl DocumentFormat for Docx {
         head.starts_with(b"PK\x03\x04") && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))
     }
 
-    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+    fn read(
+        &self,
+        input: &mut dyn std::io::Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        _options: &super::ReadOptions,
+    ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_UNPACKED + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
         if bytes.len() as u64 > MAX_UNPACKED {

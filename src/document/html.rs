@@ -78,7 +78,13 @@ impl DocumentFormat for Html {
         }
     }
 
-    fn read(&self, input: &mut dyn Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+    fn read(
+        &self,
+        input: &mut dyn Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        _options: &super::ReadOptions,
+    ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_PAGE as u64 + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
         if bytes.len() > MAX_PAGE {
@@ -1210,7 +1216,7 @@ mod tests {
     use super::*;
 
     fn read(html: &str) -> Result<Document> {
-        Html.read(&mut html.as_bytes(), Path::new("side.html"), &Segmenter::default())
+        Html.read(&mut html.as_bytes(), Path::new("side.html"), &Segmenter::default(), &Default::default())
     }
 
     #[track_caller]
@@ -1460,7 +1466,9 @@ mod tests {
     #[test]
     fn a_page_in_another_encoding_is_refused_with_what_it_declares() {
         let latin1 = b"<html><head><meta charset=\"iso-8859-1\"></head><p>Bl\xe5b\xe6r.</p>";
-        let err = Html.read(&mut &latin1[..], Path::new("side.html"), &Segmenter::default()).unwrap_err();
+        let err = Html
+            .read(&mut &latin1[..], Path::new("side.html"), &Segmenter::default(), &Default::default())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "side.html: line 1 (byte 18): the page declares its encoding as iso-8859-1; tolk reads HTML pages in \

@@ -44,16 +44,27 @@ impl DocumentFormat for Markdown {
             .is_some_and(|e| ["md", "markdown", "mdown", "mkd"].iter().any(|m| e.eq_ignore_ascii_case(m)))
     }
 
-    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+    fn read(
+        &self,
+        input: &mut dyn std::io::Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        options: &super::ReadOptions,
+    ) -> Result<Document> {
         let bytes = crate::input::limits::read_lines(input, path)?;
         let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
-        Ok(parse(super::name_of(path), text, segmenter))
+        Ok(parse_with(super::name_of(path), text, segmenter, &options.front_matter_text))
     }
 }
 
 /// Segments `text`, a Markdown article.
 pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
-    let part = blocks(text);
+    parse_with(name, text, segmenter, &super::ReadOptions::default().front_matter_text)
+}
+
+/// Like [`parse`], with the front-matter keys `keys` taken as text.
+pub fn parse_with(name: String, text: String, segmenter: &Segmenter, keys: &[String]) -> Document {
+    let part = blocks(text, keys);
     Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter)
 }
 
@@ -67,7 +78,7 @@ fn options() -> Options {
 }
 
 /// The part of a Markdown text, with its blocks and language marks.
-fn blocks(text: String) -> Part {
+fn blocks(text: String, keys: &[String]) -> Part {
     let lines = LineIndex::new(&text);
     let mut blocks: Vec<Block> = Vec::new();
     let mut lang = Vec::new();
@@ -103,7 +114,7 @@ fn blocks(text: String) -> Part {
                 open = false;
             }
             Event::Start(Tag::MetadataBlock(_)) => {
-                front_matter(&text, range, &lines, &mut blocks, &mut lang);
+                front_matter(&text, range, &lines, keys, &mut blocks, &mut lang);
                 skip = 1;
             }
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => {
@@ -344,6 +355,7 @@ fn front_matter(
     text: &str,
     range: Range<usize>,
     lines: &LineIndex,
+    keys: &[String],
     blocks: &mut Vec<Block>,
     lang: &mut Vec<(Range<usize>, String)>,
 ) {
@@ -370,7 +382,7 @@ fn front_matter(
             }
             continue;
         }
-        if !FRONT_MATTER_TEXT.contains(&key) {
+        if !keys.iter().any(|k| k == key) {
             continue;
         }
         let line_no = lines.line(start);

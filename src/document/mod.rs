@@ -44,7 +44,26 @@ pub trait DocumentFormat: Sync {
     fn claims(&self, path: &Path, head: &[u8]) -> bool;
     /// Reads and segments `input`, the file at `path` opened once (it may be a pipe,
     /// which cannot be opened twice), its head included.
-    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document>;
+    fn read(
+        &self,
+        input: &mut dyn std::io::Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        options: &ReadOptions,
+    ) -> Result<Document>;
+}
+
+/// What a project may set about reading documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The Markdown front-matter keys whose values are text to translate.
+    pub front_matter_text: Vec<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions { front_matter_text: markdown::FRONT_MATTER_TEXT.iter().map(|k| k.to_string()).collect() }
+    }
 }
 
 /// Every document format, in the order they are asked to claim a file (plain text
@@ -163,11 +182,16 @@ impl Document {
     /// Reads and segments the file at `path`, named by its file name, in whichever
     /// document format claims it ([`FORMATS`]).
     pub fn read(path: &Path, segmenter: &Segmenter) -> Result<Document> {
+        Document::read_with(path, segmenter, &ReadOptions::default())
+    }
+
+    /// Like [`Document::read`], read as `options` say.
+    pub fn read_with(path: &Path, segmenter: &Segmenter, options: &ReadOptions) -> Result<Document> {
         let mut head = Vec::with_capacity(512);
         let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         (&mut file).take(512).read_to_end(&mut head).map_err(|e| Error::io(path, e))?;
         match format_of(path, &head) {
-            Ok(format) => format.read(&mut head.as_slice().chain(file), path, segmenter),
+            Ok(format) => format.read(&mut head.as_slice().chain(file), path, segmenter, options),
             Err(why) => Err(Error::at(path, crate::error::Place::File, why)),
         }
     }
@@ -175,7 +199,17 @@ impl Document {
     /// Like [`Document::read`], with the document named `name` (its path inside the
     /// corpus folder).
     pub fn read_as(path: &Path, name: String, segmenter: &Segmenter) -> Result<Document> {
-        let mut doc = Document::read(path, segmenter)?;
+        Document::read_as_with(path, name, segmenter, &ReadOptions::default())
+    }
+
+    /// Like [`Document::read_as`], read as `options` say.
+    pub fn read_as_with(
+        path: &Path,
+        name: String,
+        segmenter: &Segmenter,
+        options: &ReadOptions,
+    ) -> Result<Document> {
+        let mut doc = Document::read_with(path, segmenter, options)?;
         doc.name = name;
         Ok(doc)
     }

@@ -88,7 +88,13 @@ impl DocumentFormat for Odt {
         named || mimetype_in(head)
     }
 
-    fn read(&self, input: &mut dyn Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+    fn read(
+        &self,
+        input: &mut dyn Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        _options: &super::ReadOptions,
+    ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
         if bytes.len() as u64 > MAX_FILE {
@@ -1262,7 +1268,7 @@ mod tests {
     }
 
     fn read(bytes: &[u8]) -> Result<Document> {
-        Odt.read(&mut &bytes[..], Path::new("a.odt"), &Segmenter::default())
+        Odt.read(&mut &bytes[..], Path::new("a.odt"), &Segmenter::default(), &Default::default())
     }
 
     #[track_caller]

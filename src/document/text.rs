@@ -25,7 +25,13 @@ impl DocumentFormat for PlainText {
 
     /// A line longer than [`crate::input::limits::MAX_LINE`] is refused before the file
     /// is read whole.
-    fn read(&self, input: &mut dyn std::io::Read, path: &Path, segmenter: &Segmenter) -> Result<Document> {
+    fn read(
+        &self,
+        input: &mut dyn std::io::Read,
+        path: &Path,
+        segmenter: &Segmenter,
+        _options: &super::ReadOptions,
+    ) -> Result<Document> {
         let bytes = crate::input::limits::read_lines(input, path)?;
         Document::from_bytes(super::name_of(path), bytes, path, segmenter)
     }

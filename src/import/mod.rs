@@ -195,8 +195,74 @@ pub fn issued(docs: &[crate::document::Document]) -> Issued {
     issued
 }
 
+/// A sentence as a batch exported it, for rows whose sentence the corpus no longer has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// The batch, as a person names it (`b20261130-061500 (for Kari)`).
+    pub batch: String,
+    /// The sentence as exported.
+    pub source: String,
+    /// Where it was, `document:line`.
+    pub places: Vec<String>,
+}
+
+/// What rows are checked against: the corpus as it is now, and what batches exported.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// The corpus' sentences.
+    pub issued: Issued,
+    /// Every sentence ever exported, by id.
+    pub exported: HashMap<SegmentId, Exported>,
+    /// The corpus' sentences by `document:line`, to say what a changed sentence now reads.
+    pub lines: HashMap<String, Vec<String>>,
+    /// Whether a row whose sentence the corpus no longer has is taken for the sentence
+    /// as its batch exported it (`import --from-batch`).
+    pub from_batch: bool,
+}
+
+impl Known {
+    /// What the corpus knows of `docs`.
+    pub fn of(docs: &[crate::document::Document]) -> Known {
+        let mut lines: HashMap<String, Vec<String>> = HashMap::new();
+        for doc in docs {
+            for s in &doc.segments {
+                let place = format!("{}:{}", doc.name, s.location.line);
+                lines.entry(place).or_default().push(doc.segment_text(s).to_string());
+            }
+        }
+        Known { issued: issued(docs), lines, ..Known::default() }
+    }
+
+    /// Why the exported sentence `e` is not in the corpus, as far as can be told.
+    fn what_changed(&self, e: &Exported) -> String {
+        for place in &e.places {
+            if let Some(now) = self.lines.get(place) {
+                let closest = now.iter().max_by(|a, b| {
+                    strsim::normalized_levenshtein(a, &e.source)
+                        .total_cmp(&strsim::normalized_levenshtein(b, &e.source))
+                });
+                if let Some(closest) = closest {
+                    return format!("{place} now reads {closest:?}");
+                }
+            }
+            let doc = place.rsplit_once(':').map_or(place.as_str(), |(d, _)| d);
+            let prefix = format!("{doc}:");
+            if !self.lines.keys().any(|k| k.starts_with(&prefix)) {
+                return format!("{doc} is not in the corpus");
+            }
+        }
+        "the document has changed".into()
+    }
+}
+
 /// Checks every row against the `issued` sentences.
 pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
+    validate_with(rows, &Known { issued: issued.clone(), ..Known::default() })
+}
+
+/// Checks every row against what is `known`.
+pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
+    let issued = &known.issued;
     let mut plan = Plan::default();
     let mut taken: HashMap<SegmentId, usize> = HashMap::new();
     for r in rows {
@@ -215,13 +281,44 @@ pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
             ));
             continue;
         };
-        let Some(text) = issued.get(&id) else {
-            plan.problems.push(problem(
-                "id",
-                "the id of a sentence in this project's corpus".into(),
-                format!("{id_cell}, which no document has (a batch of another project, or a sentence since removed)"),
-            ));
-            continue;
+        let text = match (issued.get(&id), known.exported.get(&id)) {
+            (Some(text), _) => text,
+            (None, Some(e)) if known.from_batch => {
+                let warning = format!(
+                    "stored for the sentence as batch {} exported it, {:?}; {}",
+                    e.batch,
+                    e.source,
+                    known.what_changed(e)
+                );
+                plan.warnings.push(Warning { origin: r.origin.clone(), message: warning });
+                &e.source
+            }
+            (None, Some(e)) => {
+                plan.problems.push(problem(
+                    "id",
+                    "the id of a sentence in this project's corpus".into(),
+                    format!(
+                        "{id_cell}, which batch {} exported from {} as {:?}, but the corpus no longer has it: {}; \
+                         import with --from-batch to store the translation for the sentence as exported",
+                        e.batch,
+                        e.places.first().map_or("the corpus", String::as_str),
+                        e.source,
+                        known.what_changed(e)
+                    ),
+                ));
+                continue;
+            }
+            (None, None) => {
+                plan.problems.push(problem(
+                    "id",
+                    "the id of a sentence in this project's corpus".into(),
+                    format!(
+                        "{id_cell}, which no document has and no batch of this project exported (a batch of \
+                         another project or corpus: name its corpus with --corpus)"
+                    ),
+                ));
+                continue;
+            }
         };
         let source = r.source.as_str();
         // A cell that starts with an apostrophe and a formula character is tolk's own
@@ -564,7 +661,7 @@ mod tests {
         assert_eq!(problems, [
             "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
             "b.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
-            format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has (a batch of another project, or a sentence since removed)", SegmentId::of("Nei.")).as_str(),
+            format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has and no batch of this project exported (a batch of another project or corpus: name its corpus with --corpus)", SegmentId::of("Nei.")).as_str(),
             "b.csv: row 6, column target: expected the same translation as b.csv row 2 for the same id, \"Hi.\", found \"Hello.\"",
         ]);
     }

@@ -131,7 +131,7 @@ fn every_command_that_writes_takes_o_and_out() {
     t.write("corpus/ny.txt", "En setning ingen har oversatt.\n");
     for spelling in ["-o", "--out"] {
         let file = |name: &str| format!("w{spelling}/{name}");
-        t.tolk(&["export", spelling, &file("batch.csv")]).run().success();
+        t.tolk(&["export", "--again", spelling, &file("batch.csv")]).run().success();
         t.tolk(&["tm", "export", spelling, &file("m.tmx")]).run().success();
         t.tolk(&["rules", "export", spelling, &file("nb.srx")]).run().success();
         for name in ["batch.csv", "m.tmx", "nb.srx"] {

@@ -18,7 +18,7 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 #[track_caller]
 fn export(t: &Project, args: &[&str]) -> Vec<u8> {
     // The tests export to one file again and again, deliberately.
-    let mut all = vec!["export", "--force", "--out", "b.csv"];
+    let mut all = vec!["export", "--again", "--force", "--out", "b.csv"];
     all.extend_from_slice(args);
     t.tolk(&all).run().success().stdout_is("");
     std::fs::read(t.path().join("b.csv")).unwrap()
@@ -70,7 +70,7 @@ fn semicolon_and_tab_delimit_the_same_cells() {
         );
     }
     Project::untranslated()
-        .tolk(&["export", "--delimiter", "|"])
+        .tolk(&["export", "--again", "--delimiter", "|"])
         .run()
         .failure()
         .stderr_contains("expected `,`, `;` or `tab`, found \"|\"");
@@ -188,7 +188,8 @@ fn a_near_match_is_suggested_and_prefill_copies_it_into_the_target() {
 fn the_summary_names_the_segments_and_words() {
     let t = Project::untranslated();
     for (arg, byte, name) in [(",", b',', "comma"), (";", b';', "semicolon")] {
-        let out = t.tolk(&["export", "--force", "--out", "b.csv", "--delimiter", arg]).run().success();
+        let out =
+            t.tolk(&["export", "--again", "--force", "--out", "b.csv", "--delimiter", arg]).run().success();
         let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), byte);
         let words: usize = rows.iter().map(|r| r["words"].parse::<usize>().unwrap()).sum();
         out.stderr_contains(&format!(
@@ -202,7 +203,11 @@ fn the_summary_names_the_segments_and_words() {
 fn out_dash_writes_the_batch_to_stdout() {
     let t = Project::untranslated();
     let file = export(&t, &[]);
-    let out = t.tolk(&["export", "--format", "csv", "--out", "-", "--quiet"]).run().success().stderr_is("");
+    let out = t
+        .tolk(&["export", "--again", "--format", "csv", "--out", "-", "--quiet"])
+        .run()
+        .success()
+        .stderr_is("");
     assert!(out.stdout.as_bytes() == file, "stdout differs from the batch written to a file");
 }
 
@@ -242,15 +247,15 @@ fn a_fresh_project_exports_its_first_batch_before_any_memory_exists() {
 fn an_export_never_overwrites_a_batch_unless_forced_and_default_names_never_collide() {
     let t = Project::untranslated();
     t.write("b.csv", "id,source,target\nfilled in by a translator\n");
-    t.tolk(&["export", "-o", "b.csv"])
+    t.tolk(&["export", "--again", "-o", "b.csv"])
         .run()
         .failure()
         .stderr_contains("error: b.csv exists, and may be a batch a translator has already filled in; name another file, or add --force to replace it");
     assert_eq!(t.read("b.csv"), "id,source,target\nfilled in by a translator\n");
-    t.tolk(&["export", "-o", "b.csv", "--force"]).run().success();
+    t.tolk(&["export", "--again", "-o", "b.csv", "--force"]).run().success();
     assert!(t.read("b.csv").contains("Kort, hva er din kundeservicekarriere?"));
     for _ in 0..3 {
-        t.tolk(&["export", "--format", "csv"]).run().success();
+        t.tolk(&["export", "--again", "--format", "csv"]).run().success();
     }
     let batches = t.snapshot_dir("out/batches");
     assert_eq!(batches.len(), 3, "{:?}", batches.keys().collect::<Vec<_>>());

@@ -236,11 +236,11 @@ fn batch_cases() -> Vec<Case> {
             "batch/other-project-ids.csv",
             &["import", "{}"],
             "error: other-project-ids.csv: row 3, column id: expected the id of a sentence in this \
-             project's corpus, found sfecc26ecb9ed96f4, which no document has (a batch of another project, \
-             or a sentence since removed)\n\
+             project's corpus, found sfecc26ecb9ed96f4, which no document has and no batch of this \
+             project exported (a batch of another project or corpus: name its corpus with --corpus)\n\
              error: other-project-ids.csv: row 4, column id: expected the id of a sentence in this \
-             project's corpus, found s0000000000000000, which no document has (a batch of another project, \
-             or a sentence since removed)\n\
+             project's corpus, found s0000000000000000, which no document has and no batch of this \
+             project exported (a batch of another project or corpus: name its corpus with --corpus)\n\
              error: 2 rows refused, nothing was written; correct them and import again, or use \
              --skip-invalid\n",
         ),
@@ -856,8 +856,8 @@ fn xliff_cases() -> Vec<Case> {
             "xliff/other-project-ids.xlf",
             &["import", "{}"],
             "error: other-project-ids.xlf: line 9, element id: expected the id of a sentence in this \
-             project's corpus, found sfecc26ecb9ed96f4, which no document has (a batch of another project, \
-             or a sentence since removed)\n\
+             project's corpus, found sfecc26ecb9ed96f4, which no document has and no batch of this \
+             project exported (a batch of another project or corpus: name its corpus with --corpus)\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
              --skip-invalid\n",
         ),
@@ -1526,8 +1526,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         &["import", "--overwrite", "where-and-extra-columns.csv"],
         &["import", "--overwrite", "original-and-context.xlf"],
         &["build", "--partial"],
-        &["export"],
-        &["export", "--format", "xliff"],
+        &["export", "--again"],
+        &["export", "--again", "--format", "xliff"],
         &["tm", "export", "--out", "out/memory.tmx"],
         &["tm", "export", "--format", "csv", "--out", "out/memory.csv"],
     ];
@@ -1541,7 +1541,7 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         .iter()
         .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
         .map(|p| {
-            if p.starts_with("out/batches/batch-") {
+            if p.starts_with("out/batches/batch-") || p.starts_with(".tolk/batches/b") {
                 p.chars().filter(|c| !c.is_ascii_digit()).collect()
             } else {
                 p
@@ -1549,6 +1549,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         })
         .collect();
     let mut expected: BTreeSet<String> = [
+        ".tolk/batches/b-.json",
+        ".tolk/batches/b--.json",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
         "out/batches/batch-TZ.xlsx",

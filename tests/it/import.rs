@@ -227,7 +227,7 @@ fn an_id_of_another_corpus_is_refused() {
     check_refused(
         "unknown-id.csv",
         &["unknown-id.csv: row 4, column id: expected the id of a sentence in this project's corpus, \
-           found sfecc26ecb9ed96f4, which no document has (a batch of another project, or a sentence since removed)"],
+           found sfecc26ecb9ed96f4, which no document has and no batch of this project exported (a batch of another project or corpus: name its corpus with --corpus)"],
     )
     .1
     .stderr_contains("1 row refused, nothing was written");

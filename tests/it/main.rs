@@ -23,6 +23,7 @@ mod matching;
 mod odt;
 #[cfg(unix)]
 mod paths;
+mod project;
 mod properties;
 mod roundtrip;
 mod segment;

@@ -65,8 +65,11 @@ fn project() -> Project {
 #[test]
 fn the_default_batch_is_a_protected_workbook_of_text_cells() {
     let t = project();
-    t.tolk(&["export", "--prefill", "-o", "b.xlsx"]).run().success().stderr_contains("(XLSX workbook)");
-    let out = t.tolk(&["export", "--prefill"]).run().success();
+    t.tolk(&["export", "--again", "--prefill", "-o", "b.xlsx"])
+        .run()
+        .success()
+        .stderr_contains("(XLSX workbook)");
+    let out = t.tolk(&["export", "--again", "--prefill"]).run().success();
     out.stderr_contains(".xlsx: ");
     let path = t.path().join("b.xlsx");
     let sheet = zip_entry(&path, "xl/worksheets/sheet1.xml");

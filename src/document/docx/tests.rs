@@ -51,7 +51,7 @@ fn docx(body: &str) -> Vec<u8> {
 }
 
 fn read(bytes: &[u8]) -> Result<Document> {
-    Docx.read(&mut &bytes[..], Path::new("corpus/t.docx"), &Segmenter::default())
+    Docx.read(&mut &bytes[..], Path::new("corpus/t.docx"), &Segmenter::default(), &Default::default())
 }
 
 fn texts(d: &Document) -> Vec<&str> {

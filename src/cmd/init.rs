@@ -1,0 +1,46 @@
+//! `tolk init`: make the current folder (or another) a tolk project.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use tolk::shown;
+
+use super::ui;
+use super::Global;
+
+/// Make a folder a tolk project: tolk.toml, corpus/, an empty memory, .gitignore entries
+///
+/// Writes tolk.toml with every setting and its default, explained: the languages, the
+/// memory, the corpus folders with include and exclude patterns, segmentation rules,
+/// the batch folder, format and delimiter, the edition folders, and which Markdown
+/// front-matter keys are text. Makes corpus/ and memory/nb-en.csv (an empty memory)
+/// where they do not exist, and adds tolk's outputs (out/), the memory's lock file and
+/// caches to .gitignore. Every command then finds the project from this folder or any
+/// folder below it, and a flag on the command line overrides the file. Nothing that
+/// exists is overwritten; an existing tolk.toml is an error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder to make a project [default: the current folder]
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    // `.` is left out of the paths shown: `made tolk.toml`, not `made ./tolk.toml`.
+    let dir = if args.dir == std::path::Path::new(".") { PathBuf::new() } else { args.dir };
+    let done = tolk::project::init(&dir)?;
+    if ui::chatty(global) {
+        for path in &done.made {
+            eprintln!("made {}", shown::path(path));
+        }
+        if !done.ignored.is_empty() {
+            eprintln!("added {} to {}", done.ignored.join(" "), shown::path(&dir.join(".gitignore")));
+        }
+        eprintln!(
+            "next: put the Norwegian documents in corpus/, then `tolk analyze` to see what there is to \
+             translate and `tolk export --for NAME` to write a batch for a translator"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,124 @@
+//! `tolk status`: where the translation stands, per document and per batch.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+use tolk::ledger::Ledger;
+use tolk::status::{Counts, DocStatus, StatusBuilder};
+
+use super::ui;
+use super::Global;
+
+/// Show per document and in total what is translated, out with translators and missing
+///
+/// A sentence is translated when the memory has a translation of it, out when an open
+/// batch has it (a batch is open from `tolk export` until `tolk import` takes its
+/// file back), and missing otherwise; every occurrence counts, with its words. Below the
+/// documents, every batch: for whom, when, its file, how much of it came back, and
+/// whether it is still open. `--json` prints the same as one JSON object; `--html` a
+/// page to open in a browser.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders to report on [default: the project's corpus]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON object: documents, total, batches
+    #[arg(long)]
+    pub json: bool,
+    /// Print a self-contained HTML page (a bar per document, the totals, the batches)
+    #[arg(long, conflicts_with = "json")]
+    pub html: bool,
+}
+
+pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    let segmenter = ui::segmenter(global)?;
+    let memory = ui::load(global, &global.memory)?;
+    let ledger = Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    let mut builder = StatusBuilder::new(&memory, &ledger);
+    for (path, name) in ui::corpus_files(global, &args.paths)? {
+        builder.add(&ui::read(global, &path, name, &segmenter)?);
+    }
+    let status = builder.finish();
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.html {
+        let date = tolk::timestamp::Timestamp::now().to_string();
+        out.write_all(tolk::report::status_html(&status, &ledger, &date).as_bytes())?;
+    } else if args.json {
+        let counts = |c: Counts| json!({"segments": c.segments, "words": c.words});
+        let doc = |d: &DocStatus| {
+            json!({
+                "doc": d.name,
+                "translated": counts(d.translated),
+                "out": counts(d.out),
+                "missing": counts(d.missing),
+                "batches": d.batches.iter().map(|&i| ledger.batches[i].id.clone()).collect::<Vec<_>>(),
+            })
+        };
+        let batches: Vec<Value> = status
+            .batches
+            .iter()
+            .map(|b| {
+                let r = &ledger.batches[b.index];
+                json!({
+                    "id": r.id, "for": r.translator, "exported": r.exported, "file": r.file,
+                    "segments": r.segments.len(), "back": counts(b.back), "outstanding": counts(b.outstanding),
+                    "returned": r.returned.as_ref().map(|r| json!({"at": r.at, "file": r.file})),
+                })
+            })
+            .collect();
+        let value = json!({
+            "documents": status.documents.iter().map(doc).collect::<Vec<_>>(),
+            "total": doc(&status.total),
+            "batches": batches,
+        });
+        serde_json::to_writer(&mut out, &value)?;
+        out.write_all(b"\n")?;
+    } else {
+        let width = status.documents.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(8);
+        writeln!(
+            out,
+            "{:<width$}  {:>7}  {:>11}  {:>7}  {:>7}  out with",
+            "document", "words", "translated", "out", "missing"
+        )?;
+        for d in status.documents.iter().chain([&status.total]) {
+            let with: Vec<String> = d.batches.iter().map(|&i| ledger.batches[i].describe()).collect();
+            writeln!(
+                out,
+                "{:<width$}  {:>7}  {:>6} {:>3}%  {:>7}  {:>7}  {}",
+                d.name,
+                d.all().words,
+                d.translated.words,
+                d.percent(),
+                d.out.words,
+                d.missing.words,
+                with.join(", ")
+            )?;
+        }
+        if !status.batches.is_empty() {
+            writeln!(out)?;
+            for b in &status.batches {
+                let r = &ledger.batches[b.index];
+                let state = match &r.returned {
+                    Some(back) => format!("returned {}", back.at),
+                    None if b.outstanding.segments == 0 => "open, all translated".to_string(),
+                    None => "open".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{}  exported {}  {}  {}: {} back, {} outstanding ({})",
+                    r.describe(),
+                    r.exported,
+                    r.file,
+                    ui::count(r.segments.len(), "segment"),
+                    b.back.segments,
+                    b.outstanding.segments,
+                    state
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

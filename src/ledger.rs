@@ -1,0 +1,315 @@
+//! The record of exported batches: which sentences went out, when, to whom, in which
+//! file, and whether the file came back.
+//!
+//! Each `tolk export` writes one record, `.tolk/batches/<id>.json` in the project (one
+//! file per batch, made with `create_new`, so two exports at once never write the same
+//! record and a team can keep the folder in git without merge conflicts). A record
+//! keeps every exported sentence's id, text, words and places: `export` leaves out
+//! what is still out in an open batch, `import` finds the batch a file belongs to and
+//! closes it, `status` tells what is translated, out and missing, and a sentence the
+//! editor changed after export can still be imported against the record
+//! (`import --from-batch`). Whether a sentence came back is not stored: it is read
+//! from the memory (it has a translation), so it stays true whichever way the
+//! translation arrived.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Place, Result};
+use crate::text::SegmentId;
+use crate::timestamp::Timestamp;
+
+/// The ledger's folder inside the project's state folder.
+pub const DIR: &str = "batches";
+
+/// One exported batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    /// Its id, `b` and the time it was exported (`b20261130-061500`, then `-2`, `-3`
+    /// for more in the same second).
+    pub id: String,
+    /// The batch file as written (`-` for stdout).
+    pub file: String,
+    /// Its format's name (`xlsx`, `csv`, `xliff`).
+    pub format: String,
+    /// When it was exported, ISO 8601.
+    pub exported: String,
+    /// Who it is for (`export --for`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translator: Option<String>,
+    /// The sentences in it, in batch order.
+    pub segments: Vec<Sent>,
+    /// When its file came back through `import`, and from which file; an open batch
+    /// has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<Returned>,
+}
+
+/// A sentence as it went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    /// Its id (`s` and 16 hex digits).
+    pub id: String,
+    /// The sentence as exported.
+    pub source: String,
+    /// Its words.
+    pub words: usize,
+    /// Where it occurred, `document:line`, the first few.
+    pub places: Vec<String>,
+}
+
+/// When a batch came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returned {
+    /// When, ISO 8601.
+    pub at: String,
+    /// The file imported.
+    pub file: String,
+}
+
+impl BatchRecord {
+    /// Whether its file has not come back yet.
+    pub fn is_open(&self) -> bool {
+        self.returned.is_none()
+    }
+
+    /// Its sentences' ids.
+    pub fn ids(&self) -> impl Iterator<Item = SegmentId> + '_ {
+        self.segments.iter().filter_map(|s| SegmentId::parse(&s.id))
+    }
+
+    /// "b2026… (for Kari)" or "b2026…".
+    pub fn describe(&self) -> String {
+        match &self.translator {
+            Some(t) => format!("{} (for {t})", self.id),
+            None => self.id.clone(),
+        }
+    }
+}
+
+/// Every batch of a project.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// Where the records are.
+    dir: PathBuf,
+    /// The records, oldest first.
+    pub batches: Vec<BatchRecord>,
+}
+
+impl Ledger {
+    /// The ledger in the project state folder `state`: every record, oldest first. A
+    /// folder that does not exist is an empty ledger; a damaged record is an error
+    /// naming the file and line.
+    pub fn open(state: &Path) -> Result<Ledger> {
+        let dir = state.join(DIR);
+        let mut ledger = Ledger { dir: dir.clone(), batches: Vec::new() };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ledger),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.ends_with(".json") && !name.starts_with('.') {
+                files.push(path);
+            }
+        }
+        files.sort();
+        for path in files {
+            let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+            if size > MAX_RECORD as u64 {
+                return Err(Error::TooLarge {
+                    path,
+                    what: "the record of a batch".into(),
+                    limit: MAX_RECORD,
+                });
+            }
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let record: BatchRecord = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::at(
+                    &path,
+                    Place::Line { line: e.line() as u64, byte: None },
+                    format!(
+                        "the record of a batch is damaged ({e}); restore it (from git, say) or remove it, \
+                         and that batch is no longer tracked"
+                    ),
+                )
+            })?;
+            ledger.batches.push(record);
+        }
+        ledger.batches.sort_by(|a, b| (&a.exported, &a.id).cmp(&(&b.exported, &b.id)));
+        Ok(ledger)
+    }
+
+    /// Records a new batch; its id is made here, unique in the ledger. Returns the id.
+    pub fn record(&mut self, mut record: BatchRecord, at: Timestamp) -> Result<String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))?;
+        let stamp = at.tmx();
+        let base = format!("b{}-{}", &stamp[..8], &stamp[9..15]);
+        record.exported = at.to_string();
+        for n in 1u32.. {
+            let id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            let path = self.dir.join(format!("{id}.json"));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => {
+                    record.id = id.clone();
+                    let json = serde_json::to_vec_pretty(&record).expect("a record serialises");
+                    crate::store::write_atomic(&path, &json)?;
+                    self.batches.push(record);
+                    return Ok(id);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+                Err(e) => return Err(Error::write(&path, e)),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// Marks the batch numbered `index` as come back from `file`, and writes its record.
+    pub fn close(&mut self, index: usize, file: &Path, at: Timestamp) -> Result<()> {
+        let record = &mut self.batches[index];
+        record.returned = Some(Returned { at: at.to_string(), file: crate::shown::path(file).to_string() });
+        let path = self.dir.join(format!("{}.json", record.id));
+        let json = serde_json::to_vec_pretty(record).expect("a record serialises");
+        crate::store::write_atomic(&path, &json)
+    }
+
+    /// The open batches each sentence is out in, of those `translated` says are not
+    /// translated yet.
+    pub fn out(&self, translated: impl Fn(&str) -> bool) -> HashMap<SegmentId, Vec<usize>> {
+        let mut out: HashMap<SegmentId, Vec<usize>> = HashMap::new();
+        for (i, batch) in self.batches.iter().enumerate().filter(|(_, b)| b.is_open()) {
+            for s in &batch.segments {
+                if let Some(id) = SegmentId::parse(&s.id) {
+                    if !translated(&s.source) {
+                        out.entry(id).or_default().push(i);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every sentence ever exported, by id, as the latest batch that had it exported it.
+    pub fn exported(&self) -> HashMap<SegmentId, crate::import::Exported> {
+        let mut all = HashMap::new();
+        for batch in &self.batches {
+            for s in &batch.segments {
+                if let Some(id) = SegmentId::parse(&s.id) {
+                    let e = crate::import::Exported {
+                        batch: batch.describe(),
+                        source: s.source.clone(),
+                        places: s.places.clone(),
+                    };
+                    all.insert(id, e);
+                }
+            }
+        }
+        all
+    }
+
+    /// The open batch a translator's file is, from its name and the ids of its rows:
+    /// the open batch written to a file of that name whose sentences the file has, or
+    /// failing that the one with most of its sentences in the file, if the file has at
+    /// least half of them. `None` for a file of no open batch.
+    pub fn batch_of(&self, file: &Path, ids: &HashSet<SegmentId>) -> Option<usize> {
+        let name = file.file_name()?.to_str()?;
+        let share = |b: &BatchRecord| {
+            let n = b.segments.len().max(1);
+            let found = b.ids().filter(|id| ids.contains(id)).count();
+            (found, n)
+        };
+        let open = || self.batches.iter().enumerate().filter(|(_, b)| b.is_open());
+        let by_name = open().rev().find(|(_, b)| {
+            Path::new(&b.file).file_name().and_then(|n| n.to_str()) == Some(name) && share(b).0 > 0
+        });
+        if let Some((i, _)) = by_name {
+            return Some(i);
+        }
+        open()
+            .map(|(i, b)| (i, share(b)))
+            .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
+            .max_by_key(|&(i, (found, _))| (found, i))
+            .map(|(i, _)| i)
+    }
+}
+
+/// The largest batch record read: a batch of a whole archive is a few megabytes.
+const MAX_RECORD: usize = 256 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(file: &str, sources: &[&str]) -> BatchRecord {
+        BatchRecord {
+            id: String::new(),
+            file: file.into(),
+            format: "csv".into(),
+            exported: String::new(),
+            translator: Some("Kari".into()),
+            segments: sources
+                .iter()
+                .map(|s| Sent {
+                    id: SegmentId::of(s).to_string(),
+                    source: s.to_string(),
+                    words: 1,
+                    places: vec!["a.txt:1".into()],
+                })
+                .collect(),
+            returned: None,
+        }
+    }
+
+    #[test]
+    fn records_are_kept_and_read_back_with_unique_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::open(dir.path()).unwrap();
+        assert!(ledger.batches.is_empty());
+        let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let a = ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
+        let b = ledger.record(record("out/b.csv", &["Nei."]), at).unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("b20261130-061500", "b20261130-061500-2"));
+        let back = Ledger::open(dir.path()).unwrap();
+        assert_eq!(back.batches, ledger.batches);
+        let out = back.out(|s| s == "Ja.");
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[&SegmentId::of("Hei.")], [0]);
+        assert!(!out.contains_key(&SegmentId::of("Ja.")), "translated, so no longer out");
+    }
+
+    #[test]
+    fn a_file_is_known_by_its_name_or_by_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::open(dir.path()).unwrap();
+        let at = Timestamp::now();
+        ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
+        ledger.record(record("out/b.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
+        let ids = |s: &[&str]| s.iter().map(|s| SegmentId::of(s)).collect::<HashSet<_>>();
+        assert_eq!(ledger.batch_of(Path::new("mail/a.csv"), &ids(&["Hei."])), Some(0));
+        assert_eq!(ledger.batch_of(Path::new("renamed.csv"), &ids(&["Nei.", "Aldri."])), Some(1));
+        assert_eq!(
+            ledger.batch_of(Path::new("renamed.csv"), &ids(&["Nei."])),
+            None,
+            "a third is not the batch"
+        );
+        ledger.close(0, Path::new("mail/a.csv"), at).unwrap();
+        assert_eq!(ledger.batch_of(Path::new("a.csv"), &ids(&["Hei.", "Ja."])), None, "closed");
+        let back = Ledger::open(dir.path()).unwrap();
+        assert!(!back.batches[0].is_open() && back.batches[1].is_open());
+        assert!(back.out(|_| false).keys().all(|id| back.batches[1].ids().any(|i| i == *id)));
+    }
+
+    #[test]
+    fn a_damaged_record_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(DIR)).unwrap();
+        std::fs::write(dir.path().join(DIR).join("b1.json"), "{\n\"id\": 3\n}").unwrap();
+        let err = Ledger::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("b1.json: line 2") && err.contains("damaged"), "{err}");
+    }
+}

@@ -1,0 +1,134 @@
+//! A project: `tolk init`, `tolk.toml` found from any folder below it, its settings
+//! (memory, corpus folders and patterns, batch defaults, edition folders, front-matter
+//! keys) overridden by flags, and its errors naming the line.
+
+use crate::util::{csv_records, repo, Project, SEEDS};
+
+/// The seeds in a project made by `tolk init`, one of them in a subfolder.
+fn initialised() -> Project {
+    let t = Project::empty();
+    t.tolk(&["init"]).run().success().stderr_contains("made tolk.toml\n");
+    for (i, name) in SEEDS.iter().enumerate() {
+        let rel = if i == 0 { format!("corpus/{name}") } else { format!("corpus/2027/{name}") };
+        t.write(&rel, std::fs::read(repo().join("corpus").join(name)).unwrap());
+    }
+    t
+}
+
+#[test]
+fn init_makes_a_project_that_commands_find_from_a_subfolder() {
+    let t = initialised();
+    for made in ["tolk.toml", "corpus", "memory/nb-en.csv", ".gitignore"] {
+        assert!(t.path().join(made).exists(), "{made}");
+    }
+    let ignore = t.read(".gitignore");
+    for entry in ["/out/", ".tolk.lock", "/.tolk/cache/"] {
+        assert!(ignore.lines().any(|l| l == entry), "{entry} in {ignore}");
+    }
+    let toml = t.read("tolk.toml");
+    t.tolk(&["init"]).run().failure().stderr_contains("tolk.toml: exists already");
+    assert_eq!(t.read("tolk.toml"), toml, "a second init changed the project file");
+
+    // From two folders down, the project's corpus and memory are used, with its paths.
+    let sub = t.path().join("corpus/2027");
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"));
+    let out = run.args(["analyze"]).current_dir(&sub).env("NO_COLOR", "1").output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("2027/{}", SEEDS[1])) && stdout.contains(SEEDS[0]), "{stdout}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["export", "--format", "csv"])
+        .current_dir(&sub)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let batches: Vec<_> = std::fs::read_dir(t.path().join("out/batches")).unwrap().collect();
+    assert_eq!(batches.len(), 1, "the batch goes to the project's out/batches, not the subfolder's");
+    assert!(!sub.join("out").exists());
+}
+
+#[test]
+fn the_project_file_sets_memory_corpus_patterns_and_batch_defaults() {
+    let t = Project::empty();
+    t.write(
+        "tolk.toml",
+        r#"memory = "tm/house.csv"
+[corpus]
+folders = ["articles"]
+exclude = ["**/NOTES.md", "drafts/**"]
+[batches]
+folder = "to-translate"
+format = "csv"
+delimiter = ";"
+[editions]
+folder = "english"
+"#,
+    );
+    t.write("articles/a.txt", "Hei på deg. Vi ses i morgen.\n")
+        .write("articles/NOTES.md", "Husk å sjekke navnene.\n")
+        .write("articles/drafts/b.txt", "Et utkast.\n")
+        .write("articles/2027/c.md", "# Tittel her\n\nEn setning til.\n")
+        .write("tm/house.csv", "source,target\nHei på deg.,Hello there.\n");
+    let out = t.tolk(&["segment", "--json"]).run().success();
+    let docs: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(docs, ["2027/c.md", "2027/c.md", "a.txt", "a.txt"], "excluded files are no documents");
+
+    t.tolk(&["export"]).run().success();
+    let batch = std::fs::read_dir(t.path().join("to-translate")).unwrap().next().unwrap().unwrap().path();
+    assert_eq!(batch.extension().unwrap(), "csv");
+    let rows = csv_records(&std::fs::read(&batch).unwrap(), b';');
+    let sources: Vec<&str> = rows[1..].iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(
+        sources,
+        ["Tittel her", "En setning til.", "Vi ses i morgen."],
+        "the memory translated the rest"
+    );
+
+    // The edition folder is the project's; --memory overrides the project's memory.
+    t.tolk(&["build", "--partial"]).run().success();
+    assert!(t.path().join("english/a.txt").exists() && !t.path().join("out").exists());
+    t.write("other.csv", "source,target\nVi ses i morgen.,See you tomorrow.\n");
+    t.tolk(&["lookup", "--memory", "other.csv", "Vi ses i morgen."])
+        .run()
+        .success()
+        .stdout_contains("See you tomorrow.");
+    t.tolk(&["lookup", "Vi ses i morgen."]).run().success().stdout_contains("no match");
+}
+
+#[test]
+fn markdown_front_matter_keys_come_from_the_project() {
+    let t = Project::empty();
+    t.write("corpus/a.md", "---\ntitle: Tittelen her\nsummary: Et kort sammendrag.\n---\n\nTeksten.\n");
+    let texts = |t: &Project| t.segment_texts("corpus/a.md");
+    assert_eq!(texts(&t), ["Tittelen her", "Teksten."]);
+    t.write("tolk.toml", "[markdown]\nfront_matter_text = [\"summary\"]\n");
+    assert_eq!(texts(&t), ["Et kort sammendrag.", "Teksten."]);
+}
+
+#[test]
+fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
+    let t = Project::seeds();
+    let before = t.snapshot_dir("memory");
+    t.write("tolk.toml", "memory = \"memory\"\n\n[batches]\nfromat = \"csv\"\n");
+    t.tolk(&["export"]).run().failure().stderr_is(
+        "error: tolk.toml: line 4: unknown field `fromat`, expected one of `folder`, `format`, `delimiter`, \
+         `min_score`; see `tolk init --help` for the settings a project file has\n",
+    );
+    t.write("tolk.toml", "[corpus]\ninclude = [\"a[b\"]\n");
+    t.tolk(&["analyze"])
+        .run()
+        .failure()
+        .stderr_contains("tolk.toml: [corpus]: include: \"a[b\" is not a glob pattern");
+    t.write("tolk.toml", "target_language = \"de\"\n");
+    t.tolk(&["build"])
+        .run()
+        .failure()
+        .stderr_contains("tolk.toml: line 1: target_language: expected English");
+    assert!(!t.path().join("out").exists());
+    assert_eq!(t.snapshot_dir("memory"), before);
+}
