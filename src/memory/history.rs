@@ -48,7 +48,9 @@ pub enum HistoryError {
         "there is no translation {number} of {key}: it has {count}; see them numbered with `tolk tm history`"
     )]
     NoSuchNumber { key: Key, number: usize, count: usize },
-    #[error("{target:?} is none of the translations of {key}; see them with `tolk tm history`, or give --keep N")]
+    #[error(
+        "{target:?} is none of the translations of {key}; see them with `tolk tm history`, or give --keep N"
+    )]
     NoSuchTarget { key: Key, target: String },
     #[error(
         "{key} has no earlier translation to go back to; `tolk tm history` lists what it has, and `tolk tm rm` \
@@ -164,9 +166,7 @@ pub fn resolve(memory: &Memory, key: &Key, choice: &Choice, now: Timestamp) -> R
         changes.push(Change::Restore { entry: chosen, changed: None });
     }
     changes.extend(
-        in_use(memory, &history)
-            .filter(|&i| i != chosen)
-            .map(|entry| Change::Retire { entry, at: now }),
+        in_use(memory, &history).filter(|&i| i != chosen).map(|entry| Change::Retire { entry, at: now }),
     );
     Ok(Plan { history, changes, used: Some(chosen) })
 }
@@ -185,7 +185,10 @@ pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, Histor
         // The most recently retired; of those retired together, the newest.
         let retired = history.entries.iter().copied().filter(|&i| memory.entries[i].is_retired());
         let retired: Vec<usize> = retired.filter(other).collect();
-        retired.iter().copied().max_by_key(|&i| (retired_at(&memory.entries[i]), std::cmp::Reverse(rank(&history, i))))
+        retired
+            .iter()
+            .copied()
+            .max_by_key(|&i| (retired_at(&memory.entries[i]), std::cmp::Reverse(rank(&history, i))))
     });
     let Some(earlier) = earlier else { return Err(HistoryError::NothingEarlier { key: key.clone() }) };
     let mut changes: Vec<Change> = in_use(memory, &history)
@@ -214,7 +217,8 @@ fn rank(history: &History, entry: usize) -> usize {
 /// error, so a mistyped repeat says so.
 pub fn remove(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, HistoryError> {
     let history = history(memory, key)?;
-    let changes: Vec<Change> = in_use(memory, &history).map(|entry| Change::Retire { entry, at: now }).collect();
+    let changes: Vec<Change> =
+        in_use(memory, &history).map(|entry| Change::Retire { entry, at: now }).collect();
     if changes.is_empty() {
         return Err(HistoryError::AllRetired { key: key.clone() });
     }

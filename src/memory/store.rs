@@ -272,12 +272,8 @@ impl MemoryStore for CsvStore {
             let columns = &memory.files()[f].columns;
             let entries: Vec<&Entry> = memory.entries.iter().filter(|e| e.file == f).collect();
             let bytes = encode(path, columns, entries.iter().copied())?;
-            let changed: Vec<Entry> = changes
-                .iter()
-                .map(|c| &memory.entries[c.entry()])
-                .filter(|e| e.file == f)
-                .cloned()
-                .collect();
+            let changed: Vec<Entry> =
+                changes.iter().map(|c| &memory.entries[c.entry()]).filter(|e| e.file == f).cloned().collect();
             verify(path, columns, &changed)?;
             written.push(bytes);
         }
