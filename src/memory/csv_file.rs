@@ -435,4 +435,25 @@ mod tests {
         write_csv(&["source".to_string(), "target".to_string()], [&e], &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "source,target,translator\nHei.,Hi.,kari\n");
     }
+
+    /// A file gets `retired` only once an entry is retired, after its own columns; a
+    /// retired value is a time like `changed`.
+    #[test]
+    fn the_retired_column_is_added_when_first_used() {
+        let (cols, mut entries) = load("source,target,Client\nHei.,Hi.,Lyse\nJa.,Yes.,\n").unwrap();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "source,target,Client\nHei.,Hi.,Lyse\nJa.,Yes.,\n");
+        entries[1].retired = "2026-11-22T12:00:00Z".into();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "source,target,Client,retired\nHei.,Hi.,Lyse,\nJa.,Yes.,,2026-11-22T12:00:00Z\n");
+        let (_, again) = load(&text).unwrap();
+        assert!(!again[0].is_retired() && again[1].is_retired());
+        fails(
+            "source,target,Retired\nHei.,Hi.,yes\n",
+            "m.csv: row 2, column Retired: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"yes\"",
+        );
+    }
 }
