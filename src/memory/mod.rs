@@ -3,15 +3,18 @@
 //!
 //! A memory is a CSV file or a folder of them (`memory/` by default, every `*.csv` in
 //! it, in name order). Columns are found by header name in any order and case:
-//! `source` and `target` are required; `created`, `changed`, `translator`, `origin` and
-//! `note` are optional; any other column is carried along as it is and written back.
+//! `source` and `target` are required; `created`, `changed`, `translator`, `origin`,
+//! `note` and `retired` are optional; any other column is carried along as it is and
+//! written back. An entry with `retired` set is history ([`history`]): kept and listed,
+//! never offered by lookup, the index or conflicts.
 //! Loading is all or nothing: a malformed file is an error naming the file, row and
 //! column, and no entry of a failed load is used.
 //!
 //! [`Memory`] is a snapshot: entries and exact lookup, nothing of where they are kept.
 //! Where they are kept is a [`MemoryStore`] ([`store`]): the CSV folder today, which
-//! takes snapshots and commits new entries under its lock. Finding matches is
-//! [`crate::index`]; the merge rule of imports is [`crate::import`].
+//! takes snapshots, commits new entries and rewrites (retires, restores) entries under
+//! its lock. Finding matches is [`crate::index`]; the merge rule of imports is
+//! [`crate::import`].
 
 mod csv_file;
 pub mod history;
