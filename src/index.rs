@@ -148,15 +148,15 @@ impl IndexBuilder {
         self.entries.push(entry as u32);
     }
 
-    /// Builds the index of every entry of `memory` that has a translation,
-    /// normalising and tokenising on every core.
+    /// Builds the index of every entry of `memory` that is offered (has a translation
+    /// and is not retired), normalising and tokenising on every core.
     pub fn build(memory: &Memory) -> Index {
         // Most sources are normalised already: borrowed, not copied.
         let sources: Vec<(usize, Cow<'_, str>)> = memory
             .entries
             .par_iter()
             .enumerate()
-            .filter(|(_, e)| !e.target.is_empty())
+            .filter(|(_, e)| e.is_offered())
             .map(|(i, e)| (i, normalize(&e.source)))
             .collect();
         // Tokenise on every core, each chunk with its own vocabulary; then give the
@@ -523,7 +523,7 @@ fn compare(a: &Match, a_changed: Option<Timestamp>, b: &Match, b_changed: Option
         .then(a.entry.cmp(&b.entry))
 }
 
-/// The exhaustive scan: scores every entry with a translation against `query` with the
+/// The exhaustive scan: scores every entry offered (with a translation, not retired) against `query` with the
 /// full token distance. Slow and obviously right; the index must agree with it.
 pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> {
     let norm = normalize(query);
@@ -533,7 +533,7 @@ pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> 
         return Vec::new();
     }
     let candidates =
-        memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| !e.target.is_empty()).filter_map(
+        memory.entries.iter().enumerate().filter(|(_, e): &(usize, &Entry)| e.is_offered()).filter_map(
             |(i, e)| {
                 let source = normalize(&e.source);
                 let source_tokens: Vec<&str> = tokens(&source).collect();
@@ -617,6 +617,17 @@ mod tests {
         let index = IndexBuilder::build(&m);
         assert!(index.searcher(&m).search("Hei.", SearchOptions::default()).is_empty());
         assert!(scan(&m, "Hei.", SearchOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn retired_entries_are_never_matches() {
+        let mut m = memory(&["Hei.", "Hei på deg."]);
+        m.entries[0].retired = "2026-11-22T12:00:00Z".into();
+        let index = IndexBuilder::build(&m);
+        let options = SearchOptions { min_score: 1, top: 5 };
+        let found: Vec<usize> = index.searcher(&m).search("Hei.", options).iter().map(|m| m.entry).collect();
+        assert_eq!(found, [1]);
+        assert_eq!(scan(&m, "Hei.", options), index.searcher(&m).search("Hei.", options));
     }
 
     #[test]
@@ -728,19 +739,27 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
         #[test]
         fn index_agrees_with_the_exhaustive_scan(
-            sources in prop::collection::vec(sentence(), 0..40),
+            sources in prop::collection::vec((sentence(), prop::bool::weighted(0.3)), 0..40),
             queries in prop::collection::vec(sentence(), 1..6),
             min_score in prop_oneof![Just(50u8), Just(1u8), Just(100u8), 0u8..=100],
             top in 1usize..8,
         ) {
-            let sources: Vec<String> = sources.into_iter().filter(|s| !s.trim().is_empty()).collect();
-            let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
-            let m = memory(&refs);
+            let sources: Vec<(String, bool)> = sources.into_iter().filter(|s| !s.0.trim().is_empty()).collect();
+            let refs: Vec<&str> = sources.iter().map(|s| s.0.as_str()).collect();
+            let mut m = memory(&refs);
+            // Retired entries, history, are in the memory but never offered.
+            for (e, (_, retired)) in m.entries.iter_mut().zip(&sources) {
+                if *retired {
+                    e.retired = "2026-11-22T12:00:00Z".into();
+                }
+            }
             let index = IndexBuilder::build(&m);
             let mut searcher = index.searcher(&m);
             let options = SearchOptions { min_score, top };
             for q in &queries {
-                prop_assert_eq!(searcher.search(q, options), scan(&m, q, options), "query {:?}", q);
+                let found = searcher.search(q, options);
+                prop_assert!(found.iter().all(|f| !m.entries[f.entry].is_retired()), "query {:?}", q);
+                prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
     }

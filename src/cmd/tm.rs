@@ -1,10 +1,13 @@
-//! `tolk tm`: exchange the whole memory with other tools, as TMX (or CSV, or TSV).
+//! `tolk tm`: exchange the whole memory with other tools, as TMX (or CSV, or TSV), and
+//! correct it: list a source's history, resolve a conflict, revert, remove.
 //!
 //! `tm import` reads every file first (TMX, tolk's memory CSV or two-column TSV,
 //! told apart by the library's registry of exchange formats) and merges only if all
 //! of them read cleanly, with the same lock, atomic write and conflict rules as `tolk
 //! import`; `tm export` writes the memory as TMX or CSV. The formats are the library's
-//! ([`tolk::exchange`]); this module reports and draws progress.
+//! ([`tolk::exchange`]); this module reports and draws progress. `tm history`,
+//! `resolve`, `revert` and `rm` are glue around [`tolk::memory::history`], whose rules
+//! the store makes under the memory's lock ([`tolk::memory::MemoryStore::rewrite`]).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -15,12 +18,16 @@ use clap::Subcommand;
 use tolk::exchange::{self, ReadOptions};
 use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
+use tolk::memory::history::{self, Choice, Key, Plan};
+use tolk::memory::{Entry, MemoryStore};
 use tolk::shown;
+use tolk::text::SegmentId;
+use tolk::timestamp::Timestamp;
 
 use super::ui;
 use super::Global;
 
-/// Exchange the translation memory with other tools (TMX)
+/// Exchange the translation memory with other tools (TMX), and correct it
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -32,19 +39,100 @@ pub enum TmCommand {
     Import(ImportArgs),
     Export(ExportArgs),
     Conflicts(ConflictsArgs),
+    History(HistoryArgs),
+    Resolve(ResolveArgs),
+    Revert(RevertArgs),
+    Rm(RmArgs),
 }
 
 /// List the sources with competing translations, the one lookup and build use first
 ///
 /// A conflict comes from an import with --overwrite, or from translations of the same
-/// sentence made in different batches. Each translation is shown with when it was
-/// changed, where it came from and who made it; the first is the one used. To make
-/// another one the one used, import it again with --overwrite.
+/// sentence made in different batches. Each translation is shown with its number (as
+/// `tm history` numbers it), when it was changed, where it came from and who made it;
+/// the one marked * is the one used. To choose another, or to settle on the one used,
+/// run `tolk tm resolve SENTENCE --keep N`.
 #[derive(Debug, clap::Args)]
 pub struct ConflictsArgs {
-    /// Print JSON lines: source, then translations (target, changed, origin, translator, used)
+    /// Print JSON lines: source, id, then translations (number, target, changed, origin, translator, used)
     #[arg(long)]
     pub json: bool,
+}
+
+/// Every translation the memory has had of a sentence, newest first
+///
+/// Translations in use and retired ones (replaced by `tm resolve` or `tm revert`,
+/// removed by `tm rm`) alike, numbered for `tm resolve --keep N`, with when each was
+/// changed and retired, who made it, where it came from and its note; * marks the one
+/// lookup and build use.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// The Norwegian sentence, or its segment id (s + 16 hex digits, as batches write it)
+    #[arg(value_name = "SENTENCE|ID")]
+    pub source: String,
+    /// Print one JSON line: source, id, then translations (number, target, changed, retired, translator, origin, note, used)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Choose the translation of a sentence that is used from now on
+///
+/// Every other translation in use is retired (kept, with the time, and listed by `tm
+/// history`, but never offered again), so the conflict is settled. A retired
+/// translation can be chosen too: it is put back in use. A later import with yet
+/// another translation is a conflict again.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("choice").required(true).args(["keep", "target"])))]
+pub struct ResolveArgs {
+    /// The Norwegian sentence, or its segment id (s + 16 hex digits)
+    #[arg(value_name = "SENTENCE|ID")]
+    pub source: String,
+    /// The translation to keep, by its number in `tm history` or `tm conflicts`
+    #[arg(long, value_name = "N")]
+    pub keep: Option<usize>,
+    /// The translation to keep, by its text (one of the translations, exactly)
+    #[arg(long, value_name = "TEXT")]
+    pub target: Option<String>,
+    /// Say what would change, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
+}
+
+/// Use again the translation of a sentence used before the current one
+///
+/// The current translation is retired and the one before it (the newest other one in
+/// use, or else the one retired last) is put back and dated now, so it is the one
+/// used. Run it again to go back further; after `tm rm`, it puts back the translation
+/// removed.
+#[derive(Debug, clap::Args)]
+pub struct RevertArgs {
+    /// The Norwegian sentence, or its segment id (s + 16 hex digits)
+    #[arg(value_name = "SENTENCE|ID")]
+    pub source: String,
+    /// Say what would change, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
+}
+
+/// Retire every translation of a sentence, so it is no longer translated
+///
+/// The translations stay in the memory as history (`tm history` lists them, `tm
+/// revert` puts the last one back); lookup, analyze and build treat the sentence as
+/// untranslated, and the next export sends it to a translator.
+#[derive(Debug, clap::Args)]
+pub struct RmArgs {
+    /// The Norwegian sentence, or its segment id (s + 16 hex digits)
+    #[arg(value_name = "SENTENCE|ID")]
+    pub source: String,
+    /// Say what would change, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
 }
 
 /// Import translation memories (TMX, tolk CSV or two-column TSV) into the memory, all or nothing
@@ -80,11 +168,18 @@ pub struct ImportArgs {
 }
 
 /// Write the whole memory as TMX 1.4 or as one CSV file
+///
+/// TMX holds the translations in use: retired ones (the history `tm resolve`, `tm
+/// revert` and `tm rm` keep) are left out unless --history. CSV holds every entry, the
+/// retired ones with their `retired` column, as the memory itself does.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The format to write: TMX 1.4, or CSV with tolk's memory columns and every extra column
     #[arg(long, default_value = "tmx", value_parser = writable_formats())]
     pub format: String,
+    /// TMX: include retired translations, each with <prop type="x-tolk-retired">
+    #[arg(long)]
+    pub history: bool,
     /// Where to write (`-` for stdout) [default: stdout]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -107,7 +202,151 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         TmCommand::Import(args) => run_import(args, global),
         TmCommand::Export(args) => run_export(args, global),
         TmCommand::Conflicts(args) => run_conflicts(args, global),
+        TmCommand::History(args) => run_history(args, global),
+        TmCommand::Resolve(args) => {
+            let choice = match (args.keep, args.target) {
+                (Some(n), _) => Choice::Number(n),
+                (None, target) => Choice::Target(target.unwrap_or_default()),
+            };
+            let correction = Correction::Resolve(choice);
+            run_correction(&args.source, &correction, args.dry_run, &args.lock, global)
+        }
+        TmCommand::Revert(args) => {
+            run_correction(&args.source, &Correction::Revert, args.dry_run, &args.lock, global)
+        }
+        TmCommand::Rm(args) => {
+            run_correction(&args.source, &Correction::Remove, args.dry_run, &args.lock, global)
+        }
     }
+}
+
+/// One translation of a source as `tm history` and `tm conflicts` show it: its number,
+/// `*` if used, the target, and what is known of it.
+fn write_translation(
+    out: &mut impl Write,
+    number: usize,
+    used: bool,
+    e: &Entry,
+    with_note: bool,
+) -> io::Result<()> {
+    let mut fields =
+        vec![("changed", &e.changed), ("retired", &e.retired), ("origin", &e.origin), ("by", &e.translator)];
+    if with_note {
+        fields.push(("note", &e.note));
+    }
+    let about: Vec<String> = fields
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(label, value)| format!("{label} {}", shown::name(value)))
+        .collect();
+    let about = if about.is_empty() { String::new() } else { format!("  ({})", about.join(", ")) };
+    writeln!(out, "  {number:>2} {} {}{about}", if used { "*" } else { " " }, shown::name(&e.target))
+}
+
+/// A translation as a JSON object, for `--json`.
+fn translation_json(number: usize, used: bool, e: &Entry) -> serde_json::Value {
+    serde_json::json!({
+        "number": number, "target": e.target, "changed": e.changed, "retired": e.retired,
+        "translator": e.translator, "origin": e.origin, "note": e.note, "used": used,
+    })
+}
+
+fn run_history(args: HistoryArgs, global: &Global) -> Result<ExitCode> {
+    let memory = ui::load(global, &global.memory)?;
+    let history = history::history(&memory, &Key::parse(&args.source)).map_err(tolk::Error::from)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let id = SegmentId::of(&history.source).to_string();
+    let numbered = history
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (k + 1, Some(i) == history.used, &memory.entries[i]));
+    if args.json {
+        let translations: Vec<serde_json::Value> =
+            numbered.map(|(n, used, e)| translation_json(n, used, e)).collect();
+        let record = serde_json::json!({ "source": history.source, "id": id, "translations": translations });
+        serde_json::to_writer(&mut out, &record)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}  ({id})", shown::name(&history.source))?;
+        for (n, used, e) in numbered {
+            write_translation(&mut out, n, used, e, true)?;
+        }
+    }
+    out.flush()?;
+    if ui::chatty(global) {
+        let retired = history.entries.iter().filter(|&&i| memory.entries[i].is_retired()).count();
+        let used = if history.used.is_some() { "* marks the one used" } else { "none is in use" };
+        eprintln!("{}, {retired} retired; {used}", ui::count(history.entries.len(), "translation"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `tm resolve`, `tm revert` and `tm rm` ask of the memory.
+enum Correction {
+    Resolve(Choice),
+    Revert,
+    Remove,
+}
+
+fn run_correction(
+    source: &str,
+    correction: &Correction,
+    dry_run: bool,
+    lock: &ui::LockArgs,
+    global: &Global,
+) -> Result<ExitCode> {
+    let key = Key::parse(source);
+    let now = Timestamp::now();
+    let mut done: Option<(Plan, Vec<Entry>)> = None;
+    let files = ui::store(global, lock).rewrite(
+        &mut |memory| {
+            let plan = match correction {
+                Correction::Resolve(choice) => history::resolve(memory, &key, choice, now),
+                Correction::Revert => history::revert(memory, &key, now),
+                Correction::Remove => history::remove(memory, &key, now),
+            }?;
+            let entries = plan.history.entries.iter().map(|&i| memory.entries[i].clone()).collect();
+            let changes = plan.changes.clone();
+            done = Some((plan, entries));
+            Ok(changes)
+        },
+        dry_run,
+    )?;
+    let Some((plan, entries)) = done else { return Ok(ExitCode::SUCCESS) };
+    if !ui::chatty(global) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The plan names entries of the memory it was made on; `entries` are its history's.
+    let text = |entry: usize| {
+        let k = plan.history.number_of(entry).map_or(0, |n| n - 1);
+        format!("\"{}\"", shown::name(&entries[k].target))
+    };
+    let what = match (plan.used, dry_run) {
+        (Some(used), _) if plan.changes.is_empty() => {
+            format!("{} is already the one used, and the only one in use; nothing to do", text(used))
+        }
+        (Some(used), false) => format!("uses {} from now on", text(used)),
+        (Some(used), true) => format!("would use {} from now on", text(used)),
+        (None, false) => "no longer translated".to_string(),
+        (None, true) => "would no longer be translated".to_string(),
+    };
+    let retired: Vec<String> = plan.retired().map(text).collect();
+    let retired = match (retired.is_empty(), dry_run) {
+        (true, _) => String::new(),
+        (false, false) => format!("; retired {}", retired.join(", ")),
+        (false, true) => format!("; would retire {}", retired.join(", ")),
+    };
+    let written = match (dry_run, files.len()) {
+        (_, 0) => String::new(),
+        (true, _) => " (dry run, nothing written)".to_string(),
+        (false, _) => format!(
+            " (written to {})",
+            files.iter().map(|f| shown::path(f).to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    eprintln!("{}: {what}{retired}{written}", shown::name(&plan.history.source));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
@@ -115,33 +354,31 @@ fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
     let conflicts = memory.conflicting();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for ids in &conflicts {
-        let entries: Vec<&tolk::memory::Entry> = ids.iter().map(|&i| &memory.entries[i]).collect();
+        let source = &memory.entries[ids[0]].source;
+        // Numbered as `tm history` numbers them, so `tm resolve --keep N` takes the number shown.
+        let history = memory.history(source);
+        let number = |i: usize| history.iter().position(|&h| h == i).map_or(0, |k| k + 1);
+        let id = SegmentId::of(source).to_string();
         if args.json {
-            let translations: Vec<serde_json::Value> = entries
+            let translations: Vec<serde_json::Value> = ids
                 .iter()
                 .enumerate()
-                .map(|(k, e)| {
+                .map(|(k, &i)| {
+                    let e = &memory.entries[i];
                     serde_json::json!({
-                        "target": e.target, "changed": e.changed, "origin": e.origin,
+                        "number": number(i), "target": e.target, "changed": e.changed, "origin": e.origin,
                         "translator": e.translator, "used": k == 0,
                     })
                 })
                 .collect();
-            let record = serde_json::json!({ "source": entries[0].source, "translations": translations });
+            let record = serde_json::json!({ "source": source, "id": id, "translations": translations });
             serde_json::to_writer(&mut out, &record)?;
             writeln!(out)?;
             continue;
         }
-        writeln!(out, "{}", shown::name(&entries[0].source))?;
-        for (k, e) in entries.iter().enumerate() {
-            let mut about: Vec<String> = Vec::new();
-            for (label, value) in [("changed", &e.changed), ("origin", &e.origin), ("by", &e.translator)] {
-                if !value.is_empty() {
-                    about.push(format!("{label} {}", shown::name(value)));
-                }
-            }
-            let about = if about.is_empty() { String::new() } else { format!("  ({})", about.join(", ")) };
-            writeln!(out, "  {} {}{about}", if k == 0 { "*" } else { " " }, shown::name(&e.target))?;
+        writeln!(out, "{}  ({id})", shown::name(source))?;
+        for (k, &i) in ids.iter().enumerate() {
+            write_translation(&mut out, number(i), k == 0, &memory.entries[i], false)?;
         }
     }
     out.flush()?;
@@ -150,7 +387,7 @@ fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
         let hint = if n == 0 {
             ""
         } else {
-            "; * marks the one used, and `tolk import --overwrite` makes another the one used"
+            "; * marks the one used, and `tolk tm resolve SENTENCE --keep N` settles on one"
         };
         eprintln!("{n} source{} with competing translations{hint}", if n == 1 { "" } else { "s" });
     }
@@ -163,6 +400,7 @@ struct Counts {
     flattened: usize,
     skipped_empty: usize,
     skipped_language: usize,
+    skipped_retired: usize,
 }
 
 fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
@@ -196,6 +434,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         counts.flattened += read.flattened;
         counts.skipped_empty += read.skipped_empty;
         counts.skipped_language += read.skipped_language;
+        counts.skipped_retired += read.skipped_retired;
         let unit = read.unit;
         incoming.extend(
             read.entries
@@ -217,7 +456,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         };
         eprintln!(
             "{}, {}{conflicts}, {} with inline markup flattened, \
-             {} skipped (empty source or target), {} skipped (no {} and {} variant) ({what} {})",
+             {} skipped (empty source or target), {} skipped (no {} and {} variant){} ({what} {})",
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             ui::count(outcome.conflicts.len(), "conflict"),
             counts.flattened,
@@ -225,6 +464,10 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             counts.skipped_language,
             args.source_lang,
             args.target_lang,
+            match counts.skipped_retired {
+                0 => String::new(),
+                n => format!(", {n} retired left out (history is not imported)"),
+            },
             tolk::shown::path(&outcome.written)
         );
     }
@@ -234,6 +477,14 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let memory = ui::load(global, &global.memory)?;
     let format = exchange::by_name(&args.format).context("no such exchange format")?;
+    if args.history && format.name() != "tmx" {
+        anyhow::bail!(
+            "--history is for TMX: a {} export holds every entry, retired ones with their `retired` column, \
+             already; leave out --history",
+            format.name().to_uppercase()
+        );
+    }
+    let memory = if args.history || format.name() != "tmx" { memory } else { memory.in_use() };
     let bytes = format.write(&memory)?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {

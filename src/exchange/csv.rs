@@ -37,7 +37,8 @@ impl MemoryFormat for Csv {
             entries,
             unit: RowOrLine::Row,
             ..Exchanged::default()
-        })
+        }
+        .without_history())
     }
 
     fn writes(&self) -> bool {

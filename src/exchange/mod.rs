@@ -33,11 +33,25 @@ pub struct Exchanged {
     pub skipped_empty: usize,
     /// Units skipped for lacking the source or target language.
     pub skipped_language: usize,
+    /// Retired entries (history, from `tm export --history` or a memory CSV) left out.
+    pub skipped_retired: usize,
     /// What was read but left out, each with its place in the file (the first
     /// [`MAX_WARNINGS`] only).
     pub warnings: Vec<String>,
     /// How many warnings there were in all.
     pub warnings_total: usize,
+}
+
+impl Exchanged {
+    /// Leaves out the retired entries: another memory's history is not this one's, and
+    /// the merge rule ([`crate::import::plan_merge`]) knows only translations in use, so
+    /// a retired one would come in as a competing translation.
+    fn without_history(mut self) -> Exchanged {
+        let before = self.entries.len();
+        self.entries.retain(|e| !e.is_retired());
+        self.skipped_retired += before - self.entries.len();
+        self
+    }
 }
 
 /// How many warnings a read keeps; the rest are only counted.

@@ -5,7 +5,9 @@
 //! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
 //! `translator` become the `tu`'s `creationdate`, `changedate`, `creationid` and
 //! `changeid`; `origin`, `note` and every other column become `prop`s (`x-origin`,
-//! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field.
+//! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field. A
+//! retired entry (written only with `tm export --history`) carries its `retired` as
+//! `x-tolk-retired`, and is read back retired.
 //! Dates are written in TMX's own form (`20261122T153000Z`) and so come back in
 //! tolk's ISO form (`2026-11-22T15:30:00Z`) whatever ISO form they were written in; a
 //! value that is not a date at all is carried as a `prop` (`x-created`, `x-changed`)
@@ -61,6 +63,9 @@ use crate::timestamp::Timestamp;
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
 pub const CREATION_TOOL: &str = "tolk";
 
+/// The `prop` type of a retired entry's `retired` (only in `tm export --history`).
+pub const RETIRED_PROP: &str = "x-tolk-retired";
+
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
 
@@ -109,7 +114,9 @@ impl super::MemoryFormat for Tmx {
             skipped_language: read.skipped_language,
             warnings: read.warnings,
             warnings_total: read.warnings_total,
-        })
+            skipped_retired: 0,
+        }
+        .without_history())
     }
 
     fn writes(&self) -> bool {
@@ -1091,6 +1098,8 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             "translator" if e.translator.is_empty() => e.translator = value.clone(),
             "created" => created_prop = Some(value.as_str()),
             "changed" => changed_prop = Some(value.as_str()),
+            // tolk's history: the entry comes back retired, never as a translation in use.
+            "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => e.retired = value.clone(),
             // Names of tolk's own columns cannot be extra columns.
             "source" | "target" | "translator" => add_extra(&mut e.extra, &format!("x-{name}"), value),
             "" if kind.trim().is_empty() => add_extra(&mut e.extra, "prop", value),
@@ -1280,6 +1289,7 @@ fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
     }
     props.push(("x-origin".into(), &e.origin));
     props.push(("x-note".into(), &e.note));
+    props.push((RETIRED_PROP.into(), &e.retired));
     props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
@@ -1364,6 +1374,7 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
         ("translator", &e.translator),
         ("origin", &e.origin),
         ("note", &e.note),
+        ("retired", &e.retired),
     ];
     let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n), (n.as_str(), v)]);
     for (column, value) in known.into_iter().chain(extra) {
@@ -2000,12 +2011,14 @@ mod tests {
 
     prop_compose! {
         fn entry_strategy()(source in coded(), target in coded(), created in date(), changed in date(),
-                            translator in text(), origin in text(), note in text(), client in text(), kind in text())
+                            translator in text(), origin in text(), note in text(), client in text(), kind in text(),
+                            retired in prop::sample::select(vec!["", "2026-11-22T15:30:00Z", "2027-01-01"]))
                             -> Entry {
             Entry {
                 source: format!("S{source}"),
                 target: format!("{target}T"),
                 created, changed, translator, origin, note,
+                retired: retired.into(),
                 extra: vec![("Client".into(), client), ("Element of text".into(), kind)],
                 ..Entry::default()
             }

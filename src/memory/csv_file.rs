@@ -15,9 +15,14 @@ use crate::error::{Error, Place, Result};
 use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
-/// The columns tolk knows, in the order a new file gets them.
-pub const KNOWN_COLUMNS: [&str; 7] =
-    ["source", "target", "created", "changed", "translator", "origin", "note"];
+/// The columns tolk knows, in the order a new file gets them. A new file gets all but
+/// `retired`, which a file only gets once one of its entries is retired
+/// ([`crate::memory::history`]): a memory that never had history looks as it always did.
+pub const KNOWN_COLUMNS: [&str; 8] =
+    ["source", "target", "created", "changed", "translator", "origin", "note", "retired"];
+
+/// How many of [`KNOWN_COLUMNS`] a new file's header has.
+const NEW_FILE_COLUMNS: usize = 7;
 
 /// Reads the memory CSV at `path` and appends its entries (tagged with `file`) to
 /// `entries`; returns the header as written. On error nothing is appended.
@@ -155,6 +160,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             translator: opt(2)?,
             origin: opt(3)?,
             note: opt(4)?,
+            retired: opt(5)?,
             // An empty cell of an extra column is no value: kept, a memory of many sparse
             // columns would hold every empty cell of every row.
             extra: extra
@@ -174,7 +180,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
                 "the source is empty; every entry needs a Norwegian sentence".into(),
             ));
         }
-        for (k, value) in [(0, &entry.created), (1, &entry.changed)] {
+        for (k, value) in [(0, &entry.created), (1, &entry.changed), (5, &entry.retired)] {
             if !value.trim().is_empty() && Timestamp::parse(value).is_none() {
                 let col = known[k].map(|i| columns[i].as_str());
                 return Err(csv_err(
@@ -251,7 +257,7 @@ pub fn write_csv<'a>(
 ) -> Result<(), csv::Error> {
     let key = |name: &str| name.trim().to_lowercase();
     let mut columns: Vec<String> = if columns.is_empty() {
-        KNOWN_COLUMNS.iter().map(|c| c.to_string()).collect()
+        KNOWN_COLUMNS[..NEW_FILE_COLUMNS].iter().map(|c| c.to_string()).collect()
     } else {
         columns.to_vec()
     };
@@ -298,7 +304,8 @@ fn known_value(e: &Entry, k: usize) -> &str {
         3 => &e.changed,
         4 => &e.translator,
         5 => &e.origin,
-        _ => &e.note,
+        6 => &e.note,
+        _ => &e.retired,
     }
 }
 
@@ -427,5 +434,26 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&["source".to_string(), "target".to_string()], [&e], &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "source,target,translator\nHei.,Hi.,kari\n");
+    }
+
+    /// A file gets `retired` only once an entry is retired, after its own columns; a
+    /// retired value is a time like `changed`.
+    #[test]
+    fn the_retired_column_is_added_when_first_used() {
+        let (cols, mut entries) = load("source,target,Client\nHei.,Hi.,Lyse\nJa.,Yes.,\n").unwrap();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "source,target,Client\nHei.,Hi.,Lyse\nJa.,Yes.,\n");
+        entries[1].retired = "2026-11-22T12:00:00Z".into();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "source,target,Client,retired\nHei.,Hi.,Lyse,\nJa.,Yes.,,2026-11-22T12:00:00Z\n");
+        let (_, again) = load(&text).unwrap();
+        assert!(!again[0].is_retired() && again[1].is_retired());
+        fails(
+            "source,target,Retired\nHei.,Hi.,yes\n",
+            "m.csv: row 2, column Retired: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"yes\"",
+        );
     }
 }

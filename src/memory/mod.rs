@@ -3,17 +3,21 @@
 //!
 //! A memory is a CSV file or a folder of them (`memory/` by default, every `*.csv` in
 //! it, in name order). Columns are found by header name in any order and case:
-//! `source` and `target` are required; `created`, `changed`, `translator`, `origin` and
-//! `note` are optional; any other column is carried along as it is and written back.
+//! `source` and `target` are required; `created`, `changed`, `translator`, `origin`,
+//! `note` and `retired` are optional; any other column is carried along as it is and
+//! written back. An entry with `retired` set is history ([`history`]): kept and listed,
+//! never offered by lookup, the index or conflicts.
 //! Loading is all or nothing: a malformed file is an error naming the file, row and
 //! column, and no entry of a failed load is used.
 //!
 //! [`Memory`] is a snapshot: entries and exact lookup, nothing of where they are kept.
 //! Where they are kept is a [`MemoryStore`] ([`store`]): the CSV folder today, which
-//! takes snapshots and commits new entries under its lock. Finding matches is
-//! [`crate::index`]; the merge rule of imports is [`crate::import`].
+//! takes snapshots, commits new entries and rewrites (retires, restores) entries under
+//! its lock. Finding matches is [`crate::index`]; the merge rule of imports is
+//! [`crate::import`].
 
 mod csv_file;
+pub mod history;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +26,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 pub use csv_file::{check_quoting, detect_delimiter, read_bytes, read_csv, write_csv, KNOWN_COLUMNS};
-pub use store::{CsvStore, MemoryStore};
+pub use store::{Change, CsvStore, MemoryStore};
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};
@@ -48,6 +52,9 @@ pub struct Entry {
     pub origin: String,
     /// A free note.
     pub note: String,
+    /// When it was retired, ISO 8601 as written; empty while it is in use. A retired
+    /// entry is history ([`history`]): kept, listed, never offered as a match.
+    pub retired: String,
     /// Values of the file's other columns, by name, in the file's column order.
     pub extra: Vec<(String, String)>,
     /// Which of the memory's files the entry was read from ([`Memory::file_of`]).
@@ -61,6 +68,17 @@ impl Entry {
     pub fn changed_at(&self) -> Option<Timestamp> {
         Timestamp::parse(&self.changed).or_else(|| Timestamp::parse(&self.created))
     }
+
+    /// Whether the entry is history: retired, never offered as a match.
+    pub fn is_retired(&self) -> bool {
+        !self.retired.trim().is_empty()
+    }
+
+    /// Whether lookup, matching and build may use it: it has a translation and is not
+    /// retired.
+    pub fn is_offered(&self) -> bool {
+        !self.target.is_empty() && !self.is_retired()
+    }
 }
 
 /// A CSV file of the memory and its header as written.
@@ -72,6 +90,10 @@ pub struct MemoryFile {
     pub columns: Vec<String>,
 }
 
+/// A row of the exact table: (hash of the normalised source, whether the entry is in
+/// use, when it was changed or `i64::MIN` for never, its number).
+type Row = (u64, bool, i64, u32);
+
 /// A loaded translation memory.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
@@ -80,10 +102,10 @@ pub struct Memory {
     files: Vec<MemoryFile>,
     /// Every entry of every file, in file order then row order.
     pub entries: Vec<Entry>,
-    /// (normalised-source hash, entry number) of every entry with a translation,
-    /// sorted, for exact lookup; built on first use, so commands that only search
-    /// fuzzily never pay for it.
-    exact: OnceLock<Vec<(u64, i64, u32)>>,
+    /// (normalised-source hash, in use, when changed, entry number) of every entry with
+    /// a translation, retired or not, sorted, for exact lookup and history; built on
+    /// first use, so commands that only search fuzzily never pay for it.
+    exact: OnceLock<Vec<Row>>,
 }
 
 impl Memory {
@@ -117,19 +139,19 @@ impl Memory {
     }
 
     /// The exact-lookup table, built (on every core) the first time it is needed.
-    /// Every entry with a translation as (hash of the normalised source, when it was
-    /// changed or `i64::MIN` for never, number), sorted: within one source the last
-    /// item is the translation [`Memory::exact`] returns.
-    fn exact_table(&self) -> &[(u64, i64, u32)] {
+    /// Every entry with a translation, sorted: within one source the retired entries
+    /// come first, so the last item is the translation [`Memory::exact`] returns, and
+    /// the items in reverse are the order of [`Memory::history`].
+    fn exact_table(&self) -> &[Row] {
         self.exact.get_or_init(|| {
-            let mut table: Vec<(u64, i64, u32)> = self
+            let mut table: Vec<Row> = self
                 .entries
                 .par_iter()
                 .enumerate()
                 .filter(|(_, e)| !e.target.is_empty())
                 .map(|(i, e)| {
                     let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
-                    (stable_hash(normalize(&e.source).as_bytes()), changed, i as u32)
+                    (stable_hash(normalize(&e.source).as_bytes()), !e.is_retired(), changed, i as u32)
                 })
                 .collect();
             table.par_sort_unstable();
@@ -138,11 +160,11 @@ impl Memory {
     }
 
     /// The part of the exact table whose hash is that of `norm`, a normalised text.
-    fn exact_group(&self, norm: &str) -> &[(u64, i64, u32)] {
+    fn exact_group(&self, norm: &str) -> &[Row] {
         let hash = stable_hash(norm.as_bytes());
         let table = self.exact_table();
-        let start = table.partition_point(|&(h, _, _)| h < hash);
-        let end = start + table[start..].partition_point(|&(h, _, _)| h == hash);
+        let start = table.partition_point(|r| r.0 < hash);
+        let end = start + table[start..].partition_point(|r| r.0 == hash);
         crate::cost::count(1);
         &table[start..end]
     }
@@ -174,13 +196,15 @@ impl Memory {
         &self.files
     }
 
-    /// Every entry with a translation whose normalised source is `text`'s.
+    /// Every entry in use (with a translation, not retired) whose normalised source is
+    /// `text`'s, in file order.
     pub fn exact_all(&self, text: &str) -> Vec<&Entry> {
         let norm = normalize(text);
         let mut found: Vec<(u32, &Entry)> = self
             .exact_group(&norm)
             .iter()
-            .map(|&(_, _, i)| (i, &self.entries[i as usize]))
+            .filter(|r| r.1)
+            .map(|r| (r.3, &self.entries[r.3 as usize]))
             .inspect(|_| crate::cost::count(1))
             .filter(|(_, e)| normalize(&e.source) == norm)
             .collect();
@@ -188,18 +212,36 @@ impl Memory {
         found.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// The translation of `text` (a 100% match): of several, the most recently changed,
-    /// and of those equally recent the last one in file order. Costs one comparison of
-    /// texts however many translations the sentence has (its group in the exact table
-    /// is sorted that way).
+    /// The translation of `text` (a 100% match): of the entries in use, the most
+    /// recently changed, and of those equally recent the last one in file order. Costs
+    /// one comparison of texts however many translations the sentence has (its group in
+    /// the exact table is sorted that way, the retired ones first).
     pub fn exact(&self, text: &str) -> Option<&Entry> {
         let norm = normalize(text);
         self.exact_group(&norm)
             .iter()
             .rev()
-            .map(|&(_, _, i)| &self.entries[i as usize])
+            .map(|r| &self.entries[r.3 as usize])
             .inspect(|_| crate::cost::count(1))
             .find(|e| normalize(&e.source) == norm)
+            .filter(|e| !e.is_retired())
+    }
+
+    /// Every translation the memory has had of `text`, retired or not, as entry
+    /// numbers, newest first: by when it was changed, and of equally recent ones the
+    /// last in file order first. The first one in use is the one [`Memory::exact`]
+    /// returns. `tm history` numbers them in this order from 1, and so do `tm conflicts`
+    /// and `tm resolve --keep`.
+    pub fn history(&self, text: &str) -> Vec<usize> {
+        let norm = normalize(text);
+        let mut found: Vec<(i64, u32)> = self
+            .exact_group(&norm)
+            .iter()
+            .filter(|r| normalize(&self.entries[r.3 as usize].source) == norm)
+            .map(|r| (r.2, r.3))
+            .collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        found.into_iter().map(|(_, i)| i as usize).collect()
     }
 
     /// How many sources have two or more different translations.
@@ -207,19 +249,25 @@ impl Memory {
         self.conflicting().len()
     }
 
-    /// Every source with more than one distinct translation: the numbers of its entries
-    /// with a translation, the one [`Memory::exact`] returns (the one used) first, then
-    /// the others from the most recent change to the oldest.
+    /// Every source with more than one distinct translation in use: the numbers of its
+    /// entries in use, the one [`Memory::exact`] returns (the one used) first, then the
+    /// others from the most recent change to the oldest (the order of
+    /// [`Memory::history`], retired entries left out).
     pub fn conflicting(&self) -> Vec<Vec<usize>> {
         let mut out = Vec::new();
-        for group in self.exact_table().chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        for group in self.exact_table().chunk_by(|a, b| a.0 == b.0) {
+            let live: Vec<&Row> = group.iter().filter(|r| r.1).collect();
+            if live.len() < 2 {
+                continue;
+            }
             // One hash may stand for more than one source: split by the text itself.
             let mut by_source: Vec<(String, Vec<usize>)> = Vec::new();
-            for &(_, _, i) in group.iter().rev() {
-                let norm = normalize(&self.entries[i as usize].source).into_owned();
+            for r in live.into_iter().rev() {
+                let i = r.3 as usize;
+                let norm = normalize(&self.entries[i].source).into_owned();
                 match by_source.iter_mut().find(|(s, _)| *s == norm) {
-                    Some((_, ids)) => ids.push(i as usize),
-                    None => by_source.push((norm, vec![i as usize])),
+                    Some((_, ids)) => ids.push(i),
+                    None => by_source.push((norm, vec![i])),
                 }
             }
             for (_, ids) in by_source {
@@ -231,6 +279,16 @@ impl Memory {
         }
         out.sort_by_key(|ids| ids[0]);
         out
+    }
+
+    /// The same memory without its history (retired entries), for exports that leave
+    /// history out.
+    pub fn in_use(&self) -> Memory {
+        Memory {
+            files: self.files.clone(),
+            entries: self.entries.iter().filter(|e| !e.is_retired()).cloned().collect(),
+            exact: OnceLock::new(),
+        }
     }
 }
 

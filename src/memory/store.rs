@@ -6,7 +6,10 @@
 //! [`crate::import::plan_merge`]), and writes them all or nothing. [`CsvStore`] is the
 //! CSV file or folder of a project: an exclusive lock on `.tolk.lock` beside the file
 //! written, a re-read under the lock, and an atomic replace of that one file with its
-//! own columns kept. A database-backed store is another implementation of the trait.
+//! own columns kept. A store also rewrites entries it has ([`MemoryStore::rewrite`]): a
+//! [`Change`] retires one or puts it back in use (the rules that choose them are
+//! [`super::history`]'s), under the same lock, every affected file replaced atomically
+//! with its own columns. A database-backed store is another implementation of the trait.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +18,42 @@ use std::time::Duration;
 use super::{write_csv, write_path_for, Entry, Memory};
 use crate::error::{Error, Place, Result};
 use crate::shown;
-use crate::store::{self, LockOptions, Notice};
+use crate::store::{self, LockOptions, MemoryLock, Notice};
+use crate::timestamp::Timestamp;
+
+/// A change to an entry the memory has, named by its number in [`Memory::entries`]:
+/// the only ways tolk changes what is written. Nothing is deleted; a retired entry
+/// stays in its file, and can be put back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The entry is history from `at` on: kept, never offered.
+    Retire { entry: usize, at: Timestamp },
+    /// The entry is in use again (no longer retired), dated `changed` when given so
+    /// that it is the one used.
+    Restore { entry: usize, changed: Option<Timestamp> },
+}
+
+impl Change {
+    /// The number of the entry it changes.
+    pub fn entry(&self) -> usize {
+        match *self {
+            Change::Retire { entry, .. } | Change::Restore { entry, .. } => entry,
+        }
+    }
+
+    /// Makes the change to `entry`.
+    pub fn apply(&self, entry: &mut Entry) {
+        match *self {
+            Change::Retire { at, .. } => entry.retired = at.to_string(),
+            Change::Restore { changed, .. } => {
+                entry.retired.clear();
+                if let Some(changed) = changed {
+                    entry.changed = changed.to_string();
+                }
+            }
+        }
+    }
+}
 
 /// Where a memory is kept.
 pub trait MemoryStore {
@@ -26,6 +64,15 @@ pub trait MemoryStore {
     /// nothing. Returns where the entries went (or would go).
     fn commit(&self, change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>, dry_run: bool)
         -> Result<PathBuf>;
+    /// Under the store's lock, takes a fresh snapshot, asks `change` how to change
+    /// entries it has, and makes every change or none. An error from `change` leaves the
+    /// memory as it was. With `dry_run`, takes no lock and writes nothing. Returns the
+    /// files changed (or that would be).
+    fn rewrite(
+        &self,
+        change: &mut dyn FnMut(&Memory) -> Result<Vec<Change>>,
+        dry_run: bool,
+    ) -> Result<Vec<PathBuf>>;
 }
 
 /// Checks that the entries about to be added to the file at `path`, with its header
@@ -58,6 +105,7 @@ fn reads_back(path: &Path, columns: &[String], new: &[Entry]) -> std::result::Re
             && read.translator == entry.translator
             && read.origin == entry.origin
             && read.note == entry.note
+            && read.retired == entry.retired
             && entry.extra.iter().filter(|(_, v)| !v.is_empty()).all(|x| read.extra.contains(x));
         if !same {
             return Err("it would not read back as written".into());
@@ -166,37 +214,8 @@ impl MemoryStore for CsvStore {
         change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>,
         dry_run: bool,
     ) -> Result<PathBuf> {
-        // A memory is a CSV file or a folder of them; anything else (a device, a FIFO)
-        // is named as such, not reached through as if it were a folder.
-        if let Ok(meta) = std::fs::metadata(&self.path) {
-            if !meta.is_file() && !meta.is_dir() {
-                return Err(Error::at(
-                    &self.path,
-                    Place::File,
-                    format!(
-                        "is a {}, not a memory: --memory names a CSV file or a folder of them",
-                        store::kind_of(&meta)
-                    ),
-                ));
-            }
-        }
         let write_path = write_path_for(&self.path);
-        refuse_link(&write_path, &self.path)?;
-        // Load under the lock, so no other import writes between this read and the write.
-        let lock = if dry_run {
-            None
-        } else {
-            let options = LockOptions { timeout: self.timeout, notify: &*self.notify };
-            Some(store::lock_memory(&write_path, &options)?)
-        };
-        store::pause_point("locked");
-        if let Some(lock) = &lock {
-            let count = lock.remove_stale();
-            if count > 0 {
-                let folder = lock.path().parent().unwrap_or(Path::new(".")).to_path_buf();
-                (self.notify)(&Notice::RemovedStale { folder, count });
-            }
-        }
+        let _lock = self.lock(&write_path, dry_run)?;
         let memory = self.snapshot()?;
         let new_entries = change(&memory)?;
         if dry_run || new_entries.is_empty() {
@@ -213,12 +232,106 @@ impl MemoryStore for CsvStore {
         }
         let columns = file.map(|f| memory.files()[f].columns.clone()).unwrap_or_default();
         let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
-        let mut bytes = Vec::new();
         store::pause_point("merged");
-        write_csv(&columns, kept.chain(new_entries.iter()), &mut bytes)
-            .map_err(|e| Error::at(&write_path, Place::File, format!("cannot write the memory: {e}")))?;
+        let bytes = encode(&write_path, &columns, kept.chain(new_entries.iter()))?;
         verify(&write_path, &columns, &new_entries)?;
         store::write_atomic(&write_path, &bytes)?;
         Ok(write_path)
     }
+
+    fn rewrite(
+        &self,
+        change: &mut dyn FnMut(&Memory) -> Result<Vec<Change>>,
+        dry_run: bool,
+    ) -> Result<Vec<PathBuf>> {
+        let _lock = self.lock(&write_path_for(&self.path), dry_run)?;
+        let mut memory = self.snapshot()?;
+        let changes = change(&memory)?;
+        let mut touched: Vec<usize> = Vec::new();
+        for c in &changes {
+            let entry = memory.entries.get_mut(c.entry()).ok_or_else(|| {
+                Error::Invalid(format!("no entry {} in the memory; nothing was written", c.entry()))
+            })?;
+            c.apply(entry);
+            if !touched.contains(&entry.file) {
+                touched.push(entry.file);
+            }
+        }
+        touched.sort_unstable();
+        let paths: Vec<PathBuf> = touched.iter().map(|&f| memory.files()[f].path.clone()).collect();
+        if dry_run {
+            return Ok(paths);
+        }
+        for path in &paths {
+            refuse_link(path, &self.path)?;
+        }
+        // Every file is written and checked before any is replaced, so an error leaves
+        // every file as it was.
+        let mut written = Vec::with_capacity(touched.len());
+        for (&f, path) in touched.iter().zip(&paths) {
+            let columns = &memory.files()[f].columns;
+            let entries: Vec<&Entry> = memory.entries.iter().filter(|e| e.file == f).collect();
+            let bytes = encode(path, columns, entries.iter().copied())?;
+            let changed: Vec<Entry> =
+                changes.iter().map(|c| &memory.entries[c.entry()]).filter(|e| e.file == f).cloned().collect();
+            verify(path, columns, &changed)?;
+            written.push(bytes);
+        }
+        store::pause_point("merged");
+        for (path, bytes) in paths.iter().zip(&written) {
+            store::write_atomic(path, bytes)?;
+        }
+        Ok(paths)
+    }
+}
+
+impl CsvStore {
+    /// Checks that the memory is a file or a folder and that the file new entries go to
+    /// (`write_path`) may be replaced, and takes the lock unless `dry_run`, removing
+    /// what killed writers left.
+    fn lock(&self, write_path: &Path, dry_run: bool) -> Result<Option<MemoryLock>> {
+        // A memory is a CSV file or a folder of them; anything else (a device, a FIFO)
+        // is named as such, not reached through as if it were a folder.
+        if let Ok(meta) = std::fs::metadata(&self.path) {
+            if !meta.is_file() && !meta.is_dir() {
+                return Err(Error::at(
+                    &self.path,
+                    Place::File,
+                    format!(
+                        "is a {}, not a memory: --memory names a CSV file or a folder of them",
+                        store::kind_of(&meta)
+                    ),
+                ));
+            }
+        }
+        refuse_link(write_path, &self.path)?;
+        // Load under the lock, so no other writer writes between this read and the write.
+        let lock = if dry_run {
+            None
+        } else {
+            let options = LockOptions { timeout: self.timeout, notify: &*self.notify };
+            Some(store::lock_memory(write_path, &options)?)
+        };
+        store::pause_point("locked");
+        if let Some(lock) = &lock {
+            let count = lock.remove_stale();
+            if count > 0 {
+                let folder = lock.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+                (self.notify)(&Notice::RemovedStale { folder, count });
+            }
+        }
+        Ok(lock)
+    }
+}
+
+/// A memory file of `entries` with the header `columns`, for the file at `path`.
+fn encode<'a>(
+    path: &Path,
+    columns: &[String],
+    entries: impl IntoIterator<Item = &'a Entry> + Clone,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_csv(columns, entries, &mut bytes)
+        .map_err(|e| Error::at(path, Place::File, format!("cannot write the memory: {e}")))?;
+    Ok(bytes)
 }

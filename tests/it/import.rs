@@ -505,8 +505,8 @@ fn conflicts_are_listed_and_an_older_translation_can_be_restored() {
         .run()
         .success()
         .stdout_is(
-            "Hei.\n  * Hello.  (changed 2026-02-01T00:00:00Z, origin import:a.csv)\n    \
-             Hi.  (changed 2026-01-01T00:00:00Z, origin seed)\n",
+            "Hei.  (sd1e76cf359cb8437)\n   1 * Hello.  (changed 2026-02-01T00:00:00Z, origin import:a.csv)\n   \
+             2   Hi.  (changed 2026-01-01T00:00:00Z, origin seed)\n",
         )
         .stderr_contains("1 source with competing translations; * marks the one used");
     t.write("corpus/a.txt", "Hei.\n");

@@ -16,6 +16,7 @@ mod diskfull;
 mod docx;
 mod editions;
 mod export;
+mod history;
 mod hostile;
 mod html;
 mod import;
