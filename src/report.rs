@@ -53,7 +53,7 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
         "<p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>",
         report.documents.len(),
         report.total.total().words,
-        memory.entries.len(),
+        memory.entries.iter().filter(|e| !e.is_retired()).count(),
         min_score,
         escape(date)
     );
@@ -94,7 +94,7 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
     let conflicts = memory.conflicting();
     let _ = writeln!(out, "<h2>Competing translations in the memory: {}</h2>", conflicts.len());
     if !conflicts.is_empty() {
-        out.push_str("<p>The first is the one lookup and build use; <code>tolk import --overwrite</code> makes another the one used.</p>\n<ul>\n");
+        out.push_str("<p>The first is the one lookup and build use; <code>tolk tm resolve</code> chooses the one used.</p>\n<ul>\n");
         for ids in conflicts.iter().take(CONFLICTS_SHOWN) {
             let _ = write!(out, "<li>{}<ol>", escape(&memory.entries[ids[0]].source));
             for &i in ids {

@@ -131,10 +131,21 @@ pub const MAX_PLACES: usize = 100;
 pub const MAX_PLACES_CELL: usize = 32_000;
 
 /// A batch of sentences to translate, in corpus order of first occurrence.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Batch {
     /// The rows.
     pub rows: Vec<BatchRow>,
+    /// The language of the sources (`nb`, `nn`), as formats that say so write it.
+    pub source_language: String,
+    /// The language of the translations (`en`, `en-GB`).
+    pub target_language: String,
+}
+
+impl Batch {
+    /// A batch of `rows`, from Norwegian Bokmål (`nb`) into English (`en`).
+    pub fn new(rows: Vec<BatchRow>) -> Batch {
+        Batch { rows, source_language: "nb".into(), target_language: "en".into() }
+    }
 }
 
 /// Field separators a batch can be written with.
@@ -242,7 +253,7 @@ impl BatchBuilder {
                 }
             }
         }
-        Batch { rows }
+        Batch::new(rows)
     }
 }
 

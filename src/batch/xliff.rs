@@ -79,8 +79,8 @@ pub fn render(batch: &Batch) -> Result<String> {
     for (document, rows) in by_document(batch) {
         let file = [
             ("original", document),
-            ("source-language", "nb"),
-            ("target-language", "en"),
+            ("source-language", batch.source_language.as_str()),
+            ("target-language", batch.target_language.as_str()),
             ("datatype", "plaintext"),
         ];
         out.open("file", &file)
@@ -683,17 +683,18 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// A `file` must be from Norwegian Bokmål into English, as tolk translates; one
-    /// that names no language is taken to be.
+    /// A `file` must be from Norwegian (Bokmål or Nynorsk) into English, as tolk
+    /// translates; one that names no language is taken to be.
     fn check_languages(&self, e: &BytesStart<'_>, offset: u64) -> Result<()> {
-        for (name, expected) in
-            [("source-language", Language::bokmal()), ("target-language", Language::english())]
-        {
+        let nynorsk = Language::parse("nn").expect("a valid code");
+        let norwegian = [Language::bokmal(), nynorsk];
+        let english = [Language::english()];
+        for (name, expected) in [("source-language", &norwegian[..]), ("target-language", &english[..])] {
             if let Some(code) = self.attribute(e, name, offset)? {
-                if !expected.matches(&code) {
-                    return Err(
-                        self.error(offset, format_args!("{name} {code:?}, expected {}", expected.describe()))
-                    );
+                if !expected.iter().any(|l| l.matches(&code)) {
+                    let names: Vec<String> = expected.iter().map(Language::describe).collect();
+                    let names = names.join(" or ");
+                    return Err(self.error(offset, format_args!("{name} {code:?}, expected {names}")));
                 }
             }
         }
@@ -1026,7 +1027,7 @@ mod tests {
         (shared.before, shared.after) = (Some("Ja.".into()), Some("Nei.".into()));
         let mut second = row(2, "Takk.\r", &["b.txt:2"]);
         second.after = Some("Ha det.".into());
-        let xml = render(&Batch { rows: vec![shared, second] }).unwrap();
+        let xml = render(&Batch::new(vec![shared, second])).unwrap();
         let version = env!("CARGO_PKG_VERSION");
         let expected = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -1090,7 +1091,7 @@ mod tests {
 
     #[test]
     fn a_character_xml_cannot_hold_is_an_error_naming_the_place() {
-        let err = render(&Batch { rows: vec![row(1, "Hei\u{1}.", &["a.txt:4"])] }).unwrap_err();
+        let err = render(&Batch::new(vec![row(1, "Hei\u{1}.", &["a.txt:4"])])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "a.txt:4: the unit of this sentence contains U+0001, a control character XML cannot hold; remove it \
@@ -1229,13 +1230,14 @@ mod tests {
             &file("source-language=\"nb\" target-language=\"de\""),
             "b.xlf: line 2: target-language \"de\", expected English (en)",
         );
+        check(&file("source-language=\"nn-NO\" target-language=\"en\""), &["2 s1 Ja.|Yes.|-"]);
         check_error(
-            &file("source-language=\"nn-NO\" target-language=\"en\""),
-            "b.xlf: line 2: source-language \"nn-NO\", expected Norwegian Bokmål (nb)",
+            &file("source-language=\"sv\" target-language=\"en\""),
+            "b.xlf: line 2: source-language \"sv\", expected Norwegian Bokmål (nb) or Norwegian Nynorsk (nn)",
         );
         check_error(
             &file("source-language=\"en\" target-language=\"nb\""),
-            "b.xlf: line 2: source-language \"en\", expected Norwegian Bokmål (nb)",
+            "b.xlf: line 2: source-language \"en\", expected Norwegian Bokmål (nb) or Norwegian Nynorsk (nn)",
         );
         check_error(
             &file("target-language=\"\""),
@@ -1344,7 +1346,7 @@ mod tests {
         r.score = Some(80);
         r.suggestion = r.target.clone();
         r.suggestion_source = "Hos {1}Lyse{/1} er vi glade{2/}.".into();
-        let xml = render(&Batch { rows: vec![r] }).unwrap();
+        let xml = render(&Batch::new(vec![r])).unwrap();
         for line in [
             "<source>Hos <g id=\"1\">Lyse <g id=\"2\">Dialog</g></g> er vi glade<x id=\"3\"/> &amp; &lt;fornøyde&gt;.</source>",
             "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">At <g id=\"1\">Lyse \
@@ -1370,7 +1372,7 @@ mod tests {
             // A number used twice, and braces that are no code.
             ("{1}a{/1}{1}b{/1} {x} {01} {0}", "<g id=\"1\">a</g><g id=\"1\">b</g> {x} {01} {0}"),
         ] {
-            let xml = render(&Batch { rows: vec![row(1, text, &["a.txt:1"])] }).unwrap();
+            let xml = render(&Batch::new(vec![row(1, text, &["a.txt:1"])])).unwrap();
             assert!(xml.contains(&format!("<source>{tags}</source>")), "{text}: {xml}");
             assert_eq!(read(&xml).unwrap().rows[0].source, text);
         }
@@ -1616,7 +1618,7 @@ mod tests {
                     r
                 })
                 .collect();
-            let xml = render(&Batch { rows: rows.clone() }).unwrap();
+            let xml = render(&Batch::new(rows.clone())).unwrap();
             let file = read(&xml).unwrap();
             prop_assert!(file.problems.is_empty());
             let back: Vec<(String, String, String)> =

@@ -473,7 +473,7 @@ mod tests {
             before: None,
             after: Some("=SUM(A1)".into()),
         };
-        Batch { rows: vec![row] }
+        Batch::new(vec![row])
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             report.documents.iter().map(|d| json!({"doc": d.name, "bands": bands_json(&d.bands)})).collect();
         let value = json!({
             "min_score": args.min_score,
-            "memory_entries": memory.entries.len(),
+            "memory_entries": memory.entries.iter().filter(|e| !e.is_retired()).count(),
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),
@@ -87,10 +87,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         for (name, bands) in rows {
             write_table(&mut out, name, bands)?;
         }
+        let retired = memory.entries.iter().filter(|e| e.is_retired()).count();
+        let history =
+            if retired > 0 { format!(" (and {retired} retired, kept as history)") } else { String::new() };
         writeln!(
             out,
-            "memory: {}, {}",
-            ui::count(memory.entries.len(), "entry"),
+            "memory: {}{history}, {}",
+            ui::count(memory.entries.len() - retired, "entry"),
             ui::plural(
                 conflicts,
                 "source with conflicting translations",

@@ -75,6 +75,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let spin = ui::spinner(global, "finding suggestions");
     let mut batch = builder.finish(&memory, &index, min_score, args.prefill);
+    batch.source_language.clone_from(&global.project.config.source_language);
+    batch.target_language.clone_from(&global.project.config.target_language);
     spin.finish_and_clear();
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;

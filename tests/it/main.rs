@@ -5,6 +5,7 @@
 //! directly. The tidy test checks the source tree itself. Nothing here writes outside
 //! a temporary directory.
 
+mod batches;
 mod build;
 mod concurrency;
 mod conventions;

@@ -132,3 +132,23 @@ fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
     assert!(!t.path().join("out").exists());
     assert_eq!(t.snapshot_dir("memory"), before);
 }
+
+#[test]
+fn the_languages_of_the_project_go_into_xliff_batches_and_come_back() {
+    let t = Project::empty();
+    t.write("tolk.toml", "source_language = \"nn\"\ntarget_language = \"en-GB\"\n")
+        .write("corpus/a.txt", "Eg er glad i deg. Kvar bur du?\n");
+    t.tolk(&["export", "--format", "xliff", "-o", "b.xlf"]).run().success();
+    let xliff = t.read("b.xlf");
+    assert!(xliff.contains(r#"source-language="nn" target-language="en-GB""#), "{xliff}");
+    t.write(
+        "b.xlf",
+        xliff.replace(
+            "<target state=\"needs-translation\"></target>",
+            "<target state=\"translated\">Yes.</target>",
+        ),
+    );
+    let translated = t.read("b.xlf");
+    assert!(translated.contains("Yes."), "the test's edit found no empty target:\n{translated}");
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("2 added");
+}

@@ -593,7 +593,7 @@ proptest! {
                 after: None,
             })
             .collect();
-        let xml = xliff::render(&Batch { rows }).unwrap();
+        let xml = xliff::render(&Batch::new(rows)).unwrap();
         let file = xliff::parse(Path::new("b.xlf"), xml.as_bytes()).unwrap();
         prop_assert!(file.problems.is_empty(), "{:?}", file.problems);
         let back: Vec<(&str, &str)> = file.rows.iter().map(|r| (r.source.as_str(), r.target.as_str())).collect();

@@ -1,0 +1,166 @@
+//! Batches are tracked: each export is recorded, a second export leaves out what is
+//! out, an import closes the batch it belongs to, a sentence the editor changed after
+//! the export can still be imported against the record, and `tolk status` tells it all.
+
+use serde_json::Value;
+
+use crate::util::{chromium_dom, csv_records, Project};
+
+/// Exports a CSV batch to `file` with `args`, and returns its records (header first).
+fn export(t: &Project, file: &str, args: &[&str]) -> Vec<Vec<String>> {
+    let mut all = vec!["export", "--format", "csv", "-o", file];
+    all.extend_from_slice(args);
+    t.tolk(&all).run().success();
+    csv_records(&std::fs::read(t.path().join(file)).unwrap(), b',')
+}
+
+/// Writes `rows` (header first) back to `file`, every `keep`-th row translated as
+/// "EN " and its source, the others left empty.
+fn translate(t: &Project, file: &str, rows: &[Vec<String>], keep: impl Fn(usize) -> bool) {
+    let (source, target) = (4, 7);
+    assert_eq!((rows[0][source].as_str(), rows[0][target].as_str()), ("source", "target"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, row) in rows.iter().enumerate() {
+        let mut row = row.clone();
+        if i > 0 && keep(i) {
+            row[target] = format!("EN {}", row[source]);
+        }
+        w.write_record(&row).unwrap();
+    }
+    t.write(file, w.into_inner().unwrap());
+}
+
+fn status(t: &Project) -> Value {
+    let out = t.tolk(&["status", "--json"]).run().success();
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_second_export_leaves_out_what_is_out_unless_again() {
+    let t = Project::seeds_untranslated();
+    let rows = export(&t, "kari.csv", &["--for", "Kari"]);
+    let n = rows.len() - 1;
+    assert!(n > 20, "{n} rows");
+    t.tolk(&["export", "-o", "ola.csv"])
+        .run()
+        .success()
+        .stderr_contains(&format!("left out {n} sentences already out in b"))
+        .stderr_contains("(for Kari); add --again to export them again")
+        .stderr_contains("nothing to export: every untranslated segment is out in an open batch");
+    assert!(!t.path().join("ola.csv").exists());
+    let s = status(&t);
+    assert_eq!(s["total"]["translated"]["segments"], 0);
+    assert_eq!(s["total"]["missing"]["segments"], 0);
+    assert_eq!(s["batches"][0]["for"], "Kari");
+    assert_eq!(s["batches"][0]["outstanding"]["segments"], n);
+    assert_eq!(s["batches"][0]["returned"], Value::Null);
+    let again = export(&t, "again.csv", &["--again", "--for", "Ola"]);
+    assert_eq!(again[1..], rows[1..], "--again sends the same sentences");
+    let s = status(&t);
+    assert_eq!(s["batches"].as_array().unwrap().len(), 2);
+    assert_eq!(s["documents"][0]["batches"].as_array().unwrap().len(), 2, "out with both");
+
+    // A damaged record stops the commands that read it, naming it.
+    let record = std::fs::read_dir(t.path().join(".tolk/batches")).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&record, "{ not json").unwrap();
+    t.tolk(&["export", "-o", "x.csv"])
+        .run()
+        .failure()
+        .stderr_contains("line 1: the record of a batch is damaged");
+    assert!(!t.path().join("x.csv").exists());
+}
+
+#[test]
+fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
+    let t = Project::seeds_untranslated();
+    let rows = export(&t, "kari.csv", &["--for", "Kari"]);
+    let n = rows.len() - 1;
+    translate(&t, "kari.csv", &rows, |i| i % 2 == 1);
+    let done = n.div_ceil(2);
+    // Renamed on its way back: the batch is found by its rows.
+    std::fs::rename(t.path().join("kari.csv"), t.path().join("kari-done.csv")).unwrap();
+    t.tolk(&["import", "kari-done.csv"]).run().success().stderr_contains(&format!(
+        "(for Kari) is back: {done} of {n} segments translated; {} without",
+        n - done
+    ));
+    let s = status(&t);
+    let batch = &s["batches"][0];
+    assert_eq!(batch["back"]["segments"], done);
+    assert_eq!(batch["outstanding"]["segments"], n - done);
+    assert_eq!(batch["returned"]["file"], "kari-done.csv");
+    assert_eq!(s["total"]["out"]["segments"], 0, "a returned batch has nothing out");
+    assert!(s["total"]["translated"]["segments"].as_u64().unwrap() >= done as u64);
+    // What came back empty goes in the next batch, and nothing else.
+    let next = export(&t, "ola.csv", &[]);
+    let left: Vec<&Vec<String>> =
+        rows[1..].iter().enumerate().filter(|(i, _)| (i + 1) % 2 == 0).map(|(_, r)| r).collect();
+    assert_eq!(
+        next[1..].iter().map(|r| &r[4]).collect::<Vec<_>>(),
+        left.iter().map(|r| &r[4]).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_sentence_changed_after_export_is_named_and_imported_against_its_batch() {
+    let t = Project::seeds_untranslated();
+    let rows = export(&t, "b.csv", &[]);
+    translate(&t, "b.csv", &rows, |_| true);
+    // The editor fixes a sentence of the batch in the document.
+    let (doc, line) = rows[3][1].split_once(':').map(|(d, l)| (d.to_string(), l.to_string())).unwrap();
+    let old = rows[3][4].clone();
+    let new = format!("{} Rettet.", old.trim_end_matches('.'));
+    let text = t.read(&format!("corpus/{doc}"));
+    t.write(&format!("corpus/{doc}"), text.replacen(&old, &new, 1));
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["import", "b.csv"]).run().failure().stderr_contains(&format!(
+        "b.csv: row 4, column id: expected the id of a sentence in this project's corpus, found {}, which batch b",
+        rows[3][0]
+    ))
+    .stderr_contains(&format!("exported from {doc}:{line} as {old:?}, but the corpus no longer has it: {doc}:{line} now reads {new:?}; import with --from-batch"));
+    assert_eq!(t.snapshot_dir("memory"), before, "a refused import wrote");
+    t.tolk(&["import", "b.csv", "--from-batch"])
+        .run()
+        .success()
+        .stderr_contains("b.csv: row 4: stored for the sentence as batch b")
+        .stderr_contains(&format!("{doc}:{line} now reads {new:?}"));
+    let translated = t.memory_rows();
+    assert!(
+        translated.iter().any(|r| r["source"] == old && r["target"] == format!("EN {old}")),
+        "the translation was lost"
+    );
+    assert_eq!(translated.len(), rows.len() - 1);
+    // The changed sentence is missing now, with the old translation as a near match.
+    t.tolk(&["lookup", &new]).run().success().stdout_contains(&format!("EN {old}"));
+}
+
+#[test]
+fn the_status_page_shows_every_document_and_batch_in_a_browser() {
+    let t = Project::seeds_untranslated();
+    let rows = export(&t, "kari.csv", &["--for", "Kari <K&K>"]);
+    translate(&t, "kari.csv", &rows, |i| i <= 10);
+    t.tolk(&["import", "kari.csv"]).run().success();
+    let page = t.tolk(&["status", "--html"]).run().success().stdout;
+    assert!(!page.contains("http") && !page.contains("<script"), "the page loads nothing");
+    t.write("status.html", &page);
+    let Some(dom) = chromium_dom(&t.path().join("status.html")) else { return };
+    for needle in [
+        "Translation status",
+        "fjordkraft-irene-fauskanger.txt",
+        "lyse-dialog-trine-vestre-oen.txt",
+        "Kari &lt;K&amp;K&gt;",
+        "returned ",
+    ] {
+        assert!(dom.contains(needle), "{needle} not in the rendered page:\n{dom}");
+    }
+    // The bars: the translated part of the total is as wide as its share of the words.
+    let s = status(&t);
+    let (done, all) = (
+        s["total"]["translated"]["words"].as_u64().unwrap(),
+        ["translated", "out", "missing"]
+            .iter()
+            .map(|k| s["total"][k]["words"].as_u64().unwrap())
+            .sum::<u64>(),
+    );
+    let share = format!("width:{:.3}%", 100.0 * done as f64 / all as f64);
+    assert!(dom.contains(&share), "{share} not in the page");
+}
