@@ -215,11 +215,6 @@ pub fn read(paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
     listing.files.iter().zip(listing.names).map(|(p, name)| Document::read_as(p, name, segmenter)).collect()
 }
 
-/// The default corpus folder of a project.
-pub fn default_dir() -> &'static Path {
-    Path::new("corpus")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
