@@ -66,10 +66,10 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
     let parts = |bands: &Bands| Band::ALL.map(|b| (b.label(), bands.get(b).words, colour(b)));
     for doc in &report.documents {
         let t = doc.bands.total();
-        bar(&mut out, &doc.name, t.segments, t.words, &parts(&doc.bands));
+        bar(&mut out, &doc.name, "", t.segments, t.words, &parts(&doc.bands));
     }
     let t = report.total.total();
-    bar(&mut out, "Total", t.segments, t.words, &parts(&report.total));
+    bar(&mut out, "Total", "", t.segments, t.words, &parts(&report.total));
     out.push_str(
         "<h2>Totals</h2>\n<table>\n<tr><th>Band</th><th>Segments</th><th>Words</th><th>Words %</th></tr>\n",
     );
@@ -127,7 +127,7 @@ fn head(title: &str, heading: &str) -> String {
          .legend span {{ display: inline-block; margin-right: 1em; }}\n\
          .legend i {{ display: inline-block; width: .9em; height: .9em; margin-right: .3em; vertical-align: middle; }}\n\
          table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: .2em .6em; text-align: right; }}\n\
-         th:first-child, td:first-child {{ text-align: left; }}\n\
+         th:first-child, td:first-child, td.text {{ text-align: left; }}\n\
          </style>\n</head>\n<body>\n<h1>{}</h1>\n",
         escape(title),
         escape(heading)
@@ -136,10 +136,18 @@ fn head(title: &str, heading: &str) -> String {
 
 /// A document's heading and bar: each part's share of its words, in order, as (label,
 /// words, colour).
-fn bar(out: &mut String, name: &str, segments: usize, words: usize, parts: &[(&str, usize, &str)]) {
+fn bar(
+    out: &mut String,
+    name: &str,
+    note: &str,
+    segments: usize,
+    words: usize,
+    parts: &[(&str, usize, &str)],
+) {
+    let note = if note.is_empty() { String::new() } else { format!("; {}", escape(note)) };
     let _ = write!(
         out,
-        "<div class=\"doc\"><h2>{} <small>({} segments, {} words)</small></h2><div class=\"bar\">",
+        "<div class=\"doc\"><h2>{} <small>({} segments, {} words{note})</small></h2><div class=\"bar\">",
         escape(name),
         segments,
         words
@@ -191,7 +199,9 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
     };
     for doc in status.documents.iter().chain([&status.total]) {
         let all = doc.all();
-        bar(&mut out, &doc.name, all.segments, all.words, &parts(doc));
+        let with: Vec<String> = doc.batches.iter().map(|&i| ledger.batches[i].describe()).collect();
+        let note = if with.is_empty() { String::new() } else { format!("out with {}", with.join(", ")) };
+        bar(&mut out, &doc.name, &note, all.segments, all.words, &parts(doc));
     }
     out.push_str(
         "<h2>Totals</h2>\n<table>\n<tr><th></th><th>Segments</th><th>Words</th><th>Words %</th></tr>\n",
@@ -223,7 +233,7 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
             };
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({} words)</td><td>{} ({} words)</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\">{}</td><td>{} ({} words)</td><td>{} ({} words)</td><td class=\"text\">{}</td></tr>",
                 escape(&record.id),
                 escape(record.translator.as_deref().unwrap_or("")),
                 escape(&record.exported),
