@@ -30,6 +30,8 @@ pub struct Listing {
     pub names: Vec<String>,
     /// Entries of a folder that are no document, with why.
     pub skipped: Vec<Skipped>,
+    /// The project's patterns that matched no file of the folders walked.
+    pub unused_patterns: Vec<String>,
 }
 
 /// An entry of a corpus folder that is not read as a document.
@@ -54,6 +56,7 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
 /// file named itself is always taken: it was asked for).
 pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     let mut out = Listing::default();
+    let mut walked: Vec<String> = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_dir() {
@@ -66,6 +69,7 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
         walk(path, "", &mut found, &mut skipped)?;
         found.sort_by(|a, b| a.1.cmp(&b.1));
         skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
+        walked.extend(found.iter().map(|(_, name)| name.clone()));
         for (file, name) in found.into_iter().filter(|(_, name)| filter.allows(name)) {
             out.files.push(file);
             out.names.push(name);
@@ -88,18 +92,25 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     }
     out.files = files;
     out.names = names;
+    if !walked.is_empty() {
+        out.unused_patterns =
+            filter.unused(&walked).into_iter().map(|(k, p)| format!("{k} pattern {p:?}")).collect();
+    }
     Ok(out)
 }
 
 /// Which of a folder's documents are taken: glob patterns matched against a document's
-/// path inside its folder (`2027/mars/intervju.docx`, `/` between folders). A document
-/// is taken when some include pattern matches it (or there are none) and no exclude
-/// pattern does. `*` does not cross a `/`; `**` does, so `**/NOTES.md` is every
-/// `NOTES.md` and `drafts/**` everything under `drafts/`.
+/// path inside its folder (`2027/mars/intervju.docx`, `/` between folders), as
+/// `.gitignore` matches them. A document is taken when some include pattern matches it
+/// (or there are none) and no exclude pattern does. A pattern without a `/` matches the
+/// file name in any folder (`NOTES.md`, `*.docx`); one with a `/` the whole path, where
+/// `*` does not cross a `/` and `**` does (`drafts/**` is everything under `drafts/`).
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     include: Option<globset::GlobSet>,
     exclude: Option<globset::GlobSet>,
+    /// Every pattern, include then exclude, as written.
+    patterns: Vec<(&'static str, String)>,
 }
 
 impl Filter {
@@ -111,7 +122,10 @@ impl Filter {
             }
             let mut builder = globset::GlobSetBuilder::new();
             for p in patterns {
-                let glob = globset::GlobBuilder::new(p)
+                // As .gitignore: a pattern without a slash is a file name at any depth.
+                let full =
+                    if p.contains('/') { p.trim_start_matches('/').to_string() } else { format!("**/{p}") };
+                let glob = globset::GlobBuilder::new(&full)
                     .literal_separator(true)
                     .build()
                     .map_err(|e| format!("{key}: {p:?} is not a glob pattern ({})", e.kind()))?;
@@ -119,7 +133,25 @@ impl Filter {
             }
             builder.build().map(Some).map_err(|e| format!("{key}: {e}"))
         }
-        Ok(Filter { include: set(include, "include")?, exclude: set(exclude, "exclude")? })
+        let patterns = include
+            .iter()
+            .map(|p| ("include", p.clone()))
+            .chain(exclude.iter().map(|p| ("exclude", p.clone())))
+            .collect();
+        Ok(Filter { include: set(include, "include")?, exclude: set(exclude, "exclude")?, patterns })
+    }
+
+    /// The patterns (`include` or `exclude`, and the pattern) that match none of `names`:
+    /// most likely a mistake, such as `corpus/NOTES.md` for `NOTES.md`.
+    pub fn unused<'a>(&'a self, names: &[String]) -> Vec<(&'static str, &'a str)> {
+        self.patterns
+            .iter()
+            .filter(|(_, p)| {
+                let one = Filter::new(std::slice::from_ref(p), &[]).expect("checked when made");
+                !names.iter().any(|n| one.include.as_ref().is_some_and(|s| s.is_match(n)))
+            })
+            .map(|(k, p)| (*k, p.as_str()))
+            .collect()
     }
 
     /// Whether the document named `name` is taken.
@@ -156,7 +188,17 @@ fn walk(
         let name = format!("{prefix}{file_name}");
         let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if own.is_dir() {
+            if entry.path().join(crate::project::FILE).is_file() {
+                skipped.push(Skipped {
+                    path: entry.path(),
+                    reason: "a tolk project of its own (it has a tolk.toml), not part of this corpus".into(),
+                });
+                continue;
+            }
             walk(&entry.path(), &format!("{name}/"), found, skipped)?;
+            continue;
+        }
+        if file_name == crate::project::FILE {
             continue;
         }
         if own.is_file() {
@@ -222,12 +264,18 @@ mod tests {
     #[test]
     fn patterns_choose_documents_by_their_path_in_the_folder() {
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let f = Filter::new(&s(&["**/*.md", "*.txt"]), &s(&["**/NOTES.md", "drafts/**"])).unwrap();
+        let f =
+            Filter::new(&s(&["**/*.md", "/*.txt", "2027/*.docx"]), &s(&["NOTES.md", "drafts/**"])).unwrap();
         assert!(f.allows("a.md") && f.allows("2027/mars/a.md") && f.allows("a.txt"));
-        assert!(!f.allows("2027/a.txt"), "* stays within a folder");
-        assert!(!f.allows("NOTES.md") && !f.allows("2027/NOTES.md"));
+        assert!(!f.allows("2027/a.txt"), "a pattern with a slash is the whole path: * stays within a folder");
+        assert!(f.allows("2027/a.docx") && !f.allows("2027/mars/a.docx") && !f.allows("a.docx"));
+        assert!(!f.allows("NOTES.md") && !f.allows("2027/NOTES.md"), "a name without a slash, at any depth");
         assert!(!f.allows("drafts/a.md"));
-        assert!(!f.allows("a.docx"));
+        let names = s(&["a.md", "NOTES.md"]);
+        assert_eq!(
+            f.unused(&names),
+            [("include", "/*.txt"), ("include", "2027/*.docx"), ("exclude", "drafts/**")]
+        );
         assert!(Filter::default().allows("any/thing.docx"));
         let err = Filter::new(&s(&["a[b"]), &[]).unwrap_err();
         assert!(err.starts_with("include: \"a[b\" is not a glob pattern"), "{err}");
@@ -240,8 +288,14 @@ mod tests {
         for f in ["c/a.txt", "c/NOTES.md", "c/2027/b.txt"] {
             std::fs::write(dir.path().join(f), "Hei.").unwrap();
         }
-        let f = Filter::new(&[], &["**/NOTES.md".to_string()]).unwrap();
+        let f = Filter::new(&[], &["NOTES.md".to_string(), "corpus/a.txt".to_string()]).unwrap();
+        std::fs::create_dir_all(dir.path().join("c/inner")).unwrap();
+        std::fs::write(dir.path().join("c/inner/tolk.toml"), "").unwrap();
+        std::fs::write(dir.path().join("c/inner/x.txt"), "Hei.").unwrap();
         let listing = list_filtered(&[dir.path().join("c"), dir.path().join("c/NOTES.md")], &f).unwrap();
         assert_eq!(listing.names, ["2027/b.txt", "a.txt", "NOTES.md"]);
+        assert_eq!(listing.unused_patterns, ["exclude pattern \"corpus/a.txt\""]);
+        assert_eq!(listing.skipped.len(), 1, "{:?}", listing.skipped);
+        assert!(listing.skipped[0].reason.starts_with("a tolk project of its own"));
     }
 }

@@ -194,18 +194,21 @@ impl Ledger {
         out
     }
 
-    /// Every sentence ever exported, by id, as the latest batch that had it exported it.
+    /// Every sentence ever exported, by id: the batches that exported it, and the
+    /// sentence and its places as the latest of them exported it.
     pub fn exported(&self) -> HashMap<SegmentId, crate::import::Exported> {
-        let mut all = HashMap::new();
+        let mut all: HashMap<SegmentId, crate::import::Exported> = HashMap::new();
         for batch in &self.batches {
             for s in &batch.segments {
                 if let Some(id) = SegmentId::parse(&s.id) {
-                    let e = crate::import::Exported {
-                        batch: batch.describe(),
-                        source: s.source.clone(),
-                        places: s.places.clone(),
-                    };
-                    all.insert(id, e);
+                    let e = all.entry(id).or_insert_with(|| crate::import::Exported {
+                        batches: Vec::new(),
+                        source: String::new(),
+                        places: Vec::new(),
+                    });
+                    e.batches.push(batch.describe());
+                    e.source.clone_from(&s.source);
+                    e.places.clone_from(&s.places);
                 }
             }
         }

@@ -72,8 +72,9 @@ pub struct BatchConfig {
     pub format: String,
     /// The CSV delimiter: `,`, `;` or `tab`.
     pub delimiter: String,
-    /// The lowest score offered as a suggestion.
-    pub min_score: u8,
+    /// The lowest score offered as a suggestion (1 to 100; read wider, so a wrong
+    /// number gets the same message whatever its size).
+    pub min_score: u32,
 }
 
 /// `[editions]`: where `tolk build` writes.
@@ -198,8 +199,13 @@ impl Project {
             Error::at(file, Place::File, format!("is not UTF-8 text ({e}); save it as UTF-8"))
         })?;
         let config = parse(file, &text)?;
-        let filter = Filter::new(&config.corpus.include, &config.corpus.exclude)
-            .map_err(|why| Error::at(file, Place::File, format!("[corpus]: {why}")))?;
+        let filter = Filter::new(&config.corpus.include, &config.corpus.exclude).map_err(|why| {
+            // The line of the pattern named, as every other error of the file has one.
+            let pattern = why.split('"').nth(1).unwrap_or("");
+            let line =
+                text.lines().position(|l| !pattern.is_empty() && l.contains(pattern)).map_or(0, |n| n + 1);
+            Error::at(file, Place::line(line), format!("[corpus] {why}"))
+        })?;
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project { root, file: Some(file.to_path_buf()), config, filter })
     }
@@ -260,6 +266,32 @@ impl Project {
         self.path(if pseudo { &e.pseudo_folder } else { &e.folder })
     }
 
+    /// `path` (a path from the current folder) as a path from the project folder, for
+    /// what the project records: the same whichever folder a command ran in.
+    pub fn from_root(&self, path: &Path) -> PathBuf {
+        if self.root.as_os_str().is_empty() {
+            return path.to_path_buf();
+        }
+        let (Ok(root), Ok(full)) = (std::path::absolute(&self.root), std::path::absolute(path)) else {
+            return path.to_path_buf();
+        };
+        let clean = |p: &Path| -> PathBuf {
+            let mut out = PathBuf::new();
+            for c in p.components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        let (root, full) = (clean(&root), clean(&full));
+        full.strip_prefix(&root).map_or(full.clone(), Path::to_path_buf)
+    }
+
     /// The project's state folder, `.tolk/`.
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
@@ -273,6 +305,8 @@ fn parse(file: &Path, text: &str) -> Result<Config> {
         let message = e.message().trim().to_string();
         let hint = if message.starts_with("unknown field") {
             "; see `tolk init --help` for the settings a project file has"
+        } else if message.contains("expected a sequence") {
+            "; write a list in brackets, such as [\"corpus\"]"
         } else {
             ""
         };
@@ -322,6 +356,21 @@ fn parse(file: &Path, text: &str) -> Result<Config> {
     Ok(config)
 }
 
+/// What `tolk init` was told beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct InitSettings {
+    /// The memory, if not `memory/` (a path from the project folder).
+    pub memory: Option<PathBuf>,
+    /// Segmentation rules, if any (a path from the project folder).
+    pub rules: Option<PathBuf>,
+}
+
+/// `path` as a TOML string.
+fn toml_string(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    format!("\"{}\"", text.replace('"', "\\\""))
+}
+
 /// What [`init`] did.
 #[derive(Debug, Default)]
 pub struct Initialised {
@@ -337,7 +386,7 @@ pub const IGNORED: [&str; 3] = ["/out/", ".tolk.lock", "/.tolk/cache/"];
 /// Makes `dir` a project: writes `tolk.toml` (an error if one exists), and makes the
 /// corpus folder and an empty memory where none exists, and adds [`IGNORED`] to
 /// `.gitignore`. Nothing that exists is changed but `.gitignore`, which only grows.
-pub fn init(dir: &Path) -> Result<Initialised> {
+pub fn init(dir: &Path, settings: &InitSettings) -> Result<Initialised> {
     let file = dir.join(FILE);
     if file.exists() {
         return Err(Error::at(
@@ -346,21 +395,44 @@ pub fn init(dir: &Path) -> Result<Initialised> {
             "exists already: this folder is a project; edit the file to change its settings",
         ));
     }
+    // A project inside another would be read as the outer one's documents.
+    let absolute = std::path::absolute(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
+        .map_err(|e| Error::io(dir, e))?;
+    if let Some(outer) = absolute.ancestors().skip(1).map(|d| d.join(FILE)).find(|f| f.is_file()) {
+        return Err(Error::at(
+            dir,
+            Place::File,
+            format!(
+                "is inside the project of {}: a project in another is read as its documents; run tolk from \
+                 anywhere in that project, or make this project in a folder outside it",
+                crate::shown::path(&outer)
+            ),
+        ));
+    }
     let mut done = Initialised::default();
     if !dir.as_os_str().is_empty() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
-    crate::store::write_atomic(&file, TEMPLATE.as_bytes())?;
+    let mut text = TEMPLATE.to_string();
+    if let Some(memory) = &settings.memory {
+        text = text.replace("memory = \"memory\"", &format!("memory = {}", toml_string(memory)));
+    }
+    if let Some(rules) = &settings.rules {
+        text = text.replace("# rules = \"rules/house.srx\"", &format!("rules = {}", toml_string(rules)));
+    }
+    crate::store::write_atomic(&file, text.as_bytes())?;
     done.made.push(file);
     let corpus = dir.join("corpus");
     if !corpus.exists() {
         std::fs::create_dir_all(&corpus).map_err(|e| Error::write(&corpus, e))?;
         done.made.push(corpus);
     }
-    let memory = dir.join("memory");
+    let memory = dir.join(settings.memory.as_deref().unwrap_or(Path::new("memory")));
     if !memory.exists() {
-        std::fs::create_dir_all(&memory).map_err(|e| Error::write(&memory, e))?;
-        let csv = memory.join(crate::memory::DEFAULT_FILE);
+        let csv = crate::memory::write_path_for(&memory);
+        if let Some(parent) = csv.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+        }
         crate::store::write_atomic(&csv, b"source,target,created,changed,translator,origin,note\n")?;
         done.made.push(csv);
     }
@@ -458,6 +530,8 @@ mod tests {
             ("[batches]\nformat = \"docx\"", "format: expected one of"),
             ("[batches]\ndelimiter = \"|\"", "delimiter: expected"),
             ("[batches]\nmin_score = 0", "min_score: expected a score"),
+            ("[batches]\nmin_score = 500", "min_score: expected a score from 1 to 100, found \"500\""),
+            ("[corpus]\nfolders = \"corpus\"", "write a list in brackets, such as [\"corpus\"]"),
             ("[corpus]\nfolders = []", "folders: expected at least one"),
             ("[editions]\nfolder = \".\"", "folder: expected a folder inside the project"),
             ("memory = 3", "invalid type"),
@@ -489,15 +563,30 @@ mod tests {
     fn init_makes_a_project_and_never_overwrites_one() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(".gitignore"), "target").unwrap();
-        let done = init(dir.path()).unwrap();
+        let done = init(dir.path(), &InitSettings::default()).unwrap();
         assert_eq!(done.made.len(), 3);
         assert_eq!(done.ignored, IGNORED);
         let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
         assert!(ignore.starts_with("target\n# tolk"), "{ignore}");
         let memory = crate::memory::Memory::load(&dir.path().join("memory")).unwrap();
         assert!(memory.entries.is_empty());
-        let err = init(dir.path()).unwrap_err().to_string();
+        let err = init(dir.path(), &InitSettings::default()).unwrap_err().to_string();
         assert!(err.contains("exists already"), "{err}");
+        let inner = init(&dir.path().join("corpus/2027"), &InitSettings::default()).unwrap_err().to_string();
+        assert!(inner.contains("is inside the project of"), "{inner}");
+        assert!(!dir.path().join("corpus/2027").exists());
         assert_eq!(std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(), ignore);
+    }
+
+    #[test]
+    fn init_writes_the_memory_and_rules_it_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = InitSettings { memory: Some("shared/tm.csv".into()), rules: Some("house.srx".into()) };
+        init(dir.path(), &settings).unwrap();
+        let config =
+            parse(Path::new(FILE), &std::fs::read_to_string(dir.path().join(FILE)).unwrap()).unwrap();
+        assert_eq!(config.memory, Path::new("shared/tm.csv"));
+        assert_eq!(config.rules.as_deref(), Some(Path::new("house.srx")));
+        assert!(dir.path().join("shared/tm.csv").is_file() && !dir.path().join("memory").exists());
     }
 }

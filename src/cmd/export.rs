@@ -65,7 +65,7 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let format = choose(&args, &global.project.config.batches)?;
-    let min_score = args.min_score.unwrap_or(global.project.config.batches.min_score);
+    let min_score = args.min_score.unwrap_or(global.project.config.batches.min_score as u8);
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut builder = BatchBuilder::default();
@@ -127,7 +127,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
             out
         }
-        None => new_batch_path(&global.project.batch_folder(), format.extensions()[0])?,
+        None => new_batch_path(
+            &global.project.batch_folder(),
+            args.translator.as_deref(),
+            format.extensions()[0],
+        )?,
     };
     if out.as_os_str() == "-" {
         io::stdout().lock().write_all(&bytes)?;
@@ -137,7 +141,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let record = BatchRecord {
         id: String::new(),
-        file: tolk::shown::path(&out).to_string(),
+        file: if out.as_os_str() == "-" {
+            "-".to_string()
+        } else {
+            global.project.from_root(&out).to_string_lossy().replace('\\', "/")
+        },
         format: format.name().to_string(),
         exported: String::new(),
         translator: args.translator.clone(),
@@ -200,12 +208,20 @@ fn choose(args: &Args, project: &tolk::project::BatchConfig) -> Result<Box<dyn b
     Ok(format)
 }
 
-/// A new file for a batch in `dir`, named by the time and made at once, so two exports
-/// in the same second never get the same name: `batch-<time>.<ext>`, then
-/// `batch-<time>-2.<ext>`, and so on.
-fn new_batch_path(dir: &std::path::Path, extension: &str) -> Result<PathBuf> {
+/// A new file for a batch in `dir`, named by the time (and who it is for) and made at
+/// once, so two exports in the same second never get the same name:
+/// `batch-<time>[-<for>].<ext>`, then `batch-<time>[-<for>]-2.<ext>`, and so on.
+fn new_batch_path(dir: &std::path::Path, translator: Option<&str>, extension: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot make {}", tolk::shown::path(dir)))?;
-    let stamp = Timestamp::now().tmx();
+    let mut stamp = Timestamp::now().tmx();
+    if let Some(name) = translator {
+        // Letters and digits of the name, other characters as `-`: no path, no space.
+        let slug: String = name.trim().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+        let slug = slug.trim_matches('-').chars().take(40).collect::<String>();
+        if !slug.is_empty() {
+            stamp = format!("{stamp}-{slug}");
+        }
+    }
     let mut n = 1u32;
     loop {
         let name = if n == 1 {

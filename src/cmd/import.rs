@@ -87,6 +87,28 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             row.state = None;
         }
     }
+    // The open batch each file is: who it was for translated its rows, unless the file
+    // or --translator says otherwise.
+    let batch_of: Vec<Option<usize>> = args
+        .files
+        .iter()
+        .map(|file| {
+            let ids: HashSet<SegmentId> = rows
+                .iter()
+                .filter(|r| r.origin.file == *file)
+                .filter_map(|r| SegmentId::parse(r.id.trim()))
+                .collect();
+            ledger.batch_of(file, &ids)
+        })
+        .collect();
+    if args.translator.is_none() {
+        for (file, index) in args.files.iter().zip(&batch_of) {
+            let Some(name) = index.and_then(|i| ledger.batches[i].translator.clone()) else { continue };
+            for row in rows.iter_mut().filter(|r| r.origin.file == *file && r.translator.is_none()) {
+                row.translator = Some(name.clone());
+            }
+        }
+    }
     let mut plan = import::validate_with(&rows, &known);
     // A translation left out for its state is named, so none is lost unnoticed.
     for origin in &plan.drafts {
@@ -114,7 +136,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
-    let outcome = import::apply_into(&ui::store(global, &args.lock), &plan.accepted, &options)?;
+    let outcome = import::apply_into(&ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);
@@ -130,47 +152,58 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     if !args.dry_run {
-        close_batches(global, &mut ledger, &args.files, &rows)?;
+        close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Closes the open batch each imported file is, and says what of it is still without a
-/// translation (it goes in the next export) and what is still out in other batches.
+/// Closes the open batch each imported file is (`batch_of`, found before the import),
+/// and says what came back in it, what of it is still without a translation (it goes in
+/// the next export), which file is no open batch, and what is still out.
 fn close_batches(
     global: &Global,
     ledger: &mut Ledger,
     files: &[PathBuf],
-    rows: &[import::ImportRow],
+    batch_of: &[Option<usize>],
+    accepted: &[import::Accepted],
 ) -> Result<()> {
     if !ledger.batches.iter().any(|b| b.is_open()) {
         return Ok(());
     }
     let memory = ui::load(global, &global.memory)?;
     let now = Timestamp::now();
-    for file in files {
-        let ids: HashSet<SegmentId> = rows
-            .iter()
-            .filter(|r| r.origin.file == *file)
-            .filter_map(|r| SegmentId::parse(r.id.trim()))
-            .collect();
-        let Some(index) = ledger.batch_of(file, &ids) else { continue };
+    for (file, index) in files.iter().zip(batch_of) {
+        let Some(index) = *index else {
+            if ui::chatty(global) {
+                eprintln!(
+                    "{} is no open batch (not by its name, nor by half of a batch's sentences), so no batch was \
+                     closed; `tolk status` lists the open ones",
+                    tolk::shown::path(file)
+                );
+            }
+            continue;
+        };
         ledger
             .close(index, file, now)
             .context("the translations were imported, but the batch could not be closed")?;
         let batch = &ledger.batches[index];
+        let ids: HashSet<SegmentId> = batch.ids().collect();
+        let here = accepted.iter().filter(|a| a.origin.file == *file && ids.contains(&a.id)).count();
         let left = batch.segments.iter().filter(|s| memory.exact(&s.source).is_none()).count();
         if ui::chatty(global) {
+            let rest = if left > 0 {
+                format!(
+                    "{left} of its {} still without a translation go in the next export",
+                    batch.segments.len()
+                )
+            } else {
+                format!("all {} of its segments are translated", batch.segments.len())
+            };
             eprintln!(
-                "batch {} is back: {} of {} translated{}",
+                "batch {} is back with {} in {}; {rest}",
                 batch.describe(),
-                batch.segments.len() - left,
-                ui::count(batch.segments.len(), "segment"),
-                if left > 0 {
-                    format!("; {left} without a translation go in the next export")
-                } else {
-                    String::new()
-                }
+                ui::count(here, "translation"),
+                tolk::shown::path(file)
             );
         }
     }

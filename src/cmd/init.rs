@@ -18,7 +18,9 @@ use super::Global;
 /// where they do not exist, and adds tolk's outputs (out/), the memory's lock file and
 /// caches to .gitignore. Every command then finds the project from this folder or any
 /// folder below it, and a flag on the command line overrides the file. Nothing that
-/// exists is overwritten; an existing tolk.toml is an error.
+/// exists is overwritten; an existing tolk.toml is an error, and so is a folder inside
+/// another project. --memory and --rules given here are written into tolk.toml (paths
+/// from the project folder).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to make a project [default: the current folder]
@@ -29,7 +31,9 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // `.` is left out of the paths shown: `made tolk.toml`, not `made ./tolk.toml`.
     let dir = if args.dir == std::path::Path::new(".") { PathBuf::new() } else { args.dir };
-    let done = tolk::project::init(&dir)?;
+    let settings =
+        tolk::project::InitSettings { memory: global.memory_flag.clone(), rules: global.rules_flag.clone() };
+    let done = tolk::project::init(&dir, &settings)?;
     if ui::chatty(global) {
         for path in &done.made {
             eprintln!("made {}", shown::path(path));

@@ -299,7 +299,7 @@ fn run_correction(
     let key = Key::parse(source);
     let now = Timestamp::now();
     let mut done: Option<(Plan, Vec<Entry>)> = None;
-    let files = ui::store(global, lock).rewrite(
+    let files = ui::store(global, lock, false)?.rewrite(
         &mut |memory| {
             let plan = match correction {
                 Correction::Resolve(choice) => history::resolve(memory, &key, choice, now),
@@ -443,7 +443,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         );
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
-    let outcome = import::merge_into(&ui::store(global, &args.lock), incoming, &options)?;
+    let outcome = import::merge_into(&ui::store(global, &args.lock, true)?, incoming, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added);

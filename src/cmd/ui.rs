@@ -238,10 +238,20 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 }
 
 /// The memory named by `--memory` as a store to write, waiting for its lock as `lock`
-/// says, and saying on stderr (unless `--quiet`) that it waits and what it cleaned.
-pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
+/// says, and saying on stderr (unless `--quiet`) that it waits and what it cleaned. The
+/// project's own memory is made on the first write, and so is one named with --memory
+/// when `create` (`tm import` building a memory from TMX); otherwise a memory named
+/// with --memory must exist, so a mistyped path never starts a stray memory.
+pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<CsvStore> {
+    if !create && global.memory_flag.is_some() && std::fs::symlink_metadata(&global.memory).is_err() {
+        anyhow::bail!(
+            "{}: no such memory; check the path, or make an empty one first (a CSV file with the header \
+             `source,target`), or leave --memory out to use the project's",
+            shown::path(&global.memory)
+        );
+    }
     let chatty = chatty(global);
-    CsvStore::new(&global.memory).lock_timeout(lock.lock_timeout).notify(move |notice| {
+    Ok(CsvStore::new(&global.memory).lock_timeout(lock.lock_timeout).notify(move |notice| {
         if !chatty {
             return;
         }
@@ -257,7 +267,7 @@ pub fn store(global: &Global, lock: &LockArgs) -> CsvStore {
                 shown::path(folder)
             ),
         }
-    })
+    }))
 }
 
 /// The documents named by `paths` (folders walked, as the project's patterns say), or
@@ -267,6 +277,28 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     let corpus;
     let paths = if paths.is_empty() {
         corpus = global.project.corpus();
+        // The project's own corpus folder that is not there yet: say where it comes
+        // from and what to do, not only that it does not exist.
+        if let Some(missing) = corpus.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+            let what = match global.project.file() {
+                Some(file) => {
+                    format!(
+                        "the corpus folder {} named in {} does not exist",
+                        shown::path(missing),
+                        shown::path(file)
+                    )
+                }
+                None => format!(
+                    "there is no tolk.toml here or in a folder above, and no {} folder",
+                    shown::path(missing)
+                ),
+            };
+            anyhow::bail!(
+                "{what}; put the Norwegian documents in {} (`tolk init` makes a project), or name files or \
+                 folders on the command line",
+                shown::path(missing)
+            );
+        }
         &corpus
     } else {
         paths
@@ -274,6 +306,13 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     let listing = tolk::corpus::list_filtered(paths, global.project.filter())?;
     for skipped in &listing.skipped {
         warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
+    }
+    for pattern in &listing.unused_patterns {
+        let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
+        warning(format_args!(
+            "{file}: the {pattern} matched no file; patterns match the path inside the corpus folder \
+             (`NOTES.md`, `drafts/**`), without the folder's own name"
+        ));
     }
     Ok(listing.files.into_iter().zip(listing.names).collect())
 }

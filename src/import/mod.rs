@@ -198,12 +198,24 @@ pub fn issued(docs: &[crate::document::Document]) -> Issued {
 /// A sentence as a batch exported it, for rows whose sentence the corpus no longer has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exported {
-    /// The batch, as a person names it (`b20261130-061500 (for Kari)`).
-    pub batch: String,
+    /// The batches that exported it, as a person names them (`b20261130-061500 (for
+    /// Kari)`), oldest first.
+    pub batches: Vec<String>,
     /// The sentence as exported.
     pub source: String,
     /// Where it was, `document:line`.
     pub places: Vec<String>,
+}
+
+impl Exported {
+    /// "batch X" or "batches X and Y".
+    fn describe(&self) -> String {
+        match self.batches.as_slice() {
+            [one] => format!("batch {one}"),
+            [first @ .., last] => format!("batches {} and {last}", first.join(", ")),
+            [] => "a batch".into(),
+        }
+    }
 }
 
 /// What rows are checked against: the corpus as it is now, and what batches exported.
@@ -283,10 +295,15 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         };
         let text = match (issued.get(&id), known.exported.get(&id)) {
             (Some(text), _) => text,
+            // A row left empty has nothing to store, whatever became of its sentence.
+            (None, Some(_)) if r.target.trim().is_empty() => {
+                plan.skipped_empty += 1;
+                continue;
+            }
             (None, Some(e)) if known.from_batch => {
                 let warning = format!(
-                    "stored for the sentence as batch {} exported it, {:?}; {}",
-                    e.batch,
+                    "stored for the sentence as {} exported it, {:?}; {}",
+                    e.describe(),
                     e.source,
                     known.what_changed(e)
                 );
@@ -298,9 +315,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                     "id",
                     "the id of a sentence in this project's corpus".into(),
                     format!(
-                        "{id_cell}, which batch {} exported from {} as {:?}, but the corpus no longer has it: {}; \
+                        "{id_cell}, which {} exported from {} as {:?}, but the corpus no longer has it: {}; \
                          import with --from-batch to store the translation for the sentence as exported",
-                        e.batch,
+                        e.describe(),
                         e.places.first().map_or("the corpus", String::as_str),
                         e.source,
                         known.what_changed(e)

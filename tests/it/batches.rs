@@ -60,6 +60,11 @@ fn a_second_export_leaves_out_what_is_out_unless_again() {
     assert_eq!(s["batches"].as_array().unwrap().len(), 2);
     assert_eq!(s["documents"][0]["batches"].as_array().unwrap().len(), 2, "out with both");
 
+    // A file with one row of a batch is no batch: it closes nothing, and says so.
+    translate(&t, "one.csv", &rows[..2], |_| true);
+    t.tolk(&["import", "one.csv"]).run().success().stderr_contains("one.csv is no open batch");
+    assert_eq!(status(&t)["batches"][0]["returned"], Value::Null);
+
     // A damaged record stops the commands that read it, naming it.
     let record = std::fs::read_dir(t.path().join(".tolk/batches")).unwrap().next().unwrap().unwrap().path();
     std::fs::write(&record, "{ not json").unwrap();
@@ -80,9 +85,11 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
     // Renamed on its way back: the batch is found by its rows.
     std::fs::rename(t.path().join("kari.csv"), t.path().join("kari-done.csv")).unwrap();
     t.tolk(&["import", "kari-done.csv"]).run().success().stderr_contains(&format!(
-        "(for Kari) is back: {done} of {n} segments translated; {} without",
+        "(for Kari) is back with {done} translations in kari-done.csv; {} of its {n} still without a \
+         translation go in the next export",
         n - done
     ));
+
     let s = status(&t);
     let batch = &s["batches"][0];
     assert_eq!(batch["back"]["segments"], done);

@@ -123,7 +123,7 @@ fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
     t.tolk(&["analyze"])
         .run()
         .failure()
-        .stderr_contains("tolk.toml: [corpus]: include: \"a[b\" is not a glob pattern");
+        .stderr_contains("tolk.toml: line 2: [corpus] include: \"a[b\" is not a glob pattern");
     t.write("tolk.toml", "target_language = \"de\"\n");
     t.tolk(&["build"])
         .run()
@@ -151,4 +151,34 @@ fn the_languages_of_the_project_go_into_xliff_batches_and_come_back() {
     let translated = t.read("b.xlf");
     assert!(translated.contains("Yes."), "the test's edit found no empty target:\n{translated}");
     t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("2 added");
+}
+
+#[test]
+fn mistakes_a_new_user_makes_get_a_way_out() {
+    // No project and no corpus: say what to do.
+    let t = Project::empty();
+    t.tolk(&["analyze"]).run().failure().stderr_contains(
+        "error: there is no tolk.toml here or in a folder above, and no corpus folder; put the Norwegian \
+         documents in corpus (`tolk init` makes a project), or name files or folders on the command line\n",
+    );
+    // init inside a project is refused; init's --memory goes into tolk.toml.
+    t.tolk(&["init", "--memory", "shared/tm.csv"]).run().success().stderr_contains("made shared/tm.csv");
+    assert!(t.read("tolk.toml").contains("memory = \"shared/tm.csv\""));
+    t.tolk(&["init", "corpus/2027"]).run().failure().stderr_contains("is inside the project of");
+    assert!(!t.path().join("corpus/2027").exists());
+    // A pattern that matches nothing is named.
+    t.write("corpus/a.txt", "Hei.\n").write("corpus/NOTES.md", "Notat.\n");
+    let toml = t.read("tolk.toml").replace("exclude = []", "exclude = [\"corpus/NOTES.md\"]");
+    t.write("tolk.toml", toml);
+    t.tolk(&["analyze"]).run().success().stderr_contains(
+        "warning: tolk.toml: the exclude pattern \"corpus/NOTES.md\" matched no file; patterns match the path \
+         inside the corpus folder",
+    );
+    // A mistyped memory for an import starts no stray memory.
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    t.tolk(&["import", "--memory", "tm-typo.csv", "b.csv"])
+        .run()
+        .failure()
+        .stderr_contains("tm-typo.csv: no such memory; check the path");
+    assert!(!t.path().join("tm-typo.csv").exists());
 }
