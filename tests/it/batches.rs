@@ -55,10 +55,17 @@ fn a_second_export_leaves_out_what_is_out_unless_again() {
     assert_eq!(s["batches"][0]["outstanding"]["segments"], n);
     assert_eq!(s["batches"][0]["returned"], Value::Null);
     let again = export(&t, "again.csv", &["--again", "--for", "Ola"]);
+    // A default name carries who the batch is for, in letters a file name holds.
+    t.tolk(&["export", "--again", "--for", "Ola Nordmann/Ø"]).run().success();
+    let named: Vec<String> = std::fs::read_dir(t.path().join("out/batches"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(named.len() == 1 && named[0].ends_with("-Ola-Nordmann-Ø.xlsx"), "{named:?}");
     assert_eq!(again[1..], rows[1..], "--again sends the same sentences");
     let s = status(&t);
-    assert_eq!(s["batches"].as_array().unwrap().len(), 2);
-    assert_eq!(s["documents"][0]["batches"].as_array().unwrap().len(), 2, "out with both");
+    assert_eq!(s["batches"].as_array().unwrap().len(), 3);
+    assert_eq!(s["documents"][0]["batches"].as_array().unwrap().len(), 3, "out with all three");
 
     // A file with one row of a batch is no batch: it closes nothing, and says so.
     translate(&t, "one.csv", &rows[..2], |_| true);
@@ -90,6 +97,11 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
         n - done
     ));
 
+    let memory = t.memory_rows();
+    assert!(
+        !memory.is_empty() && memory.iter().all(|r| r["translator"] == "Kari"),
+        "credited to the batch's --for"
+    );
     let s = status(&t);
     let batch = &s["batches"][0];
     assert_eq!(batch["back"]["segments"], done);
