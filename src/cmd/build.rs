@@ -123,10 +123,17 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let untranslated = totals.untranslated;
     if untranslated > 0 && !args.partial {
         list_missing(&totals)?;
+        // Editions an earlier build left there (a --partial proof, say) are not these.
+        let earlier = out_paths.iter().any(|p| p.exists());
         bail!(
-            "{} no translation, so nothing was written; make a batch for translators with \
+            "{} no translation, so nothing was written{}; make a batch for translators with \
              `tolk export`, or build with --partial to keep them in Norwegian",
-            super::ui::plural(untranslated, "segment has", "segments have")
+            super::ui::plural(untranslated, "segment has", "segments have"),
+            if earlier {
+                format!(" ({} still holds what an earlier build wrote)", tolk::shown::path(&out_dir))
+            } else {
+                String::new()
+            }
         );
     }
     tolk::store::commit_all(staged)?;

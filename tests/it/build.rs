@@ -263,3 +263,17 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
     assert!(!t.path().join("out/en/arkiv.zip").exists());
     t.tolk(&["segment", "corpus/arkiv.zip"]).run().success().stderr_contains(zip);
 }
+
+#[test]
+fn a_failed_build_says_that_the_editions_there_are_an_earlier_builds() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\nNytt her.\n").write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    t.tolk(&["build"]).run().failure().stderr_contains("so nothing was written; make a batch");
+    t.tolk(&["build", "--partial"]).run().success();
+    let proof = t.read("out/en/a.txt");
+    t.tolk(&["build"])
+        .run()
+        .failure()
+        .stderr_contains("so nothing was written (out/en still holds what an earlier build wrote)");
+    assert_eq!(t.read("out/en/a.txt"), proof);
+}
