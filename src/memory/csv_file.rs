@@ -16,10 +16,22 @@ use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
 /// The columns tolk knows, in the order a new file gets them. A new file gets all but
-/// `retired`, which a file only gets once one of its entries is retired
-/// ([`crate::memory::history`]): a memory that never had history looks as it always did.
-pub const KNOWN_COLUMNS: [&str; 8] =
-    ["source", "target", "created", "changed", "translator", "origin", "note", "retired"];
+/// the last three, which a file only gets once one of its entries has a value there:
+/// `retired` once one is retired ([`crate::memory::history`]), `import` once an import
+/// adds one, `retired_by` once an import retires one ([`crate::memory::imports`]). A
+/// memory that never had history looks as it always did.
+pub const KNOWN_COLUMNS: [&str; 10] = [
+    "source",
+    "target",
+    "created",
+    "changed",
+    "translator",
+    "origin",
+    "note",
+    "retired",
+    "import",
+    "retired_by",
+];
 
 /// How many of [`KNOWN_COLUMNS`] a new file's header has.
 const NEW_FILE_COLUMNS: usize = 7;
@@ -161,6 +173,8 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             origin: opt(3)?,
             note: opt(4)?,
             retired: opt(5)?,
+            import: opt(6)?,
+            retired_by: opt(7)?,
             // An empty cell of an extra column is no value: kept, a memory of many sparse
             // columns would hold every empty cell of every row.
             extra: extra
@@ -305,7 +319,9 @@ fn known_value(e: &Entry, k: usize) -> &str {
         4 => &e.translator,
         5 => &e.origin,
         6 => &e.note,
-        _ => &e.retired,
+        7 => &e.retired,
+        8 => &e.import,
+        _ => &e.retired_by,
     }
 }
 

@@ -10,6 +10,7 @@
 //! [`super::MemoryStore::rewrite`] makes under the memory's lock. This module neither
 //! reads nor writes files, and prints nothing.
 
+use crate::memory::imports::ImportId;
 use crate::memory::{Change, Entry, Memory};
 use crate::text::SegmentId;
 use crate::timestamp::Timestamp;
@@ -62,6 +63,19 @@ pub enum HistoryError {
          back in use"
     )]
     AllRetired { key: Key },
+    #[error("no entry of the memory came from import {0}; `tolk tm history` lists the imports")]
+    UnknownImport(ImportId),
+    #[error("import {id} is already undone: {}; nothing to do (`tolk tm history` lists the imports)", undone(*added))]
+    NothingToRevert { id: ImportId, added: usize },
+}
+
+/// Why an import with nothing to undo has nothing: what became of the entries it added.
+fn undone(added: usize) -> String {
+    match added {
+        0 => "it added nothing, and none it retired is still retired".into(),
+        1 => "the 1 entry it added is retired and none it retired is still retired".into(),
+        n => format!("the {n} entries it added are retired and none it retired is still retired"),
+    }
 }
 
 impl From<HistoryError> for crate::Error {
@@ -165,9 +179,11 @@ pub fn resolve(memory: &Memory, key: &Key, choice: &Choice, now: Timestamp) -> R
     if memory.entries[chosen].is_retired() {
         changes.push(Change::Restore { entry: chosen, changed: None });
     }
-    changes.extend(
-        in_use(memory, &history).filter(|&i| i != chosen).map(|entry| Change::Retire { entry, at: now }),
-    );
+    changes.extend(in_use(memory, &history).filter(|&i| i != chosen).map(|entry| Change::Retire {
+        entry,
+        at: now,
+        by: None,
+    }));
     Ok(Plan { history, changes, used: Some(chosen) })
 }
 
@@ -193,7 +209,7 @@ pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, Histor
     let Some(earlier) = earlier else { return Err(HistoryError::NothingEarlier { key: key.clone() }) };
     let mut changes: Vec<Change> = in_use(memory, &history)
         .filter(|&i| Some(memory.entries[i].target.as_str()) == current)
-        .map(|entry| Change::Retire { entry, at: now })
+        .map(|entry| Change::Retire { entry, at: now, by: None })
         .collect();
     let latest = in_use(memory, &history)
         .filter(|&i| i != earlier && Some(memory.entries[i].target.as_str()) != current)
@@ -218,7 +234,7 @@ fn rank(history: &History, entry: usize) -> usize {
 pub fn remove(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, HistoryError> {
     let history = history(memory, key)?;
     let changes: Vec<Change> =
-        in_use(memory, &history).map(|entry| Change::Retire { entry, at: now }).collect();
+        in_use(memory, &history).map(|entry| Change::Retire { entry, at: now, by: None }).collect();
     if changes.is_empty() {
         return Err(HistoryError::AllRetired { key: key.clone() });
     }
@@ -291,7 +307,7 @@ mod tests {
         let m = Memory::from_entries(vec![entry("Hi.", "2026-01-01", ""), entry("Hello.", "2026-02-01", "")]);
         assert_eq!(m.conflicts(), 1);
         let plan = resolve(&m, &key(), &Choice::Number(2), now()).unwrap();
-        assert_eq!(plan.changes, [Change::Retire { entry: 1, at: now() }]);
+        assert_eq!(plan.changes, [Change::Retire { entry: 1, at: now(), by: None }]);
         let (m, used) = after(&m, &plan.changes);
         assert_eq!(used.as_deref(), Some("Hi."));
         assert_eq!(m.conflicts(), 0);
