@@ -189,15 +189,21 @@ pub fn resolve(memory: &Memory, key: &Key, choice: &Choice, now: Timestamp) -> R
 
 /// `tm revert`: the translation used before the current one is used again. The
 /// current one (and every other entry in use with its text) is retired at `now`; the
-/// one before it (the newest other translation still in use, or failing that the one
-/// most recently retired) is put back in use and dated `now`, or just after the newest
-/// translation left in use, so that it is the one used. With none in use (after `tm
-/// rm`), the one most recently retired is put back.
+/// one before it (the newest other translation still in use or replaced by an import,
+/// or failing that the one most recently retired) is put back in use and dated `now`,
+/// or just after the newest translation left in use, so that it is the one used. With
+/// none in use (after `tm rm`), the one most recently retired is put back.
+///
+/// A translation an `import --overwrite` retired (its `retired_by` set) counts as one
+/// still in line, as it did before imports retired what they replace: after two
+/// overwrites, reverting twice goes back twice, not back and forth.
 pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, HistoryError> {
     let history = history(memory, key)?;
     let current = history.used.map(|i| memory.entries[i].target.as_str());
     let other = |&i: &usize| Some(memory.entries[i].target.as_str()) != current;
-    let earlier = in_use(memory, &history).find(other).or_else(|| {
+    let in_line =
+        |&i: &usize| !memory.entries[i].is_retired() || !memory.entries[i].retired_by.trim().is_empty();
+    let earlier = history.entries.iter().copied().filter(in_line).find(other).or_else(|| {
         // The most recently retired; of those retired together, the newest.
         let retired = history.entries.iter().copied().filter(|&i| memory.entries[i].is_retired());
         let retired: Vec<usize> = retired.filter(other).collect();
@@ -352,6 +358,31 @@ mod tests {
         let plan = revert(&m, &key(), Timestamp(later.0 + 60)).unwrap();
         let (_, used) = after(&m, &plan.changes);
         assert_eq!(used.as_deref(), Some("B."));
+    }
+
+    /// Two imports with --overwrite, each retiring the one before: reverting twice
+    /// goes back twice, to the first translation.
+    #[test]
+    fn revert_goes_back_through_translations_imports_replaced() {
+        // Retired when the next one came, by the import that brought it.
+        let replaced = |target: &str, changed: &str, retired: &str, by: &str| Entry {
+            retired_by: by.into(),
+            ..entry(target, changed, retired)
+        };
+        let m = Memory::from_entries(vec![
+            replaced("A.", "2026-01-01", "2026-02-01", "i20260201-000000"),
+            replaced("B.", "2026-02-01", "2026-03-01", "i20260301-000000"),
+            entry("C.", "2026-03-01", ""),
+        ]);
+        assert_eq!(m.conflicts(), 0);
+        let plan = revert(&m, &key(), now()).unwrap();
+        let (m, used) = after(&m, &plan.changes);
+        assert_eq!(used.as_deref(), Some("B."));
+        assert_eq!(m.entries[1].retired_by, "", "put back, by no one");
+        let plan = revert(&m, &key(), Timestamp(now().0 + 60)).unwrap();
+        let (m, used) = after(&m, &plan.changes);
+        assert_eq!(used.as_deref(), Some("A."));
+        assert_eq!(m.conflicts(), 0);
     }
 
     #[test]
