@@ -479,7 +479,8 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
 
 /// Like [`apply`], into the memory kept by `store`.
 pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
-    let now = Timestamp::now().to_string();
+    let at = Timestamp::now();
+    let now = at.to_string();
     let incoming = accepted
         .iter()
         .map(|a| Incoming {
@@ -500,7 +501,7 @@ pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &Merg
             origin: a.origin.clone(),
         })
         .collect();
-    merge_into(store, incoming, options)
+    merge_at(store, incoming, options, at)
 }
 
 /// Merges entries into the memory at `memory_path` through its store: under the
@@ -518,12 +519,22 @@ pub fn merge_into(
     incoming: Vec<Incoming>,
     options: &MergeOptions,
 ) -> Result<Outcome> {
+    merge_at(store, incoming, options, Timestamp::now())
+}
+
+/// [`merge_into`] as an import made at `now`: its id is that second (the second its
+/// entries are stamped with, for a batch), and what it retires is retired then.
+fn merge_at(
+    store: &dyn MemoryStore,
+    incoming: Vec<Incoming>,
+    options: &MergeOptions,
+    now: Timestamp,
+) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     let mut incoming = Some(incoming);
     let mut origins = Vec::new();
     let written = store.update(
         &mut |memory| {
-            let now = Timestamp::now();
             let merge = plan_merge(memory, incoming.take().unwrap_or_default(), options);
             let id = ImportId::fresh(memory, now);
             let (update, from) = merge.stamped(id, now);
