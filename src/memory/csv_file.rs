@@ -472,4 +472,37 @@ mod tests {
             "m.csv: row 2, column Retired: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"yes\"",
         );
     }
+
+    /// `import` and `retired_by` come after `retired`, each only once a value needs it,
+    /// and read back as written.
+    #[test]
+    fn the_import_columns_are_added_when_first_used() {
+        let (cols, mut entries) = load("source,target\nHei.,Hi.\n").unwrap();
+        entries.push(Entry {
+            source: "Ja.".into(),
+            target: "Yes.".into(),
+            import: "i20261130-061500".into(),
+            ..Entry::default()
+        });
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "source,target,import\nHei.,Hi.,\nJa.,Yes.,i20261130-061500\n"
+        );
+        entries[0].retired = "2026-11-30T06:15:00Z".into();
+        entries[0].retired_by = "i20261130-061500".into();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "source,target,retired,import,retired_by\nHei.,Hi.,2026-11-30T06:15:00Z,,i20261130-061500\n\
+             Ja.,Yes.,,i20261130-061500,\n"
+        );
+        let (_, again) = load(&text).unwrap();
+        let stamps: Vec<(&str, &str)> =
+            again.iter().map(|e| (e.import.as_str(), e.retired_by.as_str())).collect();
+        assert_eq!(stamps, [("", "i20261130-061500"), ("i20261130-061500", "")]);
+    }
 }
