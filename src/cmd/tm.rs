@@ -252,8 +252,8 @@ fn write_translation(
     };
     let mut fields = vec![
         ("changed", &e.changed),
-        ("retired", &retired),
         ("import", &e.import),
+        ("retired", &retired),
         ("origin", &e.origin),
         ("by", &e.translator),
     ];

@@ -344,7 +344,8 @@ fn every_import_that_adds_gets_an_id_in_the_memory_and_tm_history_lists_them() {
         .run()
         .success()
         .stdout_contains(&format!(", import {ola}, origin import:ola.csv, by ola)\n"))
-        .stdout_contains(&format!(" by {ola}, import {kari}, origin import:kari.csv, by kari)\n"));
+        .stdout_contains(&format!(", import {kari}, retired 20"))
+        .stdout_contains(&format!(" by {ola}, origin import:kari.csv, by kari)\n"));
 }
 
 #[test]
