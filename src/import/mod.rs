@@ -9,8 +9,10 @@
 //! through the memory's store, which takes its lock, reloads the memory as it is now,
 //! asks [`plan_merge`] what to add and writes it atomically. A target
 //! that differs from the memory's translation of the same source is a conflict,
-//! refused unless overwriting is asked for, and even then the old translation is kept
-//! as an older entry: an import never loses a translation.
+//! refused unless overwriting is asked for, and even then the old translation is kept,
+//! retired by the import: an import never loses a translation. Every import that
+//! changes the memory gets an id ([`ImportId`]), written in what it adds and retires,
+//! so `tm revert` can undo it.
 
 pub mod checks;
 pub mod spreadsheet;
@@ -419,8 +421,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
 /// How to merge.
 #[derive(Debug, Clone, Default)]
 pub struct MergeOptions {
-    /// Add a translation even where the memory has another one for the same source
-    /// (the old one stays, as an older entry).
+    /// Add a translation even where the memory has another one for the same source,
+    /// and retire the old one (it stays, as history).
     pub overwrite: bool,
     /// Who translated, when the file does not say.
     pub translator: Option<String>,
