@@ -6,8 +6,10 @@
 //! of them read cleanly, with the same lock, atomic write and conflict rules as `tolk
 //! import`; `tm export` writes the memory as TMX or CSV. The formats are the library's
 //! ([`tolk::exchange`]); this module reports and draws progress. `tm history`,
-//! `resolve`, `revert` and `rm` are glue around [`tolk::memory::history`], whose rules
-//! the store makes under the memory's lock ([`tolk::memory::MemoryStore::rewrite`]).
+//! `resolve`, `revert` and `rm` are glue around [`tolk::memory::history`] and, for
+//! whole imports (`tm history` alone, `tm revert IMPORT-ID`), [`tolk::memory::imports`],
+//! whose rules the store makes under the memory's lock
+//! ([`tolk::memory::MemoryStore::update`]).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -19,7 +21,8 @@ use tolk::exchange::{self, ReadOptions};
 use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
 use tolk::memory::history::{self, Choice, Key, Plan};
-use tolk::memory::{Entry, MemoryStore};
+use tolk::memory::imports::{self, ImportId};
+use tolk::memory::{Entry, MemoryStore, Update};
 use tolk::shown;
 use tolk::text::SegmentId;
 use tolk::timestamp::Timestamp;
@@ -59,18 +62,26 @@ pub struct ConflictsArgs {
     pub json: bool,
 }
 
-/// Every translation the memory has had of a sentence, newest first
+/// The imports the memory records, or every translation it has had of a sentence
 ///
-/// Translations in use and retired ones (replaced by `tm resolve` or `tm revert`,
-/// removed by `tm rm`) alike, numbered for `tm resolve --keep N`, with when each was
-/// changed and retired, who made it, where it came from and its note; * marks the one
-/// lookup and build use.
+/// Without a sentence: every import, newest first, with its id (for `tm revert ID`),
+/// when it was made, how many entries it added (how many of them are still in use),
+/// how many it retired (--overwrite), where its entries came from and who translated
+/// them.
+///
+/// With a sentence: its translations in use and retired ones (replaced by `tm resolve`,
+/// `tm revert` or an import with --overwrite, removed by `tm rm`) alike, numbered for
+/// `tm resolve --keep N`, with when each was changed and retired, the import that made
+/// it, who made it, where it came from and its note; * marks the one lookup and build use.
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
-    /// The Norwegian sentence, or its segment id (s + 16 hex digits, as batches write it)
+    /// The Norwegian sentence, or its segment id (s + 16 hex digits, as batches write it);
+    /// without it, the imports are listed
     #[arg(value_name = "SENTENCE|ID")]
-    pub source: String,
-    /// Print one JSON line: source, id, then translations (number, target, changed, retired, translator, origin, note, used)
+    pub source: Option<String>,
+    /// Print JSON lines: per import (id, at, added, in_use, retired, origins, translators),
+    /// or for a sentence one line: source, id, then translations (number, target, changed,
+    /// retired, retired_by, import, translator, origin, note, used)
     #[arg(long)]
     pub json: bool,
 }
@@ -100,16 +111,20 @@ pub struct ResolveArgs {
     pub lock: ui::LockArgs,
 }
 
-/// Use again the translation of a sentence used before the current one
+/// Undo one import, or use again the translation of a sentence used before the current one
 ///
-/// The current translation is retired and the one before it (the newest other one in
-/// use, or else the one retired last) is put back and dated now, so it is the one
-/// used. Run it again to go back further; after `tm rm`, it puts back the translation
-/// removed.
+/// With an import id (i + its time, as `tm history` lists them and the import's summary
+/// said): every translation that import added still in use is retired, and every one it
+/// retired (--overwrite) is put back, so the memory is used as before it.
+///
+/// With a sentence: the current translation is retired and the one before it (the
+/// newest other one in use, or else the one retired last) is put back and dated now, so
+/// it is the one used. Run it again to go back further; after `tm rm`, it puts back the
+/// translation removed.
 #[derive(Debug, clap::Args)]
 pub struct RevertArgs {
-    /// The Norwegian sentence, or its segment id (s + 16 hex digits)
-    #[arg(value_name = "SENTENCE|ID")]
+    /// An import id (i20261130-061500), or a Norwegian sentence or its segment id (s + 16 hex digits)
+    #[arg(value_name = "IMPORT|SENTENCE|ID")]
     pub source: String,
     /// Say what would change, but write nothing
     #[arg(long)]
@@ -144,8 +159,9 @@ pub struct RmArgs {
 /// {1}…{/1} and {2/}, while other markup (hi, sub) is flattened to its text (the entries
 /// where that happened are counted). Entries the memory already
 /// has are left alone, so importing twice changes nothing. A translation that differs
-/// from the memory's is a conflict, refused unless --overwrite (which keeps the old one
-/// as an older entry).
+/// from the memory's is a conflict, refused unless --overwrite (which retires the old
+/// one: kept, listed by `tm history`, put back by `tm revert`). An import that adds
+/// anything gets an id, which `tm revert ID` takes to undo it.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// Files to import: .tmx, .csv (a tolk memory file) or .tsv (source<TAB>target)
@@ -154,7 +170,7 @@ pub struct ImportArgs {
     /// Read and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Add translations that differ from the memory's; the old ones are kept as older entries
+    /// Add translations that differ from the memory's, and retire the old ones (kept as history)
     #[arg(long)]
     pub overwrite: bool,
     /// The language of the sources in TMX files (any region unless one is given)
@@ -177,7 +193,7 @@ pub struct ExportArgs {
     /// The format to write: TMX 1.4, or CSV with tolk's memory columns and every extra column
     #[arg(long, default_value = "tmx", value_parser = writable_formats())]
     pub format: String,
-    /// TMX: include retired translations, each with <prop type="x-tolk-retired">
+    /// TMX: include retired translations, each with <prop type="x-tolk-retired"> (and x-tolk-retired-by)
     #[arg(long)]
     pub history: bool,
     /// Where to write (`-` for stdout) [default: stdout]
@@ -211,9 +227,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             let correction = Correction::Resolve(choice);
             run_correction(&args.source, &correction, args.dry_run, &args.lock, global)
         }
-        TmCommand::Revert(args) => {
-            run_correction(&args.source, &Correction::Revert, args.dry_run, &args.lock, global)
-        }
+        TmCommand::Revert(args) => match ImportId::parse(&args.source) {
+            Some(id) => run_revert_import(id, args.dry_run, &args.lock, global),
+            None => run_correction(&args.source, &Correction::Revert, args.dry_run, &args.lock, global),
+        },
         TmCommand::Rm(args) => {
             run_correction(&args.source, &Correction::Remove, args.dry_run, &args.lock, global)
         }
@@ -229,8 +246,17 @@ fn write_translation(
     e: &Entry,
     with_note: bool,
 ) -> io::Result<()> {
-    let mut fields =
-        vec![("changed", &e.changed), ("retired", &e.retired), ("origin", &e.origin), ("by", &e.translator)];
+    let retired = match e.retired_by.as_str() {
+        "" => e.retired.clone(),
+        by => format!("{} by {by}", e.retired),
+    };
+    let mut fields = vec![
+        ("changed", &e.changed),
+        ("import", &e.import),
+        ("retired", &retired),
+        ("origin", &e.origin),
+        ("by", &e.translator),
+    ];
     if with_note {
         fields.push(("note", &e.note));
     }
@@ -247,13 +273,15 @@ fn write_translation(
 fn translation_json(number: usize, used: bool, e: &Entry) -> serde_json::Value {
     serde_json::json!({
         "number": number, "target": e.target, "changed": e.changed, "retired": e.retired,
-        "translator": e.translator, "origin": e.origin, "note": e.note, "used": used,
+        "retired_by": e.retired_by, "import": e.import, "translator": e.translator, "origin": e.origin,
+        "note": e.note, "used": used,
     })
 }
 
 fn run_history(args: HistoryArgs, global: &Global) -> Result<ExitCode> {
     let memory = ui::load(global, &global.memory)?;
-    let history = history::history(&memory, &Key::parse(&args.source)).map_err(tolk::Error::from)?;
+    let Some(source) = &args.source else { return list_imports(&memory, args.json, global) };
+    let history = history::history(&memory, &Key::parse(source)).map_err(tolk::Error::from)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let id = SegmentId::of(&history.source).to_string();
     let numbered = history
@@ -278,6 +306,107 @@ fn run_history(args: HistoryArgs, global: &Global) -> Result<ExitCode> {
         let retired = history.entries.iter().filter(|&&i| memory.entries[i].is_retired()).count();
         let used = if history.used.is_some() { "* marks the one used" } else { "none is in use" };
         eprintln!("{}, {retired} retired; {used}", ui::count(history.entries.len(), "translation"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tm history` without a sentence: the imports, newest first.
+fn list_imports(memory: &tolk::memory::Memory, json: bool, global: &Global) -> Result<ExitCode> {
+    let list = imports::imports(memory);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for import in &list {
+        let (added, in_use, retired) = (import.added.len(), import.in_use, import.retired.len());
+        if json {
+            let record = serde_json::json!({
+                "id": import.id.to_string(), "at": import.id.at.to_string(), "added": added,
+                "in_use": in_use, "retired": retired, "origins": import.origins,
+                "translators": import.translators,
+            });
+            serde_json::to_writer(&mut out, &record)?;
+            writeln!(out)?;
+            continue;
+        }
+        let mut about = vec![format!("at {}", import.id.at)];
+        let names =
+            |list: &[String]| list.iter().map(|v| shown::name(v).to_string()).collect::<Vec<_>>().join(", ");
+        if !import.origins.is_empty() {
+            about.push(format!("origin {}", names(&import.origins)));
+        }
+        if !import.translators.is_empty() {
+            about.push(format!("by {}", names(&import.translators)));
+        }
+        writeln!(
+            out,
+            "{}  {added} added ({in_use} in use), {retired} retired  ({})",
+            import.id,
+            about.join("; ")
+        )?;
+    }
+    out.flush()?;
+    if ui::chatty(global) {
+        let hint = if list.is_empty() { "" } else { ", newest first; `tolk tm revert ID` undoes one" };
+        eprintln!("{}{hint}", ui::count(list.len(), "import"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How many sources `tm revert ID` names before "and N more".
+const SOURCES_SHOWN: usize = 5;
+
+/// `tm revert IMPORT-ID`: the memory is used as before that import.
+fn run_revert_import(id: ImportId, dry_run: bool, lock: &ui::LockArgs, global: &Global) -> Result<ExitCode> {
+    let now = Timestamp::now();
+    // What it does, per source: the targets retired and put back.
+    type Shown = (usize, usize, Vec<(String, Vec<String>, Vec<String>)>);
+    let mut done: Option<Shown> = None;
+    let mut more = 0;
+    let written = ui::store(global, lock).update(
+        &mut |memory| {
+            let plan = imports::revert(memory, id, now).map_err(tolk::Error::from)?;
+            let sources = plan.sources(memory);
+            let targets = |entries: &[usize], source: &str| -> Vec<String> {
+                let of = entries.iter().map(|&i| &memory.entries[i]).filter(|e| e.source == source);
+                of.map(|e| format!("\"{}\"", shown::name(&e.target))).collect()
+            };
+            let lines = sources
+                .iter()
+                .take(SOURCES_SHOWN)
+                .map(|&s| (s.to_string(), targets(&plan.retire, s), targets(&plan.restore, s)))
+                .collect();
+            done = Some((plan.retire.len(), plan.restore.len(), lines));
+            if sources.len() > SOURCES_SHOWN {
+                more = sources.len() - SOURCES_SHOWN;
+            }
+            Ok(Update { add: Vec::new(), changes: plan.changes })
+        },
+        dry_run,
+    )?;
+    let Some((retired, restored, lines)) = done else { return Ok(ExitCode::SUCCESS) };
+    if !ui::chatty(global) {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (retire, restore) =
+        if dry_run { ("would retire", "would put back") } else { ("retired", "put back") };
+    let files = written.files.iter().map(|f| shown::path(f).to_string()).collect::<Vec<_>>().join(", ");
+    let written =
+        if dry_run { " (dry run, nothing written)".to_string() } else { format!(" (written to {files})") };
+    eprintln!(
+        "import {id}{}: {retire} {} it added, {restore} {restored} it retired{written}",
+        if dry_run { "" } else { " undone" },
+        ui::count(retired, "translation"),
+    );
+    for (source, retired, restored) in lines {
+        let mut what = Vec::new();
+        if !retired.is_empty() {
+            what.push(format!("{retire} {}", retired.join(", ")));
+        }
+        if !restored.is_empty() {
+            what.push(format!("{restore} {}", restored.join(", ")));
+        }
+        eprintln!("  {}: {}", shown::name(&source), what.join("; "));
+    }
+    if more > 0 {
+        eprintln!("  ... and {}", ui::plural(more, "more sentence", "more sentences"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -446,7 +575,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     let outcome = import::merge_into(&ui::store(global, &args.lock, true)?, incoming, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     if ui::chatty(global) {
-        let what = ui::where_written(args.dry_run, outcome.added);
+        let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         let conflicts = match (outcome.conflicts.len(), args.overwrite, args.dry_run) {
             (0, _, _) => "",
             (_, true, false) => " (added)",
@@ -455,10 +584,12 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             (_, false, true) => " (would be refused)",
         };
         eprintln!(
-            "{}, {}{conflicts}, {} with inline markup flattened, \
+            "{}{}, {}{conflicts}{}, {} with inline markup flattened, \
              {} skipped (empty source or target), {} skipped (no {} and {} variant){} ({what} {})",
+            import_prefix(&outcome, args.dry_run),
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             ui::count(outcome.conflicts.len(), "conflict"),
+            retired_count(&outcome, args.dry_run),
             counts.flattened,
             counts.skipped_empty,
             counts.skipped_language,
@@ -468,10 +599,36 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
                 0 => String::new(),
                 n => format!(", {n} retired left out (history is not imported)"),
             },
-            tolk::shown::path(&outcome.written)
+            written_to(&outcome)
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How an import's summary begins: `import i20261130-061500: ` when it changed the
+/// memory; nothing for a dry run or an import that changed nothing.
+pub(super) fn import_prefix(outcome: &import::Outcome, dry_run: bool) -> String {
+    match outcome.import {
+        Some(id) if !dry_run => format!("import {id}: "),
+        _ => String::new(),
+    }
+}
+
+/// `, 2 retired` (`, would retire 2`) when `--overwrite` retired translations it replaced.
+pub(super) fn retired_count(outcome: &import::Outcome, dry_run: bool) -> String {
+    match (outcome.retired, dry_run) {
+        (0, _) => String::new(),
+        (n, false) => format!(", {n} retired"),
+        (n, true) => format!(", would retire {n}"),
+    }
+}
+
+/// The files an import wrote (or would write), or where new entries go when none.
+pub(super) fn written_to(outcome: &import::Outcome) -> String {
+    if outcome.files.is_empty() {
+        return tolk::shown::path(&outcome.written).to_string();
+    }
+    outcome.files.iter().map(|f| tolk::shown::path(f).to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {

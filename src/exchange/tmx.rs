@@ -7,7 +7,8 @@
 //! `changeid`; `origin`, `note` and every other column become `prop`s (`x-origin`,
 //! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field. A
 //! retired entry (written only with `tm export --history`) carries its `retired` as
-//! `x-tolk-retired`, and is read back retired.
+//! `x-tolk-retired` (and the import that retired it as `x-tolk-retired-by`), and is read
+//! back retired; the import that added an entry is `x-tolk-import`.
 //! Dates are written in TMX's own form (`20261122T153000Z`) and so come back in
 //! tolk's ISO form (`2026-11-22T15:30:00Z`) whatever ISO form they were written in; a
 //! value that is not a date at all is carried as a `prop` (`x-created`, `x-changed`)
@@ -65,6 +66,12 @@ pub const CREATION_TOOL: &str = "tolk";
 
 /// The `prop` type of a retired entry's `retired` (only in `tm export --history`).
 pub const RETIRED_PROP: &str = "x-tolk-retired";
+
+/// The `prop` type of the import that retired an entry, its `retired_by`.
+pub const RETIRED_BY_PROP: &str = "x-tolk-retired-by";
+
+/// The `prop` type of the import that added an entry, its `import`.
+pub const IMPORT_PROP: &str = "x-tolk-import";
 
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
@@ -1100,6 +1107,8 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             "changed" => changed_prop = Some(value.as_str()),
             // tolk's history: the entry comes back retired, never as a translation in use.
             "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => e.retired = value.clone(),
+            "tolk-retired-by" | "retired_by" => e.retired_by = value.clone(),
+            "tolk-import" | "import" => e.import = value.clone(),
             // Names of tolk's own columns cannot be extra columns.
             "source" | "target" | "translator" => add_extra(&mut e.extra, &format!("x-{name}"), value),
             "" if kind.trim().is_empty() => add_extra(&mut e.extra, "prop", value),
@@ -1290,6 +1299,8 @@ fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
     props.push(("x-origin".into(), &e.origin));
     props.push(("x-note".into(), &e.note));
     props.push((RETIRED_PROP.into(), &e.retired));
+    props.push((RETIRED_BY_PROP.into(), &e.retired_by));
+    props.push((IMPORT_PROP.into(), &e.import));
     props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
@@ -1375,6 +1386,8 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
         ("origin", &e.origin),
         ("note", &e.note),
         ("retired", &e.retired),
+        ("import", &e.import),
+        ("retired_by", &e.retired_by),
     ];
     let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n), (n.as_str(), v)]);
     for (column, value) in known.into_iter().chain(extra) {
@@ -2012,13 +2025,17 @@ mod tests {
     prop_compose! {
         fn entry_strategy()(source in coded(), target in coded(), created in date(), changed in date(),
                             translator in text(), origin in text(), note in text(), client in text(), kind in text(),
-                            retired in prop::sample::select(vec!["", "2026-11-22T15:30:00Z", "2027-01-01"]))
+                            retired in prop::sample::select(vec!["", "2026-11-22T15:30:00Z", "2027-01-01"]),
+                            imports in prop::sample::select(vec![("", ""), ("i20261130-061500", ""),
+                                ("i20261130-061500-2", "i20261201-090000")]))
                             -> Entry {
             Entry {
                 source: format!("S{source}"),
                 target: format!("{target}T"),
                 created, changed, translator, origin, note,
                 retired: retired.into(),
+                import: imports.0.into(),
+                retired_by: imports.1.into(),
                 extra: vec![("Client".into(), client), ("Element of text".into(), kind)],
                 ..Entry::default()
             }

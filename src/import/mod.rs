@@ -9,8 +9,10 @@
 //! through the memory's store, which takes its lock, reloads the memory as it is now,
 //! asks [`plan_merge`] what to add and writes it atomically. A target
 //! that differs from the memory's translation of the same source is a conflict,
-//! refused unless overwriting is asked for, and even then the old translation is kept
-//! as an older entry: an import never loses a translation.
+//! refused unless overwriting is asked for, and even then the old translation is kept,
+//! retired by the import: an import never loses a translation. Every import that
+//! changes the memory gets an id ([`ImportId`]), written in what it adds and retires,
+//! so `tm revert` can undo it.
 
 pub mod checks;
 pub mod spreadsheet;
@@ -20,7 +22,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Place, Result};
-use crate::memory::{CsvStore, Entry, Memory, MemoryStore};
+use crate::memory::imports::ImportId;
+use crate::memory::{Change, CsvStore, Entry, Memory, MemoryStore, Update};
 use crate::text::{normalize, SegmentId};
 use crate::timestamp::Timestamp;
 
@@ -435,8 +438,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
 /// How to merge.
 #[derive(Debug, Clone, Default)]
 pub struct MergeOptions {
-    /// Add a translation even where the memory has another one for the same source
-    /// (the old one stays, as an older entry).
+    /// Add a translation even where the memory has another one for the same source,
+    /// and retire the old one (it stays, as history).
     pub overwrite: bool,
     /// Who translated, when the file does not say.
     pub translator: Option<String>,
@@ -466,8 +469,16 @@ pub struct Outcome {
     pub unchanged: usize,
     /// Conflicting rows: refused, or added as newer entries with `overwrite`.
     pub conflicts: Vec<Conflict>,
-    /// The file written (or that would be).
+    /// Translations in use that `overwrite` retired: the memory's other translations of
+    /// a source imported.
+    pub retired: usize,
+    /// The import's id, when it added or retired anything (in a dry run, the id it
+    /// would have had).
+    pub import: Option<ImportId>,
+    /// Where new entries go (or would go).
     pub written: PathBuf,
+    /// Every file written (or that would be); empty when nothing was.
+    pub files: Vec<PathBuf>,
 }
 
 /// An entry on its way into the memory, with where it came from.
@@ -487,7 +498,8 @@ pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) 
 
 /// Like [`apply`], into the memory kept by `store`.
 pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {
-    let now = Timestamp::now().to_string();
+    let at = Timestamp::now();
+    let now = at.to_string();
     let incoming = accepted
         .iter()
         .map(|a| Incoming {
@@ -508,7 +520,7 @@ pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &Merg
             origin: a.origin.clone(),
         })
         .collect();
-    merge_into(store, incoming, options)
+    merge_at(store, incoming, options, at)
 }
 
 /// Merges entries into the memory at `memory_path` through its store: under the
@@ -517,23 +529,40 @@ pub fn merge(memory_path: &Path, incoming: Vec<Incoming>, options: &MergeOptions
     merge_into(&CsvStore::new(memory_path), incoming, options)
 }
 
-/// Merges entries into the memory kept by `store`, by [`plan_merge`].
+/// Merges entries into the memory kept by `store`, by [`plan_merge`]. Under the
+/// store's lock, a merge that adds or retires anything gets an id unused in the memory
+/// as it is then ([`ImportId::fresh`]), written in the `import` of every entry it adds
+/// and the `retired_by` of every entry it retires, in the same write.
 pub fn merge_into(
     store: &dyn MemoryStore,
     incoming: Vec<Incoming>,
     options: &MergeOptions,
 ) -> Result<Outcome> {
+    merge_at(store, incoming, options, Timestamp::now())
+}
+
+/// [`merge_into`] as an import made at `now`: its id is that second (the second its
+/// entries are stamped with, for a batch), and what it retires is retired then.
+fn merge_at(
+    store: &dyn MemoryStore,
+    incoming: Vec<Incoming>,
+    options: &MergeOptions,
+    now: Timestamp,
+) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     let mut incoming = Some(incoming);
     let mut origins = Vec::new();
-    let written = store.commit(
+    let written = store.update(
         &mut |memory| {
-            let (planned, added) = plan_merge(memory, incoming.take().unwrap_or_default(), options);
-            outcome = planned;
-            let (entries, from): (Vec<Entry>, Vec<Origin>) =
-                added.into_iter().map(|i| (i.entry, i.origin)).unzip();
+            let merge = plan_merge(memory, incoming.take().unwrap_or_default(), options);
+            let id = ImportId::fresh(memory, now);
+            let (update, from) = merge.stamped(id, now);
+            outcome = merge.outcome;
+            if !update.add.is_empty() || !update.changes.is_empty() {
+                outcome.import = Some(id);
+            }
             origins = from;
-            Ok(entries)
+            Ok(update)
         },
         options.dry_run,
     );
@@ -557,29 +586,67 @@ pub fn merge_into(
         }
         Err(e) => return Err(e),
     };
-    outcome.written = written;
+    outcome.written = written.added_to;
+    outcome.files = written.files;
     Ok(outcome)
 }
 
+/// What the merge rule decides: the outcome to report, the entries to add, and the
+/// entries of the snapshot to retire.
+#[derive(Debug, Default)]
+pub struct Merge {
+    /// What is added, unchanged, in conflict, retired.
+    pub outcome: Outcome,
+    /// The entries to add, in the order they came.
+    pub add: Vec<Incoming>,
+    /// With `overwrite`, every entry of the snapshot in use whose source is imported
+    /// with another translation, by number, in file order: the conflicts end.
+    pub retire: Vec<usize>,
+}
+
+impl Merge {
+    /// The store update that makes it as import `id` at `now`: every entry added names
+    /// `id` in its `import` (whatever the file it came from said: its history belongs to
+    /// the memory it was made in) and is in use; every entry retired is retired at `now`
+    /// by `id`. Also returns where each added entry came from.
+    pub fn stamped(&self, id: ImportId, now: Timestamp) -> (Update, Vec<Origin>) {
+        let (add, origins) = self
+            .add
+            .iter()
+            .map(|i| {
+                let mut entry = i.entry.clone();
+                entry.import = id.to_string();
+                entry.retired.clear();
+                entry.retired_by.clear();
+                (entry, i.origin.clone())
+            })
+            .unzip();
+        let changes =
+            self.retire.iter().map(|&entry| Change::Retire { entry, at: now, by: Some(id) }).collect();
+        (Update { add, changes }, origins)
+    }
+}
+
 /// The merge rule, a pure function of a snapshot of the memory and the entries that
-/// come in: what is added, what is unchanged, what conflicts.
+/// come in: what is added, what is unchanged, what conflicts, and what is retired.
 ///
 /// An entry whose source and target the memory already has is unchanged (so merging
 /// the same entries twice changes nothing). One whose source the memory translates
-/// differently is a conflict: refused, or with `overwrite` added as a newer entry
-/// beside the old one. Entries of the same merge never conflict with each other.
-pub fn plan_merge(
-    memory: &Memory,
-    incoming: Vec<Incoming>,
-    options: &MergeOptions,
-) -> (Outcome, Vec<Incoming>) {
+/// differently is a conflict: refused, or with `overwrite` added as the newer entry,
+/// and every translation of that source in use with a target none of the incoming
+/// entries has is retired (kept, never offered), so the imported translation is the one
+/// used and the conflict ends. Entries of the same merge never conflict with each other.
+pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptions) -> Merge {
     /// What the memory already has of one source: looked up once per distinct
     /// source, so a merge costs time linear in the memory and the incoming entries
     /// however many of them translate the same sentence.
     struct Known<'m> {
+        in_use: Vec<usize>,
         targets: std::collections::HashSet<&'m str>,
         current: Option<&'m Entry>,
         latest: Option<Timestamp>,
+        /// The targets coming in for it.
+        incoming: std::collections::HashSet<String>,
     }
     let mut outcome = Outcome::default();
     let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
@@ -589,13 +656,17 @@ pub fn plan_merge(
         let norm = normalize(&entry.source).into_owned();
         let had = known.entry(norm.clone()).or_insert_with(|| {
             // In file order, so the last of the most recent is the one `exact` returns.
-            let all = memory.exact_all(&norm);
+            let in_use = memory.in_use_of(&norm);
+            let all: Vec<&Entry> = in_use.iter().map(|&i| &memory.entries[i]).collect();
             Known {
                 targets: all.iter().map(|e| e.target.as_str()).collect(),
                 current: all.iter().copied().max_by_key(|e| e.changed_at()),
                 latest: all.iter().filter_map(|e| e.changed_at()).max(),
+                in_use,
+                incoming: std::collections::HashSet::new(),
             }
         });
+        had.incoming.insert(entry.target.clone());
         // A translation the memory has is nothing new, unless `--overwrite` asks for
         // an older one to be the one used again: then it is added anew, dated newest
         // (the memory only grows, so the translation it replaces stays too).
@@ -624,7 +695,17 @@ pub fn plan_merge(
         new_entries.push(Incoming { entry, origin });
     }
     outcome.added = new_entries.len();
-    (outcome, new_entries)
+    let mut retire = Vec::new();
+    if options.overwrite {
+        for had in known.values() {
+            retire.extend(
+                had.in_use.iter().copied().filter(|&i| !had.incoming.contains(&memory.entries[i].target)),
+            );
+        }
+        retire.sort_unstable();
+    }
+    outcome.retired = retire.len();
+    Merge { outcome, add: new_entries, retire }
 }
 
 /// Dates an overwriting entry after `latest`, the last change of every translation the
@@ -720,13 +801,66 @@ mod tests {
                 incoming("Ja.", "Yes."),
             ]
         };
-        let (outcome, added) = plan_merge(&memory, batch(), &MergeOptions::default());
+        let merge = plan_merge(&memory, batch(), &MergeOptions::default());
+        let outcome = &merge.outcome;
         assert_eq!((outcome.added, outcome.unchanged, outcome.conflicts.len()), (1, 2, 1));
-        assert_eq!(added.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Yes."]);
+        assert_eq!(merge.add.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Yes."]);
+        assert!(merge.retire.is_empty(), "without --overwrite nothing is retired");
         let over = MergeOptions { overwrite: true, ..MergeOptions::default() };
-        let (outcome, added) = plan_merge(&memory, batch(), &over);
-        assert_eq!((outcome.added, outcome.conflicts.len()), (2, 1));
-        assert_eq!(added.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Hello.", "Yes."]);
+        let merge = plan_merge(&memory, batch(), &over);
+        assert_eq!((merge.outcome.added, merge.outcome.conflicts.len()), (2, 1));
+        assert_eq!(merge.add.iter().map(|e| e.entry.target.as_str()).collect::<Vec<_>>(), ["Hello.", "Yes."]);
+        // `Hi.` is imported too, so it stays in use beside `Hello.`.
+        assert!(merge.retire.is_empty());
+    }
+
+    /// `--overwrite` retires every other translation in use of a source it imports, as
+    /// the import; the entries it adds name it, whatever they said before.
+    #[test]
+    fn overwrite_retires_what_it_replaces_as_the_import() {
+        let entry = |source: &str, target: &str, changed: &str| Entry {
+            source: source.into(),
+            target: target.into(),
+            changed: changed.into(),
+            ..Entry::default()
+        };
+        let mut gone = entry("Hei.", "Hey.", "2026-01-03");
+        gone.retired = "2026-01-04".into();
+        let memory = Memory::from_entries(vec![
+            entry("Hei.", "Hi.", "2026-01-01"),
+            entry("Hei.", "Hello.", "2026-01-02"),
+            gone,
+            entry("Ja.", "Yes.", "2026-01-01"),
+        ]);
+        let mut from_elsewhere = entry("Hei.", "Howdy.", "2025-01-01");
+        from_elsewhere.import = "i20200101-000000".into();
+        from_elsewhere.retired_by = "i20200101-000000".into();
+        let incoming = vec![Incoming { entry: from_elsewhere, origin: Origin::row(Path::new("b.csv"), 2) }];
+        let over = MergeOptions { overwrite: true, ..MergeOptions::default() };
+        let merge = plan_merge(&memory, incoming.clone(), &over);
+        assert_eq!((merge.outcome.added, merge.outcome.retired, merge.outcome.conflicts.len()), (1, 2, 1));
+        assert_eq!(merge.retire, [0, 1], "the retired entry and another source are left alone");
+        let now = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let id = ImportId::fresh(&memory, now);
+        let (update, origins) = merge.stamped(id, now);
+        assert_eq!(origins.len(), 1);
+        assert_eq!(update.add[0].import, "i20261130-061500");
+        assert_eq!((update.add[0].retired.as_str(), update.add[0].retired_by.as_str()), ("", ""));
+        assert_eq!(update.add[0].changed, "2026-01-02T00:00:01Z", "dated after every translation in use");
+        assert_eq!(update.changes[0], Change::Retire { entry: 0, at: now, by: Some(id) });
+        let mut entries = memory.entries.clone();
+        for c in &update.changes {
+            c.apply(&mut entries[c.entry()]);
+        }
+        entries.extend(update.add);
+        let after = Memory::from_entries(entries);
+        assert_eq!(after.exact("Hei.").unwrap().target, "Howdy.");
+        assert_eq!(after.conflicts(), 0);
+        assert_eq!(after.entries[1].retired_by, "i20261130-061500");
+        // Without --overwrite the same import is refused and changes nothing.
+        let merge = plan_merge(&memory, incoming, &MergeOptions::default());
+        assert_eq!((merge.outcome.added, merge.outcome.retired), (0, 0));
+        assert!(merge.add.is_empty() && merge.retire.is_empty());
     }
 
     #[test]
@@ -748,24 +882,30 @@ mod tests {
         let first = merge(&path, batch(), &MergeOptions::default()).unwrap();
         assert_eq!((first.added, first.unchanged, first.conflicts.len()), (1, 1, 1));
         let written = std::fs::read_to_string(path.join("nb-en.csv")).unwrap();
-        assert_eq!(written, "source,target,client,changed\nHei.,Hi.,Lyse,\nJa.,Yes.,,2030-01-01\n");
+        let id = first.import.expect("an import that adds gets an id").to_string();
+        assert_eq!(
+            written,
+            format!("source,target,client,changed,import\nHei.,Hi.,Lyse,,\nJa.,Yes.,,2030-01-01,{id}\n")
+        );
         let again = merge(&path, batch(), &MergeOptions::default()).unwrap();
-        assert_eq!((again.added, again.unchanged), (0, 2));
+        assert_eq!((again.added, again.unchanged, again.import), (0, 2, None));
         assert_eq!(std::fs::read_to_string(path.join("nb-en.csv")).unwrap(), written);
         let over =
             merge(&path, batch(), &MergeOptions { overwrite: true, ..MergeOptions::default() }).unwrap();
-        assert_eq!(over.added, 1);
+        assert_eq!((over.added, over.retired), (1, 1));
+        assert_ne!(over.import, first.import, "two imports, two ids, even within one second");
         let memory = Memory::load(&path).unwrap();
         assert_eq!(memory.exact("Hei.").unwrap().target, "Hello.");
-        assert_eq!(memory.exact_all("Hei.").len(), 2);
+        assert_eq!(memory.exact_all("Hei.").len(), 1, "the one replaced is retired");
+        assert_eq!(memory.history("Hei.").len(), 2);
         // `--overwrite` with the older translation makes it the one used again, as a
-        // new entry: the one it replaces stays.
+        // new entry: the one it replaces stays, retired.
         let overwrite = MergeOptions { overwrite: true, ..MergeOptions::default() };
         let back = merge(&path, vec![incoming("Hei.", "Hi.")], &overwrite).unwrap();
-        assert_eq!((back.added, back.unchanged, back.conflicts.len()), (1, 0, 1));
+        assert_eq!((back.added, back.unchanged, back.conflicts.len(), back.retired), (1, 0, 1, 1));
         let memory = Memory::load(&path).unwrap();
         assert_eq!(memory.exact("Hei.").unwrap().target, "Hi.");
-        assert_eq!(memory.exact_all("Hei.").len(), 3);
+        assert_eq!((memory.exact_all("Hei.").len(), memory.history("Hei.").len()), (1, 3));
         // Once it is the one used, the same import changes nothing.
         let same = merge(&path, vec![incoming("Hei.", "Hi.")], &overwrite).unwrap();
         assert_eq!((same.added, same.unchanged), (0, 1));
@@ -893,7 +1033,7 @@ mod tests {
             .collect();
         for overwrite in [false, true] {
             let before = crate::cost::spent();
-            let (outcome, added) =
+            let Merge { outcome, add: added, retire } =
                 plan_merge(&memory, incoming.clone(), &MergeOptions { overwrite, ..MergeOptions::default() });
             let spent = crate::cost::spent() - before;
             // Without --overwrite the translations the memory has are nothing new; with
@@ -902,6 +1042,8 @@ mod tests {
             let (unchanged, conflicts) = if overwrite { (1, k - 1) } else { (k / 2, k / 2) };
             assert_eq!((outcome.unchanged, outcome.conflicts.len()), (unchanged, conflicts));
             assert_eq!(added.len(), if overwrite { k - 1 } else { 0 });
+            // With it, the translations the memory has and the import has not are retired.
+            assert_eq!(retire.len(), if overwrite { k / 2 } else { 0 });
             assert!(spent <= 4 * 2 * k as u64, "{spent} units for {k} + {k} entries");
         }
     }

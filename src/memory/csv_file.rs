@@ -16,10 +16,22 @@ use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
 /// The columns tolk knows, in the order a new file gets them. A new file gets all but
-/// `retired`, which a file only gets once one of its entries is retired
-/// ([`crate::memory::history`]): a memory that never had history looks as it always did.
-pub const KNOWN_COLUMNS: [&str; 8] =
-    ["source", "target", "created", "changed", "translator", "origin", "note", "retired"];
+/// the last three, which a file only gets once one of its entries has a value there:
+/// `retired` once one is retired ([`crate::memory::history`]), `import` once an import
+/// adds one, `retired_by` once an import retires one ([`crate::memory::imports`]). A
+/// memory that never had history looks as it always did.
+pub const KNOWN_COLUMNS: [&str; 10] = [
+    "source",
+    "target",
+    "created",
+    "changed",
+    "translator",
+    "origin",
+    "note",
+    "retired",
+    "import",
+    "retired_by",
+];
 
 /// How many of [`KNOWN_COLUMNS`] a new file's header has.
 const NEW_FILE_COLUMNS: usize = 7;
@@ -161,6 +173,8 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             origin: opt(3)?,
             note: opt(4)?,
             retired: opt(5)?,
+            import: opt(6)?,
+            retired_by: opt(7)?,
             // An empty cell of an extra column is no value: kept, a memory of many sparse
             // columns would hold every empty cell of every row.
             extra: extra
@@ -305,7 +319,9 @@ fn known_value(e: &Entry, k: usize) -> &str {
         4 => &e.translator,
         5 => &e.origin,
         6 => &e.note,
-        _ => &e.retired,
+        7 => &e.retired,
+        8 => &e.import,
+        _ => &e.retired_by,
     }
 }
 
@@ -455,5 +471,38 @@ mod tests {
             "source,target,Retired\nHei.,Hi.,yes\n",
             "m.csv: row 2, column Retired: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"yes\"",
         );
+    }
+
+    /// `import` and `retired_by` come after `retired`, each only once a value needs it,
+    /// and read back as written.
+    #[test]
+    fn the_import_columns_are_added_when_first_used() {
+        let (cols, mut entries) = load("source,target\nHei.,Hi.\n").unwrap();
+        entries.push(Entry {
+            source: "Ja.".into(),
+            target: "Yes.".into(),
+            import: "i20261130-061500".into(),
+            ..Entry::default()
+        });
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "source,target,import\nHei.,Hi.,\nJa.,Yes.,i20261130-061500\n"
+        );
+        entries[0].retired = "2026-11-30T06:15:00Z".into();
+        entries[0].retired_by = "i20261130-061500".into();
+        let mut out = Vec::new();
+        write_csv(&cols, &entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "source,target,retired,import,retired_by\nHei.,Hi.,2026-11-30T06:15:00Z,,i20261130-061500\n\
+             Ja.,Yes.,,i20261130-061500,\n"
+        );
+        let (_, again) = load(&text).unwrap();
+        let stamps: Vec<(&str, &str)> =
+            again.iter().map(|e| (e.import.as_str(), e.retired_by.as_str())).collect();
+        assert_eq!(stamps, [("", "i20261130-061500"), ("i20261130-061500", "")]);
     }
 }

@@ -10,6 +10,7 @@
 //! [`super::MemoryStore::rewrite`] makes under the memory's lock. This module neither
 //! reads nor writes files, and prints nothing.
 
+use crate::memory::imports::ImportId;
 use crate::memory::{Change, Entry, Memory};
 use crate::text::SegmentId;
 use crate::timestamp::Timestamp;
@@ -62,6 +63,19 @@ pub enum HistoryError {
          back in use"
     )]
     AllRetired { key: Key },
+    #[error("no entry of the memory came from import {0}; `tolk tm history` lists the imports")]
+    UnknownImport(ImportId),
+    #[error("import {id} is already undone: {}; nothing to do (`tolk tm history` lists the imports)", undone(*added))]
+    NothingToRevert { id: ImportId, added: usize },
+}
+
+/// Why an import with nothing to undo has nothing: what became of the entries it added.
+fn undone(added: usize) -> String {
+    match added {
+        0 => "it added nothing, and none it retired is still retired".into(),
+        1 => "the 1 entry it added is retired and none it retired is still retired".into(),
+        n => format!("the {n} entries it added are retired and none it retired is still retired"),
+    }
 }
 
 impl From<HistoryError> for crate::Error {
@@ -165,23 +179,31 @@ pub fn resolve(memory: &Memory, key: &Key, choice: &Choice, now: Timestamp) -> R
     if memory.entries[chosen].is_retired() {
         changes.push(Change::Restore { entry: chosen, changed: None });
     }
-    changes.extend(
-        in_use(memory, &history).filter(|&i| i != chosen).map(|entry| Change::Retire { entry, at: now }),
-    );
+    changes.extend(in_use(memory, &history).filter(|&i| i != chosen).map(|entry| Change::Retire {
+        entry,
+        at: now,
+        by: None,
+    }));
     Ok(Plan { history, changes, used: Some(chosen) })
 }
 
 /// `tm revert`: the translation used before the current one is used again. The
 /// current one (and every other entry in use with its text) is retired at `now`; the
-/// one before it (the newest other translation still in use, or failing that the one
-/// most recently retired) is put back in use and dated `now`, or just after the newest
-/// translation left in use, so that it is the one used. With none in use (after `tm
-/// rm`), the one most recently retired is put back.
+/// one before it (the newest other translation still in use or replaced by an import,
+/// or failing that the one most recently retired) is put back in use and dated `now`,
+/// or just after the newest translation left in use, so that it is the one used. With
+/// none in use (after `tm rm`), the one most recently retired is put back.
+///
+/// A translation an `import --overwrite` retired (its `retired_by` set) counts as one
+/// still in line, as it did before imports retired what they replace: after two
+/// overwrites, reverting twice goes back twice, not back and forth.
 pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, HistoryError> {
     let history = history(memory, key)?;
     let current = history.used.map(|i| memory.entries[i].target.as_str());
     let other = |&i: &usize| Some(memory.entries[i].target.as_str()) != current;
-    let earlier = in_use(memory, &history).find(other).or_else(|| {
+    let in_line =
+        |&i: &usize| !memory.entries[i].is_retired() || !memory.entries[i].retired_by.trim().is_empty();
+    let earlier = history.entries.iter().copied().filter(in_line).find(other).or_else(|| {
         // The most recently retired; of those retired together, the newest.
         let retired = history.entries.iter().copied().filter(|&i| memory.entries[i].is_retired());
         let retired: Vec<usize> = retired.filter(other).collect();
@@ -193,7 +215,7 @@ pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, Histor
     let Some(earlier) = earlier else { return Err(HistoryError::NothingEarlier { key: key.clone() }) };
     let mut changes: Vec<Change> = in_use(memory, &history)
         .filter(|&i| Some(memory.entries[i].target.as_str()) == current)
-        .map(|entry| Change::Retire { entry, at: now })
+        .map(|entry| Change::Retire { entry, at: now, by: None })
         .collect();
     let latest = in_use(memory, &history)
         .filter(|&i| i != earlier && Some(memory.entries[i].target.as_str()) != current)
@@ -218,7 +240,7 @@ fn rank(history: &History, entry: usize) -> usize {
 pub fn remove(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, HistoryError> {
     let history = history(memory, key)?;
     let changes: Vec<Change> =
-        in_use(memory, &history).map(|entry| Change::Retire { entry, at: now }).collect();
+        in_use(memory, &history).map(|entry| Change::Retire { entry, at: now, by: None }).collect();
     if changes.is_empty() {
         return Err(HistoryError::AllRetired { key: key.clone() });
     }
@@ -291,7 +313,7 @@ mod tests {
         let m = Memory::from_entries(vec![entry("Hi.", "2026-01-01", ""), entry("Hello.", "2026-02-01", "")]);
         assert_eq!(m.conflicts(), 1);
         let plan = resolve(&m, &key(), &Choice::Number(2), now()).unwrap();
-        assert_eq!(plan.changes, [Change::Retire { entry: 1, at: now() }]);
+        assert_eq!(plan.changes, [Change::Retire { entry: 1, at: now(), by: None }]);
         let (m, used) = after(&m, &plan.changes);
         assert_eq!(used.as_deref(), Some("Hi."));
         assert_eq!(m.conflicts(), 0);
@@ -336,6 +358,31 @@ mod tests {
         let plan = revert(&m, &key(), Timestamp(later.0 + 60)).unwrap();
         let (_, used) = after(&m, &plan.changes);
         assert_eq!(used.as_deref(), Some("B."));
+    }
+
+    /// Two imports with --overwrite, each retiring the one before: reverting twice
+    /// goes back twice, to the first translation.
+    #[test]
+    fn revert_goes_back_through_translations_imports_replaced() {
+        // Retired when the next one came, by the import that brought it.
+        let replaced = |target: &str, changed: &str, retired: &str, by: &str| Entry {
+            retired_by: by.into(),
+            ..entry(target, changed, retired)
+        };
+        let m = Memory::from_entries(vec![
+            replaced("A.", "2026-01-01", "2026-02-01", "i20260201-000000"),
+            replaced("B.", "2026-02-01", "2026-03-01", "i20260301-000000"),
+            entry("C.", "2026-03-01", ""),
+        ]);
+        assert_eq!(m.conflicts(), 0);
+        let plan = revert(&m, &key(), now()).unwrap();
+        let (m, used) = after(&m, &plan.changes);
+        assert_eq!(used.as_deref(), Some("B."));
+        assert_eq!(m.entries[1].retired_by, "", "put back, by no one");
+        let plan = revert(&m, &key(), Timestamp(now().0 + 60)).unwrap();
+        let (m, used) = after(&m, &plan.changes);
+        assert_eq!(used.as_deref(), Some("A."));
+        assert_eq!(m.conflicts(), 0);
     }
 
     #[test]

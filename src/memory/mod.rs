@@ -4,20 +4,23 @@
 //! A memory is a CSV file or a folder of them (`memory/` by default, every `*.csv` in
 //! it, in name order). Columns are found by header name in any order and case:
 //! `source` and `target` are required; `created`, `changed`, `translator`, `origin`,
-//! `note` and `retired` are optional; any other column is carried along as it is and
-//! written back. An entry with `retired` set is history ([`history`]): kept and listed,
-//! never offered by lookup, the index or conflicts.
+//! `note`, `retired`, `import` and `retired_by` are optional; any other column is
+//! carried along as it is and written back. An entry with `retired` set is history
+//! ([`history`]): kept and listed, never offered by lookup, the index or conflicts.
+//! `import` and `retired_by` name the import that added and retired an entry
+//! ([`imports`]), so one import can be listed and undone.
 //! Loading is all or nothing: a malformed file is an error naming the file, row and
 //! column, and no entry of a failed load is used.
 //!
 //! [`Memory`] is a snapshot: entries and exact lookup, nothing of where they are kept.
 //! Where they are kept is a [`MemoryStore`] ([`store`]): the CSV folder today, which
-//! takes snapshots, commits new entries and rewrites (retires, restores) entries under
-//! its lock. Finding matches is [`crate::index`]; the merge rule of imports is
+//! takes snapshots and, under its lock, adds entries and retires or restores entries it
+//! has, in one all-or-nothing write. Finding matches is [`crate::index`]; the merge rule of imports is
 //! [`crate::import`].
 
 mod csv_file;
 pub mod history;
+pub mod imports;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 pub use csv_file::{check_quoting, detect_delimiter, read_bytes, read_csv, write_csv, KNOWN_COLUMNS};
-pub use store::{Change, CsvStore, MemoryStore};
+pub use store::{Change, CsvStore, MemoryStore, Update, Written};
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};
@@ -55,6 +58,12 @@ pub struct Entry {
     /// When it was retired, ISO 8601 as written; empty while it is in use. A retired
     /// entry is history ([`history`]): kept, listed, never offered as a match.
     pub retired: String,
+    /// The import that added it ([`imports::ImportId`], `i20261130-061500`); empty for
+    /// an entry no import added (seeds, entries written by hand or before ids).
+    pub import: String,
+    /// The import that retired it (`import --overwrite` retires the translations it
+    /// replaces); empty when it is in use, or was retired by `tm resolve`, `revert`, `rm`.
+    pub retired_by: String,
     /// Values of the file's other columns, by name, in the file's column order.
     pub extra: Vec<(String, String)>,
     /// Which of the memory's files the entry was read from ([`Memory::file_of`]).
@@ -199,17 +208,22 @@ impl Memory {
     /// Every entry in use (with a translation, not retired) whose normalised source is
     /// `text`'s, in file order.
     pub fn exact_all(&self, text: &str) -> Vec<&Entry> {
+        self.in_use_of(text).into_iter().map(|i| &self.entries[i]).collect()
+    }
+
+    /// The numbers of the entries [`Memory::exact_all`] returns, in file order.
+    pub fn in_use_of(&self, text: &str) -> Vec<usize> {
         let norm = normalize(text);
-        let mut found: Vec<(u32, &Entry)> = self
+        let mut found: Vec<usize> = self
             .exact_group(&norm)
             .iter()
             .filter(|r| r.1)
-            .map(|r| (r.3, &self.entries[r.3 as usize]))
+            .map(|r| r.3 as usize)
             .inspect(|_| crate::cost::count(1))
-            .filter(|(_, e)| normalize(&e.source) == norm)
+            .filter(|&i| normalize(&self.entries[i].source) == norm)
             .collect();
-        found.sort_unstable_by_key(|&(i, _)| i);
-        found.into_iter().map(|(_, e)| e).collect()
+        found.sort_unstable();
+        found
     }
 
     /// The translation of `text` (a 100% match): of the entries in use, the most

@@ -1,20 +1,22 @@
 //! Where a memory is kept: the [`MemoryStore`] seam, and the CSV folder behind it.
 //!
-//! A store gives [`Memory`] snapshots to read, and commits new entries: under its own
-//! lock it takes the memory as it is now, asks the caller which entries to add (the
-//! merge rule, a pure function of the snapshot and what comes in, is
-//! [`crate::import::plan_merge`]), and writes them all or nothing. [`CsvStore`] is the
-//! CSV file or folder of a project: an exclusive lock on `.tolk.lock` beside the file
-//! written, a re-read under the lock, and an atomic replace of that one file with its
-//! own columns kept. A store also rewrites entries it has ([`MemoryStore::rewrite`]): a
-//! [`Change`] retires one or puts it back in use (the rules that choose them are
-//! [`super::history`]'s), under the same lock, every affected file replaced atomically
-//! with its own columns. A database-backed store is another implementation of the trait.
+//! A store gives [`Memory`] snapshots to read, and makes [`Update`]s: under its own lock
+//! it takes the memory as it is now, asks the caller what to add and how to change
+//! entries it has (retire one, put one back: [`Change`]), and makes all of it or none.
+//! The rules that decide are pure functions of the snapshot: the merge rule of imports
+//! ([`crate::import::plan_merge`]), which with `--overwrite` also retires what it
+//! replaces, and the corrections of [`super::history`] and [`super::imports`].
+//! [`CsvStore`] is the CSV file or folder of a project: an exclusive lock on
+//! `.tolk.lock` beside the file new entries go to, a re-read under the lock, every
+//! affected file written and read back before any is replaced, each replaced atomically
+//! with its own columns kept. A database-backed store is another implementation of the
+//! trait: a snapshot and one write operation.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::imports::ImportId;
 use super::{write_csv, write_path_for, Entry, Memory};
 use crate::error::{Error, Place, Result};
 use crate::shown;
@@ -26,10 +28,12 @@ use crate::timestamp::Timestamp;
 /// stays in its file, and can be put back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
-    /// The entry is history from `at` on: kept, never offered.
-    Retire { entry: usize, at: Timestamp },
-    /// The entry is in use again (no longer retired), dated `changed` when given so
-    /// that it is the one used.
+    /// The entry is history from `at` on: kept, never offered. `by` is the import that
+    /// retired it (`import --overwrite`), written as its `retired_by`; `None` for `tm
+    /// resolve`, `revert` and `rm`.
+    Retire { entry: usize, at: Timestamp, by: Option<ImportId> },
+    /// The entry is in use again (no longer retired, by anyone), dated `changed` when
+    /// given so that it is the one used.
     Restore { entry: usize, changed: Option<Timestamp> },
 }
 
@@ -44,9 +48,13 @@ impl Change {
     /// Makes the change to `entry`.
     pub fn apply(&self, entry: &mut Entry) {
         match *self {
-            Change::Retire { at, .. } => entry.retired = at.to_string(),
+            Change::Retire { at, by, .. } => {
+                entry.retired = at.to_string();
+                entry.retired_by = by.map(|id| id.to_string()).unwrap_or_default();
+            }
             Change::Restore { changed, .. } => {
                 entry.retired.clear();
+                entry.retired_by.clear();
                 if let Some(changed) = changed {
                     entry.changed = changed.to_string();
                 }
@@ -55,24 +63,60 @@ impl Change {
     }
 }
 
-/// Where a memory is kept.
+/// What one write does to the memory: entries to add, and changes to entries it has.
+/// A store makes all of it or none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// New entries, added where new translations go.
+    pub add: Vec<Entry>,
+    /// Changes to entries of the snapshot the update was made on.
+    pub changes: Vec<Change>,
+}
+
+/// Where an update went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Where new entries go (or went), whether or not there were any.
+    pub added_to: PathBuf,
+    /// Every file written (or, in a dry run, that would be), in the memory's order, a
+    /// new file last; empty when there was nothing to write.
+    pub files: Vec<PathBuf>,
+}
+
+/// Where a memory is kept: a snapshot to read, and one write operation.
+///
+/// A store for a database implements [`MemoryStore::snapshot`] and
+/// [`MemoryStore::update`] (a transaction); `commit` and `rewrite` are the two halves
+/// of an update, for callers that need only one.
 pub trait MemoryStore {
     /// The memory as it is now; an empty one where none exists yet.
     fn snapshot(&self) -> Result<Memory>;
-    /// Under the store's lock, takes a fresh snapshot, asks `change` which entries to
-    /// add to it, and adds them all or none. With `dry_run`, takes no lock and writes
-    /// nothing. Returns where the entries went (or would go).
-    fn commit(&self, change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>, dry_run: bool)
-        -> Result<PathBuf>;
-    /// Under the store's lock, takes a fresh snapshot, asks `change` how to change
-    /// entries it has, and makes every change or none. An error from `change` leaves the
-    /// memory as it was. With `dry_run`, takes no lock and writes nothing. Returns the
-    /// files changed (or that would be).
+    /// Under the store's lock, takes a fresh snapshot, asks `change` what to add to it
+    /// and how to change entries it has, and makes all of it or none: an error from
+    /// `change`, a change naming no entry, or anything that would not read back leaves
+    /// the memory as it was. With `dry_run`, takes no lock and writes nothing.
+    fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written>;
+    /// An update that only adds entries; returns where they went (or would go).
+    fn commit(
+        &self,
+        change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>,
+        dry_run: bool,
+    ) -> Result<PathBuf> {
+        let written =
+            self.update(&mut |memory| Ok(Update { add: change(memory)?, changes: Vec::new() }), dry_run)?;
+        Ok(written.added_to)
+    }
+    /// An update that only changes entries the memory has; returns the files changed
+    /// (or that would be).
     fn rewrite(
         &self,
         change: &mut dyn FnMut(&Memory) -> Result<Vec<Change>>,
         dry_run: bool,
-    ) -> Result<Vec<PathBuf>>;
+    ) -> Result<Vec<PathBuf>> {
+        let written =
+            self.update(&mut |memory| Ok(Update { add: Vec::new(), changes: change(memory)? }), dry_run)?;
+        Ok(written.files)
+    }
 }
 
 /// Checks that the entries about to be added to the file at `path`, with its header
@@ -82,6 +126,9 @@ pub trait MemoryStore {
 /// the new entries are what is checked, at the cost of the import, not of the memory.
 /// On failure, the entry to blame is found by writing each new one alone.
 fn verify(path: &Path, columns: &[String], new: &[Entry]) -> Result<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
     let Err(why) = reads_back(path, columns, new) else { return Ok(()) };
     let index = new.iter().position(|entry| reads_back(path, columns, std::slice::from_ref(entry)).is_err());
     Err(Error::WouldNotLoad { index, message: why })
@@ -106,6 +153,8 @@ fn reads_back(path: &Path, columns: &[String], new: &[Entry]) -> std::result::Re
             && read.origin == entry.origin
             && read.note == entry.note
             && read.retired == entry.retired
+            && read.import == entry.import
+            && read.retired_by == entry.retired_by
             && entry.extra.iter().filter(|(_, v)| !v.is_empty()).all(|x| read.extra.contains(x));
         if !same {
             return Err("it would not read back as written".into());
@@ -209,44 +258,13 @@ impl MemoryStore for CsvStore {
         Memory::load_or_empty(&self.path)
     }
 
-    fn commit(
-        &self,
-        change: &mut dyn FnMut(&Memory) -> Result<Vec<Entry>>,
-        dry_run: bool,
-    ) -> Result<PathBuf> {
+    fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written> {
         let write_path = write_path_for(&self.path);
         let _lock = self.lock(&write_path, dry_run)?;
-        let memory = self.snapshot()?;
-        let new_entries = change(&memory)?;
-        if dry_run || new_entries.is_empty() {
-            return Ok(write_path);
-        }
-        let file = memory.files().iter().position(|f| f.path == write_path);
-        if file.is_none() && write_path.exists() {
-            // Never replace a file whose entries were not read into this memory.
-            return Err(Error::at(
-                &write_path,
-                Place::File,
-                "exists but is not one of the memory's files; name it with --memory",
-            ));
-        }
-        let columns = file.map(|f| memory.files()[f].columns.clone()).unwrap_or_default();
-        let kept = memory.entries.iter().filter(|e| Some(e.file) == file);
-        store::pause_point("merged");
-        let bytes = encode(&write_path, &columns, kept.chain(new_entries.iter()))?;
-        verify(&write_path, &columns, &new_entries)?;
-        store::write_atomic(&write_path, &bytes)?;
-        Ok(write_path)
-    }
-
-    fn rewrite(
-        &self,
-        change: &mut dyn FnMut(&Memory) -> Result<Vec<Change>>,
-        dry_run: bool,
-    ) -> Result<Vec<PathBuf>> {
-        let _lock = self.lock(&write_path_for(&self.path), dry_run)?;
         let mut memory = self.snapshot()?;
-        let changes = change(&memory)?;
+        let Update { add, changes } = change(&memory)?;
+        // Every change is made in memory first, so one naming no entry stops the update
+        // before anything is written.
         let mut touched: Vec<usize> = Vec::new();
         for c in &changes {
             let entry = memory.entries.get_mut(c.entry()).ok_or_else(|| {
@@ -257,31 +275,59 @@ impl MemoryStore for CsvStore {
                 touched.push(entry.file);
             }
         }
-        touched.sort_unstable();
-        let paths: Vec<PathBuf> = touched.iter().map(|&f| memory.files()[f].path.clone()).collect();
-        if dry_run {
-            return Ok(paths);
+        // The file new entries go to: one of the memory's, or (`None`) a new one.
+        let add_to = memory.files().iter().position(|f| f.path == write_path);
+        if !add.is_empty() {
+            if let Some(f) = add_to.filter(|f| !touched.contains(f)) {
+                touched.push(f);
+            }
         }
-        for path in &paths {
+        touched.sort_unstable();
+        let mut files: Vec<PathBuf> = touched.iter().map(|&f| memory.files()[f].path.clone()).collect();
+        let new_file = !add.is_empty() && add_to.is_none();
+        if new_file {
+            files.push(write_path.clone());
+        }
+        if dry_run || files.is_empty() {
+            return Ok(Written { added_to: write_path, files });
+        }
+        if new_file && write_path.exists() {
+            // Never replace a file whose entries were not read into this memory.
+            return Err(Error::at(
+                &write_path,
+                Place::File,
+                "exists but is not one of the memory's files; name it with --memory",
+            ));
+        }
+        for path in &files {
             refuse_link(path, &self.path)?;
         }
+        store::pause_point("merged");
         // Every file is written and checked before any is replaced, so an error leaves
         // every file as it was.
-        let mut written = Vec::with_capacity(touched.len());
-        for (&f, path) in touched.iter().zip(&paths) {
+        let mut written = Vec::with_capacity(files.len());
+        for (&f, path) in touched.iter().zip(&files) {
             let columns = &memory.files()[f].columns;
-            let entries: Vec<&Entry> = memory.entries.iter().filter(|e| e.file == f).collect();
-            let bytes = encode(path, columns, entries.iter().copied())?;
+            let adds: &[Entry] = if Some(f) == add_to { &add } else { &[] };
+            let kept = memory.entries.iter().filter(|e| e.file == f);
+            written.push(encode(path, columns, kept.chain(adds))?);
             let changed: Vec<Entry> =
                 changes.iter().map(|c| &memory.entries[c.entry()]).filter(|e| e.file == f).cloned().collect();
-            verify(path, columns, &changed)?;
-            written.push(bytes);
+            // An entry changed is no entry added: the blame cannot go to a row imported.
+            verify(path, columns, &changed).map_err(|e| match e {
+                Error::WouldNotLoad { message, .. } => Error::WouldNotLoad { index: None, message },
+                e => e,
+            })?;
+            verify(path, columns, adds)?;
         }
-        store::pause_point("merged");
-        for (path, bytes) in paths.iter().zip(&written) {
+        if new_file {
+            written.push(encode(&write_path, &[], &add)?);
+            verify(&write_path, &[], &add)?;
+        }
+        for (path, bytes) in files.iter().zip(&written) {
             store::write_atomic(path, bytes)?;
         }
-        Ok(paths)
+        Ok(Written { added_to: write_path, files })
     }
 }
 
@@ -334,4 +380,102 @@ fn encode<'a>(
     write_csv(columns, entries, &mut bytes)
         .map_err(|e| Error::at(path, Place::File, format!("cannot write the memory: {e}")))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A memory folder of two files, the entries of `a.csv` first.
+    fn folder() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = dir.path().join("memory");
+        std::fs::create_dir(&memory).unwrap();
+        std::fs::write(memory.join("a.csv"), "source,target,Client\nHei.,Hi.,Lyse\n").unwrap();
+        std::fs::write(memory.join("nb-en.csv"), "source,target\nJa.,Yes.\n").unwrap();
+        (dir, memory)
+    }
+
+    fn files(memory: &Path) -> Vec<String> {
+        ["a.csv", "nb-en.csv"].iter().map(|f| std::fs::read_to_string(memory.join(f)).unwrap()).collect()
+    }
+
+    fn new_entry(source: &str, changed: &str) -> Entry {
+        Entry { source: source.into(), target: "New.".into(), changed: changed.into(), ..Entry::default() }
+    }
+
+    #[test]
+    fn an_update_adds_and_changes_in_one_write() {
+        let (_dir, memory) = folder();
+        let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let id = ImportId { at, n: 1 };
+        let store = CsvStore::new(&memory);
+        let mut update = |_: &Memory| {
+            Ok(Update {
+                add: vec![new_entry("Hei.", "2026-11-30T06:15:00Z")],
+                changes: vec![Change::Retire { entry: 0, at, by: Some(id) }],
+            })
+        };
+        let before = files(&memory);
+        let dry = store.update(&mut update, true).unwrap();
+        assert_eq!(dry.files, [memory.join("a.csv"), memory.join("nb-en.csv")]);
+        assert_eq!(files(&memory), before, "a dry run wrote");
+        let written = store.update(&mut update, false).unwrap();
+        assert_eq!((written.added_to, written.files), (memory.join("nb-en.csv"), dry.files));
+        assert_eq!(
+            files(&memory),
+            [
+                "source,target,Client,retired,retired_by\nHei.,Hi.,Lyse,2026-11-30T06:15:00Z,i20261130-061500\n",
+                "source,target,changed\nJa.,Yes.,\nHei.,New.,2026-11-30T06:15:00Z\n",
+            ]
+        );
+        // Nothing to do is no write at all.
+        let nothing = store.update(&mut |_| Ok(Update::default()), false).unwrap();
+        assert!(nothing.files.is_empty());
+    }
+
+    /// A change naming an entry the memory does not have, or an entry that would not
+    /// read back, stops the whole update: no file is written, the one that was fine
+    /// neither.
+    #[test]
+    fn an_update_is_all_or_nothing() {
+        let (_dir, memory) = folder();
+        let before = files(&memory);
+        let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let store = CsvStore::new(&memory);
+        let err = store
+            .update(
+                &mut |_| {
+                    Ok(Update {
+                        add: vec![new_entry("Nei.", "")],
+                        changes: vec![
+                            Change::Retire { entry: 0, at, by: None },
+                            Change::Retire { entry: 9, at, by: None },
+                        ],
+                    })
+                },
+                false,
+            )
+            .unwrap_err();
+        assert_eq!(err.to_string(), "no entry 9 in the memory; nothing was written");
+        assert_eq!(files(&memory), before);
+        // The retirement in a.csv is fine; the entry for nb-en.csv has a date no reader takes.
+        let err = store
+            .update(
+                &mut |_| {
+                    Ok(Update {
+                        add: vec![new_entry("Nei.", "10000-01-01")],
+                        changes: vec![Change::Retire { entry: 0, at, by: None }],
+                    })
+                },
+                false,
+            )
+            .unwrap_err();
+        assert!(matches!(err, Error::WouldNotLoad { index: Some(0), .. }), "{err:?}");
+        assert_eq!(files(&memory), before);
+        // An error from the rule itself writes nothing either.
+        let err = store.update(&mut |_| Err(Error::Invalid("no".into())), false).unwrap_err();
+        assert_eq!(err.to_string(), "no");
+        assert_eq!(files(&memory), before);
+    }
 }

@@ -20,7 +20,12 @@ fn a_dry_run_import_says_what_it_would_do_and_counts_take_their_number() {
         "would add 4, would leave 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, \
          0 warnings, 0 refused (dry run, nothing written to memory/nb-en.csv)\n",
     );
-    t.tolk(&["import", "bom-utf8.csv"]).run().success().stderr_is(
+    let out = t.tolk(&["import", "bom-utf8.csv"]).run().success();
+    // The import's id is the second it ran: `import i20261130-061500: `.
+    let (id, summary) = out.stderr.strip_prefix("import ").and_then(|s| s.split_once(": ")).unwrap();
+    assert!(id.len() == 16 && id.starts_with('i') && id.as_bytes()[9] == b'-', "{}", out.stderr);
+    assert_eq!(
+        summary,
         "4 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, \
          0 refused (written to memory/nb-en.csv)\n",
     );

@@ -61,11 +61,19 @@ impl Expected {
         let stamp = &file[self.stamp_at..self.stamp_at + self.stamp.len()];
         let is_stamp = stamp.len() == self.stamp.len()
             && stamp.iter().zip(&self.stamp).all(|(a, b)| a.is_ascii_digit() == b.is_ascii_digit());
-        if is_stamp && replace(&self.new, &self.stamp, stamp) == file {
+        // The import's id is the same second written as `i20261130-061500`.
+        let new = replace(&self.new, &import_id(&self.stamp), &import_id(stamp));
+        if is_stamp && replace(&new, &self.stamp, stamp) == file {
             return Ok(Found::New);
         }
         Err(format!("neither the old nor the new memory: {}", describe()))
     }
+}
+
+/// The id of an import made at `stamp` (`2026-11-30T06:15:00Z` -> `i20261130-061500`).
+fn import_id(stamp: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = stamp.iter().copied().filter(u8::is_ascii_digit).collect();
+    [&b"i"[..], &digits[..8.min(digits.len())], b"-", &digits[8.min(digits.len())..]].concat()
 }
 
 /// `haystack` with every `from` replaced by `to` (of the same length).

@@ -1,11 +1,14 @@
-//! Correcting the memory: `tm history`, `tm resolve`, `tm revert` and `tm rm`.
+//! Correcting the memory: `tm history`, `tm resolve`, `tm revert` and `tm rm`, and
+//! whole imports: their ids, `import --overwrite` retiring what it replaces, `tm revert
+//! ID` undoing one and `tm history` listing them.
 //!
 //! Each runs the real binary on a small memory with a conflict and checks what a user
 //! relies on: the translation lookup and build use afterwards, that nothing is removed
 //! from the CSV (replaced translations stay, with `retired`), that the file keeps its
 //! own columns, and that bad input fails with the memory left byte for byte as it was.
 
-use crate::util::{csv_rows, Project};
+use crate::util::{csv_rows, Output, Project};
+use tolk::text::SegmentId;
 
 /// `Hei.` translated twice (the newer one used), `Ja.` once, and an extra column.
 const MEMORY: &str = "source,target,changed,origin,Client\n\
@@ -81,14 +84,18 @@ fn resolve_keeps_the_chosen_translation_and_retires_the_other() {
         .stdout_contains("   2 * Hi.  (changed 2026-01-01T00:00:00Z, origin seed)\n")
         .stderr_is("2 translations, 1 retired; * marks the one used\n");
 
-    // A later import with yet another translation is a conflict again.
+    // A later import with yet another translation is a conflict again, refused; with
+    // --overwrite it is the one used, and the one it replaces is retired by it.
     t.write("b.tsv", "Hei.\tHey.\n");
     t.tolk(&["tm", "import", "b.tsv"]).run().success().stderr_contains("1 conflict (refused)");
-    t.tolk(&["tm", "import", "--overwrite", "b.tsv"]).run().success();
-    t.tolk(&["tm", "conflicts"]).run().success().stdout_contains(" * Hey.").stdout_contains("   Hi.");
-    // The retired one is no competitor.
-    let conflicts = t.tolk(&["tm", "conflicts"]).run().success().stdout;
-    assert!(!conflicts.contains("Hello."), "{conflicts}");
+    t.tolk(&["tm", "conflicts"]).run().success().stdout_is("");
+    t.tolk(&["tm", "import", "--overwrite", "b.tsv"])
+        .run()
+        .success()
+        .stderr_contains("1 conflict (added), 1 retired");
+    t.tolk(&["tm", "conflicts"]).run().success().stdout_is("");
+    assert_eq!(looked_up(&t, "Hei."), "Hey.");
+    assert_eq!(translations(&t, "Hei.").len(), 3, "an entry was lost");
 }
 
 #[test]
@@ -250,4 +257,184 @@ fn tmx_leaves_history_out_unless_asked_and_an_import_leaves_it_out() {
         .success()
         .stderr_contains("1 retired left out (history is not imported)");
     assert!(!fresh.read("memory/nb-en.csv").contains("Hello."));
+}
+
+/// A batch as a translator sends it back: `id,source,target` for each (source, target).
+fn batch(t: &Project, name: &str, rows: &[(&str, &str)]) {
+    let mut text = String::from("id,source,target\n");
+    for (source, target) in rows {
+        text.push_str(&format!("{},{source},{target}\n", SegmentId::of(source)));
+    }
+    t.write(name, text);
+}
+
+/// The import id an import's summary (its last line) starts with; `None` if it has none.
+fn import_id(out: &Output) -> Option<String> {
+    let last = out.stderr.lines().last().unwrap_or_default();
+    let id = last.strip_prefix("import ")?.split(':').next()?;
+    assert!(
+        id.starts_with("i20") && id.len() >= 16 && id.as_bytes()[9] == b'-',
+        "not an import id: {id:?} in {last:?}"
+    );
+    Some(id.to_string())
+}
+
+/// A project whose corpus has `Nei.` too, which the memory does not translate.
+fn three_sentences() -> Project {
+    let t = project();
+    t.write("corpus/a.txt", "Hei.\nJa.\nNei.\n");
+    t
+}
+
+#[test]
+fn every_import_that_adds_gets_an_id_in_the_memory_and_tm_history_lists_them() {
+    let t = three_sentences();
+    batch(&t, "kari.csv", &[("Nei.", "No.")]);
+    batch(&t, "ola.csv", &[("Ja.", "Yes."), ("Nei.", "No.")]);
+    let dry = t.tolk(&["import", "--dry-run", "kari.csv"]).run().success();
+    assert_eq!(import_id(&dry), None, "a dry run has no id: {}", dry.stderr);
+    let kari = t.tolk(&["import", "--translator", "kari", "kari.csv"]).run().success();
+    let kari = import_id(&kari).expect("an import that adds has an id");
+    // Nothing new: no id, nothing written.
+    let before = t.snapshot_dir("memory");
+    let ola = t.tolk(&["import", "--translator", "ola", "ola.csv"]).run().success();
+    assert_eq!(import_id(&ola), None, "{}", ola.stderr);
+    assert_eq!(t.snapshot_dir("memory"), before);
+    // A second batch, with a translation of its own; `tm import` gets an id too.
+    batch(&t, "ola.csv", &[("Nei.", "Nope.")]);
+    let ola = t.tolk(&["import", "--translator", "ola", "--overwrite", "ola.csv"]).run().success();
+    let ola = import_id(&ola).unwrap();
+    t.write("more.tsv", "Takk.\tThanks.\n");
+    let tsv = import_id(&t.tolk(&["tm", "import", "more.tsv"]).run().success()).unwrap();
+    assert!(kari < ola && ola < tsv, "ids in the order of the imports: {kari} {ola} {tsv}");
+
+    let rows = t.memory_rows();
+    let stamps: Vec<(&str, &str, &str)> =
+        rows.iter().map(|r| (r["target"].as_str(), r["import"].as_str(), r["retired_by"].as_str())).collect();
+    assert_eq!(
+        stamps,
+        [
+            ("Hi.", "", ""),
+            ("Hello.", "", ""),
+            ("Yes.", "", ""),
+            ("No.", kari.as_str(), ola.as_str()),
+            ("Nope.", ola.as_str(), ""),
+            ("Thanks.", tsv.as_str(), ""),
+        ]
+    );
+    let listed = t.tolk(&["tm", "history"]).run().success();
+    let lines: Vec<&str> = listed.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", listed.stdout);
+    assert!(lines[0].starts_with(&format!("{tsv}  1 added (1 in use), 0 retired  (at 20")), "{}", lines[0]);
+    assert!(lines[0].ends_with("; origin tsv:more.tsv)"), "{}", lines[0]);
+    assert!(lines[1].starts_with(&format!("{ola}  1 added (1 in use), 1 retired  (at ")), "{}", lines[1]);
+    assert!(lines[1].ends_with("; origin import:ola.csv; by ola)"), "{}", lines[1]);
+    assert!(lines[2].starts_with(&format!("{kari}  1 added (0 in use), 0 retired")), "{}", lines[2]);
+    assert_eq!(listed.stderr, "3 imports, newest first; `tolk tm revert ID` undoes one\n");
+    let json = t.tolk(&["tm", "history", "--json"]).run().success().stdout;
+    let first: serde_json::Value = serde_json::from_str(json.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(first["id"], ola.as_str());
+    assert_eq!(
+        (first["added"].as_u64(), first["in_use"].as_u64(), first["retired"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(first["translators"], serde_json::json!(["ola"]));
+    // A sentence's history names the import of each translation, and who retired it.
+    t.tolk(&["tm", "history", "Nei."])
+        .run()
+        .success()
+        .stdout_contains(&format!(", import {ola}, origin import:ola.csv, by ola)\n"))
+        .stdout_contains(&format!(", import {kari}, retired 20"))
+        .stdout_contains(&format!(" by {ola}, origin import:kari.csv, by kari)\n"));
+}
+
+#[test]
+fn overwrite_retires_what_it_replaces_and_reverting_the_import_brings_it_back() {
+    let t = three_sentences();
+    batch(&t, "ola.csv", &[("Hei.", "Hey there."), ("Nei.", "No.")]);
+    // Without --overwrite the changed translation is refused; the new sentence comes in.
+    let first = t.tolk(&["import", "ola.csv"]).run().success().stderr_contains("1 added, 0 unchanged");
+    let first = import_id(&first).unwrap();
+    assert_eq!(looked_up(&t, "Hei."), "Hello.");
+    let count = t.memory_rows().len();
+
+    let out = t.tolk(&["import", "--overwrite", "ola.csv"]).run().success().stderr_contains(
+        "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, 2 retired, 0 warnings",
+    );
+    let id = import_id(&out).unwrap();
+    assert_ne!(id, first);
+    // Both translations in use, Hello. and the older Hi., are retired by this import.
+    let rows = t.memory_rows();
+    assert_eq!(rows.len(), count + 1);
+    for old in ["Hi.", "Hello."] {
+        let row = rows.iter().find(|r| r["target"] == old).unwrap();
+        assert!(row["retired"].starts_with("20") && row["retired_by"] == id, "{row:?}");
+    }
+    t.tolk(&["tm", "conflicts"]).run().success().stdout_is("").stderr_contains("0 sources with competing");
+    t.tolk(&["analyze"]).run().success().stdout_contains("0 sources with conflicting translations");
+    assert_eq!(looked_up(&t, "Hei."), "Hey there.");
+
+    // A dry run says what it would do and writes nothing.
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["tm", "revert", &id, "--dry-run"]).run().success().stderr_is(&format!(
+        "import {id}: would retire 1 translation it added, would put back 2 it retired (dry run, nothing written)\n  \
+         Hei.: would retire \"Hey there.\"; would put back \"Hi.\", \"Hello.\"\n"
+    ));
+    assert_eq!(t.snapshot_dir("memory"), before, "a dry run wrote");
+    t.tolk(&["tm", "revert", &id]).run().success().stderr_is(&format!(
+        "import {id} undone: retired 1 translation it added, put back 2 it retired (written to memory/nb-en.csv)\n  \
+         Hei.: retired \"Hey there.\"; put back \"Hi.\", \"Hello.\"\n"
+    ));
+    // As before the import: Hello. used, Hi. competing with it as it did.
+    assert_eq!(looked_up(&t, "Hei."), "Hello.");
+    t.tolk(&["tm", "conflicts"]).run().success().stdout_contains(" * Hello.").stdout_contains("   Hi.");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "Hello.\nYes.\nNo.\n", "the first import stays");
+    let rows = t.memory_rows();
+    assert_eq!(rows.len(), count + 1, "a revert removed or added a row");
+    let new = rows.iter().find(|r| r["target"] == "Hey there.").unwrap();
+    assert!(new["retired"].starts_with("20") && new["retired_by"].is_empty(), "{new:?}");
+    for old in ["Hi.", "Hello."] {
+        let row = rows.iter().find(|r| r["target"] == old).unwrap();
+        assert!(row["retired"].is_empty() && row["retired_by"].is_empty(), "{row:?}");
+    }
+
+    // Again: nothing to do, said so, nothing written.
+    let before = t.snapshot_dir("memory");
+    t.tolk(&["tm", "revert", &id]).run().failure().stderr_is(&format!(
+        "error: import {id} is already undone: the 1 entry it added is retired and none it retired is still \
+         retired; nothing to do (`tolk tm history` lists the imports)\n"
+    ));
+    assert_eq!(t.snapshot_dir("memory"), before);
+    // An id no entry has.
+    t.tolk(&["tm", "revert", "i20000101-000000"]).run().failure().stderr_is(
+        "error: no entry of the memory came from import i20000101-000000; `tolk tm history` lists the imports\n",
+    );
+    assert_eq!(t.snapshot_dir("memory"), before);
+    // The import listed, with nothing of it left in use.
+    t.tolk(&["tm", "history"])
+        .run()
+        .success()
+        .stdout_contains(&format!("{id}  1 added (0 in use), 0 retired"));
+}
+
+/// Reverting the first of two imports of one sentence leaves the second in use: the
+/// later decision stands, and what the first replaced comes back as history's
+/// competitor, listed by `tm conflicts`.
+#[test]
+fn reverting_an_earlier_import_leaves_a_later_one_in_use() {
+    let t = three_sentences();
+    batch(&t, "one.csv", &[("Ja.", "Yeah.")]);
+    batch(&t, "two.csv", &[("Ja.", "Yep.")]);
+    let one = import_id(&t.tolk(&["import", "--overwrite", "one.csv"]).run().success()).unwrap();
+    t.tolk(&["import", "--overwrite", "two.csv"]).run().success();
+    assert_eq!(looked_up(&t, "Ja."), "Yep.");
+    // One's Yeah. is retired by two already: only Yes. comes back.
+    t.tolk(&["tm", "revert", &one])
+        .run()
+        .success()
+        .stderr_contains(": retired 0 translations it added, put back 1 it retired")
+        .stderr_contains("  Ja.: put back \"Yes.\"\n");
+    assert_eq!(looked_up(&t, "Ja."), "Yep.");
+    t.tolk(&["tm", "conflicts"]).run().success().stdout_contains(" * Yep.").stdout_contains("   Yes.");
 }

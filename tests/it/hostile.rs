@@ -1658,6 +1658,6 @@ fn a_padded_column_name_is_written_once() {
     t.write("new.tsv", "Nei.\tNo.\n");
     t.tolk(&["tm", "import", "new.tsv"]).run().success();
     let memory = t.read("memory/nb-en.csv");
-    assert_eq!(memory.lines().next().unwrap(), "source,target, client,created,changed,origin");
+    assert_eq!(memory.lines().next().unwrap(), "source,target, client,created,changed,origin,import");
     t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
 }

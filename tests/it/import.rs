@@ -364,17 +364,28 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
         .stderr_contains("0 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict");
     assert_eq!(t.read("memory/nb-en.csv"), before, "a refused conflict changed the memory");
 
-    import(&t, "conflict.csv", &["--overwrite"])
+    let out = import(&t, "conflict.csv", &["--overwrite"])
         .success()
         .stderr_contains(&format!("{conflict}added as the newer translation (the old one is kept)\n"))
-        .stderr_contains("1 added, 1 unchanged");
-    let after = t.read("memory/nb-en.csv");
-    assert!(after.starts_with(&before), "--overwrite rewrote the older entries:\n{after}");
+        .stderr_contains(
+            "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, 1 retired, ",
+        );
+    let id = out.stderr.lines().last().unwrap().strip_prefix("import ").unwrap().split(':').next().unwrap();
     assert_eq!(
         memory(&t)[KORT],
         [KORT_EN, "In short, what has your customer service career been?"],
         "the old translation is kept, the new one added"
     );
+    // The old one is retired by this import; no other row changed.
+    let rows = t.memory_rows();
+    let retired: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| !r["retired"].is_empty())
+        .map(|r| (r["target"].as_str(), r["retired_by"].as_str()))
+        .collect();
+    assert_eq!(retired, [(KORT_EN, id)]);
+    assert_eq!(rows.last().unwrap()["import"], id);
+    assert_eq!(rows.len(), before.lines().count(), "a row was lost or more than one added");
     // The newer translation is the one the editions use.
     t.tolk(&["build", "--partial"]).run().success();
     assert!(t.read("out/en/fjordkraft-irene-fauskanger.txt").starts_with("In short, what has your"));
@@ -516,15 +527,20 @@ fn conflicts_are_listed_and_an_older_translation_can_be_restored() {
     let id: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     t.write("b.csv", format!("id,source,target\n{},Hei.,Hi.\n", id["id"].as_str().unwrap()));
     t.tolk(&["import", "--overwrite", "b.csv"]).run().success();
-    let listed = t.tolk(&["tm", "conflicts", "--json"]).run().success().stdout;
+    // The one it replaced and the older copy of it are retired: no conflict is left.
+    t.tolk(&["tm", "conflicts", "--json"]).run().success().stdout_is("");
+    let listed = t.tolk(&["tm", "history", "Hei.", "--json"]).run().success().stdout;
     let record: serde_json::Value = serde_json::from_str(listed.trim()).unwrap();
-    let used: Vec<(&str, bool)> = record["translations"]
+    let used: Vec<(&str, bool, bool)> = record["translations"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["target"].as_str().unwrap(), e["used"].as_bool().unwrap()))
+        .map(|e| {
+            let retired = !e["retired"].as_str().unwrap().is_empty();
+            (e["target"].as_str().unwrap(), e["used"].as_bool().unwrap(), retired)
+        })
         .collect();
-    assert_eq!(used, [("Hi.", true), ("Hello.", false), ("Hi.", false)]);
+    assert_eq!(used, [("Hi.", true, false), ("Hello.", false, true), ("Hi.", false, false)]);
     t.tolk(&["build"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "Hi.\n");
     t.write("memory/nb-en.csv", "source,target\nJa.,Yes.\n");
