@@ -68,7 +68,7 @@ pub fn segment(data: &[u8]) {
 /// balanced (with markup), and that writes a pseudo-translation without failing.
 pub fn document(data: &[u8]) {
     for format in tolk::document::FORMATS {
-        let Ok(doc) = format.read(&mut &data[..], Path::new("fuzz"), segmenter()) else { continue };
+        let Ok(doc) = format.read(&mut &data[..], Path::new("fuzz"), segmenter(), &Default::default()) else { continue };
         let same = doc.rebuild(|_| None).expect("an unchanged document always rebuilds");
         assert!(same == data, "{}: the rebuild differs from the input", format.name());
         // With markup, literal braces are lone codes, so every segment is balanced;

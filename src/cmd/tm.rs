@@ -360,7 +360,7 @@ fn run_revert_import(id: ImportId, dry_run: bool, lock: &ui::LockArgs, global: &
     type Shown = (usize, usize, Vec<(String, Vec<String>, Vec<String>)>);
     let mut done: Option<Shown> = None;
     let mut more = 0;
-    let written = ui::store(global, lock).update(
+    let written = ui::store(global, lock, false)?.update(
         &mut |memory| {
             let plan = imports::revert(memory, id, now).map_err(tolk::Error::from)?;
             let sources = plan.sources(memory);
