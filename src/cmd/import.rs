@@ -21,7 +21,7 @@ use super::{tm, ui};
 /// wrong nothing is written and every problem is listed. Rows with an empty target are
 /// skipped (not translated yet), and so are XLIFF targets whose state is `new` or
 /// `needs-translation`. A translation that differs from the memory's is a
-/// conflict, refused unless --overwrite (which keeps the old one as an older entry).
+/// conflict, refused unless --overwrite (which retires the old one, kept as history).
 ///
 /// A row whose sentence the editor changed after the export is refused with what the
 /// document now reads; --from-batch stores it for the sentence as the batch exported
@@ -42,7 +42,8 @@ pub struct Args {
     /// Import the valid rows even if others are refused (they are listed)
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Add translations that differ from the memory's; the old ones are kept as older entries
+    /// Make translations that differ from the memory's the ones used; the old ones are
+    /// retired (kept as history: `tolk tm revert` with this import's id undoes it)
     #[arg(long)]
     pub overwrite: bool,
     /// Also import XLIFF targets whose state says they are not translated yet (`new`,

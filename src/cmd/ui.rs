@@ -153,8 +153,8 @@ pub fn where_written(dry_run: bool, added: usize) -> &'static str {
 /// (the batch, the file) says, and what became (or, in a dry run, would become) of it.
 pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, incoming: &str) {
     let verb = match (overwrite, dry_run) {
-        (true, false) => "added as the newer translation (the old one is kept)",
-        (true, true) => "would be added as the newer translation (the old one would be kept)",
+        (true, false) => "now the one used (the old one is retired, kept in `tolk tm history`)",
+        (true, true) => "would be the one used (the old one would be retired, kept as history)",
         (false, false) => "refused (use --overwrite to add it)",
         (false, true) => "would be refused (use --overwrite to add it)",
     };

@@ -38,7 +38,7 @@ fn a_dry_run_import_says_what_it_would_do_and_counts_take_their_number() {
     t.tolk(&["import", "--dry-run", "--overwrite", "conflict.csv"])
         .run()
         .success()
-        .stderr_contains(": would be added as the newer translation (the old one would be kept)\n")
+        .stderr_contains(": would be the one used (the old one would be retired, kept as history)\n")
         .stderr_contains("would add 1, would leave 1 unchanged");
 }
 

@@ -366,7 +366,9 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
 
     let out = import(&t, "conflict.csv", &["--overwrite"])
         .success()
-        .stderr_contains(&format!("{conflict}added as the newer translation (the old one is kept)\n"))
+        .stderr_contains(&format!(
+            "{conflict}now the one used (the old one is retired, kept in `tolk tm history`)\n"
+        ))
         .stderr_contains(
             "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, 1 retired, ",
         );

@@ -273,7 +273,7 @@ fn a_conflict_is_refused_and_reported() {
     t.tolk(&["tm", "import", "--overwrite", "in/conflict.tmx"])
         .run()
         .success()
-        .stderr_contains("\"Customer care and love\": added as the newer translation (the old one is kept)")
+        .stderr_contains("\"Customer care and love\": now the one used (the old one is retired, kept in `tolk tm history`)")
         .stderr_contains("1 added, 1 unchanged, 1 conflict (added)");
     t.tolk(&["lookup", "Kundeservice og kjærlighet"])
         .run()
