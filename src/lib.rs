@@ -15,6 +15,7 @@ pub mod document;
 pub mod edition;
 pub mod error;
 pub mod exchange;
+pub mod glossary;
 pub mod import;
 pub mod index;
 pub mod input;

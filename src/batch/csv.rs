@@ -69,7 +69,7 @@ pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(),
         let score = r.score.map(|s| s.to_string()).unwrap_or_default();
         let words = r.words.to_string();
         let id = r.id.to_string();
-        let (places, context) = (r.places_cell(), r.context());
+        let (places, context, terms) = (r.places_cell(), r.context(), r.terms_cell());
         let cells = [
             &id,
             &places,
@@ -81,6 +81,7 @@ pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(),
             &r.target,
             "",
             &context,
+            &terms,
         ];
         w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;
     }

@@ -28,7 +28,7 @@ use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
 /// The batch columns, in order.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "id",
     "where",
     "words",
@@ -39,6 +39,7 @@ pub const COLUMNS: [&str; 10] = [
     "target",
     "comment",
     "context",
+    "terms",
 ];
 
 /// One place a sentence occurs.
@@ -82,6 +83,9 @@ pub struct BatchRow {
     pub before: Option<String>,
     /// The sentence after its first occurrence, if any.
     pub after: Option<String>,
+    /// The glossary's terms found in the sentence, each as `kunde = customer`
+    /// ([`Batch::mark_terms`]).
+    pub terms: Vec<String>,
 }
 
 impl BatchRow {
@@ -94,6 +98,11 @@ impl BatchRow {
             (None, Some(a)) => format!("after: {a}"),
             (None, None) => String::new(),
         }
+    }
+
+    /// The `terms` column: every term of the sentence, separated by `; `.
+    pub fn terms_cell(&self) -> String {
+        self.terms.join("; ")
     }
 
     /// The `where` column: every place, separated by `; `. A sentence found in thousands
@@ -228,6 +237,7 @@ impl BatchBuilder {
                 target: String::new(),
                 before: neighbour(i.checked_sub(1)),
                 after: neighbour(Some(i + 1)),
+                terms: Vec::new(),
             });
         }
     }
@@ -265,6 +275,12 @@ impl Batch {
             builder.add(doc);
         }
         builder.finish(memory, index, min_score, prefill)
+    }
+
+    /// Puts the terms of `glossary` found in each sentence in its row's `terms`.
+    pub fn mark_terms(&mut self, glossary: &crate::glossary::Glossary) {
+        use rayon::prelude::*;
+        self.rows.par_iter_mut().for_each(|row| row.terms = glossary.describe(&glossary.find(&row.source)));
     }
 
     /// Segments and words per fuzzy band (each sentence once).

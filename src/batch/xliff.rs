@@ -4,7 +4,8 @@
 //! OASIS strict schema: a `file` per source document, a `trans-unit` per sentence (in
 //! the file of its first occurrence) whose `id` is the batch id, an empty or prefilled
 //! `target` whose `state` says which, the best fuzzy suggestion as an `alt-trans`,
-//! every place the sentence occurs as a `context-group`, and its neighbours as `note`s.
+//! every place the sentence occurs as a `context-group`, its neighbours as `note`s, and
+//! the glossary's terms found in it as a `note from="tolk-terms"`.
 //! [`parse`] reads such a file back, as a CAT tool returns it, into the same
 //! [`ImportRow`]s a CSV batch gives, so [`crate::import::validate`] checks both alike:
 //! elements of other namespaces (tool extensions) are skipped, and the target's `state`
@@ -159,6 +160,9 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
     ];
     for note in notes.iter().flatten() {
         out.text("note", &[("from", "tolk"), ("annotates", "source")], note)?;
+    }
+    if !row.terms.is_empty() {
+        out.text("note", &[("from", "tolk-terms"), ("annotates", "source")], &row.terms_cell())?;
     }
     out.close("trans-unit");
     Ok(())
@@ -970,6 +974,7 @@ mod tests {
             target: String::new(),
             before: None,
             after: None,
+            terms: Vec::new(),
         }
     }
 
@@ -1027,6 +1032,7 @@ mod tests {
         (shared.before, shared.after) = (Some("Ja.".into()), Some("Nei.".into()));
         let mut second = row(2, "Takk.\r", &["b.txt:2"]);
         second.after = Some("Ha det.".into());
+        second.terms = vec!["takk = thanks".into(), "OKS = OKS (keep)".into()];
         let xml = render(&Batch::new(vec![shared, second])).unwrap();
         let version = env!("CARGO_PKG_VERSION");
         let expected = format!(
@@ -1074,6 +1080,7 @@ mod tests {
           <context context-type="linenumber">2</context>
         </context-group>
         <note from="tolk" annotates="source">after: Ha det.</note>
+        <note from="tolk-terms" annotates="source">takk = thanks; OKS = OKS (keep)</note>
       </trans-unit>
     </body>
   </file>

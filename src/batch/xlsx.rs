@@ -33,7 +33,7 @@ use crate::score::{diff, DiffKind};
 pub const SHEET: &str = "Batch";
 
 /// The columns of an XLSX batch, in order, and their widths in characters.
-pub const COLUMNS: [(&str, f64); 11] = [
+pub const COLUMNS: [(&str, f64); 12] = [
     ("id", 19.0),
     ("source", 50.0),
     ("target", 50.0),
@@ -43,6 +43,7 @@ pub const COLUMNS: [(&str, f64); 11] = [
     ("suggestion_source", 40.0),
     ("diff", 40.0),
     ("context", 40.0),
+    ("terms", 30.0),
     ("where", 24.0),
     ("words", 7.0),
 ];
@@ -174,6 +175,7 @@ fn cell(row: &BatchRow, column: &str) -> String {
         "suggestion" => row.suggestion.clone(),
         "suggestion_source" => row.suggestion_source.clone(),
         "context" => row.context(),
+        "terms" => row.terms_cell(),
         "where" => row.places_cell(),
         "words" => row.words.to_string(),
         _ => String::new(),
@@ -472,6 +474,7 @@ mod tests {
             target: String::new(),
             before: None,
             after: Some("=SUM(A1)".into()),
+            terms: vec!["dato = date".into()],
         };
         Batch::new(vec![row])
     }

@@ -77,6 +77,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut batch = builder.finish(&memory, &index, min_score, args.prefill);
     batch.source_language.clone_from(&global.project.config.source_language);
     batch.target_language.clone_from(&global.project.config.target_language);
+    batch.mark_terms(&super::terms::glossary(global)?);
     spin.finish_and_clear();
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;

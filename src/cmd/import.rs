@@ -70,6 +70,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut known = Known::of(&docs);
     known.exported = ledger.exported();
     known.from_batch = args.from_batch;
+    known.glossary = super::terms::glossary(global)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for file in &args.files {

@@ -13,7 +13,8 @@ use super::Global;
 /// Show the best memory matches of one sentence, with the words that differ marked
 ///
 /// Words only in the memory's source are shown as {+added+}, words only in your
-/// sentence as [-removed-] (green and red on a terminal).
+/// sentence as [-removed-] (green and red on a terminal). The glossary's terms found in
+/// the sentence follow, as `terms: kunde = customer; ...`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The Norwegian sentence to look up
@@ -63,6 +64,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         if !meta.is_empty() {
             writeln!(out, "        ({})", meta.join(", "))?;
         }
+    }
+    // The glossary's terms in the sentence, after the matches so the best one stays first.
+    let glossary = super::terms::glossary(global)?;
+    let terms = glossary.describe(&glossary.find(&args.text));
+    if !terms.is_empty() {
+        writeln!(out, "terms: {}", terms.join("; "))?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

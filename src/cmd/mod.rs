@@ -23,6 +23,7 @@ mod matches;
 mod rules;
 mod segment;
 mod status;
+mod terms;
 mod tm;
 mod ui;
 
@@ -90,6 +91,7 @@ pub enum Command {
     Status(status::Args),
     Rules(rules::Args),
     Tm(tm::Args),
+    Terms(terms::Args),
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
@@ -115,6 +117,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),
         Command::Tm(args) => tm::run(args, &cli.global),
+        Command::Terms(args) => terms::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -3,10 +3,12 @@
 //!
 //! Numbers missing or changed, a target identical to the source, unbalanced quotes or
 //! brackets, sentence-final punctuation that differs, and a line break the source does
-//! not have (when the source keeps its quotes balanced). Tags (`{1}`, `{/1}`, `{2/}`)
+//! not have (when the source keeps its quotes balanced); and, with a glossary
+//! ([`terms`]), a term's English missing from the target or a forbidden word in it. Tags (`{1}`, `{/1}`, `{2/}`)
 //! are set aside first. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
 
+use crate::glossary::{english_find, english_has, Glossary};
 use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
@@ -59,6 +61,38 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     out
 }
 
+/// The remarks on the glossary's terms in translating `source` as `target`: a term of
+/// the source whose English the target lacks (in the singular or the plural), and an
+/// English word the glossary forbids for a term of the source that the target uses.
+pub fn terms(glossary: &Glossary, source: &str, target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let target = crate::document::inline::strip(target);
+    let hits = glossary.find(source);
+    let mut seen = Vec::new();
+    for hit in &hits {
+        if seen.contains(&hit.term) {
+            continue;
+        }
+        seen.push(hit.term);
+        let term = &glossary.terms[hit.term];
+        if !english_has(&target, &term.en) {
+            out.push(format!(
+                "term {}: the source has {:?}, the target lacks {:?} (glossary row {})",
+                term.nb, hit.form, term.en, term.row
+            ));
+        }
+        for word in &term.forbidden {
+            if let Some(found) = english_find(&target, word) {
+                out.push(format!(
+                    "term {}: the target has {found:?}, which the glossary forbids; use {:?} (glossary row {})",
+                    term.nb, term.en, term.row
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The runs of digits in a text.
 fn numbers(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(str::to_string).collect()
@@ -105,6 +139,27 @@ mod tests {
         assert_eq!(
             check("Han sa: «Vi kommer.»", "He said: “We are coming."),
             ["unbalanced quotes “” in the target"]
+        );
+    }
+
+    #[test]
+    fn glossary_terms_missing_or_forbidden_are_remarked() {
+        let mut kunde = crate::glossary::Term::new("kunde", "customer");
+        kunde.forbidden = vec!["client".into()];
+        kunde.row = 2;
+        let g = Glossary::new(vec![kunde, crate::glossary::Term::new("OKS", "OKS")]);
+        assert!(terms(&g, "Kundene er fornøyde.", "The customers are happy.").is_empty());
+        assert!(terms(&g, "Vi bruker OKS.", "We use {1}OKS{/1}.").is_empty());
+        assert!(
+            terms(&g, "Ingen termer her.", "Our clients.").is_empty(),
+            "forbidden only for a term of the source"
+        );
+        assert_eq!(
+            terms(&g, "Kundene og OKS.", "The clients and oks."),
+            [
+                "term kunde: the source has \"Kundene\", the target lacks \"customer\" (glossary row 2)",
+                "term kunde: the target has \"clients\", which the glossary forbids; use \"customer\" (glossary row 2)",
+            ]
         );
     }
 

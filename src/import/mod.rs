@@ -233,6 +233,8 @@ pub struct Known {
     /// Whether a row whose sentence the corpus no longer has is taken for the sentence
     /// as its batch exported it (`import --from-batch`).
     pub from_batch: bool,
+    /// The glossary whose terms the targets are checked for ([`checks::terms`]).
+    pub glossary: crate::glossary::Glossary,
 }
 
 impl Known {
@@ -416,6 +418,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             continue;
         }
         let mut remarks = checks::check(text, target);
+        remarks.extend(checks::terms(&known.glossary, text, target));
         if r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
         }

@@ -2,7 +2,7 @@
 //! and written back to CSV files without losing anything a user put in them.
 //!
 //! A memory is a CSV file or a folder of them (`memory/` by default, every `*.csv` in
-//! it, in name order). Columns are found by header name in any order and case:
+//! it but the glossary, `glossary.csv`, in name order). Columns are found by header name in any order and case:
 //! `source` and `target` are required; `created`, `changed`, `translator`, `origin`,
 //! `note`, `retired`, `import` and `retired_by` are optional; any other column is
 //! carried along as it is and written back. An entry with `retired` set is history
@@ -343,7 +343,9 @@ fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let is_csv = Path::new(&*name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if is_csv && !name.starts_with('.') {
+        // The glossary beside the memory's files is no memory file (`crate::glossary`).
+        let glossary = name.eq_ignore_ascii_case(crate::glossary::FILE);
+        if is_csv && !name.starts_with('.') && !glossary {
             regular(&entry.path())?;
             files.push(entry.path());
         }

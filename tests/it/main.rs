@@ -31,6 +31,7 @@ mod roundtrip;
 mod segment;
 mod sha256;
 mod srx;
+mod terms;
 mod tidy;
 mod tmx;
 mod util;

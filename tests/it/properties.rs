@@ -591,6 +591,7 @@ proptest! {
                 target: translated(s),
                 before: None,
                 after: None,
+                terms: vec![format!("{s} = <term> & \"x\"")],
             })
             .collect();
         let xml = xliff::render(&Batch::new(rows)).unwrap();
