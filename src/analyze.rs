@@ -20,6 +20,9 @@ use crate::text::{word_count, SegmentId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Band {
+    /// A 100% match made for the same place: the same sentences before and after it
+    /// ([`Memory::in_context`]), 101% as CAT tools call it.
+    Context,
     /// The text occurred earlier in the same run.
     Repetition,
     /// A 100% match.
@@ -38,7 +41,8 @@ pub enum Band {
 
 impl Band {
     /// Every band, in report order.
-    pub const ALL: [Band; 7] = [
+    pub const ALL: [Band; 8] = [
+        Band::Context,
         Band::Repetition,
         Band::Exact,
         Band::Fuzzy95,
@@ -63,6 +67,7 @@ impl Band {
     /// The label translators know.
     pub fn label(self) -> &'static str {
         match self {
+            Band::Context => "101%",
             Band::Repetition => "Repetition",
             Band::Exact => "100%",
             Band::Fuzzy95 => "95–99%",
@@ -76,6 +81,7 @@ impl Band {
     /// A machine-friendly name, as in JSON and CSV.
     pub fn key(self) -> &'static str {
         match self {
+            Band::Context => "101",
             Band::Repetition => "repetition",
             Band::Exact => "100",
             Band::Fuzzy95 => "95-99",
@@ -105,7 +111,7 @@ impl Count {
 
 /// Counts per band, in [`Band::ALL`] order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Bands(pub [Count; 7]);
+pub struct Bands(pub [Count; 8]);
 
 impl Bands {
     /// The count of one band.
@@ -201,9 +207,21 @@ impl Analysis {
             .into_iter()
             .map(|(name, slots)| {
                 let mut bands = Bands::default();
-                for slot in slots {
+                let text = |k: Option<usize>| {
+                    k.and_then(|k| slots.get(k)).map(|&s| self.unique[s as usize].0.as_str())
+                };
+                for (k, &slot) in slots.iter().enumerate() {
                     let slot = slot as usize;
-                    let band = if std::mem::replace(&mut seen[slot], true) {
+                    let repeated = std::mem::replace(&mut seen[slot], true);
+                    // A translation made for this very place first: it needs no review
+                    // wherever it stands, a repetition included.
+                    let in_context = best[slot] == Some(100)
+                        && memory
+                            .in_context(&self.unique[slot].0, text(k.checked_sub(1)), text(Some(k + 1)))
+                            .is_some();
+                    let band = if in_context {
+                        Band::Context
+                    } else if repeated {
                         Band::Repetition
                     } else {
                         Band::of_score(best[slot])

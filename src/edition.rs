@@ -140,11 +140,21 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
 /// sentence's (see [`crate::document::inline::check`]) is no translation.
 pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
     let (mut translated, mut words, mut untranslated, mut missing) = (0, 0, 0, Vec::new());
+    let mut next_position = 0;
     let bytes = doc.rebuild(|segment| {
         let source = segment.text.as_str();
+        // Where the segment stands, for the translation made for the same place.
+        let k = if doc.segments.get(next_position).is_some_and(|s| std::ptr::eq(s, segment)) {
+            next_position
+        } else {
+            doc.segments.iter().position(|s| std::ptr::eq(s, segment)).unwrap_or(next_position)
+        };
+        next_position = k + 1;
+        let around = |i: Option<usize>| i.and_then(|i| doc.segments.get(i)).map(|s| s.text.as_str());
         let filled = match fill {
             Fill::Memory(memory) | Fill::Marked(memory, _) => memory
-                .exact(source)
+                .in_context(source, around(k.checked_sub(1)), around(Some(k + 1)))
+                .or_else(|| memory.exact(source))
                 .and_then(|e| single_line(&e.target))
                 .filter(|t| crate::document::inline::check(source, t).is_ok()),
             Fill::Pseudo => Some(Cow::Owned(pseudo(source))),

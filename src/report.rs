@@ -16,6 +16,7 @@ use crate::status::{DocStatus, Status};
 /// The colour of each band's part of a bar, from translated (green) to no match (red).
 fn colour(band: Band) -> &'static str {
     match band {
+        Band::Context => "#1d6b40",
         Band::Repetition => "#6a9fd4",
         Band::Exact => "#2e8b57",
         Band::Fuzzy95 => "#7cbf5a",

@@ -175,7 +175,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::count(total.words, "word"),
             format.describe()
         );
-        for band in Band::ALL.into_iter().filter(|&b| b != Band::Repetition && b != Band::Exact) {
+        for band in
+            Band::ALL.into_iter().filter(|&b| !matches!(b, Band::Context | Band::Repetition | Band::Exact))
+        {
             let c = bands.get(band);
             eprintln!(
                 "  {:<10} {:>6} {:<8} {:>8} {}",

@@ -8,7 +8,9 @@
 //! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field. A
 //! retired entry (written only with `tm export --history`) carries its `retired` as
 //! `x-tolk-retired` (and the import that retired it as `x-tolk-retired-by`), and is read
-//! back retired; the import that added an entry is `x-tolk-import`.
+//! back retired; the import that added an entry is `x-tolk-import`. An entry's context,
+//! the sentences before and after it where it was translated, is `prev` and `next`, as
+//! OmegaT writes them.
 //! Dates are written in TMX's own form (`20261122T153000Z`) and so come back in
 //! tolk's ISO form (`2026-11-22T15:30:00Z`) whatever ISO form they were written in; a
 //! value that is not a date at all is carried as a `prop` (`x-created`, `x-changed`)
@@ -1109,6 +1111,9 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => e.retired = value.clone(),
             "tolk-retired-by" | "retired_by" => e.retired_by = value.clone(),
             "tolk-import" | "import" => e.import = value.clone(),
+            // The sentences around it where it was translated, as OmegaT writes them.
+            "prev" => e.prev = value.clone(),
+            "next" => e.next = value.clone(),
             // Names of tolk's own columns cannot be extra columns.
             "source" | "target" | "translator" => add_extra(&mut e.extra, &format!("x-{name}"), value),
             "" if kind.trim().is_empty() => add_extra(&mut e.extra, "prop", value),
@@ -1301,6 +1306,9 @@ fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
     props.push((RETIRED_PROP.into(), &e.retired));
     props.push((RETIRED_BY_PROP.into(), &e.retired_by));
     props.push((IMPORT_PROP.into(), &e.import));
+    // Its context, as OmegaT writes it, so either tool finds the 101% match.
+    props.push(("prev".into(), &e.prev));
+    props.push(("next".into(), &e.next));
     props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;

@@ -164,6 +164,9 @@ pub struct Accepted {
     pub note: Option<String>,
     /// Where it came from: the file, and the row or line in it.
     pub origin: Origin,
+    /// The sentences before and after it where it first stands in the corpus (its
+    /// context, kept with the entry), if known.
+    pub context: Option<(String, String)>,
 }
 
 /// The outcome of checking every row.
@@ -230,6 +233,9 @@ pub struct Known {
     pub exported: HashMap<SegmentId, Exported>,
     /// The corpus' sentences by `document:line`, to say what a changed sentence now reads.
     pub lines: HashMap<String, Vec<String>>,
+    /// The sentences before and after each sentence where it first stands (empty at
+    /// the start or end of its document).
+    pub context: HashMap<SegmentId, (String, String)>,
     /// Whether a row whose sentence the corpus no longer has is taken for the sentence
     /// as its batch exported it (`import --from-batch`).
     pub from_batch: bool,
@@ -241,13 +247,20 @@ impl Known {
     /// What the corpus knows of `docs`.
     pub fn of(docs: &[crate::document::Document]) -> Known {
         let mut lines: HashMap<String, Vec<String>> = HashMap::new();
+        let mut context = HashMap::new();
         for doc in docs {
-            for s in &doc.segments {
+            for (k, s) in doc.segments.iter().enumerate() {
                 let place = format!("{}:{}", doc.name, s.location.line);
                 lines.entry(place).or_default().push(doc.segment_text(s).to_string());
+                let around = |i: Option<usize>| {
+                    i.and_then(|i| doc.segments.get(i)).map_or("", |s| doc.segment_text(s))
+                };
+                context.entry(s.id).or_insert_with(|| {
+                    (around(k.checked_sub(1)).to_string(), around(Some(k + 1)).to_string())
+                });
             }
         }
-        Known { issued: issued(docs), lines, ..Known::default() }
+        Known { issued: issued(docs), lines, context, ..Known::default() }
     }
 
     /// Why the exported sentence `e` is not in the corpus, as far as can be told.
@@ -433,6 +446,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             translator: r.translator.clone(),
             note: r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string),
             origin: r.origin.clone(),
+            context: known.context.get(&id).cloned(),
         });
     }
     plan
@@ -518,6 +532,8 @@ pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &Merg
                     .file_name()
                     .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy())),
                 note: a.note.clone().unwrap_or_default(),
+                prev: a.context.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
+                next: a.context.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
                 ..Entry::default()
             },
             origin: a.origin.clone(),
@@ -648,8 +664,8 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         targets: std::collections::HashSet<&'m str>,
         current: Option<&'m Entry>,
         latest: Option<Timestamp>,
-        /// The targets coming in for it.
-        incoming: std::collections::HashSet<String>,
+        /// The entries coming in for it.
+        incoming: Vec<Entry>,
     }
     let mut outcome = Outcome::default();
     let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
@@ -666,10 +682,10 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
                 current: all.iter().copied().max_by_key(|e| e.changed_at()),
                 latest: all.iter().filter_map(|e| e.changed_at()).max(),
                 in_use,
-                incoming: std::collections::HashSet::new(),
+                incoming: Vec::new(),
             }
         });
-        had.incoming.insert(entry.target.clone());
+        had.incoming.push(entry.clone());
         // A translation the memory has is nothing new, unless `--overwrite` asks for
         // an older one to be the one used again: then it is added anew, dated newest
         // (the memory only grows, so the translation it replaces stays too).
@@ -679,7 +695,16 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
             outcome.unchanged += 1;
             continue;
         }
-        if let Some(current) = had.current {
+        // Only a translation made for the same place (or for no place in particular)
+        // competes: one made for another context is added beside it, and each is used
+        // where it was made.
+        let competing = had
+            .in_use
+            .iter()
+            .map(|&i| &memory.entries[i])
+            .filter(|e| e.competes_with(&entry))
+            .max_by_key(|e| e.changed_at());
+        if let Some(current) = competing {
             outcome.conflicts.push(Conflict {
                 origin: origin.clone(),
                 source: entry.source.clone(),
@@ -701,9 +726,11 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
     let mut retire = Vec::new();
     if options.overwrite {
         for had in known.values() {
-            retire.extend(
-                had.in_use.iter().copied().filter(|&i| !had.incoming.contains(&memory.entries[i].target)),
-            );
+            retire.extend(had.in_use.iter().copied().filter(|&i| {
+                let e = &memory.entries[i];
+                !had.incoming.iter().any(|n| n.target == e.target)
+                    && had.incoming.iter().any(|n| n.competes_with(e))
+            }));
         }
         retire.sort_unstable();
     }
@@ -1049,5 +1076,34 @@ mod tests {
             assert_eq!(retire.len(), if overwrite { k / 2 } else { 0 });
             assert!(spent <= 4 * 2 * k as u64, "{spent} units for {k} + {k} entries");
         }
+    }
+
+    /// A translation made for another place is added beside the one there, without a
+    /// conflict; one for the same place (or for none) competes, and --overwrite retires
+    /// only what it competes with.
+    #[test]
+    fn only_translations_for_the_same_place_compete() {
+        let placed = |target: &str, prev: &str| Entry {
+            source: "Det betyr alt.".into(),
+            target: target.into(),
+            prev: prev.into(),
+            changed: "2026-01-01T00:00:00Z".into(),
+            ..Entry::default()
+        };
+        let memory = Memory::from_entries(vec![placed("It means everything.", "Vi vant.")]);
+        let incoming = |e: Entry| vec![Incoming { entry: e, origin: Origin::row(Path::new("b.csv"), 2) }];
+        let elsewhere =
+            plan_merge(&memory, incoming(placed("That says it all.", "Vi tapte.")), &MergeOptions::default());
+        assert_eq!((elsewhere.outcome.added, elsewhere.outcome.conflicts.len()), (1, 0));
+        let same =
+            plan_merge(&memory, incoming(placed("That says it all.", "Vi vant.")), &MergeOptions::default());
+        assert_eq!((same.outcome.added, same.outcome.conflicts.len()), (0, 1));
+        let over = MergeOptions { overwrite: true, ..MergeOptions::default() };
+        let two = Memory::from_entries(vec![
+            placed("It means everything.", "Vi vant."),
+            placed("Everything.", "Vi tapte."),
+        ]);
+        let merge = plan_merge(&two, incoming(placed("That says it all.", "Vi vant.")), &over);
+        assert_eq!(merge.retire, [0], "only the translation for the same place is retired");
     }
 }

@@ -18,9 +18,11 @@ use crate::timestamp::Timestamp;
 /// The columns tolk knows, in the order a new file gets them. A new file gets all but
 /// the last three, which a file only gets once one of its entries has a value there:
 /// `retired` once one is retired ([`crate::memory::history`]), `import` once an import
-/// adds one, `retired_by` once an import retires one ([`crate::memory::imports`]). A
-/// memory that never had history looks as it always did.
-pub const KNOWN_COLUMNS: [&str; 10] = [
+/// adds one, `retired_by` once an import retires one ([`crate::memory::imports`]), and
+/// `prev` and `next`, the sentences before and after the entry's sentence where it was
+/// translated (its context, [`crate::memory::Memory::in_context`]), once an entry has
+/// one. A memory that never had history or context looks as it always did.
+pub const KNOWN_COLUMNS: [&str; 12] = [
     "source",
     "target",
     "created",
@@ -31,6 +33,8 @@ pub const KNOWN_COLUMNS: [&str; 10] = [
     "retired",
     "import",
     "retired_by",
+    "prev",
+    "next",
 ];
 
 /// How many of [`KNOWN_COLUMNS`] a new file's header has.
@@ -175,6 +179,8 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
             retired: opt(5)?,
             import: opt(6)?,
             retired_by: opt(7)?,
+            prev: opt(8)?,
+            next: opt(9)?,
             // An empty cell of an extra column is no value: kept, a memory of many sparse
             // columns would hold every empty cell of every row.
             extra: extra
@@ -321,7 +327,9 @@ fn known_value(e: &Entry, k: usize) -> &str {
         6 => &e.note,
         7 => &e.retired,
         8 => &e.import,
-        _ => &e.retired_by,
+        9 => &e.retired_by,
+        10 => &e.prev,
+        _ => &e.next,
     }
 }
 

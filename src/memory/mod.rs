@@ -64,6 +64,11 @@ pub struct Entry {
     /// The import that retired it (`import --overwrite` retires the translations it
     /// replaces); empty when it is in use, or was retired by `tm resolve`, `revert`, `rm`.
     pub retired_by: String,
+    /// The sentence before this one where it was translated (empty: none recorded, or
+    /// the first sentence of its document when `next` is recorded).
+    pub prev: String,
+    /// The sentence after it there (empty: none recorded, or the last sentence).
+    pub next: String,
     /// Values of the file's other columns, by name, in the file's column order.
     pub extra: Vec<(String, String)>,
     /// Which of the memory's files the entry was read from ([`Memory::file_of`]).
@@ -73,6 +78,23 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the sentences around it where it was translated are recorded.
+    pub fn has_context(&self) -> bool {
+        !self.prev.trim().is_empty() || !self.next.trim().is_empty()
+    }
+
+    /// Whether it and `other`, translations of the same source, compete: they differ,
+    /// and were not made for two different places (one of them has no context, or both
+    /// the same one).
+    pub fn competes_with(&self, other: &Entry) -> bool {
+        if self.target == other.target {
+            return false;
+        }
+        let same_place = normalize(&self.prev) == normalize(&other.prev)
+            && normalize(&self.next) == normalize(&other.next);
+        !self.has_context() || !other.has_context() || same_place
+    }
+
     /// `changed`, or failing that `created`, as a moment; `None` when neither is set.
     pub fn changed_at(&self) -> Option<Timestamp> {
         Timestamp::parse(&self.changed).or_else(|| Timestamp::parse(&self.created))
@@ -258,6 +280,20 @@ impl Memory {
         found.into_iter().map(|(_, i)| i as usize).collect()
     }
 
+    /// The translation of `text` made for the same place: of the entries in use, the
+    /// most recent one whose recorded context is `prev` and `next`, the sentences
+    /// before and after `text` where it stands now (`None`: the start or end of its
+    /// document). An entry with no context recorded is never one. This is the 101%
+    /// match: the same sentence, translated in the same surroundings.
+    pub fn in_context(&self, text: &str, prev: Option<&str>, next: Option<&str>) -> Option<&Entry> {
+        let same = |recorded: &str, now: Option<&str>| normalize(recorded) == normalize(now.unwrap_or(""));
+        self.in_use_of(text)
+            .into_iter()
+            .map(|i| &self.entries[i])
+            .filter(|e| e.has_context() && same(&e.prev, prev) && same(&e.next, next))
+            .max_by_key(|e| e.changed_at())
+    }
+
     /// How many sources have two or more different translations.
     pub fn conflicts(&self) -> usize {
         self.conflicting().len()
@@ -285,8 +321,12 @@ impl Memory {
                 }
             }
             for (_, ids) in by_source {
-                let first = &self.entries[ids[0]].target;
-                if ids.iter().any(|&i| self.entries[i].target != *first) {
+                // Two translations made for different places are no conflict: each is
+                // used where it was made (see `Entry::competes_with`).
+                let competing = ids.iter().enumerate().any(|(k, &a)| {
+                    ids[k + 1..].iter().any(|&b| self.entries[a].competes_with(&self.entries[b]))
+                });
+                if competing {
                     out.push(ids);
                 }
             }
@@ -420,5 +460,37 @@ mod tests {
         assert_eq!(m.exact_all("Hei.").len(), 3);
         assert_eq!(m.exact("Ha det."), None);
         assert_eq!(m.conflicts(), 1);
+    }
+
+    #[test]
+    fn a_translation_made_for_the_same_place_is_the_context_match() {
+        let placed = |target: &str, prev: &str, next: &str, changed: &str| Entry {
+            prev: prev.into(),
+            next: next.into(),
+            ..entry("Det betyr alt.", target, changed)
+        };
+        let m = Memory::from_entries(vec![
+            placed("It means everything.", "Vi vant.", "", "2026-01-01"),
+            placed("That says it all.", "Vi tapte.", "Neste.", "2026-02-01"),
+            entry("Det betyr alt. ", "It matters.", "2026-03-01"),
+        ]);
+        let target = |prev: Option<&str>, next: Option<&str>| {
+            m.in_context("Det betyr alt.", prev, next).map(|e| e.target.as_str())
+        };
+        assert_eq!(target(Some("Vi vant."), None), Some("It means everything."));
+        assert_eq!(
+            target(Some(" Vi  tapte."), Some("Neste.")),
+            Some("That says it all."),
+            "compared normalised"
+        );
+        assert_eq!(target(Some("Vi tapte."), None), None, "both neighbours must be the same");
+        assert_eq!(target(None, None), None, "an entry without context is never a context match");
+        assert_eq!(m.exact("Det betyr alt.").map(|e| e.target.as_str()), Some("It matters."));
+        // The two placed ones do not compete; the one without a place competes with both.
+        assert!(!m.entries[0].competes_with(&m.entries[1]));
+        assert!(m.entries[0].competes_with(&m.entries[2]));
+        assert_eq!(m.conflicts(), 1);
+        let placed_only = Memory::from_entries(m.entries[..2].to_vec());
+        assert_eq!(placed_only.conflicts(), 0, "translations for two places are no conflict");
     }
 }

@@ -155,6 +155,8 @@ fn reads_back(path: &Path, columns: &[String], new: &[Entry]) -> std::result::Re
             && read.retired == entry.retired
             && read.import == entry.import
             && read.retired_by == entry.retired_by
+            && read.prev == entry.prev
+            && read.next == entry.next
             && entry.extra.iter().filter(|(_, v)| !v.is_empty()).all(|x| read.extra.contains(x));
         if !same {
             return Err("it would not read back as written".into());

@@ -156,7 +156,7 @@ fn rm_leaves_the_sentence_missing_and_revert_brings_it_back() {
         .stderr_is("Ja.: would no longer be translated; would retire \"Yes.\" (dry run, nothing written)\n");
     t.tolk(&["tm", "rm", "Ja."]).run().success();
     t.tolk(&["build", "--list-missing"]).run().failure().stderr_contains("a.txt:2: Ja.\n");
-    t.tolk(&["analyze"]).run().success().stdout_contains("a.txt\n  Band          Segments     Words  Words %\n  Repetition           0         0     0.0%\n  100%                 1");
+    t.tolk(&["analyze"]).run().success().stdout_contains("a.txt\n  Band          Segments     Words  Words %\n  101%                 0         0     0.0%\n  Repetition           0         0     0.0%\n  100%                 1");
     let found = t.tolk(&["lookup", "Ja."]).run().success().stdout;
     assert!(!found.contains("Yes."), "a retired translation was offered:\n{found}");
     assert_eq!(translations(&t, "Ja.").len(), 1, "rm removed the entry from the file");

@@ -8,6 +8,7 @@
 mod batches;
 mod build;
 mod concurrency;
+mod context;
 mod conventions;
 mod corpus;
 #[cfg(target_os = "linux")] // reads /proc to see the paused process asleep

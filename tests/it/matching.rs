@@ -94,6 +94,7 @@ fn analyze_counts_every_band_and_the_conflicts() {
     let out = t.tolk(&["analyze", "corpus/a.txt", "corpus/b.txt", "--csv"]).run().success();
     let expected = "\
 document,band,segments,words
+a.txt,101,0,0
 a.txt,repetition,1,3
 a.txt,100,2,8
 a.txt,95-99,0,0
