@@ -22,6 +22,7 @@ pub mod input;
 pub mod language;
 pub mod ledger;
 pub mod memory;
+pub mod numbers;
 pub mod project;
 pub mod report;
 pub mod score;

@@ -1,0 +1,383 @@
+//! Numbers, dates and times in Norwegian text, their English forms, and the repair of a
+//! memory translation whose source differs from a new sentence only in them.
+//!
+//! [`find`] finds the numbers of a text as a reader sees them: `110`, `3,5` (a decimal
+//! comma), `1 000` and `1.000.000` (thousands with a space or dots), `-4`, `17. mai 2024`
+//! and `17. mai` (dates), `08.00` and `08:30` (times after `kl.`). [`english`] writes
+//! one as English does: `3.5`, `1,000`, `17 May 2024`, `08:00`.
+//!
+//! [`repair`] takes a memory entry whose source has the same text as a new sentence
+//! but for its numbers, and gives the entry's target with the new numbers in place of
+//! the old, in English form: a target that says `3.5 million` for a source `3,5
+//! millioner` says `4.2 million` for `4,2 millioner`. It repairs only what it can map one
+//! to one (the same count of numbers in the same order, each old number found exactly
+//! once in the target, in its English or its Norwegian form), and otherwise says why
+//! not: a guess would put a wrong number into a published article.
+
+use std::ops::Range;
+
+/// A number as it stands in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// Its bytes in the text.
+    pub range: Range<usize>,
+    /// What kind of number it is.
+    pub kind: Kind,
+}
+
+/// The kinds of numbers, each with its own English form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number or a decimal, with its separators.
+    Plain,
+    /// A date with the month in words: `17. mai 2024`, `1. januar`.
+    Date,
+    /// A time of day: `08.00`, `8:30`.
+    Time,
+}
+
+/// The Norwegian months and their English names.
+const MONTHS: [(&str, &str); 12] = [
+    ("januar", "January"),
+    ("februar", "February"),
+    ("mars", "March"),
+    ("april", "April"),
+    ("mai", "May"),
+    ("juni", "June"),
+    ("juli", "July"),
+    ("august", "August"),
+    ("september", "September"),
+    ("oktober", "October"),
+    ("november", "November"),
+    ("desember", "December"),
+];
+
+/// The numbers of `text`, in order.
+pub fn find(text: &str) -> Vec<Number> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit() && (i == 0 || !is_word_byte(b[i - 1]));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let start = if i > 0 && b[i - 1] == b'-' && (i < 2 || !is_word_byte(b[i - 2])) { i - 1 } else { i };
+        if let Some(end) = date(text, i) {
+            out.push(Number { range: start..end, kind: Kind::Date });
+            i = end;
+            continue;
+        }
+        if let Some(end) = time(text, i) {
+            out.push(Number { range: start..end, kind: Kind::Time });
+            i = end;
+            continue;
+        }
+        let end = plain(b, i);
+        // Digits run into letters (`2a`, `Covid19`-like codes) are a name, not a number.
+        if !b.get(end).is_some_and(|&c| is_word_byte(c)) {
+            out.push(Number { range: start..end, kind: Kind::Plain });
+        }
+        i = end;
+    }
+    out
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c >= 0x80
+}
+
+fn digits(b: &[u8], i: usize) -> usize {
+    b[i..].iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// The end of a whole number or decimal starting at `i`: digits, groups of three after
+/// a space, a no-break space or a dot, and a decimal comma followed by digits.
+fn plain(b: &[u8], i: usize) -> usize {
+    let lead = digits(b, i);
+    let mut end = i + lead;
+    // Thousands groups only after a lead of one to three digits: `1 000`, `12.500.000`.
+    while (1..=3).contains(&lead) {
+        let sep = match b.get(end) {
+            Some(b' ' | b'.') => 1,
+            Some(0xc2) if b.get(end + 1) == Some(&0xa0) => 2,
+            _ => break,
+        };
+        if digits(b, end + sep) != 3 {
+            break;
+        }
+        end += sep + 3;
+    }
+    if b.get(end) == Some(&b',') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end += 1 + digits(b, end + 1);
+    }
+    end
+}
+
+/// The end of a date starting at `i`: `17. mai`, with a year if one follows.
+fn date(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let day = digits(b, i);
+    if !(1..=2).contains(&day) || b.get(i + day) != Some(&b'.') || b.get(i + day + 1) != Some(&b' ') {
+        return None;
+    }
+    let rest = &text[i + day + 2..];
+    let (month, _) = MONTHS.iter().find(|(m, _)| {
+        rest.get(..m.len()).is_some_and(|w| w.eq_ignore_ascii_case(m))
+            && !rest.as_bytes().get(m.len()).is_some_and(|&c| is_word_byte(c))
+    })?;
+    let mut end = i + day + 2 + month.len();
+    if b.get(end) == Some(&b' ')
+        && digits(b, end + 1) == 4
+        && !b.get(end + 5).is_some_and(|&c| is_word_byte(c))
+    {
+        end += 5;
+    }
+    Some(end)
+}
+
+/// The end of a time starting at `i`: `08.00` or `8:30` (hours, then two digits).
+fn time(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let hours = digits(b, i);
+    let sep = *b.get(i + hours)?;
+    if !(1..=2).contains(&hours) || !(sep == b':' || sep == b'.') || digits(b, i + hours + 1) != 2 {
+        return None;
+    }
+    let end = i + hours + 3;
+    if b.get(end)
+        .is_some_and(|&c| is_word_byte(c) || c == b'.' && b.get(end + 1).is_some_and(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    // `08.00` is a time only after `kl.` or `klokka`: otherwise it may be a thousands
+    // group (`1.000`) or a decimal.
+    let before = text[..i].trim_end().to_lowercase();
+    let after_clock = before.ends_with("kl.") || before.ends_with("klokka") || before.ends_with("klokken");
+    (sep == b':' || after_clock).then_some(end)
+}
+
+/// `number` (the text of a [`Number`] of `kind`) as English writes it.
+pub fn english(number: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Date => {
+            let (day, rest) = number.split_once(". ").unwrap_or((number, ""));
+            let (month, year) = rest.split_once(' ').unwrap_or((rest, ""));
+            let month = MONTHS.iter().find(|(m, _)| m.eq_ignore_ascii_case(month)).map_or(month, |(_, e)| e);
+            if year.is_empty() {
+                format!("{day} {month}")
+            } else {
+                format!("{day} {month} {year}")
+            }
+        }
+        Kind::Time => number.replace('.', ":"),
+        Kind::Plain => {
+            let (whole, decimals) = number.split_once(',').unwrap_or((number, ""));
+            // Grouped as the source grouped it (`1 000` → `1,000`), and from five digits
+            // on; a year such as `2008` stays as it is.
+            let grouped_in_source = whole.contains([' ', '.', '\u{a0}']);
+            let whole: String = whole.chars().filter(|c| !matches!(c, ' ' | '.' | '\u{a0}')).collect();
+            let (sign, digits) = whole.strip_prefix('-').map_or(("", whole.as_str()), |d| ("-", d));
+            let mut grouped = String::new();
+            for (k, c) in digits.chars().enumerate() {
+                if k > 0 && (digits.len() - k) % 3 == 0 && (grouped_in_source || digits.len() > 4) {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            if decimals.is_empty() {
+                format!("{sign}{grouped}")
+            } else {
+                format!("{sign}{grouped}.{decimals}")
+            }
+        }
+    }
+}
+
+/// `text` with every number replaced by one mark, for comparing texts but for their
+/// numbers.
+pub fn masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for n in find(text) {
+        out.push_str(&text[at..n.range.start]);
+        out.push('\u{fffc}');
+        at = n.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A repaired translation, and what was changed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// The target with the new numbers.
+    pub target: String,
+    /// Each change, old and new as the target writes them (`110` → `120`).
+    pub changes: Vec<(String, String)>,
+}
+
+/// Why a target was not repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoRepair {
+    /// The texts differ in more than their numbers (or not at all).
+    NotOnlyNumbers,
+    /// The number `old` (English form) is not in the target.
+    NotFound(String),
+    /// The number `old` is in the target more than once, so which to change is a guess.
+    Ambiguous(String),
+}
+
+impl std::fmt::Display for NoRepair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoRepair::NotOnlyNumbers => f.write_str("the sentences differ in more than their numbers"),
+            NoRepair::NotFound(n) => {
+                write!(f, "the translation does not have {n}, so where the new number goes is unknown")
+            }
+            NoRepair::Ambiguous(n) => {
+                write!(f, "the translation has {n} more than once, so which to change is unknown")
+            }
+        }
+    }
+}
+
+/// The target of an entry whose source is `source`, repaired for `query`, a sentence
+/// with the same text but other numbers. See the module documentation for when it
+/// repairs and when it does not.
+pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepair> {
+    let norm = |t: &str| crate::text::normalize(t).into_owned();
+    let (q, s) = (norm(query), norm(source));
+    if q == s || masked(&q) != masked(&s) {
+        return Err(NoRepair::NotOnlyNumbers);
+    }
+    let (qn, sn) = (find(&q), find(&s));
+    let mut out = target.to_string();
+    let mut changes = Vec::new();
+    // Every old number is found first, in the target as given, so two changes never
+    // see each other's output.
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    for (new, old) in qn.iter().zip(&sn) {
+        let (new_text, old_text) = (&q[new.range.clone()], &s[old.range.clone()]);
+        if new_text == old_text {
+            continue;
+        }
+        let old_en = english(old_text, old.kind);
+        let at = [old_en.as_str(), old_text]
+            .iter()
+            .map(|form| occurrences(target, form))
+            .find(|found| !found.is_empty())
+            .ok_or_else(|| NoRepair::NotFound(old_en.clone()))?;
+        if at.len() > 1 {
+            return Err(NoRepair::Ambiguous(old_en));
+        }
+        let new_en = english(new_text, new.kind);
+        changes.push((target[at[0].clone()].to_string(), new_en.clone()));
+        edits.push((at[0].clone(), new_en));
+    }
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (k, (r, _)) in edits.iter().enumerate() {
+        if edits[k + 1..].iter().any(|(o, _)| o.end > r.start) {
+            return Err(NoRepair::Ambiguous(target[r.clone()].to_string()));
+        }
+    }
+    for (r, new) in edits {
+        out.replace_range(r, &new);
+    }
+    Ok(Repair { target: out, changes })
+}
+
+/// Where `number` stands in `text` as a whole number (not inside a longer one).
+fn occurrences(text: &str, number: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    text.match_indices(number)
+        .map(|(i, m)| i..i + m.len())
+        .filter(|r| {
+            let before = r.start.checked_sub(1).map(|i| b[i]);
+            let after = b.get(r.end).copied();
+            // Not the end of a longer number (`1100`, `2,110`) nor the start of one
+            // (`1100`, `110.5`).
+            let ends_one = before.is_some_and(|c| {
+                c.is_ascii_digit() || c == b',' && r.start >= 2 && b[r.start - 2].is_ascii_digit()
+            });
+            let starts_one = after.is_some_and(|c| c.is_ascii_digit())
+                || matches!(after, Some(b'.' | b',')) && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
+            !ends_one && !starts_one
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(&str, Kind)> {
+        find(text).into_iter().map(|n| (&text[n.range], n.kind)).collect()
+    }
+
+    #[test]
+    fn numbers_are_found_as_a_reader_sees_them() {
+        use Kind::*;
+        assert_eq!(found("Vi er 110 personer i 6 team."), [("110", Plain), ("6", Plain)]);
+        assert_eq!(found("Det koster 3,5 millioner og 1 000 kroner."), [("3,5", Plain), ("1 000", Plain)]);
+        assert_eq!(found("Hele 1.000.000 kunder, -4 grader."), [("1.000.000", Plain), ("-4", Plain)]);
+        assert_eq!(found("Den 17. mai 2024 og 1. januar."), [("17. mai 2024", Date), ("1. januar", Date)]);
+        assert_eq!(found("Møtet er kl. 08.00, eller 8:30."), [("08.00", Time), ("8:30", Time)]);
+        assert_eq!(found("Covid19 og 2a er ord, ikke tall."), []);
+        assert_eq!(found("I 2008 ble jeg leder. 12 av 20."), [("2008", Plain), ("12", Plain), ("20", Plain)]);
+    }
+
+    #[test]
+    fn english_forms() {
+        assert_eq!(english("3,5", Kind::Plain), "3.5");
+        assert_eq!(english("1 000", Kind::Plain), "1,000");
+        assert_eq!(english("2008", Kind::Plain), "2008");
+        assert_eq!(english("10 000", Kind::Plain), "10,000");
+        assert_eq!(english("1.000.000", Kind::Plain), "1,000,000");
+        assert_eq!(english("-12 500,25", Kind::Plain), "-12,500.25");
+        assert_eq!(english("17. mai 2024", Kind::Date), "17 May 2024");
+        assert_eq!(english("1. januar", Kind::Date), "1 January");
+        assert_eq!(english("08.00", Kind::Time), "08:00");
+    }
+
+    #[test]
+    fn a_target_gets_the_new_numbers_in_english_form() {
+        let r = repair(
+            "Vi er nå 120 personer fordelt på 7 team.",
+            "Vi er nå 110 personer fordelt på 6 team.",
+            "We are now 110 people in 6 teams.",
+        )
+        .unwrap();
+        assert_eq!(r.target, "We are now 120 people in 7 teams.");
+        assert_eq!(r.changes, [("110".to_string(), "120".to_string()), ("6".into(), "7".into())]);
+        let r =
+            repair("Det kostet 4,2 millioner.", "Det kostet 3,5 millioner.", "It cost 3.5 million.").unwrap();
+        assert_eq!(r.target, "It cost 4.2 million.");
+        let r =
+            repair("Vi åpnet 1. juni 2025.", "Vi åpnet 17. mai 2024.", "We opened on 17 May 2024.").unwrap();
+        assert_eq!(r.target, "We opened on 1 June 2025.");
+        let r = repair("Hele 12 500 kunder.", "Hele 10 000 kunder.", "All of 10,000 customers.").unwrap();
+        assert_eq!(r.target, "All of 12,500 customers.");
+    }
+
+    #[test]
+    fn what_cannot_be_mapped_one_to_one_is_not_repaired() {
+        let no = |q: &str, s: &str, t: &str| repair(q, s, t).unwrap_err();
+        assert_eq!(
+            no("Vi er 120 ansatte.", "Vi er 110 personer.", "We are 110 people."),
+            NoRepair::NotOnlyNumbers
+        );
+        assert_eq!(no("Vi er 110.", "Vi er 110.", "We are 110."), NoRepair::NotOnlyNumbers);
+        assert_eq!(
+            no("Vi er 120 av 6.", "Vi er 110 av 6.", "We are a hundred and ten."),
+            NoRepair::NotFound("110".into())
+        );
+        assert_eq!(no("Fra 2 til 3.", "Fra 2 til 2.", "From 2 to 2."), NoRepair::Ambiguous("2".into()));
+        // 110 inside 1100 or 110.5 is not 110.
+        assert_eq!(
+            no("Vi er 120.", "Vi er 110.", "We are 1100, or 110.5."),
+            NoRepair::NotFound("110".into())
+        );
+    }
+}
