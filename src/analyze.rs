@@ -148,6 +148,10 @@ pub struct Report {
     pub documents: Vec<DocumentReport>,
     /// The whole corpus.
     pub total: Bands,
+    /// Of the segments in the fuzzy bands (first occurrences), those whose best match
+    /// differs only in numbers and whose translation gets the new ones
+    /// ([`crate::numbers::repair`]).
+    pub repaired: Count,
 }
 
 /// A corpus gathered for analysis one document at a time: each unique sentence once,
@@ -195,11 +199,19 @@ impl Analysis {
     ) -> Report {
         let queries: Vec<&str> = self.unique.iter().map(|(t, _)| t.as_str()).collect();
         let options = SearchOptions { min_score, top: 1 };
-        let best: Vec<Option<u8>> = index
-            .search_all_with(memory, &queries, options, progress)
+        let found = index.search_all_with(memory, &queries, options, progress);
+        let best: Vec<Option<u8>> = found.iter().map(|m| m.first().map(|m| m.score)).collect();
+        let repairable: Vec<bool> = found
             .iter()
-            .map(|m| m.first().map(|m| m.score))
+            .zip(&queries)
+            .map(|(m, q)| {
+                m.first().is_some_and(|m| {
+                    let e = &memory.entries[m.entry];
+                    m.score < 100 && crate::numbers::repair(q, &e.source, &e.target).is_ok()
+                })
+            })
             .collect();
+        let mut repaired = Count::default();
         let mut seen = vec![false; self.unique.len()];
         let mut total = Bands::default();
         let documents = self
@@ -226,6 +238,9 @@ impl Analysis {
                     } else {
                         Band::of_score(best[slot])
                     };
+                    if !repeated && repairable[slot] {
+                        repaired.add(self.unique[slot].1 as usize);
+                    }
                     let words = self.unique[slot].1 as usize;
                     bands.add(band, words);
                     total.add(band, words);
@@ -233,7 +248,7 @@ impl Analysis {
                 DocumentReport { name, bands }
             })
             .collect();
-        Report { documents, total }
+        Report { documents, total, repaired }
     }
 }
 

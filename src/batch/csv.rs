@@ -69,7 +69,8 @@ pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(),
         let score = r.score.map(|s| s.to_string()).unwrap_or_default();
         let words = r.words.to_string();
         let id = r.id.to_string();
-        let (places, context, terms) = (r.places_cell(), r.context(), r.terms_cell());
+        let (places, context, terms, repaired) =
+            (r.places_cell(), r.context(), r.terms_cell(), r.repaired_cell());
         let cells = [
             &id,
             &places,
@@ -82,6 +83,7 @@ pub fn write(batch: &Batch, delimiter: Delimiter, out: impl Write) -> Result<(),
             "",
             &context,
             &terms,
+            &repaired,
         ];
         w.write_record(cells.iter().map(|c| escape_cell(c).into_owned()))?;
     }

@@ -28,7 +28,7 @@ use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
 /// The batch columns, in order.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "id",
     "where",
     "words",
@@ -40,6 +40,7 @@ pub const COLUMNS: [&str; 11] = [
     "comment",
     "context",
     "terms",
+    "repaired",
 ];
 
 /// One place a sentence occurs.
@@ -86,6 +87,9 @@ pub struct BatchRow {
     /// The glossary's terms found in the sentence, each as `kunde = customer`
     /// ([`Batch::mark_terms`]).
     pub terms: Vec<String>,
+    /// The numbers the suggestion got in place of its own, old and new, when its source
+    /// differs from the sentence only in numbers ([`crate::numbers::repair`]).
+    pub repaired: Vec<(String, String)>,
 }
 
 impl BatchRow {
@@ -98,6 +102,11 @@ impl BatchRow {
             (None, Some(a)) => format!("after: {a}"),
             (None, None) => String::new(),
         }
+    }
+
+    /// The `repaired` column: each number the suggestion got, `110 → 120; 6 → 7`.
+    pub fn repaired_cell(&self) -> String {
+        self.repaired.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join("; ")
     }
 
     /// The `terms` column: every term of the sentence, separated by `; `.
@@ -238,6 +247,7 @@ impl BatchBuilder {
                 before: neighbour(i.checked_sub(1)),
                 after: neighbour(Some(i + 1)),
                 terms: Vec::new(),
+                repaired: Vec::new(),
             });
         }
     }
@@ -258,6 +268,11 @@ impl BatchBuilder {
                 // correspond.
                 row.suggestion = crate::document::inline::transfer(&e.source, &e.target, &row.source);
                 row.suggestion_source = e.source.clone();
+                // A source that differs only in numbers: the suggestion gets the new ones.
+                if let Ok(repair) = crate::numbers::repair(&row.source, &e.source, &row.suggestion) {
+                    row.suggestion = repair.target;
+                    row.repaired = repair.changes;
+                }
                 if prefill {
                     row.target = row.suggestion.clone();
                 }

@@ -164,6 +164,10 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
     if !row.terms.is_empty() {
         out.text("note", &[("from", "tolk-terms"), ("annotates", "source")], &row.terms_cell())?;
     }
+    if !row.repaired.is_empty() {
+        let note = format!("numbers repaired in the suggestion: {}", row.repaired_cell());
+        out.text("note", &[("from", "tolk-numbers"), ("annotates", "general")], &note)?;
+    }
     out.close("trans-unit");
     Ok(())
 }
@@ -975,6 +979,7 @@ mod tests {
             before: None,
             after: None,
             terms: Vec::new(),
+            repaired: Vec::new(),
         }
     }
 

@@ -33,7 +33,7 @@ use crate::score::{diff, DiffKind};
 pub const SHEET: &str = "Batch";
 
 /// The columns of an XLSX batch, in order, and their widths in characters.
-pub const COLUMNS: [(&str, f64); 12] = [
+pub const COLUMNS: [(&str, f64); 13] = [
     ("id", 19.0),
     ("source", 50.0),
     ("target", 50.0),
@@ -42,6 +42,7 @@ pub const COLUMNS: [(&str, f64); 12] = [
     ("suggestion", 40.0),
     ("suggestion_source", 40.0),
     ("diff", 40.0),
+    ("repaired", 14.0),
     ("context", 40.0),
     ("terms", 30.0),
     ("where", 24.0),
@@ -176,6 +177,7 @@ fn cell(row: &BatchRow, column: &str) -> String {
         "suggestion_source" => row.suggestion_source.clone(),
         "context" => row.context(),
         "terms" => row.terms_cell(),
+        "repaired" => row.repaired_cell(),
         "where" => row.places_cell(),
         "words" => row.words.to_string(),
         _ => String::new(),
@@ -475,6 +477,7 @@ mod tests {
             before: None,
             after: Some("=SUM(A1)".into()),
             terms: vec!["dato = date".into()],
+            repaired: Vec::new(),
         };
         Batch::new(vec![row])
     }

@@ -62,6 +62,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),
+            "numbers_repaired": {"segments": report.repaired.segments, "words": report.repaired.words},
         });
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
@@ -86,6 +87,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     } else {
         for (name, bands) in rows {
             write_table(&mut out, name, bands)?;
+        }
+        if report.repaired.segments > 0 {
+            writeln!(
+                out,
+                "numbers repaired: {}, {} (a suggestion that differs only in numbers gets the new ones)",
+                ui::count(report.repaired.segments, "segment"),
+                ui::count(report.repaired.words, "word")
+            )?;
         }
         let retired = memory.entries.iter().filter(|e| e.is_retired()).count();
         let history =

@@ -23,6 +23,7 @@ mod hostile;
 mod html;
 mod import;
 mod matching;
+mod numbers;
 mod odt;
 #[cfg(unix)]
 mod paths;

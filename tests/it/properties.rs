@@ -592,6 +592,7 @@ proptest! {
                 before: None,
                 after: None,
                 terms: vec![format!("{s} = <term> & \"x\"")],
+                repaired: Vec::new(),
             })
             .collect();
         let xml = xliff::render(&Batch::new(rows)).unwrap();
