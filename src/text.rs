@@ -92,6 +92,26 @@ pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
+/// Whether a token is a number: every character of it is numeric (`110`, `2024`; not
+/// `3,5`, which is three tokens, nor `KPI2`, which is a word).
+pub fn is_number(token: &str) -> bool {
+    !token.is_empty() && token.chars().all(char::is_numeric)
+}
+
+/// A token in lower case, as the fuzzy score and the index compare words: borrowed when
+/// it is lower case already (most are).
+pub fn lowercase(token: &str) -> Cow<'_, str> {
+    if token.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return Cow::Borrowed(token);
+    }
+    let lower = token.to_lowercase();
+    if lower == token {
+        Cow::Borrowed(token)
+    } else {
+        Cow::Owned(lower)
+    }
+}
+
 /// Number of words in a text, as counted in analyses, batches and summaries.
 pub fn word_count(text: &str) -> usize {
     tokens(text).filter(|t| is_word(t)).count()
@@ -159,6 +179,16 @@ mod tests {
         let t: Vec<_> = tokens("Det er OKS (opplevd, red.)!").collect();
         assert_eq!(t, ["Det", "er", "OKS", "(", "opplevd", ",", "red", ".", ")", "!"]);
         assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
+    }
+
+    #[test]
+    fn numbers_and_lower_case() {
+        assert!(is_number("110") && is_number("2024") && !is_number("KPI2") && !is_number(""));
+        assert_eq!(lowercase("deg"), "deg");
+        assert!(matches!(lowercase("kundeservice"), Cow::Borrowed(_)));
+        assert_eq!(lowercase("HVA"), "hva");
+        assert_eq!(lowercase("PÅ"), "på");
+        assert!(matches!(lowercase("på"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -19,21 +19,25 @@ fn project() -> Project {
     t
 }
 
+/// The diff shows how the memory's source becomes the new sentence, as CAT tools show
+/// it: the new sentence's own words inserted, the memory's deleted.
 #[test]
 fn lookup_ranks_and_marks_what_differs() {
     let out = project().tolk(&["lookup", "Vi er her for kundene våre.", "--color", "never"]).run().success();
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines[0], "1.  85%  Vi er her for kundene.");
+    assert_eq!(lines[0], "1.  83%  Vi er her for kundene.");
     assert_eq!(lines[1], "        We are here for the customers.");
-    assert_eq!(lines[2], "  diff: Vi er her for kundene[- våre-].");
-    assert_eq!(lines[4], "2.  71%  Vi er her for deg.");
-    assert_eq!(lines[6], "  diff: Vi er her for[- kundene våre-]{+ deg+}.");
+    assert_eq!(lines[2], "  diff: Vi er her for kundene{+ våre+}.");
+    assert_eq!(lines[4], "2.  66%  Vi er her for deg.");
+    assert_eq!(lines[6], "  diff: Vi er her for[- deg-]{+ kundene våre+}.");
 }
 
 #[test]
 fn lookup_colours_on_request_and_says_when_nothing_matches() {
     let out = project().tolk(&["lookup", "Vi er her for kundene våre.", "--color", "always"]).run().success();
-    assert!(out.stdout.contains("\x1b[31;9m våre\x1b[0m"), "{}", out.stdout);
+    // Inserted: underlined green; deleted: struck red.
+    assert!(out.stdout.contains("\x1b[32;4m våre\x1b[0m"), "{}", out.stdout);
+    assert!(out.stdout.contains("\x1b[31;9m deg\x1b[0m"), "{}", out.stdout);
     project().tolk(&["lookup", "Noe helt annet her."]).run().success().stdout_is("no match of 50% or more\n");
 }
 
@@ -72,9 +76,10 @@ fn match_json_gives_the_top_n_and_respects_the_minimum() {
     let matches = value["matches"].as_array().unwrap();
     assert_eq!(value["query"], "Vi er her for kundene!");
     assert_eq!(matches.len(), 2);
-    assert_eq!(matches[0]["score"], 83);
+    // The same words, another final mark; then one word replaced of five, and the mark.
+    assert_eq!(matches[0]["score"], 99);
     assert_eq!(matches[0]["target"], "We are here for the customers.");
-    assert_eq!(matches[1]["score"], 66);
+    assert_eq!(matches[1]["score"], 79);
     assert_eq!(matches[1]["translator"], "kari");
 }
 
@@ -97,8 +102,8 @@ document,band,segments,words
 a.txt,repetition,1,3
 a.txt,100,2,8
 a.txt,95-99,0,0
-a.txt,85-94,1,6
-a.txt,75-84,0,0
+a.txt,85-94,0,0
+a.txt,75-84,1,6
 a.txt,50-74,0,0
 a.txt,no-match,1,6
 a.txt,total,5,23
@@ -110,11 +115,11 @@ a.txt,total,5,23
     let json = t.tolk(&["analyze", "corpus/a.txt", "--json"]).run().success();
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value["memory_conflicts"], 1);
-    assert_eq!(value["total"]["85-94"]["words"], 6);
+    assert_eq!(value["total"]["75-84"]["words"], 6);
     assert_eq!(value["documents"][0]["bands"]["no-match"]["segments"], 1);
 
     let table = t.tolk(&["analyze", "corpus/a.txt"]).run().success();
-    assert!(table.stdout.contains("  85–94%               1         6    26.1%\n"), "{}", table.stdout);
+    assert!(table.stdout.contains("  75–84%               1         6    26.1%\n"), "{}", table.stdout);
     assert!(
         table.stdout.contains("memory: 4 entries, 1 source with conflicting translations"),
         "{}",
