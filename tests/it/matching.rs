@@ -41,6 +41,139 @@ fn lookup_colours_on_request_and_says_when_nothing_matches() {
     project().tolk(&["lookup", "Noe helt annet her."]).run().success().stdout_is("no match of 50% or more\n");
 }
 
+/// A memory of the sentences a translator would expect to find however they are
+/// written.
+fn forgiving() -> Project {
+    let t = Project::new();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\n\
+         Hva er en god dag på jobben for deg?,What is a good day at work for you?\n\
+         Vi hadde 110 kunder i 2024.,We had 110 customers in 2024.\n\
+         Hvordan går det med deg ?,How are you doing?\n",
+    );
+    t
+}
+
+/// A sentence in capitals was no match at all: the same words in another case lose one
+/// point.
+#[test]
+fn an_all_caps_sentence_finds_its_match_at_99() {
+    let out = forgiving()
+        .tolk(&["lookup", "HVA ER EN GOD DAG PÅ JOBBEN FOR DEG?", "--explain", "--color", "never"])
+        .run()
+        .success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "1.  99%  Hva er en god dag på jobben for deg?");
+    assert_eq!(
+        lines[2],
+        "  diff: [-Hva er en god dag på jobben for deg-]{+HVA ER EN GOD DAG PÅ JOBBEN FOR DEG+}?"
+    );
+    assert_eq!(lines[3], "   why: 100 − 1 case (HVA ≠ Hva, …) = 99");
+    forgiving()
+        .tolk(&["lookup", "hva er en god dag på jobben for deg", "--explain", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("   why: 100 − 1 case (hva ≠ Hva) − 1 punctuation (final \"?\" missing) = 98\n");
+}
+
+/// A changed number scored like any changed word (92); it is the same sentence with
+/// another number, and the explanation says so.
+#[test]
+fn a_changed_number_scores_98_and_is_explained_as_numbers() {
+    forgiving()
+        .tolk(&["lookup", "Vi hadde 120 kunder i 2024.", "--explain", "--top", "1", "--color", "never"])
+        .run()
+        .success()
+        .stdout_is(
+            "1.  98%  Vi hadde 110 kunder i 2024.\n\
+             \x20       We had 110 customers in 2024.\n\
+             \x20 diff: Vi hadde[- 110-]{+ 120+} kunder i 2024.\n\
+             \x20  why: 100 − 2 numbers (110 → 120) = 98\n",
+        );
+    // With another word too, it is a fuzzy match: every word edit is listed.
+    forgiving()
+        .tolk(&["lookup", "Vi hadde 120 kunder nå i 2024.", "--explain", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("   why: words: 5 of 7 the same (1 replaced: 110 → 120, 1 inserted: \"nå\") → 71\n");
+}
+
+/// `for deg ?` scored 99 with a diff that marked nothing: the space is marked now, both
+/// ways.
+#[test]
+fn a_space_before_a_mark_shows_in_the_diff() {
+    let t = forgiving();
+    let out = t
+        .tolk(&["lookup", "Hva er en god dag på jobben for deg ?", "--explain", "--top", "1"])
+        .run()
+        .success();
+    assert!(out.stdout.contains("  diff: Hva er en god dag på jobben for deg{+ +}?\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("   why: 100 − 1 punctuation (\"deg ?\" ≠ \"deg?\") = 99\n"),
+        "{}",
+        out.stdout
+    );
+    let out = t.tolk(&["lookup", "Hvordan går det med deg?", "--top", "1"]).run().success();
+    assert!(out.stdout.contains("1.  99%  Hvordan går det med deg ?\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  diff: Hvordan går det med deg[- -]?\n"), "{}", out.stdout);
+}
+
+#[test]
+fn lookup_json_gives_each_match_with_its_diff_and_explanation() {
+    let out = forgiving().tolk(&["lookup", "VI HADDE 120 KUNDER I 2024", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["query"], "VI HADDE 120 KUNDER I 2024");
+    let matches = value["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 1);
+    let m = &matches[0];
+    assert_eq!(m["score"], 96);
+    assert_eq!(m["target"], "We had 110 customers in 2024.");
+    let explanation = &m["explanation"];
+    assert_eq!(
+        explanation["text"],
+        "100 − 1 case (VI ≠ Vi, …) − 1 punctuation (final \".\" missing) − 2 numbers (110 → 120) = 96"
+    );
+    assert_eq!(explanation["tier"], "same-words");
+    let lost: Vec<(&str, u64)> = explanation["lost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["kind"].as_str().unwrap(), l["points"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(lost, [("case", 1), ("punctuation", 1), ("numbers", 2)]);
+    let parts: Vec<(&str, &str)> = m["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["kind"].as_str().unwrap(), p["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("deleted", "Vi hadde 110 kunder i"),
+            ("inserted", "VI HADDE 120 KUNDER I"),
+            ("same", " 2024"),
+            ("deleted", ".")
+        ]
+    );
+
+    let fuzzy = forgiving().tolk(&["lookup", "Vi hadde 120 kunder nå i 2024.", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&fuzzy.stdout).unwrap();
+    let words = &value["matches"][0]["explanation"]["words"];
+    assert_eq!(words["same"], 5);
+    assert_eq!(words["of"], 7);
+    assert_eq!(words["replaced"], serde_json::json!([["110", "120"]]));
+    assert_eq!(words["inserted"], serde_json::json!(["nå"]));
+}
+
+#[test]
+fn explain_with_json_is_a_usage_error() {
+    let out = forgiving().tolk(&["lookup", "Hei.", "--json", "--explain"]).run().failure();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.contains("'--json' cannot be used with '--explain'"), "{}", out.stderr);
+}
+
 #[test]
 fn exact_lookup_prefers_the_most_recent_of_conflicting_translations() {
     project()
