@@ -51,7 +51,9 @@ use crate::memory::{Entry, Memory};
 use crate::score::{
     block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_TOKENS,
 };
-use crate::text::{is_number, is_word, lowercase, normalize, stable_hash, tokens};
+use crate::text::{
+    is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
+};
 use crate::timestamp::Timestamp;
 
 /// Token text to token id. Tokens are short and many, so the hash is a fast
@@ -183,23 +185,32 @@ impl IndexBuilder {
         // Tokenise on every core, each chunk with its own vocabulary; then give the
         // chunks' words global ids, one lookup per distinct word of a chunk.
         let chunk_size = sources.len().div_ceil(rayon::current_num_threads() * 4).max(1024);
-        type Chunk<'a> = (Vec<Cow<'a, str>>, Vec<u32>, Vec<u32>);
-        let chunks: Vec<Chunk<'_>> = sources
+        // Per chunk: its distinct words, each token's number among them, each source's length.
+        type Chunk = (Vec<Box<str>>, Vec<u32>, Vec<u32>);
+        let chunks: Vec<Chunk> = sources
             .par_chunks(chunk_size)
             .map(|chunk| {
-                let mut local: HashMap<Cow<'_, str>, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
-                let mut words: Vec<Cow<'_, str>> = Vec::new();
+                let mut local: HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+                let mut words: Vec<Box<str>> = Vec::new();
                 let (mut ids, mut lengths) = (Vec::new(), Vec::with_capacity(chunk.len()));
+                // A word not yet in lower case is lowered here, not in a new string each.
+                let mut lowered = String::new();
                 for (_, norm) in chunk {
                     let before = ids.len();
                     for t in tokens(norm).filter(|t| is_word(t)) {
-                        let word = lowercase(t);
-                        let id = match local.get(&word) {
+                        let word = if is_lowercase(t) {
+                            t
+                        } else {
+                            lowered.clear();
+                            lowercase_into(t, &mut lowered);
+                            &lowered
+                        };
+                        let id = match local.get(word) {
                             Some(&id) => id,
                             None => {
                                 let id = words.len() as u32;
-                                words.push(word.clone());
-                                local.insert(word, id);
+                                words.push(word.into());
+                                local.insert(word.into(), id);
                                 id
                             }
                         };
@@ -212,7 +223,7 @@ impl IndexBuilder {
             .collect();
         let mut builder = IndexBuilder::new();
         builder.wordless = sources
-            .iter()
+            .par_iter()
             .filter(|(_, norm)| !tokens(norm).any(is_word))
             .map(|(i, norm)| (stable_hash(norm.as_bytes()), *i as u32))
             .collect();
@@ -287,6 +298,7 @@ impl IndexBuilder {
             number[id as usize] = is_number(word);
         }
         let mut keys: Vec<(u64, u32)> = (0..docs)
+            .into_par_iter()
             .filter(|&d| !doc_tokens(d).is_empty())
             .map(|d| {
                 (
@@ -295,7 +307,7 @@ impl IndexBuilder {
                 )
             })
             .collect();
-        keys.sort_unstable();
+        keys.par_sort_unstable();
         let mut wordless = self.wordless;
         wordless.sort_unstable();
         Index {

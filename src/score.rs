@@ -54,7 +54,7 @@ use serde::Serialize;
 
 use crate::cost::count as count_work;
 use crate::document::inline;
-use crate::text::{is_number, lowercase, normalize};
+use crate::text::{is_number, lowercase_into, normalize};
 
 /// The score of the same text.
 pub const MAX_SCORE: u8 = 100;
@@ -154,7 +154,7 @@ impl Words {
             let space_before = !tokens.is_empty() && text[end..start].contains(' ');
             if kind != Kind::Punctuation {
                 words.push(tokens.len());
-                lower.push_str(&lowercase(t));
+                lowercase_into(t, &mut lower);
                 lower_ends.push(lower.len());
             }
             tokens.push(Token { start, end: start + t.len(), kind, space_before });
