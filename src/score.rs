@@ -16,59 +16,426 @@
 //! count their work with [`crate::cost`]: one unit per cell of a dynamic programme,
 //! or per 64-cell word of a bit-parallel one.
 
+//! The match score: how much of a query sentence a memory entry already covers, in
+//! three tiers a translator recognises, and why each point was lost.
+//!
+//! The formulas are the README's ("The score"), and this module is their only
+//! implementation ([`score`], [`score_words`]); the index and the scan both call it.
+//! - **100**: the same text after [`crate::text::normalize`].
+//! - **95–99, the same words**: equal after lowercasing, dropping punctuation and tags,
+//!   and taking every number for "a number"; each kind of difference present costs a
+//!   fixed amount ([`CASE_COST`], [`PUNCTUATION_COST`], [`WHITESPACE_COST`],
+//!   [`NUMBERS_COST`], [`TAG_COST`] per tag), never below [`MIN_SAME_WORDS_SCORE`].
+//!   [`differences`] says which kinds and which numbers.
+//! - **0–94, other words**: the Levenshtein distance `d` over the lowercased words,
+//!   `floor(100 × (len − d) / len)` with `len` the larger word count ([`base_score`]),
+//!   less 1 when case differs in words the alignment pairs and 1 when the punctuation
+//!   differs, at most [`MAX_FUZZY_SCORE`].
+//!
+//! [`explain`] builds the account of a score, point by point, and [`diff`] shows how the
+//! memory's source must change to become the query, as CAT tools show it. The
+//! distance code here is exact: [`token_distance`] is checked against strsim's
+//! `generic_levenshtein`. Nothing here knows how candidates are found; that is
+//! [`crate::index`].
+//!
+//! Every distance here has a bounded cost, whatever the input within the reading
+//! limits (a segment may be 1 MiB): a text longer than [`MAX_FUZZY_TOKENS`] words
+//! matches only a text with the same words ([`match_distance`]), the tie-breaking
+//! similarity reads at most [`MAX_SIMILARITY_CHARS`] characters of each text, and an
+//! alignment for display fills at most [`MAX_ALIGNMENT_CELLS`] cells. The distances
+//! count their work with [`crate::cost`]: one unit per cell of a dynamic programme,
+//! or per 64-cell word of a bit-parallel one.
+
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::Hash;
 
-use crate::cost::count as count_work;
-use crate::text::normalize;
+use serde::Serialize;
 
-/// The lowest and highest scores.
+use crate::cost::count as count_work;
+use crate::document::inline;
+use crate::text::{is_number, lowercase_into, normalize};
+
+/// The score of the same text.
 pub const MAX_SCORE: u8 = 100;
 
-/// The longest text, in tokens, that gets a fuzzy score; a longer one matches only a
-/// text with exactly the same tokens (99, or 100 when the normalised texts are the
-/// same). A sentence of a thousand tokens is already far beyond any real one; the cap
-/// keeps the cost of one distance under `MAX_FUZZY_TOKENS²/64` machine words.
+/// The lowest score of the same words: however much else differs, they score at least
+/// this.
+pub const MIN_SAME_WORDS_SCORE: u8 = 95;
+
+/// The highest score of other words, so that they never tie with the same words.
+pub const MAX_FUZZY_SCORE: u8 = 94;
+
+/// Same words: what a difference in case costs (`HVA` and `Hva`), however many words.
+pub const CASE_COST: u8 = 1;
+
+/// Same words: what a difference in punctuation costs, its spacing included (a missing
+/// final full stop, `deg ?` and `deg?`), however many marks.
+pub const PUNCTUATION_COST: u8 = 1;
+
+/// Same words: what a difference in the whitespace normalisation keeps costs (a space
+/// between two words on one side, a tag alone on the other).
+pub const WHITESPACE_COST: u8 = 1;
+
+/// Same words: what different numbers cost (`110` and `120`), however many.
+pub const NUMBERS_COST: u8 = 2;
+
+/// Same words: what each tag added, lost or moved costs
+/// ([`crate::document::inline::tag_difference`]).
+pub const TAG_COST: u8 = 1;
+
+/// Other words: what a difference in case between words the alignment pairs costs.
+pub const FUZZY_CASE_COST: u8 = 1;
+
+/// Other words: what a difference in the punctuation marks costs.
+pub const FUZZY_PUNCTUATION_COST: u8 = 1;
+
+/// The longest text, in words, that gets a fuzzy score; a longer one matches only a
+/// text with the same words (95–100). A sentence of a thousand words is already far
+/// beyond any real one; the cap keeps the cost of one distance under
+/// `MAX_FUZZY_TOKENS²/64` machine words.
 pub const MAX_FUZZY_TOKENS: usize = 1_000;
 
 /// How many characters of each text the tie-breaking similarity reads.
 pub const MAX_SIMILARITY_CHARS: usize = 2_000;
 
 /// The most cells an alignment for display fills (after the common start and end are
-/// set aside); a larger middle is shown as removed, then added, whole.
+/// set aside); a larger middle is shown as deleted, then inserted, whole.
 pub const MAX_ALIGNMENT_CELLS: usize = 4 << 20;
 
-/// Score from a token distance `d` between sequences of `n` and `m` tokens, for texts
-/// whose normalised forms are `identical` or not.
-pub fn score_from_distance(n: usize, m: usize, d: usize, identical: bool) -> u8 {
-    if identical {
-        return MAX_SCORE;
+/// What a token is, to the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Number,
+    Punctuation,
+}
+
+/// One token of a [`Words`], by its place in the normalised text.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    kind: Kind,
+    /// Whitespace stands between it and the token before (tags in between aside).
+    space_before: bool,
+}
+
+/// A text as the score reads it: normalised, cut into tokens (tags are none), its
+/// words (numbers included) also in lower case. Made once per text and compared with
+/// many.
+#[derive(Debug, Clone)]
+pub struct Words {
+    text: String,
+    tokens: Vec<Token>,
+    /// The token number of each word.
+    words: Vec<usize>,
+    /// Every word in lower case, one after another; `lower_ends[w]` ends word `w`.
+    lower: String,
+    lower_ends: Vec<usize>,
+}
+
+impl Words {
+    /// Reads `text`.
+    pub fn new(text: &str) -> Words {
+        let text = normalize(text).into_owned();
+        let mut tokens = Vec::new();
+        let (mut words, mut lower, mut lower_ends) = (Vec::new(), String::new(), Vec::new());
+        let mut end = 0;
+        for t in crate::text::tokens(&text) {
+            let start = t.as_ptr() as usize - text.as_ptr() as usize;
+            let kind = if !crate::text::is_word(t) {
+                Kind::Punctuation
+            } else if is_number(t) {
+                Kind::Number
+            } else {
+                Kind::Word
+            };
+            let space_before = !tokens.is_empty() && text[end..start].contains(' ');
+            if kind != Kind::Punctuation {
+                words.push(tokens.len());
+                lowercase_into(t, &mut lower);
+                lower_ends.push(lower.len());
+            }
+            tokens.push(Token { start, end: start + t.len(), kind, space_before });
+            end = start + t.len();
+        }
+        Words { text, tokens, words, lower, lower_ends }
     }
+
+    /// The normalised text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// How many words it has.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether it has no words (nothing but punctuation and tags).
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Word `w` in lower case.
+    pub fn lower(&self, w: usize) -> &str {
+        let start = if w == 0 { 0 } else { self.lower_ends[w - 1] };
+        &self.lower[start..self.lower_ends[w]]
+    }
+
+    /// Every word in lower case, in order.
+    pub fn lower_words(&self) -> Vec<&str> {
+        (0..self.len()).map(|w| self.lower(w)).collect()
+    }
+
+    /// Word `w` as written.
+    pub fn written(&self, w: usize) -> &str {
+        self.token(self.words[w])
+    }
+
+    /// Whether word `w` is a number.
+    pub fn is_number(&self, w: usize) -> bool {
+        self.tokens[self.words[w]].kind == Kind::Number
+    }
+
+    fn token(&self, i: usize) -> &str {
+        &self.text[self.tokens[i].start..self.tokens[i].end]
+    }
+
+    fn written_words(&self) -> Vec<&str> {
+        (0..self.len()).map(|w| self.written(w)).collect()
+    }
+
+    /// The punctuation tokens, each with whether it is the text's last token.
+    fn punctuation(&self) -> Vec<(&str, bool)> {
+        let last = self.tokens.len().saturating_sub(1);
+        (0..self.tokens.len())
+            .filter(|&i| self.tokens[i].kind == Kind::Punctuation)
+            .map(|i| (self.token(i), i == last))
+            .collect()
+    }
+
+    /// The text around token `i` and the one before it, as written (tags included).
+    fn around(&self, i: usize) -> &str {
+        &self.text[self.tokens[i - 1].start..self.tokens[i].end]
+    }
+}
+
+/// The score of `source` (a memory entry's) for `query`, or `None` when it gets none:
+/// a text without words matches only itself, and a text of more than
+/// [`MAX_FUZZY_TOKENS`] words only the same words.
+pub fn score(query: &str, source: &str) -> Option<u8> {
+    score_words(&Words::new(query), &Words::new(source), None)
+}
+
+/// [`score`] of texts already read, given the Levenshtein distance between their
+/// lowercased words if it is known (the index has it).
+pub fn score_words(query: &Words, source: &Words, distance: Option<usize>) -> Option<u8> {
+    if query.text == source.text {
+        return Some(MAX_SCORE);
+    }
+    if query.is_empty() || source.is_empty() {
+        return None;
+    }
+    if same_words(query, source) {
+        return Some(differences_of(query, source).score());
+    }
+    if query.len().max(source.len()) > MAX_FUZZY_TOKENS {
+        return None;
+    }
+    let d = match distance {
+        Some(d) => d,
+        None => match_distance(&query.lower_words(), &source.lower_words())?,
+    };
+    let base = base_score(query.len(), source.len(), d);
+    let mut lost = 0;
+    if case_differs(query, source, d) {
+        lost += FUZZY_CASE_COST;
+    }
+    if punctuation_differs(query, source) {
+        lost += FUZZY_PUNCTUATION_COST;
+    }
+    Some(base.saturating_sub(lost).min(MAX_FUZZY_SCORE))
+}
+
+/// The fuzzy score before its small penalties, from the distance `d` between word
+/// sequences of `n` and `m` words: `floor(100 × (max(n, m) − d) / max(n, m))`.
+pub fn base_score(n: usize, m: usize, d: usize) -> u8 {
     let len = n.max(m);
     if len == 0 {
         return 0;
     }
-    let raw = (100 * (len - d.min(len)) / len) as u8;
-    raw.min(MAX_SCORE - 1)
+    (100 * (len - d.min(len)) / len) as u8
 }
 
-/// The lowest score of a match whose only difference is its tags.
-pub const MIN_TAG_SCORE: u8 = 95;
+/// Whether two texts have the same words: the same number of them, each pair equal in
+/// lower case or both numbers.
+pub fn same_words(query: &Words, source: &Words) -> bool {
+    if query.len() != source.len() {
+        return false;
+    }
+    count_work(query.len());
+    (0..query.len()).all(|w| {
+        (query.is_number(w) && source.is_number(w))
+            || (!source.is_number(w) && query.lower(w) == source.lower(w))
+    })
+}
 
-/// The score of two normalised texts with the same tokens: 100 when they are the same
-/// text; `100 − t` (never below [`MIN_TAG_SCORE`]) when they differ only in their tags,
-/// `t` being [`crate::document::inline::tag_difference`]; 99 when something else
-/// differs (spacing inside a token run, punctuation that tokenises the same).
-pub fn same_tokens(a: &str, b: &str) -> u8 {
-    use crate::document::inline;
-    if a == b {
-        return MAX_SCORE;
+/// Whether case differs in words the alignment pairs: no alignment of `d` edits over
+/// the lowercased words pairs only words written alike, that is, the distance over the
+/// words as written is larger. Only computed when some word is written two ways.
+fn case_differs(query: &Words, source: &Words, d: usize) -> bool {
+    // A word (in lower case) of both texts, written more than one way across them.
+    let mut forms: HashMap<&str, (&str, bool, bool, bool)> = HashMap::new();
+    for (words, in_query) in [(query, true), (source, false)] {
+        for w in 0..words.len() {
+            let (written, lower) = (words.written(w), words.lower(w));
+            let entry = forms.entry(lower).or_insert((written, false, false, false));
+            entry.1 |= entry.0 != written;
+            if in_query {
+                entry.2 = true;
+            } else {
+                entry.3 = true;
+            }
+        }
     }
-    if normalize(&inline::strip(a)) == normalize(&inline::strip(b)) {
-        let t = inline::tag_difference(a, b).max(1);
-        return MAX_SCORE.saturating_sub(t.min(usize::from(MAX_SCORE)) as u8).max(MIN_TAG_SCORE);
+    if !forms.values().any(|&(_, several, in_query, in_source)| several && in_query && in_source) {
+        return false;
     }
-    MAX_SCORE - 1
+    match_distance(&query.written_words(), &source.written_words()).is_some_and(|written| written > d)
+}
+
+/// Whether the punctuation marks of two texts differ (in order; spacing aside).
+fn punctuation_differs(query: &Words, source: &Words) -> bool {
+    fn marks(words: &Words) -> Vec<&str> {
+        words.punctuation().into_iter().map(|(p, _)| p).collect()
+    }
+    marks(query) != marks(source)
+}
+
+/// How two texts with the same words differ: the kinds of difference present and the
+/// numbers that changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Differences {
+    /// A word is written in another case.
+    pub case: bool,
+    /// A punctuation mark is added, lost, changed or spaced differently.
+    pub punctuation: bool,
+    /// Whitespace between words (beside a tag) differs.
+    pub whitespace: bool,
+    /// The numbers that differ, in order, each as `(in the memory's source, in the
+    /// query)`: what the memory's translation says and what it must say now.
+    pub numbers: Vec<(String, String)>,
+    /// The tags added, lost or moved ([`crate::document::inline::tag_difference`], at
+    /// least 1 when only their numbering differs).
+    pub tags: usize,
+}
+
+impl Differences {
+    /// The points these differences cost, before the floor of [`MIN_SAME_WORDS_SCORE`].
+    pub fn cost(&self) -> usize {
+        usize::from(CASE_COST) * usize::from(self.case)
+            + usize::from(PUNCTUATION_COST) * usize::from(self.punctuation)
+            + usize::from(WHITESPACE_COST) * usize::from(self.whitespace)
+            + usize::from(NUMBERS_COST) * usize::from(!self.numbers.is_empty())
+            + usize::from(TAG_COST) * self.tags
+    }
+
+    /// The score: `max(95, 100 − cost)`.
+    pub fn score(&self) -> u8 {
+        let cost = self.cost().min(usize::from(MAX_SCORE)) as u8;
+        (MAX_SCORE - cost).max(MIN_SAME_WORDS_SCORE)
+    }
+
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.cost() == 0
+    }
+}
+
+/// How `query` and `source` differ when they have the same words (the 95–100 tier):
+/// `None` when they do not; no difference at all when they are the same text.
+pub fn differences(query: &str, source: &str) -> Option<Differences> {
+    let (query, source) = (Words::new(query), Words::new(source));
+    if query.text == source.text {
+        return Some(Differences::default());
+    }
+    (!query.is_empty() && same_words(&query, &source)).then(|| differences_of(&query, &source))
+}
+
+/// The differences of two different texts with the same words.
+fn differences_of(query: &Words, source: &Words) -> Differences {
+    let mut found = Differences::default();
+    for w in 0..query.len() {
+        let (q, s) = (query.written(w), source.written(w));
+        if q != s {
+            if query.is_number(w) {
+                found.numbers.push((s.to_string(), q.to_string()));
+            } else {
+                found.case = true;
+            }
+        }
+    }
+    let spacing = Spacing::of(query, source);
+    found.punctuation = shape(query) != shape(source) || spacing.at_punctuation.is_some();
+    found.whitespace = spacing.between_words.is_some();
+    found.tags = inline::tag_difference(&query.text, &source.text);
+    if found.is_empty() && query.text != source.text {
+        // The same tokens in the same places: what is left is the tags' numbering, or
+        // a space beside a tag.
+        if inline::codes(&query.text) != inline::codes(&source.text) {
+            found.tags = 1;
+        } else {
+            found.whitespace = true;
+        }
+    }
+    found
+}
+
+/// The punctuation of a text in place: every token, a word as an empty string.
+fn shape(words: &Words) -> Vec<&str> {
+    (0..words.tokens.len())
+        .map(|i| if words.tokens[i].kind == Kind::Punctuation { words.token(i) } else { "" })
+        .collect()
+}
+
+/// Where the spacing of two texts with the same words first differs, as token
+/// numbers `(in the query, in the source)`: beside a punctuation mark (when the
+/// punctuation is the same) and between two words.
+#[derive(Debug, Default)]
+struct Spacing {
+    at_punctuation: Option<(usize, usize)>,
+    between_words: Option<(usize, usize)>,
+}
+
+impl Spacing {
+    fn of(query: &Words, source: &Words) -> Spacing {
+        let mut found = Spacing::default();
+        let (q, s) = (&query.tokens, &source.tokens);
+        if shape(query) == shape(source) {
+            for i in 1..q.len() {
+                if q[i].space_before != s[i].space_before {
+                    let at = if q[i].kind == Kind::Punctuation || q[i - 1].kind == Kind::Punctuation {
+                        &mut found.at_punctuation
+                    } else {
+                        &mut found.between_words
+                    };
+                    at.get_or_insert((i, i));
+                }
+            }
+            return found;
+        }
+        // The punctuation differs: compare the gaps between words next to each other
+        // on both sides.
+        found.between_words = (1..query.len())
+            .filter(|&w| {
+                query.words[w - 1] + 1 == query.words[w] && source.words[w - 1] + 1 == source.words[w]
+            })
+            .map(|w| (query.words[w], source.words[w]))
+            .find(|&(i, j)| q[i].space_before != s[j].space_before);
+        found
+    }
 }
 
 /// The largest distance that still reaches `min_score` for sequences whose longer one
@@ -247,71 +614,88 @@ pub fn block_distance(pattern_len: usize, text: &[u32], peq: impl Fn(u32, usize)
     score as usize
 }
 
-/// One step of an alignment between query and memory tokens, for showing what differs.
+/// One step of an alignment turning the memory's source into the query, for showing
+/// what differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
     /// The token is in both.
     Same,
-    /// The memory's token stands where the query has another one.
+    /// The query's token stands where the memory's source has another one.
     Substitute,
-    /// The memory has a token the query lacks.
+    /// The query has a token the memory's source lacks: it is inserted.
     Insert,
-    /// The query has a token the memory lacks.
+    /// The memory's source has a token the query lacks: it is deleted.
     Delete,
 }
 
-/// A minimal alignment turning `query` into `source`, as a list of edits in order.
+/// A minimal alignment turning `source` into `query`, as a list of edits in order.
 ///
 /// The common start and end are aligned token for token; the middle by a dynamic
 /// programme of at most [`MAX_ALIGNMENT_CELLS`] cells, beyond which the middle is shown
 /// as deleted, then inserted, whole (still an alignment, no longer a minimal one).
 pub fn alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
-    let prefix = query.iter().zip(source).take_while(|(a, b)| a == b).count();
+    weighted_alignment(query, source, |a, b| if a == b { Some(0) } else { None })
+}
+
+/// A minimal alignment turning `source` into `query` where a substitution costs
+/// `K` ([`weighted_alignment`]'s unit) and two tokens that `same` calls alike (`Some`)
+/// are aligned as the same at the cost it returns, smaller than `K`; ties go to the
+/// fewest such costs, so that an alignment of the fewest edits pairs the fewest words
+/// that differ in case.
+fn weighted_alignment<T>(query: &[T], source: &[T], same: impl Fn(&T, &T) -> Option<u32>) -> Vec<Edit> {
+    let exact = |a: &T, b: &T| same(a, b) == Some(0);
+    let prefix = query.iter().zip(source).take_while(|(a, b)| exact(a, b)).count();
     let (q, s) = (&query[prefix..], &source[prefix..]);
-    let suffix = q.iter().rev().zip(s.iter().rev()).take_while(|(a, b)| a == b).count();
+    let suffix = q.iter().rev().zip(s.iter().rev()).take_while(|(a, b)| exact(a, b)).count();
     let (q, s) = (&q[..q.len() - suffix], &s[..s.len() - suffix]);
     let mut edits = vec![Edit::Same; prefix];
-    edits.extend(middle_alignment(q, s));
+    edits.extend(middle_alignment(q, s, &same));
     edits.extend(std::iter::repeat_n(Edit::Same, suffix));
     edits
 }
 
-fn middle_alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
+fn middle_alignment<T>(query: &[T], source: &[T], same: &impl Fn(&T, &T) -> Option<u32>) -> Vec<Edit> {
     let (n, m) = (query.len(), source.len());
     let width = m + 1;
     if (n + 1).saturating_mul(width) > MAX_ALIGNMENT_CELLS {
-        return [vec![Edit::Delete; n], vec![Edit::Insert; m]].concat();
+        return [vec![Edit::Delete; m], vec![Edit::Insert; n]].concat();
     }
     count_work((n + 1) * width);
-    let mut d = vec![0u32; (n + 1) * width];
+    // One edit costs more than every case difference of the alignment together.
+    let k = (n + m + 1) as u64;
+    let pair = |i: usize, j: usize| -> u64 { same(&query[i], &source[j]).map_or(k, u64::from) };
+    let mut d = vec![0u64; (n + 1) * width];
     for i in 0..=n {
-        d[i * width] = i as u32;
+        d[i * width] = i as u64 * k;
     }
     for (j, cell) in d[..width].iter_mut().enumerate() {
-        *cell = j as u32;
+        *cell = j as u64 * k;
     }
     for i in 1..=n {
         for j in 1..=m {
-            let cost = u32::from(query[i - 1] != source[j - 1]);
-            d[i * width + j] = (d[(i - 1) * width + j - 1] + cost)
-                .min(d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1);
+            d[i * width + j] = (d[(i - 1) * width + j - 1] + pair(i - 1, j - 1))
+                .min(d[(i - 1) * width + j] + k)
+                .min(d[i * width + j - 1] + k);
         }
     }
     let at = |i: usize, j: usize| d[i * width + j];
     let mut edits = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
+    // Walking back, a word deleted or inserted is taken before a pair where both are as
+    // good, so that a replacement comes first: "kundene → deg, "våre" deleted", not
+    // "våre → deg, "kundene" deleted".
     while i > 0 || j > 0 {
-        if i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + u32::from(query[i - 1] != source[j - 1]) {
-            edits.push(if query[i - 1] == source[j - 1] { Edit::Same } else { Edit::Substitute });
-            i -= 1;
-            j -= 1;
-        } else if j > 0 && at(i, j) == at(i, j - 1) + 1 {
-            edits.push(Edit::Insert);
-            j -= 1;
-        } else {
+        if j > 0 && at(i, j) == at(i, j - 1) + k {
             edits.push(Edit::Delete);
+            j -= 1;
+        } else if i > 0 && at(i, j) == at(i - 1, j) + k {
+            edits.push(Edit::Insert);
             i -= 1;
+        } else {
+            let alike = same(&query[i - 1], &source[j - 1]).is_some();
+            edits.push(if alike { Edit::Same } else { Edit::Substitute });
+            i -= 1;
+            j -= 1;
         }
     }
     edits.reverse();
@@ -323,9 +707,11 @@ fn middle_alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
 pub enum DiffKind {
     /// In both texts.
     Same,
-    /// Only in the memory's source.
+    /// Only in the query, the new sentence: inserted into the memory's source to make
+    /// it, shown `{+…+}` (underlined in colour).
     Added,
-    /// Only in the query.
+    /// Only in the memory's source: deleted from it to make the new sentence, shown
+    /// `[-…-]` (struck through in colour).
     Removed,
 }
 
@@ -338,55 +724,394 @@ pub struct DiffPart {
     pub text: String,
 }
 
-/// The word-level difference between a query and a memory source, as CAT tools show
-/// it: what the source has that the query lacks is [`DiffKind::Added`], what the query
-/// has that the source lacks is [`DiffKind::Removed`].
+/// How the memory's source must change to become the query, as Trados and OmegaT show
+/// it: what only the query has is [`DiffKind::Added`] (inserted), what only the source
+/// has is [`DiffKind::Removed`] (deleted), deletions before insertions.
+///
+/// Words, punctuation marks and tags are tokens compared exactly (case included), and
+/// a space that only one text has before a token in common is a part of its own
+/// (`deg[- -]?`), so two different normalised texts never show as the same: the
+/// `Same` and `Added` parts put together are the normalised query, the `Same` and
+/// `Removed` parts the normalised source.
 pub fn diff(query: &str, source: &str) -> Vec<DiffPart> {
-    let (q, s) = (crate::text::normalize(query), crate::text::normalize(source));
-    let spaced = |text: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut end = 0;
-        for t in crate::text::tokens(text) {
-            let start = t.as_ptr() as usize - text.as_ptr() as usize;
-            out.push(if start > end { format!(" {t}") } else { t.to_string() });
-            end = start + t.len();
-        }
-        out
-    };
-    let (qt, st) = (spaced(&q), spaced(&s));
-    let bare = |v: &[String]| -> Vec<String> { v.iter().map(|t| t.trim_start().to_string()).collect() };
-    // Between two tokens in common, show everything removed, then everything added.
+    let (q, s) = (normalize(query), normalize(source));
+    let (qt, st) = (diff_tokens(&q), diff_tokens(&s));
+    let bare = |v: &[(bool, &str)]| -> Vec<String> { v.iter().map(|t| t.1.to_string()).collect() };
+    let spaced = |(space, text): (bool, &str)| if space { format!(" {text}") } else { text.to_string() };
     let mut parts: Vec<DiffPart> = Vec::new();
-    let (mut removed, mut added) = (String::new(), String::new());
-    let flush = |parts: &mut Vec<DiffPart>, removed: &mut String, added: &mut String| {
-        for (kind, text) in [(DiffKind::Removed, removed), (DiffKind::Added, added)] {
-            if !text.is_empty() {
-                parts.push(DiffPart { kind, text: std::mem::take(text) });
-            }
-        }
+    let push = |parts: &mut Vec<DiffPart>, kind: DiffKind, text: String| match parts.last_mut() {
+        Some(last) if last.kind == kind => last.text.push_str(&text),
+        _ if text.is_empty() => {}
+        _ => parts.push(DiffPart { kind, text }),
+    };
+    // Between two tokens in common, everything deleted, then everything inserted.
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    let flush = |parts: &mut Vec<DiffPart>, deleted: &mut String, inserted: &mut String| {
+        push(parts, DiffKind::Removed, std::mem::take(deleted));
+        push(parts, DiffKind::Added, std::mem::take(inserted));
     };
     let (mut i, mut j) = (0, 0);
     for edit in alignment(&bare(&qt), &bare(&st)) {
         if matches!(edit, Edit::Substitute | Edit::Delete) {
-            removed.push_str(&qt[i]);
-            i += 1;
-        }
-        if matches!(edit, Edit::Substitute | Edit::Insert) {
-            added.push_str(&st[j]);
+            deleted.push_str(&spaced(st[j]));
             j += 1;
         }
+        if matches!(edit, Edit::Substitute | Edit::Insert) {
+            inserted.push_str(&spaced(qt[i]));
+            i += 1;
+        }
         if edit == Edit::Same {
-            flush(&mut parts, &mut removed, &mut added);
-            match parts.last_mut() {
-                Some(last) if last.kind == DiffKind::Same => last.text.push_str(&st[j]),
-                _ => parts.push(DiffPart { kind: DiffKind::Same, text: st[j].clone() }),
+            let ((mut q_space, text), (mut s_space, _)) = (qt[i], st[j]);
+            // A space both have, on either side of what one of them lacks, is shown
+            // once, outside the change: `er {+{1}+}her`, not `er{+ {1}+}[- -]her`.
+            let lone = |run: &String| run.is_empty();
+            if s_space && !q_space && lone(&deleted) && inserted.starts_with(' ') {
+                push(&mut parts, DiffKind::Same, " ".into());
+                inserted.remove(0);
+                (q_space, s_space) = (false, false);
+            } else if q_space && !s_space && lone(&inserted) && deleted.starts_with(' ') {
+                push(&mut parts, DiffKind::Same, " ".into());
+                deleted.remove(0);
+                (q_space, s_space) = (false, false);
             }
+            flush(&mut parts, &mut deleted, &mut inserted);
+            match (q_space, s_space) {
+                (true, false) => push(&mut parts, DiffKind::Added, " ".into()),
+                (false, true) => push(&mut parts, DiffKind::Removed, " ".into()),
+                _ => {}
+            }
+            push(&mut parts, DiffKind::Same, spaced((q_space && s_space, text)));
             i += 1;
             j += 1;
         }
     }
-    flush(&mut parts, &mut removed, &mut added);
+    flush(&mut parts, &mut deleted, &mut inserted);
     parts
+}
+
+/// The tokens a diff compares, each with whether a space stands before it: words,
+/// punctuation marks and tags alike.
+fn diff_tokens(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut space = false;
+    while let Some(c) = rest.chars().next() {
+        if c == ' ' {
+            space = true;
+            rest = &rest[1..];
+            continue;
+        }
+        let len = if let Some(len) = inline::placeholder_len(rest) {
+            len
+        } else if c.is_alphanumeric() {
+            rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        out.push((space, &rest[..len]));
+        space = false;
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// Which tier a score is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// 100: the same text.
+    Exact,
+    /// 95–99: the same words.
+    SameWords,
+    /// 0–94: other words.
+    Fuzzy,
+}
+
+/// What points were lost for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LossKind {
+    /// A word in another case.
+    Case,
+    /// Punctuation, its spacing included.
+    Punctuation,
+    /// Whitespace between words.
+    Whitespace,
+    /// Numbers.
+    Numbers,
+    /// Tags.
+    Tags,
+}
+
+impl fmt::Display for LossKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LossKind::Case => "case",
+            LossKind::Punctuation => "punctuation",
+            LossKind::Whitespace => "whitespace",
+            LossKind::Numbers => "numbers",
+            LossKind::Tags => "tags",
+        })
+    }
+}
+
+/// Points lost, what for, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loss {
+    /// How many points.
+    pub points: u8,
+    /// What for.
+    pub kind: LossKind,
+    /// Where, in words: `HVA ≠ Hva` (the query's, then the memory's), `final "."
+    /// missing`, `110 → 120` (the memory's, then the query's).
+    pub detail: String,
+}
+
+/// How the words of a fuzzy match compare, as the score counted them: the edits
+/// turning the memory's words into the query's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordEdits {
+    /// Words aligned as the same (in lower case).
+    pub same: usize,
+    /// The larger word count, the score's `len`.
+    pub of: usize,
+    /// Words replaced, as `(the memory's, the query's)`.
+    pub replaced: Vec<(String, String)>,
+    /// Words only the query has.
+    pub inserted: Vec<String>,
+    /// Words only the memory's source has.
+    pub deleted: Vec<String>,
+}
+
+impl WordEdits {
+    /// The distance `d`: every word replaced, inserted or deleted.
+    pub fn distance(&self) -> usize {
+        self.replaced.len() + self.inserted.len() + self.deleted.len()
+    }
+}
+
+/// Every point a match lost, and why: what [`explain`] returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The score, as [`score`] gives it.
+    pub score: u8,
+    /// Its tier.
+    pub tier: Tier,
+    /// Where the points are counted from: 100, or the fuzzy score of the words.
+    pub base: u8,
+    /// How the words compare (other words only).
+    pub words: Option<WordEdits>,
+    /// The points lost after `base`, in order.
+    pub lost: Vec<Loss>,
+}
+
+/// The account of [`score`]`(query, source)`, point by point; `None` when there is no
+/// score. It always comes to the same number.
+pub fn explain(query: &str, source: &str) -> Option<Explanation> {
+    let (q, s) = (Words::new(query), Words::new(source));
+    let score = score_words(&q, &s, None)?;
+    if q.text == s.text {
+        return Some(Explanation {
+            score,
+            tier: Tier::Exact,
+            base: MAX_SCORE,
+            words: None,
+            lost: Vec::new(),
+        });
+    }
+    if same_words(&q, &s) {
+        return Some(explain_same_words(&q, &s, score));
+    }
+    Some(explain_fuzzy(&q, &s, score))
+}
+
+fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
+    let found = differences_of(q, s);
+    let mut lost = Vec::new();
+    if found.case {
+        let pairs = (0..q.len())
+            .filter(|&w| !q.is_number(w) && q.written(w) != s.written(w))
+            .map(|w| format!("{} ≠ {}", q.written(w), s.written(w)));
+        lost.push(Loss { points: CASE_COST, kind: LossKind::Case, detail: listed(pairs, 1) });
+    }
+    if found.punctuation {
+        // Spacing is told apart only where the marks are the same.
+        let detail = match Spacing::of(q, s).at_punctuation {
+            Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
+            None => punctuation_edits(&shape_marks(q), &shape_marks(s)),
+        };
+        lost.push(Loss { points: PUNCTUATION_COST, kind: LossKind::Punctuation, detail });
+    }
+    if found.whitespace {
+        let detail = match Spacing::of(q, s).between_words {
+            Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
+            None => "a space beside a tag".to_string(),
+        };
+        lost.push(Loss { points: WHITESPACE_COST, kind: LossKind::Whitespace, detail });
+    }
+    if !found.numbers.is_empty() {
+        let pairs = found.numbers.iter().map(|(from, to)| format!("{from} → {to}"));
+        lost.push(Loss { points: NUMBERS_COST, kind: LossKind::Numbers, detail: listed(pairs, 3) });
+    }
+    if found.tags > 0 {
+        let (in_q, in_s) = (inline::codes(&q.text).len(), inline::codes(&s.text).len());
+        let detail = if in_q != in_s {
+            format!("{in_s} in the memory, {in_q} in the new sentence")
+        } else if inline::tag_difference(&q.text, &s.text) == 0 {
+            "numbered differently".to_string()
+        } else {
+            "moved".to_string()
+        };
+        let points = (usize::from(TAG_COST) * found.tags).min(usize::from(MAX_SCORE)) as u8;
+        lost.push(Loss { points, kind: LossKind::Tags, detail });
+    }
+    Explanation { score, tier: Tier::SameWords, base: MAX_SCORE, words: None, lost }
+}
+
+fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
+    let (ql, sl) = (q.lower_words(), s.lower_words());
+    let (qi, si): (Vec<usize>, Vec<usize>) = ((0..q.len()).collect(), (0..s.len()).collect());
+    // The fewest edits over the lowercased words, then the fewest pairs written apart.
+    let edits = weighted_alignment(&qi, &si, |&a, &b| {
+        (ql[a] == sl[b]).then_some(u32::from(q.written(a) != s.written(b)))
+    });
+    let mut words = WordEdits {
+        same: 0,
+        of: q.len().max(s.len()),
+        replaced: Vec::new(),
+        inserted: Vec::new(),
+        deleted: Vec::new(),
+    };
+    let mut case_pairs = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for edit in edits {
+        match edit {
+            Edit::Same => {
+                words.same += 1;
+                if q.written(i) != s.written(j) {
+                    case_pairs.push(format!("{} ≠ {}", q.written(i), s.written(j)));
+                }
+            }
+            Edit::Substitute => words.replaced.push((s.written(j).to_string(), q.written(i).to_string())),
+            Edit::Insert => words.inserted.push(q.written(i).to_string()),
+            Edit::Delete => words.deleted.push(s.written(j).to_string()),
+        }
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    let base = base_score(q.len(), s.len(), words.distance());
+    let mut lost = Vec::new();
+    if !case_pairs.is_empty() {
+        lost.push(Loss {
+            points: FUZZY_CASE_COST,
+            kind: LossKind::Case,
+            detail: listed(case_pairs.into_iter(), 1),
+        });
+    }
+    if punctuation_differs(q, s) {
+        let detail = punctuation_edits(&q.punctuation(), &s.punctuation());
+        lost.push(Loss { points: FUZZY_PUNCTUATION_COST, kind: LossKind::Punctuation, detail });
+    }
+    Explanation { score, tier: Tier::Fuzzy, base, words: Some(words), lost }
+}
+
+/// The first `most` items, and `…` for the rest.
+fn listed(items: impl Iterator<Item = String>, most: usize) -> String {
+    let all: Vec<String> = items.collect();
+    let mut shown = all[..all.len().min(most)].join(", ");
+    if all.len() > most {
+        shown.push_str(", …");
+    }
+    shown
+}
+
+/// Every token of a text as a punctuation mark or a word (an empty string), each with
+/// whether it is the last token.
+fn shape_marks(words: &Words) -> Vec<(&str, bool)> {
+    let last = words.tokens.len().saturating_sub(1);
+    shape(words).into_iter().enumerate().map(|(i, m)| (m, i == last)).collect()
+}
+
+/// The punctuation marks added, missing and changed from the memory's `source` to the
+/// `query`, in words: `"," added`, `final "." missing`, `"!" instead of "."`.
+fn punctuation_edits(query: &[(&str, bool)], source: &[(&str, bool)]) -> String {
+    let marks = |v: &[(&str, bool)]| -> Vec<String> { v.iter().map(|t| t.0.to_string()).collect() };
+    let final_ = |last: bool| if last { "final " } else { "" };
+    let mut said = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for edit in alignment(&marks(query), &marks(source)) {
+        let added = |(a, last): (&str, bool)| format!("{}\"{a}\" added", final_(last));
+        let missing = |(b, last): (&str, bool)| format!("{}\"{b}\" missing", final_(last));
+        let (q, s) = (query.get(i).copied().unwrap_or_default(), source.get(j).copied().unwrap_or_default());
+        match edit {
+            Edit::Same => {}
+            Edit::Substitute if !q.0.is_empty() && !s.0.is_empty() => {
+                said.push(format!("{}\"{}\" instead of \"{}\"", final_(q.1), q.0, s.0))
+            }
+            Edit::Substitute if !q.0.is_empty() => said.push(added(q)),
+            Edit::Substitute => said.push(missing(s)),
+            Edit::Insert => said.push(added(q)),
+            Edit::Delete => said.push(missing(s)),
+        }
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    listed(said.into_iter(), 3)
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let losses = |f: &mut fmt::Formatter<'_>| -> fmt::Result {
+            for loss in &self.lost {
+                write!(f, " − {} {}", loss.points, loss.kind)?;
+                if !loss.detail.is_empty() {
+                    write!(f, " ({})", loss.detail)?;
+                }
+            }
+            Ok(())
+        };
+        let after = i32::from(self.base) - self.lost.iter().map(|l| i32::from(l.points)).sum::<i32>();
+        match self.tier {
+            Tier::Exact => write!(f, "100: the same text"),
+            Tier::SameWords => {
+                write!(f, "100")?;
+                losses(f)?;
+                write!(f, " = {after}")?;
+                if after != i32::from(self.score) {
+                    write!(f, "; the same words score at least {MIN_SAME_WORDS_SCORE}: {}", self.score)?;
+                }
+                Ok(())
+            }
+            Tier::Fuzzy => {
+                let Some(words) = &self.words else { return write!(f, "{}", self.score) };
+                write!(f, "words: {} of {} the same", words.same, words.of)?;
+                let mut edits = Vec::new();
+                if !words.replaced.is_empty() {
+                    let pairs = words.replaced.iter().map(|(a, b)| format!("{a} → {b}"));
+                    edits.push(format!("{} replaced: {}", words.replaced.len(), listed(pairs, 3)));
+                }
+                for (list, what) in [(&words.inserted, "inserted"), (&words.deleted, "deleted")] {
+                    if !list.is_empty() {
+                        let quoted = list.iter().map(|w| format!("\"{w}\""));
+                        edits.push(format!("{} {what}: {}", list.len(), listed(quoted, 3)));
+                    }
+                }
+                if !edits.is_empty() {
+                    write!(f, " ({})", edits.join(", "))?;
+                }
+                write!(f, " → {}", self.base)?;
+                if !self.lost.is_empty() {
+                    write!(f, ";")?;
+                    losses(f)?;
+                    write!(f, " = {}", after.max(0))?;
+                }
+                if after.max(0) != i32::from(self.score) {
+                    write!(f, "; other words score at most {MAX_FUZZY_SCORE}: {}", self.score)?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -395,12 +1120,11 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn score_formula() {
-        assert_eq!(score_from_distance(4, 4, 0, true), 100);
-        assert_eq!(score_from_distance(4, 4, 0, false), 99);
-        assert_eq!(score_from_distance(4, 4, 1, false), 75);
-        assert_eq!(score_from_distance(3, 2, 1, false), 66);
-        assert_eq!(score_from_distance(0, 3, 3, false), 0);
+    fn base_score_formula() {
+        assert_eq!(base_score(4, 4, 0), 100);
+        assert_eq!(base_score(4, 4, 1), 75);
+        assert_eq!(base_score(3, 2, 1), 66);
+        assert_eq!(base_score(0, 3, 3), 0);
         assert_eq!(max_distance(10, 50), 5);
         assert_eq!(max_distance(3, 50), 1);
         assert_eq!(max_distance(7, 100), 0);
@@ -411,12 +1135,160 @@ mod tests {
         for len in 1..60 {
             for s in 1..=100u8 {
                 let dmax = max_distance(len, s);
-                assert!(score_from_distance(len, len, dmax, false) >= s.min(99));
+                assert!(base_score(len, len, dmax) >= s);
                 if dmax < len {
-                    assert!(score_from_distance(len, len, dmax + 1, false) < s);
+                    assert!(base_score(len, len, dmax + 1) < s);
                 }
             }
         }
+    }
+
+    /// The score of `source` for `query` and its explanation, which must come to it.
+    #[track_caller]
+    fn check(query: &str, source: &str, expected: Option<u8>, why: &str) {
+        assert_eq!(score(query, source), expected, "{query:?} for {source:?}");
+        let explained = explain(query, source);
+        assert_eq!(explained.as_ref().map(|e| e.score), expected, "{query:?} for {source:?}");
+        assert_eq!(explained.map(|e| e.to_string()).unwrap_or_default(), why, "{query:?} for {source:?}");
+    }
+
+    #[test]
+    fn the_same_text_scores_100() {
+        check("Vi er her for kundene.", " Vi er\u{a0} her for kundene. ", Some(100), "100: the same text");
+        check("***", "***", Some(100), "100: the same text");
+    }
+
+    #[test]
+    fn the_same_words_score_95_to_99_by_what_differs() {
+        // The README's worked examples.
+        check(
+            "HVA ER EN GOD DAG PÅ JOBBEN FOR DEG?",
+            "Hva er en god dag på jobben for deg?",
+            Some(99),
+            "100 − 1 case (HVA ≠ Hva, …) = 99",
+        );
+        check(
+            "Hva er en god dag på jobben for deg",
+            "hva er en god dag på jobben for deg.",
+            Some(98),
+            "100 − 1 case (Hva ≠ hva) − 1 punctuation (final \".\" missing) = 98",
+        );
+        check(
+            "Hva er en god dag på jobben for deg ?",
+            "Hva er en god dag på jobben for deg?",
+            Some(99),
+            "100 − 1 punctuation (\"deg ?\" ≠ \"deg?\") = 99",
+        );
+        check(
+            "Prisen er 3,5 kroner, sa hun!",
+            "Prisen er 3.5 kroner sa hun.",
+            Some(99),
+            "100 − 1 punctuation (\",\" instead of \".\", \",\" added, final \"!\" instead of \".\") = 99",
+        );
+        check(
+            "Vi hadde 120 kunder i 2024.",
+            "Vi hadde 110 kunder i 2024.",
+            Some(98),
+            "100 − 2 numbers (110 → 120) = 98",
+        );
+        check(
+            "VI HADDE 120 KUNDER I 2025",
+            "Vi hadde 110 kunder i 2024.",
+            Some(96),
+            "100 − 1 case (VI ≠ Vi, …) − 1 punctuation (final \".\" missing) − 2 numbers (110 → 120, 2024 → 2025) \
+             = 96",
+        );
+        check(
+            "Vi er {1}her{/1} for kundene.",
+            "Vi er her for kundene.",
+            Some(98),
+            "100 − 2 tags (0 in the memory, 2 in the new sentence) = 98",
+        );
+        check(
+            "Hei{1/}du.",
+            "Hei {1/}du.",
+            Some(99),
+            "100 − 1 whitespace (\"Hei{1/}du\" ≠ \"Hei {1/}du\") = 99",
+        );
+        check("{1}Hei{/1} du.", "{2}Hei{/2} du.", Some(99), "100 − 1 tags (numbered differently) = 99");
+        check(
+            "{1}Vi{/1} er {2}her{/2} for {3}kundene{/3}{4/}.",
+            "Vi er her for kundene.",
+            Some(95),
+            "100 − 7 tags (0 in the memory, 7 in the new sentence) = 93; the same words score at least 95: 95",
+        );
+    }
+
+    #[test]
+    fn other_words_score_by_the_words_at_most_94() {
+        check(
+            "Vi er her for kundene våre.",
+            "Vi er her for kundene.",
+            Some(83),
+            "words: 5 of 6 the same (1 inserted: \"våre\") → 83",
+        );
+        check(
+            "Vi er her for deg.",
+            "Vi er her for kundene våre.",
+            Some(66),
+            "words: 4 of 6 the same (1 replaced: kundene → deg, 1 deleted: \"våre\") → 66",
+        );
+        check(
+            "Vi solgte 120 biler nå i fjor.",
+            "vi solgte 110 biler i fjor.",
+            Some(70),
+            "words: 5 of 7 the same (1 replaced: 110 → 120, 1 inserted: \"nå\") → 71; − 1 case (Vi ≠ vi) = 70",
+        );
+        check(
+            "Vi er her for kundene!",
+            "Vi er her for deg.",
+            Some(79),
+            "words: 4 of 5 the same (1 replaced: deg → kundene) → 80; − 1 punctuation (final \"!\" instead of \".\") \
+             = 79",
+        );
+        // Case costs only where no alignment as good avoids it: "Vi" pairs with "Vi".
+        check("Ja, vi Vi", "Ja, Vi", Some(66), "words: 2 of 3 the same (1 inserted: \"vi\") → 66");
+        check("Ja, vi", "Ja, Vi", Some(99), "100 − 1 case (vi ≠ Vi) = 99");
+        let long: Vec<String> = (0..101).map(|i| format!("ord{i}")).collect();
+        let mut other = long.clone();
+        other[50] = "annet".into();
+        check(
+            &long.join(" "),
+            &other.join(" "),
+            Some(94),
+            "words: 100 of 101 the same (1 replaced: annet → ord50) → 99; other words score at most 94: 94",
+        );
+    }
+
+    #[test]
+    fn texts_without_words_match_only_themselves() {
+        assert_eq!(score("?", "!"), None);
+        assert_eq!(score("–", "– Hei."), None);
+        assert_eq!(score("Hei.", "{1/}"), None);
+        assert_eq!(differences("?", "!"), None);
+    }
+
+    #[test]
+    fn texts_beyond_the_cap_match_only_the_same_words() {
+        let words: Vec<String> = (0..MAX_FUZZY_TOKENS + 1).map(|i| format!("ord{i}")).collect();
+        let text = words.join(" ");
+        let mut other = words.clone();
+        other[7] = "annet".into();
+        assert_eq!(score(&text, &other.join(" ")), None);
+        assert_eq!(score(&text, &text.replacen("ord1", "Ord1", 1)), Some(99));
+        assert_eq!(score(&text, &format!("{text}.")), Some(99));
+    }
+
+    #[test]
+    fn differences_name_the_numbers_to_repair() {
+        let found = differences("Vi hadde 120 kunder i 2025.", "Vi hadde 110 kunder i 2024.").unwrap();
+        let pairs = [("110", "120"), ("2024", "2025")].map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(found, Differences { numbers: pairs.to_vec(), ..Differences::default() });
+        assert_eq!(found.score(), 100 - NUMBERS_COST);
+        assert_eq!(differences("Vi hadde 110 kunder.", "Vi hadde 110 kunder."), Some(Differences::default()));
+        assert_eq!(differences("Vi hadde 110 kunder.", "Vi hadde mange kunder."), None);
+        let found = differences("Prisen er 3,5 kroner", "prisen er 3.5 kroner.").unwrap();
+        assert!(found.case && found.punctuation && !found.whitespace && found.numbers.is_empty());
     }
 
     #[test]
@@ -425,21 +1297,45 @@ mod tests {
         let s = ["Vi", "var", "her", "i", "dag", "."];
         let e = alignment(&q, &s);
         use Edit::*;
-        assert_eq!(e, [Same, Substitute, Same, Insert, Insert, Same]);
+        assert_eq!(e, [Same, Substitute, Same, Delete, Delete, Same]);
     }
 
-    #[test]
-    fn diff_shows_added_and_removed_words() {
-        let parts = diff("Vi er her for kundene.", "Vi er her for deg i dag.");
-        let shown: String = parts
+    /// A diff as `lookup` prints it without colour.
+    fn shown(query: &str, source: &str) -> String {
+        diff(query, source)
             .iter()
             .map(|p| match p.kind {
                 DiffKind::Same => p.text.clone(),
                 DiffKind::Added => format!("{{+{}+}}", p.text),
                 DiffKind::Removed => format!("[-{}-]", p.text),
             })
-            .collect();
-        assert_eq!(shown, "Vi er her for[- kundene-]{+ deg i dag+}.");
+            .collect()
+    }
+
+    #[test]
+    fn diff_shows_how_the_memory_must_change_to_become_the_new_sentence() {
+        assert_eq!(
+            shown("Vi er her for kundene.", "Vi er her for deg i dag."),
+            "Vi er her for[- deg i dag-]{+ kundene+}."
+        );
+        assert_eq!(shown("Vi solgte 120 biler.", "Vi solgte 110 biler."), "Vi solgte[- 110-]{+ 120+} biler.");
+        assert_eq!(shown("Hva er det for deg?", "Hva er det for deg ?"), "Hva er det for deg[- -]?");
+        assert_eq!(shown("Hva er det for deg ?", "Hva er det for deg?"), "Hva er det for deg{+ +}?");
+        assert_eq!(shown("Hva er det for deg.", "Hva er det for deg"), "Hva er det for deg{+.+}");
+        assert_eq!(shown("HVA er det?", "Hva er det?"), "[-Hva-]{+HVA+} er det?");
+        assert_eq!(shown("Vi er {1}her{/1}.", "Vi er her."), "Vi er {+{1}+}her{+{/1}+}.");
+        assert_eq!(shown("Vi er her.", "Vi er {1}her{/1}."), "Vi er [-{1}-]her[-{/1}-].");
+    }
+
+    /// Sentences that differ from each other in case, numbers, punctuation, spacing and
+    /// tags as often as in words.
+    fn scored_sentence() -> impl Strategy<Value = String> {
+        let token = prop::sample::select(vec![
+            "vi", "Vi", "VI", "er", "her", "Her", "i", "I", "dag", "110", "120", "3", ".", ",", "?", "!",
+            "{1}", "{/1}", "{2/}",
+        ]);
+        prop::collection::vec((token, prop::sample::select(vec![" ", "", "  "])), 0..9)
+            .prop_map(|t| t.into_iter().flat_map(|(t, gap)| [t, gap]).collect())
     }
 
     fn peq_of(pattern: &[u32]) -> impl Fn(u32) -> u64 + '_ {
@@ -500,6 +1396,41 @@ mod tests {
         #[test]
         fn char_similarity_agrees_with_strsim(a in "[abcæ ]{0,150}", b in "[abcæ ]{0,150}") {
             prop_assert_eq!(char_similarity(&a, &b), strsim::normalized_levenshtein(&a, &b));
+        }
+
+        #[test]
+        fn every_explanation_comes_to_the_score(query in scored_sentence(), source in scored_sentence()) {
+            let scored = score(&query, &source);
+            let explained = explain(&query, &source);
+            prop_assert_eq!(explained.as_ref().map(|e| e.score), scored);
+            if let Some(e) = explained {
+                let lost: i32 = e.lost.iter().map(|l| i32::from(l.points)).sum();
+                let after = (i32::from(e.base) - lost).max(0);
+                match e.tier {
+                    Tier::Exact => prop_assert_eq!(e.score, 100),
+                    Tier::SameWords => prop_assert_eq!(i32::from(e.score), after.max(95)),
+                    Tier::Fuzzy => {
+                        prop_assert_eq!(i32::from(e.score), after.min(94));
+                        let (q, s) = (Words::new(&query), Words::new(&source));
+                        let words = e.words.unwrap();
+                        prop_assert_eq!(Some(words.distance()), match_distance(&q.lower_words(), &s.lower_words()));
+                    }
+                }
+                prop_assert_eq!(e.tier == Tier::SameWords, differences(&query, &source).is_some_and(|d| !d.is_empty()));
+            }
+        }
+
+        #[test]
+        fn a_diff_holds_both_texts(query in scored_sentence(), source in scored_sentence()) {
+            let parts = diff(&query, &source);
+            let kept = |leave: DiffKind| -> String {
+                parts.iter().filter(|p| p.kind != leave).map(|p| p.text.as_str()).collect()
+            };
+            prop_assert_eq!(kept(DiffKind::Removed), normalize(&query));
+            prop_assert_eq!(kept(DiffKind::Added), normalize(&source));
+            if normalize(&query) != normalize(&source) {
+                prop_assert!(parts.iter().any(|p| p.kind != DiffKind::Same));
+            }
         }
 
         #[test]

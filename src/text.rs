@@ -92,6 +92,66 @@ pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
+/// Whether a token is a number: every character of it is numeric (`110`, `2024`; not
+/// `3,5`, which is three tokens, nor `KPI2`, which is a word).
+pub fn is_number(token: &str) -> bool {
+    !token.is_empty() && token.chars().all(char::is_numeric)
+}
+
+/// A token in lower case, as the score and the index compare words: each character
+/// by its own lower-case mapping (`char::to_lowercase`); borrowed when it is lower case
+/// already, as most are.
+pub fn lowercase(token: &str) -> Cow<'_, str> {
+    if is_lowercase(token) {
+        return Cow::Borrowed(token);
+    }
+    let mut out = String::with_capacity(token.len());
+    lowercase_into(token, &mut out);
+    Cow::Owned(out)
+}
+
+/// Whether [`lowercase`] leaves `token` as it is.
+pub fn is_lowercase(token: &str) -> bool {
+    if token.is_ascii() {
+        return !token.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    token.chars().all(|c| {
+        if c.is_ascii() {
+            return !c.is_ascii_uppercase();
+        }
+        if let Some(latin) = latin1_lower(c) {
+            return latin == c;
+        }
+        let mut lower = c.to_lowercase();
+        lower.next() == Some(c) && lower.next().is_none()
+    })
+}
+
+/// Appends `token` in lower case ([`lowercase`]) to `out`, without allocating when
+/// `out` has room.
+pub fn lowercase_into(token: &str, out: &mut String) {
+    for c in token.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(latin) = latin1_lower(c) {
+            out.push(latin);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// The lower case of a Latin-1 letter (`Æ`, `Ø`, `Å`, `é`, …) without a table search:
+/// `À`–`Þ` but `×` are capitals 32 below their small letters, `ß`–`ÿ` map to
+/// themselves (`char::to_lowercase` agrees; a unit test checks every one).
+fn latin1_lower(c: char) -> Option<char> {
+    match c {
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => char::from_u32(c as u32 + 32),
+        '\u{DF}'..='\u{FF}' => Some(c),
+        _ => None,
+    }
+}
+
 /// Number of words in a text, as counted in analyses, batches and summaries.
 pub fn word_count(text: &str) -> usize {
     tokens(text).filter(|t| is_word(t)).count()
@@ -159,6 +219,24 @@ mod tests {
         let t: Vec<_> = tokens("Det er OKS (opplevd, red.)!").collect();
         assert_eq!(t, ["Det", "er", "OKS", "(", "opplevd", ",", "red", ".", ")", "!"]);
         assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
+    }
+
+    #[test]
+    fn numbers_and_lower_case() {
+        assert!(is_number("110") && is_number("2024") && !is_number("KPI2") && !is_number(""));
+        assert_eq!(lowercase("deg"), "deg");
+        assert!(matches!(lowercase("kundeservice"), Cow::Borrowed(_)));
+        assert_eq!(lowercase("HVA"), "hva");
+        assert_eq!(lowercase("PÅ"), "på");
+        assert!(matches!(lowercase("på"), Cow::Borrowed(_)));
+        for c in '\u{C0}'..='\u{FF}' {
+            if let Some(lower) = latin1_lower(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string(), "{c}");
+            }
+        }
+        // Each character alone: the same word whether it ends a sentence or not.
+        assert_eq!(lowercase("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(lowercase("İ"), "i\u{307}");
     }
 
     #[test]

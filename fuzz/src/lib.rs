@@ -326,8 +326,8 @@ pub fn search(data: &[u8]) {
                     .collect()
             };
             let squeeze = |s: &str| s.split_whitespace().collect::<String>();
-            assert_eq!(kept(tolk::score::DiffKind::Added), squeeze(&tolk::text::normalize(query)));
-            assert_eq!(kept(tolk::score::DiffKind::Removed), squeeze(&tolk::text::normalize(source)));
+            assert_eq!(kept(tolk::score::DiffKind::Added), squeeze(&tolk::text::normalize(source)));
+            assert_eq!(kept(tolk::score::DiffKind::Removed), squeeze(&tolk::text::normalize(query)));
         }
     }
 }

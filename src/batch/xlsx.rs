@@ -7,8 +7,8 @@
 //! password: only the `target` and `comment` cells are unlocked, so ids and sources
 //! cannot be edited by accident; the header row is frozen, columns are sized and text
 //! wraps. Beside each row stand the best fuzzy suggestion, its score, its source and
-//! the difference between that source and the sentence (`{+in the memory+}`,
-//! `[-only in your sentence-]`, also in colour).
+//! how that source must change to become the sentence, as CAT tools show it
+//! (`{+only in your sentence+}`, `[-only in the memory-]`, also in colour).
 //!
 //! Reading finds the columns by name in the first sheet and refuses, by row and
 //! column, what a spreadsheet does to a cell that tolk did not write: a formula or an
@@ -184,8 +184,8 @@ fn cell(row: &BatchRow, column: &str) -> String {
     }
 }
 
-/// The runs of the `diff` cell, each marked as the cell shows it: `{+only in the
-/// memory+}`, `[-only in your sentence-]`, the same text as it is. None without a
+/// The runs of the `diff` cell, each marked as the cell shows it: `{+only in your
+/// sentence+}`, `[-only in the memory-]`, the same text as it is. None without a
 /// suggestion.
 fn diff_runs(row: &BatchRow) -> Vec<(DiffKind, String)> {
     if row.suggestion_source.is_empty() {

@@ -1,20 +1,24 @@
-//! `tolk lookup`: the best memory matches of one sentence, with what differs marked.
+//! `tolk lookup`: the best memory matches of one sentence, with what differs marked and,
+//! on request, every point each score lost and why.
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use serde::Serialize;
 use tolk::index::SearchOptions;
-use tolk::score::{diff, DiffKind};
+use tolk::score::{diff, explain, DiffKind, Explanation};
 
 use super::ui::{self, ColorChoice};
 use super::Global;
 
 /// Show the best memory matches of one sentence, with the words that differ marked
 ///
-/// Words only in the memory's source are shown as {+added+}, words only in your
-/// sentence as [-removed-] (green and red on a terminal). The glossary's terms found in
-/// the sentence follow, as `terms: kunde = customer; ...`.
+/// The diff shows how the memory's source must change to become your sentence, as
+/// Trados and OmegaT show it: what only your sentence has is {+inserted+}, what only
+/// the memory's source has is [-deleted-] (underlined green and struck red on a
+/// terminal); a space or a mark only one of them has is marked too.
+/// The glossary's terms found in the sentence follow, as `terms: kunde = customer; ...`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The Norwegian sentence to look up
@@ -25,24 +29,125 @@ pub struct Args {
     /// The lowest score shown (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub min_score: u8,
+    /// Say, for each match, every point its score lost and why
+    #[arg(long, conflicts_with = "json")]
+    pub explain: bool,
+    /// Print one JSON object: the query and its matches, each with its diff and the
+    /// explanation of its score
+    #[arg(long)]
+    pub json: bool,
     /// Colour the differences
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+}
+
+#[derive(Serialize)]
+struct JsonLookup<'a> {
+    query: &'a str,
+    min_score: u8,
+    matches: Vec<JsonMatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMatch<'a> {
+    score: u8,
+    source: &'a str,
+    target: &'a str,
+    changed: &'a str,
+    translator: &'a str,
+    origin: &'a str,
+    /// The diff as parts: `same`, `inserted` (only in the query), `deleted` (only in
+    /// the memory's source).
+    diff: Vec<JsonPart>,
+    explanation: Option<JsonExplanation<'a>>,
+    /// The target with the query's numbers, when the sources differ only in numbers.
+    repaired: Option<String>,
+    /// Why it was not repaired, when the numbers differ but cannot be mapped.
+    not_repaired: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonPart {
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct JsonExplanation<'a> {
+    /// The explanation as `--explain` prints it.
+    text: String,
+    #[serde(flatten)]
+    explanation: &'a Explanation,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let found = index.searcher(&memory).search(&args.text, options);
-    let color = ui::color_stdout(args.color);
     let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let explanations: Vec<Option<Explanation>> =
+            found.iter().map(|m| explain(&args.text, &memory.entries[m.entry].source)).collect();
+        let matches = found
+            .iter()
+            .zip(&explanations)
+            .map(|(m, explanation)| {
+                let e = &memory.entries[m.entry];
+                let diff = diff(&args.text, &e.source)
+                    .into_iter()
+                    .map(|p| JsonPart {
+                        kind: match p.kind {
+                            DiffKind::Same => "same",
+                            DiffKind::Added => "inserted",
+                            DiffKind::Removed => "deleted",
+                        },
+                        text: p.text,
+                    })
+                    .collect();
+                let repair = (m.score < 100).then(|| tolk::numbers::repair(&args.text, &e.source, &e.target));
+                let (repaired, not_repaired) = match repair {
+                    Some(Ok(r)) => (Some(r.target), None),
+                    Some(Err(tolk::numbers::NoRepair::NotOnlyNumbers)) | None => (None, None),
+                    Some(Err(why)) => (None, Some(why.to_string())),
+                };
+                JsonMatch {
+                    repaired,
+                    not_repaired,
+                    score: m.score,
+                    source: &e.source,
+                    target: &e.target,
+                    changed: &e.changed,
+                    translator: &e.translator,
+                    origin: &e.origin,
+                    diff,
+                    explanation: explanation
+                        .as_ref()
+                        .map(|explanation| JsonExplanation { text: explanation.to_string(), explanation }),
+                }
+            })
+            .collect();
+        serde_json::to_writer(
+            &mut out,
+            &JsonLookup { query: &args.text, min_score: args.min_score, matches },
+        )?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = ui::color_stdout(args.color);
     if found.is_empty() {
         writeln!(out, "no match of {}% or more", args.min_score)?;
     }
     for (n, m) in found.iter().enumerate() {
         let e = &memory.entries[m.entry];
         writeln!(out, "{}. {:>3}%  {}", n + 1, m.score, e.source)?;
-        writeln!(out, "        {}", e.target)?;
+        let repair = (m.score < 100).then(|| tolk::numbers::repair(&args.text, &e.source, &e.target));
+        match &repair {
+            Some(Ok(r)) => {
+                writeln!(out, "        {}  (numbers repaired: {})", r.target, changes(&r.changes))?
+            }
+            _ => writeln!(out, "        {}", e.target)?,
+        }
         if m.score < 100 {
             let marked: String = diff(&args.text, &e.source)
                 .into_iter()
@@ -55,6 +160,17 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 })
                 .collect();
             writeln!(out, "  diff: {marked}")?;
+        }
+        if args.explain {
+            if let Some(explanation) = explain(&args.text, &e.source) {
+                writeln!(out, "   why: {explanation}")?;
+            }
+            // Numbers that differ but could not be put into the translation: say why.
+            if let Some(Err(why)) = &repair {
+                if *why != tolk::numbers::NoRepair::NotOnlyNumbers {
+                    writeln!(out, "        numbers not repaired: {why}")?;
+                }
+            }
         }
         let meta: Vec<String> = [("changed", &e.changed), ("by", &e.translator), ("origin", &e.origin)]
             .iter()
@@ -73,4 +189,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `110 → 120, 6 → 7`.
+fn changes(changes: &[(String, String)]) -> String {
+    changes.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join(", ")
 }

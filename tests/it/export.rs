@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use crate::util::{csv_records, csv_rows, Project, EMPTY_MEMORY};
 
-const HEADER: &str = "id,where,words,score,source,suggestion,suggestion_source,target,comment,context,terms,repaired";
+const HEADER: &str =
+    "id,where,words,score,source,suggestion,suggestion_source,target,comment,context,terms,repaired";
 const LYSE: &str = "lyse-dialog-trine-vestre-oen.txt";
 
 /// What a spreadsheet takes as the start of a formula.

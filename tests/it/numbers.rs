@@ -44,3 +44,20 @@ fn a_suggestion_that_differs_only_in_numbers_gets_the_new_ones() {
     );
     t.tolk(&["analyze"]).run().success().stdout_contains("numbers repaired: 2 segments, 17 words");
 }
+
+#[test]
+fn lookup_shows_the_repaired_translation_and_explains_one_it_cannot_repair() {
+    let t = project();
+    t.tolk(&["lookup", "Det kostet 4,2 millioner kroner.", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("        It cost NOK 4.2 million.  (numbers repaired: 3.5 → 4.2)\n");
+    let out = t.tolk(&["lookup", "Fra 2 til 5 dager.", "--top", "1", "--explain"]).run().success();
+    out.stdout_contains("        From 2 to 2 days.\n").stdout_contains(
+        "        numbers not repaired: the translation has 2 more than once, so which to change is unknown\n",
+    );
+    let json = t.tolk(&["lookup", "Fra 2 til 5 dager.", "--json"]).run().success().stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["matches"][0]["repaired"], serde_json::Value::Null);
+    assert!(value["matches"][0]["not_repaired"].as_str().unwrap().contains("more than once"));
+}

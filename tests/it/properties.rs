@@ -10,7 +10,8 @@
 //! entries, and a batch with filled targets validated and merged into an empty memory,
 //! then written as `tolk tm export --format csv` writes it, reads back as that memory;
 //! and sentences with formatting codes go through an XLIFF batch (and validate) and
-//! through TMX as the same placeholders.
+//! through TMX as the same placeholders. The index finds what the exhaustive scan finds
+//! when sentences come back written another way.
 //! Case counts stay moderate (64 to 256) so the suite stays fast; this module does not
 //! hunt for long, the fuzz targets do.
 
@@ -621,5 +622,57 @@ proptest! {
         prop_assert_eq!(file.flattened, 0);
         let back: Vec<(&str, &str)> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
         prop_assert_eq!(back, entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect::<Vec<_>>());
+    }
+}
+
+/// A sentence of a memory as a translator meets it again: one of a few real ones, as
+/// it is or written another way (in capitals or lower case, other numbers, without its
+/// final mark, spaced before its marks, with a tag, with a word more or less).
+fn met_again() -> impl Strategy<Value = String> {
+    let sentence = prop::sample::select(vec![
+        "Hva er en god dag på jobben for deg?",
+        "Vi hadde 110 kunder i 2024.",
+        "Vi er her for kundene, sa hun.",
+        "Prisen er 3,5 kroner per kWh.",
+        "Det betyr alt.",
+        "***",
+    ]);
+    (sentence, prop::collection::vec(0u8..8, 0..3)).prop_map(|(sentence, changes)| {
+        changes.into_iter().fold(sentence.to_string(), |text, change| match change {
+            0 => text.to_uppercase(),
+            1 => text.to_lowercase(),
+            2 => text.replace("110", "120").replace("2024", "2025").replace('3', "4"),
+            3 => text.trim_end_matches(['.', '?', '!']).to_string(),
+            4 => text.replace('?', " ?").replace(',', " ,"),
+            5 => text.replacen(' ', " {1}", 1) + "{/1}",
+            6 => text.replacen(' ', " ikke ", 1),
+            _ => text.split_once(' ').map_or(text.clone(), |(_, rest)| rest.to_string()),
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The index finds exactly what the exhaustive scan finds when sentences come back
+    /// in another case, with other numbers or marks, spacing or tags: the tiers that
+    /// forgive those (95–99) and the fuzzy score's small penalties must never make the
+    /// index prune a match.
+    #[test]
+    fn the_index_agrees_with_the_scan_on_sentences_met_again(
+        sources in prop::collection::vec(met_again(), 1..20),
+        queries in prop::collection::vec(met_again(), 1..6),
+        min_score in prop_oneof![Just(50u8), 90u8..=100, 1u8..=100],
+        top in 1usize..6,
+    ) {
+        let memory = Memory::from_entries(
+            sources.iter().map(|s| Entry { source: s.clone(), target: format!("EN {s}"), ..Entry::default() }).collect(),
+        );
+        let index = tolk::index::IndexBuilder::build(&memory);
+        let mut searcher = index.searcher(&memory);
+        let options = tolk::index::SearchOptions { min_score, top };
+        for q in &queries {
+            prop_assert_eq!(searcher.search(q, options), tolk::index::scan(&memory, q, options), "query {:?}", q);
+        }
     }
 }
