@@ -36,6 +36,13 @@ pub struct Args {
     /// explanation of its score
     #[arg(long)]
     pub json: bool,
+    /// The sentence before this one in its document: a translation made between the
+    /// same sentences is a 101% context match, shown first
+    #[arg(long, value_name = "TEXT")]
+    pub prev: Option<String>,
+    /// The sentence after this one in its document (see --prev)
+    #[arg(long, value_name = "TEXT")]
+    pub next: Option<String>,
     /// Colour the differences
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -83,7 +90,17 @@ struct JsonExplanation<'a> {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
-    let found = index.searcher(&memory).search(&args.text, options);
+    let mut found = index.searcher(&memory).search(&args.text, options);
+    // A translation made between the same sentences is the 101% match, first.
+    if args.prev.is_some() || args.next.is_some() {
+        if let Some(e) = memory.in_context(&args.text, args.prev.as_deref(), args.next.as_deref()) {
+            let entry =
+                memory.entries.iter().position(|x| std::ptr::eq(x, e)).expect("an entry of the memory");
+            found.retain(|m| m.entry != entry);
+            found.insert(0, tolk::index::Match { entry, score: CONTEXT_SCORE, similarity: 1.0 });
+            found.truncate(args.top.max(1));
+        }
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
         let explanations: Vec<Option<Explanation>> =
@@ -135,6 +152,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let color = ui::color_stdout(args.color);
+    // `--prev`/`--next` without a translation made there: say so, the 100% may still be fine.
+    if (args.prev.is_some() || args.next.is_some()) && found.first().is_none_or(|m| m.score != CONTEXT_SCORE)
+    {
+        writeln!(out, "no translation made between the same sentences (no 101% match)")?;
+    }
     if found.is_empty() {
         writeln!(out, "no match of {}% or more", args.min_score)?;
     }
@@ -161,7 +183,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 .collect();
             writeln!(out, "  diff: {marked}")?;
         }
-        if args.explain {
+        if args.explain && m.score == CONTEXT_SCORE {
+            writeln!(out, "   why: 100 + 1 context (translated between the same sentences) = 101")?;
+        } else if args.explain {
             if let Some(explanation) = explain(&args.text, &e.source) {
                 writeln!(out, "   why: {explanation}")?;
             }
@@ -190,6 +214,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The score of a context match: a 100% match made between the same sentences.
+const CONTEXT_SCORE: u8 = 101;
 
 /// `110 → 120, 6 → 7`.
 fn changes(changes: &[(String, String)]) -> String {

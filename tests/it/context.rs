@@ -67,3 +67,16 @@ fn an_import_keeps_the_context_and_tmx_carries_it_as_omegat_does() {
     assert!(fresh.lines().next().unwrap().ends_with(",prev,next"), "{fresh}");
     t.tolk(&["--memory", "fresh", "analyze", "--csv"]).run().success().stdout_contains("a.txt,101,2,9\n");
 }
+
+#[test]
+fn lookup_between_the_same_sentences_is_101() {
+    let t = two_places();
+    let out = t.tolk(&["lookup", "Det betyr alt.", "--prev", "Vi tapte.", "--explain"]).run().success();
+    out.stdout_contains("1. 101%  Det betyr alt.\n        That says it all.\n")
+        .stdout_contains("   why: 100 + 1 context (translated between the same sentences) = 101\n");
+    let out = t.tolk(&["lookup", "Det betyr alt.", "--prev", "Vi vant."]).run().success();
+    out.stdout_contains("1. 101%  Det betyr alt.\n        It means everything.\n");
+    let out = t.tolk(&["lookup", "Det betyr alt.", "--prev", "Noe annet."]).run().success();
+    out.stdout_contains("no translation made between the same sentences (no 101% match)\n")
+        .stdout_contains("100%");
+}
