@@ -58,12 +58,17 @@ pub fn find(text: &str) -> Vec<Number> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let starts = b[i].is_ascii_digit() && (i == 0 || !is_word_byte(b[i - 1]));
+        let starts = b[i].is_ascii_digit() && !letter_before(text, i);
         if !starts {
             i += 1;
             continue;
         }
-        let start = if i > 0 && b[i - 1] == b'-' && (i < 2 || !is_word_byte(b[i - 2])) { i - 1 } else { i };
+        // A formatting code (`{1}`, `{/1}`, `{2/}`) is no number.
+        if text[..i].ends_with('{') || text[..i].ends_with("{/") {
+            i += digits(b, i);
+            continue;
+        }
+        let start = if i > 0 && b[i - 1] == b'-' && !letter_before(text, i - 1) { i - 1 } else { i };
         if let Some(end) = date(text, i) {
             out.push(Number { range: start..end, kind: Kind::Date });
             i = end;
@@ -76,7 +81,7 @@ pub fn find(text: &str) -> Vec<Number> {
         }
         let end = plain(b, i);
         // Digits run into letters (`2a`, `Covid19`-like codes) are a name, not a number.
-        if !b.get(end).is_some_and(|&c| is_word_byte(c)) {
+        if !text[end..].chars().next().is_some_and(char::is_alphanumeric) {
             out.push(Number { range: start..end, kind: Kind::Plain });
         }
         i = end;
@@ -86,6 +91,12 @@ pub fn find(text: &str) -> Vec<Number> {
 
 fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c >= 0x80
+}
+
+/// Whether the character before byte `i` of `text` is a letter or digit (so a digit at
+/// `i` continues a word, `Covid19`), not a space, a dash or a mark (`3–2`).
+fn letter_before(text: &str, i: usize) -> bool {
+    text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
 }
 
 fn digits(b: &[u8], i: usize) -> usize {
@@ -160,6 +171,12 @@ fn time(text: &str, i: usize) -> Option<usize> {
 
 /// `number` (the text of a [`Number`] of `kind`) as English writes it.
 pub fn english(number: &str, kind: Kind) -> String {
+    english_with(number, kind, false)
+}
+
+/// Like [`english`], with four-digit whole numbers grouped too (`2000` → `2,000`), as
+/// many English texts write them.
+fn english_with(number: &str, kind: Kind, group_four: bool) -> String {
     match kind {
         Kind::Date => {
             let (day, rest) = number.split_once(". ").unwrap_or((number, ""));
@@ -181,7 +198,10 @@ pub fn english(number: &str, kind: Kind) -> String {
             let (sign, digits) = whole.strip_prefix('-').map_or(("", whole.as_str()), |d| ("-", d));
             let mut grouped = String::new();
             for (k, c) in digits.chars().enumerate() {
-                if k > 0 && (digits.len() - k) % 3 == 0 && (grouped_in_source || digits.len() > 4) {
+                if k > 0
+                    && (digits.len() - k) % 3 == 0
+                    && (grouped_in_source || group_four || digits.len() > 4)
+                {
                     grouped.push(',');
                 }
                 grouped.push(c);
@@ -249,7 +269,17 @@ impl std::fmt::Display for NoRepair {
 pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepair> {
     let norm = |t: &str| crate::text::normalize(t).into_owned();
     let (q, s) = (norm(query), norm(source));
-    if q == s || masked(&q) != masked(&s) {
+    // The same words but for the numbers: case, punctuation and spacing may differ too
+    // (they cost their own points in the score), the words themselves may not.
+    let words = |t: &str| -> String {
+        let kept: String = masked(&crate::document::inline::strip(t))
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '\u{fffc}' { c } else { ' ' })
+            .collect();
+        kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    if words(&q) != words(&s) {
         return Err(NoRepair::NotOnlyNumbers);
     }
     let (qn, sn) = (find(&q), find(&s));
@@ -264,17 +294,27 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
             continue;
         }
         let old_en = english(old_text, old.kind);
-        let at = [old_en.as_str(), old_text]
+        // The old number as the target may write it, each with how to write the new
+        // one the same way: in English form, grouped from four digits on, or as the
+        // source wrote it (a target that kept `10,000` gets `25,000`, never `25.000`).
+        let forms = [
+            (old_en.clone(), english(new_text, new.kind)),
+            (english_with(old_text, old.kind, true), english_with(new_text, new.kind, true)),
+            (old_text.to_string(), new_text.to_string()),
+        ];
+        let (at, new_form) = forms
             .iter()
-            .map(|form| occurrences(target, form))
-            .find(|found| !found.is_empty())
+            .map(|(old_form, new_form)| (occurrences(target, old_form), new_form))
+            .find(|(found, _)| !found.is_empty())
             .ok_or_else(|| NoRepair::NotFound(old_en.clone()))?;
         if at.len() > 1 {
-            return Err(NoRepair::Ambiguous(old_en));
+            return Err(NoRepair::Ambiguous(target[at[0].clone()].to_string()));
         }
-        let new_en = english(new_text, new.kind);
-        changes.push((target[at[0].clone()].to_string(), new_en.clone()));
-        edits.push((at[0].clone(), new_en));
+        changes.push((target[at[0].clone()].to_string(), new_form.clone()));
+        edits.push((at[0].clone(), new_form.clone()));
+    }
+    if edits.is_empty() {
+        return Err(NoRepair::NotOnlyNumbers);
     }
     edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     for (k, (r, _)) in edits.iter().enumerate() {
@@ -303,7 +343,10 @@ fn occurrences(text: &str, number: &str) -> Vec<Range<usize>> {
             });
             let starts_one = after.is_some_and(|c| c.is_ascii_digit())
                 || matches!(after, Some(b'.' | b',')) && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
-            !ends_one && !starts_one
+            // Nor the number of a formatting code, `{1}`, `{/1}`, `{2/}`.
+            let in_code = (text[..r.start].ends_with('{') || text[..r.start].ends_with("{/"))
+                && (text[r.end..].starts_with('}') || text[r.end..].starts_with("/}"));
+            !ends_one && !starts_one && !in_code
         })
         .collect()
 }
@@ -359,6 +402,39 @@ mod tests {
         assert_eq!(r.target, "We opened on 1 June 2025.");
         let r = repair("Hele 12 500 kunder.", "Hele 10 000 kunder.", "All of 10,000 customers.").unwrap();
         assert_eq!(r.target, "All of 12,500 customers.");
+        // The target writes the number as the source did: the new one goes in the same way.
+        let r = repair(
+            "Kunne du lånt meg 25,000 yen?",
+            "Kunne du lånt meg 10,000 yen?",
+            "Can you lend me 10,000 yen?",
+        );
+        assert_eq!(r.unwrap().target, "Can you lend me 25,000 yen?");
+        let r = repair(
+            "Hallen rommer 2500 personer.",
+            "Hallen rommer 2000 personer.",
+            "The hall holds 2,000 people.",
+        );
+        assert_eq!(r.unwrap().target, "The hall holds 2,500 people.");
+        // Case and punctuation may differ too; a dash between numbers is no letter; a
+        // code's number is no number.
+        let r = repair(
+            "PRISEN STEG MED 4,2 PROSENT",
+            "Prisen steg med 3,5 prosent.",
+            "The price rose by 3.5 per cent.",
+        );
+        assert_eq!(r.unwrap().target, "The price rose by 4.2 per cent.");
+        let r = repair(
+            "Laget vant 3–2, og 3 spillere scoret.",
+            "Laget vant 3–1, og 3 spillere scoret.",
+            "The team won 3–1, and 3 players scored.",
+        );
+        assert_eq!(r.unwrap().target, "The team won 3–2, and 3 players scored.");
+        let r = repair(
+            "Klikk {2/} her og betal 6 kroner.",
+            "Klikk {1/} her og betal 5 kroner.",
+            "Click {1/} here and pay NOK 5.",
+        );
+        assert_eq!(r.unwrap().target, "Click {1/} here and pay NOK 6.");
     }
 
     #[test]
@@ -369,6 +445,11 @@ mod tests {
             NoRepair::NotOnlyNumbers
         );
         assert_eq!(no("Vi er 110.", "Vi er 110.", "We are 110."), NoRepair::NotOnlyNumbers);
+        assert_eq!(
+            no("VI ER 110", "Vi er 110.", "We are 110."),
+            NoRepair::NotOnlyNumbers,
+            "nothing to repair"
+        );
         assert_eq!(
             no("Vi er 120 av 6.", "Vi er 110 av 6.", "We are a hundred and ten."),
             NoRepair::NotFound("110".into())

@@ -218,7 +218,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 /// The score of a context match: a 100% match made between the same sentences.
 const CONTEXT_SCORE: u8 = 101;
 
-/// `110 → 120, 6 → 7`.
+/// `110 → 120; 6 → 7`, as the batch writes them.
 fn changes(changes: &[(String, String)]) -> String {
-    changes.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join(", ")
+    changes.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join("; ")
 }

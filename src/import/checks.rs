@@ -80,6 +80,15 @@ pub fn terms(glossary: &Glossary, source: &str, target: &str) -> Vec<String> {
                 "term {}: the source has {:?}, the target lacks {:?} (glossary row {})",
                 term.nb, hit.form, term.en, term.row
             ));
+        } else if is_acronym(&term.en)
+            && english_find(&target, &term.en).is_some_and(|found| found != term.en)
+        {
+            // An acronym kept as it is (`OKS`) is written in capitals, not `Oks`.
+            let found = english_find(&target, &term.en).unwrap_or_default();
+            out.push(format!(
+                "term {}: the target has {found:?}; write it {:?}, as the glossary does (glossary row {})",
+                term.nb, term.en, term.row
+            ));
         }
         for word in &term.forbidden {
             if let Some(found) = english_find(&target, word) {
@@ -91,6 +100,12 @@ pub fn terms(glossary: &Glossary, source: &str, target: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `word` is written in capitals only (`OKS`, `NRK`), two letters or more.
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
 }
 
 /// The runs of digits in a text.
@@ -159,6 +174,7 @@ mod tests {
             [
                 "term kunde: the source has \"Kundene\", the target lacks \"customer\" (glossary row 2)",
                 "term kunde: the target has \"clients\", which the glossary forbids; use \"customer\" (glossary row 2)",
+                "term OKS: the target has \"oks\"; write it \"OKS\", as the glossary does (glossary row 0)",
             ]
         );
     }
