@@ -664,9 +664,18 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         targets: std::collections::HashSet<&'m str>,
         current: Option<&'m Entry>,
         latest: Option<Timestamp>,
-        /// The entries coming in for it.
-        incoming: Vec<Entry>,
+        /// The most recent translation in use made for no place in particular, and the
+        /// most recent one made for each place: what a new translation competes with.
+        without_place: Option<&'m Entry>,
+        by_place: std::collections::HashMap<(String, String), &'m Entry>,
+        /// The targets coming in for it, the places they were made for, and whether
+        /// one of them was made for no place.
+        incoming_targets: std::collections::HashSet<String>,
+        incoming_places: std::collections::HashSet<(String, String)>,
+        incoming_without_place: bool,
     }
+    let place = |e: &Entry| (normalize(&e.prev).into_owned(), normalize(&e.next).into_owned());
+    let newer = |a: Option<&'_ Entry>, b: &'_ Entry| a.is_none_or(|a| b.changed_at() >= a.changed_at());
     let mut outcome = Outcome::default();
     let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
@@ -677,15 +686,39 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
             // In file order, so the last of the most recent is the one `exact` returns.
             let in_use = memory.in_use_of(&norm);
             let all: Vec<&Entry> = in_use.iter().map(|&i| &memory.entries[i]).collect();
+            let mut without_place = None;
+            let mut by_place: std::collections::HashMap<(String, String), &Entry> =
+                std::collections::HashMap::new();
+            for &e in &all {
+                if !e.has_context() {
+                    if newer(without_place, e) {
+                        without_place = Some(e);
+                    }
+                } else {
+                    let slot = by_place.entry(place(e)).or_insert(e);
+                    if newer(Some(*slot), e) {
+                        *slot = e;
+                    }
+                }
+            }
             Known {
                 targets: all.iter().map(|e| e.target.as_str()).collect(),
                 current: all.iter().copied().max_by_key(|e| e.changed_at()),
                 latest: all.iter().filter_map(|e| e.changed_at()).max(),
+                without_place,
+                by_place,
                 in_use,
-                incoming: Vec::new(),
+                incoming_targets: std::collections::HashSet::new(),
+                incoming_places: std::collections::HashSet::new(),
+                incoming_without_place: false,
             }
         });
-        had.incoming.push(entry.clone());
+        had.incoming_targets.insert(entry.target.clone());
+        if entry.has_context() {
+            had.incoming_places.insert(place(&entry));
+        } else {
+            had.incoming_without_place = true;
+        }
         // A translation the memory has is nothing new, unless `--overwrite` asks for
         // an older one to be the one used again: then it is added anew, dated newest
         // (the memory only grows, so the translation it replaces stays too).
@@ -698,12 +731,17 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         // Only a translation made for the same place (or for no place in particular)
         // competes: one made for another context is added beside it, and each is used
         // where it was made.
-        let competing = had
-            .in_use
-            .iter()
-            .map(|&i| &memory.entries[i])
-            .filter(|e| e.competes_with(&entry))
-            .max_by_key(|e| e.changed_at());
+        // (Looked up, not searched: a sentence with thousands of translations costs the
+        // same as one with a single translation.)
+        let competing = if entry.has_context() {
+            [had.without_place, had.by_place.get(&place(&entry)).copied()]
+                .into_iter()
+                .flatten()
+                .filter(|e| e.competes_with(&entry))
+                .max_by_key(|e| e.changed_at())
+        } else {
+            had.current.filter(|e| e.competes_with(&entry))
+        };
         if let Some(current) = competing {
             outcome.conflicts.push(Conflict {
                 origin: origin.clone(),
@@ -726,10 +764,14 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
     let mut retire = Vec::new();
     if options.overwrite {
         for had in known.values() {
+            // What some incoming translation competes with: another target, made for
+            // no place, or for a place one of them was made for.
             retire.extend(had.in_use.iter().copied().filter(|&i| {
                 let e = &memory.entries[i];
-                !had.incoming.iter().any(|n| n.target == e.target)
-                    && had.incoming.iter().any(|n| n.competes_with(e))
+                !had.incoming_targets.contains(&e.target)
+                    && (!e.has_context()
+                        || had.incoming_without_place
+                        || had.incoming_places.contains(&place(e)))
             }));
         }
         retire.sort_unstable();

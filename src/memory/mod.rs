@@ -23,6 +23,7 @@ pub mod history;
 pub mod imports;
 pub mod store;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -323,9 +324,20 @@ impl Memory {
             for (_, ids) in by_source {
                 // Two translations made for different places are no conflict: each is
                 // used where it was made (see `Entry::competes_with`).
-                let competing = ids.iter().enumerate().any(|(k, &a)| {
-                    ids[k + 1..].iter().any(|&b| self.entries[a].competes_with(&self.entries[b]))
-                });
+                // In linear time: one made for no place competes with any other target;
+                // among those made for places, two targets for one place compete.
+                let entries = ids.iter().map(|&i| &self.entries[i]);
+                let targets: std::collections::HashSet<&str> =
+                    entries.clone().map(|e| e.target.as_str()).collect();
+                let competing = if entries.clone().any(|e| !e.has_context()) {
+                    targets.len() > 1
+                } else {
+                    let mut by_place: HashMap<(String, String), &str> = HashMap::new();
+                    entries.into_iter().any(|e| {
+                        let key = (normalize(&e.prev).into_owned(), normalize(&e.next).into_owned());
+                        *by_place.entry(key).or_insert(&e.target) != e.target
+                    })
+                };
                 if competing {
                     out.push(ids);
                 }
