@@ -103,9 +103,14 @@ pub struct Count {
 }
 
 impl Count {
-    fn add(&mut self, words: usize) {
+    pub(crate) fn add(&mut self, words: usize) {
         self.segments += 1;
         self.words += words;
+    }
+
+    pub(crate) fn plus(&mut self, other: Count) {
+        self.segments += other.segments;
+        self.words += other.words;
     }
 }
 

@@ -14,26 +14,8 @@ use crate::ledger::Ledger;
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
-/// Segments and their words.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Segments (every occurrence).
-    pub segments: usize,
-    /// Their words.
-    pub words: usize,
-}
-
-impl Counts {
-    fn add(&mut self, words: usize) {
-        self.segments += 1;
-        self.words += words;
-    }
-
-    fn plus(&mut self, other: Counts) {
-        self.segments += other.segments;
-        self.words += other.words;
-    }
-}
+/// Segments (every occurrence) and their words, as `analyze` counts them.
+pub use crate::analyze::Count as Counts;
 
 /// Where one document (or the total) stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
