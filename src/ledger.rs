@@ -139,6 +139,10 @@ impl Ledger {
                     ),
                 )
             })?;
+            // The file's name is the record's id: a record copied under another name, or
+            // one whose id says otherwise, is never written back anywhere else.
+            let mut record = record;
+            record.id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
             ledger.batches.push(record);
         }
         ledger.batches.sort_by(|a, b| (&a.exported, &a.id).cmp(&(&b.exported, &b.id)));
@@ -154,16 +158,24 @@ impl Ledger {
         for n in 1u32.. {
             let id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
             let path = self.dir.join(format!("{id}.json"));
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            // Written whole to a temporary file first, then put in place only if the name
+            // is free: no other command ever sees a half-written or empty record.
+            record.id = id.clone();
+            let json = serde_json::to_vec_pretty(&record).expect("a record serialises");
+            let mut temp = tempfile::Builder::new()
+                .prefix(".record-")
+                .suffix(".tmp")
+                .tempfile_in(&self.dir)
+                .map_err(|e| Error::write(&self.dir, e))?;
+            std::io::Write::write_all(&mut temp, &json).map_err(|e| Error::write(&path, e))?;
+            temp.as_file().sync_all().map_err(|e| Error::write(&path, e))?;
+            match temp.persist_noclobber(&path) {
                 Ok(_) => {
-                    record.id = id.clone();
-                    let json = serde_json::to_vec_pretty(&record).expect("a record serialises");
-                    crate::store::write_atomic(&path, &json)?;
                     self.batches.push(record);
                     return Ok(id);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
-                Err(e) => return Err(Error::write(&path, e)),
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+                Err(e) => return Err(Error::write(&path, e.error)),
             }
         }
         unreachable!("the loop returns")

@@ -10,8 +10,8 @@
 //! but for its numbers, and gives the entry's target with the new numbers in place of
 //! the old, in English form: a target that says `3.5 million` for a source `3,5
 //! millioner` says `4.2 million` for `4,2 millioner`. It repairs only what it can map one
-//! to one (the same count of numbers in the same order, each old number found exactly
-//! once in the target, in its English or its Norwegian form), and otherwise says why
+//! to one (the same words, the same count of numbers in the same order, each changed
+//! number found exactly once in the target, in its English or its Norwegian form), and otherwise says why
 //! not: a guess would put a wrong number into a published article.
 
 use std::ops::Range;
@@ -283,6 +283,9 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
         return Err(NoRepair::NotOnlyNumbers);
     }
     let (qn, sn) = (find(&q), find(&s));
+    if qn.len() != sn.len() {
+        return Err(NoRepair::NotOnlyNumbers);
+    }
     let mut out = target.to_string();
     let mut changes = Vec::new();
     // Every old number is found first, in the target as given, so two changes never
@@ -330,19 +333,19 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
 
 /// Where `number` stands in `text` as a whole number (not inside a longer one).
 fn occurrences(text: &str, number: &str) -> Vec<Range<usize>> {
-    let b = text.as_bytes();
     text.match_indices(number)
         .map(|(i, m)| i..i + m.len())
         .filter(|r| {
-            let before = r.start.checked_sub(1).map(|i| b[i]);
-            let after = b.get(r.end).copied();
-            // Not the end of a longer number (`1100`, `2,110`) nor the start of one
-            // (`1100`, `110.5`).
-            let ends_one = before.is_some_and(|c| {
-                c.is_ascii_digit() || c == b',' && r.start >= 2 && b[r.start - 2].is_ascii_digit()
-            });
-            let starts_one = after.is_some_and(|c| c.is_ascii_digit())
-                || matches!(after, Some(b'.' | b',')) && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
+            let mut before = text[..r.start].chars().rev();
+            let mut after = text[r.end..].chars();
+            let (b1, b2) = (before.next(), before.next());
+            let (a1, a2) = (after.next(), after.next());
+            // Not part of a word or a code (`E6`, `6a`), nor the end of a longer number
+            // (`1100`, `2,110`, the `6` of `3.6`) or its start (`1100`, `110.5`).
+            let ends_one = b1.is_some_and(char::is_alphanumeric)
+                || matches!(b1, Some('.' | ',')) && b2.is_some_and(|c| c.is_ascii_digit());
+            let starts_one = a1.is_some_and(char::is_alphanumeric)
+                || matches!(a1, Some('.' | ',')) && a2.is_some_and(|c| c.is_ascii_digit());
             // Nor the number of a formatting code, `{1}`, `{/1}`, `{2/}`.
             let in_code = (text[..r.start].ends_with('{') || text[..r.start].ends_with("{/"))
                 && (text[r.end..].starts_with('}') || text[r.end..].starts_with("/}"));
@@ -455,6 +458,19 @@ mod tests {
             NoRepair::NotFound("110".into())
         );
         assert_eq!(no("Fra 2 til 3.", "Fra 2 til 2.", "From 2 to 2."), NoRepair::Ambiguous("2".into()));
+        // A number inside a code or a decimal is not the number.
+        assert_eq!(
+            no("Vi kjørte 7 mil på E6.", "Vi kjørte 6 mil på E6.", "We drove 60 km on the E6."),
+            NoRepair::NotFound("6".into())
+        );
+        assert_eq!(
+            no(
+                "Vi har 7 team og 3,6 millioner.",
+                "Vi har 6 team og 3,6 millioner.",
+                "We have six teams and 3.6 million."
+            ),
+            NoRepair::NotFound("6".into())
+        );
         // 110 inside 1100 or 110.5 is not 110.
         assert_eq!(
             no("Vi er 120.", "Vi er 110.", "We are 1100, or 110.5."),

@@ -1,21 +1,3 @@
-//! The match score: how much of a query sentence a memory entry already covers.
-//!
-//! The formula is the README's, and this module is its only implementation:
-//! normalise both texts ([`crate::text::normalize`]), cut them into tokens
-//! ([`crate::text::tokens`]), take the Levenshtein distance `d` between the two token
-//! sequences, and score `floor(100 × (max(n, m) − d) / max(n, m))`. Identical normalised
-//! texts score 100; different texts with the same tokens score 99. The distance code
-//! here is exact: [`token_distance`] is checked against strsim's `generic_levenshtein`.
-//! Nothing here knows how candidates are found; that is [`crate::index`].
-//!
-//! Every distance here has a bounded cost, whatever the input within the reading
-//! limits (a segment may be 1 MiB): a text longer than [`MAX_FUZZY_TOKENS`] tokens
-//! matches only a text with the same tokens ([`match_distance`]), the tie-breaking
-//! similarity reads at most [`MAX_SIMILARITY_CHARS`] characters of each text, and an
-//! alignment for display fills at most [`MAX_ALIGNMENT_CELLS`] cells. The distances
-//! count their work with [`crate::cost`]: one unit per cell of a dynamic programme,
-//! or per 64-cell word of a bit-parallel one.
-
 //! The match score: how much of a query sentence a memory entry already covers, in
 //! three tiers a translator recognises, and why each point was lost.
 //!

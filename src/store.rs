@@ -75,6 +75,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Replaces several files, each atomically, as one step as far as a file system allows:
+/// every new content is written and synced to a temporary file beside its file before
+/// any file is replaced, so an error while writing (a full disk, a permission) leaves
+/// every file as it was; then they are renamed into place in the order given (a crash
+/// between two renames leaves the earlier files new and the later ones old, each whole).
+pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for &(path, bytes) in files {
+        let mut tmp = temporary_beside(path, path, TEMP_PREFIX)?;
+        tmp.write_all(bytes).map_err(|e| Error::write(path, e))?;
+        tmp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
+        staged.push((path, tmp));
+    }
+    pause_point("synced");
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
+        sync_folder(folder_of(path));
+        pause_point("renamed");
+    }
+    Ok(())
+}
+
 /// A new temporary file named `prefix*` in the folder of `target` (created if missing),
 /// with `target`'s permissions if it exists; `named` names the output in errors.
 fn temporary_beside(target: &Path, named: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {

@@ -236,6 +236,8 @@ pub struct Known {
     /// The sentences before and after each sentence where it first stands (empty at
     /// the start or end of its document).
     pub context: HashMap<SegmentId, (String, String)>,
+    /// The names of the corpus' documents.
+    pub documents: std::collections::HashSet<String>,
     /// Whether a row whose sentence the corpus no longer has is taken for the sentence
     /// as its batch exported it (`import --from-batch`).
     pub from_batch: bool,
@@ -260,7 +262,8 @@ impl Known {
                 });
             }
         }
-        Known { issued: issued(docs), lines, context, ..Known::default() }
+        let documents = docs.iter().map(|d| d.name.clone()).collect();
+        Known { issued: issued(docs), lines, context, documents, ..Known::default() }
     }
 
     /// Why the exported sentence `e` is not in the corpus, as far as can be told.
@@ -276,8 +279,7 @@ impl Known {
                 }
             }
             let doc = place.rsplit_once(':').map_or(place.as_str(), |(d, _)| d);
-            let prefix = format!("{doc}:");
-            if !self.lines.keys().any(|k| k.starts_with(&prefix)) {
+            if !self.documents.contains(doc) {
                 return format!("{doc} is not in the corpus");
             }
         }

@@ -16,7 +16,7 @@ use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
 /// The columns tolk knows, in the order a new file gets them. A new file gets all but
-/// the last three, which a file only gets once one of its entries has a value there:
+/// the last five, which a file only gets once one of its entries has a value there:
 /// `retired` once one is retired ([`crate::memory::history`]), `import` once an import
 /// adds one, `retired_by` once an import retires one ([`crate::memory::imports`]), and
 /// `prev` and `next`, the sentences before and after the entry's sentence where it was

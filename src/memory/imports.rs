@@ -142,10 +142,11 @@ impl Revert {
     pub fn sources<'m>(&self, memory: &'m Memory) -> Vec<&'m str> {
         let mut entries: Vec<usize> = self.retire.iter().chain(&self.restore).copied().collect();
         entries.sort_unstable();
+        let mut seen = std::collections::HashSet::new();
         let mut sources: Vec<&str> = Vec::new();
         for i in entries {
             let source = memory.entries[i].source.as_str();
-            if !sources.contains(&source) {
+            if seen.insert(source) {
                 sources.push(source);
             }
         }

@@ -8,8 +8,10 @@
 //! replaces, and the corrections of [`super::history`] and [`super::imports`].
 //! [`CsvStore`] is the CSV file or folder of a project: an exclusive lock on
 //! `.tolk.lock` beside the file new entries go to, a re-read under the lock, every
-//! affected file written and read back before any is replaced, each replaced atomically
-//! with its own columns kept. A database-backed store is another implementation of the
+//! affected file written, read back, and staged in a synced temporary file before any
+//! is replaced (so an error changes nothing), each then replaced atomically with its own
+//! columns kept, the file new entries go to first (a crash between two files leaves
+//! each whole, and never a translation retired without its replacement). A database-backed store is another implementation of the
 //! trait: a snapshot and one write operation.
 
 use std::path::{Path, PathBuf};
@@ -326,9 +328,13 @@ impl MemoryStore for CsvStore {
             written.push(encode(&write_path, &[], &add)?);
             verify(&write_path, &[], &add)?;
         }
-        for (path, bytes) in files.iter().zip(&written) {
-            store::write_atomic(path, bytes)?;
-        }
+        // Every file staged before any is replaced; the one the new entries go to is put
+        // in place first, so an interruption between two files never leaves a
+        // translation retired without the one that replaces it.
+        let mut order: Vec<(&Path, &[u8])> =
+            files.iter().map(PathBuf::as_path).zip(written.iter().map(Vec::as_slice)).collect();
+        order.sort_by_key(|(path, _)| *path != write_path.as_path());
+        store::write_atomic_all(&order)?;
         Ok(Written { added_to: write_path, files })
     }
 }
