@@ -574,6 +574,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge_into(&ui::store(global, &args.lock, true)?, incoming, &options)?;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
+    ui::report_placed(&outcome.placed, args.dry_run, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         let conflicts = match (outcome.conflicts.len(), args.overwrite, args.dry_run) {

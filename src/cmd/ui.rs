@@ -171,6 +171,25 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, 
     }
 }
 
+/// Says which rows were added beside a translation made for another place: they are no
+/// conflict (each is used between its own neighbours), but elsewhere the newest is used.
+pub fn report_placed(placed: &[Conflict], dry_run: bool, incoming: &str) {
+    let verb = if dry_run { "would be added" } else { "added" };
+    for c in placed {
+        warning(format_args!(
+            "{}: {} {}: {incoming} translates {:?} as {:?} between other sentences than the memory's {:?}: \
+             {verb} beside it, each used in its own place and the newest elsewhere (`tolk tm history` lists \
+             both; `tolk tm resolve` keeps one)",
+            shown::path(&c.origin.file),
+            c.origin.unit,
+            c.origin.row,
+            c.source,
+            c.incoming,
+            c.existing
+        ));
+    }
+}
+
 /// Prints `message` on stderr after an `error:` prefix, red on a terminal.
 pub fn error(message: impl std::fmt::Display) {
     // Not eprintln!, which panics when stderr is closed: the error is lost, not doubled.

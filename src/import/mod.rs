@@ -491,6 +491,10 @@ pub struct Outcome {
     /// Translations in use that `overwrite` retired: the memory's other translations of
     /// a source imported.
     pub retired: usize,
+    /// Rows added beside a translation the memory has made for another place (another
+    /// sentence before or after): no conflict, but the editor should know, since
+    /// elsewhere the newest translation is used.
+    pub placed: Vec<Conflict>,
     /// The import's id, when it added or retired anything (in a dry run, the id it
     /// would have had).
     pub import: Option<ImportId>,
@@ -744,6 +748,15 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         } else {
             had.current.filter(|e| e.competes_with(&entry))
         };
+        if let (None, Some(other)) = (competing, had.current) {
+            // Added beside a translation made for another place: said, never silent.
+            outcome.placed.push(Conflict {
+                origin: origin.clone(),
+                source: entry.source.clone(),
+                existing: other.target.clone(),
+                incoming: entry.target.clone(),
+            });
+        }
         if let Some(current) = competing {
             outcome.conflicts.push(Conflict {
                 origin: origin.clone(),
@@ -1139,6 +1152,8 @@ mod tests {
         let elsewhere =
             plan_merge(&memory, incoming(placed("That says it all.", "Vi tapte.")), &MergeOptions::default());
         assert_eq!((elsewhere.outcome.added, elsewhere.outcome.conflicts.len()), (1, 0));
+        assert_eq!(elsewhere.outcome.placed.len(), 1, "added beside another place's translation, and said");
+        assert_eq!(elsewhere.outcome.placed[0].existing, "It means everything.");
         let same =
             plan_merge(&memory, incoming(placed("That says it all.", "Vi vant.")), &MergeOptions::default());
         assert_eq!((same.outcome.added, same.outcome.conflicts.len()), (0, 1));

@@ -80,3 +80,16 @@ fn lookup_between_the_same_sentences_is_101() {
     out.stdout_contains("no translation made between the same sentences (no 101% match)\n")
         .stdout_contains("100%");
 }
+
+#[test]
+fn a_translation_for_another_place_is_added_beside_with_a_warning() {
+    let t = two_places();
+    // A translation of "Det betyr alt." made after a third sentence, as a CAT tool's
+    // memory brings it, with its context.
+    t.write("placed.csv", "source,target,prev,next\nDet betyr alt.,It is everything.,Vi spilte uavgjort.,\n");
+    t.tolk(&["tm", "import", "placed.csv"]).run().success().stderr_contains(
+        "warning: placed.csv: row 2: the file translates \"Det betyr alt.\" as \"It is everything.\" between \
+         other sentences than the memory's",
+    );
+    t.tolk(&["tm", "conflicts"]).run().success().stderr_contains("0 sources with competing translations");
+}
