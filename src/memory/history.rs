@@ -203,7 +203,7 @@ pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, Histor
     let other = |&i: &usize| Some(memory.entries[i].target.as_str()) != current;
     let in_line =
         |&i: &usize| !memory.entries[i].is_retired() || !memory.entries[i].retired_by.trim().is_empty();
-    let earlier = history.entries.iter().copied().filter(in_line).find(other).or_else(|| {
+    let last_retired = || {
         // The most recently retired; of those retired together, the newest.
         let retired = history.entries.iter().copied().filter(|&i| memory.entries[i].is_retired());
         let retired: Vec<usize> = retired.filter(other).collect();
@@ -211,7 +211,14 @@ pub fn revert(memory: &Memory, key: &Key, now: Timestamp) -> Result<Plan, Histor
             .iter()
             .copied()
             .max_by_key(|&i| (retired_at(&memory.entries[i]), std::cmp::Reverse(rank(&history, i))))
-    });
+    };
+    // With none in use (after `tm rm`), what was removed comes back, whatever an import
+    // retired before it.
+    let earlier = if history.used.is_none() {
+        last_retired()
+    } else {
+        history.entries.iter().copied().filter(in_line).find(other).or_else(last_retired)
+    };
     let Some(earlier) = earlier else { return Err(HistoryError::NothingEarlier { key: key.clone() }) };
     let mut changes: Vec<Change> = in_use(memory, &history)
         .filter(|&i| Some(memory.entries[i].target.as_str()) == current)
@@ -411,5 +418,20 @@ mod tests {
         let plan = revert(&m, &key(), now()).unwrap();
         let (_, used) = after(&m, &plan.changes);
         assert_eq!(used.as_deref(), Some("A."));
+    }
+
+    /// After `tm rm`, revert puts back what rm removed, not an older translation an
+    /// import had replaced.
+    #[test]
+    fn revert_after_rm_undoes_the_rm() {
+        let mut old = entry("Old.", "2026-01-01", "2026-02-01T00:00:00Z");
+        old.retired_by = "i20260201-000000".into();
+        let memory = Memory::from_entries(vec![old, entry("New.", "2026-02-01", "")]);
+        let removed = remove(&memory, &key(), now()).unwrap();
+        let (memory, used) = after(&memory, &removed.changes);
+        assert_eq!(used, None);
+        let later = Timestamp(now().0 + 60);
+        let back = revert(&memory, &key(), later).unwrap();
+        assert_eq!(after(&memory, &back.changes).1.as_deref(), Some("New."));
     }
 }
