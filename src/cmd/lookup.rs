@@ -91,6 +91,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = index.searcher(&memory).search(&args.text, options);
+    // Of several 100% matches, the one build and export use comes first, so lookup
+    // never shows another translation on top than the one an edition gets.
+    if let Some(used) = memory.exact(&args.text) {
+        let used = memory.entries.iter().position(|x| std::ptr::eq(x, used)).expect("an entry of the memory");
+        if found.first().is_some_and(|m| m.score == 100 && m.entry != used) {
+            found.retain(|m| m.entry != used);
+            found.insert(0, tolk::index::Match { entry: used, score: 100, similarity: 1.0 });
+            found.truncate(args.top.max(1));
+        }
+    }
     // A translation made between the same sentences is the 101% match, first.
     if args.prev.is_some() || args.next.is_some() {
         if let Some(e) = memory.in_context(&args.text, args.prev.as_deref(), args.next.as_deref()) {

@@ -93,3 +93,17 @@ fn a_translation_for_another_place_is_added_beside_with_a_warning() {
     );
     t.tolk(&["tm", "conflicts"]).run().success().stderr_contains("0 sources with competing translations");
 }
+
+/// With two translations of the same date, lookup shows first the one build uses.
+#[test]
+fn lookup_puts_first_the_translation_build_uses() {
+    let t = Project::empty();
+    t.write("corpus/c.txt", "Det betyr alt.\n").write(
+        "memory/nb-en.csv",
+        "source,target\nDet betyr alt.,It means everything.\nDet betyr alt.,That says it all.\n",
+    );
+    t.tolk(&["build"]).run().success();
+    let built = t.read("out/en/c.txt");
+    let out = t.tolk(&["lookup", "Det betyr alt.", "--top", "1"]).run().success();
+    assert!(out.stdout.contains(built.trim()), "lookup shows {} first, build wrote {built}", out.stdout);
+}
