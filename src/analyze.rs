@@ -206,17 +206,17 @@ impl Analysis {
         let options = SearchOptions { min_score, top: 1 };
         let found = index.search_all_with(memory, &queries, options, progress);
         let best: Vec<Option<u8>> = found.iter().map(|m| m.first().map(|m| m.score)).collect();
-        let repairable: Vec<bool> = found
-            .iter()
-            .zip(&queries)
-            .map(|(m, q)| {
-                m.first().is_some_and(|m| {
-                    let e = &memory.entries[m.entry];
-                    m.score < 100 && crate::numbers::repair(q, &e.source, &e.target).is_ok()
-                })
-            })
-            .collect();
+        // Each unique sentence once, as its first occurrence counts it.
         let mut repaired = Count::default();
+        for ((m, q), (_, words)) in found.iter().zip(&queries).zip(&self.unique) {
+            let repairable = m.first().is_some_and(|m| {
+                let e = &memory.entries[m.entry];
+                m.score < 100 && crate::numbers::repair(q, &e.source, &e.target).is_ok()
+            });
+            if repairable {
+                repaired.add(*words as usize);
+            }
+        }
         let mut seen = vec![false; self.unique.len()];
         let mut total = Bands::default();
         let documents = self
@@ -243,9 +243,6 @@ impl Analysis {
                     } else {
                         Band::of_score(best[slot])
                     };
-                    if !repeated && repairable[slot] {
-                        repaired.add(self.unique[slot].1 as usize);
-                    }
                     let words = self.unique[slot].1 as usize;
                     bands.add(band, words);
                     total.add(band, words);

@@ -238,6 +238,18 @@ pub struct Repair {
     pub changes: Vec<(String, String)>,
 }
 
+impl Repair {
+    /// The changes as a person reads them, `110 → 120; 6 → 7`.
+    pub fn changes_text(&self) -> String {
+        changes_text(&self.changes)
+    }
+}
+
+/// Changes of numbers, old and new, as `110 → 120; 6 → 7`.
+pub fn changes_text(changes: &[(String, String)]) -> String {
+    changes.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join("; ")
+}
+
 /// Why a target was not repaired.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoRepair {

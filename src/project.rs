@@ -234,12 +234,6 @@ impl Project {
         self.path(&self.config.memory)
     }
 
-    /// Whether the memory is the project's own (not named elsewhere): one that does not
-    /// exist yet is then simply empty.
-    pub fn is_default_memory(&self, path: &Path) -> bool {
-        path == self.memory()
-    }
-
     /// The segmentation rules file, if the project names one.
     pub fn rules(&self) -> Option<PathBuf> {
         self.config.rules.as_deref().map(|p| self.path(p))

@@ -54,7 +54,7 @@ pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> Stri
         "<p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>",
         report.documents.len(),
         report.total.total().words,
-        memory.entries.iter().filter(|e| !e.is_retired()).count(),
+        memory.in_use_count(),
         min_score,
         escape(date)
     );

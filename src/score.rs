@@ -21,8 +21,8 @@
 //! [`crate::index`].
 //!
 //! Every distance here has a bounded cost, whatever the input within the reading
-//! limits (a segment may be 1 MiB): a text longer than [`MAX_FUZZY_TOKENS`] words
-//! matches only a text with the same words ([`match_distance`]), the tie-breaking
+//! limits (a segment may be 1 MiB): a text longer than [`MAX_FUZZY_TOKENS`] words gets
+//! no fuzzy score, only the tiers of the same words ([`match_distance`]), the tie-breaking
 //! similarity reads at most [`MAX_SIMILARITY_CHARS`] characters of each text, and an
 //! alignment for display fills at most [`MAX_ALIGNMENT_CELLS`] cells. The distances
 //! count their work with [`crate::cost`]: one unit per cell of a dynamic programme,

@@ -106,7 +106,7 @@ impl BatchRow {
 
     /// The `repaired` column: each number the suggestion got, `110 → 120; 6 → 7`.
     pub fn repaired_cell(&self) -> String {
-        self.repaired.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join("; ")
+        crate::numbers::changes_text(&self.repaired)
     }
 
     /// The `terms` column: every term of the sentence, separated by `; `.

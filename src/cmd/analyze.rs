@@ -58,7 +58,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             report.documents.iter().map(|d| json!({"doc": d.name, "bands": bands_json(&d.bands)})).collect();
         let value = json!({
             "min_score": args.min_score,
-            "memory_entries": memory.entries.iter().filter(|e| !e.is_retired()).count(),
+            "memory_entries": memory.in_use_count(),
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),
@@ -96,13 +96,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 ui::count(report.repaired.words, "word")
             )?;
         }
-        let retired = memory.entries.iter().filter(|e| e.is_retired()).count();
+        let in_use = memory.in_use_count();
+        let retired = memory.entries.len() - in_use;
         let history =
             if retired > 0 { format!(" (and {retired} retired, kept as history)") } else { String::new() };
         writeln!(
             out,
             "memory: {}{history}, {}",
-            ui::count(memory.entries.len() - retired, "entry"),
+            ui::count(in_use, "entry"),
             ui::plural(
                 conflicts,
                 "source with conflicting translations",

@@ -11,8 +11,8 @@ use tolk::ledger::Ledger;
 use tolk::text::SegmentId;
 use tolk::timestamp::Timestamp;
 
+use super::ui;
 use super::Global;
-use super::{tm, ui};
 
 /// Import translated batches into the memory, all or nothing
 ///
@@ -145,15 +145,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         eprintln!(
             "{}{}, {} skipped (empty target), {} skipped (state), {}{}, {}, {} refused ({what} {})",
-            tm::import_prefix(&outcome, args.dry_run),
+            ui::import_prefix(&outcome, args.dry_run),
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             plan.skipped_empty,
             plan.skipped_state,
             ui::count(outcome.conflicts.len(), "conflict"),
-            tm::retired_count(&outcome, args.dry_run),
+            ui::retired_count(&outcome, args.dry_run),
             ui::count(plan.warnings.len(), "warning"),
             problems.len(),
-            tm::written_to(&outcome)
+            ui::written_to(&outcome)
         );
     }
     if !args.dry_run {

@@ -91,24 +91,22 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = index.searcher(&memory).search(&args.text, options);
+    // Puts `e`, an entry of the memory, first with `score`.
+    let mut promote = |e: &tolk::memory::Entry, score: u8| {
+        let entry = memory.entries.iter().position(|x| std::ptr::eq(x, e)).expect("an entry of the memory");
+        found.retain(|m| m.entry != entry);
+        found.insert(0, tolk::index::Match { entry, score, similarity: 1.0 });
+        found.truncate(args.top.max(1));
+    };
     // Of several 100% matches, the one build and export use comes first, so lookup
     // never shows another translation on top than the one an edition gets.
     if let Some(used) = memory.exact(&args.text) {
-        let used = memory.entries.iter().position(|x| std::ptr::eq(x, used)).expect("an entry of the memory");
-        if found.first().is_some_and(|m| m.score == 100 && m.entry != used) {
-            found.retain(|m| m.entry != used);
-            found.insert(0, tolk::index::Match { entry: used, score: 100, similarity: 1.0 });
-            found.truncate(args.top.max(1));
-        }
+        promote(used, 100);
     }
     // A translation made between the same sentences is the 101% match, first.
     if args.prev.is_some() || args.next.is_some() {
         if let Some(e) = memory.in_context(&args.text, args.prev.as_deref(), args.next.as_deref()) {
-            let entry =
-                memory.entries.iter().position(|x| std::ptr::eq(x, e)).expect("an entry of the memory");
-            found.retain(|m| m.entry != entry);
-            found.insert(0, tolk::index::Match { entry, score: CONTEXT_SCORE, similarity: 1.0 });
-            found.truncate(args.top.max(1));
+            promote(e, CONTEXT_SCORE);
         }
     }
     let mut out = BufWriter::new(io::stdout().lock());
@@ -175,9 +173,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         writeln!(out, "{}. {:>3}%  {}", n + 1, m.score, e.source)?;
         let repair = (m.score < 100).then(|| tolk::numbers::repair(&args.text, &e.source, &e.target));
         match &repair {
-            Some(Ok(r)) => {
-                writeln!(out, "        {}  (numbers repaired: {})", r.target, changes(&r.changes))?
-            }
+            Some(Ok(r)) => writeln!(out, "        {}  (numbers repaired: {})", r.target, r.changes_text())?,
             _ => writeln!(out, "        {}", e.target)?,
         }
         if m.score < 100 {
@@ -227,8 +223,3 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
 /// The score of a context match: a 100% match made between the same sentences.
 const CONTEXT_SCORE: u8 = 101;
-
-/// `110 → 120; 6 → 7`, as the batch writes them.
-fn changes(changes: &[(String, String)]) -> String {
-    changes.iter().map(|(old, new)| format!("{old} → {new}")).collect::<Vec<_>>().join("; ")
-}

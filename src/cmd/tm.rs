@@ -587,10 +587,10 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         eprintln!(
             "{}{}, {}{conflicts}{}, {} with inline markup flattened, \
              {} skipped (empty source or target), {} skipped (no {} and {} variant){} ({what} {})",
-            import_prefix(&outcome, args.dry_run),
+            ui::import_prefix(&outcome, args.dry_run),
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             ui::count(outcome.conflicts.len(), "conflict"),
-            retired_count(&outcome, args.dry_run),
+            ui::retired_count(&outcome, args.dry_run),
             counts.flattened,
             counts.skipped_empty,
             counts.skipped_language,
@@ -600,36 +600,10 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
                 0 => String::new(),
                 n => format!(", {n} retired left out (history is not imported)"),
             },
-            written_to(&outcome)
+            ui::written_to(&outcome)
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// How an import's summary begins: `import i20261130-061500: ` when it changed the
-/// memory; nothing for a dry run or an import that changed nothing.
-pub(super) fn import_prefix(outcome: &import::Outcome, dry_run: bool) -> String {
-    match outcome.import {
-        Some(id) if !dry_run => format!("import {id}: "),
-        _ => String::new(),
-    }
-}
-
-/// `, 2 retired` (`, would retire 2`) when `--overwrite` retired translations it replaced.
-pub(super) fn retired_count(outcome: &import::Outcome, dry_run: bool) -> String {
-    match (outcome.retired, dry_run) {
-        (0, _) => String::new(),
-        (n, false) => format!(", {n} retired"),
-        (n, true) => format!(", would retire {n}"),
-    }
-}
-
-/// The files an import wrote (or would write), or where new entries go when none.
-pub(super) fn written_to(outcome: &import::Outcome) -> String {
-    if outcome.files.is_empty() {
-        return tolk::shown::path(&outcome.written).to_string();
-    }
-    outcome.files.iter().map(|f| tolk::shown::path(f).to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {

@@ -149,6 +149,32 @@ pub fn where_written(dry_run: bool, added: usize) -> &'static str {
     }
 }
 
+/// How an import's summary begins: `import i20261130-061500: ` when it changed the
+/// memory; nothing for a dry run or an import that changed nothing.
+pub fn import_prefix(outcome: &tolk::import::Outcome, dry_run: bool) -> String {
+    match outcome.import {
+        Some(id) if !dry_run => format!("import {id}: "),
+        _ => String::new(),
+    }
+}
+
+/// `, 2 retired` (`, would retire 2`) when `--overwrite` retired translations it replaced.
+pub fn retired_count(outcome: &tolk::import::Outcome, dry_run: bool) -> String {
+    match (outcome.retired, dry_run) {
+        (0, _) => String::new(),
+        (n, false) => format!(", {n} retired"),
+        (n, true) => format!(", would retire {n}"),
+    }
+}
+
+/// The files an import wrote (or would write), or where new entries go when none.
+pub fn written_to(outcome: &tolk::import::Outcome) -> String {
+    if outcome.files.is_empty() {
+        return tolk::shown::path(&outcome.written).to_string();
+    }
+    outcome.files.iter().map(|f| tolk::shown::path(f).to_string()).collect::<Vec<_>>().join(", ")
+}
+
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
 /// (the batch, the file) says, and what became (or, in a dry run, would become) of it.
 pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, incoming: &str) {

@@ -80,11 +80,10 @@ pub fn terms(glossary: &Glossary, source: &str, target: &str) -> Vec<String> {
                 "term {}: the source has {:?}, the target lacks {:?} (glossary row {})",
                 term.nb, hit.form, term.en, term.row
             ));
-        } else if is_acronym(&term.en)
-            && english_find(&target, &term.en).is_some_and(|found| found != term.en)
+        } else if let Some(found) =
+            english_find(&target, &term.en).filter(|found| is_acronym(&term.en) && *found != term.en)
         {
             // An acronym kept as it is (`OKS`) is written in capitals, not `Oks`.
-            let found = english_find(&target, &term.en).unwrap_or_default();
             out.push(format!(
                 "term {}: the target has {found:?}; write it {:?}, as the glossary does (glossary row {})",
                 term.nb, term.en, term.row

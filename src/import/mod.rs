@@ -680,7 +680,6 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         incoming_places: std::collections::HashSet<(String, String)>,
         incoming_without_place: bool,
     }
-    let place = |e: &Entry| (normalize(&e.prev).into_owned(), normalize(&e.next).into_owned());
     let newer = |a: Option<&'_ Entry>, b: &'_ Entry| a.is_none_or(|a| b.changed_at() >= a.changed_at());
     let mut outcome = Outcome::default();
     let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
@@ -701,7 +700,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
                         without_place = Some(e);
                     }
                 } else {
-                    let slot = by_place.entry(place(e)).or_insert(e);
+                    let slot = by_place.entry(e.place()).or_insert(e);
                     if newer(Some(*slot), e) {
                         *slot = e;
                     }
@@ -721,7 +720,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         });
         had.incoming_targets.insert(entry.target.clone());
         if entry.has_context() {
-            had.incoming_places.insert(place(&entry));
+            had.incoming_places.insert(entry.place());
         } else {
             had.incoming_without_place = true;
         }
@@ -740,7 +739,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         // (Looked up, not searched: a sentence with thousands of translations costs the
         // same as one with a single translation.)
         let competing = if entry.has_context() {
-            [had.without_place, had.by_place.get(&place(&entry)).copied()]
+            [had.without_place, had.by_place.get(&entry.place()).copied()]
                 .into_iter()
                 .flatten()
                 .filter(|e| e.competes_with(&entry))
@@ -786,7 +785,7 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
                 !had.incoming_targets.contains(&e.target)
                     && (!e.has_context()
                         || had.incoming_without_place
-                        || had.incoming_places.contains(&place(e)))
+                        || had.incoming_places.contains(&e.place()))
             }));
         }
         retire.sort_unstable();

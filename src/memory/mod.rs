@@ -84,6 +84,12 @@ impl Entry {
         !self.prev.trim().is_empty() || !self.next.trim().is_empty()
     }
 
+    /// Where it was translated: the sentences before and after it, normalised, as
+    /// places are compared.
+    pub fn place(&self) -> (String, String) {
+        (normalize(&self.prev).into_owned(), normalize(&self.next).into_owned())
+    }
+
     /// Whether it and `other`, translations of the same source, compete: they differ,
     /// and were not made for two different places (one of them has no context, or both
     /// the same one).
@@ -91,9 +97,7 @@ impl Entry {
         if self.target == other.target {
             return false;
         }
-        let same_place = normalize(&self.prev) == normalize(&other.prev)
-            && normalize(&self.next) == normalize(&other.next);
-        !self.has_context() || !other.has_context() || same_place
+        !self.has_context() || !other.has_context() || self.place() == other.place()
     }
 
     /// `changed`, or failing that `created`, as a moment; `None` when neither is set.
@@ -295,6 +299,11 @@ impl Memory {
             .max_by_key(|e| e.changed_at())
     }
 
+    /// How many entries are in use (not retired).
+    pub fn in_use_count(&self) -> usize {
+        self.entries.iter().filter(|e| !e.is_retired()).count()
+    }
+
     /// How many sources have two or more different translations.
     pub fn conflicts(&self) -> usize {
         self.conflicting().len()
@@ -333,10 +342,7 @@ impl Memory {
                     targets.len() > 1
                 } else {
                     let mut by_place: HashMap<(String, String), &str> = HashMap::new();
-                    entries.into_iter().any(|e| {
-                        let key = (normalize(&e.prev).into_owned(), normalize(&e.next).into_owned());
-                        *by_place.entry(key).or_insert(&e.target) != e.target
-                    })
+                    entries.into_iter().any(|e| *by_place.entry(e.place()).or_insert(&e.target) != e.target)
                 };
                 if competing {
                     out.push(ids);
