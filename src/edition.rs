@@ -139,17 +139,21 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
 /// The edition of `doc` made with `fill`. A translation whose tags do not match its
 /// sentence's (see [`crate::document::inline::check`]) is no translation.
 pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
+    assemble_keeping(doc, fill, MISSING_KEPT)
+}
+
+/// Like [`assemble`], keeping the first `keep` missing segments in
+/// [`Edition::missing`] (every one with `usize::MAX`, for `build --list-missing`).
+pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<Edition> {
     let (mut translated, mut words, mut untranslated, mut missing) = (0, 0, 0, Vec::new());
-    let mut next_position = 0;
+    // `rebuild` asks for each segment once, in order: the count is where it stands, for
+    // the translation made for the same place.
+    let mut position = 0;
     let bytes = doc.rebuild(|segment| {
         let source = segment.text.as_str();
-        // Where the segment stands, for the translation made for the same place.
-        let k = if doc.segments.get(next_position).is_some_and(|s| std::ptr::eq(s, segment)) {
-            next_position
-        } else {
-            doc.segments.iter().position(|s| std::ptr::eq(s, segment)).unwrap_or(next_position)
-        };
-        next_position = k + 1;
+        let k = position;
+        position += 1;
+        debug_assert!(std::ptr::eq(&doc.segments[k], segment), "rebuild fills segments in order");
         let around = |i: Option<usize>| i.and_then(|i| doc.segments.get(i)).map(|s| s.text.as_str());
         let filled = match fill {
             Fill::Memory(memory) | Fill::Marked(memory, _) => memory
@@ -168,7 +172,7 @@ pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
             None => {
                 untranslated += 1;
                 words += word_count(&crate::document::inline::strip(source));
-                if missing.len() < MISSING_KEPT {
+                if missing.len() < keep {
                     missing.push(Missing {
                         doc: doc.name.clone(),
                         line: segment.location.line,

@@ -104,7 +104,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut totals = Totals { list_all: args.list_missing, ..Totals::default() };
     let mut staged = Vec::with_capacity(sources.len());
     for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
-        let edition = edition::assemble(&super::ui::read(global, path, name.clone(), &segmenter)?, fill)?;
+        let keep = if args.list_missing { usize::MAX } else { edition::MISSING_KEPT };
+        let doc = super::ui::read(global, path, name.clone(), &segmenter)?;
+        let edition = edition::assemble_keeping(&doc, fill, keep)?;
         totals.add(&edition);
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.

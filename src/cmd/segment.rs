@@ -32,18 +32,23 @@ struct JsonSegment<'a> {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = super::ui::segmenter(global)?;
     // `-` is plain text on stdin, as `match -i -` reads it; every other path a file or
-    // folder of documents, in the order given.
-    let mut docs = Vec::new();
-    let paths = if args.paths.is_empty() { global.project.corpus() } else { args.paths };
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let bytes =
-                tolk::input::limits::read_lines(&mut io::stdin().lock(), std::path::Path::new("stdin"))?;
-            docs.push(Document::from_bytes("-".into(), bytes, std::path::Path::new("stdin"), &segmenter)?);
-        } else {
-            docs.extend(super::ui::documents(global, std::slice::from_ref(&path), &segmenter)?);
+    // folder of documents, in the order given. Without `-`, the paths (or the project's
+    // corpus) are listed once, so each warning about them is said once.
+    let docs = if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        super::ui::documents(global, &args.paths, &segmenter)?
+    } else {
+        let mut docs = Vec::new();
+        for path in &args.paths {
+            if path.as_os_str() == "-" {
+                let stdin = std::path::Path::new("stdin");
+                let bytes = tolk::input::limits::read_lines(&mut io::stdin().lock(), stdin)?;
+                docs.push(Document::from_bytes("-".into(), bytes, stdin, &segmenter)?);
+            } else {
+                docs.extend(super::ui::documents(global, std::slice::from_ref(path), &segmenter)?);
+            }
         }
-    }
+        docs
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     for doc in &docs {
         for s in &doc.segments {

@@ -277,3 +277,15 @@ fn a_failed_build_says_that_the_editions_there_are_an_earlier_builds() {
         .stderr_contains("so nothing was written (out/en still holds what an earlier build wrote)");
     assert_eq!(t.read("out/en/a.txt"), proof);
 }
+
+/// `--list-missing` lists every missing sentence, even more than an edition keeps of
+/// one document by default.
+#[test]
+fn list_missing_lists_every_sentence_of_a_long_document() {
+    let t = Project::empty();
+    let lines: String = (1..=150).map(|n| format!("Setning nummer {n} her.\n")).collect();
+    t.write("corpus/a.txt", lines).write("memory/nb-en.csv", "source,target\n");
+    let out = t.tolk(&["build", "--partial", "--list-missing"]).run().success();
+    let out = out.stderr_contains("a.txt:150: Setning nummer 150 her.\n");
+    assert!(!out.stderr.contains("more; --list-missing"), "{}", out.stderr);
+}
