@@ -204,7 +204,7 @@ impl Analysis {
     ) -> Report {
         let queries: Vec<&str> = self.unique.iter().map(|(t, _)| t.as_str()).collect();
         let options = SearchOptions { min_score, top: 1 };
-        let found = index.search_all_with(memory, &queries, options, progress);
+        let found = index.search_all_with(&queries, options, progress);
         let best: Vec<Option<u8>> = found.iter().map(|m| m.first().map(|m| m.score)).collect();
         // Each unique sentence once, as its first occurrence counts it.
         let mut repaired = Count::default();

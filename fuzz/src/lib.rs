@@ -311,7 +311,7 @@ pub fn search(data: &[u8]) {
     let memory = tolk::memory::Memory::from_entries(entries);
     let index = IndexBuilder::build(&memory);
     let options = SearchOptions { min_score: min % 101, top: 1 + usize::from(min % 5) };
-    let mut searcher = index.searcher(&memory);
+    let mut searcher = index.searcher();
     for query in queries.lines().take(16) {
         let found = searcher.search(query, options);
         assert_eq!(found, scan(&memory, query, options), "query {query:?}");

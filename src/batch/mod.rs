@@ -259,7 +259,7 @@ impl BatchBuilder {
         let mut rows: Vec<BatchRow> =
             self.rows.into_iter().filter(|r| memory.exact(&r.source).is_none()).collect();
         let queries: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
-        let best = index.search_all(memory, &queries, SearchOptions { min_score, top: 1 });
+        let best = index.search_all(&queries, SearchOptions { min_score, top: 1 });
         for (row, found) in rows.iter_mut().zip(best) {
             if let Some(m) = found.first() {
                 let e = &memory.entries[m.entry];

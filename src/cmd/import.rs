@@ -139,6 +139,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply_into(&ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
+    if !args.dry_run && outcome.added + outcome.retired > 0 {
+        ui::refresh_index(global);
+    }
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     ui::report_placed(&outcome.placed, args.dry_run, "the batch");
     if ui::chatty(global) {

@@ -90,7 +90,7 @@ struct JsonExplanation<'a> {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (memory, index) = ui::load_indexed(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
-    let mut found = index.searcher(&memory).search(&args.text, options);
+    let mut found = index.searcher().search(&args.text, options);
     // Puts `e`, an entry of the memory, first with `score`.
     let mut promote = |e: &tolk::memory::Entry, score: u8| {
         let entry = memory.entries.iter().position(|x| std::ptr::eq(x, e)).expect("an entry of the memory");

@@ -69,9 +69,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let bar = ui::bar(global, queries.len() as u64, "matching");
     let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
     let results =
-        index.search_all_with(&memory, &refs, SearchOptions { min_score: args.min_score, top }, &|| {
-            bar.inc(1)
-        });
+        index.search_all_with(&refs, SearchOptions { min_score: args.min_score, top }, &|| bar.inc(1));
     bar.finish_and_clear();
     let mut out = BufWriter::new(io::stdout().lock());
     for (query, found) in queries.iter().zip(&results) {

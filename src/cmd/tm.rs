@@ -381,6 +381,9 @@ fn run_revert_import(id: ImportId, dry_run: bool, lock: &ui::LockArgs, global: &
         },
         dry_run,
     )?;
+    if !dry_run && done.is_some() {
+        ui::refresh_index(global);
+    }
     let Some((retired, restored, lines)) = done else { return Ok(ExitCode::SUCCESS) };
     if !ui::chatty(global) {
         return Ok(ExitCode::SUCCESS);
@@ -442,6 +445,9 @@ fn run_correction(
         },
         dry_run,
     )?;
+    if !dry_run && done.is_some() {
+        ui::refresh_index(global);
+    }
     let Some((plan, entries)) = done else { return Ok(ExitCode::SUCCESS) };
     if !ui::chatty(global) {
         return Ok(ExitCode::SUCCESS);
@@ -573,6 +579,9 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge_into(&ui::store(global, &args.lock, true)?, incoming, &options)?;
+    if !args.dry_run && outcome.added + outcome.retired > 0 {
+        ui::refresh_index(global);
+    }
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     ui::report_placed(&outcome.placed, args.dry_run, "the file");
     if ui::chatty(global) {

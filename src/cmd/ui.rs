@@ -11,7 +11,8 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tolk::document::{Document, ReadOptions};
 use tolk::import::Conflict;
-use tolk::index::{Index, IndexBuilder};
+use tolk::index::cache::{self, Kept};
+use tolk::index::Index;
 use tolk::memory::{CsvStore, Memory};
 use tolk::segment::Segmenter;
 use tolk::shown;
@@ -74,13 +75,53 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
     }
 }
 
-/// Loads the memory named by `--memory` and indexes it, with a spinner.
+/// Loads the memory named by `--memory` with its index: the one kept in the project's
+/// `.tolk/cache/` when it is whole and up to date, else one built now (with a spinner)
+/// and kept. Says on stderr why a kept index was not used, and when one cannot be
+/// kept.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
-    let memory = load(global, &global.memory)?;
-    let spin = spinner(global, &format!("indexing {}", count(memory.entries.len(), "entry")));
-    let index = IndexBuilder::build(&memory);
-    spin.finish_and_clear();
+    let file = cache::file_for(&global.project.state_dir(), &global.memory);
+    let mut spin = None;
+    let (memory, index, kept) = cache::load(
+        &global.memory,
+        &file,
+        || load(global, &global.memory),
+        |entries| spin = Some(spinner(global, &format!("indexing {}", count(entries, "entry")))),
+    )?;
+    if let Some(spin) = spin {
+        spin.finish_and_clear();
+    }
+    if chatty(global) {
+        let (instead_of, not_kept) = match &kept {
+            Kept::Opened => (None, None),
+            Kept::Built { instead_of } => (instead_of.as_ref(), None),
+            Kept::NotKept { instead_of, why } => (instead_of.as_ref(), Some(why)),
+        };
+        if let Some(damage) = instead_of {
+            eprintln!(
+                "note: indexed the memory again: the index kept in {} was not used: {damage}",
+                shown::path(&file)
+            );
+        }
+        if let Some(why) = not_kept {
+            eprintln!(
+                "note: the index is built for this run only, as it cannot be kept in {} ({why}); the next \
+                 command builds it again",
+                shown::path(file.parent().unwrap_or(&file))
+            );
+        }
+    }
     Ok((memory, index))
+}
+
+/// Brings the index kept for the memory up to date after a command changed the memory,
+/// so the next command opens it at once. Silent: a failure here only means the next
+/// command builds the index itself.
+pub fn refresh_index(global: &Global) {
+    let file = cache::file_for(&global.project.state_dir(), &global.memory);
+    let spin = spinner(global, "indexing the memory");
+    let _ = cache::load(&global.memory, &file, || Memory::load_or_empty(&global.memory), |_| {});
+    spin.finish_and_clear();
 }
 
 /// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`

@@ -382,6 +382,31 @@ pub fn write_path_for(path: &Path) -> PathBuf {
     existing.unwrap_or_else(|| path.join(DEFAULT_FILE))
 }
 
+/// The fingerprint of the memory at `path`: a hash of where it is and, for every file
+/// [`Memory::load`] reads, its name, length, modification and change times and file
+/// number, as git's index tells a changed file. Any write tolk makes replaces a file by
+/// renaming a new one over it, which changes its number; an edit by hand changes its
+/// times. A persisted index ([`crate::index::Index::open`]) built from the memory with
+/// another fingerprint is stale.
+pub fn fingerprint(path: &Path) -> Result<u64> {
+    use std::fmt::Write as _;
+    let mut text = String::from("tolk memory fingerprint 1\n");
+    let place = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let _ = writeln!(text, "{}", place.display());
+    for file in csv_files(path)? {
+        let meta = std::fs::metadata(&file).map_err(|e| Error::io(&file, e))?;
+        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let _ = write!(text, "{}\t{}\t{:?}", file.display(), meta.len(), modified);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            let _ = write!(text, "\t{}\t{}\t{}.{}", meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec());
+        }
+        text.push('\n');
+    }
+    Ok(stable_hash(text.as_bytes()))
+}
+
 /// The CSV files of a memory at `path`, in name order.
 ///
 /// Links are followed, to a folder or a file. A `*.csv` that is not a regular file

@@ -1543,6 +1543,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         .map(|p| {
             if p.starts_with("out/batches/batch-") || p.starts_with(".tolk/batches/b") {
                 p.chars().filter(|c| !c.is_ascii_digit()).collect()
+            } else if p.starts_with(".tolk/cache/index-") && p.ends_with(".tolkidx") {
+                ".tolk/cache/index-HASH.tolkidx".to_string()
             } else {
                 p
             }
@@ -1551,6 +1553,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
     let mut expected: BTreeSet<String> = [
         ".tolk/batches/b-.json",
         ".tolk/batches/b--.json",
+        ".tolk/cache/CACHEDIR.TAG",
+        ".tolk/cache/index-HASH.tolkidx",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
         "out/batches/batch-TZ.xlsx",

@@ -669,7 +669,7 @@ proptest! {
             sources.iter().map(|s| Entry { source: s.clone(), target: format!("EN {s}"), ..Entry::default() }).collect(),
         );
         let index = tolk::index::IndexBuilder::build(&memory);
-        let mut searcher = index.searcher(&memory);
+        let mut searcher = index.searcher();
         let options = tolk::index::SearchOptions { min_score, top };
         for q in &queries {
             prop_assert_eq!(searcher.search(q, options), tolk::index::scan(&memory, q, options), "query {:?}", q);

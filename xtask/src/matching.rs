@@ -575,7 +575,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let options = config.options;
 
     let start = Instant::now();
-    let results = index.search_all(&memory, &refs, options);
+    let results = index.search_all(&refs, options);
     let search_all = start.elapsed();
     let mut with_match = [0; 2];
     let mut of_kind = [0; 2];
@@ -587,7 +587,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
 
     let sample = config.scan_sample.unwrap_or((20_000_000 / size).clamp(30, 200)).min(queries.len());
     let timed = config.latency.max(sample).min(queries.len());
-    let mut searcher = index.searcher(&memory);
+    let mut searcher = index.searcher();
     let mut latencies = Vec::with_capacity(timed);
     let mut disagreements = Vec::new();
     for (i, q) in refs[..timed].iter().enumerate() {
@@ -879,7 +879,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     let start = Instant::now();
     let mut builder = IndexBuilder::new();
     for (i, s) in &sources {
-        builder.add(*i, s);
+        builder.add(*i, s, memory.entries[*i].changed_at());
     }
     let add = secs(start);
     drop(sources);
@@ -897,7 +897,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
         thousands(vocabulary)
     );
 
-    let mut searcher = index.searcher(&memory);
+    let mut searcher = index.searcher();
     let mut times = [Duration::ZERO; 2];
     let mut counts = [0usize; 2];
     let mut full = Vec::with_capacity(queries.len());

@@ -48,6 +48,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use crate::memory::{Entry, Memory};
+
+pub mod cache;
+mod file;
+
 use crate::score::{
     block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_TOKENS,
 };
@@ -55,6 +59,7 @@ use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
 };
 use crate::timestamp::Timestamp;
+pub use file::Damage;
 
 /// Token text to token id. Tokens are short and many, so the hash is a fast
 /// multiplicative one (FxHash's) rather than the DoS-resistant default: a memory is a
@@ -134,29 +139,39 @@ pub struct IndexBuilder {
     tokens: Vec<u32>,
     offsets: Vec<u32>,
     entries: Vec<u32>,
-    /// The sources without words: the hash of the normalised text, and the entry.
-    wordless: Vec<(u64, u32)>,
+    /// Every document's normalised source, one after another, and where each ends.
+    sources: String,
+    source_ends: Vec<u64>,
+    /// Per document, when its entry was changed (seconds), or `i64::MIN`.
+    changed: Vec<i64>,
+    /// The number of entries of the memory the documents come from.
+    memory_len: usize,
 }
 
 impl IndexBuilder {
     /// An empty builder.
     pub fn new() -> IndexBuilder {
-        IndexBuilder { offsets: vec![0], ..IndexBuilder::default() }
+        IndexBuilder { offsets: vec![0], source_ends: vec![0], ..IndexBuilder::default() }
     }
 
-    /// Adds entry number `entry` with the given source text.
-    pub fn add(&mut self, entry: usize, source: &str) {
+    /// Adds entry number `entry` with the given source text, changed at `changed`.
+    pub fn add(&mut self, entry: usize, source: &str, changed: Option<Timestamp>) {
         let norm = normalize(source);
-        let before = self.tokens.len();
         for word in tokens(&norm).filter(|t| is_word(t)) {
             let id = self.intern(&lowercase(word));
             self.tokens.push(id);
         }
-        if self.tokens.len() == before {
-            self.wordless.push((stable_hash(norm.as_bytes()), entry as u32));
-        }
+        self.push_document(entry, &norm, changed);
+    }
+
+    /// Ends a document whose tokens are pushed.
+    fn push_document(&mut self, entry: usize, norm: &str, changed: Option<Timestamp>) {
         self.offsets.push(self.tokens.len() as u32);
         self.entries.push(entry as u32);
+        self.sources.push_str(norm);
+        self.source_ends.push(self.sources.len() as u64);
+        self.changed.push(changed.map_or(i64::MIN, |t| t.0));
+        self.memory_len = self.memory_len.max(entry + 1);
     }
 
     /// The id of token `t`, given a new one if it is new.
@@ -174,13 +189,19 @@ impl IndexBuilder {
     /// Builds the index of every entry of `memory` that is offered (has a translation
     /// and is not retired), normalising and tokenising on every core.
     pub fn build(memory: &Memory) -> Index {
+        IndexBuilder::build_for(memory, 0)
+    }
+
+    /// Like [`IndexBuilder::build`], recording `fingerprint` as the memory's (see
+    /// [`crate::memory::fingerprint`]) for a persisted index to be checked against.
+    pub fn build_for(memory: &Memory, fingerprint: u64) -> Index {
         // Most sources are normalised already: borrowed, not copied.
-        let sources: Vec<(usize, Cow<'_, str>)> = memory
+        let sources: Vec<(usize, Cow<'_, str>, Option<Timestamp>)> = memory
             .entries
             .par_iter()
             .enumerate()
             .filter(|(_, e)| e.is_offered())
-            .map(|(i, e)| (i, normalize(&e.source)))
+            .map(|(i, e)| (i, normalize(&e.source), e.changed_at()))
             .collect();
         // Tokenise on every core, each chunk with its own vocabulary; then give the
         // chunks' words global ids, one lookup per distinct word of a chunk.
@@ -195,7 +216,7 @@ impl IndexBuilder {
                 let (mut ids, mut lengths) = (Vec::new(), Vec::with_capacity(chunk.len()));
                 // A word not yet in lower case is lowered here, not in a new string each.
                 let mut lowered = String::new();
-                for (_, norm) in chunk {
+                for (_, norm, _) in chunk {
                     let before = ids.len();
                     for t in tokens(norm).filter(|t| is_word(t)) {
                         let word = if is_lowercase(t) {
@@ -222,13 +243,9 @@ impl IndexBuilder {
             })
             .collect();
         let mut builder = IndexBuilder::new();
-        builder.wordless = sources
-            .par_iter()
-            .filter(|(_, norm)| !tokens(norm).any(is_word))
-            .map(|(i, norm)| (stable_hash(norm.as_bytes()), *i as u32))
-            .collect();
         builder.tokens.reserve(chunks.iter().map(|c| c.1.len()).sum());
-        let mut entries = sources.iter().map(|(i, _)| *i);
+        builder.sources.reserve(sources.iter().map(|s| s.1.len()).sum());
+        let mut sources = sources.iter();
         for (words, ids, lengths) in chunks {
             let global: Vec<u32> = words.iter().map(|w| builder.intern(w)).collect();
             let mut at = 0;
@@ -236,39 +253,81 @@ impl IndexBuilder {
                 let len = len as usize;
                 builder.tokens.extend(ids[at..at + len].iter().map(|&l| global[l as usize]));
                 at += len;
-                builder.offsets.push(builder.tokens.len() as u32);
-                builder.entries.push(entries.next().unwrap_or_default() as u32);
+                if let Some((entry, norm, changed)) = sources.next() {
+                    builder.push_document(*entry, norm, *changed);
+                }
             }
         }
-        builder.finish()
+        builder.memory_len = memory.entries.len();
+        builder.finish_for(fingerprint)
     }
 
-    /// Finishes the index: numbers the documents by length and builds the posting
-    /// lists, the document frequencies and the signatures.
+    /// Finishes the index: numbers the words in byte order and the documents by
+    /// length, and builds the posting lists, the signatures and the key tables.
     pub fn finish(self) -> Index {
-        let docs = self.entries.len();
+        self.finish_for(0)
+    }
+
+    fn finish_for(self, fingerprint: u64) -> Index {
+        let IndexBuilder {
+            vocabulary,
+            tokens: raw_tokens,
+            offsets: raw_offsets,
+            entries: raw_entries,
+            sources: raw_sources,
+            source_ends: raw_ends,
+            changed: raw_changed,
+            memory_len,
+        } = self;
+        let docs = raw_entries.len();
+        // The vocabulary in byte order, so a word is found by binary search in the
+        // file as it is: a word's id is its rank.
+        let mut by_word: Vec<(&str, u32)> = vocabulary.iter().map(|(w, &id)| (&**w, id)).collect();
+        by_word.par_sort_unstable();
+        let mut rank = vec![0u32; by_word.len()];
+        let mut words = Vec::with_capacity(by_word.iter().map(|w| w.0.len()).sum());
+        let mut word_ends = Vec::with_capacity(by_word.len() + 1);
+        word_ends.push(0u32);
+        let mut number = Vec::with_capacity(by_word.len());
+        for (r, &(word, id)) in by_word.iter().enumerate() {
+            rank[id as usize] = r as u32;
+            words.extend_from_slice(word.as_bytes());
+            word_ends.push(words.len() as u32);
+            number.push(u8::from(is_number(word)));
+        }
+        drop(by_word);
         // Number the documents by length, so that every posting list is sorted by
         // length (the length window is a binary search) and a list is read in memory
         // order.
-        let len = |d: usize| (self.offsets[d + 1] - self.offsets[d]) as usize;
+        let len = |d: usize| (raw_offsets[d + 1] - raw_offsets[d]) as usize;
         let mut order: Vec<usize> = (0..docs).collect();
         order.sort_by_key(|&d| (len(d), d));
-        let mut tokens = Vec::with_capacity(self.tokens.len());
+        let mut tokens = Vec::with_capacity(raw_tokens.len());
         let mut offsets = Vec::with_capacity(docs + 1);
         let mut entries = Vec::with_capacity(docs);
+        let mut sources = Vec::with_capacity(raw_sources.len());
+        let mut source_ends = Vec::with_capacity(docs + 1);
+        let mut changed = Vec::with_capacity(docs);
         offsets.push(0u32);
+        source_ends.push(0u64);
         for &d in &order {
-            tokens.extend_from_slice(&self.tokens[self.offsets[d] as usize..self.offsets[d + 1] as usize]);
+            let own = &raw_tokens[raw_offsets[d] as usize..raw_offsets[d + 1] as usize];
+            tokens.extend(own.iter().map(|&t| rank[t as usize]));
             offsets.push(tokens.len() as u32);
-            entries.push(self.entries[d]);
+            entries.push(raw_entries[d]);
+            sources
+                .extend_from_slice(&raw_sources.as_bytes()[raw_ends[d] as usize..raw_ends[d + 1] as usize]);
+            source_ends.push(sources.len() as u64);
+            changed.push(raw_changed[d]);
         }
+        drop((order, raw_tokens, raw_offsets, raw_entries, raw_sources, raw_ends, raw_changed, vocabulary));
         let doc_tokens = |d: usize| &tokens[offsets[d] as usize..offsets[d + 1] as usize];
         let signatures: Vec<u64> =
             (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
         // Postings: for each token, the documents containing it (once each).
-        let words = self.vocabulary.len();
-        let mut starts = vec![0u32; words + 1];
-        let mut last_seen = vec![u32::MAX; words];
+        let vocabulary = number.len();
+        let mut starts = vec![0u32; vocabulary + 1];
+        let mut last_seen = vec![u32::MAX; vocabulary];
         for d in 0..docs {
             for &t in doc_tokens(d) {
                 if last_seen[t as usize] != d as u32 {
@@ -292,37 +351,46 @@ impl IndexBuilder {
                 }
             }
         }
-        let doc_frequency = (0..words).map(|t| starts[t + 1] - starts[t]).collect();
-        let mut number = vec![false; words];
-        for (word, &id) in &self.vocabulary {
-            number[id as usize] = is_number(word);
-        }
+        drop((fill, last_seen));
+        let source = |d: usize| &sources[source_ends[d] as usize..source_ends[d + 1] as usize];
         let mut keys: Vec<(u64, u32)> = (0..docs)
             .into_par_iter()
             .filter(|&d| !doc_tokens(d).is_empty())
             .map(|d| {
-                (
-                    key_hash(doc_tokens(d).iter().map(|&t| if number[t as usize] { NUMBER } else { t })),
-                    d as u32,
-                )
+                let key = doc_tokens(d).iter().map(|&t| if number[t as usize] == 1 { NUMBER } else { t });
+                (key_hash(key), d as u32)
             })
             .collect();
         keys.par_sort_unstable();
-        let mut wordless = self.wordless;
+        let mut wordless: Vec<(u64, u32)> = (0..docs)
+            .filter(|&d| doc_tokens(d).is_empty())
+            .map(|d| (stable_hash(source(d)), d as u32))
+            .collect();
         wordless.sort_unstable();
-        Index {
+        let parts = file::Parts {
             number,
-            keys,
-            wordless,
-            vocabulary: self.vocabulary,
-            doc_frequency,
+            key_hash: keys.iter().map(|k| k.0).collect(),
+            key_doc: keys.iter().map(|k| k.1).collect(),
+            wordless_hash: wordless.iter().map(|k| k.0).collect(),
+            wordless_doc: wordless.iter().map(|k| k.1).collect(),
+            words,
+            word_ends,
             tokens,
             offsets,
             entries,
             signatures,
             postings,
             starts,
-        }
+            sources,
+            source_ends,
+            changed,
+        };
+        let bytes = parts.into_bytes(fingerprint, memory_len);
+        // What was just laid out holds every fact the check asks for; a failure here
+        // is a bug in this function, not bad input.
+        let data =
+            file::Checked::new(bytes).unwrap_or_else(|damage| panic!("a built index is whole: {damage}"));
+        Index { data }
     }
 }
 
@@ -331,59 +399,143 @@ fn signature_bit(token: u32) -> u64 {
     1 << ((u64::from(token).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> 58)
 }
 
-/// A read-only token index over a memory's sources.
+/// A read-only token index over a memory's sources: built now ([`IndexBuilder`]) or
+/// opened from a file ([`Index::open`]), the same either way. It holds the normalised
+/// sources and change times it ranks by, so it answers without the memory.
 #[derive(Debug)]
 pub struct Index {
-    /// Per word id, whether it is a number.
-    number: Vec<bool>,
-    /// Every document with words by the key of its words ([`key_hash`]), sorted.
-    keys: Vec<(u64, u32)>,
-    /// Every entry without words by the hash of its normalised text, sorted.
-    wordless: Vec<(u64, u32)>,
-    vocabulary: Vocabulary,
-    doc_frequency: Vec<u32>,
-    tokens: Vec<u32>,
-    offsets: Vec<u32>,
-    entries: Vec<u32>,
-    /// Per document, the OR of its tokens' [`signature_bit`]s.
-    signatures: Vec<u64>,
-    postings: Vec<u32>,
-    starts: Vec<u32>,
+    data: file::Checked,
+}
+
+impl file::View<'_> {
+    fn doc_tokens(&self, doc: u32) -> &[u32] {
+        &self.tokens[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
+    }
+
+    fn doc_len(&self, doc: u32) -> usize {
+        (self.offsets[doc as usize + 1] - self.offsets[doc as usize]) as usize
+    }
+
+    fn postings(&self, token: u32) -> &[u32] {
+        &self.postings[self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize]
+    }
+
+    fn doc_frequency(&self, token: u32) -> u32 {
+        self.starts[token as usize + 1] - self.starts[token as usize]
+    }
+
+    fn is_number(&self, token: u32) -> bool {
+        self.number[token as usize] == 1
+    }
+
+    /// The id of a lowercased word, by binary search of the vocabulary.
+    fn word_id(&self, word: &str) -> Option<u32> {
+        let word_at = |i: usize| &self.words[self.word_ends[i] as usize..self.word_ends[i + 1] as usize];
+        let count = self.number.len();
+        let (mut lo, mut hi) = (0, count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match word_at(mid).cmp(word.as_bytes()) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    fn source_bytes(&self, doc: usize) -> &[u8] {
+        &self.sources[self.source_ends[doc] as usize..self.source_ends[doc + 1] as usize]
+    }
+}
+
+/// What ranking needs of a candidate, by its key: a document of the index, or an entry
+/// of the memory for the scan.
+trait Candidates {
+    fn source(&self, key: usize) -> &str;
+    fn entry(&self, key: usize) -> usize;
+    fn changed(&self, key: usize) -> Option<Timestamp>;
+}
+
+impl Candidates for file::View<'_> {
+    fn source(&self, doc: usize) -> &str {
+        // The sources were checked as UTF-8 cut on character boundaries when the index
+        // was opened.
+        std::str::from_utf8(self.source_bytes(doc)).unwrap_or_default()
+    }
+
+    fn entry(&self, doc: usize) -> usize {
+        self.entries[doc] as usize
+    }
+
+    fn changed(&self, doc: usize) -> Option<Timestamp> {
+        Some(self.changed[doc]).filter(|&c| c != i64::MIN).map(Timestamp)
+    }
+}
+
+impl Candidates for Memory {
+    fn source(&self, entry: usize) -> &str {
+        &self.entries[entry].source
+    }
+
+    fn entry(&self, entry: usize) -> usize {
+        entry
+    }
+
+    fn changed(&self, entry: usize) -> Option<Timestamp> {
+        self.entries[entry].changed_at()
+    }
 }
 
 impl Index {
     /// The number of indexed entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.data.view().entries.len()
     }
 
     /// Whether nothing is indexed.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
-    /// A searcher over this index and the memory it was built from.
-    pub fn searcher<'a>(&'a self, memory: &'a Memory) -> Searcher<'a> {
+    /// The index's size in bytes, as built or as its file.
+    pub fn size(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Opens the index file at `path`, if it is whole and was built from the memory
+    /// of `entries` entries whose fingerprint ([`crate::memory::fingerprint`]) is
+    /// `fingerprint`; the file is mapped, not read, so opening costs its checks only.
+    pub fn open(path: &std::path::Path, fingerprint: u64, entries: usize) -> Result<Index, Damage> {
+        file::open_for(path, fingerprint, entries).map(|data| Index { data })
+    }
+
+    /// Writes the index to `path`, through a temporary file renamed over it.
+    pub fn write(&self, path: &std::path::Path) -> std::io::Result<()> {
+        self.data.write(path)
+    }
+
+    /// A searcher over this index.
+    pub fn searcher(&self) -> Searcher<'_> {
+        let view = self.data.view();
         Searcher {
-            index: self,
-            memory,
-            seen: vec![0; self.len()],
+            view,
+            seen: vec![0; view.entries.len()],
             stamp: 0,
-            peq: vec![0; self.doc_frequency.len()],
-            slot: vec![0; self.doc_frequency.len()],
+            peq: vec![0; view.number.len()],
+            slot: vec![0; view.number.len()],
             masks: Vec::new(),
         }
     }
 
     /// Searches every query, on every core; results are in query order.
-    pub fn search_all(&self, memory: &Memory, queries: &[&str], options: SearchOptions) -> Vec<Vec<Match>> {
-        self.search_all_with(memory, queries, options, &|| {})
+    pub fn search_all(&self, queries: &[&str], options: SearchOptions) -> Vec<Vec<Match>> {
+        self.search_all_with(queries, options, &|| {})
     }
 
     /// Like [`Index::search_all`], calling `progress` after each query.
     pub fn search_all_with(
         &self,
-        memory: &Memory,
         queries: &[&str],
         options: SearchOptions,
         progress: &(dyn Fn() + Sync),
@@ -394,7 +546,7 @@ impl Index {
         queries
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
-                let mut searcher = self.searcher(memory);
+                let mut searcher = self.searcher();
                 chunk
                     .iter()
                     .map(|q| {
@@ -406,20 +558,11 @@ impl Index {
             })
             .collect()
     }
-
-    fn doc_tokens(&self, doc: u32) -> &[u32] {
-        &self.tokens[self.offsets[doc as usize] as usize..self.offsets[doc as usize + 1] as usize]
-    }
-
-    fn postings(&self, token: u32) -> &[u32] {
-        &self.postings[self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize]
-    }
 }
 
 /// Queries an [`Index`]; holds per-thread scratch space, so make one per thread.
 pub struct Searcher<'a> {
-    index: &'a Index,
-    memory: &'a Memory,
+    view: file::View<'a>,
     seen: Vec<u32>,
     stamp: u32,
     /// Per token id, its match mask in the query (queries of up to 64 tokens).
@@ -434,45 +577,43 @@ impl Searcher<'_> {
     /// The best matches of `query` at or above `options.min_score`, best first, at most
     /// `options.top` of them.
     pub fn search(&mut self, query: &str, options: SearchOptions) -> Vec<Match> {
-        if options.min_score == 0 {
-            return scan(self.memory, query, options);
-        }
+        let view = self.view;
         let query = Words::new(query);
-        let index = self.index;
+        if options.min_score == 0 {
+            // No filter to offer: every document is a candidate, as in the scan.
+            return rank(&view, &query, (0..view.entries.len()).map(|d| (d, None)), options);
+        }
         let n = query.len();
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.seen.iter_mut().for_each(|x| *x = 0);
             self.stamp = 1;
         }
-        // Each candidate entry, with the distance over the words when it is known.
+        // Each candidate document, with the distance over the words when it is known.
         let mut found: Vec<(usize, Option<usize>)> = Vec::new();
         if n == 0 {
             // Without words, only the same text matches.
             let hash = stable_hash(query.text().as_bytes());
-            let at = index.wordless.partition_point(|&(h, _)| h < hash);
-            found.extend(
-                index.wordless[at..]
-                    .iter()
-                    .take_while(|&&(h, _)| h == hash)
-                    .map(|&(_, e)| (e as usize, None)),
-            );
-            return rank(self.memory, &query, found.into_iter(), options);
+            let at = view.wordless_hash.partition_point(|&h| h < hash);
+            let same = view.wordless_hash[at..].iter().take_while(|&&h| h == hash).count();
+            found.extend(view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None)));
+            return rank(&view, &query, found.into_iter(), options);
         }
         let query_tokens: Vec<u32> =
-            (0..n).map(|w| index.vocabulary.get(query.lower(w)).copied().unwrap_or(UNKNOWN)).collect();
+            (0..n).map(|w| view.word_id(query.lower(w)).unwrap_or(UNKNOWN)).collect();
         let key = |w: usize| if query.is_number(w) { NUMBER } else { query_tokens[w] };
         // The same words (95–100): every source with the query's key. A word the memory
         // never saw (not a number) is in no source.
         if (0..n).all(|w| key(w) != UNKNOWN) {
             let hash = key_hash((0..n).map(key));
-            let at = index.keys.partition_point(|&(h, _)| h < hash);
-            for &(_, d) in index.keys[at..].iter().take_while(|&&(h, _)| h == hash) {
-                let doc = index.doc_tokens(d);
+            let at = view.key_hash.partition_point(|&h| h < hash);
+            let same = view.key_hash[at..].iter().take_while(|&&h| h == hash).count();
+            for &d in &view.key_doc[at..at + same] {
+                let doc = view.doc_tokens(d);
                 crate::cost::count(n);
                 let same = doc.len() == n
                     && doc.iter().enumerate().all(|(w, &t)| {
-                        if index.number[t as usize] {
+                        if view.is_number(t) {
                             key(w) == NUMBER
                         } else {
                             t == key(w)
@@ -480,7 +621,7 @@ impl Searcher<'_> {
                     });
                 if same {
                     self.seen[d as usize] = self.stamp;
-                    found.push((index.entries[d as usize] as usize, None));
+                    found.push((d as usize, None));
                 }
             }
         }
@@ -488,7 +629,7 @@ impl Searcher<'_> {
         if n <= MAX_FUZZY_TOKENS {
             self.fuzzy_candidates(&query_tokens, options.min_score, &mut found);
         }
-        rank(self.memory, &query, found.into_iter(), options)
+        rank(&view, &query, found.into_iter(), options)
     }
 
     /// Adds to `found` every source of other words whose base score, from its exact
@@ -499,14 +640,14 @@ impl Searcher<'_> {
         min_score: u8,
         found: &mut Vec<(usize, Option<usize>)>,
     ) {
-        let index = self.index;
+        let view = self.view;
         let n = query_tokens.len();
         let s = min_score;
         let dmax_n = max_distance(n, s);
         let min_len = n - dmax_n;
         let max_len = (n * 100 / usize::from(s)).min(MAX_FUZZY_TOKENS);
         let mut by_rarity = query_tokens.to_vec();
-        by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { index.doc_frequency[t as usize] });
+        by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { view.doc_frequency(t) });
         let prefix = &by_rarity[..(dmax_n + 1).min(n)];
 
         let use_myers = n <= 64;
@@ -545,18 +686,17 @@ impl Searcher<'_> {
             if t == UNKNOWN || prefix[..k].contains(&t) {
                 continue;
             }
-            let list = index.postings(t);
-            let doc_len = |d: u32| (index.offsets[d as usize + 1] - index.offsets[d as usize]) as usize;
-            let lo = list.partition_point(|&d| doc_len(d) < min_len);
-            let hi = list.partition_point(|&d| doc_len(d) <= max_len);
+            let list = view.postings(t);
+            let lo = list.partition_point(|&d| view.doc_len(d) < min_len);
+            let hi = list.partition_point(|&d| view.doc_len(d) <= max_len);
             for &d in &list[lo..hi] {
                 if self.seen[d as usize] == self.stamp {
                     continue;
                 }
                 self.seen[d as usize] = self.stamp;
-                let m = doc_len(d);
+                let m = view.doc_len(d);
                 let limit = max_distance(n.max(m), s);
-                let mut shared_bits = index.signatures[d as usize] & query_signature;
+                let mut shared_bits = view.signatures[d as usize] & query_signature;
                 let mut shared = 0usize;
                 while shared_bits != 0 {
                     shared += bit_count[shared_bits.trailing_zeros() as usize] as usize;
@@ -565,7 +705,7 @@ impl Searcher<'_> {
                 if shared + limit < n.max(m) {
                     continue;
                 }
-                let doc = index.doc_tokens(d);
+                let doc = view.doc_tokens(d);
                 let distance = if use_myers {
                     let peq = &self.peq;
                     myers_distance(n, doc, |t| peq[t as usize])
@@ -574,7 +714,7 @@ impl Searcher<'_> {
                     block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
                 };
                 if distance <= limit {
-                    found.push((index.entries[d as usize] as usize, Some(distance)));
+                    found.push((d as usize, Some(distance)));
                 }
             }
         }
@@ -585,36 +725,38 @@ impl Searcher<'_> {
     }
 }
 
-/// Scores every candidate `(entry, distance over the words if known)`, keeps those at
-/// or above the minimum, and returns the best `top` in ranking order.
+/// Scores every candidate `(key, distance over the words if known)` (a document of
+/// the index, or an entry of the memory for the scan), keeps those at or above the
+/// minimum, and returns the best `top` in ranking order.
 fn rank(
-    memory: &Memory,
+    from: &impl Candidates,
     query: &Words,
     candidates: impl Iterator<Item = (usize, Option<usize>)>,
     options: SearchOptions,
 ) -> Vec<Match> {
-    let mut matches: Vec<Match> = candidates
-        .filter_map(|(entry, distance)| {
-            let score = score_words(query, &Words::new(&memory.entries[entry].source), distance)?;
-            (score >= options.min_score).then_some(Match { entry, score, similarity: 0.0 })
+    // Each match with its key.
+    let mut matches: Vec<(Match, usize)> = candidates
+        .filter_map(|(key, distance)| {
+            let score = score_words(query, &Words::new(from.source(key)), distance)?;
+            (score >= options.min_score)
+                .then_some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
         })
         .collect();
     if matches.is_empty() || options.top == 0 {
         return Vec::new();
     }
     // Only the matches that can still make the top N need the costlier tie-breakers.
-    matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.score));
-    let cutoff = matches[options.top.min(matches.len()) - 1].score;
-    matches.retain(|m| m.score >= cutoff);
-    for m in &mut matches {
-        m.similarity = char_similarity(&normalize(&memory.entries[m.entry].source), query.text());
+    matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0.score));
+    let cutoff = matches[options.top.min(matches.len()) - 1].0.score;
+    matches.retain(|m| m.0.score >= cutoff);
+    for (m, key) in &mut matches {
+        m.similarity = char_similarity(&normalize(from.source(*key)), query.text());
     }
-    let changed: Vec<Option<Timestamp>> =
-        matches.iter().map(|m| memory.entries[m.entry].changed_at()).collect();
+    let changed: Vec<Option<Timestamp>> = matches.iter().map(|&(_, key)| from.changed(key)).collect();
     let mut order: Vec<usize> = (0..matches.len()).collect();
-    order.sort_by(|&a, &b| compare(&matches[a], changed[a], &matches[b], changed[b]));
+    order.sort_by(|&a, &b| compare(&matches[a].0, changed[a], &matches[b].0, changed[b]));
     order.truncate(options.top);
-    order.into_iter().map(|i| matches[i]).collect()
+    order.into_iter().map(|i| matches[i].0).collect()
 }
 
 /// The ranking: higher score, then higher character similarity, then the more recent
@@ -664,8 +806,7 @@ mod tests {
             "Vi er  her for kundene .",
         ]);
         let index = IndexBuilder::build(&m);
-        let got =
-            index.searcher(&m).search("Vi er her for kundene.", SearchOptions { min_score: 50, top: 5 });
+        let got = index.searcher().search("Vi er her for kundene.", SearchOptions { min_score: 50, top: 5 });
         let scores: Vec<(usize, u8)> = got.iter().map(|m| (m.entry, m.score)).collect();
         assert_eq!(scores, [(0, 100), (3, 99), (1, 80)]);
     }
@@ -676,7 +817,7 @@ mod tests {
             memory(&["Vi er her for kundene.", "Vi er {1}her{/1} for kundene{2/}.", "Vi er her for deg."]);
         let index = IndexBuilder::build(&m);
         let search = |q: &str| -> Vec<(usize, u8)> {
-            let found = index.searcher(&m).search(q, SearchOptions { min_score: 50, top: 5 });
+            let found = index.searcher().search(q, SearchOptions { min_score: 50, top: 5 });
             found.iter().map(|m| (m.entry, m.score)).collect()
         };
         assert_eq!(search("Vi er {1}her{/1} for kundene."), [(1, 99), (0, 98), (2, 80)]);
@@ -703,7 +844,7 @@ mod tests {
         let queries =
             [sources[17].as_str(), sources[4321].as_str(), "vi er her for kundene i dag .", "ukjent ord"];
         for q in queries {
-            assert_eq!(index.searcher(&m).search(q, options), scan(&m, q, options), "{q}");
+            assert_eq!(index.searcher().search(q, options), scan(&m, q, options), "{q}");
         }
     }
 
@@ -712,7 +853,7 @@ mod tests {
         let mut m = memory(&["Hei."]);
         m.entries[0].target.clear();
         let index = IndexBuilder::build(&m);
-        assert!(index.searcher(&m).search("Hei.", SearchOptions::default()).is_empty());
+        assert!(index.searcher().search("Hei.", SearchOptions::default()).is_empty());
         assert!(scan(&m, "Hei.", SearchOptions::default()).is_empty());
     }
 
@@ -722,9 +863,9 @@ mod tests {
         m.entries[0].retired = "2026-11-22T12:00:00Z".into();
         let index = IndexBuilder::build(&m);
         let options = SearchOptions { min_score: 1, top: 5 };
-        let found: Vec<usize> = index.searcher(&m).search("Hei.", options).iter().map(|m| m.entry).collect();
+        let found: Vec<usize> = index.searcher().search("Hei.", options).iter().map(|m| m.entry).collect();
         assert_eq!(found, [1]);
-        assert_eq!(scan(&m, "Hei.", options), index.searcher(&m).search("Hei.", options));
+        assert_eq!(scan(&m, "Hei.", options), index.searcher().search("Hei.", options));
     }
 
     #[test]
@@ -758,7 +899,7 @@ mod tests {
             (long(MAX_FUZZY_TOKENS / 2, None), vec![(3, 94)]),
         ];
         for (q, expected) in cases {
-            let found = index.searcher(&m).search(&q, options);
+            let found = index.searcher().search(&q, options);
             assert_eq!(found, scan(&m, &q, options));
             let scores: Vec<(usize, u8)> = found.iter().map(|m| (m.entry, m.score)).collect();
             assert_eq!(scores, expected, "query of {} bytes", q.len());
@@ -780,14 +921,14 @@ mod tests {
         let m = memory(&refs);
         let index = IndexBuilder::build(&m);
         let before = crate::cost::spent();
-        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 50, top: 3 });
+        let found = index.searcher().search(&query, SearchOptions { min_score: 50, top: 3 });
         let spent = crate::cost::spent() - before;
         assert!(found.is_empty());
         assert!(spent <= words.len() as u64, "{spent} units of work for {} tokens", words.len());
         // At the cap, every candidate costs at most a block distance of cap × cap/64.
         let query = words[..MAX_FUZZY_TOKENS].join(" ");
         let before = crate::cost::spent();
-        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 50, top: 3 });
+        let found = index.searcher().search(&query, SearchOptions { min_score: 50, top: 3 });
         let spent = crate::cost::spent() - before;
         assert!(!found.is_empty());
         let per_candidate = (2 * MAX_FUZZY_TOKENS * MAX_FUZZY_TOKENS.div_ceil(64)) as u64;
@@ -808,7 +949,7 @@ mod tests {
         let m = memory(&refs);
         let index = IndexBuilder::build(&m);
         let before = crate::cost::spent();
-        let found = index.searcher(&m).search(&query, SearchOptions { min_score: 90, top: 3 });
+        let found = index.searcher().search(&query, SearchOptions { min_score: 90, top: 3 });
         let spent = crate::cost::spent() - before;
         assert_eq!(found.iter().map(|m| m.score).collect::<Vec<_>>(), [99, 99, 99]);
         let n = MAX_FUZZY_TOKENS as u64;
@@ -867,8 +1008,14 @@ mod tests {
                     e.retired = "2026-11-22T12:00:00Z".into();
                 }
             }
-            let index = IndexBuilder::build(&m);
-            let mut searcher = index.searcher(&m);
+            let index = IndexBuilder::build_for(&m, 7);
+            // The same index written to a file and opened again, as the cache keeps it.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("index");
+            index.write(&path).unwrap();
+            let reopened = Index::open(&path, 7, m.entries.len()).unwrap();
+            let mut searcher = index.searcher();
+            let mut reopened_searcher = reopened.searcher();
             let options = SearchOptions { min_score, top };
             // Queries that differ from a source only as a translator forgives (case, a
             // number, the final mark, a space, a tag), or in a word: a wrong pruning of
@@ -881,6 +1028,7 @@ mod tests {
             for q in queries.iter().chain(&variants) {
                 let found = searcher.search(q, options);
                 prop_assert!(found.iter().all(|f| !m.entries[f.entry].is_retired()), "query {:?}", q);
+                prop_assert_eq!(&reopened_searcher.search(q, options), &found, "reopened, query {:?}", q);
                 prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
