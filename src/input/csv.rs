@@ -52,19 +52,28 @@ pub struct Scan {
     len: usize,
     /// The last byte was a CR outside a quoted cell, so an LF now ends no new row.
     after_cr: bool,
+    /// The bytes that end an unquoted cell (line breaks and the delimiters), by value:
+    /// the scan of a cell is one table look-up a byte.
+    ends: [bool; 256],
 }
 
 impl Scan {
     /// A tokenizer for cells split by `delimiter` (any of `,` `;` tab when `None`),
     /// stopping at a cell longer than `max_cell` bytes.
     pub fn new(delimiter: Option<u8>, max_cell: usize) -> Scan {
-        Scan { delimiter, max_cell, state: State::CellStart, row: 1, opened_at: 1, len: 0, after_cr: false }
-    }
-
-    fn is_delimiter(&self, b: u8) -> bool {
-        match self.delimiter {
-            Some(d) => b == d,
-            None => matches!(b, b',' | b';' | b'\t'),
+        let mut ends = [false; 256];
+        for b in [b'\n', b'\r'].into_iter().chain(delimiter.map_or(vec![b',', b';', b'\t'], |d| vec![d])) {
+            ends[usize::from(b)] = true;
+        }
+        Scan {
+            delimiter,
+            max_cell,
+            state: State::CellStart,
+            row: 1,
+            opened_at: 1,
+            len: 0,
+            after_cr: false,
+            ends,
         }
     }
 
@@ -75,7 +84,7 @@ impl Scan {
             // Each state skips ahead to the next byte that can change it, so the scan
             // costs little more than the read.
             match self.state {
-                State::Quoted => match chunk[i..].iter().position(|&b| b == b'"') {
+                State::Quoted => match memchr::memchr(b'"', &chunk[i..]) {
                     Some(k) => {
                         self.len += k;
                         i += k + 1;
@@ -99,15 +108,14 @@ impl Scan {
                 }
                 State::QuoteInQuoted | State::CellStart | State::Unquoted => {
                     let b = chunk[i];
-                    let ends = b == b'\n' || b == b'\r' || self.is_delimiter(b);
+                    let ends = self.ends[usize::from(b)];
                     if !ends {
                         if self.state == State::QuoteInQuoted && self.delimiter.is_some() {
                             return Err(Stop::TextAfterQuote { row: self.row });
                         }
-                        let k = chunk[i..]
-                            .iter()
-                            .position(|&b| b == b'\n' || b == b'\r' || self.is_delimiter(b))
-                            .unwrap_or(chunk.len() - i);
+                        let ends = &self.ends;
+                        let k =
+                            chunk[i..].iter().position(|&b| ends[usize::from(b)]).unwrap_or(chunk.len() - i);
                         self.len += k;
                         i += k;
                         self.after_cr = false;
