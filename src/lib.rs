@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod batch;
+pub mod cache_file;
 pub mod corpus;
 pub mod cost;
 pub mod document;

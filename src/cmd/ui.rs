@@ -80,11 +80,11 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
 /// and kept. Says on stderr why a kept index was not used, and when one cannot be
 /// kept.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
-    let file = cache::file_for(&global.project.state_dir(), &global.memory);
+    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
     let mut spin = None;
     let (memory, index, kept) = cache::load(
         &global.memory,
-        &file,
+        &files,
         || load(global, &global.memory),
         |entries| spin = Some(spinner(global, &format!("indexing {}", count(entries, "entry")))),
     )?;
@@ -99,15 +99,15 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
         };
         if let Some(damage) = instead_of {
             eprintln!(
-                "note: indexed the memory again: the index kept in {} was not used: {damage}",
-                shown::path(&file)
+                "note: indexed the memory again, as what was kept of it in {} was not used: {damage}",
+                shown::path(files.index.parent().unwrap_or(&files.index))
             );
         }
         if let Some(why) = not_kept {
             eprintln!(
                 "note: the index is built for this run only, as it cannot be kept in {} ({why}); the next \
                  command builds it again",
-                shown::path(file.parent().unwrap_or(&file))
+                shown::path(files.index.parent().unwrap_or(&files.index))
             );
         }
     }
@@ -118,9 +118,9 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
 /// so the next command opens it at once. Silent: a failure here only means the next
 /// command builds the index itself.
 pub fn refresh_index(global: &Global) {
-    let file = cache::file_for(&global.project.state_dir(), &global.memory);
+    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
     let spin = spinner(global, "indexing the memory");
-    let _ = cache::load(&global.memory, &file, || Memory::load_or_empty(&global.memory), |_| {});
+    let _ = cache::load(&global.memory, &files, || Memory::load_or_empty(&global.memory), |_| {});
     spin.finish_and_clear();
 }
 

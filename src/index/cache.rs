@@ -1,31 +1,49 @@
-//! The index kept between runs: one file per memory in the project's state folder
-//! (`.tolk/cache/index-<hash of the memory's path>.tolkidx`), never in `memory/`.
+//! The memory and its index kept between runs: two files per memory in the project's
+//! state folder (`.tolk/cache/memory-<hash of the memory's path>.tolkmem`, its entries,
+//! and `index-<hash>.tolkidx`, its index), never in `memory/`.
 //!
-//! [`load`] reads the memory and gives its index: the kept one when it is whole and was
-//! built from this memory as it is now, else one built now and kept for the next run.
-//! The memory's [`crate::memory::fingerprint`] is taken before and after the memory is
-//! read; an index is only opened, or kept, when the two agree, so an index is never
-//! paired with a memory that changed while it was read. A kept file that fails any
-//! check ([`Damage`]) is rebuilt and the caller told why; one that cannot be written (a
-//! read-only project) leaves the index built in memory for this run, and the caller
-//! told that too. Two processes keeping an index at once each write a temporary file
-//! and rename it over the old one, so the file is always one whole index.
+//! [`load`] gives the memory and its index: the kept ones when they are whole and were
+//! made from this memory as it is now, else the memory read from its CSV files and an
+//! index built now, both then kept for the next run. The memory's
+//! [`crate::memory::fingerprint`] is taken before and after; nothing kept is used, or
+//! kept, unless the two agree, so a cache is never paired with a memory that changed
+//! while it was read. A kept file that fails any check ([`Damage`]) is made again and
+//! the caller told why; one that cannot be written (a read-only project) leaves the
+//! memory and index in memory for this run, and the caller told that too. Two
+//! processes keeping files at once each write a temporary file and rename it over the
+//! old one, so a file is always one whole.
 
 use std::path::{Path, PathBuf};
 
 use super::{Damage, Index, IndexBuilder};
-use crate::memory::{self, Memory};
+use crate::cache_file::Arrays;
+use crate::memory::{self, snapshot, Memory};
 use crate::text::stable_hash;
 
 /// The folder, in a project's state folder, that holds its caches.
 pub const FOLDER: &str = "cache";
 
-/// The file that keeps the index of the memory at `memory`, in the state folder
-/// `state` (`.tolk/`).
-pub fn file_for(state: &Path, memory: &Path) -> PathBuf {
-    let place = std::fs::canonicalize(memory).unwrap_or_else(|_| memory.to_path_buf());
-    let name = format!("index-{:016x}.tolkidx", stable_hash(place.to_string_lossy().as_bytes()));
-    state.join(FOLDER).join(name)
+/// Where the memory at `memory` and its index are kept, in the state folder `state`
+/// (`.tolk/`).
+#[derive(Debug, Clone)]
+pub struct Files {
+    /// The memory's entries.
+    pub memory: PathBuf,
+    /// Its index.
+    pub index: PathBuf,
+}
+
+impl Files {
+    /// The files of the memory at `memory`, in the state folder `state`.
+    pub fn new(state: &Path, memory: &Path) -> Files {
+        let place = std::fs::canonicalize(memory).unwrap_or_else(|_| memory.to_path_buf());
+        let hash = stable_hash(place.to_string_lossy().as_bytes());
+        let folder = state.join(FOLDER);
+        Files {
+            memory: folder.join(format!("memory-{hash:016x}.tolkmem")),
+            index: folder.join(format!("index-{hash:016x}.tolkidx")),
+        }
+    }
 }
 
 /// How the index of a [`load`] came to be.
@@ -40,44 +58,79 @@ pub enum Kept {
     NotKept { instead_of: Option<Damage>, why: String },
 }
 
-/// Reads the memory at `path` with `read` and gives it with its index, kept in `file`
-/// (see the module's documentation). `building` is called, with the number of entries,
-/// just before an index is built rather than opened.
+/// Gives the memory at `path` with its index, kept in `files` (see the module's
+/// documentation); `read` reads the memory from its CSV files when it must be read.
+/// `building` is called, with the number of entries, just before an index is built
+/// rather than opened.
 pub fn load<E>(
     path: &Path,
-    file: &Path,
+    files: &Files,
     read: impl FnOnce() -> Result<Memory, E>,
     building: impl FnOnce(usize),
 ) -> Result<(Memory, Index, Kept), E> {
     let before = memory::fingerprint(path).ok();
-    let memory = read()?;
+    let mut instead_of = None;
+    let mut kept_memory = None;
+    if let Some(fingerprint) = before {
+        match open_memory(path, &files.memory, fingerprint) {
+            Ok(memory) => match Index::open(&files.index, fingerprint, memory.entries.len()) {
+                Ok(index) if memory::fingerprint(path).ok() == before => {
+                    return Ok((memory, index, Kept::Opened));
+                }
+                Ok(_) => {}
+                Err(damage) => {
+                    instead_of = Some(damage).filter(|d| *d != Damage::Missing);
+                    kept_memory = Some(memory);
+                }
+            },
+            Err(damage) => instead_of = Some(damage).filter(|d| *d != Damage::Missing),
+        }
+    }
+    let from_csv = kept_memory.is_none();
+    let memory = match kept_memory {
+        Some(memory) => memory,
+        None => read()?,
+    };
     let after = memory::fingerprint(path).ok();
     let steady = before.is_some() && before == after;
     let fingerprint = before.unwrap_or_default();
-    let mut instead_of = None;
-    if steady {
-        match Index::open(file, fingerprint, memory.entries.len()) {
-            Ok(index) => return Ok((memory, index, Kept::Opened)),
-            Err(Damage::Missing) => {}
-            Err(damage) => instead_of = Some(damage),
+    // The snapshot is made and written before the index is built, so the two are never
+    // held at once.
+    let mut not_kept = (!steady).then(|| "the memory changed while it was read".to_string());
+    if steady && from_csv {
+        if let Some(snapshot) = snapshot::make(&memory, fingerprint) {
+            if let Err(e) = keep(&files.memory, |file| snapshot.write(file)) {
+                not_kept = Some(e.to_string());
+            }
         }
     }
     building(memory.entries.len());
     let index = IndexBuilder::build_for(&memory, fingerprint);
-    let kept = if !steady {
-        Kept::NotKept { instead_of, why: "the memory changed while it was read".into() }
-    } else {
-        match keep(&index, file) {
-            Ok(()) => Kept::Built { instead_of },
-            Err(e) => Kept::NotKept { instead_of, why: e.to_string() },
+    if not_kept.is_none() {
+        if let Err(e) = keep(&files.index, |file| index.write(file)) {
+            not_kept = Some(e.to_string());
         }
+    }
+    let kept = match not_kept {
+        None => Kept::Built { instead_of },
+        Some(why) => Kept::NotKept { instead_of, why },
     };
     Ok((memory, index, kept))
 }
 
-/// Writes `index` to `file`, making its folder (tagged as a cache, so backup tools
+/// The memory at `path` from the snapshot kept in `file`, if it was made from the
+/// memory as it is (`fingerprint`).
+fn open_memory(path: &Path, file: &Path, fingerprint: u64) -> Result<Memory, Damage> {
+    let arrays = Arrays::open_any(&snapshot::KIND, file)?;
+    if arrays.fingerprint != fingerprint {
+        return Err(Damage::Stale);
+    }
+    snapshot::read(&arrays, path)
+}
+
+/// Writes `file` with `write`, making its folder (tagged as a cache, so backup tools
 /// leave it out) when it is not there.
-fn keep(index: &Index, file: &Path) -> std::io::Result<()> {
+fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
     let folder = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let tag = folder.join("CACHEDIR.TAG");
@@ -87,10 +140,10 @@ fn keep(index: &Index, file: &Path) -> std::io::Result<()> {
         let _ = std::fs::write(
             &tag,
             "Signature: 8a477f597d28d172789f06886806bc55\n\
-             # This folder holds tolk's caches, rebuilt whenever they are missing.\n",
+             # This folder holds tolk's caches, made again whenever they are missing.\n",
         );
     }
-    index.write(file)
+    write(file)
 }
 
 #[cfg(test)]
@@ -105,8 +158,8 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
-    fn load_at(memory: &Path, file: &Path) -> Kept {
-        load(memory, file, || Memory::load(memory), |_| {}).unwrap().2
+    fn load_at(memory: &Path, files: &Files) -> Kept {
+        load(memory, files, || Memory::load(memory), |_| {}).unwrap().2
     }
 
     #[test]
@@ -114,24 +167,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let memory = dir.path().join("tm.csv");
         write_memory(&memory, &[("Hei.", "Hello.")]);
-        let file = file_for(&dir.path().join(".tolk"), &memory);
-        assert!(matches!(load_at(&memory, &file), Kept::Built { instead_of: None }));
-        assert!(file.is_file());
-        assert!(matches!(load_at(&memory, &file), Kept::Opened));
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: None }));
+        assert!(files.index.is_file() && files.memory.is_file());
+        assert!(matches!(load_at(&memory, &files), Kept::Opened));
+        // A damaged index beside a whole memory: the index is built again from it.
+        std::fs::write(&files.index, "").unwrap();
+        assert!(matches!(
+            load_at(&memory, &files),
+            Kept::Built { instead_of: Some(Damage::Truncated { .. }) }
+        ));
+        assert!(matches!(load_at(&memory, &files), Kept::Opened));
         // A change by rename, as tolk writes, and one in place, as an editor does.
         let new = dir.path().join("new.csv");
         write_memory(&new, &[("Hei.", "Hi.")]);
         std::fs::rename(&new, &memory).unwrap();
-        assert!(matches!(load_at(&memory, &file), Kept::Built { instead_of: Some(Damage::Stale) }));
-        let (m, index, _) = load(&memory, &file, || Memory::load(&memory), |_| {}).unwrap();
+        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some(Damage::Stale) }));
+        let (m, index, _) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
         let found = index.searcher().search("Hei.", Default::default());
         assert_eq!(m.entries[found[0].entry].target, "Hi.");
         std::thread::sleep(std::time::Duration::from_millis(10));
         let mut text = std::fs::read_to_string(&memory).unwrap();
         text.push_str("Ha det.,Bye.\n");
         std::fs::write(&memory, text).unwrap();
-        assert!(matches!(load_at(&memory, &file), Kept::Built { instead_of: Some(Damage::Stale) }));
-        assert!(matches!(load_at(&memory, &file), Kept::Opened));
+        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some(Damage::Stale) }));
+        let (m, _, kept) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
+        assert!(matches!(kept, Kept::Opened));
+        assert_eq!(m.entries, Memory::load(&memory).unwrap().entries);
     }
 
     #[test]
@@ -141,8 +203,8 @@ mod tests {
         write_memory(&memory, &[("Hei.", "Hello.")]);
         // `.tolk` is a file: nothing can be made under it, even by root.
         std::fs::write(dir.path().join(".tolk"), "").unwrap();
-        let file = file_for(&dir.path().join(".tolk"), &memory);
-        let (_, index, kept) = load(&memory, &file, || Memory::load(&memory), |_| {}).unwrap();
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        let (_, index, kept) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
         assert!(matches!(kept, Kept::NotKept { .. }), "{kept:?}");
         assert_eq!(index.len(), 1);
     }
@@ -150,7 +212,10 @@ mod tests {
     #[test]
     fn each_memory_has_its_own_file() {
         let state = Path::new("/p/.tolk");
-        assert_ne!(file_for(state, Path::new("/p/memory")), file_for(state, Path::new("/p/other.csv")));
-        assert!(file_for(state, Path::new("/p/memory")).starts_with("/p/.tolk/cache"));
+        let (a, b) =
+            (Files::new(state, Path::new("/p/memory")), Files::new(state, Path::new("/p/other.csv")));
+        assert_ne!(a.index, b.index);
+        assert_ne!(a.memory, b.memory);
+        assert!(a.index.starts_with("/p/.tolk/cache") && a.memory.starts_with("/p/.tolk/cache"));
     }
 }

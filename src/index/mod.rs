@@ -52,6 +52,7 @@ use crate::memory::{Entry, Memory};
 pub mod cache;
 mod file;
 
+pub use crate::cache_file::Damage;
 use crate::score::{
     block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_TOKENS,
 };
@@ -59,7 +60,6 @@ use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
 };
 use crate::timestamp::Timestamp;
-pub use file::Damage;
 
 /// Token text to token id. Tokens are short and many, so the hash is a fast
 /// multiplicative one (FxHash's) rather than the DoS-resistant default: a memory is a
@@ -385,11 +385,11 @@ impl IndexBuilder {
             source_ends,
             changed,
         };
-        let bytes = parts.into_bytes(fingerprint, memory_len);
         // What was just laid out holds every fact the check asks for; a failure here
         // is a bug in this function, not bad input.
-        let data =
-            file::Checked::new(bytes).unwrap_or_else(|damage| panic!("a built index is whole: {damage}"));
+        let data = parts
+            .lay_out(fingerprint, memory_len)
+            .unwrap_or_else(|damage| panic!("a built index is whole: {damage}"));
         Index { data }
     }
 }
@@ -507,7 +507,7 @@ impl Index {
     /// of `entries` entries whose fingerprint ([`crate::memory::fingerprint`]) is
     /// `fingerprint`; the file is mapped, not read, so opening costs its checks only.
     pub fn open(path: &std::path::Path, fingerprint: u64, entries: usize) -> Result<Index, Damage> {
-        file::open_for(path, fingerprint, entries).map(|data| Index { data })
+        file::Checked::open(path, fingerprint, entries).map(|data| Index { data })
     }
 
     /// Writes the index to `path`, through a temporary file renamed over it.

@@ -21,6 +21,7 @@
 mod csv_file;
 pub mod history;
 pub mod imports;
+pub mod snapshot;
 pub mod store;
 
 use std::collections::HashMap;
@@ -167,6 +168,11 @@ impl Memory {
             memory.files.push(MemoryFile { path: file, columns });
         }
         Ok(memory)
+    }
+
+    /// A memory of the given entries read from the given files.
+    pub(crate) fn from_files(files: Vec<MemoryFile>, entries: Vec<Entry>) -> Memory {
+        Memory { files, entries, ..Memory::default() }
     }
 
     /// A memory of the given entries, not backed by any file.
@@ -396,7 +402,8 @@ pub fn fingerprint(path: &Path) -> Result<u64> {
     for file in csv_files(path)? {
         let meta = std::fs::metadata(&file).map_err(|e| Error::io(&file, e))?;
         let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-        let _ = write!(text, "{}\t{}\t{:?}", file.display(), meta.len(), modified);
+        let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let _ = write!(text, "{name}\t{}\t{:?}", meta.len(), modified);
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;

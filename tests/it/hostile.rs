@@ -1545,6 +1545,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
                 p.chars().filter(|c| !c.is_ascii_digit()).collect()
             } else if p.starts_with(".tolk/cache/index-") && p.ends_with(".tolkidx") {
                 ".tolk/cache/index-HASH.tolkidx".to_string()
+            } else if p.starts_with(".tolk/cache/memory-") && p.ends_with(".tolkmem") {
+                ".tolk/cache/memory-HASH.tolkmem".to_string()
             } else {
                 p
             }
@@ -1555,6 +1557,7 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         ".tolk/batches/b--.json",
         ".tolk/cache/CACHEDIR.TAG",
         ".tolk/cache/index-HASH.tolkidx",
+        ".tolk/cache/memory-HASH.tolkmem",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
         "out/batches/batch-TZ.xlsx",

@@ -1,0 +1,438 @@
+//! The form of tolk's cache files: a header and typed arrays, mapped rather than read,
+//! so a cache of a memory of millions of entries opens in milliseconds.
+//!
+//! A file is a fixed header and a [`Kind`]'s sections, each an array of one plain type
+//! (`u8`, `u32`, `u64`, `i64`) in the machine's byte order, starting on an 8-byte
+//! boundary. The header holds the kind's magic bytes and version, a byte-order mark,
+//! the fingerprint of the memory the file was made from
+//! ([`crate::memory::fingerprint`]), the number of entries that memory had, the length
+//! of the whole, a CRC-32 of everything but the checksum itself, and each section's
+//! place and length.
+//!
+//! [`Arrays::check`] trusts nothing: a file of another kind or version, from a machine
+//! of another byte order, cut short or lengthened, with a bit flipped anywhere, or with
+//! a section outside it is a [`Damage`], never a panic. What the arrays must hold to be
+//! used (indexes within bounds and so on) is each kind's own check on top. The only
+//! thing assumed is that a mapped file is not changed in place while it is open: tolk
+//! replaces a cache file by renaming a new one over it, never by writing into it.
+
+use std::fmt;
+use std::fs::File;
+use std::io::Write as _;
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+/// What a kind of cache file is: its magic bytes, its version (bumped whenever its
+/// layout or what decides its content changes: a file of another version is made
+/// again, never read), and the width in bytes of each section's elements.
+#[derive(Debug)]
+pub struct Kind {
+    pub magic: [u8; 8],
+    pub version: u32,
+    pub widths: &'static [usize],
+    /// What a person calls it in a message ("index").
+    pub name: &'static str,
+}
+
+/// Written in the machine's byte order: read back the same only on a machine of the
+/// same order.
+const BYTE_ORDER: u32 = 0x0102_0304;
+
+const AT_VERSION: usize = 8;
+const AT_BYTE_ORDER: usize = 12;
+const AT_FINGERPRINT: usize = 16;
+const AT_ENTRIES: usize = 24;
+const AT_LEN: usize = 32;
+const AT_CHECKSUM: usize = 40;
+const AT_TABLE: usize = 48;
+
+impl Kind {
+    fn header(&self) -> usize {
+        AT_TABLE + self.widths.len() * 16
+    }
+}
+
+/// Why a cache file cannot be used. Each is a reason to make it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    /// Not there.
+    Missing,
+    /// Not a file of this kind (its first bytes are not the kind's).
+    NotOfKind,
+    /// Made by a version of tolk with another layout.
+    OtherVersion(u32),
+    /// Made on a machine of another byte order.
+    OtherMachine,
+    /// Shorter or longer than its header says.
+    Truncated { expected: u64, found: u64 },
+    /// Its bytes are not the ones written (a bit flipped, a block lost).
+    Checksum,
+    /// Its checksum holds but its content does not make what it should.
+    Malformed(&'static str),
+    /// Made from another memory, or from this one before it changed.
+    Stale,
+    /// Cannot be read.
+    Unreadable(String),
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Damage::Missing => write!(f, "it is not there"),
+            Damage::NotOfKind => write!(f, "it is not a file tolk made"),
+            Damage::OtherVersion(v) => write!(f, "it was made by another version of tolk (layout {v})"),
+            Damage::OtherMachine => write!(f, "it was made on a machine of another byte order"),
+            Damage::Truncated { expected, found } => {
+                write!(f, "it is damaged: {found} bytes where its header says {expected}")
+            }
+            Damage::Checksum => write!(f, "it is damaged: its checksum does not match its bytes"),
+            Damage::Malformed(what) => write!(f, "it is damaged: {what}"),
+            Damage::Stale => write!(f, "the memory changed since it was made"),
+            Damage::Unreadable(why) => write!(f, "it cannot be read: {why}"),
+        }
+    }
+}
+
+/// A plain type an array holds: every bit pattern is a value, no padding.
+pub trait Plain: Copy + 'static {}
+impl Plain for u8 {}
+impl Plain for u32 {}
+impl Plain for u64 {}
+impl Plain for i64 {}
+
+/// `bytes` as a slice of `T`, when it is aligned for `T` and a whole number of them.
+fn cast<T: Plain>(bytes: &[u8]) -> Option<&[T]> {
+    // SAFETY: `T` is a plain integer type (sealed by `Plain`): any bytes are a valid
+    // value, and `align_to` only returns the aligned middle.
+    let (before, middle, after) = unsafe { bytes.align_to::<T>() };
+    (before.is_empty() && after.is_empty()).then_some(middle)
+}
+
+/// The bytes of a slice of `T`.
+pub fn bytes_of<T: Plain>(values: &[T]) -> &[u8] {
+    // SAFETY: a slice of a plain integer type is that many initialised bytes.
+    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) }
+}
+
+/// The bytes of initialised `u64`s, to write into.
+fn bytes_of_mut(words: &mut [u64]) -> &mut [u8] {
+    // SAFETY: the bytes of initialised `u64`s, borrowed mutably once.
+    unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(words)) }
+}
+
+/// Where a file's bytes live: made here (in `u64`s, so every section is aligned), or
+/// mapped from a file.
+enum Bytes {
+    Owned(Vec<u64>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Bytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(words) => bytes_of(words),
+            Bytes::Mapped(map) => map,
+        }
+    }
+}
+
+/// A checked file of a [`Kind`]: its bytes, and where each section is in them.
+pub struct Arrays {
+    bytes: Bytes,
+    sections: Vec<Range<usize>>,
+    /// The fingerprint of the memory it was made from.
+    pub fingerprint: u64,
+    /// How many entries that memory had.
+    pub entries: usize,
+}
+
+impl fmt::Debug for Arrays {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = match self.bytes {
+            Bytes::Owned(_) => "made",
+            Bytes::Mapped(_) => "mapped",
+        };
+        write!(f, "{how} cache of {} bytes", self.len())
+    }
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap_or_default())
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_ne_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
+}
+
+/// The CRC-32 of a file's bytes, its checksum field left out; on every core, in pieces
+/// combined into the one CRC of the whole.
+fn checksum(bytes: &[u8]) -> u32 {
+    const PIECE: usize = 8 << 20;
+    let (head, rest) = bytes.split_at(AT_CHECKSUM.min(bytes.len()));
+    let rest = rest.get(4..).unwrap_or_default();
+    let mut whole = crc32fast::Hasher::new();
+    whole.update(head);
+    let pieces: Vec<crc32fast::Hasher> = rest
+        .par_chunks(PIECE)
+        .map(|piece| {
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(piece);
+            hasher
+        })
+        .collect();
+    for piece in &pieces {
+        whole.combine(piece);
+    }
+    whole.finalize()
+}
+
+impl Arrays {
+    /// Lays out a file of `kind` with sections of `lens` bytes: `fill(i, out)` writes
+    /// section `i` into `out` (and may free what it came from, so the content is never
+    /// held twice over).
+    pub fn lay_out(
+        kind: &Kind,
+        fingerprint: u64,
+        entries: usize,
+        lens: &[usize],
+        mut fill: impl FnMut(usize, &mut [u8]),
+    ) -> Result<Arrays, Damage> {
+        assert_eq!(lens.len(), kind.widths.len(), "one length per section of the kind");
+        let mut table = Vec::with_capacity(lens.len());
+        let mut at = kind.header();
+        for &len in lens {
+            table.push((at as u64, len as u64));
+            at += len.next_multiple_of(8);
+        }
+        let mut words = vec![0u64; at / 8];
+        let out = bytes_of_mut(&mut words);
+        out[..8].copy_from_slice(&kind.magic);
+        out[AT_VERSION..AT_VERSION + 4].copy_from_slice(&kind.version.to_ne_bytes());
+        out[AT_BYTE_ORDER..AT_BYTE_ORDER + 4].copy_from_slice(&BYTE_ORDER.to_ne_bytes());
+        out[AT_FINGERPRINT..AT_FINGERPRINT + 8].copy_from_slice(&fingerprint.to_ne_bytes());
+        out[AT_ENTRIES..AT_ENTRIES + 8].copy_from_slice(&(entries as u64).to_ne_bytes());
+        out[AT_LEN..AT_LEN + 8].copy_from_slice(&(at as u64).to_ne_bytes());
+        for (i, &(offset, len)) in table.iter().enumerate() {
+            let place = AT_TABLE + i * 16;
+            out[place..place + 8].copy_from_slice(&offset.to_ne_bytes());
+            out[place + 8..place + 16].copy_from_slice(&len.to_ne_bytes());
+            fill(i, &mut out[offset as usize..(offset + len) as usize]);
+        }
+        let sum = checksum(out);
+        out[AT_CHECKSUM..AT_CHECKSUM + 4].copy_from_slice(&sum.to_ne_bytes());
+        Arrays::check(kind, Bytes::Owned(words))
+    }
+
+    /// Checks `bytes` as a file of `kind` (see the module's documentation).
+    fn check(kind: &Kind, bytes: Bytes) -> Result<Arrays, Damage> {
+        let b = bytes.as_slice();
+        let header = kind.header();
+        if b.len() < 8 || b[..8] != kind.magic {
+            return Err(Damage::NotOfKind);
+        }
+        if b.len() < AT_TABLE {
+            return Err(Damage::Truncated { expected: header as u64, found: b.len() as u64 });
+        }
+        let version = read_u32(b, AT_VERSION);
+        if version != kind.version {
+            return Err(Damage::OtherVersion(version));
+        }
+        if read_u32(b, AT_BYTE_ORDER) != BYTE_ORDER {
+            return Err(Damage::OtherMachine);
+        }
+        let expected = read_u64(b, AT_LEN);
+        if expected != b.len() as u64 || b.len() < header {
+            return Err(Damage::Truncated { expected, found: b.len() as u64 });
+        }
+        if read_u32(b, AT_CHECKSUM) != checksum(b) {
+            return Err(Damage::Checksum);
+        }
+        let mut sections = Vec::with_capacity(kind.widths.len());
+        for (i, &width) in kind.widths.iter().enumerate() {
+            let (offset, len) = (read_u64(b, AT_TABLE + i * 16), read_u64(b, AT_TABLE + i * 16 + 8));
+            let end = offset.checked_add(len).filter(|&end| end <= b.len() as u64);
+            match end {
+                Some(end)
+                    if offset.is_multiple_of(8)
+                        && offset >= header as u64
+                        && len.is_multiple_of(width as u64) =>
+                {
+                    sections.push(offset as usize..end as usize);
+                }
+                _ => return Err(Damage::Malformed("a section lies outside the file")),
+            }
+        }
+        Ok(Arrays {
+            fingerprint: read_u64(b, AT_FINGERPRINT),
+            entries: usize::try_from(read_u64(b, AT_ENTRIES))
+                .map_err(|_| Damage::Malformed("entry count"))?,
+            sections,
+            bytes,
+        })
+    }
+
+    /// Checks the file of `kind` at `path`, mapping it into memory, and that it was made
+    /// from the memory of `entries` entries whose fingerprint is `fingerprint`.
+    pub fn open(kind: &Kind, path: &Path, fingerprint: u64, entries: usize) -> Result<Arrays, Damage> {
+        let arrays = Arrays::open_any(kind, path)?;
+        if arrays.fingerprint != fingerprint || arrays.entries != entries {
+            return Err(Damage::Stale);
+        }
+        Ok(arrays)
+    }
+
+    /// Checks the file of `kind` at `path`, whatever memory it was made from.
+    pub fn open_any(kind: &Kind, path: &Path) -> Result<Arrays, Damage> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Damage::Missing,
+            _ => Damage::Unreadable(e.to_string()),
+        })?;
+        let len = file.metadata().map_err(|e| Damage::Unreadable(e.to_string()))?.len();
+        if len < kind.header() as u64 {
+            // Too short for a header (an empty map is an error on some systems): read it.
+            let mut words = vec![0u64; (len as usize).div_ceil(8)];
+            let read = std::fs::read(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
+            bytes_of_mut(&mut words)[..read.len()].copy_from_slice(&read);
+            if read.is_empty() {
+                return Err(Damage::Truncated { expected: kind.header() as u64, found: 0 });
+            }
+            return match Arrays::check(kind, Bytes::Owned(words)) {
+                Err(Damage::NotOfKind) => Err(Damage::NotOfKind),
+                _ => Err(Damage::Truncated { expected: kind.header() as u64, found: len }),
+            };
+        }
+        // SAFETY: cache files are only ever replaced by renaming a new one over them,
+        // never written in place (see the module's documentation); what is read from
+        // one is checked before use.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Damage::Unreadable(e.to_string()))?;
+        Arrays::check(kind, Bytes::Mapped(map))
+    }
+
+    /// Writes the file to `path` through a temporary file in the same folder renamed
+    /// over it, so a reader sees the old file or the new one, never part of one.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".cache-").suffix(".tmp");
+        // Readable by whoever reads the project, as the memory is; never executable.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut file = builder.tempfile_in(dir)?;
+        file.write_all(self.bytes.as_slice())?;
+        file.as_file().sync_data()?;
+        file.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// Section `i` as an array of `T` (empty when `T` does not fit its width, which
+    /// the kind's widths rule out).
+    pub fn array<T: Plain>(&self, i: usize) -> &[T] {
+        let range = self.sections[i].clone();
+        cast(&self.bytes.as_slice()[range]).unwrap_or_default()
+    }
+
+    /// The size of the file in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.as_slice().len()
+    }
+
+    /// Whether it has no bytes (never: a file has a header).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes, for tests that damage them.
+    #[cfg(test)]
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.bytes.as_slice().to_vec()
+    }
+
+    /// Checks `bytes` as a file of `kind`, for tests that damage them.
+    #[cfg(test)]
+    pub fn from_vec(kind: &Kind, bytes: &[u8]) -> Result<Arrays, Damage> {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        bytes_of_mut(&mut words)[..bytes.len()].copy_from_slice(bytes);
+        if !bytes.len().is_multiple_of(8) {
+            // A length that is no multiple of 8: the header's length tells it.
+            let dir = tempfile::tempdir().map_err(|e| Damage::Unreadable(e.to_string()))?;
+            let path = dir.path().join("file");
+            std::fs::write(&path, bytes).map_err(|e| Damage::Unreadable(e.to_string()))?;
+            return Arrays::open_any(kind, &path);
+        }
+        Arrays::check(kind, Bytes::Owned(words))
+    }
+}
+
+/// Whether `values` starts at 0, never falls, and ends at `end`.
+pub fn rises_to<T: Copy + Into<u64>>(values: &[T], end: u64) -> bool {
+    values.first().is_some_and(|&v| v.into() == 0)
+        && values.last().is_some_and(|&v| v.into() == end)
+        && values.windows(2).all(|w| w[0].into() <= w[1].into())
+}
+
+/// Whether every one of `values` is below `limit`.
+pub fn all_below(values: &[u32], limit: usize) -> bool {
+    values.par_iter().all(|&x| (x as usize) < limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KIND: Kind = Kind { magic: *b"TOLKTST\0", version: 3, widths: &[1, 4, 8], name: "test" };
+
+    fn sample() -> Arrays {
+        let sections: [Vec<u8>; 3] =
+            [b"hei".to_vec(), bytes_of(&[1u32, 2]).to_vec(), bytes_of(&[9u64]).to_vec()];
+        let lens: Vec<usize> = sections.iter().map(Vec::len).collect();
+        Arrays::lay_out(&KIND, 42, 7, &lens, |i, out| out.copy_from_slice(&sections[i])).unwrap()
+    }
+
+    #[test]
+    fn a_written_file_reads_back_the_same() {
+        let arrays = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        arrays.write(&path).unwrap();
+        let back = Arrays::open(&KIND, &path, 42, 7).unwrap();
+        assert_eq!(back.to_vec(), arrays.to_vec());
+        assert_eq!(back.array::<u8>(0), b"hei");
+        assert_eq!(back.array::<u32>(1), [1, 2]);
+        assert_eq!(back.array::<u64>(2), [9]);
+        assert_eq!(Arrays::open(&KIND, &path, 43, 7).unwrap_err(), Damage::Stale);
+        assert_eq!(Arrays::open(&KIND, &path, 42, 8).unwrap_err(), Damage::Stale);
+        assert_eq!(Arrays::open(&KIND, &dir.path().join("none"), 42, 7).unwrap_err(), Damage::Missing);
+    }
+
+    #[test]
+    fn every_damage_is_found() {
+        let good = sample().to_vec();
+        assert!(Arrays::from_vec(&KIND, &good).is_ok());
+        // Every single bit flipped is found, wherever it is.
+        for at in 0..good.len() {
+            for bit in 0..8 {
+                let mut bad = good.clone();
+                bad[at] ^= 1 << bit;
+                assert!(
+                    Arrays::from_vec(&KIND, &bad).is_err(),
+                    "a flip of bit {bit} at byte {at} went unseen"
+                );
+            }
+        }
+        // Cut anywhere, or lengthened.
+        for len in 0..good.len() {
+            assert!(Arrays::from_vec(&KIND, &good[..len]).is_err(), "cut at {len}");
+        }
+        let mut longer = good.clone();
+        longer.extend_from_slice(&[0; 8]);
+        assert!(matches!(Arrays::from_vec(&KIND, &longer), Err(Damage::Truncated { .. })));
+        let mut other = good.clone();
+        other[AT_VERSION] = other[AT_VERSION].wrapping_add(1);
+        assert!(matches!(Arrays::from_vec(&KIND, &other), Err(Damage::OtherVersion(4))));
+        let other_kind = Kind { magic: *b"TOLKOTH\0", ..KIND };
+        assert_eq!(Arrays::from_vec(&other_kind, &good).unwrap_err(), Damage::NotOfKind);
+        assert_eq!(Arrays::from_vec(&KIND, b"entry,source\n").unwrap_err(), Damage::NotOfKind);
+    }
+}
