@@ -188,7 +188,94 @@ fn checksum(bytes: &[u8]) -> u32 {
     whole.finalize()
 }
 
+/// The header of a file of `kind` with sections of `lens` bytes (its checksum zero),
+/// and each section's place and length.
+fn header(kind: &Kind, fingerprint: u64, entries: usize, lens: &[usize]) -> (Vec<u8>, Vec<(u64, u64)>) {
+    let mut table = Vec::with_capacity(lens.len());
+    let mut at = kind.header() as u64;
+    for &len in lens {
+        table.push((at, len as u64));
+        at += (len as u64).next_multiple_of(8);
+    }
+    let mut out = vec![0u8; kind.header()];
+    out[..8].copy_from_slice(&kind.magic);
+    out[AT_VERSION..AT_VERSION + 4].copy_from_slice(&kind.version.to_ne_bytes());
+    out[AT_BYTE_ORDER..AT_BYTE_ORDER + 4].copy_from_slice(&BYTE_ORDER.to_ne_bytes());
+    out[AT_FINGERPRINT..AT_FINGERPRINT + 8].copy_from_slice(&fingerprint.to_ne_bytes());
+    out[AT_ENTRIES..AT_ENTRIES + 8].copy_from_slice(&(entries as u64).to_ne_bytes());
+    out[AT_LEN..AT_LEN + 8].copy_from_slice(&at.to_ne_bytes());
+    for (i, &(offset, len)) in table.iter().enumerate() {
+        let place = AT_TABLE + i * 16;
+        out[place..place + 8].copy_from_slice(&offset.to_ne_bytes());
+        out[place + 8..place + 16].copy_from_slice(&len.to_ne_bytes());
+    }
+    (out, table)
+}
+
+/// A temporary file beside `path`, readable by whoever reads the project (as the
+/// memory is), never executable.
+fn temporary(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cache-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder.tempfile_in(dir)
+}
+
 impl Arrays {
+    /// Writes a file of `kind` with sections of `lens` bytes straight to `path`, never
+    /// holding it in memory: `fill(i, put)` hands section `i` to `put` in pieces. The
+    /// file is written as [`Arrays::write`] writes one, through a temporary file renamed
+    /// over `path`. A section whose pieces do not add up to its length is an error, and
+    /// nothing is renamed.
+    pub fn write_streamed(
+        kind: &Kind,
+        path: &Path,
+        fingerprint: u64,
+        entries: usize,
+        lens: &[usize],
+        mut fill: impl FnMut(usize, &mut dyn FnMut(&[u8])),
+    ) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        assert_eq!(lens.len(), kind.widths.len(), "one length per section of the kind");
+        let (header, table) = header(kind, fingerprint, entries, lens);
+        let mut file = temporary(path)?;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&header[..AT_CHECKSUM]);
+        crc.update(&header[AT_CHECKSUM + 4..]);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
+        out.write_all(&header)?;
+        for (i, &(_, len)) in table.iter().enumerate() {
+            let (mut written, mut failed) = (0u64, None);
+            fill(i, &mut |piece: &[u8]| {
+                if failed.is_none() {
+                    crc.update(piece);
+                    written += piece.len() as u64;
+                    failed = out.write_all(piece).err();
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if written != len {
+                return Err(std::io::Error::other(format!("section {i}: {written} bytes, not {len}")));
+            }
+            let padding = [0u8; 8];
+            let pad = &padding[..(len.next_multiple_of(8) - len) as usize];
+            crc.update(pad);
+            out.write_all(pad)?;
+        }
+        out.flush()?;
+        drop(out);
+        let file_mut = file.as_file_mut();
+        file_mut.seek(SeekFrom::Start(AT_CHECKSUM as u64))?;
+        file_mut.write_all(&crc.finalize().to_ne_bytes())?;
+        file_mut.sync_data()?;
+        file.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
     /// Lays out a file of `kind` with sections of `lens` bytes: `fill(i, out)` writes
     /// section `i` into `out` (and may free what it came from, so the content is never
     /// held twice over).
@@ -200,24 +287,13 @@ impl Arrays {
         mut fill: impl FnMut(usize, &mut [u8]),
     ) -> Result<Arrays, Damage> {
         assert_eq!(lens.len(), kind.widths.len(), "one length per section of the kind");
-        let mut table = Vec::with_capacity(lens.len());
-        let mut at = kind.header();
-        for &len in lens {
-            table.push((at as u64, len as u64));
-            at += len.next_multiple_of(8);
-        }
-        let mut words = vec![0u64; at / 8];
+        let (header, table) = header(kind, fingerprint, entries, lens);
+        let total =
+            table.last().map_or(header.len() as u64, |&(offset, len)| offset + len.next_multiple_of(8));
+        let mut words = vec![0u64; total as usize / 8];
         let out = bytes_of_mut(&mut words);
-        out[..8].copy_from_slice(&kind.magic);
-        out[AT_VERSION..AT_VERSION + 4].copy_from_slice(&kind.version.to_ne_bytes());
-        out[AT_BYTE_ORDER..AT_BYTE_ORDER + 4].copy_from_slice(&BYTE_ORDER.to_ne_bytes());
-        out[AT_FINGERPRINT..AT_FINGERPRINT + 8].copy_from_slice(&fingerprint.to_ne_bytes());
-        out[AT_ENTRIES..AT_ENTRIES + 8].copy_from_slice(&(entries as u64).to_ne_bytes());
-        out[AT_LEN..AT_LEN + 8].copy_from_slice(&(at as u64).to_ne_bytes());
+        out[..header.len()].copy_from_slice(&header);
         for (i, &(offset, len)) in table.iter().enumerate() {
-            let place = AT_TABLE + i * 16;
-            out[place..place + 8].copy_from_slice(&offset.to_ne_bytes());
-            out[place + 8..place + 16].copy_from_slice(&len.to_ne_bytes());
             fill(i, &mut out[offset as usize..(offset + len) as usize]);
         }
         let sum = checksum(out);
@@ -313,13 +389,7 @@ impl Arrays {
     /// Writes the file to `path` through a temporary file in the same folder renamed
     /// over it, so a reader sees the old file or the new one, never part of one.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".cache-").suffix(".tmp");
-        // Readable by whoever reads the project, as the memory is; never executable.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let mut file = builder.tempfile_in(dir)?;
+        let mut file = temporary(path)?;
         file.write_all(self.bytes.as_slice())?;
         file.as_file().sync_data()?;
         file.persist(path).map_err(|e| e.error)?;
@@ -404,6 +474,27 @@ mod tests {
         assert_eq!(Arrays::open(&KIND, &path, 43, 7).unwrap_err(), Damage::Stale);
         assert_eq!(Arrays::open(&KIND, &path, 42, 8).unwrap_err(), Damage::Stale);
         assert_eq!(Arrays::open(&KIND, &dir.path().join("none"), 42, 7).unwrap_err(), Damage::Missing);
+    }
+
+    #[test]
+    fn a_streamed_file_is_the_laid_out_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        let sections: [Vec<u8>; 3] =
+            [b"hei".to_vec(), bytes_of(&[1u32, 2]).to_vec(), bytes_of(&[9u64]).to_vec()];
+        let lens: Vec<usize> = sections.iter().map(Vec::len).collect();
+        Arrays::write_streamed(&KIND, &path, 42, 7, &lens, |i, put| {
+            for byte in &sections[i] {
+                put(std::slice::from_ref(byte));
+            }
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), sample().to_vec());
+        // A section that comes out shorter than its length is refused, and nothing kept.
+        let short = dir.path().join("short");
+        let result = Arrays::write_streamed(&KIND, &short, 42, 7, &lens, |i, put| put(&sections[i][1..]));
+        assert!(result.is_err());
+        assert!(!short.exists());
     }
 
     #[test]

@@ -94,14 +94,11 @@ pub fn load<E>(
     let after = memory::fingerprint(path).ok();
     let steady = before.is_some() && before == after;
     let fingerprint = before.unwrap_or_default();
-    // The snapshot is made and written before the index is built, so the two are never
-    // held at once.
+    // The snapshot is written (straight from the entries) before the index is built.
     let mut not_kept = (!steady).then(|| "the memory changed while it was read".to_string());
     if steady && from_csv {
-        if let Some(snapshot) = snapshot::make(&memory, fingerprint) {
-            if let Err(e) = keep(&files.memory, |file| snapshot.write(file)) {
-                not_kept = Some(e.to_string());
-            }
+        if let Err(e) = keep(&files.memory, |file| snapshot::write(&memory, fingerprint, file)) {
+            not_kept = Some(e.to_string());
         }
     }
     building(memory.entries.len());

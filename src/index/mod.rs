@@ -245,7 +245,7 @@ impl IndexBuilder {
         let mut builder = IndexBuilder::new();
         builder.tokens.reserve(chunks.iter().map(|c| c.1.len()).sum());
         builder.sources.reserve(sources.iter().map(|s| s.1.len()).sum());
-        let mut sources = sources.iter();
+        let mut next_source = sources.iter();
         for (words, ids, lengths) in chunks {
             let global: Vec<u32> = words.iter().map(|w| builder.intern(w)).collect();
             let mut at = 0;
@@ -253,11 +253,13 @@ impl IndexBuilder {
                 let len = len as usize;
                 builder.tokens.extend(ids[at..at + len].iter().map(|&l| global[l as usize]));
                 at += len;
-                if let Some((entry, norm, changed)) = sources.next() {
+                if let Some((entry, norm, changed)) = next_source.next() {
                     builder.push_document(*entry, norm, *changed);
                 }
             }
         }
+        // The normalised copies are in the builder now.
+        drop(sources);
         builder.memory_len = memory.entries.len();
         builder.finish_for(fingerprint)
     }

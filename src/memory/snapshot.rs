@@ -2,15 +2,18 @@
 //! back on every core in a fraction of the time the CSV takes, so a command on a memory
 //! of millions of entries does not parse it again until it changes.
 //!
-//! The sections: every text of every entry, one after another, each its length (LEB128)
-//! then its bytes (`u8`): an entry's twelve [`super::KNOWN_COLUMNS`] in order, then
-//! the name and value of each extra column; per entry, where its texts start (`u64`, one
-//! more than the entries, the last the texts' end); per entry, its file (`u32`) and row
-//! (`u64`); and each file's name and header as JSON (`u8`). It is written straight into
-//! its file's bytes, so a memory is never held twice over. The files' places come from the
-//! memory's path as given now, so a snapshot made from one folder reads right from
-//! another. On top of the file's own checks, [`read`] checks every range and text before
-//! any is used.
+//! The sections: every text of every entry, one after another (`u8`, UTF-8): an entry's
+//! twelve [`super::KNOWN_COLUMNS`] in order, then the name and value of each extra
+//! column; each text's length in the same order (`u8`, LEB128); per entry, where its
+//! texts and its lengths start (`u64` each, one more than the entries, the last the
+//! end); per entry, its file (`u32`) and row (`u64`); each file's name and header as
+//! JSON (`u8`); and the memory's exact-lookup table (hash `u64`, in use `u8`, changed
+//! `i64`, entry `u32`), so exact lookup needs no normalising either. It is written
+//! straight into its file's bytes, so a memory is never held twice over. The files'
+//! places come from the memory's path as given now, so a snapshot made from one folder
+//! reads right from another. On top of the file's own checks, [`read`] checks every
+//! range, text and entry number before any is used: the texts are checked as UTF-8
+//! once, as a whole, on every core.
 
 use std::path::Path;
 
@@ -22,13 +25,20 @@ use crate::cache_file::{bytes_of, rises_to, Arrays, Damage, Kind};
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
 /// changes.
-pub const KIND: Kind = Kind { magic: *b"TOLKMEM\0", version: 1, widths: &[1, 8, 4, 8, 1], name: "memory" };
+pub const KIND: Kind =
+    Kind { magic: *b"TOLKMEM\0", version: 1, widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4], name: "memory" };
 
 const TEXTS: usize = 0;
-const STARTS: usize = 1;
-const FILES: usize = 2;
-const ROWS: usize = 3;
-const HEADERS: usize = 4;
+const LENGTHS: usize = 1;
+const TEXT_STARTS: usize = 2;
+const LENGTH_STARTS: usize = 3;
+const FILES: usize = 4;
+const ROWS: usize = 5;
+const HEADERS: usize = 6;
+const EXACT_HASH: usize = 7;
+const EXACT_IN_USE: usize = 8;
+const EXACT_CHANGED: usize = 9;
+const EXACT_ENTRY: usize = 10;
 
 /// The bytes of `n` in LEB128.
 fn leb128_len(mut n: usize) -> usize {
@@ -92,9 +102,10 @@ fn texts(e: &Entry) -> impl Iterator<Item = &str> {
     known.into_iter().map(String::as_str).chain(e.extra.iter().flat_map(|(n, v)| [n.as_str(), v.as_str()]))
 }
 
-/// The snapshot of `memory`, whose fingerprint is `fingerprint`; `None` when a file's
-/// name cannot be kept (not UTF-8).
-pub fn make(memory: &Memory, fingerprint: u64) -> Option<Arrays> {
+/// Writes the snapshot of `memory`, whose fingerprint is `fingerprint`, to `path`,
+/// straight from the entries (see the module's documentation). A file's name that
+/// cannot be kept (not UTF-8) is an error.
+pub fn write(memory: &Memory, fingerprint: u64, path: &Path) -> std::io::Result<()> {
     let files: Option<Vec<File>> = memory
         .files()
         .iter()
@@ -103,47 +114,93 @@ pub fn make(memory: &Memory, fingerprint: u64) -> Option<Arrays> {
             Some(File { name, columns: f.columns.clone() })
         })
         .collect();
-    let headers = serde_json::to_vec(&files?).ok()?;
-    let mut starts = Vec::with_capacity(memory.entries.len() + 1);
-    let mut at = 0u64;
+    let files = files.ok_or_else(|| std::io::Error::other("a memory file's name is not UTF-8"))?;
+    let headers = serde_json::to_vec(&files).map_err(std::io::Error::other)?;
+    let count = memory.entries.len();
+    let (mut text_starts, mut length_starts) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
+    let (mut text, mut lengths) = (0u64, 0u64);
     for e in &memory.entries {
-        starts.push(at);
-        at += texts(e).map(|t| (leb128_len(t.len()) + t.len()) as u64).sum::<u64>();
+        text_starts.push(text);
+        length_starts.push(lengths);
+        for t in texts(e) {
+            text += t.len() as u64;
+            lengths += leb128_len(t.len()) as u64;
+        }
     }
-    starts.push(at);
-    let files: Vec<u32> = memory.entries.iter().map(|e| e.file as u32).collect();
-    let rows: Vec<u64> = memory.entries.iter().map(|e| e.row).collect();
-    let lens = [at as usize, starts.len() * 8, files.len() * 4, rows.len() * 8, headers.len()];
-    let fill = |i: usize, out: &mut [u8]| match i {
-        TEXTS => {
-            let mut at = 0;
+    text_starts.push(text);
+    length_starts.push(lengths);
+    let exact = memory.exact_table();
+    let lens = [
+        text as usize,
+        lengths as usize,
+        text_starts.len() * 8,
+        length_starts.len() * 8,
+        count * 4,
+        count * 8,
+        headers.len(),
+        exact.len() * 8,
+        exact.len(),
+        exact.len() * 8,
+        exact.len() * 4,
+    ];
+    let fill = |i: usize, put: &mut dyn FnMut(&[u8])| match i {
+        TEXTS => memory.entries.iter().flat_map(texts).for_each(|t| put(t.as_bytes())),
+        LENGTHS => {
+            let mut leb = [0u8; 10];
             for t in memory.entries.iter().flat_map(texts) {
-                at += put_leb128(t.len(), &mut out[at..]);
-                out[at..at + t.len()].copy_from_slice(t.as_bytes());
-                at += t.len();
+                let n = put_leb128(t.len(), &mut leb);
+                put(&leb[..n]);
             }
         }
-        STARTS => out.copy_from_slice(bytes_of(&starts)),
-        FILES => out.copy_from_slice(bytes_of(&files)),
-        ROWS => out.copy_from_slice(bytes_of(&rows)),
-        _ => out.copy_from_slice(&headers),
+        TEXT_STARTS => put(bytes_of(&text_starts)),
+        LENGTH_STARTS => put(bytes_of(&length_starts)),
+        FILES => memory.entries.iter().for_each(|e| put(&(e.file as u32).to_ne_bytes())),
+        ROWS => memory.entries.iter().for_each(|e| put(&e.row.to_ne_bytes())),
+        HEADERS => put(&headers),
+        EXACT_HASH => exact.iter().for_each(|r| put(&r.0.to_ne_bytes())),
+        EXACT_IN_USE => exact.iter().for_each(|r| put(&[u8::from(r.1)])),
+        EXACT_CHANGED => exact.iter().for_each(|r| put(&r.2.to_ne_bytes())),
+        _ => exact.iter().for_each(|r| put(&r.3.to_ne_bytes())),
     };
-    Arrays::lay_out(&KIND, fingerprint, memory.entries.len(), &lens, fill).ok()
+    Arrays::write_streamed(&KIND, path, fingerprint, count, &lens, fill)
+}
+
+/// `text` checked as UTF-8 on every core, in pieces cut where no character continues.
+fn utf8(text: &[u8]) -> Option<&str> {
+    const PIECE: usize = 4 << 20;
+    let mut cuts = vec![0];
+    while let Some(&last) = cuts.last() {
+        let mut cut = (last + PIECE).min(text.len());
+        while cut < text.len() && text[cut] & 0xc0 == 0x80 {
+            cut += 1;
+        }
+        cuts.push(cut);
+        if cut == text.len() {
+            break;
+        }
+    }
+    let whole = cuts.par_windows(2).all(|w| std::str::from_utf8(&text[w[0]..w[1]]).is_ok());
+    // SAFETY: every piece is valid UTF-8, and the pieces are cut where no character
+    // continues, so the whole is valid UTF-8.
+    whole.then(|| unsafe { std::str::from_utf8_unchecked(text) })
 }
 
 /// The texts of an entry, read one after another.
 struct Texts<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
+    lengths: &'a [u8],
+    /// Where the next text and the next length start.
     at: usize,
+    length_at: usize,
 }
 
 impl Texts<'_> {
-    /// The next text: its length, then as many bytes of UTF-8.
+    /// The next text: as many bytes as its length says, on character boundaries.
     fn next(&mut self) -> Option<String> {
-        let len = get_leb128(self.bytes, &mut self.at)?;
-        let t = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        let len = get_leb128(self.lengths, &mut self.length_at)?;
+        let t = self.text.get(self.at..self.at.checked_add(len)?)?;
         self.at += len;
-        std::str::from_utf8(t).ok().map(str::to_string)
+        Some(t.to_string())
     }
 }
 
@@ -151,15 +208,23 @@ impl Texts<'_> {
 /// the files at `path` now, in order ([`super::csv_files`]).
 pub fn read(arrays: &Arrays, path: &Path) -> Result<Memory, Damage> {
     let fail = |what| Err(Damage::Malformed(what));
-    let text: &[u8] = arrays.array(TEXTS);
-    let starts: &[u64] = arrays.array(STARTS);
+    let lengths: &[u8] = arrays.array(LENGTHS);
+    let text_starts: &[u64] = arrays.array(TEXT_STARTS);
+    let length_starts: &[u64] = arrays.array(LENGTH_STARTS);
     let file_of: &[u32] = arrays.array(FILES);
     let rows: &[u64] = arrays.array(ROWS);
     let count = arrays.entries;
-    if starts.len() != count + 1 || file_of.len() != count || rows.len() != count {
+    if text_starts.len() != count + 1
+        || length_starts.len() != count + 1
+        || file_of.len() != count
+        || rows.len() != count
+    {
         return fail("its entry tables differ in length");
     }
-    if !rises_to(starts, text.len() as u64) {
+    let Some(text) = utf8(arrays.array(TEXTS)) else {
+        return fail("its texts are not UTF-8");
+    };
+    if !rises_to(text_starts, text.len() as u64) || !rises_to(length_starts, lengths.len() as u64) {
         return fail("its entries' texts do not rise to their end");
     }
     let Ok(headers) = serde_json::from_slice::<Vec<File>>(arrays.array(HEADERS)) else {
@@ -177,11 +242,17 @@ pub fn read(arrays: &Arrays, path: &Path) -> Result<Memory, Damage> {
     if !file_of.iter().all(|&f| (f as usize) < headers.len()) {
         return fail("an entry's file is not one of the memory's");
     }
+    let exact = exact_table(arrays, count)?;
     let entries: Option<Vec<Entry>> = (0..count)
         .into_par_iter()
         .map(|i| {
-            let end = starts[i] as usize..starts[i + 1] as usize;
-            let mut texts = Texts { bytes: &text[..end.end], at: end.start };
+            let (end, length_end) = (text_starts[i + 1] as usize, length_starts[i + 1] as usize);
+            let mut texts = Texts {
+                text: text.get(..end)?,
+                lengths: &lengths[..length_end],
+                at: text_starts[i] as usize,
+                length_at: length_starts[i] as usize,
+            };
             let mut next = || texts.next();
             let mut entry = Entry {
                 source: next()?,
@@ -200,19 +271,41 @@ pub fn read(arrays: &Arrays, path: &Path) -> Result<Memory, Damage> {
                 file: file_of[i] as usize,
                 row: rows[i],
             };
-            while texts.at < end.end {
+            while texts.length_at < length_end {
                 let name = texts.next()?;
                 entry.extra.push((name, texts.next()?));
             }
-            (texts.at == end.end).then_some(entry)
+            (texts.at == end).then_some(entry)
         })
         .collect();
     let Some(entries) = entries else {
-        return fail("an entry's texts are cut wrong or not UTF-8");
+        return fail("an entry's texts are cut wrong");
     };
     let files =
         now.into_iter().zip(headers).map(|(path, f)| MemoryFile { path, columns: f.columns }).collect();
-    Ok(Memory::from_files(files, entries))
+    let memory = Memory::from_files(files, entries);
+    let _ = memory.exact.set(exact);
+    Ok(memory)
+}
+
+/// The exact-lookup table kept in `arrays`, checked: its columns of one length, its
+/// entries the memory's, its rows in order.
+fn exact_table(arrays: &Arrays, count: usize) -> Result<Vec<super::Row>, Damage> {
+    let hash: &[u64] = arrays.array(EXACT_HASH);
+    let in_use: &[u8] = arrays.array(EXACT_IN_USE);
+    let changed: &[i64] = arrays.array(EXACT_CHANGED);
+    let entry: &[u32] = arrays.array(EXACT_ENTRY);
+    let n = hash.len();
+    if in_use.len() != n || changed.len() != n || entry.len() != n {
+        return Err(Damage::Malformed("its exact-lookup columns differ in length"));
+    }
+    let rows: Vec<super::Row> =
+        (0..n).into_par_iter().map(|i| (hash[i], in_use[i] == 1, changed[i], entry[i])).collect();
+    let whole = rows.par_windows(2).all(|w| w[0] <= w[1]) && rows.par_iter().all(|r| (r.3 as usize) < count);
+    if !whole {
+        return Err(Damage::Malformed("its exact-lookup table is out of order or beyond the memory"));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -233,32 +326,42 @@ mod tests {
         .unwrap();
         std::fs::write(folder.join("b.csv"), "target,source,note\nBye.,Ha det.,kort\n").unwrap();
         let memory = Memory::load(&folder).unwrap();
-        let snapshot = make(&memory, 9).unwrap();
+        let file = dir.path().join("snapshot");
+        write(&memory, 9, &file).unwrap();
+        let snapshot = Arrays::open_any(&KIND, &file).unwrap();
         let back = read(&snapshot, &folder).unwrap();
         assert_eq!(back.entries, memory.entries);
         assert_eq!(back.files(), memory.files());
+        assert_eq!(back.exact_table(), memory.exact_table());
+        assert_eq!(back.exact("Ha det.").map(|e| &e.target), Some(&"Bye.".to_string()));
         // A file more, or one less, and the snapshot is not this memory's.
         std::fs::write(folder.join("c.csv"), "source,target\n").unwrap();
         assert_eq!(read(&snapshot, &folder).unwrap_err(), Damage::Stale);
     }
 
-    /// A snapshot of one entry laid out from the given sections, checksum and all.
-    fn lay(text: &[u8], starts: &[u64], headers: &str) -> Arrays {
+    /// A snapshot of one entry of `fields` laid out, checksum and all, with `lengths`
+    /// for its texts' lengths when given and `headers` for its files.
+    fn lay(fields: &[&[u8]], lengths: Option<Vec<u8>>, headers: &str) -> Arrays {
+        let text: Vec<u8> = fields.concat();
+        let lengths = lengths.unwrap_or_else(|| fields.iter().map(|f| f.len() as u8).collect());
+        let (text_starts, length_starts) = ([0, text.len() as u64], [0, lengths.len() as u64]);
         let (files, rows) = ([0u32], [2u64]);
-        let sections: [&[u8]; 5] =
-            [text, bytes_of(starts), bytes_of(&files), bytes_of(&rows), headers.as_bytes()];
+        let exact = ([1u64], [1u8], [0i64], [0u32]);
+        let sections: [&[u8]; 11] = [
+            &text,
+            &lengths,
+            bytes_of(&text_starts),
+            bytes_of(&length_starts),
+            bytes_of(&files),
+            bytes_of(&rows),
+            headers.as_bytes(),
+            bytes_of(&exact.0),
+            &exact.1,
+            bytes_of(&exact.2),
+            bytes_of(&exact.3),
+        ];
         let lens: Vec<usize> = sections.iter().map(|s| s.len()).collect();
         Arrays::lay_out(&KIND, 1, 1, &lens, |i, out| out.copy_from_slice(sections[i])).unwrap()
-    }
-
-    /// An entry's texts as the snapshot writes them.
-    fn texts_of(texts: &[&[u8]]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for t in texts {
-            out.push(t.len() as u8);
-            out.extend_from_slice(t);
-        }
-        out
     }
 
     #[test]
@@ -269,30 +372,32 @@ mod tests {
         let headers = r#"[{"name":"tm.csv","columns":["source","target"]}]"#;
         let mut fields: Vec<&[u8]> = vec![b"Hei.", b"Hello."];
         fields.extend([b"".as_slice(); 10]);
-        let good = texts_of(&fields);
-        let end = good.len() as u64;
-        assert!(read(&lay(&good, &[0, end], headers), &path).is_ok());
+        assert!(read(&lay(&fields, None, headers), &path).is_ok());
         let malformed = |a: Arrays| matches!(read(&a, &path), Err(Damage::Malformed(_)));
-        // An entry that ends beyond the texts, or before them, too few texts, a text
-        // cut inside a character, a length running past the entry, an extra column
-        // without a value, and a list of files that is no list.
-        assert!(malformed(lay(&good, &[0, end + 1], headers)));
-        assert!(malformed(lay(&good, &[0, end - 1], headers)));
-        assert!(malformed(lay(&texts_of(&fields[..11]), &[0, end - 1], headers)));
+        // Too few texts, a length running past the texts, one cutting a character, an
+        // extra column without a value, texts that are not UTF-8, and a list of files
+        // that is no list.
+        assert!(malformed(lay(&fields[..11], None, headers)));
+        let mut long = vec![4, 7];
+        long.extend([0; 10]);
+        assert!(malformed(lay(&fields, Some(long), headers)));
         let mut cut = fields.clone();
-        cut[0] = &"é".as_bytes()[..1];
-        let cut = texts_of(&cut);
-        assert!(malformed(lay(&cut, &[0, cut.len() as u64], headers)));
-        let mut long = good.clone();
-        long[0] = 200;
-        assert!(malformed(lay(&long, &[0, end], headers)));
+        cut[0] = "Hé".as_bytes();
+        let mut cutting = vec![2, 6];
+        cutting.extend([0; 10]);
+        let mut cutting_fields = cut.clone();
+        cutting_fields[1] = b"Hello";
+        cutting_fields.push(b"");
+        assert!(malformed(lay(&cutting_fields, Some(cutting), headers)));
         let mut odd = fields.clone();
         odd.push(b"Kunde");
-        let odd = texts_of(&odd);
-        assert!(malformed(lay(&odd, &[0, odd.len() as u64], headers)));
-        assert!(malformed(lay(&good, &[0, end], "[")));
+        assert!(malformed(lay(&odd, None, headers)));
+        let mut bad = fields.clone();
+        bad[0] = b"\xff";
+        assert!(malformed(lay(&bad, None, headers)));
+        assert!(malformed(lay(&fields, None, "[")));
         let other = r#"[{"name":"other.csv","columns":["source","target"]}]"#;
-        assert_eq!(read(&lay(&good, &[0, end], other), &path).unwrap_err(), Damage::Stale);
+        assert_eq!(read(&lay(&fields, None, other), &path).unwrap_err(), Damage::Stale);
     }
 
     #[test]
