@@ -7,6 +7,7 @@
 
 mod batches;
 mod build;
+mod cache;
 mod concurrency;
 mod context;
 mod conventions;

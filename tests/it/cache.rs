@@ -1,0 +1,219 @@
+//! The memory and its index kept in `.tolk/cache/`: used when whole and up to date,
+//! made again (with a note) when stale or damaged in any way, never trusted blindly,
+//! and never needed: a project where they cannot be kept still answers.
+
+use std::path::PathBuf;
+
+use crate::util::*;
+
+const QUERY: &str = "Hva er en god dag på jobben for deg?";
+
+/// The kept files of the project's memory: (memory snapshot, index).
+fn kept(t: &Project) -> (PathBuf, PathBuf) {
+    let dir = t.path().join(".tolk/cache");
+    let find = |ext: &str| -> PathBuf {
+        let names: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .collect();
+        assert_eq!(names.len(), 1, "one .{ext} in {names:?}");
+        names[0].clone()
+    };
+    (find("tolkmem"), find("tolkidx"))
+}
+
+/// `lookup QUERY --top 5`, asserting that it says nothing on stderr.
+fn quiet_lookup(t: &Project) -> String {
+    t.tolk(&["lookup", QUERY, "--top", "5"]).run().success().stderr_is("").stdout
+}
+
+#[test]
+fn the_memory_and_its_index_are_kept_and_used_while_the_memory_is_unchanged() {
+    let t = Project::seeds();
+    let first = quiet_lookup(&t);
+    assert!(first.starts_with("1. 100%  Hva er en god dag på jobben for deg?\n"), "{first}");
+    let (memory, index) = kept(&t);
+    let (memory_at, index_at) = (std::fs::metadata(&memory).unwrap(), std::fs::metadata(&index).unwrap());
+    assert!(t.path().join(".tolk/cache/CACHEDIR.TAG").is_file());
+    // Used as they are: the same answer, and neither file written again.
+    assert_eq!(quiet_lookup(&t), first);
+    assert_eq!(std::fs::metadata(&memory).unwrap().modified().unwrap(), memory_at.modified().unwrap());
+    assert_eq!(std::fs::metadata(&index).unwrap().modified().unwrap(), index_at.modified().unwrap());
+    // From a subfolder of the project, the same files serve.
+    t.write("tolk.toml", "");
+    let mut sub = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"));
+    let output =
+        sub.args(["lookup", QUERY, "--top", "5"]).current_dir(t.path().join("corpus")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), first);
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn damaged_kept_files_are_found_and_made_again_with_a_note() {
+    let t = Project::seeds();
+    let expected = quiet_lookup(&t);
+    let (memory, index) = kept(&t);
+    // Another memory's kept files, to put in this one's place.
+    let other = Project::seeds();
+    other.write("memory/nb-en.csv", format!("{EMPTY_MEMORY}Hei.,Hello.,,,,,\n"));
+    quiet_lookup(&other);
+    let (other_memory, other_index) = kept(&other);
+    type Damage = Box<dyn Fn(&mut Vec<u8>)>;
+    let damages: Vec<(&str, Damage, &str)> = vec![
+        ("cut short", Box::new(|b: &mut Vec<u8>| b.truncate(b.len() / 2)), "where its header says"),
+        ("emptied", Box::new(|b: &mut Vec<u8>| b.clear()), "where its header says"),
+        (
+            "a bit flipped",
+            Box::new(|b: &mut Vec<u8>| {
+                let at = b.len() / 3;
+                b[at] ^= 0x10
+            }),
+            "its checksum does not match",
+        ),
+        ("a byte added", Box::new(|b: &mut Vec<u8>| b.push(0)), "where its header says"),
+        (
+            "another version",
+            Box::new(|b: &mut Vec<u8>| b[8] = b[8].wrapping_add(1)),
+            "another version of tolk",
+        ),
+        (
+            "not tolk's",
+            Box::new(|b: &mut Vec<u8>| b[..4].copy_from_slice(b"PK\x03\x04")),
+            "not a file tolk made",
+        ),
+    ];
+    for file in [&index, &memory] {
+        for (what, damage, reason) in &damages {
+            let mut bytes = std::fs::read(file).unwrap();
+            damage(&mut bytes);
+            std::fs::write(file, &bytes).unwrap();
+            let out = t.tolk(&["lookup", QUERY, "--top", "5"]).run().success();
+            assert_eq!(out.stdout, expected, "{} {what}", file.display());
+            assert!(
+                out.stderr.starts_with(
+                    "note: indexed the memory again, as what was kept of it in .tolk/cache was not used:"
+                ) && out.stderr.contains(reason),
+                "{} {what}: {}",
+                file.display(),
+                out.stderr
+            );
+            // Made again, whole: the next command uses it without a word.
+            assert_eq!(quiet_lookup(&t), expected, "after {what}");
+        }
+    }
+    // Another memory's files in this one's place are stale, whatever they hold.
+    for (theirs, ours) in [(&other_index, &index), (&other_memory, &memory)] {
+        std::fs::copy(theirs, ours).unwrap();
+        t.tolk(&["lookup", QUERY, "--top", "5"])
+            .run()
+            .success()
+            .stdout_is(&expected)
+            .stderr_contains("the memory changed since it was made");
+        assert_eq!(quiet_lookup(&t), expected);
+    }
+}
+
+#[test]
+fn a_memory_changed_by_hand_is_read_again() {
+    let t = Project::seeds();
+    quiet_lookup(&t);
+    let text = t
+        .read("memory/nb-en.csv")
+        .replace("What is a good day at work for you?", "What makes a good workday?");
+    t.write("memory/nb-en.csv", text);
+    t.tolk(&["lookup", QUERY])
+        .run()
+        .success()
+        .stdout_contains("        What makes a good workday?\n")
+        .stderr_contains("the memory changed since it was made");
+    // A file added to a memory folder changes it too.
+    t.write("memory/more.csv", "source,target\nHva er en god dag?,What is a good day?\n");
+    t.tolk(&["lookup", "Hva er en god dag?"])
+        .run()
+        .success()
+        .stdout_contains("1. 100%  Hva er en god dag?\n        What is a good day?\n");
+}
+
+#[test]
+fn an_import_brings_the_kept_index_up_to_date() {
+    let t = Project::seeds_untranslated();
+    t.tolk(&["lookup", QUERY]).run().success().stdout_is("no match of 50% or more\n");
+    t.write("more.csv", format!("source,target\n{QUERY},What is a good day at work for you?\n"));
+    t.tolk(&["--quiet", "tm", "import", "more.csv"]).run().success();
+    // The next command finds the kept files up to date: no note, the new translation.
+    t.tolk(&["lookup", QUERY])
+        .run()
+        .success()
+        .stderr_is("")
+        .stdout_contains("        What is a good day at work for you?\n");
+    // So does a correction, and a batch coming back.
+    t.tolk(&["--quiet", "tm", "rm", QUERY]).run().success();
+    t.tolk(&["lookup", QUERY]).run().success().stderr_is("").stdout_is("no match of 50% or more\n");
+    t.tolk(&["--quiet", "export", "--format", "csv", "-o", "batch.csv"]).run().success();
+    let rows = csv_rows(t.read("batch.csv").as_bytes(), b',');
+    let row = rows.iter().find(|r| r["source"] == QUERY).expect("the sentence is in the batch");
+    t.write("batch.csv", format!("id,source,target\n{},{QUERY},What makes a good workday?\n", row["id"]));
+    t.tolk(&["--quiet", "import", "batch.csv"]).run().success();
+    t.tolk(&["lookup", QUERY])
+        .run()
+        .success()
+        .stderr_is("")
+        .stdout_contains("        What makes a good workday?\n");
+}
+
+#[test]
+fn a_project_where_nothing_can_be_kept_still_answers() {
+    let t = Project::seeds();
+    // `.tolk` is a file: nothing can be made under it, even by root.
+    t.write(".tolk", "");
+    for _ in 0..2 {
+        t.tolk(&["lookup", QUERY])
+            .run()
+            .success()
+            .stdout_contains("1. 100%  Hva er en god dag på jobben for deg?\n")
+            .stderr_contains(
+                "note: the index is built for this run only, as it cannot be kept in .tolk/cache (",
+            );
+    }
+    t.tolk(&["--quiet", "lookup", QUERY]).run().success().stderr_is("");
+}
+
+#[test]
+fn commands_keeping_the_files_at_once_leave_them_whole() {
+    let t = Project::seeds();
+    let mut children: Vec<_> = (0..6).map(|_| t.tolk(&["lookup", QUERY, "--top", "5"]).spawn()).collect();
+    let outputs: Vec<_> = children.iter_mut().map(|c| c.wait_with_output_ref()).collect();
+    for (stdout, ok) in &outputs {
+        assert!(ok, "a lookup failed");
+        assert_eq!(stdout, &outputs[0].0);
+    }
+    // Whichever rename came last, the files are whole and used without a word, and no
+    // temporary file is left beside them.
+    assert_eq!(quiet_lookup(&t), outputs[0].0);
+    let left: Vec<_> = std::fs::read_dir(t.path().join(".tolk/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Waiting for a child of [`Run::spawn`] without taking it by value.
+trait WaitRef {
+    fn wait_with_output_ref(&mut self) -> (String, bool);
+}
+
+impl WaitRef for std::process::Child {
+    fn wait_with_output_ref(&mut self) -> (String, bool) {
+        use std::io::Read as _;
+        let mut stdout = String::new();
+        if let Some(mut out) = self.stdout.take() {
+            out.read_to_string(&mut stdout).unwrap();
+        }
+        if let Some(mut err) = self.stderr.take() {
+            let _ = err.read_to_string(&mut String::new());
+        }
+        (stdout, self.wait().unwrap().success())
+    }
+}
