@@ -95,6 +95,8 @@ impl fmt::Display for Damage {
     }
 }
 
+impl std::error::Error for Damage {}
+
 /// A plain type an array holds: every bit pattern is a value, no padding.
 pub trait Plain: Copy + 'static {}
 impl Plain for u8 {}

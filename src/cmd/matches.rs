@@ -64,13 +64,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if text.ends_with(['\n', '\r']) || text.is_empty() {
         queries.pop();
     }
-    let (memory, index) = ui::load_indexed(global)?;
+    let (entries, index) = ui::load_entries(global)?;
     let top = if args.json { args.top } else { 1 };
     let bar = ui::bar(global, queries.len() as u64, "matching");
     let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
-    let results =
+    let mut results =
         index.search_all_with(&refs, SearchOptions { min_score: args.min_score, top }, &|| bar.inc(1));
     bar.finish_and_clear();
+    let memory = entries
+        .narrow(&[], &mut results)
+        .context("cannot read the memory kept in .tolk/cache; delete that folder and run again")?;
     let mut out = BufWriter::new(io::stdout().lock());
     for (query, found) in queries.iter().zip(&results) {
         if args.json {

@@ -114,6 +114,18 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     Ok((memory, index))
 }
 
+/// The memory named by `--memory` with its index, as [`load_indexed`] gives them, but
+/// without reading the memory when it and its index are kept and up to date: for a
+/// command that shows only a few entries ([`cache::Entries::narrow`]).
+pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
+    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
+    if let Some(kept) = cache::open(&global.memory, &files) {
+        return Ok(kept);
+    }
+    let (memory, index) = load_indexed(global)?;
+    Ok((cache::Entries::Whole(memory), index))
+}
+
 /// Brings the index kept for the memory up to date after a command changed the memory,
 /// so the next command opens it at once. Silent: a failure here only means the next
 /// command builds the index itself.

@@ -15,9 +15,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Damage, Index, IndexBuilder};
+use std::borrow::Cow;
+
+use super::{Damage, Index, IndexBuilder, Match};
 use crate::cache_file::Arrays;
-use crate::memory::{self, snapshot, Memory};
+use crate::memory::snapshot::{self, Snapshot};
+use crate::memory::{self, Memory};
 use crate::text::stable_hash;
 
 /// The folder, in a project's state folder, that holds its caches.
@@ -118,11 +121,53 @@ pub fn load<E>(
 /// The memory at `path` from the snapshot kept in `file`, if it was made from the
 /// memory as it is (`fingerprint`).
 fn open_memory(path: &Path, file: &Path, fingerprint: u64) -> Result<Memory, Damage> {
+    open_kept(path, file, fingerprint)?.read()
+}
+
+fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Damage> {
     let arrays = Arrays::open_any(&snapshot::KIND, file)?;
     if arrays.fingerprint != fingerprint {
         return Err(Damage::Stale);
     }
-    snapshot::read(&arrays, path)
+    Snapshot::new(arrays, path)
+}
+
+/// The memory at `path` and its index as kept in `files`, when both are whole and were
+/// made from the memory as it is now, without reading any entry: for a command that
+/// needs a few ([`Entries::narrow`]). `None` when anything is missing, stale or
+/// damaged: [`load`] then says why and makes them again.
+pub fn open(path: &Path, files: &Files) -> Option<(Entries, Index)> {
+    let before = memory::fingerprint(path).ok()?;
+    let kept = open_kept(path, &files.memory, before).ok()?;
+    let index = Index::open(&files.index, before, kept.len()).ok()?;
+    (memory::fingerprint(path).ok()? == before).then_some((Entries::Kept(kept), index))
+}
+
+/// A memory as a command has it: read whole, or kept and read in part.
+#[derive(Debug)]
+pub enum Entries {
+    Whole(Memory),
+    Kept(Snapshot),
+}
+
+impl Entries {
+    /// A memory holding every entry `found` names and every translation of each of
+    /// `texts`, so that exact and context lookups of `texts` answer as on the whole
+    /// memory; `found` is renumbered to it. The whole memory, as it is, when it was read
+    /// whole.
+    pub fn narrow(&self, texts: &[&str], found: &mut [Vec<Match>]) -> Result<Cow<'_, Memory>, Damage> {
+        match self {
+            Entries::Whole(memory) => Ok(Cow::Borrowed(memory)),
+            Entries::Kept(kept) => {
+                let numbers = found.iter().flatten().map(|m| m.entry);
+                let (memory, numbers) = kept.part(texts, numbers.collect::<Vec<_>>())?;
+                for m in found.iter_mut().flatten() {
+                    m.entry = numbers.binary_search(&m.entry).unwrap_or_default();
+                }
+                Ok(Cow::Owned(memory))
+            }
+        }
+    }
 }
 
 /// Writes `file` with `write`, making its folder (tagged as a cache, so backup tools
@@ -204,6 +249,41 @@ mod tests {
         let (_, index, kept) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
         assert!(matches!(kept, Kept::NotKept { .. }), "{kept:?}");
         assert_eq!(index.len(), 1);
+    }
+
+    #[test]
+    fn a_kept_memory_read_in_part_answers_as_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = dir.path().join("tm.csv");
+        std::fs::write(
+            &memory,
+            "source,target,changed,retired,prev,next\n\
+             Ha det.,Bye.,2026-01-01,,,\n\
+             Hei.,Hello.,2026-01-01,,,\n\
+             Ha  det.,Goodbye.,2026-02-01,,,\n\
+             Ha det.,So long.,2026-03-01,2026-03-02,,\n\
+             Ha det.,See you.,2026-01-01,,Hei.,\n\
+             Hei på deg.,Hi there.,2026-01-01,,,\n",
+        )
+        .unwrap();
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        assert!(open(&memory, &files).is_none(), "nothing is kept yet");
+        let (whole, _, _) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
+        let (entries, index) = open(&memory, &files).expect("kept now");
+        let mut found = vec![index.searcher().search("Hei på deg!", Default::default())];
+        let before: Vec<String> = found[0].iter().map(|m| whole.entries[m.entry].target.clone()).collect();
+        let part = entries.narrow(&["Ha det."], &mut found).unwrap();
+        let after: Vec<String> = found[0].iter().map(|m| part.entries[m.entry].target.clone()).collect();
+        assert_eq!(after, before);
+        assert!(part.entries.len() < whole.entries.len());
+        assert_eq!(part.exact("Ha det.").map(|e| &e.target), whole.exact("Ha det.").map(|e| &e.target));
+        let context = |m: &Memory| m.in_context("Ha det.", Some("Hei."), None).map(|e| e.target.clone());
+        assert_eq!(context(&part), Some("See you.".to_string()));
+        assert_eq!(context(&part), context(&whole));
+        let history = |m: &Memory| -> Vec<String> {
+            m.history("Ha det.").iter().map(|&i| m.entries[i].target.clone()).collect()
+        };
+        assert_eq!(history(&part), history(&whole));
     }
 
     #[test]

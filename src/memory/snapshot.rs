@@ -185,7 +185,7 @@ fn utf8(text: &[u8]) -> Option<&str> {
     whole.then(|| unsafe { std::str::from_utf8_unchecked(text) })
 }
 
-/// The texts of an entry, read one after another.
+/// The texts of an entry, read one after another from the entry's own text.
 struct Texts<'a> {
     text: &'a str,
     lengths: &'a [u8],
@@ -204,93 +204,172 @@ impl Texts<'_> {
     }
 }
 
-/// The memory at `path` from its snapshot, checked through: the files it names must be
-/// the files at `path` now, in order ([`super::csv_files`]).
-pub fn read(arrays: &Arrays, path: &Path) -> Result<Memory, Damage> {
-    let fail = |what| Err(Damage::Malformed(what));
-    let lengths: &[u8] = arrays.array(LENGTHS);
-    let text_starts: &[u64] = arrays.array(TEXT_STARTS);
-    let length_starts: &[u64] = arrays.array(LENGTH_STARTS);
-    let file_of: &[u32] = arrays.array(FILES);
-    let rows: &[u64] = arrays.array(ROWS);
-    let count = arrays.entries;
-    if text_starts.len() != count + 1
-        || length_starts.len() != count + 1
-        || file_of.len() != count
-        || rows.len() != count
-    {
-        return fail("its entry tables differ in length");
+/// A snapshot opened for the memory at a path: its tables checked, its entries read
+/// when asked, all of them ([`Snapshot::read`]) or a few ([`Snapshot::part`]).
+pub struct Snapshot {
+    arrays: Arrays,
+    /// The memory's files now, with the headers the snapshot keeps.
+    files: Vec<MemoryFile>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "kept memory of {} entries", self.arrays.entries)
     }
-    let Some(text) = utf8(arrays.array(TEXTS)) else {
-        return fail("its texts are not UTF-8");
-    };
-    if !rises_to(text_starts, text.len() as u64) || !rises_to(length_starts, lengths.len() as u64) {
-        return fail("its entries' texts do not rise to their end");
+}
+
+impl Snapshot {
+    /// Checks `arrays` as the snapshot of the memory at `path`: every table's length
+    /// and order, and that the files it names are the files at `path` now, in order
+    /// ([`super::csv_files`]). The texts are checked as they are read.
+    pub fn new(arrays: Arrays, path: &Path) -> Result<Snapshot, Damage> {
+        let fail = |what| Err(Damage::Malformed(what));
+        let count = arrays.entries;
+        let text_starts: &[u64] = arrays.array(TEXT_STARTS);
+        let length_starts: &[u64] = arrays.array(LENGTH_STARTS);
+        let file_of: &[u32] = arrays.array(FILES);
+        if text_starts.len() != count + 1
+            || length_starts.len() != count + 1
+            || file_of.len() != count
+            || arrays.array::<u64>(ROWS).len() != count
+        {
+            return fail("its entry tables differ in length");
+        }
+        let (text, lengths) = (arrays.array::<u8>(TEXTS).len(), arrays.array::<u8>(LENGTHS).len());
+        if !rises_to(text_starts, text as u64) || !rises_to(length_starts, lengths as u64) {
+            return fail("its entries' texts do not rise to their end");
+        }
+        let Ok(headers) = serde_json::from_slice::<Vec<File>>(arrays.array(HEADERS)) else {
+            return fail("its list of files is not readable");
+        };
+        let now = super::csv_files(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
+        let same = now.len() == headers.len()
+            && now
+                .iter()
+                .zip(&headers)
+                .all(|(p, f)| p.file_name().and_then(|n| n.to_str()) == Some(f.name.as_str()));
+        if !same {
+            return Err(Damage::Stale);
+        }
+        if !file_of.iter().all(|&f| (f as usize) < headers.len()) {
+            return fail("an entry's file is not one of the memory's");
+        }
+        exact_columns(&arrays, count)?;
+        let files =
+            now.into_iter().zip(headers).map(|(path, f)| MemoryFile { path, columns: f.columns }).collect();
+        Ok(Snapshot { arrays, files })
     }
-    let Ok(headers) = serde_json::from_slice::<Vec<File>>(arrays.array(HEADERS)) else {
-        return fail("its list of files is not readable");
-    };
-    let now = super::csv_files(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
-    let same = now.len() == headers.len()
-        && now
-            .iter()
-            .zip(&headers)
-            .all(|(p, f)| p.file_name().and_then(|n| n.to_str()) == Some(f.name.as_str()));
-    if !same {
-        return Err(Damage::Stale);
+
+    /// How many entries the memory has.
+    pub fn len(&self) -> usize {
+        self.arrays.entries
     }
-    if !file_of.iter().all(|&f| (f as usize) < headers.len()) {
-        return fail("an entry's file is not one of the memory's");
+
+    /// Whether the memory has none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    let exact = exact_table(arrays, count)?;
-    let entries: Option<Vec<Entry>> = (0..count)
-        .into_par_iter()
-        .map(|i| {
-            let (end, length_end) = (text_starts[i + 1] as usize, length_starts[i + 1] as usize);
-            let mut texts = Texts {
-                text: text.get(..end)?,
-                lengths: &lengths[..length_end],
-                at: text_starts[i] as usize,
-                length_at: length_starts[i] as usize,
-            };
-            let mut next = || texts.next();
-            let mut entry = Entry {
-                source: next()?,
-                target: next()?,
-                created: next()?,
-                changed: next()?,
-                translator: next()?,
-                origin: next()?,
-                note: next()?,
-                retired: next()?,
-                import: next()?,
-                retired_by: next()?,
-                prev: next()?,
-                next: next()?,
-                extra: Vec::new(),
-                file: file_of[i] as usize,
-                row: rows[i],
-            };
-            while texts.length_at < length_end {
-                let name = texts.next()?;
-                entry.extra.push((name, texts.next()?));
-            }
-            (texts.at == end).then_some(entry)
-        })
-        .collect();
-    let Some(entries) = entries else {
-        return fail("an entry's texts are cut wrong");
-    };
-    let files =
-        now.into_iter().zip(headers).map(|(path, f)| MemoryFile { path, columns: f.columns }).collect();
-    let memory = Memory::from_files(files, entries);
-    let _ = memory.exact.set(exact);
-    Ok(memory)
+
+    /// Entry `i`, its texts within `text` (the snapshot's texts, checked as UTF-8 up to
+    /// where they are used).
+    fn entry_in(&self, text: &str, base: usize, i: usize) -> Option<Entry> {
+        let text_starts: &[u64] = self.arrays.array(TEXT_STARTS);
+        let length_starts: &[u64] = self.arrays.array(LENGTH_STARTS);
+        let lengths: &[u8] = self.arrays.array(LENGTHS);
+        let (start, end) = (text_starts[i] as usize - base, text_starts[i + 1] as usize - base);
+        let length_end = length_starts[i + 1] as usize;
+        let mut texts = Texts {
+            text: text.get(..end)?,
+            lengths: &lengths[..length_end],
+            at: start,
+            length_at: length_starts[i] as usize,
+        };
+        let mut next = || texts.next();
+        let mut entry = Entry {
+            source: next()?,
+            target: next()?,
+            created: next()?,
+            changed: next()?,
+            translator: next()?,
+            origin: next()?,
+            note: next()?,
+            retired: next()?,
+            import: next()?,
+            retired_by: next()?,
+            prev: next()?,
+            next: next()?,
+            extra: Vec::new(),
+            file: self.arrays.array::<u32>(FILES)[i] as usize,
+            row: self.arrays.array::<u64>(ROWS)[i],
+        };
+        while texts.length_at < length_end {
+            let name = texts.next()?;
+            entry.extra.push((name, texts.next()?));
+        }
+        (texts.at == end).then_some(entry)
+    }
+
+    /// Entry `i` alone, its texts checked as it is read; `None` when there is no such
+    /// entry or its texts are damaged.
+    pub fn entry(&self, i: usize) -> Option<Entry> {
+        let text_starts: &[u64] = self.arrays.array(TEXT_STARTS);
+        let (start, end) = (*text_starts.get(i)? as usize, *text_starts.get(i + 1)? as usize);
+        let text = std::str::from_utf8(&self.arrays.array::<u8>(TEXTS)[start..end]).ok()?;
+        // `entry_in` reads from the start of `text`, which here is the entry's own.
+        self.entry_in(text, start, i)
+    }
+
+    /// The whole memory, read on every core.
+    pub fn read(&self) -> Result<Memory, Damage> {
+        let count = self.len();
+        let Some(text) = utf8(self.arrays.array(TEXTS)) else {
+            return Err(Damage::Malformed("its texts are not UTF-8"));
+        };
+        let entries: Option<Vec<Entry>> =
+            (0..count).into_par_iter().map(|i| self.entry_in(text, 0, i)).collect();
+        let Some(entries) = entries else {
+            return Err(Damage::Malformed("an entry's texts are cut wrong"));
+        };
+        let memory = Memory::from_files(self.files.clone(), entries);
+        let _ = memory.exact.set(exact_columns(&self.arrays, count)?);
+        Ok(memory)
+    }
+
+    /// A memory of only what a command about `texts` and the entries `numbers` needs:
+    /// those entries, and every translation of each of `texts` (retired ones too), in
+    /// file order, so [`Memory::exact`], [`Memory::in_context`] and
+    /// [`Memory::history`] answer for `texts` as on the whole memory. Returns it with
+    /// the number in the whole memory of each of its entries.
+    pub fn part(
+        &self,
+        texts: &[&str],
+        numbers: impl IntoIterator<Item = usize>,
+    ) -> Result<(Memory, Vec<usize>), Damage> {
+        let hash: &[u64] = self.arrays.array(EXACT_HASH);
+        let entry: &[u32] = self.arrays.array(EXACT_ENTRY);
+        let mut wanted: Vec<usize> = numbers.into_iter().collect();
+        for text in texts {
+            let h = crate::text::stable_hash(crate::text::normalize(text).as_bytes());
+            let at = hash.partition_point(|&x| x < h);
+            let same = hash[at..].iter().take_while(|&&x| x == h).count();
+            wanted.extend(entry[at..at + same].iter().map(|&e| e as usize));
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let entries: Option<Vec<Entry>> = wanted.iter().map(|&i| self.entry(i)).collect();
+        let entries = entries.ok_or(Damage::Malformed("an entry's texts are cut wrong"))?;
+        Ok((Memory::from_files(self.files.clone(), entries), wanted))
+    }
+}
+
+/// The memory at `path` from its snapshot (see [`Snapshot`]).
+pub fn read(arrays: Arrays, path: &Path) -> Result<Memory, Damage> {
+    Snapshot::new(arrays, path)?.read()
 }
 
 /// The exact-lookup table kept in `arrays`, checked: its columns of one length, its
 /// entries the memory's, its rows in order.
-fn exact_table(arrays: &Arrays, count: usize) -> Result<Vec<super::Row>, Damage> {
+fn exact_columns(arrays: &Arrays, count: usize) -> Result<Vec<super::Row>, Damage> {
     let hash: &[u64] = arrays.array(EXACT_HASH);
     let in_use: &[u8] = arrays.array(EXACT_IN_USE);
     let changed: &[i64] = arrays.array(EXACT_CHANGED);
@@ -329,14 +408,15 @@ mod tests {
         let file = dir.path().join("snapshot");
         write(&memory, 9, &file).unwrap();
         let snapshot = Arrays::open_any(&KIND, &file).unwrap();
-        let back = read(&snapshot, &folder).unwrap();
+        let back = read(snapshot, &folder).unwrap();
         assert_eq!(back.entries, memory.entries);
         assert_eq!(back.files(), memory.files());
         assert_eq!(back.exact_table(), memory.exact_table());
         assert_eq!(back.exact("Ha det.").map(|e| &e.target), Some(&"Bye.".to_string()));
         // A file more, or one less, and the snapshot is not this memory's.
         std::fs::write(folder.join("c.csv"), "source,target\n").unwrap();
-        assert_eq!(read(&snapshot, &folder).unwrap_err(), Damage::Stale);
+        let snapshot = Arrays::open_any(&KIND, &file).unwrap();
+        assert_eq!(read(snapshot, &folder).unwrap_err(), Damage::Stale);
     }
 
     /// A snapshot of one entry of `fields` laid out, checksum and all, with `lengths`
@@ -372,8 +452,8 @@ mod tests {
         let headers = r#"[{"name":"tm.csv","columns":["source","target"]}]"#;
         let mut fields: Vec<&[u8]> = vec![b"Hei.", b"Hello."];
         fields.extend([b"".as_slice(); 10]);
-        assert!(read(&lay(&fields, None, headers), &path).is_ok());
-        let malformed = |a: Arrays| matches!(read(&a, &path), Err(Damage::Malformed(_)));
+        assert!(read(lay(&fields, None, headers), &path).is_ok());
+        let malformed = |a: Arrays| matches!(read(a, &path), Err(Damage::Malformed(_)));
         // Too few texts, a length running past the texts, one cutting a character, an
         // extra column without a value, texts that are not UTF-8, and a list of files
         // that is no list.
@@ -397,7 +477,7 @@ mod tests {
         assert!(malformed(lay(&bad, None, headers)));
         assert!(malformed(lay(&fields, None, "[")));
         let other = r#"[{"name":"other.csv","columns":["source","target"]}]"#;
-        assert_eq!(read(&lay(&fields, None, other), &path).unwrap_err(), Damage::Stale);
+        assert_eq!(read(lay(&fields, None, other), &path).unwrap_err(), Damage::Stale);
     }
 
     #[test]
