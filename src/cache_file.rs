@@ -32,7 +32,7 @@ pub struct Kind {
     pub magic: [u8; 8],
     pub version: u32,
     pub widths: &'static [usize],
-    /// What a person calls it in a message ("index").
+    /// What a person calls it in a message ("tolk's kept index").
     pub name: &'static str,
 }
 
@@ -59,8 +59,8 @@ impl Kind {
 pub enum Damage {
     /// Not there.
     Missing,
-    /// Not a file of this kind (its first bytes are not the kind's).
-    NotOfKind,
+    /// Not a file of this kind (its first bytes are not the kind's): what it should be.
+    NotOfKind(&'static str),
     /// Made by a version of tolk with another layout.
     OtherVersion(u32),
     /// Made on a machine of another byte order.
@@ -81,7 +81,7 @@ impl fmt::Display for Damage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Damage::Missing => write!(f, "it is not there"),
-            Damage::NotOfKind => write!(f, "it is not a file tolk made"),
+            Damage::NotOfKind(kind) => write!(f, "it is not {kind}"),
             Damage::OtherVersion(v) => write!(f, "it was made by another version of tolk (layout {v})"),
             Damage::OtherMachine => write!(f, "it was made on a machine of another byte order"),
             Damage::Truncated { expected, found } => {
@@ -89,7 +89,9 @@ impl fmt::Display for Damage {
             }
             Damage::Checksum => write!(f, "it is damaged: its checksum does not match its bytes"),
             Damage::Malformed(what) => write!(f, "it is damaged: {what}"),
-            Damage::Stale => write!(f, "the memory changed since it was made"),
+            Damage::Stale => {
+                write!(f, "it was made from the memory as it was before, or from another memory")
+            }
             Damage::Unreadable(why) => write!(f, "it cannot be read: {why}"),
         }
     }
@@ -308,7 +310,7 @@ impl Arrays {
         let b = bytes.as_slice();
         let header = kind.header();
         if b.len() < 8 || b[..8] != kind.magic {
-            return Err(Damage::NotOfKind);
+            return Err(Damage::NotOfKind(kind.name));
         }
         if b.len() < AT_TABLE {
             return Err(Damage::Truncated { expected: header as u64, found: b.len() as u64 });
@@ -377,7 +379,7 @@ impl Arrays {
                 return Err(Damage::Truncated { expected: kind.header() as u64, found: 0 });
             }
             return match Arrays::check(kind, Bytes::Owned(words)) {
-                Err(Damage::NotOfKind) => Err(Damage::NotOfKind),
+                Err(Damage::NotOfKind(name)) => Err(Damage::NotOfKind(name)),
                 _ => Err(Damage::Truncated { expected: kind.header() as u64, found: len }),
             };
         }
@@ -453,7 +455,7 @@ pub fn all_below(values: &[u32], limit: usize) -> bool {
 mod tests {
     use super::*;
 
-    const KIND: Kind = Kind { magic: *b"TOLKTST\0", version: 3, widths: &[1, 4, 8], name: "test" };
+    const KIND: Kind = Kind { magic: *b"TOLKTST\0", version: 3, widths: &[1, 4, 8], name: "a test file" };
 
     fn sample() -> Arrays {
         let sections: [Vec<u8>; 3] =
@@ -525,7 +527,7 @@ mod tests {
         other[AT_VERSION] = other[AT_VERSION].wrapping_add(1);
         assert!(matches!(Arrays::from_vec(&KIND, &other), Err(Damage::OtherVersion(4))));
         let other_kind = Kind { magic: *b"TOLKOTH\0", ..KIND };
-        assert_eq!(Arrays::from_vec(&other_kind, &good).unwrap_err(), Damage::NotOfKind);
-        assert_eq!(Arrays::from_vec(&KIND, b"entry,source\n").unwrap_err(), Damage::NotOfKind);
+        assert_eq!(Arrays::from_vec(&other_kind, &good).unwrap_err(), Damage::NotOfKind("a test file"));
+        assert_eq!(Arrays::from_vec(&KIND, b"entry,source\n").unwrap_err(), Damage::NotOfKind("a test file"));
     }
 }

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tolk::document::{Document, ReadOptions};
 use tolk::import::Conflict;
 use tolk::index::cache::{self, Kept};
-use tolk::index::Index;
+use tolk::index::{Damage, Index};
 use tolk::memory::{CsvStore, Memory};
 use tolk::segment::Segmenter;
 use tolk::shown;
@@ -75,16 +75,23 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
     }
 }
 
-/// Loads the memory named by `--memory` with its index: the one kept in the project's
-/// `.tolk/cache/` when it is whole and up to date, else one built now (with a spinner)
-/// and kept. Says on stderr why a kept index was not used, and when one cannot be
-/// kept.
+/// Where the memory named by `--memory` and its index are kept: in the project's
+/// `.tolk/cache/`, and only in a project (a `tolk.toml`), so a command run elsewhere
+/// never leaves a `.tolk/` behind.
+fn kept_files(global: &Global) -> Option<cache::Files> {
+    global.project.file().map(|_| cache::Files::new(&global.project.state_dir(), &global.memory))
+}
+
+/// Loads the memory named by `--memory` with its index: the ones kept in the project's
+/// `.tolk/cache/` when they are whole and up to date, else read and built now (with a
+/// spinner) and kept. Says on stderr, once, why kept files were not used, and when
+/// nothing can be kept.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
-    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
+    let files = kept_files(global);
     let mut spin = None;
     let (memory, index, kept) = cache::load(
         &global.memory,
-        &files,
+        files.as_ref(),
         || load(global, &global.memory),
         |entries| spin = Some(spinner(global, &format!("indexing {}", count(entries, "entry")))),
     )?;
@@ -92,23 +99,25 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
         spin.finish_and_clear();
     }
     if chatty(global) {
-        let (instead_of, not_kept) = match &kept {
-            Kept::Opened => (None, None),
-            Kept::Built { instead_of } => (instead_of.as_ref(), None),
-            Kept::NotKept { instead_of, why } => (instead_of.as_ref(), Some(why)),
-        };
-        if let Some(damage) = instead_of {
-            eprintln!(
-                "note: indexed the memory again, as what was kept of it in {} was not used: {damage}",
-                shown::path(files.index.parent().unwrap_or(&files.index))
-            );
-        }
-        if let Some(why) = not_kept {
-            eprintln!(
-                "note: the index is built for this run only, as it cannot be kept in {} ({why}); the next \
-                 command builds it again",
-                shown::path(files.index.parent().unwrap_or(&files.index))
-            );
+        let folder = files
+            .as_ref()
+            .and_then(|f| f.index.parent())
+            .map(|f| shown::path(f).to_string())
+            .unwrap_or_default();
+        match &kept {
+            Kept::Opened | Kept::Unkept | Kept::Built { instead_of: None } => {}
+            Kept::Built { instead_of: Some((_, Damage::Stale)) } => {
+                eprintln!(
+                    "note: the memory changed since it was last kept in {folder}; read and indexed it again"
+                )
+            }
+            Kept::Built { instead_of: Some((file, damage)) } => {
+                eprintln!("note: {} was not used, as {damage}; made it again", shown::path(file))
+            }
+            Kept::Unwritable { why, .. } => eprintln!(
+                "note: the memory and its index cannot be kept in {folder} ({why}), so every command reads \
+                 and indexes the memory again; delete or repair {folder} to keep them"
+            ),
         }
     }
     Ok((memory, index))
@@ -118,21 +127,20 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
 /// without reading the memory when it and its index are kept and up to date: for a
 /// command that shows only a few entries ([`cache::Entries::narrow`]).
 pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
-    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
-    if let Some(kept) = cache::open(&global.memory, &files) {
+    if let Some(kept) = kept_files(global).and_then(|files| cache::open(&global.memory, &files)) {
         return Ok(kept);
     }
     let (memory, index) = load_indexed(global)?;
     Ok((cache::Entries::Whole(memory), index))
 }
 
-/// Brings the index kept for the memory up to date after a command changed the memory,
-/// so the next command opens it at once. Silent: a failure here only means the next
-/// command builds the index itself.
+/// Brings the memory and index kept for the memory up to date after a command changed
+/// the memory, so the next command opens them at once. Silent: a failure here only
+/// means the next command makes them itself.
 pub fn refresh_index(global: &Global) {
-    let files = cache::Files::new(&global.project.state_dir(), &global.memory);
+    let Some(files) = kept_files(global) else { return };
     let spin = spinner(global, "indexing the memory");
-    let _ = cache::load(&global.memory, &files, || Memory::load_or_empty(&global.memory), |_| {});
+    let _ = cache::load(&global.memory, Some(&files), || Memory::load_or_empty(&global.memory), |_| {});
     spin.finish_and_clear();
 }
 
@@ -141,6 +149,12 @@ pub fn refresh_index(global: &Global) {
 /// project can analyse and export before its first import; a memory named with
 /// `--memory` must exist.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
+    // The project's memory kept whole and up to date reads faster than its CSV files.
+    if path == global.memory {
+        if let Some(memory) = kept_files(global).and_then(|files| cache::read_kept(path, &files)) {
+            return Ok(memory);
+        }
+    }
     let spin = spinner(global, &format!("loading {}", shown::path(path)));
     let own = global.memory_flag.is_none() && path == global.memory;
     let memory = if own { Memory::load_or_empty(path) } else { Memory::load(path) }

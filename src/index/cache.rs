@@ -49,28 +49,38 @@ impl Files {
     }
 }
 
-/// How the index of a [`load`] came to be.
+/// How the memory and index of a [`load`] came to be.
 #[derive(Debug)]
 pub enum Kept {
-    /// Opened from its file, as it was.
+    /// Opened from their files, as they were.
     Opened,
-    /// Built now and kept in its file; `instead_of` says why the file there was not
-    /// used, when there was one.
-    Built { instead_of: Option<Damage> },
-    /// Built now and not kept, for the reason `why`.
-    NotKept { instead_of: Option<Damage>, why: String },
+    /// Made now and kept; `instead_of` names the file there that was not used, and
+    /// why, when there was one.
+    Built { instead_of: Option<(PathBuf, Damage)> },
+    /// Made now and not kept, as nothing is to be kept: no project to keep them in, an
+    /// empty memory, or a memory that changed while it was read (a writer at work; the
+    /// next command keeps them).
+    Unkept,
+    /// Made now and not kept, as they cannot be written: `why`.
+    Unwritable { instead_of: Option<(PathBuf, Damage)>, why: String },
 }
 
 /// Gives the memory at `path` with its index, kept in `files` (see the module's
-/// documentation); `read` reads the memory from its CSV files when it must be read.
-/// `building` is called, with the number of entries, just before an index is built
-/// rather than opened.
+/// documentation; nothing is kept without `files`); `read` reads the memory from its
+/// CSV files when it must be read. `building` is called, with the number of entries,
+/// just before an index is built rather than opened.
 pub fn load<E>(
     path: &Path,
-    files: &Files,
+    files: Option<&Files>,
     read: impl FnOnce() -> Result<Memory, E>,
     building: impl FnOnce(usize),
 ) -> Result<(Memory, Index, Kept), E> {
+    let Some(files) = files else {
+        let memory = read()?;
+        building(memory.entries.len());
+        let index = IndexBuilder::build(&memory);
+        return Ok((memory, index, Kept::Unkept));
+    };
     let before = memory::fingerprint(path).ok();
     let mut instead_of = None;
     let mut kept_memory = None;
@@ -82,38 +92,39 @@ pub fn load<E>(
                 }
                 Ok(_) => {}
                 Err(damage) => {
-                    instead_of = Some(damage).filter(|d| *d != Damage::Missing);
+                    instead_of = Some((files.index.clone(), damage));
                     kept_memory = Some(memory);
                 }
             },
-            Err(damage) => instead_of = Some(damage).filter(|d| *d != Damage::Missing),
+            Err(damage) => instead_of = Some((files.memory.clone(), damage)),
         }
     }
+    // A file simply not there yet is no news.
+    let instead_of = instead_of.filter(|(_, d)| *d != Damage::Missing);
     let from_csv = kept_memory.is_none();
     let memory = match kept_memory {
         Some(memory) => memory,
         None => read()?,
     };
     let after = memory::fingerprint(path).ok();
-    let steady = before.is_some() && before == after;
+    // Kept only from a memory that held still while it was read, and that has
+    // something to keep.
+    let keeping = before.is_some() && before == after && !memory.entries.is_empty();
     let fingerprint = before.unwrap_or_default();
     // The snapshot is written (straight from the entries) before the index is built.
-    let mut not_kept = (!steady).then(|| "the memory changed while it was read".to_string());
-    if steady && from_csv {
-        if let Err(e) = keep(&files.memory, |file| snapshot::write(&memory, fingerprint, file)) {
-            not_kept = Some(e.to_string());
-        }
+    let mut unwritable = None;
+    if keeping && from_csv {
+        unwritable = keep(&files.memory, |file| snapshot::write(&memory, fingerprint, file)).err();
     }
     building(memory.entries.len());
     let index = IndexBuilder::build_for(&memory, fingerprint);
-    if not_kept.is_none() {
-        if let Err(e) = keep(&files.index, |file| index.write(file)) {
-            not_kept = Some(e.to_string());
-        }
+    if keeping && unwritable.is_none() {
+        unwritable = keep(&files.index, |file| index.write(file)).err();
     }
-    let kept = match not_kept {
-        None => Kept::Built { instead_of },
-        Some(why) => Kept::NotKept { instead_of, why },
+    let kept = match (keeping, unwritable) {
+        (_, Some(why)) => Kept::Unwritable { instead_of, why },
+        (true, None) => Kept::Built { instead_of },
+        (false, None) => Kept::Unkept,
     };
     Ok((memory, index, kept))
 }
@@ -130,6 +141,14 @@ fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Dam
         return Err(Damage::Stale);
     }
     Snapshot::new(arrays, path)
+}
+
+/// The memory at `path` as kept in `files`, read whole, when it is whole and was made
+/// from the memory as it is now; `None` otherwise (the caller reads the CSV files).
+pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
+    let before = memory::fingerprint(path).ok()?;
+    let memory = open_memory(path, &files.memory, before).ok()?;
+    (memory::fingerprint(path).ok()? == before).then_some(memory)
 }
 
 /// The memory at `path` and its index as kept in `files`, when both are whole and were
@@ -171,10 +190,22 @@ impl Entries {
 }
 
 /// Writes `file` with `write`, making its folder (tagged as a cache, so backup tools
-/// leave it out) when it is not there.
-fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
+/// leave it out) when it is not there, and removing the temporary files a killed
+/// command left there over an hour ago (a younger one may be another command's, at
+/// work). An error says what is wrong in words, not as the operating system's debug
+/// form.
+fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), String> {
     let folder = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
+    let shown = crate::shown::path(folder);
+    if let Err(e) = std::fs::create_dir_all(folder) {
+        // The nearest of the folder and its parents that is there: when it is no
+        // folder (a file, a link to nothing), that is what is wrong.
+        let there = folder.ancestors().find(|a| std::fs::symlink_metadata(a).is_ok());
+        return Err(match there {
+            Some(a) if !a.is_dir() => format!("{} is not a folder", crate::shown::path(a)),
+            _ => format!("cannot make {shown}: {}", e.kind()),
+        });
+    }
     let tag = folder.join("CACHEDIR.TAG");
     if std::fs::symlink_metadata(&tag).is_err() {
         // The tag of the Cache Directory Tagging Specification; losing a race to write
@@ -185,7 +216,25 @@ fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> std::i
              # This folder holds tolk's caches, made again whenever they are missing.\n",
         );
     }
-    write(file)
+    remove_old_temporary_files(folder);
+    write(file).map_err(|e| match std::fs::symlink_metadata(file) {
+        Ok(meta) if meta.is_dir() => format!("{} is a folder", crate::shown::path(file)),
+        _ => format!("cannot write in {shown}: {}", e.kind()),
+    })
+}
+
+/// Removes `.cache-*.tmp` files older than an hour from `folder`.
+fn remove_old_temporary_files(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let old = entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| m.modified().ok());
+        if name.starts_with(".cache-") && name.ends_with(".tmp") && old.is_some_and(|t| t < hour_ago) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -201,7 +250,7 @@ mod tests {
     }
 
     fn load_at(memory: &Path, files: &Files) -> Kept {
-        load(memory, files, || Memory::load(memory), |_| {}).unwrap().2
+        load(memory, Some(files), || Memory::load(memory), |_| {}).unwrap().2
     }
 
     #[test]
@@ -217,23 +266,23 @@ mod tests {
         std::fs::write(&files.index, "").unwrap();
         assert!(matches!(
             load_at(&memory, &files),
-            Kept::Built { instead_of: Some(Damage::Truncated { .. }) }
+            Kept::Built { instead_of: Some((_, Damage::Truncated { .. })) }
         ));
         assert!(matches!(load_at(&memory, &files), Kept::Opened));
         // A change by rename, as tolk writes, and one in place, as an editor does.
         let new = dir.path().join("new.csv");
         write_memory(&new, &[("Hei.", "Hi.")]);
         std::fs::rename(&new, &memory).unwrap();
-        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some(Damage::Stale) }));
-        let (m, index, _) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
+        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some((_, Damage::Stale)) }));
+        let (m, index, _) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
         let found = index.searcher().search("Hei.", Default::default());
         assert_eq!(m.entries[found[0].entry].target, "Hi.");
         std::thread::sleep(std::time::Duration::from_millis(10));
         let mut text = std::fs::read_to_string(&memory).unwrap();
         text.push_str("Ha det.,Bye.\n");
         std::fs::write(&memory, text).unwrap();
-        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some(Damage::Stale) }));
-        let (m, _, kept) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
+        assert!(matches!(load_at(&memory, &files), Kept::Built { instead_of: Some((_, Damage::Stale)) }));
+        let (m, _, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
         assert!(matches!(kept, Kept::Opened));
         assert_eq!(m.entries, Memory::load(&memory).unwrap().entries);
     }
@@ -246,8 +295,9 @@ mod tests {
         // `.tolk` is a file: nothing can be made under it, even by root.
         std::fs::write(dir.path().join(".tolk"), "").unwrap();
         let files = Files::new(&dir.path().join(".tolk"), &memory);
-        let (_, index, kept) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
-        assert!(matches!(kept, Kept::NotKept { .. }), "{kept:?}");
+        let (_, index, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
+        let expected = format!("{} is not a folder", dir.path().join(".tolk").display());
+        assert!(matches!(&kept, Kept::Unwritable { why, .. } if *why == expected), "{kept:?}");
         assert_eq!(index.len(), 1);
     }
 
@@ -268,7 +318,7 @@ mod tests {
         .unwrap();
         let files = Files::new(&dir.path().join(".tolk"), &memory);
         assert!(open(&memory, &files).is_none(), "nothing is kept yet");
-        let (whole, _, _) = load(&memory, &files, || Memory::load(&memory), |_| {}).unwrap();
+        let (whole, _, _) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
         let (entries, index) = open(&memory, &files).expect("kept now");
         let mut found = vec![index.searcher().search("Hei på deg!", Default::default())];
         let before: Vec<String> = found[0].iter().map(|m| whole.entries[m.entry].target.clone()).collect();

@@ -19,7 +19,7 @@ pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
     version: 1,
     widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 1, 8, 8],
-    name: "index",
+    name: "tolk's kept index",
 };
 
 /// The sections, in file order.

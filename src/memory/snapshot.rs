@@ -25,8 +25,12 @@ use crate::cache_file::{bytes_of, rises_to, Arrays, Damage, Kind};
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
 /// changes.
-pub const KIND: Kind =
-    Kind { magic: *b"TOLKMEM\0", version: 1, widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4], name: "memory" };
+pub const KIND: Kind = Kind {
+    magic: *b"TOLKMEM\0",
+    version: 1,
+    widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4],
+    name: "tolk's kept memory",
+};
 
 const TEXTS: usize = 0;
 const LENGTHS: usize = 1;

@@ -1,6 +1,7 @@
-//! The memory and its index kept in `.tolk/cache/`: used when whole and up to date,
-//! made again (with a note) when stale or damaged in any way, never trusted blindly,
-//! and never needed: a project where they cannot be kept still answers.
+//! The memory and its index kept in a project's `.tolk/cache/`: used when whole and up
+//! to date, made again (with a note) when stale or damaged in any way, never trusted
+//! blindly, and never needed: a project where they cannot be kept still answers, and
+//! outside a project nothing is kept.
 
 use std::path::PathBuf;
 
@@ -23,6 +24,13 @@ fn kept(t: &Project) -> (PathBuf, PathBuf) {
     (find("tolkmem"), find("tolkidx"))
 }
 
+/// The seeds with their memory, as a project (a `tolk.toml`).
+fn project() -> Project {
+    let t = Project::seeds();
+    t.write("tolk.toml", "");
+    t
+}
+
 /// `lookup QUERY --top 5`, asserting that it says nothing on stderr.
 fn quiet_lookup(t: &Project) -> String {
     t.tolk(&["lookup", QUERY, "--top", "5"]).run().success().stderr_is("").stdout
@@ -30,7 +38,7 @@ fn quiet_lookup(t: &Project) -> String {
 
 #[test]
 fn the_memory_and_its_index_are_kept_and_used_while_the_memory_is_unchanged() {
-    let t = Project::seeds();
+    let t = project();
     let first = quiet_lookup(&t);
     assert!(first.starts_with("1. 100%  Hva er en god dag på jobben for deg?\n"), "{first}");
     let (memory, index) = kept(&t);
@@ -41,7 +49,6 @@ fn the_memory_and_its_index_are_kept_and_used_while_the_memory_is_unchanged() {
     assert_eq!(std::fs::metadata(&memory).unwrap().modified().unwrap(), memory_at.modified().unwrap());
     assert_eq!(std::fs::metadata(&index).unwrap().modified().unwrap(), index_at.modified().unwrap());
     // From a subfolder of the project, the same files serve.
-    t.write("tolk.toml", "");
     let mut sub = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"));
     let output =
         sub.args(["lookup", QUERY, "--top", "5"]).current_dir(t.path().join("corpus")).output().unwrap();
@@ -51,11 +58,11 @@ fn the_memory_and_its_index_are_kept_and_used_while_the_memory_is_unchanged() {
 
 #[test]
 fn damaged_kept_files_are_found_and_made_again_with_a_note() {
-    let t = Project::seeds();
+    let t = project();
     let expected = quiet_lookup(&t);
     let (memory, index) = kept(&t);
     // Another memory's kept files, to put in this one's place.
-    let other = Project::seeds();
+    let other = project();
     other.write("memory/nb-en.csv", format!("{EMPTY_MEMORY}Hei.,Hello.,,,,,\n"));
     quiet_lookup(&other);
     let (other_memory, other_index) = kept(&other);
@@ -80,7 +87,7 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
         (
             "not tolk's",
             Box::new(|b: &mut Vec<u8>| b[..4].copy_from_slice(b"PK\x03\x04")),
-            "not a file tolk made",
+            "it is not tolk's kept",
         ),
     ];
     for file in [&index, &memory] {
@@ -90,12 +97,13 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
             std::fs::write(file, &bytes).unwrap();
             let out = t.tolk(&["lookup", QUERY, "--top", "5"]).run().success();
             assert_eq!(out.stdout, expected, "{} {what}", file.display());
+            let name = file.file_name().unwrap().to_string_lossy();
             assert!(
-                out.stderr.starts_with(
-                    "note: indexed the memory again, as what was kept of it in .tolk/cache was not used:"
-                ) && out.stderr.contains(reason),
-                "{} {what}: {}",
-                file.display(),
+                out.stderr.starts_with(&format!("note: .tolk/cache/{name} was not used, as "))
+                    && out.stderr.contains(reason)
+                    && out.stderr.ends_with("; made it again\n")
+                    && out.stderr.lines().count() == 1,
+                "{name} {what}: {}",
                 out.stderr
             );
             // Made again, whole: the next command uses it without a word.
@@ -105,18 +113,16 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
     // Another memory's files in this one's place are stale, whatever they hold.
     for (theirs, ours) in [(&other_index, &index), (&other_memory, &memory)] {
         std::fs::copy(theirs, ours).unwrap();
-        t.tolk(&["lookup", QUERY, "--top", "5"])
-            .run()
-            .success()
-            .stdout_is(&expected)
-            .stderr_contains("the memory changed since it was made");
+        t.tolk(&["lookup", QUERY, "--top", "5"]).run().success().stdout_is(&expected).stderr_is(
+            "note: the memory changed since it was last kept in .tolk/cache; read and indexed it again\n",
+        );
         assert_eq!(quiet_lookup(&t), expected);
     }
 }
 
 #[test]
 fn a_memory_changed_by_hand_is_read_again() {
-    let t = Project::seeds();
+    let t = project();
     quiet_lookup(&t);
     let text = t
         .read("memory/nb-en.csv")
@@ -126,7 +132,9 @@ fn a_memory_changed_by_hand_is_read_again() {
         .run()
         .success()
         .stdout_contains("        What makes a good workday?\n")
-        .stderr_contains("the memory changed since it was made");
+        .stderr_is(
+            "note: the memory changed since it was last kept in .tolk/cache; read and indexed it again\n",
+        );
     // A file added to a memory folder changes it too.
     t.write("memory/more.csv", "source,target\nHva er en god dag?,What is a good day?\n");
     t.tolk(&["lookup", "Hva er en god dag?"])
@@ -138,6 +146,7 @@ fn a_memory_changed_by_hand_is_read_again() {
 #[test]
 fn an_import_brings_the_kept_index_up_to_date() {
     let t = Project::seeds_untranslated();
+    t.write("tolk.toml", "");
     t.tolk(&["lookup", QUERY]).run().success().stdout_is("no match of 50% or more\n");
     t.write("more.csv", format!("source,target\n{QUERY},What is a good day at work for you?\n"));
     t.tolk(&["--quiet", "tm", "import", "more.csv"]).run().success();
@@ -164,7 +173,7 @@ fn an_import_brings_the_kept_index_up_to_date() {
 
 #[test]
 fn a_project_where_nothing_can_be_kept_still_answers() {
-    let t = Project::seeds();
+    let t = project();
     // `.tolk` is a file: nothing can be made under it, even by root.
     t.write(".tolk", "");
     for _ in 0..2 {
@@ -172,16 +181,33 @@ fn a_project_where_nothing_can_be_kept_still_answers() {
             .run()
             .success()
             .stdout_contains("1. 100%  Hva er en god dag på jobben for deg?\n")
-            .stderr_contains(
-                "note: the index is built for this run only, as it cannot be kept in .tolk/cache (",
+            .stderr_is(
+                "note: the memory and its index cannot be kept in .tolk/cache (.tolk is not a folder), so every \
+                 command reads and indexes the memory again; delete or repair .tolk/cache to keep them\n",
             );
     }
     t.tolk(&["--quiet", "lookup", QUERY]).run().success().stderr_is("");
 }
 
 #[test]
-fn commands_keeping_the_files_at_once_leave_them_whole() {
+fn outside_a_project_nothing_is_kept() {
     let t = Project::seeds();
+    t.tolk(&["lookup", QUERY]).run().success().stderr_is("").stdout_contains("1. 100%  Hva er");
+    t.tolk(&["--quiet", "analyze"]).run().success();
+    assert!(!t.path().join(".tolk").exists(), "a .tolk was made outside a project");
+}
+
+#[test]
+fn an_empty_memory_keeps_nothing() {
+    let t = Project::seeds_untranslated();
+    t.write("tolk.toml", "");
+    t.tolk(&["lookup", QUERY]).run().success().stderr_is("");
+    assert!(!t.path().join(".tolk/cache").exists());
+}
+
+#[test]
+fn commands_keeping_the_files_at_once_leave_them_whole() {
+    let t = project();
     let mut children: Vec<_> = (0..6).map(|_| t.tolk(&["lookup", QUERY, "--top", "5"]).spawn()).collect();
     let outputs: Vec<_> = children.iter_mut().map(|c| c.wait_with_output_ref()).collect();
     for (stdout, ok) in &outputs {
