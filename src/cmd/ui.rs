@@ -98,39 +98,62 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     if let Some(spin) = spin {
         spin.finish_and_clear();
     }
-    if chatty(global) {
-        let folder = files
-            .as_ref()
-            .and_then(|f| f.index.parent())
-            .map(|f| shown::path(f).to_string())
-            .unwrap_or_default();
-        match &kept {
-            Kept::Opened | Kept::Unkept | Kept::Built { instead_of: None } => {}
-            Kept::Built { instead_of: Some((_, Damage::Stale)) } => {
-                eprintln!(
-                    "note: the memory changed since it was last kept in {folder}; read and indexed it again"
-                )
-            }
-            Kept::Built { instead_of: Some((file, damage)) } => {
-                eprintln!("note: {} was not used, as {damage}; made it again", shown::path(file))
-            }
-            Kept::Unwritable { why, .. } => eprintln!(
-                "note: the memory and its index cannot be kept in {folder} ({why}), so every command reads \
-                 and indexes the memory again; delete or repair {folder} to keep them"
-            ),
-        }
-    }
+    report_kept(global, files.as_ref(), &kept);
     Ok((memory, index))
 }
 
+/// Says on stderr (unless `--quiet`), in one line, why the kept files were not used,
+/// or that nothing can be kept.
+fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
+    if !chatty(global) {
+        return;
+    }
+    let folder = files.and_then(|f| f.index.parent()).map(|f| shown::path(f).to_string()).unwrap_or_default();
+    match kept {
+        Kept::Opened | Kept::Unkept | Kept::Built { instead_of: None } => {}
+        Kept::Built { instead_of: Some((_, Damage::Stale)) } => {
+            eprintln!(
+                "note: the memory changed since it was last kept in {folder}; read and indexed it again"
+            )
+        }
+        Kept::Built { instead_of: Some((file, damage)) } => {
+            eprintln!("note: {} was not used, as {damage}; made it again", shown::path(file))
+        }
+        Kept::Unwritable { why, .. } => eprintln!(
+            "note: the memory and its index cannot be kept in {folder} ({why}), so every command reads \
+             and indexes the memory again; delete or repair {folder} to keep them"
+        ),
+    }
+}
+
 /// The memory named by `--memory` with its index, as [`load_indexed`] gives them, but
-/// without reading the memory when it and its index are kept and up to date: for a
-/// command that shows only a few entries ([`cache::Entries::narrow`]).
+/// without reading the memory whole in a project: when they are not kept and up to
+/// date, they are made again from the CSV files one entry at a time, so only the few
+/// entries a command shows are ever held ([`cache::Entries::narrow`]), however large
+/// the memory.
 pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
-    if let Some(kept) = kept_files(global).and_then(|files| cache::open(&global.memory, &files)) {
+    let Some(files) = kept_files(global) else {
+        let (memory, index) = load_indexed(global)?;
+        return Ok((cache::Entries::Whole(memory), index));
+    };
+    if let Some(kept) = cache::open(&global.memory, &files) {
         return Ok(kept);
     }
-    let (memory, index) = load_indexed(global)?;
+    if std::fs::symlink_metadata(&global.memory).is_ok() {
+        let mut spin = None;
+        let kept =
+            cache::make(&global.memory, &files, || spin = Some(spinner(global, "indexing the memory")))
+                .context("cannot load the translation memory")?;
+        if let Some(spin) = spin {
+            spin.finish_and_clear();
+        }
+        report_kept(global, Some(&files), &kept);
+        if let Some(kept) = cache::open(&global.memory, &files) {
+            return Ok(kept);
+        }
+    }
+    // Nothing kept, and nothing more to say: the memory read whole for this command.
+    let (memory, index, _) = cache::load(&global.memory, None, || load(global, &global.memory), |_| {})?;
     Ok((cache::Entries::Whole(memory), index))
 }
 

@@ -129,6 +129,79 @@ pub fn load<E>(
     Ok((memory, index, kept))
 }
 
+/// Makes the memory at `path` and its index again in `files` from its CSV files, one
+/// entry at a time, never holding the memory: for a command that then reads only a
+/// few entries ([`open`], [`Entries::narrow`]), on a memory of any size. Says, as
+/// [`load`] does, why the files there were not used; `building` is called before the
+/// memory is read. A memory that cannot be read is the same error [`Memory::load`]
+/// gives.
+pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error::Result<Kept> {
+    let before = memory::fingerprint(path).ok();
+    let instead_of = match before {
+        Some(fingerprint) => match open_kept(path, &files.memory, fingerprint) {
+            Ok(kept) => match Index::open(&files.index, fingerprint, kept.len()) {
+                Ok(_) => return Ok(Kept::Opened),
+                Err(damage) => Some((files.index.clone(), damage)),
+            },
+            Err(damage) => Some((files.memory.clone(), damage)),
+        },
+        None => None,
+    };
+    let instead_of = instead_of.filter(|(_, d)| *d != Damage::Missing);
+    building();
+    let unwritable = |why: String| Ok(Kept::Unwritable { instead_of: instead_of.clone(), why });
+    let folder = files.memory.parent().unwrap_or(Path::new("."));
+    let made = std::fs::symlink_metadata(folder).is_err();
+    if let Err(why) = prepare(folder) {
+        return unwritable(why);
+    }
+    let mut writer = match snapshot::Writer::new(&files.memory) {
+        Ok(writer) => writer,
+        Err(e) => return unwritable(format!("cannot write in {}: {}", crate::shown::path(folder), e.kind())),
+    };
+    let mut builder = IndexBuilder::new();
+    let (mut count, mut failed) = (0usize, None);
+    for (number, file) in memory::csv_files_of(path)?.iter().enumerate() {
+        let columns = memory::read_csv_each(file, number, &mut |entry| {
+            if entry.is_offered() {
+                builder.add(count, &entry.source, entry.changed_at());
+            }
+            if failed.is_none() {
+                failed = writer.add(&entry).err();
+            }
+            count += 1;
+        })?;
+        if failed.is_none() {
+            failed = writer.file(file, &columns).err();
+        }
+    }
+    let fingerprint = before.unwrap_or_default();
+    if before.is_none() || memory::fingerprint(path).ok() != before || count == 0 {
+        drop(writer);
+        // A folder made for nothing is taken away again, and its state folder with it
+        // when that is empty now.
+        if made {
+            let _ = std::fs::remove_dir_all(folder);
+            if let Some(state) = folder.parent() {
+                let _ = std::fs::remove_dir(state);
+            }
+        }
+        return Ok(Kept::Unkept);
+    }
+    let written = match failed {
+        Some(e) => Err(e),
+        None => writer.finish(fingerprint),
+    };
+    if let Err(e) = written {
+        return unwritable(format!("cannot write in {}: {}", crate::shown::path(folder), e.kind()));
+    }
+    let index = builder.finish_kept(fingerprint, count);
+    match keep(&files.index, |file| index.write(file)) {
+        Ok(()) => Ok(Kept::Built { instead_of }),
+        Err(why) => unwritable(why),
+    }
+}
+
 /// The memory at `path` from the snapshot kept in `file`, if it was made from the
 /// memory as it is (`fingerprint`).
 fn open_memory(path: &Path, file: &Path, fingerprint: u64) -> Result<Memory, Damage> {
@@ -196,6 +269,15 @@ impl Entries {
 /// form.
 fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), String> {
     let folder = file.parent().unwrap_or(Path::new("."));
+    prepare(folder)?;
+    write(file).map_err(|e| match std::fs::symlink_metadata(file) {
+        Ok(meta) if meta.is_dir() => format!("{} is a folder", crate::shown::path(file)),
+        _ => format!("cannot write in {}: {}", crate::shown::path(folder), e.kind()),
+    })
+}
+
+/// Makes the cache `folder` when it is not there (see [`keep`]).
+fn prepare(folder: &Path) -> Result<(), String> {
     let shown = crate::shown::path(folder);
     if let Err(e) = std::fs::create_dir_all(folder) {
         // The nearest of the folder and its parents that is there: when it is no
@@ -217,10 +299,7 @@ fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result
         );
     }
     remove_old_temporary_files(folder);
-    write(file).map_err(|e| match std::fs::symlink_metadata(file) {
-        Ok(meta) if meta.is_dir() => format!("{} is a folder", crate::shown::path(file)),
-        _ => format!("cannot write in {shown}: {}", e.kind()),
-    })
+    Ok(())
 }
 
 /// Removes `.cache-*.tmp` files older than an hour from `folder`.
@@ -334,6 +413,35 @@ mod tests {
             m.history("Ha det.").iter().map(|&i| m.entries[i].target.clone()).collect()
         };
         assert_eq!(history(&part), history(&whole));
+    }
+
+    #[test]
+    fn a_memory_kept_entry_by_entry_is_the_memory_kept_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("memory");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(
+            folder.join("a.csv"),
+            "source,target,changed,retired,Kunde\nHei.,Hello.,2026-01-01,,Lyse\nHa det.,,,,\nHa det.,Bye.,,2026-02-01,\n",
+        )
+        .unwrap();
+        std::fs::write(folder.join("b.csv"), "target,source\nHi there.,Hei på deg.\n").unwrap();
+        let (streamed, whole) = (dir.path().join("s"), dir.path().join("w"));
+        let files = |state: &Path| Files::new(state, &folder);
+        assert!(matches!(make(&folder, &files(&streamed), || {}).unwrap(), Kept::Built { instead_of: None }));
+        assert!(matches!(make(&folder, &files(&streamed), || {}).unwrap(), Kept::Opened));
+        load(&folder, Some(&files(&whole)), || Memory::load(&folder), |_| {}).unwrap();
+        // The same bytes, whichever way they were made.
+        for (a, b) in
+            [(files(&streamed).memory, files(&whole).memory), (files(&streamed).index, files(&whole).index)]
+        {
+            assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "{} differs", a.display());
+        }
+        // A memory that cannot be read is the loader's error, and nothing is kept.
+        std::fs::write(folder.join("c.csv"), "source\nHei.\n").unwrap();
+        let error = make(&folder, &files(&dir.path().join("e")), || {}).unwrap_err().to_string();
+        assert!(error.contains("no `target` column"), "{error}");
+        assert!(!files(&dir.path().join("e")).index.exists());
     }
 
     #[test]

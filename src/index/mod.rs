@@ -270,6 +270,13 @@ impl IndexBuilder {
         self.finish_for(0)
     }
 
+    /// Like [`IndexBuilder::finish`], for the memory of `entries` entries whose
+    /// fingerprint is `fingerprint` (see [`IndexBuilder::build_for`]).
+    pub fn finish_kept(mut self, fingerprint: u64, entries: usize) -> Index {
+        self.memory_len = self.memory_len.max(entries);
+        self.finish_for(fingerprint)
+    }
+
     fn finish_for(self, fingerprint: u64) -> Index {
         let IndexBuilder {
             vocabulary,

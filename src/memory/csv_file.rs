@@ -64,7 +64,19 @@ pub fn read_bytes(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entr
     result
 }
 
+/// Reads the memory CSV at `path` as [`read_csv`] does, handing each entry to `each`
+/// as it is read instead of keeping it; an error may come after some entries were
+/// handed on.
+pub fn read_csv_each(path: &Path, file: usize, each: &mut dyn FnMut(Entry)) -> Result<Vec<String>> {
+    let bytes = crate::input::limits::read_csv(path)?;
+    parse_each(path, &bytes, file, each)
+}
+
 fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
+    parse_each(path, bytes, file, &mut |entry| entries.push(entry))
+}
+
+fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry)) -> Result<Vec<String>> {
     // Refused before the byte order mark is taken off, so the byte offsets are the file's.
     crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -210,7 +222,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
                 ));
             }
         }
-        entries.push(entry);
+        each(entry);
     }
     Ok(columns)
 }

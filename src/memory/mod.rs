@@ -30,7 +30,9 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-pub use csv_file::{check_quoting, detect_delimiter, read_bytes, read_csv, write_csv, KNOWN_COLUMNS};
+pub use csv_file::{
+    check_quoting, detect_delimiter, read_bytes, read_csv, read_csv_each, write_csv, KNOWN_COLUMNS,
+};
 pub use store::{Change, CsvStore, MemoryStore, Update, Written};
 
 use crate::error::{Error, Result};
@@ -412,6 +414,11 @@ pub fn fingerprint(path: &Path) -> Result<u64> {
         text.push('\n');
     }
     Ok(stable_hash(text.as_bytes()))
+}
+
+/// The CSV files of the memory at `path`, in the order [`Memory::load`] reads them.
+pub fn csv_files_of(path: &Path) -> Result<Vec<PathBuf>> {
+    csv_files(path)
 }
 
 /// The CSV files of a memory at `path`, in name order.

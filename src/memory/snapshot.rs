@@ -45,6 +45,7 @@ const EXACT_CHANGED: usize = 9;
 const EXACT_ENTRY: usize = 10;
 
 /// The bytes of `n` in LEB128.
+#[cfg(test)]
 fn leb128_len(mut n: usize) -> usize {
     let mut len = 1;
     while n >= 0x80 {
@@ -106,67 +107,139 @@ fn texts(e: &Entry) -> impl Iterator<Item = &str> {
     known.into_iter().map(String::as_str).chain(e.extra.iter().flat_map(|(n, v)| [n.as_str(), v.as_str()]))
 }
 
-/// Writes the snapshot of `memory`, whose fingerprint is `fingerprint`, to `path`,
-/// straight from the entries (see the module's documentation). A file's name that
-/// cannot be kept (not UTF-8) is an error.
+/// Writes the snapshot of `memory`, whose fingerprint is `fingerprint`, to `path` (see
+/// [`Writer`]).
 pub fn write(memory: &Memory, fingerprint: u64, path: &Path) -> std::io::Result<()> {
-    let files: Option<Vec<File>> = memory
-        .files()
-        .iter()
-        .map(|f| {
-            let name = f.path.file_name()?.to_str()?.to_string();
-            Some(File { name, columns: f.columns.clone() })
-        })
-        .collect();
-    let files = files.ok_or_else(|| std::io::Error::other("a memory file's name is not UTF-8"))?;
-    let headers = serde_json::to_vec(&files).map_err(std::io::Error::other)?;
-    let count = memory.entries.len();
-    let (mut text_starts, mut length_starts) = (Vec::with_capacity(count + 1), Vec::with_capacity(count + 1));
-    let (mut text, mut lengths) = (0u64, 0u64);
+    let mut writer = Writer::new(path)?;
+    for f in memory.files() {
+        writer.file(&f.path, &f.columns)?;
+    }
     for e in &memory.entries {
-        text_starts.push(text);
-        length_starts.push(lengths);
+        writer.add(e)?;
+    }
+    writer.finish(fingerprint)
+}
+
+/// Writes a snapshot one entry at a time, so a memory of any size is kept without
+/// being held: the texts go to a temporary file beside the snapshot as they come, and
+/// only the small tables (about 40 bytes an entry) are held until [`Writer::finish`]
+/// writes the file.
+pub struct Writer {
+    path: std::path::PathBuf,
+    texts: std::io::BufWriter<tempfile::NamedTempFile>,
+    text_len: u64,
+    lengths: Vec<u8>,
+    text_starts: Vec<u64>,
+    length_starts: Vec<u64>,
+    files: Vec<u32>,
+    rows: Vec<u64>,
+    exact: Vec<super::Row>,
+    headers: Vec<File>,
+}
+
+impl Writer {
+    /// A writer of the snapshot to be written to `path`.
+    pub fn new(path: &Path) -> std::io::Result<Writer> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let spill = tempfile::Builder::new().prefix(".cache-").suffix(".tmp").tempfile_in(dir)?;
+        Ok(Writer {
+            path: path.to_path_buf(),
+            texts: std::io::BufWriter::with_capacity(1 << 20, spill),
+            text_len: 0,
+            lengths: Vec::new(),
+            text_starts: vec![0],
+            length_starts: vec![0],
+            files: Vec::new(),
+            rows: Vec::new(),
+            exact: Vec::new(),
+            headers: Vec::new(),
+        })
+    }
+
+    /// The memory's next file, at `path`, with the header `columns`.
+    pub fn file(&mut self, path: &Path, columns: &[String]) -> std::io::Result<()> {
+        let name = path.file_name().and_then(|n| n.to_str());
+        let name = name.ok_or_else(|| std::io::Error::other("a memory file's name is not UTF-8"))?;
+        self.headers.push(File { name: name.to_string(), columns: columns.to_vec() });
+        Ok(())
+    }
+
+    /// The memory's next entry.
+    pub fn add(&mut self, e: &Entry) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let number = self.rows.len();
+        let mut leb = [0u8; 10];
         for t in texts(e) {
-            text += t.len() as u64;
-            lengths += leb128_len(t.len()) as u64;
+            self.texts.write_all(t.as_bytes())?;
+            self.text_len += t.len() as u64;
+            let n = put_leb128(t.len(), &mut leb);
+            self.lengths.extend_from_slice(&leb[..n]);
+        }
+        self.text_starts.push(self.text_len);
+        self.length_starts.push(self.lengths.len() as u64);
+        self.files.push(e.file as u32);
+        self.rows.push(e.row);
+        if !e.target.is_empty() {
+            let hash = crate::text::stable_hash(crate::text::normalize(&e.source).as_bytes());
+            let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
+            self.exact.push((hash, !e.is_retired(), changed, number as u32));
+        }
+        Ok(())
+    }
+
+    /// Writes the snapshot, made from the memory whose fingerprint is `fingerprint`.
+    pub fn finish(mut self, fingerprint: u64) -> std::io::Result<()> {
+        use std::io::{Read as _, Seek as _};
+        let headers = serde_json::to_vec(&self.headers).map_err(std::io::Error::other)?;
+        let mut spill = self.texts.into_inner().map_err(|e| e.into_error())?;
+        spill.as_file_mut().seek(std::io::SeekFrom::Start(0))?;
+        self.exact.par_sort_unstable();
+        let (count, exact) = (self.rows.len(), &self.exact);
+        let lens = [
+            self.text_len as usize,
+            self.lengths.len(),
+            self.text_starts.len() * 8,
+            self.length_starts.len() * 8,
+            count * 4,
+            count * 8,
+            headers.len(),
+            exact.len() * 8,
+            exact.len(),
+            exact.len() * 8,
+            exact.len() * 4,
+        ];
+        let mut failed = None;
+        let fill = |i: usize, put: &mut dyn FnMut(&[u8])| match i {
+            TEXTS => {
+                let mut buffer = vec![0u8; 1 << 20];
+                loop {
+                    match spill.as_file_mut().read(&mut buffer) {
+                        Ok(0) => break,
+                        Ok(n) => put(&buffer[..n]),
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+            }
+            LENGTHS => put(&self.lengths),
+            TEXT_STARTS => put(bytes_of(&self.text_starts)),
+            LENGTH_STARTS => put(bytes_of(&self.length_starts)),
+            FILES => put(bytes_of(&self.files)),
+            ROWS => put(bytes_of(&self.rows)),
+            HEADERS => put(&headers),
+            EXACT_HASH => exact.iter().for_each(|r| put(&r.0.to_ne_bytes())),
+            EXACT_IN_USE => exact.iter().for_each(|r| put(&[u8::from(r.1)])),
+            EXACT_CHANGED => exact.iter().for_each(|r| put(&r.2.to_ne_bytes())),
+            _ => exact.iter().for_each(|r| put(&r.3.to_ne_bytes())),
+        };
+        let written = Arrays::write_streamed(&KIND, &self.path, fingerprint, count, &lens, fill);
+        match failed {
+            Some(e) => Err(e),
+            None => written,
         }
     }
-    text_starts.push(text);
-    length_starts.push(lengths);
-    let exact = memory.exact_table();
-    let lens = [
-        text as usize,
-        lengths as usize,
-        text_starts.len() * 8,
-        length_starts.len() * 8,
-        count * 4,
-        count * 8,
-        headers.len(),
-        exact.len() * 8,
-        exact.len(),
-        exact.len() * 8,
-        exact.len() * 4,
-    ];
-    let fill = |i: usize, put: &mut dyn FnMut(&[u8])| match i {
-        TEXTS => memory.entries.iter().flat_map(texts).for_each(|t| put(t.as_bytes())),
-        LENGTHS => {
-            let mut leb = [0u8; 10];
-            for t in memory.entries.iter().flat_map(texts) {
-                let n = put_leb128(t.len(), &mut leb);
-                put(&leb[..n]);
-            }
-        }
-        TEXT_STARTS => put(bytes_of(&text_starts)),
-        LENGTH_STARTS => put(bytes_of(&length_starts)),
-        FILES => memory.entries.iter().for_each(|e| put(&(e.file as u32).to_ne_bytes())),
-        ROWS => memory.entries.iter().for_each(|e| put(&e.row.to_ne_bytes())),
-        HEADERS => put(&headers),
-        EXACT_HASH => exact.iter().for_each(|r| put(&r.0.to_ne_bytes())),
-        EXACT_IN_USE => exact.iter().for_each(|r| put(&[u8::from(r.1)])),
-        EXACT_CHANGED => exact.iter().for_each(|r| put(&r.2.to_ne_bytes())),
-        _ => exact.iter().for_each(|r| put(&r.3.to_ne_bytes())),
-    };
-    Arrays::write_streamed(&KIND, path, fingerprint, count, &lens, fill)
 }
 
 /// `text` checked as UTF-8 on every core, in pieces cut where no character continues.
