@@ -227,6 +227,42 @@ fn temporary(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
+/// The CRC-32 of the first `len` bytes of `file`, its checksum field left out, read on
+/// every core; `None` when a read fails.
+#[cfg(unix)]
+fn file_checksum(file: &File, len: usize) -> Option<u32> {
+    use std::os::unix::fs::FileExt as _;
+    const PIECE: usize = 8 << 20;
+    let pieces: Option<Vec<crc32fast::Hasher>> = (0..len.div_ceil(PIECE))
+        .into_par_iter()
+        .map(|i| {
+            let (start, end) = (i * PIECE, ((i + 1) * PIECE).min(len));
+            let mut buffer = vec![0u8; end - start];
+            file.read_exact_at(&mut buffer, start as u64).ok()?;
+            let mut hasher = crc32fast::Hasher::new();
+            // The checksum field, in the first piece, is left out.
+            if start == 0 && buffer.len() >= AT_CHECKSUM + 4 {
+                hasher.update(&buffer[..AT_CHECKSUM]);
+                hasher.update(&buffer[AT_CHECKSUM + 4..]);
+            } else {
+                hasher.update(&buffer);
+            }
+            Some(hasher)
+        })
+        .collect();
+    let mut pieces = pieces?.into_iter();
+    let mut whole = pieces.next()?;
+    for piece in pieces {
+        whole.combine(&piece);
+    }
+    Some(whole.finalize())
+}
+
+#[cfg(not(unix))]
+fn file_checksum(_: &File, _: usize) -> Option<u32> {
+    None
+}
+
 impl Arrays {
     /// Writes a file of `kind` with sections of `lens` bytes straight to `path`, never
     /// holding it in memory: `fill(i, put)` hands section `i` to `put` in pieces. The
@@ -307,6 +343,11 @@ impl Arrays {
 
     /// Checks `bytes` as a file of `kind` (see the module's documentation).
     fn check(kind: &Kind, bytes: Bytes) -> Result<Arrays, Damage> {
+        Arrays::check_with(kind, bytes, checksum)
+    }
+
+    /// [`Arrays::check`], with the checksum of the bytes computed by `sum`.
+    fn check_with(kind: &Kind, bytes: Bytes, sum: impl FnOnce(&[u8]) -> u32) -> Result<Arrays, Damage> {
         let b = bytes.as_slice();
         let header = kind.header();
         if b.len() < 8 || b[..8] != kind.magic {
@@ -326,7 +367,7 @@ impl Arrays {
         if expected != b.len() as u64 || b.len() < header {
             return Err(Damage::Truncated { expected, found: b.len() as u64 });
         }
-        if read_u32(b, AT_CHECKSUM) != checksum(b) {
+        if read_u32(b, AT_CHECKSUM) != sum(b) {
             return Err(Damage::Checksum);
         }
         let mut sections = Vec::with_capacity(kind.widths.len());
@@ -387,7 +428,11 @@ impl Arrays {
         // never written in place (see the module's documentation); what is read from
         // one is checked before use.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Damage::Unreadable(e.to_string()))?;
-        Arrays::check(kind, Bytes::Mapped(map))
+        // The checksum reads the file rather than the map, so the pages of the map are
+        // only brought in where they are used; should a read fail, through the map.
+        Arrays::check_with(kind, Bytes::Mapped(map), |b| {
+            file_checksum(&file, b.len()).unwrap_or_else(|| checksum(b))
+        })
     }
 
     /// Writes the file to `path` through a temporary file in the same folder renamed
@@ -444,6 +489,26 @@ pub fn rises_to<T: Copy + Into<u64>>(values: &[T], end: u64) -> bool {
     values.first().is_some_and(|&v| v.into() == 0)
         && values.last().is_some_and(|&v| v.into() == end)
         && values.windows(2).all(|w| w[0].into() <= w[1].into())
+}
+
+/// `text` checked as UTF-8 on every core, in pieces cut where no character continues.
+pub fn utf8(text: &[u8]) -> Option<&str> {
+    const PIECE: usize = 4 << 20;
+    let mut cuts = vec![0];
+    while let Some(&last) = cuts.last() {
+        let mut cut = (last + PIECE).min(text.len());
+        while cut < text.len() && text[cut] & 0xc0 == 0x80 {
+            cut += 1;
+        }
+        cuts.push(cut);
+        if cut == text.len() {
+            break;
+        }
+    }
+    let whole = cuts.par_windows(2).all(|w| std::str::from_utf8(&text[w[0]..w[1]]).is_ok());
+    // SAFETY: every piece is valid UTF-8, and the pieces are cut where no character
+    // continues, so the whole is valid UTF-8.
+    whole.then(|| unsafe { std::str::from_utf8_unchecked(text) })
 }
 
 /// Whether every one of `values` is below `limit`.

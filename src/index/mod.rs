@@ -468,8 +468,8 @@ trait Candidates {
 
 impl Candidates for file::View<'_> {
     fn source(&self, doc: usize) -> &str {
-        // The sources were checked as UTF-8 cut on character boundaries when the index
-        // was opened.
+        // Checked here, one source at a time: tolk writes only UTF-8, so a source that
+        // is not (in a file made to pass the checksum) is taken for an empty one.
         std::str::from_utf8(self.source_bytes(doc)).unwrap_or_default()
     }
 

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Entry, Memory, MemoryFile};
-use crate::cache_file::{bytes_of, rises_to, Arrays, Damage, Kind};
+use crate::cache_file::{bytes_of, rises_to, utf8, Arrays, Damage, Kind};
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
 /// changes.
@@ -240,26 +240,6 @@ impl Writer {
             None => written,
         }
     }
-}
-
-/// `text` checked as UTF-8 on every core, in pieces cut where no character continues.
-fn utf8(text: &[u8]) -> Option<&str> {
-    const PIECE: usize = 4 << 20;
-    let mut cuts = vec![0];
-    while let Some(&last) = cuts.last() {
-        let mut cut = (last + PIECE).min(text.len());
-        while cut < text.len() && text[cut] & 0xc0 == 0x80 {
-            cut += 1;
-        }
-        cuts.push(cut);
-        if cut == text.len() {
-            break;
-        }
-    }
-    let whole = cuts.par_windows(2).all(|w| std::str::from_utf8(&text[w[0]..w[1]]).is_ok());
-    // SAFETY: every piece is valid UTF-8, and the pieces are cut where no character
-    // continues, so the whole is valid UTF-8.
-    whole.then(|| unsafe { std::str::from_utf8_unchecked(text) })
 }
 
 /// The texts of an entry, read one after another from the entry's own text.
