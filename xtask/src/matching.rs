@@ -632,7 +632,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let queries = queries(&memory, &language, config.queries, config.seed);
     let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
     let options = config.options;
-    let digest = digest(&memory);
+    let loaded = digest(&memory);
     // The peak of building and keeping; what follows is what a command on a kept
     // memory holds: no memory read whole, the index mapped.
     let build_peak = status_bytes("VmHWM");
@@ -682,7 +682,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let cache::Entries::Kept(kept) = entries else { anyhow::bail!("the kept memory was not opened") };
     let memory = kept.read()?;
     let read_kept = start.elapsed();
-    anyhow::ensure!(digest(&memory) == digest, "the kept memory reads back another memory");
+    anyhow::ensure!(digest(&memory) == loaded, "the kept memory reads back another memory");
     drop(kept);
 
     let mut scan_time = Duration::ZERO;
