@@ -26,13 +26,50 @@
 //!     `dmax(n) + 1` rarest query words only (a word the memory never saw has no
 //!     postings and costs nothing).
 //!
-//! Each candidate from those postings then meets the count fact once more, cheaply:
-//! every document keeps a 64-bit signature (one bit per word, hashed), and the query
-//! positions whose bits the document's signature has bound the words the two can
-//! share; a document whose bound is below `max(n, m) − dmax(max(n, m))` is skipped
-//! before any distance is computed. The rest get the exact distance, and
-//! [`crate::score::score_words`] the score. Documents are numbered by length, so a
-//! posting list is both sorted by length and read in memory order.
+//! Only the best `top` are returned, so the minimum can rise as the search goes: once
+//! `top` matches are found, a document scoring below the `top`-th best of them cannot
+//! be among the best `top` of all, whatever else is found later (a later match only
+//! raises that score). The search calls this the *threshold*: the minimum until `top`
+//! matches are found, then the `top`-th best score found (never lower than the
+//! minimum). A document is set aside only when it provably scores below the threshold
+//! at that moment, so every document scoring at least the final `top`-th best score is
+//! found, and ranking what was found gives the same `top` as ranking everything:
+//! ties at the threshold are kept, since `compare` orders them by more than the
+//! score. Other words score at most [`MAX_FUZZY_SCORE`], so a threshold above it ends
+//! the search for them.
+//!
+//! The facts above, for a threshold `s`, a query of `n` words and a document of `m`:
+//! it needs `needed(m) = max(n, m) − dmax(max(n, m))` shared words, which is
+//! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of some of the
+//! query's words, covering `c` of its positions (a word said twice covers two, and an
+//! unknown word is covered from the start: no document has it), have been read over a
+//! length window. A document of that window in none of them shares at most `n − c`
+//! words; it can only match when `needed(m) ≤ n − c`, that is when
+//! `m ≤ floor(100 (n − c) / s)` (`longest`). So each list is read only over the
+//! lengths where a document in none of the lists before it could still match, and the
+//! reading stops once no length is left: the prefix, shortened for long documents.
+//!
+//! The lists are read rarest first, in two ways:
+//! - *one by one* (`EAGER_POSTINGS` postings in all): each document is verified as it
+//!   comes. A document first met in the list of word `w` is in none of the lists read
+//!   before (they covered every length this one does, since windows only shrink), so it
+//!   shares at most `w`'s positions in the query plus the later words its signature
+//!   allows (every document keeps a 64-bit signature, one bit per word, hashed: the
+//!   query positions whose bits it has bound what it can share). A near-duplicate
+//!   shares the rare words, so its match comes early and raises the threshold, which
+//!   shortens the prefix left to read.
+//! - *counted*: the rest of the prefix, and one list beyond it when that list is not
+//!   much longer than the prefix, are counted a block of documents at a time: a
+//!   document's hits are the query positions of the counted lists it is in. A document
+//!   met in none of the lists read one by one shares at most its hits plus the
+//!   positions left unread (at most those its signature allows); only a document whose
+//!   bound reaches `needed(m)` is verified. With the list beyond the prefix, that takes
+//!   two hits, which few documents have.
+//!
+//! A document that passes gets the exact distance, and [`crate::score::score_words`]
+//! the score, only when its base score reaches the threshold. Documents are numbered
+//! by length, so a length window is a range of documents and a posting list is both
+//! sorted by length and read in memory order.
 //!
 //! The distance is bit-parallel: [`crate::score::myers_distance`] for queries of up to
 //! 64 words, [`crate::score::block_distance`] in blocks of 64 beyond. A text longer
@@ -53,7 +90,8 @@ pub mod cache;
 mod file;
 
 use crate::score::{
-    block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_TOKENS,
+    block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_SCORE,
+    MAX_FUZZY_TOKENS, MAX_SCORE,
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
@@ -517,6 +555,13 @@ impl Index {
 
     /// A searcher over this index.
     pub fn searcher(&self) -> Searcher<'_> {
+        self.searcher_with(EAGER_POSTINGS, BLOCK, EXTRA_LIST_FACTOR)
+    }
+
+    /// A searcher that verifies `eager` postings one by one, counts blocks of `block`
+    /// documents, and counts a list beyond the prefix of up to `extra` times its
+    /// postings: any values give the same results (the tests try several).
+    fn searcher_with(&self, eager: usize, block: usize, extra: usize) -> Searcher<'_> {
         let view = self.data.view();
         Searcher {
             view,
@@ -525,6 +570,24 @@ impl Index {
             peq: vec![0; view.number.len()],
             slot: vec![0; view.number.len()],
             masks: Vec::new(),
+            len_start: (0..=MAX_FUZZY_TOKENS + 1)
+                .map(|len| {
+                    // Documents are numbered by length: a binary search.
+                    let (mut lo, mut hi) = (0, view.entries.len() as u32);
+                    while lo < hi {
+                        let mid = lo + (hi - lo) / 2;
+                        if view.doc_len(mid) < len {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    lo
+                })
+                .collect(),
+            hits: vec![0; block.max(1)],
+            eager,
+            extra,
         }
     }
 
@@ -571,6 +634,136 @@ pub struct Searcher<'a> {
     /// (longer queries); `masks` holds each one's block masks.
     slot: Vec<u32>,
     masks: Vec<u64>,
+    /// `len_start[l]`: the first document of at least `l` words (documents are
+    /// numbered by length), for `l` up to `MAX_FUZZY_TOKENS + 1`.
+    len_start: Vec<u32>,
+    /// Per document of the block being counted, the query words its lists gave it;
+    /// one block's length.
+    hits: Vec<u16>,
+    /// The postings verified one by one before the rest are counted.
+    eager: usize,
+    /// How many times the prefix's postings a list beyond it may hold to be counted.
+    extra: usize,
+}
+
+/// Documents counted at once: their counters stay in the first-level cache.
+const BLOCK: usize = 1 << 14;
+
+/// The postings verified one by one, rarest list first, before the rest are counted:
+/// enough for the rare words a near-duplicate shares, whose match raises the bar.
+const EAGER_POSTINGS: usize = 256;
+
+/// A list beyond the prefix is counted too when it is at most this many times the
+/// prefix's postings: each document then needs one hit more.
+const EXTRA_LIST_FACTOR: usize = 4;
+
+/// The fewest words a document of `m` words must share with a query of `n` to reach
+/// a base score of `s`: `max(n, m) − dmax(max(n, m))`.
+fn needed(n: usize, m: usize, s: u8) -> usize {
+    let len = n.max(m);
+    len - max_distance(len, s)
+}
+
+/// The shortest document that can reach `s` against a query of `n` words.
+fn shortest(n: usize, s: u8) -> usize {
+    n - max_distance(n, s)
+}
+
+/// The longest document (at most [`MAX_FUZZY_TOKENS`] words) that can reach `s`
+/// against a query of `n` words while sharing at most `n − covered` of them, or `None`
+/// when none can.
+fn longest(n: usize, covered: usize, s: u8) -> Option<usize> {
+    let left = n.checked_sub(covered)?;
+    // needed(n, m, s) = ceil(max(n, m) × s / 100), which rises with m.
+    (needed(n, n, s) <= left).then(|| (100 * left / usize::from(s)).min(MAX_FUZZY_TOKENS))
+}
+
+/// The lowest score a match must reach to be among the best `top` of those found so
+/// far: the minimum until `top` are found, then the `top`-th best score. A document
+/// below it cannot be among the best `top` of all (ties at it can: they are kept).
+struct Threshold {
+    at: u8,
+    top: usize,
+    found: usize,
+    by_score: [usize; 101],
+}
+
+impl Threshold {
+    fn new(options: SearchOptions) -> Threshold {
+        Threshold { at: options.min_score, top: options.top, found: 0, by_score: [0; 101] }
+    }
+
+    fn add(&mut self, score: u8) {
+        self.by_score[usize::from(score.min(MAX_SCORE))] += 1;
+        self.found += 1;
+        if self.found >= self.top {
+            let mut better = 0;
+            for s in (0..=usize::from(MAX_SCORE)).rev() {
+                better += self.by_score[s];
+                if better >= self.top {
+                    self.at = self.at.max(s as u8);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A query's words for the search of other words: each distinct known word once, with
+/// how many of the query's positions it holds, rarest first.
+struct QueryWords {
+    n: usize,
+    /// `(token, positions)`, by document frequency.
+    words: Vec<(u32, usize)>,
+    /// Positions of words the memory never saw: no document shares them.
+    unknown: usize,
+}
+
+impl QueryWords {
+    fn new(view: &file::View<'_>, tokens: &[u32]) -> QueryWords {
+        let mut sorted: Vec<u32> = tokens.iter().copied().filter(|&t| t != UNKNOWN).collect();
+        sorted.sort_unstable();
+        let mut words: Vec<(u32, usize)> = Vec::with_capacity(sorted.len());
+        for t in sorted {
+            match words.last_mut() {
+                Some(last) if last.0 == t => last.1 += 1,
+                _ => words.push((t, 1)),
+            }
+        }
+        words.sort_by_key(|&(t, _)| (view.doc_frequency(t), t));
+        let unknown = tokens.iter().filter(|&&t| t == UNKNOWN).count();
+        QueryWords { n: tokens.len(), words, unknown }
+    }
+}
+
+/// How many query positions fall on each signature bit, for the positions whose lists
+/// are not read: a document whose signature has the bits `b` shares at most
+/// `sum(count[b])` of them.
+#[derive(Clone, Copy)]
+struct BitCount([u32; 64]);
+
+impl BitCount {
+    fn of<'a>(words: impl Iterator<Item = &'a (u32, usize)>) -> BitCount {
+        let mut count = [0u32; 64];
+        for &(t, w) in words {
+            count[signature_bit(t).trailing_zeros() as usize] += w as u32;
+        }
+        BitCount(count)
+    }
+
+    fn remove(&mut self, (t, w): (u32, usize)) {
+        self.0[signature_bit(t).trailing_zeros() as usize] -= w as u32;
+    }
+
+    fn bound(&self, signature: u64) -> usize {
+        let mut bits = signature;
+        let mut shared = 0usize;
+        while bits != 0 {
+            shared += self.0[bits.trailing_zeros() as usize] as usize;
+            bits &= bits - 1;
+        }
+        shared
+    }
 }
 
 impl Searcher<'_> {
@@ -579,6 +772,9 @@ impl Searcher<'_> {
     pub fn search(&mut self, query: &str, options: SearchOptions) -> Vec<Match> {
         let view = self.view;
         let query = Words::new(query);
+        if options.top == 0 {
+            return Vec::new();
+        }
         if options.min_score == 0 {
             // No filter to offer: every document is a candidate, as in the scan.
             return rank(&view, &query, (0..view.entries.len()).map(|d| (d, None)), options);
@@ -589,15 +785,16 @@ impl Searcher<'_> {
             self.seen.iter_mut().for_each(|x| *x = 0);
             self.stamp = 1;
         }
-        // Each candidate document, with the distance over the words when it is known.
-        let mut found: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut threshold = Threshold::new(options);
+        // Each match found, with its document.
+        let mut found: Vec<(Match, usize)> = Vec::new();
         if n == 0 {
             // Without words, only the same text matches.
             let hash = stable_hash(query.text().as_bytes());
             let at = view.wordless_hash.partition_point(|&h| h < hash);
             let same = view.wordless_hash[at..].iter().take_while(|&&h| h == hash).count();
-            found.extend(view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None)));
-            return rank(&view, &query, found.into_iter(), options);
+            let candidates = view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None));
+            return rank(&view, &query, candidates, options);
         }
         let query_tokens: Vec<u32> =
             (0..n).map(|w| view.word_id(query.lower(w)).unwrap_or(UNKNOWN)).collect();
@@ -621,44 +818,244 @@ impl Searcher<'_> {
                     });
                 if same {
                     self.seen[d as usize] = self.stamp;
-                    found.push((d as usize, None));
+                    let score = score_words(&query, &Words::new(view.source(d as usize)), None);
+                    if let Some(score) = score.filter(|&s| s >= threshold.at) {
+                        threshold.add(score);
+                        found.push((
+                            Match { entry: view.entry(d as usize), score, similarity: 0.0 },
+                            d as usize,
+                        ));
+                    }
                 }
             }
         }
         // Beyond the fuzzy cap only the same words match.
         if n <= MAX_FUZZY_TOKENS {
-            self.fuzzy_candidates(&query_tokens, options.min_score, &mut found);
+            self.fuzzy(&query, &query_tokens, &mut threshold, &mut found);
         }
-        rank(&view, &query, found.into_iter(), options)
+        rank_scored(&view, &query, found, options.top)
     }
 
-    /// Adds to `found` every source of other words whose base score, from its exact
-    /// distance to `query_tokens`, reaches `min_score` (above 0), not already seen.
-    fn fuzzy_candidates(
+    /// The first document of at least `len` words.
+    fn start_of(&self, len: usize) -> u32 {
+        self.len_start[len.min(self.len_start.len() - 1)]
+    }
+
+    /// Adds to `found` every document of other words, not already seen, whose score
+    /// reaches the threshold (above 0), raising the threshold as matches are found.
+    fn fuzzy(
         &mut self,
+        query: &Words,
         query_tokens: &[u32],
-        min_score: u8,
-        found: &mut Vec<(usize, Option<usize>)>,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
     ) {
         let view = self.view;
         let n = query_tokens.len();
-        let s = min_score;
-        let dmax_n = max_distance(n, s);
-        let min_len = n - dmax_n;
-        let max_len = (n * 100 / usize::from(s)).min(MAX_FUZZY_TOKENS);
-        let mut by_rarity = query_tokens.to_vec();
-        by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { view.doc_frequency(t) });
-        let prefix = &by_rarity[..(dmax_n + 1).min(n)];
+        let words = QueryWords::new(&view, query_tokens);
+        self.set_masks(query_tokens);
+        // The signature bits of the positions whose lists are not read yet.
+        let mut unread = BitCount::of(words.words.iter());
+        let mut covered = words.unknown;
+        let mut next = 0;
+        let mut budget = self.eager;
+        // Rarest list first, each document verified as it comes: a near-duplicate's
+        // match raises the threshold, which shortens the prefix still to read.
+        while next < words.words.len() {
+            let s = threshold.at;
+            if s > MAX_FUZZY_SCORE {
+                break;
+            }
+            let Some(long) = longest(n, covered, s) else { break };
+            let (lo, hi) = (self.start_of(shortest(n, s)), self.start_of(long + 1));
+            let (t, w) = words.words[next];
+            let list = view.postings(t);
+            let list = &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)];
+            if list.len() > budget {
+                break;
+            }
+            budget -= list.len();
+            unread.remove((t, w));
+            let mut hi = hi;
+            for &d in list {
+                if d >= hi {
+                    break;
+                }
+                if self.seen[d as usize] == self.stamp {
+                    continue;
+                }
+                self.seen[d as usize] = self.stamp;
+                let bound = w + unread.bound(view.signatures[d as usize]);
+                if self.consider(d, bound, query, n, threshold, found) {
+                    // A raised threshold may shorten the window.
+                    match longest(n, covered, threshold.at) {
+                        Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
+                        _ => hi = 0,
+                    }
+                }
+            }
+            covered += w;
+            next += 1;
+        }
+        if next < words.words.len() {
+            self.count_rest(query, &words, next, covered, unread, threshold, found);
+        }
+        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
+            self.peq[t as usize] = 0;
+            self.slot[t as usize] = 0;
+        }
+    }
 
-        let use_myers = n <= 64;
-        let blocks = n.div_ceil(64);
-        if use_myers {
+    /// The search's second part: the lists from `words.words[first]` on are counted a
+    /// block of documents at a time, and only documents with enough hits verified.
+    #[allow(clippy::too_many_arguments)]
+    fn count_rest(
+        &mut self,
+        query: &Words,
+        words: &QueryWords,
+        first: usize,
+        covered: usize,
+        mut unread: BitCount,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
+    ) {
+        let view = self.view;
+        let n = words.n;
+        let s = threshold.at;
+        if s > MAX_FUZZY_SCORE {
+            return;
+        }
+        let Some(long) = longest(n, covered, s) else { return };
+        let (lo, hi) = (self.start_of(shortest(n, s)), self.start_of(long + 1));
+        let window = |t: u32| {
+            let list = view.postings(t);
+            &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)]
+        };
+        // The prefix: lists until a document in none of them shares too few words.
+        let least = needed(n, n, s);
+        let mut lists: Vec<(&[u32], u16)> = Vec::new();
+        let mut left = n - covered;
+        let mut read = 0usize;
+        let mut next = first;
+        while left >= least {
+            let (t, w) = words.words[next];
+            let list = window(t);
+            read += list.len();
+            lists.push((list, w as u16));
+            unread.remove((t, w));
+            left -= w;
+            next += 1;
+        }
+        // A document needs `least - left` hits; one more list makes it one more when
+        // reading it costs little beside the candidates it spares.
+        while least - left < 2 && next < words.words.len() {
+            let (t, w) = words.words[next];
+            let list = window(t);
+            if list.len() > self.extra.saturating_mul(read) {
+                break;
+            }
+            read += list.len();
+            lists.push((list, w as u16));
+            unread.remove((t, w));
+            left -= w;
+            next += 1;
+        }
+        let mut cursors = vec![0usize; lists.len()];
+        let mut ends = vec![0usize; lists.len()];
+        let mut block = lo;
+        let mut hi = hi;
+        while block < hi {
+            let end = (block as usize + self.hits.len()).min(hi as usize) as u32;
+            for (k, &(list, w)) in lists.iter().enumerate() {
+                let mut at = cursors[k];
+                while at < list.len() && list[at] < end {
+                    let slot = (list[at] - block) as usize;
+                    self.hits[slot] = self.hits[slot].saturating_add(w);
+                    at += 1;
+                }
+                ends[k] = at;
+            }
+            let least_hits = (least - left) as u16;
+            for (k, &(list, _)) in lists.iter().enumerate() {
+                for &d in &list[cursors[k]..ends[k]] {
+                    let slot = (d - block) as usize;
+                    let hits = std::mem::take(&mut self.hits[slot]);
+                    if hits < least_hits || d >= hi || self.seen[d as usize] == self.stamp {
+                        continue;
+                    }
+                    self.seen[d as usize] = self.stamp;
+                    let bound = usize::from(hits) + left.min(unread.bound(view.signatures[d as usize]));
+                    if self.consider(d, bound, query, n, threshold, found) {
+                        match longest(n, covered, threshold.at) {
+                            Some(long) if threshold.at <= MAX_FUZZY_SCORE => {
+                                hi = hi.min(self.start_of(long + 1))
+                            }
+                            _ => hi = 0,
+                        }
+                    }
+                }
+                cursors[k] = ends[k];
+            }
+            block = end;
+        }
+    }
+
+    /// Verifies document `d`, which shares at most `bound` words with the query: when
+    /// its base score can reach the threshold, computes its distance, and when its
+    /// score does, adds it to `found`. Whether it did.
+    fn consider(
+        &mut self,
+        d: u32,
+        bound: usize,
+        query: &Words,
+        n: usize,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
+    ) -> bool {
+        let view = self.view;
+        let s = threshold.at;
+        if s > MAX_FUZZY_SCORE {
+            return false;
+        }
+        let doc = view.doc_tokens(d);
+        let m = doc.len();
+        if m < shortest(n, s) || bound < needed(n, m, s) {
+            return false;
+        }
+        let limit = max_distance(n.max(m), s);
+        let distance = if n <= 64 {
+            let peq = &self.peq;
+            myers_distance(n, doc, |t| peq[t as usize])
+        } else {
+            let blocks = n.div_ceil(64);
+            let (slot, masks) = (&self.slot, &self.masks);
+            block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
+        };
+        if distance > limit {
+            return false;
+        }
+        let Some(score) = score_words(query, &Words::new(view.source(d as usize)), Some(distance)) else {
+            return false;
+        };
+        if score < s {
+            return false;
+        }
+        threshold.add(score);
+        found.push((Match { entry: view.entry(d as usize), score, similarity: 0.0 }, d as usize));
+        true
+    }
+
+    /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond.
+    fn set_masks(&mut self, query_tokens: &[u32]) {
+        let n = query_tokens.len();
+        if n <= 64 {
             for (i, &t) in query_tokens.iter().enumerate() {
                 if t != UNKNOWN {
                     self.peq[t as usize] |= 1 << i;
                 }
             }
         } else {
+            let blocks = n.div_ceil(64);
             // Slot 0 is the all-zero mask of a token the query does not have.
             self.masks.clear();
             self.masks.resize(blocks, 0);
@@ -673,55 +1070,6 @@ impl Searcher<'_> {
                 self.masks[self.slot[t as usize] as usize * blocks + i / 64] |= 1 << (i % 64);
             }
         }
-        // How many query positions fall on each signature bit: a document sharing the
-        // bits `b` shares at most sum(count[b]) tokens with the query (count filter).
-        let mut bit_count = [0u32; 64];
-        let mut query_signature = 0u64;
-        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
-            let bit = signature_bit(t);
-            query_signature |= bit;
-            bit_count[bit.trailing_zeros() as usize] += 1;
-        }
-        for (k, &t) in prefix.iter().enumerate() {
-            if t == UNKNOWN || prefix[..k].contains(&t) {
-                continue;
-            }
-            let list = view.postings(t);
-            let lo = list.partition_point(|&d| view.doc_len(d) < min_len);
-            let hi = list.partition_point(|&d| view.doc_len(d) <= max_len);
-            for &d in &list[lo..hi] {
-                if self.seen[d as usize] == self.stamp {
-                    continue;
-                }
-                self.seen[d as usize] = self.stamp;
-                let m = view.doc_len(d);
-                let limit = max_distance(n.max(m), s);
-                let mut shared_bits = view.signatures[d as usize] & query_signature;
-                let mut shared = 0usize;
-                while shared_bits != 0 {
-                    shared += bit_count[shared_bits.trailing_zeros() as usize] as usize;
-                    shared_bits &= shared_bits - 1;
-                }
-                if shared + limit < n.max(m) {
-                    continue;
-                }
-                let doc = view.doc_tokens(d);
-                let distance = if use_myers {
-                    let peq = &self.peq;
-                    myers_distance(n, doc, |t| peq[t as usize])
-                } else {
-                    let (slot, masks) = (&self.slot, &self.masks);
-                    block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
-                };
-                if distance <= limit {
-                    found.push((d as usize, Some(distance)));
-                }
-            }
-        }
-        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
-            self.peq[t as usize] = 0;
-            self.slot[t as usize] = 0;
-        }
     }
 }
 
@@ -735,19 +1083,29 @@ fn rank(
     options: SearchOptions,
 ) -> Vec<Match> {
     // Each match with its key.
-    let mut matches: Vec<(Match, usize)> = candidates
+    let matches: Vec<(Match, usize)> = candidates
         .filter_map(|(key, distance)| {
             let score = score_words(query, &Words::new(from.source(key)), distance)?;
             (score >= options.min_score)
                 .then_some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
         })
         .collect();
-    if matches.is_empty() || options.top == 0 {
+    rank_scored(from, query, matches, options.top)
+}
+
+/// The best `top` of scored matches (each with its key), in ranking order.
+fn rank_scored(
+    from: &impl Candidates,
+    query: &Words,
+    mut matches: Vec<(Match, usize)>,
+    top: usize,
+) -> Vec<Match> {
+    if matches.is_empty() || top == 0 {
         return Vec::new();
     }
     // Only the matches that can still make the top N need the costlier tie-breakers.
     matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0.score));
-    let cutoff = matches[options.top.min(matches.len()) - 1].0.score;
+    let cutoff = matches[top.min(matches.len()) - 1].0.score;
     matches.retain(|m| m.0.score >= cutoff);
     for (m, key) in &mut matches {
         m.similarity = char_similarity(&normalize(from.source(*key)), query.text());
@@ -755,7 +1113,7 @@ fn rank(
     let changed: Vec<Option<Timestamp>> = matches.iter().map(|&(_, key)| from.changed(key)).collect();
     let mut order: Vec<usize> = (0..matches.len()).collect();
     order.sort_by(|&a, &b| compare(&matches[a].0, changed[a], &matches[b].0, changed[b]));
-    order.truncate(options.top);
+    order.truncate(top);
     order.into_iter().map(|i| matches[i].0).collect()
 }
 
@@ -845,6 +1203,85 @@ mod tests {
             [sources[17].as_str(), sources[4321].as_str(), "vi er her for kundene i dag .", "ukjent ord"];
         for q in queries {
             assert_eq!(index.searcher().search(q, options), scan(&m, q, options), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_larger_memory_agrees_with_the_scan_however_the_search_is_tuned() {
+        // Sentences over a skewed vocabulary, as prose is: a few words in most of
+        // them, often twice, and many rare ones; every third query a near-duplicate.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
+            // Rank r with a weight of about 1/r.
+            let rank = (1usize << next(11)) + next(64);
+            match rank {
+                1..=4 => ["og", "i", "det", "er"][rank - 1].to_string(),
+                _ if next(20) == 0 => format!("{}", next(30)),
+                _ => format!("o{rank}"),
+            }
+        };
+        let sentence = |next: &mut dyn FnMut(usize) -> usize| -> Vec<String> {
+            let len = 1 + next(4) * next(8) + next(3);
+            (0..len).map(|_| word(next)).collect()
+        };
+        let sources: Vec<String> = (0..3000).map(|_| sentence(&mut next).join(" ") + ".").collect();
+        let queries: Vec<String> = (0..40)
+            .map(|i| {
+                if i % 3 == 0 {
+                    let mut words: Vec<String> =
+                        sources[next(sources.len())].split(' ').map(str::to_string).collect();
+                    let at = next(words.len());
+                    words[at] = word(&mut next);
+                    words.join(" ")
+                } else {
+                    sentence(&mut next).join(" ")
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let mut searchers = [
+            index.searcher(),
+            index.searcher_with(0, 1, usize::MAX),
+            index.searcher_with(0, 7, 0),
+            index.searcher_with(5, 64, 1),
+            index.searcher_with(usize::MAX, 3, 4),
+        ];
+        for options in [
+            SearchOptions { min_score: 50, top: 1 },
+            SearchOptions { min_score: 30, top: 3 },
+            SearchOptions { min_score: 75, top: 2 },
+        ] {
+            for q in &queries {
+                let expected = scan(&m, q, options);
+                for (k, searcher) in searchers.iter_mut().enumerate() {
+                    assert_eq!(searcher.search(q, options), expected, "searcher {k}, {options:?}, {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_windows_are_every_length_that_can_still_match() {
+        for n in (1..40).chain([64, 65, 700, MAX_FUZZY_TOKENS]) {
+            for s in 1..=100u8 {
+                for m in 0..n {
+                    assert_eq!(n - m <= max_distance(n, s), m >= shortest(n, s), "{n} {m} {s}");
+                }
+                for covered in (0..=n + 1).filter(|c| n < 100 || c % 97 < 3) {
+                    let left = n.checked_sub(covered);
+                    let can = |m: usize| left.is_some_and(|left| needed(n, m, s) <= left);
+                    let brute = (0..=MAX_FUZZY_TOKENS).rev().find(|&m| can(m));
+                    assert_eq!(longest(n, covered, s), brute, "{n} {covered} {s}");
+                }
+            }
         }
     }
 
@@ -1016,6 +1453,10 @@ mod tests {
             let reopened = Index::open(&path, 7, m.entries.len()).unwrap();
             let mut searcher = index.searcher();
             let mut reopened_searcher = reopened.searcher();
+            // Every list counted, a document per block; and lists verified one by one.
+            let mut counting = index.searcher_with(0, 1, usize::MAX);
+            let mut small_blocks = index.searcher_with(2, 3, 0);
+            let mut eager = index.searcher_with(usize::MAX, 2, 1);
             let options = SearchOptions { min_score, top };
             // Queries that differ from a source only as a translator forgives (case, a
             // number, the final mark, a space, a tag), or in a word: a wrong pruning of
@@ -1029,6 +1470,9 @@ mod tests {
                 let found = searcher.search(q, options);
                 prop_assert!(found.iter().all(|f| !m.entries[f.entry].is_retired()), "query {:?}", q);
                 prop_assert_eq!(&reopened_searcher.search(q, options), &found, "reopened, query {:?}", q);
+                prop_assert_eq!(&counting.search(q, options), &found, "counting, query {:?}", q);
+                prop_assert_eq!(&small_blocks.search(q, options), &found, "small blocks, query {:?}", q);
+                prop_assert_eq!(&eager.search(q, options), &found, "eager, query {:?}", q);
                 prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
