@@ -1,7 +1,7 @@
 //! The index as bytes: one layout for the index built in memory and the one kept on
 //! disk, so a persisted index is opened by mapping its file, not by rebuilding it.
 //!
-//! The layout is a fixed header and sixteen sections, each an array of one plain type
+//! The layout is a fixed header and seventeen sections, each an array of one plain type
 //! (`u8`, `u32`, `u64`, `i64`) in the machine's byte order, starting on an 8-byte
 //! boundary. The header holds the magic bytes, the format [`VERSION`], a byte-order
 //! mark, the fingerprint of the memory the index was built from (see
@@ -31,7 +31,7 @@ const MAGIC: [u8; 8] = *b"TOLKIDX\0";
 /// The format's version. Bump it whenever the layout, or anything that decides what
 /// the index holds (normalisation, tokens, numbers, the score's word rules), changes:
 /// an index of another version is rebuilt, never read.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Written in the machine's byte order: read back the same only on a machine of the
 /// same order.
@@ -68,9 +68,14 @@ pub(super) enum Section {
     Entries,
     /// Per document, the OR of its words' signature bits (`u64`).
     Signatures,
-    /// Per word id, the documents holding it (`u32`), and where each list starts.
+    /// Per element, the documents holding it (`u32`), and where each list starts: a
+    /// word's `k`-th element (from 0) lists the documents holding it more than `k`
+    /// times, so a query that says a word twice is matched element by element.
     Postings,
     Starts,
+    /// Per word id, its first element (`u32`, one more than the words, from 0): word
+    /// `t`'s elements are `elements[t]..elements[t + 1]`.
+    Elements,
     /// Per document, its normalised source (`u8`, UTF-8) and where each ends (`u64`,
     /// one more than the documents, from 0).
     Sources,
@@ -80,7 +85,7 @@ pub(super) enum Section {
     Changed,
 }
 
-const SECTIONS: usize = 16;
+const SECTIONS: usize = 17;
 const HEADER: usize = AT_TABLE + SECTIONS * 16;
 
 const ALL: [Section; SECTIONS] = [
@@ -97,6 +102,7 @@ const ALL: [Section; SECTIONS] = [
     Section::Signatures,
     Section::Postings,
     Section::Starts,
+    Section::Elements,
     Section::Sources,
     Section::SourceEnds,
     Section::Changed,
@@ -114,7 +120,8 @@ impl Section {
             | Section::Offsets
             | Section::Entries
             | Section::Postings
-            | Section::Starts => 4,
+            | Section::Starts
+            | Section::Elements => 4,
             Section::KeyHash
             | Section::WordlessHash
             | Section::Signatures
@@ -233,6 +240,7 @@ pub(super) struct View<'a> {
     pub signatures: &'a [u64],
     pub postings: &'a [u32],
     pub starts: &'a [u32],
+    pub elements: &'a [u32],
     pub sources: &'a [u8],
     pub source_ends: &'a [u64],
     pub changed: &'a [i64],
@@ -253,6 +261,7 @@ pub(super) struct Parts {
     pub signatures: Vec<u64>,
     pub postings: Vec<u32>,
     pub starts: Vec<u32>,
+    pub elements: Vec<u32>,
     pub sources: Vec<u8>,
     pub source_ends: Vec<u64>,
     pub changed: Vec<i64>,
@@ -274,6 +283,7 @@ impl Parts {
             Section::Signatures => bytes_of(&self.signatures),
             Section::Postings => bytes_of(&self.postings),
             Section::Starts => bytes_of(&self.starts),
+            Section::Elements => bytes_of(&self.elements),
             Section::Sources => bytes_of(&self.sources),
             Section::SourceEnds => bytes_of(&self.source_ends),
             Section::Changed => bytes_of(&self.changed),
@@ -295,6 +305,7 @@ impl Parts {
             Section::Signatures => self.signatures = Vec::new(),
             Section::Postings => self.postings = Vec::new(),
             Section::Starts => self.starts = Vec::new(),
+            Section::Elements => self.elements = Vec::new(),
             Section::Sources => self.sources = Vec::new(),
             Section::SourceEnds => self.source_ends = Vec::new(),
             Section::Changed => self.changed = Vec::new(),
@@ -485,6 +496,7 @@ impl Checked {
             signatures: self.array(Section::Signatures),
             postings: self.array(Section::Postings),
             starts: self.array(Section::Starts),
+            elements: self.array(Section::Elements),
             sources: self.array(Section::Sources),
             source_ends: self.array(Section::SourceEnds),
             changed: self.array(Section::Changed),
@@ -509,8 +521,11 @@ impl Checked {
         {
             return fail("its document tables differ in length");
         }
-        if v.word_ends.len() != vocabulary + 1 || v.starts.len() != vocabulary + 1 {
+        if v.word_ends.len() != vocabulary + 1 || v.elements.len() != vocabulary + 1 {
             return fail("its vocabulary tables differ in length");
+        }
+        if v.starts.is_empty() || !rises_to(v.elements, v.starts.len() as u64 - 1) {
+            return fail("its elements do not rise to its posting lists' end");
         }
         if v.key_hash.len() != v.key_doc.len() || v.wordless_hash.len() != v.wordless_doc.len() {
             return fail("its key tables differ in length");
@@ -586,6 +601,7 @@ mod tests {
             signatures: vec![3],
             postings: vec![0, 0],
             starts: vec![0, 1, 2],
+            elements: vec![0, 1, 2],
             sources: "hei 12".as_bytes().to_vec(),
             source_ends: vec![0, 6],
             changed: vec![i64::MIN],
@@ -657,6 +673,12 @@ mod tests {
         assert!(matches!(Checked::new(parts.into_bytes(1, 1)), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.postings[1] = 5;
+        assert!(matches!(Checked::new(parts.into_bytes(1, 1)), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.elements = vec![0, 2, 1];
+        assert!(matches!(Checked::new(parts.into_bytes(1, 1)), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.elements = vec![0, 1, 3];
         assert!(matches!(Checked::new(parts.into_bytes(1, 1)), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.offsets = vec![0, 3];

@@ -2,8 +2,9 @@
 //!
 //! [`IndexBuilder`] turns the memory's sources into sequences of word ids (the
 //! lowercased words of [`crate::score`]; punctuation and tags are none) and an inverted
-//! index (word → entries, sorted by length); [`Index`] is the finished, read-only
-//! result, and a [`Searcher`] (one per thread, holding scratch space) queries it.
+//! index of *elements* (a word's `k`-th element lists the entries that say it more than
+//! `k` times, sorted by length); [`Index`] is the finished, read-only result, and a
+//! [`Searcher`] (one per thread, holding scratch space) queries it.
 //!
 //! A query returns exactly the entries an exhaustive scan with the same score returns
 //! ([`scan`] is that scan, kept as the reference), because it finds every entry of
@@ -21,10 +22,14 @@
 //!     that window is read;
 //!   - *count*: `d ≥ max(n, m) − overlap`, where `overlap` is the number of words the
 //!     two share (as multisets), so a match shares at least `t = n − dmax(n)` words;
-//!   - *prefix*: a source that shares none of any `n − t + 1 = dmax(n) + 1` of the
-//!     query's words shares at most `t − 1`. The index reads the postings of the
-//!     `dmax(n) + 1` rarest query words only (a word the memory never saw has no
-//!     postings and costs nothing).
+//!   - *prefix*: a query that says a word `c` times is that word's elements `0..c`,
+//!     and the elements two texts share are exactly the words they share as multisets;
+//!     a source that holds none of any `n − t + 1 = dmax(n) + 1` of the query's
+//!     elements shares at most `t − 1`. The index reads the postings of the
+//!     `dmax(n) + 1` rarest query elements only (a word the memory never saw, or says
+//!     fewer times than the query, has no postings there and costs nothing). A word the
+//!     query says three times is thus three lists, the third one short: "og" in nearly
+//!     every source, "og" three times in few.
 //!
 //! Only the best `top` are returned, so the minimum can rise as the search goes: once
 //! `top` matches are found, a document scoring below the `top`-th best of them cannot
@@ -40,10 +45,9 @@
 //!
 //! The facts above, for a threshold `s`, a query of `n` words and a document of `m`:
 //! it needs `needed(m) = max(n, m) − dmax(max(n, m))` shared words, which is
-//! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of some of the
-//! query's words, covering `c` of its positions (a word said twice covers two, and an
-//! unknown word is covered from the start: no document has it), have been read over a
-//! length window. A document of that window in none of them shares at most `n − c`
+//! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of `c` of the
+//! query's elements (an element no document holds is covered from the start) have
+//! been read over a length window. A document of that window in none of them shares at most `n − c`
 //! words; it can only match when `needed(m) ≤ n − c`, that is when
 //! `m ≤ floor(100 (n − c) / s)` (`longest`). So each list is read only over the
 //! lengths where a document in none of the lists before it could still match, and the
@@ -51,20 +55,20 @@
 //!
 //! The lists are read rarest first, in two ways:
 //! - *one by one* (`EAGER_POSTINGS` postings in all): each document is verified as it
-//!   comes. A document first met in the list of word `w` is in none of the lists read
-//!   before (they covered every length this one does, since windows only shrink), so it
-//!   shares at most `w`'s positions in the query plus the later words its signature
+//!   comes. A document first met in the list of an element holds none of the elements
+//!   read before (their lists covered every length this one does, since windows only
+//!   shrink), so it shares at most this one plus the later elements its signature
 //!   allows (every document keeps a 64-bit signature, one bit per word, hashed: the
-//!   query positions whose bits it has bound what it can share). A near-duplicate
+//!   query elements whose words' bits it has bound what it can share). A near-duplicate
 //!   shares the rare words, so its match comes early and raises the threshold, which
 //!   shortens the prefix left to read.
 //! - *counted*: the rest of the prefix, and one list beyond it when that list is not
 //!   much longer than the prefix, are counted a block of documents at a time: a
-//!   document's hits are the query positions of the counted lists it is in. A document
-//!   met in none of the lists read one by one shares at most its hits plus the
-//!   positions left unread (at most those its signature allows); only a document whose
-//!   bound reaches `needed(m)` is verified. With the list beyond the prefix, that takes
-//!   two hits, which few documents have.
+//!   document's hits are the counted lists it is in. A document met in none of the
+//!   lists read one by one shares at most its hits plus the elements left unread (at
+//!   most those its signature allows); only a document whose bound reaches
+//!   `needed(m)` is verified, its length known from its number. With the list beyond
+//!   the prefix, that takes two hits, which few documents have.
 //!
 //! A document that passes gets the exact distance, and [`crate::score::score_words`]
 //! the score, only when its base score reaches the threshold. Documents are numbered
@@ -362,34 +366,40 @@ impl IndexBuilder {
         let doc_tokens = |d: usize| &tokens[offsets[d] as usize..offsets[d + 1] as usize];
         let signatures: Vec<u64> =
             (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
-        // Postings: for each token, the documents containing it (once each).
+        // Postings: for each element (a word's k-th occurrence in a document), the
+        // documents holding it. `seen[t]` counts word t's occurrences in the document
+        // at hand, set back to 0 after it.
         let vocabulary = number.len();
-        let mut starts = vec![0u32; vocabulary + 1];
-        let mut last_seen = vec![u32::MAX; vocabulary];
-        for d in 0..docs {
-            for &t in doc_tokens(d) {
-                if last_seen[t as usize] != d as u32 {
-                    last_seen[t as usize] = d as u32;
-                    starts[t as usize + 1] += 1;
+        let mut seen = vec![0u32; vocabulary];
+        let mut each_occurrence = |visit: &mut dyn FnMut(usize, u32, u32)| {
+            for d in 0..docs {
+                for &t in doc_tokens(d) {
+                    visit(d, t, seen[t as usize]);
+                    seen[t as usize] += 1;
+                }
+                for &t in doc_tokens(d) {
+                    seen[t as usize] = 0;
                 }
             }
+        };
+        let mut elements = vec![0u32; vocabulary + 1];
+        each_occurrence(&mut |_, t, k| elements[t as usize + 1] = elements[t as usize + 1].max(k + 1));
+        for i in 1..elements.len() {
+            elements[i] += elements[i - 1];
         }
+        let mut starts = vec![0u32; elements[vocabulary] as usize + 1];
+        each_occurrence(&mut |_, t, k| starts[(elements[t as usize] + k) as usize + 1] += 1);
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
         let mut fill = starts.clone();
         let mut postings = vec![0u32; starts[starts.len() - 1] as usize];
-        last_seen.iter_mut().for_each(|x| *x = u32::MAX);
-        for d in 0..docs {
-            for &t in doc_tokens(d) {
-                if last_seen[t as usize] != d as u32 {
-                    last_seen[t as usize] = d as u32;
-                    postings[fill[t as usize] as usize] = d as u32;
-                    fill[t as usize] += 1;
-                }
-            }
-        }
-        drop((fill, last_seen));
+        each_occurrence(&mut |d, t, k| {
+            let e = (elements[t as usize] + k) as usize;
+            postings[fill[e] as usize] = d as u32;
+            fill[e] += 1;
+        });
+        drop(fill);
         let source = |d: usize| &sources[source_ends[d] as usize..source_ends[d + 1] as usize];
         let mut keys: Vec<(u64, u32)> = (0..docs)
             .into_par_iter()
@@ -419,6 +429,7 @@ impl IndexBuilder {
             signatures,
             postings,
             starts,
+            elements,
             sources,
             source_ends,
             changed,
@@ -454,12 +465,14 @@ impl file::View<'_> {
         (self.offsets[doc as usize + 1] - self.offsets[doc as usize]) as usize
     }
 
-    fn postings(&self, token: u32) -> &[u32] {
-        &self.postings[self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize]
-    }
-
-    fn doc_frequency(&self, token: u32) -> u32 {
-        self.starts[token as usize + 1] - self.starts[token as usize]
+    /// The documents holding word `token` more than `k` times, by length.
+    fn postings(&self, token: u32, k: usize) -> &[u32] {
+        let (first, end) =
+            (self.elements[token as usize] as usize, self.elements[token as usize + 1] as usize);
+        if first + k >= end {
+            return &[];
+        }
+        &self.postings[self.starts[first + k] as usize..self.starts[first + k + 1] as usize]
     }
 
     fn is_number(&self, token: u32) -> bool {
@@ -588,6 +601,7 @@ impl Index {
             hits: vec![0; block.max(1)],
             eager,
             extra,
+            hits_wanted: HITS_WANTED,
         }
     }
 
@@ -644,6 +658,8 @@ pub struct Searcher<'a> {
     eager: usize,
     /// How many times the prefix's postings a list beyond it may hold to be counted.
     extra: usize,
+    /// The hits a counted document should need, lists beyond the prefix permitting.
+    hits_wanted: usize,
 }
 
 /// Documents counted at once: their counters stay in the first-level cache.
@@ -656,6 +672,10 @@ const EAGER_POSTINGS: usize = 256;
 /// A list beyond the prefix is counted too when it is at most this many times the
 /// prefix's postings: each document then needs one hit more.
 const EXTRA_LIST_FACTOR: usize = 4;
+
+/// Lists beyond the prefix are counted (when cheap) until a document needs this many
+/// hits.
+const HITS_WANTED: usize = 2;
 
 /// The fewest words a document of `m` words must share with a query of `n` to reach
 /// a base score of `s`: `max(n, m) − dmax(max(n, m))`.
@@ -709,50 +729,59 @@ impl Threshold {
     }
 }
 
-/// A query's words for the search of other words: each distinct known word once, with
-/// how many of the query's positions it holds, rarest first.
+/// A query's words for the search of other words, as elements: a word the query says
+/// `c` times is its elements `0..c`, the `k`-th held by the documents that say it more
+/// than `k` times, so that the elements two texts share are the words they share as
+/// multisets.
 struct QueryWords {
     n: usize,
-    /// `(token, positions)`, by document frequency.
-    words: Vec<(u32, usize)>,
-    /// Positions of words the memory never saw: no document shares them.
-    unknown: usize,
+    /// `(token, k)` of every element some document holds, fewest documents first.
+    elements: Vec<(u32, usize)>,
+    /// The elements no document holds (of words the memory never saw, or said more
+    /// times than any source says them).
+    absent: usize,
 }
 
 impl QueryWords {
     fn new(view: &file::View<'_>, tokens: &[u32]) -> QueryWords {
         let mut sorted: Vec<u32> = tokens.iter().copied().filter(|&t| t != UNKNOWN).collect();
         sorted.sort_unstable();
-        let mut words: Vec<(u32, usize)> = Vec::with_capacity(sorted.len());
-        for t in sorted {
-            match words.last_mut() {
-                Some(last) if last.0 == t => last.1 += 1,
-                _ => words.push((t, 1)),
+        let mut elements: Vec<(usize, u32, usize)> = Vec::with_capacity(sorted.len());
+        let mut k = 0;
+        for (i, &t) in sorted.iter().enumerate() {
+            k = if i > 0 && sorted[i - 1] == t { k + 1 } else { 0 };
+            let holders = view.postings(t, k).len();
+            if holders > 0 {
+                elements.push((holders, t, k));
             }
         }
-        words.sort_by_key(|&(t, _)| (view.doc_frequency(t), t));
-        let unknown = tokens.iter().filter(|&&t| t == UNKNOWN).count();
-        QueryWords { n: tokens.len(), words, unknown }
+        elements.sort_unstable();
+        let absent = tokens.len() - elements.len();
+        QueryWords {
+            n: tokens.len(),
+            elements: elements.into_iter().map(|(_, t, k)| (t, k)).collect(),
+            absent,
+        }
     }
 }
 
-/// How many query positions fall on each signature bit, for the positions whose lists
+/// How many query elements fall on each signature bit, for the elements whose lists
 /// are not read: a document whose signature has the bits `b` shares at most
 /// `sum(count[b])` of them.
 #[derive(Clone, Copy)]
 struct BitCount([u32; 64]);
 
 impl BitCount {
-    fn of<'a>(words: impl Iterator<Item = &'a (u32, usize)>) -> BitCount {
+    fn of<'a>(elements: impl Iterator<Item = &'a (u32, usize)>) -> BitCount {
         let mut count = [0u32; 64];
-        for &(t, w) in words {
-            count[signature_bit(t).trailing_zeros() as usize] += w as u32;
+        for &(t, _) in elements {
+            count[signature_bit(t).trailing_zeros() as usize] += 1;
         }
         BitCount(count)
     }
 
-    fn remove(&mut self, (t, w): (u32, usize)) {
-        self.0[signature_bit(t).trailing_zeros() as usize] -= w as u32;
+    fn remove(&mut self, (t, _): (u32, usize)) {
+        self.0[signature_bit(t).trailing_zeros() as usize] -= 1;
     }
 
     fn bound(&self, signature: u64) -> usize {
@@ -763,6 +792,30 @@ impl BitCount {
             bits &= bits - 1;
         }
         shared
+    }
+
+    /// The same counts as bit planes, to bound many signatures without a branch.
+    fn planes(&self) -> Planes {
+        let mut planes = Planes::default();
+        for (bit, &count) in self.0.iter().enumerate() {
+            for (j, plane) in planes.0.iter_mut().enumerate() {
+                if count >> j & 1 == 1 {
+                    *plane |= 1 << bit;
+                }
+            }
+        }
+        planes
+    }
+}
+
+/// Bit `b` of plane `j` is bit `j` of the count of signature bit `b`.
+#[derive(Default)]
+struct Planes([u64; 11]);
+
+impl Planes {
+    /// [`BitCount::bound`], computed as `sum(popcount(signature & plane_j) << j)`.
+    fn bound(&self, signature: u64) -> usize {
+        self.0.iter().enumerate().map(|(j, &plane)| ((signature & plane).count_ones() as usize) << j).sum()
     }
 }
 
@@ -854,28 +907,28 @@ impl Searcher<'_> {
         let n = query_tokens.len();
         let words = QueryWords::new(&view, query_tokens);
         self.set_masks(query_tokens);
-        // The signature bits of the positions whose lists are not read yet.
-        let mut unread = BitCount::of(words.words.iter());
-        let mut covered = words.unknown;
+        // The signature bits of the elements whose lists are not read yet.
+        let mut unread = BitCount::of(words.elements.iter());
+        let mut covered = words.absent;
         let mut next = 0;
         let mut budget = self.eager;
         // Rarest list first, each document verified as it comes: a near-duplicate's
         // match raises the threshold, which shortens the prefix still to read.
-        while next < words.words.len() {
+        while next < words.elements.len() {
             let s = threshold.at;
             if s > MAX_FUZZY_SCORE {
                 break;
             }
             let Some(long) = longest(n, covered, s) else { break };
             let (lo, hi) = (self.start_of(shortest(n, s)), self.start_of(long + 1));
-            let (t, w) = words.words[next];
-            let list = view.postings(t);
+            let (t, k) = words.elements[next];
+            let list = view.postings(t, k);
             let list = &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)];
             if list.len() > budget {
                 break;
             }
             budget -= list.len();
-            unread.remove((t, w));
+            unread.remove((t, k));
             let mut hi = hi;
             for &d in list {
                 if d >= hi {
@@ -885,7 +938,7 @@ impl Searcher<'_> {
                     continue;
                 }
                 self.seen[d as usize] = self.stamp;
-                let bound = w + unread.bound(view.signatures[d as usize]);
+                let bound = 1 + unread.bound(view.signatures[d as usize]);
                 if self.consider(d, bound, query, n, threshold, found) {
                     // A raised threshold may shorten the window.
                     match longest(n, covered, threshold.at) {
@@ -894,10 +947,10 @@ impl Searcher<'_> {
                     }
                 }
             }
-            covered += w;
+            covered += 1;
             next += 1;
         }
-        if next < words.words.len() {
+        if next < words.elements.len() {
             self.count_rest(query, &words, next, covered, unread, threshold, found);
         }
         for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
@@ -906,7 +959,7 @@ impl Searcher<'_> {
         }
     }
 
-    /// The search's second part: the lists from `words.words[first]` on are counted a
+    /// The search's second part: the lists from `words.elements[first]` on are counted a
     /// block of documents at a time, and only documents with enough hits verified.
     #[allow(clippy::too_many_arguments)]
     fn count_rest(
@@ -926,75 +979,92 @@ impl Searcher<'_> {
             return;
         }
         let Some(long) = longest(n, covered, s) else { return };
-        let (lo, hi) = (self.start_of(shortest(n, s)), self.start_of(long + 1));
-        let window = |t: u32| {
-            let list = view.postings(t);
+        let short = shortest(n, s);
+        let (lo, hi) = (self.start_of(short), self.start_of(long + 1));
+        let window = |(t, k): (u32, usize)| {
+            let list = view.postings(t, k);
             &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)]
         };
         // The prefix: lists until a document in none of them shares too few words.
         let least = needed(n, n, s);
-        let mut lists: Vec<(&[u32], u16)> = Vec::new();
+        let mut lists: Vec<&[u32]> = Vec::new();
         let mut left = n - covered;
         let mut read = 0usize;
         let mut next = first;
         while left >= least {
-            let (t, w) = words.words[next];
-            let list = window(t);
+            let element = words.elements[next];
+            let list = window(element);
             read += list.len();
-            lists.push((list, w as u16));
-            unread.remove((t, w));
-            left -= w;
+            lists.push(list);
+            unread.remove(element);
+            left -= 1;
             next += 1;
         }
-        // A document needs `least - left` hits; one more list makes it one more when
-        // reading it costs little beside the candidates it spares.
-        while least - left < 2 && next < words.words.len() {
-            let (t, w) = words.words[next];
-            let list = window(t);
+        // A document needs `least - left` hits; each list more makes it one more, worth
+        // reading while it costs little beside the candidates it spares.
+        while least - left < self.hits_wanted && next < words.elements.len() {
+            let element = words.elements[next];
+            let list = window(element);
             if list.len() > self.extra.saturating_mul(read) {
                 break;
             }
             read += list.len();
-            lists.push((list, w as u16));
-            unread.remove((t, w));
-            left -= w;
+            lists.push(list);
+            unread.remove(element);
+            left -= 1;
             next += 1;
         }
-        let mut cursors = vec![0usize; lists.len()];
-        let mut ends = vec![0usize; lists.len()];
+        // The hits a document of each length needs, from `short` on.
+        let mut wanted: Vec<(u32, u16)> = (short..=long)
+            .map(|m| (self.start_of(m), (needed(n, m, s) - left).min(usize::from(u16::MAX)) as u16))
+            .collect();
+        wanted.dedup_by_key(|w| w.1);
+        let planes = unread.planes();
+        let mut candidates: Vec<(u32, u16)> = Vec::new();
+        let mut signatures: Vec<u64> = Vec::new();
+        // Per list, where the block at hand starts and ends in it.
+        let mut cursors = vec![(0usize, 0usize); lists.len()];
         let mut block = lo;
         let mut hi = hi;
         while block < hi {
             let end = (block as usize + self.hits.len()).min(hi as usize) as u32;
-            for (k, &(list, w)) in lists.iter().enumerate() {
-                let mut at = cursors[k];
-                while at < list.len() && list[at] < end {
-                    let slot = (list[at] - block) as usize;
-                    self.hits[slot] = self.hits[slot].saturating_add(w);
-                    at += 1;
-                }
-                ends[k] = at;
-            }
-            let least_hits = (least - left) as u16;
-            for (k, &(list, _)) in lists.iter().enumerate() {
-                for &d in &list[cursors[k]..ends[k]] {
+            for (list, (start, stop)) in lists.iter().zip(&mut cursors) {
+                *start = *stop;
+                for &d in &list[*start..] {
+                    if d >= end {
+                        break;
+                    }
                     let slot = (d - block) as usize;
-                    let hits = std::mem::take(&mut self.hits[slot]);
-                    if hits < least_hits || d >= hi || self.seen[d as usize] == self.stamp {
-                        continue;
-                    }
-                    self.seen[d as usize] = self.stamp;
-                    let bound = usize::from(hits) + left.min(unread.bound(view.signatures[d as usize]));
-                    if self.consider(d, bound, query, n, threshold, found) {
-                        match longest(n, covered, threshold.at) {
-                            Some(long) if threshold.at <= MAX_FUZZY_SCORE => {
-                                hi = hi.min(self.start_of(long + 1))
-                            }
-                            _ => hi = 0,
-                        }
+                    self.hits[slot] = self.hits[slot].saturating_add(1);
+                    *stop += 1;
+                }
+            }
+            // Each document once, with its hits: the counters are cleared as read.
+            candidates.clear();
+            for (list, &(start, stop)) in lists.iter().zip(&cursors) {
+                for &d in &list[start..stop] {
+                    let hits = std::mem::take(&mut self.hits[(d - block) as usize]);
+                    // The fewest hits any length needs first, then its own length's.
+                    if hits >= wanted[0].1 && hits >= wanted[wanted.partition_point(|w| w.0 <= d) - 1].1 {
+                        candidates.push((d, hits));
                     }
                 }
-                cursors[k] = ends[k];
+            }
+            // The signatures first, all together, so their reads overlap.
+            signatures.clear();
+            signatures.extend(candidates.iter().map(|&(d, _)| view.signatures[d as usize]));
+            for (&(d, hits), &signature) in candidates.iter().zip(&signatures) {
+                let bound = usize::from(hits) + left.min(planes.bound(signature));
+                if d >= hi || bound < least || self.seen[d as usize] == self.stamp {
+                    continue;
+                }
+                self.seen[d as usize] = self.stamp;
+                if self.consider(d, bound, query, n, threshold, found) {
+                    match longest(n, covered, threshold.at) {
+                        Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
+                        _ => hi = 0,
+                    }
+                }
             }
             block = end;
         }
@@ -1253,6 +1323,12 @@ mod tests {
             index.searcher_with(0, 7, 0),
             index.searcher_with(5, 64, 1),
             index.searcher_with(usize::MAX, 3, 4),
+            {
+                // Lists counted until a document needs four hits.
+                let mut s = index.searcher_with(0, 1000, usize::MAX);
+                s.hits_wanted = 4;
+                s
+            },
         ];
         for options in [
             SearchOptions { min_score: 50, top: 1 },
@@ -1457,6 +1533,8 @@ mod tests {
             let mut counting = index.searcher_with(0, 1, usize::MAX);
             let mut small_blocks = index.searcher_with(2, 3, 0);
             let mut eager = index.searcher_with(usize::MAX, 2, 1);
+            let mut many_hits = index.searcher_with(1, 5, usize::MAX);
+            many_hits.hits_wanted = 3;
             let options = SearchOptions { min_score, top };
             // Queries that differ from a source only as a translator forgives (case, a
             // number, the final mark, a space, a tag), or in a word: a wrong pruning of
@@ -1473,6 +1551,7 @@ mod tests {
                 prop_assert_eq!(&counting.search(q, options), &found, "counting, query {:?}", q);
                 prop_assert_eq!(&small_blocks.search(q, options), &found, "small blocks, query {:?}", q);
                 prop_assert_eq!(&eager.search(q, options), &found, "eager, query {:?}", q);
+                prop_assert_eq!(&many_hits.search(q, options), &found, "three hits, query {:?}", q);
                 prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
