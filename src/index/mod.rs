@@ -43,6 +43,14 @@
 //! score. Other words score at most [`MAX_FUZZY_SCORE`], so a threshold above it ends
 //! the search for them.
 //!
+//! The search for other words first looks only for matches scoring at least a high
+//! *floor* (85, then 70: the threshold starts there), whose prefix is a few short lists
+//! over a narrow length window. It finds every document scoring at least the floor, so
+//! when `top` of the matches found score at least the floor, every document that can be
+//! among the best `top` is found, and the search ends; otherwise it runs again at the
+//! next floor, the matches found kept (and never found twice), down to the minimum.
+//! A near-duplicate ends it at the first floor.
+//!
 //! The facts above, for a threshold `s`, a query of `n` words and a document of `m`:
 //! it needs `needed(m) = max(n, m) − dmax(max(n, m))` shared words, which is
 //! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of `c` of the
@@ -68,7 +76,13 @@
 //!   lists read one by one shares at most its hits plus the elements left unread (at
 //!   most those its signature allows); only a document whose bound reaches
 //!   `needed(m)` is verified, its length known from its number. With the list beyond
-//!   the prefix, that takes two hits, which few documents have.
+//!   the prefix, that takes two hits, which few documents have. Each counted list is
+//!   read only over the lengths whose documents need it for that: the `j`-th counted
+//!   list (after `c` elements) over the lengths with `needed(m) ≤ n − c + 1`, so a
+//!   document of length `m` is counted in the first lists it needs and is held to the
+//!   hits those lists give. A document read one by one may be verified again there (its
+//!   bound then counts too little); it is never added twice, since a document seen is
+//!   never added, and one read one by one was found then or is no match.
 //!
 //! A document that passes gets the exact distance, and [`crate::score::score_words`]
 //! the score, only when its base score reaches the threshold. Documents are numbered
@@ -602,6 +616,7 @@ impl Index {
             eager,
             extra,
             hits_wanted: HITS_WANTED,
+            floors: FLOORS.to_vec(),
         }
     }
 
@@ -660,6 +675,8 @@ pub struct Searcher<'a> {
     extra: usize,
     /// The hits a counted document should need, lists beyond the prefix permitting.
     hits_wanted: usize,
+    /// The floors searched first, highest first (see [`FLOORS`]).
+    floors: Vec<u8>,
 }
 
 /// Documents counted at once: their counters stay in the first-level cache.
@@ -667,11 +684,16 @@ const BLOCK: usize = 1 << 14;
 
 /// The postings verified one by one, rarest list first, before the rest are counted:
 /// enough for the rare words a near-duplicate shares, whose match raises the bar.
-const EAGER_POSTINGS: usize = 256;
+const EAGER_POSTINGS: usize = 32;
 
 /// A list beyond the prefix is counted too when it is at most this many times the
 /// prefix's postings: each document then needs one hit more.
 const EXTRA_LIST_FACTOR: usize = 4;
+
+/// The scores searched for first: a near-duplicate scores above them, and the prefix
+/// of a high score is short, so when `top` matches are found above a floor the search
+/// ends there having read a few short lists.
+const FLOORS: [u8; 2] = [85, 70];
 
 /// Lists beyond the prefix are counted (when cheap) until a document needs this many
 /// hits.
@@ -703,6 +725,7 @@ fn longest(n: usize, covered: usize, s: u8) -> Option<usize> {
 /// below it cannot be among the best `top` of all (ties at it can: they are kept).
 struct Threshold {
     at: u8,
+    min: u8,
     top: usize,
     found: usize,
     by_score: [usize; 101],
@@ -710,22 +733,31 @@ struct Threshold {
 
 impl Threshold {
     fn new(options: SearchOptions) -> Threshold {
-        Threshold { at: options.min_score, top: options.top, found: 0, by_score: [0; 101] }
+        let min = options.min_score;
+        Threshold { at: min, min, top: options.top, found: 0, by_score: [0; 101] }
     }
 
     fn add(&mut self, score: u8) {
         self.by_score[usize::from(score.min(MAX_SCORE))] += 1;
         self.found += 1;
-        if self.found >= self.top {
-            let mut better = 0;
-            for s in (0..=usize::from(MAX_SCORE)).rev() {
-                better += self.by_score[s];
-                if better >= self.top {
-                    self.at = self.at.max(s as u8);
-                    break;
-                }
+        self.at = self.at.max(self.kth());
+    }
+
+    /// The `top`-th best score found, or 0 while fewer are found.
+    fn kth(&self) -> u8 {
+        let mut better = 0;
+        for s in (0..=MAX_SCORE).rev() {
+            better += self.by_score[usize::from(s)];
+            if better >= self.top {
+                return s;
             }
         }
+        0
+    }
+
+    /// The threshold of a search for the matches scoring at least `floor`.
+    fn floor(&mut self, floor: u8) {
+        self.at = self.min.max(self.kth()).max(floor);
     }
 }
 
@@ -833,12 +865,10 @@ impl Searcher<'_> {
             return rank(&view, &query, (0..view.entries.len()).map(|d| (d, None)), options);
         }
         let n = query.len();
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.seen.iter_mut().for_each(|x| *x = 0);
-            self.stamp = 1;
-        }
+        self.next_stamp();
         let mut threshold = Threshold::new(options);
+        // The documents of the same words.
+        let mut same_words: Vec<usize> = Vec::new();
         // Each match found, with its document.
         let mut found: Vec<(Match, usize)> = Vec::new();
         if n == 0 {
@@ -871,6 +901,7 @@ impl Searcher<'_> {
                     });
                 if same {
                     self.seen[d as usize] = self.stamp;
+                    same_words.push(d as usize);
                     let score = score_words(&query, &Words::new(view.source(d as usize)), None);
                     if let Some(score) = score.filter(|&s| s >= threshold.at) {
                         threshold.add(score);
@@ -882,11 +913,39 @@ impl Searcher<'_> {
                 }
             }
         }
-        // Beyond the fuzzy cap only the same words match.
+        // Beyond the fuzzy cap only the same words match. First the matches scoring at
+        // least each floor in turn: once `top` are found there, every document above
+        // the floor is, and so are the best `top`.
         if n <= MAX_FUZZY_TOKENS {
-            self.fuzzy(&query, &query_tokens, &mut threshold, &mut found);
+            let mut floors: Vec<u8> =
+                self.floors.iter().copied().filter(|&f| f > options.min_score).collect();
+            floors.push(options.min_score);
+            for floor in floors {
+                threshold.floor(floor);
+                if threshold.min.max(threshold.kth()) > MAX_FUZZY_SCORE {
+                    break;
+                }
+                self.fuzzy(&query, &query_tokens, &mut threshold, &mut found);
+                if threshold.kth() >= floor {
+                    break;
+                }
+                // The next search meets every document again, but those found.
+                self.next_stamp();
+                for &d in same_words.iter().chain(found.iter().map(|f| &f.1)) {
+                    self.seen[d] = self.stamp;
+                }
+            }
         }
         rank_scored(&view, &query, found, options.top)
+    }
+
+    /// A new stamp: no document is seen.
+    fn next_stamp(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
     }
 
     /// The first document of at least `len` words.
@@ -937,9 +996,10 @@ impl Searcher<'_> {
                 if self.seen[d as usize] == self.stamp {
                     continue;
                 }
-                self.seen[d as usize] = self.stamp;
                 let bound = 1 + unread.bound(view.signatures[d as usize]);
-                if self.consider(d, bound, query, n, threshold, found) {
+                let added = self.consider(d, bound, query, n, threshold, found);
+                self.seen[d as usize] = self.stamp;
+                if added {
                     // A raised threshold may shorten the window.
                     match longest(n, covered, threshold.at) {
                         Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
@@ -968,7 +1028,7 @@ impl Searcher<'_> {
         words: &QueryWords,
         first: usize,
         covered: usize,
-        mut unread: BitCount,
+        unread: BitCount,
         threshold: &mut Threshold,
         found: &mut Vec<(Match, usize)>,
     ) {
@@ -981,46 +1041,71 @@ impl Searcher<'_> {
         let Some(long) = longest(n, covered, s) else { return };
         let short = shortest(n, s);
         let (lo, hi) = (self.start_of(short), self.start_of(long + 1));
-        let window = |(t, k): (u32, usize)| {
-            let list = view.postings(t, k);
-            &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)]
-        };
         // The prefix: lists until a document in none of them shares too few words.
         let least = needed(n, n, s);
-        let mut lists: Vec<&[u32]> = Vec::new();
+        let mut elements: Vec<(u32, usize)> = Vec::new();
         let mut left = n - covered;
         let mut read = 0usize;
         let mut next = first;
+        let length = |(t, k): (u32, usize)| {
+            let list = view.postings(t, k);
+            list.partition_point(|&d| d < hi) - list.partition_point(|&d| d < lo)
+        };
         while left >= least {
-            let element = words.elements[next];
-            let list = window(element);
-            read += list.len();
-            lists.push(list);
-            unread.remove(element);
+            read += length(words.elements[next]);
+            elements.push(words.elements[next]);
             left -= 1;
             next += 1;
         }
         // A document needs `least - left` hits; each list more makes it one more, worth
         // reading while it costs little beside the candidates it spares.
         while least - left < self.hits_wanted && next < words.elements.len() {
-            let element = words.elements[next];
-            let list = window(element);
-            if list.len() > self.extra.saturating_mul(read) {
+            let len = length(words.elements[next]);
+            if len > self.extra.saturating_mul(read) {
                 break;
             }
-            read += list.len();
-            lists.push(list);
-            unread.remove(element);
+            read += len;
+            elements.push(words.elements[next]);
             left -= 1;
             next += 1;
         }
-        // The hits a document of each length needs, from `short` on.
-        let mut wanted: Vec<(u32, u16)> = (short..=long)
-            .map(|m| (self.start_of(m), (needed(n, m, s) - left).min(usize::from(u16::MAX)) as u16))
+        // Each list is read over the lengths whose documents need it to be found with
+        // `hits_wanted` hits: list `j`, after `covered + j` elements, up to the length
+        // `m` where `needed(m) ≤ n − covered − j + hits_wanted − 1` stops holding.
+        let want = self.hits_wanted.max(1) - 1;
+        let reach: Vec<usize> = (0..elements.len())
+            .map(|j| longest(n, (covered + j).saturating_sub(want), s).map_or(0, |l| l.min(long)))
             .collect();
-        wanted.dedup_by_key(|w| w.1);
-        let planes = unread.planes();
-        let mut candidates: Vec<(u32, u16)> = Vec::new();
+        let lists: Vec<&[u32]> = elements
+            .iter()
+            .zip(&reach)
+            .map(|(&(t, k), &reach)| {
+                let list = view.postings(t, k);
+                let end = self.start_of(reach + 1).clamp(lo, hi);
+                &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < end)]
+            })
+            .collect();
+        // Per count of lists read, the signature bits of the elements after them.
+        let mut after = vec![unread; lists.len() + 1];
+        for (j, &element) in elements.iter().enumerate() {
+            for later in &mut after[j + 1..] {
+                later.remove(element);
+            }
+        }
+        let planes: Vec<Planes> = after.iter().map(BitCount::planes).collect();
+        // Per length from `short` on (by the first of its documents): the hits its
+        // documents need, and how many lists are read over it. Every length has at
+        // least the lists of the prefix its own `needed` asks for, so it needs a hit.
+        let wanted: Vec<(u32, u16, u16)> = (short..=long)
+            .map(|m| {
+                let lists_read = reach.iter().filter(|&&r| r >= m).count();
+                let need = needed(n, m, s) - (n - covered - lists_read);
+                (self.start_of(m), need.min(usize::from(u16::MAX)) as u16, lists_read as u16)
+            })
+            .collect();
+        let fewest = wanted.iter().map(|w| w.1).min().unwrap_or(1);
+        // Each candidate: its document, hits, and length less `short`.
+        let mut candidates: Vec<(u32, u16, u16)> = Vec::new();
         let mut signatures: Vec<u64> = Vec::new();
         // Per list, where the block at hand starts and ends in it.
         let mut cursors = vec![(0usize, 0usize); lists.len()];
@@ -1045,20 +1130,29 @@ impl Searcher<'_> {
                 for &d in &list[start..stop] {
                     let hits = std::mem::take(&mut self.hits[(d - block) as usize]);
                     // The fewest hits any length needs first, then its own length's.
-                    if hits >= wanted[0].1 && hits >= wanted[wanted.partition_point(|w| w.0 <= d) - 1].1 {
-                        candidates.push((d, hits));
+                    if hits >= fewest {
+                        let at = wanted.partition_point(|w| w.0 <= d) - 1;
+                        if hits >= wanted[at].1 {
+                            candidates.push((d, hits, at as u16));
+                        }
                     }
                 }
             }
             // The signatures first, all together, so their reads overlap.
             signatures.clear();
-            signatures.extend(candidates.iter().map(|&(d, _)| view.signatures[d as usize]));
-            for (&(d, hits), &signature) in candidates.iter().zip(&signatures) {
-                let bound = usize::from(hits) + left.min(planes.bound(signature));
-                if d >= hi || bound < least || self.seen[d as usize] == self.stamp {
+            signatures.extend(candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]));
+            for (&(d, hits, at), &signature) in candidates.iter().zip(&signatures) {
+                let lists_read = usize::from(wanted[usize::from(at)].2);
+                let unread = (n - covered - lists_read).min(planes[lists_read].bound(signature));
+                let bound = usize::from(hits) + unread;
+                // Its length is known from its number: no need to read it to say no.
+                let m = short + usize::from(at);
+                if d >= hi || threshold.at > MAX_FUZZY_SCORE || bound < needed(n, m, threshold.at) {
                     continue;
                 }
-                self.seen[d as usize] = self.stamp;
+                // A document seen before (read one by one, or found by the same words
+                // or an earlier floor) may be verified again: `consider` adds no
+                // document seen, and one read one by one was found then or is no match.
                 if self.consider(d, bound, query, n, threshold, found) {
                     match longest(n, covered, threshold.at) {
                         Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
@@ -1072,7 +1166,8 @@ impl Searcher<'_> {
 
     /// Verifies document `d`, which shares at most `bound` words with the query: when
     /// its base score can reach the threshold, computes its distance, and when its
-    /// score does, adds it to `found`. Whether it did.
+    /// score does and it was not seen, adds it to `found` and marks it seen. Whether it
+    /// did.
     fn consider(
         &mut self,
         d: u32,
@@ -1107,9 +1202,10 @@ impl Searcher<'_> {
         let Some(score) = score_words(query, &Words::new(view.source(d as usize)), Some(distance)) else {
             return false;
         };
-        if score < s {
+        if score < s || self.seen[d as usize] == self.stamp {
             return false;
         }
+        self.seen[d as usize] = self.stamp;
         threshold.add(score);
         found.push((Match { entry: view.entry(d as usize), score, similarity: 0.0 }, d as usize));
         true
@@ -1329,6 +1425,17 @@ mod tests {
                 s.hits_wanted = 4;
                 s
             },
+            {
+                // No floors, and many.
+                let mut s = index.searcher_with(3, 100, 4);
+                s.floors = Vec::new();
+                s
+            },
+            {
+                let mut s = index.searcher_with(3, 100, 4);
+                s.floors = vec![100, 95, 94, 80, 60, 51, 31];
+                s
+            },
         ];
         for options in [
             SearchOptions { min_score: 50, top: 1 },
@@ -1535,6 +1642,9 @@ mod tests {
             let mut eager = index.searcher_with(usize::MAX, 2, 1);
             let mut many_hits = index.searcher_with(1, 5, usize::MAX);
             many_hits.hits_wanted = 3;
+            many_hits.floors = vec![99, 90, 55, 20];
+            let mut no_floors = index.searcher_with(8, 4, 2);
+            no_floors.floors = Vec::new();
             let options = SearchOptions { min_score, top };
             // Queries that differ from a source only as a translator forgives (case, a
             // number, the final mark, a space, a tag), or in a word: a wrong pruning of
@@ -1552,6 +1662,7 @@ mod tests {
                 prop_assert_eq!(&small_blocks.search(q, options), &found, "small blocks, query {:?}", q);
                 prop_assert_eq!(&eager.search(q, options), &found, "eager, query {:?}", q);
                 prop_assert_eq!(&many_hits.search(q, options), &found, "three hits, query {:?}", q);
+                prop_assert_eq!(&no_floors.search(q, options), &found, "no floors, query {:?}", q);
                 prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
