@@ -82,7 +82,10 @@
 //!   document of length `m` is counted in the first lists it needs and is held to the
 //!   hits those lists give. A document read one by one may be verified again there (its
 //!   bound then counts too little); it is never added twice, since a document seen is
-//!   never added, and one read one by one was found then or is no match.
+//!   never added, and one read one by one was found then or is no match. The counting
+//!   records a document when its hits reach the fewest any length needs; the candidates
+//!   of all blocks are then checked against their own length's need and bound, their
+//!   signatures read together, and the rest verified in order.
 //!
 //! A document that passes gets the exact distance, and [`crate::score::score_words`]
 //! the score, only when its base score reaches the threshold. Documents are numbered
@@ -1105,14 +1108,15 @@ impl Searcher<'_> {
             .collect();
         let fewest = wanted.iter().map(|w| w.1).min().unwrap_or(1);
         // Each candidate: its document, hits, and length less `short`.
+        // Each document with at least the fewest hits any length needs (recorded as its
+        // count reaches them), then its hits, and its length less `short`.
         let mut candidates: Vec<(u32, u16, u16)> = Vec::new();
-        let mut signatures: Vec<u64> = Vec::new();
         // Per list, where the block at hand starts and ends in it.
         let mut cursors = vec![(0usize, 0usize); lists.len()];
         let mut block = lo;
-        let mut hi = hi;
         while block < hi {
             let end = (block as usize + self.hits.len()).min(hi as usize) as u32;
+            let first_candidate = candidates.len();
             for (list, (start, stop)) in lists.iter().zip(&mut cursors) {
                 *start = *stop;
                 for &d in &list[*start..] {
@@ -1120,47 +1124,65 @@ impl Searcher<'_> {
                         break;
                     }
                     let slot = (d - block) as usize;
-                    self.hits[slot] = self.hits[slot].saturating_add(1);
+                    let hits = self.hits[slot].saturating_add(1);
+                    self.hits[slot] = hits;
+                    if hits == fewest {
+                        candidates.push((d, 0, 0));
+                    }
                     *stop += 1;
                 }
             }
-            // Each document once, with its hits: the counters are cleared as read.
-            candidates.clear();
+            for candidate in &mut candidates[first_candidate..] {
+                candidate.1 = self.hits[(candidate.0 - block) as usize];
+            }
             for (list, &(start, stop)) in lists.iter().zip(&cursors) {
                 for &d in &list[start..stop] {
-                    let hits = std::mem::take(&mut self.hits[(d - block) as usize]);
-                    // The fewest hits any length needs first, then its own length's.
-                    if hits >= fewest {
-                        let at = wanted.partition_point(|w| w.0 <= d) - 1;
-                        if hits >= wanted[at].1 {
-                            candidates.push((d, hits, at as u16));
-                        }
-                    }
-                }
-            }
-            // The signatures first, all together, so their reads overlap.
-            signatures.clear();
-            signatures.extend(candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]));
-            for (&(d, hits, at), &signature) in candidates.iter().zip(&signatures) {
-                let lists_read = usize::from(wanted[usize::from(at)].2);
-                let unread = (n - covered - lists_read).min(planes[lists_read].bound(signature));
-                let bound = usize::from(hits) + unread;
-                // Its length is known from its number: no need to read it to say no.
-                let m = short + usize::from(at);
-                if d >= hi || threshold.at > MAX_FUZZY_SCORE || bound < needed(n, m, threshold.at) {
-                    continue;
-                }
-                // A document seen before (read one by one, or found by the same words
-                // or an earlier floor) may be verified again: `consider` adds no
-                // document seen, and one read one by one was found then or is no match.
-                if self.consider(d, bound, query, n, threshold, found) {
-                    match longest(n, covered, threshold.at) {
-                        Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
-                        _ => hi = 0,
-                    }
+                    self.hits[(d - block) as usize] = 0;
                 }
             }
             block = end;
+        }
+        // Each its own length's hits; then the signatures, all together, so that their
+        // reads overlap; then, for those that pass, the places of their tokens.
+        candidates.retain_mut(|(d, hits, at)| {
+            let length = wanted.partition_point(|w| w.0 <= *d) - 1;
+            *at = length as u16;
+            *hits >= wanted[length].1
+        });
+        let signatures: Vec<u64> = candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]).collect();
+        let mut passed: Vec<(u32, usize, usize)> = Vec::with_capacity(candidates.len());
+        for (&(d, hits, at), &signature) in candidates.iter().zip(&signatures) {
+            let lists_read = usize::from(wanted[usize::from(at)].2);
+            let unread = (n - covered - lists_read).min(planes[lists_read].bound(signature));
+            let bound = usize::from(hits) + unread;
+            // Its length is known from its number: no need to read it to say no.
+            let m = short + usize::from(at);
+            if bound >= needed(n, m, s) {
+                passed.push((d, m, bound));
+            }
+        }
+        let touched = passed
+            .iter()
+            .map(|&(d, _, _)| view.offsets[d as usize])
+            .fold(0u32, |sum, at| sum.wrapping_add(view.tokens.get(at as usize).copied().unwrap_or(0)));
+        std::hint::black_box(touched);
+        let mut hi = hi;
+        for (d, m, bound) in passed {
+            if threshold.at > MAX_FUZZY_SCORE {
+                break;
+            }
+            if d >= hi || bound < needed(n, m, threshold.at) {
+                continue;
+            }
+            // A document seen before (read one by one, or found by the same words or an
+            // earlier floor) may be verified again: `consider` adds no document seen,
+            // and one read one by one was found then or is no match.
+            if self.consider(d, bound, query, n, threshold, found) {
+                match longest(n, covered, threshold.at) {
+                    Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
+                    _ => hi = 0,
+                }
+            }
         }
     }
 
