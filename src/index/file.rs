@@ -17,8 +17,8 @@ use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 /// rules), changes: an index of another version is rebuilt, never read.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
-    version: 1,
-    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 1, 8, 8],
+    version: 2,
+    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8],
     name: "tolk's kept index",
 };
 
@@ -45,9 +45,14 @@ pub(super) enum Section {
     Entries,
     /// Per document, the OR of its words' signature bits (`u64`).
     Signatures,
-    /// Per word id, the documents holding it (`u32`), and where each list starts.
+    /// Per element, the documents holding it (`u32`), and where each list starts: a
+    /// word's `k`-th element (from 0) lists the documents holding it more than `k`
+    /// times, so a query that says a word twice is matched element by element.
     Postings,
     Starts,
+    /// Per word id, its first element (`u32`, one more than the words, from 0): word
+    /// `t`'s elements are `elements[t]..elements[t + 1]`.
+    Elements,
     /// Per document, its normalised source (`u8`, UTF-8) and where each ends (`u64`,
     /// one more than the documents, from 0).
     Sources,
@@ -57,7 +62,7 @@ pub(super) enum Section {
     Changed,
 }
 
-const SECTIONS: usize = 16;
+const SECTIONS: usize = 17;
 
 const ALL: [Section; SECTIONS] = [
     Section::Number,
@@ -73,6 +78,7 @@ const ALL: [Section; SECTIONS] = [
     Section::Signatures,
     Section::Postings,
     Section::Starts,
+    Section::Elements,
     Section::Sources,
     Section::SourceEnds,
     Section::Changed,
@@ -94,6 +100,7 @@ pub(super) struct View<'a> {
     pub signatures: &'a [u64],
     pub postings: &'a [u32],
     pub starts: &'a [u32],
+    pub elements: &'a [u32],
     pub sources: &'a [u8],
     pub source_ends: &'a [u64],
     pub changed: &'a [i64],
@@ -114,6 +121,7 @@ pub(super) struct Parts {
     pub signatures: Vec<u64>,
     pub postings: Vec<u32>,
     pub starts: Vec<u32>,
+    pub elements: Vec<u32>,
     pub sources: Vec<u8>,
     pub source_ends: Vec<u64>,
     pub changed: Vec<i64>,
@@ -135,6 +143,7 @@ impl Parts {
             Section::Signatures => bytes_of(&self.signatures),
             Section::Postings => bytes_of(&self.postings),
             Section::Starts => bytes_of(&self.starts),
+            Section::Elements => bytes_of(&self.elements),
             Section::Sources => bytes_of(&self.sources),
             Section::SourceEnds => bytes_of(&self.source_ends),
             Section::Changed => bytes_of(&self.changed),
@@ -156,6 +165,7 @@ impl Parts {
             Section::Signatures => self.signatures = Vec::new(),
             Section::Postings => self.postings = Vec::new(),
             Section::Starts => self.starts = Vec::new(),
+            Section::Elements => self.elements = Vec::new(),
             Section::Sources => self.sources = Vec::new(),
             Section::SourceEnds => self.source_ends = Vec::new(),
             Section::Changed => self.changed = Vec::new(),
@@ -225,6 +235,7 @@ impl Checked {
             signatures: self.array(Section::Signatures),
             postings: self.array(Section::Postings),
             starts: self.array(Section::Starts),
+            elements: self.array(Section::Elements),
             sources: self.array(Section::Sources),
             source_ends: self.array(Section::SourceEnds),
             changed: self.array(Section::Changed),
@@ -244,8 +255,11 @@ impl Checked {
         {
             return fail("its document tables differ in length");
         }
-        if v.word_ends.len() != vocabulary + 1 || v.starts.len() != vocabulary + 1 {
+        if v.word_ends.len() != vocabulary + 1 || v.elements.len() != vocabulary + 1 {
             return fail("its vocabulary tables differ in length");
+        }
+        if v.starts.is_empty() || !rises_to(v.elements, v.starts.len() as u64 - 1) {
+            return fail("its elements do not rise to its posting lists' end");
         }
         if v.key_hash.len() != v.key_doc.len() || v.wordless_hash.len() != v.wordless_doc.len() {
             return fail("its key tables differ in length");
@@ -300,6 +314,7 @@ mod tests {
             signatures: vec![3],
             postings: vec![0, 0],
             starts: vec![0, 1, 2],
+            elements: vec![0, 1, 2],
             sources: "hei 12".as_bytes().to_vec(),
             source_ends: vec![0, 6],
             changed: vec![i64::MIN],
@@ -325,6 +340,12 @@ mod tests {
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.postings[1] = 5;
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.elements = vec![0, 2, 1];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.elements = vec![0, 1, 3];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.offsets = vec![0, 3];

@@ -2,8 +2,9 @@
 //!
 //! [`IndexBuilder`] turns the memory's sources into sequences of word ids (the
 //! lowercased words of [`crate::score`]; punctuation and tags are none) and an inverted
-//! index (word → entries, sorted by length); [`Index`] is the finished, read-only
-//! result, and a [`Searcher`] (one per thread, holding scratch space) queries it.
+//! index of *elements* (a word's `k`-th element lists the entries that say it more than
+//! `k` times, sorted by length); [`Index`] is the finished, read-only result, and a
+//! [`Searcher`] (one per thread, holding scratch space) queries it.
 //!
 //! A query returns exactly the entries an exhaustive scan with the same score returns
 //! ([`scan`] is that scan, kept as the reference), because it finds every entry of
@@ -21,18 +22,75 @@
 //!     that window is read;
 //!   - *count*: `d ≥ max(n, m) − overlap`, where `overlap` is the number of words the
 //!     two share (as multisets), so a match shares at least `t = n − dmax(n)` words;
-//!   - *prefix*: a source that shares none of any `n − t + 1 = dmax(n) + 1` of the
-//!     query's words shares at most `t − 1`. The index reads the postings of the
-//!     `dmax(n) + 1` rarest query words only (a word the memory never saw has no
-//!     postings and costs nothing).
+//!   - *prefix*: a query that says a word `c` times is that word's elements `0..c`,
+//!     and the elements two texts share are exactly the words they share as multisets;
+//!     a source that holds none of any `n − t + 1 = dmax(n) + 1` of the query's
+//!     elements shares at most `t − 1`. The index reads the postings of the
+//!     `dmax(n) + 1` rarest query elements only (a word the memory never saw, or says
+//!     fewer times than the query, has no postings there and costs nothing). A word the
+//!     query says three times is thus three lists, the third one short: "og" in nearly
+//!     every source, "og" three times in few.
 //!
-//! Each candidate from those postings then meets the count fact once more, cheaply:
-//! every document keeps a 64-bit signature (one bit per word, hashed), and the query
-//! positions whose bits the document's signature has bound the words the two can
-//! share; a document whose bound is below `max(n, m) − dmax(max(n, m))` is skipped
-//! before any distance is computed. The rest get the exact distance, and
-//! [`crate::score::score_words`] the score. Documents are numbered by length, so a
-//! posting list is both sorted by length and read in memory order.
+//! Only the best `top` are returned, so the minimum can rise as the search goes: once
+//! `top` matches are found, a document scoring below the `top`-th best of them cannot
+//! be among the best `top` of all, whatever else is found later (a later match only
+//! raises that score). The search calls this the *threshold*: the minimum until `top`
+//! matches are found, then the `top`-th best score found (never lower than the
+//! minimum). A document is set aside only when it provably scores below the threshold
+//! at that moment, so every document scoring at least the final `top`-th best score is
+//! found, and ranking what was found gives the same `top` as ranking everything:
+//! ties at the threshold are kept, since `compare` orders them by more than the
+//! score. Other words score at most [`MAX_FUZZY_SCORE`], so a threshold above it ends
+//! the search for them.
+//!
+//! The search for other words first looks only for matches scoring at least a high
+//! *floor* (85, then 70: the threshold starts there), whose prefix is a few short lists
+//! over a narrow length window. It finds every document scoring at least the floor, so
+//! when `top` of the matches found score at least the floor, every document that can be
+//! among the best `top` is found, and the search ends; otherwise it runs again at the
+//! next floor, the matches found kept (and never found twice), down to the minimum.
+//! A near-duplicate ends it at the first floor.
+//!
+//! The facts above, for a threshold `s`, a query of `n` words and a document of `m`:
+//! it needs `needed(m) = max(n, m) − dmax(max(n, m))` shared words, which is
+//! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of `c` of the
+//! query's elements (an element no document holds is covered from the start) have
+//! been read over a length window. A document of that window in none of them shares at most `n − c`
+//! words; it can only match when `needed(m) ≤ n − c`, that is when
+//! `m ≤ floor(100 (n − c) / s)` (`longest`). So each list is read only over the
+//! lengths where a document in none of the lists before it could still match, and the
+//! reading stops once no length is left: the prefix, shortened for long documents.
+//!
+//! The lists are read rarest first, in two ways:
+//! - *one by one* (`EAGER_POSTINGS` postings in all): each document is verified as it
+//!   comes. A document first met in the list of an element holds none of the elements
+//!   read before (their lists covered every length this one does, since windows only
+//!   shrink), so it shares at most this one plus the later elements its signature
+//!   allows (every document keeps a 64-bit signature, one bit per word, hashed: the
+//!   query elements whose words' bits it has bound what it can share). A near-duplicate
+//!   shares the rare words, so its match comes early and raises the threshold, which
+//!   shortens the prefix left to read.
+//! - *counted*: the rest of the prefix, and one list beyond it when that list is not
+//!   much longer than the prefix, are counted a block of documents at a time: a
+//!   document's hits are the counted lists it is in. A document met in none of the
+//!   lists read one by one shares at most its hits plus the elements left unread (at
+//!   most those its signature allows); only a document whose bound reaches
+//!   `needed(m)` is verified, its length known from its number. With the list beyond
+//!   the prefix, that takes two hits, which few documents have. Each counted list is
+//!   read only over the lengths whose documents need it for that: the `j`-th counted
+//!   list (after `c` elements) over the lengths with `needed(m) ≤ n − c + 1`, so a
+//!   document of length `m` is counted in the first lists it needs and is held to the
+//!   hits those lists give. A document read one by one may be verified again there (its
+//!   bound then counts too little); it is never added twice, since a document seen is
+//!   never added, and one read one by one was found then or is no match. The counting
+//!   records a document when its hits reach the fewest any length needs; the candidates
+//!   of all blocks are then checked against their own length's need and bound, their
+//!   signatures read together, and the rest verified in order.
+//!
+//! A document that passes gets the exact distance, and [`crate::score::score_words`]
+//! the score, only when its base score reaches the threshold. Documents are numbered
+//! by length, so a length window is a range of documents and a posting list is both
+//! sorted by length and read in memory order.
 //!
 //! The distance is bit-parallel: [`crate::score::myers_distance`] for queries of up to
 //! 64 words, [`crate::score::block_distance`] in blocks of 64 beyond. A text longer
@@ -54,7 +112,8 @@ mod file;
 
 pub use crate::cache_file::Damage;
 use crate::score::{
-    block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_TOKENS,
+    block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_SCORE,
+    MAX_FUZZY_TOKENS, MAX_SCORE,
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
@@ -333,34 +392,40 @@ impl IndexBuilder {
         let doc_tokens = |d: usize| &tokens[offsets[d] as usize..offsets[d + 1] as usize];
         let signatures: Vec<u64> =
             (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
-        // Postings: for each token, the documents containing it (once each).
+        // Postings: for each element (a word's k-th occurrence in a document), the
+        // documents holding it. `seen[t]` counts word t's occurrences in the document
+        // at hand, set back to 0 after it.
         let vocabulary = number.len();
-        let mut starts = vec![0u32; vocabulary + 1];
-        let mut last_seen = vec![u32::MAX; vocabulary];
-        for d in 0..docs {
-            for &t in doc_tokens(d) {
-                if last_seen[t as usize] != d as u32 {
-                    last_seen[t as usize] = d as u32;
-                    starts[t as usize + 1] += 1;
+        let mut seen = vec![0u32; vocabulary];
+        let mut each_occurrence = |visit: &mut dyn FnMut(usize, u32, u32)| {
+            for d in 0..docs {
+                for &t in doc_tokens(d) {
+                    visit(d, t, seen[t as usize]);
+                    seen[t as usize] += 1;
+                }
+                for &t in doc_tokens(d) {
+                    seen[t as usize] = 0;
                 }
             }
+        };
+        let mut elements = vec![0u32; vocabulary + 1];
+        each_occurrence(&mut |_, t, k| elements[t as usize + 1] = elements[t as usize + 1].max(k + 1));
+        for i in 1..elements.len() {
+            elements[i] += elements[i - 1];
         }
+        let mut starts = vec![0u32; elements[vocabulary] as usize + 1];
+        each_occurrence(&mut |_, t, k| starts[(elements[t as usize] + k) as usize + 1] += 1);
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
         let mut fill = starts.clone();
         let mut postings = vec![0u32; starts[starts.len() - 1] as usize];
-        last_seen.iter_mut().for_each(|x| *x = u32::MAX);
-        for d in 0..docs {
-            for &t in doc_tokens(d) {
-                if last_seen[t as usize] != d as u32 {
-                    last_seen[t as usize] = d as u32;
-                    postings[fill[t as usize] as usize] = d as u32;
-                    fill[t as usize] += 1;
-                }
-            }
-        }
-        drop((fill, last_seen));
+        each_occurrence(&mut |d, t, k| {
+            let e = (elements[t as usize] + k) as usize;
+            postings[fill[e] as usize] = d as u32;
+            fill[e] += 1;
+        });
+        drop(fill);
         let source = |d: usize| &sources[source_ends[d] as usize..source_ends[d + 1] as usize];
         let mut keys: Vec<(u64, u32)> = (0..docs)
             .into_par_iter()
@@ -390,6 +455,7 @@ impl IndexBuilder {
             signatures,
             postings,
             starts,
+            elements,
             sources,
             source_ends,
             changed,
@@ -425,12 +491,14 @@ impl file::View<'_> {
         (self.offsets[doc as usize + 1] - self.offsets[doc as usize]) as usize
     }
 
-    fn postings(&self, token: u32) -> &[u32] {
-        &self.postings[self.starts[token as usize] as usize..self.starts[token as usize + 1] as usize]
-    }
-
-    fn doc_frequency(&self, token: u32) -> u32 {
-        self.starts[token as usize + 1] - self.starts[token as usize]
+    /// The documents holding word `token` more than `k` times, by length.
+    fn postings(&self, token: u32, k: usize) -> &[u32] {
+        let (first, end) =
+            (self.elements[token as usize] as usize, self.elements[token as usize + 1] as usize);
+        if first + k >= end {
+            return &[];
+        }
+        &self.postings[self.starts[first + k] as usize..self.starts[first + k + 1] as usize]
     }
 
     fn is_number(&self, token: u32) -> bool {
@@ -526,6 +594,13 @@ impl Index {
 
     /// A searcher over this index.
     pub fn searcher(&self) -> Searcher<'_> {
+        self.searcher_with(EAGER_POSTINGS, BLOCK, EXTRA_LIST_FACTOR)
+    }
+
+    /// A searcher that verifies `eager` postings one by one, counts blocks of `block`
+    /// documents, and counts a list beyond the prefix of up to `extra` times its
+    /// postings: any values give the same results (the tests try several).
+    fn searcher_with(&self, eager: usize, block: usize, extra: usize) -> Searcher<'_> {
         let view = self.data.view();
         Searcher {
             view,
@@ -534,6 +609,26 @@ impl Index {
             peq: vec![0; view.number.len()],
             slot: vec![0; view.number.len()],
             masks: Vec::new(),
+            len_start: (0..=MAX_FUZZY_TOKENS + 1)
+                .map(|len| {
+                    // Documents are numbered by length: a binary search.
+                    let (mut lo, mut hi) = (0, view.entries.len() as u32);
+                    while lo < hi {
+                        let mid = lo + (hi - lo) / 2;
+                        if view.doc_len(mid) < len {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    lo
+                })
+                .collect(),
+            hits: vec![0; block.max(1)],
+            eager,
+            extra,
+            hits_wanted: HITS_WANTED,
+            floors: FLOORS.to_vec(),
         }
     }
 
@@ -580,6 +675,192 @@ pub struct Searcher<'a> {
     /// (longer queries); `masks` holds each one's block masks.
     slot: Vec<u32>,
     masks: Vec<u64>,
+    /// `len_start[l]`: the first document of at least `l` words (documents are
+    /// numbered by length), for `l` up to `MAX_FUZZY_TOKENS + 1`.
+    len_start: Vec<u32>,
+    /// Per document of the block being counted, the query words its lists gave it;
+    /// one block's length.
+    hits: Vec<u16>,
+    /// The postings verified one by one before the rest are counted.
+    eager: usize,
+    /// How many times the prefix's postings a list beyond it may hold to be counted.
+    extra: usize,
+    /// The hits a counted document should need, lists beyond the prefix permitting.
+    hits_wanted: usize,
+    /// The floors searched first, highest first (see [`FLOORS`]).
+    floors: Vec<u8>,
+}
+
+/// Documents counted at once: their counters stay in the first-level cache.
+const BLOCK: usize = 1 << 14;
+
+/// The postings verified one by one, rarest list first, before the rest are counted:
+/// enough for the rare words a near-duplicate shares, whose match raises the bar.
+const EAGER_POSTINGS: usize = 32;
+
+/// A list beyond the prefix is counted too when it is at most this many times the
+/// prefix's postings: each document then needs one hit more.
+const EXTRA_LIST_FACTOR: usize = 4;
+
+/// The scores searched for first: a near-duplicate scores above them, and the prefix
+/// of a high score is short, so when `top` matches are found above a floor the search
+/// ends there having read a few short lists.
+const FLOORS: [u8; 2] = [85, 70];
+
+/// Lists beyond the prefix are counted (when cheap) until a document needs this many
+/// hits.
+const HITS_WANTED: usize = 2;
+
+/// The fewest words a document of `m` words must share with a query of `n` to reach
+/// a base score of `s`: `max(n, m) − dmax(max(n, m))`.
+fn needed(n: usize, m: usize, s: u8) -> usize {
+    let len = n.max(m);
+    len - max_distance(len, s)
+}
+
+/// The shortest document that can reach `s` against a query of `n` words.
+fn shortest(n: usize, s: u8) -> usize {
+    n - max_distance(n, s)
+}
+
+/// The longest document (at most [`MAX_FUZZY_TOKENS`] words) that can reach `s`
+/// against a query of `n` words while sharing at most `n − covered` of them, or `None`
+/// when none can.
+fn longest(n: usize, covered: usize, s: u8) -> Option<usize> {
+    let left = n.checked_sub(covered)?;
+    // needed(n, m, s) = ceil(max(n, m) × s / 100), which rises with m.
+    (needed(n, n, s) <= left).then(|| (100 * left / usize::from(s)).min(MAX_FUZZY_TOKENS))
+}
+
+/// The lowest score a match must reach to be among the best `top` of those found so
+/// far: the minimum until `top` are found, then the `top`-th best score. A document
+/// below it cannot be among the best `top` of all (ties at it can: they are kept).
+struct Threshold {
+    at: u8,
+    min: u8,
+    top: usize,
+    found: usize,
+    by_score: [usize; 101],
+}
+
+impl Threshold {
+    fn new(options: SearchOptions) -> Threshold {
+        let min = options.min_score;
+        Threshold { at: min, min, top: options.top, found: 0, by_score: [0; 101] }
+    }
+
+    fn add(&mut self, score: u8) {
+        self.by_score[usize::from(score.min(MAX_SCORE))] += 1;
+        self.found += 1;
+        self.at = self.at.max(self.kth());
+    }
+
+    /// The `top`-th best score found, or 0 while fewer are found.
+    fn kth(&self) -> u8 {
+        let mut better = 0;
+        for s in (0..=MAX_SCORE).rev() {
+            better += self.by_score[usize::from(s)];
+            if better >= self.top {
+                return s;
+            }
+        }
+        0
+    }
+
+    /// The threshold of a search for the matches scoring at least `floor`.
+    fn floor(&mut self, floor: u8) {
+        self.at = self.min.max(self.kth()).max(floor);
+    }
+}
+
+/// A query's words for the search of other words, as elements: a word the query says
+/// `c` times is its elements `0..c`, the `k`-th held by the documents that say it more
+/// than `k` times, so that the elements two texts share are the words they share as
+/// multisets.
+struct QueryWords {
+    n: usize,
+    /// `(token, k)` of every element some document holds, fewest documents first.
+    elements: Vec<(u32, usize)>,
+    /// The elements no document holds (of words the memory never saw, or said more
+    /// times than any source says them).
+    absent: usize,
+}
+
+impl QueryWords {
+    fn new(view: &file::View<'_>, tokens: &[u32]) -> QueryWords {
+        let mut sorted: Vec<u32> = tokens.iter().copied().filter(|&t| t != UNKNOWN).collect();
+        sorted.sort_unstable();
+        let mut elements: Vec<(usize, u32, usize)> = Vec::with_capacity(sorted.len());
+        let mut k = 0;
+        for (i, &t) in sorted.iter().enumerate() {
+            k = if i > 0 && sorted[i - 1] == t { k + 1 } else { 0 };
+            let holders = view.postings(t, k).len();
+            if holders > 0 {
+                elements.push((holders, t, k));
+            }
+        }
+        elements.sort_unstable();
+        let absent = tokens.len() - elements.len();
+        QueryWords {
+            n: tokens.len(),
+            elements: elements.into_iter().map(|(_, t, k)| (t, k)).collect(),
+            absent,
+        }
+    }
+}
+
+/// How many query elements fall on each signature bit, for the elements whose lists
+/// are not read: a document whose signature has the bits `b` shares at most
+/// `sum(count[b])` of them.
+#[derive(Clone, Copy)]
+struct BitCount([u32; 64]);
+
+impl BitCount {
+    fn of<'a>(elements: impl Iterator<Item = &'a (u32, usize)>) -> BitCount {
+        let mut count = [0u32; 64];
+        for &(t, _) in elements {
+            count[signature_bit(t).trailing_zeros() as usize] += 1;
+        }
+        BitCount(count)
+    }
+
+    fn remove(&mut self, (t, _): (u32, usize)) {
+        self.0[signature_bit(t).trailing_zeros() as usize] -= 1;
+    }
+
+    fn bound(&self, signature: u64) -> usize {
+        let mut bits = signature;
+        let mut shared = 0usize;
+        while bits != 0 {
+            shared += self.0[bits.trailing_zeros() as usize] as usize;
+            bits &= bits - 1;
+        }
+        shared
+    }
+
+    /// The same counts as bit planes, to bound many signatures without a branch.
+    fn planes(&self) -> Planes {
+        let mut planes = Planes::default();
+        for (bit, &count) in self.0.iter().enumerate() {
+            for (j, plane) in planes.0.iter_mut().enumerate() {
+                if count >> j & 1 == 1 {
+                    *plane |= 1 << bit;
+                }
+            }
+        }
+        planes
+    }
+}
+
+/// Bit `b` of plane `j` is bit `j` of the count of signature bit `b`.
+#[derive(Default)]
+struct Planes([u64; 11]);
+
+impl Planes {
+    /// [`BitCount::bound`], computed as `sum(popcount(signature & plane_j) << j)`.
+    fn bound(&self, signature: u64) -> usize {
+        self.0.iter().enumerate().map(|(j, &plane)| ((signature & plane).count_ones() as usize) << j).sum()
+    }
 }
 
 impl Searcher<'_> {
@@ -588,25 +869,27 @@ impl Searcher<'_> {
     pub fn search(&mut self, query: &str, options: SearchOptions) -> Vec<Match> {
         let view = self.view;
         let query = Words::new(query);
+        if options.top == 0 {
+            return Vec::new();
+        }
         if options.min_score == 0 {
             // No filter to offer: every document is a candidate, as in the scan.
             return rank(&view, &query, (0..view.entries.len()).map(|d| (d, None)), options);
         }
         let n = query.len();
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.seen.iter_mut().for_each(|x| *x = 0);
-            self.stamp = 1;
-        }
-        // Each candidate document, with the distance over the words when it is known.
-        let mut found: Vec<(usize, Option<usize>)> = Vec::new();
+        self.next_stamp();
+        let mut threshold = Threshold::new(options);
+        // The documents of the same words.
+        let mut same_words: Vec<usize> = Vec::new();
+        // Each match found, with its document.
+        let mut found: Vec<(Match, usize)> = Vec::new();
         if n == 0 {
             // Without words, only the same text matches.
             let hash = stable_hash(query.text().as_bytes());
             let at = view.wordless_hash.partition_point(|&h| h < hash);
             let same = view.wordless_hash[at..].iter().take_while(|&&h| h == hash).count();
-            found.extend(view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None)));
-            return rank(&view, &query, found.into_iter(), options);
+            let candidates = view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None));
+            return rank(&view, &query, candidates, options);
         }
         let query_tokens: Vec<u32> =
             (0..n).map(|w| view.word_id(query.lower(w)).unwrap_or(UNKNOWN)).collect();
@@ -630,44 +913,346 @@ impl Searcher<'_> {
                     });
                 if same {
                     self.seen[d as usize] = self.stamp;
-                    found.push((d as usize, None));
+                    same_words.push(d as usize);
+                    let score = score_words(&query, &Words::new(view.source(d as usize)), None);
+                    if let Some(score) = score.filter(|&s| s >= threshold.at) {
+                        threshold.add(score);
+                        found.push((
+                            Match { entry: view.entry(d as usize), score, similarity: 0.0 },
+                            d as usize,
+                        ));
+                    }
                 }
             }
         }
-        // Beyond the fuzzy cap only the same words match.
+        // Beyond the fuzzy cap only the same words match. First the matches scoring at
+        // least each floor in turn: once `top` are found there, every document above
+        // the floor is, and so are the best `top`.
         if n <= MAX_FUZZY_TOKENS {
-            self.fuzzy_candidates(&query_tokens, options.min_score, &mut found);
+            let mut floors: Vec<u8> =
+                self.floors.iter().copied().filter(|&f| f > options.min_score).collect();
+            floors.push(options.min_score);
+            for floor in floors {
+                threshold.floor(floor);
+                if threshold.min.max(threshold.kth()) > MAX_FUZZY_SCORE {
+                    break;
+                }
+                self.fuzzy(&query, &query_tokens, &mut threshold, &mut found);
+                if threshold.kth() >= floor {
+                    break;
+                }
+                // The next search meets every document again, but those found.
+                self.next_stamp();
+                for &d in same_words.iter().chain(found.iter().map(|f| &f.1)) {
+                    self.seen[d] = self.stamp;
+                }
+            }
         }
-        rank(&view, &query, found.into_iter(), options)
+        rank_scored(&view, &query, found, options.top)
     }
 
-    /// Adds to `found` every source of other words whose base score, from its exact
-    /// distance to `query_tokens`, reaches `min_score` (above 0), not already seen.
-    fn fuzzy_candidates(
+    /// A new stamp: no document is seen.
+    fn next_stamp(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
+    }
+
+    /// The first document of at least `len` words.
+    fn start_of(&self, len: usize) -> u32 {
+        self.len_start[len.min(self.len_start.len() - 1)]
+    }
+
+    /// Adds to `found` every document of other words, not already seen, whose score
+    /// reaches the threshold (above 0), raising the threshold as matches are found.
+    fn fuzzy(
         &mut self,
+        query: &Words,
         query_tokens: &[u32],
-        min_score: u8,
-        found: &mut Vec<(usize, Option<usize>)>,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
     ) {
         let view = self.view;
         let n = query_tokens.len();
-        let s = min_score;
-        let dmax_n = max_distance(n, s);
-        let min_len = n - dmax_n;
-        let max_len = (n * 100 / usize::from(s)).min(MAX_FUZZY_TOKENS);
-        let mut by_rarity = query_tokens.to_vec();
-        by_rarity.sort_by_key(|&t| if t == UNKNOWN { 0 } else { view.doc_frequency(t) });
-        let prefix = &by_rarity[..(dmax_n + 1).min(n)];
+        let words = QueryWords::new(&view, query_tokens);
+        self.set_masks(query_tokens);
+        // The signature bits of the elements whose lists are not read yet.
+        let mut unread = BitCount::of(words.elements.iter());
+        let mut covered = words.absent;
+        let mut next = 0;
+        let mut budget = self.eager;
+        // Rarest list first, each document verified as it comes: a near-duplicate's
+        // match raises the threshold, which shortens the prefix still to read.
+        while next < words.elements.len() {
+            let s = threshold.at;
+            if s > MAX_FUZZY_SCORE {
+                break;
+            }
+            let Some(long) = longest(n, covered, s) else { break };
+            let (lo, hi) = (self.start_of(shortest(n, s)), self.start_of(long + 1));
+            let (t, k) = words.elements[next];
+            let list = view.postings(t, k);
+            let list = &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < hi)];
+            if list.len() > budget {
+                break;
+            }
+            budget -= list.len();
+            unread.remove((t, k));
+            let mut hi = hi;
+            for &d in list {
+                if d >= hi {
+                    break;
+                }
+                if self.seen[d as usize] == self.stamp {
+                    continue;
+                }
+                let bound = 1 + unread.bound(view.signatures[d as usize]);
+                let added = self.consider(d, bound, query, n, threshold, found);
+                self.seen[d as usize] = self.stamp;
+                if added {
+                    // A raised threshold may shorten the window.
+                    match longest(n, covered, threshold.at) {
+                        Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
+                        _ => hi = 0,
+                    }
+                }
+            }
+            covered += 1;
+            next += 1;
+        }
+        if next < words.elements.len() {
+            self.count_rest(query, &words, next, covered, unread, threshold, found);
+        }
+        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
+            self.peq[t as usize] = 0;
+            self.slot[t as usize] = 0;
+        }
+    }
 
-        let use_myers = n <= 64;
-        let blocks = n.div_ceil(64);
-        if use_myers {
+    /// The search's second part: the lists from `words.elements[first]` on are counted a
+    /// block of documents at a time, and only documents with enough hits verified.
+    #[allow(clippy::too_many_arguments)]
+    fn count_rest(
+        &mut self,
+        query: &Words,
+        words: &QueryWords,
+        first: usize,
+        covered: usize,
+        unread: BitCount,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
+    ) {
+        let view = self.view;
+        let n = words.n;
+        let s = threshold.at;
+        if s > MAX_FUZZY_SCORE {
+            return;
+        }
+        let Some(long) = longest(n, covered, s) else { return };
+        let short = shortest(n, s);
+        let (lo, hi) = (self.start_of(short), self.start_of(long + 1));
+        // The prefix: lists until a document in none of them shares too few words.
+        let least = needed(n, n, s);
+        let mut elements: Vec<(u32, usize)> = Vec::new();
+        let mut left = n - covered;
+        let mut read = 0usize;
+        let mut next = first;
+        let length = |(t, k): (u32, usize)| {
+            let list = view.postings(t, k);
+            list.partition_point(|&d| d < hi) - list.partition_point(|&d| d < lo)
+        };
+        while left >= least {
+            read += length(words.elements[next]);
+            elements.push(words.elements[next]);
+            left -= 1;
+            next += 1;
+        }
+        // A document needs `least - left` hits; each list more makes it one more, worth
+        // reading while it costs little beside the candidates it spares.
+        while least - left < self.hits_wanted && next < words.elements.len() {
+            let len = length(words.elements[next]);
+            if len > self.extra.saturating_mul(read) {
+                break;
+            }
+            read += len;
+            elements.push(words.elements[next]);
+            left -= 1;
+            next += 1;
+        }
+        // Each list is read over the lengths whose documents need it to be found with
+        // `hits_wanted` hits: list `j`, after `covered + j` elements, up to the length
+        // `m` where `needed(m) ≤ n − covered − j + hits_wanted − 1` stops holding.
+        let want = self.hits_wanted.max(1) - 1;
+        let reach: Vec<usize> = (0..elements.len())
+            .map(|j| longest(n, (covered + j).saturating_sub(want), s).map_or(0, |l| l.min(long)))
+            .collect();
+        let lists: Vec<&[u32]> = elements
+            .iter()
+            .zip(&reach)
+            .map(|(&(t, k), &reach)| {
+                let list = view.postings(t, k);
+                let end = self.start_of(reach + 1).clamp(lo, hi);
+                &list[list.partition_point(|&d| d < lo)..list.partition_point(|&d| d < end)]
+            })
+            .collect();
+        // Per count of lists read, the signature bits of the elements after them.
+        let mut after = vec![unread; lists.len() + 1];
+        for (j, &element) in elements.iter().enumerate() {
+            for later in &mut after[j + 1..] {
+                later.remove(element);
+            }
+        }
+        let planes: Vec<Planes> = after.iter().map(BitCount::planes).collect();
+        // Per length from `short` on (by the first of its documents): the hits its
+        // documents need, and how many lists are read over it. Every length has at
+        // least the lists of the prefix its own `needed` asks for, so it needs a hit.
+        let wanted: Vec<(u32, u16, u16)> = (short..=long)
+            .map(|m| {
+                let lists_read = reach.iter().filter(|&&r| r >= m).count();
+                let need = needed(n, m, s) - (n - covered - lists_read);
+                (self.start_of(m), need.min(usize::from(u16::MAX)) as u16, lists_read as u16)
+            })
+            .collect();
+        let fewest = wanted.iter().map(|w| w.1).min().unwrap_or(1);
+        // Each candidate: its document, hits, and length less `short`.
+        // Each document with at least the fewest hits any length needs (recorded as its
+        // count reaches them), then its hits, and its length less `short`.
+        let mut candidates: Vec<(u32, u16, u16)> = Vec::new();
+        // Per list, where the block at hand starts and ends in it.
+        let mut cursors = vec![(0usize, 0usize); lists.len()];
+        let mut block = lo;
+        while block < hi {
+            let end = (block as usize + self.hits.len()).min(hi as usize) as u32;
+            let first_candidate = candidates.len();
+            for (list, (start, stop)) in lists.iter().zip(&mut cursors) {
+                *start = *stop;
+                for &d in &list[*start..] {
+                    if d >= end {
+                        break;
+                    }
+                    let slot = (d - block) as usize;
+                    let hits = self.hits[slot].saturating_add(1);
+                    self.hits[slot] = hits;
+                    if hits == fewest {
+                        candidates.push((d, 0, 0));
+                    }
+                    *stop += 1;
+                }
+            }
+            for candidate in &mut candidates[first_candidate..] {
+                candidate.1 = self.hits[(candidate.0 - block) as usize];
+            }
+            for (list, &(start, stop)) in lists.iter().zip(&cursors) {
+                for &d in &list[start..stop] {
+                    self.hits[(d - block) as usize] = 0;
+                }
+            }
+            block = end;
+        }
+        // Each its own length's hits; then the signatures, all together, so that their
+        // reads overlap; then, for those that pass, the places of their tokens.
+        candidates.retain_mut(|(d, hits, at)| {
+            let length = wanted.partition_point(|w| w.0 <= *d) - 1;
+            *at = length as u16;
+            *hits >= wanted[length].1
+        });
+        let signatures: Vec<u64> = candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]).collect();
+        let mut passed: Vec<(u32, usize, usize)> = Vec::with_capacity(candidates.len());
+        for (&(d, hits, at), &signature) in candidates.iter().zip(&signatures) {
+            let lists_read = usize::from(wanted[usize::from(at)].2);
+            let unread = (n - covered - lists_read).min(planes[lists_read].bound(signature));
+            let bound = usize::from(hits) + unread;
+            // Its length is known from its number: no need to read it to say no.
+            let m = short + usize::from(at);
+            if bound >= needed(n, m, s) {
+                passed.push((d, m, bound));
+            }
+        }
+        let touched = passed
+            .iter()
+            .map(|&(d, _, _)| view.offsets[d as usize])
+            .fold(0u32, |sum, at| sum.wrapping_add(view.tokens.get(at as usize).copied().unwrap_or(0)));
+        std::hint::black_box(touched);
+        let mut hi = hi;
+        for (d, m, bound) in passed {
+            if threshold.at > MAX_FUZZY_SCORE {
+                break;
+            }
+            if d >= hi || bound < needed(n, m, threshold.at) {
+                continue;
+            }
+            // A document seen before (read one by one, or found by the same words or an
+            // earlier floor) may be verified again: `consider` adds no document seen,
+            // and one read one by one was found then or is no match.
+            if self.consider(d, bound, query, n, threshold, found) {
+                match longest(n, covered, threshold.at) {
+                    Some(long) if threshold.at <= MAX_FUZZY_SCORE => hi = hi.min(self.start_of(long + 1)),
+                    _ => hi = 0,
+                }
+            }
+        }
+    }
+
+    /// Verifies document `d`, which shares at most `bound` words with the query: when
+    /// its base score can reach the threshold, computes its distance, and when its
+    /// score does and it was not seen, adds it to `found` and marks it seen. Whether it
+    /// did.
+    fn consider(
+        &mut self,
+        d: u32,
+        bound: usize,
+        query: &Words,
+        n: usize,
+        threshold: &mut Threshold,
+        found: &mut Vec<(Match, usize)>,
+    ) -> bool {
+        let view = self.view;
+        let s = threshold.at;
+        if s > MAX_FUZZY_SCORE {
+            return false;
+        }
+        let doc = view.doc_tokens(d);
+        let m = doc.len();
+        if m < shortest(n, s) || bound < needed(n, m, s) {
+            return false;
+        }
+        let limit = max_distance(n.max(m), s);
+        let distance = if n <= 64 {
+            let peq = &self.peq;
+            myers_distance(n, doc, |t| peq[t as usize])
+        } else {
+            let blocks = n.div_ceil(64);
+            let (slot, masks) = (&self.slot, &self.masks);
+            block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
+        };
+        if distance > limit {
+            return false;
+        }
+        let Some(score) = score_words(query, &Words::new(view.source(d as usize)), Some(distance)) else {
+            return false;
+        };
+        if score < s || self.seen[d as usize] == self.stamp {
+            return false;
+        }
+        self.seen[d as usize] = self.stamp;
+        threshold.add(score);
+        found.push((Match { entry: view.entry(d as usize), score, similarity: 0.0 }, d as usize));
+        true
+    }
+
+    /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond.
+    fn set_masks(&mut self, query_tokens: &[u32]) {
+        let n = query_tokens.len();
+        if n <= 64 {
             for (i, &t) in query_tokens.iter().enumerate() {
                 if t != UNKNOWN {
                     self.peq[t as usize] |= 1 << i;
                 }
             }
         } else {
+            let blocks = n.div_ceil(64);
             // Slot 0 is the all-zero mask of a token the query does not have.
             self.masks.clear();
             self.masks.resize(blocks, 0);
@@ -682,55 +1267,6 @@ impl Searcher<'_> {
                 self.masks[self.slot[t as usize] as usize * blocks + i / 64] |= 1 << (i % 64);
             }
         }
-        // How many query positions fall on each signature bit: a document sharing the
-        // bits `b` shares at most sum(count[b]) tokens with the query (count filter).
-        let mut bit_count = [0u32; 64];
-        let mut query_signature = 0u64;
-        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
-            let bit = signature_bit(t);
-            query_signature |= bit;
-            bit_count[bit.trailing_zeros() as usize] += 1;
-        }
-        for (k, &t) in prefix.iter().enumerate() {
-            if t == UNKNOWN || prefix[..k].contains(&t) {
-                continue;
-            }
-            let list = view.postings(t);
-            let lo = list.partition_point(|&d| view.doc_len(d) < min_len);
-            let hi = list.partition_point(|&d| view.doc_len(d) <= max_len);
-            for &d in &list[lo..hi] {
-                if self.seen[d as usize] == self.stamp {
-                    continue;
-                }
-                self.seen[d as usize] = self.stamp;
-                let m = view.doc_len(d);
-                let limit = max_distance(n.max(m), s);
-                let mut shared_bits = view.signatures[d as usize] & query_signature;
-                let mut shared = 0usize;
-                while shared_bits != 0 {
-                    shared += bit_count[shared_bits.trailing_zeros() as usize] as usize;
-                    shared_bits &= shared_bits - 1;
-                }
-                if shared + limit < n.max(m) {
-                    continue;
-                }
-                let doc = view.doc_tokens(d);
-                let distance = if use_myers {
-                    let peq = &self.peq;
-                    myers_distance(n, doc, |t| peq[t as usize])
-                } else {
-                    let (slot, masks) = (&self.slot, &self.masks);
-                    block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
-                };
-                if distance <= limit {
-                    found.push((d as usize, Some(distance)));
-                }
-            }
-        }
-        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
-            self.peq[t as usize] = 0;
-            self.slot[t as usize] = 0;
-        }
     }
 }
 
@@ -744,19 +1280,29 @@ fn rank(
     options: SearchOptions,
 ) -> Vec<Match> {
     // Each match with its key.
-    let mut matches: Vec<(Match, usize)> = candidates
+    let matches: Vec<(Match, usize)> = candidates
         .filter_map(|(key, distance)| {
             let score = score_words(query, &Words::new(from.source(key)), distance)?;
             (score >= options.min_score)
                 .then_some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
         })
         .collect();
-    if matches.is_empty() || options.top == 0 {
+    rank_scored(from, query, matches, options.top)
+}
+
+/// The best `top` of scored matches (each with its key), in ranking order.
+fn rank_scored(
+    from: &impl Candidates,
+    query: &Words,
+    mut matches: Vec<(Match, usize)>,
+    top: usize,
+) -> Vec<Match> {
+    if matches.is_empty() || top == 0 {
         return Vec::new();
     }
     // Only the matches that can still make the top N need the costlier tie-breakers.
     matches.sort_unstable_by_key(|m| std::cmp::Reverse(m.0.score));
-    let cutoff = matches[options.top.min(matches.len()) - 1].0.score;
+    let cutoff = matches[top.min(matches.len()) - 1].0.score;
     matches.retain(|m| m.0.score >= cutoff);
     for (m, key) in &mut matches {
         m.similarity = char_similarity(&normalize(from.source(*key)), query.text());
@@ -764,7 +1310,7 @@ fn rank(
     let changed: Vec<Option<Timestamp>> = matches.iter().map(|&(_, key)| from.changed(key)).collect();
     let mut order: Vec<usize> = (0..matches.len()).collect();
     order.sort_by(|&a, &b| compare(&matches[a].0, changed[a], &matches[b].0, changed[b]));
-    order.truncate(options.top);
+    order.truncate(top);
     order.into_iter().map(|i| matches[i].0).collect()
 }
 
@@ -854,6 +1400,102 @@ mod tests {
             [sources[17].as_str(), sources[4321].as_str(), "vi er her for kundene i dag .", "ukjent ord"];
         for q in queries {
             assert_eq!(index.searcher().search(q, options), scan(&m, q, options), "{q}");
+        }
+    }
+
+    #[test]
+    fn a_larger_memory_agrees_with_the_scan_however_the_search_is_tuned() {
+        // Sentences over a skewed vocabulary, as prose is: a few words in most of
+        // them, often twice, and many rare ones; every third query a near-duplicate.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
+            // Rank r with a weight of about 1/r.
+            let rank = (1usize << next(11)) + next(64);
+            match rank {
+                1..=4 => ["og", "i", "det", "er"][rank - 1].to_string(),
+                _ if next(20) == 0 => format!("{}", next(30)),
+                _ => format!("o{rank}"),
+            }
+        };
+        let sentence = |next: &mut dyn FnMut(usize) -> usize| -> Vec<String> {
+            let len = 1 + next(4) * next(8) + next(3);
+            (0..len).map(|_| word(next)).collect()
+        };
+        let sources: Vec<String> = (0..3000).map(|_| sentence(&mut next).join(" ") + ".").collect();
+        let queries: Vec<String> = (0..40)
+            .map(|i| {
+                if i % 3 == 0 {
+                    let mut words: Vec<String> =
+                        sources[next(sources.len())].split(' ').map(str::to_string).collect();
+                    let at = next(words.len());
+                    words[at] = word(&mut next);
+                    words.join(" ")
+                } else {
+                    sentence(&mut next).join(" ")
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let m = memory(&refs);
+        let index = IndexBuilder::build(&m);
+        let mut searchers = [
+            index.searcher(),
+            index.searcher_with(0, 1, usize::MAX),
+            index.searcher_with(0, 7, 0),
+            index.searcher_with(5, 64, 1),
+            index.searcher_with(usize::MAX, 3, 4),
+            {
+                // Lists counted until a document needs four hits.
+                let mut s = index.searcher_with(0, 1000, usize::MAX);
+                s.hits_wanted = 4;
+                s
+            },
+            {
+                // No floors, and many.
+                let mut s = index.searcher_with(3, 100, 4);
+                s.floors = Vec::new();
+                s
+            },
+            {
+                let mut s = index.searcher_with(3, 100, 4);
+                s.floors = vec![100, 95, 94, 80, 60, 51, 31];
+                s
+            },
+        ];
+        for options in [
+            SearchOptions { min_score: 50, top: 1 },
+            SearchOptions { min_score: 30, top: 3 },
+            SearchOptions { min_score: 75, top: 2 },
+        ] {
+            for q in &queries {
+                let expected = scan(&m, q, options);
+                for (k, searcher) in searchers.iter_mut().enumerate() {
+                    assert_eq!(searcher.search(q, options), expected, "searcher {k}, {options:?}, {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_windows_are_every_length_that_can_still_match() {
+        for n in (1..40).chain([64, 65, 700, MAX_FUZZY_TOKENS]) {
+            for s in 1..=100u8 {
+                for m in 0..n {
+                    assert_eq!(n - m <= max_distance(n, s), m >= shortest(n, s), "{n} {m} {s}");
+                }
+                for covered in (0..=n + 1).filter(|c| n < 100 || c % 97 < 3) {
+                    let left = n.checked_sub(covered);
+                    let can = |m: usize| left.is_some_and(|left| needed(n, m, s) <= left);
+                    let brute = (0..=MAX_FUZZY_TOKENS).rev().find(|&m| can(m));
+                    assert_eq!(longest(n, covered, s), brute, "{n} {covered} {s}");
+                }
+            }
         }
     }
 
@@ -1025,6 +1667,15 @@ mod tests {
             let reopened = Index::open(&path, 7, m.entries.len()).unwrap();
             let mut searcher = index.searcher();
             let mut reopened_searcher = reopened.searcher();
+            // Every list counted, a document per block; and lists verified one by one.
+            let mut counting = index.searcher_with(0, 1, usize::MAX);
+            let mut small_blocks = index.searcher_with(2, 3, 0);
+            let mut eager = index.searcher_with(usize::MAX, 2, 1);
+            let mut many_hits = index.searcher_with(1, 5, usize::MAX);
+            many_hits.hits_wanted = 3;
+            many_hits.floors = vec![99, 90, 55, 20];
+            let mut no_floors = index.searcher_with(8, 4, 2);
+            no_floors.floors = Vec::new();
             let options = SearchOptions { min_score, top };
             // Queries that differ from a source only as a translator forgives (case, a
             // number, the final mark, a space, a tag), or in a word: a wrong pruning of
@@ -1038,6 +1689,11 @@ mod tests {
                 let found = searcher.search(q, options);
                 prop_assert!(found.iter().all(|f| !m.entries[f.entry].is_retired()), "query {:?}", q);
                 prop_assert_eq!(&reopened_searcher.search(q, options), &found, "reopened, query {:?}", q);
+                prop_assert_eq!(&counting.search(q, options), &found, "counting, query {:?}", q);
+                prop_assert_eq!(&small_blocks.search(q, options), &found, "small blocks, query {:?}", q);
+                prop_assert_eq!(&eager.search(q, options), &found, "eager, query {:?}", q);
+                prop_assert_eq!(&many_hits.search(q, options), &found, "three hits, query {:?}", q);
+                prop_assert_eq!(&no_floors.search(q, options), &found, "no floors, query {:?}", q);
                 prop_assert_eq!(found, scan(&m, q, options), "query {:?}", q);
             }
         }
