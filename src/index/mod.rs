@@ -55,8 +55,8 @@
 //! it needs `needed(m) = max(n, m) − dmax(max(n, m))` shared words, which is
 //! `ceil(max(n, m) × s / 100)` and so rises with `m`. Say the lists of `c` of the
 //! query's elements (an element no document holds is covered from the start) have
-//! been read over a length window. A document of that window in none of them shares at most `n − c`
-//! words; it can only match when `needed(m) ≤ n − c`, that is when
+//! been read over a length window. A document of that window in none of them shares
+//! at most `n − c` words; it can only match when `needed(m) ≤ n − c`, that is when
 //! `m ≤ floor(100 (n − c) / s)` (`longest`). So each list is read only over the
 //! lengths where a document in none of the lists before it could still match, and the
 //! reading stops once no length is left: the prefix, shortened for long documents.
@@ -77,8 +77,8 @@
 //!   most those its signature allows); only a document whose bound reaches
 //!   `needed(m)` is verified, its length known from its number. With the list beyond
 //!   the prefix, that takes two hits, which few documents have. Each counted list is
-//!   read only over the lengths whose documents need it for that: the `j`-th counted
-//!   list (after `c` elements) over the lengths with `needed(m) ≤ n − c + 1`, so a
+//!   read only over the lengths whose documents need it for that: a counted list read
+//!   after `c` elements, over the lengths with `needed(m) ≤ n − c + 1`, so a
 //!   document of length `m` is counted in the first lists it needs and is held to the
 //!   hits those lists give. A document read one by one may be verified again there (its
 //!   bound then counts too little); it is never added twice, since a document seen is
@@ -678,8 +678,8 @@ pub struct Searcher<'a> {
     /// `len_start[l]`: the first document of at least `l` words (documents are
     /// numbered by length), for `l` up to `MAX_FUZZY_TOKENS + 1`.
     len_start: Vec<u32>,
-    /// Per document of the block being counted, the query words its lists gave it;
-    /// one block's length.
+    /// Per document of the block being counted, how many counted lists hold it; its
+    /// length is a block's.
     hits: Vec<u16>,
     /// The postings verified one by one before the rest are counted.
     eager: usize,
