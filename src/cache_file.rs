@@ -412,9 +412,12 @@ impl Arrays {
         })?;
         let len = file.metadata().map_err(|e| Damage::Unreadable(e.to_string()))?.len();
         if len < kind.header() as u64 {
-            // Too short for a header (an empty map is an error on some systems): read it.
-            let mut words = vec![0u64; (len as usize).div_ceil(8)];
-            let read = std::fs::read(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
+            // Too short for a header (an empty map is an error on some systems): read it,
+            // from the file opened, whatever is renamed over its path meanwhile.
+            let mut read = Vec::new();
+            std::io::Read::read_to_end(&mut &file, &mut read)
+                .map_err(|e| Damage::Unreadable(e.to_string()))?;
+            let mut words = vec![0u64; read.len().div_ceil(8)];
             bytes_of_mut(&mut words)[..read.len()].copy_from_slice(&read);
             if read.is_empty() {
                 return Err(Damage::Truncated { expected: kind.header() as u64, found: 0 });

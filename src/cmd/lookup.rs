@@ -4,7 +4,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 use tolk::index::SearchOptions;
 use tolk::score::{diff, explain, DiffKind, Explanation};
@@ -91,9 +91,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let (entries, index) = ui::load_entries(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = vec![index.searcher().search(&args.text, options)];
-    let memory = entries
-        .narrow(&[&args.text], &mut found)
-        .context("cannot read the memory kept in .tolk/cache; delete that folder and run again")?;
+    let memory = ui::narrow(global, &entries, &[&args.text], &mut found)?;
     let mut found = found.pop().unwrap_or_default();
     // Puts `e`, an entry of the memory, first with `score`.
     let mut promote = |e: &tolk::memory::Entry, score: u8| {

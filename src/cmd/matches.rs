@@ -71,9 +71,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut results =
         index.search_all_with(&refs, SearchOptions { min_score: args.min_score, top }, &|| bar.inc(1));
     bar.finish_and_clear();
-    let memory = entries
-        .narrow(&[], &mut results)
-        .context("cannot read the memory kept in .tolk/cache; delete that folder and run again")?;
+    let memory = ui::narrow(global, &entries, &[], &mut results)?;
     let mut out = BufWriter::new(io::stdout().lock());
     for (query, found) in queries.iter().zip(&results) {
         if args.json {

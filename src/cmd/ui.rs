@@ -157,6 +157,34 @@ pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
     Ok((cache::Entries::Whole(memory), index))
 }
 
+/// The memory `found` and `texts` need, from `entries` ([`cache::Entries::narrow`]);
+/// should the kept entries turn out damaged as they are read, the memory is read from
+/// its CSV files instead, with a note: the kept files are never what an answer rests
+/// on alone.
+pub fn narrow<'a>(
+    global: &Global,
+    entries: &'a cache::Entries,
+    texts: &[&str],
+    found: &mut [Vec<tolk::index::Match>],
+) -> Result<std::borrow::Cow<'a, Memory>> {
+    match entries.narrow(texts, found) {
+        Ok(memory) => Ok(memory),
+        Err(damage) => {
+            if chatty(global) {
+                eprintln!(
+                    "note: the memory kept in .tolk/cache was not used, as {damage}; read its CSV files"
+                );
+            }
+            Ok(std::borrow::Cow::Owned(load_uncached(global)?))
+        }
+    }
+}
+
+/// The memory named by `--memory` read from its CSV files, nothing kept consulted.
+fn load_uncached(global: &Global) -> Result<Memory> {
+    load_csv(global, &global.memory)
+}
+
 /// Brings the memory and index kept for the memory up to date after a command changed
 /// the memory, so the next command opens them at once. Silent: a failure here only
 /// means the next command makes them itself.
@@ -178,6 +206,11 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
             return Ok(memory);
         }
     }
+    load_csv(global, path)
+}
+
+/// The memory at `path` read from its CSV files, with a spinner (see [`load`]).
+fn load_csv(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));
     let own = global.memory_flag.is_none() && path == global.memory;
     let memory = if own { Memory::load_or_empty(path) } else { Memory::load(path) }

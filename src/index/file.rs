@@ -10,6 +10,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 
 /// The index's kind of cache file. Bump the version whenever the layout, or anything
@@ -289,6 +291,18 @@ impl Checked {
         if !below(v.entries, self.arrays.entries) {
             return fail("an entry number lies beyond the memory");
         }
+        // The search narrows lists by binary search and counts a block of documents at
+        // a time, so every list must rise and documents come shortest first.
+        let lists_rise = (0..v.starts.len() - 1).into_par_iter().all(|e| {
+            let list = &v.postings[v.starts[e] as usize..v.starts[e + 1] as usize];
+            list.windows(2).all(|w| w[0] < w[1])
+        });
+        if !lists_rise {
+            return fail("a posting list does not rise");
+        }
+        if !v.offsets.windows(3).all(|w| w[1] - w[0] <= w[2] - w[1]) {
+            return fail("its documents are not ordered by length");
+        }
         // The sources are checked as UTF-8 one by one as they are read (a search reads
         // few), not here: at ten million entries they are a gigabyte.
         Ok(())
@@ -346,6 +360,11 @@ mod tests {
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.elements = vec![0, 1, 3];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.postings = vec![0, 0];
+        parts.starts = vec![0, 2, 2];
+        parts.elements = vec![0, 1, 2];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.offsets = vec![0, 3];

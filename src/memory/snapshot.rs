@@ -24,7 +24,8 @@ use super::{Entry, Memory, MemoryFile};
 use crate::cache_file::{bytes_of, rises_to, utf8, Arrays, Damage, Kind};
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
-/// changes.
+/// changes, and whenever the index's is bumped for a change of normalisation: the
+/// exact-lookup table kept here hashes normalised sources.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKMEM\0",
     version: 1,
@@ -282,11 +283,14 @@ impl Snapshot {
     pub fn new(arrays: Arrays, path: &Path) -> Result<Snapshot, Damage> {
         let fail = |what| Err(Damage::Malformed(what));
         let count = arrays.entries;
+        let Some(ends) = count.checked_add(1) else {
+            return fail("its entry count is beyond any memory");
+        };
         let text_starts: &[u64] = arrays.array(TEXT_STARTS);
         let length_starts: &[u64] = arrays.array(LENGTH_STARTS);
         let file_of: &[u32] = arrays.array(FILES);
-        if text_starts.len() != count + 1
-            || length_starts.len() != count + 1
+        if text_starts.len() != ends
+            || length_starts.len() != ends
             || file_of.len() != count
             || arrays.array::<u64>(ROWS).len() != count
         {
