@@ -191,7 +191,8 @@ fn load_uncached(global: &Global) -> Result<Memory> {
 pub fn refresh_index(global: &Global) {
     let Some(files) = kept_files(global) else { return };
     let spin = spinner(global, "indexing the memory");
-    let _ = cache::load(&global.memory, Some(&files), || Memory::load_or_empty(&global.memory), |_| {});
+    // Entry by entry: the memory just written is never held whole again.
+    let _ = cache::make(&global.memory, &files, || {});
     spin.finish_and_clear();
 }
 
