@@ -153,7 +153,7 @@ pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
         }
     }
     // Nothing kept, and nothing more to say: the memory read whole for this command.
-    let (memory, index, _) = cache::load(&global.memory, None, || load(global, &global.memory), |_| {})?;
+    let (memory, index, _) = cache::load(&global.memory, None, || load_csv(global, &global.memory), |_| {})?;
     Ok((cache::Entries::Whole(memory), index))
 }
 
@@ -175,14 +175,9 @@ pub fn narrow<'a>(
                     "note: the memory kept in .tolk/cache was not used, as {damage}; read its CSV files"
                 );
             }
-            Ok(std::borrow::Cow::Owned(load_uncached(global)?))
+            Ok(std::borrow::Cow::Owned(load_csv(global, &global.memory)?))
         }
     }
-}
-
-/// The memory named by `--memory` read from its CSV files, nothing kept consulted.
-fn load_uncached(global: &Global) -> Result<Memory> {
-    load_csv(global, &global.memory)
 }
 
 /// Brings the memory and index kept for the memory up to date after a command changed

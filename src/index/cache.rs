@@ -85,18 +85,19 @@ pub fn load<E>(
     let mut instead_of = None;
     let mut kept_memory = None;
     if let Some(fingerprint) = before {
-        match open_memory(path, &files.memory, fingerprint) {
-            Ok(memory) => match Index::open(&files.index, fingerprint, memory.entries.len()) {
-                Ok(index) if memory::fingerprint(path).ok() == before => {
+        match open_both(path, files, fingerprint) {
+            Ok((kept, index)) => match kept.read() {
+                Ok(memory) if memory::fingerprint(path).ok() == before => {
                     return Ok((memory, index, Kept::Opened));
                 }
                 Ok(_) => {}
-                Err(damage) => {
-                    instead_of = Some((files.index.clone(), damage));
-                    kept_memory = Some(memory);
-                }
+                Err(damage) => instead_of = Some((files.memory.clone(), damage)),
             },
-            Err(damage) => instead_of = Some((files.memory.clone(), damage)),
+            Err(refused) => {
+                // A whole memory beside a damaged index: the index is built from it.
+                kept_memory = refused.memory.and_then(|kept| kept.read().ok());
+                instead_of = Some((refused.file, refused.damage));
+            }
         }
     }
     // A file simply not there yet is no news.
@@ -137,14 +138,9 @@ pub fn load<E>(
 /// gives.
 pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error::Result<Kept> {
     let before = memory::fingerprint(path).ok();
-    let instead_of = match before {
-        Some(fingerprint) => match open_kept(path, &files.memory, fingerprint) {
-            Ok(kept) => match Index::open(&files.index, fingerprint, kept.len()) {
-                Ok(_) => return Ok(Kept::Opened),
-                Err(damage) => Some((files.index.clone(), damage)),
-            },
-            Err(damage) => Some((files.memory.clone(), damage)),
-        },
+    let instead_of = match before.map(|fingerprint| open_both(path, files, fingerprint)) {
+        Some(Ok(_)) => return Ok(Kept::Opened),
+        Some(Err(refused)) => Some((refused.file, refused.damage)),
         None => None,
     };
     let instead_of = instead_of.filter(|(_, d)| *d != Damage::Missing);
@@ -157,11 +153,11 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     }
     let mut writer = match snapshot::Writer::new(&files.memory) {
         Ok(writer) => writer,
-        Err(e) => return unwritable(format!("cannot write in {}: {}", crate::shown::path(folder), e.kind())),
+        Err(e) => return unwritable(cannot_write(folder, &e)),
     };
     let mut builder = IndexBuilder::new();
     let (mut count, mut failed) = (0usize, None);
-    for (number, file) in memory::csv_files_of(path)?.iter().enumerate() {
+    for (number, file) in memory::csv_files(path)?.iter().enumerate() {
         let columns = memory::read_csv_each(file, number, &mut |entry| {
             if entry.is_offered() {
                 builder.add(count, &entry.source, entry.changed_at());
@@ -193,7 +189,7 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
         None => writer.finish(fingerprint),
     };
     if let Err(e) = written {
-        return unwritable(format!("cannot write in {}: {}", crate::shown::path(folder), e.kind()));
+        return unwritable(cannot_write(folder, &e));
     }
     let index = builder.finish_kept(fingerprint, count);
     match keep(&files.index, |file| index.write(file)) {
@@ -202,12 +198,30 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     }
 }
 
-/// The memory at `path` from the snapshot kept in `file`, if it was made from the
-/// memory as it is (`fingerprint`).
-fn open_memory(path: &Path, file: &Path, fingerprint: u64) -> Result<Memory, Damage> {
-    open_kept(path, file, fingerprint)?.read()
+/// Why the kept files were not opened: the file to blame and its damage, and the
+/// kept memory when only the index failed.
+struct Refused {
+    file: PathBuf,
+    damage: Damage,
+    memory: Option<Box<Snapshot>>,
 }
 
+/// The kept memory and index in `files`, when both are whole and were made from the
+/// memory at `path` whose fingerprint is `fingerprint`; no entry is read.
+fn open_both(path: &Path, files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Refused> {
+    let kept = open_kept(path, &files.memory, fingerprint).map_err(|damage| Refused {
+        file: files.memory.clone(),
+        damage,
+        memory: None,
+    })?;
+    match Index::open(&files.index, fingerprint, kept.len()) {
+        Ok(index) => Ok((kept, index)),
+        Err(damage) => Err(Refused { file: files.index.clone(), damage, memory: Some(Box::new(kept)) }),
+    }
+}
+
+/// The kept memory in `file`, its tables checked, if it was made from the memory at
+/// `path` as it is (`fingerprint`).
 fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Damage> {
     let arrays = Arrays::open_any(&snapshot::KIND, file)?;
     if arrays.fingerprint != fingerprint {
@@ -220,7 +234,7 @@ fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Dam
 /// from the memory as it is now; `None` otherwise (the caller reads the CSV files).
 pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
     let before = memory::fingerprint(path).ok()?;
-    let memory = open_memory(path, &files.memory, before).ok()?;
+    let memory = open_kept(path, &files.memory, before).ok()?.read().ok()?;
     (memory::fingerprint(path).ok()? == before).then_some(memory)
 }
 
@@ -230,8 +244,7 @@ pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
 /// damaged: [`load`] then says why and makes them again.
 pub fn open(path: &Path, files: &Files) -> Option<(Entries, Index)> {
     let before = memory::fingerprint(path).ok()?;
-    let kept = open_kept(path, &files.memory, before).ok()?;
-    let index = Index::open(&files.index, before, kept.len()).ok()?;
+    let (kept, index) = open_both(path, files, before).ok()?;
     (memory::fingerprint(path).ok()? == before).then_some((Entries::Kept(kept), index))
 }
 
@@ -272,8 +285,13 @@ fn keep(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result
     prepare(folder)?;
     write(file).map_err(|e| match std::fs::symlink_metadata(file) {
         Ok(meta) if meta.is_dir() => format!("{} is a folder", crate::shown::path(file)),
-        _ => format!("cannot write in {}: {}", crate::shown::path(folder), e.kind()),
+        _ => cannot_write(folder, &e),
     })
+}
+
+/// Why nothing could be written in `folder`, in words.
+fn cannot_write(folder: &Path, e: &std::io::Error) -> String {
+    format!("cannot write in {}: {}", crate::shown::path(folder), e.kind())
 }
 
 /// Makes the cache `folder` when it is not there (see [`keep`]).

@@ -416,17 +416,13 @@ pub fn fingerprint(path: &Path) -> Result<u64> {
     Ok(stable_hash(text.as_bytes()))
 }
 
-/// The CSV files of the memory at `path`, in the order [`Memory::load`] reads them.
-pub fn csv_files_of(path: &Path) -> Result<Vec<PathBuf>> {
-    csv_files(path)
-}
-
-/// The CSV files of a memory at `path`, in name order.
+/// The CSV files of a memory at `path`, in name order: the order [`Memory::load`]
+/// reads them in.
 ///
 /// Links are followed, to a folder or a file. A `*.csv` that is not a regular file
 /// once followed (a FIFO, a device, a folder, a link to nothing) is an error naming it:
 /// reading it could block forever, and leaving it out would load part of the memory.
-fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
+pub fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(Vec::new());
     }

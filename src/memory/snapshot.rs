@@ -423,11 +423,6 @@ impl Snapshot {
     }
 }
 
-/// The memory at `path` from its snapshot (see [`Snapshot`]).
-pub fn read(arrays: Arrays, path: &Path) -> Result<Memory, Damage> {
-    Snapshot::new(arrays, path)?.read()
-}
-
 /// The exact-lookup table kept in `arrays`, checked: its columns of one length, its
 /// entries the memory's, its rows in order.
 fn exact_columns(arrays: &Arrays, count: usize) -> Result<Vec<super::Row>, Damage> {
@@ -451,6 +446,11 @@ fn exact_columns(arrays: &Arrays, count: usize) -> Result<Vec<super::Row>, Damag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The memory at `path` from its snapshot.
+    fn read(arrays: Arrays, path: &Path) -> Result<Memory, Damage> {
+        Snapshot::new(arrays, path)?.read()
+    }
 
     #[test]
     fn a_memory_reads_back_from_its_snapshot_exactly() {
