@@ -392,13 +392,21 @@ impl Render<'_> {
 /// document) holds something that parses as a placeholder, the [`Piece`]s to put in a
 /// block's paragraph for it, each literal placeholder a lone code whose markup is
 /// `markup` of its text. Formats call this for every run of text they take, so a
-/// document that writes `{1}` is never confused with a code.
+/// document that writes `{1}` is never confused with a code, even split over two runs
+/// (`{1` in one, `}` in the next): the first character of a run that would complete a
+/// placeholder begun by the paragraph is a lone code of its own.
 pub fn push_text(
     paragraph: &mut String,
     codes: &mut Vec<Markup>,
-    text: &str,
+    mut text: &str,
     mut markup: impl FnMut(&str) -> Raw,
 ) {
+    if completes_placeholder(paragraph, text) {
+        let first = text.chars().next().map_or(0, char::len_utf8);
+        codes.push(Markup { open: markup(&text[..first]), ..Markup::default() });
+        paragraph.push_str(&Code::Lone(codes.len() as u32).to_string());
+        text = &text[first..];
+    }
     for piece in inline::pieces(text) {
         match piece {
             Piece::Text(t) => paragraph.push_str(t),
@@ -408,6 +416,20 @@ pub fn push_text(
             }
         }
     }
+}
+
+/// Whether `text` written after `paragraph` would complete a placeholder that the end
+/// of `paragraph` begins, such as `}` after `{1`.
+fn completes_placeholder(paragraph: &str, text: &str) -> bool {
+    // The longest placeholder, `{/123456789}`, is 12 bytes.
+    const LONGEST: usize = 12;
+    let Some(start) = paragraph.rfind('{') else { return false };
+    let begun = &paragraph[start..];
+    if begun.len() >= LONGEST || text.is_empty() {
+        return false;
+    }
+    let head = text.char_indices().nth(LONGEST).map_or(text, |(i, _)| &text[..i]);
+    inline::placeholder_len(&format!("{begun}{head}")).is_some_and(|len| len > begun.len())
 }
 
 /// Adds a code with `markup` to a block being built: writes its placeholder to
@@ -530,5 +552,34 @@ mod tests {
             render(&m, &[None, None, Some("A note.")]),
             r#"<p lang="en-GB">Hei <b>du</b>. Ja<n><p>A note.</p></n>. {1}</p>"#
         );
+    }
+
+    /// Text split anywhere, in runs pushed one by one, never reads as a code, and the
+    /// paragraph's text without its literal codes is the text.
+    #[test]
+    fn a_placeholder_split_over_runs_is_text() {
+        for text in ["{1}", "a{/12}b", "{3/}", "{{1}}", "{1{2}", "x{123456789}", "{0}{1/}é{/9}"] {
+            for cut in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for cut2 in (cut..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let mut paragraph = String::new();
+                    let mut codes = Vec::new();
+                    for run in [&text[..cut], &text[cut..cut2], &text[cut2..]] {
+                        push_text(&mut paragraph, &mut codes, run, |t| Raw::Text(t.into()));
+                    }
+                    let mut back = String::new();
+                    for piece in inline::pieces(&paragraph) {
+                        match piece {
+                            Piece::Text(t) => back.push_str(t),
+                            Piece::Code(Code::Lone(n), _) => match &codes[n as usize - 1].open {
+                                Raw::Text(t) => back.push_str(t),
+                                _ => unreachable!(),
+                            },
+                            Piece::Code(code, _) => panic!("{code} in {paragraph:?}"),
+                        }
+                    }
+                    assert_eq!(back, text, "{paragraph:?} from {text:?} cut at {cut} and {cut2}");
+                }
+            }
+        }
     }
 }

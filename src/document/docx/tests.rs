@@ -541,3 +541,16 @@ proptest! {
         prop_assert_eq!(styled(&out), expected);
     }
 }
+
+/// Found by the property below: two runs whose texts, joined, read as a placeholder
+/// (`{1` then `},`) once panicked when written back with its italics.
+#[test]
+fn text_that_joins_into_a_placeholder_across_runs_is_text() {
+    let run = |t: &str| r("<w:i/><w:iCs/>", t);
+    let bytes = docx(&p(&[run("{1"), run("},")].concat()));
+    let d = read(&bytes).unwrap();
+    assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
+    let changed = |t: &str| t.replace('e', "é");
+    let out = d.rebuild(|s| Some(Cow::Owned(changed(&s.text)))).unwrap();
+    assert_eq!(styled(&out), styled(&bytes));
+}
