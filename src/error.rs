@@ -79,6 +79,15 @@ pub enum Error {
         /// How long this one waited.
         waited: Duration,
     },
+    /// Something about the memory on a server: it cannot be reached, holds no memory,
+    /// refused a permission, or lost the connection.
+    #[error("{server}: {message}")]
+    Server {
+        /// The server, as shown: never with a password.
+        server: String,
+        /// What happened, and what to do.
+        message: String,
+    },
     /// Anything that is about no place in a file.
     #[error("{0}")]
     Invalid(String),

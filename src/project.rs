@@ -229,9 +229,20 @@ impl Project {
         }
     }
 
-    /// The memory.
+    /// The memory, when it is kept as CSV: a path from the project folder. For a
+    /// memory on a server ([`Project::memory_server`]), the project's `memory/` folder,
+    /// where the glossary still lives.
     pub fn memory(&self) -> PathBuf {
+        if self.memory_server().is_some() {
+            return self.path(Path::new("memory"));
+        }
         self.path(&self.config.memory)
+    }
+
+    /// The URL of the server the memory is kept on, when `memory` names one
+    /// (`memory = "postgres://host/dbname"`).
+    pub fn memory_server(&self) -> Option<&str> {
+        self.config.memory.to_str().filter(|m| crate::memory::server::is_url(m))
     }
 
     /// The segmentation rules file, if the project names one.
@@ -403,12 +414,22 @@ pub fn init(dir: &Path, settings: &InitSettings) -> Result<Initialised> {
             ),
         ));
     }
+    // A server is written as shown, never with a password (which belongs in
+    // PGPASSWORD or ~/.pgpass, not in a file a team shares).
+    let server = match settings.memory.as_deref().and_then(Path::to_str) {
+        Some(url) if crate::memory::server::is_url(url) => {
+            Some(crate::memory::server::Server::parse(url)?.shown().to_string())
+        }
+        _ => None,
+    };
     let mut done = Initialised::default();
     if !dir.as_os_str().is_empty() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
     let mut text = TEMPLATE.to_string();
-    if let Some(memory) = &settings.memory {
+    if let Some(url) = &server {
+        text = text.replace("memory = \"memory\"", &format!("memory = {}", toml_string(Path::new(url))));
+    } else if let Some(memory) = &settings.memory {
         text = text.replace("memory = \"memory\"", &format!("memory = {}", toml_string(memory)));
     }
     if let Some(rules) = &settings.rules {
@@ -421,8 +442,17 @@ pub fn init(dir: &Path, settings: &InitSettings) -> Result<Initialised> {
         std::fs::create_dir_all(&corpus).map_err(|e| Error::write(&corpus, e))?;
         done.made.push(corpus);
     }
-    let memory = dir.join(settings.memory.as_deref().unwrap_or(Path::new("memory")));
-    if !memory.exists() {
+    let memory = match server {
+        // The glossary's folder, for a memory on a server.
+        Some(_) => dir.join("memory"),
+        None => dir.join(settings.memory.as_deref().unwrap_or(Path::new("memory"))),
+    };
+    if server.is_some() {
+        if !memory.exists() {
+            std::fs::create_dir_all(&memory).map_err(|e| Error::write(&memory, e))?;
+            done.made.push(memory.clone());
+        }
+    } else if !memory.exists() {
         let csv = crate::memory::write_path_for(&memory);
         if let Some(parent) = csv.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;

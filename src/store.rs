@@ -442,7 +442,9 @@ pub const PAUSE_VAR: &str = "TOLK_TEST_PAUSE";
 /// known moment of a write. The stages of an import are `locked` (lock held, memory
 /// not yet re-read), `merged` (new memory computed, nothing written), `synced` (the
 /// temporary file written and synced, not yet renamed) and `renamed` (the new memory
-/// in place, lock still held). Without the variable this costs one lookup.
+/// in place, lock still held); on a server, `locked`, `merged` and `written` (every row
+/// sent, the transaction not yet committed). Without the variable this costs one
+/// lookup.
 pub fn pause_point(stage: &str) {
     let Some(spec) = std::env::var_os(PAUSE_VAR) else {
         return;

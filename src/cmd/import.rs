@@ -138,7 +138,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
-    let outcome = import::apply_into(&ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
+    let outcome = import::apply_into(&*ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
     if !args.dry_run && outcome.added + outcome.retired > 0 {
         ui::refresh_index(global);
     }

@@ -22,6 +22,7 @@ mod lookup;
 mod matches;
 mod rules;
 mod segment;
+mod server;
 mod status;
 mod terms;
 mod tm;
@@ -45,9 +46,10 @@ pub struct Cli {
 /// (`tolk.toml` in this folder or a parent), else from tolk's defaults.
 #[derive(Debug, clap::Args)]
 pub struct Global {
-    /// The translation memory: a CSV file, or a folder whose *.csv files are all loaded
+    /// The translation memory: a CSV file, a folder whose *.csv files are all loaded, or
+    /// a server, postgres://user@host/dbname (password from PGPASSWORD or ~/.pgpass)
     /// [default: the project's, else memory/]
-    #[arg(long = "memory", global = true, value_name = "PATH")]
+    #[arg(long = "memory", global = true, value_name = "PATH|URL")]
     pub memory_flag: Option<PathBuf>,
     /// Segmentation rules to use instead of the built-in Norwegian ones: an SRX 2.0
     /// file (.srx) or a tolk rule file (.rules, the format of rules/nb.rules)
@@ -56,9 +58,13 @@ pub struct Global {
     /// Print no progress bars or summaries, only data and errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// The memory to use: --memory, or the project's.
+    /// The memory to use: --memory, or the project's. For a memory on a server, the
+    /// project's memory folder (where the glossary is).
     #[arg(skip)]
     pub memory: PathBuf,
+    /// The server the memory is on, when --memory or the project names one.
+    #[arg(skip)]
+    pub server: Option<tolk::memory::server::Server>,
     /// The rules to use: --rules, or the project's, if any.
     #[arg(skip)]
     pub rules: Option<PathBuf>,
@@ -72,7 +78,15 @@ impl Global {
     fn resolve(&mut self) -> Result<()> {
         let cwd = std::env::current_dir().context("cannot tell the current folder")?;
         self.project = Project::discover(&cwd)?;
-        self.memory = self.memory_flag.clone().unwrap_or_else(|| self.project.memory());
+        let flag_url =
+            self.memory_flag.as_deref().and_then(|m| m.to_str()).filter(|m| tolk::memory::server::is_url(m));
+        match flag_url.or(if self.memory_flag.is_none() { self.project.memory_server() } else { None }) {
+            Some(url) => {
+                self.server = Some(tolk::memory::server::Server::parse(url)?);
+                self.memory = self.project.path(std::path::Path::new("memory"));
+            }
+            None => self.memory = self.memory_flag.clone().unwrap_or_else(|| self.project.memory()),
+        }
         self.rules = self.rules_flag.clone().or_else(|| self.project.rules());
         Ok(())
     }
@@ -90,6 +104,7 @@ pub enum Command {
     Build(build::Args),
     Status(status::Args),
     Rules(rules::Args),
+    Server(server::Args),
     Tm(tm::Args),
     Terms(terms::Args),
 }
@@ -116,6 +131,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args, &cli.global),
         Command::Import(args) => import::run(args, &cli.global),
         Command::Rules(args) => rules::run(args, &cli.global),
+        Command::Server(args) => server::run(args, &cli.global),
         Command::Tm(args) => tm::run(args, &cli.global),
         Command::Terms(args) => terms::run(args, &cli.global),
     };
@@ -166,6 +182,9 @@ mod tests {
         }
         let mut found = Vec::new();
         check(&super::Cli::command(), "tolk", &mut found);
-        assert_eq!(found, ["tolk export", "tolk build", "tolk rules export", "tolk tm export"]);
+        assert_eq!(
+            found,
+            ["tolk export", "tolk build", "tolk rules export", "tolk tm export", "tolk tm pull"]
+        );
     }
 }

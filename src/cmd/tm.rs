@@ -22,7 +22,8 @@ use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
 use tolk::memory::history::{self, Choice, Key, Plan};
 use tolk::memory::imports::{self, ImportId};
-use tolk::memory::{Entry, MemoryStore, Update};
+use tolk::memory::server::{Server, ServerStore};
+use tolk::memory::{Entry, Update};
 use tolk::shown;
 use tolk::text::SegmentId;
 use tolk::timestamp::Timestamp;
@@ -46,6 +47,48 @@ pub enum TmCommand {
     Resolve(ResolveArgs),
     Revert(RevertArgs),
     Rm(RmArgs),
+    Push(PushArgs),
+    Pull(PullArgs),
+}
+
+/// Copy the project's CSV memory into a server's memory (see `tolk server init`)
+///
+/// Every entry the server does not have yet is added, with all its columns (dates,
+/// translator, origin, note, context, history, extra columns), to the file of the same
+/// name there, in one transaction: all of them or none. Entries the server has (the
+/// same texts and columns) are left alone, so pushing again adds nothing. Retired
+/// entries are pushed too, which takes tolk_editor.
+#[derive(Debug, clap::Args)]
+pub struct PushArgs {
+    /// The server: postgres://user@host:port/dbname
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Say what would be added, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
+}
+
+/// Write a server's memory as CSV files: into the project's memory folder, or --out
+///
+/// Each file on the server is written as the CSV file of its name, with every column,
+/// and only if it changed, so pulling again writes nothing. Nothing is written when
+/// the folder has an entry or a file the server does not have: push it first, or pull
+/// into another folder.
+#[derive(Debug, clap::Args)]
+pub struct PullArgs {
+    /// The server: postgres://user@host:port/dbname
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The folder to write [default: the project's memory folder]
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Say what would be written, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub lock: ui::LockArgs,
 }
 
 /// List the sources with competing translations, the one lookup and build use first
@@ -234,7 +277,61 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         TmCommand::Rm(args) => {
             run_correction(&args.source, &Correction::Remove, args.dry_run, &args.lock, global)
         }
+        TmCommand::Push(args) => run_push(args, global),
+        TmCommand::Pull(args) => run_pull(args, global),
     }
+}
+
+/// `tm push URL`: the project's CSV memory into the server.
+fn run_push(args: PushArgs, global: &Global) -> Result<ExitCode> {
+    let server = Server::parse(&args.url)?;
+    // The CSV memory, even in a project whose memory is now the server.
+    let memory = ui::load_csv(global, &global.memory)?;
+    let store = ServerStore::new(server).lock_timeout(args.lock.lock_timeout);
+    let spin = ui::spinner(global, &format!("pushing to {}", store.server().shown()));
+    let pushed = tolk::memory::server::push(&store, &memory, args.dry_run)?;
+    spin.finish_and_clear();
+    if ui::chatty(global) {
+        let verb = if args.dry_run { "would add" } else { "added" };
+        let files = if pushed.new_files > 0 {
+            format!(" ({} new there)", ui::count(pushed.new_files, "file"))
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{verb} {} of {} to {}{files}; {} already there",
+            ui::count(pushed.added, "entry"),
+            shown::path(&global.memory),
+            store.server().shown(),
+            pushed.present
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tm pull URL`: the server's memory as CSV files.
+fn run_pull(args: PullArgs, global: &Global) -> Result<ExitCode> {
+    let server = Server::parse(&args.url)?;
+    let folder = args.out.clone().unwrap_or_else(|| global.memory.clone());
+    let store = ServerStore::new(server);
+    let chatty = ui::chatty(global);
+    let notify = move |notice: &tolk::store::Notice| ui::tell(chatty, notice);
+    let options = tolk::store::LockOptions { timeout: args.lock.lock_timeout, notify: &notify };
+    let spin = ui::spinner(global, &format!("pulling from {}", store.server().shown()));
+    let pulled = tolk::memory::server::pull(&store, &folder, &options, args.dry_run)?;
+    spin.finish_and_clear();
+    if chatty {
+        let verb = if args.dry_run { "would write" } else { "wrote" };
+        let written: Vec<String> = pulled.written.iter().map(|p| shown::path(p).to_string()).collect();
+        let what = if written.is_empty() { "nothing".to_string() } else { written.join(", ") };
+        eprintln!(
+            "{verb} {what} from {} ({} there; {} already up to date)",
+            store.server().shown(),
+            ui::count(pulled.entries, "entry"),
+            ui::count(pulled.unchanged.len(), "file")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One translation of a source as `tm history` and `tm conflicts` show it: its number,
@@ -578,7 +675,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         );
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
-    let outcome = import::merge_into(&ui::store(global, &args.lock, true)?, incoming, &options)?;
+    let outcome = import::merge_into(&*ui::store(global, &args.lock, true)?, incoming, &options)?;
     if !args.dry_run && outcome.added + outcome.retired > 0 {
         ui::refresh_index(global);
     }

@@ -13,7 +13,8 @@ use tolk::document::{Document, ReadOptions};
 use tolk::import::Conflict;
 use tolk::index::cache::{self, Kept};
 use tolk::index::{Damage, Index};
-use tolk::memory::{CsvStore, Memory};
+use tolk::memory::server::{Server, ServerStore};
+use tolk::memory::{CsvStore, Memory, MemoryStore};
 use tolk::segment::Segmenter;
 use tolk::shown;
 use tolk::store::Notice;
@@ -79,7 +80,44 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
 /// `.tolk/cache/`, and only in a project (a `tolk.toml`), so a command run elsewhere
 /// never leaves a `.tolk/` behind.
 fn kept_files(global: &Global) -> Option<cache::Files> {
-    global.project.file().map(|_| cache::Files::new(&global.project.state_dir(), &global.memory))
+    let place = match &global.server {
+        Some(server) => PathBuf::from(server.shown()),
+        None => global.memory.clone(),
+    };
+    global.project.file().map(|_| cache::Files::new(&global.project.state_dir(), &place))
+}
+
+/// The memory on the server `server` with its index: kept in the project's
+/// `.tolk/cache/` and brought up to date with what was written since, or read whole
+/// (outside a project, every time).
+fn load_server(global: &Global, server: &Server) -> Result<(Memory, Index)> {
+    let store = ServerStore::new(server.clone());
+    let mut spin = Some(spinner(global, &format!("loading {}", server.shown())));
+    let building = |entries| {
+        if let Some(spin) = &spin {
+            spin.set_message(format!("indexing {}", count(entries, "entry")));
+        }
+    };
+    let (memory, index) = match kept_files(global) {
+        Some(files) => {
+            let (memory, index, kept) = cache::load_server(&store, &files, building)?;
+            if let Some(spin) = spin.take() {
+                spin.finish_and_clear();
+            }
+            report_kept(global, Some(&files), &kept);
+            (memory, index)
+        }
+        None => {
+            let memory = tolk::memory::MemoryStore::snapshot(&store)?;
+            building(memory.entries.len());
+            let index = tolk::index::IndexBuilder::build(&memory);
+            (memory, index)
+        }
+    };
+    if let Some(spin) = spin {
+        spin.finish_and_clear();
+    }
+    Ok((memory, index))
 }
 
 /// Loads the memory named by `--memory` with its index: the ones kept in the project's
@@ -87,6 +125,9 @@ fn kept_files(global: &Global) -> Option<cache::Files> {
 /// spinner) and kept. Says on stderr, once, why kept files were not used, and when
 /// nothing can be kept.
 pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
+    if let Some(server) = &global.server {
+        return load_server(global, server);
+    }
     let files = kept_files(global);
     let mut spin = None;
     let (memory, index, kept) = cache::load(
@@ -132,7 +173,8 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
 /// entries a command shows are ever held ([`cache::Entries::narrow`]), however large
 /// the memory.
 pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
-    let Some(files) = kept_files(global) else {
+    let files = kept_files(global).filter(|_| global.server.is_none());
+    let Some(files) = files else {
         let (memory, index) = load_indexed(global)?;
         return Ok((cache::Entries::Whole(memory), index));
     };
@@ -185,6 +227,13 @@ pub fn narrow<'a>(
 /// means the next command makes them itself.
 pub fn refresh_index(global: &Global) {
     let Some(files) = kept_files(global) else { return };
+    if let Some(server) = &global.server {
+        // Only what this command wrote is read back.
+        let spin = spinner(global, "indexing the memory");
+        let _ = cache::load_server(&ServerStore::new(server.clone()), &files, |_| {});
+        spin.finish_and_clear();
+        return;
+    }
     let spin = spinner(global, "indexing the memory");
     // Entry by entry: the memory just written is never held whole again.
     let _ = cache::make(&global.memory, &files, || {});
@@ -196,8 +245,11 @@ pub fn refresh_index(global: &Global) {
 /// project can analyse and export before its first import; a memory named with
 /// `--memory` must exist.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
-    // The project's memory kept whole and up to date reads faster than its CSV files.
     if path == global.memory {
+        if let Some(server) = &global.server {
+            return Ok(load_server(global, server)?.0);
+        }
+        // The project's memory kept whole and up to date reads faster than its CSV files.
         if let Some(memory) = kept_files(global).and_then(|files| cache::read_kept(path, &files)) {
             return Ok(memory);
         }
@@ -206,7 +258,7 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
 }
 
 /// The memory at `path` read from its CSV files, with a spinner (see [`load`]).
-fn load_csv(global: &Global, path: &Path) -> Result<Memory> {
+pub fn load_csv(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));
     let own = global.memory_flag.is_none() && path == global.memory;
     let memory = if own { Memory::load_or_empty(path) } else { Memory::load(path) }
@@ -406,7 +458,12 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 /// project's own memory is made on the first write, and so is one named with --memory
 /// when `create` (`tm import` building a memory from TMX); otherwise a memory named
 /// with --memory must exist, so a mistyped path never starts a stray memory.
-pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<CsvStore> {
+pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<Box<dyn MemoryStore>> {
+    let chatty = chatty(global);
+    if let Some(server) = &global.server {
+        let store = ServerStore::new(server.clone()).lock_timeout(lock.lock_timeout);
+        return Ok(Box::new(store.notify(move |notice| tell(chatty, notice))));
+    }
     if !create && global.memory_flag.is_some() && std::fs::symlink_metadata(&global.memory).is_err() {
         anyhow::bail!(
             "{}: no such memory; check the path, or make an empty one first (a CSV file with the header \
@@ -414,24 +471,31 @@ pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<CsvStore>
             shown::path(&global.memory)
         );
     }
-    let chatty = chatty(global);
-    Ok(CsvStore::new(&global.memory).lock_timeout(lock.lock_timeout).notify(move |notice| {
-        if !chatty {
-            return;
-        }
-        match notice {
-            Notice::Waiting { lock, holder } => eprintln!(
-                "waiting for the memory's lock {}: held by {holder}; tolk goes on when it is free \
-                 (--lock-timeout sets how long to wait)",
-                shown::path(lock)
-            ),
-            Notice::RemovedStale { folder, count } => eprintln!(
-                "removed {} that an interrupted import left in {}",
-                self::count(*count, "temporary file"),
-                shown::path(folder)
-            ),
-        }
-    }))
+    Ok(Box::new(
+        CsvStore::new(&global.memory)
+            .lock_timeout(lock.lock_timeout)
+            .notify(move |notice| tell(chatty, notice)),
+    ))
+}
+
+/// Says on stderr (when `chatty`) what a store tells: that it waits for the memory's
+/// lock and for whom, that it removed files a killed writer left.
+pub fn tell(chatty: bool, notice: &Notice) {
+    if !chatty {
+        return;
+    }
+    match notice {
+        Notice::Waiting { lock, holder } => eprintln!(
+            "waiting for the memory's lock {}: held by {holder}; tolk goes on when it is free \
+             (--lock-timeout sets how long to wait)",
+            shown::path(lock)
+        ),
+        Notice::RemovedStale { folder, count } => eprintln!(
+            "removed {} that an interrupted import left in {}",
+            self::count(*count, "temporary file"),
+            shown::path(folder)
+        ),
+    }
 }
 
 /// The documents named by `paths` (folders walked, as the project's patterns say), or

@@ -19,6 +19,7 @@ use std::borrow::Cow;
 
 use super::{Damage, Index, IndexBuilder, Match};
 use crate::cache_file::Arrays;
+use crate::memory::server::{Revision, ServerStore};
 use crate::memory::snapshot::{self, Snapshot};
 use crate::memory::{self, Memory};
 use crate::text::stable_hash;
@@ -227,7 +228,7 @@ fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Dam
     if arrays.fingerprint != fingerprint {
         return Err(Damage::Stale);
     }
-    Snapshot::new(arrays, path)
+    Snapshot::new(arrays, Some(path))
 }
 
 /// The memory at `path` as kept in `files`, read whole, when it is whole and was made
@@ -246,6 +247,80 @@ pub fn open(path: &Path, files: &Files) -> Option<(Entries, Index)> {
     let before = memory::fingerprint(path).ok()?;
     let (kept, index) = open_both(path, files, before).ok()?;
     (memory::fingerprint(path).ok()? == before).then_some((Entries::Kept(kept), index))
+}
+
+/// The memory on a server and its index, kept in `files` between runs: opened as kept
+/// when the server's revision is the one kept (one query); brought up to date with
+/// only the entries written since, when an older revision of the same memory is kept;
+/// else read whole in one snapshot. What is made is kept with its revision, in a third
+/// file beside the two (`<memory file>.rev`). `building` is called, with the number of
+/// entries, just before an index is built.
+pub fn load_server(
+    store: &ServerStore,
+    files: &Files,
+    building: impl FnOnce(usize),
+) -> crate::error::Result<(Memory, Index, Kept)> {
+    let now = store.revision()?;
+    let fingerprint =
+        |r: &Revision| stable_hash(format!("{:x}-{:x}-{}", r.memory.0, r.memory.1, r.rev).as_bytes());
+    let refused = match open_server(files, fingerprint(&now)) {
+        Ok((kept, index)) => match kept.read() {
+            Ok(memory) => return Ok((memory, index, Kept::Opened)),
+            Err(damage) => Some((files.memory.clone(), damage)),
+        },
+        Err(refused) => Some((refused.file, refused.damage)),
+    };
+    let revision_file = files.memory.with_extension("rev");
+    let before = std::fs::read_to_string(&revision_file).ok().and_then(|t| parse_revision(&t));
+    let older = before.filter(|b| b.memory == now.memory && b.rev <= now.rev);
+    let kept = older.and_then(|b| Some((open_server(files, fingerprint(&b)).ok()?.0.read().ok()?, b)));
+    let (memory, revision) = match kept {
+        Some((memory, at)) => match store.refresh(memory, at)? {
+            Some(fresh) => fresh,
+            None => store.snapshot_with_revision()?,
+        },
+        None => store.snapshot_with_revision()?,
+    };
+    // Stale is the expected state of a server's cache after a write: no news.
+    let instead_of = refused.filter(|(_, d)| !matches!(d, Damage::Missing | Damage::Stale));
+    let fp = fingerprint(&revision);
+    let mut unwritable = keep(&files.memory, |file| snapshot::write(&memory, fp, file)).err();
+    building(memory.entries.len());
+    let index = IndexBuilder::build_for(&memory, fp);
+    if unwritable.is_none() {
+        unwritable = keep(&files.index, |file| index.write(file)).err();
+    }
+    if unwritable.is_none() {
+        let text = format!("{:x} {:x} {}\n", revision.memory.0, revision.memory.1, revision.rev);
+        unwritable = keep(&revision_file, |file| std::fs::write(file, text)).err();
+    }
+    let kept = match unwritable {
+        Some(why) => Kept::Unwritable { instead_of, why },
+        None => Kept::Built { instead_of },
+    };
+    Ok((memory, index, kept))
+}
+
+/// The kept memory of a server and its index, if both are whole and of the revision
+/// whose fingerprint is `fingerprint`.
+fn open_server(files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Refused> {
+    let refuse = |file: &Path, damage| Refused { file: file.to_path_buf(), damage, memory: None };
+    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory).map_err(|d| refuse(&files.memory, d))?;
+    if arrays.fingerprint != fingerprint {
+        return Err(refuse(&files.memory, Damage::Stale));
+    }
+    let kept = Snapshot::new(arrays, None).map_err(|d| refuse(&files.memory, d))?;
+    let index = Index::open(&files.index, fingerprint, kept.len()).map_err(|d| refuse(&files.index, d))?;
+    Ok((kept, index))
+}
+
+/// A revision as kept beside a server's cache: `memory-high memory-low rev`.
+fn parse_revision(text: &str) -> Option<Revision> {
+    let mut parts = text.split_whitespace();
+    let high = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let low = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let rev = parts.next()?.parse().ok()?;
+    Some(Revision { memory: (high, low), rev })
 }
 
 /// A memory as a command has it: read whole, or kept and read in part.

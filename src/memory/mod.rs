@@ -21,6 +21,7 @@
 mod csv_file;
 pub mod history;
 pub mod imports;
+pub mod server;
 pub mod snapshot;
 pub mod store;
 

@@ -279,8 +279,9 @@ impl std::fmt::Debug for Snapshot {
 impl Snapshot {
     /// Checks `arrays` as the snapshot of the memory at `path`: every table's length
     /// and order, and that the files it names are the files at `path` now, in order
-    /// ([`super::csv_files`]). The texts are checked as they are read.
-    pub fn new(arrays: Arrays, path: &Path) -> Result<Snapshot, Damage> {
+    /// ([`super::csv_files`]). The texts are checked as they are read. A memory on a
+    /// server (`path` is `None`) has its files named as kept.
+    pub fn new(arrays: Arrays, path: Option<&Path>) -> Result<Snapshot, Damage> {
         let fail = |what| Err(Damage::Malformed(what));
         let count = arrays.entries;
         let Some(ends) = count.checked_add(1) else {
@@ -302,6 +303,16 @@ impl Snapshot {
         }
         let Ok(headers) = serde_json::from_slice::<Vec<File>>(arrays.array(HEADERS)) else {
             return fail("its list of files is not readable");
+        };
+        // A memory on a server has no files to check: its files are named as kept.
+        let Some(path) = path else {
+            if !file_of.iter().all(|&f| (f as usize) < headers.len()) {
+                return fail("an entry's file is not one of the memory's");
+            }
+            exact_columns(&arrays, count)?;
+            let files =
+                headers.into_iter().map(|f| MemoryFile { path: f.name.into(), columns: f.columns }).collect();
+            return Ok(Snapshot { arrays, files });
         };
         let now = super::csv_files(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
         let same = now.len() == headers.len()
@@ -449,7 +460,7 @@ mod tests {
 
     /// The memory at `path` from its snapshot.
     fn read(arrays: Arrays, path: &Path) -> Result<Memory, Damage> {
-        Snapshot::new(arrays, path)?.read()
+        Snapshot::new(arrays, Some(path))?.read()
     }
 
     #[test]

@@ -1,0 +1,408 @@
+//! Where a server is and how to reach it, by libpq's conventions: a `postgres://` URL
+//! (or `postgresql://`), then the `PG*` variables of the environment for what the URL
+//! leaves out, then `~/.pgpass` (or `PGPASSFILE`) for the password. The password is
+//! never part of how a server is shown ([`Server::shown`]), so it never reaches a
+//! message, a file tolk writes, or the name of a cache.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::config::Host;
+use postgres::{Client, Config, NoTls};
+
+use crate::error::{Error, Result};
+
+/// A PostgreSQL server and database holding a memory, as named by a URL.
+#[derive(Clone)]
+pub struct Server {
+    config: Config,
+    shown: String,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// Whether `text` names a server rather than a path: it starts with `postgres://` or
+/// `postgresql://`.
+pub fn is_url(text: &str) -> bool {
+    let lower = text.get(..13).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The environment as libpq reads it: a variable's value, if set and not empty.
+pub trait Environment {
+    /// The value of `name`.
+    fn var(&self, name: &str) -> Option<String>;
+    /// The user's home folder.
+    fn home(&self) -> Option<PathBuf>;
+}
+
+/// The process's own environment.
+pub struct ProcessEnvironment;
+
+impl Environment for ProcessEnvironment {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+    fn home(&self) -> Option<PathBuf> {
+        std::env::var_os("HOME").map(PathBuf::from)
+    }
+}
+
+impl Server {
+    /// The server named by `url`, completed from the process's environment.
+    pub fn parse(url: &str) -> Result<Server> {
+        Server::parse_with(url, &ProcessEnvironment)
+    }
+
+    /// The server named by `url`, completed from `env` as libpq would: `PGHOST`,
+    /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `PGSSLMODE`,
+    /// `PGCONNECT_TIMEOUT`, then the password file.
+    pub fn parse_with(url: &str, env: &dyn Environment) -> Result<Server> {
+        if !is_url(url) {
+            return Err(Error::Invalid(format!(
+                "{}: not a server URL; one looks like postgres://host/dbname",
+                redact_text(url)
+            )));
+        }
+        let mut config = Config::from_str(url).map_err(|e| {
+            Error::Invalid(format!(
+                "{}: not a server URL tolk can read ({e}); one looks like \
+                 postgres://user@host:5432/dbname?sslmode=disable",
+                redact_text(url)
+            ))
+        })?;
+        if config.get_hosts().is_empty() {
+            match env.var("PGHOST") {
+                Some(hosts) => {
+                    for host in hosts.split(',') {
+                        config.host(host);
+                    }
+                }
+                None => {
+                    config.host_path(default_socket_folder());
+                }
+            }
+        }
+        if config.get_ports().is_empty() {
+            if let Some(port) = env.var("PGPORT") {
+                let port = port
+                    .parse::<u16>()
+                    .map_err(|_| Error::Invalid(format!("PGPORT is {port:?}, which is not a port number")))?;
+                config.port(port);
+            }
+        }
+        if config.get_user().is_none() {
+            let user = env.var("PGUSER").or_else(|| env.var("USER")).or_else(|| env.var("LOGNAME"));
+            if let Some(user) = user {
+                config.user(&user);
+            }
+        }
+        if config.get_dbname().is_none() {
+            if let Some(db) = env.var("PGDATABASE").or_else(|| config.get_user().map(str::to_string)) {
+                config.dbname(&db);
+            }
+        }
+        if !url.contains("sslmode=") {
+            if let Some(mode) = env.var("PGSSLMODE") {
+                config.ssl_mode(match mode.as_str() {
+                    "disable" => postgres::config::SslMode::Disable,
+                    "allow" | "prefer" => postgres::config::SslMode::Prefer,
+                    "require" | "verify-ca" | "verify-full" => postgres::config::SslMode::Require,
+                    other => {
+                        return Err(Error::Invalid(format!(
+                            "PGSSLMODE is {other:?}; expected disable, allow, prefer, require, verify-ca or \
+                             verify-full"
+                        )))
+                    }
+                });
+            }
+        }
+        if config.get_connect_timeout().is_none() {
+            let seconds = env.var("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok()).unwrap_or(10);
+            config.connect_timeout(Duration::from_secs(seconds.max(2)));
+        }
+        // A connection that drops silently (a laptop's network gone) is noticed.
+        config.keepalives(true).keepalives_idle(Duration::from_secs(30));
+        if config.get_application_name().is_none() {
+            config.application_name("tolk");
+        }
+        if config.get_password().is_none() {
+            if let Some(password) = env.var("PGPASSWORD").or_else(|| password_from_file(&config, env)) {
+                config.password(password);
+            }
+        }
+        let shown = show(&config);
+        Ok(Server { config, shown })
+    }
+
+    /// How the server is named to a person: `postgres://user@host:port/dbname`, never
+    /// with a password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The role tolk connects as.
+    pub fn user(&self) -> &str {
+        self.config.get_user().unwrap_or("")
+    }
+
+    /// A connection, or an error that says what to check.
+    pub fn connect(&self) -> Result<Client> {
+        use postgres::config::SslMode;
+        let client = self.config.connect(NoTls).map_err(|e| {
+            let tls = self.config.get_ssl_mode() == SslMode::Require;
+            let hint = if tls {
+                "; this tolk speaks to servers without TLS only: connect over a Unix socket, a VPN or an SSH \
+                 tunnel, with sslmode=disable"
+            } else if e.as_db_error().is_some() {
+                ""
+            } else {
+                "; check that the server is running and that the URL's host and port are right"
+            };
+            self.error(format!("cannot connect: {}{hint}", describe(&e)))
+        })?;
+        Ok(client)
+    }
+
+    /// An error about this server.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::Server { server: self.shown.clone(), message: message.into() }
+    }
+}
+
+/// Where libpq looks for a local server's socket when no host is named.
+fn default_socket_folder() -> &'static str {
+    if Path::new("/var/run/postgresql").is_dir() {
+        "/var/run/postgresql"
+    } else {
+        "/tmp"
+    }
+}
+
+/// A postgres error as a person reads it: the server's own message for a database
+/// error, else the client's.
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut message = db.message().to_string();
+            if let Some(detail) = db.detail() {
+                message.push_str(&format!(" ({detail})"));
+            }
+            message
+        }
+        None => {
+            let text = e.to_string();
+            if e.is_closed() {
+                "the connection to the server was closed".to_string()
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// `config` as a URL without its password, one that names the same server when
+/// given back to tolk (or psql): `postgres://user@host:port/dbname`, or for a Unix
+/// socket `postgres://user@/dbname?host=/run/postgresql&port=5433`.
+fn show(config: &Config) -> String {
+    let user = config.get_user().map(|u| format!("{u}@")).unwrap_or_default();
+    let db = config.get_dbname().unwrap_or("");
+    let mut tcp = Vec::new();
+    let mut sockets = Vec::new();
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let port = config.get_ports().get(i).or(config.get_ports().first()).copied();
+        match host {
+            Host::Tcp(name) => tcp.push(match port {
+                Some(p) => format!("{name}:{p}"),
+                None => name.clone(),
+            }),
+            #[cfg(unix)]
+            Host::Unix(path) => sockets.push((path.display().to_string(), port)),
+        }
+    }
+    if sockets.is_empty() {
+        return format!("postgres://{user}{}/{db}", tcp.join(","));
+    }
+    let mut query: Vec<String> = sockets.iter().map(|(path, _)| format!("host={path}")).collect();
+    if let Some(port) = sockets[0].1.filter(|&p| p != 5432) {
+        query.push(format!("port={port}"));
+    }
+    format!("postgres://{user}{}/{db}?{}", tcp.join(","), query.join("&"))
+}
+
+/// A URL as typed, with anything that may be a password taken out: the part between
+/// `:` and `@` of the authority, and a `password=` parameter.
+pub fn redact_text(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let authority_start = scheme_end + 3;
+        let authority_end =
+            out[authority_start..].find(['/', '?']).map_or(out.len(), |i| authority_start + i);
+        if let Some(at) = out[authority_start..authority_end].rfind('@') {
+            let userinfo = &out[authority_start..authority_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                out.replace_range(authority_start + colon..authority_start + at, ":***");
+            }
+        }
+    }
+    let lower = out.to_ascii_lowercase();
+    if let Some(start) = lower.find("password=") {
+        let value = start + "password=".len();
+        let end = out[value..].find('&').map_or(out.len(), |i| value + i);
+        out.replace_range(value..end, "***");
+    }
+    out
+}
+
+/// The password for `config` in the password file (`PGPASSFILE`, else
+/// `~/.pgpass`), as libpq finds it: the first line whose host, port, database and
+/// user match (`*` matches anything), skipped when the file can be read by others.
+fn password_from_file(config: &Config, env: &dyn Environment) -> Option<String> {
+    let path = env.var("PGPASSFILE").map(PathBuf::from).or_else(|| env.home().map(|h| h.join(".pgpass")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            eprintln!(
+                "warning: {} is readable by others, so its passwords are not used (chmod 0600 it)",
+                crate::shown::path(&path)
+            );
+            return None;
+        }
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(name)) => name.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(_)) | None => "localhost".to_string(),
+        #[cfg(not(unix))]
+        None => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let db = config.get_dbname().unwrap_or("");
+    let user = config.get_user().unwrap_or("");
+    pgpass_lookup(&text, [&host, &port, db, user])
+}
+
+/// The password of the first line of a password file matching `wanted` (host, port,
+/// database, user).
+fn pgpass_lookup(text: &str, wanted: [&str; 4]) -> Option<String> {
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_pgpass(line);
+        if fields.len() != 5 {
+            continue;
+        }
+        let matches = fields[..4].iter().zip(wanted).all(|(field, want)| field == "*" || field == want);
+        if matches {
+            return Some(fields[4].clone());
+        }
+    }
+    None
+}
+
+/// The `:`-separated fields of a password file line, `\:` and `\\` unescaped.
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    fields.last_mut().expect("one field").push(next);
+                }
+            }
+            ':' if fields.len() < 5 => fields.push(String::new()),
+            c => fields.last_mut().expect("one field").push(c),
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Env(HashMap<&'static str, String>, Option<PathBuf>);
+
+    impl Environment for Env {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).cloned()
+        }
+        fn home(&self) -> Option<PathBuf> {
+            self.1.clone()
+        }
+    }
+
+    fn env(vars: &[(&'static str, &str)]) -> Env {
+        Env(vars.iter().map(|(k, v)| (*k, v.to_string())).collect(), None)
+    }
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert!(is_url("postgres://h/db"));
+        assert!(is_url("POSTGRESQL://h/db"));
+        assert!(!is_url("memory/"));
+        assert!(!is_url("postgres.csv"));
+        assert!(!is_url(""));
+    }
+
+    #[test]
+    fn a_password_is_never_shown() {
+        let s = Server::parse_with("postgres://alice:s3cret@db.example:5433/tm", &env(&[])).unwrap();
+        assert_eq!(s.shown(), "postgres://alice@db.example:5433/tm");
+        assert!(!format!("{s:?}").contains("s3cret"));
+        let s = Server::parse_with("postgresql://alice@db.example/tm?password=s3cret", &env(&[])).unwrap();
+        assert!(!s.shown().contains("s3cret"));
+        let bad = Server::parse_with("postgres://alice:s3cret@db.example:99999/tm", &env(&[])).unwrap_err();
+        assert!(!bad.to_string().contains("s3cret"), "{bad}");
+        assert_eq!(
+            redact_text("postgres://a:pw@h/db?password=pw&x=1"),
+            "postgres://a:***@h/db?password=***&x=1"
+        );
+    }
+
+    #[test]
+    fn the_environment_completes_the_url() {
+        let e =
+            env(&[("PGHOST", "db.example"), ("PGPORT", "6543"), ("PGUSER", "erin"), ("PGDATABASE", "tm")]);
+        let s = Server::parse_with("postgres://", &e).unwrap();
+        assert_eq!(s.shown(), "postgres://erin@db.example:6543/tm");
+        // The URL wins over the environment.
+        let s = Server::parse_with("postgres://bob@h:1/other", &e).unwrap();
+        assert_eq!(s.shown(), "postgres://bob@h:1/other");
+        let s = Server::parse_with("postgres:///tm?host=/run/pg", &env(&[("PGUSER", "erin")])).unwrap();
+        assert_eq!(s.shown(), "postgres://erin@/tm?host=/run/pg");
+        let err = Server::parse_with("postgres://", &env(&[("PGPORT", "x")])).unwrap_err();
+        assert!(err.to_string().contains("PGPORT"), "{err}");
+    }
+
+    #[test]
+    fn the_password_file_is_read_as_libpq_reads_it() {
+        let text = "# comment\nother:5432:*:erin:nope\ndb.example:*:tm:erin:pa\\:ss\n*:*:*:*:any\n";
+        assert_eq!(pgpass_lookup(text, ["db.example", "5432", "tm", "erin"]).as_deref(), Some("pa:ss"));
+        assert_eq!(pgpass_lookup(text, ["x", "1", "y", "z"]).as_deref(), Some("any"));
+        assert_eq!(pgpass_lookup("h:1:d:u\n", ["h", "1", "d", "u"]), None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".pgpass");
+        std::fs::write(&file, "db.example:5432:tm:erin:hunter2\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let e = Env(HashMap::new(), Some(dir.path().to_path_buf()));
+        let s = Server::parse_with("postgres://erin@db.example/tm", &e).unwrap();
+        assert_eq!(s.config.get_password(), Some(&b"hunter2"[..]));
+        assert!(!s.shown().contains("hunter2"));
+    }
+}

@@ -1,0 +1,769 @@
+//! A memory kept in PostgreSQL, for a team: the same entries as the CSV memory, in one
+//! database every member reaches, behind the same [`MemoryStore`] seam.
+//!
+//! [`Server`] says where the database is ([`connect`]); [`init`] creates or upgrades
+//! tolk's schema there ([`schema`]); [`ServerStore`] reads a consistent snapshot of it
+//! (one `REPEATABLE READ` transaction, entries streamed with `COPY`) and makes an update
+//! as one transaction under the memory's write lock, so an import is all of its rows or
+//! none, and imports from many machines at once each see the others' rows before
+//! merging. [`push`] copies a CSV memory in and [`pull`] writes the server's memory out
+//! as CSV files, both losing nothing and both idempotent.
+//!
+//! The server keeps each entry's file and row, so a memory pushed and pulled again is
+//! the same files in the same order, and a memory on a server is loaded in the order
+//! the same memory as CSV would be (files by name, then rows), which keeps every
+//! command's output the same on either.
+
+mod connect;
+pub mod schema;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use postgres::{Client, IsolationLevel, Transaction};
+
+pub use connect::{describe, is_url, redact_text, Environment, ProcessEnvironment, Server};
+
+use super::{Entry, Memory, MemoryFile, Update, Written, DEFAULT_FILE};
+use crate::error::{Error, Result};
+use crate::store::{LockOptions, Notice};
+
+/// What [`init`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Initialized {
+    /// The schema version before, 0 where there was none.
+    pub from: i32,
+    /// The schema version now.
+    pub to: i32,
+}
+
+/// Creates tolk's schema in the server's database, or upgrades it to this tolk's
+/// version, in one transaction; creates the roles `tolk_editor` and `tolk_translator`
+/// if missing, and grants them what they may do. Needs a role that may create schemas
+/// and roles (the database's owner with CREATEROLE, or a superuser). Refuses a schema
+/// newer than this tolk knows.
+pub fn init(server: &Server) -> Result<Initialized> {
+    let mut client = server.connect()?;
+    let fail = |e: postgres::Error| server.error(init_error(&e));
+    client.batch_execute(schema::ROLES).map_err(fail)?;
+    let mut tx = client.transaction().map_err(fail)?;
+    // Two inits at once take turns.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&(schema::WRITE_LOCK + 1)]).map_err(fail)?;
+    tx.batch_execute(
+        "CREATE SCHEMA IF NOT EXISTS tolk;
+         CREATE TABLE IF NOT EXISTS tolk.migrations (
+             version integer PRIMARY KEY,
+             applied timestamptz NOT NULL DEFAULT now(),
+             applied_by name NOT NULL DEFAULT current_user,
+             tolk text NOT NULL
+         );",
+    )
+    .map_err(fail)?;
+    let from: i32 =
+        tx.query_one("SELECT coalesce(max(version), 0) FROM tolk.migrations", &[]).map_err(fail)?.get(0);
+    if from > schema::VERSION {
+        return Err(newer(server, from));
+    }
+    for (i, _) in schema::MIGRATIONS.iter().enumerate().skip(from as usize) {
+        tx.batch_execute(&schema::migration(i)).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO tolk.migrations (version, tolk) VALUES ($1, $2)",
+            &[&(i as i32 + 1), &env!("CARGO_PKG_VERSION")],
+        )
+        .map_err(fail)?;
+    }
+    tx.batch_execute(schema::GRANTS).map_err(fail)?;
+    tx.commit().map_err(fail)?;
+    Ok(Initialized { from, to: schema::VERSION })
+}
+
+/// What went wrong in [`init`], with what to do when it is a permission.
+fn init_error(e: &postgres::Error) -> String {
+    if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+        format!(
+            "cannot create tolk's schema and roles: {}; run `tolk server init` as the database's owner with \
+             CREATEROLE, or as a superuser",
+            describe(e)
+        )
+    } else {
+        format!("cannot create tolk's schema: {}", describe(e))
+    }
+}
+
+fn newer(server: &Server, version: i32) -> Error {
+    server.error(format!(
+        "the memory there has schema version {version}, newer than the {} this tolk knows; upgrade tolk \
+         (nothing was changed)",
+        schema::VERSION
+    ))
+}
+
+/// Checks that the database holds a memory of this tolk's schema version.
+fn check_schema(server: &Server, client: &mut impl postgres::GenericClient) -> Result<()> {
+    let version: i32 = match client.query_one("SELECT coalesce(max(version), 0) FROM tolk.migrations", &[]) {
+        Ok(row) => row.get(0),
+        Err(e)
+            if e.code() == Some(&SqlState::UNDEFINED_TABLE)
+                || e.code() == Some(&SqlState::INVALID_SCHEMA_NAME) =>
+        {
+            0
+        }
+        Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+            return Err(server.error(format!(
+                "{}: the role {} may not read the memory; an administrator grants it with `GRANT \
+                 tolk_translator TO {}` (or tolk_editor)",
+                describe(&e),
+                server.user(),
+                server.user()
+            )))
+        }
+        Err(e) => return Err(server.error(describe(&e))),
+    };
+    match version {
+        0 => Err(server.error(
+            "holds no tolk memory; an administrator creates one with `tolk server init URL`".to_string(),
+        )),
+        v if v > schema::VERSION => Err(newer(server, v)),
+        v if v < schema::VERSION => Err(server.error(format!(
+            "the memory there has schema version {v}, older than this tolk's {}; an administrator upgrades it \
+             with `tolk server init URL`",
+            schema::VERSION
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Which snapshot of the server a memory is: the memory's own id (made by `server
+/// init`, so two databases never look alike) and its revision, the last write seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Revision {
+    /// The memory's id, as two halves of its UUID.
+    pub memory: (u64, u64),
+    /// The last write seen; 0 for an empty memory.
+    pub rev: i64,
+}
+
+/// The memory's id and its last revision.
+const REVISION: &str =
+    "SELECT memory_id::text, (SELECT coalesce(max(rev), 0) FROM tolk.entries) FROM tolk.state";
+
+/// The [`Revision`] in a row of [`REVISION`].
+fn revision_of(row: &postgres::Row) -> Revision {
+    let id: String = row.get(0);
+    let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
+    let half = |range: std::ops::Range<usize>| hex.get(range).and_then(|h| u64::from_str_radix(h, 16).ok());
+    Revision { memory: (half(0..16).unwrap_or(0), half(16..32).unwrap_or(0)), rev: row.get(1) }
+}
+
+/// A memory read from the server, with what names each entry there.
+struct Read {
+    memory: Memory,
+    /// Each entry's id in `tolk.entries`, by entry number.
+    ids: Vec<i64>,
+    /// Each file's id in `tolk.files`, by file number.
+    file_ids: Vec<i32>,
+    revision: Revision,
+}
+
+/// The columns of `tolk.entries` that hold an [`Entry`]'s text fields, in the order of
+/// [`texts_of`].
+const TEXT_COLUMNS: [&str; 12] = [
+    "source",
+    "target",
+    "created",
+    "changed",
+    "translator",
+    "origin",
+    "note",
+    "retired",
+    "import",
+    "retired_by",
+    "prev",
+    "next",
+];
+
+fn texts_of(e: &Entry) -> [&str; 12] {
+    [
+        &e.source,
+        &e.target,
+        &e.created,
+        &e.changed,
+        &e.translator,
+        &e.origin,
+        &e.note,
+        &e.retired,
+        &e.import,
+        &e.retired_by,
+        &e.prev,
+        &e.next,
+    ]
+}
+
+fn set_texts(e: &mut Entry, mut values: impl Iterator<Item = String>) {
+    for field in [
+        &mut e.source,
+        &mut e.target,
+        &mut e.created,
+        &mut e.changed,
+        &mut e.translator,
+        &mut e.origin,
+        &mut e.note,
+        &mut e.retired,
+        &mut e.import,
+        &mut e.retired_by,
+        &mut e.prev,
+        &mut e.next,
+    ] {
+        *field = values.next().unwrap_or_default();
+    }
+}
+
+/// Reads the revision, the files and every entry (or, with `since`, only the entries
+/// written after that revision) in `tx`'s snapshot.
+fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result<Read> {
+    let fail = |e: postgres::Error| server.error(format!("cannot read the memory: {}", describe(&e)));
+    let row = tx.query_one(REVISION, &[]).map_err(fail)?;
+    let revision = revision_of(&row);
+    // Files in name order, as a CSV folder is read.
+    let mut files: Vec<(i32, String, Vec<String>)> = tx
+        .query("SELECT id, name, columns FROM tolk.files", &[])
+        .map_err(fail)?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    let number: HashMap<i32, usize> = files.iter().enumerate().map(|(i, f)| (f.0, i)).collect();
+    let columns = TEXT_COLUMNS.join(", ");
+    let filter = since.map(|r| format!("WHERE rev > {r}")).unwrap_or_default();
+    let copy = format!(
+        "COPY (SELECT id, file, row_number, {columns}, extra::text FROM tolk.entries {filter} ORDER BY file, \
+         row_number) TO STDOUT (FORMAT csv)"
+    );
+    let reader = tx.copy_out(copy.as_str()).map_err(fail)?;
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
+    let mut groups: Vec<Vec<(i64, Entry)>> = vec![Vec::new(); files.len()];
+    let mut record = csv::StringRecord::new();
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(server.error(format!("cannot read the memory: {e}"))),
+        }
+        let bad =
+            || server.error("cannot read the memory: the server sent a row tolk cannot read".to_string());
+        let id: i64 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let file: i32 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let file = *number.get(&file).ok_or_else(bad)?;
+        let mut entry = Entry {
+            file,
+            row: record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?,
+            ..Entry::default()
+        };
+        set_texts(&mut entry, (3..15).map(|i| record.get(i).unwrap_or("").to_string()));
+        let extra = record.get(15).unwrap_or("[]");
+        entry.extra = serde_json::from_str::<Vec<(String, String)>>(extra).map_err(|_| bad())?;
+        groups[file].push((id, entry));
+    }
+    let mut ids = Vec::new();
+    let mut entries = Vec::new();
+    for group in groups {
+        for (id, entry) in group {
+            ids.push(id);
+            entries.push(entry);
+        }
+    }
+    let file_ids = files.iter().map(|f| f.0).collect();
+    let files = files
+        .into_iter()
+        .map(|(_, name, columns)| MemoryFile { path: PathBuf::from(name), columns })
+        .collect();
+    Ok(Read { memory: Memory::from_files(files, entries), ids, file_ids, revision })
+}
+
+/// A memory on a server as a [`MemoryStore`](super::MemoryStore).
+#[derive(Clone)]
+pub struct ServerStore {
+    server: Server,
+    timeout: Option<Duration>,
+    notify: std::sync::Arc<dyn Fn(&Notice) + Send + Sync>,
+}
+
+impl std::fmt::Debug for ServerStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerStore").field("server", &self.server).finish()
+    }
+}
+
+impl ServerStore {
+    /// The memory on `server`.
+    pub fn new(server: Server) -> ServerStore {
+        ServerStore { server, timeout: None, notify: std::sync::Arc::new(|_| {}) }
+    }
+
+    /// Waits at most `timeout` for another writer's lock (`None`: as long as it takes).
+    pub fn lock_timeout(mut self, timeout: Option<Duration>) -> ServerStore {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Tells `notify` that this store waits for another writer, and for whom.
+    pub fn notify(mut self, notify: impl Fn(&Notice) + Send + Sync + 'static) -> ServerStore {
+        self.notify = std::sync::Arc::new(notify);
+        self
+    }
+
+    /// The server.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    fn connect(&self) -> Result<Client> {
+        let mut client = self.server.connect()?;
+        check_schema(&self.server, &mut client)?;
+        Ok(client)
+    }
+
+    /// The memory as it is now, with its revision.
+    pub fn snapshot_with_revision(&self) -> Result<(Memory, Revision)> {
+        let mut client = self.connect()?;
+        let mut tx = self.consistent(&mut client)?;
+        let read = read(&self.server, &mut tx, None)?;
+        Ok((read.memory, read.revision))
+    }
+
+    /// The memory's revision now: one query, for deciding whether a kept copy is up
+    /// to date.
+    pub fn revision(&self) -> Result<Revision> {
+        let mut client = self.connect()?;
+        let mut tx = self.consistent(&mut client)?;
+        let fail =
+            |e: postgres::Error| self.server.error(format!("cannot read the memory: {}", describe(&e)));
+        let row = tx.query_one(REVISION, &[]).map_err(fail)?;
+        Ok(revision_of(&row))
+    }
+
+    /// `memory`, kept at revision `at`, brought up to date: only the entries written
+    /// since `at` are read from the server (new ones, and changed ones, which replace
+    /// their old selves by file and row). `None` when the server is another memory.
+    pub fn refresh(&self, memory: Memory, at: Revision) -> Result<Option<(Memory, Revision)>> {
+        let mut client = self.connect()?;
+        let mut tx = self.consistent(&mut client)?;
+        let delta = read(&self.server, &mut tx, Some(at.rev))?;
+        if delta.revision.memory != at.memory || delta.revision.rev < at.rev {
+            return Ok(None);
+        }
+        if delta.memory.entries.is_empty() {
+            return Ok(Some((memory, delta.revision)));
+        }
+        Ok(Some((merge_delta(memory, delta.memory), delta.revision)))
+    }
+
+    /// A read-only transaction that sees one moment of the memory throughout.
+    fn consistent<'a>(&self, client: &'a mut Client) -> Result<Transaction<'a>> {
+        client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| self.server.error(format!("cannot read the memory: {}", describe(&e))))
+    }
+
+    /// Takes the memory's write lock in `tx`, saying whom it waits for when another
+    /// writer holds it, and giving up after the timeout.
+    fn lock(&self, tx: &mut Transaction<'_>) -> Result<()> {
+        let fail =
+            |e: postgres::Error| self.server.error(format!("cannot lock the memory: {}", describe(&e)));
+        let free: bool = tx
+            .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&schema::WRITE_LOCK])
+            .map_err(fail)?
+            .get(0);
+        if free {
+            return Ok(());
+        }
+        let holder = tx
+            .query_opt(
+                "SELECT a.usename::text, coalesce(a.application_name, ''), a.pid, \
+                 coalesce(host(a.client_addr), 'local'), to_char(a.xact_start, 'YYYY-MM-DD\"T\"HH24:MI:SS') \
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE \
+                 datname = current_database()) AND l.objid = ($1::bigint & 4294967295) LIMIT 1",
+                &[&schema::WRITE_LOCK],
+            )
+            .ok()
+            .flatten()
+            .map(|r| {
+                let (user, app, pid, from, since): (String, String, i32, String, Option<String>) =
+                    (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+                format!("{user} ({app}, server pid {pid}, from {from}), since {}", since.unwrap_or_default())
+            })
+            .unwrap_or_else(|| "another writer".to_string());
+        (self.notify)(&Notice::Waiting { lock: PathBuf::from(self.server.shown()), holder: holder.clone() });
+        let millis = self.timeout.map_or(0, |t| t.as_millis().max(1) as i64);
+        tx.execute(&format!("SET LOCAL lock_timeout = {millis}"), &[]).map_err(fail)?;
+        match tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::WRITE_LOCK]) {
+            Ok(_) => {
+                tx.execute("SET LOCAL lock_timeout = 0", &[]).map_err(fail)?;
+                Ok(())
+            }
+            Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => Err(Error::LockTimeout {
+                path: PathBuf::from(self.server.shown()),
+                holder,
+                waited: self.timeout.unwrap_or_default(),
+            }),
+            Err(e) => Err(fail(e)),
+        }
+    }
+
+    /// What went wrong writing, as a person needs it: a refused permission names the
+    /// role and what to grant; a lost connection says nothing was written.
+    fn write_error(&self, e: postgres::Error, doing: &str) -> Error {
+        let user = self.server.user();
+        if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+            return self.server.error(format!(
+                "permission denied: the role {user} may not {doing} ({}); that needs tolk_editor, which an \
+                 administrator grants with `GRANT tolk_editor TO {user}`; nothing was written",
+                describe(&e)
+            ));
+        }
+        if e.is_closed() || e.as_db_error().is_none() {
+            return self.server.error(format!(
+                "the connection was lost while writing ({}); the server rolls back what was not committed, so \
+                 nothing was written: run the command again",
+                describe(&e)
+            ));
+        }
+        self.server.error(format!("cannot {doing}: {}; nothing was written", describe(&e)))
+    }
+}
+
+/// `memory` with `delta`'s entries in place: an entry of the same file and row is
+/// replaced, a new one is put in row order.
+fn merge_delta(memory: Memory, delta: Memory) -> Memory {
+    let mut files = memory.files().to_vec();
+    let mut entries = memory.entries;
+    let mut file_number: HashMap<PathBuf, usize> =
+        files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
+    // Delta files the kept memory did not have are added; their number is remapped.
+    let mut remap = Vec::new();
+    for f in delta.files() {
+        let n = *file_number.entry(f.path.clone()).or_insert_with(|| {
+            files.push(f.clone());
+            files.len() - 1
+        });
+        remap.push(n);
+    }
+    let mut at: HashMap<(usize, u64), usize> =
+        entries.iter().enumerate().map(|(i, e)| ((e.file, e.row), i)).collect();
+    for mut e in delta.entries {
+        e.file = remap[e.file];
+        match at.get(&(e.file, e.row)) {
+            Some(&i) => entries[i] = e,
+            None => {
+                at.insert((e.file, e.row), entries.len());
+                entries.push(e);
+            }
+        }
+    }
+    // Files by name, then rows, as a fresh read gives them.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
+    let mut rank = vec![0; files.len()];
+    for (r, &f) in order.iter().enumerate() {
+        rank[f] = r;
+    }
+    entries.sort_by_key(|e| (rank[e.file], e.row));
+    for e in &mut entries {
+        e.file = rank[e.file];
+    }
+    let files = order.into_iter().map(|f| files[f].clone()).collect();
+    Memory::from_files(files, entries)
+}
+
+impl super::MemoryStore for ServerStore {
+    fn snapshot(&self) -> Result<Memory> {
+        self.snapshot_with_revision().map(|(memory, _)| memory)
+    }
+
+    fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written> {
+        let shown = PathBuf::from(self.server.shown());
+        let mut client = self.connect()?;
+        let mut tx = if dry_run {
+            self.consistent(&mut client)?
+        } else {
+            client.transaction().map_err(|e| self.write_error(e, "write the memory"))?
+        };
+        if !dry_run {
+            // Under the lock, the read below sees every write committed before it, and
+            // no other writer commits until this one has.
+            self.lock(&mut tx)?;
+            crate::store::pause_point("locked");
+        }
+        let read = read(&self.server, &mut tx, None)?;
+        let Update { add, changes } = change(&read.memory)?;
+        for c in &changes {
+            if c.entry() >= read.ids.len() {
+                return Err(Error::Invalid(format!(
+                    "no entry {} in the memory; nothing was written",
+                    c.entry()
+                )));
+            }
+        }
+        let files = if add.is_empty() && changes.is_empty() { Vec::new() } else { vec![shown.clone()] };
+        if dry_run || files.is_empty() {
+            return Ok(Written { added_to: shown, files });
+        }
+        crate::store::pause_point("merged");
+        let mut memory = read.memory;
+        for c in &changes {
+            let entry = &mut memory.entries[c.entry()];
+            c.apply(entry);
+            tx.execute(
+                "UPDATE tolk.entries SET retired = $1, retired_by = $2, changed = $3 WHERE id = $4",
+                &[&entry.retired, &entry.retired_by, &entry.changed, &read.ids[c.entry()]],
+            )
+            .map_err(|e| {
+                self.write_error(e, "retire or restore entries (tm rm, resolve, revert, import --overwrite)")
+            })?;
+        }
+        if !add.is_empty() {
+            let at = memory.files().iter().position(|f| f.path == Path::new(DEFAULT_FILE));
+            let file_id = match at {
+                Some(i) => read.file_ids[i],
+                None => tx
+                    .query_one(
+                        "INSERT INTO tolk.files (name, columns) VALUES ($1, $2) RETURNING id",
+                        &[&DEFAULT_FILE, &Vec::<String>::new()],
+                    )
+                    .map_err(|e| self.write_error(e, "add a file to the memory"))?
+                    .get(0),
+            };
+            let last = at.map_or(1, |f| {
+                memory.entries.iter().filter(|e| e.file == f).map(|e| e.row).max().unwrap_or(1)
+            });
+            copy_in(&mut tx, file_id, (last + 1..).zip(&add))
+                .map_err(|e| self.write_error(e, "add translations"))?;
+        }
+        crate::store::pause_point("written");
+        tx.commit().map_err(|e| self.write_error(e, "commit the import"))?;
+        Ok(Written { added_to: shown, files })
+    }
+}
+
+/// Adds `entries`, each with its row, to the file `file_id`, streamed with `COPY`.
+fn copy_in<'a>(
+    tx: &mut Transaction<'_>,
+    file_id: i32,
+    entries: impl Iterator<Item = (u64, &'a Entry)>,
+) -> std::result::Result<(), postgres::Error> {
+    let columns = TEXT_COLUMNS.join(", ");
+    let mut writer = tx.copy_in(&format!(
+        "COPY tolk.entries (file, row_number, {columns}, extra) FROM STDIN (FORMAT csv)"
+    ))?;
+    // Every field quoted, so an empty text is an empty string and never NULL.
+    let mut csv = csv::WriterBuilder::new()
+        .has_headers(false)
+        .quote_style(csv::QuoteStyle::Always)
+        .buffer_capacity(1 << 16)
+        .from_writer(&mut writer);
+    let file = file_id.to_string();
+    for (row, entry) in entries {
+        let extra: Vec<&(String, String)> = entry.extra.iter().filter(|(_, v)| !v.is_empty()).collect();
+        let extra = serde_json::to_string(&extra).unwrap_or_else(|_| "[]".into());
+        let row = row.to_string();
+        let mut record: Vec<&str> = vec![&file, &row];
+        record.extend(texts_of(entry));
+        record.push(&extra);
+        // A lost connection shows in `finish` below, which says why.
+        if csv.write_record(&record).is_err() {
+            break;
+        }
+    }
+    let _ = csv.flush();
+    drop(csv);
+    writer.finish()?;
+    Ok(())
+}
+
+/// What [`push`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pushed {
+    /// Entries added to the server.
+    pub added: usize,
+    /// Entries the server already had.
+    pub present: usize,
+    /// Files added to the server.
+    pub new_files: usize,
+}
+
+/// The identity of an entry for push and pull: everything it says, not where it is.
+fn identity(e: &Entry) -> (Vec<&str>, Vec<(&str, &str)>) {
+    let extra =
+        e.extra.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    (texts_of(e).to_vec(), extra)
+}
+
+/// Copies `memory` (a CSV memory) into the server, in one transaction under the write
+/// lock: each entry the server does not have yet (the same texts and columns) is
+/// added to the file of its name, keeping its row where that file is new on the
+/// server and after the file's last row otherwise. Pushing again adds nothing.
+pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushed> {
+    let mut client = store.connect()?;
+    let mut tx = if dry_run {
+        store.consistent(&mut client)?
+    } else {
+        client.transaction().map_err(|e| store.write_error(e, "write the memory"))?
+    };
+    if !dry_run {
+        store.lock(&mut tx)?;
+    }
+    let on_server = read(&store.server, &mut tx, None)?;
+    let have: HashSet<_> = on_server.memory.entries.iter().map(identity).collect();
+    let mut pushed = Pushed::default();
+    let mut seen = HashSet::new();
+    // Entries to add, by file name.
+    let mut by_file: Vec<(String, Vec<String>, Vec<&Entry>)> = Vec::new();
+    for (f, file) in memory.files().iter().enumerate() {
+        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let new: Vec<&Entry> = memory
+            .entries
+            .iter()
+            .filter(|e| e.file == f)
+            .filter(|e| {
+                let id = identity(e);
+                let fresh = !have.contains(&id) && seen.insert(id);
+                if !fresh {
+                    pushed.present += 1;
+                }
+                fresh
+            })
+            .collect();
+        by_file.push((name, file.columns.clone(), new));
+    }
+    pushed.added = by_file.iter().map(|f| f.2.len()).sum();
+    if dry_run || pushed.added == 0 {
+        pushed.new_files = by_file
+            .iter()
+            .filter(|f| {
+                !f.2.is_empty() && !on_server.memory.files().iter().any(|s| s.path == Path::new(&f.0))
+            })
+            .count();
+        return Ok(pushed);
+    }
+    for (name, columns, new) in by_file {
+        if new.is_empty() {
+            continue;
+        }
+        let at = on_server.memory.files().iter().position(|s| s.path == Path::new(&name));
+        let (file_id, last) = match at {
+            Some(i) => {
+                let last = on_server.memory.entries.iter().filter(|e| e.file == i).map(|e| e.row).max();
+                (on_server.file_ids[i], last)
+            }
+            None => {
+                pushed.new_files += 1;
+                let id: i32 = tx
+                    .query_one(
+                        "INSERT INTO tolk.files (name, columns) VALUES ($1, $2) RETURNING id",
+                        &[&name, &columns],
+                    )
+                    .map_err(|e| store.write_error(e, "add a file to the memory"))?
+                    .get(0);
+                (id, None)
+            }
+        };
+        // Rows kept where the file is new and its rows rise, as a CSV file's do.
+        let keep_rows = last.is_none() && new.windows(2).all(|w| w[0].row < w[1].row) && new[0].row >= 2;
+        let start = last.unwrap_or(1) + 1;
+        let rows: Vec<u64> =
+            if keep_rows { new.iter().map(|e| e.row).collect() } else { (start..).take(new.len()).collect() };
+        copy_in(&mut tx, file_id, rows.into_iter().zip(new.iter().copied()))
+            .map_err(|e| store.write_error(e, "add entries (a translator may add only entries in use)"))?;
+    }
+    tx.commit().map_err(|e| store.write_error(e, "commit the push"))?;
+    Ok(pushed)
+}
+
+/// What [`pull`] did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pulled {
+    /// Files written, new or changed.
+    pub written: Vec<PathBuf>,
+    /// Files already as the server has them.
+    pub unchanged: Vec<PathBuf>,
+    /// Entries on the server.
+    pub entries: usize,
+}
+
+/// Writes the server's memory into the CSV memory folder `folder`, one file per file
+/// on the server, under the folder's lock, each file replaced atomically and only if
+/// it changed (pulling again writes nothing). Refuses, writing nothing, when that
+/// would lose anything: an entry of the folder the server does not have (push it
+/// first), or a file of the folder the server does not have.
+pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run: bool) -> Result<Pulled> {
+    if folder.is_file() {
+        return Err(Error::at(
+            folder,
+            crate::error::Place::File,
+            "is a file; a pull writes the server's memory as a folder of CSV files: name a folder with --out",
+        ));
+    }
+    let memory = super::MemoryStore::snapshot(store)?;
+    let _lock =
+        if dry_run { None } else { Some(crate::store::lock_memory(&folder.join(DEFAULT_FILE), lock)?) };
+    let local = Memory::load_or_empty(folder)?;
+    let names: HashSet<&Path> = memory.files().iter().map(|f| f.path.as_path()).collect();
+    for (f, file) in local.files().iter().enumerate() {
+        let name = file.path.file_name().map(Path::new).unwrap_or(Path::new(""));
+        if !names.contains(name) && local.entries.iter().any(|e| e.file == f) {
+            return Err(Error::at(
+                &file.path,
+                crate::error::Place::File,
+                format!(
+                    "is not on {}, so the folder would hold its entries twice or lose them: push it first                      (tolk tm push URL), move it away, or pull into another folder with --out; nothing was written",
+                    store.server.shown()
+                ),
+            ));
+        }
+    }
+    let missing = missing_from(&local, &memory);
+    if let Some(first) = missing.first() {
+        let place = local.file_of(first).map(|p| crate::shown::path(p).to_string()).unwrap_or_default();
+        return Err(store.server.error(format!(
+            "does not have {} of {} ({place}, row {}: \"{}\"), which the pull would lose: push them first with \
+             `tolk tm push {}`, or pull into another folder with --out; nothing was written",
+            if missing.len() == 1 { "1 entry".to_string() } else { format!("{} entries", missing.len()) },
+            crate::shown::path(folder),
+            first.row,
+            crate::shown::name(&first.source),
+            store.server.shown()
+        )));
+    }
+    let mut pulled = Pulled { entries: memory.entries.len(), ..Pulled::default() };
+    let mut staged: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for (f, file) in memory.files().iter().enumerate() {
+        let mut bytes = Vec::new();
+        super::write_csv(&file.columns, memory.entries.iter().filter(|e| e.file == f), &mut bytes)
+            .map_err(|e| store.server.error(format!("cannot write {} as CSV: {e}", file.path.display())))?;
+        let path = folder.join(&file.path);
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            pulled.unchanged.push(path);
+        } else {
+            pulled.written.push(path.clone());
+            staged.push((path, bytes));
+        }
+    }
+    if !dry_run && !staged.is_empty() {
+        let files: Vec<(&Path, &[u8])> = staged.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
+        crate::store::write_atomic_all(&files)?;
+    }
+    Ok(pulled)
+}
+
+/// The entries of `local` that `server` does not have (by what they say), for a pull
+/// that would otherwise drop them.
+pub fn missing_from<'a>(local: &'a Memory, server: &Memory) -> Vec<&'a Entry> {
+    let have: HashSet<_> = server.entries.iter().map(identity).collect();
+    local.entries.iter().filter(|e| !have.contains(&identity(e))).collect()
+}

@@ -1,0 +1,133 @@
+//! tolk's schema on a server, as numbered migrations, and the two group roles it
+//! grants: `tolk_editor` and `tolk_translator`.
+//!
+//! Every write to `tolk.entries`, by tolk or by anyone with `psql`, passes the trigger
+//! `tolk.stamp`: it takes the memory's write lock (a transaction-level advisory lock),
+//! gives the transaction one revision from `tolk.revision`, and records who added a
+//! row. Writers hold the lock until they commit, so revisions become visible in the
+//! order they were given: a reader that has seen revision `r` has seen every write up
+//! to it, and what it has not seen is exactly the rows whose `rev` is above `r`. That
+//! is what a local cache refreshes with.
+//!
+//! Who may do what is the database's to enforce, through grants and row-level
+//! security: both roles read and add entries (a translator only entries in use, not
+//! retired ones); only an editor may change an entry, and then only the columns tolk
+//! changes (`retired`, `retired_by`, `changed`): nobody rewrites a source or a
+//! translation, and nothing is deleted.
+
+/// The key of the memory's write lock (`pg_advisory_xact_lock`); advisory locks are
+/// per database, so one key serves every memory.
+pub const WRITE_LOCK: i64 = 0x0074_6f6c_6b5f_746d; // "tolk_tm"
+
+/// The group role that may read, add, retire and restore.
+pub const EDITOR: &str = "tolk_editor";
+/// The group role that may read and add translations.
+pub const TRANSLATOR: &str = "tolk_translator";
+
+/// The migrations, in order: migration `i` (from 0) makes schema version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+
+/// The schema version this tolk makes and reads.
+pub const VERSION: i32 = MIGRATIONS.len() as i32;
+
+const MIGRATION_1: &str = r#"
+CREATE TABLE tolk.state (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    memory_id uuid NOT NULL DEFAULT gen_random_uuid()
+);
+INSERT INTO tolk.state DEFAULT VALUES;
+
+CREATE SEQUENCE tolk.revision;
+
+CREATE TABLE tolk.files (
+    id serial PRIMARY KEY,
+    name text NOT NULL UNIQUE CHECK (name <> '' AND name !~ '[/\\]'),
+    columns text[] NOT NULL
+);
+
+CREATE TABLE tolk.entries (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    file integer NOT NULL REFERENCES tolk.files,
+    row_number bigint NOT NULL,
+    source text NOT NULL,
+    target text NOT NULL DEFAULT '',
+    created text NOT NULL DEFAULT '',
+    changed text NOT NULL DEFAULT '',
+    translator text NOT NULL DEFAULT '',
+    origin text NOT NULL DEFAULT '',
+    note text NOT NULL DEFAULT '',
+    retired text NOT NULL DEFAULT '',
+    import text NOT NULL DEFAULT '',
+    retired_by text NOT NULL DEFAULT '',
+    prev text NOT NULL DEFAULT '',
+    next text NOT NULL DEFAULT '',
+    extra jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(extra) = 'array'),
+    added_by name NOT NULL DEFAULT current_user,
+    added_at timestamptz NOT NULL DEFAULT now(),
+    rev bigint NOT NULL DEFAULT 0,
+    UNIQUE (file, row_number)
+);
+CREATE INDEX entries_rev ON tolk.entries (rev);
+
+CREATE FUNCTION tolk.stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    mine text := txid_current()::text;
+    given text := coalesce(current_setting('tolk.revision', true), '');
+BEGIN
+    IF split_part(given, ':', 1) IS DISTINCT FROM mine THEN
+        PERFORM pg_advisory_xact_lock(WRITE_LOCK);
+        given := mine || ':' || nextval('tolk.revision');
+        PERFORM set_config('tolk.revision', given, true);
+    END IF;
+    NEW.rev := split_part(given, ':', 2)::bigint;
+    IF TG_OP = 'INSERT' THEN
+        NEW.added_by := current_user;
+        NEW.added_at := now();
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON tolk.entries
+    FOR EACH ROW EXECUTE FUNCTION tolk.stamp();
+
+ALTER TABLE tolk.entries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY everyone_reads ON tolk.entries FOR SELECT USING (true);
+CREATE POLICY editors_add ON tolk.entries FOR INSERT TO tolk_editor WITH CHECK (true);
+CREATE POLICY translators_add_in_use ON tolk.entries FOR INSERT TO tolk_translator
+    WITH CHECK (retired = '' AND retired_by = '');
+CREATE POLICY editors_change ON tolk.entries FOR UPDATE TO tolk_editor USING (true) WITH CHECK (true);
+"#;
+
+/// Creates the two group roles if they do not exist. Concurrent inits on one cluster
+/// may race to create them; the loser finds them made.
+pub const ROLES: &str = r#"
+DO $$
+BEGIN
+    CREATE ROLE tolk_editor NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+DO $$
+BEGIN
+    CREATE ROLE tolk_translator NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+"#;
+
+/// What each role may do, granted again by every `server init` (grants are
+/// idempotent), so an init repairs grants someone revoked.
+pub const GRANTS: &str = r#"
+REVOKE ALL ON SCHEMA tolk FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA tolk FROM PUBLIC;
+GRANT USAGE ON SCHEMA tolk TO tolk_editor, tolk_translator;
+GRANT SELECT ON tolk.migrations, tolk.state, tolk.files, tolk.entries TO tolk_editor, tolk_translator;
+GRANT INSERT ON tolk.files, tolk.entries TO tolk_editor, tolk_translator;
+GRANT USAGE ON SEQUENCE tolk.revision, tolk.files_id_seq TO tolk_editor, tolk_translator;
+GRANT UPDATE (retired, retired_by, changed) ON tolk.entries TO tolk_editor;
+"#;
+
+/// The SQL of migration `i`, with the lock key in place.
+pub fn migration(i: usize) -> String {
+    MIGRATIONS[i].replace("WRITE_LOCK", &WRITE_LOCK.to_string())
+}
