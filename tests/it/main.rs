@@ -32,6 +32,7 @@ mod project;
 mod properties;
 mod roundtrip;
 mod segment;
+mod server;
 mod sha256;
 mod srx;
 mod terms;

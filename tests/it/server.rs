@@ -1,0 +1,641 @@
+//! The memory on a PostgreSQL server, against a real one, never a mock: the server
+//! named by `TOLK_TEST_POSTGRES` (a throwaway server's superuser, as `.ci/postgres`
+//! prints it; CI starts one), else one this test process starts with `.ci/postgres`
+//! and that stops when the process ends. Each test works in a database of its own.
+//!
+//! What is proved: push and pull lose nothing and repeat to nothing; every command
+//! prints the same on the server as on the same memory as CSV; a project keeps the
+//! server's memory and refreshes it with what others wrote; eight imports at once keep
+//! every row; an import killed or cut off at any moment leaves the memory old or new;
+//! a translator cannot change or remove anything, through tolk or through SQL; a newer
+//! schema is refused; a password is never printed or written.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use postgres::{Client, NoTls};
+
+use crate::util::{csv_rows, repo, Project};
+
+/// The server the tests use: its superuser's URL, the socket folder and the port.
+struct Cluster {
+    socket: String,
+    port: u16,
+}
+
+fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        let url = std::env::var("TOLK_TEST_POSTGRES").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| {
+            let out = Command::new("bash")
+                .arg(repo().join(".ci/postgres"))
+                .arg(std::process::id().to_string())
+                .stderr(Stdio::inherit())
+                .output()
+                .expect("running .ci/postgres");
+            assert!(
+                out.status.success(),
+                "the server tests need PostgreSQL: install it (apt-get install postgresql), or set \
+                 TOLK_TEST_POSTGRES to the URL of a throwaway server's superuser"
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        });
+        let param = |name: &str| {
+            url.split(['?', '&'])
+                .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_string))
+                .unwrap_or_else(|| panic!("{url} has no {name}="))
+        };
+        Cluster { socket: param("host"), port: param("port").parse().unwrap() }
+    })
+}
+
+/// A database of its own for one test, with tolk's schema made by `tolk server init`.
+struct Db {
+    name: String,
+}
+
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+impl Db {
+    /// A new, empty database with tolk's memory in it.
+    fn new() -> Db {
+        let db = Db::bare();
+        Project::empty().tolk(&["server", "init", &db.url()]).run().success();
+        db
+    }
+
+    /// A new database without tolk's schema.
+    fn bare() -> Db {
+        let c = cluster();
+        let n = DATABASES.fetch_add(1, Ordering::SeqCst);
+        let name = format!("tolk_{}_{n}", std::process::id());
+        let mut admin = connect(&format!("host={} port={} user=postgres dbname=postgres", c.socket, c.port));
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        Db { name }
+    }
+
+    /// The superuser's URL of this database, as tolk takes it.
+    fn url(&self) -> String {
+        self.url_as("postgres")
+    }
+
+    /// The URL of this database for the login role `user`, over the Unix socket.
+    fn url_as(&self, user: &str) -> String {
+        let c = cluster();
+        format!("postgres://{user}@/{}?host={}&port={}", self.name, c.socket, c.port)
+    }
+
+    /// A connection as `user`.
+    fn client_as(&self, user: &str) -> Client {
+        let c = cluster();
+        connect(&format!("host={} port={} user={user} dbname={}", c.socket, c.port, self.name))
+    }
+
+    /// A connection as the superuser.
+    fn admin(&self) -> Client {
+        self.client_as("postgres")
+    }
+
+    /// A login role of this test (roles are the cluster's: the name carries the
+    /// database's), member of `group` when given; its name.
+    fn login(&self, who: &str, group: Option<&str>) -> String {
+        let role = format!("{}_{who}", self.name);
+        let mut admin = self.admin();
+        admin.batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD 's3cret-{who}'")).unwrap();
+        if let Some(group) = group {
+            admin.batch_execute(&format!("GRANT {group} TO {role}")).unwrap();
+        }
+        role
+    }
+
+    /// How many entries the memory has, and how many are in use.
+    fn counts(&self) -> (i64, i64) {
+        let row = self
+            .admin()
+            .query_one("SELECT count(*), count(*) FILTER (WHERE retired = '') FROM tolk.entries", &[])
+            .unwrap();
+        (row.get(0), row.get(1))
+    }
+
+    /// Every entry as (source, target, retired), sorted.
+    fn entries(&self) -> Vec<(String, String, bool)> {
+        let mut rows: Vec<(String, String, bool)> = self
+            .admin()
+            .query("SELECT source, target, retired <> '' FROM tolk.entries", &[])
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        rows.sort();
+        rows
+    }
+}
+
+fn connect(params: &str) -> Client {
+    let start = Instant::now();
+    loop {
+        match Client::connect(params, NoTls) {
+            Ok(client) => return client,
+            Err(e) if start.elapsed() > Duration::from_secs(20) => panic!("connecting with {params}: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// A memory folder with what a memory can hold: two files, an extra column, history
+/// (a retired entry, with `retired_by`), context, notes, an import id, quotes, commas
+/// and a line break inside a cell.
+fn rich_memory(t: &Project) {
+    t.write(
+        "memory/a-tidligere.csv",
+        "source,target,created,changed,translator,origin,note,kunde\n\
+         \"Hei, verden.\",\"Hello, world.\",2026-01-02T10:00:00Z,2026-01-02T10:00:00Z,Kari,seed,\"sa \"\"hei\"\"\",Lyse\n\
+         God morgen.,Good morning.,2026-01-03T10:00:00Z,,,seed,,\n",
+    );
+    t.write(
+        "memory/nb-en.csv",
+        "source,target,created,changed,translator,origin,note,retired,import,retired_by,prev,next\n\
+         Takk.,Thanks.,2026-02-01T09:00:00Z,2026-02-01T09:00:00Z,Ola,batch-1,,2026-03-01T09:00:00Z,i20260201-090000,i20260301-090000,,\n\
+         Takk.,Thank you.,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z,Kari,batch-2,,,i20260301-090000,,Hei.,Ha det.\n\
+         \"To linjer\nher.\",\"Two lines\nhere.\",2026-03-02T09:00:00Z,,,,,,,,,\n",
+    );
+}
+
+#[test]
+fn push_and_pull_lose_nothing_and_again_change_nothing() {
+    let db = Db::new();
+    let t = Project::empty();
+    rich_memory(&t);
+    let before = read_memory(&t.path().join("memory"));
+    t.tolk(&["tm", "push", &db.url()]).run().success().stderr_contains("added 5 entries of memory to");
+    t.tolk(&["tm", "push", &db.url()])
+        .run()
+        .success()
+        .stderr_contains("added 0 entries")
+        .stderr_contains("5 already there");
+    assert_eq!(db.counts(), (5, 4));
+
+    // Pulled into an empty folder, the memory is the same files, rows and cells.
+    t.tolk(&["tm", "pull", &db.url(), "--out", "pulled"]).run().success();
+    assert_eq!(read_memory(&t.path().join("pulled")), before);
+    let bytes = t.snapshot_dir("pulled");
+    t.tolk(&["tm", "pull", &db.url(), "--out", "pulled"]).run().success().stderr_contains("wrote nothing");
+    assert_eq!(t.snapshot_dir("pulled"), bytes);
+
+    // Pulled over the memory it came from: nothing is lost, and pushing it again adds nothing.
+    t.tolk(&["tm", "pull", &db.url()]).run().success();
+    assert_eq!(read_memory(&t.path().join("memory")), before);
+    t.tolk(&["tm", "push", &db.url()]).run().success().stderr_contains("added 0 entries");
+
+    // A pull never drops what the folder has and the server has not.
+    t.write("pulled/nb-en.csv", format!("{}Ny.,New.,,,,,,,,,,\n", t.read("pulled/nb-en.csv")));
+    let kept = t.snapshot_dir("pulled");
+    t.tolk(&["tm", "pull", &db.url(), "--out", "pulled"])
+        .run()
+        .failure()
+        .stderr_contains("does not have 1 entry")
+        .stderr_contains("push them first");
+    assert_eq!(t.snapshot_dir("pulled"), kept);
+}
+
+/// Every file of a CSV memory folder: name -> rows, each column -> cell.
+fn read_memory(folder: &Path) -> BTreeMap<String, Vec<BTreeMap<String, String>>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let rows = csv_rows(&std::fs::read(&path).unwrap(), b',');
+            // Empty cells are no information: a column missing and one left empty are alike.
+            let rows =
+                rows.into_iter().map(|r| r.into_iter().filter(|(_, v)| !v.is_empty()).collect()).collect();
+            out.insert(path.file_name().unwrap().to_string_lossy().into_owned(), rows);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_prints_the_same_on_the_server_as_on_csv() {
+    let db = Db::new();
+    let csv = Project::new();
+    // History, a conflict and imports besides the bundled memory.
+    csv.write(
+        "memory/b-historikk.csv",
+        "source,target,created,changed,translator,origin,note,retired,import,retired_by\n\
+         Takk for praten.,Thanks for the chat.,2026-02-01T09:00:00Z,2026-02-01T09:00:00Z,Ola,batch-1,,,i20260201-090000,\n\
+         Takk for praten.,Thank you for talking to us.,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z,Kari,batch-2,,,i20260301-090000,\n\
+         Ha det.,Bye.,2026-02-01T09:00:00Z,2026-02-01T09:00:00Z,Ola,batch-1,,2026-03-01T09:00:00Z,i20260201-090000,i20260301-090000\n\
+         Ha det.,Goodbye.,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z,Kari,batch-2,,,i20260301-090000,\n",
+    );
+    csv.tolk(&["tm", "push", &db.url()]).run().success();
+    let server = Project::new();
+    std::fs::remove_dir_all(server.path().join("memory")).unwrap();
+    let on = |t: &Project, args: &[&str], memory: Option<&str>| {
+        let mut all: Vec<&str> = args.to_vec();
+        if let Some(url) = memory {
+            all.extend(["--memory", url]);
+        }
+        t.tolk(&all).run().success()
+    };
+    let url = db.url();
+    let commands: &[&[&str]] = &[
+        &["lookup", "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog."],
+        &["lookup", "--json", "God kundeservice handler om begeistring og glede.", "--min-score", "50"],
+        &["match", "-i", "corpus/fjordkraft-irene-fauskanger.txt"],
+        &["match", "--json", "-i", "corpus/lyse-dialog-trine-vestre-oen.txt"],
+        &["analyze"],
+        &["analyze", "--json"],
+        &["status"],
+        &["tm", "conflicts"],
+        &["tm", "history"],
+        &["tm", "history", "Ha det."],
+        &["tm", "history", "--json", "Takk for praten."],
+        &["tm", "export"],
+        &["tm", "export", "--format", "csv"],
+    ];
+    for args in commands {
+        let a = on(&csv, args, None);
+        let b = on(&server, args, Some(&url));
+        assert_eq!(a.stdout, b.stdout, "tolk {args:?}: stdout differs");
+        assert!(!a.stdout.is_empty(), "tolk {args:?} printed nothing");
+    }
+    on(&csv, &["build", "-o", "out"], None);
+    on(&server, &["build", "-o", "out"], Some(&url));
+    assert_eq!(csv.snapshot_dir("out"), server.snapshot_dir("out"));
+    assert!(!csv.snapshot_dir("out").is_empty());
+
+    // An untranslated corpus exports the same batch, and taking it back makes the same memory.
+    let plain = Project::untranslated();
+    let db2 = Db::new();
+    let served = Project::untranslated();
+    std::fs::remove_dir_all(served.path().join("memory")).unwrap();
+    let url2 = db2.url();
+    on(&plain, &["export", "--for", "kari", "--format", "csv", "-o", "batch.csv"], None);
+    on(&served, &["export", "--for", "kari", "--format", "csv", "-o", "batch.csv"], Some(&url2));
+    assert_eq!(strip_dates(&plain.read("batch.csv")), strip_dates(&served.read("batch.csv")));
+    let filled = fill_batch(&plain.read("batch.csv"));
+    plain.write("filled.csv", &filled);
+    served.write("filled.csv", &filled);
+    on(&plain, &["import", "filled.csv"], None);
+    on(&served, &["import", "filled.csv"], Some(&url2));
+    for args in [
+        &["status"][..],
+        &["analyze"],
+        &["lookup", "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog."],
+    ] {
+        assert_eq!(
+            on(&plain, args, None).stdout,
+            on(&served, args, Some(&url2)).stdout,
+            "after import: {args:?}"
+        );
+    }
+}
+
+/// `text` without what depends on the moment it was made: dates and ids with a date.
+fn strip_dates(text: &str) -> String {
+    let date = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?|[bi]\d{8}-\d{6}").unwrap();
+    date.replace_all(text, "DATE").into_owned()
+}
+
+/// A CSV batch with every target filled with `EN: ` and its source.
+fn fill_batch(batch: &str) -> String {
+    let bytes = batch.as_bytes();
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let header = reader.headers().unwrap().clone();
+    let source = header.iter().position(|h| h == "source").expect("a source column");
+    let target = header.iter().position(|h| h == "target").expect("a target column");
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+        cells[target] = format!("EN: {}", cells[source]);
+        writer.write_record(&cells).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn a_project_keeps_the_servers_memory_and_refreshes_it_with_what_others_wrote() {
+    let db = Db::new();
+    let t = Project::new();
+    t.tolk(&["tm", "push", &db.url()]).run().success();
+    t.write("tolk.toml", format!("memory = \"{}\"\n", db.url()));
+    t.tolk(&["lookup", "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog."])
+        .run()
+        .success()
+        .stdout_contains("Director of Customer Service");
+    let cache = t.path().join(".tolk/cache");
+    let kept = crate::util::walk(&cache);
+    assert!(kept.iter().any(|p| p.extension().is_some_and(|e| e == "tolkidx")), "{kept:?}");
+    assert!(kept.iter().any(|p| p.extension().is_some_and(|e| e == "rev")), "{kept:?}");
+
+    // Someone else adds a translation: the next lookup here finds it, reading only that row.
+    let other = Project::empty();
+    other.write(
+        "new.tsv",
+        "Dette er en helt ny setning om kraft.\tThis is a brand new sentence about power.\n",
+    );
+    other.tolk(&["--memory", &db.url(), "tm", "import", "new.tsv"]).run().success();
+    t.tolk(&["lookup", "Dette er en helt ny setning om kraft."])
+        .run()
+        .success()
+        .stdout_contains("This is a brand new sentence about power.");
+    // And a translation someone retired is no longer offered.
+    other.tolk(&["--memory", &db.url(), "tm", "rm", "Dette er en helt ny setning om kraft."]).run().success();
+    let out = t.tolk(&["lookup", "Dette er en helt ny setning om kraft."]).run();
+    assert!(!out.stdout.contains("brand new sentence"), "{}", out.stdout);
+    // The kept copy answers as a fresh read of the server would.
+    let fresh = Project::new();
+    let a = t.tolk(&["analyze"]).run().success().stdout;
+    let b = fresh.tolk(&["--memory", &db.url(), "analyze"]).run().success().stdout;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn eight_imports_at_once_keep_every_row() {
+    let db = Db::new();
+    let t = Project::empty();
+    const CLIENTS: usize = 8;
+    const ROWS: usize = 40;
+    for c in 0..CLIENTS {
+        let mut text = String::new();
+        for r in 0..ROWS {
+            text.push_str(&format!(
+                "Klient {c} sender setning nummer {r}.\tClient {c} sends sentence number {r}.\n"
+            ));
+        }
+        // One sentence every client sends, with the same translation: added once.
+        text.push_str("Alle sender denne.\tEveryone sends this.\n");
+        t.write(&format!("c{c}.tsv"), text);
+    }
+    let url = db.url();
+    let mut children: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            Command::new(env!("CARGO_BIN_EXE_tolk"))
+                .args(["--memory", &url, "tm", "import", &format!("c{c}.tsv")])
+                .current_dir(t.path())
+                .env("TOLK_TEST_PAUSE", "merged:150")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children.drain(..) {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let entries = db.entries();
+    assert_eq!(entries.len(), CLIENTS * ROWS + 1, "every row once, the shared one once");
+    let distinct: std::collections::BTreeSet<_> = entries.iter().collect();
+    assert_eq!(distinct.len(), entries.len());
+    // Each import is one revision: the trigger gave each transaction its own.
+    let revisions: i64 =
+        db.admin().query_one("SELECT count(DISTINCT rev) FROM tolk.entries", &[]).unwrap().get(0);
+    assert_eq!(revisions, CLIENTS as i64);
+}
+
+/// An import of `n` new sentences into the server at `url`, from `t`.
+fn import_file(t: &Project, n: usize, tag: &str) -> String {
+    let name = format!("{tag}.tsv");
+    let text: String =
+        (0..n).map(|i| format!("Setning {i} fra {tag}.\tSentence {i} from {tag}.\n")).collect();
+    t.write(&name, text);
+    name
+}
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_the_memory_old_or_new() {
+    let db = Db::new();
+    let t = Project::empty();
+    let base = import_file(&t, 50, "base");
+    t.tolk(&["--memory", &db.url(), "tm", "import", &base]).run().success();
+    let old = db.counts().0;
+    // Killed at each stage, then at delays across a whole import.
+    let mut finished = 0;
+    let stages = ["locked:3000", "merged:3000", "written:3000"];
+    let delays: Vec<u64> = (0..12).map(|i| i * 25).collect();
+    for (k, how) in
+        stages.iter().map(|s| (Some(*s), 300)).chain(delays.iter().map(|&d| (None, d))).enumerate()
+    {
+        let (pause, wait) = how;
+        let name = import_file(&t, 500, &format!("k{k}"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
+        command
+            .args(["--memory", &db.url(), "tm", "import", &name])
+            .current_dir(t.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(pause) = pause {
+            command.env("TOLK_TEST_PAUSE", pause);
+        }
+        let mut child = command.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(wait));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        // The server notices the client is gone and rolls back; wait for that.
+        let start = Instant::now();
+        let now = loop {
+            let busy: i64 = db
+                .admin()
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tolk'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if busy == 0 || start.elapsed() > Duration::from_secs(10) {
+                break db.counts().0;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let before = old + 500 * finished;
+        assert!(
+            now == before || now == before + 500,
+            "kill {k} ({pause:?}, after {wait} ms): {now} entries, expected {before} or {}",
+            before + 500
+        );
+        if pause.is_some() {
+            assert_eq!(now, before, "killed while paused at {pause:?}, the import must not be there");
+        }
+        if now == before + 500 {
+            finished += 1;
+        } else {
+            assert!(!status.success(), "kill {k}: tolk ended well, yet its import is not there");
+        }
+    }
+}
+
+#[test]
+fn a_connection_cut_in_the_middle_of_an_import_changes_nothing_and_says_so() {
+    let db = Db::new();
+    let t = Project::empty();
+    let name = import_file(&t, 300, "cut");
+    let child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["--memory", &db.url(), "tm", "import", &name])
+        .current_dir(t.path())
+        .env("TOLK_TEST_PAUSE", "written:4000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until its rows are sent, then cut its connection from the server's side.
+    let start = Instant::now();
+    loop {
+        let sent: i64 = db
+            .admin()
+            .query_one(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE a.datname = current_database() AND a.application_name = 'tolk' AND l.locktype = 'advisory'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if sent > 0 {
+            std::thread::sleep(Duration::from_millis(700));
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the import never took the lock");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    db.admin()
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name = 'tolk'",
+            &[],
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(db.counts(), (0, 0));
+}
+
+#[test]
+fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
+    let db = Db::new();
+    let alice = db.login("alice", Some("tolk_translator"));
+    let erin = db.login("erin", Some("tolk_editor"));
+    let mallory = db.login("mallory", None);
+    let t = Project::empty();
+    t.write("a.tsv", "Hei.\tHi.\nTakk.\tThanks.\n");
+    t.write("b.tsv", "Hei.\tHello.\n");
+    let as_alice = db.url_as(&alice);
+    t.tolk(&["--memory", &as_alice, "tm", "import", "a.tsv"]).run().success();
+    assert_eq!(db.counts(), (2, 2));
+    let added_by: String =
+        db.admin().query_one("SELECT DISTINCT added_by::text FROM tolk.entries", &[]).unwrap().get(0);
+    assert_eq!(added_by, alice);
+
+    // Through tolk: each refusal names the permission, and nothing changes.
+    for args in [&["tm", "rm", "Hei."][..], &["tm", "import", "--overwrite", "b.tsv"]] {
+        let mut all = vec!["--memory", as_alice.as_str()];
+        all.extend(args);
+        t.tolk(&all).run().failure().stderr_contains("permission denied").stderr_contains("tolk_editor");
+        assert_eq!(db.counts(), (2, 2), "after {args:?}");
+    }
+    t.tolk(&["--memory", &db.url_as(&mallory), "lookup", "Hei."])
+        .run()
+        .failure()
+        .stderr_contains("may not read the memory");
+
+    // Through SQL, as the translator: no delete, no update, no retired entry, no truncate,
+    // no rewinding the revision.
+    let mut sql = db.client_as(&alice);
+    for statement in [
+        "DELETE FROM tolk.entries",
+        "UPDATE tolk.entries SET target = 'Hacked.'",
+        "UPDATE tolk.entries SET retired = '2026-01-01T00:00:00Z'",
+        "INSERT INTO tolk.entries (file, row_number, source, target, retired) SELECT id, 99, 'X.', 'Y.', 'now' FROM tolk.files LIMIT 1",
+        "TRUNCATE tolk.entries",
+        "SELECT setval('tolk.revision', 1)",
+        "UPDATE tolk.files SET columns = '{}'",
+        "DROP TABLE tolk.entries",
+    ] {
+        let err = sql.batch_execute(statement).expect_err(statement);
+        let code = err.code().map(|c| c.code().to_string()).unwrap_or_default();
+        assert!(code == "42501" || code == "42809", "{statement}: {err} ({code})");
+    }
+    // Adding, as a translator may, works through SQL too, and is stamped with who did it.
+    sql.batch_execute(
+        "INSERT INTO tolk.entries (file, row_number, source, target, added_by) \
+         SELECT id, 99, 'Ja.', 'Yes.', 'someone_else' FROM tolk.files LIMIT 1",
+    )
+    .unwrap();
+    let by: String = db
+        .admin()
+        .query_one("SELECT added_by::text FROM tolk.entries WHERE source = 'Ja.'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(by, alice);
+
+    // The editor may retire, through tolk, but not rewrite a translation or delete.
+    let as_erin = db.url_as(&erin);
+    t.tolk(&["--memory", &as_erin, "tm", "rm", "Hei."]).run().success();
+    assert_eq!(db.counts(), (3, 2));
+    let mut sql = db.client_as(&erin);
+    for statement in ["UPDATE tolk.entries SET target = 'Hacked.'", "DELETE FROM tolk.entries"] {
+        let err = sql.batch_execute(statement).expect_err(statement);
+        assert_eq!(err.code().map(|c| c.code()), Some("42501"), "{statement}: {err}");
+    }
+    t.tolk(&["--memory", &as_erin, "tm", "revert", "Hei."]).run().success();
+    assert_eq!(db.counts(), (3, 3));
+}
+
+#[test]
+fn a_database_without_a_memory_or_with_a_newer_schema_is_refused() {
+    let bare = Db::bare();
+    let t = Project::empty();
+    t.tolk(&["--memory", &bare.url(), "lookup", "Hei."])
+        .run()
+        .failure()
+        .stderr_contains("holds no tolk memory")
+        .stderr_contains("tolk server init");
+    let db = Db::new();
+    // Upgrading from the current version changes nothing and says so.
+    t.tolk(&["server", "init", &db.url()]).run().success().stderr_contains("grants renewed");
+    db.admin().batch_execute("INSERT INTO tolk.migrations (version, tolk) VALUES (99, 'future')").unwrap();
+    t.tolk(&["--memory", &db.url(), "lookup", "Hei."]).run().failure().stderr_contains("upgrade tolk");
+    t.tolk(&["server", "init", &db.url()]).run().failure().stderr_contains("newer than the");
+}
+
+#[test]
+fn a_password_is_never_printed_or_written() {
+    let db = Db::new();
+    let bob = db.login("bob", Some("tolk_editor"));
+    let c = cluster();
+    let secret = "s3cret-bob";
+    let t = Project::empty();
+    // Over TCP, where the server asks for it: from PGPASSWORD ...
+    let url = format!("postgres://{bob}@127.0.0.1:{}/{}", c.port, db.name);
+    t.tolk(&["--memory", &url, "tm", "history"]).env("PGPASSWORD", secret).run().success();
+    // ... or from the URL; either way no message shows it, wrong as it may be.
+    let wrong = format!("postgres://{bob}:{secret}-wrong@127.0.0.1:{}/{}", c.port, db.name);
+    let out = t.tolk(&["--memory", &wrong, "tm", "history"]).run().failure();
+    assert!(!out.stderr.contains(secret) && !out.stdout.contains(secret), "{}", out.stderr);
+    assert!(out.stderr.contains("password authentication failed"), "{}", out.stderr);
+    let right = format!("postgres://{bob}:{secret}@127.0.0.1:{}/{}_nonesuch", c.port, db.name);
+    let out = t.tolk(&["--memory", &right, "lookup", "Hei."]).run().failure();
+    assert!(!out.stderr.contains(secret), "{}", out.stderr);
+    // A project made with it keeps the URL without the password.
+    let right = format!("postgres://{bob}:{secret}@127.0.0.1:{}/{}", c.port, db.name);
+    t.tolk(&["init", "--memory", &right, "p"]).run().success();
+    let toml = t.read("p/tolk.toml");
+    assert!(!toml.contains(secret), "{toml}");
+    assert!(toml.contains(&format!("postgres://{bob}@127.0.0.1:{}/{}", c.port, db.name)), "{toml}");
+    // An unreachable server is a clear error, soon.
+    let start = Instant::now();
+    t.tolk(&["--memory", "postgres://nobody@127.0.0.1:1/none", "lookup", "Hei."])
+        .run()
+        .failure()
+        .stderr_contains("cannot connect")
+        .stderr_contains("check that the server is running");
+    assert!(start.elapsed() < Duration::from_secs(15));
+}
