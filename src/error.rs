@@ -87,6 +87,9 @@ pub enum Error {
         server: String,
         /// What happened, and what to do.
         message: String,
+        /// Whether the server could not be reached at all (so a copy kept of its
+        /// memory may serve a command that only reads).
+        unreachable: bool,
     },
     /// Anything that is about no place in a file.
     #[error("{0}")]

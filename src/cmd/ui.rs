@@ -100,12 +100,30 @@ fn load_server(global: &Global, server: &Server) -> Result<(Memory, Index)> {
     };
     let (memory, index) = match kept_files(global) {
         Some(files) => {
-            let (memory, index, kept) = cache::load_server(&store, &files, building)?;
+            let loaded = cache::load_server(&store, &files, building);
             if let Some(spin) = spin.take() {
                 spin.finish_and_clear();
             }
-            report_kept(global, Some(&files), &kept);
-            (memory, index)
+            match loaded {
+                Ok((memory, index, kept)) => {
+                    report_kept(global, Some(&files), &kept);
+                    (memory, index)
+                }
+                // Offline: what was kept serves commands that read, and says so.
+                Err(e @ tolk::Error::Server { unreachable: true, .. }) => {
+                    let Some((memory, index, revision)) = cache::kept_server(&files) else {
+                        return Err(e.into());
+                    };
+                    warning(format_args!(
+                        "{e}; using the copy of its memory kept in {} (revision {}), which lacks anything \
+                         written there since; commands that write need the server",
+                        shown::path(files.memory.parent().unwrap_or(Path::new("."))),
+                        revision.rev
+                    ));
+                    (memory, index)
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         None => {
             let memory = tolk::memory::MemoryStore::snapshot(&store)?;

@@ -261,8 +261,6 @@ pub fn load_server(
     building: impl FnOnce(usize),
 ) -> crate::error::Result<(Memory, Index, Kept)> {
     let now = store.revision()?;
-    let fingerprint =
-        |r: &Revision| stable_hash(format!("{:x}-{:x}-{}", r.memory.0, r.memory.1, r.rev).as_bytes());
     let refused = match open_server(files, fingerprint(&now)) {
         Ok((kept, index)) => match kept.read() {
             Ok(memory) => return Ok((memory, index, Kept::Opened)),
@@ -299,6 +297,20 @@ pub fn load_server(
         None => Kept::Built { instead_of },
     };
     Ok((memory, index, kept))
+}
+
+/// The fingerprint a server's memory at revision `r` is kept with.
+fn fingerprint(r: &Revision) -> u64 {
+    stable_hash(format!("{:x}-{:x}-{}", r.memory.0, r.memory.1, r.rev).as_bytes())
+}
+
+/// The copy of a server's memory kept in `files`, whatever its revision, with its index
+/// and revision: for read-only commands while the server cannot be reached. `None`
+/// when nothing whole is kept.
+pub fn kept_server(files: &Files) -> Option<(Memory, Index, Revision)> {
+    let revision = parse_revision(&std::fs::read_to_string(files.memory.with_extension("rev")).ok()?)?;
+    let (kept, index) = open_server(files, fingerprint(&revision)).ok()?;
+    Some((kept.read().ok()?, index, revision))
 }
 
 /// The kept memory of a server and its index, if both are whole and of the revision

@@ -639,3 +639,57 @@ fn a_password_is_never_printed_or_written() {
         .stderr_contains("check that the server is running");
     assert!(start.elapsed() < Duration::from_secs(15));
 }
+
+#[test]
+fn without_the_server_a_project_reads_its_kept_copy_and_cannot_write() {
+    let db = Db::new();
+    let t = Project::new();
+    t.tolk(&["tm", "push", &db.url()]).run().success();
+    // The server reached through a link to its socket, which the test then takes away.
+    let c = cluster();
+    let link = tempfile::tempdir().unwrap();
+    let socket = format!(".s.PGSQL.{}", c.port);
+    std::os::unix::fs::symlink(Path::new(&c.socket).join(&socket), link.path().join(&socket)).unwrap();
+    let url = format!("postgres://postgres@/{}?host={}&port={}", db.name, link.path().display(), c.port);
+    t.write("tolk.toml", format!("memory = \"{url}\"\n"));
+    let online = t.tolk(&["analyze"]).run().success().stdout;
+    std::fs::remove_file(link.path().join(&socket)).unwrap();
+
+    let out = t.tolk(&["analyze"]).run().success();
+    assert_eq!(out.stdout, online);
+    out.stderr_contains("cannot connect").stderr_contains("using the copy of its memory kept in");
+    t.write("new.tsv", "Helt ny.\tBrand new.\n");
+    t.tolk(&["tm", "import", "new.tsv"]).run().failure().stderr_contains("cannot connect");
+    // Without a kept copy, reading needs the server too.
+    std::fs::remove_dir_all(t.path().join(".tolk")).unwrap();
+    t.tolk(&["analyze"]).run().failure().stderr_contains("cannot connect");
+}
+
+#[test]
+fn a_writer_waits_for_another_and_gives_up_after_its_timeout_naming_it() {
+    let db = Db::new();
+    let t = Project::empty();
+    let first = import_file(&t, 10, "first");
+    let second = import_file(&t, 10, "second");
+    let child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["--memory", &db.url(), "tm", "import", &first])
+        .current_dir(t.path())
+        .env("TOLK_TEST_PAUSE", "locked:3000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    t.tolk(&["--memory", &db.url(), "tm", "import", "--lock-timeout", "0.3", &second])
+        .run()
+        .failure()
+        .stderr_contains("waiting for the memory's lock")
+        .stderr_contains("postgres (tolk")
+        .stderr_contains("nothing was written");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(db.counts(), (10, 10));
+    // Waiting as long as it takes, it goes after the other.
+    t.tolk(&["--memory", &db.url(), "tm", "import", &second]).run().success();
+    assert_eq!(db.counts(), (20, 20));
+}

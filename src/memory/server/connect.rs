@@ -164,14 +164,17 @@ impl Server {
             } else {
                 "; check that the server is running and that the URL's host and port are right"
             };
-            self.error(format!("cannot connect: {}{hint}", describe(&e)))
+            let message = format!("cannot connect: {}{hint}", describe(&e));
+            // Refused by the server itself (a password, a database that does not
+            // exist) is not being unreachable.
+            Error::Server { server: self.shown.clone(), message, unreachable: e.as_db_error().is_none() }
         })?;
         Ok(client)
     }
 
     /// An error about this server.
     pub fn error(&self, message: impl Into<String>) -> Error {
-        Error::Server { server: self.shown.clone(), message: message.into() }
+        Error::Server { server: self.shown.clone(), message: message.into(), unreachable: false }
     }
 }
 
@@ -195,13 +198,19 @@ pub fn describe(e: &postgres::Error) -> String {
             }
             message
         }
+        None if e.is_closed() => "the connection to the server was closed".to_string(),
         None => {
-            let text = e.to_string();
-            if e.is_closed() {
-                "the connection to the server was closed".to_string()
-            } else {
-                text
+            // The client's message, then what it says caused it ("Connection refused").
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let more = c.to_string();
+                if !text.contains(&more) {
+                    text.push_str(&format!(": {more}"));
+                }
+                cause = c.source();
             }
+            text
         }
     }
 }
