@@ -82,7 +82,7 @@ impl Global {
             self.memory_flag.as_deref().and_then(|m| m.to_str()).filter(|m| tolk::memory::server::is_url(m));
         match flag_url.or(if self.memory_flag.is_none() { self.project.memory_server() } else { None }) {
             Some(url) => {
-                self.server = Some(tolk::memory::server::Server::parse(url)?);
+                self.server = Some(ui::server(url)?);
                 self.memory = self.project.path(std::path::Path::new("memory"));
             }
             None => self.memory = self.memory_flag.clone().unwrap_or_else(|| self.project.memory()),

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Subcommand;
-use tolk::memory::server::{self, schema, Server};
+use tolk::memory::server::{self, schema};
 
 use super::ui;
 use super::Global;
@@ -49,7 +49,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 }
 
 fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode> {
-    let server = Server::parse(&args.url)?;
+    let server = ui::server(&args.url)?;
     let spin = ui::spinner(global, &format!("setting up {}", server.shown()));
     let done = server::init(&server)?;
     spin.finish_and_clear();

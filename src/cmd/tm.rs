@@ -22,7 +22,7 @@ use tolk::import::{self, Incoming, MergeOptions, Origin};
 use tolk::language::Language;
 use tolk::memory::history::{self, Choice, Key, Plan};
 use tolk::memory::imports::{self, ImportId};
-use tolk::memory::server::{Server, ServerStore};
+use tolk::memory::server::ServerStore;
 use tolk::memory::{Entry, Update};
 use tolk::shown;
 use tolk::text::SegmentId;
@@ -284,7 +284,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
 /// `tm push URL`: the project's CSV memory into the server.
 fn run_push(args: PushArgs, global: &Global) -> Result<ExitCode> {
-    let server = Server::parse(&args.url)?;
+    let server = ui::server(&args.url)?;
     // The CSV memory, even in a project whose memory is now the server.
     let memory = ui::load_csv(global, &global.memory)?;
     let store = ServerStore::new(server).lock_timeout(args.lock.lock_timeout);
@@ -311,7 +311,7 @@ fn run_push(args: PushArgs, global: &Global) -> Result<ExitCode> {
 
 /// `tm pull URL`: the server's memory as CSV files.
 fn run_pull(args: PullArgs, global: &Global) -> Result<ExitCode> {
-    let server = Server::parse(&args.url)?;
+    let server = ui::server(&args.url)?;
     let folder = args.out.clone().unwrap_or_else(|| global.memory.clone());
     let store = ServerStore::new(server);
     let chatty = ui::chatty(global);

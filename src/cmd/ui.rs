@@ -87,6 +87,16 @@ fn kept_files(global: &Global) -> Option<cache::Files> {
     global.project.file().map(|_| cache::Files::new(&global.project.state_dir(), &place))
 }
 
+/// The server named by `url`, saying on stderr what a person should know about how
+/// it was named (a password file others can read is not used).
+pub fn server(url: &str) -> Result<Server> {
+    let server = Server::parse(url)?;
+    for warning in server.warnings() {
+        self::warning(warning);
+    }
+    Ok(server)
+}
+
 /// The memory on the server `server` with its index: kept in the project's
 /// `.tolk/cache/` and brought up to date with what was written since, or read whole
 /// (outside a project, every time).

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 pub struct Server {
     config: Config,
     shown: String,
+    warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Server {
@@ -131,19 +132,27 @@ impl Server {
         if config.get_application_name().is_none() {
             config.application_name("tolk");
         }
+        let mut warnings = Vec::new();
         if config.get_password().is_none() {
-            if let Some(password) = env.var("PGPASSWORD").or_else(|| password_from_file(&config, env)) {
+            let found = env.var("PGPASSWORD").or_else(|| password_from_file(&config, env, &mut warnings));
+            if let Some(password) = found {
                 config.password(password);
             }
         }
         let shown = show(&config);
-        Ok(Server { config, shown })
+        Ok(Server { config, shown, warnings })
     }
 
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
     /// with a password.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// What a person should know about how the server was named: a password file
+    /// skipped because others can read it, as libpq warns.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The role tolk connects as.
@@ -271,17 +280,17 @@ pub fn redact_text(url: &str) -> String {
 /// The password for `config` in the password file (`PGPASSFILE`, else
 /// `~/.pgpass`), as libpq finds it: the first line whose host, port, database and
 /// user match (`*` matches anything), skipped when the file can be read by others.
-fn password_from_file(config: &Config, env: &dyn Environment) -> Option<String> {
+fn password_from_file(config: &Config, env: &dyn Environment, warnings: &mut Vec<String>) -> Option<String> {
     let path = env.var("PGPASSFILE").map(PathBuf::from).or_else(|| env.home().map(|h| h.join(".pgpass")))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).ok()?.permissions().mode();
         if mode & 0o077 != 0 {
-            eprintln!(
-                "warning: {} is readable by others, so its passwords are not used (chmod 0600 it)",
+            warnings.push(format!(
+                "{} is readable by others, so its passwords are not used (chmod 0600 it)",
                 crate::shown::path(&path)
-            );
+            ));
             return None;
         }
     }
