@@ -489,7 +489,11 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<Box<dyn MemoryStore>> {
     let chatty = chatty(global);
     if let Some(server) = &global.server {
-        let store = ServerStore::new(server.clone()).lock_timeout(lock.lock_timeout);
+        let mut store = ServerStore::new(server.clone()).lock_timeout(lock.lock_timeout);
+        if let Some(files) = kept_files(global) {
+            // A write starts from the kept copy and reads only what changed since.
+            store = store.base(move || cache::kept_server_memory(&files));
+        }
         return Ok(Box::new(store.notify(move |notice| tell(chatty, notice))));
     }
     if !create && global.memory_flag.is_some() && std::fs::symlink_metadata(&global.memory).is_err() {

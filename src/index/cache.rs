@@ -313,6 +313,17 @@ pub fn kept_server(files: &Files) -> Option<(Memory, Index, Revision)> {
     Some((kept.read().ok()?, index, revision))
 }
 
+/// The copy of a server's memory kept in `files` and its revision, without its index:
+/// the base a write brings up to date ([`ServerStore::base`]).
+pub fn kept_server_memory(files: &Files) -> Option<(Memory, Revision)> {
+    let revision = parse_revision(&std::fs::read_to_string(files.memory.with_extension("rev")).ok()?)?;
+    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory).ok()?;
+    if arrays.fingerprint != fingerprint(&revision) {
+        return None;
+    }
+    Some((Snapshot::new(arrays, None).ok()?.read().ok()?, revision))
+}
+
 /// The kept memory of a server and its index, if both are whole and of the revision
 /// whose fingerprint is `fingerprint`.
 fn open_server(files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Refused> {

@@ -350,6 +350,28 @@ fn a_project_keeps_the_servers_memory_and_refreshes_it_with_what_others_wrote() 
     other.tolk(&["--memory", &db.url(), "tm", "rm", "Dette er en helt ny setning om kraft."]).run().success();
     let out = t.tolk(&["lookup", "Dette er en helt ny setning om kraft."]).run();
     assert!(!out.stdout.contains("brand new sentence"), "{}", out.stdout);
+
+    // Writes from the project start from its kept copy, brought up to date under the
+    // lock with what others wrote since: here a translation another client added after
+    // the copy was last refreshed is the one this project's `tm revert` puts back, and
+    // its import sees the other client's rows as there.
+    other.write("more.tsv", "Enda en ny setning.\tYet another new sentence.\n");
+    other.tolk(&["--memory", &db.url(), "tm", "import", "more.tsv"]).run().success();
+    t.tolk(&["tm", "revert", "Dette er en helt ny setning om kraft."]).run().success();
+    t.write("again.tsv", "Enda en ny setning.\tYet another new sentence.\nEn tredje.\tA third.\n");
+    t.tolk(&["tm", "import", "again.tsv"]).run().success().stderr_contains("1 added, 1 unchanged");
+    let entries = db.entries();
+    let of = |source: &str| entries.iter().filter(|e| e.0 == source).cloned().collect::<Vec<_>>();
+    assert_eq!(
+        of("Dette er en helt ny setning om kraft."),
+        [(
+            "Dette er en helt ny setning om kraft.".into(),
+            "This is a brand new sentence about power.".into(),
+            false
+        )]
+    );
+    assert_eq!(of("Enda en ny setning.").len(), 1);
+    assert_eq!(of("En tredje.").len(), 1);
     // The kept copy answers as a fresh read of the server would.
     let fresh = Project::new();
     let a = t.tolk(&["analyze"]).run().success().stdout;

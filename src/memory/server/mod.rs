@@ -157,13 +157,14 @@ fn revision_of(row: &postgres::Row) -> Revision {
     Revision { memory: (half(0..16).unwrap_or(0), half(16..32).unwrap_or(0)), rev: row.get(1) }
 }
 
-/// A memory read from the server, with what names each entry there.
+/// A memory read from the server, with what names its files there. An entry is named
+/// there by its file and row (`UNIQUE (file, row_number)`), so a memory kept locally
+/// and brought up to date names entries as a fresh read does.
 struct Read {
     memory: Memory,
-    /// Each entry's id in `tolk.entries`, by entry number.
-    ids: Vec<i64>,
-    /// Each file's id in `tolk.files`, by file number.
-    file_ids: Vec<i32>,
+    /// Each file's id in `tolk.files`, by name: every file on the server, also when
+    /// only the entries written since a revision were read.
+    file_ids: HashMap<PathBuf, i32>,
     revision: Revision,
 }
 
@@ -243,7 +244,7 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
     );
     let reader = tx.copy_out(copy.as_str()).map_err(fail)?;
     let mut csv = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
-    let mut groups: Vec<Vec<(i64, Entry)>> = vec![Vec::new(); files.len()];
+    let mut groups: Vec<Vec<Entry>> = vec![Vec::new(); files.len()];
     let mut record = csv::StringRecord::new();
     loop {
         match csv.read_record(&mut record) {
@@ -253,7 +254,6 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         }
         let bad =
             || server.error("cannot read the memory: the server sent a row tolk cannot read".to_string());
-        let id: i64 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let file: i32 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let file = *number.get(&file).ok_or_else(bad)?;
         let mut entry = Entry {
@@ -264,22 +264,15 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         set_texts(&mut entry, (3..15).map(|i| record.get(i).unwrap_or("").to_string()));
         let extra = record.get(15).unwrap_or("[]");
         entry.extra = serde_json::from_str::<Vec<(String, String)>>(extra).map_err(|_| bad())?;
-        groups[file].push((id, entry));
+        groups[file].push(entry);
     }
-    let mut ids = Vec::new();
-    let mut entries = Vec::new();
-    for group in groups {
-        for (id, entry) in group {
-            ids.push(id);
-            entries.push(entry);
-        }
-    }
-    let file_ids = files.iter().map(|f| f.0).collect();
+    let entries = groups.into_iter().flatten().collect();
+    let file_ids = files.iter().map(|f| (PathBuf::from(&f.1), f.0)).collect();
     let files = files
         .into_iter()
         .map(|(_, name, columns)| MemoryFile { path: PathBuf::from(name), columns })
         .collect();
-    Ok(Read { memory: Memory::from_files(files, entries), ids, file_ids, revision })
+    Ok(Read { memory: Memory::from_files(files, entries), file_ids, revision })
 }
 
 /// A memory on a server as a [`MemoryStore`](super::MemoryStore).
@@ -288,7 +281,12 @@ pub struct ServerStore {
     server: Server,
     timeout: Option<Duration>,
     notify: std::sync::Arc<dyn Fn(&Notice) + Send + Sync>,
+    base: Option<std::sync::Arc<Base>>,
 }
+
+/// A copy of the memory kept at a revision, which a write brings up to date with the
+/// rows written since instead of reading the whole memory.
+type Base = dyn Fn() -> Option<(Memory, Revision)> + Send + Sync;
 
 impl std::fmt::Debug for ServerStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -299,7 +297,7 @@ impl std::fmt::Debug for ServerStore {
 impl ServerStore {
     /// The memory on `server`.
     pub fn new(server: Server) -> ServerStore {
-        ServerStore { server, timeout: None, notify: std::sync::Arc::new(|_| {}) }
+        ServerStore { server, timeout: None, notify: std::sync::Arc::new(|_| {}), base: None }
     }
 
     /// Waits at most `timeout` for another writer's lock (`None`: as long as it takes).
@@ -312,6 +310,35 @@ impl ServerStore {
     pub fn notify(mut self, notify: impl Fn(&Notice) + Send + Sync + 'static) -> ServerStore {
         self.notify = std::sync::Arc::new(notify);
         self
+    }
+
+    /// Starts each write from the copy `base` gives (a memory kept at a revision, as
+    /// `.tolk/cache/` keeps it), brought up to date under the lock with only the rows
+    /// written since, instead of reading the whole memory: on a memory of millions, an
+    /// import then reads what changed, not everything. Without a copy, or with one of
+    /// another memory, the whole memory is read.
+    pub fn base(
+        mut self,
+        base: impl Fn() -> Option<(Memory, Revision)> + Send + Sync + 'static,
+    ) -> ServerStore {
+        self.base = Some(std::sync::Arc::new(base));
+        self
+    }
+
+    /// The memory as it is in `tx`: the base brought up to date, or read whole.
+    fn read_now(&self, tx: &mut Transaction<'_>) -> Result<Read> {
+        if let Some((kept, at)) = self.base.as_ref().and_then(|base| base()) {
+            let delta = read(&self.server, tx, Some(at.rev))?;
+            if delta.revision.memory == at.memory && delta.revision.rev >= at.rev {
+                let memory = if delta.memory.entries.is_empty() && delta.memory.files() == kept.files() {
+                    kept
+                } else {
+                    merge_delta(kept, delta.memory)
+                };
+                return Ok(Read { memory, ..delta });
+            }
+        }
+        read(&self.server, tx, None)
     }
 
     /// The server.
@@ -500,10 +527,10 @@ impl super::MemoryStore for ServerStore {
             self.lock(&mut tx)?;
             crate::store::pause_point("locked");
         }
-        let read = read(&self.server, &mut tx, None)?;
+        let read = self.read_now(&mut tx)?;
         let Update { add, changes } = change(&read.memory)?;
         for c in &changes {
-            if c.entry() >= read.ids.len() {
+            if c.entry() >= read.memory.entries.len() {
                 return Err(Error::Invalid(format!(
                     "no entry {} in the memory; nothing was written",
                     c.entry()
@@ -517,20 +544,34 @@ impl super::MemoryStore for ServerStore {
         crate::store::pause_point("merged");
         let mut memory = read.memory;
         for c in &changes {
+            let file = memory.files()[memory.entries[c.entry()].file].path.clone();
+            let file_id = read.file_ids.get(&file).copied().unwrap_or_default();
             let entry = &mut memory.entries[c.entry()];
             c.apply(entry);
-            tx.execute(
-                "UPDATE tolk.entries SET retired = $1, retired_by = $2, changed = $3 WHERE id = $4",
-                &[&entry.retired, &entry.retired_by, &entry.changed, &read.ids[c.entry()]],
-            )
-            .map_err(|e| {
-                self.write_error(e, "retire or restore entries (tm rm, resolve, revert, import --overwrite)")
-            })?;
+            let updated = tx
+                .execute(
+                    "UPDATE tolk.entries SET retired = $1, retired_by = $2, changed = $3 \
+                     WHERE file = $4 AND row_number = $5",
+                    &[&entry.retired, &entry.retired_by, &entry.changed, &file_id, &(entry.row as i64)],
+                )
+                .map_err(|e| {
+                    self.write_error(
+                        e,
+                        "retire or restore entries (tm rm, resolve, revert, import --overwrite)",
+                    )
+                })?;
+            if updated != 1 {
+                return Err(self.server.error(format!(
+                    "{} row {} is not on the server as read; nothing was written: run the command again",
+                    file.display(),
+                    entry.row
+                )));
+            }
         }
         if !add.is_empty() {
             let at = memory.files().iter().position(|f| f.path == Path::new(DEFAULT_FILE));
-            let file_id = match at {
-                Some(i) => read.file_ids[i],
+            let file_id = match at.and_then(|_| read.file_ids.get(Path::new(DEFAULT_FILE))) {
+                Some(&id) => id,
                 None => tx
                     .query_one(
                         "INSERT INTO tolk.files (name, columns) VALUES ($1, $2) RETURNING id",
@@ -668,7 +709,7 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
         let (file_id, last) = match at {
             Some(i) => {
                 let last = on_server.memory.entries.iter().filter(|e| e.file == i).map(|e| e.row).max();
-                (on_server.file_ids[i], last)
+                (on_server.file_ids[&on_server.memory.files()[i].path], last)
             }
             None => {
                 pushed.new_files += 1;
