@@ -715,3 +715,55 @@ fn a_writer_waits_for_another_and_gives_up_after_its_timeout_naming_it() {
     t.tolk(&["--memory", &db.url(), "tm", "import", &second]).run().success();
     assert_eq!(db.counts(), (20, 20));
 }
+
+#[test]
+fn tls_is_used_and_checked_as_sslmode_says() {
+    let db = Db::new();
+    let c = cluster();
+    let root = Path::new(&c.socket).join("root.crt");
+    assert!(root.is_file(), "the test server has no TLS certificate: .ci/postgres needs openssl");
+    db.admin()
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE tolk_needs_tls NOLOGIN; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        )
+        .unwrap();
+    let role = db.login("tina", Some("tolk_editor"));
+    db.admin().batch_execute(&format!("GRANT tolk_needs_tls TO {role}")).unwrap();
+    let t = Project::empty();
+    let url = |host: &str, tls: &str| format!("postgres://{role}@{host}:{}/{}?{tls}", c.port, db.name);
+    let run = |host: &str, tls: &str| {
+        t.tolk(&["--memory", &url(host, tls), "tm", "history"]).env("PGPASSWORD", "s3cret-tina").run()
+    };
+    let root = root.display().to_string();
+    // The server refuses this role without TLS: so a success below was encrypted.
+    run("127.0.0.1", "sslmode=disable").failure().stderr_contains("no encryption");
+    for tls in ["sslmode=prefer", "sslmode=require", &format!("sslmode=verify-ca&sslrootcert={root}")] {
+        run("127.0.0.1", tls).success();
+    }
+    // verify-full checks the name: the certificate is for localhost, not 127.0.0.1.
+    run("localhost", &format!("sslmode=verify-full&sslrootcert={root}")).success();
+    run("127.0.0.1", &format!("sslmode=verify-full&sslrootcert={root}"))
+        .failure()
+        .stderr_contains("not valid for name \"127.0.0.1\"");
+    // Another authority's root is refused; so is verify-full without any root.
+    let other = tempfile::tempdir().unwrap();
+    let system = "/etc/ssl/certs/ca-certificates.crt";
+    let other_root = if Path::new(system).is_file() { system.to_string() } else { root.clone() };
+    if other_root != root {
+        run("localhost", &format!("sslmode=verify-ca&sslrootcert={other_root}"))
+            .failure()
+            .stderr_contains("UnknownIssuer");
+    }
+    t.tolk(&["--memory", &url("localhost", "sslmode=verify-full"), "tm", "history"])
+        .env("HOME", other.path().to_str().unwrap())
+        .env("PGPASSWORD", "s3cret-tina")
+        .run()
+        .failure()
+        .stderr_contains("needs the root certificate");
+    // A project made with such a URL keeps its TLS settings.
+    t.tolk(&["init", "--memory", &url("localhost", &format!("sslmode=verify-full&sslrootcert={root}")), "p"])
+        .run()
+        .success();
+    assert!(t.read("p/tolk.toml").contains(&format!("sslmode=verify-full&sslrootcert={root}")));
+}

@@ -11,6 +11,7 @@ use std::time::Duration;
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
 
+use super::tls::{self, Mode};
 use crate::error::{Error, Result};
 
 /// A PostgreSQL server and database holding a memory, as named by a URL.
@@ -19,6 +20,10 @@ pub struct Server {
     config: Config,
     shown: String,
     warnings: Vec<String>,
+    /// `sslmode`, as libpq names it.
+    tls: Mode,
+    /// `sslrootcert`, or the default `~/.postgresql/root.crt`.
+    root: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Server {
@@ -61,7 +66,7 @@ impl Server {
     }
 
     /// The server named by `url`, completed from `env` as libpq would: `PGHOST`,
-    /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `PGSSLMODE`,
+    /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT`,
     /// `PGCONNECT_TIMEOUT`, then the password file.
     pub fn parse_with(url: &str, env: &dyn Environment) -> Result<Server> {
         if !is_url(url) {
@@ -70,6 +75,9 @@ impl Server {
                 redact_text(url)
             )));
         }
+        // The TLS settings are tolk's to read (the client library knows fewer modes).
+        let (url, tls_given) = take_params(url, &["sslmode", "sslrootcert"]);
+        let url = url.as_str();
         let mut config = Config::from_str(url).map_err(|e| {
             Error::Invalid(format!(
                 "{}: not a server URL tolk can read ({e}); one looks like \
@@ -108,21 +116,26 @@ impl Server {
                 config.dbname(&db);
             }
         }
-        if !url.contains("sslmode=") {
-            if let Some(mode) = env.var("PGSSLMODE") {
-                config.ssl_mode(match mode.as_str() {
-                    "disable" => postgres::config::SslMode::Disable,
-                    "allow" | "prefer" => postgres::config::SslMode::Prefer,
-                    "require" | "verify-ca" | "verify-full" => postgres::config::SslMode::Require,
-                    other => {
-                        return Err(Error::Invalid(format!(
-                            "PGSSLMODE is {other:?}; expected disable, allow, prefer, require, verify-ca or \
-                             verify-full"
-                        )))
-                    }
-                });
-            }
-        }
+        let mode_text = tls_given.iter().find(|(k, _)| k == "sslmode").map(|(_, v)| v.clone());
+        let mode_from_url = mode_text.is_some();
+        let mode_text = mode_text.or_else(|| env.var("PGSSLMODE"));
+        let tls = match mode_text.as_deref() {
+            None => Mode::Prefer,
+            Some(text) => Mode::parse(text).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "sslmode is {text:?}; expected disable, allow, prefer, require, verify-ca or verify-full"
+                ))
+            })?,
+        };
+        config.ssl_mode(match tls {
+            Mode::Disable => postgres::config::SslMode::Disable,
+            Mode::Prefer => postgres::config::SslMode::Prefer,
+            _ => postgres::config::SslMode::Require,
+        });
+        let root_given = tls_given.iter().find(|(k, _)| k == "sslrootcert").map(|(_, v)| v.clone());
+        let root_from_url = root_given.is_some();
+        let root_given = root_given.or_else(|| env.var("PGSSLROOTCERT"));
+        let root = tls::root_file(root_given.as_deref(), env.home().as_deref());
         if config.get_connect_timeout().is_none() {
             let seconds = env.var("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok()).unwrap_or(10);
             config.connect_timeout(Duration::from_secs(seconds.max(2)));
@@ -139,8 +152,21 @@ impl Server {
                 config.password(password);
             }
         }
-        let shown = show(&config);
-        Ok(Server { config, shown, warnings })
+        let mut shown = show(&config);
+        // What the URL said of TLS stays in how it is shown (and so in a tolk.toml made
+        // from it): leaving it out would quietly weaken the connection.
+        let mut tls_shown = Vec::new();
+        if mode_from_url {
+            tls_shown.push(format!("sslmode={}", mode_text.unwrap_or_default()));
+        }
+        if root_from_url {
+            tls_shown.push(format!("sslrootcert={}", root_given.unwrap_or_default()));
+        }
+        if !tls_shown.is_empty() {
+            shown.push(if shown.contains('?') { '&' } else { '?' });
+            shown.push_str(&tls_shown.join("&"));
+        }
+        Ok(Server { config, shown, warnings, tls, root })
     }
 
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
@@ -162,14 +188,22 @@ impl Server {
 
     /// A connection, or an error that says what to check.
     pub fn connect(&self) -> Result<Client> {
-        use postgres::config::SslMode;
-        let client = self.config.connect(NoTls).map_err(|e| {
-            let tls = self.config.get_ssl_mode() == SslMode::Require;
-            let hint = if tls {
-                "; this tolk speaks to servers without TLS only: connect over a Unix socket, a VPN or an SSH \
-                 tunnel, with sslmode=disable"
-            } else if e.as_db_error().is_some() {
+        let connected = if self.tls == Mode::Disable {
+            self.config.connect(NoTls)
+        } else {
+            let tls = tls::connector(self.tls, self.root.as_deref()).map_err(|why| Error::Server {
+                server: self.shown.clone(),
+                message: why,
+                unreachable: false,
+            })?;
+            self.config.connect(tls)
+        };
+        connected.map_err(|e| {
+            let hint = if e.as_db_error().is_some() {
                 ""
+            } else if describe(&e).contains("certificate") {
+                "; check the server's certificate and the root certificate (sslrootcert), or the host name \
+                 it is reached by (sslmode=verify-full checks it)"
             } else {
                 "; check that the server is running and that the URL's host and port are right"
             };
@@ -177,14 +211,52 @@ impl Server {
             // Refused by the server itself (a password, a database that does not
             // exist) is not being unreachable.
             Error::Server { server: self.shown.clone(), message, unreachable: e.as_db_error().is_none() }
-        })?;
-        Ok(client)
+        })
     }
 
     /// An error about this server.
     pub fn error(&self, message: impl Into<String>) -> Error {
         Error::Server { server: self.shown.clone(), message: message.into(), unreachable: false }
     }
+}
+
+/// `url` without the query parameters named `keys`, and those parameters' values
+/// (percent-decoded), in order.
+fn take_params(url: &str, keys: &[&str]) -> (String, Vec<(String, String)>) {
+    let Some((base, query)) = url.split_once('?') else { return (url.to_string(), Vec::new()) };
+    let mut kept = Vec::new();
+    let mut taken = Vec::new();
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = param.split_once('=').unwrap_or((param, ""));
+        if keys.contains(&key) {
+            taken.push((key.to_string(), percent_decode(value)));
+        } else {
+            kept.push(param);
+        }
+    }
+    let url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    (url, taken)
+}
+
+/// `text` with its `%XX` escapes decoded (left as they are where they are not UTF-8).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Where libpq looks for a local server's socket when no host is named.

@@ -16,6 +16,7 @@
 
 mod connect;
 pub mod schema;
+mod tls;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
