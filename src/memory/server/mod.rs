@@ -329,17 +329,27 @@ impl ServerStore {
     /// The memory as it is in `tx`: the base brought up to date, or read whole.
     fn read_now(&self, tx: &mut Transaction<'_>) -> Result<Read> {
         if let Some((kept, at)) = self.base.as_ref().and_then(|base| base()) {
-            let delta = read(&self.server, tx, Some(at.rev))?;
-            if delta.revision.memory == at.memory && delta.revision.rev >= at.rev {
-                let memory = if delta.memory.entries.is_empty() && delta.memory.files() == kept.files() {
-                    kept
-                } else {
-                    merge_delta(kept, delta.memory)
-                };
-                return Ok(Read { memory, ..delta });
+            if let Some(read) = self.bring_up(tx, kept, at)? {
+                return Ok(read);
             }
         }
         read(&self.server, tx, None)
+    }
+
+    /// `kept`, a copy of the memory at revision `at`, brought up to date with the rows
+    /// `tx` sees written since (new ones, and changed ones, which replace their old
+    /// selves by file and row). `None` when `tx` sees another memory, or an older one.
+    fn bring_up(&self, tx: &mut Transaction<'_>, kept: Memory, at: Revision) -> Result<Option<Read>> {
+        let delta = read(&self.server, tx, Some(at.rev))?;
+        if delta.revision.memory != at.memory || delta.revision.rev < at.rev {
+            return Ok(None);
+        }
+        let memory = if delta.memory.entries.is_empty() && delta.memory.files() == kept.files() {
+            kept
+        } else {
+            merge_delta(kept, delta.memory)
+        };
+        Ok(Some(Read { memory, ..delta }))
     }
 
     /// The server.
@@ -373,19 +383,11 @@ impl ServerStore {
     }
 
     /// `memory`, kept at revision `at`, brought up to date: only the entries written
-    /// since `at` are read from the server (new ones, and changed ones, which replace
-    /// their old selves by file and row). `None` when the server is another memory.
+    /// since `at` are read from the server. `None` when the server is another memory.
     pub fn refresh(&self, memory: Memory, at: Revision) -> Result<Option<(Memory, Revision)>> {
         let mut client = self.connect()?;
         let mut tx = self.consistent(&mut client)?;
-        let delta = read(&self.server, &mut tx, Some(at.rev))?;
-        if delta.revision.memory != at.memory || delta.revision.rev < at.rev {
-            return Ok(None);
-        }
-        if delta.memory.entries.is_empty() {
-            return Ok(Some((memory, delta.revision)));
-        }
-        Ok(Some((merge_delta(memory, delta.memory), delta.revision)))
+        Ok(self.bring_up(&mut tx, memory, at)?.map(|read| (read.memory, read.revision)))
     }
 
     /// A read-only transaction that sees one moment of the memory throughout.
