@@ -417,10 +417,17 @@ fn eight_imports_at_once_keep_every_row() {
     assert_eq!(entries.len(), CLIENTS * ROWS + 1, "every row once, the shared one once");
     let distinct: std::collections::BTreeSet<_> = entries.iter().collect();
     assert_eq!(distinct.len(), entries.len());
-    // Each import is one revision: the trigger gave each transaction its own.
-    let revisions: i64 =
-        db.admin().query_one("SELECT count(DISTINCT rev) FROM tolk.entries", &[]).unwrap().get(0);
-    assert_eq!(revisions, CLIENTS as i64);
+    // Each import's revisions come after all of the one before it: they were given in
+    // the order the imports committed.
+    let spans: Vec<(i64, i64)> = db
+        .admin()
+        .query("SELECT min(rev), max(rev) FROM tolk.entries GROUP BY import ORDER BY 1", &[])
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(spans.len(), CLIENTS);
+    assert!(spans.windows(2).all(|w| w[0].1 < w[1].0), "{spans:?}");
 }
 
 /// An import of `n` new sentences into the server at `url`, from `t`.
@@ -597,18 +604,59 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
         .unwrap()
         .get(0);
     assert_eq!(by, alice);
+    // A revision a client gives is not taken: every row gets the next one, under the lock.
+    sql.batch_execute(
+        "INSERT INTO tolk.entries (file, row_number, source, target, rev) \
+         SELECT id, 100, 'Nei.', 'No.', 1 FROM tolk.files LIMIT 1",
+    )
+    .unwrap();
+    let row = db
+        .admin()
+        .query_one(
+            "SELECT (SELECT rev FROM tolk.entries WHERE source = 'Nei.'), \
+             (SELECT max(rev) FROM tolk.entries WHERE source <> 'Nei.')",
+            &[],
+        )
+        .unwrap();
+    let (rev, max): (i64, i64) = (row.get(0), row.get(1));
+    assert!(rev > max, "rev {rev}, others up to {max}");
+    // Rows tolk could not read back are refused by the database.
+    for (what, values) in [
+        ("an empty source", "' ', 'X.', '[]'"),
+        ("extra columns that are not pairs of strings", "'Ok.', 'X.', '[1]'"),
+        ("extra columns that are not pairs of strings", "'Ok.', 'X.', '[[\"a\", 2]]'"),
+    ] {
+        let err = sql
+            .batch_execute(&format!(
+                "INSERT INTO tolk.entries (file, row_number, source, target, extra) \
+                 SELECT id, 200, {values} FROM tolk.files LIMIT 1"
+            ))
+            .expect_err(what);
+        assert_eq!(err.code().map(|c| c.code()), Some("23514"), "{what}: {err}");
+    }
+    // One written around tolk that tolk would not load is named when the memory is read.
+    sql.batch_execute(
+        "INSERT INTO tolk.entries (file, row_number, source, target, changed) \
+         SELECT id, 300, 'Kanskje.', 'Maybe.', 'last tuesday' FROM tolk.files LIMIT 1",
+    )
+    .unwrap();
+    t.tolk(&["--memory", &as_alice, "lookup", "Kanskje."])
+        .run()
+        .failure()
+        .stderr_contains("row 300 has \"last tuesday\" as its changed, which is not an ISO 8601 date");
+    db.admin().batch_execute("UPDATE tolk.entries SET changed = '' WHERE source = 'Kanskje.'").unwrap();
 
     // The editor may retire, through tolk, but not rewrite a translation or delete.
     let as_erin = db.url_as(&erin);
     t.tolk(&["--memory", &as_erin, "tm", "rm", "Hei."]).run().success();
-    assert_eq!(db.counts(), (3, 2));
+    assert_eq!(db.counts(), (5, 4));
     let mut sql = db.client_as(&erin);
     for statement in ["UPDATE tolk.entries SET target = 'Hacked.'", "DELETE FROM tolk.entries"] {
         let err = sql.batch_execute(statement).expect_err(statement);
         assert_eq!(err.code().map(|c| c.code()), Some("42501"), "{statement}: {err}");
     }
     t.tolk(&["--memory", &as_erin, "tm", "revert", "Hei."]).run().success();
-    assert_eq!(db.counts(), (3, 3));
+    assert_eq!(db.counts(), (5, 5));
 }
 
 #[test]

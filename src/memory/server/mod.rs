@@ -265,6 +265,13 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         set_texts(&mut entry, (3..15).map(|i| record.get(i).unwrap_or("").to_string()));
         let extra = record.get(15).unwrap_or("[]");
         entry.extra = serde_json::from_str::<Vec<(String, String)>>(extra).map_err(|_| bad())?;
+        if let Some(why) = unusable(&entry, record.iter().skip(3)) {
+            return Err(server.error(format!(
+                "cannot read the memory: {} row {} {why}; an editor corrects it with psql, or it came from \
+                 outside tolk",
+                files[file].1, entry.row
+            )));
+        }
         groups[file].push(entry);
     }
     let entries = groups.into_iter().flatten().collect();
@@ -274,6 +281,28 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         .map(|(_, name, columns)| MemoryFile { path: PathBuf::from(name), columns })
         .collect();
     Ok(Read { memory: Memory::from_files(files, entries), file_ids, revision })
+}
+
+/// What is wrong with `entry`, read from the server with the cells `cells`, that the
+/// CSV memory's reader would refuse too: anything written by tolk passes, so this
+/// finds rows written around it (with `psql`), which would otherwise make a memory
+/// tolk could not load once pulled.
+fn unusable<'a>(entry: &Entry, mut cells: impl Iterator<Item = &'a str>) -> Option<String> {
+    if let Some(cell) = cells.find(|c| c.len() > crate::input::limits::MAX_CELL) {
+        return Some(format!(
+            "has a cell of {} bytes, beyond the limit of {}",
+            cell.len(),
+            crate::input::limits::MAX_CELL
+        ));
+    }
+    for (column, value) in
+        [("created", &entry.created), ("changed", &entry.changed), ("retired", &entry.retired)]
+    {
+        if !value.trim().is_empty() && crate::timestamp::Timestamp::parse(value).is_none() {
+            return Some(format!("has {value:?} as its {column}, which is not an ISO 8601 date"));
+        }
+    }
+    None
 }
 
 /// A memory on a server as a [`MemoryStore`](super::MemoryStore).

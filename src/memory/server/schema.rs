@@ -3,11 +3,13 @@
 //!
 //! Every write to `tolk.entries`, by tolk or by anyone with `psql`, passes the trigger
 //! `tolk.stamp`: it takes the memory's write lock (a transaction-level advisory lock),
-//! gives the transaction one revision from `tolk.revision`, and records who added a
-//! row. Writers hold the lock until they commit, so revisions become visible in the
-//! order they were given: a reader that has seen revision `r` has seen every write up
-//! to it, and what it has not seen is exactly the rows whose `rev` is above `r`. That
-//! is what a local cache refreshes with.
+//! gives the row the next revision from `tolk.revision`, and records who added it.
+//! Writers hold the lock until they commit, and every revision of a transaction is
+//! given under it, so revisions become visible in the order they were given: a reader
+//! that has seen revision `r` has seen every write up to it, and what it has not seen
+//! is exactly the rows whose `rev` is above `r`. That is what a local cache refreshes
+//! with. The trigger trusts nothing a client can set (no session setting, its own
+//! `search_path`), so no role can write a row out of that order.
 //!
 //! Who may do what is the database's to enforce, through grants and row-level
 //! security: both roles read and add entries (a translator only entries in use, not
@@ -48,8 +50,8 @@ CREATE TABLE tolk.files (
 CREATE TABLE tolk.entries (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     file integer NOT NULL REFERENCES tolk.files,
-    row_number bigint NOT NULL,
-    source text NOT NULL,
+    row_number bigint NOT NULL CHECK (row_number BETWEEN 1 AND 1000000000000000),
+    source text NOT NULL CHECK (btrim(source) <> ''),
     target text NOT NULL DEFAULT '',
     created text NOT NULL DEFAULT '',
     changed text NOT NULL DEFAULT '',
@@ -61,7 +63,14 @@ CREATE TABLE tolk.entries (
     retired_by text NOT NULL DEFAULT '',
     prev text NOT NULL DEFAULT '',
     next text NOT NULL DEFAULT '',
-    extra jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(extra) = 'array'),
+    -- The other columns of the entry's file: [[name, value], ...], both strings.
+    extra jsonb NOT NULL DEFAULT '[]' CHECK (
+        jsonb_typeof(extra) = 'array'
+        AND NOT jsonb_path_exists(
+            extra,
+            'strict $[*] ? (@.type() != "array" || @.size() != 2 || @[0].type() != "string" || @[1].type() != "string")'
+        )
+    ),
     added_by name NOT NULL DEFAULT current_user,
     added_at timestamptz NOT NULL DEFAULT now(),
     rev bigint NOT NULL DEFAULT 0,
@@ -69,17 +78,13 @@ CREATE TABLE tolk.entries (
 );
 CREATE INDEX entries_rev ON tolk.entries (rev);
 
-CREATE FUNCTION tolk.stamp() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    mine text := txid_current()::text;
-    given text := coalesce(current_setting('tolk.revision', true), '');
+CREATE FUNCTION tolk.stamp() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF split_part(given, ':', 1) IS DISTINCT FROM mine THEN
-        PERFORM pg_advisory_xact_lock(WRITE_LOCK);
-        given := mine || ':' || nextval('tolk.revision');
-        PERFORM set_config('tolk.revision', given, true);
-    END IF;
-    NEW.rev := split_part(given, ':', 2)::bigint;
+    -- Taken again by every row (a lock already held costs a lookup), so no row of any
+    -- transaction gets a revision without holding it.
+    PERFORM pg_advisory_xact_lock(WRITE_LOCK);
+    NEW.rev := nextval('tolk.revision');
     IF TG_OP = 'INSERT' THEN
         NEW.added_by := current_user;
         NEW.added_at := now();
