@@ -38,6 +38,9 @@ const FIRST_SERIAL: usize = 1_000_000;
 /// The most clients at once: each holds a connection, and `.ci/postgres` allows 200.
 const MAX_CLIENTS: usize = 100;
 
+/// The throwaway cluster's max_wal_size.
+const MAX_WAL: &str = "256MB";
+
 /// The environment variable naming a server to use instead of a throwaway cluster.
 const SERVER_VAR: &str = "TOLK_BENCH_POSTGRES";
 
@@ -114,7 +117,7 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
     let project = scratch.0.join("project");
     std::fs::create_dir_all(&outside)?;
     std::fs::create_dir_all(&project)?;
-    let runner = Runner::new(tolk);
+    let runner = Runner::new(tolk, scratch.0.clone());
     runner.run(&outside, &["server", "init", &url])?;
 
     let csv = matching::cached_tm(config.entries, config.seed)?;
@@ -173,7 +176,12 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
     let first = runner.run(&project, &args)?;
     report.line(
         "project, first lookup",
-        format!("{}, peak {} (loads, indexes and keeps .tolk/cache)", secs(first.elapsed), mb(first.peak)),
+        format!(
+            "{}, peak {} (loads, indexes and keeps .tolk/cache: {})",
+            secs(first.elapsed),
+            mb(first.peak),
+            mb(Some(dir_bytes(&project.join(".tolk"))))
+        ),
         &shown(&args),
     );
     let second = runner.run(&project, &args)?;
@@ -298,8 +306,9 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
         "tolk --quiet lookup --json --top 1 \"<the last imported sentence>\"",
     );
     report.check(&format!("the last imported sentence found at 100%{}", found_how(&found)), found.is_ok());
-    let size = psql(&url, "SELECT pg_size_pretty(pg_database_size(current_database()))").unwrap_or_default();
-    report.note(&format!("the database holds {size} at the end"));
+    let size = psql(&url, "SELECT pg_database_size(current_database())").ok().and_then(|s| s.parse().ok());
+    let wal = psql(&admin, "SELECT sum(size) FROM pg_ls_waldir()").ok().and_then(|s| s.parse().ok());
+    report.note(&format!("on disk at the end: the database {}, the server's WAL {}", mb(size), mb(wal)));
 
     print!("{}", report.text());
     drop(db);
@@ -400,6 +409,18 @@ fn command_line(args: &[&str], names: &[(&str, &str)]) -> String {
         })
         .collect();
     shown.join(" ")
+}
+
+/// The bytes of the files under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
 }
 
 /// A string as the inside of a TOML basic string.
@@ -524,7 +545,9 @@ fn build_tolk(root: &Path) -> Result<PathBuf> {
 }
 
 /// Starts a throwaway cluster that stops when this process ends, and returns its
-/// superuser URL.
+/// superuser URL. Its WAL is kept to [`MAX_WAL`] instead of PostgreSQL's 1 GB, so that
+/// a run at 1M entries needs less disk; with fsync off, the checkpoints this adds cost
+/// little.
 fn start_cluster(root: &Path) -> Result<String> {
     let output = Command::new("bash")
         .arg(root.join(".ci").join("postgres"))
@@ -536,7 +559,11 @@ fn start_cluster(root: &Path) -> Result<String> {
         bail!("`.ci/postgres` could not start a cluster; or set {SERVER_VAR} to a superuser URL");
     }
     let url = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    println!("started a throwaway cluster, stopped when this run ends");
+    psql(&url, &format!("ALTER SYSTEM SET max_wal_size = '{MAX_WAL}'"))?;
+    psql(&url, "SELECT pg_reload_conf()")?;
+    println!(
+        "started a throwaway cluster (.ci/postgres, max_wal_size {MAX_WAL}), stopped when this run ends"
+    );
     Ok(url)
 }
 
@@ -609,13 +636,15 @@ struct Ran {
 struct Runner {
     tolk: PathBuf,
     time: Option<PathBuf>,
+    /// Where `/usr/bin/time` writes each run's peak.
+    peaks: PathBuf,
     runs: AtomicUsize,
 }
 
 impl Runner {
-    fn new(tolk: PathBuf) -> Runner {
+    fn new(tolk: PathBuf, peaks: PathBuf) -> Runner {
         let time = Some(PathBuf::from("/usr/bin/time")).filter(|t| t.is_file());
-        Runner { tolk, time, runs: AtomicUsize::new(0) }
+        Runner { tolk, time, peaks, runs: AtomicUsize::new(0) }
     }
 
     /// The command running tolk with `args` in `cwd`, and where its peak size is written.
@@ -623,7 +652,7 @@ impl Runner {
         let n = self.runs.fetch_add(1, Ordering::Relaxed);
         let (mut command, peak) = match &self.time {
             Some(time) => {
-                let peak = std::env::temp_dir().join(format!("tolk-bench-peak-{}-{n}", std::process::id()));
+                let peak = self.peaks.join(format!("peak-{n}"));
                 let mut c = Command::new(time);
                 c.args(["-f", "%M", "-o"]).arg(&peak).arg(&self.tolk);
                 (c, Some(peak))
@@ -640,12 +669,9 @@ impl Runner {
         let start = Instant::now();
         let output = command.output().with_context(|| format!("running {}", self.tolk.display()))?;
         let elapsed = start.elapsed();
+        let peak = read_peak(peak);
         finish(&output, args)?;
-        Ok(Ran {
-            elapsed,
-            peak: read_peak(peak),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        })
+        Ok(Ran { elapsed, peak, stdout: String::from_utf8_lossy(&output.stdout).into_owned() })
     }
 
     /// Runs `tolk --memory url tm import FILE` for each of `files` at once; for each,
@@ -670,8 +696,9 @@ impl Runner {
                         let start = Instant::now();
                         let output = command.output().context("running tolk")?;
                         let elapsed = start.elapsed();
+                        let peak = read_peak(peak);
                         finish(&output, &args)?;
-                        Ok((start - zero, elapsed, read_peak(peak)))
+                        Ok((start - zero, elapsed, peak))
                     })
                 })
                 .collect();
