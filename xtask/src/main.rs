@@ -14,6 +14,7 @@ mod fuzz;
 mod matching;
 mod rng;
 mod segment;
+mod server;
 
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
@@ -36,6 +37,14 @@ tasks:
               [--breakdown]
                            time loading, indexing and searching a generated
                            memory, and check the index against the scan
+  bench server [--entries 1000000] [--import-rows 2000] [--clients 1,8]
+               [--seed S]
+                           time a memory on PostgreSQL with the release
+                           binary: push, loading it whole, a project's kept
+                           copy, imports by 1 and by 8 clients at once; a
+                           throwaway cluster from .ci/postgres unless
+                           TOLK_BENCH_POSTGRES names a superuser URL
+                           (--entries 100000 is the quick run)
   fuzz TARGET [--seconds N] [--keep-going]
                            coverage-guided fuzzing with cargo-fuzz (default 60 s,
                            stops at the first crash unless --keep-going);
@@ -61,6 +70,7 @@ fn run(args: &[&str]) -> Result<ExitCode> {
         ["bench", "segment", rest @ ..] => segment::bench(rest),
         ["bench", "match", rest @ ..] => matching::bench(rest),
         ["bench", "document", rest @ ..] => documents::bench(rest),
+        ["bench", "server", rest @ ..] => server::bench(rest),
         ["gen-tm", rest @ ..] => matching::gen_tm(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "-h" | "--help"] => {

@@ -30,7 +30,7 @@ use tolk::memory::Memory;
 use crate::rng::Rng;
 
 /// Seed of the generated memory when `--seed` is not given.
-const SEED: u64 = 0x746d_2026;
+pub(crate) const SEED: u64 = 0x746d_2026;
 
 /// Mixed into the seed for the queries, so that new sentences are not the memory's.
 const QUERY_SALT: u64 = 0x7175_6572_7965_7321;
@@ -352,14 +352,19 @@ pub fn gen_tm(args: &[&str]) -> Result<ExitCode> {
 }
 
 /// The options of a task, as `--name value` or `--name=value`.
-struct Options<'a> {
+pub(crate) struct Options<'a> {
     values: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Options<'a> {
     /// Reads `args`, accepting only the option names in `known` (which take a value)
     /// and `flags` (which do not); an error is a usage message.
-    fn parse(task: &str, args: &[&'a str], known: &[&str], flags: &[&str]) -> Result<Options<'a>, String> {
+    pub(crate) fn parse(
+        task: &str,
+        args: &[&'a str],
+        known: &[&str],
+        flags: &[&str],
+    ) -> Result<Options<'a>, String> {
         let mut values = Vec::new();
         let mut rest = args.iter();
         while let Some(&arg) = rest.next() {
@@ -381,12 +386,12 @@ impl<'a> Options<'a> {
     }
 
     /// The last value given for `name`.
-    fn get(&self, name: &str) -> Option<&'a str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
         self.values.iter().rev().find(|(n, _)| *n == name).map(|&(_, v)| v)
     }
 
     /// The number given for `name`, or `default`.
-    fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
+    pub(crate) fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
         match self.get(name) {
             None => Ok(default),
             Some(v) => v.replace('_', "").parse().map_err(|_| format!("{name} needs a number, found `{v}`")),
@@ -395,7 +400,7 @@ impl<'a> Options<'a> {
 }
 
 /// A positive count written as `1000000`, `1_000_000`, `1000k` or `1M`.
-fn count(text: &str) -> Option<usize> {
+pub(crate) fn count(text: &str) -> Option<usize> {
     let text = text.replace('_', "");
     let (digits, factor) = match text.strip_suffix(['k', 'K']) {
         Some(d) => (d, 1_000),
@@ -408,7 +413,7 @@ fn count(text: &str) -> Option<usize> {
 }
 
 /// `n` with thin separators every three digits: 1,000,000.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -531,7 +536,7 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
 
 /// The generated memory of `entries` entries, from the cache under `target/bench/`
 /// or made now.
-fn cached_tm(entries: usize, seed: u64) -> Result<PathBuf> {
+pub(crate) fn cached_tm(entries: usize, seed: u64) -> Result<PathBuf> {
     let dir = crate::project_root().join("target").join("bench");
     let path = dir.join(format!("tm-v{GENERATOR_VERSION}-{entries}-{seed:x}.csv"));
     if path.is_file() {
@@ -1664,7 +1669,7 @@ fn status_bytes(field: &str) -> Option<u64> {
 }
 
 /// The machine's load averages, as `uptime` shows them.
-fn load_average() -> Option<String> {
+pub(crate) fn load_average() -> Option<String> {
     let text = std::fs::read_to_string("/proc/loadavg").ok()?;
     Some(text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }
