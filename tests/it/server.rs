@@ -582,7 +582,7 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
         "DELETE FROM tolk.entries",
         "UPDATE tolk.entries SET target = 'Hacked.'",
         "UPDATE tolk.entries SET retired = '2026-01-01T00:00:00Z'",
-        "INSERT INTO tolk.entries (file, row_number, source, target, retired) SELECT id, 99, 'X.', 'Y.', 'now' FROM tolk.files LIMIT 1",
+        "INSERT INTO tolk.entries (file, row_number, source, target, retired) SELECT id, 99, 'X.', 'Y.', '2026-01-01T00:00:00Z' FROM tolk.files LIMIT 1",
         "TRUNCATE tolk.entries",
         "SELECT setval('tolk.revision', 1)",
         "UPDATE tolk.files SET columns = '{}'",
@@ -621,29 +621,44 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
     let (rev, max): (i64, i64) = (row.get(0), row.get(1));
     assert!(rev > max, "rev {rev}, others up to {max}");
     // Rows tolk could not read back are refused by the database.
-    for (what, values) in [
-        ("an empty source", "' ', 'X.', '[]'"),
-        ("extra columns that are not pairs of strings", "'Ok.', 'X.', '[1]'"),
-        ("extra columns that are not pairs of strings", "'Ok.', 'X.', '[[\"a\", 2]]'"),
+    for (what, column, value) in [
+        ("an empty source", "source", "' '"),
+        ("extra columns that are not pairs of strings", "extra", "'[1]'"),
+        ("extra columns that are not pairs of strings", "extra", "'[[\"a\", 2]]'"),
+        ("a date that is not ISO 8601", "changed", "'last tuesday'"),
+        ("a cell beyond the reader's limit", "note", "repeat('x', 1048577)"),
     ] {
+        let (columns, values) = match column {
+            "source" => ("source".to_string(), value.to_string()),
+            other => (format!("source, {other}"), format!("'Ok.', {value}")),
+        };
         let err = sql
             .batch_execute(&format!(
-                "INSERT INTO tolk.entries (file, row_number, source, target, extra) \
-                 SELECT id, 200, {values} FROM tolk.files LIMIT 1"
+                "INSERT INTO tolk.entries (file, row_number, target, {columns}) \
+                 SELECT id, 200, 'X.', {values} FROM tolk.files LIMIT 1"
             ))
             .expect_err(what);
         assert_eq!(err.code().map(|c| c.code()), Some("23514"), "{what}: {err}");
     }
-    // One written around tolk that tolk would not load is named when the memory is read.
+    // One the database lets by that tolk would not load (a day that does not exist) is
+    // named when the memory is read.
     sql.batch_execute(
         "INSERT INTO tolk.entries (file, row_number, source, target, changed) \
-         SELECT id, 300, 'Kanskje.', 'Maybe.', 'last tuesday' FROM tolk.files LIMIT 1",
+         SELECT id, 300, 'Kanskje.', 'Maybe.', '2026-02-30' FROM tolk.files LIMIT 1",
     )
     .unwrap();
     t.tolk(&["--memory", &as_alice, "lookup", "Kanskje."])
         .run()
         .failure()
-        .stderr_contains("row 300 has \"last tuesday\" as its changed, which is not an ISO 8601 date");
+        .stderr_contains("row 300 has \"2026-02-30\" as its changed, which is not an ISO 8601 date");
+    // Nor can a file be named so that a pull would write outside the memory, over the
+    // glossary, or a file the memory does not read.
+    for name in ["..", "../x.csv", "glossary.csv", "GLOSSARY.CSV", ".hidden.csv", "notes.txt", "a/b.csv"] {
+        let err = sql
+            .execute("INSERT INTO tolk.files (name, columns) VALUES ($1, '{}')", &[&name])
+            .expect_err(name);
+        assert_eq!(err.code().map(|c| c.code()), Some("23514"), "{name}: {err}");
+    }
     db.admin().batch_execute("UPDATE tolk.entries SET changed = '' WHERE source = 'Kanskje.'").unwrap();
 
     // The editor may retire, through tolk, but not rewrite a translation or delete.

@@ -264,8 +264,11 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         };
         set_texts(&mut entry, (3..15).map(|i| record.get(i).unwrap_or("").to_string()));
         let extra = record.get(15).unwrap_or("[]");
-        entry.extra = serde_json::from_str::<Vec<(String, String)>>(extra).map_err(|_| bad())?;
-        if let Some(why) = unusable(&entry, record.iter().skip(3)) {
+        let extra = serde_json::from_str::<Vec<(String, String)>>(extra)
+            .map_err(|_| "has extra columns that are not pairs of names and values".to_string());
+        let wrong =
+            extra.map(|extra| entry.extra = extra).err().or_else(|| unusable(&entry, record.iter().skip(3)));
+        if let Some(why) = wrong {
             return Err(server.error(format!(
                 "cannot read the memory: {} row {} {why}; an editor corrects it with psql, or it came from \
                  outside tolk",
@@ -486,7 +489,8 @@ impl ServerStore {
                 describe(&e)
             ));
         }
-        if e.is_closed() || e.as_db_error().is_none() {
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if e.is_closed() || io {
             return self.server.error(format!(
                 "the connection was lost while writing ({}); the server rolls back what was not committed, so \
                  nothing was written: run the command again",
@@ -582,7 +586,7 @@ impl super::MemoryStore for ServerStore {
             c.apply(entry);
             let updated = tx
                 .execute(
-                    "UPDATE tolk.entries SET retired = $1, retired_by = $2, changed = $3 \
+                    "UPDATE tolk.entries SET retired = $1::text, retired_by = $2::text, changed = $3::text \
                      WHERE file = $4 AND row_number = $5",
                     &[&entry.retired, &entry.retired_by, &entry.changed, &file_id, &(entry.row as i64)],
                 )
@@ -708,6 +712,14 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
     let mut by_file: Vec<(String, Vec<String>, Vec<&Entry>)> = Vec::new();
     for (f, file) in memory.files().iter().enumerate() {
         let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !schema::file_name_ok(&name) {
+            return Err(Error::at(
+                &file.path,
+                crate::error::Place::File,
+                "is not named as a memory file on a server is (a .csv name, not hidden, not glossary.csv): \
+                 rename it, or push the folder of memory files it belongs to; nothing was written",
+            ));
+        }
         let new: Vec<&Entry> = memory
             .entries
             .iter()
@@ -803,7 +815,8 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
                 &file.path,
                 crate::error::Place::File,
                 format!(
-                    "is not on {}, so the folder would hold its entries twice or lose them: push it first                      (tolk tm push URL), move it away, or pull into another folder with --out; nothing was written",
+                    "is not on {}, so the folder would hold its entries twice or lose them: push it first \
+                     (tolk tm push URL), move it away, or pull into another folder with --out; nothing was written",
                     store.server.shown()
                 ),
             ));
@@ -828,6 +841,14 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
         let mut bytes = Vec::new();
         super::write_csv(&file.columns, memory.entries.iter().filter(|e| e.file == f), &mut bytes)
             .map_err(|e| store.server.error(format!("cannot write {} as CSV: {e}", file.path.display())))?;
+        // The schema allows no other name; a server of another make is not trusted.
+        let name = file.path.to_string_lossy();
+        if !schema::file_name_ok(&name) {
+            return Err(store.server.error(format!(
+                "holds a file named \"{}\", which is no memory file's name; nothing was written",
+                crate::shown::name(&name)
+            )));
+        }
         let path = folder.join(&file.path);
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             pulled.unchanged.push(path);

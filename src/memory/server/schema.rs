@@ -41,9 +41,22 @@ INSERT INTO tolk.state DEFAULT VALUES;
 
 CREATE SEQUENCE tolk.revision;
 
+-- What the CSV memory's reader takes, so whatever the server holds, pulled, loads:
+-- a cell within the reader's limit, and a date as tolk reads ISO 8601 (or none).
+CREATE DOMAIN tolk.cell AS text CHECK (octet_length(VALUE) <= MAX_CELL);
+CREATE DOMAIN tolk.moment AS tolk.cell CHECK (
+    VALUE ~ '^\s*$'
+    OR VALUE ~ '^\s*([0-9]{8}T[0-9]{6}Z|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?)\s*$'
+);
+
+-- A memory file's name, as a CSV folder holds it: a .csv file, not hidden, not the
+-- glossary, no folder.
 CREATE TABLE tolk.files (
     id serial PRIMARY KEY,
-    name text NOT NULL UNIQUE CHECK (name <> '' AND name !~ '[/\\]'),
+    name text NOT NULL UNIQUE CHECK (
+        name ~ '^[^./\\[:cntrl:]][^/\\[:cntrl:]]*\.[cC][sS][vV]$' AND lower(name) <> 'glossary.csv'
+        AND octet_length(name) <= 255
+    ),
     columns text[] NOT NULL
 );
 
@@ -51,18 +64,18 @@ CREATE TABLE tolk.entries (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     file integer NOT NULL REFERENCES tolk.files,
     row_number bigint NOT NULL CHECK (row_number BETWEEN 1 AND 1000000000000000),
-    source text NOT NULL CHECK (btrim(source) <> ''),
-    target text NOT NULL DEFAULT '',
-    created text NOT NULL DEFAULT '',
-    changed text NOT NULL DEFAULT '',
-    translator text NOT NULL DEFAULT '',
-    origin text NOT NULL DEFAULT '',
-    note text NOT NULL DEFAULT '',
-    retired text NOT NULL DEFAULT '',
-    import text NOT NULL DEFAULT '',
-    retired_by text NOT NULL DEFAULT '',
-    prev text NOT NULL DEFAULT '',
-    next text NOT NULL DEFAULT '',
+    source tolk.cell NOT NULL CHECK (btrim(source) <> ''),
+    target tolk.cell NOT NULL DEFAULT '',
+    created tolk.moment NOT NULL DEFAULT '',
+    changed tolk.moment NOT NULL DEFAULT '',
+    translator tolk.cell NOT NULL DEFAULT '',
+    origin tolk.cell NOT NULL DEFAULT '',
+    note tolk.cell NOT NULL DEFAULT '',
+    retired tolk.moment NOT NULL DEFAULT '',
+    import tolk.cell NOT NULL DEFAULT '',
+    retired_by tolk.cell NOT NULL DEFAULT '',
+    prev tolk.cell NOT NULL DEFAULT '',
+    next tolk.cell NOT NULL DEFAULT '',
     -- The other columns of the entry's file: [[name, value], ...], both strings.
     extra jsonb NOT NULL DEFAULT '[]' CHECK (
         jsonb_typeof(extra) = 'array'
@@ -134,5 +147,19 @@ GRANT UPDATE (retired, retired_by, changed) ON tolk.entries TO tolk_editor;
 
 /// The SQL of migration `i`, with the lock key in place.
 pub fn migration(i: usize) -> String {
-    MIGRATIONS[i].replace("WRITE_LOCK", &WRITE_LOCK.to_string())
+    MIGRATIONS[i]
+        .replace("WRITE_LOCK", &WRITE_LOCK.to_string())
+        .replace("MAX_CELL", &crate::input::limits::MAX_CELL.to_string())
+}
+
+/// Whether `name` is one a memory file may have on the server (as the schema's check
+/// on `tolk.files.name` says): a `.csv` file name, not hidden, not the glossary.
+pub fn file_name_ok(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".csv")
+        && lower != crate::glossary::FILE
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+        && name.len() <= 255
 }
