@@ -288,27 +288,9 @@ pub fn write_csv<'a>(
     out: impl Write,
 ) -> Result<(), csv::Error> {
     let key = |name: &str| name.trim().to_lowercase();
-    let mut columns: Vec<String> = if columns.is_empty() {
-        KNOWN_COLUMNS[..NEW_FILE_COLUMNS].iter().map(|c| c.to_string()).collect()
-    } else {
-        columns.to_vec()
-    };
+    let columns = header(columns, entries.clone());
     // Column positions by trimmed, lower-cased name, so wide files stay linear.
-    let mut index: HashMap<String, usize> = columns.iter().enumerate().map(|(i, c)| (key(c), i)).collect();
-    for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
-        if !index.contains_key(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
-            index.insert(name.to_string(), columns.len());
-            columns.push(name.to_string());
-        }
-    }
-    for e in entries.clone() {
-        for (name, value) in &e.extra {
-            if !value.is_empty() && !index.contains_key(&key(name)) {
-                index.insert(key(name), columns.len());
-                columns.push(name.clone());
-            }
-        }
-    }
+    let index: HashMap<String, usize> = columns.iter().enumerate().map(|(i, c)| (key(c), i)).collect();
     let known_at: Vec<Option<usize>> =
         columns.iter().map(|c| KNOWN_COLUMNS.iter().position(|k| *k == key(c))).collect();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
@@ -326,6 +308,34 @@ pub fn write_csv<'a>(
     }
     w.flush()?;
     Ok(())
+}
+
+/// The header [`write_csv`] writes for `entries` in a file whose header is `columns`:
+/// those columns (tolk's usual ones for a new file), then each of tolk's own columns an
+/// entry has a value in, then each other column an entry has a value in, in the order
+/// first met.
+pub fn header<'a>(columns: &[String], entries: impl IntoIterator<Item = &'a Entry> + Clone) -> Vec<String> {
+    let key = |name: &str| name.trim().to_lowercase();
+    let mut columns: Vec<String> = if columns.is_empty() {
+        KNOWN_COLUMNS[..NEW_FILE_COLUMNS].iter().map(|c| c.to_string()).collect()
+    } else {
+        columns.to_vec()
+    };
+    let mut seen: std::collections::HashSet<String> = columns.iter().map(|c| key(c)).collect();
+    for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
+        if !seen.contains(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
+            seen.insert(name.to_string());
+            columns.push(name.to_string());
+        }
+    }
+    for e in entries {
+        for (name, value) in &e.extra {
+            if !value.is_empty() && seen.insert(key(name)) {
+                columns.push(name.clone());
+            }
+        }
+    }
+    columns
 }
 
 fn known_value(e: &Entry, k: usize) -> &str {

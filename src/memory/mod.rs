@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 pub use csv_file::{
-    check_quoting, detect_delimiter, read_bytes, read_csv, read_csv_each, write_csv, KNOWN_COLUMNS,
+    check_quoting, detect_delimiter, header, read_bytes, read_csv, read_csv_each, write_csv, KNOWN_COLUMNS,
 };
 pub use store::{Change, CsvStore, MemoryStore, Update, Written};
 

@@ -288,8 +288,17 @@ fn every_command_prints_the_same_on_the_server_as_on_csv() {
         &["lookup", "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog."],
     ] {
         assert_eq!(
-            on(&plain, args, None).stdout,
-            on(&served, args, Some(&url2)).stdout,
+            strip_dates(&on(&plain, args, None).stdout),
+            strip_dates(&on(&served, args, Some(&url2)).stdout),
+            "after import: {args:?}"
+        );
+    }
+    // The whole memory, every column in the same order, the import's moments aside.
+    for format in ["csv", "tmx"] {
+        let args = ["tm", "export", "--format", format];
+        assert_eq!(
+            strip_dates(&on(&plain, &args, None).stdout),
+            strip_dates(&on(&served, &args, Some(&url2)).stdout),
             "after import: {args:?}"
         );
     }

@@ -277,12 +277,19 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         }
         groups[file].push(entry);
     }
-    let entries = groups.into_iter().flatten().collect();
     let file_ids = files.iter().map(|f| (PathBuf::from(&f.1), f.0)).collect();
+    // Each file's header as the CSV file would have it now: the one pushed, grown by
+    // the columns its entries have come to use (a server file's header is never
+    // rewritten, where a CSV file's is with every write).
     let files = files
         .into_iter()
-        .map(|(_, name, columns)| MemoryFile { path: PathBuf::from(name), columns })
+        .zip(&groups)
+        .map(|((_, name, columns), entries)| MemoryFile {
+            path: PathBuf::from(name),
+            columns: if since.is_none() { super::header(&columns, entries) } else { columns },
+        })
         .collect();
+    let entries = groups.into_iter().flatten().collect();
     Ok(Read { memory: Memory::from_files(files, entries), file_ids, revision })
 }
 
@@ -376,7 +383,9 @@ impl ServerStore {
         if delta.revision.memory != at.memory || delta.revision.rev < at.rev {
             return Ok(None);
         }
-        let memory = if delta.memory.entries.is_empty() && delta.memory.files() == kept.files() {
+        let same_files =
+            delta.memory.files().iter().map(|f| &f.path).eq(kept.files().iter().map(|f| &f.path));
+        let memory = if delta.memory.entries.is_empty() && same_files {
             kept
         } else {
             merge_delta(kept, delta.memory)
@@ -519,8 +528,10 @@ fn merge_delta(memory: Memory, delta: Memory) -> Memory {
     }
     let mut at: HashMap<(usize, u64), usize> =
         entries.iter().enumerate().map(|(i, e)| ((e.file, e.row), i)).collect();
+    let mut touched = HashSet::new();
     for mut e in delta.entries {
         e.file = remap[e.file];
+        touched.insert(e.file);
         match at.get(&(e.file, e.row)) {
             Some(&i) => entries[i] = e,
             None => {
@@ -540,7 +551,12 @@ fn merge_delta(memory: Memory, delta: Memory) -> Memory {
     for e in &mut entries {
         e.file = rank[e.file];
     }
-    let files = order.into_iter().map(|f| files[f].clone()).collect();
+    let mut files: Vec<MemoryFile> = order.iter().map(|&f| files[f].clone()).collect();
+    // A file's header grows with the columns its new entries use, as in `read`.
+    for f in touched {
+        let file = &mut files[rank[f]];
+        file.columns = super::header(&file.columns, entries.iter().filter(|e| e.file == rank[f]));
+    }
     Memory::from_files(files, entries)
 }
 
