@@ -34,6 +34,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let settings =
         tolk::project::InitSettings { memory: global.memory_flag.clone(), rules: global.rules_flag.clone() };
     let done = tolk::project::init(&dir, &settings)?;
+    let url = settings.memory.as_deref().and_then(|m| m.to_str()).filter(|m| tolk::memory::server::is_url(m));
+    if url.is_some_and(tolk::memory::server::has_password) {
+        ui::warning(
+            "the password in the memory URL was not written to tolk.toml: put it in ~/.pgpass (readable by you \
+             alone) or PGPASSWORD",
+        );
+    }
     if ui::chatty(global) {
         for path in &done.made {
             eprintln!("made {}", shown::path(path));

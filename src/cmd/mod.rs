@@ -78,15 +78,26 @@ impl Global {
     fn resolve(&mut self) -> Result<()> {
         let cwd = std::env::current_dir().context("cannot tell the current folder")?;
         self.project = Project::discover(&cwd)?;
-        let flag_url =
-            self.memory_flag.as_deref().and_then(|m| m.to_str()).filter(|m| tolk::memory::server::is_url(m));
-        match flag_url.or(if self.memory_flag.is_none() { self.project.memory_server() } else { None }) {
-            Some(url) => {
-                self.server = Some(ui::server(url)?);
-                self.memory = self.project.path(std::path::Path::new("memory"));
+        use tolk::memory::server;
+        let flag_url = self.memory_flag.as_deref().and_then(|m| m.to_str()).filter(|m| server::is_url(m));
+        let project_url = self.project.memory_server().filter(|_| self.memory_flag.is_none());
+        if let Some(url) = flag_url {
+            self.server = Some(ui::server(url)?);
+        } else if let Some(url) = project_url {
+            if server::has_password(url) {
+                ui::warning(format_args!(
+                    "{} holds a password in its memory URL, where anyone who reads the file finds it: put it \
+                     in ~/.pgpass or PGPASSWORD instead",
+                    self.project.file().map(|f| tolk::shown::path(f).to_string()).unwrap_or_default()
+                ));
             }
-            None => self.memory = self.memory_flag.clone().unwrap_or_else(|| self.project.memory()),
+            // Its root certificate is named from the project folder, as every path there.
+            self.server = Some(ui::server(&server::with_paths_from(url, |p| self.project.path(p)))?);
         }
+        self.memory = match &self.server {
+            Some(_) => self.project.path(std::path::Path::new("memory")),
+            None => self.memory_flag.clone().unwrap_or_else(|| self.project.memory()),
+        };
         self.rules = self.rules_flag.clone().or_else(|| self.project.rules());
         Ok(())
     }

@@ -573,7 +573,11 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
     assert_eq!(added_by, alice);
 
     // Through tolk: each refusal names the permission, and nothing changes.
-    for args in [&["tm", "rm", "Hei."][..], &["tm", "import", "--overwrite", "b.tsv"]] {
+    for args in [
+        &["tm", "rm", "Hei."][..],
+        &["tm", "rm", "--dry-run", "Hei."],
+        &["tm", "import", "--overwrite", "b.tsv"],
+    ] {
         let mut all = vec!["--memory", as_alice.as_str()];
         all.extend(args);
         t.tolk(&all).run().failure().stderr_contains("permission denied").stderr_contains("tolk_editor");
@@ -720,10 +724,41 @@ fn a_password_is_never_printed_or_written() {
     assert!(!out.stderr.contains(secret), "{}", out.stderr);
     // A project made with it keeps the URL without the password.
     let right = format!("postgres://{bob}:{secret}@127.0.0.1:{}/{}", c.port, db.name);
-    t.tolk(&["init", "--memory", &right, "p"]).run().success();
+    t.tolk(&["init", "--memory", &right, "p"])
+        .run()
+        .success()
+        .stderr_contains("was not written to tolk.toml");
     let toml = t.read("p/tolk.toml");
     assert!(!toml.contains(secret), "{toml}");
     assert!(toml.contains(&format!("postgres://{bob}@127.0.0.1:{}/{}", c.port, db.name)), "{toml}");
+    // A password the server asks for and nobody gave is named as such.
+    t.tolk(&["--memory", &url, "tm", "history"])
+        .env("HOME", t.path().to_str().unwrap())
+        .env_remove("PGPASSWORD")
+        .run()
+        .failure()
+        .stderr_contains(&format!("asks for the password of the role {bob}"));
+    // A password in tolk.toml is used, with a warning that it should not be there.
+    t.write("q/tolk.toml", format!("memory = \"{right}\"\n"));
+    let out = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["tm", "history"])
+        .current_dir(t.path().join("q"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("holds a password in its memory URL") && !stderr.contains(secret), "{stderr}");
+    // A server that takes the connection and then says nothing is given up on.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let start = Instant::now();
+    t.tolk(&["--memory", &format!("postgres://nobody@127.0.0.1:{port}/none"), "lookup", "Hei."])
+        .env("PGCONNECT_TIMEOUT", "2")
+        .run()
+        .failure()
+        .stderr_contains("did not answer within 3 s");
+    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    drop(silent);
     // An unreachable server is a clear error, soon.
     let start = Instant::now();
     t.tolk(&["--memory", "postgres://nobody@127.0.0.1:1/none", "lookup", "Hei."])
@@ -833,9 +868,31 @@ fn tls_is_used_and_checked_as_sslmode_says() {
         .run()
         .failure()
         .stderr_contains("needs the root certificate");
-    // A project made with such a URL keeps its TLS settings.
-    t.tolk(&["init", "--memory", &url("localhost", &format!("sslmode=verify-full&sslrootcert={root}")), "p"])
+    // A root certificate named but not there is an error, whatever the mode.
+    for mode in ["require", "verify-ca"] {
+        run("localhost", &format!("sslmode={mode}&sslrootcert=/nonexistent/root.crt"))
+            .failure()
+            .stderr_contains("sslrootcert names /nonexistent/root.crt, which is not a file");
+    }
+    // The system's authorities go with verify-full only, as in libpq.
+    run("localhost", "sslmode=require&sslrootcert=system")
+        .failure()
+        .stderr_contains("use sslmode=verify-full");
+    run("localhost", "sslrootcert=system").failure().stderr_contains("UnknownIssuer");
+    // A project made with such a URL keeps its TLS settings, and names its root
+    // certificate from the project folder, wherever tolk runs in it.
+    t.tolk(&["init", "--memory", &url("localhost", "sslmode=verify-full&sslrootcert=certs/root.crt"), "p"])
         .run()
         .success();
-    assert!(t.read("p/tolk.toml").contains(&format!("sslmode=verify-full&sslrootcert={root}")));
+    assert!(t.read("p/tolk.toml").contains("sslmode=verify-full&sslrootcert=certs/root.crt"));
+    t.write("p/certs/root.crt", std::fs::read(&root).unwrap());
+    t.write("p/corpus/deep/x.txt", "Hei.\n");
+    let deep = t.path().join("p/corpus/deep");
+    let out = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["tm", "history"])
+        .current_dir(&deep)
+        .env("PGPASSWORD", "s3cret-tina")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

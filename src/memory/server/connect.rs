@@ -24,6 +24,8 @@ pub struct Server {
     tls: Mode,
     /// `sslrootcert`, or the default `~/.postgresql/root.crt`.
     root: Option<PathBuf>,
+    /// Whether `sslrootcert` named it.
+    root_named: bool,
 }
 
 impl std::fmt::Debug for Server {
@@ -116,10 +118,16 @@ impl Server {
                 config.dbname(&db);
             }
         }
+        let root_given = tls_given.iter().find(|(k, _)| k == "sslrootcert").map(|(_, v)| v.clone());
+        let root_from_url = root_given.is_some();
+        let root_given = root_given.or_else(|| env.var("PGSSLROOTCERT"));
+        let system_roots = root_given.as_deref() == Some("system");
         let mode_text = tls_given.iter().find(|(k, _)| k == "sslmode").map(|(_, v)| v.clone());
         let mode_from_url = mode_text.is_some();
         let mode_text = mode_text.or_else(|| env.var("PGSSLMODE"));
         let tls = match mode_text.as_deref() {
+            // As libpq 16: the system's authorities are for checking the name too.
+            None if system_roots => Mode::VerifyFull,
             None => Mode::Prefer,
             Some(text) => Mode::parse(text).ok_or_else(|| {
                 Error::Invalid(format!(
@@ -132,10 +140,15 @@ impl Server {
             Mode::Prefer => postgres::config::SslMode::Prefer,
             _ => postgres::config::SslMode::Require,
         });
-        let root_given = tls_given.iter().find(|(k, _)| k == "sslrootcert").map(|(_, v)| v.clone());
-        let root_from_url = root_given.is_some();
-        let root_given = root_given.or_else(|| env.var("PGSSLROOTCERT"));
+        if system_roots && tls != Mode::VerifyFull {
+            return Err(Error::Invalid(format!(
+                "sslmode={} may not be used with sslrootcert=system, whose authorities vouch for names: use \
+                 sslmode=verify-full (as libpq does)",
+                mode_text.unwrap_or_default()
+            )));
+        }
         let root = tls::root_file(root_given.as_deref(), env.home().as_deref());
+        let root_named = root_given.is_some();
         if config.get_connect_timeout().is_none() {
             let seconds = env.var("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok()).unwrap_or(10);
             config.connect_timeout(Duration::from_secs(seconds.max(2)));
@@ -166,7 +179,7 @@ impl Server {
             shown.push(if shown.contains('?') { '&' } else { '?' });
             shown.push_str(&tls_shown.join("&"));
         }
-        Ok(Server { config, shown, warnings, tls, root })
+        Ok(Server { config, shown, warnings, tls, root, root_named })
     }
 
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
@@ -188,20 +201,63 @@ impl Server {
 
     /// A connection, or an error that says what to check.
     pub fn connect(&self) -> Result<Client> {
-        let connected = if self.tls == Mode::Disable {
-            self.config.connect(NoTls)
-        } else {
-            let tls = tls::connector(self.tls, self.root.as_deref()).map_err(|why| Error::Server {
+        // A root certificate named is one to use: a mistyped path must not quietly mean
+        // that nothing is checked.
+        if let Some(root) = self.root.as_deref().filter(|r| self.root_named && *r != Path::new("system")) {
+            if self.tls != Mode::Disable && !root.is_file() {
+                return Err(self.error(format!(
+                    "sslrootcert names {}, which is not a file: name the root certificate of the server's \
+                     certificate",
+                    root.display()
+                )));
+            }
+        }
+        let tls = match self.tls {
+            Mode::Disable => None,
+            _ => Some(tls::connector(self.tls, self.root.as_deref()).map_err(|why| Error::Server {
                 server: self.shown.clone(),
                 message: why,
                 unreachable: false,
-            })?;
-            self.config.connect(tls)
+            })?),
         };
+        // The client bounds only the TCP connect; a server that accepts and then says
+        // nothing (stopped, or not a server) is bounded here, on a thread of its own.
+        let wait = self.config.get_connect_timeout().copied().unwrap_or(Duration::from_secs(10));
+        let wait = wait * self.config.get_hosts().len().max(1) as u32 + Duration::from_secs(1);
+        let config = self.config.clone();
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let connected = match tls {
+                None => config.connect(NoTls),
+                Some(tls) => config.connect(tls),
+            };
+            let _ = send.send(connected);
+        });
+        let connected = receive.recv_timeout(wait).map_err(|_| Error::Server {
+            server: self.shown.clone(),
+            message: format!(
+                "cannot connect: the server did not answer within {} s (PGCONNECT_TIMEOUT or connect_timeout \
+                 sets how long to wait); check that it is running",
+                wait.as_secs()
+            ),
+            unreachable: true,
+        })?;
         connected.map_err(|e| {
+            let text = describe(&e);
+            if text.contains("password missing") {
+                let user = self.user();
+                return Error::Server {
+                    server: self.shown.clone(),
+                    message: format!(
+                        "cannot connect: the server asks for the password of the role {user}: put it in \
+                         ~/.pgpass (readable by you alone) or PGPASSWORD"
+                    ),
+                    unreachable: false,
+                };
+            }
             let hint = if e.as_db_error().is_some() {
                 ""
-            } else if describe(&e).contains("certificate") {
+            } else if text.contains("certificate") {
                 "; check the server's certificate and the root certificate (sslrootcert), or the host name \
                  it is reached by (sslmode=verify-full checks it)"
             } else {
@@ -218,6 +274,29 @@ impl Server {
     pub fn error(&self, message: impl Into<String>) -> Error {
         Error::Server { server: self.shown.clone(), message: message.into(), unreachable: false }
     }
+}
+
+/// `url` with a relative `sslrootcert` made a path by `place` (a project's settings
+/// name files from the project folder, wherever tolk runs).
+pub fn with_paths_from(url: &str, place: impl Fn(&Path) -> PathBuf) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_string() };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some(("sslrootcert", value))
+                if value != "system" && Path::new(&percent_decode(value)).is_relative() =>
+            {
+                format!("sslrootcert={}", place(Path::new(&percent_decode(value))).display())
+            }
+            _ => param.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
+}
+
+/// Whether `url` carries a password (in its authority or a `password=` parameter).
+pub fn has_password(url: &str) -> bool {
+    redact_text(url) != url
 }
 
 /// `url` without the query parameters named `keys`, and those parameters' values

@@ -25,7 +25,9 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, Transaction};
 
-pub use connect::{describe, is_url, redact_text, Environment, ProcessEnvironment, Server};
+pub use connect::{
+    describe, has_password, is_url, redact_text, with_paths_from, Environment, ProcessEnvironment, Server,
+};
 
 use super::{Entry, Memory, MemoryFile, Update, Written, DEFAULT_FILE};
 use crate::error::{Error, Result};
@@ -590,6 +592,20 @@ impl super::MemoryStore for ServerStore {
             }
         }
         let files = if add.is_empty() && changes.is_empty() { Vec::new() } else { vec![shown.clone()] };
+        if dry_run && !changes.is_empty() {
+            // A dry run says what the real one would do, a refusal included.
+            let may: bool = tx
+                .query_one("SELECT has_column_privilege('tolk.entries', 'retired', 'UPDATE')", &[])
+                .map_err(|e| self.write_error(e, "read the memory's permissions"))?
+                .get(0);
+            if !may {
+                let user = self.server.user();
+                return Err(self.server.error(format!(
+                    "permission denied: the role {user} may not {RETIRE}; that needs tolk_editor, which an \
+                     administrator grants with `GRANT tolk_editor TO {user}`"
+                )));
+            }
+        }
         if dry_run || files.is_empty() {
             return Ok(Written { added_to: shown, files });
         }
@@ -606,12 +622,7 @@ impl super::MemoryStore for ServerStore {
                      WHERE file = $4 AND row_number = $5",
                     &[&entry.retired, &entry.retired_by, &entry.changed, &file_id, &(entry.row as i64)],
                 )
-                .map_err(|e| {
-                    self.write_error(
-                        e,
-                        "retire or restore entries (tm rm, resolve, revert, import --overwrite)",
-                    )
-                })?;
+                .map_err(|e| self.write_error(e, RETIRE))?;
             if updated != 1 {
                 return Err(self.server.error(format!(
                     "{} row {} is not on the server as read; nothing was written: run the command again",
@@ -643,6 +654,9 @@ impl super::MemoryStore for ServerStore {
         Ok(Written { added_to: shown, files })
     }
 }
+
+/// What retiring or restoring is, for a refusal.
+const RETIRE: &str = "retire or restore entries (tm rm, resolve, revert, import --overwrite)";
 
 /// Adds `entries`, each with its row, to the file `file_id`, in statements of
 /// [`INSERT_CHUNK`] rows, each column sent as one array. (`COPY FROM` would be faster
