@@ -270,7 +270,7 @@ pub fn load_server(
     };
     let revision_file = files.memory.with_extension("rev");
     let before = std::fs::read_to_string(&revision_file).ok().and_then(|t| parse_revision(&t));
-    let older = before.filter(|b| b.memory == now.memory && b.rev <= now.rev);
+    let older = before.filter(|b| b.leads_to(&now));
     let kept = older.and_then(|b| Some((open_server(files, fingerprint(&b)).ok()?.0.read().ok()?, b)));
     let (memory, revision) = match kept {
         Some((memory, at)) => match store.refresh(memory, at)? {
@@ -289,7 +289,8 @@ pub fn load_server(
         unwritable = keep(&files.index, |file| index.write(file)).err();
     }
     if unwritable.is_none() {
-        let text = format!("{:x} {:x} {}\n", revision.memory.0, revision.memory.1, revision.rev);
+        let text =
+            format!("{:x} {:x} {} {}\n", revision.memory.0, revision.memory.1, revision.epoch, revision.rev);
         unwritable = keep(&revision_file, |file| std::fs::write(file, text)).err();
     }
     let kept = match unwritable {
@@ -301,7 +302,7 @@ pub fn load_server(
 
 /// The fingerprint a server's memory at revision `r` is kept with.
 fn fingerprint(r: &Revision) -> u64 {
-    stable_hash(format!("{:x}-{:x}-{}", r.memory.0, r.memory.1, r.rev).as_bytes())
+    stable_hash(format!("{:x}-{:x}-{}-{}", r.memory.0, r.memory.1, r.epoch, r.rev).as_bytes())
 }
 
 /// The copy of a server's memory kept in `files`, whatever its revision, with its index
@@ -337,13 +338,14 @@ fn open_server(files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Ref
     Ok((kept, index))
 }
 
-/// A revision as kept beside a server's cache: `memory-high memory-low rev`.
+/// A revision as kept beside a server's cache: `memory-high memory-low epoch rev`.
 fn parse_revision(text: &str) -> Option<Revision> {
     let mut parts = text.split_whitespace();
     let high = u64::from_str_radix(parts.next()?, 16).ok()?;
     let low = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let epoch = parts.next()?.parse().ok()?;
     let rev = parts.next()?.parse().ok()?;
-    Some(Revision { memory: (high, low), rev })
+    Some(Revision { memory: (high, low), epoch, rev })
 }
 
 /// A memory as a command has it: read whole, or kept and read in part.

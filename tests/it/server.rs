@@ -454,16 +454,23 @@ fn an_import_killed_at_any_moment_leaves_the_memory_old_or_new() {
     let t = Project::empty();
     let base = import_file(&t, 50, "base");
     t.tolk(&["--memory", &db.url(), "tm", "import", &base]).run().success();
+    // More rows than one statement sends, so a kill can fall between statements.
+    const ROWS: usize = 12_000;
+    let reference = import_file(&t, ROWS, "reference");
+    let start = Instant::now();
+    t.tolk(&["--memory", &db.url(), "tm", "import", &reference]).run().success();
+    let took = start.elapsed().as_millis() as u64;
     let old = db.counts().0;
-    // Killed at each stage, then at delays across a whole import.
+    // Killed at each stage (held there, and reached well within the import's time),
+    // then at delays across a whole import.
     let mut finished = 0;
-    let stages = ["locked:3000", "merged:3000", "written:3000"];
-    let delays: Vec<u64> = (0..12).map(|i| i * 25).collect();
+    let stages = ["locked:5000", "merged:5000", "written:5000"];
+    let delays: Vec<u64> = (0..12).map(|i| i * took / 11).collect();
     for (k, how) in
-        stages.iter().map(|s| (Some(*s), 300)).chain(delays.iter().map(|&d| (None, d))).enumerate()
+        stages.iter().map(|s| (Some(*s), took + 500)).chain(delays.iter().map(|&d| (None, d))).enumerate()
     {
         let (pause, wait) = how;
-        let name = import_file(&t, 500, &format!("k{k}"));
+        let name = import_file(&t, ROWS, &format!("k{k}"));
         let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
         command
             .args(["--memory", &db.url(), "tm", "import", &name])
@@ -493,16 +500,17 @@ fn an_import_killed_at_any_moment_leaves_the_memory_old_or_new() {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        let before = old + 500 * finished;
+        let rows = ROWS as i64;
+        let before = old + rows * finished;
         assert!(
-            now == before || now == before + 500,
+            now == before || now == before + rows,
             "kill {k} ({pause:?}, after {wait} ms): {now} entries, expected {before} or {}",
-            before + 500
+            before + rows
         );
         if pause.is_some() {
             assert_eq!(now, before, "killed while paused at {pause:?}, the import must not be there");
         }
-        if now == before + 500 {
+        if now == before + rows {
             finished += 1;
         } else {
             assert!(!status.success(), "kill {k}: tolk ended well, yet its import is not there");
@@ -529,17 +537,17 @@ fn a_connection_cut_in_the_middle_of_an_import_changes_nothing_and_says_so() {
         let sent: i64 = db
             .admin()
             .query_one(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-                 WHERE a.datname = current_database() AND a.application_name = 'tolk' AND l.locktype = 'advisory'",
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'tolk' AND state = 'idle in transaction' \
+                 AND query LIKE 'INSERT INTO tolk.entries%'",
                 &[],
             )
             .unwrap()
             .get(0);
         if sent > 0 {
-            std::thread::sleep(Duration::from_millis(700));
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "the import never took the lock");
+        assert!(start.elapsed() < Duration::from_secs(20), "the import never wrote its rows");
         std::thread::sleep(Duration::from_millis(20));
     }
     db.admin()
@@ -587,6 +595,10 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
         .run()
         .failure()
         .stderr_contains("may not read the memory");
+    // A role that may connect but is neither cannot take the write lock, so cannot
+    // hold up the team's writes.
+    let err = db.client_as(&mallory).batch_execute("BEGIN; SELECT 1 FROM tolk.state FOR UPDATE").unwrap_err();
+    assert_eq!(err.code().map(|c| c.code()), Some("42501"), "{err}");
 
     // Through SQL, as the translator: no delete, no update, no retired entry, no truncate,
     // no rewinding the revision.
@@ -672,19 +684,41 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
             .expect_err(name);
         assert_eq!(err.code().map(|c| c.code()), Some("23514"), "{name}: {err}");
     }
+    // Nor a header a CSV file could not have, nor a second file of a name but for case.
+    for columns in ["ARRAY[NULL]::text[]", "'{source,target,Source}'", "'{source,\"\"}'"] {
+        let err = sql
+            .batch_execute(&format!("INSERT INTO tolk.files (name, columns) VALUES ('z.csv', {columns})"))
+            .expect_err(columns);
+        assert_eq!(err.code().map(|c| c.code()), Some("23514"), "{columns}: {err}");
+    }
+    let err =
+        sql.batch_execute("INSERT INTO tolk.files (name, columns) VALUES ('NB-EN.csv', '{}')").unwrap_err();
+    assert_eq!(err.code().map(|c| c.code()), Some("23505"), "{err}");
+    // Whatever role a translator sets, the row says who logged in.
+    sql.batch_execute(
+        "SET ROLE tolk_translator; INSERT INTO tolk.entries (file, row_number, source, target) \
+         SELECT id, 400, 'Kanskje ikke.', 'Maybe not.' FROM tolk.files LIMIT 1; RESET ROLE",
+    )
+    .unwrap();
+    let by: String = db
+        .admin()
+        .query_one("SELECT added_by::text FROM tolk.entries WHERE source = 'Kanskje ikke.'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(by, alice);
     db.admin().batch_execute("UPDATE tolk.entries SET changed = '' WHERE source = 'Kanskje.'").unwrap();
 
     // The editor may retire, through tolk, but not rewrite a translation or delete.
     let as_erin = db.url_as(&erin);
     t.tolk(&["--memory", &as_erin, "tm", "rm", "Hei."]).run().success();
-    assert_eq!(db.counts(), (5, 4));
+    assert_eq!(db.counts(), (6, 5));
     let mut sql = db.client_as(&erin);
     for statement in ["UPDATE tolk.entries SET target = 'Hacked.'", "DELETE FROM tolk.entries"] {
         let err = sql.batch_execute(statement).expect_err(statement);
         assert_eq!(err.code().map(|c| c.code()), Some("42501"), "{statement}: {err}");
     }
     t.tolk(&["--memory", &as_erin, "tm", "revert", "Hei."]).run().success();
-    assert_eq!(db.counts(), (5, 5));
+    assert_eq!(db.counts(), (6, 6));
 }
 
 #[test]

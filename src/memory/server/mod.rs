@@ -51,9 +51,10 @@ pub fn init(server: &Server) -> Result<Initialized> {
     let mut client = server.connect()?;
     let fail = |e: postgres::Error| server.error(init_error(&e));
     client.batch_execute(schema::ROLES).map_err(fail)?;
-    let mut tx = client.transaction().map_err(fail)?;
+    let mut tx =
+        client.build_transaction().isolation_level(IsolationLevel::ReadCommitted).start().map_err(fail)?;
     // Two inits at once take turns.
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&(schema::WRITE_LOCK + 1)]).map_err(fail)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::INIT_LOCK]).map_err(fail)?;
     tx.batch_execute(
         "CREATE SCHEMA IF NOT EXISTS tolk;
          CREATE TABLE IF NOT EXISTS tolk.migrations (
@@ -139,25 +140,40 @@ fn check_schema(server: &Server, client: &mut impl postgres::GenericClient) -> R
 }
 
 /// Which snapshot of the server a memory is: the memory's own id (made by `server
-/// init`, so two databases never look alike) and its revision, the last write seen.
+/// init`, so two databases never look alike), its epoch (moved on whenever entries are
+/// removed, which no revision shows) and its revision, the last write seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Revision {
     /// The memory's id, as two halves of its UUID.
     pub memory: (u64, u64),
+    /// How many times entries were removed from it.
+    pub epoch: i64,
     /// The last write seen; 0 for an empty memory.
     pub rev: i64,
 }
 
-/// The memory's id and its last revision.
+impl Revision {
+    /// Whether a copy kept at `self` can be brought up to `now` with the rows written
+    /// since: the same memory, nothing removed since, no revision lost.
+    pub fn leads_to(&self, now: &Revision) -> bool {
+        self.memory == now.memory && self.epoch == now.epoch && self.rev <= now.rev
+    }
+}
+
+/// The memory's id, epoch and last revision.
 const REVISION: &str =
-    "SELECT memory_id::text, (SELECT coalesce(max(rev), 0) FROM tolk.entries) FROM tolk.state";
+    "SELECT memory_id::text, (SELECT coalesce(max(rev), 0) FROM tolk.entries), epoch FROM tolk.state";
 
 /// The [`Revision`] in a row of [`REVISION`].
 fn revision_of(row: &postgres::Row) -> Revision {
     let id: String = row.get(0);
     let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     let half = |range: std::ops::Range<usize>| hex.get(range).and_then(|h| u64::from_str_radix(h, 16).ok());
-    Revision { memory: (half(0..16).unwrap_or(0), half(16..32).unwrap_or(0)), rev: row.get(1) }
+    Revision {
+        memory: (half(0..16).unwrap_or(0), half(16..32).unwrap_or(0)),
+        epoch: row.get(2),
+        rev: row.get(1),
+    }
 }
 
 /// A memory read from the server, with what names its files there. An entry is named
@@ -382,7 +398,7 @@ impl ServerStore {
     /// selves by file and row). `None` when `tx` sees another memory, or an older one.
     fn bring_up(&self, tx: &mut Transaction<'_>, kept: Memory, at: Revision) -> Result<Option<Read>> {
         let delta = read(&self.server, tx, Some(at.rev))?;
-        if delta.revision.memory != at.memory || delta.revision.rev < at.rev {
+        if !at.leads_to(&delta.revision) {
             return Ok(None);
         }
         let same_files =
@@ -446,36 +462,23 @@ impl ServerStore {
     /// Takes the memory's write lock in `tx`, saying whom it waits for when another
     /// writer holds it, and giving up after the timeout.
     fn lock(&self, tx: &mut Transaction<'_>) -> Result<()> {
-        let fail =
-            |e: postgres::Error| self.server.error(format!("cannot lock the memory: {}", describe(&e)));
-        let free: bool = tx
-            .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&schema::WRITE_LOCK])
-            .map_err(fail)?
-            .get(0);
-        if free {
+        let fail = |e: postgres::Error| self.write_error(e, "lock the memory to write it");
+        // A writer that stops answering holds no lock for long: the server drops it
+        // (with the lock) after a minute idle inside its transaction, or when the
+        // network is gone.
+        tx.batch_execute(
+            "SET LOCAL idle_in_transaction_session_timeout = '60s'; SET tcp_keepalives_idle = 60",
+        )
+        .map_err(fail)?;
+        if !tx.query(schema::TRY_WRITE_LOCK, &[]).map_err(fail)?.is_empty() {
             return Ok(());
         }
-        let holder = tx
-            .query_opt(
-                "SELECT a.usename::text, coalesce(a.application_name, ''), a.pid, \
-                 coalesce(host(a.client_addr), 'local'), to_char(a.xact_start, 'YYYY-MM-DD\"T\"HH24:MI:SS') \
-                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-                 WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE \
-                 datname = current_database()) AND l.objid = ($1::bigint & 4294967295) LIMIT 1",
-                &[&schema::WRITE_LOCK],
-            )
-            .ok()
-            .flatten()
-            .map(|r| {
-                let (user, app, pid, from, since): (String, String, i32, String, Option<String>) =
-                    (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
-                format!("{user} ({app}, server pid {pid}, from {from}), since {}", since.unwrap_or_default())
-            })
-            .unwrap_or_else(|| "another writer".to_string());
+        let holder = self.holder(tx).unwrap_or_else(|| "another writer".to_string());
         (self.notify)(&Notice::Waiting { lock: PathBuf::from(self.server.shown()), holder: holder.clone() });
-        let millis = self.timeout.map_or(0, |t| t.as_millis().max(1) as i64);
+        // At most what the server takes (an int of milliseconds); 0 waits for ever.
+        let millis = self.timeout.map_or(0, |t| t.as_millis().clamp(1, i32::MAX as u128) as i64);
         tx.execute(&format!("SET LOCAL lock_timeout = {millis}"), &[]).map_err(fail)?;
-        match tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::WRITE_LOCK]) {
+        match tx.query(schema::WRITE_LOCK, &[]) {
             Ok(_) => {
                 tx.execute("SET LOCAL lock_timeout = 0", &[]).map_err(fail)?;
                 Ok(())
@@ -487,6 +490,27 @@ impl ServerStore {
             }),
             Err(e) => Err(fail(e)),
         }
+    }
+
+    /// Who holds the write lock, as far as the server tells this role: the
+    /// transaction that locked the row (its `xmax`), its role and program, and when it
+    /// began where the role may see that.
+    fn holder(&self, tx: &mut Transaction<'_>) -> Option<String> {
+        let row = tx
+            .query_opt(
+                "SELECT a.usename::text, coalesce(a.application_name, ''), a.pid, \
+                 to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.locktype = 'transactionid' AND l.granted AND l.mode = 'ExclusiveLock' \
+                 AND l.transactionid = (SELECT xmax FROM tolk.state) LIMIT 1",
+                &[],
+            )
+            .ok()??;
+        let (user, app, pid, since): (Option<String>, String, i32, Option<String>) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let app = if app.is_empty() { String::new() } else { format!("{app}, ") };
+        let since = since.map(|s| format!(", since {s}")).unwrap_or_default();
+        Some(format!("{} ({app}server pid {pid}){since}", user.unwrap_or_else(|| "a role".into())))
     }
 
     /// What went wrong writing, as a person needs it: a refused permission names the
@@ -573,7 +597,11 @@ impl super::MemoryStore for ServerStore {
         let mut tx = if dry_run {
             self.consistent(&mut client)?
         } else {
-            client.transaction().map_err(|e| self.write_error(e, "write the memory"))?
+            client
+                .build_transaction()
+                .isolation_level(IsolationLevel::ReadCommitted)
+                .start()
+                .map_err(|e| self.write_error(e, "write the memory"))?
         };
         if !dry_run {
             // Under the lock, the read below sees every write committed before it, and
@@ -729,7 +757,11 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
     let mut tx = if dry_run {
         store.consistent(&mut client)?
     } else {
-        client.transaction().map_err(|e| store.write_error(e, "write the memory"))?
+        client
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()
+            .map_err(|e| store.write_error(e, "write the memory"))?
     };
     if !dry_run {
         store.lock(&mut tx)?;
