@@ -56,8 +56,9 @@ pub enum TmCommand {
 /// Every entry the server does not have yet is added, with all its columns (dates,
 /// translator, origin, note, context, history, extra columns), to the file of the same
 /// name there, in one transaction: all of them or none. Entries the server has (the
-/// same texts and columns) are left alone, so pushing again adds nothing. Retired
-/// entries are pushed too, which takes tolk_editor.
+/// same file, texts and columns) are left alone, so pushing again adds nothing; one
+/// the server has retired where the CSV memory has it in use, or the reverse, takes
+/// the state set later. Retired entries, and changing a state, take tolk_editor.
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
     /// The server: postgres://user@host:port/dbname
@@ -298,12 +299,26 @@ fn run_push(args: PushArgs, global: &Global) -> Result<ExitCode> {
         } else {
             String::new()
         };
+        let mut also = vec![format!("{} already there", pushed.present)];
+        if pushed.restated > 0 {
+            let verb = if args.dry_run { "would set" } else { "set" };
+            also.push(format!(
+                "{verb} {} retired or in use as the CSV memory has it (it changed them later)",
+                ui::count(pushed.restated, "entry")
+            ));
+        }
+        if pushed.newer_there > 0 {
+            also.push(format!(
+                "left {} as the server has it (changed there later)",
+                ui::count(pushed.newer_there, "entry")
+            ));
+        }
         eprintln!(
-            "{verb} {} of {} to {}{files}; {} already there",
+            "{verb} {} of {} to {}{files}; {}",
             ui::count(pushed.added, "entry"),
             shown::path(&global.memory),
             store.server().shown(),
-            pushed.present
+            also.join("; ")
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -202,6 +202,38 @@ fn push_and_pull_lose_nothing_and_again_change_nothing() {
     assert_eq!(t.snapshot_dir("pulled"), kept);
 }
 
+#[test]
+fn push_and_pull_carry_files_duplicates_and_the_later_state_of_an_entry() {
+    let db = Db::new();
+    let t = Project::empty();
+    // The same entry in two files, and twice in one: each is an entry of its own.
+    t.write("memory/a.csv", "source,target\nHei.,Hi.\nTakk.,Thanks.\nTakk.,Thanks.\n");
+    t.write("memory/b.csv", "source,target\nHei.,Hi.\n");
+    t.tolk(&["tm", "push", &db.url()]).run().success().stderr_contains("added 4 entries");
+    t.tolk(&["tm", "pull", &db.url(), "--out", "back"]).run().success();
+    assert_eq!(read_memory(&t.path().join("back")), read_memory(&t.path().join("memory")));
+    t.tolk(&["tm", "pull", &db.url()]).run().success().stderr_contains("wrote nothing");
+
+    // Removed here after the push: the pull would undo it, so it refuses; a push sets it there.
+    t.tolk(&["tm", "rm", "Hei."]).run().success();
+    t.tolk(&["tm", "pull", &db.url()]).run().failure().stderr_contains("push them first");
+    t.tolk(&["tm", "push", &db.url()])
+        .run()
+        .success()
+        .stderr_contains("added 0 entries")
+        .stderr_contains("set 2 entries retired or in use as the CSV memory has it");
+    assert_eq!(db.counts(), (4, 2));
+    t.tolk(&["tm", "pull", &db.url()]).run().success().stderr_contains("wrote nothing");
+
+    // Put back on the server later: a push of the older state leaves it, a pull takes it.
+    std::thread::sleep(Duration::from_millis(1100));
+    t.tolk(&["--memory", &db.url(), "tm", "revert", "Hei."]).run().success();
+    t.tolk(&["tm", "push", &db.url()]).run().success().stderr_contains("left 1 entry as the server has it");
+    assert_eq!(db.counts(), (4, 3));
+    t.tolk(&["tm", "pull", &db.url()]).run().success();
+    t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
+}
+
 /// Every file of a CSV memory folder: name -> rows, each column -> cell.
 fn read_memory(folder: &Path) -> BTreeMap<String, Vec<BTreeMap<String, String>>> {
     let mut out = BTreeMap::new();

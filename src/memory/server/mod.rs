@@ -735,24 +735,100 @@ const INSERT_CHUNK: usize = 5_000;
 pub struct Pushed {
     /// Entries added to the server.
     pub added: usize,
-    /// Entries the server already had.
+    /// Entries the server already had, as they are.
     pub present: usize,
+    /// Entries the server had in another state (in use or retired), set as the CSV
+    /// memory has them, since it set that state later.
+    pub restated: usize,
+    /// Entries the server had in another state it set later, left so.
+    pub newer_there: usize,
     /// Files added to the server.
     pub new_files: usize,
 }
 
-/// The identity of an entry for push and pull: everything it says, not where it is.
-fn identity(e: &Entry) -> (Vec<&str>, Vec<(&str, &str)>) {
+/// What an entry says, whatever its state: its file's name, texts and columns, but not
+/// whether (and when) it was retired or put back, which `tm rm`, `resolve` and
+/// `revert` change. Two entries alike in this are one entry in two states.
+type Identity<'a> = (&'a Path, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+fn identity<'a>(memory: &'a Memory, e: &'a Entry) -> Identity<'a> {
+    let file = memory.file_of(e).and_then(Path::file_name).map_or(Path::new(""), Path::new);
+    let texts =
+        [&e.source, &e.target, &e.created, &e.translator, &e.origin, &e.note, &e.import, &e.prev, &e.next];
     let extra =
         e.extra.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    (texts_of(e).to_vec(), extra)
+    (file, texts.iter().map(|t| t.as_str()).collect(), extra)
+}
+
+/// Whether two entries alike in what they say are in the same state.
+fn same_state(a: &Entry, b: &Entry) -> bool {
+    a.retired == b.retired && a.retired_by == b.retired_by && a.changed == b.changed
+}
+
+/// When an entry was put in the state it is in: retired, or changed (put back).
+fn state_at(e: &Entry) -> Option<crate::timestamp::Timestamp> {
+    if e.is_retired() {
+        crate::timestamp::Timestamp::parse(&e.retired)
+    } else {
+        e.changed_at()
+    }
+}
+
+/// How the entries of `ours` stand against those of `theirs`, pairing each with one of
+/// theirs that says the same, one to one (so a file may hold an entry twice): alike
+/// and in the same state; alike in another state (ours and theirs); or not theirs.
+struct Pairing<'a> {
+    same: usize,
+    restated: Vec<(&'a Entry, &'a Entry)>,
+    missing: Vec<&'a Entry>,
+}
+
+fn pair<'a>(ours: &'a Memory, theirs: &'a Memory) -> Pairing<'a> {
+    let mut have: HashMap<Identity<'a>, Vec<&'a Entry>> = HashMap::new();
+    for e in &theirs.entries {
+        have.entry(identity(theirs, e)).or_default().push(e);
+    }
+    let mut pairing = Pairing { same: 0, restated: Vec::new(), missing: Vec::new() };
+    let mut later = Vec::new();
+    for e in &ours.entries {
+        let alike = have.get_mut(&identity(ours, e));
+        match alike.as_ref().and_then(|a| a.iter().position(|t| same_state(e, t))) {
+            Some(i) => {
+                alike.expect("found there").swap_remove(i);
+                pairing.same += 1;
+            }
+            None => later.push(e),
+        }
+    }
+    // Alike in another state: paired once every exact pair is made.
+    for e in later {
+        match have.get_mut(&identity(ours, e)).and_then(|a| a.pop()) {
+            Some(t) => pairing.restated.push((e, t)),
+            None => pairing.missing.push(e),
+        }
+    }
+    pairing
 }
 
 /// Copies `memory` (a CSV memory) into the server, in one transaction under the write
-/// lock: each entry the server does not have yet (the same texts and columns) is
-/// added to the file of its name, keeping its row where that file is new on the
-/// server and after the file's last row otherwise. Pushing again adds nothing.
+/// lock: each entry the server does not have yet (the same file, texts and columns)
+/// is added to the file of its name, keeping its row where that file is new on the
+/// server and after the file's last row otherwise. An entry the server has in another
+/// state (retired where the CSV memory has it in use, or the reverse) takes the CSV
+/// memory's state when that was set later, and keeps the server's otherwise (which
+/// takes tolk_editor when anything is to change). Pushing again changes nothing.
 pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushed> {
+    for file in memory.files() {
+        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !schema::file_name_ok(&name) {
+            return Err(Error::at(
+                &file.path,
+                crate::error::Place::File,
+                "is not named as a memory file on a server is (a .csv name, not hidden, not glossary.csv): \
+                 rename it, or push the folder of memory files it belongs to; nothing was written",
+            ));
+        }
+    }
     let mut client = store.connect()?;
     let mut tx = if dry_run {
         store.consistent(&mut client)?
@@ -767,45 +843,43 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
         store.lock(&mut tx)?;
     }
     let on_server = read(&store.server, &mut tx, None)?;
-    let have: HashSet<_> = on_server.memory.entries.iter().map(identity).collect();
-    let mut pushed = Pushed::default();
-    let mut seen = HashSet::new();
-    // Entries to add, by file name.
+    let pairing = pair(memory, &on_server.memory);
+    let restate: Vec<(&Entry, &Entry)> =
+        pairing.restated.iter().copied().filter(|(ours, theirs)| state_at(ours) > state_at(theirs)).collect();
+    let mut pushed = Pushed {
+        added: pairing.missing.len(),
+        present: pairing.same,
+        restated: restate.len(),
+        newer_there: pairing.restated.len() - restate.len(),
+        new_files: 0,
+    };
+    // Entries to add, by file.
     let mut by_file: Vec<(String, Vec<String>, Vec<&Entry>)> = Vec::new();
     for (f, file) in memory.files().iter().enumerate() {
         let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if !schema::file_name_ok(&name) {
-            return Err(Error::at(
-                &file.path,
-                crate::error::Place::File,
-                "is not named as a memory file on a server is (a .csv name, not hidden, not glossary.csv): \
-                 rename it, or push the folder of memory files it belongs to; nothing was written",
-            ));
+        let new: Vec<&Entry> = pairing.missing.iter().copied().filter(|e| e.file == f).collect();
+        if !new.is_empty() && !on_server.file_ids.contains_key(Path::new(&name)) {
+            pushed.new_files += 1;
         }
-        let new: Vec<&Entry> = memory
-            .entries
-            .iter()
-            .filter(|e| e.file == f)
-            .filter(|e| {
-                let id = identity(e);
-                let fresh = !have.contains(&id) && seen.insert(id);
-                if !fresh {
-                    pushed.present += 1;
-                }
-                fresh
-            })
-            .collect();
         by_file.push((name, file.columns.clone(), new));
     }
-    pushed.added = by_file.iter().map(|f| f.2.len()).sum();
-    if dry_run || pushed.added == 0 {
-        pushed.new_files = by_file
-            .iter()
-            .filter(|f| {
-                !f.2.is_empty() && !on_server.memory.files().iter().any(|s| s.path == Path::new(&f.0))
-            })
-            .count();
+    if dry_run || (pushed.added == 0 && restate.is_empty()) {
         return Ok(pushed);
+    }
+    for (ours, theirs) in restate {
+        let file = on_server.memory.files()[theirs.file].path.as_path();
+        tx.execute(
+            "UPDATE tolk.entries SET retired = $1::text, retired_by = $2::text, changed = $3::text \
+             WHERE file = $4 AND row_number = $5",
+            &[
+                &ours.retired,
+                &ours.retired_by,
+                &ours.changed,
+                &on_server.file_ids[file],
+                &(theirs.row as i64),
+            ],
+        )
+        .map_err(|e| store.write_error(e, RETIRE))?;
     }
     for (name, columns, new) in by_file {
         if new.is_empty() {
@@ -818,7 +892,6 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
                 (on_server.file_ids[&on_server.memory.files()[i].path], last)
             }
             None => {
-                pushed.new_files += 1;
                 let id: i32 = tx
                     .query_one(
                         "INSERT INTO tolk.files (name, columns) VALUES ($1, $2) RETURNING id",
@@ -884,7 +957,13 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
             ));
         }
     }
-    let missing = missing_from(&local, &memory);
+    // What the folder has that the server has not, or has in a state the folder set
+    // later (a `tm rm` not pushed yet): the pull would undo it.
+    let pairing = pair(&local, &memory);
+    let mut missing = pairing.missing;
+    missing.extend(
+        pairing.restated.iter().filter(|(ours, theirs)| state_at(ours) > state_at(theirs)).map(|p| p.0),
+    );
     if let Some(first) = missing.first() {
         let place = local.file_of(first).map(|p| crate::shown::path(p).to_string()).unwrap_or_default();
         return Err(store.server.error(format!(
@@ -924,11 +1003,4 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
         crate::store::write_atomic_all(&files)?;
     }
     Ok(pulled)
-}
-
-/// The entries of `local` that `server` does not have (by what they say), for a pull
-/// that would otherwise drop them.
-pub fn missing_from<'a>(local: &'a Memory, server: &Memory) -> Vec<&'a Entry> {
-    let have: HashSet<_> = server.entries.iter().map(identity).collect();
-    local.entries.iter().filter(|e| !have.contains(&identity(e))).collect()
 }
