@@ -201,6 +201,13 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
 /// entries a command shows are ever held ([`cache::Entries::narrow`]), however large
 /// the memory.
 pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
+    if let (Some(server), Some(files)) = (&global.server, kept_files(global)) {
+        // Kept at the server's revision: opened, and only the entries shown are read.
+        // Anything else (older, or the server unreachable) is load_indexed's to say.
+        if let Ok(Some(kept)) = cache::open_server_kept(&ServerStore::new(server.clone()), &files) {
+            return Ok(kept);
+        }
+    }
     let files = kept_files(global).filter(|_| global.server.is_none());
     let Some(files) = files else {
         let (memory, index) = load_indexed(global)?;
@@ -242,10 +249,14 @@ pub fn narrow<'a>(
         Err(damage) => {
             if chatty(global) {
                 eprintln!(
-                    "note: the memory kept in .tolk/cache was not used, as {damage}; read its CSV files"
+                    "note: the memory kept in .tolk/cache was not used, as {damage}; read the memory again"
                 );
             }
-            Ok(std::borrow::Cow::Owned(load_csv(global, &global.memory)?))
+            let memory = match &global.server {
+                Some(server) => load_server(global, server)?.0,
+                None => load_csv(global, &global.memory)?,
+            };
+            Ok(std::borrow::Cow::Owned(memory))
         }
     }
 }

@@ -300,6 +300,16 @@ pub fn load_server(
     Ok((memory, index, kept))
 }
 
+/// The memory on a server and its index as kept in `files`, when they are of the
+/// server's revision now (one query), without reading any entry: for a command that
+/// needs a few ([`Entries::narrow`]). `None` when nothing whole is kept at that
+/// revision ([`load_server`] then brings it up to date); an error when the server
+/// cannot say its revision.
+pub fn open_server_kept(store: &ServerStore, files: &Files) -> crate::error::Result<Option<(Entries, Index)>> {
+    let now = store.revision()?;
+    Ok(open_server(files, fingerprint(&now)).ok().map(|(kept, index)| (Entries::Kept(kept), index)))
+}
+
 /// The fingerprint a server's memory at revision `r` is kept with.
 fn fingerprint(r: &Revision) -> u64 {
     stable_hash(format!("{:x}-{:x}-{}-{}", r.memory.0, r.memory.1, r.epoch, r.rev).as_bytes())
