@@ -305,7 +305,10 @@ pub fn load_server(
 /// needs a few ([`Entries::narrow`]). `None` when nothing whole is kept at that
 /// revision ([`load_server`] then brings it up to date); an error when the server
 /// cannot say its revision.
-pub fn open_server_kept(store: &ServerStore, files: &Files) -> crate::error::Result<Option<(Entries, Index)>> {
+pub fn open_server_kept(
+    store: &ServerStore,
+    files: &Files,
+) -> crate::error::Result<Option<(Entries, Index)>> {
     let now = store.revision()?;
     Ok(open_server(files, fingerprint(&now)).ok().map(|(kept, index)| (Entries::Kept(kept), index)))
 }

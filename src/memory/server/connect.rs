@@ -212,7 +212,13 @@ impl Server {
                 )));
             }
         }
+        // libpq speaks TLS over TCP only: a Unix socket is local, whatever sslmode says.
+        #[cfg(unix)]
+        let local = self.config.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)));
+        #[cfg(not(unix))]
+        let local = false;
         let tls = match self.tls {
+            _ if local => None,
             Mode::Disable => None,
             _ => Some(tls::connector(self.tls, self.root.as_deref()).map_err(|why| Error::Server {
                 server: self.shown.clone(),
@@ -224,7 +230,10 @@ impl Server {
         // nothing (stopped, or not a server) is bounded here, on a thread of its own.
         let wait = self.config.get_connect_timeout().copied().unwrap_or(Duration::from_secs(10));
         let wait = wait * self.config.get_hosts().len().max(1) as u32 + Duration::from_secs(1);
-        let config = self.config.clone();
+        let mut config = self.config.clone();
+        if tls.is_none() {
+            config.ssl_mode(postgres::config::SslMode::Disable);
+        }
         let (send, receive) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let connected = match tls {

@@ -69,20 +69,29 @@ fn system_bundle() -> PathBuf {
     candidates.iter().map(PathBuf::from).find(|p| p.is_file()).unwrap_or_else(|| PathBuf::from(candidates[0]))
 }
 
-/// The certificates of the PEM file `path` (or, for `system`, the system's bundle).
-fn roots(path: &Path) -> Result<RootCertStore, String> {
+/// The certificates of the PEM file `path` (or, for `system`, the system's bundle),
+/// as DER.
+fn root_certificates(path: &Path) -> Result<Vec<Vec<u8>>, String> {
     let path = if path == Path::new("system") { system_bundle() } else { path.to_path_buf() };
     let bytes = std::fs::read(&path)
         .map_err(|e| format!("cannot read the root certificate {}: {e}", path.display()))?;
-    let mut store = RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(&bytes) {
-        let cert = cert.map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
-        store
-            .add(cert)
-            .map_err(|e| format!("{} holds a certificate tolk cannot use: {e}", path.display()))?;
-    }
-    if store.is_empty() {
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .map(|cert| cert.map(|c| c.to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
+    if certs.is_empty() {
         return Err(format!("{} holds no certificate", path.display()));
+    }
+    Ok(certs)
+}
+
+/// The certificates of `path` as trust anchors.
+fn roots(path: &Path) -> Result<RootCertStore, String> {
+    let mut store = RootCertStore::empty();
+    for cert in root_certificates(path)? {
+        store
+            .add(CertificateDer::from(cert))
+            .map_err(|e| format!("{} holds a certificate tolk cannot use: {e}", path.display()))?;
     }
     Ok(store)
 }
@@ -117,11 +126,11 @@ pub fn connector(mode: Mode, root: Option<&Path>) -> Result<MakeRustlsConnect, S
                     if mode == Mode::VerifyFull { "verify-full" } else { "verify-ca" }
                 ));
             };
+            let anchors = root_certificates(root)?;
             let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(root)?), provider)
                 .build()
                 .map_err(|e| e.to_string())?;
-            let verifier: Arc<dyn ServerCertVerifier> =
-                if verify == Verify::Full { webpki } else { Arc::new(AnyName(webpki)) };
+            let verifier = Arc::new(Checked { webpki, anchors, names: verify == Verify::Full });
             builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()
         }
     };
@@ -168,11 +177,20 @@ impl ServerCertVerifier for Unchecked {
     }
 }
 
-/// Checks the chain as `verify-ca` does, whatever name the certificate gives.
+/// Checks the server's certificate as `verify-ca` (its chain) or `verify-full` (and
+/// its name) do in libpq, which also takes a self-signed certificate that is itself
+/// the root certificate (as PostgreSQL's documentation sets one up), where the
+/// WebPKI rules refuse a certificate authority as a server's certificate.
 #[derive(Debug)]
-struct AnyName(Arc<WebPkiServerVerifier>);
+struct Checked {
+    webpki: Arc<WebPkiServerVerifier>,
+    /// The root certificates, as DER.
+    anchors: Vec<Vec<u8>>,
+    /// Whether the certificate must name the host.
+    names: bool,
+}
 
-impl ServerCertVerifier for AnyName {
+impl ServerCertVerifier for Checked {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -181,10 +199,26 @@ impl ServerCertVerifier for AnyName {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
+        let name_error = |e: &rustls::Error| {
+            matches!(
+                e,
+                rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
+                )
+            )
+        };
+        match self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(e) if name_error(&e) && !self.names => Ok(ServerCertVerified::assertion()),
+            Err(e) if self.anchors.iter().any(|a| a.as_slice() == end_entity.as_ref()) => {
+                // The root certificate itself: trusted as given; its name still counts.
+                if !self.names {
+                    return Ok(ServerCertVerified::assertion());
+                }
+                let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| e.clone())?;
+                cert.verify_is_valid_for_subject_name(server_name)
+                    .map(|_| ServerCertVerified::assertion())
+                    .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::NotValidForName))
+            }
             other => other,
         }
     }
@@ -195,7 +229,7 @@ impl ServerCertVerifier for AnyName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        self.webpki.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -204,10 +238,56 @@ impl ServerCertVerifier for AnyName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        self.webpki.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A self-signed certificate for localhost, made with openssl, valid until 2126.
+    const SELF_SIGNED: &str = "tests/data/tls/selfsigned-localhost.crt";
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(SELF_SIGNED)
+    }
+
+    fn checker(names: bool) -> Checked {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(&root()).unwrap()), provider)
+            .build()
+            .unwrap();
+        Checked { webpki, anchors: root_certificates(&root()).unwrap(), names }
+    }
+
+    fn check(checked: &Checked, name: &str) -> Result<ServerCertVerified, rustls::Error> {
+        let cert = CertificateDer::from(root_certificates(&root()).unwrap().remove(0));
+        let name = ServerName::try_from(name.to_string()).unwrap();
+        checked.verify_server_cert(&cert, &[], &name, &[], UnixTime::now())
+    }
+
+    #[test]
+    fn a_self_signed_root_is_taken_as_libpq_takes_it() {
+        // verify-full: the name must be the certificate's.
+        assert!(check(&checker(true), "localhost").is_ok());
+        assert!(check(&checker(true), "db.example").is_err());
+        // verify-ca: any name.
+        assert!(check(&checker(false), "db.example").is_ok());
+        // Not the root certificate itself: the chain is checked, and fails.
+        let other = Checked { anchors: vec![b"another".to_vec()], ..checker(false) };
+        assert!(check(&other, "localhost").is_err());
+    }
+
+    #[test]
+    fn modes_are_read_as_libpq_names_them() {
+        assert_eq!(Mode::parse("allow"), Some(Mode::Prefer));
+        assert_eq!(Mode::parse("verify-full"), Some(Mode::VerifyFull));
+        assert_eq!(Mode::parse("full"), None);
+        assert!(connector(Mode::VerifyCa, None).err().unwrap().contains("needs the root certificate"));
     }
 }
