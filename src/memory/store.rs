@@ -228,7 +228,7 @@ impl CsvStore {
 
 /// Refuses to write the memory file at `path` if it is a symbolic link, saying what to
 /// do instead; `memory` is the memory as named (a folder, or this file).
-fn refuse_link(path: &Path, memory: &Path) -> Result<()> {
+pub(crate) fn refuse_link(path: &Path, memory: &Path) -> Result<()> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if !is_link {
         return Ok(());

@@ -78,7 +78,15 @@ impl Server {
             )));
         }
         // The TLS settings are tolk's to read (the client library knows fewer modes).
-        let (url, tls_given) = take_params(url, &["sslmode", "sslrootcert"]);
+        let (url, tls_given) =
+            take_params(url, &["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"]);
+        if let Some((key, _)) = tls_given.iter().find(|(k, _)| k != "sslmode" && k != "sslrootcert") {
+            return Err(Error::Invalid(format!(
+                "{}: {key}: client certificates are not supported; log in with a password (~/.pgpass or \
+                 PGPASSWORD)",
+                redact_text(&url)
+            )));
+        }
         let url = url.as_str();
         let mut config = Config::from_str(url).map_err(|e| {
             Error::Invalid(format!(
@@ -165,7 +173,7 @@ impl Server {
                 config.password(password);
             }
         }
-        let mut shown = show(&config);
+        let mut shown = show(&config, &other_params(url));
         // What the URL said of TLS stays in how it is shown (and so in a tolk.toml made
         // from it): leaving it out would quietly weaken the connection.
         let mut tls_shown = Vec::new();
@@ -387,7 +395,7 @@ pub fn describe(e: &postgres::Error) -> String {
 /// `config` as a URL without its password, one that names the same server when
 /// given back to tolk (or psql): `postgres://user@host:port/dbname`, or for a Unix
 /// socket `postgres://user@/dbname?host=/run/postgresql&port=5433`.
-fn show(config: &Config) -> String {
+fn show(config: &Config, others: &[String]) -> String {
     let user = config.get_user().map(|u| format!("{u}@")).unwrap_or_default();
     let db = config.get_dbname().unwrap_or("");
     let mut tcp = Vec::new();
@@ -395,22 +403,43 @@ fn show(config: &Config) -> String {
     for (i, host) in config.get_hosts().iter().enumerate() {
         let port = config.get_ports().get(i).or(config.get_ports().first()).copied();
         match host {
-            Host::Tcp(name) => tcp.push(match port {
-                Some(p) => format!("{name}:{p}"),
-                None => name.clone(),
-            }),
+            Host::Tcp(name) => {
+                // An IPv6 address is bracketed, so its colons are not the port's.
+                let name = if name.contains(':') { format!("[{name}]") } else { name.clone() };
+                tcp.push(match port {
+                    Some(p) => format!("{name}:{p}"),
+                    None => name,
+                })
+            }
             #[cfg(unix)]
             Host::Unix(path) => sockets.push((path.display().to_string(), port)),
         }
     }
-    if sockets.is_empty() {
-        return format!("postgres://{user}{}/{db}", tcp.join(","));
-    }
     let mut query: Vec<String> = sockets.iter().map(|(path, _)| format!("host={path}")).collect();
-    if let Some(port) = sockets[0].1.filter(|&p| p != 5432) {
+    if let Some(port) = sockets.first().and_then(|s| s.1).filter(|&p| p != 5432) {
         query.push(format!("port={port}"));
     }
+    query.extend(others.iter().cloned());
+    if query.is_empty() {
+        return format!("postgres://{user}{}/{db}", tcp.join(","));
+    }
     format!("postgres://{user}{}/{db}?{}", tcp.join(","), query.join("&"))
+}
+
+/// The query parameters of `url` that say how to connect, other than those [`show`]
+/// writes itself and the password: kept as given, so a URL shown (and written to
+/// tolk.toml) connects as the one typed.
+fn other_params(url: &str) -> Vec<String> {
+    let Some((_, query)) = url.split_once('?') else { return Vec::new() };
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let key = p.split_once('=').map_or(*p, |(k, _)| k);
+            !matches!(key, "host" | "port" | "user" | "dbname" | "password")
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 /// A URL as typed, with anything that may be a password taken out: the part between
@@ -547,6 +576,25 @@ mod tests {
             redact_text("postgres://a:pw@h/db?password=pw&x=1"),
             "postgres://a:***@h/db?password=***&x=1"
         );
+    }
+
+    #[test]
+    fn a_server_shown_is_a_url_that_names_it_again() {
+        for (url, shown) in [
+            ("postgres://u@[::1]:5433/db", "postgres://u@[::1]:5433/db"),
+            (
+                "postgres://u:pw@h/db?channel_binding=require&connect_timeout=5&sslmode=verify-full",
+                "postgres://u@h:5432/db?channel_binding=require&connect_timeout=5&sslmode=verify-full",
+            ),
+            (
+                "postgres://u@/db?host=/run/pg&port=5433&application_name=x",
+                "postgres://u@/db?host=/run/pg&port=5433&application_name=x",
+            ),
+        ] {
+            let server = Server::parse_with(url, &env(&[])).unwrap();
+            assert_eq!(server.shown(), shown, "{url}");
+            assert_eq!(Server::parse_with(shown, &env(&[])).unwrap().shown(), shown);
+        }
     }
 
     #[test]

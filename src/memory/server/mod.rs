@@ -288,8 +288,8 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
             extra.map(|extra| entry.extra = extra).err().or_else(|| unusable(&entry, record.iter().skip(3)));
         if let Some(why) = wrong {
             return Err(server.error(format!(
-                "cannot read the memory: {} row {} {why}; an editor corrects it with psql, or it came from \
-                 outside tolk",
+                "cannot read the memory: {} row {} {why}; it was written around tolk, and an administrator \
+                 corrects or removes it with psql",
                 files[file].1, entry.row
             )));
         }
@@ -513,6 +513,42 @@ impl ServerStore {
         Some(format!("{} ({app}server pid {pid}){since}", user.unwrap_or_else(|| "a role".into())))
     }
 
+    /// Commits `tx`. Should the connection be lost meanwhile, the server may have
+    /// committed it or not: a new connection asks the server what became of the
+    /// transaction, so the answer is never a guess.
+    fn commit(&self, mut tx: Transaction<'_>) -> Result<()> {
+        let xid: i64 = tx
+            .query_one("SELECT txid_current()", &[])
+            .map_err(|e| self.write_error(e, "write the memory"))?
+            .get(0);
+        let Err(e) = tx.commit() else { return Ok(()) };
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if !(e.is_closed() || io) {
+            return Err(self.write_error(e, "commit the write"));
+        }
+        let status: Option<String> = self
+            .server
+            .connect()
+            .and_then(|mut c| {
+                c.query_one("SELECT txid_status($1)", &[&xid]).map_err(|e| self.server.error(describe(&e)))
+            })
+            .ok()
+            .and_then(|row| row.get(0));
+        match status.as_deref() {
+            Some("committed") => Ok(()),
+            Some("aborted") => Err(self.server.error(format!(
+                "the connection was lost while writing ({}); the server rolled the write back, so nothing was \
+                 written: run the command again",
+                describe(&e)
+            ))),
+            _ => Err(self.server.error(format!(
+                "the connection was lost as the write was being committed ({}), and the server could not say \
+                 whether it was: see `tolk tm history` before running it again",
+                describe(&e)
+            ))),
+        }
+    }
+
     /// What went wrong writing, as a person needs it: a refused permission names the
     /// role and what to grant; a lost connection says nothing was written.
     fn write_error(&self, e: postgres::Error, doing: &str) -> Error {
@@ -678,7 +714,7 @@ impl super::MemoryStore for ServerStore {
                 .map_err(|e| self.write_error(e, "add translations"))?;
         }
         crate::store::pause_point("written");
-        tx.commit().map_err(|e| self.write_error(e, "commit the import"))?;
+        self.commit(tx)?;
         Ok(Written { added_to: shown, files })
     }
 }
@@ -910,7 +946,7 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
         insert_rows(&mut tx, file_id, rows.into_iter().zip(new.iter().copied()))
             .map_err(|e| store.write_error(e, "add entries (a translator may add only entries in use)"))?;
     }
-    tx.commit().map_err(|e| store.write_error(e, "commit the push"))?;
+    store.commit(tx)?;
     Ok(pushed)
 }
 
@@ -997,6 +1033,10 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
             pulled.written.push(path.clone());
             staged.push((path, bytes));
         }
+    }
+    for (path, _) in &staged {
+        // A linked memory file is another folder's: replacing it would cut the link.
+        super::store::refuse_link(path, folder)?;
     }
     if !dry_run && !staged.is_empty() {
         let files: Vec<(&Path, &[u8])> = staged.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
