@@ -332,6 +332,34 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
         "tolk --quiet lookup --json --top 1 \"<the last imported sentence>\"",
     );
     report.check(&format!("the last imported sentence found at 100%{}", found_how(&found)), found.is_ok());
+
+    // 7. An import from the project, whose kept copy is now up to date: the write starts
+    //    from it and reads only the rows written since, not the whole memory.
+    let rows = import_rows(&language, &mut rng, &mut serial, config.import_rows);
+    write_tsv(&project.join("project.tsv"), &rows)?;
+    let from_project = runner.run(&project, &["--quiet", "tm", "import", "project.tsv"])?;
+    report.line(
+        "import from the project",
+        format!(
+            "{} rows in {}, peak {} (starts from the kept copy, reads the rows since under the lock, \
+             then keeps the copy up to date)",
+            thousands(rows.len()),
+            secs(from_project.elapsed),
+            mb(from_project.peak)
+        ),
+        "tolk --quiet tm import project.tsv",
+    );
+    imported += rows.len();
+    let on_server = entry_count(&url)?;
+    report.check(
+        &format!(
+            "entries on the server {} = {} pushed + {} imported",
+            thousands(on_server),
+            thousands(pushed),
+            thousands(imported)
+        ),
+        on_server == pushed + imported,
+    );
     let size = psql(&url, "SELECT pg_database_size(current_database())").ok().and_then(|s| s.parse().ok());
     let wal = psql(&admin, "SELECT sum(size) FROM pg_ls_waldir()").ok().and_then(|s| s.parse().ok());
     report.note(&format!("on disk at the end: the database {}, the server's WAL {}", mb(size), mb(wal)));
