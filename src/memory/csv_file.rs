@@ -339,20 +339,7 @@ pub fn header<'a>(columns: &[String], entries: impl IntoIterator<Item = &'a Entr
 }
 
 fn known_value(e: &Entry, k: usize) -> &str {
-    match k {
-        0 => &e.source,
-        1 => &e.target,
-        2 => &e.created,
-        3 => &e.changed,
-        4 => &e.translator,
-        5 => &e.origin,
-        6 => &e.note,
-        7 => &e.retired,
-        8 => &e.import,
-        9 => &e.retired_by,
-        10 => &e.prev,
-        _ => &e.next,
-    }
+    e.known()[k]
 }
 
 #[cfg(test)]

@@ -83,6 +83,42 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Its values of tolk's own columns, in the order of [`KNOWN_COLUMNS`].
+    pub fn known(&self) -> [&str; 12] {
+        [
+            &self.source,
+            &self.target,
+            &self.created,
+            &self.changed,
+            &self.translator,
+            &self.origin,
+            &self.note,
+            &self.retired,
+            &self.import,
+            &self.retired_by,
+            &self.prev,
+            &self.next,
+        ]
+    }
+
+    /// Its fields of tolk's own columns, in the order of [`KNOWN_COLUMNS`], to set.
+    pub fn known_mut(&mut self) -> [&mut String; 12] {
+        [
+            &mut self.source,
+            &mut self.target,
+            &mut self.created,
+            &mut self.changed,
+            &mut self.translator,
+            &mut self.origin,
+            &mut self.note,
+            &mut self.retired,
+            &mut self.import,
+            &mut self.retired_by,
+            &mut self.prev,
+            &mut self.next,
+        ]
+    }
+
     /// Whether the sentences around it where it was translated are recorded.
     pub fn has_context(&self) -> bool {
         !self.prev.trim().is_empty() || !self.next.trim().is_empty()

@@ -91,21 +91,7 @@ struct File {
 
 /// The texts of an entry, in the snapshot's order.
 fn texts(e: &Entry) -> impl Iterator<Item = &str> {
-    let known = [
-        &e.source,
-        &e.target,
-        &e.created,
-        &e.changed,
-        &e.translator,
-        &e.origin,
-        &e.note,
-        &e.retired,
-        &e.import,
-        &e.retired_by,
-        &e.prev,
-        &e.next,
-    ];
-    known.into_iter().map(String::as_str).chain(e.extra.iter().flat_map(|(n, v)| [n.as_str(), v.as_str()]))
+    e.known().into_iter().chain(e.extra.iter().flat_map(|(n, v)| [n.as_str(), v.as_str()]))
 }
 
 /// Writes the snapshot of `memory`, whose fingerprint is `fingerprint`, to `path` (see

@@ -187,58 +187,9 @@ struct Read {
     revision: Revision,
 }
 
-/// The columns of `tolk.entries` that hold an [`Entry`]'s text fields, in the order of
-/// [`texts_of`].
-const TEXT_COLUMNS: [&str; 12] = [
-    "source",
-    "target",
-    "created",
-    "changed",
-    "translator",
-    "origin",
-    "note",
-    "retired",
-    "import",
-    "retired_by",
-    "prev",
-    "next",
-];
-
-fn texts_of(e: &Entry) -> [&str; 12] {
-    [
-        &e.source,
-        &e.target,
-        &e.created,
-        &e.changed,
-        &e.translator,
-        &e.origin,
-        &e.note,
-        &e.retired,
-        &e.import,
-        &e.retired_by,
-        &e.prev,
-        &e.next,
-    ]
-}
-
-fn set_texts(e: &mut Entry, mut values: impl Iterator<Item = String>) {
-    for field in [
-        &mut e.source,
-        &mut e.target,
-        &mut e.created,
-        &mut e.changed,
-        &mut e.translator,
-        &mut e.origin,
-        &mut e.note,
-        &mut e.retired,
-        &mut e.import,
-        &mut e.retired_by,
-        &mut e.prev,
-        &mut e.next,
-    ] {
-        *field = values.next().unwrap_or_default();
-    }
-}
+/// The columns of `tolk.entries` that hold an [`Entry`]'s own fields: tolk's own
+/// columns ([`Entry::known`]).
+const TEXT_COLUMNS: [&str; 12] = super::KNOWN_COLUMNS;
 
 /// Reads the revision, the files and every entry (or, with `since`, only the entries
 /// written after that revision) in `tx`'s snapshot.
@@ -280,7 +231,9 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
             row: record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?,
             ..Entry::default()
         };
-        set_texts(&mut entry, (3..15).map(|i| record.get(i).unwrap_or("").to_string()));
+        for (field, i) in entry.known_mut().into_iter().zip(3..) {
+            *field = record.get(i).unwrap_or("").to_string();
+        }
         let extra = record.get(15).unwrap_or("[]");
         let extra = serde_json::from_str::<Vec<(String, String)>>(extra)
             .map_err(|_| "has extra columns that are not pairs of names and values".to_string());
@@ -459,6 +412,24 @@ impl ServerStore {
             .map_err(|e| self.server.error(format!("cannot read the memory: {}", describe(&e))))
     }
 
+    /// A transaction to write in: at READ COMMITTED (whatever the database's default)
+    /// and holding the write lock, so each statement sees every write committed
+    /// before it and no other writer commits until this one has; for a dry run, a
+    /// read-only snapshot and no lock.
+    fn begin<'a>(&self, client: &'a mut Client, dry_run: bool) -> Result<Transaction<'a>> {
+        if dry_run {
+            return self.consistent(client);
+        }
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::ReadCommitted)
+            .start()
+            .map_err(|e| self.write_error(e, "write the memory"))?;
+        self.lock(&mut tx)?;
+        crate::store::pause_point("locked");
+        Ok(tx)
+    }
+
     /// Takes the memory's write lock in `tx`, saying whom it waits for when another
     /// writer holds it, and giving up after the timeout.
     fn lock(&self, tx: &mut Transaction<'_>) -> Result<()> {
@@ -630,21 +601,7 @@ impl super::MemoryStore for ServerStore {
     fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written> {
         let shown = PathBuf::from(self.server.shown());
         let mut client = self.connect()?;
-        let mut tx = if dry_run {
-            self.consistent(&mut client)?
-        } else {
-            client
-                .build_transaction()
-                .isolation_level(IsolationLevel::ReadCommitted)
-                .start()
-                .map_err(|e| self.write_error(e, "write the memory"))?
-        };
-        if !dry_run {
-            // Under the lock, the read below sees every write committed before it, and
-            // no other writer commits until this one has.
-            self.lock(&mut tx)?;
-            crate::store::pause_point("locked");
-        }
+        let mut tx = self.begin(&mut client, dry_run)?;
         let read = self.read_now(&mut tx)?;
         let Update { add, changes } = change(&read.memory)?;
         for c in &changes {
@@ -749,7 +706,7 @@ fn insert_rows<'a>(
         let mut texts: Vec<Vec<&str>> = vec![Vec::with_capacity(chunk.len()); TEXT_COLUMNS.len()];
         let mut extras = Vec::with_capacity(chunk.len());
         for (_, entry) in &chunk {
-            for (column, text) in texts.iter_mut().zip(texts_of(entry)) {
+            for (column, text) in texts.iter_mut().zip(entry.known()) {
                 column.push(text);
             }
             let extra: Vec<&(String, String)> = entry.extra.iter().filter(|(_, v)| !v.is_empty()).collect();
@@ -866,18 +823,7 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
         }
     }
     let mut client = store.connect()?;
-    let mut tx = if dry_run {
-        store.consistent(&mut client)?
-    } else {
-        client
-            .build_transaction()
-            .isolation_level(IsolationLevel::ReadCommitted)
-            .start()
-            .map_err(|e| store.write_error(e, "write the memory"))?
-    };
-    if !dry_run {
-        store.lock(&mut tx)?;
-    }
+    let mut tx = store.begin(&mut client, dry_run)?;
     let on_server = read(&store.server, &mut tx, None)?;
     let pairing = pair(memory, &on_server.memory);
     let restate: Vec<(&Entry, &Entry)> =
