@@ -202,14 +202,15 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         .query("SELECT id, name, columns FROM tolk.files", &[])
         .map_err(fail)?
         .into_iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect::<std::result::Result<_, postgres::Error>>()
+        .map_err(fail)?;
     files.sort_by(|a, b| a.1.cmp(&b.1));
     let number: HashMap<i32, usize> = files.iter().enumerate().map(|(i, f)| (f.0, i)).collect();
     let columns = TEXT_COLUMNS.join(", ");
     let filter = since.map(|r| format!("WHERE rev > {r}")).unwrap_or_default();
     let copy = format!(
-        "COPY (SELECT id, file, row_number, {columns}, extra::text FROM tolk.entries {filter} ORDER BY file, \
+        "COPY (SELECT file, row_number, {columns}, extra::text FROM tolk.entries {filter} ORDER BY file, \
          row_number) TO STDOUT (FORMAT csv)"
     );
     let reader = tx.copy_out(copy.as_str()).map_err(fail)?;
@@ -224,21 +225,21 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         }
         let bad =
             || server.error("cannot read the memory: the server sent a row tolk cannot read".to_string());
-        let file: i32 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let file: i32 = record.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let file = *number.get(&file).ok_or_else(bad)?;
         let mut entry = Entry {
             file,
-            row: record.get(2).and_then(|v| v.parse().ok()).ok_or_else(bad)?,
+            row: record.get(1).and_then(|v| v.parse().ok()).ok_or_else(bad)?,
             ..Entry::default()
         };
-        for (field, i) in entry.known_mut().into_iter().zip(3..) {
+        for (field, i) in entry.known_mut().into_iter().zip(2..) {
             *field = record.get(i).unwrap_or("").to_string();
         }
-        let extra = record.get(15).unwrap_or("[]");
+        let extra = record.get(14).unwrap_or("[]");
         let extra = serde_json::from_str::<Vec<(String, String)>>(extra)
             .map_err(|_| "has extra columns that are not pairs of names and values".to_string());
         let wrong =
-            extra.map(|extra| entry.extra = extra).err().or_else(|| unusable(&entry, record.iter().skip(3)));
+            extra.map(|extra| entry.extra = extra).err().or_else(|| unusable(&entry, record.iter().skip(2)));
         if let Some(why) = wrong {
             return Err(server.error(format!(
                 "cannot read the memory: {} row {} {why}; it was written around tolk, and an administrator \
