@@ -9,7 +9,8 @@
 //! `resolve`, `revert` and `rm` are glue around [`tolk::memory::history`] and, for
 //! whole imports (`tm history` alone, `tm revert IMPORT-ID`), [`tolk::memory::imports`],
 //! whose rules the store makes under the memory's lock
-//! ([`tolk::memory::MemoryStore::update`]).
+//! ([`tolk::memory::MemoryStore::update`]). `tm push` and `tm pull` copy a CSV memory
+//! to a server and back ([`tolk::memory::server::push`], [`tolk::memory::server::pull`]).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -31,7 +32,7 @@ use tolk::timestamp::Timestamp;
 use super::ui;
 use super::Global;
 
-/// Exchange the translation memory with other tools (TMX), and correct it
+/// Exchange the translation memory with other tools (TMX) and with a server, and correct it
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
