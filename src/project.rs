@@ -414,11 +414,14 @@ pub fn init(dir: &Path, settings: &InitSettings) -> Result<Initialised> {
             ),
         ));
     }
-    // A server is written as shown, never with a password (which belongs in
-    // PGPASSWORD or ~/.pgpass, not in a file a team shares).
+    // A server is written as typed (not completed from this machine's PGUSER and the
+    // like, which are each member's own), but never with a password (which belongs in
+    // PGPASSWORD or ~/.pgpass, not in a file a team shares); one tolk cannot read is
+    // refused here.
     let server = match settings.memory.as_deref().and_then(Path::to_str) {
         Some(url) if crate::memory::server::is_url(url) => {
-            Some(crate::memory::server::Server::parse(url)?.shown().to_string())
+            crate::memory::server::Server::parse(url)?;
+            Some(crate::memory::server::without_password(url))
         }
         _ => None,
     };

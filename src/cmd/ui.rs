@@ -136,7 +136,7 @@ fn load_server(global: &Global, server: &Server) -> Result<(Memory, Index)> {
             }
         }
         None => {
-            let memory = tolk::memory::MemoryStore::snapshot(&store)?;
+            let memory = store.snapshot()?;
             building(memory.entries.len());
             let index = tolk::index::IndexBuilder::build(&memory);
             (memory, index)

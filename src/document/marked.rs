@@ -423,7 +423,13 @@ pub fn push_text(
 fn completes_placeholder(paragraph: &str, text: &str) -> bool {
     // The longest placeholder, `{/123456789}`, is 12 bytes.
     const LONGEST: usize = 12;
-    let Some(start) = paragraph.rfind('{') else { return false };
+    // Only the paragraph's last bytes can begin one: a paragraph built of many runs is
+    // not searched back to its start for every run.
+    let mut from = paragraph.len().saturating_sub(LONGEST);
+    while !paragraph.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(start) = paragraph[from..].rfind('{').map(|i| from + i) else { return false };
     let begun = &paragraph[start..];
     if begun.len() >= LONGEST || text.is_empty() {
         return false;

@@ -268,10 +268,7 @@ pub fn load_server(
         },
         Err(refused) => Some((refused.file, refused.damage)),
     };
-    let revision_file = files.memory.with_extension("rev");
-    let before = std::fs::read_to_string(&revision_file).ok().and_then(|t| parse_revision(&t));
-    let older = before.filter(|b| b.leads_to(&now));
-    let kept = older.and_then(|b| Some((open_server(files, fingerprint(&b)).ok()?.0.read().ok()?, b)));
+    let kept = kept_server_memory(files).filter(|(_, at)| at.leads_to(&now));
     let (memory, revision) = match kept {
         Some((memory, at)) => match store.refresh(memory, at)? {
             Some(fresh) => fresh,
@@ -291,7 +288,7 @@ pub fn load_server(
     if unwritable.is_none() {
         let text =
             format!("{:x} {:x} {} {}\n", revision.memory.0, revision.memory.1, revision.epoch, revision.rev);
-        unwritable = keep(&revision_file, |file| std::fs::write(file, text)).err();
+        unwritable = keep(&revision_file(files), |file| std::fs::write(file, text)).err();
     }
     let kept = match unwritable {
         Some(why) => Kept::Unwritable { instead_of, why },
@@ -322,33 +319,46 @@ fn fingerprint(r: &Revision) -> u64 {
 /// and revision: for read-only commands while the server cannot be reached. `None`
 /// when nothing whole is kept.
 pub fn kept_server(files: &Files) -> Option<(Memory, Index, Revision)> {
-    let revision = parse_revision(&std::fs::read_to_string(files.memory.with_extension("rev")).ok()?)?;
+    let revision = kept_revision(files)?;
     let (kept, index) = open_server(files, fingerprint(&revision)).ok()?;
     Some((kept.read().ok()?, index, revision))
 }
 
 /// The copy of a server's memory kept in `files` and its revision, without its index:
-/// the base a write brings up to date ([`ServerStore::base`]).
+/// the base a write brings up to date ([`ServerStore::base`]), and the copy
+/// [`load_server`] brings up to date.
 pub fn kept_server_memory(files: &Files) -> Option<(Memory, Revision)> {
-    let revision = parse_revision(&std::fs::read_to_string(files.memory.with_extension("rev")).ok()?)?;
-    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory).ok()?;
-    if arrays.fingerprint != fingerprint(&revision) {
-        return None;
-    }
-    Some((Snapshot::new(arrays, None).ok()?.read().ok()?, revision))
+    let revision = kept_revision(files)?;
+    Some((open_server_memory(files, fingerprint(&revision)).ok()?.read().ok()?, revision))
 }
 
 /// The kept memory of a server and its index, if both are whole and of the revision
 /// whose fingerprint is `fingerprint`.
 fn open_server(files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Refused> {
     let refuse = |file: &Path, damage| Refused { file: file.to_path_buf(), damage, memory: None };
-    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory).map_err(|d| refuse(&files.memory, d))?;
-    if arrays.fingerprint != fingerprint {
-        return Err(refuse(&files.memory, Damage::Stale));
-    }
-    let kept = Snapshot::new(arrays, None).map_err(|d| refuse(&files.memory, d))?;
+    let kept = open_server_memory(files, fingerprint).map_err(|d| refuse(&files.memory, d))?;
     let index = Index::open(&files.index, fingerprint, kept.len()).map_err(|d| refuse(&files.index, d))?;
     Ok((kept, index))
+}
+
+/// The kept memory of a server, if whole and of the revision whose fingerprint is
+/// `fingerprint`.
+fn open_server_memory(files: &Files, fingerprint: u64) -> Result<Snapshot, Damage> {
+    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory)?;
+    if arrays.fingerprint != fingerprint {
+        return Err(Damage::Stale);
+    }
+    Snapshot::new(arrays, None)
+}
+
+/// Where the revision of a server's kept copy is written: beside its memory file.
+fn revision_file(files: &Files) -> PathBuf {
+    files.memory.with_extension("rev")
+}
+
+/// The revision of the server's memory kept in `files`, if one is.
+fn kept_revision(files: &Files) -> Option<Revision> {
+    parse_revision(&std::fs::read_to_string(revision_file(files)).ok()?)
 }
 
 /// A revision as kept beside a server's cache: `memory-high memory-low epoch rev`.

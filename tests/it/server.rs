@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
 
+use crate::concurrency::tolk;
 use crate::util::{csv_rows, repo, Project};
 
 /// The server the tests use: its superuser's URL, the socket folder and the port.
@@ -439,16 +440,7 @@ fn eight_imports_at_once_keep_every_row() {
     }
     let url = db.url();
     let mut children: Vec<_> = (0..CLIENTS)
-        .map(|c| {
-            Command::new(env!("CARGO_BIN_EXE_tolk"))
-                .args(["--memory", &url, "tm", "import", &format!("c{c}.tsv")])
-                .current_dir(t.path())
-                .env("TOLK_TEST_PAUSE", "merged:150")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|c| import(&t, &url, &format!("c{c}.tsv"), Some("merged:150")).spawn().unwrap())
         .collect();
     for child in children.drain(..) {
         let out = child.wait_with_output().unwrap();
@@ -471,7 +463,17 @@ fn eight_imports_at_once_keep_every_row() {
     assert!(spans.windows(2).all(|w| w[0].1 < w[1].0), "{spans:?}");
 }
 
-/// An import of `n` new sentences into the server at `url`, from `t`.
+/// `tolk --memory URL tm import FILE` in `t`, held at a stage of its write when `pause`
+/// says so (`TOLK_TEST_PAUSE`), its output piped.
+fn import(t: &Project, url: &str, file: &str, pause: Option<&str>) -> Command {
+    let mut command = tolk(t, &["--memory", url, "tm", "import", file]);
+    if let Some(pause) = pause {
+        command.env(tolk::store::PAUSE_VAR, pause);
+    }
+    command
+}
+
+/// A file in `t` of `n` new sentences to import, named for `tag`; its name.
 fn import_file(t: &Project, n: usize, tag: &str) -> String {
     let name = format!("{tag}.tsv");
     let text: String =
@@ -503,15 +505,8 @@ fn an_import_killed_at_any_moment_leaves_the_memory_old_or_new() {
     {
         let (pause, wait) = how;
         let name = import_file(&t, ROWS, &format!("k{k}"));
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
-        command
-            .args(["--memory", &db.url(), "tm", "import", &name])
-            .current_dir(t.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(pause) = pause {
-            command.env("TOLK_TEST_PAUSE", pause);
-        }
+        let mut command = import(&t, &db.url(), &name, pause);
+        command.stdout(Stdio::null()).stderr(Stdio::null());
         let mut child = command.spawn().unwrap();
         std::thread::sleep(Duration::from_millis(wait));
         let _ = child.kill();
@@ -555,14 +550,7 @@ fn a_connection_cut_in_the_middle_of_an_import_changes_nothing_and_says_so() {
     let db = Db::new();
     let t = Project::empty();
     let name = import_file(&t, 300, "cut");
-    let child = Command::new(env!("CARGO_BIN_EXE_tolk"))
-        .args(["--memory", &db.url(), "tm", "import", &name])
-        .current_dir(t.path())
-        .env("TOLK_TEST_PAUSE", "written:4000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = import(&t, &db.url(), &name, Some("written:4000")).spawn().unwrap();
     // Wait until its rows are sent, then cut its connection from the server's side.
     let start = Instant::now();
     loop {
@@ -806,11 +794,7 @@ fn a_password_is_never_printed_or_written() {
         .stderr_contains(&format!("asks for the password of the role {bob}"));
     // A password in tolk.toml is used, with a warning that it should not be there.
     t.write("q/tolk.toml", format!("memory = \"{right}\"\n"));
-    let out = Command::new(env!("CARGO_BIN_EXE_tolk"))
-        .args(["tm", "history"])
-        .current_dir(t.path().join("q"))
-        .output()
-        .unwrap();
+    let out = tolk(&t, &["tm", "history"]).current_dir(t.path().join("q")).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("holds a password in its memory URL") && !stderr.contains(secret), "{stderr}");
@@ -866,14 +850,7 @@ fn a_writer_waits_for_another_and_gives_up_after_its_timeout_naming_it() {
     let t = Project::empty();
     let first = import_file(&t, 10, "first");
     let second = import_file(&t, 10, "second");
-    let child = Command::new(env!("CARGO_BIN_EXE_tolk"))
-        .args(["--memory", &db.url(), "tm", "import", &first])
-        .current_dir(t.path())
-        .env("TOLK_TEST_PAUSE", "locked:3000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = import(&t, &db.url(), &first, Some("locked:3000")).spawn().unwrap();
     std::thread::sleep(Duration::from_millis(800));
     t.tolk(&["--memory", &db.url(), "tm", "import", "--lock-timeout", "0.3", &second])
         .run()
@@ -956,11 +933,7 @@ fn tls_is_used_and_checked_as_sslmode_says() {
     t.write("p/certs/root.crt", std::fs::read(&root).unwrap());
     t.write("p/corpus/deep/x.txt", "Hei.\n");
     let deep = t.path().join("p/corpus/deep");
-    let out = Command::new(env!("CARGO_BIN_EXE_tolk"))
-        .args(["tm", "history"])
-        .current_dir(&deep)
-        .env("PGPASSWORD", "s3cret-tina")
-        .output()
-        .unwrap();
+    let out =
+        tolk(&t, &["tm", "history"]).current_dir(&deep).env("PGPASSWORD", "s3cret-tina").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

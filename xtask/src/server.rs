@@ -308,16 +308,7 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
     }
 
     // 6. What the server holds, and an imported sentence through the project's copy.
-    let on_server = entry_count(&url)?;
-    report.check(
-        &format!(
-            "entries on the server {} = {} pushed + {} imported",
-            thousands(on_server),
-            thousands(pushed),
-            thousands(imported)
-        ),
-        on_server == pushed + imported,
-    );
+    check_count(&mut report, &url, pushed, imported)?;
     let args = ["--quiet", "lookup", "--json", "--top", "1", &last];
     let after = runner.run(&project, &args)?;
     let found = check_found(&after.stdout, &last);
@@ -350,16 +341,7 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
         "tolk --quiet tm import project.tsv",
     );
     imported += rows.len();
-    let on_server = entry_count(&url)?;
-    report.check(
-        &format!(
-            "entries on the server {} = {} pushed + {} imported",
-            thousands(on_server),
-            thousands(pushed),
-            thousands(imported)
-        ),
-        on_server == pushed + imported,
-    );
+    check_count(&mut report, &url, pushed, imported)?;
     let size = psql(&url, "SELECT pg_database_size(current_database())").ok().and_then(|s| s.parse().ok());
     let wal = psql(&admin, "SELECT sum(size) FROM pg_ls_waldir()").ok().and_then(|s| s.parse().ok());
     report.note(&format!("on disk at the end: the database {}, the server's WAL {}", mb(size), mb(wal)));
@@ -418,6 +400,21 @@ fn verdict(met: bool) -> &'static str {
     } else {
         "MISSES"
     }
+}
+
+/// Checks that the server holds every entry pushed and imported, each once.
+fn check_count(report: &mut Report, url: &str, pushed: usize, imported: usize) -> Result<()> {
+    let on_server = entry_count(url)?;
+    report.check(
+        &format!(
+            "entries on the server {} = {} pushed + {} imported",
+            thousands(on_server),
+            thousands(pushed),
+            thousands(imported)
+        ),
+        on_server == pushed + imported,
+    );
+    Ok(())
 }
 
 /// Seconds with as many decimals as are meaningful.

@@ -446,22 +446,38 @@ fn other_params(url: &str) -> Vec<String> {
 /// `:` and `@` of the authority, and a `password=` parameter.
 pub fn redact_text(url: &str) -> String {
     let mut out = url.to_string();
-    if let Some(scheme_end) = out.find("://") {
-        let authority_start = scheme_end + 3;
-        let authority_end =
-            out[authority_start..].find(['/', '?']).map_or(out.len(), |i| authority_start + i);
-        if let Some(at) = out[authority_start..authority_end].rfind('@') {
-            let userinfo = &out[authority_start..authority_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                out.replace_range(authority_start + colon..authority_start + at, ":***");
-            }
-        }
+    if let Some(password) = authority_password(&out) {
+        out.replace_range(password, ":***");
     }
     let lower = out.to_ascii_lowercase();
     if let Some(start) = lower.find("password=") {
         let value = start + "password=".len();
         let end = out[value..].find('&').map_or(out.len(), |i| value + i);
         out.replace_range(value..end, "***");
+    }
+    out
+}
+
+/// Where the password of `url`'s authority is (`user:password@`), its `:` included.
+fn authority_password(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let end = url[start..].find(['/', '?']).map_or(url.len(), |i| start + i);
+    let at = start + url[start..end].rfind('@')?;
+    let colon = start + url[start..at].find(':')?;
+    Some(colon..at)
+}
+
+/// `url` as typed without its password (the part between `:` and `@` of the
+/// authority, and a `password=` parameter): what a file a team shares may hold.
+pub fn without_password(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(password) = authority_password(&out) {
+        out.replace_range(password, "");
+    }
+    if let Some((base, query)) = out.split_once('?') {
+        let kept: Vec<&str> =
+            query.split('&').filter(|p| !p.to_ascii_lowercase().starts_with("password=")).collect();
+        out = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
     }
     out
 }
@@ -576,6 +592,13 @@ mod tests {
             redact_text("postgres://a:pw@h/db?password=pw&x=1"),
             "postgres://a:***@h/db?password=***&x=1"
         );
+    }
+
+    #[test]
+    fn a_password_is_taken_out_of_a_url_as_typed() {
+        assert_eq!(without_password("postgres://a:pw@h/db?password=pw&x=1"), "postgres://a@h/db?x=1");
+        assert_eq!(without_password("postgres:///db?host=/s&password=pw"), "postgres:///db?host=/s");
+        assert_eq!(without_password("postgres://h/db"), "postgres://h/db");
     }
 
     #[test]

@@ -26,7 +26,8 @@ use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, Transaction};
 
 pub use connect::{
-    describe, has_password, is_url, redact_text, with_paths_from, Environment, ProcessEnvironment, Server,
+    describe, has_password, is_url, redact_text, with_paths_from, without_password, Environment,
+    ProcessEnvironment, Server,
 };
 
 use super::{Entry, Memory, MemoryFile, Update, Written, DEFAULT_FILE};

@@ -85,12 +85,12 @@ fn root_certificates(path: &Path) -> Result<Vec<Vec<u8>>, String> {
     Ok(certs)
 }
 
-/// The certificates of `path` as trust anchors.
-fn roots(path: &Path) -> Result<RootCertStore, String> {
+/// `certs` (read from `path`) as trust anchors.
+fn roots(certs: &[Vec<u8>], path: &Path) -> Result<RootCertStore, String> {
     let mut store = RootCertStore::empty();
-    for cert in root_certificates(path)? {
+    for cert in certs {
         store
-            .add(CertificateDer::from(cert))
+            .add(CertificateDer::from(cert.as_slice()))
             .map_err(|e| format!("{} holds a certificate tolk cannot use: {e}", path.display()))?;
     }
     Ok(store)
@@ -112,11 +112,8 @@ pub fn connector(mode: Mode, root: Option<&Path>) -> Result<MakeRustlsConnect, S
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
-    let config = match verify {
-        Verify::Nothing => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Unchecked(provider)))
-            .with_no_client_auth(),
+    let chain = match verify {
+        Verify::Nothing => None,
         Verify::Chain | Verify::Full => {
             let Some(root) = root.filter(|_| have_root) else {
                 return Err(format!(
@@ -126,55 +123,21 @@ pub fn connector(mode: Mode, root: Option<&Path>) -> Result<MakeRustlsConnect, S
                     if mode == Mode::VerifyFull { "verify-full" } else { "verify-ca" }
                 ));
             };
-            let anchors = root_certificates(root)?;
-            let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(root)?), provider)
-                .build()
-                .map_err(|e| e.to_string())?;
-            let verifier = Arc::new(Checked { webpki, anchors, names: verify == Verify::Full });
-            builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()
+            Some(Chain::new(root, verify == Verify::Full, provider.clone())?)
         }
     };
+    let verifier = Arc::new(Verifier { provider, chain });
+    let config = builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth();
     Ok(MakeRustlsConnect::new(config))
 }
 
-/// Accepts any certificate, but still checks the handshake's signatures: what libpq's
-/// `require` (without a root certificate) and `prefer` do.
+/// What is checked of the server's certificate, and the handshake's signatures always.
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+struct Verifier {
+    provider: Arc<CryptoProvider>,
+    /// The chain to check; `None` takes any certificate, as libpq's `prefer` and
+    /// `require` (without a root certificate) do.
+    chain: Option<Chain>,
 }
 
 /// Checks the server's certificate as `verify-ca` (its chain) or `verify-full` (and
@@ -182,7 +145,7 @@ impl ServerCertVerifier for Unchecked {
 /// the root certificate (as PostgreSQL's documentation sets one up), where the
 /// WebPKI rules refuse a certificate authority as a server's certificate.
 #[derive(Debug)]
-struct Checked {
+struct Chain {
     webpki: Arc<WebPkiServerVerifier>,
     /// The root certificates, as DER.
     anchors: Vec<Vec<u8>>,
@@ -190,8 +153,17 @@ struct Checked {
     names: bool,
 }
 
-impl ServerCertVerifier for Checked {
-    fn verify_server_cert(
+impl Chain {
+    /// The chain up to the root certificates in `root`.
+    fn new(root: &Path, names: bool, provider: Arc<CryptoProvider>) -> Result<Chain, String> {
+        let anchors = root_certificates(root)?;
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(&anchors, root)?), provider)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Chain { webpki, anchors, names })
+    }
+
+    fn verify(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
@@ -222,6 +194,22 @@ impl ServerCertVerifier for Checked {
             other => other,
         }
     }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match &self.chain {
+            Some(chain) => chain.verify(end_entity, intermediates, server_name, ocsp, now),
+            None => Ok(ServerCertVerified::assertion()),
+        }
+    }
 
     fn verify_tls12_signature(
         &self,
@@ -229,7 +217,7 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -238,11 +226,11 @@ impl ServerCertVerifier for Checked {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -257,18 +245,14 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(SELF_SIGNED)
     }
 
-    fn checker(names: bool) -> Checked {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(&root()).unwrap()), provider)
-            .build()
-            .unwrap();
-        Checked { webpki, anchors: root_certificates(&root()).unwrap(), names }
+    fn checker(names: bool) -> Chain {
+        Chain::new(&root(), names, Arc::new(rustls::crypto::ring::default_provider())).unwrap()
     }
 
-    fn check(checked: &Checked, name: &str) -> Result<ServerCertVerified, rustls::Error> {
+    fn check(chain: &Chain, name: &str) -> Result<ServerCertVerified, rustls::Error> {
         let cert = CertificateDer::from(root_certificates(&root()).unwrap().remove(0));
         let name = ServerName::try_from(name.to_string()).unwrap();
-        checked.verify_server_cert(&cert, &[], &name, &[], UnixTime::now())
+        chain.verify(&cert, &[], &name, &[], UnixTime::now())
     }
 
     #[test]
@@ -279,7 +263,7 @@ mod tests {
         // verify-ca: any name.
         assert!(check(&checker(false), "db.example").is_ok());
         // Not the root certificate itself: the chain is checked, and fails.
-        let other = Checked { anchors: vec![b"another".to_vec()], ..checker(false) };
+        let other = Chain { anchors: vec![b"another".to_vec()], ..checker(false) };
         assert!(check(&other, "localhost").is_err());
     }
 
