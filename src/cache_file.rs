@@ -228,27 +228,37 @@ fn temporary(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 }
 
 /// The CRC-32 of the first `len` bytes of `file`, its checksum field left out, read on
-/// every core; `None` when a read fails.
+/// every core; `None` when a read fails. Each core reads its pieces through one small
+/// buffer that stays in its cache, so the check neither maps the file's pages nor
+/// allocates its size.
 #[cfg(unix)]
 fn file_checksum(file: &File, len: usize) -> Option<u32> {
     use std::os::unix::fs::FileExt as _;
     const PIECE: usize = 8 << 20;
+    const BUFFER: usize = 256 << 10;
     let pieces: Option<Vec<crc32fast::Hasher>> = (0..len.div_ceil(PIECE))
         .into_par_iter()
-        .map(|i| {
-            let (start, end) = (i * PIECE, ((i + 1) * PIECE).min(len));
-            let mut buffer = vec![0u8; end - start];
-            file.read_exact_at(&mut buffer, start as u64).ok()?;
-            let mut hasher = crc32fast::Hasher::new();
-            // The checksum field, in the first piece, is left out.
-            if start == 0 && buffer.len() >= AT_CHECKSUM + 4 {
-                hasher.update(&buffer[..AT_CHECKSUM]);
-                hasher.update(&buffer[AT_CHECKSUM + 4..]);
-            } else {
-                hasher.update(&buffer);
-            }
-            Some(hasher)
-        })
+        .map_init(
+            || vec![0u8; BUFFER],
+            |buffer, i| {
+                let (start, end) = (i * PIECE, ((i + 1) * PIECE).min(len));
+                let mut hasher = crc32fast::Hasher::new();
+                let mut at = start;
+                while at < end {
+                    let read = &mut buffer[..(end - at).min(BUFFER)];
+                    file.read_exact_at(read, at as u64).ok()?;
+                    // The checksum field, in the first bytes, is left out.
+                    if at == 0 && read.len() >= AT_CHECKSUM + 4 {
+                        hasher.update(&read[..AT_CHECKSUM]);
+                        hasher.update(&read[AT_CHECKSUM + 4..]);
+                    } else {
+                        hasher.update(read);
+                    }
+                    at += read.len();
+                }
+                Some(hasher)
+            },
+        )
         .collect();
     let mut pieces = pieces?.into_iter();
     let mut whole = pieces.next()?;

@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use crate::cost::count as count_work;
 use crate::document::inline;
-use crate::text::{is_number, lowercase_into, normalize};
+use crate::text::{is_number, lowercase_into, normalize, FxBuildHasher};
 
 /// The score of the same text.
 pub const MAX_SCORE: u8 = 100;
@@ -269,7 +269,7 @@ pub fn same_words(query: &Words, source: &Words) -> bool {
 /// words as written is larger. Only computed when some word is written two ways.
 fn case_differs(query: &Words, source: &Words, d: usize) -> bool {
     // A word (in lower case) of both texts, written more than one way across them.
-    let mut forms: HashMap<&str, (&str, bool, bool, bool)> = HashMap::new();
+    let mut forms: HashMap<&str, (&str, bool, bool, bool), FxBuildHasher> = HashMap::default();
     for (words, in_query) in [(query, true), (source, false)] {
         for w in 0..words.len() {
             let (written, lower) = (words.written(w), words.lower(w));
@@ -457,7 +457,8 @@ fn bit_parallel_distance<T: Eq + Hash>(a: &[T], b: &[T]) -> usize {
     let (pattern, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let blocks = pattern.len().div_ceil(64);
     // Slot 0 is the all-zero mask of an item the pattern does not have.
-    let mut slots: HashMap<&T, u32> = HashMap::with_capacity(pattern.len());
+    let mut slots: HashMap<&T, u32, FxBuildHasher> =
+        HashMap::with_capacity_and_hasher(pattern.len(), FxBuildHasher::default());
     let mut masks = vec![0u64; blocks];
     for (i, item) in pattern.iter().enumerate() {
         let next = (masks.len() / blocks) as u32;

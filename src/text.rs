@@ -187,6 +187,37 @@ impl fmt::Display for SegmentId {
     }
 }
 
+/// The Fx hash (rustc's): one multiply and rotate per word of input, for the hash
+/// maps of words and word ids that matching builds by the million. Not resistant to
+/// crafted collisions: a memory is a file the team trusts, and a hostile one costs
+/// time, never correctness. The index keeps hashes of it ([`crate::index`]'s key
+/// table), so what it gives for given bytes is part of the index's layout.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+/// Hash maps with [`FxHasher`].
+pub type FxBuildHasher = std::hash::BuildHasherDefault<FxHasher>;
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
 /// FNV-1a followed by the splitmix64 finaliser: fixed forever, since ids are written
 /// into batches that come back weeks later.
 pub fn stable_hash(bytes: &[u8]) -> u64 {

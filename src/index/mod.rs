@@ -101,7 +101,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use rayon::prelude::*;
 
@@ -117,37 +117,13 @@ use crate::score::{
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
+    FxBuildHasher, FxHasher,
 };
 use crate::timestamp::Timestamp;
 
-/// Token text to token id. Tokens are short and many, so the hash is a fast
-/// multiplicative one (FxHash's) rather than the DoS-resistant default: a memory is a
-/// file the team trusts, and a hostile one costs time, never correctness.
-type Vocabulary = HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
-
-/// The Fx hash (rustc's): one multiply and rotate per word of input.
-#[derive(Default)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.hash = (self.hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
+/// Token text to token id. Tokens are short and many, so the hash is
+/// [`FxHasher`], not the DoS-resistant default.
+type Vocabulary = HashMap<Box<str>, u32, FxBuildHasher>;
 
 /// A token the memory has never seen: it matches nothing.
 const UNKNOWN: u32 = u32::MAX;
@@ -270,7 +246,7 @@ impl IndexBuilder {
         let chunks: Vec<Chunk> = sources
             .par_chunks(chunk_size)
             .map(|chunk| {
-                let mut local: HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+                let mut local: HashMap<Box<str>, u32, FxBuildHasher> = HashMap::default();
                 let mut words: Vec<Box<str>> = Vec::new();
                 let (mut ids, mut lengths) = (Vec::new(), Vec::with_capacity(chunk.len()));
                 // A word not yet in lower case is lowered here, not in a new string each.

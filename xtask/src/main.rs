@@ -69,6 +69,7 @@ fn run(args: &[&str]) -> Result<ExitCode> {
         ["eval-segment", rest @ ..] => segment::eval(rest),
         ["bench", "segment", rest @ ..] => segment::bench(rest),
         ["bench", "match", rest @ ..] => matching::bench(rest),
+        ["bench", "open-first", rest @ ..] => matching::open_first(rest),
         ["bench", "document", rest @ ..] => documents::bench(rest),
         ["bench", "server", rest @ ..] => server::bench(rest),
         ["gen-tm", rest @ ..] => matching::gen_tm(rest),

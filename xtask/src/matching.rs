@@ -16,7 +16,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +25,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use tolk::index::{cache, scan, IndexBuilder, Match, SearchOptions};
 use tolk::memory::Memory;
+use tolk::text::FxBuildHasher;
 
 use crate::rng::Rng;
 
@@ -645,15 +645,10 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     reset_peak();
 
     // What `tolk lookup` pays before its first answer when the memory and index are
-    // kept: the fingerprint, opening (mapping and checking) both files, one query, and
-    // reading the entries it shows.
-    let start = Instant::now();
+    // kept, measured as a command meets it: in a new process (this one has just freed
+    // the memory, which makes its first allocations slow).
+    let open_first = open_first_in_new_process(&path, refs[0], options)?;
     let (entries, index) = cache::open(&path, &files).context("the kept files did not open")?;
-    let mut first = vec![index.searcher().search(refs[0], options)];
-    let shown = entries.narrow(&[refs[0]], &mut first)?;
-    let _ = shown.entries.len();
-    let open_first = start.elapsed();
-    drop(shown);
     let start = Instant::now();
     let results = index.search_all(&refs, options);
     let search_all = start.elapsed();
@@ -744,6 +739,48 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
 }
 
 /// A hash of every entry's texts, file and row in order: the same for the same memory.
+/// The median of three runs of `xtask bench open-first` on the memory at `path` and
+/// `query`, each a new process.
+fn open_first_in_new_process(path: &Path, query: &str, options: SearchOptions) -> Result<Duration> {
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .args(["bench", "open-first"])
+            .arg(path)
+            .args([query, &options.min_score.to_string(), &options.top.to_string()])
+            .output()?;
+        anyhow::ensure!(
+            output.status.success(),
+            "bench open-first failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let nanos: u64 = String::from_utf8_lossy(&output.stdout).trim().parse()?;
+        runs.push(Duration::from_nanos(nanos));
+    }
+    runs.sort();
+    Ok(runs[1])
+}
+
+/// `xtask bench open-first CSV QUERY MIN TOP`: what `tolk lookup` pays before its
+/// first answer when the memory at CSV and its index are kept (by `bench match`): the
+/// fingerprint, opening (mapping and checking) both files, one query, and reading the
+/// entries it shows. Prints the nanoseconds.
+pub fn open_first(args: &[&str]) -> Result<ExitCode> {
+    let [csv, query, min_score, top] = args else {
+        return crate::usage_error("bench open-first takes CSV QUERY MIN-SCORE TOP");
+    };
+    let options = SearchOptions { min_score: min_score.parse()?, top: top.parse()? };
+    let path = Path::new(csv);
+    let files = cache::Files::new(&path.with_extension("state"), path);
+    let start = Instant::now();
+    let (entries, index) = cache::open(path, &files).context("the kept files did not open")?;
+    let mut first = vec![index.searcher().search(query, options)];
+    let shown = entries.narrow(&[query], &mut first)?;
+    let _ = shown.entries.len();
+    println!("{}", start.elapsed().as_nanos());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn digest(memory: &Memory) -> u64 {
     memory.entries.iter().fold(0u64, |h, e| {
         let mut x = h.rotate_left(7) ^ e.row ^ (e.file as u64).rotate_left(40);
@@ -1122,7 +1159,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     let tokens: usize = sources.iter().map(|(_, s)| tolk::text::tokens(s).count()).sum();
     let tokenise = secs(start);
     let start = Instant::now();
-    let mut fx: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+    let mut fx: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
     let mut ids = Vec::with_capacity(tokens);
     for (_, s) in &sources {
         for token in tolk::text::tokens(s) {
@@ -1326,7 +1363,7 @@ impl Candidates {
 /// rarest query tokens, plus two filters the index does not have (an exact count of
 /// shared tokens, and a 64-bit signature of each entry's tokens).
 struct Mirror<'a> {
-    vocabulary: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
+    vocabulary: HashMap<&'a str, u32, FxBuildHasher>,
     tokens: Vec<u32>,
     offsets: Vec<usize>,
     postings: Vec<Vec<u32>>,
@@ -1336,7 +1373,7 @@ struct Mirror<'a> {
     /// For each element (a token and its occurrence number, 0 for the first), the
     /// entries, by length, that have it among their `dmax(m) + 1` first elements in
     /// the global order of [`Mirror::elements`].
-    prefix_postings: HashMap<(u32, u32), Vec<u32>, BuildHasherDefault<FxHasher>>,
+    prefix_postings: HashMap<(u32, u32), Vec<u32>, FxBuildHasher>,
     peq: Vec<u64>,
     /// Scratch space: the query's token counts, an entry's, and the entries seen.
     wanted: Vec<u32>,
@@ -1346,7 +1383,7 @@ struct Mirror<'a> {
 
 impl<'a> Mirror<'a> {
     fn new(memory: &'a Memory, min_score: u8) -> Mirror<'a> {
-        let mut vocabulary: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let mut vocabulary: HashMap<&'a str, u32, FxBuildHasher> = HashMap::default();
         let (mut tokens, mut offsets) = (Vec::new(), vec![0]);
         for e in memory.entries.iter().filter(|e| !e.target.is_empty()) {
             // Generated sources are already normalised, so the text can be borrowed.
@@ -1380,8 +1417,7 @@ impl<'a> Mirror<'a> {
             }
         }
         let words = vocabulary.len();
-        let mut prefix_postings: HashMap<(u32, u32), Vec<u32>, BuildHasherDefault<FxHasher>> =
-            HashMap::default();
+        let mut prefix_postings: HashMap<(u32, u32), Vec<u32>, FxBuildHasher> = HashMap::default();
         for d in 0..docs as u32 {
             let doc = &tokens[offsets[d as usize]..offsets[d as usize + 1]];
             let keep = tolk::score::max_distance(doc.len(), min_score) + 1;
@@ -1602,38 +1638,6 @@ struct Variant {
 /// The bit of a token in an entry's 64-bit signature.
 fn signature(token: u32) -> u64 {
     1 << (u64::from(token).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
-}
-
-/// The Fx hash (rustc's): one multiply per word, for the vocabulary experiments.
-#[derive(Default)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
 }
 
 /// The process's resident size and its peak so far, at some point of a run.
