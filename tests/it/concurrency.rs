@@ -275,8 +275,10 @@ fn a_lock_held_by_a_killed_import_does_not_block_the_next() {
 
     let mut held =
         tolk(&t, &["import", &batches[0].name]).env(tolk::store::PAUSE_VAR, "locked:10000").spawn().unwrap();
-    wait_for(&mut held, "it took the lock", || lock_is_held(&memory));
     let pid = held.id();
+    // Held, and named: the holder writes its name just after it takes the lock.
+    let named = || std::fs::read_to_string(memory.join(tolk::store::LOCK_FILE)).unwrap_or_default();
+    wait_for(&mut held, "it took the lock", || lock_is_held(&memory) && named().starts_with("pid: "));
     held.kill().unwrap(); // SIGKILL: no destructor, no unlock of its own
     let status = held.wait().unwrap();
     assert!(!status.success(), "the import was not killed: {status}");
