@@ -139,9 +139,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let options =
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply_into(&*ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
-    if !args.dry_run && outcome.added + outcome.retired > 0 {
-        ui::refresh_index(global);
-    }
+    let written = !args.dry_run && outcome.added + outcome.retired > 0;
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     ui::report_placed(&outcome.placed, args.dry_run, "the batch");
     if ui::chatty(global) {
@@ -159,9 +157,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::written_to(&outcome)
         );
     }
-    if !args.dry_run {
-        close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted)?;
+    let closed = match args.dry_run {
+        true => Ok(()),
+        false => close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted),
+    };
+    // Last: closing the batches reads the memory, which must not wait for its index.
+    if written {
+        ui::refresh_index(global);
     }
+    closed?;
     Ok(ExitCode::SUCCESS)
 }
 

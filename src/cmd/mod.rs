@@ -18,6 +18,7 @@ mod build;
 mod export;
 mod import;
 mod init;
+mod keep;
 mod lookup;
 mod matches;
 mod rules;
@@ -118,6 +119,8 @@ pub enum Command {
     Server(server::Args),
     Tm(tm::Args),
     Terms(terms::Args),
+    #[command(name = "keep-index", hide = true)]
+    KeepIndex(keep::Args),
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
@@ -145,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Server(args) => server::run(args, &cli.global),
         Command::Tm(args) => tm::run(args, &cli.global),
         Command::Terms(args) => terms::run(args, &cli.global),
+        Command::KeepIndex(args) => keep::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -79,7 +79,7 @@ fn draw_target(global: &Global) -> ProgressDrawTarget {
 /// Where the memory named by `--memory` and its index are kept: in the project's
 /// `.tolk/cache/`, and only in a project (a `tolk.toml`), so a command run elsewhere
 /// never leaves a `.tolk/` behind.
-fn kept_files(global: &Global) -> Option<cache::Files> {
+pub fn kept_files(global: &Global) -> Option<cache::Files> {
     let place = match &global.server {
         Some(server) => PathBuf::from(server.shown()),
         None => global.memory.clone(),
@@ -156,7 +156,7 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     if let Some(server) = &global.server {
         return load_server(global, server);
     }
-    let files = kept_files(global);
+    let files = kept_files(global).map(|files| settled(global, files));
     let mut spin = None;
     let (memory, index, kept) = cache::load(
         &global.memory,
@@ -208,7 +208,7 @@ pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
             return Ok(kept);
         }
     }
-    let files = kept_files(global).filter(|_| global.server.is_none());
+    let files = kept_files(global).filter(|_| global.server.is_none()).map(|files| settled(global, files));
     let Some(files) = files else {
         let (memory, index) = load_indexed(global)?;
         return Ok((cache::Entries::Whole(memory), index));
@@ -273,10 +273,43 @@ pub fn refresh_index(global: &Global) {
         spin.finish_and_clear();
         return;
     }
+    // In the background: a tolk of its own makes them, holding the keeping lock (given
+    // it as its standard input, so no reader comes between), and this command returns.
+    if keep_in_background(global, cache::try_keeping(&files)).is_ok() {
+        return;
+    }
     let spin = spinner(global, "indexing the memory");
     // Entry by entry: the memory just written is never held whole again.
     let _ = cache::make(&global.memory, &files, || {});
     spin.finish_and_clear();
+}
+
+/// Starts `tolk keep-index` for the project's memory, detached: with the keeping lock
+/// when `lock` holds it, else to wait for the command that holds it now.
+fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::Result<()> {
+    use std::os::unix::process::CommandExt as _;
+    use std::process::{Command, Stdio};
+    let mut keeper = Command::new(std::env::current_exe()?);
+    keeper.arg("--quiet").arg("--memory").arg(&global.memory).arg("keep-index");
+    match lock {
+        Some(lock) => keeper.arg("--locked").stdin(Stdio::from(lock)),
+        None => keeper.stdin(Stdio::null()),
+    };
+    // Its own process group: a Ctrl-C meant for this command does not stop it.
+    keeper.stdout(Stdio::null()).stderr(Stdio::null()).process_group(0).spawn().map(drop)
+}
+
+/// `files`, once no command keeps them in the background ([`keep_in_background`]):
+/// waits for it, with a spinner.
+fn settled(global: &Global, files: cache::Files) -> cache::Files {
+    let mut spin = None;
+    cache::wait_for_keeping(&files, || {
+        spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"))
+    });
+    if let Some(spin) = spin {
+        spin.finish_and_clear();
+    }
+    files
 }
 
 /// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`
@@ -289,7 +322,9 @@ pub fn load(global: &Global, path: &Path) -> Result<Memory> {
             return Ok(load_server(global, server)?.0);
         }
         // The project's memory kept whole and up to date reads faster than its CSV files.
-        if let Some(memory) = kept_files(global).and_then(|files| cache::read_kept(path, &files)) {
+        if let Some(memory) =
+            kept_files(global).and_then(|files| cache::read_kept(path, &settled(global, files)))
+        {
             return Ok(memory);
         }
     }

@@ -22,7 +22,9 @@ use crate::cache_file::Arrays;
 use crate::memory::server::{Revision, ServerStore};
 use crate::memory::snapshot::{self, Snapshot};
 use crate::memory::{self, Memory};
-use crate::text::stable_hash;
+use crate::text::{normalize, stable_hash};
+
+use rayon::prelude::*;
 
 /// The folder, in a project's state folder, that holds its caches.
 pub const FOLDER: &str = "cache";
@@ -47,6 +49,47 @@ impl Files {
             memory: folder.join(format!("memory-{hash:016x}.tolkmem")),
             index: folder.join(format!("index-{hash:016x}.tolkidx")),
         }
+    }
+
+    /// The lock a command holds while it keeps these files for the commands after it,
+    /// beside them: see [`try_keeping`].
+    fn keeping_lock(&self) -> PathBuf {
+        self.memory.with_extension("keeping")
+    }
+}
+
+/// Takes the lock of a command keeping `files` for the commands after it (a command
+/// that wrote the memory hands that work to a process of its own, in the background,
+/// and returns): the lock file, locked, to be held while they are made, by this
+/// process or one given it. `None` when another command holds it, or it cannot be
+/// made. Commands that read them wait for it ([`wait_for_keeping`]) rather than make
+/// them a second time.
+pub fn try_keeping(files: &Files) -> Option<std::fs::File> {
+    let lock = keeping_file(files)?;
+    lock.try_lock().ok()?;
+    Some(lock)
+}
+
+/// [`try_keeping`], waiting for another command that holds the lock to let go of it.
+pub fn keeping(files: &Files) -> Option<std::fs::File> {
+    let lock = keeping_file(files)?;
+    lock.lock().ok()?;
+    Some(lock)
+}
+
+/// The lock file of `files`, made (with the cache folder) when it is not there.
+fn keeping_file(files: &Files) -> Option<std::fs::File> {
+    prepare(files.memory.parent()?).ok()?;
+    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(files.keeping_lock()).ok()
+}
+
+/// Waits while a command keeps `files` in the background ([`try_keeping`]), calling
+/// `waiting` first; returns at once when none does.
+pub fn wait_for_keeping(files: &Files, waiting: impl FnOnce()) {
+    let Ok(lock) = std::fs::File::open(files.keeping_lock()) else { return };
+    if let Err(std::fs::TryLockError::WouldBlock) = lock.try_lock_shared() {
+        waiting();
+        let _ = lock.lock_shared();
     }
 }
 
@@ -131,6 +174,9 @@ pub fn load<E>(
     Ok((memory, index, kept))
 }
 
+/// How many sources [`make`] indexes at once.
+const WAVE: usize = 1 << 16;
+
 /// Makes the memory at `path` and its index again in `files` from its CSV files, one
 /// entry at a time, never holding the memory: for a command that then reads only a
 /// few entries ([`open`], [`Entries::narrow`]), on a memory of any size. Says, as
@@ -158,13 +204,29 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     };
     let mut builder = IndexBuilder::new();
     let (mut count, mut failed) = (0usize, None);
+    // The sources to index, a wave at a time, normalised and tokenised on every core.
+    type Source = (usize, String, Option<crate::timestamp::Timestamp>);
+    let mut pending: Vec<Source> = Vec::new();
+    let index = |builder: &mut IndexBuilder, pending: &mut Vec<Source>| {
+        let normalized: Vec<(usize, std::borrow::Cow<'_, str>, _)> = pending
+            .par_iter()
+            .map(|(entry, source, changed)| (*entry, normalize(source), *changed))
+            .collect();
+        builder.add_normalized(&normalized);
+        drop(normalized);
+        pending.clear();
+    };
     for (number, file) in memory::csv_files(path)?.iter().enumerate() {
         let columns = memory::read_csv_each(file, number, &mut |entry| {
-            if entry.is_offered() {
-                builder.add(count, &entry.source, entry.changed_at());
-            }
+            let (offered, changed) = (entry.is_offered(), entry.changed_at());
             if failed.is_none() {
                 failed = writer.add(&entry).err();
+            }
+            if offered {
+                pending.push((count, entry.source, changed));
+                if pending.len() == WAVE {
+                    index(&mut builder, &mut pending);
+                }
             }
             count += 1;
         })?;
@@ -172,6 +234,7 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
             failed = writer.file(file, &columns).err();
         }
     }
+    index(&mut builder, &mut pending);
     let fingerprint = before.unwrap_or_default();
     if before.is_none() || memory::fingerprint(path).ok() != before || count == 0 {
         drop(writer);

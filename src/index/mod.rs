@@ -209,35 +209,9 @@ impl IndexBuilder {
         self.memory_len = self.memory_len.max(entry + 1);
     }
 
-    /// The id of token `t`, given a new one if it is new.
-    fn intern(&mut self, t: &str) -> u32 {
-        match self.vocabulary.get(t) {
-            Some(&id) => id,
-            None => {
-                let id = self.vocabulary.len() as u32;
-                self.vocabulary.insert(t.into(), id);
-                id
-            }
-        }
-    }
-
-    /// Builds the index of every entry of `memory` that is offered (has a translation
-    /// and is not retired), normalising and tokenising on every core.
-    pub fn build(memory: &Memory) -> Index {
-        IndexBuilder::build_for(memory, 0)
-    }
-
-    /// Like [`IndexBuilder::build`], recording `fingerprint` as the memory's (see
-    /// [`crate::memory::fingerprint`]) for a persisted index to be checked against.
-    pub fn build_for(memory: &Memory, fingerprint: u64) -> Index {
-        // Most sources are normalised already: borrowed, not copied.
-        let sources: Vec<(usize, Cow<'_, str>, Option<Timestamp>)> = memory
-            .entries
-            .par_iter()
-            .enumerate()
-            .filter(|(_, e)| e.is_offered())
-            .map(|(i, e)| (i, normalize(&e.source), e.changed_at()))
-            .collect();
+    /// Adds many entries at once, each `(entry, normalised source, changed)`,
+    /// tokenising on every core: what [`IndexBuilder::add`] does for each, in order.
+    pub fn add_normalized(&mut self, sources: &[(usize, Cow<'_, str>, Option<Timestamp>)]) {
         // Tokenise on every core, each chunk with its own vocabulary; then give the
         // chunks' words global ids, one lookup per distinct word of a chunk.
         let chunk_size = sources.len().div_ceil(rayon::current_num_threads() * 4).max(1024);
@@ -277,22 +251,54 @@ impl IndexBuilder {
                 (words, ids, lengths)
             })
             .collect();
-        let mut builder = IndexBuilder::new();
-        builder.tokens.reserve(chunks.iter().map(|c| c.1.len()).sum());
-        builder.sources.reserve(sources.iter().map(|s| s.1.len()).sum());
+        self.tokens.reserve(chunks.iter().map(|c| c.1.len()).sum());
+        self.sources.reserve(sources.iter().map(|s| s.1.len()).sum());
         let mut next_source = sources.iter();
         for (words, ids, lengths) in chunks {
-            let global: Vec<u32> = words.iter().map(|w| builder.intern(w)).collect();
+            let global: Vec<u32> = words.iter().map(|w| self.intern(w)).collect();
             let mut at = 0;
             for len in lengths {
                 let len = len as usize;
-                builder.tokens.extend(ids[at..at + len].iter().map(|&l| global[l as usize]));
+                self.tokens.extend(ids[at..at + len].iter().map(|&l| global[l as usize]));
                 at += len;
                 if let Some((entry, norm, changed)) = next_source.next() {
-                    builder.push_document(*entry, norm, *changed);
+                    self.push_document(*entry, norm, *changed);
                 }
             }
         }
+    }
+
+    /// The id of token `t`, given a new one if it is new.
+    fn intern(&mut self, t: &str) -> u32 {
+        match self.vocabulary.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = self.vocabulary.len() as u32;
+                self.vocabulary.insert(t.into(), id);
+                id
+            }
+        }
+    }
+
+    /// Builds the index of every entry of `memory` that is offered (has a translation
+    /// and is not retired), normalising and tokenising on every core.
+    pub fn build(memory: &Memory) -> Index {
+        IndexBuilder::build_for(memory, 0)
+    }
+
+    /// Like [`IndexBuilder::build`], recording `fingerprint` as the memory's (see
+    /// [`crate::memory::fingerprint`]) for a persisted index to be checked against.
+    pub fn build_for(memory: &Memory, fingerprint: u64) -> Index {
+        // Most sources are normalised already: borrowed, not copied.
+        let sources: Vec<(usize, Cow<'_, str>, Option<Timestamp>)> = memory
+            .entries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_offered())
+            .map(|(i, e)| (i, normalize(&e.source), e.changed_at()))
+            .collect();
+        let mut builder = IndexBuilder::new();
+        builder.add_normalized(&sources);
         // The normalised copies are in the builder now.
         drop(sources);
         builder.memory_len = memory.entries.len();

@@ -145,6 +145,31 @@ impl Scan {
         Ok(())
     }
 
+    /// The row (1-based) the scan stands in.
+    pub fn row(&self) -> u64 {
+        self.row
+    }
+
+    /// The bytes of `text` (the file from where this scan stands) up to the first end
+    /// of a row at or after `at` that ends a record, not a line inside a quoted cell:
+    /// just after an LF outside quotes. Feeds them; `None` (the rest fed) when `text`
+    /// holds no such end from `at` on.
+    pub fn feed_to_row_end(&mut self, text: &[u8], at: usize) -> Result<Option<usize>, Stop> {
+        let at = at.min(text.len());
+        self.feed(&text[..at])?;
+        let mut i = at;
+        while i < text.len() {
+            // Whole stretches up to the next LF: the state after one tells.
+            let lf = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |k| i + k + 1);
+            self.feed(&text[i..lf])?;
+            i = lf;
+            if text[lf - 1] == b'\n' && self.state == State::CellStart {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
     /// The end of the file: a quoted cell still open is an error when the delimiter is
     /// known.
     pub fn finish(&self) -> Result<(), Stop> {
@@ -172,6 +197,12 @@ impl<'a> Rows<'a> {
     /// `delimiter`.
     pub fn new(bytes: &'a [u8], delimiter: u8) -> Rows<'a> {
         Rows { bytes, scan: Scan::new(Some(delimiter), usize::MAX), fed: 0 }
+    }
+
+    /// The rows of `bytes`, the rest of a file from where `scan` (fed what came before,
+    /// as [`Rows::new`] would have) stands.
+    pub fn resume(bytes: &'a [u8], scan: Scan) -> Rows<'a> {
+        Rows { bytes, scan, fed: 0 }
     }
 
     /// The row (1-based) in which the record the reader reports at byte `offset`

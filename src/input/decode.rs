@@ -145,7 +145,7 @@ pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
     }
-    match bytes.iter().position(|&b| b == 0) {
+    match memchr::memchr(0, bytes) {
         Some(nul) => Err(at(
             nul,
             format!(

@@ -10,8 +10,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::Entry;
 use crate::error::{Error, Place, Result};
+use crate::input::csv::{Rows, Scan};
 use crate::input::limits::MAX_CELL;
 use crate::timestamp::Timestamp;
 
@@ -76,7 +79,67 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
     parse_each(path, bytes, file, &mut |entry| entries.push(entry))
 }
 
+/// The bytes of rows one core reads at a time: a larger file is cut into pieces of
+/// about this size, each ending at the end of a record, read on every core.
+const PIECE: usize = 2 << 20;
+
 fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry)) -> Result<Vec<String>> {
+    parse_in_pieces(path, bytes, file, PIECE, each)
+}
+
+/// Reads the file's header, then its rows in pieces of about `piece` bytes, a few
+/// pieces at a time on every core, handing their entries on in the file's order. The
+/// first error in the file's order is the one returned, the entries before it handed
+/// on: what one pass over the file would do.
+fn parse_in_pieces(
+    path: &Path,
+    bytes: &[u8],
+    file: usize,
+    piece: usize,
+    each: &mut dyn FnMut(Entry),
+) -> Result<Vec<String>> {
+    let (header, bytes, pieces) = read_header(path, bytes, piece)?;
+    // A few pieces at a time, so no more than those are held beside what is handed on.
+    let wave = rayon::current_num_threads().max(1) * 2;
+    for pieces in pieces.chunks(wave) {
+        let read: Vec<(Vec<Entry>, Result<()>)> = pieces
+            .par_iter()
+            .map(|(start, end, scan)| {
+                let mut entries = Vec::new();
+                let read = read_rows(&header, path, bytes, (*start, *end), scan.clone(), file, &mut |e| {
+                    entries.push(e)
+                });
+                (entries, read)
+            })
+            .collect();
+        for (entries, read) in read {
+            entries.into_iter().for_each(&mut *each);
+            read?;
+        }
+    }
+    Ok(header.columns)
+}
+
+/// What a memory file's header says about its rows.
+struct Header {
+    columns: Vec<String>,
+    delimiter: u8,
+    src: usize,
+    tgt: usize,
+    /// The column of each of [`KNOWN_COLUMNS`] after the first two.
+    known: Vec<Option<usize>>,
+    /// The columns tolk does not know, carried as they are.
+    extra: Vec<usize>,
+}
+
+/// A piece of a file's rows: where it starts and ends, and the tokenizer's state at its
+/// start (for the rows a spreadsheet shows).
+type Piece = (usize, usize, Scan);
+
+/// Checks what must hold before any row is read (no binary content, the quoting, the
+/// header) and reads the header: it, the file's bytes without a byte order mark, and
+/// its rows cut in pieces of about `piece` bytes.
+fn read_header<'a>(path: &Path, bytes: &'a [u8], piece: usize) -> Result<(Header, &'a [u8], Vec<Piece>)> {
     // Refused before the byte order mark is taken off, so the byte offsets are the file's.
     crate::input::decode::refuse_binary(path, bytes, "\"CSV UTF-8\"")?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -84,11 +147,11 @@ fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
     let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');
-    check_quoting(bytes, delimiter).map_err(|(row, message)| csv_err(row, None, message))?;
+    let cuts = cut_checked(bytes, delimiter, piece).map_err(|(row, message)| csv_err(row, None, message))?;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut record = csv::ByteRecord::new();
-    let mut rows = crate::input::csv::Rows::new(bytes, delimiter);
+    let mut rows = Rows::new(bytes, delimiter);
     let has_header = reader.read_byte_record(&mut record).map_err(|e| csv_err(1, None, e.to_string()))?;
     // The header's row as a spreadsheet shows it (blank lines before it count).
     let header_row = record.position().map_or(1, |p| rows.at(p.byte()));
@@ -137,18 +200,61 @@ fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry
     let known: Vec<Option<usize>> = KNOWN_COLUMNS[2..].iter().map(|k| find(k)).collect();
     let extra: Vec<usize> =
         (0..columns.len()).filter(|&i| !KNOWN_COLUMNS.contains(&lower[i].as_str())).collect();
+    let body = usize::try_from(reader.position().byte()).unwrap_or(bytes.len()).min(bytes.len());
+    let mut scan = Scan::new(Some(delimiter), usize::MAX);
+    // The quoting was checked: the scan cannot stop.
+    let _ = scan.feed(&bytes[..body]);
+    // The pieces: from the rows' start to the first cut beyond it, and so on.
+    let mut pieces = vec![(body, scan)];
+    pieces.extend(cuts.into_iter().filter(|(at, _)| *at > body));
+    let pieces = pieces
+        .iter()
+        .enumerate()
+        .map(|(i, (start, scan))| (*start, pieces.get(i + 1).map_or(bytes.len(), |p| p.0), scan.clone()))
+        .collect();
+    Ok((Header { columns, delimiter, src, tgt, known, extra }, bytes, pieces))
+}
 
-    let mut row = header_row;
+/// Reads the rows of `bytes[start..end]`, a piece of the file from the start of a
+/// record to the end of one, where the tokenizer stands as `scan` (for the rows a
+/// spreadsheet shows), handing each entry to `each`.
+fn read_rows(
+    header: &Header,
+    path: &Path,
+    bytes: &[u8],
+    (start, end): (usize, usize),
+    scan: Scan,
+    file: usize,
+    each: &mut dyn FnMut(Entry),
+) -> Result<()> {
+    let Header { columns, delimiter, src, tgt, known, extra, .. } = header;
+    let (src, tgt) = (*src, *tgt);
+    let csv_err =
+        |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
+    // The reader takes a byte order mark at the start of what it reads off, as the
+    // start of a file's: it reads from the line break before the piece (a blank line to
+    // it), so a cell beginning with one keeps it.
+    let (from, text) = (start.saturating_sub(1), &bytes[start..end]);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(*delimiter)
+        .from_reader(&bytes[from..end]);
+    let before = (start - from) as u64;
+    let mut record = csv::ByteRecord::new();
+    let mut row = scan.row().saturating_sub(1);
+    let mut rows = Rows::resume(text, scan);
+    let mut rows = move |p: &csv::Position| rows.at(p.byte().saturating_sub(before));
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let at = e.position().map_or(row + 1, |p| rows.at(p.byte()));
+                let at = e.position().map_or(row + 1, &mut rows);
                 return Err(csv_err(at, None, e.to_string()));
             }
         }
-        row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
+        row = record.position().map_or(row + 1, &mut rows);
         // A blank line, or a row of only delimiters as Excel leaves at the end of a sheet:
         // no entry, and no reason to refuse the memory.
         if record.iter().all(|c| c.trim_ascii().is_empty()) {
@@ -224,7 +330,7 @@ fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry
         }
         each(entry);
     }
-    Ok(columns)
+    Ok(())
 }
 
 /// The delimiter of the header line: of `,` `;` and tab, the first (most frequent
@@ -263,10 +369,28 @@ pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
 /// left open until the end of the file, or text right after a closing quote. Returns
 /// the row (as a spreadsheet counts them) and what is wrong. `delimiter` separates cells.
 pub fn check_quoting(bytes: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
-    use crate::input::csv::{Scan, Stop};
+    cut_checked(bytes, delimiter, usize::MAX).map(drop)
+}
+
+/// [`check_quoting`], which also cuts the file at the ends of records about every
+/// `piece` bytes: each cut's offset and the tokenizer's state there.
+fn cut_checked(bytes: &[u8], delimiter: u8, piece: usize) -> Result<Vec<(usize, Scan)>, (u64, String)> {
+    use crate::input::csv::Stop;
     let mut scan = Scan::new(Some(delimiter), usize::MAX);
-    match scan.feed(bytes).and_then(|()| scan.finish()) {
-        Ok(()) => Ok(()),
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    let scanned = loop {
+        match scan.feed_to_row_end(&bytes[at..], piece) {
+            Ok(Some(len)) => {
+                at += len;
+                cuts.push((at, scan.clone()));
+            }
+            Ok(None) => break scan.finish(),
+            Err(stop) => break Err(stop),
+        }
+    };
+    match scanned {
+        Ok(()) => Ok(cuts),
         Err(Stop::TextAfterQuote { row }) => Err((
             row,
             "text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")"
@@ -350,6 +474,90 @@ mod tests {
         let mut entries = Vec::new();
         let cols = parse(Path::new("m.csv"), text.as_bytes(), 0, &mut entries)?;
         Ok((cols, entries))
+    }
+
+    /// The header and entries of `bytes` read in pieces of about `piece` bytes, or the
+    /// error's words, with the entries handed on before it.
+    fn read_in_pieces(bytes: &[u8], piece: usize) -> (std::result::Result<Vec<String>, String>, Vec<Entry>) {
+        let mut entries = Vec::new();
+        let read = parse_in_pieces(Path::new("m.csv"), bytes, 0, piece, &mut |e| entries.push(e));
+        (read.map_err(|e| e.to_string()), entries)
+    }
+
+    proptest::proptest! {
+        /// Reading a file in pieces on every core is reading it in one pass: the same
+        /// entries, each with its row as a spreadsheet shows it, and the same first
+        /// error with the entries before it, wherever the cuts fall (line breaks of
+        /// every kind, quoted ones, blank lines, bad quoting, empty sources, bad dates).
+        #[test]
+        fn a_file_read_in_pieces_is_the_file_read_in_one_pass(
+            header in proptest::sample::select(vec![
+                "source,target,changed\n",
+                "\n\u{feff}Source,note,target,changed\r\n",
+                "\"source\",\"tar\nget\",changed\r",
+                "source,target,changed,prev\n",
+            ]),
+            rows in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "Hei", "ø", "\"a,b\"", "\"x\ny\"", "\"q\"\"r\"", "\"\r\n\"", "12\" pizza",
+                        "\u{feff}a", "\"\u{feff}b\"",
+                    ]),
+                    proptest::sample::select(vec!["Hi", "", "\"\n\"", "\u{feff}"]),
+                    proptest::sample::select(vec!["", "2026-11-22T12:00:00Z"]),
+                    proptest::sample::select(vec!["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\n,,,\n"]),
+                ),
+                0..40,
+            ),
+            // Now and then a row that stops the read, anywhere.
+            broken in proptest::option::weighted(
+                0.3,
+                (
+                    0..40usize,
+                    proptest::sample::select(vec![
+                        " ,x,\n", "a,b\n", "a,b,not a date\n", "a,\"b\"x,\n", "a,\"open\n", "a,b,,,,\n",
+                    ]),
+                ),
+            ),
+        ) {
+            let mut text = String::from(header);
+            let columns = header.matches(',').count() + 1;
+            for (i, (source, target, changed, end)) in rows.iter().enumerate() {
+                if let Some((at, row)) = broken {
+                    if at == i {
+                        text.push_str(row);
+                    }
+                }
+                text.push_str(&[*source, *target, *changed].join(","));
+                text.push_str(&",".repeat(columns - 3));
+                text.push_str(end);
+            }
+            let whole = read_in_pieces(text.as_bytes(), usize::MAX);
+            for piece in [1, 2, 3, 7, 16, 64] {
+                proptest::prop_assert_eq!(&read_in_pieces(text.as_bytes(), piece), &whole, "piece {}", piece);
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_file_is_read_in_pieces_as_in_one_pass() {
+        let mut text = String::from("source,target,changed\r\n");
+        for i in 0..20_000 {
+            let line = match i % 4 {
+                0 => format!("Setning {i}.,Sentence {i}.,2026-11-22T12:00:00Z\r\n"),
+                1 => format!("\"To\nlinjer {i}\",\"Two \"\"lines\"\"\",\n\n"),
+                2 => format!("Nr {i};x,y,\r"),
+                _ => format!("\"Sitat, {i}\",Quote,\n"),
+            };
+            text.push_str(&line);
+        }
+        let whole = read_in_pieces(text.as_bytes(), usize::MAX);
+        assert_eq!(whole.1.len(), 20_000);
+        // The header's row, then five rows every four entries: a blank one after the
+        // second, whose line break within quotes starts none.
+        assert_eq!(whole.1.last().map(|e| e.row), Some(1 + 5 * 5_000));
+        assert_eq!(read_in_pieces(text.as_bytes(), 4096), whole);
+        assert_eq!(read_in_pieces(text.as_bytes(), PIECE), whole);
     }
 
     #[track_caller]

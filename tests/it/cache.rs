@@ -172,6 +172,31 @@ fn an_import_brings_the_kept_index_up_to_date() {
 }
 
 #[test]
+fn a_write_keeps_the_files_in_the_background_and_readers_wait_for_them() {
+    const NEW: &str = "Været i Tromsø var grått hele uka.";
+    const ENGLISH: &str = "        The weather in Tromsø was grey all week.\n";
+    let t = project();
+    assert!(!quiet_lookup(&t).is_empty());
+    // Another tolk keeping the files: the test holds their keeping lock, as it would.
+    let lock = std::fs::File::create(kept(&t).0.with_extension("keeping")).unwrap();
+    lock.lock().unwrap();
+    // A write returns without making them: the tolk it starts to do so waits for the lock.
+    t.write("more.csv", format!("source,target\n{NEW},{}\n", ENGLISH.trim()));
+    t.tolk(&["--quiet", "tm", "import", "more.csv"]).run().success();
+    // A reader waits while the lock is held...
+    let mut lookup = crate::concurrency::tolk(&t, &["lookup", NEW]).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(lookup.try_wait().unwrap().is_none(), "the lookup did not wait for the files being kept");
+    // ...and answers from the memory as written once it is let go.
+    drop(lock);
+    let output = lookup.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains(ENGLISH));
+    // Then every command finds them kept and up to date.
+    t.tolk(&["lookup", NEW]).run().success().stderr_is("").stdout_contains(ENGLISH);
+}
+
+#[test]
 fn a_project_where_nothing_can_be_kept_still_answers() {
     let t = project();
     // `.tolk` is a file: nothing can be made under it, even by root.
