@@ -564,7 +564,7 @@ pub fn lock_memory(write_path: &Path, options: &LockOptions<'_>) -> Result<Memor
 }
 
 /// Opens the lock file, refusing a link or anything but a regular file.
-fn open_lock(path: &Path) -> Result<File> {
+pub(crate) fn open_lock(path: &Path) -> Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]

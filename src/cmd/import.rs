@@ -140,6 +140,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
     let outcome = import::apply_into(&*ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
     let written = !args.dry_run && outcome.added + outcome.retired > 0;
+    // Taken at once, so no reader comes between the write and the keeping of its index.
+    let keeping = written.then(|| ui::keeping_lock(global)).flatten();
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     ui::report_placed(&outcome.placed, args.dry_run, "the batch");
     if ui::chatty(global) {
@@ -161,9 +163,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         true => Ok(()),
         false => close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted),
     };
-    // Last: closing the batches reads the memory, which must not wait for its index.
+    // Last: closing the batches reads the memory, not waiting for its index.
     if written {
-        ui::refresh_index(global);
+        ui::refresh_index_holding(global, keeping);
     }
     closed?;
     Ok(ExitCode::SUCCESS)
@@ -182,7 +184,8 @@ fn close_batches(
     if !ledger.batches.iter().any(|b| b.is_open()) {
         return Ok(());
     }
-    let memory = ui::load(global, &global.memory)?;
+    // This command may hold the keeping lock ([`ui::keeping_lock`]): no waiting for it.
+    let memory = ui::load_now(global, &global.memory)?;
     let now = Timestamp::now();
     for (file, index) in files.iter().zip(batch_of) {
         let Some(index) = *index else {

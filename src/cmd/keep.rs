@@ -21,7 +21,11 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let Some(files) = ui::kept_files(global) else { return Ok(ExitCode::SUCCESS) };
     // Held until this process ends: commands that read wait for it.
-    let _lock = if args.locked { None } else { cache::keeping(&files) };
+    let lock = if args.locked { None } else { cache::keeping(&files, ui::KEEPING_WAIT) };
+    if !args.locked && lock.is_none() {
+        // Another keeper that never finished: readers stop waiting for it too.
+        return Ok(ExitCode::SUCCESS);
+    }
     // Nothing to tell anyone: a failure here only means the next command makes them.
     let _ = cache::make(&global.memory, &files, || {});
     Ok(ExitCode::SUCCESS)

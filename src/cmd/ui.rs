@@ -261,10 +261,31 @@ pub fn narrow<'a>(
     }
 }
 
+/// How long a command waits for the memory's index being kept in the background
+/// before it goes on without it: more than keeping 10M entries takes.
+pub const KEEPING_WAIT: Duration = Duration::from_secs(180);
+
+/// The lock of the memory's kept files, taken by a command that has just written the
+/// memory (see [`refresh_index_holding`]); `None` for a memory on a server, outside a
+/// project, or while another command holds it.
+pub fn keeping_lock(global: &Global) -> Option<std::fs::File> {
+    if global.server.is_some() {
+        return None;
+    }
+    kept_files(global).and_then(|files| cache::try_keeping(&files))
+}
+
 /// Brings the memory and index kept for the memory up to date after a command changed
 /// the memory, so the next command opens them at once. Silent: a failure here only
 /// means the next command makes them itself.
 pub fn refresh_index(global: &Global) {
+    refresh_index_holding(global, keeping_lock(global));
+}
+
+/// [`refresh_index`], with the keeping lock taken since the write ([`keeping_lock`]):
+/// a CSV memory's files are made by a tolk of its own in the background, handed the
+/// lock as its standard input, and this command returns; readers wait for it.
+pub fn refresh_index_holding(global: &Global, lock: Option<std::fs::File>) {
     let Some(files) = kept_files(global) else { return };
     if let Some(server) = &global.server {
         // Only what this command wrote is read back.
@@ -273,9 +294,7 @@ pub fn refresh_index(global: &Global) {
         spin.finish_and_clear();
         return;
     }
-    // In the background: a tolk of its own makes them, holding the keeping lock (given
-    // it as its standard input, so no reader comes between), and this command returns.
-    if keep_in_background(global, cache::try_keeping(&files)).is_ok() {
+    if keep_in_background(global, lock).is_ok() {
         return;
     }
     let spin = spinner(global, "indexing the memory");
@@ -287,27 +306,38 @@ pub fn refresh_index(global: &Global) {
 /// Starts `tolk keep-index` for the project's memory, detached: with the keeping lock
 /// when `lock` holds it, else to wait for the command that holds it now.
 fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::Result<()> {
-    use std::os::unix::process::CommandExt as _;
     use std::process::{Command, Stdio};
     let mut keeper = Command::new(std::env::current_exe()?);
-    keeper.arg("--quiet").arg("--memory").arg(&global.memory).arg("keep-index");
+    // One argument, so that a path beginning with `-` is no option.
+    let mut memory = std::ffi::OsString::from("--memory=");
+    memory.push(&global.memory);
+    keeper.arg("--quiet").arg(memory).arg("keep-index");
     match lock {
         Some(lock) => keeper.arg("--locked").stdin(Stdio::from(lock)),
         None => keeper.stdin(Stdio::null()),
     };
     // Its own process group: a Ctrl-C meant for this command does not stop it.
-    keeper.stdout(Stdio::null()).stderr(Stdio::null()).process_group(0).spawn().map(drop)
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut keeper, 0);
+    keeper.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map(drop)
 }
 
 /// `files`, once no command keeps them in the background ([`keep_in_background`]):
 /// waits for it, with a spinner.
 fn settled(global: &Global, files: cache::Files) -> cache::Files {
     let mut spin = None;
-    cache::wait_for_keeping(&files, || {
+    let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, || {
         spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"))
     });
     if let Some(spin) = spin {
         spin.finish_and_clear();
+    }
+    if !settled && chatty(global) {
+        eprintln!(
+            "note: the tolk keeping the memory's index in the background has not finished in {} minutes; \
+             going on without waiting for it",
+            KEEPING_WAIT.as_secs() / 60
+        );
     }
     files
 }
@@ -317,14 +347,23 @@ fn settled(global: &Global, files: cache::Files) -> cache::Files {
 /// project can analyse and export before its first import; a memory named with
 /// `--memory` must exist.
 pub fn load(global: &Global, path: &Path) -> Result<Memory> {
+    load_settled(global, path, true)
+}
+
+/// [`load`] for a command that holds the keeping lock itself ([`keeping_lock`]): it
+/// does not wait for the memory's kept files.
+pub fn load_now(global: &Global, path: &Path) -> Result<Memory> {
+    load_settled(global, path, false)
+}
+
+fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
     if path == global.memory {
         if let Some(server) = &global.server {
             return Ok(load_server(global, server)?.0);
         }
         // The project's memory kept whole and up to date reads faster than its CSV files.
-        if let Some(memory) =
-            kept_files(global).and_then(|files| cache::read_kept(path, &settled(global, files)))
-        {
+        let files = kept_files(global).map(|files| if wait { settled(global, files) } else { files });
+        if let Some(memory) = files.and_then(|files| cache::read_kept(path, &files)) {
             return Ok(memory);
         }
     }

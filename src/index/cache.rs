@@ -14,6 +14,7 @@
 //! old one, so a file is always one whole.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use std::borrow::Cow;
 
@@ -70,26 +71,53 @@ pub fn try_keeping(files: &Files) -> Option<std::fs::File> {
     Some(lock)
 }
 
-/// [`try_keeping`], waiting for another command that holds the lock to let go of it.
-pub fn keeping(files: &Files) -> Option<std::fs::File> {
+/// [`try_keeping`], waiting up to `limit` for another command that holds the lock to
+/// let go of it.
+pub fn keeping(files: &Files, limit: Duration) -> Option<std::fs::File> {
     let lock = keeping_file(files)?;
-    lock.lock().ok()?;
-    Some(lock)
+    poll(limit, || lock.try_lock()).then_some(lock)
 }
 
-/// The lock file of `files`, made (with the cache folder) when it is not there.
+/// The lock file of `files`, made (with the cache folder) when it is not there; never
+/// through a link, nor anything but a plain file.
 fn keeping_file(files: &Files) -> Option<std::fs::File> {
     prepare(files.memory.parent()?).ok()?;
-    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(files.keeping_lock()).ok()
+    crate::store::open_lock(&files.keeping_lock()).ok()
 }
 
 /// Waits while a command keeps `files` in the background ([`try_keeping`]), calling
-/// `waiting` first; returns at once when none does.
-pub fn wait_for_keeping(files: &Files, waiting: impl FnOnce()) {
-    let Ok(lock) = std::fs::File::open(files.keeping_lock()) else { return };
-    if let Err(std::fs::TryLockError::WouldBlock) = lock.try_lock_shared() {
-        waiting();
-        let _ = lock.lock_shared();
+/// `waiting` first, for `limit` at most: `false` when it gave up, the lock still held.
+pub fn wait_for_keeping(files: &Files, limit: Duration, waiting: impl FnOnce()) -> bool {
+    // Read only, never through a link, a FIFO not waited on: a reader makes nothing.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let Ok(lock) = options.open(files.keeping_lock()) else { return true };
+    if !lock.metadata().is_ok_and(|m| m.is_file()) {
+        return true;
+    }
+    match lock.try_lock_shared() {
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            poll(limit, || lock.try_lock_shared())
+        }
+        _ => true,
+    }
+}
+
+/// Tries `lock` until it succeeds (`true`) or `limit` has passed, or it fails for
+/// another reason than the lock being held (`false`).
+fn poll(limit: Duration, mut lock: impl FnMut() -> Result<(), std::fs::TryLockError>) -> bool {
+    let start = std::time::Instant::now();
+    loop {
+        match lock() {
+            Ok(()) => return true,
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < limit => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(_) => return false,
+        }
     }
 }
 
@@ -216,8 +244,14 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
         drop(normalized);
         pending.clear();
     };
+    // A memory written again meanwhile (by another import) is not worth finishing:
+    // nothing would be kept of it. Looked at once a wave, the rest is only read.
+    let mut changed_meanwhile = false;
     for (number, file) in memory::csv_files(path)?.iter().enumerate() {
         let columns = memory::read_csv_each(file, number, &mut |entry| {
+            if changed_meanwhile {
+                return;
+            }
             let (offered, changed) = (entry.is_offered(), entry.changed_at());
             if failed.is_none() {
                 failed = writer.add(&entry).err();
@@ -226,6 +260,7 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
                 pending.push((count, entry.source, changed));
                 if pending.len() == WAVE {
                     index(&mut builder, &mut pending);
+                    changed_meanwhile = memory::fingerprint(path).ok() != before;
                 }
             }
             count += 1;
@@ -234,7 +269,9 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
             failed = writer.file(file, &columns).err();
         }
     }
-    index(&mut builder, &mut pending);
+    if !changed_meanwhile {
+        index(&mut builder, &mut pending);
+    }
     let fingerprint = before.unwrap_or_default();
     if before.is_none() || memory::fingerprint(path).ok() != before || count == 0 {
         drop(writer);
@@ -646,6 +683,24 @@ mod tests {
         let error = make(&folder, &files(&dir.path().join("e")), || {}).unwrap_err().to_string();
         assert!(error.contains("no `target` column"), "{error}");
         assert!(!files(&dir.path().join("e")).index.exists());
+    }
+
+    #[test]
+    fn readers_wait_for_a_keeper_a_bounded_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = Files::new(&dir.path().join(".tolk"), &dir.path().join("memory"));
+        // No keeper ever: nothing to wait for, and nothing made by looking.
+        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for nobody")));
+        assert!(!dir.path().join(".tolk").exists());
+        let held = try_keeping(&files).expect("the lock is free");
+        assert!(try_keeping(&files).is_none(), "two keepers at once");
+        assert!(keeping(&files, Duration::from_millis(50)).is_none(), "a second keeper did not wait");
+        let mut waited = false;
+        assert!(!wait_for_keeping(&files, Duration::from_millis(50), || waited = true));
+        assert!(waited);
+        drop(held);
+        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for a keeper gone")));
+        assert!(keeping(&files, Duration::ZERO).is_some());
     }
 
     #[test]

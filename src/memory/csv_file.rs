@@ -231,10 +231,14 @@ fn read_rows(
     let (src, tgt) = (*src, *tgt);
     let csv_err =
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
+    if start >= end {
+        return Ok(());
+    }
     // The reader takes a byte order mark at the start of what it reads off, as the
     // start of a file's: it reads from the line break before the piece (a blank line to
     // it), so a cell beginning with one keeps it.
-    let (from, text) = (start.saturating_sub(1), &bytes[start..end]);
+    let after_break = start > 0 && matches!(bytes[start - 1], b'\n' | b'\r');
+    let (from, text) = (if after_break { start - 1 } else { start }, &bytes[start..end]);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -496,6 +500,7 @@ mod tests {
                 "\n\u{feff}Source,note,target,changed\r\n",
                 "\"source\",\"tar\nget\",changed\r",
                 "source,target,changed,prev\n",
+                "source,target,changed",
             ]),
             rows in proptest::collection::vec(
                 (
@@ -505,7 +510,7 @@ mod tests {
                     ]),
                     proptest::sample::select(vec!["Hi", "", "\"\n\"", "\u{feff}"]),
                     proptest::sample::select(vec!["", "2026-11-22T12:00:00Z"]),
-                    proptest::sample::select(vec!["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\n,,,\n"]),
+                    proptest::sample::select(vec!["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\n,,,\n", ""]),
                 ),
                 0..40,
             ),
@@ -537,6 +542,21 @@ mod tests {
                 proptest::prop_assert_eq!(&read_in_pieces(text.as_bytes(), piece), &whole, "piece {}", piece);
             }
         }
+    }
+
+    #[test]
+    fn a_header_alone_is_an_empty_memory_whatever_ends_it() {
+        for text in
+            ["source,target", "source,target\n", "\u{feff}source,target,note", "source,target\r\n\r\n"]
+        {
+            let (columns, entries) = load(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert!(columns.len() >= 2 && entries.is_empty(), "{text:?}");
+        }
+        let (_, entries) = load("source,target\nHei,Hi").unwrap();
+        assert_eq!(
+            (entries[0].source.as_str(), entries[0].target.as_str(), entries[0].row),
+            ("Hei", "Hi", 2)
+        );
     }
 
     #[test]

@@ -738,7 +738,6 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     })
 }
 
-/// A hash of every entry's texts, file and row in order: the same for the same memory.
 /// The median of three runs of `xtask bench open-first` on the memory at `path` and
 /// `query`, each a new process.
 fn open_first_in_new_process(path: &Path, query: &str, options: SearchOptions) -> Result<Duration> {
@@ -781,6 +780,7 @@ pub fn open_first(args: &[&str]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A hash of every entry's texts, file and row in order: the same for the same memory.
 fn digest(memory: &Memory) -> u64 {
     memory.entries.iter().fold(0u64, |h, e| {
         let mut x = h.rotate_left(7) ^ e.row ^ (e.file as u64).rotate_left(40);
