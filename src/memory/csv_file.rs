@@ -76,7 +76,32 @@ pub fn read_csv_each(path: &Path, file: usize, each: &mut dyn FnMut(Entry)) -> R
 }
 
 fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Result<Vec<String>> {
-    parse_each(path, bytes, file, &mut |entry| entries.push(entry))
+    parse_in_pieces(path, bytes, file, PIECE, entries)
+}
+
+/// Where [`parse_in_pieces`] hands the entries it reads, in the file's order.
+trait Sink {
+    /// About `more` entries are still to come.
+    fn expect(&mut self, _more: usize) {}
+    fn take(&mut self, entry: Entry);
+}
+
+/// A memory read whole: its room is made once, not grown again and again, each time
+/// moving every entry to memory never touched before.
+impl Sink for Vec<Entry> {
+    fn expect(&mut self, more: usize) {
+        self.reserve(more);
+    }
+
+    fn take(&mut self, entry: Entry) {
+        self.push(entry);
+    }
+}
+
+impl Sink for &mut dyn FnMut(Entry) {
+    fn take(&mut self, entry: Entry) {
+        self(entry)
+    }
 }
 
 /// The bytes of rows one core reads at a time: a larger file is cut into pieces of
@@ -84,7 +109,7 @@ fn parse(path: &Path, bytes: &[u8], file: usize, entries: &mut Vec<Entry>) -> Re
 const PIECE: usize = 2 << 20;
 
 fn parse_each(path: &Path, bytes: &[u8], file: usize, each: &mut dyn FnMut(Entry)) -> Result<Vec<String>> {
-    parse_in_pieces(path, bytes, file, PIECE, each)
+    parse_in_pieces(path, bytes, file, PIECE, &mut { each })
 }
 
 /// Reads the file's header, then its rows in pieces of about `piece` bytes, a few
@@ -96,12 +121,13 @@ fn parse_in_pieces(
     bytes: &[u8],
     file: usize,
     piece: usize,
-    each: &mut dyn FnMut(Entry),
+    sink: &mut dyn Sink,
 ) -> Result<Vec<String>> {
     let (header, bytes, pieces) = read_header(path, bytes, piece)?;
     // A few pieces at a time, so no more than those are held beside what is handed on.
     let wave = rayon::current_num_threads().max(1) * 2;
-    for pieces in pieces.chunks(wave) {
+    let (mut handed, mut read_to) = (0usize, 0usize);
+    for (i, pieces) in pieces.chunks(wave).enumerate() {
         let read: Vec<(Vec<Entry>, Result<()>)> = pieces
             .par_iter()
             .map(|(start, end, scan)| {
@@ -113,8 +139,15 @@ fn parse_in_pieces(
             })
             .collect();
         for (entries, read) in read {
-            entries.into_iter().for_each(&mut *each);
+            handed += entries.len();
+            entries.into_iter().for_each(|e| sink.take(e));
             read?;
+        }
+        // The rest of the file, guessed from the first wave, a little over.
+        read_to = pieces.last().map_or(read_to, |p| p.1);
+        if i == 0 && read_to < bytes.len() && read_to > 0 {
+            let rest = (bytes.len() - read_to) as f64 / read_to as f64 * handed as f64;
+            sink.expect((rest * 1.05) as usize + 16);
         }
     }
     Ok(header.columns)
@@ -484,7 +517,7 @@ mod tests {
     /// error's words, with the entries handed on before it.
     fn read_in_pieces(bytes: &[u8], piece: usize) -> (std::result::Result<Vec<String>, String>, Vec<Entry>) {
         let mut entries = Vec::new();
-        let read = parse_in_pieces(Path::new("m.csv"), bytes, 0, piece, &mut |e| entries.push(e));
+        let read = parse_in_pieces(Path::new("m.csv"), bytes, 0, piece, &mut entries);
         (read.map_err(|e| e.to_string()), entries)
     }
 
