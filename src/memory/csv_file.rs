@@ -87,10 +87,12 @@ trait Sink {
 }
 
 /// A memory read whole: its room is made once, not grown again and again, each time
-/// moving every entry to memory never touched before.
+/// moving every entry to memory never touched before. A guess too large for the
+/// machine (a file whose first rows are short and the rest long) is no error: the
+/// entries then make room as they come.
 impl Sink for Vec<Entry> {
     fn expect(&mut self, more: usize) {
-        self.reserve(more);
+        let _ = self.try_reserve(more);
     }
 
     fn take(&mut self, entry: Entry) {
