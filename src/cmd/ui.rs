@@ -588,11 +588,13 @@ pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<Box<dyn M
             shown::path(&global.memory)
         );
     }
-    Ok(Box::new(
-        CsvStore::new(&global.memory)
-            .lock_timeout(lock.lock_timeout)
-            .notify(move |notice| tell(chatty, notice)),
-    ))
+    let mut store = CsvStore::new(&global.memory);
+    if let Some(files) = kept_files(global) {
+        // A write starts from the kept memory when it is the memory as it is.
+        let memory = global.memory.clone();
+        store = store.base(move || cache::read_kept(&memory, &files));
+    }
+    Ok(Box::new(store.lock_timeout(lock.lock_timeout).notify(move |notice| tell(chatty, notice))))
 }
 
 /// Says on stderr (when `chatty`) what a store tells: that it waits for the memory's

@@ -197,6 +197,40 @@ fn a_write_keeps_the_files_in_the_background_and_readers_wait_for_them() {
 }
 
 #[test]
+fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
+    // The same writes to the seeds' memory, in a project whose memory is kept (a write
+    // starts from the kept copy) and outside one (it reads the CSV files).
+    let kept = project();
+    assert!(!quiet_lookup(&kept).is_empty());
+    let plain = Project::seeds();
+    for t in [&kept, &plain] {
+        t.write(
+            "more.csv",
+            format!("source,target,note\n{QUERY},What makes a good day at work?,\"a, b\"\nEn ny setning.,A new sentence.,\n"),
+        );
+        t.tolk(&["--quiet", "tm", "import", "--overwrite", "more.csv"]).run().success();
+        t.tolk(&["--quiet", "tm", "rm", "Det betyr alt."]).run().success();
+    }
+    // The moments of the writes aside, the memories are the same, byte for byte.
+    let moment = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|i\d{8}-\d{6}").unwrap();
+    let files = |t: &Project| -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = t
+            .snapshot_dir("memory")
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".csv"))
+            .map(|(name, bytes)| {
+                (name, moment.replace_all(&String::from_utf8(bytes).unwrap(), "T").into_owned())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let written = files(&kept);
+    assert!(written.iter().any(|(_, text)| text.contains("What makes a good day at work?")));
+    assert_eq!(written, files(&plain));
+}
+
+#[test]
 fn a_project_where_nothing_can_be_kept_still_answers() {
     let t = project();
     // `.tolk` is a file: nothing can be made under it, even by root.

@@ -383,6 +383,33 @@ proptest! {
         prop_assert_eq!(as_read(&back), as_read(&entries));
     }
 
+    /// The memory kept in a project's `.tolk/cache/`, made from its CSV files one entry
+    /// at a time as the background keeper makes it, reads back whole as the memory read
+    /// from those files: every entry with every field, extra column, file and row, and
+    /// every file's columns. Commands that read the memory whole use the kept one.
+    #[test]
+    fn a_kept_memory_reads_back_as_its_csv_files(first in entries(), second in entries()) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("memory");
+        std::fs::create_dir(&folder).unwrap();
+        for (name, entries) in [("a.csv", &first), ("b.csv", &second)] {
+            let mut bytes = Vec::new();
+            memory::write_csv(&[], entries.iter(), &mut bytes).unwrap();
+            std::fs::write(folder.join(name), &bytes).unwrap();
+        }
+        let read = Memory::load(&folder).unwrap();
+        let files = tolk::index::cache::Files::new(&dir.path().join(".tolk"), &folder);
+        tolk::index::cache::make(&folder, &files, || {}).unwrap();
+        let kept = tolk::index::cache::read_kept(&folder, &files);
+        prop_assert!(kept.is_some() || read.entries.is_empty(), "nothing kept of {} entries", read.entries.len());
+        if let Some(kept) = kept {
+            prop_assert_eq!(&kept.entries, &read.entries);
+            prop_assert_eq!(kept.columns(), read.columns());
+            let places = |m: &Memory| m.entries.iter().map(|e| m.file_of(e).map(Path::to_path_buf)).collect::<Vec<_>>();
+            prop_assert_eq!(places(&kept), places(&read));
+        }
+    }
+
     /// A batch with filled targets that validates is merged into an empty memory as one
     /// entry per row (the target as the import cleans it); written as `tm export --format
     /// csv` writes the memory, it reads back as the same memory.
