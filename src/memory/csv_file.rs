@@ -128,7 +128,6 @@ fn parse_in_pieces(
     let (header, bytes, pieces) = read_header(path, bytes, piece)?;
     // A few pieces at a time, so no more than those are held beside what is handed on.
     let wave = rayon::current_num_threads().max(1) * 2;
-    let (mut handed, mut read_to) = (0usize, 0usize);
     for (i, pieces) in pieces.chunks(wave).enumerate() {
         let read: Vec<(Vec<Entry>, Result<()>)> = pieces
             .par_iter()
@@ -140,13 +139,13 @@ fn parse_in_pieces(
                 (entries, read)
             })
             .collect();
+        let handed: usize = read.iter().map(|(entries, _)| entries.len()).sum();
         for (entries, read) in read {
-            handed += entries.len();
             entries.into_iter().for_each(|e| sink.take(e));
             read?;
         }
         // The rest of the file, guessed from the first wave, a little over.
-        read_to = pieces.last().map_or(read_to, |p| p.1);
+        let read_to = pieces.last().map_or(0, |p| p.1);
         if i == 0 && read_to < bytes.len() && read_to > 0 {
             let rest = (bytes.len() - read_to) as f64 / read_to as f64 * handed as f64;
             sink.expect((rest * 1.05) as usize + 16);
