@@ -325,6 +325,10 @@ fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::
 /// `files`, once no command keeps them in the background ([`keep_in_background`]):
 /// waits for it, with a spinner.
 fn settled(global: &Global, files: cache::Files) -> cache::Files {
+    // The changes a write kept make the memory as it is now: nothing to wait for.
+    if cache::follows(&global.memory, &files) {
+        return files;
+    }
     let mut spin = None;
     let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, || {
         spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"))
@@ -591,8 +595,7 @@ pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<Box<dyn M
     let mut store = CsvStore::new(&global.memory);
     if let Some(files) = kept_files(global) {
         // A write starts from the kept memory when it is the memory as it is.
-        let memory = global.memory.clone();
-        store = store.base(move || cache::read_kept(&memory, &files));
+        store = store.kept(cache::KeptCsv::new(&global.memory, files));
     }
     Ok(Box::new(store.lock_timeout(lock.lock_timeout).notify(move |notice| tell(chatty, notice))))
 }

@@ -20,9 +20,10 @@ use std::borrow::Cow;
 
 use super::{Damage, Index, IndexBuilder, Match};
 use crate::cache_file::Arrays;
+use crate::memory::delta::{self, Plan};
 use crate::memory::server::{Revision, ServerStore};
 use crate::memory::snapshot::{self, Snapshot};
-use crate::memory::{self, Memory};
+use crate::memory::{self, KeptCopy, Memory, Rewrite};
 use crate::text::{normalize, stable_hash};
 
 use rayon::prelude::*;
@@ -38,6 +39,10 @@ pub struct Files {
     pub memory: PathBuf,
     /// Its index.
     pub index: PathBuf,
+    /// The changes writes made since they were kept ([`crate::memory::delta`]): where
+    /// the entries kept are now (`.tolkmap`), the entries changed and added
+    /// (`.tolkmem`), and their index (`.tolkidx`).
+    pub changes: [PathBuf; 3],
 }
 
 impl Files {
@@ -49,6 +54,8 @@ impl Files {
         Files {
             memory: folder.join(format!("memory-{hash:016x}.tolkmem")),
             index: folder.join(format!("index-{hash:016x}.tolkidx")),
+            changes: ["tolkmap", "tolkmem", "tolkidx"]
+                .map(|extension| folder.join(format!("changes-{hash:016x}.{extension}"))),
         }
     }
 
@@ -157,7 +164,7 @@ pub fn load<E>(
     let mut instead_of = None;
     let mut kept_memory = None;
     if let Some(fingerprint) = before {
-        match open_both(path, files, fingerprint) {
+        match open_current(path, files, fingerprint) {
             Ok((kept, index)) => match kept.read() {
                 Ok(memory) if memory::fingerprint(path).ok() == before => {
                     return Ok((memory, index, Kept::Opened));
@@ -226,7 +233,14 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     if let Err(why) = prepare(folder) {
         return unwritable(why);
     }
-    let mut writer = match snapshot::Writer::new(&files.memory) {
+    // Both files are written beside their places and put in place together at the end,
+    // so a reader of the files kept before (and the changes kept since) is never left
+    // with one of each for long.
+    let staged = [&files.memory, &files.index].map(|file| {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        file.with_file_name(format!(".cache-{name}.staged.tmp"))
+    });
+    let mut writer = match snapshot::Writer::new(&staged[0]) {
         Ok(writer) => writer,
         Err(e) => return unwritable(cannot_write(folder, &e)),
     };
@@ -290,12 +304,31 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
         None => writer.finish(fingerprint),
     };
     if let Err(e) = written {
+        let _ = std::fs::remove_file(&staged[0]);
         return unwritable(cannot_write(folder, &e));
     }
     let index = builder.finish_kept(fingerprint, count);
-    match keep(&files.index, |file| index.write(file)) {
-        Ok(()) => Ok(Kept::Built { instead_of }),
-        Err(why) => unwritable(why),
+    let placed = keep(&staged[1], |file| index.write(file)).and_then(|()| {
+        std::fs::rename(&staged[0], &files.memory)
+            .and_then(|()| std::fs::rename(&staged[1], &files.index))
+            .map_err(|e| cannot_write(folder, &e))
+    });
+    match placed {
+        Ok(()) => {
+            // Changes kept over the files these replace are of no more use.
+            if Plan::kept_over(&files.changes[0]).is_some_and(|base| base != fingerprint) {
+                for file in &files.changes {
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Ok(Kept::Built { instead_of })
+        }
+        Err(why) => {
+            for file in &staged {
+                let _ = std::fs::remove_file(file);
+            }
+            unwritable(why)
+        }
     }
 }
 
@@ -321,6 +354,81 @@ fn open_both(path: &Path, files: &Files, fingerprint: u64) -> Result<(Snapshot, 
     }
 }
 
+/// The kept memory and index in `files` brought up to date with the changes kept
+/// beside them, when these are of the memory at `path` as it is (`fingerprint`) and
+/// follow the kept files; else, the kept files themselves as [`open_both`] gives them.
+fn open_current(path: &Path, files: &Files, fingerprint: u64) -> Result<(KeptMemory, Index), Refused> {
+    let refused = match open_both(path, files, fingerprint) {
+        Ok((base, index)) => return Ok((KeptMemory { base, changes: None }, index)),
+        Err(refused) => refused,
+    };
+    if refused.damage != Damage::Stale {
+        return Err(refused);
+    }
+    open_changes(path, files, fingerprint).ok_or(refused)
+}
+
+/// The kept files and the changes kept since, when these are of the memory at `path`
+/// as it is (`fingerprint`) and follow the kept files.
+fn open_changes(path: &Path, files: &Files, fingerprint: u64) -> Option<(KeptMemory, Index)> {
+    let [map, own, own_index] = &files.changes;
+    let plan = Plan::open(map, fingerprint).ok()?;
+    let (base, index) = open_both(path, files, plan.base_fingerprint).ok()?;
+    if base.len() != plan.base_len {
+        return None;
+    }
+    let entries = open_kept(path, own, fingerprint).ok()?.read().ok()?;
+    let newer = Index::open(own_index, fingerprint, plan.len()).ok()?;
+    let index = index.with_changes(newer, &plan.replaced, plan.at, plan.shift);
+    Some((KeptMemory { base, changes: Some((plan, entries)) }, index))
+}
+
+/// Whether the changes kept in `files` are those of the memory at `path` as it is now:
+/// a command then need not wait for the files to be kept again.
+pub fn follows(path: &Path, files: &Files) -> bool {
+    memory::fingerprint(path).is_ok_and(|now| Plan::open(&files.changes[0], now).is_ok())
+}
+
+/// A memory as kept: its snapshot, and the changes since when writes followed it.
+#[derive(Debug)]
+pub struct KeptMemory {
+    base: Snapshot,
+    changes: Option<(Plan, Memory)>,
+}
+
+impl KeptMemory {
+    /// The whole memory, read on every core.
+    pub fn read(&self) -> Result<Memory, Damage> {
+        let base = self.base.read()?;
+        match &self.changes {
+            None => Ok(base),
+            Some((plan, entries)) => delta::apply(base, plan, entries.clone()),
+        }
+    }
+
+    /// See [`Snapshot::part`].
+    pub fn part(
+        &self,
+        texts: &[&str],
+        numbers: impl IntoIterator<Item = usize>,
+    ) -> Result<(Memory, Vec<usize>), Damage> {
+        match &self.changes {
+            None => self.base.part(texts, numbers),
+            Some((plan, entries)) => delta::part(plan, entries, &self.base, texts, numbers),
+        }
+    }
+
+    /// How many entries the memory has.
+    pub fn len(&self) -> usize {
+        self.changes.as_ref().map_or(self.base.len(), |(plan, _)| plan.len())
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The kept memory in `file`, its tables checked, if it was made from the memory at
 /// `path` as it is (`fingerprint`).
 fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Damage> {
@@ -332,11 +440,88 @@ fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Dam
 }
 
 /// The memory at `path` as kept in `files`, read whole, when it is whole and was made
-/// from the memory as it is now; `None` otherwise (the caller reads the CSV files).
+/// from the memory as it is now (followed by the changes kept since); `None` otherwise
+/// (the caller reads the CSV files).
 pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
+    read_kept_as(path, files).map(|(memory, _)| memory)
+}
+
+/// What a memory kept was read from: the kept memory's fingerprint and length, and the
+/// changes since.
+type From = (u64, usize, Option<Plan>);
+
+/// [`read_kept`], with what it was read from.
+fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
     let before = memory::fingerprint(path).ok()?;
-    let memory = open_kept(path, &files.memory, before).ok()?.read().ok()?;
-    (memory::fingerprint(path).ok()? == before).then_some(memory)
+    let (memory, from) = match open_kept(path, &files.memory, before) {
+        Ok(kept) => (kept.read().ok()?, (before, kept.len(), None)),
+        Err(_) => {
+            let plan = Plan::open(&files.changes[0], before).ok()?;
+            let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
+            let entries = open_kept(path, &files.changes[1], before).ok()?.read().ok()?;
+            let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
+            (memory, (plan.base_fingerprint, base.len(), Some(plan)))
+        }
+    };
+    (memory::fingerprint(path).ok()? == before).then_some((memory, from))
+}
+
+/// The copy of a CSV memory kept in a project's `.tolk/cache/`, for a write to start
+/// from and to follow ([`KeptCopy`]): after each write, the changes since the memory
+/// was kept are kept beside it (the entries changed and added, their index, and where
+/// the entries kept are now), so that the next command opens the memory as it is at
+/// the cost of what changed, while the files are kept again in the background.
+pub struct KeptCsv {
+    path: PathBuf,
+    files: Files,
+    /// What the last [`KeptCopy::memory`] was read from.
+    from: std::sync::Mutex<Option<From>>,
+}
+
+impl KeptCsv {
+    /// The copy of the memory at `path` kept in `files`.
+    pub fn new(path: &Path, files: Files) -> KeptCsv {
+        KeptCsv { path: path.to_path_buf(), files, from: std::sync::Mutex::new(None) }
+    }
+}
+
+impl KeptCopy for KeptCsv {
+    fn memory(&self) -> Option<Memory> {
+        let (memory, from) = read_kept_as(&self.path, &self.files)?;
+        *self.from.lock().unwrap_or_else(|e| e.into_inner()) = Some(from);
+        Some(memory)
+    }
+
+    fn written(&self, write: &Rewrite<'_>) {
+        let Some((base_fingerprint, base_len, plan)) =
+            self.from.lock().unwrap_or_else(|e| e.into_inner()).take()
+        else {
+            return;
+        };
+        let Ok((plan, entries)) = delta::follow(base_fingerprint, base_len, plan.as_ref(), write) else {
+            return;
+        };
+        let _ = keep_changes(&self.path, &self.files, &plan, &entries);
+    }
+}
+
+/// Keeps `plan` and its `entries` in `files` as the changes to the memory at `path`
+/// since it was kept: its entries and their index first, the plan last, each under the
+/// memory's fingerprint now, so that a reader finds all three of one write or passes
+/// them over.
+fn keep_changes(path: &Path, files: &Files, plan: &Plan, entries: &Memory) -> Result<(), String> {
+    let fingerprint = memory::fingerprint(path).map_err(|e| e.to_string())?;
+    let [map, own, own_index] = &files.changes;
+    keep(own, |file| snapshot::write(entries, fingerprint, file))?;
+    let mut builder = IndexBuilder::new();
+    for (e, &n) in entries.entries.iter().zip(&plan.numbers) {
+        if e.is_offered() {
+            builder.add(n as usize, &e.source, e.changed_at());
+        }
+    }
+    let index = builder.finish_kept(fingerprint, plan.len());
+    keep(own_index, |file| index.write(file))?;
+    keep(map, |file| plan.write(fingerprint, file))
 }
 
 /// The memory at `path` and its index as kept in `files`, when both are whole and were
@@ -345,7 +530,7 @@ pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
 /// damaged: [`load`] then says why and makes them again.
 pub fn open(path: &Path, files: &Files) -> Option<(Entries, Index)> {
     let before = memory::fingerprint(path).ok()?;
-    let (kept, index) = open_both(path, files, before).ok()?;
+    let (kept, index) = open_current(path, files, before).ok()?;
     (memory::fingerprint(path).ok()? == before).then_some((Entries::Kept(kept), index))
 }
 
@@ -407,7 +592,8 @@ pub fn open_server_kept(
     files: &Files,
 ) -> crate::error::Result<Option<(Entries, Index)>> {
     let now = store.revision()?;
-    Ok(open_server(files, fingerprint(&now)).ok().map(|(kept, index)| (Entries::Kept(kept), index)))
+    let kept = open_server(files, fingerprint(&now)).ok();
+    Ok(kept.map(|(base, index)| (Entries::Kept(KeptMemory { base, changes: None }), index)))
 }
 
 /// The fingerprint a server's memory at revision `r` is kept with.
@@ -475,7 +661,7 @@ fn parse_revision(text: &str) -> Option<Revision> {
 #[derive(Debug)]
 pub enum Entries {
     Whole(Memory),
-    Kept(Snapshot),
+    Kept(KeptMemory),
 }
 
 impl Entries {

@@ -377,7 +377,7 @@ mod tests {
     fn a_source_that_is_not_utf8_is_searched_as_an_empty_one() {
         let mut parts = tiny();
         parts.sources = b"he\xff 12".to_vec();
-        let index = super::super::Index { data: parts.lay_out(1, 1).unwrap() };
+        let index = super::super::Index { data: parts.lay_out(1, 1).unwrap(), changes: None };
         assert!(index.searcher().search("hei 12", Default::default()).is_empty());
     }
 }

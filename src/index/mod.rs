@@ -447,7 +447,7 @@ impl IndexBuilder {
         let data = parts
             .lay_out(fingerprint, memory_len)
             .unwrap_or_else(|damage| panic!("a built index is whole: {damage}"));
-        Index { data }
+        Index { data, changes: None }
     }
 }
 
@@ -462,6 +462,26 @@ fn signature_bit(token: u32) -> u64 {
 #[derive(Debug)]
 pub struct Index {
     data: file::Checked,
+    /// What changed in the memory since `data` was built ([`Index::with_changes`]):
+    /// `None` for an index of the memory as it is.
+    changes: Option<Box<Changes>>,
+}
+
+/// An index brought up to date without being built again: the documents of entries
+/// replaced since are passed over, and the entries added or changed since are searched
+/// in a small index of their own, numbered as the memory is now. The results are those
+/// of an index built now (a property test says so).
+#[derive(Debug)]
+struct Changes {
+    /// The entries added or changed since, numbered as the memory is now.
+    newer: Index,
+    /// One bit per document of the base index, set when its entry was replaced.
+    dead: Vec<u64>,
+    dead_count: usize,
+    /// The base's entries from `at` on are `shift` further on now (the entries added
+    /// since are before them).
+    at: usize,
+    shift: usize,
 }
 
 impl file::View<'_> {
@@ -549,7 +569,11 @@ impl Candidates for Memory {
 impl Index {
     /// The number of indexed entries.
     pub fn len(&self) -> usize {
-        self.data.view().entries.len()
+        let base = self.data.view().entries.len();
+        match &self.changes {
+            Some(c) => base - c.dead_count + c.newer.len(),
+            None => base,
+        }
     }
 
     /// Whether nothing is indexed.
@@ -559,14 +583,39 @@ impl Index {
 
     /// The index's size in bytes, as built or as its file.
     pub fn size(&self) -> usize {
-        self.data.len()
+        self.data.len() + self.changes.as_ref().map_or(0, |c| c.newer.size())
+    }
+
+    /// This index, of an earlier state of the memory, brought up to date with what
+    /// changed since: `newer`, the index of the entries added or changed since (numbered
+    /// as the memory is now); `replaced`, the entries of this index's memory that are
+    /// not as they were (changed, or no longer offered), in order; and `at` and
+    /// `shift`: this memory's entries from `at` on are `shift` further on now, the
+    /// entries added taking their place. Costs one pass over the documents.
+    pub fn with_changes(self, newer: Index, replaced: &[u32], at: usize, shift: usize) -> Index {
+        let view = self.data.view();
+        let mut gone = vec![0u64; replaced.iter().max().map_or(0, |&e| e as usize + 1).div_ceil(64)];
+        for &e in replaced {
+            if let Some(word) = gone.get_mut(e as usize / 64) {
+                *word |= 1 << (e % 64);
+            }
+        }
+        let mut dead = vec![0u64; view.entries.len().div_ceil(64)];
+        let mut dead_count = 0;
+        for (d, &e) in view.entries.iter().enumerate() {
+            if gone.get(e as usize / 64).is_some_and(|w| w >> (e % 64) & 1 == 1) {
+                dead[d / 64] |= 1 << (d % 64);
+                dead_count += 1;
+            }
+        }
+        Index { data: self.data, changes: Some(Box::new(Changes { newer, dead, dead_count, at, shift })) }
     }
 
     /// Opens the index file at `path`, if it is whole and was built from the memory
     /// of `entries` entries whose fingerprint ([`crate::memory::fingerprint`]) is
     /// `fingerprint`; the file is mapped, not read, so opening costs its checks only.
     pub fn open(path: &std::path::Path, fingerprint: u64, entries: usize) -> Result<Index, Damage> {
-        file::Checked::open(path, fingerprint, entries).map(|data| Index { data })
+        file::Checked::open(path, fingerprint, entries).map(|data| Index { data, changes: None })
     }
 
     /// Writes the index to `path`, through a temporary file renamed over it.
@@ -584,8 +633,14 @@ impl Index {
     /// postings: any values give the same results (the tests try several).
     fn searcher_with(&self, eager: usize, block: usize, extra: usize) -> Searcher<'_> {
         let view = self.data.view();
+        let changes = self
+            .changes
+            .as_ref()
+            .map(|c| (Box::new(c.newer.searcher_with(eager, block, extra)), c.at, c.shift));
         Searcher {
             view,
+            dead: self.changes.as_ref().map_or(&[][..], |c| &c.dead),
+            changes,
             seen: vec![0; view.entries.len()],
             stamp: 0,
             peq: vec![0; view.number.len()],
@@ -649,6 +704,12 @@ impl Index {
 /// Queries an [`Index`]; holds per-thread scratch space, so make one per thread.
 pub struct Searcher<'a> {
     view: file::View<'a>,
+    /// One bit per document whose entry was replaced since the index was built (see
+    /// [`Index::with_changes`]); empty when none was.
+    dead: &'a [u64],
+    /// The searcher of the entries added or changed since, and where the base's entries
+    /// moved (`at`, `shift`).
+    changes: Option<(Box<Searcher<'a>>, usize, usize)>,
     seen: Vec<u32>,
     stamp: u32,
     /// Per token id, its match mask in the query (queries of up to 64 tokens).
@@ -849,6 +910,28 @@ impl Searcher<'_> {
     /// The best matches of `query` at or above `options.min_score`, best first, at most
     /// `options.top` of them.
     pub fn search(&mut self, query: &str, options: SearchOptions) -> Vec<Match> {
+        let mut found = self.search_ranked(query, options);
+        if let Some((newer, at, shift)) = &mut self.changes {
+            // The best of each, numbered as the memory is now, are the best of both.
+            for (m, _) in &mut found {
+                if m.entry >= *at {
+                    m.entry += *shift;
+                }
+            }
+            found.extend(newer.search_ranked(query, options));
+            found.sort_by(|a, b| compare(&a.0, a.1, &b.0, b.1));
+            found.truncate(options.top);
+        }
+        found.into_iter().map(|(m, _)| m).collect()
+    }
+
+    /// Whether document `d`'s entry was replaced since the index was built.
+    fn is_dead(&self, d: usize) -> bool {
+        !self.dead.is_empty() && self.dead[d / 64] >> (d % 64) & 1 == 1
+    }
+
+    /// [`Searcher::search`] of this index alone, each match with its entry's change time.
+    fn search_ranked(&mut self, query: &str, options: SearchOptions) -> Vec<(Match, Option<Timestamp>)> {
         let view = self.view;
         let query = Words::new(query);
         if options.top == 0 {
@@ -856,7 +939,8 @@ impl Searcher<'_> {
         }
         if options.min_score == 0 {
             // No filter to offer: every document is a candidate, as in the scan.
-            return rank(&view, &query, (0..view.entries.len()).map(|d| (d, None)), options);
+            let all = (0..view.entries.len()).filter(|&d| !self.is_dead(d)).map(|d| (d, None));
+            return rank(&view, &query, all, options);
         }
         let n = query.len();
         self.next_stamp();
@@ -870,7 +954,10 @@ impl Searcher<'_> {
             let hash = stable_hash(query.text().as_bytes());
             let at = view.wordless_hash.partition_point(|&h| h < hash);
             let same = view.wordless_hash[at..].iter().take_while(|&&h| h == hash).count();
-            let candidates = view.wordless_doc[at..at + same].iter().map(|&d| (d as usize, None));
+            let candidates = view.wordless_doc[at..at + same]
+                .iter()
+                .filter(|&&d| !self.is_dead(d as usize))
+                .map(|&d| (d as usize, None));
             return rank(&view, &query, candidates, options);
         }
         let query_tokens: Vec<u32> =
@@ -883,6 +970,9 @@ impl Searcher<'_> {
             let at = view.key_hash.partition_point(|&h| h < hash);
             let same = view.key_hash[at..].iter().take_while(|&&h| h == hash).count();
             for &d in &view.key_doc[at..at + same] {
+                if self.is_dead(d as usize) {
+                    continue;
+                }
                 let doc = view.doc_tokens(d);
                 crate::cost::count(n);
                 let same = doc.len() == n
@@ -1192,7 +1282,7 @@ impl Searcher<'_> {
     ) -> bool {
         let view = self.view;
         let s = threshold.at;
-        if s > MAX_FUZZY_SCORE {
+        if s > MAX_FUZZY_SCORE || self.is_dead(d as usize) {
             return false;
         }
         let doc = view.doc_tokens(d);
@@ -1260,7 +1350,7 @@ fn rank(
     query: &Words,
     candidates: impl Iterator<Item = (usize, Option<usize>)>,
     options: SearchOptions,
-) -> Vec<Match> {
+) -> Vec<(Match, Option<Timestamp>)> {
     // Each match with its key.
     let matches: Vec<(Match, usize)> = candidates
         .filter_map(|(key, distance)| {
@@ -1278,7 +1368,7 @@ fn rank_scored(
     query: &Words,
     mut matches: Vec<(Match, usize)>,
     top: usize,
-) -> Vec<Match> {
+) -> Vec<(Match, Option<Timestamp>)> {
     if matches.is_empty() || top == 0 {
         return Vec::new();
     }
@@ -1293,7 +1383,7 @@ fn rank_scored(
     let mut order: Vec<usize> = (0..matches.len()).collect();
     order.sort_by(|&a, &b| compare(&matches[a].0, changed[a], &matches[b].0, changed[b]));
     order.truncate(top);
-    order.into_iter().map(|i| matches[i].0).collect()
+    order.into_iter().map(|i| (matches[i].0, changed[i])).collect()
 }
 
 /// The ranking: higher score, then higher character similarity, then the more recent
@@ -1317,7 +1407,7 @@ pub fn scan(memory: &Memory, query: &str, options: SearchOptions) -> Vec<Match> 
         .enumerate()
         .filter(|(_, e): &(usize, &Entry)| e.is_offered())
         .map(|(i, _)| (i, None));
-    rank(memory, &query, candidates, options)
+    rank(memory, &query, candidates, options).into_iter().map(|(m, _)| m).collect()
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! [`crate::import`].
 
 mod csv_file;
+pub mod delta;
 pub mod history;
 pub mod imports;
 pub mod server;
@@ -34,7 +35,7 @@ use rayon::prelude::*;
 pub use csv_file::{
     check_quoting, detect_delimiter, header, read_bytes, read_csv, read_csv_each, write_csv, KNOWN_COLUMNS,
 };
-pub use store::{Change, CsvStore, MemoryStore, Update, Written};
+pub use store::{Change, CsvStore, KeptCopy, MemoryStore, Rewrite, Update, Written};
 
 use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};

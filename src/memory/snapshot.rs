@@ -403,20 +403,38 @@ impl Snapshot {
         texts: &[&str],
         numbers: impl IntoIterator<Item = usize>,
     ) -> Result<(Memory, Vec<usize>), Damage> {
-        let hash: &[u64] = self.arrays.array(EXACT_HASH);
-        let entry: &[u32] = self.arrays.array(EXACT_ENTRY);
         let mut wanted: Vec<usize> = numbers.into_iter().collect();
         for text in texts {
-            let h = crate::text::stable_hash(crate::text::normalize(text).as_bytes());
-            let at = hash.partition_point(|&x| x < h);
-            let same = hash[at..].iter().take_while(|&&x| x == h).count();
-            wanted.extend(entry[at..at + same].iter().map(|&e| e as usize));
+            wanted.extend(self.exact_entries(&crate::text::normalize(text)));
         }
         wanted.sort_unstable();
         wanted.dedup();
         let entries: Option<Vec<Entry>> = wanted.iter().map(|&i| self.entry(i)).collect();
         let entries = entries.ok_or(Damage::Malformed("an entry's texts are cut wrong"))?;
         Ok((Memory::from_files(self.files.clone(), entries), wanted))
+    }
+}
+
+impl Snapshot {
+    /// The entries with a translation (retired or not) whose normalised source has the
+    /// hash of `norm`, a normalised text, by the exact-lookup table.
+    pub fn exact_entries(&self, norm: &str) -> Vec<usize> {
+        let hash: &[u64] = self.arrays.array(EXACT_HASH);
+        let entry: &[u32] = self.arrays.array(EXACT_ENTRY);
+        let h = crate::text::stable_hash(norm.as_bytes());
+        let at = hash.partition_point(|&x| x < h);
+        let same = hash[at..].iter().take_while(|&&x| x == h).count();
+        entry[at..at + same].iter().map(|&e| e as usize).collect()
+    }
+
+    /// The number of file `file`'s first entry (entries are in file order).
+    pub fn file_start(&self, file: usize) -> usize {
+        self.arrays.array::<u32>(FILES).partition_point(|&f| (f as usize) < file)
+    }
+
+    /// The memory's files, as it names them now.
+    pub fn files(&self) -> &[MemoryFile] {
+        &self.files
     }
 }
 

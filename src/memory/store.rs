@@ -197,8 +197,39 @@ pub struct CsvStore {
     path: PathBuf,
     timeout: Option<Duration>,
     notify: Arc<dyn Fn(&Notice) + Send + Sync>,
-    /// The memory as kept beside it, when that is the memory as it is now.
-    base: Option<Arc<dyn Fn() -> Option<Memory> + Send + Sync>>,
+    /// The memory as kept beside it, a write's start when it is the memory as it is now.
+    kept: Option<Arc<dyn KeptCopy>>,
+}
+
+/// A copy of a CSV memory kept elsewhere (the project's `.tolk/cache/`, see
+/// [`crate::index::cache::KeptCsv`]): a write starts from it when it is the memory as
+/// it is now, as it reads faster than the CSV files, and tells it what it wrote, so
+/// that it is brought up to date at the cost of the change.
+pub trait KeptCopy: Send + Sync {
+    /// The memory as it is now, read under the lock (its files' fingerprint checked
+    /// before and after); `None` when the copy is not that, and the CSV files are read.
+    fn memory(&self) -> Option<Memory>;
+    /// Called under the lock once `write` is in place, when the write started from
+    /// [`KeptCopy::memory`] and made no new file. A copy that cannot follow is made
+    /// again later: nothing here is an error of the write.
+    fn written(&self, write: &Rewrite<'_>);
+}
+
+/// What a write to a CSV memory did, for a kept copy to follow ([`KeptCopy::written`]).
+#[derive(Debug)]
+pub struct Rewrite<'a> {
+    /// The memory the write started from, its changed entries as written; the entries
+    /// added are not in it.
+    pub memory: &'a Memory,
+    /// The entries changed (by their numbers in `memory`), in order, each once.
+    pub changed: &'a [usize],
+    /// The file the entries added went to (its number in `memory`'s files), when there
+    /// were any.
+    pub added_to: Option<usize>,
+    /// The entries added, at the end of that file, as given to the write.
+    pub added: &'a [Entry],
+    /// Each file written (by its number in `memory`'s files) with its bytes as written.
+    pub files: &'a [(usize, &'a [u8])],
 }
 
 impl std::fmt::Debug for CsvStore {
@@ -210,16 +241,13 @@ impl std::fmt::Debug for CsvStore {
 impl CsvStore {
     /// The memory at `path`, a CSV file or a folder of them.
     pub fn new(path: &Path) -> CsvStore {
-        CsvStore { path: path.to_path_buf(), timeout: None, notify: Arc::new(|_| {}), base: None }
+        CsvStore { path: path.to_path_buf(), timeout: None, notify: Arc::new(|_| {}), kept: None }
     }
 
-    /// Has a write start from `base`, the memory as kept elsewhere (the project's
-    /// `.tolk/cache/`), when it gives one: read under the lock, it must be the memory
-    /// as its files are now ([`crate::index::cache::read_kept`] checks their
-    /// fingerprint before and after), and reads faster than the CSV files. `None`
-    /// reads the files.
-    pub fn base(mut self, base: impl Fn() -> Option<Memory> + Send + Sync + 'static) -> CsvStore {
-        self.base = Some(Arc::new(base));
+    /// Has a write start from `kept`, the memory as kept elsewhere, when it is the
+    /// memory as it is now, and tell it what it wrote (see [`KeptCopy`]).
+    pub fn kept(mut self, kept: impl KeptCopy + 'static) -> CsvStore {
+        self.kept = Some(Arc::new(kept));
         self
     }
 
@@ -277,9 +305,10 @@ impl MemoryStore for CsvStore {
     fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written> {
         let write_path = write_path_for(&self.path);
         let _lock = self.lock(&write_path, dry_run)?;
-        let mut memory = match self.base.as_ref().and_then(|base| base()) {
-            Some(memory) => memory,
-            None => self.snapshot()?,
+        let kept = self.kept.as_ref().and_then(|kept| Some((kept, kept.memory()?)));
+        let (kept, mut memory) = match kept {
+            Some((kept, memory)) => (Some(kept), memory),
+            None => (None, self.snapshot()?),
         };
         let Update { add, changes } = change(&memory)?;
         // Every change is made in memory first, so one naming no entry stops the update
@@ -350,6 +379,20 @@ impl MemoryStore for CsvStore {
             files.iter().map(PathBuf::as_path).zip(written.iter().map(Vec::as_slice)).collect();
         order.sort_by_key(|(path, _)| *path != write_path.as_path());
         store::write_atomic_all(&order)?;
+        if let Some(kept) = kept.filter(|_| !new_file) {
+            let mut changed: Vec<usize> = changes.iter().map(Change::entry).collect();
+            changed.sort_unstable();
+            changed.dedup();
+            let files: Vec<(usize, &[u8])> =
+                touched.iter().copied().zip(written.iter().map(Vec::as_slice)).collect();
+            kept.written(&Rewrite {
+                memory: &memory,
+                changed: &changed,
+                added_to: add_to,
+                added: &add,
+                files: &files,
+            });
+        }
         Ok(Written { added_to: write_path, files })
     }
 }

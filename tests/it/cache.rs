@@ -17,6 +17,7 @@ fn kept(t: &Project) -> (PathBuf, PathBuf) {
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with("changes-"))
             .collect();
         assert_eq!(names.len(), 1, "one .{ext} in {names:?}");
         names[0].clone()
@@ -172,18 +173,35 @@ fn an_import_brings_the_kept_index_up_to_date() {
 }
 
 #[test]
-fn a_write_keeps_the_files_in_the_background_and_readers_wait_for_them() {
+fn a_write_keeps_its_changes_at_once_and_the_files_in_the_background() {
     const NEW: &str = "Været i Tromsø var grått hele uka.";
     const ENGLISH: &str = "        The weather in Tromsø was grey all week.\n";
     let t = project();
     assert!(!quiet_lookup(&t).is_empty());
+    let (memory, index) = kept(&t);
+    let before = (std::fs::read(&memory).unwrap(), std::fs::read(&index).unwrap());
     // Another tolk keeping the files: the test holds their keeping lock, as it would.
-    let lock = std::fs::File::create(kept(&t).0.with_extension("keeping")).unwrap();
+    let lock = std::fs::File::create(memory.with_extension("keeping")).unwrap();
     lock.lock().unwrap();
-    // A write returns without making them: the tolk it starts to do so waits for the lock.
+    // A write returns without making them: the tolk it starts to do so waits for the
+    // lock. What it changed is kept at once, so the next command answers from the
+    // memory as written, without waiting, and without a note.
     t.write("more.csv", format!("source,target\n{NEW},{}\n", ENGLISH.trim()));
     t.tolk(&["--quiet", "tm", "import", "more.csv"]).run().success();
-    // A reader waits while the lock is held...
+    t.tolk(&["lookup", NEW]).run().success().stderr_is("").stdout_contains(ENGLISH);
+    t.tolk(&["tm", "history", NEW]).run().success().stdout_contains("The weather in Tromsø");
+    assert!(
+        before == (std::fs::read(&memory).unwrap(), std::fs::read(&index).unwrap()),
+        "the kept files were made again by a reader"
+    );
+    // Without the changes (a write that made a new file keeps none), a reader waits for
+    // the tolk keeping the files while it holds the lock...
+    for file in std::fs::read_dir(t.path().join(".tolk/cache")).unwrap() {
+        let path = file.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("changes-") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     let mut lookup = crate::concurrency::tolk(&t, &["lookup", NEW]).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(lookup.try_wait().unwrap().is_none(), "the lookup did not wait for the files being kept");

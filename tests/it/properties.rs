@@ -703,3 +703,130 @@ proptest! {
         }
     }
 }
+
+/// One write to a memory: entries to add (a sentence met again, with a translation or
+/// none, and a client column or none), and entries to retire and to put back, picked
+/// among those the memory has then.
+type Write = (Vec<(String, bool, bool)>, Vec<prop::sample::Index>, Vec<prop::sample::Index>);
+
+fn write() -> impl Strategy<Value = Write> {
+    (
+        prop::collection::vec((met_again(), any::<bool>(), any::<bool>()), 0..4),
+        prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+        prop::collection::vec(any::<prop::sample::Index>(), 0..2),
+    )
+}
+
+/// A memory file of `entries`, with a blank row after its header when `blank` (a
+/// file tolk writes has none, so a write moves every row of it).
+fn memory_file(entries: &[Entry], blank: bool) -> Vec<u8> {
+    let columns = memory::header(&[], entries.iter());
+    let mut head = Vec::new();
+    memory::write_csv(&columns, std::iter::empty(), &mut head).unwrap();
+    let mut bytes = Vec::new();
+    memory::write_csv(&columns, entries.iter(), &mut bytes).unwrap();
+    if blank {
+        bytes.splice(head.len()..head.len(), *b"\n");
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A kept memory followed by writes that start from it, as writes in a project do,
+    /// is after each the memory its CSV files hold, through the changes kept since
+    /// (the kept files themselves are not made again): read whole (every field, file,
+    /// row and column), read in part for a command's few entries, and searched, as an
+    /// index built from the CSV files now finds.
+    #[test]
+    fn a_kept_memory_followed_by_writes_is_its_csv_files(
+        first in entries(),
+        second in entries(),
+        blank in any::<bool>(),
+        writes in prop::collection::vec(write(), 1..4),
+        min_score in prop_oneof![Just(50u8), 1u8..=100],
+        top in 1usize..4,
+    ) {
+        use tolk::index::cache::{self, Files, KeptCsv};
+        use tolk::memory::{Change, CsvStore, MemoryStore, Update};
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("memory");
+        std::fs::create_dir(&folder).unwrap();
+        let sentence = |s: &str| Entry { source: s.into(), target: format!("EN {s}"), ..Entry::default() };
+        let mut second = second;
+        second.push(sentence("Det betyr alt."));
+        std::fs::write(folder.join("a.csv"), memory_file(&first, blank)).unwrap();
+        std::fs::write(folder.join("nb-en.csv"), memory_file(&second, blank)).unwrap();
+        let files = Files::new(&dir.path().join(".tolk"), &folder);
+        cache::make(&folder, &files, || {}).unwrap();
+        let at = tolk::timestamp::Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        for (adds, retire, restore) in &writes {
+            let store = CsvStore::new(&folder).kept(KeptCsv::new(&folder, files.clone()));
+            let written = store.update(
+                &mut |m: &Memory| {
+                    let add = adds
+                        .iter()
+                        .map(|(s, translated, client)| Entry {
+                            target: if *translated { format!("EN {s}") } else { String::new() },
+                            extra: if *client { vec![("Kunde".into(), "Lyse".into())] } else { Vec::new() },
+                            ..sentence(s)
+                        })
+                        .collect();
+                    let mut changes: Vec<Change> = Vec::new();
+                    if !m.entries.is_empty() {
+                        let mut seen = Vec::new();
+                        for (i, put_back) in retire.iter().map(|i| (i, false)).chain(restore.iter().map(|i| (i, true))) {
+                            let entry = i.index(m.entries.len());
+                            if seen.contains(&entry) {
+                                continue;
+                            }
+                            seen.push(entry);
+                            changes.push(if put_back {
+                                Change::Restore { entry, changed: Some(at) }
+                            } else {
+                                Change::Retire { entry, at, by: None }
+                            });
+                        }
+                    }
+                    Ok(Update { add, changes })
+                },
+                false,
+            );
+            if written.is_err() {
+                // An entry of odd text that would not read back: nothing was written.
+                continue;
+            }
+            let read = Memory::load(&folder).unwrap();
+            let kept = cache::read_kept(&folder, &files);
+            prop_assert!(kept.is_some(), "the changes were not kept");
+            let kept = kept.unwrap();
+            prop_assert_eq!(&kept.entries, &read.entries);
+            prop_assert_eq!(kept.columns(), read.columns());
+            let places = |m: &Memory| m.entries.iter().map(|e| m.file_of(e).map(Path::to_path_buf)).collect::<Vec<_>>();
+            prop_assert_eq!(places(&kept), places(&read));
+            // Searched, and read in part, as a command on the memory now.
+            let (entries, index) = cache::open(&folder, &files).expect("opened with its changes");
+            let built = tolk::index::IndexBuilder::build(&read);
+            prop_assert_eq!(index.len(), built.len());
+            let options = tolk::index::SearchOptions { min_score, top };
+            let mut queries: Vec<&str> = read.entries.iter().map(|e| e.source.as_str()).take(6).collect();
+            queries.extend(["Hva er en god dag for deg?", "Vi hadde 11 kunder.", "Det betyr alt."]);
+            let (mut searcher, mut fresh) = (index.searcher(), built.searcher());
+            for q in &queries {
+                let found = searcher.search(q, options);
+                prop_assert_eq!(&found, &fresh.search(q, options), "query {:?}", q);
+                prop_assert_eq!(&found, &tolk::index::scan(&read, q, options), "query {:?}", q);
+                let mut numbered = vec![found.clone()];
+                let part = entries.narrow(&[q], &mut numbered).unwrap();
+                let targets = |m: &Memory, found: &[tolk::index::Match]| {
+                    found.iter().map(|f| m.entries[f.entry].clone()).collect::<Vec<_>>()
+                };
+                prop_assert_eq!(targets(&part, &numbered[0]), targets(&read, &found));
+                let history = |m: &Memory| m.history(q).iter().map(|&i| m.entries[i].clone()).collect::<Vec<_>>();
+                prop_assert_eq!(history(&part), history(&read));
+                prop_assert_eq!(part.exact(q), read.exact(q));
+            }
+        }
+    }
+}
