@@ -358,14 +358,12 @@ fn open_both(path: &Path, files: &Files, fingerprint: u64) -> Result<(Snapshot, 
 /// beside them, when these are of the memory at `path` as it is (`fingerprint`) and
 /// follow the kept files; else, the kept files themselves as [`open_both`] gives them.
 fn open_current(path: &Path, files: &Files, fingerprint: u64) -> Result<(KeptMemory, Index), Refused> {
-    let refused = match open_both(path, files, fingerprint) {
-        Ok((base, index)) => return Ok((KeptMemory { base, changes: None }, index)),
-        Err(refused) => refused,
-    };
-    if refused.damage != Damage::Stale {
-        return Err(refused);
+    // The changes first: their map is small, and the kept files are checked once.
+    if let Some(kept) = open_changes(path, files, fingerprint) {
+        return Ok(kept);
     }
-    open_changes(path, files, fingerprint).ok_or(refused)
+    let (base, index) = open_both(path, files, fingerprint)?;
+    Ok((KeptMemory { base, changes: None }, index))
 }
 
 /// The kept files and the changes kept since, when these are of the memory at `path`
@@ -453,16 +451,19 @@ type From = (u64, usize, Option<Plan>);
 /// [`read_kept`], with what it was read from.
 fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
     let before = memory::fingerprint(path).ok()?;
-    let (memory, from) = match open_kept(path, &files.memory, before) {
-        Ok(kept) => (kept.read().ok()?, (before, kept.len(), None)),
-        Err(_) => {
-            let plan = Plan::open(&files.changes[0], before).ok()?;
-            let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
-            let entries = open_kept(path, &files.changes[1], before).ok()?.read().ok()?;
-            let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
-            (memory, (plan.base_fingerprint, base.len(), Some(plan)))
-        }
+    // The changes first, as in `open_current`.
+    let changes = || {
+        let plan = Plan::open(&files.changes[0], before).ok()?;
+        let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
+        let entries = open_kept(path, &files.changes[1], before).ok()?.read().ok()?;
+        let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
+        Some((memory, (plan.base_fingerprint, base.len(), Some(plan))))
     };
+    let whole = || {
+        let kept = open_kept(path, &files.memory, before).ok()?;
+        Some((kept.read().ok()?, (before, kept.len(), None)))
+    };
+    let (memory, from) = changes().or_else(whole)?;
     (memory::fingerprint(path).ok()? == before).then_some((memory, from))
 }
 
@@ -869,6 +870,56 @@ mod tests {
         let error = make(&folder, &files(&dir.path().join("e")), || {}).unwrap_err().to_string();
         assert!(error.contains("no `target` column"), "{error}");
         assert!(!files(&dir.path().join("e")).index.exists());
+    }
+
+    #[test]
+    fn damaged_changes_are_passed_over_and_the_memory_read_again() {
+        use crate::memory::{CsvStore, MemoryStore, Update};
+        let dir = tempfile::tempdir().unwrap();
+        let memory = dir.path().join("tm.csv");
+        write_memory(&memory, &[("Hei.", "Hello."), ("Ha det.", "Bye.")]);
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        type Harm = fn(&mut Vec<u8>);
+        let damages: [Harm; 4] = [
+            |b| b.truncate(b.len() / 2),
+            |b| {
+                let at = b.len() - 3;
+                b[at] ^= 0x10
+            },
+            |b| b[8] = b[8].wrapping_add(1),
+            |b| b.clear(),
+        ];
+        for (n, file) in files.changes.iter().enumerate() {
+            for (d, damage) in damages.iter().enumerate() {
+                // The memory kept, then a write that keeps its changes.
+                assert!(matches!(load_at(&memory, &files), Kept::Opened | Kept::Built { .. }));
+                let source = format!("Setning {n} {d}.");
+                let entry = memory::Entry {
+                    source: source.clone(),
+                    target: "A sentence.".into(),
+                    ..Default::default()
+                };
+                let store = CsvStore::new(&memory).kept(KeptCsv::new(&memory, files.clone()));
+                store
+                    .update(&mut |_| Ok(Update { add: vec![entry.clone()], changes: Vec::new() }), false)
+                    .unwrap();
+                assert!(open(&memory, &files).is_some(), "the changes were not kept");
+                let mut bytes = std::fs::read(file).unwrap();
+                damage(&mut bytes);
+                std::fs::write(file, bytes).unwrap();
+                assert!(open(&memory, &files).is_none(), "{} damaged ({d}) was used", file.display());
+                // A write needs no index: only a damaged map or entries keep it from them.
+                match read_kept(&memory, &files) {
+                    Some(kept) => assert!(n == 2 && kept.entries == Memory::load(&memory).unwrap().entries),
+                    None => assert!(n != 2),
+                }
+                let (m, index, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
+                assert!(matches!(kept, Kept::Built { instead_of: Some((_, Damage::Stale)) }), "{kept:?}");
+                assert_eq!(m.entries, Memory::load(&memory).unwrap().entries);
+                let found = index.searcher().search(&source, Default::default());
+                assert_eq!(m.entries[found[0].entry].source, source);
+            }
+        }
     }
 
     #[test]

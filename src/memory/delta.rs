@@ -153,31 +153,36 @@ pub fn apply(base: Memory, plan: &Plan, entries: Memory) -> Result<Memory, Damag
         return Err(Damage::Malformed("its entries are not the plan's"));
     }
     let exact = base.exact.get().map(|rows| patch_exact(rows, plan, &entries.entries));
-    let Memory { entries: kept, .. } = base;
+    // In place: a memory of millions of entries is not held twice.
+    let Memory { entries: mut out, .. } = base;
     let Memory { files, entries: own, .. } = entries;
-    let mut own = plan.numbers.iter().map(|&n| n as usize).zip(own).peekable();
-    let mut out = Vec::with_capacity(plan.len());
     let mut file_start = (usize::MAX, 0);
-    for (j, mut entry) in kept.into_iter().enumerate() {
-        while own.peek().is_some_and(|(n, _)| *n < plan.now(j)) {
-            out.extend(own.next().map(|(_, e)| e));
-        }
+    for (j, entry) in out.iter_mut().enumerate() {
         if file_start.0 != entry.file {
             file_start = (entry.file, j);
-        }
-        if plan.is_replaced(j) {
-            out.extend(own.next().map(|(_, e)| e));
-            continue;
         }
         if plan.is_rewritten(entry.file) {
             entry.row = 2 + (j - file_start.1) as u64;
         }
-        out.push(entry);
     }
-    out.extend(own.map(|(_, e)| e));
-    if out.len() != plan.len() {
+    let block = plan.at..plan.at + plan.shift;
+    let mut added = Vec::with_capacity(plan.shift);
+    for (&n, entry) in plan.numbers.iter().zip(own) {
+        let n = n as usize;
+        if block.contains(&n) {
+            added.push(entry);
+        } else {
+            let j = if n >= block.end { n - plan.shift } else { n };
+            match out.get_mut(j) {
+                Some(slot) if plan.is_replaced(j) => *slot = entry,
+                _ => return Err(Damage::Malformed("its entries are not the plan's")),
+            }
+        }
+    }
+    if added.len() != plan.shift {
         return Err(Damage::Malformed("its entries are not the plan's"));
     }
+    out.splice(plan.at..plan.at, added);
     let memory = Memory::from_files(files, out);
     if let Some(exact) = exact {
         let _ = memory.exact.set(exact);
