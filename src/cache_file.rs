@@ -170,6 +170,14 @@ fn read_u64(bytes: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
 }
 
+/// The fingerprint in the header of the cache file at `path`, read from its header
+/// alone, nothing checked: whether a file is worth opening.
+pub fn fingerprint_in(path: &Path) -> Option<u64> {
+    let mut header = [0u8; AT_ENTRIES];
+    std::io::Read::read_exact(&mut File::open(path).ok()?, &mut header).ok()?;
+    Some(read_u64(&header, AT_FINGERPRINT))
+}
+
 /// The CRC-32 of a file's bytes, its checksum field left out; on every core, in pieces
 /// combined into the one CRC of the whole.
 fn checksum(bytes: &[u8]) -> u32 {
@@ -353,11 +361,19 @@ impl Arrays {
 
     /// Checks `bytes` as a file of `kind` (see the module's documentation).
     fn check(kind: &Kind, bytes: Bytes) -> Result<Arrays, Damage> {
-        Arrays::check_with(kind, bytes, checksum)
+        Arrays::check_with(kind, bytes, None, checksum)
     }
 
-    /// [`Arrays::check`], with the checksum of the bytes computed by `sum`.
-    fn check_with(kind: &Kind, bytes: Bytes, sum: impl FnOnce(&[u8]) -> u32) -> Result<Arrays, Damage> {
+    /// [`Arrays::check`], with the checksum of the bytes computed by `sum`; a file
+    /// whose header names another fingerprint than `want` (when given) is
+    /// [`Damage::Stale`] before its checksum is computed, so a stale file of gigabytes
+    /// costs its header only.
+    fn check_with(
+        kind: &Kind,
+        bytes: Bytes,
+        want: Option<u64>,
+        sum: impl FnOnce(&[u8]) -> u32,
+    ) -> Result<Arrays, Damage> {
         let b = bytes.as_slice();
         let header = kind.header();
         if b.len() < 8 || b[..8] != kind.magic {
@@ -376,6 +392,9 @@ impl Arrays {
         let expected = read_u64(b, AT_LEN);
         if expected != b.len() as u64 || b.len() < header {
             return Err(Damage::Truncated { expected, found: b.len() as u64 });
+        }
+        if want.is_some_and(|want| want != read_u64(b, AT_FINGERPRINT)) {
+            return Err(Damage::Stale);
         }
         if read_u32(b, AT_CHECKSUM) != sum(b) {
             return Err(Damage::Checksum);
@@ -407,15 +426,26 @@ impl Arrays {
     /// Checks the file of `kind` at `path`, mapping it into memory, and that it was made
     /// from the memory of `entries` entries whose fingerprint is `fingerprint`.
     pub fn open(kind: &Kind, path: &Path, fingerprint: u64, entries: usize) -> Result<Arrays, Damage> {
-        let arrays = Arrays::open_any(kind, path)?;
-        if arrays.fingerprint != fingerprint || arrays.entries != entries {
+        let arrays = Arrays::open_of(kind, path, fingerprint)?;
+        if arrays.entries != entries {
             return Err(Damage::Stale);
         }
         Ok(arrays)
     }
 
+    /// Checks the file of `kind` at `path`, made from the memory whose fingerprint is
+    /// `fingerprint` (a file made from another is [`Damage::Stale`], found from its
+    /// header alone).
+    pub fn open_of(kind: &Kind, path: &Path, fingerprint: u64) -> Result<Arrays, Damage> {
+        Arrays::open_checked(kind, path, Some(fingerprint))
+    }
+
     /// Checks the file of `kind` at `path`, whatever memory it was made from.
     pub fn open_any(kind: &Kind, path: &Path) -> Result<Arrays, Damage> {
+        Arrays::open_checked(kind, path, None)
+    }
+
+    fn open_checked(kind: &Kind, path: &Path, want: Option<u64>) -> Result<Arrays, Damage> {
         let file = File::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Damage::Missing,
             _ => Damage::Unreadable(e.to_string()),
@@ -443,7 +473,7 @@ impl Arrays {
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Damage::Unreadable(e.to_string()))?;
         // The checksum reads the file rather than the map, so the pages of the map are
         // only brought in where they are used; should a read fail, through the map.
-        Arrays::check_with(kind, Bytes::Mapped(map), |b| {
+        Arrays::check_with(kind, Bytes::Mapped(map), want, |b| {
             file_checksum(&file, b.len()).unwrap_or_else(|| checksum(b))
         })
     }

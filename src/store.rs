@@ -80,12 +80,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// any file is replaced, so an error while writing (a full disk, a permission) leaves
 /// every file as it was; then they are renamed into place in the order given (a crash
 /// between two renames leaves the earlier files new and the later ones old, each whole).
-pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<()> {
+pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<Vec<Stamp>> {
     let mut staged = Vec::with_capacity(files.len());
+    let mut stamps = Vec::with_capacity(files.len());
     for &(path, bytes) in files {
         let mut tmp = temporary_beside(path, path, TEMP_PREFIX)?;
         tmp.write_all(bytes).map_err(|e| Error::write(path, e))?;
         tmp.as_file().sync_all().map_err(|e| Error::write(path, e))?;
+        stamps.push(stamp(&tmp.as_file().metadata().map_err(|e| Error::write(path, e))?));
         staged.push((path, tmp));
     }
     pause_point("synced");
@@ -94,7 +96,26 @@ pub fn write_atomic_all(files: &[(&Path, &[u8])]) -> Result<()> {
         sync_folder(folder_of(path));
         pause_point("renamed");
     }
-    Ok(())
+    Ok(stamps)
+}
+
+/// What tells the content of a file tolk wrote from any other: its device, file
+/// number, length and modification time (a rename changes none of them; a write to it,
+/// in place or by another rename, changes one).
+pub type Stamp = (u64, u64, u64, Option<std::time::Duration>);
+
+/// The [`Stamp`] of a file with the metadata `meta`.
+pub fn stamp(meta: &Metadata) -> Stamp {
+    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        (meta.dev(), meta.ino(), meta.len(), modified)
+    }
+    #[cfg(not(unix))]
+    {
+        (0, 0, meta.len(), modified)
+    }
 }
 
 /// A new temporary file named `prefix*` in the folder of `target` (created if missing),

@@ -5,6 +5,7 @@
 
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -272,8 +273,16 @@ pub fn keeping_lock(global: &Global) -> Option<std::fs::File> {
     if global.server.is_some() {
         return None;
     }
-    kept_files(global).and_then(|files| cache::try_keeping(&files))
+    // Taken by the write itself, before it put its files in place.
+    let taken = KEEPING.lock().unwrap_or_else(|e| e.into_inner()).take();
+    taken.or_else(|| kept_files(global).and_then(|files| cache::try_keeping(&files)))
 }
+
+/// The keeping lock a write to the project's memory takes before it puts its files in
+/// place ([`cache::KeptCsv::holding`]), so that no reader finds the memory written
+/// and nothing kept, nor anyone keeping it; [`keeping_lock`] hands it on.
+static KEEPING: std::sync::LazyLock<Arc<Mutex<Option<std::fs::File>>>> =
+    std::sync::LazyLock::new(Arc::default);
 
 /// Brings the memory and index kept for the memory up to date after a command changed
 /// the memory, so the next command opens them at once. Silent: a failure here only
@@ -325,14 +334,13 @@ fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::
 /// `files`, once no command keeps them in the background ([`keep_in_background`]):
 /// waits for it, with a spinner.
 fn settled(global: &Global, files: cache::Files) -> cache::Files {
-    // The changes a write kept make the memory as it is now: nothing to wait for.
-    if cache::follows(&global.memory, &files) {
-        return files;
-    }
+    // The changes a write kept make the memory as it is now: nothing to wait for, nor
+    // once they are there (a write keeps them right after its files).
+    let follows = || cache::follows(&global.memory, &files);
     let mut spin = None;
-    let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, || {
-        spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"))
-    });
+    let waiting =
+        || spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"));
+    let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, waiting, follows);
     if let Some(spin) = spin {
         spin.finish_and_clear();
     }
@@ -595,7 +603,7 @@ pub fn store(global: &Global, lock: &LockArgs, create: bool) -> Result<Box<dyn M
     let mut store = CsvStore::new(&global.memory);
     if let Some(files) = kept_files(global) {
         // A write starts from the kept memory when it is the memory as it is.
-        store = store.kept(cache::KeptCsv::new(&global.memory, files));
+        store = store.kept(cache::KeptCsv::new(&global.memory, files).holding(KEEPING.clone()));
     }
     Ok(Box::new(store.lock_timeout(lock.lock_timeout).notify(move |notice| tell(chatty, notice))))
 }

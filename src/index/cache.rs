@@ -14,6 +14,7 @@
 //! old one, so a file is always one whole.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use std::borrow::Cow;
@@ -93,8 +94,15 @@ fn keeping_file(files: &Files) -> Option<std::fs::File> {
 }
 
 /// Waits while a command keeps `files` in the background ([`try_keeping`]), calling
-/// `waiting` first, for `limit` at most: `false` when it gave up, the lock still held.
-pub fn wait_for_keeping(files: &Files, limit: Duration, waiting: impl FnOnce()) -> bool {
+/// `waiting` first, for `limit` at most, or until `done` says there is no more need
+/// (it is asked every time the lock is tried): `false` when it gave up, the lock still
+/// held.
+pub fn wait_for_keeping(
+    files: &Files,
+    limit: Duration,
+    waiting: impl FnOnce(),
+    done: impl Fn() -> bool,
+) -> bool {
     // Read only, never through a link, a FIFO not waited on: a reader makes nothing.
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -104,10 +112,11 @@ pub fn wait_for_keeping(files: &Files, limit: Duration, waiting: impl FnOnce()) 
     if !lock.metadata().is_ok_and(|m| m.is_file()) {
         return true;
     }
-    match lock.try_lock_shared() {
+    let try_lock = || if done() { Ok(()) } else { lock.try_lock_shared() };
+    match try_lock() {
         Err(std::fs::TryLockError::WouldBlock) => {
             waiting();
-            poll(limit, || lock.try_lock_shared())
+            poll(limit, try_lock)
         }
         _ => true,
     }
@@ -203,7 +212,10 @@ pub fn load<E>(
     }
     let kept = match (keeping, unwritable) {
         (_, Some(why)) => Kept::Unwritable { instead_of, why },
-        (true, None) => Kept::Built { instead_of },
+        (true, None) => {
+            drop_changes(path, files, fingerprint);
+            Kept::Built { instead_of }
+        }
         (false, None) => Kept::Unkept,
     };
     Ok((memory, index, kept))
@@ -233,12 +245,16 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     if let Err(why) = prepare(folder) {
         return unwritable(why);
     }
-    // Both files are written beside their places and put in place together at the end,
-    // so a reader of the files kept before (and the changes kept since) is never left
-    // with one of each for long.
+    // Both files are written beside their places and renamed into them one right after
+    // the other at the end, so a reader of the files kept before (and the changes kept
+    // since) is left with one of each for no longer than between two renames. Named
+    // for this process and this call: two commands keeping them at once each stage
+    // their own.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let staged = [&files.memory, &files.index].map(|file| {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        file.with_file_name(format!(".cache-{name}.staged.tmp"))
+        file.with_file_name(format!(".cache-{name}.{}-{call}.tmp", std::process::id()))
     });
     let mut writer = match snapshot::Writer::new(&staged[0]) {
         Ok(writer) => writer,
@@ -315,12 +331,7 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     });
     match placed {
         Ok(()) => {
-            // Changes kept over the files these replace are of no more use.
-            if Plan::kept_over(&files.changes[0]).is_some_and(|base| base != fingerprint) {
-                for file in &files.changes {
-                    let _ = std::fs::remove_file(file);
-                }
-            }
+            drop_changes(path, files, fingerprint);
             Ok(Kept::Built { instead_of })
         }
         Err(why) => {
@@ -328,6 +339,26 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
                 let _ = std::fs::remove_file(file);
             }
             unwritable(why)
+        }
+    }
+}
+
+/// Removes the changes kept in `files` when they follow other kept files than those of
+/// `fingerprint`, just kept: they are of no more use. Under the memory's lock, so that
+/// no write keeps new changes meanwhile; when a writer holds it, they are left, as the
+/// writer keeps its own.
+fn drop_changes(path: &Path, files: &Files, fingerprint: u64) {
+    let [map, own, own_index] = &files.changes;
+    let stale = || Plan::kept_over(map).is_some_and(|base| base != fingerprint);
+    if !stale() {
+        return;
+    }
+    let options = crate::store::LockOptions { timeout: Some(Duration::ZERO), notify: &|_| {} };
+    let Ok(_lock) = crate::store::lock_memory(&memory::write_path_for(path), &options) else { return };
+    if stale() {
+        // The map first: without it the others are never read.
+        for file in [map, own, own_index] {
+            let _ = std::fs::remove_file(file);
         }
     }
 }
@@ -369,22 +400,34 @@ fn open_current(path: &Path, files: &Files, fingerprint: u64) -> Result<(KeptMem
 /// The kept files and the changes kept since, when these are of the memory at `path`
 /// as it is (`fingerprint`) and follow the kept files.
 fn open_changes(path: &Path, files: &Files, fingerprint: u64) -> Option<(KeptMemory, Index)> {
-    let [map, own, own_index] = &files.changes;
+    let [map, _, own_index] = &files.changes;
     let plan = Plan::open(map, fingerprint).ok()?;
     let (base, index) = open_both(path, files, plan.base_fingerprint).ok()?;
     if base.len() != plan.base_len {
         return None;
     }
-    let entries = open_kept(path, own, fingerprint).ok()?.read().ok()?;
+    let entries = open_own(path, files, &plan, fingerprint)?;
     let newer = Index::open(own_index, fingerprint, plan.len()).ok()?;
     let index = index.with_changes(newer, &plan.replaced, plan.at, plan.shift);
     Some((KeptMemory { base, changes: Some((plan, entries)) }, index))
 }
 
-/// Whether the changes kept in `files` are those of the memory at `path` as it is now:
-/// a command then need not wait for the files to be kept again.
+/// The entries of the changes kept in `files` by `plan`, read whole, when whole, of
+/// the memory as it is (`fingerprint`), and as many as the plan numbers.
+fn open_own(path: &Path, files: &Files, plan: &Plan, fingerprint: u64) -> Option<Memory> {
+    let entries = open_kept(path, &files.changes[1], fingerprint).ok()?.read().ok()?;
+    (entries.entries.len() == plan.numbers.len()).then_some(entries)
+}
+
+/// Whether the changes kept in `files` are those of the memory at `path` as it is now
+/// and follow the kept files (by the headers of all five, the map checked whole): a
+/// command then need not wait for the files to be kept again.
 pub fn follows(path: &Path, files: &Files) -> bool {
-    memory::fingerprint(path).is_ok_and(|now| Plan::open(&files.changes[0], now).is_ok())
+    let Ok(now) = memory::fingerprint(path) else { return false };
+    let Ok(plan) = Plan::open(&files.changes[0], now) else { return false };
+    let of = crate::cache_file::fingerprint_in;
+    [&files.changes[1], &files.changes[2]].iter().all(|f| of(f) == Some(now))
+        && [&files.memory, &files.index].iter().all(|f| of(f) == Some(plan.base_fingerprint))
 }
 
 /// A memory as kept: its snapshot, and the changes since when writes followed it.
@@ -430,11 +473,7 @@ impl KeptMemory {
 /// The kept memory in `file`, its tables checked, if it was made from the memory at
 /// `path` as it is (`fingerprint`).
 fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Damage> {
-    let arrays = Arrays::open_any(&snapshot::KIND, file)?;
-    if arrays.fingerprint != fingerprint {
-        return Err(Damage::Stale);
-    }
-    Snapshot::new(arrays, Some(path))
+    Snapshot::new(Arrays::open_of(&snapshot::KIND, file, fingerprint)?, Some(path))
 }
 
 /// The memory at `path` as kept in `files`, read whole, when it is whole and was made
@@ -444,18 +483,24 @@ pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
     read_kept_as(path, files).map(|(memory, _)| memory)
 }
 
-/// What a memory kept was read from: the kept memory's fingerprint and length, and the
-/// changes since.
-type From = (u64, usize, Option<Plan>);
+/// What a memory kept was read from: the kept memory's fingerprint and length, the
+/// changes since, and what the fingerprint saw of the memory's files then.
+struct From {
+    base_fingerprint: u64,
+    base_len: usize,
+    plan: Option<Plan>,
+    seen: Vec<memory::Seen>,
+}
 
 /// [`read_kept`], with what it was read from.
 fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
-    let before = memory::fingerprint(path).ok()?;
+    let seen = memory::seen(path).ok()?;
+    let before = memory::fingerprint_of(path, &seen);
     // The changes first, as in `open_current`.
     let changes = || {
         let plan = Plan::open(&files.changes[0], before).ok()?;
         let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
-        let entries = open_kept(path, &files.changes[1], before).ok()?.read().ok()?;
+        let entries = open_own(path, files, &plan, before)?;
         let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
         Some((memory, (plan.base_fingerprint, base.len(), Some(plan))))
     };
@@ -463,7 +508,8 @@ fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
         let kept = open_kept(path, &files.memory, before).ok()?;
         Some((kept.read().ok()?, (before, kept.len(), None)))
     };
-    let (memory, from) = changes().or_else(whole)?;
+    let (memory, (base_fingerprint, base_len, plan)) = changes().or_else(whole)?;
+    let from = From { base_fingerprint, base_len, plan, seen };
     (memory::fingerprint(path).ok()? == before).then_some((memory, from))
 }
 
@@ -476,17 +522,38 @@ pub struct KeptCsv {
     path: PathBuf,
     files: Files,
     /// What the last [`KeptCopy::memory`] was read from.
-    from: std::sync::Mutex<Option<From>>,
+    from: Mutex<Option<From>>,
+    /// Where a write puts the keeping lock it takes ([`KeptCsv::holding`]).
+    keeping: Option<Arc<Mutex<Option<std::fs::File>>>>,
 }
 
 impl KeptCsv {
     /// The copy of the memory at `path` kept in `files`.
     pub fn new(path: &Path, files: Files) -> KeptCsv {
-        KeptCsv { path: path.to_path_buf(), files, from: std::sync::Mutex::new(None) }
+        KeptCsv { path: path.to_path_buf(), files, from: Mutex::new(None), keeping: None }
+    }
+
+    /// Has a write take the lock of the files kept ([`try_keeping`]) before it puts
+    /// its own in place, and leave it in `slot` for the command to hand to the tolk
+    /// that keeps them again: a reader then never finds the memory written with
+    /// neither its changes kept nor anyone keeping it. Left empty when another holds
+    /// the lock.
+    pub fn holding(mut self, slot: Arc<Mutex<Option<std::fs::File>>>) -> KeptCsv {
+        self.keeping = Some(slot);
+        self
     }
 }
 
 impl KeptCopy for KeptCsv {
+    fn writing(&self) {
+        if let Some(slot) = &self.keeping {
+            let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.is_none() {
+                *slot = try_keeping(&self.files);
+            }
+        }
+    }
+
     fn memory(&self) -> Option<Memory> {
         let (memory, from) = read_kept_as(&self.path, &self.files)?;
         *self.from.lock().unwrap_or_else(|e| e.into_inner()) = Some(from);
@@ -494,32 +561,44 @@ impl KeptCopy for KeptCsv {
     }
 
     fn written(&self, write: &Rewrite<'_>) {
-        let Some((base_fingerprint, base_len, plan)) =
-            self.from.lock().unwrap_or_else(|e| e.into_inner()).take()
-        else {
+        let Some(from) = self.from.lock().unwrap_or_else(|e| e.into_inner()).take() else { return };
+        // The memory now must be the one read with only this write's files replaced, by
+        // the files this write wrote: anything else (an edit at the same moment) is
+        // left to the files kept again from the CSV.
+        let Ok(now) = memory::seen(&self.path) else { return };
+        let ours = |f: usize| write.files.iter().find(|w| w.0 == f).map(|w| w.2);
+        let same = now.len() == from.seen.len()
+            && now.iter().zip(&from.seen).enumerate().all(|(f, (now, then))| match ours(f) {
+                Some(stamp) => now.stamp == stamp,
+                None => now == then,
+            });
+        if !same {
             return;
-        };
-        let Ok((plan, entries)) = delta::follow(base_fingerprint, base_len, plan.as_ref(), write) else {
-            return;
-        };
-        let _ = keep_changes(&self.path, &self.files, &plan, &entries);
+        }
+        let fingerprint = memory::fingerprint_of(&self.path, &now);
+        let followed = delta::follow(from.base_fingerprint, from.base_len, from.plan.as_ref(), write);
+        if let Ok((plan, entries)) = followed {
+            let _ = keep_changes(fingerprint, &self.files, &plan, &entries);
+        }
     }
 }
 
-/// Keeps `plan` and its `entries` in `files` as the changes to the memory at `path`
-/// since it was kept: its entries and their index first, the plan last, each under the
-/// memory's fingerprint now, so that a reader finds all three of one write or passes
-/// them over.
-fn keep_changes(path: &Path, files: &Files, plan: &Plan, entries: &Memory) -> Result<(), String> {
-    let fingerprint = memory::fingerprint(path).map_err(|e| e.to_string())?;
+/// Keeps `plan` and its `entries` in `files` as the changes to the memory since it was
+/// kept: its entries and their index first, the plan last, each under `fingerprint`,
+/// the memory's now, so that a reader finds all three of one write or passes them
+/// over.
+fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) -> Result<(), String> {
     let [map, own, own_index] = &files.changes;
     keep(own, |file| snapshot::write(entries, fingerprint, file))?;
+    let sources: Vec<(usize, std::borrow::Cow<'_, str>, _)> = entries
+        .entries
+        .par_iter()
+        .zip(&plan.numbers)
+        .filter(|(e, _)| e.is_offered())
+        .map(|(e, &n)| (n as usize, normalize(&e.source), e.changed_at()))
+        .collect();
     let mut builder = IndexBuilder::new();
-    for (e, &n) in entries.entries.iter().zip(&plan.numbers) {
-        if e.is_offered() {
-            builder.add(n as usize, &e.source, e.changed_at());
-        }
-    }
+    builder.add_normalized(&sources);
     let index = builder.finish_kept(fingerprint, plan.len());
     keep(own_index, |file| index.write(file))?;
     keep(map, |file| plan.write(fingerprint, file))
@@ -631,11 +710,7 @@ fn open_server(files: &Files, fingerprint: u64) -> Result<(Snapshot, Index), Ref
 /// The kept memory of a server, if whole and of the revision whose fingerprint is
 /// `fingerprint`.
 fn open_server_memory(files: &Files, fingerprint: u64) -> Result<Snapshot, Damage> {
-    let arrays = Arrays::open_any(&snapshot::KIND, &files.memory)?;
-    if arrays.fingerprint != fingerprint {
-        return Err(Damage::Stale);
-    }
-    Snapshot::new(arrays, None)
+    Snapshot::new(Arrays::open_of(&snapshot::KIND, &files.memory, fingerprint)?, None)
 }
 
 /// Where the revision of a server's kept copy is written: beside its memory file.
@@ -927,16 +1002,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = Files::new(&dir.path().join(".tolk"), &dir.path().join("memory"));
         // No keeper ever: nothing to wait for, and nothing made by looking.
-        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for nobody")));
+        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for nobody"), || false));
         assert!(!dir.path().join(".tolk").exists());
         let held = try_keeping(&files).expect("the lock is free");
         assert!(try_keeping(&files).is_none(), "two keepers at once");
         assert!(keeping(&files, Duration::from_millis(50)).is_none(), "a second keeper did not wait");
         let mut waited = false;
-        assert!(!wait_for_keeping(&files, Duration::from_millis(50), || waited = true));
+        assert!(!wait_for_keeping(&files, Duration::from_millis(50), || waited = true, || false));
         assert!(waited);
         drop(held);
-        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for a keeper gone")));
+        assert!(wait_for_keeping(&files, Duration::ZERO, || panic!("waited for a keeper gone"), || false));
         assert!(keeping(&files, Duration::ZERO).is_some());
     }
 
@@ -948,5 +1023,208 @@ mod tests {
         assert_ne!(a.index, b.index);
         assert_ne!(a.memory, b.memory);
         assert!(a.index.starts_with("/p/.tolk/cache") && a.memory.starts_with("/p/.tolk/cache"));
+    }
+}
+
+#[cfg(test)]
+/// Changes kept by writes, against the CSV files: unusual places for the block of
+/// entries added, damage a checksum does not see, edits at the moment of a write, and
+/// commands keeping the files at once.
+mod changes {
+    use super::*;
+    use crate::index::SearchOptions;
+    use crate::memory::{Change, CsvStore, Entry, KeptCopy, MemoryStore, Rewrite, Update};
+    use crate::timestamp::Timestamp;
+
+    fn e(s: &str, t: &str) -> Entry {
+        Entry { source: s.into(), target: t.into(), ..Entry::default() }
+    }
+
+    fn setup(names: &[(&str, &str)], single: bool) -> (tempfile::TempDir, PathBuf, Files) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("memory");
+        std::fs::create_dir(&folder).unwrap();
+        for (name, text) in names {
+            std::fs::write(folder.join(name), text).unwrap();
+        }
+        let memory = if single { folder.join(names[0].0) } else { folder };
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        assert!(matches!(make(&memory, &files, || {}).unwrap(), Kept::Built { .. }));
+        (dir, memory, files)
+    }
+
+    fn by_source(m: &Memory, s: &str) -> usize {
+        m.entries.iter().position(|e| e.source == s).unwrap_or_else(|| panic!("no {s}"))
+    }
+
+    fn write(memory: &Path, files: &Files, add: Vec<Entry>, change: &dyn Fn(&Memory) -> Vec<Change>) {
+        let store = CsvStore::new(memory).kept(KeptCsv::new(memory, files.clone()));
+        store.update(&mut |m| Ok(Update { add: add.clone(), changes: change(m) }), false).unwrap();
+    }
+
+    fn check(memory: &Path, files: &Files, what: &str) {
+        let read = Memory::load(memory).unwrap();
+        let kept = read_kept(memory, files).unwrap_or_else(|| panic!("{what}: no changes kept"));
+        assert_eq!(kept.entries, read.entries, "{what}: entries");
+        assert_eq!(kept.columns(), read.columns(), "{what}: columns");
+        let (entries, index) = open(memory, files).expect("opened");
+        let built = IndexBuilder::build(&read);
+        assert_eq!(index.len(), built.len(), "{what}: len");
+        let mut queries: Vec<String> = read.entries.iter().map(|e| e.source.clone()).collect();
+        queries.push("Hei".into());
+        for q in &queries {
+            for (min_score, top) in [(50, 1), (1, 3), (0, 10)] {
+                let options = SearchOptions { min_score, top };
+                let found = index.searcher().search(q, options);
+                assert_eq!(found, built.searcher().search(q, options), "{what}: {q}");
+                let mut numbered = vec![found.clone()];
+                let part = entries.narrow(&[q], &mut numbered).unwrap();
+                for (a, b) in numbered[0].iter().zip(&found) {
+                    assert_eq!(part.entries[a.entry], read.entries[b.entry], "{what}: part {q}");
+                }
+                let h = |m: &Memory| m.history(q).iter().map(|&i| m.entries[i].clone()).collect::<Vec<_>>();
+                assert_eq!(h(&part), h(&read), "{what}: history {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_block_added_may_be_followed_by_other_files() {
+        let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let (_d, memory, files) = setup(
+            &[
+                ("a.csv", "source;target\n\nHei.;Hello.\nHa det.;Bye.\n"),
+                ("nb-en.csv", "source,target\nJa.,Yes.\n"),
+                ("z.csv", "source,target,Kunde\n\nNei.,No.,Lyse\n\nKanskje.,Maybe.,\nHei.,Hi.,\n"),
+            ],
+            false,
+        );
+        write(&memory, &files, vec![e("Takk.", "Thanks."), e("Hei.", "Hey.")], &|m| {
+            vec![Change::Retire { entry: by_source(m, "Nei."), at, by: None }]
+        });
+        check(&memory, &files, "w1");
+        let mut please = e("Vær så snill.", "Please.");
+        please.extra = vec![("Kunde".into(), "Lyse".into())];
+        write(&memory, &files, vec![please], &|m| {
+            vec![
+                Change::Retire { entry: by_source(m, "Takk."), at, by: None },
+                Change::Restore { entry: by_source(m, "Nei."), changed: Some(at) },
+                Change::Retire { entry: by_source(m, "Kanskje."), at, by: None },
+            ]
+        });
+        check(&memory, &files, "w2");
+        write(&memory, &files, vec![], &|m| {
+            vec![Change::Retire { entry: by_source(m, "Ha det."), at, by: None }]
+        });
+        check(&memory, &files, "w3");
+        write(&memory, &files, vec![e("Ha det.", "Bye now.")], &|_| vec![]);
+        check(&memory, &files, "w4");
+    }
+
+    #[test]
+    fn a_memory_of_one_file_whose_first_write_only_retires() {
+        let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
+        let (_d, memory, files) =
+            setup(&[("tm.csv", "source,target\n\nHei.,Hello.\n\nHa det.,Bye.\nHei.,Hi.\n")], true);
+        write(&memory, &files, vec![], &|m| {
+            vec![Change::Retire { entry: by_source(m, "Ha det."), at, by: None }]
+        });
+        check(&memory, &files, "w1");
+        write(&memory, &files, vec![e("Ha det.", "See you."), e("Takk.", "Thanks.")], &|m| {
+            vec![Change::Restore { entry: by_source(m, "Ha det."), changed: None }]
+        });
+        check(&memory, &files, "w2");
+        write(&memory, &files, vec![e("Nei.", "No.")], &|m| {
+            vec![Change::Retire { entry: by_source(m, "Takk."), at, by: None }]
+        });
+        check(&memory, &files, "w3");
+    }
+
+    /// A changes snapshot made to pass its checksum with fewer entries than the map
+    /// names is refused, never read past its end.
+    #[test]
+    fn changes_short_of_their_entries_are_refused() {
+        let (_d, memory, files) = setup(
+            &[("a.csv", "source,target\nHei.,Hello.\n"), ("nb-en.csv", "source,target\nJa.,Yes.\n")],
+            false,
+        );
+        write(&memory, &files, vec![e("Takk.", "Thanks."), e("Nei.", "No.")], &|_| vec![]);
+        let fp = memory::fingerprint(&memory).unwrap();
+        let own = open_kept(&memory, &files.changes[1], fp).unwrap().read().unwrap();
+        let short = Memory::from_files(own.files().to_vec(), own.entries[..1].to_vec());
+        snapshot::write(&short, fp, &files.changes[1]).unwrap();
+        assert!(open(&memory, &files).is_none(), "changes short of their entries were opened");
+        assert!(read_kept(&memory, &files).is_none());
+    }
+
+    /// Someone saves a memory file, this write's or another, between tolk's rename and
+    /// the changes being kept.
+    struct Meddled(KeptCsv, PathBuf);
+    impl KeptCopy for Meddled {
+        fn memory(&self) -> Option<Memory> {
+            self.0.memory()
+        }
+        fn written(&self, w: &Rewrite<'_>) {
+            let mut t = std::fs::read_to_string(&self.1).unwrap();
+            t.push_str("Hånd.,By hand.\n");
+            std::fs::write(&self.1, t).unwrap();
+            self.0.written(w)
+        }
+    }
+
+    #[test]
+    fn an_edit_at_the_moment_of_a_write_is_never_taken_for_it() {
+        for edited in ["a.csv", "nb-en.csv"] {
+            let (_d, memory, files) = setup(
+                &[("a.csv", "source,target\nHei.,Hello.\n"), ("nb-en.csv", "source,target\nJa.,Yes.\n")],
+                false,
+            );
+            let meddled = Meddled(KeptCsv::new(&memory, files.clone()), memory.join(edited));
+            let store = CsvStore::new(&memory).kept(meddled);
+            store
+                .update(&mut |_| Ok(Update { add: vec![e("Takk.", "Thanks.")], changes: vec![] }), false)
+                .unwrap();
+            assert_eq!(Memory::load(&memory).unwrap().entries.len(), 4, "{edited}");
+            assert!(
+                read_kept(&memory, &files).is_none(),
+                "changes kept for a memory edited meanwhile ({edited})"
+            );
+            // Nothing kept is used: the memory is read and indexed again.
+            let (m, _, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
+            assert!(matches!(kept, Kept::Built { .. }), "{kept:?}");
+            assert_eq!(m.entries.len(), 4);
+        }
+    }
+
+    /// Commands keeping the files at once (readers on a fresh project, or a reader and
+    /// the keeper) each stage their own and never fail one another.
+    #[test]
+    fn commands_keeping_the_files_at_once_all_keep_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = dir.path().join("tm.csv");
+        let mut text = String::from("source,target\n");
+        for i in 0..5000 {
+            text.push_str(&format!("Setning nummer {i} er her.,Sentence {i}.\n"));
+        }
+        std::fs::write(&memory, text).unwrap();
+        let files = Files::new(&dir.path().join(".tolk"), &memory);
+        let mut bad = Vec::new();
+        for round in 0..6 {
+            let _ = std::fs::remove_file(&files.memory);
+            let _ = std::fs::remove_file(&files.index);
+            let kept: Vec<Kept> = std::thread::scope(|s| {
+                let hs: Vec<_> = (0..4).map(|_| s.spawn(|| make(&memory, &files, || {}).unwrap())).collect();
+                hs.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for k in kept {
+                if !matches!(k, Kept::Built { .. } | Kept::Opened) {
+                    bad.push(format!("{round}: {k:?}"));
+                }
+            }
+            if open(&memory, &files).is_none() {
+                bad.push(format!("{round}: not opened after"));
+            }
+        }
+        assert!(bad.is_empty(), "{bad:?}");
     }
 }

@@ -109,10 +109,7 @@ impl Plan {
     /// The plan at `path`, when it is whole and of the memory whose fingerprint is
     /// `fingerprint` now; every number checked.
     pub fn open(path: &Path, fingerprint: u64) -> Result<Plan, Damage> {
-        let arrays = Arrays::open_any(&KIND, path)?;
-        if arrays.fingerprint != fingerprint {
-            return Err(Damage::Stale);
-        }
+        let arrays = Arrays::open_of(&KIND, path, fingerprint)?;
         let head: &[u64] = arrays.array(HEAD);
         let &[base_fingerprint, base_len, at, shift] = head else {
             return Err(Damage::Malformed("its head is not four numbers"));
@@ -236,6 +233,9 @@ pub fn part(
     texts: &[&str],
     numbers: impl IntoIterator<Item = usize>,
 ) -> Result<(Memory, Vec<usize>), Damage> {
+    if entries.entries.len() != plan.numbers.len() {
+        return Err(Damage::Malformed("its entries are not the plan's"));
+    }
     let mut wanted: Vec<usize> = numbers.into_iter().collect();
     for text in texts {
         let norm = normalize(text);
@@ -263,7 +263,7 @@ pub fn part(
         }
         let mut entry = base.entry(j).ok_or_else(bad)?;
         if plan.is_rewritten(entry.file) {
-            entry.row = 2 + (j - base.file_start(entry.file)) as u64;
+            entry.row = 2 + j.saturating_sub(base.file_start(entry.file)) as u64;
         }
         out.push(entry);
     }
@@ -299,7 +299,7 @@ pub fn follow(
     replaced.sort_unstable();
     replaced.dedup();
     let mut rewritten: Vec<u32> = plan.map_or_else(Vec::new, |p| p.rewritten.clone());
-    rewritten.extend(write.files.iter().map(|&(f, _)| f as u32));
+    rewritten.extend(write.files.iter().map(|&(f, _, _)| f as u32));
     rewritten.sort_unstable();
     rewritten.dedup();
     let new = Plan { base_fingerprint, base_len, at, shift, replaced, numbers: Vec::new(), rewritten };
@@ -323,7 +323,7 @@ pub fn follow(
     let mut files: Vec<MemoryFile> = m.files().to_vec();
     let added = write.added.len();
     let start_now = |f: usize| start(f) + if write.added_to.is_some_and(|a| f > a) { added } else { 0 };
-    for &(f, bytes) in write.files {
+    for &(f, bytes, _) in write.files {
         let columns = header_of(bytes).ok_or_else(|| crate::error::Error::Invalid("no header".into()))?;
         let path = files[f].path.clone();
         let mine: Vec<usize> = (0..own.len()).filter(|&i| own[i].1.file == f).collect();
@@ -336,7 +336,10 @@ pub fn follow(
             return Err(crate::error::Error::Invalid("an entry would not read back".into()));
         }
         for (i, mut entry) in mine.into_iter().zip(back) {
-            entry.row = 2 + (own[i].0 as usize - start_now(f)) as u64;
+            let place = (own[i].0 as usize).checked_sub(start_now(f));
+            let place =
+                place.ok_or_else(|| crate::error::Error::Invalid("an entry out of its file".into()))?;
+            entry.row = 2 + place as u64;
             own[i].1 = entry;
         }
     }

@@ -435,23 +435,47 @@ pub fn write_path_for(path: &Path) -> PathBuf {
 /// times. A persisted index ([`crate::index::Index::open`]) built from the memory with
 /// another fingerprint is stale.
 pub fn fingerprint(path: &Path) -> Result<u64> {
+    Ok(fingerprint_of(path, &seen(path)?))
+}
+
+/// What [`fingerprint`] sees of one file of a memory: its name, length, times and file
+/// number, and of these what tells the content tolk wrote to it ([`store::Stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    line: String,
+    /// The file's device, number, length and modification time.
+    pub stamp: crate::store::Stamp,
+}
+
+/// What [`fingerprint`] sees of every file of the memory at `path`, in its order.
+pub fn seen(path: &Path) -> Result<Vec<Seen>> {
     use std::fmt::Write as _;
-    let mut text = String::from("tolk memory fingerprint 1\n");
-    let place = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let _ = writeln!(text, "{}", place.display());
+    let mut all = Vec::new();
     for file in csv_files(path)? {
         let meta = std::fs::metadata(&file).map_err(|e| Error::io(&file, e))?;
-        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let stamp = crate::store::stamp(&meta);
         let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-        let _ = write!(text, "{name}\t{}\t{:?}", meta.len(), modified);
+        let mut line = format!("{name}\t{}\t{:?}", meta.len(), stamp.3);
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;
-            let _ = write!(text, "\t{}\t{}\t{}.{}", meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec());
+            let _ = write!(line, "\t{}\t{}\t{}.{}", meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec());
         }
+        all.push(Seen { line, stamp });
+    }
+    Ok(all)
+}
+
+/// The [`fingerprint`] of the memory at `path` whose files were seen as `seen`.
+pub fn fingerprint_of(path: &Path, seen: &[Seen]) -> u64 {
+    let mut text = String::from("tolk memory fingerprint 1\n");
+    let place = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    text.push_str(&format!("{}\n", place.display()));
+    for file in seen {
+        text.push_str(&file.line);
         text.push('\n');
     }
-    Ok(stable_hash(text.as_bytes()))
+    stable_hash(text.as_bytes())
 }
 
 /// The CSV files of a memory at `path`, in name order: the order [`Memory::load`]

@@ -209,6 +209,8 @@ pub trait KeptCopy: Send + Sync {
     /// The memory as it is now, read under the lock (its files' fingerprint checked
     /// before and after); `None` when the copy is not that, and the CSV files are read.
     fn memory(&self) -> Option<Memory>;
+    /// Called under the lock just before a write puts its files in place.
+    fn writing(&self) {}
     /// Called under the lock once `write` is in place, when the write started from
     /// [`KeptCopy::memory`] and made no new file. A copy that cannot follow is made
     /// again later: nothing here is an error of the write.
@@ -228,8 +230,10 @@ pub struct Rewrite<'a> {
     pub added_to: Option<usize>,
     /// The entries added, at the end of that file, as given to the write.
     pub added: &'a [Entry],
-    /// Each file written (by its number in `memory`'s files) with its bytes as written.
-    pub files: &'a [(usize, &'a [u8])],
+    /// Each file written (by its number in `memory`'s files) with its bytes as written
+    /// and the stamp of the file they were written to, which tells them from any
+    /// later change.
+    pub files: &'a [(usize, &'a [u8], crate::store::Stamp)],
 }
 
 impl std::fmt::Debug for CsvStore {
@@ -378,13 +382,22 @@ impl MemoryStore for CsvStore {
         let mut order: Vec<(&Path, &[u8])> =
             files.iter().map(PathBuf::as_path).zip(written.iter().map(Vec::as_slice)).collect();
         order.sort_by_key(|(path, _)| *path != write_path.as_path());
-        store::write_atomic_all(&order)?;
+        if let Some(kept) = &self.kept {
+            kept.writing();
+        }
+        let stamps = store::write_atomic_all(&order)?;
         if let Some(kept) = kept.filter(|_| !new_file) {
             let mut changed: Vec<usize> = changes.iter().map(Change::entry).collect();
             changed.sort_unstable();
             changed.dedup();
-            let files: Vec<(usize, &[u8])> =
-                touched.iter().copied().zip(written.iter().map(Vec::as_slice)).collect();
+            // The stamps are in the order written: the file added to first.
+            let stamp_of = |path: &Path| order.iter().position(|(p, _)| *p == path).map(|i| stamps[i]);
+            let files: Vec<(usize, &[u8], store::Stamp)> = touched
+                .iter()
+                .zip(&files)
+                .zip(&written)
+                .filter_map(|((&f, path), bytes)| Some((f, bytes.as_slice(), stamp_of(path)?)))
+                .collect();
             kept.written(&Rewrite {
                 memory: &memory,
                 changed: &changed,

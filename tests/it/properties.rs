@@ -743,7 +743,9 @@ proptest! {
     fn a_kept_memory_followed_by_writes_is_its_csv_files(
         first in entries(),
         second in entries(),
+        third in entries(),
         blank in any::<bool>(),
+        single in any::<bool>(),
         writes in prop::collection::vec(write(), 1..4),
         min_score in prop_oneof![Just(50u8), 1u8..=100],
         top in 1usize..4,
@@ -751,13 +753,17 @@ proptest! {
         use tolk::index::cache::{self, Files, KeptCsv};
         use tolk::memory::{Change, CsvStore, MemoryStore, Update};
         let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("memory");
-        std::fs::create_dir(&folder).unwrap();
+        let memory = dir.path().join("memory");
+        std::fs::create_dir(&memory).unwrap();
         let sentence = |s: &str| Entry { source: s.into(), target: format!("EN {s}"), ..Entry::default() };
         let mut second = second;
         second.push(sentence("Det betyr alt."));
-        std::fs::write(folder.join("a.csv"), memory_file(&first, blank)).unwrap();
-        std::fs::write(folder.join("nb-en.csv"), memory_file(&second, blank)).unwrap();
+        // New entries go to nb-en.csv, with a file before it and one after; or the
+        // memory is that one file.
+        std::fs::write(memory.join("a.csv"), memory_file(&first, blank)).unwrap();
+        std::fs::write(memory.join("nb-en.csv"), memory_file(&second, blank)).unwrap();
+        std::fs::write(memory.join("z.csv"), memory_file(&third, blank)).unwrap();
+        let folder = if single { memory.join("nb-en.csv") } else { memory };
         let files = Files::new(&dir.path().join(".tolk"), &folder);
         cache::make(&folder, &files, || {}).unwrap();
         let at = tolk::timestamp::Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
