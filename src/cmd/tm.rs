@@ -392,9 +392,17 @@ fn translation_json(number: usize, used: bool, e: &Entry) -> serde_json::Value {
 }
 
 fn run_history(args: HistoryArgs, global: &Global) -> Result<ExitCode> {
-    let memory = ui::load(global, &global.memory)?;
-    let Some(source) = &args.source else { return list_imports(&memory, args.json, global) };
-    let history = history::history(&memory, &Key::parse(source)).map_err(tolk::Error::from)?;
+    let Some(source) = &args.source else {
+        return list_imports(&ui::load(global, &global.memory)?, args.json, global);
+    };
+    let key = Key::parse(source);
+    // Only the sentence's translations are read, when the memory is kept.
+    let id = match &key {
+        Key::Text(text) => SegmentId::of(text),
+        Key::Id(id) => *id,
+    };
+    let memory = ui::load_about(global, &[id])?;
+    let history = history::history(&memory, &key).map_err(tolk::Error::from)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let id = SegmentId::of(&history.source).to_string();
     let numbered = history

@@ -382,6 +382,22 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
     load_csv(global, path)
 }
 
+/// The memory named by `--memory` as far as a command about the sentences `ids` needs
+/// it: every translation of each ([`cache::KeptMemory::part`]), read from the kept
+/// memory when it is the memory as it is, so that it costs those entries, not the
+/// memory; else the whole memory, as [`load`] reads it.
+pub fn load_about(global: &Global, ids: &[tolk::text::SegmentId]) -> Result<Memory> {
+    if global.server.is_none() {
+        let files = kept_files(global).map(|files| settled(global, files));
+        if let Some(kept) = files.and_then(|files| cache::open_memory(&global.memory, &files)) {
+            if let Ok((memory, _)) = kept.part(ids, []) {
+                return Ok(memory);
+            }
+        }
+    }
+    load(global, &global.memory)
+}
+
 /// The memory at `path` read from its CSV files, with a spinner (see [`load`]).
 pub fn load_csv(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));

@@ -25,7 +25,7 @@ use crate::memory::delta::{self, Plan};
 use crate::memory::server::{Revision, ServerStore};
 use crate::memory::snapshot::{self, Snapshot};
 use crate::memory::{self, KeptCopy, Memory, Rewrite};
-use crate::text::{normalize, stable_hash};
+use crate::text::{normalize, stable_hash, SegmentId};
 
 use rayon::prelude::*;
 
@@ -450,12 +450,12 @@ impl KeptMemory {
     /// See [`Snapshot::part`].
     pub fn part(
         &self,
-        texts: &[&str],
+        ids: &[SegmentId],
         numbers: impl IntoIterator<Item = usize>,
     ) -> Result<(Memory, Vec<usize>), Damage> {
         match &self.changes {
-            None => self.base.part(texts, numbers),
-            Some((plan, entries)) => delta::part(plan, entries, &self.base, texts, numbers),
+            None => self.base.part(ids, numbers),
+            Some((plan, entries)) => delta::part(plan, entries, &self.base, ids, numbers),
         }
     }
 
@@ -604,6 +604,23 @@ fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) 
     keep(map, |file| plan.write(fingerprint, file))
 }
 
+/// The memory at `path` as kept in `files` (followed by the changes kept since), when
+/// it is whole and the memory as it is now, without reading any entry: for a command
+/// about a few sentences ([`KeptMemory::part`]). `None` otherwise.
+pub fn open_memory(path: &Path, files: &Files) -> Option<KeptMemory> {
+    let before = memory::fingerprint(path).ok()?;
+    let changes = || {
+        let plan = Plan::open(&files.changes[0], before).ok()?;
+        let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
+        (base.len() == plan.base_len).then_some(())?;
+        let entries = open_own(path, files, &plan, before)?;
+        Some(KeptMemory { base, changes: Some((plan, entries)) })
+    };
+    let whole = || Some(KeptMemory { base: open_kept(path, &files.memory, before).ok()?, changes: None });
+    let kept = changes().or_else(whole)?;
+    (memory::fingerprint(path).ok()? == before).then_some(kept)
+}
+
 /// The memory at `path` and its index as kept in `files`, when both are whole and were
 /// made from the memory as it is now, without reading any entry: for a command that
 /// needs a few ([`Entries::narrow`]). `None` when anything is missing, stale or
@@ -750,7 +767,8 @@ impl Entries {
             Entries::Whole(memory) => Ok(Cow::Borrowed(memory)),
             Entries::Kept(kept) => {
                 let numbers = found.iter().flatten().map(|m| m.entry);
-                let (memory, numbers) = kept.part(texts, numbers.collect::<Vec<_>>())?;
+                let ids: Vec<SegmentId> = texts.iter().map(|t| SegmentId::of(t)).collect();
+                let (memory, numbers) = kept.part(&ids, numbers.collect::<Vec<_>>())?;
                 for m in found.iter_mut().flatten() {
                     m.entry = numbers.binary_search(&m.entry).unwrap_or_default();
                 }

@@ -29,7 +29,7 @@ use std::path::Path;
 use super::store::Rewrite;
 use super::{Entry, Memory, MemoryFile, Row};
 use crate::cache_file::{bytes_of, Arrays, Damage, Kind};
-use crate::text::{normalize, stable_hash};
+use crate::text::{normalize, stable_hash, SegmentId};
 
 /// The map's kind of cache file.
 pub const KIND: Kind =
@@ -222,26 +222,25 @@ fn exact_rows(plan: &Plan, entries: &[Entry]) -> Vec<Row> {
 }
 
 /// What [`super::snapshot::Snapshot::part`] gives, of the memory now: the entries
-/// `numbers` (numbered now) and every translation of each of `texts`, with the number
-/// now of each. `base` reads the kept memory's entries: `exact(text)` the numbers of
+/// `numbers` (numbered now) and every translation of each of the sentences `ids`, with
+/// the number now of each. `base` reads the kept memory's entries: `exact(text)` the numbers of
 /// its entries with the normalised source `text`, `entry(j)` entry `j`, `file_start(f)`
 /// the number of file `f`'s first entry.
 pub fn part(
     plan: &Plan,
     entries: &Memory,
     base: &super::snapshot::Snapshot,
-    texts: &[&str],
+    ids: &[SegmentId],
     numbers: impl IntoIterator<Item = usize>,
 ) -> Result<(Memory, Vec<usize>), Damage> {
     if entries.entries.len() != plan.numbers.len() {
         return Err(Damage::Malformed("its entries are not the plan's"));
     }
     let mut wanted: Vec<usize> = numbers.into_iter().collect();
-    for text in texts {
-        let norm = normalize(text);
-        let kept = base.exact_entries(&norm).into_iter().filter(|&j| !plan.is_replaced(j));
+    for &id in ids {
+        let kept = base.exact_entries(id).into_iter().filter(|&j| !plan.is_replaced(j));
         wanted.extend(kept.map(|j| plan.now(j)));
-        let hash = stable_hash(norm.as_bytes());
+        let hash = id.0;
         let own = entries.entries.iter().zip(&plan.numbers);
         wanted.extend(
             own.filter(|(e, _)| !e.target.is_empty() && stable_hash(normalize(&e.source).as_bytes()) == hash)

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Entry, Memory, MemoryFile};
 use crate::cache_file::{bytes_of, rises_to, utf8, Arrays, Damage, Kind};
+use crate::text::SegmentId;
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
 /// changes, and whenever the index's is bumped for a change of normalisation: the
@@ -393,19 +394,19 @@ impl Snapshot {
         Ok(memory)
     }
 
-    /// A memory of only what a command about `texts` and the entries `numbers` needs:
-    /// those entries, and every translation of each of `texts` (retired ones too), in
-    /// file order, so [`Memory::exact`], [`Memory::in_context`] and
-    /// [`Memory::history`] answer for `texts` as on the whole memory. Returns it with
-    /// the number in the whole memory of each of its entries.
+    /// A memory of only what a command about the sentences `ids` ([`SegmentId`]) and
+    /// the entries `numbers` needs: those entries, and every translation of each of
+    /// those sentences (retired ones too), in file order, so [`Memory::exact`],
+    /// [`Memory::in_context`] and [`Memory::history`] answer for them as on the whole
+    /// memory. Returns it with the number in the whole memory of each of its entries.
     pub fn part(
         &self,
-        texts: &[&str],
+        ids: &[SegmentId],
         numbers: impl IntoIterator<Item = usize>,
     ) -> Result<(Memory, Vec<usize>), Damage> {
         let mut wanted: Vec<usize> = numbers.into_iter().collect();
-        for text in texts {
-            wanted.extend(self.exact_entries(&crate::text::normalize(text)));
+        for &id in ids {
+            wanted.extend(self.exact_entries(id));
         }
         wanted.sort_unstable();
         wanted.dedup();
@@ -416,12 +417,12 @@ impl Snapshot {
 }
 
 impl Snapshot {
-    /// The entries with a translation (retired or not) whose normalised source has the
-    /// hash of `norm`, a normalised text, by the exact-lookup table.
-    pub fn exact_entries(&self, norm: &str) -> Vec<usize> {
+    /// The entries with a translation (retired or not) whose source has the id `id` (the
+    /// hash of its normalised text), by the exact-lookup table.
+    pub fn exact_entries(&self, id: SegmentId) -> Vec<usize> {
         let hash: &[u64] = self.arrays.array(EXACT_HASH);
         let entry: &[u32] = self.arrays.array(EXACT_ENTRY);
-        let h = crate::text::stable_hash(norm.as_bytes());
+        let h = id.0;
         let at = hash.partition_point(|&x| x < h);
         let same = hash[at..].iter().take_while(|&&x| x == h).count();
         entry[at..at + same].iter().map(|&e| e as usize).collect()

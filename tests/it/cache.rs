@@ -246,6 +246,17 @@ fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
     let written = files(&kept);
     assert!(written.iter().any(|(_, text)| text.contains("What makes a good day at work?")));
     assert_eq!(written, files(&plain));
+    // The history of a sentence, read in part from the kept memory (and the changes
+    // kept since) in the project, is the history read from the CSV files outside it.
+    let id = tolk::text::SegmentId::of(QUERY).to_string();
+    for key in [QUERY, id.as_str(), "Det betyr alt.", "En ny setning."] {
+        let history = |t: &Project| {
+            moment.replace_all(&t.tolk(&["tm", "history", key]).run().success().stdout, "T").into_owned()
+        };
+        let in_project = history(&kept);
+        assert!(in_project.contains("\n   1 "), "{in_project}");
+        assert_eq!(in_project, history(&plain), "{key}");
+    }
 }
 
 #[test]
