@@ -11,6 +11,7 @@ use anyhow::{bail, Result};
 use tolk::edition::{self, Edition, Fill, Missing};
 use tolk::shown;
 use tolk::store::Output;
+use tolk::text::SegmentId;
 
 use super::Global;
 
@@ -80,20 +81,30 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // Pseudo-translations have a folder of their own, so checking a layout never
     // replaces an edition someone may be about to publish.
     let out_dir = args.out.clone().unwrap_or_else(|| global.project.edition_folder(args.pseudo.is_some()));
+    let segmenter = super::ui::segmenter(global)?;
+    let (sources, names): (Vec<PathBuf>, Vec<String>) =
+        super::ui::corpus_files(global, &args.paths)?.into_iter().unzip();
+    // Only the translations of the documents' sentences are read, when the memory is
+    // kept: the documents are then read twice, the memory never whole.
+    let load = || {
+        super::ui::load_for(global, || {
+            let mut ids = Vec::new();
+            for (path, name) in sources.iter().zip(&names) {
+                let doc = super::ui::read(global, path, name.clone(), &segmenter)?;
+                ids.extend(doc.segments.iter().map(|s| SegmentId::of(doc.segment_text(s))));
+            }
+            Ok(ids)
+        })
+    };
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
     let fill = match args.pseudo {
         Some(Pseudo::Accented) => Fill::Pseudo,
         Some(Pseudo::Identity) => Fill::Identity,
-        None if args.partial && args.mark != "{}" => {
-            Fill::Marked(memory.insert(super::ui::load(global, &global.memory)?), &args.mark)
-        }
-        None => Fill::Memory(memory.insert(super::ui::load(global, &global.memory)?)),
+        None if args.partial && args.mark != "{}" => Fill::Marked(memory.insert(load()?), &args.mark),
+        None => Fill::Memory(memory.insert(load()?)),
     };
 
-    let segmenter = super::ui::segmenter(global)?;
-    let (sources, names): (Vec<PathBuf>, Vec<String>) =
-        super::ui::corpus_files(global, &args.paths)?.into_iter().unzip();
     let out_paths = edition::out_paths(&names, &sources, &out_dir)?;
 
     // One document at a time: each edition is assembled and written to a temporary

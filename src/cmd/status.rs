@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use serde_json::{json, Value};
 use tolk::ledger::Ledger;
 use tolk::status::{Counts, DocStatus, StatusBuilder};
+use tolk::text::SegmentId;
 
 use super::ui;
 use super::Global;
@@ -34,10 +35,21 @@ pub struct Args {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = ui::segmenter(global)?;
-    let memory = ui::load(global, &global.memory)?;
     let ledger = Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    let files = ui::corpus_files(global, &args.paths)?;
+    // Only the translations of the sentences of the documents and batches are read,
+    // when the memory is kept.
+    let memory = ui::load_for(global, || {
+        let mut ids: Vec<SegmentId> =
+            ledger.batches.iter().flat_map(|b| &b.segments).map(|s| SegmentId::of(&s.source)).collect();
+        for (path, name) in &files {
+            let doc = ui::read(global, path, name.clone(), &segmenter)?;
+            ids.extend(doc.segments.iter().map(|s| SegmentId::of(doc.segment_text(s))));
+        }
+        Ok(ids)
+    })?;
     let mut builder = StatusBuilder::new(&memory, &ledger);
-    for (path, name) in ui::corpus_files(global, &args.paths)? {
+    for (path, name) in files {
         builder.add(&ui::read(global, &path, name, &segmenter)?);
     }
     let status = builder.finish();

@@ -387,10 +387,17 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
 /// memory when it is the memory as it is, so that it costs those entries, not the
 /// memory; else the whole memory, as [`load`] reads it.
 pub fn load_about(global: &Global, ids: &[tolk::text::SegmentId]) -> Result<Memory> {
+    load_for(global, || Ok(ids.to_vec()))
+}
+
+/// [`load_about`] the sentences `ids` gives, asked only when the kept memory can be
+/// read in part (a command that finds them by reading its documents reads them twice
+/// then, and never holds the memory whole).
+pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::SegmentId>>) -> Result<Memory> {
     if global.server.is_none() {
         let files = kept_files(global).map(|files| settled(global, files));
         if let Some(kept) = files.and_then(|files| cache::open_memory(&global.memory, &files)) {
-            if let Ok((memory, _)) = kept.part(ids, []) {
+            if let Ok((memory, _)) = kept.part(&ids()?, []) {
                 return Ok(memory);
             }
         }

@@ -257,6 +257,16 @@ fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
         assert!(in_project.contains("\n   1 "), "{in_project}");
         assert_eq!(in_project, history(&plain), "{key}");
     }
+    // So are the status and the editions, read from the translations of the
+    // documents' sentences alone.
+    let status = |t: &Project| t.tolk(&["status", "--json"]).run().success().stdout;
+    assert_eq!(status(&kept), status(&plain));
+    for t in [&kept, &plain] {
+        t.tolk(&["--quiet", "build", "--partial"]).run().success();
+    }
+    let editions = |t: &Project| t.snapshot_dir("out");
+    assert!(!editions(&kept).is_empty());
+    assert_eq!(editions(&kept), editions(&plain));
 }
 
 #[test]
