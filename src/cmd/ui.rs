@@ -334,9 +334,10 @@ fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::
 /// `files`, once no command keeps them in the background ([`keep_in_background`]):
 /// waits for it, with a spinner.
 fn settled(global: &Global, files: cache::Files) -> cache::Files {
-    // The changes a write kept make the memory as it is now: nothing to wait for, nor
-    // once they are there (a write keeps them right after its files).
-    let follows = || cache::follows(&global.memory, &files);
+    // Kept files of the memory as it is, or the changes a write kept since, are the
+    // memory as it is: nothing to wait for, nor once they are there (a write keeps
+    // its changes right after its files).
+    let follows = || cache::current(&global.memory, &files);
     let mut spin = None;
     let waiting =
         || spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"));

@@ -232,9 +232,13 @@ const WAVE: usize = 1 << 16;
 /// gives.
 pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error::Result<Kept> {
     let before = memory::fingerprint(path).ok();
-    let instead_of = match before.map(|fingerprint| open_both(path, files, fingerprint)) {
-        Some(Ok(_)) => return Ok(Kept::Opened),
-        Some(Err(refused)) => Some((refused.file, refused.damage)),
+    let instead_of = match before.map(|fingerprint| (fingerprint, open_both(path, files, fingerprint))) {
+        Some((_, Ok(_))) => return Ok(Kept::Opened),
+        // Changes kept for the memory as it is that cannot be used are to blame.
+        Some((fingerprint, Err(refused))) => match open_changes(path, files, fingerprint) {
+            Err(Some(blamed)) => Some((blamed.file, blamed.damage)),
+            _ => Some((refused.file, refused.damage)),
+        },
         None => None,
     };
     let instead_of = instead_of.filter(|(_, d)| *d != Damage::Missing);
@@ -390,44 +394,69 @@ fn open_both(path: &Path, files: &Files, fingerprint: u64) -> Result<(Snapshot, 
 /// follow the kept files; else, the kept files themselves as [`open_both`] gives them.
 fn open_current(path: &Path, files: &Files, fingerprint: u64) -> Result<(KeptMemory, Index), Refused> {
     // The changes first: their map is small, and the kept files are checked once.
-    if let Some(kept) = open_changes(path, files, fingerprint) {
-        return Ok(kept);
+    match open_changes(path, files, fingerprint) {
+        Ok(kept) => return Ok(kept),
+        Err(Some(blamed)) => return Err(blamed),
+        Err(None) => {}
     }
     let (base, index) = open_both(path, files, fingerprint)?;
     Ok((KeptMemory { base, changes: None }, index))
 }
 
 /// The kept files and the changes kept since, when these are of the memory at `path`
-/// as it is (`fingerprint`) and follow the kept files.
-fn open_changes(path: &Path, files: &Files, fingerprint: u64) -> Option<(KeptMemory, Index)> {
-    let [map, _, own_index] = &files.changes;
-    let plan = Plan::open(map, fingerprint).ok()?;
-    let (base, index) = open_both(path, files, plan.base_fingerprint).ok()?;
+/// as it is (`fingerprint`) and follow the kept files. `Err(None)` when no changes of
+/// the memory as it is are kept (or the kept files have moved on since); else the file
+/// to blame, and why, when they are kept but cannot be used.
+fn open_changes(
+    path: &Path,
+    files: &Files,
+    fingerprint: u64,
+) -> Result<(KeptMemory, Index), Option<Refused>> {
+    let [map, own, own_index] = &files.changes;
+    let blame = |file: &Path, damage| Some(Refused { file: file.to_path_buf(), damage, memory: None });
+    let plan = match Plan::open(map, fingerprint) {
+        Ok(plan) => plan,
+        Err(Damage::Missing | Damage::Stale) => return Err(None),
+        Err(damage) => return Err(blame(map, damage)),
+    };
+    let (base, index) =
+        open_both(path, files, plan.base_fingerprint).map_err(|refused| match refused.damage {
+            Damage::Missing | Damage::Stale => None,
+            damage => blame(&refused.file, damage),
+        })?;
     if base.len() != plan.base_len {
-        return None;
+        return Err(blame(map, Damage::Malformed("it follows a kept memory of another length")));
     }
-    let entries = open_own(path, files, &plan, fingerprint)?;
-    let newer = Index::open(own_index, fingerprint, plan.len()).ok()?;
+    let entries = open_own(path, files, &plan, fingerprint).map_err(|damage| blame(own, damage))?;
+    let newer = Index::open(own_index, fingerprint, plan.len()).map_err(|damage| blame(own_index, damage))?;
     let index = index.with_changes(newer, &plan.replaced, plan.at, plan.shift);
-    Some((KeptMemory { base, changes: Some((plan, entries)) }, index))
+    Ok((KeptMemory { base, changes: Some((plan, entries)) }, index))
 }
 
 /// The entries of the changes kept in `files` by `plan`, read whole, when whole, of
 /// the memory as it is (`fingerprint`), and as many as the plan numbers.
-fn open_own(path: &Path, files: &Files, plan: &Plan, fingerprint: u64) -> Option<Memory> {
-    let entries = open_kept(path, &files.changes[1], fingerprint).ok()?.read().ok()?;
-    (entries.entries.len() == plan.numbers.len()).then_some(entries)
+fn open_own(path: &Path, files: &Files, plan: &Plan, fingerprint: u64) -> Result<Memory, Damage> {
+    let entries = open_kept(path, &files.changes[1], fingerprint)?.read()?;
+    if entries.entries.len() != plan.numbers.len() {
+        return Err(Damage::Malformed("its entries are not those its map numbers"));
+    }
+    Ok(entries)
 }
 
-/// Whether the changes kept in `files` are those of the memory at `path` as it is now
-/// and follow the kept files (by the headers of all five, the map checked whole): a
-/// command then need not wait for the files to be kept again.
-pub fn follows(path: &Path, files: &Files) -> bool {
+/// Whether what is kept in `files` is the memory at `path` as it is now: the kept files
+/// themselves, or the changes kept since, which follow them (by the headers of the
+/// files, a map of changes checked whole). A command then need not wait for the files
+/// to be kept again.
+pub fn current(path: &Path, files: &Files) -> bool {
     let Ok(now) = memory::fingerprint(path) else { return false };
-    let Ok(plan) = Plan::open(&files.changes[0], now) else { return false };
     let of = crate::cache_file::fingerprint_in;
+    let kept_at = |fingerprint| [&files.memory, &files.index].iter().all(|f| of(f) == Some(fingerprint));
+    if kept_at(now) {
+        return true;
+    }
+    let Ok(plan) = Plan::open(&files.changes[0], now) else { return false };
     [&files.changes[1], &files.changes[2]].iter().all(|f| of(f) == Some(now))
-        && [&files.memory, &files.index].iter().all(|f| of(f) == Some(plan.base_fingerprint))
+        && kept_at(plan.base_fingerprint)
 }
 
 /// A memory as kept: its snapshot, and the changes since when writes followed it.
@@ -500,7 +529,7 @@ fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
     let changes = || {
         let plan = Plan::open(&files.changes[0], before).ok()?;
         let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
-        let entries = open_own(path, files, &plan, before)?;
+        let entries = open_own(path, files, &plan, before).ok()?;
         let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
         Some((memory, (plan.base_fingerprint, base.len(), Some(plan))))
     };
@@ -613,7 +642,7 @@ pub fn open_memory(path: &Path, files: &Files) -> Option<KeptMemory> {
         let plan = Plan::open(&files.changes[0], before).ok()?;
         let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
         (base.len() == plan.base_len).then_some(())?;
-        let entries = open_own(path, files, &plan, before)?;
+        let entries = open_own(path, files, &plan, before).ok()?;
         Some(KeptMemory { base, changes: Some((plan, entries)) })
     };
     let whole = || Some(KeptMemory { base: open_kept(path, &files.memory, before).ok()?, changes: None });
@@ -1007,7 +1036,14 @@ mod tests {
                     None => assert!(n != 2),
                 }
                 let (m, index, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
-                assert!(matches!(kept, Kept::Built { instead_of: Some((_, Damage::Stale)) }), "{kept:?}");
+                // The file to blame is named, with its damage.
+                match &kept {
+                    Kept::Built { instead_of: Some((blamed, damage)) } => {
+                        assert_eq!(blamed, file);
+                        assert!(!matches!(damage, Damage::Stale | Damage::Missing), "{damage:?}");
+                    }
+                    kept => panic!("{kept:?}"),
+                }
                 assert_eq!(m.entries, Memory::load(&memory).unwrap().entries);
                 let found = index.searcher().search(&source, Default::default());
                 assert_eq!(m.entries[found[0].entry].source, source);

@@ -442,6 +442,8 @@ pub fn fingerprint(path: &Path) -> Result<u64> {
 /// number, and of these what tells the content tolk wrote to it ([`store::Stamp`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
+    /// The file.
+    pub path: PathBuf,
     line: String,
     /// The file's device, number, length and modification time.
     pub stamp: crate::store::Stamp,
@@ -461,7 +463,7 @@ pub fn seen(path: &Path) -> Result<Vec<Seen>> {
             use std::os::unix::fs::MetadataExt as _;
             let _ = write!(line, "\t{}\t{}\t{}.{}", meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec());
         }
-        all.push(Seen { line, stamp });
+        all.push(Seen { path: file, line, stamp });
     }
     Ok(all)
 }

@@ -309,6 +309,9 @@ impl MemoryStore for CsvStore {
     fn update(&self, change: &mut dyn FnMut(&Memory) -> Result<Update>, dry_run: bool) -> Result<Written> {
         let write_path = write_path_for(&self.path);
         let _lock = self.lock(&write_path, dry_run)?;
+        // The files as this write reads them: an edit meanwhile (by hand, or by a tool
+        // that takes no lock) must not be written over.
+        let seen = super::seen(&self.path)?;
         let kept = self.kept.as_ref().and_then(|kept| Some((kept, kept.memory()?)));
         let (kept, mut memory) = match kept {
             Some((kept, memory)) => (Some(kept), memory),
@@ -382,6 +385,7 @@ impl MemoryStore for CsvStore {
         let mut order: Vec<(&Path, &[u8])> =
             files.iter().map(PathBuf::as_path).zip(written.iter().map(Vec::as_slice)).collect();
         order.sort_by_key(|(path, _)| *path != write_path.as_path());
+        changed_meanwhile(&self.path, &seen)?;
         if let Some(kept) = &self.kept {
             kept.writing();
         }
@@ -447,6 +451,23 @@ impl CsvStore {
         }
         Ok(lock)
     }
+}
+
+/// An error naming the file of the memory at `path` that is no longer as it was `seen`,
+/// if one is not: the write that read it writes nothing.
+fn changed_meanwhile(path: &Path, seen: &[super::Seen]) -> Result<()> {
+    let now = super::seen(path)?;
+    if now == seen {
+        return Ok(());
+    }
+    let changed = now.iter().zip(seen).find(|(now, then)| now != then).map(|(now, _)| now.path.clone());
+    let file = changed.unwrap_or_else(|| path.to_path_buf());
+    Err(Error::at(
+        &file,
+        Place::File,
+        "changed while this command was writing the memory (an edit by hand, or a tool that takes no \
+         lock); nothing was written: run the command again",
+    ))
 }
 
 /// A memory file of `entries` with the header `columns`, for the file at `path`.

@@ -341,3 +341,38 @@ impl WaitRef for std::process::Child {
         (stdout, self.wait().unwrap().success())
     }
 }
+
+#[test]
+fn damaged_changes_are_named_in_a_note_and_the_answer_is_the_same() {
+    const NEW: &str = "Været i Tromsø var grått hele uka.";
+    let t = project();
+    assert!(!quiet_lookup(&t).is_empty());
+    // No keeper runs: the test holds its lock.
+    let lock = std::fs::File::create(kept(&t).0.with_extension("keeping")).unwrap();
+    lock.lock().unwrap();
+    t.write("more.csv", format!("source,target\n{NEW},The weather in Tromsø was grey all week.\n"));
+    t.tolk(&["--quiet", "tm", "import", "more.csv"]).run().success();
+    let changes = std::fs::read_dir(t.path().join(".tolk/cache"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .find(|p| {
+            p.file_name().unwrap().to_string_lossy().starts_with("changes-")
+                && p.extension().unwrap() == "tolkidx"
+        })
+        .expect("changes kept");
+    let mut bytes = std::fs::read(&changes).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&changes, bytes).unwrap();
+    let name = changes.file_name().unwrap().to_string_lossy().into_owned();
+    t.tolk(&["lookup", NEW])
+        .run()
+        .success()
+        .stdout_contains("The weather in Tromsø was grey all week.")
+        .stderr_is(&format!(
+            "note: .tolk/cache/{name} was not used, as it is damaged: its checksum does not match its bytes; made it again\n"
+        ));
+    // Made again by that reader, while a keeper still holds its lock: the next reader
+    // does not wait for it, and says nothing.
+    t.tolk(&["lookup", NEW]).run().success().stderr_is("");
+}

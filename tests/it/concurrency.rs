@@ -319,3 +319,36 @@ fn the_fixture_splits_one_real_batch() {
     assert_eq!(batches[0].rows[0].1, "Document 0 has sentence number 0 about power and customers.");
     t.tolk(&["import", "--dry-run", "batch-2.csv"]).run().success().stderr_contains("would add 2");
 }
+
+#[test]
+fn an_edit_by_hand_while_an_import_writes_is_never_written_over() {
+    let (t, batches) = fixture(1, SENTENCES, 100, 1);
+    let memory = t.path().join("memory");
+    let file = memory.join("nb-en.csv");
+    // Paused once it has read the memory, before it writes.
+    let mut import = tolk(&t, &["import", &batches[0].name])
+        .env(tolk::store::PAUSE_VAR, "locked:700,merged:4000")
+        .spawn()
+        .unwrap();
+    let named = || std::fs::read_to_string(memory.join(tolk::store::LOCK_FILE)).unwrap_or_default();
+    wait_for(&mut import, "it took the lock", || lock_is_held(&memory) && named().starts_with("pid: "));
+    std::thread::sleep(Duration::from_millis(1500));
+    // Someone saves the file in an editor, a row added, without taking the lock.
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("Lagt til for hånd.,Added by hand.,,,,,\n");
+    std::fs::write(&file, &text).unwrap();
+    let out = import.wait_with_output().unwrap();
+    assert!(!out.status.success(), "{}", describe("the import", &out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nb-en.csv: changed while this command was writing the memory")
+            && stderr.contains("nothing was written: run the command again"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "the edit was written over");
+    // Run again, it writes, and the edit is kept.
+    let out = tolk(&t, &["import", &batches[0].name]).output().unwrap();
+    assert!(out.status.success(), "{}", describe("the import run again", &out));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(after.contains("Added by hand.") && after.contains(&batches[0].rows[0].1), "{after}");
+}
