@@ -353,7 +353,11 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
 /// writer keeps its own.
 fn drop_changes(path: &Path, files: &Files, fingerprint: u64) {
     let [map, own, own_index] = &files.changes;
-    let stale = || Plan::kept_over(map).is_some_and(|base| base != fingerprint);
+    // Stale, or damaged: anything but changes that follow these files.
+    let stale = || {
+        Plan::kept_over(map) != Some(fingerprint)
+            && files.changes.iter().any(|f| std::fs::symlink_metadata(f).is_ok())
+    };
     if !stale() {
         return;
     }
@@ -417,6 +421,8 @@ fn open_changes(
     let plan = match Plan::open(map, fingerprint) {
         Ok(plan) => plan,
         Err(Damage::Missing | Damage::Stale) => return Err(None),
+        // Kept files of the memory as it is make any changes beside them moot.
+        Err(_) if crate::cache_file::fingerprint_in(&files.memory) == Some(fingerprint) => return Err(None),
         Err(damage) => return Err(blame(map, damage)),
     };
     let (base, index) =
@@ -1047,6 +1053,9 @@ mod tests {
                 assert_eq!(m.entries, Memory::load(&memory).unwrap().entries);
                 let found = index.searcher().search(&source, Default::default());
                 assert_eq!(m.entries[found[0].entry].source, source);
+                // Made again once: the damaged changes are gone, and the next opens.
+                assert!(files.changes.iter().all(|f| !f.exists()), "damaged changes left");
+                assert!(matches!(load_at(&memory, &files), Kept::Opened));
             }
         }
     }

@@ -223,9 +223,8 @@ fn exact_rows(plan: &Plan, entries: &[Entry]) -> Vec<Row> {
 
 /// What [`super::snapshot::Snapshot::part`] gives, of the memory now: the entries
 /// `numbers` (numbered now) and every translation of each of the sentences `ids`, with
-/// the number now of each. `base` reads the kept memory's entries: `exact(text)` the numbers of
-/// its entries with the normalised source `text`, `entry(j)` entry `j`, `file_start(f)`
-/// the number of file `f`'s first entry.
+/// the number now of each; `base` is the kept memory the plan follows, `entries` the
+/// plan's own.
 pub fn part(
     plan: &Plan,
     entries: &Memory,
@@ -311,7 +310,8 @@ pub fn follow(
         own.push((new.now(j) as u64, entry.clone()));
     }
     for x in block.clone() {
-        own.push((x as u64, m.entries[x].clone()));
+        let entry = m.entries.get(x).ok_or_else(|| crate::error::Error::Invalid("no such entry".into()))?;
+        own.push((x as u64, entry.clone()));
     }
     for (i, e) in write.added.iter().enumerate() {
         let file = write.added_to.unwrap_or_default();
