@@ -72,15 +72,23 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     for (path, name) in ui::corpus_files(global, &args.paths)? {
         builder.add(&ui::read(global, &path, name, &segmenter)?);
     }
-    let (memory, index) = ui::load_indexed(global)?;
+    let mut ledger =
+        Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    let (entries, index) = ui::load_entries(global)?;
     let spin = ui::spinner(global, "finding suggestions");
-    let mut batch = builder.finish(&memory, &index, min_score, args.prefill);
+    // The best match of every sentence, then a memory of only what the batch shows:
+    // the matches, and every translation of its sentences and of those out in batches.
+    let sources = builder.sources();
+    let mut best = index.search_all(&sources, tolk::index::SearchOptions { min_score, top: 1 });
+    let mut texts = sources;
+    texts.extend(ledger.batches.iter().flat_map(|b| &b.segments).map(|s| s.source.as_str()));
+    let memory = ui::narrow(global, &entries, &texts, &mut best)?;
+    drop(texts);
+    let mut batch = builder.finish_found(&memory, best, args.prefill);
     batch.source_language.clone_from(&global.project.config.source_language);
     batch.target_language.clone_from(&global.project.config.target_language);
     batch.mark_terms(&super::terms::glossary(global)?);
     spin.finish_and_clear();
-    let mut ledger =
-        Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
     // What an open batch has is with a translator already: sent again only when asked.
     let out_now = ledger.out(|source| memory.exact(source).is_some());
     let mut held = Vec::new();

@@ -267,6 +267,14 @@ fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
     let editions = |t: &Project| t.snapshot_dir("out");
     assert!(!editions(&kept).is_empty());
     assert_eq!(editions(&kept), editions(&plain));
+    // And the batch for translators, with its suggestions, read in part likewise.
+    let batch = |t: &Project| {
+        t.tolk(&["--quiet", "export", "--format", "csv", "--out", "batch.csv"]).run().success();
+        moment.replace_all(&t.read("batch.csv"), "T").into_owned()
+    };
+    let exported = batch(&kept);
+    assert!(exported.contains("Det betyr alt."), "{exported}");
+    assert_eq!(exported, batch(&plain));
 }
 
 #[test]
