@@ -229,10 +229,29 @@ fn header(kind: &Kind, fingerprint: u64, entries: usize, lens: &[usize]) -> (Vec
 fn temporary(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".cache-").suffix(".tmp");
+    let prefix = temporary_prefix();
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     builder.tempfile_in(dir)
+}
+
+/// How the temporary files of a cache begin (`.cache-<process id>-`), so that the one
+/// a killed command left can be told from one a command at work writes
+/// ([`left_by_the_dead`]); they end in `.tmp`.
+pub fn temporary_prefix() -> String {
+    format!(".cache-{}-", std::process::id())
+}
+
+/// Whether the cache's temporary file `name` was left by a process that is no more
+/// (one named by [`temporary_prefix`] whose process has ended).
+pub fn left_by_the_dead(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".cache-").filter(|_| name.ends_with(".tmp")) else { return false };
+    let digits = rest.split('-').next().unwrap_or_default();
+    let Ok(pid) = digits.parse::<u32>() else { return false };
+    // The process table as Linux shows it; elsewhere nothing is known dead.
+    let proc = Path::new("/proc");
+    pid > 0 && proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 /// The CRC-32 of the first `len` bytes of `file`, its checksum field left out, read on

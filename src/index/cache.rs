@@ -258,7 +258,7 @@ pub fn make(path: &Path, files: &Files, building: impl FnOnce()) -> crate::error
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let staged = [&files.memory, &files.index].map(|file| {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        file.with_file_name(format!(".cache-{name}.{}-{call}.tmp", std::process::id()))
+        file.with_file_name(format!("{}{call}-{name}.tmp", crate::cache_file::temporary_prefix()))
     });
     let mut writer = match snapshot::Writer::new(&staged[0]) {
         Ok(writer) => writer,
@@ -858,15 +858,24 @@ fn prepare(folder: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Removes `.cache-*.tmp` files older than an hour from `folder`.
+/// Removes from `folder` the `.cache-*.tmp` files unchanged for an hour, and those
+/// unchanged for five minutes that a process no longer running left (a killed keeper's
+/// can hold gigabytes). A younger one may be another command's, at work (in another
+/// container, whose processes this one cannot see, for all it knows).
 fn remove_old_temporary_files(folder: &Path) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let now = std::time::SystemTime::now();
+    let (hour_ago, minutes_ago) = (now - Duration::from_secs(3600), now - Duration::from_secs(300));
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let old = entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| m.modified().ok());
-        if name.starts_with(".cache-") && name.ends_with(".tmp") && old.is_some_and(|t| t < hour_ago) {
+        let Some(changed) = entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| m.modified().ok())
+        else {
+            continue;
+        };
+        let left =
+            changed < hour_ago || (changed < minutes_ago && crate::cache_file::left_by_the_dead(&name));
+        if name.starts_with(".cache-") && name.ends_with(".tmp") && left {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -1058,6 +1067,39 @@ mod tests {
                 assert!(matches!(load_at(&memory, &files), Kept::Opened));
             }
         }
+    }
+
+    #[test]
+    fn temporary_files_a_killed_command_left_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("cache");
+        std::fs::create_dir(&folder).unwrap();
+        // A process that has ended, and this one, at work.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let ten_minutes_ago = std::time::SystemTime::now() - Duration::from_secs(600);
+        let mut left = Vec::new();
+        for (name, when) in [
+            (format!(".cache-{dead}-0-memory.tmp"), Some(ten_minutes_ago)),
+            (format!(".cache-{dead}-1-index.tmp"), None),
+            (format!("{}2-memory.tmp", crate::cache_file::temporary_prefix()), Some(ten_minutes_ago)),
+            (".cache-AbCdEf.tmp".to_string(), Some(ten_minutes_ago)),
+        ] {
+            let file = std::fs::File::create(folder.join(&name)).unwrap();
+            if let Some(when) = when {
+                file.set_modified(when).unwrap();
+            }
+            left.push(name);
+        }
+        prepare(&folder).unwrap();
+        let there = |name: &String| folder.join(name).exists();
+        assert!(!there(&left[0]), "a dead process's file, unchanged for ten minutes, was left");
+        assert!(there(&left[1]), "a file changed just now was removed");
+        assert!(
+            there(&left[2]) && there(&left[3]),
+            "a file of a live process, or of none known, was removed"
+        );
     }
 
     #[test]

@@ -129,7 +129,8 @@ impl Writer {
     /// A writer of the snapshot to be written to `path`.
     pub fn new(path: &Path) -> std::io::Result<Writer> {
         let dir = path.parent().unwrap_or(Path::new("."));
-        let spill = tempfile::Builder::new().prefix(".cache-").suffix(".tmp").tempfile_in(dir)?;
+        let prefix = crate::cache_file::temporary_prefix();
+        let spill = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(dir)?;
         Ok(Writer {
             path: path.to_path_buf(),
             texts: std::io::BufWriter::with_capacity(1 << 20, spill),
