@@ -76,14 +76,22 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
     let (entries, index) = ui::load_entries(global)?;
     let spin = ui::spinner(global, "finding suggestions");
-    // The best match of every sentence, then a memory of only what the batch shows:
-    // the matches, and every translation of its sentences and of those out in batches.
+    // A memory of only what the batch shows: every translation of its sentences and of
+    // those out in batches, then the best match of each sentence not translated yet.
     let sources = builder.sources();
-    let mut best = index.search_all(&sources, tolk::index::SearchOptions { min_score, top: 1 });
-    let mut texts = sources;
+    let mut texts = sources.clone();
     texts.extend(ledger.batches.iter().flat_map(|b| &b.segments).map(|s| s.source.as_str()));
-    let memory = ui::narrow(global, &entries, &texts, &mut best)?;
+    let translated: Vec<bool> = {
+        let exact = ui::narrow(global, &entries, &texts, &mut [])?;
+        sources.iter().map(|s| exact.exact(s).is_some()).collect()
+    };
+    let queries: Vec<&str> = sources.iter().zip(&translated).filter(|(_, &t)| !t).map(|(s, _)| *s).collect();
+    let mut found = index.search_all(&queries, tolk::index::SearchOptions { min_score, top: 1 });
+    let memory = ui::narrow(global, &entries, &texts, &mut found)?;
     drop(texts);
+    let mut found = found.into_iter();
+    let best: Vec<Vec<tolk::index::Match>> =
+        translated.iter().map(|&t| if t { Vec::new() } else { found.next().unwrap_or_default() }).collect();
     let mut batch = builder.finish_found(&memory, best, args.prefill);
     batch.source_language.clone_from(&global.project.config.source_language);
     batch.target_language.clone_from(&global.project.config.target_language);

@@ -403,7 +403,8 @@ pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::Se
             }
         }
     }
-    load(global, &global.memory)
+    // Waited for a keeper already, when there was one.
+    load_now(global, &global.memory)
 }
 
 /// The memory at `path` read from its CSV files, with a spinner (see [`load`]).

@@ -465,8 +465,8 @@ fn changed_meanwhile(path: &Path, seen: &[super::Seen]) -> Result<()> {
     Err(Error::at(
         &file,
         Place::File,
-        "changed while this command was writing the memory (an edit by hand, or a tool that takes no \
-         lock); nothing was written: run the command again",
+        "was changed or touched while this command was writing the memory (an edit by hand, or a tool \
+         that takes no lock); nothing was written: run the command again",
     ))
 }
 

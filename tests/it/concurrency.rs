@@ -341,7 +341,7 @@ fn an_edit_by_hand_while_an_import_writes_is_never_written_over() {
     assert!(!out.status.success(), "{}", describe("the import", &out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("nb-en.csv: changed while this command was writing the memory")
+        stderr.contains("nb-en.csv: was changed or touched while this command was writing the memory")
             && stderr.contains("nothing was written: run the command again"),
         "{stderr}"
     );
