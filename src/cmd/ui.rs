@@ -293,7 +293,8 @@ pub fn refresh_index(global: &Global) {
 
 /// [`refresh_index`], with the keeping lock taken since the write ([`keeping_lock`]):
 /// a CSV memory's files are made by a tolk of its own in the background, handed the
-/// lock as its standard input, and this command returns; readers wait for it.
+/// lock as its standard input, and this command returns; readers that find neither the
+/// kept files nor the write's changes up to date wait for it ([`settled`]).
 pub fn refresh_index_holding(global: &Global, lock: Option<std::fs::File>) {
     let Some(files) = kept_files(global) else { return };
     if let Some(server) = &global.server {
@@ -331,17 +332,17 @@ fn keep_in_background(global: &Global, lock: Option<std::fs::File>) -> std::io::
     keeper.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map(drop)
 }
 
-/// `files`, once no command keeps them in the background ([`keep_in_background`]):
-/// waits for it, with a spinner.
+/// `files`, once what they keep is the memory as it is, or no command keeps them in
+/// the background ([`keep_in_background`]): waits for that, with a spinner.
 fn settled(global: &Global, files: cache::Files) -> cache::Files {
     // Kept files of the memory as it is, or the changes a write kept since, are the
     // memory as it is: nothing to wait for, nor once they are there (a write keeps
     // its changes right after its files).
-    let follows = || cache::current(&global.memory, &files);
+    let current = || cache::current(&global.memory, &files);
     let mut spin = None;
     let waiting =
         || spin = Some(spinner(global, "waiting for the index a tolk in the background is keeping"));
-    let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, waiting, follows);
+    let settled = cache::wait_for_keeping(&files, KEEPING_WAIT, waiting, current);
     if let Some(spin) = spin {
         spin.finish_and_clear();
     }

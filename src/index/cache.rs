@@ -493,16 +493,6 @@ impl KeptMemory {
             Some((plan, entries)) => delta::part(plan, entries, &self.base, ids, numbers),
         }
     }
-
-    /// How many entries the memory has.
-    pub fn len(&self) -> usize {
-        self.changes.as_ref().map_or(self.base.len(), |(plan, _)| plan.len())
-    }
-
-    /// Whether it has none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The kept memory in `file`, its tables checked, if it was made from the memory at
@@ -531,19 +521,11 @@ struct From {
 fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
     let seen = memory::seen(path).ok()?;
     let before = memory::fingerprint_of(path, &seen);
-    // The changes first, as in `open_current`.
-    let changes = || {
-        let plan = Plan::open(&files.changes[0], before).ok()?;
-        let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
-        let entries = open_own(path, files, &plan, before).ok()?;
-        let memory = delta::apply(base.read().ok()?, &plan, entries).ok()?;
-        Some((memory, (plan.base_fingerprint, base.len(), Some(plan))))
-    };
-    let whole = || {
-        let kept = open_kept(path, &files.memory, before).ok()?;
-        Some((kept.read().ok()?, (before, kept.len(), None)))
-    };
-    let (memory, (base_fingerprint, base_len, plan)) = changes().or_else(whole)?;
+    let kept = open_kept_memory(path, files, before)?;
+    let memory = kept.read().ok()?;
+    let base_len = kept.base.len();
+    let plan = kept.changes.map(|(plan, _)| plan);
+    let base_fingerprint = plan.as_ref().map_or(before, |p| p.base_fingerprint);
     let from = From { base_fingerprint, base_len, plan, seen };
     (memory::fingerprint(path).ok()? == before).then_some((memory, from))
 }
@@ -625,15 +607,8 @@ impl KeptCopy for KeptCsv {
 fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) -> Result<(), String> {
     let [map, own, own_index] = &files.changes;
     keep(own, |file| snapshot::write(entries, fingerprint, file))?;
-    let sources: Vec<(usize, std::borrow::Cow<'_, str>, _)> = entries
-        .entries
-        .par_iter()
-        .zip(&plan.numbers)
-        .filter(|(e, _)| e.is_offered())
-        .map(|(e, &n)| (n as usize, normalize(&e.source), e.changed_at()))
-        .collect();
     let mut builder = IndexBuilder::new();
-    builder.add_normalized(&sources);
+    builder.add_offered(&entries.entries, |i| plan.numbers[i] as usize);
     let index = builder.finish_kept(fingerprint, plan.len());
     keep(own_index, |file| index.write(file))?;
     keep(map, |file| plan.write(fingerprint, file))
@@ -644,16 +619,25 @@ fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) 
 /// about a few sentences ([`KeptMemory::part`]). `None` otherwise.
 pub fn open_memory(path: &Path, files: &Files) -> Option<KeptMemory> {
     let before = memory::fingerprint(path).ok()?;
+    let kept = open_kept_memory(path, files, before)?;
+    (memory::fingerprint(path).ok()? == before).then_some(kept)
+}
+
+/// The memory at `path` as kept in `files`, without its index: the changes kept since
+/// the kept memory they follow, when they are of the memory whose fingerprint is
+/// `fingerprint` (checked first, as in [`open_current`]), else the kept memory itself
+/// when it is that memory. No entry of the kept memory is read.
+fn open_kept_memory(path: &Path, files: &Files, fingerprint: u64) -> Option<KeptMemory> {
     let changes = || {
-        let plan = Plan::open(&files.changes[0], before).ok()?;
+        let plan = Plan::open(&files.changes[0], fingerprint).ok()?;
         let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
         (base.len() == plan.base_len).then_some(())?;
-        let entries = open_own(path, files, &plan, before).ok()?;
+        let entries = open_own(path, files, &plan, fingerprint).ok()?;
         Some(KeptMemory { base, changes: Some((plan, entries)) })
     };
-    let whole = || Some(KeptMemory { base: open_kept(path, &files.memory, before).ok()?, changes: None });
-    let kept = changes().or_else(whole)?;
-    (memory::fingerprint(path).ok()? == before).then_some(kept)
+    let whole =
+        || Some(KeptMemory { base: open_kept(path, &files.memory, fingerprint).ok()?, changes: None });
+    changes().or_else(whole)
 }
 
 /// The memory at `path` and its index as kept in `files`, when both are whole and were

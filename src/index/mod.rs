@@ -289,20 +289,24 @@ impl IndexBuilder {
     /// Like [`IndexBuilder::build`], recording `fingerprint` as the memory's (see
     /// [`crate::memory::fingerprint`]) for a persisted index to be checked against.
     pub fn build_for(memory: &Memory, fingerprint: u64) -> Index {
+        let mut builder = IndexBuilder::new();
+        builder.add_offered(&memory.entries, |i| i);
+        builder.memory_len = memory.entries.len();
+        builder.finish_for(fingerprint)
+    }
+
+    /// Adds every one of `entries` that is offered (has a translation and is not
+    /// retired), the `i`-th as entry number `number(i)`, normalising and tokenising on
+    /// every core.
+    pub fn add_offered(&mut self, entries: &[Entry], number: impl Fn(usize) -> usize + Sync) {
         // Most sources are normalised already: borrowed, not copied.
-        let sources: Vec<(usize, Cow<'_, str>, Option<Timestamp>)> = memory
-            .entries
+        let sources: Vec<(usize, Cow<'_, str>, Option<Timestamp>)> = entries
             .par_iter()
             .enumerate()
             .filter(|(_, e)| e.is_offered())
-            .map(|(i, e)| (i, normalize(&e.source), e.changed_at()))
+            .map(|(i, e)| (number(i), normalize(&e.source), e.changed_at()))
             .collect();
-        let mut builder = IndexBuilder::new();
-        builder.add_normalized(&sources);
-        // The normalised copies are in the builder now.
-        drop(sources);
-        builder.memory_len = memory.entries.len();
-        builder.finish_for(fingerprint)
+        self.add_normalized(&sources);
     }
 
     /// Finishes the index: numbers the words in byte order and the documents by

@@ -433,11 +433,6 @@ impl Snapshot {
     pub fn file_start(&self, file: usize) -> usize {
         self.arrays.array::<u32>(FILES).partition_point(|&f| (f as usize) < file)
     }
-
-    /// The memory's files, as it names them now.
-    pub fn files(&self) -> &[MemoryFile] {
-        &self.files
-    }
 }
 
 /// The exact-lookup table kept in `arrays`, checked: its columns of one length, its
