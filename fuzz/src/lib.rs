@@ -149,10 +149,10 @@ pub fn merge(data: &[u8]) {
             let mut entry = Entry {
                 source: next(),
                 target: next(),
-                created: next(),
-                changed: next(),
-                translator: next(),
-                origin: next(),
+                created: next().into(),
+                changed: next().into(),
+                translator: next().into(),
+                origin: next().into(),
                 note: next(),
                 ..Entry::default()
             };

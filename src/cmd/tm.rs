@@ -360,10 +360,10 @@ fn write_translation(
     with_note: bool,
 ) -> io::Result<()> {
     let retired = match e.retired_by.as_str() {
-        "" => e.retired.clone(),
+        "" => e.retired.to_string(),
         by => format!("{} by {by}", e.retired),
     };
-    let mut fields = vec![
+    let mut fields: Vec<(&str, &str)> = vec![
         ("changed", &e.changed),
         ("import", &e.import),
         ("retired", &retired),

@@ -112,7 +112,7 @@ impl super::MemoryFormat for Tmx {
         if foreign {
             let origin = format!("tmx:{}", super::file_name(path));
             for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
-                e.origin = origin.clone();
+                e.origin = origin.clone().into();
             }
         }
         Ok(super::Exchanged {
@@ -1097,20 +1097,23 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             .flatten()
             .find(|id| !id.is_empty())
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into();
     let (mut created_prop, mut changed_prop) = (None, None);
     for (kind, value) in unit.props.iter().chain(&source.props).chain(&target.props) {
         let name = kind.strip_prefix("x-").or_else(|| kind.strip_prefix("X-")).unwrap_or(kind);
         match name.trim().to_ascii_lowercase().as_str() {
             "origin" => join(&mut e.origin, value, "; "),
             "note" => join(&mut e.note, value, "\n"),
-            "translator" if e.translator.is_empty() => e.translator = value.clone(),
+            "translator" if e.translator.is_empty() => e.translator = value.clone().into(),
             "created" => created_prop = Some(value.as_str()),
             "changed" => changed_prop = Some(value.as_str()),
             // tolk's history: the entry comes back retired, never as a translation in use.
-            "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => e.retired = value.clone(),
-            "tolk-retired-by" | "retired_by" => e.retired_by = value.clone(),
-            "tolk-import" | "import" => e.import = value.clone(),
+            "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => {
+                e.retired = value.clone().into()
+            }
+            "tolk-retired-by" | "retired_by" => e.retired_by = value.clone().into(),
+            "tolk-import" | "import" => e.import = value.clone().into(),
             // The sentences around it where it was translated, as OmegaT writes them.
             "prev" => e.prev = value.clone(),
             "next" => e.next = value.clone(),
@@ -1124,8 +1127,8 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
     for note in unit.notes.iter().chain(&source.notes).chain(&target.notes) {
         join(&mut e.note, note, "\n");
     }
-    e.created = date(first(|s| &s.created), created_prop, "creationdate", &mut e.extra);
-    e.changed = date(first(|s| &s.changed), changed_prop, "changedate", &mut e.extra);
+    e.created = date(first(|s| &s.created), created_prop, "creationdate", &mut e.extra).into();
+    e.changed = date(first(|s| &s.changed), changed_prop, "changedate", &mut e.extra).into();
     e
 }
 
@@ -1154,14 +1157,15 @@ fn date(
     }
 }
 
-fn join(field: &mut String, value: &str, separator: &str) {
+fn join<S: std::fmt::Write + std::ops::Deref<Target = str>>(field: &mut S, value: &str, separator: &str) {
     if value.is_empty() {
         return;
     }
+    // Writing to a string cannot fail.
     if !field.is_empty() {
-        field.push_str(separator);
+        let _ = field.write_str(separator);
     }
-    field.push_str(value);
+    let _ = field.write_str(value);
 }
 
 /// Adds an extra column value; a second value for the same column (names compared as
@@ -1386,7 +1390,7 @@ fn seg(text: &str) -> std::result::Result<String, char> {
 
 fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
     let known = [
-        ("source", &e.source),
+        ("source", &*e.source),
         ("target", &e.target),
         ("created", &e.created),
         ("changed", &e.changed),
@@ -1397,7 +1401,7 @@ fn check_characters(memory: &Memory, i: usize, e: &Entry) -> io::Result<()> {
         ("import", &e.import),
         ("retired_by", &e.retired_by),
     ];
-    let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n), (n.as_str(), v)]);
+    let extra = e.extra.iter().flat_map(|(n, v)| [(n.as_str(), n.as_str()), (n.as_str(), v.as_str())]);
     for (column, value) in known.into_iter().chain(extra) {
         if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
             let place = match memory.file_of(e) {
@@ -2040,7 +2044,7 @@ mod tests {
             Entry {
                 source: format!("S{source}"),
                 target: format!("{target}T"),
-                created, changed, translator, origin, note,
+                created: created.into(), changed: changed.into(), translator: translator.into(), origin: origin.into(), note,
                 retired: retired.into(),
                 import: imports.0.into(),
                 retired_by: imports.1.into(),

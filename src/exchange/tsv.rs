@@ -36,7 +36,12 @@ impl MemoryFormat for Tsv {
         let entries = read
             .entries
             .into_iter()
-            .map(|e| Entry { created: now.clone(), changed: now.clone(), origin: origin.clone(), ..e })
+            .map(|e| Entry {
+                created: now.clone().into(),
+                changed: now.clone().into(),
+                origin: origin.clone().into(),
+                ..e
+            })
             .collect();
         Ok(Exchanged {
             entries,

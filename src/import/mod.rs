@@ -529,14 +529,20 @@ pub fn apply_into(store: &dyn MemoryStore, accepted: &[Accepted], options: &Merg
             entry: Entry {
                 source: a.source.clone(),
                 target: a.target.clone(),
-                created: now.clone(),
-                changed: now.clone(),
-                translator: a.translator.clone().or_else(|| options.translator.clone()).unwrap_or_default(),
+                created: now.clone().into(),
+                changed: now.clone().into(),
+                translator: a
+                    .translator
+                    .clone()
+                    .or_else(|| options.translator.clone())
+                    .unwrap_or_default()
+                    .into(),
                 origin: a
                     .origin
                     .file
                     .file_name()
-                    .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy())),
+                    .map_or_else(String::new, |n| format!("import:{}", n.to_string_lossy()))
+                    .into(),
                 note: a.note.clone().unwrap_or_default(),
                 prev: a.context.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
                 next: a.context.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
@@ -640,7 +646,7 @@ impl Merge {
             .iter()
             .map(|i| {
                 let mut entry = i.entry.clone();
-                entry.import = id.to_string();
+                entry.import = id.to_string().into();
                 entry.retired.clear();
                 entry.retired_by.clear();
                 (entry, i.origin.clone())
@@ -803,7 +809,8 @@ fn make_newest(entry: &mut Entry, latest: Option<Timestamp>) {
     if let Some(latest) = latest {
         if entry.changed_at().is_none_or(|at| at <= latest) {
             let next = Timestamp(latest.0 + 1).to_string();
-            entry.changed = if Timestamp::parse(&next).is_some() { next } else { latest.to_string() };
+            entry.changed =
+                if Timestamp::parse(&next).is_some() { next.into() } else { latest.to_string().into() };
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::Entry;
+use super::{Entry, Short};
 use crate::error::{Error, Place, Result};
 use crate::input::csv::{Rows, Scan};
 use crate::input::limits::MAX_CELL;
@@ -305,7 +305,7 @@ fn read_rows(
                 format!("expected {} cells as in the header, found {}", columns.len(), record.len()),
             ));
         }
-        let cell = |i: usize| -> Result<String> {
+        let text = |i: usize| -> Result<&str> {
             let raw = &record[i];
             if raw.len() > MAX_CELL {
                 return Err(csv_err(
@@ -315,7 +315,7 @@ fn read_rows(
                 ));
             }
             match std::str::from_utf8(raw) {
-                Ok(s) => Ok(s.to_string()),
+                Ok(s) => Ok(s),
                 Err(e) => Err(csv_err(
                     row,
                     Some(&columns[i]),
@@ -323,18 +323,20 @@ fn read_rows(
                 )),
             }
         };
+        let cell = |i: usize| text(i).map(String::from);
         let opt = |k: usize| known[k].map_or(Ok(String::new()), cell);
+        let short = |k: usize| known[k].map_or(Ok(Short::default()), |i| text(i).map(Short::from));
         let entry = Entry {
             source: cell(src)?,
             target: cell(tgt)?,
-            created: opt(0)?,
-            changed: opt(1)?,
-            translator: opt(2)?,
-            origin: opt(3)?,
+            created: short(0)?,
+            changed: short(1)?,
+            translator: short(2)?,
+            origin: short(3)?,
             note: opt(4)?,
-            retired: opt(5)?,
-            import: opt(6)?,
-            retired_by: opt(7)?,
+            retired: short(5)?,
+            import: short(6)?,
+            retired_by: short(7)?,
             prev: opt(8)?,
             next: opt(9)?,
             // An empty cell of an extra column is no value: kept, a memory of many sparse

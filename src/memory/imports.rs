@@ -112,8 +112,8 @@ pub fn imports(memory: &Memory) -> Vec<Import> {
             import.in_use += usize::from(!e.is_retired());
             for (list, value) in [(&mut import.origins, &e.origin), (&mut import.translators, &e.translator)]
             {
-                if !value.is_empty() && !list.contains(value) {
-                    list.push(value.clone());
+                if !value.is_empty() && !list.iter().any(|v| v == value) {
+                    list.push(value.to_string());
                 }
             }
         }
@@ -287,7 +287,7 @@ mod tests {
         let id = ImportId::parse("i20261130-061500").unwrap();
         let mut old = entry("Hi.", "2026-01-01T00:00:00Z", "");
         old.retired = "2026-11-30T06:15:00Z".into();
-        old.retired_by = id.to_string();
+        old.retired_by = id.to_string().into();
         let m = Memory::from_entries(vec![old, entry("Hello.", "2026-11-30T06:15:00Z", &id.to_string())]);
         assert_eq!(m.exact("Hei.").unwrap().target, "Hello.");
         let now = at("2026-12-01T00:00:00Z");

@@ -41,6 +41,11 @@ use crate::error::{Error, Result};
 use crate::text::{normalize, stable_hash};
 use crate::timestamp::Timestamp;
 
+/// A short value of an entry (a time, a name, an id): held inside the entry itself up
+/// to 24 bytes, not in an allocation of its own. At millions of entries, four such
+/// values each in an allocation of its own cost over a gigabyte and the time to clear it.
+pub type Short = compact_str::CompactString;
+
 /// The file new translations are written to when the memory is a folder.
 pub const DEFAULT_FILE: &str = "nb-en.csv";
 
@@ -52,24 +57,24 @@ pub struct Entry {
     /// Its English translation; may be empty (kept, but never offered as a match).
     pub target: String,
     /// When the entry was made, ISO 8601 as written (may be empty).
-    pub created: String,
+    pub created: Short,
     /// When it last changed, ISO 8601 as written (may be empty).
-    pub changed: String,
+    pub changed: Short,
     /// Who translated it.
-    pub translator: String,
+    pub translator: Short,
     /// Where it came from (a batch, a TMX file, "seed").
-    pub origin: String,
+    pub origin: Short,
     /// A free note.
     pub note: String,
     /// When it was retired, ISO 8601 as written; empty while it is in use. A retired
     /// entry is history ([`history`]): kept, listed, never offered as a match.
-    pub retired: String,
+    pub retired: Short,
     /// The import that added it ([`imports::ImportId`], `i20261130-061500`); empty for
     /// an entry no import added (seeds, entries written by hand or before ids).
-    pub import: String,
+    pub import: Short,
     /// The import that retired it (`import --overwrite` retires the translations it
     /// replaces); empty when it is in use, or was retired by `tm resolve`, `revert`, `rm`.
-    pub retired_by: String,
+    pub retired_by: Short,
     /// The sentence before this one where it was translated (empty: none recorded, or
     /// the first sentence of its document when `next` is recorded).
     pub prev: String,
@@ -102,22 +107,25 @@ impl Entry {
         ]
     }
 
-    /// Its fields of tolk's own columns, in the order of [`KNOWN_COLUMNS`], to set.
-    pub fn known_mut(&mut self) -> [&mut String; 12] {
-        [
-            &mut self.source,
-            &mut self.target,
-            &mut self.created,
-            &mut self.changed,
-            &mut self.translator,
-            &mut self.origin,
-            &mut self.note,
-            &mut self.retired,
-            &mut self.import,
-            &mut self.retired_by,
-            &mut self.prev,
-            &mut self.next,
-        ]
+    /// Sets its value of the `k`-th of [`KNOWN_COLUMNS`] (nothing for another `k`).
+    pub fn set_known(&mut self, k: usize, value: &str) {
+        let long = |field: &mut String| value.clone_into(field);
+        let short = |field: &mut Short| *field = Short::from(value);
+        match k {
+            0 => long(&mut self.source),
+            1 => long(&mut self.target),
+            2 => short(&mut self.created),
+            3 => short(&mut self.changed),
+            4 => short(&mut self.translator),
+            5 => short(&mut self.origin),
+            6 => long(&mut self.note),
+            7 => short(&mut self.retired),
+            8 => short(&mut self.import),
+            9 => short(&mut self.retired_by),
+            10 => long(&mut self.prev),
+            11 => long(&mut self.next),
+            _ => {}
+        }
     }
 
     /// Whether the sentences around it where it was translated are recorded.

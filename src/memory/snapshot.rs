@@ -20,7 +20,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Entry, Memory, MemoryFile};
+use super::{Entry, Memory, MemoryFile, Short};
 use crate::cache_file::{bytes_of, rises_to, utf8, Arrays, Damage, Kind};
 use crate::text::SegmentId;
 
@@ -242,11 +242,11 @@ struct Texts<'a> {
 
 impl Texts<'_> {
     /// The next text: as many bytes as its length says, on character boundaries.
-    fn next(&mut self) -> Option<String> {
+    fn next<T: for<'t> From<&'t str>>(&mut self) -> Option<T> {
         let len = get_leb128(self.lengths, &mut self.length_at)?;
         let t = self.text.get(self.at..self.at.checked_add(len)?)?;
         self.at += len;
-        Some(t.to_string())
+        Some(T::from(t))
     }
 }
 
@@ -344,20 +344,19 @@ impl Snapshot {
             at: start,
             length_at: length_starts[i] as usize,
         };
-        let mut next = || texts.next();
         let mut entry = Entry {
-            source: next()?,
-            target: next()?,
-            created: next()?,
-            changed: next()?,
-            translator: next()?,
-            origin: next()?,
-            note: next()?,
-            retired: next()?,
-            import: next()?,
-            retired_by: next()?,
-            prev: next()?,
-            next: next()?,
+            source: texts.next::<String>()?,
+            target: texts.next::<String>()?,
+            created: texts.next::<Short>()?,
+            changed: texts.next::<Short>()?,
+            translator: texts.next::<Short>()?,
+            origin: texts.next::<Short>()?,
+            note: texts.next::<String>()?,
+            retired: texts.next::<Short>()?,
+            import: texts.next::<Short>()?,
+            retired_by: texts.next::<Short>()?,
+            prev: texts.next::<String>()?,
+            next: texts.next::<String>()?,
             extra: Vec::new(),
             file: self.arrays.array::<u32>(FILES)[i] as usize,
             row: self.arrays.array::<u64>(ROWS)[i],

@@ -51,14 +51,14 @@ impl Change {
     pub fn apply(&self, entry: &mut Entry) {
         match *self {
             Change::Retire { at, by, .. } => {
-                entry.retired = at.to_string();
-                entry.retired_by = by.map(|id| id.to_string()).unwrap_or_default();
+                entry.retired = at.to_string().into();
+                entry.retired_by = by.map(|id| id.to_string()).unwrap_or_default().into();
             }
             Change::Restore { changed, .. } => {
                 entry.retired.clear();
                 entry.retired_by.clear();
                 if let Some(changed) = changed {
-                    entry.changed = changed.to_string();
+                    entry.changed = changed.to_string().into();
                 }
             }
         }

@@ -200,10 +200,10 @@ fn entries() -> impl Strategy<Value = Vec<Entry>> {
                     move |(source, target, created, changed, translator, origin, note, values)| Entry {
                         source,
                         target,
-                        created,
-                        changed,
-                        translator,
-                        origin,
+                        created: created.into(),
+                        changed: changed.into(),
+                        translator: translator.into(),
+                        origin: origin.into(),
                         note,
                         extra: extra.iter().cloned().zip(values).collect(),
                         ..Entry::default()
@@ -456,7 +456,7 @@ proptest! {
         prop_assert_eq!(outcome.added, expected.len());
         let memory = Memory::load(&memory_dir).unwrap();
         let merged: Vec<(String, String, String)> =
-            memory.entries.iter().map(|e| (e.source.clone(), e.target.clone(), e.translator.clone())).collect();
+            memory.entries.iter().map(|e| (e.source.clone(), e.target.clone(), e.translator.to_string())).collect();
         prop_assert_eq!(&merged, &expected);
         for e in &memory.entries {
             prop_assert_eq!(&e.origin, "import:b.csv");
@@ -504,10 +504,10 @@ fn incoming() -> impl Strategy<Value = Vec<Entry>> {
         .prop_map(|(source, target, created, changed, translator, origin, note, extra)| Entry {
             source,
             target,
-            created,
-            changed,
-            translator,
-            origin,
+            created: created.into(),
+            changed: changed.into(),
+            translator: translator.into(),
+            origin: origin.into(),
             note,
             extra,
             ..Entry::default()

@@ -794,7 +794,7 @@ pub fn open_first(args: &[&str]) -> Result<ExitCode> {
 fn digest(memory: &Memory) -> u64 {
     memory.entries.iter().fold(0u64, |h, e| {
         let mut x = h.rotate_left(7) ^ e.row ^ (e.file as u64).rotate_left(40);
-        for t in [&e.source, &e.target, &e.created, &e.changed, &e.translator, &e.origin, &e.retired] {
+        for t in [&*e.source, &e.target, &e.created, &e.changed, &e.translator, &e.origin, &e.retired] {
             x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tolk::text::stable_hash(t.as_bytes());
         }
         x

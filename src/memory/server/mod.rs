@@ -233,8 +233,8 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
             row: record.get(1).and_then(|v| v.parse().ok()).ok_or_else(bad)?,
             ..Entry::default()
         };
-        for (field, i) in entry.known_mut().into_iter().zip(2..) {
-            *field = record.get(i).unwrap_or("").to_string();
+        for k in 0..TEXT_COLUMNS.len() {
+            entry.set_known(k, record.get(k + 2).unwrap_or(""));
         }
         let extra = record.get(14).unwrap_or("[]");
         let extra = serde_json::from_str::<Vec<(String, String)>>(extra)
@@ -643,7 +643,13 @@ impl super::MemoryStore for ServerStore {
                 .execute(
                     "UPDATE tolk.entries SET retired = $1::text, retired_by = $2::text, changed = $3::text \
                      WHERE file = $4 AND row_number = $5",
-                    &[&entry.retired, &entry.retired_by, &entry.changed, &file_id, &(entry.row as i64)],
+                    &[
+                        &entry.retired.as_str(),
+                        &entry.retired_by.as_str(),
+                        &entry.changed.as_str(),
+                        &file_id,
+                        &(entry.row as i64),
+                    ],
                 )
                 .map_err(|e| self.write_error(e, RETIRE))?;
             if updated != 1 {
@@ -749,10 +755,10 @@ type Identity<'a> = (&'a Path, Vec<&'a str>, Vec<(&'a str, &'a str)>);
 fn identity<'a>(memory: &'a Memory, e: &'a Entry) -> Identity<'a> {
     let file = memory.file_of(e).and_then(Path::file_name).map_or(Path::new(""), Path::new);
     let texts =
-        [&e.source, &e.target, &e.created, &e.translator, &e.origin, &e.note, &e.import, &e.prev, &e.next];
+        [&*e.source, &e.target, &e.created, &e.translator, &e.origin, &e.note, &e.import, &e.prev, &e.next];
     let extra =
         e.extra.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    (file, texts.iter().map(|t| t.as_str()).collect(), extra)
+    (file, texts.to_vec(), extra)
 }
 
 /// Whether two entries alike in what they say are in the same state.
@@ -856,9 +862,9 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
             "UPDATE tolk.entries SET retired = $1::text, retired_by = $2::text, changed = $3::text \
              WHERE file = $4 AND row_number = $5",
             &[
-                &ours.retired,
-                &ours.retired_by,
-                &ours.changed,
+                &ours.retired.as_str(),
+                &ours.retired_by.as_str(),
+                &ours.changed.as_str(),
                 &on_server.file_ids[file],
                 &(theirs.row as i64),
             ],
