@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::document::Document;
-use crate::index::{Index, SearchOptions};
+use crate::index::{Index, Match, SearchOptions};
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
@@ -202,9 +202,26 @@ impl Analysis {
         min_score: u8,
         progress: &(dyn Fn() + Sync),
     ) -> Report {
-        let queries: Vec<&str> = self.unique.iter().map(|(t, _)| t.as_str()).collect();
+        let found = self.search(index, min_score, progress);
+        self.finish_found(memory, &found)
+    }
+
+    /// The unique sentences, in the order [`Analysis::search`] answers for them.
+    pub fn sentences(&self) -> Vec<&str> {
+        self.unique.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    /// The best match of each unique sentence ([`Analysis::sentences`]), searched on
+    /// every core; `progress` is called once per sentence.
+    pub fn search(&self, index: &Index, min_score: u8, progress: &(dyn Fn() + Sync)) -> Vec<Vec<Match>> {
         let options = SearchOptions { min_score, top: 1 };
-        let found = index.search_all_with(&queries, options, progress);
+        index.search_all_with(&self.sentences(), options, progress)
+    }
+
+    /// [`Analysis::finish`] with the matches [`Analysis::search`] found, numbered in
+    /// `memory`, which holds at least them and every translation of each sentence.
+    pub fn finish_found(self, memory: &Memory, found: &[Vec<Match>]) -> Report {
+        let queries = self.sentences();
         let best: Vec<Option<u8>> = found.iter().map(|m| m.first().map(|m| m.score)).collect();
         // Each unique sentence once, as its first occurrence counts it.
         let mut repaired = Count::default();

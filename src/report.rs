@@ -46,15 +46,17 @@ fn escape(text: &str) -> String {
 /// How many of the memory's competing translations the page lists.
 pub const CONFLICTS_SHOWN: usize = 50;
 
-/// The page for `report`, made against `memory` with `min_score`, dated `date`.
-pub fn html(report: &Report, memory: &Memory, min_score: u8, date: &str) -> String {
+/// The page for `report`, made against `memory` with `min_score`, dated `date`;
+/// `in_use` is how many entries of the whole memory are in use (`memory` may hold only
+/// the entries the page shows: [`crate::index::cache::Entries::narrow_reporting`]).
+pub fn html(report: &Report, memory: &Memory, in_use: usize, min_score: u8, date: &str) -> String {
     let mut out = head("tolk analysis", "Analysis");
     let _ = writeln!(
         out,
         "<p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>",
         report.documents.len(),
         report.total.total().words,
-        memory.in_use_count(),
+        in_use,
         min_score,
         escape(date)
     );
@@ -275,7 +277,7 @@ mod tests {
         ));
         let index = IndexBuilder::build(&memory);
         let report = analysis.finish(&memory, &index, 50, &|| ());
-        let page = html(&report, &memory, 50, "2026-11-30");
+        let page = html(&report, &memory, memory.in_use_count(), 50, "2026-11-30");
         assert!(page.contains("&lt;a &amp; b&gt;.txt"), "{page}");
         assert!(page.contains("Hello &lt;there&gt;."), "{page}");
         assert!(page.contains("Competing translations in the memory: 1"));

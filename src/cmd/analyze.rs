@@ -43,22 +43,28 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     for (path, name) in ui::corpus_files(global, &args.paths)? {
         analysis.add(&ui::read(global, &path, name, &segmenter)?);
     }
-    let (memory, index) = ui::load_indexed(global)?;
+    // Only what the report shows is read of a kept memory: the matches found, every
+    // translation of the corpus's sentences and of those that may compete.
+    let (entries, index) = ui::load_entries(global)?;
     let bar = ui::bar(global, analysis.unique() as u64, "analysing");
-    let report = analysis.finish(&memory, &index, args.min_score, &|| bar.inc(1));
+    let mut found = analysis.search(&index, args.min_score, &|| bar.inc(1));
     bar.finish_and_clear();
+    let (memory, totals) = ui::narrow_reporting(global, &entries, &analysis.sentences(), &mut found)?;
+    let report = analysis.finish_found(&memory, &found);
     let conflicts = memory.conflicts();
     let mut out = BufWriter::new(io::stdout().lock());
     let rows = report.documents.iter().map(|d| (d.name.as_str(), &d.bands)).chain([("TOTAL", &report.total)]);
     if args.html {
         let date = tolk::timestamp::Timestamp::now().to_string();
-        out.write_all(tolk::report::html(&report, &memory, args.min_score, &date).as_bytes())?;
+        out.write_all(
+            tolk::report::html(&report, &memory, totals.in_use(), args.min_score, &date).as_bytes(),
+        )?;
     } else if args.json {
         let documents: Vec<Value> =
             report.documents.iter().map(|d| json!({"doc": d.name, "bands": bands_json(&d.bands)})).collect();
         let value = json!({
             "min_score": args.min_score,
-            "memory_entries": memory.in_use_count(),
+            "memory_entries": totals.in_use(),
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),
@@ -96,8 +102,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 ui::count(report.repaired.words, "word")
             )?;
         }
-        let in_use = memory.in_use_count();
-        let retired = memory.entries.len() - in_use;
+        let (in_use, retired) = (totals.in_use(), totals.retired);
         let history =
             if retired > 0 { format!(" (and {retired} retired, kept as history)") } else { String::new() };
         writeln!(

@@ -606,7 +606,7 @@ fn run_correction(
 }
 
 fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
-    let memory = ui::load(global, &global.memory)?;
+    let memory = ui::load_conflicting(global)?;
     let conflicts = memory.conflicting();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for ids in &conflicts {

@@ -15,7 +15,7 @@ use tolk::import::Conflict;
 use tolk::index::cache::{self, Kept};
 use tolk::index::{Damage, Index};
 use tolk::memory::server::{Server, ServerStore};
-use tolk::memory::{CsvStore, Memory, MemoryStore};
+use tolk::memory::{CsvStore, Memory, MemoryStore, Totals};
 use tolk::segment::Segmenter;
 use tolk::shown;
 use tolk::store::Notice;
@@ -247,17 +247,36 @@ pub fn narrow<'a>(
 ) -> Result<std::borrow::Cow<'a, Memory>> {
     match entries.narrow(texts, found) {
         Ok(memory) => Ok(memory),
+        Err(damage) => Ok(std::borrow::Cow::Owned(whole_instead(global, damage)?)),
+    }
+}
+
+/// The whole memory, read again as the kept one could not be read for `damage`.
+fn whole_instead(global: &Global, damage: Damage) -> Result<Memory> {
+    if chatty(global) {
+        eprintln!("note: the memory kept in .tolk/cache was not used, as {damage}; read the memory again");
+    }
+    match &global.server {
+        Some(server) => Ok(load_server(global, server)?.0),
+        None => load_csv(global, &global.memory),
+    }
+}
+
+/// [`narrow`] for a report on the whole memory ([`cache::Entries::narrow_reporting`]):
+/// also every translation of each sentence that may have competing translations, and
+/// the whole memory's totals.
+pub fn narrow_reporting<'a>(
+    global: &Global,
+    entries: &'a cache::Entries,
+    texts: &[&str],
+    found: &mut [Vec<tolk::index::Match>],
+) -> Result<(std::borrow::Cow<'a, Memory>, Totals)> {
+    match entries.narrow_reporting(texts, found) {
+        Ok(narrowed) => Ok(narrowed),
         Err(damage) => {
-            if chatty(global) {
-                eprintln!(
-                    "note: the memory kept in .tolk/cache was not used, as {damage}; read the memory again"
-                );
-            }
-            let memory = match &global.server {
-                Some(server) => load_server(global, server)?.0,
-                None => load_csv(global, &global.memory)?,
-            };
-            Ok(std::borrow::Cow::Owned(memory))
+            let memory = whole_instead(global, damage)?;
+            let totals = Totals::of(&memory);
+            Ok((std::borrow::Cow::Owned(memory), totals))
         }
     }
 }
@@ -405,6 +424,22 @@ pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::Se
         }
     }
     // Waited for a keeper already, when there was one.
+    load_now(global, &global.memory)
+}
+
+/// The memory named by `--memory` as far as a list of its competing translations
+/// needs it: every translation of each sentence with two or more in use
+/// ([`cache::KeptMemory::shared_ids`]), read from the kept memory when it is the memory
+/// as it is; else the whole memory, as [`load`] reads it.
+pub fn load_conflicting(global: &Global) -> Result<Memory> {
+    if global.server.is_none() {
+        let files = kept_files(global).map(|files| settled(global, files));
+        if let Some(kept) = files.and_then(|files| cache::open_memory(&global.memory, &files)) {
+            if let Ok((memory, _)) = kept.part(&kept.shared_ids(), []) {
+                return Ok(memory);
+            }
+        }
+    }
     load_now(global, &global.memory)
 }
 

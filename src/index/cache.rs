@@ -13,6 +13,7 @@
 //! processes keeping files at once each write a temporary file and rename it over the
 //! old one, so a file is always one whole.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,7 +25,7 @@ use crate::cache_file::Arrays;
 use crate::memory::delta::{self, Plan};
 use crate::memory::server::{Revision, ServerStore};
 use crate::memory::snapshot::{self, Snapshot};
-use crate::memory::{self, KeptCopy, Memory, Rewrite};
+use crate::memory::{self, KeptCopy, Memory, Rewrite, Totals};
 use crate::text::{normalize, stable_hash, SegmentId};
 
 use rayon::prelude::*;
@@ -482,6 +483,36 @@ impl KeptMemory {
         }
     }
 
+    /// How many entries the memory has, and how many are retired, counted without
+    /// reading the entries whole.
+    pub fn totals(&self) -> Result<Totals, Damage> {
+        match &self.changes {
+            None => Ok(Totals { entries: self.base.len(), retired: self.base.retired(|_| false)? }),
+            Some((plan, own)) => {
+                let kept = self.base.retired(|j| plan.is_replaced(j))?;
+                let own = own.entries.iter().filter(|e| e.is_retired()).count();
+                Ok(Totals { entries: plan.len(), retired: kept + own })
+            }
+        }
+    }
+
+    /// The sentences that may have competing translations, those with two or more
+    /// translations in use (see [`Snapshot::shared_ids`]): reading every translation
+    /// of each ([`KeptMemory::part`]) gives what [`Memory::conflicting`] finds in the
+    /// whole memory.
+    pub fn shared_ids(&self) -> Vec<SegmentId> {
+        match &self.changes {
+            None => self.base.shared_ids(|_| false, &HashMap::new()),
+            Some((plan, own)) => {
+                let mut more: HashMap<u64, usize> = HashMap::new();
+                for e in own.entries.iter().filter(|e| e.is_offered()) {
+                    *more.entry(SegmentId::of(&e.source).0).or_default() += 1;
+                }
+                self.base.shared_ids(|j| plan.is_replaced(j), &more)
+            }
+        }
+    }
+
     /// See [`Snapshot::part`].
     pub fn part(
         &self,
@@ -782,11 +813,35 @@ impl Entries {
     /// memory; `found` is renumbered to it. The whole memory, as it is, when it was read
     /// whole.
     pub fn narrow(&self, texts: &[&str], found: &mut [Vec<Match>]) -> Result<Cow<'_, Memory>, Damage> {
+        self.narrow_with(texts, Vec::new(), found)
+    }
+
+    /// [`Entries::narrow`], holding also every translation of each sentence that may
+    /// have competing translations, so that [`Memory::conflicting`] answers as on the
+    /// whole memory; with the whole memory's [`Totals`]. For a report on the memory
+    /// that reads only what it shows.
+    pub fn narrow_reporting(
+        &self,
+        texts: &[&str],
+        found: &mut [Vec<Match>],
+    ) -> Result<(Cow<'_, Memory>, Totals), Damage> {
+        match self {
+            Entries::Whole(memory) => Ok((Cow::Borrowed(memory), Totals::of(memory))),
+            Entries::Kept(kept) => Ok((self.narrow_with(texts, kept.shared_ids(), found)?, kept.totals()?)),
+        }
+    }
+
+    fn narrow_with(
+        &self,
+        texts: &[&str],
+        mut ids: Vec<SegmentId>,
+        found: &mut [Vec<Match>],
+    ) -> Result<Cow<'_, Memory>, Damage> {
         match self {
             Entries::Whole(memory) => Ok(Cow::Borrowed(memory)),
             Entries::Kept(kept) => {
                 let numbers = found.iter().flatten().map(|m| m.entry);
-                let ids: Vec<SegmentId> = texts.iter().map(|t| SegmentId::of(t)).collect();
+                ids.extend(texts.iter().map(|t| SegmentId::of(t)));
                 let (memory, numbers) = kept.part(&ids, numbers.collect::<Vec<_>>())?;
                 for m in found.iter_mut().flatten() {
                     m.entry = numbers.binary_search(&m.entry).unwrap_or_default();

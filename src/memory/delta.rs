@@ -79,7 +79,9 @@ impl Plan {
         self.len() == 0
     }
 
-    fn is_replaced(&self, j: usize) -> bool {
+    /// Whether entry `j` of the kept memory it follows was changed since: its
+    /// version now is one of the plan's own entries.
+    pub fn is_replaced(&self, j: usize) -> bool {
         self.replaced.binary_search(&(j as u32)).is_ok()
     }
 

@@ -166,6 +166,28 @@ impl Entry {
     }
 }
 
+/// What is said of a whole memory however little of it is read: how many entries it
+/// has, and how many of them are retired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Every entry, retired or not.
+    pub entries: usize,
+    /// The entries retired ([`Entry::is_retired`]).
+    pub retired: usize,
+}
+
+impl Totals {
+    /// The totals of `memory`, read whole.
+    pub fn of(memory: &Memory) -> Totals {
+        Totals { entries: memory.entries.len(), retired: memory.entries.len() - memory.in_use_count() }
+    }
+
+    /// The entries in use: not retired ([`Memory::in_use_count`]).
+    pub fn in_use(&self) -> usize {
+        self.entries - self.retired
+    }
+}
+
 /// A CSV file of the memory and its header as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoryFile {

@@ -15,6 +15,7 @@
 //! range, text and entry number before any is used: the texts are checked as UTF-8
 //! once, as a whole, on every core.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -426,6 +427,63 @@ impl Snapshot {
         let at = hash.partition_point(|&x| x < h);
         let same = hash[at..].iter().take_while(|&&x| x == h).count();
         entry[at..at + same].iter().map(|&e| e as usize).collect()
+    }
+
+    /// Whether entry `i` is retired, read from its `retired` text alone; `None` when
+    /// there is no such entry or its texts are cut wrong.
+    fn is_retired(&self, i: usize) -> Option<bool> {
+        let text_starts: &[u64] = self.arrays.array(TEXT_STARTS);
+        let length_starts: &[u64] = self.arrays.array(LENGTH_STARTS);
+        let lengths = self.arrays.array::<u8>(LENGTHS).get(..*length_starts.get(i + 1)? as usize)?;
+        let mut at = *length_starts.get(i)? as usize;
+        let mut start = *text_starts.get(i)? as usize;
+        // `retired` is the eighth of the known texts.
+        for _ in 0..7 {
+            start = start.checked_add(get_leb128(lengths, &mut at)?)?;
+        }
+        let len = get_leb128(lengths, &mut at)?;
+        let end = start.checked_add(len)?;
+        if end > *text_starts.get(i + 1)? as usize {
+            return None;
+        }
+        let text = std::str::from_utf8(self.arrays.array::<u8>(TEXTS).get(start..end)?).ok()?;
+        Some(!text.trim().is_empty())
+    }
+
+    /// How many of the entries `skip` leaves are retired, read on every core from their
+    /// `retired` texts alone.
+    pub fn retired(&self, skip: impl Fn(usize) -> bool + Sync) -> Result<usize, Damage> {
+        let retired: Option<usize> = (0..self.len())
+            .into_par_iter()
+            .filter(|&i| !skip(i))
+            .map(|i| self.is_retired(i).map(usize::from))
+            .sum();
+        retired.ok_or(Damage::Malformed("an entry's texts are cut wrong"))
+    }
+
+    /// The sentences (by [`SegmentId`], the hash of the normalised source) with two or
+    /// more translations in use, the only ones that can have competing translations: by
+    /// the exact-lookup table, leaving out the entries `skip` says and counting for each
+    /// hash the translations in use `more` adds. In order, each once.
+    pub fn shared_ids(&self, skip: impl Fn(usize) -> bool, more: &HashMap<u64, usize>) -> Vec<SegmentId> {
+        let hash: &[u64] = self.arrays.array(EXACT_HASH);
+        let in_use: &[u8] = self.arrays.array(EXACT_IN_USE);
+        let entry: &[u32] = self.arrays.array(EXACT_ENTRY);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < hash.len() {
+            let h = hash[at];
+            let same = hash[at..].iter().take_while(|&&x| x == h).count();
+            let live = (at..at + same).filter(|&k| in_use[k] == 1 && !skip(entry[k] as usize)).count();
+            if live + more.get(&h).copied().unwrap_or(0) >= 2 {
+                out.push(SegmentId(h));
+            }
+            at += same;
+        }
+        let only_more = more.iter().filter(|&(h, &n)| n >= 2 && hash.binary_search(h).is_err());
+        out.extend(only_more.map(|(&h, _)| SegmentId(h)));
+        out.sort_unstable_by_key(|id| id.0);
+        out
     }
 
     /// The number of file `file`'s first entry (entries are in file order).

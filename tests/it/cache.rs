@@ -224,7 +224,10 @@ fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
     for t in [&kept, &plain] {
         t.write(
             "more.csv",
-            format!("source,target,note\n{QUERY},What makes a good day at work?,\"a, b\"\nEn ny setning.,A new sentence.,\n"),
+            format!(
+                "source,target,note\n{QUERY},What makes a good day at work?,\"a, b\"\nEn ny setning.,A new sentence.,\n\
+                 En annen setning.,Another sentence.,\nEn annen setning.,One more sentence.,\n"
+            ),
         );
         t.tolk(&["--quiet", "tm", "import", "--overwrite", "more.csv"]).run().success();
         t.tolk(&["--quiet", "tm", "rm", "Det betyr alt."]).run().success();
@@ -275,6 +278,19 @@ fn a_write_from_the_kept_memory_writes_what_one_from_the_csv_files_writes() {
     let exported = batch(&kept);
     assert!(exported.contains("Det betyr alt."), "{exported}");
     assert_eq!(exported, batch(&plain));
+    // And the reports on the whole memory, which read only the entries they show and
+    // the sentences whose translations may compete: the analysis (its totals, and the
+    // competing translations the page lists) and the list of competing translations.
+    for args in
+        [&["analyze"][..], &["analyze", "--json"], &["analyze", "--html"], &["tm", "conflicts", "--json"]]
+    {
+        let report = |t: &Project| moment.replace_all(&t.tolk(args).run().success().stdout, "T").into_owned();
+        let in_project = report(&kept);
+        assert!(in_project.contains("One more sentence.") || args[0] == "analyze", "{in_project}");
+        assert_eq!(in_project, report(&plain), "{args:?}");
+    }
+    let analysis = kept.tolk(&["analyze"]).run().success().stdout;
+    assert!(analysis.contains("(and 2 retired, kept as history), 1 source with conflicting"), "{analysis}");
 }
 
 #[test]

@@ -758,6 +758,11 @@ proptest! {
         let sentence = |s: &str| Entry { source: s.into(), target: format!("EN {s}"), ..Entry::default() };
         let mut second = second;
         second.push(sentence("Det betyr alt."));
+        // Another translation of it, in use: translations compete from the start.
+        second.push(Entry { target: "It means everything.".into(), ..sentence("Det betyr alt.") });
+        // A translation retired, and one whose `retired` is blank: in use.
+        second.push(Entry { retired: "2026-01-01T00:00:00Z".into(), ..sentence("Vi er her for kundene, sa hun.") });
+        second.push(Entry { retired: " ".into(), target: "We are here.".into(), ..sentence("Vi er her for kundene, sa hun.") });
         // New entries go to nb-en.csv, with a file before it and one after; or the
         // memory is that one file.
         std::fs::write(memory.join("a.csv"), memory_file(&first, blank)).unwrap();
@@ -766,6 +771,19 @@ proptest! {
         let folder = if single { memory.join("nb-en.csv") } else { memory };
         let files = Files::new(&dir.path().join(".tolk"), &folder);
         cache::make(&folder, &files, || {}).unwrap();
+        let competing = |m: &Memory| {
+            m.conflicting().iter().map(|ids| ids.iter().map(|&i| m.entries[i].clone()).collect()).collect::<Vec<Vec<Entry>>>()
+        };
+        // What a report says of the whole memory, read in part from the kept files:
+        // its totals, and every source with competing translations.
+        {
+            let read = Memory::load(&folder).unwrap();
+            let (entries, _) = cache::open(&folder, &files).expect("kept");
+            let (reported, totals) = entries.narrow_reporting(&[], &mut []).unwrap();
+            prop_assert_eq!(totals, tolk::memory::Totals::of(&read));
+            prop_assert!(!competing(&read).is_empty());
+            prop_assert_eq!(competing(&reported), competing(&read));
+        }
         let at = tolk::timestamp::Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
         for (adds, retire, restore) in &writes {
             let store = CsvStore::new(&folder).kept(KeptCsv::new(&folder, files.clone()));
@@ -774,7 +792,12 @@ proptest! {
                     let add = adds
                         .iter()
                         .map(|(s, translated, client)| Entry {
-                            target: if *translated { format!("EN {s}") } else { String::new() },
+                            // Two targets for one sentence, so that translations compete.
+                            target: match (*translated, *client) {
+                                (false, _) => String::new(),
+                                (true, false) => format!("EN {s}"),
+                                (true, true) => format!("EN {s}, for Lyse"),
+                            },
                             extra: if *client { vec![("Kunde".into(), "Lyse".into())] } else { Vec::new() },
                             ..sentence(s)
                         })
@@ -833,6 +856,10 @@ proptest! {
                 prop_assert_eq!(history(&part), history(&read));
                 prop_assert_eq!(part.exact(q), read.exact(q));
             }
+            // And so is what a report says of the whole memory, through the changes.
+            let (reported, totals) = entries.narrow_reporting(&[], &mut []).unwrap();
+            prop_assert_eq!(totals, tolk::memory::Totals::of(&read));
+            prop_assert_eq!(competing(&reported), competing(&read));
         }
     }
 }
