@@ -827,7 +827,11 @@ impl Entries {
     ) -> Result<(Cow<'_, Memory>, Totals), Damage> {
         match self {
             Entries::Whole(memory) => Ok((Cow::Borrowed(memory), Totals::of(memory))),
-            Entries::Kept(kept) => Ok((self.narrow_with(texts, kept.shared_ids(), found)?, kept.totals()?)),
+            Entries::Kept(kept) => {
+                // Counted first: `found` is renumbered only once nothing can fail.
+                let totals = kept.totals()?;
+                Ok((self.narrow_with(texts, kept.shared_ids(), found)?, totals))
+            }
         }
     }
 

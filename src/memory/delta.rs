@@ -24,6 +24,7 @@
 //! written since (`u32`, rising). Its header's fingerprint and entry count are the
 //! memory's now.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::store::Rewrite;
@@ -238,15 +239,16 @@ pub fn part(
         return Err(Damage::Malformed("its entries are not the plan's"));
     }
     let mut wanted: Vec<usize> = numbers.into_iter().collect();
+    // The plan's own translations by the id of their source, hashed once: a command may
+    // ask for many sentences (`analyze`, every one whose translations may compete).
+    let mut own: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (e, &n) in entries.entries.iter().zip(&plan.numbers).filter(|(e, _)| !e.target.is_empty()) {
+        own.entry(stable_hash(normalize(&e.source).as_bytes())).or_default().push(n as usize);
+    }
     for &id in ids {
         let kept = base.exact_entries(id).into_iter().filter(|&j| !plan.is_replaced(j));
         wanted.extend(kept.map(|j| plan.now(j)));
-        let hash = id.0;
-        let own = entries.entries.iter().zip(&plan.numbers);
-        wanted.extend(
-            own.filter(|(e, _)| !e.target.is_empty() && stable_hash(normalize(&e.source).as_bytes()) == hash)
-                .map(|(_, &n)| n as usize),
-        );
+        wanted.extend(own.get(&id.0).into_iter().flatten());
     }
     wanted.sort_unstable();
     wanted.dedup();

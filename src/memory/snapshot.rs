@@ -411,7 +411,7 @@ impl Snapshot {
         }
         wanted.sort_unstable();
         wanted.dedup();
-        let entries: Option<Vec<Entry>> = wanted.iter().map(|&i| self.entry(i)).collect();
+        let entries: Option<Vec<Entry>> = wanted.par_iter().map(|&i| self.entry(i)).collect();
         let entries = entries.ok_or(Damage::Malformed("an entry's texts are cut wrong"))?;
         Ok((Memory::from_files(self.files.clone(), entries), wanted))
     }
