@@ -65,6 +65,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let value = json!({
             "min_score": args.min_score,
             "memory_entries": totals.in_use(),
+            "memory_retired": totals.retired,
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),

@@ -606,7 +606,10 @@ fn run_correction(
 }
 
 fn run_conflicts(args: ConflictsArgs, global: &Global) -> Result<ExitCode> {
-    let memory = ui::load_conflicting(global)?;
+    // Of a kept memory, only every translation of each sentence with two or more in use
+    // is read; kept files found damaged or stale are made again, with a note.
+    let (entries, _) = ui::load_entries(global)?;
+    let (memory, _) = ui::narrow_reporting(global, &entries, &[], &mut [])?;
     let conflicts = memory.conflicting();
     let mut out = io::BufWriter::new(io::stdout().lock());
     for ids in &conflicts {

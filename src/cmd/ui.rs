@@ -427,22 +427,6 @@ pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::Se
     load_now(global, &global.memory)
 }
 
-/// The memory named by `--memory` as far as a list of its competing translations
-/// needs it: every translation of each sentence with two or more in use
-/// ([`cache::KeptMemory::shared_ids`]), read from the kept memory when it is the memory
-/// as it is; else the whole memory, as [`load`] reads it.
-pub fn load_conflicting(global: &Global) -> Result<Memory> {
-    if global.server.is_none() {
-        let files = kept_files(global).map(|files| settled(global, files));
-        if let Some(kept) = files.and_then(|files| cache::open_memory(&global.memory, &files)) {
-            if let Ok((memory, _)) = kept.part(&kept.shared_ids(), []) {
-                return Ok(memory);
-            }
-        }
-    }
-    load_now(global, &global.memory)
-}
-
 /// The memory at `path` read from its CSV files, with a spinner (see [`load`]).
 pub fn load_csv(global: &Global, path: &Path) -> Result<Memory> {
     let spin = spinner(global, &format!("loading {}", shown::path(path)));

@@ -122,6 +122,30 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
 }
 
 #[test]
+fn the_reports_on_the_whole_memory_say_when_the_kept_files_are_damaged_and_make_them_again() {
+    let t = project();
+    quiet_lookup(&t);
+    let (memory, _) = kept(&t);
+    for args in [&["tm", "conflicts"][..], &["analyze"]] {
+        let before = t.tolk(args).run().success();
+        let mut bytes = std::fs::read(&memory).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&memory, &bytes).unwrap();
+        let out = t.tolk(args).run().success();
+        assert_eq!(out.stdout, before.stdout, "{args:?}");
+        let name = memory.file_name().unwrap().to_string_lossy();
+        assert!(
+            out.stderr.starts_with(&format!("note: .tolk/cache/{name} was not used, as "))
+                && out.stderr.contains("; made it again\n"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        // Made again: the next one says only what it said before.
+        t.tolk(args).run().success().stdout_is(&before.stdout).stderr_is(&before.stderr);
+    }
+}
+
+#[test]
 fn a_memory_changed_by_hand_is_read_again() {
     let t = project();
     quiet_lookup(&t);
