@@ -256,25 +256,29 @@ impl BatchBuilder {
     /// suggestion (searched on every core), and that suggestion as its target when
     /// `prefill`.
     pub fn finish(self, memory: &Memory, index: &Index, min_score: u8, prefill: bool) -> Batch {
-        let rows: Vec<BatchRow> =
-            self.rows.into_iter().filter(|r| memory.exact(&r.source).is_none()).collect();
-        let queries: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
-        let best = index.search_all(&queries, SearchOptions { min_score, top: 1 });
-        BatchBuilder { rows, by_id: HashMap::new() }.finish_found(memory, best, prefill)
+        let best = index.search_all(&self.untranslated(memory), SearchOptions { min_score, top: 1 });
+        self.finish_found(memory, best, prefill)
     }
 
-    /// Every sentence gathered, once each, in order: what [`BatchBuilder::finish_found`]
-    /// takes the best match of.
+    /// Every sentence gathered, once each, in order: what the batch holds, of those
+    /// without a 100% match.
     pub fn sources(&self) -> Vec<&str> {
         self.rows.iter().map(|r| r.source.as_str()).collect()
     }
 
-    /// [`BatchBuilder::finish`], with the best match of each of [`BatchBuilder::sources`]
-    /// found already (`best`, numbered as `memory`'s entries, which need only hold
-    /// them and every translation of the sentences: a memory read in part).
+    /// The sentences gathered that have no 100% match in `memory`, in order: those
+    /// [`BatchBuilder::finish_found`] takes the best match of.
+    pub fn untranslated(&self, memory: &Memory) -> Vec<&str> {
+        self.sources().into_iter().filter(|s| memory.exact(s).is_none()).collect()
+    }
+
+    /// [`BatchBuilder::finish`], with the best match of each of
+    /// [`BatchBuilder::untranslated`] found already (`best`, numbered as `memory`'s
+    /// entries, which need only hold them and every translation of the sentences: a
+    /// memory read in part).
     pub fn finish_found(self, memory: &Memory, best: Vec<Vec<Match>>, prefill: bool) -> Batch {
-        let (mut rows, best): (Vec<BatchRow>, Vec<Vec<Match>>) =
-            self.rows.into_iter().zip(best).filter(|(r, _)| memory.exact(&r.source).is_none()).unzip();
+        let mut rows: Vec<BatchRow> =
+            self.rows.into_iter().filter(|r| memory.exact(&r.source).is_none()).collect();
         for (row, found) in rows.iter_mut().zip(best) {
             if let Some(m) = found.first() {
                 let e = &memory.entries[m.entry];

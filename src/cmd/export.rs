@@ -78,21 +78,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let spin = ui::spinner(global, "finding suggestions");
     // A memory of only what the batch shows: every translation of its sentences and of
     // those out in batches, then the best match of each sentence not translated yet.
-    let sources = builder.sources();
-    let mut texts = sources.clone();
+    let mut texts = builder.sources();
     texts.extend(ledger.batches.iter().flat_map(|b| &b.segments).map(|s| s.source.as_str()));
-    let translated: Vec<bool> = {
-        let exact = ui::narrow(global, &entries, &texts, &mut [])?;
-        sources.iter().map(|s| exact.exact(s).is_some()).collect()
-    };
-    let queries: Vec<&str> = sources.iter().zip(&translated).filter(|(_, &t)| !t).map(|(s, _)| *s).collect();
+    let queries = builder.untranslated(&*ui::narrow(global, &entries, &texts, &mut [])?);
     let mut found = index.search_all(&queries, tolk::index::SearchOptions { min_score, top: 1 });
+    drop(queries);
     let memory = ui::narrow(global, &entries, &texts, &mut found)?;
     drop(texts);
-    let mut found = found.into_iter();
-    let best: Vec<Vec<tolk::index::Match>> =
-        translated.iter().map(|&t| if t { Vec::new() } else { found.next().unwrap_or_default() }).collect();
-    let mut batch = builder.finish_found(&memory, best, args.prefill);
+    let mut batch = builder.finish_found(&memory, found, args.prefill);
     batch.source_language.clone_from(&global.project.config.source_language);
     batch.target_language.clone_from(&global.project.config.target_language);
     batch.mark_terms(&super::terms::glossary(global)?);

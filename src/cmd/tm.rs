@@ -401,7 +401,7 @@ fn run_history(args: HistoryArgs, global: &Global) -> Result<ExitCode> {
         Key::Text(text) => SegmentId::of(text),
         Key::Id(id) => *id,
     };
-    let memory = ui::load_about(global, &[id])?;
+    let memory = ui::load_for(global, || Ok(vec![id]))?;
     let history = history::history(&memory, &key).map_err(tolk::Error::from)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let id = SegmentId::of(&history.source).to_string();

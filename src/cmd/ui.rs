@@ -403,17 +403,12 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
     load_csv(global, path)
 }
 
-/// The memory named by `--memory` as far as a command about the sentences `ids` needs
-/// it: every translation of each ([`cache::KeptMemory::part`]), read from the kept
-/// memory when it is the memory as it is, so that it costs those entries, not the
-/// memory; else the whole memory, as [`load`] reads it.
-pub fn load_about(global: &Global, ids: &[tolk::text::SegmentId]) -> Result<Memory> {
-    load_for(global, || Ok(ids.to_vec()))
-}
-
-/// [`load_about`] the sentences `ids` gives, asked only when the kept memory can be
-/// read in part (a command that finds them by reading its documents reads them twice
-/// then, and never holds the memory whole).
+/// The memory named by `--memory` as far as a command about the sentences `ids` gives
+/// needs it: every translation of each ([`cache::KeptMemory::part`]), read from the
+/// kept memory when it is the memory as it is, so that it costs those entries, not the
+/// memory; else the whole memory, as [`load`] reads it. `ids` is asked only when the
+/// kept memory can be read in part (a command that finds them by reading its documents
+/// reads them twice then, and never holds the memory whole).
 pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::SegmentId>>) -> Result<Memory> {
     if global.server.is_none() {
         let files = kept_files(global).map(|files| settled(global, files));

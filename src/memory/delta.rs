@@ -30,7 +30,7 @@ use std::path::Path;
 use super::store::Rewrite;
 use super::{Entry, Memory, MemoryFile, Row};
 use crate::cache_file::{bytes_of, Arrays, Damage, Kind};
-use crate::text::{normalize, stable_hash, SegmentId};
+use crate::text::SegmentId;
 
 /// The map's kind of cache file.
 pub const KIND: Kind =
@@ -213,15 +213,7 @@ fn patch_exact(rows: &[Row], plan: &Plan, entries: &[Entry]) -> Vec<Row> {
 
 /// The exact table's rows of the plan's own `entries`, numbered as the memory is now.
 fn exact_rows(plan: &Plan, entries: &[Entry]) -> Vec<Row> {
-    entries
-        .iter()
-        .zip(&plan.numbers)
-        .filter(|(e, _)| !e.target.is_empty())
-        .map(|(e, &n)| {
-            let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
-            (stable_hash(normalize(&e.source).as_bytes()), !e.is_retired(), changed, n as u32)
-        })
-        .collect()
+    entries.iter().zip(&plan.numbers).filter_map(|(e, &n)| super::exact_row(e, n as usize)).collect()
 }
 
 /// What [`super::snapshot::Snapshot::part`] gives, of the memory now: the entries
@@ -243,7 +235,7 @@ pub fn part(
     // ask for many sentences (`analyze`, every one whose translations may compete).
     let mut own: HashMap<u64, Vec<usize>> = HashMap::new();
     for (e, &n) in entries.entries.iter().zip(&plan.numbers).filter(|(e, _)| !e.target.is_empty()) {
-        own.entry(stable_hash(normalize(&e.source).as_bytes())).or_default().push(n as usize);
+        own.entry(SegmentId::of(&e.source).0).or_default().push(n as usize);
     }
     for &id in ids {
         let kept = base.exact_entries(id).into_iter().filter(|&j| !plan.is_replaced(j));

@@ -201,6 +201,16 @@ pub struct MemoryFile {
 /// use, when it was changed or `i64::MIN` for never, its number).
 type Row = (u64, bool, i64, u32);
 
+/// The exact-lookup table's row of `entry` as entry number `number`; `None` for an
+/// entry without a translation, which the table leaves out.
+fn exact_row(entry: &Entry, number: usize) -> Option<Row> {
+    if entry.target.is_empty() {
+        return None;
+    }
+    let changed = entry.changed_at().map_or(i64::MIN, |t| t.0);
+    Some((stable_hash(normalize(&entry.source).as_bytes()), !entry.is_retired(), changed, number as u32))
+}
+
 /// A loaded translation memory.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
@@ -256,16 +266,8 @@ impl Memory {
     /// the items in reverse are the order of [`Memory::history`].
     fn exact_table(&self) -> &[Row] {
         self.exact.get_or_init(|| {
-            let mut table: Vec<Row> = self
-                .entries
-                .par_iter()
-                .enumerate()
-                .filter(|(_, e)| !e.target.is_empty())
-                .map(|(i, e)| {
-                    let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
-                    (stable_hash(normalize(&e.source).as_bytes()), !e.is_retired(), changed, i as u32)
-                })
-                .collect();
+            let mut table: Vec<Row> =
+                self.entries.par_iter().enumerate().filter_map(|(i, e)| exact_row(e, i)).collect();
             table.par_sort_unstable();
             table
         })

@@ -169,11 +169,7 @@ impl Writer {
         self.length_starts.push(self.lengths.len() as u64);
         self.files.push(e.file as u32);
         self.rows.push(e.row);
-        if !e.target.is_empty() {
-            let hash = crate::text::stable_hash(crate::text::normalize(&e.source).as_bytes());
-            let changed = e.changed_at().map_or(i64::MIN, |t| t.0);
-            self.exact.push((hash, !e.is_retired(), changed, number as u32));
-        }
+        self.exact.extend(super::exact_row(e, number));
         Ok(())
     }
 
