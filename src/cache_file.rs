@@ -65,8 +65,9 @@ pub enum Damage {
     OtherVersion(u32),
     /// Made on a machine of another byte order.
     OtherMachine,
-    /// Shorter or longer than its header says.
-    Truncated { expected: u64, found: u64 },
+    /// Shorter or longer than its header says (`None`: cut inside the header, before
+    /// the length it gives).
+    Truncated { expected: Option<u64>, found: u64 },
     /// Its bytes are not the ones written (a bit flipped, a block lost).
     Checksum,
     /// Its checksum holds but its content does not make what it should.
@@ -84,8 +85,11 @@ impl fmt::Display for Damage {
             Damage::NotOfKind(kind) => write!(f, "it is not {kind}"),
             Damage::OtherVersion(v) => write!(f, "it was made by another version of tolk (layout {v})"),
             Damage::OtherMachine => write!(f, "it was made on a machine of another byte order"),
-            Damage::Truncated { expected, found } => {
+            Damage::Truncated { expected: Some(expected), found } => {
                 write!(f, "it is damaged: {found} bytes where its header says {expected}")
+            }
+            Damage::Truncated { expected: None, found } => {
+                write!(f, "it is damaged: cut inside its header, after {found} bytes")
             }
             Damage::Checksum => write!(f, "it is damaged: its checksum does not match its bytes"),
             Damage::Malformed(what) => write!(f, "it is damaged: {what}"),
@@ -399,7 +403,8 @@ impl Arrays {
             return Err(Damage::NotOfKind(kind.name));
         }
         if b.len() < AT_TABLE {
-            return Err(Damage::Truncated { expected: header as u64, found: b.len() as u64 });
+            let expected = (b.len() >= AT_LEN + 8).then(|| read_u64(b, AT_LEN));
+            return Err(Damage::Truncated { expected, found: b.len() as u64 });
         }
         let version = read_u32(b, AT_VERSION);
         if version != kind.version {
@@ -410,7 +415,7 @@ impl Arrays {
         }
         let expected = read_u64(b, AT_LEN);
         if expected != b.len() as u64 || b.len() < header {
-            return Err(Damage::Truncated { expected, found: b.len() as u64 });
+            return Err(Damage::Truncated { expected: Some(expected), found: b.len() as u64 });
         }
         if want.is_some_and(|want| want != read_u64(b, AT_FINGERPRINT)) {
             return Err(Damage::Stale);
@@ -479,11 +484,15 @@ impl Arrays {
             let mut words = vec![0u64; read.len().div_ceil(8)];
             bytes_of_mut(&mut words)[..read.len()].copy_from_slice(&read);
             if read.is_empty() {
-                return Err(Damage::Truncated { expected: kind.header() as u64, found: 0 });
+                return Err(Damage::Truncated { expected: None, found: 0 });
             }
+            // Its magic, version and the length its header gives, as far as they go.
             return match Arrays::check(kind, Bytes::Owned(words)) {
-                Err(Damage::NotOfKind(name)) => Err(Damage::NotOfKind(name)),
-                _ => Err(Damage::Truncated { expected: kind.header() as u64, found: len }),
+                Err(damage @ (Damage::NotOfKind(_) | Damage::OtherVersion(_) | Damage::OtherMachine)) => {
+                    Err(damage)
+                }
+                Err(Damage::Truncated { expected, .. }) => Err(Damage::Truncated { expected, found: len }),
+                _ => Err(Damage::Truncated { expected: None, found: len }),
             };
         }
         // SAFETY: cache files are only ever replaced by renaming a new one over them,

@@ -508,6 +508,14 @@ pub enum Notice {
         /// How many.
         count: usize,
     },
+    /// The memory's kept copy could not be used, so the write read the CSV files; it is
+    /// kept again after the write.
+    KeptUnused {
+        /// The kept file found damaged.
+        file: PathBuf,
+        /// What is wrong with it.
+        damage: crate::cache_file::Damage,
+    },
 }
 
 /// How to take the memory's lock.

@@ -187,7 +187,10 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
             )
         }
         Kept::Built { instead_of: Some((file, damage)) } => {
-            eprintln!("note: {} was not used, as {damage}; made it again", shown::path(file))
+            // The changes a write kept are not made again: the memory is kept whole.
+            let changes = files.is_some_and(|f| f.changes.contains(file));
+            let then = if changes { "kept the memory again without it" } else { "made it again" };
+            eprintln!("note: {} was not used, as {damage}; {then}", shown::path(file))
         }
         Kept::Unwritable { why, .. } => eprintln!(
             "note: the memory and its index cannot be kept in {folder} ({why}), so every command reads \
@@ -396,8 +399,11 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
         }
         // The project's memory kept whole and up to date reads faster than its CSV files.
         let files = kept_files(global).map(|files| if wait { settled(global, files) } else { files });
-        if let Some(memory) = files.and_then(|files| cache::read_kept(path, &files)) {
-            return Ok(memory);
+        if let Some(files) = files {
+            match cache::read_kept(path, &files) {
+                Ok(memory) => return Ok(memory),
+                Err(unused) => note_unused(global, unused),
+            }
         }
     }
     load_csv(global, path)
@@ -412,14 +418,34 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
 pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::SegmentId>>) -> Result<Memory> {
     if global.server.is_none() {
         let files = kept_files(global).map(|files| settled(global, files));
-        if let Some(kept) = files.and_then(|files| cache::open_memory(&global.memory, &files)) {
-            if let Ok((memory, _)) = kept.part(&ids()?, []) {
-                return Ok(memory);
+        if let Some(files) = files {
+            match cache::open_memory(&global.memory, &files) {
+                Ok(kept) => match kept.part(&ids()?, []) {
+                    Ok((memory, _)) => return Ok(memory),
+                    Err(damage) => return whole_instead(global, damage),
+                },
+                Err(None) => {}
+                Err(unused) => {
+                    note_unused(global, unused);
+                    return load_csv(global, &global.memory);
+                }
             }
         }
     }
     // Waited for a keeper already, when there was one.
     load_now(global, &global.memory)
+}
+
+/// Says on stderr (unless `--quiet`) why the memory kept was not read, when there is
+/// something to say: the command then reads the CSV files, and the next command that
+/// searches the memory makes the kept files again.
+fn note_unused(global: &Global, unused: cache::Unused) {
+    if let Some((file, damage)) = unused.filter(|_| chatty(global)) {
+        eprintln!(
+            "note: {} was not used, as {damage}; read the memory's CSV files instead",
+            shown::path(&file)
+        );
+    }
 }
 
 /// The memory at `path` read from its CSV files, with a spinner (see [`load`]).
@@ -664,6 +690,11 @@ pub fn tell(chatty: bool, notice: &Notice) {
             "removed {} that an interrupted import left in {}",
             self::count(*count, "temporary file"),
             shown::path(folder)
+        ),
+        Notice::KeptUnused { file, damage } => eprintln!(
+            "note: {} was not used, as {damage}; read the memory's CSV files instead (it is kept again \
+             after this write)",
+            shown::path(file)
         ),
     }
 }

@@ -532,10 +532,14 @@ fn open_kept(path: &Path, file: &Path, fingerprint: u64) -> Result<Snapshot, Dam
     Snapshot::new(Arrays::open_of(&snapshot::KIND, file, fingerprint)?, Some(path))
 }
 
+/// Why the memory kept was not read: the kept file to blame and its damage, or `None`
+/// when there is nothing to say (not kept yet, or kept before the memory changed).
+pub type Unused = Option<(PathBuf, Damage)>;
+
 /// The memory at `path` as kept in `files`, read whole, when it is whole and was made
-/// from the memory as it is now (followed by the changes kept since); `None` otherwise
-/// (the caller reads the CSV files).
-pub fn read_kept(path: &Path, files: &Files) -> Option<Memory> {
+/// from the memory as it is now (followed by the changes kept since); otherwise why
+/// not (the caller reads the CSV files).
+pub fn read_kept(path: &Path, files: &Files) -> Result<Memory, Unused> {
     read_kept_as(path, files).map(|(memory, _)| memory)
 }
 
@@ -549,16 +553,23 @@ struct From {
 }
 
 /// [`read_kept`], with what it was read from.
-fn read_kept_as(path: &Path, files: &Files) -> Option<(Memory, From)> {
-    let seen = memory::seen(path).ok()?;
+fn read_kept_as(path: &Path, files: &Files) -> Result<(Memory, From), Unused> {
+    let seen = memory::seen(path).map_err(|_| None)?;
     let before = memory::fingerprint_of(path, &seen);
     let kept = open_kept_memory(path, files, before)?;
-    let memory = kept.read().ok()?;
+    // Its entries are checked as they are read ([`KeptMemory::read`]), each file blamed
+    // for its own.
+    let base = kept.base.read().map_err(|damage| Some((files.memory.clone(), damage)))?;
+    let memory = match &kept.changes {
+        None => base,
+        Some((plan, entries)) => delta::apply(base, plan, entries.clone())
+            .map_err(|damage| Some((files.changes[0].clone(), damage)))?,
+    };
     let base_len = kept.base.len();
     let plan = kept.changes.map(|(plan, _)| plan);
     let base_fingerprint = plan.as_ref().map_or(before, |p| p.base_fingerprint);
     let from = From { base_fingerprint, base_len, plan, seen };
-    (memory::fingerprint(path).ok()? == before).then_some((memory, from))
+    (memory::fingerprint(path).map_err(|_| None)? == before).then_some((memory, from)).ok_or(None)
 }
 
 /// The copy of a CSV memory kept in a project's `.tolk/cache/`, for a write to start
@@ -602,10 +613,10 @@ impl KeptCopy for KeptCsv {
         }
     }
 
-    fn memory(&self) -> Option<Memory> {
+    fn memory(&self) -> Result<Memory, Unused> {
         let (memory, from) = read_kept_as(&self.path, &self.files)?;
         *self.from.lock().unwrap_or_else(|e| e.into_inner()) = Some(from);
-        Some(memory)
+        Ok(memory)
     }
 
     fn written(&self, write: &Rewrite<'_>) {
@@ -648,27 +659,41 @@ fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) 
 /// The memory at `path` as kept in `files` (followed by the changes kept since), when
 /// it is whole and the memory as it is now, without reading any entry: for a command
 /// about a few sentences ([`KeptMemory::part`]). `None` otherwise.
-pub fn open_memory(path: &Path, files: &Files) -> Option<KeptMemory> {
-    let before = memory::fingerprint(path).ok()?;
+pub fn open_memory(path: &Path, files: &Files) -> Result<KeptMemory, Unused> {
+    let before = memory::fingerprint(path).map_err(|_| None)?;
     let kept = open_kept_memory(path, files, before)?;
-    (memory::fingerprint(path).ok()? == before).then_some(kept)
+    (memory::fingerprint(path).map_err(|_| None)? == before).then_some(kept).ok_or(None)
 }
 
 /// The memory at `path` as kept in `files`, without its index: the changes kept since
 /// the kept memory they follow, when they are of the memory whose fingerprint is
 /// `fingerprint` (checked first, as in [`open_current`]), else the kept memory itself
 /// when it is that memory. No entry of the kept memory is read.
-fn open_kept_memory(path: &Path, files: &Files, fingerprint: u64) -> Option<KeptMemory> {
-    let changes = || {
-        let plan = Plan::open(&files.changes[0], fingerprint).ok()?;
-        let base = open_kept(path, &files.memory, plan.base_fingerprint).ok()?;
-        (base.len() == plan.base_len).then_some(())?;
-        let entries = open_own(path, files, &plan, fingerprint).ok()?;
-        Some(KeptMemory { base, changes: Some((plan, entries)) })
-    };
-    let whole =
-        || Some(KeptMemory { base: open_kept(path, &files.memory, fingerprint).ok()?, changes: None });
-    changes().or_else(whole)
+fn open_kept_memory(path: &Path, files: &Files, fingerprint: u64) -> Result<KeptMemory, Unused> {
+    let [map, own, _] = &files.changes;
+    fn blame(file: &Path) -> impl Fn(Damage) -> Unused + '_ {
+        move |damage| match damage {
+            Damage::Missing | Damage::Stale => None,
+            damage => Some((file.to_path_buf(), damage)),
+        }
+    }
+    match Plan::open(map, fingerprint) {
+        Ok(plan) => {
+            let base = open_kept(path, &files.memory, plan.base_fingerprint).map_err(blame(&files.memory))?;
+            if base.len() != plan.base_len {
+                let damage = Damage::Malformed("it follows a kept memory of another length");
+                return Err(Some((map.clone(), damage)));
+            }
+            let entries = open_own(path, files, &plan, fingerprint).map_err(blame(own))?;
+            return Ok(KeptMemory { base, changes: Some((plan, entries)) });
+        }
+        Err(Damage::Missing | Damage::Stale) => {}
+        // Kept files of the memory as it is make any changes beside them moot.
+        Err(_) if crate::cache_file::fingerprint_in(&files.memory) == Some(fingerprint) => {}
+        Err(damage) => return Err(Some((map.clone(), damage))),
+    }
+    let base = open_kept(path, &files.memory, fingerprint).map_err(blame(&files.memory))?;
+    Ok(KeptMemory { base, changes: None })
 }
 
 /// The memory at `path` and its index as kept in `files`, when both are whole and were
@@ -1090,8 +1115,8 @@ mod tests {
                 assert!(open(&memory, &files).is_none(), "{} damaged ({d}) was used", file.display());
                 // A write needs no index: only a damaged map or entries keep it from them.
                 match read_kept(&memory, &files) {
-                    Some(kept) => assert!(n == 2 && kept.entries == Memory::load(&memory).unwrap().entries),
-                    None => assert!(n != 2),
+                    Ok(kept) => assert!(n == 2 && kept.entries == Memory::load(&memory).unwrap().entries),
+                    Err(_) => assert!(n != 2),
                 }
                 let (m, index, kept) = load(&memory, Some(&files), || Memory::load(&memory), |_| {}).unwrap();
                 // The file to blame is named, with its damage.
@@ -1212,7 +1237,7 @@ mod changes {
 
     fn check(memory: &Path, files: &Files, what: &str) {
         let read = Memory::load(memory).unwrap();
-        let kept = read_kept(memory, files).unwrap_or_else(|| panic!("{what}: no changes kept"));
+        let kept = read_kept(memory, files).unwrap_or_else(|_| panic!("{what}: no changes kept"));
         assert_eq!(kept.entries, read.entries, "{what}: entries");
         assert_eq!(kept.columns(), read.columns(), "{what}: columns");
         let (entries, index) = open(memory, files).expect("opened");
@@ -1302,14 +1327,14 @@ mod changes {
         let short = Memory::from_files(own.files().to_vec(), own.entries[..1].to_vec());
         snapshot::write(&short, fp, &files.changes[1]).unwrap();
         assert!(open(&memory, &files).is_none(), "changes short of their entries were opened");
-        assert!(read_kept(&memory, &files).is_none());
+        assert!(read_kept(&memory, &files).is_err());
     }
 
     /// Someone saves a memory file, this write's or another, between tolk's rename and
     /// the changes being kept.
     struct Meddled(KeptCsv, PathBuf);
     impl KeptCopy for Meddled {
-        fn memory(&self) -> Option<Memory> {
+        fn memory(&self) -> Result<Memory, Unused> {
             self.0.memory()
         }
         fn written(&self, w: &Rewrite<'_>) {
@@ -1334,7 +1359,7 @@ mod changes {
                 .unwrap();
             assert_eq!(Memory::load(&memory).unwrap().entries.len(), 4, "{edited}");
             assert!(
-                read_kept(&memory, &files).is_none(),
+                read_kept(&memory, &files).is_err(),
                 "changes kept for a memory edited meanwhile ({edited})"
             );
             // Nothing kept is used: the memory is read and indexed again.

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use super::imports::ImportId;
 use super::{write_csv, write_path_for, Entry, Memory};
+use crate::cache_file::Damage;
 use crate::error::{Error, Place, Result};
 use crate::shown;
 use crate::store::{self, LockOptions, MemoryLock, Notice};
@@ -207,8 +208,10 @@ pub struct CsvStore {
 /// that it is brought up to date at the cost of the change.
 pub trait KeptCopy: Send + Sync {
     /// The memory as it is now, read under the lock (its files' fingerprint checked
-    /// before and after); `None` when the copy is not that, and the CSV files are read.
-    fn memory(&self) -> Option<Memory>;
+    /// before and after). When the copy is not that, the CSV files are read: `Err(None)`
+    /// when that is all there is to it (not kept yet, or kept before the memory
+    /// changed), else the kept file found damaged, and why, for the store to say.
+    fn memory(&self) -> std::result::Result<Memory, Option<(PathBuf, Damage)>>;
     /// Called under the lock just before a write puts its files in place.
     fn writing(&self) {}
     /// Called under the lock once `write` is in place, when the write started from
@@ -312,10 +315,14 @@ impl MemoryStore for CsvStore {
         // The files as this write reads them: an edit meanwhile (by hand, or by a tool
         // that takes no lock) must not be written over.
         let seen = super::seen(&self.path)?;
-        let kept = self.kept.as_ref().and_then(|kept| Some((kept, kept.memory()?)));
+        let kept = self.kept.as_ref().map(|kept| (kept, kept.memory()));
         let (kept, mut memory) = match kept {
-            Some((kept, memory)) => (Some(kept), memory),
-            None => (None, self.snapshot()?),
+            Some((kept, Ok(memory))) => (Some(kept), memory),
+            Some((_, Err(Some((file, damage))))) => {
+                (self.notify)(&Notice::KeptUnused { file, damage });
+                (None, self.snapshot()?)
+            }
+            Some((_, Err(None))) | None => (None, self.snapshot()?),
         };
         let Update { add, changes } = change(&memory)?;
         // Every change is made in memory first, so one naming no entry stops the update

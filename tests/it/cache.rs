@@ -70,7 +70,18 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
     type Damage = Box<dyn Fn(&mut Vec<u8>)>;
     let damages: Vec<(&str, Damage, &str)> = vec![
         ("cut short", Box::new(|b: &mut Vec<u8>| b.truncate(b.len() / 2)), "where its header says"),
-        ("emptied", Box::new(|b: &mut Vec<u8>| b.clear()), "where its header says"),
+        ("emptied", Box::new(|b: &mut Vec<u8>| b.clear()), "cut inside its header, after 0 bytes"),
+        (
+            "cut in its header",
+            Box::new(|b: &mut Vec<u8>| b.truncate(20)),
+            "cut inside its header, after 20 bytes",
+        ),
+        // The length the header gives is there: it is said.
+        (
+            "cut after its length",
+            Box::new(|b: &mut Vec<u8>| b.truncate(44)),
+            "44 bytes where its header says",
+        ),
         (
             "a bit flipped",
             Box::new(|b: &mut Vec<u8>| {
@@ -143,6 +154,50 @@ fn the_reports_on_the_whole_memory_say_when_the_kept_files_are_damaged_and_make_
         // Made again: the next one says only what it said before.
         t.tolk(args).run().success().stdout_is(&before.stdout).stderr_is(&before.stderr);
     }
+}
+
+#[test]
+fn commands_reading_the_kept_memory_whole_or_in_part_say_when_it_is_damaged() {
+    const NEW: &str = "Været i Tromsø var grått hele uka.";
+    let t = project();
+    quiet_lookup(&t);
+    let (memory, _) = kept(&t);
+    let name = memory.file_name().unwrap().to_string_lossy().into_owned();
+    let cut = || {
+        let mut bytes = std::fs::read(&memory).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&memory, &bytes).unwrap();
+    };
+    let note = format!("note: .tolk/cache/{name} was not used, as it is damaged: ");
+    // A command about one sentence reads it from the CSV files, and says why.
+    let history = t.tolk(&["tm", "history", QUERY]).run().success();
+    cut();
+    let out = t.tolk(&["tm", "history", QUERY]).run().success().stdout_is(&history.stdout);
+    assert!(
+        out.stderr.starts_with(&note)
+            && out.stderr.lines().next().unwrap().ends_with("; read the memory's CSV files instead")
+            && out.stderr.matches("note: ").count() == 1,
+        "{}",
+        out.stderr
+    );
+    // So does a write, which then keeps the memory again.
+    t.write("more.csv", format!("source,target\n{NEW},The weather in Tromsø was grey all week.\n"));
+    let out = t.tolk(&["tm", "import", "more.csv"]).run().success();
+    assert!(
+        out.stderr.starts_with(&note)
+            && out
+                .stderr
+                .contains("; read the memory's CSV files instead (it is kept again after this write)\n")
+            && out.stderr.matches("note: ").count() == 1,
+        "{}",
+        out.stderr
+    );
+    // The next command finds the memory kept as written, and says nothing.
+    t.tolk(&["lookup", NEW])
+        .run()
+        .success()
+        .stderr_is("")
+        .stdout_contains("        The weather in Tromsø was grey all week.\n");
 }
 
 #[test]
@@ -432,7 +487,7 @@ fn damaged_changes_are_named_in_a_note_and_the_answer_is_the_same() {
         .success()
         .stdout_contains("The weather in Tromsø was grey all week.")
         .stderr_is(&format!(
-            "note: .tolk/cache/{name} was not used, as it is damaged: its checksum does not match its bytes; made it again\n"
+            "note: .tolk/cache/{name} was not used, as it is damaged: its checksum does not match its bytes; kept the memory again without it\n"
         ));
     // Made again by that reader, while a keeper still holds its lock: the next reader
     // does not wait for it, and says nothing.
