@@ -34,9 +34,11 @@ tasks:
                            write a synthetic memory CSV of N entries
   bench match [--entries 100000,1000000] [--queries 10000] [--min-score 50]
               [--top 1] [--scan-sample N] [--latency 2000] [--seed S]
-              [--breakdown]
+              [--breakdown] [--rapidfuzz] [--memory FILE] [--queries-from FILE]
                            time loading, indexing and searching a generated
-                           memory, and check the index against the scan
+                           memory (or a real one, any file `tm import` reads,
+                           --entries then samples it), and check the index
+                           against the scan; queries one a line from a file
   bench server [--entries 1000000] [--import-rows 2000] [--clients 1,8]
                [--seed S]
                            time a memory on PostgreSQL with the release

@@ -437,6 +437,17 @@ struct BenchConfig {
     breakdown: bool,
     /// Also time rapidfuzz's brute force on the same memory and queries.
     rapidfuzz: bool,
+    /// A real memory to measure instead of a generated one, read as `tm import` reads it.
+    real: Option<Real>,
+    /// The queries, one a line, instead of generated ones.
+    queries_from: Option<Vec<String>>,
+}
+
+/// A real memory given with `--memory`: its entries, and what names its samples.
+struct Real {
+    entries: Vec<tolk::memory::Entry>,
+    /// The file's name and a hash of its bytes, for the samples' file names.
+    name: String,
 }
 
 /// The targets the figures are held against.
@@ -458,15 +469,40 @@ const TARGET_BUILD_10M: Duration = Duration::from_secs(120);
 /// `cargo xtask bench match [--entries 100000,1000000] [--queries 10000] [--min-score 50]
 /// [--top 1] [--scan-sample N] [--latency 2000] [--seed S] [--breakdown] [--rapidfuzz]`.
 pub fn bench(args: &[&str]) -> Result<ExitCode> {
-    let known = ["--entries", "--queries", "--min-score", "--top", "--scan-sample", "--latency", "--seed"];
+    let known = [
+        "--entries",
+        "--queries",
+        "--min-score",
+        "--top",
+        "--scan-sample",
+        "--latency",
+        "--seed",
+        "--memory",
+        "--queries-from",
+    ];
     let config =
         Options::parse("bench match", args, &known, &["--breakdown", "--rapidfuzz"]).and_then(|opts| {
+            let real = opts.get("--memory").map(read_real).transpose()?;
+            let default_sizes = match &real {
+                Some(real) => real.entries.len().to_string(),
+                None => "100000,1000000".to_string(),
+            };
             let sizes = opts
                 .get("--entries")
-                .unwrap_or("100000,1000000")
+                .unwrap_or(&default_sizes)
                 .split(',')
                 .map(|s| count(s.trim()).ok_or(format!("--entries needs numbers above 0, found `{s}`")))
                 .collect::<Result<Vec<_>, _>>()?;
+            if let Some(real) = &real {
+                if let Some(&size) = sizes.iter().find(|&&n| n > real.entries.len()) {
+                    return Err(format!(
+                        "--entries {size} is more than the {} entries of --memory {}",
+                        thousands(real.entries.len()),
+                        opts.get("--memory").unwrap_or_default()
+                    ));
+                }
+            }
+            let queries_from = opts.get("--queries-from").map(read_queries).transpose()?;
             let min_score: u8 = opts.number("--min-score", 50)?;
             if !(1..=100).contains(&min_score) {
                 return Err("--min-score needs a score from 1 to 100 (0 is the scan itself)".into());
@@ -484,15 +520,24 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
                 seed: opts.number("--seed", SEED)?,
                 breakdown: opts.get("--breakdown").is_some(),
                 rapidfuzz: opts.get("--rapidfuzz").is_some(),
+                real,
+                queries_from,
             })
         });
     let config = match config {
         Ok(c) => c,
         Err(message) => return crate::usage_error(&message),
     };
+    let what = match &config.real {
+        Some(real) => format!("the real memory {} ({} entries)", real.name, thousands(real.entries.len())),
+        None => "generated memories".to_string(),
+    };
+    let asked = match &config.queries_from {
+        Some(lines) => format!("{} queries from a file", thousands(lines.len().min(config.queries))),
+        None => format!("{} generated queries", thousands(config.queries)),
+    };
     println!(
-        "bench match: {} queries, min score {}, top {}, {} threads; load {}",
-        thousands(config.queries),
+        "bench match on {what}: {asked}, min score {}, top {}, {} threads; load {}",
         config.options.min_score,
         config.options.top,
         rayon::current_num_threads(),
@@ -549,6 +594,61 @@ pub(crate) fn cached_tm(entries: usize, seed: u64) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// The memory file at `path`, read as `tolk tm import` reads it (TMX, TSV or CSV).
+fn read_real(path: &str) -> Result<Real, String> {
+    let file = Path::new(path);
+    let bytes = std::fs::read(file).map_err(|e| format!("--memory {path}: {e}"))?;
+    let read =
+        tolk::exchange::read(file, &Default::default()).map_err(|e| format!("--memory {path}: {e}"))?;
+    if read.entries.is_empty() {
+        return Err(format!("--memory {path}: no entry to measure"));
+    }
+    let stem = file.file_stem().map_or_else(|| "memory".into(), |s| s.to_string_lossy().into_owned());
+    let stem: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let name = format!("{stem}-{:016x}", tolk::text::stable_hash(&bytes));
+    Ok(Real { entries: read.entries, name })
+}
+
+/// The lines of `path` that hold text, each a query.
+fn read_queries(path: &str) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--queries-from {path}: {e}"))?;
+    let lines: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+    if lines.is_empty() {
+        return Err(format!("--queries-from {path}: no line holds a query"));
+    }
+    Ok(lines)
+}
+
+/// `size` entries of the real memory, as a memory CSV under `target/bench/`: all of
+/// them, or a sample drawn evenly from the whole file with `seed` (a file made of
+/// several sources in turn is sampled from each), kept in the file's order.
+fn real_sample(real: &Real, size: usize, seed: u64, dir: &Path) -> Result<PathBuf> {
+    let path = dir.join(format!("real-{}-{size}-{seed:x}.csv", real.name));
+    if path.is_file() {
+        println!("\nusing {}", path.display());
+        return Ok(path);
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut chosen: Vec<usize> = (0..real.entries.len()).collect();
+    if size < chosen.len() {
+        let mut rng = Rng::new(seed);
+        for i in 0..size {
+            let j = i + rng.below(chosen.len() - i);
+            chosen.swap(i, j);
+        }
+        chosen.truncate(size);
+        chosen.sort_unstable();
+    }
+    let mut bytes = Vec::new();
+    tolk::memory::write_csv(&[], chosen.iter().map(|&i| &real.entries[i]), &mut bytes)?;
+    let partial = path.with_extension("csv.partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, &path)?;
+    println!("\nwrote {} entries of {} to {}", thousands(size), real.name, path.display());
+    Ok(path)
+}
+
 /// Every third query is a near-duplicate of a memory entry (1–3 token edits); the
 /// others are new sentences in the same language.
 fn queries(memory: &Memory, language: &Language, count: usize, seed: u64) -> Vec<String> {
@@ -590,6 +690,8 @@ struct Figures {
     latencies: Vec<Duration>,
     with_match: [usize; 2],
     of_kind: [usize; 2],
+    /// Whether the queries were generated (near-duplicates and new sentences), not read.
+    generated: bool,
     scan_per_query: Duration,
     index_on_sample: Duration,
     sample: usize,
@@ -607,7 +709,12 @@ struct Figures {
 
 /// Generates or reuses the memory of `size` entries and measures everything on it.
 fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
-    let path = cached_tm(size, config.seed)?;
+    let path = match &config.real {
+        Some(real) => {
+            real_sample(real, size, config.seed, &crate::project_root().join("target").join("bench"))?
+        }
+        None => cached_tm(size, config.seed)?,
+    };
     let file_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let language = Language::new();
     // Read one entry at a time first, as `tolk` reads it to keep it: no entry is held.
@@ -643,7 +750,10 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let write_memory = start.elapsed();
     let memory_bytes = std::fs::metadata(&files.memory).map_or(0, |m| m.len());
 
-    let queries = queries(&memory, &language, config.queries, config.seed);
+    let queries = match &config.queries_from {
+        Some(lines) => lines.iter().take(config.queries).cloned().collect(),
+        None => queries(&memory, &language, config.queries, config.seed),
+    };
     let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
     let options = config.options;
     let loaded = digest(&memory);
@@ -661,10 +771,12 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let start = Instant::now();
     let results = index.search_all(&refs, options);
     let search_all = start.elapsed();
+    // Generated queries are of two kinds (see `queries`); queries from a file are one.
+    let generated = config.queries_from.is_none();
     let mut with_match = [0; 2];
     let mut of_kind = [0; 2];
     for (i, found) in results.iter().enumerate() {
-        let kind = usize::from(i % 3 != 0);
+        let kind = usize::from(generated && i % 3 != 0);
         of_kind[kind] += 1;
         with_match[kind] += usize::from(!found.is_empty());
     }
@@ -734,6 +846,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
         latencies,
         with_match,
         of_kind,
+        generated,
         scan_per_query: scan_time / sample.max(1) as u32,
         index_on_sample,
         sample,
@@ -946,12 +1059,21 @@ impl Figures {
             );
         }
         let share = |found: usize, of: usize| 100.0 * found as f64 / of.max(1) as f64;
-        let _ = writeln!(
-            t,
-            "  queries with a match          near-duplicates {:.1}%, new sentences {:.1}%",
-            share(self.with_match[0], self.of_kind[0]),
-            share(self.with_match[1], self.of_kind[1])
-        );
+        if self.generated {
+            let _ = writeln!(
+                t,
+                "  queries with a match          near-duplicates {:.1}%, new sentences {:.1}%",
+                share(self.with_match[0], self.of_kind[0]),
+                share(self.with_match[1], self.of_kind[1])
+            );
+        } else {
+            let _ = writeln!(
+                t,
+                "  queries with a match          {:.1}% of {}",
+                share(self.with_match[0], self.of_kind[0]),
+                thousands(self.of_kind[0])
+            );
+        }
         let _ = writeln!(
             t,
             "  exhaustive scan, {:>4} queries {} per query vs index {} → {:.0}×   target ≥ {TARGET_SPEED_UP:.0}×: {}",
@@ -1743,6 +1865,37 @@ mod tests {
         let qs = queries(&memory, &Language::new(), 30, 5);
         assert_eq!(qs.len(), 30);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_real_memory_is_sampled_evenly_in_its_order_and_queries_are_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("real.tsv");
+        let lines: Vec<String> =
+            (0..40).map(|i| format!("Setning nummer {i}.\tSentence number {i}.")).collect();
+        std::fs::write(&tsv, lines.join("\n") + "\n").unwrap();
+        let real = read_real(tsv.to_str().unwrap()).unwrap();
+        assert_eq!(real.entries.len(), 40);
+        assert!(real.name.starts_with("real-"), "{}", real.name);
+        let sources = |path: &Path| -> Vec<String> {
+            Memory::load(path).unwrap().entries.into_iter().map(|e| e.source.to_string()).collect()
+        };
+        let whole = sources(&real_sample(&real, 40, 1, dir.path()).unwrap());
+        assert_eq!(whole, (0..40).map(|i| format!("Setning nummer {i}.")).collect::<Vec<_>>());
+        let part = sources(&real_sample(&real, 10, 1, dir.path()).unwrap());
+        assert_eq!(part.len(), 10);
+        let at: Vec<usize> = part.iter().map(|s| whole.iter().position(|w| w == s).unwrap()).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "in the file's order: {at:?}");
+        assert!(at[9] - at[0] >= 20, "drawn from the whole file: {at:?}");
+        // Another seed, another sample; the same seed, the same file.
+        assert_ne!(sources(&real_sample(&real, 10, 2, dir.path()).unwrap()), part);
+        assert_eq!(sources(&real_sample(&real, 10, 1, dir.path()).unwrap()), part);
+        let queries = dir.path().join("q.txt");
+        std::fs::write(&queries, "Hei.\n\n  Hva nå?  \n").unwrap();
+        assert_eq!(read_queries(queries.to_str().unwrap()).unwrap(), ["Hei.", "Hva nå?"]);
+        std::fs::write(&queries, "\n \n").unwrap();
+        assert!(read_queries(queries.to_str().unwrap()).unwrap_err().contains("no line holds a query"));
+        assert!(read_real(queries.to_str().unwrap()).is_err());
     }
 
     #[test]
