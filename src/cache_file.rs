@@ -483,16 +483,20 @@ impl Arrays {
                 .map_err(|e| Damage::Unreadable(e.to_string()))?;
             let mut words = vec![0u64; read.len().div_ceil(8)];
             bytes_of_mut(&mut words)[..read.len()].copy_from_slice(&read);
-            if read.is_empty() {
-                return Err(Damage::Truncated { expected: None, found: 0 });
+            // Its magic, version and the length its header gives, as far as they go (the
+            // bytes read, not the zeros that pad them to words).
+            let cut = Damage::Truncated { expected: None, found: len };
+            if read.len() < kind.magic.len() {
+                return Err(if kind.magic.starts_with(&read) { cut } else { Damage::NotOfKind(kind.name) });
             }
-            // Its magic, version and the length its header gives, as far as they go.
             return match Arrays::check(kind, Bytes::Owned(words)) {
-                Err(damage @ (Damage::NotOfKind(_) | Damage::OtherVersion(_) | Damage::OtherMachine)) => {
-                    Err(damage)
+                Err(damage @ Damage::NotOfKind(_)) => Err(damage),
+                Err(damage @ Damage::OtherVersion(_)) if read.len() >= AT_VERSION + 4 => Err(damage),
+                Err(damage @ Damage::OtherMachine) if read.len() >= AT_BYTE_ORDER + 4 => Err(damage),
+                Err(Damage::Truncated { expected, .. }) if read.len() >= AT_LEN + 8 => {
+                    Err(Damage::Truncated { expected, found: len })
                 }
-                Err(Damage::Truncated { expected, .. }) => Err(Damage::Truncated { expected, found: len }),
-                _ => Err(Damage::Truncated { expected: None, found: len }),
+                _ => Err(cut),
             };
         }
         // SAFETY: cache files are only ever replaced by renaming a new one over them,
@@ -635,6 +639,23 @@ mod tests {
         let result = Arrays::write_streamed(&KIND, &short, 42, 7, &lens, |i, put| put(&sections[i][1..]));
         assert!(result.is_err());
         assert!(!short.exists());
+    }
+
+    /// A file cut anywhere in its header is said to be cut there, with the length its
+    /// header gives once that is in the bytes left; never another kind or version.
+    #[test]
+    fn a_file_cut_in_its_header_is_said_to_be_cut() {
+        let good = sample().to_vec();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut");
+        for len in 0..KIND.header() {
+            std::fs::write(&path, &good[..len]).unwrap();
+            let expected = (len >= AT_LEN + 8).then_some(good.len() as u64);
+            let found = Arrays::open_any(&KIND, &path).err();
+            assert_eq!(found, Some(Damage::Truncated { expected, found: len as u64 }), "cut at {len}");
+        }
+        std::fs::write(&path, b"PK\x03").unwrap();
+        assert_eq!(Arrays::open_any(&KIND, &path).err(), Some(Damage::NotOfKind("a test file")));
     }
 
     #[test]

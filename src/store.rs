@@ -508,8 +508,7 @@ pub enum Notice {
         /// How many.
         count: usize,
     },
-    /// The memory's kept copy could not be used, so the write read the CSV files; it is
-    /// kept again after the write.
+    /// The memory's kept copy could not be used, so the write read the CSV files.
     KeptUnused {
         /// The kept file found damaged.
         file: PathBuf,

@@ -162,7 +162,7 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     let (memory, index, kept) = cache::load(
         &global.memory,
         files.as_ref(),
-        || load(global, &global.memory),
+        || load_csv(global, &global.memory),
         |entries| spin = Some(spinner(global, &format!("indexing {}", count(entries, "entry")))),
     )?;
     if let Some(spin) = spin {
@@ -424,7 +424,6 @@ pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::Se
                     Ok((memory, _)) => return Ok(memory),
                     Err(damage) => return whole_instead(global, damage),
                 },
-                Err(None) => {}
                 Err(unused) => {
                     note_unused(global, unused);
                     return load_csv(global, &global.memory);
@@ -441,9 +440,20 @@ pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::Se
 /// searches the memory makes the kept files again.
 fn note_unused(global: &Global, unused: cache::Unused) {
     if let Some((file, damage)) = unused.filter(|_| chatty(global)) {
+        say_unused(&file, &damage);
+    }
+}
+
+/// The note of [`note_unused`], said once a command for each file: a command that
+/// reads the memory twice (a write, then its batches) finds the same damage twice.
+fn say_unused(file: &Path, damage: &tolk::cache_file::Damage) {
+    static SAID: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|f| f == file) {
+        said.push(file.to_path_buf());
         eprintln!(
             "note: {} was not used, as {damage}; read the memory's CSV files instead",
-            shown::path(&file)
+            shown::path(file)
         );
     }
 }
@@ -691,11 +701,7 @@ pub fn tell(chatty: bool, notice: &Notice) {
             self::count(*count, "temporary file"),
             shown::path(folder)
         ),
-        Notice::KeptUnused { file, damage } => eprintln!(
-            "note: {} was not used, as {damage}; read the memory's CSV files instead (it is kept again \
-             after this write)",
-            shown::path(file)
-        ),
+        Notice::KeptUnused { file, damage } => say_unused(file, damage),
     }
 }
 

@@ -658,7 +658,7 @@ fn keep_changes(fingerprint: u64, files: &Files, plan: &Plan, entries: &Memory) 
 
 /// The memory at `path` as kept in `files` (followed by the changes kept since), when
 /// it is whole and the memory as it is now, without reading any entry: for a command
-/// about a few sentences ([`KeptMemory::part`]). `None` otherwise.
+/// about a few sentences ([`KeptMemory::part`]); otherwise why not ([`Unused`]).
 pub fn open_memory(path: &Path, files: &Files) -> Result<KeptMemory, Unused> {
     let before = memory::fingerprint(path).map_err(|_| None)?;
     let kept = open_kept_memory(path, files, before)?;
@@ -667,8 +667,10 @@ pub fn open_memory(path: &Path, files: &Files) -> Result<KeptMemory, Unused> {
 
 /// The memory at `path` as kept in `files`, without its index: the changes kept since
 /// the kept memory they follow, when they are of the memory whose fingerprint is
-/// `fingerprint` (checked first, as in [`open_current`]), else the kept memory itself
-/// when it is that memory. No entry of the kept memory is read.
+/// `fingerprint`, else the kept memory itself when it is that memory (a keeper may have
+/// kept it before it dropped the changes). No entry of the kept memory is read. When
+/// neither opens, the changes' damage is said before the kept memory's: the changes
+/// are what a reader of the memory as it is needed.
 fn open_kept_memory(path: &Path, files: &Files, fingerprint: u64) -> Result<KeptMemory, Unused> {
     let [map, own, _] = &files.changes;
     fn blame(file: &Path) -> impl Fn(Damage) -> Unused + '_ {
@@ -677,23 +679,24 @@ fn open_kept_memory(path: &Path, files: &Files, fingerprint: u64) -> Result<Kept
             damage => Some((file.to_path_buf(), damage)),
         }
     }
-    match Plan::open(map, fingerprint) {
-        Ok(plan) => {
-            let base = open_kept(path, &files.memory, plan.base_fingerprint).map_err(blame(&files.memory))?;
-            if base.len() != plan.base_len {
-                let damage = Damage::Malformed("it follows a kept memory of another length");
-                return Err(Some((map.clone(), damage)));
-            }
-            let entries = open_own(path, files, &plan, fingerprint).map_err(blame(own))?;
-            return Ok(KeptMemory { base, changes: Some((plan, entries)) });
+    let changes = || -> Result<KeptMemory, Unused> {
+        let plan = Plan::open(map, fingerprint).map_err(blame(map))?;
+        let base = open_kept(path, &files.memory, plan.base_fingerprint).map_err(blame(&files.memory))?;
+        if base.len() != plan.base_len {
+            let damage = Damage::Malformed("it follows a kept memory of another length");
+            return Err(Some((map.clone(), damage)));
         }
-        Err(Damage::Missing | Damage::Stale) => {}
-        // Kept files of the memory as it is make any changes beside them moot.
-        Err(_) if crate::cache_file::fingerprint_in(&files.memory) == Some(fingerprint) => {}
-        Err(damage) => return Err(Some((map.clone(), damage))),
+        let entries = open_own(path, files, &plan, fingerprint).map_err(blame(own))?;
+        Ok(KeptMemory { base, changes: Some((plan, entries)) })
+    };
+    let changes_unused = match changes() {
+        Ok(kept) => return Ok(kept),
+        Err(unused) => unused,
+    };
+    match open_kept(path, &files.memory, fingerprint) {
+        Ok(base) => Ok(KeptMemory { base, changes: None }),
+        Err(damage) => Err(changes_unused.or_else(|| blame(&files.memory)(damage))),
     }
-    let base = open_kept(path, &files.memory, fingerprint).map_err(blame(&files.memory))?;
-    Ok(KeptMemory { base, changes: None })
 }
 
 /// The memory at `path` and its index as kept in `files`, when both are whole and were
@@ -1259,6 +1262,38 @@ mod changes {
                 assert_eq!(h(&part), h(&read), "{what}: history {q}");
             }
         }
+    }
+
+    /// A keeper has kept the memory whole, and the changes a write kept before are still
+    /// beside it (it could not take the memory's lock to drop them): the whole kept
+    /// memory is the memory as it is, and is read.
+    #[test]
+    fn changes_left_beside_the_memory_kept_whole_again_are_passed_over() {
+        let (_d, memory, files) = setup(&[("nb-en.csv", "source,target\nJa.,Yes.\nNei.,No.\n")], false);
+        write(&memory, &files, vec![e("Takk.", "Thanks.")], &|_| vec![]);
+        let changes: Vec<Vec<u8>> = files.changes.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        assert!(matches!(make(&memory, &files, || {}).unwrap(), Kept::Built { .. }));
+        assert!(files.changes.iter().all(|f| !f.exists()), "dropped once kept whole");
+        for (file, bytes) in files.changes.iter().zip(&changes) {
+            std::fs::write(file, bytes).unwrap();
+        }
+        let read = Memory::load(&memory).unwrap();
+        assert_eq!(read_kept(&memory, &files).expect("read whole").entries, read.entries);
+        let kept = open_memory(&memory, &files).expect("opened");
+        assert!(kept.changes.is_none(), "the changes, which follow the kept memory before, are not used");
+        // Damaged changes beside it say nothing either: the memory kept whole is the one.
+        let mut bytes = changes[0].clone();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 1;
+        std::fs::write(&files.changes[0], bytes).unwrap();
+        assert_eq!(read_kept(&memory, &files).expect("read whole").entries, read.entries);
+        // With the memory kept whole damaged too, the changes are blamed: they were what
+        // the memory as it is needed.
+        let mut bytes = std::fs::read(&files.memory).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&files.memory, bytes).unwrap();
+        let blamed = read_kept(&memory, &files).err().flatten().expect("a file blamed");
+        assert_eq!(blamed.0, files.changes[0]);
     }
 
     #[test]

@@ -621,8 +621,8 @@ fn read_queries(path: &str) -> Result<Vec<String>, String> {
 }
 
 /// `size` entries of the real memory, as a memory CSV under `target/bench/`: all of
-/// them, or a sample drawn evenly from the whole file with `seed` (a file made of
-/// several sources in turn is sampled from each), kept in the file's order.
+/// them, or a random sample (without replacement, drawn with `seed`, so a smaller
+/// sample is part of a larger one) of the whole file, kept in the file's order.
 fn real_sample(real: &Real, size: usize, seed: u64, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(format!("real-{}-{size}-{seed:x}.csv", real.name));
     if path.is_file() {
@@ -1887,6 +1887,9 @@ mod tests {
         let at: Vec<usize> = part.iter().map(|s| whole.iter().position(|w| w == s).unwrap()).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "in the file's order: {at:?}");
         assert!(at[9] - at[0] >= 20, "drawn from the whole file: {at:?}");
+        // A smaller sample is part of a larger one.
+        let larger = sources(&real_sample(&real, 20, 1, dir.path()).unwrap());
+        assert!(part.iter().all(|s| larger.contains(s)), "{part:?} in {larger:?}");
         // Another seed, another sample; the same seed, the same file.
         assert_ne!(sources(&real_sample(&real, 10, 2, dir.path()).unwrap()), part);
         assert_eq!(sources(&real_sample(&real, 10, 1, dir.path()).unwrap()), part);
