@@ -459,8 +459,12 @@ pub fn write_csv<'a>(
         columns.iter().map(|c| KNOWN_COLUMNS.iter().position(|k| *k == key(c))).collect();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record(&columns)?;
+    // One record's cells, made again for each entry (a memory may have millions).
+    let mut record: Vec<&str> = Vec::with_capacity(columns.len());
     for e in entries {
-        let mut record: Vec<&str> = known_at.iter().map(|k| k.map_or("", |k| known_value(e, k))).collect();
+        let known = e.known();
+        record.clear();
+        record.extend(known_at.iter().map(|k| k.map_or("", |k| known[k])));
         for (name, value) in &e.extra {
             if let Some(&i) = index.get(&key(name)) {
                 if known_at[i].is_none() {
@@ -486,24 +490,28 @@ pub fn header<'a>(columns: &[String], entries: impl IntoIterator<Item = &'a Entr
         columns.to_vec()
     };
     let mut seen: std::collections::HashSet<String> = columns.iter().map(|c| key(c)).collect();
-    for (k, name) in KNOWN_COLUMNS.iter().enumerate() {
-        if !seen.contains(*name) && entries.clone().into_iter().any(|e| !known_value(e, k).is_empty()) {
-            seen.insert(name.to_string());
-            columns.push(name.to_string());
-        }
-    }
+    // Which of tolk's own columns the header lacks; then, in one pass over the entries,
+    // which of those some entry has a value in, and the other columns met.
+    let lacking: Vec<usize> =
+        (0..KNOWN_COLUMNS.len()).filter(|&k| !seen.contains(KNOWN_COLUMNS[k])).collect();
+    let mut used = vec![false; KNOWN_COLUMNS.len()];
+    let mut others: Vec<String> = Vec::new();
     for e in entries {
+        let known = e.known();
+        for &k in &lacking {
+            used[k] |= !known[k].is_empty();
+        }
         for (name, value) in &e.extra {
             if !value.is_empty() && seen.insert(key(name)) {
-                columns.push(name.clone());
+                others.push(name.clone());
             }
         }
     }
+    let added: Vec<&str> = lacking.into_iter().filter(|&k| used[k]).map(|k| KNOWN_COLUMNS[k]).collect();
+    columns.extend(added.iter().map(|k| k.to_string()));
+    // A column of tolk's own, added above, is not added again by another name's case.
+    columns.extend(others.into_iter().filter(|name| !added.contains(&key(name).as_str())));
     columns
-}
-
-fn known_value(e: &Entry, k: usize) -> &str {
-    e.known()[k]
 }
 
 #[cfg(test)]
@@ -751,6 +759,34 @@ mod tests {
         fails(
             "source,target,Retired\nHei.,Hi.,yes\n",
             "m.csv: row 2, column Retired: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"yes\"",
+        );
+    }
+
+    /// The header: the file's columns, then tolk's own that some entry needs (in their
+    /// order), then other columns in the order first met, each once whatever its case;
+    /// an extra column named as one of tolk's own that was added is not added twice.
+    #[test]
+    fn the_header_adds_what_entries_need_once_in_order() {
+        let entry = |retired: &str, extra: &[(&str, &str)]| Entry {
+            source: "Hei.".into(),
+            target: "Hi.".into(),
+            retired: retired.into(),
+            extra: extra.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            ..Entry::default()
+        };
+        let columns: Vec<String> = ["Source", "target", "Client"].map(String::from).to_vec();
+        let entries = [
+            entry("", &[("Kunde", "A"), ("client", "B"), ("Tom", "")]),
+            entry("2026-11-30T06:15:00Z", &[("RETIRED", "x"), ("Note ", "y"), ("kunde", "C")]),
+            entry("", &[("Prosjekt", "P")]),
+        ];
+        assert_eq!(
+            header(&columns, &entries),
+            ["Source", "target", "Client", "retired", "Kunde", "Note ", "Prosjekt"]
+        );
+        assert_eq!(
+            header(&[], &entries[..1]),
+            ["source", "target", "created", "changed", "translator", "origin", "note", "Kunde", "client"]
         );
     }
 
