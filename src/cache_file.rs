@@ -88,6 +88,7 @@ impl fmt::Display for Damage {
             Damage::Truncated { expected: Some(expected), found } => {
                 write!(f, "it is damaged: {found} bytes where its header says {expected}")
             }
+            Damage::Truncated { expected: None, found: 0 } => write!(f, "it is damaged: it is empty"),
             Damage::Truncated { expected: None, found } => {
                 write!(f, "it is damaged: cut inside its header, after {found} bytes")
             }

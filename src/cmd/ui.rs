@@ -183,7 +183,8 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
         Kept::Opened | Kept::Unkept | Kept::Built { instead_of: None } => {}
         Kept::Built { instead_of: Some((_, Damage::Stale)) } => {
             eprintln!(
-                "note: the memory changed since it was last kept in {folder}; read and indexed it again"
+                "note: the memory changed since it was last kept in {folder}, or what is kept there is another \
+                 memory's; read and indexed it again"
             )
         }
         Kept::Built { instead_of: Some((file, damage)) } => {
@@ -452,7 +453,8 @@ fn say_unused(file: &Path, damage: &tolk::cache_file::Damage) {
     if !said.iter().any(|f| f == file) {
         said.push(file.to_path_buf());
         eprintln!(
-            "note: {} was not used, as {damage}; read the memory's CSV files instead",
+            "note: {} was not used, as {damage}; read the memory's CSV files instead (the next search, \
+             such as `tolk lookup` or `tolk analyze`, makes it again)",
             shown::path(file)
         );
     }

@@ -70,7 +70,7 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
     type Damage = Box<dyn Fn(&mut Vec<u8>)>;
     let damages: Vec<(&str, Damage, &str)> = vec![
         ("cut short", Box::new(|b: &mut Vec<u8>| b.truncate(b.len() / 2)), "where its header says"),
-        ("emptied", Box::new(|b: &mut Vec<u8>| b.clear()), "cut inside its header, after 0 bytes"),
+        ("emptied", Box::new(|b: &mut Vec<u8>| b.clear()), "it is damaged: it is empty"),
         (
             "cut in its header",
             Box::new(|b: &mut Vec<u8>| b.truncate(20)),
@@ -126,7 +126,7 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
     for (theirs, ours) in [(&other_index, &index), (&other_memory, &memory)] {
         std::fs::copy(theirs, ours).unwrap();
         t.tolk(&["lookup", QUERY, "--top", "5"]).run().success().stdout_is(&expected).stderr_is(
-            "note: the memory changed since it was last kept in .tolk/cache; read and indexed it again\n",
+            "note: the memory changed since it was last kept in .tolk/cache, or what is kept there is another memory's; read and indexed it again\n",
         );
         assert_eq!(quiet_lookup(&t), expected);
     }
@@ -175,7 +175,12 @@ fn commands_reading_the_kept_memory_whole_or_in_part_say_when_it_is_damaged() {
     let out = t.tolk(&["tm", "history", QUERY]).run().success().stdout_is(&history.stdout);
     assert!(
         out.stderr.starts_with(&note)
-            && out.stderr.lines().next().unwrap().ends_with("; read the memory's CSV files instead")
+            && out
+                .stderr
+                .lines()
+                .next()
+                .unwrap()
+                .contains("; read the memory's CSV files instead (the next search")
             && out.stderr.matches("note: ").count() == 1,
         "{}",
         out.stderr
@@ -187,7 +192,12 @@ fn commands_reading_the_kept_memory_whole_or_in_part_say_when_it_is_damaged() {
         let out = t.tolk(args).run().success();
         assert!(
             out.stderr.starts_with(&note)
-                && out.stderr.lines().next().unwrap().ends_with("; read the memory's CSV files instead")
+                && out
+                    .stderr
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .contains("; read the memory's CSV files instead (the next search")
                 && out.stderr.matches("note: ").count() == 1,
             "{args:?}: {}",
             out.stderr
@@ -228,7 +238,7 @@ fn a_memory_changed_by_hand_is_read_again() {
         .success()
         .stdout_contains("        What makes a good workday?\n")
         .stderr_is(
-            "note: the memory changed since it was last kept in .tolk/cache; read and indexed it again\n",
+            "note: the memory changed since it was last kept in .tolk/cache, or what is kept there is another memory's; read and indexed it again\n",
         );
     // A file added to a memory folder changes it too.
     t.write("memory/more.csv", "source,target\nHva er en god dag?,What is a good day?\n");

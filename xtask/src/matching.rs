@@ -456,6 +456,8 @@ const TARGET_PEAK_BYTES: u64 = 1_000_000_000;
 const TARGET_SPEED_UP: f64 = 100.0;
 /// Reading CSV, when the memory must be read: megabytes a second.
 const TARGET_LOAD_MB_S: f64 = 150.0;
+/// The smallest CSV whose reading speed is held against that target.
+const MIN_BYTES_FOR_RATE: u64 = 20_000_000;
 /// Opening the kept index and answering a first query, up to 1M entries and beyond.
 const TARGET_OPEN_1M: Duration = Duration::from_millis(100);
 const TARGET_OPEN_10M: Duration = Duration::from_secs(1);
@@ -597,6 +599,9 @@ pub(crate) fn cached_tm(entries: usize, seed: u64) -> Result<PathBuf> {
 /// The memory file at `path`, read as `tolk tm import` reads it (TMX, TSV or CSV).
 fn read_real(path: &str) -> Result<Real, String> {
     let file = Path::new(path);
+    if file.is_dir() {
+        return Err(format!("--memory {path}: a folder; name one memory file (TMX, TSV or CSV)"));
+    }
     let bytes = std::fs::read(file).map_err(|e| format!("--memory {path}: {e}"))?;
     let read =
         tolk::exchange::read(file, &Default::default()).map_err(|e| format!("--memory {path}: {e}"))?;
@@ -612,6 +617,8 @@ fn read_real(path: &str) -> Result<Real, String> {
 /// The lines of `path` that hold text, each a query.
 fn read_queries(path: &str) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("--queries-from {path}: {e}"))?;
+    // A byte-order mark is no part of the first query.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let lines: Vec<String> =
         text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
     if lines.is_empty() {
@@ -958,6 +965,14 @@ impl Figures {
 
     fn table(&self) -> String {
         let verdict = |ok: bool| if ok { "meets" } else { "MISSES" };
+        // A file read in a few milliseconds is timed by its start, not its reading.
+        let rate_verdict = |ok: bool| {
+            if self.file_bytes < MIN_BYTES_FOR_RATE {
+                "too small to judge"
+            } else {
+                verdict(ok)
+            }
+        };
         let mut t = String::new();
         let _ = writeln!(
             t,
@@ -971,7 +986,7 @@ impl Figures {
             "  load (Memory::load)           {:>9.3} s   {:.0} MB/s   target ≥ {TARGET_LOAD_MB_S:.0} MB/s: {}",
             self.load.as_secs_f64(),
             self.load_rate(),
-            verdict(self.load_rate() >= TARGET_LOAD_MB_S)
+            rate_verdict(self.load_rate() >= TARGET_LOAD_MB_S)
         );
         let each_rate = self.file_bytes as f64 / 1e6 / self.load_each.as_secs_f64().max(1e-9);
         let _ = writeln!(
@@ -979,7 +994,7 @@ impl Figures {
             "  load entry by entry (read_csv_each, as the kept files are made) {:.3} s   {each_rate:.0} MB/s   target ≥ \
              {TARGET_LOAD_MB_S:.0} MB/s: {}",
             self.load_each.as_secs_f64(),
-            verdict(each_rate >= TARGET_LOAD_MB_S)
+            rate_verdict(each_rate >= TARGET_LOAD_MB_S)
         );
         let _ = writeln!(t, "  index (IndexBuilder::build)   {:>9.3} s", self.index.as_secs_f64());
         let both = self.load + self.index;
@@ -1894,7 +1909,7 @@ mod tests {
         assert_ne!(sources(&real_sample(&real, 10, 2, dir.path()).unwrap()), part);
         assert_eq!(sources(&real_sample(&real, 10, 1, dir.path()).unwrap()), part);
         let queries = dir.path().join("q.txt");
-        std::fs::write(&queries, "Hei.\n\n  Hva nå?  \n").unwrap();
+        std::fs::write(&queries, "\u{feff}Hei.\r\n\r\n  Hva nå?  \r\n").unwrap();
         assert_eq!(read_queries(queries.to_str().unwrap()).unwrap(), ["Hei.", "Hva nå?"]);
         std::fs::write(&queries, "\n \n").unwrap();
         assert!(read_queries(queries.to_str().unwrap()).unwrap_err().contains("no line holds a query"));
