@@ -168,40 +168,24 @@ fn commands_reading_the_kept_memory_whole_or_in_part_say_when_it_is_damaged() {
         bytes.truncate(bytes.len() / 2);
         std::fs::write(&memory, &bytes).unwrap();
     };
-    let note = format!("note: .tolk/cache/{name} was not used, as it is damaged: ");
+    // The note, on the first line, and once.
+    let said_once = |stderr: &str| {
+        let first = stderr.lines().next().unwrap_or_default();
+        first.starts_with(&format!("note: .tolk/cache/{name} was not used, as it is damaged: "))
+            && first.contains("; read the memory's CSV files instead (the next search")
+            && stderr.matches("note: ").count() == 1
+    };
     // A command about one sentence reads it from the CSV files, and says why.
     let history = t.tolk(&["tm", "history", QUERY]).run().success();
     cut();
     let out = t.tolk(&["tm", "history", QUERY]).run().success().stdout_is(&history.stdout);
-    assert!(
-        out.stderr.starts_with(&note)
-            && out
-                .stderr
-                .lines()
-                .next()
-                .unwrap()
-                .contains("; read the memory's CSV files instead (the next search")
-            && out.stderr.matches("note: ").count() == 1,
-        "{}",
-        out.stderr
-    );
+    assert!(said_once(&out.stderr), "{}", out.stderr);
     // So does a write, once however often it reads the memory, and a write that
     // changes the memory keeps it again.
     t.write("more.csv", format!("source,target\n{NEW},The weather in Tromsø was grey all week.\n"));
     for args in [&["tm", "import", "more.csv", "--dry-run"][..], &["tm", "import", "more.csv"]] {
         let out = t.tolk(args).run().success();
-        assert!(
-            out.stderr.starts_with(&note)
-                && out
-                    .stderr
-                    .lines()
-                    .next()
-                    .unwrap()
-                    .contains("; read the memory's CSV files instead (the next search")
-                && out.stderr.matches("note: ").count() == 1,
-            "{args:?}: {}",
-            out.stderr
-        );
+        assert!(said_once(&out.stderr), "{args:?}: {}", out.stderr);
     }
     // The next command finds the memory kept as written, and says nothing.
     t.tolk(&["lookup", NEW])
