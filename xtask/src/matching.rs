@@ -1883,7 +1883,7 @@ mod tests {
     }
 
     #[test]
-    fn a_real_memory_is_sampled_evenly_in_its_order_and_queries_are_its_lines() {
+    fn a_real_memory_is_sampled_at_random_in_its_order_and_queries_are_its_lines() {
         let dir = tempfile::tempdir().unwrap();
         let tsv = dir.path().join("real.tsv");
         let lines: Vec<String> =
