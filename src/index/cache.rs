@@ -476,10 +476,18 @@ pub struct KeptMemory {
 impl KeptMemory {
     /// The whole memory, read on every core.
     pub fn read(&self) -> Result<Memory, Damage> {
-        let base = self.base.read()?;
+        self.read_blaming(|_, damage| damage)
+    }
+
+    /// [`KeptMemory::read`], its damage told by `blame(in_changes, damage)`: whether
+    /// the changes kept since are to blame, not the kept memory.
+    fn read_blaming<E>(&self, blame: impl Fn(bool, Damage) -> E) -> Result<Memory, E> {
+        let base = self.base.read().map_err(|damage| blame(false, damage))?;
         match &self.changes {
             None => Ok(base),
-            Some((plan, entries)) => delta::apply(base, plan, entries.clone()),
+            Some((plan, entries)) => {
+                delta::apply(base, plan, entries.clone()).map_err(|damage| blame(true, damage))
+            }
         }
     }
 
@@ -557,14 +565,11 @@ fn read_kept_as(path: &Path, files: &Files) -> Result<(Memory, From), Unused> {
     let seen = memory::seen(path).map_err(|_| None)?;
     let before = memory::fingerprint_of(path, &seen);
     let kept = open_kept_memory(path, files, before)?;
-    // Its entries are checked as they are read ([`KeptMemory::read`]), each file blamed
-    // for its own.
-    let base = kept.base.read().map_err(|damage| Some((files.memory.clone(), damage)))?;
-    let memory = match &kept.changes {
-        None => base,
-        Some((plan, entries)) => delta::apply(base, plan, entries.clone())
-            .map_err(|damage| Some((files.changes[0].clone(), damage)))?,
-    };
+    // Its entries are checked as they are read, each file blamed for its own.
+    let memory = kept.read_blaming(|in_changes, damage| {
+        let file = if in_changes { &files.changes[0] } else { &files.memory };
+        Some((file.clone(), damage))
+    })?;
     let base_len = kept.base.len();
     let plan = kept.changes.map(|(plan, _)| plan);
     let base_fingerprint = plan.as_ref().map_or(before, |p| p.base_fingerprint);

@@ -197,14 +197,11 @@ fn commands_reading_the_kept_memory_whole_or_in_part_say_when_it_is_damaged() {
     // damage is said once all the same.
     t.write("corpus/new.txt", "Skyene lå tett over fjorden i går.\n");
     quiet_lookup(&t);
-    let (memory, _) = kept(&t);
     t.tolk(&["--quiet", "export", "--format", "csv", "-o", "batch.csv"]).run().success();
     let rows = csv_rows(t.read("batch.csv").as_bytes(), b',');
     let row = &rows[0];
     t.write("batch.csv", format!("id,source,target\n{},{},Translated.\n", row["id"], row["source"]));
-    let mut bytes = std::fs::read(&memory).unwrap();
-    bytes.truncate(bytes.len() / 2);
-    std::fs::write(&memory, &bytes).unwrap();
+    cut();
     let out = t.tolk(&["import", "batch.csv"]).run().success();
     assert_eq!(out.stderr.matches("note: ").count(), 1, "{}", out.stderr);
 }

@@ -469,7 +469,8 @@ const TARGET_P99: Duration = Duration::from_millis(10);
 const TARGET_BUILD_10M: Duration = Duration::from_secs(120);
 
 /// `cargo xtask bench match [--entries 100000,1000000] [--queries 10000] [--min-score 50]
-/// [--top 1] [--scan-sample N] [--latency 2000] [--seed S] [--breakdown] [--rapidfuzz]`.
+/// [--top 1] [--scan-sample N] [--latency 2000] [--seed S] [--breakdown] [--rapidfuzz]
+/// [--memory FILE] [--queries-from FILE]`.
 pub fn bench(args: &[&str]) -> Result<ExitCode> {
     let known = [
         "--entries",
