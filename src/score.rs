@@ -121,8 +121,12 @@ impl Words {
     /// Reads `text`.
     pub fn new(text: &str) -> Words {
         let text = normalize(text).into_owned();
-        let mut tokens = Vec::new();
-        let (mut words, mut lower, mut lower_ends) = (Vec::new(), String::new(), Vec::new());
+        // Room for the tokens of ordinary prose (one in four bytes or fewer), so
+        // scoring a sentence seldom grows a vector.
+        let room = text.len() / 4 + 4;
+        let mut tokens = Vec::with_capacity(room);
+        let (mut words, mut lower, mut lower_ends) =
+            (Vec::with_capacity(room), String::with_capacity(text.len()), Vec::with_capacity(room));
         let mut end = 0;
         for t in crate::text::tokens(&text) {
             let start = t.as_ptr() as usize - text.as_ptr() as usize;

@@ -19,8 +19,8 @@ use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 /// rules), changes: an index of another version is rebuilt, never read.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
-    version: 2,
-    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8],
+    version: 3,
+    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4],
     name: "tolk's kept index",
 };
 
@@ -62,9 +62,15 @@ pub(super) enum Section {
     /// Per document, when its entry was changed in seconds since 1970, or `i64::MIN`
     /// (`i64`).
     Changed,
+    /// The vocabulary as an open-addressing hash table (`u32`, a power of two long,
+    /// at least twice the words): a word's id at the slot of its hash
+    /// ([`super::word_slot`]) or, taken, at the first free one after it (wrapping);
+    /// [`super::NO_WORD`] where free. A query's words are found in one or two probes,
+    /// not a binary search of the vocabulary.
+    WordSlots,
 }
 
-const SECTIONS: usize = 17;
+const SECTIONS: usize = 18;
 
 const ALL: [Section; SECTIONS] = [
     Section::Number,
@@ -84,6 +90,7 @@ const ALL: [Section; SECTIONS] = [
     Section::Sources,
     Section::SourceEnds,
     Section::Changed,
+    Section::WordSlots,
 ];
 
 /// An index's arrays, as borrowed slices.
@@ -106,6 +113,7 @@ pub(super) struct View<'a> {
     pub sources: &'a [u8],
     pub source_ends: &'a [u64],
     pub changed: &'a [i64],
+    pub word_slots: &'a [u32],
 }
 
 /// The arrays of a newly built index, to be laid out.
@@ -127,6 +135,7 @@ pub(super) struct Parts {
     pub sources: Vec<u8>,
     pub source_ends: Vec<u64>,
     pub changed: Vec<i64>,
+    pub word_slots: Vec<u32>,
 }
 
 impl Parts {
@@ -149,6 +158,7 @@ impl Parts {
             Section::Sources => bytes_of(&self.sources),
             Section::SourceEnds => bytes_of(&self.source_ends),
             Section::Changed => bytes_of(&self.changed),
+            Section::WordSlots => bytes_of(&self.word_slots),
         }
     }
 
@@ -171,6 +181,7 @@ impl Parts {
             Section::Sources => self.sources = Vec::new(),
             Section::SourceEnds => self.source_ends = Vec::new(),
             Section::Changed => self.changed = Vec::new(),
+            Section::WordSlots => self.word_slots = Vec::new(),
         }
     }
 
@@ -241,6 +252,7 @@ impl Checked {
             sources: self.array(Section::Sources),
             source_ends: self.array(Section::SourceEnds),
             changed: self.array(Section::Changed),
+            word_slots: self.array(Section::WordSlots),
         }
     }
 
@@ -280,6 +292,14 @@ impl Checked {
         }
         if !rises_to(v.source_ends, v.sources.len() as u64) {
             return fail("its source ends do not rise to the sources' end");
+        }
+        // A lookup probes at most every slot, so a table with no free slot costs time,
+        // never a wrong word: each id is checked against the word's bytes.
+        if !v.word_slots.len().is_power_of_two()
+            || v.word_slots.len() < 2 * vocabulary
+            || !v.word_slots.par_iter().all(|&id| id == super::NO_WORD || (id as usize) < vocabulary)
+        {
+            return fail("its word table is not a table of its words");
         }
         let below = all_below;
         if !below(v.tokens, vocabulary) {
@@ -332,6 +352,7 @@ mod tests {
             sources: "hei 12".as_bytes().to_vec(),
             source_ends: vec![0, 6],
             changed: vec![i64::MIN],
+            word_slots: super::super::word_slots(b"12hei", &[0, 2, 5]),
         }
     }
 
@@ -368,6 +389,15 @@ mod tests {
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.offsets = vec![0, 3];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.word_slots = vec![0, 1, 2, super::super::NO_WORD];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.word_slots = vec![0, 1, super::super::NO_WORD];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        let mut parts = tiny();
+        parts.word_slots = vec![1, 0];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
 
         assert!(matches!(tiny().lay_out(1, 0), Err(Damage::Malformed(_))));

@@ -131,6 +131,32 @@ const UNKNOWN: u32 = u32::MAX;
 /// Every number, in a key of the same words.
 const NUMBER: u32 = u32::MAX - 1;
 
+/// A free slot of the word table ([`word_slots`]).
+const NO_WORD: u32 = u32::MAX;
+
+/// The slot of a word's hash in a word table of `len` slots (a power of two): the
+/// same on every machine, as the table is kept in a file.
+fn word_slot(word: &[u8], len: usize) -> usize {
+    (stable_hash(word) as usize) & (len - 1)
+}
+
+/// The word table of a vocabulary (`words`, each ending at `word_ends[id + 1]`): a
+/// power of two at least twice its words, so a probe meets a free slot soon.
+fn word_slots(words: &[u8], word_ends: &[u32]) -> Vec<u32> {
+    let count = word_ends.len().saturating_sub(1);
+    let len = (2 * count).next_power_of_two().max(2);
+    let mut slots = vec![NO_WORD; len];
+    for id in 0..count {
+        let word = &words[word_ends[id] as usize..word_ends[id + 1] as usize];
+        let mut at = word_slot(word, len);
+        while slots[at] != NO_WORD {
+            at = (at + 1) & (len - 1);
+        }
+        slots[at] = id as u32;
+    }
+    slots
+}
+
 /// The key of a sequence of words (as ids, every number as [`NUMBER`]): the same for
 /// the same words. Compared again word by word, so a collision costs time only.
 fn key_hash(keys: impl Iterator<Item = u32>) -> u64 {
@@ -334,8 +360,8 @@ impl IndexBuilder {
             memory_len,
         } = self;
         let docs = raw_entries.len();
-        // The vocabulary in byte order, so a word is found by binary search in the
-        // file as it is: a word's id is its rank.
+        // The vocabulary in byte order (a word's id is its rank), the same for the same
+        // words whatever order they came in; the word table finds a word's id.
         let mut by_word: Vec<(&str, u32)> = vocabulary.iter().map(|(w, &id)| (&**w, id)).collect();
         by_word.par_sort_unstable();
         let mut rank = vec![0u32; by_word.len()];
@@ -427,7 +453,9 @@ impl IndexBuilder {
             .map(|d| (stable_hash(source(d)), d as u32))
             .collect();
         wordless.sort_unstable();
+        let word_slots = word_slots(&words, &word_ends);
         let parts = file::Parts {
+            word_slots,
             number,
             key_hash: keys.iter().map(|k| k.0).collect(),
             key_doc: keys.iter().map(|k| k.1).collect(),
@@ -511,18 +539,22 @@ impl file::View<'_> {
         self.number[token as usize] == 1
     }
 
-    /// The id of a lowercased word, by binary search of the vocabulary.
+    /// The id of a lowercased word, from the word table.
     fn word_id(&self, word: &str) -> Option<u32> {
-        let word_at = |i: usize| &self.words[self.word_ends[i] as usize..self.word_ends[i + 1] as usize];
-        let count = self.number.len();
-        let (mut lo, mut hi) = (0, count);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match word_at(mid).cmp(word.as_bytes()) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(mid as u32),
+        let slots = self.word_slots;
+        let mut at = word_slot(word.as_bytes(), slots.len());
+        // A whole table has a free slot (the file's check); at most every slot is
+        // probed whatever the file holds.
+        for _ in 0..slots.len() {
+            let id = slots[at];
+            if id == NO_WORD {
+                return None;
             }
+            let i = id as usize;
+            if self.words[self.word_ends[i] as usize..self.word_ends[i + 1] as usize] == *word.as_bytes() {
+                return Some(id);
+            }
+            at = (at + 1) & (slots.len() - 1);
         }
         None
     }
@@ -804,6 +836,9 @@ impl Threshold {
 
     /// The `top`-th best score found, or 0 while fewer are found.
     fn kth(&self) -> u8 {
+        if self.found < self.top {
+            return 0;
+        }
         let mut better = 0;
         for s in (0..=MAX_SCORE).rev() {
             better += self.by_score[usize::from(s)];
@@ -888,11 +923,15 @@ impl BitCount {
     /// The same counts as bit planes, to bound many signatures without a branch.
     fn planes(&self) -> Planes {
         let mut planes = Planes::default();
-        for (bit, &count) in self.0.iter().enumerate() {
-            for (j, plane) in planes.0.iter_mut().enumerate() {
-                if count >> j & 1 == 1 {
+        // Few of the 64 counts are not 0, and those are small: only their set bits.
+        for (bit, &count) in self.0.iter().enumerate().filter(|(_, &count)| count != 0) {
+            let mut rest = count;
+            while rest != 0 {
+                let j = rest.trailing_zeros() as usize;
+                if let Some(plane) = planes.0.get_mut(j) {
                     *plane |= 1 << bit;
                 }
+                rest &= rest - 1;
             }
         }
         planes
@@ -1008,12 +1047,18 @@ impl Searcher<'_> {
             let mut floors: Vec<u8> =
                 self.floors.iter().copied().filter(|&f| f > options.min_score).collect();
             floors.push(options.min_score);
+            let mut words: Option<QueryWords> = None;
             for floor in floors {
                 threshold.floor(floor);
                 if threshold.min.max(threshold.kth()) > MAX_FUZZY_SCORE {
                     break;
                 }
-                self.fuzzy(&query, &query_tokens, &mut threshold, &mut found);
+                // The query's elements and match masks are the same at every floor.
+                let words = words.get_or_insert_with(|| {
+                    self.set_masks(&query_tokens);
+                    QueryWords::new(&view, &query_tokens)
+                });
+                self.fuzzy(&query, words, &mut threshold, &mut found);
                 if threshold.kth() >= floor {
                     break;
                 }
@@ -1021,6 +1066,12 @@ impl Searcher<'_> {
                 self.next_stamp();
                 for &d in same_words.iter().chain(found.iter().map(|f| &f.1)) {
                     self.seen[d] = self.stamp;
+                }
+            }
+            if words.is_some() {
+                for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
+                    self.peq[t as usize] = 0;
+                    self.slot[t as usize] = 0;
                 }
             }
         }
@@ -1046,14 +1097,12 @@ impl Searcher<'_> {
     fn fuzzy(
         &mut self,
         query: &Words,
-        query_tokens: &[u32],
+        words: &QueryWords,
         threshold: &mut Threshold,
         found: &mut Vec<(Match, usize)>,
     ) {
         let view = self.view;
-        let n = query_tokens.len();
-        let words = QueryWords::new(&view, query_tokens);
-        self.set_masks(query_tokens);
+        let n = words.n;
         // The signature bits of the elements whose lists are not read yet.
         let mut unread = BitCount::of(words.elements.iter());
         let mut covered = words.absent;
@@ -1099,11 +1148,7 @@ impl Searcher<'_> {
             next += 1;
         }
         if next < words.elements.len() {
-            self.count_rest(query, &words, next, covered, unread, threshold, found);
-        }
-        for &t in query_tokens.iter().filter(|&&t| t != UNKNOWN) {
-            self.peq[t as usize] = 0;
-            self.slot[t as usize] = 0;
+            self.count_rest(query, words, next, covered, unread, threshold, found);
         }
     }
 
