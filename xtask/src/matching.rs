@@ -1450,10 +1450,11 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
          verified entry)"
     );
     let variants = [
-        ("the index's filters", Variant { both: false, mask: false }),
-        ("+ signature", Variant { both: false, mask: true }),
-        ("+ entries' prefixes", Variant { both: true, mask: false }),
-        ("+ both", Variant { both: true, mask: true }),
+        ("the index's filters", Variant { both: false, mask: false, pairs: false }),
+        ("+ signature", Variant { both: false, mask: true, pairs: false }),
+        ("+ entries' prefixes", Variant { both: true, mask: false, pairs: false }),
+        ("+ both", Variant { both: true, mask: true, pairs: false }),
+        ("pairs of elements + signature", Variant { both: true, mask: true, pairs: true }),
     ];
     let _ = writeln!(
         t,
@@ -1465,18 +1466,20 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
         (sums[0].matches + sums[1].matches) as f64 / queries.len().max(1) as f64
     );
     for (name, variant) in variants {
-        let (mut verified, mut matches, mut time) = (0, 0, Duration::ZERO);
+        let (mut verified, mut matches, mut read, mut time) = (0, 0, 0, Duration::ZERO);
         for q in queries {
-            let (v, m, d) = mirror.prototype(q, variant);
+            let (v, m, r, d) = mirror.prototype(q, variant);
             verified += v;
             matches += m;
+            read += r;
             time += d;
         }
         let per = |x: usize| x as f64 / queries.len().max(1) as f64;
         let _ = writeln!(
             t,
-            "    {name:<22} {} per query, {:.0} verified, {:.0} matches",
+            "    {name:<30} {} per query, {:.0} postings read in the length window, {:.0} verified, {:.0} matches",
             ms(time / queries.len().max(1) as u32),
+            per(read),
             per(verified),
             per(matches)
         );
@@ -1514,10 +1517,14 @@ impl Candidates {
     }
 }
 
+/// A token and its occurrence number (0 for the first) in a sequence.
+type Element = (u32, u32);
+
 /// The index's candidate search done again outside the library, to count what each
 /// filter keeps: the same tokens, the same length window and the same prefix of the
-/// rarest query tokens, plus two filters the index does not have (an exact count of
-/// shared tokens, and a 64-bit signature of each entry's tokens).
+/// rarest query tokens, plus filters the index does not have (an exact count of
+/// shared tokens, each entry's own prefix, and lists of pairs of elements), to weigh
+/// them by numbers before the library takes one.
 struct Mirror<'a> {
     vocabulary: HashMap<&'a str, u32, FxBuildHasher>,
     tokens: Vec<u32>,
@@ -1530,6 +1537,9 @@ struct Mirror<'a> {
     /// entries, by length, that have it among their `dmax(m) + 1` first elements in
     /// the global order of [`Mirror::elements`].
     prefix_postings: HashMap<(u32, u32), Vec<u32>, FxBuildHasher>,
+    /// For each pair of elements, the entries, by length, that have both among their
+    /// `dmax(m) + 2` first elements.
+    pair_postings: HashMap<(Element, Element), Vec<u32>, FxBuildHasher>,
     peq: Vec<u64>,
     /// Scratch space: the query's token counts, an entry's, and the entries seen.
     wanted: Vec<u32>,
@@ -1581,6 +1591,17 @@ impl<'a> Mirror<'a> {
                 prefix_postings.entry(e).or_default().push(d);
             }
         }
+        let mut pair_postings: HashMap<_, Vec<u32>, FxBuildHasher> = HashMap::default();
+        for d in 0..docs as u32 {
+            let doc = &tokens[offsets[d as usize]..offsets[d as usize + 1]];
+            let keep = (tolk::score::max_distance(doc.len(), min_score) + 2).min(doc.len());
+            let first: Vec<(u32, u32)> = Mirror::elements(&postings, doc).into_iter().take(keep).collect();
+            for (i, &a) in first.iter().enumerate() {
+                for &b in &first[i + 1..] {
+                    pair_postings.entry((a, b)).or_default().push(d);
+                }
+            }
+        }
         Mirror {
             vocabulary,
             tokens,
@@ -1589,6 +1610,7 @@ impl<'a> Mirror<'a> {
             masks,
             min_score,
             prefix_postings,
+            pair_postings,
             peq: vec![0; words],
             wanted: vec![0; words],
             used: vec![0; words],
@@ -1618,7 +1640,7 @@ impl<'a> Mirror<'a> {
     /// of Chaudhuri et al. 2006, as in AllPairs and PPJoin), and `mask` skips an entry
     /// whose 64-bit token signature shows it cannot share enough tokens. Returns the
     /// entries given the exact distance, those within the limit, and the time.
-    fn prototype(&mut self, query: &str, variant: Variant) -> (usize, usize, Duration) {
+    fn prototype(&mut self, query: &str, variant: Variant) -> (usize, usize, usize, Duration) {
         use tolk::score::{max_distance, myers_distance};
         let start = Instant::now();
         let min_score = self.min_score;
@@ -1627,7 +1649,7 @@ impl<'a> Mirror<'a> {
             tolk::text::tokens(&norm).map(|t| self.vocabulary.get(t).copied().unwrap_or(u32::MAX)).collect();
         let n = query.len();
         if n == 0 || n > 64 {
-            return (0, 0, start.elapsed());
+            return (0, 0, 0, start.elapsed());
         }
         let (min_len, max_len) = (n - max_distance(n, min_score), n * 100 / usize::from(min_score));
         let mut query_mask = [0u64; 64];
@@ -1638,9 +1660,52 @@ impl<'a> Mirror<'a> {
             }
         }
         let query_mask = &query_mask[..n];
-        let (mut verified, mut matches) = (0, 0);
+        let (mut verified, mut matches, mut read) = (0, 0, 0);
         let mut visited = Vec::new();
-        let prefix: Vec<(u32, u32)> = if variant.both {
+        let offsets = &self.offsets;
+        let len = |d: u32| offsets[d as usize + 1] - offsets[d as usize];
+        let mut check = |d: u32, seen: &mut Vec<bool>, visited: &mut Vec<u32>, peq: &[u64]| {
+            if seen[d as usize] {
+                return;
+            }
+            seen[d as usize] = true;
+            visited.push(d);
+            let m = len(d);
+            let longer = n.max(m);
+            let limit = max_distance(longer, min_score);
+            if variant.mask {
+                let mask = self.masks[d as usize];
+                let bound = query_mask.iter().filter(|&&b| mask & b != 0).count();
+                if bound + limit < longer {
+                    return;
+                }
+            }
+            verified += 1;
+            let doc = &self.tokens[offsets[d as usize]..offsets[d as usize + 1]];
+            matches += usize::from(myers_distance(n, doc, |t| peq[t as usize]) <= limit);
+        };
+        let pairs_apply = variant.pairs && n - max_distance(n, min_score) >= 2;
+        if pairs_apply {
+            let elements = Mirror::elements(&self.postings, &query);
+            let first = &elements[..(max_distance(n, min_score) + 2).min(n)];
+            for (i, &a) in first.iter().enumerate() {
+                for &b in &first[i + 1..] {
+                    if a.0 == u32::MAX || b.0 == u32::MAX {
+                        continue;
+                    }
+                    let Some(list) = self.pair_postings.get(&(a, b)) else { continue };
+                    let lo = list.partition_point(|&d| len(d) < min_len);
+                    let hi = list.partition_point(|&d| len(d) <= max_len);
+                    read += hi - lo;
+                    for &d in &list[lo..hi] {
+                        check(d, &mut self.seen, &mut visited, &self.peq);
+                    }
+                }
+            }
+        }
+        let prefix: Vec<(u32, u32)> = if pairs_apply {
+            Vec::new()
+        } else if variant.both {
             Mirror::elements(&self.postings, &query)
         } else {
             let mut by_rarity = query.clone();
@@ -1674,30 +1739,11 @@ impl<'a> Mirror<'a> {
             } else {
                 &self.postings[e.0 as usize]
             };
-            let offsets = &self.offsets;
-            let len = |d: u32| offsets[d as usize + 1] - offsets[d as usize];
             let lo = list.partition_point(|&d| len(d) < min_len);
             let hi = list.partition_point(|&d| len(d) <= max_len);
+            read += hi - lo;
             for &d in &list[lo..hi] {
-                if self.seen[d as usize] {
-                    continue;
-                }
-                self.seen[d as usize] = true;
-                visited.push(d);
-                let m = len(d);
-                let longer = n.max(m);
-                let limit = max_distance(longer, min_score);
-                if variant.mask {
-                    let mask = self.masks[d as usize];
-                    let bound = query_mask.iter().filter(|&&b| mask & b != 0).count();
-                    if bound + limit < longer {
-                        continue;
-                    }
-                }
-                verified += 1;
-                let doc = &self.tokens[offsets[d as usize]..offsets[d as usize + 1]];
-                let peq = &self.peq;
-                matches += usize::from(myers_distance(n, doc, |t| peq[t as usize]) <= limit);
+                check(d, &mut self.seen, &mut visited, &self.peq);
             }
         }
         for d in visited {
@@ -1708,7 +1754,7 @@ impl<'a> Mirror<'a> {
                 self.peq[t as usize] = 0;
             }
         }
-        (verified, matches, start.elapsed())
+        (verified, matches, read, start.elapsed())
     }
 
     fn candidates(&mut self, query: &str, min_score: u8) -> Candidates {
@@ -1789,6 +1835,11 @@ impl<'a> Mirror<'a> {
 struct Variant {
     both: bool,
     mask: bool,
+    /// Reads the lists of pairs of the query's `dmax(n) + 2` first elements, each
+    /// entry listed under the pairs of its own `dmax(m) + 2` first (a match sharing two
+    /// or more elements shares its two first in both), falling back to `both` when a
+    /// match may share one.
+    pairs: bool,
 }
 
 /// The bit of a token in an entry's 64-bit signature.
