@@ -717,21 +717,27 @@ impl Index {
         options: SearchOptions,
         progress: &(dyn Fn() + Sync),
     ) -> Vec<Vec<Match>> {
-        // One searcher (and its scratch space, proportional to the memory) per chunk,
-        // not per query: rayon's map_init would make one per split job.
+        // Searchers hold scratch space proportional to the memory, so they are made
+        // once a thread, not once a query or a chunk: a chunk takes one from the pool
+        // (or makes one when all are at work) and gives it back. Chunks are small, so
+        // a thread done early takes more of them.
         let chunk = queries.len().div_ceil(rayon::current_num_threads() * 8).max(1);
+        let pool: std::sync::Mutex<Vec<Searcher<'_>>> = std::sync::Mutex::new(Vec::new());
         queries
             .par_chunks(chunk)
             .flat_map_iter(|chunk| {
-                let mut searcher = self.searcher();
-                chunk
+                let taken = pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+                let mut searcher = taken.unwrap_or_else(|| self.searcher());
+                let found = chunk
                     .iter()
                     .map(|q| {
                         let found = searcher.search(q, options);
                         progress();
                         found
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(searcher);
+                found
             })
             .collect()
     }
