@@ -702,6 +702,7 @@ impl Index {
             extra,
             hits_wanted: HITS_WANTED,
             floors: FLOORS.to_vec(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -774,6 +775,22 @@ pub struct Searcher<'a> {
     hits_wanted: usize,
     /// The floors searched first, highest first (see [`FLOORS`]).
     floors: Vec<u8>,
+    /// The counted search's tables, kept from one query to the next so that a query
+    /// does not allocate them again.
+    scratch: Scratch,
+}
+
+/// The tables of [`Searcher::count_rest`] that grow with what a query reads.
+#[derive(Default)]
+struct Scratch {
+    /// Per count of lists read, the signature bits of the query's elements after them.
+    planes: Vec<Planes>,
+    /// The documents counted with enough hits: each one's number, hits and length.
+    candidates: Vec<(u32, u16, u16)>,
+    /// The candidates' signatures, read together.
+    signatures: Vec<u64>,
+    /// The candidates that pass, with their length and bound, to verify in order.
+    passed: Vec<(u32, usize, usize)>,
 }
 
 /// Documents counted at once: their counters stay in the first-level cache.
@@ -1225,13 +1242,14 @@ impl Searcher<'_> {
             })
             .collect();
         // Per count of lists read, the signature bits of the elements after them.
-        let mut after = vec![unread; lists.len() + 1];
-        for (j, &element) in elements.iter().enumerate() {
-            for later in &mut after[j + 1..] {
-                later.remove(element);
-            }
+        let mut planes = std::mem::take(&mut self.scratch.planes);
+        planes.clear();
+        let mut after = unread;
+        planes.push(after.planes());
+        for &element in &elements {
+            after.remove(element);
+            planes.push(after.planes());
         }
-        let planes: Vec<Planes> = after.iter().map(BitCount::planes).collect();
         // Per length from `short` on (by the first of its documents): the hits its
         // documents need, and how many lists are read over it. Every length has at
         // least the lists of the prefix its own `needed` asks for, so it needs a hit.
@@ -1246,7 +1264,8 @@ impl Searcher<'_> {
         // Each candidate: its document, hits, and length less `short`.
         // Each document with at least the fewest hits any length needs (recorded as its
         // count reaches them), then its hits, and its length less `short`.
-        let mut candidates: Vec<(u32, u16, u16)> = Vec::new();
+        let mut candidates = std::mem::take(&mut self.scratch.candidates);
+        candidates.clear();
         // Per list, where the block at hand starts and ends in it.
         let mut cursors = vec![(0usize, 0usize); lists.len()];
         let mut block = lo;
@@ -1285,8 +1304,11 @@ impl Searcher<'_> {
             *at = length as u16;
             *hits >= wanted[length].1
         });
-        let signatures: Vec<u64> = candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]).collect();
-        let mut passed: Vec<(u32, usize, usize)> = Vec::with_capacity(candidates.len());
+        let mut signatures = std::mem::take(&mut self.scratch.signatures);
+        signatures.clear();
+        signatures.extend(candidates.iter().map(|&(d, _, _)| view.signatures[d as usize]));
+        let mut passed = std::mem::take(&mut self.scratch.passed);
+        passed.clear();
         for (&(d, hits, at), &signature) in candidates.iter().zip(&signatures) {
             let lists_read = usize::from(wanted[usize::from(at)].2);
             let unread = (n - covered - lists_read).min(planes[lists_read].bound(signature));
@@ -1303,7 +1325,7 @@ impl Searcher<'_> {
             .fold(0u32, |sum, at| sum.wrapping_add(view.tokens.get(at as usize).copied().unwrap_or(0)));
         std::hint::black_box(touched);
         let mut hi = hi;
-        for (d, m, bound) in passed {
+        for &(d, m, bound) in &passed {
             if threshold.at > MAX_FUZZY_SCORE {
                 break;
             }
@@ -1320,6 +1342,7 @@ impl Searcher<'_> {
                 }
             }
         }
+        self.scratch = Scratch { planes, candidates, signatures, passed };
     }
 
     /// Verifies document `d`, which shares at most `bound` words with the query: when
