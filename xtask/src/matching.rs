@@ -1001,10 +1001,17 @@ impl Figures {
         let both = self.load + self.index;
         let _ = writeln!(
             t,
-            "  load + index                  {:>9.3} s   target < {} s: {}",
+            "  load + index                  {:>9.3} s   {}",
             both.as_secs_f64(),
-            TARGET_LOAD_AND_INDEX.as_secs(),
-            verdict(both < TARGET_LOAD_AND_INDEX)
+            if large {
+                format!("(the target < {} s is for 1M entries)", TARGET_LOAD_AND_INDEX.as_secs())
+            } else {
+                format!(
+                    "target < {} s: {}",
+                    TARGET_LOAD_AND_INDEX.as_secs(),
+                    verdict(both < TARGET_LOAD_AND_INDEX)
+                )
+            }
         );
         let build = self.index + self.write;
         let _ = writeln!(
@@ -1119,11 +1126,14 @@ impl Figures {
         let _ = match (self.search_peak, self.peak) {
             (Some(search), Some(peak)) => writeln!(
                 t,
-                "  resident memory (VmHWM)       {:>7.0} MB searching the kept index (no memory read whole), target < \
-                 {:.0} MB: {}; {:.0} MB at most while loading, building and keeping (resident before loading: {:.0} MB)",
+                "  resident memory (VmHWM)       {:>7.0} MB searching the kept index (no memory read whole), {}; \
+                 {:.0} MB at most while loading, building and keeping (resident before loading: {:.0} MB)",
                 search as f64 / 1e6,
-                TARGET_PEAK_BYTES as f64 / 1e6,
-                verdict(search < TARGET_PEAK_BYTES),
+                if large {
+                    format!("(the target < {:.0} MB is for 1M entries)", TARGET_PEAK_BYTES as f64 / 1e6)
+                } else {
+                    format!("target < {:.0} MB: {}", TARGET_PEAK_BYTES as f64 / 1e6, verdict(search < TARGET_PEAK_BYTES))
+                },
                 peak as f64 / 1e6,
                 self.rss_before.unwrap_or(0) as f64 / 1e6
             ),
