@@ -962,10 +962,22 @@ impl BitCount {
 }
 
 /// Bit `b` of plane `j` is bit `j` of the count of signature bit `b`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Planes([u64; 11]);
 
 impl Planes {
+    /// Takes one from the count of signature bit `bit` (one that is not 0): a binary
+    /// decrement down the planes, so no count is made again.
+    fn decrement(&mut self, bit: usize) {
+        for plane in &mut self.0 {
+            let was = *plane >> bit & 1;
+            *plane ^= 1 << bit;
+            if was == 1 {
+                return;
+            }
+        }
+    }
+
     /// [`BitCount::bound`], computed as `sum(popcount(signature & plane_j) << j)`.
     fn bound(&self, signature: u64) -> usize {
         self.0.iter().enumerate().map(|(j, &plane)| ((signature & plane).count_ones() as usize) << j).sum()
@@ -1244,11 +1256,11 @@ impl Searcher<'_> {
         // Per count of lists read, the signature bits of the elements after them.
         let mut planes = std::mem::take(&mut self.scratch.planes);
         planes.clear();
-        let mut after = unread;
-        planes.push(after.planes());
-        for &element in &elements {
-            after.remove(element);
-            planes.push(after.planes());
+        let mut after = unread.planes();
+        planes.push(after.clone());
+        for &(t, _) in &elements {
+            after.decrement(signature_bit(t).trailing_zeros() as usize);
+            planes.push(after.clone());
         }
         // Per length from `short` on (by the first of its documents): the hits its
         // documents need, and how many lists are read over it. Every length has at
@@ -1629,6 +1641,21 @@ mod tests {
                     assert_eq!(searcher.search(q, options), expected, "searcher {k}, {options:?}, {q}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn planes_taken_one_from_are_the_planes_of_the_counts_taken_one_from() {
+        // Every count a query's elements can give a bit, from 1 to the fuzzy cap.
+        for count in 1..=MAX_FUZZY_TOKENS as u32 {
+            let mut counts = BitCount([0; 64]);
+            counts.0[5] = count;
+            counts.0[63] = 3;
+            let mut planes = counts.planes();
+            planes.decrement(5);
+            counts.0[5] -= 1;
+            assert_eq!(planes.0, counts.planes().0, "count {count}");
+            assert_eq!(planes.bound(1 << 5 | 1 << 63), count as usize - 1 + 3);
         }
     }
 
