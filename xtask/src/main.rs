@@ -80,14 +80,21 @@ fn run(args: &[&str]) -> Result<ExitCode> {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
-        [] => usage_error("no task given"),
-        _ => usage_error(&format!("unknown task `{}`", args.join(" "))),
+        [] => {
+            eprint!("error: no task given\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+        _ => {
+            eprint!("error: unknown task `{}`\n\n{USAGE}", args.join(" "));
+            Ok(ExitCode::from(2))
+        }
     }
 }
 
-/// Prints `message` and the usage to stderr and exits with 2, as a usage error.
+/// Prints `message` to stderr, with where the usage is, and exits with 2, as a usage
+/// error of a task (the whole usage would bury the one line that matters).
 pub fn usage_error(message: &str) -> Result<ExitCode> {
-    eprint!("error: {message}\n\n{USAGE}");
+    eprintln!("error: {message}\n\nFor the tasks and their options, run `cargo xtask help`.");
     Ok(ExitCode::from(2))
 }
 
