@@ -293,12 +293,25 @@ impl Checked {
         if !rises_to(v.source_ends, v.sources.len() as u64) {
             return fail("its source ends do not rise to the sources' end");
         }
-        // A lookup probes at most every slot, so a table with no free slot costs time,
-        // never a wrong word: each id is checked against the word's bytes.
-        if !v.word_slots.len().is_power_of_two()
-            || v.word_slots.len() < 2 * vocabulary
-            || !v.word_slots.par_iter().all(|&id| id == super::NO_WORD || (id as usize) < vocabulary)
-        {
+        // Each word once, so at least half the table is free and a probe meets a free
+        // slot; and each word found where a lookup looks for it, so no query word is
+        // taken for one the memory never saw.
+        let table = v.word_slots;
+        if !table.len().is_power_of_two() || table.len() < 2 * vocabulary {
+            return fail("its word table is not a table of its words");
+        }
+        let mut placed = vec![false; vocabulary];
+        for &id in table.iter().filter(|&&id| id != super::NO_WORD) {
+            match placed.get_mut(id as usize) {
+                Some(seen @ false) => *seen = true,
+                _ => return fail("its word table is not a table of its words"),
+            }
+        }
+        let found = (0..vocabulary).into_par_iter().all(|id| {
+            let word = &v.words[v.word_ends[id] as usize..v.word_ends[id + 1] as usize];
+            v.word_id_of(word) == Some(id as u32)
+        });
+        if placed.contains(&false) || !found {
             return fail("its word table is not a table of its words");
         }
         let below = all_below;
@@ -398,6 +411,20 @@ mod tests {
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.word_slots = vec![1, 0];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        // Full of one word: the other is missing, and a probe would find no free slot.
+        let mut parts = tiny();
+        parts.word_slots = vec![0; 4];
+        assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
+        // Both words, each in the other's place: a lookup would not find them.
+        let mut parts = tiny();
+        let right = super::super::word_slots(&parts.words, &parts.word_ends);
+        let mut swapped: Vec<u32> =
+            right.iter().map(|&id| if id == super::super::NO_WORD { id } else { 1 - id }).collect();
+        if swapped == right {
+            swapped.rotate_left(1);
+        }
+        parts.word_slots = swapped;
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
 
         assert!(matches!(tiny().lay_out(1, 0), Err(Damage::Malformed(_))));

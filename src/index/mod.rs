@@ -541,17 +541,22 @@ impl file::View<'_> {
 
     /// The id of a lowercased word, from the word table.
     fn word_id(&self, word: &str) -> Option<u32> {
+        self.word_id_of(word.as_bytes())
+    }
+
+    /// [`View::word_id`] of a word's bytes.
+    pub(super) fn word_id_of(&self, word: &[u8]) -> Option<u32> {
         let slots = self.word_slots;
-        let mut at = word_slot(word.as_bytes(), slots.len());
-        // A whole table has a free slot (the file's check); at most every slot is
-        // probed whatever the file holds.
+        let mut at = word_slot(word, slots.len());
+        // The file's check leaves half the table free, so a probe ends at a free slot;
+        // it never goes beyond every slot, whatever the table holds.
         for _ in 0..slots.len() {
             let id = slots[at];
             if id == NO_WORD {
                 return None;
             }
             let i = id as usize;
-            if self.words[self.word_ends[i] as usize..self.word_ends[i + 1] as usize] == *word.as_bytes() {
+            if self.words[self.word_ends[i] as usize..self.word_ends[i + 1] as usize] == *word {
                 return Some(id);
             }
             at = (at + 1) & (slots.len() - 1);
@@ -780,10 +785,14 @@ pub struct Searcher<'a> {
     scratch: Scratch,
 }
 
+/// The candidates a searcher keeps room for from one query to the next.
+const KEPT_CANDIDATES: usize = 1 << 20;
+
 /// The tables of [`Searcher::count_rest`] that grow with what a query reads.
 #[derive(Default)]
 struct Scratch {
-    /// Per count of lists read, the signature bits of the query's elements after them.
+    /// Per count of lists read, how many of the query's elements after them fall on
+    /// each signature bit, as bit planes.
     planes: Vec<Planes>,
     /// The documents counted with enough hits: each one's number, hits and length.
     candidates: Vec<(u32, u16, u16)>,
@@ -965,10 +974,14 @@ impl BitCount {
 #[derive(Default, Clone)]
 struct Planes([u64; 11]);
 
+// A count is at most a query's words, which 11 planes hold.
+const _: () = assert!(MAX_FUZZY_TOKENS < 1 << 11);
+
 impl Planes {
     /// Takes one from the count of signature bit `bit` (one that is not 0): a binary
     /// decrement down the planes, so no count is made again.
     fn decrement(&mut self, bit: usize) {
+        debug_assert!(self.0.iter().any(|plane| plane >> bit & 1 == 1), "a count of 0 taken one from");
         for plane in &mut self.0 {
             let was = *plane >> bit & 1;
             *plane ^= 1 << bit;
@@ -1355,6 +1368,13 @@ impl Searcher<'_> {
             }
         }
         self.scratch = Scratch { planes, candidates, signatures, passed };
+        // A batch keeps its searchers to its end: the room one query's many candidates
+        // took (tens of megabytes at most) is not held for all the others.
+        if self.scratch.candidates.capacity() > KEPT_CANDIDATES {
+            self.scratch.candidates = Vec::new();
+            self.scratch.signatures = Vec::new();
+            self.scratch.passed = Vec::new();
+        }
     }
 
     /// Verifies document `d`, which shares at most `bound` words with the query: when
@@ -1640,6 +1660,18 @@ mod tests {
                 for (k, searcher) in searchers.iter_mut().enumerate() {
                     assert_eq!(searcher.search(q, options), expected, "searcher {k}, {options:?}, {q}");
                 }
+            }
+        }
+        // A batch on every core, its searchers taken from a pool and used again chunk
+        // after chunk: many more queries than chunks, some of over 64 words.
+        let long: Vec<String> = (0..20).map(|i| sources[i * 3..i * 3 + 6].join(" ")).collect();
+        let batch: Vec<&str> =
+            queries.iter().chain(&long).chain(&queries).chain(&sources[..200]).map(String::as_str).collect();
+        assert!(batch.iter().any(|q| q.split(' ').count() > 64));
+        for options in [SearchOptions { min_score: 50, top: 1 }, SearchOptions { min_score: 40, top: 4 }] {
+            let all = index.search_all(&batch, options);
+            for (q, found) in batch.iter().zip(&all) {
+                assert_eq!(found, &scan(&m, q, options), "{options:?}, {q}");
             }
         }
     }

@@ -1056,14 +1056,17 @@ impl Figures {
         let mean = self.mean();
         let _ = writeln!(
             t,
-            "  one thread, {:>6} queries    p50 {} p99 {} mean {} max {}   p99 target ≤ {}: {}",
+            "  one thread, {:>6} queries    p50 {} p99 {} mean {} max {}   {}",
             thousands(self.latencies.len()),
             ms(self.percentile(50.0)),
             ms(self.percentile(99.0)),
             ms(mean),
             ms(self.percentile(100.0)),
-            ms(TARGET_P99),
-            verdict(self.percentile(99.0) <= TARGET_P99)
+            if large {
+                format!("(the p99 target ≤ {} is for 1M entries)", ms(TARGET_P99))
+            } else {
+                format!("p99 target ≤ {}: {}", ms(TARGET_P99), verdict(self.percentile(99.0) <= TARGET_P99))
+            }
         );
         if let Some(r) = &self.rapidfuzz {
             let ours = self.open_first + self.search_all;
@@ -1399,7 +1402,10 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     drop(index);
 
     let start = Instant::now();
-    let mut mirror = Mirror::new(&memory, options.min_score);
+    // Lists of pairs take about 30 postings an entry in hash maps: gigabytes beyond
+    // a million entries, so they are weighed up to there.
+    let pairs = memory.entries.len() <= PAIRS_UP_TO;
+    let mut mirror = Mirror::new(&memory, options.min_score, pairs);
     let built = secs(start);
     let mut sums = [Candidates::default(); 2];
     let mut per_query: Vec<usize> = Vec::with_capacity(queries.len());
@@ -1466,6 +1472,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
         ("+ both", Variant { both: true, mask: true, pairs: false }),
         ("pairs of elements + signature", Variant { both: true, mask: true, pairs: true }),
     ];
+    let variants = &variants[..if pairs { variants.len() } else { variants.len() - 1 }];
     let _ = writeln!(
         t,
         "  prototypes outside the library, entries numbered by length (one thread, the same {} queries; \
@@ -1475,7 +1482,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
         (sums[0].verified + sums[1].verified) as f64 / queries.len().max(1) as f64,
         (sums[0].matches + sums[1].matches) as f64 / queries.len().max(1) as f64
     );
-    for (name, variant) in variants {
+    for &(name, variant) in variants {
         let (mut verified, mut matches, mut read, mut time) = (0, 0, 0, Duration::ZERO);
         for q in queries {
             let (v, m, r, d) = mirror.prototype(q, variant);
@@ -1530,6 +1537,9 @@ impl Candidates {
 /// A token and its occurrence number (0 for the first) in a sequence.
 type Element = (u32, u32);
 
+/// The largest memory whose lists of pairs of elements `--breakdown` weighs.
+const PAIRS_UP_TO: usize = 2_000_000;
+
 /// The index's candidate search done again outside the library, to count what each
 /// filter keeps: the same tokens, the same length window and the same prefix of the
 /// rarest query tokens, plus filters the index does not have (an exact count of
@@ -1558,7 +1568,7 @@ struct Mirror<'a> {
 }
 
 impl<'a> Mirror<'a> {
-    fn new(memory: &'a Memory, min_score: u8) -> Mirror<'a> {
+    fn new(memory: &'a Memory, min_score: u8, pairs: bool) -> Mirror<'a> {
         let mut vocabulary: HashMap<&'a str, u32, FxBuildHasher> = HashMap::default();
         let (mut tokens, mut offsets) = (Vec::new(), vec![0]);
         for e in memory.entries.iter().filter(|e| !e.target.is_empty()) {
@@ -1602,7 +1612,7 @@ impl<'a> Mirror<'a> {
             }
         }
         let mut pair_postings: HashMap<_, Vec<u32>, FxBuildHasher> = HashMap::default();
-        for d in 0..docs as u32 {
+        for d in (0..docs as u32).filter(|_| pairs) {
             let doc = &tokens[offsets[d as usize]..offsets[d as usize + 1]];
             let keep = (tolk::score::max_distance(doc.len(), min_score) + 2).min(doc.len());
             let first: Vec<(u32, u32)> = Mirror::elements(&postings, doc).into_iter().take(keep).collect();
