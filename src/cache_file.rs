@@ -83,7 +83,9 @@ impl fmt::Display for Damage {
         match self {
             Damage::Missing => write!(f, "it is not there"),
             Damage::NotOfKind(kind) => write!(f, "it is not {kind}"),
-            Damage::OtherVersion(v) => write!(f, "it was made by another version of tolk (layout {v})"),
+            Damage::OtherVersion(v) => {
+                write!(f, "it was made by another version or build of tolk (layout {v})")
+            }
             Damage::OtherMachine => write!(f, "it was made on a machine of another byte order"),
             Damage::Truncated { expected: Some(expected), found } => {
                 write!(f, "it is damaged: {found} bytes where its header says {expected}")

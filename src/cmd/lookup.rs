@@ -24,7 +24,7 @@ pub struct Args {
     /// The Norwegian sentence to look up
     pub text: String,
     /// How many matches to show
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = super::top)]
     pub top: usize,
     /// The lowest score shown (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
     /// How many matches per query (needs --json: the tab-separated output has the best)
-    #[arg(long, default_value_t = 3, requires = "json")]
+    #[arg(long, default_value_t = 3, requires = "json", value_parser = super::top)]
     pub top: usize,
     /// The lowest score reported (1-100)
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]

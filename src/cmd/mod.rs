@@ -160,6 +160,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// How many matches to show: a whole number of 1 or more (`--top 0` would show
+/// nothing and say there is no match).
+pub(crate) fn top(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number of 1 or more is needed".to_string()),
+    }
+}
+
 /// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))

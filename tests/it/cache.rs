@@ -94,7 +94,7 @@ fn damaged_kept_files_are_found_and_made_again_with_a_note() {
         (
             "another version",
             Box::new(|b: &mut Vec<u8>| b[8] = b[8].wrapping_add(1)),
-            "another version of tolk",
+            "another version or build of tolk",
         ),
         (
             "not tolk's",

@@ -222,6 +222,18 @@ fn match_rejects_a_minimum_out_of_range() {
 }
 
 #[test]
+fn asking_for_no_match_at_all_is_a_usage_error_not_no_match() {
+    let t = project();
+    for args in [&["lookup", "Vi er her for kundene.", "--top", "0"][..], &["match", "--json", "--top", "0"]]
+    {
+        let out = t.tolk(args).run().failure();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        out.stderr_contains("'--top <TOP>': a whole number of 1 or more is needed");
+    }
+    t.tolk(&["lookup", "Vi er her for kundene.", "--top", "1"]).run().success().stdout_contains("100%");
+}
+
+#[test]
 fn analyze_counts_every_band_and_the_conflicts() {
     let t = project();
     t.write(
