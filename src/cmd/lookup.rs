@@ -22,6 +22,7 @@ use super::Global;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The Norwegian sentence to look up
+    #[arg(value_parser = super::sentence)]
     pub text: String,
     /// How many matches to show
     #[arg(long, default_value_t = 3, value_parser = super::top)]

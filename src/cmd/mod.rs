@@ -169,6 +169,14 @@ pub(crate) fn top(value: &str) -> Result<usize, String> {
     }
 }
 
+/// A sentence to look up: some text, not an empty one (which has nothing to match).
+pub(crate) fn sentence(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("a sentence to look up is needed, not an empty text".to_string());
+    }
+    Ok(value.to_string())
+}
+
 /// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))

@@ -222,7 +222,7 @@ fn match_rejects_a_minimum_out_of_range() {
 }
 
 #[test]
-fn asking_for_no_match_at_all_is_a_usage_error_not_no_match() {
+fn asking_for_no_match_or_with_no_sentence_is_a_usage_error_not_no_match() {
     let t = project();
     for args in [&["lookup", "Vi er her for kundene.", "--top", "0"][..], &["match", "--json", "--top", "0"]]
     {
@@ -231,6 +231,11 @@ fn asking_for_no_match_at_all_is_a_usage_error_not_no_match() {
         out.stderr_contains("'--top <TOP>': a whole number of 1 or more is needed");
     }
     t.tolk(&["lookup", "Vi er her for kundene.", "--top", "1"]).run().success().stdout_contains("100%");
+    for empty in ["", "  "] {
+        let out = t.tolk(&["lookup", empty]).run().failure();
+        assert_eq!(out.status.code(), Some(2));
+        out.stderr_contains("a sentence to look up is needed, not an empty text");
+    }
 }
 
 #[test]
