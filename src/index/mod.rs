@@ -539,13 +539,8 @@ impl file::View<'_> {
         self.number[token as usize] == 1
     }
 
-    /// The id of a lowercased word, from the word table.
-    fn word_id(&self, word: &str) -> Option<u32> {
-        self.word_id_of(word.as_bytes())
-    }
-
-    /// [`View::word_id`] of a word's bytes.
-    pub(super) fn word_id_of(&self, word: &[u8]) -> Option<u32> {
+    /// The id of a lowercased word (its bytes), from the word table.
+    pub(super) fn word_id(&self, word: &[u8]) -> Option<u32> {
         let slots = self.word_slots;
         let mut at = word_slot(word, slots.len());
         // The file's check leaves half the table free, so a probe ends at a free slot;
@@ -1052,7 +1047,7 @@ impl Searcher<'_> {
             return rank(&view, &query, candidates, options);
         }
         let query_tokens: Vec<u32> =
-            (0..n).map(|w| view.word_id(query.lower(w)).unwrap_or(UNKNOWN)).collect();
+            (0..n).map(|w| view.word_id(query.lower(w).as_bytes()).unwrap_or(UNKNOWN)).collect();
         let key = |w: usize| if query.is_number(w) { NUMBER } else { query_tokens[w] };
         // The same words (95–100): every source with the query's key. A word the memory
         // never saw (not a number) is in no source.
