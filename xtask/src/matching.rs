@@ -547,14 +547,19 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
         load_average().unwrap_or_else(|| "unknown".into())
     );
     let mut summary = Vec::new();
-    let mut growth: Vec<(usize, Duration, f64)> = Vec::new();
+    let mut growth: Vec<(usize, Duration, f64, [Option<Duration>; 2])> = Vec::new();
     let mut agreed = true;
     for &size in &config.sizes {
         let figures = bench_size(&config, size)?;
         print!("{}", figures.table());
         agreed &= figures.agreement_ok();
         summary.push(figures.readme_line());
-        growth.push((size, figures.mean(), figures.index_bytes as f64 / size.max(1) as f64));
+        growth.push((
+            size,
+            figures.mean(),
+            figures.index_bytes as f64 / size.max(1) as f64,
+            [figures.mean_of_kind(0), figures.mean_of_kind(1)],
+        ));
     }
     println!();
     for line in &summary {
@@ -562,7 +567,7 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
     }
     // How the cost grows with the memory: time per query and bytes per entry.
     for pair in growth.windows(2) {
-        let ((a, a_time, a_bytes), (b, b_time, b_bytes)) = (pair[0], pair[1]);
+        let ((a, a_time, a_bytes, a_kinds), (b, b_time, b_bytes, b_kinds)) = (pair[0], pair[1]);
         let time_ratio = b_time.as_secs_f64() / a_time.as_secs_f64().max(1e-12);
         let size_ratio = b as f64 / a.max(1) as f64;
         println!(
@@ -574,6 +579,18 @@ pub fn bench(args: &[&str]) -> Result<ExitCode> {
             ms(b_time),
             if time_ratio <= 2.0 * (size_ratio / 10.0).max(1.0) { "meets" } else { "MISSES" }
         );
+        // The two kinds of generated queries grow differently: a near-duplicate's search
+        // ends at the first floor, a new sentence's reads the lists of common words.
+        for (kind, name) in [(0, "near-duplicates"), (1, "new sentences")] {
+            if let (Some(a_kind), Some(b_kind)) = (a_kinds[kind], b_kinds[kind]) {
+                println!(
+                    "  {name}: {} → {} ({:.1}×)",
+                    ms(a_kind),
+                    ms(b_kind),
+                    b_kind.as_secs_f64() / a_kind.as_secs_f64().max(1e-12)
+                );
+            }
+        }
     }
     if !agreed {
         eprintln!("error: the index disagrees with the exhaustive scan (see above)");
@@ -962,6 +979,19 @@ impl Figures {
 
     fn mean(&self) -> Duration {
         self.latencies.iter().sum::<Duration>() / self.latencies.len().max(1) as u32
+    }
+
+    /// The mean time of the generated queries of one kind (0: near-duplicates, 1: new
+    /// sentences; see [`queries`]), or `None` for queries read from a file.
+    fn mean_of_kind(&self, kind: usize) -> Option<Duration> {
+        if !self.generated {
+            return None;
+        }
+        let of_kind: Vec<Duration> = (self.latencies.iter().enumerate())
+            .filter(|(i, _)| usize::from(i % 3 != 0) == kind)
+            .map(|(_, &d)| d)
+            .collect();
+        Some(of_kind.iter().sum::<Duration>() / of_kind.len().max(1) as u32)
     }
 
     fn table(&self) -> String {
