@@ -329,7 +329,7 @@ fn parse(file: &Path, text: &str) -> Result<Config> {
     if !is(&config.source_language, "nb") && !is(&config.source_language, "nn") {
         return Err(wrong("source_language", "Norwegian, `nb` or `nn`", &config.source_language));
     }
-    if !is(&config.target_language, "en") {
+    if crate::document::EditionLanguage::parse(&config.target_language).is_none() {
         return Err(wrong("target_language", "English, `en`, `en-GB` or `en-US`", &config.target_language));
     }
     if !crate::batch::FORMATS.iter().any(|f| f.name() == config.batches.format) {

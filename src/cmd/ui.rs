@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tolk::document::{Document, ReadOptions};
+use tolk::document::{Document, EditionLanguage, ReadOptions};
 use tolk::import::Conflict;
 use tolk::index::cache::{self, Kept};
 use tolk::index::{Damage, Index};
@@ -755,9 +755,13 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
 }
 
 /// Reads and segments the document at `path`, named `name`, as the project says
-/// (which front-matter keys are text).
+/// (which front-matter keys are text, and the language its edition is marked with).
 pub fn read(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -> Result<Document> {
-    let options = ReadOptions { front_matter_text: global.project.config.markdown.front_matter_text.clone() };
+    let config = &global.project.config;
+    let options = ReadOptions {
+        front_matter_text: config.markdown.front_matter_text.clone(),
+        edition: EditionLanguage::parse(&config.target_language).unwrap_or_default(),
+    };
     Ok(Document::read_as_with(path, name, segmenter, &options)?)
 }
 

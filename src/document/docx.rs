@@ -16,14 +16,15 @@
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
 //! the picture's own `pic:cNvPr`) is a block too: a reader hears it. So are the
 //! document's title, subject and description in `docProps/core.xml`, whose
-//! `dc:language` becomes `en-GB`. A line break parts the words on either side as a
+//! `dc:language` becomes the edition's ([`super::EditionLanguage`]). A line break parts the words on either side as a
 //! space would (the paragraph's text gets one before it where it has none), so a break
 //! typed right after a full stop ends the sentence; written again, that space stands at
 //! the end of a line, where it is not seen.
 //!
 //! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
-//! properties, without a `w:lang` of its own: every `w:lang w:val` of the document
-//! parts and of `styles.xml`, and `w:themeFontLang` in `settings.xml`, becomes `en-GB`.
+//! properties, without a `w:lang` of its own: every Norwegian or English `w:lang w:val`
+//! of the document parts and of `styles.xml`, and `w:themeFontLang` in `settings.xml`,
+//! becomes the edition's language.
 //! Bookmarks, comment ranges and permission ranges inside it start where it starts and
 //! end where it ends, so a cross-reference to a bookmark on some of its words shows all
 //! of it, never nothing; proofing marks go.
@@ -43,7 +44,7 @@ use quick_xml::Reader;
 
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
 use super::package::{Package, MAX_UNPACKED};
-use super::{Document, DocumentFormat};
+use super::{Document, DocumentFormat, EditionLanguage};
 use crate::error::{Error, Place, Result};
 use crate::input::limits::MAX_LINE;
 use crate::input::xml;
@@ -51,9 +52,6 @@ use crate::segment::Segmenter;
 
 /// What a .docx is called in messages.
 const KIND: &str = "Word document";
-
-/// The language a translated document is marked with.
-const ENGLISH: &str = "en-GB";
 
 /// The namespaces WordprocessingML is bound to `w:` with (transitional and strict).
 const NAMESPACES: [&str; 2] = [
@@ -101,7 +99,7 @@ impl DocumentFormat for Docx {
         input: &mut dyn std::io::Read,
         path: &Path,
         segmenter: &Segmenter,
-        _options: &super::ReadOptions,
+        options: &super::ReadOptions,
     ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_UNPACKED + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
@@ -113,14 +111,14 @@ impl DocumentFormat for Docx {
             });
         }
         let mut package = Package::open(bytes, path, KIND)?;
-        let marked = read_package(&mut package, path)?;
+        let marked = read_package(&mut package, path, &options.edition)?;
         Ok(Document::marked(super::name_of(path), "docx", marked, Some(package), segmenter))
     }
 }
 
 /// The parts of the Word document `package` (read from `path`) with their blocks and
-/// language marks.
-fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
+/// language marks, to become `edition`'s.
+fn read_package(package: &mut Package, path: &Path, edition: &EditionLanguage) -> Result<Marked> {
     let names = package.names();
     let mut stories: Vec<String> =
         ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml"].map(String::from).into();
@@ -147,7 +145,7 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
             continue;
         };
         let tree = Tree::parse(&text, name, path, Some(paragraphs))?;
-        let mut story = Story::new(&tree, name, path, paragraphs);
+        let mut story = Story::new(&tree, name, path, paragraphs, edition);
         if let Some(root) = tree.root {
             story.walk(root)?;
         }
@@ -158,7 +156,7 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
         part.lang = lang;
         parts.push(part);
     }
-    if let Some(part) = read_properties(package, path, paragraphs + 1)? {
+    if let Some(part) = read_properties(package, path, paragraphs + 1, edition)? {
         parts.push(part);
     }
     // The defaults the text written again takes its language from.
@@ -169,7 +167,9 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
         if tree.root.is_some_and(|r| tree.binds_w(r)) {
             for e in 0..tree.elements.len() {
                 if tree.name(e) == mark {
-                    lang.extend(tree.attribute(e, "w:val").map(|r| (r, ENGLISH.to_string())));
+                    lang.extend(
+                        tree.attribute(e, "w:val").and_then(|r| Some((r.clone(), edition.mark(&text[r])?))),
+                    );
                 }
             }
         }
@@ -185,7 +185,12 @@ fn read_package(package: &mut Package, path: &Path) -> Result<Marked> {
 /// The document's properties (`docProps/core.xml`): its title, subject and
 /// description a block each (numbered `line`, after the last paragraph), and its
 /// language a language mark.
-fn read_properties(package: &mut Package, path: &Path, line: usize) -> Result<Option<Part>> {
+fn read_properties(
+    package: &mut Package,
+    path: &Path,
+    line: usize,
+    edition: &EditionLanguage,
+) -> Result<Option<Part>> {
     let name = "docProps/core.xml";
     let Some(text) = package.text(name, path, KIND)? else { return Ok(None) };
     let tree = Tree::parse(&text, name, path, None)?;
@@ -236,8 +241,8 @@ fn read_properties(package: &mut Package, path: &Path, line: usize) -> Result<Op
         }
         if element == "dc:language" {
             let trimmed = value.trim();
-            if super::english(trimmed).is_some() && trimmed == value {
-                lang.push((range, ENGLISH.to_string()));
+            if let Some(english) = edition.mark(trimmed).filter(|_| trimmed == value) {
+                lang.push((range, english));
             }
             continue;
         }
@@ -512,6 +517,7 @@ struct Story<'a> {
     text: &'a str,
     name: &'a str,
     path: &'a Path,
+    edition: &'a EditionLanguage,
     /// The run properties met so far, as written again (`<w:rPr>…</w:rPr>` without
     /// what is not seen, or nothing), and their indices.
     styles: Vec<String>,
@@ -525,12 +531,19 @@ struct Story<'a> {
 }
 
 impl<'a> Story<'a> {
-    fn new(tree: &'a Tree<'a>, name: &'a str, path: &'a Path, paragraph: usize) -> Story<'a> {
+    fn new(
+        tree: &'a Tree<'a>,
+        name: &'a str,
+        path: &'a Path,
+        paragraph: usize,
+        edition: &'a EditionLanguage,
+    ) -> Story<'a> {
         Story {
             tree,
             text: tree.text,
             name,
             path,
+            edition,
             styles: vec![String::new()],
             known: HashMap::from([(String::new(), 0)]),
             blocks: Vec::new(),
@@ -545,7 +558,8 @@ impl<'a> Story<'a> {
         match self.tree.name(e) {
             "w:p" => return self.paragraph(e),
             "w:lang" => {
-                self.lang.extend(self.tree.attribute(e, "w:val").map(|r| (r, ENGLISH.to_string())));
+                let mark = self.tree.attribute(e, "w:val");
+                self.lang.extend(mark.and_then(|r| Some((r.clone(), self.edition.mark(&self.text[r])?))));
             }
             "wp:docPr" | "pic:cNvPr" => {
                 for key in ["descr", "title"] {

@@ -12,8 +12,9 @@
 //! whose content is not text (`code`, `kbd`, `samp`, `var`, `script`, `style`,
 //! `template`, `svg`, `math`, `textarea`) become lone codes of all their bytes. The
 //! values of `alt`, `title`, `placeholder` and `aria-label`, and the `content` of a
-//! description or title `meta`, are blocks of their own. `lang` values that say
-//! Norwegian (and a `content-language` or `og:locale` meta) are the language marks.
+//! description or title `meta`, are blocks of their own. `lang` values (and a
+//! `content-language` or `og:locale` meta) are the language marks, which become the
+//! edition's ([`super::EditionLanguage::mark`]).
 //!
 //! What is not text is never in a segment: `script`, `style`, `template`, `pre` and
 //! `code` content, comments, URLs and every other attribute. This module does not
@@ -35,7 +36,7 @@ use html5gum::{Emitter, ForwardingEmitter, Readable, Reader, Span, State, String
 
 use super::inline;
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
-use super::{Document, DocumentFormat};
+use super::{Document, DocumentFormat, EditionLanguage};
 use crate::error::{Error, Place, Result};
 use crate::input::LineIndex;
 use crate::segment::Segmenter;
@@ -83,7 +84,7 @@ impl DocumentFormat for Html {
         input: &mut dyn Read,
         path: &Path,
         segmenter: &Segmenter,
-        _options: &super::ReadOptions,
+        options: &super::ReadOptions,
     ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_PAGE as u64 + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
@@ -101,7 +102,7 @@ impl DocumentFormat for Html {
             }
         }
         let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
-        let part = read_page(path, text)?;
+        let part = read_page(path, text, &options.edition)?;
         Ok(Document::marked(super::name_of(path), "html", Marked { parts: vec![part] }, None, segmenter))
     }
 }
@@ -118,8 +119,9 @@ fn starts_like_html(head: &[u8]) -> bool {
     })
 }
 
-/// Reads the page `text` (UTF-8, a byte order mark kept) into its part.
-fn read_page(path: &Path, text: String) -> Result<Part> {
+/// Reads the page `text` (UTF-8, a byte order mark kept) into its part, its language
+/// marks to become `edition`'s.
+fn read_page(path: &Path, text: String, edition: &EditionLanguage) -> Result<Part> {
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let stop = Rc::new(Cell::new(None));
     let fatal = Rc::new(Cell::new(None));
@@ -133,7 +135,7 @@ fn read_page(path: &Path, text: String) -> Result<Part> {
         open: [0; 2],
     };
     let reader = Guarded { inner: text[base..].to_reader(), stop: stop.clone(), read: read.clone() };
-    let mut page = Page::new(path, &text);
+    let mut page = Page::new(path, &text, edition);
     for token in Tokenizer::new_with_emitter(reader, emitter) {
         match token {
             Ok(token) => page.token(token)?,
@@ -590,6 +592,7 @@ type LangMarks = Vec<(Range<usize>, String)>;
 struct Page<'t> {
     path: &'t Path,
     text: &'t str,
+    edition: &'t EditionLanguage,
     lines: LineIndex,
     blocks: Vec<Block>,
     lang: LangMarks,
@@ -600,10 +603,11 @@ struct Page<'t> {
 }
 
 impl<'t> Page<'t> {
-    fn new(path: &'t Path, text: &'t str) -> Page<'t> {
+    fn new(path: &'t Path, text: &'t str, edition: &'t EditionLanguage) -> Page<'t> {
         Page {
             path,
             text,
+            edition,
             lines: LineIndex::new(text.as_bytes()),
             blocks: Vec::new(),
             lang: Vec::new(),
@@ -863,7 +867,8 @@ impl<'t> Page<'t> {
         })
     }
 
-    /// A `lang` (or `og:locale`) value that says Norwegian, to be set to British English.
+    /// A `lang` (or `og:locale`) value, to become the edition's language where it says
+    /// Norwegian ([`EditionLanguage::mark`]).
     fn lang_mark(&mut self, a: &Attribute) {
         let Some(source) = self.text.get(a.span.clone()) else { return };
         let (lead, trail) = spaces(source);
@@ -871,13 +876,8 @@ impl<'t> Page<'t> {
             return;
         }
         let value = &source[lead..source.len() - trail];
-        let normal = value.to_ascii_lowercase().replace('_', "-");
-        let primary = normal.split('-').next().unwrap_or_default();
-        if matches!(primary, "nb" | "nn" | "no")
-            && normal.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            let english = if value.contains('_') { "en_GB" } else { "en-GB" };
-            self.lang.push((a.span.start + lead..a.span.end - trail, english.to_string()));
+        if let Some(english) = self.edition.mark(value) {
+            self.lang.push((a.span.start + lead..a.span.end - trail, english));
         }
     }
 
@@ -1317,7 +1317,7 @@ mod tests {
         };
         let out = render(ARTICLE, english);
         let expected = ARTICLE
-            .replace(r#"lang="nb""#, r#"lang="en-GB""#)
+            .replace(r#"lang="nb""#, r#"lang="en""#)
             .replace(r#"content="nb_NO""#, r#"content="en_GB""#)
             .replace("Kundeservice &amp; kjærlighet", "Customer service &amp; love")
             .replace(
@@ -1394,19 +1394,41 @@ mod tests {
     }
 
     #[test]
-    fn language_marks_are_set_to_british_english_only_when_translated() {
+    fn language_marks_become_the_editions_language_only_when_translated() {
         let html = r#"<html lang="nb-NO" xml:lang="nn"><head>
 <meta http-equiv="Content-Language" content="no"><meta property="og:locale" content="nb_NO">
 <meta property="og:locale:alternate" content="en_US"></head>
-<body><p lang="en">Hei.</p><p lang=nb>Ja.</p></body></html>"#;
+<body><p lang="en">Hei.</p><p lang=nb>Ja.</p><p lang="de">Ja.</p></body></html>"#;
         assert_eq!(render(html, |_| None), html);
+        // The default, `en`: a region only where the page gave one, and English and
+        // German left as they are.
         assert_eq!(
             render(html, |s| Some(format!("{s}!"))),
             html.replace("nb-NO", "en-GB")
-                .replace(r#""nn""#, r#""en-GB""#)
-                .replace(r#""no""#, r#""en-GB""#)
+                .replace(r#""nn""#, r#""en""#)
+                .replace(r#""no""#, r#""en""#)
                 .replace("nb_NO", "en_GB")
-                .replace("lang=nb", "lang=en-GB")
+                .replace("lang=nb", "lang=en")
+                .replace("Hei.", "Hei.!")
+                .replace("Ja.", "Ja.!")
+        );
+        // `en-US`: every Norwegian and English mark says US English; German stays.
+        let read = crate::document::ReadOptions {
+            edition: EditionLanguage::parse("en-US").unwrap(),
+            ..Default::default()
+        };
+        let doc =
+            Html.read(&mut html.as_bytes(), Path::new("side.html"), &Segmenter::default(), &read).unwrap();
+        let out =
+            String::from_utf8(doc.rebuild(|s| Some(Cow::Owned(format!("{}!", s.text)))).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            html.replace("nb-NO", "en-US")
+                .replace(r#""nn""#, r#""en-US""#)
+                .replace(r#""no""#, r#""en-US""#)
+                .replace("nb_NO", "en_US")
+                .replace("lang=nb", "lang=en-US")
+                .replace(r#"lang="en""#, r#"lang="en-US""#)
                 .replace("Hei.", "Hei.!")
                 .replace("Ja.", "Ja.!")
         );

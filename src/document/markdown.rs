@@ -14,7 +14,7 @@
 //! escaped where Markdown would read it as markup. In the front matter, the values of
 //! `title` and `description` are text (a quoted value keeps its quotes; a plain one is
 //! written double-quoted when translated), and a `lang` or `language` of Norwegian
-//! becomes English.
+//! becomes the edition's language ([`super::EditionLanguage::mark`]).
 
 use std::ops::Range;
 use std::path::Path;
@@ -53,18 +53,19 @@ impl DocumentFormat for Markdown {
     ) -> Result<Document> {
         let bytes = crate::input::limits::read_lines(input, path)?;
         let text = crate::input::decode::utf8(path, bytes, "UTF-8")?;
-        Ok(parse_with(super::name_of(path), text, segmenter, &options.front_matter_text))
+        Ok(parse_with(super::name_of(path), text, segmenter, options))
     }
 }
 
 /// Segments `text`, a Markdown article.
 pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
-    parse_with(name, text, segmenter, &super::ReadOptions::default().front_matter_text)
+    parse_with(name, text, segmenter, &super::ReadOptions::default())
 }
 
-/// Like [`parse`], with the front-matter keys `keys` taken as text.
-pub fn parse_with(name: String, text: String, segmenter: &Segmenter, keys: &[String]) -> Document {
-    let part = blocks(text, keys);
+/// Like [`parse`], with the project's options: the front-matter keys taken as text and
+/// the language the edition's `lang` takes.
+pub fn parse_with(name: String, text: String, segmenter: &Segmenter, read: &super::ReadOptions) -> Document {
+    let part = blocks(text, read);
     Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter)
 }
 
@@ -78,7 +79,7 @@ fn options() -> Options {
 }
 
 /// The part of a Markdown text, with its blocks and language marks.
-fn blocks(text: String, keys: &[String]) -> Part {
+fn blocks(text: String, read: &super::ReadOptions) -> Part {
     let lines = LineIndex::new(&text);
     let mut blocks: Vec<Block> = Vec::new();
     let mut lang = Vec::new();
@@ -114,7 +115,7 @@ fn blocks(text: String, keys: &[String]) -> Part {
                 open = false;
             }
             Event::Start(Tag::MetadataBlock(_)) => {
-                front_matter(&text, range, &lines, keys, &mut blocks, &mut lang);
+                front_matter(&text, range, &lines, read, &mut blocks, &mut lang);
                 skip = 1;
             }
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => {
@@ -355,7 +356,7 @@ fn front_matter(
     text: &str,
     range: Range<usize>,
     lines: &LineIndex,
-    keys: &[String],
+    options: &super::ReadOptions,
     blocks: &mut Vec<Block>,
     lang: &mut Vec<(Range<usize>, String)>,
 ) {
@@ -376,13 +377,13 @@ fn front_matter(
         }
         if key == "lang" || key == "language" {
             let bare = value.trim_matches(['"', '\'']);
-            if let Some(english) = super::english(bare) {
+            if let Some(english) = options.edition.mark(bare) {
                 let offset = value.find(bare).unwrap_or(0);
                 lang.push((value_start + offset..value_start + offset + bare.len(), english));
             }
             continue;
         }
-        if !keys.iter().any(|k| k == key) {
+        if !options.front_matter_text.iter().any(|k| k == key) {
             continue;
         }
         let line_no = lines.line(start);

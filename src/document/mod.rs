@@ -58,11 +58,16 @@ pub trait DocumentFormat: Sync {
 pub struct ReadOptions {
     /// The Markdown front-matter keys whose values are text to translate.
     pub front_matter_text: Vec<String>,
+    /// The language the edition is written in, which its language marks take.
+    pub edition: EditionLanguage,
 }
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { front_matter_text: markdown::FRONT_MATTER_TEXT.iter().map(|k| k.to_string()).collect() }
+        ReadOptions {
+            front_matter_text: markdown::FRONT_MATTER_TEXT.iter().map(|k| k.to_string()).collect(),
+            edition: EditionLanguage::default(),
+        }
     }
 }
 
@@ -71,23 +76,114 @@ impl Default for ReadOptions {
 pub static FORMATS: [&dyn DocumentFormat; 5] =
     [&docx::Docx, &odt::Odt, &markdown::Markdown, &html::Html, &text::PlainText];
 
-/// The English language tag to write in place of `tag` where a document records its
-/// language as Norwegian (`nb`, `nn`, `no`, `nob`, `nno`, `nor`, with a region or not,
-/// any case): `en` for a bare language, `en-GB` (with the same separator) for one with a
-/// region. `None` for any other tag.
-pub fn english(tag: &str) -> Option<String> {
-    let (lang, region) = match tag.find(['-', '_']) {
-        Some(i) => (&tag[..i], Some((&tag[i..i + 1], &tag[i + 1..]))),
-        None => (tag, None),
-    };
-    let norwegian = ["nb", "nn", "no", "nob", "nno", "nor"].iter().any(|n| lang.eq_ignore_ascii_case(n));
-    if !norwegian {
-        return None;
+/// The language an edition is written in: `target_language` of tolk.toml, English
+/// with a region (`en-GB`, `en-US`) or without (`en`, the default). It decides what a
+/// document's marks of its language become ([`EditionLanguage::mark`]), the same in
+/// every format.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EditionLanguage {
+    /// The region the target names, upper case.
+    region: Option<String>,
+}
+
+/// The language a document's mark of one says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tongue {
+    Norwegian,
+    English,
+    Other,
+}
+
+impl Tongue {
+    /// What the language subtag `language` is (`nb`, `nn`, `no`, `nob`, `nno`, `nor`;
+    /// `en`, `eng`; any case).
+    fn of(language: &str) -> Tongue {
+        let is = |names: &[&str]| names.iter().any(|n| language.eq_ignore_ascii_case(n));
+        if is(&["nb", "nn", "no", "nob", "nno", "nor"]) {
+            Tongue::Norwegian
+        } else if is(&["en", "eng"]) {
+            Tongue::English
+        } else {
+            Tongue::Other
+        }
     }
-    match region {
-        None => Some("en".into()),
-        Some((sep, r)) if r.eq_ignore_ascii_case("no") => Some(format!("en{sep}GB")),
-        Some(_) => None,
+}
+
+impl EditionLanguage {
+    /// `en`, `en-GB`, `en_us` (any case); `None` for anything but English with at most a
+    /// two-letter region.
+    pub fn parse(tag: &str) -> Option<EditionLanguage> {
+        let (language, region) = match tag.trim().split_once(['-', '_']) {
+            Some((l, r)) => (l, Some(r)),
+            None => (tag.trim(), None),
+        };
+        if Tongue::of(language) != Tongue::English {
+            return None;
+        }
+        match region {
+            None => Some(EditionLanguage { region: None }),
+            Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(EditionLanguage { region: Some(r.to_ascii_uppercase()) })
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The region written where a mark needs one: the target's, else `GB`.
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or("GB")
+    }
+
+    /// Whether the target names a region other than `region` (a mark's, any case).
+    pub fn changes_region(&self, region: &str) -> bool {
+        self.region.as_deref().is_some_and(|r| !r.eq_ignore_ascii_case(region))
+    }
+
+    /// What a document's mark of its language, `tag`, becomes in the edition, keeping
+    /// the tag's separator (`-` or `_`); `None` where it stays as it is.
+    /// - A Norwegian tag (`nb`, `nn`, `no`, `nob`, `nno`, `nor`, any case, with a region
+    ///   or not) becomes English: `en` when neither it nor the target names a region,
+    ///   else `en-` and the target's region ([`EditionLanguage::region`]: `GB` when the
+    ///   target names none).
+    /// - An English tag becomes the target's region when the target names one and the
+    ///   tag another (or none): the whole edition is in the target's English.
+    /// - Any other tag (another language, or not a language tag) stays: a quotation in
+    ///   German is still German in the English edition.
+    pub fn mark(&self, tag: &str) -> Option<String> {
+        if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return None;
+        }
+        let (language, region) = match tag.find(['-', '_']) {
+            Some(i) => (&tag[..i], Some((&tag[i..i + 1], &tag[i + 1..]))),
+            None => (tag, None),
+        };
+        let separator = region.map_or("-", |(s, _)| s);
+        match Tongue::of(language) {
+            Tongue::Norwegian if region.is_none() && self.region.is_none() => Some("en".into()),
+            Tongue::Norwegian => Some(format!("en{separator}{}", self.region())),
+            Tongue::English if self.changes_region(region.map_or("", |(_, r)| r)) => {
+                Some(format!("en{separator}{}", self.region()))
+            }
+            Tongue::English | Tongue::Other => None,
+        }
+    }
+
+    /// What a language given as two values, a `language` subtag and a `country` (as
+    /// LibreOffice's `fo:language` and `fo:country`), becomes in the edition, by the rule
+    /// of [`EditionLanguage::mark`]: the language's new value (`en` for a Norwegian one)
+    /// and the country's (only where one was given), each `None` where it stays.
+    pub fn mark_apart(
+        &self,
+        language: &str,
+        country: Option<&str>,
+    ) -> (Option<&'static str>, Option<String>) {
+        match Tongue::of(language) {
+            Tongue::Norwegian => (Some("en"), country.map(|_| self.region().to_string())),
+            Tongue::English => {
+                (None, country.filter(|c| self.changes_region(c)).map(|_| self.region().to_string()))
+            }
+            Tongue::Other => (None, None),
+        }
     }
 }
 
@@ -353,6 +449,45 @@ pub fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_mark_of_norwegian_or_english_becomes_the_editions_language_and_others_stay() {
+        let en = EditionLanguage::parse("en").unwrap();
+        let us = EditionLanguage::parse("EN_us").unwrap();
+        let gb = EditionLanguage::parse("en-GB").unwrap();
+        for refused in ["nb", "en-Latn-GB", "en-", "", "de-DE"] {
+            assert_eq!(EditionLanguage::parse(refused), None, "{refused}");
+        }
+        let cases = [
+            // tag, in an `en` edition, in an `en-US` one, in an `en-GB` one
+            ("nb", Some("en"), Some("en-US"), Some("en-GB")),
+            ("NN", Some("en"), Some("en-US"), Some("en-GB")),
+            ("nob", Some("en"), Some("en-US"), Some("en-GB")),
+            ("nb-NO", Some("en-GB"), Some("en-US"), Some("en-GB")),
+            ("no_NO", Some("en_GB"), Some("en_US"), Some("en_GB")),
+            ("en", None, Some("en-US"), Some("en-GB")),
+            ("en-US", None, None, Some("en-GB")),
+            ("en_gb", None, Some("en_US"), None),
+            ("de-DE", None, None, None),
+            ("sv", None, None, None),
+            ("x-none", None, None, None),
+            ("nb NO", None, None, None),
+            ("", None, None, None),
+        ];
+        for (tag, in_en, in_us, in_gb) in cases {
+            assert_eq!(en.mark(tag).as_deref(), in_en, "{tag} in en");
+            assert_eq!(us.mark(tag).as_deref(), in_us, "{tag} in en-US");
+            assert_eq!(gb.mark(tag).as_deref(), in_gb, "{tag} in en-GB");
+        }
+        // Two values, as LibreOffice writes a language: the country only where one was.
+        assert_eq!(en.mark_apart("nb", Some("NO")), (Some("en"), Some("GB".into())));
+        assert_eq!(us.mark_apart("nn", Some("NO")), (Some("en"), Some("US".into())));
+        assert_eq!(us.mark_apart("no", None), (Some("en"), None));
+        assert_eq!(en.mark_apart("en", Some("US")), (None, None));
+        assert_eq!(gb.mark_apart("en", Some("US")), (None, Some("GB".into())));
+        assert_eq!(gb.mark_apart("en", Some("gb")), (None, None));
+        assert_eq!(us.mark_apart("de", Some("DE")), (None, None));
+    }
 
     fn doc(text: &str) -> Document {
         Document::parse("t.txt".into(), text.into(), &Segmenter::default())

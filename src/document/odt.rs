@@ -44,7 +44,7 @@ use quick_xml::Reader;
 
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
 use super::package::Package;
-use super::{Document, DocumentFormat};
+use super::{Document, DocumentFormat, EditionLanguage};
 use crate::error::{Error, Place, Result};
 use crate::input::limits::MAX_LINE;
 use crate::input::xml::{self, escape_into, forbidden_reference, is_xml_char, not_allowed};
@@ -93,7 +93,7 @@ impl DocumentFormat for Odt {
         input: &mut dyn Read,
         path: &Path,
         segmenter: &Segmenter,
-        _options: &super::ReadOptions,
+        options: &super::ReadOptions,
     ) -> Result<Document> {
         let mut bytes = Vec::new();
         input.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
@@ -104,7 +104,7 @@ impl DocumentFormat for Odt {
                 limit: MAX_FILE as usize,
             });
         }
-        let (marked, package) = read_package(bytes, path)?;
+        let (marked, package) = read_package(bytes, path, &options.edition)?;
         Ok(Document::marked(super::name_of(path), "odt", marked, Some(package), segmenter))
     }
 }
@@ -124,8 +124,9 @@ fn mimetype_in(head: &[u8]) -> bool {
         && head.get(content..content + size) == Some(MIME.as_bytes())
 }
 
-/// The parts of the package `bytes` read from `path`, and the package.
-fn read_package(bytes: Vec<u8>, path: &Path) -> Result<(Marked, Package)> {
+/// The parts of the package `bytes` read from `path`, and the package; their language
+/// marks to become `edition`'s.
+fn read_package(bytes: Vec<u8>, path: &Path, edition: &EditionLanguage) -> Result<(Marked, Package)> {
     let mut package = Package::open(bytes, path, KIND)?;
     if let Some(mime) = package.text("mimetype", path, KIND)? {
         if mime.trim() != MIME {
@@ -144,7 +145,7 @@ fn read_package(bytes: Vec<u8>, path: &Path) -> Result<(Marked, Package)> {
     let mut parts = Vec::new();
     for name in ["content.xml", "styles.xml", "meta.xml"] {
         match package.text(name, path, KIND)? {
-            Some(text) => parts.push(read_part(path, name, text, &mut number)?),
+            Some(text) => parts.push(read_part(path, name, text, &mut number, edition)?),
             None if name == "content.xml" => {
                 return Err(Error::at(
                     path,
@@ -160,9 +161,16 @@ fn read_package(bytes: Vec<u8>, path: &Path) -> Result<(Marked, Package)> {
 }
 
 /// The part `name` of the package at `path`, whose text is `text`, with its blocks
-/// and language marks; `number` counts the paragraphs of the parts before it.
-fn read_part(path: &Path, name: &str, text: String, number: &mut usize) -> Result<Part> {
-    let parser = Parser::new(path, name, &text, number);
+/// and language marks (to become `edition`'s); `number` counts the paragraphs of the
+/// parts before it.
+fn read_part(
+    path: &Path,
+    name: &str,
+    text: String,
+    number: &mut usize,
+    edition: &EditionLanguage,
+) -> Result<Part> {
+    let parser = Parser::new(path, name, &text, number, edition);
     let (blocks, lang) = parser.run()?;
     let mut part = Part::new(name, text);
     part.blocks = blocks;
@@ -496,6 +504,7 @@ struct Parser<'a> {
     text: &'a str,
     lines: LineIndex,
     number: &'a mut usize,
+    edition: &'a EditionLanguage,
     blocks: Vec<Block>,
     lang: Marks,
     styles: HashMap<String, Style>,
@@ -507,13 +516,20 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(path: &'a Path, name: &'a str, text: &'a str, number: &'a mut usize) -> Parser<'a> {
+    fn new(
+        path: &'a Path,
+        name: &'a str,
+        text: &'a str,
+        number: &'a mut usize,
+        edition: &'a EditionLanguage,
+    ) -> Parser<'a> {
         Parser {
             path,
             name,
             text,
             lines: LineIndex::new(text.as_bytes()),
             number,
+            edition,
             blocks: Vec::new(),
             lang: Vec::new(),
             styles: HashMap::new(),
@@ -923,9 +939,11 @@ impl<'a> Parser<'a> {
             }
             Some(Ctx::Lang(0)) => {
                 let trimmed = text.trim();
-                if norwegian(trimmed, true) && self.text.get(range.clone()) == Some(text) {
+                if let Some(english) =
+                    self.edition.mark(trimmed).filter(|_| self.text.get(range.clone()) == Some(text))
+                {
                     let at = range.start + (text.len() - text.trim_start().len());
-                    self.lang.push((at..at + trimmed.len(), "en-GB".into()));
+                    self.lang.push((at..at + trimmed.len(), english));
                 }
             }
             _ => {}
@@ -935,30 +953,34 @@ impl<'a> Parser<'a> {
 
     /// The language marks of an element's attributes.
     fn marks(&mut self, e: &BytesStart<'_>, at: usize) -> Result<()> {
-        let mut norwegian_language = false;
+        // `fo:language` and `fo:country` say one language together: their values and
+        // where they are.
+        let mut language = None;
         let mut country = None;
         let mut marks = Vec::new();
         for a in e.attributes().with_checks(false) {
             let a = a.map_err(|e| self.fail(at, format!("malformed attribute: {e}")))?;
             let value = String::from_utf8_lossy(&a.value);
-            let replace = match a.key.as_ref() {
-                b"fo:language" if norwegian(&value, false) => {
-                    norwegian_language = true;
-                    "en"
+            match a.key.as_ref() {
+                b"fo:language" => language = Some((value.into_owned(), self.offset_of(&a.value))),
+                b"fo:country" => country = Some((value.into_owned(), self.offset_of(&a.value))),
+                b"style:rfc-language-tag" => {
+                    if let (Some(english), Some(r)) = (self.edition.mark(&value), self.offset_of(&a.value)) {
+                        marks.push((r, english));
+                    }
                 }
-                b"style:rfc-language-tag" if norwegian(&value, true) => "en-GB",
-                b"fo:country" if value == "NO" => {
-                    country = self.offset_of(&a.value);
-                    continue;
-                }
-                _ => continue,
-            };
-            if let Some(r) = self.offset_of(&a.value) {
-                marks.push((r, replace.to_string()));
+                _ => {}
             }
         }
-        if let (true, Some(r)) = (norwegian_language, country) {
-            marks.push((r, "GB".into()));
+        if let Some((language, at)) = language {
+            let (to_language, to_country) =
+                self.edition.mark_apart(&language, country.as_ref().map(|(c, _)| c.as_str()));
+            if let (Some(english), Some(r)) = (to_language, at) {
+                marks.push((r, english.to_string()));
+            }
+            if let (Some(region), Some((_, Some(r)))) = (to_country, country) {
+                marks.push((r, region));
+            }
         }
         marks.sort_by_key(|(r, _)| r.start);
         self.lang.append(&mut marks);
@@ -1089,17 +1111,6 @@ impl<'a> Parser<'a> {
 /// blocks.
 fn opens_block(name: &[u8]) -> bool {
     matches!(name, b"text:p" | b"text:h" | b"svg:title" | b"svg:desc")
-}
-
-/// Whether `value` is a Norwegian language code (`nb`, `nn`, `no`), or with `tag` also
-/// one with a region (`nb-NO`).
-fn norwegian(value: &str, tag: bool) -> bool {
-    let (language, region) = match value.split_once(['-', '_']) {
-        Some((l, r)) => (l, Some(r)),
-        None => (value, None),
-    };
-    ["nb", "nn", "no"].iter().any(|n| language.eq_ignore_ascii_case(n))
-        && region.is_none_or(|r| tag && !r.is_empty())
 }
 
 /// The key and span tags most of the text directly in `nodes` has (the first of

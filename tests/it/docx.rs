@@ -12,13 +12,11 @@
 //! is needed for the edition test; without it the test says so and passes, unless `CI`
 //! is set, where it fails; the same for `pdftotext` (poppler-utils), which reads the PDF.
 
-use std::io::Read as _;
-use std::path::Path;
 use std::process::Command;
 
 use tolk::edition::pseudo;
 
-use crate::util::{repo, soffice, Project};
+use crate::util::{repo, soffice, zip_entry, Project};
 
 const NAME: &str = "lyse-dialog-trine-vestre-oen.docx";
 
@@ -30,14 +28,6 @@ fn project() -> Project {
         std::fs::read(repo().join("tests/data/documents").join(NAME)).unwrap(),
     );
     t
-}
-
-/// The XML of the entry `name` of the zip archive at `path`.
-fn entry(path: &Path, name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = String::new();
-    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-    text
 }
 
 #[test]
@@ -121,7 +111,7 @@ fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words
     let edition = t.path().join("out/pseudo").join(NAME);
 
     // The formatting is on the same words: a bold question, the italic quotation, the link.
-    let xml = entry(&edition, "word/document.xml");
+    let xml = zip_entry(&edition, "word/document.xml");
     let bold = format!(
         r#"<w:r><w:rPr><w:b/><w:bCs/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
         pseudo("Hva er en god dag på jobben for deg?")
@@ -136,7 +126,7 @@ fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words
     );
     assert!(xml.contains(link), "the link is not on Lyse Dialog:\n{xml}");
     assert!(!xml.contains("nb-NO"), "a Norwegian language mark is left");
-    assert!(entry(&edition, "word/styles.xml").contains(r#"<w:lang w:val="en-GB" w:eastAsia="en-US""#));
+    assert!(zip_entry(&edition, "word/styles.xml").contains(r#"<w:lang w:val="en-GB" w:eastAsia="en-US""#));
 
     if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "lo", &format!("out/pseudo/{NAME}")]) {
         return;
@@ -322,7 +312,7 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
         .success()
         .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
     t.tolk(&["build", "--pseudo"]).run().success();
-    let core = entry(&t.path().join("out/pseudo/valg.docx"), "docProps/core.xml");
+    let core = zip_entry(&t.path().join("out/pseudo/valg.docx"), "docProps/core.xml");
     assert!(core.contains(&format!("<dc:title>{}</dc:title>", pseudo("Valget i Norge"))), "{core}");
     assert!(core.contains("<dc:language>en-GB</dc:language>"), "{core}");
     // The PDF, as LibreOffice lays it out, has the field's text from the bookmark (a

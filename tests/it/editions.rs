@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::util::{bundled_translations, chromium_dom, soffice, Project};
+use crate::util::{bundled_translations, chromium_dom, soffice, zip_entry, Project};
 
 /// The segments of `path` (relative to the project) as `tolk segment --json` gives them.
 fn segments(t: &Project, path: &str) -> Vec<String> {
@@ -103,6 +103,45 @@ fn every_edition_holds_the_memorys_translations_in_its_own_format() {
 /// LibreOffice opens the Word and LibreOffice editions and shows the English text, and
 /// its HTML export puts each pair of tags of a translation around the same words.
 #[test]
+fn every_edition_is_marked_with_the_language_the_project_names() {
+    // The default, `en`: English, with a region (British) only where the document
+    // gives its language one.
+    let t = Project::new();
+    t.tolk(&["build"]).run().success();
+    let out = t.path().join("out/en");
+    let page = t.read("out/en/fjordkraft-irene-fauskanger.html");
+    assert!(page.contains(r#"<html lang="en">"#), "{page}");
+    assert!(t.read("out/en/fjordkraft-irene-fauskanger.md").contains("\nlang: en\n"));
+    let styles = zip_entry(&out.join("lyse-dialog-trine-vestre-oen.docx"), "word/styles.xml");
+    assert!(styles.contains(r#"<w:lang w:val="en-GB" w:eastAsia="en-US""#), "{styles}");
+    let content = zip_entry(&out.join("lyse-dialog-trine-vestre-oen.odt"), "content.xml");
+    assert!(
+        content.contains(r#"fo:language="en" fo:country="GB""#) && !content.contains(r#"fo:country="NO""#)
+    );
+
+    // `en-US`: every edition, in every format, says US English; the Word file's East
+    // Asian language (not a mark of the text's) stays as it was.
+    t.write("tolk.toml", "target_language = \"en-US\"\n");
+    t.tolk(&["build", "-o", "us"]).run().success();
+    let out = t.path().join("us");
+    let page = t.read("us/fjordkraft-irene-fauskanger.html");
+    assert!(page.contains(r#"<html lang="en-US">"#), "{page}");
+    assert!(t.read("us/fjordkraft-irene-fauskanger.md").contains("\nlang: en-US\n"));
+    let docx = out.join("lyse-dialog-trine-vestre-oen.docx");
+    let styles = zip_entry(&docx, "word/styles.xml");
+    assert!(styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="en-US""#), "{styles}");
+    assert!(!styles.contains("en-GB") && !styles.contains("nb-NO"));
+    assert!(zip_entry(&docx, "docProps/core.xml").contains("<dc:language>en-US</dc:language>"));
+    let odt = out.join("lyse-dialog-trine-vestre-oen.odt");
+    assert!(zip_entry(&odt, "meta.xml").contains("<dc:language>en-US</dc:language>"));
+    for part in ["content.xml", "styles.xml"] {
+        let xml = zip_entry(&odt, part);
+        assert!(!xml.contains(r#"fo:country="NO""#) && !xml.contains(r#"fo:country="GB""#), "{part}: {xml}");
+        assert!(xml.contains(r#"fo:language="en" fo:country="US""#), "{part}: {xml}");
+    }
+}
+
+#[test]
 fn libreoffice_shows_the_english_editions_with_the_formatting_on_the_same_words() {
     let t = Project::new();
     t.tolk(&["build"]).run().success();
@@ -168,7 +207,7 @@ fn a_browser_shows_the_english_page_with_the_links_on_the_same_words() {
     let memory = bundled_translations();
     for name in documents(&t).into_iter().filter(|n| extension(n) == "html") {
         let Some(dom) = chromium_dom(&t.path().join("out/en").join(&name)) else { return };
-        assert!(dom.contains(r#"<html lang="en-GB""#), "{name}: the page is not in English");
+        assert!(dom.contains(r#"<html lang="en""#), "{name}: the page is not in English");
         let dom = dom.split_whitespace().collect::<Vec<_>>().join(" ");
         for source in segments(&t, &format!("corpus/{name}")) {
             for inner in pairs(&memory[&source]) {

@@ -83,7 +83,7 @@ fn the_pseudo_edition_opens_in_a_browser_with_the_markup_around_the_same_words()
     let edition = t.path().join("out/pseudo").join(PAGE);
     let Some(dom) = chromium_dom(&edition) else { return };
     for expected in [
-        r#"<html lang="en-GB""#,
+        r#"<html lang="en""#,
         "<title>[Ĥṽöŕðàñ ðéƒîñéŕéŕ ðû ṽîññéŕķûłţûŕ? ~~~~~~~~~~~]</title>",
         r#"<meta name="description" content="[Ṁîţţ ɱàñţŕà éŕ àţ ķûñðéñé éŕ ĥéłţ ṽàñłîĝé ɱéññéšķéŕ. ~~~~~~~~~~~~~~~~]">"#,
         "<h1>[Ĥṽöŕðàñ ðéƒîñéŕéŕ ðû ṽîññéŕķûłţûŕ? ~~~~~~~~~~~]</h1>",

@@ -9,13 +9,10 @@
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! must be there in CI; elsewhere a missing one skips the LibreOffice part with a note.
 
-use std::io::Read;
-use std::path::Path;
-
 use tolk::document::inline::strip;
 use tolk::edition::pseudo;
 
-use crate::util::{repo, soffice, Project};
+use crate::util::{repo, soffice, zip_entry, Project};
 
 const DOC: &str = "lyse-dialog-trine-vestre-oen.odt";
 
@@ -70,14 +67,6 @@ fn project() -> Project {
     t.write(&format!("corpus/{DOC}"), std::fs::read(source).unwrap());
     t.write("memory/nb-en.csv", "source,target\n");
     t
-}
-
-/// The entry `name` of the zip archive at `path`.
-fn zip_entry(path: &Path, name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = String::new();
-    archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-    text
 }
 
 /// `text` with ASCII letters accented as `--pseudo` accents them.

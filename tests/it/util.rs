@@ -469,6 +469,17 @@ pub fn soffice(t: &Project, args: &[&str]) -> bool {
     true
 }
 
+/// The text of the entry `name` of the zip archive at `path` (a Word, LibreOffice or
+/// Excel file's XML).
+pub fn zip_entry(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut entry = archive.by_name(name).unwrap_or_else(|e| panic!("{name} in {}: {e}", path.display()));
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
 /// The DOM Chromium builds from `page`, or `None` where there is no Chromium and this
 /// is not CI (which installs it, so there it must run).
 pub fn chromium_dom(page: &std::path::Path) -> Option<String> {

@@ -8,10 +8,7 @@
 //! LibreOffice (`soffice`, Debian's libreoffice-calc-nogui, which `.ci/run` installs)
 //! must be there: a missing one fails the test rather than skipping it.
 
-use std::io::Read;
-use std::path::Path;
-
-use crate::util::{bundled_translations, csv_rows, Project};
+use crate::util::{bundled_translations, csv_rows, zip_entry, Project};
 
 /// Sources a spreadsheet would convert if it could: dates, decimal numbers, booleans,
 /// leading zeros, thousands, a formula.
@@ -37,16 +34,6 @@ fn soffice(t: &Project, locale: &str, args: &[&str]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The XML of one entry of the zip archive at `path`.
-fn zip_entry(path: &Path, name: &str) -> String {
-    let file = std::fs::File::open(path).unwrap();
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut entry = archive.by_name(name).unwrap_or_else(|e| panic!("{name} in {}: {e}", path.display()));
-    let mut text = String::new();
-    entry.read_to_string(&mut text).unwrap();
-    text
 }
 
 /// A project whose corpus has every bundled sentence with one word added (so each gets

@@ -458,7 +458,7 @@ fn only_a_zip_named_docx_is_claimed() {
 fn styled(bytes: &[u8]) -> Vec<(String, String)> {
     let path = Path::new("t.docx");
     let mut package = Package::open(bytes.to_vec(), path, KIND).unwrap();
-    let mut marked = read_package(&mut package, path).unwrap();
+    let mut marked = read_package(&mut package, path, &EditionLanguage::default()).unwrap();
     let mut out = Vec::new();
     for part in &mut marked.parts {
         part.blocks.sort_by_key(|b| b.range.start);
