@@ -185,6 +185,15 @@ impl Words {
         self.tokens[self.words[w]].kind == Kind::Number
     }
 
+    /// The bytes of the number word `w` is part of, among `numbers` (the text's, as
+    /// [`crate::numbers::find`] gives them), or of the word alone.
+    fn number_around(&self, w: usize, numbers: &[crate::numbers::Number]) -> std::ops::Range<usize> {
+        let token = &self.tokens[self.words[w]];
+        (numbers.iter())
+            .find(|n| n.range.start <= token.start && token.end <= n.range.end)
+            .map_or(token.start..token.end, |n| n.range.clone())
+    }
+
     fn token(&self, i: usize) -> &str {
         &self.text[self.tokens[i].start..self.tokens[i].end]
     }
@@ -353,11 +362,22 @@ pub fn differences(query: &str, source: &str) -> Option<Differences> {
 /// The differences of two different texts with the same words.
 fn differences_of(query: &Words, source: &Words) -> Differences {
     let mut found = Differences::default();
+    // A number a reader sees as one (`2,5`, `1 000`, `17. mai`) is named whole, once,
+    // however many of its digit runs changed.
+    let (q_numbers, s_numbers) = (crate::numbers::find(&query.text), crate::numbers::find(&source.text));
+    let mut last = None;
     for w in 0..query.len() {
         let (q, s) = (query.written(w), source.written(w));
         if q != s {
             if query.is_number(w) {
-                found.numbers.push((s.to_string(), q.to_string()));
+                let (q_range, s_range) =
+                    (query.number_around(w, &q_numbers), source.number_around(w, &s_numbers));
+                if last.as_ref() != Some(&q_range) {
+                    found
+                        .numbers
+                        .push((source.text[s_range].to_string(), query.text[q_range.clone()].to_string()));
+                    last = Some(q_range);
+                }
             } else {
                 found.case = true;
             }
@@ -782,13 +802,25 @@ fn diff_tokens(text: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut space = false;
+    // A number a reader sees as one (`2,5`, `1 000`, `08.00`) is one token, so a change
+    // of it shows whole: `[-2,5-]{+1,5+}`, not `[-2-]{+1+},5`. A date's words stay
+    // words of their own.
+    let numbers: Vec<std::ops::Range<usize>> = (crate::numbers::find(text).into_iter())
+        .filter(|n| n.kind != crate::numbers::Kind::Date)
+        .map(|n| n.range)
+        .collect();
+    let mut next_number = numbers.iter().peekable();
     while let Some(c) = rest.chars().next() {
         if c == ' ' {
             space = true;
             rest = &rest[1..];
             continue;
         }
-        let len = if let Some(len) = inline::placeholder_len(rest) {
+        let at = text.len() - rest.len();
+        while next_number.next_if(|n| n.start < at).is_some() {}
+        let len = if let Some(n) = next_number.next_if(|n| n.start == at) {
+            n.len()
+        } else if let Some(len) = inline::placeholder_len(rest) {
             len
         } else if c.is_alphanumeric() {
             rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())
@@ -1276,6 +1308,16 @@ mod tests {
         assert_eq!(differences("Vi hadde 110 kunder.", "Vi hadde mange kunder."), None);
         let found = differences("Prisen er 3,5 kroner", "prisen er 3.5 kroner.").unwrap();
         assert!(found.case && found.punctuation && !found.whitespace && found.numbers.is_empty());
+        // A number of several digit runs is named whole, once, as a reader sees it.
+        let found = differences(
+            "Det kostet 1,6 mill. og 12 000 kroner 18. mai.",
+            "Det kostet 2,5 mill. og 11 000 kroner 17. mai.",
+        );
+        let pairs = [("2,5", "1,6"), ("11 000", "12 000"), ("17. mai", "18. mai")];
+        assert_eq!(found.unwrap().numbers, pairs.map(|(a, b)| (a.to_string(), b.to_string())));
+        // The same change twice in a sentence is two numbers.
+        let found = differences("Fra 3 til 3.", "Fra 2 til 2.").unwrap();
+        assert_eq!(found.numbers.len(), 2);
     }
 
     #[test]
@@ -1306,6 +1348,15 @@ mod tests {
             "Vi er her for[- deg i dag-]{+ kundene+}."
         );
         assert_eq!(shown("Vi solgte 120 biler.", "Vi solgte 110 biler."), "Vi solgte[- 110-]{+ 120+} biler.");
+        assert_eq!(shown("Det kostet 1,5 mill.", "Det kostet 2,5 mill."), "Det kostet[- 2,5-]{+ 1,5+} mill.");
+        assert_eq!(
+            shown("Vi solgte 12 000 biler.", "Vi solgte 11 000 biler."),
+            "Vi solgte[- 11 000-]{+ 12 000+} biler."
+        );
+        assert_eq!(
+            shown("Kl. 08.30 og 18. mai.", "Kl. 08.00 og 17. mai."),
+            "Kl.[- 08.00-]{+ 08.30+} og[- 17-]{+ 18+}. mai."
+        );
         assert_eq!(shown("Hva er det for deg?", "Hva er det for deg ?"), "Hva er det for deg[- -]?");
         assert_eq!(shown("Hva er det for deg ?", "Hva er det for deg?"), "Hva er det for deg{+ +}?");
         assert_eq!(shown("Hva er det for deg.", "Hva er det for deg"), "Hva er det for deg{+.+}");
