@@ -227,6 +227,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             value.filter(|v| !v.trim().is_empty())
         };
         file.rows.push(ImportRow {
+            element_lines: None,
             id: cell(id),
             source: source_cell,
             target: target_cell,

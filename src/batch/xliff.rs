@@ -316,6 +316,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 struct TransUnit {
     /// The line it starts on.
     line: u64,
+    /// The lines its `source` and `target` start on, once met, and the line of a
+    /// second one.
+    part_lines: [Option<u64>; 2],
+    twice_line: Option<u64>,
     /// Its nesting depth.
     depth: usize,
     id: String,
@@ -578,6 +582,8 @@ impl<'a> Reader<'a> {
                 let id = self.attribute(e, "id", offset)?.unwrap_or_default();
                 self.unit = Some(TransUnit {
                     line: self.line(offset),
+                    part_lines: [None; 2],
+                    twice_line: None,
                     depth,
                     id,
                     source: None,
@@ -591,9 +597,14 @@ impl<'a> Reader<'a> {
             }
             ("source" | "target", Some(unit)) if unit.depth + 1 == depth => {
                 let part = if local == "source" { Part::Source } else { Part::Target };
-                if part == Part::Target {
-                    let state = self.attribute(e, "state", offset)?;
-                    if let Some(unit) = &mut self.unit {
+                let line = self.line(offset);
+                let state = if part == Part::Target { self.attribute(e, "state", offset)? } else { None };
+                if let Some(unit) = &mut self.unit {
+                    match unit.part_lines[part as usize] {
+                        Some(_) => _ = unit.twice_line.get_or_insert(line),
+                        None => unit.part_lines[part as usize] = Some(line),
+                    }
+                    if part == Part::Target {
                         unit.state = state;
                     }
                 }
@@ -813,8 +824,14 @@ impl<'a> Reader<'a> {
 
     /// A complete `trans-unit`: a row, or a problem.
     fn finish(&self, unit: TransUnit, file: &mut ReadFile) {
+        // A problem of the source or target is on its element's line.
+        let line_of = |column: &str| match column {
+            "source" => unit.part_lines[Part::Source as usize],
+            "target" => unit.part_lines[Part::Target as usize],
+            _ => None,
+        };
         let problem = |column: &str, expected: String, found: String| Problem {
-            origin: Origin::line(self.path, unit.line),
+            origin: Origin::line(self.path, line_of(column).unwrap_or(unit.line)),
             column: column.to_string(),
             expected,
             found,
@@ -829,11 +846,10 @@ impl<'a> Reader<'a> {
         };
         if let Some(part) = unit.twice {
             let name = if part == Part::Source { "source" } else { "target" };
-            file.problems.push(problem(
-                name,
-                format!("one <{name}> element in the trans-unit"),
-                "two".into(),
-            ));
+            file.problems.push(Problem {
+                origin: Origin::line(self.path, unit.twice_line.unwrap_or(unit.line)),
+                ..problem(name, format!("one <{name}> element in the trans-unit"), "two".into())
+            });
             return;
         }
         for (column, oversize) in ["source", "target"].into_iter().zip(unit.oversize) {
@@ -869,6 +885,7 @@ impl<'a> Reader<'a> {
         };
         file.rows.push(ImportRow {
             origin: Origin::line(self.path, unit.line),
+            element_lines: Some(unit.part_lines.map(|l| l.unwrap_or(unit.line))),
             id: unit.id,
             source,
             target,

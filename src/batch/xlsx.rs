@@ -312,6 +312,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         }
         file.rows.push(ImportRow {
             origin,
+            element_lines: None,
             id,
             source,
             target,

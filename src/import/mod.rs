@@ -81,6 +81,19 @@ impl Origin {
     }
 }
 
+impl ImportRow {
+    /// Where a problem of its `column` (or element) is: the element's own line in an
+    /// XML file, else the row's.
+    pub fn origin_of(&self, column: &str) -> Origin {
+        let line = match (column, self.element_lines) {
+            ("source", Some([source, _])) => source,
+            ("target", Some([_, target])) => target,
+            _ => return self.origin.clone(),
+        };
+        Origin { row: line, ..self.origin.clone() }
+    }
+}
+
 impl fmt::Display for Origin {
     /// `file: row 3` or `file: line 7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,6 +106,9 @@ impl fmt::Display for Origin {
 pub struct ImportRow {
     /// Where it came from: the file, and the row or line in it.
     pub origin: Origin,
+    /// In an XML file (XLIFF), the lines its source and target elements start on, so a
+    /// problem of one names its line, not the unit's.
+    pub element_lines: Option<[u64; 2]>,
     /// The id cell.
     pub id: String,
     /// The source cell.
@@ -299,7 +315,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     let mut taken: HashMap<SegmentId, usize> = HashMap::new();
     for r in rows {
         let problem = |column: &str, expected: String, found: String| Problem {
-            origin: r.origin.clone(),
+            origin: r.origin_of(column),
             column: column.to_string(),
             expected,
             found,
@@ -822,6 +838,7 @@ mod tests {
     fn row(n: u64, id: &str, source: &str, target: &str) -> ImportRow {
         ImportRow {
             origin: Origin::row(Path::new("b.csv"), n),
+            element_lines: None,
             id: id.into(),
             source: source.into(),
             target: target.into(),

@@ -802,7 +802,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/edited-source.xlf",
             &["import", "{}"],
-            "error: edited-source.xlf: line 5, element source: expected the sentence as issued, \"Kort, hva \
+            "error: edited-source.xlf: line 6, element source: expected the sentence as issued, \"Kort, hva \
              er din kundeservicekarriere?\" (the source must not be edited), found \"Kort, hva er \
              karrieren din?\"\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
@@ -876,7 +876,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/two-targets.xlf",
             &["import", "{}"],
-            "error: two-targets.xlf: line 5, element target: expected one <target> element in the \
+            "error: two-targets.xlf: line 8, element target: expected one <target> element in the \
              trans-unit, found two\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
              --skip-invalid\n",

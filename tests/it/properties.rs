@@ -356,6 +356,7 @@ proptest! {
             .filter(|(r, _)| !r.iter().all(|c| c.trim().is_empty()) && !damaged(r))
             .map(|(r, row)| ImportRow {
                 origin: tolk::import::Origin::row(std::path::Path::new("b.csv"), row),
+                element_lines: None,
                 id: unescape_cell(&r[id]).to_string(),
                 source: unescape_cell(&r[source]).to_string(),
                 target: unescape_cell(&r[target]).to_string(),
@@ -426,6 +427,7 @@ proptest! {
             .zip(2u64..)
             .map(|(((_, target, translator), sentence), row)| ImportRow {
                 origin: tolk::import::Origin::row(std::path::Path::new("b.csv"), row),
+                element_lines: None,
                 id: SegmentId::of(sentence).to_string(),
                 source: sentence.to_string(),
                 target: target.clone(),

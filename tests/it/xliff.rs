@@ -329,7 +329,7 @@ fn an_edited_source_is_refused_with_its_line_and_nothing_is_written() {
         .stderr_contains(&format!(
             "error: b.xlf: line {}, element source: expected the sentence as issued, {:?} (the source must not \
              be edited), found {:?}\n",
-            edited.line,
+            edited.line + 1,
             edited.source,
             format!("{} Endret.", edited.source)
         ))
@@ -569,9 +569,11 @@ fn tags_as_cat_tools_write_them_are_read_and_what_cannot_be_placed_is_refused() 
         ))
         .stderr_contains("1 row refused, nothing was written");
     t.write("added.xlf", batch.replace(EMPTY, "<target state=\"translated\">We<x id=\"7\"/>.</target>"));
+    // Named by the line of the target, two below the trans-unit's.
     t.tolk(&["import", "added.xlf"]).run().failure().stderr_contains(&format!(
-        "error: added.xlf: line {line}, element target: expected the tags of the source, found a tag with the id \
+        "error: added.xlf: line {}, element target: expected the tags of the source, found a tag with the id \
          \"7\", which the source of trans-unit \"{}\" does not have",
+        line + 2,
         units(&batch)[0].id
     ));
     assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
