@@ -45,6 +45,10 @@ pub struct BatchRecord {
     /// has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returned: Option<Returned>,
+    /// When it was withdrawn (`tolk withdraw`: its file will not come back), ISO 8601;
+    /// an open batch has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
 }
 
 /// A sentence as it went out.
@@ -70,9 +74,18 @@ pub struct Returned {
 }
 
 impl BatchRecord {
-    /// Whether its file has not come back yet.
+    /// Whether its file has not come back yet, nor was it withdrawn.
     pub fn is_open(&self) -> bool {
-        self.returned.is_none()
+        self.returned.is_none() && self.withdrawn.is_none()
+    }
+
+    /// "returned <time>", "withdrawn <time>" or "open".
+    pub fn state(&self) -> String {
+        match (&self.returned, &self.withdrawn) {
+            (Some(r), _) => format!("returned {}", r.at),
+            (None, Some(at)) => format!("withdrawn {at}"),
+            (None, None) => "open".into(),
+        }
     }
 
     /// Its sentences' ids.
@@ -183,11 +196,24 @@ impl Ledger {
 
     /// Marks the batch numbered `index` as come back from `file`, and writes its record.
     pub fn close(&mut self, index: usize, file: &Path, at: Timestamp) -> Result<()> {
-        let record = &mut self.batches[index];
-        record.returned = Some(Returned { at: at.to_string(), file: crate::shown::path(file).to_string() });
+        self.batches[index].returned =
+            Some(Returned { at: at.to_string(), file: crate::shown::path(file).to_string() });
+        self.save(index)
+    }
+
+    /// Writes the record of the batch numbered `index` again, whole.
+    fn save(&self, index: usize) -> Result<()> {
+        let record = &self.batches[index];
         let path = self.dir.join(format!("{}.json", record.id));
         let json = serde_json::to_vec_pretty(record).expect("a record serialises");
         crate::store::write_atomic(&path, &json)
+    }
+
+    /// Withdraws the open batch numbered `index` (its file will not come back, so its
+    /// sentences are no longer out), and writes its record.
+    pub fn withdraw(&mut self, index: usize, at: Timestamp) -> Result<()> {
+        self.batches[index].withdrawn = Some(at.to_string());
+        self.save(index)
     }
 
     /// The open batches each sentence is out in, of those `translated` says are not
@@ -277,6 +303,7 @@ mod tests {
                 })
                 .collect(),
             returned: None,
+            withdrawn: None,
         }
     }
 

@@ -226,14 +226,11 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
     let _ = writeln!(out, "</table>\n<h2>Batches: {}</h2>", ledger.batches.len());
     if !status.batches.is_empty() {
         out.push_str(
-            "<table>\n<tr><th>Batch</th><th>For</th><th>Exported</th><th>File</th><th>Back</th><th>Outstanding</th><th>State</th></tr>\n",
+            "<table>\n<tr><th>Batch</th><th>For</th><th>Exported</th><th>File</th><th>Translated</th><th>Outstanding</th><th>State</th></tr>\n",
         );
         for b in &status.batches {
             let record = &ledger.batches[b.index];
-            let state = match &record.returned {
-                Some(r) => format!("returned {}", r.at),
-                None => "open".to_string(),
-            };
+            let state = record.state();
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\">{}</td><td>{} ({} words)</td><td>{} ({} words)</td><td class=\"text\">{}</td></tr>",
@@ -241,8 +238,8 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
                 escape(record.translator.as_deref().unwrap_or("")),
                 escape(&record.exported),
                 escape(&record.file),
-                b.back.segments,
-                b.back.words,
+                b.translated.segments,
+                b.translated.words,
                 b.outstanding.segments,
                 b.outstanding.words,
                 escape(&state)

@@ -1,5 +1,5 @@
 //! Where the translation of a corpus stands: per document, how much is translated, out
-//! with a translator and missing; per batch, what came back and what did not.
+//! with a translator and missing; per batch, what is translated and what is not.
 //!
 //! A sentence is *translated* when the memory has a translation of it (a 100% match),
 //! *out* when it is not and an open batch of the [`Ledger`] has it, and *missing*
@@ -47,13 +47,14 @@ impl DocStatus {
     }
 }
 
-/// What came back of one batch.
+/// Where the sentences of one batch stand.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchStatus {
     /// The batch's number in the ledger.
     pub index: usize,
-    /// Its sentences the memory now translates.
-    pub back: Counts,
+    /// Its sentences the memory now translates (whichever batch or import brought
+    /// the translation).
+    pub translated: Counts,
     /// Its sentences still without a translation.
     pub outstanding: Counts,
 }
@@ -89,7 +90,7 @@ impl<'a> StatusBuilder<'a> {
                 let mut b = BatchStatus { index, ..BatchStatus::default() };
                 for s in &batch.segments {
                     if memory.exact(&s.source).is_some() {
-                        b.back.add(s.words);
+                        b.translated.add(s.words);
                     } else {
                         b.outstanding.add(s.words);
                     }
@@ -164,6 +165,7 @@ mod tests {
             translator: None,
             segments: vec![sent("Ja."), sent("Hei du.")],
             returned: None,
+            withdrawn: None,
         };
         ledger.record(record, crate::timestamp::Timestamp::now()).unwrap();
         let mut builder = StatusBuilder::new(&memory, &ledger);
@@ -176,7 +178,7 @@ mod tests {
         assert_eq!(d.batches.iter().copied().collect::<Vec<_>>(), [0]);
         assert_eq!(d.percent(), 57);
         assert_eq!(status.total.all(), d.all());
-        assert_eq!(status.batches[0].back, Counts { segments: 1, words: 1 });
+        assert_eq!(status.batches[0].translated, Counts { segments: 1, words: 1 });
         assert_eq!(status.batches[0].outstanding, Counts { segments: 1, words: 1 });
     }
 }

@@ -170,6 +170,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             })
             .collect(),
         returned: None,
+        withdrawn: None,
     };
     let id = ledger.record(record, Timestamp::now()).with_context(|| {
         format!("the batch {} was written but could not be recorded", tolk::shown::path(&out))
@@ -198,7 +199,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             );
         }
         let whom = args.translator.as_deref().map(|t| format!(" for {t}")).unwrap_or_default();
-        eprintln!("recorded as batch {id}{whom}; `tolk status` shows what is out, `tolk import` closes it");
+        eprintln!(
+            "recorded as batch {id}{whom}; `tolk status` shows what is out, `tolk import` closes it, and \
+             `tolk withdraw {id}` if it will not come back"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -28,6 +28,7 @@ mod status;
 mod terms;
 mod tm;
 mod ui;
+mod withdraw;
 
 /// tolk: Norwegian articles to English editions through a translation memory.
 ///
@@ -115,6 +116,7 @@ pub enum Command {
     Import(import::Args),
     Build(build::Args),
     Status(status::Args),
+    Withdraw(withdraw::Args),
     Rules(rules::Args),
     Server(server::Args),
     Tm(tm::Args),
@@ -139,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Segment(args) => segment::run(args, &cli.global),
         Command::Build(args) => build::run(args, &cli.global),
         Command::Status(args) => status::run(args, &cli.global),
+        Command::Withdraw(args) => withdraw::run(args, &cli.global),
         Command::Lookup(args) => lookup::run(args, &cli.global),
         Command::Match(args) => matches::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),

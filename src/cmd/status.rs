@@ -18,8 +18,9 @@ use super::Global;
 /// A sentence is translated when the memory has a translation of it, out when an open
 /// batch has it (a batch is open from `tolk export` until `tolk import` takes its
 /// file back), and missing otherwise; every occurrence counts, with its words. Below the
-/// documents, every batch: for whom, when, its file, how much of it came back, and
-/// whether it is still open. `--json` prints the same as one JSON object; `--html` a
+/// documents, every batch: for whom, when, its file, how much of it the memory now
+/// translates (whichever batch brought it), and whether it is still open, came back
+/// or was withdrawn (`tolk withdraw`). `--json` prints the same as one JSON object; `--html` a
 /// page to open in a browser.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -75,8 +76,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 let r = &ledger.batches[b.index];
                 json!({
                     "id": r.id, "for": r.translator, "exported": r.exported, "file": r.file,
-                    "segments": r.segments.len(), "back": counts(b.back), "outstanding": counts(b.outstanding),
+                    "segments": r.segments.len(), "translated": counts(b.translated), "outstanding": counts(b.outstanding),
                     "returned": r.returned.as_ref().map(|r| json!({"at": r.at, "file": r.file})),
+                    "withdrawn": r.withdrawn,
                 })
             })
             .collect();
@@ -96,8 +98,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         )?;
         for d in status.documents.iter().chain([&status.total]) {
             let with: Vec<String> = d.batches.iter().map(|&i| ledger.batches[i].describe()).collect();
-            writeln!(
-                out,
+            let line = format!(
                 "{:<width$}  {:>7}  {:>6} {:>3}%  {:>7}  {:>7}  {}",
                 d.name,
                 d.all().words,
@@ -106,25 +107,25 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 d.out.words,
                 d.missing.words,
                 with.join(", ")
-            )?;
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
         if !status.batches.is_empty() {
             writeln!(out)?;
             for b in &status.batches {
                 let r = &ledger.batches[b.index];
-                let state = match &r.returned {
-                    Some(back) => format!("returned {}", back.at),
-                    None if b.outstanding.segments == 0 => "open, all translated".to_string(),
-                    None => "open".to_string(),
+                let state = match r.state() {
+                    open if r.is_open() && b.outstanding.segments == 0 => format!("{open}, all translated"),
+                    state => state,
                 };
                 writeln!(
                     out,
-                    "{}  exported {}  {}  {}: {} back, {} outstanding ({})",
+                    "{}  exported {}  {}  {}: {} translated, {} outstanding ({})",
                     r.describe(),
                     r.exported,
                     r.file,
                     ui::count(r.segments.len(), "segment"),
-                    b.back.segments,
+                    b.translated.segments,
                     b.outstanding.segments,
                     state
                 )?;

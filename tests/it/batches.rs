@@ -104,7 +104,7 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
     );
     let s = status(&t);
     let batch = &s["batches"][0];
-    assert_eq!(batch["back"]["segments"], done);
+    assert_eq!(batch["translated"]["segments"], done);
     assert_eq!(batch["outstanding"]["segments"], n - done);
     assert_eq!(batch["returned"]["file"], "kari-done.csv");
     assert_eq!(s["total"]["out"]["segments"], 0, "a returned batch has nothing out");
@@ -117,6 +117,58 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
         next[1..].iter().map(|r| &r[4]).collect::<Vec<_>>(),
         left.iter().map(|r| &r[4]).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn a_batch_that_will_not_come_back_is_withdrawn_and_its_sentences_go_out_again() {
+    let t = Project::seeds_untranslated();
+    // A look at a batch on stdout is a batch too, and says how to withdraw it.
+    let look = t.tolk(&["export", "--format", "csv", "-o", "-"]).run().success();
+    let id = look.stderr.split("recorded as batch ").nth(1).unwrap().split(';').next().unwrap().to_string();
+    assert!(
+        look.stderr.contains(&format!("`tolk withdraw {id}` if it will not come back")),
+        "{}",
+        look.stderr
+    );
+    let n = csv_records(look.stdout.as_bytes(), b',').len() - 1;
+    t.tolk(&["export", "-o", "b.csv"]).run().success().stderr_contains("nothing to export");
+
+    // A typo, or a batch that came back, withdraws nothing, not even the ids beside it.
+    let ledger = t.snapshot_dir(".tolk/batches");
+    t.tolk(&["withdraw", &id, "b2020"]).run().failure().stderr_is(&format!(
+        "error: no batch has the id \"b2020\"; the open ones are {id} (`tolk status` lists every batch)\n"
+    ));
+    t.tolk(&["withdraw", "--dry-run", &id])
+        .run()
+        .success()
+        .stderr_contains("nothing was written (--dry-run)");
+    assert!(t.snapshot_dir(".tolk/batches") == ledger, "a refused or dry withdrawal wrote the ledger");
+
+    t.tolk(&["withdraw", &id]).run().success().stderr_contains(&format!(
+        "withdrew {id} (-, {n} sentences): those still without a translation go in the next export"
+    ));
+    let s = status(&t);
+    assert_eq!(s["batches"][0]["withdrawn"].as_str().map(|w| w.len()), Some(20), "{s}");
+    assert_eq!(s["total"]["out"]["segments"], 0);
+    let text = t.tolk(&["status"]).run().success().stdout;
+    assert!(text.contains(&format!("{n} segments: 0 translated, {n} outstanding (withdrawn 20")), "{text}");
+    assert!(text.lines().all(|l| l == l.trim_end()), "a line of status ends in spaces:\n{text}");
+    t.tolk(&["withdraw", &id]).run().success().stderr_contains("was already withdrawn on 20");
+
+    // Its sentences go out again; the batch that took them comes back and cannot be
+    // withdrawn; a file of the withdrawn batch that comes back after all still imports.
+    let rows = export(&t, "b.csv", &[]);
+    assert_eq!(rows.len() - 1, n);
+    translate(&t, "b.csv", &rows, |i| i % 2 == 0);
+    t.tolk(&["import", "b.csv"]).run().success();
+    let second = status(&t)["batches"][1]["id"].as_str().unwrap().to_string();
+    t.tolk(&["withdraw", &second])
+        .run()
+        .failure()
+        .stderr_contains(&format!("error: batch {second} came back on 20"));
+    translate(&t, "look.csv", &csv_records(look.stdout.as_bytes(), b','), |_| true);
+    t.tolk(&["import", "look.csv"]).run().success().stderr_contains(&format!("{} added", n - n / 2));
+    assert_eq!(status(&t)["total"]["missing"]["segments"], 0);
 }
 
 #[test]
