@@ -230,6 +230,22 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
         )
     };
+    // LibreOffice's own format (its default when a translator saves) is told apart
+    // from a damaged workbook, with how to save it as one.
+    if let Some(mime) = crate::document::package::odf_mimetype(&bytes) {
+        let what = match mime {
+            "application/vnd.oasis.opendocument.spreadsheet" => "an OpenDocument spreadsheet (.ods)",
+            _ => "an OpenDocument file, not a workbook",
+        };
+        return Err(Error::at(
+            path,
+            Place::File,
+            format!(
+                "is {what}, and tolk reads batches as .xlsx, .csv or .xlf; open it in LibreOffice and save it \
+                 with File → Save As…, file type Excel 2007-365 (.xlsx), then import that file"
+            ),
+        ));
+    }
     check_unpacked_size(&bytes, MAX_UNPACKED).map_err(not_xlsx)?;
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;

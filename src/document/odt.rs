@@ -112,16 +112,7 @@ impl DocumentFormat for Odt {
 /// Whether the zip archive starting with `head` starts with a stored `mimetype` entry
 /// that says OpenDocument text.
 fn mimetype_in(head: &[u8]) -> bool {
-    let u16_at = |i: usize| head.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
-    let u32_at = |i: usize| head.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    let (Some(method), Some(size), Some(name), Some(extra)) = (u16_at(8), u32_at(18), u16_at(26), u16_at(28))
-    else {
-        return false;
-    };
-    let content = 30 + name + extra;
-    method == 0
-        && head.get(30..30 + name) == Some(b"mimetype")
-        && head.get(content..content + size) == Some(MIME.as_bytes())
+    super::package::odf_mimetype(head) == Some(MIME)
 }
 
 /// The parts of the package `bytes` read from `path`, and the package; their language

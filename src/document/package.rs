@@ -14,6 +14,20 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{ZipArchive, ZipWriter};
 
+/// The media type an OpenDocument file (`.odt`, `.ods`, …) states in its first entry,
+/// `mimetype`, stored uncompressed as the format requires, read from the file's first
+/// bytes `head`; `None` for any other file.
+pub fn odf_mimetype(head: &[u8]) -> Option<&str> {
+    let u16_at = |i: usize| head.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let u32_at = |i: usize| head.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let (method, size, name, extra) = (u16_at(8)?, u32_at(18)?, u16_at(26)?, u16_at(28)?);
+    let content = 30 + name + extra;
+    if !head.starts_with(b"PK\x03\x04") || method != 0 || head.get(30..30 + name)? != b"mimetype" {
+        return None;
+    }
+    std::str::from_utf8(head.get(content..content.checked_add(size)?)?).ok()
+}
+
 use crate::error::{Error, Place, Result};
 
 /// The most a package's entries that tolk reads may unpack to, together.

@@ -113,6 +113,24 @@ fn a_workbook_resaved_by_libreoffice_and_its_norwegian_csv_import_whole() {
 }
 
 #[test]
+fn a_batch_libreoffice_saved_in_its_own_format_is_refused_with_how_to_save_it() {
+    let t = project();
+    t.tolk(&["export", "-o", "b.xlsx"]).run().success();
+    // LibreOffice's default format, under its own name and renamed to .xlsx.
+    soffice(&t, "nb_NO.UTF-8", &["--convert-to", "ods", "--outdir", "lo", "b.xlsx"]);
+    std::fs::copy(t.path().join("lo/b.ods"), t.path().join("lo/renamed.xlsx")).unwrap();
+    let memory = t.snapshot_dir("memory");
+    for file in ["lo/b.ods", "lo/renamed.xlsx"] {
+        t.tolk(&["import", file]).run().failure().stderr_is(&format!(
+            "error: cannot import {file}; nothing was written: {file}: is an OpenDocument spreadsheet (.ods), and \
+             tolk reads batches as .xlsx, .csv or .xlf; open it in LibreOffice and save it with File → Save As…, \
+             file type Excel 2007-365 (.xlsx), then import that file\n"
+        ));
+    }
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+}
+
+#[test]
 fn formulas_and_error_values_a_spreadsheet_made_are_refused_by_row_and_column() {
     let t = project();
     t.tolk(&["export", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
