@@ -104,15 +104,23 @@ impl super::MemoryFormat for Tmx {
     }
 
     /// tolk's own TMX carries its origins; another tool's entries are stamped
-    /// `tmx:<file>` where they have none.
+    /// `tmx:<file>` where they have none, and dated now where the file gives no date
+    /// (as a TSV's are): an entry of no date would rank after every dated one.
     fn read(&self, path: &Path, options: &ReadOptions<'_>) -> Result<super::Exchanged> {
         let read = read(path, options)?;
         let foreign = !read.written_by_tolk();
         let mut entries = read.entries;
         if foreign {
             let origin = format!("tmx:{}", super::file_name(path));
-            for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
-                e.origin = origin.clone().into();
+            let now = Timestamp::now().to_string();
+            for e in entries.iter_mut() {
+                if e.origin.is_empty() {
+                    e.origin = origin.clone().into();
+                }
+                if e.created.trim().is_empty() && e.changed.trim().is_empty() {
+                    e.created = now.clone().into();
+                    e.changed = now.clone().into();
+                }
             }
         }
         Ok(super::Exchanged {

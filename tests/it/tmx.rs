@@ -216,6 +216,29 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
 }
 
 #[test]
+fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
+    let t = Project::empty();
+    t.write(
+        "in/undated.tmx",
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"nb\" creationtool=\"OmegaT\" \
+         creationtoolversion=\"6\" segtype=\"sentence\" o-tmf=\"OmegaT\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>\n\
+         <tu changedate=\"20250402T140233Z\"><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\n\
+         </body></tmx>\n",
+    );
+    t.write("in/pairs.tsv", "Kanskje.\tMaybe.\n");
+    t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"]).run().success();
+    let rows = records(&t.read("memory/nb-en.csv"));
+    let row = |source: &str| rows.iter().find(|r| r["source"] == source).unwrap().clone();
+    let (undated, tsv) = (row("Ja."), row("Kanskje."));
+    // Dated now, in the same form, as the entries of the TSV beside it.
+    assert_eq!(undated["created"].len(), "2026-11-30T12:00:00Z".len(), "{undated:?}");
+    assert_eq!(undated["created"][..10], tsv["created"][..10]);
+    assert_eq!(undated["changed"], undated["created"]);
+    assert_eq!(row("Nei.")["changed"], "2025-04-02T14:02:33Z");
+}
+
+#[test]
 fn placeholders_survive_tmx_and_back_as_valid_tags() {
     let t = Project::empty();
     t.write(
