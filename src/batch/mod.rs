@@ -12,6 +12,7 @@
 //! them, by name, extension or content. Checking the rows read and merging them is [`crate::import`].
 
 pub mod csv;
+pub mod ods;
 pub mod xliff;
 pub mod xlsx;
 

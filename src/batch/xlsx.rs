@@ -54,7 +54,7 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// The largest XLSX file read, compressed and uncompressed.
 pub const MAX_FILE: u64 = 64 << 20;
-const MAX_UNPACKED: u64 = 128 << 20;
+pub(super) const MAX_UNPACKED: u64 = 128 << 20;
 
 /// The largest shared-string table read, unpacked. A spreadsheet library holds every
 /// string of it at once, each costing a few dozen bytes beyond its text, so a table of
@@ -230,34 +230,41 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
         )
     };
-    // LibreOffice's own format (its default when a translator saves) is told apart
-    // from a damaged workbook, with how to save it as one.
-    if let Some(mime) = crate::document::package::odf_mimetype(&bytes) {
-        let what = match mime {
-            "application/vnd.oasis.opendocument.spreadsheet" => "an OpenDocument spreadsheet (.ods)",
-            _ => "an OpenDocument file, not a workbook",
-        };
-        return Err(Error::at(
-            path,
-            Place::File,
-            format!(
-                "is {what}, and tolk reads batches as .xlsx, .csv or .xlf; open it in LibreOffice and save it \
-                 with File → Save As…, file type Excel 2007-365 (.xlsx), then import that file"
-            ),
-        ));
+    // LibreOffice's own format (its default when a translator saves), whatever the
+    // file's name.
+    match crate::document::package::odf_mimetype(&bytes) {
+        Some(super::ods::MIME) => return super::ods::parse(path, bytes),
+        Some(_) => {
+            return Err(Error::at(
+                path,
+                Place::File,
+                "is an OpenDocument file, not a spreadsheet; tolk reads batches as .xlsx, .ods, .csv or .xlf",
+            ))
+        }
+        None => {}
     }
     check_unpacked_size(&bytes, MAX_UNPACKED).map_err(not_xlsx)?;
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
-    if names.is_empty() {
+    let chosen = choose(&names, |name| Cells::read(&mut workbook, name)).map_err(not_xlsx)?;
+    let Some((name, cells)) = chosen else {
         return Err(not_xlsx("it has no sheet".into()));
-    }
-    // The sheet `Batch`, else the first whose first row names id, source and target.
+    };
+    batch_rows(path, &names, &name, &cells)
+}
+
+/// The sheet of a workbook whose sheets are `names` that holds the batch, read by
+/// `read`: the sheet `Batch`, else the first whose first row names id, source and
+/// target, else the first; `None` for a workbook of no sheet.
+pub(super) fn choose(
+    names: &[String],
+    mut read: impl FnMut(&str) -> std::result::Result<Cells, String>,
+) -> std::result::Result<Option<(String, Cells)>, String> {
     let mut chosen: Option<(String, Cells)> = None;
     for name in std::iter::once(SHEET.to_string()).filter(|s| names.contains(s)).chain(names.iter().cloned())
     {
-        let cells = Cells::read(&mut workbook, &name).map_err(not_xlsx)?;
+        let cells = read(&name)?;
         let first_row = cells.header();
         let complete = ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c));
         if complete || chosen.is_none() {
@@ -267,9 +274,12 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             }
         }
     }
-    let Some((name, cells)) = chosen else {
-        return Err(not_xlsx("it has no sheet".into()));
-    };
+    Ok(chosen)
+}
+
+/// The rows of the batch on the sheet `name` (its `cells`) of the workbook at `path`,
+/// whose sheets are `names`: each row's cells as text, or the problems of its cells.
+pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cells) -> Result<ReadFile> {
     let fail =
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
     let header = cells.header();
@@ -347,11 +357,17 @@ pub const MAX_CELLS: usize = 4_000_000;
 
 /// The cells of one sheet that hold something, by position, with their formulas:
 /// sparse, so a cell at XFD1048576 costs one entry, not a grid up to it.
-struct Cells {
+#[derive(Debug, Default)]
+pub(super) struct Cells {
     cells: std::collections::HashMap<(u32, u32), (Data, Option<String>)>,
 }
 
 impl Cells {
+    /// Puts the cell at `(row, column)`, zero-based.
+    pub(super) fn insert(&mut self, at: (u32, u32), value: Data, formula: Option<String>) {
+        self.cells.insert(at, (value, formula));
+    }
+
     fn read(
         workbook: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
         name: &str,
@@ -372,7 +388,7 @@ impl Cells {
     }
 
     /// The first row's cells as names: trimmed, lower-cased, empty where not text.
-    fn header(&self) -> Vec<String> {
+    pub(super) fn header(&self) -> Vec<String> {
         let width = self.cells.keys().filter(|(r, _)| *r == 0).map(|(_, c)| c + 1).max().unwrap_or(0);
         (0..width)
             .map(|c| match self.cells.get(&(0, c)) {
@@ -383,7 +399,7 @@ impl Cells {
     }
 
     /// The rows that hold a cell, in order.
-    fn rows(&self) -> impl Iterator<Item = u32> {
+    pub(super) fn rows(&self) -> impl Iterator<Item = u32> {
         let rows: std::collections::BTreeSet<u32> = self.cells.keys().map(|(r, _)| *r).collect();
         rows.into_iter()
     }
@@ -445,7 +461,7 @@ impl Cells {
     }
 
     /// The value and formula at `(row, column)`, zero-based.
-    fn get(&self, row: u32, column: u32) -> (Option<&Data>, Option<&String>) {
+    pub(super) fn get(&self, row: u32, column: u32) -> (Option<&Data>, Option<&String>) {
         match self.cells.get(&(row, column)) {
             Some((value, formula)) => (Some(value), formula.as_ref()),
             None => (None, None),
@@ -456,7 +472,7 @@ impl Cells {
 /// Refuses a zip archive whose entries would unpack to more than `limit` bytes
 /// ([`MAX_UNPACKED`]), or whose shared strings to more than [`MAX_SHARED_STRINGS`],
 /// before anything is unpacked.
-fn check_unpacked_size(bytes: &[u8], limit: u64) -> std::result::Result<(), String> {
+pub(super) fn check_unpacked_size(bytes: &[u8], limit: u64) -> std::result::Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut total = 0u64;
     for i in 0..archive.len() {

@@ -29,8 +29,9 @@ use super::Global;
 /// go in the next export (`tolk status` shows what is still out).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Translated batch files: XLSX or CSV as a spreadsheet saves it, or XLIFF 1.2 from a
-    /// CAT tool (.xlf, .xliff, .xml, or any file that starts like XML)
+    /// Translated batch files: XLSX, ODS (LibreOffice's own format) or CSV as a
+    /// spreadsheet saves it, or XLIFF 1.2 from a CAT tool (.xlf, .xliff, .xml, or any file
+    /// that starts like XML)
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Check and report, but write nothing

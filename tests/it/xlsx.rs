@@ -113,20 +113,38 @@ fn a_workbook_resaved_by_libreoffice_and_its_norwegian_csv_import_whole() {
 }
 
 #[test]
-fn a_batch_libreoffice_saved_in_its_own_format_is_refused_with_how_to_save_it() {
+fn a_batch_libreoffice_saved_in_its_own_format_imports_as_the_workbook_does() {
     let t = project();
-    t.tolk(&["export", "-o", "b.xlsx"]).run().success();
-    // LibreOffice's default format, under its own name and renamed to .xlsx.
+    t.tolk(&["export", "--prefill", "-o", "b.xlsx"]).run().success();
+    // LibreOffice's own format, as Ctrl+S keeps it, under its own name and renamed.
     soffice(&t, "nb_NO.UTF-8", &["--convert-to", "ods", "--outdir", "lo", "b.xlsx"]);
+    soffice(&t, "nb_NO.UTF-8", &["--convert-to", "xlsx", "--outdir", "resaved", "b.xlsx"]);
     std::fs::copy(t.path().join("lo/b.ods"), t.path().join("lo/renamed.xlsx")).unwrap();
-    let memory = t.snapshot_dir("memory");
+    let as_workbook = project();
+    std::fs::copy(t.path().join("resaved/b.xlsx"), as_workbook.path().join("b.xlsx")).unwrap();
+    let expected = as_workbook.tolk(&["import", "b.xlsx"]).run().success().stderr;
+    let expected_memory = as_workbook.memory_rows();
+    assert!(expected.contains(" 0 refused"), "{expected}");
     for file in ["lo/b.ods", "lo/renamed.xlsx"] {
-        t.tolk(&["import", file]).run().failure().stderr_is(&format!(
-            "error: cannot import {file}; nothing was written: {file}: is an OpenDocument spreadsheet (.ods), and \
-             tolk reads batches as .xlsx, .csv or .xlf; open it in LibreOffice and save it with File → Save As…, \
-             file type Excel 2007-365 (.xlsx), then import that file\n"
-        ));
+        let fresh = project();
+        std::fs::copy(t.path().join(file), fresh.path().join("batch.ods")).unwrap();
+        let out = fresh.tolk(&["import", "batch.ods"]).run().success();
+        let counts = |s: &str| s.lines().find(|l| l.contains(" added, ")).map(str::to_owned);
+        assert_eq!(counts(&out.stderr), counts(&expected), "{file}: {}", out.stderr);
+        let pairs = |rows: Vec<std::collections::BTreeMap<String, String>>| -> Vec<(String, String)> {
+            rows.into_iter().map(|r| (r["source"].clone(), r["target"].clone())).collect()
+        };
+        assert_eq!(pairs(fresh.memory_rows()), pairs(expected_memory.clone()), "{file}");
     }
+    // Another kind of OpenDocument file is no batch.
+    let memory = t.snapshot_dir("memory");
+    t.write(
+        "not-a-batch.ods",
+        std::fs::read(crate::util::repo().join("corpus/lyse-dialog-trine-vestre-oen.odt")).unwrap(),
+    );
+    t.tolk(&["import", "not-a-batch.ods"]).run().failure().stderr_contains(
+        "not-a-batch.ods: is an OpenDocument file, not a spreadsheet; tolk reads batches as .xlsx, .ods, .csv or .xlf",
+    );
     assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
 }
 
