@@ -72,6 +72,17 @@ impl Language {
         })
     }
 
+    /// The language subtag, canonical: `nb`, `nn`, `en`, or another as given (lower
+    /// case).
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The region subtag, lower case (`gb`, `001`), if the code has one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     /// The language's name and code for messages: "Norwegian Bokmål (nb)".
     pub(crate) fn describe(&self) -> String {
         let name = match self.language.as_str() {

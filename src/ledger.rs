@@ -79,6 +79,12 @@ impl BatchRecord {
         self.returned.is_none() && self.withdrawn.is_none()
     }
 
+    /// Whether its file has not come back yet: open, or withdrawn (a file that comes
+    /// back after all is still its own).
+    pub fn is_awaited(&self) -> bool {
+        self.returned.is_none()
+    }
+
     /// "returned <time>", "withdrawn <time>" or "open".
     pub fn state(&self) -> String {
         match (&self.returned, &self.withdrawn) {
@@ -210,8 +216,24 @@ impl Ledger {
     }
 
     /// Withdraws the open batch numbered `index` (its file will not come back, so its
-    /// sentences are no longer out), and writes its record.
+    /// sentences are no longer out), and writes its record. The record is read again
+    /// first: a batch an import closed since it was read is not withdrawn (an error).
     pub fn withdraw(&mut self, index: usize, at: Timestamp) -> Result<()> {
+        let id = self.batches[index].id.clone();
+        let path = self.dir.join(format!("{id}.json"));
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let now: BatchRecord = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::at(&path, Place::File, format!("the record of a batch is damaged ({e})")))?;
+        if let Some(returned) = now.returned {
+            return Err(Error::at(
+                &path,
+                Place::File,
+                format!(
+                    "batch {id} came back in {} at {} meanwhile; it was not withdrawn",
+                    returned.file, returned.at
+                ),
+            ));
+        }
         self.batches[index].withdrawn = Some(at.to_string());
         self.save(index)
     }
@@ -253,10 +275,12 @@ impl Ledger {
         all
     }
 
-    /// The open batch a translator's file is, from its name and the ids of its rows:
-    /// the open batch written to a file of that name whose sentences the file has, or
-    /// failing that the one with most of its sentences in the file, if the file has at
-    /// least half of them. `None` for a file of no open batch.
+    /// The batch a translator's file is, of those whose files have not come back (open
+    /// or withdrawn: a withdrawn batch's file is still its own, never another's), from
+    /// its name and the ids of its rows: the batch written to a file of that name whose
+    /// sentences the file has, or failing that the one with most of its sentences in
+    /// the file, if the file has at least half of them (an open one before a withdrawn
+    /// one it fits as well). `None` for a file of no such batch.
     pub fn batch_of(&self, file: &Path, ids: &HashSet<SegmentId>) -> Option<usize> {
         let name = file.file_name()?.to_str()?;
         let share = |b: &BatchRecord| {
@@ -264,7 +288,7 @@ impl Ledger {
             let found = b.ids().filter(|id| ids.contains(id)).count();
             (found, n)
         };
-        let open = || self.batches.iter().enumerate().filter(|(_, b)| b.is_open());
+        let open = || self.batches.iter().enumerate().filter(|(_, b)| b.is_awaited());
         let by_name = open().rev().find(|(_, b)| {
             Path::new(&b.file).file_name().and_then(|n| n.to_str()) == Some(name) && share(b).0 > 0
         });
@@ -274,7 +298,9 @@ impl Ledger {
         open()
             .map(|(i, b)| (i, share(b)))
             .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
-            .max_by_key(|&(i, (found, _))| (found, i))
+            // Of batches the file fits as well, an open one (files of withdrawn batches
+            // seldom come back), then the latest.
+            .max_by_key(|&(i, (found, _))| (found, self.batches[i].is_open(), i))
             .map(|(i, _)| i)
     }
 }

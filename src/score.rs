@@ -185,13 +185,32 @@ impl Words {
         self.tokens[self.words[w]].kind == Kind::Number
     }
 
-    /// The bytes of the number word `w` is part of, among `numbers` (the text's, as
-    /// [`crate::numbers::find`] gives them), or of the word alone.
-    fn number_around(&self, w: usize, numbers: &[crate::numbers::Number]) -> std::ops::Range<usize> {
+    /// The bytes of word `w`.
+    fn word_bytes(&self, w: usize) -> std::ops::Range<usize> {
         let token = &self.tokens[self.words[w]];
-        (numbers.iter())
-            .find(|n| n.range.start <= token.start && token.end <= n.range.end)
-            .map_or(token.start..token.end, |n| n.range.clone())
+        token.start..token.end
+    }
+
+    /// The number word `w` is part of, among `numbers` (the text's, as
+    /// [`crate::numbers::find`] gives them): its bytes and its words; or word `w` alone.
+    fn number_around(
+        &self,
+        w: usize,
+        numbers: &[crate::numbers::Number],
+    ) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let token = self.word_bytes(w);
+        match numbers.iter().find(|n| n.range.start <= token.start && token.end <= n.range.end) {
+            Some(n) => {
+                let inside = |v: &usize| {
+                    let t = &self.tokens[self.words[*v]];
+                    n.range.start <= t.start && t.end <= n.range.end
+                };
+                let first = (0..=w).rev().take_while(inside).last().unwrap_or(w);
+                let end = (w..self.len()).take_while(inside).last().map_or(w + 1, |l| l + 1);
+                (n.range.clone(), first..end)
+            }
+            None => (token, w..w + 1),
+        }
     }
 
     fn token(&self, i: usize) -> &str {
@@ -363,20 +382,29 @@ pub fn differences(query: &str, source: &str) -> Option<Differences> {
 fn differences_of(query: &Words, source: &Words) -> Differences {
     let mut found = Differences::default();
     // A number a reader sees as one (`2,5`, `1 000`, `17. mai`) is named whole, once,
-    // however many of its digit runs changed.
-    let (q_numbers, s_numbers) = (crate::numbers::find(&query.text), crate::numbers::find(&source.text));
+    // however many of its digit runs changed, where both texts have it over the same
+    // words; the numbers are found only once one differs (most candidates have none).
+    let mut numbers = None;
     let mut last = None;
     for w in 0..query.len() {
         let (q, s) = (query.written(w), source.written(w));
         if q != s {
             if query.is_number(w) {
-                let (q_range, s_range) =
-                    (query.number_around(w, &q_numbers), source.number_around(w, &s_numbers));
-                if last.as_ref() != Some(&q_range) {
+                let (q_numbers, s_numbers) = numbers.get_or_insert_with(|| {
+                    (crate::numbers::find(&query.text), crate::numbers::find(&source.text))
+                });
+                let (q_bytes, q_words) = query.number_around(w, q_numbers);
+                let (s_bytes, s_words) = source.number_around(w, s_numbers);
+                let (q_bytes, s_bytes) = if q_words == s_words {
+                    (q_bytes, s_bytes)
+                } else {
+                    (query.word_bytes(w), source.word_bytes(w))
+                };
+                if last.as_ref() != Some(&q_bytes) {
                     found
                         .numbers
-                        .push((source.text[s_range].to_string(), query.text[q_range.clone()].to_string()));
-                    last = Some(q_range);
+                        .push((source.text[s_bytes].to_string(), query.text[q_bytes.clone()].to_string()));
+                    last = Some(q_bytes);
                 }
             } else {
                 found.case = true;
@@ -1318,6 +1346,12 @@ mod tests {
         // The same change twice in a sentence is two numbers.
         let found = differences("Fra 3 til 3.", "Fra 2 til 2.").unwrap();
         assert_eq!(found.numbers.len(), 2);
+        // Where the two texts group digits into numbers differently, each run is named
+        // on its own, never one part against another.
+        let found = differences("Vi solgte 12 5000 biler.", "Vi solgte 12 000 biler.").unwrap();
+        assert_eq!(found.numbers, [("000".to_string(), "5000".to_string())]);
+        let found = differences("Vi solgte 13{1/} 000 biler.", "Vi solgte 12 000{1/} biler.").unwrap();
+        assert_eq!(found.numbers, [("12".to_string(), "13".to_string())]);
     }
 
     #[test]

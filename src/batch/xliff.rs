@@ -316,18 +316,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 struct TransUnit {
     /// The line it starts on.
     line: u64,
-    /// The lines its `source` and `target` start on, once met, and the line of a
-    /// second one.
+    /// The lines its `source` and `target` start on, once met.
     part_lines: [Option<u64>; 2],
-    twice_line: Option<u64>,
     /// Its nesting depth.
     depth: usize,
     id: String,
     source: Option<Vec<Inline>>,
     target: Option<Vec<Inline>>,
     state: Option<String>,
-    /// A part that occurred twice, which the schema does not allow.
-    twice: Option<Part>,
+    /// The first part that occurred twice, which the schema does not allow, and the
+    /// line of its second.
+    twice: Option<(Part, u64)>,
     /// The size of a source and a target longer than [`MAX_XML_TEXT`], whose text
     /// was not kept whole.
     oversize: [Option<usize>; 2],
@@ -583,7 +582,6 @@ impl<'a> Reader<'a> {
                 self.unit = Some(TransUnit {
                     line: self.line(offset),
                     part_lines: [None; 2],
-                    twice_line: None,
                     depth,
                     id,
                     source: None,
@@ -601,7 +599,7 @@ impl<'a> Reader<'a> {
                 let state = if part == Part::Target { self.attribute(e, "state", offset)? } else { None };
                 if let Some(unit) = &mut self.unit {
                     match unit.part_lines[part as usize] {
-                        Some(_) => _ = unit.twice_line.get_or_insert(line),
+                        Some(_) => _ = unit.twice.get_or_insert((part, line)),
                         None => unit.part_lines[part as usize] = Some(line),
                     }
                     if part == Part::Target {
@@ -796,9 +794,7 @@ impl<'a> Reader<'a> {
                     Part::Source => &mut unit.source,
                     Part::Target => &mut unit.target,
                 };
-                if slot.is_some() {
-                    unit.twice = Some(capture.part);
-                } else {
+                if slot.is_none() {
                     *slot = Some(capture.inline);
                 }
                 if capture.len > MAX_XML_TEXT {
@@ -844,10 +840,10 @@ impl<'a> Reader<'a> {
             ));
             return;
         };
-        if let Some(part) = unit.twice {
+        if let Some((part, line)) = unit.twice {
             let name = if part == Part::Source { "source" } else { "target" };
             file.problems.push(Problem {
-                origin: Origin::line(self.path, unit.twice_line.unwrap_or(unit.line)),
+                origin: Origin::line(self.path, line),
                 ..problem(name, format!("one <{name}> element in the trans-unit"), "two".into())
             });
             return;
@@ -1357,6 +1353,25 @@ mod tests {
         assert!(file.problems.is_empty(), "{:?}", file.problems);
         assert!(file.notes.is_empty(), "{:?}", file.notes);
         (file.rows[0].source.clone(), file.rows[0].target.clone())
+    }
+
+    #[test]
+    fn a_problem_of_a_source_or_target_names_its_line_and_a_part_twice_its_second() {
+        let problem = |body: &str| problem(body);
+        assert_eq!(
+            problem("\n<source>Hei.</source>\n<target><x id=\"9\"/>Hi.</target>\n"),
+            "b.xlf: line 3, element target: expected the tags of the source, found a tag with the id \"9\", \
+             which the source of trans-unit \"s1\" does not have; remove it (tags come from the source only)"
+        );
+        // Two sources then two targets: the first part met twice, at its second.
+        assert_eq!(
+            problem("\n<source>a</source>\n<source>b</source>\n<target>c</target>\n<target>d</target>\n"),
+            "b.xlf: line 3, element source: expected one <source> element in the trans-unit, found two"
+        );
+        assert_eq!(
+            problem("\n<source>a</source>\n<target>c</target>\n<target>d</target>\n"),
+            "b.xlf: line 4, element target: expected one <target> element in the trans-unit, found two"
+        );
     }
 
     /// The one problem of the unit of `xml`.

@@ -182,7 +182,7 @@ fn close_batches(
     batch_of: &[Option<usize>],
     accepted: &[import::Accepted],
 ) -> Result<()> {
-    if !ledger.batches.iter().any(|b| b.is_open()) {
+    if !ledger.batches.iter().any(|b| b.is_awaited()) {
         return Ok(());
     }
     // This command may hold the keeping lock ([`ui::keeping_lock`]): no waiting for it.

@@ -16,7 +16,7 @@ use super::Global;
 /// written by mistake (`export -o -` to look at one) or given to a translator who will
 /// not do it can be withdrawn: its record stays in `.tolk/batches/`, `tolk status` shows
 /// it withdrawn, and its untranslated sentences go into the next export. A file of a
-/// withdrawn batch that does come back still imports.
+/// withdrawn batch that does come back still imports, and closes that batch.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The batches to withdraw, by id as `tolk status` lists them (b20261130-061022)
@@ -60,7 +60,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     for index in indices {
         let batch = &ledger.batches[index];
         let described =
-            format!("{} ({}, {})", batch.describe(), batch.file, ui::count(batch.segments.len(), "sentence"));
+            format!("{}: {}, {}", batch.describe(), batch.file, ui::count(batch.segments.len(), "segment"));
         if let Some(at) = &batch.withdrawn {
             if ui::chatty(global) {
                 eprintln!("{described} was already withdrawn on {at}");
@@ -75,7 +75,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             .withdraw(index, now)
             .with_context(|| format!("cannot withdraw {}", ledger.batches[index].id))?;
         if ui::chatty(global) {
-            eprintln!("withdrew {described}: those still without a translation go in the next export");
+            eprintln!(
+                "withdrew {described}; they are no longer out, and those without a translation go in the next \
+                 export (unless another open batch has them)"
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -23,8 +23,9 @@
 //!
 //! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
 //! properties, without a `w:lang` of its own: every Norwegian or English `w:lang w:val`
-//! of the document parts and of `styles.xml`, and `w:themeFontLang` in `settings.xml`,
-//! becomes the edition's language.
+//! of the document parts becomes the edition's language, and every one of `styles.xml`
+//! and `w:themeFontLang` in `settings.xml` (the defaults that text takes) does, whatever
+//! it said.
 //! Bookmarks, comment ranges and permission ranges inside it start where it starts and
 //! end where it ends, so a cross-reference to a bookmark on some of its words shows all
 //! of it, never nothing; proofing marks go.
@@ -167,9 +168,10 @@ fn read_package(package: &mut Package, path: &Path, edition: &EditionLanguage) -
         if tree.root.is_some_and(|r| tree.binds_w(r)) {
             for e in 0..tree.elements.len() {
                 if tree.name(e) == mark {
-                    lang.extend(
-                        tree.attribute(e, "w:val").and_then(|r| Some((r.clone(), edition.mark(&text[r])?))),
-                    );
+                    // The defaults a paragraph written again takes: the edition's language,
+                    // whatever they said.
+                    let mark = tree.attribute(e, "w:val");
+                    lang.extend(mark.and_then(|r| Some((r.clone(), edition.default_mark(&text[r])?))));
                 }
             }
         }

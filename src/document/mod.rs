@@ -86,47 +86,14 @@ pub struct EditionLanguage {
     region: Option<String>,
 }
 
-/// The language a document's mark of one says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tongue {
-    Norwegian,
-    English,
-    Other,
-}
-
-impl Tongue {
-    /// What the language subtag `language` is (`nb`, `nn`, `no`, `nob`, `nno`, `nor`;
-    /// `en`, `eng`; any case).
-    fn of(language: &str) -> Tongue {
-        let is = |names: &[&str]| names.iter().any(|n| language.eq_ignore_ascii_case(n));
-        if is(&["nb", "nn", "no", "nob", "nno", "nor"]) {
-            Tongue::Norwegian
-        } else if is(&["en", "eng"]) {
-            Tongue::English
-        } else {
-            Tongue::Other
-        }
-    }
-}
-
 impl EditionLanguage {
-    /// `en`, `en-GB`, `en_us` (any case); `None` for anything but English with at most a
-    /// two-letter region.
+    /// English, with a region or not, as [`crate::language::Language`] reads a code
+    /// (`en`, `en-GB`, `en_us`, `en-001`, `en-GB-oxendict`: the script and variants are
+    /// not the edition's business); `None` for another language or no language code.
     pub fn parse(tag: &str) -> Option<EditionLanguage> {
-        let (language, region) = match tag.trim().split_once(['-', '_']) {
-            Some((l, r)) => (l, Some(r)),
-            None => (tag.trim(), None),
-        };
-        if Tongue::of(language) != Tongue::English {
-            return None;
-        }
-        match region {
-            None => Some(EditionLanguage { region: None }),
-            Some(r) if r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()) => {
-                Some(EditionLanguage { region: Some(r.to_ascii_uppercase()) })
-            }
-            Some(_) => None,
-        }
+        let language = crate::language::Language::parse(tag)?;
+        (language.language() == "en")
+            .then(|| EditionLanguage { region: language.region().map(str::to_ascii_uppercase) })
     }
 
     /// The region written where a mark needs one: the target's, else `GB`.
@@ -134,9 +101,10 @@ impl EditionLanguage {
         self.region.as_deref().unwrap_or("GB")
     }
 
-    /// Whether the target names a region other than `region` (a mark's, any case).
-    pub fn changes_region(&self, region: &str) -> bool {
-        self.region.as_deref().is_some_and(|r| !r.eq_ignore_ascii_case(region))
+    /// Whether the target names a region other than `region` (a mark's, any case, or
+    /// none).
+    fn changes_region(&self, region: Option<&str>) -> bool {
+        self.region.as_deref().is_some_and(|r| !region.is_some_and(|m| m.eq_ignore_ascii_case(r)))
     }
 
     /// What a document's mark of its language, `tag`, becomes in the edition, keeping
@@ -153,36 +121,45 @@ impl EditionLanguage {
         if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return None;
         }
-        let (language, region) = match tag.find(['-', '_']) {
-            Some(i) => (&tag[..i], Some((&tag[i..i + 1], &tag[i + 1..]))),
-            None => (tag, None),
-        };
-        let separator = region.map_or("-", |(s, _)| s);
-        match Tongue::of(language) {
-            Tongue::Norwegian if region.is_none() && self.region.is_none() => Some("en".into()),
-            Tongue::Norwegian => Some(format!("en{separator}{}", self.region())),
-            Tongue::English if self.changes_region(region.map_or("", |(_, r)| r)) => {
-                Some(format!("en{separator}{}", self.region()))
-            }
-            Tongue::English | Tongue::Other => None,
+        let language = crate::language::Language::parse(tag)?;
+        let separator = if tag.contains('_') { "_" } else { "-" };
+        match language.language() {
+            "nb" | "nn" if !tag.contains(['-', '_']) && self.region.is_none() => Some("en".into()),
+            "nb" | "nn" => Some(format!("en{separator}{}", self.region())),
+            "en" if self.changes_region(language.region()) => Some(format!("en{separator}{}", self.region())),
+            _ => None,
         }
+    }
+
+    /// What a document-wide default language, `tag` (the one text written again
+    /// without a mark of its own takes), becomes: the edition's, whatever it said. A
+    /// default of another language would mark the English text as that language; so
+    /// where [`EditionLanguage::mark`] leaves a tag (another language), it becomes `en-`
+    /// and the edition's region.
+    pub fn default_mark(&self, tag: &str) -> Option<String> {
+        let other = crate::language::Language::parse(tag)
+            .is_some_and(|l| !matches!(l.language(), "nb" | "nn" | "en"));
+        let separator = if tag.contains('_') { "_" } else { "-" };
+        self.mark(tag).or_else(|| other.then(|| format!("en{separator}{}", self.region())))
     }
 
     /// What a language given as two values, a `language` subtag and a `country` (as
     /// LibreOffice's `fo:language` and `fo:country`), becomes in the edition, by the rule
     /// of [`EditionLanguage::mark`]: the language's new value (`en` for a Norwegian one)
-    /// and the country's (only where one was given), each `None` where it stays.
+    /// and the country's (only where one was given: a language without a country stays
+    /// without one), each `None` where it stays.
     pub fn mark_apart(
         &self,
         language: &str,
         country: Option<&str>,
     ) -> (Option<&'static str>, Option<String>) {
-        match Tongue::of(language) {
-            Tongue::Norwegian => (Some("en"), country.map(|_| self.region().to_string())),
-            Tongue::English => {
-                (None, country.filter(|c| self.changes_region(c)).map(|_| self.region().to_string()))
+        let spoken = crate::language::Language::parse(language).filter(|_| !language.contains(['-', '_']));
+        match spoken.as_ref().map(|l| l.language()) {
+            Some("nb" | "nn") => (Some("en"), country.map(|_| self.region().to_string())),
+            Some("en") => {
+                (None, country.filter(|c| self.changes_region(Some(c))).map(|_| self.region().to_string()))
             }
-            Tongue::Other => (None, None),
+            _ => (None, None),
         }
     }
 }
@@ -455,9 +432,13 @@ mod tests {
         let en = EditionLanguage::parse("en").unwrap();
         let us = EditionLanguage::parse("EN_us").unwrap();
         let gb = EditionLanguage::parse("en-GB").unwrap();
-        for refused in ["nb", "en-Latn-GB", "en-", "", "de-DE"] {
+        for refused in ["nb", "", "de-DE", "e"] {
             assert_eq!(EditionLanguage::parse(refused), None, "{refused}");
         }
+        // A script or variant is not the edition's business; a region of digits is one.
+        assert_eq!(EditionLanguage::parse("en-Latn-GB"), Some(gb.clone()));
+        assert_eq!(EditionLanguage::parse("en-GB-oxendict"), Some(gb.clone()));
+        assert_eq!(EditionLanguage::parse("en-001").unwrap().region(), "001");
         let cases = [
             // tag, in an `en` edition, in an `en-US` one, in an `en-GB` one
             ("nb", Some("en"), Some("en-US"), Some("en-GB")),
@@ -468,6 +449,10 @@ mod tests {
             ("en", None, Some("en-US"), Some("en-GB")),
             ("en-US", None, None, Some("en-GB")),
             ("en_gb", None, Some("en_US"), None),
+            ("en-GB-oxendict", None, Some("en-US"), None),
+            ("en-Latn-US", None, None, Some("en-GB")),
+            ("nb-NO-x-foo", Some("en-GB"), Some("en-US"), Some("en-GB")),
+            ("no_NO_NY", Some("en_GB"), Some("en_US"), Some("en_GB")),
             ("de-DE", None, None, None),
             ("sv", None, None, None),
             ("x-none", None, None, None),
@@ -479,6 +464,12 @@ mod tests {
             assert_eq!(us.mark(tag).as_deref(), in_us, "{tag} in en-US");
             assert_eq!(gb.mark(tag).as_deref(), in_gb, "{tag} in en-GB");
         }
+        // A document-wide default of another language becomes the edition's.
+        assert_eq!(us.default_mark("sv-SE").as_deref(), Some("en-US"));
+        assert_eq!(en.default_mark("de_DE").as_deref(), Some("en_GB"));
+        assert_eq!(en.default_mark("nb").as_deref(), Some("en"));
+        assert_eq!(en.default_mark("en-US"), None);
+        assert_eq!(en.default_mark("x-none"), None);
         // Two values, as LibreOffice writes a language: the country only where one was.
         assert_eq!(en.mark_apart("nb", Some("NO")), (Some("en"), Some("GB".into())));
         assert_eq!(us.mark_apart("nn", Some("NO")), (Some("en"), Some("US".into())));

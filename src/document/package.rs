@@ -25,7 +25,7 @@ pub fn odf_mimetype(head: &[u8]) -> Option<&str> {
     if !head.starts_with(b"PK\x03\x04") || method != 0 || head.get(30..30 + name)? != b"mimetype" {
         return None;
     }
-    std::str::from_utf8(head.get(content..content.checked_add(size)?)?).ok()
+    std::str::from_utf8(head.get(content..content.checked_add(size)?)?).ok().filter(|m| !m.is_empty())
 }
 
 use crate::error::{Error, Place, Result};
@@ -146,4 +146,40 @@ fn damaged(path: &Path, kind: &str, why: &str) -> Error {
         Place::File,
         format!("is not a readable {kind} ({why}); open it in its application and save it again"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mimetype_is_read_from_the_first_entry_and_nothing_else() {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        zip.start_file("content.xml", SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"<x/>").unwrap();
+        let ods = zip.finish().unwrap().into_inner();
+        assert_eq!(odf_mimetype(&ods), Some("application/vnd.oasis.opendocument.spreadsheet"));
+        // A head cut before the mimetype's end has none; every byte changed answers
+        // without a panic.
+        let first = (0..=ods.len()).find(|&end| odf_mimetype(&ods[..end]).is_some()).unwrap();
+        assert_eq!(first, 30 + "mimetype".len() + "application/vnd.oasis.opendocument.spreadsheet".len());
+        assert!((first..=ods.len()).all(|end| odf_mimetype(&ods[..end]).is_some()));
+        for at in 0..80 {
+            let mut bent = ods.clone();
+            bent[at] = 0xff;
+            let _ = odf_mimetype(&bent);
+        }
+        // An empty or compressed mimetype, or a first entry of another name, is none.
+        let mut empty = ods.clone();
+        empty[18..22].copy_from_slice(&0u32.to_le_bytes());
+        assert_eq!(odf_mimetype(&empty), None);
+        assert_eq!(odf_mimetype(b"PK\x03\x04"), None);
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("mimetype", SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        assert_eq!(odf_mimetype(&zip.finish().unwrap().into_inner()), None);
+    }
 }

@@ -117,7 +117,15 @@ impl super::MemoryFormat for Tmx {
                 if e.origin.is_empty() {
                     e.origin = origin.clone().into();
                 }
-                if e.created.trim().is_empty() && e.changed.trim().is_empty() {
+                // A date the file gave that does not parse is kept as a column of its
+                // own: the entry is not dated otherwise.
+                let undated = e.created.trim().is_empty()
+                    && e.changed.trim().is_empty()
+                    && !e
+                        .extra
+                        .iter()
+                        .any(|(column, _)| matches!(column.as_str(), "creationdate" | "changedate"));
+                if undated {
                     e.created = now.clone().into();
                     e.changed = now.clone().into();
                 }

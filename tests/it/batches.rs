@@ -144,9 +144,10 @@ fn a_batch_that_will_not_come_back_is_withdrawn_and_its_sentences_go_out_again()
         .stderr_contains("nothing was written (--dry-run)");
     assert!(t.snapshot_dir(".tolk/batches") == ledger, "a refused or dry withdrawal wrote the ledger");
 
-    t.tolk(&["withdraw", &id]).run().success().stderr_contains(&format!(
-        "withdrew {id} (-, {n} sentences): those still without a translation go in the next export"
-    ));
+    t.tolk(&["withdraw", &id])
+        .run()
+        .success()
+        .stderr_contains(&format!("withdrew {id}: -, {n} segments; they are no longer out"));
     let s = status(&t);
     assert_eq!(s["batches"][0]["withdrawn"].as_str().map(|w| w.len()), Some(20), "{s}");
     assert_eq!(s["total"]["out"]["segments"], 0);
@@ -169,6 +170,27 @@ fn a_batch_that_will_not_come_back_is_withdrawn_and_its_sentences_go_out_again()
     translate(&t, "look.csv", &csv_records(look.stdout.as_bytes(), b','), |_| true);
     t.tolk(&["import", "look.csv"]).run().success().stderr_contains(&format!("{} added", n - n / 2));
     assert_eq!(status(&t)["total"]["missing"]["segments"], 0);
+}
+
+#[test]
+fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
+    let t = Project::seeds_untranslated();
+    let kari = export(&t, "kari.csv", &["--for", "Kari"]);
+    let first = status(&t)["batches"][0]["id"].as_str().unwrap().to_string();
+    t.tolk(&["withdraw", &first]).run().success();
+    // The same sentences go to Anna; then Kari's file comes back after all.
+    let anna = export(&t, "anna.csv", &["--for", "Anna"]);
+    assert_eq!(anna.len(), kari.len());
+    translate(&t, "kari.csv", &kari, |_| true);
+    // By its name: renamed, it would fit both batches as well, and be taken for the open
+    // one (files of withdrawn batches seldom come back).
+    t.tolk(&["import", "kari.csv"])
+        .run()
+        .success()
+        .stderr_contains(&format!("batch {first} (for Kari) is back"));
+    let s = status(&t);
+    assert_eq!(s["batches"][0]["returned"]["file"], "kari.csv", "{s}");
+    assert_eq!(s["batches"][1]["returned"], Value::Null, "Anna's batch was closed by Kari's file: {s}");
 }
 
 #[test]

@@ -100,8 +100,7 @@ fn every_edition_holds_the_memorys_translations_in_its_own_format() {
     }
 }
 
-/// LibreOffice opens the Word and LibreOffice editions and shows the English text, and
-/// its HTML export puts each pair of tags of a translation around the same words.
+/// Every edition says it is in the language `target_language` names, in each format.
 #[test]
 fn every_edition_is_marked_with_the_language_the_project_names() {
     // The default, `en`: English, with a region (British) only where the document
@@ -141,6 +140,8 @@ fn every_edition_is_marked_with_the_language_the_project_names() {
     }
 }
 
+/// LibreOffice opens the Word and LibreOffice editions and shows the English text, and
+/// its HTML export puts each pair of tags of a translation around the same words.
 #[test]
 fn libreoffice_shows_the_english_editions_with_the_formatting_on_the_same_words() {
     let t = Project::new();

@@ -674,13 +674,19 @@ fn real_sample(real: &Real, size: usize, seed: u64, dir: &Path) -> Result<PathBu
     Ok(path)
 }
 
+/// The kind of the generated query numbered `i`: 0, a near-duplicate of a memory
+/// entry, for every third ([`queries`]); 1, a new sentence.
+fn kind_of(i: usize) -> usize {
+    usize::from(!i.is_multiple_of(3))
+}
+
 /// Every third query is a near-duplicate of a memory entry (1–3 token edits); the
 /// others are new sentences in the same language.
 fn queries(memory: &Memory, language: &Language, count: usize, seed: u64) -> Vec<String> {
     let mut rng = Rng::new(seed ^ QUERY_SALT);
     (0..count)
         .map(|i| {
-            if i % 3 == 0 && !memory.entries.is_empty() {
+            if kind_of(i) == 0 && !memory.entries.is_empty() {
                 let source = &memory.entries[rng.below(memory.entries.len())].source;
                 let mut tokens: Vec<Cow<'_, str>> = tolk::text::tokens(source).map(Cow::Borrowed).collect();
                 language.edit(&mut rng, &mut tokens);
@@ -801,7 +807,7 @@ fn bench_size(config: &BenchConfig, size: usize) -> Result<Figures> {
     let mut with_match = [0; 2];
     let mut of_kind = [0; 2];
     for (i, found) in results.iter().enumerate() {
-        let kind = usize::from(generated && i % 3 != 0);
+        let kind = if generated { kind_of(i) } else { 0 };
         of_kind[kind] += 1;
         with_match[kind] += usize::from(!found.is_empty());
     }
@@ -988,7 +994,7 @@ impl Figures {
             return None;
         }
         let of_kind: Vec<Duration> = (self.latencies.iter().enumerate())
-            .filter(|(i, _)| usize::from(i % 3 != 0) == kind)
+            .filter(|&(i, _)| kind_of(i) == kind)
             .map(|(_, &d)| d)
             .collect();
         Some(of_kind.iter().sum::<Duration>() / of_kind.len().max(1) as u32)
@@ -1389,8 +1395,8 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     for (i, q) in queries.iter().enumerate() {
         let start = Instant::now();
         full.push(searcher.search(q, options));
-        times[usize::from(i % 3 != 0)] += start.elapsed();
-        counts[usize::from(i % 3 != 0)] += 1;
+        times[kind_of(i)] += start.elapsed();
+        counts[kind_of(i)] += 1;
     }
     let per = |k: usize| ms(times[k] / counts[k].max(1) as u32);
     let _ = writeln!(
@@ -1434,7 +1440,7 @@ fn breakdown(path: &Path, queries: &[&str], options: SearchOptions) -> Result<St
     for (i, q) in queries.iter().enumerate() {
         let c = mirror.candidates(q, options.min_score);
         per_query.push(c.verified);
-        sums[usize::from(i % 3 != 0)].add(&c);
+        sums[kind_of(i)].add(&c);
     }
     per_query.sort_unstable();
     let pick = |p: usize| per_query.get(per_query.len() * p / 100).copied().unwrap_or(0);
