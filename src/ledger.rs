@@ -275,12 +275,15 @@ impl Ledger {
         all
     }
 
-    /// The batch a translator's file is, of those whose files have not come back (open
-    /// or withdrawn: a withdrawn batch's file is still its own, never another's), from
-    /// its name and the ids of its rows: the batch written to a file of that name whose
-    /// sentences the file has, or failing that the one with most of its sentences in
-    /// the file, if the file has at least half of them (an open one before a withdrawn
-    /// one it fits as well). `None` for a file of no such batch.
+    /// The batch a translator's file is, to close, from its name and the ids of its
+    /// rows: of those whose files have not come back (open or withdrawn: a withdrawn
+    /// batch's file is still its own), the batch written to a file of that name whose
+    /// sentences the file has, or failing that the one with most of its sentences in the
+    /// file, if the file has at least half of them. `None` for a file of no such batch:
+    /// one that is the file of a batch that came back (by the name it was written or
+    /// came back under: imported again), or that fits two batches as well (a renamed
+    /// file of two translators' batches of the same sentences), so that no batch is
+    /// closed, nor a translator credited, by a guess.
     pub fn batch_of(&self, file: &Path, ids: &HashSet<SegmentId>) -> Option<usize> {
         let name = file.file_name()?.to_str()?;
         let share = |b: &BatchRecord| {
@@ -288,20 +291,28 @@ impl Ledger {
             let found = b.ids().filter(|id| ids.contains(id)).count();
             (found, n)
         };
-        let open = || self.batches.iter().enumerate().filter(|(_, b)| b.is_awaited());
-        let by_name = open().rev().find(|(_, b)| {
-            Path::new(&b.file).file_name().and_then(|n| n.to_str()) == Some(name) && share(b).0 > 0
-        });
-        if let Some((i, _)) = by_name {
-            return Some(i);
+        let named = |b: &BatchRecord| {
+            let returned = b.returned.as_ref().map(|r| r.file.as_str());
+            [Some(b.file.as_str()), returned]
+                .into_iter()
+                .flatten()
+                .any(|f| Path::new(f).file_name().and_then(|n| n.to_str()) == Some(name))
+        };
+        let by_name = self.batches.iter().enumerate().rev().find(|(_, b)| named(b) && share(b).0 > 0);
+        if let Some((i, b)) = by_name {
+            return b.is_awaited().then_some(i);
         }
-        open()
+        let fits: Vec<(usize, usize)> = (self.batches.iter().enumerate())
+            .filter(|(_, b)| b.is_awaited())
             .map(|(i, b)| (i, share(b)))
             .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
-            // Of batches the file fits as well, an open one (files of withdrawn batches
-            // seldom come back), then the latest.
-            .max_by_key(|&(i, (found, _))| (found, self.batches[i].is_open(), i))
-            .map(|(i, _)| i)
+            .map(|(i, (found, _))| (i, found))
+            .collect();
+        let best = fits.iter().map(|&(_, found)| found).max()?;
+        match fits.iter().filter(|&&(_, found)| found == best).collect::<Vec<_>>()[..] {
+            [&(i, _)] => Some(i),
+            _ => None,
+        }
     }
 }
 

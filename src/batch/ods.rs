@@ -49,6 +49,15 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     };
     xlsx::check_unpacked_size(&bytes, xlsx::MAX_UNPACKED).map_err(not_ods)?;
     let mut package = Package::open(bytes, path, KIND)?;
+    let manifest = package.text("META-INF/manifest.xml", path, KIND)?.unwrap_or_default();
+    if manifest.contains("encryption-data") {
+        return Err(Error::at(
+            path,
+            Place::File,
+            "is password-protected; open it in LibreOffice and save it again without a password (File → \
+             Save As…, with \"Save with password\" unticked)",
+        ));
+    }
     let content =
         package.text("content.xml", path, KIND)?.ok_or_else(|| not_ods("it has no content.xml".into()))?;
     let sheets = sheets(&content).map_err(not_ods)?;

@@ -230,6 +230,16 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
             format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
         )
     };
+    // Excel encrypts a workbook with a password into a compound file (as an old .xls
+    // is): no zip archive to read.
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Err(Error::at(
+            path,
+            Place::File,
+            "is password-protected, or an old Excel workbook (.xls); open it and save it again without a \
+             password as Excel 2007-365 (.xlsx)",
+        ));
+    }
     // LibreOffice's own format (its default when a translator saves), whatever the
     // file's name.
     match crate::document::package::odf_mimetype(&bytes) {

@@ -1,6 +1,6 @@
 //! `tolk export`: write what is not yet translated as a batch for translators.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,7 +26,7 @@ use super::Global;
 pub struct Args {
     /// Files or folders to export from [default: corpus/]
     pub paths: Vec<PathBuf>,
-    /// Where to write the batch (`-` for stdout); an existing file is kept unless --force [default: out/batches/batch-<time>.xlsx, .csv or .xlf, -2, -3 … when taken]
+    /// Where to write the batch (`-` for stdout; a workbook, which is binary, only into a pipe or file, not onto a terminal); an existing file is kept unless --force [default: out/batches/batch-<time>.xlsx, .csv or .xlf, -2, -3 … when taken]
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The batch format: an Excel workbook (xlsx) whose cells a spreadsheet cannot convert, CSV,
@@ -86,8 +86,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let memory = ui::narrow(global, &entries, &texts, &mut found)?;
     drop(texts);
     let mut batch = builder.finish_found(&memory, found, args.prefill);
-    batch.source_language.clone_from(&global.project.config.source_language);
-    batch.target_language.clone_from(&global.project.config.target_language);
+    // XLIFF's languages are `xs:language` tags, which separate with `-` only.
+    batch.source_language = global.project.config.source_language.trim().replace('_', "-");
+    batch.target_language = global.project.config.target_language.trim().replace('_', "-");
     batch.mark_terms(&super::terms::glossary(global)?);
     spin.finish_and_clear();
     // What an open batch has is with a translator already: sent again only when asked.
@@ -144,6 +145,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         )?,
     };
     if out.as_os_str() == "-" {
+        // A workbook is a zip archive: on a terminal it is noise, and no batch.
+        if format.name() == "xlsx" && io::stdout().is_terminal() {
+            anyhow::bail!(
+                "an XLSX workbook is binary, not for a terminal; name a file with -o, or look at the batch \
+                 with --format csv; nothing was exported"
+            );
+        }
         io::stdout().lock().write_all(&bytes)?;
     } else {
         tolk::store::write_output(&out, &bytes)

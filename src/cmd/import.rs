@@ -192,19 +192,34 @@ fn close_batches(
         let Some(index) = *index else {
             if ui::chatty(global) {
                 eprintln!(
-                    "{} is no open batch (not by its name, nor by half of a batch's sentences), so no batch was \
-                     closed; `tolk status` lists the open ones",
+                    "{} is not the file of one open batch (not by its name; by its sentences it fits none, or \
+                     several as well, or it came back already), so no batch was closed; `tolk status` lists the \
+                     open ones, and `tolk withdraw` closes one that will not come back",
                     tolk::shown::path(file)
                 );
             }
             continue;
         };
+        let ids: HashSet<SegmentId> = ledger.batches[index].ids().collect();
+        let here = accepted.iter().filter(|a| a.origin.file == *file && ids.contains(&a.id)).count();
+        // A file that brings none of its batch's translations (saved before anything
+        // was typed) is not the batch come back.
+        if here == 0 {
+            if ui::chatty(global) {
+                eprintln!(
+                    "{} holds no translation of batch {}, so the batch stays open (`tolk withdraw {}` if it \
+                     will not come back)",
+                    tolk::shown::path(file),
+                    ledger.batches[index].describe(),
+                    ledger.batches[index].id
+                );
+            }
+            continue;
+        }
         ledger
             .close(index, file, now)
             .context("the translations were imported, but the batch could not be closed")?;
         let batch = &ledger.batches[index];
-        let ids: HashSet<SegmentId> = batch.ids().collect();
-        let here = accepted.iter().filter(|a| a.origin.file == *file && ids.contains(&a.id)).count();
         let left = batch.segments.iter().filter(|s| memory.exact(&s.source).is_none()).count();
         if ui::chatty(global) {
             let rest = if left > 0 {

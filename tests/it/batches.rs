@@ -69,7 +69,10 @@ fn a_second_export_leaves_out_what_is_out_unless_again() {
 
     // A file with one row of a batch is no batch: it closes nothing, and says so.
     translate(&t, "one.csv", &rows[..2], |_| true);
-    t.tolk(&["import", "one.csv"]).run().success().stderr_contains("one.csv is no open batch");
+    t.tolk(&["import", "one.csv"])
+        .run()
+        .success()
+        .stderr_contains("one.csv is not the file of one open batch");
     assert_eq!(status(&t)["batches"][0]["returned"], Value::Null);
 
     // A damaged record stops the commands that read it, naming it.
@@ -173,6 +176,35 @@ fn a_batch_that_will_not_come_back_is_withdrawn_and_its_sentences_go_out_again()
 }
 
 #[test]
+fn a_workbook_is_never_written_onto_a_terminal() {
+    let t = Project::seeds_untranslated();
+    // `script` runs tolk with a terminal as its stdout (util-linux, on every Debian).
+    let command = format!("{} export -o -", env!("CARGO_BIN_EXE_tolk"));
+    let Ok(out) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have script (util-linux)");
+        return;
+    };
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("an XLSX workbook is binary, not for a terminal"), "{shown}");
+    assert!(!shown.contains("PK\u{3}\u{4}"), "the workbook was written to the terminal");
+    assert!(!t.path().join(".tolk/batches").exists(), "a batch was recorded");
+}
+
+#[test]
+fn a_batch_file_saved_before_anything_was_typed_closes_nothing() {
+    let t = Project::seeds_untranslated();
+    let rows = export(&t, "b.csv", &["--for", "Kari"]);
+    translate(&t, "b.csv", &rows, |_| false);
+    t.tolk(&["import", "b.csv"]).run().success().stderr_contains("b.csv holds no translation of batch b");
+    assert_eq!(status(&t)["batches"][0]["returned"], Value::Null);
+}
+
+#[test]
 fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     let t = Project::seeds_untranslated();
     let kari = export(&t, "kari.csv", &["--for", "Kari"]);
@@ -182,8 +214,15 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     let anna = export(&t, "anna.csv", &["--for", "Anna"]);
     assert_eq!(anna.len(), kari.len());
     translate(&t, "kari.csv", &kari, |_| true);
-    // By its name: renamed, it would fit both batches as well, and be taken for the open
-    // one (files of withdrawn batches seldom come back).
+    // Renamed, it fits both batches as well: it closes neither, nor credits anyone.
+    std::fs::copy(t.path().join("kari.csv"), t.path().join("renamed.csv")).unwrap();
+    t.tolk(&["import", "renamed.csv"])
+        .run()
+        .success()
+        .stderr_contains("renamed.csv is not the file of one open batch");
+    assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "a guess credited a translator");
+    assert!(status(&t)["batches"].as_array().unwrap().iter().all(|b| b["returned"].is_null()));
+    // By its own name it closes its own batch; imported again, it closes nothing more.
     t.tolk(&["import", "kari.csv"])
         .run()
         .success()
@@ -191,6 +230,15 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     let s = status(&t);
     assert_eq!(s["batches"][0]["returned"]["file"], "kari.csv", "{s}");
     assert_eq!(s["batches"][1]["returned"], Value::Null, "Anna's batch was closed by Kari's file: {s}");
+    t.tolk(&["import", "kari.csv"])
+        .run()
+        .success()
+        .stderr_contains("kari.csv is not the file of one open batch");
+    assert_eq!(
+        status(&t)["batches"][1]["returned"],
+        Value::Null,
+        "Anna's batch was closed by Kari's file again"
+    );
 }
 
 #[test]

@@ -290,6 +290,21 @@ fn damaged_utf8_is_refused_at_its_byte() {
     );
 }
 
+#[test]
+fn a_password_protected_workbook_is_refused_with_what_to_do() {
+    check_refused(
+        "password.ods",
+        &["cannot import password.ods; nothing was written: password.ods: is password-protected; open it in \
+           LibreOffice and save it again without a password (File → Save As…, with \"Save with password\" \
+           unticked)"],
+    );
+    check_refused(
+        "password.xlsx",
+        &["cannot import password.xlsx; nothing was written: password.xlsx: is password-protected, or an old \
+           Excel workbook (.xls); open it and save it again without a password as Excel 2007-365 (.xlsx)"],
+    );
+}
+
 // Options.
 
 #[test]

@@ -136,7 +136,8 @@ fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
 #[test]
 fn the_languages_of_the_project_go_into_xliff_batches_and_come_back() {
     let t = Project::empty();
-    t.write("tolk.toml", "source_language = \"nn\"\ntarget_language = \"en-GB\"\n")
+    // Written as the schema's language tags, with `-`, however tolk.toml separates.
+    t.write("tolk.toml", "source_language = \"nn\"\ntarget_language = \"en_GB\"\n")
         .write("corpus/a.txt", "Eg er glad i deg. Kvar bur du?\n");
     t.tolk(&["export", "--format", "xliff", "-o", "b.xlf"]).run().success();
     let xliff = t.read("b.xlf");
