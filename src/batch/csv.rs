@@ -216,8 +216,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         }
         let cell = |c: usize| unescape_cell(&record[c]).to_string();
         let (source_cell, target_cell) = (cell(source), cell(target));
-        // What a spreadsheet left of a formula or a failed one: only a CSV can bring it
-        // in as text (a workbook says it was a formula; XLIFF has none).
+        // What a spreadsheet left of a formula or a failed one, as text (a workbook's
+        // text cells are checked the same way; XLIFF has none).
         if let Some(why) = crate::import::spreadsheet::target_damage(&source_cell, &target_cell) {
             refuse(&header[target], "a translation".into(), why);
             continue;

@@ -346,6 +346,19 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
         if id.trim().is_empty() && source.trim().is_empty() && target.trim().is_empty() {
             continue;
         }
+        // What a spreadsheet leaves of a failed formula, as text: pasted from another
+        // sheet, or written by a tool that keeps no formulas (as a CSV brings it). A
+        // text cell of digits is what the translator typed: a formula's result would
+        // be a number cell with its formula.
+        if let Some(why) = crate::import::spreadsheet::error_value(&target) {
+            file.problems.push(Problem {
+                origin,
+                column: "target".into(),
+                expected: "a translation".into(),
+                found: why,
+            });
+            continue;
+        }
         file.rows.push(ImportRow {
             origin,
             element_lines: None,
@@ -552,6 +565,32 @@ mod tests {
         let file = parse(Path::new("far.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         assert_eq!(file.rows.len(), 1);
         assert!(file.problems.is_empty());
+    }
+
+    #[test]
+    fn an_error_value_typed_or_pasted_as_text_is_refused_and_digits_are_not() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (c, name) in ["id", "source", "target"].into_iter().enumerate() {
+            sheet.write_string(0, c as u16, name).unwrap();
+        }
+        for (r, target) in [(1, "Err:509"), (2, "#VALUE!"), (3, "32"), (4, "Err: the end")] {
+            sheet.write_string(r, 0, SegmentId::of("Hei du.").to_string()).unwrap();
+            sheet.write_string(r, 1, "Hei du.").unwrap();
+            sheet.write_string(r, 2, target).unwrap();
+        }
+        let file = parse(Path::new("e.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
+        let refused: Vec<String> = file.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            refused,
+            ["Err:509", "#VALUE!"].map(|v| format!(
+                "e.xlsx: row {}, column target: expected a translation, found the spreadsheet error value {v}, \
+                 left where a formula failed; type the translation as text",
+                if v == "Err:509" { 2 } else { 3 }
+            ))
+        );
+        let kept: Vec<&str> = file.rows.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(kept, ["32", "Err: the end"]);
     }
 
     proptest::proptest! {

@@ -161,7 +161,19 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     let closed = match args.dry_run {
-        true => Ok(()),
+        true => {
+            // Which batch each file would close, to check before the import.
+            if ui::chatty(global) && ledger.batches.iter().any(|b| b.is_awaited()) {
+                for (file, index) in args.files.iter().zip(&batch_of) {
+                    let batch = match index {
+                        Some(i) => format!("would close batch {}", ledger.batches[*i].describe()),
+                        None => "is not the file of one open batch, and would close none".to_string(),
+                    };
+                    eprintln!("{} {batch} (--dry-run)", tolk::shown::path(file));
+                }
+            }
+            Ok(())
+        }
         false => close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted),
     };
     // Last: closing the batches reads the memory, not waiting for its index.

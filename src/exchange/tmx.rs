@@ -899,6 +899,7 @@ impl<'o> Parse<'o> {
                 Item::Tag(tag) => tag.native.is_some(),
                 Item::Text(_) => true,
             });
+        let mut warned = false;
         for target in targets {
             let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
             let (s, t) = placeholders(s, t, own);
@@ -909,7 +910,25 @@ impl<'o> Parse<'o> {
             if source.flattened || target.flattened {
                 self.out.flattened += 1;
             }
-            self.out.entries.push(entry(&unit, source, target, s, t));
+            let e = entry(&unit, source, target, s, t);
+            // A date the file gave that is no date: kept as a column, said once a unit.
+            let bad: Vec<String> = (e.extra.iter())
+                .filter(|(column, _)| matches!(column.as_str(), "creationdate" | "changedate"))
+                .map(|(column, value)| format!("{column}={value:?}"))
+                .collect();
+            self.out.entries.push(e);
+            if !bad.is_empty() && !warned {
+                warned = true;
+                self.out.warnings_total += 1;
+                if self.out.warnings.len() < super::MAX_WARNINGS {
+                    self.out.warnings.push(format!(
+                        "line {}: {}: not a date tolk reads (ISO 8601, as 20261122T153000Z); kept as a column \
+                         of the same name, and the entry has no date of its own",
+                        unit.line,
+                        bad.join(" and ")
+                    ));
+                }
+            }
         }
     }
 

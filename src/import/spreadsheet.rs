@@ -60,17 +60,26 @@ pub fn source_damage(issued: &str, found: &str) -> Option<&'static str> {
     None
 }
 
-/// What a spreadsheet left in a target instead of a translation, if it did.
-pub fn target_damage(source: &str, target: &str) -> Option<String> {
+/// The spreadsheet error value (`#VALUE!`, `Err:509`) a target is, as text, if it is:
+/// what a failed formula leaves, whichever file brought it.
+pub fn error_value(target: &str) -> Option<String> {
     let t = target.trim();
     let upper = t.to_uppercase();
-    if ERROR_VALUES.contains(&upper.as_str())
-        || (upper.starts_with("ERR:") && upper[4..].bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Some(format!(
-            "the spreadsheet error value {t}, left where a formula failed; type the translation as text"
-        ));
+    (ERROR_VALUES.contains(&upper.as_str())
+        || (upper.starts_with("ERR:") && upper.len() > 4 && upper[4..].bytes().all(|b| b.is_ascii_digit())))
+    .then(|| {
+        format!("the spreadsheet error value {t}, left where a formula failed; type the translation as text")
+    })
+}
+
+/// What a spreadsheet left in a CSV target instead of a translation, if it did: an
+/// error value, or only a number where the source has words (a formula's result,
+/// which a CSV cannot tell from text).
+pub fn target_damage(source: &str, target: &str) -> Option<String> {
+    if let Some(why) = error_value(target) {
+        return Some(why);
     }
+    let t = target.trim();
     let bare_number =
         !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '));
     if bare_number && t.chars().any(|c| c.is_ascii_digit()) && source.chars().any(char::is_alphabetic) {

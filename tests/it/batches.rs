@@ -222,7 +222,12 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
         .stderr_contains("renamed.csv is not the file of one open batch");
     assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "a guess credited a translator");
     assert!(status(&t)["batches"].as_array().unwrap().iter().all(|b| b["returned"].is_null()));
-    // By its own name it closes its own batch; imported again, it closes nothing more.
+    // By its own name it closes its own batch (a dry run says so first); imported
+    // again, it closes nothing more.
+    t.tolk(&["import", "--dry-run", "kari.csv"])
+        .run()
+        .success()
+        .stderr_contains(&format!("kari.csv would close batch {first} (for Kari) (--dry-run)"));
     t.tolk(&["import", "kari.csv"])
         .run()
         .success()

@@ -224,11 +224,16 @@ fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
          creationtoolversion=\"6\" segtype=\"sentence\" o-tmf=\"OmegaT\" adminlang=\"en\" datatype=\"plaintext\"/><body>\n\
          <tu><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>\n\
          <tu changedate=\"20250402T140233Z\"><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\n\
+         <tu changedate=\"igår\"><tuv xml:lang=\"nb\"><seg>Ikke nå.</seg></tuv><tuv xml:lang=\"en\"><seg>Not now.</seg></tuv></tu>\n\
          </body></tmx>\n",
     );
     t.write("in/pairs.tsv", "Kanskje.\tMaybe.\n");
     let before = tolk::timestamp::Timestamp::now().to_string();
-    t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"]).run().success();
+    // A date that is no date is kept, said, and not replaced by the import's.
+    t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"]).run().success().stderr_contains(
+        "warning: in/undated.tmx: line 5: changedate=\"igår\": not a date tolk reads (ISO 8601, as \
+         20261122T153000Z); kept as a column of the same name, and the entry has no date of its own\n",
+    );
     let after = tolk::timestamp::Timestamp::now().to_string();
     let rows = records(&t.read("memory/nb-en.csv"));
     let row = |source: &str| rows.iter().find(|r| r["source"] == source).unwrap().clone();
@@ -242,6 +247,8 @@ fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
         assert_eq!(dated["changed"], dated["created"]);
     }
     assert_eq!(row("Nei.")["changed"], "2025-04-02T14:02:33Z");
+    let bad = row("Ikke nå.");
+    assert_eq!((bad.get("changed"), bad["changedate"].as_str()), (None, "igår"), "{bad:?}");
 }
 
 #[test]
