@@ -550,17 +550,26 @@ mod tests {
         );
     }
 
-    /// Regression: a cell at XFD1048576 made the reader build a grid of 17 billion cells.
-    #[test]
-    fn a_cell_far_away_costs_one_cell() {
-        let mut workbook = Workbook::new();
+    /// A sheet of `workbook` with the columns id, source and target, and a row for each
+    /// of `rows` (source, target).
+    fn rows<'w>(workbook: &'w mut Workbook, rows: &[(&str, &str)]) -> &'w mut rust_xlsxwriter::Worksheet {
         let sheet = workbook.add_worksheet();
         for (c, name) in ["id", "source", "target"].into_iter().enumerate() {
             sheet.write_string(0, c as u16, name).unwrap();
         }
-        sheet.write_string(1, 0, SegmentId::of("Hei.").to_string()).unwrap();
-        sheet.write_string(1, 1, "Hei.").unwrap();
-        sheet.write_string(1, 2, "Hi.").unwrap();
+        for (r, (source, target)) in (1..).zip(rows) {
+            sheet.write_string(r, 0, SegmentId::of(source).to_string()).unwrap();
+            sheet.write_string(r, 1, *source).unwrap();
+            sheet.write_string(r, 2, *target).unwrap();
+        }
+        sheet
+    }
+
+    /// Regression: a cell at XFD1048576 made the reader build a grid of 17 billion cells.
+    #[test]
+    fn a_cell_far_away_costs_one_cell() {
+        let mut workbook = Workbook::new();
+        let sheet = rows(&mut workbook, &[("Hei.", "Hi.")]);
         sheet.write_string(1_048_575, 16_383, "x").unwrap();
         let file = parse(Path::new("far.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         assert_eq!(file.rows.len(), 1);
@@ -570,15 +579,8 @@ mod tests {
     #[test]
     fn an_error_value_typed_or_pasted_as_text_is_refused_and_digits_are_not() {
         let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet();
-        for (c, name) in ["id", "source", "target"].into_iter().enumerate() {
-            sheet.write_string(0, c as u16, name).unwrap();
-        }
-        for (r, target) in [(1, "Err:509"), (2, "#VALUE!"), (3, "32"), (4, "Err: the end")] {
-            sheet.write_string(r, 0, SegmentId::of("Hei du.").to_string()).unwrap();
-            sheet.write_string(r, 1, "Hei du.").unwrap();
-            sheet.write_string(r, 2, target).unwrap();
-        }
+        let targets = ["Err:509", "#VALUE!", "32", "Err: the end"];
+        rows(&mut workbook, &targets.map(|target| ("Hei du.", target)));
         let file = parse(Path::new("e.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         let refused: Vec<String> = file.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(
