@@ -17,10 +17,13 @@
 //! edition's ([`super::EditionLanguage::mark`]).
 //!
 //! What is not text is never in a segment: `script`, `style`, `template`, `pre` and
-//! `code` content, comments, URLs and every other attribute. This module does not
-//! build a DOM: it needs only to know where text runs start and end, so it keeps no
-//! stack of open elements beyond the inline pairs of the run it is in, and reads a page
-//! in one linear pass. A page it cannot read safely (not UTF-8, or declared as another
+//! `code` content, comments, URLs and every other attribute. Nor is what the page says
+//! is not to be translated: a block-level element with `translate="no"`, the class
+//! `notranslate` or a `lang` of another language than Norwegian is kept as it is
+//! (a [`Region`]), and an inline element with `translate="no"` is one lone code. This
+//! module does not build a DOM: it needs only to know where text runs start and end,
+//! so it keeps no stack of open elements beyond the inline pairs of the run it is in
+//! and the regions, and reads a page in one linear pass. A page it cannot read safely (not UTF-8, or declared as another
 //! encoding; a comment, tag or `script` never closed; a tag with hundreds of
 //! attributes; inline elements nested hundreds deep) is refused with the line.
 
@@ -216,6 +219,30 @@ impl Tag {
     fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
+
+    /// Whether the element's content is to be translated, where the tag says: `Some(false)`
+    /// for `translate="no"` or a `notranslate` class (the mark translation services
+    /// honour), `Some(true)` for `translate="yes"`; else, where `lang` is `true`, by its
+    /// `lang`: a language other than Norwegian is kept as it is (an English quotation
+    /// needs no translator), Norwegian is translated. `None` where it says nothing.
+    fn translates(&self, lang: bool) -> Option<bool> {
+        let said = |name: &str| self.attribute(name).map(|a| a.value.trim_matches(is_space));
+        match said("translate").map(str::to_ascii_lowercase).as_deref() {
+            Some("no") => return Some(false),
+            Some("yes" | "") => return Some(true),
+            _ => {}
+        }
+        if said("class").is_some_and(|class| class.split(is_space).any(|c| c == "notranslate")) {
+            return Some(false);
+        }
+        let language = said("lang").or_else(|| said("xml:lang")).filter(|_| lang)?;
+        let language = crate::language::Language::parse(language)?;
+        match language.language() {
+            // Undetermined, or several: the tag does not say.
+            "und" | "mul" => None,
+            spoken => Some(matches!(spoken, "nb" | "nn")),
+        }
+    }
 }
 
 /// An attribute: its value (references decoded) and the bytes of the value as written,
@@ -243,6 +270,8 @@ fn is_read(name: &[u8]) -> bool {
             | b"content"
             | b"http-equiv"
             | b"charset"
+            | b"translate"
+            | b"class"
     )
 }
 
@@ -585,6 +614,67 @@ struct Skip {
     title: Option<(String, Range<usize>)>,
 }
 
+/// A block-level element that says whether its content is translated
+/// ([`Tag::translates`]), until it ends.
+#[derive(Debug)]
+struct Region {
+    name: String,
+    translate: bool,
+    /// How many elements of its name are open, itself included.
+    depth: usize,
+    /// How many lists, tables and the like opened inside it are still open: an item or
+    /// cell inside one of them is not its sibling, which would end it.
+    containers: usize,
+}
+
+/// The elements that hold items or cells, whose end ends an item or cell left open.
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "ul" | "ol"
+            | "menu"
+            | "dir"
+            | "dl"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "select"
+            | "datalist"
+            | "optgroup"
+    )
+}
+
+impl Region {
+    /// Whether the start tag `name` ends this element, whose end tag HTML lets a page
+    /// leave out: a paragraph ends at the next block, an item at the next item.
+    fn ended_by_start(&self, name: &str) -> bool {
+        if self.containers > 0 {
+            return false;
+        }
+        match self.name.as_str() {
+            "p" => matches!(kind_of(name), Kind::Block | Kind::OpaqueBlock),
+            "li" => name == "li",
+            "dt" | "dd" => matches!(name, "dt" | "dd"),
+            "td" | "th" => matches!(name, "td" | "th" | "tr" | "tbody" | "thead" | "tfoot"),
+            "tr" => matches!(name, "tr" | "tbody" | "thead" | "tfoot"),
+            "option" => matches!(name, "option" | "optgroup"),
+            _ => false,
+        }
+    }
+
+    /// Whether the end tag `name`, not its own, ends this element: the end of what
+    /// holds a paragraph, an item or a cell left open.
+    fn ended_by_end(&self, name: &str) -> bool {
+        match self.name.as_str() {
+            "p" => matches!(kind_of(name), Kind::Block | Kind::OpaqueBlock),
+            "li" | "dt" | "dd" | "td" | "th" | "tr" | "option" => self.containers == 0 && is_container(name),
+            _ => false,
+        }
+    }
+}
+
 /// Language marks: bytes of the page and the English value they take ([`Part::lang`]).
 type LangMarks = Vec<(Range<usize>, String)>;
 
@@ -598,6 +688,8 @@ struct Page<'t> {
     lang: LangMarks,
     run: Option<Run>,
     skip: Option<Skip>,
+    /// The open elements that say whether their content is translated, innermost last.
+    regions: Vec<Region>,
     /// Where the last token started, to name where an unclosed one opened.
     last_start: Option<usize>,
 }
@@ -613,6 +705,7 @@ impl<'t> Page<'t> {
             lang: Vec::new(),
             run: None,
             skip: None,
+            regions: Vec::new(),
             last_start: None,
         }
     }
@@ -698,18 +791,27 @@ impl<'t> Page<'t> {
     }
 
     fn start(&mut self, tag: Tag) -> Result<()> {
-        self.attributes(&tag)?;
         let kind = kind_of(&tag.name);
         if matches!(kind, Kind::Block | Kind::Title | Kind::OpaqueBlock) {
             self.end_run()?;
         }
+        if matches!(kind, Kind::Block) {
+            self.open_region(&tag);
+        }
+        self.attributes(&tag)?;
+        // An inline element not to be translated is kept whole, as `code` is.
+        let kind = match kind {
+            Kind::Inline if tag.translates(false) == Some(false) => Kind::Opaque,
+            kind => kind,
+        };
         // Raw text (`script`, `title`) is raw whatever the tag says; `<svg/>` and
         // `<code/>` are empty.
         let raw = raw_text(&tag.name).is_some();
         match kind {
             Kind::Title | Kind::Opaque | Kind::OpaqueBlock if raw || !tag.self_closing => {
                 self.skip = Some(Skip {
-                    phrasing: matches!(tag.name.as_str(), "code" | "kbd" | "samp" | "var"),
+                    phrasing: matches!(tag.name.as_str(), "code" | "kbd" | "samp" | "var")
+                        || matches!(kind_of(&tag.name), Kind::Inline),
                     title: None,
                     depth: 1,
                     start: tag.span.start,
@@ -745,7 +847,11 @@ impl<'t> Page<'t> {
 
     fn end(&mut self, name: &str, span: Range<usize>) -> Result<()> {
         match kind_of(name) {
-            Kind::Block | Kind::Title | Kind::OpaqueBlock => self.end_run()?,
+            Kind::Block => {
+                self.end_run()?;
+                self.close_region(name);
+            }
+            Kind::Title | Kind::OpaqueBlock => self.end_run()?,
             Kind::Inline if self.run.as_ref().is_some_and(|r| r.names.get(name).is_some_and(|&n| n > 0)) => {
                 let Some(run) = self.run.as_mut() else { return Ok(()) };
                 // Pairs opened inside this one and still open close with it.
@@ -769,6 +875,49 @@ impl<'t> Page<'t> {
         Ok(())
     }
 
+    /// Whether the content here is kept as it is, not translated.
+    fn keeping(&self) -> bool {
+        self.regions.last().is_some_and(|r| !r.translate)
+    }
+
+    /// Follows the block-level start tag `tag` into the regions: those it ends, the
+    /// counts of those it is inside, and its own if it says whether its content is
+    /// translated. The page's own language (`html`, `body`) decides nothing: a page
+    /// marked English by a template is still read.
+    fn open_region(&mut self, tag: &Tag) {
+        while self.regions.last().is_some_and(|r| r.ended_by_start(&tag.name)) {
+            self.regions.pop();
+        }
+        if tag.self_closing {
+            return;
+        }
+        for region in &mut self.regions {
+            region.depth += usize::from(region.name == tag.name);
+            region.containers += usize::from(is_container(&tag.name));
+        }
+        if let Some(translate) = tag.translates(!matches!(tag.name.as_str(), "html" | "head" | "body")) {
+            self.regions.push(Region { name: tag.name.clone(), translate, depth: 1, containers: 0 });
+        }
+    }
+
+    /// Follows the block-level end tag `name` out of the regions it ends.
+    fn close_region(&mut self, name: &str) {
+        while self.regions.last().is_some_and(|r| r.name != name && r.ended_by_end(name)) {
+            self.regions.pop();
+        }
+        for region in &mut self.regions {
+            if is_container(name) {
+                region.containers = region.containers.saturating_sub(1);
+            }
+            if region.name == name {
+                region.depth -= 1;
+            }
+        }
+        if let Some(closed) = self.regions.iter().position(|r| r.depth == 0) {
+            self.regions.truncate(closed);
+        }
+    }
+
     /// Adds markup that stands alone to the run, if there is one.
     fn lone(&mut self, span: Range<usize>) {
         if let Some(run) = &mut self.run {
@@ -779,7 +928,9 @@ impl<'t> Page<'t> {
     /// The blocks and language marks in a tag's attributes, and the encoding a `meta`
     /// declares.
     fn attributes(&mut self, tag: &Tag) -> Result<()> {
-        for a in &tag.attributes {
+        // What is kept as it is keeps its attributes' text and language marks too.
+        let kept = self.keeping() || tag.translates(false) == Some(false);
+        for a in tag.attributes.iter().filter(|_| !kept) {
             match a.name.as_str() {
                 "alt" | "title" | "placeholder" | "aria-label" => self.attribute_block(a)?,
                 "lang" | "xml:lang" => self.lang_mark(a),
@@ -836,6 +987,9 @@ impl<'t> Page<'t> {
 
     /// A block of the bytes `range`, whose text is `text` (no codes), collapsed.
     fn push_block(&mut self, range: Range<usize>, text: &str, writer: &'static dyn Writer) -> Result<()> {
+        if self.keeping() {
+            return Ok(());
+        }
         let mut collapsed = String::with_capacity(text.len());
         for word in text.split(is_space).filter(|w| !w.is_empty()) {
             if !collapsed.is_empty() {
@@ -900,6 +1054,9 @@ impl<'t> Page<'t> {
     /// Ends the run of inline content: its block, if it holds text.
     fn end_run(&mut self) -> Result<()> {
         let Some(run) = self.run.take() else { return Ok(()) };
+        if self.keeping() {
+            return Ok(());
+        }
         let items = run.items;
         let Some(first) = items.iter().position(|i| !i.is_edge()) else { return Ok(()) };
         let last = items.iter().rposition(|i| !i.is_edge()).unwrap_or(first);
@@ -1398,40 +1555,101 @@ mod tests {
         let html = r#"<html lang="nb-NO" xml:lang="nn"><head>
 <meta http-equiv="Content-Language" content="no"><meta property="og:locale" content="nb_NO">
 <meta property="og:locale:alternate" content="en_US"></head>
-<body><p lang="en">Hei.</p><p lang=nb>Ja.</p><p lang="de">Ja.</p></body></html>"#;
+<body><p lang="en">Hei.</p><p lang=nb>Ja.</p><p lang="de">Ja.</p><p>Nei <i lang="en">fine</i>.</p></body></html>"#;
         assert_eq!(render(html, |_| None), html);
-        // The default, `en`: a region only where the page gave one, and English and
-        // German left as they are.
+        // The default, `en`: a region only where the page gave one. The English and
+        // German paragraphs are no Norwegian to translate: kept as they are, marks and
+        // all; an English phrase in a Norwegian sentence is translated with it.
+        let translated = |html: &str| {
+            html.replacen("Ja.", "Ja.!", 1).replace("Nei <i", "Nei! <i").replace("</i>.", "</i>.!")
+        };
         assert_eq!(
-            render(html, |s| Some(format!("{s}!"))),
-            html.replace("nb-NO", "en-GB")
+            render(html, |s| Some(format!("{s}!").replacen(' ', "! ", 1))),
+            translated(html)
+                .replace("nb-NO", "en-GB")
                 .replace(r#""nn""#, r#""en""#)
                 .replace(r#""no""#, r#""en""#)
                 .replace("nb_NO", "en_GB")
                 .replace("lang=nb", "lang=en")
-                .replace("Hei.", "Hei.!")
-                .replace("Ja.", "Ja.!")
         );
-        // `en-US`: every Norwegian and English mark says US English; German stays.
+        // `en-US`: every Norwegian and English mark of translated text says US English;
+        // German stays.
         let read = crate::document::ReadOptions {
             edition: EditionLanguage::parse("en-US").unwrap(),
             ..Default::default()
         };
         let doc =
             Html.read(&mut html.as_bytes(), Path::new("side.html"), &Segmenter::default(), &read).unwrap();
-        let out =
-            String::from_utf8(doc.rebuild(|s| Some(Cow::Owned(format!("{}!", s.text)))).unwrap()).unwrap();
+        let out = String::from_utf8(
+            doc.rebuild(|s| Some(Cow::Owned(format!("{}!", s.text).replacen(' ', "! ", 1)))).unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             out,
-            html.replace("nb-NO", "en-US")
+            translated(html)
+                .replace("nb-NO", "en-US")
                 .replace(r#""nn""#, r#""en-US""#)
                 .replace(r#""no""#, r#""en-US""#)
                 .replace("nb_NO", "en_US")
                 .replace("lang=nb", "lang=en-US")
-                .replace(r#"lang="en""#, r#"lang="en-US""#)
-                .replace("Hei.", "Hei.!")
-                .replace("Ja.", "Ja.!")
+                .replace(r#"<i lang="en">"#, r#"<i lang="en-US">"#)
         );
+    }
+
+    #[test]
+    fn what_the_page_says_is_not_to_be_translated_is_kept_as_it_is() {
+        let html = r#"<html lang="en"><body>
+<p>Først.</p>
+<blockquote lang="en"><p>An English quote. <b title="Tittel">Bold</b> <img alt="Et bilde"></p>
+<div lang="nb"><p>Norsk inni.</p></div><p>Still English.</blockquote>
+<p lang="de">Deutsch.<p>Norsk igjen.
+<ul><li lang="sv">Svenska.<ul><li>Svensk inni.</ul><li>Norsk punkt.</ul>
+<ul><li translate="no">Behold.<li>Oversett.</ul>
+<table><tr><td class="notranslate x">Navn<td>Celle.<tr><td lang=da>Dansk<td>Rad.</table>
+<div translate="no" title="Behold tittel">Tekst.<p translate="yes">Oversett dette.</p></div>
+<p>Les <span translate="no">Dagens <b>Næringsliv</b></span> i dag. <span lang="en">Not kept.</span></p>
+<section lang="und"><p>Ukjent språk.</p></section>
+<div lang="fr"><p>Un. <p>Deux.</div><p>Etter.</p>
+</body></html>"#;
+        assert_eq!(render(html, |_| None), html);
+        assert_eq!(
+            segments(html),
+            [
+                "Først.",
+                "Norsk inni.",
+                "Norsk igjen.",
+                "Norsk punkt.",
+                "Oversett.",
+                "Celle.",
+                "Rad.",
+                "Oversett dette.",
+                "Les {1/} i dag.",
+                "Not kept.",
+                "Ukjent språk.",
+                "Etter.",
+            ]
+        );
+        let out = render(html, |s| Some(s.to_uppercase()));
+        for kept in [
+            "An English quote.",
+            r#"title="Tittel""#,
+            r#"alt="Et bilde""#,
+            "Still English.",
+            "Deutsch.",
+            "Svenska.",
+            "Svensk inni.",
+            "Behold.",
+            "Navn",
+            "Dansk",
+            r#"title="Behold tittel">Tekst."#,
+            "<span translate=\"no\">Dagens <b>Næringsliv</b></span>",
+            "Un. <p>Deux.",
+            r#"<blockquote lang="en">"#,
+        ] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        assert!(out.contains("<p>ETTER.</p>") && out.contains("<p>NORSK IGJEN."), "{out}");
+        assert!(out.contains(r#"<div lang="en"><p>NORSK INNI.</p>"#), "{out}");
     }
 
     #[test]
@@ -1657,6 +1875,8 @@ mod tests {
         fn translated_pages_read_back_as_their_translation(html in page()) {
             let doc = read(&html).unwrap();
             let out = doc.rebuild(|s| Some(Cow::Owned(shift(&s.text)))).unwrap();
+            // Read back as a source: a paragraph marked English would be kept as it is.
+            let out = String::from_utf8(out).unwrap().replace("lang=en", "lang=nb").into_bytes();
             let again = read(std::str::from_utf8(&out).unwrap()).unwrap();
             // The attributes (with a §) of a pair that spans sentences are written
             // with each sentence's copy of its start tag: compared as a set.
