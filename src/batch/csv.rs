@@ -233,6 +233,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             target: target_cell,
             translator: filled(translator, false),
             state: None,
+            source_copy: false,
             suggestion: filled(suggestion, true),
             comment: filled(comment, true),
             origin,

@@ -158,12 +158,15 @@ pub struct Batch {
     pub source_language: String,
     /// The language of the translations (`en`, `en-GB`).
     pub target_language: String,
+    /// Whether a target without a suggestion starts as a copy of its source, marked so
+    /// (XLIFF only, for CAT tools that translate the target, as OmegaT does).
+    pub copy_source: bool,
 }
 
 impl Batch {
     /// A batch of `rows`, from Norwegian Bokmål (`nb`) into English (`en`).
     pub fn new(rows: Vec<BatchRow>) -> Batch {
-        Batch { rows, source_language: "nb".into(), target_language: "en".into() }
+        Batch { rows, source_language: "nb".into(), target_language: "en".into(), copy_source: false }
     }
 }
 

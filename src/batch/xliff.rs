@@ -67,6 +67,11 @@ pub const STATE_UNTRANSLATED: &str = "needs-translation";
 /// correct.
 pub const STATE_PREFILLED: &str = "needs-review-translation";
 
+/// The `state-qualifier` of a target written as a copy of its source
+/// ([`Batch::copy_source`]), with the state [`STATE_UNTRANSLATED`]. An XLIFF 1.2
+/// extension value (`x-`), which the schema allows and CAT tools keep.
+pub const QUALIFIER_SOURCE_COPY: &str = "x-tolk-source-copy";
+
 /// Writes `batch` as an XLIFF 1.2 document.
 ///
 /// The only failure is a character XML 1.0 cannot hold at all (a control character
@@ -82,7 +87,7 @@ pub fn render(batch: &Batch) -> Result<String> {
             ("original", document),
             ("source-language", batch.source_language.as_str()),
             ("target-language", batch.target_language.as_str()),
-            ("datatype", "plaintext"),
+            ("datatype", datatype(document)),
         ];
         out.open("file", &file)
             .map_err(|c| Error::Invalid(format!("the document name {document:?} {}", cannot_hold(c))))?;
@@ -92,7 +97,7 @@ pub fn render(batch: &Batch) -> Result<String> {
         out.close("header");
         out.open("body", &[]).map_err(no_char)?;
         for row in rows {
-            write_unit(&mut out, row).map_err(|c| {
+            write_unit(&mut out, row, batch.copy_source).map_err(|c| {
                 let place = row.places.first().map_or_else(|| document.to_string(), |p| p.to_string());
                 Error::Invalid(format!("{place}: the unit of this sentence {}", cannot_hold(c)))
             })?;
@@ -102,6 +107,21 @@ pub fn render(batch: &Batch) -> Result<String> {
     }
     out.close("xliff");
     Ok(out.finish())
+}
+
+/// The XLIFF `datatype` of the document named `document`, by its extension: what
+/// kind of file the text came from, as CAT tools show it (`x-` for the kinds XLIFF 1.2
+/// does not name).
+fn datatype(document: &str) -> &'static str {
+    let extension = std::path::Path::new(document).extension().and_then(|e| e.to_str()).unwrap_or("");
+    match extension.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "html",
+        "xhtml" => "xhtml",
+        "md" | "markdown" => "x-markdown",
+        "docx" => "x-docx",
+        "odt" => "x-odt",
+        _ => "plaintext",
+    }
 }
 
 /// The rows of `batch` grouped by the document of their first occurrence, documents in
@@ -123,12 +143,16 @@ fn by_document(batch: &Batch) -> Vec<(&str, Vec<&BatchRow>)> {
 /// Writes one `trans-unit`, its children in the order the strict schema requires
 /// (`source`, `target`, then `alt-trans`, `context-group`s and `note`s). The error is
 /// a character XML cannot hold.
-fn write_unit(out: &mut XmlWriter, row: &BatchRow) -> Result<(), char> {
+fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<(), char> {
     let id = row.id.to_string();
     out.open("trans-unit", &[("id", &id), ("xml:space", "preserve")])?;
     tagged(out, "source", &[], &row.source)?;
-    // The batch prefills a target only with the memory's best suggestion.
-    if row.target.is_empty() {
+    // The batch prefills a target only with the memory's best suggestion, or a copy of
+    // the source for a tool that translates the target.
+    if row.target.is_empty() && copy_source {
+        let attributes = [("state", STATE_UNTRANSLATED), ("state-qualifier", QUALIFIER_SOURCE_COPY)];
+        tagged(out, "target", &attributes, &row.source)?;
+    } else if row.target.is_empty() {
         out.text("target", &[("state", STATE_UNTRANSLATED)], "")?;
     } else {
         let attributes = [("state", STATE_PREFILLED), ("state-qualifier", "leveraged-tm")];
@@ -324,6 +348,8 @@ struct TransUnit {
     source: Option<Vec<Inline>>,
     target: Option<Vec<Inline>>,
     state: Option<String>,
+    /// Whether its target says it was written as a copy of its source.
+    source_copy: bool,
     /// The first part that occurred twice, which the schema does not allow, and the
     /// line of its second.
     twice: Option<(Part, u64)>,
@@ -587,6 +613,7 @@ impl<'a> Reader<'a> {
                     source: None,
                     target: None,
                     state: None,
+                    source_copy: false,
                     twice: None,
                     oversize: [None; 2],
                     refused: None,
@@ -596,7 +623,12 @@ impl<'a> Reader<'a> {
             ("source" | "target", Some(unit)) if unit.depth + 1 == depth => {
                 let part = if local == "source" { Part::Source } else { Part::Target };
                 let line = self.line(offset);
-                let state = if part == Part::Target { self.attribute(e, "state", offset)? } else { None };
+                let (state, qualifier) = match part {
+                    Part::Target => {
+                        (self.attribute(e, "state", offset)?, self.attribute(e, "state-qualifier", offset)?)
+                    }
+                    Part::Source => (None, None),
+                };
                 if let Some(unit) = &mut self.unit {
                     match unit.part_lines[part as usize] {
                         Some(_) => _ = unit.twice.get_or_insert((part, line)),
@@ -604,6 +636,7 @@ impl<'a> Reader<'a> {
                     }
                     if part == Part::Target {
                         unit.state = state;
+                        unit.source_copy = qualifier.as_deref() == Some(QUALIFIER_SOURCE_COPY);
                     }
                 }
                 self.capture = Some(Capture { part, depth, inline: Vec::new(), open: Vec::new(), len: 0 });
@@ -887,6 +920,7 @@ impl<'a> Reader<'a> {
             target,
             translator: None,
             state: unit.state,
+            source_copy: unit.source_copy,
             suggestion: None,
             comment: None,
         });
@@ -1038,6 +1072,32 @@ mod tests {
             "<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\"><file original=\"a\" source-language=\"nb\" \
              datatype=\"plaintext\"><body><trans-unit id=\"s1\">{body}</trans-unit></body></file></xliff>"
         )
+    }
+
+    #[test]
+    fn copied_sources_are_marked_and_each_file_names_its_kind() {
+        let mut suggested = row(1, "Hei {1}du{/1}.", &["side.HTML:3"]);
+        suggested.target = "Hi {1}you{/1}.".into();
+        let plain = row(2, "Ja {1}da{/1}.", &["notat.md:1"]);
+        let mut batch = Batch::new(vec![suggested, plain]);
+        batch.copy_source = true;
+        let xml = render(&batch).unwrap();
+        assert!(
+            xml.contains(r#"original="side.HTML" source-language="nb" target-language="en" datatype="html""#)
+        );
+        assert!(xml.contains(r#"datatype="x-markdown""#), "{xml}");
+        // A suggestion stays the prefilled target; the other target is its source.
+        assert!(xml.contains(r#"state-qualifier="leveraged-tm">Hi <g id="1">you</g>.</target>"#), "{xml}");
+        assert!(
+            xml.contains(
+                r#"<target state="needs-translation" state-qualifier="x-tolk-source-copy">Ja <g id="1">da</g>.</target>"#
+            ),
+            "{xml}"
+        );
+        let file = read(&xml).unwrap();
+        let copies: Vec<(bool, &str)> =
+            file.rows.iter().map(|r| (r.source_copy, r.target.as_str())).collect();
+        assert_eq!(copies, [(false, "Hi {1}you{/1}."), (true, "Ja {1}da{/1}.")]);
     }
 
     #[test]

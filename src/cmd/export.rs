@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use tolk::analyze::Band;
 use tolk::batch::{self, BatchBuilder, Delimiter};
 use tolk::ledger::{BatchRecord, Ledger, Sent};
@@ -39,6 +39,12 @@ pub struct Args {
     /// Start every target as the best suggestion, for the translator to correct
     #[arg(long)]
     pub prefill: bool,
+    /// XLIFF only: start every target without a suggestion as a copy of its source,
+    /// marked as not translated yet, for a CAT tool that translates the target, as
+    /// OmegaT does (it finds no segment in an empty target); `tolk import` takes a
+    /// changed copy and leaves an unchanged one
+    #[arg(long)]
+    pub copy_source: bool,
     /// Replace the file named by --out if it exists (it may be a batch a translator
     /// has already filled in)
     #[arg(long)]
@@ -65,6 +71,13 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let format = choose(&args, &global.project.config.batches)?;
+    if args.copy_source && format.name() != "xliff" {
+        bail!(
+            "--copy-source is for XLIFF batches (`--format xliff`): in a {} batch nothing would tell the copy \
+             from a translation that reads the same",
+            format.name()
+        );
+    }
     let min_score = args.min_score.unwrap_or(global.project.config.batches.min_score as u8);
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;
@@ -89,6 +102,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // XLIFF's languages are `xs:language` tags, which separate with `-` only.
     batch.source_language = global.project.config.source_language.trim().replace('_', "-");
     batch.target_language = global.project.config.target_language.trim().replace('_', "-");
+    batch.copy_source = args.copy_source;
     batch.mark_terms(&super::terms::glossary(global)?);
     spin.finish_and_clear();
     // What an open batch has is with a translator already: sent again only when asked.

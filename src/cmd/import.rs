@@ -1,6 +1,6 @@
 //! `tolk import`: take translators' filled-in batches back into the memory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -71,6 +71,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut known = Known::of(&docs);
     known.exported = ledger.exported();
     known.from_batch = args.from_batch;
+    known.take_drafts = args.take_drafts;
     known.glossary = super::terms::glossary(global)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -84,11 +85,6 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         rows.extend(read.rows);
         problems.extend(read.problems);
-    }
-    if args.take_drafts {
-        for row in &mut rows {
-            row.state = None;
-        }
     }
     // The open batch each file is: who it was for translated its rows, unless the file
     // or --translator says otherwise.
@@ -155,7 +151,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             plan.skipped_state,
             ui::count(outcome.conflicts.len(), "conflict"),
             ui::retired_count(&outcome, args.dry_run),
-            ui::count(plan.warnings.len(), "warning"),
+            ui::count(plan.warnings.len() + plan.drafts.len(), "warning"),
             problems.len(),
             ui::written_to(&outcome)
         );
@@ -166,6 +162,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             if ui::chatty(global) && ledger.batches.iter().any(|b| b.is_awaited()) {
                 for (file, index) in args.files.iter().zip(&batch_of) {
                     let batch = match index {
+                        Some(i) if brought(&ledger, *i, file, &plan.accepted) == 0 => format!(
+                            "holds no translation of batch {}, which would stay open",
+                            ledger.batches[*i].describe()
+                        ),
                         Some(i) => format!("would close batch {}", ledger.batches[*i].describe()),
                         None => "is not the file of one open batch, and would close none".to_string(),
                     };
@@ -182,6 +182,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     closed?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many of batch `index`'s translations the file `file` brings.
+fn brought(ledger: &Ledger, index: usize, file: &Path, accepted: &[import::Accepted]) -> usize {
+    let ids: HashSet<SegmentId> = ledger.batches[index].ids().collect();
+    accepted.iter().filter(|a| a.origin.file == file && ids.contains(&a.id)).count()
 }
 
 /// Closes the open batch each imported file is (`batch_of`, found before the import),
@@ -212,8 +218,7 @@ fn close_batches(
             }
             continue;
         };
-        let ids: HashSet<SegmentId> = ledger.batches[index].ids().collect();
-        let here = accepted.iter().filter(|a| a.origin.file == *file && ids.contains(&a.id)).count();
+        let here = brought(ledger, index, file, accepted);
         // A file that brings none of its batch's translations (saved before anything
         // was typed) is not the batch come back.
         if here == 0 {

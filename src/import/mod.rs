@@ -119,6 +119,11 @@ pub struct ImportRow {
     pub translator: Option<String>,
     /// An XLIFF `state`, if any.
     pub state: Option<String>,
+    /// Whether the batch wrote the target as a copy of its source, for a CAT tool that
+    /// translates the target (XLIFF `state-qualifier` `x-tolk-source-copy`): changed,
+    /// it is a translation whatever its `state` still says, since such a tool (OmegaT)
+    /// leaves the state as it was.
+    pub source_copy: bool,
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
     pub suggestion: Option<String>,
@@ -259,6 +264,10 @@ pub struct Known {
     pub from_batch: bool,
     /// The glossary whose terms the targets are checked for ([`checks::terms`]).
     pub glossary: crate::glossary::Glossary,
+    /// Whether a translation whose `state` says it is not translated yet (a draft) is
+    /// taken all the same (`import --take-drafts`). A target that is still the copy of
+    /// its source is never taken.
+    pub take_drafts: bool,
 }
 
 impl Known {
@@ -396,11 +405,19 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             continue;
         }
         if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
-            plan.skipped_state += 1;
-            if !r.target.trim().is_empty() {
-                plan.drafts.push(r.origin.clone());
+            // A target that is still its source's copy (one the batch or a CAT tool put
+            // there) is no translation, even a draft; a copy the batch made and a tool
+            // changed is one, as the tool left the state alone.
+            let copy = normalize(r.target.trim()) == normalize(source.trim());
+            if r.target.trim().is_empty() || copy {
+                plan.skipped_state += 1;
+                continue;
             }
-            continue;
+            if !r.source_copy && !known.take_drafts {
+                plan.skipped_state += 1;
+                plan.drafts.push(r.origin.clone());
+                continue;
+            }
         }
         let target = r.target.trim();
         if target.is_empty() {
@@ -844,6 +861,7 @@ mod tests {
             target: target.into(),
             translator: None,
             state: None,
+            source_copy: false,
             suggestion: None,
             comment: None,
         }

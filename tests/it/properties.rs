@@ -362,6 +362,7 @@ proptest! {
                 target: unescape_cell(&r[target]).to_string(),
                 translator: column("translator").map(|t| r[t].clone()).filter(|t| !t.trim().is_empty()),
                 state: None,
+                source_copy: false,
                 suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
                 comment: column("comment").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
             })
@@ -433,6 +434,7 @@ proptest! {
                 target: target.clone(),
                 translator: translator.clone(),
                 state: None,
+                source_copy: false,
                 suggestion: None,
                 comment: None,
             })

@@ -480,6 +480,32 @@ pub fn zip_entry(path: &Path, name: &str) -> String {
     text
 }
 
+/// Runs OmegaT, a CAT tool, in its console mode on the OmegaT project in `dir`: it
+/// writes the translated files of `dir/source` into `dir/target` from the project's
+/// translations (`omegat/project_save.tmx`). `false` where there is no OmegaT and this
+/// is not CI (which installs it, so there it must run).
+pub fn omegat(dir: &Path) -> bool {
+    let run = Command::new("timeout")
+        .args(["300", "omegat"])
+        .arg(dir)
+        .args(["--mode=console-translate", "--disable-project-locking"])
+        .env("HOME", dir.join("home"))
+        .output();
+    match run {
+        Ok(out) if out.status.success() => true,
+        other
+            if std::env::var_os("CI").is_none()
+                && Command::new("omegat").arg("--version").output().is_err() =>
+        {
+            eprintln!(
+                "note: skipped the OmegaT part: no omegat ({other:?}); install the Debian package omegat"
+            );
+            false
+        }
+        other => panic!("omegat could not translate {}: {other:?}", dir.display()),
+    }
+}
+
 /// The DOM Chromium builds from `page`, or `None` where there is no Chromium and this
 /// is not CI (which installs it, so there it must run).
 pub fn chromium_dom(page: &std::path::Path) -> Option<String> {

@@ -279,9 +279,11 @@ fn needs_translation_and_new_targets_are_counted_and_not_imported() {
     let batch = export(&t, "b.xlf", &[]);
     let sources: Vec<String> = units(&batch).into_iter().map(|u| u.source).collect();
     let memory = bundled_translations();
+    // Drafts whose translation is not their source, which would be taken for a copy.
+    let drafted: Vec<&str> =
+        sources.iter().map(String::as_str).filter(|s| memory[*s] != *s).take(3).collect();
     let draft: HashMap<&str, &str> =
-        [(&*sources[0], "needs-translation"), (&*sources[1], "new"), (&*sources[2], "needs-translation")]
-            .into();
+        [(drafted[0], "needs-translation"), (drafted[1], "new"), (drafted[2], "needs-translation")].into();
     t.write(
         "b.xlf",
         fill(&batch, |source| {
@@ -305,6 +307,9 @@ fn needs_translation_and_new_targets_are_counted_and_not_imported() {
         again.stderr.lines().filter(|l| l.contains("was not imported; confirm it in the CAT tool")).count();
     assert_eq!(named, 3, "{}", again.stderr);
     assert!(again.stderr.contains("warning: b.xlf: line "), "{}", again.stderr);
+    // The summary counts every warning printed, these included.
+    let printed = again.stderr.lines().filter(|l| l.starts_with("warning: ")).count();
+    assert!(again.stderr.contains(&format!(", {printed} warnings, ")), "{}", again.stderr);
     t.tolk(&["import", "--take-drafts", "b.xlf"]).run().success().stderr_contains(&format!(
         "3 added, {} unchanged, 0 skipped (empty target), 0 skipped (state)",
         sources.len() - 3
@@ -415,6 +420,122 @@ fn a_file_returned_from_a_cat_tool_is_imported() {
         let (expected, actual) = (std::fs::read_to_string(&path).unwrap(), t.read(&format!("out/en/{name}")));
         assert!(expected == actual, "{name} differs (- expected, + built):\n{}", diff(&expected, &actual));
     }
+}
+
+/// OmegaT's XLIFF filter translates the target: it finds no segment in a batch of empty
+/// targets, and every one in a batch exported with `--copy-source`. Its console mode
+/// writes a translator's work (the project's `project_save.tmx`) into the targets and
+/// leaves their state alone, so `tolk import` takes the changed copies without
+/// `--take-drafts`, and leaves the untouched ones for the next export, even with it.
+#[test]
+fn a_batch_with_copied_sources_goes_through_omegat_and_back() {
+    let t = Project::untranslated();
+    t.tolk(&["export", "--copy-source", "-o", "b.csv"])
+        .run()
+        .failure()
+        .stderr_contains("--copy-source is for XLIFF batches");
+    let batch = export(&t, "b.xlf", &["--copy-source"]);
+    let exported = units(&batch);
+    assert!(batch.matches(r#"state-qualifier="x-tolk-source-copy""#).count() == exported.len(), "{batch}");
+    // The translator translates the sentences without tags, but for two.
+    let memory = bundled_translations();
+    // (A translation that reads as its source, a name, would look untouched.)
+    let plain: Vec<&TransUnit> =
+        exported.iter().filter(|u| !u.xml.contains('<') && memory[&u.source] != u.source).collect();
+    let (done, left) = plain.split_at(plain.len() - 2);
+    let project = t.path().join("omegat-project");
+    for dir in ["source", "target", "tm", "glossary", "dictionary", "omegat", "home"] {
+        std::fs::create_dir_all(project.join(dir)).unwrap();
+    }
+    std::fs::write(
+        project.join("omegat.project"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<omegat><project version=\"1.0\">\
+         <source_dir>__DEFAULT__</source_dir><source_dir_excludes/><target_dir>__DEFAULT__</target_dir>\
+         <tm_dir>__DEFAULT__</tm_dir><glossary_dir>__DEFAULT__</glossary_dir>\
+         <glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>\
+         <source_lang>nb</source_lang><target_lang>en</target_lang>\
+         <source_tok>org.omegat.tokenizer.LuceneNorwegianTokenizer</source_tok>\
+         <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>\
+         <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>\
+         <remove_tags>false</remove_tags></project></omegat>\n",
+    )
+    .unwrap();
+    let tus: String = done
+        .iter()
+        .map(|u| {
+            let target = escape(memory[&u.source].as_str()).into_owned();
+            format!(
+                "<tu><tuv xml:lang=\"nb\"><seg>{}</seg></tuv><tuv xml:lang=\"en\"><seg>{target}</seg></tuv></tu>\n",
+                u.xml
+            )
+        })
+        .collect();
+    std::fs::write(
+        project.join("omegat/project_save.tmx"),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"OmegaT\" \
+             creationtoolversion=\"3\" segtype=\"paragraph\" o-tmf=\"OmegaT TMX\" adminlang=\"EN-US\" \
+             srclang=\"nb\" datatype=\"plaintext\"/><body>\n{tus}</body></tmx>\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(project.join("source/b.xlf"), &batch).unwrap();
+    if !crate::util::omegat(&project) {
+        return;
+    }
+    let stats = std::fs::read_to_string(project.join("omegat/project_stats.txt")).unwrap();
+    let total = stats.lines().find(|l| l.starts_with("Total:")).unwrap_or_default().to_string();
+    assert_eq!(total.split_whitespace().nth(1), Some(exported.len().to_string().as_str()), "{stats}");
+    let returned = std::fs::read_to_string(project.join("target/b.xlf")).unwrap();
+    t.write("back.xlf", &returned);
+    assert_valid(&t, "back.xlf");
+    let memory_before = t.snapshot_dir("memory");
+    // OmegaT kept every state `needs-translation`: only the changed copies are taken.
+    let import = t.tolk(&["import", "--take-drafts", "back.xlf"]).run().success();
+    assert!(!import.stderr.contains("was not imported"), "{}", import.stderr);
+    import.stderr_contains(&format!("{} added, 0 unchanged", done.len()));
+    assert!(t.snapshot_dir("memory") != memory_before);
+    let imported: BTreeSet<(String, String)> = pairs(&t);
+    for u in done {
+        assert!(
+            imported.contains(&(u.source.clone(), memory[&u.source].clone())),
+            "{} not imported",
+            u.source
+        );
+    }
+    for u in left {
+        assert!(
+            !imported.iter().any(|(s, _)| *s == u.source),
+            "the untouched copy {:?} was imported",
+            u.source
+        );
+    }
+    // The untouched ones go out again.
+    let next = export(&t, "next.xlf", &[]);
+    let next: BTreeSet<String> = units(&next).into_iter().map(|u| u.source).collect();
+    for u in left {
+        assert!(next.contains(&u.source), "{} is not in the next batch", u.source);
+    }
+}
+
+#[test]
+fn a_copy_of_the_source_left_as_it_is_is_never_a_translation() {
+    let t = Project::untranslated();
+    let batch = export(&t, "b.xlf", &["--copy-source"]);
+    let exported = units(&batch);
+    // A tool that sets the state but left the copy: not translated, whatever it says
+    // of a draft; one that confirmed the copy as translated is taken at its word.
+    let first = exported[0].source.clone();
+    let filled = fill(&batch, |source| match source == first {
+        true => Some((source.to_string(), "translated")),
+        false => None,
+    });
+    t.write("b.xlf", &filled);
+    t.tolk(&["import", "--take-drafts", "b.xlf"]).run().success().stderr_contains(&format!(
+        "1 added, 0 unchanged, 0 skipped (empty target), {} skipped (state)",
+        exported.len() - 1
+    ));
+    assert_eq!(pairs(&t), BTreeSet::from([(first.clone(), first)]));
 }
 
 #[test]
