@@ -15,12 +15,23 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// line, in an edition.
 pub const LINE_BREAKS: [char; 7] = ['\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
 
-/// Normalises a text for comparison: Unicode NFC, every run of whitespace (including
-/// no-break spaces) becomes one ASCII space, and the result is trimmed.
+/// Characters a reader never sees, which say only where a line may break or may not:
+/// the soft hyphen (`&shy;`, Word's optional hyphen), the zero-width space, the word
+/// joiner and a zero-width no-break space inside a text. `sykkel\u{AD}parkering` is
+/// the word `sykkelparkering` to a reader, so it is to [`normalize`] too.
+pub const INVISIBLE: [char; 4] = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{FEFF}'];
+
+/// Normalises a text for comparison: Unicode NFC, the [`INVISIBLE`] characters left
+/// out, every run of whitespace (including no-break spaces) becomes one ASCII space,
+/// and the result is trimmed.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    let nfc: Cow<'_, str> = match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => Cow::Borrowed(text),
-        _ => Cow::Owned(text.nfc().collect()),
+    let visible: Cow<'_, str> = match text.contains(INVISIBLE) {
+        true => Cow::Owned(text.replace(INVISIBLE, "")),
+        false => Cow::Borrowed(text),
+    };
+    let nfc: Cow<'_, str> = match is_nfc_quick(visible.chars()) {
+        IsNormalized::Yes => visible,
+        _ => Cow::Owned(visible.nfc().collect()),
     };
     if is_collapsed(&nfc) {
         return nfc;
@@ -243,6 +254,21 @@ mod tests {
         assert_eq!(normalize("A\u{30a}r"), "\u{c5}r");
         assert!(matches!(normalize("plain text"), Cow::Borrowed(_)));
         assert_eq!(normalize(" \u{a0} "), "");
+    }
+
+    #[test]
+    fn what_a_reader_does_not_see_is_not_compared() {
+        // A soft hyphen (HTML `&shy;`), a zero-width space, a word joiner: the same
+        // sentence, the same id.
+        let plain = "Flere sykkelparkeringer i Oslo.";
+        for hidden in [
+            "Flere sykkel\u{AD}parkeringer i Oslo.",
+            "Flere\u{200B} sykkel\u{2060}parkeringer i Oslo.\u{FEFF}",
+        ] {
+            assert_eq!(normalize(hidden), plain);
+            assert_eq!(SegmentId::of(hidden), SegmentId::of(plain));
+        }
+        assert_ne!(SegmentId::of("sykkel-parkeringer"), SegmentId::of("sykkelparkeringer"));
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = ui::segmenter(global)?;
     let mut analysis = Analysis::default();
     for (path, name) in ui::corpus_files(global, &args.paths)? {
-        analysis.add(&ui::read(global, &path, name, &segmenter)?);
+        let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
+        analysis.add(&doc);
     }
     // Only what the report shows is read of a kept memory: the matches found, every
     // translation of the corpus's sentences and of those that may compete.

@@ -90,7 +90,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         super::ui::load_for(global, || {
             let mut ids = Vec::new();
             for (path, name) in sources.iter().zip(&names) {
-                let doc = super::ui::read(global, path, name.clone(), &segmenter)?;
+                let Some(doc) = super::ui::read_or_skip(global, path, name.clone(), &segmenter) else {
+                    continue;
+                };
                 ids.extend(doc.segments.iter().map(|s| SegmentId::of(doc.segment_text(s))));
             }
             Ok(ids)
@@ -116,12 +118,19 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut staged = Vec::with_capacity(sources.len());
     for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
         let keep = if args.list_missing { usize::MAX } else { edition::MISSING_KEPT };
-        let doc = super::ui::read(global, path, name.clone(), &segmenter)?;
+        let Some(doc) = super::ui::read_or_skip(global, path, name.clone(), &segmenter) else {
+            // A document left out has no edition: nothing is written without --partial.
+            if !args.partial {
+                staged.clear();
+            }
+            bar.inc(1);
+            continue;
+        };
         let edition = edition::assemble_keeping(&doc, fill, keep)?;
         totals.add(&edition);
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.
-        if args.partial || totals.untranslated == 0 {
+        if args.partial || (totals.untranslated == 0 && super::ui::unread() == 0) {
             let mut output = Output::staged(out)?;
             output.write(&edition.bytes)?;
             output.close()?;
@@ -134,6 +143,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     bar.finish_and_clear();
 
     let untranslated = totals.untranslated;
+    let unread = super::ui::unread();
+    if unread > 0 && !args.partial {
+        bail!(
+            "{} could not be read (named above), so nothing was written; correct {}, or build with --partial \
+             to write the other editions",
+            super::ui::plural(unread, "document", "documents"),
+            if unread == 1 { "it" } else { "them" }
+        );
+    }
     if untranslated > 0 && !args.partial {
         list_missing(&totals)?;
         // Editions an earlier build left there (a --partial proof, say) are not these.
@@ -166,6 +184,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             summary.push_str(" (kept in Norwegian)");
         }
         writeln!(io::stderr(), "{summary}")?;
+    }
+    if unread > 0 {
+        bail!(
+            "{} could not be read (named above) and {} no edition; correct {} and build again",
+            super::ui::plural(unread, "document", "documents"),
+            if unread == 1 { "has" } else { "have" },
+            if unread == 1 { "it" } else { "them" }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -83,7 +83,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = ui::segmenter(global)?;
     let mut builder = BatchBuilder::default();
     for (path, name) in ui::corpus_files(global, &args.paths)? {
-        builder.add(&ui::read(global, &path, name, &segmenter)?);
+        let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
+        builder.add(&doc);
     }
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;

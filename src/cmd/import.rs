@@ -64,7 +64,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
-    let docs = ui::documents(global, &args.corpus, &ui::segmenter(global)?)
+    let docs = ui::documents_or_skip(global, &args.corpus, &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;

@@ -44,14 +44,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let mut ids: Vec<SegmentId> =
             ledger.batches.iter().flat_map(|b| &b.segments).map(|s| SegmentId::of(&s.source)).collect();
         for (path, name) in &files {
-            let doc = ui::read(global, path, name.clone(), &segmenter)?;
+            let Some(doc) = ui::read_or_skip(global, path, name.clone(), &segmenter) else { continue };
             ids.extend(doc.segments.iter().map(|s| SegmentId::of(doc.segment_text(s))));
         }
         Ok(ids)
     })?;
     let mut builder = StatusBuilder::new(&memory, &ledger);
     for (path, name) in files {
-        builder.add(&ui::read(global, &path, name, &segmenter)?);
+        if let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) {
+            builder.add(&doc);
+        }
     }
     let status = builder.finish();
     let mut out = BufWriter::new(io::stdout().lock());

@@ -63,7 +63,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut survey = Survey::new(&glossary);
     // One document at a time: the survey keeps counts, never the corpus.
     for (file, name) in ui::corpus_files(global, &args.paths)? {
-        let doc = ui::read(global, &file, name, &segmenter)?;
+        let Some(doc) = ui::read_or_skip(global, &file, name, &segmenter) else { continue };
         for s in &doc.segments {
             survey.add(&glossary, &doc.name, s.location.line, doc.segment_text(s));
         }

@@ -765,6 +765,42 @@ pub fn read(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -
     Ok(Document::read_as_with(path, name, segmenter, &options)?)
 }
 
+/// Reads and segments the document at `path` as [`read`] does; a document that cannot
+/// be read (a Word file with tracked changes, a damaged one) is left out with a warning
+/// that says why, once however often it is read, so that one document does not stop a
+/// command for all the others: `None` then. `build` fails in the end for it, as it has
+/// no edition ([`unread`]).
+pub fn read_or_skip(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -> Option<Document> {
+    match read(global, path, name, segmenter) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            let mut warned = UNREAD.lock().unwrap_or_else(|p| p.into_inner());
+            if !warned.iter().any(|p| p == path) {
+                warned.push(path.to_path_buf());
+                warning(format_args!("{e:#}; left out until that is done"));
+            }
+            None
+        }
+    }
+}
+
+/// The documents [`read_or_skip`] left out.
+static UNREAD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// How many documents [`read_or_skip`] has left out in this run.
+pub fn unread() -> usize {
+    UNREAD.lock().unwrap_or_else(|p| p.into_inner()).len()
+}
+
+/// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them,
+/// leaving out those that cannot be read ([`read_or_skip`]).
+pub fn documents_or_skip(global: &Global, paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
+    Ok(corpus_files(global, paths)?
+        .into_iter()
+        .filter_map(|(p, name)| read_or_skip(global, &p, name, segmenter))
+        .collect())
+}
+
 /// Reads and segments the documents named by `paths`, as [`corpus_files`] lists them.
 pub fn documents(global: &Global, paths: &[PathBuf], segmenter: &Segmenter) -> Result<Vec<Document>> {
     corpus_files(global, paths)?.into_iter().map(|(p, name)| read(global, &p, name, segmenter)).collect()

@@ -30,7 +30,7 @@ use crate::text::SegmentId;
 /// exact-lookup table kept here hashes normalised sources.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKMEM\0",
-    version: 1,
+    version: 2,
     widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4],
     name: "tolk's kept memory",
 };

@@ -247,7 +247,9 @@ impl Segmenter {
                 !first[word_len..].starts_with('.') && self.rules.sentence_starters.contains(&next_word());
             return dash || starter;
         }
-        if !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()) {
+        // A day of the month, one or two digits, before a month: `17. mai`. A year
+        // before a capitalised month ends its sentence: `i 2017. Mai var kald.`
+        if (1..=2).contains(&stem.len()) && stem.bytes().all(|b| b.is_ascii_digit()) {
             return !self.rules.months.contains(&next_word());
         }
         true

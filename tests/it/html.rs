@@ -108,3 +108,29 @@ fn the_pseudo_edition_opens_in_a_browser_with_the_markup_around_the_same_words()
         assert!(!dom.contains(norwegian), "Chromium's DOM still shows {norwegian}:\n{dom}");
     }
 }
+
+/// What the page keeps as it is (another language, `translate="no"`) is not sent to
+/// translators, and a soft hyphen (`&shy;`) hides no match: the sentence is the one the
+/// memory has without it.
+#[test]
+fn a_page_s_own_marks_decide_what_is_translated_and_hidden_hyphens_change_nothing() {
+    let t = Project::empty();
+    t.write(
+        "corpus/side.html",
+        "<!DOCTYPE html>\n<html lang=\"nb\"><body>\n<p>Flere sykkel&shy;parkeringer i Oslo.</p>\n\
+         <blockquote lang=\"en\"><p>Cycling is freedom.</p></blockquote>\n\
+         <p translate=\"no\">Dagens Næringsliv</p>\n</body></html>\n",
+    )
+    .write(
+        "memory/nb-en.csv",
+        "source,target\nFlere sykkelparkeringer i Oslo.,More bicycle parking in Oslo.\n",
+    );
+    assert_eq!(t.segment_texts("corpus"), ["Flere sykkel\u{AD}parkeringer i Oslo."]);
+    t.tolk(&["export", "-o", "b.csv"]).run().success().stderr_contains("nothing to translate");
+    t.tolk(&["build"]).run().success();
+    let edition = t.read("out/en/side.html");
+    assert!(edition.contains("<p>More bicycle parking in Oslo.</p>"), "{edition}");
+    assert!(edition.contains("<blockquote lang=\"en\"><p>Cycling is freedom.</p></blockquote>"), "{edition}");
+    assert!(edition.contains("<p translate=\"no\">Dagens Næringsliv</p>"), "{edition}");
+    assert!(edition.contains("<html lang=\"en\">"), "{edition}");
+}

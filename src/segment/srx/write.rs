@@ -167,11 +167,13 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             rules.months.iter().filter(|m| !m.is_empty() && m.chars().all(char::is_alphabetic)).collect();
         months.sort();
         if !months.is_empty() {
-            items.push(Item::Comment("An ordinal before a month name (17. mai, 17. Mai) ends nothing."));
+            items.push(Item::Comment(
+                "A day before a month name (17. mai, 17. Mai) ends nothing; a year does (i 2017. Mai).",
+            ));
             let any: Vec<String> = months.iter().map(|m| literal(m, true)).collect();
             items.push(rule(
                 false,
-                format!(r"{word}[0-9]+\."),
+                format!(r"{word}[0-9]{{1,2}}\."),
                 format!(r"{ws}+{any_openers}(?i:{})(?:[^\p{{L}}]|$)", any.join("|")),
             ));
         }
