@@ -1110,7 +1110,7 @@ impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let losses = |f: &mut fmt::Formatter<'_>| -> fmt::Result {
             for loss in &self.lost {
-                write!(f, " − {} {}", loss.points, loss.kind)?;
+                write!(f, " − {} for {}", loss.points, loss.kind)?;
                 if !loss.detail.is_empty() {
                     write!(f, " ({})", loss.detail)?;
                 }
@@ -1212,57 +1212,57 @@ mod tests {
             "HVA ER EN GOD DAG PÅ JOBBEN FOR DEG?",
             "Hva er en god dag på jobben for deg?",
             Some(99),
-            "100 − 1 case (HVA ≠ Hva, …) = 99",
+            "100 − 1 for case (HVA ≠ Hva, …) = 99",
         );
         check(
             "Hva er en god dag på jobben for deg",
             "hva er en god dag på jobben for deg.",
             Some(98),
-            "100 − 1 case (Hva ≠ hva) − 1 punctuation (final \".\" missing) = 98",
+            "100 − 1 for case (Hva ≠ hva) − 1 for punctuation (final \".\" missing) = 98",
         );
         check(
             "Hva er en god dag på jobben for deg ?",
             "Hva er en god dag på jobben for deg?",
             Some(99),
-            "100 − 1 punctuation (\"deg ?\" ≠ \"deg?\") = 99",
+            "100 − 1 for punctuation (\"deg ?\" ≠ \"deg?\") = 99",
         );
         check(
             "Prisen er 3,5 kroner, sa hun!",
             "Prisen er 3.5 kroner sa hun.",
             Some(99),
-            "100 − 1 punctuation (\",\" instead of \".\", \",\" added, final \"!\" instead of \".\") = 99",
+            "100 − 1 for punctuation (\",\" instead of \".\", \",\" added, final \"!\" instead of \".\") = 99",
         );
         check(
             "Vi hadde 120 kunder i 2024.",
             "Vi hadde 110 kunder i 2024.",
             Some(98),
-            "100 − 2 numbers (110 → 120) = 98",
+            "100 − 2 for numbers (110 → 120) = 98",
         );
         check(
             "VI HADDE 120 KUNDER I 2025",
             "Vi hadde 110 kunder i 2024.",
             Some(96),
-            "100 − 1 case (VI ≠ Vi, …) − 1 punctuation (final \".\" missing) − 2 numbers (110 → 120, 2024 → 2025) \
+            "100 − 1 for case (VI ≠ Vi, …) − 1 for punctuation (final \".\" missing) − 2 for numbers (110 → 120, 2024 → 2025) \
              = 96",
         );
         check(
             "Vi er {1}her{/1} for kundene.",
             "Vi er her for kundene.",
             Some(98),
-            "100 − 2 tags (0 in the memory, 2 in the new sentence) = 98",
+            "100 − 2 for tags (0 in the memory, 2 in the new sentence) = 98",
         );
         check(
             "Hei{1/}du.",
             "Hei {1/}du.",
             Some(99),
-            "100 − 1 whitespace (\"Hei{1/}du\" ≠ \"Hei {1/}du\") = 99",
+            "100 − 1 for whitespace (\"Hei{1/}du\" ≠ \"Hei {1/}du\") = 99",
         );
-        check("{1}Hei{/1} du.", "{2}Hei{/2} du.", Some(99), "100 − 1 tags (numbered differently) = 99");
+        check("{1}Hei{/1} du.", "{2}Hei{/2} du.", Some(99), "100 − 1 for tags (numbered differently) = 99");
         check(
             "{1}Vi{/1} er {2}her{/2} for {3}kundene{/3}{4/}.",
             "Vi er her for kundene.",
             Some(95),
-            "100 − 7 tags (0 in the memory, 7 in the new sentence) = 93; the same words score at least 95: 95",
+            "100 − 7 for tags (0 in the memory, 7 in the new sentence) = 93; the same words score at least 95: 95",
         );
     }
 
@@ -1284,18 +1284,18 @@ mod tests {
             "Vi solgte 120 biler nå i fjor.",
             "vi solgte 110 biler i fjor.",
             Some(70),
-            "words: 5 of 7 the same (1 replaced: 110 → 120, 1 inserted: \"nå\") → 71; − 1 case (Vi ≠ vi) = 70",
+            "words: 5 of 7 the same (1 replaced: 110 → 120, 1 inserted: \"nå\") → 71; − 1 for case (Vi ≠ vi) = 70",
         );
         check(
             "Vi er her for kundene!",
             "Vi er her for deg.",
             Some(79),
-            "words: 4 of 5 the same (1 replaced: deg → kundene) → 80; − 1 punctuation (final \"!\" instead of \".\") \
+            "words: 4 of 5 the same (1 replaced: deg → kundene) → 80; − 1 for punctuation (final \"!\" instead of \".\") \
              = 79",
         );
         // Case costs only where no alignment as good avoids it: "Vi" pairs with "Vi".
         check("Ja, vi Vi", "Ja, Vi", Some(66), "words: 2 of 3 the same (1 inserted: \"vi\") → 66");
-        check("Ja, vi", "Ja, Vi", Some(99), "100 − 1 case (vi ≠ Vi) = 99");
+        check("Ja, vi", "Ja, Vi", Some(99), "100 − 1 for case (vi ≠ Vi) = 99");
         let long: Vec<String> = (0..101).map(|i| format!("ord{i}")).collect();
         let mut other = long.clone();
         other[50] = "annet".into();

@@ -16,21 +16,18 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
     let (source, target) = (&crate::document::inline::strip(source), &crate::document::inline::strip(target));
     let mut out = Vec::new();
-    let (mut s, mut t) = (numbers(source), numbers(target));
-    s.sort();
-    t.sort();
-    if s != t {
-        let missing: Vec<&str> = s.iter().filter(|n| !t.contains(n)).map(|n| n.as_str()).collect();
-        let added: Vec<&str> = t.iter().filter(|n| !s.contains(n)).map(|n| n.as_str()).collect();
+    let (s, t) = (numbers(source), numbers(target));
+    let (s_runs, t_runs) = (runs(&s), runs(&t));
+    if s_runs != t_runs {
+        // Named as written, whole: `2,5 missing`, not `2, 5`.
+        let missing = named(&s, &t_runs);
+        let added = named(&t, &s_runs);
         let mut parts = Vec::new();
         if !missing.is_empty() {
             parts.push(format!("{} missing from the target", missing.join(", ")));
         }
         if !added.is_empty() {
             parts.push(format!("{} not in the source", added.join(", ")));
-        }
-        if parts.is_empty() {
-            parts.push("a number occurs a different number of times".into());
         }
         out.push(format!("numbers differ: {}", parts.join("; ")));
     }
@@ -108,8 +105,68 @@ fn is_acronym(word: &str) -> bool {
 }
 
 /// The runs of digits in a text.
-fn numbers(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(str::to_string).collect()
+/// The numbers of `text` as written, each with its runs of digits, which are what is
+/// compared: `2,5` and `2.5` are both 2 and 5, `12 500` and `12,500` both 12 and 500.
+/// A number is digits joined by a `.`, `,` or `:` before more digits, or by a space
+/// (a no-break one too) before a group of three: `2,5`, `12 500`, `08:30`.
+fn numbers(text: &str) -> Vec<(&str, Vec<&str>)> {
+    let b = text.as_bytes();
+    let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut runs = Vec::new();
+        loop {
+            let n = digits(i);
+            runs.push(&text[i..i + n]);
+            i += n;
+            let rest = &text[i..];
+            let gap = match rest.chars().next() {
+                Some('.' | ',' | ':') => 1,
+                Some(c @ (' ' | '\u{a0}' | '\u{202f}')) if digits(i + c.len_utf8()) == 3 => c.len_utf8(),
+                _ => 0,
+            };
+            if gap == 0 || digits(i + gap) == 0 {
+                break;
+            }
+            i += gap;
+        }
+        out.push((&text[start..i], runs));
+    }
+    out
+}
+
+/// The runs of digits of `numbers`, sorted.
+fn runs<'a>(numbers: &[(&str, Vec<&'a str>)]) -> Vec<&'a str> {
+    let mut runs: Vec<&str> = numbers.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    runs.sort_unstable();
+    runs
+}
+
+/// The numbers of `numbers` (as written) that hold a run of digits `other` lacks,
+/// counting each run once per number that holds it; where only the count of a number
+/// differs, the number that occurs once more.
+fn named<'a>(numbers: &[(&'a str, Vec<&str>)], other: &[&str]) -> Vec<&'a str> {
+    let mut left: Vec<&str> = other.to_vec();
+    let mut out = Vec::new();
+    for (written, runs) in numbers {
+        let mut lacks = false;
+        for run in runs {
+            match left.iter().position(|r| r == run) {
+                Some(at) => _ = left.swap_remove(at),
+                None => lacks = true,
+            }
+        }
+        if lacks {
+            out.push(*written);
+        }
+    }
+    out
 }
 
 /// The first kind of quote or bracket that does not balance.
@@ -193,6 +250,22 @@ mod tests {
         );
         assert!(check("Det er «grønt».", "It is “green”.").is_empty());
         assert!(check("Tallet er 3,5.", "The number is 3.5.").is_empty());
+        assert!(check("Vi solgte 12\u{a0}500 billetter kl. 08.30.", "We sold 12,500 tickets at 08:30.")
+            .is_empty());
+        // A number is named whole, as it is written, not by its digits.
+        assert_eq!(
+            check("Prisen er 2,5 millioner.", "The price is 25 million."),
+            ["numbers differ: 2,5 missing from the target; 25 not in the source"]
+        );
+        assert_eq!(
+            check("Vi solgte 12 500 billetter.", "We sold 12,000 tickets."),
+            ["numbers differ: 12 500 missing from the target; 12,000 not in the source"]
+        );
+        assert_eq!(
+            check("Om 3 år og 3 dager.", "In 3 years and days."),
+            ["numbers differ: 3 missing from the target"]
+        );
+        assert_eq!(check("Kl. 8.", "At 8 or 8."), ["numbers differ: 8 not in the source"]);
         for broken in ["Two\nlines.", "Two\rlines.", "Two\u{2028}lines."] {
             assert_eq!(check("To linjer.", broken).len(), 1, "{broken:?}");
         }

@@ -69,12 +69,14 @@ fn an_all_caps_sentence_finds_its_match_at_99() {
         lines[2],
         "  diff: [-Hva er en god dag på jobben for deg-]{+HVA ER EN GOD DAG PÅ JOBBEN FOR DEG+}?"
     );
-    assert_eq!(lines[3], "   why: 100 − 1 case (HVA ≠ Hva, …) = 99");
+    assert_eq!(lines[3], "   why: 100 − 1 for case (HVA ≠ Hva, …) = 99");
     forgiving()
         .tolk(&["lookup", "hva er en god dag på jobben for deg", "--explain", "--top", "1"])
         .run()
         .success()
-        .stdout_contains("   why: 100 − 1 case (hva ≠ Hva) − 1 punctuation (final \"?\" missing) = 98\n");
+        .stdout_contains(
+            "   why: 100 − 1 for case (hva ≠ Hva) − 1 for punctuation (final \"?\" missing) = 98\n",
+        );
 }
 
 /// A changed number scored like any changed word (92); it is the same sentence with
@@ -89,7 +91,7 @@ fn a_changed_number_scores_98_and_is_explained_as_numbers() {
             "1.  98%  Vi hadde 110 kunder i 2024.\n\
              \x20       We had 120 customers in 2024.  (numbers repaired: 110 → 120)\n\
              \x20 diff: Vi hadde[- 110-]{+ 120+} kunder i 2024.\n\
-             \x20  why: 100 − 2 numbers (110 → 120) = 98\n",
+             \x20  why: 100 − 2 for numbers (110 → 120) = 98\n",
         );
     // With another word too, it is a fuzzy match: every word edit is listed.
     forgiving()
@@ -110,7 +112,7 @@ fn a_space_before_a_mark_shows_in_the_diff() {
         .success();
     assert!(out.stdout.contains("  diff: Hva er en god dag på jobben for deg{+ +}?\n"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("   why: 100 − 1 punctuation (\"deg ?\" ≠ \"deg?\") = 99\n"),
+        out.stdout.contains("   why: 100 − 1 for punctuation (\"deg ?\" ≠ \"deg?\") = 99\n"),
         "{}",
         out.stdout
     );
@@ -132,7 +134,7 @@ fn lookup_json_gives_each_match_with_its_diff_and_explanation() {
     let explanation = &m["explanation"];
     assert_eq!(
         explanation["text"],
-        "100 − 1 case (VI ≠ Vi, …) − 1 punctuation (final \".\" missing) − 2 numbers (110 → 120) = 96"
+        "100 − 1 for case (VI ≠ Vi, …) − 1 for punctuation (final \".\" missing) − 2 for numbers (110 → 120) = 96"
     );
     assert_eq!(explanation["tier"], "same-words");
     let lost: Vec<(&str, u64)> = explanation["lost"]
