@@ -104,6 +104,38 @@ pub fn out_path(name: &str, out_dir: &Path) -> Result<PathBuf> {
 /// a name that is not a plain file name (see [`out_path`]), two editions with the same
 /// name (from different folders), and an edition that would replace one of the
 /// `sources` (as with `--out corpus`).
+/// The files under `out_dir` (its hidden ones left out) that are none of `editions`:
+/// editions of documents the corpus no longer has (deleted, renamed), which a
+/// publisher copying the folder would publish. At most `limit`, in name order.
+pub fn orphans(out_dir: &Path, editions: &[PathBuf], limit: usize) -> Vec<PathBuf> {
+    let written: HashSet<&Path> = editions.iter().map(PathBuf::as_path).collect();
+    let mut found = Vec::new();
+    let mut folders = vec![out_dir.to_path_buf()];
+    // Bounded: a folder of a million files is walked no further than that.
+    let mut seen = 0usize;
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > 100_000 {
+                break;
+            }
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.push(path),
+                Ok(t) if t.is_file() && !written.contains(path.as_path()) => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found.truncate(limit);
+    found
+}
+
 pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>> {
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::at(

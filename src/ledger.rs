@@ -64,6 +64,18 @@ pub struct Sent {
     pub places: Vec<String>,
 }
 
+impl Sent {
+    /// Its id as recorded, and the id of its sentence as tolk finds it now where that
+    /// differs: a sentence's id is the hash of its normalised text, and a change of
+    /// what normalising leaves out (invisible characters, say) changes it for the
+    /// sentences that hold such text; the batch's file still says the recorded one.
+    pub fn ids(&self) -> impl Iterator<Item = SegmentId> {
+        let recorded = SegmentId::parse(&self.id);
+        let now = SegmentId::of(&self.source);
+        recorded.into_iter().chain((recorded != Some(now)).then_some(now))
+    }
+}
+
 /// When a batch came back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Returned {
@@ -94,9 +106,10 @@ impl BatchRecord {
         }
     }
 
-    /// Its sentences' ids.
+    /// Its sentences' ids: as recorded (the batch's file has them) and, where tolk now
+    /// finds another id for the same sentence, that one too ([`Sent::ids`]).
     pub fn ids(&self) -> impl Iterator<Item = SegmentId> + '_ {
-        self.segments.iter().filter_map(|s| SegmentId::parse(&s.id))
+        self.segments.iter().flat_map(Sent::ids)
     }
 
     /// "b2026… (for Kari)" or "b2026…".
@@ -118,6 +131,24 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// Waits for, then holds, the ledger's lock (`.lock` in its folder, made if need
+    /// be) until the file returned is dropped: an export holds it from reading what is
+    /// out to recording its batch, so two exports at once never send the same
+    /// sentences to two translators. `None` where the folder cannot be written (a
+    /// read-only project, which cannot record a batch either).
+    pub fn lock(state: &Path) -> Option<std::fs::File> {
+        let dir = state.join(DIR);
+        std::fs::create_dir_all(&dir).ok()?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".lock"))
+            .ok()?;
+        file.lock().ok()?;
+        Some(file)
+    }
+
     /// The ledger in the project state folder `state`: every record, oldest first. A
     /// folder that does not exist is an empty ledger; a damaged record is an error
     /// naming the file and line.
@@ -243,12 +274,9 @@ impl Ledger {
     pub fn out(&self, translated: impl Fn(&str) -> bool) -> HashMap<SegmentId, Vec<usize>> {
         let mut out: HashMap<SegmentId, Vec<usize>> = HashMap::new();
         for (i, batch) in self.batches.iter().enumerate().filter(|(_, b)| b.is_open()) {
-            for s in &batch.segments {
-                if let Some(id) = SegmentId::parse(&s.id) {
-                    if !translated(&s.source) {
-                        out.entry(id).or_default().push(i);
-                    }
-                }
+            // By the id tolk finds for the sentence now, as the corpus has it.
+            for s in batch.segments.iter().filter(|s| !translated(&s.source)) {
+                out.entry(SegmentId::of(&s.source)).or_default().push(i);
             }
         }
         out
@@ -260,7 +288,7 @@ impl Ledger {
         let mut all: HashMap<SegmentId, crate::import::Exported> = HashMap::new();
         for batch in &self.batches {
             for s in &batch.segments {
-                if let Some(id) = SegmentId::parse(&s.id) {
+                for id in s.ids() {
                     let e = all.entry(id).or_insert_with(|| crate::import::Exported {
                         batches: Vec::new(),
                         source: String::new(),

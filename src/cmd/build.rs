@@ -168,6 +168,20 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     tolk::store::commit_all(staged)?;
+    // The project's own edition folder, built whole: an edition whose document is gone.
+    if args.paths.is_empty() && args.out.is_none() && super::ui::chatty(global) {
+        let orphans = edition::orphans(&out_dir, &out_paths, 11);
+        for orphan in orphans.iter().take(10) {
+            super::ui::warning(format_args!(
+                "{} is the edition of no document of the corpus (deleted or renamed?); remove it if it should \
+                 not be published",
+                shown::path(orphan)
+            ));
+        }
+        if orphans.len() > 10 {
+            super::ui::warning(format_args!("... and more in {}", shown::path(&out_dir)));
+        }
+    }
     if untranslated > 0 && args.list_missing {
         list_missing(&totals)?;
     }

@@ -39,8 +39,8 @@ pub struct Args {
     /// Start every target as the best suggestion, for the translator to correct
     #[arg(long)]
     pub prefill: bool,
-    /// XLIFF only: start every target without a suggestion as a copy of its source,
-    /// marked as not translated yet, for a CAT tool that translates the target, as
+    /// XLIFF only: start every target not prefilled (see --prefill) as a copy of its
+    /// source, marked as not translated yet, for a CAT tool that translates the target, as
     /// OmegaT does (it finds no segment in an empty target); `tolk import` takes a
     /// changed copy and leaves an unchanged one
     #[arg(long)]
@@ -86,6 +86,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
         builder.add(&doc);
     }
+    // Held until the batch is recorded: another export waits, then leaves out what
+    // this one sent.
+    let _ledger_lock = Ledger::lock(&global.project.state_dir());
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
     let (entries, index) = ui::load_entries(global)?;

@@ -51,6 +51,11 @@ pub struct Args {
     /// `needs-translation`), such as drafts a CAT tool left unconfirmed
     #[arg(long)]
     pub take_drafts: bool,
+    /// Also import targets that are still the copies of their sources an XLIFF batch
+    /// exported with --copy-source wrote: names and titles that stay the same in
+    /// English (otherwise they are not translated yet, and go in the next batch)
+    #[arg(long)]
+    pub take_copies: bool,
     /// The corpus the batch was made from, a folder or file; repeat for more [default:
     /// the project's corpus]
     #[arg(long, value_name = "PATH")]
@@ -72,6 +77,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     known.exported = ledger.exported();
     known.from_batch = args.from_batch;
     known.take_drafts = args.take_drafts;
+    known.take_copies = args.take_copies;
     known.glossary = super::terms::glossary(global)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -119,6 +125,22 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             origin.row
         ));
     }
+    if let Some(first) = plan.untouched.first() {
+        ui::warning(format!(
+            "{}: {} {}{}: {} still the copy of its source the batch wrote, so not translated yet and not \
+             imported (it goes in the next batch); import with --take-copies if {} a name or title that stays \
+             the same in English",
+            tolk::shown::path(&first.file),
+            first.unit,
+            first.row,
+            match plan.untouched.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            },
+            if plan.untouched.len() == 1 { "a target is" } else { "targets are" },
+            if plan.untouched.len() == 1 { "it is" } else { "they are" },
+        ));
+    }
     problems.append(&mut plan.problems);
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {
@@ -141,6 +163,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let keeping = written.then(|| ui::keeping_lock(global)).flatten();
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     ui::report_placed(&outcome.placed, args.dry_run, "the batch");
+    ui::report_within(&outcome.within, args.dry_run, "the batch");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         eprintln!(
@@ -151,7 +174,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             plan.skipped_state,
             ui::count(outcome.conflicts.len(), "conflict"),
             ui::retired_count(&outcome, args.dry_run),
-            ui::count(plan.warnings.len() + plan.drafts.len(), "warning"),
+            ui::count(
+                plan.warnings.len() + plan.drafts.len() + usize::from(!plan.untouched.is_empty()),
+                "warning"
+            ),
             problems.len(),
             ui::written_to(&outcome)
         );

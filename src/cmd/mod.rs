@@ -180,9 +180,16 @@ pub(crate) fn sentence(value: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
-/// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error.
+/// A closed stdout (`tolk segment | head`) is a normal way to stop, not an error,
+/// whether the write that met it was plain or JSON's.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    err.chain().any(|e| {
+        let kind = e
+            .downcast_ref::<io::Error>()
+            .map(io::Error::kind)
+            .or_else(|| e.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind));
+        kind == Some(io::ErrorKind::BrokenPipe)
+    })
 }
 
 #[cfg(test)]

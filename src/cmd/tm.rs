@@ -95,8 +95,9 @@ pub struct PullArgs {
 
 /// List the sources with competing translations, the one lookup and build use first
 ///
-/// A conflict comes from an import with --overwrite, or from translations of the same
-/// sentence made in different batches. Each translation is shown with its number (as
+/// Competing translations come in together: one import that brings two translations of
+/// a sentence (a file or batches that translate it two ways; `tm import` and `import`
+/// say so), or translations of it made for different places (the sentences around it). Each translation is shown with its number (as
 /// `tm history` numbers it), when it was changed, where it came from and who made it;
 /// the one marked * is the one used. To choose another, or to settle on the one used,
 /// run `tolk tm resolve SENTENCE --keep N`.
@@ -219,11 +220,13 @@ pub struct ImportArgs {
     #[arg(long)]
     pub overwrite: bool,
     /// The language of the sources in TMX files (any region unless one is given)
-    #[arg(long, value_name = "CODE", default_value = "nb", value_parser = parse_language)]
-    pub source_lang: Language,
+    /// [default: the project's source_language, nb]
+    #[arg(long, value_name = "CODE", value_parser = parse_language)]
+    pub source_lang: Option<Language>,
     /// The language of the targets in TMX files (any region unless one is given)
-    #[arg(long, value_name = "CODE", default_value = "en", value_parser = parse_language)]
-    pub target_lang: Language,
+    /// [default: en]
+    #[arg(long, value_name = "CODE", value_parser = parse_language)]
+    pub target_lang: Option<Language>,
     #[command(flatten)]
     pub lock: ui::LockArgs,
 }
@@ -663,6 +666,14 @@ struct Counts {
 }
 
 fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
+    // A Nynorsk project's TMX sources are Nynorsk; the target any English, whatever
+    // region the project writes (a memory from en-US and en-GB work serves both).
+    let source_lang = args
+        .source_lang
+        .clone()
+        .or_else(|| Language::parse(&global.project.config.source_language))
+        .unwrap_or_else(Language::bokmal);
+    let target_lang = args.target_lang.clone().unwrap_or_else(Language::english);
     let mut incoming = Vec::new();
     let mut counts = Counts::default();
     for file in &args.files {
@@ -673,8 +684,8 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         let bar = ui::byte_bar(global, len, "reading");
         let progress = |n: u64| bar.set_position(n);
         let options = ReadOptions {
-            source: args.source_lang.clone(),
-            target: args.target_lang.clone(),
+            source: source_lang.clone(),
+            target: target_lang.clone(),
             progress: Some(&progress),
         };
         let read = format.read(file, &options);
@@ -708,6 +719,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     }
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     ui::report_placed(&outcome.placed, args.dry_run, "the file");
+    ui::report_within(&outcome.within, args.dry_run, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         let conflicts = match (outcome.conflicts.len(), args.overwrite, args.dry_run) {
@@ -727,8 +739,8 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             counts.flattened,
             counts.skipped_empty,
             counts.skipped_language,
-            args.source_lang,
-            args.target_lang,
+            source_lang,
+            target_lang,
             match counts.skipped_retired {
                 0 => String::new(),
                 n => format!(", {n} retired left out (history is not imported)"),
@@ -750,7 +762,11 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
         );
     }
     let memory = if args.history || format.name() != "tmx" { memory } else { memory.in_use() };
-    let bytes = format.write(&memory)?;
+    // XML's language tags separate with `-` only (`en_GB` in tolk.toml is `en-GB`).
+    let config = &global.project.config;
+    let (source, target) =
+        (config.source_language.trim().replace('_', "-"), config.target_language.trim().replace('_', "-"));
+    let bytes = format.write(&memory, exchange::Languages { source: &source, target: &target })?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {
             tolk::store::write_output(out, &bytes)

@@ -590,6 +590,31 @@ pub fn report_placed(placed: &[Conflict], dry_run: bool, incoming: &str) {
     }
 }
 
+/// Tells of the sentences an import added two or more translations of (see
+/// [`tolk::import::Outcome::within`]): the first, and how many more, once.
+pub fn report_within(within: &[Conflict], dry_run: bool, incoming: &str) {
+    let Some(c) = within.first() else { return };
+    let mut sentences: Vec<&str> = within.iter().map(|c| c.source.as_str()).collect();
+    sentences.sort_unstable();
+    sentences.dedup();
+    let more = match sentences.len() {
+        1 => String::new(),
+        n => format!(" (and {} more sentences)", n - 1),
+    };
+    let verb = if dry_run { "would be added" } else { "were added" };
+    warning(format_args!(
+        "{}: {} {}: {incoming} translates {:?} both as {:?} and as {:?}{more}: both {verb}, so the memory \
+         has competing translations (the newest is used; `tolk tm conflicts` lists them, `tolk tm resolve` \
+         keeps one)",
+        shown::path(&c.origin.file),
+        c.origin.unit,
+        c.origin.row,
+        c.source,
+        c.existing,
+        c.incoming
+    ));
+}
+
 /// Prints `message` on stderr after an `error:` prefix, red on a terminal.
 pub fn error(message: impl std::fmt::Display) {
     // Not eprintln!, which panics when stderr is closed: the error is lost, not doubled.

@@ -20,10 +20,11 @@
 //! `code` content, comments, URLs and every other attribute. Nor is what the page says
 //! is not to be translated: a block-level element with `translate="no"`, the class
 //! `notranslate` or a `lang` of another language than Norwegian is kept as it is
-//! (a [`Region`]), and an inline element with `translate="no"` is one lone code. This
+//! (the page's stack of [`Open`] elements tells), and an inline element with
+//! `translate="no"` is one lone code. This
 //! module does not build a DOM: it needs only to know where text runs start and end,
 //! so it keeps no stack of open elements beyond the inline pairs of the run it is in
-//! and the regions, and reads a page in one linear pass. A page it cannot read safely (not UTF-8, or declared as another
+//! and the block-level elements open, and reads a page in one linear pass. A page it cannot read safely (not UTF-8, or declared as another
 //! encoding; a comment, tag or `script` never closed; a tag with hundreds of
 //! attributes; inline elements nested hundreds deep) is refused with the line.
 
@@ -614,65 +615,107 @@ struct Skip {
     title: Option<(String, Range<usize>)>,
 }
 
-/// A block-level element that says whether its content is translated
-/// ([`Tag::translates`]), until it ends.
+/// How many block-level elements a page's stack holds: far more than any page nests
+/// (a browser's own limit is lower). Deeper ones are only counted, and an end tag
+/// there closes the deepest.
+pub const MAX_BLOCK_NESTING: usize = 4096;
+
+/// How far down the stack a tag looks for the element it closes: an item in a list,
+/// a cell in a row is near the top on every page, and no tag costs more than this.
+const MAX_SCAN: usize = 256;
+
+/// A block-level element open where the page is read, and whether it says its
+/// content is translated ([`Tag::translates`]): a [`Page`] keeps a stack of them, as a
+/// browser does, so that it knows which element text is in, without a DOM.
 #[derive(Debug)]
-struct Region {
+struct Open {
     name: String,
-    translate: bool,
-    /// How many elements of its name are open, itself included.
-    depth: usize,
-    /// How many lists, tables and the like opened inside it are still open: an item or
-    /// cell inside one of them is not its sibling, which would end it.
-    containers: usize,
+    /// Whether its content is kept as it is: what it says, else what the element it
+    /// is in says.
+    keeping: bool,
 }
 
-/// The elements that hold items or cells, whose end ends an item or cell left open.
-fn is_container(name: &str) -> bool {
-    matches!(
+/// The block-level elements that never have content, and so are never open.
+fn is_void_block(name: &str) -> bool {
+    matches!(name, "hr" | "col" | "frame")
+}
+
+/// The open elements a start tag `name` closes first, as a browser's parser does
+/// where a page leaves an end tag out: the index in `open` of the lowest element it
+/// closes (with all above it), if any. An item closes the item open in its list, a cell
+/// the cell open in its row, and every block but the parts of a table and what a
+/// paragraph may hold (a `select`, a `legend`) closes the paragraph open.
+fn closed_by_start(open: &[Open], name: &str, paragraph_open: bool) -> Option<usize> {
+    let own = match name {
+        "li" => nearest(open, &["li"], |n| matches!(n, "address" | "div" | "p")),
+        "dt" | "dd" => nearest(open, &["dt", "dd"], |n| matches!(n, "address" | "div" | "p")),
+        "td" | "th" => {
+            nearest(open, &["td", "th"], |n| !matches!(n, "tr" | "tbody" | "thead" | "tfoot" | "table"))
+        }
+        "tr" => nearest(open, &["tr"], |n| !matches!(n, "tbody" | "thead" | "tfoot" | "table")),
+        "tbody" | "thead" | "tfoot" => nearest(open, &["tbody", "thead", "tfoot"], |n| n != "table"),
+        "option" | "optgroup" => nearest(open, &["option"], |_| false),
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+            nearest(open, &["h1", "h2", "h3", "h4", "h5", "h6"], |_| false)
+        }
+        _ => None,
+    };
+    let ends_p = !matches!(
         name,
-        "ul" | "ol"
-            | "menu"
-            | "dir"
-            | "dl"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tfoot"
+        "td" | "th"
             | "tr"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "caption"
+            | "colgroup"
+            | "option"
+            | "optgroup"
             | "select"
             | "datalist"
-            | "optgroup"
-    )
+            | "legend"
+            | "frameset"
+            | "head"
+            | "body"
+            | "html"
+    );
+    let p = match ends_p && paragraph_open {
+        true => nearest(open, &["p"], |n| !matches!(n, "table" | "td" | "th" | "caption" | "html")),
+        false => None,
+    };
+    match (own, p) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
-impl Region {
-    /// Whether the start tag `name` ends this element, whose end tag HTML lets a page
-    /// leave out: a paragraph ends at the next block, an item at the next item.
-    fn ended_by_start(&self, name: &str) -> bool {
-        if self.containers > 0 {
-            return false;
+/// The index of the innermost element of `open` named one of `names`, looking past
+/// the elements `passes` lets through.
+fn nearest(open: &[Open], names: &[&str], passes: impl Fn(&str) -> bool) -> Option<usize> {
+    for (i, element) in open.iter().enumerate().rev().take(MAX_SCAN) {
+        if names.contains(&element.name.as_str()) {
+            return Some(i);
         }
-        match self.name.as_str() {
-            "p" => matches!(kind_of(name), Kind::Block | Kind::OpaqueBlock),
-            "li" => name == "li",
-            "dt" | "dd" => matches!(name, "dt" | "dd"),
-            "td" | "th" => matches!(name, "td" | "th" | "tr" | "tbody" | "thead" | "tfoot"),
-            "tr" => matches!(name, "tr" | "tbody" | "thead" | "tfoot"),
-            "option" => matches!(name, "option" | "optgroup"),
-            _ => false,
+        if !passes(&element.name) {
+            return None;
         }
     }
+    None
+}
 
-    /// Whether the end tag `name`, not its own, ends this element: the end of what
-    /// holds a paragraph, an item or a cell left open.
-    fn ended_by_end(&self, name: &str) -> bool {
-        match self.name.as_str() {
-            "p" => matches!(kind_of(name), Kind::Block | Kind::OpaqueBlock),
-            "li" | "dt" | "dd" | "td" | "th" | "tr" | "option" => self.containers == 0 && is_container(name),
-            _ => false,
-        }
-    }
+/// The open element an end tag `name` closes (with all above it): the nearest of that
+/// name, unless an element that scopes it (a table cell, a list) stands between, as
+/// a browser ignores an end tag whose element is not open there.
+fn closed_by_end(open: &[Open], name: &str) -> Option<usize> {
+    let stops: &[&str] = match name {
+        "html" | "body" | "head" => return None,
+        "table" => &["html"],
+        "td" | "th" | "tr" | "tbody" | "thead" | "tfoot" | "caption" => &["table", "html"],
+        "li" => &["ul", "ol", "menu", "dir", "table", "td", "th", "caption", "html"],
+        "dt" | "dd" => &["dl", "table", "td", "th", "caption", "html"],
+        _ => &["table", "td", "th", "caption", "html"],
+    };
+    nearest(open, &[name], |n| !stops.contains(&n))
 }
 
 /// Language marks: bytes of the page and the English value they take ([`Part::lang`]).
@@ -688,8 +731,11 @@ struct Page<'t> {
     lang: LangMarks,
     run: Option<Run>,
     skip: Option<Skip>,
-    /// The open elements that say whether their content is translated, innermost last.
-    regions: Vec<Region>,
+    /// The block-level elements open, innermost last, at most [`MAX_BLOCK_NESTING`];
+    /// how many more are open beyond; how many of them are paragraphs.
+    open: Vec<Open>,
+    deeper: usize,
+    paragraphs: usize,
     /// Where the last token started, to name where an unclosed one opened.
     last_start: Option<usize>,
 }
@@ -705,7 +751,9 @@ impl<'t> Page<'t> {
             lang: Vec::new(),
             run: None,
             skip: None,
-            regions: Vec::new(),
+            open: Vec::new(),
+            deeper: 0,
+            paragraphs: 0,
             last_start: None,
         }
     }
@@ -795,8 +843,8 @@ impl<'t> Page<'t> {
         if matches!(kind, Kind::Block | Kind::Title | Kind::OpaqueBlock) {
             self.end_run()?;
         }
-        if matches!(kind, Kind::Block) {
-            self.open_region(&tag);
+        if matches!(kind, Kind::Block | Kind::OpaqueBlock) {
+            self.open_block(&tag);
         }
         self.attributes(&tag)?;
         // An inline element not to be translated is kept whole, as `code` is.
@@ -849,7 +897,11 @@ impl<'t> Page<'t> {
         match kind_of(name) {
             Kind::Block => {
                 self.end_run()?;
-                self.close_region(name);
+                if self.deeper > 0 {
+                    self.deeper -= 1;
+                } else if let Some(at) = closed_by_end(&self.open, name) {
+                    self.close_to(at);
+                }
             }
             Kind::Title | Kind::OpaqueBlock => self.end_run()?,
             Kind::Inline if self.run.as_ref().is_some_and(|r| r.names.get(name).is_some_and(|&n| n > 0)) => {
@@ -875,47 +927,39 @@ impl<'t> Page<'t> {
         Ok(())
     }
 
-    /// Whether the content here is kept as it is, not translated.
+    /// Whether the content here is kept as it is, not translated: what the innermost
+    /// element that says so says.
     fn keeping(&self) -> bool {
-        self.regions.last().is_some_and(|r| !r.translate)
+        self.open.last().is_some_and(|o| o.keeping)
     }
 
-    /// Follows the block-level start tag `tag` into the regions: those it ends, the
-    /// counts of those it is inside, and its own if it says whether its content is
-    /// translated. The page's own language (`html`, `body`) decides nothing: a page
-    /// marked English by a template is still read.
-    fn open_region(&mut self, tag: &Tag) {
-        while self.regions.last().is_some_and(|r| r.ended_by_start(&tag.name)) {
-            self.regions.pop();
+    /// Closes the open elements from `at` up.
+    fn close_to(&mut self, at: usize) {
+        self.paragraphs -= self.open[at..].iter().filter(|o| o.name == "p").count();
+        self.open.truncate(at);
+    }
+
+    /// Follows the block-level start tag `tag`: the elements it closes, and itself
+    /// open, with whether it says its content is translated. The page's own language
+    /// (`html`, `head`, `body`) decides nothing: a page marked English by a template
+    /// is still read. A `pre` (whose content is skipped) closes but is not kept open.
+    fn open_block(&mut self, tag: &Tag) {
+        if self.deeper == 0 {
+            if let Some(at) = closed_by_start(&self.open, &tag.name, self.paragraphs > 0) {
+                self.close_to(at);
+            }
         }
-        if tag.self_closing {
+        if tag.self_closing || is_void_block(&tag.name) || !matches!(kind_of(&tag.name), Kind::Block) {
             return;
         }
-        for region in &mut self.regions {
-            region.depth += usize::from(region.name == tag.name);
-            region.containers += usize::from(is_container(&tag.name));
+        if self.open.len() >= MAX_BLOCK_NESTING {
+            self.deeper += 1;
+            return;
         }
-        if let Some(translate) = tag.translates(!matches!(tag.name.as_str(), "html" | "head" | "body")) {
-            self.regions.push(Region { name: tag.name.clone(), translate, depth: 1, containers: 0 });
-        }
-    }
-
-    /// Follows the block-level end tag `name` out of the regions it ends.
-    fn close_region(&mut self, name: &str) {
-        while self.regions.last().is_some_and(|r| r.name != name && r.ended_by_end(name)) {
-            self.regions.pop();
-        }
-        for region in &mut self.regions {
-            if is_container(name) {
-                region.containers = region.containers.saturating_sub(1);
-            }
-            if region.name == name {
-                region.depth -= 1;
-            }
-        }
-        if let Some(closed) = self.regions.iter().position(|r| r.depth == 0) {
-            self.regions.truncate(closed);
-        }
+        let translate = tag.translates(!matches!(tag.name.as_str(), "html" | "head" | "body"));
+        let keeping = translate.map_or_else(|| self.keeping(), |t| !t);
+        self.paragraphs += usize::from(tag.name == "p");
+        self.open.push(Open { name: tag.name.clone(), keeping });
     }
 
     /// Adds markup that stands alone to the run, if there is one.
@@ -1650,6 +1694,33 @@ mod tests {
         }
         assert!(out.contains("<p>ETTER.</p>") && out.contains("<p>NORSK IGJEN."), "{out}");
         assert!(out.contains(r#"<div lang="en"><p>NORSK INNI.</p>"#), "{out}");
+    }
+
+    #[test]
+    fn what_is_kept_ends_where_a_browser_ends_its_element() {
+        // Each page: a part in another language, then Norwegian a browser shows outside it.
+        let pages = [
+            // A void element opens nothing.
+            r#"<hr class="notranslate"><hr lang="en"><p>Etter.</p>"#,
+            // A table's rows and cells left open inside an item; then the next item.
+            r#"<ul><li lang="en">English.<table><tr><td>x<tr><td>y</table><li>Etter.</ul>"#,
+            // An element left open in a cell or an item ends with it.
+            r#"<table><tr><td><div lang="en">English.</td><td>Etter.</td></tr></table>"#,
+            r#"<ul><li><div lang="en">English.</li><li>Etter.</li></ul>"#,
+            // A paragraph left open ends at the next block; an item at the next item.
+            r#"<p lang="en">English.<div>Etter.</div>"#,
+            r#"<ol><li lang="de">Deutsch.<p>Auch.<li>Etter.</ol>"#,
+            r#"<dl><dt lang="en">Term.<dd>Etter.</dl>"#,
+            // What a paragraph may hold stays in it.
+            r#"<p lang="en">Pick <select><option>First</option></select> of these. <legend>Here</legend></p><p>Etter.</p>"#,
+            // An end tag of what is not open there is ignored, as a browser does.
+            r#"<div lang="en"><table><tr><td>English.</div>Also.</td></tr></table>More.</div><p>Etter.</p>"#,
+        ];
+        for page in pages {
+            assert_eq!(segments(page), ["Etter."], "{page}");
+            assert_eq!(render(page, |_| None), page);
+        }
+        assert_eq!(segments(r#"<p>Før.</p><hr class="notranslate"><p>Etter.</p>"#), ["Før.", "Etter."]);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! markup is the source's own (`**`, `[`, `](https://…)`); inline code, images,
 //! autolinks, inline HTML, footnote references, task markers and hard line breaks
 //! become lone codes, so a URL or a code span is never text to translate. A soft line
-//! break inside a paragraph is a space: it never ends a sentence. Code blocks, HTML
-//! blocks, thematic breaks and everything else are layout.
+//! break inside a paragraph is a space: it never ends a sentence. An image's text and
+//! the title of a link, an image or a link reference definition are blocks of their
+//! own, inside the markup of their code (as HTML's `alt` and `title` are). Code blocks,
+//! HTML blocks, thematic breaks and everything else are layout.
 //!
 //! A paragraph with a translated sentence is written again on one line (a soft-wrapped
 //! source paragraph is not wrapped again: Markdown renders it the same), its text
@@ -92,9 +94,37 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
         if let Some(block) = block(&text, inline, &lines) {
             blocks.push(block);
         }
+        // The text of its images and the titles of its links and images, inside the
+        // markup of their codes.
+        for (i, (event, range)) in inline.iter().enumerate() {
+            match event {
+                Event::Start(Tag::Image { title, .. }) => {
+                    blocks.extend(alt_text(
+                        &text,
+                        &inline[i..=skip_element(inline, i).min(inline.len() - 1)],
+                        &lines,
+                    ));
+                    blocks.extend(title_block(&text, range.clone(), title, true, &lines));
+                }
+                Event::Start(Tag::Link { link_type: LinkType::Inline, title, .. }) => {
+                    blocks.extend(title_block(&text, range.clone(), title, true, &lines));
+                }
+                _ => {}
+            }
+        }
         inline.clear();
     };
-    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+    let parser = Parser::new_ext(&text, options()).into_offset_iter();
+    // The titles of link reference definitions (`[k]: https://… "Title"`), which no
+    // paragraph holds.
+    let mut definitions: Vec<Block> = parser
+        .reference_definitions()
+        .iter()
+        .filter_map(|(_, def)| {
+            title_block(&text, def.span.clone(), def.title.as_deref().unwrap_or(""), false, &lines)
+        })
+        .collect();
+    for (event, range) in parser {
         if skip > 0 {
             match &event {
                 Event::Start(_) => skip += 1,
@@ -160,6 +190,8 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     if open {
         finish(&mut inline, &mut blocks);
     }
+    blocks.append(&mut definitions);
+    blocks.sort_by_key(|b| b.range.start);
     let mut part = Part::new("", text);
     part.blocks = blocks;
     part.lang = lang;
@@ -330,6 +362,107 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
 
 fn lone(paragraph: &mut String, codes: &mut Vec<Markup>, range: Range<usize>) {
     marked::open(paragraph, codes, Markup { open: Raw::Range(range), ..Markup::default() }, true);
+}
+
+/// The block of an image's text (`![Et bilde](…)`), given the image's events, start to
+/// end: plain text only (an image text with emphasis or code in it stays as it is).
+fn alt_text(text: &str, image: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Block> {
+    let inner = image.get(1..image.len().checked_sub(1)?)?;
+    let (first, last) = (inner.first()?, inner.last()?);
+    let mut alt = String::new();
+    for (event, _) in inner {
+        match event {
+            Event::Text(t) => alt.push_str(t),
+            Event::SoftBreak => alt.push(' '),
+            _ => return None,
+        }
+    }
+    let range = first.1.start..last.1.end;
+    if alt.trim().is_empty() || range.is_empty() || text.get(range.clone()).is_none() {
+        return None;
+    }
+    let mut paragraph = String::new();
+    let mut codes = Vec::new();
+    marked::push_text(&mut paragraph, &mut codes, &alt, |raw| Raw::Text(escape(raw)));
+    Some(Block::new(range.clone(), paragraph, codes, &MarkdownText, lines.line(range.start)))
+}
+
+/// The block of the title `title` that ends the link, image or link reference
+/// definition at `range` of `text` (`(… "Title")`, `[k]: … 'Title'`), inside its
+/// quotes (`"`, `'` or parentheses); `inline` when the range ends with the `)` of an
+/// inline link. `None` where there is no title, or its bytes are not found as written
+/// (a title over several lines, one with references): it stays as it is.
+fn title_block(
+    text: &str,
+    range: Range<usize>,
+    title: &str,
+    inline: bool,
+    lines: &LineIndex,
+) -> Option<Block> {
+    if title.trim().is_empty() || title.contains('\n') {
+        return None;
+    }
+    let source = text.get(range.clone())?.trim_end();
+    let source = if inline { source.strip_suffix(')')?.trim_end() } else { source };
+    let close = source.chars().next_back()?;
+    let open = match close {
+        '"' | '\'' => close,
+        ')' => '(',
+        _ => return None,
+    };
+    let body = &source[..source.len() - 1];
+    // The opening delimiter: the last one before the close not escaped by a backslash.
+    let start = body
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| c == open && !body[..i].ends_with('\\'))
+        .map(|(i, c)| i + c.len_utf8())?;
+    let raw = &body[start..];
+    // Only where the bytes are the title as written, escapes undone.
+    let mut unescaped = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some(&next)) if next.is_ascii_punctuation() => {
+                unescaped.push(next);
+                chars.next();
+            }
+            _ => unescaped.push(c),
+        }
+    }
+    if unescaped != title {
+        return None;
+    }
+    let at = range.start + start;
+    let writer: &'static dyn Writer = match close {
+        '"' => &TitleText(b'"'),
+        '\'' => &TitleText(b'\''),
+        _ => &TitleText(b')'),
+    };
+    let mut paragraph = String::new();
+    let mut codes = Vec::new();
+    marked::push_text(&mut paragraph, &mut codes, title, |raw| Raw::Text(raw.to_string()));
+    Some(Block::new(at..at + raw.len(), paragraph, codes, writer, lines.line(at)))
+}
+
+/// Writes the text of a link title, escaping backslashes, its closing delimiter (and
+/// for a title in parentheses, both) and the `&` that would start a reference.
+#[derive(Debug)]
+struct TitleText(u8);
+
+impl Writer for TitleText {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        for c in text.chars() {
+            let delimiter = match self.0 {
+                b')' => c == '(' || c == ')',
+                quote => c == char::from(quote),
+            };
+            if c == '\\' || c == '&' || delimiter {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
 }
 
 /// The index of the end event of the element starting at `events[i]`.
@@ -568,6 +701,55 @@ mod tests {
             .rebuild(|s| pairs.iter().find(|(src, _)| *src == s.text).map(|(_, t)| Cow::Borrowed(*t)))
             .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn image_texts_and_link_titles_are_text_inside_their_markup() {
+        let text = concat!(
+            "Se [programmet](https://x.no \"Programmet for \\\"festen\\\"\") og [kartet][k].\n\n",
+            "![Et bilde av *ikke* tekst](a.png) ![Scenen i Bergen](b.png 'Scenen') ",
+            "[![Logo](l.png)](https://x.no (Forsiden))\n\n",
+            "[k]: https://kart.no \"Kart over området\"\n",
+        );
+        let d = doc(text);
+        assert_eq!(
+            texts(&d),
+            [
+                "Se {1}programmet{/1} og {2}kartet{/2}.",
+                "Programmet for \"festen\"",
+                "Scenen i Bergen",
+                "Scenen",
+                "Logo",
+                "Forsiden",
+                "Kart over området",
+            ]
+        );
+        assert_eq!(d.rebuild(|_| None).unwrap(), text.as_bytes());
+        let out = translate(
+            text,
+            &[
+                ("Programmet for \"festen\"", "The (\"party\") programme"),
+                ("Scenen i Bergen", "The [stage] in Bergen"),
+                ("Scenen", "The stage's"),
+                ("Logo", "Logo"),
+                ("Forsiden", "Front (page)"),
+                ("Kart over området", "Map & \"area\""),
+            ],
+        );
+        assert_eq!(
+            out,
+            concat!(
+                "Se [programmet](https://x.no \"The (\\\"party\\\") programme\") og [kartet][k].\n\n",
+                "![Et bilde av *ikke* tekst](a.png) ![The \\[stage\\] in Bergen](b.png 'The stage\\'s') ",
+                "[![Logo](l.png)](https://x.no (Front \\(page\\)))\n\n",
+                "[k]: https://kart.no \"Map \\& \\\"area\\\"\"\n",
+            )
+        );
+        // Read back, the translation is what was written.
+        let again = doc(&out);
+        assert!(texts(&again).contains(&"The (\"party\") programme"), "{:?}", texts(&again));
+        assert!(texts(&again).contains(&"Map & \"area\""), "{:?}", texts(&again));
+        assert!(texts(&again).contains(&"Front (page)"), "{:?}", texts(&again));
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl MemoryFormat for Csv {
         true
     }
 
-    fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
+    fn write(&self, memory: &Memory, _languages: super::Languages<'_>) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
         memory::write_csv(&memory.columns(), &memory.entries, &mut bytes)
             .map_err(|e| Error::Invalid(format!("cannot write the memory as CSV: {e}")))?;

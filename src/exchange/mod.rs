@@ -57,6 +57,22 @@ impl Exchanged {
 /// How many warnings a read keeps; the rest are only counted.
 pub const MAX_WARNINGS: usize = 100;
 
+/// The languages of a memory's sources and targets, as a file says them: `nb` or `nn`,
+/// and `en` with or without a region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Languages<'a> {
+    /// The sources'.
+    pub source: &'a str,
+    /// The targets'.
+    pub target: &'a str,
+}
+
+impl Default for Languages<'_> {
+    fn default() -> Self {
+        Languages { source: "nb", target: "en" }
+    }
+}
+
 /// What every memory exchange format does.
 pub trait MemoryFormat: Sync {
     /// Its name on the command line: `tmx`, `csv`, `tsv`.
@@ -71,9 +87,10 @@ pub trait MemoryFormat: Sync {
     fn writes(&self) -> bool {
         false
     }
-    /// The memory as a file of this format, for formats tolk writes.
-    fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
-        let _ = memory;
+    /// The memory as a file of this format, for formats tolk writes, its sources and
+    /// targets in `languages` (`nb`, `en-GB`) where the format says so.
+    fn write(&self, memory: &Memory, languages: Languages<'_>) -> Result<Vec<u8>> {
+        let _ = (memory, languages);
         Err(Error::Invalid(format!("tolk reads {} but does not write it; write TMX or CSV", self.name())))
     }
 }

@@ -148,9 +148,9 @@ impl super::MemoryFormat for Tmx {
         true
     }
 
-    fn write(&self, memory: &Memory) -> Result<Vec<u8>> {
+    fn write(&self, memory: &Memory, languages: super::Languages<'_>) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        write(memory, &mut bytes)
+        write_in(memory, &mut bytes, languages)
             .map_err(|e| Error::Invalid(format!("cannot write the memory as TMX: {e}")))?;
         Ok(bytes)
     }
@@ -1287,6 +1287,12 @@ fn newlines(bytes: &[u8]) -> u64 {
 /// character XML cannot hold (most control characters) is an `InvalidData` error
 /// naming the entry's file, row and column.
 pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
+    write_in(memory, out, super::Languages::default())
+}
+
+/// [`write`], the sources and targets marked as in `languages` (the header's
+/// `srclang` and each variant's `xml:lang`): a Nynorsk memory says `nn`.
+pub fn write_in(memory: &Memory, out: impl Write, languages: super::Languages<'_>) -> io::Result<()> {
     let mut out = io::BufWriter::new(out);
     let unwritable = |c: char| {
         io::Error::new(io::ErrorKind::InvalidData, format!("U+{:04X} cannot be written in XML", c as u32))
@@ -1300,7 +1306,7 @@ pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
         ("segtype", "sentence"),
         ("o-tmf", "tolk-csv"),
         ("adminlang", "en"),
-        ("srclang", "nb"),
+        ("srclang", languages.source),
         ("datatype", "plaintext"),
     ];
     xml.empty("header", &header).map_err(unwritable)?;
@@ -1308,7 +1314,7 @@ pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
     out.write_all(xml.take().as_bytes())?;
     for (i, e) in memory.entries.iter().enumerate() {
         check_characters(memory, i, e)?;
-        write_unit(&mut xml, e).map_err(unwritable)?;
+        write_unit(&mut xml, e, languages).map_err(unwritable)?;
         out.write_all(xml.take().as_bytes())?;
     }
     xml.close("body");
@@ -1319,7 +1325,11 @@ pub fn write(memory: &Memory, out: impl Write) -> io::Result<()> {
 
 /// One `tu`: dates and translator as attributes, the rest as `prop`s, then the two
 /// variants.
-fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
+fn write_unit(
+    xml: &mut XmlWriter,
+    e: &Entry,
+    languages: super::Languages<'_>,
+) -> std::result::Result<(), char> {
     let created = Timestamp::parse(&e.created).map(|t| t.tmx());
     let changed = Timestamp::parse(&e.changed).map(|t| t.tmx());
     let translator = (!e.translator.is_empty()).then_some(e.translator.as_str());
@@ -1352,7 +1362,7 @@ fn write_unit(xml: &mut XmlWriter, e: &Entry) -> std::result::Result<(), char> {
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
     }
-    for (lang, text) in [("nb", &e.source), ("en", &e.target)] {
+    for (lang, text) in [(languages.source, &e.source), (languages.target, &e.target)] {
         xml.open("tuv", &[("xml:lang", lang)])?;
         xml.raw(&seg(text)?);
         xml.close("tuv");

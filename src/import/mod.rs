@@ -201,6 +201,10 @@ pub struct Plan {
     pub skipped_state: usize,
     /// Of those, the ones that have a translation all the same (a draft), by place.
     pub drafts: Vec<Origin>,
+    /// Of those, the copies of their sources the batch wrote (`export --copy-source`)
+    /// that came back unchanged, by place: not translated yet, or a name that stays
+    /// the same, which [`Known::take_copies`] takes.
+    pub untouched: Vec<Origin>,
     /// Rows refused.
     pub problems: Vec<Problem>,
     /// Remarks on accepted rows.
@@ -265,9 +269,14 @@ pub struct Known {
     /// The glossary whose terms the targets are checked for ([`checks::terms`]).
     pub glossary: crate::glossary::Glossary,
     /// Whether a translation whose `state` says it is not translated yet (a draft) is
-    /// taken all the same (`import --take-drafts`). A target that is still the copy of
-    /// its source is never taken.
+    /// taken all the same (`import --take-drafts`).
     pub take_drafts: bool,
+    /// Whether a target that is still the copy of its source the batch wrote
+    /// (`export --copy-source`) is taken as its translation (`import --take-copies`):
+    /// names and titles that stay the same in English. A CAT tool that translates the
+    /// target (OmegaT) leaves the state alone, so nothing else tells such a target from
+    /// one not translated yet.
+    pub take_copies: bool,
 }
 
 impl Known {
@@ -338,6 +347,14 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             ));
             continue;
         };
+        // An id its batch recorded for a sentence whose id tolk now finds otherwise
+        // (see `ledger::Sent::ids`) is that sentence's.
+        let id = match (issued.get(&id), known.exported.get(&id)) {
+            (None, Some(e)) => {
+                Some(SegmentId::of(&e.source)).filter(|now| issued.get(now).is_some()).unwrap_or(id)
+            }
+            _ => id,
+        };
         let text = match (issued.get(&id), known.exported.get(&id)) {
             (Some(text), _) => text,
             // A row left empty has nothing to store, whatever became of its sentence.
@@ -405,17 +422,26 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             continue;
         }
         if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
-            // A target that is still its source's copy (one the batch or a CAT tool put
-            // there) is no translation, even a draft; a copy the batch made and a tool
-            // changed is one, as the tool left the state alone.
-            let copy = normalize(r.target.trim()) == normalize(source.trim());
-            if r.target.trim().is_empty() || copy {
+            // A copy of the source the batch wrote (`--copy-source`) and a tool changed
+            // is a translation, as such a tool (OmegaT) leaves the state alone; one left
+            // as it is is not, unless the drafts are taken (a name translated as
+            // itself). Any other target whose state says it is not translated is a
+            // draft, named and taken only with --take-drafts.
+            let empty = r.target.trim().is_empty();
+            let untouched = r.source_copy && normalize(r.target.trim()) == normalize(source.trim());
+            let take = !empty
+                && match (r.source_copy, untouched) {
+                    (true, false) => true,
+                    (true, true) => known.take_copies,
+                    (false, _) => known.take_drafts,
+                };
+            if !take {
                 plan.skipped_state += 1;
-                continue;
-            }
-            if !r.source_copy && !known.take_drafts {
-                plan.skipped_state += 1;
-                plan.drafts.push(r.origin.clone());
+                match untouched {
+                    true => plan.untouched.push(r.origin.clone()),
+                    false if !empty => plan.drafts.push(r.origin.clone()),
+                    false => {}
+                }
                 continue;
             }
         }
@@ -528,6 +554,12 @@ pub struct Outcome {
     /// sentence before or after): no conflict, but the editor should know, since
     /// elsewhere the newest translation is used.
     pub placed: Vec<Conflict>,
+    /// Rows added with another translation of a sentence that the same import added
+    /// (a file that translates a sentence two ways, or two files that do), for the
+    /// same place or none: no conflict with the memory, so both are added, but the
+    /// sentence has competing translations after it (`tm conflicts` lists them), which
+    /// the editor must be told. `existing` is the translation added first.
+    pub within: Vec<Conflict>,
     /// The import's id, when it added or retired anything (in a dry run, the id it
     /// would have had).
     pub import: Option<ImportId>,
@@ -699,7 +731,9 @@ impl Merge {
 /// differently is a conflict: refused, or with `overwrite` added as the newer entry,
 /// and every translation of that source in use with a target none of the incoming
 /// entries has is retired (kept, never offered), so the imported translation is the one
-/// used and the conflict ends. Entries of the same merge never conflict with each other.
+/// used and the conflict ends. Entries of the same merge never conflict with each other:
+/// two translations of a sentence that come in together are both added, and counted
+/// ([`Outcome::within`]), since the sentence has competing translations after.
 pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptions) -> Merge {
     /// What the memory already has of one source: looked up once per distinct
     /// source, so a merge costs time linear in the memory and the incoming entries
@@ -718,6 +752,9 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         incoming_targets: std::collections::HashSet<String>,
         incoming_places: std::collections::HashSet<(String, String)>,
         incoming_without_place: bool,
+        /// The first translation this merge added for no place, and for each place.
+        added_without_place: Option<String>,
+        added_by_place: std::collections::HashMap<(String, String), String>,
     }
     let newer = |a: Option<&'_ Entry>, b: &'_ Entry| a.is_none_or(|a| b.changed_at() >= a.changed_at());
     let mut outcome = Outcome::default();
@@ -755,6 +792,8 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
                 incoming_targets: std::collections::HashSet::new(),
                 incoming_places: std::collections::HashSet::new(),
                 incoming_without_place: false,
+                added_without_place: None,
+                added_by_place: std::collections::HashMap::new(),
             }
         });
         had.incoming_targets.insert(entry.target.clone());
@@ -805,6 +844,19 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
             if !options.overwrite {
                 continue;
             }
+        }
+        // Another translation this merge added for the same place, or for none.
+        let first = match entry.has_context() {
+            true => had.added_by_place.entry(entry.place()).or_insert_with(|| entry.target.clone()),
+            false => had.added_without_place.get_or_insert_with(|| entry.target.clone()),
+        };
+        if *first != entry.target {
+            outcome.within.push(Conflict {
+                origin: origin.clone(),
+                source: entry.source.clone(),
+                existing: first.clone(),
+                incoming: entry.target.clone(),
+            });
         }
         let mut entry = entry;
         if options.overwrite {
@@ -1037,6 +1089,14 @@ mod tests {
         // Once it is the one used, the same import changes nothing.
         let same = merge(&path, vec![incoming("Hei.", "Hi.")], &overwrite).unwrap();
         assert_eq!((same.added, same.unchanged), (0, 1));
+        // Two translations of a new sentence in one file: both added, and said.
+        let two = vec![incoming("Nei.", "No."), incoming("Nei.", "Nope."), incoming("Nei.", "No.")];
+        let both = merge(&path, two, &MergeOptions::default()).unwrap();
+        assert_eq!((both.added, both.unchanged, both.conflicts.len()), (2, 1, 0));
+        let within: Vec<(&str, &str)> =
+            both.within.iter().map(|c| (c.existing.as_str(), c.incoming.as_str())).collect();
+        assert_eq!(within, [("No.", "Nope.")]);
+        assert_eq!(Memory::load(&path).unwrap().conflicts(), 1);
     }
 
     /// A sentence that itself starts with an apostrophe and a formula character comes

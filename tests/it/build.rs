@@ -289,3 +289,28 @@ fn list_missing_lists_every_sentence_of_a_long_document() {
     let out = out.stderr_contains("a.txt:150: Setning nummer 150 her.\n");
     assert!(!out.stderr.contains("more; --list-missing"), "{}", out.stderr);
 }
+
+/// An edition whose document the corpus no longer has is named, never removed: a
+/// publisher copying `out/en` would publish it.
+#[test]
+fn an_edition_whose_document_is_gone_is_named() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\n")
+        .write("corpus/b.txt", "Hei.\n")
+        .write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    t.tolk(&["build"])
+        .run()
+        .success()
+        .stderr_is("wrote 2 editions to out/en: 2 segments, 2 words, 0 untranslated\n");
+    std::fs::remove_file(t.path().join("corpus/b.txt")).unwrap();
+    t.tolk(&["build"]).run().success().stderr_contains(
+        "warning: out/en/b.txt is the edition of no document of the corpus (deleted or renamed?); remove it if it \
+         should not be published\n",
+    );
+    assert_eq!(t.read("out/en/b.txt"), "Hi.\n", "an edition was removed");
+    // Building one document says nothing of the others.
+    t.tolk(&["build", "corpus/a.txt"])
+        .run()
+        .success()
+        .stderr_is("wrote 1 edition to out/en: 1 segment, 1 word, 0 untranslated\n");
+}

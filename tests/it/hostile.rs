@@ -1563,6 +1563,7 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         .collect();
     let mut expected: BTreeSet<String> = [
         ".tolk/batches/BATCH.json",
+        ".tolk/batches/.lock",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
         "out/batches/batch-TZ.xlsx",

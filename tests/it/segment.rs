@@ -150,16 +150,21 @@ fn a_closed_stdout_is_a_normal_exit() {
     // goes away, as with `tolk segment | head -1`.
     let t = Project::empty();
     t.write("corpus/lang.txt", "Dette er en setning. Her er en til!\n".repeat(100_000));
-    let mut child = t.tolk(&["segment"]).spawn();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert_eq!(line, "Dette er en setning.\n");
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "tolk failed on a closed pipe: {}\n{stderr}", out.status);
-    assert_eq!(stderr, "");
+    // Plain lines, and JSON lines, which serde_json writes.
+    for (args, first) in
+        [(&["segment"][..], "Dette er en setning.\n"), (&["segment", "--json"][..], "{\"doc\"")]
+    {
+        let mut child = t.tolk(args).spawn();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.starts_with(first), "{line}");
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "tolk {args:?} failed on a closed pipe: {}\n{stderr}", out.status);
+        assert_eq!(stderr, "");
+    }
 }
 
 /// `-` reads plain text from stdin, as `match -i -` does, beside documents named.

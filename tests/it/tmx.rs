@@ -441,3 +441,37 @@ fn an_import_never_leaves_a_memory_that_does_not_load() {
     assert_eq!(memory.exact("Ja.").unwrap().target, "Yeah.");
     assert_eq!(memory.entries[1].changed, "9999-12-31T23:59:59Z");
 }
+
+/// A Nynorsk project's TMX says Nynorsk, and its import takes the Nynorsk variants;
+/// one file translating a sentence two ways is said, not counted as no conflict.
+#[test]
+fn a_nynorsk_projects_tmx_says_nynorsk_and_a_file_that_translates_twice_is_named() {
+    let t = Project::empty();
+    t.write("tolk.toml", "source_language = \"nn\"\ntarget_language = \"en_GB\"\n")
+        .write("memory/nn-en.csv", "source,target\nKva no?,What now?\n");
+    t.tolk(&["tm", "export", "-o", "out.tmx"]).run().success();
+    validate(&t, "out.tmx");
+    let tmx = t.read("out.tmx");
+    let flat: String = tmx.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(r#"srclang="nn""#), "{tmx}");
+    assert!(flat.contains(r#"<tuv xml:lang="nn"> <seg>Kva no?</seg>"#), "{tmx}");
+    assert!(flat.contains(r#"<tuv xml:lang="en-GB"> <seg>What now?</seg>"#), "{tmx}");
+    t.write(
+        "other.tmx",
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"x\" creationtoolversion=\"1\" \
+         segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"nn-NO\" datatype=\"plaintext\"/><body>\n\
+         <tu><tuv xml:lang=\"nn-NO\"><seg>Eg veit ikkje.</seg></tuv><tuv xml:lang=\"en-US\"><seg>I don't know.</seg></tuv></tu>\n\
+         <tu><tuv xml:lang=\"nb-NO\"><seg>Jeg vet ikke.</seg></tuv><tuv xml:lang=\"en-US\"><seg>I do not know.</seg></tuv></tu>\n\
+         <tu><tuv xml:lang=\"nn-NO\"><seg>I reine ord.</seg></tuv><tuv xml:lang=\"en-US\"><seg>In plain words.</seg></tuv>\
+         <tuv xml:lang=\"en-GB\"><seg>In clear words.</seg></tuv></tu>\n</body></tmx>\n",
+    );
+    t.tolk(&["tm", "import", "other.tmx"])
+        .run()
+        .success()
+        .stderr_contains("3 added, 0 unchanged, 0 conflicts")
+        .stderr_contains("1 skipped (no nn and en variant)")
+        .stderr_contains(
+            "translates \"I reine ord.\" both as \"In plain words.\" and as \"In clear words.\": both were added, \
+             so the memory has competing translations",
+        );
+}

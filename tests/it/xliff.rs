@@ -279,11 +279,9 @@ fn needs_translation_and_new_targets_are_counted_and_not_imported() {
     let batch = export(&t, "b.xlf", &[]);
     let sources: Vec<String> = units(&batch).into_iter().map(|u| u.source).collect();
     let memory = bundled_translations();
-    // Drafts whose translation is not their source, which would be taken for a copy.
-    let drafted: Vec<&str> =
-        sources.iter().map(String::as_str).filter(|s| memory[*s] != *s).take(3).collect();
     let draft: HashMap<&str, &str> =
-        [(drafted[0], "needs-translation"), (drafted[1], "new"), (drafted[2], "needs-translation")].into();
+        [(&*sources[0], "needs-translation"), (&*sources[1], "new"), (&*sources[2], "needs-translation")]
+            .into();
     t.write(
         "b.xlf",
         fill(&batch, |source| {
@@ -493,7 +491,12 @@ fn a_batch_with_copied_sources_goes_through_omegat_and_back() {
     // OmegaT kept every state `needs-translation`: only the changed copies are taken.
     let import = t.tolk(&["import", "--take-drafts", "back.xlf"]).run().success();
     assert!(!import.stderr.contains("was not imported"), "{}", import.stderr);
-    import.stderr_contains(&format!("{} added, 0 unchanged", done.len()));
+    let import = import.stderr_contains(&format!("{} added, 0 unchanged", done.len()));
+    // The untouched ones are named once, with what to do for a name that stays the same.
+    import.stderr_contains(&format!(
+        " and {} more: targets are still the copy of its source the batch wrote",
+        exported.len() - done.len() - 1
+    ));
     assert!(t.snapshot_dir("memory") != memory_before);
     let imported: BTreeSet<(String, String)> = pairs(&t);
     for u in done {
@@ -519,12 +522,20 @@ fn a_batch_with_copied_sources_goes_through_omegat_and_back() {
 }
 
 #[test]
-fn a_copy_of_the_source_left_as_it_is_is_never_a_translation() {
+fn a_copy_of_the_source_left_as_it_is_is_taken_only_with_take_copies() {
     let t = Project::untranslated();
     let batch = export(&t, "b.xlf", &["--copy-source"]);
     let exported = units(&batch);
-    // A tool that sets the state but left the copy: not translated, whatever it says
-    // of a draft; one that confirmed the copy as translated is taken at its word.
+    // A file that brings nothing: a dry run says the batch would stay open, as the
+    // import leaves it.
+    t.write("c.xlf", &batch);
+    t.tolk(&["import", "--dry-run", "c.xlf"])
+        .run()
+        .success()
+        .stderr_contains("holds no translation of batch")
+        .stderr_contains("which would stay open");
+    // A tool that sets the state but left the copy: not translated, even with
+    // --take-drafts; one that confirmed the copy as translated is taken at its word.
     let first = exported[0].source.clone();
     let filled = fill(&batch, |source| match source == first {
         true => Some((source.to_string(), "translated")),
@@ -535,7 +546,13 @@ fn a_copy_of_the_source_left_as_it_is_is_never_a_translation() {
         "1 added, 0 unchanged, 0 skipped (empty target), {} skipped (state)",
         exported.len() - 1
     ));
-    assert_eq!(pairs(&t), BTreeSet::from([(first.clone(), first)]));
+    assert_eq!(pairs(&t), BTreeSet::from([(first.clone(), first.clone())]));
+    // --take-copies takes them as they are: names that stay the same.
+    t.tolk(&["import", "--take-copies", "b.xlf"]).run().success().stderr_contains(&format!(
+        "{} added, 1 unchanged, 0 skipped (empty target), 0 skipped (state)",
+        exported.len() - 1
+    ));
+    assert!(pairs(&t).iter().all(|(s, t)| s == t));
 }
 
 #[test]
