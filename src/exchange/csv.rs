@@ -27,13 +27,22 @@ impl MemoryFormat for Csv {
         true
     }
 
+    /// A file from elsewhere may come from a spreadsheet that saved it as Windows-1252
+    /// or Mac Roman (Excel's plain "CSV"): it is read as that, and said.
     fn read(&self, path: &Path, _options: &ReadOptions<'_>) -> Result<Exchanged> {
+        let bytes = crate::input::limits::read_csv(path)?;
+        // A file neither UTF-8 nor a spreadsheet's legacy encoding (one cell broken) is
+        // read as it is, for the error that names its row and column.
+        let accept = crate::input::decode::Accept::Legacy;
+        let decoded = crate::input::decode::decode(path, &bytes, accept, "\"CSV UTF-8\"").ok();
+        let text = decoded.as_ref().map_or(&bytes[..], |d| d.text.as_bytes());
         let mut entries = Vec::new();
-        memory::read_csv(path, 0, &mut entries)?;
+        memory::read_bytes(path, text, 0, &mut entries)?;
         let before = entries.len();
         entries.retain(|e| !e.target.trim().is_empty());
         Ok(Exchanged {
             skipped_empty: before - entries.len(),
+            warnings: decoded.and_then(|d| d.note).into_iter().collect(),
             entries,
             unit: RowOrLine::Row,
             ..Exchanged::default()

@@ -14,7 +14,7 @@ pub mod tsv;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::RowOrLine;
 use crate::memory::{Entry, Memory};
 
@@ -115,6 +115,23 @@ pub fn detect(path: &Path) -> Result<&'static dyn MemoryFormat> {
     std::fs::File::open(path)
         .and_then(|f| f.take(4096).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
+    // A translator's batch brought to the wrong command: said as such, not as a CSV
+    // with NUL bytes or no header.
+    let text = String::from_utf8_lossy(&head);
+    let xliff = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).starts_with('<')
+        && text.contains("<xliff");
+    if head.starts_with(b"PK\x03\x04") || xliff || matches!(ext.as_str(), "xlsx" | "ods" | "xlf" | "xliff") {
+        let what = if xliff || ext.starts_with("xl") && ext != "xlsx" { "an XLIFF" } else { "a workbook" };
+        return Err(Error::at(
+            path,
+            Place::File,
+            format!(
+                "is {what} file, not a memory: a translator's batch is imported with `tolk import {}`; \
+                 `tolk tm import` reads TMX, tolk's memory CSV and TSV",
+                crate::shown::path(path)
+            ),
+        ));
+    }
     Ok(*FORMATS.iter().find(|f| f.sniff(&head)).unwrap_or(&FORMATS[FORMATS.len() - 1]))
 }
 

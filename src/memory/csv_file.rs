@@ -228,7 +228,12 @@ fn read_header<'a>(path: &Path, bytes: &'a [u8], piece: usize) -> Result<(Header
         return Err(csv_err(
             header_row,
             None,
-            format!("no `{missing}` column in the header; found {}", columns.join(", ")),
+            format!(
+                "no `{missing}` column in the header; found {}: the first row names the columns, `source` for \
+                 the Norwegian and `target` for the English (other columns are kept); rename them, or save the \
+                 two columns as TSV, source<TAB>target",
+                columns.join(", ")
+            ),
         ));
     };
     let known: Vec<Option<usize>> = KNOWN_COLUMNS[2..].iter().map(|k| find(k)).collect();
@@ -657,7 +662,12 @@ mod tests {
     #[test]
     fn malformed_files_name_row_and_column() {
         fails("", "m.csv: row 1: no header row: the first row must name the columns, with at least source and target");
-        fails("source,note\nHei.,x\n", "m.csv: row 1: no `target` column in the header; found source, note");
+        fails(
+            "source,note\nHei.,x\n",
+            "m.csv: row 1: no `target` column in the header; found source, note: the first row names the \
+             columns, `source` for the Norwegian and `target` for the English (other columns are kept); rename \
+             them, or save the two columns as TSV, source<TAB>target",
+        );
         fails(
             "source,target\nHei.,Hi.\n ,Empty.\n",
             "m.csv: row 3, column source: the source is empty; every entry needs a Norwegian sentence",

@@ -233,7 +233,8 @@ impl Memory {
             return Err(Error::at(
                 path,
                 crate::error::Place::File,
-                "no such memory; create it with `tolk import` or name another one with --memory",
+                "no such memory; check the path, or make an empty one first (a CSV file with the header \
+                 `source,target`), or name another one with --memory",
             ));
         }
         Memory::load_or_empty(path)

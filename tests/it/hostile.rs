@@ -432,13 +432,16 @@ fn memory_cases() -> Vec<Case> {
             "memory/no-target-column.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
             "error: cannot load the translation memory: memory/no-target-column.csv: row 1: no `target` \
-             column in the header; found source, oversettelse\n",
+             column in the header; found source, oversettelse: the first row names the columns, `source` for \
+             the Norwegian and `target` for the English (other columns are kept); rename them, or save the two \
+             columns as TSV, source<TAB>target\n",
         ).in_memory(),
         refused(
             "memory/no-target-column.csv",
             &["tm", "import", "{}"],
             "error: no-target-column.csv: row 1: no `target` column in the header; found source, \
-             oversettelse\n",
+             oversettelse: the first row names the columns, `source` for the Norwegian and `target` for the \
+             English (other columns are kept); rename them, or save the two columns as TSV, source<TAB>target\n",
         ),
         // Regression: a NUL was accepted into the memory (then printed, built into editions,
         // and refused by `tm export`); it is refused as the batch reader refuses it.
@@ -500,10 +503,14 @@ fn memory_cases() -> Vec<Case> {
             "error: cannot load the translation memory: memory/utf16-bom.csv: line 1 (byte 0): the file is \
              UTF-16; save it as \"CSV UTF-8\"\n",
         ).in_memory(),
-        refused(
+        // A memory from elsewhere in UTF-16 (Excel's "Unicode text") is read as that.
+        accepted(
             "memory/utf16-bom.csv",
-            &["tm", "import", "{}"],
-            "error: utf16-bom.csv: line 1 (byte 0): the file is UTF-16; save it as \"CSV UTF-8\"\n",
+            &["tm", "import", "--dry-run", "{}"],
+            "",
+            "warning: utf16-bom.csv: read as UTF-16LE\nwould add 1, would leave 0 unchanged, 0 conflicts, 0 with \
+             inline markup flattened, 0 skipped (empty source or target), 0 skipped (no nb and en variant) (dry \
+             run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "memory/utf16-no-bom.csv",
@@ -524,11 +531,14 @@ fn memory_cases() -> Vec<Case> {
             "error: cannot load the translation memory: memory/windows-1252.csv: row 2, column source: \
              invalid UTF-8 at byte 60 of the cell; save the file as UTF-8\n",
         ).in_memory(),
-        refused(
+        // Imported from elsewhere, it is read as what a spreadsheet saved it as.
+        accepted(
             "memory/windows-1252.csv",
-            &["tm", "import", "{}"],
-            "error: windows-1252.csv: row 2, column source: invalid UTF-8 at byte 60 of the cell; save the \
-             file as UTF-8\n",
+            &["tm", "import", "--dry-run", "{}"],
+            "",
+            "warning: windows-1252.csv: read as Windows-1252 (not UTF-8)\nwould add 1, would leave 0 unchanged, 0 \
+             conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), 0 skipped (no nb and \
+             en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
     ]
 }

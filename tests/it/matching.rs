@@ -326,7 +326,8 @@ fn a_malformed_memory_is_an_error_naming_row_and_column() {
 #[test]
 fn a_missing_memory_says_what_to_do() {
     Project::new().tolk(&["analyze", "--memory", "nowhere"]).run().failure().stderr_contains(
-        "nowhere: no such memory; create it with `tolk import` or name another one with --memory",
+        "nowhere: no such memory; check the path, or make an empty one first (a CSV file with the header \
+         `source,target`), or name another one with --memory",
     );
 }
 

@@ -475,3 +475,37 @@ fn a_nynorsk_projects_tmx_says_nynorsk_and_a_file_that_translates_twice_is_named
              so the memory has competing translations",
         );
 }
+
+/// A memory saved by Excel in Norway (semicolons, Windows-1252, CRLF) is read as that,
+/// and said; `tm import` of it adds what it says.
+#[test]
+fn a_memory_csv_saved_by_excel_in_windows_1252_is_imported() {
+    let t = Project::empty();
+    t.write("excel.csv", b"source;target\r\nVi m\xe5 g\xe5 n\xe5.;We must go now.\r\n");
+    t.tolk(&["tm", "import", "excel.csv"])
+        .run()
+        .success()
+        .stderr_contains("excel.csv: read as Windows-1252")
+        .stderr_contains("1 added");
+    assert!(
+        t.read("memory/nb-en.csv").contains("Vi må gå nå.,We must go now."),
+        "{}",
+        t.read("memory/nb-en.csv")
+    );
+}
+
+/// A translator's batch given to `tm import` is named as one, with the command that
+/// imports it.
+#[test]
+fn a_batch_given_to_tm_import_is_sent_to_import() {
+    let t = Project::seeds_untranslated();
+    for (out, what) in [("b.xlsx", "a workbook"), ("b.xlf", "an XLIFF")] {
+        t.tolk(&["export", "--again", "-o", out]).run().success();
+        let memory = t.snapshot_dir("memory");
+        t.tolk(&["tm", "import", out]).run().failure().stderr_is(&format!(
+            "error: {out}: is {what} file, not a memory: a translator's batch is imported with `tolk import {out}`; \
+             `tolk tm import` reads TMX, tolk's memory CSV and TSV\n"
+        ));
+        assert!(t.snapshot_dir("memory") == memory);
+    }
+}
