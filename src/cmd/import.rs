@@ -127,12 +127,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     if let Some(first) = plan.untouched.first() {
         ui::warning(format!(
-            "{}: {} {}{}: {} still the copy of its source the batch wrote, so not translated yet and not \
+            "{first}{}: {} still the copy of its source the batch wrote, so not translated yet and not \
              imported (it goes in the next batch); import with --take-copies if {} a name or title that stays \
              the same in English",
-            tolk::shown::path(&first.file),
-            first.unit,
-            first.row,
             match plan.untouched.len() {
                 1 => String::new(),
                 n => format!(" and {} more", n - 1),
