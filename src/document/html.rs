@@ -972,12 +972,17 @@ impl<'t> Page<'t> {
     /// The blocks and language marks in a tag's attributes, and the encoding a `meta`
     /// declares.
     fn attributes(&mut self, tag: &Tag) -> Result<()> {
-        // What is kept as it is keeps its attributes' text and language marks too.
+        // What is kept as it is keeps its attributes' text and language marks too; a tag
+        // that says it is in another language (`<img lang="en" alt>`) keeps its text.
+        let page = matches!(tag.name.as_str(), "html" | "head" | "body");
         let kept = self.keeping() || tag.translates(false) == Some(false);
-        for a in tag.attributes.iter().filter(|_| !kept) {
+        let other_language = kept || tag.translates(!page) == Some(false);
+        for a in &tag.attributes {
             match a.name.as_str() {
-                "alt" | "title" | "placeholder" | "aria-label" => self.attribute_block(a)?,
-                "lang" | "xml:lang" => self.lang_mark(a),
+                "alt" | "title" | "placeholder" | "aria-label" if !other_language => {
+                    self.attribute_block(a)?
+                }
+                "lang" | "xml:lang" if !kept => self.lang_mark(a),
                 _ => {}
             }
         }
@@ -1652,6 +1657,7 @@ mod tests {
 <table><tr><td class="notranslate x">Navn<td>Celle.<tr><td lang=da>Dansk<td>Rad.</table>
 <div translate="no" title="Behold tittel">Tekst.<p translate="yes">Oversett dette.</p></div>
 <p>Les <span translate="no">Dagens <b>Næringsliv</b></span> i dag. <span lang="en">Not kept.</span></p>
+<p><img lang="en" alt="An English caption"><img alt="Et bilde"></p>
 <section lang="und"><p>Ukjent språk.</p></section>
 <div lang="fr"><p>Un. <p>Deux.</div><p>Etter.</p>
 </body></html>"#;
@@ -1669,6 +1675,7 @@ mod tests {
                 "Oversett dette.",
                 "Les {1/} i dag.",
                 "Not kept.",
+                "Et bilde",
                 "Ukjent språk.",
                 "Etter.",
             ]
@@ -1688,7 +1695,7 @@ mod tests {
             r#"title="Behold tittel">Tekst."#,
             "<span translate=\"no\">Dagens <b>Næringsliv</b></span>",
             "Un. <p>Deux.",
-            r#"<blockquote lang="en">"#,
+            r#"alt="An English caption""#,
         ] {
             assert!(out.contains(kept), "{kept} in {out}");
         }
@@ -1888,6 +1895,17 @@ mod tests {
             1 => Just("<h2 lang=nb>".to_string()),
             1 => Just("</h2>".to_string()),
             1 => Just("<title>Tittel &amp; mer</title>".to_string()),
+            // What is kept as it is, and where it ends.
+            1 => Just("<div lang=de>".to_string()),
+            1 => Just("<div translate=no>".to_string()),
+            1 => Just("<div>".to_string()),
+            1 => Just("</div>".to_string()),
+            1 => Just("<li lang=sv>".to_string()),
+            1 => Just("<p class=notranslate>".to_string()),
+            1 => Just("<span translate=no>Dagens <b>N</b></span>".to_string()),
+            1 => Just("<table><tr>".to_string()),
+            1 => Just("</table>".to_string()),
+            1 => Just("<hr lang=en>".to_string()),
         ]
     }
 
