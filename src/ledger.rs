@@ -136,7 +136,9 @@ impl Ledger {
     /// out to recording its batch, so two exports at once never send the same
     /// sentences to two translators. `None` where the folder cannot be written (a
     /// read-only project, which cannot record a batch either).
-    pub fn lock(state: &Path) -> Option<std::fs::File> {
+    ///
+    /// `waiting` is called once if another holds it, before waiting.
+    pub fn lock(state: &Path, waiting: impl FnOnce()) -> Option<std::fs::File> {
         let dir = state.join(DIR);
         std::fs::create_dir_all(&dir).ok()?;
         let file = std::fs::OpenOptions::new()
@@ -145,7 +147,10 @@ impl Ledger {
             .write(true)
             .open(dir.join(".lock"))
             .ok()?;
-        file.lock().ok()?;
+        if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
+            waiting();
+            file.lock().ok()?;
+        }
         Some(file)
     }
 

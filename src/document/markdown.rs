@@ -98,6 +98,8 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
         // markup of their codes.
         for (i, (event, range)) in inline.iter().enumerate() {
             match event {
+                // A shortcut or collapsed reference's text is its label too: not text.
+                Event::Start(Tag::Image { link_type: LinkType::Shortcut | LinkType::Collapsed, .. }) => {}
                 Event::Start(Tag::Image { title, .. }) => {
                     blocks.extend(alt_text(
                         &text,
@@ -207,7 +209,9 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
     let mut paragraph = String::new();
     let mut codes: Vec<Markup> = Vec::new();
     // The pairs open, with the end of their source range.
-    let mut pairs: Vec<(u32, Range<usize>)> = Vec::new();
+    // The pairs open, with the end of their source range, and for a link whose text is
+    // also its reference's label (`[kartet]`, `[kartet][]`), where that text starts.
+    let mut pairs: Vec<(u32, Range<usize>, Option<usize>)> = Vec::new();
     let html = html_pairs(events);
     // The HTML pairs open: (the index of the closing tag's event, the code).
     let mut html_open: Vec<(usize, u32)> = Vec::new();
@@ -256,7 +260,11 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
                         };
                         let n = marked::open(&mut paragraph, &mut codes, markup, false);
                         at = next.start.max(range.start);
-                        pairs.push((n, range));
+                        let labelled = matches!(
+                            tag,
+                            Tag::Link { link_type: LinkType::Shortcut | LinkType::Collapsed, .. }
+                        );
+                        pairs.push((n, range, labelled.then_some(at)));
                     }
                     // An empty link or an autolink: no text, all markup.
                     _ => {
@@ -266,9 +274,14 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
                 }
             }
             Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => {
-                if let Some((n, outer)) = pairs.pop() {
+                if let Some((n, outer, label)) = pairs.pop() {
                     let last = events[..i].last().map_or(outer.end, |(_, r)| r.end);
-                    codes[n as usize - 1].close = Raw::Range(last.min(outer.end)..outer.end);
+                    // A translated text is no label: the reference is written out in full
+                    // (`[the map][kartet]`), so the link still finds its definition.
+                    codes[n as usize - 1].close = match label.and_then(|start| text.get(start..last)) {
+                        Some(label) if !label.is_empty() => Raw::Text(format!("][{label}]")),
+                        _ => Raw::Range(last.min(outer.end)..outer.end),
+                    };
                     marked::close(&mut paragraph, n);
                 }
             }
@@ -302,7 +315,7 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
         i += 1;
     }
     // A pair left open (not possible from the parser) is closed where the block ends.
-    while let Some((n, _)) = pairs.pop() {
+    while let Some((n, _, _)) = pairs.pop() {
         marked::close(&mut paragraph, n);
     }
     while let Some((_, n)) = html_open.pop() {
@@ -446,7 +459,8 @@ fn title_block(
 }
 
 /// Writes the text of a link title, escaping backslashes, its closing delimiter (and
-/// for a title in parentheses, both) and the `&` that would start a reference.
+/// for a title in parentheses, both), the `&` that would start a reference and the
+/// `|` that would end a table's cell.
 #[derive(Debug)]
 struct TitleText(u8);
 
@@ -457,7 +471,8 @@ impl Writer for TitleText {
                 b')' => c == '(' || c == ')',
                 quote => c == char::from(quote),
             };
-            if c == '\\' || c == '&' || delimiter {
+            // `|` too: in a table's cell it would end the cell.
+            if c == '\\' || c == '&' || c == '|' || delimiter {
                 out.push('\\');
             }
             out.push(c);
@@ -750,6 +765,27 @@ mod tests {
         assert!(texts(&again).contains(&"The (\"party\") programme"), "{:?}", texts(&again));
         assert!(texts(&again).contains(&"Map & \"area\""), "{:?}", texts(&again));
         assert!(texts(&again).contains(&"Front (page)"), "{:?}", texts(&again));
+    }
+
+    #[test]
+    fn a_reference_by_its_text_still_finds_its_definition_once_translated() {
+        let text = "Se [kartet] og [byen][]. ![Kartet over byen]\n\n| [Celle](u \"En tittel\") |\n|---|\n\n\
+                    [kartet]: k.png\n[byen]: b.html\n[Kartet over byen]: kart.png\n";
+        let d = doc(text);
+        // The image's text is its label: not text.
+        assert_eq!(texts(&d), ["Se {1}kartet{/1} og {2}byen{/2}.", "Celle", "En tittel"]);
+        let out = translate(
+            text,
+            &[
+                ("Se {1}kartet{/1} og {2}byen{/2}.", "See {1}the map{/1} and {2}the town{/2}."),
+                ("En tittel", "A | title"),
+            ],
+        );
+        assert!(
+            out.starts_with("See [the map][kartet] and [the town][byen]. ![Kartet over byen]\n"),
+            "{out}"
+        );
+        assert!(out.contains(r#"[Celle](u "A \| title")"#), "{out}");
     }
 
     #[test]
