@@ -144,12 +144,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
     let untranslated = totals.untranslated;
     let unread = super::ui::unread();
+    // Said the same way whether nothing or the rest was written.
+    let unread_documents = super::ui::plural(unread, "document", "documents");
+    let (has, it) = if unread == 1 { ("has", "it") } else { ("have", "them") };
     if unread > 0 && !args.partial {
         bail!(
-            "{} could not be read (named above), so nothing was written; correct {}, or build with --partial \
-             to write the other editions",
-            super::ui::plural(unread, "document", "documents"),
-            if unread == 1 { "it" } else { "them" }
+            "{unread_documents} could not be read (named above), so nothing was written; correct {it}, or build \
+             with --partial to write the other editions"
         );
     }
     if untranslated > 0 && !args.partial {
@@ -200,12 +201,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         writeln!(io::stderr(), "{summary}")?;
     }
     if unread > 0 {
-        bail!(
-            "{} could not be read (named above) and {} no edition; correct {} and build again",
-            super::ui::plural(unread, "document", "documents"),
-            if unread == 1 { "has" } else { "have" },
-            if unread == 1 { "it" } else { "them" }
-        );
+        bail!("{unread_documents} could not be read (named above) and {has} no edition; correct {it} and build again");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -349,11 +349,14 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         };
         // An id its batch recorded for a sentence whose id tolk now finds otherwise
         // (see `ledger::Sent::ids`) is that sentence's.
-        let id = match (issued.get(&id), known.exported.get(&id)) {
-            (None, Some(e)) => {
-                Some(SegmentId::of(&e.source)).filter(|now| issued.get(now).is_some()).unwrap_or(id)
-            }
-            _ => id,
+        let id = match issued.get(&id) {
+            None => known
+                .exported
+                .get(&id)
+                .map(|e| SegmentId::of(&e.source))
+                .filter(|now| issued.get(now).is_some())
+                .unwrap_or(id),
+            Some(_) => id,
         };
         let text = match (issued.get(&id), known.exported.get(&id)) {
             (Some(text), _) => text,
