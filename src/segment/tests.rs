@@ -469,6 +469,12 @@ fn published_abbreviations_do_not_end() {
         "Det følger av Meld. St. 21 (2016–2017) og Prop. 1 S for i år.",
         "Se Innst. 2 S og Dok. 8:45 S, jf. art. 5 og vedl. 1.",
         "Merk svaret med saksnr. 24/1234 og org.nr. 912 345 678.",
+        // Letters and forms.
+        "Mvh. Kari Nordmann",
+        "Takk for sist, og vh. Ola fra kontoret.",
+        "Ansv. red. Kari Hansen, mob. 900 00 000.",
+        "Tomta har gnr. 12 bnr. 5 i Bergen kommune.",
+        "Svaret står i spm. 3 i vol. 2 av rapporten.",
     ];
     for line in lines {
         check(line, &[line]);
@@ -508,6 +514,12 @@ fn sentence_final_abbreviations_and_lookalike_words() {
             &["Påmeldingen er åpen til 1. sept.", "Startkontingenten er 890 kr."],
         ),
         ("Det er en truet art. Den finnes bare her.", &["Det er en truet art.", "Den finnes bare her."]),
+        (
+            "Hun tok en ph.d. I dag underviser hun i Tromsø.",
+            &["Hun tok en ph.d.", "I dag underviser hun i Tromsø."],
+        ),
+        ("Han ble dr.philos. i 1990 ved UiO.", &["Han ble dr.philos. i 1990 ved UiO."]),
+        ("De solgte gryter, panner ø.l. Alt gikk.", &["De solgte gryter, panner ø.l.", "Alt gikk."]),
         // Capitalised, a single letter is an initial, not s. (side) or v. (ved).
         ("Vi tok linje S. Den gikk til Oslo.", &["Vi tok linje S.", "Den gikk til Oslo."]),
     ];
