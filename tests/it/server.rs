@@ -613,6 +613,18 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
         t.tolk(&all).run().failure().stderr_contains("permission denied").stderr_contains("tolk_editor");
         assert_eq!(db.counts(), (2, 2), "after {args:?}");
     }
+    // A memory with a retired entry to push: the dry run foresees the refusal.
+    let p = Project::empty();
+    p.write(
+        "memory/nb-en.csv",
+        "source,target,retired\nGod dag.,Good day.,\nGod natt.,Good night.,2026-01-01T00:00:00Z\n",
+    );
+    for dry in [true, false] {
+        let args =
+            if dry { vec!["tm", "push", "--dry-run", &as_alice] } else { vec!["tm", "push", &as_alice] };
+        p.tolk(&args).run().failure().stderr_contains("permission denied").stderr_contains("tolk_editor");
+        assert_eq!(db.counts(), (2, 2), "after {args:?}");
+    }
     t.tolk(&["--memory", &db.url_as(&mallory), "lookup", "Hei."])
         .run()
         .failure()
@@ -775,9 +787,17 @@ fn a_password_is_never_printed_or_written() {
     let out = t.tolk(&["--memory", &wrong, "tm", "history"]).run().failure();
     assert!(!out.stderr.contains(secret) && !out.stdout.contains(secret), "{}", out.stderr);
     assert!(out.stderr.contains("password authentication failed"), "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("check the password of the role {bob}")), "{}", out.stderr);
     let right = format!("postgres://{bob}:{secret}@127.0.0.1:{}/{}_nonesuch", c.port, db.name);
     let out = t.tolk(&["--memory", &right, "lookup", "Hei."]).run().failure();
     assert!(!out.stderr.contains(secret), "{}", out.stderr);
+    // A database or a role not made yet: what to check, and how an administrator makes it.
+    assert!(out.stderr.contains(&format!("createdb {}_nonesuch", db.name)), "{}", out.stderr);
+    let nobody = format!("postgres://{}_nobody@/{}?host={}&port={}", db.name, db.name, c.socket, c.port);
+    t.tolk(&["--memory", &nobody, "lookup", "Hei."])
+        .run()
+        .failure()
+        .stderr_contains(&format!("CREATE ROLE {}_nobody LOGIN", db.name));
     // A project made with it keeps the URL without the password.
     let right = format!("postgres://{bob}:{secret}@127.0.0.1:{}/{}", c.port, db.name);
     t.tolk(&["init", "--memory", &right, "p"])

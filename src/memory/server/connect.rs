@@ -272,13 +272,14 @@ impl Server {
                     unreachable: false,
                 };
             }
-            let hint = if e.as_db_error().is_some() {
-                ""
+            let hint = if let Some(db) = e.as_db_error() {
+                refusal_hint(db.code(), self.user(), self.config.get_dbname().unwrap_or(""))
             } else if text.contains("certificate") {
                 "; check the server's certificate and the root certificate (sslrootcert), or the host name \
                  it is reached by (sslmode=verify-full checks it)"
+                    .to_string()
             } else {
-                "; check that the server is running and that the URL's host and port are right"
+                "; check that the server is running and that the URL's host and port are right".to_string()
             };
             let message = format!("cannot connect: {}{hint}", describe(&e));
             // Refused by the server itself (a password, a database that does not
@@ -290,6 +291,32 @@ impl Server {
     /// An error about this server.
     pub fn error(&self, message: impl Into<String>) -> Error {
         Error::Server { server: self.shown.clone(), message: message.into(), unreachable: false }
+    }
+}
+
+/// What to do when the server refused the connection with `code`, for the role `user`
+/// and the database `db`: the refusals a person meets setting up (a database or role
+/// not made yet, a wrong password, a server full), each with its remedy.
+fn refusal_hint(code: &postgres::error::SqlState, user: &str, db: &str) -> String {
+    use postgres::error::SqlState;
+    let db = if db.is_empty() { user } else { db };
+    match *code {
+        SqlState::INVALID_CATALOG_NAME => format!(
+            "; check the database's name in the URL, or have an administrator create it (`createdb {db}`) \
+             and then run `tolk server init` on it"
+        ),
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION => format!(
+            "; check the user's name in the URL; an administrator makes a login role for it (`CREATE ROLE \
+             {user} LOGIN`) and lets it connect (pg_hba.conf)"
+        ),
+        SqlState::INVALID_PASSWORD => {
+            format!("; check the password of the role {user} in ~/.pgpass, PGPASSWORD or the URL")
+        }
+        SqlState::TOO_MANY_CONNECTIONS => "; the server is full: try again in a moment".to_string(),
+        SqlState::CANNOT_CONNECT_NOW => {
+            "; the server is starting or stopping: try again in a moment".to_string()
+        }
+        _ => String::new(),
     }
 }
 

@@ -524,6 +524,31 @@ impl ServerStore {
 
     /// What went wrong writing, as a person needs it: a refused permission names the
     /// role and what to grant; a lost connection says nothing was written.
+    /// For a dry run: the refusal the real write would meet, if the role lacks what
+    /// it `needs` (as the database's grants and policies would refuse it).
+    fn foresee(&self, tx: &mut Transaction<'_>, needs: Needs) -> Result<()> {
+        let (query, doing, group) = match needs {
+            Needs::Editor => {
+                ("SELECT has_column_privilege('tolk.entries', 'retired', 'UPDATE')", RETIRE, "tolk_editor")
+            }
+            Needs::Adder => {
+                ("SELECT has_table_privilege('tolk.entries', 'INSERT')", "add entries", "tolk_translator")
+            }
+        };
+        let may: bool = tx
+            .query_one(query, &[])
+            .map_err(|e| self.write_error(e, "read the memory's permissions"))?
+            .get(0);
+        if may {
+            return Ok(());
+        }
+        let user = self.server.user();
+        Err(self.server.error(format!(
+            "permission denied: the role {user} may not {doing}; that needs {group}, which an administrator \
+             grants with `GRANT {group} TO {user}`"
+        )))
+    }
+
     fn write_error(&self, e: postgres::Error, doing: &str) -> Error {
         let user = self.server.user();
         if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
@@ -617,17 +642,7 @@ impl super::MemoryStore for ServerStore {
         let files = if add.is_empty() && changes.is_empty() { Vec::new() } else { vec![shown.clone()] };
         if dry_run && !changes.is_empty() {
             // A dry run says what the real one would do, a refusal included.
-            let may: bool = tx
-                .query_one("SELECT has_column_privilege('tolk.entries', 'retired', 'UPDATE')", &[])
-                .map_err(|e| self.write_error(e, "read the memory's permissions"))?
-                .get(0);
-            if !may {
-                let user = self.server.user();
-                return Err(self.server.error(format!(
-                    "permission denied: the role {user} may not {RETIRE}; that needs tolk_editor, which an \
-                     administrator grants with `GRANT tolk_editor TO {user}`"
-                )));
-            }
+            self.foresee(&mut tx, Needs::Editor)?;
         }
         if dry_run || files.is_empty() {
             return Ok(Written { added_to: shown, files });
@@ -686,6 +701,15 @@ impl super::MemoryStore for ServerStore {
 
 /// What retiring or restoring is, for a refusal.
 const RETIRE: &str = "retire or restore entries (tm rm, resolve, revert, import --overwrite)";
+
+/// What a write needs of the role that makes it (see [`ServerStore::foresee`]).
+#[derive(Debug, Clone, Copy)]
+enum Needs {
+    /// Adding entries: `tolk_translator` (entries in use) or `tolk_editor`.
+    Adder,
+    /// Retiring and restoring, adding retired entries: `tolk_editor`.
+    Editor,
+}
 
 /// Adds `entries`, each with its row, to the file `file_id`, in statements of
 /// [`INSERT_CHUNK`] rows, each column sent as one array. (`COPY FROM` would be faster
@@ -852,6 +876,18 @@ pub fn push(store: &ServerStore, memory: &Memory, dry_run: bool) -> Result<Pushe
             pushed.new_files += 1;
         }
         by_file.push((name, file.columns.clone(), new));
+    }
+    if dry_run {
+        // What the real push would be refused: adding at all, or (an editor's) adding
+        // retired entries and retiring or restoring those the server has.
+        if pushed.added > 0 {
+            store.foresee(&mut tx, Needs::Adder)?;
+        }
+        if !restate.is_empty()
+            || pairing.missing.iter().any(|e| !e.retired.is_empty() || !e.retired_by.is_empty())
+        {
+            store.foresee(&mut tx, Needs::Editor)?;
+        }
     }
     if dry_run || (pushed.added == 0 && restate.is_empty()) {
         return Ok(pushed);
