@@ -96,11 +96,14 @@ impl super::MemoryFormat for Tmx {
         &["tmx", "xml"]
     }
 
-    /// UTF-16 with a byte order mark, or markup first.
+    /// UTF-16 with a byte order mark, or markup first (in UTF-16 without a mark too).
     fn sniff(&self, head: &[u8]) -> bool {
         let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
         let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
-        head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || first == Some(b'<')
+        head.starts_with(&[0xFF, 0xFE])
+            || head.starts_with(&[0xFE, 0xFF])
+            || head.starts_with(b"\0<")
+            || first == Some(b'<')
     }
 
     /// tolk's own TMX carries its origins; another tool's entries are stamped
@@ -1779,6 +1782,14 @@ mod tests {
         utf16.extend(xml.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let file = read_from(&utf16[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();
         assert_eq!(file.entries[0].source, "Blåbær.");
+        // Without the mark, in either order of bytes, told by the `<` the file starts with.
+        let le: Vec<u8> = xml.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = xml.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        for bytes in [le, be] {
+            assert!(super::super::MemoryFormat::sniff(&Tmx, &bytes[..64]));
+            let file = read_from(&bytes[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();
+            assert_eq!(file.entries[0].source, "Blåbær.");
+        }
 
         let latin1 = body(&unit("Bl\u{e5}b\u{e6}r.", "Blueberries."))
             .replace("<?xml version=\"1.0\"?>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>");

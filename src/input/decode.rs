@@ -24,6 +24,9 @@ pub enum Accept {
     Utf8,
     /// UTF-8, or UTF-16 with a byte order mark.
     Utf16,
+    /// UTF-8, or UTF-16 with a byte order mark or, told by the `<` an XML file starts
+    /// with (XML 1.0, appendix F), without one.
+    Xml,
     /// UTF-8, UTF-16 with a byte order mark, Windows-1252 or Mac Roman (what Excel's
     /// plain "CSV" writes on Windows and on a Mac).
     Legacy,
@@ -57,19 +60,31 @@ fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
 /// encoding to save the file in when it cannot be read (`"CSV UTF-8"`, `UTF-8`).
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
     let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
-    let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
+    let utf16 = match bytes {
+        [0xff, 0xfe, ..] | [b'<', 0, _, 0, ..] if accept == Accept::Xml || bytes[0] == 0xff => {
+            Some(encoding_rs::UTF_16LE)
+        }
+        [0xfe, 0xff, ..] | [0, b'<', 0, ..] if accept == Accept::Xml || bytes[0] == 0xfe => {
+            Some(encoding_rs::UTF_16BE)
+        }
+        _ => None,
+    };
     // UTF-16 where it is not accepted, and a NUL in what is not UTF-16.
-    if !utf16 || accept == Accept::Utf8 {
+    if utf16.is_none() || accept == Accept::Utf8 {
         refuse_binary(path, bytes, save_as)?;
     }
-    if utf16 {
-        let (text, encoding) = decode_utf16(bytes).map_err(|(line, byte)| {
+    if let Some(encoding) = utf16 {
+        let (text, encoding) = decode_utf16(bytes, encoding).map_err(|(line, byte)| {
             Error::at(
                 path,
                 Place::byte(line, byte),
                 format!(
-                    "invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save the file again as \
-                     {save_as}"
+                    "invalid UTF-16 in a file that starts {}; save the file again as {save_as}",
+                    if bytes[0] == b'<' || bytes[1] == b'<' {
+                        "as XML in UTF-16"
+                    } else {
+                        "with a UTF-16 byte order mark"
+                    }
                 ),
             )
         })?;
@@ -200,11 +215,13 @@ fn plausibility(bytes: &[u8], encoding: &'static Encoding) -> i64 {
         .sum()
 }
 
-/// Decodes `bytes`, which start with a UTF-16 byte order mark; the error is the line
-/// and byte offset where they stop being UTF-16 (a lone surrogate, or an odd byte at
-/// the end).
-fn decode_utf16(bytes: &[u8]) -> std::result::Result<(String, &'static Encoding), (usize, usize)> {
-    let encoding = if bytes.starts_with(b"\xff\xfe") { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+/// Decodes `bytes`, UTF-16 in `encoding`'s order with or without a byte order mark;
+/// the error is the line and byte offset where they stop being UTF-16 (a lone
+/// surrogate, or an odd byte at the end).
+fn decode_utf16(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+) -> std::result::Result<(String, &'static Encoding), (usize, usize)> {
     let mut decoder = encoding.new_decoder_with_bom_removal();
     let mut text = String::new();
     let mut read = 0;
@@ -301,6 +318,10 @@ mod tests {
             check(b"a\x81", Accept::Legacy),
             Err("f.csv: line 1 (byte 1): neither UTF-8 nor Windows-1252; save the file as UTF-8".into())
         );
+        // XML in UTF-16 without a mark, told by its `<`; only where XML is read.
+        assert_eq!(check(b"<\0a\0/\0>\0", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16LE".into()))));
+        assert_eq!(check(b"\0<\0a\0/\0>", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16BE".into()))));
+        assert!(check(b"<\0a\0/\0>\0", Accept::Utf16).unwrap_err().contains("a NUL byte"));
         assert_eq!(
             check(b"\xff\xfeh\0\n\0\x00\xd8", Accept::Utf16),
             Err("f.csv: line 2 (byte 6): invalid UTF-16 in a file that starts with a UTF-16 byte order mark; save \

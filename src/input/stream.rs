@@ -17,8 +17,8 @@ use crate::input::limits::{self, MAX_XML_TEXT};
 /// [`MAX_XML_TEXT`] bytes written entirely as character references fits.
 pub(crate) const MAX_EVENT: u64 = limits::MAX_XML_MARKUP as u64;
 
-/// Looks at the start of the file for a byte order mark or an encoding named in the
-/// XML declaration; `None` means UTF-8.
+/// Looks at the start of the file for a byte order mark, UTF-16 without one, or an
+/// encoding named in the XML declaration; `None` means UTF-8.
 pub(crate) fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Option<&'static Encoding>> {
     let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
     // Taken off here, so that the parser's positions are the file's (it would skip the
@@ -31,6 +31,14 @@ pub(crate) fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Op
         return Ok(Some(encoding_rs::UTF_16LE));
     }
     if head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Some(encoding_rs::UTF_16BE));
+    }
+    // UTF-16 without a mark, told by its first character as XML's appendix F does: a
+    // file starts with `<`.
+    if head.starts_with(b"<\0") && head.get(3) == Some(&0) {
+        return Ok(Some(encoding_rs::UTF_16LE));
+    }
+    if head.starts_with(b"\0<") && head.get(2) == Some(&0) {
         return Ok(Some(encoding_rs::UTF_16BE));
     }
     if !head.starts_with(b"<?xml") {
