@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::{Exchanged, MemoryFormat, ReadOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Place, Result};
 use crate::import::RowOrLine;
 use crate::memory::{self, Memory};
 
@@ -40,6 +40,32 @@ impl MemoryFormat for Csv {
         memory::read_bytes(path, text, 0, &mut entries)?;
         let before = entries.len();
         entries.retain(|e| !e.target.trim().is_empty());
+        // A legacy encoding cannot hold Ł, Č or ő: the spreadsheet wrote `?` for them,
+        // which would be kept as the text of the entry.
+        if decoded.as_ref().is_some_and(|d| d.is_legacy()) {
+            for e in &entries {
+                let lost = [("source", &e.source), ("target", &e.target)]
+                    .into_iter()
+                    .find(|(_, text)| crate::batch::csv::lost_letters(text));
+                if let Some((column, text)) = lost {
+                    return Err(Error::at(
+                        path,
+                        Place::row(e.row, Some(column)),
+                        format!(
+                            "{text:?} has a `?` inside a word, where the spreadsheet's legacy encoding lost a \
+                             letter it cannot hold; save the file as \"CSV UTF-8\" and import it again; nothing \
+                             was written"
+                        ),
+                    ));
+                }
+            }
+        }
+        // Like another tool's TMX, a spreadsheet's two columns say nothing of where the
+        // entries come from: the file is named.
+        let origin = format!("csv:{}", super::file_name(path));
+        for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
+            e.origin = origin.clone().into();
+        }
         Ok(Exchanged {
             skipped_empty: before - entries.len(),
             warnings: decoded.and_then(|d| d.note).into_iter().collect(),

@@ -487,11 +487,18 @@ fn a_memory_csv_saved_by_excel_in_windows_1252_is_imported() {
         .success()
         .stderr_contains("excel.csv: read as Windows-1252")
         .stderr_contains("1 added");
-    assert!(
-        t.read("memory/nb-en.csv").contains("Vi må gå nå.,We must go now."),
-        "{}",
-        t.read("memory/nb-en.csv")
+    let memory = t.read("memory/nb-en.csv");
+    assert!(memory.contains("Vi må gå nå.,We must go now."), "{memory}");
+    // Named as where the entry came from, as another tool's TMX is.
+    assert!(memory.contains("csv:excel.csv"), "{memory}");
+    // Letters Windows-1252 cannot hold were saved as `?`: refused, naming the row.
+    let before = t.snapshot_dir("memory");
+    t.write("lost.csv", b"source;target\r\nGodt.;Good.\r\n?apek-prisen gikk til ?\xf3d?.;The prize.\r\n");
+    t.tolk(&["tm", "import", "lost.csv"]).run().failure().stderr_contains(
+        "lost.csv: row 3, column source: \"?apek-prisen gikk til ?ód?.\" has a `?` inside a word, where the \
+         spreadsheet's legacy encoding lost a letter",
     );
+    assert!(t.snapshot_dir("memory") == before);
 }
 
 /// A translator's batch given to `tm import` is named as one, with the command that
