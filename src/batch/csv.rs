@@ -163,12 +163,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let comment = find("comment");
     let mut rows = crate::input::csv::Rows::new(text.as_bytes(), delimiter);
     let mut row = 1;
+    // Columns tolk does not read, and the rows with text in each.
+    let mut unread: Vec<(String, usize, usize)> = (names.iter().enumerate())
+        .filter(|(_, n)| !super::is_known_column(n))
+        .map(|(i, _)| (header[i].trim().to_string(), i + 1, 0))
+        .collect();
     for record in records {
         let record =
             record.map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte())), e.to_string()))?;
         row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        for (_, number, rows) in unread.iter_mut() {
+            *rows += usize::from(record.get(*number - 1).is_some_and(|c| !c.trim().is_empty()));
         }
         let origin = Origin::row(path, row);
         let mut refuse = |column: &str, expected: String, found: String| {
@@ -239,12 +247,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             origin,
         });
     }
+    unread.retain(|&(_, _, rows)| rows > 0);
+    file.warnings.extend(super::unread(&unread));
     Ok(file)
 }
 
 /// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
 /// not, and a save in a legacy encoding leaves where a letter was.
-fn lost_letters(cell: &str) -> bool {
+pub(crate) fn lost_letters(cell: &str) -> bool {
     let mut chars = cell.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '?' && chars.peek().is_some_and(|n| n.is_alphabetic()) {

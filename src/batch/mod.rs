@@ -338,8 +338,40 @@ pub struct ReadFile {
     pub rows: Vec<ImportRow>,
     /// What was detected ("read as Windows-1252", "delimiter ;").
     pub notes: Vec<String>,
+    /// What was in the file and is not imported: text in a column tolk does not read.
+    pub warnings: Vec<String>,
     /// Rows that could not be read (wrong number of cells, oversized cells).
     pub problems: Vec<Problem>,
+}
+
+/// Whether a batch's column of this name is one tolk wrote or reads; text in any other
+/// (a translator's own notes column) is not imported, and said so by [`unread`].
+pub(crate) fn is_known_column(name: &str) -> bool {
+    COLUMNS.contains(&name) || xlsx::COLUMNS.iter().any(|(c, _)| *c == name) || name == "translator"
+}
+
+/// The warning for the columns of a batch that hold text tolk does not import:
+/// `filled` gives each such column's header (empty for none) and number (1-based),
+/// and how many rows have text in it.
+pub(crate) fn unread(filled: &[(String, usize, usize)]) -> Option<String> {
+    if filled.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = filled
+        .iter()
+        .map(|(name, number, rows)| {
+            let name =
+                if name.is_empty() { format!("number {number} (no name)") } else { format!("{name:?}") };
+            format!("{name} ({rows} {})", if *rows == 1 { "row" } else { "rows" })
+        })
+        .collect();
+    Some(format!(
+        "the column{} {} {} text tolk does not import: a remark for the editor goes in the column comment, \
+         which is kept with the translation",
+        if filled.len() > 1 { "s" } else { "" },
+        named.join(", "),
+        if filled.len() > 1 { "hold" } else { "holds" },
+    ))
 }
 
 /// What every batch format does, one implementation per file of this folder: a new
@@ -443,5 +475,20 @@ pub fn read(path: &Path) -> Result<ReadFile> {
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
     let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
+    // What no format reads and a translator's program may save a batch as.
+    if format.name() == "csv" {
+        let not = |what: &str| {
+            Error::at(path, crate::error::Place::File, format!(
+                    "is {what}, which tolk does not read as a batch; save it in the spreadsheet, without a \
+                     password, as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or \"CSV UTF-8\""
+                ))
+        };
+        if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+            return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
+        }
+        if head.starts_with(b"%PDF-") {
+            return Err(not("a PDF file"));
+        }
+    }
     format.read(path)
 }

@@ -324,7 +324,7 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 /// a unit without a `source`, or with an oversized text, is a [`Problem`] of its own.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
-    let decoded = crate::input::decode::decode(path, bytes, Accept::Utf16, "UTF-8")?;
+    let decoded = crate::input::decode::decode(path, bytes, Accept::Xml, "UTF-8")?;
     file.notes.extend(decoded.note);
     let text = decoded.text;
     // An XML processor turns every CRLF and lone CR into LF before parsing (XML 1.0,
@@ -347,6 +347,10 @@ struct TransUnit {
     id: String,
     source: Option<Vec<Inline>>,
     target: Option<Vec<Inline>>,
+    /// The suggestion tolk's `alt-trans` offered, once read, and the depth of that
+    /// `alt-trans` while in it.
+    suggestion: Option<Vec<Inline>>,
+    alt_trans: Option<usize>,
     state: Option<String>,
     /// Whether its target says it was written as a copy of its source.
     source_copy: bool,
@@ -376,6 +380,8 @@ enum Inline {
 enum Part {
     Source = 0,
     Target = 1,
+    /// The target of the `alt-trans` tolk wrote: the suggestion a prefilled target is.
+    Suggestion = 2,
 }
 
 /// The text of a `source` or `target` being collected.
@@ -601,6 +607,7 @@ impl<'a> Reader<'a> {
             return self.open_inline(e, &local, offset);
         }
         let depth = self.depth;
+        let ours = local == "alt-trans" && self.attribute(e, "tool-id", offset)?.as_deref() == Some("tolk");
         match (&*local, &mut self.unit) {
             ("trans-unit", Some(_)) => Err(self.error(offset, "a trans-unit inside another trans-unit")),
             ("trans-unit", None) => {
@@ -612,6 +619,8 @@ impl<'a> Reader<'a> {
                     id,
                     source: None,
                     target: None,
+                    suggestion: None,
+                    alt_trans: None,
                     state: None,
                     source_copy: false,
                     twice: None,
@@ -627,7 +636,7 @@ impl<'a> Reader<'a> {
                     Part::Target => {
                         (self.attribute(e, "state", offset)?, self.attribute(e, "state-qualifier", offset)?)
                     }
-                    Part::Source => (None, None),
+                    Part::Source | Part::Suggestion => (None, None),
                 };
                 if let Some(unit) = &mut self.unit {
                     match unit.part_lines[part as usize] {
@@ -642,9 +651,25 @@ impl<'a> Reader<'a> {
                 self.capture = Some(Capture { part, depth, inline: Vec::new(), open: Vec::new(), len: 0 });
                 Ok(())
             }
-            // Suggestions, segmented sources, notes and context inform the translator;
-            // only the unit's own source and target are read. Headers and binary units
-            // hold no sentences.
+            // The suggestion tolk offered: a target left as it is told apart from one
+            // translated.
+            ("alt-trans", Some(unit)) if ours && unit.depth + 1 == depth && unit.suggestion.is_none() => {
+                unit.alt_trans = Some(depth);
+                Ok(())
+            }
+            ("target", Some(unit)) if unit.alt_trans.is_some_and(|d| d + 1 == depth) => {
+                self.capture = Some(Capture {
+                    part: Part::Suggestion,
+                    depth,
+                    inline: Vec::new(),
+                    open: Vec::new(),
+                    len: 0,
+                });
+                Ok(())
+            }
+            // Other suggestions, segmented sources, notes and context inform the
+            // translator; only the unit's own source and target are read. Headers and
+            // binary units hold no sentences.
             (_, Some(_)) | ("header" | "bin-unit", None) => {
                 self.skip_from = Some(depth);
                 Ok(())
@@ -826,15 +851,23 @@ impl<'a> Reader<'a> {
                 let slot = match capture.part {
                     Part::Source => &mut unit.source,
                     Part::Target => &mut unit.target,
+                    Part::Suggestion => &mut unit.suggestion,
                 };
-                if slot.is_none() {
+                // A suggestion too long to keep is only not compared.
+                let oversize = capture.len > MAX_XML_TEXT;
+                if slot.is_none() && !(oversize && capture.part == Part::Suggestion) {
                     *slot = Some(capture.inline);
                 }
-                if capture.len > MAX_XML_TEXT {
+                if oversize && capture.part != Part::Suggestion {
                     unit.oversize[capture.part as usize].get_or_insert(capture.len);
                 }
             }
             return;
+        }
+        if let Some(unit) = &mut self.unit {
+            if unit.alt_trans == Some(depth) {
+                unit.alt_trans = None;
+            }
         }
         if let Some(unit) = self.unit.take_if(|u| u.depth == depth) {
             self.finish(unit, file);
@@ -921,7 +954,8 @@ impl<'a> Reader<'a> {
             translator: None,
             state: unit.state,
             source_copy: unit.source_copy,
-            suggestion: None,
+            // A suggestion with a tag the source lacks is nothing a target equals.
+            suggestion: unit.suggestion.and_then(|s| numbers.text(&s).ok()),
             comment: None,
         });
     }
@@ -1172,6 +1206,15 @@ mod tests {
             file.rows.iter().map(|r| (r.origin.row, r.target.as_str(), r.state.as_deref())).collect();
         assert_eq!(rows, [(8, "Hi and welcome.", Some(STATE_PREFILLED)), (37, "", Some(STATE_UNTRANSLATED))]);
         assert_eq!(file.rows[1].source, "Takk.\r");
+        // The suggestion tolk offered is read, so a target left as it is can be told.
+        let suggestions: Vec<_> = file.rows.iter().map(|r| r.suggestion.as_deref()).collect();
+        assert_eq!(suggestions, [Some("Hi and welcome."), None]);
+        // Only tolk's own, and with its tags numbered as the target's.
+        let other = xml.replace(r#"tool-id="tolk" xml"#, r#"tool-id="omegat" xml"#);
+        assert_eq!(read(&other).unwrap().rows[0].suggestion, None);
+        let tagged = xml.replace("<target>Hi and welcome.</target>", "<target>Hi <x id=\"1\"/>.</target>");
+        let tagged = tagged.replace("Hei &amp; &lt;velkommen&gt;.", "Hei <x id=\"1\"/>.");
+        assert_eq!(read(&tagged).unwrap().rows[0].suggestion.as_deref(), Some("Hi {1/}."));
     }
 
     #[test]

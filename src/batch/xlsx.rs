@@ -327,6 +327,14 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     let translator = find("translator");
     let suggestion = find("suggestion");
     let mut file = ReadFile::default();
+    // Columns tolk does not read that hold text, and in how many rows.
+    let unread: Vec<(String, usize, usize)> = (cells.columns().into_iter())
+        .map(|c| (header.get(c as usize).cloned().unwrap_or_default(), c))
+        .filter(|(h, _)| !super::is_known_column(h))
+        .map(|(h, c)| (h, c as usize + 1, cells.filled_rows(c)))
+        .filter(|&(_, _, rows)| rows > 0)
+        .collect();
+    file.warnings.extend(super::unread(&unread));
     for r in cells.rows().filter(|&r| r > 0) {
         let origin = Origin::row(path, u64::from(r) + 1);
         let before = file.problems.len();
@@ -420,6 +428,21 @@ impl Cells {
                 _ => String::new(),
             })
             .collect()
+    }
+
+    /// The columns that hold a cell, in order, zero-based.
+    fn columns(&self) -> std::collections::BTreeSet<u32> {
+        self.cells.keys().map(|&(_, c)| c).collect()
+    }
+
+    /// How many rows below the header hold something other than white space in the
+    /// column `column`, zero-based.
+    fn filled_rows(&self, column: u32) -> usize {
+        (self.cells.iter())
+            .filter(|((r, c), (value, formula))| {
+                *r > 0 && *c == column && (formula.is_some() || !value.to_string().trim().is_empty())
+            })
+            .count()
     }
 
     /// The rows that hold a cell, in order.
@@ -575,6 +598,31 @@ mod tests {
         let file = parse(Path::new("far.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         assert_eq!(file.rows.len(), 1);
         assert!(file.problems.is_empty());
+    }
+
+    /// A translator's own column with text in it is said, since it is not imported; an
+    /// empty one, and tolk's own columns, are not.
+    #[test]
+    fn text_in_a_column_tolk_does_not_read_is_a_warning() {
+        let mut workbook = Workbook::new();
+        let sheet = rows(&mut workbook, &[("Hei.", "Hi."), ("Ja.", "Yes."), ("Nei.", "No.")]);
+        for (c, name) in [(3, "Mine notater"), (4, "empty"), (5, "comment"), (6, "")] {
+            sheet.write_string(0, c, name).unwrap();
+        }
+        sheet.write_string(2, 3, "sjekk tallet").unwrap();
+        sheet.write_string(3, 3, "  ").unwrap();
+        sheet.write_string(1, 5, "a remark").unwrap();
+        sheet.write_number(1, 6, 3.0).unwrap();
+        sheet.write_string(3, 6, "x").unwrap();
+        let file = parse(Path::new("w.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(
+            file.warnings,
+            ["the columns \"mine notater\" (1 row), number 7 (no name) (2 rows) hold text tolk does not import: a \
+              remark for the editor goes in the column comment, which is kept with the translation"]
+        );
+        assert_eq!(file.rows[0].comment.as_deref(), Some("a remark"));
+        // tolk's own workbook holds no such column.
+        assert!(parse(Path::new("b.xlsx"), render(&batch()).unwrap()).unwrap().warnings.is_empty());
     }
 
     #[test]

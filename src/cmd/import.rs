@@ -89,6 +89,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 eprintln!("{}: {note}", tolk::shown::path(file));
             }
         }
+        for warning in &read.warnings {
+            ui::warning(format!("{}: {warning}", tolk::shown::path(file)));
+        }
         rows.extend(read.rows);
         problems.extend(read.problems);
     }
@@ -139,6 +142,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         ));
     }
     problems.append(&mut plan.problems);
+    let refused = problems.len() + plan.folded;
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     for p in &problems {
         ui::error(p);
@@ -146,7 +150,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if !problems.is_empty() && !args.skip_invalid {
         bail!(
             "{} refused, nothing was written; correct them and import again, or use --skip-invalid",
-            ui::count(problems.len(), "row")
+            ui::count(refused, "row")
         );
     }
     for w in &plan.warnings {
@@ -175,7 +179,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 plan.warnings.len() + plan.drafts.len() + usize::from(!plan.untouched.is_empty()),
                 "warning"
             ),
-            problems.len(),
+            refused,
             ui::written_to(&outcome)
         );
     }

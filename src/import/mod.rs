@@ -207,6 +207,9 @@ pub struct Plan {
     pub untouched: Vec<Origin>,
     /// Rows refused.
     pub problems: Vec<Problem>,
+    /// How many rows refused are told of by another's problem, not one of their own
+    /// (every row of a batch of another project: one problem for the file).
+    pub folded: usize,
     /// Remarks on accepted rows.
     pub warnings: Vec<Warning>,
 }
@@ -331,6 +334,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     let issued = &known.issued;
     let mut plan = Plan::default();
     let mut taken: HashMap<SegmentId, usize> = HashMap::new();
+    // Per file: the rows with an id, and the problems of ids nothing knows.
+    let mut ids: HashMap<&Path, (usize, Vec<usize>)> = HashMap::new();
     for r in rows {
         let problem = |column: &str, expected: String, found: String| Problem {
             origin: r.origin_of(column),
@@ -347,6 +352,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             ));
             continue;
         };
+        let file = ids.entry(r.origin.file.as_path()).or_default();
+        file.0 += 1;
         // An id its batch recorded for a sentence whose id tolk now finds otherwise
         // (see `ledger::Sent::ids`) is that sentence's.
         let id = match issued.get(&id) {
@@ -391,6 +398,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
             (None, None) => {
+                file.1.push(plan.problems.len());
                 plan.problems.push(problem(
                     "id",
                     "the id of a sentence in this project's corpus".into(),
@@ -409,6 +417,12 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         // tells the two apart.
         let raw = text.strip_prefix('\'').is_some_and(|rest| rest == source);
         if normalize(source) != normalize(text) && !raw {
+            // A row without a translation brings nothing to lose: a source the
+            // spreadsheet rewrote there (a date made of `17. mai`) stops nothing.
+            if r.target.trim().is_empty() {
+                plan.skipped_empty += 1;
+                continue;
+            }
             let p = match spreadsheet::source_damage(text, source) {
                 Some(what) => problem(
                     "source",
@@ -513,7 +527,42 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             context: known.context.get(&id).cloned(),
         });
     }
+    plan.folded = one_problem_for_a_foreign_file(&mut plan.problems, ids.into_values());
     plan
+}
+
+/// A file none of whose ids is known (a batch of another project, or of a corpus that
+/// changed whole) is one problem, not one a row: the first row's, naming how many.
+/// Returns how many problems were folded into others.
+fn one_problem_for_a_foreign_file(
+    problems: &mut Vec<Problem>,
+    files: impl Iterator<Item = (usize, Vec<usize>)>,
+) -> usize {
+    let mut dropped = vec![false; problems.len()];
+    for (with_id, unknown) in files {
+        let (Some(&first), true) = (unknown.first(), unknown.len() == with_id && with_id > 1) else {
+            continue;
+        };
+        let last = problems[*unknown.last().unwrap_or(&first)].origin.row;
+        let p = &mut problems[first];
+        let id = p.found.split(',').next().unwrap_or_default().to_string();
+        p.found = format!(
+            "{id} and the {} other ids of the file (to {} {last}), of which no document has one and this \
+             project exported none: the file is a batch of another project or corpus; import it in that \
+             project, or name its corpus with --corpus",
+            with_id - 1,
+            p.origin.unit
+        );
+        for &i in &unknown[1..] {
+            dropped[i] = true;
+        }
+    }
+    let mut i = 0;
+    problems.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
+    dropped.iter().filter(|&&d| d).count()
 }
 
 /// How to merge.
@@ -920,6 +969,46 @@ mod tests {
             suggestion: None,
             comment: None,
         }
+    }
+
+    /// A batch of another project is one problem, naming its first row and how many
+    /// more; a batch with some ids known keeps a problem for each row.
+    #[test]
+    fn a_file_of_ids_nothing_knows_is_one_problem() {
+        let hei = SegmentId::of("Hei.");
+        let issued: Issued = [(hei, "Hei.".to_string())].into();
+        let foreign = ["Nei.", "Ja.", "Kanskje."];
+        let mut rows: Vec<ImportRow> = foreign
+            .iter()
+            .enumerate()
+            .map(|(i, s)| row(i as u64 + 2, &SegmentId::of(s).to_string(), s, "x"))
+            .collect();
+        let plan = validate(&rows, &issued);
+        assert_eq!(plan.problems.len(), 1, "{:?}", plan.problems);
+        assert_eq!(plan.folded, 2);
+        let p = plan.problems[0].to_string();
+        assert!(p.starts_with("b.csv: row 2, column id:"), "{p}");
+        assert!(p.contains("and the 2 other ids of the file (to row 4)"), "{p}");
+        assert!(p.contains("a batch of another project"), "{p}");
+        // One id known: each unknown row is its own problem.
+        rows.push(row(5, &hei.to_string(), "Hei.", "Hi."));
+        let plan = validate(&rows, &issued);
+        assert_eq!(plan.problems.len(), 3);
+        assert_eq!(plan.folded, 0);
+        assert_eq!(plan.accepted.len(), 1);
+    }
+
+    /// A source the spreadsheet rewrote stops the import only where there is a
+    /// translation to lose.
+    #[test]
+    fn a_damaged_source_without_a_translation_is_only_skipped() {
+        let mai = SegmentId::of("17. mai");
+        let issued: Issued = [(mai, "17. mai".to_string())].into();
+        let plan = validate(&[row(2, &mai.to_string(), "17.05.2026", " ")], &issued);
+        assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+        assert_eq!(plan.skipped_empty, 1);
+        let plan = validate(&[row(2, &mai.to_string(), "17.05.2026", "17 May")], &issued);
+        assert_eq!(plan.problems.len(), 1);
     }
 
     #[test]

@@ -133,7 +133,18 @@ fn utf16_with_a_bom_from_excel_unicode_text() {
 
 #[test]
 fn reordered_columns_in_any_case_with_extra_columns() {
-    check_accepted("reordered-extra-columns.csv", &[], 4);
+    let name = "reordered-extra-columns.csv";
+    let t = project_with(name);
+    // The translator's own columns are named, as their text is not imported.
+    import(&t, name, &[]).success().stderr_contains("4 added, 0 unchanged").stderr_contains(&format!(
+        "warning: {name}: the columns \"Notes\" (1 row), \"Reviewer\" (4 rows) hold text tolk does not import"
+    ));
+    let bundled = bundled_translations();
+    let memory = memory(&t);
+    assert_eq!(memory.len(), 4);
+    for (source, targets) in &memory {
+        assert_eq!(targets, &[bundled[source].clone()], "the translation of {source:?}");
+    }
 }
 
 #[test]
@@ -303,6 +314,45 @@ fn a_password_protected_workbook_is_refused_with_what_to_do() {
         &["cannot import password.xlsx; nothing was written: password.xlsx: is password-protected, or an old \
            Excel workbook (.xls); open it and save it again without a password as Excel 2007-365 (.xlsx)"],
     );
+}
+
+/// A translator's own column is not imported: said once, with the rows it has text in.
+#[test]
+fn text_in_a_column_tolk_does_not_read_is_named() {
+    let t = Project::seeds_untranslated();
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let mut rows = crate::util::csv_records(t.read("b.csv").as_bytes(), b',');
+    let target = rows[0].iter().position(|c| c == "target").unwrap();
+    rows[0].push("Mine notater".into());
+    for (i, row) in rows.iter_mut().enumerate().skip(1) {
+        row[target] = "Translated.".into();
+        row.push(if i == 2 { "sjekk tallet".into() } else { String::new() });
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    rows.iter().for_each(|r| out.write_record(r).unwrap());
+    t.write("b.csv", out.into_inner().unwrap());
+    t.tolk(&["import", "b.csv", "--dry-run"]).run().success().stderr_contains(
+        "warning: b.csv: the column \"Mine notater\" (1 row) holds text tolk does not import: a remark for \
+         the editor goes in the column comment",
+    );
+}
+
+/// A batch saved as what no batch reader reads (Excel 97–2003, a PDF print) says what
+/// it is and how to save it instead, whatever its name.
+#[test]
+fn a_batch_saved_as_an_old_workbook_or_a_pdf_is_named_as_such() {
+    let t = Project::seeds_untranslated();
+    let mut xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+    xls.resize(4096, 0);
+    t.write("batch.xls", xls);
+    t.write("batch.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+    for (name, what) in [("batch.xls", "an Excel 97–2003 workbook (.xls)"), ("batch.pdf", "a PDF file")] {
+        t.tolk(&["import", name])
+            .run()
+            .failure()
+            .stderr_contains(&format!("{name}: is {what}"))
+            .stderr_contains("save it in the spreadsheet, without a password, as an Excel workbook (.xlsx)");
+    }
 }
 
 // Options.

@@ -368,6 +368,13 @@ fn prefill_and_the_best_suggestion_come_from_a_near_match() {
             "the alt-trans lacks the near match's source and target:\n{xliff}"
         );
     }
+    // Imported as it came (a CAT tool shows the prefilled target as the text to
+    // translate), the fuzzy suggestion is named, as a spreadsheet's is.
+    export(&t, "b.xlf", &["--prefill"]);
+    t.tolk(&["import", "b.xlf", "--dry-run"])
+        .run()
+        .success()
+        .stderr_contains("the target is the fuzzy suggestion, unchanged: check that it was reviewed");
 }
 
 #[test]
