@@ -226,17 +226,24 @@ impl BatchBuilder {
         for (i, s) in doc.segments.iter().enumerate() {
             if let Some(&row) = self.by_id.get(&s.id) {
                 let row = &mut self.rows[row];
+                let place = Place { doc: doc.name.clone(), line: s.location.line };
+                // The same text twice in one place (an image's description, which a
+                // Word file holds twice) is one place.
+                if row.places.last() == Some(&place) {
+                    continue;
+                }
                 if row.places.len() < MAX_PLACES {
-                    row.places.push(Place { doc: doc.name.clone(), line: s.location.line });
+                    row.places.push(place);
                 } else {
                     row.more_places += 1;
                 }
                 continue;
             }
             let text = doc.segment_text(s);
-            let neighbour = |j: Option<usize>| {
-                j.and_then(|j| doc.segments.get(j)).map(|s| doc.segment_text(s).to_string())
-            };
+            // The nearest other sentence either side: the same one again is no context.
+            let other = |j: &usize| doc.segments[*j].id != s.id;
+            let neighbour = |j: Option<usize>| j.map(|j| doc.segment_text(&doc.segments[j]).to_string());
+            let (before, after) = ((0..i).rev().find(other), (i + 1..doc.segments.len()).find(other));
             self.by_id.insert(s.id, self.rows.len());
             self.rows.push(BatchRow {
                 id: s.id,
@@ -248,8 +255,8 @@ impl BatchBuilder {
                 suggestion: String::new(),
                 suggestion_source: String::new(),
                 target: String::new(),
-                before: neighbour(i.checked_sub(1)),
-                after: neighbour(Some(i + 1)),
+                before: neighbour(before),
+                after: neighbour(after),
                 terms: Vec::new(),
                 repaired: Vec::new(),
             });
@@ -491,4 +498,27 @@ pub fn read(path: &Path) -> Result<ReadFile> {
         }
     }
     format.read(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sentence twice in one place (an image's description and title) is one place,
+    /// and its neighbours are the other sentences around it, not itself.
+    #[test]
+    fn the_same_sentence_twice_in_one_place_is_listed_once() {
+        let html = "<p>Første.</p>\n<p><img alt=\"Et bilde.\" title=\"Et bilde.\"></p>\n<p>Siste.</p>\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.html");
+        std::fs::write(&path, html).unwrap();
+        let doc = Document::read_as(&path, "x.html".into(), &crate::segment::Segmenter::default()).unwrap();
+        let texts: Vec<&str> = doc.segments.iter().map(|s| doc.segment_text(s)).collect();
+        assert_eq!(texts, ["Første.", "Et bilde.", "Et bilde.", "Siste."]);
+        let mut builder = BatchBuilder::default();
+        builder.add(&doc);
+        let row = &builder.rows[1];
+        assert_eq!(row.places, [Place { doc: "x.html".into(), line: 2 }]);
+        assert_eq!((row.before.as_deref(), row.after.as_deref()), (Some("Første."), Some("Siste.")));
+    }
 }

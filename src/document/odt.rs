@@ -16,7 +16,10 @@
 //! (`text:a`) is a pair of its own tags. A tab, a line break, a field (`text:date`,
 //! `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
 //! blocks of their own), a frame (an image, a text box) and a comment
-//! (`office:annotation`, left untouched) are lone codes of their whole element.
+//! (`office:annotation`, left untouched) are lone codes of their whole element. What
+//! stands before a paragraph's first text or after its last stays outside its block,
+//! but for a note right after its last text: that is the last sentence's, as in a Word
+//! document.
 //! A line break parts the words on either side as a space would (the paragraph's text
 //! gets one before it where it has none), as in a Word document, so the same sentence
 //! has the same tags in both. Bookmarks, soft page breaks and change marks are no
@@ -325,6 +328,8 @@ struct Lone {
     had_blocks: bool,
     /// Whether it is a line break.
     brk: bool,
+    /// Whether it is a footnote or endnote.
+    note: bool,
 }
 
 /// A paragraph being read.
@@ -686,7 +691,8 @@ impl<'a> Parser<'a> {
         let Some(Ctx::Para(p)) = self.stack.last_mut() else { return Ok(()) };
         p.begin(range.start);
         let (_, tags) = p.chain();
-        let lone = |nested: bool, tags: String| Lone { tags, nested, had_blocks: false, brk: false };
+        let lone =
+            |nested: bool, tags: String| Lone { tags, nested, had_blocks: false, brk: false, note: false };
         // White space after any element but a span, a link or a bookmark is kept, as
         // LibreOffice reads it.
         if !matches!(
@@ -786,7 +792,11 @@ impl<'a> Parser<'a> {
             b"office:annotation" | b"office:annotation-end" => {
                 Some(Sub { depth: 1, start: range.start, lone: Some(lone(false, String::new())) })
             }
-            b"draw:frame" | b"draw:a" | b"text:note" => {
+            b"text:note" => {
+                let note = Lone { note: true, ..lone(true, String::new()) };
+                Some(Sub { depth: 1, start: range.start, lone: Some(note) })
+            }
+            b"draw:frame" | b"draw:a" => {
                 Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())) })
             }
             _ => Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, tags)) }),
@@ -832,6 +842,15 @@ impl<'a> Parser<'a> {
             Raw::Text(format!("{}{}{closes}", lone.tags, &self.text[range]))
         };
         p.push(Node::Lone(Markup { open, ..Markup::default() }, lone.brk));
+        // A note right after the paragraph's last text is its sentence's, as in a Word
+        // document (what else stands after it stays outside the block).
+        if lone.note && p.at_root() && p.first.is_some() {
+            let count = p.groups.first().map_or(0, |g| g.1.len());
+            if p.nodes.end + 1 == count {
+                p.last = end;
+                p.nodes.end = count;
+            }
+        }
     }
 
     fn end(&mut self, name: &[u8], range: Range<usize>) -> Result<()> {
@@ -1403,6 +1422,23 @@ mod tests {
             out,
             r#"<text:span text:style-name="A"><text:span text:style-name="B">fet</text:span></text:span>"#
         );
+    }
+
+    /// A note after a paragraph's last full stop is its sentence's, wherever the
+    /// paragraph ends, as in the Word file LibreOffice saves of the same text; a
+    /// frame there (an image after a caption's text) stays outside the block.
+    #[test]
+    fn a_note_that_ends_a_paragraph_is_its_last_sentences() {
+        let note = r#"<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Gangfart er 6 km/t.</text:p></text:note-body></text:note>"#;
+        let body = format!(
+            "<text:p>Bare i gangfart.<text:bookmark text:name=\"b\"/>{note}</text:p>\
+             <text:p>Et bilde.<draw:frame draw:name=\"x\"><draw:image xlink:href=\"Pictures/a.png\"/></draw:frame></text:p>"
+        );
+        assert_eq!(segments(&body), ["Bare i gangfart.{1/}", "Gangfart er 6 km/t.", "Et bilde."]);
+        let written = rendered(&body, |t| format!("<{t}>"));
+        assert!(written.contains("&lt;Bare i gangfart.<text:note "), "{written}");
+        assert!(written.contains("</text:note>&gt;</text:p>"), "{written}");
+        assert!(written.contains("&lt;Et bilde.&gt;<draw:frame"), "{written}");
     }
 
     #[test]

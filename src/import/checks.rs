@@ -17,7 +17,15 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     let (source, target) = (&crate::document::inline::strip(source), &crate::document::inline::strip(target));
     let mut out = Vec::new();
     let (s, t) = (numbers(source), numbers(target));
-    let (s_runs, t_runs) = (runs(&s), runs(&t));
+    let (mut s_runs, mut t_runs) = (runs(&s), runs(&t));
+    // A number one side writes in digits and the other in words (`3. etasje`, "the
+    // third floor"; "tre barn", "3 children") agrees.
+    let (s_spelled, t_spelled) = (spelled(source, NORWEGIAN), spelled(target, ENGLISH));
+    let (s_only, t_only) = (difference(&s_runs, &t_runs), difference(&t_runs, &s_runs));
+    t_runs.extend(written_out(&s_only, t_spelled));
+    s_runs.extend(written_out(&t_only, s_spelled));
+    s_runs.sort_unstable();
+    t_runs.sort_unstable();
     if s_runs != t_runs {
         // Named as written, whole: `2,5 missing`, not `2, 5`.
         let missing = named(&s, &t_runs);
@@ -137,6 +145,169 @@ fn numbers(text: &str) -> Vec<(&str, Vec<&str>)> {
             i += gap;
         }
         out.push((&text[start..i], runs));
+    }
+    out
+}
+
+/// The numbers from 0 to 20, the tens to 90, 100 and 1000 as English words, cardinal
+/// and ordinal, and their values.
+const ENGLISH: &[(&str, u32)] = &[
+    ("zero", 0),
+    ("one", 1),
+    ("first", 1),
+    ("two", 2),
+    ("second", 2),
+    ("three", 3),
+    ("third", 3),
+    ("four", 4),
+    ("fourth", 4),
+    ("five", 5),
+    ("fifth", 5),
+    ("six", 6),
+    ("sixth", 6),
+    ("seven", 7),
+    ("seventh", 7),
+    ("eight", 8),
+    ("eighth", 8),
+    ("nine", 9),
+    ("ninth", 9),
+    ("ten", 10),
+    ("tenth", 10),
+    ("eleven", 11),
+    ("eleventh", 11),
+    ("twelve", 12),
+    ("twelfth", 12),
+    ("thirteen", 13),
+    ("thirteenth", 13),
+    ("fourteen", 14),
+    ("fourteenth", 14),
+    ("fifteen", 15),
+    ("fifteenth", 15),
+    ("sixteen", 16),
+    ("sixteenth", 16),
+    ("seventeen", 17),
+    ("seventeenth", 17),
+    ("eighteen", 18),
+    ("eighteenth", 18),
+    ("nineteen", 19),
+    ("nineteenth", 19),
+    ("twenty", 20),
+    ("twentieth", 20),
+    ("thirty", 30),
+    ("thirtieth", 30),
+    ("forty", 40),
+    ("fortieth", 40),
+    ("fifty", 50),
+    ("fiftieth", 50),
+    ("sixty", 60),
+    ("sixtieth", 60),
+    ("seventy", 70),
+    ("seventieth", 70),
+    ("eighty", 80),
+    ("eightieth", 80),
+    ("ninety", 90),
+    ("ninetieth", 90),
+    ("hundred", 100),
+    ("hundredth", 100),
+    ("thousand", 1000),
+    ("thousandth", 1000),
+];
+
+/// The same in Bokmål and Nynorsk.
+const NORWEGIAN: &[(&str, u32)] = &[
+    ("null", 0),
+    ("en", 1),
+    ("ett", 1),
+    ("én", 1),
+    ("ein", 1),
+    ("eitt", 1),
+    ("første", 1),
+    ("fyrste", 1),
+    ("to", 2),
+    ("andre", 2),
+    ("tre", 3),
+    ("tredje", 3),
+    ("fire", 4),
+    ("fjerde", 4),
+    ("fem", 5),
+    ("femte", 5),
+    ("seks", 6),
+    ("sjette", 6),
+    ("sju", 7),
+    ("syv", 7),
+    ("sjuende", 7),
+    ("syvende", 7),
+    ("åtte", 8),
+    ("åttende", 8),
+    ("ni", 9),
+    ("niende", 9),
+    ("ti", 10),
+    ("tiende", 10),
+    ("elleve", 11),
+    ("ellevte", 11),
+    ("tolv", 12),
+    ("tolvte", 12),
+    ("tretten", 13),
+    ("trettende", 13),
+    ("fjorten", 14),
+    ("fjortende", 14),
+    ("femten", 15),
+    ("femtende", 15),
+    ("seksten", 16),
+    ("sekstende", 16),
+    ("sytten", 17),
+    ("syttende", 17),
+    ("atten", 18),
+    ("attende", 18),
+    ("nitten", 19),
+    ("nittende", 19),
+    ("tjue", 20),
+    ("tjuende", 20),
+    ("tretti", 30),
+    ("førti", 40),
+    ("femti", 50),
+    ("seksti", 60),
+    ("sytti", 70),
+    ("åtti", 80),
+    ("nitti", 90),
+    ("hundre", 100),
+    ("tusen", 1000),
+];
+
+/// The values of the words of `text` that `words` lists, lower-cased.
+fn spelled(text: &str, words: &[(&str, u32)]) -> Vec<u32> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            let w = w.to_lowercase();
+            words.iter().find(|(word, _)| *word == w).map(|&(_, n)| n)
+        })
+        .collect()
+}
+
+/// The runs of `a` that `b` lacks (each counted as often as `a` has it more).
+fn difference<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
+    let mut left: Vec<&str> = b.to_vec();
+    let mut out = Vec::new();
+    for run in a {
+        match left.iter().position(|r| r == run) {
+            Some(at) => _ = left.swap_remove(at),
+            None => out.push(*run),
+        }
+    }
+    out
+}
+
+/// Of `runs`, those the other side writes out in words, `words` being their values
+/// (each word counted once).
+fn written_out<'a>(runs: &[&'a str], mut words: Vec<u32>) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    for run in runs {
+        let Ok(n) = run.parse::<u32>() else { continue };
+        if let Some(at) = words.iter().position(|&w| w == n) {
+            words.swap_remove(at);
+            out.push(*run);
+        }
     }
     out
 }
@@ -270,5 +441,17 @@ mod tests {
             assert_eq!(check("To linjer.", broken).len(), 1, "{broken:?}");
         }
         assert!(check("To linjer.", "Two lines.\r\n").is_empty());
+        // A number written in words on the other side agrees, an ordinal too.
+        assert!(check("Kontoret ligger i 3. etasje.", "The office is on the third floor.").is_empty());
+        assert!(check("Hun har tre barn.", "She has 3 children.").is_empty());
+        assert!(check("Vi var 12 stykker.", "There were twelve of us.").is_empty());
+        assert_eq!(
+            check("Kontoret ligger i 3. etasje.", "The office is on the fourth floor."),
+            ["numbers differ: 3 missing from the target"]
+        );
+        assert_eq!(
+            check("Det tok 2 timer og 2 minutter.", "It took two hours and minutes."),
+            ["numbers differ: 2 missing from the target"]
+        );
     }
 }
