@@ -223,17 +223,18 @@ pub struct BatchBuilder {
 impl BatchBuilder {
     /// Adds every segment of `doc`.
     pub fn add(&mut self, doc: &Document) {
+        // The line each sentence was last found on in this document: the same sentence
+        // twice on one line ("Ja. Ja.", an image's description that a Word file holds
+        // twice) is one place.
+        let mut last_line: HashMap<SegmentId, usize> = HashMap::new();
         for (i, s) in doc.segments.iter().enumerate() {
+            if last_line.insert(s.id, s.location.line) == Some(s.location.line) {
+                continue;
+            }
             if let Some(&row) = self.by_id.get(&s.id) {
                 let row = &mut self.rows[row];
-                let place = Place { doc: doc.name.clone(), line: s.location.line };
-                // The same text twice in one place (an image's description, which a
-                // Word file holds twice) is one place.
-                if row.places.last() == Some(&place) {
-                    continue;
-                }
                 if row.places.len() < MAX_PLACES {
-                    row.places.push(place);
+                    row.places.push(Place { doc: doc.name.clone(), line: s.location.line });
                 } else {
                     row.more_places += 1;
                 }

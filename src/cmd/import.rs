@@ -227,7 +227,24 @@ fn close_batches(
     batch_of: &[Option<usize>],
     accepted: &[import::Accepted],
 ) -> Result<()> {
+    let none = |file: &Path| {
+        if ui::chatty(global) {
+            eprintln!(
+                "{} is not the file of one open batch (not by its name; by its sentences it fits none, or \
+                 several as well, or it came back already), so no batch was closed; `tolk status` lists the \
+                 open ones, and `tolk withdraw` closes one that will not come back",
+                tolk::shown::path(file)
+            );
+        }
+    };
+    // Where batches are tracked, a file that closes none says so, even when none is
+    // open (a batch imported a second time).
     if !ledger.batches.iter().any(|b| b.is_awaited()) {
+        for (file, _) in files.iter().zip(batch_of).filter(|(_, i)| i.is_none()) {
+            if !ledger.batches.is_empty() {
+                none(file);
+            }
+        }
         return Ok(());
     }
     // This command may hold the keeping lock ([`ui::keeping_lock`]): no waiting for it.
@@ -235,14 +252,7 @@ fn close_batches(
     let now = Timestamp::now();
     for (file, index) in files.iter().zip(batch_of) {
         let Some(index) = *index else {
-            if ui::chatty(global) {
-                eprintln!(
-                    "{} is not the file of one open batch (not by its name; by its sentences it fits none, or \
-                     several as well, or it came back already), so no batch was closed; `tolk status` lists the \
-                     open ones, and `tolk withdraw` closes one that will not come back",
-                    tolk::shown::path(file)
-                );
-            }
+            none(file);
             continue;
         };
         let here = brought(ledger, index, file, accepted);

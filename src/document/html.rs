@@ -17,7 +17,9 @@
 //! edition's ([`super::EditionLanguage::mark`]).
 //!
 //! What is not text is never in a segment: `script`, `style`, `template`, `pre` and
-//! `code` content, comments, URLs and every other attribute. Nor is what the page says
+//! `code` content, comments, URLs and every other attribute; but in a JSON-LD
+//! `script`, the headline and description a search engine shows are blocks (written
+//! back as JSON strings) and `inLanguage` is a language mark. Nor is what the page says
 //! is not to be translated: a block-level element with `translate="no"`, the class
 //! `notranslate` or a `lang` of another language than Norwegian is kept as it is
 //! (the page's stack of [`Open`] elements tells), and an inline element with
@@ -273,6 +275,7 @@ fn is_read(name: &[u8]) -> bool {
             | b"charset"
             | b"translate"
             | b"class"
+            | b"type"
     )
 }
 
@@ -613,6 +616,9 @@ struct Skip {
     phrasing: bool,
     /// For the `title`: its text.
     title: Option<(String, Range<usize>)>,
+    /// Whether it is a `script` of JSON-LD (`type="application/ld+json"`), whose
+    /// headline, description and language a search engine shows.
+    json_ld: bool,
 }
 
 /// How many block-level elements a page's stack holds: far more than any page nests
@@ -816,6 +822,10 @@ impl<'t> Page<'t> {
                 skip.title = Some((text.clone(), span.clone()));
                 None
             }
+            Token::Text { span, .. } if skip.json_ld => {
+                self.json_ld(span.clone())?;
+                None
+            }
             _ => None,
         };
         if let Some(end) = end {
@@ -861,6 +871,10 @@ impl<'t> Page<'t> {
                     phrasing: matches!(tag.name.as_str(), "code" | "kbd" | "samp" | "var")
                         || matches!(kind_of(&tag.name), Kind::Inline),
                     title: None,
+                    json_ld: tag.name == "script"
+                        && tag
+                            .attribute("type")
+                            .is_some_and(|t| t.value.trim().eq_ignore_ascii_case(JSON_LD)),
                     depth: 1,
                     start: tag.span.start,
                     name: tag.name,
@@ -1068,6 +1082,25 @@ impl<'t> Page<'t> {
             what: format!("the paragraph at line {}", self.lines.line_of(start)),
             limit: crate::input::limits::MAX_LINE,
         })
+    }
+
+    /// The JSON of a JSON-LD script, the bytes `span` of the page (a script's text
+    /// is its bytes): the values a reader sees ([`JSON_LD_TEXT`]) are blocks, and
+    /// `inLanguage` a language mark.
+    fn json_ld(&mut self, span: Range<usize>) -> Result<()> {
+        let Some(json) = self.text.get(span.clone()) else { return Ok(()) };
+        let at = span.start;
+        for (range, key, text) in json_ld_values(json) {
+            let range = at + range.start..at + range.end;
+            if key == "inLanguage" {
+                if let Some(english) = self.edition.mark(&text) {
+                    self.lang.push((range, english));
+                }
+            } else {
+                self.push_block(range, &text, &JSON)?;
+            }
+        }
+        Ok(())
     }
 
     /// A `lang` (or `og:locale`) value, to become the edition's language where it says
@@ -1353,6 +1386,7 @@ struct SingleQuoted;
 struct Unquoted;
 
 static TEXT: TextWriter = TextWriter;
+static JSON: JsonString = JsonString;
 static DOUBLE_QUOTED: DoubleQuoted = DoubleQuoted;
 static SINGLE_QUOTED: SingleQuoted = SingleQuoted;
 static UNQUOTED: Unquoted = Unquoted;
@@ -1374,6 +1408,89 @@ fn escape_into(text: &str, out: &mut String, extra: impl Fn(char) -> Option<&'st
 fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     escape_into(text, &mut out, |_| None);
+    out
+}
+
+/// The text of a JSON string inside a `script`: quotes, backslashes and control
+/// characters escaped as JSON does, and `<` too, so no text ends the script.
+#[derive(Debug)]
+struct JsonString;
+
+impl Writer for JsonString {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '<' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+    }
+}
+
+/// The `type` of a script of JSON-LD.
+const JSON_LD: &str = "application/ld+json";
+
+/// The keys of JSON-LD (schema.org) whose string values a reader sees: in a search
+/// engine's result, a link's preview.
+const JSON_LD_TEXT: [&str; 5] = ["headline", "alternativeHeadline", "description", "abstract", "caption"];
+
+/// The string values of `json` under the keys of [`JSON_LD_TEXT`] and `inLanguage`,
+/// wherever they stand: each value's bytes inside its quotes, its key, and its text.
+/// The JSON is not parsed whole: strings are read as JSON writes them, and a value
+/// with an escape that is no JSON (or a lone surrogate) is left as it is.
+fn json_ld_values(json: &str) -> Vec<(Range<usize>, &'static str, String)> {
+    let b = json.as_bytes();
+    // The end of the string whose opening quote is at `i` (the byte after its closing
+    // quote), if it closes.
+    let string_end = |i: usize| {
+        let mut j = i + 1;
+        while j < b.len() {
+            match b[j] {
+                b'\\' => j += 2,
+                b'"' => return Some(j + 1),
+                _ => j += 1,
+            }
+        }
+        None
+    };
+    let skip_space = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let Some(end) = string_end(i) else { break };
+        let key = &json[i + 1..end - 1];
+        let colon = skip_space(end);
+        i = end;
+        if b.get(colon) != Some(&b':') {
+            continue;
+        }
+        let value = skip_space(colon + 1);
+        if b.get(value) != Some(&b'"') {
+            continue;
+        }
+        let Some(value_end) = string_end(value) else { break };
+        i = value_end;
+        let Some(&key) = JSON_LD_TEXT.iter().chain(&["inLanguage"]).find(|k| **k == key) else { continue };
+        let raw = &json[value + 1..value_end - 1];
+        if let Ok(text) = serde_json::from_str::<String>(&json[value..value_end]) {
+            if !raw.is_empty() {
+                out.push((value + 1..value_end - 1, key, text));
+            }
+        }
+    }
     out
 }
 
@@ -1534,6 +1651,41 @@ mod tests {
             )
             .replace(r#"alt='Trine i "kundesenteret"'"#, r#"alt='Trine at the &#39;customer centre&#39;'"#);
         assert_eq!(out, expected);
+    }
+
+    /// A JSON-LD description's headline and description are text, its `inLanguage`
+    /// a language mark; written back, as JSON that still parses, and nothing else of
+    /// the script changes. Another script's JSON is no text.
+    #[test]
+    fn json_ld_headline_description_and_language_follow_the_edition() {
+        let page = concat!(
+            "<html lang=\"nb\"><head><script type=\"application/ld+json\">\n",
+            r#"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Jazzfest i Molde slår rekord","#,
+            r#""description": "Over 100\u00a0000 kom \"i år\".","inLanguage":"nb-NO","author":{"name":"Kari"},"#,
+            r#""image":{"caption":""}}"#,
+            "\n</script><script>var x = {\"headline\": \"Ikke tekst\"};</script></head>",
+            "<body><p>Hei.</p></body></html>"
+        );
+        assert_eq!(
+            segments(page),
+            ["Jazzfest i Molde slår rekord", "Over 100\u{a0}000 kom \"i år\".", "Hei."]
+        );
+        let out = render(page, |s| {
+            Some(match s {
+                "Jazzfest i Molde slår rekord" => "Molde jazz festival breaks a record".into(),
+                "Hei." => "Hi.".into(),
+                other => format!("«{other}» </script>\\"),
+            })
+        });
+        let json = out.split("ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value["headline"], "Molde jazz festival breaks a record");
+        assert_eq!(value["description"], "«Over 100\u{a0}000 kom \"i år\".» </script>\\");
+        assert_eq!(value["inLanguage"], "en-GB");
+        assert_eq!(value["author"]["name"], "Kari");
+        assert!(out.contains("var x = {\"headline\": \"Ikke tekst\"};"), "{out}");
+        // Given back unchanged, the page is the same bytes.
+        assert_eq!(render(page, |_| None), page);
     }
 
     #[test]

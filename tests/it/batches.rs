@@ -99,6 +99,12 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
          translation go in the next export",
         n - done
     ));
+    // Imported again, with no batch open: it changes nothing, and says it closed none.
+    t.tolk(&["import", "kari-done.csv"])
+        .run()
+        .success()
+        .stderr_contains("kari-done.csv is not the file of one open batch")
+        .stderr_contains(&format!("0 added, {done} unchanged"));
 
     let memory = t.memory_rows();
     assert!(
