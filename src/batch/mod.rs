@@ -88,6 +88,9 @@ pub struct BatchRow {
     /// The glossary's terms found in the sentence, each as `kunde = customer`
     /// ([`Batch::mark_terms`]).
     pub terms: Vec<String>,
+    /// What its lone tags stand for, where the document's markup is readable
+    /// ([`Document::lone_tags`]): `{1/}` and `` `npm install` ``.
+    pub tags: Vec<(String, String)>,
     /// The numbers the suggestion got in place of its own, old and new, when its source
     /// differs from the sentence only in numbers ([`crate::numbers::repair`]).
     pub repaired: Vec<(String, String)>,
@@ -97,12 +100,18 @@ impl BatchRow {
     /// The `context` column: `before: ... | after: ...`, either part left out when there
     /// is no such sentence.
     pub fn context(&self) -> String {
-        match (&self.before, &self.after) {
-            (Some(b), Some(a)) => format!("before: {b} | after: {a}"),
-            (Some(b), None) => format!("before: {b}"),
-            (None, Some(a)) => format!("after: {a}"),
-            (None, None) => String::new(),
-        }
+        let parts = [
+            self.before.as_ref().map(|b| format!("before: {b}")),
+            self.after.as_ref().map(|a| format!("after: {a}")),
+            (!self.tags.is_empty()).then(|| self.tags_note()),
+        ];
+        parts.into_iter().flatten().collect::<Vec<_>>().join(" | ")
+    }
+
+    /// What the sentence's lone tags stand for: `tags: {1/} = `npm install`; {2/} = <br>`.
+    pub fn tags_note(&self) -> String {
+        let tags: Vec<String> = self.tags.iter().map(|(code, markup)| format!("{code} = {markup}")).collect();
+        format!("tags: {}", tags.join("; "))
     }
 
     /// The `repaired` column: each number the suggestion got, `110 → 120; 6 → 7`.
@@ -227,6 +236,7 @@ impl BatchBuilder {
         // twice on one line ("Ja. Ja.", an image's description that a Word file holds
         // twice) is one place.
         let mut last_line: HashMap<SegmentId, usize> = HashMap::new();
+        let mut tags = doc.lone_tags();
         for (i, s) in doc.segments.iter().enumerate() {
             if last_line.insert(s.id, s.location.line) == Some(s.location.line) {
                 continue;
@@ -259,6 +269,7 @@ impl BatchBuilder {
                 before: neighbour(before),
                 after: neighbour(after),
                 terms: Vec::new(),
+                tags: tags.get_mut(i).map(std::mem::take).unwrap_or_default(),
                 repaired: Vec::new(),
             });
         }
@@ -521,5 +532,36 @@ mod tests {
         let row = &builder.rows[1];
         assert_eq!(row.places, [Place { doc: "x.html".into(), line: 2 }]);
         assert_eq!((row.before.as_deref(), row.after.as_deref()), (Some("Første."), Some("Siste.")));
+    }
+
+    /// A translator sees what each lone tag of a sentence stands for, as the page writes
+    /// it; plain text has none.
+    #[test]
+    fn the_context_says_what_each_lone_tag_stands_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            Document::read_as(&path, name.into(), &crate::segment::Segmenter::default()).unwrap()
+        };
+        let long = "x".repeat(100);
+        let html = read(
+            "x.html",
+            &format!("<p>Kjør <code>tolk\n  build</code> nå, <b>med</b> <img src=\"{long}.png\"> her.</p>"),
+        );
+        let mut builder = BatchBuilder::default();
+        builder.add(&html);
+        let row = &builder.rows[0];
+        assert_eq!(row.source, "Kjør {1/} nå, {2}med{/2} {3/} her.");
+        let shown = format!("<img src=\"{}…", &format!("{long}.png")[..50]);
+        assert_eq!(
+            row.tags,
+            [("{1/}".to_string(), "<code>tolk build</code>".to_string()), ("{3/}".into(), shown.clone())]
+        );
+        assert_eq!(row.context(), format!("tags: {{1/}} = <code>tolk build</code>; {{3/}} = {shown}"));
+        let text = read("x.txt", "Kjør {1/} nå.\n");
+        let mut builder = BatchBuilder::default();
+        builder.add(&text);
+        assert!(builder.rows[0].tags.is_empty());
     }
 }

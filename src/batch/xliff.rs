@@ -181,6 +181,13 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
         (row.more_places > 0).then(|| format!("and {} more places", row.more_places)),
         row.before.as_ref().map(|b| format!("before: {b}")),
         row.after.as_ref().map(|a| format!("after: {a}")),
+        // A CAT tool shows a lone tag by its id: `<x id="2"/>` is tag 2.
+        (!row.tags.is_empty()).then(|| {
+            let tags: Vec<String> = (row.tags.iter())
+                .map(|(code, markup)| format!("tag {} = {markup}", code.trim_matches(['{', '/', '}'])))
+                .collect();
+            tags.join("; ")
+        }),
     ];
     for note in notes.iter().flatten() {
         out.text("note", &[("from", "tolk"), ("annotates", "source")], note)?;
@@ -1057,6 +1064,7 @@ mod tests {
             suggestion: String::new(),
             suggestion_source: String::new(),
             target: String::new(),
+            tags: Vec::new(),
             before: None,
             after: None,
             terms: Vec::new(),

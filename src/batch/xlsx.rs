@@ -557,6 +557,7 @@ mod tests {
             before: None,
             after: Some("=SUM(A1)".into()),
             terms: vec!["dato = date".into()],
+            tags: Vec::new(),
             repaired: Vec::new(),
         };
         Batch::new(vec![row])

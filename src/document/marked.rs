@@ -175,6 +175,45 @@ impl Marked {
         segments
     }
 
+    /// For each segment (by index), what each of its lone codes stands for, as its
+    /// markup reads (`` `npm install` ``, `<br>`): the code as the segment writes it
+    /// (`{1/}`) and the markup, shortened to [`MAX_TAG_SHOWN`] characters. For formats
+    /// whose markup a person reads (Markdown, HTML), so a translator sees what a tag is.
+    pub fn lone_tags(&self) -> Vec<Vec<(String, String)>> {
+        let mut out: Vec<Vec<(String, String)>> = Vec::new();
+        for part in &self.parts {
+            for block in &part.blocks {
+                for s in &block.sentences {
+                    let mut tags = Vec::new();
+                    for piece in inline::pieces(&s.local.text) {
+                        let Piece::Code(Code::Lone(k), raw) = piece else { continue };
+                        let Some(&n) = s.local.map.get(k as usize - 1) else { continue };
+                        let Some(markup) = block.codes.get(n as usize - 1) else { continue };
+                        let shown = match &markup.open {
+                            Raw::Range(r) => part.text.get(r.clone()).unwrap_or_default(),
+                            Raw::Text(t) => t.as_str(),
+                            Raw::None => continue,
+                        };
+                        let shown: Vec<&str> = shown.split_whitespace().collect();
+                        let shown = shown.join(" ");
+                        let mut short: String = shown.chars().take(MAX_TAG_SHOWN).collect();
+                        if short.len() < shown.len() {
+                            short.push('…');
+                        }
+                        if !short.is_empty() {
+                            tags.push((raw.to_string(), short));
+                        }
+                    }
+                    if out.len() <= s.segment {
+                        out.resize(s.segment + 1, Vec::new());
+                    }
+                    out[s.segment] = tags;
+                }
+            }
+        }
+        out
+    }
+
     /// Each part written with `fills[i]` in the place of segment `i` (`None`: the
     /// source), and the language marks set when `translate`.
     pub fn render(&self, fills: &[Option<Cow<'_, str>>], translate: bool) -> Vec<Cow<'_, str>> {
@@ -197,6 +236,9 @@ impl Marked {
             .collect()
     }
 }
+
+/// How many characters of a lone code's markup [`Marked::lone_tags`] shows.
+pub const MAX_TAG_SHOWN: usize = 60;
 
 /// The deepest pairs nest in a block; deeper pairs become two lone codes (their
 /// opening and their closing markup), so that what a sentence carries of the pairs

@@ -262,3 +262,16 @@ fn an_export_never_overwrites_a_batch_unless_forced_and_default_names_never_coll
     assert_eq!(batches.len(), 3, "{:?}", batches.keys().collect::<Vec<_>>());
     assert!(batches.values().all(|b| !b.is_empty()));
 }
+
+/// In a Markdown article, a translator sees what each lone tag stands for: the code
+/// span as the article writes it, in the context column and in XLIFF's notes.
+#[test]
+fn the_context_says_what_a_markdown_code_span_is() {
+    let t = Project::empty();
+    t.write("corpus/a.md", "# Oppsett\n\nKjør `npm install` for å starte.\n");
+    let rows = csv_rows(&export(&t, &["--format", "csv"]), b',');
+    let row = rows.iter().find(|r| r["source"] == "Kjør {1/} for å starte.").unwrap();
+    assert_eq!(row["context"], "before: Oppsett | tags: {1/} = `npm install`");
+    t.tolk(&["export", "--again", "-o", "b.xlf"]).run().success();
+    assert!(t.read("b.xlf").contains(">tag 1 = `npm install`</note>"), "{}", t.read("b.xlf"));
+}

@@ -624,6 +624,7 @@ proptest! {
                 before: None,
                 after: None,
                 terms: vec![format!("{s} = <term> & \"x\"")],
+                tags: Vec::new(),
                 repaired: Vec::new(),
             })
             .collect();
