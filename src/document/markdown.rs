@@ -4,7 +4,9 @@
 //! Each paragraph, heading, table cell and tight list item is a block. Inside it,
 //! emphasis, strong emphasis, strikethrough and links become pairs of codes whose
 //! markup is the source's own (`**`, `[`, `](https://…)`); inline code, images,
-//! autolinks, inline HTML, footnote references, task markers and hard line breaks
+//! autolinks, inline HTML, footnote references, task markers, hard line breaks and
+//! the template tags of static-site generators (`{{< figure … >}}`, `{% include … %}`,
+//! whose `caption`, `title`, `alt` and `description` values are blocks of their own)
 //! become lone codes, so a URL or a code span is never text to translate. A soft line
 //! break inside a paragraph is a space: it never ends a sentence. An image's text and
 //! the title of a link, an image or a link reference definition are blocks of their
@@ -92,6 +94,14 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     let mut skip = 0usize;
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
         if let Some(block) = block(&text, inline, &lines) {
+            // The captions and titles a template tag passes on (`{{< figure caption="…" >}}`).
+            let at = block.range.start;
+            for tag in templates(&text[block.range.clone()]) {
+                // A tag with an escape or a reference stays text ([`push_templated`]).
+                if !text[at + tag.start..at + tag.end].contains(['\\', '&']) {
+                    blocks.extend(template_values(&text, at + tag.start..at + tag.end, &lines));
+                }
+            }
             blocks.push(block);
         }
         // The text of its images and the titles of its links and images, inside the
@@ -246,7 +256,19 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
             continue;
         }
         match event {
-            Event::Text(t) => marked::push_text(&mut paragraph, &mut codes, t, |raw| Raw::Text(escape(raw))),
+            Event::Text(_) => {
+                // The parser's pieces of one run of text, as one: a template tag may run
+                // across them.
+                let mut run = String::new();
+                let mut j = i;
+                while let Some((Event::Text(t), r)) = events.get(j) {
+                    run.push_str(t);
+                    at = at.max(r.end);
+                    j += 1;
+                }
+                push_templated(&mut paragraph, &mut codes, &run, text, range.start..at);
+                i = j - 1;
+            }
             Event::SoftBreak => paragraph.push(' '),
             Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })) => {
                 let inner = events.get(i + 1).filter(|(e, _)| !matches!(e, Event::End(_)));
@@ -371,6 +393,122 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
         }
     }
     pairs
+}
+
+/// The template tags of static-site generators in `text`, by byte range: Hugo's
+/// shortcodes (`{{< figure … >}}`, `{{% note %}}`), Liquid's and Jinja's tags and
+/// output (`{% include … %}`, `{{ page.title }}`). Markdown reads them as text; they
+/// are markup a translator must not touch, so each is a lone code. One not closed is
+/// text.
+fn templates(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(['{']) {
+        let start = from + found;
+        let rest = &text[start..];
+        let close = if rest.starts_with("{{<") {
+            ">}}"
+        } else if rest.starts_with("{{%") {
+            "%}}"
+        } else if rest.starts_with("{{") {
+            "}}"
+        } else if rest.starts_with("{%") {
+            "%}"
+        } else {
+            from = start + 1;
+            continue;
+        };
+        match rest[2..].find(close) {
+            // Within a line's worth: a `{{` in prose with no end is text.
+            Some(end) if end < 1024 => {
+                let end = start + 2 + end + close.len();
+                out.push(start..end);
+                from = end;
+            }
+            _ => from = start + 2,
+        }
+    }
+    out
+}
+
+/// `text`, a run of a paragraph's text read from the bytes `source` of `markdown`,
+/// pushed with its template tags as lone codes, each the source's bytes. A tag not
+/// found as written (a reference or an escape in it) stays text, as Markdown reads it.
+fn push_templated(
+    paragraph: &mut String,
+    codes: &mut Vec<Markup>,
+    text: &str,
+    markdown: &str,
+    source: Range<usize>,
+) {
+    let mut at = 0;
+    let mut cursor = source.start;
+    for tag in templates(text) {
+        marked::push_text(paragraph, codes, &text[at..tag.start], |raw| Raw::Text(escape(raw)));
+        let written = &text[tag.clone()];
+        let found = markdown.get(cursor..source.end).and_then(|s| s.find(written)).map(|k| cursor + k);
+        at = tag.end;
+        let Some(k) = found else {
+            marked::push_text(paragraph, codes, written, |raw| Raw::Text(escape(raw)));
+            continue;
+        };
+        cursor = k + written.len();
+        let open = Raw::Range(k..cursor);
+        marked::open(paragraph, codes, Markup { open, ..Markup::default() }, true);
+    }
+    marked::push_text(paragraph, codes, &text[at..], |raw| Raw::Text(escape(raw)));
+}
+
+/// The names of a template tag's parameters whose values a reader sees.
+const TEMPLATE_TEXT: [&str; 4] = ["caption", "title", "alt", "description"];
+
+/// The blocks of the parameters of the template tag at `range` of `text` that a reader
+/// sees (`caption="Bryggen en sommerdag."`): double-quoted values without a backslash
+/// or a line break, written back with `"` as `&quot;`.
+fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Block> {
+    let tag = &text[range.clone()];
+    let mut out = Vec::new();
+    for name in TEMPLATE_TEXT {
+        let mut from = 0;
+        while let Some(found) = tag[from..].find(name) {
+            let start = from + found;
+            from = start + name.len();
+            // A whole parameter name: not the end of another word.
+            let before = tag[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+                continue;
+            }
+            let Some(value) = tag[from..].trim_start().strip_prefix('=') else { continue };
+            let Some(value) = value.trim_start().strip_prefix('"') else { continue };
+            let Some(len) = value.find('"') else { continue };
+            let value = &value[..len];
+            if value.trim().is_empty() || value.contains(['\\', '\n']) {
+                continue;
+            }
+            let at = range.start + (value.as_ptr() as usize - tag.as_ptr() as usize);
+            let mut paragraph = String::new();
+            let mut codes = Vec::new();
+            marked::push_text(&mut paragraph, &mut codes, value, |raw| Raw::Text(raw.to_string()));
+            out.push(Block::new(at..at + len, paragraph, codes, &TemplateValue, lines.line(at)));
+        }
+    }
+    out
+}
+
+/// Writes a template parameter's value: inside double quotes, a `"` as `&quot;` (the
+/// value ends up in HTML) and nothing else changed.
+#[derive(Debug)]
+struct TemplateValue;
+
+impl Writer for TemplateValue {
+    fn text(&self, text: &str, _style: &str, out: &mut String) {
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("&quot;"),
+                c => out.push(c),
+            }
+        }
+    }
 }
 
 fn lone(paragraph: &mut String, codes: &mut Vec<Markup>, range: Range<usize>) {
@@ -707,6 +845,45 @@ mod tests {
 
     fn texts(d: &Document) -> Vec<&str> {
         d.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// A static-site generator's template tags are lone codes, a tag alone is no
+    /// sentence, and the captions and titles it passes on are blocks; written back,
+    /// the tag keeps every byte but the translated value. A `{{` that never closes, or
+    /// a tag with a reference in it, is text.
+    #[test]
+    fn template_tags_are_codes_and_their_captions_text() {
+        let md = "{{< figure src=\"a.jpg\" caption=\"Bryggen i sol.\" alt=\"\" >}}\n\n\
+                  Se {{% ref \"side.md\" %}} og {{ page.title }} nå. {% include x.html title=\"Et kart\" %}\n\n\
+                  En {{ løs klamme.\n\n{{< note caption=\"A &amp; B\" >}}\n";
+        let d = doc(md);
+        assert_eq!(
+            texts(&d),
+            [
+                "Bryggen i sol.",
+                "Se {1/} og {2/} nå.",
+                "Et kart",
+                "En {{ løs klamme.",
+                "{{< note caption=\"A & B\" >}}"
+            ]
+        );
+        let out = translate(
+            md,
+            &[
+                ("Bryggen i sol.", "Bryggen in \"sun\"."),
+                ("Se {1/} og {2/} nå.", "See {2/} and {1/} now."),
+                ("Et kart", "A map"),
+            ],
+        );
+        assert_eq!(
+            out,
+            md.replace("Bryggen i sol.", "Bryggen in &quot;sun&quot;.")
+                .replace(
+                    "Se {{% ref \"side.md\" %}} og {{ page.title }} nå.",
+                    "See {{ page.title }} and {{% ref \"side.md\" %}} now."
+                )
+                .replace("Et kart", "A map")
+        );
     }
 
     /// `text` with segments translated by `pairs` (source, target).
