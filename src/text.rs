@@ -163,8 +163,13 @@ fn latin1_lower(c: char) -> Option<char> {
     }
 }
 
-/// Number of words in a text, as counted in analyses, batches and summaries.
+/// Number of words in a text, as counted in analyses, batches and summaries. The
+/// [`INVISIBLE`] characters part no words (`Romsdals\u{AD}eggen` is one).
 pub fn word_count(text: &str) -> usize {
+    if text.contains(INVISIBLE) {
+        let seen: String = text.chars().filter(|c| !INVISIBLE.contains(c)).collect();
+        return tokens(&seen).filter(|t| is_word(t)).count();
+    }
     tokens(text).filter(|t| is_word(t)).count()
 }
 
@@ -276,6 +281,8 @@ mod tests {
         let t: Vec<_> = tokens("Det er OKS (opplevd, red.)!").collect();
         assert_eq!(t, ["Det", "er", "OKS", "(", "opplevd", ",", "red", ".", ")", "!"]);
         assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
+        // A soft hyphen or a zero-width space parts no words.
+        assert_eq!(word_count("Romsdals\u{AD}eggen og Trolls\u{200B}tigen."), 3);
     }
 
     #[test]

@@ -88,8 +88,8 @@ pub struct BatchRow {
     /// The glossary's terms found in the sentence, each as `kunde = customer`
     /// ([`Batch::mark_terms`]).
     pub terms: Vec<String>,
-    /// What its lone tags stand for, where the document's markup is readable
-    /// ([`Document::lone_tags`]): `{1/}` and `` `npm install` ``.
+    /// What its tags stand for, where the document's markup is readable
+    /// ([`Document::tags`]): `{1/}` and `` `npm install` ``, `{2}…{/2}` and `<q>…</q>`.
     pub tags: Vec<(String, String)>,
     /// The numbers the suggestion got in place of its own, old and new, when its source
     /// differs from the sentence only in numbers ([`crate::numbers::repair`]).
@@ -108,7 +108,7 @@ impl BatchRow {
         parts.into_iter().flatten().collect::<Vec<_>>().join(" | ")
     }
 
-    /// What the sentence's lone tags stand for: `tags: {1/} = `npm install`; {2/} = <br>`.
+    /// What the sentence's tags stand for: `tags: {1/} = `npm install`; {2}…{/2} = <q>…</q>`.
     pub fn tags_note(&self) -> String {
         let tags: Vec<String> = self.tags.iter().map(|(code, markup)| format!("{code} = {markup}")).collect();
         format!("tags: {}", tags.join("; "))
@@ -236,7 +236,7 @@ impl BatchBuilder {
         // twice on one line ("Ja. Ja.", an image's description that a Word file holds
         // twice) is one place.
         let mut last_line: HashMap<SegmentId, usize> = HashMap::new();
-        let mut tags = doc.lone_tags();
+        let mut tags = doc.tags();
         for (i, s) in doc.segments.iter().enumerate() {
             if last_line.insert(s.id, s.location.line) == Some(s.location.line) {
                 continue;
@@ -534,10 +534,10 @@ mod tests {
         assert_eq!((row.before.as_deref(), row.after.as_deref()), (Some("Første."), Some("Siste.")));
     }
 
-    /// A translator sees what each lone tag of a sentence stands for, as the page writes
-    /// it; plain text has none.
+    /// A translator sees what each tag of a sentence stands for, as the page writes it;
+    /// plain text has none.
     #[test]
-    fn the_context_says_what_each_lone_tag_stands_for() {
+    fn the_context_says_what_each_tag_stands_for() {
         let dir = tempfile::tempdir().unwrap();
         let read = |name: &str, text: &str| {
             let path = dir.path().join(name);
@@ -554,11 +554,16 @@ mod tests {
         let row = &builder.rows[0];
         assert_eq!(row.source, "Kjør {1/} nå, {2}med{/2} {3/} her.");
         let shown = format!("<img src=\"{}…", &format!("{long}.png")[..50]);
+        let tags = [
+            ("{1/}".to_string(), "<code>tolk build</code>".to_string()),
+            ("{2}…{/2}".into(), "<b>…</b>".into()),
+            ("{3/}".into(), shown.clone()),
+        ];
+        assert_eq!(row.tags, tags);
         assert_eq!(
-            row.tags,
-            [("{1/}".to_string(), "<code>tolk build</code>".to_string()), ("{3/}".into(), shown.clone())]
+            row.context(),
+            format!("tags: {{1/}} = <code>tolk build</code>; {{2}}…{{/2}} = <b>…</b>; {{3/}} = {shown}")
         );
-        assert_eq!(row.context(), format!("tags: {{1/}} = <code>tolk build</code>; {{3/}} = {shown}"));
         let text = read("x.txt", "Kjør {1/} nå.\n");
         let mut builder = BatchBuilder::default();
         builder.add(&text);

@@ -181,10 +181,13 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
         (row.more_places > 0).then(|| format!("and {} more places", row.more_places)),
         row.before.as_ref().map(|b| format!("before: {b}")),
         row.after.as_ref().map(|a| format!("after: {a}")),
-        // A CAT tool shows a lone tag by its id: `<x id="2"/>` is tag 2.
+        // A CAT tool shows a tag by its id: `<x id="2"/>` and `<g id="3">` are tags 2 and 3.
         (!row.tags.is_empty()).then(|| {
             let tags: Vec<String> = (row.tags.iter())
-                .map(|(code, markup)| format!("tag {} = {markup}", code.trim_matches(['{', '/', '}'])))
+                .map(|(code, markup)| {
+                    let id: String = code.chars().skip(1).take_while(char::is_ascii_digit).collect();
+                    format!("tag {id} = {markup}")
+                })
                 .collect();
             tags.join("; ")
         }),

@@ -175,34 +175,51 @@ impl Marked {
         segments
     }
 
-    /// For each segment (by index), what each of its lone codes stands for, as its
-    /// markup reads (`` `npm install` ``, `<br>`): the code as the segment writes it
-    /// (`{1/}`) and the markup, shortened to [`MAX_TAG_SHOWN`] characters. For formats
-    /// whose markup a person reads (Markdown, HTML), so a translator sees what a tag is.
-    pub fn lone_tags(&self) -> Vec<Vec<(String, String)>> {
+    /// For each segment (by index), what each of its codes stands for, as its markup
+    /// reads: a lone code's markup (`` `npm install` ``, `<br>`), a pair's opening and
+    /// closing markup around `…` (`<q>…</q>`, `[…](https://lyse.no)`), each shortened
+    /// to [`MAX_TAG_SHOWN`] characters; with the code as the segment writes it (`{1/}`,
+    /// `{2}…{/2}`). For formats whose markup a person reads (Markdown, HTML), so a
+    /// translator sees what a tag is.
+    pub fn tags(&self) -> Vec<Vec<(String, String)>> {
         let mut out: Vec<Vec<(String, String)>> = Vec::new();
         for part in &self.parts {
+            let shown = |raw: &Raw| {
+                let text = match raw {
+                    Raw::Range(r) => part.text.get(r.clone()).unwrap_or_default(),
+                    Raw::Text(t) => t.as_str(),
+                    Raw::None => "",
+                };
+                let words: Vec<&str> = text.split_whitespace().collect();
+                let text = words.join(" ");
+                let mut short: String = text.chars().take(MAX_TAG_SHOWN).collect();
+                if short.len() < text.len() {
+                    short.push('…');
+                }
+                short
+            };
             for block in &part.blocks {
                 for s in &block.sentences {
                     let mut tags = Vec::new();
                     for piece in inline::pieces(&s.local.text) {
-                        let Piece::Code(Code::Lone(k), raw) = piece else { continue };
+                        let (k, pair) = match piece {
+                            Piece::Code(Code::Lone(k), _) => (k, false),
+                            Piece::Code(Code::Open(k), _) => (k, true),
+                            _ => continue,
+                        };
                         let Some(&n) = s.local.map.get(k as usize - 1) else { continue };
                         let Some(markup) = block.codes.get(n as usize - 1) else { continue };
-                        let shown = match &markup.open {
-                            Raw::Range(r) => part.text.get(r.clone()).unwrap_or_default(),
-                            Raw::Text(t) => t.as_str(),
-                            Raw::None => continue,
+                        let (code, what) = match pair {
+                            false => (Code::Lone(k).to_string(), shown(&markup.open)),
+                            true => (
+                                format!("{}…{}", Code::Open(k), Code::Close(k)),
+                                format!("{}…{}", shown(&markup.open), shown(&markup.close)),
+                            ),
                         };
-                        let shown: Vec<&str> = shown.split_whitespace().collect();
-                        let shown = shown.join(" ");
-                        let mut short: String = shown.chars().take(MAX_TAG_SHOWN).collect();
-                        if short.len() < shown.len() {
-                            short.push('…');
+                        if what.trim_matches('…').is_empty() {
+                            continue;
                         }
-                        if !short.is_empty() {
-                            tags.push((raw.to_string(), short));
-                        }
+                        tags.push((code, what));
                     }
                     if out.len() <= s.segment {
                         out.resize(s.segment + 1, Vec::new());
@@ -237,7 +254,7 @@ impl Marked {
     }
 }
 
-/// How many characters of a lone code's markup [`Marked::lone_tags`] shows.
+/// How many characters of a code's markup [`Marked::tags`] shows.
 pub const MAX_TAG_SHOWN: usize = 60;
 
 /// The deepest pairs nest in a block; deeper pairs become two lone codes (their

@@ -328,15 +328,15 @@ impl Document {
         Document { name, format, segments, body: Body::Marked { marked, package } }
     }
 
-    /// For each segment (by index), what its lone tags (`{1/}`) stand for, where the
-    /// document's markup is what a person reads and writes (Markdown, HTML): a code
-    /// span, an image, a line break ([`marked::Marked::lone_tags`]). Empty for plain
-    /// text, and for Word and LibreOffice documents, whose markup is XML no translator
-    /// needs to read.
-    pub fn lone_tags(&self) -> Vec<Vec<(String, String)>> {
+    /// For each segment (by index), what its tags (`{1/}`, `{2}…{/2}`) stand for, where
+    /// the document's markup is what a person reads and writes (Markdown, HTML): a code
+    /// span, an image, a line break, a quotation, a link ([`marked::Marked::tags`]).
+    /// Empty for plain text, and for Word and LibreOffice documents, whose markup is XML
+    /// no translator needs to read.
+    pub fn tags(&self) -> Vec<Vec<(String, String)>> {
         match &self.body {
             Body::Marked { marked, package: None } if matches!(self.format, "markdown" | "html") => {
-                marked.lone_tags()
+                marked.tags()
             }
             _ => Vec::new(),
         }
