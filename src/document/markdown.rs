@@ -80,11 +80,17 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
 }
 
 /// The part of a Markdown text, with its blocks and language marks.
 fn blocks(text: String, read: &super::ReadOptions) -> Part {
     let lines = LineIndex::new(&text);
+    // Template tags are markup a generator replaces before Markdown is read: the
+    // parser reads the text with each tag's bytes masked, so none starts HTML, a link
+    // or emphasis, and a tag in a link's URL leaves the link one.
+    let tags = templates(&text);
+    let masked = mask(&text, &tags);
     let mut blocks: Vec<Block> = Vec::new();
     let mut lang = Vec::new();
     // The inline events of the block being gathered, and whether one is open.
@@ -93,7 +99,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     // Depth of elements inside which nothing is text (images are handled inline).
     let mut skip = 0usize;
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
-        if let Some(block) = block(&text, inline, &lines) {
+        if let Some(block) = block(&text, &masked, &tags, inline, &lines) {
             // The captions and titles a template tag passes on (`{{< figure caption="…" >}}`).
             let at = block.range.start;
             for tag in templates(&text[block.range.clone()]) {
@@ -126,7 +132,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
         }
         inline.clear();
     };
-    let parser = Parser::new_ext(&text, options()).into_offset_iter();
+    let parser = Parser::new_ext(&masked, options()).into_offset_iter();
     // The titles of link reference definitions (`[k]: https://… "Title"`), which no
     // paragraph holds.
     let mut definitions: Vec<Block> = parser
@@ -212,7 +218,13 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
 
 /// The block of the inline `events` of one paragraph, heading, cell or item, if
 /// they hold any.
-fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) -> Option<Block> {
+fn block(
+    text: &str,
+    masked: &str,
+    tags: &[Range<usize>],
+    events: &[(Event<'_>, Range<usize>)],
+    lines: &LineIndex,
+) -> Option<Block> {
     let first = events.first()?;
     let start = first.1.start;
     let end = events.iter().map(|(_, r)| r.end).max()?;
@@ -256,19 +268,7 @@ fn block(text: &str, events: &[(Event<'_>, Range<usize>)], lines: &LineIndex) ->
             continue;
         }
         match event {
-            Event::Text(_) => {
-                // The parser's pieces of one run of text, as one: a template tag may run
-                // across them.
-                let mut run = String::new();
-                let mut j = i;
-                while let Some((Event::Text(t), r)) = events.get(j) {
-                    run.push_str(t);
-                    at = at.max(r.end);
-                    j += 1;
-                }
-                push_templated(&mut paragraph, &mut codes, &run, text, range.start..at);
-                i = j - 1;
-            }
+            Event::Text(t) => push_templated(&mut paragraph, &mut codes, t, masked, tags, range),
             Event::SoftBreak => paragraph.push(' '),
             Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })) => {
                 let inner = events.get(i + 1).filter(|(e, _)| !matches!(e, Event::End(_)));
@@ -398,8 +398,8 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
 /// The template tags of static-site generators in `text`, by byte range: Hugo's
 /// shortcodes (`{{< figure … >}}`, `{{% note %}}`), Liquid's and Jinja's tags and
 /// output (`{% include … %}`, `{{ page.title }}`). Markdown reads them as text; they
-/// are markup a translator must not touch, so each is a lone code. One not closed is
-/// text.
+/// are markup a translator must not touch, so each is a lone code. One not closed
+/// before a blank line is text.
 fn templates(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -419,8 +419,8 @@ fn templates(text: &str) -> Vec<Range<usize>> {
             continue;
         };
         match rest[2..].find(close) {
-            // Within a line's worth: a `{{` in prose with no end is text.
-            Some(end) if end < 1024 => {
+            // Within its paragraph, and a line's worth: a `{{` in prose with no end is text.
+            Some(end) if end < 1024 && !rest[2..2 + end].contains("\n\n") => {
                 let end = start + 2 + end + close.len();
                 out.push(start..end);
                 from = end;
@@ -431,32 +431,54 @@ fn templates(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// `text`, a run of a paragraph's text read from the bytes `source` of `markdown`,
-/// pushed with its template tags as lone codes, each the source's bytes. A tag not
-/// found as written (a reference or an escape in it) stays text, as Markdown reads it.
+/// `masked` with the bytes of each of `tags` made `x`: text that Markdown reads as one
+/// word, the same length, so every offset is the source's.
+fn mask(text: &str, tags: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for tag in tags {
+        bytes[tag.clone()].fill(b'x');
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+/// The text `t` of the bytes `range` of the masked source, pushed with the template
+/// `tags` in it as lone codes of the source's bytes. Text the parser changed (an
+/// escape, a reference) holds no tag: it is pushed as it is.
 fn push_templated(
     paragraph: &mut String,
     codes: &mut Vec<Markup>,
-    text: &str,
-    markdown: &str,
-    source: Range<usize>,
+    t: &str,
+    masked: &str,
+    tags: &[Range<usize>],
+    range: Range<usize>,
 ) {
-    let mut at = 0;
-    let mut cursor = source.start;
-    for tag in templates(text) {
-        marked::push_text(paragraph, codes, &text[at..tag.start], |raw| Raw::Text(escape(raw)));
-        let written = &text[tag.clone()];
-        let found = markdown.get(cursor..source.end).and_then(|s| s.find(written)).map(|k| cursor + k);
-        at = tag.end;
-        let Some(k) = found else {
-            marked::push_text(paragraph, codes, written, |raw| Raw::Text(escape(raw)));
-            continue;
-        };
-        cursor = k + written.len();
-        let open = Raw::Range(k..cursor);
-        marked::open(paragraph, codes, Markup { open, ..Markup::default() }, true);
+    let escape_text = |paragraph: &mut String, codes: &mut Vec<Markup>, t: &str| {
+        marked::push_text(paragraph, codes, t, |raw| Raw::Text(escape(raw)))
+    };
+    let first = tags.partition_point(|tag| tag.end <= range.start);
+    let inside = tags[first..].iter().take_while(|tag| tag.start < range.end);
+    if masked.get(range.clone()) != Some(t) {
+        return escape_text(paragraph, codes, t);
     }
-    marked::push_text(paragraph, codes, &text[at..], |raw| Raw::Text(escape(raw)));
+    let mut at = range.start;
+    for tag in inside {
+        if tag.start > at {
+            escape_text(paragraph, codes, &masked[at..tag.start]);
+        }
+        // A tag begun in an earlier piece of text was pushed there.
+        if tag.start >= range.start {
+            marked::open(
+                paragraph,
+                codes,
+                Markup { open: Raw::Range(tag.clone()), ..Markup::default() },
+                true,
+            );
+        }
+        at = tag.end.min(range.end);
+    }
+    if at < range.end {
+        escape_text(paragraph, codes, &masked[at..range.end]);
+    }
 }
 
 /// The names of a template tag's parameters whose values a reader sees.
@@ -636,8 +658,11 @@ fn skip_element(events: &[(Event<'_>, Range<usize>)], i: usize) -> usize {
     events.len()
 }
 
-/// The text values and language of a YAML front matter (the block at `range`,
-/// fences included): `key: value` lines at the top level.
+/// The text values and language of a front matter (the block at `range`, fences
+/// included): YAML (`---`) `key: value` lines, a nested key named by its path
+/// (`cover.alt`), a folded or literal block (`description: >-` and its indented lines)
+/// read as one paragraph and written back double-quoted; or TOML (`+++`) `key = "value"`
+/// lines, under a `[table]` named by its path.
 fn front_matter(
     text: &str,
     range: Range<usize>,
@@ -646,22 +671,81 @@ fn front_matter(
     blocks: &mut Vec<Block>,
     lang: &mut Vec<(Range<usize>, String)>,
 ) {
+    let toml = text[range.clone()].starts_with("+++");
+    // Each line's start and its text without the line end.
+    let mut all: Vec<(usize, &str)> = Vec::new();
     let mut at = range.start;
     for line in text[range.clone()].split_inclusive('\n') {
-        let start = at;
+        all.push((at, line.trim_end_matches(['\n', '\r'])));
         at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let Some((key, rest)) = body.split_once(':') else { continue };
-        if key.starts_with([' ', '\t', '#', '-']) || key.trim() != key {
+    }
+    // The keys a nested key is inside: (indent, key) for YAML, the table for TOML.
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let (start, body) = all[i];
+        i += 1;
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let line = &body[indent..];
+        if toml && line.starts_with('[') {
+            // `[cover]`: the keys below are `cover.…`; `[[a]]` (an array of tables) none.
+            parents.clear();
+            if let Some(table) = line.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                if !table.starts_with('[') {
+                    parents.push((0, table.trim().to_string()));
+                }
+            }
             continue;
         }
+        let split = if toml { line.split_once('=') } else { line.split_once(':') };
+        let Some((key, rest)) = split else { continue };
+        let key = if toml { key.trim_end() } else { key };
+        if key.is_empty() || key.starts_with(['#', '-', '"', '\'']) || key.contains([' ', '\t']) {
+            continue;
+        }
+        if !toml {
+            parents.retain(|(level, _)| *level < indent);
+        }
+        let path: String = parents.iter().map(|(_, k)| format!("{k}.")).chain([key.to_string()]).collect();
         let lead = rest.len() - rest.trim_start().len();
-        let value_start = start + key.len() + 1 + lead;
+        let value_start = start + indent + key.len() + (line.len() - key.len() - rest.len()) + lead;
         let value = rest.trim();
         if value.is_empty() {
+            // A YAML key whose value is a mapping below it.
+            if !toml {
+                parents.push((indent, key.to_string()));
+            }
             continue;
         }
-        if key == "lang" || key == "language" {
+        // A folded or literal block's indented lines are its value, never keys.
+        let block_scalar = !toml
+            && value.len() <= 3
+            && value.starts_with(['|', '>'])
+            && value[1..].chars().all(|c| matches!(c, '-' | '+'));
+        let mut block_lines: Vec<&str> = Vec::new();
+        let mut block_end = None;
+        let mut blank_inside = false;
+        if block_scalar {
+            while let Some(&(s, b)) = all.get(i) {
+                let deeper = b.len() - b.trim_start_matches(' ').len() > indent;
+                if b.trim().is_empty() {
+                    // A blank line with more of the block after it: two paragraphs.
+                    let more = all[i..].iter().find(|(_, b)| !b.trim().is_empty());
+                    blank_inside |=
+                        more.is_some_and(|(_, b)| b.len() - b.trim_start_matches(' ').len() > indent);
+                    if !blank_inside {
+                        break;
+                    }
+                } else if !deeper {
+                    break;
+                } else {
+                    block_lines.push(b.trim());
+                    block_end = Some(s + b.len());
+                }
+                i += 1;
+            }
+        }
+        if path == "lang" || path == "language" {
             let bare = value.trim_matches(['"', '\'']);
             if let Some(english) = options.edition.mark(bare) {
                 let offset = value.find(bare).unwrap_or(0);
@@ -669,15 +753,28 @@ fn front_matter(
             }
             continue;
         }
-        if !options.front_matter_text.iter().any(|k| k == key) {
+        if !options.front_matter_text.contains(&path) {
             continue;
         }
         let line_no = lines.line(start);
         let block = match value.as_bytes()[0] {
+            // TOML's multi-line strings: not read.
+            _ if toml && (value.starts_with("\"\"\"") || value.starts_with("\'\'\'")) => None,
             b'"' if value.len() >= 2 && value.ends_with('"') => {
                 let inner = value_start + 1..value_start + value.len() - 1;
                 yaml_double(&text[inner.clone()])
                     .map(|t| (inner, t, &YamlDouble as &'static dyn Writer, false))
+            }
+            // A TOML literal string has no escapes and cannot hold a `'`: a translation is
+            // written as a basic string, quotes and all.
+            b'\'' if toml && value.len() >= 2 && value.ends_with('\'') => {
+                let inner = &value[1..value.len() - 1];
+                Some((
+                    value_start..value_start + value.len(),
+                    inner.to_string(),
+                    &YamlDouble as &'static dyn Writer,
+                    true,
+                ))
             }
             b'\'' if value.len() >= 2 && value.ends_with('\'') => {
                 let inner = value_start + 1..value_start + value.len() - 1;
@@ -688,8 +785,17 @@ fn front_matter(
                     false,
                 ))
             }
-            // Block scalars, flow collections, anchors, tags: not a plain value.
+            // A folded or literal block: its indented lines, one paragraph, written back
+            // as a double-quoted value on the key's line.
+            _ if block_scalar => match block_end {
+                Some(end) if !blank_inside => {
+                    Some((value_start..end, block_lines.join(" "), &YamlDouble as &'static dyn Writer, true))
+                }
+                _ => None,
+            },
+            // Flow collections, anchors, tags, other block scalars: not a plain value.
             b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' | b'"' | b'\'' => None,
+            _ if toml => None,
             _ => {
                 let plain = match value.find(" #") {
                     Some(i) => value[..i].trim_end(),
@@ -706,8 +812,8 @@ fn front_matter(
         let Some((range, value, writer, plain)) = block else { continue };
         let mut paragraph = String::new();
         let mut codes = Vec::new();
-        // A plain value is written double-quoted when translated: the quotes are a
-        // pair around the whole value, kept out of the segment.
+        // A value written double-quoted once translated: the quotes are a pair around the
+        // whole value, kept out of the segment.
         let quotes = plain.then(|| {
             marked::open(
                 &mut paragraph,
@@ -849,13 +955,16 @@ mod tests {
 
     /// A static-site generator's template tags are lone codes, a tag alone is no
     /// sentence, and the captions and titles it passes on are blocks; written back,
-    /// the tag keeps every byte but the translated value. A `{{` that never closes, or
-    /// a tag with a reference in it, is text.
+    /// the tag keeps every byte but the translated value. A `{{` that never closes is
+    /// text; a value with a reference or an escape in it stays as it is. A tag in a
+    /// link's URL leaves the link a link, and one that would read as HTML or emphasis
+    /// does not.
     #[test]
     fn template_tags_are_codes_and_their_captions_text() {
         let md = "{{< figure src=\"a.jpg\" caption=\"Bryggen i sol.\" alt=\"\" >}}\n\n\
                   Se {{% ref \"side.md\" %}} og {{ page.title }} nå. {% include x.html title=\"Et kart\" %}\n\n\
-                  En {{ løs klamme.\n\n{{< note caption=\"A &amp; B\" >}}\n";
+                  En {{ løs klamme.\n\n{{< note caption=\"A &amp; B\" >}}\n\n\
+                  Les [testen]({{< ref \"test.md\" >}}) og {{<figure src=\"a*b*c.jpg\">}} her.\n";
         let d = doc(md);
         assert_eq!(
             texts(&d),
@@ -864,7 +973,7 @@ mod tests {
                 "Se {1/} og {2/} nå.",
                 "Et kart",
                 "En {{ løs klamme.",
-                "{{< note caption=\"A & B\" >}}"
+                "Les {1}testen{/1} og {2/} her."
             ]
         );
         let out = translate(
@@ -873,6 +982,7 @@ mod tests {
                 ("Bryggen i sol.", "Bryggen in \"sun\"."),
                 ("Se {1/} og {2/} nå.", "See {2/} and {1/} now."),
                 ("Et kart", "A map"),
+                ("Les {1}testen{/1} og {2/} her.", "Read {1}the test{/1} and {2/} here."),
             ],
         );
         assert_eq!(
@@ -883,6 +993,11 @@ mod tests {
                     "See {{ page.title }} and {{% ref \"side.md\" %}} now."
                 )
                 .replace("Et kart", "A map")
+                .replace("Les [testen]", "Read [the test]")
+                .replace(
+                    " og {{<figure src=\"a*b*c.jpg\">}} her.",
+                    " and {{<figure src=\"a*b*c.jpg\">}} here."
+                )
         );
     }
 
@@ -1029,6 +1144,59 @@ mod tests {
         assert_eq!(
             translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
             "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
+        );
+    }
+
+    /// A nested key is named by its path, a folded or literal block is one value written
+    /// back double-quoted, and Hugo's TOML front matter is read as YAML's is; a block
+    /// of two paragraphs, and keys not named, stay as they are.
+    #[test]
+    fn nested_keys_blocks_and_toml_front_matter_are_text() {
+        let options = crate::document::ReadOptions {
+            front_matter_text: ["title", "description", "cover.alt", "summary", "notes"]
+                .map(String::from)
+                .to_vec(),
+            ..Default::default()
+        };
+        let read = |text: &str| parse_with("a.md".into(), text.into(), &Segmenter::default(), &options);
+        let yaml = "---\ntitle: Kaffe\ndescription: >-\n  Vi snakker om kaffe,\n  og om vann.\nnotes: |\n  En.\n\n  To.\n\
+                    cover:\n  image: /img/k.jpg\n  alt: En kopp kaffe\nalt: Ikke denne\n---\n\nTekst.\n";
+        let d = read(yaml);
+        assert_eq!(texts(&d), ["Kaffe", "Vi snakker om kaffe, og om vann.", "En kopp kaffe", "Tekst."]);
+        let english = |s: &crate::document::Segment| {
+            Some(Cow::Borrowed(match s.text.as_str() {
+                "Vi snakker om kaffe, og om vann." => "We talk about \"coffee\" and water.",
+                "En kopp kaffe" => "A cup of coffee",
+                _ => return None,
+            }))
+        };
+        let out = String::from_utf8(d.rebuild(english).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            yaml.replace(
+                ">-\n  Vi snakker om kaffe,\n  og om vann.",
+                "\"We talk about \\\"coffee\\\" and water.\""
+            )
+            .replace("alt: En kopp kaffe", "alt: \"A cup of coffee\"")
+        );
+        let toml =
+            "+++\ntitle = \"Slik brygger du kaffe\"\ndescription = 'Tips for filterkaffe.'\ndraft = false\n\
+                    [cover]\nalt = \"Et bilde\"\n+++\n\nTekst.\n";
+        let d = read(toml);
+        assert_eq!(texts(&d), ["Slik brygger du kaffe", "Tips for filterkaffe.", "Et bilde", "Tekst."]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), toml.as_bytes());
+        let english = |s: &crate::document::Segment| {
+            Some(Cow::Borrowed(match s.text.as_str() {
+                "Tips for filterkaffe." => "Tips for 'filter' coffee.",
+                "Et bilde" => "A picture",
+                _ => return None,
+            }))
+        };
+        let out = String::from_utf8(d.rebuild(english).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            toml.replace("'Tips for filterkaffe.'", "\"Tips for 'filter' coffee.\"")
+                .replace("Et bilde", "A picture")
         );
     }
 
