@@ -253,15 +253,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 }
 
 /// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
-/// not, and a save in a legacy encoding leaves where a letter was.
+/// not, and a save in a legacy encoding leaves where a letter was; not in a URL or an
+/// address's query (`https://nrk.no/sok?q=jazz`, `side?id=3`), where it begins one.
 pub(crate) fn lost_letters(cell: &str) -> bool {
-    let mut chars = cell.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '?' && chars.peek().is_some_and(|n| n.is_alphabetic()) {
-            return true;
-        }
-    }
-    false
+    cell.split_whitespace().any(|word| {
+        let query = word.contains("://")
+            || word.starts_with("www.")
+            || word.split_once('?').is_some_and(|(_, after)| after.contains('='));
+        !query && word.char_indices().any(|(i, c)| c == '?' && word[i + 1..].starts_with(char::is_alphabetic))
+    })
 }
 
 /// Characters that make a spreadsheet treat a cell as a formula.
@@ -295,6 +295,20 @@ pub fn unescape_cell(cell: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `?` before a letter is a letter lost to a legacy encoding, but not in a URL's
+    /// or an address's query.
+    #[test]
+    fn a_question_mark_before_a_letter_is_a_lost_letter_outside_urls() {
+        for lost in ["?apek-prisen", "fra ?ód?.", "Hva?Ja"] {
+            assert!(lost_letters(lost), "{lost}");
+        }
+        for kept in
+            ["Se https://nrk.no/sok?q=jazz for mer.", "www.vg.no/?side", "side?id=3 her", "Hva? Ja.", "¿Qué?"]
+        {
+            assert!(!lost_letters(kept), "{kept}");
+        }
+    }
 
     fn read(bytes: &[u8]) -> Result<ReadFile> {
         parse(Path::new("b.csv"), bytes)

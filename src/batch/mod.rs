@@ -494,20 +494,23 @@ pub fn read(path: &Path) -> Result<ReadFile> {
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
     let format = FORMATS.iter().find(|f| f.claims(path, &head)).unwrap_or(&FORMATS[FORMATS.len() - 1]);
-    // What no format reads and a translator's program may save a batch as.
-    if format.name() == "csv" {
-        let not = |what: &str| {
-            Error::at(path, crate::error::Place::File, format!(
-                    "is {what}, which tolk does not read as a batch; save it in the spreadsheet, without a \
-                     password, as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or \"CSV UTF-8\""
-                ))
-        };
-        if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
-            return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
-        }
-        if head.starts_with(b"%PDF-") {
-            return Err(not("a PDF file"));
-        }
+    // What no format reads and a translator's program may save a batch as, whatever its
+    // name (a workbook's reader names an old or password-protected one itself).
+    let not = |what: &str| {
+        Error::at(
+            path,
+            crate::error::Place::File,
+            format!(
+                "is {what}, which tolk does not read as a batch; save it in the spreadsheet, without a \
+                 password, as an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or \"CSV UTF-8\""
+            ),
+        )
+    };
+    if head.starts_with(b"%PDF-") {
+        return Err(not("a PDF file"));
+    }
+    if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") && format.name() != "xlsx" {
+        return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
     }
     format.read(path)
 }

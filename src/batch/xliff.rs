@@ -361,6 +361,9 @@ struct TransUnit {
     /// `alt-trans` while in it.
     suggestion: Option<Vec<Inline>>,
     alt_trans: Option<usize>,
+    /// Whether the suggestion holds what tolk cannot read back: it is then only not
+    /// compared, never a problem of the unit.
+    suggestion_broken: bool,
     state: Option<String>,
     /// Whether its target says it was written as a copy of its source.
     source_copy: bool,
@@ -609,7 +612,7 @@ impl<'a> Reader<'a> {
         }
         if namespace != xliff.as_bytes() {
             // A CAT tool's extension (or anything else outside XLIFF): not ours to read.
-            self.dropped += usize::from(self.capture.is_some());
+            self.drop_element();
             self.skip_from = Some(self.depth);
             return Ok(());
         }
@@ -631,6 +634,7 @@ impl<'a> Reader<'a> {
                     target: None,
                     suggestion: None,
                     alt_trans: None,
+                    suggestion_broken: false,
                     state: None,
                     source_copy: false,
                     twice: None,
@@ -713,7 +717,7 @@ impl<'a> Reader<'a> {
             }
             // Not XLIFF's inline markup.
             _ => {
-                self.dropped += 1;
+                self.drop_element();
                 return Ok(());
             }
         };
@@ -726,7 +730,12 @@ impl<'a> Reader<'a> {
         };
         let Some(id) = rid.or(self.attribute(e, "id", offset)?) else {
             let line = self.line(offset);
+            let suggestion = self.in_suggestion();
             if let Some(unit) = &mut self.unit {
+                if suggestion {
+                    unit.suggestion_broken = true;
+                    return Ok(());
+                }
                 unit.refused.get_or_insert(Problem {
                     origin: Origin::line(self.path, line),
                     column: local.to_string(),
@@ -746,10 +755,33 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Makes the element `name` at byte `offset` the unit's problem (unless it has one).
+    /// Counts an element of another tool in a source or target, dropped from its text;
+    /// in the suggestion, it makes the suggestion one not compared.
+    fn drop_element(&mut self) {
+        if self.in_suggestion() {
+            if let Some(unit) = &mut self.unit {
+                unit.suggestion_broken = true;
+            }
+        } else if self.capture.is_some() {
+            self.dropped += 1;
+        }
+    }
+
+    /// Whether the text being read is the suggestion of tolk's `alt-trans`.
+    fn in_suggestion(&self) -> bool {
+        self.capture.as_ref().is_some_and(|c| c.part == Part::Suggestion)
+    }
+
+    /// Makes the element `name` at byte `offset` the unit's problem (unless it has one);
+    /// in the suggestion, makes the suggestion one not compared.
     fn refuse(&mut self, offset: u64, name: &str) {
         let line = self.line(offset);
+        let suggestion = self.in_suggestion();
         let Some(unit) = &mut self.unit else { return };
+        if suggestion {
+            unit.suggestion_broken = true;
+            return;
+        }
         let found = match name {
             "it" => {
                 "<it>, an isolated tag whose partner is in another segment, which tolk cannot place; \
@@ -965,7 +997,10 @@ impl<'a> Reader<'a> {
             state: unit.state,
             source_copy: unit.source_copy,
             // A suggestion with a tag the source lacks is nothing a target equals.
-            suggestion: unit.suggestion.and_then(|s| numbers.text(&s).ok()),
+            suggestion: unit
+                .suggestion
+                .filter(|_| !unit.suggestion_broken)
+                .and_then(|s| numbers.text(&s).ok()),
             comment: None,
         });
     }
@@ -1226,6 +1261,25 @@ mod tests {
         let tagged = xml.replace("<target>Hi and welcome.</target>", "<target>Hi <x id=\"1\"/>.</target>");
         let tagged = tagged.replace("Hei &amp; &lt;velkommen&gt;.", "Hei <x id=\"1\"/>.");
         assert_eq!(read(&tagged).unwrap().rows[0].suggestion.as_deref(), Some("Hi {1/}."));
+        // What tolk cannot read back in the suggestion is no problem of the unit, nor a
+        // dropped element of its texts: the suggestion is only not compared.
+        for inside in
+            ["<it id=\"1\" pos=\"open\"/>", "<x/>", "<sub>x</sub>", "<other:b xmlns:other=\"urn:o\"/>"]
+        {
+            let odd =
+                xml.replace("<target>Hi and welcome.</target>", &format!("<target>Hi {inside}.</target>"));
+            let file = read(&odd).unwrap();
+            assert!(
+                file.problems.is_empty() && file.notes.is_empty(),
+                "{inside}: {:?} {:?}",
+                file.problems,
+                file.notes
+            );
+            assert_eq!(
+                (file.rows[0].target.as_str(), file.rows[0].suggestion.as_deref()),
+                ("Hi and welcome.", None)
+            );
+        }
     }
 
     #[test]

@@ -329,9 +329,8 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     let mut file = ReadFile::default();
     // Columns tolk does not read that hold text, and in how many rows.
     let unread: Vec<(String, usize, usize)> = (cells.columns().into_iter())
-        .map(|c| (header.get(c as usize).cloned().unwrap_or_default(), c))
-        .filter(|(h, _)| !super::is_known_column(h))
-        .map(|(h, c)| (h, c as usize + 1, cells.filled_rows(c)))
+        .filter(|&c| !super::is_known_column(header.get(c as usize).map_or("", String::as_str)))
+        .map(|c| (cells.header_as_written(c), c as usize + 1, cells.filled_rows(c)))
         .filter(|&(_, _, rows)| rows > 0)
         .collect();
     file.warnings.extend(super::unread(&unread));
@@ -428,6 +427,14 @@ impl Cells {
                 _ => String::new(),
             })
             .collect()
+    }
+
+    /// The name in the first row of column `column` as the sheet writes it (trimmed).
+    fn header_as_written(&self, column: u32) -> String {
+        match self.cells.get(&(0, column)) {
+            Some((Data::String(s), _)) => s.trim().to_string(),
+            _ => String::new(),
+        }
     }
 
     /// The columns that hold a cell, in order, zero-based.
@@ -618,7 +625,7 @@ mod tests {
         let file = parse(Path::new("w.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         assert_eq!(
             file.warnings,
-            ["the columns \"mine notater\" (1 row), number 7 (no name) (2 rows) hold text tolk does not import: a \
+            ["the columns \"Mine notater\" (1 row), number 7 (no name) (2 rows) hold text tolk does not import: a \
               remark for the editor goes in the column comment, which is kept with the translation"]
         );
         assert_eq!(file.rows[0].comment.as_deref(), Some("a remark"));

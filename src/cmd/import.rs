@@ -81,6 +81,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     known.glossary = super::terms::glossary(global)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut file_warnings = 0;
     for file in &args.files {
         let read = tolk::batch::read(file)
             .with_context(|| format!("cannot import {}; nothing was written", tolk::shown::path(file)))?;
@@ -92,6 +93,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         for warning in &read.warnings {
             ui::warning(format!("{}: {warning}", tolk::shown::path(file)));
         }
+        file_warnings += read.warnings.len();
         rows.extend(read.rows);
         problems.extend(read.problems);
     }
@@ -176,7 +178,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::count(outcome.conflicts.len(), "conflict"),
             ui::retired_count(&outcome, args.dry_run),
             ui::count(
-                plan.warnings.len() + plan.drafts.len() + usize::from(!plan.untouched.is_empty()),
+                plan.warnings.len()
+                    + plan.drafts.len()
+                    + usize::from(!plan.untouched.is_empty())
+                    + file_warnings,
                 "warning"
             ),
             refused,

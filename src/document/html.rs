@@ -1088,6 +1088,10 @@ impl<'t> Page<'t> {
     /// is its bytes): the values a reader sees ([`JSON_LD_TEXT`]) are blocks, and
     /// `inLanguage` a language mark.
     fn json_ld(&mut self, span: Range<usize>) -> Result<()> {
+        // Kept as it is, language included.
+        if self.keeping() {
+            return Ok(());
+        }
         let Some(json) = self.text.get(span.clone()) else { return Ok(()) };
         let at = span.start;
         for (range, key, text) in json_ld_values(json) {
@@ -1438,10 +1442,12 @@ const JSON_LD: &str = "application/ld+json";
 /// engine's result, a link's preview.
 const JSON_LD_TEXT: [&str; 5] = ["headline", "alternativeHeadline", "description", "abstract", "caption"];
 
-/// The string values of `json` under the keys of [`JSON_LD_TEXT`] and `inLanguage`,
-/// wherever they stand: each value's bytes inside its quotes, its key, and its text.
-/// The JSON is not parsed whole: strings are read as JSON writes them, and a value
-/// with an escape that is no JSON (or a lone surrogate) is left as it is.
+/// The string values of `json` under the keys of [`JSON_LD_TEXT`], wherever they
+/// stand, and of `inLanguage` where it is the page's own (the top object's, or an
+/// `@graph` member's; a video's nested inside keeps its language): each value's bytes
+/// inside its quotes, its key, and its text. The JSON is not parsed whole: strings are
+/// read as JSON writes them, and a value with an escape that is no JSON (or a lone
+/// surrogate), or with markup in it (`<p>`, `&amp;`), is left as it is.
 fn json_ld_values(json: &str) -> Vec<(Range<usize>, &'static str, String)> {
     let b = json.as_bytes();
     // The end of the string whose opening quote is at `i` (the byte after its closing
@@ -1464,11 +1470,33 @@ fn json_ld_values(json: &str) -> Vec<(Range<usize>, &'static str, String)> {
         i
     };
     let mut out = Vec::new();
+    // The objects and arrays open, each with the key whose value it is.
+    let mut open: Vec<(u8, Option<&str>)> = Vec::new();
+    // A key whose value is not a string: the object or array that starts next.
+    let mut pending: Option<&str> = None;
     let mut i = 0;
     while i < b.len() {
-        if b[i] != b'"' {
-            i += 1;
-            continue;
+        match b[i] {
+            c @ (b'{' | b'[') => {
+                open.push((c, pending.take()));
+                i += 1;
+                continue;
+            }
+            b'}' | b']' => {
+                open.pop();
+                i += 1;
+                continue;
+            }
+            b',' => {
+                pending = None;
+                i += 1;
+                continue;
+            }
+            b'"' => {}
+            _ => {
+                i += 1;
+                continue;
+            }
         }
         let Some(end) = string_end(i) else { break };
         let key = &json[i + 1..end - 1];
@@ -1479,16 +1507,23 @@ fn json_ld_values(json: &str) -> Vec<(Range<usize>, &'static str, String)> {
         }
         let value = skip_space(colon + 1);
         if b.get(value) != Some(&b'"') {
+            pending = Some(key);
             continue;
         }
         let Some(value_end) = string_end(value) else { break };
         i = value_end;
         let Some(&key) = JSON_LD_TEXT.iter().chain(&["inLanguage"]).find(|k| **k == key) else { continue };
+        let objects: Vec<Option<&str>> = open.iter().filter(|(c, _)| *c == b'{').map(|(_, k)| *k).collect();
+        let own = objects.len() == 1
+            || (objects.len() == 2 && open.iter().any(|(c, k)| *c == b'[' && *k == Some("@graph")));
+        if key == "inLanguage" && !own {
+            continue;
+        }
         let raw = &json[value + 1..value_end - 1];
-        if let Ok(text) = serde_json::from_str::<String>(&json[value..value_end]) {
-            if !raw.is_empty() {
-                out.push((value + 1..value_end - 1, key, text));
-            }
+        let Ok(text) = serde_json::from_str::<String>(&json[value..value_end]) else { continue };
+        let markup = text.contains('<') && text.contains('>') || text.contains('&') && text.contains(';');
+        if !raw.is_empty() && !markup {
+            out.push((value + 1..value_end - 1, key, text));
         }
     }
     out
@@ -1684,6 +1719,19 @@ mod tests {
         assert_eq!(value["inLanguage"], "en-GB");
         assert_eq!(value["author"]["name"], "Kari");
         assert!(out.contains("var x = {\"headline\": \"Ikke tekst\"};"), "{out}");
+        // A nested object's language is its own; markup in a value, and a description
+        // the page keeps, stay as they are; an @graph member's language is the page's.
+        let page = concat!(
+            r#"<script type="application/ld+json">{"@graph":[{"@type":"Article","inLanguage":"nb","#,
+            r#""video":{"@type":"VideoObject","inLanguage":"nb","description":"<p>Se her.</p>"}}]}</script>"#,
+            r#"<div translate="no"><script type="application/ld+json">{"inLanguage":"nb","headline":"Behold."}</script></div>"#,
+            "<p>Hei.</p>"
+        );
+        assert_eq!(segments(page), ["Hei."]);
+        let out = render(page, |_| Some("Hi.".into()));
+        assert_eq!(out.matches(r#""inLanguage":"en""#).count(), 1, "{out}");
+        assert!(out.contains(r#""video":{"@type":"VideoObject","inLanguage":"nb""#), "{out}");
+        assert!(out.contains(r#"{"inLanguage":"nb","headline":"Behold."}"#), "{out}");
         // Given back unchanged, the page is the same bytes.
         assert_eq!(render(page, |_| None), page);
     }

@@ -510,7 +510,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         }
         let mut remarks = checks::check(text, target);
         remarks.extend(checks::terms(&known.glossary, text, target));
-        if r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
+        // A target whose XLIFF state says it was translated or reviewed was looked at.
+        let confirmed = matches!(r.state.as_deref(), Some("translated" | "final" | "signed-off"));
+        if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
         }
         for message in remarks {

@@ -346,7 +346,14 @@ fn a_batch_saved_as_an_old_workbook_or_a_pdf_is_named_as_such() {
     xls.resize(4096, 0);
     t.write("batch.xls", xls);
     t.write("batch.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
-    for (name, what) in [("batch.xls", "an Excel 97–2003 workbook (.xls)"), ("batch.pdf", "a PDF file")] {
+    t.write("pdf-named.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+    t.write("pdf-named.xlf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+    for (name, what) in [
+        ("batch.xls", "an Excel 97–2003 workbook (.xls)"),
+        ("batch.pdf", "a PDF file"),
+        ("pdf-named.xlsx", "a PDF file"),
+        ("pdf-named.xlf", "a PDF file"),
+    ] {
         t.tolk(&["import", name])
             .run()
             .failure()

@@ -625,6 +625,25 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
         p.tolk(&args).run().failure().stderr_contains("permission denied").stderr_contains("tolk_editor");
         assert_eq!(db.counts(), (2, 2), "after {args:?}");
     }
+    // A role that may read but is of neither group: both say it needs tolk_translator.
+    let reader = db.login("reader", None);
+    db.admin()
+        .batch_execute(&format!(
+            "GRANT USAGE ON SCHEMA tolk TO {reader}; GRANT SELECT ON ALL TABLES IN SCHEMA tolk TO {reader}"
+        ))
+        .unwrap();
+    let as_reader = db.url_as(&reader);
+    p.write("memory/nb-en.csv", "source,target\nGod dag.,Good day.\n");
+    for dry in [true, false] {
+        let args =
+            if dry { vec!["tm", "push", "--dry-run", &as_reader] } else { vec!["tm", "push", &as_reader] };
+        p.tolk(&args)
+            .run()
+            .failure()
+            .stderr_contains("permission denied")
+            .stderr_contains("needs tolk_translator");
+        assert_eq!(db.counts(), (2, 2), "after {args:?}");
+    }
     t.tolk(&["--memory", &db.url_as(&mallory), "lookup", "Hei."])
         .run()
         .failure()

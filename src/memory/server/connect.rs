@@ -273,7 +273,7 @@ impl Server {
                 };
             }
             let hint = if let Some(db) = e.as_db_error() {
-                refusal_hint(db.code(), self.user(), self.config.get_dbname().unwrap_or(""))
+                refusal_hint(db.code(), db.message(), self.user(), self.config.get_dbname().unwrap_or(""))
             } else if text.contains("certificate") {
                 "; check the server's certificate and the root certificate (sslrootcert), or the host name \
                  it is reached by (sslmode=verify-full checks it)"
@@ -294,10 +294,11 @@ impl Server {
     }
 }
 
-/// What to do when the server refused the connection with `code`, for the role `user`
-/// and the database `db`: the refusals a person meets setting up (a database or role
-/// not made yet, a wrong password, a server full), each with its remedy.
-fn refusal_hint(code: &postgres::error::SqlState, user: &str, db: &str) -> String {
+/// What to do when the server refused the connection with `code` and `message`, for
+/// the role `user` and the database `db`: the refusals a person meets setting up (a
+/// database or role not made yet, a role that may not log in, no line of pg_hba.conf
+/// for it, a wrong password, a server full), each with its remedy.
+fn refusal_hint(code: &postgres::error::SqlState, message: &str, user: &str, db: &str) -> String {
     use postgres::error::SqlState;
     let db = if db.is_empty() { user } else { db };
     match *code {
@@ -305,13 +306,21 @@ fn refusal_hint(code: &postgres::error::SqlState, user: &str, db: &str) -> Strin
             "; check the database's name in the URL, or have an administrator create it (`createdb {db}`) \
              and then run `tolk server init` on it"
         ),
-        SqlState::INVALID_AUTHORIZATION_SPECIFICATION => format!(
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION if message.contains("does not exist") => format!(
             "; check the user's name in the URL; an administrator makes a login role for it (`CREATE ROLE \
              {user} LOGIN`) and lets it connect (pg_hba.conf)"
         ),
-        SqlState::INVALID_PASSWORD => {
-            format!("; check the password of the role {user} in ~/.pgpass, PGPASSWORD or the URL")
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION if message.contains("not permitted to log in") => {
+            format!("; an administrator lets the role log in (`ALTER ROLE {user} LOGIN`)")
         }
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION if message.contains("pg_hba.conf") => format!(
+            "; the server's pg_hba.conf has no line that lets the role {user} reach the database {db} this way: \
+             an administrator adds one (or, where it asks for encryption, add sslmode=require to the URL)"
+        ),
+        SqlState::INVALID_PASSWORD => format!(
+            "; check the password of the role {user} in ~/.pgpass, PGPASSWORD or the URL (the server says the \
+             same when no role has that name: check the user's name too)"
+        ),
         SqlState::TOO_MANY_CONNECTIONS => "; the server is full: try again in a moment".to_string(),
         SqlState::CANNOT_CONNECT_NOW => {
             "; the server is starting or stopping: try again in a moment".to_string()

@@ -522,8 +522,6 @@ impl ServerStore {
         }
     }
 
-    /// What went wrong writing, as a person needs it: a refused permission names the
-    /// role and what to grant; a lost connection says nothing was written.
     /// For a dry run: the refusal the real write would meet, if the role lacks what
     /// it `needs` (as the database's grants and policies would refuse it).
     fn foresee(&self, tx: &mut Transaction<'_>, needs: Needs) -> Result<()> {
@@ -549,13 +547,22 @@ impl ServerStore {
         )))
     }
 
+    /// What went wrong writing, as a person needs it: a refused permission names the
+    /// role and the group that may (`tolk_translator` adds entries in use; retiring,
+    /// restoring and adding a retired entry, which a policy refuses a translator, need
+    /// `tolk_editor`); a lost connection says nothing was written.
     fn write_error(&self, e: postgres::Error, doing: &str) -> Error {
         let user = self.server.user();
         if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+            let text = describe(&e);
+            let group = if doing == RETIRE || text.contains("row-level security") {
+                "tolk_editor"
+            } else {
+                "tolk_translator"
+            };
             return self.server.error(format!(
-                "permission denied: the role {user} may not {doing} ({}); that needs tolk_editor, which an \
-                 administrator grants with `GRANT tolk_editor TO {user}`; nothing was written",
-                describe(&e)
+                "permission denied: the role {user} may not {doing} ({text}); that needs {group}, which an \
+                 administrator grants with `GRANT {group} TO {user}`; nothing was written"
             ));
         }
         let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
