@@ -175,6 +175,14 @@ fn read_page(path: &Path, text: String, edition: &EditionLanguage) -> Result<Par
     Ok(part)
 }
 
+/// The blocks and language marks of `html`, a fragment of HTML inside another format
+/// (an HTML block of a Markdown article), read as a page is, by byte offsets into it;
+/// `None` for one a page would be refused for (a `script` never closed), which then
+/// stays as it is.
+pub(super) fn fragment(html: &str, edition: &EditionLanguage) -> Option<Part> {
+    read_page(Path::new("fragment.html"), html.to_string(), edition).ok()
+}
+
 /// What to tell about a page that ends inside a token.
 fn unclosed_message(error: html5gum::Error) -> String {
     let message = match error {

@@ -10,8 +10,10 @@
 //! become lone codes, so a URL or a code span is never text to translate. A soft line
 //! break inside a paragraph is a space: it never ends a sentence. An image's text and
 //! the title of a link, an image or a link reference definition are blocks of their
-//! own, inside the markup of their code (as HTML's `alt` and `title` are). Code blocks,
-//! HTML blocks, thematic breaks and everything else are layout.
+//! own, inside the markup of their code (as HTML's `alt` and `title` are). An HTML
+//! block, and an inline tag's attributes, are read by the HTML reader
+//! ([`super::html::fragment`]). Code blocks, thematic breaks and everything else are
+//! layout.
 //!
 //! A paragraph with a translated sentence is written again on one line (a soft-wrapped
 //! source paragraph is not wrapped again: Markdown renders it the same), its text
@@ -127,6 +129,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 Event::Start(Tag::Link { link_type: LinkType::Inline, title, .. }) => {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
+                Event::InlineHtml(_) => html_block(&text, range.clone(), read, &lines, blocks, None),
                 _ => {}
             }
         }
@@ -170,6 +173,11 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 if open {
                     finish(&mut inline, &mut blocks);
                     open = false;
+                }
+                // An HTML block's text is read as HTML is: `<summary>`, a `<figcaption>`,
+                // an `alt`.
+                if matches!(event, Event::Start(Tag::HtmlBlock)) {
+                    html_block(&text, range.clone(), read, &lines, &mut blocks, Some(&mut lang));
                 }
                 skip = 1;
             }
@@ -393,6 +401,39 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
         }
     }
     pairs
+}
+
+/// The blocks and language marks of the HTML block at `range` of `text`, as the HTML
+/// reader finds them in it ([`super::html::fragment`]), at their places in `text`; for
+/// an inline tag, its attributes' text (`<abbr title="…">`), without language marks.
+fn html_block(
+    text: &str,
+    range: Range<usize>,
+    read: &super::ReadOptions,
+    lines: &LineIndex,
+    blocks: &mut Vec<Block>,
+    lang: Option<&mut Vec<(Range<usize>, String)>>,
+) {
+    let Some(html) = text.get(range.clone()) else { return };
+    let Some(part) = super::html::fragment(html, &read.edition) else { return };
+    let at = range.start;
+    let shift = |r: &Range<usize>| r.start + at..r.end + at;
+    let first_line = lines.line(at);
+    for mut block in part.blocks {
+        block.range = shift(&block.range);
+        block.line += first_line - 1;
+        for code in &mut block.codes {
+            for raw in [&mut code.open, &mut code.close] {
+                if let Raw::Range(r) = raw {
+                    *r = shift(r);
+                }
+            }
+        }
+        blocks.push(block);
+    }
+    if let Some(lang) = lang {
+        lang.extend(part.lang.iter().map(|(r, value)| (shift(r), value.clone())));
+    }
 }
 
 /// The template tags of static-site generators in `text`, by byte range: Hugo's
@@ -1147,6 +1188,44 @@ mod tests {
         );
     }
 
+    /// An HTML block's text and an inline tag's attributes are read as HTML's are, at
+    /// their lines; written back, the HTML keeps every byte but the translation.
+    #[test]
+    fn html_in_markdown_is_read_as_html() {
+        let md = "<details>\n<summary>Les hele &amp; mer</summary>\n\nTekst.\n\n</details>\n\n\
+                  Vi brukte <abbr title=\"Den Norske Turistforening\">DNT</abbr> i år.\n\n\
+                  <p lang=\"nb\">Avsnitt i HTML.</p>\n";
+        let d = doc(md);
+        assert_eq!(
+            texts(&d),
+            [
+                "Les hele & mer",
+                "Tekst.",
+                "Vi brukte {1}DNT{/1} i år.",
+                "Den Norske Turistforening",
+                "Avsnitt i HTML."
+            ]
+        );
+        let lines: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+        assert_eq!(lines, [2, 4, 8, 8, 10]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out = translate(
+            md,
+            &[
+                ("Les hele & mer", "Read <all> & more"),
+                ("Den Norske Turistforening", "The \"Norwegian\" Trekking Association"),
+                ("Avsnitt i HTML.", "A paragraph in HTML."),
+            ],
+        );
+        assert_eq!(
+            out,
+            md.replace("Les hele &amp; mer", "Read &lt;all&gt; &amp; more")
+                .replace("Den Norske Turistforening", "The &quot;Norwegian&quot; Trekking Association")
+                .replace("Avsnitt i HTML.", "A paragraph in HTML.")
+                .replace("lang=\"nb\"", "lang=\"en\"")
+        );
+    }
+
     /// A nested key is named by its path, a folded or literal block is one value written
     /// back double-quoted, and Hugo's TOML front matter is read as YAML's is; a block
     /// of two paragraphs, and keys not named, stay as they are.
@@ -1216,7 +1295,7 @@ mod tests {
     fn inline_html_pairs_task_boxes_and_line_breaks_are_written_back_whole() {
         // An HTML element is one pair, so moving it cannot put its end before its start.
         let text = "Se også <abbr title=\"Kristelig Folkeparti\">KrF</abbr> i tabellen.<br> Ja.\n";
-        assert_eq!(texts(&doc(text)), ["Se også {1}KrF{/1} i tabellen.{2/}", "Ja."]);
+        assert_eq!(texts(&doc(text)), ["Se også {1}KrF{/1} i tabellen.{2/}", "Ja.", "Kristelig Folkeparti"]);
         assert_eq!(
             translate(text, &[("Se også {1}KrF{/1} i tabellen.{2/}", "{2/}See {1}KrF{/1} in the table.")]),
             "<br>See <abbr title=\"Kristelig Folkeparti\">KrF</abbr> in the table. Ja.\n"
