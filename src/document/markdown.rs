@@ -447,6 +447,34 @@ fn templates(text: &str) -> Vec<Range<usize>> {
     while let Some(found) = text[from..].find(['{']) {
         let start = from + found;
         let rest = &text[start..];
+        // kramdown's attribute lists (`{: .lead}`), on one line.
+        if rest.starts_with("{:") {
+            match rest.find(['}', '\n']) {
+                Some(end) if rest.as_bytes()[end] == b'}' => {
+                    // One on a line of its own under a paragraph's line belongs to it: its
+                    // line break is its own, so a paragraph written again keeps it. (Not
+                    // under a fence or a table row, which must end their line.)
+                    let before = text[..start].strip_suffix('\n').map(|b| b.strip_suffix('\r').unwrap_or(b));
+                    let begin = match before {
+                        Some(b) if !b.is_empty() && !b.ends_with('\n') => {
+                            let line = b.rsplit('\n').next().unwrap_or(b).trim();
+                            let layout =
+                                line.starts_with("```") || line.starts_with("~~~") || line.ends_with('|');
+                            if layout {
+                                start
+                            } else {
+                                b.len()
+                            }
+                        }
+                        _ => start,
+                    };
+                    out.push(begin..start + end + 1);
+                    from = start + end + 1;
+                }
+                _ => from = start + 2,
+            }
+            continue;
+        }
         let close = if rest.starts_with("{{<") {
             ">}}"
         } else if rest.starts_with("{{%") {
@@ -1186,6 +1214,18 @@ mod tests {
             translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
             "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
         );
+    }
+
+    /// kramdown's attribute list under a paragraph is a tag of its last sentence that
+    /// keeps its own line; under a fence, or after a blank line, it stays where it is.
+    #[test]
+    fn a_kramdown_attribute_list_keeps_its_line() {
+        let md = "Lofoten er fint.\n{: .lead }\n\n```\nkode\n```\n{: .code}\n\n{: #anker}\n## Tittel\n";
+        let d = doc(md);
+        assert_eq!(texts(&d), ["Lofoten er fint.{1/}", "Tittel"]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out = translate(md, &[("Lofoten er fint.{1/}", "Lofoten is lovely.{1/}"), ("Tittel", "Title")]);
+        assert_eq!(out, md.replace("Lofoten er fint.", "Lofoten is lovely.").replace("Tittel", "Title"));
     }
 
     /// An HTML block's text and an inline tag's attributes are read as HTML's are, at
