@@ -1447,8 +1447,10 @@ impl Writer for JsonString {
 const JSON_LD: &str = "application/ld+json";
 
 /// The keys of JSON-LD (schema.org) whose string values a reader sees: in a search
-/// engine's result, a link's preview.
-const JSON_LD_TEXT: [&str; 5] = ["headline", "alternativeHeadline", "description", "abstract", "caption"];
+/// engine's result, a link's preview, an FAQ's answers (`text`, also an article's
+/// body). Not `name`, which is as often a person's or a company's.
+const JSON_LD_TEXT: [&str; 6] =
+    ["headline", "alternativeHeadline", "description", "abstract", "caption", "text"];
 
 /// The string values of `json` under the keys of [`JSON_LD_TEXT`], wherever they
 /// stand, and of `inLanguage` where it is the page's own (the top object's, or an
@@ -1705,13 +1707,14 @@ mod tests {
             "<html lang=\"nb\"><head><script type=\"application/ld+json\">\n",
             r#"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Jazzfest i Molde slår rekord","#,
             r#""description": "Over 100\u00a0000 kom \"i år\".","inLanguage":"nb-NO","author":{"name":"Kari"},"#,
+            r#""mainEntity":{"@type":"Answer","text":"Ja, hvert år."},"#,
             r#""image":{"caption":""}}"#,
             "\n</script><script>var x = {\"headline\": \"Ikke tekst\"};</script></head>",
             "<body><p>Hei.</p></body></html>"
         );
         assert_eq!(
             segments(page),
-            ["Jazzfest i Molde slår rekord", "Over 100\u{a0}000 kom \"i år\".", "Hei."]
+            ["Jazzfest i Molde slår rekord", "Over 100\u{a0}000 kom \"i år\".", "Ja, hvert år.", "Hei."]
         );
         let out = render(page, |s| {
             Some(match s {
