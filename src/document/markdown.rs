@@ -129,7 +129,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 Event::Start(Tag::Link { link_type: LinkType::Inline, title, .. }) => {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
-                Event::InlineHtml(_) => html_block(&text, range.clone(), read, &lines, blocks, None),
+                Event::InlineHtml(_) => html_block(&text, &tags, range.clone(), read, &lines, blocks, None),
                 _ => {}
             }
         }
@@ -177,7 +177,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 // An HTML block's text is read as HTML is: `<summary>`, a `<figcaption>`,
                 // an `alt`.
                 if matches!(event, Event::Start(Tag::HtmlBlock)) {
-                    html_block(&text, range.clone(), read, &lines, &mut blocks, Some(&mut lang));
+                    html_block(&text, &tags, range.clone(), read, &lines, &mut blocks, Some(&mut lang));
                 }
                 skip = 1;
             }
@@ -405,9 +405,12 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
 
 /// The blocks and language marks of the HTML block at `range` of `text`, as the HTML
 /// reader finds them in it ([`super::html::fragment`]), at their places in `text`; for
-/// an inline tag, its attributes' text (`<abbr title="…">`), without language marks.
+/// an inline tag, its attributes' text (`<abbr title="…">`), without language marks. A
+/// block with one of the template `tags` in it stays as it is.
+#[allow(clippy::too_many_arguments)]
 fn html_block(
     text: &str,
+    tags: &[Range<usize>],
     range: Range<usize>,
     read: &super::ReadOptions,
     lines: &LineIndex,
@@ -421,6 +424,10 @@ fn html_block(
     let first_line = lines.line(at);
     for mut block in part.blocks {
         block.range = shift(&block.range);
+        // Text with a template tag in it is the generator's, not HTML's: kept as it is.
+        if tags.iter().any(|t| t.start < block.range.end && block.range.start < t.end) {
+            continue;
+        }
         block.line += first_line - 1;
         for code in &mut block.codes {
             for raw in [&mut code.open, &mut code.close] {
@@ -1234,7 +1241,8 @@ mod tests {
     fn html_in_markdown_is_read_as_html() {
         let md = "<details>\n<summary>Les hele &amp; mer</summary>\n\nTekst.\n\n</details>\n\n\
                   Vi brukte <abbr title=\"Den Norske Turistforening\">DNT</abbr> i år.\n\n\
-                  <p lang=\"nb\">Avsnitt i HTML.</p>\n";
+                  <p lang=\"nb\">Avsnitt i HTML.</p>\n\n\
+                  <figure>\n{{< img src=\"a.jpg\" >}}\n<figcaption>Et bilde</figcaption>\n</figure>\n";
         let d = doc(md);
         assert_eq!(
             texts(&d),
@@ -1243,11 +1251,12 @@ mod tests {
                 "Tekst.",
                 "Vi brukte {1}DNT{/1} i år.",
                 "Den Norske Turistforening",
-                "Avsnitt i HTML."
+                "Avsnitt i HTML.",
+                "Et bilde"
             ]
         );
         let lines: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
-        assert_eq!(lines, [2, 4, 8, 8, 10]);
+        assert_eq!(lines, [2, 4, 8, 8, 10, 14]);
         assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
         let out = translate(
             md,
