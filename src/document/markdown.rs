@@ -103,12 +103,8 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
         if let Some(block) = block(&text, &masked, &tags, inline, &lines) {
             // The captions and titles a template tag passes on (`{{< figure caption="…" >}}`).
-            let at = block.range.start;
-            for tag in templates(&text[block.range.clone()]) {
-                // A tag with an escape or a reference stays text ([`push_templated`]).
-                if !text[at + tag.start..at + tag.end].contains(['\\', '&']) {
-                    blocks.extend(template_values(&text, at + tag.start..at + tag.end, &lines));
-                }
+            for tag in tags.iter().filter(|t| block.range.start <= t.start && t.end <= block.range.end) {
+                blocks.extend(template_values(&text, tag.clone(), &lines));
             }
             blocks.push(block);
         }
@@ -119,33 +115,41 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 // A shortcut or collapsed reference's text is its label too: not text.
                 Event::Start(Tag::Image { link_type: LinkType::Shortcut | LinkType::Collapsed, .. }) => {}
                 Event::Start(Tag::Image { title, .. }) => {
-                    blocks.extend(alt_text(
-                        &text,
-                        &inline[i..=skip_element(inline, i).min(inline.len() - 1)],
-                        &lines,
-                    ));
+                    // An image text with a template tag in it stays as it is.
+                    let image = &inline[i..=skip_element(inline, i).min(inline.len() - 1)];
+                    let end = image.last().map_or(range.end, |(_, r)| r.end);
+                    if !tags.iter().any(|t| t.start < end && range.start < t.end) {
+                        blocks.extend(alt_text(&text, image, &lines));
+                    }
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
                 Event::Start(Tag::Link { link_type: LinkType::Inline, title, .. }) => {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
-                Event::InlineHtml(_) => html_block(&text, &tags, range.clone(), read, &lines, blocks, None),
+                Event::InlineHtml(_) => {
+                    html_block(&text, &masked, &tags, range.clone(), read, &lines, blocks, None)
+                }
                 _ => {}
             }
         }
         inline.clear();
     };
-    let parser = Parser::new_ext(&masked, options()).into_offset_iter();
+    // A byte order mark is no text: the front matter after one is read as front matter,
+    // as static-site generators read it (every offset stays the file's).
+    let bom = if masked.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let parser = Parser::new_ext(&masked[bom..], options()).into_offset_iter();
+    let at = |r: &Range<usize>| r.start + bom..r.end + bom;
     // The titles of link reference definitions (`[k]: https://… "Title"`), which no
     // paragraph holds.
     let mut definitions: Vec<Block> = parser
         .reference_definitions()
         .iter()
         .filter_map(|(_, def)| {
-            title_block(&text, def.span.clone(), def.title.as_deref().unwrap_or(""), false, &lines)
+            title_block(&text, at(&def.span), def.title.as_deref().unwrap_or(""), false, &lines)
         })
         .collect();
     for (event, range) in parser {
+        let range = at(&range);
         if skip > 0 {
             match &event {
                 Event::Start(_) => skip += 1,
@@ -177,7 +181,16 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 // An HTML block's text is read as HTML is: `<summary>`, a `<figcaption>`,
                 // an `alt`.
                 if matches!(event, Event::Start(Tag::HtmlBlock)) {
-                    html_block(&text, &tags, range.clone(), read, &lines, &mut blocks, Some(&mut lang));
+                    html_block(
+                        &text,
+                        &masked,
+                        &tags,
+                        range.clone(),
+                        read,
+                        &lines,
+                        &mut blocks,
+                        Some(&mut lang),
+                    );
                 }
                 skip = 1;
             }
@@ -410,6 +423,7 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
 #[allow(clippy::too_many_arguments)]
 fn html_block(
     text: &str,
+    masked: &str,
     tags: &[Range<usize>],
     range: Range<usize>,
     read: &super::ReadOptions,
@@ -417,15 +431,41 @@ fn html_block(
     blocks: &mut Vec<Block>,
     lang: Option<&mut Vec<(Range<usize>, String)>>,
 ) {
-    let Some(html) = text.get(range.clone()) else { return };
-    let Some(part) = super::html::fragment(html, &read.edition) else { return };
+    let Some(html) = masked.get(range.clone()) else { return };
     let at = range.start;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let block_level = lang.is_some();
+    if block_level {
+        // Left as it is: a block inside a blockquote (its `>` markers would read as
+        // text), one whose content is Markdown (`<div markdown="1">`), and one that
+        // starts with an inline element, which stays an HTML block only while its
+        // first line is that tag alone (CommonMark's seventh kind).
+        let first = html.trim_start().trim_start_matches('<');
+        let name: String = first.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let opens_block = html.trim_start().starts_with("<!--")
+            || html.trim_start().starts_with("</")
+            || HTML_BLOCKS.contains(&name.to_ascii_lowercase().as_str());
+        if text[line_start..at].contains('>') || html.contains("markdown=") || !opens_block {
+            return;
+        }
+    }
+    // Read with the template tags masked, so none ends an HTML tag; the blocks' markup is
+    // the source's bytes.
+    let Some(part) = super::html::fragment(html, &read.edition) else { return };
     let shift = |r: &Range<usize>| r.start + at..r.end + at;
     let first_line = lines.line(at);
     for mut block in part.blocks {
         block.range = shift(&block.range);
-        // Text with a template tag in it is the generator's, not HTML's: kept as it is.
-        if tags.iter().any(|t| t.start < block.range.end && block.range.start < t.end) {
+        // Text with a template tag in it is the generator's: kept as it is. A tag in the
+        // markup of one of its codes (`<a href="{{< ref … >}}">`) is none of its text.
+        let in_code = |t: &Range<usize>| {
+            block.codes.iter().any(|code| {
+                [&code.open, &code.close]
+                    .into_iter()
+                    .any(|raw| matches!(raw, Raw::Range(r) if r.start + at <= t.start && t.end <= r.end + at))
+            })
+        };
+        if tags.iter().any(|t| t.start < block.range.end && block.range.start < t.end && !in_code(t)) {
             continue;
         }
         block.line += first_line - 1;
@@ -443,6 +483,73 @@ fn html_block(
     }
 }
 
+/// The elements that start an HTML block of CommonMark's sixth kind, which ends only at
+/// a blank line, so its text can be written again on fewer lines.
+const HTML_BLOCKS: [&str; 62] = [
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
 /// The template tags of static-site generators in `text`, by byte range: Hugo's
 /// shortcodes (`{{< figure … >}}`, `{{% note %}}`), Liquid's and Jinja's tags and
 /// output (`{% include … %}`, `{{ page.title }}`). Markdown reads them as text; they
@@ -454,33 +561,23 @@ fn templates(text: &str) -> Vec<Range<usize>> {
     while let Some(found) = text[from..].find(['{']) {
         let start = from + found;
         let rest = &text[start..];
-        // kramdown's attribute lists (`{: .lead}`), on one line.
-        if rest.starts_with("{:") {
+        // kramdown's attribute lists (`{: .lead}`) and Goldmark's heading attributes
+        // (`## Tittel {#anker}`), on one line.
+        let attributes = rest.starts_with("{:")
+            || (rest.starts_with("{#") && rest[2..].starts_with(|c: char| c.is_ascii_alphanumeric()));
+        if attributes {
             match rest.find(['}', '\n']) {
-                Some(end) if rest.as_bytes()[end] == b'}' => {
-                    // One on a line of its own under a paragraph's line belongs to it: its
-                    // line break is its own, so a paragraph written again keeps it. (Not
-                    // under a fence or a table row, which must end their line.)
-                    let before = text[..start].strip_suffix('\n').map(|b| b.strip_suffix('\r').unwrap_or(b));
-                    let begin = match before {
-                        Some(b) if !b.is_empty() && !b.ends_with('\n') => {
-                            let line = b.rsplit('\n').next().unwrap_or(b).trim();
-                            let layout =
-                                line.starts_with("```") || line.starts_with("~~~") || line.ends_with('|');
-                            if layout {
-                                start
-                            } else {
-                                b.len()
-                            }
-                        }
-                        _ => start,
-                    };
-                    out.push(begin..start + end + 1);
+                Some(end) if rest.as_bytes()[end] == b'}' && !rest[..end].contains("#}") => {
+                    out.push(own_line(text, start, start + end + 1));
                     from = start + end + 1;
+                    continue;
                 }
-                _ => from = start + 2,
+                _ if rest.starts_with("{:") => {
+                    from = start + 2;
+                    continue;
+                }
+                _ => {}
             }
-            continue;
         }
         let close = if rest.starts_with("{{<") {
             ">}}"
@@ -490,21 +587,150 @@ fn templates(text: &str) -> Vec<Range<usize>> {
             "}}"
         } else if rest.starts_with("{%") {
             "%}"
+        } else if rest.starts_with("{#") {
+            "#}"
         } else {
             from = start + 1;
             continue;
         };
-        match rest[2..].find(close) {
-            // Within its paragraph, and a line's worth: a `{{` in prose with no end is text.
-            Some(end) if end < 1024 && !rest[2..2 + end].contains("\n\n") => {
-                let end = start + 2 + end + close.len();
-                out.push(start..end);
-                from = end;
-            }
-            _ => from = start + 2,
+        // The end outside the parameters' quotes (`caption="a >}} b"`), within its
+        // paragraph and a few lines' worth: a `{{` in prose with no end is text, and so
+        // is one whose end is in another code span (`` `{{` … `}}` ``).
+        let Some(end) = tag_end(rest, close) else {
+            from = start + 2;
+            continue;
+        };
+        let body = &rest[..end];
+        if body.len() > MAX_TAG || blank_line(body) || body.contains('`') {
+            from = start + 2;
+            continue;
         }
+        let mut end = start + end;
+        // The body of a tag whose content is code (`{{< highlight go >}}…{{< /highlight >}}`,
+        // `{% raw %}…{% endraw %}`, `{% comment %}…`) is part of it.
+        if let Some(closing) = code_body_end(text, start, end) {
+            end = closing;
+        }
+        out.push(start..end);
+        from = end;
     }
     out
+}
+
+/// The longest template tag read: a figure with many parameters is far less.
+const MAX_TAG: usize = 8192;
+
+/// Whether `text` holds a blank line (a line of nothing but white space).
+fn blank_line(text: &str) -> bool {
+    text.split('\n')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .split_last()
+        .is_some_and(|(_, middle)| middle.iter().any(|line| line.trim().is_empty()))
+}
+
+/// The end (after `close`) of the tag that starts `rest`, `close` not inside a quoted
+/// parameter.
+fn tag_end(rest: &str, close: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut chars = rest.char_indices().skip(2).peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, _) if rest[i..].starts_with(close) => return Some(i + close.len()),
+            (None, '\n') if rest[i + 1..].trim_start_matches([' ', '\t', '\r']).starts_with('\n') => {
+                return None
+            }
+            _ => {}
+        }
+        if i > MAX_TAG {
+            return None;
+        }
+    }
+    None
+}
+
+/// The template tags whose content is code or a comment, and the tag that ends each.
+const CODE_TAGS: [(&str, &str); 6] = [
+    ("highlight", "/highlight"),
+    ("mermaid", "/mermaid"),
+    ("code", "/code"),
+    ("raw", "endraw"),
+    ("comment", "endcomment"),
+    ("highlight", "endhighlight"),
+];
+
+/// Where the content of the tag `text[start..end]` ends, with its closing tag, if it is
+/// one whose content is code ([`CODE_TAGS`]) and the closing tag follows.
+fn code_body_end(text: &str, start: usize, end: usize) -> Option<usize> {
+    let tag = &text[start..end];
+    let inner = tag.trim_start_matches(['{', '<', '%', '-', ' ']);
+    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let (_, closing) = CODE_TAGS
+        .iter()
+        .find(|(open, close)| *open == name && (close.starts_with('/') == tag.starts_with("{{")))?;
+    let mut from = end;
+    while let Some(found) = text[from..].find('{') {
+        let at = from + found;
+        let rest = &text[at..];
+        let inner = rest.trim_start_matches(['{', '<', '%', '-', ' ']);
+        if inner.starts_with(closing) {
+            let close = if rest.starts_with("{{<") {
+                ">}}"
+            } else if rest.starts_with("{{%") {
+                "%}}"
+            } else {
+                "%}"
+            };
+            return rest.find(close).map(|e| at + e + close.len());
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The range of the attribute list `text[start..end]`: with the line break before it
+/// when it stands on a line of its own under a paragraph's line (it marks that
+/// paragraph, and a paragraph written again on one line keeps it on its own), with the
+/// one after it when it stands above a paragraph's line; as it is otherwise (under a
+/// fence, a table row, a setext underline or the front matter's end, which must end
+/// their line).
+fn own_line(text: &str, start: usize, end: usize) -> Range<usize> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let alone = text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty();
+    if !alone {
+        return start..end;
+    }
+    let previous = match line_start {
+        0 => "",
+        _ => text[..line_start - 1].rsplit('\n').next().unwrap_or("").trim(),
+    };
+    let layout = |line: &str| {
+        line.is_empty()
+            || line.starts_with("```")
+            || line.starts_with("~~~")
+            || line.starts_with('|')
+            || line.ends_with('|')
+            || line.starts_with('#')
+            || line.starts_with('>')
+            || line.starts_with(['-', '*', '+', '='])
+                && line.chars().all(|c| matches!(c, '-' | '*' | '+' | '=' | ' '))
+    };
+    if !layout(previous) {
+        let before = text[..line_start - 1].strip_suffix('\r').map_or(line_start - 1, str::len);
+        return before..end;
+    }
+    let next_line = text.get(line_end + 1..).and_then(|t| t.split('\n').next()).unwrap_or("").trim();
+    if previous.is_empty() && !next_line.is_empty() && !layout(next_line) && line_end < text.len() {
+        return start..line_end + 1;
+    }
+    start..end
 }
 
 /// `masked` with the bytes of each of `tags` made `x`: text that Markdown reads as one
@@ -564,7 +790,18 @@ const TEMPLATE_TEXT: [&str; 4] = ["caption", "title", "alt", "description"];
 /// sees (`caption="Bryggen en sommerdag."`): double-quoted values without a backslash
 /// or a line break, written back with `"` as `&quot;`.
 fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Block> {
-    let tag = &text[range.clone()];
+    // The opening tag only: a code tag's content is no parameter.
+    let whole = &text[range.clone()];
+    let close = if whole.starts_with("{{<") {
+        ">}}"
+    } else if whole.starts_with("{{%") {
+        "%}}"
+    } else if whole.starts_with("{%") {
+        "%}"
+    } else {
+        "}}"
+    };
+    let tag = &whole[..tag_end(whole, close).unwrap_or(whole.len())];
     let mut out = Vec::new();
     for name in TEMPLATE_TEXT {
         let mut from = 0;
@@ -580,7 +817,10 @@ fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Bl
             let Some(value) = value.trim_start().strip_prefix('"') else { continue };
             let Some(len) = value.find('"') else { continue };
             let value = &value[..len];
-            if value.trim().is_empty() || value.contains(['\\', '\n']) {
+            if value.trim().is_empty()
+                || value.contains(['\\', '\n'])
+                || value.contains('&') && value.contains(';')
+            {
                 continue;
             }
             let at = range.start + (value.as_ptr() as usize - tag.as_ptr() as usize);
@@ -767,9 +1007,9 @@ fn front_matter(
             // `[cover]`: the keys below are `cover.…`; `[[a]]` (an array of tables) none.
             parents.clear();
             if let Some(table) = line.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-                if !table.starts_with('[') {
-                    parents.push((0, table.trim().to_string()));
-                }
+                // An array of tables' keys are no page's: a path no key list names.
+                let path = if table.starts_with('[') { "[[]]".to_string() } else { table.trim().to_string() };
+                parents.push((0, path));
             }
             continue;
         }
@@ -786,6 +1026,14 @@ fn front_matter(
         let lead = rest.len() - rest.trim_start().len();
         let value_start = start + indent + key.len() + (line.len() - key.len() - rest.len()) + lead;
         let value = rest.trim();
+        // A quoted value with a comment after it is the quoted value.
+        let value = match value.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => match closing_quote(value, q) {
+                Some(end) if value[end + 1..].trim_start().starts_with('#') => &value[..=end],
+                _ => value,
+            },
+            _ => value,
+        };
         if value.is_empty() {
             // A YAML key whose value is a mapping below it.
             if !toml {
@@ -872,6 +1120,13 @@ fn front_matter(
             // Flow collections, anchors, tags, other block scalars: not a plain value.
             b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' | b'"' | b'\'' => None,
             _ if toml => None,
+            // A plain value that goes on over the lines below is not one line's.
+            _ if all.get(i).is_some_and(|&(_, b)| {
+                !b.trim().is_empty() && b.len() - b.trim_start_matches(' ').len() > indent
+            }) =>
+            {
+                None
+            }
             _ => {
                 let plain = match value.find(" #") {
                     Some(i) => value[..i].trim_end(),
@@ -904,6 +1159,22 @@ fn front_matter(
         }
         blocks.push(Block::new(range, paragraph, codes, writer, line_no));
     }
+}
+
+/// Where the string that starts `value` with the quote `quote` ends: its closing
+/// quote's offset (a `\"` escape, or YAML's `''`, does not end it).
+fn closing_quote(value: &str, quote: u8) -> Option<usize> {
+    let b = value.as_bytes();
+    let mut i = 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quote == b'"' => i += 2,
+            c if c == quote && quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The value of a double-quoted YAML scalar whose text between the quotes is `raw`,
@@ -1221,6 +1492,48 @@ mod tests {
             translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
             "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
         );
+    }
+
+    /// What the reviews of the template reader found: each case keeps its bytes, and
+    /// offers only the text a reader sees.
+    #[test]
+    fn templates_in_the_places_generators_put_them() {
+        let cases: &[(&str, &[&str])] = &[
+            // A byte order mark before the front matter.
+            ("\u{feff}---\ntitle: Kaffe\n---\n\n# Tittel\n", &["Kaffe", "Tittel"]),
+            // An attribute list right under the front matter, and above a paragraph.
+            ("---\ntitle: Kom\n---\n{::options parse_block_html=\"true\" /}\n\nFørst.\n", &["Kom", "Først."]),
+            ("{: .note }\nAvsnitt her.\n", &["Avsnitt her."]),
+            // An image text with a tag in it stays as it is.
+            ("Se ![Utsikt fra {{ .Params.sted }}](a.jpg) her.\n", &["Se {1/} her."]),
+            // A code shortcode's body is code, a Jinja comment is no text, an & in a URL
+            // hides no caption, and `{{` in two code spans is no tag.
+            (
+                "Slik:\n\n{{< highlight go >}}\n// Skriv ut\nfmt.Println(\"Hei\")\n{{< /highlight >}}\n",
+                &["Slik:"],
+            ),
+            ("{# en kommentar #} Tekst.\n", &["Tekst."]),
+            ("{{< figure src=\"a.jpg?w=8&q=80\" caption=\"Fjorden\" >}}\n", &["Fjorden"]),
+            ("Skriv `{{` og så `}}` rundt.\n", &["Skriv {1/} og så {2/} rundt."]),
+            ("## Installasjon {#install}\n", &["Installasjon"]),
+            // HTML in a blockquote, with Markdown inside, or an inline element alone: as it is.
+            ("> <details>\n> <summary>Skjult</summary>\n> </details>\n", &[]),
+            ("<div markdown=\"1\">\n**Advarsel:** Pass på.\n</div>\n", &[]),
+            ("<a href=\"/x\">\nLes mer\n</a>\n", &[]),
+            // A tag in an HTML attribute hides no text.
+            ("<p>Les <a href=\"{{< ref \"g.md\" >}}\">guiden</a> nå.</p>\n", &["Les {1}guiden{/1} nå."]),
+            // Front matter: a plain value on two lines, an array of tables, a comment.
+            ("---\ntitle: En lang\n  tittel\ndescription: \"Kort.\" # note\n---\n", &["Kort."]),
+            ("+++\ntitle = \"Side\"\n[[resources]]\ntitle = \"Ressurs\"\n+++\n", &["Side"]),
+        ];
+        for (md, expected) in cases {
+            let d = doc(md);
+            assert_eq!(texts(&d), *expected, "{md:?}");
+            assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes(), "{md:?}");
+        }
+        // Written again, an attribute list above a paragraph keeps its own line.
+        let out = translate("{: .note }\nAvsnitt her.\n", &[("Avsnitt her.", "A paragraph.")]);
+        assert_eq!(out, "{: .note }\nA paragraph.\n");
     }
 
     /// kramdown's attribute list under a paragraph is a tag of its last sentence that
