@@ -579,17 +579,7 @@ fn templates(text: &str) -> Vec<Range<usize>> {
                 _ => {}
             }
         }
-        let close = if rest.starts_with("{{<") {
-            ">}}"
-        } else if rest.starts_with("{{%") {
-            "%}}"
-        } else if rest.starts_with("{{") {
-            "}}"
-        } else if rest.starts_with("{%") {
-            "%}"
-        } else if rest.starts_with("{#") {
-            "#}"
-        } else {
+        let Some(close) = closer(rest) else {
             from = start + 1;
             continue;
         };
@@ -615,6 +605,15 @@ fn templates(text: &str) -> Vec<Range<usize>> {
         from = end;
     }
     out
+}
+
+/// What ends the template tag that starts `tag` (`{{< … >}}`, `{{% … %}}`, `{{ … }}`,
+/// `{% … %}`, `{# … #}`), if one does.
+fn closer(tag: &str) -> Option<&'static str> {
+    [("{{<", ">}}"), ("{{%", "%}}"), ("{{", "}}"), ("{%", "%}"), ("{#", "#}")]
+        .into_iter()
+        .find(|(open, _)| tag.starts_with(open))
+        .map(|(_, close)| close)
 }
 
 /// The longest template tag read: a figure with many parameters is far less.
@@ -680,14 +679,7 @@ fn code_body_end(text: &str, start: usize, end: usize) -> Option<usize> {
         let rest = &text[at..];
         let inner = rest.trim_start_matches(['{', '<', '%', '-', ' ']);
         if inner.starts_with(closing) {
-            let close = if rest.starts_with("{{<") {
-                ">}}"
-            } else if rest.starts_with("{{%") {
-                "%}}"
-            } else {
-                "%}"
-            };
-            return rest.find(close).map(|e| at + e + close.len());
+            return closer(rest).and_then(|close| tag_end(rest, close)).map(|e| at + e);
         }
         from = at + 1;
     }
@@ -792,16 +784,8 @@ const TEMPLATE_TEXT: [&str; 4] = ["caption", "title", "alt", "description"];
 fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Block> {
     // The opening tag only: a code tag's content is no parameter.
     let whole = &text[range.clone()];
-    let close = if whole.starts_with("{{<") {
-        ">}}"
-    } else if whole.starts_with("{{%") {
-        "%}}"
-    } else if whole.starts_with("{%") {
-        "%}"
-    } else {
-        "}}"
-    };
-    let tag = &whole[..tag_end(whole, close).unwrap_or(whole.len())];
+    let end = closer(whole).and_then(|close| tag_end(whole, close));
+    let tag = &whole[..end.unwrap_or(whole.len())];
     let mut out = Vec::new();
     for name in TEMPLATE_TEXT {
         let mut from = 0;
