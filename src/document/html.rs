@@ -1319,7 +1319,7 @@ impl Collapse {
 }
 
 /// The value of `name="…"` (or `'…'`) in `raw`, the text of a declaration.
-fn attribute_in(raw: &str, name: &str) -> Option<String> {
+pub(super) fn attribute_in(raw: &str, name: &str) -> Option<String> {
     let lower = raw.to_ascii_lowercase();
     let at = lower.find(name)? + name.len();
     let rest = raw[at..].trim_start().strip_prefix('=')?.trim_start();

@@ -100,7 +100,14 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     let mut open = false;
     // Depth of elements inside which nothing is text (images are handled inline).
     let mut skip = 0usize;
+    // The element an HTML block opened that says its content is not to be translated,
+    // and how many of its name are open: the Markdown up to its end stays as it is.
+    let kept: std::cell::RefCell<Option<(String, i64)>> = std::cell::RefCell::new(None);
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
+        if kept.borrow().is_some() {
+            inline.clear();
+            return;
+        }
         if let Some(block) = block(&text, &masked, &tags, inline, &lines) {
             // The captions and titles a template tag passes on (`{{< figure caption="…" >}}`).
             for tag in tags.iter().filter(|t| block.range.start <= t.start && t.end <= block.range.end) {
@@ -180,7 +187,24 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 }
                 // An HTML block's text is read as HTML is: `<summary>`, a `<figcaption>`,
                 // an `alt`.
-                if matches!(event, Event::Start(Tag::HtmlBlock)) {
+                let is_html = matches!(event, Event::Start(Tag::HtmlBlock));
+                let html = if is_html { &text[range.clone()] } else { "" };
+                let mut keeping = kept.borrow_mut();
+                let still = match keeping.as_mut() {
+                    Some((name, open)) => {
+                        *open += element_balance(html, name);
+                        *open > 0
+                    }
+                    None => false,
+                };
+                if keeping.is_some() && !still {
+                    *keeping = None;
+                } else if keeping.is_none() && is_html {
+                    *keeping = opens_kept(html).map(|name| (name, 1));
+                }
+                let reading = keeping.is_none() && !still;
+                drop(keeping);
+                if reading && is_html {
                     html_block(
                         &text,
                         &masked,
@@ -481,6 +505,41 @@ fn html_block(
     if let Some(lang) = lang {
         lang.extend(part.lang.iter().map(|(r, value)| (shift(r), value.clone())));
     }
+}
+
+/// The element the HTML block `html` opens and leaves open, if it says its content is
+/// not to be translated (`translate="no"`, the class `notranslate`, a `lang` of another
+/// language than Norwegian): its name.
+fn opens_kept(html: &str) -> Option<String> {
+    let tag = html.trim_start().strip_prefix('<')?;
+    let end = tag.find('>')?;
+    let (head, rest) = (&tag[..end], &tag[end + 1..]);
+    let name: String =
+        head.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    if name.is_empty() || head.ends_with('/') {
+        return None;
+    }
+    let value = |attribute: &str| super::html::attribute_in(head, attribute);
+    let kept = value("translate").is_some_and(|v| v.trim().eq_ignore_ascii_case("no"))
+        || value("class").is_some_and(|c| c.split_whitespace().any(|c| c == "notranslate"))
+        || value("lang")
+            .and_then(|l| crate::language::Language::parse(l.trim()))
+            .is_some_and(|l| !matches!(l.language(), "nb" | "nn" | "und" | "mul"));
+    (kept && element_balance(rest, &name) >= 0).then_some(name)
+}
+
+/// How many more elements named `name` `html` opens than it closes.
+fn element_balance(html: &str, name: &str) -> i64 {
+    let lower = html.to_ascii_lowercase();
+    let count = |prefix: &str| {
+        lower
+            .match_indices(prefix)
+            .filter(|(i, m)| {
+                !lower[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+            })
+            .count() as i64
+    };
+    count(&format!("<{name}")) - count(&format!("</{name}"))
 }
 
 /// The elements that start an HTML block of CommonMark's sixth kind, which ends only at
@@ -1509,6 +1568,12 @@ mod tests {
             // Front matter: a plain value on two lines, an array of tables, a comment.
             ("---\ntitle: En lang\n  tittel\ndescription: \"Kort.\" # note\n---\n", &["Kort."]),
             ("+++\ntitle = \"Side\"\n[[resources]]\ntitle = \"Ressurs\"\n+++\n", &["Side"]),
+            // Markdown inside an element the page keeps, up to its end.
+            (
+                "Før.\n\n<div translate=\"no\">\n\nBehold *dette*.\n\n<div>\n\nOgså.\n\n</div>\n\nOg dette.\n\n</div>\n\nEtter.\n",
+                &["Før.", "Etter."],
+            ),
+            ("<div lang=\"en\">\n\nIn English.\n\n</div>\n\n<div lang=\"nb\">\n\nPå norsk.\n\n</div>\n", &["På norsk."]),
         ];
         for (md, expected) in cases {
             let d = doc(md);
