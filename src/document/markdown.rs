@@ -189,22 +189,25 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 // an `alt`.
                 let is_html = matches!(event, Event::Start(Tag::HtmlBlock));
                 let html = if is_html { &text[range.clone()] } else { "" };
+                // Inside a kept element, up to the block that closes it; else a block
+                // that opens one is kept too.
                 let mut keeping = kept.borrow_mut();
-                let still = match keeping.as_mut() {
+                let reading = match keeping.take() {
                     Some((name, open)) => {
-                        *open += element_balance(html, name);
-                        *open > 0
+                        let open = open + element_balance(html, &name);
+                        if open > 0 {
+                            *keeping = Some((name, open));
+                        }
+                        open <= 0
+                    }
+                    None if is_html => {
+                        *keeping = opens_kept(html).map(|name| (name, 1));
+                        keeping.is_none()
                     }
                     None => false,
                 };
-                if keeping.is_some() && !still {
-                    *keeping = None;
-                } else if keeping.is_none() && is_html {
-                    *keeping = opens_kept(html).map(|name| (name, 1));
-                }
-                let reading = keeping.is_none() && !still;
                 drop(keeping);
-                if reading && is_html {
+                if reading {
                     html_block(
                         &text,
                         &masked,
@@ -691,7 +694,7 @@ fn blank_line(text: &str) -> bool {
 /// parameter.
 fn tag_end(rest: &str, close: &str) -> Option<usize> {
     let mut quote: Option<char> = None;
-    let mut chars = rest.char_indices().skip(2).peekable();
+    let mut chars = rest.char_indices().skip(2);
     while let Some((i, c)) = chars.next() {
         match (quote, c) {
             (Some(_), '\\') => {
@@ -808,11 +811,11 @@ fn push_templated(
     let escape_text = |paragraph: &mut String, codes: &mut Vec<Markup>, t: &str| {
         marked::push_text(paragraph, codes, t, |raw| Raw::Text(escape(raw)))
     };
-    let first = tags.partition_point(|tag| tag.end <= range.start);
-    let inside = tags[first..].iter().take_while(|tag| tag.start < range.end);
     if masked.get(range.clone()) != Some(t) {
         return escape_text(paragraph, codes, t);
     }
+    let first = tags.partition_point(|tag| tag.end <= range.start);
+    let inside = tags[first..].iter().take_while(|tag| tag.start < range.end);
     let mut at = range.start;
     for tag in inside {
         if tag.start > at {
@@ -859,6 +862,8 @@ fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Bl
             let Some(value) = tag[from..].trim_start().strip_prefix('=') else { continue };
             let Some(value) = value.trim_start().strip_prefix('"') else { continue };
             let Some(len) = value.find('"') else { continue };
+            // What follows the quote is the rest of the tag: its offset in the tag.
+            let at = range.start + tag.len() - value.len();
             let value = &value[..len];
             if value.trim().is_empty()
                 || value.contains(['\\', '\n'])
@@ -866,7 +871,6 @@ fn template_values(text: &str, range: Range<usize>, lines: &LineIndex) -> Vec<Bl
             {
                 continue;
             }
-            let at = range.start + (value.as_ptr() as usize - tag.as_ptr() as usize);
             let mut paragraph = String::new();
             let mut codes = Vec::new();
             marked::push_text(&mut paragraph, &mut codes, value, |raw| Raw::Text(raw.to_string()));
@@ -1044,7 +1048,7 @@ fn front_matter(
     while i < all.len() {
         let (start, body) = all[i];
         i += 1;
-        let indent = body.len() - body.trim_start_matches(' ').len();
+        let indent = indent_of(body);
         let line = &body[indent..];
         if toml && line.starts_with('[') {
             // `[cover]`: the keys below are `cover.…`; `[[a]]` (an array of tables) none.
@@ -1094,12 +1098,11 @@ fn front_matter(
         let mut blank_inside = false;
         if block_scalar {
             while let Some(&(s, b)) = all.get(i) {
-                let deeper = b.len() - b.trim_start_matches(' ').len() > indent;
+                let deeper = indent_of(b) > indent;
                 if b.trim().is_empty() {
                     // A blank line with more of the block after it: two paragraphs.
                     let more = all[i..].iter().find(|(_, b)| !b.trim().is_empty());
-                    blank_inside |=
-                        more.is_some_and(|(_, b)| b.len() - b.trim_start_matches(' ').len() > indent);
+                    blank_inside |= more.is_some_and(|(_, b)| indent_of(b) > indent);
                     if !blank_inside {
                         break;
                     }
@@ -1164,12 +1167,7 @@ fn front_matter(
             b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' | b'"' | b'\'' => None,
             _ if toml => None,
             // A plain value that goes on over the lines below is not one line's.
-            _ if all.get(i).is_some_and(|&(_, b)| {
-                !b.trim().is_empty() && b.len() - b.trim_start_matches(' ').len() > indent
-            }) =>
-            {
-                None
-            }
+            _ if all.get(i).is_some_and(|&(_, b)| !b.trim().is_empty() && indent_of(b) > indent) => None,
             _ => {
                 let plain = match value.find(" #") {
                     Some(i) => value[..i].trim_end(),
@@ -1202,6 +1200,11 @@ fn front_matter(
         }
         blocks.push(Block::new(range, paragraph, codes, writer, line_no));
     }
+}
+
+/// How many spaces `line` starts with.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// Where the string that starts `value` with the quote `quote` ends: its closing
