@@ -102,7 +102,7 @@ impl super::MemoryFormat for Tmx {
         let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
         head.starts_with(&[0xFF, 0xFE])
             || head.starts_with(&[0xFE, 0xFF])
-            || head.starts_with(b"\0<")
+            || crate::input::decode::xml_utf16_unmarked(head).is_some()
             || first == Some(b'<')
     }
 
@@ -1785,6 +1785,15 @@ mod tests {
         // Without the mark, in either order of bytes, told by the `<` the file starts with.
         let le: Vec<u8> = xml.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         let be: Vec<u8> = xml.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        for bytes in [le, be] {
+            assert!(super::super::MemoryFormat::sniff(&Tmx, &bytes[..64]));
+            let file = read_from(&bytes[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();
+            assert_eq!(file.entries[0].source, "Blåbær.");
+        }
+        // A file without a declaration may start with white space.
+        let bare = format!("\r\n{}", xml.replace("<?xml version=\"1.0\"?>", ""));
+        let le: Vec<u8> = bare.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = bare.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         for bytes in [le, be] {
             assert!(super::super::MemoryFormat::sniff(&Tmx, &bytes[..64]));
             let file = read_from(&bytes[..], Path::new("t.tmx"), &ReadOptions::default()).unwrap();

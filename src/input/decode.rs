@@ -51,6 +51,17 @@ impl Decoded<'_> {
     }
 }
 
+/// XML in UTF-16 without a byte order mark, told as XML's appendix F tells it: by its
+/// first character, which is `<` or, where no declaration comes first, white space.
+pub(crate) fn xml_utf16_unmarked(head: &[u8]) -> Option<&'static Encoding> {
+    let starts = |b: u8| matches!(b, b'<' | b' ' | b'\t' | b'\r' | b'\n');
+    match head {
+        [c, 0, d, 0, ..] if starts(*c) && *d != 0 => Some(encoding_rs::UTF_16LE),
+        [0, c, 0, d, ..] if starts(*c) && *d != 0 => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
 /// The error for `message` about byte `offset` of `bytes`, the file at `path`.
 fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
     Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
@@ -61,12 +72,9 @@ fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
     let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
     let utf16 = match bytes {
-        [0xff, 0xfe, ..] | [b'<', 0, _, 0, ..] if accept == Accept::Xml || bytes[0] == 0xff => {
-            Some(encoding_rs::UTF_16LE)
-        }
-        [0xfe, 0xff, ..] | [0, b'<', 0, ..] if accept == Accept::Xml || bytes[0] == 0xfe => {
-            Some(encoding_rs::UTF_16BE)
-        }
+        [0xff, 0xfe, ..] => Some(encoding_rs::UTF_16LE),
+        [0xfe, 0xff, ..] => Some(encoding_rs::UTF_16BE),
+        _ if accept == Accept::Xml => xml_utf16_unmarked(bytes),
         _ => None,
     };
     // UTF-16 where it is not accepted, and a NUL in what is not UTF-16.
@@ -321,6 +329,15 @@ mod tests {
         // XML in UTF-16 without a mark, told by its `<`; only where XML is read.
         assert_eq!(check(b"<\0a\0/\0>\0", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16LE".into()))));
         assert_eq!(check(b"\0<\0a\0/\0>", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16BE".into()))));
+        // A document without a declaration may start with white space.
+        assert_eq!(
+            check(b"\n\0<\0a\0/\0>\0", Accept::Xml),
+            Ok(("\n<a/>".into(), Some("read as UTF-16LE".into())))
+        );
+        assert_eq!(
+            check(b"\0 \0<\0a\0/\0>", Accept::Xml),
+            Ok((" <a/>".into(), Some("read as UTF-16BE".into())))
+        );
         assert!(check(b"<\0a\0/\0>\0", Accept::Utf16).unwrap_err().contains("a NUL byte"));
         assert_eq!(
             check(b"\xff\xfeh\0\n\0\x00\xd8", Accept::Utf16),

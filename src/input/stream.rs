@@ -33,13 +33,8 @@ pub(crate) fn sniff_encoding(input: &mut impl BufRead, path: &Path) -> Result<Op
     if head.starts_with(&[0xFE, 0xFF]) {
         return Ok(Some(encoding_rs::UTF_16BE));
     }
-    // UTF-16 without a mark, told by its first character as XML's appendix F does: a
-    // file starts with `<`.
-    if head.starts_with(b"<\0") && head.get(3) == Some(&0) {
-        return Ok(Some(encoding_rs::UTF_16LE));
-    }
-    if head.starts_with(b"\0<") && head.get(2) == Some(&0) {
-        return Ok(Some(encoding_rs::UTF_16BE));
+    if let Some(utf16) = crate::input::decode::xml_utf16_unmarked(head) {
+        return Ok(Some(utf16));
     }
     if !head.starts_with(b"<?xml") {
         return Ok(None);
