@@ -71,22 +71,29 @@ pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
 /// Like [`parse`], with the project's options: the front-matter keys taken as text and
 /// the language the edition's `lang` takes.
 pub fn parse_with(name: String, text: String, segmenter: &Segmenter, read: &super::ReadOptions) -> Document {
-    let part = blocks(text, read);
+    let part = blocks(text, read, 0);
     Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter)
 }
 
-/// The options tolk reads Markdown with.
-fn options() -> Options {
-    Options::ENABLE_TABLES
+/// The options tolk reads Markdown with: front matter only at the top of the file,
+/// not inside an element (`depth` > 0).
+fn options(depth: usize) -> Options {
+    let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_TASKLISTS;
+    match depth {
+        0 => {
+            options
+                | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+                | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        }
+        _ => options,
+    }
 }
 
 /// The part of a Markdown text, with its blocks and language marks.
-fn blocks(text: String, read: &super::ReadOptions) -> Part {
+fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     let lines = LineIndex::new(&text);
     // Template tags are markup a generator replaces before Markdown is read: the
     // parser reads the text with each tag's bytes masked, so none starts HTML, a link
@@ -134,7 +141,8 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
                 Event::InlineHtml(_) => {
-                    html_block(&text, &masked, &tags, range.clone(), read, &lines, blocks, None)
+                    let html = Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth };
+                    html.read(range.clone(), read, blocks, None)
                 }
                 _ => {}
             }
@@ -144,7 +152,7 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
     // A byte order mark is no text: the front matter after one is read as front matter,
     // as static-site generators read it (every offset stays the file's).
     let bom = if masked.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let parser = Parser::new_ext(&masked[bom..], options()).into_offset_iter();
+    let parser = Parser::new_ext(&masked[bom..], options(depth)).into_offset_iter();
     let at = |r: &Range<usize>| r.start + bom..r.end + bom;
     // The titles of link reference definitions (`[k]: https://… "Title"`), which no
     // paragraph holds.
@@ -208,16 +216,8 @@ fn blocks(text: String, read: &super::ReadOptions) -> Part {
                 };
                 drop(keeping);
                 if reading {
-                    html_block(
-                        &text,
-                        &masked,
-                        &tags,
-                        range.clone(),
-                        read,
-                        &lines,
-                        &mut blocks,
-                        Some(&mut lang),
-                    );
+                    let html = Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth };
+                    html.read(range.clone(), read, &mut blocks, Some(&mut lang));
                 }
                 skip = 1;
             }
@@ -443,70 +443,202 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
     pairs
 }
 
-/// The blocks and language marks of the HTML block at `range` of `text`, as the HTML
-/// reader finds them in it ([`super::html::fragment`]), at their places in `text`; for
-/// an inline tag, its attributes' text (`<abbr title="…">`), without language marks. A
-/// block with one of the template `tags` in it stays as it is.
-#[allow(clippy::too_many_arguments)]
-fn html_block(
-    text: &str,
-    masked: &str,
-    tags: &[Range<usize>],
-    range: Range<usize>,
-    read: &super::ReadOptions,
-    lines: &LineIndex,
-    blocks: &mut Vec<Block>,
-    lang: Option<&mut Vec<(Range<usize>, String)>>,
-) {
-    let Some(html) = masked.get(range.clone()) else { return };
-    let at = range.start;
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let block_level = lang.is_some();
-    if block_level {
-        // Left as it is: a block inside a blockquote (its `>` markers would read as
-        // text), one whose content is Markdown (`<div markdown="1">`), and one that
-        // starts with an inline element, which stays an HTML block only while its
-        // first line is that tag alone (CommonMark's seventh kind).
-        let first = html.trim_start().trim_start_matches('<');
-        let name: String = first.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        let opens_block = html.trim_start().starts_with("<!--")
-            || html.trim_start().starts_with("</")
-            || HTML_BLOCKS.contains(&name.to_ascii_lowercase().as_str());
-        if text[line_start..at].contains('>') || html.contains("markdown=") || !opens_block {
-            return;
-        }
-    }
-    // Read with the template tags masked, so none ends an HTML tag; the blocks' markup is
-    // the source's bytes.
-    let Some(part) = super::html::fragment(html, &read.edition) else { return };
-    let shift = |r: &Range<usize>| r.start + at..r.end + at;
-    let first_line = lines.line(at);
-    for mut block in part.blocks {
-        block.range = shift(&block.range);
-        // Text with a template tag in it is the generator's: kept as it is. A tag in the
-        // markup of one of its codes (`<a href="{{< ref … >}}">`) is none of its text.
-        let in_code = |t: &Range<usize>| {
-            block.codes.iter().any(|code| {
-                [&code.open, &code.close]
-                    .into_iter()
-                    .any(|raw| matches!(raw, Raw::Range(r) if r.start + at <= t.start && t.end <= r.end + at))
-            })
-        };
-        if tags.iter().any(|t| t.start < block.range.end && block.range.start < t.end && !in_code(t)) {
-            continue;
-        }
-        block.line += first_line - 1;
-        for code in &mut block.codes {
-            for raw in [&mut code.open, &mut code.close] {
-                if let Raw::Range(r) = raw {
-                    *r = shift(r);
+/// How deep `<div markdown="1">` elements are read inside one another; deeper, their
+/// content stays as it is.
+const MAX_MARKDOWN_DEPTH: usize = 8;
+
+/// The HTML of a Markdown text: the text, its copy with the template `tags` masked, and
+/// how deep inside elements whose content is Markdown it lies.
+struct Html<'a> {
+    text: &'a str,
+    masked: &'a str,
+    tags: &'a [Range<usize>],
+    lines: &'a LineIndex,
+    depth: usize,
+}
+
+impl Html<'_> {
+    /// The blocks and language marks of the HTML block at `range`, as the HTML reader
+    /// finds them in it ([`super::html::fragment`]), at their places in the text; for an
+    /// inline tag (no `lang` asked), its attributes' text (`<abbr title="…">`). A block
+    /// with one of the template tags in it stays as it is. The content of an element
+    /// that says it is Markdown (`<div markdown="1">`, as kramdown, PHP Markdown Extra
+    /// and Python-Markdown read it) is read as Markdown.
+    fn read(
+        &self,
+        range: Range<usize>,
+        read: &super::ReadOptions,
+        blocks: &mut Vec<Block>,
+        lang: Option<&mut Vec<(Range<usize>, String)>>,
+    ) {
+        let (text, tags) = (self.text, self.tags);
+        let Some(html) = self.masked.get(range.clone()) else { return };
+        let at = range.start;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let block_level = lang.is_some();
+        if block_level {
+            // Left as it is: a block inside a blockquote (its `>` markers would read as
+            // text), and one that starts with an inline element, which stays an HTML
+            // block only while its first line is that tag alone (CommonMark's seventh
+            // kind).
+            let first = html.trim_start().trim_start_matches('<');
+            let name: String = first.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let opens_block = html.trim_start().starts_with("<!--")
+                || html.trim_start().starts_with("</")
+                || HTML_BLOCKS.contains(&name.to_ascii_lowercase().as_str());
+            if text[line_start..at].contains('>') || !opens_block {
+                return;
+            }
+            if let Some(inside) = markdown_inside(html) {
+                if self.depth < MAX_MARKDOWN_DEPTH {
+                    let inside = inside.start + at..inside.end + at;
+                    self.markdown(inside, read, blocks, lang);
                 }
+                return;
             }
         }
-        blocks.push(block);
+        // Read with the template tags masked, so none ends an HTML tag; the blocks'
+        // markup is the source's bytes.
+        let Some(part) = super::html::fragment(html, &read.edition) else { return };
+        let first_line = self.lines.line(at);
+        for block in part.blocks {
+            // Text with a template tag in it is the generator's: kept as it is. A tag in
+            // the markup of one of its codes (`<a href="{{< ref … >}}">`) is none of its
+            // text.
+            let in_code = |t: &Range<usize>| {
+                block.codes.iter().any(|code| {
+                    [&code.open, &code.close].into_iter().any(
+                        |raw| matches!(raw, Raw::Range(r) if r.start + at <= t.start && t.end <= r.end + at),
+                    )
+                })
+            };
+            let range = block.range.start + at..block.range.end + at;
+            if tags.iter().any(|t| t.start < range.end && range.start < t.end && !in_code(t)) {
+                continue;
+            }
+            blocks.push(moved(block, at, first_line));
+        }
+        if let Some(lang) = lang {
+            lang.extend(part.lang.iter().map(|(r, value)| (r.start + at..r.end + at, value.clone())));
+        }
     }
-    if let Some(lang) = lang {
-        lang.extend(part.lang.iter().map(|(r, value)| (shift(r), value.clone())));
+
+    /// The blocks and language marks of the Markdown at `range`, the content of an
+    /// element that says it is Markdown.
+    fn markdown(
+        &self,
+        range: Range<usize>,
+        read: &super::ReadOptions,
+        blocks: &mut Vec<Block>,
+        lang: Option<&mut Vec<(Range<usize>, String)>>,
+    ) {
+        let at = range.start;
+        let part = self::blocks(self.text[range].to_string(), read, self.depth + 1);
+        let first_line = self.lines.line(at);
+        blocks.extend(part.blocks.into_iter().map(|block| moved(block, at, first_line)));
+        if let Some(lang) = lang {
+            lang.extend(part.lang.into_iter().map(|(r, value)| (r.start + at..r.end + at, value)));
+        }
+    }
+}
+
+/// `block`, read from a piece of the text that starts at byte `at` on line
+/// `first_line`, at its place in the whole text.
+fn moved(mut block: Block, at: usize, first_line: usize) -> Block {
+    let shift = |r: &Range<usize>| r.start + at..r.end + at;
+    block.range = shift(&block.range);
+    block.line += first_line - 1;
+    for code in &mut block.codes {
+        for raw in [&mut code.open, &mut code.close] {
+            if let Raw::Range(r) = raw {
+                *r = shift(r);
+            }
+        }
+    }
+    block
+}
+
+/// The bytes of the HTML block `html` between the start tag of an element whose
+/// content is Markdown (`<div markdown="1">`, `<section markdown>`; not
+/// `markdown="0"`) and its end tag, when the block ends with that end tag or before
+/// it; `None` for any other block.
+fn markdown_inside(html: &str) -> Option<Range<usize>> {
+    let lead = html.len() - html.trim_start().len();
+    let tag = html[lead..].strip_prefix('<')?;
+    let end = tag_close(tag)?;
+    let head = &tag[..end];
+    let name: String =
+        head.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    if name.is_empty() || head.ends_with('/') {
+        return None;
+    }
+    let value =
+        attributes(&head[name.len()..]).into_iter().find(|(n, _)| n.eq_ignore_ascii_case("markdown"))?.1;
+    if value.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")) {
+        return None;
+    }
+    let start = lead + 1 + end + 1;
+    let rest = &html[start..];
+    let trimmed = rest.trim_end();
+    // Its end tag ends the block, or the element goes on past it (a blank line).
+    let lower = trimmed.to_ascii_lowercase();
+    let close = format!("</{name}");
+    let inner = match lower.rfind(&close) {
+        Some(i)
+            if lower[i + close.len()..].trim_start().trim_start_matches('>').trim().is_empty()
+                && lower[i + close.len()..].contains('>') =>
+        {
+            i
+        }
+        _ => rest.len(),
+    };
+    (element_balance(&rest[..inner], &name) == 0).then_some(start..start + inner)
+}
+
+/// Where the tag whose text after `<` is `tag` ends: its `>`, outside quoted values.
+fn tag_close(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in tag.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The attributes of a start tag after its name: names, and values where given.
+fn attributes(head: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = head;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        if rest.is_empty() {
+            return out;
+        }
+        let end = rest.find(|c: char| c.is_whitespace() || c == '=' || c == '/').unwrap_or(rest.len());
+        let name = rest[..end].to_string();
+        rest = rest[end..].trim_start();
+        let Some(after) = rest.strip_prefix('=') else {
+            out.push((name, None));
+            continue;
+        };
+        let after = after.trim_start();
+        let (value, next) = match after.chars().next() {
+            Some(q @ ('"' | '\'')) => match after[1..].find(q) {
+                Some(close) => (&after[1..1 + close], &after[close + 2..]),
+                None => (&after[1..], ""),
+            },
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        out.push((name, Some(value.to_string())));
+        rest = next;
     }
 }
 
@@ -1562,9 +1694,9 @@ mod tests {
             ("{{< figure src=\"a.jpg?w=8&q=80\" caption=\"Fjorden\" >}}\n", &["Fjorden"]),
             ("Skriv `{{` og så `}}` rundt.\n", &["Skriv {1/} og så {2/} rundt."]),
             ("## Installasjon {#install}\n", &["Installasjon"]),
-            // HTML in a blockquote, with Markdown inside, or an inline element alone: as it is.
+            // HTML in a blockquote, or an inline element alone: as it is.
             ("> <details>\n> <summary>Skjult</summary>\n> </details>\n", &[]),
-            ("<div markdown=\"1\">\n**Advarsel:** Pass på.\n</div>\n", &[]),
+
             ("<a href=\"/x\">\nLes mer\n</a>\n", &[]),
             // A tag in an HTML attribute hides no text.
             ("<p>Les <a href=\"{{< ref \"g.md\" >}}\">guiden</a> nå.</p>\n", &["Les {1}guiden{/1} nå."]),
@@ -1638,6 +1770,54 @@ mod tests {
                 .replace("Avsnitt i HTML.", "A paragraph in HTML.")
                 .replace("lang=\"nb\"", "lang=\"en\"")
         );
+    }
+
+    /// The content of an element that says it is Markdown (kramdown, PHP Markdown
+    /// Extra, Python-Markdown's `md_in_html`) is read as Markdown, nested too, and its
+    /// markup is written back as it was; `markdown="0"` keeps it HTML.
+    #[test]
+    fn markdown_inside_an_element_that_says_so_is_markdown() {
+        let md = "<div class=\"tips\" markdown=\"1\">\n**Advarsel:** Pass på [stien](/sti).\n</div>\n\n\
+                  <section markdown>\n<div markdown='block'>\n## Utstyr\n\n- Sko\n- Jakke\n</div>\n</section>\n\n\
+                  <div markdown=\"1\">\nFørst.\n\nSå.\n</div>\n\n\
+                  <div markdown=\"0\">\n*ikke* Markdown\n</div>\n\n\
+                  <div data-markdown=\"1\">\n<p>HTML her.</p>\n</div>\n";
+        let d = doc(md);
+        assert_eq!(
+            texts(&d),
+            [
+                "{1}Advarsel:{/1} Pass på {2}stien{/2}.",
+                "Utstyr",
+                "Sko",
+                "Jakke",
+                "Først.",
+                "Så.",
+                "*ikke* Markdown",
+                "HTML her."
+            ]
+        );
+        let lines: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+        assert_eq!(lines, [2, 7, 9, 10, 15, 17, 21, 25]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out = translate(
+            md,
+            &[
+                ("{1}Advarsel:{/1} Pass på {2}stien{/2}.", "{1}Warning:{/1} Mind {2}the path{/2}."),
+                ("Utstyr", "Gear"),
+                ("Så.", "Then *so*."),
+            ],
+        );
+        assert_eq!(
+            out,
+            md.replace("**Advarsel:** Pass på [stien](/sti).", "**Warning:** Mind [the path](/sti).")
+                .replace("## Utstyr", "## Gear")
+                .replace("Så.", "Then \\*so\\*.")
+        );
+        // Nested deeper than tolk reads, the innermost content stays as it is.
+        let deep = format!("{}Dypt.\n{}", "<div markdown=\"1\">\n".repeat(20), "</div>\n".repeat(20));
+        let d = doc(&deep);
+        assert!(texts(&d).is_empty());
+        assert_eq!(d.rebuild(|_| None).unwrap(), deep.as_bytes());
     }
 
     /// A nested key is named by its path, a folded or literal block is one value written
@@ -1735,7 +1915,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_markdown_rebuilds_byte_for_byte_and_its_segments_are_balanced(
-            text in "(?s)([-#*_`>|\\[\\]()!<>{}0-9 \n.a-zæøå:\"']|\\*\\*|```|---\n|\\{1\\}|https://x\\.no){0,80}"
+            text in "(?s)([-#*_`>|\\[\\]()!<>{}0-9 \n.a-zæøå:\"']|\\*\\*|```|---\n|\\{1\\}|https://x\\.no|<div markdown=\"1\">\n|</div>\n){0,80}"
         ) {
             let d = doc(&text);
             proptest::prop_assert_eq!(d.rebuild(|_| None).unwrap(), text.as_bytes());
