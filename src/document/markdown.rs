@@ -497,13 +497,15 @@ impl Html<'_> {
                 return;
             }
         }
-        // Read with the template tags masked, so none ends an HTML tag; the blocks'
-        // markup is the source's bytes.
-        let Some(part) = super::html::fragment(html, &read.edition) else { return };
+        // Read with the template tags masked, so none ends an HTML tag, and those in
+        // text standing for an element of their length, so each is a code of the
+        // source's bytes like the blocks' other markup.
+        let html = self.as_elements(range.clone());
+        let Some(part) = super::html::fragment(&html, &read.edition) else { return };
         let first_line = self.lines.line(at);
         for block in part.blocks {
-            // Text with a template tag in it is the generator's: kept as it is. A tag in
-            // the markup of one of its codes (`<a href="{{< ref … >}}">`) is none of its
+            // Text with a template tag still in it (one too short to stand as an
+            // element, `{{}}`) is the generator's: kept as it is. A tag in the markup of one of its codes (`<a href="{{< ref … >}}">`) is none of its
             // text.
             let in_code = |t: &Range<usize>| {
                 block.codes.iter().any(|code| {
@@ -521,6 +523,23 @@ impl Html<'_> {
         if let Some(lang) = lang {
             lang.extend(part.lang.iter().map(|(r, value)| (r.start + at..r.end + at, value.clone())));
         }
+    }
+
+    /// The masked text at `range`, with each template tag that stands in text (not
+    /// inside a tag's markup) and is long enough written as a `<wbr>` element of its
+    /// length, which the HTML reader takes as a code that stands alone.
+    fn as_elements(&self, range: Range<usize>) -> String {
+        let mut html = self.masked[range.clone()].as_bytes().to_vec();
+        for tag in self.tags.iter().filter(|t| range.start <= t.start && t.end <= range.end) {
+            let before = &self.masked[range.start..tag.start];
+            let in_markup = before.rfind('<').is_some_and(|lt| before.rfind('>').is_none_or(|gt| gt < lt));
+            let (start, len) = (tag.start - range.start, tag.len());
+            if !in_markup && len >= "<wbr>".len() {
+                let element = format!("<wbr{}>", " ".repeat(len - "<wbr>".len()));
+                html[start..start + len].copy_from_slice(element.as_bytes());
+            }
+        }
+        String::from_utf8(html).unwrap_or_else(|_| self.masked[range].to_string())
     }
 
     /// The blocks and language marks of the Markdown at `range`, the content of an
@@ -1715,6 +1734,17 @@ mod tests {
             assert_eq!(texts(&d), *expected, "{md:?}");
             assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes(), "{md:?}");
         }
+        // A tag in HTML text is a code of its own bytes, written back as it was.
+        let html = "<p>Hei, {{< param \"navn\" >}}!</p>\n\n<details>\n<summary>Se {{x}} og {# # #} her</summary>\n</details>\n";
+        assert_eq!(texts(&doc(html)), ["Hei, {1/}!", "Se {1/} og {2/} her"]);
+        let out = translate(
+            html,
+            &[("Hei, {1/}!", "Hello, {1/}!"), ("Se {1/} og {2/} her", "See {2/} and {1/} here")],
+        );
+        assert_eq!(
+            out,
+            "<p>Hello, {{< param \"navn\" >}}!</p>\n\n<details>\n<summary>See {# # #} and {{x}} here</summary>\n</details>\n"
+        );
         // Written again, an attribute list above a paragraph keeps its own line.
         let out = translate("{: .note }\nAvsnitt her.\n", &[("Avsnitt her.", "A paragraph.")]);
         assert_eq!(out, "{: .note }\nA paragraph.\n");
