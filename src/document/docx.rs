@@ -6,7 +6,7 @@
 //! the same are one stretch of text whatever Word left between them (`w:rsid*`,
 //! `w:proofErr`, `w:lastRenderedPageBreak`, bookmarks, `w:lang`, `w:noProof`), so a
 //! sentence of plain prose is one segment with no tags. The properties that cover most
-//! of a paragraph's text are its own; a stretch with others is a pair of codes that
+//! of a paragraph's own text (not a link's) are its own; a stretch with others is a pair of codes that
 //! stands for its `w:rPr`, a hyperlink a pair around its runs. A tab, a line break, a
 //! footnote or comment reference, an image, a symbol, a field (its code and its
 //! result), hidden text and anything tolk does not know are lone codes holding their
@@ -877,11 +877,7 @@ impl<'a> Story<'a> {
         }
         let inside: Vec<&Atom> =
             atoms.iter().filter(|a| a.range().start >= start && a.range().end <= end).collect();
-        let mut counts = Counts::new();
-        for a in &inside {
-            count(a, &mut counts);
-        }
-        let base = majority(&counts).unwrap_or(0);
+        let base = own_style(inside.iter().copied(), 0);
         let mut paragraph = String::new();
         let mut codes = Vec::new();
         // The marks inside: starts where the paragraph written again starts, ends
@@ -932,25 +928,25 @@ impl<'a> Story<'a> {
     }
 }
 
-/// How much text of each style some pieces hold: characters, and the order in which
-/// the styles first appear.
-type Counts = HashMap<usize, (usize, usize)>;
-
-/// Adds how much text of each style `atom` holds to `counts`.
-fn count(atom: &Atom, counts: &mut Counts) {
-    match atom {
-        Atom::Text { text, style, .. } => {
+/// The style of the pieces `atoms` of a paragraph or a wrapper: the one that covers
+/// most of their own text, the first of equals, or `default` when they have none.
+/// Text inside a wrapper (a link's runs, styled `Hyperlink`) is the wrapper's: were
+/// it counted, a link over most of a paragraph would make the words around it a
+/// stretch of other properties, and a translation's words outside its tags would be
+/// written with the link's look.
+fn own_style<'a>(atoms: impl Iterator<Item = &'a Atom>, default: usize) -> usize {
+    // Characters of each style, and the order in which the styles first appear.
+    let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
+    for atom in atoms {
+        if let Atom::Text { text, style, .. } = atom {
             let order = counts.len();
             counts.entry(*style).or_insert((0, order)).0 += text.chars().count();
         }
-        Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| count(a, counts)),
-        Atom::Lone { .. } | Atom::Mark { .. } => {}
     }
-}
-
-/// The style that covers the most text, the first of equals.
-fn majority(counts: &Counts) -> Option<usize> {
-    counts.iter().max_by_key(|(_, &(n, order))| (n, std::cmp::Reverse(order))).map(|(&style, _)| style)
+    counts
+        .iter()
+        .max_by_key(|(_, &(n, order))| (n, std::cmp::Reverse(order)))
+        .map_or(default, |(&style, _)| style)
 }
 
 /// Writes pieces of a paragraph as its text and codes.
@@ -998,9 +994,7 @@ impl Emit<'_> {
                 Atom::Pair { open: tag, close, atoms, .. } => {
                     self.close(&mut open);
                     self.lone(&mut waiting);
-                    let mut counts = Counts::new();
-                    atoms.iter().for_each(|a| count(a, &mut counts));
-                    let inner = majority(&counts).unwrap_or(base);
+                    let inner = own_style(atoms.iter(), base);
                     let markup = Markup {
                         open: tag.clone(),
                         close: Raw::Text(close.clone()),

@@ -115,6 +115,35 @@ fn formatting_inside_a_sentence_is_a_pair_and_around_it_is_left_out() {
     ]
     .concat());
     check(&intro, &["Vi har møtt {1}Lyse Dialog{/1}.", "Med kjærlighet."]);
+    // A link over most of a plain paragraph: the words around it are plain, no pair,
+    // and translated words outside its tags are written plain, not with its look.
+    let link = r#"<w:rStyle w:val="Hyperlink"/>"#;
+    let most = p(&[
+        r("", "Les "),
+        r#"<w:hyperlink r:id="rId5" w:history="1">"#.into(),
+        r(link, "intervjuet med redaktøren om "),
+        r(&format!("{link}<w:i/>"), "Lyse Dialog"),
+        "</w:hyperlink>".into(),
+        r("", " i dag."),
+    ]
+    .concat());
+    check(&most, &["Les {1}intervjuet med redaktøren om {2}Lyse Dialog{/2}{/1} i dag."]);
+    let d = read(&docx(&most)).unwrap();
+    let out = d
+        .rebuild(|_| Some(Cow::Borrowed("Read {1}the interview about {2}Lyse Dialog{/2}{/1} today.")))
+        .unwrap();
+    let xml = entry(&out, "word/document.xml");
+    let run = |props: &str, t: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let expected = [
+        run("", "Read "),
+        r#"<w:hyperlink r:id="rId5" w:history="1">"#.into(),
+        run(&format!("<w:rPr>{link}</w:rPr>"), "the interview about "),
+        run(&format!("<w:rPr>{link}<w:i/></w:rPr>"), "Lyse Dialog"),
+        "</w:hyperlink>".into(),
+        run("", " today."),
+    ]
+    .concat();
+    assert!(xml.contains(&expected), "{xml}");
     // Italic inside; bold from a word to the end of the next sentence.
     let answer =
         p(&[r("", "Å "), r("<w:i/>", "«gå utenfor»"), r("", ". Ja, "), r(bold, "nå. Helt."), r("", " Nei.")]
