@@ -204,11 +204,27 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Records a new batch; its id is made here, unique in the ledger. Returns the id.
-    pub fn record(&mut self, mut record: BatchRecord, at: Timestamp) -> Result<String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))?;
+    /// A new batch id for a batch exported at `at` (`b` and the time, with `-2`, `-3`
+    /// after a batch of the same second): one no batch has. An export makes it before
+    /// it writes the batch, which carries it where its format can, and records the
+    /// batch under it while it holds the ledger's lock ([`Ledger::lock`]).
+    pub fn new_id(&self, at: Timestamp) -> String {
         let stamp = at.tmx();
         let base = format!("b{}-{}", &stamp[..8], &stamp[9..15]);
+        (1u32..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|id| {
+                !self.batches.iter().any(|b| b.id == *id) && !self.dir.join(format!("{id}.json")).exists()
+            })
+            .expect("some number is free")
+    }
+
+    /// Records a new batch under `record.id`, or an id made here (unique in the
+    /// ledger) if it has none. Returns the id.
+    pub fn record(&mut self, mut record: BatchRecord, at: Timestamp) -> Result<String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))?;
+        let given = std::mem::take(&mut record.id);
+        let base = if given.is_empty() { self.new_id(at) } else { given.clone() };
         record.exported = at.to_string();
         for n in 1u32.. {
             let id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
@@ -229,7 +245,14 @@ impl Ledger {
                     self.batches.push(record);
                     return Ok(id);
                 }
-                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+                // An id the batch's file carries is its own, or none.
+                Err(e)
+                    if e.error.kind() == std::io::ErrorKind::AlreadyExists
+                        && given.is_empty()
+                        && n < 10_000 =>
+                {
+                    continue
+                }
                 Err(e) => return Err(Error::write(&path, e.error)),
             }
         }
@@ -308,20 +331,42 @@ impl Ledger {
         all
     }
 
-    /// The batch a translator's file is, to close, from its name and the ids of its
-    /// rows: of those whose files have not come back (open or withdrawn: a withdrawn
-    /// batch's file is still its own), the batch written to a file of that name whose
-    /// sentences the file has, or failing that the one with most of its sentences in the
-    /// file, if the file has at least half of them. `None` for a file of no such batch:
-    /// one that is the file of a batch that came back (by the name it was written or
-    /// came back under: imported again), or that fits two batches as well (a renamed
-    /// file of two translators' batches of the same sentences), so that no batch is
-    /// closed, nor a translator credited, by a guess.
-    pub fn batch_of(&self, file: &Path, ids: &HashSet<SegmentId>) -> Option<usize> {
-        let name = file.file_name()?.to_str()?;
+    /// The batch a translator's file is, to close. A file that names its batch (an
+    /// XLIFF batch's `phase job-id`: `claimed`) is that batch, if its file has not come
+    /// back. Otherwise, from its name and the ids of its rows: of the batches whose
+    /// files have not come back (open or withdrawn: a withdrawn batch's file is still
+    /// its own) and that were written in a format the file's (`format`) can have been
+    /// saved from (a spreadsheet as another spreadsheet or CSV; XLIFF only as XLIFF), the
+    /// batch written to a file of that name whose sentences the file has, or failing
+    /// that the one with most of its sentences in the file, if the file has at least
+    /// half of them. A file of a batch that came back (by its id, or the name it was
+    /// written or came back under: imported again), or that fits two batches as well (a
+    /// renamed file of two translators' batches of the same sentences), is no batch to
+    /// close, so that no batch is closed, nor a translator credited, by a guess.
+    pub fn batch_of(
+        &self,
+        file: &Path,
+        rows: &HashSet<SegmentId>,
+        claimed: Option<&str>,
+        format: &str,
+    ) -> Belongs {
+        let awaited = |i: usize| match self.batches[i].is_awaited() {
+            true => Belongs::Batch(i),
+            false => Belongs::Returned(i),
+        };
+        if let Some(claimed) = claimed {
+            return match self.batches.iter().position(|b| b.id == claimed) {
+                Some(i) => awaited(i),
+                None => Belongs::Unknown { claimed: Some(claimed.to_string()) },
+            };
+        }
+        let unknown = Belongs::Unknown { claimed: None };
+        let Some(name) = file.file_name().and_then(|n| n.to_str()) else { return unknown };
+        let xliff = |format: &str| format == "xliff";
+        let comparable = |b: &BatchRecord| xliff(&b.format) == xliff(format);
         let share = |b: &BatchRecord| {
             let n = b.segments.len().max(1);
-            let found = b.ids().filter(|id| ids.contains(id)).count();
+            let found = if comparable(b) { b.ids().filter(|id| rows.contains(id)).count() } else { 0 };
             (found, n)
         };
         let named = |b: &BatchRecord| {
@@ -332,18 +377,53 @@ impl Ledger {
                 .any(|f| Path::new(f).file_name().and_then(|n| n.to_str()) == Some(name))
         };
         let by_name = self.batches.iter().enumerate().rev().find(|(_, b)| named(b) && share(b).0 > 0);
-        if let Some((i, b)) = by_name {
-            return b.is_awaited().then_some(i);
+        if let Some((i, _)) = by_name {
+            return awaited(i);
         }
-        let fits: Vec<(usize, usize)> = (self.batches.iter().enumerate())
-            .filter(|(_, b)| b.is_awaited())
-            .map(|(i, b)| (i, share(b)))
-            .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
-            .map(|(i, (found, _))| (i, found))
-            .collect();
-        let best = fits.iter().map(|&(_, found)| found).max()?;
-        match fits.iter().filter(|&&(_, found)| found == best).collect::<Vec<_>>()[..] {
-            [&(i, _)] => Some(i),
+        // The batches of `awaited` state the file has at least half of, and how many.
+        let fits = |awaited: bool| -> Vec<(usize, usize)> {
+            (self.batches.iter().enumerate())
+                .filter(|(_, b)| b.is_awaited() == awaited)
+                .map(|(i, b)| (i, share(b)))
+                .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
+                .map(|(i, (found, _))| (i, found))
+                .collect()
+        };
+        let best = |fits: &[(usize, usize)]| -> Vec<usize> {
+            let most = fits.iter().map(|&(_, found)| found).max().unwrap_or(0);
+            fits.iter().filter(|&&(_, found)| found == most).map(|&(i, _)| i).collect()
+        };
+        match best(&fits(true))[..] {
+            [i] => Belongs::Batch(i),
+            [] => match best(&fits(false)).last() {
+                // A renamed copy of a file that came back: said so, not closed.
+                Some(&i) => Belongs::Returned(i),
+                None => unknown,
+            },
+            ref several => Belongs::Several(several.to_vec()),
+        }
+    }
+}
+
+/// Which batch a translator's file is ([`Ledger::batch_of`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Belongs {
+    /// The batch at this index, whose file has not come back: the import closes it.
+    Batch(usize),
+    /// The batch at this index, which came back already (the file imported again).
+    Returned(usize),
+    /// These batches, which the file fits as well: it is none of them for sure.
+    Several(Vec<usize>),
+    /// No batch of this project: not by its name, nor by its rows, nor by the id it
+    /// names (`claimed`, which no batch of this project has).
+    Unknown { claimed: Option<String> },
+}
+
+impl Belongs {
+    /// The batch to close, if there is one.
+    pub fn open(&self) -> Option<usize> {
+        match self {
+            Belongs::Batch(i) => Some(*i),
             _ => None,
         }
     }
@@ -395,22 +475,53 @@ mod tests {
     }
 
     #[test]
-    fn a_file_is_known_by_its_name_or_by_its_rows() {
+    fn a_file_is_known_by_its_id_its_name_or_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let mut ledger = Ledger::open(dir.path()).unwrap();
         let at = Timestamp::now();
         ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
         ledger.record(record("out/b.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
+        // An XLIFF batch of the same sentences as the first, under an id made first.
+        let id = ledger.new_id(at);
+        assert!(ledger.batches.iter().all(|b| b.id != id));
+        let xliff =
+            BatchRecord { id: id.clone(), format: "xliff".into(), ..record("out/c.xlf", &["Hei.", "Ja."]) };
+        assert_eq!(ledger.record(xliff, at).unwrap(), id);
         let ids = |s: &[&str]| s.iter().map(|s| SegmentId::of(s)).collect::<HashSet<_>>();
-        assert_eq!(ledger.batch_of(Path::new("mail/a.csv"), &ids(&["Hei."])), Some(0));
-        assert_eq!(ledger.batch_of(Path::new("renamed.csv"), &ids(&["Nei.", "Aldri."])), Some(1));
+        let csv = |ledger: &Ledger, name: &str, rows: &[&str]| {
+            ledger.batch_of(Path::new(name), &ids(rows), None, "csv")
+        };
+        assert_eq!(csv(&ledger, "mail/a.csv", &["Hei."]), Belongs::Batch(0));
+        assert_eq!(csv(&ledger, "renamed.csv", &["Nei.", "Aldri."]), Belongs::Batch(1));
+        let unknown = Belongs::Unknown { claimed: None };
+        assert_eq!(csv(&ledger, "renamed.csv", &["Nei."]), unknown, "a third is not the batch");
+        // A renamed spreadsheet is never the XLIFF batch, nor a renamed XLIFF the
+        // spreadsheet's; a file that names its batch is that one.
+        assert_eq!(csv(&ledger, "renamed.xlsx", &["Hei.", "Ja."]), Belongs::Batch(0));
+        let xliff = |ledger: &Ledger, name: &str, claimed: Option<&str>| {
+            ledger.batch_of(Path::new(name), &ids(&["Hei.", "Ja."]), claimed, "xliff")
+        };
+        assert_eq!(xliff(&ledger, "renamed.xlf", None), Belongs::Batch(2));
+        assert_eq!(xliff(&ledger, "renamed.xlf", Some(ledger.batches[0].id.as_str())), Belongs::Batch(0));
         assert_eq!(
-            ledger.batch_of(Path::new("renamed.csv"), &ids(&["Nei."])),
-            None,
-            "a third is not the batch"
+            xliff(&ledger, "renamed.xlf", Some("b19990101-000000")),
+            Belongs::Unknown { claimed: Some("b19990101-000000".into()) },
+            "another project's"
+        );
+        ledger.close(2, Path::new("c.xlf"), at).unwrap();
+        assert_eq!(xliff(&ledger, "c-v2.xlf", Some(id.as_str())), Belongs::Returned(2), "came back already");
+        assert_eq!(
+            xliff(&ledger, "c-v2.xlf", None),
+            Belongs::Returned(2),
+            "a renamed copy of one that came back"
         );
         ledger.close(0, Path::new("mail/a.csv"), at).unwrap();
-        assert_eq!(ledger.batch_of(Path::new("a.csv"), &ids(&["Hei.", "Ja."])), None, "closed");
+        assert_eq!(csv(&ledger, "a.csv", &["Hei.", "Ja."]), Belongs::Returned(0), "closed");
+        assert_eq!(csv(&ledger, "x.csv", &["Kanskje."]), unknown);
+        // A renamed file of two batches of the same sentences is neither.
+        ledger.record(record("out/d.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
+        assert_eq!(csv(&ledger, "renamed.csv", &["Nei.", "Aldri."]), Belongs::Several(vec![1, 3]));
+        assert_eq!(csv(&ledger, "d.csv", &["Nei.", "Aldri."]), Belongs::Batch(3), "by its name");
         let back = Ledger::open(dir.path()).unwrap();
         assert!(!back.batches[0].is_open() && back.batches[1].is_open());
         assert!(back.out(|_| false).keys().all(|id| back.batches[1].ids().any(|i| i == *id)));

@@ -170,12 +170,23 @@ pub struct Batch {
     /// Whether a target without a suggestion starts as a copy of its source, marked so
     /// (XLIFF only, for CAT tools that translate the target, as OmegaT does).
     pub copy_source: bool,
+    /// The id the batch is recorded under, and who it is for, for the formats that
+    /// carry them (XLIFF), so an import knows the batch whatever its file is called.
+    pub id: Option<String>,
+    pub translator: Option<String>,
 }
 
 impl Batch {
     /// A batch of `rows`, from Norwegian Bokmål (`nb`) into English (`en`).
     pub fn new(rows: Vec<BatchRow>) -> Batch {
-        Batch { rows, source_language: "nb".into(), target_language: "en".into(), copy_source: false }
+        Batch {
+            rows,
+            source_language: "nb".into(),
+            target_language: "en".into(),
+            copy_source: false,
+            id: None,
+            translator: None,
+        }
     }
 }
 
@@ -361,6 +372,10 @@ pub struct ReadFile {
     pub warnings: Vec<String>,
     /// Rows that could not be read (wrong number of cells, oversized cells).
     pub problems: Vec<Problem>,
+    /// The id of the batch the file says it is (an XLIFF batch's `phase job-id`).
+    pub batch: Option<String>,
+    /// The name of the format it was read as (`xlsx`, `csv`, `xliff`, …).
+    pub format: &'static str,
 }
 
 /// Whether a batch's column of this name is one tolk wrote or reads; text in any other
@@ -512,7 +527,9 @@ pub fn read(path: &Path) -> Result<ReadFile> {
     if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") && format.name() != "xlsx" {
         return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
     }
-    format.read(path)
+    let mut read = format.read(path)?;
+    read.format = format.name();
+    Ok(read)
 }
 
 #[cfg(test)]

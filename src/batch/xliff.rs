@@ -1,8 +1,9 @@
 //! XLIFF 1.2 batches, for translators who work in a CAT tool rather than a spreadsheet.
 //!
 //! [`render`] writes a [`Batch`] as one XLIFF 1.2 document that validates against the
-//! OASIS strict schema: a `file` per source document, a `trans-unit` per sentence (in
-//! the file of its first occurrence) whose `id` is the batch id, an empty or prefilled
+//! OASIS strict schema: a `file` per source document whose header names the batch (its
+//! `phase`'s `job-id`, read back as [`ReadFile::batch`]), a `trans-unit` per sentence (in
+//! the file of its first occurrence) whose `id` is the sentence's id, an empty or prefilled
 //! `target` whose `state` says which, the best fuzzy suggestion as an `alt-trans`,
 //! every place the sentence occurs as a `context-group`, its neighbours as `note`s, and
 //! the glossary's terms found in it as a `note from="tolk-terms"`.
@@ -92,6 +93,19 @@ pub fn render(batch: &Batch) -> Result<String> {
         out.open("file", &file)
             .map_err(|c| Error::Invalid(format!("the document name {document:?} {}", cannot_hold(c))))?;
         out.open("header", &[]).map_err(no_char)?;
+        // The batch's id, which an import finds the batch by whatever the file is called.
+        if let Some(id) = &batch.id {
+            out.open("phase-group", &[]).map_err(no_char)?;
+            let mut phase =
+                vec![("phase-name", "translation"), ("process-name", "translation"), ("tool-id", "tolk")];
+            phase.push(("job-id", id));
+            if let Some(translator) = &batch.translator {
+                phase.push(("contact-name", translator));
+            }
+            out.empty("phase", &phase)
+                .map_err(|c| Error::Invalid(format!("the translator's name {}", cannot_hold(c))))?;
+            out.close("phase-group");
+        }
         let tool = [("tool-id", "tolk"), ("tool-name", "tolk"), ("tool-version", env!("CARGO_PKG_VERSION"))];
         out.empty("tool", &tool).map_err(no_char)?;
         out.close("header");
@@ -450,6 +464,10 @@ struct Reader<'a> {
     dropped: usize,
     /// The byte offset of the first character XML does not allow, and the character.
     forbidden: Option<(usize, char)>,
+    /// The depth of the `header` being read, where the batch's id is.
+    header: Option<usize>,
+    /// The id of the batch the file says it is.
+    batch: Option<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -466,6 +484,8 @@ impl<'a> Reader<'a> {
             capture: None,
             dropped: 0,
             forbidden: text.char_indices().find(|&(_, c)| !is_xml_char(c)),
+            header: None,
+            batch: None,
         }
     }
 
@@ -547,6 +567,7 @@ impl<'a> Reader<'a> {
         if self.depth > 0 {
             return Err(self.error(end, "the file ends inside an element: it is cut off; save it again"));
         }
+        file.batch = self.batch.take();
         if self.dropped > 0 {
             file.notes.push(format!(
                 "{} element{} of another tool (not XLIFF inline markup) dropped from sources and targets, with \
@@ -620,6 +641,9 @@ impl<'a> Reader<'a> {
             return self.open_inline(e, &local, offset);
         }
         let depth = self.depth;
+        if let Some(header) = self.header {
+            return self.open_in_header(e, &local, depth - header, offset);
+        }
         let ours = local == "alt-trans" && self.attribute(e, "tool-id", offset)?.as_deref() == Some("tolk");
         match (&*local, &mut self.unit) {
             ("trans-unit", Some(_)) => Err(self.error(offset, "a trans-unit inside another trans-unit")),
@@ -681,10 +705,14 @@ impl<'a> Reader<'a> {
                 });
                 Ok(())
             }
+            ("header", None) => {
+                self.header = Some(depth);
+                Ok(())
+            }
             // Other suggestions, segmented sources, notes and context inform the
-            // translator; only the unit's own source and target are read. Headers and
-            // binary units hold no sentences.
-            (_, Some(_)) | ("header" | "bin-unit", None) => {
+            // translator; only the unit's own source and target are read. Binary units
+            // hold no sentences.
+            (_, Some(_)) | ("bin-unit", None) => {
                 self.skip_from = Some(depth);
                 Ok(())
             }
@@ -692,6 +720,23 @@ impl<'a> Reader<'a> {
             // body, group
             _ => Ok(()),
         }
+    }
+
+    /// An XLIFF element `levels` below a file's `header`, at byte `offset`: the batch
+    /// id tolk wrote as the `job-id` of its `phase` is read (the first one), and all
+    /// else there is skipped.
+    fn open_in_header(&mut self, e: &BytesStart<'_>, local: &str, levels: usize, offset: u64) -> Result<()> {
+        match (levels, local) {
+            (1, "phase-group") => {}
+            (2, "phase") => {
+                if self.batch.is_none() {
+                    self.batch = self.attribute(e, "job-id", offset)?.filter(|id| !id.trim().is_empty());
+                }
+                self.skip_from = Some(self.depth);
+            }
+            _ => self.skip_from = Some(self.depth),
+        }
+        Ok(())
     }
 
     /// An XLIFF element inside a `source` or `target`, at byte `offset`: the inline
@@ -873,6 +918,9 @@ impl<'a> Reader<'a> {
     fn close(&mut self, file: &mut ReadFile) {
         let depth = self.depth;
         self.depth = depth.saturating_sub(1);
+        if self.header == Some(depth) {
+            self.header = None;
+        }
         if let Some(from) = self.skip_from {
             if from == depth {
                 self.skip_from = None;
@@ -1181,6 +1229,27 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_says_its_id_and_translator_in_each_file_header() {
+        let mut batch = Batch::new(vec![row(1, "Hei.", &["a.txt:1"]), row(2, "Ja.", &["b.txt:1"])]);
+        batch.id = Some("b20261201-101010".into());
+        batch.translator = Some("Åse & Bjørn".into());
+        let xml = render(&batch).unwrap();
+        let phase = r#"<phase-group>
+        <phase phase-name="translation" process-name="translation" tool-id="tolk" job-id="b20261201-101010" contact-name="Åse &amp; Bjørn"/>
+      </phase-group>"#;
+        assert_eq!(xml.matches(phase).count(), 2, "{xml}");
+        assert_eq!(read(&xml).unwrap().batch.as_deref(), Some("b20261201-101010"));
+        // The first file's says it; another tool's header elements are skipped.
+        let other = xml.replacen("job-id=\"b20261201-101010\"", "job-id=\"b1\"", 1).replacen(
+            "<header>",
+            "<header><skl><external-file href=\"x\"/></skl><note>job-id</note>",
+            1,
+        );
+        let file = read(&other).unwrap();
+        assert_eq!((file.batch.as_deref(), file.rows.len()), (Some("b1"), 2));
+    }
+
+    #[test]
     fn a_batch_is_written_in_the_schema_order() {
         let mut shared = row(1, "Hei & <velkommen>.", &["a.txt:3", "b.txt:1", "a.txt:9"]);
         shared.score = Some(83);
@@ -1248,6 +1317,7 @@ mod tests {
         assert_eq!(xml, expected);
         // Read back: the prefilled unit is marked, the other is not translated yet.
         let file = read(&xml).unwrap();
+        assert_eq!(file.batch, None);
         let rows: Vec<_> =
             file.rows.iter().map(|r| (r.origin.row, r.target.as_str(), r.state.as_deref())).collect();
         assert_eq!(rows, [(8, "Hi and welcome.", Some(STATE_PREFILLED)), (37, "", Some(STATE_UNTRANSLATED))]);

@@ -146,6 +146,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let id = ledger.new_id(Timestamp::now());
+    batch.id = Some(id.clone());
+    batch.translator.clone_from(&args.translator);
     let bytes = format.write(&batch)?;
     let out = match args.out {
         Some(out) => {
@@ -179,7 +182,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             .with_context(|| format!("cannot write the batch {}", tolk::shown::path(&out)))?;
     }
     let record = BatchRecord {
-        id: String::new(),
+        id,
         file: if out.as_os_str() == "-" {
             "-".to_string()
         } else {

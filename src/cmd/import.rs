@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
 
 use tolk::import::{self, Known, MergeOptions};
-use tolk::ledger::Ledger;
+use tolk::ledger::{Belongs, Ledger};
 use tolk::text::SegmentId;
 use tolk::timestamp::Timestamp;
 
@@ -82,6 +82,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut file_warnings = 0;
+    // The batch each file says it is, and the format it was read as.
+    let mut claims = Vec::new();
     for file in &args.files {
         let read = tolk::batch::read(file)
             .with_context(|| format!("cannot import {}; nothing was written", tolk::shown::path(file)))?;
@@ -94,23 +96,23 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::warning(format!("{}: {warning}", tolk::shown::path(file)));
         }
         file_warnings += read.warnings.len();
+        claims.push((read.batch, read.format));
         rows.extend(read.rows);
         problems.extend(read.problems);
     }
     // The open batch each file is: who it was for translated its rows, unless the file
     // or --translator says otherwise.
-    let batch_of: Vec<Option<usize>> = args
-        .files
-        .iter()
-        .map(|file| {
+    let belongs: Vec<Belongs> = (args.files.iter().zip(&claims))
+        .map(|(file, (claimed, format))| {
             let ids: HashSet<SegmentId> = rows
                 .iter()
                 .filter(|r| r.origin.file == *file)
                 .filter_map(|r| SegmentId::parse(r.id.trim()))
                 .collect();
-            ledger.batch_of(file, &ids)
+            ledger.batch_of(file, &ids, claimed.as_deref(), format)
         })
         .collect();
+    let batch_of: Vec<Option<usize>> = belongs.iter().map(Belongs::open).collect();
     if args.translator.is_none() {
         for (file, index) in args.files.iter().zip(&batch_of) {
             let Some(name) = index.and_then(|i| ledger.batches[i].translator.clone()) else { continue };
@@ -191,22 +193,29 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let closed = match args.dry_run {
         true => {
             // Which batch each file would close, to check before the import.
-            if ui::chatty(global) && ledger.batches.iter().any(|b| b.is_awaited()) {
-                for (file, index) in args.files.iter().zip(&batch_of) {
-                    let batch = match index {
-                        Some(i) if brought(&ledger, *i, file, &plan.accepted) == 0 => format!(
-                            "holds no translation of batch {}, which would stay open",
-                            ledger.batches[*i].describe()
+            if ui::chatty(global) && !ledger.batches.is_empty() {
+                for (file, belongs) in args.files.iter().zip(&belongs) {
+                    let batch = match *belongs {
+                        Belongs::Batch(i) if brought(&ledger, i, file, &plan.accepted) == 0 => format!(
+                            "{} holds no translation of batch {}, which would stay open",
+                            tolk::shown::path(file),
+                            ledger.batches[i].describe()
                         ),
-                        Some(i) => format!("would close batch {}", ledger.batches[*i].describe()),
-                        None => "is not the file of one open batch, and would close none".to_string(),
+                        Belongs::Batch(i) => {
+                            format!(
+                                "{} would close batch {}",
+                                tolk::shown::path(file),
+                                ledger.batches[i].describe()
+                            )
+                        }
+                        _ => closes_none(&ledger, file, belongs, "would be"),
                     };
-                    eprintln!("{} {batch} (--dry-run)", tolk::shown::path(file));
+                    eprintln!("{batch} (--dry-run)");
                 }
             }
             Ok(())
         }
-        false => close_batches(global, &mut ledger, &args.files, &batch_of, &plan.accepted),
+        false => close_batches(global, &mut ledger, &args.files, &belongs, &plan.accepted),
     };
     // Last: closing the batches reads the memory, not waiting for its index.
     if written {
@@ -222,42 +231,68 @@ fn brought(ledger: &Ledger, index: usize, file: &Path, accepted: &[import::Accep
     accepted.iter().filter(|a| a.origin.file == file && ids.contains(&a.id)).count()
 }
 
-/// Closes the open batch each imported file is (`batch_of`, found before the import),
+/// Why the file `file` closes no batch (`belongs`, which is no open batch), and what
+/// to do about it; `was` is "was" or "would be".
+fn closes_none(ledger: &Ledger, file: &Path, belongs: &Belongs, was: &str) -> String {
+    let file = tolk::shown::path(file);
+    match belongs {
+        Belongs::Returned(i) => {
+            let batch = &ledger.batches[*i];
+            let (at, back) = batch.returned.as_ref().map_or(("", ""), |r| (r.at.as_str(), r.file.as_str()));
+            format!(
+                "{file} is batch {}, which came back already ({at}, in {back}), so no batch {was} closed; its \
+                 translations are imported as any others",
+                batch.describe()
+            )
+        }
+        Belongs::Several(batches) => {
+            let names: Vec<String> = batches.iter().map(|&i| ledger.batches[i].describe()).collect();
+            format!(
+                "{file} fits the batches {} as well (a renamed file of batches of the same sentences), so tolk \
+                 does not guess whose it is: no batch {was} closed, nor a translator credited; import it under \
+                 the name its batch was written to, or name the translator with --translator",
+                names.join(" and ")
+            )
+        }
+        Belongs::Unknown { claimed: Some(id) } => format!(
+            "{file} says it is batch {id}, which this project never exported (a batch of another project?), \
+             so no batch {was} closed"
+        ),
+        Belongs::Batch(_) | Belongs::Unknown { claimed: None } => format!(
+            "{file} is no batch still out, by its name or by its sentences, so no batch {was} closed; `tolk \
+             status` lists the open ones, and `tolk withdraw` closes one that will not come back"
+        ),
+    }
+}
+
+/// Closes the open batch each imported file is (`belongs`, found before the import),
 /// and says what came back in it, what of it is still without a translation (it goes in
 /// the next export), which file is no open batch, and what is still out.
 fn close_batches(
     global: &Global,
     ledger: &mut Ledger,
     files: &[PathBuf],
-    batch_of: &[Option<usize>],
+    belongs: &[Belongs],
     accepted: &[import::Accepted],
 ) -> Result<()> {
-    let none = |file: &Path| {
-        if ui::chatty(global) {
-            eprintln!(
-                "{} is not the file of one open batch (not by its name; by its sentences it fits none, or \
-                 several as well, or it came back already), so no batch was closed; `tolk status` lists the \
-                 open ones, and `tolk withdraw` closes one that will not come back",
-                tolk::shown::path(file)
-            );
+    // Where batches are tracked, a file that closes none says why.
+    let none = |ledger: &Ledger, file: &Path, belongs: &Belongs| {
+        if ui::chatty(global) && !ledger.batches.is_empty() {
+            eprintln!("{}", closes_none(ledger, file, belongs, "was"));
         }
     };
-    // Where batches are tracked, a file that closes none says so, even when none is
-    // open (a batch imported a second time).
     if !ledger.batches.iter().any(|b| b.is_awaited()) {
-        for (file, _) in files.iter().zip(batch_of).filter(|(_, i)| i.is_none()) {
-            if !ledger.batches.is_empty() {
-                none(file);
-            }
+        for (file, belongs) in files.iter().zip(belongs) {
+            none(ledger, file, belongs);
         }
         return Ok(());
     }
     // This command may hold the keeping lock ([`ui::keeping_lock`]): no waiting for it.
     let memory = ui::load_now(global, &global.memory)?;
     let now = Timestamp::now();
-    for (file, index) in files.iter().zip(batch_of) {
-        let Some(index) = *index else {
-            none(file);
+    for (file, belongs) in files.iter().zip(belongs) {
+        let Some(index) = belongs.open() else {
+            none(ledger, file, belongs);
             continue;
         };
         let here = brought(ledger, index, file, accepted);

@@ -69,10 +69,9 @@ fn a_second_export_leaves_out_what_is_out_unless_again() {
 
     // A file with one row of a batch is no batch: it closes nothing, and says so.
     translate(&t, "one.csv", &rows[..2], |_| true);
-    t.tolk(&["import", "one.csv"])
-        .run()
-        .success()
-        .stderr_contains("one.csv is not the file of one open batch");
+    t.tolk(&["import", "one.csv"]).run().success().stderr_contains(
+        "one.csv is no batch still out, by its name or by its sentences, so no batch was closed",
+    );
     assert_eq!(status(&t)["batches"][0]["returned"], Value::Null);
 
     // A damaged record stops the commands that read it, naming it.
@@ -103,7 +102,9 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
     t.tolk(&["import", "kari-done.csv"])
         .run()
         .success()
-        .stderr_contains("kari-done.csv is not the file of one open batch")
+        .stderr_contains("kari-done.csv is batch b")
+        .stderr_contains("(for Kari), which came back already (")
+        .stderr_contains(", in kari-done.csv), so no batch was closed")
         .stderr_contains(&format!("0 added, {done} unchanged"));
 
     let memory = t.memory_rows();
@@ -225,7 +226,10 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     t.tolk(&["import", "renamed.csv"])
         .run()
         .success()
-        .stderr_contains("renamed.csv is not the file of one open batch");
+        .stderr_contains("renamed.csv fits the batches b")
+        .stderr_contains(
+            "as well (a renamed file of batches of the same sentences), so tolk does not guess whose it is",
+        );
     assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "a guess credited a translator");
     assert!(status(&t)["batches"].as_array().unwrap().iter().all(|b| b["returned"].is_null()));
     // By its own name it closes its own batch (a dry run says so first); imported
@@ -244,7 +248,7 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     t.tolk(&["import", "kari.csv"])
         .run()
         .success()
-        .stderr_contains("kari.csv is not the file of one open batch");
+        .stderr_contains(&format!("kari.csv is batch {first} (for Kari), which came back already"));
     assert_eq!(
         status(&t)["batches"][1]["returned"],
         Value::Null,

@@ -240,6 +240,53 @@ fn the_xliff_batch_holds_the_csv_batchs_sentences_in_its_order() {
 }
 
 #[test]
+fn a_renamed_xliff_batch_is_known_by_the_id_it_carries() {
+    let t = Project::untranslated();
+    t.tolk(&["export", "--format", "csv", "--for", "Anna", "-o", "anna.csv"]).run().success();
+    let batch = export(&t, "bjorn.xlf", &["--for", "Bjørn"]);
+    let status = |t: &Project| -> serde_json::Value {
+        serde_json::from_str(&t.tolk(&["status", "--json"]).run().success().stdout).unwrap()
+    };
+    let s = status(&t);
+    let (anna, bjorn) = (s["batches"][0]["id"].as_str().unwrap(), s["batches"][1]["id"].as_str().unwrap());
+    assert!(batch.contains(&format!("job-id=\"{bjorn}\" contact-name=\"Bjørn\"")), "{batch}");
+    // Sent back under another name, Bjørn's file closes Bjørn's batch and credits him.
+    t.write("from-bjorn.xlf", translate_all(&batch));
+    t.tolk(&["import", "from-bjorn.xlf"])
+        .run()
+        .success()
+        .stderr_contains(&format!("batch {bjorn} (for Bjørn) is back"));
+    assert!(t.memory_rows().iter().all(|r| r["translator"] == "Bjørn"));
+    // Sent again, renamed once more: it is no batch still out, though its sentences are
+    // all of Anna's, and credits no one else.
+    t.write("bjorn-v2.xlf", translate_all(&batch).replace("welcome", "welcome!"));
+    for dry in [true, false] {
+        let args =
+            if dry { vec!["import", "--dry-run", "bjorn-v2.xlf"] } else { vec!["import", "bjorn-v2.xlf"] };
+        t.tolk(&args)
+            .run()
+            .success()
+            .stderr_contains(&format!("bjorn-v2.xlf is batch {bjorn} (for Bjørn), which came back already ("))
+            .stderr_contains(&format!(
+                ", in from-bjorn.xlf), so no batch {} closed",
+                if dry { "would be" } else { "was" }
+            ));
+    }
+    // One that names a batch this project never had says so.
+    t.write("other.xlf", translate_all(&batch).replace(bjorn, "b19990101-000000"));
+    t.tolk(&["import", "other.xlf"])
+        .run()
+        .success()
+        .stderr_contains("other.xlf says it is batch b19990101-000000, which this project never exported");
+    let s = status(&t);
+    assert_eq!(
+        (s["batches"][0]["id"].as_str(), &s["batches"][0]["returned"]),
+        (Some(anna), &serde_json::Value::Null)
+    );
+    assert!(t.memory_rows().iter().all(|r| r["translator"] != "Anna"));
+}
+
+#[test]
 fn the_default_batch_name_ends_in_xlf() {
     let t = Project::untranslated();
     t.tolk(&["export", "--format", "xliff"]).run().success().stderr_contains(".xlf: ");
