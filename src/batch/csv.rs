@@ -164,9 +164,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut rows = crate::input::csv::Rows::new(text.as_bytes(), delimiter);
     let mut row = 1;
     // Columns tolk does not read, and the rows with text in each.
-    let mut unread: Vec<(String, usize, usize)> = (names.iter().enumerate())
+    let mut unread: Vec<(String, usize, Vec<u64>)> = (names.iter().enumerate())
         .filter(|(_, n)| !super::is_known_column(n))
-        .map(|(i, _)| (header[i].trim().to_string(), i + 1, 0))
+        .map(|(i, _)| (header[i].trim().to_string(), i + 1, Vec::new()))
         .collect();
     for record in records {
         let record =
@@ -176,7 +176,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             continue;
         }
         for (_, number, rows) in unread.iter_mut() {
-            *rows += usize::from(record.get(*number - 1).is_some_and(|c| !c.trim().is_empty()));
+            if record.get(*number - 1).is_some_and(|c| !c.trim().is_empty()) {
+                rows.push(row);
+            }
         }
         let origin = Origin::row(path, row);
         let mut refuse = |column: &str, expected: String, found: String| {
@@ -247,7 +249,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             origin,
         });
     }
-    unread.retain(|&(_, _, rows)| rows > 0);
+    unread.retain(|(_, _, rows)| !rows.is_empty());
     file.warnings.extend(super::unread(&unread));
     Ok(file)
 }

@@ -386,8 +386,10 @@ pub(crate) fn is_known_column(name: &str) -> bool {
 
 /// The warning for the columns of a batch that hold text tolk does not import:
 /// `filled` gives each such column's header (empty for none) and number (1-based),
-/// and how many rows have text in it.
-pub(crate) fn unread(filled: &[(String, usize, usize)]) -> Option<String> {
+/// and the rows that have text in it, in order, so the translator finds each remark.
+pub(crate) fn unread(filled: &[(String, usize, Vec<u64>)]) -> Option<String> {
+    /// How many rows are named before the rest are counted.
+    const NAMED: usize = 5;
     if filled.is_empty() {
         return None;
     }
@@ -396,7 +398,15 @@ pub(crate) fn unread(filled: &[(String, usize, usize)]) -> Option<String> {
         .map(|(name, number, rows)| {
             let name =
                 if name.is_empty() { format!("number {number} (no name)") } else { format!("{name:?}") };
-            format!("{name} ({rows} {})", if *rows == 1 { "row" } else { "rows" })
+            let mut list: Vec<String> = rows.iter().take(NAMED).map(u64::to_string).collect();
+            if rows.len() > NAMED {
+                list.push(format!("{} more", rows.len() - NAMED));
+            }
+            let list = match list.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => list.concat(),
+            };
+            format!("{name} (row{} {list})", if rows.len() == 1 { "" } else { "s" })
         })
         .collect();
     Some(format!(
@@ -535,6 +545,17 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The warning for a translator's own column names the rows with text in it, the
+    /// first five and how many more.
+    #[test]
+    fn text_not_imported_is_named_by_its_rows() {
+        let column = |rows: &[u64]| unread(&[("Notes".into(), 3, rows.to_vec())]).unwrap();
+        assert!(column(&[4]).starts_with("the column \"Notes\" (row 4) holds text tolk does not import"));
+        assert!(column(&[4, 9]).contains("(rows 4 and 9)"));
+        assert!(column(&[2, 3, 5, 8, 13, 21, 34]).contains("(rows 2, 3, 5, 8, 13 and 2 more)"));
+        assert_eq!(unread(&[]), None);
+    }
 
     /// A sentence twice in one place (an image's description and title) is one place,
     /// and its neighbours are the other sentences around it, not itself.

@@ -327,11 +327,11 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     let translator = find("translator");
     let suggestion = find("suggestion");
     let mut file = ReadFile::default();
-    // Columns tolk does not read that hold text, and in how many rows.
-    let unread: Vec<(String, usize, usize)> = (cells.columns().into_iter())
+    // Columns tolk does not read that hold text, and in which rows.
+    let unread: Vec<(String, usize, Vec<u64>)> = (cells.columns().into_iter())
         .filter(|&c| !super::is_known_column(header.get(c as usize).map_or("", String::as_str)))
         .map(|c| (cells.header_as_written(c), c as usize + 1, cells.filled_rows(c)))
-        .filter(|&(_, _, rows)| rows > 0)
+        .filter(|(_, _, rows)| !rows.is_empty())
         .collect();
     file.warnings.extend(super::unread(&unread));
     for r in cells.rows().filter(|&r| r > 0) {
@@ -442,14 +442,17 @@ impl Cells {
         self.cells.keys().map(|&(_, c)| c).collect()
     }
 
-    /// How many rows below the header hold something other than white space in the
-    /// column `column`, zero-based.
-    fn filled_rows(&self, column: u32) -> usize {
-        (self.cells.iter())
+    /// The rows below the header that hold something other than white space in the
+    /// column `column`, zero-based, as the spreadsheet numbers them (from 1), in order.
+    fn filled_rows(&self, column: u32) -> Vec<u64> {
+        let mut rows: Vec<u64> = (self.cells.iter())
             .filter(|((r, c), (value, formula))| {
                 *r > 0 && *c == column && (formula.is_some() || !value.to_string().trim().is_empty())
             })
-            .count()
+            .map(|((r, _), _)| u64::from(*r) + 1)
+            .collect();
+        rows.sort_unstable();
+        rows
     }
 
     /// The rows that hold a cell, in order.
@@ -625,7 +628,7 @@ mod tests {
         let file = parse(Path::new("w.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
         assert_eq!(
             file.warnings,
-            ["the columns \"Mine notater\" (1 row), number 7 (no name) (2 rows) hold text tolk does not import: a \
+            ["the columns \"Mine notater\" (row 3), number 7 (no name) (rows 2 and 4) hold text tolk does not import: a \
               remark for the editor goes in the column comment, which is kept with the translation"]
         );
         assert_eq!(file.rows[0].comment.as_deref(), Some("a remark"));

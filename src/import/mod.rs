@@ -465,6 +465,16 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         let target = r.target.trim();
         if target.is_empty() {
             plan.skipped_empty += 1;
+            // A remark is kept with a translation; on a row without one it would be
+            // lost unseen.
+            if let Some(comment) = r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                plan.warnings.push(Warning {
+                    origin: r.origin.clone(),
+                    message: format!(
+                        "the comment {comment:?} is not kept, as the row has no translation; a remark is kept                          only with a translation, so tell the editor another way"
+                    ),
+                });
+            }
             continue;
         }
         // What the memory could hold but TMX and XLIFF could not, so `tm export` would
@@ -1011,6 +1021,21 @@ mod tests {
         assert_eq!(plan.skipped_empty, 1);
         let plan = validate(&[row(2, &mai.to_string(), "17.05.2026", "17 May")], &issued);
         assert_eq!(plan.problems.len(), 1);
+    }
+
+    /// A comment is kept with a translation; one on a row left empty is said, not lost.
+    #[test]
+    fn a_comment_on_a_row_without_a_translation_is_a_warning() {
+        let hei = SegmentId::of("Hei.");
+        let issued: Issued = [(hei, "Hei.".to_string())].into();
+        let mut r = row(2, &hei.to_string(), "Hei.", " ");
+        r.comment = Some("Usikker: hilsen eller navn?".into());
+        let plan = validate(std::slice::from_ref(&r), &issued);
+        assert_eq!((plan.skipped_empty, plan.accepted.len(), plan.warnings.len()), (1, 0, 1));
+        assert_eq!(plan.warnings[0].origin.row, 2);
+        assert!(plan.warnings[0].message.contains("\"Usikker: hilsen eller navn?\" is not kept"));
+        r.comment = Some("  ".into());
+        assert!(validate(&[r], &issued).warnings.is_empty());
     }
 
     #[test]

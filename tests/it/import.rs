@@ -137,7 +137,7 @@ fn reordered_columns_in_any_case_with_extra_columns() {
     let t = project_with(name);
     // The translator's own columns are named, as their text is not imported.
     import(&t, name, &[]).success().stderr_contains("4 added, 0 unchanged").stderr_contains(&format!(
-        "warning: {name}: the columns \"Notes\" (1 row), \"Reviewer\" (4 rows) hold text tolk does not import"
+        "warning: {name}: the columns \"Notes\" (row 2), \"Reviewer\" (rows 2, 3, 4 and 5) hold text tolk does not import"
     ));
     let bundled = bundled_translations();
     let memory = memory(&t);
@@ -332,7 +332,7 @@ fn text_in_a_column_tolk_does_not_read_is_named() {
     rows.iter().for_each(|r| out.write_record(r).unwrap());
     t.write("b.csv", out.into_inner().unwrap());
     t.tolk(&["import", "b.csv", "--dry-run"]).run().success().stderr_contains(
-        "warning: b.csv: the column \"Mine notater\" (1 row) holds text tolk does not import: a remark for \
+        "warning: b.csv: the column \"Mine notater\" (row 3) holds text tolk does not import: a remark for \
          the editor goes in the column comment",
     );
 }
