@@ -89,6 +89,7 @@ struct JsonExplanation<'a> {
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+    ui::memory_exists(global)?;
     let (entries, index) = ui::load_entries(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = vec![index.searcher().search(&args.text, options)];

@@ -752,6 +752,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
 }
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
+    ui::memory_exists(global)?;
     let memory = ui::load(global, &global.memory)?;
     let format = exchange::by_name(&args.format).context("no such exchange format")?;
     if args.history && format.name() != "tmx" {
@@ -782,7 +783,7 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
         eprintln!("{} written to {to}", ui::count(memory.entries.len(), "entry"));
     }
     if memory.entries.is_empty() && ui::chatty(global) {
-        eprintln!("the memory {} has no entries", tolk::shown::path(&global.memory));
+        eprintln!("the memory ({}) has no entries", tolk::shown::path(&global.memory));
     }
     Ok(ExitCode::SUCCESS)
 }

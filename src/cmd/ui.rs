@@ -379,6 +379,26 @@ fn settled(global: &Global, files: cache::Files) -> cache::Files {
     files
 }
 
+/// Refuses to go on where there is no project and no memory: no tolk.toml here or
+/// above, no memory named with `--memory`, and no memory folder. A command that only
+/// reads the memory would otherwise answer from an empty one ("no match", an empty
+/// TMX) as if all were well.
+pub fn memory_exists(global: &Global) -> Result<()> {
+    let path = &global.memory;
+    if global.server.is_none()
+        && global.memory_flag.is_none()
+        && global.project.file().is_none()
+        && std::fs::symlink_metadata(path).is_err()
+    {
+        anyhow::bail!(
+            "there is no tolk.toml here or in a folder above, and no {} folder: no memory to read; run tolk in \
+             a project (`tolk init` makes one), or name a memory with --memory",
+            shown::path(path)
+        );
+    }
+    Ok(())
+}
+
 /// Loads the memory at `path`, with a spinner. The project's own memory (`memory/`
 /// unless tolk.toml names another) that does not exist yet is simply empty, so a fresh
 /// project can analyse and export before its first import; a memory named with

@@ -162,6 +162,13 @@ fn mistakes_a_new_user_makes_get_a_way_out() {
         "error: there is no tolk.toml here or in a folder above, and no corpus folder; put the Norwegian \
          documents in corpus (`tolk init` makes a project), or name files or folders on the command line\n",
     );
+    // Nor a memory: a lookup or a TMX export answers nothing from an empty one.
+    for args in [&["lookup", "Hei"][..], &["tm", "export", "-o", "x.tmx"]] {
+        t.tolk(args).run().failure().stderr_contains(
+            "error: there is no tolk.toml here or in a folder above, and no memory folder: no memory to read",
+        );
+    }
+    assert!(!t.path().join("x.tmx").exists());
     // init inside a project is refused; init's --memory goes into tolk.toml.
     t.tolk(&["init", "--memory", "shared/tm.csv"]).run().success().stderr_contains("made shared/tm.csv");
     assert!(t.read("tolk.toml").contains("memory = \"shared/tm.csv\""));

@@ -406,7 +406,12 @@ fn a_memory_named_must_exist_and_a_projects_own_missing_memory_is_empty() {
         .run()
         .failure()
         .stderr_contains("elsewhere: no such memory");
-    // A fresh project: nothing to export yet, and nothing refused.
+    // No project and no memory: nothing to export, said so.
+    t.tolk(&["tm", "export", "-o", "out/all.tmx"]).run().failure().stderr_contains("no memory to read");
+    // A fresh project whose memory is not there yet: nothing to export yet, and
+    // nothing refused.
+    t.tolk(&["init"]).run().success();
+    let _ = std::fs::remove_dir_all(t.path().join("memory"));
     t.tolk(&["tm", "export", "-o", "out/all.tmx"]).run().success();
     assert!(!t.read("out/all.tmx").contains("<tu"), "an empty memory exported entries");
 }
