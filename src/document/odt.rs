@@ -123,17 +123,33 @@ fn mimetype_in(head: &[u8]) -> bool {
 fn read_package(bytes: Vec<u8>, path: &Path, edition: &EditionLanguage) -> Result<(Marked, Package)> {
     let mut package = Package::open(bytes, path, KIND)?;
     if let Some(mime) = package.text("mimetype", path, KIND)? {
-        if mime.trim() != MIME {
+        // A template (.ott) is a text document as well.
+        let mime = mime.trim();
+        if mime != MIME && mime != "application/vnd.oasis.opendocument.text-template" {
+            // Writer/Web's HTML document and a master document are Writer's too, and
+            // save as a text document.
+            let advice = match mime.strip_prefix(MIME) {
+                Some(_) => "open it in LibreOffice Writer and save it as \"ODF Text Document (.odt)\"",
+                None => "tolk reads LibreOffice Writer documents (.odt)",
+            };
             return Err(Error::at(
                 path,
                 Place::File,
                 format!(
-                    "is an OpenDocument file of another kind ({}), not a text document; tolk reads \
-                     LibreOffice Writer documents (.odt)",
-                    crate::shown::name(mime.trim())
+                    "is an OpenDocument file of another kind ({}), not a text document; {advice}",
+                    crate::shown::name(mime)
                 ),
             ));
         }
+    }
+    // Saved with a password, the parts are encrypted, and read as no XML at all.
+    if package.text("META-INF/manifest.xml", path, KIND)?.is_some_and(|m| m.contains("encryption-data")) {
+        return Err(Error::at(
+            path,
+            Place::File,
+            "is protected with a password; open it in LibreOffice and save it without one (File > Save As, \
+             with \"Save with password\" unticked)",
+        ));
     }
     let mut number = 0;
     let mut parts = Vec::new();
@@ -1604,18 +1620,35 @@ mod tests {
         );
         let prefixed = content("<text:p>Hei.</text:p>").replace("xmlns:text=", "xmlns:t=");
         assert!(refused(&package(&[("content.xml", &prefixed)])).contains("bound to another prefix"));
-        let spreadsheet = {
+        let of_kind = |mime: &str| {
             use zip::write::SimpleFileOptions;
             let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
             zip.start_file("mimetype", SimpleFileOptions::default()).unwrap();
-            zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+            zip.write_all(mime.as_bytes()).unwrap();
+            zip.start_file("content.xml", SimpleFileOptions::default()).unwrap();
+            zip.write_all(content("<text:p>Hei.</text:p>").as_bytes()).unwrap();
             zip.finish().unwrap().into_inner()
         };
         assert_eq!(
-            refused(&spreadsheet),
+            refused(&of_kind("application/vnd.oasis.opendocument.spreadsheet")),
             "a.odt: is an OpenDocument file of another kind (application/vnd.oasis.opendocument.spreadsheet), \
              not a text document; tolk reads LibreOffice Writer documents (.odt)"
         );
+        // Writer/Web's: saved as a text document, it is one.
+        assert!(refused(&of_kind("application/vnd.oasis.opendocument.text-web"))
+            .ends_with("open it in LibreOffice Writer and save it as \"ODF Text Document (.odt)\""));
+        // A template is a text document.
+        let template = of_kind("application/vnd.oasis.opendocument.text-template");
+        let d = read(&template).unwrap();
+        assert_eq!(d.segments.iter().map(|s| d.segment_text(s)).collect::<Vec<_>>(), ["Hei."]);
+        // Saved with a password: said so, not taken for damaged XML.
+        let manifest = r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="x"/></manifest:file-entry></manifest:manifest>"#;
+        let encrypted =
+            package(&[("META-INF/manifest.xml", manifest), ("content.xml", "\u{fffd}\u{1}binary")]);
+        assert!(refused(&encrypted).ends_with(
+            "is protected with a password; open it in LibreOffice and save it \
+             without one (File > Save As, with \"Save with password\" unticked)"
+        ));
         assert!(
             refused(&odt("<text:p>a\u{1}b</text:p>")).ends_with("a character XML does not allow (U+0001)")
         );

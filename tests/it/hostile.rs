@@ -587,6 +587,12 @@ fn corpus_cases() -> Vec<Case> {
             "",
         ),
         refused(
+            "corpus/password-protected.odt",
+            &["segment", "--json", "{}"],
+            "error: password-protected.odt: is protected with a password; open it in LibreOffice and save it \
+             without one (File > Save As, with \"Save with password\" unticked)\n",
+        ),
+        refused(
             "corpus/invalid-utf8.txt",
             &["segment", "--json", "{}"],
             "error: invalid-utf8.txt: line 2 (byte 47): invalid UTF-8; save the file again as UTF-8\n",
