@@ -24,8 +24,10 @@
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are TMX's
 //! inline codes, each holding its placeholder as its native code: a pair `{1}…{/1}` is
-//! `<bpt i="1" x="1">{1}</bpt>…<ept i="1">{/1}</ept>`, a lone code `<ph x="2">{2/}</ph>`,
-//! a code whose partner is not in the sentence an `it`. Reading, a unit whose every code
+//! `<bpt i="1" x="1" type="g">{1}</bpt>…<ept i="1">{/1}</ept>`, a lone code `<ph x="2"
+//! type="x">{2/}</ph>`, a code whose partner is not in the sentence an `it`. The `type`
+//! is the XLIFF element the code is in a batch, the letter OmegaT names a tag of an
+//! external memory by (where the native code has none), so its tags match the batch's. Reading, a unit whose every code
 //! holds its placeholder (tolk's own) gives those placeholders back exactly; in any
 //! other, a `bpt` and the `ept` with its `i` are a pair and `ph`, `it`, `ut` lone codes,
 //! numbered by their `x` (or in the order they open), the target's matched to the
@@ -1423,10 +1425,10 @@ fn seg(text: &str) -> std::result::Result<String, char> {
                     highest
                 };
                 i_of[close] = i;
-                format!("<bpt i=\"{i}\" x=\"{n}\">{placeholder}</bpt>")
+                format!("<bpt i=\"{i}\" x=\"{n}\" type=\"g\">{placeholder}</bpt>")
             }
             (Code::Close(_), Some(_)) => format!("<ept i=\"{}\">{placeholder}</ept>", i_of[k]),
-            (Code::Lone(_), _) => format!("<ph x=\"{n}\">{placeholder}</ph>"),
+            (Code::Lone(_), _) => format!("<ph x=\"{n}\" type=\"x\">{placeholder}</ph>"),
             (Code::Open(_), None) => format!("<it pos=\"begin\" x=\"{n}\">{placeholder}</it>"),
             (Code::Close(_), None) => format!("<it pos=\"end\" x=\"{n}\">{placeholder}</it>"),
         };
@@ -1642,10 +1644,10 @@ mod tests {
         };
         let xml = write_string(&memory(vec![e.clone()]));
         for seg in [
-            "<seg>Hos <bpt i=\"1\" x=\"1\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
-             <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\">{3/}</ph> &amp; &lt;fornøyde&gt;.</seg>",
-            "<seg>At <bpt i=\"2\" x=\"2\">{2}</bpt>Lyse<ept i=\"2\">{/2}</ept> <bpt i=\"1\" x=\"1\">{1}</bpt>Dialog\
-             <ept i=\"1\">{/1}</ept> we are happy<ph x=\"3\">{3/}</ph>.</seg>",
+            "<seg>Hos <bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\" type=\"g\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
+             <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\" type=\"x\">{3/}</ph> &amp; &lt;fornøyde&gt;.</seg>",
+            "<seg>At <bpt i=\"2\" x=\"2\" type=\"g\">{2}</bpt>Lyse<ept i=\"2\">{/2}</ept> <bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>Dialog\
+             <ept i=\"1\">{/1}</ept> we are happy<ph x=\"3\" type=\"x\">{3/}</ph>.</seg>",
         ] {
             assert!(xml.contains(&format!("        {seg}\n")), "{seg}\n{xml}");
         }
@@ -1664,16 +1666,16 @@ mod tests {
             // Overlapping pairs.
             (
                 "{1}a{2}b{/1}c{/2}",
-                "<bpt i=\"1\" x=\"1\">{1}</bpt>a<bpt i=\"2\" x=\"2\">{2}</bpt>b<ept i=\"1\">{/1}</ept>c<ept i=\"2\">{/2}</ept>",
+                "<bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>a<bpt i=\"2\" x=\"2\" type=\"g\">{2}</bpt>b<ept i=\"1\">{/1}</ept>c<ept i=\"2\">{/2}</ept>",
             ),
             // A number used twice: the second pair takes an i of its own.
             (
                 "{1}a{/1}{1}b{/1}{2/}",
-                "<bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept><bpt i=\"3\" x=\"1\">{1}</bpt>b<ept i=\"3\">{/1}</ept>\
-                 <ph x=\"2\">{2/}</ph>",
+                "<bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>a<ept i=\"1\">{/1}</ept><bpt i=\"3\" x=\"1\" type=\"g\">{1}</bpt>b<ept i=\"3\">{/1}</ept>\
+                 <ph x=\"2\" type=\"x\">{2/}</ph>",
             ),
             // Nested the other way round, and braces that are no code.
-            ("{2}{1}a{/1}{/2} {x} {01}", "<bpt i=\"2\" x=\"2\">{2}</bpt><bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept><ept i=\"2\">{/2}</ept> {x} {01}"),
+            ("{2}{1}a{/1}{/2} {x} {01}", "<bpt i=\"2\" x=\"2\" type=\"g\">{2}</bpt><bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>a<ept i=\"1\">{/1}</ept><ept i=\"2\">{/2}</ept> {x} {01}"),
         ] {
             let e = Entry { source: text.into(), target: format!("{text}!"), ..Entry::default() };
             let xml = write_string(&memory(vec![e.clone()]));
@@ -1684,7 +1686,7 @@ mod tests {
         // A tool that edits one of tolk's targets with codes of its own: the unit is
         // read as any other tool's.
         check_codes(
-            "<bpt i=\"1\" x=\"1\">{1}</bpt>a<ept i=\"1\">{/1}</ept>",
+            "<bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>a<ept i=\"1\">{/1}</ept>",
             "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>b<ept i=\"1\">{/1}</ept>",
             ("{1}a{/1}", "{1}b{/1}"),
         );

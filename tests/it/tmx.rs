@@ -208,7 +208,7 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     let again = t.read("out/again.tmx");
     assert!(
         again.contains(
-            "<seg>Strømprisen følger <bpt i=\"1\" x=\"1\">{1}</bpt>spotprisen<ept i=\"1\">{/1}</ept> time for \
+            "<seg>Strømprisen følger <bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>spotprisen<ept i=\"1\">{/1}</ept> time for \
              time.</seg>"
         ),
         "{again}"
@@ -266,8 +266,8 @@ fn placeholders_survive_tmx_and_back_as_valid_tags() {
     assert_eq!(records(&back), records(&original));
     let tmx = t.read("out/fresh.tmx");
     for seg in [
-        "<seg>Hos <bpt i=\"1\" x=\"1\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
-         <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\">{3/}</ph>.</seg>",
+        "<seg>Hos <bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>Lyse <bpt i=\"2\" x=\"2\" type=\"g\">{2}</bpt>Dialog<ept i=\"2\">{/2}</ept>\
+         <ept i=\"1\">{/1}</ept> er vi glade<ph x=\"3\" type=\"x\">{3/}</ph>.</seg>",
         "<seg>Write <it pos=\"begin\" x=\"4\">{4}</it> or <it pos=\"end\" x=\"3\">{/3}</it> &amp; {x}.</seg>",
     ] {
         assert!(tmx.contains(seg), "the TMX lacks {seg:?}:\n{tmx}");

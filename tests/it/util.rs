@@ -482,13 +482,17 @@ pub fn zip_entry(path: &Path, name: &str) -> String {
 
 /// Runs OmegaT, a CAT tool, in its console mode on the OmegaT project in `dir`: it
 /// writes the translated files of `dir/source` into `dir/target` from the project's
-/// translations (`omegat/project_save.tmx`). `false` where there is no OmegaT and this
+/// translations (`omegat/project_save.tmx`) and the exact matches of the memories in
+/// `dir/tm/auto`, with the settings in `dir/home`. `false` where there is no OmegaT and this
 /// is not CI (which installs it, so there it must run).
 pub fn omegat(dir: &Path) -> bool {
     let run = Command::new("timeout")
         .args(["300", "omegat"])
         .arg(dir)
         .args(["--mode=console-translate", "--disable-project-locking"])
+        // Its settings are the project's own: Java takes the home folder from the user
+        // account, not $HOME.
+        .arg(format!("--config-dir={}", dir.join("home").display()))
         .env("HOME", dir.join("home"))
         .output();
     match run {

@@ -474,6 +474,74 @@ fn a_file_returned_from_a_cat_tool_is_imported() {
     }
 }
 
+/// An OmegaT project in `t`'s folder `omegat-project`, Norwegian to English, with
+/// sentence segmentation off (tolk's units are sentences already) and its settings
+/// in its own `home`.
+fn omegat_project(t: &Project) -> std::path::PathBuf {
+    let project = t.path().join("omegat-project");
+    for dir in ["source", "target", "tm/auto", "glossary", "dictionary", "omegat", "home"] {
+        std::fs::create_dir_all(project.join(dir)).unwrap();
+    }
+    std::fs::write(
+        project.join("omegat.project"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<omegat><project version=\"1.0\">\
+         <source_dir>__DEFAULT__</source_dir><source_dir_excludes/><target_dir>__DEFAULT__</target_dir>\
+         <tm_dir>__DEFAULT__</tm_dir><glossary_dir>__DEFAULT__</glossary_dir>\
+         <glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>\
+         <source_lang>nb</source_lang><target_lang>en</target_lang>\
+         <source_tok>org.omegat.tokenizer.LuceneNorwegianTokenizer</source_tok>\
+         <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>\
+         <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>\
+         <remove_tags>false</remove_tags></project></omegat>\n",
+    )
+    .unwrap();
+    project
+}
+
+/// tolk's TMX, in an OmegaT project's `tm/auto`, fills the targets of the sentences
+/// it has, tags and all, once OmegaT shows the tags of external memories (Options >
+/// External TMXs: "Display tags" and "Use XML for standalone tags"): each code's
+/// `type` is the letter OmegaT names its tag by, and its `x` the number.
+#[test]
+fn omegat_fills_tagged_sentences_from_tolks_tmx() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.txt",
+        "Hos {1}Lyse Dialog{/1} er vi glade{2/}.\nRing {1/}oss {2}i dag{/2}.\nHei der.\n",
+    );
+    let batch = export(&t, "b.xlf", &["--copy-source"]);
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\nHos {1}Lyse Dialog{/1} er vi glade{2/}.,At {1}Lyse Dialog{/1} we are happy{2/}.\n\
+         Ring {1/}oss {2}i dag{/2}.,Call {1/}us {2}today{/2}.\nHei der.,Hello there.\n",
+    );
+    let project = omegat_project(&t);
+    let tmx = project.join("tm/auto/tolk.tmx");
+    t.tolk(&["tm", "export", "-o", tmx.to_str().unwrap()]).run().success();
+    std::fs::write(
+        project.join("home/omegat.prefs"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<omegat><preference version=\"1.0\">\
+         <ext_tmx_show_level2>true</ext_tmx_show_level2><ext_tmx_use_slash>true</ext_tmx_use_slash>\
+         </preference></omegat>\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("source/b.xlf"), &batch).unwrap();
+    if !crate::util::omegat(&project) {
+        return;
+    }
+    let filled = std::fs::read_to_string(project.join("target/b.xlf")).unwrap();
+    for target in [
+        "At <g id=\"1\">Lyse Dialog</g> we are happy<x id=\"2\"/>.",
+        "Call <x id=\"1\"/>us <g id=\"2\">today</g>.",
+        "Hello there.",
+    ] {
+        assert!(filled.contains(&format!(">{target}</target>")), "OmegaT did not fill {target:?}:\n{filled}");
+    }
+    // And the file comes back into tolk as those translations.
+    t.write("back.xlf", &filled);
+    t.tolk(&["import", "back.xlf"]).run().success().stderr_contains("0 added, 3 unchanged");
+}
+
 /// OmegaT's XLIFF filter translates the target: it finds no segment in a batch of empty
 /// targets, and every one in a batch exported with `--copy-source`. Its console mode
 /// writes a translator's work (the project's `project_save.tmx`) into the targets and
@@ -495,23 +563,7 @@ fn a_batch_with_copied_sources_goes_through_omegat_and_back() {
     let plain: Vec<&TransUnit> =
         exported.iter().filter(|u| !u.xml.contains('<') && memory[&u.source] != u.source).collect();
     let (done, left) = plain.split_at(plain.len() - 2);
-    let project = t.path().join("omegat-project");
-    for dir in ["source", "target", "tm", "glossary", "dictionary", "omegat", "home"] {
-        std::fs::create_dir_all(project.join(dir)).unwrap();
-    }
-    std::fs::write(
-        project.join("omegat.project"),
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<omegat><project version=\"1.0\">\
-         <source_dir>__DEFAULT__</source_dir><source_dir_excludes/><target_dir>__DEFAULT__</target_dir>\
-         <tm_dir>__DEFAULT__</tm_dir><glossary_dir>__DEFAULT__</glossary_dir>\
-         <glossary_file>__DEFAULT__</glossary_file><dictionary_dir>__DEFAULT__</dictionary_dir>\
-         <source_lang>nb</source_lang><target_lang>en</target_lang>\
-         <source_tok>org.omegat.tokenizer.LuceneNorwegianTokenizer</source_tok>\
-         <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>\
-         <sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>\
-         <remove_tags>false</remove_tags></project></omegat>\n",
-    )
-    .unwrap();
+    let project = omegat_project(&t);
     let tus: String = done
         .iter()
         .map(|u| {
