@@ -858,8 +858,13 @@ impl<'o> Parse<'o> {
         Ok(())
     }
 
-    fn finish_unit(&mut self, unit: Tu) {
+    fn finish_unit(&mut self, mut unit: Tu) {
         self.out.units += 1;
+        if self.out.creation_tool == OMEGAT {
+            for seg in unit.variants.iter_mut().filter_map(|v| v.seg.as_mut()) {
+                *seg = omegat_tags(std::mem::take(seg));
+            }
+        }
         let Some(source) = unit.variants.iter().find(|v| v.role == Role::Source) else {
             self.out.skipped_language += 1;
             return;
@@ -970,6 +975,70 @@ impl<'o> Parse<'o> {
         }
         Ok(self.out)
     }
+}
+
+/// The `creationtool` of OmegaT's own memories (`omegat/project_save.tmx`, the
+/// `-omegat.tmx` a project writes), which hold its tags as text.
+const OMEGAT: &str = "OmegaT";
+
+/// The items of a segment of OmegaT's own memory, its tags written as text (`<g0>`,
+/// `</g0>`, `<x1/>`: a letter and the tag's number, from 0, in the source's order) made
+/// codes: a start and end of a pair, by the number (`i`), and a lone code; each with
+/// its number plus one as `x`, so the source's codes are numbered from 1 in order as
+/// tolk numbers a sentence's, and the target's take the source's by number.
+fn omegat_tags(items: Vec<Item>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let Item::Text(text) = item else {
+            out.push(item);
+            continue;
+        };
+        let mut last = 0;
+        let mut at = 0;
+        while let Some(lt) = text[at..].find('<').map(|k| at + k) {
+            at = lt + 1;
+            let Some((tag, len)) = omegat_tag(&text[lt..]) else { continue };
+            if lt > last {
+                out.push(Item::Text(text[last..lt].to_string()));
+            }
+            out.push(Item::Tag(tag));
+            last = lt + len;
+            at = last;
+        }
+        if last < text.len() {
+            out.push(Item::Text(text[last..].to_string()));
+        }
+    }
+    out
+}
+
+/// The OmegaT tag `text` starts with (`<g0>`, `</g0>`, `<x1/>`: a letter, a number of
+/// at most six digits), and its length.
+fn omegat_tag(text: &str) -> Option<(Tag, usize)> {
+    let bytes = text.as_bytes();
+    let close = bytes.get(1) == Some(&b'/');
+    let letter = if close { 2 } else { 1 };
+    if !bytes.get(letter)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let digits = bytes[letter + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=6).contains(&digits) {
+        return None;
+    }
+    let n = &text[letter + 1..letter + 1 + digits];
+    let rest = &bytes[letter + 1 + digits..];
+    let (lone, len) = match rest {
+        [b'>', ..] => (false, letter + 1 + digits + 1),
+        [b'/', b'>', ..] if !close => (true, letter + 1 + digits + 2),
+        _ => return None,
+    };
+    let x = n.parse::<u32>().ok().map(|n| (n + 1).to_string());
+    let tag = match (close, lone) {
+        (false, false) => Tag { kind: TagKind::Bpt, i: Some(n.to_string()), x, native: None },
+        (true, _) => Tag { kind: TagKind::Ept, i: Some(n.to_string()), x: None, native: None },
+        (false, true) => Tag { kind: TagKind::Ph, i: None, x, native: None },
+    };
+    Some((tag, len))
 }
 
 /// The bytes `items` count against [`MAX_XML_TEXT`].
@@ -1554,6 +1623,43 @@ mod tests {
                 && !Language::parse("de-DE").unwrap().matches("de")
         );
         assert_eq!(Language::parse("1a"), None);
+    }
+
+    /// OmegaT's own memory (`project_save.tmx`, TMX 1.1 with `lang`) holds its tags as
+    /// text: they are codes, numbered from 1 in the source's order, the target's as the
+    /// source's; in another tool's file such text is text.
+    #[test]
+    fn omegats_tags_in_its_own_memory_are_codes() {
+        let omegat = |seg_nb: &str, seg_en: &str| {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx SYSTEM \"tmx11.dtd\">\n<tmx version=\"1.1\">\n\
+                 <header creationtool=\"OmegaT\" o-tmf=\"OmegaT TMX\" adminlang=\"EN-US\" datatype=\"plaintext\" \
+                 creationtoolversion=\"3.6.0_10_unknown\" segtype=\"paragraph\" srclang=\"nb\"/>\n<body>\n\
+                 <tu><tuv lang=\"nb\"><seg>{seg_nb}</seg></tuv><tuv lang=\"en\" changedate=\"20261122T000000Z\">\
+                 <seg>{seg_en}</seg></tuv></tu>\n</body>\n</tmx>\n"
+            )
+        };
+        let pair = |xml: &str| {
+            let e = &parse(xml).unwrap().entries[0];
+            (e.source.clone(), e.target.clone())
+        };
+        let nb = "Se &lt;g0&gt;bildet&lt;/g0&gt; og&lt;x1/&gt; teksten &lt;g2&gt;her&lt;/g2&gt;.";
+        let en = "See &lt;g2&gt;here&lt;/g2&gt; &lt;g0&gt;the picture&lt;/g0&gt; and&lt;x1/&gt; the text.";
+        assert_eq!(
+            pair(&omegat(nb, en)),
+            (
+                "Se {1}bildet{/1} og{2/} teksten {3}her{/3}.".into(),
+                "See {3}here{/3} {1}the picture{/1} and{2/} the text.".into()
+            )
+        );
+        // A tag without its partner is a lone code; what only looks like a tag is text.
+        assert_eq!(
+            pair(&omegat("A &lt;b0&gt;b &lt;/c1/&gt; 3 &lt; 4", "A &lt;b0&gt;b &lt;/c1/&gt; 3 &lt; 4")),
+            ("A {1/}b </c1/> 3 < 4".into(), "A {1/}b </c1/> 3 < 4".into())
+        );
+        // Another tool's text that looks like OmegaT's tags stays text.
+        let other = body(&unit("Se &lt;g0&gt;bildet&lt;/g0&gt;.", "See &lt;g0&gt;it&lt;/g0&gt;."));
+        assert_eq!(pair(&other), ("Se <g0>bildet</g0>.".into(), "See <g0>it</g0>.".into()));
     }
 
     #[test]

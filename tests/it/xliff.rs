@@ -540,6 +540,13 @@ fn omegat_fills_tagged_sentences_from_tolks_tmx() {
     // And the file comes back into tolk as those translations.
     t.write("back.xlf", &filled);
     t.tolk(&["import", "back.xlf"]).run().success().stderr_contains("0 added, 3 unchanged");
+    // OmegaT's own memory of the project, its tags as text, reads as the same entries.
+    let own = project.join("omegat-project-omegat.tmx");
+    assert!(std::fs::read_to_string(&own).unwrap().contains("&lt;g0&gt;Lyse Dialog&lt;/g0&gt;"));
+    t.tolk(&["tm", "import", "--dry-run", own.to_str().unwrap()])
+        .run()
+        .success()
+        .stderr_contains("would add 0, would leave 3 unchanged, 0 conflicts");
 }
 
 /// OmegaT's XLIFF filter translates the target: it finds no segment in a batch of empty
