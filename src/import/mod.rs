@@ -471,7 +471,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.warnings.push(Warning {
                     origin: r.origin.clone(),
                     message: format!(
-                        "the comment {comment:?} is not kept, as the row has no translation; a remark is kept                          only with a translation, so tell the editor another way"
+                        "the comment {comment:?} is not kept, as the row has no translation; a remark is kept \
+                         only with a translation, so tell the editor another way"
                     ),
                 });
             }
@@ -1033,7 +1034,11 @@ mod tests {
         let plan = validate(std::slice::from_ref(&r), &issued);
         assert_eq!((plan.skipped_empty, plan.accepted.len(), plan.warnings.len()), (1, 0, 1));
         assert_eq!(plan.warnings[0].origin.row, 2);
-        assert!(plan.warnings[0].message.contains("\"Usikker: hilsen eller navn?\" is not kept"));
+        assert_eq!(
+            plan.warnings[0].message,
+            "the comment \"Usikker: hilsen eller navn?\" is not kept, as the row has no translation; a remark is \
+             kept only with a translation, so tell the editor another way"
+        );
         r.comment = Some("  ".into());
         assert!(validate(&[r], &issued).warnings.is_empty());
     }
