@@ -331,9 +331,9 @@ impl Ledger {
         all
     }
 
-    /// The batch a translator's file is, to close. A file that names its batch (an
-    /// XLIFF batch's `phase job-id`: `claimed`) is that batch, if its file has not come
-    /// back. Otherwise, from its name and the ids of its rows: of the batches whose
+    /// The batch a translator's file is, to close. A file that names a batch of this
+    /// project (an XLIFF batch's `phase job-id`: `claimed`) is that batch, if its file
+    /// has not come back. Otherwise, from its name and the ids of its rows: of the batches whose
     /// files have not come back (open or withdrawn: a withdrawn batch's file is still
     /// its own) and that were written in a format the file's (`format`) can have been
     /// saved from (a spreadsheet as another spreadsheet or CSV; XLIFF only as XLIFF), the
@@ -354,13 +354,12 @@ impl Ledger {
             true => Belongs::Batch(i),
             false => Belongs::Returned(i),
         };
-        if let Some(claimed) = claimed {
-            return match self.batches.iter().position(|b| b.id == claimed) {
-                Some(i) => awaited(i),
-                None => Belongs::Unknown { claimed: Some(claimed.to_string()) },
-            };
+        // An id this project never gave (a copy of another project's file) decides
+        // nothing: the name and rows do, and the id is said if they find no batch.
+        if let Some(i) = claimed.and_then(|claimed| self.batches.iter().position(|b| b.id == claimed)) {
+            return awaited(i);
         }
-        let unknown = Belongs::Unknown { claimed: None };
+        let unknown = Belongs::Unknown { claimed: claimed.map(str::to_string) };
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else { return unknown };
         let xliff = |format: &str| format == "xliff";
         let comparable = |b: &BatchRecord| xliff(&b.format) == xliff(format);
@@ -416,6 +415,8 @@ pub enum Belongs {
     Several(Vec<usize>),
     /// No batch of this project: not by its name, nor by its rows, nor by the id it
     /// names (`claimed`, which no batch of this project has).
+    ///
+    /// (An unknown id is said only when the name and rows find no batch either.)
     Unknown { claimed: Option<String> },
 }
 
@@ -503,8 +504,13 @@ mod tests {
         };
         assert_eq!(xliff(&ledger, "renamed.xlf", None), Belongs::Batch(2));
         assert_eq!(xliff(&ledger, "renamed.xlf", Some(ledger.batches[0].id.as_str())), Belongs::Batch(0));
+        // An id this project never gave decides nothing: the rows do, and it is said
+        // when they find no batch either.
+        assert_eq!(xliff(&ledger, "renamed.xlf", Some("b19990101-000000")), Belongs::Batch(2));
+        let foreign =
+            ledger.batch_of(Path::new("x.xlf"), &ids(&["Kanskje."]), Some("b19990101-000000"), "xliff");
         assert_eq!(
-            xliff(&ledger, "renamed.xlf", Some("b19990101-000000")),
+            foreign,
             Belongs::Unknown { claimed: Some("b19990101-000000".into()) },
             "another project's"
         );

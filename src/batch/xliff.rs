@@ -723,12 +723,13 @@ impl<'a> Reader<'a> {
     }
 
     /// An XLIFF element `levels` below a file's `header`, at byte `offset`: the batch
-    /// id tolk wrote as the `job-id` of its `phase` is read (the first one), and all
-    /// else there is skipped.
+    /// id tolk wrote as the `job-id` of its `phase` (`tool-id="tolk"`) is read (the
+    /// first one), and all else there is skipped.
     fn open_in_header(&mut self, e: &BytesStart<'_>, local: &str, levels: usize, offset: u64) -> Result<()> {
         match (levels, local) {
             (1, "phase-group") => {}
-            (2, "phase") => {
+            // Another tool's phase (a CAT tool's own job) names no batch of tolk's.
+            (2, "phase") if self.attribute(e, "tool-id", offset)?.as_deref() == Some("tolk") => {
                 if self.batch.is_none() {
                     self.batch = self.attribute(e, "job-id", offset)?.filter(|id| !id.trim().is_empty());
                 }
@@ -1239,10 +1240,12 @@ mod tests {
       </phase-group>"#;
         assert_eq!(xml.matches(phase).count(), 2, "{xml}");
         assert_eq!(read(&xml).unwrap().batch.as_deref(), Some("b20261201-101010"));
-        // The first file's says it; another tool's header elements are skipped.
+        // The first file's says it; another tool's header elements, and its phases,
+        // are skipped.
         let other = xml.replacen("job-id=\"b20261201-101010\"", "job-id=\"b1\"", 1).replacen(
             "<header>",
-            "<header><skl><external-file href=\"x\"/></skl><note>job-id</note>",
+            "<header><skl><external-file href=\"x\"/></skl><note>job-id</note>\
+             <phase-group><phase phase-name=\"p\" process-name=\"review\" tool-id=\"cat\" job-id=\"J-1001\"/></phase-group>",
             1,
         );
         let file = read(&other).unwrap();

@@ -295,6 +295,11 @@ fn close_batches(
             none(ledger, file, belongs);
             continue;
         };
+        // Two files of one batch in one import: the first closes it.
+        if !ledger.batches[index].is_awaited() {
+            none(ledger, file, &Belongs::Returned(index));
+            continue;
+        }
         let here = brought(ledger, index, file, accepted);
         // A file that brings none of its batch's translations (saved before anything
         // was typed) is not the batch come back.

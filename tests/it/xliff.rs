@@ -251,11 +251,15 @@ fn a_renamed_xliff_batch_is_known_by_the_id_it_carries() {
     let (anna, bjorn) = (s["batches"][0]["id"].as_str().unwrap(), s["batches"][1]["id"].as_str().unwrap());
     assert!(batch.contains(&format!("job-id=\"{bjorn}\" contact-name=\"Bjørn\"")), "{batch}");
     // Sent back under another name, Bjørn's file closes Bjørn's batch and credits him.
-    t.write("from-bjorn.xlf", translate_all(&batch));
-    t.tolk(&["import", "from-bjorn.xlf"])
+    // (Sent twice in one go, the first file closes it.)
+    t.write("from-bjorn.xlf", translate_all(&batch)).write("from-bjorn-2.xlf", translate_all(&batch));
+    t.tolk(&["import", "from-bjorn.xlf", "from-bjorn-2.xlf"])
         .run()
         .success()
-        .stderr_contains(&format!("batch {bjorn} (for Bjørn) is back"));
+        .stderr_contains(&format!("batch {bjorn} (for Bjørn) is back with"))
+        .stderr_contains(&format!(
+            "from-bjorn-2.xlf is batch {bjorn} (for Bjørn), which came back already ("
+        ));
     assert!(t.memory_rows().iter().all(|r| r["translator"] == "Bjørn"));
     // Sent again, renamed once more: it is no batch still out, though its sentences are
     // all of Anna's, and credits no one else.
@@ -272,12 +276,12 @@ fn a_renamed_xliff_batch_is_known_by_the_id_it_carries() {
                 if dry { "would be" } else { "was" }
             ));
     }
-    // One that names a batch this project never had says so.
+    // An id this project never gave decides nothing: the file is known by its rows.
     t.write("other.xlf", translate_all(&batch).replace(bjorn, "b19990101-000000"));
     t.tolk(&["import", "other.xlf"])
         .run()
         .success()
-        .stderr_contains("other.xlf says it is batch b19990101-000000, which this project never exported");
+        .stderr_contains(&format!("other.xlf is batch {bjorn} (for Bjørn), which came back already"));
     let s = status(&t);
     assert_eq!(
         (s["batches"][0]["id"].as_str(), &s["batches"][0]["returned"]),
