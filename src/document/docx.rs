@@ -458,8 +458,10 @@ enum Atom {
     Text { text: String, style: usize, range: Range<usize> },
     /// A lone code.
     Lone { raw: Raw, kind: Kind, range: Range<usize> },
-    /// A wrapper around other pieces (a hyperlink).
-    Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize> },
+    /// A wrapper around other pieces (a hyperlink, a content control); `own`: its text
+    /// is the paragraph's own (a content control's, a bidirectional span's), not a
+    /// link's, whose look is its own.
+    Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize>, own: bool },
     /// A bookmark, comment range or permission mark, and whether it ends one.
     Mark { range: Range<usize>, end: bool },
 }
@@ -665,6 +667,7 @@ impl<'a> Story<'a> {
                             close: format!("</{name}>"),
                             atoms,
                             range,
+                            own: name != "w:hyperlink",
                         });
                     }
                 }
@@ -685,6 +688,7 @@ impl<'a> Story<'a> {
                                 close: "</w:sdtContent></w:sdt>".into(),
                                 atoms,
                                 range,
+                                own: true,
                             });
                         }
                         _ => {
@@ -929,20 +933,25 @@ impl<'a> Story<'a> {
 }
 
 /// The style of the pieces `atoms` of a paragraph or a wrapper: the one that covers
-/// most of their own text, the first of equals, or `default` when they have none.
-/// Text inside a wrapper (a link's runs, styled `Hyperlink`) is the wrapper's: were
-/// it counted, a link over most of a paragraph would make the words around it a
-/// stretch of other properties, and a translation's words outside its tags would be
-/// written with the link's look.
+/// most of their own text (a content control's included), the first of equals, or
+/// `default` when they have none. A link's text (its runs styled `Hyperlink`) is the
+/// link's: were it counted, a link over most of a paragraph would make the words
+/// around it a stretch of other properties, and a translation's words outside its
+/// tags would be written with the link's look.
 fn own_style<'a>(atoms: impl Iterator<Item = &'a Atom>, default: usize) -> usize {
     // Characters of each style, and the order in which the styles first appear.
-    let mut counts: HashMap<usize, (usize, usize)> = HashMap::new();
-    for atom in atoms {
-        if let Atom::Text { text, style, .. } = atom {
-            let order = counts.len();
-            counts.entry(*style).or_insert((0, order)).0 += text.chars().count();
+    fn count(atom: &Atom, counts: &mut HashMap<usize, (usize, usize)>) {
+        match atom {
+            Atom::Text { text, style, .. } => {
+                let order = counts.len();
+                counts.entry(*style).or_insert((0, order)).0 += text.chars().count();
+            }
+            Atom::Pair { atoms, own: true, .. } => atoms.iter().for_each(|a| count(a, counts)),
+            Atom::Pair { .. } | Atom::Lone { .. } | Atom::Mark { .. } => {}
         }
     }
+    let mut counts = HashMap::new();
+    atoms.for_each(|a| count(a, &mut counts));
     counts
         .iter()
         .max_by_key(|(_, &(n, order))| (n, std::cmp::Reverse(order)))

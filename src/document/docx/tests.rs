@@ -144,6 +144,21 @@ fn formatting_inside_a_sentence_is_a_pair_and_around_it_is_left_out() {
     ]
     .concat();
     assert!(xml.contains(&expected), "{xml}");
+    // A paragraph made of content controls: their text is the paragraph's own, so its
+    // look is theirs, and words outside the tags are written with it.
+    let sdt = |text: &str| {
+        format!(
+            r#"<w:sdt><w:sdtPr><w:id w:val="7"/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#,
+            r("<w:b/>", text)
+        )
+    };
+    let controls = p(&[sdt("Hei alle "), sdt("sammen.")].concat());
+    check(&controls, &["{1}Hei alle {/1}{2}sammen.{/2}"]);
+    let d = read(&docx(&controls)).unwrap();
+    let out = d.rebuild(|_| Some(Cow::Borrowed("Hi {1}there, {/1}{2}everyone.{/2} Extra."))).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert!(xml.contains(&run("<w:rPr><w:b/></w:rPr>", " Extra.")), "{xml}");
+    assert!(!xml.contains(&run("", " Extra.")), "{xml}");
     // Italic inside; bold from a word to the end of the next sentence.
     let answer =
         p(&[r("", "Å "), r("<w:i/>", "«gå utenfor»"), r("", ". Ja, "), r(bold, "nå. Helt."), r("", " Nei.")]
