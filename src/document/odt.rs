@@ -81,13 +81,16 @@ impl DocumentFormat for Odt {
         "odt"
     }
 
-    /// A zip archive named `.odt`, or one whose first entry is the `mimetype` of an
-    /// OpenDocument text, stored as the format requires.
+    /// A zip archive named as a Writer document (`.odt`, a template `.ott`, and the
+    /// Writer/Web `.oth` and master `.odm` documents, refused with what to do), or one
+    /// whose first entry is the `mimetype` of one, stored as the format requires.
     fn claims(&self, path: &Path, head: &[u8]) -> bool {
         if !head.starts_with(b"PK\x03\x04") {
             return false;
         }
-        let named = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("odt"));
+        let named = path
+            .extension()
+            .is_some_and(|e| ["odt", "ott", "oth", "odm"].iter().any(|x| e.eq_ignore_ascii_case(x)));
         named || mimetype_in(head)
     }
 
@@ -113,9 +116,9 @@ impl DocumentFormat for Odt {
 }
 
 /// Whether the zip archive starting with `head` starts with a stored `mimetype` entry
-/// that says OpenDocument text.
+/// that says OpenDocument text (or a template, Writer/Web or master document).
 fn mimetype_in(head: &[u8]) -> bool {
-    super::package::odf_mimetype(head) == Some(MIME)
+    super::package::odf_mimetype(head).is_some_and(|m| m.starts_with(MIME))
 }
 
 /// The parts of the package `bytes` read from `path`, and the package; their language
@@ -1564,6 +1567,11 @@ mod tests {
         assert!(Odt.claims(Path::new("a"), head));
         assert!(Odt.claims(Path::new("a.odt"), b"PK\x03\x04 anything"));
         assert!(!Odt.claims(Path::new("a.docx"), b"PK\x03\x04 anything"));
+        // Writer's other documents: a template is read, Writer/Web's and a master
+        // document are refused with what to do.
+        for name in ["t.ott", "w.oth", "m.ODM"] {
+            assert!(Odt.claims(Path::new(name), b"PK\x03\x04 anything"), "{name}");
+        }
         assert!(!Odt.claims(Path::new("a.odt"), b"Hei."));
         let spreadsheet =
             String::from_utf8_lossy(head).replace(MIME, "application/vnd.oasis.opendocument.spreadsheet");
