@@ -95,6 +95,9 @@ fn options(depth: usize) -> Options {
 /// The part of a Markdown text, with its blocks and language marks.
 fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     let lines = LineIndex::new(&text);
+    // A byte order mark is no text: the front matter after one is read as front matter,
+    // as static-site generators read it (every offset stays the file's).
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     // Template tags are markup a generator replaces before Markdown is read: the
     // parser reads the text with each tag's bytes masked, so none starts HTML, a link
     // or emphasis, and a tag in a link's URL leaves the link one.
@@ -110,6 +113,9 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     // The element an HTML block opened that says its content is not to be translated,
     // and how many of its name are open: the Markdown up to its end stays as it is.
     let kept: std::cell::RefCell<Option<(String, i64)>> = std::cell::RefCell::new(None);
+    let parser = Parser::new_ext(&masked[bom..], options(depth));
+    // The definitions the Markdown inside an element refers to as well.
+    let referable = definitions(&masked, bom, &parser);
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
         if kept.borrow().is_some() {
             inline.clear();
@@ -141,7 +147,14 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
                 Event::InlineHtml(_) => {
-                    let html = Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth };
+                    let html = Html {
+                        text: &text,
+                        masked: &masked,
+                        tags: &tags,
+                        lines: &lines,
+                        depth,
+                        definitions: &referable,
+                    };
                     html.read(range.clone(), read, blocks, None)
                 }
                 _ => {}
@@ -149,10 +162,7 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
         }
         inline.clear();
     };
-    // A byte order mark is no text: the front matter after one is read as front matter,
-    // as static-site generators read it (every offset stays the file's).
-    let bom = if masked.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let parser = Parser::new_ext(&masked[bom..], options(depth)).into_offset_iter();
+    let parser = parser.into_offset_iter();
     let at = |r: &Range<usize>| r.start + bom..r.end + bom;
     // The titles of link reference definitions (`[k]: https://… "Title"`), which no
     // paragraph holds.
@@ -216,7 +226,14 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                 };
                 drop(keeping);
                 if reading {
-                    let html = Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth };
+                    let html = Html {
+                        text: &text,
+                        masked: &masked,
+                        tags: &tags,
+                        lines: &lines,
+                        depth,
+                        definitions: &referable,
+                    };
                     html.read(range.clone(), read, &mut blocks, Some(&mut lang));
                 }
                 skip = 1;
@@ -455,6 +472,8 @@ struct Html<'a> {
     tags: &'a [Range<usize>],
     lines: &'a LineIndex,
     depth: usize,
+    /// The text's link reference and footnote definitions ([`definitions`]).
+    definitions: &'a str,
 }
 
 impl Html<'_> {
@@ -552,13 +571,49 @@ impl Html<'_> {
         lang: Option<&mut Vec<(Range<usize>, String)>>,
     ) {
         let at = range.start;
-        let part = self::blocks(self.text[range].to_string(), read, self.depth + 1);
+        // Read with the text's definitions after it, so a reference inside to a link or
+        // a footnote defined outside is one; what is read of them is no part of it.
+        let inside = range.len();
+        let text = format!("{}\n\n{}", &self.text[range], self.definitions);
+        let part = self::blocks(text, read, self.depth + 1);
         let first_line = self.lines.line(at);
-        blocks.extend(part.blocks.into_iter().map(|block| moved(block, at, first_line)));
+        let within = |r: &Range<usize>| r.end <= inside;
+        blocks.extend(
+            part.blocks.into_iter().filter(|b| within(&b.range)).map(|block| moved(block, at, first_line)),
+        );
         if let Some(lang) = lang {
-            lang.extend(part.lang.into_iter().map(|(r, value)| (r.start + at..r.end + at, value)));
+            lang.extend(
+                part.lang
+                    .into_iter()
+                    .filter(|(r, _)| within(r))
+                    .map(|(r, value)| (r.start + at..r.end + at, value)),
+            );
         }
     }
+}
+
+/// The link reference definitions of the text `masked` (whose Markdown starts at
+/// byte `bom`) as `parser` found them, and a definition of each footnote it defines
+/// (`[^label]: x`: what a reference needs), one a line: what the Markdown inside an
+/// element may refer to.
+fn definitions(masked: &str, bom: usize, parser: &Parser<'_>) -> String {
+    let mut out = String::new();
+    for (_, def) in parser.reference_definitions().iter() {
+        if let Some(text) = masked.get(def.span.start + bom..def.span.end + bom) {
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+    for line in masked.lines() {
+        let line = line.trim_start_matches(' ');
+        if let Some(label) = line.strip_prefix("[^").and_then(|l| l.split_once("]:")).map(|(label, _)| label)
+        {
+            if !label.is_empty() && !label.contains([']', '[']) {
+                out.push_str(&format!("[^{label}]: x\n"));
+            }
+        }
+    }
+    out
 }
 
 /// `block`, read from a piece of the text that starts at byte `at` on line
@@ -1843,6 +1898,15 @@ mod tests {
                 .replace("## Utstyr", "## Gear")
                 .replace("Så.", "Then \\*so\\*.")
         );
+        // A reference inside to a link or a footnote defined outside is one, and the
+        // definitions are read once, where they are.
+        let md = "<div markdown=\"1\">\nLes [lenken][r] og noten[^1].\n</div>\n\n[r]: /x \"Tittelen her\"\n\n[^1]: Noten her.\n";
+        let d = doc(md);
+        assert_eq!(texts(&d), ["Les {1}lenken{/1} og noten{2/}.", "Tittelen her", "Noten her."]);
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out =
+            translate(md, &[("Les {1}lenken{/1} og noten{2/}.", "Read {1}the link{/1} and the note{2/}.")]);
+        assert_eq!(out, md.replace("Les [lenken][r] og noten[^1].", "Read [the link][r] and the note[^1]."));
         // Nested deeper than tolk reads, the innermost content stays as it is.
         let deep = format!("{}Dypt.\n{}", "<div markdown=\"1\">\n".repeat(20), "</div>\n".repeat(20));
         let d = doc(&deep);
