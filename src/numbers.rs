@@ -312,10 +312,16 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
         // The old number as the target may write it, each with how to write the new
         // one the same way: in English form, grouped from four digits on, or as the
         // source wrote it (a target that kept `10,000` gets `25,000`, never `25.000`).
+        // Kept as the source wrote it, a number grouped by commas (`10,000`) reads as
+        // English grouping, whatever the new one's Norwegian form (`25 000`).
+        let kept = match english_grouped(old_text) && !english_grouped(new_text) {
+            true => english_with(new_text, new.kind, true),
+            false => new_text.to_string(),
+        };
         let forms = [
             (old_en.clone(), english(new_text, new.kind)),
             (english_with(old_text, old.kind, true), english_with(new_text, new.kind, true)),
-            (old_text.to_string(), new_text.to_string()),
+            (old_text.to_string(), kept),
         ];
         let (at, new_form) = forms
             .iter()
@@ -341,6 +347,15 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
         out.replace_range(r, &new);
     }
     Ok(Repair { target: out, changes })
+}
+
+/// Whether `number` is digits grouped in threes by commas, as English groups them
+/// (`10,000`, `1,250,000`).
+fn english_grouped(number: &str) -> bool {
+    let mut groups = number.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    number.contains(',') && digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
 }
 
 /// Where `number` stands in `text` as a whole number (not inside a longer one).
@@ -424,6 +439,16 @@ mod tests {
             "Can you lend me 10,000 yen?",
         );
         assert_eq!(r.unwrap().target, "Can you lend me 25,000 yen?");
+        // So does a new one written the Norwegian way: the target's grouping is English.
+        let r = repair(
+            "Kunne du lånt meg 25 000 yen?",
+            "Kunne du lånt meg 10,000 yen?",
+            "Can you lend me 10,000 yen?",
+        );
+        assert_eq!(r.unwrap().target, "Can you lend me 25,000 yen?");
+        // A decimal comma the target kept stays one.
+        let r = repair("Prisen er 4,25 kroner.", "Prisen er 3,5 kroner.", "The price is 3,5 kroner.");
+        assert_eq!(r.unwrap().target, "The price is 4,25 kroner.");
         let r = repair(
             "Hallen rommer 2500 personer.",
             "Hallen rommer 2000 personer.",
