@@ -337,7 +337,8 @@ impl Ledger {
     /// files have not come back (open or withdrawn: a withdrawn batch's file is still
     /// its own) and that were written in a format the file's (`format`) can have been
     /// saved from (a spreadsheet as another spreadsheet or CSV; XLIFF only as XLIFF), the
-    /// batch written to a file of that name whose sentences the file has, or failing
+    /// batch written to a file of that name (or of that name but for the extension:
+    /// `anna.xlsx` saved as `anna.ods`) whose sentences the file has, or failing
     /// that the one with most of its sentences in the file, if the file has at least
     /// half of them. A file of a batch that came back (by its id, or the name it was
     /// written or came back under: imported again), or that fits two batches as well (a
@@ -368,16 +369,23 @@ impl Ledger {
             let found = if comparable(b) { b.ids().filter(|id| rows.contains(id)).count() } else { 0 };
             (found, n)
         };
-        let named = |b: &BatchRecord| {
+        // Written to or come back as a file of this name; failing that, of this name
+        // but for the extension (`anna.xlsx` saved as `anna.ods` or `anna.csv`).
+        let stem = |f: &str| Path::new(f).file_stem().and_then(|n| n.to_str()).map(str::to_string);
+        let named = |b: &BatchRecord, part: &dyn Fn(&str) -> Option<String>| {
             let returned = b.returned.as_ref().map(|r| r.file.as_str());
             [Some(b.file.as_str()), returned]
                 .into_iter()
                 .flatten()
-                .any(|f| Path::new(f).file_name().and_then(|n| n.to_str()) == Some(name))
+                .any(|f| part(f).is_some() && part(f) == part(name))
         };
-        let by_name = self.batches.iter().enumerate().rev().find(|(_, b)| named(b) && share(b).0 > 0);
-        if let Some((i, _)) = by_name {
-            return awaited(i);
+        let whole = |f: &str| Path::new(f).file_name().and_then(|n| n.to_str()).map(str::to_string);
+        for part in [&whole as &dyn Fn(&str) -> Option<String>, &stem] {
+            let by_name =
+                self.batches.iter().enumerate().rev().find(|(_, b)| named(b, part) && share(b).0 > 0);
+            if let Some((i, _)) = by_name {
+                return awaited(i);
+            }
         }
         // The batches of `awaited` state the file has at least half of, and how many.
         let fits = |awaited: bool| -> Vec<(usize, usize)> {
@@ -528,6 +536,9 @@ mod tests {
         ledger.record(record("out/d.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
         assert_eq!(csv(&ledger, "renamed.csv", &["Nei.", "Aldri."]), Belongs::Several(vec![1, 3]));
         assert_eq!(csv(&ledger, "d.csv", &["Nei.", "Aldri."]), Belongs::Batch(3), "by its name");
+        // Saved in another spreadsheet format under its name, it is its own batch too.
+        assert_eq!(csv(&ledger, "back/b.ods", &["Nei.", "Aldri."]), Belongs::Batch(1));
+        assert_eq!(csv(&ledger, "d.xlsx", &["Nei.", "Aldri."]), Belongs::Batch(3));
         let back = Ledger::open(dir.path()).unwrap();
         assert!(!back.batches[0].is_open() && back.batches[1].is_open());
         assert!(back.out(|_| false).keys().all(|id| back.batches[1].ids().any(|i| i == *id)));

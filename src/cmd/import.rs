@@ -109,7 +109,23 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 .filter(|r| r.origin.file == *file)
                 .filter_map(|r| SegmentId::parse(r.id.trim()))
                 .collect();
-            ledger.batch_of(file, &ids, claimed.as_deref(), format)
+            // A file that fits several batches as well is the one of them that was
+            // for the translator --translator names, if one was.
+            match ledger.batch_of(file, &ids, claimed.as_deref(), format) {
+                Belongs::Several(batches) => {
+                    let named = |i: &&usize| {
+                        let of = ledger.batches[**i].translator.as_deref();
+                        args.translator
+                            .as_deref()
+                            .is_some_and(|t| of.is_some_and(|of| of.trim().eq_ignore_ascii_case(t.trim())))
+                    };
+                    match batches.iter().filter(named).collect::<Vec<_>>()[..] {
+                        [&i] => Belongs::Batch(i),
+                        _ => Belongs::Several(batches),
+                    }
+                }
+                belongs => belongs,
+            }
         })
         .collect();
     let batch_of: Vec<Option<usize>> = belongs.iter().map(Belongs::open).collect();
@@ -249,8 +265,8 @@ fn closes_none(ledger: &Ledger, file: &Path, belongs: &Belongs, was: &str) -> St
             let names: Vec<String> = batches.iter().map(|&i| ledger.batches[i].describe()).collect();
             format!(
                 "{file} fits the batches {} as well (a renamed file of batches of the same sentences), so tolk \
-                 does not guess whose it is: no batch {was} closed, nor a translator credited; import it under \
-                 the name its batch was written to, or name the translator with --translator",
+                 does not guess whose it is: no batch {was} closed; import it under the name its batch was \
+                 written to, or with --translator and the name that batch was exported for",
                 names.join(" and ")
             )
         }

@@ -232,6 +232,11 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
         );
     assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "a guess credited a translator");
     assert!(status(&t)["batches"].as_array().unwrap().iter().all(|b| b["returned"].is_null()));
+    // Who translated it settles it.
+    t.tolk(&["import", "--dry-run", "--translator", "kari", "renamed.csv"])
+        .run()
+        .success()
+        .stderr_contains(&format!("renamed.csv would close batch {first} (for Kari) (--dry-run)"));
     // By its own name it closes its own batch (a dry run says so first); imported
     // again, it closes nothing more.
     t.tolk(&["import", "--dry-run", "kari.csv"])
