@@ -499,10 +499,14 @@ impl Cells {
                 problem("text", format!("the spreadsheet error value {e}; retype the cell as text"))
             }
             Some(other) => {
-                let what = match other {
-                    Data::Bool(_) => "a boolean",
-                    Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => "a date or time",
-                    _ => "a number",
+                let (what, shown) = match other {
+                    Data::Bool(_) => ("a boolean", other.to_string()),
+                    // As a person reads it, not as the serial number a workbook keeps.
+                    Data::DateTime(d) if d.is_datetime() => ("a date or time", shown_date(d)),
+                    Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+                        ("a date or time", other.to_string())
+                    }
+                    _ => ("a number", other.to_string()),
                 };
                 let todo = if matches!(name, "id" | "source") {
                     "export the batch again and leave id and source as they are"
@@ -511,7 +515,7 @@ impl Cells {
                 };
                 problem(
                     "text, as tolk wrote it",
-                    format!("{what} ({other}): the spreadsheet converted the cell; {todo}"),
+                    format!("{what} ({shown}): the spreadsheet converted the cell; {todo}"),
                 )
             }
         }
@@ -523,6 +527,22 @@ impl Cells {
             Some((value, formula)) => (Some(value), formula.as_ref()),
             None => (None, None),
         }
+    }
+}
+
+/// A workbook's date or time as ISO 8601 writes it: `2026-05-17`, `2026-05-17 14:30`,
+/// or `14:30` for a time alone.
+fn shown_date(d: &calamine::ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, _) = d.to_ymd_hms_milli();
+    let time = match (hour, minute, second) {
+        (0, 0, 0) => String::new(),
+        (h, m, 0) => format!("{h:02}:{m:02}"),
+        (h, m, s) => format!("{h:02}:{m:02}:{s:02}"),
+    };
+    match (d.as_f64() < 1.0, time.is_empty()) {
+        (true, false) => time,
+        (_, true) => format!("{year:04}-{month:02}-{day:02}"),
+        (false, false) => format!("{year:04}-{month:02}-{day:02} {time}"),
     }
 }
 
@@ -653,6 +673,37 @@ mod tests {
         );
         let kept: Vec<&str> = file.rows.iter().map(|r| r.target.as_str()).collect();
         assert_eq!(kept, ["32", "Err: the end"]);
+    }
+
+    /// A date the spreadsheet made of a cell is named as a person reads it, not as the
+    /// serial number the workbook keeps.
+    #[test]
+    fn a_cell_made_a_date_is_named_as_a_date() {
+        let mut workbook = Workbook::new();
+        let sheet = rows(&mut workbook, &[("17. mai", ""), ("Kl. 14.30", ""), ("Nå", "")]);
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 5, 17).unwrap();
+        sheet.write_datetime_with_format(1, 2, &day, &date).unwrap();
+        let time = rust_xlsxwriter::Format::new().set_num_format("hh:mm");
+        sheet
+            .write_datetime_with_format(
+                2,
+                2,
+                &rust_xlsxwriter::ExcelDateTime::from_hms(14, 30, 0).unwrap(),
+                &time,
+            )
+            .unwrap();
+        let both = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy hh:mm");
+        let moment = rust_xlsxwriter::ExcelDateTime::parse_from_str("2026-05-17T08:05:00").unwrap();
+        sheet.write_datetime_with_format(3, 2, &moment, &both).unwrap();
+        let file = parse(Path::new("d.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
+        let found: Vec<String> = file.problems.iter().map(|p| p.found.clone()).collect();
+        assert_eq!(
+            found,
+            ["2026-05-17", "14:30", "2026-05-17 08:05"].map(|d| format!(
+                "a date or time ({d}): the spreadsheet converted the cell; format the cell as text and type it again"
+            ))
+        );
     }
 
     proptest::proptest! {
