@@ -689,7 +689,7 @@ mod tests {
             .write_datetime_with_format(
                 2,
                 2,
-                &rust_xlsxwriter::ExcelDateTime::from_hms(14, 30, 0).unwrap(),
+                rust_xlsxwriter::ExcelDateTime::from_hms(14, 30, 0).unwrap(),
                 &time,
             )
             .unwrap();
