@@ -9,7 +9,10 @@
 //! part or as text. This module does the rest, the same way for every format: it cuts
 //! each block into sentences ([`inline::sentences`]), keeps each as the memory does
 //! ([`inline::localize`]), and writes the document back. A sentence without a letter
-//! (a year alone in a table cell, a price) is not text to translate and stays as it is.
+//! (a year alone in a table cell, a price) is not text to translate: it stays as it is,
+//! but for one that is a single number written the Norwegian way (`12,5`, `1 000`,
+//! `-4,5 %`), which an edition writes as English does (`12.5`, `1,000`), as a CAT tool
+//! localises a number-only segment.
 //!
 //! Writing back is lossless by construction: a block none of whose sentences changed
 //! is copied byte for byte (with the blocks nested in it, such as a footnote inside a
@@ -105,8 +108,53 @@ struct Sentence {
     after: Vec<u32>,
     /// The sentence as the memory keeps it, and how to put it back.
     local: Local,
-    /// Its index among the document's segments.
+    /// Its index among the document's segments ([`AUTO`] for a number localised).
     segment: usize,
+    /// A sentence that is one number, as an edition writes it ([`localised`]): no
+    /// segment, and written so whenever a translation is.
+    auto: Option<String>,
+}
+
+/// The segment index of a sentence that is no segment (a number localised).
+const AUTO: usize = usize::MAX;
+
+/// A sentence without a letter (the memory's form, `text`) that is one number written
+/// the Norwegian way, with at most signs, percent and degree marks, brackets and
+/// punctuation around it and formatting codes anywhere but inside it, as an English
+/// edition writes it (`12,5 %` → `12.5 %`, `1 000` → `1,000`). `None` for anything
+/// else: a year, already English (`2024`), two numbers or more (a range, a phone
+/// number, a date in digits: which reading is meant is a guess).
+fn localised(text: &str) -> Option<String> {
+    let around = |t: &str| t.chars().all(|c| c.is_whitespace() || "%‰°+-−–()[].,:;".contains(c));
+    let mut out = String::with_capacity(text.len() + 2);
+    let (mut count, mut changed) = (0, false);
+    for piece in inline::pieces(text) {
+        let t = match piece {
+            Piece::Text(t) => t,
+            Piece::Code(_, raw) => {
+                out.push_str(raw);
+                continue;
+            }
+        };
+        let mut at = 0;
+        for n in crate::numbers::find(t) {
+            if n.kind != crate::numbers::Kind::Plain || !around(&t[at..n.range.start]) {
+                return None;
+            }
+            let (norwegian, english) =
+                (&t[n.range.clone()], crate::numbers::english(&t[n.range.clone()], n.kind));
+            changed |= english != norwegian;
+            out.push_str(&t[at..n.range.start]);
+            out.push_str(&english);
+            at = n.range.end;
+            count += 1;
+        }
+        if !around(&t[at..]) {
+            return None;
+        }
+        out.push_str(&t[at..]);
+    }
+    (count == 1 && changed).then_some(out)
 }
 
 /// One text of a document: a whole file, or an XML entry of a zip package.
@@ -152,15 +200,28 @@ impl Marked {
                 block.sentences.clear();
                 let found = inline::sentences(segmenter, &block.paragraph);
                 // A sentence without a letter (a year, a price, a table's figures) is
-                // not text to translate: it stays as it is.
-                let words =
-                    found.into_iter().filter(|s| inline::strip(&s.text).chars().any(char::is_alphabetic));
-                for (i, s) in words.enumerate() {
+                // not text to translate: it stays as it is, or, one number, is localised.
+                let mut i = 0;
+                for s in found {
                     let local = inline::localize(&s.text);
+                    if !inline::strip(&s.text).chars().any(char::is_alphabetic) {
+                        if let Some(english) = localised(&local.text) {
+                            block.sentences.push(Sentence {
+                                range: s.range,
+                                before: s.before,
+                                after: s.after,
+                                local,
+                                segment: AUTO,
+                                auto: Some(english),
+                            });
+                        }
+                        continue;
+                    }
+                    i += 1;
                     segments.push(Segment {
                         id: SegmentId::of(&local.text),
                         text: local.text.clone(),
-                        location: Location { line: block.line, index: i + 1 },
+                        location: Location { line: block.line, index: i },
                     });
                     block.sentences.push(Sentence {
                         range: s.range,
@@ -168,6 +229,7 @@ impl Marked {
                         after: s.after,
                         local,
                         segment: segments.len() - 1,
+                        auto: None,
                     });
                 }
             }
@@ -199,7 +261,7 @@ impl Marked {
                 short
             };
             for block in &part.blocks {
-                for s in &block.sentences {
+                for s in block.sentences.iter().filter(|s| s.auto.is_none()) {
                     let mut tags = Vec::new();
                     for piece in inline::pieces(&s.local.text) {
                         let (k, pair) = match piece {
@@ -237,15 +299,13 @@ impl Marked {
         self.parts
             .iter()
             .map(|part| {
-                let changed = part
-                    .blocks
-                    .iter()
-                    .any(|b| b.sentences.iter().any(|s| fills.get(s.segment).is_some_and(Option::is_some)));
+                let render = Render { part, fills, translate };
+                let changed =
+                    part.blocks.iter().any(|b| b.sentences.iter().any(|s| render.fill(s).is_some()));
                 let marks = translate && !part.lang.is_empty();
                 if !changed && !marks {
                     return Cow::Borrowed(part.text.as_str());
                 }
-                let render = Render { part, fills, translate };
                 let mut out = String::with_capacity(part.text.len() + part.text.len() / 4);
                 render.range(0..part.text.len(), &mut out);
                 Cow::Owned(out)
@@ -386,8 +446,13 @@ impl Render<'_> {
         out.push_str(&self.part.text[at..range.end]);
     }
 
-    fn fill(&self, sentence: &Sentence) -> Option<&str> {
-        self.fills.get(sentence.segment).and_then(|f| f.as_deref())
+    /// What `sentence` is written as: its fill, or, a number localised, the English
+    /// form when a translation is written.
+    fn fill<'s>(&'s self, sentence: &'s Sentence) -> Option<&'s str> {
+        match &sentence.auto {
+            Some(english) => self.translate.then_some(english.as_str()),
+            None => self.fills.get(sentence.segment).and_then(|f| f.as_deref()),
+        }
     }
 
     fn block(&self, block: &Block, out: &mut String) {
@@ -617,6 +682,39 @@ mod tests {
             render(&m, &[None, None, Some("A note.")]),
             r#"<p lang="en-GB">Hei <b>du</b>. Ja<n><p>A note.</p></n>. {1}</p>"#
         );
+    }
+
+    /// One number written the Norwegian way is written as English does; what could be
+    /// read more than one way stays as it is.
+    #[test]
+    fn a_lone_number_is_localised_and_nothing_else() {
+        for (text, english) in [
+            ("12,5", "12.5"),
+            ("1 000", "1,000"),
+            ("1\u{a0}000,25", "1,000.25"),
+            ("-4,5 %", "-4.5 %"),
+            ("(12,5)", "(12.5)"),
+            ("{1}12,5{/1}", "{1}12.5{/1}"),
+            ("2,4.", "2.4."),
+        ] {
+            assert_eq!(localised(text).as_deref(), Some(english), "{text:?}");
+        }
+        for text in [
+            "2024",
+            "12",
+            "3.5",
+            "+47 123 45 678",
+            "22 33 44 55",
+            "12.05.2026",
+            "0,5–1,0",
+            "1989–1994",
+            "3/4",
+            "1{1}000{/1}",
+            "#12,5",
+            "12,5 kr",
+        ] {
+            assert_eq!(localised(text), None, "{text:?}");
+        }
     }
 
     /// Text split anywhere, in runs pushed one by one, never reads as a code, and the
