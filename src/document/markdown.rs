@@ -1609,13 +1609,14 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// A table's figures are no sentences; one written the Norwegian way is written as
-    /// English does in an edition, and a phone number or a date stays as it is.
+    /// A table's figures are no sentences; one with a decimal comma is written as
+    /// English does in an edition, and a whole number, a phone number, an organisation
+    /// number, a price or a date stays as it is.
     #[test]
     fn a_tables_lone_numbers_are_localised_in_an_edition() {
-        let md = "| Land | Andel | Folk |\n|---|---|---|\n| Norge | 12,5 % | 5 500 000 |\n| Telefon | +47 22 33 44 55 | 17.05.2026 |\n";
+        let md = "| Land | Andel | Folk |\n|---|---|---|\n| Norge | 12,5 % | 5 500 000 |\n| Telefon | +47 22 33 44 55 | 17.05.2026 |\n| Org. | 923 609 016 | 1 500,- |\n";
         let d = doc(md);
-        assert_eq!(texts(&d), ["Land", "Andel", "Folk", "Norge", "Telefon"]);
+        assert_eq!(texts(&d), ["Land", "Andel", "Folk", "Norge", "Telefon", "Org."]);
         assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
         let out = translate(
             md,
@@ -1623,7 +1624,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "| Country | Share | People |\n|---|---|---|\n| Norway | 12.5 % | 5,500,000 |\n| Telefon | +47 22 33 44 55 | 17.05.2026 |\n"
+            "| Country | Share | People |\n|---|---|---|\n| Norway | 12.5 % | 5 500 000 |\n| Telefon | +47 22 33 44 55 | 17.05.2026 |\n| Org. | 923 609 016 | 1 500,- |\n"
         );
     }
 

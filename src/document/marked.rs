@@ -10,9 +10,9 @@
 //! each block into sentences ([`inline::sentences`]), keeps each as the memory does
 //! ([`inline::localize`]), and writes the document back. A sentence without a letter
 //! (a year alone in a table cell, a price) is not text to translate: it stays as it is,
-//! but for one that is a single number written the Norwegian way (`12,5`, `1 000`,
-//! `-4,5 %`), which an edition writes as English does (`12.5`, `1,000`), as a CAT tool
-//! localises a number-only segment.
+//! but for one that is a single number with a decimal comma (`12,5`, `-4,5 %`), which
+//! an edition writes as English does (`12.5`), as a CAT tool localises a number-only
+//! segment.
 //!
 //! Writing back is lossless by construction: a block none of whose sentences changed
 //! is copied byte for byte (with the blocks nested in it, such as a footnote inside a
@@ -118,12 +118,14 @@ struct Sentence {
 /// The segment index of a sentence that is no segment (a number localised).
 const AUTO: usize = usize::MAX;
 
-/// A sentence without a letter (the memory's form, `text`) that is one number written
-/// the Norwegian way, with at most signs, percent and degree marks, brackets and
+/// A sentence without a letter (the memory's form, `text`) that is one number with a
+/// decimal comma, with at most signs, percent and degree marks, brackets and
 /// punctuation around it and formatting codes anywhere but inside it, as an English
-/// edition writes it (`12,5 %` → `12.5 %`, `1 000` → `1,000`). `None` for anything
-/// else: a year, already English (`2024`), two numbers or more (a range, a phone
-/// number, a date in digits: which reading is meant is a guess).
+/// edition writes it (`12,5 %` → `12.5 %`, `1 000,25` → `1,000.25`). `None` for
+/// anything else: a whole number (`2024`, `1 000`, which English may group with spaces
+/// too, an organisation number `923 609 016`, a price `1 500,-`, `1.500`), two numbers
+/// or more (a range, a phone number, a date in digits): which reading is meant is a
+/// guess.
 fn localised(text: &str) -> Option<String> {
     let around = |t: &str| t.chars().all(|c| c.is_whitespace() || "%‰°+-−–()[].,:;".contains(c));
     let mut out = String::with_capacity(text.len() + 2);
@@ -143,6 +145,12 @@ fn localised(text: &str) -> Option<String> {
             }
             let (norwegian, english) =
                 (&t[n.range.clone()], crate::numbers::english(&t[n.range.clone()], n.kind));
+            // A decimal comma, never the one of a price's `,-`.
+            let decimal = (norwegian.rsplit_once(','))
+                .is_some_and(|(_, d)| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+            if !decimal {
+                return None;
+            }
             changed |= english != norwegian;
             out.push_str(&t[at..n.range.start]);
             out.push_str(&english);
@@ -690,7 +698,7 @@ mod tests {
     fn a_lone_number_is_localised_and_nothing_else() {
         for (text, english) in [
             ("12,5", "12.5"),
-            ("1 000", "1,000"),
+            ("1 000,5", "1,000.5"),
             ("1\u{a0}000,25", "1,000.25"),
             ("-4,5 %", "-4.5 %"),
             ("(12,5)", "(12.5)"),
@@ -701,6 +709,11 @@ mod tests {
         }
         for text in [
             "2024",
+            "1 000",
+            "5 500 000",
+            "923 609 016",
+            "1 500,-",
+            "1.500",
             "12",
             "3.5",
             "+47 123 45 678",
