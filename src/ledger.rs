@@ -380,12 +380,22 @@ impl Ledger {
                 .any(|f| part(f).is_some() && part(f) == part(name))
         };
         let whole = |f: &str| Path::new(f).file_name().and_then(|n| n.to_str()).map(str::to_string);
-        for part in [&whole as &dyn Fn(&str) -> Option<String>, &stem] {
-            let by_name =
-                self.batches.iter().enumerate().rev().find(|(_, b)| named(b, part) && share(b).0 > 0);
-            if let Some((i, _)) = by_name {
-                return awaited(i);
-            }
+        let by_name = self.batches.iter().enumerate().rev().find(|(_, b)| named(b, &whole) && share(b).0 > 0);
+        if let Some((i, _)) = by_name {
+            return awaited(i);
+        }
+        // By the name but for the extension, only a batch still out that the file has
+        // at least half of, and only one: else the rows decide.
+        let by_stem: Vec<usize> = (self.batches.iter().enumerate())
+            .filter(|(_, b)| b.is_awaited() && named(b, &stem))
+            .filter(|(_, b)| {
+                let (found, n) = share(b);
+                found > 0 && found * 2 >= n
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if let [i] = by_stem[..] {
+            return Belongs::Batch(i);
         }
         // The batches of `awaited` state the file has at least half of, and how many.
         let fits = |awaited: bool| -> Vec<(usize, usize)> {
@@ -536,9 +546,12 @@ mod tests {
         ledger.record(record("out/d.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
         assert_eq!(csv(&ledger, "renamed.csv", &["Nei.", "Aldri."]), Belongs::Several(vec![1, 3]));
         assert_eq!(csv(&ledger, "d.csv", &["Nei.", "Aldri."]), Belongs::Batch(3), "by its name");
-        // Saved in another spreadsheet format under its name, it is its own batch too.
+        // Saved in another spreadsheet format under its name, it is its own batch too;
+        // but a name two batches out were written to decides nothing.
         assert_eq!(csv(&ledger, "back/b.ods", &["Nei.", "Aldri."]), Belongs::Batch(1));
         assert_eq!(csv(&ledger, "d.xlsx", &["Nei.", "Aldri."]), Belongs::Batch(3));
+        ledger.record(record("out/d.xlsx", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
+        assert_eq!(csv(&ledger, "d.ods", &["Nei.", "Aldri."]), Belongs::Several(vec![1, 3, 4]));
         let back = Ledger::open(dir.path()).unwrap();
         assert!(!back.batches[0].is_open() && back.batches[1].is_open());
         assert!(back.out(|_| false).keys().all(|id| back.batches[1].ids().any(|i| i == *id)));
