@@ -983,11 +983,16 @@ const OMEGAT: &str = "OmegaT";
 
 /// The items of a segment of OmegaT's own memory, its tags written as text (`<g0>`,
 /// `</g0>`, `<x1/>`: a letter and the tag's number, from 0, in the source's order) made
-/// codes: a start and end of a pair, by the number (`i`), and a lone code; each with
-/// its number plus one as `x`, so the source's codes are numbered from 1 in order as
-/// tolk numbers a sentence's, and the target's take the source's by number.
+/// codes: a start and end of a pair, by the number (`i`), and a lone code. A pair whose
+/// two ends OmegaT shows as lone tags (`<b1/>` … `<e2/>`, the `bx` and `ex` of a
+/// pair that overlaps another in tolk's XLIFF) is a pair again, the last `b` opened
+/// closed by the next `e`. Each code's `x` is OmegaT's number as a name (`o1`), so the
+/// source's codes are numbered from 1 in the order they open, as tolk numbers a
+/// sentence's, and the target's take the numbers of the source's with the same name.
 fn omegat_tags(items: Vec<Item>) -> Vec<Item> {
     let mut out = Vec::with_capacity(items.len());
+    // The letter and number of each lone tag of `out`, by its index.
+    let mut lone: Vec<(usize, u8, String)> = Vec::new();
     for item in items {
         let Item::Text(text) = item else {
             out.push(item);
@@ -997,9 +1002,12 @@ fn omegat_tags(items: Vec<Item>) -> Vec<Item> {
         let mut at = 0;
         while let Some(lt) = text[at..].find('<').map(|k| at + k) {
             at = lt + 1;
-            let Some((tag, len)) = omegat_tag(&text[lt..]) else { continue };
+            let Some((tag, len, letter)) = omegat_tag(&text[lt..]) else { continue };
             if lt > last {
                 out.push(Item::Text(text[last..lt].to_string()));
+            }
+            if tag.kind == TagKind::Ph {
+                lone.push((out.len(), letter, tag.x.clone().unwrap_or_default()));
             }
             out.push(Item::Tag(tag));
             last = lt + len;
@@ -1009,36 +1017,56 @@ fn omegat_tags(items: Vec<Item>) -> Vec<Item> {
             out.push(Item::Text(text[last..].to_string()));
         }
     }
+    let mut begun: Vec<(usize, String)> = Vec::new();
+    for (k, letter, name) in lone {
+        let pair = match letter.to_ascii_lowercase() {
+            b'b' => {
+                begun.push((k, name));
+                continue;
+            }
+            b'e' => begun.pop(),
+            _ => None,
+        };
+        let Some((b, name)) = pair else { continue };
+        if let Item::Tag(open) = &mut out[b] {
+            open.kind = TagKind::Bpt;
+            open.i = Some(name.clone());
+        }
+        if let Item::Tag(close) = &mut out[k] {
+            *close = Tag { kind: TagKind::Ept, i: Some(name), x: None, native: None };
+        }
+    }
     out
 }
 
 /// The OmegaT tag `text` starts with (`<g0>`, `</g0>`, `<x1/>`: a letter, a number of
-/// at most six digits), and its length.
-fn omegat_tag(text: &str) -> Option<(Tag, usize)> {
+/// at most six digits), its length, and its letter.
+fn omegat_tag(text: &str) -> Option<(Tag, usize, u8)> {
     let bytes = text.as_bytes();
     let close = bytes.get(1) == Some(&b'/');
-    let letter = if close { 2 } else { 1 };
-    if !bytes.get(letter)?.is_ascii_alphabetic() {
+    let at = if close { 2 } else { 1 };
+    let letter = *bytes.get(at)?;
+    if !letter.is_ascii_alphabetic() {
         return None;
     }
-    let digits = bytes[letter + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = bytes[at + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
     if !(1..=6).contains(&digits) {
         return None;
     }
-    let n = &text[letter + 1..letter + 1 + digits];
-    let rest = &bytes[letter + 1 + digits..];
+    let n = &text[at + 1..at + 1 + digits];
+    let rest = &bytes[at + 1 + digits..];
     let (lone, len) = match rest {
-        [b'>', ..] => (false, letter + 1 + digits + 1),
-        [b'/', b'>', ..] if !close => (true, letter + 1 + digits + 2),
+        [b'>', ..] => (false, at + 1 + digits + 1),
+        [b'/', b'>', ..] if !close => (true, at + 1 + digits + 2),
         _ => return None,
     };
-    let x = n.parse::<u32>().ok().map(|n| (n + 1).to_string());
+    let name = Some(format!("o{n}"));
     let tag = match (close, lone) {
-        (false, false) => Tag { kind: TagKind::Bpt, i: Some(n.to_string()), x, native: None },
-        (true, _) => Tag { kind: TagKind::Ept, i: Some(n.to_string()), x: None, native: None },
-        (false, true) => Tag { kind: TagKind::Ph, i: None, x, native: None },
+        (false, false) => Tag { kind: TagKind::Bpt, i: name.clone(), x: name, native: None },
+        (true, _) => Tag { kind: TagKind::Ept, i: name, x: None, native: None },
+        (false, true) => Tag { kind: TagKind::Ph, i: None, x: name, native: None },
     };
-    Some((tag, len))
+    Some((tag, len, letter))
 }
 
 /// The bytes `items` count against [`MAX_XML_TEXT`].
@@ -1650,6 +1678,18 @@ mod tests {
             (
                 "Se {1}bildet{/1} og{2/} teksten {3}her{/3}.".into(),
                 "See {3}here{/3} {1}the picture{/1} and{2/} the text.".into()
+            )
+        );
+        // The two ends of a pair that overlaps another, lone tags to OmegaT, are a pair,
+        // and the codes after it keep tolk's numbers.
+        assert_eq!(
+            pair(&omegat(
+                "Hos &lt;g0&gt;Lyse &lt;b1/&gt;Dialog&lt;/g0&gt; er&lt;e2/&gt; vi&lt;x3/&gt;.",
+                "At &lt;g0&gt;Lyse &lt;b1/&gt;Dialog&lt;/g0&gt; we&lt;e2/&gt; are&lt;x3/&gt;."
+            )),
+            (
+                "Hos {1}Lyse {2}Dialog{/1} er{/2} vi{3/}.".into(),
+                "At {1}Lyse {2}Dialog{/1} we{/2} are{3/}.".into()
             )
         );
         // A tag without its partner is a lone code; what only looks like a tag is text.
