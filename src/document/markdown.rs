@@ -116,6 +116,9 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     let parser = Parser::new_ext(&masked[bom..], options(depth));
     // The definitions the Markdown inside an element refers to as well.
     let referable = definitions(&masked, bom, &parser);
+    // The HTML in the text, read as HTML is.
+    let html_reader =
+        Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth, definitions: &referable };
     let finish = |inline: &mut Vec<(Event<'_>, Range<usize>)>, blocks: &mut Vec<Block>| {
         if kept.borrow().is_some() {
             inline.clear();
@@ -146,17 +149,7 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                 Event::Start(Tag::Link { link_type: LinkType::Inline, title, .. }) => {
                     blocks.extend(title_block(&text, range.clone(), title, true, &lines));
                 }
-                Event::InlineHtml(_) => {
-                    let html = Html {
-                        text: &text,
-                        masked: &masked,
-                        tags: &tags,
-                        lines: &lines,
-                        depth,
-                        definitions: &referable,
-                    };
-                    html.read(range.clone(), read, blocks, None)
-                }
+                Event::InlineHtml(_) => html_reader.read(range.clone(), read, blocks, None),
                 _ => {}
             }
         }
@@ -226,15 +219,7 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                 };
                 drop(keeping);
                 if reading {
-                    let html = Html {
-                        text: &text,
-                        masked: &masked,
-                        tags: &tags,
-                        lines: &lines,
-                        depth,
-                        definitions: &referable,
-                    };
-                    html.read(range.clone(), read, &mut blocks, Some(&mut lang));
+                    html_reader.read(range.clone(), read, &mut blocks, Some(&mut lang));
                 }
                 skip = 1;
             }
