@@ -115,7 +115,7 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     let kept: std::cell::RefCell<Option<(String, i64)>> = std::cell::RefCell::new(None);
     let parser = Parser::new_ext(&masked[bom..], options(depth));
     // The definitions the Markdown inside an element refers to as well.
-    let referable = definitions(&masked, bom, &parser);
+    let referable = definitions(&masked, bom, depth, &parser);
     // The HTML in the text, read as HTML is.
     let html_reader =
         Html { text: &text, masked: &masked, tags: &tags, lines: &lines, depth, definitions: &referable };
@@ -581,7 +581,7 @@ impl Html<'_> {
 /// byte `bom`) as `parser` found them, and a definition of each footnote it defines
 /// (`[^label]: x`: what a reference needs), one a line: what the Markdown inside an
 /// element may refer to.
-fn definitions(masked: &str, bom: usize, parser: &Parser<'_>) -> String {
+fn definitions(masked: &str, bom: usize, depth: usize, parser: &Parser<'_>) -> String {
     let mut out = String::new();
     for (_, def) in parser.reference_definitions().iter() {
         if let Some(text) = masked.get(def.span.start + bom..def.span.end + bom) {
@@ -589,12 +589,14 @@ fn definitions(masked: &str, bom: usize, parser: &Parser<'_>) -> String {
             out.push('\n');
         }
     }
-    for line in masked.lines() {
-        let line = line.trim_start_matches(' ');
-        if let Some(label) = line.strip_prefix("[^").and_then(|l| l.split_once("]:")).map(|(label, _)| label)
-        {
-            if !label.is_empty() && !label.contains([']', '[']) {
-                out.push_str(&format!("[^{label}]: x\n"));
+    // The footnotes, as a parse of the text finds them (not a line in a code block that
+    // looks like one): only for a text with an element that says it is Markdown.
+    if masked.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"markdown")) {
+        for event in Parser::new_ext(&masked[bom..], options(depth)) {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                if !label.contains(['[', ']', '\n']) {
+                    out.push_str(&format!("[^{label}]: x\n"));
+                }
             }
         }
     }
@@ -1911,6 +1913,9 @@ mod tests {
         let out =
             translate(md, &[("Les {1}lenken{/1} og noten{2/}.", "Read {1}the link{/1} and the note{2/}.")]);
         assert_eq!(out, md.replace("Les [lenken][r] og noten[^1].", "Read [the link][r] and the note[^1]."));
+        // A line of a code block that looks like a footnote's definition is none.
+        let md = "<div markdown=\"1\">\nLes noten[^1].\n</div>\n\n```\n[^1]: kode\n```\n";
+        assert_eq!(texts(&doc(md)), ["Les noten[^1]."]);
         // Nested deeper than tolk reads, the innermost content stays as it is.
         let deep = format!("{}Dypt.\n{}", "<div markdown=\"1\">\n".repeat(20), "</div>\n".repeat(20));
         let d = doc(&deep);
