@@ -205,18 +205,41 @@ impl Ledger {
     }
 
     /// A new batch id for a batch exported at `at` (`b` and the time, with `-2`, `-3`
-    /// after a batch of the same second): one no batch has. An export makes it before
-    /// it writes the batch, which carries it where its format can, and records the
-    /// batch under it while it holds the ledger's lock ([`Ledger::lock`]).
+    /// after a batch of the same second): one no batch has.
     pub fn new_id(&self, at: Timestamp) -> String {
+        self.ids(at).find(|id| !self.dir.join(Self::reservation(id)).exists()).expect("some number is free")
+    }
+
+    /// The ids a batch exported at `at` may take, in order, that no batch has.
+    fn ids(&self, at: Timestamp) -> impl Iterator<Item = String> + '_ {
         let stamp = at.tmx();
         let base = format!("b{}-{}", &stamp[..8], &stamp[9..15]);
-        (1u32..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|id| {
-                !self.batches.iter().any(|b| b.id == *id) && !self.dir.join(format!("{id}.json")).exists()
-            })
-            .expect("some number is free")
+        (1u32..).map(move |n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).filter(|id| {
+            !self.batches.iter().any(|b| b.id == *id) && !self.dir.join(format!("{id}.json")).exists()
+        })
+    }
+
+    /// The file that holds the id `id` for an export until its batch is recorded.
+    fn reservation(id: &str) -> String {
+        format!(".{id}.reserved")
+    }
+
+    /// A new batch id, as [`Ledger::new_id`], held for this export alone (a file made
+    /// only if no other has it) until [`Ledger::record`] records the batch under it: an
+    /// export makes it before it writes the batch, which carries it where its format
+    /// can, and two exports never take the same one, even where the ledger's lock
+    /// ([`Ledger::lock`]) cannot be held.
+    pub fn reserve_id(&self, at: Timestamp) -> Result<String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))?;
+        for id in self.ids(at).take(10_000) {
+            let path = self.dir.join(Self::reservation(&id));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => return Ok(id),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::write(&path, e)),
+            }
+        }
+        Err(Error::Invalid(format!("no batch id is free for {at}")))
     }
 
     /// Records a new batch under `record.id`, or an id made here (unique in the
@@ -243,6 +266,8 @@ impl Ledger {
             match temp.persist_noclobber(&path) {
                 Ok(_) => {
                     self.batches.push(record);
+                    // The id is the record's now; a reservation left behind holds nothing.
+                    let _ = std::fs::remove_file(self.dir.join(Self::reservation(&id)));
                     return Ok(id);
                 }
                 // An id the batch's file carries is its own, or none.
@@ -500,12 +525,19 @@ mod tests {
         let at = Timestamp::now();
         ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
         ledger.record(record("out/b.csv", &["Nei.", "Kanskje.", "Aldri."]), at).unwrap();
-        // An XLIFF batch of the same sentences as the first, under an id made first.
-        let id = ledger.new_id(at);
+        // An XLIFF batch of the same sentences as the first, under an id reserved first:
+        // another process (no lock held) reserves another, and the reservation goes
+        // when the batch is recorded.
+        let id = ledger.reserve_id(at).unwrap();
         assert!(ledger.batches.iter().all(|b| b.id != id));
+        let other = Ledger::open(dir.path()).unwrap().reserve_id(at).unwrap();
+        assert_ne!(other, id);
+        assert_ne!(ledger.new_id(at), id);
         let xliff =
             BatchRecord { id: id.clone(), format: "xliff".into(), ..record("out/c.xlf", &["Hei.", "Ja."]) };
         assert_eq!(ledger.record(xliff, at).unwrap(), id);
+        assert!(!dir.path().join(DIR).join(Ledger::reservation(&id)).exists());
+        assert!(dir.path().join(DIR).join(Ledger::reservation(&other)).exists());
         let ids = |s: &[&str]| s.iter().map(|s| SegmentId::of(s)).collect::<HashSet<_>>();
         let csv = |ledger: &Ledger, name: &str, rows: &[&str]| {
             ledger.batch_of(Path::new(name), &ids(rows), None, "csv")

@@ -146,7 +146,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let id = ledger.new_id(Timestamp::now());
+    let id = ledger.reserve_id(Timestamp::now()).context("cannot record the batch")?;
     batch.id = Some(id.clone());
     batch.translator.clone_from(&args.translator);
     let bytes = format.write(&batch)?;
