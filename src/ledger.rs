@@ -247,10 +247,10 @@ impl Ledger {
     pub fn record(&mut self, mut record: BatchRecord, at: Timestamp) -> Result<String> {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))?;
         let given = std::mem::take(&mut record.id);
-        let base = if given.is_empty() { self.new_id(at) } else { given.clone() };
         record.exported = at.to_string();
         for n in 1u32.. {
-            let id = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            // The next id free (one taken since by another command is now skipped).
+            let id = if given.is_empty() { self.new_id(at) } else { given.clone() };
             let path = self.dir.join(format!("{id}.json"));
             // Written whole to a temporary file first, then put in place only if the name
             // is free: no other command ever sees a half-written or empty record.
@@ -386,7 +386,9 @@ impl Ledger {
             return awaited(i);
         }
         let unknown = Belongs::Unknown { claimed: claimed.map(str::to_string) };
-        let Some(name) = file.file_name().and_then(|n| n.to_str()) else { return unknown };
+        if file.file_name().is_none() {
+            return unknown;
+        }
         let xliff = |format: &str| format == "xliff";
         let comparable = |b: &BatchRecord| xliff(&b.format) == xliff(format);
         let share = |b: &BatchRecord| {
@@ -396,23 +398,19 @@ impl Ledger {
         };
         // Written to or come back as a file of this name; failing that, of this name
         // but for the extension (`anna.xlsx` saved as `anna.ods` or `anna.csv`).
-        let stem = |f: &str| Path::new(f).file_stem().and_then(|n| n.to_str()).map(str::to_string);
-        let named = |b: &BatchRecord, part: &dyn Fn(&str) -> Option<String>| {
+        let named = |b: &BatchRecord, part: fn(&Path) -> Option<&std::ffi::OsStr>| {
             let returned = b.returned.as_ref().map(|r| r.file.as_str());
-            [Some(b.file.as_str()), returned]
-                .into_iter()
-                .flatten()
-                .any(|f| part(f).is_some() && part(f) == part(name))
+            [Some(b.file.as_str()), returned].into_iter().flatten().any(|f| part(Path::new(f)) == part(file))
         };
-        let whole = |f: &str| Path::new(f).file_name().and_then(|n| n.to_str()).map(str::to_string);
-        let by_name = self.batches.iter().enumerate().rev().find(|(_, b)| named(b, &whole) && share(b).0 > 0);
+        let by_name =
+            self.batches.iter().enumerate().rev().find(|(_, b)| named(b, Path::file_name) && share(b).0 > 0);
         if let Some((i, _)) = by_name {
             return awaited(i);
         }
         // By the name but for the extension, only a batch still out that the file has
         // at least half of, and only one: else the rows decide.
         let by_stem: Vec<usize> = (self.batches.iter().enumerate())
-            .filter(|(_, b)| b.is_awaited() && named(b, &stem))
+            .filter(|(_, b)| b.is_awaited() && named(b, Path::file_stem))
             .filter(|(_, b)| {
                 let (found, n) = share(b);
                 found > 0 && found * 2 >= n

@@ -96,9 +96,12 @@ pub fn render(batch: &Batch) -> Result<String> {
         // The batch's id, which an import finds the batch by whatever the file is called.
         if let Some(id) = &batch.id {
             out.open("phase-group", &[]).map_err(no_char)?;
-            let mut phase =
-                vec![("phase-name", "translation"), ("process-name", "translation"), ("tool-id", "tolk")];
-            phase.push(("job-id", id));
+            let mut phase = vec![
+                ("phase-name", "translation"),
+                ("process-name", "translation"),
+                ("tool-id", "tolk"),
+                ("job-id", id.as_str()),
+            ];
             if let Some(translator) = &batch.translator {
                 phase.push(("contact-name", translator));
             }

@@ -113,14 +113,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             // for the translator --translator names, if one was.
             match ledger.batch_of(file, &ids, claimed.as_deref(), format) {
                 Belongs::Several(batches) => {
-                    let named = |i: &&usize| {
-                        let of = ledger.batches[**i].translator.as_deref();
-                        args.translator
-                            .as_deref()
-                            .is_some_and(|t| of.is_some_and(|of| of.trim().eq_ignore_ascii_case(t.trim())))
+                    let wanted = args.translator.as_deref().map(str::trim);
+                    let for_wanted = |&i: &usize| {
+                        let of = ledger.batches[i].translator.as_deref().map(str::trim);
+                        wanted.zip(of).is_some_and(|(t, of)| of.eq_ignore_ascii_case(t))
                     };
-                    match batches.iter().filter(named).collect::<Vec<_>>()[..] {
-                        [&i] => Belongs::Batch(i),
+                    match batches.iter().copied().filter(for_wanted).collect::<Vec<_>>()[..] {
+                        [i] => Belongs::Batch(i),
                         _ => Belongs::Several(batches),
                     }
                 }

@@ -580,9 +580,13 @@ impl Html<'_> {
 /// The link reference definitions of the text `masked` (whose Markdown starts at
 /// byte `bom`) as `parser` found them, and a definition of each footnote it defines
 /// (`[^label]: x`: what a reference needs), one a line: what the Markdown inside an
-/// element may refer to.
+/// element may refer to (nothing, in a text where no element can say it is Markdown).
 fn definitions(masked: &str, bom: usize, depth: usize, parser: &Parser<'_>) -> String {
     let mut out = String::new();
+    // Only a text with an element that says it is Markdown has any use for them.
+    if !masked.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"markdown")) {
+        return out;
+    }
     for (_, def) in parser.reference_definitions().iter() {
         if let Some(text) = masked.get(def.span.start + bom..def.span.end + bom) {
             out.push_str(text.trim_end());
@@ -590,13 +594,11 @@ fn definitions(masked: &str, bom: usize, depth: usize, parser: &Parser<'_>) -> S
         }
     }
     // The footnotes, as a parse of the text finds them (not a line in a code block that
-    // looks like one): only for a text with an element that says it is Markdown.
-    if masked.as_bytes().windows(8).any(|w| w.eq_ignore_ascii_case(b"markdown")) {
-        for event in Parser::new_ext(&masked[bom..], options(depth)) {
-            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-                if !label.contains(['[', ']', '\n']) {
-                    out.push_str(&format!("[^{label}]: x\n"));
-                }
+    // looks like one).
+    for event in Parser::new_ext(&masked[bom..], options(depth)) {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            if !label.contains(['[', ']', '\n']) {
+                out.push_str(&format!("[^{label}]: x\n"));
             }
         }
     }

@@ -108,15 +108,19 @@ struct Sentence {
     after: Vec<u32>,
     /// The sentence as the memory keeps it, and how to put it back.
     local: Local,
-    /// Its index among the document's segments ([`AUTO`] for a number localised).
-    segment: usize,
-    /// A sentence that is one number, as an edition writes it ([`localised`]): no
-    /// segment, and written so whenever a translation is.
-    auto: Option<String>,
+    /// What it is written as in an edition.
+    fill: Fill,
 }
 
-/// The segment index of a sentence that is no segment (a number localised).
-const AUTO: usize = usize::MAX;
+/// What a sentence is written as in an edition.
+#[derive(Debug, Clone)]
+enum Fill {
+    /// The translation of the segment of this index among the document's.
+    Segment(usize),
+    /// A sentence that is one number, as an edition writes it ([`localised`]): no
+    /// segment, and written so whenever a translation is.
+    Number(String),
+}
 
 /// A sentence without a letter (the memory's form, `text`) that is one number with a
 /// decimal comma, with at most signs, percent and degree marks, brackets and
@@ -129,7 +133,7 @@ const AUTO: usize = usize::MAX;
 fn localised(text: &str) -> Option<String> {
     let around = |t: &str| t.chars().all(|c| c.is_whitespace() || "%‰°+-−–()[].,:;".contains(c));
     let mut out = String::with_capacity(text.len() + 2);
-    let (mut count, mut changed) = (0, false);
+    let mut count = 0;
     for piece in inline::pieces(text) {
         let t = match piece {
             Piece::Text(t) => t,
@@ -143,17 +147,16 @@ fn localised(text: &str) -> Option<String> {
             if n.kind != crate::numbers::Kind::Plain || !around(&t[at..n.range.start]) {
                 return None;
             }
-            let (norwegian, english) =
-                (&t[n.range.clone()], crate::numbers::english(&t[n.range.clone()], n.kind));
-            // A decimal comma, never the one of a price's `,-`.
+            let norwegian = &t[n.range.clone()];
+            // A decimal comma (never the one of a price's `,-`), which English writes as
+            // a point: the number always changes.
             let decimal = (norwegian.rsplit_once(','))
                 .is_some_and(|(_, d)| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
             if !decimal {
                 return None;
             }
-            changed |= english != norwegian;
             out.push_str(&t[at..n.range.start]);
-            out.push_str(&english);
+            out.push_str(&crate::numbers::english(norwegian, n.kind));
             at = n.range.end;
             count += 1;
         }
@@ -162,7 +165,7 @@ fn localised(text: &str) -> Option<String> {
         }
         out.push_str(&t[at..]);
     }
-    (count == 1 && changed).then_some(out)
+    (count == 1).then_some(out)
 }
 
 /// One text of a document: a whole file, or an XML entry of a zip package.
@@ -219,8 +222,7 @@ impl Marked {
                                 before: s.before,
                                 after: s.after,
                                 local,
-                                segment: AUTO,
-                                auto: Some(english),
+                                fill: Fill::Number(english),
                             });
                         }
                         continue;
@@ -236,8 +238,7 @@ impl Marked {
                         before: s.before,
                         after: s.after,
                         local,
-                        segment: segments.len() - 1,
-                        auto: None,
+                        fill: Fill::Segment(segments.len() - 1),
                     });
                 }
             }
@@ -269,7 +270,8 @@ impl Marked {
                 short
             };
             for block in &part.blocks {
-                for s in block.sentences.iter().filter(|s| s.auto.is_none()) {
+                for s in &block.sentences {
+                    let Fill::Segment(segment) = s.fill else { continue };
                     let mut tags = Vec::new();
                     for piece in inline::pieces(&s.local.text) {
                         let (k, pair) = match piece {
@@ -291,10 +293,10 @@ impl Marked {
                         }
                         tags.push((code, what));
                     }
-                    if out.len() <= s.segment {
-                        out.resize(s.segment + 1, Vec::new());
+                    if out.len() <= segment {
+                        out.resize(segment + 1, Vec::new());
                     }
-                    out[s.segment] = tags;
+                    out[segment] = tags;
                 }
             }
         }
@@ -457,9 +459,9 @@ impl Render<'_> {
     /// What `sentence` is written as: its fill, or, a number localised, the English
     /// form when a translation is written.
     fn fill<'s>(&'s self, sentence: &'s Sentence) -> Option<&'s str> {
-        match &sentence.auto {
-            Some(english) => self.translate.then_some(english.as_str()),
-            None => self.fills.get(sentence.segment).and_then(|f| f.as_deref()),
+        match &sentence.fill {
+            Fill::Number(english) => self.translate.then_some(english.as_str()),
+            Fill::Segment(i) => self.fills.get(*i).and_then(|f| f.as_deref()),
         }
     }
 
