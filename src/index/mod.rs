@@ -1492,13 +1492,14 @@ fn rank_scored(
 }
 
 /// The ranking: higher score, then higher character similarity, then the more recent
-/// change, then earlier in file order.
+/// change, then later in file order: of a sentence's competing translations, the one
+/// [`Memory::exact`] uses comes first, as it is the one a 100% match would give.
 fn compare(a: &Match, a_changed: Option<Timestamp>, b: &Match, b_changed: Option<Timestamp>) -> Ordering {
     b.score
         .cmp(&a.score)
         .then(b.similarity.total_cmp(&a.similarity))
         .then(b_changed.cmp(&a_changed))
-        .then(a.entry.cmp(&b.entry))
+        .then(b.entry.cmp(&a.entry))
 }
 
 /// The exhaustive scan: scores every entry offered (with a translation, not retired)

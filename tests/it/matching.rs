@@ -186,6 +186,43 @@ fn exact_lookup_prefers_the_most_recent_of_conflicting_translations() {
 }
 
 #[test]
+fn a_fuzzy_match_offers_the_translation_in_use_of_competing_ones() {
+    // Two translations of one sentence, undated: the later in the file is in use, as a
+    // 100% match and `tm conflicts` say; a fuzzy match of the sentence offers it first.
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\nJeg liker ikke kaffe.,I dislike coffee.\nJeg liker ikke kaffe.,I don't like coffee.\n",
+    );
+    t.tolk(&["lookup", "Jeg liker ikke kaffe.", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("I don't like coffee.");
+    let fuzzy = t
+        .tolk(&["lookup", "Hun liker ikke kaffe.", "--top", "1"])
+        .run()
+        .success()
+        .stdout_contains("I don't like coffee.");
+    assert!(!fuzzy.stdout.contains("I dislike coffee."), "{}", fuzzy.stdout);
+    t.tolk(&["match", "--quiet"])
+        .stdin("Hun liker ikke kaffe.\n")
+        .run()
+        .success()
+        .stdout_is("Hun liker ikke kaffe.\t75\tJeg liker ikke kaffe.\tI don't like coffee.\n");
+    // Dated, the more recent one is in use wherever it stands in the file.
+    t.write(
+        "memory/nb-en.csv",
+        "source,target,changed\nJeg liker ikke kaffe.,I don't like coffee.,2026-05-02T10:00:00Z\n\
+         Jeg liker ikke kaffe.,I dislike coffee.,2026-05-01T10:00:00Z\n",
+    );
+    t.tolk(&["match", "--quiet"])
+        .stdin("Hun liker ikke kaffe.\n")
+        .run()
+        .success()
+        .stdout_is("Hun liker ikke kaffe.\t75\tJeg liker ikke kaffe.\tI don't like coffee.\n");
+}
+
+#[test]
 fn match_prints_one_tab_separated_line_per_query() {
     project()
         .tolk(&["match", "--quiet"])
