@@ -48,7 +48,8 @@ pub struct Args {
     #[arg(long)]
     pub overwrite: bool,
     /// Also import XLIFF targets whose state says they are not translated yet (`new`,
-    /// `needs-translation`), such as drafts a CAT tool left unconfirmed
+    /// `needs-translation`), such as drafts a CAT tool left unconfirmed, and targets
+    /// still the fuzzy suggestion `export --prefill` put there, unreviewed
     #[arg(long)]
     pub take_drafts: bool,
     /// Also import targets that are still the copies of their sources an XLIFF batch
@@ -147,6 +148,20 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             origin.row
         ));
     }
+    if let Some(first) = plan.unreviewed.first() {
+        ui::warning(format!(
+            "{first}{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
+             needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm \
+             {} in the CAT tool, or import with --take-drafts if {} reviewed",
+            match plan.unreviewed.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            },
+            if plan.unreviewed.len() == 1 { "a target is" } else { "targets are" },
+            if plan.unreviewed.len() == 1 { "it" } else { "them" },
+            if plan.unreviewed.len() == 1 { "it was" } else { "they were" },
+        ));
+    }
     if let Some(first) = plan.untouched.first() {
         ui::warning(format!(
             "{first}{}: {} still the copy of its source the batch wrote, so not translated yet and not \
@@ -198,6 +213,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 plan.warnings.len()
                     + plan.drafts.len()
                     + usize::from(!plan.untouched.is_empty())
+                    + usize::from(!plan.unreviewed.is_empty())
                     + file_warnings,
                 "warning"
             ),

@@ -205,6 +205,10 @@ pub struct Plan {
     /// that came back unchanged, by place: not translated yet, or a name that stays
     /// the same, which [`Known::take_copies`] takes.
     pub untouched: Vec<Origin>,
+    /// Of those, the targets an XLIFF batch prefilled with the fuzzy suggestion
+    /// (`export --prefill`) that came back as they were, in the state they were given:
+    /// never reviewed, so taken only with [`Known::take_drafts`].
+    pub unreviewed: Vec<Origin>,
     /// Rows refused.
     pub problems: Vec<Problem>,
     /// How many rows refused are told of by another's problem, not one of their own
@@ -436,6 +440,18 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 ),
             };
             plan.problems.push(p);
+            continue;
+        }
+        // A target still the suggestion `--prefill` put there, in the state it was
+        // given, was never looked at: a CAT tool that confirms a segment says so in its
+        // state, and one that leaves states alone (OmegaT) changes the text or nothing.
+        // Imported, a 50% suggestion would become the sentence's translation.
+        let prefilled = r.state.as_deref() == Some(crate::batch::xliff::STATE_PREFILLED)
+            && !r.target.trim().is_empty()
+            && r.suggestion.as_deref().is_some_and(|s| s.trim() == r.target.trim());
+        if prefilled && !known.take_drafts {
+            plan.skipped_state += 1;
+            plan.unreviewed.push(r.origin.clone());
             continue;
         }
         if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {

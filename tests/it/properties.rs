@@ -618,7 +618,9 @@ proptest! {
                 words: 1,
                 score: Some(80),
                 source: s.clone(),
-                suggestion: translated(s),
+                // A prefilled target the translator edited: one left as the
+                // suggestion was never reviewed, and is not imported.
+                suggestion: format!("Old: {}", translated(s)),
                 suggestion_source: s.clone(),
                 target: translated(s),
                 before: None,

@@ -419,13 +419,48 @@ fn prefill_and_the_best_suggestion_come_from_a_near_match() {
             "the alt-trans lacks the near match's source and target:\n{xliff}"
         );
     }
-    // Imported as it came (a CAT tool shows the prefilled target as the text to
-    // translate), the fuzzy suggestion is named, as a spreadsheet's is.
-    export(&t, "b.xlf", &["--prefill"]);
-    t.tolk(&["import", "b.xlf", "--dry-run"])
+    // Returned as it went out (OmegaT leaves states alone), the prefilled suggestion was
+    // never reviewed: it is not imported, and goes in the next batch.
+    let prefilled = format!(
+        "<target state=\"needs-review-translation\" state-qualifier=\"leveraged-tm\">{target}</target>"
+    );
+    let batch = export(&t, "b.xlf", &["--prefill"]);
+    let memory = t.read("memory/nb-en.csv");
+    let line = units(&batch)[0].line;
+    t.tolk(&["import", "b.xlf"])
         .run()
         .success()
-        .stderr_contains("the target is the fuzzy suggestion, unchanged: check that it was reviewed");
+        .stderr_contains(&format!(
+            "b.xlf: line {line}: a target is still the fuzzy suggestion `export --prefill` put there, in its state \
+             needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm it \
+             in the CAT tool, or import with --take-drafts if it was reviewed"
+        ))
+        .stderr_contains("0 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state)");
+    assert!(t.read("memory/nb-en.csv") == memory, "an unreviewed suggestion was imported");
+    // Confirmed in the CAT tool (its state), or taken with --take-drafts, it is imported,
+    // named as the suggestion unchanged unless its state says it was confirmed.
+    for (state, flags, warned) in
+        [("needs-review-translation", &["--take-drafts"][..], true), ("translated", &[][..], false)]
+    {
+        t.write("b.xlf", batch.replace(&prefilled, &format!("<target state=\"{state}\">{target}</target>")));
+        let out = t
+            .tolk(&[&["import", "b.xlf", "--dry-run"][..], flags].concat())
+            .run()
+            .success()
+            .stderr_contains("would add 1");
+        assert_eq!(
+            out.stderr.contains("the target is the fuzzy suggestion, unchanged: check that it was reviewed"),
+            warned,
+            "{}",
+            out.stderr
+        );
+    }
+    // Edited, it is the translator's work, whatever its state.
+    t.write(
+        "b.xlf",
+        batch.replace(&prefilled, &prefilled.replace(target.as_str(), "What do you do for good days?")),
+    );
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added, 0 unchanged");
 }
 
 #[test]
