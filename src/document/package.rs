@@ -44,6 +44,9 @@ impl Package {
     /// Opens the package `bytes` read from `path`; `kind` names what it should be in
     /// errors ("a Word document").
     pub fn open(bytes: Vec<u8>, path: &Path, kind: &str) -> Result<Package> {
+        if !bytes.starts_with(b"PK") {
+            return Err(damaged(path, kind, &not_a_zip(&bytes)));
+        }
         let mut archive =
             ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
         // Every entry is copied when the package is written back: each must be whole
@@ -138,6 +141,23 @@ impl Package {
         }
         Ok(out.finish().map_err(fail)?.into_inner())
     }
+}
+
+/// Why `bytes`, which do not start as a zip archive does, are no packaged document.
+fn not_a_zip(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "the file is empty".into();
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]);
+    let mut start: String = text.trim_end().chars().take(30).collect();
+    if start.len() < text.trim_end().len() {
+        start.push('…');
+    }
+    format!(
+        "it is not a zip archive, as such a document is, but starts as text does, with {:?}: if it is \
+         text, give it the extension of what it holds (.txt, .md, .html)",
+        start
+    )
 }
 
 fn damaged(path: &Path, kind: &str, why: &str) -> Error {

@@ -168,6 +168,28 @@ fn the_pseudo_edition_opens_in_libreoffice_with_the_formatting_on_the_same_words
 }
 
 #[test]
+fn text_named_as_a_word_or_libreoffice_document_is_refused_not_read_as_text() {
+    // A file renamed, or saved as text under the name: read as plain text, its
+    // "edition" would be text with a name Word and LibreOffice cannot open.
+    let t = Project::new();
+    t.write("corpus/rapport.docx", "Dette er en rapport om året som gikk.\n");
+    t.write("corpus/notat.odt", "");
+    t.tolk(&["segment", "corpus/rapport.docx"]).run().failure().stderr_is(
+        "error: corpus/rapport.docx: is not a readable Word document (it is not a zip archive, as such a \
+         document is, but starts as text does, with \"Dette er en rapport om året so…\": if it is text, give it \
+         the extension of what it holds (.txt, .md, .html)); open it in its application and save it again\n",
+    );
+    t.tolk(&["segment", "corpus/notat.odt"]).run().failure().stderr_contains(
+        "corpus/notat.odt: is not a readable LibreOffice document (.odt) (the file is empty)",
+    );
+    t.tolk(&["build", "--partial"]).run().failure().stderr_contains("2 documents could not be read");
+    assert!(!t.path().join("out/en/rapport.docx").exists(), "a text edition named .docx was written");
+    // A PDF so named is still no document tolk reads, and is named as what it is.
+    t.write("corpus/rapport.docx", "%PDF-1.7\n");
+    t.tolk(&["segment", "corpus/rapport.docx"]).run().success().stderr_contains("is a PDF file");
+}
+
+#[test]
 fn a_damaged_word_document_is_refused_by_name() {
     let t = Project::new();
     t.write("corpus/intervju.docx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
