@@ -314,17 +314,28 @@ pub fn transfer(source: &str, target: &str, query: &str) -> String {
 /// how a translated one is put back around codes it shares with its neighbours is the
 /// document format's (each sentence's pairs become pairs of their own, as in CAT tools).
 pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
-    let Words { plain, runs, codes } = words_of(paragraph);
+    let Words { plain, runs, codes, stand_ins } = words_of(paragraph, true);
+    let stand_in = |p: usize| stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok().map(|i| stand_ins[i].1);
     let start_of = |p: usize| -> usize {
+        if let Some(code) = stand_in(p) {
+            return codes[code].0;
+        }
         let i = runs.partition_point(|&(ps, _, len)| ps + len <= p);
         runs.get(i).map_or(paragraph.len(), |&(ps, cs, _)| cs + (p - ps))
     };
     let end_of = |p: usize| -> usize {
+        if let Some(code) = p.checked_sub(STAND_IN.len_utf8()).and_then(stand_in) {
+            return codes[code].1;
+        }
         let i = runs.partition_point(|&(ps, _, _)| ps < p);
         i.checked_sub(1).map_or(0, |i| runs[i].1 + (p - runs[i].0))
     };
     let mut cut = Vec::new();
     segmenter.split_line(&plain, &mut cut);
+    // A stand-in alone is no sentence (it has no word of its own).
+    cut.retain(|r| {
+        plain[r.clone()].char_indices().any(|(i, c)| !c.is_whitespace() && stand_in(r.start + i).is_none())
+    });
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(cut.len());
     for r in cut {
         let (mut start, mut end) = (start_of(r.start), end_of(r.end));
@@ -389,7 +400,7 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
 /// sentences; before punctuation it does not (`sant{1/}.`). Pairs separate nothing:
 /// `{1}sa{/1}nt` is one word.
 pub fn words(paragraph: &str) -> String {
-    words_of(paragraph).plain
+    words_of(paragraph, false).plain
 }
 
 /// A paragraph's words, where each run of text stands in it, and its codes.
@@ -400,16 +411,31 @@ struct Words {
     runs: Vec<(usize, usize, usize)>,
     /// Each code: (start, end, code) in the paragraph.
     codes: Vec<(usize, usize, Code)>,
+    /// Each lone code that stands as a word of its own: ([`STAND_IN`]'s place in
+    /// `plain`, the code's number in `codes`).
+    stand_ins: Vec<(usize, usize)>,
 }
 
-fn words_of(paragraph: &str) -> Words {
+/// What a lone code standing as a word between words, before a word in lower case
+/// (`Det er enkelt. {1/} lager alt.`: an inline code span, an image, a name not to be
+/// translated) is to the segmenter: a word that may open a sentence, as its content
+/// may (`tolk build`, `Dagens Næringsliv`), though the segmenter cannot see it. After
+/// an abbreviation or an ordinary word it cuts nothing, as a capitalised word does
+/// not; a code typed against a word (a line break, a footnote reference) is no word.
+const STAND_IN: char = 'X';
+
+/// The words of `paragraph`; with `stand_ins`, each lone code standing as a word
+/// between words is [`STAND_IN`] there.
+fn words_of(paragraph: &str, stand_ins: bool) -> Words {
     let mut plain = String::with_capacity(paragraph.len());
     let mut runs = Vec::new();
     let mut codes = Vec::new();
+    let mut stood = Vec::new();
     let mut at = 0;
     let mut after_lone = false;
-    for piece in pieces(paragraph) {
-        match piece {
+    let pieces = pieces(paragraph);
+    for (k, piece) in pieces.iter().enumerate() {
+        match *piece {
             Piece::Text(t) => {
                 // Before a word (or what opens one), not before the punctuation that
                 // ends it: `sant{3/}.` stays `sant.`.
@@ -423,13 +449,28 @@ fn words_of(paragraph: &str) -> Words {
                 after_lone = false;
             }
             Piece::Code(c, raw) => {
+                let alone = |p: Option<&Piece<'_>>| matches!(p, Some(Piece::Text(t)) if t.ends_with(char::is_whitespace));
+                let before = k.checked_sub(1).and_then(|i| pieces.get(i));
+                // Only before a word in lower case: before a capital, the cut is the
+                // same without it, and the code stays between the sentences as before.
+                let after = matches!(pieces.get(k + 1), Some(Piece::Text(t))
+                    if t.starts_with(char::is_whitespace) && t.trim_start().starts_with(char::is_lowercase));
+                if stand_ins
+                    && matches!(c, Code::Lone(_))
+                    && alone(before)
+                    && !plain.trim().is_empty()
+                    && after
+                {
+                    stood.push((plain.len(), codes.len()));
+                    plain.push(STAND_IN);
+                }
                 codes.push((at, at + raw.len(), c));
                 at += raw.len();
                 after_lone |= matches!(c, Code::Lone(_));
             }
         }
     }
-    Words { plain, runs, codes }
+    Words { plain, runs, codes, stand_ins: stood }
 }
 
 /// A sentence of a paragraph, as [`sentences`] finds it.
@@ -680,6 +721,27 @@ mod tests {
         assert_eq!(cut("– {1}Hva{/1} nå? Ingen."), ["{1}Hva{/1} nå?", "Ingen."]);
     }
 
+    #[test]
+    fn a_lone_code_standing_as_a_word_may_open_a_sentence() {
+        // An inline code span, an image, a name not to be translated: the segmenter
+        // cannot see their words, which may open the sentence.
+        assert_eq!(cut("Det er enkelt. {1/} lager alt."), ["Det er enkelt.", "{1/} lager alt."]);
+        assert_eq!(
+            cut("Vi leste. {1/} skrev. {2}Han{/2} sa {3/} i går."),
+            ["Vi leste.", "{1/} skrev.", "{2}Han{/2} sa {3/} i går."]
+        );
+        // After an abbreviation or an ordinal, it cuts nothing, as a capital would not.
+        assert_eq!(cut("Bruk f.eks. {1/} for det."), ["Bruk f.eks. {1/} for det."]);
+        assert_eq!(cut("Det koster ca. {1/} kroner."), ["Det koster ca. {1/} kroner."]);
+        // Before a capital, the cut is the words' and the code stays between the
+        // sentences, as one at the start of a paragraph stays before it; a code typed
+        // against a word (a line break) is no word; one alone is no sentence.
+        assert_eq!(cut("Vi leste. {1/} Dagens skrev."), ["Vi leste.", "Dagens skrev."]);
+        assert_eq!(cut("Første linje. {1/}andre linje."), ["Første linje. {1/}andre linje."]);
+        assert_eq!(cut("{1/} viser logoen."), ["viser logoen."]);
+        assert!(cut(" {1/} ").is_empty());
+    }
+
     fn paragraph() -> impl Strategy<Value = String> {
         let word = prop_oneof![Just("ord"), Just("Vi"), Just("."), Just(" "), Just("{x}"), Just("å")];
         (prop::collection::vec((word, 0u8..6), 0..30)).prop_map(|items| {
@@ -782,10 +844,23 @@ mod tests {
         fn coded_sentences_are_the_words_sentences(text in paragraph()) {
             let found = sentences(&Segmenter::default(), &text);
             let mut plain_cut = Vec::new();
-            let plain = words(&text);
-            Segmenter::default().split_line(&plain, &mut plain_cut);
-            let expected: Vec<String> = plain_cut.iter().map(|r| plain[r.clone()].to_string()).collect();
-            let got: Vec<String> = found.iter().map(|s| words(&s.text)).collect();
+            let cut = words_of(&text, true);
+            Segmenter::default().split_line(&cut.plain, &mut plain_cut);
+            // Each sentence's words, the stand-ins of its codes left out.
+            let spaced = |words: &str| words.split_whitespace().collect::<Vec<_>>().join(" ");
+            let expected: Vec<String> = plain_cut
+                .iter()
+                .map(|r| {
+                    let words: String = cut.plain[r.clone()]
+                        .char_indices()
+                        .filter(|&(i, _)| !cut.stand_ins.iter().any(|&(at, _)| at == r.start + i))
+                        .map(|(_, c)| c)
+                        .collect();
+                    spaced(&words)
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            let got: Vec<String> = found.iter().map(|s| spaced(&words(&s.text))).collect();
             prop_assert_eq!(got, expected);
             for s in &found {
                 prop_assert_eq!(check(&s.text, &s.text), Ok(()), "{:?}", s.text);

@@ -179,3 +179,30 @@ fn a_dash_segments_plain_text_from_stdin() {
         .stdout_is("Hei.\nHvem er du?\nJa.\n");
     t.tolk(&["segment", "--json", "-"]).stdin("Hei.").run().success().stdout_contains(r#"{"doc":"-","id":"#);
 }
+
+#[test]
+fn a_sentence_opening_with_code_an_image_or_a_kept_name_is_cut_from_the_one_before() {
+    // The segmenter cannot see the words of an inline code span, an image or a name
+    // not to be translated, which may open a sentence; after an abbreviation they
+    // open none.
+    let t = Project::empty();
+    t.write(
+        "corpus/a.md",
+        "Det er enkelt. `tolk build` lager alle utgavene.\n\nVi har ett bilde. ![Logo](logo.png) viser logoen.\n\n\
+         Bruk f.eks. `tolk status` for det.\n",
+    );
+    t.write(
+        "corpus/b.html",
+        "<!DOCTYPE html><html lang=\"nb\"><body><p>Vi leste avisen i går. <span translate=\"no\">Dagens \
+         Næringsliv</span> skrev om saken.</p></body></html>\n",
+    );
+    t.tolk(&["segment", "corpus/a.md", "corpus/b.html"]).run().success().stdout_is(
+        "Det er enkelt.\n{1/} lager alle utgavene.\nVi har ett bilde.\n{1/} viser logoen.\nLogo\n\
+         Bruk f.eks. {1/} for det.\nVi leste avisen i går.\n{1/} skrev om saken.\n",
+    );
+    // The edition puts each code back in its sentence.
+    t.tolk(&["build", "--pseudo"]).run().success();
+    let md = t.read("out/pseudo/a.md");
+    assert!(md.contains("`tolk build`"), "{md}");
+    assert!(t.read("out/pseudo/b.html").contains("<span translate=\"no\">Dagens Næringsliv</span>"));
+}
