@@ -80,6 +80,19 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
         return Some(why);
     }
     let t = target.trim();
+    if is_date_cell(t) && source.chars().any(char::is_alphabetic) {
+        return Some(format!(
+            "only the date {t}, which is what a spreadsheet leaves where it read the cell as a date (May 17 \
+             becomes 05/17/2026) or a formula's result was one; type the translation as text"
+        ));
+    }
+    // A sentence of two words or more cannot be a truth value; `Sant` alone can.
+    if is_boolean(t) && source.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() > 1 {
+        return Some(format!(
+            "only the truth value {t}, which is what a spreadsheet leaves where it read the cell as one or a \
+             formula's result was one; type the translation as text"
+        ));
+    }
     let bare_number =
         !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '));
     if bare_number && t.chars().any(|c| c.is_ascii_digit()) && source.chars().any(char::is_alphabetic) {
@@ -94,6 +107,17 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
 fn is_boolean(s: &str) -> bool {
     ["TRUE", "FALSE", "SANN", "USANN", "WAHR", "FALSCH", "VRAI", "FAUX", "SANT", "FALSKT"]
         .contains(&s.to_uppercase().as_str())
+}
+
+/// A whole cell that is a date, with a time or not, as a spreadsheet writes one back
+/// (`05/17/2026`, `17.05.2026`, `2026-05-17 00:00:00`, `5/17/26 12:00 AM`).
+fn is_date_cell(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    words.next().is_some_and(looks_like_date)
+        && words.all(|w| {
+            (w.contains(':') && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.')))
+                || ["AM", "PM"].contains(&w.to_uppercase().as_str())
+        })
 }
 
 fn has_digits(s: &str) -> bool {
@@ -184,5 +208,24 @@ mod tests {
         assert_eq!(target_damage("17.05", "17.05"), None);
         assert_eq!(target_damage("Hei.", "Hi."), None);
         assert_eq!(target_damage("Det koster 32 kroner.", "It costs 32 kroner."), None);
+    }
+
+    #[test]
+    fn dates_and_truth_values_in_targets() {
+        // A translation the spreadsheet read as a date, in the forms it writes back.
+        for date in ["05/17/2026", "17.05.2026", "2026-05-17 00:00:00", "5/17/26 12:00 AM", "17-05-2026"] {
+            let why = target_damage("Vi møtes 17. mai.", date).unwrap_or_default();
+            assert!(why.starts_with(&format!("only the date {date}, ")), "{date}: {why}");
+        }
+        for value in ["TRUE", "SANN", "false"] {
+            let why = target_damage("Det er sant, sa hun.", value).unwrap_or_default();
+            assert!(why.starts_with(&format!("only the truth value {value}, ")), "{value}: {why}");
+        }
+        // One word can be translated as a truth value; a sentence that says a date in
+        // words is no date cell; a date in a sentence is a translation.
+        assert_eq!(target_damage("Sant", "TRUE"), None);
+        assert_eq!(target_damage("17. mai", "May 17"), None);
+        assert_eq!(target_damage("Vi møtes 17.05.2026.", "We meet on 17.05.2026."), None);
+        assert_eq!(target_damage("Klokka er 12.00.", "12:00 it is."), None);
     }
 }

@@ -153,6 +153,57 @@ fn a_batch_libreoffice_saved_in_its_own_format_imports_as_the_workbook_does() {
 }
 
 #[test]
+fn a_translation_a_spreadsheet_took_for_a_date_is_refused_by_row_and_column() {
+    // A translator types "5/17" and "May 17" into a CSV batch opened in LibreOffice,
+    // which reads both as dates (US English, special numbers detected) and writes them
+    // back as dates: a date is no translation of a sentence.
+    let t = project();
+    t.tolk(&["export", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b';');
+    let prose: Vec<_> = rows
+        .iter()
+        .filter(|r| r["source"].starts_with("Faktisk: ") && !r["source"].contains([';', '"']))
+        .collect();
+    t.write(
+        "typed.csv",
+        format!(
+            "id;source;target;comment\n{};{};5/17;\n{};{};May 17;\n",
+            prose[0]["id"], prose[0]["source"], prose[1]["id"], prose[1]["source"]
+        ),
+    );
+    soffice(
+        &t,
+        "C.UTF-8",
+        &[
+            "--infilter=CSV:59,34,76,1,1/2/2/2/3/1/4/2,1033,false,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            "x",
+            "typed.csv",
+        ],
+    );
+    soffice(
+        &t,
+        "C.UTF-8",
+        &["--convert-to", "csv:Text - txt - csv (StarCalc):59,34,76,1", "--outdir", "c", "x/typed.xlsx"],
+    );
+    let written = t.read("c/typed.csv");
+    assert!(written.contains(";05/17/"), "LibreOffice did not take the targets for dates:\n{written}");
+    let memory = t.read("memory/nb-en.csv");
+    t.tolk(&["import", "c/typed.csv"])
+        .run()
+        .failure()
+        .stderr_contains(
+            "c/typed.csv: row 2, column target: expected a translation, found only the date 05/17/",
+        )
+        .stderr_contains(
+            "c/typed.csv: row 3, column target: expected a translation, found only the date 05/17/",
+        );
+    assert_eq!(t.read("memory/nb-en.csv"), memory, "a refused import changed the memory");
+}
+
+#[test]
 fn formulas_and_error_values_a_spreadsheet_made_are_refused_by_row_and_column() {
     let t = project();
     t.tolk(&["export", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
