@@ -5,7 +5,8 @@
 //! `$'\e[31mred.txt'` would otherwise recolour (or, with other sequences, retitle or
 //! rewrite) the terminal that prints it. Control characters (C0, DEL, C1) and the
 //! invisible bidirectional overrides and isolates, which reorder what follows them, are
-//! shown escaped as Rust writes them (`\u{1b}`); every other character, printable
+//! shown escaped as Rust writes them (`\u{1b}`; a line break, tab or carriage return
+//! as `\n`, `\t`, `\r`, as a translation with a line break reads best); every other character, printable
 //! Unicode of any script included, is shown as it is. A name that is not valid UTF-8 is
 //! shown with U+FFFD where its bytes are not.
 //!
@@ -42,7 +43,12 @@ impl fmt::Display for Shown<'_> {
         while let Some(at) = rest.find(escaped) {
             f.write_str(&rest[..at])?;
             let c = rest[at..].chars().next().unwrap_or_default();
-            write!(f, "\\u{{{:x}}}", c as u32)?;
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                '\r' => f.write_str("\\r")?,
+                c => write!(f, "\\u{{{:x}}}", c as u32)?,
+            }
             rest = &rest[at + c.len_utf8()..];
         }
         f.write_str(rest)
@@ -62,7 +68,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_printable_text_kept() {
         check("\u{1b}[31mred.txt", "\\u{1b}[31mred.txt");
-        check("a\nb\rc\td\u{7f}e\u{9b}f", "a\\u{a}b\\u{d}c\\u{9}d\\u{7f}e\\u{9b}f");
+        check("a\nb\rc\td\u{7f}e\u{9b}f", "a\\nb\\rc\\td\\u{7f}e\\u{9b}f");
         check("corpus/Blåbær – «sitat» 東京 مرحبا.txt", "corpus/Blåbær – «sitat» 東京 مرحبا.txt");
         check("txt.\u{202e}exe", "txt.\\u{202e}exe");
         check("plain\\name", "plain\\name");
