@@ -296,13 +296,22 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     let find = |name: &str| header.iter().position(|h| h == name).map(|c| c as u32);
     let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
     if !missing.is_empty() {
-        let found: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+        let found: Vec<String> =
+            (0..header.len() as u32).map(|c| cells.header_as_written(c)).filter(|h| !h.is_empty()).collect();
+        let what_to_do = match cells.header_below() {
+            Some(row) => format!(
+                "its row {} names them: delete the rows above it, so that the names of the columns are the first \
+                 row, and import again",
+                row + 1
+            ),
+            None => "is this a batch written by `tolk export`?".to_string(),
+        };
         return Err(fail(
             1,
             None,
             format!(
                 "no sheet has the columns id, source and target in its first row (sheets: {}); the sheet \
-                 {name:?} lacks the column{} {} and has {:?}; is this a batch written by `tolk export`?",
+                 {name:?} lacks the column{} {} and has {:?}; {what_to_do}",
                 names.join(", "),
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
@@ -386,6 +395,9 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
 /// the file's size, however far apart a hostile file puts them.
 pub const MAX_CELLS: usize = 4_000_000;
 
+/// The rows searched for the names of the columns when the first row lacks them.
+const HEADER_SEARCHED: u32 = 20;
+
 /// The cells of one sheet that hold something, by position, with their formulas:
 /// sparse, so a cell at XFD1048576 costs one entry, not a grid up to it.
 #[derive(Debug, Default)]
@@ -420,13 +432,28 @@ impl Cells {
 
     /// The first row's cells as names: trimmed, lower-cased, empty where not text.
     pub(super) fn header(&self) -> Vec<String> {
-        let width = self.cells.keys().filter(|(r, _)| *r == 0).map(|(_, c)| c + 1).max().unwrap_or(0);
+        self.names_in(0)
+    }
+
+    /// The cells of the row `row` (zero-based) as names, as [`Cells::header`] reads
+    /// the first.
+    fn names_in(&self, row: u32) -> Vec<String> {
+        let width = self.cells.keys().filter(|(r, _)| *r == row).map(|(_, c)| c + 1).max().unwrap_or(0);
         (0..width)
-            .map(|c| match self.cells.get(&(0, c)) {
+            .map(|c| match self.cells.get(&(row, c)) {
                 Some((Data::String(s), _)) => s.trim().to_lowercase(),
                 _ => String::new(),
             })
             .collect()
+    }
+
+    /// The row below the first (zero-based, among the first few) whose cells name id,
+    /// source and target: a header with a title or notes typed above it.
+    fn header_below(&self) -> Option<u32> {
+        (1..HEADER_SEARCHED).find(|&r| {
+            let names = self.names_in(r);
+            ["id", "source", "target"].iter().all(|c| names.iter().any(|h| h == c))
+        })
     }
 
     /// The name in the first row of column `column` as the sheet writes it (trimmed).

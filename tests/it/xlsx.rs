@@ -153,6 +153,36 @@ fn a_batch_libreoffice_saved_in_its_own_format_imports_as_the_workbook_does() {
 }
 
 #[test]
+fn a_title_typed_above_the_names_of_the_columns_is_named_with_what_to_do() {
+    let t = project();
+    t.tolk(&["export", "--format", "csv", "--delimiter", ";", "-o", "b.csv"]).run().success();
+    let batch = t.read("b.csv");
+    t.write("titled.csv", format!("Batch for ANNA – Frist FREDAG\n{}", batch.trim_start_matches('\u{feff}')));
+    for format in ["xlsx", "ods"] {
+        soffice(
+            &t,
+            "C.UTF-8",
+            &[
+                "--infilter=CSV:59,34,76,1,1/2/2/2/3/2/4/2",
+                "--convert-to",
+                format,
+                "--outdir",
+                "x",
+                "titled.csv",
+            ],
+        );
+        let memory = t.read("memory/nb-en.csv");
+        t.tolk(&["import", &format!("x/titled.{format}")]).run().failure().stderr_contains(&format!(
+            "x/titled.{format}: row 1: no sheet has the columns id, source and target in its first row (sheets: \
+             titled); the sheet \"titled\" lacks the columns id, source, target and has \"Batch for ANNA – Frist \
+             FREDAG\"; its row 2 names them: delete the rows above it, so that the names of the columns are the \
+             first row, and import again"
+        ));
+        assert_eq!(t.read("memory/nb-en.csv"), memory);
+    }
+}
+
+#[test]
 fn a_translation_a_spreadsheet_took_for_a_date_is_refused_by_row_and_column() {
     // A translator types "5/17" and "May 17" into a CSV batch opened in LibreOffice,
     // which reads both as dates (US English, special numbers detected) and writes them
