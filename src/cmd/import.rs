@@ -178,8 +178,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     problems.append(&mut plan.problems);
     let refused = problems.len() + plan.folded;
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
+    // A row refused stops the import, an error; with --skip-invalid it is left out and
+    // the rest imported, which is a warning: the command did what it was asked.
     for p in &problems {
-        ui::error(p);
+        match args.skip_invalid {
+            true => ui::warning(format_args!("{p}; left out (--skip-invalid)")),
+            false => ui::error(p),
+        }
     }
     if !problems.is_empty() && !args.skip_invalid {
         bail!(

@@ -369,7 +369,8 @@ fn skip_invalid_imports_the_valid_rows_and_lists_the_rest() {
     let t = project_with("edited-source.csv");
     import(&t, "edited-source.csv", &["--skip-invalid"])
         .success()
-        .stderr_contains("error: edited-source.csv: row 4, column source: ")
+        .stderr_contains("warning: edited-source.csv: row 4, column source: ")
+        .stderr_contains("; left out (--skip-invalid)\n")
         .stderr_contains("3 added, 0 unchanged, 0 skipped (empty target)")
         .stderr_contains(" 1 refused (written to memory/nb-en.csv)");
     let memory = memory(&t);
