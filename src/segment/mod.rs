@@ -27,6 +27,9 @@
 //!   `f.Kr.`, `mnd.`) before a number, bare or in brackets (`kr. 100`,
 //!   `et al. (2019)`); before anything else that starts a sentence these do end it,
 //!   since they so often close one and a name never follows them;
+//! - after a word of two letters or more that ends in one of `[compound-endings]`
+//!   (`stortingsrepr. Hansen`), or, before a number, of `[number-compound-endings]`
+//!   (`Storgt. 5`: their letters also end everyday words, `sagt.`, `navn.`);
 //! - after initials, a single uppercase letter or a run of them (`J. K. Rowling`,
 //!   `J.K.`, `D.C.`), unless what follows is a dialogue dash or a word from
 //!   `[sentence-starters]`: pronouns, determiners, prepositions, conjunctions,
@@ -237,6 +240,20 @@ impl Segmenter {
         // A number, bare or bracketed, continues it: `kr. 100`, `et al. (2019)`.
         if self.rules.final_abbreviations.contains(&lower) {
             return !c.is_ascii_digit();
+        }
+        // A compound whose last part is abbreviated: `stortingsrepr. Hansen`, and before
+        // a number `Storgt. 5`.
+        let compound = |endings: &std::collections::HashSet<String>| {
+            endings.iter().any(|ending| {
+                lower
+                    .strip_suffix(ending.as_str())
+                    .is_some_and(|head| head.chars().count() >= 2 && head.chars().all(char::is_alphabetic))
+            })
+        };
+        if compound(&self.rules.compound_endings)
+            || (c.is_ascii_digit() && compound(&self.rules.number_compound_endings))
+        {
+            return false;
         }
         let stem = &word[..word.len() - 1];
         let word_len = first.find(|c: char| !c.is_alphabetic()).unwrap_or(first.len());

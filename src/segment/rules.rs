@@ -13,10 +13,12 @@ use crate::error::{Error, Place};
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 11] = [
     "abbreviations",
     "lowercase-abbreviations",
     "final-abbreviations",
+    "compound-endings",
+    "number-compound-endings",
     "months",
     "sentence-starters",
     "terminators",
@@ -35,6 +37,13 @@ pub struct Rules {
     pub lowercase_abbreviations: HashSet<String>,
     /// Lower-cased abbreviations that end a sentence only before an uppercase word.
     pub final_abbreviations: HashSet<String>,
+    /// Lower-cased abbreviations that also end compounds: a word of two letters or more
+    /// and one of these (`stortingsrepr.`) never ends a sentence.
+    pub compound_endings: HashSet<String>,
+    /// Lower-cased abbreviations that also end compounds whose letters end everyday
+    /// words too: a word of two letters or more and one of these never ends a sentence
+    /// before a number (`Storgt. 5`, but `Han har sagt. 5 av dem ...` is cut too).
+    pub number_compound_endings: HashSet<String>,
     /// Lower-cased month names: an ordinal before one never ends a sentence.
     pub months: HashSet<String>,
     /// Lower-cased words that begin sentences and are never part of a name: initials
@@ -59,6 +68,8 @@ impl Default for Rules {
             abbreviations: HashSet::new(),
             lowercase_abbreviations: HashSet::new(),
             final_abbreviations: HashSet::new(),
+            compound_endings: HashSet::new(),
+            number_compound_endings: HashSet::new(),
             months: HashSet::new(),
             sentence_starters: HashSet::new(),
             terminators: Vec::new(),
@@ -112,6 +123,12 @@ impl Rules {
                 }
                 Some("final-abbreviations") => {
                     rules.final_abbreviations.insert(line.to_lowercase());
+                }
+                Some("compound-endings") => {
+                    rules.compound_endings.insert(line.to_lowercase());
+                }
+                Some("number-compound-endings") => {
+                    rules.number_compound_endings.insert(line.to_lowercase());
                 }
                 Some("months") => {
                     rules.months.insert(line.to_lowercase());
@@ -215,7 +232,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, final-abbreviations, months, sentence-starters, terminators, closers, \
+             lowercase-abbreviations, final-abbreviations, compound-endings, number-compound-endings, months, \
+             sentence-starters, terminators, closers, \
              openers, dashes"
         );
         let err = Rules::parse("[terminators]\n.\n[openers]\n.\n", "r.rules").unwrap_err();

@@ -527,3 +527,22 @@ fn sentence_final_abbreviations_and_lookalike_words() {
         check(line, expected);
     }
 }
+
+#[test]
+fn compounds_ending_in_an_abbreviation() {
+    // [compound-endings]: whatever follows.
+    check(
+        "Leder av komiteen, stortingsrepr. Hansen, sa nei.",
+        &["Leder av komiteen, stortingsrepr. Hansen, sa nei."],
+    );
+    check("Vi møtte generalsekr. Olsen i går.", &["Vi møtte generalsekr. Olsen i går."]);
+    // [number-compound-endings]: before a number only, as their letters end words.
+    check("Han bor i Storgt. 5 i Oslo.", &["Han bor i Storgt. 5 i Oslo."]);
+    check("Vi ses i Munkegt. 3 kl. 12.", &["Vi ses i Munkegt. 3 kl. 12."]);
+    check("Han bor i Kirkevn. 12 på Majorstuen.", &["Han bor i Kirkevn. 12 på Majorstuen."]);
+    check("Han har sagt. Vi gikk.", &["Han har sagt.", "Vi gikk."]);
+    check("Han fikk navn. Det var fint.", &["Han fikk navn.", "Det var fint."]);
+    // A head of one letter is no compound, nor one with a full stop in it.
+    check("Det er xgt. 5 av dem gikk.", &["Det er xgt.", "5 av dem gikk."]);
+    check("Det er x.repr. Vi gikk.", &["Det er x.repr.", "Vi gikk."]);
+}

@@ -144,6 +144,32 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             let any: Vec<String> = finals.iter().map(|a| literal(a, true)).collect();
             items.push(rule(true, format!("{word}(?i:{})", any.join("|")), starts.clone()));
         }
+        // A compound ending in an abbreviation: two letters or more before it.
+        for (endings, after, comment) in [
+            (
+                &rules.compound_endings,
+                ws.clone(),
+                "[compound-endings]: a compound ending in one never ends a sentence.",
+            ),
+            (
+                &rules.number_compound_endings,
+                format!("{ws}+{any_openers}[0-9]"),
+                "[number-compound-endings]: a compound ending in one ends no sentence before a number.",
+            ),
+        ] {
+            let mut endings: Vec<&String> = endings.iter().filter(ends_word).collect();
+            endings.sort();
+            if !endings.is_empty() {
+                items.push(Item::Comment(comment));
+            }
+            for ending in endings {
+                items.push(rule(
+                    false,
+                    format!(r"{word}\p{{L}}{{2,}}(?i:{})", literal(ending, true)),
+                    after.clone(),
+                ));
+            }
+        }
         let initials = format!(r"{word}\p{{Lu}}(?:\.\p{{Lu}})*\.");
         let mut starters: Vec<String> =
             rules.sentence_starters.iter().filter_map(|w| capitalised(w)).collect();
