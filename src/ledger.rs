@@ -469,6 +469,15 @@ impl Belongs {
             _ => None,
         }
     }
+
+    /// The batch the file is for sure, open or come back already (a corrected file
+    /// imported again): whose translator its rows are.
+    pub fn known(&self) -> Option<usize> {
+        match self {
+            Belongs::Batch(i) | Belongs::Returned(i) => Some(*i),
+            _ => None,
+        }
+    }
 }
 
 /// The largest batch record read: a batch of a whole archive is a few megabytes.

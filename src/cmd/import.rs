@@ -128,10 +128,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
         })
         .collect();
-    let batch_of: Vec<Option<usize>> = belongs.iter().map(Belongs::open).collect();
     if args.translator.is_none() {
-        for (file, index) in args.files.iter().zip(&batch_of) {
-            let Some(name) = index.and_then(|i| ledger.batches[i].translator.clone()) else { continue };
+        // The batch's translator, also for a file of a batch that came back already.
+        for (file, belongs) in args.files.iter().zip(&belongs) {
+            let Some(name) = belongs.known().and_then(|i| ledger.batches[i].translator.clone()) else {
+                continue;
+            };
             for row in rows.iter_mut().filter(|r| r.origin.file == *file && r.translator.is_none()) {
                 row.translator = Some(name.clone());
             }

@@ -127,6 +127,16 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
         next[1..].iter().map(|r| &r[4]).collect::<Vec<_>>(),
         left.iter().map(|r| &r[4]).collect::<Vec<_>>()
     );
+    // The file of the batch that came back, completed and imported again: what it adds
+    // is its translator's work too.
+    translate(&t, "kari-done.csv", &rows, |_| true);
+    t.tolk(&["import", "kari-done.csv"])
+        .run()
+        .success()
+        .stderr_contains("which came back already")
+        .stderr_contains(&format!("{} added", n - done));
+    let memory = t.memory_rows();
+    assert!(memory.iter().all(|r| r["translator"] == "Kari"), "a batch come back again lost its translator");
 }
 
 #[test]
