@@ -427,11 +427,23 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.skipped_empty += 1;
                 continue;
             }
+            // The row's source is another sentence of the batch: its id was changed, or
+            // cells were pasted into the wrong row.
+            let other = SegmentId::of(source);
             let p = match spreadsheet::source_damage(text, source) {
                 Some(what) => problem(
                     "source",
                     format!("the sentence as issued, {text:?}"),
                     format!("{source:?}: {what}; {}", spreadsheet::ADVICE),
+                ),
+                None if other != id && issued.get(&other).is_some() => problem(
+                    "id",
+                    format!("the id of the row's source, {source:?}, which is {other}"),
+                    format!(
+                        "{id_cell}, the id of another sentence, {text:?}: the id was changed, or the row's cells \
+                         were pasted from other rows; put back the id {other}, and the translation beside its \
+                         sentence"
+                    ),
                 ),
                 None => problem(
                     "source",

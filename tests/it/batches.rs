@@ -140,6 +140,30 @@ fn an_import_closes_its_batch_and_what_it_left_goes_in_the_next_export() {
 }
 
 #[test]
+fn a_row_with_another_rows_id_is_named_as_a_changed_id_not_an_edited_source() {
+    let t = Project::seeds_untranslated();
+    let mut rows = export(&t, "b.csv", &[]);
+    assert_eq!(rows[0][0], "id");
+    let (id2, id3) = (rows[2][0].clone(), rows[3][0].clone());
+    rows[2][0] = id3.clone();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, row) in rows.iter().enumerate() {
+        let mut row = row.clone();
+        if i > 0 {
+            row[7] = format!("EN {}", row[4]);
+        }
+        w.write_record(&row).unwrap();
+    }
+    t.write("b.csv", w.into_inner().unwrap());
+    t.tolk(&["import", "b.csv"]).run().failure().stderr_contains(&format!(
+        "b.csv: row 3, column id: expected the id of the row's source, {:?}, which is {id2}, found {id3}, the id of \
+         another sentence, {:?}: the id was changed, or the row's cells were pasted from other rows; put back the \
+         id {id2}, and the translation beside its sentence",
+        rows[2][4], rows[3][4]
+    ));
+}
+
+#[test]
 fn a_batch_that_will_not_come_back_is_withdrawn_and_its_sentences_go_out_again() {
     let t = Project::seeds_untranslated();
     // A look at a batch on stdout is a batch too, and says how to withdraw it.
