@@ -239,11 +239,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                             tolk::shown::path(file),
                             ledger.batches[i].describe()
                         ),
+                        // How much of the batch the file brings: a row deleted or
+                        // left empty shows here before the import.
                         Belongs::Batch(i) => {
                             format!(
-                                "{} would close batch {}",
+                                "{} would close batch {}, bringing translations of {} of its {} sentences",
                                 tolk::shown::path(file),
-                                ledger.batches[i].describe()
+                                ledger.batches[i].describe(),
+                                brought(&ledger, i, file, &plan.accepted),
+                                ledger.batches[i].segments.len()
                             )
                         }
                         _ => closes_none(&ledger, file, belongs, "would be"),

@@ -270,13 +270,24 @@ fn a_withdrawn_batchs_file_that_comes_back_closes_its_own_batch_not_another() {
     t.tolk(&["import", "--dry-run", "--translator", "kari", "renamed.csv"])
         .run()
         .success()
-        .stderr_contains(&format!("renamed.csv would close batch {first} (for Kari) (--dry-run)"));
+        .stderr_contains(&format!(
+            "renamed.csv would close batch {first} (for Kari), bringing translations of {n} of its {n} sentences \
+             (--dry-run)",
+            n = kari.len() - 1
+        ));
     // By its own name it closes its own batch (a dry run says so first); imported
     // again, it closes nothing more.
-    t.tolk(&["import", "--dry-run", "kari.csv"])
-        .run()
-        .success()
-        .stderr_contains(&format!("kari.csv would close batch {first} (for Kari) (--dry-run)"));
+    // A row the translator deleted shows there.
+    let full = t.read("kari.csv");
+    let mut lines: Vec<&str> = full.lines().collect();
+    lines.remove(2);
+    t.write("kari.csv", lines.join("\n") + "\n");
+    t.tolk(&["import", "--dry-run", "kari.csv"]).run().success().stderr_contains(&format!(
+        "kari.csv would close batch {first} (for Kari), bringing translations of {} of its {} sentences (--dry-run)",
+        kari.len() - 2,
+        kari.len() - 1
+    ));
+    t.write("kari.csv", full);
     t.tolk(&["import", "kari.csv"])
         .run()
         .success()
