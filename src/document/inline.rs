@@ -330,12 +330,7 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
         let i = runs.partition_point(|&(ps, _, _)| ps < p);
         i.checked_sub(1).map_or(0, |i| runs[i].1 + (p - runs[i].0))
     };
-    let mut cut = Vec::new();
-    segmenter.split_line(&plain, &mut cut);
-    // A stand-in alone is no sentence (it has no word of its own).
-    cut.retain(|r| {
-        plain[r.clone()].char_indices().any(|(i, c)| !c.is_whitespace() && stand_in(r.start + i).is_none())
-    });
+    let cut = cut_words(segmenter, &plain, &stand_ins);
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(cut.len());
     for r in cut {
         let (mut start, mut end) = (start_of(r.start), end_of(r.end));
@@ -394,6 +389,40 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     out
 }
 
+/// The sentences of `plain` (a paragraph's words, [`words_of`]) as byte ranges, each
+/// stand-in (`stand_ins`) deciding a cut as [`STAND_IN`] says.
+fn cut_words(segmenter: &Segmenter, plain: &str, stand_ins: &[(usize, usize)]) -> Vec<Range<usize>> {
+    let stand_in = |p: usize| stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok();
+    let mut cut = Vec::new();
+    segmenter.split_line(plain, &mut cut);
+    // The code's content is unknown: a sentence starts at it only where one would
+    // start at a number too, so not after `kr.`, `Storgt.` or an ordinal, whose
+    // number a code may be (`kr. `100``). The stand-in changes nothing but the cut
+    // just before it, so the cuts of the line with a digit in its place tell.
+    if !stand_ins.is_empty() {
+        let mut digits = plain.to_string();
+        for &(at, _) in stand_ins {
+            digits.replace_range(at..at + STAND_IN.len_utf8(), "0");
+        }
+        let mut other = Vec::new();
+        segmenter.split_line(&digits, &mut other);
+        let starts: std::collections::HashSet<usize> = other.iter().map(|r| r.start).collect();
+        let mut kept: Vec<Range<usize>> = Vec::with_capacity(cut.len());
+        for r in cut.drain(..) {
+            match kept.last_mut() {
+                Some(last) if stand_in(r.start).is_some() && !starts.contains(&r.start) => last.end = r.end,
+                _ => kept.push(r),
+            }
+        }
+        cut = kept;
+    }
+    // A stand-in alone is no sentence (it has no word of its own).
+    cut.retain(|r| {
+        plain[r.clone()].char_indices().any(|(i, c)| !c.is_whitespace() && stand_in(r.start + i).is_none())
+    });
+    cut
+}
+
 /// The words of a paragraph as the segmenter reads them: its text without codes, where
 /// a lone code right before a word (a line break, an image, a footnote reference typed
 /// against the next word) separates it like a space, so `Hei.{1/}Hvem er du?` is two
@@ -421,7 +450,9 @@ struct Words {
 /// translated) is to the segmenter: a word that may open a sentence, as its content
 /// may (`tolk build`, `Dagens Næringsliv`), though the segmenter cannot see it. After
 /// an abbreviation or an ordinary word it cuts nothing, as a capitalised word does
-/// not; a code typed against a word (a line break, a footnote reference) is no word.
+/// not, and where a number would not start a sentence either (`kr. {1/}`), it starts
+/// none ([`sentences`] asks both); a code typed against a word (a line break, a
+/// footnote reference) is no word.
 const STAND_IN: char = 'X';
 
 /// The words of `paragraph`; with `stand_ins`, each lone code standing as a word
@@ -733,6 +764,14 @@ mod tests {
         // After an abbreviation or an ordinal, it cuts nothing, as a capital would not.
         assert_eq!(cut("Bruk f.eks. {1/} for det."), ["Bruk f.eks. {1/} for det."]);
         assert_eq!(cut("Det koster ca. {1/} kroner."), ["Det koster ca. {1/} kroner."]);
+        // Nor where a number would open none: the code may be one.
+        for line in [
+            "Det koster kr. {1/} per måned.",
+            "Det tar 3 mnd. {1/} fra nå.",
+            "Han bor i Storgt. {1/} i Oslo.",
+        ] {
+            assert_eq!(cut(line), [line]);
+        }
         // Before a capital, the cut is the words' and the code stays between the
         // sentences, as one at the start of a paragraph stays before it; a code typed
         // against a word (a line break) is no word; one alone is no sentence.
@@ -843,9 +882,8 @@ mod tests {
         #[test]
         fn coded_sentences_are_the_words_sentences(text in paragraph()) {
             let found = sentences(&Segmenter::default(), &text);
-            let mut plain_cut = Vec::new();
             let cut = words_of(&text, true);
-            Segmenter::default().split_line(&cut.plain, &mut plain_cut);
+            let plain_cut = cut_words(&Segmenter::default(), &cut.plain, &cut.stand_ins);
             // Each sentence's words, the stand-ins of its codes left out.
             let spaced = |words: &str| words.split_whitespace().collect::<Vec<_>>().join(" ");
             let expected: Vec<String> = plain_cut

@@ -28,8 +28,9 @@
 //!   `et al. (2019)`); before anything else that starts a sentence these do end it,
 //!   since they so often close one and a name never follows them;
 //! - after a word of two letters or more that ends in one of `[compound-endings]`
-//!   (`stortingsrepr. Hansen`), or, before a number, of `[number-compound-endings]`
-//!   (`Storgt. 5`: their letters also end everyday words, `sagt.`, `navn.`);
+//!   (`stortingsrepr. Hansen`), or, capitalised and before a number, of
+//!   `[number-compound-endings]` (`Storgt. 5`: a street's name; their letters also
+//!   end everyday words, and `Det var langt. 2024 ble ...` ends);
 //! - after initials, a single uppercase letter or a run of them (`J. K. Rowling`,
 //!   `J.K.`, `D.C.`), unless what follows is a dialogue dash or a word from
 //!   `[sentence-starters]`: pronouns, determiners, prepositions, conjunctions,
@@ -241,17 +242,23 @@ impl Segmenter {
         if self.rules.final_abbreviations.contains(&lower) {
             return !c.is_ascii_digit();
         }
-        // A compound whose last part is abbreviated: `stortingsrepr. Hansen`, and before
-        // a number `Storgt. 5`.
+        // A compound whose last part is abbreviated: `stortingsrepr. Hansen`, and a
+        // street name before a number, `Storgt. 5` (a name: capitalised, so `langt. 2024`
+        // still ends). The head is two letters or more (`\p{L}` in the SRX export).
         let compound = |endings: &std::collections::HashSet<String>| {
             endings.iter().any(|ending| {
-                lower
-                    .strip_suffix(ending.as_str())
-                    .is_some_and(|head| head.chars().count() >= 2 && head.chars().all(char::is_alphabetic))
+                let at = word.len().saturating_sub(ending.len());
+                word.len() > ending.len()
+                    && word.is_char_boundary(at)
+                    && word[at..].to_lowercase() == *ending
+                    && word[..at].chars().count() >= 2
+                    && word[..at].chars().all(|c| c.is_alphabetic() && !c.is_numeric())
             })
         };
         if compound(&self.rules.compound_endings)
-            || (c.is_ascii_digit() && compound(&self.rules.number_compound_endings))
+            || (c.is_ascii_digit()
+                && word.starts_with(char::is_uppercase)
+                && compound(&self.rules.number_compound_endings))
         {
             return false;
         }

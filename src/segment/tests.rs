@@ -542,6 +542,9 @@ fn compounds_ending_in_an_abbreviation() {
     check("Han bor i Kirkevn. 12 på Majorstuen.", &["Han bor i Kirkevn. 12 på Majorstuen."]);
     check("Han har sagt. Vi gikk.", &["Han har sagt.", "Vi gikk."]);
     check("Han fikk navn. Det var fint.", &["Han fikk navn.", "Det var fint."]);
+    // A street's name is capitalised; an everyday word before a number ends its sentence.
+    check("Det var langt. 2024 ble et godt år.", &["Det var langt.", "2024 ble et godt år."]);
+    check("Båten lå i havn. 12 mann gikk i land.", &["Båten lå i havn.", "12 mann gikk i land."]);
     // A head of one letter is no compound, nor one with a full stop in it.
     check("Det er xgt. 5 av dem gikk.", &["Det er xgt.", "5 av dem gikk."]);
     check("Det er x.repr. Vi gikk.", &["Det er x.repr.", "Vi gikk."]);

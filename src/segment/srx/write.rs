@@ -144,17 +144,20 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             let any: Vec<String> = finals.iter().map(|a| literal(a, true)).collect();
             items.push(rule(true, format!("{word}(?i:{})", any.join("|")), starts.clone()));
         }
-        // A compound ending in an abbreviation: two letters or more before it.
-        for (endings, after, comment) in [
+        // A compound ending in an abbreviation: two letters or more before it, the
+        // first a capital for a street name.
+        for (endings, head, after, comment) in [
             (
                 &rules.compound_endings,
+                r"\p{L}{2,}",
                 ws.clone(),
                 "[compound-endings]: a compound ending in one never ends a sentence.",
             ),
             (
                 &rules.number_compound_endings,
+                r"\p{Lu}\p{L}{1,}",
                 format!("{ws}+{any_openers}[0-9]"),
-                "[number-compound-endings]: a compound ending in one ends no sentence before a number.",
+                "[number-compound-endings]: a capitalised compound ending in one ends no sentence before a number.",
             ),
         ] {
             let mut endings: Vec<&String> = endings.iter().filter(ends_word).collect();
@@ -165,7 +168,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             for ending in endings {
                 items.push(rule(
                     false,
-                    format!(r"{word}\p{{L}}{{2,}}(?i:{})", literal(ending, true)),
+                    format!(r"{word}{head}(?i:{})", literal(ending, true)),
                     after.clone(),
                 ));
             }
