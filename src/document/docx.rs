@@ -91,12 +91,12 @@ impl DocumentFormat for Docx {
     }
 
     /// A `.docx` (in any case) that starts as a zip archive does.
-    /// A `.docx` that is a zip archive, or that holds text (a file renamed, or saved
-    /// as text under that name): [`Package::open`] refuses that one as no Word
-    /// document, rather than plain text making an "edition" Word cannot open.
-    fn claims(&self, path: &Path, head: &[u8]) -> bool {
-        (head.starts_with(b"PK\x03\x04") || super::unsupported(head).is_none())
-            && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+    /// A file named `.docx`, whatever it holds: one that is no zip archive (a file
+    /// renamed, text saved under that name, an old `.doc`) is refused by
+    /// [`Package::open`] as no Word document, so a document meant for translation is
+    /// never passed over, nor read as plain text into an "edition" Word cannot open.
+    fn claims(&self, path: &Path, _head: &[u8]) -> bool {
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))
     }
 
     fn read(

@@ -169,8 +169,16 @@ impl EditionLanguage {
 pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn DocumentFormat, String> {
     FORMATS.iter().copied().find(|f| f.claims(path, head)).ok_or_else(|| {
         let what = unsupported(head).unwrap_or("a file of a format tolk does not read");
+        // A word processor's older formats: saved again, they are documents tolk reads.
+        let save = match head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") || head.starts_with(b"{\\rtf")
+        {
+            true => {
+                "; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)"
+            }
+            false => "",
+        };
         format!(
-            "is {what}, which tolk does not read; tolk reads {}",
+            "is {what}, which tolk does not read; tolk reads {}{save}",
             "plain text (.txt), Markdown (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents"
         )
     })

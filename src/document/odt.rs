@@ -84,17 +84,14 @@ impl DocumentFormat for Odt {
     /// A zip archive named as a Writer document (`.odt`, a template `.ott`, and the
     /// Writer/Web `.oth` and master `.odm` documents, refused with what to do), or one
     /// whose first entry is the `mimetype` of one, stored as the format requires.
-    /// A zip archive named as a Writer document or saying it is one in its mimetype;
-    /// and a file so named that holds text, which [`Package::open`] refuses as no
-    /// such document (as [`super::docx::Docx`] does a `.docx`).
+    /// A file named as a Writer document, whatever it holds (one that is no zip
+    /// archive is refused by [`Package::open`], as [`super::docx::Docx`] refuses such
+    /// a `.docx`), or a zip archive that says it is one in its mimetype.
     fn claims(&self, path: &Path, head: &[u8]) -> bool {
         let named = path
             .extension()
             .is_some_and(|e| ["odt", "ott", "oth", "odm"].iter().any(|x| e.eq_ignore_ascii_case(x)));
-        match head.starts_with(b"PK\x03\x04") {
-            true => named || mimetype_in(head),
-            false => named && super::unsupported(head).is_none(),
-        }
+        named || (head.starts_with(b"PK\x03\x04") && mimetype_in(head))
     }
 
     fn read(
@@ -1578,7 +1575,7 @@ mod tests {
         // Text named .odt is claimed, to be refused as no such document.
         assert!(Odt.claims(Path::new("a.odt"), b"Hei."));
         assert!(!Odt.claims(Path::new("a.txt"), b"Hei."));
-        assert!(!Odt.claims(Path::new("a.odt"), b"%PDF-1.7"));
+        assert!(Odt.claims(Path::new("a.odt"), b"%PDF-1.7"));
         let spreadsheet =
             String::from_utf8_lossy(head).replace(MIME, "application/vnd.oasis.opendocument.spreadsheet");
         assert!(!Odt.claims(Path::new("a"), spreadsheet.as_bytes()));

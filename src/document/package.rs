@@ -45,7 +45,11 @@ impl Package {
     /// errors ("a Word document").
     pub fn open(bytes: Vec<u8>, path: &Path, kind: &str) -> Result<Package> {
         if !bytes.starts_with(b"PK") {
-            return Err(damaged(path, kind, &not_a_zip(&bytes)));
+            return Err(Error::at(
+                path,
+                Place::File,
+                format!("is not a readable {kind}: {}", not_a_zip(&bytes)),
+            ));
         }
         let mut archive =
             ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
@@ -143,20 +147,38 @@ impl Package {
     }
 }
 
-/// Why `bytes`, which do not start as a zip archive does, are no packaged document.
+/// Why `bytes`, which do not start as a zip archive does, are no packaged document,
+/// and what to do.
 fn not_a_zip(bytes: &[u8]) -> String {
+    const SAVE: &str =
+        "open it in Word or LibreOffice and save it as a Word (.docx) or LibreOffice (.odt) document";
     if bytes.is_empty() {
-        return "the file is empty".into();
+        return format!("the file is empty; {SAVE}");
     }
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]);
-    let mut start: String = text.trim_end().chars().take(30).collect();
-    if start.len() < text.trim_end().len() {
+    let head = &bytes[..bytes.len().min(512)];
+    if let Some(what) = super::unsupported(head) {
+        return format!("it is {what}, not a zip archive as such a document is; {SAVE}");
+    }
+    // Text: UTF-8 (a character cut at the end of the head aside) without control
+    // characters but white space.
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => "",
+    };
+    if text.is_empty() || text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return format!("it is not a zip archive, as such a document is; {SAVE}");
+    }
+    let text = text.trim();
+    let mut start: String = text.chars().take(30).collect();
+    if start.len() < text.len() {
         start.push('…');
     }
     format!(
-        "it is not a zip archive, as such a document is, but starts as text does, with {:?}: if it is \
-         text, give it the extension of what it holds (.txt, .md, .html)",
-        start
+        "it is not a zip archive, as such a document is, but text, starting {start:?}: if it is text, give it the \
+         extension of what it holds (.txt, .md, .html)"
     )
 }
 

@@ -175,18 +175,35 @@ fn text_named_as_a_word_or_libreoffice_document_is_refused_not_read_as_text() {
     t.write("corpus/rapport.docx", "Dette er en rapport om året som gikk.\n");
     t.write("corpus/notat.odt", "");
     t.tolk(&["segment", "corpus/rapport.docx"]).run().failure().stderr_is(
-        "error: corpus/rapport.docx: is not a readable Word document (it is not a zip archive, as such a \
-         document is, but starts as text does, with \"Dette er en rapport om året so…\": if it is text, give it \
-         the extension of what it holds (.txt, .md, .html)); open it in its application and save it again\n",
+        "error: corpus/rapport.docx: is not a readable Word document: it is not a zip archive, as such a document \
+         is, but text, starting \"Dette er en rapport om året so…\": if it is text, give it the extension of what \
+         it holds (.txt, .md, .html)\n",
     );
     t.tolk(&["segment", "corpus/notat.odt"]).run().failure().stderr_contains(
-        "corpus/notat.odt: is not a readable LibreOffice document (.odt) (the file is empty)",
+        "corpus/notat.odt: is not a readable LibreOffice document (.odt): the file is empty; open it",
     );
     t.tolk(&["build", "--partial"]).run().failure().stderr_contains("2 documents could not be read");
     assert!(!t.path().join("out/en/rapport.docx").exists(), "a text edition named .docx was written");
-    // A PDF so named is still no document tolk reads, and is named as what it is.
+    // An old Word document renamed, or a PDF so named, is named as what it is, with
+    // what to do; an old .doc as it is is passed over, with what to do too.
+    t.write("corpus/rapport.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 the rest");
+    t.tolk(&["segment", "corpus/rapport.docx"]).run().failure().stderr_contains(
+        "corpus/rapport.docx: is not a readable Word document: it is an old binary Office file (a Word .doc or an \
+         Excel .xls), not a zip archive as such a document is; open it in Word or LibreOffice and save it as a Word \
+         (.docx) or LibreOffice (.odt) document",
+    );
     t.write("corpus/rapport.docx", "%PDF-1.7\n");
-    t.tolk(&["segment", "corpus/rapport.docx"]).run().success().stderr_contains("is a PDF file");
+    t.tolk(&["segment", "corpus/rapport.docx"])
+        .run()
+        .failure()
+        .stderr_contains("it is a PDF file, not a zip archive");
+    std::fs::rename(t.path().join("corpus/rapport.docx"), t.path().join("corpus/rapport.doc")).unwrap();
+    t.write("corpus/rapport.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 the rest");
+    t.tolk(&["status"]).run().success().stderr_contains(
+        "skipped corpus/rapport.doc: is an old binary Office file (a Word .doc or an Excel .xls), which tolk does not \
+         read; tolk reads plain text (.txt), Markdown (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) \
+         documents; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)",
+    );
 }
 
 #[test]
