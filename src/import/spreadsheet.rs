@@ -86,8 +86,9 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
              becomes 05/17/2026) or a formula's result was one; type the translation as text"
         ));
     }
-    // A sentence of two words or more cannot be a truth value; `Sant` alone can.
-    if is_boolean(t) && source.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() > 1 {
+    // A sentence of three words or more is no truth value; `Sant` or `Helt sant` may
+    // be translated as one.
+    if is_boolean(t) && source.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() > 2 {
         return Some(format!(
             "only the truth value {t}, which is what a spreadsheet leaves where it read the cell as one or a \
              formula's result was one; type the translation as text"
@@ -224,6 +225,7 @@ mod tests {
         // One word can be translated as a truth value; a sentence that says a date in
         // words is no date cell; a date in a sentence is a translation.
         assert_eq!(target_damage("Sant", "TRUE"), None);
+        assert_eq!(target_damage("Helt sant", "TRUE"), None);
         assert_eq!(target_damage("17. mai", "May 17"), None);
         assert_eq!(target_damage("Vi møtes 17.05.2026.", "We meet on 17.05.2026."), None);
         assert_eq!(target_damage("Klokka er 12.00.", "12:00 it is."), None);
