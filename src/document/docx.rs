@@ -638,11 +638,34 @@ impl<'a> Story<'a> {
         // Where the field open at the present child began, in this list.
         let mut field_start: Option<usize> = None;
         let mut last_end = None;
-        for &c in children {
+        // The children up to here were read with a field whose result is text.
+        let mut skip_until = 0;
+        for (k, &c) in children.iter().enumerate() {
+            if k < skip_until {
+                continue;
+            }
             let range = tree.range(c);
             last_end = Some(range.end);
             let name = tree.name(c);
             let opens = name == "w:r" && tree.child(c, "w:fldChar").is_some();
+            // An index entry whose result is the word it marks (as LibreOffice writes
+            // one): its code and its end are codes, the word between is text.
+            if self.field == 0 && opens {
+                if let Some((separate, end)) = self.text_result(children, k) {
+                    let code = range.start..tree.range(children[separate]).end;
+                    out.push(Atom::Lone { raw: Raw::Range(code.clone()), kind: Kind::Other, range: code });
+                    self.content(&children[separate + 1..end], out)?;
+                    let close = tree.range(children[end]);
+                    out.push(Atom::Lone {
+                        raw: Raw::Range(close.clone()),
+                        kind: Kind::Other,
+                        range: close.clone(),
+                    });
+                    last_end = Some(close.end);
+                    skip_until = end + 1;
+                    continue;
+                }
+            }
             if self.field > 0 || opens {
                 let start = *field_start.get_or_insert(range.start);
                 self.count_fields(c);
@@ -729,6 +752,51 @@ impl<'a> Story<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Where the field that `children[begin]` opens has its `separate` and its `end`,
+    /// when it is an index entry (`XE`) whose result is plain runs of text: the word it
+    /// marks, as LibreOffice writes one (Word writes none). `None` for any other field,
+    /// a field nested in it, or runs that hold text beside the field characters.
+    fn text_result(&self, children: &[usize], begin: usize) -> Option<(usize, usize)> {
+        let tree = self.tree;
+        let chars = |r: usize| -> Vec<String> {
+            tree.elements(r)
+                .filter(|&e| tree.name(e) == "w:fldChar")
+                .map(|e| tree.value(e, "w:fldCharType").unwrap_or_default().to_string())
+                .collect()
+        };
+        let bare = |r: usize| tree.child(r, "w:t").is_none();
+        if chars(children[begin]) != ["begin"] || !bare(children[begin]) {
+            return None;
+        }
+        let mut instruction = String::new();
+        let mut separate = None;
+        for (j, &r) in children.iter().enumerate().skip(begin + 1) {
+            if tree.name(r) != "w:r" {
+                return None;
+            }
+            let here = chars(r);
+            let here: Vec<&str> = here.iter().map(String::as_str).collect();
+            match (separate, &here[..]) {
+                (None, []) => {
+                    for e in tree.elements(r).filter(|&e| tree.name(e) == "w:instrText") {
+                        instruction.push_str(&self.text_of(e).unwrap_or_default());
+                    }
+                }
+                (None, ["separate"]) if bare(r) => separate = Some(j),
+                (Some(_), []) => {}
+                (Some(at), ["end"]) if bare(r) => {
+                    let instruction = instruction.trim_start().to_ascii_uppercase();
+                    let index_entry = instruction
+                        .strip_prefix("XE")
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '"'));
+                    return (index_entry && j > at + 1).then_some((at, j));
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// Counts the field characters in `e` (not in text boxes, which are stories of

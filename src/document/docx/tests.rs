@@ -423,6 +423,24 @@ fn a_block_never_ends_inside_a_smart_tag() {
 }
 
 #[test]
+fn an_index_entry_whose_result_is_its_word_keeps_the_word_as_text() {
+    // As LibreOffice writes a word marked for the index: the word is the field's result.
+    let field = |instruction: &str| {
+        format!(
+            r#"<w:p><w:r><w:t xml:space="preserve">Han ble valgt til </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>statsminister</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> i 1965.</w:t></w:r></w:p>"#
+        )
+    };
+    check(&field(r#" XE "statsminister" "#), &["Han ble valgt til {1/}statsminister{2/} i 1965."]);
+    let d = read(&docx(&field(r#" XE "statsminister" "#))).unwrap();
+    let out = d.rebuild(|_| Some("He became {1/}prime minister{2/} in 1965.".into())).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert!(xml.contains("prime minister") && !xml.contains(">statsminister<"), "{xml}");
+    assert!(xml.contains(r#"XE "statsminister""#) && xml.contains(r#"w:fldCharType="end""#), "{xml}");
+    // Any other field's result is what the field computes, no text.
+    check(&field(" PAGE "), &["Han ble valgt til {1/} i 1965."]);
+}
+
+#[test]
 fn a_field_over_several_paragraphs_is_no_text() {
     let toc = concat!(
         r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \o "1-3" </w:instrText></w:r>"#,
