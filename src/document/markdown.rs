@@ -110,6 +110,8 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     let mut open = false;
     // Depth of elements inside which nothing is text (images are handled inline).
     let mut skip = 0usize;
+    // The marker of a list item that is a date (`17. mai er ...`), to read as text.
+    let mut date: Option<Range<usize>> = None;
     // The element an HTML block opened that says its content is not to be translated,
     // and how many of its name are open: the Markdown up to its end stays as it is.
     let kept: std::cell::RefCell<Option<(String, i64)>> = std::cell::RefCell::new(None);
@@ -248,9 +250,17 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                     finish(&mut inline, &mut blocks);
                     open = false;
                 }
+                date = match event {
+                    Event::Start(Tag::Item) => date_marker(&text, range.start),
+                    _ => None,
+                };
             }
             _ => {
                 open = true;
+                if let Some(marker) = date.take().filter(|_| inline.is_empty()) {
+                    let words = pulldown_cmark::CowStr::from(text[marker.clone()].to_string());
+                    inline.push((Event::Text(words), marker));
+                }
                 inline.push((event, range));
             }
         }
@@ -264,6 +274,24 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
     part.blocks = blocks;
     part.lang = lang;
     part
+}
+
+/// The marker of the list item at `at` in `text` when it is the day of a date, not a
+/// number: one or two digits, a full stop and a month (`17. mai er nasjonaldagen.`,
+/// `- 28. mai kommer kongen.`). CommonMark reads such a line as an ordered list (and a
+/// browser shows it so), but the writer meant the date: a translator who got `mai er
+/// nasjonaldagen.` could not translate it. The marker's range, with the spaces after
+/// it, is read as the start of the item's text.
+fn date_marker(text: &str, at: usize) -> Option<Range<usize>> {
+    static MONTHS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let months = MONTHS.get_or_init(|| crate::segment::Rules::norwegian().months);
+    let rest = text.get(at..)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest[digits..].strip_prefix('.')?;
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let word: String = after[spaces..].chars().take_while(|c| c.is_alphabetic()).collect();
+    ((1..=2).contains(&digits) && spaces > 0 && months.contains(&word.to_lowercase()))
+        .then(|| at..at + digits + 1 + spaces)
 }
 
 /// The block of the inline `events` of one paragraph, heading, cell or item, if
@@ -1596,6 +1624,39 @@ mod tests {
             .rebuild(|s| pairs.iter().find(|(src, _)| *src == s.text).map(|(_, t)| Cow::Borrowed(*t)))
             .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// A line that starts with a date is an ordered list to CommonMark, but the date
+    /// is the sentence's: its marker is read as text, and written as the translation
+    /// says. A list numbered as a list stays one.
+    #[test]
+    fn a_date_that_starts_a_line_is_the_sentences_not_a_list_number() {
+        let md = "17. mai er nasjonaldagen. Da feirer vi.\n\n- 28. mai kommer kongen.\n- Nei.\n\n\
+                  1. Først dette.\n2. Så det.\n\n3. juni\n";
+        let d = doc(md);
+        assert_eq!(
+            texts(&d),
+            [
+                "17. mai er nasjonaldagen.",
+                "Da feirer vi.",
+                "28. mai kommer kongen.",
+                "Nei.",
+                "Først dette.",
+                "Så det.",
+                "3. juni"
+            ]
+        );
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out = translate(
+            md,
+            &[
+                ("17. mai er nasjonaldagen.", "May 17 is the national day."),
+                ("28. mai kommer kongen.", "The king comes on 28 May."),
+            ],
+        );
+        assert!(out.starts_with("May 17 is the national day. "), "{out}");
+        assert!(out.contains("\n- The king comes on 28 May.\n"), "{out}");
+        assert!(out.contains("\n1. Først dette.\n"), "{out}");
     }
 
     /// A table's figures are no sentences; one with a decimal comma is written as
