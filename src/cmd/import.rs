@@ -150,29 +150,23 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             origin.row
         ));
     }
-    if let Some(first) = plan.unreviewed.first() {
+    if !plan.unreviewed.is_empty() {
         ui::warning(format!(
-            "{first}{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
+            "{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
              needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm \
              {} in the CAT tool, or import with --take-drafts if {} reviewed",
-            match plan.unreviewed.len() {
-                1 => String::new(),
-                n => format!(" and {} more", n - 1),
-            },
+            first_and_more(&plan.unreviewed),
             if plan.unreviewed.len() == 1 { "a target is" } else { "targets are" },
             if plan.unreviewed.len() == 1 { "it" } else { "them" },
             if plan.unreviewed.len() == 1 { "it was" } else { "they were" },
         ));
     }
-    if let Some(first) = plan.untouched.first() {
+    if !plan.untouched.is_empty() {
         ui::warning(format!(
-            "{first}{}: {} still the copy of its source the batch wrote, so not translated yet and not \
+            "{}: {} still the copy of its source the batch wrote, so not translated yet and not \
              imported (it goes in the next batch); import with --take-copies if {} a name or title that stays \
              the same in English",
-            match plan.untouched.len() {
-                1 => String::new(),
-                n => format!(" and {} more", n - 1),
-            },
+            first_and_more(&plan.untouched),
             if plan.untouched.len() == 1 { "a target is" } else { "targets are" },
             if plan.untouched.len() == 1 { "it is" } else { "they are" },
         ));
@@ -265,6 +259,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     closed?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first of `places` (not empty) and how many more: `b.xlf: line 24 and 3 more`.
+fn first_and_more(places: &[import::Origin]) -> String {
+    match places {
+        [] | [_] => places.first().map(ToString::to_string).unwrap_or_default(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+    }
 }
 
 /// How many of batch `index`'s translations the file `file` brings.

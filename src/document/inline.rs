@@ -315,7 +315,7 @@ pub fn transfer(source: &str, target: &str, query: &str) -> String {
 /// document format's (each sentence's pairs become pairs of their own, as in CAT tools).
 pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     let Words { plain, runs, codes, stand_ins } = words_of(paragraph, true);
-    let stand_in = |p: usize| stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok().map(|i| stand_ins[i].1);
+    let stand_in = |p: usize| stand_in_at(&stand_ins, p);
     let start_of = |p: usize| -> usize {
         if let Some(code) = stand_in(p) {
             return codes[code].0;
@@ -389,10 +389,15 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     out
 }
 
+/// The code (its number in [`Words::codes`]) whose stand-in is at `p` in the words.
+fn stand_in_at(stand_ins: &[(usize, usize)], p: usize) -> Option<usize> {
+    stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok().map(|i| stand_ins[i].1)
+}
+
 /// The sentences of `plain` (a paragraph's words, [`words_of`]) as byte ranges, each
 /// stand-in (`stand_ins`) deciding a cut as [`STAND_IN`] says.
 fn cut_words(segmenter: &Segmenter, plain: &str, stand_ins: &[(usize, usize)]) -> Vec<Range<usize>> {
-    let stand_in = |p: usize| stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok();
+    let stand_in = |p: usize| stand_in_at(stand_ins, p);
     let mut cut = Vec::new();
     segmenter.split_line(plain, &mut cut);
     // The code's content is unknown: a sentence starts at it only where one would

@@ -170,8 +170,7 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
     FORMATS.iter().copied().find(|f| f.claims(path, head)).ok_or_else(|| {
         let what = unsupported(head).unwrap_or("a file of a format tolk does not read");
         // A word processor's older formats: saved again, they are documents tolk reads.
-        let save = match head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") || head.starts_with(b"{\\rtf")
-        {
+        let save = match head.starts_with(OLE) || head.starts_with(RTF) {
             true => {
                 "; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)"
             }
@@ -183,6 +182,12 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
         )
     })
 }
+
+/// The first bytes of an old binary Office file (`.doc`, `.xls`).
+const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+
+/// The first bytes of an RTF file.
+const RTF: &[u8] = b"{\\rtf";
 
 /// Why a file that starts with `head` is no document tolk reads, when its first bytes
 /// say it is a kind of file that is not text: a zip archive (a Word or LibreOffice
@@ -199,8 +204,8 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
         ),
         (b"PK\x03\x04", "a zip archive (a Word .docx, a LibreOffice .odt or another packaged file)"),
         (b"%PDF-", "a PDF file"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Office file (a Word .doc or an Excel .xls)"),
-        (b"{\\rtf", "an RTF file"),
+        (OLE, "an old binary Office file (a Word .doc or an Excel .xls)"),
+        (RTF, "an RTF file"),
         (b"\x89PNG", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
         (b"GIF8", "a GIF image"),

@@ -246,7 +246,9 @@ impl Segmenter {
         // street name before a number, `Storgt. 5` (a name: capitalised, so `langt. 2024`
         // still ends). The head is two letters or more (`\p{L}` in the SRX export).
         let compound = |endings: &std::collections::HashSet<String>| {
-            endings.iter().any(|ending| {
+            // The lower-cased word's end first: no allocation for the full stops of
+            // other words.
+            endings.iter().filter(|ending| lower.ends_with(ending.as_str())).any(|ending| {
                 let at = word.len().saturating_sub(ending.len());
                 word.len() > ending.len()
                     && word.is_char_boundary(at)

@@ -41,8 +41,9 @@ pub struct Rules {
     /// and one of these (`stortingsrepr.`) never ends a sentence.
     pub compound_endings: HashSet<String>,
     /// Lower-cased abbreviations that also end compounds whose letters end everyday
-    /// words too: a word of two letters or more and one of these never ends a sentence
-    /// before a number (`Storgt. 5`, but `Han har sagt. 5 av dem ...` is cut too).
+    /// words too: a capitalised word of two letters or more and one of these (a
+    /// street's name) never ends a sentence before a number (`Storgt. 5`; `Det var
+    /// langt. 2024 ble ...` is cut).
     pub number_compound_endings: HashSet<String>,
     /// Lower-cased month names: an ordinal before one never ends a sentence.
     pub months: HashSet<String>,
