@@ -315,7 +315,10 @@ impl Glossary {
                 return Err(fail(
                     row,
                     Some(&columns[nb]),
-                    format!("expected a Norwegian term with a letter or digit, found {:?}", term.nb),
+                    format!(
+                        "expected a Norwegian term with a letter or digit, found {}",
+                        crate::shown::quoted(&term.nb)
+                    ),
                 ));
             }
             if words(&term.en).is_empty() {
@@ -323,9 +326,10 @@ impl Glossary {
                     row,
                     Some(&columns[en]),
                     format!(
-                        "expected the English for {:?}, found {:?}; a term kept as it is is written again \
+                        "expected the English for {}, found {}; a term kept as it is is written again \
                          (OKS, OKS)",
-                        term.nb, term.en
+                        crate::shown::quoted(&term.nb),
+                        crate::shown::quoted(&term.en)
                     ),
                 ));
             }

@@ -1,5 +1,6 @@
-//! How a file name or path is shown to a person: every message, summary, warning and
-//! progress bar that names a file goes through [`path`] or [`name`].
+//! How a file name, a path or a text is shown to a person: every message, summary,
+//! warning and progress bar that names a file goes through [`path`] or [`name`], and
+//! one that quotes a sentence, a translation or a cell through [`quoted`].
 //!
 //! A file name may hold any byte but `/` and NUL, so a document called
 //! `$'\e[31mred.txt'` would otherwise recolour (or, with other sequences, retitle or
@@ -30,6 +31,24 @@ pub fn path(path: &Path) -> Shown<'_> {
 /// A file or document name (or any text naming a file), to be shown.
 pub fn name(name: &str) -> Shown<'_> {
     Shown(Cow::Borrowed(name))
+}
+
+/// A text of a document, a batch or the memory (a sentence, a translation, a cell),
+/// shown between straight double quotes. A quote inside the text is shown as it is, as
+/// a person reads it (`"He said "yes""`), not escaped as Rust's `{:?}` would
+/// (`"He said \"yes\""`); what a terminal would act on is escaped as in [`name`].
+pub fn quoted(text: &str) -> Quoted<'_> {
+    Quoted(Shown(Cow::Borrowed(text)))
+}
+
+/// A text ready to be shown quoted: see [`quoted`].
+#[derive(Debug, Clone)]
+pub struct Quoted<'a>(Shown<'a>);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", self.0)
+    }
 }
 
 /// Whether `c` is shown escaped: it would act on a terminal or reorder the text.
@@ -72,5 +91,12 @@ mod tests {
         check("corpus/Blåbær – «sitat» 東京 مرحبا.txt", "corpus/Blåbær – «sitat» 東京 مرحبا.txt");
         check("txt.\u{202e}exe", "txt.\\u{202e}exe");
         check("plain\\name", "plain\\name");
+    }
+
+    #[test]
+    fn a_quoted_text_keeps_its_quotes_and_backslashes_and_escapes_controls() {
+        assert_eq!(quoted(r#"He said "yes" \o/"#).to_string(), r#""He said "yes" \o/""#);
+        assert_eq!(quoted("Linje én\nlinje to\u{1b}").to_string(), r#""Linje én\nlinje to\u{1b}""#);
+        assert_eq!(quoted("").to_string(), r#""""#);
     }
 }

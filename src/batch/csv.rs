@@ -217,9 +217,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
                 &header[c],
                 "text with every letter".into(),
                 format!(
-                    "{:?}: a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it \
+                    "{}: a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it \
                      cannot hold; save the file as \"CSV UTF-8\", or use the XLSX batch",
-                    &record[c]
+                    crate::shown::quoted(&record[c])
                 ),
             );
             continue;

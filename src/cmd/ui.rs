@@ -580,8 +580,11 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, 
     };
     for c in conflicts {
         eprintln!(
-            "conflict: {}: the memory translates {:?} as {:?}, {incoming} as {:?}: {verb}",
-            c.origin, c.source, c.existing, c.incoming
+            "conflict: {}: the memory translates {} as {}, {incoming} as {}: {verb}",
+            c.origin,
+            shown::quoted(&c.source),
+            shown::quoted(&c.existing),
+            shown::quoted(&c.incoming)
         );
     }
 }
@@ -592,10 +595,13 @@ pub fn report_placed(placed: &[Conflict], dry_run: bool, incoming: &str) {
     let verb = if dry_run { "would be added" } else { "added" };
     for c in placed {
         warning(format_args!(
-            "{}: {incoming} translates {:?} as {:?} between other sentences than the memory's {:?}: \
+            "{}: {incoming} translates {} as {} between other sentences than the memory's {}: \
              {verb} beside it, each used in its own place and the newest elsewhere (`tolk tm history` lists \
              both; `tolk tm resolve` keeps one)",
-            c.origin, c.source, c.incoming, c.existing
+            c.origin,
+            shown::quoted(&c.source),
+            shown::quoted(&c.incoming),
+            shown::quoted(&c.existing)
         ));
     }
 }
@@ -613,10 +619,13 @@ pub fn report_within(within: &[Conflict], dry_run: bool, incoming: &str) {
     };
     let verb = if dry_run { "would be added" } else { "were added" };
     warning(format_args!(
-        "{}: {incoming} translates {:?} both as {:?} and as {:?}{more}: both {verb}, so the memory \
+        "{}: {incoming} translates {} both as {} and as {}{more}: both {verb}, so the memory \
          has competing translations (the newest is used; `tolk tm conflicts` lists them, `tolk tm resolve` \
          keeps one)",
-        c.origin, c.source, c.existing, c.incoming
+        c.origin,
+        shown::quoted(&c.source),
+        shown::quoted(&c.existing),
+        shown::quoted(&c.incoming)
     ));
 }
 

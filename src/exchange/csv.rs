@@ -52,9 +52,10 @@ impl MemoryFormat for Csv {
                         path,
                         Place::row(e.row, Some(column)),
                         format!(
-                            "{text:?} has a `?` inside a word, where the spreadsheet's legacy encoding lost a \
+                            "{} has a `?` inside a word, where the spreadsheet's legacy encoding lost a \
                              letter it cannot hold; save the file as \"CSV UTF-8\" and import it again; nothing \
-                             was written"
+                             was written",
+                            crate::shown::quoted(text)
                         ),
                     ));
                 }

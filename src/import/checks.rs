@@ -9,6 +9,7 @@
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
 
 use crate::glossary::{english_find, english_has, Glossary};
+use crate::shown::quoted;
 use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
@@ -82,23 +83,32 @@ pub fn terms(glossary: &Glossary, source: &str, target: &str) -> Vec<String> {
         let term = &glossary.terms[hit.term];
         if !english_has(&target, &term.en) {
             out.push(format!(
-                "term {}: the source has {:?}, the target lacks {:?} (glossary row {})",
-                term.nb, hit.form, term.en, term.row
+                "term {}: the source has {}, the target lacks {} (glossary row {})",
+                term.nb,
+                quoted(&hit.form),
+                quoted(&term.en),
+                term.row
             ));
         } else if let Some(found) =
             english_find(&target, &term.en).filter(|found| is_acronym(&term.en) && *found != term.en)
         {
             // An acronym kept as it is (`OKS`) is written in capitals, not `Oks`.
             out.push(format!(
-                "term {}: the target has {found:?}; write it {:?}, as the glossary does (glossary row {})",
-                term.nb, term.en, term.row
+                "term {}: the target has {}; write it {}, as the glossary does (glossary row {})",
+                term.nb,
+                quoted(found),
+                quoted(&term.en),
+                term.row
             ));
         }
         for word in &term.forbidden {
             if let Some(found) = english_find(&target, word) {
                 out.push(format!(
-                    "term {}: the target has {found:?}, which the glossary forbids; use {:?} (glossary row {})",
-                    term.nb, term.en, term.row
+                    "term {}: the target has {}, which the glossary forbids; use {} (glossary row {})",
+                    term.nb,
+                    quoted(found),
+                    quoted(&term.en),
+                    term.row
                 ));
             }
         }

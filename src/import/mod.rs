@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Place, Result};
 use crate::memory::imports::ImportId;
 use crate::memory::{Change, CsvStore, Entry, Memory, MemoryStore, Update};
+use crate::shown::quoted;
 use crate::text::{normalize, SegmentId};
 use crate::timestamp::Timestamp;
 
@@ -316,7 +317,7 @@ impl Known {
                         .total_cmp(&strsim::normalized_levenshtein(b, &e.source))
                 });
                 if let Some(closest) = closest {
-                    return format!("{place} now reads {closest:?}");
+                    return format!("{place} now reads {}", quoted(closest));
                 }
             }
             let doc = place.rsplit_once(':').map_or(place.as_str(), |(d, _)| d);
@@ -352,7 +353,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             plan.problems.push(problem(
                 "id",
                 "an id written by tolk export, like s0123456789abcdef".into(),
-                format!("{id_cell:?}"),
+                quoted(id_cell).to_string(),
             ));
             continue;
         };
@@ -378,9 +379,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             }
             (None, Some(e)) if known.from_batch => {
                 let warning = format!(
-                    "stored for the sentence as {} exported it, {:?}; {}",
+                    "stored for the sentence as {} exported it, {}; {}",
                     e.describe(),
-                    e.source,
+                    quoted(&e.source),
                     known.what_changed(e)
                 );
                 plan.warnings.push(Warning { origin: r.origin.clone(), message: warning });
@@ -391,11 +392,11 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                     "id",
                     "the id of a sentence in this project's corpus".into(),
                     format!(
-                        "{id_cell}, which {} exported from {} as {:?}, but the corpus no longer has it: {}; \
+                        "{id_cell}, which {} exported from {} as {}, but the corpus no longer has it: {}; \
                          import with --from-batch to store the translation for the sentence as exported",
                         e.describe(),
                         e.places.first().map_or("the corpus", String::as_str),
-                        e.source,
+                        quoted(&e.source),
                         known.what_changed(e)
                     ),
                 ));
@@ -433,22 +434,23 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             let p = match spreadsheet::source_damage(text, source) {
                 Some(what) => problem(
                     "source",
-                    format!("the sentence as issued, {text:?}"),
-                    format!("{source:?}: {what}; {}", spreadsheet::ADVICE),
+                    format!("the sentence as issued, {}", quoted(text)),
+                    format!("{}: {what}; {}", quoted(source), spreadsheet::ADVICE),
                 ),
                 None if other != id && issued.get(&other).is_some() => problem(
                     "id",
-                    format!("the id of the row's source, {source:?}, which is {other}"),
+                    format!("the id of the row's source, {}, which is {other}", quoted(source)),
                     format!(
-                        "{id_cell}, the id of another sentence, {text:?}: the id was changed, or the row's cells \
+                        "{id_cell}, the id of another sentence, {}: the id was changed, or the row's cells \
                          were pasted from other rows; put back the id {other}, and the translation beside its \
-                         sentence"
+                         sentence",
+                        quoted(text)
                     ),
                 ),
                 None => problem(
                     "source",
-                    format!("the sentence as issued, {text:?} (the source must not be edited)"),
-                    format!("{source:?}"),
+                    format!("the sentence as issued, {} (the source must not be edited)", quoted(text)),
+                    quoted(source).to_string(),
                 ),
             };
             plan.problems.push(p);
@@ -499,8 +501,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.warnings.push(Warning {
                     origin: r.origin.clone(),
                     message: format!(
-                        "the comment {comment:?} is not kept, as the row has no translation; a remark is kept \
-                         only with a translation, so tell the editor another way"
+                        "the comment {} is not kept, as the row has no translation; a remark is kept \
+                         only with a translation, so tell the editor another way",
+                        quoted(comment)
                     ),
                 });
             }
@@ -510,8 +513,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         // fail for the whole memory afterwards.
         if let Some(c) = target.chars().find(|&c| !crate::input::xml::is_xml_char(c)) {
             let found = format!(
-                "the control character U+{:04X} in {target:?}, which TMX and XLIFF cannot hold; remove it",
-                c as u32
+                "the control character U+{:04X} in {}, which TMX and XLIFF cannot hold; remove it",
+                c as u32,
+                quoted(target)
             );
             plan.problems.push(problem("target", "text".into(), found));
             continue;
@@ -526,7 +530,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.problems.push(problem(
                     "target",
                     "the tags of the source".into(),
-                    format!("{target:?}: {e}"),
+                    format!("{}: {e}", quoted(target)),
                 ));
                 continue;
             }
@@ -537,12 +541,12 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.problems.push(problem(
                     "target",
                     format!(
-                        "the same translation as {} row {} for the same id, {:?}",
+                        "the same translation as {} row {} for the same id, {}",
                         crate::shown::path(&first.origin.file),
                         first.origin.row,
-                        first.target
+                        quoted(&first.target)
                     ),
-                    format!("{target:?}"),
+                    quoted(target).to_string(),
                 ));
             }
             continue;

@@ -34,7 +34,7 @@ impl Key {
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Key::Text(text) => write!(f, "{text:?}"),
+            Key::Text(text) => write!(f, "{}", crate::shown::quoted(text)),
             Key::Id(id) => write!(f, "{id}"),
         }
     }
@@ -50,7 +50,8 @@ pub enum HistoryError {
     )]
     NoSuchNumber { key: Key, number: usize, count: usize },
     #[error(
-        "{target:?} is none of the translations of {key}; see them with `tolk tm history`, or give --keep N"
+        "{} is none of the translations of {key}; see them with `tolk tm history`, or give --keep N",
+        crate::shown::quoted(target)
     )]
     NoSuchTarget { key: Key, target: String },
     #[error(

@@ -285,17 +285,18 @@ fn a_conflict_is_refused_and_reported() {
              <tuv xml:lang=\"en\"><seg>{target}</seg></tuv></tu>\n</body>\n</tmx>\n"
         )
     };
-    t.write("in/conflict.tmx", tmx("Customer care and love"));
+    // A quote inside a text is shown as it is, not escaped as `\"`.
+    t.write("in/conflict.tmx", tmx("Customer care and \"love\""));
     t.tolk(&["tm", "import", "in/conflict.tmx"])
         .run()
         .success()
         .stderr_contains(
             "conflict: in/conflict.tmx: line 6: the memory translates \"Kundeservice og kjærlighet\" as \
-             \"Customer service and love\", the file as \"Customer care and love\": refused (use --overwrite to add it)",
+             \"Customer service and love\", the file as \"Customer care and \"love\"\": refused (use --overwrite to add it)",
         )
         .stderr_contains("1 added, 0 unchanged, 1 conflict (refused)");
     let memory = t.read("memory/nb-en.csv");
-    assert!(memory.contains("Ny setning.,New sentence.") && !memory.contains("Customer care and love"));
+    assert!(memory.contains("Ny setning.,New sentence.") && !memory.contains("Customer care and"));
 
     t.write("in/conflict.tsv", "source\ttarget\nKundeservice og kjærlighet\tCustomer love\n");
     t.tolk(&["tm", "import", "in/conflict.tsv"])
@@ -309,12 +310,12 @@ fn a_conflict_is_refused_and_reported() {
     t.tolk(&["tm", "import", "--overwrite", "in/conflict.tmx"])
         .run()
         .success()
-        .stderr_contains("\"Customer care and love\": now the one used (the old one is retired, kept in `tolk tm history`)")
+        .stderr_contains("\"Customer care and \"love\"\": now the one used (the old one is retired, kept in `tolk tm history`)")
         .stderr_contains("1 added, 1 unchanged, 1 conflict (added)");
     t.tolk(&["lookup", "Kundeservice og kjærlighet"])
         .run()
         .success()
-        .stdout_contains("Customer care and love");
+        .stdout_contains("Customer care and \"love\"");
     assert!(t.read("memory/nb-en.csv").contains("Customer service and love"));
 }
 
