@@ -986,8 +986,13 @@ impl<'a> Reader<'a> {
             "target" => unit.part_lines[Part::Target as usize],
             _ => None,
         };
+        // Named by its id too, which a CAT tool's user can search for.
+        let origin = |line: u64| Origin {
+            unit_id: Some(unit.id.clone()).filter(|id| !id.is_empty()),
+            ..Origin::line(self.path, line)
+        };
         let problem = |column: &str, expected: String, found: String| Problem {
-            origin: Origin::line(self.path, line_of(column).unwrap_or(unit.line)),
+            origin: origin(line_of(column).unwrap_or(unit.line)),
             column: column.to_string(),
             expected,
             found,
@@ -1003,7 +1008,7 @@ impl<'a> Reader<'a> {
         if let Some((part, line)) = unit.twice {
             let name = if part == Part::Source { "source" } else { "target" };
             file.problems.push(Problem {
-                origin: Origin::line(self.path, line),
+                origin: origin(line),
                 ..problem(name, format!("one <{name}> element in the trans-unit"), "two".into())
             });
             return;
@@ -1018,8 +1023,8 @@ impl<'a> Reader<'a> {
                 return;
             }
         }
-        if let Some(refused) = unit.refused {
-            file.problems.push(refused);
+        if let Some(refused) = &unit.refused {
+            file.problems.push(Problem { origin: origin(refused.origin.row), ..refused.clone() });
             return;
         }
         let numbers = Numbers::of(source);
@@ -1031,16 +1036,16 @@ impl<'a> Reader<'a> {
                     "target",
                     "the tags of the source".into(),
                     format!(
-                        "a tag with the id {id:?}, which the source of trans-unit {:?} does not have; remove it \
-                         (tags come from the source only)",
-                        unit.id
+                        "a tag with the id {}, which the source does not have; remove it (tags come from the \
+                         source only)",
+                        crate::shown::quoted(&id)
                     ),
                 ));
                 return;
             }
         };
         file.rows.push(ImportRow {
-            origin: Origin::line(self.path, unit.line),
+            origin: origin(unit.line),
             element_lines: Some(unit.part_lines.map(|l| l.unwrap_or(unit.line))),
             id: unit.id,
             source,
@@ -1604,17 +1609,17 @@ mod tests {
         let problem = |body: &str| problem(body);
         assert_eq!(
             problem("\n<source>Hei.</source>\n<target><x id=\"9\"/>Hi.</target>\n"),
-            "b.xlf: line 3, element target: expected the tags of the source, found a tag with the id \"9\", \
-             which the source of trans-unit \"s1\" does not have; remove it (tags come from the source only)"
+            "b.xlf: line 3 (trans-unit s1), element target: expected the tags of the source, found a tag with the id \"9\", \
+             which the source does not have; remove it (tags come from the source only)"
         );
         // Two sources then two targets: the first part met twice, at its second.
         assert_eq!(
             problem("\n<source>a</source>\n<source>b</source>\n<target>c</target>\n<target>d</target>\n"),
-            "b.xlf: line 3, element source: expected one <source> element in the trans-unit, found two"
+            "b.xlf: line 3 (trans-unit s1), element source: expected one <source> element in the trans-unit, found two"
         );
         assert_eq!(
             problem("\n<source>a</source>\n<target>c</target>\n<target>d</target>\n"),
-            "b.xlf: line 4, element target: expected one <target> element in the trans-unit, found two"
+            "b.xlf: line 4 (trans-unit s1), element target: expected one <target> element in the trans-unit, found two"
         );
     }
 
@@ -1711,8 +1716,8 @@ mod tests {
             assert_eq!(
                 problem(xml),
                 format!(
-                    "b.xlf: line 1, element target: expected the tags of the source, found a tag with the id \
-                     {id:?}, which the source of trans-unit \"s1\" does not have; remove it (tags come from the \
+                    "b.xlf: line 1 (trans-unit s1), element target: expected the tags of the source, found a tag with the id \
+                     {id:?}, which the source does not have; remove it (tags come from the \
                      source only)"
                 )
             );
@@ -1723,23 +1728,23 @@ mod tests {
     fn tags_tolk_cannot_read_back_are_problems_naming_line_and_element() {
         assert_eq!(
             problem("<source>Hei</source>\n<target>Hi <it id=\"1\" pos=\"open\">&lt;b&gt;</it>you</target>"),
-            "b.xlf: line 2, element it: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+            "b.xlf: line 2 (trans-unit s1), element it: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
              found <it>, an isolated tag whose partner is in another segment, which tolk cannot place; keep the \
              tags as the source has them (g, x, bx, ex) and export again"
         );
         assert_eq!(
             problem("<source>Hei<ph id=\"1\">&lt;img alt=\"\n<sub>Fjord</sub>\"&gt;</ph></source>"),
-            "b.xlf: line 2, element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+            "b.xlf: line 2 (trans-unit s1), element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
              found <sub>, translatable text inside a code, which tolk has no place for; remove it and export again"
         );
         assert_eq!(
             problem("<source>Hei<sub>x</sub></source>"),
-            "b.xlf: line 1, element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
+            "b.xlf: line 1 (trans-unit s1), element sub: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, ept, mrk), \
              found <sub>, translatable text inside a code, which tolk has no place for; remove it and export again"
         );
         assert_eq!(
             problem("<source>Hei</source><target><g>Hi</g></target>"),
-            "b.xlf: line 1, element g: expected an id attribute on <g>, as XLIFF requires, found none; give the \
+            "b.xlf: line 1 (trans-unit s1), element g: expected an id attribute on <g>, as XLIFF requires, found none; give the \
              tag back its id in the CAT tool, or export the file again"
         );
         // In a suggestion or a segmented source, nothing is read.
@@ -1754,19 +1759,19 @@ mod tests {
         let file = read(&unit("<target>A.</target>")).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
-            "b.xlf: line 1, element source: expected a <source> element in the trans-unit, found none"
+            "b.xlf: line 1 (trans-unit s1), element source: expected a <source> element in the trans-unit, found none"
         );
         let file = read(&unit("<source>A.</source><source>B.</source>")).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
-            "b.xlf: line 1, element source: expected one <source> element in the trans-unit, found two"
+            "b.xlf: line 1 (trans-unit s1), element source: expected one <source> element in the trans-unit, found two"
         );
         let big = "a".repeat(MAX_XML_TEXT + 1);
         let file = read(&unit(&format!("<source>A.</source><target>{big}</target>"))).unwrap();
         assert_eq!(
             file.problems[0].to_string(),
             format!(
-                "b.xlf: line 1, element target: expected a text of at most {MAX_XML_TEXT} bytes, found {} bytes",
+                "b.xlf: line 1 (trans-unit s1), element target: expected a text of at most {MAX_XML_TEXT} bytes, found {} bytes",
                 MAX_XML_TEXT + 1
             )
         );

@@ -706,11 +706,10 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         counts.skipped_language += read.skipped_language;
         counts.skipped_retired += read.skipped_retired;
         let unit = read.unit;
-        incoming.extend(
-            read.entries
-                .into_iter()
-                .map(|entry| Incoming { origin: Origin { file: file.clone(), row: entry.row, unit }, entry }),
-        );
+        incoming.extend(read.entries.into_iter().map(|entry| Incoming {
+            origin: Origin { file: file.clone(), row: entry.row, unit, unit_id: None },
+            entry,
+        }));
     }
     let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
     let outcome = import::merge_into(&*ui::store(global, &args.lock, true)?, incoming, &options)?;

@@ -58,17 +58,20 @@ pub struct Origin {
     pub row: u64,
     /// Whether `row` is a row or a line.
     pub unit: RowOrLine,
+    /// In an XLIFF file, the id of the `trans-unit`, which a CAT tool's user can search
+    /// for where a line number means nothing.
+    pub unit_id: Option<String>,
 }
 
 impl Origin {
     /// Row `row` of the CSV or XLSX file `file`.
     pub fn row(file: &Path, row: u64) -> Origin {
-        Origin { file: file.to_path_buf(), row, unit: RowOrLine::Row }
+        Origin { file: file.to_path_buf(), row, unit: RowOrLine::Row, unit_id: None }
     }
 
     /// Line `line` of the file `file`.
     pub fn line(file: &Path, line: u64) -> Origin {
-        Origin { file: file.to_path_buf(), row: line, unit: RowOrLine::Line }
+        Origin { file: file.to_path_buf(), row: line, unit: RowOrLine::Line, unit_id: None }
     }
 }
 
@@ -96,9 +99,13 @@ impl ImportRow {
 }
 
 impl fmt::Display for Origin {
-    /// `file: row 3` or `file: line 7`.
+    /// `file: row 3`, `file: line 7` or `file: line 7 (trans-unit s0123456789abcdef)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}", crate::shown::path(&self.file), self.unit, self.row)
+        write!(f, "{}: {} {}", crate::shown::path(&self.file), self.unit, self.row)?;
+        match &self.unit_id {
+            Some(id) => write!(f, " (trans-unit {})", crate::shown::name(id)),
+            None => Ok(()),
+        }
     }
 }
 

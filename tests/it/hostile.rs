@@ -818,7 +818,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/edited-source.xlf",
             &["import", "{}"],
-            "error: edited-source.xlf: line 6, element source: expected the sentence as issued, \"Kort, hva \
+            "error: edited-source.xlf: line 6 (trans-unit s231928c132cfcbcc), element source: expected the sentence as issued, \"Kort, hva \
              er din kundeservicekarriere?\" (the source must not be edited), found \"Kort, hva er \
              karrieren din?\"\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
@@ -848,7 +848,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/missing-source.xlf",
             &["import", "{}"],
-            "error: missing-source.xlf: line 9, element source: expected a <source> element in the \
+            "error: missing-source.xlf: line 9 (trans-unit sce8d3167a3f92da1), element source: expected a <source> element in the \
              trans-unit, found none\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
              --skip-invalid\n",
@@ -871,7 +871,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/other-project-ids.xlf",
             &["import", "{}"],
-            "error: other-project-ids.xlf: line 9, element id: expected the id of a sentence in this \
+            "error: other-project-ids.xlf: line 9 (trans-unit sfecc26ecb9ed96f4), element id: expected the id of a sentence in this \
              project's corpus, found sfecc26ecb9ed96f4, which no document has and no batch of this \
              project exported (a batch of another project or corpus: name its corpus with --corpus)\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
@@ -892,7 +892,7 @@ fn xliff_cases() -> Vec<Case> {
         refused(
             "xliff/two-targets.xlf",
             &["import", "{}"],
-            "error: two-targets.xlf: line 8, element target: expected one <target> element in the \
+            "error: two-targets.xlf: line 8 (trans-unit s231928c132cfcbcc), element target: expected one <target> element in the \
              trans-unit, found two\n\
              error: 1 row refused, nothing was written; correct them and import again, or use \
              --skip-invalid\n",

@@ -212,9 +212,10 @@ fn export_translate_import_build_gives_the_editions_of_the_bundled_memory() {
         if same.len() == 1 { "1 warning".to_string() } else { format!("{} warnings", same.len()) }
     ));
     for unit in same {
-        let line = unit.line;
-        out = out
-            .stderr_contains(&format!("warning: b.xlf: line {line}: the target is the same as the source\n"));
+        let (line, id) = (unit.line, &unit.id);
+        out = out.stderr_contains(&format!(
+            "warning: b.xlf: line {line} (trans-unit {id}): the target is the same as the source\n"
+        ));
     }
     assert_eq!(pairs(&t), translations.into_iter().collect(), "the imported memory differs");
     t.tolk(&["build"]).run().success().stderr_contains(" 0 untranslated");
@@ -381,9 +382,10 @@ fn an_edited_source_is_refused_with_its_line_and_nothing_is_written() {
         .run()
         .failure()
         .stderr_contains(&format!(
-            "error: b.xlf: line {}, element source: expected the sentence as issued, {:?} (the source must not \
-             be edited), found {:?}\n",
+            "error: b.xlf: line {} (trans-unit {}), element source: expected the sentence as issued, {:?} (the \
+             source must not be edited), found {:?}\n",
             edited.line + 1,
+            edited.id,
             edited.source,
             format!("{} Endret.", edited.source)
         ))
@@ -426,12 +428,12 @@ fn prefill_and_the_best_suggestion_come_from_a_near_match() {
     );
     let batch = export(&t, "b.xlf", &["--prefill"]);
     let memory = t.read("memory/nb-en.csv");
-    let line = units(&batch)[0].line;
+    let (line, id) = (units(&batch)[0].line, units(&batch)[0].id.clone());
     t.tolk(&["import", "b.xlf"])
         .run()
         .success()
         .stderr_contains(&format!(
-            "b.xlf: line {line}: a target is still the fuzzy suggestion `export --prefill` put there, in its state \
+            "b.xlf: line {line} (trans-unit {id}): a target is still the fuzzy suggestion `export --prefill` put there, in its state \
              needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm it \
              in the CAT tool, or import with --take-drafts if it was reviewed"
         ))
@@ -853,16 +855,17 @@ fn tags_as_cat_tools_write_them_are_read_and_what_cannot_be_placed_is_refused() 
         .run()
         .failure()
         .stderr_contains(&format!(
-            "error: isolated.xlf: line {}, element it: expected inline tags tolk reads back (g, x, bx, ex, ph, bpt, \
-             ept, mrk), found <it>, an isolated tag whose partner is in another segment",
-            line + 2
+            "error: isolated.xlf: line {} (trans-unit {}), element it: expected inline tags tolk reads back (g, x, \
+             bx, ex, ph, bpt, ept, mrk), found <it>, an isolated tag whose partner is in another segment",
+            line + 2,
+            units(&batch)[0].id
         ))
         .stderr_contains("1 row refused, nothing was written");
     t.write("added.xlf", batch.replace(EMPTY, "<target state=\"translated\">We<x id=\"7\"/>.</target>"));
     // Named by the line of the target, two below the trans-unit's.
     t.tolk(&["import", "added.xlf"]).run().failure().stderr_contains(&format!(
-        "error: added.xlf: line {}, element target: expected the tags of the source, found a tag with the id \
-         \"7\", which the source of trans-unit \"{}\" does not have",
+        "error: added.xlf: line {} (trans-unit {}), element target: expected the tags of the source, found a tag \
+         with the id \"7\", which the source does not have",
         line + 2,
         units(&batch)[0].id
     ));
