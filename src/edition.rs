@@ -168,8 +168,10 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
     Ok(paths)
 }
 
-/// The edition of `doc` made with `fill`. A translation whose tags do not match its
-/// sentence's (see [`crate::document::inline::check`]) is no translation.
+/// The edition of `doc` made with `fill`. In a formatted document, a translation whose
+/// tags do not match its sentence's (see [`crate::document::inline::check`]) is no
+/// translation. Plain text has no tags: braces there are text, in the sentence and in
+/// its translation alike, so a translation is written as it is.
 pub fn assemble(doc: &Document, fill: Fill<'_>) -> Result<Edition> {
     assemble_keeping(doc, fill, MISSING_KEPT)
 }
@@ -181,6 +183,7 @@ pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<E
     // `rebuild` asks for each segment once, in order: the count is where it stands, for
     // the translation made for the same place.
     let mut position = 0;
+    let plain = doc.plain().is_some();
     let bytes = doc.rebuild(|segment| {
         let source = segment.text.as_str();
         let k = position;
@@ -192,7 +195,7 @@ pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<E
                 .in_context(source, around(k.checked_sub(1)), around(Some(k + 1)))
                 .or_else(|| memory.exact(source))
                 .and_then(|e| single_line(&e.target))
-                .filter(|t| crate::document::inline::check(source, t).is_ok()),
+                .filter(|t| plain || crate::document::inline::check(source, t).is_ok()),
             Fill::Pseudo => Some(Cow::Owned(pseudo(source))),
             Fill::Identity => Some(Cow::Borrowed(source)),
         };

@@ -27,8 +27,9 @@ pub const DIR: &str = "batches";
 /// One exported batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchRecord {
-    /// Its id, `b` and the time it was exported (`b20261130-061500`, then `-2`, `-3`
-    /// for more in the same second).
+    /// Its id, `b`, the time it was exported and the four random hex digits of the
+    /// clone that exported it (`b20261130-061500-3f9a`), then `-2`, `-3` for more in
+    /// the same second. (Records made before the digits have none.)
     pub id: String,
     /// The batch file as written (`-` for stdout).
     pub file: String,
@@ -39,6 +40,11 @@ pub struct BatchRecord {
     /// Who it is for (`export --for`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translator: Option<String>,
+    /// Whether `export --prefill` put each sentence's suggestion in its target: a
+    /// target of its file still the suggestion was never changed (see
+    /// [`crate::import::ImportRow::prefilled`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefilled: bool,
     /// The sentences in it, in batch order.
     pub segments: Vec<Sent>,
     /// When its file came back through `import`, and from which file; an open batch
@@ -210,13 +216,51 @@ impl Ledger {
         self.ids(at).find(|id| !self.dir.join(Self::reservation(id)).exists()).expect("some number is free")
     }
 
-    /// The ids a batch exported at `at` may take, in order, that no batch has.
+    /// The ids a batch exported at `at` may take, in order, that no batch has: the
+    /// time and this clone's four random hex digits ([`Ledger::clone_tag`]), so that two clones of a project (a team keeping
+    /// `.tolk/batches/` in git) exporting in the same second make two records, not one
+    /// file each that git then merges into a conflict, or one batch closing the other's.
     fn ids(&self, at: Timestamp) -> impl Iterator<Item = String> + '_ {
         let stamp = at.tmx();
-        let base = format!("b{}-{}", &stamp[..8], &stamp[9..15]);
+        let base = format!("b{}-{}-{}", &stamp[..8], &stamp[9..15], self.clone_tag());
         (1u32..).map(move |n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).filter(|id| {
             !self.batches.iter().any(|b| b.id == *id) && !self.dir.join(format!("{id}.json")).exists()
         })
+    }
+
+    /// Four hex digits drawn at random once for this copy of the project and kept in
+    /// `.tolk/cache/clone-id`, which git does not track: batches exported in the same
+    /// second in two clones differ by them, and those of one clone keep their order
+    /// (`-2`, `-3` after the first of a second). A tag that cannot be kept is drawn
+    /// again the next time, which only changes the digits.
+    fn clone_tag(&self) -> String {
+        use std::hash::BuildHasher;
+        let Some(state) = self.dir.parent() else { return "0000".into() };
+        let path = state.join("cache").join("clone-id");
+        let kept = std::fs::read_to_string(&path).ok();
+        match kept.as_deref().map(str::trim) {
+            Some(tag) if tag.len() == 4 && tag.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                tag.to_ascii_lowercase()
+            }
+            _ => {
+                // std's per-process random keys: no dependency for four hex digits.
+                let random = std::hash::RandomState::new().hash_one(&path) as u16;
+                let tag = format!("{random:04x}");
+                // Made only if no other command made it first, which is then read.
+                let made = std::fs::create_dir_all(path.parent().unwrap_or(state)).and_then(|()| {
+                    use std::io::Write;
+                    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+                    file.write_all(tag.as_bytes())
+                });
+                match made {
+                    Ok(()) => tag,
+                    Err(_) => match std::fs::read_to_string(&path) {
+                        Ok(other) if other.trim().len() == 4 => other.trim().to_ascii_lowercase(),
+                        _ => tag,
+                    },
+                }
+            }
+        }
     }
 
     /// The file that holds the id `id` for an export until its batch is recorded.
@@ -420,30 +464,41 @@ impl Ledger {
         if let [i] = by_stem[..] {
             return Belongs::Batch(i);
         }
-        // The batches of `awaited` state the file has at least half of, and how many.
-        let fits = |awaited: bool| -> Vec<(usize, usize)> {
-            (self.batches.iter().enumerate())
-                .filter(|(_, b)| b.is_awaited() == awaited)
-                .map(|(i, b)| (i, share(b)))
-                .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
-                .map(|(i, (found, _))| (i, found))
-                .collect()
+        // The batches the file has at least half of, open or come back: those of which
+        // it has the most sentences, and of those, the most of their sentences. One
+        // that came back competes with one still out: a completed copy of a file that
+        // came back (`anna-v2.xlsx`) has all of its batch and is that one, not a batch
+        // still out whose sentences it also has.
+        let fits: Vec<(usize, (usize, usize))> = (self.batches.iter().enumerate())
+            .map(|(i, b)| (i, share(b)))
+            .filter(|&(_, (found, n))| found > 0 && found * 2 >= n)
+            .collect();
+        let rank = |&(a, m): &(usize, usize), &(b, n): &(usize, usize)| a.cmp(&b).then((a * n).cmp(&(b * m)));
+        let top = fits.iter().map(|(_, share)| share).max_by(|a, b| rank(a, b));
+        let best: Vec<usize> = (fits.iter())
+            .filter(|(_, share)| top.is_some_and(|top| rank(share, top).is_eq()))
+            .map(|&(i, _)| i)
+            .collect();
+        // Of those that fit as well, the one whose file's name this one's starts with,
+        // as a copy saved again is named (`anna-v2.xlsx`, `anna (1).xlsx`, `anna
+        // ferdig.csv`), if only one is so named.
+        let copied = |b: &BatchRecord| {
+            let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { return false };
+            let stem = stem.to_lowercase();
+            let returned = b.returned.as_ref().map(|r| r.file.as_str());
+            [Some(b.file.as_str()), returned].into_iter().flatten().any(|f| {
+                let Some(of) = Path::new(f).file_stem().and_then(|s| s.to_str()) else { return false };
+                stem.strip_prefix(&of.to_lowercase())
+                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+            })
         };
-        let best = |fits: &[(usize, usize)]| -> Vec<usize> {
-            let most = fits.iter().map(|&(_, found)| found).max().unwrap_or(0);
-            fits.iter().filter(|&&(_, found)| found == most).map(|&(i, _)| i).collect()
-        };
-        match best(&fits(true))[..] {
-            [i] => Belongs::Batch(i),
-            [] => match best(&fits(false))[..] {
-                // A renamed copy of a file that came back: said so, not closed.
-                [i] => Belongs::Returned(i),
-                [] => unknown,
-                // Of batches that all came back, whose it is is no more sure: no
-                // translator is credited on a guess.
-                ref several => Belongs::Several(several.to_vec()),
-            },
-            ref several => Belongs::Several(several.to_vec()),
+        let named: Vec<usize> = best.iter().copied().filter(|&i| copied(&self.batches[i])).collect();
+        match (&best[..], &named[..]) {
+            ([i], _) | (_, [i]) => awaited(*i),
+            ([], _) => unknown,
+            // Whose it is is no more sure: no batch is closed, nor translator credited,
+            // on a guess.
+            (several, _) => Belongs::Several(several.to_vec()),
         }
     }
 }
@@ -497,6 +552,7 @@ mod tests {
             format: "csv".into(),
             exported: String::new(),
             translator: Some("Kari".into()),
+            prefilled: false,
             segments: sources
                 .iter()
                 .map(|s| Sent {
@@ -519,7 +575,23 @@ mod tests {
         let at = Timestamp::parse("2026-11-30T06:15:00Z").unwrap();
         let a = ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
         let b = ledger.record(record("out/b.csv", &["Nei."]), at).unwrap();
-        assert_eq!((a.as_str(), b.as_str()), ("b20261130-061500", "b20261130-061500-2"));
+        // The time, this clone's tag, and a number after the first of a second.
+        let tag = std::fs::read_to_string(dir.path().join("cache/clone-id")).unwrap();
+        assert!(tag.len() == 4 && tag.chars().all(|c| c.is_ascii_hexdigit()), "{tag}");
+        assert_eq!(
+            (a.as_str(), b.as_str()),
+            (&*format!("b20261130-061500-{tag}"), &*format!("b20261130-061500-{tag}-2"))
+        );
+        // Another clone of the project (its own cache) exporting in the same second
+        // takes another id, almost always: the tags are random.
+        let other = tempfile::tempdir().unwrap();
+        let tags: HashSet<String> = (0..20)
+            .map(|k| {
+                let state = other.path().join(k.to_string());
+                Ledger::open(&state).unwrap().new_id(at)
+            })
+            .collect();
+        assert!(tags.len() > 1, "twenty clones, one id: {tags:?}");
         let back = Ledger::open(dir.path()).unwrap();
         assert_eq!(back.batches, ledger.batches);
         let out = back.out(|s| s == "Ja.");
@@ -604,6 +676,37 @@ mod tests {
         assert_eq!(csv(&ledger, "copy.csv", &["Nei.", "Aldri."]), Belongs::Several(vec![1, 3, 4]));
         assert_eq!(csv(&ledger, "copy.csv", &["Nei.", "Aldri."]).known(), None);
         assert_eq!(csv(&ledger, "a.csv", &["Hei.", "Ja."]).known(), Some(0), "the one that came back");
+    }
+
+    #[test]
+    fn a_copy_of_a_file_that_came_back_is_its_batch_not_another_still_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::open(dir.path()).unwrap();
+        let at = Timestamp::now();
+        let sentences = ["Hei.", "Ja.", "Nei.", "Kanskje."];
+        // Anna's and Bob's batches of the same sentences; Anna's came back.
+        ledger
+            .record(BatchRecord { translator: Some("Anna".into()), ..record("b/anna.xlsx", &sentences) }, at)
+            .unwrap();
+        ledger
+            .record(BatchRecord { translator: Some("Bob".into()), ..record("b/bob.csv", &sentences) }, at)
+            .unwrap();
+        ledger.close(0, Path::new("b/anna.xlsx"), at).unwrap();
+        let ids: HashSet<SegmentId> = sentences.iter().map(|s| SegmentId::of(s)).collect();
+        let of = |name: &str| ledger.batch_of(Path::new(name), &ids, None, "xlsx");
+        // Saved again under a name made of its own, it is Anna's, which came back.
+        for copy in ["b/anna-v2.xlsx", "anna (1).xlsx", "ANNA ferdig.ods"] {
+            assert_eq!(of(copy), Belongs::Returned(0), "{copy}");
+        }
+        assert_eq!(of("bob-v2.csv"), Belongs::Batch(1));
+        // A name of neither, or one that only starts as one does, is no guess.
+        assert_eq!(of("renamed.xlsx"), Belongs::Several(vec![0, 1]));
+        assert_eq!(of("annabel.xlsx"), Belongs::Several(vec![0, 1]));
+        // The rest of a batch that came back in part, sent in a new batch, is the new
+        // batch's: of the two, the file has all of it.
+        ledger.record(record("out/carl.csv", &["Nei.", "Kanskje."]), at).unwrap();
+        let rest: HashSet<SegmentId> = ["Nei.", "Kanskje."].iter().map(|s| SegmentId::of(s)).collect();
+        assert_eq!(ledger.batch_of(Path::new("renamed.csv"), &rest, None, "csv"), Belongs::Batch(2));
     }
 
     #[test]

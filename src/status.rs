@@ -163,6 +163,7 @@ mod tests {
             format: "csv".into(),
             exported: String::new(),
             translator: None,
+            prefilled: false,
             segments: vec![sent("Ja."), sent("Hei du.")],
             returned: None,
             withdrawn: None,

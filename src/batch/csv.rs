@@ -244,6 +244,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             translator: filled(translator, false),
             state: None,
             source_copy: false,
+            prefilled: false,
             suggestion: filled(suggestion, true),
             comment: filled(comment, true),
             origin,

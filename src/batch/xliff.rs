@@ -1051,6 +1051,7 @@ impl<'a> Reader<'a> {
             source,
             target,
             translator: None,
+            prefilled: unit.state.as_deref() == Some(STATE_PREFILLED),
             state: unit.state,
             source_copy: unit.source_copy,
             // A suggestion with a tag the source lacks is nothing a target equals.

@@ -384,6 +384,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             translator: translator.filter(|t| !t.trim().is_empty()),
             state: None,
             source_copy: false,
+            prefilled: false,
             suggestion: suggestion.filter(|s| !s.trim().is_empty()),
             comment: comment.filter(|c| !c.trim().is_empty()),
         });

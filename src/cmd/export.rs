@@ -191,6 +191,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         format: format.name().to_string(),
         exported: String::new(),
         translator: args.translator.clone(),
+        prefilled: args.prefill,
         segments: batch
             .rows
             .iter()

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use std::collections::HashSet;
 
-use tolk::import::{self, Known, MergeOptions};
+use tolk::import::{self, Known, MergeOptions, Origin, RowOrLine};
 use tolk::ledger::{Belongs, Ledger};
 use tolk::text::SegmentId;
 use tolk::timestamp::Timestamp;
@@ -139,6 +139,18 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
         }
     }
+    // A spreadsheet of a batch exported with --prefill carries no state: what its
+    // batch's record says marks its rows, so a target still the suggestion is held
+    // back as an XLIFF unit in the state tolk gave it is.
+    for (file, belongs) in args.files.iter().zip(&belongs) {
+        let Some(i) = belongs.known().filter(|&i| ledger.batches[i].prefilled) else { continue };
+        if ledger.batches[i].format == "xliff" {
+            continue;
+        }
+        for row in rows.iter_mut().filter(|r| r.origin.file == *file) {
+            row.prefilled = true;
+        }
+    }
     let mut plan = import::validate_with(&rows, &known);
     // A translation left out for its state is named, so none is lost unnoticed.
     for origin in &plan.drafts {
@@ -150,15 +162,29 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             origin.row
         ));
     }
-    if !plan.unreviewed.is_empty() {
+    // XLIFF units (by line) are confirmed in a CAT tool; spreadsheet rows have no state.
+    let (units, cells): (Vec<Origin>, Vec<Origin>) =
+        plan.unreviewed.iter().cloned().partition(|o| o.unit == RowOrLine::Line);
+    if !units.is_empty() {
         ui::warning(format!(
             "{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
              needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm \
              {} in the CAT tool, or import with --take-drafts if {} reviewed",
-            first_and_more(&plan.unreviewed),
-            if plan.unreviewed.len() == 1 { "a target is" } else { "targets are" },
-            if plan.unreviewed.len() == 1 { "it" } else { "them" },
-            if plan.unreviewed.len() == 1 { "it was" } else { "they were" },
+            first_and_more(&units),
+            if units.len() == 1 { "a target is" } else { "targets are" },
+            if units.len() == 1 { "it" } else { "them" },
+            if units.len() == 1 { "it was" } else { "they were" },
+        ));
+    }
+    if !cells.is_empty() {
+        ui::warning(format!(
+            "{}: {} still the fuzzy suggestion `export --prefill` put there, never changed, so taken for \
+             unreviewed and not imported (it goes in the next batch); import with --take-drafts if {} reviewed \
+             and right as {}",
+            first_and_more(&cells),
+            if cells.len() == 1 { "a target is" } else { "targets are" },
+            if cells.len() == 1 { "it was" } else { "they were" },
+            if cells.len() == 1 { "it is" } else { "they are" },
         ));
     }
     if !plan.untouched.is_empty() {
@@ -214,7 +240,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 plan.warnings.len()
                     + plan.drafts.len()
                     + usize::from(!plan.untouched.is_empty())
-                    + usize::from(!plan.unreviewed.is_empty())
+                    + usize::from(!units.is_empty())
+                    + usize::from(!cells.is_empty())
                     + file_warnings,
                 "warning"
             ),

@@ -19,7 +19,7 @@ use super::Global;
 /// withdrawn batch that does come back still imports, and closes that batch.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The batches to withdraw, by id as `tolk status` lists them (b20261130-061022)
+    /// The batches to withdraw, by id as `tolk status` lists them (b20261130-061022-7c1e)
     #[arg(required = true, value_name = "BATCH")]
     pub batches: Vec<String>,
     /// Say what would be withdrawn, and write nothing

@@ -3,7 +3,8 @@
 //!
 //! Numbers missing or changed, a target identical to the source, unbalanced quotes or
 //! brackets, sentence-final punctuation that differs, and a line break the source does
-//! not have (when the source keeps its quotes balanced); and, with a glossary
+//! not have (when the source keeps its quotes balanced), tags (`{1}…{/1}`) typed in the
+//! translation of a sentence that has none; and, with a glossary
 //! ([`terms`]), a term's English missing from the target or a forbidden word in it. Tags (`{1}`, `{/1}`, `{2/}`)
 //! are set aside first. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
@@ -14,9 +15,23 @@ use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
 pub fn check(source: &str, target: &str) -> Vec<String> {
-    // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
-    let (source, target) = (&crate::document::inline::strip(source), &crate::document::inline::strip(target));
+    use crate::document::inline;
     let mut out = Vec::new();
+    // Tags a sentence without any does not have, well formed, look like a tag typed on
+    // purpose; braces are text in plain text, but a formatted document has no markup
+    // for them, and leaves the sentence untranslated.
+    if inline::codes(source).is_empty() {
+        let added = inline::codes(target);
+        if let Some(first) = added.first().filter(|_| inline::check(target, target).is_ok()) {
+            out.push(format!(
+                "the target has the tag {first}, which the source does not have: a plain-text edition writes it \
+                 as it is, but in a formatted document (Word, LibreOffice, Markdown, HTML) the translation is not \
+                 used; remove it unless the braces are meant as text"
+            ));
+        }
+    }
+    // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
+    let (source, target) = (&inline::strip(source), &inline::strip(target));
     let (s, t) = (numbers(source), numbers(target));
     let (mut s_runs, mut t_runs) = (runs(&s), runs(&t));
     // A number one side writes in digits and the other in words (`3. etasje`, "the
@@ -400,6 +415,19 @@ mod tests {
             check("Han sa: «Vi kommer.»", "He said: “We are coming."),
             ["unbalanced quotes “” in the target"]
         );
+    }
+
+    #[test]
+    fn tags_a_sentence_without_any_does_not_have_are_remarked_unless_they_are_braces() {
+        let remark =
+            |source: &str, target: &str| check(source, target).into_iter().find(|r| r.contains("tag"));
+        let added = remark("Det var en fin dag.", "It was a {1}fine{/1} day.").expect("remarked");
+        assert!(added.starts_with("the target has the tag {1}, which the source does not have"), "{added}");
+        assert!(remark("Vi gikk.", "We went {1/} home.").is_some());
+        // Braces that are no pair of tags, and tags the source has, are no remark.
+        assert_eq!(remark("Det var en fin dag.", "It was a {0} day {all} long."), None);
+        assert_eq!(remark("Det var en fin dag.", "It was a {1}fine day."), None);
+        assert_eq!(remark("En {1}fin{/1} dag.", "A {1}fine{/1} day."), None);
     }
 
     #[test]

@@ -132,6 +132,11 @@ pub struct ImportRow {
     /// it is a translation whatever its `state` still says, since such a tool (OmegaT)
     /// leaves the state as it was.
     pub source_copy: bool,
+    /// Whether the batch put the suggestion in the target (`export --prefill`): an
+    /// XLIFF unit in the state tolk gave it ([`crate::batch::xliff::STATE_PREFILLED`]),
+    /// or any row of a spreadsheet whose batch was exported so. Such a target still
+    /// the suggestion was never looked at.
+    pub prefilled: bool,
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
     pub suggestion: Option<String>,
@@ -244,7 +249,7 @@ pub fn issued(docs: &[crate::document::Document]) -> Issued {
 /// A sentence as a batch exported it, for rows whose sentence the corpus no longer has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exported {
-    /// The batches that exported it, as a person names them (`b20261130-061500 (for
+    /// The batches that exported it, as a person names them (`b20261130-061500-3f9a (for
     /// Kari)`), oldest first.
     pub batches: Vec<String>,
     /// The sentence as exported.
@@ -467,7 +472,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         // given, was never looked at: a CAT tool that confirms a segment says so in its
         // state, and one that leaves states alone (OmegaT) changes the text or nothing.
         // Imported, a 50% suggestion would become the sentence's translation.
-        let prefilled = r.state.as_deref() == Some(crate::batch::xliff::STATE_PREFILLED)
+        let prefilled = r.prefilled
             && !r.target.trim().is_empty()
             && r.suggestion.as_deref().is_some_and(|s| s.trim() == r.target.trim());
         if prefilled && !known.take_drafts {
@@ -1018,6 +1023,7 @@ mod tests {
             translator: None,
             state: None,
             source_copy: false,
+            prefilled: false,
             suggestion: None,
             comment: None,
         }

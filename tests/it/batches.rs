@@ -467,3 +467,52 @@ fn two_exports_at_once_send_each_sentence_once() {
         t.tolk(&args).run().success();
     }
 }
+
+#[test]
+fn a_prefilled_spreadsheets_suggestion_left_unchanged_is_not_imported_unless_taken() {
+    const SENTENCE: &str = "Hva gjør du for at flest mulig dager skal bli gode?";
+    const NEAR: &str = "Hva gjør du for at flest mulig dager skal bli fine?";
+    let t = Project::new();
+    let bundled = crate::util::repo_file("memory/nb-en.csv");
+    assert!(bundled.contains(&format!("\n{SENTENCE},")), "the bundled memory no longer has {SENTENCE:?}");
+    t.write("memory/nb-en.csv", bundled.replace(&format!("\n{SENTENCE},"), &format!("\n{NEAR},")));
+    let suggestion = &crate::util::bundled_translations()[SENTENCE];
+    let rows = export(&t, "b.csv", &["--prefill"]);
+    let (source, target) = (4, 7);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[1][source].as_str(), &rows[1][target]), (SENTENCE, suggestion));
+    // Returned as it went out, the suggestion was never looked at: like an XLIFF unit
+    // in the state tolk gave it, it is not imported, and goes in the next batch.
+    let memory = t.read("memory/nb-en.csv");
+    t.tolk(&["import", "b.csv"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: b.csv: row 2: a target is still the fuzzy suggestion `export --prefill` put there, never \
+             changed, so taken for unreviewed and not imported (it goes in the next batch); import with \
+             --take-drafts if it was reviewed and right as it is",
+        )
+        .stderr_contains("0 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state)");
+    assert!(t.read("memory/nb-en.csv") == memory, "an unreviewed suggestion was imported");
+    let status = status(&t);
+    assert_eq!(status["batches"][0]["translated"]["segments"], 0, "{status}");
+    assert_eq!(status["batches"][0]["outstanding"]["segments"], 1, "{status}");
+    // Changed, it is the translator's work; taken with --take-drafts, it is imported as
+    // it is, named as the suggestion unchanged.
+    let mut edited = rows.clone();
+    edited[1][target] = "What do you do to make as many days as possible good?".into();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in &edited {
+        w.write_record(row).unwrap();
+    }
+    t.write("edited.csv", w.into_inner().unwrap());
+    t.tolk(&["import", "--dry-run", "edited.csv"]).run().success().stderr_contains("would add 1");
+    t.tolk(&["import", "--take-drafts", "b.csv"])
+        .run()
+        .success()
+        .stderr_contains(
+            "b.csv: row 2: the target is the fuzzy suggestion, unchanged: check that it was reviewed",
+        )
+        .stderr_contains("1 added");
+    assert!(t.read("memory/nb-en.csv").contains(&format!("{SENTENCE},")));
+}

@@ -85,6 +85,24 @@ fn the_skeleton_is_kept_byte_for_byte() {
 }
 
 #[test]
+fn braces_in_a_plain_text_translation_are_text_and_a_formatted_document_leaves_them_out() {
+    // Plain text has no tags: a translation with braces shaped like tags is written as
+    // it is (it was taken at import, counted translated, and then refused here).
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Det var en fin dag. Vi gikk hjem.\n").write(
+        "memory/nb-en.csv",
+        "source,target\nDet var en fin dag.,It was a {1}fine{/1} day.\nVi gikk hjem.,We went {2/} home.\n",
+    );
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "It was a {1}fine{/1} day. We went {2/} home.\n");
+    // In Markdown the same translation has no markup for its tags: the sentence is
+    // missing, as `import` warned it would be.
+    t.write("corpus/a.txt", "").write("corpus/b.md", "Det var en fin dag.\n");
+    std::fs::remove_file(t.path().join("corpus/a.txt")).unwrap();
+    t.tolk(&["build"]).run().failure().stderr_contains("b.md:1: Det var en fin dag.");
+}
+
+#[test]
 fn a_missing_translation_writes_nothing_and_lists_what_is_missing() {
     let t = Project::seeds_untranslated();
     let memory = t.snapshot_dir("memory");

@@ -1557,9 +1557,9 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
         out.success();
     }
     let root = t.path();
-    // Two batches are recorded; their ids are times (`b20261130-081502.json`, and
-    // another suffix when both come in the same second), so only their number
-    // is checked.
+    // Two batches are recorded; their ids are times and random digits
+    // (`b20261130-081502-7c1e.json`, and another suffix when both come in the same
+    // second), so only their number is checked.
     let all: Vec<String> = walk(root)
         .iter()
         .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
@@ -1580,6 +1580,8 @@ fn names_and_paths_inside_files_never_decide_where_tolk_writes() {
     let mut expected: BTreeSet<String> = [
         ".tolk/batches/BATCH.json",
         ".tolk/batches/.lock",
+        // The four random digits of this clone's batch ids.
+        ".tolk/cache/clone-id",
         "memory/.tolk.lock",
         "memory/nb-en.csv",
         "out/batches/batch-TZ.xlsx",

@@ -363,6 +363,7 @@ proptest! {
                 translator: column("translator").map(|t| r[t].clone()).filter(|t| !t.trim().is_empty()),
                 state: None,
                 source_copy: false,
+                prefilled: false,
                 suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
                 comment: column("comment").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
             })
@@ -435,6 +436,7 @@ proptest! {
                 translator: translator.clone(),
                 state: None,
                 source_copy: false,
+                prefilled: false,
                 suggestion: None,
                 comment: None,
             })
