@@ -18,7 +18,9 @@
 //! is not in the sentence (or whose pair overlaps another) is `<bx/>` or `<ex/>`. They
 //! are read back the same way, and as CAT tools write them too: `bx`/`ex` and
 //! `bpt`/`ept` (linked by `rid` where they have one, their native code dropped) are the
-//! two ends of a pair, `ph` a lone code, and `mrk` keeps its text without a tag. Ids
+//! two ends of a pair, `ph` a lone code, and `mrk` keeps its text without a tag, as
+//! does another tool's element (memoQ's `mq:rxt` around a name): the words in it are
+//! the sentence's. Ids
 //! that are not numbers as tolk writes them (`a1`) are numbered in the order they first
 //! appear in the unit's source, and the target's follow the source's; a target tag the
 //! source lacks, an `it` (a tag whose partner is in another segment), a `sub` and a tag
@@ -463,8 +465,11 @@ struct Reader<'a> {
     in_code: bool,
     unit: Option<TransUnit>,
     capture: Option<Capture>,
-    /// Elements of other tools dropped from sources and targets, for a note.
-    dropped: usize,
+    /// Elements of other tools in sources and targets, whose text is kept, for a note.
+    foreign: usize,
+    /// Tracked deletions of other tools in sources and targets, left out with their
+    /// text, for the note.
+    deleted: usize,
     /// The byte offset of the first character XML does not allow, and the character.
     forbidden: Option<(usize, char)>,
     /// The depth of the `header` being read, where the batch's id is.
@@ -485,7 +490,8 @@ impl<'a> Reader<'a> {
             in_code: false,
             unit: None,
             capture: None,
-            dropped: 0,
+            foreign: 0,
+            deleted: 0,
             forbidden: text.char_indices().find(|&(_, c)| !is_xml_char(c)),
             header: None,
             batch: None,
@@ -571,13 +577,21 @@ impl<'a> Reader<'a> {
             return Err(self.error(end, "the file ends inside an element: it is cut off; save it again"));
         }
         file.batch = self.batch.take();
-        if self.dropped > 0 {
+        if self.foreign > 0 {
             file.notes.push(format!(
-                "{} element{} of another tool (not XLIFF inline markup) dropped from sources and targets, with \
-                 {} text",
-                self.dropped,
-                if self.dropped == 1 { "" } else { "s" },
-                if self.dropped == 1 { "its" } else { "their" }
+                "{} element{} of another tool (not XLIFF inline markup) in sources and targets read as {} text, \
+                 without a tag",
+                self.foreign,
+                if self.foreign == 1 { "" } else { "s" },
+                if self.foreign == 1 { "its" } else { "their" }
+            ));
+        }
+        if self.deleted > 0 {
+            file.notes.push(format!(
+                "{} tracked deletion{} of another tool in sources and targets left out, with {} text",
+                self.deleted,
+                if self.deleted == 1 { "" } else { "s" },
+                if self.deleted == 1 { "its" } else { "their" }
             ));
         }
         Ok(())
@@ -635,9 +649,17 @@ impl<'a> Reader<'a> {
             return Err(self.error(offset, format_args!("a second root element <{local}> after </xliff>")));
         }
         if namespace != xliff.as_bytes() {
-            // A CAT tool's extension (or anything else outside XLIFF): not ours to read.
-            self.drop_element();
-            self.skip_from = Some(self.depth);
+            // A CAT tool's extension (or anything else outside XLIFF): not ours to read,
+            // but inside a source or target, the words in it are the sentence's, but for
+            // a tracked deletion's.
+            if self.capture.is_some() && !DELETIONS.contains(&&*local) {
+                self.keep_text();
+            } else if self.capture.is_some() {
+                self.deleted += !self.in_suggestion() as usize;
+                self.skip_from = Some(self.depth);
+            } else {
+                self.skip_from = Some(self.depth);
+            }
             return Ok(());
         }
         if self.capture.is_some() {
@@ -766,7 +788,8 @@ impl<'a> Reader<'a> {
             }
             // Not XLIFF's inline markup.
             _ => {
-                self.drop_element();
+                self.skip_from = None;
+                self.keep_text();
                 return Ok(());
             }
         };
@@ -804,15 +827,21 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Counts an element of another tool in a source or target, dropped from its text;
-    /// in the suggestion, it makes the suggestion one not compared.
-    fn drop_element(&mut self) {
-        if self.in_suggestion() {
+    /// An element of another tool (memoQ's `mq:rxt` around a name, say) just opened in
+    /// a source or target: its text is kept, as `mrk`'s is, without a tag, and it is
+    /// counted for a note; in the suggestion, it makes the suggestion one not compared.
+    fn keep_text(&mut self) {
+        let depth = self.depth;
+        let suggestion = self.in_suggestion();
+        if let Some(capture) = &mut self.capture {
+            capture.open.push((depth, None));
+        }
+        if suggestion {
             if let Some(unit) = &mut self.unit {
                 unit.suggestion_broken = true;
             }
-        } else if self.capture.is_some() {
-            self.dropped += 1;
+        } else {
+            self.foreign += 1;
         }
     }
 
@@ -1136,6 +1165,10 @@ fn number(id: &str) -> Option<u32> {
     (digits && (id == "0" || !id.starts_with('0'))).then(|| id.parse().ok()).flatten()
 }
 
+/// The local names other tools give a tracked deletion inside a source or target
+/// (memoQ's `mq:del`, and the like): its words are no longer the sentence's.
+const DELETIONS: &[&str] = &["del", "delete", "deleted", "deletion"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1418,7 +1451,7 @@ mod tests {
                  <file original=\"b\" source-language=\"nb\" datatype=\"plaintext\"><body>\
                  <trans-unit id=\"s3\"><source>C.</source></trans-unit></body></file></xliff>"
             ),
-            &["6 s1 A.|A.|-", "10 s2 B.||-", "11 s3 C.||-"],
+            &["6 s1 A.|A!.|-", "10 s2 B.||-", "11 s3 C.||-"],
         );
         // Prefixed XLIFF elements, and XLIFF 1.1 without a namespace.
         check(
@@ -1570,7 +1603,7 @@ mod tests {
     }
 
     #[test]
-    fn another_tools_elements_dropped_are_noted() {
+    fn another_tools_elements_keep_their_text_and_are_noted() {
         let xml = unit(
             "<source>A<x id=\"1\"/>.</source><target>A<x id=\"1\"/><q:i xmlns:q=\"urn:q\">!</q:i>.</target>",
         )
@@ -1581,15 +1614,37 @@ mod tests {
         let file = read(&xml).unwrap();
         assert_eq!(
             file.notes,
-            ["2 elements of another tool (not XLIFF inline markup) dropped from sources and targets, with their text"]
+            ["2 elements of another tool (not XLIFF inline markup) in sources and targets read as their text, \
+              without a tag"]
         );
-        assert_eq!(file.rows[0].target, "A{1/}.");
+        assert_eq!(file.rows[0].target, "A{1/}!.");
+        assert_eq!(file.rows[1].source, "B.");
+        // As memoQ writes a name it recognised, or formatting of its own: the words stay.
+        let memoq = unit(
+            "<source>Foto: Reuters</source><target>Photo: <mq:rxt xmlns:mq=\"MQXliff\" displaytext=\"Reuters\" \
+             val=\"Reuters\">Reuters</mq:rxt> and <mq:ch xmlns:mq=\"MQXliff\">very much</mq:ch>\
+             </target>",
+        );
+        assert_eq!(read(&memoq).unwrap().rows[0].target, "Photo: Reuters and very much");
+        // A tracked change's insertion is text, its deletion is not.
+        let tracked = read(&unit(
+            "<source>A.</source><target>B<q:ins xmlns:q=\"urn:q\">!</q:ins><q:del xmlns:q=\"urn:q\">?</q:del>.\
+             </target>",
+        ))
+        .unwrap();
+        assert_eq!(tracked.rows[0].target, "B!.");
+        assert_eq!(tracked.notes.len(), 2, "{:?}", tracked.notes);
+        assert_eq!(
+            tracked.notes[1],
+            "1 tracked deletion of another tool in sources and targets left out, with its text"
+        );
         let file = read(&unit("<source>A<q:b xmlns:q=\"urn:q\">b</q:b>.</source>")).unwrap();
         assert_eq!(
             (file.rows[0].source.as_str(), file.notes.as_slice()),
             (
-                "A.",
-                ["1 element of another tool (not XLIFF inline markup) dropped from sources and targets, with its text"
+                "Ab.",
+                ["1 element of another tool (not XLIFF inline markup) in sources and targets read as its text, \
+                  without a tag"
                     .to_string()]
                 .as_slice()
             )

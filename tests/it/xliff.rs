@@ -493,8 +493,8 @@ fn a_file_returned_from_a_cat_tool_is_imported() {
         .run()
         .success()
         .stderr_contains(&format!(
-            "{name}: 1 element of another tool (not XLIFF inline markup) dropped from sources and targets, \
-             with its text\n"
+            "{name}: 1 element of another tool (not XLIFF inline markup) in sources and targets read as its \
+             text, without a tag\n"
         ))
         .stderr_contains("11 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state), 0 conflicts");
     let added = pairs(&t);
