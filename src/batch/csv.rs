@@ -130,17 +130,40 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         Some(Err(e)) => return Err(fail(1, e.to_string())),
         None => return Err(fail(1, "no header row".into())),
     };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    // Cells whose UTF-8 a spreadsheet read as Windows-1252 and saved again: the first
+    // one's place, and how many.
+    let mut doubled: (Option<(u64, usize)>, usize) = (None, 0);
+    let header = undo_double_encoding(header, 1, &mut doubled);
+    let names: Vec<String> =
+        header.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
     let find = |name: &str| names.iter().position(|n| n == name);
     let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
     if !missing.is_empty() {
         let found = header.iter().collect::<Vec<_>>().join(" | ");
+        // The column names in one cell: the file was opened with another separator
+        // than its own and saved again.
+        let joined = header.iter().find_map(|cell| {
+            [';', '\t', ','].into_iter().find(|&d| {
+                let names: Vec<String> = cell.split(d).map(|n| n.trim().to_lowercase()).collect();
+                ["id", "source", "target"].iter().all(|c| names.iter().any(|n| n == c))
+            })
+        });
+        let what_to_do = match joined {
+            Some(d) => format!(
+                "the column names are in one cell, separated by {}: the file was opened with another separator \
+                 and saved again; open it again choosing {} as the separator, or use the batch as tolk wrote it",
+                if d == '\t' { "tabs".to_string() } else { format!("`{d}`") },
+                if d == '\t' { "tab".to_string() } else { format!("`{d}`") },
+            ),
+            None => "is this a batch written by `tolk export`?".to_string(),
+        };
         return Err(fail(
             1,
             format!(
-                "the header lacks the column{} {}; found {found:?}; is this a batch written by `tolk export`?",
+                "the header lacks the column{} {}; found {}; {what_to_do}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
+                crate::shown::quoted(&found),
             ),
         ));
     }
@@ -172,6 +195,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         let record =
             record.map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte())), e.to_string()))?;
         row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
+        let record = undo_double_encoding(record, row, &mut doubled);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -208,18 +232,25 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             );
             continue;
         }
-        // A legacy encoding cannot hold Ł, Č or ő: the spreadsheet wrote `?` for them,
-        // which is only visible where a `?` runs into a letter.
-        let lost =
-            legacy.then(|| [Some(target), comment].into_iter().flatten().find(|&c| lost_letters(&record[c])));
+        // A legacy encoding cannot hold Ł, Č, ő, − or an emoji: the spreadsheet wrote `?`
+        // for them, which shows where a `?` runs into a letter, or where a translation
+        // has more of them than its sentence.
+        let lost = legacy.then(|| {
+            [Some(target), comment].into_iter().flatten().find(|&c| lost_letters(&record[c])).or_else(|| {
+                let marks = |cell: &str| question_marks(unescape_cell(cell));
+                (marks(&record[target]) > marks(&record[source])).then_some(target)
+            })
+        });
         if let Some(c) = lost.flatten() {
+            let inside = lost_letters(&record[c]);
             refuse(
                 &header[c],
                 "text with every letter".into(),
                 format!(
-                    "{}: a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it \
-                     cannot hold; save the file as \"CSV UTF-8\", or use the XLSX batch",
-                    crate::shown::quoted(&record[c])
+                    "{}: {}, where the spreadsheet's legacy encoding lost a character it cannot hold; save the \
+                     file as \"CSV UTF-8\", or use the XLSX batch",
+                    crate::shown::quoted(&record[c]),
+                    if inside { "a `?` inside a word" } else { "a `?` the sentence does not have" }
                 ),
             );
             continue;
@@ -252,7 +283,41 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     }
     unread.retain(|(_, _, rows)| !rows.is_empty());
     file.warnings.extend(super::unread(&unread));
+    if let (Some((row, c)), n) = doubled {
+        file.warnings.push(format!(
+            "{n} cell{} (the first: row {row}, column {}) had letters in pairs of other characters, `Ã¥` for `å`: \
+             the file was opened as Windows-1252 (\"Western Europe\") and saved again; read as they were \
+             written. Open a batch with the character set Unicode (UTF-8)",
+            if n == 1 { "" } else { "s" },
+            header.get(c).map_or(String::new(), |h| h.trim_start_matches('\u{feff}').trim().to_string()),
+        ));
+    }
     Ok(file)
+}
+
+/// `record` (row `row`) with each cell a spreadsheet double-encoded
+/// ([`crate::input::decode::undo_double_encoding`]) as it was, counted in `doubled`.
+fn undo_double_encoding(
+    record: csv::StringRecord,
+    row: u64,
+    doubled: &mut (Option<(u64, usize)>, usize),
+) -> csv::StringRecord {
+    if record.iter().all(str::is_ascii) {
+        return record;
+    }
+    let cells: Vec<String> = (record.iter().enumerate())
+        .map(|(c, cell)| match crate::input::decode::undo_double_encoding(cell) {
+            Some(was) => {
+                doubled.0.get_or_insert((row, c));
+                doubled.1 += 1;
+                was
+            }
+            None => cell.to_string(),
+        })
+        .collect();
+    let mut repaired = csv::StringRecord::from(cells);
+    repaired.set_position(record.position().cloned());
+    repaired
 }
 
 /// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
@@ -265,6 +330,17 @@ pub(crate) fn lost_letters(cell: &str) -> bool {
             || word.split_once('?').is_some_and(|(_, after)| after.contains('='));
         !query && word.char_indices().any(|(i, c)| c == '?' && word[i + 1..].starts_with(char::is_alphabetic))
     })
+}
+
+/// The question marks of `cell`, but for those that begin a URL's or an address's
+/// query (`https://nrk.no/sok?q=jazz`), which a translation may add.
+fn question_marks(cell: &str) -> usize {
+    cell.split_whitespace()
+        .filter(|word| {
+            !(word.contains("://") || word.starts_with("www.") || word.contains('?') && word.contains('='))
+        })
+        .map(|word| word.matches(['?', '¿']).count())
+        .sum()
 }
 
 /// Characters that make a spreadsheet treat a cell as a formula.
@@ -339,6 +415,14 @@ mod tests {
         );
         assert!(err(b"id source target\n").contains("cannot find the delimiter"));
         assert!(err(b"id,kilde,target\n").contains("lacks the column source"));
+        // Opened with `,` though it was `;`, and saved: one cell holds the names.
+        let joined = err(b"\"id;where;source;target\",,,,,\n\"s1;a.txt:1;Hei;Hi\",,,,,\n");
+        assert!(
+            joined.contains(
+                "the column names are in one cell, separated by `;`: the file was opened with another"
+            ),
+            "{joined}"
+        );
         assert_eq!(
             err("id,source,target\ns1,Hva så?,What \u{e5}\ns2,x,\u{ff}\n".replace('\u{ff}', "\u{0}").as_bytes()),
             "b.csv: line 3 (byte 42): a NUL byte: this is not a text file (UTF-16 without a byte order mark, or a \
@@ -348,6 +432,41 @@ mod tests {
             err(b"id,source,target\ns1,P\xc3\xa5,x\ns2,\xe5,y\n"),
             "b.csv: line 3 (byte 29): invalid UTF-8 in a file that is otherwise UTF-8; save it again as \"CSV UTF-8\""
         );
+    }
+
+    #[test]
+    fn a_double_encoded_file_is_read_as_it_was_written_with_a_warning() {
+        // As LibreOffice saves a UTF-8 batch opened as "Western Europe": the byte order
+        // mark and every letter beyond ASCII in pairs; a cell typed after is right.
+        let f =
+            read("ï»¿id,source,target\ns1,PÃ¥ dagen,On the day â€“ fine\ns2,Hei,Hi\ns3,Så,So å\n".as_bytes())
+                .unwrap();
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let cells: Vec<(&str, &str)> =
+            f.rows.iter().map(|r| (r.source.as_str(), r.target.as_str())).collect();
+        assert_eq!(cells, [("På dagen", "On the day – fine"), ("Hei", "Hi"), ("Så", "So å")]);
+        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+        assert!(
+            f.warnings[0].starts_with("3 cells (the first: row 1, column id) had letters in pairs"),
+            "{}",
+            f.warnings[0]
+        );
+    }
+
+    #[test]
+    fn a_question_mark_a_legacy_encoding_wrote_for_a_character_is_refused() {
+        let cp1252 = |text: &str| encoding_rs::WINDOWS_1252.encode(text).0.into_owned();
+        let f = read(&cp1252(
+            "id,source,target\ns1,De møttes i Hồ Chí Minh-byen.,They met in H? Chí Minh City.\n\
+             s2,Hva nå?,What now?\ns3,Se nrk.no.,See https://nrk.no/sok?q=jazz and ?5 °C.\n",
+        ))
+        .unwrap();
+        let refused: Vec<u64> = f.problems.iter().map(|p| p.origin.row).collect();
+        assert_eq!(refused, [2, 4], "{:?}", f.problems);
+        assert!(f.problems[0].found.contains("a `?` the sentence does not have"), "{}", f.problems[0]);
+        // In UTF-8 the same question marks are what the translator typed.
+        let f = read("id,source,target\ns1,Se nrk.no.,See ?5 °C — Hồ.\n".as_bytes()).unwrap();
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
     }
 
     #[test]

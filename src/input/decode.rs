@@ -62,6 +62,24 @@ pub(crate) fn xml_utf16_unmarked(head: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
+/// `text` as it was before a program read its UTF-8 as Windows-1252 and saved the
+/// result as UTF-8 again (a spreadsheet told the wrong character set on opening a CSV):
+/// `Ã¥` back to `å`, `â€“` to `–`, `ï»¿` to the byte order mark it was. `None` for
+/// text that is not such a double encoding, which is all real text: prose whose
+/// characters, each taken as one Windows-1252 byte, make UTF-8 does not occur (a
+/// letter such as `å` alone is a byte UTF-8 never has).
+pub fn undo_double_encoding(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    if unmappable {
+        return None;
+    }
+    let was = std::str::from_utf8(&bytes).ok()?;
+    (was != text).then(|| was.to_string())
+}
+
 /// The error for `message` about byte `offset` of `bytes`, the file at `path`.
 fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
     Error::at(path, Place::byte(line_of(bytes, offset), offset), message)
@@ -251,6 +269,25 @@ fn decode_utf16(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_double_encoding_is_undone_and_real_text_left_alone() {
+        let undo = super::undo_double_encoding;
+        assert_eq!(undo("BlÃ¥bÃ¦rsyltetÃ¸y pÃ¥ Ã…lesund").as_deref(), Some("Blåbærsyltetøy på Ålesund"));
+        assert_eq!(
+            undo("Government game ðŸŽ‰ â€“ â€œfineâ€\u{9d}").as_deref(),
+            Some("Government game 🎉 – “fine”")
+        );
+        assert_eq!(undo("ï»¿id").as_deref(), Some("\u{feff}id"));
+        for real in [
+            "Blåbærsyltetøy på Ålesund – «sitat» … 5 °C, 1½ time, Müller, Čapek, Poznań, 東京",
+            "plain ASCII",
+            "Â is a letter; so is Ã, and © and ® too",
+            "",
+        ] {
+            assert_eq!(undo(real), None, "{real}");
+        }
+    }
+
     use super::*;
 
     fn check(bytes: &[u8], accept: Accept) -> std::result::Result<(String, Option<String>), String> {

@@ -377,3 +377,43 @@ fn letters_a_legacy_encoding_lost_in_a_target_are_refused() {
         .stderr_contains("legacy.csv: row 2, column target: expected text with every letter, found \"3.50 z? from ?ód?\": a `?` inside a word");
     assert_eq!(t.read("memory/nb-en.csv"), crate::util::repo_file("memory/nb-en.csv"));
 }
+
+#[test]
+fn a_csv_batch_opened_as_western_europe_and_saved_again_imports_as_it_was_written() {
+    // A translator's LibreOffice opens the UTF-8 batch as Windows-1252 ("Western
+    // Europe"), and saves it as UTF-8: every letter beyond ASCII is now two or three.
+    let t = Project::seeds_untranslated();
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let mut w = csv::Writer::from_writer(vec![]);
+    let columns = crate::util::csv_records(&std::fs::read(t.path().join("b.csv")).unwrap(), b',')[0].clone();
+    w.write_record(&columns).unwrap();
+    for row in &rows {
+        let mut record: Vec<String> = columns.iter().map(|c| row[c].clone()).collect();
+        let target = columns.iter().position(|c| c == "target").unwrap();
+        // Its tags kept: the sentence itself, quoted.
+        record[target] = format!("Blåbær – «{}»", row["source"]);
+        w.write_record(&record).unwrap();
+    }
+    t.write("filled.csv", w.into_inner().unwrap());
+    soffice(
+        &t,
+        "nb_NO.UTF-8",
+        &[
+            "--infilter=CSV:44,34,1",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            "lo",
+            "filled.csv",
+        ],
+    );
+    let damaged = t.read("lo/filled.csv");
+    assert!(damaged.contains("BlÃ¥bÃ¦r"), "LibreOffice did not double-encode it:\n{damaged}");
+    let out = t.tolk(&["import", "lo/filled.csv"]).run().success();
+    out.stderr_contains("had letters in pairs of other characters, `Ã¥` for `å`")
+        .stderr_contains(&format!("{} added", rows.len()))
+        .stderr_contains(" 0 refused");
+    let memory = t.read("memory/nb-en.csv");
+    assert!(memory.contains("Blåbær – «") && !memory.contains("Ã"), "{memory}");
+}
