@@ -515,6 +515,15 @@ pub enum Notice {
         /// What is wrong with it.
         damage: crate::cache_file::Damage,
     },
+    /// The copy of a server's memory kept in the project is of a history the server's
+    /// memory does not continue (it was restored from a backup), so the write read the
+    /// memory whole.
+    Diverged {
+        /// The server, as shown.
+        server: PathBuf,
+        /// Where the copy and the server stand.
+        diverged: crate::memory::server::Diverged,
+    },
 }
 
 /// How to take the memory's lock.

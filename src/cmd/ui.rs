@@ -193,6 +193,11 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
             let then = if changes { "kept the memory again without it" } else { "made it again" };
             eprintln!("note: {} was not used, as {damage}; {then}", shown::path(file))
         }
+        Kept::Diverged(diverged) => {
+            if let Some(server) = &global.server {
+                say_diverged(server.shown(), diverged);
+            }
+        }
         Kept::Unwritable { why, .. } => eprintln!(
             "note: the memory and its index cannot be kept in {folder} ({why}), so every command reads \
              and indexes the memory again; delete or repair {folder} to keep them"
@@ -743,6 +748,20 @@ pub fn tell(chatty: bool, notice: &Notice) {
             shown::path(folder)
         ),
         Notice::KeptUnused { file, damage } => say_unused(file, damage),
+        Notice::Diverged { server, diverged } => say_diverged(&server.to_string_lossy(), diverged),
+    }
+}
+
+/// Says that the copy of the server's memory kept in the project was not used, as the
+/// server's history does not continue it, once a command: a write that found it so
+/// keeps the memory it read, and the next command finds it again before that.
+fn say_diverged(server: &str, diverged: &tolk::memory::server::Diverged) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!(
+            "note: the copy of the memory on {server} kept in .tolk/cache was not used, as {diverged}; read the \
+             memory whole again"
+        );
     }
 }
 

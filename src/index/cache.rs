@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use super::{Damage, Index, IndexBuilder, Match};
 use crate::cache_file::Arrays;
 use crate::memory::delta::{self, Plan};
-use crate::memory::server::{Revision, ServerStore};
+use crate::memory::server::{LastWrite, Refreshed, Revision, ServerStore, Standing};
 use crate::memory::snapshot::{self, Snapshot};
 use crate::memory::{self, KeptCopy, Memory, Rewrite, Totals};
 use crate::text::{normalize, stable_hash, SegmentId};
@@ -152,6 +152,9 @@ pub enum Kept {
     Unkept,
     /// Made now and not kept, as they cannot be written: `why`.
     Unwritable { instead_of: Option<(PathBuf, Damage)>, why: String },
+    /// Made now from the server's memory read whole, and kept, as the copy kept was of
+    /// a history the server does not continue (restored from a backup).
+    Diverged(crate::memory::server::Diverged),
 }
 
 /// Gives the memory at `path` with its index, kept in `files` (see the module's
@@ -715,11 +718,13 @@ pub fn open(path: &Path, files: &Files) -> Option<(Entries, Index)> {
 }
 
 /// The memory on a server and its index, kept in `files` between runs: opened as kept
-/// when the server's revision is the one kept (one query); brought up to date with
-/// only the entries written since, when an older revision of the same memory is kept;
-/// else read whole in one snapshot. What is made is kept with its revision, in a third
-/// file beside the two (`<memory file>.rev`). `building` is called, with the number of
-/// entries, just before an index is built.
+/// when the server's revision and the write at it are the ones kept (one query);
+/// brought up to date with only the entries written since, when an older revision of
+/// the same memory is kept and the write it was kept at is still on the server as it
+/// was; else read whole in one snapshot ([`Kept::Diverged`] when the server's history
+/// does not continue the copy's: restored from a backup). What is made is kept with
+/// its revision, in a third file beside the two (`<memory file>.rev`). `building` is
+/// called, with the number of entries, just before an index is built.
 pub fn load_server(
     store: &ServerStore,
     files: &Files,
@@ -733,12 +738,27 @@ pub fn load_server(
         },
         Err(refused) => Some((refused.file, refused.damage)),
     };
-    let kept = kept_server_memory(files).filter(|(_, at)| at.leads_to(&now));
-    let (memory, revision) = match kept {
-        Some((memory, at)) => match store.refresh(memory, at)? {
-            Some(fresh) => fresh,
-            None => store.snapshot_with_revision()?,
+    let mut diverged = None;
+    let fresh = match kept_server_memory(files) {
+        Some((memory, at)) => match at.standing(&now) {
+            Standing::Elsewhere => None,
+            Standing::Diverged(d) => {
+                diverged = Some(d);
+                None
+            }
+            Standing::Current | Standing::Behind => match store.refresh(memory, at)? {
+                Refreshed::Fresh(memory, revision) => Some((memory, revision)),
+                Refreshed::Elsewhere => None,
+                Refreshed::Diverged(d) => {
+                    diverged = Some(d);
+                    None
+                }
+            },
         },
+        None => None,
+    };
+    let (memory, revision) = match fresh {
+        Some(fresh) => fresh,
         None => store.snapshot_with_revision()?,
     };
     // Stale is the expected state of a server's cache after a write: no news.
@@ -751,13 +771,13 @@ pub fn load_server(
         unwritable = keep(&files.index, |file| index.write(file)).err();
     }
     if unwritable.is_none() {
-        let text =
-            format!("{:x} {:x} {} {}\n", revision.memory.0, revision.memory.1, revision.epoch, revision.rev);
-        unwritable = keep(&revision_file(files), |file| std::fs::write(file, text)).err();
+        unwritable =
+            keep(&revision_file(files), |file| std::fs::write(file, write_revision(&revision))).err();
     }
-    let kept = match unwritable {
-        Some(why) => Kept::Unwritable { instead_of, why },
-        None => Kept::Built { instead_of },
+    let kept = match (unwritable, diverged) {
+        (Some(why), _) => Kept::Unwritable { instead_of, why },
+        (None, Some(diverged)) => Kept::Diverged(diverged),
+        (None, None) => Kept::Built { instead_of },
     };
     Ok((memory, index, kept))
 }
@@ -776,9 +796,10 @@ pub fn open_server_kept(
     Ok(kept.map(|(base, index)| (Entries::Kept(KeptMemory { base, changes: None }), index)))
 }
 
-/// The fingerprint a server's memory at revision `r` is kept with.
+/// The fingerprint a server's memory at revision `r` is kept with: a copy opens only
+/// for the same write at the same revision, never for another history numbered alike.
 fn fingerprint(r: &Revision) -> u64 {
-    stable_hash(format!("{:x}-{:x}-{}-{}", r.memory.0, r.memory.1, r.epoch, r.rev).as_bytes())
+    stable_hash(write_revision(r).as_bytes())
 }
 
 /// The copy of a server's memory kept in `files`, whatever its revision, with its index
@@ -823,14 +844,33 @@ fn kept_revision(files: &Files) -> Option<Revision> {
     parse_revision(&std::fs::read_to_string(revision_file(files)).ok()?)
 }
 
-/// A revision as kept beside a server's cache: `memory-high memory-low epoch rev`.
+/// A revision as kept beside a server's cache: `memory-high memory-low epoch rev`, then
+/// the last write's `id entry state` (hashes in hex), or `-` for an empty memory.
+fn write_revision(r: &Revision) -> String {
+    let last = match &r.last {
+        Some(w) => format!("{} {:x} {:x}", w.id, w.entry, w.state),
+        None => "-".to_string(),
+    };
+    format!("{:x} {:x} {} {} {last}\n", r.memory.0, r.memory.1, r.epoch, r.rev)
+}
+
+/// A revision written by [`write_revision`]. One written before the last write was
+/// kept is none: the copy is read again whole, once.
 fn parse_revision(text: &str) -> Option<Revision> {
     let mut parts = text.split_whitespace();
     let high = u64::from_str_radix(parts.next()?, 16).ok()?;
     let low = u64::from_str_radix(parts.next()?, 16).ok()?;
     let epoch = parts.next()?.parse().ok()?;
     let rev = parts.next()?.parse().ok()?;
-    Some(Revision { memory: (high, low), epoch, rev })
+    let last = match parts.next()? {
+        "-" => None,
+        id => Some(LastWrite {
+            id: id.parse().ok()?,
+            entry: u64::from_str_radix(parts.next()?, 16).ok()?,
+            state: u64::from_str_radix(parts.next()?, 16).ok()?,
+        }),
+    };
+    parts.next().is_none().then_some(Revision { memory: (high, low), epoch, rev, last })
 }
 
 /// A memory as a command has it: read whole, or kept and read in part.
@@ -973,6 +1013,19 @@ mod tests {
         load(memory, Some(files), || Memory::load(memory), |_| {}).unwrap().2
     }
 
+    #[test]
+    fn a_kept_revision_reads_back_as_written_and_an_older_form_as_none() {
+        let last = Some(LastWrite { id: 41, entry: 0xdead_beef, state: u64::MAX });
+        for r in [
+            Revision { memory: (u64::MAX, 7), epoch: 2, rev: 42, last },
+            Revision { memory: (1, 2), epoch: 0, rev: 0, last: None },
+        ] {
+            assert_eq!(parse_revision(&write_revision(&r)), Some(r));
+        }
+        // Kept by a tolk that kept no last write: read again whole, once.
+        assert_eq!(parse_revision("ff 7 2 42\n"), None);
+        assert_eq!(parse_revision("ff 7 2 42 41 1\n"), None);
+    }
     #[test]
     fn an_index_is_kept_reused_and_rebuilt_when_the_memory_changes() {
         let dir = tempfile::tempdir().unwrap();

@@ -425,6 +425,118 @@ fn a_project_keeps_the_servers_memory_and_refreshes_it_with_what_others_wrote() 
     assert_eq!(a, b);
 }
 
+/// Puts the memory back as a backup taken at revision `rev` and restored would: the
+/// rows written since gone, and the revisions and ids given since to be given again,
+/// while the memory's id and epoch are the backup's (a restore fires no trigger, so
+/// nothing moves the epoch).
+fn restore_to(db: &Db, rev: i64) {
+    let mut admin = db.admin();
+    let mut tx = admin.transaction().unwrap();
+    tx.batch_execute("SET LOCAL session_replication_role = replica").unwrap();
+    tx.execute("DELETE FROM tolk.entries WHERE rev > $1", &[&rev]).unwrap();
+    tx.execute("SELECT setval('tolk.revision', $1)", &[&rev]).unwrap();
+    tx.batch_execute(
+        "SELECT setval(pg_get_serial_sequence('tolk.entries', 'id'), (SELECT max(id) FROM tolk.entries))",
+    )
+    .unwrap();
+    tx.commit().unwrap();
+}
+
+/// The memory's last revision.
+fn last_rev(db: &Db) -> i64 {
+    db.admin().query_one("SELECT max(rev) FROM tolk.entries", &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_kept_copy_is_read_again_when_the_server_is_restored_from_a_backup() {
+    let db = Db::new();
+    let url = db.url();
+    let t = Project::empty();
+    t.write("tolk.toml", format!("memory = \"{url}\"\n"));
+    let other = Project::empty();
+    let write = |p: &Project, project: bool, line: &str| {
+        p.write("w.tsv", format!("{line}\n"));
+        let mut args = vec!["tm", "import", "w.tsv"];
+        if !project {
+            args.splice(0..0, ["--memory", url.as_str()]);
+        }
+        p.tolk(&args).run().success();
+    };
+    write(&t, true, "Første setning.\tFirst sentence.");
+    // Someone else's write is brought in without a word.
+    write(&other, false, "Andre setning.\tSecond sentence.");
+    let out = t.tolk(&["lookup", "Andre setning."]).run().success().stdout_contains("100%");
+    assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+    let backup = last_rev(&db);
+
+    // Went back: what the server lost is no longer a match here.
+    write(&t, true, "Tapt setning.\tLost sentence.");
+    restore_to(&db, backup);
+    let out = t
+        .tolk(&["lookup", "Tapt setning."])
+        .run()
+        .success()
+        .stderr_contains("kept in .tolk/cache was not used")
+        .stderr_contains(&format!("is back at revision {backup}"));
+    assert!(!out.stdout.contains("100%"), "{}", out.stdout);
+    t.tolk(&["lookup", "Andre setning."]).run().success().stdout_contains("100%");
+
+    // Went back, then wrote again under the revisions the copy has: the copy is of
+    // another history, whose rows are read, and whose lost ones are gone.
+    write(&t, true, "Tapt setning.\tLost sentence.");
+    restore_to(&db, backup);
+    write(&other, false, "Ny setning.\tNew sentence.");
+    let out = t
+        .tolk(&["lookup", "Ny setning."])
+        .run()
+        .success()
+        .stdout_contains("100%")
+        .stderr_contains("another write at that revision");
+    assert!(out.stdout.contains("New sentence."), "{}", out.stdout);
+    let out = t.tolk(&["lookup", "Tapt setning."]).run().success();
+    assert!(!out.stdout.contains("100%"), "{}", out.stdout);
+
+    // Went back, then wrote past the copy's revision: the write it was kept at is gone,
+    // so the rows above it are not all the copy lacks.
+    write(&t, true, "Tapt igjen.\tLost again.");
+    let kept = last_rev(&db);
+    restore_to(&db, backup);
+    for n in 0..4 {
+        write(&other, false, &format!("Setning nummer {n}.\tSentence number {n}."));
+    }
+    assert!(last_rev(&db) > kept);
+    let out =
+        t.tolk(&["lookup", "Tapt igjen."]).run().success().stderr_contains("another write at that revision");
+    assert!(!out.stdout.contains("100%"), "{}", out.stdout);
+    t.tolk(&["lookup", "Setning nummer 0."]).run().success().stdout_contains("Sentence number 0.");
+
+    // An import checks its rows against the server's memory, not the copy's: a
+    // translation written after the restore is a conflict.
+    write(&t, true, "Enda en.\tOne more.");
+    restore_to(&db, last_rev(&db) - 1);
+    write(&other, false, "Konflikt.\tFirst.");
+    t.write("k.tsv", "Konflikt.\tSecond.\n");
+    t.tolk(&["tm", "import", "k.tsv"])
+        .run()
+        .success()
+        .stderr_contains("another write at that revision")
+        .stderr_contains("1 conflict");
+    let entries = db.entries();
+    assert_eq!(entries.iter().filter(|e| e.0 == "Konflikt.").count(), 1, "{entries:?}");
+    assert!(!entries.iter().any(|e| e.0 == "Enda en."), "{entries:?}");
+
+    // The next read keeps the server's memory (the import wrote nothing, so kept
+    // nothing), and from then on the copy is the server's: no note, the same answers.
+    t.tolk(&["tm", "export"]).run().success();
+    let out = t.tolk(&["tm", "export", "--format", "csv"]).run().success();
+    assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+    let fresh = Project::empty();
+    assert_eq!(
+        out.stdout,
+        fresh.tolk(&["--memory", &url, "tm", "export", "--format", "csv"]).run().success().stdout
+    );
+}
+
 #[test]
 fn eight_imports_at_once_keep_every_row() {
     let db = Db::new();

@@ -142,7 +142,13 @@ fn check_schema(server: &Server, client: &mut impl postgres::GenericClient) -> R
 
 /// Which snapshot of the server a memory is: the memory's own id (made by `server
 /// init`, so two databases never look alike), its epoch (moved on whenever entries are
-/// removed, which no revision shows) and its revision, the last write seen.
+/// removed, which no revision shows), its revision, the last write seen, and that
+/// write itself ([`LastWrite`]).
+///
+/// The id, epoch and revision all come back as they were when the database is restored
+/// from a backup (`pg_restore`, or a file-level copy), and the revisions lost with it
+/// are then given again to other writes: only the write at a revision tells one history
+/// from another, so a copy kept at a revision keeps it too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Revision {
     /// The memory's id, as two halves of its UUID.
@@ -151,30 +157,157 @@ pub struct Revision {
     pub epoch: i64,
     /// The last write seen; 0 for an empty memory.
     pub rev: i64,
+    /// The row written at `rev`; `None` for an empty memory.
+    pub last: Option<LastWrite>,
 }
 
-impl Revision {
-    /// Whether a copy kept at `self` can be brought up to `now` with the rows written
-    /// since: the same memory, nothing removed since, no revision lost.
-    pub fn leads_to(&self, now: &Revision) -> bool {
-        self.memory == now.memory && self.epoch == now.epoch && self.rev <= now.rev
+/// The row written at a revision, told apart from any other write: its id and a hash
+/// of what it holds, in two parts. What an entry says (file, row, texts, who added it
+/// and when, to the microsecond) never changes once written; its state (retired or
+/// not, and when) changes with `tm rm`, `resolve` and `revert`, each a write at a
+/// later revision. A row that took its id again after a restore, or was retired again,
+/// differs in one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LastWrite {
+    /// The row's `id`.
+    pub id: i64,
+    /// A hash of what the entry says.
+    pub entry: u64,
+    /// A hash of its state.
+    pub state: u64,
+}
+
+/// How a copy kept at one [`Revision`] stands to the memory on the server at another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The server is another memory, or entries were removed from it since (its epoch
+    /// moved on): the copy is of no use, and nothing is amiss.
+    Elsewhere,
+    /// The copy is the memory as it is.
+    Current,
+    /// The copy is older: the rows written since bring it up to date, if the write it
+    /// was kept at is still on the server as it was (which only the server can tell:
+    /// [`ServerStore::refresh`] asks it).
+    Behind,
+    /// The server's memory does not continue the copy's history.
+    Diverged(Diverged),
+}
+
+/// A copy kept at revision `kept` whose history the server's memory, now at revision
+/// `now`, does not continue: it went back past `kept` (restored from a backup), or it
+/// has another write at `kept` (went back, then was written again). A copy brought up
+/// to date from there would keep what the server lost and miss what was written since
+/// under the revisions it thinks it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Diverged {
+    /// The revision the copy was kept at.
+    pub kept: i64,
+    /// The server's revision now.
+    pub now: i64,
+}
+
+impl std::fmt::Display for Diverged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Diverged { kept, now } = *self;
+        if now < kept {
+            write!(f, "it was kept at revision {kept} and the server is back at revision {now} (restored from a backup?)")
+        } else {
+            write!(
+                f,
+                "it was kept at revision {kept} and the server has another write at that revision now (restored \
+                 from a backup and written to since?)"
+            )
+        }
     }
 }
 
-/// The memory's id, epoch and last revision.
-const REVISION: &str =
-    "SELECT memory_id::text, (SELECT coalesce(max(rev), 0) FROM tolk.entries), epoch FROM tolk.state";
+impl Revision {
+    /// How a copy kept at `self` stands to the memory at `now`, as far as the two
+    /// revisions tell.
+    pub fn standing(&self, now: &Revision) -> Standing {
+        if self.memory != now.memory || self.epoch != now.epoch {
+            return Standing::Elsewhere;
+        }
+        let diverged = Standing::Diverged(Diverged { kept: self.rev, now: now.rev });
+        match self.rev.cmp(&now.rev) {
+            std::cmp::Ordering::Greater => diverged,
+            std::cmp::Ordering::Equal if self.last == now.last => Standing::Current,
+            std::cmp::Ordering::Equal => diverged,
+            std::cmp::Ordering::Less => Standing::Behind,
+        }
+    }
+}
+
+/// The hash of what an entry says (see [`LastWrite`]), its time in UTC whatever the
+/// session's time zone, so any client computes it alike: the first 8 bytes of a SHA-256
+/// (which, unlike `md5`, a server in FIPS mode computes too).
+macro_rules! entry_hash {
+    () => {
+        "substr(sha256(convert_to(concat_ws(chr(31), file, row_number, source, target, created, translator, \
+         origin, note, import, prev, next, extra::text, added_by, \
+         to_char(added_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')), 'UTF8')), 1, 8)"
+    };
+}
+
+/// The hash of an entry's state (see [`LastWrite`]).
+macro_rules! state_hash {
+    () => {
+        "substr(sha256(convert_to(concat_ws(chr(31), retired, retired_by, changed), 'UTF8')), 1, 8)"
+    };
+}
+
+/// The memory's id, last revision and epoch, and the write at that revision (columns
+/// 3 to 5, null for an empty memory): one query, through the index on `rev`.
+const REVISION: &str = concat!(
+    "SELECT s.memory_id::text, r.rev, s.epoch, w.id, w.entry, w.state FROM tolk.state s \
+     CROSS JOIN (SELECT coalesce(max(rev), 0) AS rev FROM tolk.entries) r \
+     LEFT JOIN LATERAL (SELECT id, ",
+    entry_hash!(),
+    " AS entry, ",
+    state_hash!(),
+    " AS state FROM tolk.entries WHERE rev = r.rev ORDER BY id DESC LIMIT 1) w ON true"
+);
+
+/// Where the row of a [`LastWrite`] is now: its revision and hashes, or no row.
+const WRITE_NOW: &str =
+    concat!("SELECT rev, ", entry_hash!(), ", ", state_hash!(), " FROM tolk.entries WHERE id = $1");
 
 /// The [`Revision`] in a row of [`REVISION`].
 fn revision_of(row: &postgres::Row) -> Revision {
     let id: String = row.get(0);
     let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     let half = |range: std::ops::Range<usize>| hex.get(range).and_then(|h| u64::from_str_radix(h, 16).ok());
+    let last = row.get::<_, Option<i64>>(3).map(|id| LastWrite {
+        id,
+        entry: hash_of(row.get(4)),
+        state: hash_of(row.get(5)),
+    });
     Revision {
         memory: (half(0..16).unwrap_or(0), half(16..32).unwrap_or(0)),
         epoch: row.get(2),
         rev: row.get(1),
+        last,
     }
+}
+
+/// The 8 bytes of [`entry_hash`] or [`state_hash`] as a number.
+fn hash_of(bytes: Option<Vec<u8>>) -> u64 {
+    let bytes = bytes.unwrap_or_default();
+    bytes.iter().take(8).fold(0, |h, &b| h << 8 | u64::from(b))
+}
+
+/// Whether the write a copy was kept at (`kept`, at revision `at`) is on the server in
+/// `tx` as it was: the same row saying the same, in the same state unless a later write
+/// changed it (its revision is then above `at`).
+fn still_there(
+    tx: &mut Transaction<'_>,
+    at: i64,
+    kept: &LastWrite,
+) -> std::result::Result<bool, postgres::Error> {
+    let Some(row) = tx.query_opt(WRITE_NOW, &[&kept.id])? else { return Ok(false) };
+    let rev: i64 = row.get(0);
+    let (entry, state) = (hash_of(row.get(1)), hash_of(row.get(2)));
+    Ok(entry == kept.entry && (rev > at || (rev == at && state == kept.state)))
 }
 
 /// A memory read from the server, with what names its files there. An entry is named
@@ -288,6 +421,26 @@ fn unusable<'a>(entry: &Entry, mut cells: impl Iterator<Item = &'a str>) -> Opti
     None
 }
 
+/// What became of a copy kept at a revision that [`ServerStore::refresh`] was to
+/// bring up to date.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// Brought up to date: the memory as it is, and its revision.
+    Fresh(Memory, Revision),
+    /// Of no use, and nothing amiss: the server is another memory, or entries were
+    /// removed from it since.
+    Elsewhere,
+    /// Of a history the server's memory does not continue (restored from a backup).
+    Diverged(Diverged),
+}
+
+/// [`Refreshed`], with what names the files on the server, for a write.
+enum Brought {
+    Up(Read),
+    Elsewhere,
+    Diverged(Diverged),
+}
+
 /// A memory on a server as a [`MemoryStore`](super::MemoryStore).
 #[derive(Clone)]
 pub struct ServerStore {
@@ -338,11 +491,16 @@ impl ServerStore {
         self
     }
 
-    /// The memory as it is in `tx`: the base brought up to date, or read whole.
+    /// The memory as it is in `tx`: the base brought up to date, or read whole (and
+    /// said so, when the base is of a history the server does not continue).
     fn read_now(&self, tx: &mut Transaction<'_>) -> Result<Read> {
         if let Some((kept, at)) = self.base.as_ref().and_then(|base| base()) {
-            if let Some(read) = self.bring_up(tx, kept, at)? {
-                return Ok(read);
+            match self.bring_up(tx, kept, at)? {
+                Brought::Up(read) => return Ok(read),
+                Brought::Elsewhere => {}
+                Brought::Diverged(diverged) => {
+                    (self.notify)(&Notice::Diverged { server: PathBuf::from(self.server.shown()), diverged })
+                }
             }
         }
         read(&self.server, tx, None)
@@ -350,12 +508,26 @@ impl ServerStore {
 
     /// `kept`, a copy of the memory at revision `at`, brought up to date with the rows
     /// `tx` sees written since (new ones, and changed ones, which replace their old
-    /// selves by file and row). `None` when `tx` sees another memory, or an older one.
-    fn bring_up(&self, tx: &mut Transaction<'_>, kept: Memory, at: Revision) -> Result<Option<Read>> {
-        let delta = read(&self.server, tx, Some(at.rev))?;
-        if !at.leads_to(&delta.revision) {
-            return Ok(None);
+    /// selves by file and row), when the memory `tx` sees continues the copy's history.
+    fn bring_up(&self, tx: &mut Transaction<'_>, kept: Memory, at: Revision) -> Result<Brought> {
+        let fail =
+            |e: postgres::Error| self.server.error(format!("cannot read the memory: {}", describe(&e)));
+        let now = revision_of(&tx.query_one(REVISION, &[]).map_err(fail)?);
+        match at.standing(&now) {
+            Standing::Current => {}
+            Standing::Behind => {
+                // The write the copy was kept at, gone or another, is a history the
+                // server lost: the rows above `at` are not what the copy lacks.
+                if let Some(last) = &at.last {
+                    if !still_there(tx, at.rev, last).map_err(fail)? {
+                        return Ok(Brought::Diverged(Diverged { kept: at.rev, now: now.rev }));
+                    }
+                }
+            }
+            Standing::Elsewhere => return Ok(Brought::Elsewhere),
+            Standing::Diverged(diverged) => return Ok(Brought::Diverged(diverged)),
         }
+        let delta = read(&self.server, tx, Some(at.rev))?;
         let same_files =
             delta.memory.files().iter().map(|f| &f.path).eq(kept.files().iter().map(|f| &f.path));
         let memory = if delta.memory.entries.is_empty() && same_files {
@@ -363,7 +535,7 @@ impl ServerStore {
         } else {
             merge_delta(kept, delta.memory)
         };
-        Ok(Some(Read { memory, ..delta }))
+        Ok(Brought::Up(Read { memory, ..delta }))
     }
 
     /// The server.
@@ -397,11 +569,16 @@ impl ServerStore {
     }
 
     /// `memory`, kept at revision `at`, brought up to date: only the entries written
-    /// since `at` are read from the server. `None` when the server is another memory.
-    pub fn refresh(&self, memory: Memory, at: Revision) -> Result<Option<(Memory, Revision)>> {
+    /// since `at` are read from the server, when its memory continues the copy's
+    /// history.
+    pub fn refresh(&self, memory: Memory, at: Revision) -> Result<Refreshed> {
         let mut client = self.connect()?;
         let mut tx = self.consistent(&mut client)?;
-        Ok(self.bring_up(&mut tx, memory, at)?.map(|read| (read.memory, read.revision)))
+        Ok(match self.bring_up(&mut tx, memory, at)? {
+            Brought::Up(read) => Refreshed::Fresh(read.memory, read.revision),
+            Brought::Elsewhere => Refreshed::Elsewhere,
+            Brought::Diverged(diverged) => Refreshed::Diverged(diverged),
+        })
     }
 
     /// A read-only transaction that sees one moment of the memory throughout.
@@ -1040,4 +1217,34 @@ pub fn pull(store: &ServerStore, folder: &Path, lock: &LockOptions<'_>, dry_run:
         crate::store::write_atomic_all(&files)?;
     }
     Ok(pulled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(kept: Revision, now: Revision, expected: Standing) {
+        assert_eq!(kept.standing(&now), expected, "kept {kept:?}, now {now:?}");
+    }
+
+    #[test]
+    fn a_copy_stands_to_the_server_by_its_revision_and_the_write_at_it() {
+        let write = |id, entry, state| Some(LastWrite { id, entry, state });
+        let at = |rev, last| Revision { memory: (1, 2), epoch: 0, rev, last };
+        let kept = at(7, write(7, 70, 0));
+        check(kept, kept, Standing::Current);
+        check(kept, at(9, write(9, 90, 0)), Standing::Behind);
+        check(at(0, None), at(9, write(9, 90, 0)), Standing::Behind);
+        // Another memory, or entries removed since: nothing amiss, read again.
+        check(kept, Revision { memory: (1, 3), ..kept }, Standing::Elsewhere);
+        check(kept, Revision { epoch: 1, ..at(3, write(3, 30, 0)) }, Standing::Elsewhere);
+        // Restored from a backup: back before the copy, or another write at its revision
+        // (another row, the same row saying something else, or retired again).
+        check(kept, at(5, write(5, 50, 0)), Standing::Diverged(Diverged { kept: 7, now: 5 }));
+        check(kept, at(0, None), Standing::Diverged(Diverged { kept: 7, now: 0 }));
+        for other in [write(8, 70, 0), write(7, 71, 0), write(7, 70, 1)] {
+            check(kept, at(7, other), Standing::Diverged(Diverged { kept: 7, now: 7 }));
+        }
+    }
 }
