@@ -95,6 +95,9 @@ impl Server {
                 redact_text(url)
             ))
         })?;
+        // Whether a host is named at all: a password file is searched for `localhost`
+        // (or a `hostaddr`) where none is, whatever socket folder is then used.
+        let host_named = !config.get_hosts().is_empty() || env.var("PGHOST").is_some();
         if config.get_hosts().is_empty() {
             match env.var("PGHOST") {
                 Some(hosts) => {
@@ -168,7 +171,8 @@ impl Server {
         }
         let mut warnings = Vec::new();
         if config.get_password().is_none() {
-            let found = env.var("PGPASSWORD").or_else(|| password_from_file(&config, env, &mut warnings));
+            let found =
+                env.var("PGPASSWORD").or_else(|| password_from_file(&config, host_named, env, &mut warnings));
             if let Some(password) = found {
                 config.password(password);
             }
@@ -519,15 +523,28 @@ pub fn without_password(url: &str) -> String {
 }
 
 /// The password for `config` in the password file (`PGPASSFILE`, else
-/// `~/.pgpass`), as libpq finds it: the first line whose host, port, database and
-/// user match (`*` matches anything), skipped when the file can be read by others.
-fn password_from_file(config: &Config, env: &dyn Environment, warnings: &mut Vec<String>) -> Option<String> {
+/// `~/.pgpass`), as libpq's `passwordFromFile` finds it: the first line whose host,
+/// port, database and user match ([`pgpass_lookup`], the host as [`pgpass_host`] says),
+/// skipped when the file is not a plain file or can be read by others.
+fn password_from_file(
+    config: &Config,
+    host_named: bool,
+    env: &dyn Environment,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     let path = env.var("PGPASSFILE").map(PathBuf::from).or_else(|| env.home().map(|h| h.join(".pgpass")))?;
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() {
+        warnings.push(format!(
+            "{} is not a plain file, so it is not read for passwords",
+            crate::shown::path(&path)
+        ));
+        return None;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).ok()?.permissions().mode();
-        if mode & 0o077 != 0 {
+        if meta.permissions().mode() & 0o077 != 0 {
             warnings.push(format!(
                 "{} is readable by others, so its passwords are not used (chmod 0600 it)",
                 crate::shown::path(&path)
@@ -536,54 +553,96 @@ fn password_from_file(config: &Config, env: &dyn Environment, warnings: &mut Vec
         }
     }
     let text = std::fs::read_to_string(&path).ok()?;
-    let host = match config.get_hosts().first() {
-        Some(Host::Tcp(name)) => name.clone(),
-        #[cfg(unix)]
-        Some(Host::Unix(_)) | None => "localhost".to_string(),
-        #[cfg(not(unix))]
-        None => "localhost".to_string(),
-    };
     let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
-    let db = config.get_dbname().unwrap_or("");
     let user = config.get_user().unwrap_or("");
+    let db = config.get_dbname().unwrap_or(user);
+    let host = pgpass_host(config, host_named, default_socket_folder());
     pgpass_lookup(&text, [&host, &port, db, user])
 }
 
+/// The host a password file's line is matched against, as libpq takes it: the first
+/// host named (`host_named`: in the URL or `PGHOST`) as given, a name or a socket
+/// folder's path (so `host=/run/tolk` matches a line for `/run/tolk`, not
+/// `localhost`), except that the default socket folder (`default`, where libpq looks
+/// when no host is named) is `localhost`; with no host named, the address given as
+/// `hostaddr`, else `localhost`. A connection to several hosts uses the first one's
+/// password for all (the client takes one password).
+fn pgpass_host(config: &Config, host_named: bool, default: &str) -> String {
+    let first = config.get_hosts().first().filter(|_| host_named);
+    match first {
+        Some(Host::Tcp(name)) if !name.is_empty() => name.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(path)) => {
+            // Compared as text, as libpq does: `/run/postgresql/` is not the default.
+            let path = path.to_string_lossy();
+            if path == default {
+                "localhost".to_string()
+            } else {
+                path.into_owned()
+            }
+        }
+        _ => match config.get_hostaddrs().first() {
+            Some(addr) => addr.to_string(),
+            None => "localhost".to_string(),
+        },
+    }
+}
+
 /// The password of the first line of a password file matching `wanted` (host, port,
-/// database, user).
+/// database, user), as libpq reads it: `#` starts a comment line; each of the four
+/// fields is `*` (alone, matching anything) or the value itself, `\` escaping `:` and
+/// `\`; the password runs to the next unescaped `:` or the line's end. A line without
+/// all five fields matches nothing; the first line that matches decides, and an empty
+/// password there is none.
 fn pgpass_lookup(text: &str, wanted: [&str; 4]) -> Option<String> {
-    for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
+    for line in text.split('\n') {
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let fields = split_pgpass(line);
-        if fields.len() != 5 {
-            continue;
-        }
-        let matches = fields[..4].iter().zip(wanted).all(|(field, want)| field == "*" || field == want);
-        if matches {
-            return Some(fields[4].clone());
+        let mut rest = line;
+        let matched = wanted.iter().all(|want| match field_matches(rest, want) {
+            Some(after) => {
+                rest = after;
+                true
+            }
+            None => false,
+        });
+        if matched {
+            let password = first_field(rest).0;
+            return (!password.is_empty()).then_some(password);
         }
     }
     None
 }
 
-/// The `:`-separated fields of a password file line, `\:` and `\\` unescaped.
-fn split_pgpass(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
+/// What follows the field at the start of `line` (after its `:`) when it matches
+/// `want`: a field of `*` alone matches anything, any other field is `want` itself,
+/// escapes undone. `None` when it does not match, or no `:` ends it.
+fn field_matches<'a>(line: &'a str, want: &str) -> Option<&'a str> {
+    if let Some(after) = line.strip_prefix("*:") {
+        return Some(after);
+    }
+    let (field, after) = first_field(line);
+    (field == want).then_some(after?)
+}
+
+/// The field at the start of `line`, escapes undone, and what follows its ending `:`
+/// (`None` at the line's end).
+fn first_field(line: &str) -> (String, Option<&str>) {
+    let mut field = String::new();
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
         match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    fields.last_mut().expect("one field").push(next);
-                }
-            }
-            ':' if fields.len() < 5 => fields.push(String::new()),
-            c => fields.last_mut().expect("one field").push(c),
+            '\\' => match chars.next() {
+                Some((_, next)) => field.push(next),
+                None => field.push(c),
+            },
+            ':' => return (field, Some(&line[i + 1..])),
+            c => field.push(c),
         }
     }
-    fields
+    (field, None)
 }
 
 #[cfg(test)]
@@ -676,18 +735,73 @@ mod tests {
         let text = "# comment\nother:5432:*:erin:nope\ndb.example:*:tm:erin:pa\\:ss\n*:*:*:*:any\n";
         assert_eq!(pgpass_lookup(text, ["db.example", "5432", "tm", "erin"]).as_deref(), Some("pa:ss"));
         assert_eq!(pgpass_lookup(text, ["x", "1", "y", "z"]).as_deref(), Some("any"));
-        assert_eq!(pgpass_lookup("h:1:d:u\n", ["h", "1", "d", "u"]), None);
+        for (text, wanted, expected) in [
+            // Four fields and no password: no line.
+            ("h:1:d:u\n", ["h", "1", "d", "u"], None),
+            // The password ends at the next unescaped colon, and a CR before the newline goes.
+            ("h:1:d:u:pw:more\n", ["h", "1", "d", "u"], Some("pw")),
+            ("h:1:d:u:p\\:w\r\n", ["h", "1", "d", "u"], Some("p:w")),
+            // `*` alone matches anything; escaped, or with more, it is itself.
+            ("\\*:1:d:u:star\n", ["h", "1", "d", "u"], None),
+            ("\\*:1:d:u:star\n", ["*", "1", "d", "u"], Some("star")),
+            ("*h:1:d:u:pw\n", ["h", "1", "d", "u"], None),
+            // A backslash escapes itself; a socket folder's path is a host like any.
+            ("/s/x:1:d:a\\\\b:pw\n", ["/s/x", "1", "d", "a\\b"], Some("pw")),
+            // The first line that matches decides, even with an empty password.
+            ("h:1:d:u:\n*:*:*:*:any\n", ["h", "1", "d", "u"], None),
+            ("  # not a comment\n*:*:*:*:any\n", ["h", "1", "d", "u"], Some("any")),
+        ] {
+            assert_eq!(pgpass_lookup(text, wanted).as_deref(), expected, "{text:?} for {wanted:?}");
+        }
+    }
+
+    #[test]
+    fn the_password_files_host_is_the_socket_folder_and_localhost_only_for_the_default() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(".pgpass");
-        std::fs::write(&file, "db.example:5432:tm:erin:hunter2\n").unwrap();
+        std::fs::write(
+            &file,
+            "/tmp/trial/sock:5432:*:carl:socket\n\
+             localhost:5432:*:carl:local\n\
+             db.example:5432:*:carl:tcp\n\
+             10.0.0.7:5432:*:carl:address\n",
+        )
+        .unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
-        let e = Env(HashMap::new(), Some(dir.path().to_path_buf()));
-        let s = Server::parse_with("postgres://erin@db.example/tm", &e).unwrap();
-        assert_eq!(s.config.get_password(), Some(&b"hunter2"[..]));
-        assert!(!s.shown().contains("hunter2"));
+        let default = format!("postgres:///tolk?host={}", default_socket_folder());
+        for (url, pghost, expected) in [
+            // A socket folder named is matched as its path, never as localhost.
+            ("postgres:///tolk?host=/tmp/trial/sock", None, Some("socket")),
+            ("postgres:///tolk", Some("/tmp/trial/sock"), Some("socket")),
+            ("postgres:///tolk?host=/tmp/trial/sock/", None, None),
+            ("postgres:///tolk?host=/tmp/other", None, None),
+            // The default socket folder, named or not, and no host at all: localhost.
+            (default.as_str(), None, Some("local")),
+            ("postgres:///tolk", None, Some("local")),
+            ("postgres://localhost/tolk", None, Some("local")),
+            // A host name as given, on its port; an address where no host is named.
+            ("postgres://db.example/tolk", None, Some("tcp")),
+            ("postgres://db.example:6543/tolk", None, None),
+            ("postgres:///tolk?hostaddr=10.0.0.7", None, Some("address")),
+            ("postgres://db.example/tolk?hostaddr=10.0.0.7", None, Some("tcp")),
+        ] {
+            let mut vars = HashMap::from([("PGUSER", "carl".to_string())]);
+            if let Some(host) = pghost {
+                vars.insert("PGHOST", host.to_string());
+            }
+            let s = Server::parse_with(url, &Env(vars, Some(dir.path().to_path_buf()))).unwrap();
+            let password = s.config.get_password().map(|p| String::from_utf8_lossy(p).into_owned());
+            assert_eq!(password.as_deref(), expected, "{url} with PGHOST={pghost:?}");
+            assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+        }
+        // A password file that is no file (a folder) is not read, and that is said.
+        let vars = HashMap::from([("PGPASSFILE", dir.path().display().to_string())]);
+        let s = Server::parse_with("postgres://carl@db.example/tolk", &Env(vars, None)).unwrap();
+        assert_eq!(s.config.get_password(), None);
+        assert!(s.warnings()[0].contains("not a plain file"), "{:?}", s.warnings());
     }
 }
