@@ -889,6 +889,34 @@ fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
 }
 
 #[test]
+fn with_no_user_named_the_os_user_is_the_role_shown_and_suggested() {
+    let db = Db::new();
+    let c = cluster();
+    // libpq's default is the OS user's name (as the user database has it), never USER.
+    let me = whoami::username().unwrap();
+    let url = format!("postgres:///{}?host={}&port={}", db.name, c.socket, c.port);
+    let out = Project::empty()
+        .tolk(&["--memory", &url, "lookup", "Hei."])
+        .env_remove("PGUSER")
+        .env("USER", "not-me")
+        .env("LOGNAME", "not-me")
+        .run();
+    let shown = format!("postgres://{me}@/{}", db.name);
+    let has_role =
+        db.admin().query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&me]).unwrap().is_some();
+    if has_role {
+        // Run as a user the cluster knows (its own superuser): it connects as that role.
+        assert!(out.status.success(), "{}", out.stderr);
+    } else {
+        out.failure()
+            .stderr_contains(&shown)
+            .stderr_contains(&format!("role \"{me}\" does not exist"))
+            .stderr_contains("none is named in the URL or PGUSER")
+            .stderr_contains(&format!("`CREATE ROLE {me} LOGIN`"));
+    }
+}
+
+#[test]
 fn a_database_without_a_memory_or_with_a_newer_schema_is_refused() {
     let bare = Db::bare();
     let t = Project::empty();

@@ -26,6 +26,20 @@ pub struct Server {
     root: Option<PathBuf>,
     /// Whether `sslrootcert` named it.
     root_named: bool,
+    /// Where the role connected as was named.
+    user_from: UserFrom,
+}
+
+/// Where the role a server is reached as was named, so that a refusal says what to
+/// change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UserFrom {
+    /// The URL.
+    Url,
+    /// `PGUSER`.
+    Environment,
+    /// Nowhere: the OS user's name, libpq's default.
+    Os,
 }
 
 impl std::fmt::Debug for Server {
@@ -47,6 +61,10 @@ pub trait Environment {
     fn var(&self, name: &str) -> Option<String>;
     /// The user's home folder.
     fn home(&self) -> Option<PathBuf>;
+    /// The name of the user the process runs as (its effective user id's, from the
+    /// user database, as libpq looks it up; never `USER` or `LOGNAME`, which libpq
+    /// does not read).
+    fn os_user(&self) -> Option<String>;
 }
 
 /// The process's own environment.
@@ -59,6 +77,9 @@ impl Environment for ProcessEnvironment {
     fn home(&self) -> Option<PathBuf> {
         std::env::var_os("HOME").map(PathBuf::from)
     }
+    fn os_user(&self) -> Option<String> {
+        whoami::username().ok().filter(|u| !u.is_empty())
+    }
 }
 
 impl Server {
@@ -69,7 +90,8 @@ impl Server {
 
     /// The server named by `url`, completed from `env` as libpq would: `PGHOST`,
     /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT`,
-    /// `PGCONNECT_TIMEOUT`, then the password file.
+    /// `PGCONNECT_TIMEOUT`, then the password file; with no user named, the OS user
+    /// ([`Environment::os_user`]).
     pub fn parse_with(url: &str, env: &dyn Environment) -> Result<Server> {
         if !is_url(url) {
             return Err(Error::Invalid(format!(
@@ -118,8 +140,20 @@ impl Server {
                 config.port(port);
             }
         }
+        let mut user_from = UserFrom::Url;
         if config.get_user().is_none() {
-            let user = env.var("PGUSER").or_else(|| env.var("USER")).or_else(|| env.var("LOGNAME"));
+            // libpq's default, which the connection would use anyway: set here so that
+            // every message and the server as shown name the role really used.
+            let user = match env.var("PGUSER") {
+                Some(user) => {
+                    user_from = UserFrom::Environment;
+                    Some(user)
+                }
+                None => {
+                    user_from = UserFrom::Os;
+                    env.os_user()
+                }
+            };
             if let Some(user) = user {
                 config.user(&user);
             }
@@ -191,7 +225,7 @@ impl Server {
             shown.push(if shown.contains('?') { '&' } else { '?' });
             shown.push_str(&tls_shown.join("&"));
         }
-        Ok(Server { config, shown, warnings, tls, root, root_named })
+        Ok(Server { config, shown, warnings, tls, root, root_named, user_from })
     }
 
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
@@ -277,7 +311,8 @@ impl Server {
                 };
             }
             let hint = if let Some(db) = e.as_db_error() {
-                refusal_hint(db.code(), db.message(), self.user(), self.config.get_dbname().unwrap_or(""))
+                let db_name = self.config.get_dbname().unwrap_or("");
+                refusal_hint(db.code(), db.message(), self.user(), self.user_from, db_name)
             } else if text.contains("certificate") {
                 "; check the server's certificate and the root certificate (sslrootcert), or the host name \
                  it is reached by (sslmode=verify-full checks it)"
@@ -299,19 +334,31 @@ impl Server {
 }
 
 /// What to do when the server refused the connection with `code` and `message`, for
-/// the role `user` and the database `db`: the refusals a person meets setting up (a
-/// database or role not made yet, a role that may not log in, no line of pg_hba.conf
-/// for it, a wrong password, a server full), each with its remedy.
-fn refusal_hint(code: &postgres::error::SqlState, message: &str, user: &str, db: &str) -> String {
+/// the role `user` (named where `from` says) and the database `db`: the refusals a
+/// person meets setting up (a database or role not made yet, a role that may not log
+/// in, no line of pg_hba.conf for it, a wrong password, a server full), each with its
+/// remedy.
+fn refusal_hint(
+    code: &postgres::error::SqlState,
+    message: &str,
+    user: &str,
+    from: UserFrom,
+    db: &str,
+) -> String {
     use postgres::error::SqlState;
     let db = if db.is_empty() { user } else { db };
+    let whose = match from {
+        UserFrom::Url => "in the URL",
+        UserFrom::Environment => "in PGUSER",
+        UserFrom::Os => "(none is named in the URL or PGUSER, so it is your OS user's, as in psql)",
+    };
     match *code {
         SqlState::INVALID_CATALOG_NAME => format!(
             "; check the database's name in the URL, or have an administrator create it (`createdb {db}`) \
              and then run `tolk server init` on it"
         ),
         SqlState::INVALID_AUTHORIZATION_SPECIFICATION if message.contains("does not exist") => format!(
-            "; check the user's name in the URL; an administrator makes a login role for it (`CREATE ROLE \
+            "; check the user's name {whose}; an administrator makes a login role for it (`CREATE ROLE \
              {user} LOGIN`) and lets it connect (pg_hba.conf)"
         ),
         SqlState::INVALID_AUTHORIZATION_SPECIFICATION if message.contains("not permitted to log in") => {
@@ -323,7 +370,7 @@ fn refusal_hint(code: &postgres::error::SqlState, message: &str, user: &str, db:
         ),
         SqlState::INVALID_PASSWORD => format!(
             "; check the password of the role {user} in ~/.pgpass, PGPASSWORD or the URL (the server says the \
-             same when no role has that name: check the user's name too)"
+             same when no role has that name: check the user's name {whose} too)"
         ),
         SqlState::TOO_MANY_CONNECTIONS => "; the server is full: try again in a moment".to_string(),
         SqlState::CANNOT_CONNECT_NOW => {
@@ -659,6 +706,9 @@ mod tests {
         fn home(&self) -> Option<PathBuf> {
             self.1.clone()
         }
+        fn os_user(&self) -> Option<String> {
+            Some("osuser".to_string())
+        }
     }
 
     fn env(vars: &[(&'static str, &str)]) -> Env {
@@ -728,6 +778,39 @@ mod tests {
         assert_eq!(s.shown(), "postgres://erin@/tm?host=/run/pg");
         let err = Server::parse_with("postgres://", &env(&[("PGPORT", "x")])).unwrap_err();
         assert!(err.to_string().contains("PGPORT"), "{err}");
+    }
+
+    #[test]
+    fn with_no_user_named_the_os_users_name_is_the_role_everywhere() {
+        let s = Server::parse_with("postgres:///tm?host=/run/pg", &env(&[("USER", "someone")])).unwrap();
+        assert_eq!((s.user(), s.user_from), ("osuser", UserFrom::Os));
+        assert_eq!(s.shown(), "postgres://osuser@/tm?host=/run/pg");
+        // The database defaults to the role's name, as in libpq.
+        let s = Server::parse_with("postgres://db.example", &env(&[])).unwrap();
+        assert_eq!(s.shown(), "postgres://osuser@db.example:5432/osuser");
+        let s = Server::parse_with("postgres://db.example/tm", &env(&[("PGUSER", "erin")])).unwrap();
+        assert_eq!((s.user(), s.user_from), ("erin", UserFrom::Environment));
+        let s = Server::parse_with("postgres://bob@db.example/tm", &env(&[("PGUSER", "erin")])).unwrap();
+        assert_eq!((s.user(), s.user_from), ("bob", UserFrom::Url));
+    }
+
+    #[test]
+    fn a_refused_role_is_named_with_where_its_name_came_from() {
+        use postgres::error::SqlState;
+        let missing = SqlState::INVALID_AUTHORIZATION_SPECIFICATION;
+        let hint = |from| refusal_hint(&missing, "role \"carl\" does not exist", "carl", from, "tolk");
+        for (from, whose) in [
+            (UserFrom::Url, "check the user's name in the URL;"),
+            (UserFrom::Environment, "check the user's name in PGUSER;"),
+            (
+                UserFrom::Os,
+                "check the user's name (none is named in the URL or PGUSER, so it is your OS user's",
+            ),
+        ] {
+            let hint = hint(from);
+            assert!(hint.contains(whose), "{hint}");
+            assert!(hint.contains("`CREATE ROLE carl LOGIN`"), "{hint}");
+        }
     }
 
     #[test]
