@@ -41,6 +41,15 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
              alone) or PGPASSWORD",
         );
     }
+    // Written as given, but tolk.toml is the team's: a user there is everyone's role.
+    if let Some((url, user)) = url.and_then(|u| Some((u, tolk::memory::server::named_user(u)?))) {
+        ui::warning(format_args!(
+            "the memory URL names the role {user}, and so does tolk.toml now: everyone who works in this \
+             project connects as {user}, whatever their PGUSER (the URL wins, as in libpq); to have each \
+             person connect as their own role (PGUSER, or their OS user), write memory = \"{}\" instead",
+            tolk::memory::server::without_user(url)
+        ));
+    }
     if ui::chatty(global) {
         for path in &done.made {
             eprintln!("made {}", shown::path(path));

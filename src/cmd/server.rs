@@ -63,12 +63,16 @@ fn run_init(args: InitArgs, global: &Global) -> Result<ExitCode> {
                 eprintln!("tolk's memory in {} is at schema version {to}; grants renewed", server.shown())
             }
         }
+        // The project's URL names no user: tolk.toml is shared, and each person is to
+        // connect as their own role, not all as the administrator.
         eprintln!(
             "next: grant the roles to people's login roles (GRANT {} TO alice; GRANT {} TO erin), then point a \
-             project at it with memory = \"{}\" in tolk.toml, or `tolk tm push {}` to copy a CSV memory in",
+             project at it with memory = \"{}\" in tolk.toml (no user: each person connects as their own \
+             role, named by PGUSER or their OS user, with the password in ~/.pgpass), or `tolk tm push {}` to \
+             copy a CSV memory in",
             schema::TRANSLATOR,
             schema::EDITOR,
-            server.shown(),
+            server.shared(),
             server.shown()
         );
     }

@@ -917,6 +917,56 @@ fn with_no_user_named_the_os_user_is_the_role_shown_and_suggested() {
 }
 
 #[test]
+fn a_projects_url_names_no_user_so_each_person_connects_as_their_own_role() {
+    let db = Db::bare();
+    let t = Project::empty();
+    // The administrator's hint names the memory for tolk.toml without the administrator.
+    let out = t.tolk(&["server", "init", &db.url()]).run().success();
+    let hint = out.stderr.lines().find(|l| l.starts_with("next:")).unwrap().to_string();
+    let shared = hint.split("memory = \"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+    assert!(!shared.contains('@') && shared.contains(&db.name), "{hint}");
+    // The push is the administrator's, as them.
+    assert!(hint.contains(&format!("`tolk tm push {}`", db.url())), "{hint}");
+    let alice = db.login("alice", Some("tolk_translator"));
+    let bob = db.login("bob", Some("tolk_translator"));
+    t.write("tolk.toml", format!("memory = \"{shared}\"\n"));
+    t.write("a.tsv", "Hei.\tHi.\n");
+    t.write("b.tsv", "Takk.\tThanks.\n");
+    t.tolk(&["tm", "import", "a.tsv"]).env("PGUSER", &alice).run().success();
+    t.tolk(&["tm", "import", "b.tsv"]).env("PGUSER", &bob).run().success();
+    let added_by = |source: &str| -> String {
+        db.admin()
+            .query_one("SELECT added_by::text FROM tolk.entries WHERE source = $1", &[&source])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!((added_by("Hei."), added_by("Takk.")), (alice.clone(), bob.clone()));
+
+    // A project made with a user in the URL is told what that means, and written as given.
+    let u = Project::empty();
+    let out = u.tolk(&["init", "--memory", &db.url_as(&alice), "p"]).run().success();
+    out.stderr_contains(&format!("the memory URL names the role {alice}")).stderr_contains(&format!(
+        "write memory = \"{}\" instead",
+        db.url_as(&alice).replace(&format!("{alice}@"), "")
+    ));
+    assert!(u.read("p/tolk.toml").contains(&db.url_as(&alice)));
+    // There the URL's user wins over PGUSER, as in libpq, and each command says so.
+    u.write("p/c.tsv", "Ja.\tYes.\n");
+    let out = tolk(&u, &["tm", "import", "c.tsv"])
+        .current_dir(u.path().join("p"))
+        .env("PGUSER", &bob)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("PGUSER is {bob}, but the URL names the role {alice}, which wins")),
+        "{stderr}"
+    );
+    assert_eq!(added_by("Ja."), alice);
+}
+
+#[test]
 fn a_database_without_a_memory_or_with_a_newer_schema_is_refused() {
     let bare = Db::bare();
     let t = Project::empty();

@@ -28,6 +28,8 @@ pub struct Server {
     root_named: bool,
     /// Where the role connected as was named.
     user_from: UserFrom,
+    /// How it is named for a team: [`Server::shared`].
+    shared: String,
 }
 
 /// Where the role a server is reached as was named, so that a refusal says what to
@@ -211,27 +213,40 @@ impl Server {
                 config.password(password);
             }
         }
-        let mut shown = show(&config, &other_params(url));
         // What the URL said of TLS stays in how it is shown (and so in a tolk.toml made
         // from it): leaving it out would quietly weaken the connection.
-        let mut tls_shown = Vec::new();
+        let mut others = other_params(url);
         if mode_from_url {
-            tls_shown.push(format!("sslmode={}", mode_text.unwrap_or_default()));
+            others.push(format!("sslmode={}", mode_text.unwrap_or_default()));
         }
         if root_from_url {
-            tls_shown.push(format!("sslrootcert={}", root_given.unwrap_or_default()));
+            others.push(format!("sslrootcert={}", root_given.unwrap_or_default()));
         }
-        if !tls_shown.is_empty() {
-            shown.push(if shown.contains('?') { '&' } else { '?' });
-            shown.push_str(&tls_shown.join("&"));
+        let shown = show(&config, &others, true);
+        let shared = show(&config, &others, false);
+        if let (Some(named), Some(env_user)) = (named_user(url), env.var("PGUSER")) {
+            if named != env_user {
+                warnings.push(format!(
+                    "PGUSER is {env_user}, but the URL names the role {named}, which wins (as in libpq and psql): \
+                     tolk connects as {named}; to connect as {env_user}, take the user out of the URL (in \
+                     tolk.toml, where the project names it)"
+                ));
+            }
         }
-        Ok(Server { config, shown, warnings, tls, root, root_named, user_from })
+        Ok(Server { config, shown, shared, warnings, tls, root, root_named, user_from })
     }
 
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
     /// with a password.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// How the server is named in a file a team shares (a project's tolk.toml): as
+    /// [`Server::shown`], without the user, so each member connects as their own role
+    /// (`PGUSER`, or their OS user's name), never all as the one who wrote it.
+    pub fn shared(&self) -> &str {
+        &self.shared
     }
 
     /// What a person should know about how the server was named: a password file
@@ -403,6 +418,14 @@ pub fn has_password(url: &str) -> bool {
     redact_text(url) != url
 }
 
+/// The user `url` itself names (in its authority or a `user=` parameter), not one the
+/// environment completes it with: a project's URL that names one makes everyone who
+/// works in the project connect as that role, as the URL wins over `PGUSER`.
+pub fn named_user(url: &str) -> Option<String> {
+    let (url, _) = take_params(url, &["sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword"]);
+    Config::from_str(&url).ok()?.get_user().filter(|u| !u.is_empty()).map(str::to_string)
+}
+
 /// `url` without the query parameters named `keys`, and those parameters' values
 /// (percent-decoded), in order.
 fn take_params(url: &str, keys: &[&str]) -> (String, Vec<(String, String)>) {
@@ -481,9 +504,10 @@ pub fn describe(e: &postgres::Error) -> String {
 
 /// `config` as a URL without its password, one that names the same server when
 /// given back to tolk (or psql): `postgres://user@host:port/dbname`, or for a Unix
-/// socket `postgres://user@/dbname?host=/run/postgresql&port=5433`.
-fn show(config: &Config, others: &[String]) -> String {
-    let user = config.get_user().map(|u| format!("{u}@")).unwrap_or_default();
+/// socket `postgres://user@/dbname?host=/run/postgresql&port=5433`; without the user
+/// unless `with_user`.
+fn show(config: &Config, others: &[String], with_user: bool) -> String {
+    let user = config.get_user().filter(|_| with_user).map(|u| format!("{u}@")).unwrap_or_default();
     let db = config.get_dbname().unwrap_or("");
     let mut tcp = Vec::new();
     let mut sockets = Vec::new();
@@ -564,6 +588,25 @@ pub fn without_password(url: &str) -> String {
     if let Some((base, query)) = out.split_once('?') {
         let kept: Vec<&str> =
             query.split('&').filter(|p| !p.to_ascii_lowercase().starts_with("password=")).collect();
+        out = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    }
+    out
+}
+
+/// `url` as typed without its user and password (the authority's `user:password@`,
+/// and `user=` and `password=` parameters): a URL each member of a team can use as
+/// their own role.
+pub fn without_user(url: &str) -> String {
+    let mut out = without_password(url);
+    if let Some(start) = out.find("://").map(|i| i + 3) {
+        let end = out[start..].find(['/', '?']).map_or(out.len(), |i| start + i);
+        if let Some(at) = out[start..end].rfind('@') {
+            out.replace_range(start..=start + at, "");
+        }
+    }
+    if let Some((base, query)) = out.split_once('?') {
+        let kept: Vec<&str> =
+            query.split('&').filter(|p| !p.to_ascii_lowercase().starts_with("user=")).collect();
         out = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
     }
     out
@@ -744,6 +787,36 @@ mod tests {
         assert_eq!(without_password("postgres://a:pw@h/db?password=pw&x=1"), "postgres://a@h/db?x=1");
         assert_eq!(without_password("postgres:///db?host=/s&password=pw"), "postgres:///db?host=/s");
         assert_eq!(without_password("postgres://h/db"), "postgres://h/db");
+    }
+
+    #[test]
+    fn a_url_for_the_team_names_no_user() {
+        for (url, named, without) in [
+            (
+                "postgres://erin:pw@db.example:5433/tolk?application_name=x",
+                Some("erin"),
+                "postgres://db.example:5433/tolk?application_name=x",
+            ),
+            ("postgres:///tolk?host=/run/pg&user=erin", Some("erin"), "postgres:///tolk?host=/run/pg"),
+            (
+                "postgres://db.example/tolk?sslmode=verify-full",
+                None,
+                "postgres://db.example/tolk?sslmode=verify-full",
+            ),
+        ] {
+            assert_eq!(named_user(url).as_deref(), named, "{url}");
+            assert_eq!(without_user(url), without, "{url}");
+            assert_eq!(named_user(&without_user(url)), None, "{url}");
+        }
+        let s = Server::parse_with("postgres://admin:pw@db.example/tolk?sslmode=require", &env(&[])).unwrap();
+        assert_eq!(s.shown(), "postgres://admin@db.example:5432/tolk?sslmode=require");
+        assert_eq!(s.shared(), "postgres://db.example:5432/tolk?sslmode=require");
+        // The URL's user wins over PGUSER, as in libpq, and that is said.
+        let s = Server::parse_with("postgres://anna@db.example/tolk", &env(&[("PGUSER", "bjorn")])).unwrap();
+        assert_eq!(s.user(), "anna");
+        assert!(s.warnings().iter().any(|w| w.contains("PGUSER is bjorn, but the URL names the role anna")));
+        let s = Server::parse_with("postgres://anna@db.example/tolk", &env(&[("PGUSER", "anna")])).unwrap();
+        assert!(s.warnings().is_empty(), "{:?}", s.warnings());
     }
 
     #[test]

@@ -26,8 +26,8 @@ use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, Transaction};
 
 pub use connect::{
-    describe, has_password, is_url, redact_text, with_paths_from, without_password, Environment,
-    ProcessEnvironment, Server,
+    describe, has_password, is_url, named_user, redact_text, with_paths_from, without_password, without_user,
+    Environment, ProcessEnvironment, Server,
 };
 
 use super::{Entry, Memory, MemoryFile, Update, Written, DEFAULT_FILE};
