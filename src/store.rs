@@ -464,8 +464,8 @@ pub const PAUSE_VAR: &str = "TOLK_TEST_PAUSE";
 /// not yet re-read), `merged` (new memory computed, nothing written), `synced` (the
 /// temporary file written and synced, not yet renamed) and `renamed` (the new memory
 /// in place, lock still held); on a server, `locked`, `merged` and `written` (every row
-/// sent, the transaction not yet committed). Without the variable this costs one
-/// lookup.
+/// sent, the transaction not yet committed), and `reading` (the server streaming the
+/// entries, none read yet) for a read. Without the variable this costs one lookup.
 pub fn pause_point(stage: &str) {
     let Some(spec) = std::env::var_os(PAUSE_VAR) else {
         return;

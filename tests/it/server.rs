@@ -701,6 +701,53 @@ fn a_connection_cut_in_the_middle_of_an_import_changes_nothing_and_says_so() {
 }
 
 #[test]
+fn a_read_cut_off_part_way_says_why_and_what_to_do() {
+    let db = Db::new();
+    // More than the socket's buffers hold, so the server is still sending when cut off.
+    db.admin()
+        .batch_execute(
+            "INSERT INTO tolk.files (name, columns) VALUES ('nb-en.csv', ARRAY['source', 'target']);
+             INSERT INTO tolk.entries (file, row_number, source, target)
+             SELECT (SELECT id FROM tolk.files), n + 1, 'Setning nummer ' || n || ' om noe langt og kjedelig.',
+                    'Sentence number ' || n || ' about something long and boring.'
+             FROM generate_series(1, 50000) AS n",
+        )
+        .unwrap();
+    let t = Project::new();
+    let child = tolk(&t, &["--memory", &db.url(), "build", "-o", "out"])
+        .env(tolk::store::PAUSE_VAR, "reading:3000")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let reading = loop {
+        let row = db
+            .admin()
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'tolk' AND state = 'active' AND query LIKE 'COPY%'",
+                &[],
+            )
+            .unwrap();
+        if let Some(row) = row {
+            break row.get::<_, i32>(0);
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the build never started reading");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    db.admin().execute("SELECT pg_terminate_backend($1)", &[&reading]).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    for said in [
+        "cannot read the memory: the connection was lost while reading it (",
+        "check that the server is running and reachable, then run the command again (nothing was written)",
+    ] {
+        assert!(stderr.contains(said), "{stderr}");
+    }
+    assert!(!t.path().join("out").exists(), "{stderr}");
+}
+
+#[test]
 fn a_translator_adds_but_cannot_change_or_remove_through_tolk_or_sql() {
     let db = Db::new();
     let alice = db.login("alice", Some("tolk_translator"));

@@ -328,7 +328,7 @@ const TEXT_COLUMNS: [&str; 12] = super::KNOWN_COLUMNS;
 /// Reads the revision, the files and every entry (or, with `since`, only the entries
 /// written after that revision) in `tx`'s snapshot.
 fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result<Read> {
-    let fail = |e: postgres::Error| server.error(format!("cannot read the memory: {}", describe(&e)));
+    let fail = |e: postgres::Error| read_error(server, &e);
     let row = tx.query_one(REVISION, &[]).map_err(fail)?;
     let revision = revision_of(&row);
     // Files in name order, as a CSV folder is read.
@@ -348,6 +348,7 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
          row_number) TO STDOUT (FORMAT csv)"
     );
     let reader = tx.copy_out(copy.as_str()).map_err(fail)?;
+    crate::store::pause_point("reading");
     let mut csv = csv::ReaderBuilder::new().has_headers(false).from_reader(reader);
     let mut groups: Vec<Vec<Entry>> = vec![Vec::new(); files.len()];
     let mut record = csv::StringRecord::new();
@@ -355,7 +356,7 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         match csv.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(server.error(format!("cannot read the memory: {e}"))),
+            Err(e) => return Err(copy_error(server, &e)),
         }
         let bad =
             || server.error("cannot read the memory: the server sent a row tolk cannot read".to_string());
@@ -397,6 +398,40 @@ fn read(server: &Server, tx: &mut Transaction<'_>, since: Option<i64>) -> Result
         .collect();
     let entries = groups.into_iter().flatten().collect();
     Ok(Read { memory: Memory::from_files(files, entries), file_ids, revision })
+}
+
+/// What went wrong reading the memory, as a person needs it: a connection lost or
+/// closed by the server part-way (the server stopped, a network gone) says so, with
+/// its cause, that nothing was written, and what to do.
+fn read_error(server: &Server, e: &postgres::Error) -> Error {
+    let shutdown = [SqlState::ADMIN_SHUTDOWN, SqlState::CRASH_SHUTDOWN, SqlState::CANNOT_CONNECT_NOW];
+    let io = std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io || e.code().is_some_and(|c| shutdown.contains(c)) {
+        return server.error(lost(&describe(e)));
+    }
+    server.error(format!("cannot read the memory: {}", describe(e)))
+}
+
+/// [`read_error`] for an error reading the entries' stream: the client's error
+/// within it, where there is one.
+fn copy_error(server: &Server, e: &csv::Error) -> Error {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => {
+            match io.get_ref().and_then(|inner| inner.downcast_ref::<postgres::Error>()) {
+                Some(e) => read_error(server, e),
+                None => server.error(lost(&io.to_string())),
+            }
+        }
+        _ => server.error(format!("cannot read the memory: {e}")),
+    }
+}
+
+/// The message for a connection lost while reading, for the cause `why`.
+fn lost(why: &str) -> String {
+    format!(
+        "cannot read the memory: the connection was lost while reading it ({why}); check that the server is \
+         running and reachable, then run the command again (nothing was written)"
+    )
 }
 
 /// What is wrong with `entry`, read from the server with the cells `cells`, that the
@@ -510,8 +545,7 @@ impl ServerStore {
     /// `tx` sees written since (new ones, and changed ones, which replace their old
     /// selves by file and row), when the memory `tx` sees continues the copy's history.
     fn bring_up(&self, tx: &mut Transaction<'_>, kept: Memory, at: Revision) -> Result<Brought> {
-        let fail =
-            |e: postgres::Error| self.server.error(format!("cannot read the memory: {}", describe(&e)));
+        let fail = |e: postgres::Error| read_error(&self.server, &e);
         let now = revision_of(&tx.query_one(REVISION, &[]).map_err(fail)?);
         match at.standing(&now) {
             Standing::Current => {}
@@ -562,8 +596,7 @@ impl ServerStore {
     pub fn revision(&self) -> Result<Revision> {
         let mut client = self.connect()?;
         let mut tx = self.consistent(&mut client)?;
-        let fail =
-            |e: postgres::Error| self.server.error(format!("cannot read the memory: {}", describe(&e)));
+        let fail = |e: postgres::Error| read_error(&self.server, &e);
         let row = tx.query_one(REVISION, &[]).map_err(fail)?;
         Ok(revision_of(&row))
     }
@@ -588,7 +621,7 @@ impl ServerStore {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()
-            .map_err(|e| self.server.error(format!("cannot read the memory: {}", describe(&e))))
+            .map_err(|e| read_error(&self.server, &e))
     }
 
     /// A transaction to write in: at READ COMMITTED (whatever the database's default)
