@@ -353,9 +353,32 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 /// a unit without a `source`, or with an oversized text, is a [`Problem`] of its own.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
-    let decoded = crate::input::decode::decode(path, bytes, Accept::Xml, "UTF-8")?;
-    file.notes.extend(decoded.note);
-    let text = decoded.text;
+    // An 8-bit encoding the XML declaration names (ISO-8859-1, windows-1252), as some
+    // CAT tools save; a byte order mark or UTF-16 is the decoder's to tell.
+    let declared = crate::input::stream::sniff_encoding(&mut &bytes[..], path)?
+        .filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE);
+    let text = match declared {
+        Some(encoding) => {
+            let text =
+                encoding.decode_without_bom_handling_and_without_replacement(bytes).ok_or_else(|| {
+                    Error::at(
+                        path,
+                        crate::error::Place::line(1),
+                        format!(
+                        "bytes that are not {} although the XML declaration names it; save the file as UTF-8",
+                        encoding.name()
+                    ),
+                    )
+                })?;
+            file.notes.push(format!("read as {} (the XML declaration's encoding)", encoding.name()));
+            text
+        }
+        None => {
+            let decoded = crate::input::decode::decode(path, bytes, Accept::Xml, "UTF-8")?;
+            file.notes.extend(decoded.note);
+            decoded.text
+        }
+    };
     // An XML processor turns every CRLF and lone CR into LF before parsing (XML 1.0,
     // section 2.11); doing so here keeps targets free of `\r` and line numbers right,
     // while a `&#13;` written on purpose survives.
@@ -1486,6 +1509,21 @@ mod tests {
         let utf16be: Vec<u8> =
             [0xfe, 0xff].into_iter().chain(xml.encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
         assert_eq!(parse(Path::new("b.xlf"), &utf16be).unwrap().notes, ["read as UTF-16BE"]);
+    }
+
+    #[test]
+    fn an_eight_bit_encoding_the_declaration_names_is_read() {
+        for label in ["ISO-8859-1", "windows-1252", "ISO-8859-15"] {
+            let xml = unit("<source>Blåbær på Ålesund.</source><target>Blueberries in Ålesund.</target>")
+                .replacen("<xliff", &format!("<?xml version=\"1.0\" encoding=\"{label}\"?>\n<xliff"), 1);
+            let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+            let (bytes, _, unmappable) = encoding.encode(&xml);
+            assert!(!unmappable && !bytes.is_ascii());
+            let file = parse(Path::new("b.xlf"), &bytes).unwrap();
+            assert_eq!(file.rows[0].source, "Blåbær på Ålesund.", "{label}");
+            assert_eq!(file.rows[0].target, "Blueberries in Ålesund.", "{label}");
+            assert_eq!(file.notes, [format!("read as {} (the XML declaration's encoding)", encoding.name())]);
+        }
     }
 
     #[test]

@@ -362,6 +362,12 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         };
         let id_cell = r.id.trim();
         let Some(id) = SegmentId::parse(id_cell) else {
+            // A row of the translator's own without a translation (a totals row under
+            // the batch, a heading above a part of it) has nothing to lose.
+            if r.target.trim().is_empty() {
+                plan.skipped_empty += 1;
+                continue;
+            }
             plan.problems.push(problem(
                 "id",
                 "an id written by tolk export, like s0123456789abcdef".into(),
@@ -1100,10 +1106,13 @@ mod tests {
             row(5, &SegmentId::of("Nei.").to_string(), "Nei.", "No."),
             row(6, &hei.to_string(), "Hei.", "Hello."),
             row(7, &ja.to_string(), "Ja.", " "),
+            // The translator's own totals row under the batch: nothing to lose.
+            row(8, "", "Total", ""),
+            row(9, "TOTAL", "=SUM(C2:C7)", " "),
         ];
         let plan = validate(&rows, &issued);
         assert_eq!(plan.accepted.len(), 1);
-        assert_eq!(plan.skipped_empty, 1);
+        assert_eq!(plan.skipped_empty, 3);
         let problems: Vec<String> = plan.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(problems, [
             "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
