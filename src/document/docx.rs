@@ -11,6 +11,9 @@
 //! footnote or comment reference, an image, a symbol, a field (its code and its
 //! result), hidden text and anything tolk does not know are lone codes holding their
 //! exact XML; a text box inside an image holds paragraphs that are blocks of their own.
+//! A field whose result is words a reader takes for the text's own (a link's, a
+//! cross-reference's, an index entry's: [`Shown`]) has its result as text between its
+//! code and its end, which are written back as they were around the translation.
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
@@ -519,6 +522,41 @@ enum Kind {
     Other,
 }
 
+/// How a field's result is text a translator translates, for the fields whose result a
+/// reader takes for the document's own words and Word does not compute again on its
+/// own; every other field (a page number, a date, a table of contents, a page
+/// reference, a sequence number) is one lone code, its result what it computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// An index entry (`XE`) whose result is the word it marks, as LibreOffice writes
+    /// one (Word writes none): its code is a lone code before the word and its end
+    /// one after it, so the word is translated as in the `.odt`.
+    Word,
+    /// A pair around its result, as a link is (`w:hyperlink`, an `.odt`'s `text:a`):
+    /// a `HYPERLINK` field's words, and a cross-reference's (`REF`). Word shows a
+    /// REF's stored result until its fields are updated (F9, or printing with
+    /// "update fields"), so kept Norwegian it would stand in the English edition;
+    /// updated, it becomes the text of the bookmark, which is the translated
+    /// paragraph's. `own`: the result's look is the paragraph's (a reference's), not
+    /// a link's own.
+    Link { own: bool },
+}
+
+impl Shown {
+    /// How the result of the field whose code is `instruction` is text, by the
+    /// field's name (its first word, any case); `None` where it is not.
+    fn of(instruction: &str) -> Option<Shown> {
+        let name =
+            instruction.trim_start().split(|c: char| c.is_whitespace() || c == '"' || c == '\\').next()?;
+        match name.to_ascii_uppercase().as_str() {
+            "XE" => Some(Shown::Word),
+            "HYPERLINK" => Some(Shown::Link { own: false }),
+            "REF" => Some(Shown::Link { own: true }),
+            _ => None,
+        }
+    }
+}
+
 /// One text of a document being read: a part's blocks and language marks.
 struct Story<'a> {
     tree: &'a Tree<'a>,
@@ -648,19 +686,14 @@ impl<'a> Story<'a> {
             last_end = Some(range.end);
             let name = tree.name(c);
             let opens = name == "w:r" && tree.child(c, "w:fldChar").is_some();
-            // An index entry whose result is the word it marks (as LibreOffice writes
-            // one): its code and its end are codes, the word between is text.
+            // A field whose result is text a reader takes for the document's own (a
+            // link's words, an index entry's word): the result is text, the field's
+            // code and end are codes around it.
             if self.field == 0 && opens {
-                if let Some((separate, end)) = self.text_result(children, k) {
+                if let Some((separate, end, shown)) = self.text_result(children, k) {
                     let code = range.start..tree.range(children[separate]).end;
-                    out.push(Atom::Lone { raw: Raw::Range(code.clone()), kind: Kind::Other, range: code });
-                    self.content(&children[separate + 1..end], out)?;
                     let close = tree.range(children[end]);
-                    out.push(Atom::Lone {
-                        raw: Raw::Range(close.clone()),
-                        kind: Kind::Other,
-                        range: close.clone(),
-                    });
+                    self.field_result(code, &children[separate + 1..end], close.clone(), shown, out)?;
                     last_end = Some(close.end);
                     skip_until = end + 1;
                     continue;
@@ -723,6 +756,15 @@ impl<'a> Story<'a> {
                         }
                     }
                 }
+                "w:fldSimple" => match self.simple_result(c) {
+                    Some(shown) => {
+                        let inner: Vec<usize> = tree.elements(c).collect();
+                        let tag = tree.elements[c].tag.clone();
+                        let close = inner.last().map_or(tag.end, |&i| tree.range(i).end)..range.end;
+                        self.field_result(tag, &inner, close, shown, out)?;
+                    }
+                    None => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
+                },
                 // Invisible wrappers: their runs are the paragraph's, and a block starts
                 // or ends around the whole wrapper, never inside it.
                 "w:smartTag" | "w:customXml" => {
@@ -754,11 +796,46 @@ impl<'a> Story<'a> {
         Ok(())
     }
 
-    /// Where the field that `children[begin]` opens has its `separate` and its `end`,
-    /// when it is an index entry (`XE`) whose result is plain runs of text: the word it
-    /// marks, as LibreOffice writes one (Word writes none). `None` for any other field,
-    /// a field nested in it, or runs that hold text beside the field characters.
-    fn text_result(&self, children: &[usize], begin: usize) -> Option<(usize, usize)> {
+    /// The pieces of a field whose result is text (see [`Shown`]): its code (the
+    /// bytes `code`), the pieces of its result (the elements `result`) and its end
+    /// (the bytes `close`). A link's or a reference's result with no text in it is
+    /// one lone code, as any other field.
+    fn field_result(
+        &mut self,
+        code: Range<usize>,
+        result: &[usize],
+        close: Range<usize>,
+        shown: Shown,
+        out: &mut Vec<Atom>,
+    ) -> Result<()> {
+        let mut atoms = Vec::new();
+        self.content(result, &mut atoms)?;
+        let lone = |r: Range<usize>| Atom::Lone { raw: Raw::Range(r.clone()), kind: Kind::Other, range: r };
+        match shown {
+            Shown::Word => {
+                out.push(lone(code));
+                out.extend(atoms);
+                out.push(lone(close));
+            }
+            Shown::Link { own } if atoms.iter().any(Atom::has_text) => out.push(Atom::Pair {
+                open: Raw::Range(code.clone()),
+                close: self.text[close.clone()].to_string(),
+                atoms,
+                range: code.start..close.end,
+                own,
+            }),
+            Shown::Link { .. } => out.push(lone(code.start..close.end)),
+        }
+        Ok(())
+    }
+
+    /// Where the complex field that `children[begin]` opens has its `separate` and its
+    /// `end`, and how its result is text ([`Shown`]), when the field is one whose
+    /// result is text and that result is plain runs (bookmarks and proofing marks
+    /// between them). `None` for any other field, a field nested in it, runs that hold
+    /// text beside the field characters, or a field that does not end in this
+    /// paragraph.
+    fn text_result(&self, children: &[usize], begin: usize) -> Option<(usize, usize, Shown)> {
         let tree = self.tree;
         let chars = |r: usize| -> Vec<String> {
             tree.elements(r)
@@ -773,10 +850,13 @@ impl<'a> Story<'a> {
         let mut instruction = String::new();
         let mut separate = None;
         for (j, &r) in children.iter().enumerate().skip(begin + 1) {
-            if tree.name(r) != "w:r" {
+            // Runs, and in the result, marks between them.
+            let run = tree.name(r) == "w:r";
+            let mark = separate.is_some() && self.beside_text(r);
+            if !run && !mark {
                 return None;
             }
-            let here = chars(r);
+            let here = if run { chars(r) } else { Vec::new() };
             let here: Vec<&str> = here.iter().map(String::as_str).collect();
             match (separate, &here[..]) {
                 (None, []) => {
@@ -787,16 +867,40 @@ impl<'a> Story<'a> {
                 (None, ["separate"]) if bare(r) => separate = Some(j),
                 (Some(_), []) => {}
                 (Some(at), ["end"]) if bare(r) => {
-                    let instruction = instruction.trim_start().to_ascii_uppercase();
-                    let index_entry = instruction
-                        .strip_prefix("XE")
-                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '"'));
-                    return (index_entry && j > at + 1).then_some((at, j));
+                    return Shown::of(&instruction).filter(|_| j > at + 1).map(|shown| (at, j, shown));
                 }
                 _ => return None,
             }
         }
         None
+    }
+
+    /// How the result of the simple field `f` (`w:fldSimple`) is text, when it is a
+    /// field whose result is text ([`Shown`]) holding plain runs.
+    fn simple_result(&self, f: usize) -> Option<Shown> {
+        let tree = self.tree;
+        let plain = tree.elements(f).all(|c| match tree.name(c) {
+            "w:r" => tree.child(c, "w:fldChar").is_none(),
+            _ => self.beside_text(c),
+        });
+        let instruction = tree.value(f, "w:instr")?;
+        Shown::of(&instruction).filter(|_| plain && tree.elements(f).next().is_some())
+    }
+
+    /// Whether `e`, in a field's result, is something a reader does not see that may
+    /// stand between its runs: a bookmark, comment range or permission mark, a
+    /// proofing mark.
+    fn beside_text(&self, e: usize) -> bool {
+        matches!(
+            self.tree.name(e),
+            "w:bookmarkStart"
+                | "w:bookmarkEnd"
+                | "w:commentRangeStart"
+                | "w:commentRangeEnd"
+                | "w:permStart"
+                | "w:permEnd"
+                | "w:proofErr"
+        )
     }
 
     /// Counts the field characters in `e` (not in text boxes, which are stories of

@@ -368,16 +368,24 @@ fn a_line_break_gives_the_same_segments_in_word_and_in_libreoffices_conversion()
 fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
     let t = Project::empty();
     t.write("corpus/valg.docx", reference());
+    // The field's result is text, as Word shows it until its fields are updated.
     t.tolk(&["segment", "corpus/valg.docx"])
         .run()
         .success()
-        .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
+        .stdout_is("Høy pris i dag\nSe kapittelet {1}pris{/1} over.\nValget i Norge\n");
     t.tolk(&["build", "--pseudo"]).run().success();
+    let xml = zip_entry(&t.path().join("out/pseudo/valg.docx"), "word/document.xml");
+    let field = concat!(
+        r#"<w:r><w:instrText xml:space="preserve"> REF _Ref1 \h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve">þŕîš</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+    );
+    assert!(xml.contains(field), "{xml}");
     let core = zip_entry(&t.path().join("out/pseudo/valg.docx"), "docProps/core.xml");
     assert!(core.contains(&format!("<dc:title>{}</dc:title>", pseudo("Valget i Norge"))), "{core}");
     assert!(core.contains("<dc:language>en-GB</dc:language>"), "{core}");
-    // The PDF, as LibreOffice lays it out, has the field's text from the bookmark (a
-    // conversion to text keeps the result Word stored).
+    // The PDF, as LibreOffice lays it out, has the field's text from the bookmark, as
+    // Word's has once its fields are updated (a conversion to text keeps the result
+    // stored).
     if !soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/pseudo/valg.docx"]) {
         return;
     }
@@ -385,4 +393,55 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
     let heading = pseudo("Høy pris i dag");
     assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");
     assert!(!pdf.contains("Error"), "{pdf}");
+}
+
+/// A paragraph with a link as Word writes one pasted from a web page: a HYPERLINK
+/// field, its words the field's result.
+pub fn hyperlink_field() -> Vec<u8> {
+    let field = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+    word_file(&format!(
+        "<w:p>{}{}{}{}{}{}{}</w:p>",
+        run("Les hele "),
+        field("begin"),
+        r#"<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://nordlys.example/anmeldelser" </w:instrText></w:r>"#,
+        field("separate"),
+        r#"<w:r><w:rPr><w:rStyle w:val="Hyperlink"/><w:lang w:val="nb-NO"/></w:rPr><w:t>anmeldelsen</w:t></w:r>"#,
+        field("end"),
+        run(" på nettsidene våre."),
+    ))
+}
+
+#[test]
+fn a_hyperlink_fields_words_are_translated_and_the_link_kept() {
+    let t = Project::empty();
+    t.write("corpus/lenke.docx", hyperlink_field()).write(
+        "memory/nb-en.csv",
+        "source,target\nLes hele {1}anmeldelsen{/1} på nettsidene våre.,Read {1}the whole review{/1} on our website.\n\
+         Valget i Norge,The election in Norway\n",
+    );
+    t.tolk(&["segment", "corpus/lenke.docx"])
+        .run()
+        .success()
+        .stdout_is("Les hele {1}anmeldelsen{/1} på nettsidene våre.\nValget i Norge\n");
+    t.tolk(&["build"]).run().success().stderr_contains("0 untranslated");
+    let xml = zip_entry(&t.path().join("out/en/lenke.docx"), "word/document.xml");
+    let field = concat!(
+        r#"<w:r><w:t xml:space="preserve">Read </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>"#,
+        r#"<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://nordlys.example/anmeldelser" </w:instrText></w:r>"#,
+        r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r>"#,
+        r#"<w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t xml:space="preserve">the whole review</w:t></w:r>"#,
+        r#"<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> on our website.</w:t></w:r>"#,
+    );
+    assert!(xml.contains(field), "{xml}");
+    assert!(!xml.contains("anmeldelsen") && !xml.contains("nb-NO"), "{xml}");
+    // LibreOffice reads the edition's field as a link around the English words.
+    if !soffice(&t, &["--convert-to", "odt", "--outdir", "lo", "out/en/lenke.docx"]) {
+        return;
+    }
+    let content = zip_entry(&t.path().join("lo/lenke.odt"), "content.xml");
+    let link = content
+        .split(r#"xlink:href="https://nordlys.example/anmeldelser""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</text:a>").next());
+    assert!(link.is_some_and(|a| a.contains("the whole review")), "{content}");
 }

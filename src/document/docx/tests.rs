@@ -440,6 +440,110 @@ fn an_index_entry_whose_result_is_its_word_keeps_the_word_as_text() {
     check(&field(" PAGE "), &["Han ble valgt til {1/} i 1965."]);
 }
 
+/// A complex field: its begin, its code `instruction`, its separator, its result
+/// `result` and its end, each in runs of their own, as Word writes them.
+fn field(instruction: &str, result: &str) -> String {
+    let char = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+    format!(
+        r#"{}<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>{}{result}{}"#,
+        char("begin"),
+        char("separate"),
+        char("end")
+    )
+}
+
+#[test]
+fn a_links_or_a_references_field_result_is_text_inside_a_pair() {
+    let link = r#"<w:rStyle w:val="Hyperlink"/>"#;
+    let linked = |instruction: &str, result: &str| {
+        p(&format!("{}{}{}", r("", "Les hele "), field(instruction, result), r("", " på nettet.")))
+    };
+    // A HYPERLINK field's words are a pair as a `w:hyperlink`'s are, formatting inside
+    // it included, and bookmarks and proofing marks between its runs are no tags.
+    let words = format!(
+        r#"{}<w:proofErr w:type="spellStart"/>{}<w:proofErr w:type="spellEnd"/><w:bookmarkStart w:id="5" w:name="b"/>{}<w:bookmarkEnd w:id="5"/>"#,
+        r(link, "anmeldelsen "),
+        r(&format!("{link}<w:b/>"), "av"),
+        r(link, " boken")
+    );
+    let hyperlink = linked(r#" HYPERLINK "https://nordlys.example/anmeldelser" "#, &words);
+    check(&hyperlink, &["Les hele {1}anmeldelsen {2}av{/2} boken{/1} på nettet."]);
+    let as_element = p(&format!(
+        r#"{}<w:hyperlink r:id="rId1">{words}</w:hyperlink>{}"#,
+        r("", "Les hele "),
+        r("", " på nettet.")
+    ));
+    check(&as_element, &["Les hele {1}anmeldelsen {2}av{/2} boken{/1} på nettet."]);
+    // Any case, a bookmark's link (`\l`), a simple field, and a cross-reference.
+    let one = r(link, "anmeldelsen");
+    for instruction in [r#"hyperlink "https://n.example""#, r#" HYPERLINK \l "_Toc1" "#, r#" REF _Ref1 \h "#]
+    {
+        check(&linked(instruction, &one), &["Les hele {1}anmeldelsen{/1} på nettet."]);
+    }
+    let simple = p(&format!(
+        r#"{}<w:fldSimple w:instr=" HYPERLINK &quot;https://n.example&quot; ">{one}</w:fldSimple>{}"#,
+        r("", "Les hele "),
+        r("", " på nettet.")
+    ));
+    check(&simple, &["Les hele {1}anmeldelsen{/1} på nettet."]);
+    // What a field computes stays one code: a page number or reference, a date, a
+    // sequence number, a link whose result holds another field, or no text.
+    for (instruction, result) in [
+        (" PAGE ", r("", "3")),
+        (r#" DATE \@ "d. MMMM yyyy" "#, r("", "1. mai 2026")),
+        (" PAGEREF _Ref1 \\h ", r("", "12")),
+        (" SEQ Figur ", r("", "2")),
+        (" NOTEREF _Ref2 ", r("", "1")),
+        (r#" HYPERLINK "https://n.example" "#, field(" PAGE ", &r("", "3"))),
+        (r#" HYPERLINK "https://n.example" "#, r#"<w:r><w:tab/></w:r>"#.into()),
+    ] {
+        check(&linked(instruction, &result), &["Les hele {1/} på nettet."]);
+    }
+    let date = p(&format!(
+        r#"{}<w:fldSimple w:instr=" DATE ">{}</w:fldSimple>{}"#,
+        r("", "I dag, "),
+        r("", "1. mai"),
+        r("", ", er det fest.")
+    ));
+    check(&date, &["I dag, {1/}, er det fest."]);
+
+    // Translated, the field is kept whole around the English words, written as runs
+    // with the properties they had.
+    let d = read(&docx(&hyperlink)).unwrap();
+    let out = d.rebuild(|_| Some("Read {1}the {2}whole{/2} review{/1} online.".into())).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    let run =
+        |props: &str, text: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>"#);
+    let expected = [
+        run("", "Read "),
+        r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://nordlys.example/anmeldelser" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>"#.into(),
+        run(&format!("<w:rPr>{link}</w:rPr>"), "the "),
+        run(&format!("<w:rPr>{link}<w:b/></w:rPr>"), "whole"),
+        run(&format!("<w:rPr>{link}</w:rPr>"), " review"),
+        r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#.into(),
+        run("", " online."),
+    ]
+    .concat();
+    assert!(xml.contains(&expected), "{xml}");
+    assert!(!xml.contains("anmeldelsen"), "{xml}");
+    // A link over the end of a sentence is closed in the one and opened again in the
+    // next (where, around the whole sentence, it is left out), and written back as the
+    // one field it was.
+    let across = p(&format!(
+        "{}{}",
+        r("", "Se "),
+        field(r#" HYPERLINK "https://n.example" "#, &r(link, "her. Og der"))
+    ));
+    check(&across, &["Se {1}her.{/1}", "Og der"]);
+    let d = read(&docx(&across)).unwrap();
+    let out =
+        d.rebuild(|s| Some(s.text.replace("her", "here").replace("Og der", "And there").into())).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert_eq!(xml.matches("w:fldCharType=\"begin\"").count(), 1, "{xml}");
+    assert_eq!(xml.matches("w:fldCharType=\"end\"").count(), 1, "{xml}");
+    assert!(xml.contains("here. And there"), "{xml}");
+}
+
 #[test]
 fn a_field_over_several_paragraphs_is_no_text() {
     let toc = concat!(
@@ -553,7 +657,8 @@ fn styled(bytes: &[u8]) -> Vec<(String, String)> {
 }
 
 /// A generated paragraph: runs of text with any of three properties, links, tabs,
-/// breaks, notes, fields, bookmarks and proofing marks, text with `{1}`, `&`, `<`.
+/// breaks, notes, fields (whose result is text or not), bookmarks and proofing marks,
+/// text with `{1}`, `&`, `<`.
 fn paragraph() -> impl Strategy<Value = String> {
     let text = "[a-zA-ZæøåÆØÅ .,!?«»{}/1&<>\u{a0}–-]{0,24}";
     let item = prop_oneof![
@@ -582,6 +687,11 @@ fn paragraph() -> impl Strategy<Value = String> {
             r#"<w:r><w:drawing><wp:anchor><wp:docPr id="4" name="T" descr="Bilde av {{1}}."/><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wp:anchor></w:drawing></w:r>"#,
             p(&r("", "I boksen. Ja"))
         )),
+        1 => (0..3usize, text).prop_map(|(f, t)| {
+            let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let instruction = [r#" HYPERLINK "https://n.example" "#, r#" REF _Ref1 \h "#, " XE \"ord\" "][f];
+            field(instruction, &r(r#"<w:rStyle w:val="Hyperlink"/>"#, &t))
+        }),
         1 => Just(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#.to_string()),
         1 => Just(r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#.to_string()),
     ];
