@@ -45,11 +45,11 @@ impl Package {
     /// errors ("a Word document").
     pub fn open(bytes: Vec<u8>, path: &Path, kind: &str) -> Result<Package> {
         if !bytes.starts_with(b"PK") {
-            return Err(Error::at(
-                path,
-                Place::File,
-                format!("is not a readable {kind}: {}", not_a_zip(&bytes)),
-            ));
+            let why = match encrypted(&bytes) {
+                true => PASSWORD.to_string(),
+                false => format!("is not a readable {kind}: {}", not_a_zip(&bytes)),
+            };
+            return Err(Error::at(path, Place::File, why));
         }
         let mut archive =
             ZipArchive::new(Cursor::new(&bytes[..])).map_err(|e| damaged(path, kind, &e.to_string()))?;
@@ -147,6 +147,68 @@ impl Package {
     }
 }
 
+/// What is said of a document saved with a password, whose package is encrypted.
+const PASSWORD: &str =
+    "is protected with a password; open it in Word or LibreOffice and save it without one \
+     (in Word: File > Info > Protect Document > Encrypt with Password, the password cleared; in LibreOffice: \
+     File > Save As, with \"Save with password\" unticked)";
+
+/// Whether `bytes` are an OLE compound file whose directory holds a stream named
+/// `EncryptedPackage`: how Word and LibreOffice store a `.docx` (an `.xlsx`, a `.pptx`)
+/// saved with a password, the whole package encrypted inside the compound file
+/// ([MS-OFFCRYPTO] 2.3.4.4). Its first bytes are those of an old binary `.doc`, whose
+/// streams are others (`WordDocument`), so only the directory tells the two apart.
+///
+/// Read as [MS-CFB] lays the file out: the header gives the sector size, the first
+/// sector of the directory and the sectors of the allocation table (the first 109 in
+/// the header, the rest in a chain of DIFAT sectors), which chains the directory's
+/// sectors; each sector holds directory entries of 128 bytes, a name in UTF-16 and
+/// its length, and the entry's type (2, a stream). Every chain is followed at most as
+/// many steps as the file has sectors, so a damaged or hostile file answers `false`.
+fn encrypted(bytes: &[u8]) -> bool {
+    const NAME: &str = "EncryptedPackage";
+    /// The largest number of a sector; those above it mark the end of a chain, free
+    /// sectors and the allocation table's own.
+    const LAST: u32 = 0xFFFF_FFFA;
+    let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |b: &[u8], i: usize| b.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    if !bytes.starts_with(super::OLE) {
+        return false;
+    }
+    // Sectors of 512 bytes (version 3) or 4096 (version 4); the header fills the first.
+    let Some(shift) = u16_at(bytes, 0x1e).filter(|s| matches!(s, 9 | 12)) else { return false };
+    let size = 1usize << shift;
+    let count = bytes.len() / size;
+    let sector = |n: u32| -> Option<&[u8]> {
+        let start = (n <= LAST).then_some(n as usize + 1)?.checked_mul(size)?;
+        bytes.get(start..start.checked_add(size)?)
+    };
+    // The sectors of the allocation table.
+    let per = size / 4;
+    let mut table: Vec<u32> = (0..109).filter_map(|i| u32_at(bytes, 0x4c + 4 * i)).collect();
+    let mut difat = u32_at(bytes, 0x44);
+    for _ in 0..count {
+        let Some(s) = difat.and_then(sector) else { break };
+        table.extend((0..per - 1).filter_map(|i| u32_at(s, 4 * i)));
+        difat = u32_at(s, 4 * (per - 1));
+    }
+    let next = |n: u32| u32_at(sector(*table.get(n as usize / per)?)?, 4 * (n as usize % per));
+    let name: Vec<u8> = NAME.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut at = u32_at(bytes, 0x30);
+    for _ in 0..count {
+        let Some(directory) = at.and_then(sector) else { return false };
+        for entry in directory.chunks_exact(128) {
+            // The name's length counts its terminating NUL.
+            let length = u16_at(entry, 64).map_or(0, usize::from);
+            if entry[66] == 2 && length == name.len() + 2 && entry[..name.len()] == name[..] {
+                return true;
+            }
+        }
+        at = at.and_then(next);
+    }
+    false
+}
+
 /// Why `bytes`, which do not start as a zip archive does, are no packaged document,
 /// and what to do.
 fn not_a_zip(bytes: &[u8]) -> String {
@@ -193,6 +255,86 @@ fn damaged(path: &Path, kind: &str, why: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An OLE compound file of sectors of `1 << shift` bytes whose root holds streams
+    /// named `names` (their data, all of them, `data`), as [MS-CFB] lays one out: the
+    /// allocation table in sector 0, the data in sector 2, and the directory in sectors
+    /// 3 and then 1, so a reader must follow its chain to find the entries after the
+    /// first sector's.
+    fn compound(shift: u16, names: &[&str], data: &[u8]) -> Vec<u8> {
+        const END: u32 = 0xFFFF_FFFE;
+        const FREE: u32 = 0xFFFF_FFFF;
+        let size = 1usize << shift;
+        let mut entries = Vec::new();
+        for (i, name) in std::iter::once("Root Entry").chain(names.iter().copied()).enumerate() {
+            let mut entry = vec![0u8; 128];
+            let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            entry[..utf16.len()].copy_from_slice(&utf16);
+            entry[64..66].copy_from_slice(&(utf16.len() as u16 + 2).to_le_bytes());
+            entry[66] = if i == 0 { 5 } else { 2 };
+            entries.extend(entry);
+        }
+        assert!(entries.len() <= 2 * size, "two sectors of directory at most");
+        entries.resize(2 * size, 0);
+        let mut header = vec![0u8; size];
+        header[..8].copy_from_slice(crate::document::OLE);
+        header[0x18..0x1a].copy_from_slice(&0x3eu16.to_le_bytes());
+        header[0x1a..0x1c].copy_from_slice(&(if shift == 9 { 3u16 } else { 4 }).to_le_bytes());
+        header[0x1c..0x1e].copy_from_slice(&0xfffeu16.to_le_bytes());
+        header[0x1e..0x20].copy_from_slice(&shift.to_le_bytes());
+        header[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+        header[0x2c..0x30].copy_from_slice(&1u32.to_le_bytes());
+        header[0x30..0x34].copy_from_slice(&3u32.to_le_bytes());
+        header[0x38..0x3c].copy_from_slice(&4096u32.to_le_bytes());
+        header[0x3c..0x40].copy_from_slice(&END.to_le_bytes());
+        header[0x44..0x48].copy_from_slice(&END.to_le_bytes());
+        for i in 0..109 {
+            let at = 0x4c + 4 * i;
+            header[at..at + 4].copy_from_slice(&(if i == 0 { 0 } else { FREE }).to_le_bytes());
+        }
+        let mut table = vec![0u8; size];
+        for (n, next) in [0xFFFF_FFFD, END, END, 1].into_iter().enumerate() {
+            table[4 * n..4 * n + 4].copy_from_slice(&u32::to_le_bytes(next));
+        }
+        table[16..].fill(0xff);
+        let mut stream = data.to_vec();
+        stream.resize(size, 0);
+        [header, table, entries[size..].to_vec(), stream, entries[..size].to_vec()].concat()
+    }
+
+    #[test]
+    fn a_package_saved_with_a_password_is_told_from_an_old_binary_file_by_its_directory() {
+        let utf16 = |t: &str| -> Vec<u8> { t.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+        let spaces = ["\u{6}DataSpaces", "\u{5}SummaryInformation", "EncryptionInfo", "Ekstra"];
+        // Its entry in the directory's second sector, reached through the allocation table.
+        let locked = compound(9, &[&spaces[..], &["EncryptedPackage"]].concat(), b"");
+        assert!(encrypted(&locked));
+        assert!(encrypted(&compound(12, &["EncryptionInfo", "EncryptedPackage"], b"")));
+        // An old .doc, even one whose text holds the name, and a name that only starts so.
+        let doc = compound(9, &["WordDocument", "1Table"], &utf16("EncryptedPackage"));
+        assert!(!encrypted(&doc));
+        assert!(!encrypted(&compound(9, &["EncryptedPackage2"], b"")));
+        // Cut before the directory's second sector, or with a chain that loops, it is
+        // no encrypted package; no byte bent or cut makes the reader fail.
+        assert!(!encrypted(&locked[..4 * 512]));
+        let mut looping = locked.clone();
+        looping[512 + 12..512 + 16].copy_from_slice(&3u32.to_le_bytes());
+        assert!(!encrypted(&looping));
+        for end in 0..locked.len() {
+            let _ = encrypted(&locked[..end]);
+        }
+        for at in (0..512).chain(512..locked.len()).step_by(3) {
+            let mut bent = locked.clone();
+            bent[at] ^= 0xa5;
+            let _ = encrypted(&bent);
+        }
+        // What the reader of a document says of each.
+        let message = |bytes: Vec<u8>| {
+            Package::open(bytes, Path::new("corpus/t.docx"), "Word document").unwrap_err().to_string()
+        };
+        assert_eq!(message(locked), format!("corpus/t.docx: {PASSWORD}"));
+        assert!(message(doc).contains("it is an old binary Office file (a Word .doc or an Excel .xls)"));
+    }
 
     #[test]
     fn the_mimetype_is_read_from_the_first_entry_and_nothing_else() {

@@ -587,6 +587,13 @@ fn corpus_cases() -> Vec<Case> {
             "",
         ),
         refused(
+            "corpus/password-protected.docx",
+            &["segment", "--json", "{}"],
+            "error: password-protected.docx: is protected with a password; open it in Word or LibreOffice and save \
+             it without one (in Word: File > Info > Protect Document > Encrypt with Password, the password cleared; \
+             in LibreOffice: File > Save As, with \"Save with password\" unticked)\n",
+        ),
+        refused(
             "corpus/password-protected.odt",
             &["segment", "--json", "{}"],
             "error: password-protected.odt: is protected with a password; open it in LibreOffice and save it \
