@@ -137,8 +137,8 @@ fn datatype(document: &str) -> &'static str {
         "html" | "htm" => "html",
         "xhtml" => "xhtml",
         "md" | "markdown" => "x-markdown",
-        "docx" => "x-docx",
-        "odt" => "x-odt",
+        "docx" | "dotx" | "docm" | "dotm" => "x-docx",
+        "odt" | "ott" => "x-odt",
         _ => "plaintext",
     }
 }

@@ -33,6 +33,13 @@
 //! end where it ends, so a cross-reference to a bookmark on some of its words shows all
 //! of it, never nothing; proofing marks go.
 //!
+//! A template (`.dotx`) and a macro-enabled document or template (`.docm`, `.dotm`) hold
+//! their text in the same parts and are read the same way; their edition keeps their
+//! name and every part but the ones with translated text, so its content type says
+//! what the source's said. Macros (`word/vbaProject.bin`) are never run nor read:
+//! they go into the edition as they are, and text in them (a macro's messages) stays
+//! as it was.
+//!
 //! Tracked changes are refused (a publisher's file has them accepted or rejected; an
 //! English edition of a text still under review would have to choose for them).
 //! Comments (`comments.xml`), charts, SmartArt and the glossary are left as they are.
@@ -53,6 +60,10 @@ use crate::error::{Error, Place, Result};
 use crate::input::limits::MAX_LINE;
 use crate::input::xml;
 use crate::segment::Segmenter;
+
+/// The extensions of the Word documents read: a document, a template, and each of
+/// them with macros (which tolk never runs).
+pub const EXTENSIONS: [&str; 4] = ["docx", "dotx", "docm", "dotm"];
 
 /// What a .docx is called in messages.
 const KIND: &str = "Word document";
@@ -93,13 +104,13 @@ impl DocumentFormat for Docx {
         "docx"
     }
 
-    /// A `.docx` (in any case) that starts as a zip archive does.
-    /// A file named `.docx`, whatever it holds: one that is no zip archive (a file
-    /// renamed, text saved under that name, an old `.doc`) is refused by
-    /// [`Package::open`] as no Word document, so a document meant for translation is
-    /// never passed over, nor read as plain text into an "edition" Word cannot open.
+    /// A file named as a Word document ([`EXTENSIONS`], in any case), whatever it
+    /// holds: one that is no zip archive (a file renamed, text saved under that name,
+    /// an old `.doc`) is refused by [`Package::open`] as no Word document, so a
+    /// document meant for translation is never passed over, nor read as plain text
+    /// into an "edition" Word cannot open.
     fn claims(&self, path: &Path, _head: &[u8]) -> bool {
-        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("docx"))
+        path.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
     }
 
     fn read(

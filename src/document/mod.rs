@@ -178,7 +178,8 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
         };
         format!(
             "is {what}, which tolk does not read; tolk reads {}{save}",
-            "plain text (.txt), Markdown (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents"
+            "plain text (.txt), Markdown (.md), HTML (.html), Word (.docx, .dotx, .docm) and LibreOffice (.odt, \
+             .ott) documents"
         )
     })
 }
@@ -190,8 +191,8 @@ const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
 const RTF: &[u8] = b"{\\rtf";
 
 /// Why a file that starts with `head` is no document tolk reads, when its first bytes
-/// say it is a kind of file that is not text: a zip archive (a Word or LibreOffice
-/// document), a PDF, an old binary Office file, RTF, an image, or XML no format claimed
+/// say it is a kind of file that is not text: a zip archive (that no document format
+/// claimed), a PDF, an old binary Office file, RTF, an image, or XML no format claimed
 /// (a LibreOffice flat `.fodt`, a batch saved in the corpus). `None` for anything
 /// else, which a format may still refuse when it reads it.
 pub fn unsupported(head: &[u8]) -> Option<&'static str> {
@@ -202,7 +203,9 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
             b"\xef\xbb\xbf<?xml",
             "an XML file (a LibreOffice flat .fodt, a batch or memory file, or other XML)",
         ),
-        (b"PK\x03\x04", "a zip archive (a Word .docx, a LibreOffice .odt or another packaged file)"),
+        // Not named as a Word document nor saying it is an OpenDocument text: a
+        // workbook, a presentation, an archive (or a document renamed).
+        (b"PK\x03\x04", "a zip archive (a workbook, a presentation or another packaged file)"),
         (b"%PDF-", "a PDF file"),
         (OLE, "an old binary Office file (a Word .doc or an Excel .xls)"),
         (RTF, "an RTF file"),

@@ -265,9 +265,9 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
         "corpus/flat.fodt",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document>Hei.</office:document>\n",
     );
-    let zip = "warning: skipped corpus/arkiv.zip: is a zip archive (a Word .docx, a LibreOffice .odt or \
-                another packaged file), which tolk does not read; tolk reads plain text (.txt), Markdown \
-                (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) documents\n";
+    let zip = "warning: skipped corpus/arkiv.zip: is a zip archive (a workbook, a presentation or another \
+                packaged file), which tolk does not read; tolk reads plain text (.txt), Markdown (.md), HTML \
+                (.html), Word (.docx, .dotx, .docm) and LibreOffice (.odt, .ott) documents\n";
     for args in [&["build"][..], &["analyze"], &["export", "-o", "b.csv"], &["segment", "corpus"]] {
         t.tolk(args)
             .run()

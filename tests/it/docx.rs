@@ -201,8 +201,8 @@ fn text_named_as_a_word_or_libreoffice_document_is_refused_not_read_as_text() {
     t.write("corpus/rapport.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 the rest");
     t.tolk(&["status"]).run().success().stderr_contains(
         "skipped corpus/rapport.doc: is an old binary Office file (a Word .doc or an Excel .xls), which tolk does not \
-         read; tolk reads plain text (.txt), Markdown (.md), HTML (.html), Word (.docx) and LibreOffice (.odt) \
-         documents; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)",
+         read; tolk reads plain text (.txt), Markdown (.md), HTML (.html), Word (.docx, .dotx, .docm) and \
+         LibreOffice (.odt, .ott) documents; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)",
     );
 }
 
@@ -254,20 +254,30 @@ fn a_damaged_word_document_is_refused_by_name() {
 /// A Word document as the smallest package Word and LibreOffice open: `body` in
 /// `word/document.xml`, and properties with a title and the language nb-NO.
 pub fn word_file(body: &str) -> Vec<u8> {
+    word_package(
+        body,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        &[],
+    )
+}
+
+/// Like [`word_file`], with `main` the content type of `word/document.xml` (a
+/// template's, a macro-enabled document's) and the entries `extra` besides.
+pub fn word_package(body: &str, main: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     use std::io::Write as _;
-    let entries = [
-        (
-            "[Content_Types].xml",
-            concat!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
-                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
-                r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
-                r#"<Default Extension="xml" ContentType="application/xml"/>"#,
-                r#"<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>"#,
-                r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#,
-            )
-            .to_string(),
+    let types = format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#,
+            r#"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#,
+            r#"<Default Extension="xml" ContentType="application/xml"/>"#,
+            r#"<Override PartName="/word/document.xml" ContentType="{main}"/>"#,
+            r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#,
         ),
+        main = main
+    );
+    let entries = [
+        ("[Content_Types].xml", types),
         (
             "_rels/.rels",
             concat!(
@@ -295,9 +305,10 @@ pub fn word_file(body: &str) -> Vec<u8> {
         ),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, text) in entries {
+    let entries = entries.iter().map(|(name, text)| (*name, text.as_bytes())).chain(extra.iter().copied());
+    for (name, bytes) in entries {
         zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
+        zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
 }
@@ -444,4 +455,45 @@ fn a_hyperlink_fields_words_are_translated_and_the_link_kept() {
         .nth(1)
         .and_then(|rest| rest.split("</text:a>").next());
     assert!(link.is_some_and(|a| a.contains("the whole review")), "{content}");
+}
+
+/// A template and a document with macros are read as a document is, and their
+/// editions keep their names, their content types and the macros, byte for byte.
+#[test]
+fn a_template_and_a_document_with_macros_are_translated_keeping_what_they_are() {
+    let t = Project::empty();
+    let body = format!("<w:p>{}</w:p>", run("Kjære kunde."));
+    let template = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
+    let macros = "application/vnd.ms-word.document.macroEnabled.main+xml";
+    // Not a real macro project: tolk never reads it, only copies it.
+    let vba: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 MsgBox \"Hei\"";
+    t.write("corpus/brev.dotx", word_package(&body, template, &[]))
+        .write("corpus/skjema.docm", word_package(&body, macros, &[("word/vbaProject.bin", vba)]))
+        .write(
+            "memory/nb-en.csv",
+            "source,target\nKjære kunde.,Dear customer.\nValget i Norge,The election in Norway\n",
+        );
+    t.tolk(&["segment", "corpus"])
+        .run()
+        .success()
+        .stdout_is("Kjære kunde.\nValget i Norge\nKjære kunde.\nValget i Norge\n");
+    t.tolk(&["build"]).run().success().stderr_contains("wrote 2 editions");
+    for (name, main) in [("brev.dotx", template), ("skjema.docm", macros)] {
+        let edition = t.path().join("out/en").join(name);
+        let xml = zip_entry(&edition, "word/document.xml");
+        assert!(xml.contains(">Dear customer.<") && !xml.contains("Kjære"), "{name}: {xml}");
+        let types = zip_entry(&edition, "[Content_Types].xml");
+        assert!(types.contains(&format!(r#"PartName="/word/document.xml" ContentType="{main}""#)), "{types}");
+    }
+    let mut archive =
+        zip::ZipArchive::new(std::fs::File::open(t.path().join("out/en/skjema.docm")).unwrap()).unwrap();
+    let mut kept = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("word/vbaProject.bin").unwrap(), &mut kept).unwrap();
+    assert_eq!(kept, vba);
+    // LibreOffice opens the template's edition and shows the English.
+    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "lo", "out/en/brev.dotx"]) {
+        return;
+    }
+    let text = t.read("lo/brev.txt");
+    assert!(text.contains("Dear customer.") && !text.contains("Kjære"), "{text}");
 }

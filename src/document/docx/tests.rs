@@ -610,9 +610,16 @@ fn tracked_changes_and_damaged_documents_are_refused_by_name() {
 }
 
 #[test]
-fn only_a_file_named_docx_is_claimed_and_text_so_named_is_refused() {
+fn only_a_file_named_as_a_word_document_is_claimed_and_text_so_named_is_refused() {
     let zip = b"PK\x03\x04rest";
     assert!(Docx.claims(Path::new("a/B.DOCX"), zip));
+    // A template, and a document or template with macros, are Word documents too.
+    for name in ["a/b.dotx", "a/b.DOCM", "a/b.dotm"] {
+        assert!(Docx.claims(Path::new(name), zip), "{name}");
+    }
+    for name in ["a/b.xlsx", "a/b.pptx", "a/b.doc", "a/b.zip"] {
+        assert!(!Docx.claims(Path::new(name), zip), "{name}");
+    }
     // Whatever else so named is claimed, to be refused as no Word document.
     assert!(Docx.claims(Path::new("a/b.docx"), b"Hei"));
     assert!(!Docx.claims(Path::new("a/b.txt"), b"Hei"));
