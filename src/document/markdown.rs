@@ -17,7 +17,8 @@
 //!
 //! A paragraph with a translated sentence is written again on one line (a soft-wrapped
 //! source paragraph is not wrapped again: Markdown renders it the same), its text
-//! escaped where Markdown would read it as markup. In the front matter, the values of
+//! escaped where Markdown would read it as markup, in a list item, a quote or a
+//! footnote as in a paragraph. In the front matter, the values of
 //! `title` and `description` are text (a quoted value keeps its quotes; a plain one is
 //! written double-quoted when translated), and a `lang` or `language` of Norwegian
 //! becomes the edition's language ([`super::EditionLanguage::mark`]).
@@ -1485,7 +1486,7 @@ struct MarkdownText;
 impl Writer for MarkdownText {
     fn text(&self, text: &str, _style: &str, out: &mut String) {
         let line = &out[out.rfind('\n').map_or(0, |i| i + 1)..];
-        let mut at_start = line.chars().all(|c| c == ' ' || c == '\t' || c == '>');
+        let mut at_start = only_containers(line);
         // The `.` or `)` after digits that would start an ordered list.
         let mut list_mark = None;
         for (i, c) in text.char_indices() {
@@ -1511,6 +1512,41 @@ impl Writer for MarkdownText {
             }
         }
     }
+}
+
+/// Whether `line`, the start of a line before some text, holds nothing but the
+/// markers of the blocks that contain the text (indentation, a block quote's `>`, a
+/// list item's `-`, `+`, `*`, `1.` or `1)` and the space after it, a footnote
+/// definition's `[^label]:`), so that what the text starts with is read as the start
+/// of a block: `- 1. Surveying` is a list inside a list item, as `1. Surveying` is a
+/// list in a paragraph. A heading's `#` is none: what follows it is the heading's
+/// text, whatever it is.
+fn only_containers(line: &str) -> bool {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    while !rest.is_empty() {
+        let marker = match rest.as_bytes()[0] {
+            b'>' | b'-' | b'+' | b'*' => 1,
+            b'0'..=b'9' => {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                match rest.as_bytes().get(digits) {
+                    Some(b'.' | b')') if digits <= 9 => digits + 1,
+                    _ => return false,
+                }
+            }
+            b'[' if rest.starts_with("[^") => match rest.find("]:") {
+                Some(end) => end + 2,
+                None => return false,
+            },
+            _ => return false,
+        };
+        let after = &rest[marker..];
+        // A list item's marker, and a footnote's label, need a space after them.
+        if !rest.starts_with('>') && !after.starts_with([' ', '\t']) {
+            return false;
+        }
+        rest = after.trim_start_matches([' ', '\t']);
+    }
+    true
 }
 
 /// Writes the text of a double-quoted YAML value.
@@ -1813,6 +1849,112 @@ mod tests {
             translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
             "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
         );
+    }
+
+    /// A translation that starts with what Markdown reads as the start of a block (a
+    /// list's marker, a quote's `>`, a heading's `#`, a rule, a fence, HTML, a
+    /// definition) is escaped in every block that holds text, wherever it stands: the
+    /// edition has the source's blocks, and the translation as the text of its own.
+    #[test]
+    fn a_translation_that_starts_like_a_block_is_escaped_in_every_container() {
+        const SENTENCE: &str = "Første del: kartlegging";
+        let containers = [
+            "{}\n",
+            "Intro.\n\n{}\n",
+            "# {}\n",
+            "{}\n===\n",
+            "> {}\n",
+            "> > {}\n",
+            "- {}\n",
+            "* {}\n",
+            "+ {}\n",
+            "1. {}\n",
+            "1) {}\n",
+            "10. Først.\n11. {}\n",
+            "- Først.\n  - {}\n",
+            "- Først.\n\n- {}\n",
+            "- Først.\n\n  {}\n",
+            "> - {}\n",
+            "- > {}\n",
+            "1. - {}\n",
+            "- [ ] {}\n",
+            "| A |\n|---|\n| {} |\n",
+            "Tekst.[^1]\n\n[^1]: {}\n",
+        ];
+        let hazards = [
+            "1. Surveying",
+            "1) Surveying",
+            "2024. A year",
+            "> 50 participants",
+            "# 2: sketches",
+            "###### Six",
+            "+ and -: pros and cons",
+            "- minus",
+            "* star",
+            "---",
+            "***",
+            "___",
+            "- - -",
+            "===",
+            "```rust",
+            "~~~",
+            "<div>",
+            "<!-- note -->",
+            "[^1]: a note",
+            "[a]: https://x.no",
+            "| a | b |",
+            "+",
+            "1.",
+        ];
+        // The blocks of `md` in order, and its text.
+        let read = |md: &str| {
+            let (mut blocks, mut text) = (Vec::new(), String::new());
+            for event in Parser::new_ext(md, options(0)) {
+                match event {
+                    Event::Start(
+                        tag @ (Tag::Paragraph
+                        | Tag::Heading { .. }
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::HtmlBlock
+                        | Tag::List(_)
+                        | Tag::Item
+                        | Tag::FootnoteDefinition(_)
+                        | Tag::Table(_)
+                        | Tag::TableCell),
+                    ) => blocks.push(format!("{tag:?}")),
+                    Event::End(
+                        end @ (TagEnd::Paragraph
+                        | TagEnd::Heading(_)
+                        | TagEnd::BlockQuote(_)
+                        | TagEnd::CodeBlock
+                        | TagEnd::HtmlBlock
+                        | TagEnd::List(_)
+                        | TagEnd::Item
+                        | TagEnd::FootnoteDefinition
+                        | TagEnd::Table
+                        | TagEnd::TableCell),
+                    ) => blocks.push(format!("{end:?}")),
+                    Event::Rule | Event::TaskListMarker(_) => blocks.push(format!("{event:?}")),
+                    Event::Text(t) => text.push_str(&t),
+                    Event::SoftBreak | Event::HardBreak => text.push(' '),
+                    Event::Html(h) | Event::InlineHtml(h) => text.push_str(&h),
+                    _ => {}
+                }
+            }
+            (blocks, text)
+        };
+        for container in containers {
+            let md = container.replace("{}", SENTENCE);
+            assert!(texts(&doc(&md)).contains(&SENTENCE), "{md:?}");
+            let (blocks, text) = read(&md);
+            for hazard in hazards {
+                let edition = translate(&md, &[(SENTENCE, hazard)]);
+                let (their_blocks, their_text) = read(&edition);
+                assert_eq!(their_blocks, blocks, "{hazard:?} in {md:?} gave {edition:?}");
+                assert_eq!(their_text, text.replace(SENTENCE, hazard), "{edition:?}");
+            }
+        }
     }
 
     /// What the reviews of the template reader found: each case keeps its bytes, and
