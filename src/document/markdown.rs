@@ -317,13 +317,15 @@ fn block(
     // The HTML pairs open: (the index of the closing tag's event, the code).
     let mut html_open: Vec<(usize, u32)> = Vec::new();
     // Where the last event written ended: spaces the parser leaves between events (after
-    // a task list's box) are text too.
+    // a task list's box) are text too, but for the indentation of a line a list item
+    // wraps onto, which is layout: the line break before it is the space between the
+    // words, as in a paragraph.
     let mut at = start;
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
         let range = range.clone();
-        if range.start > at && !matches!(event, Event::End(_)) {
+        if range.start > at && !matches!(event, Event::End(_)) && !text[..at].ends_with('\n') {
             let gap = &text[at..range.start];
             if !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\t') {
                 paragraph.push(' ');
@@ -1955,6 +1957,52 @@ mod tests {
                 assert_eq!(their_text, text.replace(SENTENCE, hazard), "{edition:?}");
             }
         }
+    }
+
+    /// A list item wrapped over lines reads as a paragraph does: the indentation of the
+    /// line it wraps onto is layout, not a second space, with a soft or a hard line
+    /// break; written again, the item is one line.
+    #[test]
+    fn a_list_item_wrapped_over_lines_reads_as_a_paragraph() {
+        let cases = [
+            ("Første nivå som går over\nto linjer.\n", "Første nivå som går over to linjer."),
+            ("- Første nivå som går over\n  to linjer.\n", "Første nivå som går over to linjer."),
+            ("1. Nummerert punkt som går\n   over to linjer.\n", "Nummerert punkt som går over to linjer."),
+            (
+                "- Ja.\n  - Nestet punkt som går\n    over to linjer.\n",
+                "Nestet punkt som går over to linjer.",
+            ),
+            ("> - Sitert punkt som går\n>   over to linjer.\n", "Sitert punkt som går over to linjer."),
+            ("- [ ] Oppgave som går\r\n  over to linjer.\r\n", "Oppgave som går over to linjer."),
+            ("Brudd her  \nog der.\n", "Brudd her {1/}og der."),
+            ("- Brudd her  \n  og der.\n", "Brudd her {1/}og der."),
+        ];
+        for (md, sentence) in cases {
+            let d = doc(md);
+            assert_eq!(texts(&d).last(), Some(&sentence), "{md:?}");
+            assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        }
+        let md = "- Første nivå som går over\n  to linjer.\n- Neste.\n\n1. Nummerert punkt som går\n   over to linjer.\n";
+        let out = translate(
+            md,
+            &[
+                ("Første nivå som går over to linjer.", "The first level, over two lines."),
+                ("Nummerert punkt som går over to linjer.", "A numbered item over two lines."),
+            ],
+        );
+        assert_eq!(
+            out,
+            "- The first level, over two lines.\n- Neste.\n\n1. A numbered item over two lines.\n"
+        );
+        // The line after a hard break goes on the item's paragraph, as a lazy line; the
+        // space before the break is the sentence's, as in a paragraph.
+        let out = translate(
+            "- Brudd her  \n  og der.\n",
+            &[("Brudd her {1/}og der.", "Break here {1/}and there.")],
+        );
+        assert_eq!(out, "- Break here   \nand there.\n");
+        let items = Parser::new(&out).filter(|e| matches!(e, Event::Start(Tag::Item))).count();
+        assert_eq!(items, 1);
     }
 
     /// What the reviews of the template reader found: each case keeps its bytes, and
