@@ -255,7 +255,12 @@ impl Ledger {
                 match made {
                     Ok(()) => tag,
                     Err(_) => match std::fs::read_to_string(&path) {
-                        Ok(other) if other.trim().len() == 4 => other.trim().to_ascii_lowercase(),
+                        Ok(other)
+                            if other.trim().len() == 4
+                                && other.trim().bytes().all(|b| b.is_ascii_hexdigit()) =>
+                        {
+                            other.trim().to_ascii_lowercase()
+                        }
                         _ => tag,
                     },
                 }

@@ -130,12 +130,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         Some(Err(e)) => return Err(fail(1, e.to_string())),
         None => return Err(fail(1, "no header row".into())),
     };
-    // Cells whose UTF-8 a spreadsheet read as Windows-1252 and saved again: the first
-    // one's place, and how many.
-    let mut doubled: (Option<(u64, usize)>, usize) = (None, 0);
-    let header = undo_double_encoding(header, 1, &mut doubled);
-    let names: Vec<String> =
-        header.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
+    // The byte order mark tolk writes, read as Windows-1252 and saved again as UTF-8
+    // (`ï»¿`): the whole file was, and its rows are undone at import.
+    if header.get(0).is_some_and(|first| first.starts_with("ï»¿")) {
+        file.double_encoded = true;
+    }
+    let names: Vec<String> = (header.iter().enumerate())
+        .map(|(i, h)| if i == 0 { h.trim_start_matches("ï»¿") } else { h })
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     let find = |name: &str| names.iter().position(|n| n == name);
     let missing: Vec<&str> = ["id", "source", "target"].into_iter().filter(|c| find(c).is_none()).collect();
     if !missing.is_empty() {
@@ -195,7 +198,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         let record =
             record.map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte())), e.to_string()))?;
         row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
-        let record = undo_double_encoding(record, row, &mut doubled);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -283,41 +285,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     }
     unread.retain(|(_, _, rows)| !rows.is_empty());
     file.warnings.extend(super::unread(&unread));
-    if let (Some((row, c)), n) = doubled {
-        file.warnings.push(format!(
-            "{n} cell{} (the first: row {row}, column {}) had letters in pairs of other characters, `Ã¥` for `å`: \
-             the file was opened as Windows-1252 (\"Western Europe\") and saved again; read as they were \
-             written. Open a batch with the character set Unicode (UTF-8)",
-            if n == 1 { "" } else { "s" },
-            header.get(c).map_or(String::new(), |h| h.trim_start_matches('\u{feff}').trim().to_string()),
-        ));
-    }
     Ok(file)
-}
-
-/// `record` (row `row`) with each cell a spreadsheet double-encoded
-/// ([`crate::input::decode::undo_double_encoding`]) as it was, counted in `doubled`.
-fn undo_double_encoding(
-    record: csv::StringRecord,
-    row: u64,
-    doubled: &mut (Option<(u64, usize)>, usize),
-) -> csv::StringRecord {
-    if record.iter().all(str::is_ascii) {
-        return record;
-    }
-    let cells: Vec<String> = (record.iter().enumerate())
-        .map(|(c, cell)| match crate::input::decode::undo_double_encoding(cell) {
-            Some(was) => {
-                doubled.0.get_or_insert((row, c));
-                doubled.1 += 1;
-                was
-            }
-            None => cell.to_string(),
-        })
-        .collect();
-    let mut repaired = csv::StringRecord::from(cells);
-    repaired.set_position(record.position().cloned());
-    repaired
 }
 
 /// Whether `cell` has a `?` straight before a letter (`?apek`, `?ód?`), which prose does
@@ -332,14 +300,28 @@ pub(crate) fn lost_letters(cell: &str) -> bool {
     })
 }
 
-/// The question marks of `cell`, but for those that begin a URL's or an address's
-/// query (`https://nrk.no/sok?q=jazz`), which a translation may add.
+/// The question marks of `cell` that end no question: one standing alone (`Reuters ?
+/// AP`), starting a word (`?5 °C`) or followed by a letter, digit or mark other than a
+/// closing quote or bracket (`Pozna?.`), which a legacy encoding writes for a character
+/// it cannot hold. One that ends a question, after a word and before a space, the end
+/// or a closing quote (`Who knows?`), is a translation's own, as is a URL's query.
 fn question_marks(cell: &str) -> usize {
     cell.split_whitespace()
         .filter(|word| {
             !(word.contains("://") || word.starts_with("www.") || word.contains('?') && word.contains('='))
         })
-        .map(|word| word.matches(['?', '¿']).count())
+        .map(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            let closing = |c: char| matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '?' | '!');
+            (0..chars.len())
+                .filter(|&i| chars[i] == '?')
+                .filter(|&i| {
+                    let after_word = i > 0 && (chars[i - 1].is_alphanumeric() || closing(chars[i - 1]));
+                    let ends = chars[i + 1..].iter().all(|&c| closing(c));
+                    !(after_word && ends)
+                })
+                .count()
+        })
         .sum()
 }
 
@@ -435,35 +417,31 @@ mod tests {
     }
 
     #[test]
-    fn a_double_encoded_file_is_read_as_it_was_written_with_a_warning() {
-        // As LibreOffice saves a UTF-8 batch opened as "Western Europe": the byte order
-        // mark and every letter beyond ASCII in pairs; a cell typed after is right.
-        let f =
-            read("ï»¿id,source,target\ns1,PÃ¥ dagen,On the day â€“ fine\ns2,Hei,Hi\ns3,Så,So å\n".as_bytes())
-                .unwrap();
-        assert!(f.problems.is_empty(), "{:?}", f.problems);
-        let cells: Vec<(&str, &str)> =
-            f.rows.iter().map(|r| (r.source.as_str(), r.target.as_str())).collect();
-        assert_eq!(cells, [("På dagen", "On the day – fine"), ("Hei", "Hi"), ("Så", "So å")]);
-        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
-        assert!(
-            f.warnings[0].starts_with("3 cells (the first: row 1, column id) had letters in pairs"),
-            "{}",
-            f.warnings[0]
-        );
+    fn a_double_encoded_byte_order_mark_marks_the_file_and_is_no_part_of_the_header() {
+        let f = read("ï»¿id,source,target\ns1,PÃ¥ dagen,On the day\n".as_bytes()).unwrap();
+        assert!(f.problems.is_empty() && f.double_encoded, "{:?}", f.problems);
+        // The cells are undone at import, where their sentences show the damage.
+        assert_eq!(f.rows[0].source, "PÃ¥ dagen");
+        assert!(!read(b"id,source,target\ns1,Hei,Hi\n").unwrap().double_encoded);
     }
 
     #[test]
     fn a_question_mark_a_legacy_encoding_wrote_for_a_character_is_refused() {
         let cp1252 = |text: &str| encoding_rs::WINDOWS_1252.encode(text).0.into_owned();
         let f = read(&cp1252(
-            "id,source,target\ns1,De møttes i Hồ Chí Minh-byen.,They met in H? Chí Minh City.\n\
+            "id,source,target\ns1,De møttes i Poznan.,They met in Pozna?.\n\
              s2,Hva nå?,What now?\ns3,Se nrk.no.,See https://nrk.no/sok?q=jazz and ?5 °C.\n",
         ))
         .unwrap();
         let refused: Vec<u64> = f.problems.iter().map(|p| p.origin.row).collect();
         assert_eq!(refused, [2, 4], "{:?}", f.problems);
         assert!(f.problems[0].found.contains("a `?` the sentence does not have"), "{}", f.problems[0]);
+        // A question the translation asks is its own, in any encoding.
+        let f = read(&cp1252(
+            "id,source,target\ns1,Hvem vet.,Who knows? «Really?»\ns2,Ja.,\"«Yes?» he said.\"\n",
+        ))
+        .unwrap();
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
         // In UTF-8 the same question marks are what the translator typed.
         let f = read("id,source,target\ns1,Se nrk.no.,See ?5 °C — Hồ.\n".as_bytes()).unwrap();
         assert!(f.problems.is_empty(), "{:?}", f.problems);

@@ -376,6 +376,9 @@ pub struct ReadFile {
     pub batch: Option<String>,
     /// The name of the format it was read as (`xlsx`, `csv`, `xliff`, …).
     pub format: &'static str,
+    /// Whether the file shows it was double-encoded (a CSV whose byte order mark reads
+    /// `ï»¿`): see [`crate::import::undo_double_encoding`].
+    pub double_encoded: bool,
 }
 
 /// Whether a batch's column of this name is one tolk wrote or reads; text in any other

@@ -353,10 +353,19 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 /// a unit without a `source`, or with an oversized text, is a [`Problem`] of its own.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     let mut file = ReadFile::default();
-    // An 8-bit encoding the XML declaration names (ISO-8859-1, windows-1252), as some
-    // CAT tools save; a byte order mark or UTF-16 is the decoder's to tell.
-    let declared = crate::input::stream::sniff_encoding(&mut &bytes[..], path)?
-        .filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE);
+    // Another encoding the XML declaration names (ISO-8859-1, windows-1252), as some
+    // CAT tools save; a byte order mark or UTF-16 is the decoder's to tell. Bytes that
+    // are UTF-8 are read as UTF-8 whatever the declaration says: a tool that copied
+    // the declaration but wrote UTF-8 would have every letter doubled, silently, as an
+    // 8-bit encoding reads any bytes.
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let declared = match crate::input::stream::sniff_encoding(&mut &bytes[..], path) {
+        Ok(declared) => {
+            declared.filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE && !utf8)
+        }
+        Err(_) if utf8 => None,
+        Err(e) => return Err(e),
+    };
     let text = match declared {
         Some(encoding) => {
             let text =
@@ -1523,6 +1532,9 @@ mod tests {
             assert_eq!(file.rows[0].source, "Blåbær på Ålesund.", "{label}");
             assert_eq!(file.rows[0].target, "Blueberries in Ålesund.", "{label}");
             assert_eq!(file.notes, [format!("read as {} (the XML declaration's encoding)", encoding.name())]);
+            // UTF-8 under the same declaration is read as UTF-8.
+            let file = parse(Path::new("b.xlf"), xml.as_bytes()).unwrap();
+            assert_eq!(file.rows[0].source, "Blåbær på Ålesund.", "{label}");
         }
     }
 

@@ -148,8 +148,21 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
                 sheet.write_rich_string_with_format(at, col, &fragments, &text).map_err(failed)?;
                 continue;
             }
-            sheet.write_string_with_format(at, col, cell, format).map_err(failed)?;
+            // Counts a spreadsheet sorts and sums are numbers, not text that sorts
+            // "100" before "50".
+            let number = match *name {
+                "score" => row.score.map(f64::from),
+                "words" => Some(row.words as f64),
+                _ => None,
+            };
+            match number {
+                Some(number) => sheet.write_number_with_format(at, col, number, format).map_err(failed)?,
+                None => sheet.write_string_with_format(at, col, cell, format).map_err(failed)?,
+            };
         }
+        // A row as tall as its sentence wraps to: LibreOffice opens a row without a
+        // height at one line, so a long sentence was cut off.
+        sheet.set_row_height(at, row_height(row)).map_err(failed)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(failed)?;
     let last_row = batch.rows.len() as u32;
@@ -164,6 +177,27 @@ pub fn render(batch: &Batch) -> Result<Vec<u8>> {
     };
     sheet.protect_with_options(&options);
     workbook.save_to_buffer().map_err(failed)
+}
+
+/// The height in points of `row`'s line in the sheet: one line of the default font
+/// (11 points, 15 high) for each line its longest text wraps to in its column, the
+/// source's, the suggestion's or the target's (the context, the terms and the places
+/// may be cut off: they show whole in the cell's editor). At most the 409 points a
+/// spreadsheet allows.
+fn row_height(row: &BatchRow) -> f64 {
+    // Proportional text is a little narrower than the digits a width counts.
+    let lines = |text: &str, width: f64| -> usize {
+        let per_line = (width * 1.1).max(1.0) as usize;
+        text.split('\n').map(|line| line.chars().count().div_ceil(per_line).max(1)).sum()
+    };
+    let width = |name: &str| COLUMNS.iter().find(|(n, _)| *n == name).map_or(40.0, |&(_, w)| w);
+    let most =
+        [("source", row.source.as_str()), ("target", row.target.as_str()), ("suggestion", &row.suggestion)]
+            .into_iter()
+            .map(|(name, text)| lines(text, width(name)))
+            .max()
+            .unwrap_or(1);
+    (most as f64 * 15.0).min(409.0)
 }
 
 /// The text of one cell of `row` (the `diff` cell is [`diff_runs`]).
@@ -631,6 +665,36 @@ mod tests {
             (file.rows[0].id.as_str(), file.rows[0].source.as_str()),
             (SegmentId::of("17.05").to_string().as_str(), "17.05")
         );
+    }
+
+    #[test]
+    fn a_row_is_as_tall_as_its_sentence_wraps_to_and_counts_are_numbers() {
+        let mut batch = batch();
+        let long = "Ord for ord. ".repeat(16);
+        batch.rows[0].source = long.trim().to_string();
+        batch.rows.push(BatchRow {
+            source: "Kort.".into(),
+            id: SegmentId::of("Kort."),
+            ..batch.rows[0].clone()
+        });
+        batch.rows[1].suggestion = String::new();
+        let bytes = render(&batch).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet)
+            .unwrap();
+        let height = |r: u32| -> f64 {
+            let row = sheet.split(&format!("<row r=\"{r}\"")).nth(1).expect("the row");
+            let tag = row.split('>').next().unwrap();
+            // None is the sheet's default, one line.
+            let ht = tag.split(" ht=\"").nth(1).map_or("15", |ht| ht.split('"').next().unwrap());
+            ht.parse().unwrap()
+        };
+        // 207 characters in a column 50 wide: four lines of 15 points; a short one, one.
+        assert_eq!((height(2), height(3)), (60.0, 15.0));
+        // The score and the word count are numbers (no `t="s"` or inline string).
+        let score = sheet.split("<c r=\"E2\"").nth(1).unwrap().split("</c>").next().unwrap();
+        assert!(!score.contains("t=\"") && score.contains("<v>80</v>"), "{score}");
     }
 
     /// A sheet of `workbook` with the columns id, source and target, and a row for each

@@ -85,6 +85,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut file_warnings = 0;
     // The batch each file says it is, and the format it was read as.
     let mut claims = Vec::new();
+    let mut double_encoded = HashSet::new();
     for file in &args.files {
         let read = tolk::batch::read(file)
             .with_context(|| format!("cannot import {}; nothing was written", tolk::shown::path(file)))?;
@@ -97,9 +98,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::warning(format!("{}: {warning}", tolk::shown::path(file)));
         }
         file_warnings += read.warnings.len();
+        if read.double_encoded {
+            double_encoded.insert(file.clone());
+        }
         claims.push((read.batch, read.format));
         rows.extend(read.rows);
         problems.extend(read.problems);
+    }
+    for warning in import::undo_double_encoding(&mut rows, &known.issued, &double_encoded) {
+        ui::warning(&warning);
+        file_warnings += 1;
     }
     // The open batch each file is: who it was for translated its rows, unless the file
     // or --translator says otherwise.
@@ -120,7 +128,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                         wanted.zip(of).is_some_and(|(t, of)| of.eq_ignore_ascii_case(t))
                     };
                     match batches.iter().copied().filter(for_wanted).collect::<Vec<_>>()[..] {
-                        [i] => Belongs::Batch(i),
+                        [i] if ledger.batches[i].is_awaited() => Belongs::Batch(i),
+                        [i] => Belongs::Returned(i),
                         _ => Belongs::Several(batches),
                     }
                 }
@@ -142,9 +151,14 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // A spreadsheet of a batch exported with --prefill carries no state: what its
     // batch's record says marks its rows, so a target still the suggestion is held
     // back as an XLIFF unit in the state tolk gave it is.
+    // A file that fits several batches is marked when every one of them was prefilled.
     for (file, belongs) in args.files.iter().zip(&belongs) {
-        let Some(i) = belongs.known().filter(|&i| ledger.batches[i].prefilled) else { continue };
-        if ledger.batches[i].format == "xliff" {
+        let candidates = match belongs {
+            Belongs::Several(batches) => batches.clone(),
+            belongs => belongs.known().into_iter().collect(),
+        };
+        let prefilled = |&i: &usize| ledger.batches[i].prefilled && ledger.batches[i].format != "xliff";
+        if candidates.is_empty() || !candidates.iter().all(prefilled) {
             continue;
         }
         for row in rows.iter_mut().filter(|r| r.origin.file == *file) {

@@ -341,6 +341,60 @@ impl Known {
     }
 }
 
+/// Undoes a spreadsheet's double encoding (a UTF-8 CSV opened as Windows-1252 and saved
+/// again: `Ã¥` for `å`, see [`crate::input::decode::undo_double_encoding`]) in the
+/// rows of each file shown to have one: a file in `marked` (its byte order mark read
+/// `ï»¿`), or one with a row whose source, undone, is the sentence its id was issued
+/// for. Real text can read as such a run too, so nothing else is touched. Returns a
+/// warning for each file undone, at its first row changed.
+pub fn undo_double_encoding(
+    rows: &mut [ImportRow],
+    issued: &Issued,
+    marked: &std::collections::HashSet<PathBuf>,
+) -> Vec<Warning> {
+    use crate::input::decode::undo_double_encoding as undo;
+    let mut shown: std::collections::HashSet<&Path> = marked.iter().map(PathBuf::as_path).collect();
+    for r in rows.iter() {
+        let Some(text) = SegmentId::parse(r.id.trim()).and_then(|id| issued.get(&id)) else { continue };
+        if normalize(&r.source) != normalize(text)
+            && undo(&r.source).is_some_and(|was| normalize(&was) == normalize(text))
+        {
+            shown.insert(&r.origin.file);
+        }
+    }
+    let shown: std::collections::HashSet<PathBuf> = shown.into_iter().map(Path::to_path_buf).collect();
+    // Per file: the first row changed, and how many cells.
+    let mut undone: Vec<(Origin, usize)> = Vec::new();
+    for r in rows.iter_mut().filter(|r| shown.contains(&r.origin.file)) {
+        let mut cells = 0;
+        let optional = [r.comment.as_mut(), r.suggestion.as_mut(), r.translator.as_mut()];
+        for cell in [Some(&mut r.source), Some(&mut r.target)].into_iter().chain(optional).flatten() {
+            if let Some(was) = undo(cell) {
+                *cell = was;
+                cells += 1;
+            }
+        }
+        if cells == 0 {
+            continue;
+        }
+        match undone.iter_mut().find(|(o, _)| o.file == r.origin.file) {
+            Some((_, n)) => *n += cells,
+            None => undone.push((r.origin.clone(), cells)),
+        }
+    }
+    (undone.into_iter())
+        .map(|(origin, n)| Warning {
+            message: format!(
+                "{n} cell{} from here on had letters in pairs of other characters, `Ã¥` for `å`: the file was \
+                 opened as Windows-1252 (\"Western Europe\") and saved again; read as they were written. Open a \
+                 batch with the character set Unicode (UTF-8)",
+                if n == 1 { "" } else { "s" }
+            ),
+            origin,
+        })
+        .collect()
+}
+
 /// Checks every row against the `issued` sentences.
 pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
     validate_with(rows, &Known { issued: issued.clone(), ..Known::default() })
@@ -1120,6 +1174,35 @@ mod tests {
             format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has and no batch of this project exported (a batch of another project or corpus: name its corpus with --corpus)", SegmentId::of("Nei.")).as_str(),
             "b.csv: row 6, column target: expected the same translation as b.csv row 2 for the same id, \"Hi.\", found \"Hello.\"",
         ]);
+    }
+
+    #[test]
+    fn a_double_encoding_is_undone_only_in_a_file_that_shows_it() {
+        let (dag, hei) = (SegmentId::of("På dagen."), SegmentId::of("Hei."));
+        let issued: Issued = [(dag, "På dagen.".to_string()), (hei, "Hei.".to_string())].into();
+        let in_file = |file: &str, mut r: ImportRow| {
+            r.origin.file = file.into();
+            r
+        };
+        let mut rows = vec![
+            // Its source, undone, is its sentence: the file was double-encoded, and
+            // every cell of it is undone, an ASCII sentence's target too.
+            in_file("a.csv", row(2, &dag.to_string(), "PÃ¥ dagen.", "On the day â€“ fine.")),
+            in_file("a.csv", row(3, &hei.to_string(), "Hei.", "Hi from TromsÃ¸.")),
+            // A file that shows nothing keeps its text as written.
+            in_file("b.csv", row(2, &hei.to_string(), "Hei.", "Hi Ã\u{a0}there.")),
+        ];
+        let warnings = undo_double_encoding(&mut rows, &issued, &Default::default());
+        let targets: Vec<&str> = rows.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(targets, ["On the day – fine.", "Hi from Tromsø.", "Hi Ã\u{a0}there."]);
+        assert_eq!(rows[0].source, "På dagen.");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].origin.file, Path::new("a.csv"));
+        assert!(warnings[0].message.starts_with("3 cells from here on"), "{}", warnings[0].message);
+        // Marked by its byte order mark, a file is undone without a source to show it.
+        let marked = [PathBuf::from("b.csv")].into();
+        undo_double_encoding(&mut rows, &issued, &marked);
+        assert_eq!(rows[2].target, "Hi \u{e0}there.");
     }
 
     #[test]

@@ -64,20 +64,44 @@ pub(crate) fn xml_utf16_unmarked(head: &[u8]) -> Option<&'static Encoding> {
 
 /// `text` as it was before a program read its UTF-8 as Windows-1252 and saved the
 /// result as UTF-8 again (a spreadsheet told the wrong character set on opening a CSV):
-/// `Ã¥` back to `å`, `â€“` to `–`, `ï»¿` to the byte order mark it was. `None` for
-/// text that is not such a double encoding, which is all real text: prose whose
-/// characters, each taken as one Windows-1252 byte, make UTF-8 does not occur (a
-/// letter such as `å` alone is a byte UTF-8 never has).
+/// `Ã¥` back to `å`, `â€“` to `–`, `ï»¿` to the byte order mark it was, run by run, so
+/// that a character typed right after the damage (`–`, `’` put in by autocorrect) is
+/// kept as it is. `None` when nothing reads as such a double encoding.
+///
+/// Real text can hold such a run too (`Ã` and a non-breaking space), so only a file
+/// shown to be double-encoded is undone (see [`crate::import::undo_double_encoding`]).
 pub fn undo_double_encoding(text: &str) -> Option<String> {
     if text.is_ascii() {
         return None;
     }
-    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
-    if unmappable {
-        return None;
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A stretch of characters Windows-1252 has, and the character after it.
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                let mut buf = [0; 4];
+                encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf)).2
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let (stretch, after) = rest.split_at(end);
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(stretch);
+        for chunk in bytes.utf8_chunks() {
+            let valid = chunk.valid();
+            // A valid run of one byte per character is the stretch's own ASCII.
+            changed |= valid.len() > valid.chars().count();
+            out.push_str(valid);
+            out.push_str(&encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+        }
+        let next = after.chars().next();
+        if let Some(c) = next {
+            out.push(c);
+        }
+        rest = &after[next.map_or(0, char::len_utf8)..];
     }
-    let was = std::str::from_utf8(&bytes).ok()?;
-    (was != text).then(|| was.to_string())
+    changed.then_some(out)
 }
 
 /// The error for `message` about byte `offset` of `bytes`, the file at `path`.
@@ -278,10 +302,16 @@ mod tests {
             Some("Government game 🎉 – “fine”")
         );
         assert_eq!(undo("ï»¿id").as_deref(), Some("\u{feff}id"));
+        // A character typed right after the damage, and one Windows-1252 lacks, stay.
+        assert_eq!(
+            undo("Det gÃ¥r bra – it’s fine, Čapek").as_deref(),
+            Some("Det går bra – it’s fine, Čapek")
+        );
         for real in [
             "Blåbærsyltetøy på Ålesund – «sitat» … 5 °C, 1½ time, Müller, Čapek, Poznań, 東京",
             "plain ASCII",
             "Â is a letter; so is Ã, and © and ® too",
+            "Blåbær – it’s «fine»",
             "",
         ] {
             assert_eq!(undo(real), None, "{real}");
