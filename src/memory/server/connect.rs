@@ -129,6 +129,14 @@ impl Server {
                         config.host(host);
                     }
                 }
+                // A `hostaddr` alone is a TCP connection to that address: the address is
+                // its host too (the name TLS is spoken to), never the default socket,
+                // which made it look local, so it went without the TLS sslmode asked for.
+                None if !config.get_hostaddrs().is_empty() => {
+                    for addr in config.get_hostaddrs().to_vec() {
+                        config.host(&addr.to_string());
+                    }
+                }
                 None => {
                     config.host_path(default_socket_folder());
                 }
@@ -236,6 +244,17 @@ impl Server {
         Ok(Server { config, shown, shared, warnings, tls, root, root_named, user_from })
     }
 
+    /// Whether every way to the server is a Unix socket, over which libpq speaks no
+    /// TLS, whatever sslmode says. A `hostaddr` is a TCP address, whatever host is
+    /// named beside it.
+    pub fn is_local(&self) -> bool {
+        #[cfg(unix)]
+        let sockets = self.config.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)));
+        #[cfg(not(unix))]
+        let sockets = false;
+        sockets && self.config.get_hostaddrs().is_empty()
+    }
+
     /// How the server is named to a person: `postgres://user@host:port/dbname`, never
     /// with a password.
     pub fn shown(&self) -> &str {
@@ -273,11 +292,7 @@ impl Server {
                 )));
             }
         }
-        // libpq speaks TLS over TCP only: a Unix socket is local, whatever sslmode says.
-        #[cfg(unix)]
-        let local = self.config.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)));
-        #[cfg(not(unix))]
-        let local = false;
+        let local = self.is_local();
         let tls = match self.tls {
             _ if local => None,
             Mode::Disable => None,
@@ -808,6 +823,12 @@ mod tests {
             assert_eq!(without_user(url), without, "{url}");
             assert_eq!(named_user(&without_user(url)), None, "{url}");
         }
+        // A hostaddr alone is TCP, and gets the TLS sslmode asks for; a socket is local.
+        let by_address =
+            Server::parse_with("postgres:///tolk?hostaddr=10.0.0.7&sslmode=require", &env(&[])).unwrap();
+        assert!(!by_address.is_local());
+        assert!(Server::parse_with("postgres:///tolk", &env(&[])).unwrap().is_local());
+        assert!(!Server::parse_with("postgres://db.example/tolk", &env(&[])).unwrap().is_local());
         let s = Server::parse_with("postgres://admin:pw@db.example/tolk?sslmode=require", &env(&[])).unwrap();
         assert_eq!(s.shown(), "postgres://admin@db.example:5432/tolk?sslmode=require");
         assert_eq!(s.shared(), "postgres://db.example:5432/tolk?sslmode=require");
