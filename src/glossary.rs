@@ -18,7 +18,7 @@
 //!
 //! - **the last word** as written or followed by one of the Norwegian endings of nouns
 //!   and adjectives in [`ENDINGS`] (`kunde`: `kunden`, `kunder`, `kundene`, `kundens`,
-//!   `kundenes`); a final `-e` of the term may give way to an ending that starts with a
+//!   `kundenes`; Nynorsk `gard`: `garden`, `gardar`, `gardane`); a final `-e` of the term may give way to an ending that starts with a
 //!   vowel (`kund`+`ene`), and a final `-m` may double before one (`programmet`);
 //! - **the last word, as the first part of a compound**: when it has at least 4
 //!   letters, followed by `s` or `e` or nothing and then at least 4 more letters that do
@@ -57,10 +57,11 @@ pub const FILE: &str = "glossary.csv";
 
 /// The endings a term's last word may take: the inflections of Norwegian nouns
 /// (definite, plural, genitive) and adjectives (plural and definite, neuter,
-/// comparative, superlative).
-pub const ENDINGS: [&str; 19] = [
+/// comparative, superlative), in Bokmål and in Nynorsk (`gardar`, `gardane`,
+/// `felemakarar`, `finare`, `finast`).
+pub const ENDINGS: [&str; 26] = [
     "e", "a", "s", "t", "en", "er", "et", "ne", "as", "es", "ens", "ers", "ets", "ene", "nes", "ere", "est",
-    "enes", "este",
+    "enes", "este", "ar", "ane", "ars", "anes", "are", "ast", "aste",
 ];
 
 /// The endings a word before a term's last word may take (adjectives).
@@ -221,7 +222,10 @@ impl Glossary {
         let fail = |row: u64, column: Option<&str>, message: String| {
             Error::at(path, Place::row(row, column), message)
         };
-        let delimiter = detect_delimiter(text, &["nb", "en"]).unwrap_or(b',');
+        let delimiter = detect_delimiter(text, &["nb", "en"])
+            .or_else(|| detect_delimiter(text, &["nn", "en"]))
+            .or_else(|| detect_delimiter(text, &["no", "en"]))
+            .unwrap_or(b',');
         check_quoting(text, delimiter).map_err(|(row, message)| fail(row, None, message))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -256,14 +260,17 @@ impl Glossary {
             }
         }
         let find = |name: &str| lower.iter().position(|c| c == name);
-        let (Some(nb), Some(en)) = (find("nb"), find("en")) else {
-            let missing = if find("nb").is_none() { "nb" } else { "en" };
+        // The Norwegian column of a Nynorsk glossary may be named so; `no` is
+        // Norwegian either way.
+        let norwegian = find("nb").or_else(|| find("nn")).or_else(|| find("no"));
+        let (Some(nb), Some(en)) = (norwegian, find("en")) else {
+            let missing = if norwegian.is_none() { "nb" } else { "en" };
             return Err(fail(
                 header_row,
                 None,
                 format!(
-                    "no `{missing}` column in the header; found {}; a glossary has the columns nb, en and \
-                     optionally note and forbidden",
+                    "no `{missing}` column in the header; found {}; a glossary has the columns nb (nn for \
+                     Nynorsk), en and optionally note and forbidden",
                     columns.join(", ")
                 ),
             ));
@@ -751,6 +758,11 @@ mod tests {
             ("avtale", &["avtalen", "avtaler", "avtalene"]),
             ("rask", &["raske", "raskt", "raskere", "raskest", "raskeste"]),
             ("KPI", &["KPI", "KPIen", "KPIer", "KPIene"]),
+            // Nynorsk.
+            ("gard", &["garden", "gardar", "gardane", "gardars"]),
+            ("felemakar", &["felemakaren", "felemakarar", "felemakarane"]),
+            ("skuleklasse", &["skuleklassen", "skuleklassar", "skuleklassane"]),
+            ("fin", &["finare", "finast", "finaste"]),
         ] {
             for form in forms {
                 check(term, &format!("Her er {form} i dag."), Some(form));
@@ -860,8 +872,11 @@ mod tests {
         fails(
             "source,target\nkunde,customer\n",
             "glossary.csv: row 1: no `nb` column in the header; found source, target; a glossary has the columns \
-             nb, en and optionally note and forbidden",
+             nb (nn for Nynorsk), en and optionally note and forbidden",
         );
+        // A Nynorsk glossary names its Norwegian column nn.
+        let nn = Glossary::parse(Path::new("glossary.csv"), "nn,en\ngard,farm\n".as_bytes()).unwrap();
+        assert_eq!(nn.terms[0].nb, "gard");
         fails("nb,en\nkunde,customer,x\n", "glossary.csv: row 2: expected 2 cells as in the header, found 3");
         fails(
             "nb,en\nkunde,customer\n\n -- ,x\n",

@@ -44,9 +44,9 @@ pub struct Args {
     #[arg(long)]
     pub partial: bool,
     /// How --partial marks a sentence kept in Norwegian: `{}` stands for the sentence
-    /// (`{}` alone: unmarked)
-    #[arg(long, value_name = "TEMPLATE", default_value = "[nb: {}]", value_parser = parse_mark, requires = "partial")]
-    pub mark: String,
+    /// (`{}` alone: unmarked) [default: `[nb: {}]`, `[nn: {}]` in a Nynorsk project]
+    #[arg(long, value_name = "TEMPLATE", value_parser = parse_mark, requires = "partial")]
+    pub mark: Option<String>,
     /// List every missing sentence, not only the first 20 (with --partial: list the
     /// sentences kept in Norwegian)
     #[arg(long, conflicts_with = "pseudo")]
@@ -100,10 +100,16 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     };
     // The pseudo fills need no memory, so a missing or broken one does not stop them.
     let mut memory = None;
+    // The project's source language names what is kept (`[nn: ...]` for Nynorsk).
+    let mark = args.mark.clone().unwrap_or_else(|| {
+        let language = global.project.config.source_language.trim();
+        let code = language.split(['-', '_']).next().filter(|c| !c.is_empty()).unwrap_or("nb");
+        format!("[{}: {{}}]", code.to_ascii_lowercase())
+    });
     let fill = match args.pseudo {
         Some(Pseudo::Accented) => Fill::Pseudo,
         Some(Pseudo::Identity) => Fill::Identity,
-        None if args.partial && args.mark != "{}" => Fill::Marked(memory.insert(load()?), &args.mark),
+        None if args.partial && mark != "{}" => Fill::Marked(memory.insert(load()?), &mark),
         None => Fill::Memory(memory.insert(load()?)),
     };
 

@@ -30,6 +30,15 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
             ));
         }
     }
+    // HTML typed into a translation (`&amp;`, `<strong>`), as a translator used to web
+    // pages may: every edition shows it as text, where tolk's tags make formatting.
+    if let Some(typed) = markup(target).into_iter().find(|m| !source.contains(m)) {
+        out.push(format!(
+            "the target has {typed}, markup the source does not have: the edition shows it as it is typed; \
+             write the character itself, and keep the tags the sentence came with ({{1}}…{{/1}}) for \
+             formatting"
+        ));
+    }
     // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
     let (source, target) = (&inline::strip(source), &inline::strip(target));
     let (s, t) = (numbers(source), numbers(target));
@@ -80,6 +89,36 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The pieces of `text` that are HTML markup typed as text: a character reference
+/// (`&amp;`, `&nbsp;`, `&#229;`) or a tag (`<strong>`, `</a>`, `<br/>`).
+fn markup(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for (i, c) in text.char_indices() {
+        let rest = &text[i..];
+        let piece = match c {
+            '&' => rest[1..].find(';').filter(|&end| (1..=31).contains(&end)).and_then(|end| {
+                let name = &rest[1..1 + end];
+                let named = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric());
+                let number = name.strip_prefix('#').is_some_and(|n| {
+                    let n = n.strip_prefix(['x', 'X']).map_or(n, |hex| hex);
+                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit())
+                });
+                (named || number).then(|| &rest[..end + 2])
+            }),
+            '<' => {
+                let name = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
+                let letter = name.starts_with(|c: char| c.is_ascii_alphabetic());
+                let end = rest.find('>').filter(|&end| end <= 200 && !rest[1..end].contains('<'));
+                end.filter(|_| letter).map(|end| &rest[..=end])
+            }
+            _ => None,
+        };
+        found.extend(piece);
+    }
+    found
 }
 
 /// The remarks on the glossary's terms in translating `source` as `target`: a term of
@@ -428,6 +467,25 @@ mod tests {
         assert_eq!(remark("Det var en fin dag.", "It was a {0} day {all} long."), None);
         assert_eq!(remark("Det var en fin dag.", "It was a {1}fine day."), None);
         assert_eq!(remark("En {1}fin{/1} dag.", "A {1}fine{/1} day."), None);
+    }
+
+    #[test]
+    fn html_typed_into_a_translation_is_remarked() {
+        let remark =
+            |source: &str, target: &str| check(source, target).into_iter().find(|r| r.contains("markup"));
+        let typed = remark("Mat og drikke", "Food &amp; drink").expect("remarked");
+        assert!(typed.starts_with("the target has &amp;, markup the source does not have"), "{typed}");
+        assert!(remark("Hennes første stjerne.", "Her <strong>first</strong> star.").is_some());
+        assert!(remark("Første stjerne.", "First&nbsp;star.").is_some());
+        assert!(remark("Ja.", "Yes&#8202;.").is_some());
+        // Text that only looks a little like it, and markup the source has too, is none.
+        for (source, target) in [
+            ("Under 5 grader.", "Below 5 degrees; 3 < 4 > 2."),
+            ("Fisk & chips.", "Fish & chips; R&D."),
+            ("Skriv <navn>.", "Write <navn>."),
+        ] {
+            assert_eq!(remark(source, target), None, "{target}");
+        }
     }
 
     #[test]

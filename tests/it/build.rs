@@ -155,6 +155,13 @@ fn partial_writes_everything_and_keeps_norwegian_where_missing() {
         .run()
         .failure()
         .stderr_contains("expected `{}` once where the Norwegian sentence goes");
+    // A Nynorsk project's sentences are marked as Nynorsk.
+    let nn = Project::empty();
+    nn.write("tolk.toml", "source_language = \"nn\"\n")
+        .write("corpus/a.txt", "Kva no? Eg veit ikkje.\n")
+        .write("memory/nn-en.csv", "source,target\nKva no?,What now?\n");
+    nn.tolk(&["build", "--partial"]).run().success();
+    assert_eq!(nn.read("out/en/a.txt"), "What now? [nn: Eg veit ikkje.]\n");
 }
 
 #[test]
