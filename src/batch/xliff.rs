@@ -427,6 +427,8 @@ struct TransUnit {
     /// The first inline element in its source or target that tolk cannot read back
     /// (an `it`, a `sub`, a code without an id), as the problem to report.
     refused: Option<Problem>,
+    /// The translator's notes on it.
+    notes: Vec<String>,
 }
 
 /// A run of a source's or target's text, or one of its inline codes with its id as
@@ -492,6 +494,8 @@ struct Reader<'a> {
     depth: usize,
     /// The depth of an element whose whole subtree is being skipped.
     skip_from: Option<usize>,
+    /// A translator's `note` of the unit being read, at its depth, and its text so far.
+    note: Option<(usize, String)>,
     /// The skipped subtree is the native code inside an inline code (`ph`, `bpt`,
     /// `ept`), where a `sub` would be text of the sentence tolk cannot place.
     in_code: bool,
@@ -519,6 +523,7 @@ impl<'a> Reader<'a> {
             namespace: None,
             depth: 0,
             skip_from: None,
+            note: None,
             in_code: false,
             unit: None,
             capture: None,
@@ -721,6 +726,7 @@ impl<'a> Reader<'a> {
                     twice: None,
                     oversize: [None; 2],
                     refused: None,
+                    notes: Vec::new(),
                 });
                 Ok(())
             }
@@ -764,6 +770,16 @@ impl<'a> Reader<'a> {
             }
             ("header", None) => {
                 self.header = Some(depth);
+                Ok(())
+            }
+            // A translator's note on the unit (not one tolk wrote, `from="tolk…"`) is
+            // the row's comment, kept as the entry's note.
+            ("note", Some(unit)) if unit.depth + 1 == depth => {
+                let from = self.attribute(e, "from", offset)?;
+                if !from.as_deref().is_some_and(|f| f.starts_with("tolk")) {
+                    self.note = Some((depth, String::new()));
+                }
+                self.skip_from = Some(depth);
                 Ok(())
             }
             // Other suggestions, segmented sources, notes and context inform the
@@ -986,6 +1002,13 @@ impl<'a> Reader<'a> {
         if self.header == Some(depth) {
             self.header = None;
         }
+        if let Some((_, note)) = self.note.take_if(|(d, _)| *d == depth) {
+            if let Some(unit) = &mut self.unit {
+                if !note.trim().is_empty() {
+                    unit.notes.push(note.trim().to_string());
+                }
+            }
+        }
         if let Some(from) = self.skip_from {
             if from == depth {
                 self.skip_from = None;
@@ -1031,6 +1054,12 @@ impl<'a> Reader<'a> {
 
     /// Text (unescaped) or CDATA.
     fn text(&mut self, value: &str) {
+        if let Some((_, note)) = &mut self.note {
+            if note.len() < MAX_XML_TEXT {
+                note.push_str(value);
+            }
+            return;
+        }
         if self.skip_from.is_some() {
             return;
         }
@@ -1120,7 +1149,7 @@ impl<'a> Reader<'a> {
                 .suggestion
                 .filter(|_| !unit.suggestion_broken)
                 .and_then(|s| numbers.text(&s).ok()),
-            comment: None,
+            comment: Some(unit.notes.join("\n")).filter(|n| !n.is_empty()),
         });
     }
 
@@ -1518,6 +1547,21 @@ mod tests {
         let utf16be: Vec<u8> =
             [0xfe, 0xff].into_iter().chain(xml.encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
         assert_eq!(parse(Path::new("b.xlf"), &utf16be).unwrap().notes, ["read as UTF-16BE"]);
+    }
+
+    #[test]
+    fn a_translators_note_is_the_rows_comment_and_tolks_own_notes_are_not() {
+        let file = read(&unit(
+            "<source>Ja.</source><target>Yes.</target><note from=\"tolk\" annotates=\"source\">before: Nei.</note>\
+             <note from=\"translator\">Checked against the source.</note><note>Ask &amp; check.</note>\
+             <alt-trans><target>Yep.</target><note>not this</note></alt-trans>",
+        ))
+        .unwrap();
+        assert_eq!(file.rows[0].comment.as_deref(), Some("Checked against the source.\nAsk & check."));
+        let file =
+            read(&unit("<source>Ja.</source><target>Yes.</target><note from=\"tolk-terms\">ja = yes</note>"))
+                .unwrap();
+        assert_eq!(file.rows[0].comment, None);
     }
 
     #[test]

@@ -240,6 +240,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the batch");
     ui::report_placed(&outcome.placed, args.dry_run, "the batch");
     ui::report_within(&outcome.within, args.dry_run, "the batch");
+    if !outcome.notes_not_kept.is_empty() {
+        ui::warning(format!(
+            "{}: a comment on a translation the memory has already is not kept (the translation is unchanged, \
+             and so is its note); tell the editor another way",
+            first_and_more(&outcome.notes_not_kept),
+        ));
+    }
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
         eprintln!(
@@ -256,6 +263,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                     + usize::from(!plan.untouched.is_empty())
                     + usize::from(!units.is_empty())
                     + usize::from(!cells.is_empty())
+                    + usize::from(!outcome.notes_not_kept.is_empty())
                     + file_warnings,
                 "warning"
             ),

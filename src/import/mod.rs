@@ -729,6 +729,9 @@ pub struct Outcome {
     /// sentence has competing translations after it (`tm conflicts` lists them), which
     /// the editor must be told. `existing` is the translation added first.
     pub within: Vec<Conflict>,
+    /// Rows whose translation the memory had, with a comment it does not have for it:
+    /// the comment is not kept, as the entry is not written again.
+    pub notes_not_kept: Vec<Origin>,
     /// The import's id, when it added or retired anything (in a dry run, the id it
     /// would have had).
     pub import: Option<ImportId>,
@@ -978,6 +981,18 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
         let this_run = added.contains(&(norm.clone(), entry.target.clone()));
         if this_run || is_current || (had.targets.contains(entry.target.as_str()) && !options.overwrite) {
             outcome.unchanged += 1;
+            // A remark that came with it is not kept (the entry is not written again):
+            // said, so it is not lost unseen, unless the memory has it already.
+            let note = entry.note.trim();
+            let kept = || {
+                had.in_use
+                    .iter()
+                    .map(|&i| &memory.entries[i])
+                    .any(|e| e.target == entry.target && e.note.trim() == note)
+            };
+            if !note.is_empty() && !this_run && !kept() {
+                outcome.notes_not_kept.push(origin);
+            }
             continue;
         }
         // Only a translation made for the same place (or for no place in particular)

@@ -324,11 +324,25 @@ fn a_translators_comment_becomes_the_entrys_note() {
         row["source"].replace('"', "\"\""),
         row["target"].replace('"', "\"\"")
     );
-    t.write("filled.csv", filled);
+    t.write("filled.csv", &filled);
     t.tolk(&["import", "filled.csv"]).run().success().stderr_contains("1 added");
     let memory = t.memory_rows();
     let entry = memory.iter().find(|e| e["source"] == row["source"]).unwrap();
     assert_eq!(entry["note"], "Sjekk navnet med redaksjonen");
+    // The same translation again with another comment: it is unchanged, and the
+    // comment, which is not kept, is named.
+    t.write("filled.csv", filled.replace("Sjekk navnet med redaksjonen", "Navnet er sjekket"));
+    t.tolk(&["import", "filled.csv"])
+        .run()
+        .success()
+        .stderr_contains("0 added, 1 unchanged")
+        .stderr_contains(
+            "warning: filled.csv: row 2: a comment on a translation the memory has already is not kept",
+        );
+    // The same comment again is no news.
+    t.write("filled.csv", filled);
+    let again = t.tolk(&["import", "filled.csv"]).run().success();
+    assert!(!again.stderr.contains("is not kept"), "{}", again.stderr);
 }
 
 #[test]
