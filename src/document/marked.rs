@@ -52,6 +52,17 @@ pub struct Markup {
     pub style: Option<String>,
 }
 
+/// A code's markup, as [`Marked::tags_described`] gives it to be described.
+#[derive(Debug, Clone, Copy)]
+pub struct Tag<'a> {
+    /// The markup where it opens, or the whole of a lone code.
+    pub open: &'a str,
+    /// For a pair, the markup where it closes.
+    pub close: Option<&'a str>,
+    /// For a pair, how the text inside it is written (a Word run's properties).
+    pub style: Option<&'a str>,
+}
+
 /// Some markup: bytes of the part, or text made by the format.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Raw {
@@ -253,22 +264,35 @@ impl Marked {
     /// `{2}…{/2}`). For formats whose markup a person reads (Markdown, HTML), so a
     /// translator sees what a tag is.
     pub fn tags(&self) -> Vec<Vec<(String, String)>> {
+        let shown = |text: &str| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let text = words.join(" ");
+            let mut short: String = text.chars().take(MAX_TAG_SHOWN).collect();
+            if short.len() < text.len() {
+                short.push('…');
+            }
+            short
+        };
+        self.tags_described(|tag| match tag.close {
+            None => Some(shown(tag.open)),
+            Some(close) => Some(format!("{}…{}", shown(tag.open), shown(close))),
+        })
+    }
+
+    /// For each segment (by index), what each of its codes stands for as `describe`
+    /// says from its markup ([`Tag`]), with the code as the segment writes it; a code
+    /// `describe` says nothing of (`None`, or only `…`) is left out.
+    pub fn tags_described(&self, describe: impl Fn(Tag<'_>) -> Option<String>) -> Vec<Vec<(String, String)>> {
         let mut out: Vec<Vec<(String, String)>> = Vec::new();
         for part in &self.parts {
-            let shown = |raw: &Raw| {
-                let text = match raw {
-                    Raw::Range(r) => part.text.get(r.clone()).unwrap_or_default(),
+            fn text<'p>(part_text: &'p str, raw: &'p Raw) -> &'p str {
+                match raw {
+                    Raw::Range(r) => part_text.get(r.clone()).unwrap_or_default(),
                     Raw::Text(t) => t.as_str(),
                     Raw::None => "",
-                };
-                let words: Vec<&str> = text.split_whitespace().collect();
-                let text = words.join(" ");
-                let mut short: String = text.chars().take(MAX_TAG_SHOWN).collect();
-                if short.len() < text.len() {
-                    short.push('…');
                 }
-                short
-            };
+            }
+            let text = |raw| text(&part.text, raw);
             for block in &part.blocks {
                 for s in &block.sentences {
                     let Fill::Segment(segment) = s.fill else { continue };
@@ -281,16 +305,18 @@ impl Marked {
                         };
                         let Some(&n) = s.local.map.get(k as usize - 1) else { continue };
                         let Some(markup) = block.codes.get(n as usize - 1) else { continue };
-                        let (code, what) = match pair {
-                            false => (Code::Lone(k).to_string(), shown(&markup.open)),
-                            true => (
-                                format!("{}…{}", Code::Open(k), Code::Close(k)),
-                                format!("{}…{}", shown(&markup.open), shown(&markup.close)),
-                            ),
+                        let tag = Tag {
+                            open: text(&markup.open),
+                            close: pair.then(|| text(&markup.close)),
+                            style: markup.style.as_deref(),
                         };
-                        if what.trim_matches('…').is_empty() {
+                        let Some(what) = describe(tag).filter(|w| !w.trim_matches('…').is_empty()) else {
                             continue;
-                        }
+                        };
+                        let code = match pair {
+                            false => Code::Lone(k).to_string(),
+                            true => format!("{}…{}", Code::Open(k), Code::Close(k)),
+                        };
                         tags.push((code, what));
                     }
                     if out.len() <= segment {

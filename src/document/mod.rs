@@ -15,6 +15,7 @@
 //! ([`html`]) and plain text ([`text`]). A format reads a file into a [`Document`]; a
 //! new format is one new file and one line in the registry.
 
+pub mod described;
 pub mod docx;
 pub mod html;
 pub mod inline;
@@ -344,15 +345,19 @@ impl Document {
         Document { name, format, segments, body: Body::Marked { marked, package } }
     }
 
-    /// For each segment (by index), what its tags (`{1/}`, `{2}…{/2}`) stand for, where
-    /// the document's markup is what a person reads and writes (Markdown, HTML): a code
-    /// span, an image, a line break, a quotation, a link ([`marked::Marked::tags`]).
-    /// Empty for plain text, and for Word and LibreOffice documents, whose markup is XML
-    /// no translator needs to read.
+    /// For each segment (by index), what its tags (`{1/}`, `{2}…{/2}`) stand for: where
+    /// the document's markup is what a person reads and writes (Markdown, HTML), the
+    /// markup itself, a code span, an image, a line break, a quotation, a link
+    /// ([`marked::Marked::tags`]); in Word and LibreOffice documents, whose markup is
+    /// XML, its name ([`described::describe`]: a date field and what it shows, a
+    /// footnote, bold). Empty for plain text.
     pub fn tags(&self) -> Vec<Vec<(String, String)>> {
         match &self.body {
             Body::Marked { marked, package: None } if matches!(self.format, "markdown" | "html") => {
                 marked.tags()
+            }
+            Body::Marked { marked, .. } if matches!(self.format, "docx" | "odt") => {
+                marked.tags_described(described::describe)
             }
             _ => Vec::new(),
         }

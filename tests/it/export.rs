@@ -275,3 +275,29 @@ fn the_context_says_what_a_markdown_code_span_is() {
     t.tolk(&["export", "--again", "-o", "b.xlf"]).run().success();
     assert!(t.read("b.xlf").contains(">tag 1 = `npm install`</note>"), "{}", t.read("b.xlf"));
 }
+
+#[test]
+fn the_context_names_what_a_word_or_libreoffice_tag_is() {
+    let t = Project::empty();
+    for name in ["lyse-dialog-trine-vestre-oen.docx", "lyse-dialog-trine-vestre-oen.odt"] {
+        t.write(
+            &format!("corpus/{name}"),
+            std::fs::read(crate::util::repo().join("corpus").join(name)).unwrap(),
+        );
+    }
+    let rows = csv_rows(&export(&t, &["--format", "csv"]), b',');
+    let tagged: Vec<&std::collections::BTreeMap<String, String>> = rows
+        .iter()
+        .filter(|r| r["where"].contains(".docx") || r["where"].contains(".odt"))
+        .filter(|r| r["source"].contains("{1}"))
+        .collect();
+    assert!(!tagged.is_empty(), "no tagged sentence of the Word or LibreOffice interview");
+    // Every pair is named (a link, italic), never shown as XML.
+    for row in tagged {
+        assert!(row["context"].contains("tags: {1}…{/1} = "), "{row:?}");
+        assert!(!row["context"].contains("<w:") && !row["context"].contains("<text:"), "{row:?}");
+    }
+    let link =
+        rows.iter().find(|r| r["source"].contains("{1}Lyse Dialog{/1}")).expect("the link to Lyse Dialog");
+    assert!(link["context"].contains("{1}…{/1} = link"), "{link:?}");
+}

@@ -1,0 +1,336 @@
+//! What a tag of a Word or LibreOffice document stands for, in a translator's words.
+//!
+//! A Markdown or HTML batch shows each tag's markup beside the sentence (`{1}…{/1} =
+//! **…**`), which a translator reads. A `.docx` or `.odt` tag is XML no translator
+//! needs to read, so [`describe`] names it instead, from the elements in its markup: a
+//! field by what it shows (`date`, `page number`, with the result stored in the file),
+//! a footnote, a comment, a line break, a tab, an image (with its description), a link,
+//! and a pair of formatting codes by its formatting (`bold, italic`). A tag it cannot
+//! name is left out, as before.
+
+use super::marked::Tag;
+
+/// What `tag` of a Word or LibreOffice document stands for, or `None`.
+pub fn describe(tag: Tag<'_>) -> Option<String> {
+    match tag.close {
+        None => lone(tag.open),
+        Some(_) => pair(tag.open, tag.style),
+    }
+}
+
+/// A code on its own: a field, a note, a break, an image.
+fn lone(xml: &str) -> Option<String> {
+    if let Some(field) = field(xml) {
+        return Some(field);
+    }
+    let has = |name: &str| xml.contains(&format!("<{name}")) || xml.contains(&format!("<{name}>"));
+    let named = [
+        ("w:footnoteReference", "footnote"),
+        ("w:endnoteReference", "endnote"),
+        ("w:commentReference", "comment"),
+        ("office:annotation", "comment"),
+        ("w:tab", "tab"),
+        ("text:tab", "tab"),
+        ("w:sym", "symbol"),
+        ("w:object", "embedded object"),
+        ("draw:object", "embedded object"),
+        ("w:txbxContent", "text box"),
+        ("draw:text-box", "text box"),
+        ("text:line-break", "line break"),
+        ("text:soft-page-break", "page break"),
+    ];
+    if xml.contains("<text:note ") || xml.contains("<text:note>") {
+        let endnote = xml.contains("note-class=\"endnote\"");
+        return Some(if endnote { "endnote" } else { "footnote" }.into());
+    }
+    if has("w:drawing") || has("w:pict") || has("draw:frame") || has("draw:image") {
+        let alt = attribute(xml, "descr")
+            .or_else(|| element_text(xml, "svg:desc"))
+            .or_else(|| attribute(xml, "title"));
+        return Some(match alt.filter(|a| !a.trim().is_empty()) {
+            Some(alt) => format!("image ({})", short(&alt)),
+            None => "image".into(),
+        });
+    }
+    if has("w:vanish") || xml.contains("text:display=\"none\"") {
+        return Some("hidden text".into());
+    }
+    if has("w:br") || has("w:cr") {
+        let page = xml.contains("w:type=\"page\"");
+        return Some(if page { "page break" } else { "line break" }.into());
+    }
+    let odt_fields = [
+        ("text:page-number", "page number"),
+        ("text:page-count", "number of pages"),
+        ("text:date", "date"),
+        ("text:time", "time"),
+        ("text:author-name", "author's name"),
+        ("text:initial-creator", "author's name"),
+        ("text:title", "document title"),
+        ("text:bookmark-ref", "cross-reference"),
+        ("text:reference-ref", "cross-reference"),
+        ("text:sequence-ref", "cross-reference"),
+        ("text:note-ref", "cross-reference"),
+        ("text:sequence", "number"),
+        ("text:chapter", "chapter"),
+    ];
+    if let Some((name, what)) = odt_fields.iter().find(|(name, _)| has(name)) {
+        return Some(with_result(what, element_text(xml, name)));
+    }
+    named.iter().find(|(name, _)| has(name)).map(|(_, what)| what.to_string())
+}
+
+/// A Word field (`fldChar`s around an instruction, or a `fldSimple`): what it shows,
+/// and the result Word stored.
+fn field(xml: &str) -> Option<String> {
+    let instruction = match attribute(xml, "w:instr") {
+        Some(instr) => instr,
+        None if xml.contains("w:fldChar") || xml.contains("<w:instrText") => {
+            all_element_text(xml, "w:instrText")
+        }
+        None => return None,
+    };
+    let name = instruction.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+    let what = match name.as_str() {
+        "PAGE" => "page number".to_string(),
+        "NUMPAGES" | "SECTIONPAGES" => "number of pages".into(),
+        "DATE" | "TIME" | "CREATEDATE" | "SAVEDATE" | "PRINTDATE" => "date".into(),
+        "AUTHOR" | "USERNAME" | "LASTSAVEDBY" => "author's name".into(),
+        "TITLE" => "document title".into(),
+        "REF" | "PAGEREF" | "NOTEREF" => "cross-reference".into(),
+        "HYPERLINK" => "link".into(),
+        "TOC" => "table of contents".into(),
+        "SEQ" => "number".into(),
+        "XE" => "index entry".into(),
+        "MERGEFIELD" => "merge field".into(),
+        "" => "field".into(),
+        other => format!("field {other}"),
+    };
+    // The result Word stored: the text after the instruction (a fldSimple's runs).
+    let result = all_element_text(xml, "w:t");
+    Some(with_result(&what, Some(result)))
+}
+
+/// `what`, and what it shows in the file, if anything.
+fn with_result(what: &str, shows: Option<String>) -> String {
+    match shows.filter(|s| !s.trim().is_empty()) {
+        Some(shows) => format!("{what}, shows \"{}\"", short(shows.trim())),
+        None => what.to_string(),
+    }
+}
+
+/// A pair of codes around words: a link, a direction, or formatting.
+fn pair(xml: &str, style: Option<&str>) -> Option<String> {
+    if xml.contains("<w:hyperlink") || xml.contains("<text:a ") {
+        return Some(match attribute(xml, "xlink:href").filter(|h| !h.starts_with('#')) {
+            Some(href) => format!("link to {}", short(&href)),
+            None => "link".into(),
+        });
+    }
+    if xml.contains("<w:dir") || xml.contains("<w:bdo") {
+        return Some("text direction".into());
+    }
+    if let Some(field) = field(xml) {
+        return Some(field);
+    }
+    let properties = style.unwrap_or(xml);
+    let on = |name: &str| {
+        properties.split(&format!("<{name}")).skip(1).any(|rest| {
+            let tag = rest.split('>').next().unwrap_or_default();
+            // `<w:b/>`, `<w:b w:val="1"/>`, not `<w:b w:val="0"/>` nor `<w:bCs/>`.
+            (tag.starts_with('/') || tag.starts_with(' ') || tag.is_empty())
+                && !tag.contains("w:val=\"0\"")
+                && !tag.contains("w:val=\"false\"")
+                && !tag.contains("w:val=\"none\"")
+        })
+    };
+    let mut what = Vec::new();
+    for (name, shown) in [
+        ("w:b", "bold"),
+        ("w:i", "italic"),
+        ("w:u", "underlined"),
+        ("w:strike", "struck through"),
+        ("w:dstrike", "struck through"),
+        ("w:smallCaps", "small capitals"),
+        ("w:caps", "capitals"),
+        ("w:highlight", "highlighted"),
+        ("w:color", "coloured"),
+        ("w:rtl", "right-to-left"),
+        ("w:vanish", "hidden"),
+    ] {
+        if on(name) && !what.contains(&shown) {
+            what.push(shown);
+        }
+    }
+    if properties.contains("w:val=\"superscript\"") {
+        what.push("superscript");
+    }
+    if properties.contains("w:val=\"subscript\"") {
+        what.push("subscript");
+    }
+    let style_name = properties.split("<w:rStyle").nth(1).and_then(|rest| attribute(rest, "w:val"));
+    let mut out = what.join(", ");
+    if let Some(name) = style_name {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(&format!("style {name}"));
+    }
+    if out.is_empty() {
+        out = "formatting".into();
+    }
+    Some(out)
+}
+
+/// The value of the first attribute `name` in `xml`, unescaped.
+fn attribute(xml: &str, name: &str) -> Option<String> {
+    let at = xml.find(&format!(" {name}=\""))? + name.len() + 3;
+    let value = &xml[at..];
+    let end = value.find('"')?;
+    Some(unescape(&value[..end]))
+}
+
+/// The text of the first element `name` in `xml`.
+fn element_text(xml: &str, name: &str) -> Option<String> {
+    let open = xml.find(&format!("<{name}"))?;
+    let rest = &xml[open..];
+    let start = rest.find('>')? + 1;
+    if rest[..start].ends_with("/>") {
+        return None;
+    }
+    let end = rest.find(&format!("</{name}>"))?;
+    (start <= end).then(|| strip_tags(&rest[start..end]))
+}
+
+/// The text of every element `name` in `xml`, joined.
+fn all_element_text(xml: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(open) = rest.find(&format!("<{name}")) {
+        let after = &rest[open + name.len() + 1..];
+        // `<w:t>` and `<w:t xml:space=…>`, not `<w:tab/>`.
+        if !after.starts_with(['>', ' ']) {
+            rest = after;
+            continue;
+        }
+        let Some(start) = after.find('>') else { break };
+        let body = &after[start + 1..];
+        if after[..start].ends_with('/') {
+            rest = body;
+            continue;
+        }
+        let Some(end) = body.find(&format!("</{name}>")) else { break };
+        out.push_str(&strip_tags(&body[..end]));
+        rest = &body[end..];
+    }
+    out
+}
+
+/// `xml` without its tags, unescaped.
+fn strip_tags(xml: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in xml.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+/// XML's five escapes undone (character references are left as they are).
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `text` on one line, shortened to 40 characters.
+fn short(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let text = words.join(" ");
+    let mut out: String = text.chars().take(40).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lone_tag(xml: &str) -> Option<String> {
+        describe(Tag { open: xml, close: None, style: None })
+    }
+
+    #[test]
+    fn word_and_libreoffice_codes_are_named() {
+        let date = r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> DATE \@ "d. MMMM yyyy" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>2. desember 2026</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#;
+        assert_eq!(lone_tag(date).as_deref(), Some("date, shows \"2. desember 2026\""));
+        assert_eq!(
+            lone_tag(r#"<w:fldSimple w:instr=" NUMPAGES "><w:r><w:t>3</w:t></w:r></w:fldSimple>"#).as_deref(),
+            Some("number of pages, shows \"3\"")
+        );
+        assert_eq!(lone_tag(r#"<w:r><w:footnoteReference w:id="2"/></w:r>"#).as_deref(), Some("footnote"));
+        assert_eq!(lone_tag(r#"<w:r><w:br/></w:r>"#).as_deref(), Some("line break"));
+        assert_eq!(lone_tag(r#"<w:r><w:br w:type="page"/></w:r>"#).as_deref(), Some("page break"));
+        assert_eq!(lone_tag(r#"<w:r><w:tab/></w:r>"#).as_deref(), Some("tab"));
+        assert_eq!(
+            lone_tag(r#"<w:r><w:drawing><wp:docPr id="1" name="Bilde 1" descr="Kart over Tromsø"/></w:drawing></w:r>"#)
+                .as_deref(),
+            Some("image (Kart over Tromsø)")
+        );
+        assert_eq!(
+            lone_tag(r#"<text:note text:note-class="endnote"><text:note-citation>i</text:note-citation></text:note>"#)
+                .as_deref(),
+            Some("endnote")
+        );
+        assert_eq!(
+            lone_tag(r#"<text:date style:data-style-name="N37">02.12.26</text:date>"#).as_deref(),
+            Some("date, shows \"02.12.26\"")
+        );
+        assert_eq!(
+            lone_tag(r#"<office:annotation><dc:creator>Kari</dc:creator></office:annotation>"#).as_deref(),
+            Some("comment")
+        );
+        assert_eq!(lone_tag("<w:r><w:lastRenderedPageBreak/></w:r>"), None);
+        assert_eq!(
+            lone_tag(r#"<w:r><w:rPr><w:vanish/></w:rPr><w:t> Skjult.</w:t></w:r>"#).as_deref(),
+            Some("hidden text")
+        );
+    }
+
+    #[test]
+    fn a_pair_is_named_by_its_link_or_formatting() {
+        let pair = |open: &str, style: Option<&str>| describe(Tag { open, close: Some(""), style });
+        assert_eq!(pair("", Some("<w:rPr><w:b/><w:i/></w:rPr>")).as_deref(), Some("bold, italic"));
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:b w:val="0"/><w:bCs/><w:u w:val="single"/></w:rPr>"#)).as_deref(),
+            Some("underlined")
+        );
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>"#)).as_deref(),
+            Some("superscript")
+        );
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:rStyle w:val="Sitat"/></w:rPr>"#)).as_deref(),
+            Some("style Sitat")
+        );
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:rtl w:val="true"/></w:rPr>"#)).as_deref(),
+            Some("right-to-left")
+        );
+        assert_eq!(pair(r#"<w:hyperlink r:id="rId4">"#, None).as_deref(), Some("link"));
+        assert_eq!(
+            pair(r#"<text:a xlink:type="simple" xlink:href="https://lyse.no/">"#, None).as_deref(),
+            Some("link to https://lyse.no/")
+        );
+        assert_eq!(pair(r#"<text:span text:style-name="T1">"#, None).as_deref(), Some("formatting"));
+    }
+}
