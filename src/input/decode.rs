@@ -74,6 +74,21 @@ pub fn undo_double_encoding(text: &str) -> Option<String> {
     if text.is_ascii() {
         return None;
     }
+    // LibreOffice reads the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
+    // 0x90, 0x9D: the last byte of `”`, U+201D, is 0x9D) as private-use characters
+    // U+F181…U+F19D: back to the characters that stand for those bytes.
+    let text: std::borrow::Cow<'_, str> = if text.contains(|c| ('\u{f180}'..='\u{f1ff}').contains(&c)) {
+        text.chars()
+            .map(|c| match c {
+                '\u{f180}'..='\u{f1ff}' => char::from_u32(c as u32 - 0xF100).unwrap_or(c),
+                c => c,
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
+    let text = text.as_ref();
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut rest = text;
@@ -302,6 +317,8 @@ mod tests {
             Some("Government game 🎉 – “fine”")
         );
         assert_eq!(undo("ï»¿id").as_deref(), Some("\u{feff}id"));
+        // As LibreOffice reads the byte Windows-1252 lacks at the end of `”`.
+        assert_eq!(undo("â€œblÃ¥bÃ¦râ€\u{f19d} politics").as_deref(), Some("“blåbær” politics"));
         // A character typed right after the damage, and one Windows-1252 lacks, stay.
         assert_eq!(
             undo("Det gÃ¥r bra – it’s fine, Čapek").as_deref(),
