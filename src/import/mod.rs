@@ -540,7 +540,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             plan.unreviewed.push(r.origin.clone());
             continue;
         }
-        if matches!(r.state.as_deref(), Some("new" | "needs-translation")) {
+        // `needs-l10n`: "text and non-textual information need adaptation" (XLIFF 1.2),
+        // so the text is not done either; `needs-adaptation` is about the rest only.
+        if matches!(r.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n")) {
             // A copy of the source the batch wrote (`--copy-source`) and a tool changed
             // is a translation, as such a tool (OmegaT) leaves the state alone; one left
             // as it is is not, unless the drafts are taken (a name translated as
