@@ -11,8 +11,9 @@
 //! whose markup is their exact start and end tags; `br`, `img`, comments and elements
 //! whose content is not text (`code`, `kbd`, `samp`, `var`, `script`, `style`,
 //! `template`, `svg`, `math`, `textarea`) become lone codes of all their bytes. The
-//! values of `alt`, `title`, `placeholder` and `aria-label`, and the `content` of a
-//! description or title `meta`, are blocks of their own. `lang` values (and a
+//! values of `alt`, `title`, `placeholder` and `aria-label` (and of a button's `value`,
+//! an option's `label` and a header cell's `abbr`, which HTML also names translatable),
+//! and the `content` of a description, keywords or title `meta`, are blocks of their own. `lang` values (and a
 //! `content-language` or `og:locale` meta) are the language marks, which become the
 //! edition's ([`super::EditionLanguage::mark`]).
 //!
@@ -274,6 +275,9 @@ fn is_read(name: &[u8]) -> bool {
             | b"title"
             | b"placeholder"
             | b"aria-label"
+            | b"label"
+            | b"abbr"
+            | b"value"
             | b"lang"
             | b"xml:lang"
             | b"name"
@@ -285,6 +289,13 @@ fn is_read(name: &[u8]) -> bool {
             | b"class"
             | b"type"
     )
+}
+
+/// Whether the `input` `tag` is a button, whose `value` is the label it shows.
+fn is_button(tag: &Tag) -> bool {
+    tag.attribute("type").is_some_and(|t| {
+        matches!(t.value.trim_matches(is_space).to_ascii_lowercase().as_str(), "submit" | "button" | "reset")
+    })
 }
 
 /// Builds [`Token`]s from the tokenizer's events.
@@ -1004,6 +1015,19 @@ impl<'t> Page<'t> {
                 "alt" | "title" | "placeholder" | "aria-label" if !other_language => {
                     self.attribute_block(a)?
                 }
+                // The other attributes HTML names translatable (the `translate`
+                // attribute's list): a button's label (`<input type="submit"
+                // value="Meld deg på">`), an option's or a track's `label`, a header
+                // cell's `abbr`. A text field's `value` is data, not a label.
+                "label"
+                    if !other_language && matches!(tag.name.as_str(), "option" | "optgroup" | "track") =>
+                {
+                    self.attribute_block(a)?
+                }
+                "abbr" if !other_language && tag.name == "th" => self.attribute_block(a)?,
+                "value" if !other_language && tag.name == "input" && is_button(tag) => {
+                    self.attribute_block(a)?
+                }
                 "lang" | "xml:lang" if !kept => self.lang_mark(a),
                 _ => {}
             }
@@ -1033,7 +1057,8 @@ impl<'t> Page<'t> {
                 | "og:image:alt"
                 | "twitter:title"
                 | "twitter:description"
-                | "twitter:image:alt",
+                | "twitter:image:alt"
+                | "keywords",
             ) => self.attribute_block(content)?,
             Some("og:locale") => self.lang_mark(content),
             _ => {}
@@ -1597,6 +1622,26 @@ mod tests {
     fn render(html: &str, fill: impl Fn(&str) -> Option<String>) -> String {
         let doc = read(html).unwrap();
         String::from_utf8(doc.rebuild(|s| fill(&s.text).map(Cow::Owned)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_attributes_html_names_translatable_are_text_and_a_fields_value_is_not() {
+        let page = r#"<html lang="nb"><head><meta name="keywords" content="gård, fele"></head><body>
+<form><input type="submit" value="Meld deg på"> <input type="text" value="Ola Nordmann">
+<input type="RESET" value="Tøm skjemaet"><select><option label="Første valg">1</option></select></form>
+<table><tr><th abbr="Temperatur">Temperaturen i dag</th></tr></table>
+<p translate="no"><input type="button" value="Ikke dette"></p></body></html>"#;
+        let got = segments(page);
+        for text in
+            ["gård, fele", "Meld deg på", "Tøm skjemaet", "Første valg", "Temperatur", "Temperaturen i dag"]
+        {
+            assert!(got.iter().any(|s| s == text), "{text} is not a segment: {got:?}");
+        }
+        for data in ["Ola Nordmann", "Ikke dette"] {
+            assert!(!got.iter().any(|s| s.contains(data)), "{data} is a segment: {got:?}");
+        }
+        let english = render(page, |s| (s == "Meld deg på").then(|| "Sign up".to_string()));
+        assert!(english.contains(r#"<input type="submit" value="Sign up">"#), "{english}");
     }
 
     #[track_caller]
