@@ -333,6 +333,26 @@ fn block(
         }
         at = at.max(range.end);
         if let Some(&close) = html.get(&i) {
+            // Code, a key, a program's output or a variable is no text, as in an HTML
+            // page: the element and its content are one lone code.
+            let code_like = match event {
+                Event::InlineHtml(tag) => {
+                    matches!(tag_name(tag.trim()).as_str(), "code" | "kbd" | "samp" | "var")
+                }
+                _ => false,
+            };
+            if code_like {
+                let whole = range.start..events[close].1.end;
+                at = at.max(whole.end);
+                marked::open(
+                    &mut paragraph,
+                    &mut codes,
+                    Markup { open: Raw::Range(whole), ..Markup::default() },
+                    true,
+                );
+                i = close + 1;
+                continue;
+            }
             let markup = Markup {
                 open: Raw::Range(range.clone()),
                 close: Raw::Range(events[close].1.clone()),
@@ -427,6 +447,15 @@ fn block(
     Some(Block::new(start..end, paragraph, codes, &MarkdownText, lines.line(start)))
 }
 
+/// The element name of the inline HTML tag `tag` (`<kbd>`, `</kbd>`: `kbd`), lower-cased.
+fn tag_name(tag: &str) -> String {
+    tag.trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// The inline HTML start tags of `events` that have their end tag in the same block,
 /// with nothing between them that opens or closes across it: the index of each start
 /// tag's event and of its end tag's. Such a pair (`<abbr title="…">KrF</abbr>`) is one
@@ -436,13 +465,6 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
         "track", "wbr",
     ];
-    let name = |tag: &str| -> String {
-        tag.trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
     let mut pairs = std::collections::HashMap::new();
     // Open start tags: (event index, name, depth of markdown elements there).
     let mut open: Vec<(usize, String, usize)> = Vec::new();
@@ -457,7 +479,7 @@ fn html_pairs(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashMap
             }
             Event::InlineHtml(tag) => {
                 let tag = tag.trim();
-                let n = name(tag);
+                let n = tag_name(tag);
                 if n.is_empty() || tag.starts_with("<!") || tag.starts_with("<?") {
                     continue;
                 }
@@ -2249,6 +2271,13 @@ mod tests {
         assert_eq!(
             translate(text, &[("Se også {1}KrF{/1} i tabellen.{2/}", "{2/}See {1}KrF{/1} in the table.")]),
             "<br>See <abbr title=\"Kristelig Folkeparti\">KrF</abbr> in the table. Ja.\n"
+        );
+        // Code, a key, output or a variable in HTML is no text, as on an HTML page.
+        let text = "Trykk <kbd>Ctrl</kbd>+<kbd>S</kbd> eller kjør <code>tolk build</code>.\n";
+        assert_eq!(texts(&doc(text)), ["Trykk {1/}+{2/} eller kjør {3/}."]);
+        assert_eq!(
+            translate(text, &[("Trykk {1/}+{2/} eller kjør {3/}.", "Press {1/}+{2/} or run {3/}.")]),
+            "Press <kbd>Ctrl</kbd>+<kbd>S</kbd> or run <code>tolk build</code>.\n"
         );
         // The space after a task list's box is kept.
         let text = "- [x] Skjerpet tone\n";
