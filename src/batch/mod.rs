@@ -540,6 +540,15 @@ pub fn read(path: &Path) -> Result<ReadFile> {
     if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") && format.name() != "xlsx" {
         return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
     }
+    // What a spreadsheet saves besides its own formats: a web page, or its flat XML.
+    let start =
+        String::from_utf8_lossy(&head).trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    if start.starts_with("<!doctype html") || start.starts_with("<html") {
+        return Err(not("a web page (HTML), as a spreadsheet saves one"));
+    }
+    if start.contains("<office:document") {
+        return Err(not("a LibreOffice flat XML file (.fods or .fodt)"));
+    }
     let mut read = format.read(path)?;
     read.format = format.name();
     Ok(read)

@@ -348,11 +348,19 @@ fn a_batch_saved_as_an_old_workbook_or_a_pdf_is_named_as_such() {
     t.write("batch.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     t.write("pdf-named.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
     t.write("pdf-named.xlf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+    // What LibreOffice's "Save as" also offers: a web page, and its flat XML.
+    t.write("batch.html", "<!DOCTYPE html>\n<HTML><body><table><tr><td>id</td></tr></table></body></HTML>\n");
+    t.write(
+        "batch.fods",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" office:mimetype=\"application/vnd.oasis.opendocument.spreadsheet\"/>\n",
+    );
     for (name, what) in [
         ("batch.xls", "an Excel 97–2003 workbook (.xls)"),
         ("batch.pdf", "a PDF file"),
         ("pdf-named.xlsx", "a PDF file"),
         ("pdf-named.xlf", "a PDF file"),
+        ("batch.html", "a web page (HTML)"),
+        ("batch.fods", "a LibreOffice flat XML file (.fods or .fodt)"),
     ] {
         t.tolk(&["import", name])
             .run()
