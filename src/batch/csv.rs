@@ -108,7 +108,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     if text.trim().is_empty() {
         return Err(fail(1, "the file is empty; expected a header row with id, source and target".into()));
     }
-    let delimiter = detect_delimiter(text.as_bytes(), &["id", "source", "target"]).ok_or_else(|| {
+    // Excel's own way to name the delimiter: a first line `sep=;`, which it hides.
+    let first_line = text.lines().next().unwrap_or_default().trim_end_matches('\r');
+    let declared =
+        first_line.strip_prefix("sep=").or_else(|| first_line.strip_prefix("SEP=")).and_then(|d| {
+            match d.as_bytes() {
+                [b @ (b',' | b';' | b'\t' | b'|')] => Some(*b),
+                _ => None,
+            }
+        });
+    let detected = match declared {
+        Some(d) => Some(d),
+        None => detect_delimiter(text.as_bytes(), &["id", "source", "target"]),
+    };
+    let delimiter = detected.ok_or_else(|| {
         fail(
             1,
             "cannot find the delimiter: expected the header id, source, target separated by `,`, `;` or tabs"
@@ -116,7 +129,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         )
     })?;
     if delimiter != b',' {
-        file.notes.push(format!("delimiter {}", if delimiter == b'\t' { "tab" } else { ";" }));
+        file.notes.push(format!(
+            "delimiter {}",
+            if delimiter == b'\t' { "tab".to_string() } else { char::from(delimiter).to_string() }
+        ));
     }
     check_quoting(text.as_bytes(), delimiter).map_err(|(row, message)| fail(row, message))?;
     let mut reader = csv::ReaderBuilder::new()
@@ -125,10 +141,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
+    if declared.is_some() {
+        records.next();
+    }
+    let header_row = if declared.is_some() { 2 } else { 1 };
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(fail(1, e.to_string())),
-        None => return Err(fail(1, "no header row".into())),
+        Some(Err(e)) => return Err(fail(header_row, e.to_string())),
+        None => return Err(fail(header_row, "no header row".into())),
     };
     // The byte order mark tolk writes, read as Windows-1252 and saved again as UTF-8
     // (`ï»¿`): the whole file was, and its rows are undone at import.
@@ -161,7 +181,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             None => "is this a batch written by `tolk export`?".to_string(),
         };
         return Err(fail(
-            1,
+            header_row,
             format!(
                 "the header lacks the column{} {}; found {}; {what_to_do}",
                 if missing.len() > 1 { "s" } else { "" },
@@ -177,7 +197,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         if !seen.insert(name) {
             return Err(Error::at(
                 path,
-                Place::row(1, Some(&header[i])),
+                Place::row(header_row, Some(&header[i])),
                 format!("the column {name} appears twice in the header; keep one of them"),
             ));
         }
@@ -445,6 +465,16 @@ mod tests {
         // In UTF-8 the same question marks are what the translator typed.
         let f = read("id,source,target\ns1,Se nrk.no.,See ?5 °C — Hồ.\n".as_bytes()).unwrap();
         assert!(f.problems.is_empty(), "{:?}", f.problems);
+    }
+
+    #[test]
+    fn excels_sep_line_names_the_delimiter_and_is_no_header() {
+        let f = read(b"sep=;\r\nid;source;target\r\ns1;Hei, du;Hi, you\r\n").unwrap();
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!((f.rows[0].source.as_str(), f.rows[0].origin.row), ("Hei, du", 3));
+        assert_eq!(f.notes, ["delimiter ;"]);
+        let err = read(b"sep=,\nid,kilde,target\n").unwrap_err().to_string();
+        assert!(err.starts_with("b.csv: row 2: the header lacks the column source"), "{err}");
     }
 
     #[test]
