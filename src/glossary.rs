@@ -18,7 +18,8 @@
 //!
 //! - **the last word** as written or followed by one of the Norwegian endings of nouns
 //!   and adjectives in [`ENDINGS`] (`kunde`: `kunden`, `kunder`, `kundene`, `kundens`,
-//!   `kundenes`; Nynorsk `gard`: `garden`, `gardar`, `gardane`); a final `-e` of the term may give way to an ending that starts with a
+//!   `kundenes`; in a Nynorsk project also [`NYNORSK_ENDINGS`], `gard`: `gardar`,
+//!   `gardane`); a final `-e` of the term may give way to an ending that starts with a
 //!   vowel (`kund`+`ene`), and a final `-m` may double before one (`programmet`);
 //! - **the last word, as the first part of a compound**: when it has at least 4
 //!   letters, followed by `s` or `e` or nothing and then at least 4 more letters that do
@@ -57,12 +58,16 @@ pub const FILE: &str = "glossary.csv";
 
 /// The endings a term's last word may take: the inflections of Norwegian nouns
 /// (definite, plural, genitive) and adjectives (plural and definite, neuter,
-/// comparative, superlative), in Bokmål and in Nynorsk (`gardar`, `gardane`,
-/// `felemakarar`, `finare`, `finast`).
-pub const ENDINGS: [&str; 26] = [
+/// comparative, superlative).
+pub const ENDINGS: [&str; 19] = [
     "e", "a", "s", "t", "en", "er", "et", "ne", "as", "es", "ens", "ers", "ets", "ene", "nes", "ere", "est",
-    "enes", "este", "ar", "ane", "ars", "anes", "are", "ast", "aste",
+    "enes", "este",
 ];
+
+/// The endings Nynorsk adds, for a Nynorsk project's glossary ([`Glossary::nynorsk`]):
+/// `gardar`, `gardane`, `felemakarar`, `finare`, `finast`. Not for Bokmål, where they
+/// would find `rad` in `radar` and `plan` in `planar`.
+pub const NYNORSK_ENDINGS: [&str; 7] = ["ar", "ane", "ars", "anes", "are", "ast", "aste"];
 
 /// The endings a word before a term's last word may take (adjectives).
 const INNER_ENDINGS: [&str; 2] = ["e", "t"];
@@ -133,6 +138,8 @@ struct TermWord {
     written: Vec<char>,
     /// Capitals only (and at least two letters): matched in capitals.
     acronym: bool,
+    /// Whether it takes Nynorsk's endings too ([`NYNORSK_ENDINGS`]).
+    nynorsk: bool,
 }
 
 impl TermWord {
@@ -140,7 +147,7 @@ impl TermWord {
         let written: Vec<char> = word.chars().collect();
         let letters = written.iter().filter(|c| c.is_alphabetic()).count();
         let acronym = letters >= 2 && written.iter().all(|c| !c.is_lowercase());
-        TermWord { lower: written.iter().map(|&c| lower(c)).collect(), written, acronym }
+        TermWord { lower: written.iter().map(|&c| lower(c)).collect(), written, acronym, nynorsk: false }
     }
 }
 
@@ -345,6 +352,15 @@ impl Glossary {
         let mut glossary = Glossary::new(terms);
         glossary.note = note;
         Ok(glossary)
+    }
+
+    /// The glossary of a Nynorsk project: its terms' last words take Nynorsk's endings
+    /// too ([`NYNORSK_ENDINGS`]).
+    pub fn nynorsk(mut self) -> Glossary {
+        for word in self.shapes.iter_mut().flat_map(|s| s.words.iter_mut()) {
+            word.nynorsk = true;
+        }
+        self
     }
 
     /// Whether it has no terms.
@@ -669,7 +685,7 @@ fn inflected(t: &TermWord, w: &Word<'_>, p: usize, last: bool) -> bool {
         }
         let ending: String = ending.iter().collect();
         if last {
-            ENDINGS.contains(&ending.as_str())
+            ENDINGS.contains(&ending.as_str()) || t.nynorsk && NYNORSK_ENDINGS.contains(&ending.as_str())
         } else {
             INNER_ENDINGS.contains(&ending.as_str())
         }
@@ -758,16 +774,31 @@ mod tests {
             ("avtale", &["avtalen", "avtaler", "avtalene"]),
             ("rask", &["raske", "raskt", "raskere", "raskest", "raskeste"]),
             ("KPI", &["KPI", "KPIen", "KPIer", "KPIene"]),
-            // Nynorsk.
-            ("gard", &["garden", "gardar", "gardane", "gardars"]),
-            ("felemakar", &["felemakaren", "felemakarar", "felemakarane"]),
-            ("skuleklasse", &["skuleklassen", "skuleklassar", "skuleklassane"]),
-            ("fin", &["finare", "finast", "finaste"]),
         ] {
             for form in forms {
                 check(term, &format!("Her er {form} i dag."), Some(form));
             }
         }
+    }
+
+    #[test]
+    fn a_nynorsk_glossary_finds_nynorsk_forms_and_a_bokmal_one_does_not() {
+        for (term, forms) in [
+            ("gard", &["garden", "gardar", "gardane", "gardars"][..]),
+            ("felemakar", &["felemakaren", "felemakarar", "felemakarane"]),
+            ("skuleklasse", &["skuleklassen", "skuleklassar", "skuleklassane"]),
+            ("fin", &["finare", "finast", "finaste"]),
+        ] {
+            let g = glossary(&[term]).nynorsk();
+            for form in forms {
+                let sentence = format!("Her er {form} i dag.");
+                assert_eq!(found(&g, &sentence), [(term.to_string(), form.to_string())], "{sentence}");
+            }
+        }
+        // In Bokmål those endings would find `rad` in `radar`.
+        check("rad", "Skipet har radar.", None);
+        check("plan", "En planar flate.", None);
+        assert_eq!(found(&glossary(&["rad"]).nynorsk(), "Båten har radar.").len(), 1);
     }
 
     #[test]

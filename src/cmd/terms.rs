@@ -40,8 +40,15 @@ const SHOWN_PLACES: usize = 10;
 /// The glossary beside the memory, or an empty one when there is none.
 pub fn glossary(global: &Global) -> Result<Glossary> {
     let path = Glossary::path_for(&global.memory);
-    Glossary::load_for(&global.memory)
-        .with_context(|| format!("cannot load the glossary {}", tolk::shown::path(&path)))
+    let glossary = Glossary::load_for(&global.memory)
+        .with_context(|| format!("cannot load the glossary {}", tolk::shown::path(&path)))?;
+    // A Nynorsk project's terms take Nynorsk's endings too (`gardar`, `gardane`).
+    let language = global.project.config.source_language.trim().to_ascii_lowercase();
+    Ok(if language == "nn" || language.starts_with("nn-") || language.starts_with("nn_") {
+        glossary.nynorsk()
+    } else {
+        glossary
+    })
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {

@@ -141,7 +141,9 @@ fn pair(xml: &str, style: Option<&str>) -> Option<String> {
             (tag.starts_with('/') || tag.starts_with(' ') || tag.is_empty())
                 && !tag.contains("w:val=\"0\"")
                 && !tag.contains("w:val=\"false\"")
+                && !tag.contains("w:val=\"off\"")
                 && !tag.contains("w:val=\"none\"")
+                && !tag.contains("w:val=\"auto\"")
         })
     };
     let mut what = Vec::new();
@@ -325,6 +327,11 @@ mod tests {
         assert_eq!(
             pair("", Some(r#"<w:rPr><w:rtl w:val="true"/></w:rPr>"#)).as_deref(),
             Some("right-to-left")
+        );
+        // Off and automatic are no formatting.
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:b w:val="off"/><w:color w:val="auto"/><w:i/></w:rPr>"#)).as_deref(),
+            Some("italic")
         );
         assert_eq!(pair(r#"<w:hyperlink r:id="rId4">"#, None).as_deref(), Some("link"));
         assert_eq!(

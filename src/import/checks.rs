@@ -91,28 +91,83 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     out
 }
 
-/// The pieces of `text` that are HTML markup typed as text: a character reference
-/// (`&amp;`, `&nbsp;`, `&#229;`) or a tag (`<strong>`, `</a>`, `<br/>`).
+/// The pieces of `text` that are HTML markup typed as text: a character reference of
+/// HTML's that a translator types (`&amp;`, `&nbsp;`, `&#229;`) or a tag of an element
+/// a web page's text has (`<strong>`, `</a>`, `<br/>`, `<a href="…">`). A placeholder a
+/// sentence has in angle brackets (`<filnavn>`, `<Ctrl>`, an address) is none.
 fn markup(text: &str) -> Vec<&str> {
+    const ENTITIES: [&str; 24] = [
+        "amp", "lt", "gt", "quot", "apos", "nbsp", "shy", "ndash", "mdash", "hellip", "laquo", "raquo",
+        "ldquo", "rdquo", "lsquo", "rsquo", "bdquo", "copy", "reg", "trade", "euro", "aring", "oslash",
+        "aelig",
+    ];
+    const ELEMENTS: [&str; 34] = [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "td",
+        "tr",
+        "u",
+        "ul",
+    ];
     let mut found = Vec::new();
     for (i, c) in text.char_indices() {
         let rest = &text[i..];
         let piece = match c {
             '&' => rest[1..].find(';').filter(|&end| (1..=31).contains(&end)).and_then(|end| {
                 let name = &rest[1..1 + end];
-                let named = name.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric());
+                let named = ENTITIES.contains(&name.to_ascii_lowercase().as_str());
                 let number = name.strip_prefix('#').is_some_and(|n| {
-                    let n = n.strip_prefix(['x', 'X']).map_or(n, |hex| hex);
-                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_hexdigit())
+                    let (digits, hex) = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => (hex, true),
+                        None => (n, false),
+                    };
+                    !digits.is_empty()
+                        && digits
+                            .bytes()
+                            .all(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
                 });
                 (named || number).then(|| &rest[..end + 2])
             }),
             '<' => {
-                let name = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
-                let letter = name.starts_with(|c: char| c.is_ascii_alphabetic());
+                let inner = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
+                let element: String = inner
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let after = &inner[element.len()..];
+                // The name alone, or followed by attributes or `/`.
+                let shaped = after.starts_with(['>', '/', ' ']);
                 let end = rest.find('>').filter(|&end| end <= 200 && !rest[1..end].contains('<'));
-                end.filter(|_| letter).map(|end| &rest[..=end])
+                end.filter(|_| shaped && ELEMENTS.contains(&element.as_str())).map(|end| &rest[..=end])
             }
             _ => None,
         };
@@ -483,6 +538,11 @@ mod tests {
             ("Under 5 grader.", "Below 5 degrees; 3 < 4 > 2."),
             ("Fisk & chips.", "Fish & chips; R&D."),
             ("Skriv <navn>.", "Write <navn>."),
+            ("Skriv <filnavn>.", "Write <filename>."),
+            ("Se e-post.", "See <kari@lyse.no>."),
+            ("Trykk Ctrl.", "Press <Ctrl>."),
+            ("Hvis a<b, så c>d.", "If a<b, then c>d."),
+            ("Q og A", "Q&A; here, Tom&Jerry; fine"),
         ] {
             assert_eq!(remark(source, target), None, "{target}");
         }

@@ -77,10 +77,11 @@ pub fn undo_double_encoding(text: &str) -> Option<String> {
     // LibreOffice reads the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
     // 0x90, 0x9D: the last byte of `”`, U+201D, is 0x9D) as private-use characters
     // U+F181…U+F19D: back to the characters that stand for those bytes.
-    let text: std::borrow::Cow<'_, str> = if text.contains(|c| ('\u{f180}'..='\u{f1ff}').contains(&c)) {
+    const UNDEFINED: [char; 5] = ['\u{f181}', '\u{f18d}', '\u{f18f}', '\u{f190}', '\u{f19d}'];
+    let text: std::borrow::Cow<'_, str> = if text.contains(UNDEFINED) {
         text.chars()
             .map(|c| match c {
-                '\u{f180}'..='\u{f1ff}' => char::from_u32(c as u32 - 0xF100).unwrap_or(c),
+                c if UNDEFINED.contains(&c) => char::from_u32(c as u32 - 0xF100).unwrap_or(c),
                 c => c,
             })
             .collect::<String>()

@@ -827,6 +827,8 @@ mod tests {
         let by_address =
             Server::parse_with("postgres:///tolk?hostaddr=10.0.0.7&sslmode=require", &env(&[])).unwrap();
         assert!(!by_address.is_local());
+        // The address is its host too, the name TLS is spoken to (none would fail).
+        assert_eq!(by_address.config.get_hosts(), [Host::Tcp("10.0.0.7".into())]);
         assert!(Server::parse_with("postgres:///tolk", &env(&[])).unwrap().is_local());
         assert!(!Server::parse_with("postgres://db.example/tolk", &env(&[])).unwrap().is_local());
         let s = Server::parse_with("postgres://admin:pw@db.example/tolk?sslmode=require", &env(&[])).unwrap();
