@@ -236,13 +236,16 @@ impl Ledger {
     fn clone_tag(&self) -> String {
         use std::hash::BuildHasher;
         let Some(state) = self.dir.parent() else { return "0000".into() };
-        let path = state.join("cache").join("clone-id");
-        let kept = std::fs::read_to_string(&path).ok();
-        match kept.as_deref().map(str::trim) {
-            Some(tag) if tag.len() == 4 && tag.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                tag.to_ascii_lowercase()
-            }
-            _ => {
+        let path = state.join(crate::index::cache::FOLDER).join("clone-id");
+        // A tag as kept: four hex digits.
+        let read = || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let tag = text.trim();
+            (tag.len() == 4 && tag.bytes().all(|b| b.is_ascii_hexdigit())).then(|| tag.to_ascii_lowercase())
+        };
+        match read() {
+            Some(tag) => tag,
+            None => {
                 // std's per-process random keys: no dependency for four hex digits.
                 let random = std::hash::RandomState::new().hash_one(&path) as u16;
                 let tag = format!("{random:04x}");
@@ -254,15 +257,7 @@ impl Ledger {
                 });
                 match made {
                     Ok(()) => tag,
-                    Err(_) => match std::fs::read_to_string(&path) {
-                        Ok(other)
-                            if other.trim().len() == 4
-                                && other.trim().bytes().all(|b| b.is_ascii_hexdigit()) =>
-                        {
-                            other.trim().to_ascii_lowercase()
-                        }
-                        _ => tag,
-                    },
+                    Err(_) => read().unwrap_or(tag),
                 }
             }
         }

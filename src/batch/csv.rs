@@ -117,10 +117,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
                 _ => None,
             }
         });
-    let detected = match declared {
-        Some(d) => Some(d),
-        None => detect_delimiter(text.as_bytes(), &["id", "source", "target"]),
-    };
+    let detected = declared.or_else(|| detect_delimiter(text.as_bytes(), &["id", "source", "target"]));
     let delimiter = detected.ok_or_else(|| {
         fail(
             1,
@@ -312,12 +309,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
 /// not, and a save in a legacy encoding leaves where a letter was; not in a URL or an
 /// address's query (`https://nrk.no/sok?q=jazz`, `side?id=3`), where it begins one.
 pub(crate) fn lost_letters(cell: &str) -> bool {
-    cell.split_whitespace().any(|word| {
-        let query = word.contains("://")
-            || word.starts_with("www.")
-            || word.split_once('?').is_some_and(|(_, after)| after.contains('='));
-        !query && word.char_indices().any(|(i, c)| c == '?' && word[i + 1..].starts_with(char::is_alphabetic))
+    cell.split_whitespace().filter(|word| !in_url(word)).any(|word| {
+        word.char_indices().any(|(i, c)| c == '?' && word[i + 1..].starts_with(char::is_alphabetic))
     })
+}
+
+/// Whether the `?` of `word` may begin a URL's or an address's query
+/// (`https://nrk.no/sok?q=jazz`, `www.vg.no/?side`, `side?id=3`).
+fn in_url(word: &str) -> bool {
+    word.contains("://")
+        || word.starts_with("www.")
+        || word.split_once('?').is_some_and(|(_, after)| after.contains('='))
 }
 
 /// The question marks of `cell` that end no question: one standing alone (`Reuters ?
@@ -327,9 +329,7 @@ pub(crate) fn lost_letters(cell: &str) -> bool {
 /// or a closing quote (`Who knows?`), is a translation's own, as is a URL's query.
 fn question_marks(cell: &str) -> usize {
     cell.split_whitespace()
-        .filter(|word| {
-            !(word.contains("://") || word.starts_with("www.") || word.contains('?') && word.contains('='))
-        })
+        .filter(|word| !in_url(word))
         .map(|word| {
             let chars: Vec<char> = word.chars().collect();
             let closing = |c: char| matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']' | '?' | '!');

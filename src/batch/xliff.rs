@@ -358,12 +358,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     // are UTF-8 are read as UTF-8 whatever the declaration says: a tool that copied
     // the declaration but wrote UTF-8 would have every letter doubled, silently, as an
     // 8-bit encoding reads any bytes.
-    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = || std::str::from_utf8(bytes).is_ok();
     let declared = match crate::input::stream::sniff_encoding(&mut &bytes[..], path) {
         Ok(declared) => {
-            declared.filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE && !utf8)
+            declared.filter(|&e| e != encoding_rs::UTF_16LE && e != encoding_rs::UTF_16BE && !utf8())
         }
-        Err(_) if utf8 => None,
+        Err(_) if utf8() => None,
         Err(e) => return Err(e),
     };
     let text = match declared {

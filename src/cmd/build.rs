@@ -102,9 +102,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let mut memory = None;
     // The project's source language names what is kept (`[nn: ...]` for Nynorsk).
     let mark = args.mark.clone().unwrap_or_else(|| {
-        let language = global.project.config.source_language.trim();
-        let code = language.split(['-', '_']).next().filter(|c| !c.is_empty()).unwrap_or("nb");
-        format!("[{}: {{}}]", code.to_ascii_lowercase())
+        let language = tolk::language::Language::parse(&global.project.config.source_language);
+        format!("[{}: {{}}]", language.as_ref().map_or("nb", |l| l.language()))
     });
     let fill = match args.pseudo {
         Some(Pseudo::Accented) => Fill::Pseudo,

@@ -43,12 +43,8 @@ pub fn glossary(global: &Global) -> Result<Glossary> {
     let glossary = Glossary::load_for(&global.memory)
         .with_context(|| format!("cannot load the glossary {}", tolk::shown::path(&path)))?;
     // A Nynorsk project's terms take Nynorsk's endings too (`gardar`, `gardane`).
-    let language = global.project.config.source_language.trim().to_ascii_lowercase();
-    Ok(if language == "nn" || language.starts_with("nn-") || language.starts_with("nn_") {
-        glossary.nynorsk()
-    } else {
-        glossary
-    })
+    let language = tolk::language::Language::parse(&global.project.config.source_language);
+    Ok(if language.is_some_and(|l| l.language() == "nn") { glossary.nynorsk() } else { glossary })
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {

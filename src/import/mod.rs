@@ -353,16 +353,15 @@ pub fn undo_double_encoding(
     marked: &std::collections::HashSet<PathBuf>,
 ) -> Vec<Warning> {
     use crate::input::decode::undo_double_encoding as undo;
-    let mut shown: std::collections::HashSet<&Path> = marked.iter().map(PathBuf::as_path).collect();
+    let mut shown = marked.clone();
     for r in rows.iter() {
         let Some(text) = SegmentId::parse(r.id.trim()).and_then(|id| issued.get(&id)) else { continue };
         if normalize(&r.source) != normalize(text)
             && undo(&r.source).is_some_and(|was| normalize(&was) == normalize(text))
         {
-            shown.insert(&r.origin.file);
+            shown.insert(r.origin.file.clone());
         }
     }
-    let shown: std::collections::HashSet<PathBuf> = shown.into_iter().map(Path::to_path_buf).collect();
     // Per file: the first row changed, and how many cells.
     let mut undone: Vec<(Origin, usize)> = Vec::new();
     for r in rows.iter_mut().filter(|r| shown.contains(&r.origin.file)) {
