@@ -305,7 +305,13 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     for (new, old) in qn.iter().zip(&sn) {
         let (new_text, old_text) = (&q[new.range.clone()], &s[old.range.clone()]);
-        if new_text == old_text {
+        // The same number, grouped otherwise (`2 000`, `2000`, `2.000`), needs no repair.
+        let ungrouped = |t: &str| t.replace(|c: char| c == '.' || c.is_whitespace(), "");
+        if new_text == old_text
+            || (new.kind == Kind::Plain
+                && old.kind == Kind::Plain
+                && ungrouped(new_text) == ungrouped(old_text))
+        {
             continue;
         }
         let old_en = english(old_text, old.kind);
@@ -485,6 +491,11 @@ mod tests {
             NoRepair::NotOnlyNumbers
         );
         assert_eq!(no("Vi er 110.", "Vi er 110.", "We are 110."), NoRepair::NotOnlyNumbers);
+        // The same number grouped otherwise is the same number: nothing to repair.
+        assert_eq!(no("Vi er 2 000.", "Vi er 2000.", "We are 2000."), NoRepair::NotOnlyNumbers);
+        assert_eq!(no("Det koster 1 500 kr.", "Det koster 1.500 kr.", "NOK 1500."), NoRepair::NotOnlyNumbers);
+        let r = repair("Vi er 3 000 og 1 500.", "Vi er 2000 og 1.500.", "We are 2000 and 1,500.").unwrap();
+        assert_eq!(r.target, "We are 3,000 and 1,500.");
         assert_eq!(
             no("VI ER 110", "Vi er 110.", "We are 110."),
             NoRepair::NotOnlyNumbers,

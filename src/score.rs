@@ -389,7 +389,15 @@ fn differences_of(query: &Words, source: &Words) -> Differences {
     for w in 0..query.len() {
         let (q, s) = (query.written(w), source.written(w));
         if q != s {
-            if query.is_number(w) {
+            if query.is_number(w) && query.lower(w) == source.lower(w) {
+                // The same number grouped otherwise (`2 000`, `2000`, `2.000`): a
+                // difference of spacing or punctuation, nothing to repair.
+                if q.contains('.') || s.contains('.') {
+                    found.punctuation = true;
+                } else {
+                    found.whitespace = true;
+                }
+            } else if query.is_number(w) {
                 let (q_numbers, s_numbers) = numbers.get_or_insert_with(|| {
                     (crate::numbers::find(&query.text), crate::numbers::find(&source.text))
                 });
@@ -412,8 +420,8 @@ fn differences_of(query: &Words, source: &Words) -> Differences {
         }
     }
     let spacing = Spacing::of(query, source);
-    found.punctuation = shape(query) != shape(source) || spacing.at_punctuation.is_some();
-    found.whitespace = spacing.between_words.is_some();
+    found.punctuation |= shape(query) != shape(source) || spacing.at_punctuation.is_some();
+    found.whitespace |= spacing.between_words.is_some();
     found.tags = inline::tag_difference(&query.text, &source.text);
     if found.is_empty() && query.text != source.text {
         // The same tokens in the same places: what is left is the tags' numbering, or
@@ -972,6 +980,14 @@ pub fn explain(query: &str, source: &str) -> Option<Explanation> {
     Some(explain_fuzzy(&q, &s, score))
 }
 
+/// The first number the two texts group otherwise (`"2 000" ≠ "2000"`), as a loss's
+/// detail.
+fn regrouped(q: &Words, s: &Words) -> Option<String> {
+    (0..q.len())
+        .find(|&w| q.is_number(w) && q.written(w) != s.written(w) && q.lower(w) == s.lower(w))
+        .map(|w| format!("\"{}\" ≠ \"{}\"", q.written(w), s.written(w)))
+}
+
 fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
     let found = differences_of(q, s);
     let mut lost = Vec::new();
@@ -985,14 +1001,17 @@ fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
         // Spacing is told apart only where the marks are the same.
         let detail = match Spacing::of(q, s).at_punctuation {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
-            None => punctuation_edits(&shape_marks(q), &shape_marks(s)),
+            None => match punctuation_edits(&shape_marks(q), &shape_marks(s)) {
+                edits if edits.is_empty() => regrouped(q, s).unwrap_or_default(),
+                edits => edits,
+            },
         };
         lost.push(Loss { points: PUNCTUATION_COST, kind: LossKind::Punctuation, detail });
     }
     if found.whitespace {
         let detail = match Spacing::of(q, s).between_words {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
-            None => "a space beside a tag".to_string(),
+            None => regrouped(q, s).unwrap_or_else(|| "a space beside a tag".to_string()),
         };
         lost.push(Loss { points: WHITESPACE_COST, kind: LossKind::Whitespace, detail });
     }
@@ -1348,10 +1367,16 @@ mod tests {
         assert_eq!(found.numbers.len(), 2);
         // Where the two texts group digits into numbers differently, each run is named
         // on its own, never one part against another.
-        let found = differences("Vi solgte 12 5000 biler.", "Vi solgte 12 000 biler.").unwrap();
-        assert_eq!(found.numbers, [("000".to_string(), "5000".to_string())]);
-        let found = differences("Vi solgte 13{1/} 000 biler.", "Vi solgte 12 000{1/} biler.").unwrap();
+        let found = differences("Vi solgte 13{1/} 000 biler.", "Vi solgte 12{1/} 000 biler.").unwrap();
         assert_eq!(found.numbers, [("12".to_string(), "13".to_string())]);
+        // A number grouped in thousands is one word however it is grouped: the same
+        // number written otherwise is a difference of spacing, with nothing to repair.
+        let found = differences("Hallen rommer 2 000 personer.", "Hallen rommer 2000 personer.").unwrap();
+        assert!(found.whitespace && found.numbers.is_empty() && !found.punctuation);
+        let found = differences("Det koster 1.500 kroner.", "Det koster 1 500 kroner.").unwrap();
+        assert!(found.punctuation && found.numbers.is_empty());
+        let found = differences("Hallen rommer 3 000 personer.", "Hallen rommer 2000 personer.").unwrap();
+        assert_eq!(found.numbers, [("2000".to_string(), "3 000".to_string())]);
     }
 
     #[test]

@@ -63,7 +63,9 @@ fn is_collapsed(text: &str) -> bool {
 }
 
 /// Splits a text into tokens: a maximal run of alphanumeric characters is one token,
-/// every other non-whitespace character is a token of its own, and a formatting code
+/// and so is a number grouped in thousands (`2 000`, `12.500`: see
+/// [`grouped_number_len`]), every other non-whitespace character is a token of its
+/// own, and a formatting code
 /// (`{1}`, `{/1}`, `{2/}`) is none: tags never count as words or cost a match points
 /// for words.
 pub fn tokens(text: &str) -> Tokens<'_> {
@@ -89,12 +91,39 @@ impl<'a> Iterator for Tokens<'a> {
         let rest = &self.rest[start..];
         let first = rest.chars().next()?;
         let len = if first.is_alphanumeric() {
-            rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())
+            let run = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            grouped_number_len(rest, run)
         } else {
             first.len_utf8()
         };
         self.rest = &rest[len..];
         Some(&rest[..len])
+    }
+}
+
+/// The length of a number grouped in thousands that starts `rest` with its first
+/// alphanumeric run of `run` bytes (`2 000`, `1 500 000`, `12.500`), or `run` when it
+/// starts no such number: a lead of one to three digits, then groups of exactly three
+/// digits, each after one space (a no-break or thin one too) or a dot, and the last not
+/// followed by a letter or digit. Norwegian groups thousands so (`2 000` and `2000` are
+/// one number written two ways), and a token that split it would be two words to the
+/// score; [`crate::numbers`] reads the same groups.
+fn grouped_number_len(rest: &str, run: usize) -> usize {
+    let b = rest.as_bytes();
+    if !(1..=3).contains(&run) || !b[..run].iter().all(u8::is_ascii_digit) {
+        return run;
+    }
+    let mut end = run;
+    loop {
+        let Some(sep) = rest[end..].chars().next().filter(|&c| c == '.' || c.is_whitespace()) else {
+            return end;
+        };
+        let group = end + sep.len_utf8();
+        let digits = b[group..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits != 3 || rest[group + 3..].chars().next().is_some_and(char::is_alphanumeric) {
+            return end;
+        }
+        end = group + 3;
     }
 }
 
@@ -106,12 +135,18 @@ pub fn is_word(token: &str) -> bool {
 /// Whether a token is a number: every character of it is numeric (`110`, `2024`; not
 /// `3,5`, which is three tokens, nor `KPI2`, which is a word).
 pub fn is_number(token: &str) -> bool {
-    !token.is_empty() && token.chars().all(char::is_numeric)
+    token.starts_with(char::is_numeric) && token.chars().all(|c| c.is_numeric() || is_group_separator(c))
+}
+
+/// What stands between a grouped number's thousands in a token ([`tokens`]), and is
+/// left out of its lower case: the number is the same however it is grouped.
+fn is_group_separator(c: char) -> bool {
+    c == '.' || c.is_whitespace()
 }
 
 /// A token in lower case, as the score and the index compare words: each character
-/// by its own lower-case mapping (`char::to_lowercase`); borrowed when it is lower case
-/// already, as most are.
+/// by its own lower-case mapping (`char::to_lowercase`), and a grouped number as its
+/// digits (`2 000` as `2000`); borrowed when it is lower case already, as most are.
 pub fn lowercase(token: &str) -> Cow<'_, str> {
     if is_lowercase(token) {
         return Cow::Borrowed(token);
@@ -124,7 +159,10 @@ pub fn lowercase(token: &str) -> Cow<'_, str> {
 /// Whether [`lowercase`] leaves `token` as it is.
 pub fn is_lowercase(token: &str) -> bool {
     if token.is_ascii() {
-        return !token.bytes().any(|b| b.is_ascii_uppercase());
+        return !token.bytes().any(|b| b.is_ascii_uppercase() || b == b'.' || b == b' ');
+    }
+    if token.chars().any(is_group_separator) {
+        return false;
     }
     token.chars().all(|c| {
         if c.is_ascii() {
@@ -141,6 +179,11 @@ pub fn is_lowercase(token: &str) -> bool {
 /// Appends `token` in lower case ([`lowercase`]) to `out`, without allocating when
 /// `out` has room.
 pub fn lowercase_into(token: &str, out: &mut String) {
+    // A grouped number is its digits alone: `2 000` is `2000`.
+    if is_number(token) {
+        out.extend(token.chars().filter(|&c| !is_group_separator(c)));
+        return;
+    }
     for c in token.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -283,6 +326,35 @@ mod tests {
         assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
         // A soft hyphen or a zero-width space parts no words.
         assert_eq!(word_count("Romsdals\u{AD}eggen og Trolls\u{200B}tigen."), 3);
+    }
+
+    #[test]
+    fn a_number_grouped_in_thousands_is_one_token() {
+        let t: Vec<_> =
+            tokens("Hallen rommer 2 000 personer, 1\u{a0}500\u{202f}000 kr og 12.500 kr.").collect();
+        assert_eq!(t[2..4], ["2 000", "personer"]);
+        assert!(t.contains(&"1\u{a0}500\u{202f}000") && t.contains(&"12.500"));
+        for grouped in ["2 000", "1\u{a0}500\u{202f}000", "12.500"] {
+            assert!(is_number(grouped) && !is_lowercase(grouped), "{grouped}");
+        }
+        assert_eq!(lowercase("2 000"), "2000");
+        assert_eq!(lowercase("1\u{a0}500\u{202f}000"), "1500000");
+        assert_eq!(word_count("Hallen rommer 2 000 personer."), 4);
+        // Not thousands: a lead of four digits, a group of two or four, a time, a
+        // date, a group that runs on into a word, and a space after a dot.
+        for (text, expected) in [
+            ("i 2024 100 år", vec!["i", "2024", "100", "år"]),
+            ("22 33 44", vec!["22", "33", "44"]),
+            ("1 0000", vec!["1", "0000"]),
+            ("kl. 10.30", vec!["kl", ".", "10", ".", "30"]),
+            ("17.05.2024", vec!["17", ".", "05", ".", "2024"]),
+            ("3 000kr", vec!["3", "000kr"]),
+            ("den 12. 100 meter", vec!["den", "12", ".", "100", "meter"]),
+            ("A4 000", vec!["A4", "000"]),
+            ("2 000 000.", vec!["2 000 000", "."]),
+        ] {
+            assert_eq!(tokens(text).collect::<Vec<_>>(), expected, "{text}");
+        }
     }
 
     #[test]
