@@ -10,7 +10,7 @@
 //!
 //! # When a sentence ends
 //! A run of terminators (`.` `!` `?` `…`, so also `?!` and `...`) plus any closing
-//! quotes or brackets right after it (`»` `"` `)` `’` `”` `]`) ends a sentence when
+//! quotes or brackets right after it (`»` `›` `"` `)` `’` `”` `]`) ends a sentence when
 //! whitespace follows and then something that can start a sentence: an uppercase
 //! letter, a digit, a dialogue dash, or an opening quote or bracket followed by
 //! anything but a lower-case letter or a terminator. It does not end:
@@ -40,7 +40,12 @@
 //!   starter followed by a full stop is an initial itself);
 //! - after an ordinal (digits and a dot) before a month name in any case
 //!   (`17. Mai`); before any other uppercase word a number with a dot does end the
-//!   sentence (`i 2017. Det ...`).
+//!   sentence (`i 2017. Det ...`);
+//! - after a number of one to three digits with a dot that starts its line (after
+//!   whitespace, dialogue dashes or an opening quote): a list's number (`1. Brasil`,
+//!   `2. Kok potetene.`), as no sentence is a number alone. Elsewhere in a line the
+//!   rule above holds (`plass 3. Det ...` ends), so a list run into one line
+//!   (`1. Skrell dem. 2. Kok dem.`) has its later numbers cut off.
 //!
 //! Quotes and brackets protect nothing: a quotation of several sentences is cut at
 //! each sentence inside it, the opening `«` staying with the first and the closing `»`
@@ -183,6 +188,16 @@ impl Segmenter {
         chars.next().is_none_or(|c| c.is_whitespace() || c.is_uppercase()).then(|| dash.len_utf8())
     }
 
+    /// Whether `before`, the text of a line before a word, is only whitespace and
+    /// dialogue dashes: the word starts the line.
+    fn starts_line(&self, before: &str) -> bool {
+        let mut rest = before.trim_start();
+        while let Some(len) = self.dash_len(rest) {
+            rest = rest[len..].trim_start();
+        }
+        rest.is_empty()
+    }
+
     fn push_trimmed(&self, line: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
         let is_space = |c: char| c.is_whitespace() || c == '\u{feff}';
         let mut text = &line[range.clone()];
@@ -273,9 +288,15 @@ impl Segmenter {
                 !first[word_len..].starts_with('.') && self.rules.sentence_starters.contains(&next_word());
             return dash || starter;
         }
+        // A number of one to three digits that starts its line is a list's (`1. Brasil`,
+        // `2. Kok potetene.`), however it goes on: no sentence is a number alone.
+        let digits = stem.bytes().all(|b| b.is_ascii_digit());
+        if (1..=3).contains(&stem.len()) && digits && self.starts_line(&line[..word_start]) {
+            return false;
+        }
         // A day of the month, one or two digits, before a month: `17. mai`. A year
         // before a capitalised month ends its sentence: `i 2017. Mai var kald.`
-        if (1..=2).contains(&stem.len()) && stem.bytes().all(|b| b.is_ascii_digit()) {
+        if (1..=2).contains(&stem.len()) && digits {
             return !self.rules.months.contains(&next_word());
         }
         true

@@ -167,6 +167,14 @@ fn ordinals_and_dates() {
         ("Hun ble nr. 2. Neste år vil hun vinne.", &["Hun ble nr. 2.", "Neste år vil hun vinne."]),
         ("Han vant 3. etappe. Det var stort.", &["Han vant 3. etappe.", "Det var stort."]),
         ("Det var krevende i 2020. Mars ble verst.", &["Det var krevende i 2020.", "Mars ble verst."]),
+        // A number that starts its line is a list's: no sentence is a number alone.
+        ("1. Brasil", &["1. Brasil"]),
+        ("10. Kok potetene. Server dem varme.", &["10. Kok potetene.", "Server dem varme."]),
+        ("– 2. Kongebok er lest.", &["2. Kongebok er lest."]),
+        ("«1. Mosebok» er først.", &["«1. Mosebok» er først."]),
+        // Elsewhere a number before a capital ends its sentence, a year too.
+        ("Han kom på plass 3. Det var godt.", &["Han kom på plass 3.", "Det var godt."]),
+        ("2024. Det var året.", &["2024.", "Det var året."]),
     ];
     for (line, expected) in cases {
         check(line, expected);
@@ -529,6 +537,28 @@ fn sentence_final_abbreviations_and_lookalike_words() {
 }
 
 #[test]
+fn titles_roads_and_degrees_before_a_name_or_number() {
+    for line in [
+        "Bakkes forsvarer, adv. John Christian Elden, sa nei.",
+        "Saken ble ført av h.r.adv. Per Hansen i Høyesterett.",
+        "Dr.med. Per Hansen leder studien.",
+        "Vi snakket med stud.jur. Amalie Ruud og stud.med. Ola Berg.",
+        "Den s.k. Mørkved-saken tok tid.",
+        "Omkjøring via fv. 33 og kv. 12 er skiltet.",
+        "Hun er cand.theol. Kari Dahl fra Bergen.",
+    ] {
+        check(line, &[line]);
+    }
+}
+
+#[test]
+fn inner_guillemets_are_quotes() {
+    check("Han sa: ‹Jeg kommer.› Så gikk han.", &["Han sa: ‹Jeg kommer.›", "Så gikk han."]);
+    check("«Hun ropte ‹Kom hjem!› Så gikk hun.»", &["«Hun ropte ‹Kom hjem!›", "Så gikk hun.»"]);
+    check("‹Ja›, sa han. ‹Nei.› Det var alt.", &["‹Ja›, sa han.", "‹Nei.›", "Det var alt."]);
+}
+
+#[test]
 fn compounds_ending_in_an_abbreviation() {
     // [compound-endings]: whatever follows.
     check(
@@ -540,6 +570,13 @@ fn compounds_ending_in_an_abbreviation() {
     check("Han bor i Storgt. 5 i Oslo.", &["Han bor i Storgt. 5 i Oslo."]);
     check("Vi ses i Munkegt. 3 kl. 12.", &["Vi ses i Munkegt. 3 kl. 12."]);
     check("Han bor i Kirkevn. 12 på Majorstuen.", &["Han bor i Kirkevn. 12 på Majorstuen."]);
+    // A number's abbreviated name: varenr., startnr., kontonr.; a lawyer's title.
+    check("Vinen har varenr. 1234501 og koster 189 kr.", &["Vinen har varenr. 1234501 og koster 189 kr."]);
+    check("Hun stiller med startnr. 112 i år.", &["Hun stiller med startnr. 112 i år."]);
+    check(
+        "Han ble forsvart av advokatfullm. Berg i retten.",
+        &["Han ble forsvart av advokatfullm. Berg i retten."],
+    );
     check("Han har sagt. Vi gikk.", &["Han har sagt.", "Vi gikk."]);
     check("Han fikk navn. Det var fint.", &["Han fikk navn.", "Det var fint."]);
     // A street's name is capitalised; an everyday word before a number ends its sentence.

@@ -192,6 +192,9 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         }
         items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
         items.push(rule(false, initials, ws.clone()));
+        items.push(Item::Comment("A number that starts its line is a list's (1. Brasil): it ends nothing."));
+        let dashes = class(&rules.dashes).map(|d| format!("(?:{d}{ws}+)*")).unwrap_or_default();
+        items.push(rule(false, format!(r"^{ws}*{dashes}{any_openers}[0-9]{{1,3}}\."), ws.clone()));
         let mut months: Vec<&String> =
             rules.months.iter().filter(|m| !m.is_empty() && m.chars().all(char::is_alphabetic)).collect();
         months.sort();
