@@ -8,7 +8,8 @@
 //! folder, which is never followed; a link to nothing or to a FIFO, a device or a
 //! socket; a FIFO, a device or a socket itself) is skipped and listed with the reason
 //! ([`Listing::skipped`]), never read (a read could block forever) and never left out
-//! silently; hidden files and folders are not documents. A path named on the
+//! silently; hidden files and folders are not documents, nor are the `~$` lock files
+//! Word keeps beside an open document (listed as skipped). A path named on the
 //! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
 //! through the same bounded readers. A file whose first bytes say it is no text (a
 //! Word, LibreOffice or PDF file, an image) is skipped with the reason too, named or
@@ -186,6 +187,15 @@ fn walk(
             continue;
         }
         let name = format!("{prefix}{file_name}");
+        // Word and Excel keep the owner of an open file beside it as `~$` and the
+        // name's end: no document (LibreOffice's own lock file is hidden).
+        if file_name.starts_with("~$") {
+            skipped.push(Skipped {
+                path: entry.path(),
+                reason: "a lock file Word or Excel keeps while a document is open, not a document".into(),
+            });
+            continue;
+        }
         let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if own.is_dir() {
             if entry.path().join(crate::project::FILE).is_file() {

@@ -202,11 +202,11 @@ pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<E
         match &filled {
             Some(text) => {
                 translated += 1;
-                words += word_count(&crate::document::inline::strip(text));
+                words += word_count(text);
             }
             None => {
                 untranslated += 1;
-                words += word_count(&crate::document::inline::strip(source));
+                words += word_count(source);
                 if missing.len() < keep {
                     missing.push(Missing {
                         doc: doc.name.clone(),

@@ -339,3 +339,20 @@ fn an_edition_whose_document_is_gone_is_named() {
         .success()
         .stderr_is("wrote 1 edition to out/en: 1 segment, 1 word, 0 untranslated\n");
 }
+
+/// The build's summary counts words as an analysis does: a tag between two words (a
+/// line break, a tab) parts them.
+#[test]
+fn the_summary_counts_words_parted_by_a_tag_as_the_analysis_does() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.html",
+        "<!doctype html>\n<html lang=\"nb\"><body><p>Tekst: Per<br>Foto: Ola</p></body></html>\n",
+    );
+    t.tolk(&["build", "--partial"])
+        .run()
+        .success()
+        .stderr_contains("wrote 1 edition to out/en: 1 segment, 4 words, 1 untranslated");
+    let csv = t.tolk(&["analyze", "--csv"]).run().success().stdout;
+    assert!(csv.lines().any(|l| l == "a.html,no-match,1,4"), "{csv}");
+}

@@ -62,6 +62,8 @@ fn subfolders_are_walked_and_their_editions_mirror_them() {
     t.write("corpus/a.txt", "Hei.\n")
         .write("corpus/2027/mars/b.md", "# Hvem er du?\n")
         .write("corpus/.utkast/c.txt", "Ikke denne.\n")
+        // The owner file Word keeps beside an open document: no document, not an error.
+        .write("corpus/2027/~$intervju.docx", "\u{7}ola             ")
         .write(
             "memory/nb-en.csv",
             "source,target\nHei.,Hi.\nHvem er du?,Who are you?\nIkke denne.,Not this one.\n",
@@ -69,6 +71,11 @@ fn subfolders_are_walked_and_their_editions_mirror_them() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(t.path().join("corpus/2027"), t.path().join("corpus/lenke")).unwrap();
     let segmented = t.tolk(&["segment", "--json"]).run().success();
+    assert!(
+        segmented.stderr.contains("skipped corpus/2027/~$intervju.docx: a lock file Word or Excel keeps"),
+        "{}",
+        segmented.stderr
+    );
     let docs: Vec<String> = segmented
         .stdout
         .lines()
