@@ -2,8 +2,11 @@
 //!
 //! Only what translation memories use is accepted: a date (`2026-11-22`) or a date and
 //! time with optional seconds and fraction and an optional zone (`Z` or `±HH:MM`), and
-//! TMX's `20261122T153000Z`. Everything is kept as seconds since 1970 in UTC, so
-//! "most recently changed" is a plain comparison. No time-zone database is needed.
+//! TMX's `20261122T153000Z`. A TMX file's dates are read more loosely
+//! ([`Timestamp::parse_tmx`]: the basic forms tools write without the `Z` or the time,
+//! and Wordfast's `20261122~153000`); a memory's own columns hold only the forms above.
+//! Everything is kept as seconds since 1970 in UTC, so "most recently changed" is a
+//! plain comparison. No time-zone database is needed.
 
 use std::fmt;
 
@@ -88,6 +91,47 @@ impl Timestamp {
         Timestamp::from_parts(y, mo, d, h, mi, sec, offset)
     }
 
+    /// Parses a date of a TMX file: what [`Timestamp::parse`] reads, and ISO 8601's
+    /// basic forms as tools write them: without the `Z` (`20261122T153000`, taken as
+    /// UTC), without seconds (`20261122T1530Z`), with an offset (`20261122T153000+0100`),
+    /// the date alone (`20261122`), and Wordfast's `~` for the `T` (`20261122~153000`).
+    pub fn parse_tmx(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        if let Some(t) = Timestamp::parse(s) {
+            return Some(t);
+        }
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|p| p.iter().all(u8::is_ascii_digit));
+        if !digits(0..8) {
+            return None;
+        }
+        // The extended form of the same moment, which `parse` reads.
+        let date = format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
+        if b.len() == 8 {
+            return Timestamp::parse(&date);
+        }
+        if !matches!(b[8], b'T' | b'~') {
+            return None;
+        }
+        let time = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let zone = &s[9 + time..];
+        let zone = match zone.as_bytes() {
+            [] | [b'Z'] => "Z".to_string(),
+            [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 4 && rest.iter().all(u8::is_ascii_digit) => {
+                format!("{}{}:{}", *sign as char, &zone[1..3], &zone[3..5])
+            }
+            [b'+' | b'-', ..] => zone.to_string(),
+            _ => return None,
+        };
+        let hms = &s[9..9 + time];
+        let time = match time {
+            4 => format!("{}:{}", &hms[0..2], &hms[2..4]),
+            6 => format!("{}:{}:{}", &hms[0..2], &hms[2..4], &hms[4..6]),
+            _ => return None,
+        };
+        Timestamp::parse(&format!("{date}T{time}{zone}"))
+    }
+
     fn from_parts(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, offset: i64) -> Option<Timestamp> {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -162,6 +206,40 @@ mod tests {
         assert_eq!(Timestamp::parse("2026-11-22").unwrap().to_string(), "2026-11-22T00:00:00Z");
         assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z"), Some(Timestamp(0)));
         assert_eq!(Timestamp::parse("2024-02-29").unwrap().tmx(), "20240229T000000Z");
+    }
+
+    #[test]
+    fn tmx_dates_are_read_in_the_forms_tools_write() {
+        let t = Timestamp::parse("2023-10-05T10:10:10Z");
+        for form in [
+            "20231005T101010Z",
+            "20231005T101010",
+            "20231005~101010",
+            "2023-10-05T10:10:10Z",
+            "20231005T121010+0200",
+            "20231005T121010+02:00",
+            " 20231005T101010Z ",
+        ] {
+            assert_eq!(Timestamp::parse_tmx(form), t, "{form}");
+        }
+        assert_eq!(Timestamp::parse_tmx("20231005").unwrap().to_string(), "2023-10-05T00:00:00Z");
+        assert_eq!(Timestamp::parse_tmx("20231005T1010Z").unwrap().to_string(), "2023-10-05T10:10:00Z");
+        for bad in [
+            "",
+            "igår",
+            "2023100",
+            "20231305",
+            "20231005T",
+            "20231005T1010101",
+            "20231005X101010",
+            "20231005T101010Q",
+            "20231005T251010Z",
+            "20231005T101010+2",
+        ] {
+            assert_eq!(Timestamp::parse_tmx(bad), None, "{bad}");
+        }
+        // A memory's own columns stay ISO 8601's extended forms and TMX's.
+        assert_eq!(Timestamp::parse("20231005T101010"), None);
     }
 
     #[test]

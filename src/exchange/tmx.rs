@@ -932,8 +932,8 @@ impl<'o> Parse<'o> {
                 self.out.warnings_total += 1;
                 if self.out.warnings.len() < super::MAX_WARNINGS {
                     self.out.warnings.push(format!(
-                        "line {}: {}: not a date tolk reads (ISO 8601, as 20261122T153000Z); kept as a column \
-                         of the same name, and the entry has no date of its own",
+                        "line {}: {}: not a date tolk reads (it reads {DATE_FORMS}); kept as a column of the \
+                         same name, and the entry has no date of its own",
                         unit.line,
                         bad.join(" and ")
                     ));
@@ -976,6 +976,11 @@ impl<'o> Parse<'o> {
         Ok(self.out)
     }
 }
+
+/// The forms of a date [`Timestamp::parse_tmx`] reads, for the warning about one it
+/// does not.
+const DATE_FORMS: &str = "20261122T153000Z, 20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) \
+                          and 2026-11-22T15:30:00Z";
 
 /// The `creationtool` of OmegaT's own memories (`omegat/project_save.tmx`, the
 /// `-omegat.tmx` a project writes), which hold its tags as text.
@@ -1269,9 +1274,9 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
     e
 }
 
-/// A date field from the TMX attribute (normalised to ISO 8601) or tolk's prop (as
-/// written); a value that is not a date is kept as the extra column `column`, so
-/// nothing is lost and the memory stays loadable.
+/// A date field from the TMX attribute (in any form [`Timestamp::parse_tmx`] reads,
+/// normalised to ISO 8601) or tolk's prop (as written); a value that is not a date is
+/// kept as the extra column `column`, so nothing is lost and the memory stays loadable.
 fn date(
     attribute: Option<String>,
     prop: Option<&str>,
@@ -1279,7 +1284,7 @@ fn date(
     extra: &mut Vec<(String, String)>,
 ) -> String {
     if let Some(a) = attribute.filter(|a| !a.trim().is_empty()) {
-        match Timestamp::parse(&a) {
+        match Timestamp::parse_tmx(&a) {
             Some(t) => return t.to_string(),
             None => add_extra(extra, column, &a),
         }
@@ -1920,6 +1925,43 @@ mod tests {
         assert_eq!(
             (e.changed.as_str(), &e.extra[..]),
             ("", &[("changedate".to_string(), "igår".to_string())][..])
+        );
+    }
+
+    /// The dates tools write besides TMX's own form are read as dates (trial files
+    /// datefmt.tmx and wordfast.tmx), and the warning for one that is no date names the
+    /// forms read rather than calling a valid form invalid.
+    #[test]
+    fn dates_in_the_forms_tools_write_are_read() {
+        let dated = |date: &str| {
+            format!(
+                "<tu changedate=\"{date}\" creationdate=\"{date}\"><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv>\
+                 <tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>"
+            )
+        };
+        for (written, read) in [
+            ("20231005T101010Z", "2023-10-05T10:10:10Z"),
+            ("20231005T101010", "2023-10-05T10:10:10Z"),
+            ("2023-10-05T10:10:10Z", "2023-10-05T10:10:10Z"),
+            ("20231005", "2023-10-05T00:00:00Z"),
+            ("20231005~101010", "2023-10-05T10:10:10Z"),
+        ] {
+            let file = parse(&body(&dated(written))).unwrap();
+            let e = &file.entries[0];
+            assert_eq!((e.created.as_str(), e.changed.as_str()), (read, read), "{written}");
+            assert!(
+                e.extra.is_empty() && file.warnings.is_empty(),
+                "{written}: {:?} {:?}",
+                e.extra,
+                file.warnings
+            );
+        }
+        let file = parse(&body(&dated("05.10.2023"))).unwrap();
+        assert_eq!(
+            file.warnings,
+            ["line 5: creationdate=\"05.10.2023\" and changedate=\"05.10.2023\": not a date tolk reads (it reads \
+              20261122T153000Z, 20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) and \
+              2026-11-22T15:30:00Z); kept as a column of the same name, and the entry has no date of its own"]
         );
     }
 

@@ -231,8 +231,9 @@ fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
     let before = tolk::timestamp::Timestamp::now().to_string();
     // A date that is no date is kept, said, and not replaced by the import's.
     t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"]).run().success().stderr_contains(
-        "warning: in/undated.tmx: line 5: changedate=\"igår\": not a date tolk reads (ISO 8601, as \
-         20261122T153000Z); kept as a column of the same name, and the entry has no date of its own\n",
+        "warning: in/undated.tmx: line 5: changedate=\"igår\": not a date tolk reads (it reads 20261122T153000Z, \
+         20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) and 2026-11-22T15:30:00Z); kept as a column \
+         of the same name, and the entry has no date of its own\n",
     );
     let after = tolk::timestamp::Timestamp::now().to_string();
     let rows = records(&t.read("memory/nb-en.csv"));
