@@ -109,30 +109,20 @@ impl super::MemoryFormat for Tmx {
     }
 
     /// tolk's own TMX carries its origins; another tool's entries are stamped
-    /// `tmx:<file>` where they have none, and dated now where the file gives no date
-    /// (as a TSV's are): an entry of no date would rank after every dated one.
+    /// `tmx:<file>` where they have none. An entry the file gives no date stays
+    /// undated, so any dated translation of its sentence ranks before it (dating it now
+    /// would make it the newest, used before translations the file dates).
     fn read(&self, path: &Path, options: &ReadOptions<'_>) -> Result<super::Exchanged> {
-        let read = read(path, options)?;
+        let mut read = read(path, options)?;
         let foreign = !read.written_by_tolk();
-        let mut entries = read.entries;
+        // The kinds of units counted first, and always, however many single ones.
+        let counted = read.counted_warnings();
+        let mut entries = std::mem::take(&mut read.entries);
         if foreign {
             let origin = format!("tmx:{}", super::file_name(path));
-            let now = Timestamp::now().to_string();
             for e in entries.iter_mut() {
                 if e.origin.is_empty() {
                     e.origin = origin.clone().into();
-                }
-                // A date the file gave that does not parse is kept as a column of its
-                // own: the entry is not dated otherwise.
-                let undated = e.created.trim().is_empty()
-                    && e.changed.trim().is_empty()
-                    && !e
-                        .extra
-                        .iter()
-                        .any(|(column, _)| matches!(column.as_str(), "creationdate" | "changedate"));
-                if undated {
-                    e.created = now.clone().into();
-                    e.changed = now.clone().into();
                 }
             }
         }
@@ -142,8 +132,8 @@ impl super::MemoryFormat for Tmx {
             flattened: read.flattened,
             skipped_empty: read.skipped_empty,
             skipped_language: read.skipped_language,
-            warnings: read.warnings,
-            warnings_total: read.warnings_total,
+            warnings_total: read.warnings_total + counted.len(),
+            warnings: counted.into_iter().chain(read.warnings).collect(),
             skipped_retired: 0,
         }
         .without_history())
@@ -194,15 +184,74 @@ pub struct TmxFile {
     pub skipped_language: usize,
     /// The header's `creationtool` (empty if none).
     pub creation_tool: String,
-    /// Units with more than one source-language variant of different texts: all but
-    /// the first are left out, and said so here, with the unit's line and `tuid` (the
-    /// first [`super::MAX_WARNINGS`]).
+    /// What was read but left out or read otherwise than written in a unit, with its
+    /// place in the file: a unit with more than one source-language variant of
+    /// different texts (all but the first left out), a date that is no date (the first
+    /// [`super::MAX_WARNINGS`]). Kinds of units are counted apart
+    /// ([`TmxFile::counted_warnings`]).
     pub warnings: Vec<String>,
-    /// How many such units there were.
+    /// How many such warnings there were.
     pub warnings_total: usize,
+    /// Another tool's units without a date, imported undated (said where the file
+    /// dates other units).
+    pub undated: Units,
+    /// Units with a date.
+    pub dated: usize,
+}
+
+/// How many units a warning about a kind of unit names; the rest are counted.
+const MAX_NAMED: usize = 5;
+
+/// Units of one kind (skipped, undated), for one warning about them all: the first few
+/// named, all counted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Units {
+    /// How the first [`MAX_NAMED`] are named: `line 4`, `tuid "7" on line 9`.
+    pub names: Vec<String>,
+    /// How many there are.
+    pub total: usize,
+}
+
+impl Units {
+    /// Counts one more, named `name` (once, when it is the one before again).
+    fn add(&mut self, name: String) {
+        self.total += 1;
+        if self.names.len() < MAX_NAMED && self.names.last() != Some(&name) {
+            self.names.push(name);
+        }
+    }
+
+    /// `1 unit (line 4)`, `3 units (line 4, tuid "7" on line 9 and 1 more)`.
+    pub fn counted(&self) -> String {
+        let named = self.names.len().min(self.total);
+        let names = match self.total - named {
+            0 => self.names.join(", "),
+            more => format!("{} and {more} more", self.names.join(", ")),
+        };
+        let s = if self.total == 1 { "" } else { "s" };
+        format!("{} unit{s} ({names})", self.total)
+    }
 }
 
 impl TmxFile {
+    /// The warnings about kinds of units, each counted and the first few named, for
+    /// before the warnings about single units ([`TmxFile::warnings`]).
+    pub fn counted_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let one = |units: &Units| units.total == 1;
+        // Undated units rank after dated ones: worth a word where the file dates others.
+        if self.undated.total > 0 && self.dated > 0 {
+            out.push(format!(
+                "{} {} no date (no changedate or creationdate): imported undated, so a dated translation of the \
+                 same sentence is used before {}",
+                self.undated.counted(),
+                if one(&self.undated) { "has" } else { "have" },
+                if one(&self.undated) { "it" } else { "them" },
+            ));
+        }
+        out
+    }
+
     /// Whether tolk wrote the file (so its entries are tolk's own, metadata and all).
     pub fn written_by_tolk(&self) -> bool {
         self.creation_tool == CREATION_TOOL
@@ -473,6 +522,16 @@ struct Tu {
     size: usize,
 }
 
+impl Tu {
+    /// How a message names the unit: by its `tuid` and line, or its line.
+    fn name(&self) -> String {
+        match &self.tuid {
+            Some(tuid) => format!("tuid {} on line {}", crate::shown::quoted(tuid), self.line),
+            None => format!("line {}", self.line),
+        }
+    }
+}
+
 /// The reader's state between events.
 struct Parse<'o> {
     options: &'o ReadOptions<'o>,
@@ -518,6 +577,15 @@ impl<'o> Parse<'o> {
             languages: Vec::new(),
             matched: false,
             roles: Vec::new(),
+        }
+    }
+
+    /// Keeps `message` as a warning about one unit, if fewer than
+    /// [`super::MAX_WARNINGS`] are kept, and counts it.
+    fn warn(&mut self, message: String) {
+        self.out.warnings_total += 1;
+        if self.out.warnings.len() < super::MAX_WARNINGS {
+            self.out.warnings.push(message);
         }
     }
 
@@ -877,24 +945,22 @@ impl<'o> Parse<'o> {
             .filter(|v| v.role == Role::Source && v.line != source.line && v.seg != source.seg)
             .collect();
         if !others.is_empty() {
-            self.out.warnings_total += 1;
-            if self.out.warnings.len() < super::MAX_WARNINGS {
-                let tuid = unit.tuid.as_ref().map_or_else(String::new, |t| format!(" tuid={:?}", t));
-                let left: Vec<String> = others
-                    .iter()
-                    .map(|v| format!("{} on line {}", crate::shown::name(&v.lang), v.line))
-                    .collect();
-                self.out.warnings.push(format!(
-                    "line {}: the <tu>{tuid} (unit {}) has more than one {} variant with different texts; \
-                     kept the first, {} on line {}, and left out {}",
-                    unit.line,
-                    self.out.units,
-                    self.options.source.describe(),
-                    crate::shown::name(&source.lang),
-                    source.line,
-                    left.join(", ")
-                ));
-            }
+            let tuid = unit.tuid.as_ref().map_or_else(String::new, |t| format!(" tuid={:?}", t));
+            let left: Vec<String> = others
+                .iter()
+                .map(|v| format!("{} on line {}", crate::shown::name(&v.lang), v.line))
+                .collect();
+            let message = format!(
+                "line {}: the <tu>{tuid} (unit {}) has more than one {} variant with different texts; \
+                 kept the first, {} on line {}, and left out {}",
+                unit.line,
+                self.out.units,
+                self.options.source.describe(),
+                crate::shown::name(&source.lang),
+                source.line,
+                left.join(", ")
+            );
+            self.warn(message);
         }
         let targets: Vec<&Variant> = unit.variants.iter().filter(|v| v.role == Role::Target).collect();
         if targets.is_empty() {
@@ -909,7 +975,7 @@ impl<'o> Parse<'o> {
                 Item::Tag(tag) => tag.native.is_some(),
                 Item::Text(_) => true,
             });
-        let mut warned = false;
+        let (mut warned, mut undated, mut dated) = (false, false, false);
         for target in targets {
             let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
             let (s, t) = placeholders(s, t, own);
@@ -926,19 +992,26 @@ impl<'o> Parse<'o> {
                 .filter(|(column, _)| matches!(column.as_str(), "creationdate" | "changedate"))
                 .map(|(column, value)| format!("{column}={value:?}"))
                 .collect();
+            // No date at all ranks after every dated translation: said once a file for
+            // another tool's units, whose dates the file was expected to give.
+            undated |= bad.is_empty() && e.created.is_empty() && e.changed.is_empty();
+            dated |= !e.created.is_empty() || !e.changed.is_empty();
             self.out.entries.push(e);
             if !bad.is_empty() && !warned {
                 warned = true;
-                self.out.warnings_total += 1;
-                if self.out.warnings.len() < super::MAX_WARNINGS {
-                    self.out.warnings.push(format!(
-                        "line {}: {}: not a date tolk reads (it reads {DATE_FORMS}); kept as a column of the \
-                         same name, and the entry has no date of its own",
-                        unit.line,
-                        bad.join(" and ")
-                    ));
-                }
+                self.warn(format!(
+                    "line {}: {}: not a date tolk reads (it reads {DATE_FORMS}); kept as a column of the same \
+                     name, and the entry has no date of its own: a dated translation of its sentence is used \
+                     before it",
+                    unit.line,
+                    bad.join(" and ")
+                ));
             }
+        }
+        if undated && self.out.creation_tool != CREATION_TOOL {
+            self.out.undated.add(unit.name());
+        } else if dated {
+            self.out.dated += 1;
         }
     }
 
@@ -1961,8 +2034,38 @@ mod tests {
             file.warnings,
             ["line 5: creationdate=\"05.10.2023\" and changedate=\"05.10.2023\": not a date tolk reads (it reads \
               20261122T153000Z, 20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) and \
-              2026-11-22T15:30:00Z); kept as a column of the same name, and the entry has no date of its own"]
+              2026-11-22T15:30:00Z); kept as a column of the same name, and the entry has no date of its own: a \
+              dated translation of its sentence is used before it"]
         );
+        // Neither a date that is no date nor none at all is the import's time.
+        let undated = format!("{}\n<tu tuid=\"9\">{}", dated("05.10.2023"), &unit("Nei.", "No.")[4..]);
+        let undated = format!("{undated}\n{}\n{}", unit("Ja.", "Yes."), unit("Ja.", "Yeah."));
+        let file = parse(&body(&undated)).unwrap();
+        assert!(file.entries.iter().all(|e| e.created.is_empty() && e.changed.is_empty()));
+        // Said only where the file dates some units: where none is, none ranks before another.
+        assert_eq!(file.counted_warnings(), Vec::<String>::new());
+        let file = parse(&body(&format!("{undated}\n{}", dated("20231005")))).unwrap();
+        assert_eq!(
+            file.undated,
+            Units { names: vec!["tuid \"9\" on line 6".into(), "line 7".into(), "line 8".into()], total: 3 }
+        );
+        assert_eq!(
+            file.counted_warnings(),
+            ["3 units (tuid \"9\" on line 6, line 7, line 8) have no date (no changedate or creationdate): imported \
+              undated, so a dated translation of the same sentence is used before them"]
+        );
+    }
+
+    #[test]
+    fn units_are_counted_and_the_first_few_named() {
+        let mut units = Units::default();
+        units.add("line 3".into());
+        assert_eq!(units.counted(), "1 unit (line 3)");
+        units.add("line 3".into());
+        for line in 4..10 {
+            units.add(format!("line {line}"));
+        }
+        assert_eq!(units.counted(), "8 units (line 3, line 4, line 5, line 6, line 7 and 3 more)");
     }
 
     #[test]

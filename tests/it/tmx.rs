@@ -215,8 +215,12 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     );
 }
 
+/// A unit without a date stays undated, as one whose date is no date does, so a dated
+/// translation of the same sentence is the one used (an undated unit was dated by the
+/// import and so beat every dated one, trial file dates.tmx); a TSV, which has no dates
+/// at all, is dated by the import.
 #[test]
-fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
+fn an_undated_unit_ranks_after_dated_translations_of_its_sentence() {
     let t = Project::empty();
     t.write(
         "in/undated.tmx",
@@ -225,31 +229,45 @@ fn units_without_dates_are_dated_by_the_import_as_a_tsv_is() {
          <tu><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>\n\
          <tu changedate=\"20250402T140233Z\"><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\n\
          <tu changedate=\"igår\"><tuv xml:lang=\"nb\"><seg>Ikke nå.</seg></tuv><tuv xml:lang=\"en\"><seg>Not now.</seg></tuv></tu>\n\
+         <tu tuid=\"u4\"><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv><tuv xml:lang=\"en\"><seg>Nope.</seg></tuv></tu>\n\
+         <tu changedate=\"igår\"><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yeah.</seg></tuv></tu>\n\
+         <tu creationdate=\"20200101T000000Z\"><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yep.</seg></tuv></tu>\n\
          </body></tmx>\n",
     );
     t.write("in/pairs.tsv", "Kanskje.\tMaybe.\n");
     let before = tolk::timestamp::Timestamp::now().to_string();
     // A date that is no date is kept, said, and not replaced by the import's.
-    t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"]).run().success().stderr_contains(
-        "warning: in/undated.tmx: line 5: changedate=\"igår\": not a date tolk reads (it reads 20261122T153000Z, \
-         20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) and 2026-11-22T15:30:00Z); kept as a column \
-         of the same name, and the entry has no date of its own\n",
-    );
+    t.tolk(&["tm", "import", "in/undated.tmx", "in/pairs.tsv"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: in/undated.tmx: 2 units (line 3, tuid \"u4\" on line 6) have no date (no changedate or \
+             creationdate): imported undated, so a dated translation of the same sentence is used before them\n",
+        )
+        .stderr_contains(
+            "warning: in/undated.tmx: line 5: changedate=\"igår\": not a date tolk reads (it reads 20261122T153000Z, \
+             20261122T153000 (as UTC), 20261122, 20261122~153000 (Wordfast) and 2026-11-22T15:30:00Z); kept as a \
+             column of the same name, and the entry has no date of its own: a dated translation of its sentence is \
+             used before it\n",
+        );
     let after = tolk::timestamp::Timestamp::now().to_string();
     let rows = records(&t.read("memory/nb-en.csv"));
-    let row = |source: &str| rows.iter().find(|r| r["source"] == source).unwrap().clone();
-    // Dated by the import, in the same form, as the entries of the TSV beside it.
-    for dated in [row("Ja."), row("Kanskje.")] {
-        let created = dated["created"].as_str();
-        assert!(
-            before.as_str() <= created && created <= after.as_str(),
-            "{dated:?} not in {before}..{after}"
-        );
-        assert_eq!(dated["changed"], dated["created"]);
+    let row = |target: &str| rows.iter().find(|r| r["target"] == target).unwrap().clone();
+    for undated in [row("Yes."), row("Nope.")] {
+        assert!(!undated.contains_key("created") && !undated.contains_key("changed"), "{undated:?}");
     }
-    assert_eq!(row("Nei.")["changed"], "2025-04-02T14:02:33Z");
-    let bad = row("Ikke nå.");
+    // The TSV's entries are dated by the import.
+    let created = row("Maybe.")["created"].clone();
+    assert!(before <= created && created <= after, "{created} not in {before}..{after}");
+    assert_eq!(row("No.")["changed"], "2025-04-02T14:02:33Z");
+    let bad = row("Not now.");
     assert_eq!((bad.get("changed"), bad["changedate"].as_str()), (None, "igår"), "{bad:?}");
+    // The dated translation is the one used, however old, before the undated and the
+    // malformed ones.
+    let memory = tolk::memory::Memory::load(&t.path().join("memory")).unwrap();
+    assert_eq!(memory.exact("Nei.").unwrap().target, "No.");
+    assert_eq!(memory.exact("Ja.").unwrap().target, "Yep.");
+    t.tolk(&["lookup", "Ja."]).run().success().stdout_contains("Yep.");
 }
 
 #[test]
