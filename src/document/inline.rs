@@ -13,7 +13,8 @@
 //! into sentences that are each balanced ([`sentences`]): the words decide where
 //! sentences end, as if the codes were not there, and a pair that straddles a sentence
 //! boundary is closed at the end of one sentence and opened again at the start of the
-//! next, as CAT tools do. [`localize`] keeps a sentence as the memory does, and
+//! next, as CAT tools do. [`localize`] keeps a sentence as the memory does
+//! ([`localize_pair`] a sentence and its translation, numbered elsewhere), and
 //! [`delocalize`] with [`tidy`] puts a translation back into its paragraph. What a code
 //! stands for in a file is the document format's business.
 
@@ -542,42 +543,75 @@ pub struct Local {
 pub fn localize(sentence: &str) -> Local {
     let mut body = sentence;
     let mut wrap = Vec::new();
-    // A pair encloses the sentence when it opens first, closes last, and is not
-    // closed in between.
-    while let Some((Code::Open(n), len)) = code_at(body) {
-        let close = Code::Close(n).to_string();
-        let inner = &body[len..];
-        if !inner.ends_with(&close) {
-            break;
-        }
-        let inner = &inner[..inner.len() - close.len()];
-        if codes(inner).contains(&Code::Close(n)) {
-            break;
-        }
+    while let Some((n, inner)) = enclosed(body) {
         wrap.push(n);
         body = inner;
     }
     let mut map: Vec<u32> = Vec::new();
     let mut local: HashMap<u32, u32> = HashMap::new();
-    let mut text = String::with_capacity(body.len());
-    for piece in pieces(body) {
+    let text = renumbered(body, &mut |n| {
+        *local.entry(n).or_insert_with(|| {
+            map.push(n);
+            map.len() as u32
+        })
+    });
+    Local { text, wrap, map }
+}
+
+/// The number of the pair that encloses all of `text` and what it encloses: the pair
+/// opens first, closes last, and is not closed in between.
+fn enclosed(text: &str) -> Option<(u32, &str)> {
+    let Some((Code::Open(n), len)) = code_at(text) else { return None };
+    let inner = text[len..].strip_suffix(&Code::Close(n).to_string())?;
+    (!codes(inner).contains(&Code::Close(n))).then_some((n, inner))
+}
+
+/// `text` with each code's number `n` made `number(n)`.
+fn renumbered(text: &str, number: &mut dyn FnMut(u32) -> u32) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
         match piece {
-            Piece::Text(t) => text.push_str(t),
+            Piece::Text(t) => out.push_str(t),
             Piece::Code(c, _) => {
-                let k = *local.entry(c.number()).or_insert_with(|| {
-                    map.push(c.number());
-                    map.len() as u32
-                });
-                let local = match c {
+                let k = number(c.number());
+                let code = match c {
                     Code::Open(_) => Code::Open(k),
                     Code::Close(_) => Code::Close(k),
                     Code::Lone(_) => Code::Lone(k),
                 };
-                text.push_str(&local.to_string());
+                out.push_str(&code.to_string());
             }
         }
     }
-    Local { text, wrap, map }
+    out
+}
+
+/// A sentence and its translation, with codes numbered alike, as the memory keeps them
+/// when the sentence is a document's ([`localize`]): a pair that encloses all of the
+/// source and, with the same number, all of the target left out of both (it stays in
+/// the document), the source's codes numbered from 1 in the order they appear, and
+/// the target's codes given the numbers of the source's with the same number; a code
+/// only the target has takes a number after the source's. So a translation pair
+/// numbered in any other way (another tool's, whose numbers run through a paragraph)
+/// is the memory's entry for the same sentence in a document.
+pub fn localize_pair(source: &str, target: &str) -> (String, String) {
+    let (mut source, mut target) = (source, target);
+    while let (Some((n, s)), Some((m, t))) = (enclosed(source), enclosed(target)) {
+        if n != m {
+            break;
+        }
+        (source, target) = (s, t);
+    }
+    let mut local: HashMap<u32, u32> = HashMap::new();
+    let source = renumbered(source, &mut |n| {
+        let next = local.len() as u32 + 1;
+        *local.entry(n).or_insert(next)
+    });
+    let target = renumbered(target, &mut |n| {
+        let next = local.len() as u32 + 1;
+        *local.entry(n).or_insert(next)
+    });
+    (source, target)
 }
 
 /// A translation of a sentence localised as `local` put back into its paragraph:
@@ -879,6 +913,39 @@ mod tests {
         let back = delocalize("{2/}{1}You{/1}, hi.", &l, &[3], &[3]);
         assert_eq!(back, "{/3}{3}{4}{6/}{5}You{/5}, hi.{/4}{/3}{3}");
         assert_eq!(tidy(&format!("{{3}}A {back} B{{/3}}")), "{3}A {4}{6/}{5}You{/5}, hi.{/4} B{/3}");
+    }
+
+    /// A sentence and its translation numbered as another tool numbers them (from the
+    /// paragraph: `{7}`) are numbered as the memory keeps a document's sentence, so the
+    /// two are the same entry.
+    #[test]
+    fn a_pair_numbered_elsewhere_is_numbered_as_a_documents_sentence() {
+        let cases = [
+            (
+                ("Les {7}vilkårene{/7} nøye.", "Read the {7}terms{/7} carefully."),
+                ("Les {1}vilkårene{/1} nøye.", "Read the {1}terms{/1} carefully."),
+            ),
+            (("{4/}a {2}b{/2}", "{2}B{/2} {4/}A"), ("{1/}a {2}b{/2}", "{2}B{/2} {1/}A")),
+            // The pair around both is left out, as the document leaves it out of its sentence.
+            (
+                ("{3}{5}Advarsel:{/5} {6/}{/3}", "{3}{5}Warning:{/5} {6/}{/3}"),
+                ("{1}Advarsel:{/1} {2/}", "{1}Warning:{/1} {2/}"),
+            ),
+            // Not around the target: kept, as it is no pair of the document's to leave out.
+            (("{3}Advarsel{/3}", "{3}Advar{/3}sel"), ("{1}Advarsel{/1}", "{1}Advar{/1}sel")),
+            (("{3}a{/3} {4}b{/4}", "{4}B{/4} {3}A{/3}"), ("{1}a{/1} {2}b{/2}", "{2}B{/2} {1}A{/1}")),
+            // A code only the target has takes a number after the source's.
+            (("a {9/}", "{9/} {8}A{/8}"), ("a {1/}", "{1/} {2}A{/2}")),
+            (("Ingen koder.", "No codes."), ("Ingen koder.", "No codes.")),
+        ];
+        for ((source, target), expected) in cases {
+            let (s, t) = localize_pair(source, target);
+            assert_eq!((s.as_str(), t.as_str()), expected, "{source} / {target}");
+        }
+        // The source as a document's sentence is kept.
+        for source in ["Les {7}vilkårene{/7} nøye.", "{4/}a {2}b{/2}", "{3}{5}Advarsel:{/5} {6/}{/3}"] {
+            assert_eq!(localize_pair(source, source).0, localize(source).text);
+        }
     }
 
     proptest! {

@@ -30,8 +30,9 @@
 //! external memory by (where the native code has none), so its tags match the batch's. Reading, a unit whose every code
 //! holds its placeholder (tolk's own) gives those placeholders back exactly; in any
 //! other, a `bpt` and the `ept` with its `i` are a pair and `ph`, `it`, `ut` lone codes,
-//! numbered by their `x` (or in the order they open), the target's matched to the
-//! source's by `x` (or by kind and order); the native code is dropped. `hi` keeps its
+//! the target's matched to the source's by `x` (or by kind and order), and both
+//! numbered as a document's sentence is ([`inline::localize_pair`]: from 1 in the
+//! source's order, a pair around both left out); the native code is dropped. `hi` keeps its
 //! text without the tag, as do elements TMX does not have, and a `sub` goes with the
 //! code it is in: the entries where that happened are counted as flattened.
 //!
@@ -1163,11 +1164,13 @@ fn size(items: &[Item]) -> usize {
 /// alike. `own`: every code of the unit holds the placeholder it stands for, as tolk
 /// writes it, and is that placeholder. Otherwise a `bpt` and the `ept` with its `i` are
 /// a pair, and every other code (an `it`, a `ph`, a `ut`, a `bpt` or `ept` without its
-/// partner) a lone code; the source's codes take their `x` as their number where every
-/// one has a different positive `x`, else are numbered in the order they open; the
-/// target's take the numbers of the source's codes with the same `x` where both sides
-/// have `x` throughout, else those of the source's codes of the same kind (pair or lone)
-/// in order, and new numbers where the source has none to give.
+/// partner) a lone code; the target's codes are matched to the source's with the same
+/// `x` where both sides have `x` throughout, else to the source's codes of the same kind
+/// (pair or lone) in order, and the two kept as the memory keeps a document's sentence
+/// ([`inline::localize_pair`]): numbered from 1 in the order the source's open (an `x`
+/// is a tool's number in the paragraph, `x="7"`, never the sentence's), a pair around
+/// both left out; a target code the source has none to match takes a number after the
+/// source's.
 fn placeholders<'a>(source: &'a [Item], target: &'a [Item], own: bool) -> (String, String) {
     if own {
         let text = |items: &[Item]| -> String {
@@ -1184,12 +1187,7 @@ fn placeholders<'a>(source: &'a [Item], target: &'a [Item], own: bool) -> (Strin
     let (source_shapes, target_shapes) = (shapes(source), shapes(target));
     let source_opening = opening(source, &source_shapes);
     let target_opening = opening(target, &target_shapes);
-    let xs: Option<Vec<u32>> =
-        source_opening.iter().map(|&(_, tag, _)| tag.x.as_deref().and_then(positive)).collect();
-    let source_numbers: Vec<u32> = match xs {
-        Some(xs) if xs.iter().collect::<HashSet<_>>().len() == xs.len() => xs,
-        _ => (1..).take(source_opening.len()).collect(),
-    };
+    let source_numbers: Vec<u32> = (1..).take(source_opening.len()).collect();
     // The source's codes each target code may take, first come first served: by `x`,
     // or by kind (a pair's start, a lone code).
     let by_x = source_opening.iter().chain(&target_opening).all(|(_, tag, _)| tag.x.is_some());
@@ -1213,9 +1211,9 @@ fn placeholders<'a>(source: &'a [Item], target: &'a [Item], own: bool) -> (Strin
         });
         target_numbers.push(n);
     }
-    (
-        text(source, &source_shapes, &source_opening, &source_numbers),
-        text(target, &target_shapes, &target_opening, &target_numbers),
+    inline::localize_pair(
+        &text(source, &source_shapes, &source_opening, &source_numbers),
+        &text(target, &target_shapes, &target_opening, &target_numbers),
     )
 }
 
@@ -1286,16 +1284,6 @@ fn text(items: &[Item], shapes: &[Shape], opening: &[(usize, &Tag, bool)], numbe
         }
     }
     out
-}
-
-/// `x` as a placeholder number, if it is a positive one: digits without a leading
-/// zero, at most nine.
-fn positive(x: &str) -> Option<u32> {
-    let digits = x.bytes().all(|b| b.is_ascii_digit()) && (1..=9).contains(&x.len());
-    if !digits || x.starts_with('0') {
-        return None;
-    }
-    x.parse().ok()
 }
 
 /// The entry of one source and target variant of `unit`, whose texts are `source_text`
@@ -1800,7 +1788,7 @@ mod tests {
                 ("Bilde: {1/}", "Picture: fjord"),
                 ("Ingen koder.", "No codes."),
                 ("Ukjent element", "Unknown element"),
-                ("{3/}Fet", "{3/}Bold"),
+                ("{1/}Fet", "{1/}Bold"),
             ],
             4,
         );
@@ -1818,12 +1806,25 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_numbered_by_x_or_in_the_order_they_open() {
-        // Positive x, different: the numbers, in source and target.
+    fn codes_are_numbered_from_one_in_the_order_they_open() {
+        // x matches the target's codes to the source's; the numbers are the sentence's.
         check_codes(
             "<ph x=\"2\">&lt;br/&gt;</ph>Hei <bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>du<ept i=\"1\">&lt;/b&gt;</ept>",
             "<bpt i=\"7\" x=\"1\">&lt;b&gt;</bpt>Hi<ept i=\"7\">&lt;/b&gt;</ept> you<ph x=\"2\">&lt;br/&gt;</ph>",
-            ("{2/}Hei {1}du{/1}", "{1}Hi{/1} you{2/}"),
+            ("{1/}Hei {2}du{/2}", "{2}Hi{/2} you{1/}"),
+        );
+        // Trados numbers x through the paragraph (trial file xnum.tmx): the sentence is
+        // the document's, numbered from 1.
+        check_codes(
+            "Les <bpt i=\"3\" x=\"7\" type=\"1\"/>vilkårene<ept i=\"3\"/> nøye.",
+            "Read the <bpt i=\"3\" x=\"7\" type=\"1\"/>terms<ept i=\"3\"/> carefully.",
+            ("Les {1}vilkårene{/1} nøye.", "Read the {1}terms{/1} carefully."),
+        );
+        // A pair around all of both is left out, as a document leaves it out of its sentence.
+        check_codes(
+            "<bpt i=\"1\" x=\"4\"/>Advarsel: <ph x=\"5\"/><ept i=\"1\"/>",
+            "<bpt i=\"1\" x=\"4\"/>Warning: <ph x=\"5\"/><ept i=\"1\"/>",
+            ("Advarsel: {1/}", "Warning: {1/}"),
         );
         // OmegaT counts from 0: numbered in order, the target matched by x.
         check_codes(
@@ -1911,8 +1912,8 @@ mod tests {
         // read as any other tool's.
         check_codes(
             "<bpt i=\"1\" x=\"1\" type=\"g\">{1}</bpt>a<ept i=\"1\">{/1}</ept>",
-            "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>b<ept i=\"1\">{/1}</ept>",
-            ("{1}a{/1}", "{1}b{/1}"),
+            "<bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>b<ept i=\"1\">{/1}</ept> c",
+            ("{1}a{/1}", "{1}b{/1} c"),
         );
         check_codes(
             "<it pos=\"begin\" x=\"0\">{0}</it>a",

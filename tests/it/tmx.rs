@@ -541,3 +541,29 @@ fn a_batch_given_to_tm_import_is_sent_to_import() {
         assert!(t.snapshot_dir("memory") == memory);
     }
 }
+
+/// Trados numbers a unit's codes through the paragraph (`x="7"`, trial file xnum.tmx):
+/// read as a document's sentence is kept, numbered from 1, the unit is the sentence's
+/// 100% match and build places it (it scored 99% and build found no translation).
+#[test]
+fn a_unit_numbered_through_its_paragraph_is_the_documents_sentence() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n")
+        .write("corpus/a.md", "Klikk **Lagre** nå. Les **vilkårene** nøye.\n")
+        .write(
+            "in/trados.tmx",
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"SDL Language Platform\" \
+             srclang=\"nb-NO\"/><body>\n\
+             <tu><tuv xml:lang=\"nb-NO\"><seg>Klikk <bpt i=\"1\" x=\"3\" type=\"1\"/>Lagre<ept i=\"1\"/> nå.</seg></tuv>\
+             <tuv xml:lang=\"en-GB\"><seg>Click <bpt i=\"1\" x=\"3\" type=\"1\"/>Save<ept i=\"1\"/> now.</seg></tuv></tu>\n\
+             <tu><tuv xml:lang=\"nb-NO\"><seg>Les <bpt i=\"3\" x=\"7\" type=\"1\"/>vilkårene<ept i=\"3\"/> nøye.</seg></tuv>\
+             <tuv xml:lang=\"en-GB\"><seg>Read the <bpt i=\"3\" x=\"7\" type=\"1\"/>terms<ept i=\"3\"/> carefully.</seg></tuv></tu>\n\
+             </body></tmx>\n",
+        );
+    t.tolk(&["tm", "import", "in/trados.tmx"]).run().success().stderr_contains("2 added");
+    let memory = t.read("memory/nb-en.csv");
+    assert!(memory.contains("Les {1}vilkårene{/1} nøye.,Read the {1}terms{/1} carefully."), "{memory}");
+    t.tolk(&["analyze"]).run().success().stdout_contains("  100%                 2         6   100.0%\n");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.md"), "Click **Save** now. Read the **terms** carefully.\n");
+}
