@@ -662,6 +662,7 @@ struct Counts {
     flattened: usize,
     skipped_empty: usize,
     skipped_language: usize,
+    skipped_codes: usize,
     skipped_retired: usize,
 }
 
@@ -704,6 +705,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         counts.flattened += read.flattened;
         counts.skipped_empty += read.skipped_empty;
         counts.skipped_language += read.skipped_language;
+        counts.skipped_codes += read.skipped_codes;
         counts.skipped_retired += read.skipped_retired;
         let unit = read.unit;
         incoming.extend(read.entries.into_iter().map(|entry| Incoming {
@@ -730,13 +732,15 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
         };
         eprintln!(
             "{}{}, {}{conflicts}{}, {} with inline markup flattened, \
-             {} skipped (empty source or target), {} skipped (no {} and {} variant){} ({what} {})",
+             {} skipped (empty source or target), {} skipped (codes differ from the source), \
+             {} skipped (no {} and {} variant){} ({what} {})",
             ui::import_prefix(&outcome, args.dry_run),
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             ui::count(outcome.conflicts.len(), "conflict"),
             ui::retired_count(&outcome, args.dry_run),
             counts.flattened,
             counts.skipped_empty,
+            counts.skipped_codes,
             counts.skipped_language,
             source_lang,
             target_lang,

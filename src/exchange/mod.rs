@@ -33,6 +33,9 @@ pub struct Exchanged {
     pub skipped_empty: usize,
     /// Units skipped for lacking the source or target language.
     pub skipped_language: usize,
+    /// Pairs skipped because the target's inline codes are not the source's (another
+    /// tool's TMX).
+    pub skipped_codes: usize,
     /// Retired entries (history, from `tm export --history` or a memory CSV) left out.
     pub skipped_retired: usize,
     /// What was read but left out, each with its place in the file (the first

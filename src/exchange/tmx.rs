@@ -34,7 +34,10 @@
 //! numbered as a document's sentence is ([`inline::localize_pair`]: from 1 in the
 //! source's order, a pair around both left out); the native code is dropped. `hi` keeps its
 //! text without the tag, as do elements TMX does not have, and a `sub` goes with the
-//! code it is in: the entries where that happened are counted as flattened.
+//! code it is in: the entries where that happened are counted as flattened. Another
+//! tool's unit whose target does not keep its source's codes ([`inline::check`], as a
+//! batch's translation must) is skipped, named in a warning and counted
+//! ([`TmxFile::skipped_codes`]): build would never place it.
 //!
 //! The reader trusts nothing: only XML's five entities and character references are
 //! expanded, a DOCTYPE that declares entities is refused (so neither "billion laughs"
@@ -133,6 +136,7 @@ impl super::MemoryFormat for Tmx {
             flattened: read.flattened,
             skipped_empty: read.skipped_empty,
             skipped_language: read.skipped_language,
+            skipped_codes: read.skipped_codes,
             warnings_total: read.warnings_total + counted.len(),
             warnings: counted.into_iter().chain(read.warnings).collect(),
             skipped_retired: 0,
@@ -183,6 +187,10 @@ pub struct TmxFile {
     pub skipped_empty: usize,
     /// Units skipped because they lack a variant in the source or target language.
     pub skipped_language: usize,
+    /// Variant pairs of another tool's file skipped because the target's inline codes
+    /// are not the source's (one lost, added, repeated or out of order), each named in
+    /// a warning: build would never place such a translation in a document.
+    pub skipped_codes: usize,
     /// The header's `creationtool` (empty if none).
     pub creation_tool: String,
     /// What was read but left out or read otherwise than written in a unit, with its
@@ -984,6 +992,22 @@ impl<'o> Parse<'o> {
                 self.out.skipped_empty += 1;
                 continue;
             }
+            // Another tool's unit is checked as a batch's translation is; tolk's own
+            // file is the memory it was made from, read back as it was.
+            if self.out.creation_tool != CREATION_TOOL {
+                if let Err(e) = codes_kept(&s, &t) {
+                    self.out.skipped_codes += 1;
+                    let target = crate::shown::name(&target.lang);
+                    self.warn(format!(
+                        "{}: the {target} target's inline codes are not the source's: {} (numbered from 1 in \
+                         the source's order); skipped, as build would never place it: correct the unit where it \
+                         was made and import it again",
+                        unit.name(),
+                        codes_differ(&e)
+                    ));
+                    continue;
+                }
+            }
             if source.flattened || target.flattened {
                 self.out.flattened += 1;
             }
@@ -1146,6 +1170,31 @@ fn omegat_tag(text: &str) -> Option<(Tag, usize, u8)> {
         (false, true) => Tag { kind: TagKind::Ph, i: None, x: name, native: None },
     };
     Some((tag, len, letter))
+}
+
+/// Whether `target` keeps the codes of `source` as a batch's translation must
+/// ([`inline::check`]); a source whose own codes do not pair well is left as it is, as
+/// the batch import leaves it.
+fn codes_kept(source: &str, target: &str) -> std::result::Result<(), inline::TagError> {
+    match inline::check(source, source) {
+        Ok(()) => inline::check(source, target),
+        Err(_) => Ok(()),
+    }
+}
+
+/// What differs between a unit's codes, for the warning that skips it.
+fn codes_differ(e: &inline::TagError) -> String {
+    use inline::TagError;
+    let code = |c: &Code| match *c {
+        Code::Open(n) | Code::Close(n) => format!("the pair {}…{}", Code::Open(n), Code::Close(n)),
+        Code::Lone(n) => format!("the code {}", Code::Lone(n)),
+    };
+    match e {
+        TagError::Missing(c) => format!("the target lacks {}", code(c)),
+        TagError::Added(c) => format!("the target has {}, which the source does not", code(c)),
+        TagError::Repeated(c) => format!("the target has {} more often than the source", code(c)),
+        TagError::BadlyNested(c) => format!("the target's {} overlaps another pair", code(c)),
+    }
 }
 
 /// The bytes `items` count against [`MAX_XML_TEXT`].
@@ -1677,10 +1726,17 @@ mod tests {
         assert_eq!(file.warnings_total, 1);
     }
 
+    /// `units` in a file of tolk's own, whose units' codes are not checked against
+    /// their sources' ([`codes_kept`]), so that how any unit's codes are read shows: a
+    /// unit whose codes do not all hold their placeholders is read as another tool's.
+    fn unchecked(units: &str) -> String {
+        body(units).replace("creationtool=\"x\"", "creationtool=\"tolk\"")
+    }
+
     /// Checks the (source, target) pairs read from `units` and how many were flattened.
     #[track_caller]
     fn check(units: &str, expected: &[(&str, &str)], flattened: usize) {
-        let file = parse(&body(units)).unwrap_or_else(|e| panic!("{e}"));
+        let file = parse(&unchecked(units)).unwrap_or_else(|e| panic!("{e}"));
         let pairs: Vec<(&str, &str)> =
             file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
         assert_eq!(pairs, expected);
@@ -1797,7 +1853,7 @@ mod tests {
     /// Checks the (source, target) of one unit with the segments `nb` and `en`.
     #[track_caller]
     fn check_codes(nb: &str, en: &str, expected: (&str, &str)) {
-        let file = parse(&body(&unit(nb, en))).unwrap_or_else(|e| panic!("{e}"));
+        let file = parse(&unchecked(&unit(nb, en))).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (file.entries[0].source.as_str(), file.entries[0].target.as_str()),
             expected,
@@ -1858,6 +1914,50 @@ mod tests {
         // Text that looks like a placeholder is text.
         check_codes("{1}Hei{/1}", "{2/}", ("{1}Hei{/1}", "{2/}"));
         check_codes("{1}<ph x=\"1\">&lt;x/&gt;</ph>", "<ph x=\"1\">&lt;x/&gt;</ph>", ("{1}{1/}", "{1/}"));
+    }
+
+    /// A target whose codes are not its source's (one dropped, added, or a target that
+    /// is only a code: trial files dropped.tmx and misc.tmx) is skipped and named, as
+    /// it could never be placed in a document; tolk's own file is read as it was.
+    #[test]
+    fn a_target_whose_codes_are_not_the_sources_is_skipped_and_named() {
+        let units = [
+            unit("Klikk <bpt i=\"1\" x=\"1\"/>Lagre<ept i=\"1\"/> nå.", "Click Save now."),
+            unit(
+                "Se <bpt i=\"1\" x=\"1\"/>her<ept i=\"1\"/>.",
+                "See <bpt i=\"1\" x=\"1\"/>here<ept i=\"1\"/> <ph x=\"2\"/>.",
+            ),
+            "<tu tuid=\"t3\"><tuv xml:lang=\"nb\"><seg>Bare tagg.</seg></tuv><tuv xml:lang=\"en\"><seg><ph x=\"1\"/></seg></tuv></tu>"
+                .to_string(),
+            unit("<ph x=\"1\"/>a <ph x=\"1\"/>", "<ph x=\"1\"/>A"),
+            // Kept: the same codes in another order, and codes that do not pair in the
+            // source (overlapping), which a batch's check leaves as they are too.
+            unit(
+                "<bpt i=\"1\" x=\"1\"/>a<ept i=\"1\"/> <ph x=\"2\"/>",
+                "<ph x=\"2\"/> <bpt i=\"1\" x=\"1\"/>A<ept i=\"1\"/>",
+            ),
+            unit("<bpt i=\"1\"/>a<bpt i=\"2\"/>b<ept i=\"1\"/>c<ept i=\"2\"/>", "abc"),
+        ];
+        let file = parse(&body(&units.join("\n"))).unwrap();
+        let pairs: Vec<_> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(pairs, [("{1}a{/1} {2/}", "{2/} {1}A{/1}"), ("{1}a{2}b{/1}c{/2}", "abc")]);
+        assert_eq!(file.skipped_codes, 4);
+        let end =
+            "(numbered from 1 in the source's order); skipped, as build would never place it: correct the \
+                   unit where it was made and import it again";
+        assert_eq!(
+            file.warnings,
+            [
+                format!("line 5: the en target's inline codes are not the source's: the target lacks the pair {{1}}…{{/1}} {end}"),
+                format!("line 6: the en target's inline codes are not the source's: the target has the code {{2/}}, which the source does not {end}"),
+                format!("tuid \"t3\" on line 7: the en target's inline codes are not the source's: the target has the code {{1/}}, which the source does not {end}"),
+                format!("line 8: the en target's inline codes are not the source's: the target lacks the code {{2/}} {end}"),
+            ]
+        );
+        // tolk's own TMX is the memory it was written from, read back as it was.
+        let own = body(&units[0]).replace("creationtool=\"x\"", "creationtool=\"tolk\"");
+        let file = parse(&own).unwrap();
+        assert_eq!((file.entries.len(), file.skipped_codes), (1, 0));
     }
 
     #[test]
@@ -2214,7 +2314,12 @@ mod tests {
         let split = body(&unit(&format!("{}<hi>b</hi>", "a".repeat(MAX_XML_TEXT)), "b"));
         assert_eq!(parse(&split).unwrap_err().to_string(), text_error(5));
         // An inline code counts as four bytes and its attributes.
-        let code = |x: &str| body(&unit(&format!("{}<ph x=\"{x}\"/>", "a".repeat(MAX_XML_TEXT - 5)), "b"));
+        let code = |x: &str| {
+            body(&unit(
+                &format!("{}<ph x=\"{x}\"/>", "a".repeat(MAX_XML_TEXT - 5)),
+                &format!("b<ph x=\"{x}\"/>"),
+            ))
+        };
         assert_eq!(parse(&code("1")).unwrap().entries[0].source.len(), MAX_XML_TEXT - 5 + "{1/}".len());
         assert_eq!(parse(&code("12")).unwrap_err().to_string(), text_error(5));
         let blank = body(&format!("<tu>{}</tu>", "\n".repeat(MAX_XML_TEXT + 1)));

@@ -48,8 +48,8 @@ fn a_dry_run_tm_import_says_what_it_would_do() {
     t.write("in.tsv", "source\ttarget\nHei.\tHello.\n");
     t.tolk(&["tm", "import", "--dry-run", "in.tsv"]).run().success().stderr_is(
         "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped \
-         (empty source or target), 0 skipped (no nb and en variant) (dry run, nothing written to \
-         memory/nb-en.csv)\n",
+         (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no nb and en \
+         variant) (dry run, nothing written to memory/nb-en.csv)\n",
     );
     t.tolk(&["tm", "import", "in.tsv"]).run().success();
     t.write("again.tsv", "source\ttarget\nHei.\tHi.\n");

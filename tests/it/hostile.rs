@@ -375,8 +375,9 @@ fn memory_cases() -> Vec<Case> {
             "memory/formula-cells.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 3, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 3, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
             "memory/header-only.csv",
@@ -388,8 +389,9 @@ fn memory_cases() -> Vec<Case> {
             "memory/header-only.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 0, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 0, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "memory/invalid-utf8-one-cell.csv",
@@ -470,8 +472,9 @@ fn memory_cases() -> Vec<Case> {
             "memory/semicolons.csv",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "memory/text-after-quote.csv",
@@ -509,8 +512,8 @@ fn memory_cases() -> Vec<Case> {
             &["tm", "import", "--dry-run", "{}"],
             "",
             "warning: utf16-bom.csv: read as UTF-16LE\nwould add 1, would leave 0 unchanged, 0 conflicts, 0 with \
-             inline markup flattened, 0 skipped (empty source or target), 0 skipped (no nb and en variant) (dry \
-             run, nothing written to memory/nb-en.csv)\n",
+             inline markup flattened, 0 skipped (empty source or target), 0 skipped (codes differ from the \
+             source), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "memory/utf16-no-bom.csv",
@@ -537,8 +540,9 @@ fn memory_cases() -> Vec<Case> {
             &["tm", "import", "--dry-run", "{}"],
             "",
             "warning: windows-1252.csv: read as Windows-1252 (not UTF-8)\nwould add 1, would leave 0 unchanged, 0 \
-             conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), 0 skipped (no nb and \
-             en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+             conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), 0 skipped (codes \
+             differ from the source), 0 skipped (no nb and en variant) (dry run, nothing written to \
+             memory/nb-en.csv)\n",
         ),
     ]
 }
@@ -683,15 +687,17 @@ fn tmx_cases() -> Vec<Case> {
             "tmx/empty-segs.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 2 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         accepted(
             "tmx/external-dtd.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         refused(
             "tmx/external-entity.tmx",
@@ -762,8 +768,9 @@ fn tmx_cases() -> Vec<Case> {
             "tmx/utf16-bom.tmx",
             &["tm", "import", "--dry-run", "{}"],
             "",
-            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or \
-             target), 0 skipped (no nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
+            "would add 1, would leave 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 \
+             skipped (empty source or target), 0 skipped (codes differ from the source), 0 skipped (no \
+             nb and en variant) (dry run, nothing written to memory/nb-en.csv)\n",
         ),
         // What tolk writes it reads back: a prop type with an invisible U+FEFF would become
         // a column the reader strips and then finds twice.

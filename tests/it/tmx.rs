@@ -169,7 +169,7 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     t.write("in/trados.tmx", util_data("trados.tmx"));
     t.tolk(&["tm", "import", "in/trados.tmx"]).run().success().stderr_contains(
         "4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), \
-         0 skipped (no nb and en variant) (written to memory/nb-en.csv)",
+         0 skipped (codes differ from the source), 0 skipped (no nb and en variant) (written to memory/nb-en.csv)",
     );
     let rows = records(&t.read("memory/nb-en.csv"));
     let pairs: Vec<(&str, &str)> =
@@ -566,4 +566,46 @@ fn a_unit_numbered_through_its_paragraph_is_the_documents_sentence() {
     t.tolk(&["analyze"]).run().success().stdout_contains("  100%                 2         6   100.0%\n");
     t.tolk(&["build"]).run().success();
     assert_eq!(t.read("out/en/a.md"), "Click **Save** now. Read the **terms** carefully.\n");
+}
+
+/// A unit whose target's codes are not its source's (trial file dropped.tmx) is skipped
+/// and named, so the sentence stays untranslated where export sends it to a translator,
+/// not a 100% match analyze counts and build refuses.
+#[test]
+fn a_unit_whose_codes_differ_is_skipped_so_its_sentence_is_not_stuck() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n")
+        .write("corpus/a.md", "Klikk **Lagre** nå. Se **her**.\n")
+        .write(
+            "in/dropped.tmx",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header creationtool=\"SDL Language \
+             Platform\" creationtoolversion=\"8.1\" segtype=\"sentence\" o-tmf=\"SDL TM8 Format\" adminlang=\"en-US\" \
+             srclang=\"nb-NO\" datatype=\"xml\"/>\n<body>\n\
+             <tu><tuv xml:lang=\"nb-NO\"><seg>Klikk <bpt i=\"1\" x=\"1\" type=\"1\"/>Lagre<ept i=\"1\"/> nå.</seg></tuv>\
+             <tuv xml:lang=\"en-GB\"><seg>Click Save now.</seg></tuv></tu>\n\
+             <tu tuid=\"7\"><tuv xml:lang=\"nb-NO\"><seg>Se <bpt i=\"1\" x=\"1\" type=\"1\"/>her<ept i=\"1\"/>.</seg></tuv>\
+             <tuv xml:lang=\"en-GB\"><seg>See <bpt i=\"1\" x=\"1\" type=\"1\"/>here<ept i=\"1\"/> <ph x=\"2\"/>.</seg></tuv></tu>\n\
+             </body></tmx>\n",
+        );
+    t.tolk(&["tm", "import", "in/dropped.tmx"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: in/dropped.tmx: line 4: the en-GB target's inline codes are not the source's: the target \
+             lacks the pair {1}…{/1} (numbered from 1 in the source's order); skipped, as build would never place \
+             it: correct the unit where it was made and import it again\n",
+        )
+        .stderr_contains(
+            "warning: in/dropped.tmx: tuid \"7\" on line 5: the en-GB target's inline codes are not the source's: \
+             the target has the code {2/}, which the source does not (numbered",
+        )
+        .stderr_contains(
+            "0 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), \
+             2 skipped (codes differ from the source), 0 skipped (no nb and en variant)",
+        );
+    assert_eq!(t.read("memory/nb-en.csv"), "source,target\n");
+    t.tolk(&["analyze"]).run().success().stdout_contains("  No match             2         5   100.0%\n");
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    let batch = t.read("b.csv");
+    assert!(batch.contains("Klikk {1}Lagre{/1} nå.") && batch.contains("Se {1}her{/1}."), "{batch}");
 }
