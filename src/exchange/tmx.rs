@@ -67,6 +67,7 @@ use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
 use crate::language::Language;
 use crate::memory::{Entry, Memory};
+use crate::text::normalize;
 use crate::timestamp::Timestamp;
 
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
@@ -120,7 +121,7 @@ impl super::MemoryFormat for Tmx {
         let mut read = read(path, options)?;
         let foreign = !read.written_by_tolk();
         // The kinds of units counted first, and always, however many single ones.
-        let counted = read.counted_warnings();
+        let counted = read.counted_warnings(options);
         let mut entries = std::mem::take(&mut read.entries);
         if foreign {
             let origin = format!("tmx:{}", super::file_name(path));
@@ -134,8 +135,8 @@ impl super::MemoryFormat for Tmx {
             entries,
             unit: crate::import::RowOrLine::Line,
             flattened: read.flattened,
-            skipped_empty: read.skipped_empty,
-            skipped_language: read.skipped_language,
+            skipped_empty: read.skipped_empty.total,
+            skipped_language: read.skipped_language.total,
             skipped_codes: read.skipped_codes,
             warnings_total: read.warnings_total + counted.len(),
             warnings: counted.into_iter().chain(read.warnings).collect(),
@@ -183,10 +184,10 @@ pub struct TmxFile {
     /// Entries whose source or target had markup flattened: a tag dropped and its text
     /// kept (`hi`, elements TMX does not have), or a `sub` dropped with its code.
     pub flattened: usize,
-    /// Variant pairs skipped because the source or target is empty.
-    pub skipped_empty: usize,
+    /// Variant pairs (translations) skipped because the source or target is empty.
+    pub skipped_empty: Units,
     /// Units skipped because they lack a variant in the source or target language.
-    pub skipped_language: usize,
+    pub skipped_language: Units,
     /// Variant pairs of another tool's file skipped because the target's inline codes
     /// are not the source's (one lost, added, repeated or out of order), each named in
     /// a warning: build would never place such a translation in a document.
@@ -195,8 +196,9 @@ pub struct TmxFile {
     pub creation_tool: String,
     /// What was read but left out or read otherwise than written in a unit, with its
     /// place in the file: a unit with more than one source-language variant of
-    /// different texts (all but the first left out), a date that is no date (the first
-    /// [`super::MAX_WARNINGS`]). Kinds of units are counted apart
+    /// different texts (all but the first left out), a date that is no date, a target
+    /// whose codes are not the source's (the first [`super::MAX_WARNINGS`]). Kinds of
+    /// units are counted apart, each with the first few named
     /// ([`TmxFile::counted_warnings`]).
     pub warnings: Vec<String>,
     /// How many such warnings there were.
@@ -206,56 +208,120 @@ pub struct TmxFile {
     pub undated: Units,
     /// Units with a date.
     pub dated: usize,
+    /// Another tool's translations whose target is its source (imported, and said).
+    pub same_as_source: Units,
+    /// Another tool's translations it marks as not confirmed (Trados's
+    /// `x-ConfirmationLevel` `Draft`, `Unspecified`, `NotTranslated`): imported, and said.
+    pub drafts: Units,
+    /// The `x-ConfirmationLevel`s of [`TmxFile::drafts`], each once.
+    pub draft_levels: Vec<String>,
 }
 
-/// How many units a warning about a kind of unit names; the rest are counted.
+/// How many units a warning about a kind of units names; the rest are counted.
 const MAX_NAMED: usize = 5;
 
-/// Units of one kind (skipped, undated), for one warning about them all: the first few
-/// named, all counted.
+/// Units of one kind (skipped, undated), or translations of them, for one warning
+/// about them all: the first few units named, all counted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Units {
-    /// How the first [`MAX_NAMED`] are named: `line 4`, `tuid "7" on line 9`.
+    /// How the first few units are named: `line 4`, `tuid "7" on line 9`.
     pub names: Vec<String>,
     /// How many there are.
     pub total: usize,
+    /// How many of them the names name (a unit's two translations are one name).
+    named: usize,
 }
 
 impl Units {
-    /// Counts one more, named `name` (once, when it is the one before again).
+    /// Counts one more, of the unit named `name`.
     fn add(&mut self, name: String) {
         self.total += 1;
-        if self.names.len() < MAX_NAMED && self.names.last() != Some(&name) {
+        if self.names.last() == Some(&name) {
+            self.named += 1;
+        } else if self.names.len() < MAX_NAMED {
             self.names.push(name);
+            self.named += 1;
         }
     }
 
-    /// `1 unit (line 4)`, `3 units (line 4, tuid "7" on line 9 and 1 more)`.
-    pub fn counted(&self) -> String {
-        let named = self.names.len().min(self.total);
-        let names = match self.total - named {
+    /// `1 unit (line 4)`, `3 units (line 4, tuid "7" on line 9 and 1 more)`, with
+    /// `noun` for what is counted.
+    pub fn counted(&self, noun: &str) -> String {
+        let names = match self.total - self.named {
             0 => self.names.join(", "),
             more => format!("{} and {more} more", self.names.join(", ")),
         };
         let s = if self.total == 1 { "" } else { "s" };
-        format!("{} unit{s} ({names})", self.total)
+        format!("{} {noun}{s} ({names})", self.total)
+    }
+
+    /// `one` for one, `many` for more.
+    fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
+        if self.total == 1 {
+            one
+        } else {
+            many
+        }
     }
 }
 
 impl TmxFile {
     /// The warnings about kinds of units, each counted and the first few named, for
-    /// before the warnings about single units ([`TmxFile::warnings`]).
-    pub fn counted_warnings(&self) -> Vec<String> {
+    /// before the warnings about single units ([`TmxFile::warnings`]); `options` are
+    /// those of the read.
+    pub fn counted_warnings(&self, options: &ReadOptions<'_>) -> Vec<String> {
         let mut out = Vec::new();
-        let one = |units: &Units| units.total == 1;
+        let language = &self.skipped_language;
+        if language.total > 0 {
+            out.push(format!(
+                "{} {} no {} variant or no {} one: skipped (--source-lang and --target-lang name the languages \
+                 to read)",
+                language.counted("unit"),
+                language.verb("has", "have"),
+                options.source.describe(),
+                options.target.describe(),
+            ));
+        }
+        let empty = &self.skipped_empty;
+        if empty.total > 0 {
+            out.push(format!(
+                "{} {} an empty source or target: skipped",
+                empty.counted("translation"),
+                empty.verb("has", "have")
+            ));
+        }
+        let drafts = &self.drafts;
+        if drafts.total > 0 {
+            out.push(format!(
+                "{} {} not confirmed where {} made (x-ConfirmationLevel {}): imported as {}; check {}, and \
+                 retire what is no translation with `tolk tm rm`",
+                drafts.counted("translation"),
+                drafts.verb("is", "are"),
+                drafts.verb("it was", "they were"),
+                self.draft_levels.join(", "),
+                drafts.verb("a translation", "translations"),
+                drafts.verb("it", "them"),
+            ));
+        }
+        let same = &self.same_as_source;
+        if same.total > 0 {
+            out.push(format!(
+                "{} {} the same as {} source: imported, as a name or a number may be its own translation; check {}",
+                same.counted("translation"),
+                same.verb("is", "are"),
+                same.verb("its", "their"),
+                same.verb("it", "them"),
+            ));
+        }
         // Undated units rank after dated ones: worth a word where the file dates others.
-        if self.undated.total > 0 && self.dated > 0 {
+        let undated = &self.undated;
+        if undated.total > 0 && self.dated > 0 {
             out.push(format!(
                 "{} {} no date (no changedate or creationdate): imported undated, so a dated translation of the \
                  same sentence is used before {}",
-                self.undated.counted(),
-                if one(&self.undated) { "has" } else { "have" },
-                if one(&self.undated) { "it" } else { "them" },
+                undated.counted("unit"),
+                undated.verb("has", "have"),
+                undated.verb("it", "them"),
             ));
         }
         out
@@ -943,7 +1009,7 @@ impl<'o> Parse<'o> {
             }
         }
         let Some(source) = unit.variants.iter().find(|v| v.role == Role::Source) else {
-            self.out.skipped_language += 1;
+            self.out.skipped_language.add(unit.name());
             return;
         };
         // A second source text makes it unclear which one the targets translate: the
@@ -973,7 +1039,7 @@ impl<'o> Parse<'o> {
         }
         let targets: Vec<&Variant> = unit.variants.iter().filter(|v| v.role == Role::Target).collect();
         if targets.is_empty() {
-            self.out.skipped_language += 1;
+            self.out.skipped_language.add(unit.name());
             return;
         }
         self.matched = true;
@@ -989,7 +1055,7 @@ impl<'o> Parse<'o> {
             let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
             let (s, t) = placeholders(s, t, own);
             if s.trim().is_empty() || t.trim().is_empty() {
-                self.out.skipped_empty += 1;
+                self.out.skipped_empty.add(unit.name());
                 continue;
             }
             // Another tool's unit is checked as a batch's translation is; tolk's own
@@ -1006,6 +1072,23 @@ impl<'o> Parse<'o> {
                         codes_differ(&e)
                     ));
                     continue;
+                }
+            }
+            if self.out.creation_tool != CREATION_TOOL {
+                // What a batch's import remarks on, said, not refused: a name is its own
+                // translation, and a draft may be a good one.
+                let words = |text: &str| normalize(&inline::strip(text)).into_owned();
+                if words(&s) == words(&t) {
+                    self.out.same_as_source.add(unit.name());
+                }
+                let level = (unit.props.iter().chain(&target.props))
+                    .filter(|(kind, _)| kind.trim() == "x-ConfirmationLevel")
+                    .find_map(|(_, value)| DRAFTS.iter().find(|d| d.eq_ignore_ascii_case(value.trim())));
+                if let Some(level) = level {
+                    self.out.drafts.add(unit.name());
+                    if !self.out.draft_levels.iter().any(|l| l == level) {
+                        self.out.draft_levels.push(level.to_string());
+                    }
                 }
             }
             if source.flattened || target.flattened {
@@ -1074,6 +1157,9 @@ impl<'o> Parse<'o> {
         Ok(self.out)
     }
 }
+
+/// Trados's `x-ConfirmationLevel`s of a translation not confirmed.
+const DRAFTS: [&str; 3] = ["Draft", "Unspecified", "NotTranslated"];
 
 /// The forms of a date [`Timestamp::parse_tmx`] reads, for the warning about one it
 /// does not.
@@ -2054,7 +2140,7 @@ mod tests {
             0,
         );
         let file = parse(&body(&unit("Ja.", "Yes."))).unwrap();
-        assert_eq!((file.units, file.skipped_language, file.skipped_empty), (1, 0, 0));
+        assert_eq!((file.units, file.skipped_language.total, file.skipped_empty.total), (1, 0, 0));
         let options = ReadOptions {
             source: Language::parse("de").unwrap(),
             target: Language::parse("en-us").unwrap(),
@@ -2144,14 +2230,12 @@ mod tests {
         let file = parse(&body(&undated)).unwrap();
         assert!(file.entries.iter().all(|e| e.created.is_empty() && e.changed.is_empty()));
         // Said only where the file dates some units: where none is, none ranks before another.
-        assert_eq!(file.counted_warnings(), Vec::<String>::new());
+        let options = ReadOptions::default();
+        assert_eq!(file.counted_warnings(&options), Vec::<String>::new());
         let file = parse(&body(&format!("{undated}\n{}", dated("20231005")))).unwrap();
+        assert_eq!(file.undated.names, ["tuid \"9\" on line 6", "line 7", "line 8"]);
         assert_eq!(
-            file.undated,
-            Units { names: vec!["tuid \"9\" on line 6".into(), "line 7".into(), "line 8".into()], total: 3 }
-        );
-        assert_eq!(
-            file.counted_warnings(),
+            file.counted_warnings(&options),
             ["3 units (tuid \"9\" on line 6, line 7, line 8) have no date (no changedate or creationdate): imported \
               undated, so a dated translation of the same sentence is used before them"]
         );
@@ -2161,12 +2245,60 @@ mod tests {
     fn units_are_counted_and_the_first_few_named() {
         let mut units = Units::default();
         units.add("line 3".into());
-        assert_eq!(units.counted(), "1 unit (line 3)");
+        assert_eq!(units.counted("unit"), "1 unit (line 3)");
+        // A unit's second translation is named once.
         units.add("line 3".into());
+        assert_eq!(units.counted("translation"), "2 translations (line 3)");
         for line in 4..10 {
             units.add(format!("line {line}"));
         }
-        assert_eq!(units.counted(), "8 units (line 3, line 4, line 5, line 6, line 7 and 3 more)");
+        assert_eq!(units.counted("unit"), "8 units (line 3, line 4, line 5, line 6, line 7 and 2 more)");
+    }
+
+    /// Units left out, and units imported that need a look (a target that is the source,
+    /// a Trados draft: trial file misc.tmx), are each one warning that counts them and
+    /// names the first few, as the summary's counts name none.
+    #[test]
+    fn skipped_and_doubtful_units_are_counted_and_named() {
+        let units = [
+            "<tu><prop type=\"x-ConfirmationLevel\">Draft</prop><tuv xml:lang=\"nb\"><seg>Utkast.</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>Draft.</seg></tuv></tu>"
+                .to_string(),
+            unit("Kopiert kilde.", "Kopiert  kilde."),
+            unit("Bare mellomrom.", "   "),
+            "<tu tuid=\"u5\"><tuv xml:lang=\"nb\"><seg>Ingen engelsk.</seg></tuv></tu>".to_string(),
+            "<tu><tuv xml:lang=\"de\"><seg>Kein Norwegisch.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>"
+                .to_string(),
+            "<tu><prop type=\"x-ConfirmationLevel\">NotTranslated</prop><tuv xml:lang=\"nb\"><seg>Oslo</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>Oslo</seg></tuv></tu>"
+                .to_string(),
+            "<tu><prop type=\"x-ConfirmationLevel\">ApprovedSignOff</prop><tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>"
+                .to_string(),
+        ];
+        let file = parse(&body(&units.join("\n"))).unwrap();
+        let pairs: Vec<_> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [("Utkast.", "Draft."), ("Kopiert kilde.", "Kopiert  kilde."), ("Oslo", "Oslo"), ("Ja.", "Yes.")]
+        );
+        assert_eq!(
+            file.counted_warnings(&ReadOptions::default()),
+            [
+                "2 units (tuid \"u5\" on line 8, line 9) have no Norwegian Bokmål (nb) variant or no English (en) one: skipped \
+                 (--source-lang and --target-lang name the languages to read)",
+                "1 translation (line 7) has an empty source or target: skipped",
+                "2 translations (line 5, line 10) are not confirmed where they were made (x-ConfirmationLevel \
+                 Draft, NotTranslated): imported as translations; check them, and retire what is no translation \
+                 with `tolk tm rm`",
+                "2 translations (line 6, line 10) are the same as their source: imported, as a name or a number \
+                 may be its own translation; check them",
+            ]
+        );
+        // tolk's own file is the memory it was written from: nothing to say of it.
+        let own =
+            parse(&body(&units.join("\n")).replace("creationtool=\"x\"", "creationtool=\"tolk\"")).unwrap();
+        assert_eq!(own.counted_warnings(&ReadOptions::default()).len(), 2);
     }
 
     #[test]
