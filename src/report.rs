@@ -53,10 +53,10 @@ pub fn html(report: &Report, memory: &Memory, in_use: usize, min_score: u8, date
     let mut out = head("tolk analysis", "Analysis");
     let _ = writeln!(
         out,
-        "<p>{} documents, {} words, against a memory of {} entries; matches from {}%, made {}.</p>",
-        report.documents.len(),
-        report.total.total().words,
-        in_use,
+        "<p>{}, {}, against a memory of {}; matches from {}%, made {}.</p>",
+        count(report.documents.len(), "document"),
+        count(report.total.total().words, "word"),
+        count(in_use, "entry"),
         min_score,
         escape(date)
     );
@@ -137,6 +137,16 @@ fn head(title: &str, heading: &str) -> String {
     )
 }
 
+/// `n` and `noun` in the number that goes with it: "1 word", "2 words", "1 entry",
+/// "3 entries".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
 /// A document's heading and bar: each part's share of its words, in order, as (label,
 /// words, colour).
 fn bar(
@@ -150,10 +160,10 @@ fn bar(
     let note = if note.is_empty() { String::new() } else { format!("; {}", escape(note)) };
     let _ = write!(
         out,
-        "<div class=\"doc\"><h2>{} <small>({} segments, {} words{note})</small></h2><div class=\"bar\">",
+        "<div class=\"doc\"><h2>{} <small>({}, {}{note})</small></h2><div class=\"bar\">",
         escape(name),
-        segments,
-        words
+        count(segments, "segment"),
+        count(words, "word")
     );
     for &(label, part, colour) in parts {
         if part == 0 {
@@ -185,9 +195,9 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
     let t = status.total.all();
     let _ = writeln!(
         out,
-        "<p>{} documents, {} words: {}% of the words translated, made {}.</p>",
-        status.documents.len(),
-        t.words,
+        "<p>{}, {}: {}% of the words translated, made {}.</p>",
+        count(status.documents.len(), "document"),
+        count(t.words, "word"),
         status.total.percent(),
         escape(date)
     );
@@ -233,15 +243,15 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
             let state = record.state();
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\">{}</td><td>{} ({} words)</td><td>{} ({} words)</td><td class=\"text\">{}</td></tr>",
+                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\">{}</td><td>{} ({})</td><td>{} ({})</td><td class=\"text\">{}</td></tr>",
                 escape(&record.id),
                 escape(record.translator.as_deref().unwrap_or("")),
                 escape(&record.exported),
                 escape(&record.file),
                 b.translated.segments,
-                b.translated.words,
+                count(b.translated.words, "word"),
                 b.outstanding.segments,
-                b.outstanding.words,
+                count(b.outstanding.words, "word"),
                 escape(&state)
             );
         }

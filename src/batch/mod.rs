@@ -143,7 +143,7 @@ impl BatchRow {
         }
         let more = self.places.len() - listed + self.more_places;
         if more > 0 {
-            out.push_str(&format!("; and {more} more places"));
+            out.push_str(&format!("; and {more} more place{}", if more == 1 { "" } else { "s" }));
         }
         out
     }

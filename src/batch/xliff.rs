@@ -197,7 +197,9 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
         out.close("context-group");
     }
     let notes = [
-        (row.more_places > 0).then(|| format!("and {} more places", row.more_places)),
+        (row.more_places > 0).then(|| {
+            format!("and {} more place{}", row.more_places, if row.more_places == 1 { "" } else { "s" })
+        }),
         row.before.as_ref().map(|b| format!("before: {b}")),
         row.after.as_ref().map(|a| format!("after: {a}")),
         // A CAT tool shows a tag by its id: `<x id="2"/>` and `<g id="3">` are tags 2 and 3.

@@ -169,11 +169,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // A translation left out for its state is named, so none is lost unnoticed.
     for origin in &plan.drafts {
         ui::warning(format!(
-            "{}: {} {}: a translation whose state says it is not translated yet was not imported; \
-             confirm it in the CAT tool, or import with --take-drafts",
-            tolk::shown::path(&origin.file),
-            origin.unit,
-            origin.row
+            "{origin}: a translation whose state says it is not translated yet was not imported; \
+             confirm it in the CAT tool, or import with --take-drafts"
         ));
     }
     // XLIFF units (by line) are confirmed in a CAT tool; spreadsheet rows have no state.
@@ -286,11 +283,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                         // left empty shows here before the import.
                         Belongs::Batch(i) => {
                             format!(
-                                "{} would close batch {}, bringing translations of {} of its {} sentences",
+                                "{} would close batch {}, bringing translations of {} of its {}",
                                 tolk::shown::path(file),
                                 ledger.batches[i].describe(),
                                 brought(&ledger, i, file, &plan.accepted),
-                                ledger.batches[i].segments.len()
+                                ui::plural(ledger.batches[i].segments.len(), "sentence", "sentences")
                             )
                         }
                         _ => closes_none(&ledger, file, belongs, "would be"),
@@ -414,13 +411,12 @@ fn close_batches(
         let batch = &ledger.batches[index];
         let left = batch.segments.iter().filter(|s| memory.exact(&s.source).is_none()).count();
         if ui::chatty(global) {
-            let rest = if left > 0 {
-                format!(
-                    "{left} of its {} still without a translation go in the next export",
-                    batch.segments.len()
-                )
-            } else {
-                format!("all {} of its segments are translated", batch.segments.len())
+            let all = batch.segments.len();
+            let rest = match (left, all) {
+                (0, 1) => "its 1 segment is translated".to_string(),
+                (0, _) => format!("all {all} of its segments are translated"),
+                (1, _) => format!("1 of its {all} still without a translation goes in the next export"),
+                _ => format!("{left} of its {all} still without a translation go in the next export"),
             };
             eprintln!(
                 "batch {} is back with {} in {}; {rest}",

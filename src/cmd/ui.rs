@@ -620,7 +620,7 @@ pub fn report_within(within: &[Conflict], dry_run: bool, incoming: &str) {
     sentences.dedup();
     let more = match sentences.len() {
         1 => String::new(),
-        n => format!(" (and {} more sentences)", n - 1),
+        n => format!(" (and {})", plural(n - 1, "more sentence", "more sentences")),
     };
     let verb = if dry_run { "would be added" } else { "were added" };
     warning(format_args!(

@@ -98,14 +98,21 @@ impl ImportRow {
     }
 }
 
+impl Origin {
+    /// Its place without the file: `row 3`, `line 7` or `line 7 (trans-unit
+    /// s0123456789abcdef)`.
+    pub fn within(&self) -> String {
+        match &self.unit_id {
+            Some(id) => format!("{} {} (trans-unit {})", self.unit, self.row, crate::shown::name(id)),
+            None => format!("{} {}", self.unit, self.row),
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     /// `file: row 3`, `file: line 7` or `file: line 7 (trans-unit s0123456789abcdef)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}", crate::shown::path(&self.file), self.unit, self.row)?;
-        match &self.unit_id {
-            Some(id) => write!(f, " (trans-unit {})", crate::shown::name(id)),
-            None => Ok(()),
-        }
+        write!(f, "{}: {}", crate::shown::path(&self.file), self.within())
     }
 }
 
@@ -541,26 +548,25 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         }
         // `needs-l10n`: "text and non-textual information need adaptation" (XLIFF 1.2),
         // so the text is not done either; `needs-adaptation` is about the rest only.
-        if matches!(r.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n")) {
+        // An empty target is counted as one whatever its state: nothing was left out.
+        let empty = r.target.trim().is_empty();
+        if !empty && matches!(r.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n")) {
             // A copy of the source the batch wrote (`--copy-source`) and a tool changed
             // is a translation, as such a tool (OmegaT) leaves the state alone; one left
             // as it is is not, unless the drafts are taken (a name translated as
             // itself). Any other target whose state says it is not translated is a
             // draft, named and taken only with --take-drafts.
-            let empty = r.target.trim().is_empty();
             let untouched = r.source_copy && normalize(r.target.trim()) == normalize(source.trim());
-            let take = !empty
-                && match (r.source_copy, untouched) {
-                    (true, false) => true,
-                    (true, true) => known.take_copies,
-                    (false, _) => known.take_drafts,
-                };
+            let take = match (r.source_copy, untouched) {
+                (true, false) => true,
+                (true, true) => known.take_copies,
+                (false, _) => known.take_drafts,
+            };
             if !take {
                 plan.skipped_state += 1;
                 match untouched {
                     true => plan.untouched.push(r.origin.clone()),
-                    false if !empty => plan.drafts.push(r.origin.clone()),
-                    false => {}
+                    false => plan.drafts.push(r.origin.clone()),
                 }
                 continue;
             }
@@ -614,9 +620,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.problems.push(problem(
                     "target",
                     format!(
-                        "the same translation as {} row {} for the same id, {}",
+                        "the same translation as {} of {} for the same id, {}",
+                        first.origin.within(),
                         crate::shown::path(&first.origin.file),
-                        first.origin.row,
                         quoted(&first.target)
                     ),
                     quoted(target).to_string(),
@@ -1188,7 +1194,7 @@ mod tests {
             "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
             "b.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
             format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has and no batch of this project exported (a batch of another project or corpus: name its corpus with --corpus)", SegmentId::of("Nei.")).as_str(),
-            "b.csv: row 6, column target: expected the same translation as b.csv row 2 for the same id, \"Hi.\", found \"Hello.\"",
+            "b.csv: row 6, column target: expected the same translation as row 2 of b.csv for the same id, \"Hi.\", found \"Hello.\"",
         ]);
     }
 

@@ -226,7 +226,7 @@ fn one_id_with_two_targets_is_refused() {
     check_refused(
         "duplicate-id-different-targets.csv",
         &["duplicate-id-different-targets.csv: row 4, column target: expected the same translation as \
-           duplicate-id-different-targets.csv row 2 for the same id, \"Briefly, what has your customer service career been?\", \
+           row 2 of duplicate-id-different-targets.csv for the same id, \"Briefly, what has your customer service career been?\", \
            found \"In short, what is your customer service career?\""],
     )
     .1
@@ -632,4 +632,14 @@ fn conflicts_are_listed_and_an_older_translation_can_be_restored() {
         .success()
         .stdout_is("")
         .stderr_contains("0 sources with competing translations");
+}
+
+/// Regression: "(and 1 more sentences)" when two sentences came in translated two ways.
+#[test]
+fn sentences_translated_two_ways_are_counted_in_the_right_number() {
+    let t = Project::empty();
+    t.write("in.tsv", "Hei.\tHi.\nHei.\tHello.\nJa.\tYes.\nJa.\tYeah.\n");
+    t.tolk(&["tm", "import", "in.tsv"]).run().success().stderr_contains(
+        "translates \"Hei.\" both as \"Hi.\" and as \"Hello.\" (and 1 more sentence): both were added",
+    );
 }

@@ -812,7 +812,7 @@ fn formatting_codes_go_out_as_tags_and_come_back_as_placeholders() {
     t.tolk(&["import", "b.xlf"])
         .run()
         .success()
-        .stderr_contains("1 added, 0 unchanged, 0 skipped (empty target)");
+        .stderr_contains("1 added, 0 unchanged, 1 skipped (empty target), 0 skipped (state)");
     assert!(pairs(&t).contains(&(
         "Hos {1}Lyse Dialog{/1} er vi glade{2/}.".to_string(),
         "We at {1}Lyse {2/}Dialog{/1} are happy.".to_string()
@@ -876,4 +876,81 @@ fn tags_as_cat_tools_write_them_are_read_and_what_cannot_be_placed_is_refused() 
         "Hos {1}Lyse Dialog{/1} er vi glade{2/}.".to_string(),
         "We at {1}Lyse Dialog{/1} are happy{2/}.".to_string()
     )));
+}
+
+/// A small project of plain-text sentences, every one still to translate.
+fn small_project(sentences: &[&str]) -> Project {
+    let t = Project::empty();
+    t.write("corpus/a.txt", sentences.iter().map(|s| format!("{s}\n")).collect::<String>())
+        .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    t
+}
+
+/// Regression: a target left empty in the state tolk wrote it (`needs-translation`)
+/// was counted as "skipped (state)", as if a translation had been held back.
+#[test]
+fn an_untouched_empty_target_is_counted_as_empty_not_by_its_state() {
+    let t = small_project(&["Hei.", "Ja.", "Nei."]);
+    let batch = export(&t, "b.xlf", &[]);
+    let translations = HashMap::from([("Hei.", "Hi."), ("Ja.", "Yes.")]);
+    t.write("b.xlf", fill(&batch, |s| translations.get(s).map(|t| (t.to_string(), "translated"))));
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .success()
+        .stderr_contains(
+            "2 added, 0 unchanged, 1 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings",
+        )
+        // One sentence left: singular.
+        .stderr_contains("; 1 of its 3 still without a translation goes in the next export\n");
+}
+
+/// Regression: the same unit twice with two translations was refused as "row 25" of an
+/// XLIFF file, and a draft left out was named by its line only: a CAT tool's user finds
+/// a unit by its id.
+#[test]
+fn a_unit_twice_and_a_draft_are_named_by_line_and_trans_unit_id() {
+    let t = small_project(&["Hei.", "Ja."]);
+    let batch = export(&t, "b.xlf", &[]);
+    let units = units(&batch);
+    let hei = units.iter().find(|u| u.source == "Hei.").unwrap();
+    let filled = fill(&batch, |s| match s {
+        "Hei." => Some(("Hi.".into(), "translated")),
+        _ => Some(("Yes.".into(), "needs-translation")),
+    });
+    // The file's unit of "Hei." again, at the end of the body, translated otherwise.
+    let start = filled.find(&format!("<trans-unit id=\"{}\"", hei.id)).unwrap();
+    let end = start + filled[start..].find("</trans-unit>").unwrap() + "</trans-unit>".len();
+    let copy = filled[start..end].replace(">Hi.<", ">Hello.<");
+    let twice = filled.replacen("</body>", &format!("{copy}\n    </body>"), 1);
+    t.write("b.xlf", &twice);
+    let copy_line =
+        twice[..twice.rfind(&format!("<trans-unit id=\"{}\"", hei.id)).unwrap()].matches('\n').count() + 1;
+    t.tolk(&["import", "b.xlf"]).run().failure().stderr_contains(&format!(
+        "error: b.xlf: line {} (trans-unit {id}), element target: expected the same translation as line {} \
+         (trans-unit {id}) of b.xlf for the same id, \"Hi.\", found \"Hello.\"\n",
+        copy_line + 2,
+        hei.line,
+        id = hei.id
+    ));
+    t.write("b.xlf", &filled);
+    let ja = units.iter().find(|u| u.source == "Ja.").unwrap();
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains(&format!(
+        "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet was \
+         not imported",
+        ja.line, ja.id
+    ));
+}
+
+/// Regression: counts of one were printed as many ("and 1 more places").
+#[test]
+fn a_count_of_one_is_singular() {
+    let mut sentences = vec!["Hei."; 101];
+    sentences.push("Ja.");
+    let t = small_project(&sentences);
+    let xliff = export(&t, "b.xlf", &[]);
+    assert!(xliff.contains(">and 1 more place</note>"), "{xliff}");
+    t.tolk(&["export", "--again", "--format", "csv", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(t.read("b.csv").as_bytes(), b',');
+    let hei = rows.iter().find(|r| r["source"] == "Hei.").unwrap();
+    assert!(hei["where"].ends_with("; and 1 more place"), "{}", hei["where"]);
 }
