@@ -10,7 +10,8 @@
 //! [`parse`] reads such a file back, as a CAT tool returns it, into the same
 //! [`ImportRow`]s a CSV batch gives, so [`crate::import::validate`] checks both alike:
 //! elements of other namespaces (tool extensions) are skipped, and the target's `state`
-//! is carried along.
+//! is carried along, with whether the unit is approved (XLIFF's `approved="yes"`, or
+//! memoQ's `mq:status` confirmed), which confirms it whatever its state.
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are
 //! written as XLIFF's inline tags, so a CAT tool shows them as tags: a pair `{1}…{/1}`
@@ -47,7 +48,7 @@ use quick_xml::NsReader;
 use super::{Batch, BatchRow, ReadFile};
 use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
-use crate::import::{ImportRow, Origin, Problem};
+use crate::import::{ImportRow, Origin, Problem, UnitState};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
 use crate::input::xml::{self, escape_into, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
@@ -418,6 +419,9 @@ struct TransUnit {
     /// compared, never a problem of the unit.
     suggestion_broken: bool,
     state: Option<String>,
+    /// Whether the unit says it is approved, other than by its target's `state`
+    /// ([`crate::import::UnitState::approved`]).
+    approved: bool,
     /// Whether its target says it was written as a copy of its source.
     source_copy: bool,
     /// The first part that occurred twice, which the schema does not allow, and the
@@ -713,6 +717,7 @@ impl<'a> Reader<'a> {
             ("trans-unit", Some(_)) => Err(self.error(offset, "a trans-unit inside another trans-unit")),
             ("trans-unit", None) => {
                 let id = self.attribute(e, "id", offset)?.unwrap_or_default();
+                let approved = self.approved(xml, e, offset)?;
                 self.unit = Some(TransUnit {
                     line: self.line(offset),
                     part_lines: [None; 2],
@@ -724,6 +729,7 @@ impl<'a> Reader<'a> {
                     alt_trans: None,
                     suggestion_broken: false,
                     state: None,
+                    approved,
                     source_copy: false,
                     twice: None,
                     oversize: [None; 2],
@@ -1144,7 +1150,8 @@ impl<'a> Reader<'a> {
             target,
             translator: None,
             prefilled: unit.state.as_deref() == Some(STATE_PREFILLED),
-            state: unit.state,
+            state: (unit.state.is_some() || unit.approved)
+                .then_some(UnitState { state: unit.state, approved: unit.approved }),
             source_copy: unit.source_copy,
             // A suggestion with a tag the source lacks is nothing a target equals.
             suggestion: unit
@@ -1153,6 +1160,27 @@ impl<'a> Reader<'a> {
                 .and_then(|s| numbers.text(&s).ok()),
             comment: Some(unit.notes.join("\n")).filter(|n| !n.is_empty()),
         });
+    }
+
+    /// Whether the `trans-unit` `e` says its target is confirmed other than by the
+    /// target's `state`: XLIFF's `approved="yes"`, or memoQ's `mq:status` (in its
+    /// namespace, `MQXliff` as memoQ declares it) confirmed by the translator or a
+    /// reviewer.
+    fn approved(&self, xml: &NsReader<&[u8]>, e: &BytesStart<'_>, offset: u64) -> Result<bool> {
+        if self.attribute(e, "approved", offset)?.is_some_and(|a| a.trim().eq_ignore_ascii_case("yes")) {
+            return Ok(true);
+        }
+        for attribute in e.attributes().flatten() {
+            let (namespace, local) = xml.resolve_attribute(attribute.key);
+            let ResolveResult::Bound(namespace) = namespace else { continue };
+            let namespace = String::from_utf8_lossy(namespace.0).to_ascii_lowercase();
+            let memoq = ["mqxliff", "kilgray", "memoq"].iter().any(|n| namespace.contains(n));
+            if memoq && local.as_ref() == b"status" {
+                let value = attribute.unescape_value().unwrap_or_default();
+                return Ok(MEMOQ_CONFIRMED.contains(&value.trim()));
+            }
+        }
+        Ok(false)
     }
 
     /// The value of the unprefixed attribute `name` of `e`, if it has one.
@@ -1228,6 +1256,10 @@ fn number(id: &str) -> Option<u32> {
     (digits && (id == "0" || !id.starts_with('0'))).then(|| id.parse().ok()).flatten()
 }
 
+/// The values of memoQ's `mq:status` that say a translator (or a reviewer after them)
+/// confirmed the segment.
+const MEMOQ_CONFIRMED: &[&str] = &["ManuallyConfirmed", "Reviewer1Confirmed", "Reviewer2Confirmed"];
+
 /// The local names other tools give a tracked deletion inside a source or target
 /// (memoQ's `mq:del`, and the like): its words are no longer the sentence's.
 const DELETIONS: &[&str] = &["del", "delete", "deleted", "deletion"];
@@ -1285,7 +1317,7 @@ mod tests {
                     r.id,
                     r.source,
                     r.target,
-                    r.state.as_deref().unwrap_or("-")
+                    r.state.as_ref().and_then(|s| s.state.as_deref()).unwrap_or("-")
                 )
             })
             .collect();
@@ -1306,6 +1338,38 @@ mod tests {
             "<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\"><file original=\"a\" source-language=\"nb\" \
              datatype=\"plaintext\"><body><trans-unit id=\"s1\">{body}</trans-unit></body></file></xliff>"
         )
+    }
+
+    /// Regression: a unit approved as XLIFF 1.2 says it (Okapi), or confirmed in memoQ,
+    /// with its target's state left as exported, was taken for not translated yet.
+    #[test]
+    fn a_unit_approved_or_confirmed_in_memoq_is_approved_whatever_its_state() {
+        let approved = |attributes: &str, namespaces: &str| {
+            let xml = unit("<source>Hei.</source><target state=\"needs-translation\">Hi.</target>")
+                .replace("<trans-unit id=\"s1\">", &format!("<trans-unit id=\"s1\" {attributes}>"))
+                .replace("<xliff ", &format!("<xliff {namespaces} "));
+            let file = read(&xml).unwrap_or_else(|e| panic!("{e}"));
+            let state = file.rows[0].state.clone().unwrap();
+            assert_eq!(state.state.as_deref(), Some("needs-translation"), "{attributes}");
+            (state.approved, state.untranslated(), state.confirmed())
+        };
+        let memoq = "xmlns:mq=\"MQXliff\"";
+        for (attributes, namespaces) in [
+            ("approved=\"yes\"", ""),
+            ("mq:status=\"ManuallyConfirmed\"", memoq),
+            ("mq:status=\"Reviewer1Confirmed\"", memoq),
+            ("m:status=\"ManuallyConfirmed\"", "xmlns:m=\"http://www.kilgray.com/2012/mqxliff\""),
+        ] {
+            assert_eq!(approved(attributes, namespaces), (true, false, true), "{attributes} {namespaces}");
+        }
+        for (attributes, namespaces) in [
+            ("approved=\"no\"", ""),
+            ("mq:status=\"PartiallyEdited\"", memoq),
+            // Another tool's status of the same name says nothing of memoQ's.
+            ("x:status=\"ManuallyConfirmed\"", "xmlns:x=\"urn:other\""),
+        ] {
+            assert_eq!(approved(attributes, namespaces), (false, true, false), "{attributes} {namespaces}");
+        }
     }
 
     #[test]
@@ -1426,8 +1490,11 @@ mod tests {
         // Read back: the prefilled unit is marked, the other is not translated yet.
         let file = read(&xml).unwrap();
         assert_eq!(file.batch, None);
-        let rows: Vec<_> =
-            file.rows.iter().map(|r| (r.origin.row, r.target.as_str(), r.state.as_deref())).collect();
+        let rows: Vec<_> = file
+            .rows
+            .iter()
+            .map(|r| (r.origin.row, r.target.as_str(), r.state.as_ref().and_then(|s| s.state.as_deref())))
+            .collect();
         assert_eq!(rows, [(8, "Hi and welcome.", Some(STATE_PREFILLED)), (37, "", Some(STATE_UNTRANSLATED))]);
         assert_eq!(file.rows[1].source, "Takk.\r");
         // The suggestion tolk offered is read, so a target left as it is can be told.

@@ -20,8 +20,9 @@ use super::Global;
 /// corpus, the source must be unchanged, and one id has one translation. If any row is
 /// wrong nothing is written and every problem is listed. Rows with an empty target are
 /// skipped (not translated yet), and so are XLIFF targets whose state is `new` or
-/// `needs-translation`. A translation that differs from the memory's is a
-/// conflict, refused unless --overwrite (which retires the old one, kept as history).
+/// `needs-translation`, unless the unit is approved (`approved="yes"`). A translation
+/// that differs from the memory's is a conflict, refused unless --overwrite (which
+/// retires the old one, kept as history).
 ///
 /// A row whose sentence the editor changed after the export is refused with what the
 /// document now reads; --from-batch stores it for the sentence as the batch exported
@@ -170,7 +171,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     for origin in &plan.drafts {
         ui::warning(format!(
             "{origin}: a translation whose state says it is not translated yet was not imported; \
-             confirm it in the CAT tool, or import with --take-drafts"
+             confirm it in the CAT tool (the state translated or final, or approved=\"yes\" on its trans-unit), \
+             or import with --take-drafts"
         ));
     }
     // XLIFF units (by line) are confirmed in a CAT tool; spreadsheet rows have no state.
@@ -180,7 +182,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         ui::warning(format!(
             "{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
              needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm \
-             {} in the CAT tool, or import with --take-drafts if {} reviewed",
+             {} in the CAT tool (the state translated or final, or approved=\"yes\" on the trans-unit), or import \
+             with --take-drafts if {} reviewed",
             first_and_more(&units),
             if units.len() == 1 { "a target is" } else { "targets are" },
             if units.len() == 1 { "it" } else { "them" },

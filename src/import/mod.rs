@@ -132,8 +132,9 @@ pub struct ImportRow {
     pub target: String,
     /// A translator named in the file, if any.
     pub translator: Option<String>,
-    /// An XLIFF `state`, if any.
-    pub state: Option<String>,
+    /// What an XLIFF unit says of its target (its `state`, and whether it is approved),
+    /// if anything.
+    pub state: Option<UnitState>,
     /// Whether the batch wrote the target as a copy of its source, for a CAT tool that
     /// translates the target (XLIFF `state-qualifier` `x-tolk-source-copy`): changed,
     /// it is a translation whatever its `state` still says, since such a tool (OmegaT)
@@ -149,6 +150,36 @@ pub struct ImportRow {
     pub suggestion: Option<String>,
     /// The translator's comment, if the file has one: it becomes the entry's note.
     pub comment: Option<String>,
+}
+
+/// What an XLIFF unit says of its target: whether a translator confirmed it, or it is
+/// still to be translated.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnitState {
+    /// The target's `state` (`needs-translation`, `translated`, `final`, ...), if it
+    /// has one.
+    pub state: Option<String>,
+    /// Whether the unit says its target is confirmed other than by its `state`: XLIFF
+    /// 1.2's own `approved="yes"` on the `trans-unit` (Okapi and others write it and
+    /// leave `state` alone), or memoQ's `mq:status` `ManuallyConfirmed` (or confirmed
+    /// by a reviewer).
+    pub approved: bool,
+}
+
+impl UnitState {
+    /// Whether the target was looked at and confirmed: approved, or in the state
+    /// `translated`, `final` or `signed-off`.
+    pub fn confirmed(&self) -> bool {
+        self.approved || matches!(self.state.as_deref(), Some("translated" | "final" | "signed-off"))
+    }
+
+    /// Whether the target is not translated yet: not approved, and in the state `new`,
+    /// `needs-translation` or `needs-l10n` ("text and non-textual information need
+    /// adaptation", XLIFF 1.2, so the text is not done either; `needs-adaptation` is
+    /// about the rest only).
+    pub fn untranslated(&self) -> bool {
+        !self.approved && matches!(self.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n"))
+    }
 }
 
 /// A row refused: where, what was expected, what was found.
@@ -536,9 +567,12 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         }
         // A target still the suggestion `--prefill` put there, in the state it was
         // given, was never looked at: a CAT tool that confirms a segment says so in its
-        // state, and one that leaves states alone (OmegaT) changes the text or nothing.
-        // Imported, a 50% suggestion would become the sentence's translation.
+        // state (or approves the unit), and one that leaves states alone (OmegaT)
+        // changes the text or nothing. Imported, a 50% suggestion would become the
+        // sentence's translation.
+        let confirmed = r.state.as_ref().is_some_and(UnitState::confirmed);
         let prefilled = r.prefilled
+            && !confirmed
             && !r.target.trim().is_empty()
             && r.suggestion.as_deref().is_some_and(|s| s.trim() == r.target.trim());
         if prefilled && !known.take_drafts {
@@ -546,11 +580,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             plan.unreviewed.push(r.origin.clone());
             continue;
         }
-        // `needs-l10n`: "text and non-textual information need adaptation" (XLIFF 1.2),
-        // so the text is not done either; `needs-adaptation` is about the rest only.
         // An empty target is counted as one whatever its state: nothing was left out.
         let empty = r.target.trim().is_empty();
-        if !empty && matches!(r.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n")) {
+        if !empty && r.state.as_ref().is_some_and(UnitState::untranslated) {
             // A copy of the source the batch wrote (`--copy-source`) and a tool changed
             // is a translation, as such a tool (OmegaT) leaves the state alone; one left
             // as it is is not, unless the drafts are taken (a name translated as
@@ -632,8 +664,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         }
         let mut remarks = checks::check(text, target);
         remarks.extend(checks::terms(&known.glossary, text, target));
-        // A target whose XLIFF state says it was translated or reviewed was looked at.
-        let confirmed = matches!(r.state.as_deref(), Some("translated" | "final" | "signed-off"));
+        // A target whose XLIFF unit says it was translated or reviewed was looked at.
         if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
         }

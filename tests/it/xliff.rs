@@ -436,7 +436,8 @@ fn prefill_and_the_best_suggestion_come_from_a_near_match() {
         .stderr_contains(&format!(
             "b.xlf: line {line} (trans-unit {id}): a target is still the fuzzy suggestion `export --prefill` put there, in its state \
              needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm it \
-             in the CAT tool, or import with --take-drafts if it was reviewed"
+             in the CAT tool (the state translated or final, or approved=\"yes\" on the trans-unit), or import \
+             with --take-drafts if it was reviewed"
         ))
         .stderr_contains("0 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state)");
     assert!(t.read("memory/nb-en.csv") == memory, "an unreviewed suggestion was imported");
@@ -953,4 +954,56 @@ fn a_count_of_one_is_singular() {
     let rows = csv_rows(t.read("b.csv").as_bytes(), b',');
     let hei = rows.iter().find(|r| r["source"] == "Hei.").unwrap();
     assert!(hei["where"].ends_with("; and 1 more place"), "{}", hei["where"]);
+}
+
+/// Regression: a unit confirmed as XLIFF 1.2 says it, `approved="yes"` on the
+/// trans-unit (Okapi and others write it and leave `state` as exported), or in memoQ
+/// (`mq:status="ManuallyConfirmed"`) was skipped as not translated yet; a draft left
+/// out now says how to confirm it either way.
+#[test]
+fn an_approved_unit_is_imported_whatever_its_state() {
+    let t = small_project(&["Hei.", "Ja.", "Nei.", "Takk."]);
+    t.write("memory/nb-en.csv", "source,target\nHei på deg.,Hi there.\n");
+    let batch = export(&t, "b.xlf", &["--prefill"]);
+    let translations =
+        HashMap::from([("Hei.", "Hi there."), ("Ja.", "Yes."), ("Nei.", "No."), ("Takk.", "Thanks.")]);
+    // Every target as exported: needs-translation, or the suggestion unchanged.
+    let filled = fill(&batch, |s| {
+        let state = if s == "Hei." { "needs-review-translation" } else { "needs-translation" };
+        Some((translations[s].to_string(), state))
+    });
+    let id = |source: &str| units(&batch).into_iter().find(|u| u.source == source).unwrap().id;
+    let confirmed = filled
+        .replace("<xliff ", "<xliff xmlns:mq=\"MQXliff\" ")
+        .replace(&format!("id=\"{}\"", id("Hei.")), &format!("id=\"{}\" approved=\"yes\"", id("Hei.")))
+        .replace(&format!("id=\"{}\"", id("Ja.")), &format!("id=\"{}\" approved=\"yes\"", id("Ja.")))
+        .replace(
+            &format!("id=\"{}\"", id("Nei.")),
+            &format!("id=\"{}\" mq:status=\"ManuallyConfirmed\"", id("Nei.")),
+        )
+        .replace(
+            &format!("id=\"{}\"", id("Takk.")),
+            &format!("id=\"{}\" mq:status=\"PartiallyEdited\"", id("Takk.")),
+        );
+    t.write("b.xlf", &confirmed);
+    let takk = units(&batch).into_iter().find(|u| u.source == "Takk.").unwrap();
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .success()
+        .stderr_contains("3 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state), 0 conflicts, 1 warning")
+        .stderr_contains(&format!(
+            "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet was \
+             not imported; confirm it in the CAT tool (the state translated or final, or approved=\"yes\" on its \
+             trans-unit), or import with --take-drafts\n",
+            takk.line, takk.id
+        ));
+    assert_eq!(
+        pairs(&t),
+        BTreeSet::from([
+            ("Hei på deg.".to_string(), "Hi there.".to_string()),
+            ("Hei.".to_string(), "Hi there.".to_string()),
+            ("Ja.".to_string(), "Yes.".to_string()),
+            ("Nei.".to_string(), "No.".to_string()),
+        ])
+    );
 }
