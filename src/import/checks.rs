@@ -4,7 +4,8 @@
 //! Numbers missing or changed, a target identical to the source, unbalanced quotes or
 //! brackets, sentence-final punctuation that differs, and a line break the source does
 //! not have (when the source keeps its quotes balanced), tags (`{1}…{/1}`) typed in the
-//! translation of a sentence that has none; and, with a glossary
+//! translation of a sentence that has none, a pair of tags around words in the source
+//! and around nothing in the target (the formatting lost); and, with a glossary
 //! ([`terms`]), a term's English missing from the target or a forbidden word in it. Tags (`{1}`, `{/1}`, `{2/}`)
 //! are set aside first. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
@@ -29,6 +30,18 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
                  used; remove it unless the braces are meant as text"
             ));
         }
+    }
+    // A pair of tags around words in the source and around nothing in the target (a CAT
+    // tool's `<g id="1"/>`, the tags pushed together): the formatting is lost in the
+    // edition, which no tag check sees, as every tag is there.
+    for (code, words) in emptied_pairs(source, target) {
+        out.push(format!(
+            "the tags {}…{} are around nothing in the target: the formatting around {} in the source (bold, a \
+             link) is now around nothing, and the edition loses it; put the words it belongs to between them",
+            inline::Code::Open(code),
+            inline::Code::Close(code),
+            quoted(&words)
+        ));
     }
     // HTML typed into a translation (`&amp;`, `<strong>`), as a translator used to web
     // pages may: every edition shows it as text, where tolk's tags make formatting.
@@ -89,6 +102,46 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The pairs of codes (`{n}…{/n}`) of `source` that hold words there but nothing in
+/// `target` (or only spaces), each by its number with the words it holds in `source`,
+/// when both have well-formed codes that agree ([`crate::document::inline::check`]).
+fn emptied_pairs(source: &str, target: &str) -> Vec<(u32, String)> {
+    use crate::document::inline;
+    if inline::codes(source).is_empty()
+        || inline::check(source, source).is_err()
+        || inline::check(source, target).is_err()
+    {
+        return Vec::new();
+    }
+    let (inside_source, inside_target) = (inside_pairs(source), inside_pairs(target));
+    let mut out: Vec<(u32, String)> = (inside_source.into_iter())
+        .filter(|(code, words)| {
+            !words.trim().is_empty() && inside_target.get(code).is_some_and(|t| t.trim().is_empty())
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The text inside each pair of codes of `text` (nested pairs' text included, their
+/// codes left out), by the pair's number; in one pass, each pair's text a slice of all
+/// the text.
+fn inside_pairs(text: &str) -> std::collections::HashMap<u32, String> {
+    use crate::document::inline::{pieces, Code, Piece};
+    let mut plain = String::new();
+    let mut opened: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut spans = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(t) => plain.push_str(t),
+            Piece::Code(Code::Open(n), _) => _ = opened.entry(n).or_insert(plain.len()),
+            Piece::Code(Code::Close(n), _) => spans.extend(opened.remove(&n).map(|at| (n, at, plain.len()))),
+            Piece::Code(Code::Lone(_), _) => {}
+        }
+    }
+    spans.into_iter().map(|(n, from, to)| (n, plain[from..to].to_string())).collect()
 }
 
 /// The pieces of `text` that are HTML markup typed as text: a character reference of
@@ -509,6 +562,36 @@ mod tests {
             check("Han sa: «Vi kommer.»", "He said: “We are coming."),
             ["unbalanced quotes “” in the target"]
         );
+    }
+
+    /// Regression: a CAT tool's tag pair pushed together (`<g id="1"/>` where the source
+    /// has `<g id="1">vilkårene</g>`) came in as `{1}{/1}` without a word, and the
+    /// edition lost the formatting.
+    #[test]
+    fn a_pair_of_tags_around_words_in_the_source_and_nothing_in_the_target_is_remarked() {
+        let remark =
+            |source: &str, target: &str| check(source, target).into_iter().find(|r| r.contains("tags"));
+        let emptied = remark(
+            "Les {1}vilkårene{/1} og trykk {2}Godta{/2}.",
+            "Read the terms{1}{/1} and press {2}Accept{/2}.",
+        );
+        assert_eq!(
+            emptied.as_deref(),
+            Some(
+                "the tags {1}…{/1} are around nothing in the target: the formatting around \"vilkårene\" in the \
+                 source (bold, a link) is now around nothing, and the edition loses it; put the words it belongs to \
+                 between them"
+            )
+        );
+        // Only spaces, or only a lone code, is nothing either; the words of a pair nested
+        // inside are the outer pair's.
+        assert!(remark("Les {1}vilkårene{/1}.", "Read the { 1}{1} {/1} terms.").is_some());
+        assert!(remark("Se {1}{2/}her{/1}.", "See {1}{2/}{/1} here.").is_some());
+        assert_eq!(remark("Se {1}{2}her{/2}{/1}.", "See {1}{2}here{/2}{/1}."), None);
+        // A pair around nothing in the source too, or tags that do not agree, is no remark.
+        assert_eq!(remark("Se {1}{/1}her.", "See {1}{/1}here."), None);
+        assert_eq!(remark("Les {1}vilkårene{/1}.", "Read the {1}{/2} terms."), None);
+        assert_eq!(remark("Les {1}vilkårene{/1}.", "Read the {1}terms{/1}."), None);
     }
 
     #[test]

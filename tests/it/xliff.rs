@@ -1007,3 +1007,29 @@ fn an_approved_unit_is_imported_whatever_its_state() {
         ])
     );
 }
+
+/// Regression: a tag pair a CAT tool pushed together (`<g id="1"/>` where the source has
+/// `<g id="1">vilkårene</g>`) was imported without a word, as `{1}{/1}`: the edition lost
+/// the bold. It is imported, and named at its unit.
+#[test]
+fn a_tag_pair_around_nothing_is_named_at_its_unit() {
+    let t = Project::empty();
+    t.write("corpus/side.md", "Les **vilkårene** og trykk [Godta](https://acme.no/godta).\n")
+        .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let batch = export(&t, "b.xlf", &[]);
+    let unit = &units(&batch)[0];
+    assert_eq!(unit.source, "Les {1}vilkårene{/1} og trykk {2}Godta{/2}.");
+    t.write(
+        "b.xlf",
+        batch.replace(
+            "<target state=\"needs-translation\"></target>",
+            "<target state=\"translated\">Read the terms<g id=\"1\"/> and press <g id=\"2\">Accept</g>.</target>",
+        ),
+    );
+    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added").stderr_contains(&format!(
+        "warning: b.xlf: line {} (trans-unit {}): the tags {{1}}…{{/1}} are around nothing in the target: the \
+         formatting around \"vilkårene\" in the source (bold, a link) is now around nothing, and the edition \
+         loses it; put the words it belongs to between them\n",
+        unit.line, unit.id
+    ));
+}
