@@ -25,6 +25,7 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::import::{ImportRow, Problem};
 use crate::index::{Index, Match, SearchOptions};
+use crate::language::Language;
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
 
@@ -379,6 +380,45 @@ pub struct ReadFile {
     /// Whether the file shows it was double-encoded (a CSV whose byte order mark reads
     /// `ï»¿`): see [`crate::import::undo_double_encoding`].
     pub double_encoded: bool,
+    /// The languages the file says its translations are in, each with its line (an
+    /// XLIFF `file`'s `target-language`); none for a spreadsheet.
+    pub target_languages: Vec<(u64, String)>,
+}
+
+impl ReadFile {
+    /// A warning for each English variant the file says its translations are in
+    /// other than `project`'s (`en-US` in a batch of an `en-GB` project: a CAT tool's
+    /// project set up for another English), once a variant, at its first line. A code
+    /// without a region (`en`), or a project without one, says nothing of spelling.
+    /// Each is the line and the message.
+    pub fn other_english(&self, project: &str) -> Vec<(u64, String)> {
+        let Some(wanted) = Language::parse(project).filter(|l| l.region().is_some()) else {
+            return Vec::new();
+        };
+        let mut told: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for (line, code) in &self.target_languages {
+            let Some(found) = Language::parse(code).filter(|l| l.language() == wanted.language()) else {
+                continue;
+            };
+            let Some(region) = found.region().filter(|&r| Some(r) != wanted.region()) else { continue };
+            if told.iter().any(|r| r == region) {
+                continue;
+            }
+            told.push(region.to_string());
+            out.push((
+                *line,
+                format!(
+                    "the file's target-language is {}, another English than the project's {project} \
+                     (target_language in tolk.toml); its translations are imported as they are: check their \
+                     spelling (color or colour, organize or organise), and set the CAT tool's target language to \
+                     {project}",
+                    crate::shown::name(code),
+                ),
+            ));
+        }
+        out
+    }
 }
 
 /// Whether a batch's column of this name is one tolk wrote or reads; text in any other
@@ -557,6 +597,30 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a batch of an en-GB project came back from a CAT tool set up for
+    /// en-US, and nothing was said.
+    #[test]
+    fn another_english_than_the_projects_is_named_once_by_its_line() {
+        let file = ReadFile {
+            target_languages: [(3, "en-US"), (9, "EN_us"), (20, "en"), (31, "en-GB"), (40, "en-AU")]
+                .map(|(line, code)| (line, code.to_string()))
+                .to_vec(),
+            ..ReadFile::default()
+        };
+        let lines =
+            |project: &str| file.other_english(project).into_iter().map(|(l, _)| l).collect::<Vec<_>>();
+        assert_eq!(lines("en-GB"), [3, 40]);
+        assert_eq!(lines("en_us"), [31, 40]);
+        // A project without a region takes any English.
+        assert_eq!(lines("en"), Vec::<u64>::new());
+        let (_, message) = &file.other_english("en-GB")[0];
+        assert!(
+            message
+                .starts_with("the file's target-language is en-US, another English than the project's en-GB"),
+            "{message}"
+        );
+    }
 
     /// The warning for a translator's own column names the rows with text in it, the
     /// first five and how many more.

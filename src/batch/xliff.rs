@@ -518,6 +518,8 @@ struct Reader<'a> {
     header: Option<usize>,
     /// The id of the batch the file says it is.
     batch: Option<String>,
+    /// Each `file`'s `target-language`, with its line.
+    target_languages: Vec<(u64, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -538,6 +540,7 @@ impl<'a> Reader<'a> {
             forbidden: text.char_indices().find(|&(_, c)| !is_xml_char(c)),
             header: None,
             batch: None,
+            target_languages: Vec::new(),
         }
     }
 
@@ -620,6 +623,7 @@ impl<'a> Reader<'a> {
             return Err(self.error(end, "the file ends inside an element: it is cut off; save it again"));
         }
         file.batch = self.batch.take();
+        file.target_languages = std::mem::take(&mut self.target_languages);
         if self.foreign > 0 {
             file.notes.push(format!(
                 "{} element{} of another tool (not XLIFF inline markup) in sources and targets read as {} text, \
@@ -936,7 +940,9 @@ impl<'a> Reader<'a> {
 
     /// A `file` must be from Norwegian (Bokmål or Nynorsk) into English, as tolk
     /// translates; one that names no language is taken to be.
-    fn check_languages(&self, e: &BytesStart<'_>, offset: u64) -> Result<()> {
+    /// Its `target-language` is kept, with its line, for the import to compare with
+    /// the project's English ([`ReadFile::other_english`]).
+    fn check_languages(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<()> {
         let nynorsk = Language::parse("nn").expect("a valid code");
         let norwegian = [Language::bokmal(), nynorsk];
         let english = [Language::english()];
@@ -946,6 +952,9 @@ impl<'a> Reader<'a> {
                     let names: Vec<String> = expected.iter().map(Language::describe).collect();
                     let names = names.join(" or ");
                     return Err(self.error(offset, format_args!("{name} {code:?}, expected {names}")));
+                }
+                if name == "target-language" {
+                    self.target_languages.push((self.line(offset), code));
                 }
             }
         }

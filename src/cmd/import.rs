@@ -99,6 +99,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::warning(format!("{}: {warning}", tolk::shown::path(file)));
         }
         file_warnings += read.warnings.len();
+        // A CAT tool's project set up for another English: the spelling may be its.
+        for (line, warning) in read.other_english(global.project.config.target_language.trim()) {
+            ui::warning(format!("{}: line {line}: {warning}", tolk::shown::path(file)));
+            file_warnings += 1;
+        }
         if read.double_encoded {
             double_encoded.insert(file.clone());
         }

@@ -1033,3 +1033,34 @@ fn a_tag_pair_around_nothing_is_named_at_its_unit() {
         unit.line, unit.id
     ));
 }
+
+/// Regression: a batch of an en-GB project came back with `target-language="en-US"` (a CAT
+/// tool's project set up for American English) and was imported without a word.
+#[test]
+fn a_batch_back_in_another_english_is_imported_with_a_warning() {
+    let t = small_project(&["Hei.", "Ja."]);
+    t.write("tolk.toml", "target_language = \"en-GB\"\n");
+    let batch = translate_all_as(&export(&t, "b.xlf", &[]), &[("Hei.", "Hi."), ("Ja.", "Yes.")]);
+    assert!(batch.contains("target-language=\"en-GB\""), "{batch}");
+    let line = batch.lines().position(|l| l.contains("target-language=")).unwrap() + 1;
+    t.write("us.xlf", batch.replace("target-language=\"en-GB\"", "target-language=\"en-US\""));
+    t.tolk(&["import", "--dry-run", "us.xlf"]).run().success().stderr_contains("would add 2").stderr_contains(
+        &format!(
+            "warning: us.xlf: line {line}: the file's target-language is en-US, another English than the project's \
+             en-GB (target_language in tolk.toml); its translations are imported as they are: check their spelling \
+             (color or colour, organize or organise), and set the CAT tool's target language to en-GB\n"
+        ),
+    );
+    // English without a region, or the project's own, says nothing.
+    for code in ["en", "EN-gb"] {
+        t.write("b.xlf", batch.replace("target-language=\"en-GB\"", &format!("target-language=\"{code}\"")));
+        let out = t.tolk(&["import", "--dry-run", "b.xlf"]).run().success();
+        assert!(!out.stderr.contains("warning:"), "{code}: {}", out.stderr);
+    }
+}
+
+/// Each unit of `xliff` whose source `translations` names, translated so.
+fn translate_all_as(xliff: &str, translations: &[(&str, &str)]) -> String {
+    let translations: HashMap<&str, &str> = translations.iter().copied().collect();
+    fill(xliff, |s| translations.get(s).map(|t| (t.to_string(), "translated")))
+}
