@@ -11,7 +11,11 @@
 //! [`ImportRow`]s a CSV batch gives, so [`crate::import::validate`] checks both alike:
 //! elements of other namespaces (tool extensions) are skipped, and the target's `state`
 //! is carried along, with whether the unit is approved (XLIFF's `approved="yes"`, or
-//! memoQ's `mq:status` confirmed), which confirms it whatever its state.
+//! memoQ's `mq:status` confirmed), which confirms it whatever its state. Where the
+//! `xml:space` around a source or target (its own, or inherited) is not `preserve`, as
+//! in a file a tool pretty-printed, white space with a line break at its start and end
+//! is left out and inside is one space; under `preserve` (as tolk writes every unit) the
+//! text is read exactly.
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are
 //! written as XLIFF's inline tags, so a CAT tool shows them as tags: a pair `{1}…{/1}`
@@ -467,6 +471,10 @@ struct Capture {
     open: Vec<(usize, Option<String>)>,
     /// The size of all of it, a code counted as the placeholder its id would make.
     len: usize,
+    /// Whether its white space is the text's as it is (`xml:space="preserve"` on it or
+    /// around it); otherwise line breaks and their indentation are tidied
+    /// ([`tidy_space`]).
+    preserve: bool,
 }
 
 impl Capture {
@@ -518,6 +526,11 @@ struct Reader<'a> {
     header: Option<usize>,
     /// The id of the batch the file says it is.
     batch: Option<String>,
+    /// The `xml:space` of the elements open that have one, innermost last: its depth,
+    /// and whether it is `preserve`.
+    space: Vec<(usize, bool)>,
+    /// Sources and targets whose line breaks and indentation were tidied, for a note.
+    tidied: usize,
     /// Each `file`'s `target-language`, with its line.
     target_languages: Vec<(u64, String)>,
 }
@@ -540,6 +553,8 @@ impl<'a> Reader<'a> {
             forbidden: text.char_indices().find(|&(_, c)| !is_xml_char(c)),
             header: None,
             batch: None,
+            space: Vec::new(),
+            tidied: 0,
             target_languages: Vec::new(),
         }
     }
@@ -633,6 +648,15 @@ impl<'a> Reader<'a> {
                 if self.foreign == 1 { "its" } else { "their" }
             ));
         }
+        if self.tidied > 0 {
+            file.notes.push(format!(
+                "{} source{} or target{} without xml:space=\"preserve\" had line breaks and indentation, read as \
+                 XML's default white space allows: at the start and end left out, inside as one space",
+                self.tidied,
+                if self.tidied == 1 { "" } else { "s" },
+                if self.tidied == 1 { "" } else { "s" },
+            ));
+        }
         if self.deleted > 0 {
             file.notes.push(format!(
                 "{} tracked deletion{} of another tool in sources and targets left out, with {} text",
@@ -688,6 +712,9 @@ impl<'a> Reader<'a> {
                 self.refuse(offset, "sub");
             }
             return Ok(());
+        }
+        if let Some(space) = self.attribute(e, "xml:space", offset)? {
+            self.space.push((self.depth, space.trim() == "preserve"));
         }
         let Some(xliff) = self.namespace else {
             return self.open_root(e, namespace, &local, offset, notes);
@@ -761,7 +788,9 @@ impl<'a> Reader<'a> {
                         unit.source_copy = qualifier.as_deref() == Some(QUALIFIER_SOURCE_COPY);
                     }
                 }
-                self.capture = Some(Capture { part, depth, inline: Vec::new(), open: Vec::new(), len: 0 });
+                let preserve = self.preserve();
+                self.capture =
+                    Some(Capture { part, depth, inline: Vec::new(), open: Vec::new(), len: 0, preserve });
                 Ok(())
             }
             // The suggestion tolk offered: a target left as it is told apart from one
@@ -771,12 +800,14 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             ("target", Some(unit)) if unit.alt_trans.is_some_and(|d| d + 1 == depth) => {
+                let preserve = self.preserve();
                 self.capture = Some(Capture {
                     part: Part::Suggestion,
                     depth,
                     inline: Vec::new(),
                     open: Vec::new(),
                     len: 0,
+                    preserve,
                 });
                 Ok(())
             }
@@ -905,6 +936,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether the white space of text begun now is to be kept as it is: the innermost
+    /// `xml:space` around it says `preserve` (XLIFF's default is `default`).
+    fn preserve(&self) -> bool {
+        self.space.last().is_some_and(|&(_, preserve)| preserve)
+    }
+
     /// Whether the text being read is the suggestion of tolk's `alt-trans`.
     fn in_suggestion(&self) -> bool {
         self.capture.as_ref().is_some_and(|c| c.part == Part::Suggestion)
@@ -1016,6 +1053,9 @@ impl<'a> Reader<'a> {
     fn close(&mut self, file: &mut ReadFile) {
         let depth = self.depth;
         self.depth = depth.saturating_sub(1);
+        if self.space.last().is_some_and(|&(d, _)| d == depth) {
+            self.space.pop();
+        }
         if self.header == Some(depth) {
             self.header = None;
         }
@@ -1051,7 +1091,11 @@ impl<'a> Reader<'a> {
                 // A suggestion too long to keep is only not compared.
                 let oversize = capture.len > MAX_XML_TEXT;
                 if slot.is_none() && !(oversize && capture.part == Part::Suggestion) {
-                    *slot = Some(capture.inline);
+                    let mut inline = capture.inline;
+                    if !capture.preserve && tidy_space(&mut inline) && capture.part != Part::Suggestion {
+                        self.tidied += 1;
+                    }
+                    *slot = Some(inline);
                 }
                 if oversize && capture.part != Part::Suggestion {
                     unit.oversize[capture.part as usize].get_or_insert(capture.len);
@@ -1211,6 +1255,57 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Tidies the white space of a source's or target's `pieces` that XML's default space
+/// handling lets an application tidy, where the text is not `xml:space="preserve"`: a
+/// file pretty-printed by a tool (each element on its own line, indented) has line
+/// breaks and indentation that are no part of the sentence. White space with a line
+/// break at the start and the end of the text is left out, and inside it is one space;
+/// white space without a line break (a double space, a tab) is the translator's, and
+/// kept. Returns whether anything changed.
+fn tidy_space(pieces: &mut Vec<Inline>) -> bool {
+    fn is_space(c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\n' | '\r')
+    }
+    let mut changed = false;
+    if let Some(Inline::Text(first)) = pieces.first_mut() {
+        let rest = first.trim_start_matches(is_space);
+        if first[..first.len() - rest.len()].contains('\n') {
+            *first = rest.to_string();
+            changed = true;
+        }
+    }
+    if let Some(Inline::Text(last)) = pieces.last_mut() {
+        let kept = last.trim_end_matches(is_space).len();
+        if last[kept..].contains('\n') {
+            last.truncate(kept);
+            changed = true;
+        }
+    }
+    for piece in pieces.iter_mut() {
+        let Inline::Text(text) = piece else { continue };
+        if !text.contains('\n') {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(is_space) {
+            out.push_str(&rest[..at]);
+            let run = &rest[at..];
+            let end = run.find(|c: char| !is_space(c)).unwrap_or(run.len());
+            match run[..end].contains('\n') {
+                true => out.push(' '),
+                false => out.push_str(&run[..end]),
+            }
+            rest = &run[end..];
+        }
+        out.push_str(rest);
+        changed |= out != *text;
+        *text = out;
+    }
+    pieces.retain(|p| !matches!(p, Inline::Text(t) if t.is_empty()));
+    changed
+}
+
 /// The placeholder number of each inline code id of a unit's source, which its
 /// target's codes must use too.
 struct Numbers(HashMap<String, u32>);
@@ -1347,6 +1442,41 @@ mod tests {
             "<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\"><file original=\"a\" source-language=\"nb\" \
              datatype=\"plaintext\"><body><trans-unit id=\"s1\">{body}</trans-unit></body></file></xliff>"
         )
+    }
+
+    /// Regression: a pretty-printed file (every element on its own line, indented)
+    /// without `xml:space="preserve"` brought its line breaks and indentation into the
+    /// memory as the translation's.
+    #[test]
+    fn line_breaks_and_indentation_are_tidied_unless_white_space_is_preserved() {
+        let pretty = "<source>\n      Les <g id=\"1\">vilkårene</g>.\n    </source>\n    <target state=\"final\">Read \
+                      the\n      <g id=\"1\">terms</g>  and\tgo.\n    </target>";
+        let tidied = "1 s1 Les {1}vilkårene{/1}.|Read the {1}terms{/1}  and\tgo.|final";
+        let kept =
+            "1 s1 \n      Les {1}vilkårene{/1}.\n    |Read the\n      {1}terms{/1}  and\tgo.\n    |final";
+        let file = |space: &str| unit(pretty).replace("<file ", &format!("<file {space}"));
+        let unit_space = |space: &str| unit(pretty).replace("<trans-unit ", &format!("<trans-unit {space}"));
+        // No xml:space is XML's default; one on the file is inherited, the innermost counts.
+        check(&unit(pretty), &[tidied]);
+        check(&file("xml:space=\"default\" "), &[tidied]);
+        check(&unit_space("xml:space=\"default\" "), &[tidied]);
+        check(&file("xml:space=\"preserve\" "), &[kept]);
+        check(&unit_space("xml:space=\"preserve\" "), &[kept]);
+        check(
+            &file("xml:space=\"preserve\" ")
+                .replace("<target ", "<target xml:space=\"default\" ")
+                .replace("<source>", "<source xml:space=\"default\">"),
+            &[tidied],
+        );
+        // One pretty-printed line of its own is said in a note; a text without a line
+        // break is left alone.
+        let notes = read(&unit(pretty)).unwrap().notes;
+        assert!(
+            notes.iter().any(|n| n.starts_with("2 sources or targets without xml:space=\"preserve\" had")),
+            "{notes:?}"
+        );
+        check(&unit("<source> Hei. </source><target>  Hi. </target>"), &["1 s1  Hei. |  Hi. |-"]);
+        assert!(read(&unit("<source>Hei.</source>")).unwrap().notes.is_empty());
     }
 
     /// Regression: a unit approved as XLIFF 1.2 says it (Okapi), or confirmed in memoQ,
@@ -1770,8 +1900,11 @@ mod tests {
             &format!("<xliff version=\"1.2\" xmlns=\"{NAMESPACE}\">\u{1}<file>\n"),
             &not_allowed(1, "0001"),
         );
-        // Tab, line ends and the characters beside the forbidden ones are fine.
-        check(&unit("<source>\tJa\u{FFFD}&#9;&#xD;\n</source>"), &["1 s1 \tJa\u{FFFD}\t\r\n||-"]);
+        // Tab, line ends and the characters beside the forbidden ones are fine (kept as
+        // they are where white space is preserved).
+        let preserved = unit("<source>\tJa\u{FFFD}&#9;&#xD;\n</source>")
+            .replace("<trans-unit ", "<trans-unit xml:space=\"preserve\" ");
+        check(&preserved, &["1 s1 \tJa\u{FFFD}\t\r\n||-"]);
     }
 
     #[test]

@@ -1064,3 +1064,31 @@ fn translate_all_as(xliff: &str, translations: &[(&str, &str)]) -> String {
     let translations: HashMap<&str, &str> = translations.iter().copied().collect();
     fill(xliff, |s| translations.get(s).map(|t| (t.to_string(), "translated")))
 }
+
+/// Regression: a file a tool pretty-printed (each element on its own line, indented)
+/// and returned with `xml:space="default"` brought the indentation into the memory, with
+/// a warning of a line break; under `preserve`, a line break is the translator's.
+#[test]
+fn a_pretty_printed_target_without_preserved_space_is_read_as_its_words() {
+    let t = small_project(&["Hei.", "Ja."]);
+    let batch = translate_all_as(&export(&t, "b.xlf", &[]), &[("Hei.", "Hi."), ("Ja.", "Yes.")]);
+    let pretty = batch.replace(">Hi.</target>", ">\n          Hi\n          there.\n        </target>");
+    t.write("pretty.xlf", pretty.replace("xml:space=\"preserve\"", "xml:space=\"default\""));
+    t.tolk(&["import", "pretty.xlf"])
+        .run()
+        .success()
+        .stderr_contains("2 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings")
+        .stderr_contains(
+            "pretty.xlf: 1 source or target without xml:space=\"preserve\" had line breaks and indentation, read as \
+             XML's default white space allows: at the start and end left out, inside as one space\n",
+        );
+    assert!(pairs(&t).contains(&("Hei.".to_string(), "Hi there.".to_string())), "{:?}", pairs(&t));
+    // As tolk writes it, preserved: the line break is the translation's, and said.
+    let t = small_project(&["Hei.", "Ja."]);
+    t.write("b.xlf", pretty.replace("\n          Hi\n", "Hi\n"));
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .success()
+        .stderr_contains("the target has a line break the source does not have");
+    assert!(pairs(&t).contains(&("Hei.".to_string(), "Hi\n          there.".to_string())), "{:?}", pairs(&t));
+}
