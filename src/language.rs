@@ -1,6 +1,7 @@
 //! Language codes as translation memories and CAT tools write them, matched loosely:
 //! `nb-NO`, `NO-NB`, `nob` and `no` are all Norwegian Bokmål. TMX and XLIFF readers
-//! pick variants and files by these; nothing here reads a file.
+//! pick variants and files by these, the closest variant first where a language names
+//! its region ([`Language::closeness`]); nothing here reads a file.
 
 use std::fmt;
 
@@ -72,6 +73,21 @@ impl Language {
         })
     }
 
+    /// How closely a variant written with `code` fits this language, to prefer one of
+    /// a unit's variants over its others: 3 for this language in this region (or in
+    /// any, when this one names none), 2 for this language without a region (English in
+    /// general, `en`, for `en-GB`), 1 for it in another region (`en-US` for `en-GB`),
+    /// and 0 for another language.
+    pub fn closeness(&self, code: &str) -> u8 {
+        match Language::parse(code) {
+            Some(l) if l.language != self.language => 0,
+            None => 0,
+            Some(l) if self.region.is_none() || l.region == self.region => 3,
+            Some(l) if l.region.is_none() => 2,
+            Some(_) => 1,
+        }
+    }
+
     /// The language subtag, canonical: `nb`, `nn`, `en`, or another as given (lower
     /// case).
     pub fn language(&self) -> &str {
@@ -98,5 +114,21 @@ impl Language {
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_of_the_region_is_closest_then_the_language_in_general() {
+        let gb = Language::parse("en_GB").unwrap();
+        let closeness: Vec<u8> =
+            ["EN-gb", "en", "eng", "en-US", "nb", "*all*"].map(|c| gb.closeness(c)).to_vec();
+        assert_eq!(closeness, [3, 2, 2, 1, 0, 0]);
+        // Without a region, every region is as close.
+        let en = Language::english();
+        assert_eq!(["en-GB", "en", "en-US", "nb-NO"].map(|c| en.closeness(c)), [3, 3, 3, 0]);
     }
 }

@@ -200,10 +200,11 @@ pub struct RmArgs {
 ///
 /// Every file is read before anything is written; if one cannot be read, nothing is
 /// written and the error names the file and line. TMX from other tools is welcome:
-/// language codes such as nb-NO, no, NO-NB or en-GB are matched, each English variant
-/// of a unit becomes an entry, and inline codes (bpt/ept, ph, it) become tags such as
-/// {1}…{/1} and {2/}, while other markup (hi, sub) is flattened to its text (the entries
-/// where that happened are counted). Entries the memory already
+/// language codes such as nb-NO, no, NO-NB or en-GB are matched, a unit's variant in
+/// the project's English (en-GB) is taken where it has one, else its other English,
+/// and inline codes (bpt/ept, ph, it) become tags such as {1}…{/1} and {2/}, while
+/// other markup (hi, sub) is flattened to its text (the entries where that happened
+/// are counted). Entries the memory already
 /// has are left alone, so importing twice changes nothing. A translation that differs
 /// from the memory's is a conflict, refused unless --overwrite (which retires the old
 /// one: kept, listed by `tm history`, put back by `tm revert`). An import that adds
@@ -223,8 +224,9 @@ pub struct ImportArgs {
     /// [default: the project's source_language, nb]
     #[arg(long, value_name = "CODE", value_parser = parse_language)]
     pub source_lang: Option<Language>,
-    /// The language of the targets in TMX files (any region unless one is given)
-    /// [default: en]
+    /// The language of the targets in TMX files: with a region (en-GB), a unit's
+    /// variant of it is taken where it has one, else its variant without a region (en),
+    /// else its others [default: the project's target_language]
     #[arg(long, value_name = "CODE", value_parser = parse_language)]
     pub target_lang: Option<Language>,
     #[command(flatten)]
@@ -667,14 +669,19 @@ struct Counts {
 }
 
 fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
-    // A Nynorsk project's TMX sources are Nynorsk; the target any English, whatever
-    // region the project writes (a memory from en-US and en-GB work serves both).
+    // A Nynorsk project's TMX sources are Nynorsk; the targets the project's English,
+    // where a unit has it, else any English (a memory from en-US work serves an en-GB
+    // project where it has nothing else).
     let source_lang = args
         .source_lang
         .clone()
         .or_else(|| Language::parse(&global.project.config.source_language))
         .unwrap_or_else(Language::bokmal);
-    let target_lang = args.target_lang.clone().unwrap_or_else(Language::english);
+    let target_lang = args
+        .target_lang
+        .clone()
+        .or_else(|| Language::parse(&global.project.config.target_language))
+        .unwrap_or_else(Language::english);
     let mut incoming = Vec::new();
     let mut counts = Counts::default();
     for file in &args.files {
@@ -743,7 +750,8 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             counts.skipped_codes,
             counts.skipped_language,
             source_lang,
-            target_lang,
+            // Any region of it is taken.
+            target_lang.language(),
             match counts.skipped_retired {
                 0 => String::new(),
                 n => format!(", {n} retired left out (history is not imported)"),

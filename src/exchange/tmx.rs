@@ -19,7 +19,9 @@
 //! [`read`] takes TMX as other tools write it and streams it (memory grows with the
 //! entries produced, never with the file): language codes are matched loosely
 //! ([`Language`]), TMX 1.1's `lang` is read like `xml:lang`, and every target variant of
-//! a unit becomes an entry. UTF-8, UTF-16 with a byte order mark, and any encoding named
+//! a unit becomes an entry (for a target language with a region, of the variants closest
+//! to it, [`Language::closeness`]: `en-GB` where the unit has it, else `en`, else the
+//! others). UTF-8, UTF-16 with a byte order mark, and any encoding named
 //! in the XML declaration are read.
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are TMX's
@@ -161,7 +163,7 @@ impl super::MemoryFormat for Tmx {
 pub struct ReadOptions<'a> {
     /// The language of the entries' sources.
     pub source: Language,
-    /// The language of their targets.
+    /// The language of their targets (with a region, a unit's variant of it preferred).
     pub target: Language,
     /// Told the number of bytes read from the file so far, every few kilobytes.
     pub progress: Option<&'a dyn Fn(u64)>,
@@ -875,7 +877,7 @@ impl<'o> Parse<'o> {
         }
         let role = if self.options.source.matches(code) {
             Role::Source
-        } else if self.options.target.matches(code) {
+        } else if self.options.target.closeness(code) > 0 {
             Role::Target
         } else {
             Role::Other
@@ -1037,7 +1039,17 @@ impl<'o> Parse<'o> {
             );
             self.warn(message);
         }
-        let targets: Vec<&Variant> = unit.variants.iter().filter(|v| v.role == Role::Target).collect();
+        let mut targets: Vec<&Variant> = unit.variants.iter().filter(|v| v.role == Role::Target).collect();
+        // Of several, those closest to a target language with a region, with text: an
+        // en-GB project's own variant where the unit has it, else English in general.
+        if targets.len() > 1 && self.options.target.region().is_some() {
+            let filled = |v: &Variant| {
+                v.seg.iter().flatten().any(|i| !matches!(i, Item::Text(t) if t.trim().is_empty()))
+            };
+            let fit = |v: &Variant| (filled(v), self.options.target.closeness(&v.lang));
+            let best = targets.iter().map(|v| fit(v)).max();
+            targets.retain(|v| Some(fit(v)) == best);
+        }
         if targets.is_empty() {
             self.out.skipped_language.add(unit.name());
             return;

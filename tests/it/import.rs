@@ -643,3 +643,57 @@ fn sentences_translated_two_ways_are_counted_in_the_right_number() {
         "translates \"Hei.\" both as \"Hi.\" and as \"Hello.\" (and 1 more sentence): both were added",
     );
 }
+
+/// Regression: `tm import` took every English variant of a unit whatever the project's
+/// `target_language` (`--target-lang` defaulted to `en`), so in an en-GB project a unit
+/// with en-GB and en-US came in twice and the variant last in the file won. The
+/// project's variant is taken where a unit has it (with text), else English without a
+/// region, else the others; `--target-lang` names another.
+#[test]
+fn tm_import_takes_the_projects_english_where_a_unit_has_it() {
+    let t = Project::empty();
+    t.write("tolk.toml", "target_language = \"en-GB\"\n");
+    let tu = |source: &str, variants: &[(&str, &str)]| {
+        let tuvs: String = variants
+            .iter()
+            .map(|(lang, seg)| format!("<tuv xml:lang=\"{lang}\"><seg>{seg}</seg></tuv>"))
+            .collect();
+        format!("<tu><tuv xml:lang=\"nb-NO\"><seg>{source}</seg></tuv>{tuvs}</tu>\n")
+    };
+    let body = [
+        tu("Fargen er grå.", &[("en-GB", "The colour is grey."), ("en-US", "The color is gray.")]),
+        tu("Bilen er rask.", &[("en-US", "The car is fast.")]),
+        tu("Hei.", &[("en-US", "Hi there."), ("EN", "Hello.")]),
+        tu("Takk.", &[("en-GB", " "), ("en-US", "Thanks.")]),
+        tu("Ja.", &[("de-DE", "Ja.")]),
+    ]
+    .concat();
+    t.write(
+        "multi.tmx",
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"x\" creationtoolversion=\"1\" \
+             segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"*all*\" datatype=\"plaintext\"/><body>\n\
+             {body}</body></tmx>\n"
+        ),
+    );
+    t.tolk(&["tm", "import", "multi.tmx"])
+        .run()
+        .success()
+        .stderr_contains("4 added, 0 unchanged, 0 conflicts, 0 with inline markup flattened, 0 skipped (empty source or target), 1 skipped (no nb and en variant)");
+    let pairs = |t: &Project| {
+        t.memory_rows().into_iter().map(|r| (r["source"].clone(), r["target"].clone())).collect::<Vec<_>>()
+    };
+    let expected = [
+        ("Fargen er grå.", "The colour is grey."),
+        ("Bilen er rask.", "The car is fast."),
+        ("Hei.", "Hello."),
+        ("Takk.", "Thanks."),
+    ]
+    .map(|(s, t)| (s.to_string(), t.to_string()));
+    assert_eq!(pairs(&t), expected);
+    // Named on the command line, another variant is preferred the same way.
+    t.tolk(&["--memory", "us", "tm", "import", "--target-lang", "en_US", "multi.tmx"]).run().success();
+    let us = t.read("us/nb-en.csv");
+    assert!(us.contains("Fargen er grå.,The color is gray.") && !us.contains("colour"), "{us}");
+    assert!(us.contains("Hei.,Hi there.") && !us.contains("Hello."), "{us}");
+}

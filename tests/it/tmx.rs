@@ -487,7 +487,7 @@ fn a_nynorsk_projects_tmx_says_nynorsk_and_a_file_that_translates_twice_is_named
          segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"nn-NO\" datatype=\"plaintext\"/><body>\n\
          <tu><tuv xml:lang=\"nn-NO\"><seg>Eg veit ikkje.</seg></tuv><tuv xml:lang=\"en-US\"><seg>I don't know.</seg></tuv></tu>\n\
          <tu><tuv xml:lang=\"nb-NO\"><seg>Jeg vet ikke.</seg></tuv><tuv xml:lang=\"en-US\"><seg>I do not know.</seg></tuv></tu>\n\
-         <tu><tuv xml:lang=\"nn-NO\"><seg>I reine ord.</seg></tuv><tuv xml:lang=\"en-US\"><seg>In plain words.</seg></tuv>\
+         <tu><tuv xml:lang=\"nn-NO\"><seg>I reine ord.</seg></tuv><tuv xml:lang=\"en-GB\"><seg>In plain words.</seg></tuv>\
          <tuv xml:lang=\"en-GB\"><seg>In clear words.</seg></tuv></tu>\n</body></tmx>\n",
     );
     t.tolk(&["tm", "import", "other.tmx"])
