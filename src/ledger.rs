@@ -28,8 +28,9 @@ pub const DIR: &str = "batches";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchRecord {
     /// Its id, `b`, the time it was exported and the four random hex digits of the
-    /// clone that exported it (`b20261130-061500-3f9a`), then `-2`, `-3` for more in
-    /// the same second. (Records made before the digits have none.)
+    /// clone or copy of the project that exported it (`b20261130-061500-3f9a`), then
+    /// `-2`, `-3` for more in the same second. (Records made before the digits have
+    /// none.)
     pub id: String,
     /// The batch file as written (`-` for stdout).
     pub file: String,
@@ -217,9 +218,10 @@ impl Ledger {
     }
 
     /// The ids a batch exported at `at` may take, in order, that no batch has: the
-    /// time and this clone's four random hex digits ([`Ledger::clone_tag`]), so that two clones of a project (a team keeping
-    /// `.tolk/batches/` in git) exporting in the same second make two records, not one
-    /// file each that git then merges into a conflict, or one batch closing the other's.
+    /// time and this copy's four random hex digits ([`Ledger::clone_tag`]), so that two
+    /// clones or copies of a project (a team keeping `.tolk/batches/` in git) exporting
+    /// in the same second make two records, not one file each that git then merges into
+    /// a conflict, or one batch closing the other's.
     fn ids(&self, at: Timestamp) -> impl Iterator<Item = String> + '_ {
         let stamp = at.tmx();
         let base = format!("b{}-{}-{}", &stamp[..8], &stamp[9..15], self.clone_tag());
@@ -229,38 +231,52 @@ impl Ledger {
     }
 
     /// Four hex digits drawn at random once for this copy of the project and kept in
-    /// `.tolk/cache/clone-id`, which git does not track: batches exported in the same
-    /// second in two clones differ by them, and those of one clone keep their order
-    /// (`-2`, `-3` after the first of a second). A tag that cannot be kept is drawn
-    /// again the next time, which only changes the digits.
+    /// `.tolk/cache/clone-id`, which git does not track, beside where the copy is
+    /// ([`Ledger::whereabouts`]): batches exported in the same second in two clones or
+    /// copies differ by them, and those of one copy keep their order (`-2`, `-3` after
+    /// the first of a second). A copy of the project (`cp -a`, a backup restored, the
+    /// folder moved) has the tag kept with another place, and draws its own; a tag kept
+    /// without a place (by an older tolk) is drawn again too. A tag that cannot be kept
+    /// is drawn again the next time, which only changes the digits.
     fn clone_tag(&self) -> String {
         use std::hash::BuildHasher;
         let Some(state) = self.dir.parent() else { return "0000".into() };
         let path = state.join(crate::index::cache::FOLDER).join("clone-id");
-        // A tag as kept: four hex digits.
-        let read = || {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let tag = text.trim();
-            (tag.len() == 4 && tag.bytes().all(|b| b.is_ascii_hexdigit())).then(|| tag.to_ascii_lowercase())
-        };
-        match read() {
-            Some(tag) => tag,
-            None => {
-                // std's per-process random keys: no dependency for four hex digits.
-                let random = std::hash::RandomState::new().hash_one(&path) as u16;
-                let tag = format!("{random:04x}");
-                // Made only if no other command made it first, which is then read.
-                let made = std::fs::create_dir_all(path.parent().unwrap_or(state)).and_then(|()| {
-                    use std::io::Write;
-                    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
-                    file.write_all(tag.as_bytes())
-                });
-                match made {
-                    Ok(()) => tag,
-                    Err(_) => read().unwrap_or(tag),
-                }
-            }
+        let here = Self::whereabouts(state);
+        // A tag as kept: four hex digits, then the place it was drawn for.
+        let kept = std::fs::read_to_string(&path).ok().and_then(|text| {
+            let mut lines = text.lines().map(str::trim);
+            let tag = lines.next().filter(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_hexdigit()))?;
+            (lines.next() == Some(here.as_str())).then(|| tag.to_ascii_lowercase())
+        });
+        if let Some(tag) = kept {
+            return tag;
         }
+        // std's per-process random keys: no dependency for four hex digits.
+        let random = std::hash::RandomState::new().hash_one((&path, &here)) as u16;
+        let tag = format!("{random:04x}");
+        // Put in place whole, replacing another place's: a command reading it at the
+        // same time reads the old tag or this one. Two commands drawing at once each
+        // use their own, and the ids stay unique by the ledger's reservations.
+        let _ = std::fs::create_dir_all(path.parent().unwrap_or(state))
+            .map_err(|e| Error::write(&path, e))
+            .and_then(|()| crate::store::write_atomic(&path, format!("{tag}\n{here}\n").as_bytes()));
+        tag
+    }
+
+    /// Where the project's state folder `state` is, as a line of text: its absolute
+    /// path and, on Unix, its device and file number, which a copy gets anew even at
+    /// the same path (on another machine, or after the original was moved away).
+    fn whereabouts(state: &Path) -> String {
+        let path = std::fs::canonicalize(state)
+            .or_else(|_| std::path::absolute(state))
+            .unwrap_or_else(|_| state.to_path_buf());
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(&path) {
+            use std::os::unix::fs::MetadataExt as _;
+            return format!("{}:{} {path:?}", meta.dev(), meta.ino());
+        }
+        format!("{path:?}")
     }
 
     /// The file that holds the id `id` for an export until its batch is recorded.
@@ -576,7 +592,8 @@ mod tests {
         let a = ledger.record(record("out/a.csv", &["Hei.", "Ja."]), at).unwrap();
         let b = ledger.record(record("out/b.csv", &["Nei."]), at).unwrap();
         // The time, this clone's tag, and a number after the first of a second.
-        let tag = std::fs::read_to_string(dir.path().join("cache/clone-id")).unwrap();
+        let kept = std::fs::read_to_string(dir.path().join("cache/clone-id")).unwrap();
+        let tag = kept.lines().next().unwrap();
         assert!(tag.len() == 4 && tag.chars().all(|c| c.is_ascii_hexdigit()), "{tag}");
         assert_eq!(
             (a.as_str(), b.as_str()),
@@ -598,6 +615,42 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(out[&SegmentId::of("Hei.")], [0]);
         assert!(!out.contains_key(&SegmentId::of("Ja.")), "translated, so no longer out");
+    }
+
+    /// Regression: the tag was kept in the project's cache, so a copy of the project
+    /// (`cp -a`) had the same, and two copies exporting in the same second made the same
+    /// batch id.
+    #[test]
+    fn a_copy_of_the_project_draws_its_own_tag_and_the_project_keeps_its() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, copy) = (dir.path().join("a/.tolk"), dir.path().join("b/.tolk"));
+        let tag = |state: &Path| Ledger::open(state).unwrap().clone_tag();
+        std::fs::create_dir_all(&state).unwrap();
+        let first = tag(&state);
+        assert_eq!(tag(&state), first, "the project keeps its tag");
+        let kept = std::fs::read_to_string(state.join("cache/clone-id")).unwrap();
+        assert_eq!(kept, format!("{first}\n{}\n", Ledger::whereabouts(&state)));
+        // Copied whole, cache and all: a tag of its own (almost always: it is random),
+        // kept from then on, while the original keeps its.
+        let copies: HashSet<String> = (0..10)
+            .map(|k| {
+                let copy = dir.path().join(format!("copy-{k}/.tolk"));
+                std::fs::create_dir_all(copy.join("cache")).unwrap();
+                std::fs::write(copy.join("cache/clone-id"), &kept).unwrap();
+                let drawn = tag(&copy);
+                assert_eq!(tag(&copy), drawn);
+                drawn
+            })
+            .collect();
+        assert!(copies.iter().any(|t| *t != first), "ten copies, the original's tag: {copies:?}");
+        assert_eq!(tag(&state), first);
+        // A tag kept by an older tolk, without a place, is drawn again and kept with one.
+        std::fs::create_dir_all(copy.join("cache")).unwrap();
+        std::fs::write(copy.join("cache/clone-id"), &first).unwrap();
+        let drawn = tag(&copy);
+        assert!(std::fs::read_to_string(copy.join("cache/clone-id"))
+            .unwrap()
+            .starts_with(&format!("{drawn}\n")));
     }
 
     #[test]

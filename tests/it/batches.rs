@@ -516,3 +516,51 @@ fn a_prefilled_spreadsheets_suggestion_left_unchanged_is_not_imported_unless_tak
         .stderr_contains("1 added");
     assert!(t.read("memory/nb-en.csv").contains(&format!("{SENTENCE},")));
 }
+
+/// Regression: a project copied whole (`cp -a`, its `.tolk/cache/` with it) kept the tag
+/// its batch ids end in, so two copies exporting in the same second made the same id.
+#[test]
+fn a_copy_of_the_project_exports_under_its_own_tag() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei.\nJa.\n").write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    export(&t, "a.csv", &[]);
+    let ids = |t: &Project| -> Vec<String> {
+        let status: Value =
+            serde_json::from_str(&t.tolk(&["status", "--json"]).run().success().stdout).unwrap();
+        status["batches"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap().to_string()).collect()
+    };
+    let tag = |id: &str| id.split('-').nth(2).unwrap().to_string();
+    let before = ids(&t);
+    let first = tag(&before[0]);
+    // Copied whole, cache and all, as `cp -a` does.
+    let copy = Project::empty();
+    for path in crate::util::walk(t.path()) {
+        let rel = path.strip_prefix(t.path()).unwrap().to_string_lossy().replace('\\', "/");
+        copy.write(&rel, std::fs::read(&path).unwrap());
+    }
+    assert!(copy.read(".tolk/cache/clone-id").starts_with(&first));
+    // The tag of the batch `t` exported last (ids of one second are in the order of
+    // their tags, not of their exports).
+    let newest = |t: &Project, known: &mut Vec<String>| {
+        let new: Vec<String> = ids(t).into_iter().filter(|id| !known.contains(id)).collect();
+        assert_eq!(new.len(), 1, "{new:?}");
+        known.extend(new.iter().cloned());
+        tag(&new[0])
+    };
+    export(&t, "b.csv", &["--again"]);
+    assert_eq!(newest(&t, &mut before.clone()), first, "the project keeps its tag");
+    let mut known = before;
+    export(&copy, "b.csv", &["--again"]);
+    let mut drawn = newest(&copy, &mut known);
+    // Random, so the same one in one copy of 65536: drawn again then, to tell a bug from
+    // chance.
+    for k in 0..3 {
+        if drawn != first {
+            break;
+        }
+        copy.write(".tolk/cache/clone-id", t.read(".tolk/cache/clone-id"));
+        export(&copy, &format!("c{k}.csv"), &["--again"]);
+        drawn = newest(&copy, &mut known);
+    }
+    assert_ne!(drawn, first, "the copy exports under the original's tag");
+}
