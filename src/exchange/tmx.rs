@@ -84,6 +84,18 @@ pub const RETIRED_BY_PROP: &str = "x-tolk-retired-by";
 /// The `prop` type of the import that added an entry, its `import`.
 pub const IMPORT_PROP: &str = "x-tolk-import";
 
+/// The `prop` types of an entry's `origin`, `note`, and `created` and `changed` when
+/// they are no dates; only these exact names are read into those fields.
+const ORIGIN_PROP: &str = "x-origin";
+const NOTE_PROP: &str = "x-note";
+const CREATED_PROP: &str = "x-created";
+const CHANGED_PROP: &str = "x-changed";
+
+/// The `prop` types of an entry's context, the sentences before and after it, as
+/// OmegaT writes them.
+const PREV_PROP: &str = "prev";
+const NEXT_PROP: &str = "next";
+
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
 
@@ -1450,28 +1462,22 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             .unwrap_or_default()
             .into();
     let (mut created_prop, mut changed_prop) = (None, None);
+    // Only the names tolk writes are tolk's fields: another tool's `x-Origin` (Trados:
+    // TM, MT) is no provenance of tolk's, and is kept as that tool's.
     for (kind, value) in unit.props.iter().chain(&source.props).chain(&target.props) {
-        let name = kind.strip_prefix("x-").or_else(|| kind.strip_prefix("X-")).unwrap_or(kind);
-        match name.trim().to_ascii_lowercase().as_str() {
-            "origin" => join(&mut e.origin, value, "; "),
-            "note" => join(&mut e.note, value, "\n"),
-            "translator" if e.translator.is_empty() => e.translator = value.clone().into(),
-            "created" => created_prop = Some(value.as_str()),
-            "changed" => changed_prop = Some(value.as_str()),
+        match kind.as_str() {
+            ORIGIN_PROP => join(&mut e.origin, value, "; "),
+            NOTE_PROP => join(&mut e.note, value, "\n"),
+            CREATED_PROP => created_prop = Some(value.as_str()),
+            CHANGED_PROP => changed_prop = Some(value.as_str()),
             // tolk's history: the entry comes back retired, never as a translation in use.
-            "tolk-retired" | "retired" if Timestamp::parse(value).is_some() => {
-                e.retired = value.clone().into()
-            }
-            "tolk-retired-by" | "retired_by" => e.retired_by = value.clone().into(),
-            "tolk-import" | "import" => e.import = value.clone().into(),
+            RETIRED_PROP if Timestamp::parse(value).is_some() => e.retired = value.clone().into(),
+            RETIRED_BY_PROP => e.retired_by = value.clone().into(),
+            IMPORT_PROP => e.import = value.clone().into(),
             // The sentences around it where it was translated, as OmegaT writes them.
-            "prev" => e.prev = value.clone(),
-            "next" => e.next = value.clone(),
-            // Names of tolk's own columns cannot be extra columns.
-            "source" | "target" | "translator" => add_extra(&mut e.extra, &format!("x-{name}"), value),
-            "" if kind.trim().is_empty() => add_extra(&mut e.extra, "prop", value),
-            "" => add_extra(&mut e.extra, kind, value),
-            _ => add_extra(&mut e.extra, name, value),
+            PREV_PROP => e.prev = value.clone(),
+            NEXT_PROP => e.next = value.clone(),
+            _ => add_extra(&mut e.extra, &column_of(kind), value),
         }
     }
     for note in unit.notes.iter().chain(&source.notes).chain(&target.notes) {
@@ -1480,6 +1486,21 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
     e.created = date(first(|s| &s.created), created_prop, "creationdate", &mut e.extra).into();
     e.changed = date(first(|s| &s.changed), changed_prop, "changedate", &mut e.extra).into();
     e
+}
+
+/// The extra column a `prop` of type `kind` is kept in: `x-Client` in `Client` (tolk
+/// writes every extra column so), and one that would name one of tolk's own columns
+/// (`x-Origin`, `retired`) in `x-Origin`, `x-retired`: tolk's own columns hold only
+/// tolk's own props.
+fn column_of(kind: &str) -> String {
+    let name = kind.strip_prefix("x-").or_else(|| kind.strip_prefix("X-")).unwrap_or(kind);
+    let own = |name: &str| crate::memory::KNOWN_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(name.trim()));
+    match name.trim() {
+        "" if kind.trim().is_empty() => "prop".to_string(),
+        "" => kind.to_string(),
+        _ if own(name) => format!("x-{name}"),
+        _ => name.to_string(),
+    }
 }
 
 /// A date field from the TMX attribute (in any form [`Timestamp::parse_tmx`] reads,
@@ -1660,19 +1681,19 @@ fn write_unit(
     xml.open("tu", &attributes)?;
     let mut props: Vec<(String, &str)> = Vec::new();
     if created.is_none() {
-        props.push(("x-created".into(), &e.created));
+        props.push((CREATED_PROP.into(), &e.created));
     }
     if changed.is_none() {
-        props.push(("x-changed".into(), &e.changed));
+        props.push((CHANGED_PROP.into(), &e.changed));
     }
-    props.push(("x-origin".into(), &e.origin));
-    props.push(("x-note".into(), &e.note));
+    props.push((ORIGIN_PROP.into(), &e.origin));
+    props.push((NOTE_PROP.into(), &e.note));
     props.push((RETIRED_PROP.into(), &e.retired));
     props.push((RETIRED_BY_PROP.into(), &e.retired_by));
     props.push((IMPORT_PROP.into(), &e.import));
     // Its context, as OmegaT writes it, so either tool finds the 101% match.
-    props.push(("prev".into(), &e.prev));
-    props.push(("next".into(), &e.next));
+    props.push((PREV_PROP.into(), &e.prev));
+    props.push((NEXT_PROP.into(), &e.next));
     props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
@@ -2311,6 +2332,40 @@ mod tests {
         let own =
             parse(&body(&units.join("\n")).replace("creationtool=\"x\"", "creationtool=\"tolk\"")).unwrap();
         assert_eq!(own.counted_warnings(&ReadOptions::default()).len(), 2);
+    }
+
+    /// Only the prop names tolk writes are read into tolk's fields: Trados's `x-Origin`
+    /// (TM, MT) overwrote the origin tolk stamps (`tmx:<file>`), and is kept as
+    /// Trados's, in a column of its own.
+    #[test]
+    fn only_tolks_own_prop_names_are_tolks_fields() {
+        let xml = body(
+            "<tu><prop type=\"x-Origin\">TM</prop><prop type=\"X-Note\">Trados note</prop>\
+             <prop type=\"x-translator\">kari</prop><prop type=\"retired\">2026-11-22T15:30:00Z</prop>\
+             <prop type=\"x-tolk-import\">i20261130-061500</prop><prop type=\"x-note\">Ours.</prop>\
+             <prop type=\"Next\">Neste.</prop><prop type=\"prev\">Forrige.</prop>\
+             <tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>",
+        );
+        let e = &parse(&xml).unwrap().entries[0];
+        assert_eq!(
+            (e.origin.as_str(), e.note.as_str(), e.translator.as_str(), e.retired.as_str()),
+            ("", "Ours.", "", "")
+        );
+        assert_eq!(
+            (e.import.as_str(), e.prev.as_str(), e.next.as_str()),
+            ("i20261130-061500", "Forrige.", "")
+        );
+        let extra: Vec<(&str, &str)> = e.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(
+            extra,
+            [
+                ("x-Origin", "TM"),
+                ("x-Note", "Trados note"),
+                ("x-translator", "kari"),
+                ("x-retired", "2026-11-22T15:30:00Z"),
+                ("x-Next", "Neste."),
+            ]
+        );
     }
 
     #[test]
