@@ -4,8 +4,10 @@
 //! [`write()`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
 //! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
 //! `translator` become the `tu`'s `creationdate`, `changedate`, `creationid` and
-//! `changeid`; `origin`, `note` and every other column become `prop`s (`x-origin`,
-//! `x-note`, `x-<column>`), so a memory survives CSV -> TMX -> CSV with every field. A
+//! `changeid`; `note` becomes TMX's `note` (which CAT tools show); `origin` and every
+//! other column become `prop`s (`x-origin`, `x-<column>`), but for a column that holds
+//! another tool's `prop` as it came (`tmx:client`), which is written under its own type
+//! again (`client`); so a memory survives CSV -> TMX -> CSV with every field. A
 //! retired entry (written only with `tm export --history`) carries its `retired` as
 //! `x-tolk-retired` (and the import that retired it as `x-tolk-retired-by`), and is read
 //! back retired; the import that added an entry is `x-tolk-import`. An entry's context,
@@ -17,7 +19,8 @@
 //! rather than lost.
 //!
 //! [`read`] takes TMX as other tools write it and streams it (memory grows with the
-//! entries produced, never with the file): language codes are matched loosely
+//! entries produced, never with the file): only the exact `prop` types tolk writes are
+//! read into tolk's fields (another tool's `x-Origin` is its own), language codes are matched loosely
 //! ([`Language`]), TMX 1.1's `lang` is read like `xml:lang`, and every target variant of
 //! a unit becomes an entry (for a target language with a region, of the variants closest
 //! to it, [`Language::closeness`]: `en-GB` where the unit has it, else `en`, else the
@@ -1488,20 +1491,33 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
     e
 }
 
-/// The extra column a `prop` of type `kind` is kept in: `x-Client` in `Client` (tolk
-/// writes every extra column so), and one that would name one of tolk's own columns
-/// (`x-Origin`, `retired`) in `x-Origin`, `x-retired`: tolk's own columns hold only
-/// tolk's own props.
+/// The extra column a `prop` of type `kind` is kept in: a type of tolk's form, `x-`
+/// and a name that is none of tolk's own columns, in that name (`x-Client` in
+/// `Client`, as tolk writes every extra column); any other (memoQ's `client`, OmegaT's
+/// `file`, Trados's `x-Origin`, as tolk's own columns hold only tolk's own props) in
+/// [`TOOL_COLUMN`] and the type (`tmx:client`), so that it is written back under the
+/// type it came with ([`prop_of`]).
 fn column_of(kind: &str) -> String {
-    let name = kind.strip_prefix("x-").or_else(|| kind.strip_prefix("X-")).unwrap_or(kind);
     let own = |name: &str| crate::memory::KNOWN_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(name.trim()));
-    match name.trim() {
-        "" if kind.trim().is_empty() => "prop".to_string(),
-        "" => kind.to_string(),
-        _ if own(name) => format!("x-{name}"),
-        _ => name.to_string(),
+    match kind.strip_prefix("x-") {
+        Some(name) if !name.trim().is_empty() && !own(name) && !name.starts_with(TOOL_COLUMN) => {
+            name.to_string()
+        }
+        _ => format!("{TOOL_COLUMN}{kind}"),
     }
 }
+
+/// The `prop` type an extra column is written as: [`column_of`] the other way round.
+fn prop_of(column: &str) -> Cow<'_, str> {
+    match column.strip_prefix(TOOL_COLUMN) {
+        Some(kind) => Cow::Borrowed(kind),
+        None => Cow::Owned(format!("x-{column}")),
+    }
+}
+
+/// What starts the name of an extra column that holds another tool's `prop` as it
+/// was typed (`tmx:client`).
+const TOOL_COLUMN: &str = "tmx:";
 
 /// A date field from the TMX attribute (in any form [`Timestamp::parse_tmx`] reads,
 /// normalised to ISO 8601) or tolk's prop (as written); a value that is not a date is
@@ -1687,16 +1703,19 @@ fn write_unit(
         props.push((CHANGED_PROP.into(), &e.changed));
     }
     props.push((ORIGIN_PROP.into(), &e.origin));
-    props.push((NOTE_PROP.into(), &e.note));
     props.push((RETIRED_PROP.into(), &e.retired));
     props.push((RETIRED_BY_PROP.into(), &e.retired_by));
     props.push((IMPORT_PROP.into(), &e.import));
     // Its context, as OmegaT writes it, so either tool finds the 101% match.
     props.push((PREV_PROP.into(), &e.prev));
     props.push((NEXT_PROP.into(), &e.next));
-    props.extend(e.extra.iter().map(|(name, value)| (format!("x-{name}"), value.as_str())));
+    props.extend(e.extra.iter().map(|(name, value)| (prop_of(name).into_owned(), value.as_str())));
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
+    }
+    // TMX's own element for a remark, which CAT tools show beside the translation.
+    if !e.note.is_empty() {
+        xml.text("note", &[], &e.note)?;
     }
     for (lang, text) in [(languages.source, &e.source), (languages.target, &e.target)] {
         xml.open("tuv", &[("xml:lang", lang)])?;
@@ -2208,7 +2227,10 @@ mod tests {
         assert_eq!(e.origin, "trados");
         assert_eq!(e.note, "Britisk.\nSjekk navnet.");
         let extra: Vec<(&str, &str)> = e.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        assert_eq!(extra, [("Client", "Lyse; Fjordkraft"), ("Domain", "Energi"), ("x-source", "oops")]);
+        assert_eq!(
+            extra,
+            [("Client", "Lyse; Fjordkraft"), ("tmx:Domain", "Energi"), ("tmx:x-source", "oops")]
+        );
         assert_eq!(file.creation_tool, "x");
         assert!(!file.written_by_tolk());
 
@@ -2336,7 +2358,7 @@ mod tests {
 
     /// Only the prop names tolk writes are read into tolk's fields: Trados's `x-Origin`
     /// (TM, MT) overwrote the origin tolk stamps (`tmx:<file>`), and is kept as
-    /// Trados's, in a column of its own.
+    /// Trados's, in a column of its own that is written back as it came.
     #[test]
     fn only_tolks_own_prop_names_are_tolks_fields() {
         let xml = body(
@@ -2359,13 +2381,39 @@ mod tests {
         assert_eq!(
             extra,
             [
-                ("x-Origin", "TM"),
-                ("x-Note", "Trados note"),
-                ("x-translator", "kari"),
-                ("x-retired", "2026-11-22T15:30:00Z"),
-                ("x-Next", "Neste."),
+                ("tmx:x-Origin", "TM"),
+                ("tmx:X-Note", "Trados note"),
+                ("tmx:x-translator", "kari"),
+                ("tmx:retired", "2026-11-22T15:30:00Z"),
+                ("tmx:Next", "Neste."),
             ]
         );
+    }
+
+    /// Another tool's props are written back under the types they came with (memoQ's
+    /// `client` was written as `x-client`), tolk's extra columns as `x-<column>`, and
+    /// each reads back as the column it was.
+    #[test]
+    fn props_are_written_back_under_the_type_they_came_with() {
+        for (kind, column) in [
+            ("client", "tmx:client"),
+            ("file", "tmx:file"),
+            ("Txt::Attribute1", "tmx:Txt::Attribute1"),
+            ("x-Origin", "tmx:x-Origin"),
+            ("X-Client", "tmx:X-Client"),
+            ("x-tmx:y", "tmx:x-tmx:y"),
+            ("", "tmx:"),
+            ("x-", "tmx:x-"),
+            ("x-ConfirmationLevel", "ConfirmationLevel"),
+            ("x-x-Client", "x-Client"),
+        ] {
+            assert_eq!(column_of(kind), column, "{kind:?}");
+            assert_eq!(prop_of(column), kind, "{column:?}");
+        }
+        // A column of a memory's own is written as x-<column> and read back as it is.
+        for column in ["Client", "Reviewed by", "tmx:y", "x-y", "changedate"] {
+            assert_eq!(column_of(&prop_of(column)), column, "{column:?}");
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ fn extra_columns_notes_and_translators_survive_tmx_and_back() {
         "<prop type=\"x-Client\">Fjordkraft &amp; &lt;Co&gt;</prop>",
         "<prop type=\"x-Reviewed by\">ola</prop>",
         "<prop type=\"x-changed\"> </prop>",
-        "<prop type=\"x-note\">Linje 1&#13;\nLinje 2</prop>",
+        "<note>Linje 1&#13;\nLinje 2</note>",
         "<seg>  Mellomrom rundt  </seg>",
     ] {
         assert!(tmx.contains(needle), "the TMX lacks {needle:?}:\n{tmx}");
@@ -197,7 +197,7 @@ fn a_tmx_from_another_tool_imports_with_the_right_text() {
     assert_eq!(first["changed"], "2025-04-02T14:02:33Z");
     assert_eq!(first["translator"], "FJORDKRAFT\\ola");
     // Trados's own origin (TM, MT) is no provenance of tolk's: kept as Trados's.
-    assert_eq!((first["origin"].as_str(), first["x-origin"].as_str()), ("tmx:trados.tmx", "TM"));
+    assert_eq!((first["origin"].as_str(), first["tmx:x-origin"].as_str()), ("tmx:trados.tmx", "TM"));
     assert_eq!(first["confirmationlevel"], "ApprovedSignOff");
     assert_eq!(first["client:multiplepicklist"], "Fjordkraft");
     assert_eq!(rows[2]["note"], "Checked against the style guide.");
@@ -609,4 +609,49 @@ fn a_unit_whose_codes_differ_is_skipped_so_its_sentence_is_not_stuck() {
     t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
     let batch = t.read("b.csv");
     assert!(batch.contains("Klikk {1}Lagre{/1} nå.") && batch.contains("Se {1}her{/1}."), "{batch}");
+}
+
+/// memoQ's props (`client`, `project`, `domain`) and OmegaT's (`file`) go back under
+/// their own names (they were written as `x-client`), a note as TMX's `<note>`, which
+/// CAT tools show (it was a `prop type="x-note"`), and the export still validates and
+/// reads back as the memory it was written from.
+#[test]
+fn other_tools_props_and_notes_go_back_as_they_came() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n").write(
+        "in/memoq.tmx",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"memoQ\" \
+         creationtoolversion=\"9.14.11\" segtype=\"sentence\" o-tmf=\"memoQTM\" adminlang=\"en-us\" srclang=\"nb-no\" \
+         datatype=\"unknown\"/>\n<body>\n\
+         <tu changedate=\"20240302T091500Z\" creationid=\"kari\"><prop type=\"client\">Acme AS</prop>\
+         <prop type=\"project\">Kundeavis 2024</prop><prop type=\"domain\">Marketing</prop>\
+         <prop type=\"x-Origin\">TM</prop><prop type=\"file\">artikkel.txt</prop><note>Sjekk navnet.</note>\
+         <tuv xml:lang=\"nb-no\"><seg>Vi har fått to nye kunder.</seg></tuv>\
+         <tuv xml:lang=\"en-gb\"><seg>We have gained two new customers.</seg></tuv></tu>\n</body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "in/memoq.tmx"]).run().success().stderr_contains("1 added");
+    let rows = records(&t.read("memory/nb-en.csv"));
+    assert_eq!(
+        (rows[0]["tmx:client"].as_str(), rows[0]["tmx:file"].as_str(), rows[0]["note"].as_str()),
+        ("Acme AS", "artikkel.txt", "Sjekk navnet.")
+    );
+    t.tolk(&["tm", "export", "-o", "out/m.tmx"]).run().success();
+    validate(&t, "out/m.tmx");
+    let tmx = t.read("out/m.tmx");
+    for needle in [
+        "<prop type=\"client\">Acme AS</prop>",
+        "<prop type=\"project\">Kundeavis 2024</prop>",
+        "<prop type=\"domain\">Marketing</prop>",
+        "<prop type=\"x-Origin\">TM</prop>",
+        "<prop type=\"file\">artikkel.txt</prop>",
+        "<prop type=\"x-origin\">tmx:memoq.tmx</prop>",
+        "<note>Sjekk navnet.</note>",
+    ] {
+        assert!(tmx.contains(needle), "the TMX lacks {needle:?}:\n{tmx}");
+    }
+    assert!(!tmx.contains("x-client") && !tmx.contains("x-note"), "{tmx}");
+    // And back: the same memory.
+    let original = t.tolk(&["tm", "export", "--format", "csv"]).run().success().stdout;
+    let back = through_tmx(&t, "memory", "fresh");
+    assert_eq!(records(&back), records(&without_import(&original)));
 }
