@@ -3,7 +3,9 @@
 //!
 //! Every segment falls in one band: Repetition (its text occurred earlier in the same
 //! run; counted so from the second occurrence on, whatever its score), 100%, 95–99%,
-//! 85–94%, 75–84%, 50–74% or No match. Words are tokens with at least one alphanumeric
+//! 85–94%, 75–84%, 50–74% or No match. A 100% match whose translation an edition cannot
+//! place ([`crate::edition::placed`]: its tags are not the sentence's) is no translation
+//! to build, and counts as 95–99%. Words are tokens with at least one alphanumeric
 //! character ([`crate::text::word_count`]). This module computes the numbers; the
 //! binary formats them.
 
@@ -167,8 +169,9 @@ pub struct Analysis {
     /// The unique sentences, in order of first occurrence, with their word counts.
     unique: Vec<(String, u32)>,
     slot: HashMap<SegmentId, u32>,
-    /// Per document, its name and the unique sentence of each segment.
-    documents: Vec<(String, Vec<u32>)>,
+    /// Per document, its name, the unique sentence of each segment, and whether it is
+    /// plain text (whose braces are text, not tags).
+    documents: Vec<(String, Vec<u32>, bool)>,
 }
 
 impl Analysis {
@@ -185,7 +188,7 @@ impl Analysis {
                 })
             })
             .collect();
-        self.documents.push((doc.name.clone(), slots));
+        self.documents.push((doc.name.clone(), slots, doc.plain().is_some()));
     }
 
     /// How many unique sentences there are to search.
@@ -239,7 +242,7 @@ impl Analysis {
         let documents = self
             .documents
             .into_iter()
-            .map(|(name, slots)| {
+            .map(|(name, slots, plain)| {
                 let mut bands = Bands::default();
                 let text = |k: Option<usize>| {
                     k.and_then(|k| slots.get(k)).map(|&s| self.unique[s as usize].0.as_str())
@@ -247,16 +250,25 @@ impl Analysis {
                 for (k, &slot) in slots.iter().enumerate() {
                     let slot = slot as usize;
                     let repeated = std::mem::replace(&mut seen[slot], true);
+                    let sentence = &self.unique[slot].0;
+                    let (prev, next) = (text(k.checked_sub(1)), text(Some(k + 1)));
+                    // A 100% match whose translation no edition can place (its tags are
+                    // not the sentence's) is not one: build leaves the sentence
+                    // untranslated, so it counts as the same words that differ.
+                    let unplaceable = best[slot] == Some(100)
+                        && crate::edition::translation(memory, sentence, prev, next)
+                            .is_some_and(|e| crate::edition::placed(sentence, &e.target, plain).is_none());
                     // A translation made for this very place first: it needs no review
                     // wherever it stands, a repetition included.
                     let in_context = best[slot] == Some(100)
-                        && memory
-                            .in_context(&self.unique[slot].0, text(k.checked_sub(1)), text(Some(k + 1)))
-                            .is_some();
+                        && !unplaceable
+                        && memory.in_context(sentence, prev, next).is_some();
                     let band = if in_context {
                         Band::Context
                     } else if repeated {
                         Band::Repetition
+                    } else if unplaceable {
+                        Band::Fuzzy95
                     } else {
                         Band::of_score(best[slot])
                     };

@@ -11,7 +11,8 @@
 //! source back byte for byte.
 //!
 //! This module writes no files (that is [`crate::store`]) and does no fuzzy matching:
-//! only 100% matches go into an edition.
+//! only 100% matches go into an edition, and only those it can place ([`placed`]),
+//! the rule `analyze`, `export` and `status` count translations by too.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -19,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::memory::Memory;
+use crate::memory::{Entry, Memory};
 use crate::text::word_count;
 
 /// What goes into each segment's place.
@@ -191,11 +192,10 @@ pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<E
         debug_assert!(std::ptr::eq(&doc.segments[k], segment), "rebuild fills segments in order");
         let around = |i: Option<usize>| i.and_then(|i| doc.segments.get(i)).map(|s| s.text.as_str());
         let filled = match fill {
-            Fill::Memory(memory) | Fill::Marked(memory, _) => memory
-                .in_context(source, around(k.checked_sub(1)), around(Some(k + 1)))
-                .or_else(|| memory.exact(source))
-                .and_then(|e| single_line(&e.target))
-                .filter(|t| plain || crate::document::inline::check(source, t).is_ok()),
+            Fill::Memory(memory) | Fill::Marked(memory, _) => {
+                translation(memory, source, around(k.checked_sub(1)), around(Some(k + 1)))
+                    .and_then(|e| placed(source, &e.target, plain))
+            }
             Fill::Pseudo => Some(Cow::Owned(pseudo(source))),
             Fill::Identity => Some(Cow::Borrowed(source)),
         };
@@ -223,6 +223,38 @@ pub fn assemble_keeping(doc: &Document, fill: Fill<'_>, keep: usize) -> Result<E
         filled
     })?;
     Ok(Edition { name: doc.name.clone(), bytes, translated, untranslated, missing, words })
+}
+
+/// The memory's translation of the segment `source`, between the segments `prev` and
+/// `next` (`None`: the start or end of its document), that an edition takes: the one
+/// made for this place, else the 100% match. Whether it can be put in place is
+/// [`placed`].
+pub fn translation<'m>(
+    memory: &'m Memory,
+    source: &str,
+    prev: Option<&str>,
+    next: Option<&str>,
+) -> Option<&'m Entry> {
+    memory.in_context(source, prev, next).or_else(|| memory.exact(source))
+}
+
+/// `target`, a translation of the segment `source`, as an edition puts it in the
+/// segment's place ([`single_line`]), or `None` where it cannot: a translation of
+/// nothing but whitespace, or, in a formatted document (`plain` false), one whose tags
+/// do not match its sentence's ([`crate::document::inline::check`]). `analyze` and
+/// `export` count a sentence as translated by the same rule, so a translation no
+/// edition can place is neither a 100% match to them nor kept from a batch.
+pub fn placed<'t>(source: &str, target: &'t str, plain: bool) -> Option<Cow<'t, str>> {
+    single_line(target).filter(|t| plain || crate::document::inline::check(source, t).is_ok())
+}
+
+/// Whether `memory` translates the segment `source` so that an edition can place it:
+/// its 100% match is [`placed`] (`plain`: the segment is plain text's; a sentence of a
+/// batch, which may stand in any document, is asked with `plain` false). What
+/// `export`, `status` and `import` count as translated; a translation made for one
+/// place only (a context match) is build's alone to use.
+pub fn has_translation(memory: &Memory, source: &str, plain: bool) -> bool {
+    memory.exact(source).and_then(|e| placed(source, &e.target, plain)).is_some()
 }
 
 /// A translation as it goes into a segment's place: trimmed, because the skeleton

@@ -1,9 +1,9 @@
 //! Where the translation of a corpus stands: per document, how much is translated, out
 //! with a translator and missing; per batch, what is translated and what is not.
 //!
-//! A sentence is *translated* when the memory has a translation of it (a 100% match),
-//! *out* when it is not and an open batch of the [`Ledger`] has it, and *missing*
-//! otherwise. Every occurrence counts, with its words, as `analyze` counts them.
+//! A sentence is *translated* when the memory has a translation of it (a 100% match)
+//! that an edition can place ([`crate::edition::has_translation`]), *out* when it is not
+//! and an open batch of the [`Ledger`] has it, and *missing* otherwise. Every occurrence counts, with its words, as `analyze` counts them.
 //! [`StatusBuilder`] takes one document at a time, so a run holds one document and the
 //! counts, never the corpus.
 
@@ -74,14 +74,17 @@ pub struct Status {
 pub struct StatusBuilder<'a> {
     memory: &'a Memory,
     out: HashMap<SegmentId, Vec<usize>>,
-    translated: HashMap<SegmentId, bool>,
+    /// Whether a sentence is translated, in plain text or in a formatted document.
+    translated: HashMap<(SegmentId, bool), bool>,
     status: Status,
 }
 
 impl<'a> StatusBuilder<'a> {
     /// A status of `memory` and the batches of `ledger`.
     pub fn new(memory: &'a Memory, ledger: &Ledger) -> StatusBuilder<'a> {
-        let out = ledger.out(|source| memory.exact(source).is_some());
+        // A batch's sentence may stand in a formatted document: asked as such.
+        let translated = |source: &str| crate::edition::has_translation(memory, source, false);
+        let out = ledger.out(translated);
         let batches = ledger
             .batches
             .iter()
@@ -89,7 +92,7 @@ impl<'a> StatusBuilder<'a> {
             .map(|(index, batch)| {
                 let mut b = BatchStatus { index, ..BatchStatus::default() };
                 for s in &batch.segments {
-                    if memory.exact(&s.source).is_some() {
+                    if translated(&s.source) {
                         b.translated.add(s.words);
                     } else {
                         b.outstanding.add(s.words);
@@ -109,11 +112,13 @@ impl<'a> StatusBuilder<'a> {
     /// Counts the segments of `doc`.
     pub fn add(&mut self, doc: &Document) {
         let mut d = DocStatus { name: doc.name.clone(), ..DocStatus::default() };
+        let plain = doc.plain().is_some();
         for s in &doc.segments {
             let text = doc.segment_text(s);
             let words = word_count(text);
             let memory = self.memory;
-            let translated = *self.translated.entry(s.id).or_insert_with(|| memory.exact(text).is_some());
+            let translated = *(self.translated.entry((s.id, plain)))
+                .or_insert_with(|| crate::edition::has_translation(memory, text, plain));
             if translated {
                 d.translated.add(words);
             } else if let Some(batches) = self.out.get(&s.id) {

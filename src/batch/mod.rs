@@ -1,9 +1,10 @@
 //! Translation batches: what is not yet translated, as one row per unique sentence for
 //! a translator working in a spreadsheet.
 //!
-//! [`Batch::prepare`] picks every segment of the corpus without a 100% match, once,
-//! with every place it occurs, its best fuzzy suggestion and its neighbours as
-//! context. Ids are [`SegmentId`]s, `s` and 16 hex digits, which no spreadsheet reads
+//! [`Batch::prepare`] picks every segment of the corpus without a 100% match an edition
+//! can place ([`crate::edition::has_translation`]: one whose tags are not the
+//! sentence's is sent, scored 99, for a translator to mend), once, with every place it
+//! occurs, its best fuzzy suggestion and its neighbours as context. Ids are [`SegmentId`]s, `s` and 16 hex digits, which no spreadsheet reads
 //! as a number or a date.
 //!
 //! Each batch format is one file with both directions, writing a [`Batch`] and reading
@@ -239,6 +240,9 @@ impl Delimiter {
 pub struct BatchBuilder {
     rows: Vec<BatchRow>,
     by_id: HashMap<SegmentId, usize>,
+    /// Per row, whether the sentence stands in a formatted document (not plain text),
+    /// where a translation whose tags are not its sentence's cannot be placed.
+    formatted: Vec<bool>,
 }
 
 impl BatchBuilder {
@@ -254,6 +258,7 @@ impl BatchBuilder {
                 continue;
             }
             if let Some(&row) = self.by_id.get(&s.id) {
+                self.formatted[row] |= doc.plain().is_none();
                 let row = &mut self.rows[row];
                 if row.places.len() < MAX_PLACES {
                     row.places.push(Place { doc: doc.name.clone(), line: s.location.line });
@@ -268,6 +273,7 @@ impl BatchBuilder {
             let neighbour = |j: Option<usize>| j.map(|j| doc.segment_text(&doc.segments[j]).to_string());
             let (before, after) = ((0..i).rev().find(other), (i + 1..doc.segments.len()).find(other));
             self.by_id.insert(s.id, self.rows.len());
+            self.formatted.push(doc.plain().is_none());
             self.rows.push(BatchRow {
                 id: s.id,
                 places: vec![Place { doc: doc.name.clone(), line: s.location.line }],
@@ -301,10 +307,21 @@ impl BatchBuilder {
         self.rows.iter().map(|r| r.source.as_str()).collect()
     }
 
-    /// The sentences gathered that have no 100% match in `memory`, in order: those
+    /// The sentences gathered that have no 100% match in `memory` that an edition can
+    /// place wherever they stand ([`crate::edition::placed`]), in order: those
     /// [`BatchBuilder::finish_found`] takes the best match of.
     pub fn untranslated(&self, memory: &Memory) -> Vec<&str> {
-        self.sources().into_iter().filter(|s| memory.exact(s).is_none()).collect()
+        let open = self.open(memory);
+        self.rows.iter().zip(open).filter(|(_, open)| *open).map(|(r, _)| r.source.as_str()).collect()
+    }
+
+    /// Per row, whether it is still to translate: the memory has no 100% match of it,
+    /// or one whose translation build would not place (its tags are not the sentence's,
+    /// in a formatted document), which a translator must mend.
+    fn open(&self, memory: &Memory) -> Vec<bool> {
+        (self.rows.iter().zip(&self.formatted))
+            .map(|(row, &formatted)| !crate::edition::has_translation(memory, &row.source, !formatted))
+            .collect()
     }
 
     /// [`BatchBuilder::finish`], with the best match of each of
@@ -312,12 +329,16 @@ impl BatchBuilder {
     /// entries, which need only hold them and every translation of the sentences: a
     /// memory read in part).
     pub fn finish_found(self, memory: &Memory, best: Vec<Vec<Match>>, prefill: bool) -> Batch {
+        let open = self.open(memory);
         let mut rows: Vec<BatchRow> =
-            self.rows.into_iter().filter(|r| memory.exact(&r.source).is_none()).collect();
+            self.rows.into_iter().zip(open).filter(|(_, open)| *open).map(|(r, _)| r).collect();
         for (row, found) in rows.iter_mut().zip(best) {
             if let Some(m) = found.first() {
                 let e = &memory.entries[m.entry];
-                row.score = Some(m.score);
+                // A 100% match here is one build cannot place (its tags are not the
+                // sentence's): the same words, something else differs, as `analyze`
+                // counts it.
+                row.score = Some(m.score.min(99));
                 // The suggestion carries this sentence's tags where the entry's
                 // correspond.
                 row.suggestion = crate::document::inline::transfer(&e.source, &e.target, &row.source);

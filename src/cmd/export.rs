@@ -113,7 +113,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     batch.mark_terms(&super::terms::glossary(global)?);
     spin.finish_and_clear();
     // What an open batch has is with a translator already: sent again only when asked.
-    let out_now = ledger.out(|source| memory.exact(source).is_some());
+    let out_now = ledger.out(|source| tolk::edition::has_translation(&memory, source, false));
     let mut held = Vec::new();
     let before = batch.rows.len();
     if !args.again {

@@ -417,7 +417,11 @@ fn close_batches(
             .close(index, file, now)
             .context("the translations were imported, but the batch could not be closed")?;
         let batch = &ledger.batches[index];
-        let left = batch.segments.iter().filter(|s| memory.exact(&s.source).is_none()).count();
+        let left = batch
+            .segments
+            .iter()
+            .filter(|s| !tolk::edition::has_translation(&memory, &s.source, false))
+            .count();
         if ui::chatty(global) {
             let all = batch.segments.len();
             let rest = match (left, all) {
@@ -434,7 +438,7 @@ fn close_batches(
             );
         }
     }
-    let out = ledger.out(|source| memory.exact(source).is_some());
+    let out = ledger.out(|source| tolk::edition::has_translation(&memory, source, false));
     if ui::chatty(global) && !out.is_empty() {
         let open = ledger.batches.iter().filter(|b| b.is_open()).count();
         eprintln!(

@@ -1,6 +1,7 @@
 //! `tolk build`: the English editions of the bundled project, all or nothing when
-//! translations are missing, `--partial`, the pseudo fills, `--out`, and the names
-//! editions may not take.
+//! translations are missing, `--partial`, the pseudo fills, `--out`, the names
+//! editions may not take, and a translation build cannot place counted as none by
+//! `analyze`, `export` and `status` too.
 
 use std::collections::BTreeMap;
 
@@ -355,4 +356,42 @@ fn the_summary_counts_words_parted_by_a_tag_as_the_analysis_does() {
         .stderr_contains("wrote 1 edition to out/en: 1 segment, 4 words, 1 untranslated");
     let csv = t.tolk(&["analyze", "--csv"]).run().success().stdout;
     assert!(csv.lines().any(|l| l == "a.html,no-match,1,4"), "{csv}");
+
+/// A memory may hold a translation build cannot place: its tags are not its sentence's
+/// (an older `tm import` let such a unit in). `analyze` then counted the sentence 100%
+/// and `export` had nothing to send, while build found no translation, so the sentence
+/// was stuck. All three now follow build's rule: in a formatted document it is no
+/// translation (95–99%, sent in a batch for a translator to mend); in plain text, whose
+/// braces are text, build places it, and it is one.
+#[test]
+fn a_translation_build_cannot_place_is_no_translation_to_analyze_or_export() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\nKlikk {1}Lagre{/1} nå.,Click Save now.\n")
+        .write("corpus/a.md", "Klikk **Lagre** nå.\n");
+    t.tolk(&["analyze"]).run().success().stdout_contains("  95–99%               1         3   100.0%\n");
+    t.tolk(&["build"]).run().failure().stderr_contains("1 segment has no translation");
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    let batch = t.read("b.csv");
+    assert!(batch.contains("Klikk {1}Lagre{/1} nå.") && batch.contains("Click Save now."), "{batch}");
+    assert!(
+        batch.contains(",99,") || batch.contains(";99;"),
+        "the score of the row is no longer 100: {batch}"
+    );
+    // status agrees: out in the batch, not translated, and export holds it back.
+    t.tolk(&["status"]).run().success().stdout_contains("a.md            3       0   0%        3        0");
+    t.tolk(&["export", "--format", "csv", "-o", "c.csv"])
+        .run()
+        .success()
+        .stderr_contains("nothing to export");
+    // In plain text the braces are text, and build writes the translation as it is.
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\nKlikk {1}Lagre{/1} nå.,Click Save now.\n")
+        .write("corpus/a.txt", "Klikk {1}Lagre{/1} nå.\n");
+    t.tolk(&["analyze"]).run().success().stdout_contains("  100%                 1         3   100.0%\n");
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"])
+        .run()
+        .success()
+        .stderr_contains("nothing to translate");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "Click Save now.\n");
 }
