@@ -356,6 +356,7 @@ fn the_summary_counts_words_parted_by_a_tag_as_the_analysis_does() {
         .stderr_contains("wrote 1 edition to out/en: 1 segment, 4 words, 1 untranslated");
     let csv = t.tolk(&["analyze", "--csv"]).run().success().stdout;
     assert!(csv.lines().any(|l| l == "a.html,no-match,1,4"), "{csv}");
+}
 
 /// A memory may hold a translation build cannot place: its tags are not its sentence's
 /// (an older `tm import` let such a unit in). `analyze` then counted the sentence 100%
