@@ -13,7 +13,9 @@
 //! every run in one) is no code at all. The properties most of a paragraph's text has
 //! are the paragraph's own; a run with other properties (bold words, an italic quote)
 //! is a pair, written back as a span of its style ([`Markup::style`]). A link
-//! (`text:a`) is a pair of its own tags. A tab, a line break, a field (`text:date`,
+//! (`text:a`) is a pair of its own tags, and so is a content control
+//! (`loext:content-control`, which LibreOffice writes for its own and for a Word
+//! file's `w:sdt`; a drop-down's choices are part of its start tag). A tab, a line break, a field (`text:date`,
 //! `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
 //! blocks of their own), a frame (an image, a text box) and a comment
 //! (`office:annotation`, left untouched) are lone codes of their whole element. What
@@ -254,6 +256,9 @@ impl Writer for PlainXml {
         escape_into(out, &kept, false);
     }
 }
+
+/// A content control, as LibreOffice writes one.
+const CONTROL: &[u8] = b"loext:content-control";
 
 /// Elements inside a paragraph that are no text and no code: written back where they
 /// stand at a paragraph's edges; inside a paragraph written again, bookmarks are moved
@@ -719,6 +724,8 @@ impl<'a> Parser<'a> {
             b"text:span"
                 | b"text:a"
                 | b"text:meta"
+                | b"loext:content-control"
+                | b"text:content-control"
                 | b"text:bookmark"
                 | b"text:bookmark-start"
                 | b"text:bookmark-end"
@@ -770,6 +777,24 @@ impl<'a> Parser<'a> {
             b"text:a" | b"text:meta" if !empty => {
                 p.inline.push(Inline::Group);
                 p.groups.push((range.clone(), Vec::new()));
+                None
+            }
+            // A content control (LibreOffice's, or a Word document's it read): its words
+            // are the paragraph's, inside a pair of its tags.
+            CONTROL | b"text:content-control" if !empty => {
+                p.inline.push(Inline::Group);
+                p.groups.push((range.clone(), Vec::new()));
+                None
+            }
+            // A drop-down control's choices, before its words: part of its start tag.
+            b"loext:list-item"
+                if empty
+                    && matches!(p.groups.last(), Some((open, nodes))
+                        if nodes.is_empty() && open.end == range.start && self.text[open.clone()].starts_with("<loext:content-control")) =>
+            {
+                if let Some((open, _)) = p.groups.last_mut() {
+                    open.end = range.end;
+                }
                 None
             }
             b"text:s" => {
@@ -1369,6 +1394,41 @@ mod tests {
         assert_eq!(
             rendered(body, |t| t.replace("Vi har møtt direktøren i", "We met the director of")),
             r#"<text:p><text:span text:style-name="T2">We met the director of </text:span><text:a xlink:type="simple" xlink:href="https://www.lyse.no/" text:style-name="Internet_20_link"><text:span text:style-name="Internet_20_link"><text:span text:style-name="T2">Lyse Dialog</text:span></text:span></text:a><text:span text:style-name="T2">, Trine Vestre Øen.</text:span></text:p>"#
+        );
+    }
+
+    /// Content controls as LibreOffice 7.4 writes a Word file's (`w:sdt`): inline, over
+    /// a whole paragraph, and a drop-down with its choices first.
+    #[test]
+    fn a_content_controls_words_are_text_inside_a_pair() {
+        let body = concat!(
+            r#"<text:p text:style-name="Standard">Navnet hans er <loext:content-control>Arne Johansen</loext:content-control>, og han bor i Henningsvær.</text:p>"#,
+            r#"<text:p text:style-name="Standard"><loext:content-control>Hele denne setningen står i en kontroll.</loext:content-control></text:p>"#,
+            r#"<text:p text:style-name="Standard">Velg fylke: <loext:content-control><loext:list-item loext:display-text="Troms" loext:value="Troms"/><loext:list-item loext:display-text="Nordland" loext:value="Nordland"/>Nordland</loext:content-control>.</text:p>"#,
+        );
+        assert_eq!(
+            segments(body),
+            [
+                "Navnet hans er {1}Arne Johansen{/1}, og han bor i Henningsvær.",
+                "Hele denne setningen står i en kontroll.",
+                "Velg fylke: {1}Nordland{/1}."
+            ]
+        );
+        assert_eq!(read(&odt(body)).unwrap().rebuild(|_| None).unwrap(), odt(body));
+        let english = |t: &str| match t {
+            "Navnet hans er {1}Arne Johansen{/1}, og han bor i Henningsvær." => {
+                "{1}Arne Johansen{/1} is his name, and he lives in Henningsvær."
+            }
+            "Hele denne setningen står i en kontroll." => "This whole sentence is in a control.",
+            _ => "Choose a county: {1}Nordland{/1}.",
+        };
+        assert_eq!(
+            rendered(body, |t| english(t).to_string()),
+            concat!(
+                r#"<text:p text:style-name="Standard"><loext:content-control>Arne Johansen</loext:content-control><text:s/>is his name, and he lives in Henningsvær.</text:p>"#,
+                r#"<text:p text:style-name="Standard"><loext:content-control>This whole sentence is in a control.</loext:content-control></text:p>"#,
+                r#"<text:p text:style-name="Standard">Choose a county: <loext:content-control><loext:list-item loext:display-text="Troms" loext:value="Troms"/><loext:list-item loext:display-text="Nordland" loext:value="Nordland"/>Nordland</loext:content-control>.</text:p>"#,
+            )
         );
     }
 

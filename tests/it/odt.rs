@@ -4,7 +4,9 @@
 //! the file back byte for byte; and the `--pseudo` edition opens in LibreOffice, which
 //! shows the pseudo text (footer included), bold and italic on the same words, and the
 //! language English. A cross-reference to a bookmarked heading (in LibreOffice's
-//! conversion of a Word file) shows the translated heading in the edition's PDF.
+//! conversion of a Word file) shows the translated heading in the edition's PDF, and
+//! the words of a Word file's content controls, which LibreOffice keeps as its own, are
+//! translated.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! must be there in CI; elsewhere a missing one skips the LibreOffice part with a note.
@@ -160,4 +162,41 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
     let heading = pseudo("Høy pris i dag");
     assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");
     assert!(!pdf.contains("Error: Reference source not found"), "{pdf}");
+}
+
+#[test]
+fn a_content_controls_words_are_translated_in_libreoffices_conversion_of_a_word_file() {
+    // Word's content controls (`w:sdt`), inline and over a whole paragraph, which
+    // LibreOffice keeps as its own (`loext:content-control`).
+    let t = Project::empty();
+    let run = |text: &str| format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#);
+    let control = |text: &str| format!("<w:sdt><w:sdtPr/><w:sdtContent>{}</w:sdtContent></w:sdt>", run(text));
+    let body = format!(
+        "<w:p>{}{}{}</w:p><w:p>{}</w:p>",
+        run("Navnet hans er "),
+        control("Arne Johansen"),
+        run(", og han bor i Henningsvær."),
+        control("Hele denne setningen står i en kontroll."),
+    );
+    t.write("src/kontroll.docx", crate::docx::word_file(&body)).write(
+        "memory/nb-en.csv",
+        "source,target\n\
+         \"Navnet hans er {1}Arne Johansen{/1}, og han bor i Henningsvær.\",\"His name is {1}Arne Johansen{/1}, and he lives in Henningsvær.\"\n\
+         Hele denne setningen står i en kontroll.,This whole sentence is in a control.\n\
+         Valget i Norge,The election in Norway\n",
+    );
+    if !soffice(&t, &["--convert-to", "odt", "--outdir", "corpus", "src/kontroll.docx"]) {
+        return;
+    }
+    let content = zip_entry(&t.path().join("corpus/kontroll.odt"), "content.xml");
+    assert!(content.contains("<loext:content-control>Hele denne"), "{content}");
+    t.tolk(&["segment", "corpus/kontroll.odt"]).run().success().stdout_is(
+        "Navnet hans er {1}Arne Johansen{/1}, og han bor i Henningsvær.\n\
+         Hele denne setningen står i en kontroll.\nValget i Norge\n",
+    );
+    t.tolk(&["build"]).run().success().stderr_contains("0 untranslated");
+    assert!(soffice(&t, &["--convert-to", "txt:Text", "--outdir", "txt", "out/en/kontroll.odt"]));
+    let shown = t.read("txt/kontroll.txt");
+    assert!(shown.contains("His name is Arne Johansen, and he lives in Henningsvær."), "{shown}");
+    assert!(shown.contains("This whole sentence is in a control.") && !shown.contains("Hele"), "{shown}");
 }
