@@ -12,8 +12,9 @@
 //! result), hidden text and anything tolk does not know are lone codes holding their
 //! exact XML; a text box inside an image holds paragraphs that are blocks of their own.
 //! A field whose result is words a reader takes for the text's own (a link's, a
-//! cross-reference's, an index entry's: [`Shown`]) has its result as text between its
-//! code and its end, which are written back as they were around the translation.
+//! cross-reference's, an index entry's: [`Shown`]) has its result as text inside a pair
+//! of its code and its end, which are written back as they were around the
+//! translation and cannot be put out of order.
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
@@ -29,9 +30,12 @@
 //! of the document parts becomes the edition's language, and every one of `styles.xml`
 //! and `w:themeFontLang` in `settings.xml` (the defaults that text takes) does, whatever
 //! it said.
-//! Bookmarks, comment ranges and permission ranges inside it start where it starts and
-//! end where it ends, so a cross-reference to a bookmark on some of its words shows all
-//! of it, never nothing; proofing marks go.
+//! A bookmark around words of one paragraph (the target of a cross-reference) is a pair
+//! of its start and end around them, written once ([`Markup::once`]), so the
+//! translation places it and a reference shows the translated words. Other bookmarks,
+//! comment ranges and permission ranges inside a paragraph written again start where
+//! it starts and end where it ends, so a cross-reference never shows nothing;
+//! proofing marks go.
 //!
 //! A template (`.dotx`) and a macro-enabled document or template (`.docm`, `.dotm`) hold
 //! their text in the same parts and are read the same way; their edition keeps their
@@ -476,12 +480,14 @@ enum Atom {
     Text { text: String, style: usize, range: Range<usize> },
     /// A lone code.
     Lone { raw: Raw, kind: Kind, range: Range<usize> },
-    /// A wrapper around other pieces (a hyperlink, a content control); `own`: its text
-    /// is the paragraph's own (a content control's, a bidirectional span's), not a
-    /// link's, whose look is its own.
-    Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize>, own: bool },
-    /// A bookmark, comment range or permission mark, and whether it ends one.
-    Mark { range: Range<usize>, end: bool },
+    /// A wrapper around other pieces (a hyperlink, a content control, a bookmark);
+    /// `own`: its text is the paragraph's own (a content control's, a bidirectional
+    /// span's, a bookmark's), not a link's, whose look is its own; `once`: its markup
+    /// must stand once ([`Markup::once`]: a bookmark's start and end).
+    Pair { open: Raw, close: String, atoms: Vec<Atom>, range: Range<usize>, own: bool, once: bool },
+    /// A bookmark, comment range or permission mark (its own bytes `raw`), whether it
+    /// ends one, and for a bookmark, its id.
+    Mark { range: Range<usize>, raw: Range<usize>, end: bool, bookmark: Option<String> },
 }
 
 impl Atom {
@@ -540,8 +546,8 @@ enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shown {
     /// An index entry (`XE`) whose result is the word it marks, as LibreOffice writes
-    /// one (Word writes none): its code is a lone code before the word and its end
-    /// one after it, so the word is translated as in the `.odt`.
+    /// one (Word writes none): a pair around the word, as the `.odt`'s index mark is,
+    /// so the word is translated and the field's code cannot be moved after its end.
     Word,
     /// A pair around its result, as a link is (`w:hyperlink`, an `.odt`'s `text:a`):
     /// a `HYPERLINK` field's words, and a cross-reference's (`REF`). Word shows a
@@ -668,6 +674,7 @@ impl<'a> Story<'a> {
         let children: Vec<usize> = self.tree.elements(p).filter(|&c| self.tree.name(c) != "w:pPr").collect();
         let mut atoms = Vec::new();
         self.content(&children, &mut atoms)?;
+        let atoms = self.bookmarked(atoms);
         if atoms.iter().any(Atom::has_words) {
             self.block(atoms, line)?;
         }
@@ -739,6 +746,7 @@ impl<'a> Story<'a> {
                             atoms,
                             range,
                             own: name != "w:hyperlink",
+                            once: false,
                         });
                     }
                 }
@@ -760,6 +768,7 @@ impl<'a> Story<'a> {
                                 atoms,
                                 range,
                                 own: true,
+                                once: false,
                             });
                         }
                         _ => {
@@ -794,7 +803,15 @@ impl<'a> Story<'a> {
                 | "w:commentRangeStart"
                 | "w:commentRangeEnd"
                 | "w:permStart"
-                | "w:permEnd" => out.push(Atom::Mark { range, end: name.ends_with("End") }),
+                | "w:permEnd" => {
+                    let bookmark = name.starts_with("w:bookmark").then(|| tree.value(c, "w:id")).flatten();
+                    out.push(Atom::Mark {
+                        raw: range.clone(),
+                        range,
+                        end: name.ends_with("End"),
+                        bookmark: bookmark.map(|id| id.into_owned()),
+                    })
+                }
                 "w:proofErr" | "w:pPr" => {}
                 _ => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
             }
@@ -807,10 +824,10 @@ impl<'a> Story<'a> {
         Ok(())
     }
 
-    /// The pieces of a field whose result is text (see [`Shown`]): its code (the
-    /// bytes `code`), the pieces of its result (the elements `result`) and its end
-    /// (the bytes `close`). A link's or a reference's result with no text in it is
-    /// one lone code, as any other field.
+    /// The pieces of a field whose result is text (see [`Shown`]): a pair of its code
+    /// (the bytes `code`) and its end (the bytes `close`) around the pieces of its
+    /// result (the elements `result`). A result with no text in it is one lone code, as
+    /// any other field.
     fn field_result(
         &mut self,
         code: Range<usize>,
@@ -821,22 +838,19 @@ impl<'a> Story<'a> {
     ) -> Result<()> {
         let mut atoms = Vec::new();
         self.content(result, &mut atoms)?;
-        let lone = |r: Range<usize>| Atom::Lone { raw: Raw::Range(r.clone()), kind: Kind::Other, range: r };
-        match shown {
-            Shown::Word => {
-                out.push(lone(code));
-                out.extend(atoms);
-                out.push(lone(close));
-            }
-            Shown::Link { own } if atoms.iter().any(Atom::has_text) => out.push(Atom::Pair {
-                open: Raw::Range(code.clone()),
-                close: self.text[close.clone()].to_string(),
-                atoms,
-                range: code.start..close.end,
-                own,
-            }),
-            Shown::Link { .. } => out.push(lone(code.start..close.end)),
+        let range = code.start..close.end;
+        if !atoms.iter().any(Atom::has_text) {
+            out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range });
+            return Ok(());
         }
+        out.push(Atom::Pair {
+            open: Raw::Range(code),
+            close: self.text[close].to_string(),
+            atoms,
+            range,
+            own: !matches!(shown, Shown::Link { own: false }),
+            once: false,
+        });
         Ok(())
     }
 
@@ -912,6 +926,46 @@ impl<'a> Story<'a> {
                 | "w:permEnd"
                 | "w:proofErr"
         )
+    }
+
+    /// `atoms` with each bookmark whose start and end stand in the same list around
+    /// words (in a wrapper's list too) a pair around them, so a translation places it
+    /// around the same words and a cross-reference shows them, not the paragraph. A
+    /// bookmark that starts or ends elsewhere stays a mark.
+    fn bookmarked(&self, atoms: Vec<Atom>) -> Vec<Atom> {
+        let mut slots: Vec<Option<Atom>> = atoms.into_iter().map(Some).collect();
+        let mut out = Vec::with_capacity(slots.len());
+        for i in 0..slots.len() {
+            let Some(atom) = slots[i].take() else { continue };
+            let end = match &atom {
+                Atom::Mark { bookmark: Some(id), end: false, .. } => (i + 1..slots.len()).find(|&j| {
+                    matches!(&slots[j], Some(Atom::Mark { bookmark: Some(e), end: true, .. }) if e == id)
+                }),
+                _ => None,
+            };
+            let words = end.is_some_and(|j| slots[i + 1..j].iter().flatten().any(Atom::has_words));
+            match (atom, end) {
+                (Atom::Mark { range, raw, .. }, Some(j)) if words => {
+                    let inner: Vec<Atom> = slots[i + 1..j].iter_mut().filter_map(Option::take).collect();
+                    let Some(Atom::Mark { range: close, raw: close_raw, .. }) = slots[j].take() else {
+                        continue;
+                    };
+                    out.push(Atom::Pair {
+                        open: Raw::Range(raw),
+                        close: self.text[close_raw].to_string(),
+                        atoms: self.bookmarked(inner),
+                        range: range.start..close.end,
+                        own: true,
+                        once: true,
+                    });
+                }
+                (Atom::Pair { open, close, atoms, range, own, once }, _) => {
+                    out.push(Atom::Pair { open, close, atoms: self.bookmarked(atoms), range, own, once })
+                }
+                (atom, _) => out.push(atom),
+            }
+        }
+        out
     }
 
     /// Counts the field characters in `e` (not in text boxes, which are stories of
@@ -1078,7 +1132,7 @@ impl<'a> Story<'a> {
             self.marks(a, &mut starts, &mut ends);
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None };
+            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None, once: true };
             marked::open(&mut paragraph, &mut codes, markup, false)
         });
         let mut emit =
@@ -1111,8 +1165,8 @@ impl<'a> Story<'a> {
     /// that start one to `starts`, those that end one to `ends`.
     fn marks(&self, atom: &Atom, starts: &mut String, ends: &mut String) {
         match atom {
-            Atom::Mark { range, end: false } => starts.push_str(&self.text[range.clone()]),
-            Atom::Mark { range, end: true } => ends.push_str(&self.text[range.clone()]),
+            Atom::Mark { raw, end: false, .. } => starts.push_str(&self.text[raw.clone()]),
+            Atom::Mark { raw, end: true, .. } => ends.push_str(&self.text[raw.clone()]),
             Atom::Pair { atoms, .. } => atoms.iter().for_each(|a| self.marks(a, starts, ends)),
             Atom::Text { .. } | Atom::Lone { .. } => {}
         }
@@ -1187,14 +1241,20 @@ impl Emit<'_> {
                     });
                 }
                 Atom::Lone { raw, kind, .. } => waiting.push((raw.clone(), *kind)),
-                Atom::Pair { open: tag, close, atoms, .. } => {
-                    self.close(&mut open);
-                    self.lone(&mut waiting);
+                Atom::Pair { open: tag, close, atoms, once, .. } => {
                     let inner = own_style(atoms.iter(), base);
+                    // A bookmark on words of the look around it stands inside that look's
+                    // pair: `{1}fet {2}ord{/2} her{/1}`, not three pairs.
+                    let around = open.map_or(base, |(s, _)| s);
+                    if !(*once && inner == around) {
+                        self.close(&mut open);
+                    }
+                    self.lone(&mut waiting);
                     let markup = Markup {
                         open: tag.clone(),
                         close: Raw::Text(close.clone()),
                         style: Some(self.styles[inner].clone()),
+                        once: *once,
                     };
                     let n = marked::open(self.paragraph, self.codes, markup, false);
                     let atoms: Vec<&Atom> = atoms.iter().collect();

@@ -1217,7 +1217,7 @@ impl<'t> Page<'t> {
                         Some(span) => Raw::Range(span.clone()),
                         None => Raw::Text(format!("</{name}>")),
                     };
-                    let markup = Markup { open: Raw::Range(span.clone()), close, style: None };
+                    let markup = Markup { open: Raw::Range(span.clone()), close, ..Markup::default() };
                     numbers[i] = marked::open(&mut paragraph, &mut codes, markup, false);
                     open.push(numbers[i]);
                 }

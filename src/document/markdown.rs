@@ -356,7 +356,7 @@ fn block(
             let markup = Markup {
                 open: Raw::Range(range.clone()),
                 close: Raw::Range(events[close].1.clone()),
-                style: None,
+                ..Markup::default()
             };
             html_open.push((close, marked::open(&mut paragraph, &mut codes, markup, false)));
             i += 1;
@@ -1438,7 +1438,7 @@ fn front_matter(
             marked::open(
                 &mut paragraph,
                 &mut codes,
-                Markup { open: Raw::Text("\"".into()), close: Raw::Text("\"".into()), style: None },
+                Markup { open: Raw::Text("\"".into()), close: Raw::Text("\"".into()), ..Markup::default() },
                 false,
             )
         });

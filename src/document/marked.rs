@@ -23,6 +23,7 @@
 //! an edition with every sentence given back unchanged is the file itself.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -50,6 +51,12 @@ pub struct Markup {
     /// For a pair, how the text inside it is written, if the code decides that (a Word
     /// run's properties); given to [`Writer::text`].
     pub style: Option<String>,
+    /// For a pair, whether its markup may stand only once in the block: a named range
+    /// (a bookmark's start and end, a reference mark, a form field), which a second copy
+    /// would break. A translation whose sentences split the pair (it runs across a
+    /// sentence boundary) and whose seams are not joined again has it opened at its
+    /// first opening and closed at its last closing, around all of it.
+    pub once: bool,
 }
 
 /// A code's markup, as [`Marked::tags_described`] gives it to be described.
@@ -508,8 +515,27 @@ impl Render<'_> {
         }
         coded.push_str(&paragraph[at..]);
         let coded = inline::tidy(&coded);
+        let pieces = inline::pieces(&coded);
+        // A pair whose markup stands once: where it first opens and where it last closes.
+        let mut once: HashMap<u32, (usize, usize)> = HashMap::new();
+        if block.codes.iter().any(|m| m.once) {
+            for (i, piece) in pieces.iter().enumerate() {
+                let Piece::Code(code @ (Code::Open(n) | Code::Close(n)), _) = *piece else { continue };
+                if !block.codes.get(n as usize - 1).is_some_and(|m| m.once) {
+                    continue;
+                }
+                let (first, last) = once.entry(n).or_insert((usize::MAX, 0));
+                match code {
+                    Code::Open(_) => *first = (*first).min(i),
+                    _ => *last = i,
+                }
+            }
+        }
+        let written = |n: u32, i: usize, open: bool| {
+            once.get(&n).is_none_or(|&(first, last)| if open { i == first } else { i == last })
+        };
         let mut open: Vec<u32> = Vec::new();
-        for piece in inline::pieces(&coded) {
+        for (i, piece) in pieces.into_iter().enumerate() {
             match piece {
                 Piece::Text(t) => {
                     let style = open
@@ -523,11 +549,15 @@ impl Render<'_> {
                     let Some(markup) = block.codes.get(code.number() as usize - 1) else { continue };
                     match code {
                         Code::Open(n) => {
-                            self.raw(&markup.open, out);
+                            if written(n, i, true) {
+                                self.raw(&markup.open, out);
+                            }
                             open.push(n);
                         }
                         Code::Close(n) => {
-                            self.raw(&markup.close, out);
+                            if written(n, i, false) {
+                                self.raw(&markup.close, out);
+                            }
                             if let Some(i) = open.iter().rposition(|&o| o == n) {
                                 open.remove(i);
                             }
@@ -643,6 +673,7 @@ mod tests {
                 open: Raw::Range(at("<b>")..at("<b>") + 3),
                 close: Raw::Text("</b>".into()),
                 style: Some(String::new()),
+                once: false,
             },
             false,
         );
@@ -678,8 +709,11 @@ mod tests {
         let mut codes = Vec::new();
         let mut numbers = Vec::new();
         for i in 0..depth {
-            let markup =
-                Markup { open: Raw::Range(3 * i..3 * i + 3), close: Raw::Text("</i>".into()), style: None };
+            let markup = Markup {
+                open: Raw::Range(3 * i..3 * i + 3),
+                close: Raw::Text("</i>".into()),
+                ..Markup::default()
+            };
             numbers.push(open(&mut paragraph, &mut codes, markup, false));
         }
         paragraph.push_str("Hei.");
@@ -718,6 +752,31 @@ mod tests {
             render(&m, &[None, None, Some("A note.")]),
             r#"<p lang="en-GB">Hei <b>du</b>. Ja<n><p>A note.</p></n>. {1}</p>"#
         );
+    }
+
+    /// A pair whose markup must stand once (a bookmark) is written once, around all it
+    /// marks, even where a translation leaves it split over two sentences.
+    #[test]
+    fn a_pair_written_once_is_opened_and_closed_once() {
+        let text = "<p>[Ja. Nei] du.</p>".to_string();
+        for once in [false, true] {
+            let mut part = Part::new("", text.clone());
+            let mut paragraph = String::new();
+            let mut codes = Vec::new();
+            let markup =
+                Markup { open: Raw::Text("[".into()), close: Raw::Text("]".into()), style: None, once };
+            let n = open(&mut paragraph, &mut codes, markup, false);
+            paragraph.push_str("Ja. Nei");
+            close(&mut paragraph, n);
+            paragraph.push_str(" du.");
+            part.blocks.push(Block::new(3..text.len() - 4, paragraph, codes, &Angle, 1));
+            let mut m = Marked { parts: vec![part] };
+            let segments = m.segment(&Segmenter::default());
+            let texts: Vec<&str> = segments.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(texts, ["Ja.", "{1}Nei{/1} du."]);
+            let out = render(&m, &[None, Some("You {1}no{/1}.")]);
+            assert_eq!(out, if once { "<p>[Ja. You no].</p>" } else { "<p>[Ja.] You [no].</p>" });
+        }
     }
 
     /// One number written the Norwegian way is written as English does; what could be

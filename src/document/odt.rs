@@ -24,11 +24,19 @@
 //! document.
 //! A line break parts the words on either side as a space would (the paragraph's text
 //! gets one before it where it has none), as in a Word document, so the same sentence
-//! has the same tags in both. Bookmarks, soft page breaks and change marks are no
-//! codes: they stay where they are at a paragraph's edges; inside a paragraph that is
-//! written again, bookmarks (`text:bookmark`, `text:bookmark-start`) start where it
-//! starts and `text:bookmark-end` ends where it ends, so a `text:bookmark-ref` still
-//! finds its bookmark, and the others are dropped.
+//! has the same tags in both.
+//!
+//! A marked range whose start and end stand around words of the same paragraph (a
+//! bookmark, a reference mark, an index entry, a field mark such as a citation or a
+//! text form field, its start and separator opening it) is a pair of its marks, so
+//! the translation places it around the same words (a cross-reference shows them, not
+//! the paragraph) and cannot put its end before its start, which LibreOffice would not
+//! open; its marks are written once ([`Markup::once`]). A field mark around no words
+//! is one lone code. Other marks are no codes: a bookmark of a place
+//! (`text:bookmark`), a range that goes on in another paragraph and ranges that
+//! overlap stay where they are at a paragraph's edges, and inside a paragraph written
+//! again their starts stand where it starts and their ends where it ends; soft page
+//! breaks and change marks there are dropped.
 //! Text in hidden spans (`text:display="none"`) and hidden-text fields is a code, never
 //! text to translate.
 //!
@@ -261,17 +269,10 @@ impl Writer for PlainXml {
 const CONTROL: &[u8] = b"loext:content-control";
 
 /// Elements inside a paragraph that are no text and no code: written back where they
-/// stand at a paragraph's edges; inside a paragraph written again, bookmarks are moved
-/// to its edges and the rest dropped.
-const DROPPED: [&[u8]; 7] = [
-    b"text:bookmark",
-    b"text:bookmark-start",
-    b"text:bookmark-end",
-    b"text:soft-page-break",
-    b"text:change",
-    b"text:change-start",
-    b"text:change-end",
-];
+/// stand at a paragraph's edges; inside a paragraph written again, a bookmark of a
+/// place (`text:bookmark`) is moved to its start and the rest dropped.
+const DROPPED: [&[u8]; 5] =
+    [b"text:bookmark", b"text:soft-page-break", b"text:change", b"text:change-start", b"text:change-end"];
 
 /// Text properties that change nothing a reader of Norwegian or English text sees.
 fn invisible(property: &str) -> bool {
@@ -313,8 +314,9 @@ enum Inline {
     Group,
 }
 
-/// What a paragraph is made of, as read: text with the spans it is in, lone codes, and
-/// groups (links) holding more of the same.
+/// What a paragraph is made of, as read: text with the spans it is in, lone codes,
+/// groups (links, content controls, marked ranges) holding more of the same, and the
+/// marks that start, part or end a range.
 #[derive(Debug, Clone)]
 enum Node {
     Text {
@@ -324,12 +326,68 @@ enum Node {
     },
     /// A lone code, and whether it is a line break.
     Lone(Markup, bool),
+    /// A pair around `nodes`: `own`, its words are the paragraph's (a content
+    /// control's, a bookmark's), not a link's, whose look is its own; `once`, its
+    /// markup must stand once ([`Markup::once`]).
     Group {
-        open: Range<usize>,
-        close: Range<usize>,
+        open: Raw,
+        close: Raw,
         nodes: Vec<Node>,
+        own: bool,
+        once: bool,
     },
+    Mark(Mark),
 }
+
+/// Where a range of a paragraph starts, parts or ends: a bookmark, a reference mark,
+/// an index entry, a field mark (a form field, a citation: its start, the separator
+/// between its code and its result, its end). A start and its end in the same list of
+/// nodes around words become a pair ([`paired`]), which a translation cannot put out
+/// of order; the others stand at the edges of a paragraph written again, starts
+/// first, ends last, as a bookmark always did.
+#[derive(Debug, Clone)]
+struct Mark {
+    /// The whole element.
+    range: Range<usize>,
+    role: Role,
+    /// What it marks: its kind and its name or id (`bookmark\0ref1`); a field mark's
+    /// kind alone, as its parts pair by how they nest.
+    key: String,
+    /// Whether it stands at the paragraph's own level, outside spans and links.
+    root: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Start,
+    Separator,
+    End,
+}
+
+/// The mark the element `name` is (its role, its kind, and the attribute naming it),
+/// if it is one.
+fn mark_of(name: &[u8]) -> Option<(Role, &'static str, &'static [u8])> {
+    let (role, kind, by): (Role, &str, &[u8]) = match name {
+        b"text:bookmark-start" => (Role::Start, "bookmark", b"text:name"),
+        b"text:bookmark-end" => (Role::End, "bookmark", b"text:name"),
+        b"text:reference-mark-start" => (Role::Start, "reference", b"text:name"),
+        b"text:reference-mark-end" => (Role::End, "reference", b"text:name"),
+        b"text:alphabetical-index-mark-start" | b"text:toc-mark-start" | b"text:user-index-mark-start" => {
+            (Role::Start, "index", b"text:id")
+        }
+        b"text:alphabetical-index-mark-end" | b"text:toc-mark-end" | b"text:user-index-mark-end" => {
+            (Role::End, "index", b"text:id")
+        }
+        b"field:fieldmark-start" => (Role::Start, FIELD, b""),
+        b"field:fieldmark-separator" => (Role::Separator, FIELD, b""),
+        b"field:fieldmark-end" => (Role::End, FIELD, b""),
+        _ => return None,
+    };
+    Some((role, kind, by))
+}
+
+/// The kind of a field mark's [`Mark`].
+const FIELD: &str = "fieldmark";
 
 /// An element inside a paragraph whose content is not the paragraph's text.
 #[derive(Debug, Clone)]
@@ -340,6 +398,8 @@ struct Sub {
     start: usize,
     /// `None`: dropped; or the lone code it becomes.
     lone: Option<Lone>,
+    /// Or the mark it is: its role, key and whether it stands at the paragraph's level.
+    mark: Option<(Role, String, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -380,8 +440,8 @@ struct Para {
     nodes: Range<usize>,
     /// Bytes of text so far.
     len: usize,
-    /// The bookmarks in it (an empty element each), and whether each is an end.
-    bookmarks: Vec<(Range<usize>, bool)>,
+    /// The bookmarks of a place in it (`text:bookmark`).
+    points: Vec<Range<usize>>,
 }
 
 impl Para {
@@ -399,7 +459,7 @@ impl Para {
             last: content,
             nodes: 0..0,
             len: 0,
-            bookmarks: Vec::new(),
+            points: Vec::new(),
         }
     }
 
@@ -757,7 +817,12 @@ impl<'a> Parser<'a> {
                 };
                 let style = found.unwrap_or(known);
                 if style.hidden {
-                    Some(Sub { depth: 1, start: range.start, lone: Some(lone(false, String::new())) })
+                    Some(Sub {
+                        depth: 1,
+                        start: range.start,
+                        lone: Some(lone(false, String::new())),
+                        mark: None,
+                    })
                 } else {
                     let mut key = style.key;
                     let mut tag = String::from("<text:span");
@@ -820,30 +885,45 @@ impl<'a> Parser<'a> {
                 }
                 let Some(Ctx::Para(p)) = self.stack.last_mut() else { return Ok(()) };
                 p.text(&" ".repeat(count));
-                (!empty).then_some(Sub { depth: 1, start: range.start, lone: None })
+                (!empty).then_some(Sub { depth: 1, start: range.start, lone: None, mark: None })
             }
-            b"text:tab" => Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())) }),
+            b"text:tab" => {
+                Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())), mark: None })
+            }
             b"text:line-break" => {
                 let brk = Lone { brk: true, ..lone(true, String::new()) };
-                Some(Sub { depth: 1, start: range.start, lone: Some(brk) })
+                Some(Sub { depth: 1, start: range.start, lone: Some(brk), mark: None })
+            }
+            n if mark_of(n).is_some() => {
+                let Some((role, kind, by)) = mark_of(n) else { return Ok(()) };
+                let mut key = kind.to_string();
+                if !by.is_empty() {
+                    key.push('\0');
+                    let named = e.attributes().with_checks(false).flatten().find(|a| a.key.as_ref() == by);
+                    key.push_str(
+                        &named.map(|a| String::from_utf8_lossy(&a.value).into_owned()).unwrap_or_default(),
+                    );
+                }
+                let root = p.inline.is_empty();
+                Some(Sub { depth: 1, start: range.start, lone: None, mark: Some((role, key, root)) })
             }
             n if DROPPED.contains(&n) => {
-                if empty && n.starts_with(b"text:bookmark") {
-                    p.bookmarks.push((range.clone(), n == b"text:bookmark-end"));
+                if empty && n == b"text:bookmark" {
+                    p.points.push(range.clone());
                 }
-                Some(Sub { depth: 1, start: range.start, lone: None })
+                Some(Sub { depth: 1, start: range.start, lone: None, mark: None })
             }
             b"office:annotation" | b"office:annotation-end" => {
-                Some(Sub { depth: 1, start: range.start, lone: Some(lone(false, String::new())) })
+                Some(Sub { depth: 1, start: range.start, lone: Some(lone(false, String::new())), mark: None })
             }
             b"text:note" => {
                 let note = Lone { note: true, ..lone(true, String::new()) };
-                Some(Sub { depth: 1, start: range.start, lone: Some(note) })
+                Some(Sub { depth: 1, start: range.start, lone: Some(note), mark: None })
             }
             b"draw:frame" | b"draw:a" => {
-                Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())) })
+                Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, String::new())), mark: None })
             }
-            _ => Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, tags)) }),
+            _ => Some(Sub { depth: 1, start: range.start, lone: Some(lone(true, tags)), mark: None }),
         };
         let Some(Ctx::Para(p)) = self.stack.last_mut() else { return Ok(()) };
         if p.len > MAX_LINE {
@@ -877,6 +957,10 @@ impl<'a> Parser<'a> {
     fn finish_sub(&mut self, end: usize) {
         let Some(Ctx::Para(p)) = self.stack.last_mut() else { return };
         let Some(sub) = p.sub.take() else { return };
+        if let Some((role, key, root)) = sub.mark {
+            p.push(Node::Mark(Mark { range: sub.start..end, role, key, root }));
+            return;
+        }
         let Some(lone) = sub.lone else { return };
         let range = sub.start..end;
         let open = if lone.tags.is_empty() || lone.had_blocks {
@@ -923,7 +1007,10 @@ impl<'a> Parser<'a> {
                     Some(Inline::Span(_)) => p.settle(range.end),
                     Some(Inline::Group) => {
                         if let Some((open, nodes)) = p.groups.pop() {
-                            p.push(Node::Group { open, close: range.clone(), nodes });
+                            let own = self.text[open.clone()].starts_with("<loext:content-control")
+                                || self.text[open.clone()].starts_with("<text:content-control");
+                            let (open, close) = (Raw::Range(open), Raw::Range(range.clone()));
+                            p.push(Node::Group { open, close, nodes, own, once: false });
                         }
                         p.settle(range.end);
                     }
@@ -1106,29 +1193,58 @@ impl<'a> Parser<'a> {
 
     /// A paragraph read to its end tag: its block, if it holds words.
     fn finish_para(&mut self, p: Para) -> Result<()> {
-        let Some(first) = p.first else { return Ok(()) };
-        let Some((_, nodes)) = p.groups.into_iter().next() else { return Ok(()) };
-        let Some(nodes) = nodes.get(p.nodes.clone()) else { return Ok(()) };
+        let (Some(mut first), mut last) = (p.first, p.last) else { return Ok(()) };
+        let Some((_, all)) = p.groups.into_iter().next() else { return Ok(()) };
+        let mut span = p.nodes.clone();
+        if span.start > span.end || span.end > all.len() {
+            return Ok(());
+        }
+        // Marks just before the first words and just after the last, at the
+        // paragraph's own level, are the block's: a bookmark on its first words pairs
+        // with its end, and one left alone is written again where it stood.
+        while let Some(Node::Mark(m)) = span.start.checked_sub(1).and_then(|i| all.get(i)) {
+            if !m.root || m.role == Role::End {
+                break;
+            }
+            first = m.range.start;
+            span.start -= 1;
+        }
+        while let Some(Node::Mark(m)) = all.get(span.end) {
+            if !m.root || m.role != Role::End {
+                break;
+            }
+            last = m.range.end;
+            span.end += 1;
+        }
+        let nodes = paired(all[span].to_vec(), self.text);
         let mut build = Build::default();
-        let (key, tags) = base(nodes);
-        // Bookmarks inside the block: the starts where it starts and the ends where it
-        // ends once it is written again, so what a reference shows is the paragraph.
+        let (key, tags) = base(&nodes);
+        // What marks no range of words here (a bookmark of a place, a range that starts
+        // or ends in another paragraph, ranges that overlap): the starts where the block
+        // starts and the ends where it ends once it is written again, in order, so a
+        // reference still finds its bookmark and a range never ends before it starts.
+        let mut alone: Vec<(Range<usize>, bool)> = p
+            .points
+            .iter()
+            .filter(|r| r.start >= first && r.end <= last)
+            .map(|r| (r.clone(), false))
+            .collect();
+        unpaired(&nodes, &mut alone);
+        alone.sort_by_key(|(r, _)| r.start);
         let (mut starts, mut ends) = (String::new(), String::new());
-        for (range, end) in &p.bookmarks {
-            if range.start >= first && range.end <= p.last {
-                let raw = &self.text[range.clone()];
-                if *end {
-                    ends.push_str(raw)
-                } else {
-                    starts.push_str(raw)
-                }
+        for (r, end) in alone {
+            let raw = &self.text[r];
+            if end {
+                ends.push_str(raw)
+            } else {
+                starts.push_str(raw)
             }
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None };
+            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None, once: true };
             marked::open(&mut build.paragraph, &mut build.codes, markup, false)
         });
-        build.nodes(nodes, &key, &tags);
+        build.nodes(&nodes, &key, &tags);
         if let Some(n) = marks {
             marked::close(&mut build.paragraph, n);
         }
@@ -1142,7 +1258,7 @@ impl<'a> Parser<'a> {
                 limit: MAX_LINE,
             });
         }
-        let mut block = Block::new(first..p.last, build.paragraph, build.codes, &OdfText, p.number);
+        let mut block = Block::new(first..last, build.paragraph, build.codes, &OdfText, p.number);
         block.style = tags;
         self.blocks.push(block);
         Ok(())
@@ -1167,21 +1283,26 @@ fn opens_block(name: &[u8]) -> bool {
     matches!(name, b"text:p" | b"text:h" | b"svg:title" | b"svg:desc")
 }
 
-/// The key and span tags most of the text directly in `nodes` has (the first of
-/// equals): the look text without a code of its own takes.
+/// The key and span tags most of the text directly in `nodes` (or in a group whose
+/// words are their own, [`Node::Group`]) has, the first of equals: the look text
+/// without a code of its own takes.
 fn base(nodes: &[Node]) -> (String, String) {
-    let mut sizes: Vec<(&str, &str, usize)> = Vec::new();
-    for node in nodes {
-        if let Node::Text { text, key, tags } = node {
-            if text.trim().is_empty() {
-                continue;
-            }
-            match sizes.iter_mut().find(|(k, _, _)| k == key) {
-                Some(s) => s.2 += text.len(),
-                None => sizes.push((key, tags, text.len())),
+    fn count<'a>(nodes: &'a [Node], sizes: &mut Vec<(&'a str, &'a str, usize)>) {
+        for node in nodes {
+            match node {
+                Node::Text { text, key, tags } if !text.trim().is_empty() => {
+                    match sizes.iter_mut().find(|(k, _, _)| k == key) {
+                        Some(s) => s.2 += text.len(),
+                        None => sizes.push((key, tags, text.len())),
+                    }
+                }
+                Node::Group { nodes, own: true, .. } => count(nodes, sizes),
+                _ => {}
             }
         }
     }
+    let mut sizes: Vec<(&str, &str, usize)> = Vec::new();
+    count(nodes, &mut sizes);
     let mut best: Option<(&str, &str, usize)> = None;
     for s in sizes {
         if best.is_none_or(|b| s.2 > b.2) {
@@ -1243,23 +1364,153 @@ impl Build {
                 }
                 // An empty link shows nothing and would only be a tag to keep.
                 Node::Group { nodes, .. } if nodes.is_empty() => {}
-                Node::Group { open: start, close, nodes } => {
+                Node::Group { open: start, close, nodes, once, .. } => {
                     let (key, tags) = base(nodes);
                     let markup = Markup {
-                        open: Raw::Range(start.clone()),
-                        close: Raw::Range(close.clone()),
+                        open: start.clone(),
+                        close: close.clone(),
                         style: Some(tags.clone()),
+                        once: *once,
                     };
                     let n = marked::open(&mut self.paragraph, &mut self.codes, markup, false);
                     self.nodes(nodes, &key, &tags);
                     marked::close(&mut self.paragraph, n);
                 }
+                // Written at the block's edges ([`unpaired`]).
+                Node::Mark(_) => {}
             }
         }
         if let Some((_, _, n)) = open {
             marked::close(&mut self.paragraph, n);
         }
     }
+}
+
+/// Whether a node holds words (text that is not white space).
+fn has_words(node: &Node) -> bool {
+    match node {
+        Node::Text { text, .. } => !text.trim().is_empty(),
+        Node::Group { nodes, .. } => nodes.iter().any(has_words),
+        Node::Lone(..) | Node::Mark(_) => false,
+    }
+}
+
+/// `nodes` (of the part `text`) with each range whose start and end marks stand in
+/// the same list around words a pair of them ([`Node::Group`], its markup once), in
+/// the lists of groups too: a bookmark, a reference mark, an index entry, and a field
+/// mark, whose start and separator (and anything between, its code) open the pair and
+/// whose end closes it, so its result is text. A field mark around no words is one
+/// lone code of all of it. A mark whose other end is elsewhere (another list, another
+/// paragraph), or that would need bytes that are no whole elements, stays a mark.
+fn paired(nodes: Vec<Node>, text: &str) -> Vec<Node> {
+    let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for i in 0..slots.len() {
+        let start = match slots[i].take() {
+            Some(Node::Mark(m)) if m.role == Role::Start => m,
+            Some(Node::Group { open, close, nodes, own, once }) => {
+                out.push(Node::Group { open, close, nodes: paired(nodes, text), own, once });
+                continue;
+            }
+            Some(other) => {
+                out.push(other);
+                continue;
+            }
+            None => continue,
+        };
+        // Its separator and end: the marks of its kind nest.
+        let (mut depth, mut separator, mut end) = (0usize, None, None);
+        for (j, slot) in slots.iter().enumerate().skip(i + 1) {
+            let Some(Node::Mark(m)) = slot else { continue };
+            if m.key != start.key {
+                continue;
+            }
+            match m.role {
+                Role::Start => depth += 1,
+                Role::Separator if depth == 0 && separator.is_none() => separator = Some((j, m.range.end)),
+                Role::End if depth == 0 => {
+                    end = Some((j, m.range.clone()));
+                    break;
+                }
+                Role::End => depth -= 1,
+                Role::Separator => {}
+            }
+        }
+        let Some((j, close)) = end else {
+            out.push(Node::Mark(start));
+            continue;
+        };
+        let (body, open_end) = separator.map_or((i + 1, start.range.end), |(s, e)| (s + 1, e));
+        let open = start.range.start..open_end;
+        let words = slots[body..j].iter().flatten().any(has_words);
+        if words && whole_elements(&text[open.clone()]) {
+            slots[i + 1..body].iter_mut().for_each(|s| *s = None);
+            let inner: Vec<Node> = slots[body..j].iter_mut().filter_map(Option::take).collect();
+            slots[j] = None;
+            out.push(Node::Group {
+                open: Raw::Range(open),
+                close: Raw::Range(close),
+                nodes: paired(inner, text),
+                own: true,
+                once: true,
+            });
+        } else if !words && start.key == FIELD && whole_elements(&text[start.range.start..close.end]) {
+            slots[i + 1..=j].iter_mut().for_each(|s| *s = None);
+            let markup = Markup { open: Raw::Range(start.range.start..close.end), ..Markup::default() };
+            out.push(Node::Lone(markup, false));
+        } else {
+            out.push(Node::Mark(start));
+        }
+    }
+    out
+}
+
+/// The marks in `nodes` (and in their groups) that are no pair: each one's bytes and
+/// whether it ends a range.
+fn unpaired(nodes: &[Node], out: &mut Vec<(Range<usize>, bool)>) {
+    for node in nodes {
+        match node {
+            Node::Mark(m) => out.push((m.range.clone(), m.role == Role::End)),
+            Node::Group { nodes, .. } => unpaired(nodes, out),
+            Node::Text { .. } | Node::Lone(..) => {}
+        }
+    }
+}
+
+/// Whether `xml`, bytes of a well-formed part, is whole elements (and text): every
+/// element that starts in it ends in it, and none ends that did not start.
+fn whole_elements(xml: &str) -> bool {
+    let bytes = xml.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|&b| b == b'<') {
+        let start = at + i;
+        // The tag's end, quoted attribute values skipped.
+        let mut quote = None;
+        let mut end = None;
+        for (k, &b) in bytes.iter().enumerate().skip(start + 1) {
+            match (quote, b) {
+                (Some(q), b) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => {
+                    end = Some(k);
+                    break;
+                }
+                (None, _) => {}
+            }
+        }
+        let Some(end) = end else { return false };
+        let tag = &bytes[start..=end];
+        if tag.starts_with(b"</") {
+            let Some(d) = depth.checked_sub(1) else { return false };
+            depth = d;
+        } else if !(tag.ends_with(b"/>") || tag.starts_with(b"<?") || tag.starts_with(b"<!")) {
+            depth += 1;
+        }
+        at = end + 1;
+    }
+    depth == 0
 }
 
 /// Turns a quick-xml error into a message a person can act on.
@@ -1293,6 +1544,8 @@ mod tests {
         r#"xmlns:xlink="http://www.w3.org/1999/xlink" "#,
         r#"xmlns:dc="http://purl.org/dc/elements/1.1/" "#,
         r#"xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" "#,
+        r#"xmlns:field="urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" "#,
+        r#"xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" "#,
         r#"xmlns:officeooo="http://openoffice.org/2009/office""#,
     );
 
@@ -1458,20 +1711,41 @@ mod tests {
         assert_eq!(segments("<text:p>Hei. <text:line-break/>Hvem er du?</text:p>"), ["Hei.", "Hvem er du?"]);
     }
 
+    /// A bookmark on words (the target of a cross-reference) is a pair around them, so
+    /// the translation places it and the reference shows the translated words, not the
+    /// paragraph; one that marks no words or reaches into another paragraph, and a
+    /// bookmark of a place, stand at the edges of a paragraph written again; each mark
+    /// is written once.
     #[test]
-    fn bookmarks_inside_a_paragraph_written_again_span_it_so_a_reference_shows_it() {
+    fn a_bookmark_on_words_is_a_pair_and_other_marks_span_a_paragraph_written_again() {
         let body = concat!(
             r#"<text:h text:outline-level="1">Høy <text:bookmark-start text:name="ref1"/>pris<text:bookmark-end text:name="ref1"/> i dag</text:h>"#,
             r#"<text:p>Det er <text:span text:style-name="T1"><text:bookmark text:name="punkt"/><text:bookmark-start text:name="merke1"/>skremmende</text:span><text:bookmark-end text:name="merke1"/>. Og mer.</text:p>"#,
+            r#"<text:p><text:bookmark-start text:name="begge"/>Det er sant. Og mer.<text:bookmark-end text:name="begge"/><text:bookmark-start text:name="videre"/> Slutt.</text:p>"#,
+            r#"<text:p>Neste.<text:bookmark-end text:name="videre"/></text:p>"#,
             r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
         );
-        assert_eq!(segments(body), ["Høy pris i dag", "Det er skremmende.", "Og mer.", "Se {1/}."]);
+        assert_eq!(
+            segments(body),
+            [
+                "Høy {1}pris{/1} i dag",
+                "Det er {1}skremmende{/1}.",
+                "Og mer.",
+                "Det er sant.",
+                "Og mer.",
+                "Slutt.",
+                "Neste.",
+                "Se {1/}."
+            ]
+        );
         assert_eq!(read(&odt(body)).unwrap().rebuild(|_| None).unwrap(), odt(body));
         let d = read(&odt(body)).unwrap();
         let out = d
-            .rebuild(|s| match s.text.as_str() {
-                "Og mer." | "Se {1/}." => None,
-                t => Some(Cow::Owned(t.to_uppercase())),
+            .rebuild(|s| match (s.location.line, s.text.as_str()) {
+                (1, _) => Some(Cow::Borrowed("{1}Price{/1} high today")),
+                (2, "Det er {1}skremmende{/1}.") => Some(Cow::Borrowed("It is {1}frightening{/1}.")),
+                (3, "Og mer.") => Some(Cow::Borrowed("And more.")),
+                _ => None,
             })
             .unwrap();
         let xml = entry(&out, "content.xml");
@@ -1479,12 +1753,88 @@ mod tests {
         assert_eq!(
             &xml[start..xml.find("</office:text>").unwrap()],
             concat!(
-                r#"<text:h text:outline-level="1"><text:bookmark-start text:name="ref1"/>HØY PRIS I DAG<text:bookmark-end text:name="ref1"/></text:h>"#,
-                // Only one sentence is new: each mark is still written once.
-                r#"<text:p><text:bookmark text:name="punkt"/><text:bookmark-start text:name="merke1"/>DET ER SKREMMENDE. Og mer.<text:bookmark-end text:name="merke1"/></text:p>"#,
+                r#"<text:h text:outline-level="1"><text:bookmark-start text:name="ref1"/>Price<text:bookmark-end text:name="ref1"/><text:s/>high today</text:h>"#,
+                r#"<text:p><text:bookmark text:name="punkt"/>It is <text:bookmark-start text:name="merke1"/>frightening<text:bookmark-end text:name="merke1"/>. Og mer.</text:p>"#,
+                // Only one sentence is new: each mark is still written once, the one going
+                // on in the next paragraph where this one starts.
+                r#"<text:p><text:bookmark-start text:name="videre"/><text:bookmark-start text:name="begge"/>Det er sant. And more.<text:bookmark-end text:name="begge"/><text:s/>Slutt.</text:p>"#,
+                r#"<text:p>Neste.<text:bookmark-end text:name="videre"/></text:p>"#,
                 r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
             )
         );
+    }
+
+    /// Field marks (a citation, a text form field, as LibreOffice 7.4 writes them),
+    /// index entries and reference marks: a start and its end around words are a pair,
+    /// so a translation cannot put them out of order, which LibreOffice would not open.
+    #[test]
+    fn marked_ranges_are_pairs_that_stay_in_order() {
+        let citation = concat!(
+            r#"<field:fieldmark-start text:name="Bookmark" field:type="vnd.oasis.opendocument.field.UNHANDLED"><field:param field:name="vnd.oasis.opendocument.field.code" field:value="ADDIN ZOTERO_ITEM CSL_CITATION {&quot;citationID&quot;:&quot;a1&quot;}"/></field:fieldmark-start>"#,
+            r#"<field:fieldmark-separator/>"#
+        );
+        let form = r#"<field:fieldmark-start text:name="Tekst1" field:type="vnd.oasis.opendocument.field.FORMTEXT"/><field:fieldmark-separator/>"#;
+        let body = format!(
+            concat!(
+                r#"<text:p>Dette er godt dokumentert {citation}(Hansen og Berg 2020, s. 14)<field:fieldmark-end/>.</text:p>"#,
+                r#"<text:p>Skriv inn kommunen: {form}Vågan kommune<field:fieldmark-end/>. Og et tomt: {form}<field:fieldmark-end/>.</text:p>"#,
+                r#"<text:p>Han bor i <text:alphabetical-index-mark-start text:id="IMark1"/>Henningsvær<text:alphabetical-index-mark-end text:id="IMark1"/> og jobber i <text:reference-mark-start text:name="ref1"/>Svolvær<text:reference-mark-end text:name="ref1"/>.</text:p>"#,
+                // Two that overlap: the first is a pair, the other at the edges.
+                r#"<text:p>A <text:bookmark-start text:name="a"/>b <text:reference-mark-start text:name="r"/>c<text:bookmark-end text:name="a"/> d<text:reference-mark-end text:name="r"/> e.</text:p>"#,
+            ),
+            citation = citation,
+            form = form
+        );
+        let empty = format!("{form}<field:fieldmark-end/>");
+        assert_eq!(
+            segments(&body),
+            [
+                "Dette er godt dokumentert {1}(Hansen og Berg 2020, s. 14){/1}.",
+                "Skriv inn kommunen: {1}Vågan kommune{/1}.",
+                "Og et tomt: {1/}.",
+                "Han bor i {1}Henningsvær{/1} og jobber i {2}Svolvær{/2}.",
+                "A {1}b c{/1} d e."
+            ]
+        );
+        let d = read(&odt(&body)).unwrap();
+        assert_eq!(d.rebuild(|_| None).unwrap(), odt(&body));
+        let out = d
+            .rebuild(|s| {
+                Some(Cow::Borrowed(match s.text.as_str() {
+                    "Dette er godt dokumentert {1}(Hansen og Berg 2020, s. 14){/1}." => {
+                        "{1}(Hansen and Berg 2020, p. 14){/1} document this well."
+                    }
+                    "Skriv inn kommunen: {1}Vågan kommune{/1}." => "Enter the municipality: {1}Vågan{/1}.",
+                    "Og et tomt: {1/}." => "And an empty one: {1/}.",
+                    "Han bor i {1}Henningsvær{/1} og jobber i {2}Svolvær{/2}." => {
+                        "He works in {2}Svolvær{/2} and lives in {1}Henningsvær{/1}."
+                    }
+                    _ => "{1}B c{/1} d e, a.",
+                }))
+            })
+            .unwrap();
+        let xml = entry(&out, "content.xml");
+        let start = xml.find("<office:text>").unwrap() + "<office:text>".len();
+        assert_eq!(
+            &xml[start..xml.find("</office:text>").unwrap()],
+            format!(
+                concat!(
+                    r#"<text:p>{citation}(Hansen and Berg 2020, p. 14)<field:fieldmark-end/><text:s/>document this well.</text:p>"#,
+                    r#"<text:p>Enter the municipality: {form}Vågan<field:fieldmark-end/>. And an empty one: {empty}.</text:p>"#,
+                    r#"<text:p>He works in <text:reference-mark-start text:name="ref1"/>Svolvær<text:reference-mark-end text:name="ref1"/><text:s/>and lives in <text:alphabetical-index-mark-start text:id="IMark1"/>Henningsvær<text:alphabetical-index-mark-end text:id="IMark1"/>.</text:p>"#,
+                    r#"<text:p><text:reference-mark-start text:name="r"/><text:bookmark-start text:name="a"/>B c<text:bookmark-end text:name="a"/><text:s/>d e, a.<text:reference-mark-end text:name="r"/></text:p>"#,
+                ),
+                citation = citation,
+                form = form,
+                empty = empty
+            )
+        );
+        // Out of order, a pair is refused at import.
+        assert!(crate::document::inline::check(
+            "Dette er godt dokumentert {1}(Hansen og Berg 2020, s. 14){/1}.",
+            "{/1}(Hansen and Berg 2020, p. 14){1} document this well."
+        )
+        .is_err());
     }
 
     #[test]
@@ -1745,6 +2095,12 @@ mod tests {
                 1 => Just("<text:tab/>".to_string()),
                 1 => Just("<text:line-break/>".to_string()),
                 1 => Just(r#"<text:bookmark text:name="b"/>"#.to_string()),
+                1 => Just(r#"<text:bookmark-start text:name="b"/>"#.to_string()),
+                1 => Just(r#"<text:bookmark-end text:name="b"/>"#.to_string()),
+                1 => Just(r#"<text:reference-mark-start text:name="r"/>"#.to_string()),
+                1 => Just(r#"<text:reference-mark-end text:name="r"/>"#.to_string()),
+                1 => Just(r#"<field:fieldmark-start text:name="f" field:type="x"><field:param field:name="c" field:value="a&gt;b"/></field:fieldmark-start><field:fieldmark-separator/>"#.to_string()),
+                1 => Just("<field:fieldmark-end/>".to_string()),
                 1 => Just("<text:soft-page-break/>".to_string()),
                 1 => Just(r#"<text:span text:style-name="T1"/>"#.to_string()),
                 1 => Just("<text:page-number>1</text:page-number>".to_string()),
@@ -1767,8 +2123,12 @@ mod tests {
                             r#"<text:span text:style-name="{s}">{}</text:span>"#,
                             v.concat()
                         )),
-                    prop::collection::vec(inner, 0..4).prop_map(|v| format!(
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!(
                         r#"<text:a xlink:href="https://a.no/?a=1&amp;b=2">{}</text:a>"#,
+                        v.concat()
+                    )),
+                    prop::collection::vec(inner, 0..4).prop_map(|v| format!(
+                        r#"<loext:content-control>{}</loext:content-control>"#,
                         v.concat()
                     )),
                 ]
@@ -1821,7 +2181,12 @@ mod tests {
                 let sorted = |t: String| { let mut v: Vec<char> = t.chars().collect(); v.sort_unstable(); v };
                 prop_assert_eq!(sorted(letters(&again)), sorted(shift(&letters(&d))));
                 let (before, after) = (entry(&bytes, "content.xml"), entry(&out, "content.xml"));
-                for what in ["<text:note ", "<draw:frame>", "<text:page-number>", "<text:tab/>", "<text:line-break/>"] {
+                for what in [
+                    "<text:note ", "<draw:frame>", "<text:page-number>", "<text:tab/>", "<text:line-break/>",
+                    "<text:bookmark-start ", "<text:bookmark-end ", "<text:reference-mark-start ",
+                    "<text:reference-mark-end ", "<field:fieldmark-start ", "<field:fieldmark-separator/>",
+                    "<field:fieldmark-end/>",
+                ] {
                     prop_assert_eq!(count(&before, what), count(&after, what), "{}", what);
                 }
             }

@@ -3,10 +3,11 @@
 //! with tags only where formatting falls inside a sentence; `--pseudo=identity` gives
 //! the file back byte for byte; and the `--pseudo` edition opens in LibreOffice, which
 //! shows the pseudo text (footer included), bold and italic on the same words, and the
-//! language English. A cross-reference to a bookmarked heading (in LibreOffice's
-//! conversion of a Word file) shows the translated heading in the edition's PDF, and
-//! the words of a Word file's content controls, which LibreOffice keeps as its own, are
-//! translated.
+//! language English. A cross-reference to a bookmarked word (in LibreOffice's
+//! conversion of a Word file) shows the translated word in the edition's PDF; a
+//! translation that puts a citation's or an index entry's end before its start is
+//! refused; and the words of a Word file's content controls, which LibreOffice keeps as
+//! its own, are translated.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! must be there in CI; elsewhere a missing one skips the LibreOffice part with a note.
@@ -142,11 +143,15 @@ fn a_pseudo_edition_opens_in_libreoffice_with_the_pseudo_text_formatted_as_the_s
 }
 
 #[test]
-fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
+fn a_reference_to_a_bookmarked_word_shows_the_translated_word() {
     // LibreOffice's conversion of a Word file: the bookmark stands between the spans
     // of the heading's words, the reference is a `text:bookmark-ref`.
     let t = Project::empty();
-    t.write("src/valg.docx", crate::docx::reference());
+    t.write("src/valg.docx", crate::docx::reference()).write(
+        "memory/nb-en.csv",
+        "source,target\nHøy {1}pris{/1} i dag,A high {1}price{/1} today\n\
+         Se kapittelet {1/} over.,See the chapter {1/} above.\nValget i Norge,The election in Norway\n",
+    );
     if !soffice(&t, &["--convert-to", "odt", "--outdir", "corpus", "src/valg.docx"]) {
         return;
     }
@@ -155,13 +160,83 @@ fn a_reference_to_a_bookmarked_heading_shows_the_translated_heading() {
     t.tolk(&["segment", "corpus/valg.odt"])
         .run()
         .success()
-        .stdout_is("Høy pris i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
-    t.tolk(&["build", "--pseudo"]).run().success();
-    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/pseudo/valg.odt"]));
+        .stdout_is("Høy {1}pris{/1} i dag\nSe kapittelet {1/} over.\nValget i Norge\n");
+    t.tolk(&["build"]).run().success().stderr_contains("0 untranslated");
+    assert!(soffice(&t, &["--convert-to", "pdf", "--outdir", "lo", "out/en/valg.odt"]));
     let Some(pdf) = crate::docx::pdf_text(&t, "lo/valg.pdf") else { return };
-    let heading = pseudo("Høy pris i dag");
-    assert_eq!(pdf.matches(heading.as_str()).count(), 2, "the reference does not show the heading:\n{pdf}");
+    assert!(pdf.contains("A high price today") && pdf.contains("See the chapter price above."), "{pdf}");
     assert!(!pdf.contains("Error: Reference source not found"), "{pdf}");
+}
+
+/// A flat OpenDocument text LibreOffice converts into the `.odt` it writes: a citation
+/// (a Zotero field mark), an index entry and a reference mark on words, and a
+/// cross-reference to the reference mark.
+const MARKED: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:field="urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>"#,
+    r#"<text:p>Dette er godt dokumentert <field:fieldmark-start text:name="Z1" field:type="vnd.oasis.opendocument.field.UNHANDLED"><field:param field:name="vnd.oasis.opendocument.field.code" field:value="ADDIN ZOTERO_ITEM CSL_CITATION {}"/></field:fieldmark-start><field:fieldmark-separator/>(Hansen 2020, s. 14)<field:fieldmark-end/>.</text:p>"#,
+    r#"<text:p>Han bor i <text:alphabetical-index-mark-start text:id="I1"/>Henningsvær<text:alphabetical-index-mark-end text:id="I1"/> og jobber i <text:reference-mark-start text:name="r1"/>Svolvær<text:reference-mark-end text:name="r1"/>.</text:p>"#,
+    r#"<text:p>Se <text:reference-ref text:reference-format="text" text:ref-name="r1">Svolvær</text:reference-ref>.</text:p>"#,
+    r#"</office:text></office:body></office:document>"#,
+);
+
+/// Marked ranges are pairs: a translation that puts one's end before its start (an
+/// `.odt` LibreOffice would not open) is refused, naming the row and the tag, and the
+/// edition of one that moves them whole opens in LibreOffice with the English words,
+/// the reference showing its mark's.
+#[test]
+fn a_marked_ranges_tags_cannot_be_put_out_of_order() {
+    let t = Project::empty();
+    t.write("src/kilde.fodt", MARKED);
+    if !soffice(&t, &["--convert-to", "odt", "--outdir", "corpus", "src/kilde.fodt"]) {
+        return;
+    }
+    let content = zip_entry(&t.path().join("corpus/kilde.odt"), "content.xml");
+    assert!(
+        content.contains("<field:fieldmark-separator/>(Hansen")
+            && content.contains("<text:alphabetical-index-mark-start "),
+        "{content}"
+    );
+    t.tolk(&["segment", "corpus/kilde.odt"]).run().success().stdout_is(
+        "Dette er godt dokumentert {1}(Hansen 2020, s. 14){/1}.\n\
+         Han bor i {1}Henningsvær{/1} og jobber i {2}Svolvær{/2}.\nSe {1/}.\n",
+    );
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let batch = |targets: [&str; 3]| {
+        let rows = crate::util::csv_rows(t.read("b.csv").as_bytes(), b',');
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(["id", "source", "target"]).unwrap();
+        for (row, target) in rows.iter().zip(targets) {
+            out.write_record([&row["id"], &row["source"], target]).unwrap();
+        }
+        out.into_inner().unwrap()
+    };
+    t.write(
+        "swapped.csv",
+        batch([
+            "This is well documented {/1}(Hansen 2020: 14){1}.",
+            "He lives in {1}Henningsvær{/1} and works in {2}Svolvær{/2}.",
+            "See {1/}.",
+        ]),
+    );
+    t.tolk(&["import", "swapped.csv"])
+        .run()
+        .failure()
+        .stderr_contains("swapped.csv: row 2, column target")
+        .stderr_contains("the tag {/1} is out of order");
+    t.write(
+        "done.csv",
+        batch([
+            "{1}(Hansen 2020: 14){/1} documents this well.",
+            "He works in {2}Svolvær{/2} and lives in {1}Henningsvær{/1}.",
+            "See {1/}.",
+        ]),
+    );
+    t.tolk(&["import", "done.csv"]).run().success();
+    t.tolk(&["build"]).run().success().stderr_contains("0 untranslated");
+    assert!(soffice(&t, &["--convert-to", "txt:Text", "--outdir", "txt", "out/en/kilde.odt"]));
+    let shown = t.read("txt/kilde.txt");
+    assert!(shown.contains("(Hansen 2020: 14) documents this well."), "{shown}");
+    assert!(shown.contains("He works in Svolvær and lives in Henningsvær."), "{shown}");
 }
 
 #[test]

@@ -289,14 +289,15 @@ fn a_translation_is_written_as_runs_and_the_language_becomes_english() {
         .unwrap();
     let run = |props: &str, t: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>"#);
     let expected = p(&[
-        // The bookmark's start where the paragraph starts, its end where it ends.
-        r#"<w:bookmarkStart w:id="0" w:name="a"/><w:hyperlink r:id="rId1">"#.to_string(),
+        r#"<w:hyperlink r:id="rId1">"#.to_string(),
         run(r#"<w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>"#, "You"),
         "</w:hyperlink>".into(),
         run("", " &lt;and&gt; "),
+        // The bookmark on the bold word is the pair: it goes with the word.
+        r#"<w:bookmarkStart w:id="0" w:name="a"/>"#.into(),
         run("<w:rPr><w:b/></w:rPr>", "me"),
-        "<w:r><w:t xml:space=\"preserve\">.</w:t><w:tab/><w:t xml:space=\"preserve\">Yes\u{a0}Ja.</w:t></w:r>".into(),
         r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+        "<w:r><w:t xml:space=\"preserve\">.</w:t><w:tab/><w:t xml:space=\"preserve\">Yes\u{a0}Ja.</w:t></w:r>".into(),
     ]
     .concat())
     .replace("nb-NO", "en-GB");
@@ -305,50 +306,72 @@ fn a_translation_is_written_as_runs_and_the_language_becomes_english() {
     assert!(entry(&out, "word/settings.xml").contains(r#"<w:themeFontLang w:val="en-GB"/>"#));
 }
 
+/// A bookmark on words (the target of a cross-reference) is a pair around them, so
+/// the translation places it and the reference shows the translated words, not the
+/// paragraph; one that marks no words or reaches into another paragraph stays at the
+/// edges of a paragraph written again; each mark is written once.
 #[test]
-fn bookmarks_inside_a_paragraph_written_again_span_it_so_a_reference_shows_it() {
-    // A bookmark on the second run of a heading, as LibreOffice writes one a REF
-    // field points to; and one on a word of a paragraph of two sentences.
-    let heading = p(&[
-        r("", "Høy "),
-        r#"<w:bookmarkStart w:id="0" w:name="_Ref1"/>"#.into(),
-        r("", "pris"),
-        r#"<w:bookmarkEnd w:id="0"/>"#.into(),
-        r("", " i dag"),
+fn a_bookmark_on_words_is_a_pair_and_other_marks_span_a_paragraph_written_again() {
+    let start = |id: u32, name: &str| format!(r#"<w:bookmarkStart w:id="{id}" w:name="{name}"/>"#);
+    let end = |id: u32| format!(r#"<w:bookmarkEnd w:id="{id}"/>"#);
+    // A bookmark on a word of a heading, as LibreOffice writes one a REF field points
+    // to, and one on a word of a paragraph of two sentences.
+    let heading = p(&[r("", "Høy "), start(0, "_Ref1"), r("", "pris"), end(0), r("", " i dag")].concat());
+    let words =
+        p(&[r("", "Det er "), start(1, "merke1"), r("", "skremmende"), end(1), r("", ". Og mer.")].concat());
+    // One over both sentences of a paragraph, a place (Word's _GoBack), and one that
+    // ends in the next paragraph.
+    let both = p(&[
+        start(2, "begge"),
+        r("", "Det er sant. "),
+        start(3, "_GoBack"),
+        end(3),
+        r("", "Og mer."),
+        end(2),
+        start(4, "videre"),
+        r("", " Slutt."),
     ]
     .concat());
-    let words = p(&[
-        r("", "Det er "),
-        r#"<w:bookmarkStart w:id="1" w:name="merke1"/>"#.into(),
-        r("", "skremmende"),
-        r#"<w:bookmarkEnd w:id="1"/>"#.into(),
-        r("", ". Og mer."),
-    ]
-    .concat());
-    let body = [heading, words].concat();
-    check(&body, &["Høy pris i dag", "Det er skremmende.", "Og mer."]);
+    let next = p(&[r("", "Neste."), end(4)].concat());
+    let body = [heading, words, both, next.clone()].concat();
+    check(
+        &body,
+        &[
+            "Høy {1}pris{/1} i dag",
+            "Det er {1}skremmende{/1}.",
+            "Og mer.",
+            "Det er sant.",
+            "Og mer.",
+            "Slutt.",
+            "Neste.",
+        ],
+    );
     let d = read(&docx(&body)).unwrap();
     let out = d
-        .rebuild(|s| match s.text.as_str() {
-            "Og mer." => None,
-            t => Some(Cow::Owned(t.to_uppercase())),
+        .rebuild(|s| match (s.location.line, s.text.as_str()) {
+            (1, _) => Some(Cow::Borrowed("{1}Price{/1} high today")),
+            (2, "Det er {1}skremmende{/1}.") => Some(Cow::Borrowed("It is {1}frightening{/1}.")),
+            (3, "Og mer.") => Some(Cow::Borrowed("And more.")),
+            _ => None,
         })
         .unwrap();
     let run = |t: &str| format!(r#"<w:r><w:t xml:space="preserve">{t}</w:t></w:r>"#);
     let expected = [
+        p(&[start(0, "_Ref1"), run("Price"), end(0), run(" high today")].concat()),
+        p(&[run("It is "), start(1, "merke1"), run("frightening"), end(1), run(". Og mer.")].concat()),
+        // Only one sentence is new: each mark is still written once, the place and the
+        // bookmark going on in the next paragraph where the paragraph starts.
         p(&[
-            r#"<w:bookmarkStart w:id="0" w:name="_Ref1"/>"#.to_string(),
-            run("HØY PRIS I DAG"),
-            r#"<w:bookmarkEnd w:id="0"/>"#.into(),
+            start(3, "_GoBack"),
+            start(4, "videre"),
+            start(2, "begge"),
+            run("Det er sant. And more."),
+            end(2),
+            run(" Slutt."),
+            end(3),
         ]
         .concat()),
-        // Only one sentence is new: the marks are still written once each.
-        p(&[
-            r#"<w:bookmarkStart w:id="1" w:name="merke1"/>"#.to_string(),
-            run("DET ER SKREMMENDE. Og mer."),
-            r#"<w:bookmarkEnd w:id="1"/>"#.into(),
-        ]
-        .concat()),
+        next,
     ]
     .concat()
     .replace("nb-NO", "en-GB");
@@ -430,12 +453,19 @@ fn an_index_entry_whose_result_is_its_word_keeps_the_word_as_text() {
             r#"<w:p><w:r><w:t xml:space="preserve">Han ble valgt til </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>statsminister</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> i 1965.</w:t></w:r></w:p>"#
         )
     };
-    check(&field(r#" XE "statsminister" "#), &["Han ble valgt til {1/}statsminister{2/} i 1965."]);
+    // A pair, as the `.odt`'s index mark is: its code cannot be put after its end.
+    check(&field(r#" XE "statsminister" "#), &["Han ble valgt til {1}statsminister{/1} i 1965."]);
     let d = read(&docx(&field(r#" XE "statsminister" "#))).unwrap();
-    let out = d.rebuild(|_| Some("He became {1/}prime minister{2/} in 1965.".into())).unwrap();
+    let out = d.rebuild(|_| Some("He became {1}prime minister{/1} in 1965.".into())).unwrap();
     let xml = entry(&out, "word/document.xml");
-    assert!(xml.contains("prime minister") && !xml.contains(">statsminister<"), "{xml}");
-    assert!(xml.contains(r#"XE "statsminister""#) && xml.contains(r#"w:fldCharType="end""#), "{xml}");
+    assert!(
+        xml.contains(concat!(
+            r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve">prime minister</w:t></w:r>"#,
+            r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+        )),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"XE "statsminister""#) && !xml.contains(">statsminister<"), "{xml}");
     // Any other field's result is what the field computes, no text.
     check(&field(" PAGE "), &["Han ble valgt til {1/} i 1965."]);
 }
@@ -459,9 +489,10 @@ fn a_links_or_a_references_field_result_is_text_inside_a_pair() {
         p(&format!("{}{}{}", r("", "Les hele "), field(instruction, result), r("", " på nettet.")))
     };
     // A HYPERLINK field's words are a pair as a `w:hyperlink`'s are, formatting inside
-    // it included, and bookmarks and proofing marks between its runs are no tags.
+    // it included, and a bookmark of a place and proofing marks between its runs are
+    // no tags.
     let words = format!(
-        r#"{}<w:proofErr w:type="spellStart"/>{}<w:proofErr w:type="spellEnd"/><w:bookmarkStart w:id="5" w:name="b"/>{}<w:bookmarkEnd w:id="5"/>"#,
+        r#"{}<w:proofErr w:type="spellStart"/>{}<w:proofErr w:type="spellEnd"/><w:bookmarkStart w:id="5" w:name="_GoBack"/><w:bookmarkEnd w:id="5"/>{}"#,
         r(link, "anmeldelsen "),
         r(&format!("{link}<w:b/>"), "av"),
         r(link, " boken")
@@ -679,6 +710,7 @@ fn paragraph() -> impl Strategy<Value = String> {
         1 => Just(r#"<w:r><w:footnoteReference w:id="1"/></w:r>"#.to_string()),
         1 => Just(r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#.to_string()),
         1 => Just(r#"<w:bookmarkStart w:id="7" w:name="b"/>"#.to_string()),
+        1 => Just(r#"<w:bookmarkEnd w:id="7"/>"#.to_string()),
         1 => Just(r#"<w:proofErr w:type="spellStart"/>"#.to_string()),
         1 => (0..4usize, 0..2usize, text).prop_map(|(w, s, t)| {
             let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
