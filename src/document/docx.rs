@@ -18,7 +18,9 @@
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
-//! the picture's own `pic:cNvPr`) is a block too: a reader hears it. So are the
+//! the picture's own `pic:cNvPr`) is a block too: a reader hears it. What Word keeps
+//! twice, a text box's VML copy (`mc:Fallback`) and the picture's own description, is
+//! a copy ([`Block::copy`]): counted once, translated in both places. So are the
 //! document's title, subject and description in `docProps/core.xml`, whose
 //! `dc:language` becomes the edition's ([`super::EditionLanguage`]). A line break parts the words on either side as a
 //! space would (the paragraph's text gets one before it where it has none), so a break
@@ -591,6 +593,10 @@ struct Story<'a> {
     paragraph: usize,
     /// How many complex fields are open.
     field: u32,
+    /// How many `mc:Fallback`s the walk is in: what is read there copies the
+    /// `mc:Choice` before it (a text box's VML copy), so its blocks are copies
+    /// ([`Block::copy`]).
+    fallback: u32,
 }
 
 impl<'a> Story<'a> {
@@ -613,6 +619,7 @@ impl<'a> Story<'a> {
             lang: Vec::new(),
             paragraph,
             field: 0,
+            fallback: 0,
         }
     }
 
@@ -627,9 +634,17 @@ impl<'a> Story<'a> {
             "wp:docPr" | "pic:cNvPr" => {
                 for key in ["descr", "title"] {
                     if let Some(range) = self.tree.attribute(e, key) {
-                        self.description(range)?;
+                        // The picture's own description is most often the drawing's again.
+                        self.description(range, self.tree.name(e) == "pic:cNvPr")?;
                     }
                 }
+            }
+            "mc:Fallback" => {
+                self.fallback += 1;
+                let children: Vec<usize> = self.tree.elements(e).collect();
+                let walked = children.into_iter().try_for_each(|c| self.walk(c));
+                self.fallback -= 1;
+                return walked;
             }
             _ => {}
         }
@@ -640,8 +655,9 @@ impl<'a> Story<'a> {
         Ok(())
     }
 
-    /// An attribute a reader sees (an image's description) as a block.
-    fn description(&mut self, range: Range<usize>) -> Result<()> {
+    /// An attribute a reader sees (an image's description) as a block, a copy
+    /// ([`Block::copy`]) if `copy` or in a fallback.
+    fn description(&mut self, range: Range<usize>, copy: bool) -> Result<()> {
         let raw = &self.text[range.clone()];
         let value = quick_xml::escape::unescape(raw).map_err(|e| {
             let (offset, why) = xml::reference_error(&e);
@@ -655,7 +671,9 @@ impl<'a> Story<'a> {
         }
         let (paragraph, codes) = attribute_paragraph(&value);
         self.fits(&paragraph, self.paragraph.max(1))?;
-        self.blocks.push(Block::new(range, paragraph, codes, &Attribute, self.paragraph.max(1)));
+        let mut block = Block::new(range, paragraph, codes, &Attribute, self.paragraph.max(1));
+        block.copy = copy || self.fallback > 0;
+        self.blocks.push(block);
         Ok(())
     }
 
@@ -1144,6 +1162,7 @@ impl<'a> Story<'a> {
         self.fits(&paragraph, line)?;
         let mut block = Block::new(start..end, paragraph, codes, &Runs, line);
         block.style = self.styles[base].clone();
+        block.copy = self.fallback > 0;
         self.blocks.push(block);
         Ok(())
     }

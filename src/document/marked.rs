@@ -21,6 +21,11 @@
 //! [`Writer`], each code as its markup. The language marks a format records (an
 //! `xml:lang`, a `w:lang`) are set to English only when some text was translated, so
 //! an edition with every sentence given back unchanged is the file itself.
+//!
+//! A format may mark a block as a copy of text it holds elsewhere too (a Word text
+//! box's VML fallback): a sentence of it the same as a segment before it is no segment
+//! of its own, so analyses, batches and status count it once, and the edition writes
+//! that segment's translation in both places.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -100,6 +105,11 @@ pub struct Block {
     /// The line (or for a zip package, the paragraph) where the block starts, 1-based,
     /// shown to users as its place.
     pub line: usize,
+    /// Whether the block is a copy the format keeps of text it also holds elsewhere (a
+    /// Word text box's VML fallback, a picture's second description): a sentence the
+    /// same as a segment read before it is no segment of its own, so it is counted and
+    /// offered once, and it is written with that segment's translation.
+    pub copy: bool,
     sentences: Vec<Sentence>,
 }
 
@@ -112,7 +122,16 @@ impl Block {
         writer: &'static dyn Writer,
         line: usize,
     ) -> Block {
-        Block { range, paragraph, codes, style: String::new(), writer, line, sentences: Vec::new() }
+        Block {
+            range,
+            paragraph,
+            codes,
+            style: String::new(),
+            writer,
+            line,
+            copy: false,
+            sentences: Vec::new(),
+        }
     }
 }
 
@@ -128,6 +147,9 @@ struct Sentence {
     local: Local,
     /// What it is written as in an edition.
     fill: Fill,
+    /// Whether it copies a segment read before it ([`Block::copy`]): written with that
+    /// segment's translation, and no segment itself.
+    copy: bool,
 }
 
 /// What a sentence is written as in an edition.
@@ -220,6 +242,8 @@ impl Marked {
     /// in document order.
     pub fn segment(&mut self, segmenter: &Segmenter) -> Vec<Segment> {
         let mut segments = Vec::new();
+        // The first segment of each text, for the sentences of a copy.
+        let mut first: HashMap<String, usize> = HashMap::new();
         for part in &mut self.parts {
             part.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
             // Two blocks of the same bytes would each write the other.
@@ -241,10 +265,23 @@ impl Marked {
                                 after: s.after,
                                 local,
                                 fill: Fill::Number(english),
+                                copy: false,
                             });
                         }
                         continue;
                     }
+                    if let Some(&j) = first.get(&local.text).filter(|_| block.copy) {
+                        block.sentences.push(Sentence {
+                            range: s.range,
+                            before: s.before,
+                            after: s.after,
+                            local,
+                            fill: Fill::Segment(j),
+                            copy: true,
+                        });
+                        continue;
+                    }
+                    first.entry(local.text.clone()).or_insert(segments.len());
                     i += 1;
                     segments.push(Segment {
                         id: SegmentId::of(&local.text),
@@ -257,6 +294,7 @@ impl Marked {
                         after: s.after,
                         local,
                         fill: Fill::Segment(segments.len() - 1),
+                        copy: false,
                     });
                 }
             }
@@ -301,7 +339,7 @@ impl Marked {
             }
             let text = |raw| text(&part.text, raw);
             for block in &part.blocks {
-                for s in &block.sentences {
+                for s in block.sentences.iter().filter(|s| !s.copy) {
                     let Fill::Segment(segment) = s.fill else { continue };
                     let mut tags = Vec::new();
                     for piece in inline::pieces(&s.local.text) {

@@ -6,7 +6,9 @@
 //! the same words; a damaged .docx is refused by name. Small Word files made here: a
 //! paragraph with line breaks segments the same in Word and in LibreOffice's .odt of
 //! it, and a cross-reference to a bookmarked word shows the translated word in
-//! LibreOffice's PDF of the edition, whose title is translated too.
+//! LibreOffice's PDF of the edition, whose title is translated too; a text box
+//! LibreOffice stores twice (a drawing and its VML copy) is counted once and translated
+//! in both.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! is needed for the edition test; without it the test says so and passes, unless `CI`
@@ -504,4 +506,34 @@ fn a_template_and_a_document_with_macros_are_translated_keeping_what_they_are() 
     }
     let text = t.read("lo/brev.txt");
     assert!(text.contains("Dear customer.") && !text.contains("Kjære"), "{text}");
+}
+
+/// A text box as LibreOffice writes it to a .docx: a drawing and its VML copy.
+const TEXT_BOX: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>"#,
+    r#"<text:p>Brødteksten har én setning.<draw:frame draw:name="Boks" text:anchor-type="char" svg:width="6cm"><draw:text-box><text:p>Faktaboksen har to setninger. Dette er den andre.</text:p></draw:text-box></draw:frame></text:p>"#,
+    r#"</office:text></office:body></office:document>"#,
+);
+
+#[test]
+fn a_text_box_stored_twice_is_counted_once_and_translated_in_both() {
+    let t = Project::empty();
+    t.write("src/boks.fodt", TEXT_BOX).write(
+        "memory/nb-en.csv",
+        "source,target\nBrødteksten har én setning.,The body has one sentence.\n\
+         Faktaboksen har to setninger.,The fact box has two sentences.\nDette er den andre.,This is the second.\n",
+    );
+    if !soffice(&t, &["--convert-to", "docx", "--outdir", "corpus", "src/boks.fodt"]) {
+        return;
+    }
+    let xml = zip_entry(&t.path().join("corpus/boks.docx"), "word/document.xml");
+    assert!(xml.contains("<mc:Fallback>") && xml.matches("Dette er den andre.").count() == 2, "{xml}");
+    let analysis: serde_json::Value =
+        serde_json::from_str(&t.tolk(&["analyze", "--json"]).run().success().stdout).unwrap();
+    assert_eq!(analysis["total"]["total"], serde_json::json!({"segments": 3, "words": 12}));
+    assert_eq!(analysis["total"]["repetition"]["segments"], 0);
+    t.tolk(&["build"]).run().success().stderr_contains("3 segments").stderr_contains("0 untranslated");
+    let xml = zip_entry(&t.path().join("out/en/boks.docx"), "word/document.xml");
+    assert_eq!(xml.matches("The fact box has two sentences. This is the second.").count(), 2, "{xml}");
+    assert!(!xml.contains("Faktaboksen"), "{xml}");
 }

@@ -258,6 +258,57 @@ fn tables_notes_headers_footers_text_boxes_and_image_descriptions_are_read_in_or
     assert!(entry(&out, "word/header1.xml").contains(">TOPPTEKST.<"));
 }
 
+/// A text box as LibreOffice writes one: a drawing (`mc:Choice`) and its VML copy
+/// (`mc:Fallback`), with a picture described in both. What the copy holds is counted
+/// once, and written with the same translation in both.
+#[test]
+fn a_text_box_and_its_fallback_copy_are_one_text() {
+    let inside = |id: u32| {
+        p(&format!(
+            r#"<w:r><w:drawing><wp:inline><wp:docPr id="{id}" name="Bilde1" descr="Båten ved kaia."></wp:docPr><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="{id}" name="Bilde1" descr="Båten ved kaia."></pic:cNvPr></pic:nvPicPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>{}"#,
+            r("", "Faktaboksen har to setninger. Dette er den andre.")
+        ))
+    };
+    let body = p(&format!(
+        concat!(
+            "{}",
+            r#"<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" name="Boks"></wp:docPr><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"#,
+            r#"<mc:Fallback><w:pict><v:rect><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></v:rect></w:pict></mc:Fallback></mc:AlternateContent></w:r>"#,
+        ),
+        r("", "Brødteksten har én setning."),
+        inside(2),
+        inside(3)
+    ));
+    check(
+        &body,
+        &[
+            "Brødteksten har én setning.",
+            "Båten ved kaia.",
+            "Faktaboksen har to setninger.",
+            "Dette er den andre.",
+        ],
+    );
+    let d = read(&docx(&body)).unwrap();
+    let out = d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert_eq!(xml.matches(r#"descr="BÅTEN VED KAIA.""#).count(), 4, "{xml}");
+    assert_eq!(xml.matches("FAKTABOKSEN HAR TO SETNINGER. DETTE ER DEN ANDRE.").count(), 2, "{xml}");
+    assert!(!xml.contains("Båten") && !xml.contains("Faktaboksen"), "{xml}");
+    // A copy that differs from what it copies is text of its own.
+    let changed = body.replacen("Dette er den andre.", "Dette er den tredje.", 2);
+    let changed = changed.replacen("Dette er den tredje.", "Dette er den andre.", 1);
+    check(
+        &changed,
+        &[
+            "Brødteksten har én setning.",
+            "Båten ved kaia.",
+            "Faktaboksen har to setninger.",
+            "Dette er den andre.",
+            "Dette er den tredje.",
+        ],
+    );
+}
+
 #[test]
 fn a_translation_is_written_as_runs_and_the_language_becomes_english() {
     let body = p(&[
@@ -409,15 +460,14 @@ fn the_document_properties_and_a_pictures_own_description_are_translated() {
         ("docProps/core.xml", core),
     ]);
     let d = read(&bytes).unwrap();
-    assert_eq!(
-        texts(&d),
-        ["Tekst.", "Et flagg.", "Et flagg.", "Flagget", "Albania & Kroatia i NATO", "Utvidelse"]
-    );
+    // The picture's own description, the drawing's again, is one segment with it.
+    assert_eq!(texts(&d), ["Tekst.", "Et flagg.", "Flagget", "Albania & Kroatia i NATO", "Utvidelse"]);
     let places: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
-    assert_eq!(places, [1, 2, 2, 2, 3, 3]);
+    assert_eq!(places, [1, 2, 2, 3, 3]);
     assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
     let out = d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap();
     let xml = entry(&out, "word/document.xml");
+    assert!(xml.contains(r#"<wp:docPr id="1" name="Bilde 1" descr="ET FLAGG."/>"#), "{xml}");
     assert!(xml.contains(r#"<pic:cNvPr id="1" name="Bilde 1" descr="ET FLAGG." title="FLAGGET"/>"#), "{xml}");
     assert_eq!(
         entry(&out, "docProps/core.xml"),
@@ -725,6 +775,11 @@ fn paragraph() -> impl Strategy<Value = String> {
         1 => Just(format!(
             r#"<w:r><w:drawing><wp:anchor><wp:docPr id="4" name="T" descr="Bilde av {{1}}."/><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wp:anchor></w:drawing></w:r>"#,
             p(&r("", "I boksen. Ja"))
+        )),
+        1 => (0..2usize).prop_map(|same| format!(
+            r#"<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wps:txbx><w:txbxContent>{}</w:txbxContent></wps:txbx></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>"#,
+            p(&r("", "Boks. Ja")),
+            p(&r("", ["Boks. Ja", "Boks. Nei"][same]))
         )),
         1 => (0..3usize, text).prop_map(|(f, t)| {
             let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
