@@ -18,11 +18,11 @@
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption) stays outside the block, so it
 //! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
-//! the picture's own `pic:cNvPr`) is a block too: a reader hears it. What Word keeps
+//! the picture's own `pic:cNvPr`) is a block too: a reader hears it. So are the
+//! document's title, subject, description and keywords in `docProps/core.xml`, whose
+//! `dc:language` becomes the edition's ([`super::EditionLanguage`]). What Word keeps
 //! twice, a text box's VML copy (`mc:Fallback`) and the picture's own description, is
-//! a copy ([`Block::copy`]): counted once, translated in both places. So are the
-//! document's title, subject and description in `docProps/core.xml`, whose
-//! `dc:language` becomes the edition's ([`super::EditionLanguage`]). A line break parts the words on either side as a
+//! a copy ([`Block::copy`]): counted once, translated in both places. A line break parts the words on either side as a
 //! space would (the paragraph's text gets one before it where it has none), so a break
 //! typed right after a full stop ends the sentence; written again, that space stands at
 //! the end of a line, where it is not seen.
@@ -208,8 +208,8 @@ fn read_package(package: &mut Package, path: &Path, edition: &EditionLanguage) -
     Ok(Marked { parts })
 }
 
-/// The document's properties (`docProps/core.xml`): its title, subject and
-/// description a block each (numbered `line`, after the last paragraph), and its
+/// The document's properties (`docProps/core.xml`): its title, subject, description
+/// and keywords a block each (numbered `line`, after the last paragraph), and its
 /// language a language mark.
 fn read_properties(
     package: &mut Package,
@@ -232,7 +232,7 @@ fn read_properties(
     };
     for e in tree.elements(root) {
         let element = tree.name(e);
-        if !matches!(element, "dc:title" | "dc:subject" | "dc:description" | "dc:language") {
+        if !matches!(element, "dc:title" | "dc:subject" | "dc:description" | "cp:keywords" | "dc:language") {
             continue;
         }
         // Only an element of text alone: anything else is not what Word writes.

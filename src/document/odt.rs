@@ -1,7 +1,9 @@
 //! OpenDocument text (`.odt`, LibreOffice Writer's own format): the paragraphs of
 //! `content.xml` (body, tables, lists, footnotes, text boxes, captions) and of
 //! `styles.xml` (headers and footers live in its master pages), an image's title and
-//! description (`svg:title`, `svg:desc`), and the document's title in `meta.xml`.
+//! description (`svg:title`, `svg:desc`), and the document's title, subject,
+//! description and keywords in `meta.xml` (`dc:title`, `dc:subject`, `dc:description`,
+//! each `meta:keyword`), as a Word document's properties are read.
 //!
 //! Every `text:p` and `text:h` is a block, wherever it stands. Its text is what
 //! LibreOffice shows: character data with white space collapsed as ODF says, `text:s`
@@ -43,7 +45,7 @@
 //! This module does not read tracked changes: a document with changes not yet accepted
 //! or rejected is refused with what to do in LibreOffice. It does not read flat XML
 //! (`.fodt`), templates or other OpenDocument kinds, and it relies on the standard
-//! namespace prefixes (`office:`, `text:`, `style:`, `fo:`, `svg:`, `dc:`), which every
+//! namespace prefixes (`office:`, `text:`, `style:`, `fo:`, `svg:`, `dc:`, `meta:`), which every
 //! producer of ODF writes; a document that binds them otherwise is refused.
 
 use std::collections::HashMap;
@@ -77,13 +79,14 @@ const KIND: &str = "LibreOffice document (.odt)";
 pub const MAX_FILE: u64 = 128 << 20;
 
 /// The namespaces the parts are read by, by the prefix they must have.
-const NAMESPACES: [(&str, &str); 6] = [
+const NAMESPACES: [(&str, &str); 7] = [
     ("office", "urn:oasis:names:tc:opendocument:xmlns:office:1.0"),
     ("text", "urn:oasis:names:tc:opendocument:xmlns:text:1.0"),
     ("style", "urn:oasis:names:tc:opendocument:xmlns:style:1.0"),
     ("fo", "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"),
     ("svg", "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"),
     ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("meta", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"),
 ];
 
 impl DocumentFormat for Odt {
@@ -754,13 +757,18 @@ impl<'a> Parser<'a> {
                     self.stack.push(Ctx::Para(Para::new(*self.number, range.end)));
                 }
             }
-            b"svg:title" | b"svg:desc" | b"dc:title" if !empty => self.stack.push(Ctx::Plain(Plain {
-                start: range.end,
-                depth: 0,
-                text: String::new(),
-                broken: false,
-                number: *self.number,
-            })),
+            b"svg:title" | b"svg:desc" | b"dc:title" | b"dc:subject" | b"dc:description"
+            | b"meta:keyword"
+                if !empty =>
+            {
+                self.stack.push(Ctx::Plain(Plain {
+                    start: range.end,
+                    depth: 0,
+                    text: String::new(),
+                    broken: false,
+                    number: *self.number,
+                }))
+            }
             b"dc:language" if !empty => self.stack.push(Ctx::Lang(0)),
             b"office:annotation" if !empty => self.stack.push(Ctx::Skip(0)),
             _ => {}
@@ -1921,6 +1929,55 @@ mod tests {
                 r#"<text:p>DETTE ER<office:annotation><dc:creator>Redaktør</dc:creator><text:p>Sjekk dette.</text:p></office:annotation><text:s/>RIKTIG.</text:p>"#,
                 r#"<text:p>SYNLIG <text:span text:style-name="T5">skjult tekst </text:span>TEKST.<text:hidden-text text:condition="ooow:1" text:string-value="Skjult felt."/></text:p>"#,
             )
+        );
+    }
+
+    /// The document's title, subject, description and keywords, as LibreOffice 7.4
+    /// writes them in `meta.xml`, are translated, as a Word document's are.
+    #[test]
+    fn the_documents_title_subject_description_and_keywords_are_text() {
+        let meta = concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            "\n",
+            r#"<office:document-meta xmlns:grddl="http://www.w3.org/2003/g/data-view#" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ooo="http://openoffice.org/2004/office" xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.3"><office:meta>"#,
+            r#"<dc:title>Lofoten om vinteren</dc:title><dc:subject>Skreifisket</dc:subject><dc:description>En reportasje om fisket i Lofoten.</dc:description><meta:keyword>torsk</meta:keyword><meta:keyword>fiske</meta:keyword><dc:language>nb-NO</dc:language>"#,
+            r#"<meta:document-statistic meta:table-count="0" meta:page-count="1" meta:word-count="4"/><meta:generator>LibreOffice/7.4.7.2$Linux_X86_64 LibreOffice_project/40$Build-2</meta:generator></office:meta></office:document-meta>"#
+        );
+        let bytes = package(&[
+            ("content.xml", &content("<text:p>Fisket begynner i januar.</text:p>")),
+            ("meta.xml", meta),
+        ]);
+        let d = read(&bytes).unwrap();
+        let texts: Vec<&str> = d.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Fisket begynner i januar.",
+                "Lofoten om vinteren",
+                "Skreifisket",
+                "En reportasje om fisket i Lofoten.",
+                "torsk",
+                "fiske"
+            ]
+        );
+        assert_eq!(d.rebuild(|_| None).unwrap(), bytes);
+        let english = |t: &str| match t {
+            "Fisket begynner i januar." => "Fishing starts in January.",
+            "Lofoten om vinteren" => "Lofoten in winter",
+            "Skreifisket" => "The skrei fishery",
+            "En reportasje om fisket i Lofoten." => "A report on the fishery in Lofoten.",
+            "torsk" => "cod",
+            _ => "fishing & more",
+        };
+        let out = d.rebuild(|s| Some(Cow::Borrowed(english(&s.text)))).unwrap();
+        assert_eq!(
+            entry(&out, "meta.xml"),
+            meta.replace(">Lofoten om vinteren<", ">Lofoten in winter<")
+                .replace(">Skreifisket<", ">The skrei fishery<")
+                .replace(">En reportasje om fisket i Lofoten.<", ">A report on the fishery in Lofoten.<")
+                .replace(">torsk<", ">cod<")
+                .replace(">fiske<", ">fishing &amp; more<")
+                .replace("nb-NO", "en-GB")
         );
     }
 
