@@ -171,7 +171,14 @@ fn pair(xml: &str, style: Option<&str>) -> Option<String> {
         what.push("subscript");
     }
     let style_name = properties.split("<w:rStyle").nth(1).and_then(|rest| attribute(rest, "w:val"));
+    let language = properties.split("<w:lang").nth(1).and_then(|rest| attribute(rest, "w:val"));
     let mut out = what.join(", ");
+    if let Some(language) = language {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(&format!("in language {language}"));
+    }
     if let Some(name) = style_name {
         if !out.is_empty() {
             out.push_str(", ");
@@ -327,6 +334,10 @@ mod tests {
         assert_eq!(
             pair("", Some(r#"<w:rPr><w:rtl w:val="true"/></w:rPr>"#)).as_deref(),
             Some("right-to-left")
+        );
+        assert_eq!(
+            pair("", Some(r#"<w:rPr><w:i/><w:lang w:val="de-DE"/></w:rPr>"#)).as_deref(),
+            Some("italic, in language de-DE")
         );
         // Off and automatic are no formatting.
         assert_eq!(

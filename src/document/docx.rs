@@ -4,8 +4,10 @@
 //!
 //! A paragraph (`w:p`) that holds text is a block. Runs whose visible properties are
 //! the same are one stretch of text whatever Word left between them (`w:rsid*`,
-//! `w:proofErr`, `w:lastRenderedPageBreak`, bookmarks, `w:lang`, `w:noProof`), so a
-//! sentence of plain prose is one segment with no tags. The properties that cover most
+//! `w:proofErr`, `w:lastRenderedPageBreak`, bookmarks, a Norwegian or English
+//! `w:lang`, `w:noProof`), so a sentence of plain prose is one segment with no tags;
+//! words marked in another language (a German quotation) are a pair that keeps its
+//! `w:lang` in the edition. The properties that cover most
 //! of a paragraph's own text (not a link's) are its own; a stretch with others is a pair of codes that
 //! stands for its `w:rPr`, a hyperlink a pair around its runs. A tab, a line break, a
 //! footnote or comment reference, an image, a symbol, a field (its code and its
@@ -1105,7 +1107,16 @@ impl<'a> Story<'a> {
         let Some(p) = properties else { return 0 };
         let mut style = String::new();
         for c in self.tree.elements(p) {
-            if !matches!(self.tree.name(c), "w:lang" | "w:noProof") {
+            // A language is seen only where it is another than the document's and the
+            // edition's (a German quotation): those words keep their mark in the edition.
+            let shown = match self.tree.name(c) {
+                "w:noProof" => false,
+                "w:lang" => {
+                    self.tree.value(c, "w:val").is_some_and(|v| EditionLanguage::is_other_language(&v))
+                }
+                _ => true,
+            };
+            if shown {
                 style.push_str(self.tree.raw(c));
             }
         }
@@ -1140,7 +1151,7 @@ impl<'a> Story<'a> {
         }
         let inside: Vec<&Atom> =
             atoms.iter().filter(|a| a.range().start >= start && a.range().end <= end).collect();
-        let base = own_style(inside.iter().copied(), 0);
+        let base = own_style(inside.iter().copied(), 0, &self.styles);
         let mut paragraph = String::new();
         let mut codes = Vec::new();
         // The marks inside: starts where the paragraph written again starts, ends
@@ -1197,8 +1208,10 @@ impl<'a> Story<'a> {
 /// `default` when they have none. A link's text (its runs styled `Hyperlink`) is the
 /// link's: were it counted, a link over most of a paragraph would make the words
 /// around it a stretch of other properties, and a translation's words outside its
-/// tags would be written with the link's look.
-fn own_style<'a>(atoms: impl Iterator<Item = &'a Atom>, default: usize) -> usize {
+/// tags would be written with the link's look. A style of another language (of the
+/// [`Story::styles`] `styles`: a German quotation's) is the own only where all the
+/// text is in one: the translation is English.
+fn own_style<'a>(atoms: impl Iterator<Item = &'a Atom>, default: usize, styles: &[String]) -> usize {
     // Characters of each style, and the order in which the styles first appear.
     fn count(atom: &Atom, counts: &mut HashMap<usize, (usize, usize)>) {
         match atom {
@@ -1212,9 +1225,10 @@ fn own_style<'a>(atoms: impl Iterator<Item = &'a Atom>, default: usize) -> usize
     }
     let mut counts = HashMap::new();
     atoms.for_each(|a| count(a, &mut counts));
+    let native = |style: usize| !styles.get(style).is_some_and(|s| s.contains("<w:lang"));
     counts
         .iter()
-        .max_by_key(|(_, &(n, order))| (n, std::cmp::Reverse(order)))
+        .max_by_key(|(&style, &(n, order))| (native(style), n, std::cmp::Reverse(order)))
         .map_or(default, |(&style, _)| style)
 }
 
@@ -1261,7 +1275,7 @@ impl Emit<'_> {
                 }
                 Atom::Lone { raw, kind, .. } => waiting.push((raw.clone(), *kind)),
                 Atom::Pair { open: tag, close, atoms, once, .. } => {
-                    let inner = own_style(atoms.iter(), base);
+                    let inner = own_style(atoms.iter(), base, self.styles);
                     // A bookmark on words of the look around it stands inside that look's
                     // pair: `{1}fet {2}ord{/2} her{/1}`, not three pairs.
                     let around = open.map_or(base, |(s, _)| s);

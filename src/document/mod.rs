@@ -132,6 +132,16 @@ impl EditionLanguage {
         }
     }
 
+    /// Whether `tag` marks a language other than Norwegian and English (not a mark of
+    /// no language, `zxx`, `und`, `mul`, nor LibreOffice's `qlt`, which says the
+    /// language is in another tag): text so marked, a quotation in German, stays in
+    /// that language in the edition, so a format keeps its mark on it.
+    pub fn is_other_language(tag: &str) -> bool {
+        crate::language::Language::parse(tag).is_some_and(|l| {
+            !matches!(l.language(), "nb" | "nn" | "en" | "zxx" | "und" | "mul" | "mis" | "qlt")
+        })
+    }
+
     /// What a document-wide default language, `tag` (the one text written again
     /// without a mark of its own takes), becomes: the edition's, whatever it said. A
     /// default of another language would mark the English text as that language; so

@@ -10,8 +10,10 @@
 //! as the spaces it stands for. Inline formatting becomes codes by what a reader sees,
 //! not by how the XML happens to be cut: a `text:span` is looked up in the part's
 //! automatic styles, and spans whose text properties are the same but for invisible
-//! ones (`officeooo:rsid`, language, the Asian and complex-script variants) are one
-//! run; a span with no visible property (LibreOffice's conversion of a Word file puts
+//! ones (`officeooo:rsid`, a Norwegian or English language, the Asian and
+//! complex-script variants) are one run, and a span of another language (a German
+//! quotation) is a pair that keeps its span, so its language, in the edition; a span
+//! with no visible property (LibreOffice's conversion of a Word file puts
 //! every run in one) is no code at all. The properties most of a paragraph's text has
 //! are the paragraph's own; a run with other properties (bold words, an italic quote)
 //! is a pair, written back as a span of its style ([`Markup::style`]). A link
@@ -277,7 +279,8 @@ const CONTROL: &[u8] = b"loext:content-control";
 const DROPPED: [&[u8]; 5] =
     [b"text:bookmark", b"text:soft-page-break", b"text:change", b"text:change-start", b"text:change-end"];
 
-/// Text properties that change nothing a reader of Norwegian or English text sees.
+/// Text properties that change nothing a reader of Norwegian or English text sees (a
+/// language that is neither is read apart, as seen).
 fn invisible(property: &str) -> bool {
     matches!(
         property,
@@ -1170,15 +1173,26 @@ impl<'a> Parser<'a> {
             }
             b"style:text-properties" => {
                 let Some((_, properties, hidden)) = &mut self.style else { return Ok(()) };
+                let mut language = Vec::new();
                 for a in e.attributes().with_checks(false).flatten() {
                     let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
                     let value = String::from_utf8_lossy(&a.value).into_owned();
                     if key == "text:display" && value == "none" {
                         *hidden = true;
                     }
-                    if !invisible(&key) {
+                    if matches!(key.as_str(), "fo:language" | "fo:country" | "style:rfc-language-tag") {
+                        language.push((key, value));
+                    } else if !invisible(&key) {
                         properties.push(format!("{key}={value}"));
                     }
+                }
+                // Another language than the document's and the edition's (a German
+                // quotation) is seen: its words keep their mark in the edition.
+                let foreign = language.iter().any(|(key, value)| {
+                    key != "fo:country" && super::EditionLanguage::is_other_language(value)
+                });
+                if foreign {
+                    properties.extend(language.iter().map(|(key, value)| format!("{key}={value}")));
                 }
             }
             _ => {}
@@ -1293,7 +1307,8 @@ fn opens_block(name: &[u8]) -> bool {
 
 /// The key and span tags most of the text directly in `nodes` (or in a group whose
 /// words are their own, [`Node::Group`]) has, the first of equals: the look text
-/// without a code of its own takes.
+/// without a code of its own takes. A look of another language (a German quotation's)
+/// is that only where all the text has one: the translation is English.
 fn base(nodes: &[Node]) -> (String, String) {
     fn count<'a>(nodes: &'a [Node], sizes: &mut Vec<(&'a str, &'a str, usize)>) {
         for node in nodes {
@@ -1311,9 +1326,12 @@ fn base(nodes: &[Node]) -> (String, String) {
     }
     let mut sizes: Vec<(&str, &str, usize)> = Vec::new();
     count(nodes, &mut sizes);
+    // Text in another language (a German quotation) is the own only where all of it
+    // is: the translation is English.
+    let native = |key: &str| !key.contains("fo:language=") && !key.contains("style:rfc-language-tag=");
     let mut best: Option<(&str, &str, usize)> = None;
     for s in sizes {
-        if best.is_none_or(|b| s.2 > b.2) {
+        if best.is_none_or(|b| (native(s.0), s.2) > (native(b.0), b.2)) {
             best = Some(s);
         }
     }
@@ -1558,13 +1576,16 @@ mod tests {
     );
 
     /// LibreOffice's automatic styles for a converted Word file: T1 only a language and
-    /// an rsid, T2 and T4 bold with different rsids, T3 italic, T5 hidden.
+    /// an rsid, T2 and T4 bold with different rsids, T3 italic, T5 hidden; T6 German and
+    /// T7 American English.
     const STYLES: &str = concat!(
         r#"<style:style style:name="T1" style:family="text"><style:text-properties fo:language="nb" fo:country="NO" officeooo:rsid="0012ab"/></style:style>"#,
         r#"<style:style style:name="T2" style:family="text"><style:text-properties fo:language="nb" fo:country="NO" fo:font-weight="bold" style:font-weight-asian="bold" officeooo:rsid="0012ab"/></style:style>"#,
         r#"<style:style style:name="T3" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>"#,
         r#"<style:style style:name="T4" style:family="text"><style:text-properties fo:font-weight="bold" officeooo:rsid="00ff00"/></style:style>"#,
         r#"<style:style style:name="T5" style:family="text"><style:text-properties text:display="none"/></style:style>"#,
+        r#"<style:style style:name="T6" style:family="text"><style:text-properties fo:language="de" fo:country="DE"/></style:style>"#,
+        r#"<style:style style:name="T7" style:family="text"><style:text-properties fo:language="en" fo:country="US"/></style:style>"#,
     );
 
     fn content(body: &str) -> String {
@@ -1690,6 +1711,19 @@ mod tests {
                 r#"<text:p text:style-name="Standard"><loext:content-control>This whole sentence is in a control.</loext:content-control></text:p>"#,
                 r#"<text:p text:style-name="Standard">Choose a county: <loext:content-control><loext:list-item loext:display-text="Troms" loext:value="Troms"/><loext:list-item loext:display-text="Nordland" loext:value="Nordland"/>Nordland</loext:content-control>.</text:p>"#,
             )
+        );
+    }
+
+    /// Words in a span of another language than Norwegian or English (a quotation in
+    /// German) are a pair that keeps its span, so its mark, in the edition; an English
+    /// or Norwegian span is no tag.
+    #[test]
+    fn a_quotation_in_another_language_keeps_its_language() {
+        let body = r#"<text:p><text:span text:style-name="T1">Han sa «</text:span><text:span text:style-name="T6">Ich bin ein Berliner</text:span><text:span text:style-name="T1">» på </text:span><text:span text:style-name="T7">tysk</text:span>.</text:p>"#;
+        assert_eq!(segments(body), ["Han sa «{1}Ich bin ein Berliner{/1}» på tysk."]);
+        assert_eq!(
+            rendered(body, |_| "He said “{1}Ich bin ein Berliner{/1}” in German.".to_string()),
+            r#"<text:p>He said “<text:span text:style-name="T6">Ich bin ein Berliner</text:span>” in German.</text:p>"#
         );
     }
 

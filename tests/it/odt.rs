@@ -6,8 +6,9 @@
 //! language English. A cross-reference to a bookmarked word (in LibreOffice's
 //! conversion of a Word file) shows the translated word in the edition's PDF; a
 //! translation that puts a citation's or an index entry's end before its start is
-//! refused; and the words of a Word file's content controls, which LibreOffice keeps as
-//! its own, are translated.
+//! refused; the words of a Word file's content controls, which LibreOffice keeps as
+//! its own, are translated; and a quotation marked German is still German in the
+//! editions of both formats.
 //!
 //! LibreOffice (`soffice`, Debian's libreoffice-writer-nogui, which `.ci/run` installs)
 //! must be there in CI; elsewhere a missing one skips the LibreOffice part with a note.
@@ -274,4 +275,39 @@ fn a_content_controls_words_are_translated_in_libreoffices_conversion_of_a_word_
     let shown = t.read("txt/kontroll.txt");
     assert!(shown.contains("His name is Arne Johansen, and he lives in Henningsvær."), "{shown}");
     assert!(shown.contains("This whole sentence is in a control.") && !shown.contains("Hele"), "{shown}");
+}
+
+/// A paragraph with a quotation marked German, as LibreOffice writes it.
+const QUOTATION: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">"#,
+    r#"<office:styles><style:default-style style:family="paragraph"><style:text-properties fo:language="nb" fo:country="NO"/></style:default-style></office:styles>"#,
+    r#"<office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties fo:language="de" fo:country="DE"/></style:style></office:automatic-styles>"#,
+    r#"<office:body><office:text><text:p>Han sa «<text:span text:style-name="T1">Ich bin ein Berliner</text:span>» på tysk.</text:p></office:text></office:body></office:document>"#,
+);
+
+#[test]
+fn a_quotation_in_another_language_keeps_its_language_in_the_edition() {
+    let t = Project::empty();
+    t.write("src/sitat.fodt", QUOTATION).write(
+        "memory/nb-en.csv",
+        "source,target\nHan sa «{1}Ich bin ein Berliner{/1}» på tysk.,He said “{1}Ich bin ein Berliner{/1}” in German.\n",
+    );
+    for format in ["odt", "docx"] {
+        if !soffice(&t, &["--convert-to", format, "--outdir", "corpus", "src/sitat.fodt"]) {
+            return;
+        }
+    }
+    t.tolk(&["segment", "corpus"]).run().success().stdout_is(
+        "Han sa «{1}Ich bin ein Berliner{/1}» på tysk.\nHan sa «{1}Ich bin ein Berliner{/1}» på tysk.\n",
+    );
+    t.tolk(&["build"]).run().success().stderr_contains("0 untranslated");
+    for name in ["sitat.docx", "sitat.odt"] {
+        assert!(soffice(
+            &t,
+            &["--convert-to", "html", "--outdir", &format!("html/{name}"), &format!("out/en/{name}")]
+        ));
+        let html = t.read(&format!("html/{name}/sitat.html"));
+        assert!(html.contains(r#"lang="de-DE">Ich bin ein Berliner"#), "{name}: {html}");
+        assert!(html.contains("He said") && !html.contains("nb-NO"), "{name}: {html}");
+    }
 }

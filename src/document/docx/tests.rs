@@ -429,6 +429,32 @@ fn a_bookmark_on_words_is_a_pair_and_other_marks_span_a_paragraph_written_again(
     assert_eq!(entry(&out, "word/document.xml"), document(&expected));
 }
 
+/// Words marked in another language than Norwegian or English (a quotation in German)
+/// are a pair that keeps its mark in the edition; a Norwegian or English mark is no
+/// tag and becomes the edition's.
+#[test]
+fn a_quotation_in_another_language_keeps_its_language() {
+    let body = p(&[
+        r("", "Han sa «"),
+        r(r#"<w:lang w:val="de-DE"/>"#, "Ich bin ein Berliner").replace(r#"<w:lang w:val="nb-NO"/>"#, ""),
+        r("", "» på "),
+        r("", "tysk.").replace("nb-NO", "en-US"),
+    ]
+    .concat());
+    check(&body, &["Han sa «{1}Ich bin ein Berliner{/1}» på tysk."]);
+    let d = read(&docx(&body)).unwrap();
+    let out = d.rebuild(|_| Some(Cow::Borrowed("He said “{1}Ich bin ein Berliner{/1}” in German."))).unwrap();
+    let run = |props: &str, t: &str| format!(r#"<w:r>{props}<w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let expected = p(&[
+        run("", "He said “"),
+        run(r#"<w:rPr><w:lang w:val="de-DE"/></w:rPr>"#, "Ich bin ein Berliner"),
+        run("", "” in German."),
+    ]
+    .concat())
+    .replace("nb-NO", "en-GB");
+    assert_eq!(entry(&out, "word/document.xml"), document(&expected));
+}
+
 #[test]
 fn a_line_break_parts_sentences_with_a_space_before_it() {
     let body = p(&[
