@@ -5,8 +5,9 @@
 //! needs to read, so [`describe`] names it instead, from the elements in its markup: a
 //! field by what it shows (`date`, `page number`, with the result stored in the file),
 //! a footnote, a comment, a line break, a tab, an image (with its description), a link,
-//! and a pair of formatting codes by its formatting (`bold, italic`). A tag it cannot
-//! name is left out, as before.
+//! a marked range (a bookmark, an index entry, a reference mark, a citation or form
+//! field, a content control), and a pair of formatting codes by its formatting (`bold,
+//! italic`, a language). A tag it cannot name is left out, as before.
 
 use super::marked::Tag;
 
@@ -43,6 +44,10 @@ fn lone(xml: &str) -> Option<String> {
         let endnote = xml.contains("note-class=\"endnote\"");
         return Some(if endnote { "endnote" } else { "footnote" }.into());
     }
+    // A text box (with a picture in it too): its paragraphs are text of their own.
+    if has("w:txbxContent") || has("draw:text-box") {
+        return Some("text box".into());
+    }
     if has("w:drawing") || has("w:pict") || has("draw:frame") || has("draw:image") {
         let alt = attribute(xml, "descr")
             .or_else(|| element_text(xml, "svg:desc"))
@@ -73,11 +78,97 @@ fn lone(xml: &str) -> Option<String> {
         ("text:note-ref", "cross-reference"),
         ("text:sequence", "number"),
         ("text:chapter", "chapter"),
+        ("text:subject", "document subject"),
+        ("text:description", "document description"),
+        ("text:keywords", "document keywords"),
+        ("text:user-defined", "document property"),
+        ("text:file-name", "file name"),
+        ("text:text-input", "input field"),
+        ("text:drop-down", "drop-down list"),
+        ("text:placeholder", "placeholder"),
+        ("text:variable-set", "variable"),
+        ("text:variable-get", "variable"),
+        ("text:variable-input", "variable"),
+        ("text:user-field-get", "variable"),
+        ("text:user-field-input", "variable"),
+        ("text:bibliography-mark", "citation"),
+        ("text:alphabetical-index-mark", "index entry"),
+        ("text:toc-mark", "index entry"),
+        ("text:user-index-mark", "index entry"),
+        ("text:reference-mark", "reference mark"),
     ];
     if let Some((name, what)) = odt_fields.iter().find(|(name, _)| has(name)) {
         return Some(with_result(what, element_text(xml, name)));
     }
-    named.iter().find(|(name, _)| has(name)).map(|(_, what)| what.to_string())
+    if has("text:ruby") || has("w:ruby") {
+        let base = element_text(xml, "text:ruby-base").or_else(|| element_text(xml, "w:rubyBase"));
+        return Some(with_result("ruby", base));
+    }
+    if has("field:fieldmark") {
+        return Some(field_mark(xml));
+    }
+    if let Some((_, what)) = named.iter().find(|(name, _)| has(name)) {
+        return Some(what.to_string());
+    }
+    // Another of LibreOffice's fields, by what it shows.
+    let element = xml.split('<').skip(1).find(|tag| !tag.starts_with("text:span") && !tag.starts_with('/'));
+    element.filter(|tag| tag.starts_with("text:")).map(|tag| {
+        let name = tag.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or_default();
+        with_result("field", element_text(xml, name))
+    })
+}
+
+/// A LibreOffice field mark (a form field, a citation a reference manager keeps): what
+/// it is, by its type and its code.
+fn field_mark(xml: &str) -> String {
+    let kind = attribute(xml, "field:type").unwrap_or_default();
+    let code = attribute(xml, "field:value").unwrap_or_default();
+    let what = if kind.ends_with("FORMTEXT") {
+        "text form field"
+    } else if kind.ends_with("FORMCHECKBOX") {
+        "check box"
+    } else if kind.ends_with("FORMDROPDOWN") {
+        "drop-down form field"
+    } else if code.contains("ZOTERO")
+        || code.contains("EN.CITE")
+        || code.contains("Mendeley")
+        || code.contains("CSL_CITATION")
+    {
+        "citation"
+    } else {
+        "field"
+    };
+    what.to_string()
+}
+
+/// A marked range around words, by its start (a bookmark, a reference mark, an index
+/// entry, a field mark, a content control), or `None`.
+fn range(xml: &str) -> Option<String> {
+    let has = |name: &str| xml.contains(&format!("<{name}"));
+    let what = if has("w:bookmarkStart") || has("text:bookmark-start") {
+        "bookmark"
+    } else if has("text:reference-mark-start") {
+        "reference mark"
+    } else if has("text:alphabetical-index-mark-start")
+        || has("text:toc-mark-start")
+        || has("text:user-index-mark-start")
+    {
+        "index entry"
+    } else if has("field:fieldmark-start") {
+        return Some(field_mark(xml));
+    } else if has("loext:content-control") || has("text:content-control") || has("w:sdt") {
+        let list = has("loext:list-item") || has("w:dropDownList") || has("w:comboBox");
+        if list {
+            "content control (drop-down list)"
+        } else {
+            "content control"
+        }
+    } else if has("text:meta") {
+        "metadata"
+    } else {
+        return None;
+    };
+    Some(what.to_string())
 }
 
 /// A Word field (`fldChar`s around an instruction, or a `fldSimple`): what it shows,
@@ -130,10 +221,18 @@ fn pair(xml: &str, style: Option<&str>) -> Option<String> {
     if xml.contains("<w:dir") || xml.contains("<w:bdo") {
         return Some("text direction".into());
     }
+    if let Some(range) = range(xml) {
+        return Some(range);
+    }
     if let Some(field) = field(xml) {
         return Some(field);
     }
-    let properties = style.unwrap_or(xml);
+    Some(formatting(style.unwrap_or(xml)).unwrap_or_else(|| "formatting".into()))
+}
+
+/// What run properties (a Word `w:rPr`) look like: `bold, italic`, a style, a
+/// language; `None` where they say nothing of that.
+fn formatting(properties: &str) -> Option<String> {
     let on = |name: &str| {
         properties.split(&format!("<{name}")).skip(1).any(|rest| {
             let tag = rest.split('>').next().unwrap_or_default();
@@ -185,10 +284,7 @@ fn pair(xml: &str, style: Option<&str>) -> Option<String> {
         }
         out.push_str(&format!("style {name}"));
     }
-    if out.is_empty() {
-        out = "formatting".into();
-    }
-    Some(out)
+    (!out.is_empty()).then_some(out)
 }
 
 /// The value of the first attribute `name` in `xml`, unescaped.
@@ -309,6 +405,54 @@ mod tests {
             Some("comment")
         );
         assert_eq!(lone_tag("<w:r><w:lastRenderedPageBreak/></w:r>"), None);
+        // LibreOffice's fields and marks, as it writes them.
+        for (xml, what) in [
+            (r#"<text:subject/>"#, "document subject"),
+            (r#"<text:file-name text:display="name">fields</text:file-name>"#, "file name, shows \"fields\""),
+            (
+                r#"<text:text-input text:description="Navn">Ola Nordmann</text:text-input>"#,
+                "input field, shows \"Ola Nordmann\"",
+            ),
+            (
+                r#"<text:drop-down text:name="Fylke"><text:label text:value="Troms"/><text:label text:value="Nordland"/>Troms</text:drop-down>"#,
+                "drop-down list, shows \"Troms\"",
+            ),
+            (
+                r#"<text:user-field-get text:name="Sted">Lofoten</text:user-field-get>"#,
+                "variable, shows \"Lofoten\"",
+            ),
+            (
+                r#"<text:placeholder text:placeholder-type="text">&lt;navn&gt;</text:placeholder>"#,
+                "placeholder, shows \"<navn>\"",
+            ),
+            (
+                r#"<text:ruby text:style-name="Ru1"><text:ruby-base>skrei</text:ruby-base><text:ruby-text>torsk</text:ruby-text></text:ruby>"#,
+                "ruby, shows \"skrei\"",
+            ),
+            (
+                r#"<text:alphabetical-index-mark text:string-value=" " text:key1="Henningsvær"/>"#,
+                "index entry",
+            ),
+            (r#"<text:reference-mark text:name="r1"/>"#, "reference mark"),
+            (
+                r#"<field:fieldmark-start text:name="Tekst1" field:type="vnd.oasis.opendocument.field.FORMTEXT"/><field:fieldmark-separator/><field:fieldmark-end/>"#,
+                "text form field",
+            ),
+            (
+                r#"<field:fieldmark text:name="Avkryss1" field:type="vnd.oasis.opendocument.field.FORMCHECKBOX"/>"#,
+                "check box",
+            ),
+            (
+                r#"<text:span text:style-name="T1"><text:word-count>12</text:word-count></text:span>"#,
+                "field, shows \"12\"",
+            ),
+            (
+                r#"<draw:frame draw:name="Boks"><draw:text-box><text:p>Tekst.</text:p></draw:text-box></draw:frame>"#,
+                "text box",
+            ),
+        ] {
+            assert_eq!(lone_tag(xml).as_deref(), Some(what), "{xml}");
+        }
         assert_eq!(
             lone_tag(r#"<w:r><w:rPr><w:vanish/></w:rPr><w:t> Skjult.</w:t></w:r>"#).as_deref(),
             Some("hidden text")
@@ -350,5 +494,24 @@ mod tests {
             Some("link to https://lyse.no/")
         );
         assert_eq!(pair(r#"<text:span text:style-name="T1">"#, None).as_deref(), Some("formatting"));
+        // Marked ranges around words, by their start.
+        for (xml, what) in [
+            (r#"<w:bookmarkStart w:id="0" w:name="fotograf"/>"#, "bookmark"),
+            (r#"<text:bookmark-start text:name="fotograf"/>"#, "bookmark"),
+            (r#"<text:reference-mark-start text:name="ref1"/>"#, "reference mark"),
+            (r#"<text:alphabetical-index-mark-start text:id="IMark1"/>"#, "index entry"),
+            (
+                r#"<field:fieldmark-start text:name="Bookmark" field:type="vnd.oasis.opendocument.field.UNHANDLED"><field:param field:name="vnd.oasis.opendocument.field.code" field:value="ADDIN ZOTERO_ITEM CSL_CITATION {}"/></field:fieldmark-start><field:fieldmark-separator/>"#,
+                "citation",
+            ),
+            (r#"<loext:content-control>"#, "content control"),
+            (
+                r#"<w:sdt><w:sdtPr><w:dropDownList><w:listItem w:value="Troms"/></w:dropDownList></w:sdtPr><w:sdtContent>"#,
+                "content control (drop-down list)",
+            ),
+            (r#"<text:meta xml:id="m1">"#, "metadata"),
+        ] {
+            assert_eq!(pair(xml, Some("<w:rPr><w:b/></w:rPr>")).as_deref(), Some(what), "{xml}");
+        }
     }
 }
