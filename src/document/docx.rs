@@ -24,16 +24,17 @@
 //! document's title, subject, description and keywords in `docProps/core.xml`, whose
 //! `dc:language` becomes the edition's ([`super::EditionLanguage`]). What Word keeps
 //! twice, a text box's VML copy (`mc:Fallback`) and the picture's own description, is
-//! a copy ([`Block::copy`]): counted once, translated in both places. A line break parts the words on either side as a
-//! space would (the paragraph's text gets one before it where it has none), so a break
-//! typed right after a full stop ends the sentence; written again, that space stands at
-//! the end of a line, where it is not seen.
+//! a copy ([`Block::copy`]): counted once, translated in both places. A line break
+//! parts the words on either side as a space would (the paragraph's text gets one
+//! before it where it has none), so a break typed right after a full stop ends the
+//! sentence; written again, that space stands at the end of a line, where it is not
+//! seen.
 //!
 //! A paragraph written again is runs of `<w:t xml:space="preserve">` with its
-//! properties, without a `w:lang` of its own: every Norwegian or English `w:lang w:val`
-//! of the document parts becomes the edition's language, and every one of `styles.xml`
-//! and `w:themeFontLang` in `settings.xml` (the defaults that text takes) does, whatever
-//! it said.
+//! properties, without a `w:lang` of its own (but another language's, a quotation's):
+//! every Norwegian or English `w:lang w:val` of the document parts becomes the
+//! edition's language, and every one of `styles.xml` and `w:themeFontLang` in
+//! `settings.xml` (the defaults that text takes) does, whatever it said.
 //! A bookmark around words of one paragraph (the target of a cross-reference) is a pair
 //! of its start and end around them, written once ([`Markup::once`]), so the
 //! translation places it and a reference shows the translated words. Other bookmarks,

@@ -13,14 +13,14 @@
 //! ones (`officeooo:rsid`, a Norwegian or English language, the Asian and
 //! complex-script variants) are one run, and a span of another language (a German
 //! quotation) is a pair that keeps its span, so its language, in the edition; a span
-//! with no visible property (LibreOffice's conversion of a Word file puts
-//! every run in one) is no code at all. The properties most of a paragraph's text has
+//! with no visible property (LibreOffice's conversion of a Word file puts every run in
+//! one) is no code at all. The properties most of a paragraph's text has
 //! are the paragraph's own; a run with other properties (bold words, an italic quote)
 //! is a pair, written back as a span of its style ([`Markup::style`]). A link
 //! (`text:a`) is a pair of its own tags, and so is a content control
 //! (`loext:content-control`, which LibreOffice writes for its own and for a Word
-//! file's `w:sdt`; a drop-down's choices are part of its start tag). A tab, a line break, a field (`text:date`,
-//! `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
+//! file's `w:sdt`; a drop-down's choices are part of its start tag). A tab, a line
+//! break, a field (`text:date`, `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
 //! blocks of their own), a frame (an image, a text box) and a comment
 //! (`office:annotation`, left untouched) are lone codes of their whole element. What
 //! stands before a paragraph's first text or after its last stays outside its block,
@@ -47,8 +47,8 @@
 //! This module does not read tracked changes: a document with changes not yet accepted
 //! or rejected is refused with what to do in LibreOffice. It does not read flat XML
 //! (`.fodt`), templates or other OpenDocument kinds, and it relies on the standard
-//! namespace prefixes (`office:`, `text:`, `style:`, `fo:`, `svg:`, `dc:`, `meta:`), which every
-//! producer of ODF writes; a document that binds them otherwise is refused.
+//! namespace prefixes (`office:`, `text:`, `style:`, `fo:`, `svg:`, `dc:`, `meta:`),
+//! which every producer of ODF writes; a document that binds them otherwise is refused.
 
 use std::collections::HashMap;
 use std::fmt;
