@@ -63,11 +63,15 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let sheets = sheets(&content).map_err(not_ods)?;
     let names: Vec<String> = sheets.iter().map(|(name, _)| name.clone()).collect();
     let mut sheets: Vec<Option<Cells>> = sheets.into_iter().map(|(_, cells)| Some(cells)).collect();
-    let chosen = xlsx::choose(&names, |name| {
-        let i = names.iter().position(|n| n == name).unwrap_or_default();
-        Ok(sheets[i].take().unwrap_or_default())
-    })
-    .map_err(not_ods)?;
+    let chosen = xlsx::choose(
+        path,
+        &names,
+        |name| {
+            let i = names.iter().position(|n| n == name).unwrap_or_default();
+            Ok(sheets[i].take().unwrap_or_default())
+        },
+        not_ods,
+    )?;
     let Some((name, cells)) = chosen else {
         return Err(not_ods("it has no sheet".into()));
     };

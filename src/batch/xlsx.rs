@@ -10,10 +10,12 @@
 //! how that source must change to become the sentence, as CAT tools show it
 //! (`{+only in your sentence+}`, `[-only in the memory-]`, also in colour).
 //!
-//! Reading finds the columns by name in the first sheet and refuses, by row and
-//! column, what a spreadsheet does to a cell that tolk did not write: a formula or an
-//! error value (`#VALUE!`, `Err:509`) in a target, and a source, id or target turned
-//! into a number, date or boolean. This module writes no memory; [`crate::import`]
+//! Reading finds the columns by name in the first row of the one sheet that has id,
+//! source and target (two such sheets are refused, naming them: tolk does not guess
+//! which holds the translations) and refuses, by row and column, what a spreadsheet
+//! does to a cell that tolk did not write: a formula or an error value (`#VALUE!`,
+//! `Err:509`) in a target, and a source, id or target turned into a number, date or
+//! boolean. This module writes no memory; [`crate::import`]
 //! checks the rows it returns.
 
 use std::io::{Cursor, Read};
@@ -291,7 +293,7 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
-    let chosen = choose(&names, |name| Cells::read(&mut workbook, name)).map_err(not_xlsx)?;
+    let chosen = choose(path, &names, |name| Cells::read(&mut workbook, name), not_xlsx)?;
     let Some((name, cells)) = chosen else {
         return Err(not_xlsx("it has no sheet".into()));
     };
@@ -299,24 +301,59 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
 }
 
 /// The sheet of a workbook whose sheets are `names` that holds the batch, read by
-/// `read`: the sheet `Batch`, else the first whose first row names id, source and
-/// target, else the first; `None` for a workbook of no sheet.
+/// `read`: the one whose first row names id, source and target, else the sheet
+/// `Batch`, else the first; `None` for a workbook of no sheet. Every sheet is read: a
+/// workbook with two sheets of the batch's columns (a copy the translator finished
+/// beside the draft, a backup of the batch as exported) is refused naming them, as
+/// tolk cannot tell which one holds the translations (`unreadable` makes the error of a
+/// sheet that cannot be read at all).
 pub(super) fn choose(
+    path: &Path,
     names: &[String],
     mut read: impl FnMut(&str) -> std::result::Result<Cells, String>,
-) -> std::result::Result<Option<(String, Cells)>, String> {
+    unreadable: impl Fn(String) -> Error,
+) -> Result<Option<(String, Cells)>> {
     let mut chosen: Option<(String, Cells)> = None;
-    for name in std::iter::once(SHEET.to_string()).filter(|s| names.contains(s)).chain(names.iter().cloned())
-    {
-        let cells = read(&name)?;
+    // The sheets with the batch's columns, in the workbook's order, and how many
+    // translations each holds.
+    let mut batches: Vec<(String, usize)> = Vec::new();
+    let preferred = std::iter::once(SHEET.to_string()).filter(|s| names.contains(s));
+    for name in preferred.chain(names.iter().filter(|n| *n != SHEET).cloned()) {
+        let cells = read(&name).map_err(&unreadable)?;
         let first_row = cells.header();
-        let complete = ["id", "source", "target"].iter().all(|c| first_row.iter().any(|h| h == c));
-        if complete || chosen.is_none() {
-            chosen = Some((name, cells));
-            if complete {
-                break;
-            }
+        let column = |c: &str| first_row.iter().position(|h| h == c);
+        let complete = ["id", "source", "target"].iter().all(|c| column(c).is_some());
+        if complete {
+            let translations = column("target").map_or(0, |c| cells.filled_rows(c as u32).len());
+            batches.push((name.clone(), translations));
         }
+        if chosen.is_none() || (complete && batches.len() == 1) {
+            chosen = Some((name, cells));
+        }
+    }
+    if batches.len() > 1 {
+        batches.sort_by_key(|(name, _)| names.iter().position(|n| n == name));
+        let listed: Vec<String> = batches
+            .iter()
+            .map(|(name, n)| {
+                format!("{} ({n} translation{})", crate::shown::quoted(name), if *n == 1 { "" } else { "s" })
+            })
+            .collect();
+        let (last, rest) = listed.split_last().unwrap_or((&listed[0], &[]));
+        return Err(Error::at(
+            path,
+            Place::File,
+            format!(
+                "the sheets {} and {last} {} the batch's columns id, source and target, and tolk imports one \
+                 sheet, not guessing which holds the translations; keep the sheet to import and delete the \
+                 other{} (or move {} to a workbook of {} own), then import again",
+                rest.join(", "),
+                if listed.len() > 2 { "all have" } else { "both have" },
+                if listed.len() > 2 { "s" } else { "" },
+                if listed.len() > 2 { "them" } else { "it" },
+                if listed.len() > 2 { "their" } else { "its" },
+            ),
+        ));
     }
     Ok(chosen)
 }

@@ -436,3 +436,95 @@ fn a_csv_batch_opened_as_western_europe_and_saved_again_imports_as_it_was_writte
     let memory = t.read("memory/nb-en.csv");
     assert!(memory.contains("Blåbær – «") && !memory.contains("Ã"), "{memory}");
 }
+
+/// A text cell of a flat OpenDocument spreadsheet ([`saved_by_libreoffice`]).
+fn cell(text: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+        escape(text)
+    )
+}
+
+/// `text` with XML's special characters as references.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The rows of a batch sheet: the header `id`, `source`, `target`, then each of `rows`
+/// (id, source, target).
+fn batch_sheet(rows: &[(&str, &str, &str)]) -> Vec<Vec<String>> {
+    let mut out = vec![["id", "source", "target"].map(cell).to_vec()];
+    out.extend(rows.iter().map(|(id, source, target)| [id, source, target].map(|c| cell(c)).to_vec()));
+    out
+}
+
+/// Has LibreOffice save a workbook of `sheets` (each a name and its rows of cells, as
+/// [`cell`] writes them) as `x/NAME.xlsx` and `x/NAME.ods`, from a flat OpenDocument
+/// file written for it: the files a translator's LibreOffice saves.
+fn saved_by_libreoffice(t: &Project, name: &str, sheets: &[(&str, Vec<Vec<String>>)]) {
+    let tables: String = sheets
+        .iter()
+        .map(|(sheet, rows)| {
+            let rows: String = rows
+                .iter()
+                .map(|cells| format!("<table:table-row>{}</table:table-row>", cells.concat()))
+                .collect();
+            format!(r#"<table:table table:name="{}">{rows}</table:table>"#, escape(sheet))
+        })
+        .collect();
+    t.write(
+        &format!("{name}.fods"),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document>
+"#
+        ),
+    );
+    for format in ["xlsx", "ods"] {
+        soffice(t, "C.UTF-8", &["--convert-to", format, "--outdir", "x", &format!("{name}.fods")]);
+    }
+}
+
+/// The rows of a CSV batch of `t`'s sentences with words and without tags (id,
+/// source), exported to `ids.csv`.
+fn prose(t: &Project) -> Vec<(String, String)> {
+    t.tolk(&["export", "--again", "--format", "csv", "-o", "ids.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("ids.csv")).unwrap(), b',');
+    rows.into_iter()
+        .filter(|r| r["source"].starts_with("Faktisk: ") && !r["source"].contains('{'))
+        .map(|r| (r["id"].clone(), r["source"].clone()))
+        .collect()
+}
+
+/// Regression: of a workbook whose sheet `Batch` held a draft and a copy of it the
+/// finished translations, the draft was imported and the copy ignored without a word.
+#[test]
+fn a_workbook_with_two_sheets_of_the_batch_is_refused_naming_them() {
+    let t = project();
+    let rows = prose(&t);
+    let [(a, a_source), (b, b_source)] = [rows[0].clone(), rows[1].clone()];
+    let draft = batch_sheet(&[(&a, &a_source, "Draft."), (&b, &b_source, "")]);
+    let done = batch_sheet(&[(&a, &a_source, "Actually: done."), (&b, &b_source, "Actually: done too.")]);
+    let notes = vec![vec![cell("My notes")], vec![cell("check the names")]];
+    saved_by_libreoffice(
+        &t,
+        "copy",
+        &[("Batch", draft.clone()), ("Notes", notes.clone()), ("Batch_2", done.clone())],
+    );
+    saved_by_libreoffice(&t, "notes", &[("Notes", notes), ("Batch_2", done)]);
+    let memory = t.snapshot_dir("memory");
+    for format in ["xlsx", "ods"] {
+        t.tolk(&["import", &format!("x/copy.{format}")]).run().failure().stderr_contains(&format!(
+            "x/copy.{format}: the sheets \"Batch\" (1 translation) and \"Batch_2\" (2 translations) both have the \
+             batch's columns id, source and target, and tolk imports one sheet, not guessing which holds the \
+             translations; keep the sheet to import and delete the other (or move it to a workbook of its own), \
+             then import again"
+        ));
+        assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+        // A sheet of notes beside the batch's is no batch.
+        t.tolk(&["import", "--dry-run", &format!("x/notes.{format}")])
+            .run()
+            .success()
+            .stderr_contains("would add 2, would leave 0 unchanged, 0 skipped (empty target)");
+    }
+}
