@@ -5,7 +5,8 @@
 //! The sheets are read from `content.xml` as they stream by, into the same sparse
 //! cells an XLSX workbook gives ([`super::xlsx::Cells`]), so the columns are found and
 //! every cell is checked exactly as for a workbook: a formula, an error, a number, a
-//! date or a boolean where tolk wrote text is refused by row and column. A cell's text
+//! date or a boolean where tolk wrote text is refused by row and column, and so is a
+//! target cell merged with others (`table:number-rows-spanned`). A cell's text
 //! is its paragraphs joined by line breaks, with ODF's spaces, tabs and breaks written
 //! out; a comment (`office:annotation`) and a shape in a cell are not its text. Work is
 //! bounded by the file: at most [`super::xlsx::MAX_CELLS`] cells that hold something,
@@ -84,6 +85,8 @@ struct Cell {
     value: Option<String>,
     formula: Option<String>,
     repeat: u32,
+    /// The rows and columns it spans, merged with the cells it covers.
+    spans: (u32, u32),
     text: String,
     paragraphs: usize,
 }
@@ -143,6 +146,10 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
                         value,
                         formula,
                         repeat: repeat(&e, "table:number-columns-repeated")?,
+                        spans: (
+                            repeat(&e, "table:number-rows-spanned")?,
+                            repeat(&e, "table:number-columns-spanned")?,
+                        ),
                         text: String::new(),
                         paragraphs: 0,
                     };
@@ -215,6 +222,17 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
         if let Some(c) = done {
             let columns = col..col.saturating_add(c.repeat).min(MAX_COLUMNS);
             col = columns.end;
+            if let (Some(s), (rows, cols)) = (&mut sheet, c.spans) {
+                if (rows, cols) != (1, 1) && row < MAX_ROWS {
+                    // Counted as a cell: each is a few bytes of the file.
+                    held = held.saturating_add(1);
+                    if held > MAX_CELLS {
+                        return Err(format!("the sheet {:?} holds more than {MAX_CELLS} cells", s.name));
+                    }
+                    let last = (row.saturating_add(rows - 1), columns.start.saturating_add(cols - 1));
+                    s.cells.merge((row, columns.start), last);
+                }
+            }
             if let (Some((value, formula)), Some(s)) = (value_of(c), &mut sheet) {
                 s.put(&mut held, row, columns.clone(), &value, &formula)?;
                 row_cells.push((columns, value, formula));

@@ -14,8 +14,8 @@
 //! source and target (two such sheets are refused, naming them: tolk does not guess
 //! which holds the translations) and refuses, by row and column, what a spreadsheet
 //! does to a cell that tolk did not write: a formula or an error value (`#VALUE!`,
-//! `Err:509`) in a target, and a source, id or target turned into a number, date or
-//! boolean. This module writes no memory; [`crate::import`]
+//! `Err:509`) in a target, a source, id or target turned into a number, date or
+//! boolean, and a target cell merged with others. This module writes no memory; [`crate::import`]
 //! checks the rows it returns.
 
 use std::io::{Cursor, Read};
@@ -414,8 +414,33 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
         .filter(|(_, _, rows)| !rows.is_empty())
         .collect();
     file.warnings.extend(super::unread(&unread));
+    let merged = cells.merged_in(target);
     for r in cells.rows().filter(|&r| r > 0) {
         let origin = Origin::row(path, u64::from(r) + 1);
+        // A merged cell shows one text over several rows, and LibreOffice, asked to,
+        // moves the hidden cells' text into the first: the first row's translation
+        // would be two, the next row's none.
+        let range = merged.range(..=r).next_back().filter(|(_, (last, _))| *last >= r);
+        if let Some((_, (_, [(top, left), (bottom, right)]))) = range {
+            let rows = match bottom - top {
+                0 => format!("row {}", top + 1),
+                1 => format!("rows {} and {}", top + 1, bottom + 1),
+                _ => format!("rows {} to {}", top + 1, bottom + 1),
+            };
+            file.problems.push(Problem {
+                origin,
+                column: "target".into(),
+                expected: "a target cell of the row's own".into(),
+                found: format!(
+                    "a cell merged with others ({}:{}, {rows}), which shows one text for them all; unmerge it \
+                     (Format → Merge and Unmerge Cells → Unmerge Cells), put each row's translation in its own \
+                     target cell, and import again",
+                    a1(*top, *left),
+                    a1(*bottom, *right)
+                ),
+            });
+            continue;
+        }
         let before = file.problems.len();
         let mut text = |c: Option<u32>, column: &str| {
             c.and_then(|c| cells.text(r, c, column, &origin, &mut file.problems))
@@ -475,12 +500,34 @@ const HEADER_SEARCHED: u32 = 20;
 #[derive(Debug, Default)]
 pub(super) struct Cells {
     cells: std::collections::HashMap<(u32, u32), (Data, Option<String>)>,
+    /// The merged ranges, each its first and last cell (row, column), zero-based.
+    merged: Vec<[(u32, u32); 2]>,
 }
 
 impl Cells {
     /// Puts the cell at `(row, column)`, zero-based.
     pub(super) fn insert(&mut self, at: (u32, u32), value: Data, formula: Option<String>) {
         self.cells.insert(at, (value, formula));
+    }
+
+    /// Records the cells from `first` to `last` (row, column), zero-based, as merged
+    /// into one.
+    pub(super) fn merge(&mut self, first: (u32, u32), last: (u32, u32)) {
+        let (top, bottom) = (first.0.min(last.0), first.0.max(last.0));
+        let (left, right) = (first.1.min(last.1), first.1.max(last.1));
+        if (top, left) != (bottom, right) {
+            self.merged.push([(top, left), (bottom, right)]);
+        }
+    }
+
+    /// The merged ranges that hold a cell of `column`, by their first row: each its
+    /// last row and its first and last cell. A spreadsheet's merged ranges never
+    /// overlap, so the one a row may be in is the last that starts at or above it.
+    fn merged_in(&self, column: u32) -> std::collections::BTreeMap<u32, (u32, [(u32, u32); 2])> {
+        (self.merged.iter())
+            .filter(|[(_, left), (_, right)]| (*left..=*right).contains(&column))
+            .map(|&range| (range[0].0, (range[1].0, range)))
+            .collect()
     }
 
     fn read(
@@ -499,7 +546,12 @@ impl Cells {
             }
             cells.insert(cell.pos, (Data::from(cell.value), formula));
         }
-        Ok(Cells { cells })
+        drop(reader);
+        let mut cells = Cells { cells, merged: Vec::new() };
+        for range in workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())? {
+            cells.merge(range.start, range.end);
+        }
+        Ok(cells)
     }
 
     /// The first row's cells as names: trimmed, lower-cased, empty where not text.
@@ -627,6 +679,18 @@ impl Cells {
             None => (None, None),
         }
     }
+}
+
+/// The cell at `(row, column)`, zero-based, as a spreadsheet names it: `C20`.
+fn a1(row: u32, column: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = column + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), u64::from(row) + 1)
 }
 
 /// A workbook's date or time as ISO 8601 writes it: `2026-05-17`, `2026-05-17 14:30`,

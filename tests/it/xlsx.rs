@@ -528,3 +528,62 @@ fn a_workbook_with_two_sheets_of_the_batch_is_refused_naming_them() {
             .stderr_contains("would add 2, would leave 0 unchanged, 0 skipped (empty target)");
     }
 }
+
+/// Regression: target cells merged (LibreOffice asked to move the hidden cells' text
+/// into the first) were imported as one translation of two sentences for the first
+/// row, and none for the next, without a word.
+#[test]
+fn merged_target_cells_are_refused_naming_their_rows() {
+    let t = project();
+    let rows = prose(&t);
+    let row = |i: usize, target: String| vec![cell(&rows[i].0), cell(&rows[i].1), target];
+    let merged = |text: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string" table:number-rows-spanned="2" table:number-columns-spanned="1"><text:p>{}</text:p></table:table-cell>"#,
+            escape(text)
+        )
+    };
+    let covered = |text: &str| match text {
+        "" => "<table:covered-table-cell/>".to_string(),
+        _ => format!(
+            r#"<table:covered-table-cell office:value-type="string"><text:p>{}</text:p></table:covered-table-cell>"#,
+            escape(text)
+        ),
+    };
+    let sheet = vec![
+        ["id", "source", "target"].map(cell).to_vec(),
+        row(0, cell("Actually: one.")),
+        // Merged, the second row's text moved into the first.
+        row(1, merged("Actually: two. Actually: three.")),
+        row(2, covered("")),
+        row(3, cell("Actually: four.")),
+        // Merged, the hidden cell's text kept.
+        row(4, merged("Actually: five.")),
+        row(5, covered("Actually: six.")),
+    ];
+    saved_by_libreoffice(&t, "merged", &[("Batch", sheet)]);
+    let memory = t.snapshot_dir("memory");
+    for format in ["xlsx", "ods"] {
+        let mut out = t.tolk(&["import", &format!("x/merged.{format}")]).run().failure();
+        for (row, range) in [
+            (3, "C3:C4, rows 3 and 4"),
+            (4, "C3:C4, rows 3 and 4"),
+            (6, "C6:C7, rows 6 and 7"),
+            (7, "C6:C7, rows 6 and 7"),
+        ] {
+            out = out.stderr_contains(&format!(
+                "x/merged.{format}: row {row}, column target: expected a target cell of the row's own, found a \
+                 cell merged with others ({range}), which shows one text for them all; unmerge it (Format → Merge \
+                 and Unmerge Cells → Unmerge Cells), put each row's translation in its own target cell, and import \
+                 again\n"
+            ));
+        }
+        assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+        // The rows of cells of their own are imported with --skip-invalid.
+        t.tolk(&["import", "--dry-run", "--skip-invalid", &format!("x/merged.{format}")])
+            .run()
+            .success()
+            .stderr_contains("would add 2, would leave 0 unchanged, 0 skipped (empty target)")
+            .stderr_contains(" 4 refused ");
+    }
+}
