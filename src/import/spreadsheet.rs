@@ -7,7 +7,10 @@
 //! hold written as `?`. [`source_damage`] names which of these turned the issued
 //! sentence into the cell that came back, so an import can say what happened and what
 //! to do instead of blaming the translator; [`target_damage`] finds what is left in a
-//! target of a formula or of a spreadsheet error. Nothing here reads files.
+//! target of a formula or of a spreadsheet error, or of a cell it read as a number,
+//! date, time, percentage or amount and wrote back in its own form (`10.00%` for a
+//! typed `10%`), telling digits a number format never writes (`00123`, `1-2`) for the
+//! text they were typed as. Nothing here reads files.
 
 /// Spreadsheet error values, in English and as LibreOffice and a Norwegian or German
 /// Excel write them.
@@ -72,18 +75,31 @@ pub fn error_value(target: &str) -> Option<String> {
     })
 }
 
+/// What to do about a target a spreadsheet rewrote, said after each.
+const RETYPE: &str =
+    "type the translation as text (open the CSV with the target column as Text), or use the \
+                      XLSX batch (`tolk export --format xlsx`), which keeps text as typed";
+
 /// What a spreadsheet left in a CSV target instead of a translation, if it did: an
-/// error value, or only a number where the source has words (a formula's result,
-/// which a CSV cannot tell from text).
+/// error value, a number, date, time, percentage or amount as a spreadsheet writes one
+/// where the source has words (a formula's result or a reformatted cell, which a CSV
+/// cannot tell from text), unless the source has the same text.
 pub fn target_damage(source: &str, target: &str) -> Option<String> {
     if let Some(why) = error_value(target) {
         return Some(why);
     }
     let t = target.trim();
+    // Before dates: `1.00E-03` is a number, not the date 1.00.03.
+    if let Some((what, read_as, example)) = rendering(t).filter(|_| !source.contains(t)) {
+        return Some(format!(
+            "only {what} {t}, which is what a spreadsheet writes where it read the cell as {read_as} ({example}) \
+             or a formula's result was one; {RETYPE}"
+        ));
+    }
     if is_date_cell(t) && source.chars().any(char::is_alphabetic) {
         return Some(format!(
             "only the date {t}, which is what a spreadsheet leaves where it read the cell as a date (May 17 \
-             becomes 05/17/2026) or a formula's result was one; type the translation as text"
+             becomes 05/17/2026) or a formula's result was one; {RETYPE}"
         ));
     }
     // A sentence of three words or more is no truth value; `Sant` or `Helt sant` may
@@ -91,18 +107,117 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
     if is_boolean(t) && source.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() > 2 {
         return Some(format!(
             "only the truth value {t}, which is what a spreadsheet leaves where it read the cell as one or a \
-             formula's result was one; type the translation as text"
+             formula's result was one; {RETYPE}"
         ));
     }
-    let bare_number =
-        !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '));
-    if bare_number && t.chars().any(|c| c.is_ascii_digit()) && source.chars().any(char::is_alphabetic) {
+    if may_be_number(t) && source.chars().any(char::is_alphabetic) {
         return Some(format!(
             "only the number {t}, which is what a spreadsheet leaves where a formula ran (=30+2 becomes 32) or a \
-             number was reformatted; type the translation as text"
+             number was reformatted (1.50 becomes 1.5); {RETYPE}"
         ));
     }
     None
+}
+
+/// What `t` is, what a spreadsheet read the cell as, and what it writes for what was
+/// typed, if `t` is one of the forms only a spreadsheet writes: a percentage with decimals (`10.00%` for `10%`), scientific notation
+/// (`1.00E+05`), a time with seconds or AM/PM (`01:30:00 AM` for `1:30`), or an amount
+/// with a currency and two decimals (`$5.00` for `$5`). What a translator types as
+/// these (`10%`, `1e5`, `1:30`, `$5`) is not among them.
+fn rendering(t: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    let unsigned = |s: &str| s.strip_prefix('-').unwrap_or(s).to_string();
+    // A number with a decimal part, in either notation.
+    let decimal = |s: &str| {
+        let s = unsigned(s);
+        s.rsplit_once(['.', ',']).is_some_and(|(whole, fraction)| {
+            is_digits(fraction) && may_be_number(whole.trim_start_matches('-'))
+        })
+    };
+    if let Some(number) = t.strip_suffix('%').map(|n| n.trim_end_matches([' ', '\u{a0}', '\u{202f}'])) {
+        if decimal(number) {
+            return Some(("the percentage", "a percentage", "10% becomes 10.00%"));
+        }
+    }
+    if let Some((mantissa, exponent)) = unsigned(t).split_once('E') {
+        let exponent = exponent.strip_prefix(['+', '-']);
+        if exponent.is_some_and(is_digits) && (is_digits(mantissa) || decimal(mantissa)) {
+            return Some(("the number", "a number", "1e5 becomes 1.00E+05"));
+        }
+    }
+    if is_time(t) {
+        return Some(("the time", "a time", "1:30 becomes 01:30:00 AM"));
+    }
+    let inner = t.strip_prefix('(').and_then(|t| t.strip_suffix(')')).unwrap_or(t);
+    let inner = inner.strip_prefix('-').unwrap_or(inner);
+    for symbol in ["$", "€", "£", "¥", "kr.", "kr", "NOK", "USD", "EUR", "SEK", "DKK"] {
+        let amount = inner
+            .strip_prefix(symbol)
+            .or_else(|| inner.strip_suffix(symbol))
+            .map(|a| a.trim_matches([' ', '\u{a0}', '\u{202f}']))
+            .map(|a| a.strip_prefix('-').unwrap_or(a));
+        let two_decimals =
+            |a: &str| a.rsplit_once(['.', ',']).is_some_and(|(_, cents)| cents.len() == 2) && decimal(a);
+        if amount.is_some_and(two_decimals) {
+            return Some(("the amount", "an amount of money", "$5 becomes $5.00"));
+        }
+    }
+    None
+}
+
+/// A time as a spreadsheet writes one back: with seconds (`01:30:00`, `36:00:00`), or
+/// with AM or PM (`1:30 PM`, `01:30:00 AM`).
+fn is_time(t: &str) -> bool {
+    let upper = t.to_uppercase();
+    let (clock, meridiem) = match upper.strip_suffix("AM").or_else(|| upper.strip_suffix("PM")) {
+        Some(clock) => (clock.trim_end().to_string(), true),
+        None => (upper.clone(), false),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    let seconds = parts.get(2).map(|s| s.split_once(['.', ',']).map_or(*s, |(whole, _)| whole));
+    let shaped = (2..=3).contains(&parts.len())
+        && (1..=3).contains(&parts[0].len())
+        && is_digits(parts[0])
+        && parts[1].len() == 2
+        && is_digits(parts[1])
+        && seconds.is_none_or(|s| s.len() == 2 && is_digits(s));
+    shaped && (meridiem || parts.len() == 3)
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `t` has the form a number format writes a number in: an optional minus, a
+/// whole part without leading zeros (`0` alone, or grouped by threes with one of `,`
+/// `.`, a no-break space or a narrow one), and a decimal part after a point or a comma
+/// (the other separator than the grouping's). `3,5` is what a Norwegian spreadsheet
+/// writes for 3.5, and `1,000` what an English one writes for a thousand; `00123`,
+/// `1-2`, `1 000` with an ordinary space (a spreadsheet groups with a no-break space)
+/// and `1.2.3` are no number's form, so what a spreadsheet kept as text.
+fn may_be_number(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let whole = |w: &str, decimal: Option<char>| {
+        if w == "0" {
+            return true;
+        }
+        if w.starts_with('0') {
+            return false;
+        }
+        if is_digits(w) {
+            return true;
+        }
+        [',', '.', '\u{a0}', '\u{202f}'].into_iter().filter(|&g| Some(g) != decimal).any(|g| {
+            let groups: Vec<&str> = w.split(g).collect();
+            groups.len() > 1
+                && (1..=3).contains(&groups[0].len())
+                && groups.iter().all(|p| is_digits(p))
+                && groups[1..].iter().all(|p| p.len() == 3)
+        })
+    };
+    whole(t, None)
+        || ['.', ',']
+            .into_iter()
+            .any(|d| t.rsplit_once(d).is_some_and(|(w, fraction)| is_digits(fraction) && whole(w, Some(d))))
 }
 
 fn is_boolean(s: &str) -> bool {
@@ -125,9 +240,13 @@ fn has_digits(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
 }
 
-/// `05/17/2026`, `17.05.2026`, `2026-05-17`, `17-May-26`, optionally with a time.
+/// `05/17/2026`, `17.05.2026`, `2026-05-17`, `17-May-26`, optionally with a time; not
+/// a number in scientific notation (`1.00E-03`).
 fn looks_like_date(s: &str) -> bool {
     let date = s.split_whitespace().next().unwrap_or("");
+    if rendering(date).is_some() {
+        return false;
+    }
     let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
     parts.len() == 3
         && parts.iter().all(|p| !p.is_empty() && p.len() <= 4)
@@ -209,6 +328,56 @@ mod tests {
         assert_eq!(target_damage("17.05", "17.05"), None);
         assert_eq!(target_damage("Hei.", "Hi."), None);
         assert_eq!(target_damage("Det koster 32 kroner.", "It costs 32 kroner."), None);
+    }
+
+    /// Regression: a percentage, a number in scientific notation, a time or an amount as
+    /// a spreadsheet writes one back was imported as the translation; `1.00E-03` was
+    /// called a date.
+    #[test]
+    fn what_a_spreadsheet_writes_for_a_typed_number_is_refused() {
+        for (found, what) in [
+            ("10.00%", "the percentage"),
+            ("0,50 %", "the percentage"),
+            ("1.00E+05", "the number"),
+            ("1.00E-03", "the number"),
+            ("-2E+10", "the number"),
+            ("01:30:00 AM", "the time"),
+            ("12:30 PM", "the time"),
+            ("36:00:00", "the time"),
+            ("$5.00", "the amount"),
+            ("-$1,234.50", "the amount"),
+            ("($5.00)", "the amount"),
+            ("kr 5,00", "the amount"),
+            ("5,00 €", "the amount"),
+        ] {
+            let why = target_damage("Det koster litt.", found).unwrap_or_default();
+            assert!(why.starts_with(&format!("only {what} {found}, ")), "{found}: {why}");
+            assert!(why
+                .ends_with("or use the XLSX batch (`tolk export --format xlsx`), which keeps text as typed"));
+        }
+        // What a translator types is no such form; a source with the same text makes it
+        // a translation.
+        for typed in ["10%", "1e5", "1:30", "$5", "3:15", "10 % more", "E+05"] {
+            assert_eq!(target_damage("Det koster litt.", typed), None, "{typed}");
+        }
+        assert_eq!(target_damage("Renten er 10.00% nå.", "10.00%"), None);
+        assert_eq!(target_damage("Kl. 01:30:00 AM.", "01:30:00 AM"), None);
+    }
+
+    /// Regression: a translation that is only digits was refused as a number a
+    /// spreadsheet reformatted, also where no number format writes it so.
+    #[test]
+    fn digits_no_number_format_writes_are_a_translation() {
+        for kept in ["00123", "007", "1-2", "1 000", "1.2.3.4", "12,34,5", "-", "5 1/2", "1,00,000"] {
+            assert_eq!(target_damage("Løpenummer null null en to tre", kept), None, "{kept}");
+        }
+        // A number as a spreadsheet writes it, in English or Norwegian: a formula's
+        // result may be any of these.
+        for number in ["32", "-5", "1.5", "3,5", "0.5", "1,000", "1.000", "1\u{a0}000,5", "12,345.67", "0"] {
+            let why = target_damage("Hva er det?", number).unwrap_or_default();
+            assert!(why.starts_with(&format!("only the number {number}, ")), "{number}: {why}");
+            assert!(why.contains("(1.50 becomes 1.5); type the translation as text"), "{why}");
+        }
     }
 
     #[test]

@@ -485,13 +485,13 @@ fn saved_by_libreoffice(t: &Project, name: &str, sheets: &[(&str, Vec<Vec<String
     }
 }
 
-/// The rows of a CSV batch of `t`'s sentences with words and without tags (id,
-/// source), exported to `ids.csv`.
+/// The rows of a CSV batch of `t`'s sentences with words and without tags, quotes or
+/// semicolons (id, source), exported to `ids.csv`.
 fn prose(t: &Project) -> Vec<(String, String)> {
     t.tolk(&["export", "--again", "--format", "csv", "-o", "ids.csv"]).run().success();
     let rows = csv_rows(&std::fs::read(t.path().join("ids.csv")).unwrap(), b',');
     rows.into_iter()
-        .filter(|r| r["source"].starts_with("Faktisk: ") && !r["source"].contains('{'))
+        .filter(|r| r["source"].starts_with("Faktisk: ") && !r["source"].contains(['{', ';', '"']))
         .map(|r| (r["id"].clone(), r["source"].clone()))
         .collect()
 }
@@ -586,4 +586,78 @@ fn merged_target_cells_are_refused_naming_their_rows() {
             .stderr_contains("would add 2, would leave 0 unchanged, 0 skipped (empty target)")
             .stderr_contains(" 4 refused ");
     }
+}
+
+/// `typed` typed into the targets of rows of `t`'s sentences with words, in a CSV
+/// batch LibreOffice opens with US English settings, detecting special numbers, and
+/// saves as a workbook, then as CSV with `options` (LibreOffice's CSV filter options).
+/// Returns the path of the CSV.
+fn typed_in_libreoffice(t: &Project, name: &str, typed: &[&str], options: &str) -> String {
+    let rows = prose(t);
+    let mut csv = String::from("id;source;target;comment\n");
+    for ((id, source), target) in rows.iter().zip(typed) {
+        csv.push_str(&format!("{id};{source};{target};\n"));
+    }
+    t.write(&format!("{name}.csv"), csv);
+    soffice(
+        t,
+        "C.UTF-8",
+        &[
+            "--infilter=CSV:59,34,76,1,1/2/2/2/3/1/4/2,1033,false,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            "x",
+            &format!("{name}.csv"),
+        ],
+    );
+    soffice(
+        t,
+        "C.UTF-8",
+        &[
+            "--convert-to",
+            &format!("csv:Text - txt - csv (StarCalc):{options}"),
+            "--outdir",
+            "c",
+            &format!("x/{name}.xlsx"),
+        ],
+    );
+    format!("c/{name}.csv")
+}
+
+/// Regression: what LibreOffice writes back for a typed percentage, number in
+/// scientific notation, time or amount was imported as the translation, and `1.00E-03`
+/// was called a date; digits it kept as text (`1-2`, `1 000`) were refused as a
+/// number.
+#[test]
+fn what_a_spreadsheet_writes_for_a_typed_number_is_refused_and_text_it_kept_is_not() {
+    let t = project();
+    let typed = ["10%", "1e5", "1:30", "$5", "1e-3", "1.50", "1-2", "1 000", "Actually: fine."];
+    let file = typed_in_libreoffice(&t, "typed", &typed, "59,34,76,1");
+    let written = t.read(&file);
+    assert!(
+        written.contains(";10.00%;") && written.contains(";$5.00;"),
+        "LibreOffice did not convert:\n{written}"
+    );
+    let memory = t.snapshot_dir("memory");
+    let mut out = t.tolk(&["import", &file]).run().failure();
+    for (row, found) in [
+        (2, "only the percentage 10.00%, which is what a spreadsheet writes where it read the cell as a percentage"),
+        (3, "only the number 1.00E+05, which is what a spreadsheet writes where it read the cell as a number"),
+        (4, "only the time 01:30:00 AM, which is what a spreadsheet writes where it read the cell as a time"),
+        (5, "only the amount $5.00, which is what a spreadsheet writes where it read the cell as an amount of money"),
+        (6, "only the number 1.00E-03, which is what a spreadsheet writes where it read the cell as a number"),
+        (7, "only the number 1.5, which is what a spreadsheet leaves where a formula ran (=30+2 becomes 32) or a number \
+             was reformatted (1.50 becomes 1.5); type the translation as text (open the CSV with the target column as \
+             Text), or use the XLSX batch (`tolk export --format xlsx`), which keeps text as typed"),
+    ] {
+        out = out.stderr_contains(&format!("{file}: row {row}, column target: expected a translation, found {found}"));
+    }
+    out.stderr_contains("error: 6 rows refused, nothing was written");
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+    // What LibreOffice kept as text is the translation.
+    t.tolk(&["import", "--skip-invalid", "--dry-run", &file])
+        .run()
+        .success()
+        .stderr_contains("would add 3, would leave 0 unchanged");
 }
