@@ -6,7 +6,9 @@
 //! Accepts UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"),
 //! and Windows-1252 or Mac Roman (Excel's plain "CSV" on Windows and on a Mac), each
 //! detected and named in a note; `,`, `;` or tab as delimiter, detected from the header; CRLF or LF;
-//! quoted line breaks; columns in any order and case; extra columns (ignored). File-
+//! quoted line breaks; columns in any order and case; extra columns (ignored). A target
+//! a spreadsheet rewrote (a formula's text or result, a date or number in its own form:
+//! [`crate::import::spreadsheet`]) is refused by row. File-
 //! level problems (encoding, delimiter, header) are an [`Error`]; problems of one row
 //! become [`Problem`]s so that every one of them can be listed.
 
@@ -278,7 +280,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         let (source_cell, target_cell) = (cell(source), cell(target));
         // What a spreadsheet left of a formula or a failed one, as text (a workbook's
         // text cells are checked the same way; XLIFF has none).
-        if let Some(why) = crate::import::spreadsheet::target_damage(&source_cell, &target_cell) {
+        // A cell tolk wrote starting with `=` has its apostrophe: one without it is a
+        // formula's text, as a spreadsheet saves it when asked to keep formulas.
+        let damage = crate::import::spreadsheet::formula_text(&source_cell, &record[target])
+            .or_else(|| crate::import::spreadsheet::target_damage(&source_cell, &target_cell));
+        if let Some(why) = damage {
             refuse(&header[target], "a translation".into(), why);
             continue;
         }

@@ -119,6 +119,25 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
     None
 }
 
+/// What the text `raw` of a CSV target, as the file has it, is left of a formula, if it
+/// is one: a cell starting with `=` that tolk would have written with its apostrophe,
+/// so a spreadsheet wrote it, saving "cell formulas instead of calculated values" (or
+/// text typed to start with `=`, which a CSV cannot tell from it). A source that starts
+/// the same way makes it a translation.
+pub fn formula_text(source: &str, raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let first = t.split_whitespace().next().filter(|w| w.starts_with('='))?;
+    if source.trim_start().starts_with(first) {
+        return None;
+    }
+    Some(format!(
+        "the formula {}, as a spreadsheet saves a formula with \"Save cell formulas instead of calculated values\"; \
+         save the CSV again without that option, or, if it is the translation, type it as text in the XLSX batch \
+         (`tolk export --format xlsx`), which keeps a text starting with = as typed",
+        crate::shown::quoted(t)
+    ))
+}
+
 /// What `t` is, what a spreadsheet read the cell as, and what it writes for what was
 /// typed, if `t` is one of the forms only a spreadsheet writes: a percentage with decimals (`10.00%` for `10%`), scientific notation
 /// (`1.00E+05`), a time with seconds or AM/PM (`01:30:00 AM` for `1:30`), or an amount
@@ -378,6 +397,21 @@ mod tests {
             assert!(why.starts_with(&format!("only the number {number}, ")), "{number}: {why}");
             assert!(why.contains("(1.50 becomes 1.5); type the translation as text"), "{why}");
         }
+    }
+
+    /// Regression: a CSV saved with its formulas, not their results, brought `=see
+    /// above` as a translation.
+    #[test]
+    fn a_formula_saved_as_its_text_is_refused() {
+        let why = formula_text("Se ovenfor", "=see above").unwrap_or_default();
+        assert!(
+            why.starts_with("the formula \"=see above\", as a spreadsheet saves a formula with"),
+            "{why}"
+        );
+        // tolk's own apostrophe, and a source starting the same way, make it text.
+        assert_eq!(formula_text("Se ovenfor", "'=see above"), None);
+        assert_eq!(formula_text("=SUM(A1) er en formel.", "=SUM(A1) is a formula."), None);
+        assert_eq!(formula_text("Se ovenfor", "See = above"), None);
     }
 
     #[test]

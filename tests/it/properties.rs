@@ -339,7 +339,9 @@ proptest! {
         let (id, source, target) = (column("id").unwrap(), column("source").unwrap(), column("target").unwrap());
         // A target that is what a spreadsheet leaves of a formula is a problem of its row.
         let damaged = |r: &[String]| {
-            tolk::import::spreadsheet::target_damage(unescape_cell(&r[source]), unescape_cell(&r[target])).is_some()
+            let source = unescape_cell(&r[source]);
+            tolk::import::spreadsheet::formula_text(source, &r[target]).is_some()
+                || tolk::import::spreadsheet::target_damage(source, unescape_cell(&r[target])).is_some()
         };
         let refused: Vec<u64> = batch
             .rows

@@ -661,3 +661,25 @@ fn what_a_spreadsheet_writes_for_a_typed_number_is_refused_and_text_it_kept_is_n
         .success()
         .stderr_contains("would add 3, would leave 0 unchanged");
 }
+
+/// Regression: a CSV saved with "Save cell formulas instead of calculated values"
+/// brought the formula typed in a target, `=see above`, as its translation.
+#[test]
+fn a_formula_saved_as_its_text_in_a_csv_is_refused() {
+    let t = project();
+    let typed = ["=see above", "=30+2", "Actually: fine."];
+    let file = typed_in_libreoffice(&t, "formulas", &typed, "59,34,76,1,,1033,false,true,false,true,false");
+    let written = t.read(&file);
+    assert!(written.contains(";=see above;"), "LibreOffice did not save the formula:\n{written}");
+    let memory = t.snapshot_dir("memory");
+    let mut out = t.tolk(&["import", &file]).run().failure();
+    for (row, formula) in [(2, "=see above"), (3, "=30+2")] {
+        out = out.stderr_contains(&format!(
+            "{file}: row {row}, column target: expected a translation, found the formula \"{formula}\", as a \
+             spreadsheet saves a formula with \"Save cell formulas instead of calculated values\"; save the CSV \
+             again without that option, or, if it is the translation, type it as text in the XLSX batch (`tolk \
+             export --format xlsx`), which keeps a text starting with = as typed"
+        ));
+    }
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+}
