@@ -455,6 +455,18 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             continue;
         }
         let (id, source, target) = (unescape(id), unescape(source), unescape(target));
+        // In a text cell, a spreadsheet keeps the apostrophe typed before =, +, - or @
+        // (its way to say "this is no formula") as part of the text: it is the
+        // translator's escape, not the translation's, unless the sentence starts so.
+        let typed = |cell: String| match cell.strip_prefix('\'') {
+            Some(rest)
+                if !from_csv && rest.starts_with(['=', '+', '-', '@']) && !source.starts_with('\'') =>
+            {
+                rest.to_string()
+            }
+            _ => cell,
+        };
+        let (target, comment) = (typed(target), comment.map(typed));
         if id.trim().is_empty() && source.trim().is_empty() && target.trim().is_empty() {
             continue;
         }
@@ -868,6 +880,30 @@ mod tests {
         assert_eq!(kept, ["32", "Err: the end"]);
     }
 
+    /// Regression: the apostrophe typed before =, +, - or @ in a text cell, which a
+    /// spreadsheet keeps as part of the text, was imported as part of the translation.
+    #[test]
+    fn the_apostrophe_typed_before_a_formula_character_is_taken_off() {
+        let mut batch = batch();
+        let sources = ["Regnestykket.", "Pluss.", "Minus.", "Alfa.", "Sitat.", "'=x er en formel."];
+        let targets =
+            ["'=SUM(A1:A3) is a formula.", "'+47", "'-5 degrees", "'@tolk", "'Tis so.", "'=x is a formula."];
+        batch.rows = (sources.iter().zip(targets))
+            .map(|(source, target)| BatchRow {
+                id: SegmentId::of(source),
+                source: source.to_string(),
+                target: target.to_string(),
+                ..batch.rows[0].clone()
+            })
+            .collect();
+        let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
+        let read: Vec<&str> = file.rows.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            read,
+            ["=SUM(A1:A3) is a formula.", "+47", "-5 degrees", "@tolk", "'Tis so.", "'=x is a formula."]
+        );
+    }
+
     /// A date the spreadsheet made of a cell is named as a person reads it, not as the
     /// serial number the workbook keeps.
     #[test]
@@ -919,7 +955,11 @@ mod tests {
             proptest::prop_assert!(file.problems.is_empty(), "{:?}", file.problems);
             let row = &file.rows[0];
             proptest::prop_assert_eq!(&row.source, &source);
-            proptest::prop_assert_eq!(&row.target, &target);
+            // But for the apostrophe a translator types before =, +, - or @ in a text
+            // cell, a spreadsheet's escape, which is taken off.
+            let escape = target.starts_with("'=") || target.starts_with("'+") || target.starts_with("'-") || target.starts_with("'@");
+            let typed = if escape && !source.starts_with('\'') { &target[1..] } else { target.as_str() };
+            proptest::prop_assert_eq!(&row.target, typed);
             let expected = if suggestion.trim().is_empty() { String::new() } else { suggestion.clone() };
             proptest::prop_assert_eq!(row.suggestion.clone().unwrap_or_default(), expected);
         }

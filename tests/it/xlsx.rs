@@ -683,3 +683,39 @@ fn a_formula_saved_as_its_text_in_a_csv_is_refused() {
     }
     assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
 }
+
+/// Regression: the apostrophe a translator types before =, +, - or @ in a text cell of
+/// the workbook, which LibreOffice keeps as part of the text, was imported as part of
+/// the translation (`'=SUM(A1:A3) is a formula…`).
+#[test]
+fn the_apostrophe_typed_before_a_formula_character_is_no_part_of_the_translation() {
+    let t = project();
+    let rows = prose(&t);
+    let targets =
+        ["'=SUM(A1:A3) is a formula.", "'+47 22 33 44 55", "'-5 degrees", "'@tolk on Twitter", "'Tis so."];
+    // tolk's own columns, the diff among them.
+    let mut sheet = vec![["id", "source", "target", "comment", "diff"].map(cell).to_vec()];
+    for ((id, source), target) in rows.iter().zip(targets) {
+        sheet.push(vec![cell(id), cell(source), cell(target), cell(""), cell("")]);
+    }
+    saved_by_libreoffice(&t, "apostrophes", &[("Batch", sheet)]);
+    assert!(
+        crate::util::zip_entry(&t.path().join("x/apostrophes.xlsx"), "xl/sharedStrings.xml")
+            .contains("&apos;=SUM(A1:A3)"),
+        "LibreOffice did not keep the apostrophe as text"
+    );
+    for format in ["xlsx", "ods"] {
+        let fresh = project();
+        std::fs::copy(t.path().join(format!("x/apostrophes.{format}")), fresh.path().join("b")).unwrap();
+        fresh.tolk(&["import", "b"]).run().success().stderr_contains("5 added");
+        let memory = fresh.memory_rows();
+        let mut imported: Vec<&str> =
+            memory.iter().filter(|e| e["origin"] == "import:b").map(|e| e["target"].as_str()).collect();
+        imported.sort_unstable();
+        assert_eq!(
+            imported,
+            ["'Tis so.", "+47 22 33 44 55", "-5 degrees", "=SUM(A1:A3) is a formula.", "@tolk on Twitter"],
+            "{format}"
+        );
+    }
+}
