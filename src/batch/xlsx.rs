@@ -15,7 +15,8 @@
 //! which holds the translations) and refuses, by row and column, what a spreadsheet
 //! does to a cell that tolk did not write: a formula or an error value (`#VALUE!`,
 //! `Err:509`) in a target, a source, id or target turned into a number, date or
-//! boolean, and a target cell merged with others. This module writes no memory; [`crate::import`]
+//! boolean, a target cell merged with others, and a target of exactly the 32,767
+//! characters a cell holds (LibreOffice cuts a longer one to that). This module writes no memory; [`crate::import`]
 //! checks the rows it returns.
 
 use std::io::{Cursor, Read};
@@ -483,6 +484,24 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             });
             continue;
         }
+        // The most a cell holds is where LibreOffice cuts a longer one when it saves
+        // .xlsx: a translation of exactly that length is probably cut off.
+        if target.encode_utf16().count() == MAX_CELL_CHARS || target.chars().count() == MAX_CELL_CHARS {
+            let end: String = target.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+            let most = format!("{},{:03}", MAX_CELL_CHARS / 1000, MAX_CELL_CHARS % 1000);
+            file.problems.push(Problem {
+                origin,
+                column: "target".into(),
+                expected: format!("a translation shorter than the {most} characters a spreadsheet cell holds"),
+                found: format!(
+                    "one of exactly {most} characters, ending {}: probably cut off where a spreadsheet cut \
+                     a longer cell to what it holds, as LibreOffice does when it saves .xlsx; check its end, and put \
+                     a translation this long in a CSV or XLIFF batch (`tolk export --format csv`), whose cells hold more",
+                    crate::shown::quoted(&format!("…{end}"))
+                ),
+            });
+            continue;
+        }
         file.rows.push(ImportRow {
             origin,
             element_lines: None,
@@ -902,6 +921,28 @@ mod tests {
             read,
             ["=SUM(A1:A3) is a formula.", "+47", "-5 degrees", "@tolk", "'Tis so.", "'=x is a formula."]
         );
+    }
+
+    /// Regression: a target LibreOffice cut to the 32,767 characters a cell holds was
+    /// imported cut.
+    #[test]
+    fn a_target_as_long_as_a_cell_holds_is_refused_as_cut_off() {
+        let mut batch = batch();
+        batch.rows[0].target = "Word. ".repeat(MAX_CELL_CHARS / 6 + 1)[..MAX_CELL_CHARS].to_string();
+        let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
+        assert_eq!(file.rows.len(), 0);
+        let problem = file.problems[0].to_string();
+        assert!(
+            problem.starts_with(
+                "b.xlsx: row 2, column target: expected a translation shorter than the 32,767 characters a \
+                 spreadsheet cell holds, found one of exactly 32,767 characters, ending \"…ord. Word. Word. Word. Word. \
+                 W\": probably cut off"
+            ),
+            "{problem}"
+        );
+        batch.rows[0].target.pop();
+        let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
+        assert!(file.problems.is_empty() && file.rows.len() == 1, "{:?}", file.problems);
     }
 
     /// A date the spreadsheet made of a cell is named as a person reads it, not as the

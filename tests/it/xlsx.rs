@@ -719,3 +719,25 @@ fn the_apostrophe_typed_before_a_formula_character_is_no_part_of_the_translation
         );
     }
 }
+
+/// Regression: LibreOffice saving .xlsx cuts a cell to the 32,767 characters a cell
+/// holds, and the cut translation was imported; its own format keeps it whole.
+#[test]
+fn a_translation_libreoffice_cut_to_what_a_cell_holds_is_refused() {
+    let t = project();
+    let rows = prose(&t);
+    let long = "Actually, it is long. ".repeat(2_000);
+    let sheet =
+        batch_sheet(&[(&rows[0].0, &rows[0].1, long.trim()), (&rows[1].0, &rows[1].1, "Actually: short.")]);
+    saved_by_libreoffice(&t, "long", &[("Batch", sheet)]);
+    let memory = t.snapshot_dir("memory");
+    t.tolk(&["import", "x/long.xlsx"]).run().failure().stderr_contains(
+        "x/long.xlsx: row 2, column target: expected a translation shorter than the 32,767 characters a spreadsheet \
+         cell holds, found one of exactly 32,767 characters, ending \"…",
+    );
+    assert!(t.snapshot_dir("memory") == memory, "a refused import changed memory/");
+    t.tolk(&["import", "--dry-run", "x/long.ods"])
+        .run()
+        .success()
+        .stderr_contains("would add 2, would leave 0 unchanged");
+}
