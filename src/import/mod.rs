@@ -452,6 +452,20 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             found,
         };
         let id_cell = r.id.trim();
+        // An id mistyped or cleared beside a source left as it was: the source says
+        // which sentence the row is, and so which id to put back.
+        let put_back = |found: String| {
+            let other = SegmentId::of(&r.source);
+            let known_sentence = issued.get(&other).is_some_and(|t| normalize(t) == normalize(&r.source))
+                || known.exported.get(&other).is_some_and(|e| normalize(&e.source) == normalize(&r.source));
+            (known_sentence && !r.source.trim().is_empty()).then(|| {
+                problem(
+                    "id",
+                    format!("the id of the row's source, {}, which is {other}", quoted(&r.source)),
+                    format!("{found}: the source is sentence {other}; put back that id"),
+                )
+            })
+        };
         let Some(id) = SegmentId::parse(id_cell) else {
             // A row of the translator's own without a translation (a totals row under
             // the batch, a heading above a part of it) has nothing to lose.
@@ -459,11 +473,17 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.skipped_empty += 1;
                 continue;
             }
-            plan.problems.push(problem(
-                "id",
-                "an id written by tolk export, like s0123456789abcdef".into(),
-                quoted(id_cell).to_string(),
-            ));
+            let found = match id_cell {
+                "" => "no id (the cell was cleared)".to_string(),
+                _ => format!("{}, which is no id tolk writes (mistyped?)", quoted(id_cell)),
+            };
+            plan.problems.push(put_back(found).unwrap_or_else(|| {
+                problem(
+                    "id",
+                    "an id written by tolk export, like s0123456789abcdef".into(),
+                    quoted(id_cell).to_string(),
+                )
+            }));
             continue;
         };
         let file = ids.entry(r.origin.file.as_path()).or_default();
@@ -512,6 +532,13 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
             (None, None) => {
+                let found = format!(
+                    "{id_cell}, which no document has and no batch of this project exported (mistyped?)"
+                );
+                if let Some(p) = put_back(found) {
+                    plan.problems.push(p);
+                    continue;
+                }
                 file.1.push(plan.problems.len());
                 plan.problems.push(problem(
                     "id",
@@ -1216,6 +1243,10 @@ mod tests {
             // The translator's own totals row under the batch: nothing to lose.
             row(8, "", "Total", ""),
             row(9, "TOTAL", "=SUM(C2:C7)", " "),
+            row(10, "12345", "Hallo.", "x"),
+            // An id mistyped or cleared beside its sentence: the id to put back is named.
+            row(11, "", "Ja.", "Yes."),
+            row(12, "s0000000000000000", "Ja.", "Yes."),
         ];
         let plan = validate(&rows, &issued);
         assert_eq!(plan.accepted.len(), 1);
@@ -1223,9 +1254,12 @@ mod tests {
         let problems: Vec<String> = plan.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(problems, [
             "b.csv: row 3, column source: expected the sentence as issued, \"Ja.\" (the source must not be edited), found \"Ja!\"",
-            "b.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
+            format!("b.csv: row 4, column id: expected the id of the row's source, \"Hei.\", which is {hei}, found \"12345\", which is no id tolk writes (mistyped?): the source is sentence {hei}; put back that id").as_str(),
             format!("b.csv: row 5, column id: expected the id of a sentence in this project's corpus, found {}, which no document has and no batch of this project exported (a batch of another project or corpus: name its corpus with --corpus)", SegmentId::of("Nei.")).as_str(),
             "b.csv: row 6, column target: expected the same translation as row 2 of b.csv for the same id, \"Hi.\", found \"Hello.\"",
+            "b.csv: row 10, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
+            format!("b.csv: row 11, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found no id (the cell was cleared): the source is sentence {ja}; put back that id").as_str(),
+            format!("b.csv: row 12, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found s0000000000000000, which no document has and no batch of this project exported (mistyped?): the source is sentence {ja}; put back that id").as_str(),
         ]);
     }
 

@@ -244,15 +244,19 @@ fn an_id_of_another_corpus_is_refused() {
     .stderr_contains("1 row refused, nothing was written");
 }
 
+/// Regression: an id mistyped or cleared beside a source left as it was got "found
+/// \"\"", where the source says which id to put back.
 #[test]
-fn malformed_ids_are_refused_and_each_is_listed() {
+fn malformed_ids_are_refused_and_each_is_listed_with_the_id_to_put_back() {
     check_refused(
         "malformed-id.csv",
         &[
-            "malformed-id.csv: row 3, column id: expected an id written by tolk export, like s0123456789abcdef, \
-             found \"s932fc685ca83db4\"",
-            "malformed-id.csv: row 4, column id: expected an id written by tolk export, like s0123456789abcdef, \
-             found \"\"",
+            "malformed-id.csv: row 3, column id: expected the id of the row's source, \"Vi er nå 110 personer fordelt \
+             på 6 team, forteller Irene.\", which is s932fc685ca83db40, found \"s932fc685ca83db4\", which is no id \
+             tolk writes (mistyped?): the source is sentence s932fc685ca83db40; put back that id",
+            "malformed-id.csv: row 4, column id: expected the id of the row's source, \"Trine Vestre Øen er direktør \
+             for kundeservice i Lyse Dialog.\", which is s7603e50071c97f3f, found no id (the cell was cleared): the \
+             source is sentence s7603e50071c97f3f; put back that id",
         ],
     )
     .1
