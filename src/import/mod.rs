@@ -442,6 +442,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     let issued = &known.issued;
     let mut plan = Plan::default();
     let mut taken: HashMap<SegmentId, usize> = HashMap::new();
+    // The ids given two translations, and where the second came from: neither is the
+    // translation, whichever row comes first.
+    let mut conflicted: HashMap<SegmentId, (Origin, String)> = HashMap::new();
     // Per file: the rows with an id, and the problems of ids nothing knows.
     let mut ids: HashMap<&Path, (usize, Vec<usize>)> = HashMap::new();
     for r in rows {
@@ -676,6 +679,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         if let Some(&earlier) = taken.get(&id) {
             let first: &Accepted = &plan.accepted[earlier];
             if first.target != target {
+                conflicted.entry(id).or_insert_with(|| (r.origin.clone(), target.to_string()));
                 plan.problems.push(problem(
                     "target",
                     format!(
@@ -708,6 +712,27 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             origin: r.origin.clone(),
             context: known.context.get(&id).cloned(),
         });
+    }
+    if !conflicted.is_empty() {
+        let (refused, accepted): (Vec<Accepted>, Vec<Accepted>) =
+            plan.accepted.drain(..).partition(|a| conflicted.contains_key(&a.id));
+        plan.accepted = accepted;
+        for a in refused {
+            let (other, target) = &conflicted[&a.id];
+            plan.warnings.retain(|w| w.origin != a.origin);
+            plan.problems.push(Problem {
+                origin: a.origin.clone(),
+                column: "target".into(),
+                expected: format!(
+                    "one translation of the id, but {} {} {} has another, {}",
+                    crate::shown::path(&other.file),
+                    other.unit,
+                    other.row,
+                    quoted(target)
+                ),
+                found: format!("{}; keep the right one of the two", quoted(&a.target)),
+            });
+        }
     }
     plan.folded = one_problem_for_a_foreign_file(&mut plan.problems, ids.into_values());
     plan
@@ -1249,7 +1274,8 @@ mod tests {
             row(12, "s0000000000000000", "Ja.", "Yes."),
         ];
         let plan = validate(&rows, &issued);
-        assert_eq!(plan.accepted.len(), 1);
+        // Rows 2 and 6 translate one id two ways: neither is taken.
+        assert_eq!(plan.accepted.len(), 0);
         assert_eq!(plan.skipped_empty, 3);
         let problems: Vec<String> = plan.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(problems, [
@@ -1260,6 +1286,7 @@ mod tests {
             "b.csv: row 10, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
             format!("b.csv: row 11, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found no id (the cell was cleared): the source is sentence {ja}; put back that id").as_str(),
             format!("b.csv: row 12, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found s0000000000000000, which no document has and no batch of this project exported (mistyped?): the source is sentence {ja}; put back that id").as_str(),
+            "b.csv: row 2, column target: expected one translation of the id, but b.csv row 6 has another, \"Hello.\", found \"Hi.\"; keep the right one of the two",
         ]);
     }
 
