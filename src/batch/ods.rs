@@ -6,11 +6,12 @@
 //! cells an XLSX workbook gives ([`super::xlsx::Cells`]), so the columns are found and
 //! every cell is checked exactly as for a workbook: a formula, an error, a number, a
 //! date or a boolean where tolk wrote text is refused by row and column, and so is a
-//! target cell merged with others (`table:number-rows-spanned`). A cell's text
-//! is its paragraphs joined by line breaks, with ODF's spaces, tabs and breaks written
-//! out; a comment (`office:annotation`) and a shape in a cell are not its text. Work is
-//! bounded by the file: at most [`super::xlsx::MAX_CELLS`] cells that hold something,
-//! however many times a row or cell says it repeats.
+//! target cell merged with others (`table:number-rows-spanned`). A cell's text is its
+//! paragraphs joined by line breaks, with ODF's spaces, tabs and breaks written out; a
+//! comment (`office:annotation`) is kept as the cell's comment, not its text, and a
+//! shape in a cell is neither. Work is bounded by the file: at most
+//! [`super::xlsx::MAX_CELLS`] cells that hold something, however many times a row or
+//! cell says it repeats.
 
 use std::path::Path;
 
@@ -89,6 +90,18 @@ struct Cell {
     spans: (u32, u32),
     text: String,
     paragraphs: usize,
+    /// The text of its comment (`office:annotation`), if it has one.
+    note: Option<String>,
+}
+
+/// A cell's comment being read: how deep in it the reader is, how deep in what is no
+/// text of it (its author and date), its text so far, and its paragraphs.
+#[derive(Default)]
+struct Note {
+    depth: usize,
+    hidden: usize,
+    text: String,
+    paragraphs: usize,
 }
 
 /// Every sheet of `content` (an `.ods`'s `content.xml`), by name, in order.
@@ -103,9 +116,54 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
     let mut cell: Option<Cell> = None;
     // Inside a comment or a shape in a cell: its text is not the cell's.
     let mut skip = 0usize;
+    // Inside a comment on a cell: its text is the cell's comment.
+    let mut note: Option<Note> = None;
     loop {
         let event = reader.read_event().map_err(|e| format!("content.xml: {e}"))?;
         let empty = matches!(event, Event::Empty(_));
+        if let Some(n) = &mut note {
+            match &event {
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name();
+                    let name = name.as_ref();
+                    let hidden = n.hidden > 0 || name.starts_with(b"dc:");
+                    if !empty {
+                        n.depth += 1;
+                        n.hidden += usize::from(hidden);
+                    }
+                    match name {
+                        _ if hidden => {}
+                        b"text:p" | b"text:h" => {
+                            if n.paragraphs > 0 {
+                                n.text.push('\n');
+                            }
+                            n.paragraphs += 1;
+                        }
+                        b"text:s" => n.text.push(' '),
+                        b"text:tab" => n.text.push('\t'),
+                        b"text:line-break" => n.text.push('\n'),
+                        _ => {}
+                    }
+                }
+                Event::End(_) => {
+                    n.hidden = n.hidden.saturating_sub(1);
+                    n.depth = n.depth.saturating_sub(1);
+                    if n.depth == 0 {
+                        let text = std::mem::take(&mut n.text);
+                        note = None;
+                        if let Some(c) = &mut cell {
+                            c.note = Some(text);
+                        }
+                    }
+                }
+                Event::Text(t) if n.hidden == 0 && n.text.len() <= crate::input::limits::MAX_CELL => {
+                    n.text.push_str(&t.unescape().map_err(|e| format!("content.xml: {e}"))?);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
         // A cell read whole: put where it is, each of its repeats (within the sheet).
         let mut done = None;
         match event {
@@ -152,12 +210,16 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
                         ),
                         text: String::new(),
                         paragraphs: 0,
+                        note: None,
                     };
                     if empty {
                         done = Some(c);
                     } else {
                         cell = Some(c);
                     }
+                }
+                b"office:annotation" if cell.is_some() && !empty => {
+                    note = Some(Note { depth: 1, ..Note::default() })
                 }
                 _ if cell.is_some() && is_skipped(&e) && !empty => skip = 1,
                 _ if cell.is_some() && is_skipped(&e) => {}
@@ -231,6 +293,11 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
                     }
                     let last = (row.saturating_add(rows - 1), columns.start.saturating_add(cols - 1));
                     s.cells.merge((row, columns.start), last);
+                }
+            }
+            if let (Some(text), Some(s)) = (&c.note, &mut sheet) {
+                if row < MAX_ROWS && !text.trim().is_empty() {
+                    s.cells.annotate((row, columns.start), text.clone());
                 }
             }
             if let (Some((value, formula)), Some(s)) = (value_of(c), &mut sheet) {
@@ -350,6 +417,7 @@ mod tests {
         assert_eq!(name, "Batch");
         assert_eq!(cells.header(), ["id", "x", "x"]);
         assert_eq!(cell(cells, 1, 0), (Some(Data::String("Hei  du\t&\nmeg\nTo".into())), None));
+        assert_eq!(cells.note(1, 0), Some("A comment."));
         assert_eq!(cell(cells, 1, 1), (Some(Data::Float(3.5)), None));
         assert_eq!(cell(cells, 1, 2), (Some(Data::Float(32.0)), Some("30+2".into())));
         // The rows after the repeated ones are past the end of the sheet.

@@ -16,7 +16,9 @@
 //! does to a cell that tolk did not write: a formula or an error value (`#VALUE!`,
 //! `Err:509`) in a target, a source, id or target turned into a number, date or
 //! boolean, a target cell merged with others, and a target of exactly the 32,767
-//! characters a cell holds (LibreOffice cuts a longer one to that). This module writes no memory; [`crate::import`]
+//! characters a cell holds (LibreOffice cuts a longer one to that). A comment on a
+//! row's target cell is read (from the sheet's comments part) as the row's comment;
+//! one on any other cell is named in a warning, not read. This module writes no memory; [`crate::import`]
 //! checks the rows it returns.
 
 use std::io::{Cursor, Read};
@@ -291,10 +293,18 @@ pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
         None => {}
     }
     check_unpacked_size(&bytes, MAX_UNPACKED).map_err(not_xlsx)?;
+    let mut notes = cell_comments(&bytes).map_err(not_xlsx)?;
     let mut workbook: calamine::Xlsx<_> =
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
     let names = workbook.sheet_names();
-    let chosen = choose(path, &names, |name| Cells::read(&mut workbook, name), not_xlsx)?;
+    let read = |name: &str| {
+        let mut cells = Cells::read(&mut workbook, name)?;
+        for (at, text) in notes.remove(name).unwrap_or_default() {
+            cells.annotate(at, text);
+        }
+        Ok(cells)
+    };
+    let chosen = choose(path, &names, read, not_xlsx)?;
     let Some((name, cells)) = chosen else {
         return Err(not_xlsx("it has no sheet".into()));
     };
@@ -416,6 +426,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
         .collect();
     file.warnings.extend(super::unread(&unread));
     let merged = cells.merged_in(target);
+    let target_column = target;
     for r in cells.rows().filter(|&r| r > 0) {
         let origin = Origin::row(path, u64::from(r) + 1);
         // A merged cell shows one text over several rows, and LibreOffice, asked to,
@@ -513,10 +524,59 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             source_copy: false,
             prefilled: false,
             suggestion: suggestion.filter(|s| !s.trim().is_empty()),
-            comment: comment.filter(|c| !c.trim().is_empty()),
+            // A comment on the target cell is the row's, as the column's is.
+            comment: [comment, cells.notes.get(&(r, target_column)).cloned()]
+                .into_iter()
+                .flatten()
+                .filter(|c| !c.trim().is_empty())
+                .reduce(|column, note| format!("{column}\n{note}")),
         });
     }
+    // A comment on any other cell, or on the target cell of a row not read, would be
+    // lost unseen: said, with where to put it.
+    let read: std::collections::HashSet<u64> =
+        file.rows.iter().map(|r| r.origin.row).chain(file.problems.iter().map(|p| p.origin.row)).collect();
+    let mut unread: Vec<(&(u32, u32), &String)> = (cells.notes.iter())
+        .filter(|((r, c), _)| !(*c == target && *r > 0 && read.contains(&(u64::from(*r) + 1))))
+        .collect();
+    unread.sort_unstable();
+    file.warnings.extend(unread_comments(cells, &unread));
     Ok(file)
+}
+
+/// The warning for comments on cells tolk does not read (`notes`, each its cell and
+/// text, in order): the first five by row, column and start, and how many more.
+fn unread_comments(cells: &Cells, notes: &[(&(u32, u32), &String)]) -> Option<String> {
+    /// How many comments are named before the rest are counted.
+    const NAMED: usize = 5;
+    if notes.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = notes
+        .iter()
+        .take(NAMED)
+        .map(|((r, c), text)| {
+            let column = match cells.header_as_written(*c) {
+                name if name.is_empty() || *r == 0 => format!("cell {}", a1(*r, *c)),
+                name => format!("column {name}"),
+            };
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let start: String = text.chars().take(40).collect();
+            let more = if start.len() < text.len() { "…" } else { "" };
+            format!("row {}, {column}: {}", r + 1, crate::shown::quoted(&format!("{start}{more}")))
+        })
+        .collect();
+    let more = match notes.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        n => format!(", and {n} more"),
+    };
+    Some(format!(
+        "{} ({}{more}) {} not read: tolk reads a comment on a row's target cell as the row's comment, and the \
+         column comment; put a remark for the editor in one of them",
+        if notes.len() == 1 { "a cell comment" } else { "cell comments" },
+        named.join("; "),
+        if notes.len() == 1 { "is" } else { "are" },
+    ))
 }
 
 /// The most cells a sheet may hold: each is in the file, so this bounds the work by
@@ -533,12 +593,25 @@ pub(super) struct Cells {
     cells: std::collections::HashMap<(u32, u32), (Data, Option<String>)>,
     /// The merged ranges, each its first and last cell (row, column), zero-based.
     merged: Vec<[(u32, u32); 2]>,
+    /// The comments on cells (LibreOffice's annotations, Excel's notes), by position.
+    notes: std::collections::HashMap<(u32, u32), String>,
 }
 
 impl Cells {
     /// Puts the cell at `(row, column)`, zero-based.
     pub(super) fn insert(&mut self, at: (u32, u32), value: Data, formula: Option<String>) {
         self.cells.insert(at, (value, formula));
+    }
+
+    /// Records `text` as the comment on the cell at `at` (row, column), zero-based.
+    pub(super) fn annotate(&mut self, at: (u32, u32), text: String) {
+        self.notes.insert(at, text);
+    }
+
+    /// The comment on the cell at `(row, column)`, zero-based, if it has one.
+    #[cfg(test)]
+    pub(super) fn note(&self, row: u32, column: u32) -> Option<&str> {
+        self.notes.get(&(row, column)).map(String::as_str)
     }
 
     /// Records the cells from `first` to `last` (row, column), zero-based, as merged
@@ -578,7 +651,7 @@ impl Cells {
             cells.insert(cell.pos, (Data::from(cell.value), formula));
         }
         drop(reader);
-        let mut cells = Cells { cells, merged: Vec::new() };
+        let mut cells = Cells { cells, ..Cells::default() };
         for range in workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())? {
             cells.merge(range.start, range.end);
         }
@@ -710,6 +783,199 @@ impl Cells {
             None => (None, None),
         }
     }
+}
+
+/// The comments on cells of the workbook `bytes` (LibreOffice's annotations, Excel's
+/// notes), by the name of their sheet: each its cell (row, column), zero-based, and its
+/// text. Found as the spreadsheets write them, through the package's relationships:
+/// the workbook, its sheets, and each sheet's comments part. Excel's bold "Author:"
+/// before a note's text is no part of it.
+fn cell_comments(bytes: &[u8]) -> std::result::Result<std::collections::HashMap<String, Notes>, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut read = |name: &str| -> std::result::Result<Option<String>, String> {
+        let entry = match archive.by_name(name) {
+            Ok(entry) => entry,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(format!("{name}: {e}")),
+        };
+        let mut text = String::new();
+        entry.take(MAX_UNPACKED + 1).read_to_string(&mut text).map_err(|e| format!("{name}: {e}"))?;
+        Ok(Some(text))
+    };
+    let mut out = std::collections::HashMap::new();
+    let document = read("_rels/.rels")?
+        .map(|rels| relationships(&rels, ""))
+        .transpose()?
+        .and_then(|rels| rels.into_iter().find(|(_, kind, _)| kind.ends_with("/officeDocument")))
+        .map_or_else(|| "xl/workbook.xml".to_string(), |(_, _, target)| target);
+    let Some(workbook) = read(&document)? else { return Ok(out) };
+    let (folder, file) = document.rsplit_once('/').unwrap_or(("", &document));
+    let Some(rels) = read(&format!("{folder}/_rels/{file}.rels"))? else { return Ok(out) };
+    let parts = relationships(&rels, folder)?;
+    for (sheet, id) in sheets_of(&workbook)? {
+        let Some((_, _, part)) = parts.iter().find(|(i, _, _)| *i == id) else { continue };
+        let (folder, file) = part.rsplit_once('/').unwrap_or(("", part));
+        let Some(rels) = read(&format!("{folder}/_rels/{file}.rels"))? else { continue };
+        for (_, kind, target) in relationships(&rels, folder)? {
+            if kind.ends_with("/comments") {
+                if let Some(xml) = read(&target)? {
+                    out.entry(sheet.clone()).or_insert_with(Vec::new).extend(comments_of(&xml)?);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The comments of one sheet: each its cell (row, column), zero-based, and its text.
+type Notes = Vec<((u32, u32), String)>;
+
+/// The relationships of a package's `.rels` part `xml`: each its id, type and target,
+/// as a path in the package from `folder`, the folder of the part they are of.
+fn relationships(xml: &str, folder: &str) -> std::result::Result<Vec<(String, String, String)>, String> {
+    let mut out = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.local_name().as_ref() == b"Relationship" =>
+            {
+                let value = |name: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == name)
+                        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+                        .unwrap_or_default()
+                };
+                let target = value(b"Target");
+                out.push((value(b"Id"), value(b"Type"), package_path(folder, &target)));
+            }
+            quick_xml::events::Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The part `target` names from the folder `folder` of a package: `../comments1.xml`
+/// from `xl/worksheets` is `xl/comments1.xml`, `/xl/x.xml` is `xl/x.xml`.
+fn package_path(folder: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = match target.strip_prefix('/') {
+        Some(_) => Vec::new(),
+        None => folder.split('/').filter(|p| !p.is_empty()).collect(),
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => _ = parts.pop(),
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// The sheets of a workbook's `xml`, in order: each its name and relationship id.
+fn sheets_of(xml: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.local_name().as_ref() == b"sheet" =>
+            {
+                let (mut name, mut id) = (String::new(), String::new());
+                for a in e.attributes().flatten() {
+                    let value = a.unescape_value().map(|v| v.into_owned()).unwrap_or_default();
+                    match (a.key.as_ref(), a.key.local_name().as_ref()) {
+                        (b"name", _) => name = value,
+                        (key, b"id") if key.contains(&b':') => id = value,
+                        _ => {}
+                    }
+                }
+                out.push((name, id));
+            }
+            quick_xml::events::Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The comments of a comments part's `xml`: each its cell and its text, the runs of
+/// its text joined, less a first bold run ending in `:` (Excel's author) and the line
+/// break after it, and less phonetic runs.
+fn comments_of(xml: &str) -> std::result::Result<Notes, String> {
+    use quick_xml::events::Event;
+    let mut out = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    // The comment being read: its cell, and its runs (bold or not, and their text).
+    type Runs = Vec<(bool, String)>;
+    let mut comment: Option<((u32, u32), Runs)> = None;
+    let (mut in_text, mut phonetic) = (false, 0usize);
+    loop {
+        let event = reader.read_event().map_err(|e| e.to_string())?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                b"comment" => {
+                    let at = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == b"ref")
+                        .and_then(|a| a.unescape_value().ok().and_then(|r| parse_a1(&r)));
+                    comment = at.map(|at| (at, Vec::new()));
+                }
+                b"rPh" if matches!(event, Event::Start(_)) => phonetic += 1,
+                b"r" => comment.iter_mut().for_each(|(_, runs)| runs.push((false, String::new()))),
+                b"b" if phonetic == 0 => {
+                    if let Some((_, runs)) = &mut comment {
+                        if let Some(run) = runs.last_mut() {
+                            run.0 = e.attributes().flatten().all(|a| a.value.as_ref() != b"0");
+                        }
+                    }
+                }
+                b"t" if matches!(event, Event::Start(_)) => in_text = phonetic == 0,
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                let text = t.unescape().map_err(|e| e.to_string())?;
+                if let Some((_, runs)) = &mut comment {
+                    match runs.last_mut() {
+                        Some(run) => run.1.push_str(&text),
+                        None => runs.push((false, text.into_owned())),
+                    }
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"t" => in_text = false,
+                b"rPh" => phonetic = phonetic.saturating_sub(1),
+                b"comment" => {
+                    if let Some((at, mut runs)) = comment.take() {
+                        if runs.len() > 1 && runs[0].0 && runs[0].1.trim_end().ends_with(':') {
+                            runs.remove(0);
+                        }
+                        let text: String = runs.into_iter().map(|(_, t)| t).collect();
+                        let text = text.strip_prefix('\n').unwrap_or(&text).trim_end().to_string();
+                        if !text.trim().is_empty() {
+                            out.push((at, text));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The cell `C20` names, zero-based (row, column).
+fn parse_a1(a1: &str) -> Option<(u32, u32)> {
+    let letters = a1.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (column, row) = a1.split_at(letters);
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let column = column.bytes().fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1));
+    let row: u32 = row.parse().ok().filter(|&r| r > 0)?;
+    Some((row - 1, column - 1))
 }
 
 /// The cell at `(row, column)`, zero-based, as a spreadsheet names it: `C20`.
@@ -943,6 +1209,35 @@ mod tests {
         batch.rows[0].target.pop();
         let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
         assert!(file.problems.is_empty() && file.rows.len() == 1, "{:?}", file.problems);
+    }
+
+    /// A note Excel writes starts with its author in bold, which is no part of it;
+    /// LibreOffice writes the text alone, and phonetic runs are no text.
+    #[test]
+    fn comments_are_read_as_spreadsheets_write_them() {
+        let xml = r#"<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>Anna</author></authors><commentList>
+            <comment ref="C3" authorId="0"><text><r><rPr><b/><sz val="9"/></rPr><t>Anna:</t></r><r><rPr><sz val="9"/></rPr><t xml:space="preserve">
+Is &quot;lay judge&quot; right?</t></r></text></comment>
+            <comment ref="AB12" authorId="0"><text><t>plain</t><rPh sb="0" eb="1"><t>ふりがな</t></rPh></text></comment>
+            <comment ref="D4" authorId="0"><text><r><rPr><b/></rPr><t>Bold: all of it</t></r></text></comment>
+            <comment ref="nonsense" authorId="0"><text><t>lost</t></text></comment>
+        </commentList></comments>"#;
+        assert_eq!(
+            comments_of(xml).unwrap(),
+            [
+                ((2, 2), "Is \"lay judge\" right?".to_string()),
+                ((11, 27), "plain".to_string()),
+                ((3, 3), "Bold: all of it".to_string())
+            ]
+        );
+        assert_eq!(package_path("xl/worksheets", "../comments1.xml"), "xl/comments1.xml");
+        assert_eq!(package_path("xl", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(package_path("xl", "worksheets/./sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(
+            (parse_a1("A1"), parse_a1("XFD1048576"), parse_a1("A0")),
+            (Some((0, 0)), Some((1_048_575, 16_383)), None)
+        );
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
     }
 
     /// A date the spreadsheet made of a cell is named as a person reads it, not as the

@@ -741,3 +741,78 @@ fn a_translation_libreoffice_cut_to_what_a_cell_holds_is_refused() {
         .success()
         .stderr_contains("would add 2, would leave 0 unchanged");
 }
+
+/// A text cell of a flat OpenDocument spreadsheet with a comment on it (LibreOffice's
+/// annotation: Insert → Comment).
+fn annotated(text: &str, comment: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><office:annotation><dc:creator>Anna</dc:creator><dc:date>2026-12-02T00:00:00</dc:date><text:p>{}</text:p></office:annotation><text:p>{}</text:p></table:table-cell>"#,
+        escape(comment),
+        escape(text)
+    )
+}
+
+/// Regression: comments on cells (LibreOffice's annotations) were dropped without a
+/// word. One on a row's target cell is its comment, as the comment column's is; one
+/// anywhere else is named in a warning, with where to put it.
+#[test]
+fn a_comment_on_a_target_cell_is_the_rows_comment_and_others_are_named() {
+    let t = project();
+    let rows = prose(&t);
+    let sheet = vec![
+        vec![cell("id"), annotated("source", "my notes below"), cell("target"), cell("comment")],
+        vec![
+            cell(&rows[0].0),
+            cell(&rows[0].1),
+            annotated("Actually: one.", "Is \"one\" right here?"),
+            cell(""),
+        ],
+        vec![
+            cell(&rows[1].0),
+            cell(&rows[1].1),
+            annotated("Actually: two.", "check with editor"),
+            cell("typed"),
+        ],
+        vec![
+            cell(&rows[2].0),
+            annotated(&rows[2].1, "typo in the source? it reads oddly to me here"),
+            cell("Actually: three."),
+            cell(""),
+        ],
+        vec![cell(&rows[3].0), cell(&rows[3].1), annotated("", "not sure at all"), cell("")],
+    ];
+    saved_by_libreoffice(&t, "comments", &[("Batch", sheet)]);
+    for format in ["xlsx", "ods"] {
+        let fresh = project();
+        std::fs::copy(t.path().join(format!("x/comments.{format}")), fresh.path().join("b")).unwrap();
+        fresh
+            .tolk(&["import", "b"])
+            .run()
+            .success()
+            .stderr_contains("3 added, 0 unchanged, 1 skipped (empty target)")
+            .stderr_contains(
+                "warning: b: cell comments (row 1, cell B1: \"my notes below\"; row 4, column source: \"typo in the \
+                 source? it reads oddly to me…\") are not read: tolk reads a comment on a row's target cell as the \
+                 row's comment, and the column comment; put a remark for the editor in one of them\n",
+            )
+            .stderr_contains(
+                "warning: b: row 5: the comment \"not sure at all\" is not kept, as the row has no translation",
+            );
+        let memory = fresh.memory_rows();
+        let mut notes: Vec<(&str, &str)> = memory
+            .iter()
+            .filter(|e| e["origin"] == "import:b")
+            .map(|e| (e["target"].as_str(), e["note"].as_str()))
+            .collect();
+        notes.sort_unstable();
+        assert_eq!(
+            notes,
+            [
+                ("Actually: one.", "Is \"one\" right here?"),
+                ("Actually: three.", ""),
+                ("Actually: two.", "typed\ncheck with editor")
+            ],
+            "{format}"
+        );
+    }
+}
