@@ -316,6 +316,17 @@ fn numbers(text: &str) -> Vec<(&str, Vec<&str>)> {
             }
             i += gap;
         }
+        // A number in scientific notation (`1e5`, `1.5E-3`) is one number, not two: its
+        // digits and its exponent.
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+        let exponent = if matches!(b.get(i), Some(b'e' | b'E')) { digits(i + 1 + sign) } else { 0 };
+        let end = i + 1 + sign + exponent;
+        if exponent > 0 && !text[end..].starts_with(char::is_alphanumeric) {
+            runs.push(&text[i..end]);
+            out.push((&text[start..end], runs));
+            i = end;
+            continue;
+        }
         out.push((&text[start..i], runs));
     }
     out
@@ -684,6 +695,10 @@ mod tests {
             ["numbers differ: 3 missing from the target"]
         );
         assert_eq!(check("Kl. 8.", "At 8 or 8."), ["numbers differ: 8 not in the source"]);
+        // Regression: a number in scientific notation was named as two.
+        assert_eq!(check("Hundre tusen", "1e5"), ["numbers differ: 1e5 not in the source"]);
+        assert_eq!(check("Verdien er 1,5E-3.", "The value is 1.5E-3."), Vec::<String>::new());
+        assert_eq!(check("Se 3e etasje.", "See the 3e floor."), Vec::<String>::new());
         for broken in ["Two\nlines.", "Two\rlines.", "Two\u{2028}lines."] {
             assert_eq!(check("To linjer.", broken).len(), 1, "{broken:?}");
         }
