@@ -300,6 +300,15 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
                     s.cells.annotate((row, columns.start), text.clone());
                 }
             }
+            // A number as the sheet shows it (`10%`, `1,5`), where that is not how it is kept.
+            if let (Some("float" | "percentage" | "currency"), Some(s)) =
+                (c.value_type.as_deref(), &mut sheet)
+            {
+                let kept = c.value.as_deref().unwrap_or_default();
+                if row < MAX_ROWS && !c.text.trim().is_empty() && c.text.trim() != kept.trim() {
+                    s.cells.show((row, columns.start), c.text.trim().to_string());
+                }
+            }
             if let (Some((value, formula)), Some(s)) = (value_of(c), &mut sheet) {
                 s.put(&mut held, row, columns.clone(), &value, &formula)?;
                 row_cells.push((columns, value, formula));
@@ -419,6 +428,7 @@ mod tests {
         assert_eq!(cell(cells, 1, 0), (Some(Data::String("Hei  du\t&\nmeg\nTo".into())), None));
         assert_eq!(cells.note(1, 0), Some("A comment."));
         assert_eq!(cell(cells, 1, 1), (Some(Data::Float(3.5)), None));
+        assert_eq!((cells.shown(1, 1), cells.shown(1, 2)), (Some("3,5"), None));
         assert_eq!(cell(cells, 1, 2), (Some(Data::Float(32.0)), Some("30+2".into())));
         // The rows after the repeated ones are past the end of the sheet.
         assert_eq!(cells.rows().count(), 2);

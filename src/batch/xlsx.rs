@@ -414,6 +414,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     // spreadsheet would run as formulas; tolk's own workbook has none (its `diff`
     // column tells it apart).
     let from_csv = find("diff").is_none();
+    let issued = if from_csv { "as the batch had it" } else { "as tolk wrote it" };
     let unescape = |cell: String| if from_csv { unescape_cell(&cell).to_string() } else { cell };
     let translator = find("translator");
     let suggestion = find("suggestion");
@@ -455,7 +456,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
         }
         let before = file.problems.len();
         let mut text = |c: Option<u32>, column: &str| {
-            c.and_then(|c| cells.text(r, c, column, &origin, &mut file.problems))
+            c.and_then(|c| cells.text(r, c, (column, issued), &origin, &mut file.problems))
         };
         let (id, source, target) =
             (text(Some(id), "id"), text(Some(source), "source"), text(Some(target), "target"));
@@ -595,6 +596,9 @@ pub(super) struct Cells {
     merged: Vec<[(u32, u32); 2]>,
     /// The comments on cells (LibreOffice's annotations, Excel's notes), by position.
     notes: std::collections::HashMap<(u32, u32), String>,
+    /// Numbers as the sheet shows them where that is not as they are kept (`10%` for
+    /// 0.1), by position.
+    shown: std::collections::HashMap<(u32, u32), String>,
 }
 
 impl Cells {
@@ -603,9 +607,22 @@ impl Cells {
         self.cells.insert(at, (value, formula));
     }
 
+    /// Records `text` as how the sheet shows the number at `at` (row, column),
+    /// zero-based.
+    pub(super) fn show(&mut self, at: (u32, u32), text: String) {
+        self.shown.insert(at, text);
+    }
+
     /// Records `text` as the comment on the cell at `at` (row, column), zero-based.
     pub(super) fn annotate(&mut self, at: (u32, u32), text: String) {
         self.notes.insert(at, text);
+    }
+
+    /// How the sheet shows the number at `(row, column)`, zero-based, where that is not
+    /// as it is kept.
+    #[cfg(test)]
+    pub(super) fn shown(&self, row: u32, column: u32) -> Option<&str> {
+        self.shown.get(&(row, column)).map(String::as_str)
     }
 
     /// The comment on the cell at `(row, column)`, zero-based, if it has one.
@@ -651,7 +668,25 @@ impl Cells {
             cells.insert(cell.pos, (Data::from(cell.value), formula));
         }
         drop(reader);
+        // A number a percentage format shows is named as shown: `10%`, not `0.1`.
+        let numbers: Vec<((u32, u32), f64)> = (cells.iter())
+            .filter_map(|(&at, (value, _))| match value {
+                Data::Float(f) if at.0 > 0 => Some((at, *f)),
+                Data::Int(i) if at.0 > 0 => Some((at, *i as f64)),
+                _ => None,
+            })
+            .collect();
         let mut cells = Cells { cells, ..Cells::default() };
+        if !numbers.is_empty() {
+            let styles = workbook.worksheet_style(name).map_err(|e| e.to_string())?;
+            for (at, value) in numbers {
+                let format =
+                    styles.get(at).and_then(|s| s.number_format.as_ref()).map(|f| f.format_code.as_str());
+                if let Some(shown) = format.and_then(|f| percentage(value, f)) {
+                    cells.show(at, shown);
+                }
+            }
+        }
         for range in workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())? {
             cells.merge(range.start, range.end);
         }
@@ -716,14 +751,15 @@ impl Cells {
         rows.into_iter()
     }
 
-    /// The text of the cell at `(row, column)`, zero-based, named `column` in messages;
+    /// The text of the cell at `(row, column)`, zero-based, named `name` in messages;
     /// `None`, with a problem added, for what a spreadsheet put there instead of text: a
-    /// formula, an error value, a number, a date or a boolean.
+    /// formula, an error value, a number (as the sheet showed it, where it can be told),
+    /// a date or a boolean, where the text was as `issued` says (`as tolk wrote it`).
     fn text(
         &self,
         row: u32,
         column: u32,
-        name: &str,
+        (name, issued): (&str, &str),
         origin: &Origin,
         problems: &mut Vec<Problem>,
     ) -> Option<String> {
@@ -761,7 +797,10 @@ impl Cells {
                     Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
                         ("a date or time", other.to_string())
                     }
-                    _ => ("a number", other.to_string()),
+                    _ => (
+                        "a number",
+                        self.shown.get(&(row, column)).cloned().unwrap_or_else(|| other.to_string()),
+                    ),
                 };
                 let todo = if matches!(name, "id" | "source") {
                     "export the batch again and leave id and source as they are"
@@ -769,7 +808,7 @@ impl Cells {
                     "format the cell as text and type it again"
                 };
                 problem(
-                    "text, as tolk wrote it",
+                    &format!("text, {issued}"),
                     format!("{what} ({shown}): the spreadsheet converted the cell; {todo}"),
                 )
             }
@@ -976,6 +1015,23 @@ fn parse_a1(a1: &str) -> Option<(u32, u32)> {
     let column = column.bytes().fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1));
     let row: u32 = row.parse().ok().filter(|&r| r > 0)?;
     Some((row - 1, column - 1))
+}
+
+/// `value` as the number format `format` shows it, if it is a percentage format
+/// (`0%`, `0.00%`): `10%`, `12.50%`.
+fn percentage(value: f64, format: &str) -> Option<String> {
+    // The first section, for positive numbers; a literal in quotes is no digit.
+    let section = format.split(';').next().unwrap_or_default();
+    let mut unquoted = String::new();
+    for (i, part) in section.split('"').enumerate() {
+        if i % 2 == 0 {
+            unquoted.push_str(part);
+        }
+    }
+    let (number, _) = unquoted.split_once('%')?;
+    let decimals =
+        number.split_once('.').map_or(0, |(_, d)| d.chars().filter(|c| matches!(c, '0' | '#')).count());
+    Some(format!("{:.*}%", decimals, value * 100.0))
 }
 
 /// The cell at `(row, column)`, zero-based, as a spreadsheet names it: `C20`.
@@ -1209,6 +1265,33 @@ mod tests {
         batch.rows[0].target.pop();
         let file = parse(Path::new("b.xlsx"), render(&batch).unwrap()).unwrap();
         assert!(file.problems.is_empty() && file.rows.len() == 1, "{:?}", file.problems);
+    }
+
+    /// Regression: a number a percentage format showed as 10% was named `0.1`, and a
+    /// workbook tolk did not write (a CSV batch saved as one) was said to hold "text,
+    /// as tolk wrote it".
+    #[test]
+    fn a_number_is_named_as_the_sheet_shows_it() {
+        let mut workbook = Workbook::new();
+        let sheet =
+            rows(&mut workbook, &[("Ti prosent.", ""), ("Tolv og en halv prosent.", ""), ("Tre.", "")]);
+        let percent = |code: &str| rust_xlsxwriter::Format::new().set_num_format(code);
+        sheet.write_number_with_format(1, 2, 0.1, &percent("0%")).unwrap();
+        sheet.write_number_with_format(2, 2, 0.125, &percent("0.00%")).unwrap();
+        sheet.write_number(3, 2, 3.0).unwrap();
+        let file = parse(Path::new("p.xlsx"), workbook.save_to_buffer().unwrap()).unwrap();
+        let found: Vec<String> =
+            file.problems.iter().map(|p| format!("{}, found {}", p.expected, p.found)).collect();
+        assert_eq!(
+            found,
+            ["10%", "12.50%", "3"].map(|n| format!(
+                "text, as the batch had it, found a number ({n}): the spreadsheet converted the cell; format the \
+                 cell as text and type it again"
+            ))
+        );
+        assert_eq!(percentage(0.5, "#,##0.0%;[RED]-0.0%"), Some("50.0%".into()));
+        assert_eq!(percentage(0.5, "0.00\"%\""), None);
+        assert_eq!(percentage(0.5, "General"), None);
     }
 
     /// A note Excel writes starts with its author in bold, which is no part of it;
