@@ -724,10 +724,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 origin: a.origin.clone(),
                 column: "target".into(),
                 expected: format!(
-                    "one translation of the id, but {} {} {} has another, {}",
+                    "one translation of the id, but {} of {} has another, {}",
+                    other.within(),
                     crate::shown::path(&other.file),
-                    other.unit,
-                    other.row,
                     quoted(target)
                 ),
                 found: format!("{}; keep the right one of the two", quoted(&a.target)),
@@ -1286,7 +1285,7 @@ mod tests {
             "b.csv: row 10, column id: expected an id written by tolk export, like s0123456789abcdef, found \"12345\"",
             format!("b.csv: row 11, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found no id (the cell was cleared): the source is sentence {ja}; put back that id").as_str(),
             format!("b.csv: row 12, column id: expected the id of the row's source, \"Ja.\", which is {ja}, found s0000000000000000, which no document has and no batch of this project exported (mistyped?): the source is sentence {ja}; put back that id").as_str(),
-            "b.csv: row 2, column target: expected one translation of the id, but b.csv row 6 has another, \"Hello.\", found \"Hi.\"; keep the right one of the two",
+            "b.csv: row 2, column target: expected one translation of the id, but row 6 of b.csv has another, \"Hello.\", found \"Hi.\"; keep the right one of the two",
         ]);
     }
 
