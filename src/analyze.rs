@@ -255,14 +255,16 @@ impl Analysis {
                     // A 100% match whose translation no edition can place (its tags are
                     // not the sentence's) is not one: build leaves the sentence
                     // untranslated, so it counts as the same words that differ.
-                    let unplaceable = best[slot] == Some(100)
-                        && crate::edition::translation(memory, sentence, prev, next)
-                            .is_some_and(|e| crate::edition::placed(sentence, &e.target, plain).is_none());
+                    // (The translation build takes, `edition::translation`, with the one
+                    // made for this place looked up once for both questions.)
+                    let context = (best[slot] == Some(100)).then(|| memory.in_context(sentence, prev, next));
+                    let unplaceable = context.is_some_and(|c| {
+                        c.or_else(|| memory.exact(sentence))
+                            .is_some_and(|e| crate::edition::placed(sentence, &e.target, plain).is_none())
+                    });
                     // A translation made for this very place first: it needs no review
                     // wherever it stands, a repetition included.
-                    let in_context = best[slot] == Some(100)
-                        && !unplaceable
-                        && memory.in_context(sentence, prev, next).is_some();
+                    let in_context = !unplaceable && context.flatten().is_some();
                     let band = if in_context {
                         Band::Context
                     } else if repeated {

@@ -12,7 +12,8 @@
 //!
 //! This module writes no files (that is [`crate::store`]) and does no fuzzy matching:
 //! only 100% matches go into an edition, and only those it can place ([`placed`]),
-//! the rule `analyze`, `export` and `status` count translations by too.
+//! the rule `analyze`, `export`, `status` and `import` (a batch's bookkeeping) count
+//! translations by too.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -241,8 +242,8 @@ pub fn translation<'m>(
 /// `target`, a translation of the segment `source`, as an edition puts it in the
 /// segment's place ([`single_line`]), or `None` where it cannot: a translation of
 /// nothing but whitespace, or, in a formatted document (`plain` false), one whose tags
-/// do not match its sentence's ([`crate::document::inline::check`]). `analyze` and
-/// `export` count a sentence as translated by the same rule, so a translation no
+/// do not match its sentence's ([`crate::document::inline::check`]). The commands that
+/// count translations use the same rule (see the module docs), so a translation no
 /// edition can place is neither a 100% match to them nor kept from a batch.
 pub fn placed<'t>(source: &str, target: &'t str, plain: bool) -> Option<Cow<'t, str>> {
     single_line(target).filter(|t| plain || crate::document::inline::check(source, t).is_ok())
@@ -250,8 +251,8 @@ pub fn placed<'t>(source: &str, target: &'t str, plain: bool) -> Option<Cow<'t, 
 
 /// Whether `memory` translates the segment `source` so that an edition can place it:
 /// its 100% match is [`placed`] (`plain`: the segment is plain text's; a sentence of a
-/// batch, which may stand in any document, is asked with `plain` false). What
-/// `export`, `status` and `import` count as translated; a translation made for one
+/// batch, which may stand in any document, is asked with `plain` false): what counts
+/// as translated outside an edition (see the module docs); a translation made for one
 /// place only (a context match) is build's alone to use.
 pub fn has_translation(memory: &Memory, source: &str, plain: bool) -> bool {
     memory.exact(source).and_then(|e| placed(source, &e.target, plain)).is_some()

@@ -258,9 +258,9 @@ impl Ledger {
         // Put in place whole, replacing another place's: a command reading it at the
         // same time reads the old tag or this one. Two commands drawing at once each
         // use their own, and the ids stay unique by the ledger's reservations.
-        let _ = std::fs::create_dir_all(path.parent().unwrap_or(state))
-            .map_err(|e| Error::write(&path, e))
-            .and_then(|()| crate::store::write_atomic(&path, format!("{tag}\n{here}\n").as_bytes()));
+        if std::fs::create_dir_all(path.parent().unwrap_or(state)).is_ok() {
+            let _ = crate::store::write_atomic(&path, format!("{tag}\n{here}\n").as_bytes());
+        }
         tag
     }
 

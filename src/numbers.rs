@@ -306,7 +306,7 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
     for (new, old) in qn.iter().zip(&sn) {
         let (new_text, old_text) = (&q[new.range.clone()], &s[old.range.clone()]);
         // The same number, grouped otherwise (`2 000`, `2000`, `2.000`), needs no repair.
-        let ungrouped = |t: &str| t.replace(|c: char| c == '.' || c.is_whitespace(), "");
+        let ungrouped = |t: &str| t.replace(crate::text::is_group_separator, "");
         if new_text == old_text
             || (new.kind == Kind::Plain
                 && old.kind == Kind::Plain

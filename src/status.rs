@@ -3,7 +3,8 @@
 //!
 //! A sentence is *translated* when the memory has a translation of it (a 100% match)
 //! that an edition can place ([`crate::edition::has_translation`]), *out* when it is not
-//! and an open batch of the [`Ledger`] has it, and *missing* otherwise. Every occurrence counts, with its words, as `analyze` counts them.
+//! and an open batch of the [`Ledger`] has it, and *missing* otherwise. Every
+//! occurrence counts, with its words, as `analyze` counts them.
 //! [`StatusBuilder`] takes one document at a time, so a run holds one document and the
 //! counts, never the corpus.
 

@@ -140,7 +140,7 @@ pub fn is_number(token: &str) -> bool {
 
 /// What stands between a grouped number's thousands in a token ([`tokens`]), and is
 /// left out of its lower case: the number is the same however it is grouped.
-fn is_group_separator(c: char) -> bool {
+pub(crate) fn is_group_separator(c: char) -> bool {
     c == '.' || c.is_whitespace()
 }
 
@@ -159,12 +159,12 @@ pub fn lowercase(token: &str) -> Cow<'_, str> {
 /// Whether [`lowercase`] leaves `token` as it is.
 pub fn is_lowercase(token: &str) -> bool {
     if token.is_ascii() {
-        return !token.bytes().any(|b| b.is_ascii_uppercase() || b == b'.' || b == b' ');
-    }
-    if token.chars().any(is_group_separator) {
-        return false;
+        return !token.bytes().any(|b| b.is_ascii_uppercase() || is_group_separator(char::from(b)));
     }
     token.chars().all(|c| {
+        if is_group_separator(c) {
+            return false;
+        }
         if c.is_ascii() {
             return !c.is_ascii_uppercase();
         }

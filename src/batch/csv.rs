@@ -298,7 +298,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             source: source_cell,
             target: target_cell,
             translator: filled(translator, false),
-            state: None,
+            state: crate::import::UnitState::default(),
             source_copy: false,
             prefilled: false,
             suggestion: filled(suggestion, true),

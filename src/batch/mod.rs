@@ -419,10 +419,9 @@ impl ReadFile {
         let mut told: Vec<String> = Vec::new();
         let mut out = Vec::new();
         for (line, code) in &self.target_languages {
-            let Some(found) = Language::parse(code).filter(|l| l.language() == wanted.language()) else {
-                continue;
-            };
-            let Some(region) = found.region().filter(|&r| Some(r) != wanted.region()) else { continue };
+            // The same language in another region, as a unit's variants are weighed.
+            let Some(found) = Language::parse(code).filter(|_| wanted.closeness(code) == 1) else { continue };
+            let region = found.region().unwrap_or_default();
             if told.iter().any(|r| r == region) {
                 continue;
             }

@@ -114,7 +114,7 @@ fn sheets(content: &str) -> std::result::Result<Vec<(String, Cells)>, String> {
     // The cells the current row put (their columns, value and formula), to repeat it.
     let mut row_cells: Vec<(std::ops::Range<u32>, Data, Option<String>)> = Vec::new();
     let mut cell: Option<Cell> = None;
-    // Inside a comment or a shape in a cell: its text is not the cell's.
+    // Inside a shape in a cell: its text is not the cell's.
     let mut skip = 0usize;
     // Inside a comment on a cell: its text is the cell's comment.
     let mut note: Option<Note> = None;
@@ -350,10 +350,10 @@ impl Sheet {
     }
 }
 
-/// Whether `e`, met inside a cell, holds no text of the cell: a comment or a shape.
+/// Whether `e`, met inside a cell, holds no text of the cell: a shape (a comment is
+/// read as the cell's note).
 fn is_skipped(e: &BytesStart<'_>) -> bool {
-    let name = e.name();
-    name.as_ref() == b"office:annotation" || name.as_ref().starts_with(b"draw:")
+    e.name().as_ref().starts_with(b"draw:")
 }
 
 /// The value and formula of the cell `c`, `None` for a cell that holds nothing.

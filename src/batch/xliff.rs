@@ -1203,8 +1203,7 @@ impl<'a> Reader<'a> {
             target,
             translator: None,
             prefilled: unit.state.as_deref() == Some(STATE_PREFILLED),
-            state: (unit.state.is_some() || unit.approved)
-                .then_some(UnitState { state: unit.state, approved: unit.approved }),
+            state: UnitState { state: unit.state, approved: unit.approved },
             source_copy: unit.source_copy,
             // A suggestion with a tag the source lacks is nothing a target equals.
             suggestion: unit
@@ -1421,7 +1420,7 @@ mod tests {
                     r.id,
                     r.source,
                     r.target,
-                    r.state.as_ref().and_then(|s| s.state.as_deref()).unwrap_or("-")
+                    r.state.state.as_deref().unwrap_or("-")
                 )
             })
             .collect();
@@ -1488,7 +1487,7 @@ mod tests {
                 .replace("<trans-unit id=\"s1\">", &format!("<trans-unit id=\"s1\" {attributes}>"))
                 .replace("<xliff ", &format!("<xliff {namespaces} "));
             let file = read(&xml).unwrap_or_else(|e| panic!("{e}"));
-            let state = file.rows[0].state.clone().unwrap();
+            let state = file.rows[0].state.clone();
             assert_eq!(state.state.as_deref(), Some("needs-translation"), "{attributes}");
             (state.approved, state.untranslated(), state.confirmed())
         };
@@ -1629,11 +1628,8 @@ mod tests {
         // Read back: the prefilled unit is marked, the other is not translated yet.
         let file = read(&xml).unwrap();
         assert_eq!(file.batch, None);
-        let rows: Vec<_> = file
-            .rows
-            .iter()
-            .map(|r| (r.origin.row, r.target.as_str(), r.state.as_ref().and_then(|s| s.state.as_deref())))
-            .collect();
+        let rows: Vec<_> =
+            file.rows.iter().map(|r| (r.origin.row, r.target.as_str(), r.state.state.as_deref())).collect();
         assert_eq!(rows, [(8, "Hi and welcome.", Some(STATE_PREFILLED)), (37, "", Some(STATE_UNTRANSLATED))]);
         assert_eq!(file.rows[1].source, "Takk.\r");
         // The suggestion tolk offered is read, so a target left as it is can be told.

@@ -521,7 +521,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             source,
             target,
             translator: translator.filter(|t| !t.trim().is_empty()),
-            state: None,
+            state: crate::import::UnitState::default(),
             source_copy: false,
             prefilled: false,
             suggestion: suggestion.filter(|s| !s.trim().is_empty()),

@@ -642,20 +642,15 @@ impl<'a> Story<'a> {
                     }
                 }
             }
-            "mc:Fallback" => {
-                self.fallback += 1;
-                let children: Vec<usize> = self.tree.elements(e).collect();
-                let walked = children.into_iter().try_for_each(|c| self.walk(c));
-                self.fallback -= 1;
-                return walked;
-            }
             _ => {}
         }
+        // What a fallback holds is a copy of its choice's text.
+        let fallback = u32::from(self.tree.name(e) == "mc:Fallback");
+        self.fallback += fallback;
         let children: Vec<usize> = self.tree.elements(e).collect();
-        for c in children {
-            self.walk(c)?;
-        }
-        Ok(())
+        let walked = children.into_iter().try_for_each(|c| self.walk(c));
+        self.fallback -= fallback;
+        walked
     }
 
     /// An attribute a reader sees (an image's description) as a block, a copy

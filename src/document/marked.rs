@@ -242,7 +242,9 @@ impl Marked {
     /// in document order.
     pub fn segment(&mut self, segmenter: &Segmenter) -> Vec<Segment> {
         let mut segments = Vec::new();
-        // The first segment of each text, for the sentences of a copy.
+        // The first segment of each text, for the sentences of a copy: kept only in a
+        // document that has copies.
+        let copies = self.parts.iter().any(|p| p.blocks.iter().any(|b| b.copy));
         let mut first: HashMap<String, usize> = HashMap::new();
         for part in &mut self.parts {
             part.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
@@ -281,7 +283,9 @@ impl Marked {
                         });
                         continue;
                     }
-                    first.entry(local.text.clone()).or_insert(segments.len());
+                    if copies {
+                        first.entry(local.text.clone()).or_insert(segments.len());
+                    }
                     i += 1;
                     segments.push(Segment {
                         id: SegmentId::of(&local.text),

@@ -317,7 +317,8 @@ struct Span {
 #[derive(Debug, Clone)]
 enum Inline {
     Span(Span),
-    Group,
+    /// A link or a content control: whether it is a control (the pair is its own).
+    Group(bool),
 }
 
 /// What a paragraph is made of, as read: text with the spans it is in, lone codes,
@@ -851,14 +852,14 @@ impl<'a> Parser<'a> {
                 }
             }
             b"text:a" | b"text:meta" if !empty => {
-                p.inline.push(Inline::Group);
+                p.inline.push(Inline::Group(false));
                 p.groups.push((range.clone(), Vec::new()));
                 None
             }
             // A content control (LibreOffice's, or a Word document's it read): its words
             // are the paragraph's, inside a pair of its tags.
             CONTROL | b"text:content-control" if !empty => {
-                p.inline.push(Inline::Group);
+                p.inline.push(Inline::Group(true));
                 p.groups.push((range.clone(), Vec::new()));
                 None
             }
@@ -1016,10 +1017,8 @@ impl<'a> Parser<'a> {
                         }
                     }
                     Some(Inline::Span(_)) => p.settle(range.end),
-                    Some(Inline::Group) => {
+                    Some(Inline::Group(own)) => {
                         if let Some((open, nodes)) = p.groups.pop() {
-                            let own = self.text[open.clone()].starts_with("<loext:content-control")
-                                || self.text[open.clone()].starts_with("<text:content-control");
                             let (open, close) = (Raw::Range(open), Raw::Range(range.clone()));
                             p.push(Node::Group { open, close, nodes, own, once: false });
                         }
@@ -1238,7 +1237,8 @@ impl<'a> Parser<'a> {
             last = m.range.end;
             span.end += 1;
         }
-        let nodes = paired(all[span].to_vec(), self.text);
+        let mut all = all;
+        let nodes = paired(all.drain(span).collect(), self.text);
         let mut build = Build::default();
         let (key, tags) = base(&nodes);
         // What marks no range of words here (a bookmark of a place, a range that starts

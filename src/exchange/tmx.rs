@@ -1078,6 +1078,7 @@ impl<'o> Parse<'o> {
                 Item::Text(_) => true,
             });
         let (mut warned, mut undated, mut dated) = (false, false, false);
+        let foreign = !self.out.written_by_tolk();
         for target in targets {
             let (Some(s), Some(t)) = (&source.seg, &target.seg) else { continue };
             let (s, t) = placeholders(s, t, own);
@@ -1087,7 +1088,7 @@ impl<'o> Parse<'o> {
             }
             // Another tool's unit is checked as a batch's translation is; tolk's own
             // file is the memory it was made from, read back as it was.
-            if self.out.creation_tool != CREATION_TOOL {
+            if foreign {
                 if let Err(e) = codes_kept(&s, &t) {
                     self.out.skipped_codes += 1;
                     let target = crate::shown::name(&target.lang);
@@ -1100,8 +1101,6 @@ impl<'o> Parse<'o> {
                     ));
                     continue;
                 }
-            }
-            if self.out.creation_tool != CREATION_TOOL {
                 // What a batch's import remarks on, said, not refused: a name is its own
                 // translation, and a draft may be a good one.
                 let words = |text: &str| normalize(&inline::strip(text)).into_owned();
@@ -1143,7 +1142,7 @@ impl<'o> Parse<'o> {
                 ));
             }
         }
-        if undated && self.out.creation_tool != CREATION_TOOL {
+        if undated && foreign {
             self.out.undated.add(unit.name());
         } else if dated {
             self.out.dated += 1;

@@ -132,9 +132,9 @@ pub struct ImportRow {
     pub target: String,
     /// A translator named in the file, if any.
     pub translator: Option<String>,
-    /// What an XLIFF unit says of its target (its `state`, and whether it is approved),
-    /// if anything.
-    pub state: Option<UnitState>,
+    /// What an XLIFF unit says of its target (its `state`, and whether it is approved);
+    /// nothing for a spreadsheet's row.
+    pub state: UnitState,
     /// Whether the batch wrote the target as a copy of its source, for a CAT tool that
     /// translates the target (XLIFF `state-qualifier` `x-tolk-source-copy`): changed,
     /// it is a translation whatever its `state` still says, since such a tool (OmegaT)
@@ -600,7 +600,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         // state (or approves the unit), and one that leaves states alone (OmegaT)
         // changes the text or nothing. Imported, a 50% suggestion would become the
         // sentence's translation.
-        let confirmed = r.state.as_ref().is_some_and(UnitState::confirmed);
+        let confirmed = r.state.confirmed();
         let prefilled = r.prefilled
             && !confirmed
             && !r.target.trim().is_empty()
@@ -612,7 +612,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         }
         // An empty target is counted as one whatever its state: nothing was left out.
         let empty = r.target.trim().is_empty();
-        if !empty && r.state.as_ref().is_some_and(UnitState::untranslated) {
+        if !empty && r.state.untranslated() {
             // A copy of the source the batch wrote (`--copy-source`) and a tool changed
             // is a translation, as such a tool (OmegaT) leaves the state alone; one left
             // as it is is not, unless the drafts are taken (a name translated as
@@ -1185,7 +1185,7 @@ mod tests {
             source: source.into(),
             target: target.into(),
             translator: None,
-            state: None,
+            state: UnitState::default(),
             source_copy: false,
             prefilled: false,
             suggestion: None,
