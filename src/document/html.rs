@@ -70,20 +70,24 @@ impl DocumentFormat for Html {
     }
 
     /// A `.html`, `.htm` or `.xhtml` file, or a file that starts (after a byte order
-    /// mark and white space) with `<!DOCTYPE html` or `<html` and has no extension
-    /// another format reads (a Markdown file may start with raw HTML); not a file that
-    /// starts like a kind of file that is not text ([`super::unsupported`]), which is
-    /// skipped with the reason whatever its name.
+    /// mark, white space, and an XHTML page's XML declaration and comments) with
+    /// `<!DOCTYPE html` or `<html` and has no extension another format reads (a
+    /// Markdown file may start with raw HTML); not a file that starts like a kind of
+    /// file that is not text ([`super::unsupported`]), nor XML that is no page (a flat
+    /// `.fodt`, a batch), which are skipped with the reason whatever their name.
     fn claims(&self, path: &Path, head: &[u8]) -> bool {
-        if super::unsupported(head).is_some() {
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let named = matches!(extension.as_deref(), Some("html" | "htm" | "xhtml"));
+        if matches!(extension.as_deref(), Some("txt" | "md" | "markdown" | "docx" | "odt")) {
             return false;
         }
-        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("html" | "htm" | "xhtml") => true,
-            Some("txt" | "md" | "markdown" | "docx" | "odt") => false,
-            _ => starts_like_html(head),
+        let start = starts_like_html(head);
+        // An XHTML page declared as XML is a page, whatever its name; other XML is not.
+        let bare = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+        if bare.starts_with(b"<?xml") {
+            return start.unwrap_or(named);
         }
+        super::unsupported(head).is_none() && (named || start == Some(true))
     }
 
     fn read(
@@ -115,15 +119,39 @@ impl DocumentFormat for Html {
 }
 
 /// Whether `head` starts like an HTML page: `<!DOCTYPE html` or `<html`, in any case,
-/// after a byte order mark and white space.
-fn starts_like_html(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let head = &head[head.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
-    [&b"<!doctype html"[..], b"<html"].iter().any(|prefix| {
-        head.len() > prefix.len()
-            && head[..prefix.len()].eq_ignore_ascii_case(prefix)
-            && matches!(head[prefix.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-    })
+/// after a byte order mark, white space, and (as XHTML has them) an XML declaration,
+/// processing instructions and comments; `None` when `head` ends before telling.
+fn starts_like_html(head: &[u8]) -> Option<bool> {
+    let mut head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    loop {
+        head = &head[head.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        let skipped = [(&b"<?"[..], &b"?>"[..]), (b"<!--", b"-->")].iter().find_map(|(open, close)| {
+            let rest = head.strip_prefix(*open)?;
+            Some(rest.windows(close.len()).position(|w| w == *close).map(|at| &rest[at + close.len()..]))
+        });
+        match skipped {
+            Some(Some(rest)) => head = rest,
+            Some(None) => return None,
+            None => break,
+        }
+    }
+    let mut unknown = false;
+    let html = [&b"<!doctype html"[..], b"<html"].iter().any(|prefix| {
+        let n = prefix.len().min(head.len());
+        if !head[..n].eq_ignore_ascii_case(&prefix[..n]) {
+            return false;
+        }
+        if head.len() <= prefix.len() {
+            unknown = true;
+            return false;
+        }
+        matches!(head[prefix.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    });
+    match (html, unknown) {
+        (true, _) => Some(true),
+        (false, true) => None,
+        (false, false) => Some(false),
+    }
 }
 
 /// Reads the page `text` (UTF-8, a byte order mark kept) into its part, its language

@@ -134,3 +134,35 @@ fn a_page_s_own_marks_decide_what_is_translated_and_hidden_hyphens_change_nothin
     assert!(edition.contains("<p translate=\"no\">Dagens Næringsliv</p>"), "{edition}");
     assert!(edition.contains("<html lang=\"en\">"), "{edition}");
 }
+
+/// An XHTML page opens with an XML declaration (and may have comments before its
+/// doctype): it is a page, read and built whatever its name says, while other XML in
+/// the corpus (a batch, a flat `.fodt`) is still skipped as no page.
+#[test]
+fn an_xhtml_page_declared_as_xml_is_read_as_a_page() {
+    let t = Project::empty();
+    let page = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- lagret av redaksjonen -->\n\
+                <!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \
+                \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n\
+                <html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"nb\" xml:lang=\"nb\">\n\
+                <head><title>Tittel på siden</title></head>\n\
+                <body><p>Dette er en setning. Her er en til.</p></body></html>\n";
+    t.write("corpus/side.xhtml", page)
+        .write("corpus/uten-navn", page)
+        .write("corpus/batch.xml", "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\"><file/></xliff>\n")
+        .write(
+            "memory/nb-en.csv",
+            "source,target\nTittel på siden,Title of the page\nDette er en setning.,This is a sentence.\n\
+             Her er en til.,Here is another.\n",
+        );
+    let segments = t.tolk(&["segment", "corpus/side.xhtml"]).run().success();
+    assert_eq!(segments.stdout, "Tittel på siden\nDette er en setning.\nHer er en til.\n");
+    t.tolk(&["build"]).run().success().stderr_contains("batch.xml");
+    for name in ["side.xhtml", "uten-navn"] {
+        let edition = t.read(&format!("out/en/{name}"));
+        assert!(edition.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!--"), "{edition}");
+        assert!(edition.contains("<title>Title of the page</title>"), "{edition}");
+        assert!(edition.contains("<p>This is a sentence. Here is another.</p>"), "{edition}");
+        assert!(edition.contains("lang=\"en\" xml:lang=\"en\""), "{edition}");
+    }
+}
