@@ -390,12 +390,13 @@ fn differences_of(query: &Words, source: &Words) -> Differences {
         let (q, s) = (query.written(w), source.written(w));
         if q != s {
             if query.is_number(w) && query.lower(w) == source.lower(w) {
-                // The same number grouped otherwise (`2 000`, `2000`, `2.000`): a
-                // difference of spacing or punctuation, nothing to repair.
-                if q.contains('.') || s.contains('.') {
-                    found.punctuation = true;
-                } else {
+                // The same number grouped otherwise (`2 000`, `2000`, `2.000`) or
+                // with another decimal mark (`3,5`, `3.5`): a difference of spacing
+                // or punctuation, nothing to repair.
+                if unspaced(q) == unspaced(s) {
                     found.whitespace = true;
+                } else {
+                    found.punctuation = true;
                 }
             } else if query.is_number(w) {
                 let (q_numbers, s_numbers) = numbers.get_or_insert_with(|| {
@@ -980,11 +981,21 @@ pub fn explain(query: &str, source: &str) -> Option<Explanation> {
     Some(explain_fuzzy(&q, &s, score))
 }
 
-/// The first number the two texts group otherwise (`"2 000" ≠ "2000"`), as a loss's
-/// detail.
-fn regrouped(q: &Words, s: &Words) -> Option<String> {
+/// A number as written without its spaces: what tells a number grouped with other
+/// spaces (`2 000`, `2000`) from one written with other marks (`3,5`, `3.5`).
+fn unspaced(number: &str) -> String {
+    number.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The first number the two texts write otherwise, as a loss's detail: with other
+/// marks (`"3,5" ≠ "3.5"`, `"2.000" ≠ "2000"`) when `marks`, else only spaced
+/// otherwise (`"2 000" ≠ "2000"`).
+fn regrouped(q: &Words, s: &Words, marks: bool) -> Option<String> {
     (0..q.len())
-        .find(|&w| q.is_number(w) && q.written(w) != s.written(w) && q.lower(w) == s.lower(w))
+        .find(|&w| {
+            let (a, b) = (q.written(w), s.written(w));
+            q.is_number(w) && a != b && q.lower(w) == s.lower(w) && (unspaced(a) != unspaced(b)) == marks
+        })
         .map(|w| format!("\"{}\" ≠ \"{}\"", q.written(w), s.written(w)))
 }
 
@@ -1001,17 +1012,21 @@ fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
         // Spacing is told apart only where the marks are the same.
         let detail = match Spacing::of(q, s).at_punctuation {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
-            None => match punctuation_edits(&shape_marks(q), &shape_marks(s)) {
-                edits if edits.is_empty() => regrouped(q, s).unwrap_or_default(),
-                edits => edits,
-            },
+            None => {
+                let edits = punctuation_edits(&shape_marks(q), &shape_marks(s));
+                match regrouped(q, s, true) {
+                    Some(number) if edits.is_empty() => number,
+                    Some(number) => format!("{number}, {edits}"),
+                    None => edits,
+                }
+            }
         };
         lost.push(Loss { points: PUNCTUATION_COST, kind: LossKind::Punctuation, detail });
     }
     if found.whitespace {
         let detail = match Spacing::of(q, s).between_words {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
-            None => regrouped(q, s).unwrap_or_else(|| "a space beside a tag".to_string()),
+            None => regrouped(q, s, false).unwrap_or_else(|| "a space beside a tag".to_string()),
         };
         lost.push(Loss { points: WHITESPACE_COST, kind: LossKind::Whitespace, detail });
     }
@@ -1150,7 +1165,19 @@ impl fmt::Display for Explanation {
             }
             Tier::Fuzzy => {
                 let Some(words) = &self.words else { return write!(f, "{}", self.score) };
-                write!(f, "words: {} of {} the same", words.same, words.of)?;
+                // A word moved is one inserted and one deleted: two edits, while
+                // the words aligned the same are one fewer than the length.
+                let kept = words.of.saturating_sub(words.distance());
+                match words.same == kept {
+                    true => write!(f, "words: {kept} of {} the same", words.of)?,
+                    false => write!(
+                        f,
+                        "words: {} − {} edits = {kept} of {}",
+                        words.of,
+                        words.distance(),
+                        words.of
+                    )?,
+                }
                 let mut edits = Vec::new();
                 if !words.replaced.is_empty() {
                     let pairs = words.replaced.iter().map(|(a, b)| format!("{a} → {b}"));
@@ -1249,13 +1276,28 @@ mod tests {
             "Prisen er 3,5 kroner, sa hun!",
             "Prisen er 3.5 kroner sa hun.",
             Some(99),
-            "100 − 1 for punctuation (\",\" instead of \".\", \",\" added, final \"!\" instead of \".\") = 99",
+            "100 − 1 for punctuation (\"3,5\" ≠ \"3.5\", \",\" added, final \"!\" instead of \".\") = 99",
         );
         check(
             "Vi hadde 120 kunder i 2024.",
             "Vi hadde 110 kunder i 2024.",
             Some(98),
             "100 − 2 for numbers (110 → 120) = 98",
+        );
+        // A whole number made a decimal, a time or a version changed: one number
+        // each, not words inserted.
+        check(
+            "Omsetningen økte med 4,5 prosent i fjor.",
+            "Omsetningen økte med 3 prosent i fjor.",
+            Some(98),
+            "100 − 2 for numbers (3 → 4,5) = 98",
+        );
+        check("Vi møtes kl. 10.30.", "Vi møtes kl. 10.", Some(98), "100 − 2 for numbers (10 → 10.30) = 98");
+        check(
+            "Det krever Apache 2.6 eller nyere.",
+            "Det krever Apache 2.4 eller nyere.",
+            Some(98),
+            "100 − 2 for numbers (2.4 → 2.6) = 98",
         );
         check(
             "VI HADDE 120 KUNDER I 2025",
@@ -1314,6 +1356,14 @@ mod tests {
         );
         // Case costs only where no alignment as good avoids it: "Vi" pairs with "Vi".
         check("Ja, vi Vi", "Ja, Vi", Some(66), "words: 2 of 3 the same (1 inserted: \"vi\") → 66");
+        // A word moved: inserted and deleted, two edits, the sum told as the score
+        // counts it.
+        check(
+            "Vi har valgt å satse på nye markeder nå.",
+            "Nå har vi valgt å satse på nye markeder.",
+            Some(66),
+            "words: 9 − 3 edits = 6 of 9 (1 replaced: Nå → Vi, 1 inserted: \"nå\", 1 deleted: \"vi\") → 66",
+        );
         check("Ja, vi", "Ja, Vi", Some(99), "100 − 1 for case (vi ≠ Vi) = 99");
         let long: Vec<String> = (0..101).map(|i| format!("ord{i}")).collect();
         let mut other = long.clone();

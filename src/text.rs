@@ -92,13 +92,36 @@ impl<'a> Iterator for Tokens<'a> {
         let first = rest.chars().next()?;
         let len = if first.is_alphanumeric() {
             let run = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
-            grouped_number_len(rest, run)
+            number_len(rest, run)
         } else {
             first.len_utf8()
         };
         self.rest = &rest[len..];
         Some(&rest[..len])
     }
+}
+
+/// The length of the number that starts `rest` with its first alphanumeric run of
+/// `run` bytes, or `run` when that run is not all digits: a number grouped in thousands
+/// ([`grouped_number_len`]), then any parts after a dot or a comma between digits (a
+/// decimal `3,5` or `3.5`, a time `10.30`, a date `17.05.2024`, a version `2.4.1`), the
+/// last not running on into a word (`3,5km` is `3`, `,` and `5km`). A reader sees one
+/// number there, so it is one word to the score: `3` and `4,5` differ in a number, not in
+/// two words.
+fn number_len(rest: &str, run: usize) -> usize {
+    let b = rest.as_bytes();
+    if !b[..run].iter().all(u8::is_ascii_digit) {
+        return run;
+    }
+    let mut end = grouped_number_len(rest, run);
+    while matches!(b.get(end), Some(b'.' | b',')) {
+        let digits = b[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || rest[end + 1 + digits..].chars().next().is_some_and(char::is_alphanumeric) {
+            break;
+        }
+        end += 1 + digits;
+    }
+    end
 }
 
 /// The length of a number grouped in thousands that starts `rest` with its first
@@ -132,10 +155,11 @@ pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
-/// Whether a token is a number: every character of it is numeric (`110`, `2024`; not
-/// `3,5`, which is three tokens, nor `KPI2`, which is a word).
+/// Whether a token is a number: digits, with the separators of a number between them
+/// (`110`, `2024`, `2 000`, `3,5`, `17.05.2024`; not `KPI2`, which is a word).
 pub fn is_number(token: &str) -> bool {
-    token.starts_with(char::is_numeric) && token.chars().all(|c| c.is_numeric() || is_group_separator(c))
+    token.starts_with(char::is_numeric)
+        && token.chars().all(|c| c.is_numeric() || c == ',' || is_group_separator(c))
 }
 
 /// What stands between a grouped number's thousands in a token ([`tokens`]), and is
@@ -145,8 +169,11 @@ pub(crate) fn is_group_separator(c: char) -> bool {
 }
 
 /// A token in lower case, as the score and the index compare words: each character
-/// by its own lower-case mapping (`char::to_lowercase`), and a grouped number as its
-/// digits (`2 000` as `2000`); borrowed when it is lower case already, as most are.
+/// by its own lower-case mapping (`char::to_lowercase`), and a number with its
+/// thousands as digits and a comma for every other separator (`2 000` as `2000`,
+/// `3.5` as `3,5`, `1 500.25` as `1500,25`): the same number however it is grouped or
+/// which mark it takes for decimals; borrowed when it is lower case already, as most
+/// are.
 pub fn lowercase(token: &str) -> Cow<'_, str> {
     if is_lowercase(token) {
         return Cow::Borrowed(token);
@@ -179,9 +206,13 @@ pub fn is_lowercase(token: &str) -> bool {
 /// Appends `token` in lower case ([`lowercase`]) to `out`, without allocating when
 /// `out` has room.
 pub fn lowercase_into(token: &str, out: &mut String) {
-    // A grouped number is its digits alone: `2 000` is `2000`.
+    // A number's thousands are its digits alone (`2 000` is `2000`), and its other
+    // separators commas (`3.5` is `3,5`).
     if is_number(token) {
-        out.extend(token.chars().filter(|&c| !is_group_separator(c)));
+        let run = token.find(|c: char| !c.is_ascii_digit()).unwrap_or(token.len());
+        let grouped = grouped_number_len(token, run);
+        out.extend(token[..grouped].chars().filter(|&c| !is_group_separator(c)));
+        out.extend(token[grouped..].chars().map(|c| if c == '.' { ',' } else { c }));
         return;
     }
     for c in token.chars() {
@@ -323,7 +354,7 @@ mod tests {
     fn tokens_split_words_and_punctuation() {
         let t: Vec<_> = tokens("Det er OKS (opplevd, red.)!").collect();
         assert_eq!(t, ["Det", "er", "OKS", "(", "opplevd", ",", "red", ".", ")", "!"]);
-        assert_eq!(word_count("– 17. mai, kl. 10.00!"), 5);
+        assert_eq!(word_count("– 17. mai, kl. 10.00!"), 4);
         // A soft hyphen or a zero-width space parts no words.
         assert_eq!(word_count("Romsdals\u{AD}eggen og Trolls\u{200B}tigen."), 3);
     }
@@ -346,8 +377,6 @@ mod tests {
             ("i 2024 100 år", vec!["i", "2024", "100", "år"]),
             ("22 33 44", vec!["22", "33", "44"]),
             ("1 0000", vec!["1", "0000"]),
-            ("kl. 10.30", vec!["kl", ".", "10", ".", "30"]),
-            ("17.05.2024", vec!["17", ".", "05", ".", "2024"]),
             ("3 000kr", vec!["3", "000kr"]),
             ("den 12. 100 meter", vec!["den", "12", ".", "100", "meter"]),
             ("A4 000", vec!["A4", "000"]),
@@ -355,6 +384,36 @@ mod tests {
         ] {
             assert_eq!(tokens(text).collect::<Vec<_>>(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn a_number_with_decimals_or_dots_between_digits_is_one_token() {
+        for (text, expected) in [
+            ("økte med 4,5 prosent", vec!["økte", "med", "4,5", "prosent"]),
+            ("kl. 10.30", vec!["kl", ".", "10.30"]),
+            ("17.05.2024", vec!["17.05.2024"]),
+            ("Apache 2.4.1.", vec!["Apache", "2.4.1", "."]),
+            ("kr 1 500,50", vec!["kr", "1 500,50"]),
+            ("kr 1 500,-", vec!["kr", "1 500", ",", "-"]),
+            ("3,5km", vec!["3", ",", "5km"]),
+            ("i 2017. Det", vec!["i", "2017", ".", "Det"]),
+            ("1, 2 og 3", vec!["1", ",", "2", "og", "3"]),
+            ("3.Det", vec!["3", ".", "Det"]),
+        ] {
+            assert_eq!(tokens(text).collect::<Vec<_>>(), expected, "{text}");
+        }
+        for number in ["4,5", "10.30", "17.05.2024", "1 500,50"] {
+            assert!(is_number(number), "{number}");
+        }
+        // The same number whatever its decimal mark or grouping; thousands and
+        // decimals are not the same number.
+        assert_eq!(lowercase("3.5"), "3,5");
+        assert_eq!(lowercase("3,5"), "3,5");
+        assert_eq!(lowercase("1 500.25"), "1500,25");
+        assert_eq!(lowercase("12.500"), "12500");
+        assert_ne!(lowercase("12,500"), lowercase("12.500"));
+        assert_eq!(lowercase("17.05.2024"), "17,05,2024");
+        assert_eq!(word_count("Omsetningen økte med 4,5 prosent."), 5);
     }
 
     #[test]

@@ -9,14 +9,15 @@ fn project() -> Project {
     t.write(
         "corpus/a.txt",
         "Vi er nå 120 personer fordelt på 7 team, forteller Irene.\nDet kostet 4,2 millioner kroner.\n\
-         Fra 2 til 5 dager.\n",
+         Fra 2 til 5 dager.\nOmsetningen økte med 4,5 prosent i fjor.\n",
     )
     .write(
         "memory/nb-en.csv",
         "source,target\n\
          \"Vi er nå 110 personer fordelt på 6 team, forteller Irene.\",\"We are now 110 people in 6 teams, says Irene.\"\n\
          \"Det kostet 3,5 millioner kroner.\",\"It cost NOK 3.5 million.\"\n\
-         \"Fra 2 til 2 dager.\",\"From 2 to 2 days.\"\n",
+         \"Fra 2 til 2 dager.\",\"From 2 to 2 days.\"\n\
+         Omsetningen økte med 3 prosent i fjor.,Turnover rose by 3 per cent last year.\n",
     );
     t
 }
@@ -35,6 +36,9 @@ fn a_suggestion_that_differs_only_in_numbers_gets_the_new_ones() {
     // Which 2 becomes 5 is a guess: the suggestion is left as the memory has it.
     assert_eq!(row("Fra 2")["suggestion"], "From 2 to 2 days.");
     assert_eq!(row("Fra 2")["repaired"], "");
+    // A whole number become a decimal is one number changed.
+    assert_eq!(row("Omsetningen")["suggestion"], "Turnover rose by 4.5 per cent last year.");
+    assert_eq!(row("Omsetningen")["score"], "98");
 
     t.tolk(&["export", "--again", "--format", "xliff", "-o", "b.xlf"]).run().success();
     let xliff = t.read("b.xlf");
@@ -42,7 +46,7 @@ fn a_suggestion_that_differs_only_in_numbers_gets_the_new_ones() {
         xliff.contains("<note from=\"tolk-numbers\" annotates=\"general\">numbers repaired in the suggestion: 110 → 120; 6 → 7</note>"),
         "{xliff}"
     );
-    t.tolk(&["analyze"]).run().success().stdout_contains("numbers repaired: 2 segments, 17 words");
+    t.tolk(&["analyze"]).run().success().stdout_contains("numbers repaired: 3 segments, 23 words");
 }
 
 #[test]
