@@ -249,6 +249,12 @@ impl Segmenter {
             // Only the full stop (or nothing) is left of the word: no abbreviation to look up.
             return true;
         }
+        // A measure after a number (`320 s.`, `5 t.`) ends its sentence before a capital
+        // as a final abbreviation does; elsewhere (`s. 42`) it ends none.
+        if self.rules.measure_abbreviations.contains(word) {
+            let number_before = line[..word_start].trim_end().ends_with(|c: char| c.is_ascii_digit());
+            return number_before && !c.is_ascii_digit();
+        }
         let lower = word.to_lowercase();
         if self.rules.abbreviations.contains(&lower) || self.rules.lowercase_abbreviations.contains(word) {
             return false;

@@ -13,9 +13,10 @@ use crate::error::{Error, Place};
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "abbreviations",
     "lowercase-abbreviations",
+    "measure-abbreviations",
     "final-abbreviations",
     "compound-endings",
     "number-compound-endings",
@@ -35,6 +36,10 @@ pub struct Rules {
     pub abbreviations: HashSet<String>,
     /// Abbreviations that never end a sentence, matched only when written in lower case.
     pub lowercase_abbreviations: HashSet<String>,
+    /// Abbreviations of measures, matched only when written in lower case: after a
+    /// number they end a sentence before a capital, not before a number (`320 s. Den`,
+    /// `5 t. Vi`); anywhere else they never end one (`s. 42`).
+    pub measure_abbreviations: HashSet<String>,
     /// Lower-cased abbreviations that end a sentence only before an uppercase word.
     pub final_abbreviations: HashSet<String>,
     /// Lower-cased abbreviations that also end compounds: a word of two letters or more
@@ -68,6 +73,7 @@ impl Default for Rules {
         Rules {
             abbreviations: HashSet::new(),
             lowercase_abbreviations: HashSet::new(),
+            measure_abbreviations: HashSet::new(),
             final_abbreviations: HashSet::new(),
             compound_endings: HashSet::new(),
             number_compound_endings: HashSet::new(),
@@ -121,6 +127,9 @@ impl Rules {
                 }
                 Some("lowercase-abbreviations") => {
                     rules.lowercase_abbreviations.insert(line.to_string());
+                }
+                Some("measure-abbreviations") => {
+                    rules.measure_abbreviations.insert(line.to_string());
                 }
                 Some("final-abbreviations") => {
                     rules.final_abbreviations.insert(line.to_lowercase());
@@ -200,8 +209,11 @@ mod tests {
         ] {
             assert!(rules.final_abbreviations.contains(abbr), "{abbr} missing");
         }
-        for abbr in ["jan.", "f.", "s."] {
+        for abbr in ["jan.", "f.", "v."] {
             assert!(rules.lowercase_abbreviations.contains(abbr), "{abbr} missing");
+        }
+        for abbr in ["s.", "t."] {
+            assert!(rules.measure_abbreviations.contains(abbr), "{abbr} missing");
         }
         assert!(rules.months.contains("mai"));
         for word in ["det", "tidligere", "seinare", "kva", "ikkje"] {
@@ -222,6 +234,10 @@ mod tests {
             assert!(!rules.final_abbreviations.contains(abbr), "{abbr} in two sections");
             assert!(!rules.lowercase_abbreviations.contains(abbr), "{abbr} in two sections");
         }
+        for abbr in &rules.measure_abbreviations {
+            assert!(!rules.lowercase_abbreviations.contains(abbr), "{abbr} in two sections");
+            assert!(!rules.abbreviations.contains(&abbr.to_lowercase()), "{abbr} in two sections");
+        }
         for name in ["per", "hans", "dag", "even"] {
             assert!(!rules.sentence_starters.contains(name), "{name} is a given name");
         }
@@ -233,7 +249,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, final-abbreviations, compound-endings, number-compound-endings, months, \
+             lowercase-abbreviations, measure-abbreviations, final-abbreviations, compound-endings, number-compound-endings, months, \
              sentence-starters, terminators, closers, \
              openers, dashes"
         );

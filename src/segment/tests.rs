@@ -586,3 +586,28 @@ fn compounds_ending_in_an_abbreviation() {
     check("Det er xgt. 5 av dem gikk.", &["Det er xgt.", "5 av dem gikk."]);
     check("Det er x.repr. Vi gikk.", &["Det er x.repr.", "Vi gikk."]);
 }
+
+/// A single-letter measure after a number ends its sentence before a capital, as a
+/// final abbreviation does; before a number, after a word, or capitalised (an
+/// initial) it does not.
+#[test]
+fn measures_after_a_number() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Boka er på 320 s. Den kom ut i mars.", &["Boka er på 320 s.", "Den kom ut i mars."]),
+        (
+            "Turen tar ca. 5 t. Vi anbefaler å starte tidlig.",
+            &["Turen tar ca. 5 t.", "Vi anbefaler å starte tidlig."],
+        ),
+        ("Bruk 500 g. Deretter rører du.", &["Bruk 500 g.", "Deretter rører du."]),
+        ("Romanen har 412 s. «Den er lang», sier hun.", &["Romanen har 412 s.", "«Den er lang», sier hun."]),
+        // Not after a number, or before one: the page, `til`.
+        ("Se s. 42 for flere bilder.", &["Se s. 42 for flere bilder."]),
+        ("Les mer på s. Hansens blogg.", &["Les mer på s. Hansens blogg."]),
+        ("Det står i kap. 3 s. 42 i boka.", &["Det står i kap. 3 s. 42 i boka."]),
+        // Capitalised, an initial.
+        ("Hun het Anne S. Berg.", &["Hun het Anne S. Berg."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}

@@ -120,6 +120,18 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         for abbr in abbreviations {
             items.push(rule(false, format!("{word}(?i:{})", literal(abbr, true)), ws.clone()));
         }
+        let mut measures: Vec<&String> = rules.measure_abbreviations.iter().filter(ends_word).collect();
+        measures.sort();
+        if !measures.is_empty() {
+            items.push(Item::Comment(
+                "[measure-abbreviations]: after a number an end before a capital; elsewhere never an end.",
+            ));
+            let any: Vec<String> = measures.iter().map(|a| literal(a, false)).collect();
+            let any = any.join("|");
+            items.push(rule(false, format!("{word}(?:{any})"), format!("{ws}+{any_openers}[0-9]")));
+            items.push(rule(true, format!(r"[0-9]{ws}+(?:{any})"), starts.clone()));
+            items.push(rule(false, format!("{word}(?:{any})"), ws.clone()));
+        }
         let mut lowercase: Vec<&String> = rules.lowercase_abbreviations.iter().filter(ends_word).collect();
         lowercase.sort();
         if !lowercase.is_empty() {
