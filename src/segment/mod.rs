@@ -179,13 +179,18 @@ impl Segmenter {
         line[from..].find(|c: char| !pred(c)).map_or(line.len(), |n| from + n)
     }
 
-    /// The length of the dialogue dash `text` starts with, if it does: a dash from
-    /// `[dashes]` followed by whitespace, by nothing, or straight by a capital
-    /// (`-Det gikk`, as dialogue is often typed).
+    /// The length of the dialogue dash or list bullet `text` starts with, if it does: a
+    /// dash from `[dashes]` followed by whitespace, by nothing, or straight by a capital
+    /// (`-Det gikk`, as dialogue is often typed), or a bullet from `[bullets]` followed
+    /// by whitespace or nothing (`• Ingen hunder`; `*Viktig*` is emphasis).
     fn dash_len(&self, text: &str) -> Option<usize> {
         let mut chars = text.chars();
-        let dash = chars.next().filter(|c| self.rules.dashes.contains(c))?;
-        chars.next().is_none_or(|c| c.is_whitespace() || c.is_uppercase()).then(|| dash.len_utf8())
+        let first = chars.next()?;
+        let next = chars.next();
+        let dash =
+            self.rules.dashes.contains(&first) && next.is_none_or(|c| c.is_whitespace() || c.is_uppercase());
+        let bullet = self.rules.bullets.contains(&first) && next.is_none_or(char::is_whitespace);
+        (dash || bullet).then(|| first.len_utf8())
     }
 
     /// Whether `before`, the text of a line before a word, is only whitespace and
@@ -232,7 +237,11 @@ impl Segmenter {
         let can_start = if opened {
             !c.is_lowercase() && !self.rules.terminators.contains(&c)
         } else {
-            c.is_uppercase() || c.is_numeric()
+            // A name that starts in lower case before a capital starts a sentence
+            // too: `iPad`, `eBay`, `iOS`.
+            c.is_uppercase()
+                || c.is_numeric()
+                || (c.is_lowercase() && first.chars().nth(1).is_some_and(char::is_uppercase))
         };
         if !can_start && !dash {
             return false;

@@ -13,7 +13,7 @@ use crate::error::{Error, Place};
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 12] = [
+const SECTIONS: [&str; 13] = [
     "abbreviations",
     "lowercase-abbreviations",
     "measure-abbreviations",
@@ -26,6 +26,7 @@ const SECTIONS: [&str; 12] = [
     "closers",
     "openers",
     "dashes",
+    "bullets",
 ];
 
 /// Parsed segmentation rules. Every list is plain data; see `rules/nb.rules` for the
@@ -63,6 +64,9 @@ pub struct Rules {
     pub openers: Vec<char>,
     /// Dialogue dashes, kept out of segments at the start of a sentence.
     pub dashes: Vec<char>,
+    /// List bullets, kept out of segments at the start of a sentence when whitespace
+    /// follows them.
+    pub bullets: Vec<char>,
     /// For each byte, whether it can begin the UTF-8 of a terminator: lets the
     /// segmenter scan bytes rather than decode every character.
     pub(super) terminator_bytes: [bool; 256],
@@ -83,6 +87,7 @@ impl Default for Rules {
             closers: Vec::new(),
             openers: Vec::new(),
             dashes: Vec::new(),
+            bullets: Vec::new(),
             terminator_bytes: [false; 256],
         }
     }
@@ -150,6 +155,7 @@ impl Rules {
                 Some("closers") => rules.closers.push(single()?),
                 Some("openers") => rules.openers.push(single()?),
                 Some("dashes") => rules.dashes.push(single()?),
+                Some("bullets") => rules.bullets.push(single()?),
                 _ => return Err(err("an entry before the first [section]".to_string())),
             }
         }
@@ -162,9 +168,12 @@ impl Rules {
         }
         // A character that ends sentences cannot also open or close quotes, or start a
         // dialogue: the rules would contradict each other.
-        for (section, chars) in
-            [("openers", &rules.openers), ("closers", &rules.closers), ("dashes", &rules.dashes)]
-        {
+        for (section, chars) in [
+            ("openers", &rules.openers),
+            ("closers", &rules.closers),
+            ("dashes", &rules.dashes),
+            ("bullets", &rules.bullets),
+        ] {
             if let Some(c) = chars.iter().find(|c| rules.terminators.contains(c)) {
                 let line = text.lines().position(|l| l.trim() == "[terminators]").map_or(1, |n| n + 1);
                 return Err(Error::at(
@@ -251,7 +260,7 @@ mod tests {
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
              lowercase-abbreviations, measure-abbreviations, final-abbreviations, compound-endings, number-compound-endings, months, \
              sentence-starters, terminators, closers, \
-             openers, dashes"
+             openers, dashes, bullets"
         );
         let err = Rules::parse("[terminators]\n.\n[openers]\n.\n", "r.rules").unwrap_err();
         assert_eq!(

@@ -611,3 +611,22 @@ fn measures_after_a_number() {
         check(line, expected);
     }
 }
+
+/// A list bullet before whitespace is layout, as a dialogue dash is; a name starting
+/// in lower case before a capital starts a sentence; English titles end none.
+#[test]
+fn bullets_lower_case_names_and_english_titles() {
+    let cases: &[(&str, &[&str])] = &[
+        ("• Ingen hunder", &["Ingen hunder"]),
+        ("▪ Ingen fisk. ● Ingen katter.", &["Ingen fisk.", "Ingen katter."]),
+        ("* Ingen katter", &["Ingen katter"]),
+        ("*Viktig* er at alle kommer.", &["*Viktig* er at alle kommer."]),
+        ("Appen er laget i Norge. iPad støttes også.", &["Appen er laget i Norge.", "iPad støttes også."]),
+        ("Hun solgte den på nett. eBay tok en del.", &["Hun solgte den på nett.", "eBay tok en del."]),
+        ("Det er bra. ikke sant?", &["Det er bra. ikke sant?"]),
+        ("Mr. Smith kom fra London.", &["Mr. Smith kom fra London."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}

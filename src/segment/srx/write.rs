@@ -87,8 +87,16 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
     let run = format!("{terminators}{closers}");
     // A word as the built-in rules see it: after whitespace, opening quotes removed.
     let word = format!("(?:^|{ws}){any_openers}");
-    // A dialogue dash: before whitespace, the end of the line or a capital.
-    let dash = class(&rules.dashes).map(|d| format!(r"{d}(?:{ws}|$|\p{{Lu}})")).unwrap_or_default();
+    // A dialogue dash: before whitespace, the end of the line or a capital; a list
+    // bullet: before whitespace or the end of the line.
+    let dash = [
+        class(&rules.dashes).map(|d| format!(r"{d}(?:{ws}|$|\p{{Lu}})")),
+        class(&rules.bullets).map(|b| format!(r"{b}(?:{ws}|$)")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("|");
     // Whitespace and then something a sentence can start with.
     let starts = {
         let mut alts = Vec::new();
@@ -96,7 +104,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             let not = [rules.openers.as_slice(), rules.terminators.as_slice()].concat();
             alts.push(format!(r"{openers}+[^{}\p{{Ll}}]", class_body(&not)));
         }
-        alts.push(r"[\p{Lu}\p{N}]".to_string());
+        alts.push(r"[\p{Lu}\p{N}]|\p{Ll}\p{Lu}".to_string());
         if !dash.is_empty() {
             alts.push(dash.clone());
         }
@@ -205,7 +213,8 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
         items.push(rule(false, initials, ws.clone()));
         items.push(Item::Comment("A number that starts its line is a list's (1. Brasil): it ends nothing."));
-        let dashes = class(&rules.dashes).map(|d| format!("(?:{d}{ws}+)*")).unwrap_or_default();
+        let marks = [rules.dashes.as_slice(), rules.bullets.as_slice()].concat();
+        let dashes = class(&marks).map(|d| format!("(?:{d}{ws}+)*")).unwrap_or_default();
         items.push(rule(false, format!(r"^{ws}*{dashes}{any_openers}[0-9]{{1,3}}\."), ws.clone()));
         let mut months: Vec<&String> =
             rules.months.iter().filter(|m| !m.is_empty() && m.chars().all(char::is_alphabetic)).collect();
