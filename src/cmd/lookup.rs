@@ -21,8 +21,9 @@ use super::Global;
 /// The glossary's terms found in the sentence follow, as `terms: kunde = customer; ...`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The Norwegian sentence to look up
-    #[arg(value_parser = super::sentence)]
+    /// The Norwegian sentence to look up (a leading dialogue dash or list bullet is
+    /// layout, as in a segment: `- Ja, sier hun.` looks up `Ja, sier hun.`)
+    #[arg(value_parser = super::sentence, allow_hyphen_values = true)]
     pub text: String,
     /// How many matches to show
     #[arg(long, default_value_t = 3, value_parser = super::top)]
@@ -88,8 +89,12 @@ struct JsonExplanation<'a> {
     explanation: &'a Explanation,
 }
 
-pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     ui::memory_exists(global)?;
+    let trimmed = ui::segmenter(global)?.trim_layout(&args.text).to_string();
+    if !trimmed.is_empty() {
+        args.text = trimmed;
+    }
     let (entries, index) = ui::load_entries(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = vec![index.searcher().search(&args.text, options)];

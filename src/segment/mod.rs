@@ -203,18 +203,23 @@ impl Segmenter {
         rest.is_empty()
     }
 
-    fn push_trimmed(&self, line: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    /// `text` without what a segment leaves in the layout around it: whitespace, and
+    /// leading dialogue dashes and list bullets (`– Ja, sa hun.` is `Ja, sa hun.`). A
+    /// sentence typed or pasted with them (`tolk lookup "– Jeg vet."`) is the segment.
+    pub fn trim_layout<'t>(&self, text: &'t str) -> &'t str {
         let is_space = |c: char| c.is_whitespace() || c == '\u{feff}';
-        let mut text = &line[range.clone()];
+        let mut text = text;
         loop {
             let trimmed = text.trim_start_matches(is_space);
-            if let Some(dash_len) = self.dash_len(trimmed) {
-                text = &trimmed[dash_len..];
-            } else {
-                text = trimmed.trim_end_matches(is_space);
-                break;
+            match self.dash_len(trimmed) {
+                Some(dash_len) => text = &trimmed[dash_len..],
+                None => return trimmed.trim_end_matches(is_space),
             }
         }
+    }
+
+    fn push_trimmed(&self, line: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        let text = self.trim_layout(&line[range]);
         if !text.is_empty() {
             let start = text.as_ptr() as usize - line.as_ptr() as usize;
             out.push(start..start + text.len());

@@ -420,3 +420,20 @@ fn the_html_analysis_opens_in_a_browser_with_a_bar_per_document() {
     assert!(dom.contains("<li>Det betyr alt.<ol><li>It means everything.</li><li>It means it all &lt;really&gt;.</li></ol></li>"), "{dom}");
     assert!(dom.contains("<td>100%</td>"), "{dom}");
 }
+
+/// A sentence pasted from an interview with its dialogue dash (or a list's bullet) is
+/// looked up as the segment it is: the dash is layout, and a leading hyphen is no
+/// option.
+#[test]
+fn lookup_takes_a_sentence_with_its_dialogue_dash() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n\"Ja, sier hun.\",\"Yes, she says.\"\nJeg vet.,I know.\n");
+    for (query, target) in
+        [("- Ja, sier hun.", "Yes, she says."), ("– Jeg vet.", "I know."), ("• Jeg vet.", "I know.")]
+    {
+        t.tolk(&["lookup", query, "--top", "1"]).run().success().stdout_contains(&format!(
+            "1. 100%  {}\n        {target}\n",
+            query[query.find(' ').unwrap() + 1..].trim()
+        ));
+    }
+}
