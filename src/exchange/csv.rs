@@ -38,27 +38,22 @@ impl MemoryFormat for Csv {
         let text = decoded.as_ref().map_or(&bytes[..], |d| d.text.as_bytes());
         let mut entries = Vec::new();
         memory::read_bytes(path, text, 0, &mut entries)?;
-        let before = entries.len();
-        entries.retain(|e| !e.target.trim().is_empty());
-        // A legacy encoding cannot hold Ł, Č or ő: the spreadsheet wrote `?` for them,
-        // which would be kept as the text of the entry.
+        let mut skipped = super::Units::default();
+        entries.retain(|e| {
+            let empty = e.target.trim().is_empty();
+            if empty {
+                skipped.add(format!("row {}", e.row));
+            }
+            !empty
+        });
         if decoded.as_ref().is_some_and(|d| d.is_legacy()) {
             for e in &entries {
-                let lost = [("source", &e.source), ("target", &e.target)]
-                    .into_iter()
-                    .find(|(_, text)| crate::batch::csv::lost_letters(text));
-                if let Some((column, text)) = lost {
-                    return Err(Error::at(
-                        path,
-                        Place::row(e.row, Some(column)),
-                        format!(
-                            "{} has a `?` inside a word, where the spreadsheet's legacy encoding lost a \
-                             letter it cannot hold; save the file as \"CSV UTF-8\" and import it again; nothing \
-                             was written",
-                            crate::shown::quoted(text)
-                        ),
-                    ));
-                }
+                super::refuse_lost_letters(
+                    path,
+                    |column| Place::row(e.row, Some(column)),
+                    &e.source,
+                    &e.target,
+                )?;
             }
         }
         // Like another tool's TMX, a spreadsheet's two columns say nothing of where the
@@ -67,14 +62,18 @@ impl MemoryFormat for Csv {
         for e in entries.iter_mut().filter(|e| e.origin.is_empty()) {
             e.origin = origin.clone().into();
         }
+        let mut warnings: Vec<String> = decoded.and_then(|d| d.note).into_iter().collect();
+        warnings.extend(super::skipped_warning(&skipped));
         Ok(Exchanged {
-            skipped_empty: before - entries.len(),
-            warnings: decoded.and_then(|d| d.note).into_iter().collect(),
+            skipped_empty: skipped.total,
+            warnings_total: warnings.len(),
+            warnings,
             entries,
             unit: RowOrLine::Row,
             ..Exchanged::default()
         }
-        .without_history())
+        .without_history()
+        .with_entity_warning(RowOrLine::Row))
     }
 
     fn writes(&self) -> bool {

@@ -55,6 +55,160 @@ impl Exchanged {
         self.skipped_retired += before - self.entries.len();
         self
     }
+
+    /// Adds a warning naming the entries whose source or target holds an HTML entity
+    /// (`&amp;`, `&nbsp;`, `&#229;`), by `unit`: a spreadsheet's cell is text, so they
+    /// are imported as written, never decoded on a guess, but they are said, as an
+    /// edition would show them as they are.
+    fn with_entity_warning(mut self, unit: RowOrLine) -> Exchanged {
+        let mut units = Units::default();
+        let mut found: Vec<&str> = Vec::new();
+        for e in &self.entries {
+            let mut any = false;
+            for text in [&e.source, &e.target] {
+                for entity in html_entities(text) {
+                    any = true;
+                    if found.len() < 3 && !found.contains(&entity) {
+                        found.push(entity);
+                    }
+                }
+            }
+            if any {
+                units.add(format!("{unit} {}", e.row));
+            }
+        }
+        if units.total > 0 {
+            let found = found.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+            self.warnings.push(format!(
+                "{} {} HTML entities ({found}): imported as written, not decoded; if they stand for characters \
+                 (`&amp;` for &, `&nbsp;` for a no-break space), undo this import with `tolk tm revert`, write \
+                 the characters in the file and import it again",
+                units.counted("translation"),
+                units.verb("holds", "hold"),
+            ));
+            self.warnings_total += 1;
+        }
+        self
+    }
+}
+
+/// The HTML entities in `text`, as written: a name (`&amp;`), a decimal (`&#229;`) or
+/// a hexadecimal (`&#xE5;`) character reference, each ended by `;`.
+fn html_entities(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('&').filter_map(move |(i, _)| {
+        let rest = &text[i + 1..];
+        let end = rest.find(';')?;
+        let body = &rest[..end];
+        let entity = match body.strip_prefix('#') {
+            Some(number) => match number.strip_prefix(['x', 'X']) {
+                Some(hex) => !hex.is_empty() && hex.len() <= 6 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+                None => !number.is_empty() && number.len() <= 7 && number.chars().all(|c| c.is_ascii_digit()),
+            },
+            None => (2..=10).contains(&body.len()) && body.chars().all(|c| c.is_ascii_alphanumeric()),
+        };
+        entity.then(|| &text[i..i + end + 2])
+    })
+}
+
+/// The warning for `skipped`, the translations with an empty source or target, named
+/// (`line 4`, `row 7`) as TMX's are; none when there are none.
+fn skipped_warning(skipped: &Units) -> Option<String> {
+    (skipped.total > 0).then(|| {
+        format!(
+            "{} {} an empty source or target: skipped",
+            skipped.counted("translation"),
+            skipped.verb("has", "have")
+        )
+    })
+}
+
+/// Refuses a `source` or `target` with a `?` straight before a letter in a file read
+/// as a legacy encoding (Windows-1252, Mac Roman), which cannot hold Ł, Č or ő: the
+/// spreadsheet wrote `?` for them, which would be kept as the text of the entry.
+fn refuse_lost_letters(
+    path: &Path,
+    place: impl Fn(&'static str) -> Place,
+    source: &str,
+    target: &str,
+) -> Result<()> {
+    let lost = [("source", source), ("target", target)]
+        .into_iter()
+        .find(|(_, text)| crate::batch::csv::lost_letters(text));
+    match lost {
+        Some((column, text)) => Err(Error::at(
+            path,
+            place(column),
+            format!(
+                "{} has a `?` inside a word, where the spreadsheet's legacy encoding lost a letter it cannot \
+                 hold; save the file as \"CSV UTF-8\" (or as Excel's \"Unicode Text\") and import it again; \
+                 nothing was written",
+                crate::shown::quoted(text)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The start of a file as text, for sniffing: UTF-16 with a byte order mark decoded
+/// (Excel's "Unicode text"), else the bytes as UTF-8, a byte order mark left out.
+fn head_text(head: &[u8]) -> std::borrow::Cow<'_, str> {
+    let utf16 = match head {
+        [0xff, 0xfe, ..] => Some(encoding_rs::UTF_16LE),
+        [0xfe, 0xff, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    match utf16 {
+        Some(encoding) => encoding.decode_without_bom_handling(&head[2..]).0,
+        None => String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head)),
+    }
+}
+
+/// How many units a warning about a kind of units names; the rest are counted.
+const MAX_NAMED: usize = 5;
+
+/// Units of one kind (skipped, undated), or translations of them, for one warning
+/// about them all: the first few units named, all counted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Units {
+    /// How the first few units are named: `line 4`, `tuid "7" on line 9`.
+    pub names: Vec<String>,
+    /// How many there are.
+    pub total: usize,
+    /// How many of them the names name (a unit's two translations are one name).
+    named: usize,
+}
+
+impl Units {
+    /// Counts one more, of the unit named `name`.
+    pub(crate) fn add(&mut self, name: String) {
+        self.total += 1;
+        if self.names.last() == Some(&name) {
+            self.named += 1;
+        } else if self.names.len() < MAX_NAMED {
+            self.names.push(name);
+            self.named += 1;
+        }
+    }
+
+    /// `1 unit (line 4)`, `3 units (line 4, tuid "7" on line 9 and 1 more)`, with
+    /// `noun` for what is counted.
+    pub fn counted(&self, noun: &str) -> String {
+        let names = match self.total - self.named {
+            0 => self.names.join(", "),
+            more => format!("{} and {more} more", self.names.join(", ")),
+        };
+        let s = if self.total == 1 { "" } else { "s" };
+        format!("{} {noun}{s} ({names})", self.total)
+    }
+
+    /// `one` for one, `many` for more.
+    pub(crate) fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
+        if self.total == 1 {
+            one
+        } else {
+            many
+        }
+    }
 }
 
 /// How many warnings a read keeps; the rest are only counted.
@@ -160,7 +314,10 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             path
         };
-        let cases: [(&str, &[u8], &str); 6] = [
+        let cases: [(&str, &[u8], &str); 8] = [
+            // Excel's "Unicode text" is no XML for its byte order mark.
+            ("u.txt", b"\xff\xfes\x00\t\x00t\x00\r\x00\n\x00", "tsv"),
+            ("x.txt", b"\xff\xfe \x00<\x00t\x00", "tmx"),
             ("a.TMX", b"source,target\n", "tmx"),
             ("a.tsv", b"source,target\n", "tsv"),
             ("a.txt", b"\xef\xbb\xbf\n <?xml version=\"1.0\"?><tmx/>", "tmx"),

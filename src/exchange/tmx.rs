@@ -65,6 +65,7 @@ use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+pub use super::Units;
 use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
@@ -124,10 +125,11 @@ impl super::MemoryFormat for Tmx {
     fn sniff(&self, head: &[u8]) -> bool {
         let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
         let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| text[i]);
-        head.starts_with(&[0xFF, 0xFE])
-            || head.starts_with(&[0xFE, 0xFF])
-            || crate::input::decode::xml_utf16_unmarked(head).is_some()
-            || first == Some(b'<')
+        // UTF-16 with a byte order mark is XML when it starts with markup, as Excel's
+        // "Unicode text" does not.
+        let marked = (head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]))
+            && super::head_text(head).trim_start().starts_with('<');
+        marked || crate::input::decode::xml_utf16_unmarked(head).is_some() || first == Some(b'<')
     }
 
     /// tolk's own TMX carries its origins; another tool's entries are stamped
@@ -232,54 +234,6 @@ pub struct TmxFile {
     pub drafts: Units,
     /// The `x-ConfirmationLevel`s of [`TmxFile::drafts`], each once.
     pub draft_levels: Vec<String>,
-}
-
-/// How many units a warning about a kind of units names; the rest are counted.
-const MAX_NAMED: usize = 5;
-
-/// Units of one kind (skipped, undated), or translations of them, for one warning
-/// about them all: the first few units named, all counted.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Units {
-    /// How the first few units are named: `line 4`, `tuid "7" on line 9`.
-    pub names: Vec<String>,
-    /// How many there are.
-    pub total: usize,
-    /// How many of them the names name (a unit's two translations are one name).
-    named: usize,
-}
-
-impl Units {
-    /// Counts one more, of the unit named `name`.
-    fn add(&mut self, name: String) {
-        self.total += 1;
-        if self.names.last() == Some(&name) {
-            self.named += 1;
-        } else if self.names.len() < MAX_NAMED {
-            self.names.push(name);
-            self.named += 1;
-        }
-    }
-
-    /// `1 unit (line 4)`, `3 units (line 4, tuid "7" on line 9 and 1 more)`, with
-    /// `noun` for what is counted.
-    pub fn counted(&self, noun: &str) -> String {
-        let names = match self.total - self.named {
-            0 => self.names.join(", "),
-            more => format!("{} and {more} more", self.names.join(", ")),
-        };
-        let s = if self.total == 1 { "" } else { "s" };
-        format!("{} {noun}{s} ({names})", self.total)
-    }
-
-    /// `one` for one, `many` for more.
-    fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
-        if self.total == 1 {
-            one
-        } else {
-            many
-        }
-    }
 }
 
 impl TmxFile {

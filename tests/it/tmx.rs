@@ -655,3 +655,73 @@ fn other_tools_props_and_notes_go_back_as_they_came() {
     let back = through_tmx(&t, "memory", "fresh");
     assert_eq!(records(&back), records(&without_import(&original)));
 }
+
+/// A tab-separated file as LibreOffice ("quote all text cells") and Excel save it:
+/// the quotes are the spreadsheet's, not the text's (a new-user trial found the header
+/// imported as an entry and every entry with its quotes).
+#[test]
+fn a_spreadsheets_quoted_tsv_imports_without_its_quotes() {
+    let t = Project::empty();
+    t.write(
+        "lo.tsv",
+        "\"source\"\t\"target\"\n\"Han sa \"\"hei\"\" til meg.\"\t\"He said \"\"hi\"\" to me.\"\n\"Vanlig setning.\"\t\"Normal sentence.\"\n",
+    );
+    t.write(
+        "excel.tsv",
+        "source\ttarget\r\nJa.\tYes.\r\n\"Sitat med \"\"anførsel\"\"\"\t\"Quote with \"\"quotes\"\"\"\r\n",
+    );
+    t.tolk(&["tm", "import", "lo.tsv", "excel.tsv"]).run().success().stderr_contains(": 4 added,");
+    let pairs: Vec<(String, String)> =
+        t.memory_rows().into_iter().map(|r| (r["source"].clone(), r["target"].clone())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("Han sa \"hei\" til meg.".to_string(), "He said \"hi\" to me.".to_string()),
+            ("Vanlig setning.".into(), "Normal sentence.".into()),
+            ("Ja.".into(), "Yes.".into()),
+            ("Sitat med \"anførsel\"".into(), "Quote with \"quotes\"".into()),
+        ]
+    );
+}
+
+/// Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated, named `.txt`;
+/// it was taken for a TMX file.
+#[test]
+fn excels_unicode_text_imports_whatever_its_name() {
+    let t = Project::empty();
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in "source\ttarget\r\nBlåbær.\tBlueberries.\r\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    t.write("unicode.txt", &bytes);
+    t.write("unicode.tsv", &bytes);
+    t.tolk(&["tm", "import", "unicode.txt"])
+        .run()
+        .success()
+        .stderr_contains("warning: unicode.txt: read as UTF-16LE")
+        .stderr_contains(": 1 added,");
+    t.tolk(&["tm", "import", "unicode.tsv"]).run().success().stderr_contains("1 unchanged");
+    assert_eq!(t.memory_rows()[0]["source"], "Blåbær.");
+}
+
+/// What a CSV or TSV import leaves out is named by row or line, as a TMX import names
+/// its units, and HTML entities, which go in as written, are said.
+#[test]
+fn skipped_rows_and_html_entities_are_named() {
+    let t = Project::empty();
+    t.write("a.tsv", "Hei.\tHi.\nTom.\t\n\tEmpty.\nMat &amp; drikke.\tFood &amp; drink.\n");
+    t.write("b.csv", "source,target\nJa.,\nK&#229;re.,Kaare.\nNei.,No.\n");
+    t.tolk(&["tm", "import", "a.tsv", "b.csv"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: a.tsv: 2 translations (line 2, line 3) have an empty source or target: skipped",
+        )
+        .stderr_contains(
+            "warning: a.tsv: 1 translation (line 4) holds HTML entities (`&amp;`): imported as written",
+        )
+        .stderr_contains("warning: b.csv: 1 translation (row 2) has an empty source or target: skipped")
+        .stderr_contains("warning: b.csv: 1 translation (row 3) holds HTML entities (`&#229;`)")
+        .stderr_contains("3 skipped (empty source or target)");
+    assert!(t.memory_rows().iter().any(|r| r["source"] == "Mat &amp; drikke."), "imported as written");
+}
