@@ -132,12 +132,48 @@ fn temporary_beside(target: &Path, named: &Path, prefix: &str) -> Result<tempfil
         // private to whoever wrote it last.
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir).map_err(|e| Error::write(named, e))?;
+    let tmp = builder.tempfile_in(dir).map_err(|e| folder_error(dir, named, e))?;
     #[cfg(unix)]
     if let Ok(meta) = std::fs::metadata(target) {
         tmp.as_file().set_permissions(meta.permissions()).map_err(|e| Error::write(named, e))?;
     }
     Ok(tmp)
+}
+
+/// The error for failing to make a file in `dir` to write `named`: a folder the user
+/// may not write to is said as such, with what to do, and never by the name of the
+/// temporary file, which means nothing to the user.
+fn folder_error(dir: &Path, named: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        let how = format!(
+            "tolk writes {} by making a new file beside it and renaming it over the old one",
+            shown::path(named)
+        );
+        return folder_not_writable(dir, &how);
+    }
+    // tempfile names its temporary file in the error (`… at path "…/.tolk-tmp-91AcUh"`),
+    // which means nothing to the user, and keeps the cause only as text.
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((cause, _)) if e.raw_os_error().is_none() => {
+            Error::write(named, std::io::Error::new(e.kind(), cause))
+        }
+        _ => Error::write(named, e),
+    }
+}
+
+/// The error for the folder `dir`, in which tolk may make no file, saying `how` tolk
+/// needs to.
+fn folder_not_writable(dir: &Path, how: &str) -> Error {
+    Error::at(
+        dir,
+        Place::File,
+        format!(
+            "the folder is not writable (permission denied), and {how}: make the folder writable (chmod u+w {}); \
+             nothing was written",
+            shown::path(dir)
+        ),
+    )
 }
 
 /// Makes a rename in `dir` durable. Best effort: the new file is already in place, and
@@ -637,6 +673,10 @@ pub(crate) fn open_lock(path: &Path) -> Result<File> {
         }
         Err(e) => match std::fs::symlink_metadata(path) {
             Ok(meta) if !meta.is_file() => Err(not_ours(&meta)),
+            Err(_) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                let how = format!("tolk takes turns writing the memory by a lock file in it, {}", LOCK_FILE);
+                Err(folder_not_writable(folder_of(path), &how))
+            }
             _ => Err(Error::io(path, e)),
         },
     }
@@ -734,6 +774,31 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_folder_that_may_not_be_written_is_named_not_the_temporary_file() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = folder_error(Path::new("memory"), Path::new("memory/nb-en.csv"), denied);
+        assert_eq!(
+            err.to_string(),
+            "memory: the folder is not writable (permission denied), and tolk writes memory/nb-en.csv by making a \
+             new file beside it and renaming it over the old one: make the folder writable (chmod u+w memory); \
+             nothing was written"
+        );
+        // Another failure names the file to write, not tempfile's name for the new one.
+        let dir = tempfile::tempdir().unwrap();
+        let full = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let wrapped = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir.path().join("missing"))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(wrapped.to_string().contains(".tolk-tmp-"), "{wrapped}");
+        let err = folder_error(dir.path(), Path::new("memory/nb-en.csv"), wrapped);
+        assert!(!err.to_string().contains(".tolk-tmp-"), "{err}");
+        let err = folder_error(dir.path(), Path::new("memory/nb-en.csv"), full);
+        assert!(err.to_string().starts_with("memory/nb-en.csv: cannot write it ("), "{err}");
     }
 
     #[test]

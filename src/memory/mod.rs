@@ -535,7 +535,8 @@ pub fn csv_files(path: &Path) -> Result<Vec<PathBuf>> {
         let is_csv = Path::new(&*name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         // The glossary beside the memory's files is no memory file (`crate::glossary`).
         let glossary = name.eq_ignore_ascii_case(crate::glossary::FILE);
-        if is_csv && !name.starts_with('.') && !glossary {
+        // Excel's lock file beside a CSV it has open (`~$nb-en.csv`) is no memory file.
+        if is_csv && !name.starts_with('.') && !name.starts_with("~$") && !glossary {
             regular(&entry.path())?;
             files.push(entry.path());
         }

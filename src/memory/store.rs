@@ -304,6 +304,74 @@ pub(crate) fn refuse_link(path: &Path, memory: &Path) -> Result<()> {
     ))
 }
 
+/// Refuses to write the memory file at `path` when its owner made it read-only, or when
+/// a spreadsheet has it open (LibreOffice's `.~lock.<name>#` or Excel's `~$<name>`
+/// beside it): replacing it would quietly undo the one, and the spreadsheet's next save
+/// would write over the translations added. Nothing is written; the message says what
+/// to do.
+pub(crate) fn refuse_unwritable(path: &Path) -> Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.permissions().readonly() {
+            return Err(Error::at(
+                path,
+                Place::File,
+                format!(
+                    "is read-only, and tolk would replace it with the translations added: make it writable \
+                     (chmod u+w {}) if it is to take them, or name another memory file with --memory; nothing \
+                     was written",
+                    shown::path(path)
+                ),
+            ));
+        }
+    }
+    if let Some(holder) = open_in_spreadsheet(path) {
+        return Err(Error::at(
+            path,
+            Place::File,
+            format!(
+                "is open in {holder}, whose next save would write over what tolk adds: close it there (or, if \
+                 nothing has it open, remove the lock file it left), then run this again; nothing was written"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Who has the file at `path` open in a spreadsheet, by the lock file the spreadsheet
+/// keeps beside it: `LibreOffice (Kari Nordmann on laptop, since 02.12.2026 15:49;
+/// memory/.~lock.nb-en.csv#)`, `Excel (…)`; `None` when there is none.
+pub fn open_in_spreadsheet(path: &Path) -> Option<String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    // LibreOffice: `name,os-user,host,date,profile;`, the name from its user data.
+    let libreoffice = dir.join(format!(".~lock.{name}#"));
+    if let Ok(bytes) = std::fs::read(&libreoffice) {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+        let fields: Vec<&str> = text.trim_end_matches([';', '\n', '\r']).split(',').collect();
+        let field =
+            |i: usize| fields.get(i).map(|f| shown::name(f.trim()).to_string()).filter(|f| !f.is_empty());
+        let who = match (field(0).or_else(|| field(1)), field(2), field(3)) {
+            (Some(user), Some(host), Some(date)) => format!("{user} on {host}, since {date}; "),
+            (Some(user), _, _) => format!("{user}; "),
+            _ => String::new(),
+        };
+        return Some(format!("LibreOffice ({who}{})", shown::path(&libreoffice)));
+    }
+    // Excel: `~$name` (a long name loses its first two characters), whose first byte
+    // is the length of the user's name that follows.
+    let short: String = name.chars().skip(2).collect();
+    for excel in [dir.join(format!("~${name}")), dir.join(format!("~${short}"))] {
+        if let Ok(bytes) = std::fs::read(&excel) {
+            let n = usize::from(bytes.first().copied().unwrap_or(0));
+            let user = bytes.get(1..1 + n).map(|b| encoding_rs::WINDOWS_1252.decode(b).0.trim().to_string());
+            let who =
+                user.filter(|u| !u.is_empty()).map_or_else(String::new, |u| format!("{}; ", shown::name(&u)));
+            return Some(format!("Excel ({who}{})", shown::path(&excel)));
+        }
+    }
+    None
+}
+
 impl MemoryStore for CsvStore {
     fn snapshot(&self) -> Result<Memory> {
         Memory::load_or_empty(&self.path)
@@ -363,6 +431,7 @@ impl MemoryStore for CsvStore {
         }
         for path in &files {
             refuse_link(path, &self.path)?;
+            refuse_unwritable(path)?;
         }
         store::pause_point("merged");
         // Every file is written and checked before any is replaced, so an error leaves

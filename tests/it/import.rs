@@ -715,3 +715,53 @@ fn tm_import_takes_the_projects_english_where_a_unit_has_it() {
     assert!(us.contains("Fargen er grå.,The color is gray.") && !us.contains("colour"), "{us}");
     assert!(us.contains("Hei.,Hi there.") && !us.contains("Hello."), "{us}");
 }
+
+/// A memory file its owner made read-only is not replaced by a write (it was, silently,
+/// keeping its permissions): the error names it and what to do, and it stays as it was.
+#[cfg(unix)]
+#[test]
+fn a_read_only_memory_file_is_refused_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    t.write("a.tsv", "Ja.\tYes.\n");
+    let file = t.path().join("memory/nb-en.csv");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = t.read("memory/nb-en.csv");
+    t.tolk(&["tm", "import", "a.tsv"])
+        .run()
+        .failure()
+        .stderr_contains("error: memory/nb-en.csv: is read-only, and tolk would replace it")
+        .stderr_contains("(chmod u+w memory/nb-en.csv)");
+    assert_eq!(t.read("memory/nb-en.csv"), before);
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o444);
+}
+
+/// A memory a spreadsheet has open is not written: its next save would write over
+/// what tolk adds. The lock file names who holds it (LibreOffice's the user's name,
+/// Excel's too), and Excel's `~$` file is no memory file to read.
+#[test]
+fn a_memory_a_spreadsheet_has_open_is_not_written() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    t.write("a.tsv", "Ja.\tYes.\n");
+    t.write(
+        "memory/.~lock.nb-en.csv#",
+        ",kari,laptop,02.12.2026 15:49,file:///home/kari/.config/libreoffice/4;",
+    );
+    let before = t.read("memory/nb-en.csv");
+    t.tolk(&["tm", "import", "a.tsv"]).run().failure().stderr_contains(
+        "error: memory/nb-en.csv: is open in LibreOffice (kari on laptop, since 02.12.2026 15:49; \
+         memory/.~lock.nb-en.csv#), whose next save would write over what tolk adds: close it there",
+    );
+    assert_eq!(t.read("memory/nb-en.csv"), before);
+    std::fs::remove_file(t.path().join("memory/.~lock.nb-en.csv#")).unwrap();
+    t.write("memory/~$nb-en.csv", b"\x04Kari\x00\x00\x00\x00\x00");
+    let before = t.read("memory/nb-en.csv");
+    t.tolk(&["tm", "import", "a.tsv"])
+        .run()
+        .failure()
+        .stderr_contains("error: memory/nb-en.csv: is open in Excel (Kari; memory/~$nb-en.csv)");
+    assert_eq!(t.read("memory/nb-en.csv"), before);
+    t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
+}
