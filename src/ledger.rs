@@ -294,12 +294,53 @@ impl Ledger {
         for id in self.ids(at).take(10_000) {
             let path = self.dir.join(Self::reservation(&id));
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(_) => return Ok(id),
+                Ok(mut file) => {
+                    // Who holds it, so that the next export can tell one an interrupted
+                    // export left (its process gone) from one still being written.
+                    let _ = std::io::Write::write_all(&mut file, holder_line().as_bytes());
+                    return Ok(id);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Error::write(&path, e)),
             }
         }
         Err(Error::Invalid(format!("no batch id is free for {at}")))
+    }
+
+    /// Removes the reservations ([`Ledger::reserve_id`]) that no export holds any more:
+    /// one made by a process of this machine that is gone (an export interrupted with
+    /// Ctrl-C, or that failed before it recorded its batch), or older than a day (made
+    /// on another machine sharing the folder, or by a tolk that did not say who it
+    /// was). Returns how many it removed. Best effort: a reservation it cannot remove
+    /// is left, and only holds an id.
+    pub fn sweep_reservations(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return 0 };
+        let here = holder_host();
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !(name.starts_with(".b") && name.ends_with(".reserved")) {
+                continue;
+            }
+            let path = entry.path();
+            let old = entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let mut lines = text.lines();
+            let gone = match (lines.next().and_then(|p| p.trim().parse::<u32>().ok()), lines.next()) {
+                (Some(pid), Some(host)) => host.trim() == here && !process_alive(pid),
+                _ => false,
+            };
+            if (old || gone) && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Records a new batch under `record.id`, or an id made here (unique in the
@@ -557,6 +598,43 @@ impl Belongs {
 /// The largest batch record read: a batch of a whole archive is a few megabytes.
 const MAX_RECORD: usize = 256 << 20;
 
+/// What a reservation says of who made it: the process id and the machine's name.
+fn holder_line() -> String {
+    format!("{}\n{}\n", std::process::id(), holder_host())
+}
+
+/// This machine's name, as reservations carry it (empty where it cannot be told).
+fn holder_host() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length, and gethostname writes no more.
+        let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+        if ok {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            return String::from_utf8_lossy(&buf[..end]).into_owned();
+        }
+    }
+    String::new()
+}
+
+/// Whether the process `pid` of this machine still runs (on a system where this cannot
+/// be told, it is taken to run).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        // SAFETY: signal 0 checks the process exists and sends nothing.
+        let res = unsafe { libc::kill(pid, 0) };
+        res == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,6 +729,27 @@ mod tests {
         assert!(std::fs::read_to_string(copy.join("cache/clone-id"))
             .unwrap()
             .starts_with(&format!("{drawn}\n")));
+    }
+
+    #[test]
+    fn only_reservations_no_export_holds_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let at = Timestamp::now();
+        let held = ledger.reserve_id(at).unwrap();
+        // A process that has ended, on this machine and on another.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let folder = dir.path().join(DIR);
+        let gone = folder.join(Ledger::reservation("b20261202-155015-4968"));
+        std::fs::write(&gone, format!("{dead}\n{}\n", holder_host())).unwrap();
+        let elsewhere = folder.join(Ledger::reservation("b20261202-155015-4968-2"));
+        std::fs::write(&elsewhere, format!("{dead}\nanother-machine\n")).unwrap();
+        assert_eq!(ledger.sweep_reservations(), 1);
+        assert!(!gone.exists());
+        assert!(elsewhere.exists(), "another machine's process cannot be checked");
+        assert!(folder.join(Ledger::reservation(&held)).exists(), "this process holds it");
     }
 
     #[test]

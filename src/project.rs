@@ -386,7 +386,8 @@ pub struct Initialised {
 }
 
 /// What a project's `.gitignore` should leave out: tolk's outputs and its lock file.
-pub const IGNORED: [&str; 4] = ["/out/", ".tolk.lock", "/.tolk/cache/", "/.tolk/batches/.lock"];
+pub const IGNORED: [&str; 5] =
+    ["/out/", ".tolk.lock", "/.tolk/cache/", "/.tolk/batches/.lock", "/.tolk/batches/.*.reserved"];
 
 /// Makes `dir` a project: writes `tolk.toml` (an error if one exists), and makes the
 /// corpus folder and an empty memory where none exists, and adds [`IGNORED`] to

@@ -94,6 +94,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     });
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;
+    // What an export interrupted (Ctrl-C) or failed left behind holds no id any more.
+    ledger.sweep_reservations();
     let (entries, index) = ui::load_entries(global)?;
     let spin = ui::spinner(global, "finding suggestions");
     // A memory of only what the batch shows: every translation of its sentences and of

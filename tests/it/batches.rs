@@ -564,3 +564,24 @@ fn a_copy_of_the_project_exports_under_its_own_tag() {
     }
     assert_ne!(drawn, first, "the copy exports under the original's tag");
 }
+
+/// The id reservations an export leaves when it is interrupted (Ctrl-C) or fails before
+/// recording its batch piled up in `.tolk/batches/`; the next export removes them, and
+/// `.gitignore` leaves them out.
+#[test]
+fn an_export_that_stopped_leaves_no_reservation_behind() {
+    let t = Project::untranslated();
+    let reservations = || {
+        std::fs::read_dir(t.path().join(".tolk/batches"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".reserved"))
+            .count()
+    };
+    t.write("taken.csv", "a translator's work");
+    // Stops after taking its id: the file named exists.
+    t.tolk(&["export", "--format", "csv", "-o", "taken.csv"]).run().failure().stderr_contains("exists");
+    assert_eq!(reservations(), 1, "what a stopped export leaves");
+    export(&t, "b.csv", &[]);
+    assert_eq!(reservations(), 0);
+}

@@ -22,7 +22,9 @@ fn init_makes_a_project_that_commands_find_from_a_subfolder() {
         assert!(t.path().join(made).exists(), "{made}");
     }
     let ignore = t.read(".gitignore");
-    for entry in ["/out/", ".tolk.lock", "/.tolk/cache/", "/.tolk/batches/.lock"] {
+    for entry in
+        ["/out/", ".tolk.lock", "/.tolk/cache/", "/.tolk/batches/.lock", "/.tolk/batches/.*.reserved"]
+    {
         assert!(ignore.lines().any(|l| l == entry), "{entry} in {ignore}");
     }
     let toml = t.read("tolk.toml");
