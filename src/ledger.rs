@@ -469,13 +469,19 @@ impl Ledger {
     /// half of them. A file of a batch that came back (by its id, or the name it was
     /// written or came back under: imported again), or that fits two batches as well (a
     /// renamed file of two translators' batches of the same sentences), is no batch to
-    /// close, so that no batch is closed, nor a translator credited, by a guess.
+    /// close, so that no batch is closed, nor a translator credited, by a guess. Of
+    /// batches a file fits as well, the one exported for `translator` (who the import
+    /// says translated it) is it; else the one whose file's name it starts with (a copy
+    /// saved again); else the one not withdrawn: a withdrawn batch (an export to look
+    /// at, sent again with `--again`) never competes with one still out or come back,
+    /// and is a renamed file's batch only where it alone fits.
     pub fn batch_of(
         &self,
         file: &Path,
         rows: &HashSet<SegmentId>,
         claimed: Option<&str>,
         format: &str,
+        translator: Option<&str>,
     ) -> Belongs {
         let awaited = |i: usize| match self.batches[i].is_awaited() {
             true => Belongs::Batch(i),
@@ -550,12 +556,20 @@ impl Ledger {
             })
         };
         let named: Vec<usize> = best.iter().copied().filter(|&i| copied(&self.batches[i])).collect();
-        match (&best[..], &named[..]) {
-            ([i], _) | (_, [i]) => awaited(*i),
-            ([], _) => unknown,
+        let wanted = translator.map(str::trim);
+        let for_wanted = |i: &usize| {
+            let of = self.batches[*i].translator.as_deref().map(str::trim);
+            wanted.zip(of).is_some_and(|(t, of)| of.eq_ignore_ascii_case(t))
+        };
+        let theirs: Vec<usize> = best.iter().copied().filter(for_wanted).collect();
+        let kept: Vec<usize> =
+            best.iter().copied().filter(|&i| self.batches[i].withdrawn.is_none()).collect();
+        match (&best[..], &theirs[..], &named[..], &kept[..]) {
+            ([i], ..) | (_, [i], ..) | (_, _, [i], _) | (_, _, _, [i]) => awaited(*i),
+            ([], ..) => unknown,
             // Whose it is is no more sure: no batch is closed, nor translator credited,
             // on a guess.
-            (several, _) => Belongs::Several(several.to_vec()),
+            (several, ..) => Belongs::Several(several.to_vec()),
         }
     }
 }
@@ -774,7 +788,7 @@ mod tests {
         assert!(dir.path().join(DIR).join(Ledger::reservation(&other)).exists());
         let ids = |s: &[&str]| s.iter().map(|s| SegmentId::of(s)).collect::<HashSet<_>>();
         let csv = |ledger: &Ledger, name: &str, rows: &[&str]| {
-            ledger.batch_of(Path::new(name), &ids(rows), None, "csv")
+            ledger.batch_of(Path::new(name), &ids(rows), None, "csv", None)
         };
         assert_eq!(csv(&ledger, "mail/a.csv", &["Hei."]), Belongs::Batch(0));
         assert_eq!(csv(&ledger, "renamed.csv", &["Nei.", "Aldri."]), Belongs::Batch(1));
@@ -784,7 +798,7 @@ mod tests {
         // spreadsheet's; a file that names its batch is that one.
         assert_eq!(csv(&ledger, "renamed.xlsx", &["Hei.", "Ja."]), Belongs::Batch(0));
         let xliff = |ledger: &Ledger, name: &str, claimed: Option<&str>| {
-            ledger.batch_of(Path::new(name), &ids(&["Hei.", "Ja."]), claimed, "xliff")
+            ledger.batch_of(Path::new(name), &ids(&["Hei.", "Ja."]), claimed, "xliff", None)
         };
         assert_eq!(xliff(&ledger, "renamed.xlf", None), Belongs::Batch(2));
         assert_eq!(xliff(&ledger, "renamed.xlf", Some(ledger.batches[0].id.as_str())), Belongs::Batch(0));
@@ -792,7 +806,7 @@ mod tests {
         // when they find no batch either.
         assert_eq!(xliff(&ledger, "renamed.xlf", Some("b19990101-000000")), Belongs::Batch(2));
         let foreign =
-            ledger.batch_of(Path::new("x.xlf"), &ids(&["Kanskje."]), Some("b19990101-000000"), "xliff");
+            ledger.batch_of(Path::new("x.xlf"), &ids(&["Kanskje."]), Some("b19990101-000000"), "xliff", None);
         assert_eq!(
             foreign,
             Belongs::Unknown { claimed: Some("b19990101-000000".into()) },
@@ -845,7 +859,7 @@ mod tests {
             .unwrap();
         ledger.close(0, Path::new("b/anna.xlsx"), at).unwrap();
         let ids: HashSet<SegmentId> = sentences.iter().map(|s| SegmentId::of(s)).collect();
-        let of = |name: &str| ledger.batch_of(Path::new(name), &ids, None, "xlsx");
+        let of = |name: &str| ledger.batch_of(Path::new(name), &ids, None, "xlsx", None);
         // Saved again under a name made of its own, it is Anna's, which came back.
         for copy in ["b/anna-v2.xlsx", "anna (1).xlsx", "ANNA ferdig.ods"] {
             assert_eq!(of(copy), Belongs::Returned(0), "{copy}");
@@ -858,7 +872,7 @@ mod tests {
         // batch's: of the two, the file has all of it.
         ledger.record(record("out/carl.csv", &["Nei.", "Kanskje."]), at).unwrap();
         let rest: HashSet<SegmentId> = ["Nei.", "Kanskje."].iter().map(|s| SegmentId::of(s)).collect();
-        assert_eq!(ledger.batch_of(Path::new("renamed.csv"), &rest, None, "csv"), Belongs::Batch(2));
+        assert_eq!(ledger.batch_of(Path::new("renamed.csv"), &rest, None, "csv", None), Belongs::Batch(2));
     }
 
     #[test]

@@ -126,21 +126,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 .collect();
             // A file that fits several batches as well is the one of them that was
             // for the translator --translator names, if one was.
-            match ledger.batch_of(file, &ids, claimed.as_deref(), format) {
-                Belongs::Several(batches) => {
-                    let wanted = args.translator.as_deref().map(str::trim);
-                    let for_wanted = |&i: &usize| {
-                        let of = ledger.batches[i].translator.as_deref().map(str::trim);
-                        wanted.zip(of).is_some_and(|(t, of)| of.eq_ignore_ascii_case(t))
-                    };
-                    match batches.iter().copied().filter(for_wanted).collect::<Vec<_>>()[..] {
-                        [i] if ledger.batches[i].is_awaited() => Belongs::Batch(i),
-                        [i] => Belongs::Returned(i),
-                        _ => Belongs::Several(batches),
-                    }
-                }
-                belongs => belongs,
-            }
+            ledger.batch_of(file, &ids, claimed.as_deref(), format, args.translator.as_deref())
         })
         .collect();
     if args.translator.is_none() {
