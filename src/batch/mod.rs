@@ -516,9 +516,17 @@ pub fn by_extension(path: &Path) -> Option<&'static dyn BatchFormat> {
     FORMATS.iter().copied().find(|f| f.extensions().contains(&ext.as_str()))
 }
 
+/// The delimiter the extension of `out` names: a tab for `.tsv`.
+pub fn delimiter_of(out: &Path) -> Option<Delimiter> {
+    let ext = out.extension()?.to_str()?.to_ascii_lowercase();
+    (ext == "tsv").then_some(Delimiter::Tab)
+}
+
 /// The format to write a batch in: the one named by `name` (`--format`), or by the
-/// extension of `out`, or the default; the two must agree when both are given. A
-/// `delimiter` is for CSV only. The error says what to change.
+/// extension of `out`, or the default; the two must agree when both are given, and a
+/// file's extension must be one of its format's (`b.ods` would be a workbook no
+/// spreadsheet opens as what its name says). A `delimiter` is for CSV only, and a
+/// `.tsv` is tab-separated. The error says what to change.
 pub fn choose(
     name: Option<&str>,
     out: Option<&Path>,
@@ -529,6 +537,36 @@ pub fn choose(
         None => None,
     };
     let named = out.and_then(by_extension);
+    // An extension no format tolk writes has: the file would not be what its name says
+    // (a pipe or a device is written into, and its name says nothing of the format).
+    let stream = |out: &Path| std::fs::metadata(out).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let unknown =
+        out.filter(|out| named.is_none() && out.as_os_str() != "-" && !stream(out)).and_then(|out| {
+            let ext = out.extension()?.to_str()?.to_ascii_lowercase();
+            Some((out, ext))
+        });
+    if let Some((out, ext)) = unknown {
+        let shown = crate::shown::path(out);
+        let stem = out.file_stem().map_or_else(|| "batch".into(), |s| s.to_string_lossy().into_owned());
+        let written = "tolk writes batches as .xlsx, .csv (or .tsv, .txt) and .xlf (or .xliff)";
+        return Err(match ext.as_str() {
+            "ods" => format!(
+                "--out {shown}: tolk cannot write an OpenDocument spreadsheet (.ods); write {stem}.xlsx, which \
+                 LibreOffice opens, and which it may save back as .ods: `tolk import` reads either"
+            ),
+            _ => format!("--out {shown}: .{ext} is no batch format; {written}: name the file so"),
+        });
+    }
+    if let (Some(out), Some(given)) = (out, delimiter) {
+        if delimiter_of(out).is_some_and(|tab| tab != given) {
+            return Err(format!(
+                "--delimiter {} but --out {} is tab-separated by its name; leave out --delimiter, or name a .csv",
+                given.name(),
+                crate::shown::path(out)
+            ));
+        }
+    }
+    let delimiter = delimiter.or_else(|| out.and_then(delimiter_of));
     let format = match (chosen, named) {
         (Some(chosen), Some(named)) if chosen.name() != named.name() => {
             return Err(format!(

@@ -252,7 +252,9 @@ fn choose(args: &Args, project: &tolk::project::BatchConfig) -> Result<Box<dyn b
     let name = args.format.clone().or_else(|| (!by_out).then(|| project.format.clone()));
     let format =
         batch::choose(name.as_deref(), args.out.as_deref(), args.delimiter).map_err(anyhow::Error::msg)?;
-    if format.name() == "csv" && args.delimiter.is_none() {
+    // A `.tsv` is tab-separated whatever the project's delimiter.
+    let named = args.out.as_deref().and_then(batch::delimiter_of);
+    if format.name() == "csv" && args.delimiter.is_none() && named.is_none() {
         let delimiter = Delimiter::parse(&project.delimiter);
         return batch::choose(Some("csv"), args.out.as_deref(), delimiter).map_err(anyhow::Error::msg);
     }

@@ -301,3 +301,32 @@ fn the_context_names_what_a_word_or_libreoffice_tag_is() {
         rows.iter().find(|r| r["source"].contains("{1}Lyse Dialog{/1}")).expect("the link to Lyse Dialog");
     assert!(link["context"].contains("{1}…{/1} = link"), "{link:?}");
 }
+
+/// The file `-o` names is what its name says: `.ods` was written as an XLSX workbook
+/// and `.tsv` as comma-separated CSV (a new-user trial). A `.tsv` is tab-separated, an
+/// extension no format has is refused (`.ods` with what to write instead), and so is a
+/// delimiter a `.tsv` does not have; nothing is written or recorded.
+#[test]
+fn the_out_files_extension_is_its_format() {
+    let t = Project::untranslated();
+    t.tolk(&["export", "-o", "b.ods"]).run().failure().stderr_is(
+        "error: --out b.ods: tolk cannot write an OpenDocument spreadsheet (.ods); write b.xlsx, which \
+         LibreOffice opens, and which it may save back as .ods: `tolk import` reads either\n",
+    );
+    t.tolk(&["export", "--format", "xlsx", "-o", "b.dat"])
+        .run()
+        .failure()
+        .stderr_contains("error: --out b.dat: .dat is no batch format; tolk writes batches as .xlsx");
+    t.tolk(&["export", "-o", "b.tsv", "--delimiter", ";"])
+        .run()
+        .failure()
+        .stderr_contains("--out b.tsv is tab-separated by its name");
+    assert!(!t.path().join("b.ods").exists() && !t.path().join("b.dat").exists());
+    assert!(
+        !t.path().join(".tolk/batches").exists()
+            || t.snapshot_dir(".tolk/batches").keys().all(|k| !k.ends_with(".json"))
+    );
+    t.tolk(&["export", "-o", "b.tsv"]).run().success();
+    let text = t.read("b.tsv");
+    assert!(text.starts_with("\u{feff}id\twhere\twords\t"), "{text}");
+}
