@@ -14,15 +14,18 @@ use tolk::timestamp::Timestamp;
 use super::ui;
 use super::Global;
 
-/// Import translated batches into the memory, all or nothing
+/// Import translated batches into the memory
 ///
 /// Every row is checked first: the id must be one `tolk export` issued for this
 /// corpus, the source must be unchanged, and one id has one translation. If any row is
-/// wrong nothing is written and every problem is listed. Rows with an empty target are
-/// skipped (not translated yet), and so are XLIFF targets whose state is `new` or
+/// wrong nothing is written, every problem is listed, and the exit code is 1 (with
+/// --skip-invalid the rest is imported). Rows with an empty target are skipped (not
+/// translated yet), and so are XLIFF targets whose state is `new` or
 /// `needs-translation`, unless the unit is approved (`approved="yes"`). A translation
 /// that differs from the memory's is a conflict, refused unless --overwrite (which
-/// retires the old one, kept as history).
+/// retires the old one, kept as history): the other rows are imported, the summary
+/// counts it as refused, and the exit code is 3, so a script learns a correction was
+/// dropped.
 ///
 /// A row whose sentence the editor changed after the export is refused with what the
 /// document now reads; --from-batch stores it for the sentence as the batch exported
@@ -246,7 +249,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
             plan.skipped_empty,
             plan.skipped_state,
-            ui::count(outcome.conflicts.len(), "conflict"),
+            ui::conflicts_summary(outcome.conflicts.len(), args.overwrite, args.dry_run),
             ui::retired_count(&outcome, args.dry_run),
             ui::count(
                 plan.warnings.len()
@@ -258,7 +261,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                     + file_warnings,
                 "warning"
             ),
-            refused,
+            // Every translation not taken: rows left out, and conflicts refused.
+            refused + if args.overwrite { 0 } else { outcome.conflicts.len() },
             ui::written_to(&outcome)
         );
     }
@@ -298,7 +302,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         ui::refresh_index_holding(global, keeping);
     }
     closed?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ui::import_exit(&outcome.conflicts, args.overwrite))
 }
 
 /// The first of `places` (not empty) and how many more: `b.xlf: line 24 and 3 more`.

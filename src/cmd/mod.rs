@@ -126,7 +126,8 @@ pub enum Command {
 }
 
 /// Runs tolk and turns the outcome into an exit code: 0 on success, 1 on an error
-/// (printed to stderr), 2 on a usage error (clap's own).
+/// (printed to stderr), 2 on a usage error (clap's own), 3 for an import that refused
+/// a conflicting translation but imported the rest ([`ui::CONFLICT_REFUSED`]).
 pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
     // `init` makes a project, so it never reads one (a broken tolk.toml above it included).

@@ -196,10 +196,10 @@ pub struct RmArgs {
     pub lock: ui::LockArgs,
 }
 
-/// Import translation memories (TMX, tolk CSV or two-column TSV) into the memory, all or nothing
+/// Import translation memories (TMX, tolk CSV or two-column TSV) into the memory
 ///
 /// Every file is read before anything is written; if one cannot be read, nothing is
-/// written and the error names the file and line. TMX from other tools is welcome:
+/// written and the error names the file and line (exit code 1). TMX from other tools is welcome:
 /// language codes such as nb-NO, no, NO-NB or en-GB are matched, a unit's variant in
 /// the project's English (en-GB) is taken where it has one, else its other English,
 /// and inline codes (bpt/ept, ph, it) become tags such as {1}…{/1} and {2/}, while
@@ -207,8 +207,9 @@ pub struct RmArgs {
 /// are counted). Entries the memory already
 /// has are left alone, so importing twice changes nothing. A translation that differs
 /// from the memory's is a conflict, refused unless --overwrite (which retires the old
-/// one: kept, listed by `tm history`, put back by `tm revert`). An import that adds
-/// anything gets an id, which `tm revert ID` takes to undo it.
+/// one: kept, listed by `tm history`, put back by `tm revert`); the other entries are
+/// added, and the exit code is 3, so a script learns a translation was refused. An
+/// import that adds anything gets an id, which `tm revert ID` takes to undo it.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// Files to import: .tmx, .csv (a tolk memory file) or .tsv (source<TAB>target)
@@ -730,20 +731,13 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
     ui::report_within(&outcome.within, args.dry_run, "the file");
     if ui::chatty(global) {
         let what = ui::where_written(args.dry_run, outcome.added + outcome.retired);
-        let conflicts = match (outcome.conflicts.len(), args.overwrite, args.dry_run) {
-            (0, _, _) => "",
-            (_, true, false) => " (added)",
-            (_, true, true) => " (would be added)",
-            (_, false, false) => " (refused)",
-            (_, false, true) => " (would be refused)",
-        };
         eprintln!(
-            "{}{}, {}{conflicts}{}, {} with inline markup flattened, \
+            "{}{}, {}{}, {} with inline markup flattened, \
              {} skipped (empty source or target), {} skipped (codes differ from the source), \
              {} skipped (no {} and {} variant){} ({what} {})",
             ui::import_prefix(&outcome, args.dry_run),
             ui::added_unchanged(args.dry_run, outcome.added, outcome.unchanged),
-            ui::count(outcome.conflicts.len(), "conflict"),
+            ui::conflicts_summary(outcome.conflicts.len(), args.overwrite, args.dry_run),
             ui::retired_count(&outcome, args.dry_run),
             counts.flattened,
             counts.skipped_empty,
@@ -759,7 +753,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             ui::written_to(&outcome)
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ui::import_exit(&outcome.conflicts, args.overwrite))
 }
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {

@@ -576,6 +576,32 @@ pub fn written_to(outcome: &tolk::import::Outcome) -> String {
 
 /// Lists the conflicts of an import on stderr: what the memory says, what `incoming`
 /// (the batch, the file) says, and what became (or, in a dry run, would become) of it.
+/// The exit code of an import that wrote (or, dry, would write) what it could but
+/// refused a translation for conflicting with the memory's: not 0, so that a script
+/// learns a correction was dropped, and not 1, which means nothing was written.
+pub const CONFLICT_REFUSED: u8 = 3;
+
+/// The exit code of an import that ended without an error: [`CONFLICT_REFUSED`] when
+/// it refused a conflicting translation (no `--overwrite`), else success.
+pub fn import_exit(conflicts: &[Conflict], overwrite: bool) -> std::process::ExitCode {
+    match !conflicts.is_empty() && !overwrite {
+        true => std::process::ExitCode::from(CONFLICT_REFUSED),
+        false => std::process::ExitCode::SUCCESS,
+    }
+}
+
+/// `1 conflict (refused)`, `2 conflicts (added)` as an import's summary says them.
+pub fn conflicts_summary(conflicts: usize, overwrite: bool, dry_run: bool) -> String {
+    let what = match (conflicts, overwrite, dry_run) {
+        (0, _, _) => "",
+        (_, true, false) => " (added)",
+        (_, true, true) => " (would be added)",
+        (_, false, false) => " (refused)",
+        (_, false, true) => " (would be refused)",
+    };
+    format!("{}{what}", count(conflicts, "conflict"))
+}
+
 pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, incoming: &str) {
     let verb = match (overwrite, dry_run) {
         (true, false) => "now the one used (the old one is retired, kept in `tolk tm history`)",

@@ -29,10 +29,10 @@ fn a_dry_run_import_says_what_it_would_do_and_counts_take_their_number() {
         "4 added, 0 unchanged, 0 skipped (empty target), 0 skipped (state), 0 conflicts, 0 warnings, \
          0 refused (written to memory/nb-en.csv)\n",
     );
-    let out = t.tolk(&["import", "--dry-run", "conflict.csv"]).run().success();
+    let out = t.tolk(&["import", "--dry-run", "conflict.csv"]).run().code(3);
     let out = out.stderr_contains(": would be refused (use --overwrite to add it)\n").stderr_contains(
-        "would add 0, would leave 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, \
-         0 warnings, 0 refused (dry run, nothing written to memory/nb-en.csv)\n",
+        "would add 0, would leave 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict \
+         (would be refused), 0 warnings, 1 refused (dry run, nothing written to memory/nb-en.csv)\n",
     );
     assert!(!out.stderr.contains(" added"), "a dry run said it added:\n{}", out.stderr);
     t.tolk(&["import", "--dry-run", "--overwrite", "conflict.csv"])
@@ -55,7 +55,7 @@ fn a_dry_run_tm_import_says_what_it_would_do() {
     t.write("again.tsv", "source\ttarget\nHei.\tHi.\n");
     t.tolk(&["tm", "import", "--dry-run", "again.tsv"])
         .run()
-        .success()
+        .code(3)
         .stderr_contains("would add 0, would leave 0 unchanged, 1 conflict (would be refused), ");
     t.tolk(&["tm", "export", "-o", "m.tmx"]).run().success().stderr_is("1 entry written to m.tmx\n");
 }

@@ -87,7 +87,7 @@ fn resolve_keeps_the_chosen_translation_and_retires_the_other() {
     // A later import with yet another translation is a conflict again, refused; with
     // --overwrite it is the one used, and the one it replaces is retired by it.
     t.write("b.tsv", "Hei.\tHey.\n");
-    t.tolk(&["tm", "import", "b.tsv"]).run().success().stderr_contains("1 conflict (refused)");
+    t.tolk(&["tm", "import", "b.tsv"]).run().code(3).stderr_contains("1 conflict (refused)");
     t.tolk(&["tm", "conflicts"]).run().success().stdout_is("");
     t.tolk(&["tm", "import", "--overwrite", "b.tsv"])
         .run()
@@ -353,13 +353,13 @@ fn overwrite_retires_what_it_replaces_and_reverting_the_import_brings_it_back() 
     let t = three_sentences();
     batch(&t, "ola.csv", &[("Hei.", "Hey there."), ("Nei.", "No.")]);
     // Without --overwrite the changed translation is refused; the new sentence comes in.
-    let first = t.tolk(&["import", "ola.csv"]).run().success().stderr_contains("1 added, 0 unchanged");
+    let first = t.tolk(&["import", "ola.csv"]).run().code(3).stderr_contains("1 added, 0 unchanged");
     let first = import_id(&first).unwrap();
     assert_eq!(looked_up(&t, "Hei."), "Hello.");
     let count = t.memory_rows().len();
 
     let out = t.tolk(&["import", "--overwrite", "ola.csv"]).run().success().stderr_contains(
-        "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, 2 retired, 0 warnings",
+        "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict (added), 2 retired, 0 warnings",
     );
     let id = import_id(&out).unwrap();
     assert_ne!(id, first);
@@ -437,4 +437,43 @@ fn reverting_an_earlier_import_leaves_a_later_one_in_use() {
         .stderr_contains("  Ja.: put back \"Yes.\"\n");
     assert_eq!(looked_up(&t, "Ja."), "Yep.");
     t.tolk(&["tm", "conflicts"]).run().success().stdout_contains(" * Yep.").stdout_contains("   Yes.");
+}
+
+/// A translation refused for conflicting with the memory's is counted as refused and
+/// ends with exit code 3, in `import` and `tm import` alike: a trial's summary said "1
+/// conflict … 0 refused" and exited 0, so a script never learnt a correction was
+/// dropped. With --overwrite it is taken, and the exit code is 0.
+#[test]
+fn a_refused_conflict_is_counted_as_refused_and_exits_3() {
+    let t = Project::seeds_untranslated();
+    t.write("a.tsv", "Hei.\tHi.\nJa.\tYes.\n");
+    t.tolk(&["tm", "import", "a.tsv"]).run().success();
+    t.write("b.tsv", "Hei.\tHello.\nNei.\tNo.\n");
+    t.tolk(&["tm", "import", "--dry-run", "b.tsv"])
+        .run()
+        .code(3)
+        .stderr_contains("1 conflict (would be refused)");
+    t.tolk(&["tm", "import", "b.tsv"])
+        .run()
+        .code(3)
+        .stderr_contains("conflict: b.tsv: line 1: the memory translates \"Hei.\" as \"Hi.\", the file as \"Hello.\": refused")
+        .stderr_contains(": 1 added, 0 unchanged, 1 conflict (refused),");
+    t.tolk(&["tm", "import", "--overwrite", "b.tsv"]).run().success().stderr_contains("1 conflict (added)");
+    // A batch: the conflict is among the refused.
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    let rows = crate::util::csv_records(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&rows[0]).unwrap();
+    let mut row = rows[1].clone();
+    let source = row[4].clone();
+    row[7] = format!("EN {source}");
+    w.write_record(&row).unwrap();
+    t.write("b.csv", w.into_inner().unwrap());
+    t.write("c.tsv", format!("{source}\tAnother.\n"));
+    t.tolk(&["tm", "import", "c.tsv"]).run().success();
+    t.tolk(&["import", "b.csv"])
+        .run()
+        .code(3)
+        .stderr_contains(": refused (use --overwrite to add it)")
+        .stderr_contains("1 conflict (refused), 0 warnings, 1 refused (");
 }

@@ -457,8 +457,9 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
         "conflict: conflict.csv: row 2: the memory translates {KORT:?} as {KORT_EN:?}, the batch as \
          \"In short, what has your customer service career been?\": "
     );
-    // Not pinned: whether a refused conflict should fail the command (it exits 0).
+    // A refused conflict ends with exit code 3: the rest was imported, this was not.
     import(&t, "conflict.csv", &[])
+        .code(3)
         .stderr_contains(&format!("{conflict}refused (use --overwrite to add it)\n"))
         .stderr_contains("0 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict");
     assert_eq!(t.read("memory/nb-en.csv"), before, "a refused conflict changed the memory");
@@ -469,7 +470,7 @@ fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
             "{conflict}now the one used (the old one is retired, kept in `tolk tm history`)\n"
         ))
         .stderr_contains(
-            "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict, 1 retired, ",
+            "1 added, 1 unchanged, 0 skipped (empty target), 0 skipped (state), 1 conflict (added), 1 retired, ",
         );
     let id = out.stderr.lines().last().unwrap().strip_prefix("import ").unwrap().split(':').next().unwrap();
     assert_eq!(

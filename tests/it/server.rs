@@ -518,7 +518,7 @@ fn a_kept_copy_is_read_again_when_the_server_is_restored_from_a_backup() {
     t.write("k.tsv", "Konflikt.\tSecond.\n");
     t.tolk(&["tm", "import", "k.tsv"])
         .run()
-        .success()
+        .code(3)
         .stderr_contains("another write at that revision")
         .stderr_contains("1 conflict");
     let entries = db.entries();

@@ -309,7 +309,7 @@ fn a_conflict_is_refused_and_reported() {
     t.write("in/conflict.tmx", tmx("Customer care and \"love\""));
     t.tolk(&["tm", "import", "in/conflict.tmx"])
         .run()
-        .success()
+        .code(3)
         .stderr_contains(
             "conflict: in/conflict.tmx: line 6: the memory translates \"Kundeservice og kjærlighet\" as \
              \"Customer service and love\", the file as \"Customer care and \"love\"\": refused (use --overwrite to add it)",
@@ -321,7 +321,7 @@ fn a_conflict_is_refused_and_reported() {
     t.write("in/conflict.tsv", "source\ttarget\nKundeservice og kjærlighet\tCustomer love\n");
     t.tolk(&["tm", "import", "in/conflict.tsv"])
         .run()
-        .success()
+        .code(3)
         .stderr_contains("conflict: in/conflict.tsv: line 2: the memory translates")
         .stderr_contains("0 added, 0 unchanged, 1 conflict (refused)");
     assert_eq!(t.read("memory/nb-en.csv"), memory);

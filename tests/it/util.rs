@@ -209,6 +209,15 @@ impl Output {
         self
     }
 
+    /// Asserts the exit status `code`.
+    #[track_caller]
+    pub fn code(self, code: i32) -> Output {
+        if self.status.code() != Some(code) {
+            self.fail(&format!("expected exit status {code}"));
+        }
+        self
+    }
+
     /// Asserts a non-zero exit status.
     #[track_caller]
     pub fn failure(self) -> Output {
