@@ -177,7 +177,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
                 if d == '\t' { "tabs".to_string() } else { format!("`{d}`") },
                 if d == '\t' { "tab".to_string() } else { format!("`{d}`") },
             ),
-            None => "is this a batch written by `tolk export`?".to_string(),
+            None => super::missing_columns_hint(&missing),
         };
         return Err(fail(
             header_row,

@@ -516,6 +516,22 @@ pub fn by_extension(path: &Path) -> Option<&'static dyn BatchFormat> {
     FORMATS.iter().copied().find(|f| f.extensions().contains(&ext.as_str()))
 }
 
+/// What to do about a batch whose header lacks the columns `missing` (of `id`,
+/// `source` and `target`): an `id` column deleted is put back from the batch as
+/// exported, which `tolk status` names; else the file may be no batch at all.
+pub(crate) fn missing_columns_hint(missing: &[&str]) -> String {
+    match missing {
+        ["id"] => "the id column was deleted: copy it back from the batch as `tolk export` wrote it (`tolk \
+                   status` names each batch's file), into a column named id, the rows in the order they were \
+                   exported, and import again (a row whose id is not its sentence's is named)"
+            .to_string(),
+        _ => {
+            "is this a batch written by `tolk export`? its first row names the columns id, source and target"
+                .to_string()
+        }
+    }
+}
+
 /// The delimiter the extension of `out` names: a tab for `.tsv`.
 pub fn delimiter_of(out: &Path) -> Option<Delimiter> {
     let ext = out.extension()?.to_str()?.to_ascii_lowercase();

@@ -386,7 +386,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
                  row, and import again",
                 row + 1
             ),
-            None => "is this a batch written by `tolk export`?".to_string(),
+            None => super::missing_columns_hint(&missing),
         };
         return Err(fail(
             1,

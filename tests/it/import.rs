@@ -766,3 +766,23 @@ fn a_memory_a_spreadsheet_has_open_is_not_written() {
     assert_eq!(t.read("memory/nb-en.csv"), before);
     t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
 }
+
+/// A batch whose id column was deleted is refused with what to do: put it back from
+/// the batch as exported, which `tolk status` names (a trial's message only asked
+/// whether it was a batch at all). A file that is no batch is still asked that.
+#[test]
+fn a_batch_without_its_id_column_says_to_put_it_back() {
+    let t = Project::untranslated();
+    t.write(
+        "no-id.csv",
+        format!("where,source,target\nx.txt:1,{KORT},{KORT_EN}\n").replace(KORT, &format!("\"{KORT}\"")),
+    );
+    t.tolk(&["import", "no-id.csv"]).run().failure().stderr_contains(
+        "no-id.csv: row 1: the header lacks the column id; found \"where | source | target\"; the id column was \
+         deleted: copy it back from the batch as `tolk export` wrote it (`tolk status` names each batch's file)",
+    );
+    t.write("other.csv", "name,text\na,b\n");
+    t.tolk(&["import", "other.csv"]).run().failure().stderr_contains(
+        "is this a batch written by `tolk export`? its first row names the columns id, source and target",
+    );
+}
