@@ -725,3 +725,17 @@ fn skipped_rows_and_html_entities_are_named() {
         .stderr_contains("3 skipped (empty source or target)");
     assert!(t.memory_rows().iter().any(|r| r["source"] == "Mat &amp; drikke."), "imported as written");
 }
+
+/// A memory file in `memory/` saved by a spreadsheet with tabs and quoted cells (its
+/// header quoted too) is read with the spreadsheet's quotes taken off, as `tm import`
+/// reads a TSV: the lookup finds the sentence and gives the translation as typed.
+#[test]
+fn a_memory_file_saved_tab_separated_and_quoted_reads_as_typed() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n");
+    t.write(
+        "memory/lo.csv",
+        "\"source\"\t\"target\"\n\"Han sa \"\"hei\"\" til meg.\"\t\"He said \"\"hi\"\" to me.\"\n",
+    );
+    t.tolk(&["lookup", "Han sa \"hei\" til meg."]).run().success().stdout_contains("He said \"hi\" to me.");
+}
