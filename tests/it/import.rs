@@ -306,7 +306,7 @@ fn a_header_without_target_is_refused() {
         "missing-target-column.csv",
         &["cannot import missing-target-column.csv; nothing was written: missing-target-column.csv: row 1: the header lacks the column target; found \
            \"id | where | words | score | source | suggestion | suggestion_source | oversettelse | context\"; \
-           is this a batch written by `tolk export`?"],
+           is this a batch written by `tolk export`? its first row names the columns id, source and target"],
     );
 }
 
