@@ -157,6 +157,7 @@ pub fn load_indexed(global: &Global) -> Result<(Memory, Index)> {
     if let Some(server) = &global.server {
         return load_server(global, server);
     }
+    warn_open_in_spreadsheet(global, &global.memory);
     let files = kept_files(global).map(|files| settled(global, files));
     let mut spin = None;
     let (memory, index, kept) = cache::load(
@@ -211,6 +212,9 @@ fn report_kept(global: &Global, files: Option<&cache::Files>, kept: &Kept) {
 /// entries a command shows are ever held ([`cache::Entries::narrow`]), however large
 /// the memory.
 pub fn load_entries(global: &Global) -> Result<(cache::Entries, Index)> {
+    if global.server.is_none() {
+        warn_open_in_spreadsheet(global, &global.memory);
+    }
     if let (Some(server), Some(files)) = (&global.server, kept_files(global)) {
         // Kept at the server's revision: opened, and only the entries shown are read.
         // Anything else (older, or the server unreachable) is load_indexed's to say.
@@ -418,11 +422,30 @@ pub fn load_now(global: &Global, path: &Path) -> Result<Memory> {
     load_settled(global, path, false)
 }
 
+/// Warns, once a command, of the memory's files a spreadsheet has open (its lock file
+/// beside them): the memory is read as last saved, and a write to them is refused
+/// until it is closed.
+fn warn_open_in_spreadsheet(global: &Global, memory: &Path) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !chatty(global) || WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    for file in tolk::memory::csv_files(memory).unwrap_or_default() {
+        if let Some(holder) = tolk::memory::store::open_in_spreadsheet(&file) {
+            warning(format_args!(
+                "{} is open in {holder}: read as last saved; close it there before tolk writes to the memory",
+                shown::path(&file)
+            ));
+        }
+    }
+}
+
 fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
     if path == global.memory {
         if let Some(server) = &global.server {
             return Ok(load_server(global, server)?.0);
         }
+        warn_open_in_spreadsheet(global, path);
         // The project's memory kept whole and up to date reads faster than its CSV files.
         let files = kept_files(global).map(|files| if wait { settled(global, files) } else { files });
         if let Some(files) = files {
@@ -443,6 +466,7 @@ fn load_settled(global: &Global, path: &Path, wait: bool) -> Result<Memory> {
 /// reads them twice then, and never holds the memory whole).
 pub fn load_for(global: &Global, ids: impl FnOnce() -> Result<Vec<tolk::text::SegmentId>>) -> Result<Memory> {
     if global.server.is_none() {
+        warn_open_in_spreadsheet(global, &global.memory);
         let files = kept_files(global).map(|files| settled(global, files));
         if let Some(files) = files {
             match cache::open_memory(&global.memory, &files) {
