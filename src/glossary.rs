@@ -595,6 +595,10 @@ struct Word<'a> {
 }
 
 /// The words of `text`: maximal runs of letters and digits, formatting codes skipped.
+/// The apostrophes English writes inside words: straight, curly and the modifier
+/// letter.
+const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2BC}'];
+
 fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut joined = false;
@@ -620,7 +624,12 @@ fn words(text: &str) -> Vec<Word<'_>> {
             i += len;
             continue;
         }
-        if !(c.is_whitespace() || c == '-' || c == '\u{2010}') {
+        // An apostrophe inside a word (`fisherman's`, `fisherman’s`) joins its parts, as
+        // a hyphen does; typed straight or curly, it is the same word.
+        let next = text[i + c.len_utf8()..].chars().next();
+        let after_letter = text[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+        let inside = APOSTROPHES.contains(&c) && after_letter && next.is_some_and(char::is_alphanumeric);
+        if !(c.is_whitespace() || c == '-' || c == '\u{2010}' || inside) {
             joined = false;
         }
         i += c.len_utf8();
@@ -865,6 +874,11 @@ mod tests {
         assert!(english_has("Two companies.", "company"));
         assert!(english_has("The boxes.", "box"));
         assert!(english_has("A customer's view.", "customer"));
+        // An apostrophe inside a word joins it, straight or curly.
+        assert!(english_has("An old fisherman's cabin.", "fisherman's cabin"));
+        assert!(english_has("An old fisherman’s cabin.", "fisherman's cabin"));
+        assert!(english_has("An old fisherman's cabin.", "fisherman's"));
+        assert!(!english_has("The fisherman 's cabin.", "fisherman's cabin"));
         assert!(!english_has("A custom service.", "customer service"));
         assert!(!english_has("Customers, service.", "customer service"));
         assert!(!english_has("Accustomed.", "customer"));

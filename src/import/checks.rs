@@ -284,12 +284,36 @@ fn is_acronym(word: &str) -> bool {
         && word.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
 }
 
-/// The runs of digits in a text.
 /// The numbers of `text` as written, each with its runs of digits, which are what is
-/// compared: `2,5` and `2.5` are both 2 and 5, `12 500` and `12,500` both 12 and 500.
-/// A number is digits joined by a `.`, `,` or `:` before more digits, or by a space
-/// (a no-break one too) before a group of three: `2,5`, `12 500`, `08:30`.
-fn numbers(text: &str) -> Vec<(&str, Vec<&str>)> {
+/// compared ([`compared`]): `2,5` and `2.5` are both 2 and 5, `12 500`, `12,500` and
+/// `12500` all 12500, `08.30` and `8:30` both 8 and 30. A number is digits joined by a
+/// `.`, `,` or `:` before more digits, or by a space (a no-break one too) before a
+/// group of three: `2,5`, `12 500`, `08:30`.
+fn numbers(text: &str) -> Vec<(&str, Vec<String>)> {
+    raw_numbers(text).into_iter().map(|(written, runs)| (written, compared(written, &runs))).collect()
+}
+
+/// The runs of digits of a number `written` as the check compares them: a number
+/// grouped in thousands (a lead of one to three digits, then groups of three after a
+/// space, a dot or a comma, as Norwegian and English group them) as its digits alone,
+/// so `3000` and `3,000` agree; every run without its leading zeros (`05` is `5`).
+fn compared(written: &str, runs: &[&str]) -> Vec<String> {
+    let unpadded = |run: &str| {
+        let kept = run.trim_start_matches('0');
+        if kept.is_empty() { "0" } else { kept }.to_string()
+    };
+    let grouped = runs.len() > 1
+        && (1..=3).contains(&runs[0].len())
+        && runs[1..].iter().all(|r| r.len() == 3)
+        && !written.contains(':');
+    match grouped {
+        true => vec![unpadded(&runs.concat())],
+        false => runs.iter().map(|r| unpadded(r)).collect(),
+    }
+}
+
+/// The numbers of `text` as written, each with its runs of digits as written.
+fn raw_numbers(text: &str) -> Vec<(&str, Vec<&str>)> {
     let b = text.as_bytes();
     let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     let mut out = Vec::new();
@@ -504,8 +528,8 @@ fn written_out<'a>(runs: &[&'a str], mut words: Vec<u32>) -> Vec<&'a str> {
 }
 
 /// The runs of digits of `numbers`, sorted.
-fn runs<'a>(numbers: &[(&str, Vec<&'a str>)]) -> Vec<&'a str> {
-    let mut runs: Vec<&str> = numbers.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+fn runs<'a>(numbers: &'a [(&str, Vec<String>)]) -> Vec<&'a str> {
+    let mut runs: Vec<&str> = numbers.iter().flat_map(|(_, r)| r.iter().map(String::as_str)).collect();
     runs.sort_unstable();
     runs
 }
@@ -513,7 +537,7 @@ fn runs<'a>(numbers: &[(&str, Vec<&'a str>)]) -> Vec<&'a str> {
 /// The numbers of `numbers` (as written) that hold a run of digits `other` lacks,
 /// counting each run once per number that holds it; where only the count of a number
 /// differs, the number that occurs once more.
-fn named<'a>(numbers: &[(&'a str, Vec<&str>)], other: &[&str]) -> Vec<&'a str> {
+fn named<'a>(numbers: &[(&'a str, Vec<String>)], other: &[&str]) -> Vec<&'a str> {
     let mut left: Vec<&str> = other.to_vec();
     let mut out = Vec::new();
     for (written, runs) in numbers {
@@ -661,6 +685,31 @@ mod tests {
                 "term kunde: the target has \"clients\", which the glossary forbids; use \"customer\" (glossary row 2)",
                 "term OKS: the target has \"oks\"; write it \"OKS\", as the glossary does (glossary row 0)",
             ]
+        );
+    }
+
+    /// A number grouped the English way, or written without its leading zero, is the
+    /// same number; a number changed is still named.
+    #[test]
+    fn numbers_agree_however_english_groups_or_pads_them() {
+        for (source, target) in [
+            ("Det kom 3000 mennesker.", "3,000 people came."),
+            ("Det kom 3 000 mennesker.", "3,000 people came."),
+            ("Det kom 12 500 mennesker.", "12,500 people came."),
+            ("Det kom 1.500 mennesker.", "1500 people came."),
+            ("Det kostet 2,5 millioner.", "It cost 2.5 million."),
+            ("Vi starter kl. 05.30.", "We start at 5.30."),
+            ("Vi starter kl. 08.00.", "We start at 8:00."),
+        ] {
+            assert!(check(source, target).is_empty(), "{source} / {target}: {:?}", check(source, target));
+        }
+        assert_eq!(
+            check("Det kom 3000 mennesker.", "3,500 people came."),
+            ["numbers differ: 3000 missing from the target; 3,500 not in the source"]
+        );
+        assert_eq!(
+            check("Det kostet 2,5 millioner.", "It cost 2.50 million."),
+            ["numbers differ: 2,5 missing from the target; 2.50 not in the source"]
         );
     }
 
