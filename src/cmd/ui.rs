@@ -870,8 +870,21 @@ pub fn read(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -
         front_matter_text: config.markdown.front_matter_text.clone(),
         edition: EditionLanguage::parse(&config.target_language).unwrap_or_default(),
     };
-    Ok(Document::read_as_with(path, name, segmenter, &options)?)
+    let doc = Document::read_as_with(path, name, segmenter, &options)?;
+    if !doc.unread.is_empty() {
+        let mut told = TOLD.lock().unwrap_or_else(|p| p.into_inner());
+        if !told.iter().any(|p| p == path) {
+            told.push(path.to_path_buf());
+            for unread in &doc.unread {
+                warning(format_args!("{}, line {}: {}", shown::path(path), unread.line, unread.why));
+            }
+        }
+    }
+    Ok(doc)
 }
+
+/// The documents whose unread text [`read`] has told of, once a run.
+static TOLD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
 /// Reads and segments the document at `path` as [`read`] does; a document that cannot
 /// be read (a Word file with tracked changes, a damaged one) is left out with a warning

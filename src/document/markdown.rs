@@ -18,10 +18,11 @@
 //! A paragraph with a translated sentence is written again on one line (a soft-wrapped
 //! source paragraph is not wrapped again: Markdown renders it the same), its text
 //! escaped where Markdown would read it as markup, in a list item, a quote or a
-//! footnote as in a paragraph. In the front matter, the values of
-//! `title` and `description` are text (a quoted value keeps its quotes; a plain one is
-//! written double-quoted when translated), and a `lang` or `language` of Norwegian
-//! becomes the edition's language ([`super::EditionLanguage::mark`]).
+//! footnote as in a paragraph. In the front matter ([`front_matter`]), the values of
+//! `title` and `description` are text (a one-line single-quoted YAML value keeps its
+//! quotes; any other is written double-quoted when translated), and a `lang` or
+//! `language` of Norwegian becomes the edition's language
+//! ([`super::EditionLanguage::mark`]).
 
 use std::ops::Range;
 use std::path::Path;
@@ -29,7 +30,9 @@ use std::path::Path;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
-use super::{Document, DocumentFormat};
+use super::{Document, DocumentFormat, Unread};
+
+mod front_matter;
 use crate::error::Result;
 use crate::segment::Segmenter;
 
@@ -72,8 +75,11 @@ pub fn parse(name: String, text: String, segmenter: &Segmenter) -> Document {
 /// Like [`parse`], with the project's options: the front-matter keys taken as text and
 /// the language the edition's `lang` takes.
 pub fn parse_with(name: String, text: String, segmenter: &Segmenter, read: &super::ReadOptions) -> Document {
-    let part = blocks(text, read, 0);
-    Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter)
+    let mut unread = Vec::new();
+    let part = blocks(text, read, 0, &mut unread);
+    let mut doc = Document::marked(name, "markdown", Marked { parts: vec![part] }, None, segmenter);
+    doc.unread = unread;
+    doc
 }
 
 /// The options tolk reads Markdown with: front matter only at the top of the file,
@@ -94,7 +100,7 @@ fn options(depth: usize) -> Options {
 }
 
 /// The part of a Markdown text, with its blocks and language marks.
-fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
+fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Vec<Unread>) -> Part {
     let lines = LineIndex::new(&text);
     // A byte order mark is no text: the front matter after one is read as front matter,
     // as static-site generators read it (every offset stays the file's).
@@ -191,7 +197,7 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize) -> Part {
                 open = false;
             }
             Event::Start(Tag::MetadataBlock(_)) => {
-                front_matter(&text, range, &lines, read, &mut blocks, &mut lang);
+                front_matter::read(&text, range, &lines, read, &mut blocks, &mut lang, unread);
                 skip = 1;
             }
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => {
@@ -613,7 +619,8 @@ impl Html<'_> {
         // a footnote defined outside is one; what is read of them is no part of it.
         let inside = range.len();
         let text = format!("{}\n\n{}", &self.text[range], self.definitions);
-        let part = self::blocks(text, read, self.depth + 1);
+        // Front matter is read only at the top of the file.
+        let part = self::blocks(text, read, self.depth + 1, &mut Vec::new());
         let first_line = self.lines.line(at);
         let within = |r: &Range<usize>| r.end <= inside;
         blocks.extend(
@@ -1269,232 +1276,6 @@ fn skip_element(events: &[(Event<'_>, Range<usize>)], i: usize) -> usize {
     events.len()
 }
 
-/// The text values and language of a front matter (the block at `range`, fences
-/// included): YAML (`---`) `key: value` lines, a nested key named by its path
-/// (`cover.alt`), a folded or literal block (`description: >-` and its indented lines)
-/// read as one paragraph and written back double-quoted; or TOML (`+++`) `key = "value"`
-/// lines, under a `[table]` named by its path.
-fn front_matter(
-    text: &str,
-    range: Range<usize>,
-    lines: &LineIndex,
-    options: &super::ReadOptions,
-    blocks: &mut Vec<Block>,
-    lang: &mut Vec<(Range<usize>, String)>,
-) {
-    let toml = text[range.clone()].starts_with("+++");
-    // Each line's start and its text without the line end.
-    let mut all: Vec<(usize, &str)> = Vec::new();
-    let mut at = range.start;
-    for line in text[range.clone()].split_inclusive('\n') {
-        all.push((at, line.trim_end_matches(['\n', '\r'])));
-        at += line.len();
-    }
-    // The keys a nested key is inside: (indent, key) for YAML, the table for TOML.
-    let mut parents: Vec<(usize, String)> = Vec::new();
-    let mut i = 0;
-    while i < all.len() {
-        let (start, body) = all[i];
-        i += 1;
-        let indent = indent_of(body);
-        let line = &body[indent..];
-        if toml && line.starts_with('[') {
-            // `[cover]`: the keys below are `cover.…`; `[[a]]` (an array of tables) none.
-            parents.clear();
-            if let Some(table) = line.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-                // An array of tables' keys are no page's: a path no key list names.
-                let path = if table.starts_with('[') { "[[]]".to_string() } else { table.trim().to_string() };
-                parents.push((0, path));
-            }
-            continue;
-        }
-        let split = if toml { line.split_once('=') } else { line.split_once(':') };
-        let Some((key, rest)) = split else { continue };
-        let key = if toml { key.trim_end() } else { key };
-        if key.is_empty() || key.starts_with(['#', '-', '"', '\'']) || key.contains([' ', '\t']) {
-            continue;
-        }
-        if !toml {
-            parents.retain(|(level, _)| *level < indent);
-        }
-        let path: String = parents.iter().map(|(_, k)| format!("{k}.")).chain([key.to_string()]).collect();
-        let lead = rest.len() - rest.trim_start().len();
-        let value_start = start + indent + key.len() + (line.len() - key.len() - rest.len()) + lead;
-        let value = rest.trim();
-        // A quoted value with a comment after it is the quoted value.
-        let value = match value.as_bytes().first() {
-            Some(&q @ (b'"' | b'\'')) => match closing_quote(value, q) {
-                Some(end) if value[end + 1..].trim_start().starts_with('#') => &value[..=end],
-                _ => value,
-            },
-            _ => value,
-        };
-        if value.is_empty() {
-            // A YAML key whose value is a mapping below it.
-            if !toml {
-                parents.push((indent, key.to_string()));
-            }
-            continue;
-        }
-        // A folded or literal block's indented lines are its value, never keys.
-        let block_scalar = !toml
-            && value.len() <= 3
-            && value.starts_with(['|', '>'])
-            && value[1..].chars().all(|c| matches!(c, '-' | '+'));
-        let mut block_lines: Vec<&str> = Vec::new();
-        let mut block_end = None;
-        let mut blank_inside = false;
-        if block_scalar {
-            while let Some(&(s, b)) = all.get(i) {
-                let deeper = indent_of(b) > indent;
-                if b.trim().is_empty() {
-                    // A blank line with more of the block after it: two paragraphs.
-                    let more = all[i..].iter().find(|(_, b)| !b.trim().is_empty());
-                    blank_inside |= more.is_some_and(|(_, b)| indent_of(b) > indent);
-                    if !blank_inside {
-                        break;
-                    }
-                } else if !deeper {
-                    break;
-                } else {
-                    block_lines.push(b.trim());
-                    block_end = Some(s + b.len());
-                }
-                i += 1;
-            }
-        }
-        if path == "lang" || path == "language" {
-            let bare = value.trim_matches(['"', '\'']);
-            if let Some(english) = options.edition.mark(bare) {
-                let offset = value.find(bare).unwrap_or(0);
-                lang.push((value_start + offset..value_start + offset + bare.len(), english));
-            }
-            continue;
-        }
-        if !options.front_matter_text.contains(&path) {
-            continue;
-        }
-        let line_no = lines.line(start);
-        let block = match value.as_bytes()[0] {
-            // TOML's multi-line strings: not read.
-            _ if toml && (value.starts_with("\"\"\"") || value.starts_with("\'\'\'")) => None,
-            b'"' if value.len() >= 2 && value.ends_with('"') => {
-                let inner = value_start + 1..value_start + value.len() - 1;
-                yaml_double(&text[inner.clone()])
-                    .map(|t| (inner, t, &YamlDouble as &'static dyn Writer, false))
-            }
-            // A TOML literal string has no escapes and cannot hold a `'`: a translation is
-            // written as a basic string, quotes and all.
-            b'\'' if toml && value.len() >= 2 && value.ends_with('\'') => {
-                let inner = &value[1..value.len() - 1];
-                Some((
-                    value_start..value_start + value.len(),
-                    inner.to_string(),
-                    &YamlDouble as &'static dyn Writer,
-                    true,
-                ))
-            }
-            b'\'' if value.len() >= 2 && value.ends_with('\'') => {
-                let inner = value_start + 1..value_start + value.len() - 1;
-                Some((
-                    inner.clone(),
-                    text[inner].replace("''", "'"),
-                    &YamlSingle as &'static dyn Writer,
-                    false,
-                ))
-            }
-            // A folded or literal block: its indented lines, one paragraph, written back
-            // as a double-quoted value on the key's line.
-            _ if block_scalar => match block_end {
-                Some(end) if !blank_inside => {
-                    Some((value_start..end, block_lines.join(" "), &YamlDouble as &'static dyn Writer, true))
-                }
-                _ => None,
-            },
-            // Flow collections, anchors, tags, other block scalars: not a plain value.
-            b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' | b'"' | b'\'' => None,
-            _ if toml => None,
-            // A plain value that goes on over the lines below is not one line's.
-            _ if all.get(i).is_some_and(|&(_, b)| !b.trim().is_empty() && indent_of(b) > indent) => None,
-            _ => {
-                let plain = match value.find(" #") {
-                    Some(i) => value[..i].trim_end(),
-                    None => value,
-                };
-                Some((
-                    value_start..value_start + plain.len(),
-                    plain.to_string(),
-                    &YamlDouble as &'static dyn Writer,
-                    true,
-                ))
-            }
-        };
-        let Some((range, value, writer, plain)) = block else { continue };
-        let mut paragraph = String::new();
-        let mut codes = Vec::new();
-        // A value written double-quoted once translated: the quotes are a pair around the
-        // whole value, kept out of the segment.
-        let quotes = plain.then(|| {
-            marked::open(
-                &mut paragraph,
-                &mut codes,
-                Markup { open: Raw::Text("\"".into()), close: Raw::Text("\"".into()), ..Markup::default() },
-                false,
-            )
-        });
-        marked::push_text(&mut paragraph, &mut codes, &value, |t| Raw::Text(t.to_string()));
-        if let Some(n) = quotes {
-            marked::close(&mut paragraph, n);
-        }
-        blocks.push(Block::new(range, paragraph, codes, writer, line_no));
-    }
-}
-
-/// How many spaces `line` starts with.
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-/// Where the string that starts `value` with the quote `quote` ends: its closing
-/// quote's offset (a `\"` escape, or YAML's `''`, does not end it).
-fn closing_quote(value: &str, quote: u8) -> Option<usize> {
-    let b = value.as_bytes();
-    let mut i = 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if quote == b'"' => i += 2,
-            c if c == quote && quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
-            c if c == quote => return Some(i),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// The value of a double-quoted YAML scalar whose text between the quotes is `raw`,
-/// if it uses only the common escapes.
-fn yaml_double(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push(match chars.next()? {
-                '"' => '"',
-                '\\' => '\\',
-                '/' => '/',
-                'n' => '\n',
-                't' => '\t',
-                ' ' => ' ',
-                '0' => '\0',
-                _ => return None,
-            }),
-            '"' => return None,
-            c => out.push(c),
-        }
-    }
-    Some(out)
-}
-
 /// Text escaped for a Markdown paragraph: the characters Markdown reads as inline
 /// markup, and at the start of a line those that would start another block.
 fn escape(text: &str) -> String {
@@ -1571,35 +1352,6 @@ fn only_containers(line: &str) -> bool {
         rest = after.trim_start_matches([' ', '\t']);
     }
     true
-}
-
-/// Writes the text of a double-quoted YAML value.
-#[derive(Debug)]
-struct YamlDouble;
-
-impl Writer for YamlDouble {
-    fn text(&self, text: &str, _style: &str, out: &mut String) {
-        for c in text.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-    }
-}
-
-/// Writes the text of a single-quoted YAML value.
-#[derive(Debug)]
-struct YamlSingle;
-
-impl Writer for YamlSingle {
-    fn text(&self, text: &str, _style: &str, out: &mut String) {
-        out.push_str(&text.replace('\'', "''").replace(['\n', '\r'], " "));
-    }
 }
 
 /// Line numbers of byte offsets.
@@ -2055,8 +1807,8 @@ mod tests {
             ("<a href=\"/x\">\nLes mer\n</a>\n", &[]),
             // A tag in an HTML attribute hides no text.
             ("<p>Les <a href=\"{{< ref \"g.md\" >}}\">guiden</a> nå.</p>\n", &["Les {1}guiden{/1} nå."]),
-            // Front matter: a plain value on two lines, an array of tables, a comment.
-            ("---\ntitle: En lang\n  tittel\ndescription: \"Kort.\" # note\n---\n", &["Kort."]),
+            // Front matter: a plain value on two lines (one value), an array of tables, a comment.
+            ("---\ntitle: En lang\n  tittel\ndescription: \"Kort.\" # note\n---\n", &["En lang tittel", "Kort."]),
             ("+++\ntitle = \"Side\"\n[[resources]]\ntitle = \"Ressurs\"\n+++\n", &["Side"]),
             // Markdown inside an element the page keeps, up to its end.
             (

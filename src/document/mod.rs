@@ -266,7 +266,20 @@ pub struct Document {
     pub format: &'static str,
     /// The segments, in order.
     pub segments: Vec<Segment>,
+    /// What the document holds that might be text but that tolk does not read, and so
+    /// keeps as it is in the edition (a front matter value it cannot read), for the
+    /// user to hear of: the edition would hold it in Norwegian.
+    pub unread: Vec<Unread>,
     body: Body,
+}
+
+/// Something a document holds that tolk does not read ([`Document::unread`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// The 1-based line where it stands.
+    pub line: usize,
+    /// What it is and why it is not read, a lower-case fragment.
+    pub why: String,
 }
 
 /// How a document is written back.
@@ -339,7 +352,7 @@ impl Document {
                 ranges.push(range);
             }
         }
-        Document { name, format: "text", segments, body: Body::Text { text, ranges } }
+        Document { name, format: "text", segments, unread: Vec::new(), body: Body::Text { text, ranges } }
     }
 
     /// A document with markup, from `marked` (one part, or the parts of `package`),
@@ -352,7 +365,7 @@ impl Document {
         segmenter: &Segmenter,
     ) -> Document {
         let segments = marked.segment(segmenter);
-        Document { name, format, segments, body: Body::Marked { marked, package } }
+        Document { name, format, segments, unread: Vec::new(), body: Body::Marked { marked, package } }
     }
 
     /// For each segment (by index), what its tags (`{1/}`, `{2}…{/2}`) stand for: where

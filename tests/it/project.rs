@@ -112,6 +112,21 @@ fn markdown_front_matter_keys_come_from_the_project() {
     assert_eq!(texts(&t), ["Et kort sammendrag.", "Teksten."]);
 }
 
+/// Regression (a new-user trial): a named key whose value tolk cannot read (here a
+/// YAML anchor) was left Norwegian in the edition without a word; a list of tags is
+/// read item by item.
+#[test]
+fn a_front_matter_value_tolk_cannot_read_is_told_by_file_line_and_key() {
+    let t = Project::empty();
+    t.write("tolk.toml", "[markdown]\nfront_matter_text = [\"title\", \"tags\"]\n");
+    t.write("corpus/a.md", "---\ntags:\n  - fjelltur\ntitle: &t Tittelen her\n---\n\nTeksten.\n");
+    assert_eq!(t.segment_texts("corpus/a.md"), ["fjelltur", "Teksten."]);
+    t.tolk(&["build", "--pseudo=identity"]).run().success().stderr_contains(
+        "warning: corpus/a.md, line 4: the front matter's `title` is an anchor or an alias: tolk does not read it, \
+         and it stays as it is",
+    );
+}
+
 #[test]
 fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
     let t = Project::seeds();
