@@ -122,6 +122,10 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
     // The element an HTML block opened that says its content is not to be translated,
     // and how many of its name are open: the Markdown up to its end stays as it is.
     let kept: std::cell::RefCell<Option<(String, i64)>> = std::cell::RefCell::new(None);
+    // Whether the events are a table's, whose cells `|` ends.
+    let in_table = std::cell::Cell::new(false);
+    // Whether they are a heading's.
+    let in_heading = std::cell::Cell::new(false);
     let parser = Parser::new_ext(&masked[bom..], options(depth));
     // The definitions the Markdown inside an element refers to as well.
     let referable = definitions(&masked, bom, depth, &parser);
@@ -133,7 +137,12 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
             inline.clear();
             return;
         }
-        if let Some(block) = block(&text, &masked, &tags, inline, &lines) {
+        if let Some(mut block) = block(&text, &masked, &tags, inline, &lines) {
+            if in_table.get() {
+                block.writer = &CELL_TEXT;
+            } else if in_heading.get() {
+                block.writer = &HEADING_TEXT;
+            }
             // The captions and titles a template tag passes on (`{{< figure caption="…" >}}`).
             for tag in tags.iter().filter(|t| block.range.start <= t.start && t.end <= block.range.end) {
                 blocks.extend(template_values(&text, tag.clone(), &lines));
@@ -191,10 +200,12 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
                     finish(&mut inline, &mut blocks);
                 }
                 open = true;
+                in_heading.set(matches!(event, Event::Start(Tag::Heading { .. })));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
                 finish(&mut inline, &mut blocks);
                 open = false;
+                in_heading.set(false);
             }
             Event::Start(Tag::MetadataBlock(_)) => {
                 front_matter::read(&text, range, &lines, read, &mut blocks, &mut lang, unread);
@@ -256,6 +267,11 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
                 if open {
                     finish(&mut inline, &mut blocks);
                     open = false;
+                }
+                match event {
+                    Event::Start(Tag::Table(_)) => in_table.set(true),
+                    Event::End(TagEnd::Table) => in_table.set(false),
+                    _ => {}
                 }
                 date = match event {
                     Event::Start(Tag::Item) => date_marker(&text, range.start),
@@ -450,7 +466,7 @@ fn block(
     while let Some((_, n)) = html_open.pop() {
         marked::close(&mut paragraph, n);
     }
-    Some(Block::new(start..end, paragraph, codes, &MarkdownText, lines.line(start)))
+    Some(Block::new(start..end, paragraph, codes, &PARAGRAPH_TEXT, lines.line(start)))
 }
 
 /// The element name of the inline HTML tag `tag` (`<kbd>`, `</kbd>`: `kbd`), lower-cased.
@@ -1175,7 +1191,7 @@ fn alt_text(text: &str, image: &[(Event<'_>, Range<usize>)], lines: &LineIndex) 
     let mut paragraph = String::new();
     let mut codes = Vec::new();
     marked::push_text(&mut paragraph, &mut codes, &alt, |raw| Raw::Text(escape(raw)));
-    Some(Block::new(range.clone(), paragraph, codes, &MarkdownText, lines.line(range.start)))
+    Some(Block::new(range.clone(), paragraph, codes, &PARAGRAPH_TEXT, lines.line(range.start)))
 }
 
 /// The block of the title `title` that ends the link, image or link reference
@@ -1237,20 +1253,25 @@ fn title_block(
 }
 
 /// Writes the text of a link title, escaping backslashes, its closing delimiter (and
-/// for a title in parentheses, both), the `&` that would start a reference and the
-/// `|` that would end a table's cell.
+/// for a title in parentheses, both), the `&` that would start a reference (as
+/// `&amp;`) and the `|` that would end a table's cell.
 #[derive(Debug)]
 struct TitleText(u8);
 
 impl Writer for TitleText {
     fn text(&self, text: &str, _style: &str, out: &mut String) {
-        for c in text.chars() {
+        for (i, c) in text.char_indices() {
             let delimiter = match self.0 {
                 b')' => c == '(' || c == ')',
                 quote => c == char::from(quote),
             };
+            // A reference is written as one, so it stays text (`H&M` as it is).
+            if c == '&' && starts_entity(&text[i + 1..]) {
+                out.push_str("&amp;");
+                continue;
+            }
             // `|` too: in a table's cell it would end the cell.
-            if c == '\\' || c == '&' || c == '|' || delimiter {
+            if c == '\\' || c == '|' || delimiter {
                 out.push('\\');
             }
             out.push(c);
@@ -1280,42 +1301,147 @@ fn skip_element(events: &[(Event<'_>, Range<usize>)], i: usize) -> usize {
 /// markup, and at the start of a line those that would start another block.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    MarkdownText.text(text, "", &mut out);
+    PARAGRAPH_TEXT.text(text, "", &mut out);
     out
 }
 
-/// Writes Markdown paragraph text.
+/// Writes Markdown paragraph text, escaping a character only where CommonMark would
+/// read it as markup in its place, and only as every common renderer reads the
+/// escape: a backslash before the characters kramdown (Jekyll), Python-Markdown and
+/// CommonMark all take as escaped (`\*`, `\_`, `` \` ``, `\[`, `\]`, `\#`, `\-`, `\+`,
+/// `\>`, `\.`, `\!`, `\\`), and a character reference where one of them would show the
+/// backslash (`&amp;`, `&lt;`, `&#126;`). So `H&M`, `a < b` and `~5 km` stay as they
+/// are, and `&amp;`, `<div>` and `~~x~~` do not read as markup. A `|` is `\|` in a
+/// table's cell and `&#124;` elsewhere, as kramdown reads a line with a `|` as a row of
+/// a table.
 #[derive(Debug)]
-struct MarkdownText;
+struct MarkdownText {
+    /// Whether the text is a table cell's, where `|` ends the cell.
+    cell: bool,
+    /// Whether it is a heading's, where `#`s at the end of the line are no text (an
+    /// ATX heading's closing sequence; Python-Markdown takes them even without a space
+    /// before them).
+    heading: bool,
+}
+
+/// The writer of a paragraph's text, a table cell's and a heading's.
+static PARAGRAPH_TEXT: MarkdownText = MarkdownText { cell: false, heading: false };
+static CELL_TEXT: MarkdownText = MarkdownText { cell: true, heading: false };
+static HEADING_TEXT: MarkdownText = MarkdownText { cell: false, heading: true };
 
 impl Writer for MarkdownText {
     fn text(&self, text: &str, _style: &str, out: &mut String) {
-        let line = &out[out.rfind('\n').map_or(0, |i| i + 1)..];
-        let mut at_start = only_containers(line);
+        let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+        let mut at_start = only_containers(&out[line_start..]);
         // The `.` or `)` after digits that would start an ordered list.
         let mut list_mark = None;
         for (i, c) in text.char_indices() {
+            let rest = &text[i + c.len_utf8()..];
+            // What follows leaves the line to the block a marker starts.
+            let opens_block = rest.is_empty() || rest.starts_with([' ', '\t']);
             if at_start && c.is_ascii_digit() && list_mark.is_none() {
                 let digits = text[i..].bytes().take_while(u8::is_ascii_digit).count();
-                if text[i + digits..].starts_with(['.', ')']) {
+                let after = &text[i + digits..];
+                if digits <= 9
+                    && after.starts_with(['.', ')'])
+                    && (after.len() == 1 || after[1..].starts_with([' ', '\t']))
+                {
                     list_mark = Some(i + digits);
                 }
             }
-            let escape = match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~' => true,
-                '&' => text[i + 1..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '#'),
-                '!' => text[i + 1..].starts_with('['),
-                '#' | '-' | '+' | '=' | '>' => at_start,
-                _ => list_mark == Some(i),
+            let escaped: Option<&str> = match c {
+                '`' | '*' | '_' | '[' | ']' => Some("\\"),
+                // A backslash escapes only punctuation; what follows this text is not known.
+                '\\' if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation()) => Some("\\"),
+                // A character reference, or its look-alike, is read as one.
+                '&' if starts_entity(rest) => {
+                    out.push_str("&amp;");
+                    at_start = false;
+                    continue;
+                }
+                // A tag, a comment or an autolink; `a < b` is text.
+                '<' if starts_html(rest) => {
+                    out.push_str("&lt;");
+                    at_start = false;
+                    continue;
+                }
+                // Strikethrough: `~` or `~~` closes one opened before it on the line, so
+                // one after another `~` is written as a reference.
+                '~' if out[line_start..].contains('~') || text[..i].contains('~') => {
+                    out.push_str("&#126;");
+                    at_start = false;
+                    continue;
+                }
+                '|' if self.cell => Some("\\"),
+                // kramdown reads any line with a `|` as a table's row: written as a
+                // reference, which every renderer shows as `|`.
+                '|' => {
+                    out.push_str("&#124;");
+                    at_start = false;
+                    continue;
+                }
+                '!' => rest.starts_with('[').then_some("\\"),
+                // The last `#`s of a heading's text would be its closing sequence (what
+                // follows the text is not known: they are escaped at the text's end).
+                '#' if self.heading && rest.trim_end_matches([' ', '\t']).bytes().all(|b| b == b'#') => {
+                    Some("\\")
+                }
+                '#' if at_start => {
+                    let hashes = 1 + rest.bytes().take_while(|&b| b == b'#').count();
+                    let after = &text[i + hashes..];
+                    (hashes <= 6 && (after.is_empty() || after.starts_with([' ', '\t']))).then_some("\\")
+                }
+                '-' | '+' if at_start => {
+                    let rule = c == '-' && rest.chars().all(|r| r == '-' || r == ' ' || r == '\t');
+                    (opens_block || rule).then_some("\\")
+                }
+                // A setext heading's underline.
+                '=' if at_start => rest.chars().all(|r| r == '=' || r == ' ' || r == '\t').then_some("\\"),
+                '>' if at_start => Some("\\"),
+                _ if list_mark == Some(i) => Some("\\"),
+                _ => None,
             };
-            if escape {
-                out.push('\\');
+            if let Some(escape) = escaped {
+                out.push_str(escape);
             }
             out.push(c);
             if !c.is_whitespace() {
                 at_start = false;
             }
         }
+    }
+}
+
+/// Whether `rest`, what follows a `&`, makes it a character reference (`&amp;`,
+/// `&#233;`, `&#xE9;`) as CommonMark reads one, or one for a name it does not know
+/// (`&foo;`): both are written as a reference so they stay text.
+fn starts_entity(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    let (digits, from): (fn(&u8) -> bool, usize) = match b {
+        [b'#', b'x' | b'X', ..] => (u8::is_ascii_hexdigit, 2),
+        [b'#', ..] => (u8::is_ascii_digit, 1),
+        [c, ..] if c.is_ascii_alphabetic() => (u8::is_ascii_alphanumeric, 0),
+        _ => return false,
+    };
+    let n = b[from..].iter().take_while(|c| digits(c)).count();
+    n > 0 && n <= 32 && b.get(from + n) == Some(&b';')
+}
+
+/// Whether `rest`, what follows a `<`, makes it the start of inline HTML (a tag, a
+/// closing tag, a comment, a processing instruction, a declaration, CDATA) or an
+/// autolink (`<https://…>`, `<ola@vg.no>`), as CommonMark reads them.
+fn starts_html(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() => true,
+        Some(b'/') => b.get(1).is_some_and(u8::is_ascii_alphabetic),
+        Some(b'!' | b'?') => true,
+        // An e-mail autolink may start with these.
+        Some(c) => {
+            let until = rest.find(['>', ' ', '<']).map_or(rest, |e| &rest[..e]);
+            rest[until.len()..].starts_with('>') && until.contains('@') && c.is_ascii_graphic()
+        }
+        None => false,
     }
 }
 
@@ -1529,7 +1655,7 @@ mod tests {
                 "Se [programmet](https://x.no \"The (\\\"party\\\") programme\") og [kartet][k].\n\n",
                 "![Et bilde av *ikke* tekst](a.png) ![The \\[stage\\] in Bergen](b.png 'The stage\\'s') ",
                 "[![Logo](l.png)](https://x.no (Front \\(page\\)))\n\n",
-                "[k]: https://kart.no \"Map \\& \\\"area\\\"\"\n",
+                "[k]: https://kart.no \"Map & \\\"area\\\"\"\n",
             )
         );
         // Read back, the translation is what was written.
@@ -1623,8 +1749,46 @@ mod tests {
         let text = "# Tittel\n\nEn setning.\n";
         assert_eq!(
             translate(text, &[("Tittel", "#1 * Title"), ("En setning.", "1. A [sentence] | x_y & &amp;.")]),
-            "# #1 \\* Title\n\n1\\. A \\[sentence\\] \\| x\\_y & \\&amp;.\n"
+            "# #1 \\* Title\n\n1\\. A \\[sentence\\] &#124; x\\_y & &amp;amp;.\n"
         );
+    }
+
+    /// Regression (a new-user trial): `H&M` was written `H\&M`, and `~`, `<`, `|` were
+    /// escaped the same way wherever they stood, which kramdown (Jekyll) and
+    /// Python-Markdown show as a backslash. A character is escaped only where CommonMark
+    /// reads it as markup there, and then as all of them read an escape; a heading's
+    /// text that ends in `#` keeps it (`# Top 10 #` lost it as a closing sequence).
+    #[test]
+    fn only_what_would_read_as_markup_there_is_escaped() {
+        let cases = [
+            ("Hun handlet hos H&M.", "She shopped at H&M in R&D; Q&A: yes!"),
+            ("Hun handlet hos H&M.", "~5 km, a < b, a > b, a - b, 1.5 m, -5 degrees, +3, #hashtag, C#, a|b"),
+            ("Hun handlet hos H&M.", "Entities &amp; &#233; &#x41; stay text"),
+            ("Hun handlet hos H&M.", "Tags <b>x</b>, </i> <!-- c --> and <https://x.no> or <ola@vg.no>"),
+            ("Hun handlet hos H&M.", "Struck ~~not~~ or ~this~ either, \\path\\ and a\\*b"),
+        ];
+        let edition = [
+            "She shopped at H&M in R&amp;D; Q&A: yes!\n",
+            "~5 km, a < b, a > b, a - b, 1.5 m, -5 degrees, +3, #hashtag, C#, a&#124;b\n",
+            "Entities &amp;amp; &amp;#233; &amp;#x41; stay text\n",
+            "Tags &lt;b>x&lt;/b>, &lt;/i> &lt;!-- c --> and &lt;https://x.no> or &lt;ola@vg.no>\n",
+            "Struck ~&#126;not&#126;&#126; or &#126;this&#126; either, \\path\\ and a\\\\\\*b\n",
+        ];
+        for ((source, target), expected) in cases.iter().zip(edition) {
+            let md = format!("{source}\n");
+            let out = translate(&md, &[(source, target)]);
+            assert_eq!(out, expected);
+            // Read back, the edition's text is the translation.
+            assert_eq!(texts(&doc(&out)), [*target], "{out:?}");
+        }
+        // In a table's cell, `|` ends the cell; in a heading, `#`s at its end close it.
+        let table = "| A |\n|---|\n| Celle |\n";
+        assert_eq!(translate(table, &[("Celle", "a|b")]), "| A |\n|---|\n| a\\|b |\n");
+        for heading in ["# Topp 10 #\n", "# Topp 10\n", "Topp 10\n===\n"] {
+            let out = translate(heading, &[("Topp 10", "Top 10 ##")]);
+            assert!(out.contains("Top 10 \\#\\#"), "{out:?}");
+            assert_eq!(texts(&doc(&out)), ["Top 10 ##"], "{out:?}");
+        }
     }
 
     /// A translation that starts with what Markdown reads as the start of a block (a
@@ -1681,6 +1845,15 @@ mod tests {
             "| a | b |",
             "+",
             "1.",
+            "1.5 m",
+            "-5 degrees",
+            "#hashtag",
+            "H&M and R&amp;D",
+            "a < b, <b>bold</b>",
+            "~5 km ~~x~~",
+            "a|b",
+            "Top 10 #",
+            "ends with \\",
         ];
         // The blocks of `md` in order, and its text.
         let read = |md: &str| {
