@@ -1157,7 +1157,13 @@ impl<'a> Story<'a> {
             self.marks(a, &mut starts, &mut ends);
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None, once: true };
+            let markup = Markup {
+                open: Raw::Text(starts),
+                close: Raw::Text(ends),
+                style: None,
+                once: true,
+                spaced: false,
+            };
             marked::open(&mut paragraph, &mut codes, markup, false)
         });
         let mut emit =
@@ -1284,6 +1290,7 @@ impl Emit<'_> {
                         close: Raw::Text(close.clone()),
                         style: Some(self.styles[inner].clone()),
                         once: *once,
+                        spaced: false,
                     };
                     let n = marked::open(self.paragraph, self.codes, markup, false);
                     let atoms: Vec<&Atom> = atoms.iter().collect();

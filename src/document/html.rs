@@ -1225,6 +1225,8 @@ impl<'t> Page<'t> {
         let mut numbers: Vec<u32> = vec![0; kept.len()];
         let mut open: Vec<u32> = Vec::new();
         let mut collapse = Collapse::default();
+        // Where the white space the last line break took ends.
+        let mut covered = 0;
         // Text up to the next code, taken whole so that no placeholder is made of two.
         let mut text = String::new();
         for (i, item) in kept.iter().enumerate() {
@@ -1232,11 +1234,17 @@ impl<'t> Page<'t> {
                 collapse.push(t, &mut text);
                 continue;
             }
-            match item {
+            let spaced = match item {
                 Item::Lone { space: true, .. } => collapse.line_break(&mut text),
-                Item::Lone { space: false, .. } => collapse.content(&mut text),
-                _ => collapse.before_code(&mut text),
-            }
+                Item::Lone { space: false, .. } => {
+                    collapse.content(&mut text);
+                    false
+                }
+                _ => {
+                    collapse.before_code(&mut text);
+                    false
+                }
+            };
             marked::push_text(&mut paragraph, &mut codes, &text, |raw| Raw::Text(escape_text(raw)));
             text.clear();
             match item {
@@ -1256,8 +1264,31 @@ impl<'t> Page<'t> {
                         close(&mut paragraph, &mut codes, n, span.as_ref().map(|s| s.end));
                     }
                 }
-                Item::Lone { span, .. } => {
+                Item::Lone { span, space: false } => {
                     let markup = Markup { open: Raw::Range(span.clone()), ..Markup::default() };
+                    marked::open(&mut paragraph, &mut codes, markup, true);
+                }
+                // A line break with the white space around it as the page has it (the
+                // text's trailing spaces before it, the line end after it), so that the
+                // space the text holds for it is written as those bytes.
+                Item::Lone { span, space: true } => {
+                    let before = match i.checked_sub(1).map(|k| &kept[k]) {
+                        Some(Item::Text { span: s, .. }) if s.end == span.start => {
+                            spaces(&self.text[s.clone()]).1
+                        }
+                        _ => 0,
+                    };
+                    // Not what the break before took already (`<br>\n<br>`).
+                    let before = before.min(span.start.saturating_sub(covered));
+                    let after = match kept.get(i + 1) {
+                        Some(Item::Text { span: s, .. }) if s.start == span.end => {
+                            spaces(&self.text[s.clone()]).0
+                        }
+                        _ => 0,
+                    };
+                    let whole = span.start - before..span.end + after;
+                    covered = whole.end;
+                    let markup = Markup { open: Raw::Range(whole), spaced, ..Markup::default() };
                     marked::open(&mut paragraph, &mut codes, markup, true);
                 }
                 Item::Text { .. } => {}
@@ -1345,12 +1376,15 @@ impl Collapse {
     /// A line break is a space between words: one is written before it, where a
     /// browser shows none, so the words either side stay apart and a sentence that ends
     /// at the break does not take it.
-    fn line_break(&mut self, out: &mut String) {
-        if !self.after_space {
+    /// Whether it wrote one.
+    fn line_break(&mut self, out: &mut String) -> bool {
+        let spaced = !self.after_space;
+        if spaced {
             out.push(' ');
         }
         self.pending = false;
         self.after_space = true;
+        spaced
     }
 
     /// Markup that stands alone shows something (an image, a `code` element): the
@@ -1765,7 +1799,7 @@ mod tests {
                 "Hun leder <strong>Lyse Dialog</strong>. Hva\n     betyr <a href=\"https://lyse.no/?a=1&amp;b=2\" \
                  title=\"Til Lyse\">kjærlighet</a>?<br>\n     Kjør <code>tolk build</code> nå.",
                 "She leads <strong>Lyse Dialog</strong>. What does <a href=\"https://lyse.no/?a=1&amp;b=2\" \
-                 title=\"To &quot;Lyse&quot;\">love</a> &lt;mean&gt;? <br>Run <code>tolk build</code> now.",
+                 title=\"To &quot;Lyse&quot;\">love</a> &lt;mean&gt;?<br>\n     Run <code>tolk build</code> now.",
             )
             .replace(r#"alt='Trine i "kundesenteret"'"#, r#"alt='Trine at the &#39;customer centre&#39;'"#);
         assert_eq!(out, expected);
@@ -1831,6 +1865,18 @@ mod tests {
         // A line break parts the words either side, and a sentence that ends before it
         // does not take it.
         assert_eq!(segments("<p>En.<br>To<br/>tre.</p>"), ["En.", "To {1/}tre."]);
+    }
+
+    /// Regression (a new-user trial): `ler.<br>\nVi` was written `ler. <br>Vi`, the
+    /// space the sentence needs before a line break written as text and the line end
+    /// after it lost. A translated paragraph's breaks keep the white space around them
+    /// as the page has it.
+    #[test]
+    fn a_line_break_keeps_the_white_space_around_it() {
+        let html = "<p>Hun ler.<br>\nVi ler. Han sa <b>hei</b> <br> og gikk.<br>\n<br>\n  Slutt.</p>";
+        assert_eq!(segments(html), ["Hun ler.", "Vi ler.", "Han sa {1}hei{/1} {2/}og gikk.", "Slutt."]);
+        let out = render(html, |s| Some(s.to_uppercase()));
+        assert_eq!(out, "<p>HUN LER.<br>\nVI LER. HAN SA <b>HEI</b> <br> OG GIKK.<br>\n<br>\n  SLUTT.</p>");
     }
 
     #[test]

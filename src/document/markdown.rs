@@ -442,11 +442,23 @@ fn block(
             Event::End(_) => {}
             Event::HardBreak => {
                 // A line break is layout between words, as in every format: a space
-                // before it keeps it out of the sentence it follows.
-                if !paragraph.is_empty() && !paragraph.ends_with(' ') {
+                // before it keeps it out of the sentence it follows. That space is the
+                // break's own, not the source's: the break's markup takes it back, with
+                // what starts the line after it (indentation, a quote's `>`), so it keeps
+                // its bytes.
+                let spaced = !paragraph.is_empty() && !paragraph.ends_with(' ');
+                if spaced {
                     paragraph.push(' ');
                 }
-                lone(&mut paragraph, &mut codes, range);
+                let next = events.get(i + 1).map_or(range.end, |(_, r)| r.start.max(range.end));
+                let whole = range.start..next;
+                at = at.max(whole.end);
+                marked::open(
+                    &mut paragraph,
+                    &mut codes,
+                    Markup { open: Raw::Range(whole), spaced, ..Markup::default() },
+                    true,
+                );
             }
             Event::Code(_)
             | Event::InlineMath(_)
@@ -1941,13 +1953,13 @@ mod tests {
             out,
             "- The first level, over two lines.\n- Neste.\n\n1. A numbered item over two lines.\n"
         );
-        // The line after a hard break goes on the item's paragraph, as a lazy line; the
-        // space before the break is the sentence's, as in a paragraph.
+        // The line after a hard break goes on the item's paragraph, indented as it was;
+        // the space before the break is the sentence's, and the break keeps its bytes.
         let out = translate(
             "- Brudd her  \n  og der.\n",
             &[("Brudd her {1/}og der.", "Break here {1/}and there.")],
         );
-        assert_eq!(out, "- Break here   \nand there.\n");
+        assert_eq!(out, "- Break here  \n  and there.\n");
         let items = Parser::new(&out).filter(|e| matches!(e, Event::Start(Tag::Item))).count();
         assert_eq!(items, 1);
     }
@@ -2211,7 +2223,38 @@ mod tests {
         // A hard line break after a full stop is layout between two sentences.
         let text = "Hei.  \nHvem er du?\n";
         assert_eq!(texts(&doc(text)), ["Hei.", "Hvem er du?"]);
-        assert_eq!(translate(text, &[("Hei.", "Hi.")]), "Hi.   \nHvem er du?\n");
+        assert_eq!(translate(text, &[("Hei.", "Hi.")]), "Hi.  \nHvem er du?\n");
+    }
+
+    /// Regression (a new-user trial): a hard break gained a space in the edition
+    /// (`linje.  ` became `linje.   `, `skråstrek\\` became `SKRÅSTREK \\`), as the
+    /// space a sentence needs before the break was written as text. The break keeps
+    /// its bytes, with what starts the next line, and the segment still reads with a
+    /// space.
+    #[test]
+    fn a_hard_break_keeps_its_bytes() {
+        let text = "Første linje.  \nAndre linje.\n\nMed skråstrek\\\nfortsetter den.\n\n> Sitat her\\\n> går videre.\n";
+        assert_eq!(
+            texts(&doc(text)),
+            [
+                "Første linje.",
+                "Andre linje.",
+                "Med skråstrek {1/}fortsetter den.",
+                "Sitat her {1/}går videre."
+            ]
+        );
+        let out = translate(
+            text,
+            &[
+                ("Første linje.", "First line."),
+                ("Med skråstrek {1/}fortsetter den.", "With a backslash {1/}it goes on."),
+                ("Sitat her {1/}går videre.", "Quote here {1/}goes on."),
+            ],
+        );
+        assert_eq!(
+            out,
+            "First line.  \nAndre linje.\n\nWith a backslash\\\nit goes on.\n\n> Quote here\\\n> goes on.\n"
+        );
     }
 
     #[test]

@@ -62,6 +62,13 @@ pub struct Markup {
     /// sentence boundary) and whose seams are not joined again has it opened at its
     /// first opening and closed at its last closing, around all of it.
     pub once: bool,
+    /// For a lone code that is a line break (Markdown's hard break, HTML's `<br>`):
+    /// whether the space before it in the block's text stands for no text of the
+    /// source but for the break itself, which a sentence needs between its words
+    /// (`Med skråstrek {1/}fortsetter den.`). Its markup is then the break with the
+    /// white space around it as the source has it, and a space written right before
+    /// it is taken back, so the break keeps its bytes.
+    pub spaced: bool,
 }
 
 /// A code's markup, as [`Marked::tags_described`] gives it to be described.
@@ -577,7 +584,10 @@ impl Render<'_> {
             once.get(&n).is_none_or(|&(first, last)| if open { i == first } else { i == last })
         };
         let mut open: Vec<u32> = Vec::new();
+        // Whether what was written last is text, whose space a spaced break takes back.
+        let mut after_text = false;
         for (i, piece) in pieces.into_iter().enumerate() {
+            let text = std::mem::replace(&mut after_text, matches!(piece, Piece::Text(_)));
             match piece {
                 Piece::Text(t) => {
                     let style = open
@@ -604,7 +614,12 @@ impl Render<'_> {
                                 open.remove(i);
                             }
                         }
-                        Code::Lone(_) => self.raw(&markup.open, out),
+                        Code::Lone(_) => {
+                            if markup.spaced && text && out.ends_with(' ') {
+                                out.pop();
+                            }
+                            self.raw(&markup.open, out)
+                        }
                     }
                 }
             }
@@ -716,6 +731,7 @@ mod tests {
                 close: Raw::Text("</b>".into()),
                 style: Some(String::new()),
                 once: false,
+                spaced: false,
             },
             false,
         );
@@ -805,8 +821,13 @@ mod tests {
             let mut part = Part::new("", text.clone());
             let mut paragraph = String::new();
             let mut codes = Vec::new();
-            let markup =
-                Markup { open: Raw::Text("[".into()), close: Raw::Text("]".into()), style: None, once };
+            let markup = Markup {
+                open: Raw::Text("[".into()),
+                close: Raw::Text("]".into()),
+                style: None,
+                once,
+                spaced: false,
+            };
             let n = open(&mut paragraph, &mut codes, markup, false);
             paragraph.push_str("Ja. Nei");
             close(&mut paragraph, n);

@@ -1263,7 +1263,13 @@ impl<'a> Parser<'a> {
             }
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup { open: Raw::Text(starts), close: Raw::Text(ends), style: None, once: true };
+            let markup = Markup {
+                open: Raw::Text(starts),
+                close: Raw::Text(ends),
+                style: None,
+                once: true,
+                spaced: false,
+            };
             marked::open(&mut build.paragraph, &mut build.codes, markup, false)
         });
         build.nodes(&nodes, &key, &tags);
@@ -1397,6 +1403,7 @@ impl Build {
                         close: close.clone(),
                         style: Some(tags.clone()),
                         once: *once,
+                        spaced: false,
                     };
                     let n = marked::open(&mut self.paragraph, &mut self.codes, markup, false);
                     self.nodes(nodes, &key, &tags);
