@@ -22,9 +22,12 @@ const LIST_MISSING: usize = 20;
 /// Assemble the English editions of documents from the translation memory
 ///
 /// Every sentence is replaced by its translation (a 100% match in the memory), and
-/// everything around the sentences (line breaks, blank lines, dialogue dashes) is kept as
-/// it is, so an edition has exactly the lines of its source. Each edition is written to
-/// --out under its source's file name, replacing any older one in a single step.
+/// everything around the sentences (line breaks, blank lines, dialogue dashes, markup)
+/// is kept as it is: a plain text edition has exactly the lines of its source, and in
+/// the other formats only the translated paragraphs change (a Markdown or HTML
+/// paragraph wrapped over several lines is written on one, which renders the same).
+/// Each edition is written to --out under its source's file name, replacing any older
+/// one in a single step.
 ///
 /// All or nothing: every edition is written to a temporary file beside its destination
 /// before any older edition is replaced, so an error (a document that cannot be read, a

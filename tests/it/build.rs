@@ -396,3 +396,17 @@ fn a_translation_build_cannot_place_is_no_translation_to_analyze_or_export() {
     t.tolk(&["build"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "Click Save now.\n");
 }
+
+/// Regression (a new-user trial): `build --help` said every edition has exactly the
+/// lines of its source, which a Markdown or HTML paragraph wrapped over lines is not
+/// (it is written on one line, as the README says); the help says which editions do.
+#[test]
+fn build_help_says_which_editions_keep_their_lines() {
+    let t = Project::empty();
+    let help = t.tolk(&["build", "--help"]).run().success();
+    // Read as words, however the help is wrapped.
+    let words = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!words.contains("so an edition has exactly the lines of its source"), "{words}");
+    assert!(words.contains("a plain text edition has exactly the lines of its source"), "{words}");
+    assert!(words.contains("paragraph wrapped over several lines is written on one"), "{words}");
+}
