@@ -21,6 +21,44 @@ pub const LINE_BREAKS: [char; 7] = ['\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\
 /// the word `sykkelparkering` to a reader, so it is to [`normalize`] too.
 pub const INVISIBLE: [char; 4] = ['\u{AD}', '\u{200B}', '\u{2060}', '\u{FEFF}'];
 
+/// Whether `text` (a sentence without its tags) holds words to translate: a letter
+/// outside web addresses and e-mail addresses. A sentence without a letter (a year, a
+/// table's figures) holds none, and neither does one that is only an address
+/// (`https://www.nrk.no/sak`, `www.vg.no`, `post@example.no`, with punctuation around),
+/// which an edition keeps as it is, as it keeps a link's URL.
+pub fn has_words(text: &str) -> bool {
+    text.split_whitespace().any(|token| {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@');
+        token.chars().any(char::is_alphabetic) && !is_address(token)
+    })
+}
+
+/// Whether `token` is a web address (`https://…`, any `scheme://…`, `mailto:…`,
+/// `www.…`) or an e-mail address (`post@example.no`).
+fn is_address(token: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    if let Some((scheme, rest)) = lower.split_once("://") {
+        let mut chars = scheme.chars();
+        return chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && !rest.is_empty();
+    }
+    if let Some(rest) = lower.strip_prefix("mailto:").or_else(|| lower.strip_prefix("www.")) {
+        return rest.contains(|c: char| c.is_alphanumeric());
+    }
+    match token.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && domain
+                    .split('.')
+                    .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        }
+        None => false,
+    }
+}
+
 /// Normalises a text for comparison: Unicode NFC, the [`INVISIBLE`] characters left
 /// out, every run of whitespace (including no-break spaces) becomes one ASCII space,
 /// and the result is trimmed.
@@ -325,6 +363,30 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    /// Regression (a new-user trial): a paragraph or a link's text that is only a URL
+    /// or an e-mail address was offered for translation.
+    #[test]
+    fn an_address_alone_is_no_words_to_translate() {
+        for none in [
+            "https://www.nrk.no/norge/en-lang-sak-1.234567",
+            "www.vg.no",
+            "post@example.no",
+            "(https://x.no).",
+            "mailto:a@b.no",
+            "2024",
+            "12,5 %",
+            "",
+        ] {
+            assert!(!has_words(none), "{none:?}");
+        }
+        for words in
+            ["Les mer: https://x.no", "Skriv til post@example.no.", "Hei", "vg.no", "f.eks.", "E-post: @ola"]
+        {
+            assert!(has_words(words), "{words:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

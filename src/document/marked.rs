@@ -261,12 +261,13 @@ impl Marked {
                 flatten(block);
                 block.sentences.clear();
                 let found = inline::sentences(segmenter, &block.paragraph);
-                // A sentence without a letter (a year, a price, a table's figures) is
-                // not text to translate: it stays as it is, or, one number, is localised.
+                // A sentence without a letter (a year, a price, a table's figures), or
+                // only a web or e-mail address, is not text to translate: it stays as it
+                // is, or, one number, is localised.
                 let mut i = 0;
                 for s in found {
                     let local = inline::localize(&s.text);
-                    if !inline::strip(&s.text).chars().any(char::is_alphabetic) {
+                    if !crate::text::has_words(&inline::strip(&s.text)) {
                         if let Some(english) = localised(&local.text) {
                             block.sentences.push(Sentence {
                                 range: s.range,

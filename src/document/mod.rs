@@ -342,7 +342,14 @@ impl Document {
         for (n, line) in lines(&text).enumerate() {
             cut.clear();
             segmenter.split_line(&text[line.clone()], &mut cut);
-            for (i, r) in cut.iter().enumerate() {
+            // A sentence that is only a web or e-mail address stays as it is (a line of
+            // figures is still offered in plain text: its batch rows are a translator's
+            // to see, as they have always been).
+            let cut = cut.iter().filter(|r| {
+                let sentence = &text[line.start + r.start..line.start + r.end];
+                crate::text::has_words(sentence) || !sentence.chars().any(char::is_alphabetic)
+            });
+            for (i, r) in cut.enumerate() {
                 let range = line.start + r.start..line.start + r.end;
                 segments.push(Segment {
                     id: SegmentId::of(&text[range.clone()]),

@@ -206,3 +206,26 @@ fn a_sentence_opening_with_code_an_image_or_a_kept_name_is_cut_from_the_one_befo
     assert!(md.contains("`tolk build`"), "{md}");
     assert!(t.read("out/pseudo/b.html").contains("<span translate=\"no\">Dagens Næringsliv</span>"));
 }
+
+/// Regression (a new-user trial): a paragraph or a link's text that is only a URL or
+/// an e-mail address was offered for translation, though URLs are never text. It is
+/// no segment, in every format, and the edition keeps it as it is.
+#[test]
+fn an_address_alone_is_no_segment_in_any_format() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.md",
+        "Les mer her:\n\nhttps://www.nrk.no/norge/sak-1.234567\n\n[https://nrk.no](https://nrk.no)\n\nwww.vg.no\n\npost@example.no\n",
+    );
+    t.write(
+        "corpus/b.html",
+        "<!DOCTYPE html><html lang=\"nb\"><body><p>https://www.nrk.no/sak</p><p><a href=\"https://nrk.no\">https://nrk.no</a></p><p>Se www.vg.no.</p></body></html>\n",
+    );
+    t.write("corpus/c.txt", "Skriv til oss:\npost@example.no\n2024\n");
+    assert_eq!(t.segment_texts("corpus/a.md"), ["Les mer her:"]);
+    assert_eq!(t.segment_texts("corpus/b.html"), ["Se www.vg.no."]);
+    assert_eq!(t.segment_texts("corpus/c.txt"), ["Skriv til oss:", "2024"]);
+    t.tolk(&["build", "--pseudo"]).run().success();
+    assert!(t.read("out/pseudo/a.md").contains("\n\nhttps://www.nrk.no/norge/sak-1.234567\n\n[https://nrk.no](https://nrk.no)\n\nwww.vg.no\n\npost@example.no\n"));
+    assert!(t.read("out/pseudo/c.txt").contains("\npost@example.no\n"));
+}
