@@ -123,7 +123,19 @@ fn plain(b: &[u8], i: usize) -> usize {
     if b.get(end) == Some(&b',') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
         end += 1 + digits(b, end + 1);
     }
+    // A decimal point or a version's dots (`2.4`, `2.4.1`), as the score reads them
+    // (a time after `kl.` is read before this).
+    while b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end += 1 + digits(b, end + 1);
+    }
     end
+}
+
+/// Whether the whole number `number` has dots that are no thousands groups (`2.4`,
+/// `2.4.1`; not `12.500`): a decimal point or a version, English already.
+fn dotted(number: &str) -> bool {
+    let whole = number.split(',').next().unwrap_or_default();
+    whole.contains('.') && whole.split('.').skip(1).any(|group| group.len() != 3)
 }
 
 /// The end of a date starting at `i`: `17. mai`, with a year if one follows.
@@ -189,6 +201,7 @@ fn english_with(number: &str, kind: Kind, group_four: bool) -> String {
             }
         }
         Kind::Time => number.replace('.', ":"),
+        Kind::Plain if dotted(number) => number.to_string(),
         Kind::Plain => {
             let (whole, decimals) = number.split_once(',').unwrap_or((number, ""));
             // Grouped as the source grouped it (`1 000` → `1,000`), and from five digits
@@ -324,8 +337,11 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
             true => english_with(new_text, new.kind, true),
             false => new_text.to_string(),
         };
+        // A target that groups the old number (`1,500`) groups the new one too
+        // (`2,000`), however the sources wrote them.
+        let new_en = english_with(new_text, new.kind, english_grouped(&old_en));
         let forms = [
-            (old_en.clone(), english(new_text, new.kind)),
+            (old_en.clone(), new_en),
             (english_with(old_text, old.kind, true), english_with(new_text, new.kind, true)),
             (old_text.to_string(), kept),
         ];
@@ -405,6 +421,10 @@ mod tests {
         assert_eq!(found("Møtet er kl. 08.00, eller 8:30."), [("08.00", Time), ("8:30", Time)]);
         assert_eq!(found("Covid19 og 2a er ord, ikke tall."), []);
         assert_eq!(found("I 2008 ble jeg leder. 12 av 20."), [("2008", Plain), ("12", Plain), ("20", Plain)]);
+        assert_eq!(
+            found("Apache 2.4 og 2.4.1, 3.5 prosent."),
+            [("2.4", Plain), ("2.4.1", Plain), ("3.5", Plain)]
+        );
     }
 
     #[test]
@@ -418,6 +438,10 @@ mod tests {
         assert_eq!(english("17. mai 2024", Kind::Date), "17 May 2024");
         assert_eq!(english("1. januar", Kind::Date), "1 January");
         assert_eq!(english("08.00", Kind::Time), "08:00");
+        // A decimal point or a version is English already.
+        assert_eq!(english("2.4", Kind::Plain), "2.4");
+        assert_eq!(english("2.4.1", Kind::Plain), "2.4.1");
+        assert_eq!(english("12.500", Kind::Plain), "12,500");
     }
 
     #[test]
@@ -461,6 +485,17 @@ mod tests {
             "The hall holds 2,000 people.",
         );
         assert_eq!(r.unwrap().target, "The hall holds 2,500 people.");
+        // A target that grouped the old number groups the new one, however the
+        // sources wrote them.
+        let r = repair("Vi solgte 2000 biler.", "Vi solgte 1 500 biler.", "We sold 1,500 cars.");
+        assert_eq!(r.unwrap().target, "We sold 2,000 cars.");
+        // A version or a decimal point changed.
+        let r = repair(
+            "Den finnes i Apache 2.6 og nyere.",
+            "Den finnes i Apache 2.4 og nyere.",
+            "It is in Apache 2.4 and later.",
+        );
+        assert_eq!(r.unwrap().target, "It is in Apache 2.6 and later.");
         // Case and punctuation may differ too; a dash between numbers is no letter; a
         // code's number is no number.
         let r = repair(
