@@ -18,8 +18,10 @@
 //! of its code and its end, which are written back as they were around the
 //! translation and cannot be put out of order.
 //! What stands before a paragraph's first text or after its last (a tab and a page
-//! number in a footer, an image above a caption) stays outside the block, so it
-//! never makes a segment's tags. An image's description (`wp:docPr descr`, `title`, and
+//! number in a footer, an image above a caption, a comment's anchor) stays outside the
+//! block, so it never makes a segment's tags; what shares a run or a link with the
+//! last words (a tab typed after them) is layout ([`Markup::layout`]), outside the last
+//! sentence, but for a footnote or endnote reference. An image's description (`wp:docPr descr`, `title`, and
 //! the picture's own `pic:cNvPr`) is a block too: a reader hears it. So are the
 //! document's title, subject, description and keywords in `docProps/core.xml`, whose
 //! `dc:language` becomes the edition's ([`super::EditionLanguage`]). What Word keeps
@@ -534,8 +536,9 @@ impl Atom {
 /// What a lone code is, where that matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A footnote, endnote or comment reference: it belongs to the sentence before it,
-    /// even at the end of a paragraph.
+    /// A footnote or endnote reference: it belongs to the sentence before it, even at
+    /// the end of a paragraph. A comment's anchor does not: a reader sees no mark of
+    /// it in the text, and the `.odt` keeps its comment outside the sentence too.
     Note,
     /// A line break: it parts the words on either side, so a break typed right after
     /// a full stop ends the sentence.
@@ -1023,7 +1026,7 @@ impl<'a> Story<'a> {
                 "w:rPr" | "w:softHyphen" | "w:lastRenderedPageBreak" => continue,
                 "w:t" => self.text_of(c)?,
                 "w:noBreakHyphen" => "\u{2011}".to_string(),
-                "w:footnoteReference" | "w:endnoteReference" | "w:commentReference" => {
+                "w:footnoteReference" | "w:endnoteReference" => {
                     pieces.push(Piece::Item(c, Kind::Note));
                     continue;
                 }
@@ -1157,13 +1160,8 @@ impl<'a> Story<'a> {
             self.marks(a, &mut starts, &mut ends);
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup {
-                open: Raw::Text(starts),
-                close: Raw::Text(ends),
-                style: None,
-                once: true,
-                spaced: false,
-            };
+            let markup =
+                Markup { open: Raw::Text(starts), close: Raw::Text(ends), once: true, ..Markup::default() };
             marked::open(&mut paragraph, &mut codes, markup, false)
         });
         let mut emit =
@@ -1291,6 +1289,7 @@ impl Emit<'_> {
                         style: Some(self.styles[inner].clone()),
                         once: *once,
                         spaced: false,
+                        layout: false,
                     };
                     let n = marked::open(self.paragraph, self.codes, markup, false);
                     let atoms: Vec<&Atom> = atoms.iter().collect();
@@ -1318,7 +1317,8 @@ impl Emit<'_> {
                 self.paragraph.push(' ');
                 self.spaced = true;
             }
-            marked::open(self.paragraph, self.codes, Markup { open: raw, ..Markup::default() }, true);
+            let markup = Markup { open: raw, layout: kind != Kind::Note, ..Markup::default() };
+            marked::open(self.paragraph, self.codes, markup, true);
         }
     }
 }

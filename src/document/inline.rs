@@ -390,6 +390,57 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
     out
 }
 
+/// `last`, the last sentence of `paragraph` ([`sentences`]), without the lone codes
+/// that are layout (`layout` of their number: a tab, a line break, a field) after its
+/// words at the paragraph's end, nor the closing codes between them: those stay outside
+/// it, as what follows a paragraph's last words does, so `Foto: Per{1/}` with a tab
+/// typed in the same run as the name is `Foto: Per`. A lone code that is not layout (a
+/// footnote reference) keeps what stands before it in the sentence.
+pub fn leave_layout(paragraph: &str, last: &mut Sentence, layout: impl Fn(u32) -> bool) {
+    // What the sentence took after its words: closing and lone codes, in order.
+    let range = last.range.clone();
+    let mut tail: Vec<(usize, Code)> = Vec::new();
+    let mut at = range.end;
+    while at > range.start {
+        let Some(open) = paragraph[range.start..at].rfind('{').map(|i| range.start + i) else { break };
+        match code_at(&paragraph[open..at]) {
+            Some((code @ (Code::Close(_) | Code::Lone(_)), len)) if open + len == at => {
+                tail.push((open, code));
+                at = open;
+            }
+            _ => break,
+        }
+    }
+    tail.reverse();
+    // The end: after the last lone code that is not layout, else before the first one
+    // that is.
+    let keep = tail.iter().rposition(|&(_, c)| matches!(c, Code::Lone(n) if !layout(n)));
+    let cut = match keep {
+        Some(i) => tail.get(i + 1).map(|&(s, _)| s),
+        None => tail.iter().find(|(_, c)| matches!(c, Code::Lone(_))).map(|&(s, _)| s),
+    };
+    let Some(end) = cut.filter(|&e| e < range.end) else { return };
+    if !tail.iter().any(|&(s, c)| s >= end && matches!(c, Code::Lone(_))) {
+        return;
+    }
+    if !strip(&paragraph[range.end..]).trim().is_empty() {
+        return;
+    }
+    // The pairs closed in what is left out are open where the sentence now ends.
+    for &(_, code) in tail.iter().filter(|&&(s, _)| s >= end).rev() {
+        if let Code::Close(n) = code {
+            last.after.push(n);
+        }
+    }
+    let mut text: String = last.before.iter().map(|&n| Code::Open(n).to_string()).collect();
+    text.push_str(&paragraph[range.start..end]);
+    for &n in last.after.iter().rev() {
+        text.push_str(&Code::Close(n).to_string());
+    }
+    last.range = range.start..end;
+    last.text = text;
+}
+
 /// The code (its number in [`Words::codes`]) whose stand-in is at `p` in the words.
 fn stand_in_at(stand_ins: &[(usize, usize)], p: usize) -> Option<usize> {
     stand_ins.binary_search_by_key(&p, |&(at, _)| at).ok().map(|i| stand_ins[i].1)

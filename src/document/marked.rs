@@ -69,6 +69,12 @@ pub struct Markup {
     /// white space around it as the source has it, and a space written right before
     /// it is taken back, so the break keeps its bytes.
     pub spaced: bool,
+    /// For a lone code, whether it is layout (a tab, a line break, a field, an image, a
+    /// comment's anchor), not part of the words before it as a footnote reference is:
+    /// after a paragraph's last words it stays outside the last sentence, whatever
+    /// markup (a run, a link) it shares with them, so a tab or a page number there
+    /// never makes a segment's tags.
+    pub layout: bool,
 }
 
 /// A code's markup, as [`Marked::tags_described`] gives it to be described.
@@ -260,7 +266,12 @@ impl Marked {
             for block in &mut part.blocks {
                 flatten(block);
                 block.sentences.clear();
-                let found = inline::sentences(segmenter, &block.paragraph);
+                let mut found = inline::sentences(segmenter, &block.paragraph);
+                if let Some(last) = found.last_mut() {
+                    let codes = &block.codes;
+                    let layout = |n: u32| codes.get(n as usize - 1).is_some_and(|m| m.layout);
+                    inline::leave_layout(&block.paragraph, last, layout);
+                }
                 // A sentence without a letter (a year, a price, a table's figures), or
                 // only a web or e-mail address, is not text to translate: it stays as it
                 // is, or, one number, is localised.
@@ -731,8 +742,7 @@ mod tests {
                 open: Raw::Range(at("<b>")..at("<b>") + 3),
                 close: Raw::Text("</b>".into()),
                 style: Some(String::new()),
-                once: false,
-                spaced: false,
+                ..Markup::default()
             },
             false,
         );
@@ -825,9 +835,8 @@ mod tests {
             let markup = Markup {
                 open: Raw::Text("[".into()),
                 close: Raw::Text("]".into()),
-                style: None,
                 once,
-                spaced: false,
+                ..Markup::default()
             };
             let n = open(&mut paragraph, &mut codes, markup, false);
             paragraph.push_str("Ja. Nei");

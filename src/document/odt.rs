@@ -25,7 +25,9 @@
 //! (`office:annotation`, left untouched) are lone codes of their whole element. What
 //! stands before a paragraph's first text or after its last stays outside its block,
 //! but for a note right after its last text: that is the last sentence's, as in a Word
-//! document.
+//! document; a code inside a link after its last text is layout ([`Markup::layout`]),
+//! outside the last sentence too. In an index's entry (a table of contents' line), the
+//! page number after the last tab is such a code, so the entry is the heading's text.
 //! A line break parts the words on either side as a space would (the paragraph's text
 //! gets one before it where it has none), as in a Word document, so the same sentence
 //! has the same tags in both.
@@ -449,10 +451,12 @@ struct Para {
     len: usize,
     /// The bookmarks of a place in it (`text:bookmark`).
     points: Vec<Range<usize>>,
+    /// Whether it is an entry of an index (a table of contents).
+    index: bool,
 }
 
 impl Para {
-    fn new(number: usize, content: usize) -> Para {
+    fn new(number: usize, content: usize, index: bool) -> Para {
         Para {
             number,
             inline: Vec::new(),
@@ -467,6 +471,7 @@ impl Para {
             nodes: 0..0,
             len: 0,
             points: Vec::new(),
+            index,
         }
     }
 
@@ -600,6 +605,8 @@ struct Parser<'a> {
     style: Option<(String, Vec<String>, bool)>,
     stack: Vec<Ctx>,
     depth: usize,
+    /// How many index bodies (`text:index-body`: a table of contents' entries) are open.
+    index: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -624,6 +631,7 @@ impl<'a> Parser<'a> {
             style: None,
             stack: Vec::new(),
             depth: 0,
+            index: 0,
         }
     }
 
@@ -758,7 +766,7 @@ impl<'a> Parser<'a> {
             b"text:p" | b"text:h" => {
                 *self.number += 1;
                 if !empty {
-                    self.stack.push(Ctx::Para(Para::new(*self.number, range.end)));
+                    self.stack.push(Ctx::Para(Para::new(*self.number, range.end, self.index > 0)));
                 }
             }
             b"svg:title" | b"svg:desc" | b"dc:title" | b"dc:subject" | b"dc:description"
@@ -774,6 +782,7 @@ impl<'a> Parser<'a> {
                 }))
             }
             b"dc:language" if !empty => self.stack.push(Ctx::Lang(0)),
+            b"text:index-body" if !empty => self.index += 1,
             b"office:annotation" if !empty => self.stack.push(Ctx::Skip(0)),
             _ => {}
         }
@@ -981,7 +990,7 @@ impl<'a> Parser<'a> {
             let closes = "</text:span>".repeat(lone.tags.matches("<text:span").count());
             Raw::Text(format!("{}{}{closes}", lone.tags, &self.text[range]))
         };
-        p.push(Node::Lone(Markup { open, ..Markup::default() }, lone.brk));
+        p.push(Node::Lone(Markup { open, layout: !lone.note, ..Markup::default() }, lone.brk));
         // A note right after the paragraph's last text is its sentence's, as in a Word
         // document (what else stands after it stays outside the block).
         if lone.note && p.at_root() && p.first.is_some() {
@@ -996,6 +1005,9 @@ impl<'a> Parser<'a> {
     fn end(&mut self, name: &[u8], range: Range<usize>) -> Result<()> {
         match self.stack.last_mut() {
             None => {
+                if name == b"text:index-body" {
+                    self.index = self.index.saturating_sub(1);
+                }
                 self.style_end(name);
                 Ok(())
             }
@@ -1238,6 +1250,9 @@ impl<'a> Parser<'a> {
             span.end += 1;
         }
         let mut all = all;
+        if p.index {
+            page_number(&mut all[span.clone()], self.text);
+        }
         let nodes = paired(all.drain(span).collect(), self.text);
         let mut build = Build::default();
         let (key, tags) = base(&nodes);
@@ -1263,13 +1278,8 @@ impl<'a> Parser<'a> {
             }
         }
         let marks = (!starts.is_empty() || !ends.is_empty()).then(|| {
-            let markup = Markup {
-                open: Raw::Text(starts),
-                close: Raw::Text(ends),
-                style: None,
-                once: true,
-                spaced: false,
-            };
+            let markup =
+                Markup { open: Raw::Text(starts), close: Raw::Text(ends), once: true, ..Markup::default() };
             marked::open(&mut build.paragraph, &mut build.codes, markup, false)
         });
         build.nodes(&nodes, &key, &tags);
@@ -1303,6 +1313,36 @@ impl<'a> Parser<'a> {
         let number = if self.name == "meta.xml" { *self.number + 1 } else { b.number.max(1) };
         self.blocks.push(Block::new(b.start..end, paragraph, codes, &PlainXml, number));
     }
+}
+
+/// In an entry of an index (a table of contents' line, `Festivalsommeren 2026<tab/>1`),
+/// the page number after the last tab, which LibreOffice computes: layout, a lone code
+/// as the tab is, so the entry is its text alone, the same sentence as the heading it
+/// repeats, whatever page it falls on.
+fn page_number(nodes: &mut [Node], text: &str) {
+    let n = nodes.len();
+    match nodes.last_mut() {
+        Some(Node::Group { nodes: inner, .. }) => return page_number(inner, text),
+        Some(Node::Text { text: t, .. }) if is_page_number(t) => {}
+        _ => return,
+    }
+    let tab = |node: &Node| matches!(node, Node::Lone(Markup { open: Raw::Range(r), .. }, _) if text[r.clone()].starts_with("<text:tab"));
+    if !n.checked_sub(2).is_some_and(|i| tab(&nodes[i])) {
+        return;
+    }
+    let Some(Node::Text { text: t, tags, .. }) = nodes.last() else { return };
+    let mut written = String::new();
+    OdfText.text(t, tags, &mut written);
+    nodes[n - 1] = Node::Lone(Markup { open: Raw::Text(written), layout: true, ..Markup::default() }, false);
+}
+
+/// Whether `text` reads as an index's page numbers: digits or roman numerals, a
+/// range or a list of them (`12`, `iv`, `3–5`, `3, 7`).
+fn is_page_number(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text.chars().any(|c| c.is_ascii_alphanumeric())
+        && text.chars().all(|c| c.is_ascii_digit() || "ivxlcdmIVXLCDM,–-. ".contains(c))
 }
 
 /// Whether the element `name` starts a block when it stands in a code that holds
@@ -1404,6 +1444,7 @@ impl Build {
                         style: Some(tags.clone()),
                         once: *once,
                         spaced: false,
+                        layout: false,
                     };
                     let n = marked::open(&mut self.paragraph, &mut self.codes, markup, false);
                     self.nodes(nodes, &key, &tags);
@@ -1489,8 +1530,8 @@ fn paired(nodes: Vec<Node>, text: &str) -> Vec<Node> {
             });
         } else if !words && start.key == FIELD && whole_elements(&text[start.range.start..close.end]) {
             slots[i + 1..=j].iter_mut().for_each(|s| *s = None);
-            let markup = Markup { open: Raw::Range(start.range.start..close.end), ..Markup::default() };
-            out.push(Node::Lone(markup, false));
+            let open = Raw::Range(start.range.start..close.end);
+            out.push(Node::Lone(Markup { open, layout: true, ..Markup::default() }, false));
         } else {
             out.push(Node::Mark(start));
         }
@@ -1900,6 +1941,41 @@ mod tests {
             out,
             r#"<text:span text:style-name="A"><text:span text:style-name="B">fet</text:span></text:span>"#
         );
+    }
+
+    /// A table of contents' entry is its heading's text: the tab and the page number
+    /// LibreOffice puts after it (inside the entry's link) stay outside the segment, so
+    /// the entry shares its heading's id whatever page the heading falls on, and both
+    /// are written back after the translation. Outside an index, text after a tab is
+    /// text; a tab inside a link at a paragraph's end is layout too.
+    #[test]
+    fn an_index_entrys_page_number_is_layout_and_its_text_the_headings() {
+        let link = r##"<text:a xlink:type="simple" xlink:href="#__RefHeading___Toc1_1">"##;
+        let body = format!(
+            "<text:table-of-content text:name=\"Innhold1\"><text:table-of-content-source/><text:index-body>\
+             <text:index-title><text:p>Innhold</text:p></text:index-title>\
+             <text:p>{link}Festivalsommeren 2026<text:tab/>1</text:a></text:p>\
+             <text:p>{link}Praktisk informasjon<text:tab/>iv</text:a></text:p>\
+             </text:index-body></text:table-of-content>\
+             <text:h>Festivalsommeren 2026</text:h><text:p>Kapittel<text:tab/>2</text:p>\
+             <text:p>{link}Se også<text:tab/></text:a></text:p>"
+        );
+        assert_eq!(
+            segments(&body),
+            [
+                "Innhold",
+                "Festivalsommeren 2026",
+                "Praktisk informasjon",
+                "Festivalsommeren 2026",
+                "Kapittel{1/}2",
+                "Se også"
+            ]
+        );
+        let written = rendered(&body, |t| {
+            t.replace("Festivalsommeren", "Festival summer").replace("Se også", "See also")
+        });
+        assert!(written.contains(&format!("{link}Festival summer 2026<text:tab/>1</text:a>")), "{written}");
+        assert!(written.contains(&format!("{link}See also<text:tab/></text:a>")), "{written}");
     }
 
     /// A note after a paragraph's last full stop is its sentence's, wherever the

@@ -201,6 +201,57 @@ fn tabs_breaks_notes_fields_and_hidden_text_are_lone_codes() {
     );
 }
 
+/// A tab, a line break or a comment's anchor after a paragraph's last words (or
+/// before its first) is layout whether it has a run of its own or shares the words'
+/// run (as python-docx and LibreOffice write it), inside a link too; a footnote
+/// reference stays its sentence's. A translation keeps the layout where it was.
+#[test]
+fn a_tab_break_or_comment_anchor_at_an_edge_stays_outside_the_sentence_whatever_run_it_is_in() {
+    let comment =
+        r#"<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="0"/></w:r>"#;
+    let note = r#"<w:footnoteReference w:id="1"/>"#;
+    let body = [
+        p(r#"<w:r><w:t>Foto: Per Fotograf</w:t><w:tab/></w:r>"#),
+        p(r#"<w:r><w:t>Foto: Kari Fotograf</w:t></w:r><w:r><w:tab/></w:r>"#),
+        p(r#"<w:r><w:tab/><w:t>Innrykket tekst.</w:t><w:br/></w:r>"#),
+        p(&format!("{}{comment}", r("", "Køen står ut på fortauet."))),
+        p(&format!(r#"<w:r><w:t>Ja.</w:t>{note}<w:tab/></w:r>"#)),
+        p(r#"<w:hyperlink w:anchor="a"><w:r><w:t>Moldejazz</w:t><w:tab/><w:t>2</w:t></w:r></w:hyperlink>"#),
+        p(r#"<w:hyperlink w:anchor="b"><w:r><w:t>Praktisk informasjon</w:t><w:tab/></w:r></w:hyperlink>"#),
+    ]
+    .concat();
+    check(
+        &body,
+        &[
+            "Foto: Per Fotograf",
+            "Foto: Kari Fotograf",
+            "Innrykket tekst.",
+            "Køen står ut på fortauet.",
+            "Ja.{1/}",
+            "Moldejazz{1/}2",
+            "Praktisk informasjon",
+        ],
+    );
+    let d = read(&docx(&body)).unwrap();
+    let out = d
+        .rebuild(|s| {
+            Some(Cow::Owned(
+                s.text
+                    .replace("Foto:", "Photo:")
+                    .replace("Praktisk", "Practical")
+                    .replace("Køen", "The queue"),
+            ))
+        })
+        .unwrap();
+    let xml = entry(&out, "word/document.xml");
+    assert!(
+        xml.contains(r#"<w:t xml:space="preserve">Photo: Per Fotograf</w:t></w:r><w:r><w:tab/></w:r></w:p>"#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<w:hyperlink w:anchor="b"><w:r><w:t xml:space="preserve">Practical informasjon</w:t></w:r><w:r><w:tab/></w:r></w:hyperlink>"#), "{xml}");
+    assert!(xml.contains(&format!("fortauet.</w:t></w:r>{comment}")), "{xml}");
+}
+
 #[test]
 fn tables_notes_headers_footers_text_boxes_and_image_descriptions_are_read_in_order() {
     let cell = |t: &str| format!("<w:tc><w:tcPr/>{}</w:tc>", p(&r("", t)));
