@@ -16,6 +16,13 @@ use crate::text::{normalize, LINE_BREAKS};
 
 /// The remarks on translating `source` as `target` (empty when all is well).
 pub fn check(source: &str, target: &str) -> Vec<String> {
+    check_tagged(source, target, &[])
+}
+
+/// [`check`], with what the source's tags stand for as a batch names them (`tags`:
+/// `{1}…{/1}` and `italic`, [`crate::document::Document::tags`]), so a remark on a
+/// tag names its formatting as the export showed it.
+pub fn check_tagged(source: &str, target: &str, tags: &[(String, String)]) -> Vec<String> {
     use crate::document::inline;
     let mut out = Vec::new();
     // Tags a sentence without any does not have, well formed, look like a tag typed on
@@ -35,12 +42,13 @@ pub fn check(source: &str, target: &str) -> Vec<String> {
     // tool's `<g id="1"/>`, the tags pushed together): the formatting is lost in the
     // edition, which no tag check sees, as every tag is there.
     for (code, words) in emptied_pairs(source, target) {
+        let pair = format!("{}…{}", inline::Code::Open(code), inline::Code::Close(code));
+        let what = tags.iter().find(|(c, _)| *c == pair).map(|(_, what)| format!(" ({what})"));
         out.push(format!(
-            "the tags {}…{} are around nothing in the target: the formatting around {} in the source (bold, a \
-             link) is now around nothing, and the edition loses it; put the words it belongs to between them",
-            inline::Code::Open(code),
-            inline::Code::Close(code),
-            quoted(&words)
+            "the tags {pair} are around nothing in the target: the formatting around {}{} in the source is now \
+             around nothing, and the edition loses it; put the words it belongs to between them",
+            quoted(&words),
+            what.unwrap_or_default()
         ));
     }
     // HTML typed into a translation (`&amp;`, `<strong>`), as a translator used to web
@@ -614,9 +622,17 @@ mod tests {
             emptied.as_deref(),
             Some(
                 "the tags {1}…{/1} are around nothing in the target: the formatting around \"vilkårene\" in the \
-                 source (bold, a link) is now around nothing, and the edition loses it; put the words it belongs to \
-                 between them"
+                 source is now around nothing, and the edition loses it; put the words it belongs to between them"
             )
+        );
+        // Named as the batch names the tag, when it is known.
+        let tags = [("{1}…{/1}".to_string(), "italic".to_string()), ("{2/}".into(), "tab".into())];
+        let named = check_tagged("Les {1}vilkårene{/1} nå.", "Read{1}{/1} the terms now.", &tags);
+        assert!(
+            named
+                .iter()
+                .any(|r| r.contains("around \"vilkårene\" (italic) in the source is now around nothing")),
+            "{named:?}"
         );
         // Only spaces, or only a lone code, is nothing either; the words of a pair nested
         // inside are the outer pair's.

@@ -319,6 +319,9 @@ pub struct Known {
     /// The sentences before and after each sentence where it first stands (empty at
     /// the start or end of its document).
     pub context: HashMap<SegmentId, (String, String)>,
+    /// What each sentence's tags stand for where it first stands, as its batch named
+    /// them ([`crate::document::Document::tags`]), for the remarks on tags.
+    pub tags: HashMap<SegmentId, Vec<(String, String)>>,
     /// The names of the corpus' documents.
     pub documents: std::collections::HashSet<String>,
     /// Whether a row whose sentence the corpus no longer has is taken for the sentence
@@ -342,8 +345,13 @@ impl Known {
     pub fn of(docs: &[crate::document::Document]) -> Known {
         let mut lines: HashMap<String, Vec<String>> = HashMap::new();
         let mut context = HashMap::new();
+        let mut tags: HashMap<SegmentId, Vec<(String, String)>> = HashMap::new();
         for doc in docs {
+            let mut described = doc.tags();
             for (k, s) in doc.segments.iter().enumerate() {
+                if let Some(named) = described.get_mut(k).filter(|t| !t.is_empty()) {
+                    tags.entry(s.id).or_insert_with(|| std::mem::take(named));
+                }
                 let place = format!("{}:{}", doc.name, s.location.line);
                 lines.entry(place).or_default().push(doc.segment_text(s).to_string());
                 let around = |i: Option<usize>| {
@@ -355,7 +363,7 @@ impl Known {
             }
         }
         let documents = docs.iter().map(|d| d.name.clone()).collect();
-        Known { issued: issued(docs), lines, context, documents, ..Known::default() }
+        Known { issued: issued(docs), lines, context, tags, documents, ..Known::default() }
     }
 
     /// Why the exported sentence `e` is not in the corpus, as far as can be told.
@@ -693,7 +701,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             }
             continue;
         }
-        let mut remarks = checks::check(text, target);
+        let tags = known.tags.get(&id).map_or(&[][..], Vec::as_slice);
+        let mut remarks = checks::check_tagged(text, target, tags);
         remarks.extend(checks::terms(&known.glossary, text, target));
         // A target whose XLIFF unit says it was translated or reviewed was looked at.
         if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {

@@ -537,3 +537,45 @@ fn a_text_box_stored_twice_is_counted_once_and_translated_in_both() {
     assert_eq!(xml.matches("The fact box has two sentences. This is the second.").count(), 2, "{xml}");
     assert!(!xml.contains("Faktaboksen"), "{xml}");
 }
+
+/// Regression: the warning for a tag pair emptied in a translation said "(bold, a
+/// link)" whatever the pair was; it names the formatting as the batch's tags column
+/// does (italic, underline, a link).
+#[test]
+fn an_emptied_tag_pair_is_named_by_its_formatting() {
+    let t = Project::empty();
+    let styled = |props: &str, text: &str| {
+        format!(
+            r#"<w:r><w:rPr>{props}<w:lang w:val="nb-NO"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#
+        )
+    };
+    t.write(
+        "corpus/sokker.docx",
+        word_file(&format!(
+            "<w:p>{}{}{}</w:p><w:p>{}{}{}</w:p>",
+            run("Ha "),
+            styled("<w:i/>", "alltid"),
+            run(" med sokker."),
+            run("Det er "),
+            styled(r#"<w:u w:val="single"/>"#, "forbudt"),
+            run(" å tenne bål."),
+        )),
+    )
+    .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let rows = [
+        ("Ha {1}alltid{/1} med sokker.", "Always{1}{/1} bring socks."),
+        ("Det er {1}forbudt{/1} å tenne bål.", "Fires{1}{/1} are banned."),
+    ];
+    let mut csv = String::from("id,source,target\n");
+    for (source, target) in rows {
+        csv.push_str(&format!("{},{source},{target}\n", tolk::text::SegmentId::of(source)));
+    }
+    t.write("back.csv", csv);
+    t.tolk(&["import", "back.csv", "--dry-run"])
+        .run()
+        .success()
+        .stderr_contains("the formatting around \"alltid\" (italic) in the source is now around nothing")
+        .stderr_contains(
+            "the formatting around \"forbudt\" (underlined) in the source is now around nothing",
+        );
+}

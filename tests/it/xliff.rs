@@ -1028,8 +1028,8 @@ fn a_tag_pair_around_nothing_is_named_at_its_unit() {
     );
     t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added").stderr_contains(&format!(
         "warning: b.xlf: line {} (trans-unit {}): the tags {{1}}…{{/1}} are around nothing in the target: the \
-         formatting around \"vilkårene\" in the source (bold, a link) is now around nothing, and the edition \
-         loses it; put the words it belongs to between them\n",
+         formatting around \"vilkårene\" (**…**) in the source is now around nothing, and the edition loses \
+         it; put the words it belongs to between them\n",
         unit.line, unit.id
     ));
 }
