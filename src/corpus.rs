@@ -13,7 +13,9 @@
 //! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
 //! through the same bounded readers. A file whose first bytes say it is no text (a
 //! Word, LibreOffice or PDF file, an image) is skipped with the reason too, named or
-//! found. This module only lists and reads; it does not decide what is translated.
+//! found ([`Skipped::named`] tells which, as the binary refuses a file asked for by
+//! name that it cannot read). This module only lists and reads; it does not decide
+//! what is translated.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,8 @@ pub struct Skipped {
     pub path: PathBuf,
     /// Why: `a symbolic link to x.txt, which does not exist`, `a FIFO (named pipe)`.
     pub reason: String,
+    /// Whether the file was named itself (asked for), not found in a folder.
+    pub named: bool,
 }
 
 /// The documents named by `paths`, folders walked recursively, in a stable order, and
@@ -58,11 +62,14 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing> {
 pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     let mut out = Listing::default();
     let mut walked: Vec<String> = Vec::new();
+    // Whether each file was named itself.
+    let mut named: Vec<bool> = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_dir() {
             out.files.push(path.clone());
             out.names.push(crate::document::name_of(path));
+            named.push(true);
             continue;
         }
         let mut found: Vec<(PathBuf, String)> = Vec::new();
@@ -74,6 +81,7 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
         for (file, name) in found.into_iter().filter(|(_, name)| filter.allows(name)) {
             out.files.push(file);
             out.names.push(name);
+            named.push(false);
         }
         out.skipped.extend(skipped);
     }
@@ -82,9 +90,10 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     // are looked at: a pipe's first bytes would be gone.
     let mut files = Vec::with_capacity(out.files.len());
     let mut names = Vec::with_capacity(out.names.len());
-    for (path, name) in std::mem::take(&mut out.files).into_iter().zip(std::mem::take(&mut out.names)) {
+    let listed = std::mem::take(&mut out.files).into_iter().zip(std::mem::take(&mut out.names));
+    for ((path, name), named) in listed.zip(named) {
         match not_a_document(&path) {
-            Some(reason) => out.skipped.push(Skipped { path, reason }),
+            Some(reason) => out.skipped.push(Skipped { path, reason, named }),
             None => {
                 files.push(path);
                 names.push(name);
@@ -177,6 +186,7 @@ fn walk(
         skipped.push(Skipped {
             path: dir.to_path_buf(),
             reason: format!("a folder more than {MAX_DEPTH} folders deep, not walked"),
+            named: false,
         });
         return Ok(());
     }
@@ -193,6 +203,7 @@ fn walk(
             skipped.push(Skipped {
                 path: entry.path(),
                 reason: "a lock file Word or Excel keeps while a document is open, not a document".into(),
+                named: false,
             });
             continue;
         }
@@ -202,6 +213,7 @@ fn walk(
                 skipped.push(Skipped {
                     path: entry.path(),
                     reason: "a tolk project of its own (it has a tolk.toml), not part of this corpus".into(),
+                    named: false,
                 });
                 continue;
             }
@@ -238,7 +250,7 @@ fn walk(
                 Err(e) => e.to_string(),
             }
         };
-        skipped.push(Skipped { path: entry.path(), reason });
+        skipped.push(Skipped { path: entry.path(), reason, named: false });
     }
     Ok(())
 }

@@ -849,8 +849,46 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
         paths
     };
     let listing = tolk::corpus::list_filtered(paths, global.project.filter())?;
-    for skipped in &listing.skipped {
+    for skipped in listing.skipped.iter().filter(|s| !s.named) {
         warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
+    }
+    // A file asked for by name that tolk cannot read is an error, not a warning over an
+    // empty result.
+    if let Some(named) = listing.skipped.iter().find(|s| s.named) {
+        anyhow::bail!("{}: {}", shown::path(&named.path), named.reason);
+    }
+    // Folders of nothing tolk reads: no command would have anything to say of them but
+    // what reads as success (every sentence translated, no edition to write).
+    if listing.files.is_empty() && !listing.skipped.is_empty() {
+        let folders: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                let p = shown::path(p).to_string();
+                if p.ends_with('/') {
+                    p
+                } else {
+                    format!("{p}/")
+                }
+            })
+            .collect();
+        let names: Vec<String> = listing
+            .skipped
+            .iter()
+            .take(3)
+            .map(|s| {
+                s.path.file_name().map_or_else(
+                    || shown::path(&s.path).to_string(),
+                    |n| shown::name(&n.to_string_lossy()).to_string(),
+                )
+            })
+            .collect();
+        let more = if listing.skipped.len() > 3 { ", …" } else { "" };
+        anyhow::bail!(
+            "no documents tolk reads in {} ({} skipped: {}{more}; each warning above says why and what to do)",
+            folders.join(", "),
+            listing.skipped.len(),
+            names.join(", ")
+        );
     }
     for pattern in &listing.unused_patterns {
         let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());

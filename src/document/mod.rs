@@ -181,11 +181,16 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
     FORMATS.iter().copied().find(|f| f.claims(path, head)).ok_or_else(|| {
         let what = unsupported(head).unwrap_or("a file of a format tolk does not read");
         // A word processor's older formats: saved again, they are documents tolk reads.
-        let save = match head.starts_with(OLE) || head.starts_with(RTF) {
-            true => {
-                "; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)"
-            }
-            false => "",
+        let xml = head.starts_with(b"<?xml") || head.starts_with(b"\xef\xbb\xbf<?xml");
+        let flat = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fodt"));
+        let save = if head.starts_with(OLE) || head.starts_with(RTF) {
+            "; to translate it, open it in Word or LibreOffice and save it as a Word document (.docx)"
+        } else if xml && flat {
+            "; to translate it, open it in LibreOffice and save it as ODF Text Document (.odt)"
+        } else if xml {
+            "; if it is a LibreOffice flat .fodt, open it in LibreOffice and save it as ODF Text Document (.odt)"
+        } else {
+            ""
         };
         format!(
             "is {what}, which tolk does not read; tolk reads {}{save}",

@@ -287,7 +287,45 @@ fn files_tolk_does_not_read_are_skipped_with_the_reason() {
     }
     assert!(t.path().join("out/en/fjordkraft-irene-fauskanger.txt").exists());
     assert!(!t.path().join("out/en/arkiv.zip").exists());
-    t.tolk(&["segment", "corpus/arkiv.zip"]).run().success().stderr_contains(zip);
+    // Named itself, a file tolk cannot read is an error with the reason.
+    let named = zip.replace("warning: skipped ", "error: ");
+    t.tolk(&["segment", "corpus/arkiv.zip"]).run().failure().stderr_is(&named);
+}
+
+/// Regression: `tolk segment x.doc` and `tolk build x.doc` warned and wrote "0
+/// editions" with exit 0, and a corpus of nothing tolk reads gave "every segment has a
+/// 100% match" from export and TOTAL 100% from status. A file named itself that tolk
+/// cannot read is an error, and so is a corpus of no document tolk reads, saying so; a
+/// flat .fodt is told to be saved as .odt.
+#[test]
+fn a_named_file_or_a_corpus_tolk_cannot_read_is_an_error_that_says_why() {
+    let t = Project::empty();
+    t.write("corpus/rapport.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 the rest")
+        .write(
+            "corpus/flat.fodt",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document>Hei.</office:document>\n",
+        )
+        .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let doc =
+        "error: corpus/rapport.doc: is an old binary Office file (a Word .doc or an Excel .xls), which tolk \
+               does not read";
+    t.tolk(&["segment", "corpus/rapport.doc"]).run().failure().stderr_contains(doc);
+    t.tolk(&["build", "corpus/rapport.doc", "-o", "X"]).run().failure().stderr_contains(doc);
+    assert!(!t.path().join("X").exists());
+    let fodt = "warning: skipped corpus/flat.fodt: is an XML file (a LibreOffice flat .fodt, a batch or memory \
+                file, or other XML), which tolk does not read; tolk reads plain text (.txt), Markdown (.md), HTML \
+                (.html), Word (.docx, .dotx, .docm) and LibreOffice (.odt, .ott) documents; to translate it, open \
+                it in LibreOffice and save it as ODF Text Document (.odt)\n";
+    let none =
+        "error: no documents tolk reads in corpus/ (2 skipped: flat.fodt, rapport.doc; each warning above \
+                says why and what to do)\n";
+    for args in [&["status"][..], &["export", "-o", "b.csv"], &["build"], &["analyze"], &["segment"]] {
+        t.tolk(args).run().failure().stderr_contains(fodt).stderr_contains(none);
+    }
+    assert!(!t.path().join("b.csv").exists());
+    // With one document tolk reads, the others are skipped and the work goes on.
+    t.write("corpus/a.txt", "Hei.\n");
+    t.tolk(&["status"]).run().success().stderr_contains(fodt);
 }
 
 #[test]
