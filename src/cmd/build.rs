@@ -124,6 +124,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let bar = super::ui::bar(global, sources.len() as u64, "building");
     let mut totals = Totals { list_all: args.list_missing, ..Totals::default() };
     let mut staged = Vec::with_capacity(sources.len());
+    // Editions that keep a field's result as the source stored it.
+    let mut stale: Vec<String> = Vec::new();
     for ((path, name), out) in sources.iter().zip(&names).zip(&out_paths) {
         let keep = if args.list_missing { usize::MAX } else { edition::MISSING_KEPT };
         let Some(doc) = super::ui::read_or_skip(global, path, name.clone(), &segmenter) else {
@@ -136,6 +138,21 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         };
         let edition = edition::assemble_keeping(&doc, fill, keep)?;
         totals.add(&edition);
+        if !matches!(fill, Fill::Identity) {
+            let stored = doc.stored();
+            if let Some((line, what)) = stored.first() {
+                let more = match stored.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                };
+                stale.push(format!(
+                    "{}: the edition keeps the Norwegian text Word stored for {} (paragraph {line}: {what}{more}); \
+                     Word shows it until its fields are updated (select all, then F9)",
+                    shown::name(&doc.name),
+                    super::ui::plural(stored.len(), "field", "fields"),
+                ));
+            }
+        }
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.
         if args.partial || (totals.untranslated == 0 && super::ui::unread() == 0) {
@@ -177,6 +194,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         );
     }
     tolk::store::commit_all(staged)?;
+    for warning in &stale {
+        super::ui::warning(format_args!("{warning}"));
+    }
     // The project's own edition folder, built whole: an edition whose document is gone.
     if args.paths.is_empty() && args.out.is_none() && super::ui::chatty(global) {
         let orphans = edition::orphans(&out_dir, &out_paths, 11);

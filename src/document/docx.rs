@@ -16,7 +16,11 @@
 //! A field whose result is words a reader takes for the text's own (a link's, a
 //! cross-reference's, an index entry's: [`Shown`]) has its result as text inside a pair
 //! of its code and its end, which are written back as they were around the
-//! translation and cannot be put out of order.
+//! translation and cannot be put out of order. A table of contents' entries are text
+//! (its code and end codes), each its heading's text with its tab and page number left
+//! in the layout; a running head's (`STYLEREF`'s) stored result is a copy of the
+//! heading it repeats. Any other field whose stored result is words is noted
+//! ([`Part::stored`]), for a build to name.
 //! What stands before a paragraph's first text or after its last (a tab and a page
 //! number in a footer, an image above a caption, a comment's anchor) stays outside the
 //! block, so it never makes a segment's tags; what shares a run or a link with the
@@ -180,8 +184,9 @@ fn read_package(package: &mut Package, path: &Path, edition: &EditionLanguage) -
             story.walk(root)?;
         }
         paragraphs = story.paragraph;
-        let (blocks, lang) = (story.blocks, story.lang);
+        let (blocks, lang, stored) = (story.blocks, story.lang, story.stored);
         let mut part = Part::new(name.clone(), text);
+        part.stored = stored;
         part.blocks = blocks;
         part.lang = lang;
         parts.push(part);
@@ -565,6 +570,12 @@ enum Shown {
     /// paragraph's. `own`: the result's look is the paragraph's (a reference's), not
     /// a link's own.
     Link { own: bool },
+    /// A heading's text repeated (`STYLEREF`, a running head in a header): one code,
+    /// which Word computes again as it lays the pages out, but its stored result is a
+    /// copy ([`Block::copy`]) of the heading, written with the heading's translation,
+    /// so no reader of the file as stored (LibreOffice before it lays out, a converter)
+    /// sees the Norwegian heading.
+    Repeat,
 }
 
 impl Shown {
@@ -577,6 +588,7 @@ impl Shown {
             "XE" => Some(Shown::Word),
             "HYPERLINK" => Some(Shown::Link { own: false }),
             "REF" => Some(Shown::Link { own: true }),
+            "STYLEREF" => Some(Shown::Repeat),
             _ => None,
         }
     }
@@ -599,6 +611,14 @@ struct Story<'a> {
     paragraph: usize,
     /// How many complex fields are open.
     field: u32,
+    /// How many tables of contents are open: their entries are read as text.
+    toc: u32,
+    /// Whether the paragraph being read is in a table of contents.
+    entry: bool,
+    /// The fields whose stored result is words an edition keeps as they are (a
+    /// document's title, a date with its month's name): each one's paragraph and what
+    /// it is, as [`super::described`] names it.
+    stored: Vec<(usize, String)>,
     /// How many `mc:Fallback`s the walk is in: what is read there copies the
     /// `mc:Choice` before it (a text box's VML copy), so its blocks are copies
     /// ([`Block::copy`]).
@@ -625,6 +645,9 @@ impl<'a> Story<'a> {
             lang: Vec::new(),
             paragraph,
             field: 0,
+            toc: 0,
+            entry: false,
+            stored: Vec::new(),
             fallback: 0,
         }
     }
@@ -692,7 +715,11 @@ impl<'a> Story<'a> {
         let line = self.paragraph;
         let children: Vec<usize> = self.tree.elements(p).filter(|&c| self.tree.name(c) != "w:pPr").collect();
         let mut atoms = Vec::new();
+        self.entry = self.toc > 0;
         self.content(&children, &mut atoms)?;
+        if self.entry {
+            self.page_number(&mut atoms);
+        }
         let atoms = self.bookmarked(atoms);
         if atoms.iter().any(Atom::has_words) {
             self.block(atoms, line)?;
@@ -712,6 +739,7 @@ impl<'a> Story<'a> {
         let tree = self.tree;
         // Where the field open at the present child began, in this list.
         let mut field_start: Option<usize> = None;
+        let mut field_first: Option<usize> = None;
         let mut last_end = None;
         // The children up to here were read with a field whose result is text.
         let mut skip_until = 0;
@@ -730,17 +758,48 @@ impl<'a> Story<'a> {
                 if let Some((separate, end, shown)) = self.text_result(children, k) {
                     let code = range.start..tree.range(children[separate]).end;
                     let close = tree.range(children[end]);
-                    self.field_result(code, &children[separate + 1..end], close.clone(), shown, out)?;
+                    if shown == Shown::Repeat {
+                        // One code, as Word computes it again; its stored result a
+                        // copy of the heading it repeats, written with its translation.
+                        let whole = range.start..close.end;
+                        out.push(Atom::Lone {
+                            raw: Raw::Range(whole.clone()),
+                            kind: Kind::Other,
+                            range: whole,
+                        });
+                        self.repeated(&children[separate + 1..end])?;
+                    } else {
+                        self.field_result(code, &children[separate + 1..end], close.clone(), shown, out)?;
+                    }
                     last_end = Some(close.end);
                     skip_until = end + 1;
+                    continue;
+                }
+                // A table of contents: its code is a code, its entries (here and in the
+                // paragraphs up to its end) the text they show, as a LibreOffice
+                // document's are.
+                if let Some(separate) = self.toc_code(children, k) {
+                    let code = range.start..tree.range(children[separate]).end;
+                    out.push(Atom::Lone {
+                        raw: Raw::Range(code.clone()),
+                        kind: Kind::Other,
+                        range: code.clone(),
+                    });
+                    self.toc += 1;
+                    self.entry = true;
+                    last_end = Some(code.end);
+                    skip_until = separate + 1;
                     continue;
                 }
             }
             if self.field > 0 || opens {
                 let start = *field_start.get_or_insert(range.start);
+                let first = *field_first.get_or_insert(k);
                 self.count_fields(c);
                 if self.field == 0 {
                     field_start = None;
+                    field_first = None;
+                    self.keeps_stored(start..range.end, &children[first..=k]);
                     out.push(Atom::Lone {
                         raw: Raw::Range(start..range.end),
                         kind: Kind::Other,
@@ -796,13 +855,21 @@ impl<'a> Story<'a> {
                     }
                 }
                 "w:fldSimple" => match self.simple_result(c) {
+                    Some(Shown::Repeat) => {
+                        out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range });
+                        let inner: Vec<usize> = tree.elements(c).collect();
+                        self.repeated(&inner)?;
+                    }
                     Some(shown) => {
                         let inner: Vec<usize> = tree.elements(c).collect();
                         let tag = tree.elements[c].tag.clone();
                         let close = inner.last().map_or(tag.end, |&i| tree.range(i).end)..range.end;
                         self.field_result(tag, &inner, close, shown, out)?;
                     }
-                    None => out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range }),
+                    None => {
+                        self.keeps_stored(range.clone(), &[c]);
+                        out.push(Atom::Lone { raw: Raw::Range(range.clone()), kind: Kind::Other, range })
+                    }
                 },
                 // Invisible wrappers: their runs are the paragraph's, and a block starts
                 // or ends around the whole wrapper, never inside it.
@@ -919,6 +986,141 @@ impl<'a> Story<'a> {
         None
     }
 
+    /// The stored result (the elements `result`) of a field that repeats a heading
+    /// ([`Shown::Repeat`]): a block of its own inside the field's code, a copy of the
+    /// heading ([`Block::copy`]).
+    fn repeated(&mut self, result: &[usize]) -> Result<()> {
+        let mut atoms = Vec::new();
+        self.content(result, &mut atoms)?;
+        if atoms.iter().any(Atom::has_words) {
+            let before = self.blocks.len();
+            self.block(atoms, self.paragraph)?;
+            self.blocks.iter_mut().skip(before).for_each(|b| b.copy = true);
+        }
+        Ok(())
+    }
+
+    /// Notes the field at the bytes `range` (its elements `runs`: the runs from its
+    /// begin to its end, or a `w:fldSimple`) in [`Story::stored`] when its stored
+    /// result holds words an edition keeps as they are, and Word does not compute
+    /// again as it lays out the pages.
+    fn keeps_stored(&mut self, range: Range<usize>, runs: &[usize]) {
+        let tree = self.tree;
+        let (mut depth, mut separated) = (0u32, false);
+        let (mut instruction, mut result) = (String::new(), String::new());
+        if let [f] = runs {
+            if let Some(i) = tree.value(*f, "w:instr").filter(|_| tree.name(*f) == "w:fldSimple") {
+                instruction.push_str(&i);
+                (depth, separated) = (1, true);
+            }
+        }
+        let mut stack: Vec<usize> = runs.iter().rev().copied().collect();
+        while let Some(e) = stack.pop() {
+            match tree.name(e) {
+                "w:fldChar" => match tree.value(e, "w:fldCharType").as_deref() {
+                    Some("begin") => depth += 1,
+                    Some("separate") if depth == 1 => separated = true,
+                    Some("end") => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+                "w:instrText" if depth == 1 && !separated => {
+                    instruction.push_str(&self.text_of(e).unwrap_or_default())
+                }
+                "w:t" if separated => result.push_str(&self.text_of(e).unwrap_or_default()),
+                "w:txbxContent" => {}
+                _ => stack.extend(tree.elements(e).collect::<Vec<_>>().into_iter().rev()),
+            }
+        }
+        let name = instruction.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+        // Numbers and names, computed as the pages are laid out, or today's date,
+        // which Word shows as it opens the file.
+        const COMPUTED: [&str; 15] = [
+            "PAGE",
+            "NUMPAGES",
+            "SECTIONPAGES",
+            "SECTION",
+            "PAGEREF",
+            "NOTEREF",
+            "SEQ",
+            "STYLEREF",
+            "AUTHOR",
+            "USERNAME",
+            "USERINITIALS",
+            "LASTSAVEDBY",
+            "FILENAME",
+            "DATE",
+            "TIME",
+        ];
+        if name.is_empty() || COMPUTED.contains(&name.as_str()) || !result.chars().any(char::is_alphabetic) {
+            return;
+        }
+        let tag = super::marked::Tag { open: &self.text[range], close: None, style: None };
+        let what = super::described::describe(tag).unwrap_or_else(|| format!("field {name}"));
+        self.stored.push((self.paragraph, what));
+    }
+
+    /// Where the separator of the table of contents field that `children[begin]` opens
+    /// stands in `children`, when its code is plain runs there.
+    fn toc_code(&self, children: &[usize], begin: usize) -> Option<usize> {
+        let tree = self.tree;
+        let chars = |r: usize| -> Vec<String> {
+            tree.elements(r)
+                .filter(|&e| tree.name(e) == "w:fldChar")
+                .map(|e| tree.value(e, "w:fldCharType").unwrap_or_default().to_string())
+                .collect()
+        };
+        if chars(children[begin]) != ["begin"] || tree.child(children[begin], "w:t").is_some() {
+            return None;
+        }
+        let mut instruction = String::new();
+        for (j, &r) in children.iter().enumerate().skip(begin + 1) {
+            if tree.name(r) != "w:r" {
+                return None;
+            }
+            match &chars(r)[..] {
+                [] => {
+                    for e in tree.elements(r).filter(|&e| tree.name(e) == "w:instrText") {
+                        instruction.push_str(&self.text_of(e).unwrap_or_default());
+                    }
+                }
+                [one] if one == "separate" && tree.child(r, "w:t").is_none() => {
+                    let name = instruction.split_whitespace().next().unwrap_or_default();
+                    return name.eq_ignore_ascii_case("TOC").then_some(j);
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// In an entry of a table of contents, the page number after the last tab, as
+    /// LibreOffice writes it (text; Word writes a `PAGEREF` field, a code): a code as
+    /// well, so the entry is its heading's text alone, whatever page it falls on.
+    fn page_number(&self, atoms: &mut [Atom]) {
+        // The last text, and what stands after it (the table's end, a mark).
+        let Some(n) = atoms.iter().rposition(Atom::has_text).map(|i| i + 1) else { return };
+        let style = match &mut atoms[n - 1] {
+            Atom::Pair { atoms: inner, .. } => return self.page_number(inner),
+            Atom::Text { text, style, .. } if marked::is_page_number(text) => *style,
+            _ => return,
+        };
+        let tab = |a: &Atom| {
+            let Atom::Lone { raw, .. } = a else { return false };
+            match raw {
+                Raw::Range(r) => self.text[r.clone()].contains("<w:tab/>"),
+                Raw::Text(t) => t.contains("<w:tab/>"),
+                Raw::None => false,
+            }
+        };
+        if !n.checked_sub(2).is_some_and(|i| tab(&atoms[i])) {
+            return;
+        }
+        let Atom::Text { text, range, .. } = &atoms[n - 1] else { return };
+        let mut raw = String::new();
+        Runs.text(text, &self.styles[style], &mut raw);
+        atoms[n - 1] = Atom::Lone { raw: Raw::Text(raw), kind: Kind::Other, range: range.clone() };
+    }
+
     /// How the result of the simple field `f` (`w:fldSimple`) is text, when it is a
     /// field whose result is text ([`Shown`]) holding plain runs.
     fn simple_result(&self, f: usize) -> Option<Shown> {
@@ -994,7 +1196,9 @@ impl<'a> Story<'a> {
         match tree.name(e) {
             "w:fldChar" => match tree.value(e, "w:fldCharType").as_deref() {
                 Some("begin") => self.field += 1,
-                Some("end") => self.field = self.field.saturating_sub(1),
+                // The end of no field open here: a table of contents' ([`Story::toc`]).
+                Some("end") if self.field == 0 => self.toc = self.toc.saturating_sub(1),
+                Some("end") => self.field -= 1,
                 _ => {}
             },
             "w:txbxContent" => {}

@@ -234,12 +234,16 @@ pub struct Part {
     /// The language marks: bytes of the text replaced by the given English value when
     /// a translation is written, in order, inside no block's paragraph text.
     pub lang: Vec<(Range<usize>, String)>,
+    /// What an edition writes as the file stored it though a reader sees it as words:
+    /// the result of a field the word processor computes only when told to (a Word
+    /// document's title in a `TITLE` field), each with its line and what it is.
+    pub stored: Vec<(usize, String)>,
 }
 
 impl Part {
     /// A part with no blocks or language marks yet.
     pub fn new(name: impl Into<String>, text: String) -> Part {
-        Part { name: name.into(), text, blocks: Vec::new(), lang: Vec::new() }
+        Part { name: name.into(), text, blocks: Vec::new(), lang: Vec::new(), stored: Vec::new() }
     }
 }
 
@@ -695,6 +699,15 @@ fn completes_placeholder(paragraph: &str, text: &str) -> bool {
     }
     let head = text.char_indices().nth(LONGEST).map_or(text, |(i, _)| &text[..i]);
     inline::placeholder_len(&format!("{begun}{head}")).is_some_and(|len| len > begun.len())
+}
+
+/// Whether `text` reads as an index's page numbers, which the word processor computes
+/// (a table of contents' entry's after its tab): digits or roman numerals, a range or
+/// a list of them (`12`, `iv`, `3–5`, `3, 7`).
+pub fn is_page_number(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().any(|c| c.is_ascii_alphanumeric())
+        && text.chars().all(|c| c.is_ascii_digit() || "ivxlcdmIVXLCDM,–-. ".contains(c))
 }
 
 /// Adds a code with `markup` to a block being built: writes its placeholder to

@@ -398,6 +398,19 @@ impl Document {
         }
     }
 
+    /// What its edition keeps as the file stored it though a reader sees words there
+    /// ([`marked::Part::stored`]: a Word field's result, which Word shows until its
+    /// fields are updated), each with its line (paragraph) and what it is (`document
+    /// title, shows "Valget i Norge"`).
+    pub fn stored(&self) -> Vec<(usize, &str)> {
+        match &self.body {
+            Body::Marked { marked, .. } => {
+                marked.parts.iter().flat_map(|p| p.stored.iter().map(|(l, w)| (*l, w.as_str()))).collect()
+            }
+            Body::Text { .. } => Vec::new(),
+        }
+    }
+
     /// The text of `segment` (see [`Segment::text`]).
     pub fn segment_text<'a>(&self, segment: &'a Segment) -> &'a str {
         &segment.text

@@ -1320,29 +1320,21 @@ impl<'a> Parser<'a> {
 /// as the tab is, so the entry is its text alone, the same sentence as the heading it
 /// repeats, whatever page it falls on.
 fn page_number(nodes: &mut [Node], text: &str) {
-    let n = nodes.len();
-    match nodes.last_mut() {
-        Some(Node::Group { nodes: inner, .. }) => return page_number(inner, text),
-        Some(Node::Text { text: t, .. }) if is_page_number(t) => {}
+    // The last words, and what stands after them (a mark).
+    let Some(n) = nodes.iter().rposition(has_words).map(|i| i + 1) else { return };
+    match &mut nodes[n - 1] {
+        Node::Group { nodes: inner, .. } => return page_number(inner, text),
+        Node::Text { text: t, .. } if marked::is_page_number(t) => {}
         _ => return,
     }
     let tab = |node: &Node| matches!(node, Node::Lone(Markup { open: Raw::Range(r), .. }, _) if text[r.clone()].starts_with("<text:tab"));
     if !n.checked_sub(2).is_some_and(|i| tab(&nodes[i])) {
         return;
     }
-    let Some(Node::Text { text: t, tags, .. }) = nodes.last() else { return };
+    let Node::Text { text: t, tags, .. } = &nodes[n - 1] else { return };
     let mut written = String::new();
     OdfText.text(t, tags, &mut written);
     nodes[n - 1] = Node::Lone(Markup { open: Raw::Text(written), layout: true, ..Markup::default() }, false);
-}
-
-/// Whether `text` reads as an index's page numbers: digits or roman numerals, a
-/// range or a list of them (`12`, `iv`, `3–5`, `3, 7`).
-fn is_page_number(text: &str) -> bool {
-    let text = text.trim();
-    !text.is_empty()
-        && text.chars().any(|c| c.is_ascii_alphanumeric())
-        && text.chars().all(|c| c.is_ascii_digit() || "ivxlcdmIVXLCDM,–-. ".contains(c))
 }
 
 /// Whether the element `name` starts a block when it stands in a code that holds

@@ -579,3 +579,87 @@ fn an_emptied_tag_pair_is_named_by_its_formatting() {
             "the formatting around \"forbudt\" (underlined) in the source is now around nothing",
         );
 }
+
+/// A Word document with a table of contents as Word writes it (each entry a link to
+/// its heading's bookmark, a tab and a `PAGEREF` field), two headings, and a `TITLE`
+/// field showing the document's title.
+fn contents() -> Vec<u8> {
+    let chars = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+    let code = |instruction: &str| {
+        format!(r#"<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>"#)
+    };
+    let entry = |n: usize, text: &str| {
+        format!(
+            r#"<w:hyperlink w:anchor="_Toc{n}" w:history="1">{}<w:r><w:tab/></w:r>{}{}{}<w:r><w:t>{n}</w:t></w:r>{}</w:hyperlink>"#,
+            run(text),
+            chars("begin"),
+            code(&format!(r"PAGEREF _Toc{n} \h")),
+            chars("separate"),
+            chars("end")
+        )
+    };
+    let heading = |n: usize, text: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:outlineLvl w:val="0"/></w:pPr><w:bookmarkStart w:id="{n}" w:name="_Toc{n}"/>{}<w:bookmarkEnd w:id="{n}"/></w:p>"#,
+            run(text)
+        )
+    };
+    word_file(&format!(
+        "<w:p>{}{}{}{}</w:p><w:p>{}{}</w:p>{}<w:p>{}</w:p>{}<w:p>{}{}{}{}{}{}</w:p>",
+        chars("begin"),
+        code(r#"TOC \o "1-3" \h \z \u"#),
+        chars("separate"),
+        entry(1, "Festivalsommeren 2026"),
+        entry(2, "Praktisk informasjon"),
+        chars("end"),
+        heading(1, "Festivalsommeren 2026"),
+        run("Norge har mange festivaler."),
+        heading(2, "Praktisk informasjon"),
+        run("Guiden heter "),
+        chars("begin"),
+        code("TITLE"),
+        chars("separate"),
+        run("Valget i Norge"),
+        chars("end"),
+    ))
+}
+
+/// Regression: a Word file's table of contents was never offered and its edition
+/// showed the Norwegian entries, where the `.odt`'s were translated. An entry is its
+/// heading's sentence (tab and page number left in the layout), so the edition's
+/// contents are English, as LibreOffice shows them, and LibreOffice's `.odt` of the
+/// same file gives the same segments; a field whose stored result stays Norwegian
+/// (the title) is named by build.
+#[test]
+fn a_table_of_contents_is_translated_as_its_headings_are() {
+    let t = Project::empty();
+    t.write("corpus/festival.docx", contents()).write(
+        "memory/nb-en.csv",
+        "source,target\nFestivalsommeren 2026,Festival summer 2026\nPraktisk informasjon,Practical information\n\
+         Norge har mange festivaler.,Norway has many festivals.\nGuiden heter,The guide is called\n\
+         Valget i Norge,The Norwegian election\n",
+    );
+    let segments = "Festivalsommeren 2026\nPraktisk informasjon\nFestivalsommeren 2026\nNorge har mange \
+                    festivaler.\nPraktisk informasjon\nGuiden heter\nValget i Norge\n";
+    t.tolk(&["segment", "corpus/festival.docx"]).run().success().stdout_is(segments);
+    t.tolk(&["build"]).run().success().stderr_contains(
+        "warning: festival.docx: the edition keeps the Norwegian text Word stored for 1 field (paragraph 6: \
+         document title, shows \"Valget i Norge\"); Word shows it until its fields are updated (select all, then \
+         F9)",
+    );
+    let xml = zip_entry(&t.path().join("out/en/festival.docx"), "word/document.xml");
+    assert!(!xml.contains("Festivalsommeren") && !xml.contains("Praktisk"), "{xml}");
+    assert_eq!(xml.matches("PAGEREF").count(), 2, "{xml}");
+    if !soffice(&t, &["--convert-to", "txt:Text", "--outdir", "lo", "out/en/festival.docx"]) {
+        return;
+    }
+    let text = t.read("lo/festival.txt");
+    assert_eq!(text.matches("Festival summer 2026").count(), 2, "{text}");
+    assert!(!text.contains("Festivalsommeren") && !text.contains("Praktisk"), "{text}");
+    // LibreOffice's .odt of the Word file: the same sentences.
+    assert!(soffice(&t, &["--convert-to", "odt", "--outdir", "lo", "corpus/festival.docx"]));
+    let odt = t.tolk(&["segment", "lo/festival.odt"]).run().success();
+    for entry in ["Festivalsommeren 2026\nPraktisk informasjon\nFestivalsommeren 2026\n", "Guiden heter"] {
+        assert!(odt.stdout.contains(entry), "{}", odt.stdout);
+    }
+}

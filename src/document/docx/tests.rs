@@ -706,16 +706,98 @@ fn a_links_or_a_references_field_result_is_text_inside_a_pair() {
     assert!(xml.contains("here. And there"), "{xml}");
 }
 
+/// A table of contents' entries are text, the entry's text alone: its tab and page
+/// number (Word's `PAGEREF` field, LibreOffice's number) stay in the layout, so an entry
+/// is the same segment as its heading; translated, the entries keep their links, tabs
+/// and page numbers. A running head (`STYLEREF`) is one code whose stored result is
+/// written with the heading's translation, no segment of its own. Another field over
+/// several paragraphs (a bibliography) stays no text.
 #[test]
-fn a_field_over_several_paragraphs_is_no_text() {
-    let toc = concat!(
-        r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \o "1-3" </w:instrText></w:r>"#,
-        r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Innhold 1</w:t></w:r></w:p>"#,
-        r#"<w:p><w:r><w:t>Innhold 2</w:t></w:r></w:p>"#,
-        r#"<w:p><w:r><w:t>Innhold 3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> Etter.</w:t></w:r></w:p>"#,
-        r#"<w:p><w:fldSimple w:instr=" DATE "><w:r><w:t>1. mai</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> Dato.</w:t></w:r></w:p>"#,
+fn a_table_of_contents_entry_is_its_headings_text_and_other_fields_over_paragraphs_are_no_text() {
+    let chars = |kind: &str| format!(r#"<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>"#);
+    let code = |instruction: &str| {
+        format!(r#"<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>"#)
+    };
+    let t = |text: &str| format!("<w:r><w:t>{text}</w:t></w:r>");
+    let word_entry = |anchor: &str, text: &str| {
+        format!(
+            r#"<w:hyperlink w:anchor="{anchor}">{}<w:r><w:tab/></w:r>{}{}{}{}{}</w:hyperlink>"#,
+            t(text),
+            chars("begin"),
+            code(&format!("PAGEREF {anchor} \\h")),
+            chars("separate"),
+            t("2"),
+            chars("end")
+        )
+    };
+    let body = [
+        // Word's table of contents.
+        format!("<w:p>{}{}{}{}</w:p>", chars("begin"), code(r#"TOC \o "1-3" \h"#), chars("separate"), word_entry("_Toc1", "Festivalsommeren 2026")),
+        format!("<w:p>{}{}</w:p>", word_entry("_Toc2", "Moldejazz"), chars("end")),
+        // LibreOffice's.
+        format!(
+            r#"<w:p>{}{}{}<w:hyperlink w:anchor="_Toc3"><w:r><w:t>Praktisk informasjon</w:t><w:tab/><w:t>3</w:t></w:r></w:hyperlink>{}</w:p>"#,
+            chars("begin"),
+            code(r#"TOC \f \o "1-2" \h"#),
+            chars("separate"),
+            chars("end")
+        ),
+        format!("<w:p>{}</w:p>", t("Moldejazz")),
+        // A running head after a header's title.
+        format!(
+            "<w:p><w:r><w:t>Festivalguide 2026</w:t><w:tab/></w:r>{}{}{}{}{}</w:p>",
+            chars("begin"),
+            code("STYLEREF  1 \\* MERGEFORMAT"),
+            chars("separate"),
+            t("Moldejazz"),
+            chars("end")
+        ),
+        format!("<w:p>{}{}{}{}</w:p>", chars("begin"), code("BIBLIOGRAPHY"), chars("separate"), t("Kilde 1")),
+        format!("<w:p>{}{}<w:r><w:t xml:space=\"preserve\"> Etter.</w:t></w:r></w:p>", t("Kilde 2"), chars("end")),
+        r#"<w:p><w:fldSimple w:instr=" DATE "><w:r><w:t>1. mai</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> Dato.</w:t></w:r></w:p>"#.to_string(),
+    ]
+    .concat();
+    check(
+        &body,
+        &[
+            "Festivalsommeren 2026",
+            "Moldejazz",
+            "Praktisk informasjon",
+            "Moldejazz",
+            "Festivalguide 2026",
+            "Etter.",
+            "Dato.",
+        ],
     );
-    check(toc, &["Etter.", "Dato."]);
+    let d = read(&docx(&body)).unwrap();
+    fn english(s: &str) -> &str {
+        match s {
+            "Festivalsommeren 2026" => "Festival summer 2026",
+            "Moldejazz" => "Molde Jazz",
+            "Praktisk informasjon" => "Practical information",
+            other => other,
+        }
+    }
+    let out = d.rebuild(|s| Some(Cow::Owned(english(&s.text).to_string()))).unwrap();
+    let xml = entry(&out, "word/document.xml");
+    let written = |text: &str| format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#);
+    for expected in [
+        format!(
+            r#"<w:hyperlink w:anchor="_Toc1">{}<w:r><w:tab/></w:r>{}"#,
+            written("Festival summer 2026"),
+            chars("begin")
+        ),
+        format!(
+            r#"<w:hyperlink w:anchor="_Toc3">{}<w:r><w:tab/></w:r>{}</w:hyperlink>"#,
+            written("Practical information"),
+            written("3")
+        ),
+        format!("{}{}{}", chars("separate"), written("Molde Jazz"), chars("end")),
+    ] {
+        assert!(xml.contains(&expected), "{expected}\n{xml}");
+    }
+    assert!(!xml.contains("Moldejazz") && !xml.contains("Festivalsommeren"), "{xml}");
+    assert!(xml.contains("Kilde 1") && xml.contains("1. mai"), "{xml}");
 }
 
 #[test]
