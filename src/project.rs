@@ -309,7 +309,7 @@ fn parse(file: &Path, text: &str) -> Result<Config> {
         let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let message = e.message().trim().to_string();
         let hint = if message.starts_with("unknown field") {
-            "; see `tolk init --help` for the settings a project file has"
+            "; README.md's section \"A project: tolk init and tolk.toml\" lists every setting"
         } else if message.contains("expected a sequence") {
             "; write a list in brackets, such as [\"corpus\"]"
         } else {
@@ -406,11 +406,11 @@ pub fn init(dir: &Path, settings: &InitSettings) -> Result<Initialised> {
         .map_err(|e| Error::io(dir, e))?;
     if let Some(outer) = absolute.ancestors().skip(1).map(|d| d.join(FILE)).find(|f| f.is_file()) {
         return Err(Error::at(
-            dir,
+            &absolute,
             Place::File,
             format!(
-                "is inside the project of {}: a project in another is read as its documents; run tolk from \
-                 anywhere in that project, or make this project in a folder outside it",
+                "is inside the project of {}, which would read this project's files as its own documents; \
+                 run tolk from anywhere in that project, or make this project in a folder outside it",
                 crate::shown::path(&outer)
             ),
         ));

@@ -732,13 +732,16 @@ fn write_holder(file: &mut File) -> std::io::Result<()> {
     file.write_all(text.as_bytes())
 }
 
+/// Who holds a lock whose file does not say (yet).
+const UNSAID: &str = "its lock file does not say who";
+
 /// Who holds the lock, as its lock file says: `pid 123 (tolk import a.csv), since
-/// 2026-11-22T12:00:00Z`, or `another tolk` when it does not say (yet).
+/// 2026-11-22T12:00:00Z`, or that it does not say (yet).
 fn holder(file: &File) -> String {
     let mut text = Vec::new();
     let mut reader = file;
     if reader.seek(SeekFrom::Start(0)).is_err() || reader.take(HOLDER_MAX).read_to_end(&mut text).is_err() {
-        return "another tolk".into();
+        return UNSAID.into();
     }
     let text = String::from_utf8_lossy(&text);
     let field = |name: &str| {
@@ -758,7 +761,7 @@ fn holder(file: &File) -> String {
             }
             out
         }
-        _ => "another tolk".into(),
+        _ => UNSAID.into(),
     }
 }
 

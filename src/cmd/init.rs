@@ -24,7 +24,7 @@ use super::Global;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder to make a project [default: the current folder]
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", hide_default_value = true)]
     pub dir: PathBuf,
 }
 

@@ -852,6 +852,16 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     for skipped in listing.skipped.iter().filter(|s| !s.named) {
         warning(format_args!("skipped {}: {}", shown::path(&skipped.path), skipped.reason));
     }
+    // A file kept beside the documents on purpose (a PDF of the layout, notes) need not
+    // be warned of in every command.
+    if chatty(global) && !listing.files.is_empty() && listing.skipped.iter().any(|s| !s.named) {
+        let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
+        let _ = writeln!(
+            std::io::stderr(),
+            "  (to keep a file beside the documents without this warning, exclude it in {file}: \
+             [corpus] exclude = [\"*.pdf\"])"
+        );
+    }
     // A file asked for by name that tolk cannot read is an error, not a warning over an
     // empty result.
     if let Some(named) = listing.skipped.iter().find(|s| s.named) {

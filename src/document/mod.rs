@@ -189,6 +189,8 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
             "; to translate it, open it in LibreOffice and save it as ODF Text Document (.odt)"
         } else if xml {
             "; if it is a LibreOffice flat .fodt, open it in LibreOffice and save it as ODF Text Document (.odt)"
+        } else if head.starts_with(b"%PDF-") {
+            "; to translate it, save the document it was made from as .docx or .odt (or its text as .txt)"
         } else {
             ""
         };

@@ -95,3 +95,20 @@ fn subfolders_are_walked_and_their_editions_mirror_them() {
     t.tolk(&["export", "-o", "b.csv"]).run().success();
     assert!(t.read("b.csv").contains("2027/mars/b.md:1"), "{}", t.read("b.csv"));
 }
+
+/// A file kept beside the documents (a PDF of the layout) is warned of with what to do
+/// with it, and how to keep it there without the warning: `[corpus] exclude` silences
+/// it, and `-q` leaves the hint out.
+#[test]
+fn a_skipped_file_says_what_to_do_and_how_to_silence_it() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Hei.\n").write("corpus/layout.pdf", "%PDF-1.4 ...");
+    let out = t.tolk(&["analyze"]).run().success();
+    out.stderr_contains("skipped corpus/layout.pdf: is a PDF file")
+        .stderr_contains("save the document it was made from as .docx or .odt")
+        .stderr_contains("exclude it in tolk.toml: [corpus] exclude = [\"*.pdf\"]");
+    let quiet = t.tolk(&["analyze", "-q"]).run().success();
+    assert!(!quiet.stderr.contains("exclude it"), "{}", quiet.stderr);
+    t.write("tolk.toml", "[corpus]\nexclude = [\"*.pdf\"]\n");
+    t.tolk(&["analyze"]).run().success().stderr_is("");
+}

@@ -134,7 +134,7 @@ fn a_wrong_project_file_is_an_error_naming_the_line_and_nothing_runs() {
     t.write("tolk.toml", "memory = \"memory\"\n\n[batches]\nfromat = \"csv\"\n");
     t.tolk(&["export"]).run().failure().stderr_is(
         "error: tolk.toml: line 4: unknown field `fromat`, expected one of `folder`, `format`, `delimiter`, \
-         `min_score`; see `tolk init --help` for the settings a project file has\n",
+         `min_score`; README.md's section \"A project: tolk init and tolk.toml\" lists every setting\n",
     );
     t.write("tolk.toml", "[corpus]\ninclude = [\"a[b\"]\n");
     t.tolk(&["analyze"])
@@ -190,6 +190,10 @@ fn mistakes_a_new_user_makes_get_a_way_out() {
     t.tolk(&["init", "--memory", "shared/tm.csv"]).run().success().stderr_contains("made shared/tm.csv");
     assert!(t.read("tolk.toml").contains("memory = \"shared/tm.csv\""));
     t.tolk(&["init", "corpus/2027"]).run().failure().stderr_contains("is inside the project of");
+    // Run from inside the corpus, the folder is named, not left blank.
+    std::fs::create_dir_all(t.path().join("corpus/sub")).unwrap();
+    let inner = t.tolk(&["init"]).current_dir("corpus/sub").run().failure();
+    inner.stderr_contains("corpus/sub: is inside the project of");
     assert!(!t.path().join("corpus/2027").exists());
     // A pattern that matches nothing is named.
     t.write("corpus/a.txt", "Hei.\n").write("corpus/NOTES.md", "Notat.\n");

@@ -153,6 +153,13 @@ impl Run {
         self
     }
 
+    /// Runs in the folder `rel` of the project, not at its root.
+    pub fn current_dir(mut self, rel: &str) -> Run {
+        let dir = self.command.get_current_dir().expect("a run starts in its project").join(rel);
+        self.command.current_dir(dir);
+        self
+    }
+
     /// Feeds `input` on stdin (stdin is empty otherwise).
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(input.into());
