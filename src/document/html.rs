@@ -592,12 +592,6 @@ fn kind_of(name: &str) -> Kind {
     }
 }
 
-/// The formatting elements HTML's parser keeps a list of and opens again when an end tag
-/// closed them out of order (the adoption agency), as inline pairs here (`code` is no
-/// pair).
-const FORMATTING: [&str; 13] =
-    ["a", "b", "big", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
-
 /// Whether `c` is HTML's white space, which it collapses.
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
@@ -619,11 +613,8 @@ fn spaces(text: &str) -> (usize, usize) {
 enum Item {
     /// Text, references decoded.
     Text { text: String, span: Range<usize> },
-    /// An inline element's start tag, and its end tag once seen; `again` for a
-    /// formatting element a browser opens again after the end tag of one it was in
-    /// closed it (`<b>fet <i>kursiv</b> bare kursiv</i>`: the adoption agency), whose
-    /// start tag is then the first one's.
-    Open { name: String, span: Range<usize>, close: Option<Range<usize>>, again: bool },
+    /// An inline element's start tag, and its end tag once seen.
+    Open { name: String, span: Range<usize>, close: Option<Range<usize>> },
     /// Where the pair opened by item `open` closes: at its end tag (`span`), or, for
     /// one closed by the end of another, at `at` with no markup of its own.
     Close { open: usize, span: Option<Range<usize>>, at: usize },
@@ -957,7 +948,7 @@ impl<'t> Page<'t> {
                 }
                 run.open.push((tag.name.clone(), run.items.len()));
                 *run.names.entry(tag.name.clone()).or_default() += 1;
-                run.items.push(Item::Open { name: tag.name, span: tag.span, close: None, again: false });
+                run.items.push(Item::Open { name: tag.name, span: tag.span, close: None });
             }
         }
         Ok(())
@@ -976,10 +967,7 @@ impl<'t> Page<'t> {
             Kind::Title | Kind::OpaqueBlock => self.end_run()?,
             Kind::Inline if self.run.as_ref().is_some_and(|r| r.names.get(name).is_some_and(|&n| n > 0)) => {
                 let Some(run) = self.run.as_mut() else { return Ok(()) };
-                // Pairs opened inside this one and still open close with it; the
-                // formatting elements among them a browser opens again right after it,
-                // so the text after them keeps their look, as it does on the page.
-                let mut again = Vec::new();
+                // Pairs opened inside this one and still open close with it.
                 while let Some((open, index)) = run.open.pop() {
                     if let Some(n) = run.names.get_mut(&open) {
                         *n -= 1;
@@ -992,16 +980,6 @@ impl<'t> Page<'t> {
                         break;
                     }
                     run.items.push(Item::Close { open: index, span: None, at: span.start });
-                    if let Some(Item::Open { span: start, .. }) = run.items.get(index) {
-                        if FORMATTING.contains(&open.as_str()) {
-                            again.push((open, start.clone()));
-                        }
-                    }
-                }
-                for (name, start) in again.into_iter().rev() {
-                    run.open.push((name.clone(), run.items.len()));
-                    *run.names.entry(name.clone()).or_default() += 1;
-                    run.items.push(Item::Open { name, span: start, close: None, again: true });
                 }
             }
             // An end tag that closes nothing here, kept as it is.
@@ -1227,16 +1205,8 @@ impl<'t> Page<'t> {
             return Ok(());
         }
         let items = run.items;
-        // An element with nothing in it (Word's `<o:p></o:p>`) shows nothing: at the
-        // block's edges it is layout, as markup that stands alone is.
-        let empty = |k: usize| match &items[k] {
-            Item::Open { .. } => matches!(items.get(k + 1), Some(Item::Close { open, .. }) if *open == k),
-            Item::Close { open, .. } => k > 0 && *open == k - 1 && matches!(items[k - 1], Item::Open { .. }),
-            _ => false,
-        };
-        let edge = |k: usize| items[k].is_edge() || empty(k);
-        let Some(first) = (0..items.len()).position(|k| !edge(k)) else { return Ok(()) };
-        let last = (0..items.len()).rposition(|k| !edge(k)).unwrap_or(first);
+        let Some(first) = items.iter().position(|i| !i.is_edge()) else { return Ok(()) };
+        let last = items.iter().rposition(|i| !i.is_edge()).unwrap_or(first);
         let kept = &items[first..=last];
         if !kept.iter().any(|i| matches!(i, Item::Text { text, .. } if !is_blank(text))) {
             return Ok(());
@@ -1254,8 +1224,6 @@ impl<'t> Page<'t> {
         // The number of the pair each `Open` item starts.
         let mut numbers: Vec<u32> = vec![0; kept.len()];
         let mut open: Vec<u32> = Vec::new();
-        // The pairs a browser opened again ([`Item::Open`]'s `again`).
-        let mut reopened: Vec<u32> = Vec::new();
         let mut collapse = Collapse::default();
         // Where the white space the last line break took ends.
         let mut covered = 0;
@@ -1280,7 +1248,7 @@ impl<'t> Page<'t> {
             marked::push_text(&mut paragraph, &mut codes, &text, |raw| Raw::Text(escape_text(raw)));
             text.clear();
             match item {
-                Item::Open { name, span, close, again } => {
+                Item::Open { name, span, close } => {
                     let close = match close {
                         Some(span) => Raw::Range(span.clone()),
                         None => Raw::Text(format!("</{name}>")),
@@ -1288,15 +1256,12 @@ impl<'t> Page<'t> {
                     let markup = Markup { open: Raw::Range(span.clone()), close, ..Markup::default() };
                     numbers[i] = marked::open(&mut paragraph, &mut codes, markup, false);
                     open.push(numbers[i]);
-                    if *again {
-                        reopened.push(numbers[i]);
-                    }
                 }
                 Item::Close { open: index, span, .. } => {
                     let n = index.checked_sub(first).and_then(|k| numbers.get(k)).copied().unwrap_or(0);
                     if let Some(at) = open.iter().rposition(|&o| o == n) {
                         open.remove(at);
-                        close(&mut paragraph, &mut codes, n, span.clone(), reopened.contains(&n));
+                        close(&mut paragraph, &mut codes, n, span.as_ref().map(|s| s.end));
                     }
                 }
                 Item::Lone { span, space: false } => {
@@ -1331,7 +1296,7 @@ impl<'t> Page<'t> {
         }
         marked::push_text(&mut paragraph, &mut codes, &text, |raw| Raw::Text(escape_text(raw)));
         for &n in open.iter().rev() {
-            close(&mut paragraph, &mut codes, n, None, reopened.contains(&n));
+            close(&mut paragraph, &mut codes, n, None);
         }
         self.check_size(start, &paragraph)?;
         let line = self.lines.line_of(start);
@@ -1357,26 +1322,16 @@ impl<'t> Page<'t> {
     }
 }
 
-/// Closes the pair `n` in `paragraph`, whose end tag, if it has one, is `end`. An
+/// Closes the pair `n` in `paragraph`, whose end tag, if it has one, ends at `end`. An
 /// element with nothing in it (`<a id="top"></a>`) is no pair but markup that stands
 /// alone, all its bytes, so that a translator sees nothing to put words in and the
-/// writer keeps it (an empty pair would be dropped). An element a browser opened
-/// again (`again`) with nothing in it was never opened: only its end tag stands, which
-/// a browser ignores.
-fn close(paragraph: &mut String, codes: &mut [Markup], n: u32, end: Option<Range<usize>>, again: bool) {
+/// writer keeps it (an empty pair would be dropped).
+fn close(paragraph: &mut String, codes: &mut [Markup], n: u32, end: Option<usize>) {
     let open = inline::Code::Open(n).to_string();
     let Some(markup) = (n as usize).checked_sub(1).and_then(|i| codes.get_mut(i)) else { return };
     match (paragraph.strip_suffix(&open), &markup.open) {
-        (Some(before), _) if again => {
-            paragraph.truncate(before.len());
-            *markup = Markup::default();
-            if let Some(end) = end {
-                paragraph.push_str(&inline::Code::Lone(n).to_string());
-                markup.open = Raw::Range(end);
-            }
-        }
         (Some(before), Raw::Range(start)) => {
-            let whole = start.start..end.map_or(start.end, |e| e.end);
+            let whole = start.start..end.unwrap_or(start.end);
             paragraph.truncate(before.len());
             paragraph.push_str(&inline::Code::Lone(n).to_string());
             *markup = Markup { open: Raw::Range(whole), ..Markup::default() };
@@ -1924,32 +1879,6 @@ mod tests {
         assert_eq!(out, "<p>HUN LER.<br>\nVI LER. HAN SA <b>HEI</b> <br> OG GIKK.<br>\n<br>\n  SLUTT.</p>");
     }
 
-    /// Regression (a new-user trial): with `<b>fet <i>kursiv</b> bare kursiv</i>`, the
-    /// edition closed the `i` with the `b` and left `bare kursiv` plain. A formatting
-    /// element an end tag closes out of order is opened again after it, as a browser
-    /// does (the adoption agency); one that would hold nothing is not. And an empty
-    /// element at a block's edge (Word's `<o:p></o:p>`) is layout, not a tag.
-    #[test]
-    fn misnested_formatting_is_opened_again_as_a_browser_does() {
-        let html = "<p>Dette er <b>fet og <i>fet kursiv</b> bare kursiv</i> tekst.</p>\n\
-                    <p><strong><em>Viktig.</strong></em> Les mer.</p>\n<p class=MsoNormal>Fra Word.<o:p></o:p></p>";
-        assert_eq!(
-            segments(html),
-            [
-                "Dette er {1}fet og {2}fet kursiv{/2}{/1}{3} bare kursiv{/3} tekst.",
-                "{1}{2}Viktig.{/2}{/1}{3/}",
-                "Les mer.",
-                "Fra Word."
-            ]
-        );
-        let out = render(html, |s| Some(s.to_uppercase()));
-        assert_eq!(
-            out,
-            "<p>DETTE ER <b>FET OG <i>FET KURSIV</i></b> <i>BARE KURSIV</i> TEKST.</p>\n\
-             <p><strong><em>VIKTIG.</em></strong></em> LES MER.</p>\n<p class=MsoNormal>FRA WORD.<o:p></o:p></p>"
-        );
-    }
-
     #[test]
     fn a_placeholder_written_in_the_page_is_text() {
         let html = "<p>Skriv {1} og {/2} her.</p>";
@@ -2151,10 +2080,9 @@ mod tests {
     #[test]
     fn pairs_without_their_end_tag_are_closed_where_the_block_ends() {
         let html = "<p><b>Fet <i>kursiv</b> tekst</i> her.<p><em>Åpen";
-        // The `i` the `</b>` closed a browser opens again after it (the adoption agency).
-        assert_eq!(segments(html), ["{1}Fet {2}kursiv{/2}{/1}{3} tekst{/3} her.", "Åpen"]);
+        assert_eq!(segments(html), ["{1}Fet {2}kursiv{/2}{/1} tekst{3/} her.", "Åpen"]);
         let out = render(html, |s| Some(s.replace("Fet", "Bold").replace("Åpen", "Open")));
-        assert_eq!(out, "<p><b>Bold <i>kursiv</i></b> <i>tekst</i> her.<p><em>Open</em>");
+        assert_eq!(out, "<p><b>Bold <i>kursiv</i></b> tekst</i> her.<p><em>Open</em>");
     }
 
     #[test]
