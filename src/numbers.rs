@@ -321,6 +321,7 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
         // The same number, grouped otherwise (`2 000`, `2000`, `2.000`), needs no repair.
         let ungrouped = |t: &str| t.replace(crate::text::is_group_separator, "");
         if new_text == old_text
+            || english(new_text, new.kind) == english(old_text, old.kind)
             || (new.kind == Kind::Plain
                 && old.kind == Kind::Plain
                 && ungrouped(new_text) == ungrouped(old_text))
@@ -528,6 +529,11 @@ mod tests {
         assert_eq!(no("Vi er 110.", "Vi er 110.", "We are 110."), NoRepair::NotOnlyNumbers);
         // The same number grouped otherwise is the same number: nothing to repair.
         assert_eq!(no("Vi er 2 000.", "Vi er 2000.", "We are 2000."), NoRepair::NotOnlyNumbers);
+        // The same number with another decimal mark: nothing to repair either.
+        assert_eq!(
+            no("Det er 3,5 prosent.", "Det er 3.5 prosent.", "It is 3.5 per cent."),
+            NoRepair::NotOnlyNumbers
+        );
         assert_eq!(no("Det koster 1 500 kr.", "Det koster 1.500 kr.", "NOK 1500."), NoRepair::NotOnlyNumbers);
         let r = repair("Vi er 3 000 og 1 500.", "Vi er 2000 og 1.500.", "We are 2000 and 1,500.").unwrap();
         assert_eq!(r.target, "We are 3,000 and 1,500.");

@@ -308,9 +308,14 @@ impl Segmenter {
                 !first[word_len..].starts_with('.') && self.rules.sentence_starters.contains(&next_word());
             return dash || starter;
         }
+        // An ordinal before a name that starts in lower case (`3. iPad-en`, `2. mRNA-dose`)
+        // ends nothing: only a sentence's end lets such a name start one.
+        let digits = stem.bytes().all(|b| b.is_ascii_digit());
+        if digits && c.is_lowercase() {
+            return false;
+        }
         // A number of one to three digits that starts its line is a list's (`1. Brasil`,
         // `2. Kok potetene.`), however it goes on: no sentence is a number alone.
-        let digits = stem.bytes().all(|b| b.is_ascii_digit());
         if (1..=3).contains(&stem.len()) && digits && self.starts_line(&line[..word_start]) {
             return false;
         }

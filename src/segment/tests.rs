@@ -624,6 +624,10 @@ fn bullets_lower_case_names_and_english_titles() {
         ("Appen er laget i Norge. iPad støttes også.", &["Appen er laget i Norge.", "iPad støttes også."]),
         ("Hun solgte den på nett. eBay tok en del.", &["Hun solgte den på nett.", "eBay tok en del."]),
         ("Det er bra. ikke sant?", &["Det er bra. ikke sant?"]),
+        // After an ordinal such a name continues the sentence.
+        ("Den 3. iPad-en kom i 2012.", &["Den 3. iPad-en kom i 2012."]),
+        ("Vi fikk 2. mRNA-dose i mars.", &["Vi fikk 2. mRNA-dose i mars."]),
+        ("Det kostet 2024. iPad-en var dyr.", &["Det kostet 2024. iPad-en var dyr."]),
         ("Mr. Smith kom fra London.", &["Mr. Smith kom fra London."]),
     ];
     for (line, expected) in cases {

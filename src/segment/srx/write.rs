@@ -212,6 +212,8 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         }
         items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
         items.push(rule(false, initials, ws.clone()));
+        items.push(Item::Comment("A number before a name in lower case (3. iPad-en) ends nothing."));
+        items.push(rule(false, format!(r"{word}[0-9]+\."), format!(r"{ws}+{any_openers}\p{{Ll}}\p{{Lu}}")));
         items.push(Item::Comment("A number that starts its line is a list's (1. Brasil): it ends nothing."));
         let marks = [rules.dashes.as_slice(), rules.bullets.as_slice()].concat();
         let dashes = class(&marks).map(|d| format!("(?:{d}{ws}+)*")).unwrap_or_default();
