@@ -948,12 +948,7 @@ impl<'a> Story<'a> {
     /// paragraph.
     fn text_result(&self, children: &[usize], begin: usize) -> Option<(usize, usize, Shown)> {
         let tree = self.tree;
-        let chars = |r: usize| -> Vec<String> {
-            tree.elements(r)
-                .filter(|&e| tree.name(e) == "w:fldChar")
-                .map(|e| tree.value(e, "w:fldCharType").unwrap_or_default().to_string())
-                .collect()
-        };
+        let chars = |r: usize| self.field_chars(r);
         let bare = |r: usize| tree.child(r, "w:t").is_none();
         if chars(children[begin]) != ["begin"] || !bare(children[begin]) {
             return None;
@@ -1059,16 +1054,21 @@ impl<'a> Story<'a> {
         self.stored.push((self.paragraph, what));
     }
 
+    /// The kinds of the field characters in the run `r`, in order (`begin`, `separate`,
+    /// `end`).
+    fn field_chars(&self, r: usize) -> Vec<String> {
+        let tree = self.tree;
+        tree.elements(r)
+            .filter(|&e| tree.name(e) == "w:fldChar")
+            .map(|e| tree.value(e, "w:fldCharType").unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Where the separator of the table of contents field that `children[begin]` opens
     /// stands in `children`, when its code is plain runs there.
     fn toc_code(&self, children: &[usize], begin: usize) -> Option<usize> {
         let tree = self.tree;
-        let chars = |r: usize| -> Vec<String> {
-            tree.elements(r)
-                .filter(|&e| tree.name(e) == "w:fldChar")
-                .map(|e| tree.value(e, "w:fldCharType").unwrap_or_default().to_string())
-                .collect()
-        };
+        let chars = |r: usize| self.field_chars(r);
         if chars(children[begin]) != ["begin"] || tree.child(children[begin], "w:t").is_some() {
             return None;
         }

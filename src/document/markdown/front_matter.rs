@@ -129,6 +129,15 @@ pub(super) fn read(
                     read
                 }
                 None => {
+                    if named {
+                        unread.push(Unread {
+                            line: key_line,
+                            why: format!(
+                                "the front matter's `{path}` is a mapping: tolk reads the keys named in \
+                                 front_matter_text, so name the ones inside it that are text (`{path}.title`)"
+                            ),
+                        });
+                    }
                     parents.push((indent, key.to_string()));
                     continue;
                 }
@@ -310,9 +319,31 @@ fn yaml_value(fm: &Lines<'_>, at: usize, indent: usize, i: &mut usize) -> Read {
                 j += 1;
                 more = !stop;
             }
+            if pieces.len() == 1 && !yaml_plain_is_string(first) {
+                return Err("a number, a boolean or null, not text");
+            }
             Ok(vec![quoted(at..end, pieces.join(" "))])
         }
     }
+}
+
+/// Whether YAML reads the plain (unquoted) one-line value `value` as a string: not as
+/// a boolean (`true`, `no`, as YAML 1.1 still read by Jekyll's Psych and PyYAML has
+/// them), null (`null`, `~`) or a number (`2026`, `-1.5`, `1e3`, `0x1F`, `.inf`).
+fn yaml_plain_is_string(value: &str) -> bool {
+    const WORDS: [&str; 14] =
+        ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".inf", "-.inf", "+.inf", ".nan"];
+    let lower = value.to_ascii_lowercase();
+    if WORDS.contains(&lower.as_str()) {
+        return false;
+    }
+    let digits = lower.trim_start_matches(['-', '+']).replace('_', "");
+    let number =
+        digits.parse::<f64>().is_ok() && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    let radix = ["0x", "0o", "0b"].iter().any(|p| {
+        digits.strip_prefix(p).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_hexdigit()))
+    });
+    !(number || radix)
 }
 
 /// Why a value of more than one paragraph is not read.
@@ -744,6 +775,20 @@ mod tests {
             &["Les."],
             "---\ntitle: &a Ankret\nnotes: |\n  En.",
             &[(2, "the front matter's `title` is an anchor"), (3, "the front matter's `notes` is a value of more than one"), (7, "the front matter's `authors` is a list of lists or mappings")],
+        );
+        // A number, a boolean or a mapping where the key names text is told too (the
+        // verifying trial found them silent), and `no` is not a word to translate.
+        check(
+            "---\ntitle: 2026\ndescription: true\nlead: no\nsummary:\n  a: Hei der.\nteaser: Ja, Nei og kanskje\n---\n\nTekst.\n",
+            &["title", "description", "lead", "summary", "teaser"],
+            &["Ja, Nei og kanskje"],
+            "---\ntitle: 2026\ndescription: true\nlead: no\nsummary:\n  a: Hei der.\nteaser: \"JA, NEI OG KANSKJE\"\n---",
+            &[
+                (2, "the front matter's `title` is a number, a boolean or null"),
+                (3, "the front matter's `description` is a number, a boolean or null"),
+                (4, "the front matter's `lead` is a number, a boolean or null"),
+                (5, "the front matter's `summary` is a mapping"),
+            ],
         );
         check(
             "+++\ntitle = 12\n+++\n\nTekst.\n",
