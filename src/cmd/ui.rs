@@ -854,12 +854,21 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     }
     // A file kept beside the documents on purpose (a PDF of the layout, notes) need not
     // be warned of in every command.
-    if chatty(global) && !listing.files.is_empty() && listing.skipped.iter().any(|s| !s.named) {
+    // Only for a file of another kind (a PDF, an old .doc): a broken link or a pipe is
+    // something to mend, not to keep.
+    let kept =
+        listing.skipped.iter().find(|s| !s.named && std::fs::metadata(&s.path).is_ok_and(|m| m.is_file()));
+    if let Some(kept) = kept.filter(|_| chatty(global) && !listing.files.is_empty()) {
         let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
+        let pattern = match kept.path.extension() {
+            Some(extension) => format!("*.{}", extension.to_string_lossy()),
+            None => kept.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        };
         let _ = writeln!(
             std::io::stderr(),
-            "  (to keep a file beside the documents without this warning, exclude it in {file}: \
-             [corpus] exclude = [\"*.pdf\"])"
+            "  (to keep such a file beside the documents without this warning, exclude it in {file}: \
+             [corpus] exclude = [{}])",
+            shown::quoted(&pattern)
         );
     }
     // A file asked for by name that tolk cannot read is an error, not a warning over an
