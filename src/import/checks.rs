@@ -62,7 +62,10 @@ pub fn check_tagged(source: &str, target: &str, tags: &[(String, String)]) -> Ve
     }
     // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
     let (source, target) = (&inline::strip(source), &inline::strip(target));
-    let (s, t) = (numbers(source), numbers(target));
+    let (s, mut t) = (numbers(source), numbers(target));
+    // Norwegian tells the time on the 24-hour clock, English often on the twelve-hour
+    // one: `kl. 17.00` is "5 p.m.".
+    on_24_hour_clock(target, &mut t);
     let (mut s_runs, mut t_runs) = (runs(&s), runs(&t));
     // A number one side writes in digits and the other in words (`3. etasje`, "the
     // third floor"; "tre barn", "3 children") agrees.
@@ -301,6 +304,36 @@ fn numbers(text: &str) -> Vec<(&str, Vec<String>)> {
     raw_numbers(text).into_iter().map(|(written, runs)| (written, compared(written, &runs))).collect()
 }
 
+/// The numbers of `text` ([`numbers`]) that are times of the twelve-hour clock (`5
+/// p.m.`, `7.30 am`, `12 a.m.`) as the 24-hour clock writes them, so that they agree
+/// with a Norwegian `17.00`, `07.30` or `00.00`.
+fn on_24_hour_clock(text: &str, numbers: &mut [(&str, Vec<String>)]) {
+    for (written, runs) in numbers.iter_mut() {
+        let end = written.as_ptr() as usize - text.as_ptr() as usize + written.len();
+        let after = text[end..].strip_prefix([' ', '\u{a0}', '\u{202f}']).unwrap_or(&text[end..]);
+        let lower = after.get(..4).unwrap_or(after).to_ascii_lowercase();
+        let Some((marker, len)) = [("a.m.", 4), ("p.m.", 4), ("a.m", 3), ("p.m", 3), ("am", 2), ("pm", 2)]
+            .into_iter()
+            .find(|(m, _)| lower.starts_with(m))
+        else {
+            continue;
+        };
+        if after[len..].starts_with(char::is_alphanumeric) || runs.len() > 2 {
+            continue;
+        }
+        let Ok(hour) = runs[0].parse::<u32>() else { continue };
+        if !(1..=12).contains(&hour) {
+            continue;
+        }
+        let hour = match (marker.starts_with('p'), hour) {
+            (true, 12) | (false, 1..=11) => hour,
+            (true, _) => hour + 12,
+            (false, _) => 0,
+        };
+        runs[0] = hour.to_string();
+    }
+}
+
 /// The runs of digits of a number `written` as the check compares them: a number
 /// grouped in thousands (a lead of one to three digits, then groups of three after a
 /// space, a dot or a comma, as Norwegian and English group them) as its digits alone,
@@ -314,9 +347,15 @@ fn compared(written: &str, runs: &[&str]) -> Vec<String> {
         && (1..=3).contains(&runs[0].len())
         && runs[1..].iter().all(|r| r.len() == 3)
         && !written.contains(':');
-    match grouped {
-        true => vec![unpadded(&runs.concat())],
-        false => runs.iter().map(|r| unpadded(r)).collect(),
+    // A time on the hour (`17.00`, `8:00`) is its hour, as English often writes it.
+    let on_the_hour = runs.len() == 2
+        && runs[0].len() <= 2
+        && runs[1] == "00"
+        && matches!(written.as_bytes().get(runs[0].len()), Some(b'.' | b':'));
+    match (grouped, on_the_hour) {
+        (true, _) => vec![unpadded(&runs.concat())],
+        (false, true) => vec![unpadded(runs[0])],
+        (false, false) => runs.iter().map(|r| unpadded(r)).collect(),
     }
 }
 
@@ -726,6 +765,42 @@ mod tests {
         assert_eq!(
             check("Det kostet 2,5 millioner.", "It cost 2.50 million."),
             ["numbers differ: 2,5 missing from the target; 2.50 not in the source"]
+        );
+    }
+
+    /// A time on the 24-hour clock agrees with the same time on the twelve-hour clock,
+    /// and a time on the hour with its hour; another time is still named.
+    #[test]
+    fn times_agree_on_either_clock() {
+        for (source, target) in [
+            ("Vi møtes kl. 17.00.", "We meet at 5 p.m."),
+            ("Vi møtes kl. 17.00.", "We meet at 5pm."),
+            ("Vi møtes kl. 17.00.", "We meet at 17:00."),
+            ("Vi møtes kl. 17.", "We meet at 5\u{a0}PM."),
+            ("Vi møtes kl. 07.30.", "We meet at 7.30 a.m."),
+            ("Vi møtes kl. 12.15.", "We meet at 12:15 pm."),
+            ("Vi møtes kl. 00.00.", "We meet at 12 a.m."),
+            ("Vi møtes kl. 09.00 og 21.00.", "We meet at 9 am and 9 pm."),
+            ("Møtet var klokken 8.", "The meeting was at 8 am."),
+        ] {
+            assert!(check(source, target).is_empty(), "{source} / {target}: {:?}", check(source, target));
+        }
+        assert_eq!(
+            check("Vi møtes kl. 17.00.", "We meet at 7 p.m."),
+            ["numbers differ: 17.00 missing from the target; 7 not in the source"]
+        );
+        assert_eq!(
+            check("Vi møtes kl. 17.30.", "We meet at 5 p.m."),
+            ["numbers differ: 17.30 missing from the target"]
+        );
+        assert_eq!(
+            check("Vi møtes kl. 13.00.", "We meet at 3 pm."),
+            ["numbers differ: 13.00 missing from the target; 3 not in the source"]
+        );
+        // No clock: 5 amps.
+        assert_eq!(
+            check("Det tar 17 ampere.", "It takes 5 amps."),
+            ["numbers differ: 17 missing from the target; 5 not in the source"]
         );
     }
 
