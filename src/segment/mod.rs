@@ -27,6 +27,10 @@
 //!   `f.Kr.`, `mnd.`) before a number, bare or in brackets (`kr. 100`,
 //!   `et al. (2019)`); before anything else that starts a sentence these do end it,
 //!   since they so often close one and a name never follows them;
+//! - after an abbreviation from `[number-abbreviations]` (`man.`, `min.`: also everyday
+//!   words) before a number; elsewhere they are the words;
+//! - after any of these abbreviations of two letters or more as the last of a range or
+//!   pair joined by a dash or a slash ([`JOINERS`]: `man.–fre.`, `tir./ons.`);
 //! - after a word of two letters or more that ends in one of `[compound-endings]`
 //!   (`stortingsrepr. Hansen`), or, capitalised and before a number, of
 //!   `[number-compound-endings]` (`Storgt. 5`: a street's name; their letters also
@@ -270,12 +274,29 @@ impl Segmenter {
             return number_before && !c.is_ascii_digit();
         }
         let lower = word.to_lowercase();
-        if self.rules.abbreviations.contains(&lower) || self.rules.lowercase_abbreviations.contains(word) {
+        // An abbreviation of two letters or more is also looked up as the last of a
+        // range or pair joined by a dash or a slash: `man.–fre.`, `tir./ons.`.
+        let joined =
+            word.rfind(JOINERS).map(|at| &word[at + word[at..].chars().next().map_or(1, char::len_utf8)..]);
+        let joined = joined.filter(|tail| tail.chars().count() >= 3);
+        let joined_lower = joined.map(str::to_lowercase);
+        let listed = |set: &std::collections::HashSet<String>, lowered: bool| {
+            let (whole, tail) = match lowered {
+                true => (lower.as_str(), joined_lower.as_deref()),
+                false => (word, joined),
+            };
+            set.contains(whole) || tail.is_some_and(|t| set.contains(t))
+        };
+        if listed(&self.rules.abbreviations, true) || listed(&self.rules.lowercase_abbreviations, false) {
             return false;
         }
         // A number, bare or bracketed, continues it: `kr. 100`, `et al. (2019)`.
-        if self.rules.final_abbreviations.contains(&lower) {
+        if listed(&self.rules.final_abbreviations, true) {
             return !c.is_ascii_digit();
+        }
+        // A word that is also an abbreviation before a number: `man. 10–16`.
+        if c.is_ascii_digit() && listed(&self.rules.number_abbreviations, true) {
+            return false;
         }
         // A compound whose last part is abbreviated: `stortingsrepr. Hansen`, and a
         // street name before a number, `Storgt. 5` (a name: capitalised, so `langt. 2024`
@@ -327,6 +348,10 @@ impl Segmenter {
         true
     }
 }
+
+/// What joins the two abbreviations of a range or a pair (`man.–fre.`, `tir./ons.`):
+/// the one after the last of them is looked up as an abbreviation too.
+pub(crate) const JOINERS: [char; 4] = ['-', '–', '—', '/'];
 
 /// What `tolk rules export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,11 +13,12 @@ use crate::error::{Error, Place};
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 13] = [
+const SECTIONS: [&str; 14] = [
     "abbreviations",
     "lowercase-abbreviations",
     "measure-abbreviations",
     "final-abbreviations",
+    "number-abbreviations",
     "compound-endings",
     "number-compound-endings",
     "months",
@@ -43,6 +44,9 @@ pub struct Rules {
     pub measure_abbreviations: HashSet<String>,
     /// Lower-cased abbreviations that end a sentence only before an uppercase word.
     pub final_abbreviations: HashSet<String>,
+    /// Lower-cased abbreviations whose letters are also everyday words: before a number
+    /// they end no sentence (`man. 10–16`, `min. 5`); elsewhere they are the word.
+    pub number_abbreviations: HashSet<String>,
     /// Lower-cased abbreviations that also end compounds: a word of two letters or more
     /// and one of these (`stortingsrepr.`) never ends a sentence.
     pub compound_endings: HashSet<String>,
@@ -79,6 +83,7 @@ impl Default for Rules {
             lowercase_abbreviations: HashSet::new(),
             measure_abbreviations: HashSet::new(),
             final_abbreviations: HashSet::new(),
+            number_abbreviations: HashSet::new(),
             compound_endings: HashSet::new(),
             number_compound_endings: HashSet::new(),
             months: HashSet::new(),
@@ -138,6 +143,9 @@ impl Rules {
                 }
                 Some("final-abbreviations") => {
                     rules.final_abbreviations.insert(line.to_lowercase());
+                }
+                Some("number-abbreviations") => {
+                    rules.number_abbreviations.insert(line.to_lowercase());
                 }
                 Some("compound-endings") => {
                     rules.compound_endings.insert(line.to_lowercase());
@@ -258,7 +266,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, measure-abbreviations, final-abbreviations, compound-endings, number-compound-endings, months, \
+             lowercase-abbreviations, measure-abbreviations, final-abbreviations, number-abbreviations, compound-endings, number-compound-endings, months, \
              sentence-starters, terminators, closers, \
              openers, dashes, bullets"
         );

@@ -634,3 +634,29 @@ fn bullets_lower_case_names_and_english_titles() {
         check(line, expected);
     }
 }
+
+/// Regression (a new-user trial): `maks. 8`, `min. 5`, `man. 10–16` and
+/// `man.–fre. 10–16` cut the sentence before the figure. Words that are also
+/// abbreviations are the abbreviation before a number and the word elsewhere; the last
+/// of a range of abbreviations is looked up as one.
+#[test]
+fn abbreviations_before_a_figure_and_ranges_of_them() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Kurset har maks. 8 plasser.", &["Kurset har maks. 8 plasser."]),
+        ("Vi var 8 personer maks. Resten ventet.", &["Vi var 8 personer maks.", "Resten ventet."]),
+        ("Vi fikk gj.sn. 4,5 i karakter.", &["Vi fikk gj.sn. 4,5 i karakter."]),
+        ("Temperaturen var min. 5 grader.", &["Temperaturen var min. 5 grader."]),
+        ("Det var boka min. Hun lånte den.", &["Det var boka min.", "Hun lånte den."]),
+        ("Åpent man. 10–16 og tor. (12–18).", &["Åpent man. 10–16 og tor. (12–18)."]),
+        ("Åpent man.–fre. 10–16.", &["Åpent man.–fre. 10–16."]),
+        ("Åpent tir./ons. 10-16.", &["Åpent tir./ons. 10-16."]),
+        ("Åpent man.–fre. Vi stenger i juli.", &["Åpent man.–fre.", "Vi stenger i juli."]),
+        ("Han leder Oslo-avd. Bergen.", &["Han leder Oslo-avd. Bergen."]),
+        ("Se alt. 2 i eks. 3.", &["Se alt. 2 i eks. 3."]),
+        // A single letter after a dash is no abbreviation: `e-f.` is a word.
+        ("Det var plan-B. Vi gikk.", &["Det var plan-B.", "Vi gikk."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}

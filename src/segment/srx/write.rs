@@ -12,7 +12,9 @@ use crate::segment::Rules;
 ///
 /// One `languagerule` ([`LANGUAGE_RULE`]) holds, in order: a break before opening
 /// quotes that end the line; no break after each abbreviation; the final abbreviations
-/// (no break before a number, a break before a capital); a break after initials before
+/// (no break before a number, a break before a capital); the number abbreviations (no
+/// break before a number), each abbreviation of two letters or more also as the last
+/// of a range (`man.–fre.`); a break after initials before
 /// a dash or a sentence-starting word, and otherwise none; no break after an ordinal
 /// before a month name; and a break after terminators followed by whitespace and
 /// something that starts a sentence.
@@ -111,6 +113,31 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         format!("{ws}+(?:{})", alts.join("|"))
     };
     let rule = |breaks: bool, before: String, after: String| Item::Rule { breaks, before, after };
+    // An abbreviation of two letters or more, alone or the last of a range or a pair
+    // (`man.–fre.`), as the built-in rules look it up; `fold` for a case-insensitive one.
+    let joiners = class(&crate::segment::JOINERS).expect("joiners");
+    let abbreviation = |abbrs: &[&String], fold: bool| {
+        let (long, short): (Vec<&String>, Vec<&String>) = abbrs.iter().partition(|a| a.chars().count() >= 3);
+        let any = |list: Vec<&String>| {
+            let any: Vec<String> = list.iter().map(|a| literal(a, fold)).collect();
+            match fold {
+                true => format!("(?i:{})", any.join("|")),
+                false if any.len() == 1 => any.concat(),
+                false => format!("(?:{})", any.join("|")),
+            }
+        };
+        let mut alts = Vec::new();
+        if !long.is_empty() {
+            alts.push(format!("(?:[^{WHITE_SPACE}]*{joiners})?{}", any(long)));
+        }
+        if !short.is_empty() {
+            alts.push(any(short));
+        }
+        match alts.len() {
+            1 => format!("{word}{}", alts[0]),
+            _ => format!("{word}(?:{})", alts.join("|")),
+        }
+    };
 
     let mut items = Vec::new();
     if let Some(openers) = class(&rules.openers) {
@@ -126,7 +153,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             items.push(Item::Comment("[abbreviations]: never end a sentence."));
         }
         for abbr in abbreviations {
-            items.push(rule(false, format!("{word}(?i:{})", literal(abbr, true)), ws.clone()));
+            items.push(rule(false, abbreviation(&[abbr], true), ws.clone()));
         }
         let mut measures: Vec<&String> = rules.measure_abbreviations.iter().filter(ends_word).collect();
         measures.sort();
@@ -146,7 +173,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             items.push(Item::Comment("[lowercase-abbreviations]: never end a sentence when in lower case."));
         }
         for abbr in lowercase {
-            items.push(rule(false, format!("{word}{}", literal(abbr, false)), ws.clone()));
+            items.push(rule(false, abbreviation(&[abbr], false), ws.clone()));
         }
         let mut finals: Vec<&String> = rules.final_abbreviations.iter().filter(ends_word).collect();
         finals.sort();
@@ -155,14 +182,15 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
                 "[final-abbreviations]: no end before a number, an end before a capital.",
             ));
             for abbr in &finals {
-                items.push(rule(
-                    false,
-                    format!("{word}(?i:{})", literal(abbr, true)),
-                    format!("{ws}+{any_openers}[0-9]"),
-                ));
+                items.push(rule(false, abbreviation(&[abbr], true), format!("{ws}+{any_openers}[0-9]")));
             }
-            let any: Vec<String> = finals.iter().map(|a| literal(a, true)).collect();
-            items.push(rule(true, format!("{word}(?i:{})", any.join("|")), starts.clone()));
+            items.push(rule(true, abbreviation(&finals, true), starts.clone()));
+        }
+        let mut numbers: Vec<&String> = rules.number_abbreviations.iter().filter(ends_word).collect();
+        numbers.sort();
+        if !numbers.is_empty() {
+            items.push(Item::Comment("[number-abbreviations]: no end before a number; elsewhere words."));
+            items.push(rule(false, abbreviation(&numbers, true), format!("{ws}+{any_openers}[0-9]")));
         }
         // A compound ending in an abbreviation: two letters or more before it, the
         // first a capital for a street name.
