@@ -217,7 +217,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
 
     if super::ui::chatty(global) {
         let mut summary = format!(
-            "wrote {} to {}: {}, {}, {untranslated} untranslated",
+            "wrote {} to {}: {}, {} in the editions, {untranslated} untranslated",
             super::ui::count(totals.editions, "edition"),
             shown::path(&out_dir),
             super::ui::count(totals.segments, "segment"),

@@ -295,7 +295,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
             Ok(())
         }
-        false => close_batches(global, &mut ledger, &args.files, &belongs, &plan.accepted),
+        false => close_batches(global, &mut ledger, &args.files, &belongs, &plan.accepted, &known.issued),
     };
     // Last: closing the batches reads the memory, not waiting for its index.
     if written {
@@ -362,6 +362,7 @@ fn close_batches(
     files: &[PathBuf],
     belongs: &[Belongs],
     accepted: &[import::Accepted],
+    corpus: &import::Issued,
 ) -> Result<()> {
     // Where batches are tracked, a file that closes none says why.
     let none = |ledger: &Ledger, file: &Path, belongs: &Belongs| {
@@ -414,12 +415,23 @@ fn close_batches(
             .count();
         if ui::chatty(global) {
             let all = batch.segments.len();
-            let rest = match (left, all) {
+            let mut rest = match (left, all) {
                 (0, 1) => "its 1 segment is translated".to_string(),
                 (0, _) => format!("all {all} of its segments are translated"),
                 (1, _) => format!("1 of its {all} still without a translation goes in the next export"),
                 _ => format!("{left} of its {all} still without a translation go in the next export"),
             };
+            // A sentence the editor changed since the export (taken `--from-batch`) is
+            // translated as exported; the corpus's new wording is a sentence of its own.
+            let changed =
+                batch.segments.iter().filter(|s| !s.ids().any(|id| corpus.contains_key(&id))).count();
+            match changed {
+                0 => {}
+                1 => rest.push_str("; the corpus has changed 1 of them since the export: its new wording goes in the next export"),
+                n => rest.push_str(&format!(
+                    "; the corpus has changed {n} of them since the export: their new wording goes in the next export"
+                )),
+            }
             eprintln!(
                 "batch {} is back with {} in {}; {rest}",
                 batch.describe(),

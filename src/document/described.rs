@@ -230,6 +230,113 @@ fn pair(xml: &str, style: Option<&str>) -> Option<String> {
     Some(formatting(style.unwrap_or(xml)).unwrap_or_else(|| "formatting".into()))
 }
 
+/// What a stretch of formatting inside a paragraph looks like against the text around
+/// it, both as [`word_look`] or [`odf_look`] give them: what it has that the text
+/// around does not (`bold`), and what the text around has that it lacks (`not bold`:
+/// the plain words of a paragraph mostly bold, whose look is the paragraph's own).
+/// `None` where the two differ in nothing tolk names.
+pub fn contrast(inside: &[String], around: &[String]) -> Option<String> {
+    let mut out: Vec<String> = inside.iter().filter(|w| !around.contains(w)).cloned().collect();
+    out.extend(around.iter().filter(|w| !inside.contains(w)).map(|w| format!("not {w}")));
+    (!out.is_empty()).then(|| out.join(", "))
+}
+
+/// What OpenDocument text styles' visible properties look like, from the key the
+/// `.odt` reader makes of the spans around a text (`fo:font-weight=bold
+/// style:text-position=super 58%`, one span's after another's, an inner span's
+/// properties overriding an outer one's): `bold`, `italic`, `superscript`, a language,
+/// a parent style.
+pub fn odf_look(key: &str) -> Vec<String> {
+    let mut properties: Vec<(String, String)> = Vec::new();
+    for span in key.split('\u{1}') {
+        // Values may hold spaces (`super 58%`): a word without `=` goes on the value
+        // before.
+        let mut last: Option<usize> = None;
+        for word in span.split(' ').filter(|w| !w.is_empty()) {
+            match word.split_once('=') {
+                Some((k, v)) => match properties.iter().position(|(name, _)| name == k) {
+                    Some(at) => {
+                        properties[at].1 = v.to_string();
+                        last = Some(at);
+                    }
+                    None => {
+                        properties.push((k.to_string(), v.to_string()));
+                        last = Some(properties.len() - 1);
+                    }
+                },
+                None => {
+                    if let Some(at) = last {
+                        properties[at].1.push(' ');
+                        properties[at].1.push_str(word);
+                    }
+                }
+            }
+        }
+    }
+    let value = |name: &str| properties.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let set =
+        |name: &str| value(name).is_some_and(|v| !matches!(v, "none" | "normal" | "transparent" | "0%"));
+    let mut what: Vec<String> = Vec::new();
+    let mut push = |shown: &str| {
+        if !what.iter().any(|w| w == shown) {
+            what.push(shown.to_string());
+        }
+    };
+    if value("fo:font-weight").is_some_and(|v| v == "bold" || v.parse::<u32>().is_ok_and(|n| n >= 600)) {
+        push("bold");
+    }
+    if value("fo:font-style").is_some_and(|v| v == "italic" || v == "oblique") {
+        push("italic");
+    }
+    if set("style:text-underline-style") {
+        push("underlined");
+    }
+    if set("style:text-line-through-style") {
+        push("struck through");
+    }
+    if value("fo:font-variant") == Some("small-caps") {
+        push("small capitals");
+    }
+    if value("fo:text-transform") == Some("uppercase") {
+        push("capitals");
+    }
+    if set("fo:background-color") {
+        push("highlighted");
+    }
+    if value("fo:color").is_some() {
+        push("coloured");
+    }
+    if value("text:display") == Some("none") {
+        push("hidden");
+    }
+    match value("style:text-position").map(|v| v.split(' ').next().unwrap_or_default()) {
+        Some(p) if p == "super" || p.trim_end_matches('%').parse::<f64>().is_ok_and(|n| n > 0.0) => {
+            push("superscript")
+        }
+        Some(p) if p == "sub" || p.trim_end_matches('%').parse::<f64>().is_ok_and(|n| n < 0.0) => {
+            push("subscript")
+        }
+        _ => {}
+    }
+    if let Some(language) = value("style:rfc-language-tag").or(value("fo:language")) {
+        let country = value("fo:country").filter(|_| value("style:rfc-language-tag").is_none());
+        match country {
+            Some(c) => push(&format!("in language {language}-{c}")),
+            None => push(&format!("in language {language}")),
+        }
+    }
+    if let Some(parent) = value("parent") {
+        push(&format!("style {parent}"));
+    }
+    what
+}
+
+/// What run properties (a Word `w:rPr`) look like, as [`formatting`] names them, one
+/// by one.
+pub fn word_look(properties: &str) -> Vec<String> {
+    formatting(properties).map(|f| f.split(", ").map(str::to_string).collect()).unwrap_or_default()
+}
+
 /// What run properties (a Word `w:rPr`) look like: `bold, italic`, a style, a
 /// language; `None` where they say nothing of that.
 fn formatting(properties: &str) -> Option<String> {
@@ -494,6 +601,32 @@ mod tests {
             Some("link to https://lyse.no/")
         );
         assert_eq!(pair(r#"<text:span text:style-name="T1">"#, None).as_deref(), Some("formatting"));
+    }
+
+    /// Regression (a new-user trial): the plain words of a paragraph mostly bold were
+    /// `{1}…{/1} = formatting`, and a LibreOffice superscript was "formatting" too.
+    #[test]
+    fn a_stretch_is_named_against_the_text_around_it() {
+        let bold = word_look("<w:rPr><w:b/></w:rPr>");
+        assert_eq!(contrast(&[], &bold).as_deref(), Some("not bold"));
+        assert_eq!(contrast(&bold, &[]).as_deref(), Some("bold"));
+        let both = word_look("<w:rPr><w:b/><w:vertAlign w:val=\"superscript\"/></w:rPr>");
+        assert_eq!(contrast(&both, &bold).as_deref(), Some("superscript"));
+        assert_eq!(contrast(&bold, &bold), None);
+        assert_eq!(odf_look("fo:font-weight=bold"), ["bold"]);
+        assert_eq!(odf_look("fo:font-style=italic fo:font-weight=700"), ["bold", "italic"]);
+        assert_eq!(odf_look("style:text-position=super 58%"), ["superscript"]);
+        assert_eq!(odf_look("style:text-position=-33% 58%"), ["subscript"]);
+        assert_eq!(
+            odf_look("style:text-underline-style=solid style:text-underline-width=auto"),
+            ["underlined"]
+        );
+        assert_eq!(odf_look("style:text-line-through-style=none"), Vec::<String>::new());
+        assert_eq!(odf_look("fo:country=DE fo:language=de"), ["in language de-DE"]);
+        // Spans inside spans, as the reader keys them: the inner one's look wins.
+        assert_eq!(odf_look("fo:font-weight=bold\u{1}fo:font-style=italic\u{1}"), ["bold", "italic"]);
+        assert_eq!(odf_look("fo:font-weight=bold\u{1}fo:font-weight=normal\u{1}"), Vec::<String>::new());
+        assert_eq!(contrast(&[], &odf_look("fo:font-weight=bold")).as_deref(), Some("not bold"));
         // Marked ranges around words, by their start.
         for (xml, what) in [
             (r#"<w:bookmarkStart w:id="0" w:name="fotograf"/>"#, "bookmark"),

@@ -68,6 +68,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::described;
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
 use super::package::{Package, MAX_UNPACKED};
 use super::{Document, DocumentFormat, EditionLanguage};
@@ -1463,7 +1464,12 @@ impl Emit<'_> {
                     }
                     self.lone(&mut waiting);
                     if !goes_on && style != base {
-                        let markup = Markup { style: Some(self.styles[style].clone()), ..Markup::default() };
+                        let what = described::contrast(
+                            &described::word_look(&self.styles[style]),
+                            &described::word_look(&self.styles[base]),
+                        );
+                        let markup =
+                            Markup { style: Some(self.styles[style].clone()), what, ..Markup::default() };
                         open = Some((style, marked::open(self.paragraph, self.codes, markup, false)));
                     }
                     if !text.is_empty() {
@@ -1494,6 +1500,7 @@ impl Emit<'_> {
                         once: *once,
                         spaced: false,
                         layout: false,
+                        what: None,
                     };
                     let n = marked::open(self.paragraph, self.codes, markup, false);
                     let atoms: Vec<&Atom> = atoms.iter().collect();

@@ -706,6 +706,43 @@ pub fn delocalize(translation: &str, local: &Local, before: &[u32], after: &[u32
 /// open again there), an empty pair goes, and whitespace at the inner edge of a pair
 /// moves outside it.
 pub fn tidy(paragraph: &str) -> String {
+    tidy_keeping(paragraph, |_| false)
+}
+
+/// [`tidy`], but whitespace at an inner edge of a pair stays inside it where `source`
+/// (the paragraph the translation replaces, with the same codes) has whitespace at
+/// that edge of that pair: a Word run underlined across its trailing space (`{1}fet og
+/// {/1}{2}kursiv{/2}`) keeps the underline under the space in the edition. Markup that
+/// cannot hold whitespace there (Markdown's emphasis) never has it in the source.
+pub fn tidy_like(paragraph: &str, source: &str) -> String {
+    let pieces = pieces(source);
+    let mut inside = std::collections::HashSet::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let spaced = |at: Option<&Piece<'_>>, end: bool| {
+            at.is_some_and(|p| match p {
+                Piece::Text(t) if end => t.ends_with(char::is_whitespace),
+                Piece::Text(t) => t.starts_with(char::is_whitespace),
+                Piece::Code(..) => false,
+            })
+        };
+        match *piece {
+            Piece::Code(code @ Code::Open(_), _) if spaced(pieces.get(i + 1), false) => {
+                _ = inside.insert(code)
+            }
+            Piece::Code(code @ Code::Close(_), _)
+                if spaced(i.checked_sub(1).and_then(|j| pieces.get(j)), true) =>
+            {
+                _ = inside.insert(code)
+            }
+            _ => {}
+        }
+    }
+    tidy_keeping(paragraph, |code| inside.contains(&code))
+}
+
+/// [`tidy`], leaving whitespace inside a pair at the edges `keep` names: an opening
+/// code for the whitespace after it, a closing one for the whitespace before it.
+fn tidy_keeping(paragraph: &str, keep: impl Fn(Code) -> bool) -> String {
     let mut out: Vec<Piece<'_>> = Vec::new();
     for piece in pieces(paragraph) {
         match piece {
@@ -740,7 +777,10 @@ pub fn tidy(paragraph: &str) -> String {
     while i < owned.len() {
         i += 1;
         let i = i - 1;
-        if !matches!(owned[i].0, Some(Code::Close(_))) || i == 0 || owned[i - 1].0.is_some() {
+        if !matches!(owned[i].0, Some(code @ Code::Close(_)) if !keep(code))
+            || i == 0
+            || owned[i - 1].0.is_some()
+        {
             continue;
         }
         let text = &owned[i - 1].1;
@@ -761,7 +801,10 @@ pub fn tidy(paragraph: &str) -> String {
     let mut i = owned.len();
     while i > 0 {
         i -= 1;
-        if !matches!(owned[i].0, Some(Code::Open(_))) || i + 1 >= owned.len() || owned[i + 1].0.is_some() {
+        if !matches!(owned[i].0, Some(code @ Code::Open(_)) if !keep(code))
+            || i + 1 >= owned.len()
+            || owned[i + 1].0.is_some()
+        {
             continue;
         }
         let text = &owned[i + 1].1;
@@ -954,6 +997,28 @@ mod tests {
         assert_eq!(tidy("{1}a {2}b {/2}{/1}c"), "{1}a {2}b{/2}{/1} c");
         // A pair of nothing but whitespace (an anchor) stays.
         assert_eq!(tidy("x{1} {/1}y"), "x{1} {/1}y");
+    }
+
+    /// Regression (a new-user trial): a bold run ending in a space lost its formatting
+    /// on the space in Word and LibreOffice editions, a gap in an underline.
+    #[test]
+    fn whitespace_stays_inside_a_pair_where_the_source_has_it_there() {
+        let source = "Dette er {1}fet og {/1}{2}kursiv{/2} tekst.";
+        assert_eq!(
+            tidy_like("This is {1}bold and {/1}{2}italic{/2} text.", source),
+            "This is {1}bold and {/1}{2}italic{/2} text."
+        );
+        // Moved out at the edges the source has none.
+        assert_eq!(
+            tidy_like("This is {1} bold and {/1}{2}italic {/2}text.", source),
+            "This is  {1}bold and {/1}{2}italic{/2} text."
+        );
+        let source = "Hun smilte.{1} Så gikk hun.{/1}";
+        assert_eq!(
+            tidy_like("She smiled.{1} Then she left.{/1}", source),
+            "She smiled.{1} Then she left.{/1}"
+        );
+        assert_eq!(tidy("She smiled.{1} Then she left.{/1}"), "She smiled. {1}Then she left.{/1}");
     }
 
     #[test]

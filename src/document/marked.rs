@@ -75,6 +75,10 @@ pub struct Markup {
     /// markup (a run, a link) it shares with them, so a tab or a page number there
     /// never makes a segment's tags.
     pub layout: bool,
+    /// What the format can say of the code beside its markup, for a batch's tags
+    /// column: a stretch of formatting named against the text around it (`bold`, `not
+    /// bold`), which its markup alone does not tell.
+    pub what: Option<String>,
 }
 
 /// A code's markup, as [`Marked::tags_described`] gives it to be described.
@@ -382,7 +386,8 @@ impl Marked {
                             close: pair.then(|| text(&markup.close)),
                             style: markup.style.as_deref(),
                         };
-                        let Some(what) = describe(tag).filter(|w| !w.trim_matches('…').is_empty()) else {
+                        let what = markup.what.clone().or_else(|| describe(tag));
+                        let Some(what) = what.filter(|w| !w.trim_matches('…').is_empty()) else {
                             continue;
                         };
                         let code = match pair {
@@ -579,7 +584,7 @@ impl Render<'_> {
             at = s.range.end;
         }
         coded.push_str(&paragraph[at..]);
-        let coded = inline::tidy(&coded);
+        let coded = inline::tidy_like(&coded, paragraph);
         let pieces = inline::pieces(&coded);
         // A pair whose markup stands once: where it first opens and where it last closes.
         let mut once: HashMap<u32, (usize, usize)> = HashMap::new();

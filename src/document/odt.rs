@@ -61,6 +61,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::described;
 use super::marked::{self, Block, Marked, Markup, Part, Raw, Writer};
 use super::package::Package;
 use super::{Document, DocumentFormat, EditionLanguage};
@@ -1405,7 +1406,9 @@ impl Build {
                             marked::close(&mut self.paragraph, n);
                         }
                         if key != own {
-                            let markup = Markup { style: Some(tags.clone()), ..Markup::default() };
+                            let what =
+                                described::contrast(&described::odf_look(key), &described::odf_look(own));
+                            let markup = Markup { style: Some(tags.clone()), what, ..Markup::default() };
                             let n = marked::open(&mut self.paragraph, &mut self.codes, markup, false);
                             open = Some((key, tags, n));
                         }
@@ -1437,6 +1440,7 @@ impl Build {
                         once: *once,
                         spaced: false,
                         layout: false,
+                        what: None,
                     };
                     let n = marked::open(&mut self.paragraph, &mut self.codes, markup, false);
                     self.nodes(nodes, &key, &tags);

@@ -144,7 +144,7 @@ fn partial_writes_everything_and_keeps_norwegian_where_missing() {
     t.write("corpus/a.txt", "– Hei. Hvem er du?\n\nTakk.\n")
         .write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
     t.tolk(&["build", "--partial"]).run().success().stderr_contains(
-        "wrote 1 edition to out/en: 3 segments, 5 words, 2 untranslated (kept in Norwegian)",
+        "wrote 1 edition to out/en: 3 segments, 5 words in the editions, 2 untranslated (kept in Norwegian)",
     );
     // What stayed Norwegian is marked, so nobody publishes it unseen.
     assert_eq!(t.read("out/en/a.txt"), "– Hi. [nb: Hvem er du?]\n\n[nb: Takk.]\n");
@@ -365,7 +365,7 @@ fn an_edition_whose_document_is_gone_is_named() {
     t.tolk(&["build"])
         .run()
         .success()
-        .stderr_is("wrote 2 editions to out/en: 2 segments, 2 words, 0 untranslated\n");
+        .stderr_is("wrote 2 editions to out/en: 2 segments, 2 words in the editions, 0 untranslated\n");
     std::fs::remove_file(t.path().join("corpus/b.txt")).unwrap();
     t.tolk(&["build"]).run().success().stderr_contains(
         "warning: out/en/b.txt is the edition of no document of the corpus (deleted or renamed?); remove it if it \
@@ -376,7 +376,7 @@ fn an_edition_whose_document_is_gone_is_named() {
     t.tolk(&["build", "corpus/a.txt"])
         .run()
         .success()
-        .stderr_is("wrote 1 edition to out/en: 1 segment, 1 word, 0 untranslated\n");
+        .stderr_is("wrote 1 edition to out/en: 1 segment, 1 word in the editions, 0 untranslated\n");
 }
 
 /// The build's summary counts words as an analysis does: a tag between two words (a
@@ -391,7 +391,7 @@ fn the_summary_counts_words_parted_by_a_tag_as_the_analysis_does() {
     t.tolk(&["build", "--partial"])
         .run()
         .success()
-        .stderr_contains("wrote 1 edition to out/en: 1 segment, 4 words, 1 untranslated");
+        .stderr_contains("wrote 1 edition to out/en: 1 segment, 4 words in the editions, 1 untranslated");
     let csv = t.tolk(&["analyze", "--csv"]).run().success().stdout;
     assert!(csv.lines().any(|l| l == "a.html,no-match,1,4"), "{csv}");
 }

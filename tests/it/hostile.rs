@@ -1326,7 +1326,7 @@ fn oversized_cells_and_lines_are_refused_before_the_file_is_read_whole() {
             code: 1,
             // The other documents' editions are written; the build fails for this one.
             stderr: "warning: corpus/big-line.txt: line 3 is larger than the limit of 1048576 bytes; left out until \
-                     that is done\nwrote 6 editions to out/en: 215 segments, 2731 words, 215 untranslated (kept in \
+                     that is done\nwrote 6 editions to out/en: 215 segments, 2731 words in the editions, 215 untranslated (kept in \
                      Norwegian)\nerror: 1 document could not be read (named above) and has no edition; correct it and \
                      build again\n",
             bound: Bound::Refused,

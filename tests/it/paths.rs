@@ -232,7 +232,7 @@ fn a_symlinked_document_is_built_and_what_cannot_be_read_is_named() {
         "warning: skipped corpus/dangling.txt: a symbolic link to gone.txt, which does not exist\n\
          warning: skipped corpus/pipe.txt: a FIFO (named pipe), not a document\n\
          warning: skipped corpus/to-pipe.txt: a symbolic link to a FIFO (named pipe), not a document\n\
-         wrote 3 editions to out/pseudo: 65 segments, 863 words, 0 untranslated\n",
+         wrote 3 editions to out/pseudo: 65 segments, 863 words in the editions, 0 untranslated\n",
     );
     assert_eq!(t.read("out/pseudo/linked.txt"), "Hei.\n");
     assert!(!t.path().join("out/pseudo/real.txt").exists());
