@@ -685,8 +685,15 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             }
         }
         if let Some(&earlier) = taken.get(&id) {
-            let first: &Accepted = &plan.accepted[earlier];
-            if first.target != target {
+            let first: &mut Accepted = &mut plan.accepted[earlier];
+            if first.target == target {
+                // The same translation again (a row copied, a batch pasted in twice):
+                // one entry, but a remark of its own is the editor's to read too, kept
+                // under the first row's.
+                if let Some(comment) = r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                    first.note = Some(with_remark(first.note.take(), comment));
+                }
+            } else {
                 conflicted.entry(id).or_insert_with(|| (r.origin.clone(), target.to_string()));
                 plan.problems.push(problem(
                     "target",
@@ -744,6 +751,17 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     }
     plan.folded = one_problem_for_a_foreign_file(&mut plan.problems, ids.into_values());
     plan
+}
+
+/// The note `note` with the remark `comment` of another row of the same translation:
+/// on a line of its own after it (as a workbook's cell comment follows its comment
+/// column), unless the note has it already, whole lines of it.
+fn with_remark(note: Option<String>, comment: &str) -> String {
+    match note {
+        None => comment.to_string(),
+        Some(note) if format!("\n{note}\n").contains(&format!("\n{comment}\n")) => note,
+        Some(note) => format!("{note}\n{comment}"),
+    }
 }
 
 /// A file none of whose ids is known (a batch of another project, or of a corpus that
@@ -1259,6 +1277,37 @@ mod tests {
         );
         r.comment = Some("  ".into());
         assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    /// Regression (a QA trial): a sentence's row twice with the same translation kept
+    /// the first row's comment and dropped the second's unseen. Each distinct remark is
+    /// kept, in row order, one a line; one the note has already is not repeated.
+    #[test]
+    fn one_translation_twice_keeps_every_rows_comment() {
+        let hei = SegmentId::of("Hei.");
+        let issued: Issued = [(hei, "Hei.".to_string())].into();
+        let note = |comments: &[Option<&str>]| {
+            let rows: Vec<ImportRow> = (comments.iter().enumerate())
+                .map(|(i, c)| ImportRow {
+                    comment: c.map(String::from),
+                    ..row(i as u64 + 2, &hei.to_string(), "Hei.", "Hi.")
+                })
+                .collect();
+            let plan = validate(&rows, &issued);
+            assert!(plan.problems.is_empty() && plan.warnings.is_empty(), "{plan:?}");
+            assert_eq!(plan.accepted.len(), 1);
+            plan.accepted[0].note.clone()
+        };
+        assert_eq!(note(&[Some("first"), Some("second")]).as_deref(), Some("first\nsecond"));
+        assert_eq!(note(&[None, Some(" second ")]).as_deref(), Some("second"));
+        assert_eq!(
+            note(&[Some("first"), None, Some("first"), Some("third")]).as_deref(),
+            Some("first\nthird")
+        );
+        // A workbook row's comment and cell comment are two lines of one note.
+        assert_eq!(note(&[Some("column\ncell"), Some("cell")]).as_deref(), Some("column\ncell"));
+        assert_eq!(note(&[Some("column\ncell"), Some("cel")]).as_deref(), Some("column\ncell\ncel"));
+        assert_eq!(note(&[None, None]), None);
     }
 
     #[test]

@@ -152,6 +152,33 @@ fn duplicate_id_with_the_same_target_is_one_entry() {
     check_accepted("duplicate-id-same-target.csv", &[], 3);
 }
 
+/// Regression (a QA trial): a row copied below itself with a remark of its own was one
+/// entry with the first row's comment, the second's dropped unseen. Both are the
+/// entry's note, one a line, in row order; the same remark again is kept once.
+#[test]
+fn one_translation_twice_keeps_both_rows_comments_in_the_note() {
+    let t = Project::untranslated();
+    let row = |comment: &str| format!("{KORT_ID},\"{KORT}\",\"{KORT_EN}\",{comment}\n");
+    t.write(
+        "b.csv",
+        format!(
+            "id,source,target,comment\n{}{}{}",
+            row("first remark"),
+            row("\"second remark, with a comma\""),
+            row("first remark")
+        ),
+    );
+    import(&t, "b.csv", &[]).success().stderr_contains("1 added, 0 unchanged");
+    let rows = t.memory_rows();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["note"], "first remark\nsecond remark, with a comma");
+    // Only the copy has a remark: it is the note.
+    let t = Project::untranslated();
+    t.write("b.csv", format!("id,source,target,comment\n{}{}", row(""), row("second remark")));
+    import(&t, "b.csv", &[]).success().stderr_contains("1 added, 0 unchanged");
+    assert_eq!(t.memory_rows()[0]["note"], "second remark");
+}
+
 #[test]
 fn quoted_line_breaks_stay_in_the_target() {
     let t = project_with("quoted-newlines.csv");
