@@ -455,6 +455,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     let mut conflicted: HashMap<SegmentId, (Origin, String)> = HashMap::new();
     // Per file: the rows with an id, and the problems of ids nothing knows.
     let mut ids: HashMap<&Path, (usize, Vec<usize>)> = HashMap::new();
+    let neighbours = spreadsheet::Neighbours::of(rows);
     for r in rows {
         let problem = |column: &str, expected: String, found: String| Problem {
             origin: r.origin_of(column),
@@ -658,6 +659,30 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             }
             continue;
         }
+        // An id is never a translation: in a spreadsheet, a formula referring to an id
+        // cell (`=A2`) leaves one when its value is saved, as a CSV keeps it.
+        if spreadsheet::is_an_id(target) && normalize(target) != normalize(text) {
+            let whose = match neighbours.id_row(r) {
+                Some(other) => format!("the id of {}", other.origin.within()),
+                None => "a sentence id".to_string(),
+            };
+            let how = match r.origin.unit {
+                RowOrLine::Row => {
+                    "what a formula referring to an id cell leaves when the spreadsheet saves its value (or an \
+                     id cell copied)"
+                }
+                RowOrLine::Line => "an id copied",
+            };
+            plan.problems.push(problem(
+                "target",
+                "a translation".into(),
+                format!(
+                    "{}, {whose}, not a translation: {how}; type the translation in its place",
+                    quoted(target)
+                ),
+            ));
+            continue;
+        }
         // What the memory could hold but TMX and XLIFF could not, so `tm export` would
         // fail for the whole memory afterwards.
         if let Some(c) = target.chars().find(|&c| !crate::input::xml::is_xml_char(c)) {
@@ -711,6 +736,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         let tags = known.tags.get(&id).map_or(&[][..], Vec::as_slice);
         let mut remarks = checks::check_tagged(text, target, tags);
         remarks.extend(checks::terms(&known.glossary, text, target));
+        remarks.extend(neighbours.copied(r, text, target));
         // A target whose XLIFF unit says it was translated or reviewed was looked at.
         if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
             remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());

@@ -10,7 +10,16 @@
 //! target of a formula or of a spreadsheet error, or of a cell it read as a number,
 //! date, time, percentage or amount and wrote back in its own form (`10.00%` for a
 //! typed `10%`), telling digits a number format never writes (`00123`, `1-2`) for the
-//! text they were typed as. Nothing here reads files.
+//! text they were typed as. [`is_an_id`] tells a target that is a formula's result of
+//! an id cell (`=A2`), and [`Neighbours`] one that is another row's target or source
+//! (`=H3`, `=E5`). Nothing here reads files.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::{ImportRow, RowOrLine};
+use crate::shown::quoted;
+use crate::text::normalize;
 
 /// Spreadsheet error values, in English and as LibreOffice and a Norwegian or German
 /// Excel write them.
@@ -300,9 +309,109 @@ fn lost_to_encoding(issued: &str, found: &str) -> bool {
             .all(|(x, y)| x == y || (!x.is_ascii() && (matches!(y, '?' | '\u{fffd}') || y.is_ascii())))
 }
 
+/// Whether `text` is written as a batch's ids are (`s` and 16 hex digits, in either
+/// case): what a formula referring to a cell of the id column (`=A2`) leaves when the
+/// spreadsheet saves its value, or that cell copied; never a translation.
+pub fn is_an_id(text: &str) -> bool {
+    let t = text.trim();
+    t.len() == 17 && t.starts_with(['s', 'S']) && t[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The rows of the files of one import, looked up by what another row's target may
+/// have been copied from: a formula referring to another row (`=H3`, `=E5`) leaves that
+/// row's text when the spreadsheet saves its value, which a CSV cannot tell from a
+/// translation, and a cell pasted in the wrong row does the same. Only a spreadsheet's
+/// rows are looked up: XLIFF has no formulas, and a CAT tool that repeats a translation
+/// for another sentence does so on purpose.
+pub struct Neighbours<'a> {
+    /// Per file, each id cell's first row.
+    ids: HashMap<(&'a Path, &'a str), &'a ImportRow>,
+    /// Per file and normalised target, the first rows that have it: the first of each
+    /// of the first two sources, so that one of them is another row's whatever the
+    /// source of the row that asks.
+    targets: HashMap<(&'a Path, String), Vec<(&'a ImportRow, String)>>,
+    /// Per file and normalised source, its first row.
+    sources: HashMap<(&'a Path, String), &'a ImportRow>,
+}
+
+impl<'a> Neighbours<'a> {
+    /// The rows of `rows` to look up.
+    pub fn of(rows: &'a [ImportRow]) -> Neighbours<'a> {
+        let mut n = Neighbours { ids: HashMap::new(), targets: HashMap::new(), sources: HashMap::new() };
+        for r in rows {
+            let file = r.origin.file.as_path();
+            n.ids.entry((file, r.id.trim())).or_insert(r);
+            if r.origin.unit != RowOrLine::Row {
+                continue;
+            }
+            let source = normalize(&r.source).into_owned();
+            if !r.target.trim().is_empty() {
+                let first = n.targets.entry((file, normalize(&r.target).into_owned())).or_default();
+                if first.len() < 2 && first.iter().all(|(_, s)| *s != source) {
+                    first.push((r, source.clone()));
+                }
+            }
+            if !source.is_empty() {
+                n.sources.entry((file, source)).or_insert(r);
+            }
+        }
+        n
+    }
+
+    /// The row of `r`'s file whose id `r`'s target is, if one is.
+    pub fn id_row(&self, r: &ImportRow) -> Option<&'a ImportRow> {
+        self.ids.get(&(r.origin.file.as_path(), r.target.trim())).copied()
+    }
+
+    /// What a reviewer should know of the spreadsheet row `r`, which translates
+    /// `source` as `target`, if its target is the target of an earlier row of the same
+    /// file or the source of another row, where the two rows' sentences differ.
+    pub fn copied(&self, r: &ImportRow, source: &str, target: &str) -> Option<String> {
+        if r.origin.unit != RowOrLine::Row {
+            return None;
+        }
+        let file = r.origin.file.as_path();
+        let (own, text) = (normalize(source), normalize(target));
+        if let Some(other) = self
+            .sources
+            .get(&(file, text.clone().into_owned()))
+            .filter(|o| o.origin.row != r.origin.row && normalize(&o.source) != own)
+        {
+            return Some(format!(
+                "the target is the source of {}, {}, another sentence: a formula referring to that row saved \
+                 as its value, or a cell pasted in the wrong row, would give this; check that it translates this \
+                 row's sentence",
+                other.origin.within(),
+                quoted(other.source.trim())
+            ));
+        }
+        let earlier = self.targets.get(&(file, text.into_owned()))?;
+        let (other, _) = earlier.iter().find(|(o, s)| o.origin.row < r.origin.row && **s != *own)?;
+        Some(format!(
+            "the target is the same as {}'s, {}, whose source is another sentence: a formula referring to that \
+             row saved as its value, or a cell pasted in the wrong row, would give this; if both sentences \
+             translate so, nothing is wrong",
+            other.origin.within(),
+            quoted(other.target.trim())
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An id as a batch's id column has it, in either case, is told; text around one,
+    /// or a shorter one, is not.
+    #[test]
+    fn an_id_is_told() {
+        for id in ["se9064717f24ee44e", " s0123456789abcdef ", "S0123456789ABCDEF"] {
+            assert!(is_an_id(id), "{id}");
+        }
+        for text in ["se9064717f24ee44", "id se9064717f24ee44e", "sg9064717f24ee44e", "x0123456789abcdef"] {
+            assert!(!is_an_id(text), "{text}");
+        }
+    }
 
     #[test]
     fn conversions_are_named() {

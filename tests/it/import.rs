@@ -17,8 +17,11 @@ const KORT_ID: &str = "s231928c132cfcbcc";
 
 const KORT: &str = "Kort, hva er din kundeservicekarriere?";
 const KORT_EN: &str = "Briefly, what has your customer service career been?";
+const PERSONER_ID: &str = "s932fc685ca83db40";
 const PERSONER: &str = "Vi er nå 110 personer fordelt på 6 team, forteller Irene.";
+const TRINE_ID: &str = "s7603e50071c97f3f";
 const TRINE: &str = "Trine Vestre Øen er direktør for kundeservice i Lyse Dialog.";
+const KOKT_ID: &str = "s241a5a2e1774c7a2";
 const KOKT: &str = "En god dag er samtalene med kolleger, og det er en dag hvor det har «kokt litt» på \
                     kundesenteret og vi har hjulpet mange kunder, forteller Øen engasjert.";
 
@@ -543,6 +546,66 @@ fn a_control_character_in_a_target_is_refused() {
         .failure()
         .stderr_contains("bel.csv: row 2, column target: expected text, found the control character U+0007");
     t.tolk(&["tm", "export"]).run().success();
+}
+
+/// Regression (a QA trial): a formula referring to the id column (`=A2`), saved in a
+/// CSV as its value, was imported as the translation. An id is never one: refused,
+/// naming the row whose id it is.
+#[test]
+fn a_target_that_is_an_id_is_refused_naming_its_row() {
+    let t = Project::untranslated();
+    t.write(
+        "b.csv",
+        format!(
+            "id,source,target\n{KORT_ID},\"{KORT}\",\"{KORT_EN}\"\n{PERSONER_ID},\"{PERSONER}\",{KORT_ID}\n\
+             {TRINE_ID},{TRINE},S0123456789ABCDEF\n"
+        ),
+    );
+    let before = t.snapshot_dir("memory");
+    import(&t, "b.csv", &[])
+        .failure()
+        .stderr_contains(&format!(
+            "error: b.csv: row 3, column target: expected a translation, found \"{KORT_ID}\", the id of row 2, not \
+             a translation: what a formula referring to an id cell leaves when the spreadsheet saves its value (or \
+             an id cell copied); type the translation in its place\n"
+        ))
+        .stderr_contains(
+            "error: b.csv: row 4, column target: expected a translation, found \"S0123456789ABCDEF\", a sentence \
+             id, not a translation",
+        )
+        .stderr_contains("2 rows refused, nothing was written");
+    assert!(t.snapshot_dir("memory") == before);
+}
+
+/// Regression (a QA trial): a formula referring to another row (`=H3`, `=E5`), saved in
+/// a CSV as its value, brought that row's target or source in silently. Two sentences
+/// may translate the same way ("Yes."), so it is a warning naming both rows, and only
+/// where their sources differ; the rows are imported.
+#[test]
+fn a_target_that_is_another_rows_target_or_source_is_named_with_both_rows() {
+    let t = Project::untranslated();
+    t.write(
+        "b.csv",
+        format!(
+            "id,source,target\n{KORT_ID},\"{KORT}\",\"{KORT_EN}\"\n{PERSONER_ID},\"{PERSONER}\",\"{KORT_EN}\"\n\
+             {TRINE_ID},{TRINE},\"{KOKT}\"\n{KOKT_ID},\"{KOKT}\",A good day.\n{KORT_ID},\"{KORT}\",\"{KORT_EN}\"\n"
+        ),
+    );
+    let out = import(&t, "b.csv", &[]).success().stderr_contains("4 added, 0 unchanged");
+    let out = out.stderr_contains(&format!(
+        "warning: b.csv: row 3: the target is the same as row 2's, \"{KORT_EN}\", whose source is another \
+         sentence: a formula referring to that row saved as its value, or a cell pasted in the wrong row, would \
+         give this; if both sentences translate so, nothing is wrong\n"
+    ))
+    .stderr_contains(&format!(
+        "warning: b.csv: row 4: the target is the source of row 5, \"{KOKT}\", another sentence: a formula \
+         referring to that row saved as its value, or a cell pasted in the wrong row, would give this; check that \
+         it translates this row's sentence\n"
+    ));
+    // Row 6 repeats row 2 (the same sentence): nothing to say of it.
+    assert!(!out.stderr.contains("row 6"), "{}", out.stderr);
+    assert!(!out.stderr.contains("row 2:"), "{}", out.stderr);
+    assert_eq!(memory(&t)[PERSONER], [KORT_EN]);
 }
 
 /// A line break a translator typed (Alt+Enter, or a lone carriage return from an old
