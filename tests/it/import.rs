@@ -548,6 +548,28 @@ fn a_control_character_in_a_target_is_refused() {
     t.tolk(&["tm", "export"]).run().success();
 }
 
+/// White space around a target is the document's layout, which the edition keeps around
+/// the sentence: taken off (spaces, a tab, a line break, a no-break space), and nothing
+/// else; white space inside is the translator's, kept as typed. The README says so (a
+/// QA trial found it done without a word).
+#[test]
+fn white_space_around_a_target_is_taken_off_and_inside_kept() {
+    let t = Project::untranslated();
+    t.write(
+        "b.csv",
+        format!(
+            "id,source,target,comment\n{KORT_ID},\"{KORT}\",\" \t Briefly,  what has it been?\n\u{a0}\",\" ask \"\n\
+             {PERSONER_ID},\"{PERSONER}\",\"\u{200b}We are 110.\u{200b} \",\n"
+        ),
+    );
+    import(&t, "b.csv", &[]).success().stderr_contains("2 added, 0 unchanged");
+    let rows = t.memory_rows();
+    assert_eq!(rows[0]["target"], "Briefly,  what has it been?");
+    assert_eq!(rows[0]["note"], "ask");
+    // A zero-width space is no white space: it stays where it was typed.
+    assert_eq!(rows[1]["target"], "\u{200b}We are 110.\u{200b}");
+}
+
 /// Regression (a QA trial): a formula referring to the id column (`=A2`), saved in a
 /// CSV as its value, was imported as the translation. An id is never one: refused,
 /// naming the row whose id it is.
