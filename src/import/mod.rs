@@ -683,14 +683,39 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             ));
             continue;
         }
-        // What the memory could hold but TMX and XLIFF could not, so `tm export` would
-        // fail for the whole memory afterwards.
-        if let Some(c) = target.chars().find(|&c| !crate::input::xml::is_xml_char(c)) {
-            let found = format!(
-                "the control character U+{:04X} in {}, which TMX and XLIFF cannot hold; remove it",
-                c as u32,
-                quoted(target)
-            );
+        // A sentence of a document with one (a plain-text file may hold an escape or a
+        // form feed) cannot be stored either: the memory's reader refuses it.
+        if let Some(c) = crate::input::control_character(text) {
+            plan.problems.push(problem(
+                "source",
+                "a sentence the memory can hold".into(),
+                format!(
+                    "{}, with the control character {}, which the memory refuses (an edition would carry it \
+                     unseen); remove it from the document, then export the sentence again",
+                    quoted(text),
+                    crate::input::control_named(c)
+                ),
+            ));
+            continue;
+        }
+        // A control character the memory's reader refuses (it would reach the editions
+        // unseen), or one TMX and XLIFF cannot hold, so that `tm export` would fail for
+        // the whole memory afterwards.
+        let control = crate::input::control_character(target);
+        if let Some(c) = control.or_else(|| target.chars().find(|&c| !crate::input::xml::is_xml_char(c))) {
+            let found = match control {
+                Some(_) => format!(
+                    "the control character {} in {}, which no translation holds (an edition would carry it \
+                     unseen, and the memory refuses it); remove it",
+                    crate::input::control_named(c),
+                    quoted(target)
+                ),
+                None => format!(
+                    "the character U+{:04X} in {}, which TMX and XLIFF cannot hold; remove it",
+                    c as u32,
+                    quoted(target)
+                ),
+            };
             plan.problems.push(problem("target", "text".into(), found));
             continue;
         }

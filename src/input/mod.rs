@@ -15,6 +15,55 @@ pub mod limits;
 pub mod stream;
 pub mod xml;
 
+/// The first control character of `text` that no sentence or translation holds: C0
+/// but tab, line feed and carriage return, DEL, and C1 (U+0080–U+009F). Nothing shows
+/// it, an edition would carry it unseen, and a terminal acts on it (ESC starts a colour
+/// or a title); a hand edit, another program, or a Windows-1252 file read as Latin-1
+/// (’ is U+0092 then) puts one in. Every reader of the memory, and import, refuses the
+/// same ones. One pass over the bytes: a C1 character is `C2 80`–`C2 9F` in UTF-8.
+pub fn control_character(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    let at = (0..bytes.len()).find(|&i| match bytes[i] {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        _ => false,
+    })?;
+    text[at..].chars().next()
+}
+
+/// A control character as a message names it: `U+001B (ESC, ^[ in a text editor)`,
+/// with what a text editor shows for it (`^[`, `<85>`) and, for a C1 character that a
+/// Windows-1252 character read as Latin-1 becomes, that character.
+pub fn control_named(c: char) -> String {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO",
+        "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS",
+        "RS", "US",
+    ];
+    let code = c as u32;
+    match code {
+        0..=0x1f => format!(
+            "U+{code:04X} ({}, ^{} in a text editor)",
+            C0[code as usize],
+            char::from(b'@' + code as u8)
+        ),
+        0x7f => "U+007F (DEL, ^? in a text editor)".to_string(),
+        0x80..=0x9f => {
+            let byte = [code as u8];
+            let (read, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            match read.chars().next().filter(|r| !r.is_control()) {
+                Some(meant) => format!(
+                    "U+{code:04X} (a C1 control character, <{code:X}> in a text editor: a Windows-1252 {meant} \
+                     read as Latin-1)"
+                ),
+                None => format!("U+{code:04X} (a C1 control character, <{code:X}> in a text editor)"),
+            }
+        }
+        _ => format!("U+{code:04X}"),
+    }
+}
+
 /// The 1-based line of byte `offset` in `bytes` (an offset past the end counts as the
 /// end): the number of line feeds before it, plus one.
 pub fn line_of(bytes: &[u8], offset: usize) -> usize {
@@ -64,6 +113,31 @@ pub fn regular_file(path: &std::path::Path, what: &str) -> crate::error::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// C0 but tab, line feed and carriage return, DEL and C1 are found, at their place;
+    /// letters beyond ASCII whose UTF-8 has the bytes of C1 (`Â`, `À`) are not.
+    #[test]
+    fn control_characters_are_found_and_named() {
+        for (text, found) in [
+            ("A cup\u{1b}[31m costs", Some('\u{1b}')),
+            ("Tab\tline\nreturn\r", None),
+            ("Del\u{7f}", Some('\u{7f}')),
+            ("It\u{92}s", Some('\u{92}')),
+            ("Ål og Â, À, \u{a0}, \u{200b}, ’", None),
+            ("\u{9f}", Some('\u{9f}')),
+            ("\u{0}", Some('\u{0}')),
+        ] {
+            assert_eq!(control_character(text), found, "{text:?}");
+        }
+        assert_eq!(control_named('\u{1b}'), "U+001B (ESC, ^[ in a text editor)");
+        assert_eq!(control_named('\u{7}'), "U+0007 (BEL, ^G in a text editor)");
+        assert_eq!(control_named('\u{7f}'), "U+007F (DEL, ^? in a text editor)");
+        assert_eq!(
+            control_named('\u{92}'),
+            "U+0092 (a C1 control character, <92> in a text editor: a Windows-1252 ’ read as Latin-1)"
+        );
+        assert_eq!(control_named('\u{81}'), "U+0081 (a C1 control character, <81> in a text editor)");
+    }
 
     #[test]
     fn lines_count_line_feeds_before_the_offset() {

@@ -3,7 +3,8 @@
 //! Reading checks everything before handing back a single entry: the header, the
 //! quoting (an unclosed quote or text after a closing quote is an error, not a cell
 //! that silently swallows the rest of the file), UTF-8 in every cell, the number of
-//! cells in every row, a non-empty source and valid timestamps. Writing produces RFC
+//! cells in every row, a non-empty source without control characters (but tab and line
+//! breaks), a target without them, and valid timestamps. Writing produces RFC
 //! 4180 CSV (UTF-8, LF, quotes only where needed) with the file's own column order.
 
 use std::collections::HashMap;
@@ -363,6 +364,23 @@ fn read_rows(
                 "the source is empty; every entry needs a Norwegian sentence".into(),
             ));
         }
+        // A control character hand-edited in (an escape sequence pasted from a terminal)
+        // would reach the editions unseen and act on the terminal `lookup` prints to; a
+        // batch's target with one is refused, and so is the memory that holds one.
+        for (i, text) in [(src, &entry.source), (tgt, &entry.target)] {
+            if let Some(c) = crate::input::control_character(text) {
+                return Err(csv_err(
+                    row,
+                    Some(&columns[i]),
+                    format!(
+                        "the control character {} in {}, which no sentence or translation holds (an edition \
+                         would carry it unseen); remove it from the file with a text editor",
+                        crate::input::control_named(c),
+                        crate::shown::quoted(text)
+                    ),
+                ));
+            }
+        }
         for (k, value) in [(0, &entry.created), (1, &entry.changed), (5, &entry.retired)] {
             if !value.trim().is_empty() && Timestamp::parse(value).is_none() {
                 let col = known[k].map(|i| columns[i].as_str());
@@ -678,6 +696,23 @@ mod tests {
         );
         fails("source,target\n\"Hei\"x,Hi.\n", "m.csv: row 2: text after the closing quote of a cell; a quote inside a quoted cell is written twice (\"\")");
         fails("source,target\nHei.,Hi.,extra\n", "m.csv: row 2: expected 2 cells as in the header, found 3");
+        // Regression (a QA trial): an escape sequence hand-edited into a target was read,
+        // printed raw by lookup and written into the editions.
+        fails(
+            "Target,Source\n\"A cup\u{1b}[31m costs\",Hei.\n",
+            "m.csv: row 2, column Target: the control character U+001B (ESC, ^[ in a text editor) in \"A cup\\u{1b}[31m \
+             costs\", which no sentence or translation holds (an edition would carry it unseen); remove it from the \
+             file with a text editor",
+        );
+        fails(
+            "source,target\nHei.,Hi.\nJa\u{92}.,Yes.\n",
+            "m.csv: row 3, column source: the control character U+0092 (a C1 control character, <92> in a text \
+             editor: a Windows-1252 ’ read as Latin-1) in \"Ja\\u{92}.\", which no sentence or translation holds (an \
+             edition would carry it unseen); remove it from the file with a text editor",
+        );
+        // Tabs and line breaks are text; a control character in a column tolk does not
+        // read as text is the user's.
+        assert!(load("source,target,note\n\"Hei\tdu\r\nder.\",Hi.,\u{7}\n").is_ok());
         fails("source,target,changed\nHei.,Hi.,igår\n", "m.csv: row 2, column changed: expected an ISO 8601 date like 2026-11-22T15:30:00Z, found \"igår\"");
         fails(
             "source,Source,target\n",

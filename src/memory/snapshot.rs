@@ -26,11 +26,14 @@ use crate::cache_file::{bytes_of, rises_to, utf8, Arrays, Damage, Kind};
 use crate::text::SegmentId;
 
 /// The memory's kind of cache file; bump the version when the layout or [`Entry`]
-/// changes, and whenever the index's is bumped for a change of normalisation: the
-/// exact-lookup table kept here hashes normalised sources.
+/// changes, whenever the index's is bumped for a change of normalisation (the
+/// exact-lookup table kept here hashes normalised sources), and whenever the memory's
+/// reader refuses more than it did: a kept memory is made from what the reader read,
+/// and one an older tolk kept may hold what is refused now (3: control characters in a
+/// source or target), which only reading the CSV files again tells.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKMEM\0",
-    version: 2,
+    version: 3,
     widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4],
     name: "tolk's kept memory",
 };

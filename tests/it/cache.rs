@@ -229,6 +229,29 @@ fn a_memory_changed_by_hand_is_read_again() {
         .stdout_contains("1. 100%  Hva er en god dag?\n        What is a good day?\n");
 }
 
+/// Regression (a QA trial): a control character hand-edited into the memory was read
+/// without a word. The kept memory is made from the CSV files, never instead of
+/// reading them once they changed: `lookup`, `build` and `analyze` refuse it with the
+/// memory's kept in `.tolk/cache` beside it, and keep nothing of it.
+#[test]
+fn a_control_character_edited_into_a_kept_memory_is_refused() {
+    let t = project();
+    quiet_lookup(&t);
+    let text = t
+        .read("memory/nb-en.csv")
+        .replace("What is a good day at work for you?", "What is a \u{1b}[31mgood day at work for you?");
+    t.write("memory/nb-en.csv", text);
+    let kept_before = t.snapshot_dir(".tolk/cache");
+    for args in [&["lookup", QUERY][..], &["build"], &["analyze"]] {
+        t.tolk(args).run().failure().stderr_contains(
+            "column target: the control character U+001B (ESC, ^[ in a text editor) in \"What is a \
+             \\u{1b}[31mgood day at work for you?\", which no sentence or translation holds",
+        );
+    }
+    assert!(!t.path().join("out").exists(), "no edition written");
+    assert!(t.snapshot_dir(".tolk/cache") == kept_before, "nothing kept of the refused memory");
+}
+
 #[test]
 fn an_import_brings_the_kept_index_up_to_date() {
     let t = Project::seeds_untranslated();

@@ -326,6 +326,24 @@ fn memory_cases() -> Vec<Case> {
             "error: bad-date.csv: row 2, column created: expected an ISO 8601 date like \
              2026-11-22T15:30:00Z, found \"22.11.2026\"\n",
         ),
+        // Regression (a QA trial): read without a word, printed raw by lookup, written
+        // into the editions by build.
+        refused(
+            "memory/control-character.csv",
+            &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],
+            "error: cannot load the translation memory: memory/control-character.csv: row 3, column target: \
+             the control character U+001B (ESC, ^[ in a text editor) in \"In 2008 I became\\u{1b}[31m customer \
+             service manager at Chess.\", which no sentence or translation holds (an edition would carry it \
+             unseen); remove it from the file with a text editor\n",
+        ).in_memory(),
+        refused(
+            "memory/control-character.csv",
+            &["tm", "import", "{}"],
+            "error: control-character.csv: row 3, column target: the control character U+001B (ESC, ^[ in a \
+             text editor) in \"In 2008 I became\\u{1b}[31m customer service manager at Chess.\", which no \
+             sentence or translation holds (an edition would carry it unseen); remove it from the file with a \
+             text editor\n",
+        ),
         refused(
             "memory/duplicate-column.csv",
             &["lookup", "I 2008 ble jeg kundeserviceleder i Chess, og ble der i ni år."],

@@ -630,6 +630,38 @@ fn a_target_that_is_another_rows_target_or_source_is_named_with_both_rows() {
     assert_eq!(memory(&t)[PERSONER], [KORT_EN]);
 }
 
+/// The memory refuses a control character in a source as in a target, so a sentence of a
+/// document with one (a plain-text file may hold an escape sequence) cannot be stored:
+/// its translation is refused at its row, saying to mend the document, and so is a
+/// target with a C1 control character (a Windows-1252 `’` read as Latin-1), which TMX
+/// and XLIFF could hold but the memory does not.
+#[test]
+fn a_control_character_in_a_sentence_or_a_c1_one_in_a_target_is_refused() {
+    let t = Project::empty();
+    let sentence = "Hei\u{1b}[1m du.";
+    t.write("corpus/a.txt", format!("{sentence}\nJa.\n")).write("memory/nb-en.csv", "source,target\n");
+    let id = |s: &str| tolk::text::SegmentId::of(s).to_string();
+    t.write(
+        "b.csv",
+        format!("id,source,target\n{},{sentence},Hi you.\n{},Ja.,Yes\u{92}.\n", id(sentence), id("Ja.")),
+    );
+    t.tolk(&["import", "b.csv"])
+        .run()
+        .failure()
+        .stderr_contains(
+            "error: b.csv: row 2, column source: expected a sentence the memory can hold, found \
+             \"Hei\\u{1b}[1m du.\", with the control character U+001B (ESC, ^[ in a text editor), which the \
+             memory refuses (an edition would carry it unseen); remove it from the document, then export the \
+             sentence again\n",
+        )
+        .stderr_contains(
+            "error: b.csv: row 3, column target: expected text, found the control character U+0092 (a C1 control \
+             character, <92> in a text editor: a Windows-1252 ’ read as Latin-1) in \"Yes\\u{92}.\", which no \
+             translation holds",
+        );
+    assert_eq!(t.read("memory/nb-en.csv"), "source,target\n");
+}
+
 /// A line break a translator typed (Alt+Enter, or a lone carriage return from an old
 /// Mac) is kept in the memory and said, and the edition keeps the source's lines.
 #[test]

@@ -446,6 +446,15 @@ fn unusable<'a>(entry: &Entry, mut cells: impl Iterator<Item = &'a str>) -> Opti
             crate::input::limits::MAX_CELL
         ));
     }
+    for (column, text) in [("source", &entry.source), ("target", &entry.target)] {
+        if let Some(c) = crate::input::control_character(text) {
+            return Some(format!(
+                "has the control character {} in its {column}, {}",
+                crate::input::control_named(c),
+                crate::shown::quoted(text)
+            ));
+        }
+    }
     for (column, value) in
         [("created", &entry.created), ("changed", &entry.changed), ("retired", &entry.retired)]
     {
