@@ -663,9 +663,84 @@ pub fn read(path: &Path) -> Result<ReadFile> {
     if start.contains("<office:document") {
         return Err(not("a LibreOffice flat XML file (.fods or .fodt)"));
     }
+    if let Some(refused) = text_named_as_a_workbook(path, &head) {
+        return Err(refused);
+    }
     let mut read = format.read(path)?;
     read.format = format.name();
     Ok(read)
+}
+
+/// The refusal of a file named as a workbook (`.xlsx`, `.ods`) that is text, not the zip
+/// archive every workbook is: a CSV a spreadsheet saved under the workbook's name, or
+/// a file renamed. Said as what it is, with the name to give it, and the same whichever
+/// workbook name it has; not read as what it holds, since the name is what the next
+/// person to open it goes by, and a CSV under it went through a save the translator
+/// did not see for what it was (formulas kept as their values, text read as numbers).
+/// `None` for anything else, which the workbook's reader names (a password's or an old
+/// Excel's compound file, a damaged archive).
+fn text_named_as_a_workbook(path: &Path, head: &[u8]) -> Option<Error> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    let kind = match extension.as_str() {
+        "xlsx" => "an XLSX workbook",
+        "ods" => "an OpenDocument spreadsheet",
+        _ => return None,
+    };
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(crate::document::OLE) {
+        return None;
+    }
+    let text = head_as_text(head)?;
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(2).collect();
+    // Excel's own first line naming the delimiter, then the header.
+    let header = match lines.as_slice() {
+        [sep, next, ..] if sep.to_ascii_lowercase().starts_with("sep=") => next,
+        [first, ..] => first,
+        [] => "",
+    };
+    let message = if text.starts_with('<') && text.contains("<xliff") {
+        format!("is an XLIFF file, not {kind}: rename it to .xlf and import it again")
+    } else if header.contains([',', ';', '\t']) {
+        format!(
+            "is CSV text, not {kind} (a spreadsheet saved it as CSV under the workbook's name, or it was renamed): \
+             rename it to .csv and import it again"
+        )
+    } else {
+        format!(
+            "is text, not {kind}; save it from the spreadsheet as Excel 2007-365 (.xlsx), or as \"CSV UTF-8\" \
+             named .csv"
+        )
+    };
+    Some(Error::at(path, crate::error::Place::File, message))
+}
+
+/// The first bytes of a file, `head`, as text, if they are: UTF-16 with a byte order
+/// mark, UTF-8 (a character cut at the end aside), or a legacy 8-bit encoding, with no
+/// control character but white space.
+fn head_as_text(head: &[u8]) -> Option<String> {
+    let text = match head {
+        [0xff, 0xfe, 0, 0, ..] | [0, 0, 0xfe, 0xff, ..] => return None,
+        // A character cut at the end of the head is no reason to doubt the rest.
+        [0xff, 0xfe, ..] => encoding_rs::UTF_16LE
+            .decode_without_bom_handling(&head[2..])
+            .0
+            .trim_end_matches('\u{fffd}')
+            .to_string(),
+        [0xfe, 0xff, ..] => encoding_rs::UTF_16BE
+            .decode_without_bom_handling(&head[2..])
+            .0
+            .trim_end_matches('\u{fffd}')
+            .to_string(),
+        _ => match std::str::from_utf8(head) {
+            Ok(text) => text.to_string(),
+            Err(e) if e.error_len().is_none() => {
+                String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned()
+            }
+            Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(head).0.into_owned(),
+        },
+    };
+    let controls = |c: char| c.is_control() && !c.is_whitespace() || c == '\u{fffd}';
+    (!text.trim().is_empty() && !text.chars().any(controls)).then_some(text)
 }
 
 #[cfg(test)]

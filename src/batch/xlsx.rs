@@ -82,7 +82,10 @@ impl super::BatchFormat for Xlsx {
     /// By its extension, or by content that starts like a zip archive (every XLSX file
     /// is one).
     fn claims(&self, path: &Path, head: &[u8]) -> bool {
-        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) || head.starts_with(b"PK\x03\x04")
+        // `.ods` too: a workbook saved in LibreOffice's format is read here, and a file so
+        // named that is none is told as such, as one named `.xlsx` is, not read as CSV.
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("ods"))
+            || head.starts_with(b"PK\x03\x04")
     }
 
     fn describe(&self) -> String {
@@ -262,11 +265,17 @@ pub fn read(path: &Path) -> Result<ReadFile> {
 
 /// Parses XLSX `bytes`; `path` names the file in messages.
 pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<ReadFile> {
+    // A file named `.ods` that is no OpenDocument spreadsheet is named as what its name
+    // says it is, as one named `.xlsx` is.
+    let kind = match path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
+        true => "OpenDocument spreadsheet",
+        false => "XLSX workbook",
+    };
     let not_xlsx = |why: String| {
         Error::at(
             path,
             Place::File,
-            format!("not a readable XLSX workbook ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
+            format!("not a readable {kind} ({why}); save it from the spreadsheet as Excel 2007-365 (.xlsx)"),
         )
     };
     // Excel encrypts a workbook with a password into a compound file (as an old .xls

@@ -203,7 +203,7 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
 }
 
 /// The first bytes of an old binary Office file (`.doc`, `.xls`).
-const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+pub(crate) const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
 
 /// The first bytes of an RTF file.
 const RTF: &[u8] = b"{\\rtf";

@@ -418,6 +418,58 @@ fn a_batch_saved_as_an_old_workbook_or_a_pdf_is_named_as_such() {
     }
 }
 
+/// Regression (a QA trial): a CSV batch named `.xlsx` was refused as a damaged workbook
+/// ("invalid Zip archive: Could not find EOCD"), and the same file named `.ods` was
+/// imported as CSV. Text under a workbook's name is refused as what it is, with the name
+/// to give it, the same under either name; what is no zip archive and no text is named
+/// as the workbook its name says.
+#[test]
+fn text_named_as_a_workbook_is_named_as_what_it_is_under_either_name() {
+    let t = project_with("bom-utf8.csv");
+    let csv = t.read("bom-utf8.csv");
+    t.write("b.xlsx", &csv).write("b.ods", &csv);
+    add_fixture(&t, "utf16-bom.csv");
+    t.write("u.ODS", std::fs::read(t.path().join("utf16-bom.csv")).unwrap());
+    t.tolk(&["export", "--format", "xliff", "-o", "x.xlf"]).run().success();
+    t.write("x.xlsx", t.read("x.xlf"));
+    t.write("note.xlsx", "to do: translate the batch\n");
+    t.write("junk.ods", b"\x01\x02\x03 not a zip");
+    let before = t.snapshot_dir("memory");
+    let csv_text = |name: &str, kind: &str| {
+        format!(
+            "error: cannot import {name}; nothing was written: {name}: is CSV text, not {kind} (a spreadsheet saved it \
+             as CSV under the workbook's name, or it was renamed): rename it to .csv and import it again\n"
+        )
+    };
+    for (name, message) in [
+        ("b.xlsx", csv_text("b.xlsx", "an XLSX workbook")),
+        ("b.ods", csv_text("b.ods", "an OpenDocument spreadsheet")),
+        ("u.ODS", csv_text("u.ODS", "an OpenDocument spreadsheet")),
+        (
+            "x.xlsx",
+            "error: cannot import x.xlsx; nothing was written: x.xlsx: is an XLIFF file, not an XLSX workbook: rename \
+             it to .xlf and import it again\n"
+                .into(),
+        ),
+        (
+            "note.xlsx",
+            "error: cannot import note.xlsx; nothing was written: note.xlsx: is text, not an XLSX workbook; save it \
+             from the spreadsheet as Excel 2007-365 (.xlsx), or as \"CSV UTF-8\" named .csv\n"
+                .into(),
+        ),
+    ] {
+        import(&t, name, &[]).failure().stderr_is(&message);
+    }
+    import(&t, "junk.ods", &[]).failure().stderr_contains(
+        "junk.ods: not a readable OpenDocument spreadsheet (invalid Zip archive: Could not find EOCD); save it from \
+         the spreadsheet as Excel 2007-365 (.xlsx)",
+    );
+    assert!(t.snapshot_dir("memory") == before);
+    // Named for what it is, it imports.
+    t.write("b.csv", &csv);
+    import(&t, "b.csv", &[]).success().stderr_contains("4 added");
+}
+
 // Options.
 
 #[test]
