@@ -5,7 +5,8 @@
 //!
 //! What the bytes are not is an error with one wording whatever the format, naming the
 //! file, the line and the byte: a NUL byte (a binary file, or UTF-16 without a mark),
-//! invalid UTF-8 or UTF-16, text that is neither UTF-8 nor Windows-1252. The error says
+//! UTF-32 (with a mark or without), invalid UTF-8 or UTF-16, text that is neither UTF-8
+//! nor Windows-1252. The error says
 //! what to save the file as, in the words of the program that saves it. This module
 //! decides nothing about what the text means.
 
@@ -129,6 +130,7 @@ fn refusal(path: &Path, bytes: &[u8], offset: usize, message: String) -> Error {
 /// encoding to save the file in when it cannot be read (`"CSV UTF-8"`, `UTF-8`).
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], accept: Accept, save_as: &str) -> Result<Decoded<'a>> {
     let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
+    refuse_utf32(path, bytes, save_as)?;
     let utf16 = match bytes {
         [0xff, 0xfe, ..] => Some(encoding_rs::UTF_16LE),
         [0xfe, 0xff, ..] => Some(encoding_rs::UTF_16BE),
@@ -223,6 +225,7 @@ pub fn utf8(path: &Path, bytes: Vec<u8>, save_as: &str) -> Result<String> {
 /// that checks UTF-8 itself, cell by cell, to name the cell.
 pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
     let at = |offset: usize, message: String| refusal(path, bytes, offset, message);
+    refuse_utf32(path, bytes, save_as)?;
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Err(at(0, format!("the file is UTF-16; save it as {save_as}")));
     }
@@ -235,6 +238,29 @@ pub fn refuse_binary(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
             ),
         )),
         None => Ok(()),
+    }
+}
+
+/// Refuses UTF-32, which tolk reads nowhere (no spreadsheet or CAT tool saves a batch
+/// or memory in it, but a script or an editor may): told by its byte order mark (read
+/// otherwise, `FF FE 00 00` starts UTF-16 and the rest is NUL characters), or without
+/// one by a first character of ASCII text beside three NUL bytes, as no other text
+/// file starts; said as such, not as a NUL byte or a header of garbled names.
+fn refuse_utf32(path: &Path, bytes: &[u8], save_as: &str) -> Result<()> {
+    let text = |b: u8| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let utf32 = match bytes {
+        [0xff, 0xfe, 0, 0, ..] | [0, 0, 0xfe, 0xff, ..] => true,
+        [c, 0, 0, 0, ..] | [0, 0, 0, c, ..] => text(*c),
+        _ => false,
+    };
+    match utf32 {
+        true => Err(refusal(
+            path,
+            bytes,
+            0,
+            format!("the file is UTF-32, which tolk does not read; save it as {save_as}"),
+        )),
+        false => Ok(()),
     }
 }
 
@@ -411,6 +437,20 @@ mod tests {
             check(b"a\x81", Accept::Legacy),
             Err("f.csv: line 1 (byte 1): neither UTF-8 nor Windows-1252; save the file as UTF-8".into())
         );
+        // UTF-32, with a byte order mark or without, whatever the format accepts.
+        for (bytes, accept) in [
+            (&b"\xff\xfe\0\0i\0\0\0d\0\0\0"[..], Accept::Legacy),
+            (b"\0\0\xfe\xff\0\0\0i", Accept::Utf16),
+            (b"i\0\0\0d\0\0\0", Accept::Utf8),
+            (b"\0\0\0<\0\0\0a", Accept::Xml),
+        ] {
+            assert_eq!(
+                check(bytes, accept),
+                Err("f.csv: line 1 (byte 0): the file is UTF-32, which tolk does not read; save it as UTF-8"
+                    .into()),
+                "{bytes:?}"
+            );
+        }
         // XML in UTF-16 without a mark, told by its `<`; only where XML is read.
         assert_eq!(check(b"<\0a\0/\0>\0", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16LE".into()))));
         assert_eq!(check(b"\0<\0a\0/\0>", Accept::Xml), Ok(("<a/>".into(), Some("read as UTF-16BE".into()))));

@@ -418,6 +418,30 @@ fn a_batch_saved_as_an_old_workbook_or_a_pdf_is_named_as_such() {
     }
 }
 
+/// Regression (a QA trial): a CSV saved as UTF-32 was read as UTF-16 by its byte order
+/// mark, and refused for a header of garbled names. It is named as UTF-32, with what to
+/// save it as, with a byte order mark or without; and so in the memory.
+#[test]
+fn a_utf32_csv_is_named_as_such() {
+    let t = project_with("no-bom-utf8.csv");
+    let text = t.read("no-bom-utf8.csv");
+    let utf32 = |bom: bool| -> Vec<u8> {
+        let bom = bom.then_some('\u{feff}');
+        bom.into_iter().chain(text.chars()).flat_map(|c| (c as u32).to_le_bytes()).collect()
+    };
+    t.write("bom.csv", utf32(true)).write("plain.csv", utf32(false));
+    for name in ["bom.csv", "plain.csv"] {
+        import(&t, name, &[]).failure().stderr_is(&format!(
+            "error: cannot import {name}; nothing was written: {name}: line 1 (byte 0): the file is UTF-32, which \
+             tolk does not read; save it as \"CSV UTF-8\"\n"
+        ));
+    }
+    t.write("memory/nb-en.csv", utf32(true));
+    t.tolk(&["lookup", KORT]).run().failure().stderr_contains(
+        "memory/nb-en.csv: line 1 (byte 0): the file is UTF-32, which tolk does not read; save it as \"CSV UTF-8\"",
+    );
+}
+
 /// Regression (a QA trial): a CSV batch named `.xlsx` was refused as a damaged workbook
 /// ("invalid Zip archive: Could not find EOCD"), and the same file named `.ods` was
 /// imported as CSV. Text under a workbook's name is refused as what it is, with the name
