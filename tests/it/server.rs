@@ -700,6 +700,27 @@ fn a_connection_cut_in_the_middle_of_an_import_changes_nothing_and_says_so() {
     assert_eq!(db.counts(), (0, 0));
 }
 
+/// A row written around tolk with a control character in its target is refused as the
+/// CSV memory's reader refuses it, naming the row: pulled, it would make a memory tolk
+/// cannot load, and read, `lookup` would print it raw.
+#[test]
+fn a_control_character_written_around_tolk_is_refused_naming_the_row() {
+    let db = Db::new();
+    db.admin()
+        .batch_execute(
+            "INSERT INTO tolk.files (name, columns) VALUES ('nb-en.csv', ARRAY['source', 'target']);
+             INSERT INTO tolk.entries (file, row_number, source, target)
+             VALUES ((SELECT id FROM tolk.files), 2, 'Hei.', E'Hi\\x1b[31m there.')",
+        )
+        .unwrap();
+    let t = Project::new();
+    t.tolk(&["--memory", &db.url(), "lookup", "Hei."]).run().failure().stderr_contains(
+        "cannot read the memory: nb-en.csv row 2 has the control character U+001B (ESC, ^[ in a text editor) in \
+         its target, \"Hi\\u{1b}[31m there.\"; it was written around tolk, and an administrator corrects or removes \
+         it with psql",
+    );
+}
+
 #[test]
 fn a_read_cut_off_part_way_says_why_and_what_to_do() {
     let db = Db::new();
