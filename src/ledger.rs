@@ -457,9 +457,9 @@ impl Ledger {
         all
     }
 
-    /// The batch a translator's file is, to close. A file that names a batch of this
-    /// project (an XLIFF batch's `phase job-id`: `claimed`) is that batch, if its file
-    /// has not come back. Otherwise, from its name and the ids of its rows: of the batches whose
+    /// The batch a translator's file is, to close. A file that names a batch (an XLIFF
+    /// batch's `phase job-id`: `claimed`) is that batch, if its file has not come back,
+    /// and none if this project has no record of it. Otherwise, from its name and the ids of its rows: of the batches whose
     /// files have not come back (open or withdrawn: a withdrawn batch's file is still
     /// its own) and that were written in a format the file's (`format`) can have been
     /// saved from (a spreadsheet as another spreadsheet or CSV; XLIFF only as XLIFF), the
@@ -487,12 +487,16 @@ impl Ledger {
             true => Belongs::Batch(i),
             false => Belongs::Returned(i),
         };
-        // An id this project never gave (a copy of another project's file) decides
-        // nothing: the name and rows do, and the id is said if they find no batch.
-        if let Some(i) = claimed.and_then(|claimed| self.batches.iter().position(|b| b.id == claimed)) {
-            return awaited(i);
+        // A file that names a batch is that batch or none: an id this project has no
+        // record of (another project's file, or another copy of this project's) is no
+        // batch of this one, whatever its rows share with one still out here.
+        if let Some(claimed) = claimed {
+            return match self.batches.iter().position(|b| b.id == claimed) {
+                Some(i) => awaited(i),
+                None => Belongs::Unknown { claimed: Some(claimed.to_string()) },
+            };
         }
-        let unknown = Belongs::Unknown { claimed: claimed.map(str::to_string) };
+        let unknown = Belongs::Unknown { claimed: None };
         if file.file_name().is_none() {
             return unknown;
         }
@@ -583,10 +587,8 @@ pub enum Belongs {
     Returned(usize),
     /// These batches, which the file fits as well: it is none of them for sure.
     Several(Vec<usize>),
-    /// No batch of this project: not by its name, nor by its rows, nor by the id it
-    /// names (`claimed`, which no batch of this project has).
-    ///
-    /// (An unknown id is said only when the name and rows find no batch either.)
+    /// No batch of this project: the file names a batch this project has no record of
+    /// (`claimed`), or it names none and is no batch by its name nor by its rows.
     Unknown { claimed: Option<String> },
 }
 
@@ -802,9 +804,18 @@ mod tests {
         };
         assert_eq!(xliff(&ledger, "renamed.xlf", None), Belongs::Batch(2));
         assert_eq!(xliff(&ledger, "renamed.xlf", Some(ledger.batches[0].id.as_str())), Belongs::Batch(0));
-        // An id this project never gave decides nothing: the rows do, and it is said
-        // when they find no batch either.
-        assert_eq!(xliff(&ledger, "renamed.xlf", Some("b19990101-000000")), Belongs::Batch(2));
+        // Regression: an id this project has no record of closed the batch whose
+        // sentences the file has; it is no batch of this project's, whatever its rows.
+        assert_eq!(
+            xliff(&ledger, "renamed.xlf", Some("b19990101-000000")),
+            Belongs::Unknown { claimed: Some("b19990101-000000".into()) }
+        );
+        let named = ledger.batches[2].file.clone();
+        assert_eq!(
+            xliff(&ledger, &named, Some("b19990101-000000")),
+            Belongs::Unknown { claimed: Some("b19990101-000000".into()) },
+            "not by its name either"
+        );
         let foreign =
             ledger.batch_of(Path::new("x.xlf"), &ids(&["Kanskje."]), Some("b19990101-000000"), "xliff", None);
         assert_eq!(

@@ -343,8 +343,9 @@ fn closes_none(ledger: &Ledger, file: &Path, belongs: &Belongs, was: &str) -> St
             )
         }
         Belongs::Unknown { claimed: Some(id) } => format!(
-            "{file} says it is batch {id}, which this project never exported (a batch of another project?), \
-             so no batch {was} closed"
+            "{file} names batch {id} in its header, which this project has no record of (a batch of another \
+             project, or of another copy of this one), so no batch {was} closed, whatever sentences it shares \
+             with a batch still out; its translations are checked and imported as any others"
         ),
         Belongs::Batch(_) | Belongs::Unknown { claimed: None } => format!(
             "{file} is no batch still out, by its name or by its sentences, so no batch {was} closed; `tolk \

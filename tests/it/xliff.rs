@@ -277,12 +277,15 @@ fn a_renamed_xliff_batch_is_known_by_the_id_it_carries() {
                 if dry { "would be" } else { "was" }
             ));
     }
-    // An id this project never gave decides nothing: the file is known by its rows.
+    // Regression: a file naming a batch this project has no record of closed the
+    // batch whose sentences it has (and credited its translator). It closes none, and
+    // says why.
     t.write("other.xlf", translate_all(&batch).replace(bjorn, "b19990101-000000"));
-    t.tolk(&["import", "other.xlf"])
-        .run()
-        .success()
-        .stderr_contains(&format!("other.xlf is batch {bjorn} (for Bjørn), which came back already"));
+    t.tolk(&["import", "other.xlf"]).run().success().stderr_contains(
+        "other.xlf names batch b19990101-000000 in its header, which this project has no record of (a batch of \
+         another project, or of another copy of this one), so no batch was closed, whatever sentences it shares \
+         with a batch still out; its translations are checked and imported as any others\n",
+    );
     let s = status(&t);
     assert_eq!(
         (s["batches"][0]["id"].as_str(), &s["batches"][0]["returned"]),
@@ -1091,4 +1094,30 @@ fn a_pretty_printed_target_without_preserved_space_is_read_as_its_words() {
         .success()
         .stderr_contains("the target has a line break the source does not have");
     assert!(pairs(&t).contains(&("Hei.".to_string(), "Hi\n          there.".to_string())), "{:?}", pairs(&t));
+}
+
+/// Regression: a file naming in its header a batch this project never exported (as a
+/// trial's `jobid-other.xlf` did) closed the batch still out whose sentences it had,
+/// and credited that batch's translator.
+#[test]
+fn a_file_naming_a_batch_this_project_has_no_record_of_closes_none() {
+    let t = small_project(&["Hei.", "Ja."]);
+    let batch = export(&t, "eve.xlf", &["--for", "Eve"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&t.tolk(&["status", "--json"]).run().success().stdout).unwrap();
+    let id = status["batches"][0]["id"].as_str().unwrap().to_string();
+    let filled = translate_all_as(&batch, &[("Hei.", "Hi."), ("Ja.", "Yes.")]);
+    t.write("eve-filled.xlf", filled.replace(&id, "b20991231-000000-dead"));
+    let said =
+        "eve-filled.xlf names batch b20991231-000000-dead in its header, which this project has no record \
+                of (a batch of another project, or of another copy of this one), so no batch was closed";
+    t.tolk(&["import", "eve-filled.xlf"])
+        .run()
+        .success()
+        .stderr_contains("2 added, 0 unchanged")
+        .stderr_contains(said);
+    let status: serde_json::Value =
+        serde_json::from_str(&t.tolk(&["status", "--json"]).run().success().stdout).unwrap();
+    assert_eq!(status["batches"][0]["returned"], serde_json::Value::Null, "{status}");
+    assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "{:?}", t.memory_rows());
 }
