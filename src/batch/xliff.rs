@@ -10,8 +10,9 @@
 //! [`parse`] reads such a file back, as a CAT tool returns it, into the same
 //! [`ImportRow`]s a CSV batch gives, so [`crate::import::validate`] checks both alike:
 //! elements of other namespaces (tool extensions) are skipped, and the target's `state`
-//! is carried along, with whether the unit is approved (XLIFF's `approved="yes"`, or
-//! memoQ's `mq:status` confirmed), which confirms it whatever its state. Where the
+//! is carried along, with whether the unit is approved (XLIFF's `approved="yes"`,
+//! memoQ's `mq:status` confirmed, or every segment of Trados's `sdl:seg-defs` at a
+//! confirmed `conf`), which confirms it whatever its state. Where the
 //! `xml:space` around a source or target (its own, or inherited) is not `preserve`, as
 //! in a file a tool pretty-printed, white space with a line break at its start and end
 //! is left out and inside is one space; under `preserve` (as tolk writes every unit) the
@@ -426,6 +427,10 @@ struct TransUnit {
     /// Whether the unit says it is approved, other than by its target's `state`
     /// ([`crate::import::UnitState::approved`]).
     approved: bool,
+    /// The depth of Trados's `sdl:seg-defs` while in it, and whether each of its
+    /// `sdl:seg`s met so far is confirmed (none met: `None`).
+    seg_defs: Option<usize>,
+    sdl_confirmed: Option<bool>,
     /// Whether its target says it was written as a copy of its source.
     source_copy: bool,
     /// The first part that occurred twice, which the schema does not allow, and the
@@ -722,6 +727,9 @@ impl<'a> Reader<'a> {
         if self.depth == 1 {
             return Err(self.error(offset, format_args!("a second root element <{local}> after </xliff>")));
         }
+        if namespace != xliff.as_bytes() && self.capture.is_none() && is_sdl(namespace) {
+            return self.open_sdl(e, &local, offset);
+        }
         if namespace != xliff.as_bytes() {
             // A CAT tool's extension (or anything else outside XLIFF): not ours to read,
             // but inside a source or target, the words in it are the sentence's, but for
@@ -761,6 +769,8 @@ impl<'a> Reader<'a> {
                     suggestion_broken: false,
                     state: None,
                     approved,
+                    seg_defs: None,
+                    sdl_confirmed: None,
                     source_copy: false,
                     twice: None,
                     oversize: [None; 2],
@@ -836,6 +846,34 @@ impl<'a> Reader<'a> {
             // body, group
             _ => Ok(()),
         }
+    }
+
+    /// An element of Trados's namespace outside a source or target, at byte `offset`:
+    /// a unit's `sdl:seg-defs` is read for the confirmation level (`conf`) of each of
+    /// its `sdl:seg`s, as Trados keeps it there and leaves the target's `state` as it
+    /// was; all else of Trados's is skipped.
+    fn open_sdl(&mut self, e: &BytesStart<'_>, local: &str, offset: u64) -> Result<()> {
+        let depth = self.depth;
+        let conf = match local {
+            "seg" => self.attribute(e, "conf", offset)?,
+            _ => None,
+        };
+        let Some(unit) = &mut self.unit else {
+            self.skip_from = Some(depth);
+            return Ok(());
+        };
+        match (local, unit.seg_defs) {
+            ("seg-defs", None) if unit.depth + 1 == depth && unit.alt_trans.is_none() => {
+                unit.seg_defs = Some(depth);
+            }
+            ("seg", Some(defs)) if defs + 1 == depth => {
+                let confirmed = conf.is_some_and(|c| SDL_CONFIRMED.contains(&c.trim()));
+                unit.sdl_confirmed = Some(unit.sdl_confirmed.unwrap_or(true) && confirmed);
+                self.skip_from = Some(depth);
+            }
+            _ => self.skip_from = Some(depth),
+        }
+        Ok(())
     }
 
     /// An XLIFF element `levels` below a file's `header`, at byte `offset`: the batch
@@ -1107,6 +1145,9 @@ impl<'a> Reader<'a> {
             if unit.alt_trans == Some(depth) {
                 unit.alt_trans = None;
             }
+            if unit.seg_defs == Some(depth) {
+                unit.seg_defs = None;
+            }
         }
         if let Some(unit) = self.unit.take_if(|u| u.depth == depth) {
             self.finish(unit, file);
@@ -1203,7 +1244,10 @@ impl<'a> Reader<'a> {
             target,
             translator: None,
             prefilled: unit.state.as_deref() == Some(STATE_PREFILLED),
-            state: UnitState { state: unit.state, approved: unit.approved },
+            state: UnitState {
+                state: unit.state,
+                approved: unit.approved || unit.sdl_confirmed == Some(true),
+            },
             source_copy: unit.source_copy,
             // A suggestion with a tag the source lacks is nothing a target equals.
             suggestion: unit
@@ -1363,6 +1407,16 @@ fn number(id: &str) -> Option<u32> {
 /// confirmed the segment.
 const MEMOQ_CONFIRMED: &[&str] = &["ManuallyConfirmed", "Reviewer1Confirmed", "Reviewer2Confirmed"];
 
+/// The values of Trados's `conf` on a segment (`sdl:seg`) that say a translator (or a
+/// reviewer after them) confirmed it; `Draft`, `RejectedTranslation`,
+/// `RejectedSignOff` and `Unspecified` do not.
+const SDL_CONFIRMED: &[&str] = &["Translated", "ApprovedTranslation", "ApprovedSignOff"];
+
+/// Whether `namespace` is Trados's (`http://sdl.com/FileTypes/SdlXliff/1.0`).
+fn is_sdl(namespace: &[u8]) -> bool {
+    String::from_utf8_lossy(namespace).to_ascii_lowercase().contains("sdl.com/filetypes/sdlxliff")
+}
+
 /// The local names other tools give a tracked deletion inside a source or target
 /// (memoQ's `mq:del`, and the like): its words are no longer the sentence's.
 const DELETIONS: &[&str] = &["del", "delete", "deleted", "deletion"];
@@ -1508,6 +1562,49 @@ mod tests {
         ] {
             assert_eq!(approved(attributes, namespaces), (false, true, false), "{attributes} {namespaces}");
         }
+    }
+
+    /// Regression: Trados keeps a segment's confirmation in `sdl:seg-defs` and leaves
+    /// the target's state as exported, so every unit it confirmed was held back as a
+    /// draft (a trial's `trados-like.xlf`), where memoQ's `mq:status` was honoured.
+    #[test]
+    fn a_segment_trados_confirmed_is_approved_whatever_its_state() {
+        let sdl = "xmlns:sdl=\"http://sdl.com/FileTypes/SdlXliff/1.0\"";
+        let approved = |defs: &str, namespaces: &str| {
+            let xml = unit(&format!(
+                "<source>Hei.</source><seg-source><mrk mtype=\"seg\" mid=\"1\">Hei.</mrk></seg-source>\
+                 <target state=\"needs-translation\"><mrk mtype=\"seg\" mid=\"1\">Hi.</mrk></target>{defs}"
+            ))
+            .replace("<xliff ", &format!("<xliff {namespaces} "));
+            let file = read(&xml).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(file.rows[0].target, "Hi.", "{defs}");
+            let state = file.rows[0].state.clone();
+            (state.approved, state.untranslated())
+        };
+        let defs = |confs: &[&str]| {
+            let segs: String = (confs.iter().enumerate())
+                .map(|(i, c)| format!("<sdl:seg id=\"{}\" conf=\"{c}\" origin=\"interactive\"><sdl:value key=\"x\">y</sdl:value></sdl:seg>", i + 1))
+                .collect();
+            format!("<sdl:seg-defs>{segs}</sdl:seg-defs>")
+        };
+        for conf in ["Translated", "ApprovedTranslation", "ApprovedSignOff"] {
+            assert_eq!(approved(&defs(&[conf]), sdl), (true, false), "{conf}");
+        }
+        for conf in ["Draft", "RejectedTranslation", "RejectedSignOff", "Unspecified", "translated"] {
+            assert_eq!(approved(&defs(&[conf]), sdl), (false, true), "{conf}");
+        }
+        // A segment without a level is unspecified; a unit of two segments is confirmed
+        // when both are.
+        assert_eq!(approved("<sdl:seg-defs><sdl:seg id=\"1\"/></sdl:seg-defs>", sdl), (false, true));
+        assert_eq!(approved(&defs(&["Translated", "Draft"]), sdl), (false, true));
+        assert_eq!(approved(&defs(&["Translated", "ApprovedSignOff"]), sdl), (true, false));
+        // The same names in another tool's namespace, or in an alt-trans, say nothing.
+        assert_eq!(
+            approved(&defs(&["Translated"]).replace("sdl:", "o:"), "xmlns:o=\"urn:other\""),
+            (false, true)
+        );
+        let inside = format!("<alt-trans><target>Hi.</target>{}</alt-trans>", defs(&["Translated"]));
+        assert_eq!(approved(&inside, sdl), (false, true));
     }
 
     #[test]

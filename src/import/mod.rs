@@ -161,8 +161,9 @@ pub struct UnitState {
     pub state: Option<String>,
     /// Whether the unit says its target is confirmed other than by its `state`: XLIFF
     /// 1.2's own `approved="yes"` on the `trans-unit` (Okapi and others write it and
-    /// leave `state` alone), or memoQ's `mq:status` `ManuallyConfirmed` (or confirmed
-    /// by a reviewer).
+    /// leave `state` alone), memoQ's `mq:status` `ManuallyConfirmed` (or confirmed
+    /// by a reviewer), or Trados's `sdl:seg` `conf` `Translated` (or approved) for each
+    /// of the unit's segments.
     pub approved: bool,
 }
 

@@ -1121,3 +1121,29 @@ fn a_file_naming_a_batch_this_project_has_no_record_of_closes_none() {
     assert_eq!(status["batches"][0]["returned"], serde_json::Value::Null, "{status}");
     assert!(t.memory_rows().iter().all(|r| r["translator"].is_empty()), "{:?}", t.memory_rows());
 }
+
+/// Regression: a file from Trados, which keeps each segment's confirmation in its
+/// `sdl:seg-defs` and leaves the target's state as exported, had every translation held
+/// back as a draft (a trial's `trados-like.xlf`).
+#[test]
+fn a_segment_trados_confirmed_is_imported_and_a_draft_is_not() {
+    let t = small_project(&["Hei.", "Ja."]);
+    let batch = export(&t, "b.xlf", &[]);
+    let filled = fill(&batch, |s| {
+        let target = if s == "Hei." { "Hi." } else { "Yes." };
+        Some((target.to_string(), "needs-translation"))
+    });
+    let conf = |target: &str, conf: &str| {
+        format!("{target}</target>\n        <sdl:seg-defs><sdl:seg id=\"1\" conf=\"{conf}\"/></sdl:seg-defs>")
+    };
+    let trados = filled
+        .replace("<xliff ", "<xliff xmlns:sdl=\"http://sdl.com/FileTypes/SdlXliff/1.0\" ")
+        .replace("Hi.</target>", &conf("Hi.", "Translated"))
+        .replace("Yes.</target>", &conf("Yes.", "Draft"));
+    t.write("b.xlf", trados);
+    t.tolk(&["import", "b.xlf"])
+        .run()
+        .success()
+        .stderr_contains("1 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state)");
+    assert_eq!(pairs(&t), BTreeSet::from([("Hei.".to_string(), "Hi.".to_string())]));
+}
