@@ -76,6 +76,9 @@ pub const STATE_UNTRANSLATED: &str = "needs-translation";
 /// correct.
 pub const STATE_PREFILLED: &str = "needs-review-translation";
 
+/// The `state-qualifier` of a target prefilled with the best suggestion.
+pub const QUALIFIER_PREFILLED: &str = "leveraged-tm";
+
 /// The `state-qualifier` of a target written as a copy of its source
 /// ([`Batch::copy_source`]), with the state [`STATE_UNTRANSLATED`]. An XLIFF 1.2
 /// extension value (`x-`), which the schema allows and CAT tools keep.
@@ -180,7 +183,7 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
     } else if row.target.is_empty() {
         out.text("target", &[("state", STATE_UNTRANSLATED)], "")?;
     } else {
-        let attributes = [("state", STATE_PREFILLED), ("state-qualifier", "leveraged-tm")];
+        let attributes = [("state", STATE_PREFILLED), ("state-qualifier", QUALIFIER_PREFILLED)];
         tagged(out, "target", &attributes, &row.target)?;
     }
     if let Some(score) = row.score {
@@ -433,6 +436,8 @@ struct TransUnit {
     sdl_confirmed: Option<bool>,
     /// Whether its target says it was written as a copy of its source.
     source_copy: bool,
+    /// Whether its target's `state-qualifier` is the one tolk gives a prefilled target.
+    leveraged: bool,
     /// The first part that occurred twice, which the schema does not allow, and the
     /// line of its second.
     twice: Option<(Part, u64)>,
@@ -772,6 +777,7 @@ impl<'a> Reader<'a> {
                     seg_defs: None,
                     sdl_confirmed: None,
                     source_copy: false,
+                    leveraged: false,
                     twice: None,
                     oversize: [None; 2],
                     refused: None,
@@ -796,6 +802,7 @@ impl<'a> Reader<'a> {
                     if part == Part::Target {
                         unit.state = state;
                         unit.source_copy = qualifier.as_deref() == Some(QUALIFIER_SOURCE_COPY);
+                        unit.leveraged = qualifier.as_deref() == Some(QUALIFIER_PREFILLED);
                     }
                 }
                 let preserve = self.preserve();
@@ -1243,7 +1250,9 @@ impl<'a> Reader<'a> {
             source,
             target,
             translator: None,
-            prefilled: unit.state.as_deref() == Some(STATE_PREFILLED),
+            // As the file marks it; the batch's record, where there is one, decides
+            // (`tolk import`).
+            prefilled: unit.state.as_deref() == Some(STATE_PREFILLED) && unit.leveraged,
             state: UnitState {
                 state: unit.state,
                 approved: unit.approved || unit.sdl_confirmed == Some(true),

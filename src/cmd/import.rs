@@ -21,7 +21,8 @@ use super::Global;
 /// wrong nothing is written, every problem is listed, and the exit code is 1 (with
 /// --skip-invalid the rest is imported). Rows with an empty target are skipped (not
 /// translated yet), and so are XLIFF targets whose state is `new` or
-/// `needs-translation`, unless the unit is approved (`approved="yes"`). A translation
+/// `needs-translation`, unless the unit is approved (`approved="yes"`); a target awaiting
+/// review (`needs-review-translation`) is imported and named. A translation
 /// that differs from the memory's is a conflict, refused unless --overwrite (which
 /// retires the old one, kept as history): the other rows are imported, the summary
 /// counts it as refused, and the exit code is 3, so a script learns a correction was
@@ -143,67 +144,132 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             }
         }
     }
-    // A spreadsheet of a batch exported with --prefill carries no state: what its
-    // batch's record says marks its rows, so a target still the suggestion is held
-    // back as an XLIFF unit in the state tolk gave it is.
-    // A file that fits several batches is marked when every one of them was prefilled.
+    // Whether the batch put the suggestion in each target is its record's to say: a
+    // spreadsheet carries no state, so a target still the suggestion is held back as an
+    // XLIFF unit in the state tolk gave it is; and an XLIFF unit in that state is a
+    // prefilled one only where its batch was prefilled (else a translator or a CAT tool
+    // set it). A file that fits several batches is prefilled when every one of them
+    // was; a file with no record here keeps what it marks itself.
     for (file, belongs) in args.files.iter().zip(&belongs) {
         let candidates = match belongs {
             Belongs::Several(batches) => batches.clone(),
             belongs => belongs.known().into_iter().collect(),
         };
-        let prefilled = |&i: &usize| ledger.batches[i].prefilled && ledger.batches[i].format != "xliff";
-        if candidates.is_empty() || !candidates.iter().all(prefilled) {
+        if candidates.is_empty() {
             continue;
         }
+        let prefilled = candidates.iter().all(|&i| ledger.batches[i].prefilled);
         for row in rows.iter_mut().filter(|r| r.origin.file == *file) {
-            row.prefilled = true;
+            row.prefilled = match row.origin.unit {
+                RowOrLine::Row => prefilled,
+                RowOrLine::Line => {
+                    prefilled
+                        && row.suggestion.is_some()
+                        && row.state.state.as_deref() == Some(tolk::batch::xliff::STATE_PREFILLED)
+                }
+            };
         }
     }
     let mut plan = import::validate_with(&rows, &known);
-    // A translation left out for its state is named, so none is lost unnoticed.
-    for origin in &plan.drafts {
-        ui::warning(format!(
-            "{origin}: a translation whose state says it is not translated yet was not imported; \
-             confirm it in the CAT tool (the state translated or final, or approved=\"yes\" on its trans-unit), \
-             or import with --take-drafts"
-        ));
-    }
+    // What was held back, and what was taken though its state says it is not final, is
+    // named once a file: how many, the first few by place, and what to do.
+    let mut held = Vec::new();
+    held.extend(per_file(&plan.drafts, |n, states| {
+        let them = if n == 1 { "it" } else { "them" };
+        (
+            match n {
+                1 => format!(
+                    "a translation whose state says it is not translated yet ({states}) was not imported (it goes \
+                     in the next batch)"
+                ),
+                _ => format!(
+                    "{n} translations whose state says they are not translated yet ({states}) were not imported \
+                     (they go in the next batch)"
+                ),
+            },
+            format!(
+                "confirm {them} in the CAT tool (the state translated or final, or approved=\"yes\" on the \
+                 trans-unit), or import with --take-drafts"
+            ),
+        )
+    }));
     // XLIFF units (by line) are confirmed in a CAT tool; spreadsheet rows have no state.
     let (units, cells): (Vec<Origin>, Vec<Origin>) =
         plan.unreviewed.iter().cloned().partition(|o| o.unit == RowOrLine::Line);
-    if !units.is_empty() {
-        ui::warning(format!(
-            "{}: {} still the fuzzy suggestion `export --prefill` put there, in its state \
-             needs-review-translation, so never reviewed and not imported (it goes in the next batch); confirm \
-             {} in the CAT tool (the state translated or final, or approved=\"yes\" on the trans-unit), or import \
-             with --take-drafts if {} reviewed",
-            first_and_more(&units),
-            if units.len() == 1 { "a target is" } else { "targets are" },
-            if units.len() == 1 { "it" } else { "them" },
-            if units.len() == 1 { "it was" } else { "they were" },
-        ));
-    }
-    if !cells.is_empty() {
-        ui::warning(format!(
-            "{}: {} still the fuzzy suggestion `export --prefill` put there, never changed, so taken for \
-             unreviewed and not imported (it goes in the next batch); import with --take-drafts if {} reviewed \
-             and right as {}",
-            first_and_more(&cells),
-            if cells.len() == 1 { "a target is" } else { "targets are" },
-            if cells.len() == 1 { "it was" } else { "they were" },
-            if cells.len() == 1 { "it is" } else { "they are" },
-        ));
-    }
-    if !plan.untouched.is_empty() {
-        ui::warning(format!(
-            "{}: {} still the copy of its source the batch wrote, so not translated yet and not \
-             imported (it goes in the next batch); import with --take-copies if {} a name or title that stays \
-             the same in English",
-            first_and_more(&plan.untouched),
-            if plan.untouched.len() == 1 { "a target is" } else { "targets are" },
-            if plan.untouched.len() == 1 { "it is" } else { "they are" },
-        ));
+    held.extend(per_file(&no_state(&units), |n, _| {
+        let (one, them, was) = if n == 1 { ("it", "it", "it was") } else { ("they", "them", "they were") };
+        (
+            match n {
+                1 => "a target is still the fuzzy suggestion `export --prefill` put there, in its state \
+                      needs-review-translation, so never reviewed and not imported (it goes in the next batch)"
+                    .to_string(),
+                _ => format!(
+                    "{n} targets are still the fuzzy suggestion `export --prefill` put there, in their state \
+                     needs-review-translation, so never reviewed and not imported ({one} go in the next batch)"
+                ),
+            },
+            format!(
+                "confirm {them} in the CAT tool (the state translated or final, or approved=\"yes\" on the \
+                 trans-unit), or import with --take-drafts if {was} reviewed"
+            ),
+        )
+    }));
+    held.extend(per_file(&no_state(&cells), |n, _| {
+        let (was, is) = if n == 1 { ("it was", "it is") } else { ("they were", "they are") };
+        (
+            match n {
+                1 => "a target is still the fuzzy suggestion `export --prefill` put there, never changed, so taken \
+                      for unreviewed and not imported (it goes in the next batch)"
+                    .to_string(),
+                _ => format!(
+                    "{n} targets are still the fuzzy suggestion `export --prefill` put there, never changed, so \
+                     taken for unreviewed and not imported (they go in the next batch)"
+                ),
+            },
+            format!("import with --take-drafts if {was} reviewed and right as {is}"),
+        )
+    }));
+    held.extend(per_file(&no_state(&plan.untouched), |n, _| {
+        (
+            match n {
+                1 => "a target is still the copy of its source the batch wrote, so not translated yet and not \
+                      imported (it goes in the next batch)"
+                    .to_string(),
+                _ => format!(
+                    "{n} targets are still the copy of their sources the batch wrote, so not translated yet and \
+                     not imported (they go in the next batch)"
+                ),
+            },
+            format!(
+                "import with --take-copies if {} a name or title that stays the same in English",
+                if n == 1 { "it is" } else { "they are" }
+            ),
+        )
+    }));
+    // Taken as XLIFF 1.2 has them, translated, but named for the editor to review.
+    held.extend(per_file(&plan.unconfirmed, |n, states| {
+        (
+            match n {
+                1 => format!(
+                    "a translation whose state says it is not confirmed yet ({states}) was imported, as the \
+                     translation is there"
+                ),
+                _ => format!(
+                    "{n} translations whose state says they are not confirmed yet ({states}) were imported, as the \
+                     translations are there"
+                ),
+            },
+            format!(
+                "review {} (`tolk tm revert` with this import's id undoes the import), or have the translator \
+                 confirm {} in the CAT tool (the state translated or final) and import the file again",
+                if n == 1 { "it" } else { "them" },
+                if n == 1 { "it" } else { "them" },
+            ),
+        )
+    }));
+    let held_warnings = held.len();
+    for warning in held {
+        ui::warning(warning);
     }
     problems.append(&mut plan.problems);
     let refused = problems.len() + plan.folded;
@@ -253,10 +319,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::retired_count(&outcome, args.dry_run),
             ui::count(
                 plan.warnings.len()
-                    + plan.drafts.len()
-                    + usize::from(!plan.untouched.is_empty())
-                    + usize::from(!units.is_empty())
-                    + usize::from(!cells.is_empty())
+                    + held_warnings
                     + usize::from(!outcome.notes_not_kept.is_empty())
                     + file_warnings,
                 "warning"
@@ -303,6 +366,72 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     closed?;
     Ok(ui::import_exit(&outcome.conflicts, args.overwrite))
+}
+
+/// How many places of a file are named in a summary before the rest are counted.
+const NAMED: usize = 3;
+
+/// One warning a file for `places` (each with what to tell of it, such as its state),
+/// in the order the files come: `what(count, kinds)` says what they are and what to do,
+/// `kinds` being the distinct things told of them with how many of each where there is
+/// more than one (`new` or `needs-translation: 2, new: 1`). One place is named alone
+/// (`b.xlf: line 12 (trans-unit s…): …`), more as a count and the first few (`b.xlf: 73
+/// translations …: line 11 (trans-unit s…), line 24 (…), line 34 (…) and 70 more; …`).
+fn per_file(places: &[(Origin, String)], what: impl Fn(usize, &str) -> (String, String)) -> Vec<String> {
+    let mut files: Vec<(&Path, Vec<&(Origin, String)>)> = Vec::new();
+    for place in places {
+        match files.iter_mut().find(|(f, _)| *f == place.0.file) {
+            Some((_, list)) => list.push(place),
+            None => files.push((&place.0.file, vec![place])),
+        }
+    }
+    (files.into_iter())
+        .map(|(file, list)| {
+            let mut kinds: Vec<(&str, usize)> = Vec::new();
+            for (_, kind) in &list {
+                match kinds.iter_mut().find(|(k, _)| k == kind) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((kind, 1)),
+                }
+            }
+            let kinds = match kinds.as_slice() {
+                [(kind, _)] => described(kind),
+                kinds => {
+                    let each: Vec<String> =
+                        kinds.iter().map(|(k, n)| format!("{}: {n}", described(k))).collect();
+                    each.join(", ")
+                }
+            };
+            let (fact, todo) = what(list.len(), &kinds);
+            if let [(origin, _)] = list.as_slice() {
+                return format!("{origin}: {fact}; {todo}");
+            }
+            let named: Vec<String> = list.iter().take(NAMED).map(|(o, _)| o.within()).collect();
+            let places = match list.len() - named.len() {
+                0 => {
+                    let (last, first) = named.split_last().expect("two or more");
+                    format!("{} and {last}", first.join(", "))
+                }
+                more => format!("{} and {more} more", named.join(", ")),
+            };
+            format!("{}: {fact}: {places}; {todo}", tolk::shown::path(file))
+        })
+        .collect()
+}
+
+/// A state as a summary names it: one a translation is held back for as it is
+/// (`new`), one it is taken in with what it means (`needs-review-translation,
+/// awaiting review`).
+fn described(state: &str) -> String {
+    match state {
+        "" | "new" | "needs-translation" | "needs-l10n" => state.to_string(),
+        state => format!("{state}, {}", import::unconfirmed_meaning(state)),
+    }
+}
+
+/// `places` with nothing to tell of each.
+fn no_state(places: &[Origin]) -> Vec<(Origin, String)> {
+    places.iter().map(|o| (o.clone(), String::new())).collect()
 }
 
 /// The first of `places` (not empty) and how many more: `b.xlf: line 24 and 3 more`.

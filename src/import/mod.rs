@@ -141,9 +141,11 @@ pub struct ImportRow {
     /// leaves the state as it was.
     pub source_copy: bool,
     /// Whether the batch put the suggestion in the target (`export --prefill`): an
-    /// XLIFF unit in the state tolk gave it ([`crate::batch::xliff::STATE_PREFILLED`]),
-    /// or any row of a spreadsheet whose batch was exported so. Such a target still
-    /// the suggestion was never looked at.
+    /// XLIFF unit in the state tolk gave it ([`crate::batch::xliff::STATE_PREFILLED`])
+    /// of a batch whose record says it was prefilled (or, of a file with no record
+    /// here, with the `state-qualifier` tolk gave it too), or any row of a spreadsheet
+    /// whose batch was exported so. Such a target still the suggestion was never
+    /// looked at; the state of one changed is tolk's, not the translator's.
     pub prefilled: bool,
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
@@ -180,6 +182,28 @@ impl UnitState {
     /// about the rest only).
     pub fn untranslated(&self) -> bool {
         !self.approved && matches!(self.state.as_deref(), Some("new" | "needs-translation" | "needs-l10n"))
+    }
+
+    /// The state, where it says the target is there but not confirmed: a translation
+    /// awaiting review (`needs-review-translation`, `needs-review-l10n`), one whose
+    /// other content awaits adaptation or its review (`needs-adaptation`,
+    /// `needs-review-adaptation`: the text is done), or a state of a tool's own (`x-…`,
+    /// or any other XLIFF 1.2 does not name), which says nothing tolk can read of it.
+    pub fn unconfirmed(&self) -> Option<&str> {
+        let state = self.state.as_deref().filter(|s| !s.trim().is_empty())?;
+        (!self.confirmed() && !self.untranslated()).then_some(state)
+    }
+}
+
+/// What the XLIFF state `state` of a target that is there but not confirmed
+/// ([`UnitState::unconfirmed`]) says of it, in a few words.
+pub fn unconfirmed_meaning(state: &str) -> &'static str {
+    match state {
+        "needs-review-translation" => "awaiting review",
+        "needs-review-l10n" => "awaiting review, with its other content",
+        "needs-review-adaptation" => "its other content awaiting review",
+        "needs-adaptation" => "its other content still to be adapted",
+        _ => "a state of the CAT tool's own",
     }
 }
 
@@ -251,8 +275,9 @@ pub struct Plan {
     pub skipped_empty: usize,
     /// Rows whose XLIFF state says they are not translated.
     pub skipped_state: usize,
-    /// Of those, the ones that have a translation all the same (a draft), by place.
-    pub drafts: Vec<Origin>,
+    /// Of those, the ones that have a translation all the same (a draft), by place,
+    /// with their state.
+    pub drafts: Vec<(Origin, String)>,
     /// Of those, the copies of their sources the batch wrote (`export --copy-source`)
     /// that came back unchanged, by place: not translated yet, or a name that stays
     /// the same, which [`Known::take_copies`] takes.
@@ -261,6 +286,10 @@ pub struct Plan {
     /// (`export --prefill`) that came back as they were, in the state they were given:
     /// never reviewed, so taken only with [`Known::take_drafts`].
     pub unreviewed: Vec<Origin>,
+    /// Rows accepted whose XLIFF state says they are there but not confirmed
+    /// ([`UnitState::unconfirmed`]: awaiting review, or a tool's own state), by place,
+    /// with their state: imported, and named for the editor to review.
+    pub unconfirmed: Vec<(Origin, String)>,
     /// Rows refused.
     pub problems: Vec<Problem>,
     /// How many rows refused are told of by another's problem, not one of their own
@@ -638,7 +667,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.skipped_state += 1;
                 match untouched {
                     true => plan.untouched.push(r.origin.clone()),
-                    false => plan.drafts.push(r.origin.clone()),
+                    false => plan.drafts.push((r.origin.clone(), r.state.state.clone().unwrap_or_default())),
                 }
                 continue;
             }
@@ -764,8 +793,23 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         remarks.extend(checks::terms(&known.glossary, text, target));
         remarks.extend(neighbours.copied(r, text, target));
         // A target whose XLIFF unit says it was translated or reviewed was looked at.
+        // One the batch did not put there (exported without --prefill) was put there by
+        // the translator or the CAT tool, which the remark says as it happened.
         if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
-            remarks.push("the target is the fuzzy suggestion, unchanged: check that it was reviewed".into());
+            remarks.push(match r.prefilled {
+                true => "the target is the fuzzy suggestion, unchanged: check that it was reviewed".into(),
+                false => "the target is word for word the fuzzy suggestion the batch offered, put there by the \
+                          translator or the CAT tool (the batch was not prefilled with it): check that it fits the \
+                          sentence"
+                    .into(),
+            });
+        }
+        // A state that says the translation awaits review (or is a tool's own) is the
+        // translator's word that it is there but not final: it is imported, as XLIFF
+        // 1.2 has it translated, and named. The state tolk itself gave a prefilled
+        // target says nothing of the translator's.
+        if let Some(state) = r.state.unconfirmed().filter(|_| !r.prefilled) {
+            plan.unconfirmed.push((r.origin.clone(), state.to_string()));
         }
         for message in remarks {
             plan.warnings.push(Warning { origin: r.origin.clone(), message });
@@ -785,6 +829,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         let (refused, accepted): (Vec<Accepted>, Vec<Accepted>) =
             plan.accepted.drain(..).partition(|a| conflicted.contains_key(&a.id));
         plan.accepted = accepted;
+        plan.unconfirmed.retain(|(o, _)| !refused.iter().any(|a| a.origin == *o));
         for a in refused {
             let (other, target) = &conflicted[&a.id];
             plan.warnings.retain(|w| w.origin != a.origin);
@@ -1434,8 +1479,26 @@ mod tests {
         let issued: Issued = [(hei, "Hei på deg.".to_string())].into();
         let mut r = row(2, &hei.to_string(), "Hei på deg.", "Hi there.");
         r.suggestion = Some("Hi there.".into());
+        let warnings = |r: &ImportRow| -> Vec<String> {
+            let plan = validate(std::slice::from_ref(r), &issued);
+            assert_eq!(plan.accepted.len(), 1);
+            plan.warnings.iter().map(|w| w.to_string()).collect()
+        };
+        // Regression: a batch exported without --prefill was said to have been
+        // prefilled; the target was put there by the translator or the CAT tool.
+        assert_eq!(
+            warnings(&r),
+            [
+                "b.csv: row 2: the target is word for word the fuzzy suggestion the batch offered, put there by \
+                 the translator or the CAT tool (the batch was not prefilled with it): check that it fits the \
+                 sentence"
+            ]
+        );
+        r.prefilled = true;
         let plan = validate(&[r.clone()], &issued);
-        assert_eq!(plan.accepted.len(), 1);
+        assert_eq!((plan.accepted.len(), plan.unreviewed.len()), (0, 1));
+        let known = Known { issued: issued.clone(), take_drafts: true, ..Known::default() };
+        let plan = validate_with(&[r.clone()], &known);
         let warnings: Vec<String> = plan.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(
             warnings,
@@ -1443,6 +1506,44 @@ mod tests {
         );
         r.target = "Hi, you.".into();
         assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    /// Regression: targets in a state saying they await review, or in a tool's own
+    /// state, were imported as finished translations without a word.
+    #[test]
+    fn a_target_awaiting_review_is_imported_and_named_and_a_draft_is_held() {
+        let hei = SegmentId::of("Hei.");
+        let issued: Issued = [(hei, "Hei.".to_string())].into();
+        let plan_for = |state: &str, approved: bool, prefilled: bool| {
+            let mut r = row(2, &hei.to_string(), "Hei.", "Hi.");
+            r.state = UnitState { state: Some(state.into()), approved };
+            r.prefilled = prefilled;
+            let plan = validate(&[r], &issued);
+            let drafts: Vec<&str> = plan.drafts.iter().map(|(_, s)| s.as_str()).collect();
+            let unconfirmed: Vec<&str> = plan.unconfirmed.iter().map(|(_, s)| s.as_str()).collect();
+            (plan.accepted.len(), drafts.join(","), unconfirmed.join(","))
+        };
+        for state in [
+            "needs-review-translation",
+            "needs-review-l10n",
+            "needs-review-adaptation",
+            "needs-adaptation",
+            "x-draft",
+            "draft",
+        ] {
+            assert_eq!(plan_for(state, false, false), (1, String::new(), state.to_string()), "{state}");
+            // Approved, it is confirmed whatever its state.
+            assert_eq!(plan_for(state, true, false), (1, String::new(), String::new()), "{state}");
+        }
+        for state in ["new", "needs-translation", "needs-l10n"] {
+            assert_eq!(plan_for(state, false, false), (0, state.to_string(), String::new()), "{state}");
+        }
+        for state in ["translated", "final", "signed-off"] {
+            assert_eq!(plan_for(state, false, false), (1, String::new(), String::new()), "{state}");
+        }
+        // The state tolk gave a prefilled target, which the translator changed, is
+        // tolk's, not the translator's word.
+        assert_eq!(plan_for("needs-review-translation", false, true), (1, String::new(), String::new()));
     }
 
     /// The merge rule needs no file: a snapshot and what comes in decide everything.

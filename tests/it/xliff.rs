@@ -355,12 +355,19 @@ fn needs_translation_and_new_targets_are_counted_and_not_imported() {
         assert!(!imported.contains(*source), "{source:?} was imported although not translated");
     }
     assert_eq!(imported.len(), sources.len() - 3);
-    // Each draft left out is named by its line, with what to do; --take-drafts takes them.
+    // The drafts left out are named in one warning, each by its line, with what to do;
+    // --take-drafts takes them.
     let again = t.tolk(&["import", "--dry-run", "b.xlf"]).run().success();
-    let named =
-        again.stderr.lines().filter(|l| l.contains("was not imported; confirm it in the CAT tool")).count();
-    assert_eq!(named, 3, "{}", again.stderr);
-    assert!(again.stderr.contains("warning: b.xlf: line "), "{}", again.stderr);
+    let all = units(&batch);
+    let place = |k: usize| format!("line {} (trans-unit {})", all[k].line, all[k].id);
+    let again = again.stderr_contains(&format!(
+        "warning: b.xlf: 3 translations whose state says they are not translated yet (needs-translation: 1, new: 1, \
+         needs-l10n: 1) were not imported (they go in the next batch): {}, {} and {}; confirm them in the CAT tool \
+         (the state translated or final, or approved=\"yes\" on the trans-unit), or import with --take-drafts\n",
+        place(0),
+        place(1),
+        place(2)
+    ));
     // The summary counts every warning printed, these included.
     let printed = again.stderr.lines().filter(|l| l.starts_with("warning: ")).count();
     assert!(again.stderr.contains(&format!(", {printed} warnings, ")), "{}", again.stderr);
@@ -462,12 +469,15 @@ fn prefill_and_the_best_suggestion_come_from_a_near_match() {
             out.stderr
         );
     }
-    // Edited, it is the translator's work, whatever its state.
+    // Edited, it is the translator's work, whatever its state: the state it still has
+    // is the one tolk gave it (OmegaT leaves states alone), no translator's word that
+    // it awaits review.
     t.write(
         "b.xlf",
         batch.replace(&prefilled, &prefilled.replace(target.as_str(), "What do you do for good days?")),
     );
-    t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added, 0 unchanged");
+    let out = t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added, 0 unchanged");
+    assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
 }
 
 #[test]
@@ -652,9 +662,13 @@ fn a_batch_with_copied_sources_goes_through_omegat_and_back() {
     assert!(!import.stderr.contains("was not imported"), "{}", import.stderr);
     let import = import.stderr_contains(&format!("{} added, 0 unchanged", done.len()));
     // The untouched ones are named once, with what to do for a name that stays the same.
+    let import = import.stderr_contains(&format!(
+        " and {} more; import with --take-copies if they are a name or title that stays the same in English",
+        exported.len() - done.len() - 3
+    ));
     import.stderr_contains(&format!(
-        " and {} more: targets are still the copy of its source the batch wrote",
-        exported.len() - done.len() - 1
+        "back.xlf: {} targets are still the copy of their sources the batch wrote, so not translated yet",
+        exported.len() - done.len()
     ));
     assert!(t.snapshot_dir("memory") != memory_before);
     let imported: BTreeSet<(String, String)> = pairs(&t);
@@ -939,8 +953,8 @@ fn a_unit_twice_and_a_draft_are_named_by_line_and_trans_unit_id() {
     t.write("b.xlf", &filled);
     let ja = units.iter().find(|u| u.source == "Ja.").unwrap();
     t.tolk(&["import", "b.xlf"]).run().success().stderr_contains(&format!(
-        "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet was \
-         not imported",
+        "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet \
+         (needs-translation) was not imported",
         ja.line, ja.id
     ));
 }
@@ -995,9 +1009,9 @@ fn an_approved_unit_is_imported_whatever_its_state() {
         .success()
         .stderr_contains("3 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state), 0 conflicts, 1 warning")
         .stderr_contains(&format!(
-            "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet was \
-             not imported; confirm it in the CAT tool (the state translated or final, or approved=\"yes\" on its \
-             trans-unit), or import with --take-drafts\n",
+            "warning: b.xlf: line {} (trans-unit {}): a translation whose state says it is not translated yet \
+             (needs-translation) was not imported (it goes in the next batch); confirm it in the CAT tool (the state \
+             translated or final, or approved=\"yes\" on the trans-unit), or import with --take-drafts\n",
             takk.line, takk.id
         ));
     assert_eq!(
@@ -1146,4 +1160,100 @@ fn a_segment_trados_confirmed_is_imported_and_a_draft_is_not() {
         .success()
         .stderr_contains("1 added, 0 unchanged, 0 skipped (empty target), 1 skipped (state)");
     assert_eq!(pairs(&t), BTreeSet::from([("Hei.".to_string(), "Hi.".to_string())]));
+}
+
+/// Regression: targets in a state saying they await review (`needs-review-translation`,
+/// `needs-adaptation`) or in a tool's own (`x-draft`) were imported as finished
+/// translations without a word, while a draft (`new`) was held back with a warning a
+/// unit (73 lines for a trial's `state-new.xlf`). A translation awaiting review is
+/// imported, as XLIFF 1.2 has it translated, and the file's are named in one warning; a
+/// file's drafts are held back and named in one warning too.
+#[test]
+fn targets_awaiting_review_are_imported_and_drafts_held_each_named_once_a_file() {
+    let sentences = ["Hei.", "Ja.", "Nei.", "Takk.", "Kanskje.", "Aldri."];
+    let english = ["Hi.", "Yes.", "No.", "Thanks.", "Maybe.", "Never."];
+    let t = small_project(&sentences);
+    let batch = export(&t, "b.xlf", &[]);
+    let exported = units(&batch);
+    let translation = |s: &str| english[sentences.iter().position(|x| *x == s).unwrap()].to_string();
+    let with = |states: [&'static str; 6]| {
+        fill(&batch, |s| Some((translation(s), states[sentences.iter().position(|x| *x == s).unwrap()])))
+    };
+    let place = |k: usize| format!("line {} (trans-unit {})", exported[k].line, exported[k].id);
+    t.write(
+        "review.xlf",
+        with([
+            "needs-review-translation",
+            "x-draft",
+            "needs-review-translation",
+            "needs-adaptation",
+            "translated",
+            "needs-review-translation",
+        ]),
+    );
+    t.write("drafts.xlf", with(["new"; 6]));
+    let out = t.tolk(&["import", "--dry-run", "review.xlf", "drafts.xlf"]).run().success();
+    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: drafts.xlf: 6 translations whose state says they are not translated yet (new) were not \
+                 imported (they go in the next batch): {}, {}, {} and 3 more; confirm them in the CAT tool (the \
+                 state translated or final, or approved=\"yes\" on the trans-unit), or import with --take-drafts",
+                place(0),
+                place(1),
+                place(2)
+            ),
+            format!(
+                "warning: review.xlf: 5 translations whose state says they are not confirmed yet \
+                 (needs-review-translation, awaiting review: 3, x-draft, a state of the CAT tool's own: 1, \
+                 needs-adaptation, its other content still to be adapted: 1) were imported, as the translations \
+                 are there: {}, {}, {} and 2 more; review them (`tolk tm revert` with this import's id undoes \
+                 the import), or have the translator confirm them in the CAT tool (the state translated or \
+                 final) and import the file again",
+                place(0),
+                place(1),
+                place(2)
+            ),
+        ],
+        "{}",
+        out.stderr
+    );
+    out.stderr_contains("would add 6, would leave 0 unchanged, 0 skipped (empty target), 6 skipped (state)")
+        .stderr_contains(", 2 warnings, ");
+    // One alone is named by its place.
+    t.write("one.xlf", with(["new", "translated", "translated", "translated", "translated", "translated"]));
+    t.tolk(&["import", "one.xlf"]).run().success().stderr_contains(&format!(
+        "warning: one.xlf: {}: a translation whose state says it is not translated yet (new) was not imported \
+         (it goes in the next batch); confirm it in the CAT tool",
+        place(0)
+    ));
+}
+
+/// Regression: a target identical to the batch's fuzzy suggestion, copied in by the
+/// translator, was said to be "still the fuzzy suggestion `export --prefill` put
+/// there" of a batch exported without --prefill (a trial's `nrt.xlf`), and held back.
+#[test]
+fn a_suggestion_the_translator_copied_into_a_batch_not_prefilled_is_named_as_such() {
+    const SENTENCE: &str = "Hva gjør du for at flest mulig dager skal bli gode?";
+    const NEAR: &str = "Hva gjør du for at flest mulig dager skal bli fine?";
+    let t = Project::new();
+    let bundled = repo_file("memory/nb-en.csv");
+    t.write("memory/nb-en.csv", bundled.replace(&format!("\n{SENTENCE},"), &format!("\n{NEAR},")));
+    let suggestion = bundled_translations()[SENTENCE].clone();
+    let batch = export(&t, "b.xlf", &[]);
+    assert!(batch.contains("<alt-trans "), "{batch}");
+    t.write(
+        "b.xlf",
+        batch.replace(
+            "<target state=\"needs-translation\"></target>",
+            &format!("<target state=\"needs-review-translation\">{suggestion}</target>"),
+        ),
+    );
+    let out = t.tolk(&["import", "b.xlf"]).run().success().stderr_contains("1 added").stderr_contains(
+        "the target is word for word the fuzzy suggestion the batch offered, put there by the translator or the CAT \
+         tool (the batch was not prefilled with it): check that it fits the sentence",
+    );
+    assert!(!out.stderr.contains("--prefill"), "{}", out.stderr);
 }
