@@ -404,9 +404,46 @@ pub struct ReadFile {
     /// The languages the file says its translations are in, each with its line (an
     /// XLIFF `file`'s `target-language`); none for a spreadsheet.
     pub target_languages: Vec<(u64, String)>,
+    /// The languages the file says its sentences are in, each with its line (an XLIFF
+    /// `file`'s `source-language`); none for a spreadsheet.
+    pub source_languages: Vec<(u64, String)>,
 }
 
 impl ReadFile {
+    /// A warning for each written Norwegian the file says its sentences are in other
+    /// than `project`'s (`nn` in a batch of a Bokmål project: the CAT tool's project was
+    /// set up for Nynorsk), once a language, at its first line. `no`, Norwegian without
+    /// saying which, says nothing. Each is the line and the message.
+    pub fn other_norwegian(&self, project: &str) -> Vec<(u64, String)> {
+        let Some(wanted) = Language::parse(project) else { return Vec::new() };
+        let mut told: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for (line, code) in &self.source_languages {
+            let Some(found) = Language::parse(code) else { continue };
+            // `no` (or `no-NO`) is Norwegian without saying which; `no-NN` says.
+            let lower = code.trim().to_ascii_lowercase().replace('_', "-");
+            let subtags: Vec<&str> = lower.split('-').collect();
+            let generic = matches!(subtags[0], "no" | "nor")
+                && !subtags.iter().skip(1).any(|s| matches!(*s, "nb" | "bok" | "nn" | "nyn"));
+            if found.language() == wanted.language() || generic || told.contains(&code.as_str()) {
+                continue;
+            }
+            told.push(code);
+            out.push((
+                *line,
+                format!(
+                    "the file's source-language is {}, not the project's {} (source_language in tolk.toml): \
+                     the CAT tool's project was set up for the other written Norwegian, so its matches, terms and \
+                     spelling were that one's; the sources are checked against the project's sentences as ever, \
+                     and the translations imported: check them, and set the CAT tool's source language to {project}",
+                    crate::shown::name(&found.describe()),
+                    wanted.describe(),
+                ),
+            ));
+        }
+        out
+    }
+
     /// A warning for each English variant the file says its translations are in
     /// other than `project`'s (`en-US` in a batch of an `en-GB` project: a CAT tool's
     /// project set up for another English), once a variant, at its first line. A code
@@ -749,6 +786,30 @@ mod tests {
 
     /// Regression: a batch of an en-GB project came back from a CAT tool set up for
     /// en-US, and nothing was said.
+    /// Regression: a batch of a Bokmål project came back with `source-language="nn"`
+    /// (a CAT tool's project set up for Nynorsk), and nothing was said.
+    #[test]
+    fn another_norwegian_than_the_projects_is_named_once_by_its_line() {
+        let file = ReadFile {
+            source_languages: [(3, "nn"), (9, "nn"), (15, "no-NN"), (20, "nb"), (31, "no"), (40, "nb-NO")]
+                .map(|(line, code)| (line, code.to_string()))
+                .to_vec(),
+            ..ReadFile::default()
+        };
+        let lines =
+            |project: &str| file.other_norwegian(project).into_iter().map(|(l, _)| l).collect::<Vec<_>>();
+        assert_eq!(lines("nb"), [3, 15]);
+        assert_eq!(lines("nn"), [20, 40]);
+        let (_, message) = &file.other_norwegian("nb")[0];
+        assert!(
+            message.starts_with(
+                "the file's source-language is Norwegian Nynorsk (nn), not the project's Norwegian Bokmål (nb) \
+                 (source_language in tolk.toml)"
+            ),
+            "{message}"
+        );
+    }
+
     #[test]
     fn another_english_than_the_projects_is_named_once_by_its_line() {
         let file = ReadFile {

@@ -543,6 +543,8 @@ struct Reader<'a> {
     tidied: usize,
     /// Each `file`'s `target-language`, with its line.
     target_languages: Vec<(u64, String)>,
+    /// Each `file`'s `source-language`, with its line.
+    source_languages: Vec<(u64, String)>,
 }
 
 impl<'a> Reader<'a> {
@@ -566,6 +568,7 @@ impl<'a> Reader<'a> {
             space: Vec::new(),
             tidied: 0,
             target_languages: Vec::new(),
+            source_languages: Vec::new(),
         }
     }
 
@@ -649,6 +652,7 @@ impl<'a> Reader<'a> {
         }
         file.batch = self.batch.take();
         file.target_languages = std::mem::take(&mut self.target_languages);
+        file.source_languages = std::mem::take(&mut self.source_languages);
         if self.foreign > 0 {
             file.notes.push(format!(
                 "{} element{} of another tool (not XLIFF inline markup) in sources and targets read as {} text, \
@@ -1022,8 +1026,8 @@ impl<'a> Reader<'a> {
 
     /// A `file` must be from Norwegian (Bokmål or Nynorsk) into English, as tolk
     /// translates; one that names no language is taken to be.
-    /// Its `target-language` is kept, with its line, for the import to compare with
-    /// the project's English ([`ReadFile::other_english`]).
+    /// Its languages are kept, with its line, for the import to compare with the
+    /// project's ([`ReadFile::other_english`], [`ReadFile::other_norwegian`]).
     fn check_languages(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<()> {
         let nynorsk = Language::parse("nn").expect("a valid code");
         let norwegian = [Language::bokmal(), nynorsk];
@@ -1035,8 +1039,9 @@ impl<'a> Reader<'a> {
                     let names = names.join(" or ");
                     return Err(self.error(offset, format_args!("{name} {code:?}, expected {names}")));
                 }
-                if name == "target-language" {
-                    self.target_languages.push((self.line(offset), code));
+                match name {
+                    "target-language" => self.target_languages.push((self.line(offset), code)),
+                    _ => self.source_languages.push((self.line(offset), code)),
                 }
             }
         }

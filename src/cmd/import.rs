@@ -104,7 +104,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         file_warnings += read.warnings.len();
         // A CAT tool's project set up for another English: the spelling may be its.
-        for (line, warning) in read.other_english(global.project.config.target_language.trim()) {
+        // And for the other written Norwegian: its matches and terms were that one's.
+        let english = read.other_english(global.project.config.target_language.trim());
+        let norwegian = read.other_norwegian(global.project.config.source_language.trim());
+        for (line, warning) in norwegian.into_iter().chain(english) {
             ui::warning(format!("{}: line {line}: {warning}", tolk::shown::path(file)));
             file_warnings += 1;
         }

@@ -1257,3 +1257,25 @@ fn a_suggestion_the_translator_copied_into_a_batch_not_prefilled_is_named_as_suc
     );
     assert!(!out.stderr.contains("--prefill"), "{}", out.stderr);
 }
+
+/// Regression: a batch of a Bokmål project came back with `source-language="nn"` (the
+/// CAT tool's project set up for Nynorsk; a trial's `nn-source.xlf`) and imported
+/// without a word.
+#[test]
+fn a_file_in_the_other_written_norwegian_is_imported_with_a_warning() {
+    let t = small_project(&["Hei.", "Ja."]);
+    let batch = translate_all_as(&export(&t, "b.xlf", &[]), &[("Hei.", "Hi."), ("Ja.", "Yes.")]);
+    let line = batch.lines().position(|l| l.contains("<file ")).unwrap() + 1;
+    t.write("nn.xlf", batch.replace("source-language=\"nb\"", "source-language=\"nn\""));
+    t.tolk(&["import", "nn.xlf"]).run().success().stderr_contains("2 added").stderr_contains(&format!(
+        "warning: nn.xlf: line {line}: the file's source-language is Norwegian Nynorsk (nn), not the project's \
+         Norwegian Bokmål (nb) (source_language in tolk.toml): the CAT tool's project was set up for the other \
+         written Norwegian, so its matches, terms and spelling were that one's; the sources are checked against \
+         the project's sentences as ever, and the translations imported: check them, and set the CAT tool's \
+         source language to nb\n"
+    ));
+    // `no` says no more than Norwegian.
+    t.write("no.xlf", batch.replace("source-language=\"nb\"", "source-language=\"no\""));
+    let out = t.tolk(&["import", "no.xlf"]).run().success();
+    assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
+}
