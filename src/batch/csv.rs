@@ -301,6 +301,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             state: crate::import::UnitState::default(),
             source_copy: false,
             prefilled: false,
+            unit: crate::import::XliffUnit::default(),
             suggestion: filled(suggestion, true),
             comment: filled(comment, true),
             origin,

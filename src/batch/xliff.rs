@@ -53,7 +53,7 @@ use quick_xml::NsReader;
 use super::{Batch, BatchRow, ReadFile};
 use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
-use crate::import::{ImportRow, Origin, Problem, UnitState};
+use crate::import::{ImportRow, Origin, Problem, UnitState, XliffUnit};
 use crate::input::decode::Accept;
 use crate::input::limits::MAX_XML_TEXT;
 use crate::input::xml::{self, escape_into, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
@@ -1233,21 +1233,10 @@ impl<'a> Reader<'a> {
         }
         let numbers = Numbers::of(source);
         let source = numbers.text(source).unwrap_or_default();
-        let target = match numbers.text(unit.target.as_deref().unwrap_or_default()) {
-            Ok(target) => target,
-            Err(id) => {
-                file.problems.push(problem(
-                    "target",
-                    "the tags of the source".into(),
-                    format!(
-                        "a tag with the id {}, which the source does not have; remove it (tags come from the \
-                         source only)",
-                        crate::shown::quoted(&id)
-                    ),
-                ));
-                return;
-            }
-        };
+        // A target tag the source lacks is the translator's stray tag, or the sign of a
+        // source whose tags were edited: the check, which knows the sentence as issued,
+        // tells which.
+        let (target, stray_tag) = numbers.text_lossy(unit.target.as_deref().unwrap_or_default());
         file.rows.push(ImportRow {
             origin: origin(unit.line),
             element_lines: Some(unit.part_lines.map(|l| l.unwrap_or(unit.line))),
@@ -1269,6 +1258,7 @@ impl<'a> Reader<'a> {
                 .filter(|_| !unit.suggestion_broken)
                 .and_then(|s| numbers.text(&s).ok()),
             comment: Some(unit.notes.join("\n")).filter(|n| !n.is_empty()),
+            unit: XliffUnit { stray_tag },
         });
     }
 
@@ -1385,6 +1375,23 @@ impl Numbers {
         let numbers: Option<HashMap<String, u32>> =
             ids.iter().map(|id| number(id).map(|n| (id.to_string(), n))).collect();
         Numbers(numbers.unwrap_or_else(|| ids.iter().zip(1..).map(|(id, n)| (id.to_string(), n)).collect()))
+    }
+
+    /// `pieces` as text with placeholders, leaving out the codes whose ids the source
+    /// does not have, and the first such id.
+    fn text_lossy(&self, pieces: &[Inline]) -> (String, Option<String>) {
+        let mut stray = None;
+        let known: Vec<Inline> = (pieces.iter())
+            .filter(|piece| match piece {
+                Inline::Open(id) | Inline::Close(id) | Inline::Lone(id) if !self.0.contains_key(id) => {
+                    stray.get_or_insert_with(|| id.clone());
+                    false
+                }
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        (self.text(&known).unwrap_or_default(), stray)
     }
 
     /// `pieces` as text with placeholders, or the first id the source does not have.
@@ -2075,10 +2082,13 @@ mod tests {
     #[test]
     fn a_problem_of_a_source_or_target_names_its_line_and_a_part_twice_its_second() {
         let problem = |body: &str| problem(body);
+        // A target tag the source lacks is the check's to judge, which knows the
+        // sentence as issued; the row carries it, and the target's line.
+        let file = read(&unit("\n<source>Hei.</source>\n<target><x id=\"9\"/>Hi.</target>\n")).unwrap();
+        let row = &file.rows[0];
         assert_eq!(
-            problem("\n<source>Hei.</source>\n<target><x id=\"9\"/>Hi.</target>\n"),
-            "b.xlf: line 3 (trans-unit s1), element target: expected the tags of the source, found a tag with the id \"9\", \
-             which the source does not have; remove it (tags come from the source only)"
+            (row.target.as_str(), row.unit.stray_tag.as_deref(), row.origin_of("target").row),
+            ("Hi.", Some("9"), 3)
         );
         // Two sources then two targets: the first part met twice, at its second.
         assert_eq!(
@@ -2176,18 +2186,16 @@ mod tests {
             ),
             ("{5/}{0}a".into(), "a{0}{5/}".into())
         );
-        for (xml, id) in [
-            ("<source><g id=\"a1\">Hei</g></source><target><g id=\"a2\">Hi</g></target>", "a2"),
-            ("<source>Hei</source><target><x id=\"1\"/>Hi</target>", "1"),
-            ("<source><x id=\"1\"/>Hei</source><target><x id=\"01\"/>Hi</target>", "01"),
+        for (xml, id, target) in [
+            ("<source><g id=\"a1\">Hei</g></source><target><g id=\"a2\">Hi</g></target>", "a2", "Hi"),
+            ("<source>Hei</source><target><x id=\"1\"/>Hi</target>", "1", "Hi"),
+            ("<source><x id=\"1\"/>Hei</source><target><x id=\"01\"/>Hi</target>", "01", "Hi"),
         ] {
+            let file = read(&unit(xml)).unwrap();
+            assert!(file.problems.is_empty(), "{:?}", file.problems);
             assert_eq!(
-                problem(xml),
-                format!(
-                    "b.xlf: line 1 (trans-unit s1), element target: expected the tags of the source, found a tag with the id \
-                     {id:?}, which the source does not have; remove it (tags come from the \
-                     source only)"
-                )
+                (file.rows[0].unit.stray_tag.as_deref(), file.rows[0].target.as_str()),
+                (Some(id), target)
             );
         }
     }

@@ -533,6 +533,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             state: crate::import::UnitState::default(),
             source_copy: false,
             prefilled: false,
+            unit: crate::import::XliffUnit::default(),
             suggestion: suggestion.filter(|s| !s.trim().is_empty()),
             // A comment on the target cell is the row's, as the column's is.
             comment: [comment, cells.notes.get(&(r, target_column)).cloned()]

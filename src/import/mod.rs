@@ -147,11 +147,24 @@ pub struct ImportRow {
     /// whose batch was exported so. Such a target still the suggestion was never
     /// looked at; the state of one changed is tolk's, not the translator's.
     pub prefilled: bool,
+    /// What reading an XLIFF unit found beyond its texts; nothing for a spreadsheet's
+    /// row.
+    pub unit: XliffUnit,
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
     pub suggestion: Option<String>,
     /// The translator's comment, if the file has one: it becomes the entry's note.
     pub comment: Option<String>,
+}
+
+/// What reading an XLIFF unit found beyond its texts, which the row's check needs the
+/// sentence as issued to judge.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct XliffUnit {
+    /// The id of a tag in the target that the source lacks (left out of the row's
+    /// target): a translator's stray tag where the source is as issued, or a sign of a
+    /// source whose tags were edited, which the check then names instead.
+    pub stray_tag: Option<String>,
 }
 
 /// What an XLIFF unit says of its target: whether a translator confirmed it, or it is
@@ -470,6 +483,18 @@ pub fn undo_double_encoding(
         .collect()
 }
 
+/// The words of `text`, its formatting codes left out and its white space normalised.
+fn words(text: &str) -> String {
+    let pieces = crate::document::inline::pieces(text);
+    let plain: String = (pieces.iter())
+        .map(|p| match p {
+            crate::document::inline::Piece::Text(t) => *t,
+            crate::document::inline::Piece::Code(..) => " ",
+        })
+        .collect();
+    normalize(&plain).into_owned()
+}
+
 /// Checks every row against the `issued` sentences.
 pub fn validate(rows: &[ImportRow], issued: &Issued) -> Plan {
     validate_with(rows, &Known { issued: issued.clone(), ..Known::default() })
@@ -625,6 +650,18 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                         quoted(text)
                     ),
                 ),
+                // Its words as issued, its tags not: a CAT tool changes a source's tags
+                // only when asked to, and a target's tags then no longer fit it.
+                None if words(source) == words(text) => problem(
+                    "source",
+                    format!("the sentence as issued, {} (the source must not be edited)", quoted(text)),
+                    format!(
+                        "{}: its tags were removed or changed (a target's tags are checked against its source's, \
+                         so a source without them fails the target too); put the source back as exported, tags \
+                         and all, or export the batch again",
+                        quoted(source)
+                    ),
+                ),
                 None => problem(
                     "source",
                     format!("the sentence as issued, {} (the source must not be edited)", quoted(text)),
@@ -632,6 +669,19 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 ),
             };
             plan.problems.push(p);
+            continue;
+        }
+        // The source is as issued: a target tag it lacks is the translator's.
+        if let Some(stray) = &r.unit.stray_tag {
+            plan.problems.push(problem(
+                "target",
+                "the tags of the source".into(),
+                format!(
+                    "a tag with the id {}, which the source does not have; remove it (tags come from the source \
+                     only)",
+                    quoted(stray)
+                ),
+            ));
             continue;
         }
         // A target still the suggestion `--prefill` put there, in the state it was
@@ -1312,6 +1362,7 @@ mod tests {
             state: UnitState::default(),
             source_copy: false,
             prefilled: false,
+            unit: XliffUnit::default(),
             suggestion: None,
             comment: None,
         }

@@ -366,6 +366,7 @@ proptest! {
                 state: tolk::import::UnitState::default(),
                 source_copy: false,
                 prefilled: false,
+                unit: tolk::import::XliffUnit::default(),
                 suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
                 comment: column("comment").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
             })
@@ -439,6 +440,7 @@ proptest! {
                 state: tolk::import::UnitState::default(),
                 source_copy: false,
                 prefilled: false,
+                unit: tolk::import::XliffUnit::default(),
                 suggestion: None,
                 comment: None,
             })

@@ -1279,3 +1279,28 @@ fn a_file_in_the_other_written_norwegian_is_imported_with_a_warning() {
     let out = t.tolk(&["import", "no.xlf"]).run().success();
     assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
 }
+
+/// Regression: a unit whose source lost its tags in the CAT tool (a trial's
+/// `source-tags-altered.xlf`) was refused at its target, "remove it", where the
+/// translator had kept the tags right; the source is what was edited, and is named.
+#[test]
+fn a_source_whose_tags_were_removed_is_named_as_the_edited_source() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Hei {1}du{/1} der.\n").write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let batch = export(&t, "b.xlf", &[]);
+    let unit = &units(&batch)[0];
+    let filled = translate_all_as(&batch, &[("Hei {1}du{/1} der.", "Hi {1}you{/1} there.")]);
+    t.write(
+        "b.xlf",
+        filled.replace("<source>Hei <g id=\"1\">du</g> der.</source>", "<source>Hei du der.</source>"),
+    );
+    let out = t.tolk(&["import", "b.xlf"]).run().failure().stderr_contains(&format!(
+        "error: b.xlf: line {} (trans-unit {}), element source: expected the sentence as issued, \"Hei {{1}}du{{/1}} \
+         der.\" (the source must not be edited), found \"Hei du der.\": its tags were removed or changed (a \
+         target's tags are checked against its source's, so a source without them fails the target too); put the \
+         source back as exported, tags and all, or export the batch again\n",
+        unit.line + 1,
+        unit.id
+    ));
+    assert!(!out.stderr.contains("element target"), "{}", out.stderr);
+}
