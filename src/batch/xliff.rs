@@ -125,7 +125,7 @@ pub fn render(batch: &Batch) -> Result<String> {
         out.close("header");
         out.open("body", &[]).map_err(no_char)?;
         for row in rows {
-            write_unit(&mut out, row, batch.copy_source).map_err(|c| {
+            write_unit(&mut out, row, batch.copy_source, datatype(document)).map_err(|c| {
                 let place = row.places.first().map_or_else(|| document.to_string(), |p| p.to_string());
                 Error::Invalid(format!("{place}: the unit of this sentence {}", cannot_hold(c)))
             })?;
@@ -170,21 +170,26 @@ fn by_document(batch: &Batch) -> Vec<(&str, Vec<&BatchRow>)> {
 
 /// Writes one `trans-unit`, its children in the order the strict schema requires
 /// (`source`, `target`, then `alt-trans`, `context-group`s and `note`s). The error is
-/// a character XML cannot hold.
-fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<(), char> {
+/// a character XML cannot hold. `datatype` is the XLIFF datatype of its document, which
+/// says how its tags are described ([`ctypes`]).
+fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool, datatype: &str) -> Result<(), char> {
     let id = row.id.to_string();
     out.open("trans-unit", &[("id", &id), ("xml:space", "preserve")])?;
-    tagged(out, "source", &[], &row.source)?;
+    // What each tag is, as a CAT tool shows it (bold, a link, a line break). The
+    // suggestion's tags are another sentence's, numbered its way: none there.
+    let ctypes = ctypes(&row.tags, datatype);
+    let none = HashMap::new();
+    tagged(out, "source", &[], &row.source, &ctypes)?;
     // The batch prefills a target only with the memory's best suggestion, or a copy of
     // the source for a tool that translates the target.
     if row.target.is_empty() && copy_source {
         let attributes = [("state", STATE_UNTRANSLATED), ("state-qualifier", QUALIFIER_SOURCE_COPY)];
-        tagged(out, "target", &attributes, &row.source)?;
+        tagged(out, "target", &attributes, &row.source, &ctypes)?;
     } else if row.target.is_empty() {
         out.text("target", &[("state", STATE_UNTRANSLATED)], "")?;
     } else {
         let attributes = [("state", STATE_PREFILLED), ("state-qualifier", QUALIFIER_PREFILLED)];
-        tagged(out, "target", &attributes, &row.target)?;
+        tagged(out, "target", &attributes, &row.target, &ctypes)?;
     }
     if let Some(score) = row.score {
         let score = score.to_string();
@@ -195,8 +200,8 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
             ("xml:space", "preserve"),
         ];
         out.open("alt-trans", &attributes)?;
-        tagged(out, "source", &[], &row.suggestion_source)?;
-        tagged(out, "target", &[], &row.suggestion)?;
+        tagged(out, "source", &[], &row.suggestion_source, &none)?;
+        tagged(out, "target", &[], &row.suggestion, &none)?;
         out.close("alt-trans");
     }
     for place in &row.places {
@@ -241,8 +246,15 @@ fn write_unit(out: &mut XmlWriter, row: &BatchRow, copy_source: bool) -> Result<
 /// the sentence, nested in the pairs around it, is `<g id="n">…</g>`, a lone code
 /// `<x id="n"/>`, and an opening or closing code without its partner (or one that
 /// overlaps another pair, which XML cannot nest) `<bx id="n"/>` or `<ex id="n"/>`, so
-/// every text reads back as it was written. The error is a character XML cannot hold.
-fn tagged(out: &mut XmlWriter, name: &str, attributes: &[(&str, &str)], text: &str) -> Result<(), char> {
+/// every text reads back as it was written. A `g`, `bx` or `x` whose code has a kind in
+/// `ctypes` carries it as its `ctype`. The error is a character XML cannot hold.
+fn tagged(
+    out: &mut XmlWriter,
+    name: &str,
+    attributes: &[(&str, &str)],
+    text: &str,
+    ctypes: &HashMap<u32, String>,
+) -> Result<(), char> {
     let values = attributes.iter().flat_map(|(_, v)| v.chars());
     if let Some(c) = text.chars().chain(values).find(|&c| !is_xml_char(c)) {
         return Err(c);
@@ -279,19 +291,144 @@ fn tagged(out: &mut XmlWriter, name: &str, attributes: &[(&str, &str)], text: &s
             _ => {}
         }
     }
+    // The kinds are tolk's own ASCII words or the letters of a style's name: escaped
+    // all the same.
+    let ctype = |n: u32| {
+        ctypes.get(&n).map_or_else(String::new, |c| {
+            let mut attribute = String::from(" ctype=\"");
+            escape_into(&mut attribute, c, true);
+            attribute.push('"');
+            attribute
+        })
+    };
     for (piece, partner) in pieces.iter().zip(partner) {
         match (*piece, partner) {
             (Piece::Text(t), _) => escape_into(&mut line, t, false),
-            (Piece::Code(Code::Open(n), _), Some(_)) => line.push_str(&format!("<g id=\"{n}\">")),
+            (Piece::Code(Code::Open(n), _), Some(_)) => line.push_str(&format!("<g id=\"{n}\"{}>", ctype(n))),
             (Piece::Code(Code::Close(_), _), Some(_)) => line.push_str("</g>"),
-            (Piece::Code(Code::Open(n), _), None) => line.push_str(&format!("<bx id=\"{n}\"/>")),
+            (Piece::Code(Code::Open(n), _), None) => line.push_str(&format!("<bx id=\"{n}\"{}/>", ctype(n))),
             (Piece::Code(Code::Close(n), _), None) => line.push_str(&format!("<ex id=\"{n}\"/>")),
-            (Piece::Code(Code::Lone(n), _), _) => line.push_str(&format!("<x id=\"{n}\"/>")),
+            (Piece::Code(Code::Lone(n), _), _) => line.push_str(&format!("<x id=\"{n}\"{}/>", ctype(n))),
         }
     }
     line.push_str(&format!("</{name}>"));
     out.raw(&line);
     Ok(())
+}
+
+/// The XLIFF 1.2 `ctype` of each of a sentence's tags, by its number, from what the batch
+/// says each stands for (`tags`, as [`BatchRow::tags`]: its markup in an HTML or Markdown
+/// document, its description in a Word or LibreOffice one, which `datatype` tells
+/// apart). A pair's kind is valid on `g` and `bx` (XLIFF's `bold`, `italic`, `underlined`,
+/// `link`, or an `x-` value), a lone code's on `x` (`lb`, `pb`, `image`, or `x-`); a tag
+/// tolk cannot tell the kind of has none, as a plain-text sentence's have.
+fn ctypes(tags: &[(String, String)], datatype: &str) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    for (code, what) in tags {
+        let Some(n) = code.strip_prefix('{').and_then(|c| {
+            let digits: String = c.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().ok()
+        }) else {
+            continue;
+        };
+        let lone = code.ends_with("/}") && !code.contains('…');
+        let kind = match datatype {
+            "x-docx" | "x-odt" => described_kind(what, lone),
+            _ => markup_kind(what.trim(), lone),
+        };
+        // XLIFF's own values are each for one kind of tag; anything else is an extension.
+        let valid = |k: &str| {
+            k.starts_with("x-")
+                || match lone {
+                    true => matches!(k, "lb" | "pb" | "image"),
+                    false => matches!(k, "bold" | "italic" | "underlined" | "link"),
+                }
+        };
+        if let Some(kind) = kind {
+            let kind = if valid(&kind) { kind } else { format!("x-{kind}") };
+            out.entry(n).or_insert(kind);
+        }
+    }
+    out
+}
+
+/// The kind of a tag of an HTML or Markdown document, by its markup (`<b>…</b>`,
+/// `**…**`, `[…](https://…)`, `<br>`, `` `code` ``).
+fn markup_kind(markup: &str, lone: bool) -> Option<String> {
+    if let Some(rest) = markup.strip_prefix('<') {
+        let name: String =
+            rest.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if name.is_empty() {
+            return None;
+        }
+        let kind = match (lone, name.as_str()) {
+            (false, "b" | "strong") => "bold",
+            (false, "i" | "em") => "italic",
+            (false, "u") => "underlined",
+            (false, "a") => "link",
+            (true, "br") => "lb",
+            (true, "img") => "image",
+            _ => return Some(format!("x-html-{name}")),
+        };
+        return Some(kind.into());
+    }
+    let around =
+        |mark: &str| markup.starts_with(mark) && markup.ends_with(mark) && markup.len() > 2 * mark.len();
+    let kind = match lone {
+        false if around("***") || around("___") => "x-bold-italic",
+        false if around("**") || around("__") => "bold",
+        false if around("*") || around("_") => "italic",
+        false if around("~~") || around("~") => "x-strikethrough",
+        false if markup.starts_with("[…]") => "link",
+        true if markup.starts_with("![") => "image",
+        true if markup.starts_with('`') => "x-code",
+        _ => return None,
+    };
+    Some(kind.into())
+}
+
+/// The kind of a tag of a Word or LibreOffice document, by how the batch describes it
+/// ([`crate::document::described`]: `bold, italic`, `link to …`, `line break`, `image
+/// (…)`, `date, shows "…"`, `footnote`).
+fn described_kind(what: &str, lone: bool) -> Option<String> {
+    let what = what.trim();
+    // What it is, before what it shows or its details.
+    let head = what.split([',', '(']).next().unwrap_or_default().trim();
+    if lone {
+        return match head {
+            "line break" => Some("lb".into()),
+            "page break" => Some("pb".into()),
+            h if h.starts_with("image") => Some("image".into()),
+            h => slug(h),
+        };
+    }
+    if what == "link" || what.starts_with("link to ") {
+        return Some("link".into());
+    }
+    let parts: Vec<&str> = what.split(", ").map(str::trim).collect();
+    let formatting = |p: &&str| matches!(*p, "bold" | "italic" | "underlined");
+    match parts.as_slice() {
+        [one] if formatting(one) => Some(one.to_string()),
+        several if several.iter().all(formatting) => Some(format!("x-{}", several.join("-"))),
+        _ => slug(head),
+    }
+}
+
+/// `what` as an XLIFF extension value: `x-` and its words, lower case, joined by `-`
+/// (`footnote` is `x-footnote`, `author's name` `x-author-s-name`), at most 40
+/// characters; `None` for no words.
+fn slug(what: &str) -> Option<String> {
+    let mut out = String::from("x-");
+    for word in what.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if out.len() > 2 {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    let cut = out.char_indices().nth(40).map_or(out.len(), |(i, _)| i);
+    out.truncate(cut);
+    let out = out.trim_end_matches('-').to_string();
+    (out.len() > 2).then_some(out)
 }
 
 /// The end of the message for a character XML cannot hold.
@@ -1626,6 +1763,102 @@ mod tests {
         );
         let inside = format!("<alt-trans><target>Hi.</target>{}</alt-trans>", defs(&["Translated"]));
         assert_eq!(approved(&inside, sdl), (false, true));
+    }
+
+    /// Regression: every tag went out without a `ctype`, so a CAT tool showed bold,
+    /// italic, a link and a line break alike.
+    #[test]
+    fn each_tag_says_what_it_is_as_xliff_names_it() {
+        let kinds = |datatype: &str, tags: &[(&str, &str)]| {
+            let tags: Vec<(String, String)> =
+                tags.iter().map(|(c, m)| (c.to_string(), m.to_string())).collect();
+            let mut kinds: Vec<(u32, String)> = ctypes(&tags, datatype).into_iter().collect();
+            kinds.sort();
+            kinds.into_iter().map(|(n, k)| format!("{n}={k}")).collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(
+            kinds(
+                "html",
+                &[
+                    ("{1}…{/1}", "<b>…</b>"),
+                    ("{2}…{/2}", "<EM class=\"x\">…</EM>"),
+                    ("{3}…{/3}", "<a href=\"https://lyse.no\">…</a>"),
+                    ("{4/}", "<br>"),
+                    ("{5/}", "<img src=\"a.png\" alt=\"Kart\">"),
+                    ("{6}…{/6}", "<q>…</q>"),
+                    ("{7/}", "<code>tolk build</code>"),
+                    ("{8}…{/8}", "<u>…</u>"),
+                    ("{9}", "<strong>"),
+                ]
+            ),
+            "1=bold 2=italic 3=link 4=lb 5=image 6=x-html-q 7=x-html-code 8=underlined 9=bold"
+        );
+        assert_eq!(
+            kinds(
+                "x-markdown",
+                &[
+                    ("{1}…{/1}", "**…**"),
+                    ("{2}…{/2}", "_…_"),
+                    ("{3}…{/3}", "[…](https://lyse.no)"),
+                    ("{4/}", "`npm install`"),
+                    ("{5/}", "![Kart](a.png)"),
+                    ("{6}…{/6}", "~~…~~"),
+                    ("{7}…{/7}", "<sup>…</sup>"),
+                    ("{8/}", "{{< figure >}}"),
+                ]
+            ),
+            "1=bold 2=italic 3=link 4=x-code 5=image 6=x-strikethrough 7=x-html-sup"
+        );
+        for datatype in ["x-docx", "x-odt"] {
+            assert_eq!(
+                kinds(
+                    datatype,
+                    &[
+                        ("{1}…{/1}", "bold"),
+                        ("{2}…{/2}", "bold, italic"),
+                        ("{3}…{/3}", "link to https://lyse.no"),
+                        ("{4/}", "line break"),
+                        ("{5/}", "page break"),
+                        ("{6/}", "image (Kart over Bergen)"),
+                        ("{7/}", "date, shows \"02.12.26\""),
+                        ("{8/}", "footnote"),
+                        ("{9}…{/9}", "struck through, superscript"),
+                        ("{10}…{/10}", "underlined"),
+                        ("{11/}", "author's name, shows \"Kari\""),
+                    ]
+                ),
+                "1=bold 2=x-bold-italic 3=link 4=lb 5=pb 6=image 7=x-date 8=x-footnote 9=x-struck-through 10=underlined \
+                 11=x-author-s-name"
+            );
+        }
+        // Plain text has no tags to describe.
+        assert_eq!(kinds("plaintext", &[]), "");
+        // Written on g, bx and x, never on ex, and not in the suggestion, whose tags are
+        // another sentence's; read back as before.
+        let mut r = row(1, "Les {1}vilkårene{/1}{2/} og {3}her.", &["a.html:1"]);
+        r.tags = vec![
+            ("{1}…{/1}".into(), "<b>…</b>".into()),
+            ("{2/}".into(), "<br>".into()),
+            ("{3}".into(), "<a href=\"x\">".into()),
+        ];
+        r.target = "Read {1}the terms{/1}{2/} and {3}here.".into();
+        r.score = Some(80);
+        r.suggestion = r.target.clone();
+        r.suggestion_source = "Les {1}dem{/1}{2/} og {3}her.".into();
+        let xml = render(&Batch::new(vec![r])).unwrap();
+        let tagged = "<g id=\"1\" ctype=\"bold\">vilkårene</g><x id=\"2\" ctype=\"lb\"/> og <bx id=\"3\" ctype=\"link\"/>her.";
+        assert!(xml.contains(&format!("<source>Les {tagged}</source>")), "{xml}");
+        assert!(
+            xml.contains(
+                "<target>Read <g id=\"1\">the terms</g><x id=\"2\"/> and <bx id=\"3\"/>here.</target>"
+            ),
+            "{xml}"
+        );
+        let back = read(&xml).unwrap();
+        assert_eq!(
+            (back.rows[0].source.as_str(), back.rows[0].target.as_str()),
+            ("Les {1}vilkårene{/1}{2/} og {3}her.", "Read {1}the terms{/1}{2/} and {3}here.")
+        );
     }
 
     #[test]

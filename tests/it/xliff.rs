@@ -89,11 +89,12 @@ fn units(xliff: &str) -> Vec<TransUnit> {
 /// The sentence `xml`, the inside of a `<source>` or `<target>` as tolk writes it, stands
 /// for: the text unescaped and the inline tags as tolk's placeholders (`<g id="n">` and
 /// its `</g>` as `{n}` and `{/n}`, `<x id="n"/>` as `{n/}`, `<bx id="n"/>` as `{n}`,
-/// `<ex id="n"/>` as `{/n}`). Read here apart from tolk's XLIFF reader, so a test of
+/// `<ex id="n"/>` as `{/n}`; a `ctype` is allowed). Read here apart from tolk's XLIFF reader, so a test of
 /// what tolk writes does not rest on how tolk reads it.
 #[track_caller]
 fn placeholders(xml: &str) -> String {
-    let tag = regex::Regex::new(r#"<(/?)(g|x|bx|ex)(?: id="([1-9][0-9]*)")?(/?)>"#).unwrap();
+    let tag = regex::Regex::new(r#"<(/?)(g|x|bx|ex)(?: id="([1-9][0-9]*)")?(?: ctype="x?-?[a-z-]+")?(/?)>"#)
+        .unwrap();
     let text = |piece: &str| {
         assert!(!piece.contains('<'), "an element other than g, x, bx or ex in {xml:?}");
         unescape(piece).unwrap_or_else(|e| panic!("{e} in {xml:?}")).into_owned()
@@ -1303,4 +1304,44 @@ fn a_source_whose_tags_were_removed_is_named_as_the_edited_source() {
         unit.id
     ));
     assert!(!out.stderr.contains("element target"), "{}", out.stderr);
+}
+
+/// Regression: tags went out without a `ctype`, so a CAT tool showed bold, italic, a
+/// link and a line break alike. Each says what it is, the file still validates, and a
+/// file comes back with or without them.
+#[test]
+fn tags_say_what_they_are_and_come_back_with_or_without_it() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.html",
+        "<html><body><p>Les <b>vilkårene</b> på <a href=\"https://lyse.no\">nettsiden</a>,<br>eller \
+         <em>ring oss</em>.</p></body></html>\n",
+    )
+    .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let batch = export(&t, "b.xlf", &[]);
+    assert!(
+        batch.contains(
+            "<source>Les <g id=\"1\" ctype=\"bold\">vilkårene</g> på <g id=\"2\" ctype=\"link\">nettsiden</g>, \
+             <x id=\"3\" ctype=\"lb\"/>eller <g id=\"4\" ctype=\"italic\">ring oss</g>.</source>"
+        ),
+        "{batch}"
+    );
+    let sentence = "Les {1}vilkårene{/1} på {2}nettsiden{/2}, {3/}eller {4}ring oss{/4}.";
+    let english = "Read {1}the terms{/1} on {2}the website{/2}, {3/}or {4}call us{/4}.";
+    let filled = translate_all_as(&batch, &[(sentence, english)]);
+    // As a CAT tool gives the ctype back on the target's tags too, and as one that drops
+    // them.
+    let with = filled.replace(
+        "<target state=\"translated\">Read <g id=\"1\">",
+        "<target state=\"translated\">Read <g id=\"1\" ctype=\"bold\">",
+    );
+    let without = regex::Regex::new(r#" ctype="[^"]*""#).unwrap().replace_all(&filled, "").into_owned();
+    assert!(with.contains("ctype=\"bold\">the terms") && !without.contains("ctype="));
+    for (name, file) in [("with.xlf", &with), ("without.xlf", &without)] {
+        t.write(name, file);
+        assert_valid(&t, name);
+        t.tolk(&["import", "--dry-run", name]).run().success().stderr_contains("would add 1");
+    }
+    t.tolk(&["import", "with.xlf"]).run().success();
+    assert_eq!(pairs(&t), BTreeSet::from([(sentence.to_string(), english.to_string())]));
 }
