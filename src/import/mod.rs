@@ -165,6 +165,24 @@ pub struct XliffUnit {
     /// target): a translator's stray tag where the source is as issued, or a sign of a
     /// source whose tags were edited, which the check then names instead.
     pub stray_tag: Option<String>,
+    /// Whether a tool re-indented it: line breaks and indentation beside its source's
+    /// tags (tolk's sentences have none), read as the file's, not text.
+    pub reindented: bool,
+    /// Its texts read the other way such white space can be read (the row's own are the
+    /// way the file shows first): the check takes the one whose source is the sentence
+    /// as issued.
+    pub other: Option<Reading>,
+}
+
+/// A unit's texts read one way.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    /// The source.
+    pub source: String,
+    /// The target.
+    pub target: String,
+    /// The suggestion the batch offered.
+    pub suggestion: Option<String>,
 }
 
 /// What an XLIFF unit says of its target: whether a translator confirmed it, or it is
@@ -483,6 +501,31 @@ pub fn undo_double_encoding(
         .collect()
 }
 
+/// `text` normalised, with the white space beside its formatting codes left out: what a
+/// source re-indented by a tool must still be, word for word and tag for tag.
+fn loose(text: &str) -> String {
+    use crate::document::inline::Piece;
+    let normal = normalize(text);
+    let pieces = crate::document::inline::pieces(&normal);
+    let mut out = String::with_capacity(normal.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Code(_, bytes) => out.push_str(bytes),
+            Piece::Text(t) => {
+                let mut t: &str = t;
+                if i > 0 {
+                    t = t.trim_start();
+                }
+                if i + 1 < pieces.len() {
+                    t = t.trim_end();
+                }
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
 /// The words of `text`, its formatting codes left out and its white space normalised.
 fn words(text: &str) -> String {
     let pieces = crate::document::inline::pieces(text);
@@ -618,7 +661,19 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
         };
-        let source = r.source.as_str();
+        // A unit a tool re-indented is read the way whose source is the sentence as
+        // issued (exactly, before one only alike once normalised: a no-break space
+        // beside a tag is no space to lose), and its target's spacing follows the same
+        // rule.
+        let other = (r.unit.other.as_ref()).filter(|o| {
+            r.source != *text
+                && (o.source == *text
+                    || (normalize(&r.source) != normalize(text) && normalize(&o.source) == normalize(text)))
+        });
+        let (source, cell, suggestion) = match other {
+            Some(o) => (o.source.as_str(), o.target.as_str(), o.suggestion.as_deref()),
+            None => (r.source.as_str(), r.target.as_str(), r.suggestion.as_deref()),
+        };
         // A cell that starts with an apostrophe and a formula character is tolk's own
         // guard in a CSV it wrote, and loses the apostrophe when read; a spreadsheet's
         // CSV of tolk's workbook writes the same text as it is. The sentence as issued
@@ -648,6 +703,20 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                          were pasted from other rows; put back the id {other}, and the translation beside its \
                          sentence",
                         quoted(text)
+                    ),
+                ),
+                // Re-indented so that no reading gives the sentence as issued, though its
+                // words and tags are the sentence's: which spaces are the sentence's
+                // cannot be told, here or in the target.
+                None if r.unit.reindented && loose(source) == loose(text) => problem(
+                    "source",
+                    format!("the sentence as issued, {} (the source must not be edited)", quoted(text)),
+                    format!(
+                        "{}: the file was re-indented (line breaks and indentation put beside the tags, as a tool \
+                         that reformats XML writes them) in a way tolk cannot undo for this unit, so which spaces \
+                         are the sentence's, and the translation's, cannot be told; export the batch again, or save \
+                         the file from the CAT tool without reformatting it",
+                        quoted(source)
                     ),
                 ),
                 // Its words as issued, its tags not: a CAT tool changes a source's tags
@@ -692,22 +761,22 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         let confirmed = r.state.confirmed();
         let prefilled = r.prefilled
             && !confirmed
-            && !r.target.trim().is_empty()
-            && r.suggestion.as_deref().is_some_and(|s| s.trim() == r.target.trim());
+            && !cell.trim().is_empty()
+            && suggestion.is_some_and(|s| s.trim() == cell.trim());
         if prefilled && !known.take_drafts {
             plan.skipped_state += 1;
             plan.unreviewed.push(r.origin.clone());
             continue;
         }
         // An empty target is counted as one whatever its state: nothing was left out.
-        let empty = r.target.trim().is_empty();
+        let empty = cell.trim().is_empty();
         if !empty && r.state.untranslated() {
             // A copy of the source the batch wrote (`--copy-source`) and a tool changed
             // is a translation, as such a tool (OmegaT) leaves the state alone; one left
             // as it is is not, unless the drafts are taken (a name translated as
             // itself). Any other target whose state says it is not translated is a
             // draft, named and taken only with --take-drafts.
-            let untouched = r.source_copy && normalize(r.target.trim()) == normalize(source.trim());
+            let untouched = r.source_copy && normalize(cell.trim()) == normalize(source.trim());
             let take = match (r.source_copy, untouched) {
                 (true, false) => true,
                 (true, true) => known.take_copies,
@@ -722,7 +791,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
         }
-        let target = r.target.trim();
+        let target = cell.trim();
         if target.is_empty() {
             plan.skipped_empty += 1;
             // A remark is kept with a translation; on a row without one it would be
@@ -845,7 +914,7 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         // A target whose XLIFF unit says it was translated or reviewed was looked at.
         // One the batch did not put there (exported without --prefill) was put there by
         // the translator or the CAT tool, which the remark says as it happened.
-        if !confirmed && r.suggestion.as_deref().is_some_and(|s| s.trim() == target) {
+        if !confirmed && suggestion.is_some_and(|s| s.trim() == target) {
             remarks.push(match r.prefilled {
                 true => "the target is the fuzzy suggestion, unchanged: check that it was reviewed".into(),
                 false => "the target is word for word the fuzzy suggestion the batch offered, put there by the \

@@ -1345,3 +1345,142 @@ fn tags_say_what_they_are_and_come_back_with_or_without_it() {
     t.tolk(&["import", "with.xlf"]).run().success();
     assert_eq!(pairs(&t), BTreeSet::from([(sentence.to_string(), english.to_string())]));
 }
+
+/// A node of a source or target as [`reindent`] reads it.
+enum Node {
+    Text(String),
+    /// An element: its start tag as written (or the whole of an empty one), and its
+    /// children; `None` for an empty element.
+    Element(String, Option<Vec<Node>>),
+}
+
+/// The inline XML `xml` (one source's or target's content, as tolk writes it) as nodes.
+fn nodes(xml: &str) -> Vec<Node> {
+    fn read(rest: &mut &str) -> Vec<Node> {
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            if rest.starts_with("</") {
+                *rest = &rest[rest.find('>').unwrap() + 1..];
+                return out;
+            }
+            if rest.starts_with('<') {
+                let end = rest.find('>').unwrap() + 1;
+                let tag = rest[..end].to_string();
+                *rest = &rest[end..];
+                let children = if tag.ends_with("/>") { None } else { Some(read(rest)) };
+                out.push(Node::Element(tag, children));
+            } else {
+                let end = rest.find('<').unwrap_or(rest.len());
+                out.push(Node::Text(rest[..end].to_string()));
+                *rest = &rest[end..];
+            }
+        }
+        out
+    }
+    read(&mut &*xml)
+}
+
+/// `nodes` written as Python's minidom `toprettyxml` writes an element's children, each
+/// on a line of its own at `indent` (one `step` more for their own children): a text as
+/// it is (or `trimmed`, as a tool that trims text does), an element with one text or none
+/// on its line whole; then the closing tag's line, at `indent` less one `step`.
+fn pretty(nodes: &[Node], indent: &str, step: &str, trimmed: bool) -> String {
+    let mut out = String::new();
+    for node in nodes {
+        match node {
+            Node::Text(t) => out.push_str(&format!("\n{indent}{}", if trimmed { t.trim() } else { t })),
+            Node::Element(tag, None) => out.push_str(&format!("\n{indent}{tag}")),
+            Node::Element(tag, Some(children)) => {
+                let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                match children.as_slice() {
+                    [] => out.push_str(&format!("\n{indent}{tag}</{name}>")),
+                    [Node::Text(t)] => out.push_str(&format!("\n{indent}{tag}{t}</{name}>")),
+                    children => {
+                        let inner = pretty(children, &format!("{indent}{step}"), step, trimmed);
+                        out.push_str(&format!("\n{indent}{tag}{inner}</{name}>"));
+                    }
+                }
+            }
+        }
+    }
+    format!("{out}\n{}", &indent[..indent.len() - step.len()])
+}
+
+/// `xliff` (as tolk writes it) with every source and target that has inline tags
+/// re-indented as Python's minidom does, indented by `step`.
+fn reindent(xliff: &str, step: &str, trimmed: bool) -> String {
+    let mut out = String::new();
+    for line in xliff.split_inclusive('\n') {
+        let trimmed_line = line.trim();
+        let name = if trimmed_line.starts_with("<source>") { "source" } else { "target" };
+        let open_end = trimmed_line.find('>').map_or(0, |i| i + 1);
+        let close = format!("</{name}>");
+        let inner = trimmed_line.get(open_end..).and_then(|r| r.strip_suffix(close.as_str()));
+        match inner {
+            Some(inner)
+                if (trimmed_line.starts_with("<source") || trimmed_line.starts_with("<target"))
+                    && inner.contains('<') =>
+            {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                let children = pretty(&nodes(inner), &format!("{indent}{step}"), step, trimmed);
+                out.push_str(&format!("{indent}{}{children}{close}\n", &trimmed_line[..open_end]));
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Regression: a file a tool re-indented (a trial's `pretty-minidom.xlf` and
+/// `pretty-nopreserve.xlf`: Python's minidom, each inline tag and each text between on
+/// a line of its own) was refused for every unit with tags, "the source must not be
+/// edited". It imports as the file did before, with or without xml:space="preserve",
+/// with spaces or tabs; a source really edited is still refused, and one re-indented by
+/// a tool that also trimmed the text, whose spaces cannot be told, is refused saying so.
+#[test]
+fn a_re_indented_file_imports_as_it_was_and_an_edited_source_is_still_refused() {
+    let t = Project::untranslated();
+    let batch = translate_all(&export(&t, "b.xlf", &[]));
+    let tagged: Vec<TransUnit> = units(&batch).into_iter().filter(|u| u.xml.contains('<')).collect();
+    assert!(tagged.len() >= 3, "the bundled corpus has too few sentences with tags");
+    t.write("b.xlf", &batch);
+    t.tolk(&["import", "--dry-run", "b.xlf"]).run().success();
+    let expected = bundled_translations().into_iter().collect::<BTreeSet<_>>();
+    for (name, step, preserve) in
+        [("minidom.xlf", "  ", true), ("tabs.xlf", "\t", true), ("nopreserve.xlf", "\t", false)]
+    {
+        let t = Project::untranslated();
+        export(&t, "b.xlf", &[]);
+        let mut file = reindent(&batch, step, false);
+        if !preserve {
+            file = file.replace(" xml:space=\"preserve\"", "");
+        }
+        assert_ne!(file, batch);
+        t.write(name, &file);
+        t.tolk(&["import", name]).run().success().stderr_contains(&format!(
+            "{name}: {} units had line breaks and indentation beside their tags",
+            tagged.len()
+        ));
+        assert_eq!(pairs(&t), expected, "{name} imported otherwise than the file before it was re-indented");
+    }
+    // A word changed in a re-indented source is an edited source.
+    let file = reindent(&batch, "  ", false);
+    let unit = tagged.iter().find(|u| !u.xml.starts_with('<')).unwrap();
+    let first = unit.source.split(' ').next().unwrap();
+    let word = regex::Regex::new(&format!(r"(<source>\n\s*){}", regex::escape(first))).unwrap();
+    let edited = word.replace(&file, "${1}Endret").into_owned();
+    assert_ne!(edited, file, "{file}");
+    t.write("edited.xlf", &edited);
+    t.tolk(&["import", "edited.xlf"])
+        .run()
+        .failure()
+        .stderr_contains("(the source must not be edited), found \"Endret");
+    // Re-indented by a tool that trimmed each text, a space beside a tag is lost.
+    t.write("trimmed.xlf", reindent(&batch, "  ", true));
+    t.tolk(&["import", "trimmed.xlf"]).run().failure().stderr_contains(
+        ": the file was re-indented (line breaks and indentation put beside the tags, as a tool that reformats XML \
+         writes them) in a way tolk cannot undo for this unit, so which spaces are the sentence's, and the \
+         translation's, cannot be told; export the batch again, or save the file from the CAT tool without \
+         reformatting it",
+    );
+}
