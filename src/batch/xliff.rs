@@ -1546,56 +1546,16 @@ fn readings(
     }
     (all, tidied)
 }
-
-/// Tidies the white space of a source's or target's `pieces` that XML's default space
-/// handling lets an application tidy, where the text is not `xml:space="preserve"`: a
-/// file pretty-printed by a tool (each element on its own line, indented) has line
-/// breaks and indentation that are no part of the sentence. White space with a line
-/// break at the start and the end of the text is left out, and inside it is one space;
-/// white space without a line break (a double space, a tab) is the translator's, and
-/// kept. Returns whether anything changed.
+/// Tidies the white space of a source's or target's `pieces` where the text is not
+/// `xml:space="preserve"`, as every XML reader of tolk does ([`xml::tidy_space`]).
 fn tidy_space(pieces: &mut Vec<Inline>) -> bool {
-    fn is_space(c: char) -> bool {
-        matches!(c, ' ' | '\t' | '\n' | '\r')
-    }
-    let mut changed = false;
-    if let Some(Inline::Text(first)) = pieces.first_mut() {
-        let rest = first.trim_start_matches(is_space);
-        if first[..first.len() - rest.len()].contains('\n') {
-            *first = rest.to_string();
-            changed = true;
+    fn text_of(piece: &mut Inline) -> Option<&mut String> {
+        match piece {
+            Inline::Text(t) => Some(t),
+            _ => None,
         }
     }
-    if let Some(Inline::Text(last)) = pieces.last_mut() {
-        let kept = last.trim_end_matches(is_space).len();
-        if last[kept..].contains('\n') {
-            last.truncate(kept);
-            changed = true;
-        }
-    }
-    for piece in pieces.iter_mut() {
-        let Inline::Text(text) = piece else { continue };
-        if !text.contains('\n') {
-            continue;
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find(is_space) {
-            out.push_str(&rest[..at]);
-            let run = &rest[at..];
-            let end = run.find(|c: char| !is_space(c)).unwrap_or(run.len());
-            match run[..end].contains('\n') {
-                true => out.push(' '),
-                false => out.push_str(&run[..end]),
-            }
-            rest = &run[end..];
-        }
-        out.push_str(rest);
-        changed |= out != *text;
-        *text = out;
-    }
-    pieces.retain(|p| !matches!(p, Inline::Text(t) if t.is_empty()));
-    changed
+    xml::tidy_space(pieces, text_of)
 }
 
 /// The placeholder number of each inline code id of a unit's source, which its

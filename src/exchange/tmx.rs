@@ -25,7 +25,12 @@
 //! a unit becomes an entry (for a target language with a region, of the variants closest
 //! to it, [`Language::closeness`]: `en-GB` where the unit has it, else `en`, else the
 //! others). UTF-8, UTF-16 with a byte order mark, and any encoding named
-//! in the XML declaration are read.
+//! in the XML declaration are read. Another tool's segs are tidied as an XLIFF batch's
+//! sources and targets are ([`crate::input::xml::tidy_space`]: a pretty-printed seg's
+//! line breaks and indentation left out at its ends and one space inside, unless an
+//! `xml:space="preserve"` on it or around it says otherwise), and the white space at
+//! their ends is left out, as a sentence has none; tolk's own file is read back as it
+//! was written.
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are TMX's
 //! inline codes, each holding its placeholder as its native code: a pair `{1}…{/1}` is
@@ -447,6 +452,8 @@ impl Element {
 struct Open {
     kind: Element,
     line: u64,
+    /// Its `xml:space`, if it says one: whether it is `preserve`.
+    space: Option<bool>,
 }
 
 /// The dates and people of a `tu` or `tuv`, as written.
@@ -551,6 +558,9 @@ struct Variant {
     /// The seg had markup whose tag was dropped (`hi`), or native code with text of
     /// its own (`sub`).
     flattened: bool,
+    /// The seg's white space is its text's as it is: `xml:space="preserve"` on it or
+    /// around it.
+    preserve: bool,
     props: Vec<(String, String)>,
     notes: Vec<String>,
 }
@@ -770,6 +780,7 @@ impl<'o> Parse<'o> {
                     stamp,
                     seg: None,
                     flattened: false,
+                    preserve: false,
                     props: Vec::new(),
                     notes: Vec::new(),
                 });
@@ -828,7 +839,13 @@ impl<'o> Parse<'o> {
                 Element::Other
             }
         };
-        self.stack.push(Open { kind, line });
+        // XML's own attribute, which any element may carry and its content inherits;
+        // only where it can reach a seg is it looked for.
+        let space = match kind {
+            Element::Tmx | Element::Body | Element::Tu | Element::Tuv | Element::Seg => xml_space(e),
+            _ => None,
+        };
+        self.stack.push(Open { kind, line, space });
         Ok(())
     }
 
@@ -906,9 +923,15 @@ impl<'o> Parse<'o> {
                 if !self.text.is_empty() {
                     items.push(Item::Text(std::mem::take(&mut self.text)));
                 }
+                // The innermost `xml:space` around the seg decides; TMX's default is XML's.
+                let preserve = std::iter::once(&open)
+                    .chain(self.stack.iter().rev())
+                    .find_map(|o| o.space)
+                    .unwrap_or(false);
                 if let Some(v) = self.variant.as_mut() {
                     v.seg = Some(items);
                     v.flattened = self.flattened;
+                    v.preserve = preserve;
                 }
             }
             Element::Code => {
@@ -977,6 +1000,19 @@ impl<'o> Parse<'o> {
         if self.out.creation_tool == OMEGAT {
             for seg in unit.variants.iter_mut().filter_map(|v| v.seg.as_mut()) {
                 *seg = omegat_tags(std::mem::take(seg));
+            }
+        }
+        // Another tool's segs are tidied as an XLIFF batch's are: a pretty-printed
+        // file's line breaks and indentation are no part of the sentence, nor is white
+        // space at its ends, which a document's sentence never has. tolk's own file is
+        // the memory it was written from, read back as it was.
+        if !self.out.written_by_tolk() {
+            for v in unit.variants.iter_mut() {
+                let Some(seg) = v.seg.as_mut() else { continue };
+                if !v.preserve {
+                    xml::tidy_space(seg, item_text);
+                }
+                trim_ends(seg);
             }
         }
         let Some(source) = unit.variants.iter().find(|v| v.role == Role::Source) else {
@@ -1136,6 +1172,38 @@ impl<'o> Parse<'o> {
         }
         Ok(self.out)
     }
+}
+
+/// The text of a segment's item, for [`xml::tidy_space`]; `None` for a code.
+fn item_text(item: &mut Item) -> Option<&mut String> {
+    match item {
+        Item::Text(t) => Some(t),
+        Item::Tag(_) => None,
+    }
+}
+
+/// Leaves out the white space at the start and end of a segment's `items`, as an
+/// import leaves it out of a batch's translation: a sentence has none.
+fn trim_ends(items: &mut Vec<Item>) {
+    if let Some(Item::Text(first)) = items.first_mut() {
+        let blank = first.len() - first.trim_start().len();
+        first.drain(..blank);
+    }
+    if let Some(Item::Text(last)) = items.last_mut() {
+        last.truncate(last.trim_end().len());
+    }
+    items.retain(|item| !matches!(item, Item::Text(t) if t.is_empty()));
+}
+
+/// The `xml:space` of element `e`: `Some(true)` for `preserve`, `Some(false)` for
+/// `default`, `None` when it has none (or another value, which XML leaves unsaid).
+fn xml_space(e: &BytesStart<'_>) -> Option<bool> {
+    // Malformed attributes were refused already, by the element's own reading.
+    e.attributes().flatten().find(|a| a.key.as_ref() == b"xml:space").and_then(|a| match a.value.as_ref() {
+        b"preserve" => Some(true),
+        b"default" => Some(false),
+        _ => None,
+    })
 }
 
 /// Trados's `x-ConfirmationLevel`s of a translation not confirmed.
@@ -2110,6 +2178,61 @@ mod tests {
             "<it pos=\"begin\" x=\"0\">{0}</it>a",
             "<it pos=\"begin\" x=\"0\">&lt;a&gt;</it>b",
             ("{1/}a", "{1/}b"),
+        );
+    }
+
+    /// Regression (trial file spaces.tmx): another tool's segs went into the memory with
+    /// the white space around them and a pretty-printed seg's line breaks and
+    /// indentation, which `lookup` showed, where an XLIFF batch's are tidied.
+    #[test]
+    fn another_tools_segs_are_tidied_as_a_batchs_are_unless_space_is_preserved() {
+        let pairs = |xml: &str| -> Vec<(String, String)> {
+            let file = parse(xml).unwrap_or_else(|e| panic!("{e}"));
+            file.entries.into_iter().map(|e| (e.source, e.target)).collect()
+        };
+        let pretty = "<tu><tuv xml:lang=\"nb\"><seg>\n        Det er  tredje gang<ph x=\"1\"/>\n        denne måneden.\n      \
+                      </seg></tuv><tuv xml:lang=\"en\"><seg>  It is the\n\t third time <ph x=\"1\"/>\n </seg></tuv></tu>";
+        let ends = unit(" \t Mange pendlere.", "  Many commuters. \u{a0}");
+        // Line breaks with their indentation are one space, the ends are left out, and
+        // a double space or a tab on one line is the translator's.
+        let tidied = [
+            ("Det er  tredje gang{1/} denne måneden.".to_string(), "It is the third time {1/}".to_string()),
+            ("Mange pendlere.".into(), "Many commuters.".into()),
+        ];
+        assert_eq!(pairs(&body(&format!("{pretty}\n{ends}"))), tidied);
+        // xml:space="preserve" on the seg, or inherited from around it, keeps the text
+        // as written but for its ends, as the import of a batch keeps it; the innermost
+        // xml:space decides.
+        let kept = (
+            "Det er  tredje gang{1/}\n        denne måneden.".to_string(),
+            "It is the\n\t third time {1/}".to_string(),
+        );
+        for (from, to) in [
+            ("<seg>", "<seg xml:space=\"preserve\">"),
+            ("<tuv ", "<tuv xml:space=\"preserve\" "),
+            ("<tu>", "<tu xml:space=\"preserve\">"),
+            ("<body>", "<body xml:space=\"preserve\">"),
+            ("<tmx ", "<tmx xml:space=\"preserve\" "),
+        ] {
+            assert_eq!(pairs(&body(pretty).replace(from, to))[0], kept, "{to}");
+        }
+        let inner_default = body(pretty)
+            .replace("<tu>", "<tu xml:space=\"preserve\">")
+            .replace("<seg>", "<seg xml:space=\"default\">");
+        assert_eq!(pairs(&inner_default)[0], tidied[0]);
+        // A seg of only white space is empty, and skipped as such.
+        let file = parse(&body(&unit("Hei.", "\n   \n"))).unwrap();
+        assert_eq!((file.entries.len(), file.skipped_empty.total), (0, 1));
+        // tolk's own file is the memory it was written from: its text comes back as it was.
+        assert_eq!(
+            pairs(&unchecked(&format!("{pretty}\n{ends}"))),
+            [
+                (
+                    "\n        Det er  tredje gang{1/}\n        denne måneden.\n      ".to_string(),
+                    "  It is the\n\t third time {1/}\n ".to_string()
+                ),
+                (" \t Mange pendlere.".into(), "  Many commuters. \u{a0}".into()),
+            ]
         );
     }
 

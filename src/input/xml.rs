@@ -1,6 +1,7 @@
 //! The one XML policy of every XML reader (TMX, XLIFF, SRX) and what tolk's XML writers
 //! share: which characters XML 1.0 can hold, how text is escaped, and [`XmlWriter`],
-//! the one way they lay out what they write.
+//! the one way they lay out what they write; and [`tidy_space`], XML's default white
+//! space handling as the TMX and XLIFF readers apply it to a pretty-printed file.
 //!
 //! Every reader applies the same rules, in the same words: a DOCTYPE is read past and
 //! never fetched, and one that declares entities is refused ([`check_doctype`]), so
@@ -130,6 +131,59 @@ pub fn forbidden_reference(raw: &str) -> Option<(usize, char)> {
 /// Whether XML 1.0 can hold `c` at all (even as a character reference).
 pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Tidies the white space of a text's `pieces` (its runs of text and, between them,
+/// inline codes, which `text_of` tells apart: `None` for a code) as XML's default
+/// white space handling lets an application do where no `xml:space="preserve"` says
+/// otherwise: a file pretty-printed by a tool (each element on its own line, indented)
+/// has line breaks and indentation that are no part of the sentence. White space with
+/// a line break at the start and the end of the text is left out, and inside it is
+/// one space; white space without a line break (a double space, a tab) is the
+/// translator's, and kept. A piece of text left empty is removed. Returns whether
+/// anything changed. The XLIFF and TMX readers share it, so a pretty-printed batch and
+/// a pretty-printed memory come in alike.
+pub fn tidy_space<T>(pieces: &mut Vec<T>, text_of: fn(&mut T) -> Option<&mut String>) -> bool {
+    fn is_space(c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\n' | '\r')
+    }
+    let mut changed = false;
+    if let Some(first) = pieces.first_mut().and_then(text_of) {
+        let rest = first.trim_start_matches(is_space);
+        if first[..first.len() - rest.len()].contains('\n') {
+            *first = rest.to_string();
+            changed = true;
+        }
+    }
+    if let Some(last) = pieces.last_mut().and_then(text_of) {
+        let kept = last.trim_end_matches(is_space).len();
+        if last[kept..].contains('\n') {
+            last.truncate(kept);
+            changed = true;
+        }
+    }
+    for text in pieces.iter_mut().filter_map(text_of) {
+        if !text.contains('\n') {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(is_space) {
+            out.push_str(&rest[..at]);
+            let run = &rest[at..];
+            let end = run.find(|c: char| !is_space(c)).unwrap_or(run.len());
+            match run[..end].contains('\n') {
+                true => out.push(' '),
+                false => out.push_str(&run[..end]),
+            }
+            rest = &run[end..];
+        }
+        out.push_str(rest);
+        changed |= out != *text;
+        *text = out;
+    }
+    pieces.retain_mut(|p| text_of(p).is_none_or(|t| !t.is_empty()));
+    changed
 }
 
 /// Whether [`escape_into`] writes `c` as something other than itself.

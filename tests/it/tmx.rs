@@ -739,3 +739,36 @@ fn a_memory_file_saved_tab_separated_and_quoted_reads_as_typed() {
     );
     t.tolk(&["lookup", "Han sa \"hei\" til meg."]).run().success().stdout_contains("He said \"hi\" to me.");
 }
+
+/// Regression (trial file spaces.tmx): another tool's segs went into the memory with
+/// the spaces around them and a pretty-printed seg's line break and indentation, which
+/// `lookup` showed; an XLIFF batch's are tidied. Now a TMX's are too, the same way.
+#[test]
+fn a_pretty_printed_tmx_comes_in_without_its_indentation() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n").write(
+        "in/spaces.tmx",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"Handmade\" \
+         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"nb\" datatype=\"plaintext\"/>\n  <body>\n    \
+         <tu><tuv xml:lang=\"nb\"><seg>Mange pendlere er frustrert.</seg></tuv><tuv xml:lang=\"en\"><seg>  Many commuters \
+         are frustrated.  </seg></tuv></tu>\n    \
+         <tu><tuv xml:lang=\"nb\"><seg>\n        Det er tredje gang\n        at ferjen ikke går.\n      </seg></tuv>\
+         <tuv xml:lang=\"en\"><seg>\n        It is the third time\n        that the ferry has not run.\n      </seg></tuv></tu>\n  \
+         </body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "in/spaces.tmx"]).run().success().stderr_contains(": 2 added,");
+    let pairs: Vec<(String, String)> =
+        t.memory_rows().into_iter().map(|r| (r["source"].clone(), r["target"].clone())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("Mange pendlere er frustrert.".to_string(), "Many commuters are frustrated.".to_string()),
+            (
+                "Det er tredje gang at ferjen ikke går.".into(),
+                "It is the third time that the ferry has not run.".into()
+            ),
+        ]
+    );
+    let out = t.tolk(&["lookup", "Det er tredje gang at ferjen ikke går."]).run().success().stdout;
+    assert!(out.contains("\n        It is the third time that the ferry has not run.\n"), "{out}");
+}
