@@ -30,7 +30,10 @@
 //! line breaks and indentation left out at its ends and one space inside, unless an
 //! `xml:space="preserve"` on it or around it says otherwise), and the white space at
 //! their ends is left out, as a sentence has none; tolk's own file is read back as it
-//! was written.
+//! was written. OmegaT's alternative translations (a unit of its own memory whose props
+//! bind it to one place, [`OMEGAT_BINDINGS`]) are left out and counted
+//! ([`TmxFile::alternatives`]): tolk has no translation for one place only, and one
+//! taken would replace the sentence's default translation wherever it is the newest.
 //!
 //! A sentence's formatting codes ([`crate::document::inline`]'s placeholders) are TMX's
 //! inline codes, each holding its placeholder as its native code: a pair `{1}…{/1}` is
@@ -239,6 +242,11 @@ pub struct TmxFile {
     pub drafts: Units,
     /// The `x-ConfirmationLevel`s of [`TmxFile::drafts`], each once.
     pub draft_levels: Vec<String>,
+    /// OmegaT's alternative translations (a unit its props bind to one place), not
+    /// taken: tolk would use one wherever it is the newest translation of its sentence.
+    pub alternatives: Units,
+    /// The source and target of the first of [`TmxFile::alternatives`].
+    pub first_alternative: Option<(String, String)>,
 }
 
 impl TmxFile {
@@ -264,6 +272,18 @@ impl TmxFile {
                 "{} {} an empty source or target: skipped",
                 empty.counted("translation"),
                 empty.verb("has", "have")
+            ));
+        }
+        let alternatives = &self.alternatives;
+        if let (true, Some((source, target))) = (alternatives.total > 0, &self.first_alternative) {
+            out.push(format!(
+                "{} not taken: OmegaT uses an alternative translation only where its props bind it \
+                 (a file and segment id, or the sentences before and after), and tolk would use it wherever it \
+                 is the newest translation of its sentence, over the default one; the default translations are \
+                 taken (the first left out translates {} as {})",
+                alternatives.counted("alternative translation"),
+                crate::shown::quoted(source),
+                crate::shown::quoted(target),
             ));
         }
         let drafts = &self.drafts;
@@ -1060,6 +1080,20 @@ impl<'o> Parse<'o> {
             return;
         }
         self.matched = true;
+        // OmegaT's own memory holds a sentence's default translation, used wherever the
+        // sentence stands, and alternative ones, each bound by its props to one place.
+        // tolk has no translation for one place only (one made for a place is also used
+        // elsewhere while it is the newest), so an alternative would replace the default
+        // translation everywhere: it is left out, and said.
+        if self.out.creation_tool == OMEGAT && is_alternative(&unit) {
+            self.out.alternatives.add(unit.name());
+            if self.out.first_alternative.is_none() {
+                if let (Some(s), Some(t)) = (&source.seg, &targets[0].seg) {
+                    self.out.first_alternative = Some(placeholders(s, t, false));
+                }
+            }
+            return;
+        }
         // A unit whose every code holds its own placeholder is tolk's, and reads back
         // exactly as it was written.
         let own =
@@ -1172,6 +1206,19 @@ impl<'o> Parse<'o> {
         }
         Ok(self.out)
     }
+}
+
+/// The props by which OmegaT binds an alternative translation to one place in its
+/// project (`omegat/project_save.tmx`): the file and the segment's id in it, the
+/// sentences before and after it, and (OmegaT 4 on) its path in the file. A default
+/// translation has none of them.
+const OMEGAT_BINDINGS: [&str; 5] = ["file", "id", "prev", "next", "path"];
+
+/// Whether `unit`, of OmegaT's own memory, is an alternative translation: one its props
+/// bind to a place ([`OMEGAT_BINDINGS`]).
+fn is_alternative(unit: &Tu) -> bool {
+    let props = unit.props.iter().chain(unit.variants.iter().flat_map(|v| &v.props));
+    props.map(|(kind, _)| kind.trim()).any(|kind| OMEGAT_BINDINGS.contains(&kind))
 }
 
 /// The text of a segment's item, for [`xml::tidy_space`]; `None` for a code.
@@ -1981,6 +2028,41 @@ mod tests {
         // Another tool's text that looks like OmegaT's tags stays text.
         let other = body(&unit("Se &lt;g0&gt;bildet&lt;/g0&gt;.", "See &lt;g0&gt;it&lt;/g0&gt;."));
         assert_eq!(pair(&other), ("Se <g0>bildet</g0>.".into(), "See <g0>it</g0>.".into()));
+    }
+
+    /// Regression (trial file omegat-save.tmx): an alternative translation of OmegaT's
+    /// own memory, bound by its props to one place, came in beside the default one
+    /// and, being newer, replaced it for the sentence everywhere.
+    #[test]
+    fn omegats_alternative_translations_are_left_out_and_named() {
+        let units = "<tu><tuv lang=\"NB\"><seg>Neste år</seg></tuv>\
+                     <tuv lang=\"EN\" changedate=\"20240410T101010Z\"><seg>Next year</seg></tuv></tu>\n\
+                     <tu><prop type=\"file\">dugnad.xlf</prop><prop type=\"id\">s06fb00655f616539</prop>\
+                     <tuv lang=\"NB\"><seg>Neste år</seg></tuv>\
+                     <tuv lang=\"EN\" changedate=\"20240411T101010Z\"><seg>The year ahead</seg></tuv></tu>\n\
+                     <tu><prop type=\"prev\">Takk.</prop><prop type=\"next\"></prop>\
+                     <tuv lang=\"NB\"><seg>Neste år</seg></tuv>\
+                     <tuv lang=\"EN\"><seg>Next year's</seg></tuv></tu>\n\
+                     <tu changedate=\"20240410T101010Z\"><tuv lang=\"NB\"><seg>Ja.</seg></tuv><tuv lang=\"EN\"><seg>Yes.</seg></tuv></tu>";
+        let omegat = body(units).replace("creationtool=\"x\"", "creationtool=\"OmegaT\"");
+        let file = parse(&omegat).unwrap();
+        let pairs: Vec<_> = file.entries.iter().map(|e| (e.source.as_str(), e.target.as_str())).collect();
+        assert_eq!(pairs, [("Neste år", "Next year"), ("Ja.", "Yes.")]);
+        assert_eq!(
+            file.counted_warnings(&ReadOptions::default()),
+            ["2 alternative translations (line 6, line 7) not taken: OmegaT uses an alternative \
+              translation only where its props bind it (a file and segment id, or the sentences before and after), \
+              and tolk would use it wherever it is the newest translation of its sentence, over the default one; \
+              the default translations are taken (the first left out translates \"Neste år\" as \"The year \
+              ahead\")"]
+        );
+        // In another tool's file, such props are that tool's, kept as columns, and
+        // `prev` and `next` are the entry's context, as tolk writes them.
+        let other = parse(&body(units)).unwrap();
+        assert_eq!(other.entries.len(), 4);
+        assert!(other.entries[1].extra.contains(&("tmx:file".into(), "dugnad.xlf".into())));
+        assert_eq!(other.entries[2].prev, "Takk.");
+        assert!(other.counted_warnings(&ReadOptions::default()).iter().all(|w| !w.contains("alternative")));
     }
 
     #[test]

@@ -772,3 +772,37 @@ fn a_pretty_printed_tmx_comes_in_without_its_indentation() {
     let out = t.tolk(&["lookup", "Det er tredje gang at ferjen ikke går."]).run().success().stdout;
     assert!(out.contains("\n        It is the third time that the ferry has not run.\n"), "{out}");
 }
+
+/// Regression (trial file omegat-save.tmx): OmegaT's alternative translation of one
+/// place (`<prop type="file">` and `<prop type="id">`), newer than the sentence's
+/// default translation, came in beside it and so was used for the sentence everywhere.
+/// tolk has no translation for one place only: the default one is taken, and the
+/// alternative named.
+#[test]
+fn omegats_default_translation_wins_over_its_alternative() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n").write(
+        "omegat/project_save.tmx",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx SYSTEM \"tmx11.dtd\">\n<tmx version=\"1.1\">\n  \
+         <header creationtool=\"OmegaT\" o-tmf=\"OmegaT TMX\" adminlang=\"EN-US\" datatype=\"plaintext\" \
+         creationtoolversion=\"3.6.0_10\" segtype=\"sentence\" srclang=\"NB\"/>\n  <body>\n\
+         <!-- Default translations -->\n    <tu>\n      <tuv lang=\"NB\">\n        <seg>Neste år</seg>\n      </tuv>\n      \
+         <tuv lang=\"EN\" changeid=\"kari\" changedate=\"20240410T101010Z\">\n        <seg>Next year</seg>\n      </tuv>\n    </tu>\n\
+         <!-- Alternative translations -->\n    <tu>\n      <prop type=\"file\">dugnad.xlf</prop>\n      \
+         <prop type=\"id\">s06fb00655f616539</prop>\n      <tuv lang=\"NB\">\n        <seg>Neste år</seg>\n      </tuv>\n      \
+         <tuv lang=\"EN\" changeid=\"kari\" changedate=\"20240411T101010Z\">\n        <seg>The year ahead</seg>\n      </tuv>\n    \
+         </tu>\n  </body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "omegat/project_save.tmx"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: omegat/project_save.tmx: 1 alternative translation (line 16) not taken: OmegaT uses an \
+             alternative translation only where its props bind it",
+        )
+        .stderr_contains("(the first left out translates \"Neste år\" as \"The year ahead\")\n")
+        .stderr_contains(": 1 added, 0 unchanged, 0 conflicts");
+    let targets: Vec<String> = t.memory_rows().into_iter().map(|r| r["target"].clone()).collect();
+    assert_eq!(targets, ["Next year"]);
+    t.tolk(&["lookup", "Neste år"]).run().success().stdout_contains("Next year");
+}
