@@ -4,7 +4,8 @@
 //! [`write()`] turns a [`Memory`] into TMX that validates against the TMX 1.4 DTD: one
 //! `tu` per entry with an `nb` and an `en` variant; `created`, `changed` and
 //! `translator` become the `tu`'s `creationdate`, `changedate`, `creationid` and
-//! `changeid`; `note` becomes TMX's `note` (which CAT tools show); `origin` and every
+//! `changeid`, a `tuid` column (another tool's unit id, read from its `tuid`) its
+//! `tuid`; `note` becomes TMX's `note` (which CAT tools show); `origin` and every
 //! other column become `prop`s (`x-origin`, `x-<column>`), but for a column that holds
 //! another tool's `prop` as it came (`tmx:client`), which is written under its own type
 //! again (`client`); so a memory survives CSV -> TMX -> CSV with every field. A
@@ -1532,6 +1533,10 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             .cloned()
             .unwrap_or_default()
             .into();
+    // The unit's id in the tool it came from, which that tool may need to find it again.
+    if let Some(tuid) = &unit.tuid {
+        add_extra(&mut e.extra, TUID_COLUMN, tuid);
+    }
     let (mut created_prop, mut changed_prop) = (None, None);
     // Only the names tolk writes are tolk's fields: another tool's `x-Origin` (Trados:
     // TM, MT) is no provenance of tolk's, and is kept as that tool's.
@@ -1586,6 +1591,17 @@ fn prop_of(column: &str) -> Cow<'_, str> {
 /// What starts the name of an extra column that holds another tool's `prop` as it
 /// was typed (`tmx:client`).
 const TOOL_COLUMN: &str = "tmx:";
+
+/// The extra column that holds a unit's `tuid`, written back as the `tuid` of its `tu`.
+/// A unit's `usagecount` and `lastusagedate` are not kept: they are the other tool's
+/// count of its own uses, which tolk neither keeps up nor could give back true.
+const TUID_COLUMN: &str = "tuid";
+
+/// Whether the extra column `name` is [`TUID_COLUMN`] (names compared as the memory
+/// compares them).
+fn is_tuid(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case(TUID_COLUMN)
+}
 
 /// A date field from the TMX attribute (in any form [`Timestamp::parse_tmx`] reads,
 /// normalised to ISO 8601) or tolk's prop (as written); a value that is not a date is
@@ -1753,7 +1769,9 @@ fn write_unit(
     let created = Timestamp::parse(&e.created).map(|t| t.tmx());
     let changed = Timestamp::parse(&e.changed).map(|t| t.tmx());
     let translator = (!e.translator.is_empty()).then_some(e.translator.as_str());
+    let tuid = e.extra.iter().find(|(name, v)| is_tuid(name) && !v.is_empty()).map(|(_, v)| v.as_str());
     let attributes: Vec<(&str, &str)> = [
+        ("tuid", tuid),
         ("creationdate", created.as_deref()),
         ("creationid", translator),
         ("changedate", changed.as_deref()),
@@ -1777,7 +1795,12 @@ fn write_unit(
     // Its context, as OmegaT writes it, so either tool finds the 101% match.
     props.push((PREV_PROP.into(), &e.prev));
     props.push((NEXT_PROP.into(), &e.next));
-    props.extend(e.extra.iter().map(|(name, value)| (prop_of(name).into_owned(), value.as_str())));
+    props.extend(
+        e.extra
+            .iter()
+            .filter(|(name, _)| !is_tuid(name))
+            .map(|(name, value)| (prop_of(name).into_owned(), value.as_str())),
+    );
     for (kind, value) in props.iter().filter(|(_, v)| !v.is_empty()) {
         xml.text("prop", &[("type", kind)], value)?;
     }
@@ -2404,6 +2427,25 @@ mod tests {
     /// The dates tools write besides TMX's own form are read as dates (trial files
     /// datefmt.tmx and wordfast.tmx), and the warning for one that is no date names the
     /// forms read rather than calling a valid form invalid.
+    /// Regression (trial files misc.tmx, trados.tmx): a unit's `tuid`, the id another
+    /// tool may need to find it again, was dropped without a word; it is a column,
+    /// written back as the unit's `tuid`. `usagecount` and `lastusagedate` are the other
+    /// tool's statistics and are not kept, nor is an empty prop (an empty cell is no value).
+    #[test]
+    fn a_units_tuid_is_kept_and_written_back_as_its_tuid() {
+        let xml = body(
+            "<tu tuid=\"T-17\" usagecount=\"2\" lastusagedate=\"20240116T101500Z\"><prop type=\"subject\"></prop>\
+             <tuv xml:lang=\"nb\" usagecount=\"5\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>",
+        );
+        let e = parse(&xml).unwrap().entries.remove(0);
+        assert_eq!(e.extra, [("tuid".to_string(), "T-17".to_string())]);
+        let written = write_string(&memory(vec![e.clone()]));
+        assert!(written.contains("<tu tuid=\"T-17\">"), "{written}");
+        assert!(!written.contains("prop type=\"x-tuid\""), "{written}");
+        let back = parse(&written).unwrap().entries.remove(0);
+        assert_eq!(Entry { row: 0, ..back }, Entry { row: 0, ..e });
+    }
+
     #[test]
     fn dates_in_the_forms_tools_write_are_read() {
         let dated = |date: &str| {
@@ -2906,6 +2948,7 @@ mod tests {
     prop_compose! {
         fn entry_strategy()(source in coded(), target in coded(), created in date(), changed in date(),
                             translator in text(), origin in text(), note in text(), client in text(), kind in text(),
+                            tuid in text(),
                             retired in prop::sample::select(vec!["", "2026-11-22T15:30:00Z", "2027-01-01"]),
                             imports in prop::sample::select(vec![("", ""), ("i20261130-061500", ""),
                                 ("i20261130-061500-2", "i20261201-090000")]))
@@ -2917,7 +2960,7 @@ mod tests {
                 retired: retired.into(),
                 import: imports.0.into(),
                 retired_by: imports.1.into(),
-                extra: vec![("Client".into(), client), ("Element of text".into(), kind)],
+                extra: vec![("tuid".into(), tuid), ("Client".into(), client), ("Element of text".into(), kind)],
                 ..Entry::default()
             }
         }

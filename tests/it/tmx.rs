@@ -806,3 +806,30 @@ fn omegats_default_translation_wins_over_its_alternative() {
     assert_eq!(targets, ["Next year"]);
     t.tolk(&["lookup", "Neste år"]).run().success().stdout_contains("Next year");
 }
+
+/// Regression (trial files misc.tmx, trados.tmx): a unit's `tuid` was dropped without a
+/// word while its props were kept; it is a column now, and `tm export` writes it back as
+/// the unit's `tuid`, in a file that is still valid TMX. `usagecount` and
+/// `lastusagedate` are the other tool's statistics, not kept (README).
+#[test]
+fn a_units_tuid_goes_back_as_its_tuid() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n").write(
+        "in/trados.tmx",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"SDL Language \
+         Platform\" creationtoolversion=\"8.1\" o-tmf=\"SDL TM8 Format\" datatype=\"xml\" segtype=\"sentence\" \
+         adminlang=\"en-GB\" srclang=\"nb-NO\"/>\n<body>\n\
+         <tu tuid=\"4711\" changedate=\"20240116T101500Z\" lastusagedate=\"20240116T101500Z\" usagecount=\"2\">\
+         <prop type=\"x-Origin\">TM</prop><tuv xml:lang=\"nb-NO\"><seg>Bussen er forsinket.</seg></tuv>\
+         <tuv xml:lang=\"en-GB\"><seg>The bus is delayed.</seg></tuv></tu>\n</body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "in/trados.tmx"]).run().success().stderr_contains(": 1 added,");
+    let row = &t.memory_rows()[0];
+    assert_eq!((row["tuid"].as_str(), row["tmx:x-Origin"].as_str()), ("4711", "TM"));
+    assert!(!row.keys().any(|k| k.contains("usage")), "{row:?}");
+    t.tolk(&["tm", "export", "-o", "out/back.tmx"]).run().success();
+    validate(&t, "out/back.tmx");
+    let tmx = t.read("out/back.tmx");
+    assert!(tmx.contains("<tu tuid=\"4711\" changedate=\"20240116T101500Z\">"), "{tmx}");
+    assert!(!tmx.contains("x-tuid"), "{tmx}");
+}
