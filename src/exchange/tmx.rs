@@ -13,7 +13,8 @@
 //! `x-tolk-retired` (and the import that retired it as `x-tolk-retired-by`), and is read
 //! back retired; the import that added an entry is `x-tolk-import`. An entry's context,
 //! the sentences before and after it where it was translated, is `prev` and `next`, as
-//! OmegaT writes them.
+//! OmegaT writes them (not TMX's recommended `x-` form: [`PREV_PROP`] says why; `x-prev`
+//! and `x-next` are read too).
 //! Dates are written in TMX's own form (`20261122T153000Z`) and so come back in
 //! tolk's ISO form (`2026-11-22T15:30:00Z`) whatever ISO form they were written in; a
 //! value that is not a date at all is carried as a `prop` (`x-created`, `x-changed`)
@@ -105,9 +106,15 @@ const CREATED_PROP: &str = "x-created";
 const CHANGED_PROP: &str = "x-changed";
 
 /// The `prop` types of an entry's context, the sentences before and after it, as
-/// OmegaT writes them.
+/// OmegaT writes them (`ProjectTMX.PROP_PREV`, `PROP_NEXT` in its project memory): not
+/// the `x-` form TMX 1.4b recommends for a type of one's own, as a tool that reads a
+/// sentence's neighbours from a TMX (OmegaT, binding a translation to its place) reads
+/// them under these names. The `x-` form ([`X_PREV_PROP`], [`X_NEXT_PROP`]), which a
+/// tool may write instead, is read as the context too.
 const PREV_PROP: &str = "prev";
 const NEXT_PROP: &str = "next";
+const X_PREV_PROP: &str = "x-prev";
+const X_NEXT_PROP: &str = "x-next";
 
 /// The most one `tu` may hold in total (its variants, props and notes).
 const MAX_UNIT: usize = 16 * MAX_CELL;
@@ -1551,8 +1558,8 @@ fn entry(unit: &Tu, source: &Variant, target: &Variant, source_text: String, tar
             RETIRED_BY_PROP => e.retired_by = value.clone().into(),
             IMPORT_PROP => e.import = value.clone().into(),
             // The sentences around it where it was translated, as OmegaT writes them.
-            PREV_PROP => e.prev = value.clone(),
-            NEXT_PROP => e.next = value.clone(),
+            PREV_PROP | X_PREV_PROP => e.prev = value.clone(),
+            NEXT_PROP | X_NEXT_PROP => e.next = value.clone(),
             _ => add_extra(&mut e.extra, &column_of(kind), value),
         }
     }
@@ -2565,7 +2572,7 @@ mod tests {
             "<tu><prop type=\"x-Origin\">TM</prop><prop type=\"X-Note\">Trados note</prop>\
              <prop type=\"x-translator\">kari</prop><prop type=\"retired\">2026-11-22T15:30:00Z</prop>\
              <prop type=\"x-tolk-import\">i20261130-061500</prop><prop type=\"x-note\">Ours.</prop>\
-             <prop type=\"Next\">Neste.</prop><prop type=\"prev\">Forrige.</prop>\
+             <prop type=\"Next\">Neste.</prop><prop type=\"prev\">Forrige.</prop><prop type=\"x-next\">Etter.</prop>\
              <tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>",
         );
         let e = &parse(&xml).unwrap().entries[0];
@@ -2575,7 +2582,7 @@ mod tests {
         );
         assert_eq!(
             (e.import.as_str(), e.prev.as_str(), e.next.as_str()),
-            ("i20261130-061500", "Forrige.", "")
+            ("i20261130-061500", "Forrige.", "Etter.")
         );
         let extra: Vec<(&str, &str)> = e.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         assert_eq!(
