@@ -294,8 +294,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     for w in &plan.warnings {
         ui::warning(w);
     }
-    let options =
-        MergeOptions { overwrite: args.overwrite, translator: args.translator, dry_run: args.dry_run };
+    let options = MergeOptions {
+        overwrite: args.overwrite,
+        translator: args.translator,
+        dry_run: args.dry_run,
+        foreign_sources: false,
+    };
     let outcome = import::apply_into(&*ui::store(global, &args.lock, false)?, &plan.accepted, &options)?;
     let written = !args.dry_run && outcome.added + outcome.retired > 0;
     // Taken at once, so no reader comes between the write and the keeping of its index.

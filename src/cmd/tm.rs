@@ -721,10 +721,18 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             entry,
         }));
     }
-    let options = MergeOptions { overwrite: args.overwrite, translator: None, dry_run: args.dry_run };
+    let options = MergeOptions {
+        overwrite: args.overwrite,
+        translator: None,
+        dry_run: args.dry_run,
+        foreign_sources: true,
+    };
     let outcome = import::merge_into(&*ui::store(global, &args.lock, true)?, incoming, &options)?;
     if !args.dry_run && outcome.added + outcome.retired > 0 {
         ui::refresh_index(global);
+    }
+    for (file, message) in outcome.english_warnings() {
+        ui::warning(format_args!("{}: {message}", tolk::shown::path(&file)));
     }
     ui::report_conflicts(&outcome.conflicts, args.overwrite, args.dry_run, "the file");
     ui::report_placed(&outcome.placed, args.dry_run, "the file");

@@ -78,12 +78,12 @@ use quick_xml::Reader;
 pub use super::Units;
 use crate::document::inline::{self, Code, Piece};
 use crate::error::{Error, Place, Result};
+use crate::import::english;
 use crate::input::limits::{MAX_CELL, MAX_XML_TEXT};
 use crate::input::stream::{sniff_encoding, Lines, Progress, Stop, Transcode, MAX_EVENT};
 use crate::input::xml::{self, forbidden_reference, is_xml_char, not_allowed, XmlWriter};
 use crate::language::Language;
 use crate::memory::{Entry, Memory};
-use crate::text::normalize;
 use crate::timestamp::Timestamp;
 
 /// The `creationtool` tolk writes in the header; files that carry it are tolk's own.
@@ -1135,8 +1135,9 @@ impl<'o> Parse<'o> {
                 }
                 // What a batch's import remarks on, said, not refused: a name is its own
                 // translation, and a draft may be a good one.
-                let words = |text: &str| normalize(&inline::strip(text)).into_owned();
-                if words(&s) == words(&t) {
+                // A sentence copied is not taken at all (`import::english`): only a name
+                // or a number is its own translation.
+                if english::same_text(&s, &t) && !english::is_copy(&s, &t) {
                     self.out.same_as_source.add(unit.name());
                 }
                 let level = (unit.props.iter().chain(&target.props))

@@ -15,6 +15,7 @@
 //! so `tm revert` can undo it.
 
 pub mod checks;
+pub mod english;
 pub mod spreadsheet;
 
 use std::collections::HashMap;
@@ -1024,6 +1025,9 @@ pub struct MergeOptions {
     pub translator: Option<String>,
     /// Compute everything but write nothing.
     pub dry_run: bool,
+    /// The sources come from another memory (`tm import`), not from the corpus: one
+    /// that is English is not taken ([`english`], [`Outcome::english`]).
+    pub foreign_sources: bool,
 }
 
 /// A translation refused because the memory already has another one.
@@ -1064,6 +1068,9 @@ pub struct Outcome {
     /// Rows whose translation the memory had, with a comment it does not have for it:
     /// the comment is not kept, as the entry is not written again.
     pub notes_not_kept: Vec<Origin>,
+    /// Rows of another memory not taken because their source is English
+    /// ([`MergeOptions::foreign_sources`]).
+    pub english: Vec<english::EnglishSource>,
     /// The import's id, when it added or retired anything (in a dry run, the id it
     /// would have had).
     pub import: Option<ImportId>,
@@ -1071,6 +1078,14 @@ pub struct Outcome {
     pub written: PathBuf,
     /// Every file written (or that would be); empty when nothing was.
     pub files: Vec<PathBuf>,
+}
+
+impl Outcome {
+    /// The warnings about [`Outcome::english`], one a file: the file, and what to say
+    /// of it.
+    pub fn english_warnings(&self) -> Vec<(PathBuf, String)> {
+        english::warnings(&self.english)
+    }
 }
 
 /// An entry on its way into the memory, with where it came from.
@@ -1265,6 +1280,10 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
     let mut known: std::collections::HashMap<String, Known<'_>> = std::collections::HashMap::new();
     let mut added: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     let mut new_entries = Vec::new();
+    let english_targets = match options.foreign_sources {
+        true => Some(english::Targets::of(memory, incoming.iter().map(|i| i.entry.source.as_str()))),
+        false => None,
+    };
     for Incoming { entry, origin } in incoming {
         let norm = normalize(&entry.source).into_owned();
         let had = known.entry(norm.clone()).or_insert_with(|| {
@@ -1325,6 +1344,15 @@ pub fn plan_merge(memory: &Memory, incoming: Vec<Incoming>, options: &MergeOptio
             if !note.is_empty() && !this_run && !kept() {
                 outcome.notes_not_kept.push(origin);
             }
+            continue;
+        }
+        // English on the Norwegian side of another memory is no translation of a
+        // Norwegian sentence.
+        let why = english_targets
+            .as_ref()
+            .and_then(|t| t.english(&norm, &entry.source, &entry.target, !had.in_use.is_empty()));
+        if let Some(why) = why {
+            outcome.english.push(english::EnglishSource { origin, source: entry.source, why });
             continue;
         }
         // Only a translation made for the same place (or for no place in particular)

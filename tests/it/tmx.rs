@@ -853,3 +853,46 @@ fn context_goes_out_under_omegats_names_and_both_forms_come_back() {
     let out = t.tolk(&["lookup", "Det betyr alt.", "--prev", "Vi tapte."]).run().success();
     out.stdout_contains("1. 101%  Det betyr alt.\n        That says it all.\n");
 }
+
+/// Regression (trial file omegat-prefill-project_save.tmx): OmegaT's memory of a batch
+/// prefilled with English held English sources, and its English-to-English pairs went
+/// into the memory without a word. A source that is the English of a translation the
+/// memory has, or a sentence translated as itself, is not taken, and one warning says
+/// how many, which and why; a name translated as itself still comes in.
+#[test]
+fn english_on_the_norwegian_side_of_a_tmx_is_not_taken() {
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\nTakk for at du leste!,Thank you for reading!\nNeste år,Next year\n",
+    )
+    .write(
+        "in/omegat.tmx",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.1\">\n<header creationtool=\"OmegaT\" \
+         o-tmf=\"OmegaT TMX\" adminlang=\"EN-US\" datatype=\"plaintext\" creationtoolversion=\"3.6.0_10\" \
+         segtype=\"sentence\" srclang=\"NB\"/>\n<body>\n\
+         <tu><tuv lang=\"NB\"><seg>Thank you for reading!</seg></tuv><tuv lang=\"EN\" changedate=\"20261202T120000Z\">\
+         <seg>Thanks for reading!</seg></tuv></tu>\n\
+         <tu><tuv lang=\"NB\"><seg>Next year we will meet again.</seg></tuv><tuv lang=\"EN\" changedate=\"20261202T120000Z\">\
+         <seg>Next year we will meet again.</seg></tuv></tu>\n\
+         <tu><tuv lang=\"NB\"><seg>Oslo</seg></tuv><tuv lang=\"EN\" changedate=\"20261202T120000Z\"><seg>Oslo</seg></tuv></tu>\n\
+         <tu><tuv lang=\"NB\"><seg>Vi ses.</seg></tuv><tuv lang=\"EN\" changedate=\"20261202T120000Z\"><seg>See you.</seg></tuv></tu>\n\
+         </body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "in/omegat.tmx"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: in/omegat.tmx: 2 translations (line 5, line 6) not taken, as their source is English: the \
+             English of a translation the memory has, or a sentence of 4 words or more translated as itself (as in \
+             a CAT tool's memory of a batch prefilled with English), which no Norwegian document has; the first, \
+             \"Thank you for reading!\" is the memory's translation of \"Takk for at du leste!\"\n",
+        )
+        .stderr_contains(
+            "warning: in/omegat.tmx: 1 translation (line 7) is the same as its source: imported, as a name or a \
+             number may be its own translation",
+        )
+        .stderr_contains(": 2 added, 0 unchanged, 0 conflicts");
+    let sources: Vec<String> = t.memory_rows().into_iter().map(|r| r["source"].clone()).collect();
+    assert_eq!(sources, ["Takk for at du leste!", "Neste år", "Oslo", "Vi ses."]);
+}
