@@ -696,6 +696,7 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             source: source_lang.clone(),
             target: target_lang.clone(),
             progress: Some(&progress),
+            memory: Language::parse(&global.project.config.source_language),
         };
         let read = format.read(file, &options);
         bar.finish_and_clear();

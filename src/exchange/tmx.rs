@@ -200,11 +200,15 @@ pub struct ReadOptions<'a> {
     pub target: Language,
     /// Told the number of bytes read from the file so far, every few kilobytes.
     pub progress: Option<&'a dyn Fn(u64)>,
+    /// The language of the memory the entries go into (the project's
+    /// `source_language`), when known: sources read in another (`--source-lang nn` in a
+    /// Bokmål project) are said ([`TmxFile::other_language`]).
+    pub memory: Option<Language>,
 }
 
 impl Default for ReadOptions<'_> {
     fn default() -> Self {
-        ReadOptions { source: Language::bokmal(), target: Language::english(), progress: None }
+        ReadOptions { source: Language::bokmal(), target: Language::english(), progress: None, memory: None }
     }
 }
 
@@ -258,11 +262,43 @@ pub struct TmxFile {
 }
 
 impl TmxFile {
+    /// The warning that the sources read are in another language than the memory's
+    /// ([`ReadOptions::memory`]): a Nynorsk memory's sentences in a Bokmål project's
+    /// memory are matched only where the two standards write a sentence alike. None when
+    /// they are in the memory's language, or nothing was read.
+    pub fn other_language(&self, options: &ReadOptions<'_>) -> Option<String> {
+        let memory = options.memory.as_ref()?;
+        let (read, own) = (options.source.language(), memory.language());
+        if self.entries.is_empty() || read == own {
+            return None;
+        }
+        let name = |l: &Language| match l.language() {
+            "nb" => "Bokmål".to_string(),
+            "nn" => "Nynorsk".to_string(),
+            _ => l.to_string(),
+        };
+        let set = match read {
+            "nb" | "nn" => format!(
+                "; if the project's documents are in {}, set source_language = \"{read}\" in tolk.toml",
+                name(&options.source)
+            ),
+            _ => String::new(),
+        };
+        Some(format!(
+            "the sources read are {} and the project's source_language is {}: imported into its memory as they \
+             are, where a sentence of the project matches one only where {} writes it as {} does{set}",
+            options.source.describe(),
+            memory.describe(),
+            name(&options.source),
+            name(memory),
+        ))
+    }
+
     /// The warnings about kinds of units, each counted and the first few named, for
     /// before the warnings about single units ([`TmxFile::warnings`]); `options` are
     /// those of the read.
     pub fn counted_warnings(&self, options: &ReadOptions<'_>) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self.other_language(options).into_iter().collect();
         let language = &self.skipped_language;
         if language.total > 0 {
             out.push(format!(
@@ -2385,7 +2421,7 @@ mod tests {
         let options = ReadOptions {
             source: Language::parse("de").unwrap(),
             target: Language::parse("en-us").unwrap(),
-            progress: None,
+            ..ReadOptions::default()
         };
         let xml = body(
             "<tu><tuv xml:lang=\"de\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en-GB\"><seg>Yes.</seg></tuv>\

@@ -896,3 +896,32 @@ fn english_on_the_norwegian_side_of_a_tmx_is_not_taken() {
     let sources: Vec<String> = t.memory_rows().into_iter().map(|r| r["source"].clone()).collect();
     assert_eq!(sources, ["Takk for at du leste!", "Neste år", "Oslo", "Vi ses."]);
 }
+
+/// Regression (trial: `tm import --source-lang nn-NO` in a Bokmål project): Nynorsk
+/// sources went into the Bokmål memory without a remark. They still come in, as
+/// `--source-lang` asks, with one warning a file, worded as the XLIFF import's; sources
+/// in the project's own language, in whatever form the file writes it, get none.
+#[test]
+fn nynorsk_sources_in_a_bokmal_project_are_said() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n").write(
+        "in/nynorsk.tmx",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"Handmade\" \
+         creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"nn-NO\" \
+         datatype=\"plaintext\"/>\n<body>\n\
+         <tu changedate=\"20240101T000000Z\"><tuv xml:lang=\"nn-NO\"><seg>Eg veit ikkje.</seg></tuv>\
+         <tuv xml:lang=\"en-GB\"><seg>I don't know.</seg></tuv></tu>\n\
+         <tu changedate=\"20240101T000000Z\"><tuv xml:lang=\"no-NB\"><seg>Jeg vet ikke.</seg></tuv>\
+         <tuv xml:lang=\"en-GB\"><seg>I do not know.</seg></tuv></tu>\n</body>\n</tmx>\n",
+    );
+    t.tolk(&["tm", "import", "--source-lang", "nn-NO", "in/nynorsk.tmx"]).run().success().stderr_contains(
+        "warning: in/nynorsk.tmx: the sources read are Norwegian Nynorsk (nn-NO) and the project's \
+         source_language is Norwegian Bokmål (nb): imported into its memory as they are, where a sentence of the \
+         project matches one only where Nynorsk writes it as Bokmål does; if the project's documents are in \
+         Nynorsk, set source_language = \"nn\" in tolk.toml\n",
+    );
+    assert_eq!(t.memory_rows()[0]["source"], "Eg veit ikkje.");
+    let out = t.tolk(&["tm", "import", "--source-lang", "no", "in/nynorsk.tmx"]).run().success();
+    let out = out.stderr_contains(": 1 added");
+    assert!(!out.stderr.contains("the sources read are"), "{}", out.stderr);
+}
