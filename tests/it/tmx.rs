@@ -925,3 +925,36 @@ fn nynorsk_sources_in_a_bokmal_project_are_said() {
     let out = out.stderr_contains(": 1 added");
     assert!(!out.stderr.contains("the sources read are"), "{}", out.stderr);
 }
+
+/// A column that joins the memory file rewrites every row once (README, "The
+/// translation memory": rows stay as long as the header); an import that brings no
+/// new column leaves every row already there as it was, byte for byte, and only
+/// appends, so its `git diff` is the rows it added (the trial saw whole-file diffs).
+#[test]
+fn an_import_without_new_columns_leaves_the_rows_there_as_they_were() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", "source,target\n");
+    let tmx = |tu: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"memoQ\" creationtoolversion=\"9\" \
+             segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"nb\" datatype=\"plaintext\"/><body>\n{tu}\n\
+             </body></tmx>\n"
+        )
+    };
+    t.write(
+        "a.tmx",
+        tmx("<tu tuid=\"1\" changedate=\"20240101T000000Z\"><prop type=\"client\">Acme</prop>\
+             <tuv xml:lang=\"nb\"><seg>Ja.</seg></tuv><tuv xml:lang=\"en\"><seg>Yes.</seg></tuv></tu>"),
+    );
+    t.write(
+        "b.tmx",
+        tmx("<tu changedate=\"20240101T000000Z\"><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv>\
+             <tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>"),
+    );
+    t.tolk(&["tm", "import", "a.tmx"]).run().success();
+    let before = t.read("memory/nb-en.csv");
+    assert!(before.starts_with("source,target,changed,origin,import,tuid,tmx:client\n"), "{before}");
+    t.tolk(&["tm", "import", "b.tmx"]).run().success().stderr_contains(": 1 added");
+    let after = t.read("memory/nb-en.csv");
+    assert!(after.starts_with(&before) && after.lines().count() == 3, "{before}\n---\n{after}");
+}
