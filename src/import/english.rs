@@ -22,11 +22,12 @@ use crate::document::inline;
 use crate::exchange::Units;
 use crate::memory::Memory;
 use crate::shown::quoted;
-use crate::text::{normalize, word_count};
+use crate::text::{normalize, tokens};
 
 /// The fewest words of a source that is its own translation for it to be a sentence
 /// copied rather than a name or a number translated as itself (`Oslo`, `NRK P3`,
-/// `Kari Nilsen Hansen`).
+/// `Kari Nilsen Hansen`, `+47 22 00 00 00`). Only words with a letter count: a number
+/// is its own translation however many groups it is written in.
 pub const COPY_WORDS: usize = 4;
 
 /// Whether `target` is `source` word for word: the same text once normalised, its
@@ -39,7 +40,9 @@ pub fn same_text(source: &str, target: &str) -> bool {
 /// Whether a translation is a sentence copied, not translated: `target` is `source`
 /// word for word, and `source` has [`COPY_WORDS`] words or more.
 pub fn is_copy(source: &str, target: &str) -> bool {
-    word_count(&inline::strip(source)) >= COPY_WORDS && same_text(source, target)
+    let source = inline::strip(source);
+    let words = tokens(&source).filter(|t| t.chars().any(char::is_alphabetic)).count();
+    words >= COPY_WORDS && same_text(&source, target)
 }
 
 /// Why a source that came in is English.
@@ -162,6 +165,7 @@ mod tests {
             ("Oslo", "Oslo"),
             ("Bergen", "Bergen"),
             ("Kari Nilsen Hansen", "Kari Nilsen Hansen"),
+            ("+47 22 00 00 00", "+47 22 00 00 00"),
             ("Det er tredje gang at ferjen ikke går.", "Det er tredje gang at {1/}ferjen ikke går."),
             ("Festival", "The festival"),
             ("Ha en fin dag.", "Have a nice day."),
@@ -187,13 +191,13 @@ mod tests {
         );
         // A name is its own translation; a sentence the memory has is Norwegian to it.
         let added: Vec<&str> = merge.add.iter().map(|i| i.entry.source.as_str()).collect();
-        assert_eq!(added, ["Bergen", "Kari Nilsen Hansen", "Ha en fin dag."]);
+        assert_eq!(added, ["Bergen", "Kari Nilsen Hansen", "+47 22 00 00 00", "Ha en fin dag."]);
         assert_eq!((merge.outcome.unchanged, merge.outcome.conflicts.len()), (1, 1));
         assert_eq!(
             merge.outcome.english_warnings(),
             [(
                 Path::new("m.tmx").to_path_buf(),
-                "2 translations (line 1, line 5) not taken, as their source is English: the English of a translation \
+                "2 translations (line 1, line 6) not taken, as their source is English: the English of a translation \
                  the memory has, or a sentence of 4 words or more translated as itself (as in a CAT tool's memory of \
                  a batch prefilled with English), which no Norwegian document has; the first, \"Thank  you for \
                  reading!\" is the memory's translation of \"Takk for at du leste!\""
@@ -203,6 +207,6 @@ mod tests {
         // A batch's sources are the corpus's sentences: not guarded.
         let batch = plan_merge(&memory, incoming, &MergeOptions::default());
         assert!(batch.outcome.english.is_empty());
-        assert_eq!(batch.add.len(), 5);
+        assert_eq!(batch.add.len(), 6);
     }
 }
