@@ -9,7 +9,8 @@
 //!   fixed amount ([`CASE_COST`], [`PUNCTUATION_COST`], [`WHITESPACE_COST`],
 //!   [`NUMBERS_COST`], [`TAG_COST`] per tag), never below [`MIN_SAME_WORDS_SCORE`].
 //!   [`differences`] says which kinds and which numbers.
-//! - **0–94, other words**: the Levenshtein distance `d` over the lowercased words,
+//! - **0–94, other words**: the distance `d` over the lowercased words, Levenshtein's
+//!   with a block of words moved one edit ([`moves`]),
 //!   `floor(100 × (len − d) / len)` with `len` the larger word count ([`base_score`]),
 //!   less 1 when case differs in words the alignment pairs and 1 when the punctuation
 //!   differs, at most [`MAX_FUZZY_SCORE`].
@@ -37,6 +38,10 @@ use serde::Serialize;
 use crate::cost::count as count_work;
 use crate::document::inline;
 use crate::text::{is_number, lowercase_into, normalize, FxBuildHasher};
+
+mod moves;
+
+pub use moves::{Move, MAX_MOVE_WORDS};
 
 /// The score of the same text.
 pub const MAX_SCORE: u8 = 100;
@@ -258,19 +263,92 @@ pub fn score_words(query: &Words, source: &Words, distance: Option<usize>) -> Op
     if query.len().max(source.len()) > MAX_FUZZY_TOKENS {
         return None;
     }
-    let d = match distance {
+    let levenshtein = match distance {
         Some(d) => d,
         None => match_distance(&query.lower_words(), &source.lower_words())?,
     };
+    let d = distance_with_moves(query, source, levenshtein);
     let base = base_score(query.len(), source.len(), d);
     let mut lost = 0;
-    if case_differs(query, source, d) {
+    if case_differs(query, source, levenshtein) {
         lost += FUZZY_CASE_COST;
     }
     if punctuation_differs(query, source) {
         lost += FUZZY_PUNCTUATION_COST;
     }
     Some(base.saturating_sub(lost).min(MAX_FUZZY_SCORE))
+}
+
+/// The distance the fuzzy score counts: the Levenshtein distance `levenshtein` over
+/// the lowercased words, less what moving blocks of words saves ([`moves`]). Only
+/// looked for when something can be saved: when the Levenshtein distance is more than
+/// the words the texts do not share.
+fn distance_with_moves(query: &Words, source: &Words, levenshtein: usize) -> usize {
+    if levenshtein < 2 || query.len().max(source.len()) > MAX_MOVE_WORDS {
+        return levenshtein;
+    }
+    let numbered = Numbered::of(query, source);
+    if levenshtein <= numbered.unshared() {
+        return levenshtein;
+    }
+    moves::moves(&numbered.query, &numbered.source, &word_alignment(query, source, &numbered)).1
+}
+
+/// The lowercased words of two texts as numbers, the same for the same word (one
+/// number for every source word the query lacks: only a query's word is ever compared
+/// with a source's), and how many words they share as multisets.
+struct Numbered {
+    query: Vec<u32>,
+    source: Vec<u32>,
+    shared: usize,
+}
+
+impl Numbered {
+    fn of(query: &Words, source: &Words) -> Numbered {
+        count_work(query.len() + source.len());
+        let mut ids: HashMap<&str, u32, FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(query.len(), FxBuildHasher::default());
+        let q: Vec<u32> = (0..query.len())
+            .map(|w| {
+                let next = ids.len() as u32;
+                *ids.entry(query.lower(w)).or_insert(next)
+            })
+            .collect();
+        let mut left = vec![0u32; ids.len()];
+        for &id in &q {
+            left[id as usize] += 1;
+        }
+        let mut shared = 0;
+        let s: Vec<u32> = (0..source.len())
+            .map(|w| match ids.get(source.lower(w)) {
+                Some(&id) => {
+                    if left[id as usize] > 0 {
+                        left[id as usize] -= 1;
+                        shared += 1;
+                    }
+                    id
+                }
+                None => u32::MAX,
+            })
+            .collect();
+        Numbered { query: q, source: s, shared }
+    }
+
+    /// `max(n, m)` less the words shared: the least distance, with moves or without.
+    fn unshared(&self) -> usize {
+        self.query.len().max(self.source.len()) - self.shared
+    }
+}
+
+/// The alignment of the words that the score counts moves from and [`explain`] tells:
+/// the fewest edits over the lowercased words, then the fewest replacements, then the
+/// fewest pairs written apart.
+fn word_alignment(q: &Words, s: &Words, numbered: &Numbered) -> Vec<Edit> {
+    let (qi, si): (Vec<usize>, Vec<usize>) = ((0..q.len()).collect(), (0..s.len()).collect());
+    let (qn, sn) = (&numbered.query, &numbered.source);
+    weighted_alignment(&qi, &si, true, |&a, &b| {
+        (qn[a] == sn[b]).then(|| u32::from(q.written(a) != s.written(b)))
+    })
 }
 
 /// The fuzzy score before its small penalties, from the distance `d` between word
@@ -678,36 +756,50 @@ pub enum Edit {
 /// programme of at most [`MAX_ALIGNMENT_CELLS`] cells, beyond which the middle is shown
 /// as deleted, then inserted, whole (still an alignment, no longer a minimal one).
 pub fn alignment<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
-    weighted_alignment(query, source, |a, b| if a == b { Some(0) } else { None })
+    weighted_alignment(query, source, false, |a, b| if a == b { Some(0) } else { None })
 }
 
-/// A minimal alignment turning `source` into `query` where a substitution costs
-/// `K` ([`weighted_alignment`]'s unit) and two tokens that `same` calls alike (`Some`)
-/// are aligned as the same at the cost it returns, smaller than `K`; ties go to the
-/// fewest such costs, so that an alignment of the fewest edits pairs the fewest words
-/// that differ in case.
-fn weighted_alignment<T>(query: &[T], source: &[T], same: impl Fn(&T, &T) -> Option<u32>) -> Vec<Edit> {
+/// A minimal alignment turning `source` into `query` where two tokens that `same`
+/// calls alike (`Some`) are aligned as the same at the cost it returns (0 or 1); of the
+/// alignments with the fewest edits, one with the fewest replacements when
+/// `fewest_replaced` (so that a word standing elsewhere is kept where it can be, not
+/// replaced by its neighbour: what [`moves`] needs), then with the fewest such costs,
+/// so that it pairs the fewest words that differ in case.
+fn weighted_alignment<T>(
+    query: &[T],
+    source: &[T],
+    fewest_replaced: bool,
+    same: impl Fn(&T, &T) -> Option<u32>,
+) -> Vec<Edit> {
     let exact = |a: &T, b: &T| same(a, b) == Some(0);
     let prefix = query.iter().zip(source).take_while(|(a, b)| exact(a, b)).count();
     let (q, s) = (&query[prefix..], &source[prefix..]);
     let suffix = q.iter().rev().zip(s.iter().rev()).take_while(|(a, b)| exact(a, b)).count();
     let (q, s) = (&q[..q.len() - suffix], &s[..s.len() - suffix]);
     let mut edits = vec![Edit::Same; prefix];
-    edits.extend(middle_alignment(q, s, &same));
+    edits.extend(middle_alignment(q, s, fewest_replaced, &same));
     edits.extend(std::iter::repeat_n(Edit::Same, suffix));
     edits
 }
 
-fn middle_alignment<T>(query: &[T], source: &[T], same: &impl Fn(&T, &T) -> Option<u32>) -> Vec<Edit> {
+fn middle_alignment<T>(
+    query: &[T],
+    source: &[T],
+    fewest_replaced: bool,
+    same: &impl Fn(&T, &T) -> Option<u32>,
+) -> Vec<Edit> {
     let (n, m) = (query.len(), source.len());
     let width = m + 1;
     if (n + 1).saturating_mul(width) > MAX_ALIGNMENT_CELLS {
         return [vec![Edit::Delete; m], vec![Edit::Insert; n]].concat();
     }
     count_work((n + 1) * width);
-    // One edit costs more than every case difference of the alignment together.
-    let k = (n + m + 1) as u64;
-    let pair = |i: usize, j: usize| -> u64 { same(&query[i], &source[j]).map_or(k, u64::from) };
+    // One edit costs more than every replacement's extra together, and that extra more
+    // than every case difference of the alignment together.
+    let unit = (n + m + 1) as u64;
+    let k = unit * unit;
+    let replaced = k + if fewest_replaced { unit } else { 0 };
+    let pair = |i: usize, j: usize| -> u64 { same(&query[i], &source[j]).map_or(replaced, u64::from) };
     let mut d = vec![0u64; (n + 1) * width];
     for i in 0..=n {
         d[i * width] = i as u64 * k;
@@ -933,6 +1025,8 @@ pub struct WordEdits {
     pub of: usize,
     /// Words replaced, as `(the memory's, the query's)`.
     pub replaced: Vec<(String, String)>,
+    /// Blocks of words moved, each one edit: the query's words of each.
+    pub moved: Vec<String>,
     /// Words only the query has.
     pub inserted: Vec<String>,
     /// Words only the memory's source has.
@@ -940,9 +1034,9 @@ pub struct WordEdits {
 }
 
 impl WordEdits {
-    /// The distance `d`: every word replaced, inserted or deleted.
+    /// The distance `d`: every word replaced, inserted or deleted, and every block moved.
     pub fn distance(&self) -> usize {
-        self.replaced.len() + self.inserted.len() + self.deleted.len()
+        self.replaced.len() + self.moved.len() + self.inserted.len() + self.deleted.len()
     }
 }
 
@@ -1052,34 +1146,76 @@ fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
 fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     let (ql, sl) = (q.lower_words(), s.lower_words());
     let (qi, si): (Vec<usize>, Vec<usize>) = ((0..q.len()).collect(), (0..s.len()).collect());
-    // The fewest edits over the lowercased words, then the fewest pairs written apart.
-    let edits = weighted_alignment(&qi, &si, |&a, &b| {
+    // The fewest edits over the lowercased words, then the fewest pairs written apart:
+    // the pairs whose case the score counts.
+    let edits = weighted_alignment(&qi, &si, false, |&a, &b| {
         (ql[a] == sl[b]).then_some(u32::from(q.written(a) != s.written(b)))
     });
-    let mut words = WordEdits {
-        same: 0,
-        of: q.len().max(s.len()),
-        replaced: Vec::new(),
-        inserted: Vec::new(),
-        deleted: Vec::new(),
-    };
     let mut case_pairs = Vec::new();
     let (mut i, mut j) = (0, 0);
-    for edit in edits {
-        match edit {
-            Edit::Same => {
-                words.same += 1;
-                if q.written(i) != s.written(j) {
-                    case_pairs.push(format!("{} ≠ {}", q.written(i), s.written(j)));
-                }
-            }
-            Edit::Substitute => words.replaced.push((s.written(j).to_string(), q.written(i).to_string())),
-            Edit::Insert => words.inserted.push(q.written(i).to_string()),
-            Edit::Delete => words.deleted.push(s.written(j).to_string()),
+    for &edit in &edits {
+        if edit == Edit::Same && q.written(i) != s.written(j) {
+            case_pairs.push(format!("{} ≠ {}", q.written(i), s.written(j)));
         }
         i += usize::from(edit != Edit::Delete);
         j += usize::from(edit != Edit::Insert);
     }
+    let levenshtein = edits.iter().filter(|&&e| e != Edit::Same).count();
+    // With blocks moved, the edits are told from the alignment the moves start from.
+    let (edits, moved) = if distance_with_moves(q, s, levenshtein) < levenshtein {
+        let numbered = Numbered::of(q, s);
+        let aligned = word_alignment(q, s, &numbered);
+        let moved = moves::moves(&numbered.query, &numbered.source, &aligned).0;
+        (aligned, moved)
+    } else {
+        (edits, Vec::new())
+    };
+    let mut words = WordEdits {
+        same: 0,
+        of: q.len().max(s.len()),
+        replaced: Vec::new(),
+        moved: moved
+            .iter()
+            .map(|mv| mv.query.clone().map(|w| q.written(w)).collect::<Vec<_>>().join(" "))
+            .collect(),
+        inserted: Vec::new(),
+        deleted: Vec::new(),
+    };
+    let in_query = |w: usize| moved.iter().any(|mv| mv.query.contains(&w));
+    let in_source = |w: usize| moved.iter().any(|mv| mv.source.contains(&w));
+    // The words of a gap between two kept words, neither kept nor moved: pairs are
+    // replaced, the rest inserted or deleted.
+    let (mut gap_q, mut gap_s): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    let flush = |gap_q: &mut Vec<usize>, gap_s: &mut Vec<usize>, words: &mut WordEdits| {
+        for k in 0..gap_q.len().max(gap_s.len()) {
+            match (gap_q.get(k), gap_s.get(k)) {
+                (Some(&a), Some(&b)) => {
+                    words.replaced.push((s.written(b).to_string(), q.written(a).to_string()))
+                }
+                (Some(&a), None) => words.inserted.push(q.written(a).to_string()),
+                (None, Some(&b)) => words.deleted.push(s.written(b).to_string()),
+                (None, None) => {}
+            }
+        }
+        gap_q.clear();
+        gap_s.clear();
+    };
+    let (mut i, mut j) = (0, 0);
+    for &edit in &edits {
+        if edit == Edit::Same {
+            words.same += 1;
+            flush(&mut gap_q, &mut gap_s, &mut words);
+        }
+        if matches!(edit, Edit::Substitute | Edit::Insert) && !in_query(i) {
+            gap_q.push(i);
+        }
+        if matches!(edit, Edit::Substitute | Edit::Delete) && !in_source(j) {
+            gap_s.push(j);
+        }
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    flush(&mut gap_q, &mut gap_s, &mut words);
     let base = base_score(q.len(), s.len(), words.distance());
     let mut lost = Vec::new();
     if !case_pairs.is_empty() {
@@ -1182,6 +1318,10 @@ impl fmt::Display for Explanation {
                 if !words.replaced.is_empty() {
                     let pairs = words.replaced.iter().map(|(a, b)| format!("{a} → {b}"));
                     edits.push(format!("{} replaced: {}", words.replaced.len(), listed(pairs, 3)));
+                }
+                if !words.moved.is_empty() {
+                    let quoted = words.moved.iter().map(|w| format!("\"{w}\""));
+                    edits.push(format!("{} moved: {}", words.moved.len(), listed(quoted, 3)));
                 }
                 for (list, what) in [(&words.inserted, "inserted"), (&words.deleted, "deleted")] {
                     if !list.is_empty() {
@@ -1356,13 +1496,26 @@ mod tests {
         );
         // Case costs only where no alignment as good avoids it: "Vi" pairs with "Vi".
         check("Ja, vi Vi", "Ja, Vi", Some(66), "words: 2 of 3 the same (1 inserted: \"vi\") → 66");
-        // A word moved: inserted and deleted, two edits, the sum told as the score
-        // counts it.
+        // Words moved: one edit a block, the sum told as the score counts it.
         check(
             "Vi har valgt å satse på nye markeder nå.",
             "Nå har vi valgt å satse på nye markeder.",
+            Some(77),
+            "words: 7 of 9 the same (2 moved: \"Vi\", \"nå\") → 77",
+        );
+        check(
+            "I dag leste jeg en bok.",
+            "Jeg leste en bok i dag.",
             Some(66),
-            "words: 9 − 3 edits = 6 of 9 (1 replaced: Nå → Vi, 1 inserted: \"nå\", 1 deleted: \"vi\") → 66",
+            "words: 6 − 2 edits = 4 of 6 (2 moved: \"I dag\", \"jeg\") → 66",
+        );
+        // A move beside other edits: a word that left one place and another that came
+        // elsewhere are two edits, not a replacement.
+        check(
+            "I går leste Kari en bok.",
+            "Jeg leste en bok i går.",
+            Some(50),
+            "words: 3 of 6 the same (1 moved: \"I går\", 1 inserted: \"Kari\", 1 deleted: \"Jeg\") → 50",
         );
         check("Ja, vi", "Ja, Vi", Some(99), "100 − 1 for case (vi ≠ Vi) = 99");
         let long: Vec<String> = (0..101).map(|i| format!("ord{i}")).collect();
@@ -1560,7 +1713,10 @@ mod tests {
                         prop_assert_eq!(i32::from(e.score), after.min(94));
                         let (q, s) = (Words::new(&query), Words::new(&source));
                         let words = e.words.unwrap();
-                        prop_assert_eq!(Some(words.distance()), match_distance(&q.lower_words(), &s.lower_words()));
+                        let levenshtein = match_distance(&q.lower_words(), &s.lower_words()).unwrap();
+                        prop_assert_eq!(words.distance(), distance_with_moves(&q, &s, levenshtein));
+                        prop_assert!(words.distance() <= levenshtein && words.distance() >= Numbered::of(&q, &s).unshared());
+                        prop_assert_eq!(words.moved.is_empty(), words.distance() == levenshtein);
                     }
                 }
                 prop_assert_eq!(e.tier == Tier::SameWords, differences(&query, &source).is_some_and(|d| !d.is_empty()));

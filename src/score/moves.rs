@@ -1,0 +1,207 @@
+//! Words moved: a block of words that the memory's source has elsewhere is one edit,
+//! not a deletion and an insertion for each of its words.
+//!
+//! Norwegian moves words as a matter of course: `I dag leste jeg en bok` and `Jeg
+//! leste en bok i dag` say the same with the same six words, and a translator moves
+//! "today" once. Levenshtein counts five edits there; with moves it is two (`i dag`
+//! and `jeg`), as Translation Edit Rate counts them (Snover et al. 2006: a shift of a
+//! block costs one edit).
+//!
+//! [`moves`] starts from a minimal alignment ([`super::Edit`]s), whose kept words
+//! split both texts into *gaps*; a gap of `a` query words and `b` source words not
+//! kept costs `max(a, b)` (the pairs are replacements, the rest insertions or
+//! deletions), and the gaps' costs add up to the Levenshtein distance. A block is a
+//! run of words not kept that stands, word for word, as a run not kept in the other
+//! text; moving it costs one edit and takes its words out of both gaps. Blocks are
+//! moved greedily, the one that saves most first (then the longest, then the first
+//! in the query), while a move saves something. So the distance with moves is never
+//! more than the Levenshtein distance, and never less than `max(n, m) − shared`, the
+//! words not shared as multisets (every word outside a kept or moved pair costs an
+//! edit): the bounds the index prunes by ([`crate::index`]) hold for it unchanged.
+//! Texts of more than [`MAX_MOVE_WORDS`] words are not searched for moves.
+
+use std::ops::Range;
+
+use super::Edit;
+use crate::cost::count as count_work;
+
+/// The most words either text may have for moves to be looked for: beyond, the
+/// distance is Levenshtein's (a sentence of a hundred words is far beyond real prose,
+/// and the search for blocks costs up to the product of the lengths per move).
+pub const MAX_MOVE_WORDS: usize = 100;
+
+/// A block of words moved: where it stands in the query and in the memory's source
+/// (word numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The block's words in the query.
+    pub query: Range<usize>,
+    /// The same words in the memory's source.
+    pub source: Range<usize>,
+}
+
+/// A word not kept by the alignment: the gap it stands in, or `None` once moved (or
+/// for a kept word).
+type Free = Option<usize>;
+
+/// The blocks moved and the distance with them, for `query` and `source` aligned by
+/// `edits` (a minimal alignment turning `source` into `query`).
+pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Move>, usize) {
+    let (n, m) = (query.len(), source.len());
+    let mut in_query: Vec<Free> = vec![None; n];
+    let mut in_source: Vec<Free> = vec![None; m];
+    // The words not kept in each gap: (the query's, the source's).
+    let mut gaps: Vec<(usize, usize)> = vec![(0, 0)];
+    let (mut i, mut j) = (0, 0);
+    for &edit in edits {
+        let g = gaps.len() - 1;
+        if edit == Edit::Same {
+            gaps.push((0, 0));
+        }
+        if matches!(edit, Edit::Substitute | Edit::Insert) {
+            in_query[i] = Some(g);
+            gaps[g].0 += 1;
+        }
+        if matches!(edit, Edit::Substitute | Edit::Delete) {
+            in_source[j] = Some(g);
+            gaps[g].1 += 1;
+        }
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    let mut distance: usize = gaps.iter().map(|&(a, b)| a.max(b)).sum();
+    let mut moved = Vec::new();
+    if n.max(m) > MAX_MOVE_WORDS {
+        return (moved, distance);
+    }
+    // Each move with what it saved: a move that saves nothing is made too, as two
+    // moves can save together what neither saves alone (a word replaced by one that
+    // stands elsewhere, `vi har … nå` for `nå har vi …`), and left out again when no
+    // move after it saves anything.
+    let mut saved_by = Vec::new();
+    loop {
+        // (saved, length, query start, source start) of the best block.
+        let mut best: Option<(usize, usize, usize, usize)> = None;
+        for i in 0..n {
+            let Some(from) = in_query[i] else { continue };
+            for j in 0..m {
+                let Some(to) = in_source[j] else { continue };
+                count_work(1);
+                if query[i] != source[j] {
+                    continue;
+                }
+                let len = (0..(n - i).min(m - j))
+                    .take_while(|&k| {
+                        in_query[i + k].is_some()
+                            && in_source[j + k].is_some()
+                            && query[i + k] == source[j + k]
+                    })
+                    .count();
+                count_work(len);
+                let saved = saving(gaps[from], gaps[to], from == to, len);
+                if best.is_none_or(|(s, l, _, _)| (saved, len) > (s, l)) {
+                    best = Some((saved, len, i, j));
+                }
+            }
+        }
+        let Some((saved, len, i, j)) = best else { break };
+        let (from, to) = (in_query[i].unwrap_or_default(), in_source[j].unwrap_or_default());
+        gaps[from].0 -= len;
+        gaps[to].1 -= len;
+        in_query[i..i + len].fill(None);
+        in_source[j..j + len].fill(None);
+        saved_by.push(saved);
+        moved.push(Move { query: i..i + len, source: j..j + len });
+    }
+    let kept = saved_by.iter().rposition(|&s| s > 0).map_or(0, |last| last + 1);
+    moved.truncate(kept);
+    distance -= saved_by[..kept].iter().sum::<usize>();
+    (moved, distance)
+}
+
+/// The edits saved by moving a block of `len` words from the gap `from` of the query
+/// (its counts `(query words, source words)`) to the gap `to` of the source, at one
+/// edit for the move; `same` when the two are one gap.
+fn saving(from: (usize, usize), to: (usize, usize), same: bool, len: usize) -> usize {
+    if same {
+        return len - 1;
+    }
+    let before = from.0.max(from.1) + to.0.max(to.1);
+    let after = (from.0 - len).max(from.1) + to.0.max(to.1 - len) + 1;
+    before.saturating_sub(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{alignment, token_distance};
+
+    fn distance(query: &str, source: &str) -> (usize, Vec<String>) {
+        let (q, s): (Vec<&str>, Vec<&str>) = (query.split(' ').collect(), source.split(' ').collect());
+        let (moved, d) = moves(&q, &s, &alignment(&q, &s));
+        (d, moved.iter().map(|mv| q[mv.query.clone()].join(" ")).collect())
+    }
+
+    #[test]
+    fn a_block_moved_is_one_edit() {
+        assert_eq!(
+            distance("i dag leste jeg en bok", "jeg leste en bok i dag"),
+            (2, vec!["i dag".into(), "jeg".into()])
+        );
+        assert_eq!(
+            distance("klokken sju skal vi møtes på stasjonen", "vi skal møtes på stasjonen klokken sju"),
+            (2, vec!["klokken sju".into(), "vi".into()])
+        );
+        // Two words swapped: one moved.
+        assert_eq!(distance("a b c d", "a c b d"), (1, vec!["b".into()]));
+        // Two moves that save only together.
+        assert_eq!(
+            distance("vi har valgt å satse på nye markeder nå", "nå har vi valgt å satse på nye markeder"),
+            (2, vec!["vi".into(), "nå".into()])
+        );
+    }
+
+    #[test]
+    fn nothing_moves_where_levenshtein_is_as_good() {
+        assert_eq!(distance("vi er her for kundene", "vi er her for deg"), (1, vec![]));
+        assert_eq!(distance("a b c", "x y z"), (3, vec![]));
+        // A word that left and another that came are not a move.
+        assert_eq!(distance("a b c d", "x a b c"), (2, vec![]));
+    }
+
+    #[test]
+    fn long_texts_are_not_searched() {
+        let q: Vec<usize> = (0..=MAX_MOVE_WORDS).collect();
+        let mut s = q.clone();
+        s.rotate_left(10);
+        let (moved, d) = moves(&q, &s, &alignment(&q, &s));
+        assert!(moved.is_empty());
+        assert_eq!(d, token_distance(&q, &s));
+    }
+
+    proptest::proptest! {
+        /// Between the bounds the index prunes by: never above Levenshtein, never
+        /// below the words not shared, never below the difference in length.
+        #[test]
+        fn the_distance_with_moves_keeps_the_index_bounds(
+            a in proptest::collection::vec(0u8..6, 0..14),
+            b in proptest::collection::vec(0u8..6, 0..14),
+        ) {
+            let (moved, d) = moves(&a, &b, &alignment(&a, &b));
+            let levenshtein = token_distance(&a, &b);
+            let mut counts = [0i32; 6];
+            for &x in &a { counts[x as usize] += 1; }
+            let mut shared = 0;
+            for &x in &b {
+                if counts[x as usize] > 0 { counts[x as usize] -= 1; shared += 1; }
+            }
+            proptest::prop_assert!(d <= levenshtein);
+            proptest::prop_assert!(d >= a.len().max(b.len()) - shared);
+            proptest::prop_assert!(d >= a.len().abs_diff(b.len()));
+            proptest::prop_assert_eq!(moved.is_empty(), d == levenshtein);
+            for mv in &moved {
+                proptest::prop_assert_eq!(&a[mv.query.clone()], &b[mv.source.clone()]);
+            }
+        }
+    }
+}
