@@ -12,7 +12,10 @@
 //! millioner` says `4.2 million` for `4,2 millioner`. It repairs only what it can map one
 //! to one (the same words, the same count of numbers in the same order, each changed
 //! number found exactly once in the target, in its English or its Norwegian form), and otherwise says why
-//! not: a guess would put a wrong number into a published article.
+//! not: a guess would put a wrong number into a published article. A date is also found
+//! as English orders it (`April 1, 1987`, `1 April 1987`, `October 20th`, `the 22nd of
+//! May`), its parts changed where they stand; a number with an ordinal suffix (`3rd`)
+//! gets the new number's suffix (`4th`, `11th`, `21st`).
 
 use std::ops::Range;
 
@@ -346,16 +349,34 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
             (english_with(old_text, old.kind, true), english_with(new_text, new.kind, true)),
             (old_text.to_string(), kept),
         ];
-        let (at, new_form) = forms
+        let found = forms
             .iter()
-            .map(|(old_form, new_form)| (occurrences(target, old_form), new_form))
-            .find(|(found, _)| !found.is_empty())
-            .ok_or_else(|| NoRepair::NotFound(old_en.clone()))?;
-        if at.len() > 1 {
-            return Err(NoRepair::Ambiguous(target[at[0].clone()].to_string()));
-        }
-        changes.push((target[at[0].clone()].to_string(), new_form.clone()));
-        edits.push((at[0].clone(), new_form.clone()));
+            .map(|(old_form, new_form)| (occurrences(target, old_form), old_form, new_form))
+            .find(|(found, _, _)| !found.is_empty());
+        let (at, new_form) = match found {
+            Some((at, _, _)) if at.len() > 1 => {
+                return Err(NoRepair::Ambiguous(target[at[0].clone()].to_string()))
+            }
+            Some((at, old_form, new_form)) => {
+                let at = at[0].clone();
+                // An ordinal the target wrote (`3rd`) gets the new number's suffix (`4th`).
+                let suffix = &target[at.start + old_form.len()..at.end];
+                let new_form = match suffix.is_empty() {
+                    true => new_form.clone(),
+                    false => match new_form.parse::<u64>() {
+                        Ok(n) => format!("{new_form}{}", ordinal_suffix(n, suffix)),
+                        Err(_) => return Err(NoRepair::NotFound(old_en)),
+                    },
+                };
+                (at, new_form)
+            }
+            None if old.kind == Kind::Date && new.kind == Kind::Date => {
+                english_date_repair(target, old_text, new_text).unwrap_or(Err(NoRepair::NotFound(old_en)))?
+            }
+            None => return Err(NoRepair::NotFound(old_en)),
+        };
+        changes.push((target[at.clone()].to_string(), new_form.clone()));
+        edits.push((at, new_form));
     }
     if edits.is_empty() {
         return Err(NoRepair::NotOnlyNumbers);
@@ -372,6 +393,229 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
     Ok(Repair { target: out, changes })
 }
 
+/// The repair a match's suggestion gets, as `lookup`, `match` and a batch show it:
+/// none for a match of 100% or more or a source that differs in more than numbers,
+/// else the repaired target or why the numbers could not be put in.
+pub fn repair_match(query: &str, source: &str, target: &str, score: u8) -> Option<Result<Repair, NoRepair>> {
+    if score >= 100 {
+        return None;
+    }
+    match repair(query, source, target) {
+        Err(NoRepair::NotOnlyNumbers) => None,
+        repair => Some(repair),
+    }
+}
+
+/// The English ordinal suffix of `n` (`st`, `nd`, `rd`, `th`: 1st, 12th, 22nd), in
+/// upper case when `like`, the suffix it replaces, is (`21ST`).
+fn ordinal_suffix(n: u64, like: &str) -> &'static str {
+    let lower = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    match like.bytes().all(|b| b.is_ascii_uppercase()) && !like.is_empty() {
+        true => match lower {
+            "st" => "ST",
+            "nd" => "ND",
+            "rd" => "RD",
+            _ => "TH",
+        },
+        false => lower,
+    }
+}
+
+/// The length of an ordinal suffix (`st`, `nd`, `rd`, `th`, any case) at the start of
+/// `text` that ends a word there (`1st,`, not `1stone`), else 0.
+fn ordinal_at(text: &str) -> usize {
+    let is_suffix =
+        text.get(..2).is_some_and(|s| ["st", "nd", "rd", "th"].iter().any(|o| s.eq_ignore_ascii_case(o)));
+    match is_suffix && !text[2..].chars().next().is_some_and(char::is_alphanumeric) {
+        true => 2,
+        false => 0,
+    }
+}
+
+/// A Norwegian date's parts (the text of a [`Kind::Date`]): day, month (0 to 11) and
+/// year as written.
+fn date_parts(date: &str) -> Option<(u32, usize, Option<&str>)> {
+    let (day, rest) = date.split_once(". ")?;
+    let (month, year) = rest.split_once(' ').map_or((rest, None), |(m, y)| (m, Some(y)));
+    let month = MONTHS.iter().position(|(m, _)| m.eq_ignore_ascii_case(month))?;
+    Some((day.parse().ok()?, month, year))
+}
+
+/// A date as an English translation writes it, month in words: `April 1, 1987`,
+/// `1 April 1987`, `October 20th`, `the 22nd of May`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EnglishDate {
+    /// The whole date, from its first part to its last.
+    range: Range<usize>,
+    /// The day's digits, and its ordinal suffix after them (empty when none).
+    day: Range<usize>,
+    suffix: Range<usize>,
+    /// The month's name, and which month (0 to 11).
+    month_name: Range<usize>,
+    month: usize,
+    /// The year's digits, when the date has a year.
+    year: Option<Range<usize>>,
+}
+
+/// A day of the month at byte `i` of `text`: one or two digits (1 to 31), maybe an
+/// ordinal suffix, not the start of a longer number: the digits' and the suffix's bytes.
+fn day_at(text: &str, i: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let b = text.as_bytes();
+    let n = digits(b, i);
+    let value: u32 = text.get(i..i + n)?.parse().ok()?;
+    if !(1..=2).contains(&n) || !(1..=31).contains(&value) {
+        return None;
+    }
+    let end = i + n + ordinal_at(&text[i + n..]);
+    let mut after = text[end..].chars();
+    let (a1, a2) = (after.next(), after.next());
+    let longer = a1.is_some_and(char::is_alphanumeric)
+        || matches!(a1, Some('.' | ',' | ':')) && a2.is_some_and(|c| c.is_ascii_digit());
+    (!longer).then_some((i..i + n, i + n..end))
+}
+
+/// A year of four digits after byte `i` of `text`, as `, 1987` or ` 1987`: its digits.
+fn year_after(text: &str, i: usize) -> Option<Range<usize>> {
+    let rest = &text[i..];
+    let skip = if rest.starts_with(", ") {
+        2
+    } else if rest.starts_with(' ') {
+        1
+    } else {
+        return None;
+    };
+    let at = i + skip;
+    let mut after = text.get(at + 4..).unwrap_or_default().chars();
+    let (a1, a2) = (after.next(), after.next());
+    let longer = a1.is_some_and(char::is_alphanumeric)
+        || matches!(a1, Some('.' | ',' | ':')) && a2.is_some_and(|c| c.is_ascii_digit());
+    (digits(text.as_bytes(), at) == 4 && !longer).then_some(at..at + 4)
+}
+
+/// The dates of `text` written as English writes them, month in words (see
+/// [`EnglishDate`]); a month name with no day beside it is none.
+fn english_dates(text: &str) -> Vec<EnglishDate> {
+    let mut out = Vec::new();
+    for (month, (_, name)) in MONTHS.iter().enumerate() {
+        for (at, _) in text.match_indices(name) {
+            let end = at + name.len();
+            if letter_before(text, at) || text[end..].chars().next().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            // The day after the month (`April 1, 1987`, `October 20th`) or before it
+            // (`1 April 1987`, `the 22nd of May`).
+            let after = text[end..].starts_with(' ').then(|| day_at(text, end + 1)).flatten();
+            let (day, suffix, last) = match after {
+                Some((day, suffix)) => (day, suffix.clone(), suffix.end),
+                None => {
+                    let Some(before) = text[..at].strip_suffix(' ') else { continue };
+                    let before = before.strip_suffix(" of").unwrap_or(before);
+                    let suffix_len = if before.len() >= 2 && before.is_char_boundary(before.len() - 2) {
+                        ordinal_at(&before[before.len() - 2..])
+                    } else {
+                        0
+                    };
+                    let digits_end = before.len() - suffix_len;
+                    let n = before.as_bytes()[..digits_end]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    let start = digits_end - n;
+                    let mut ahead = text[..start].chars().rev();
+                    let (b1, b2) = (ahead.next(), ahead.next());
+                    let longer = b1.is_some_and(char::is_alphanumeric)
+                        || matches!(b1, Some('.' | ',' | ':')) && b2.is_some_and(|c| c.is_ascii_digit());
+                    match day_at(text, start) {
+                        Some((day, suffix)) if n > 0 && !longer && suffix.end == before.len() => {
+                            (day, suffix, end)
+                        }
+                        _ => continue,
+                    }
+                }
+            };
+            let year = year_after(text, last);
+            let range = day.start.min(at)..year.as_ref().map_or(last, |y| y.end);
+            out.push(EnglishDate { range, day, suffix, month_name: at..end, month, year });
+        }
+    }
+    out.sort_by_key(|d| d.range.start);
+    out
+}
+
+/// Where the Norwegian date `old` (a [`Kind::Date`]'s text) stands in `target` as
+/// English writes it, and that date written with the parts of `new` in the same form:
+/// `None` when `target` has it in no English form, an error when it has it more than
+/// once or `new` cannot be written the same way (one has a year, the other none).
+fn english_date_repair(
+    target: &str,
+    old: &str,
+    new: &str,
+) -> Option<Result<(Range<usize>, String), NoRepair>> {
+    let (old_day, old_month, old_year) = date_parts(old)?;
+    let (new_day, new_month, new_year) = date_parts(new)?;
+    let found: Vec<EnglishDate> = english_dates(target)
+        .into_iter()
+        .filter(|d| {
+            d.month == old_month
+                && target[d.day.clone()].parse() == Ok(old_day)
+                && old_year.is_none_or(|y| d.year.as_ref().is_some_and(|r| &target[r.clone()] == y))
+        })
+        .collect();
+    let date = match found.as_slice() {
+        [] => return repair_year(target, (old_day, old_month, old_year), (new_day, new_month, new_year)),
+        [date] => date,
+        [first, ..] => return Some(Err(NoRepair::Ambiguous(target[first.range.clone()].to_string()))),
+    };
+    if old_year.is_some() != new_year.is_some() {
+        return None;
+    }
+    // The parts replaced from the last one back, so the earlier ones' places hold.
+    let mut parts: Vec<(Range<usize>, String)> = vec![
+        (date.day.start..date.suffix.end, {
+            let suffix = &target[date.suffix.clone()];
+            match suffix.is_empty() {
+                true => new_day.to_string(),
+                false => format!("{new_day}{}", ordinal_suffix(u64::from(new_day), suffix)),
+            }
+        }),
+        (date.month_name.clone(), MONTHS[new_month].1.to_string()),
+    ];
+    if let (Some(range), Some(year)) = (&date.year, new_year) {
+        parts.push((range.clone(), year.to_string()));
+    }
+    parts.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut written = target[date.range.clone()].to_string();
+    for (r, text) in parts {
+        written.replace_range(r.start - date.range.start..r.end - date.range.start, &text);
+    }
+    Some(Ok((date.range.clone(), written)))
+}
+
+/// A date whose year alone changed, where the translation has the year once but the
+/// day and month in no form tolk reads (`the first of April 1987`): the year replaced.
+fn repair_year(
+    target: &str,
+    (old_day, old_month, old_year): (u32, usize, Option<&str>),
+    (new_day, new_month, new_year): (u32, usize, Option<&str>),
+) -> Option<Result<(Range<usize>, String), NoRepair>> {
+    let (Some(old_year), Some(new_year)) = (old_year, new_year) else { return None };
+    if (old_day, old_month) != (new_day, new_month) {
+        return None;
+    }
+    match occurrences(target, old_year).as_slice() {
+        [] => None,
+        [at] => Some(Ok((at.clone(), new_year.to_string()))),
+        [at, ..] => Some(Err(NoRepair::Ambiguous(target[at.clone()].to_string()))),
+    }
+}
+
 /// Whether `number` is digits grouped in threes by commas, as English groups them
 /// (`10,000`, `1,250,000`).
 fn english_grouped(number: &str) -> bool {
@@ -381,10 +625,15 @@ fn english_grouped(number: &str) -> bool {
     number.contains(',') && digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
 }
 
-/// Where `number` stands in `text` as a whole number (not inside a longer one).
+/// Where `number` stands in `text` as a whole number (not inside a longer one); a whole
+/// number written as an ordinal (`3rd`) with its suffix.
 fn occurrences(text: &str, number: &str) -> Vec<Range<usize>> {
+    let whole = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
     text.match_indices(number)
-        .map(|(i, m)| i..i + m.len())
+        .map(|(i, m)| {
+            let suffix = if whole { ordinal_at(&text[i + m.len()..]) } else { 0 };
+            i..i + m.len() + suffix
+        })
         .filter(|r| {
             let mut before = text[..r.start].chars().rev();
             let mut after = text[r.end..].chars();
@@ -564,6 +813,141 @@ mod tests {
         assert_eq!(
             no("Vi er 120.", "Vi er 110.", "We are 1100, or 110.5."),
             NoRepair::NotFound("110".into())
+        );
+    }
+
+    #[track_caller]
+    fn repairs(query: &str, source: &str, target: &str, expected: &str) {
+        assert_eq!(repair(query, source, target).map(|r| r.target), Ok(expected.to_string()), "{query}");
+    }
+
+    /// Regression (a trial): a date the translation writes as English orders it
+    /// (`April 1, 1987`, `October 20th`) was not repaired, though its changed number
+    /// stood there once.
+    #[test]
+    fn dates_are_repaired_in_every_english_order() {
+        // Month D, YYYY: the year, the day, or both.
+        let dated = "The letter is dated April 1, 1987.";
+        repairs(
+            "Brevet er datert 1. april 1988.",
+            "Brevet er datert 1. april 1987.",
+            dated,
+            "The letter is dated April 1, 1988.",
+        );
+        repairs(
+            "Brevet er datert 2. april 1987.",
+            "Brevet er datert 1. april 1987.",
+            dated,
+            "The letter is dated April 2, 1987.",
+        );
+        repairs(
+            "Brevet er datert 3. mai 1990.",
+            "Brevet er datert 1. april 1987.",
+            dated,
+            "The letter is dated May 3, 1990.",
+        );
+        // D Month YYYY, with an ordinal too, and `the Dth of Month`.
+        repairs("Den 2. april 1987.", "Den 1. april 1987.", "On 1 April 1987.", "On 2 April 1987.");
+        repairs("Den 2. april 1987.", "Den 1. april 1987.", "On 1st April 1987.", "On 2nd April 1987.");
+        repairs(
+            "Festen var 23. mai.",
+            "Festen var 22. mai.",
+            "The party was on the 22nd of May.",
+            "The party was on the 23rd of May.",
+        );
+        // Month Dth: the suffix follows the number.
+        let deadline = "The registration deadline is October 20th.";
+        for (day, suffix) in [
+            (21, "st"),
+            (22, "nd"),
+            (23, "rd"),
+            (24, "th"),
+            (11, "th"),
+            (12, "th"),
+            (13, "th"),
+            (1, "st"),
+            (31, "st"),
+        ] {
+            repairs(
+                &format!("Fristen er satt til {day}. oktober."),
+                "Fristen er satt til 20. oktober.",
+                deadline,
+                &format!("The registration deadline is October {day}{suffix}."),
+            );
+        }
+        repairs(
+            "Festen var 23. mai.",
+            "Festen var 22. mai.",
+            "The party was held on May 22nd.",
+            "The party was held on May 23rd.",
+        );
+        repairs(
+            "Festen var 3. juni.",
+            "Festen var 22. mai.",
+            "The party was held on May 22nd.",
+            "The party was held on June 3rd.",
+        );
+        // A target's year the source has not is kept; the change is the whole date.
+        let r = repair("Frist 21. oktober.", "Frist 20. oktober.", "Due October 20, 2025.").unwrap();
+        assert_eq!(r.target, "Due October 21, 2025.");
+        assert_eq!(r.changes, [("October 20, 2025".to_string(), "October 21, 2025".to_string())]);
+        // Only the year changed, the day and month in words: the year alone.
+        repairs(
+            "Den 1. april 1988.",
+            "Den 1. april 1987.",
+            "On the first of April 1987.",
+            "On the first of April 1988.",
+        );
+    }
+
+    #[test]
+    fn an_ordinal_gets_the_new_numbers_suffix() {
+        repairs("Han kom på 3. plass.", "Han kom på 2. plass.", "He came 2nd.", "He came 3rd.");
+        repairs("Han kom på 11. plass.", "Han kom på 2. plass.", "He came 2nd.", "He came 11th.");
+        repairs("Han kom på 21. plass.", "Han kom på 4. plass.", "He came 4th.", "He came 21st.");
+        repairs("Han kom på 112. plass.", "Han kom på 4. plass.", "He came 4th.", "He came 112th.");
+        repairs("Fristen er 22. mai.", "Fristen er 21. mai.", "Due May 21ST.", "Due May 22ND.");
+        assert_eq!(ordinal_suffix(0, "th"), "th");
+        assert_eq!(ordinal_suffix(102, "th"), "nd");
+        assert_eq!(ordinal_suffix(113, "th"), "th");
+    }
+
+    #[test]
+    fn a_date_that_cannot_be_mapped_one_to_one_is_not_repaired() {
+        let no = |q: &str, s: &str, t: &str| repair(q, s, t).unwrap_err();
+        // The date twice in the target: which one is a guess.
+        assert_eq!(
+            no("Fra 2. mai til 2. mai.", "Fra 1. mai til 2. mai.", "From May 1st to May 1st."),
+            NoRepair::Ambiguous("May 1st".into())
+        );
+        // The year twice, the day and month in no form read: which 1987 is a guess.
+        assert_eq!(
+            no("Den 1. april 1988.", "Den 1. april 1987.", "On the first of April 1987, in 1987."),
+            NoRepair::Ambiguous("1987".into())
+        );
+        // The source has a year the target's date has not: not that date.
+        assert_eq!(
+            no("Den 2. april 1987.", "Den 1. april 1987.", "On April 1."),
+            NoRepair::NotFound("1 April 1987".into())
+        );
+        // The new date has a year the old one has not: where it goes is unknown.
+        assert_eq!(
+            no("Frist 21. oktober 2025.", "Frist 20. oktober.", "Due October 20th."),
+            NoRepair::NotFound("20 October".into())
+        );
+        // Another day of the month, or a month with no day beside it, is no match.
+        assert_eq!(
+            no("Frist 21. oktober.", "Frist 20. oktober.", "Due October 2."),
+            NoRepair::NotFound("20 October".into())
+        );
+        assert_eq!(
+            no("Frist 21. mai.", "Frist 20. mai.", "Due in May, 20 days."),
+            NoRepair::NotFound("20 May".into())
+        );
+        // A day inside a longer number is none.
+        assert_eq!(
+            no("Frist 21. mai.", "Frist 20. mai.", "Due May 20.5."),
+            NoRepair::NotFound("20 May".into())
         );
     }
 }
