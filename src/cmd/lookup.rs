@@ -71,6 +71,8 @@ struct JsonMatch<'a> {
     explanation: Option<JsonExplanation<'a>>,
     /// The target with the query's numbers, when the sources differ only in numbers.
     repaired: Option<String>,
+    /// What was changed in the repaired target, `110 → 120; 6 → 7`.
+    numbers_repaired: Option<String>,
     /// Why it was not repaired, when the numbers differ but cannot be mapped.
     not_repaired: Option<String>,
 }
@@ -138,14 +140,11 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
                         text: p.text,
                     })
                     .collect();
-                let repair = (m.score < 100).then(|| tolk::numbers::repair(&args.text, &e.source, &e.target));
-                let (repaired, not_repaired) = match repair {
-                    Some(Ok(r)) => (Some(r.target), None),
-                    Some(Err(tolk::numbers::NoRepair::NotOnlyNumbers)) | None => (None, None),
-                    Some(Err(why)) => (None, Some(why.to_string())),
-                };
+                let (repaired, numbers_repaired, not_repaired) =
+                    json_repair(tolk::numbers::repair_match(&args.text, &e.source, &e.target, m.score));
                 JsonMatch {
                     repaired,
+                    numbers_repaired,
                     not_repaired,
                     score: m.score,
                     source: &e.source,
@@ -180,7 +179,7 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     for (n, m) in found.iter().enumerate() {
         let e = &memory.entries[m.entry];
         writeln!(out, "{}. {:>3}%  {}", n + 1, m.score, e.source)?;
-        let repair = (m.score < 100).then(|| tolk::numbers::repair(&args.text, &e.source, &e.target));
+        let repair = tolk::numbers::repair_match(&args.text, &e.source, &e.target, m.score);
         match &repair {
             Some(Ok(r)) => writeln!(out, "        {}  (numbers repaired: {})", r.target, r.changes_text())?,
             _ => writeln!(out, "        {}", e.target)?,
@@ -206,9 +205,7 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
             }
             // Numbers that differ but could not be put into the translation: say why.
             if let Some(Err(why)) = &repair {
-                if *why != tolk::numbers::NoRepair::NotOnlyNumbers {
-                    writeln!(out, "        numbers not repaired: {why}")?;
-                }
+                writeln!(out, "        numbers not repaired: {why}")?;
             }
         }
         let meta: Vec<String> = [("changed", &e.changed), ("by", &e.translator), ("origin", &e.origin)]
@@ -228,6 +225,21 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A match's number repair as the JSON of `lookup` and `match` gives it: the repaired
+/// target, what was changed in it, and why the numbers were not repaired.
+pub(super) fn json_repair(
+    repair: Option<Result<tolk::numbers::Repair, tolk::numbers::NoRepair>>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    match repair {
+        Some(Ok(r)) => {
+            let changes = r.changes_text();
+            (Some(r.target), Some(changes), None)
+        }
+        Some(Err(why)) => (None, None, Some(why.to_string())),
+        None => (None, None, None),
+    }
 }
 
 /// The score of a context match: a 100% match made between the same sentences.

@@ -16,7 +16,10 @@ use super::Global;
 ///
 /// Output: tab-separated query, score, source and target of the best match (empty
 /// fields when nothing reaches the minimum score); tabs and line breaks inside fields
-/// are written as spaces. With --json: one JSON object per line with the top N.
+/// are written as spaces. The target is the suggestion: a source that differs from the
+/// query only in numbers gets the query's numbers, as `lookup` shows it. With --json:
+/// one JSON object per line with the top N, each with the memory's target and
+/// `repaired`, `numbers_repaired` and `not_repaired` as `lookup --json` gives them.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Read queries from FILE, or `-` for stdin
@@ -47,6 +50,12 @@ struct JsonMatch<'a> {
     changed: &'a str,
     translator: &'a str,
     origin: &'a str,
+    /// The target with the query's numbers, when the sources differ only in numbers.
+    repaired: Option<String>,
+    /// What was changed in the repaired target, `110 → 120; 6 → 7`.
+    numbers_repaired: Option<String>,
+    /// Why it was not repaired, when the numbers differ but cannot be mapped.
+    not_repaired: Option<String>,
 }
 
 pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
@@ -79,7 +88,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 .iter()
                 .map(|m| {
                     let e = &memory.entries[m.entry];
+                    let (repaired, numbers_repaired, not_repaired) = super::lookup::json_repair(
+                        tolk::numbers::repair_match(query, &e.source, &e.target, m.score),
+                    );
                     JsonMatch {
+                        repaired,
+                        numbers_repaired,
+                        not_repaired,
                         score: m.score,
                         source: &e.source,
                         target: &e.target,
@@ -96,14 +111,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             match found.first() {
                 Some(m) => {
                     let e = &memory.entries[m.entry];
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t{}",
-                        clean(query),
-                        m.score,
-                        clean(&e.source),
-                        clean(&e.target)
-                    )?;
+                    // The suggestion, as lookup gives it: the query's numbers repaired in.
+                    let target = match tolk::numbers::repair_match(query, &e.source, &e.target, m.score) {
+                        Some(Ok(r)) => r.target,
+                        _ => e.target.clone(),
+                    };
+                    writeln!(out, "{}\t{}\t{}\t{}", clean(query), m.score, clean(&e.source), clean(&target))?;
                 }
                 None => writeln!(out, "{}\t\t\t", clean(query))?,
             }

@@ -65,3 +65,64 @@ fn lookup_shows_the_repaired_translation_and_explains_one_it_cannot_repair() {
     assert_eq!(value["matches"][0]["repaired"], serde_json::Value::Null);
     assert!(value["matches"][0]["not_repaired"].as_str().unwrap().contains("more than once"));
 }
+
+/// Regression (a trial): `match` printed the memory's translation with the old numbers
+/// (`It is 50 kilometers to Paris.` for `55 kilometer`) where `lookup` repaired them.
+#[test]
+fn match_gives_the_repaired_suggestion_as_lookup_does() {
+    let t = project();
+    t.write(
+        "memory/paris.csv",
+        "source,target\nDet er 50 kilometer til Paris.,It is 50 kilometers to Paris.\n",
+    );
+    t.tolk(&["match", "--quiet"])
+        .stdin("Det er 55 kilometer til Paris.\nFra 2 til 5 dager.\n")
+        .run()
+        .success()
+        .stdout_is(
+            "Det er 55 kilometer til Paris.\t98\tDet er 50 kilometer til Paris.\tIt is 55 kilometers to Paris.\n\
+             Fra 2 til 5 dager.\t98\tFra 2 til 2 dager.\tFrom 2 to 2 days.\n",
+        );
+    let out = t
+        .tolk(&["match", "--quiet", "--json", "--top", "1"])
+        .stdin("Det er 55 kilometer til Paris.\nFra 2 til 5 dager.\n")
+        .run()
+        .success();
+    let lines: Vec<serde_json::Value> =
+        out.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let paris = &lines[0]["matches"][0];
+    assert_eq!(paris["target"], "It is 50 kilometers to Paris.", "the memory's own target");
+    assert_eq!(paris["repaired"], "It is 55 kilometers to Paris.");
+    assert_eq!(paris["numbers_repaired"], "50 → 55");
+    assert_eq!(paris["not_repaired"], serde_json::Value::Null);
+    let days = &lines[1]["matches"][0];
+    assert_eq!(days["repaired"], serde_json::Value::Null);
+    assert!(days["not_repaired"].as_str().unwrap().contains("more than once"), "{days}");
+    // lookup's JSON says the same of the same query.
+    let json =
+        t.tolk(&["lookup", "Det er 55 kilometer til Paris.", "--json", "--top", "1"]).run().success().stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for field in ["target", "repaired", "numbers_repaired", "not_repaired"] {
+        assert_eq!(value["matches"][0][field], paris[field], "{field}");
+    }
+}
+
+/// Regression (a trial): a date the translation writes in English order was not repaired.
+#[test]
+fn lookup_and_match_repair_a_date_in_english_order() {
+    let t = project();
+    t.write(
+        "memory/dates.csv",
+        "source,target\n\
+         Brevet er datert 1. april 1987.,\"The letter is dated April 1, 1987.\"\n\
+         Registreringsfristen er satt til 20. oktober.,The registration deadline is October 20th.\n",
+    );
+    t.tolk(&["lookup", "Brevet er datert 1. april 1988.", "--top", "1"]).run().success().stdout_contains(
+        "        The letter is dated April 1, 1988.  (numbers repaired: April 1, 1987 → April 1, 1988)\n",
+    );
+    t.tolk(&["match", "--quiet"])
+        .stdin("Registreringsfristen er satt til 21. oktober.\n")
+        .run()
+        .success()
+        .stdout_contains("\tThe registration deadline is October 21st.\n");
+}
