@@ -66,7 +66,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             .with_context(|| format!("cannot open {}", tolk::shown::path(&args.input)))?;
         tolk::input::limits::read_lines(file, &args.input)?
     };
-    let text = tolk::input::decode::utf8(&args.input, bytes, "UTF-8")?;
+    // A byte order mark (Notepad's "UTF-8 with BOM") is no part of the first query.
+    let text = tolk::input::decode::decode(&args.input, &bytes, tolk::input::decode::Accept::Utf8, "UTF-8")?
+        .text
+        .into_owned();
     // The same line breaks as the limit counted (a lone CR too); a final break ends
     // the last query rather than starting an empty one.
     let mut queries: Vec<String> = tolk::document::lines(&text).map(|r| text[r].to_string()).collect();

@@ -437,3 +437,17 @@ fn lookup_takes_a_sentence_with_its_dialogue_dash() {
         ));
     }
 }
+
+/// Regression (a trial): a query file saved with a UTF-8 byte order mark had the mark
+/// echoed at the start of its first query's column (the matching ignored it).
+#[test]
+fn match_leaves_a_byte_order_mark_out_of_the_query() {
+    let t = project();
+    t.write("queries.txt", "\u{feff}Vi er her for deg.\r\nVi er her for deg.\r\n");
+    t.tolk(&["match", "--quiet", "--input", "queries.txt"]).run().success().stdout_is(
+        "Vi er her for deg.\t100\tVi er her for deg.\tWe are here for you.\n\
+         Vi er her for deg.\t100\tVi er her for deg.\tWe are here for you.\n",
+    );
+    let out = t.tolk(&["match", "--quiet", "--json"]).stdin("\u{feff}Vi er her for deg.\n").run().success();
+    assert!(out.stdout.starts_with("{\"query\":\"Vi er her for deg.\""), "{}", out.stdout);
+}
