@@ -182,6 +182,11 @@ fn read_header<'a>(path: &Path, bytes: &'a [u8], piece: usize) -> Result<(Header
         |row: u64, column: Option<&str>, message: String| Error::at(path, Place::row(row, column), message);
     // Comma is the format; a memory saved by a spreadsheet with `;` or tabs is read too.
     let delimiter = detect_delimiter(bytes, &["source", "target"]).unwrap_or(b',');
+    // Tab-separated with no header naming source and target (two-column TSV, which `tm
+    // import` reads): said before the quoting, which as a comma file's it would fail on.
+    if let Some(message) = tsv_without_header(path, bytes) {
+        return Err(csv_err(1, None, message));
+    }
     let cuts = cut_checked(bytes, delimiter, piece).map_err(|(row, message)| csv_err(row, None, message))?;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
@@ -232,7 +237,7 @@ fn read_header<'a>(path: &Path, bytes: &'a [u8], piece: usize) -> Result<(Header
             format!(
                 "no `{missing}` column in the header; found {}: the first row names the columns, `source` for \
                  the Norwegian and `target` for the English (other columns are kept); rename them, or save the \
-                 two columns as TSV, source<TAB>target",
+                 two columns as TSV, source<TAB>target, and bring that file in with `tolk tm import`",
                 columns.join(", ")
             ),
         ));
@@ -396,6 +401,45 @@ fn read_rows(
     Ok(())
 }
 
+/// When `bytes`, the file at `path`, is tab-separated and its first line names no
+/// `source` and `target` columns with any delimiter (two-column TSV, `source<TAB>target`
+/// a line), what to say: such a file is no memory file, but `tm import` reads it.
+fn tsv_without_header(path: &Path, bytes: &[u8]) -> Option<String> {
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = first.strip_suffix(b"\r").unwrap_or(first);
+    let fits = |d: u8| {
+        let names = header_names(bytes, d);
+        ["source", "target"].iter().all(|r| names.iter().any(|n| n == r))
+    };
+    if !first.contains(&b'\t') || [b',', b';', b'\t'].into_iter().any(fits) {
+        return None;
+    }
+    let cells: Vec<String> =
+        first.split(|&b| b == b'\t').map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let tsv =
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"));
+    let import = match tsv {
+        true => format!("bring it into the memory with `tolk tm import {}`", crate::shown::path(path)),
+        false => "save it with the extension .tsv and bring it into the memory with `tolk tm import`".into(),
+    };
+    Some(format!(
+        "this file is tab-separated (TSV) and its first row names no `source` and `target` columns (found {}): \
+         a memory file's first row names its columns; add the line source<TAB>target at its top, or {import}",
+        cells.join(", ")
+    ))
+}
+
+/// The cells of the first record of `text` split by `delimiter`, trimmed and lower case.
+fn header_names(text: &[u8], delimiter: u8) -> Vec<String> {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).flexible(true).from_reader(text);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => record.iter().map(|c| String::from_utf8_lossy(c).trim().to_lowercase()).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The delimiter of the header line: of `,` `;` and tab, the first (most frequent
 /// first) that splits the header into cells naming every one of `required`
 /// (case-insensitive), so that a `;` inside a column name of a comma file misleads
@@ -409,20 +453,8 @@ pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
     candidates.retain(|&(n, _)| n > 0);
     // Most frequent first; on a tie, the order above.
     candidates.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
-    let names = |delimiter: u8| -> Vec<String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(delimiter)
-            .flexible(true)
-            .from_reader(text);
-        let mut record = csv::ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => record.iter().map(|c| String::from_utf8_lossy(c).trim().to_lowercase()).collect(),
-            _ => Vec::new(),
-        }
-    };
     let fits = |&&(_, d): &&(usize, u8)| {
-        let names = names(d);
+        let names = header_names(text, d);
         required.iter().all(|r| names.iter().any(|n| n == r))
     };
     candidates.iter().find(fits).or(candidates.first()).map(|&(_, d)| d)
@@ -652,6 +684,37 @@ mod tests {
         assert_eq!(load(text).unwrap_err().to_string(), message);
     }
 
+    /// Regression (a trial): a two-column TSV named as the memory was refused for a CSV
+    /// quoting error thousands of rows down, and a clean one with the advice to save it
+    /// as TSV, which it was.
+    #[test]
+    fn a_tsv_without_a_header_is_named_as_one_with_what_to_do() {
+        let said = |name: &str, text: &str| {
+            let mut entries = Vec::new();
+            parse(Path::new(name), text.as_bytes(), 0, &mut entries).unwrap_err().to_string()
+        };
+        let tsv = "Hvem?\tWho?\nHan sa \"hei\" da.\tHe said \"hi\" then.\n";
+        assert_eq!(
+            said("nb-en.tsv", tsv),
+            "nb-en.tsv: row 1: this file is tab-separated (TSV) and its first row names no `source` and `target` \
+             columns (found Hvem?, Who?): a memory file's first row names its columns; add the line \
+             source<TAB>target at its top, or bring it into the memory with `tolk tm import nb-en.tsv`"
+        );
+        assert!(
+            said("m.csv", tsv).ends_with(
+                "or save it with the extension .tsv and bring it into the memory with `tolk tm import`"
+            ),
+            "{}",
+            said("m.csv", tsv)
+        );
+        // With a header naming the columns, a tab-separated memory is read.
+        let (_, entries) = load("source\ttarget\nHvem?\tWho?\n").unwrap();
+        assert_eq!(entries[0].target, "Who?");
+        // A comma file is no TSV, a tab in a column's name notwithstanding.
+        assert!(load("source,note\tx,target\nHei.,,Hi.\n").is_ok());
+        assert!(said("m.csv", "kilde,mål\nHei.,Hi.\n").contains("no `source` column in the header"));
+    }
+
     #[test]
     fn columns_in_any_order_and_case_with_extras_kept() {
         let (cols, entries) =
@@ -684,7 +747,8 @@ mod tests {
             "source,note\nHei.,x\n",
             "m.csv: row 1: no `target` column in the header; found source, note: the first row names the \
              columns, `source` for the Norwegian and `target` for the English (other columns are kept); rename \
-             them, or save the two columns as TSV, source<TAB>target",
+             them, or save the two columns as TSV, source<TAB>target, and bring that file in with `tolk tm \
+             import`",
         );
         fails(
             "source,target\nHei.,Hi.\n ,Empty.\n",

@@ -461,14 +461,14 @@ fn memory_cases() -> Vec<Case> {
             "error: cannot load the translation memory: memory/no-target-column.csv: row 1: no `target` \
              column in the header; found source, oversettelse: the first row names the columns, `source` for \
              the Norwegian and `target` for the English (other columns are kept); rename them, or save the two \
-             columns as TSV, source<TAB>target\n",
+             columns as TSV, source<TAB>target, and bring that file in with `tolk tm import`\n",
         ).in_memory(),
         refused(
             "memory/no-target-column.csv",
             &["tm", "import", "{}"],
             "error: no-target-column.csv: row 1: no `target` column in the header; found source, \
              oversettelse: the first row names the columns, `source` for the Norwegian and `target` for the \
-             English (other columns are kept); rename them, or save the two columns as TSV, source<TAB>target\n",
+             English (other columns are kept); rename them, or save the two columns as TSV, source<TAB>target, and bring that file in with `tolk tm import`\n",
         ),
         // Regression: a NUL was accepted into the memory (then printed, built into editions,
         // and refused by `tm export`); it is refused as the batch reader refuses it.
@@ -575,6 +575,27 @@ fn memory_cases() -> Vec<Case> {
 #[test]
 fn memory_csv_files() {
     check(&memory_cases());
+}
+
+/// Regression (a trial): a two-column TSV named with `--memory` was refused for a CSV
+/// quoting error at a row far down (`text after the closing quote of a cell`), and a
+/// clean one with the advice to save the two columns as TSV, which they were.
+#[test]
+fn a_tsv_named_as_the_memory_is_said_to_be_one_with_what_to_do() {
+    let t = Project::empty();
+    t.write("small.tsv", "Hvem?\tWho?\nOi!\tWow!\n");
+    t.write("quote.tsv", "Hvem?\tWho?\n«Hvem er det?»\t\"Who is it?\" \"It's your mother.\"\n");
+    for file in ["small.tsv", "quote.tsv"] {
+        t.tolk(&["--memory", file, "lookup", "Hvem?"]).run().failure().stderr_is(&format!(
+            "error: cannot load the translation memory: {file}: row 1: this file is tab-separated (TSV) and its \
+             first row names no `source` and `target` columns (found Hvem?, Who?): a memory file's first row \
+             names its columns; add the line source<TAB>target at its top, or bring it into the memory with `tolk \
+             tm import {file}`\n"
+        ));
+    }
+    // As the advice says: with the header line, it is a memory.
+    t.write("small.tsv", "source\ttarget\nHvem?\tWho?\nOi!\tWow!\n");
+    t.tolk(&["--memory", "small.tsv", "lookup", "Hvem?"]).run().success().stdout_contains("Who?");
 }
 
 /// Source documents, read by `tolk segment --json`.
