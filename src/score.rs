@@ -235,6 +235,31 @@ impl Words {
             .collect()
     }
 
+    /// The punctuation tokens as [`Words::punctuation`] gives them, with a mark repeated
+    /// right after itself (`...`, `!!`) one run: what an explanation tells as one mark.
+    fn punctuation_runs(&self) -> Vec<(String, bool)> {
+        let last = self.tokens.len().saturating_sub(1);
+        let mut out: Vec<(String, bool)> = Vec::new();
+        let mut previous: Option<usize> = None;
+        for i in (0..self.tokens.len()).filter(|&i| self.tokens[i].kind == Kind::Punctuation) {
+            let mark = self.token(i);
+            let joins = previous.is_some_and(|p| {
+                p + 1 == i
+                    && self.tokens[p].end == self.tokens[i].start
+                    && self.token(p).chars().eq(mark.chars())
+            }) && mark.chars().count() == 1;
+            match out.last_mut() {
+                Some((run, run_last)) if joins => {
+                    run.push_str(mark);
+                    *run_last = i == last;
+                }
+                _ => out.push((mark.to_string(), i == last)),
+            }
+            previous = Some(i);
+        }
+        out
+    }
+
     /// The text around token `i` and the one before it, as written (tags included).
     fn around(&self, i: usize) -> &str {
         &self.text[self.tokens[i - 1].start..self.tokens[i].end]
@@ -1107,7 +1132,7 @@ fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
         let detail = match Spacing::of(q, s).at_punctuation {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
             None => {
-                let edits = punctuation_edits(&shape_marks(q), &shape_marks(s));
+                let edits = punctuation_edits(&runs(&shape_marks(q)), &runs(&shape_marks(s)));
                 match regrouped(q, s, true) {
                     Some(number) if edits.is_empty() => number,
                     Some(number) => format!("{number}, {edits}"),
@@ -1226,7 +1251,7 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
         });
     }
     if punctuation_differs(q, s) {
-        let detail = punctuation_edits(&q.punctuation(), &s.punctuation());
+        let detail = punctuation_edits(&q.punctuation_runs(), &s.punctuation_runs());
         lost.push(Loss { points: FUZZY_PUNCTUATION_COST, kind: LossKind::Punctuation, detail });
     }
     Explanation { score, tier: Tier::Fuzzy, base, words: Some(words), lost }
@@ -1251,19 +1276,20 @@ fn shape_marks(words: &Words) -> Vec<(&str, bool)> {
 
 /// The punctuation marks added, missing and changed from the memory's `source` to the
 /// `query`, in words: `"," added`, `final "." missing`, `"!" instead of "."`.
-fn punctuation_edits(query: &[(&str, bool)], source: &[(&str, bool)]) -> String {
-    let marks = |v: &[(&str, bool)]| -> Vec<String> { v.iter().map(|t| t.0.to_string()).collect() };
+fn punctuation_edits(query: &[(String, bool)], source: &[(String, bool)]) -> String {
+    let marks = |v: &[(String, bool)]| -> Vec<String> { v.iter().map(|t| t.0.clone()).collect() };
     let final_ = |last: bool| if last { "final " } else { "" };
     let mut said = Vec::new();
     let (mut i, mut j) = (0, 0);
+    let none = (String::new(), false);
     for edit in alignment(&marks(query), &marks(source)) {
-        let added = |(a, last): (&str, bool)| format!("{}\"{a}\" added", final_(last));
-        let missing = |(b, last): (&str, bool)| format!("{}\"{b}\" missing", final_(last));
-        let (q, s) = (query.get(i).copied().unwrap_or_default(), source.get(j).copied().unwrap_or_default());
+        let added = |(a, last): &(String, bool)| format!("{}{} added", final_(*last), quoted(a));
+        let missing = |(b, last): &(String, bool)| format!("{}{} missing", final_(*last), quoted(b));
+        let (q, s) = (query.get(i).unwrap_or(&none), source.get(j).unwrap_or(&none));
         match edit {
             Edit::Same => {}
             Edit::Substitute if !q.0.is_empty() && !s.0.is_empty() => {
-                said.push(format!("{}\"{}\" instead of \"{}\"", final_(q.1), q.0, s.0))
+                said.push(format!("{}{} instead of {}", final_(q.1), quoted(&q.0), quoted(&s.0)))
             }
             Edit::Substitute if !q.0.is_empty() => said.push(added(q)),
             Edit::Substitute => said.push(missing(s)),
@@ -1274,6 +1300,33 @@ fn punctuation_edits(query: &[(&str, bool)], source: &[(&str, bool)]) -> String 
         j += usize::from(edit != Edit::Insert);
     }
     listed(said.into_iter(), 3)
+}
+
+/// Marks with runs of one mark repeated (`...`, `!!`) made one, so that `...` written
+/// for `…` is told as one change, not three.
+fn runs(marks: &[(&str, bool)]) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(marks.len());
+    for &(mark, last) in marks {
+        let mut chars = mark.chars();
+        match (chars.next(), chars.next(), out.last_mut()) {
+            (Some(c), None, Some((run, run_last))) if !run.is_empty() && run.chars().all(|r| r == c) => {
+                run.push(c);
+                *run_last = last;
+            }
+            _ => out.push((mark.to_string(), last)),
+        }
+    }
+    out
+}
+
+/// A mark in quotation marks, single ones for a mark that is a double one (`'"'
+/// instead of "«"`).
+fn quoted(mark: &str) -> String {
+    if mark.contains('"') {
+        format!("'{mark}'")
+    } else {
+        format!("\"{mark}\"")
+    }
 }
 
 impl fmt::Display for Explanation {
@@ -1526,6 +1579,35 @@ mod tests {
             &other.join(" "),
             Some(94),
             "words: 100 of 101 the same (1 replaced: annet → ord50) → 99; other words score at most 94: 94",
+        );
+    }
+
+    #[test]
+    fn explanations_quote_a_double_quote_in_single_ones_and_tell_a_repeated_mark_as_one() {
+        check(
+            "Han sa \"ja\" til det.",
+            "Han sa «ja» til det.",
+            Some(99),
+            "100 − 1 for punctuation ('\"' instead of \"«\", '\"' instead of \"»\") = 99",
+        );
+        check(
+            "Oppsett …",
+            "Oppsett ...",
+            Some(99),
+            "100 − 1 for punctuation (final \"…\" instead of \"...\") = 99",
+        );
+        check(
+            "Vent litt sa han... Ok!",
+            "Vent litt, sa han. Ok.",
+            Some(99),
+            "100 − 1 for punctuation (\",\" missing, \"...\" instead of \".\", final \"!\" instead of \".\") = 99",
+        );
+        // Other words: a run is one mark there too, but marks with words between are not.
+        check(
+            "Vent nå... Ja. Ok.",
+            "Vent litt. Ja. Ok.",
+            Some(74),
+            "words: 3 of 4 the same (1 replaced: litt → nå) → 75; − 1 for punctuation (\"...\" instead of \".\") = 74",
         );
     }
 
