@@ -41,7 +41,7 @@ use crate::text::{is_number, lowercase_into, normalize, FxBuildHasher};
 
 mod moves;
 
-pub use moves::{Move, MAX_MOVE_WORDS};
+pub use moves::MAX_MOVE_WORDS;
 
 /// The score of the same text.
 pub const MAX_SCORE: u8 = 100;
@@ -276,6 +276,13 @@ pub fn score(query: &str, source: &str) -> Option<u8> {
 /// [`score`] of texts already read, given the Levenshtein distance between their
 /// lowercased words if it is known (the index has it).
 pub fn score_words(query: &Words, source: &Words, distance: Option<usize>) -> Option<u8> {
+    score_at_least(query, source, distance, 0)
+}
+
+/// [`score_words`] when it is at least `floor`, else `None`: a search with a minimum
+/// asks this, which spares looking for moved words where they cannot bring the score
+/// there.
+pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, floor: u8) -> Option<u8> {
     if query.text == source.text {
         return Some(MAX_SCORE);
     }
@@ -283,17 +290,30 @@ pub fn score_words(query: &Words, source: &Words, distance: Option<usize>) -> Op
         return None;
     }
     if same_words(query, source) {
-        return Some(differences_of(query, source).score());
+        return Some(differences_of(query, source).score()).filter(|&s| s >= floor);
     }
-    if query.len().max(source.len()) > MAX_FUZZY_TOKENS {
+    let (n, m) = (query.len(), source.len());
+    if n.max(m) > MAX_FUZZY_TOKENS || base_score(n, m, n.abs_diff(m)) < floor {
         return None;
     }
     let levenshtein = match distance {
         Some(d) => d,
         None => match_distance(&query.lower_words(), &source.lower_words())?,
     };
-    let d = distance_with_moves(query, source, levenshtein);
-    let base = base_score(query.len(), source.len(), d);
+    let d = if levenshtein < 2 || n.max(m) > MAX_MOVE_WORDS {
+        levenshtein
+    } else {
+        let numbered = Numbered::of(query, source);
+        let unshared = numbered.unshared();
+        if base_score(n, m, unshared) < floor {
+            return None;
+        }
+        moved_distance(&numbered.query, &numbered.source, levenshtein, unshared)
+    };
+    let base = base_score(n, m, d);
+    if base < floor {
+        return None;
+    }
     let mut lost = 0;
     if case_differs(query, source, levenshtein) {
         lost += FUZZY_CASE_COST;
@@ -301,7 +321,7 @@ pub fn score_words(query: &Words, source: &Words, distance: Option<usize>) -> Op
     if punctuation_differs(query, source) {
         lost += FUZZY_PUNCTUATION_COST;
     }
-    Some(base.saturating_sub(lost).min(MAX_FUZZY_SCORE))
+    Some(base.saturating_sub(lost).min(MAX_FUZZY_SCORE)).filter(|&s| s >= floor)
 }
 
 /// The distance the fuzzy score counts: the Levenshtein distance `levenshtein` over
@@ -313,10 +333,26 @@ fn distance_with_moves(query: &Words, source: &Words, levenshtein: usize) -> usi
         return levenshtein;
     }
     let numbered = Numbered::of(query, source);
-    if levenshtein <= numbered.unshared() {
+    moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared())
+}
+
+/// The distance with blocks of words moved ([`moves`]) between two sequences of words
+/// (of lowercased words, as numbers or as text: only their equality counts), given
+/// their Levenshtein distance and `unshared`, `max(n, m)` less the words they share as
+/// multisets. What the score counts; the index computes it from its word numbers.
+pub fn moved_distance<T: PartialEq>(query: &[T], source: &[T], levenshtein: usize, unshared: usize) -> usize {
+    if levenshtein <= unshared || query.len().max(source.len()) > MAX_MOVE_WORDS {
         return levenshtein;
     }
-    moves::moves(&numbered.query, &numbered.source, &word_alignment(query, source, &numbered)).1
+    moves::moves(query, source, &fewest_replaced(query, source)).1
+}
+
+/// The alignment moves start from: the fewest edits, then the fewest replacements (so
+/// that a word standing elsewhere is kept where it can be, not replaced by its
+/// neighbour). Only the words' equality decides it, so word numbers and words give
+/// the same.
+fn fewest_replaced<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
+    weighted_alignment(query, source, true, |a, b| (a == b).then_some(0))
 }
 
 /// The lowercased words of two texts as numbers, the same for the same word (one
@@ -363,17 +399,6 @@ impl Numbered {
     fn unshared(&self) -> usize {
         self.query.len().max(self.source.len()) - self.shared
     }
-}
-
-/// The alignment of the words that the score counts moves from and [`explain`] tells:
-/// the fewest edits over the lowercased words, then the fewest replacements, then the
-/// fewest pairs written apart.
-fn word_alignment(q: &Words, s: &Words, numbered: &Numbered) -> Vec<Edit> {
-    let (qi, si): (Vec<usize>, Vec<usize>) = ((0..q.len()).collect(), (0..s.len()).collect());
-    let (qn, sn) = (&numbered.query, &numbered.source);
-    weighted_alignment(&qi, &si, true, |&a, &b| {
-        (qn[a] == sn[b]).then(|| u32::from(q.written(a) != s.written(b)))
-    })
 }
 
 /// The fuzzy score before its small penalties, from the distance `d` between word
@@ -1189,7 +1214,7 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     // With blocks moved, the edits are told from the alignment the moves start from.
     let (edits, moved) = if distance_with_moves(q, s, levenshtein) < levenshtein {
         let numbered = Numbered::of(q, s);
-        let aligned = word_alignment(q, s, &numbered);
+        let aligned = fewest_replaced(&numbered.query, &numbered.source);
         let moved = moves::moves(&numbered.query, &numbered.source, &aligned).0;
         (aligned, moved)
     } else {
@@ -1778,6 +1803,16 @@ mod tests {
         #[test]
         fn char_similarity_agrees_with_strsim(a in "[abcæ ]{0,150}", b in "[abcæ ]{0,150}") {
             prop_assert_eq!(char_similarity(&a, &b), strsim::normalized_levenshtein(&a, &b));
+        }
+
+        #[test]
+        fn a_score_asked_with_a_floor_is_the_score_or_none_below_it(
+            query in scored_sentence(),
+            source in scored_sentence(),
+            floor in 0u8..=100,
+        ) {
+            let (q, s) = (Words::new(&query), Words::new(&source));
+            prop_assert_eq!(score_at_least(&q, &s, None, floor), score_words(&q, &s, None).filter(|&x| x >= floor));
         }
 
         #[test]

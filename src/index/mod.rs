@@ -116,8 +116,8 @@ mod file;
 
 pub use crate::cache_file::Damage;
 use crate::score::{
-    block_distance, char_similarity, max_distance, myers_distance, score_words, Words, MAX_FUZZY_SCORE,
-    MAX_FUZZY_TOKENS, MAX_MOVE_WORDS, MAX_SCORE,
+    block_distance, char_similarity, max_distance, moved_distance, myers_distance, score_at_least,
+    score_words, Words, MAX_FUZZY_SCORE, MAX_FUZZY_TOKENS, MAX_MOVE_WORDS, MAX_SCORE,
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
@@ -684,6 +684,7 @@ impl Index {
             seen: vec![0; view.entries.len()],
             stamp: 0,
             peq: vec![0; view.number.len()],
+            query_words: Vec::new(),
             slot: vec![0; view.number.len()],
             masks: Vec::new(),
             len_start: (0..=MAX_FUZZY_TOKENS + 1)
@@ -761,6 +762,9 @@ pub struct Searcher<'a> {
     stamp: u32,
     /// Per token id, its match mask in the query (queries of up to 64 tokens).
     peq: Vec<u64>,
+    /// The query's word numbers ([`UNKNOWN`] for a word the memory lacks), as
+    /// `set_masks` last set them.
+    query_words: Vec<u32>,
     /// Per token id, 1 + its number among the query's distinct tokens, or 0
     /// (longer queries); `masks` holds each one's block masks.
     slot: Vec<u32>,
@@ -1410,9 +1414,14 @@ impl Searcher<'_> {
         };
         // Moving blocks of words can bring a distance over the limit under it, but never
         // under the words not shared.
-        if distance > limit && (n.max(m) > MAX_MOVE_WORDS || (n <= 64 && n.max(m) - self.shared(doc) > limit))
-        {
-            return false;
+        if distance > limit {
+            if n.max(m) > MAX_MOVE_WORDS {
+                return false;
+            }
+            let unshared = n.max(m) - self.shared(doc);
+            if unshared > limit || moved_distance(&self.query_words, doc, distance, unshared) > limit {
+                return false;
+            }
         }
         let Some(score) = score_words(query, &Words::new(view.source(d as usize)), Some(distance)) else {
             return false;
@@ -1426,10 +1435,24 @@ impl Searcher<'_> {
         true
     }
 
-    /// How many words document `doc` shares with a query of up to 64 words, as
-    /// multisets: each of its words takes one of the query's places that say it.
+    /// How many words document `doc` shares with the query, as multisets: each of its
+    /// words takes one of the query's places that say it.
     fn shared(&self, doc: &[u32]) -> usize {
         crate::cost::count(doc.len());
+        if self.query_words.len() > 64 {
+            let mut left = self.query_words.clone();
+            left.sort_unstable();
+            return doc
+                .iter()
+                .filter(|t| match left.binary_search(t) {
+                    Ok(at) => {
+                        left.remove(at);
+                        true
+                    }
+                    Err(_) => false,
+                })
+                .count();
+        }
         let mut taken = 0u64;
         let mut shared = 0;
         for &t in doc {
@@ -1444,6 +1467,8 @@ impl Searcher<'_> {
 
     /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond.
     fn set_masks(&mut self, query_tokens: &[u32]) {
+        self.query_words.clear();
+        self.query_words.extend_from_slice(query_tokens);
         let n = query_tokens.len();
         if n <= 64 {
             for (i, &t) in query_tokens.iter().enumerate() {
@@ -1482,9 +1507,8 @@ fn rank(
     // Each match with its key.
     let matches: Vec<(Match, usize)> = candidates
         .filter_map(|(key, distance)| {
-            let score = score_words(query, &Words::new(from.source(key)), distance)?;
-            (score >= options.min_score)
-                .then_some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
+            let score = score_at_least(query, &Words::new(from.source(key)), distance, options.min_score)?;
+            Some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
         })
         .collect();
     rank_scored(from, query, matches, options.top)
