@@ -355,6 +355,12 @@ fn fewest_replaced<T: PartialEq>(query: &[T], source: &[T]) -> Vec<Edit> {
     weighted_alignment(query, source, true, |a, b| (a == b).then_some(0))
 }
 
+/// The words of the longer of two texts that the other lacks: `max(n, m)` less the
+/// lowercased words they share as multisets (0 for the same words in another order).
+pub fn unshared(query: &Words, source: &Words) -> usize {
+    Numbered::of(query, source).unshared()
+}
+
 /// The lowercased words of two texts as numbers, the same for the same word (one
 /// number for every source word the query lacks: only a query's word is ever compared
 /// with a source's), and how many words they share as multisets.

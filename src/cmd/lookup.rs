@@ -106,7 +106,7 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     let mut promote = |e: &tolk::memory::Entry, score: u8| {
         let entry = memory.entries.iter().position(|x| std::ptr::eq(x, e)).expect("an entry of the memory");
         found.retain(|m| m.entry != entry);
-        found.insert(0, tolk::index::Match { entry, score, similarity: 1.0 });
+        found.insert(0, tolk::index::Match { entry, score, unshared: 0, similarity: 1.0 });
         found.truncate(args.top.max(1));
     };
     // Of several 100% matches, the one build and export use comes first, so lookup

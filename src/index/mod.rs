@@ -117,7 +117,7 @@ mod file;
 pub use crate::cache_file::Damage;
 use crate::score::{
     block_distance, char_similarity, max_distance, moved_distance, myers_distance, score_at_least,
-    score_words, Words, MAX_FUZZY_SCORE, MAX_FUZZY_TOKENS, MAX_MOVE_WORDS, MAX_SCORE,
+    score_words, unshared, Words, MAX_FUZZY_SCORE, MAX_FUZZY_TOKENS, MAX_MOVE_WORDS, MAX_SCORE,
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
@@ -193,7 +193,11 @@ pub struct Match {
     pub entry: usize,
     /// The score, 0–100.
     pub score: u8,
-    /// Character-level similarity of the normalised texts, the first tie-breaker.
+    /// The words of the longer text that the other lacks ([`crate::score::unshared`]),
+    /// the first tie-breaker: of two matches scoring alike, the one whose words are all
+    /// there, only moved, comes first.
+    pub unshared: usize,
+    /// Character-level similarity of the normalised texts, the second tie-breaker.
     pub similarity: f64,
 }
 
@@ -1084,7 +1088,7 @@ impl Searcher<'_> {
                     if let Some(score) = score.filter(|&s| s >= threshold.at) {
                         threshold.add(score);
                         found.push((
-                            Match { entry: view.entry(d as usize), score, similarity: 0.0 },
+                            Match { entry: view.entry(d as usize), score, unshared: 0, similarity: 0.0 },
                             d as usize,
                         ));
                     }
@@ -1431,7 +1435,8 @@ impl Searcher<'_> {
         }
         self.seen[d as usize] = self.stamp;
         threshold.add(score);
-        found.push((Match { entry: view.entry(d as usize), score, similarity: 0.0 }, d as usize));
+        found
+            .push((Match { entry: view.entry(d as usize), score, unshared: 0, similarity: 0.0 }, d as usize));
         true
     }
 
@@ -1508,7 +1513,7 @@ fn rank(
     let matches: Vec<(Match, usize)> = candidates
         .filter_map(|(key, distance)| {
             let score = score_at_least(query, &Words::new(from.source(key)), distance, options.min_score)?;
-            Some((Match { entry: from.entry(key), score, similarity: 0.0 }, key))
+            Some((Match { entry: from.entry(key), score, unshared: 0, similarity: 0.0 }, key))
         })
         .collect();
     rank_scored(from, query, matches, options.top)
@@ -1529,7 +1534,9 @@ fn rank_scored(
     let cutoff = matches[top.min(matches.len()) - 1].0.score;
     matches.retain(|m| m.0.score >= cutoff);
     for (m, key) in &mut matches {
-        m.similarity = char_similarity(&normalize(from.source(*key)), query.text());
+        let source = from.source(*key);
+        m.unshared = unshared(query, &Words::new(source));
+        m.similarity = char_similarity(&normalize(source), query.text());
     }
     let changed: Vec<Option<Timestamp>> = matches.iter().map(|&(_, key)| from.changed(key)).collect();
     let mut order: Vec<usize> = (0..matches.len()).collect();
@@ -1538,12 +1545,14 @@ fn rank_scored(
     order.into_iter().map(|i| (matches[i].0, changed[i])).collect()
 }
 
-/// The ranking: higher score, then higher character similarity, then the more recent
-/// change, then later in file order: of a sentence's competing translations, the one
-/// [`Memory::exact`] uses comes first, as it is the one a 100% match would give.
+/// The ranking: higher score, then fewer words not shared, then higher character
+/// similarity, then the more recent change, then later in file order: of a sentence's
+/// competing translations, the one [`Memory::exact`] uses comes first, as it is the one
+/// a 100% match would give.
 fn compare(a: &Match, a_changed: Option<Timestamp>, b: &Match, b_changed: Option<Timestamp>) -> Ordering {
     b.score
         .cmp(&a.score)
+        .then(a.unshared.cmp(&b.unshared))
         .then(b.similarity.total_cmp(&a.similarity))
         .then(b_changed.cmp(&a_changed))
         .then(b.entry.cmp(&a.entry))
