@@ -117,7 +117,8 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
     let mut open = false;
     // Depth of elements inside which nothing is text (images are handled inline).
     let mut skip = 0usize;
-    // The marker of a list item that is a date (`17. mai er ...`), to read as text.
+    // The marker of a list item that is a date or an ordinal (`17. mai er ...`,
+    // `2. etasje er ...`), to read as text.
     let mut date: Option<Range<usize>> = None;
     // The element an HTML block opened that says its content is not to be translated,
     // and how many of its name are open: the Markdown up to its end stays as it is.
@@ -184,7 +185,10 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
             title_block(&text, at(&def.span), def.title.as_deref().unwrap_or(""), false, &lines)
         })
         .collect();
-    for (event, range) in parser {
+    let events: Vec<(Event<'_>, Range<usize>)> = parser.collect();
+    // Whether the item each event starts is the only one of an ordered list.
+    let lone_items = lone_ordered_items(&events);
+    for (n, (event, range)) in events.into_iter().enumerate() {
         let range = at(&range);
         if skip > 0 {
             match &event {
@@ -274,7 +278,8 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
                     _ => {}
                 }
                 date = match event {
-                    Event::Start(Tag::Item) => date_marker(&text, range.start),
+                    Event::Start(Tag::Item) => date_marker(&text, range.start)
+                        .or_else(|| lone_items.contains(&n).then(|| ordinal_marker(&text, range.start)).flatten()),
                     _ => None,
                 };
             }
@@ -315,6 +320,51 @@ fn date_marker(text: &str, at: usize) -> Option<Range<usize>> {
     let word: String = after[spaces..].chars().take_while(|c| c.is_alphabetic()).collect();
     ((1..=2).contains(&digits) && spaces > 0 && months.contains(&word.to_lowercase()))
         .then(|| at..at + digits + 1 + spaces)
+}
+
+/// The marker of the list item at `at` in `text` when it is an ordinal before a
+/// lower-case word, not a number (`2. etasje er stengt.`, `10. klasse`): Norwegian
+/// writes ordinals with a full stop, and a sentence that starts with one is an ordered
+/// list to CommonMark. Only asked of the lone item of an ordered list: items in a run
+/// (`1. epler`, `2. pærer`) are a list whatever their case. The marker's range, with
+/// the spaces after it, is read as the start of the item's text.
+fn ordinal_marker(text: &str, at: usize) -> Option<Range<usize>> {
+    let rest = text.get(at..)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest[digits..].strip_prefix('.')?;
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let lower = after[spaces..].chars().next().is_some_and(char::is_lowercase);
+    ((1..=3).contains(&digits) && spaces > 0 && lower).then(|| at..at + digits + 1 + spaces)
+}
+
+/// The indices in `events` of the `Start(Item)` events that are the only item of an
+/// ordered list.
+fn lone_ordered_items(events: &[(Event<'_>, Range<usize>)]) -> std::collections::HashSet<usize> {
+    let mut lone = std::collections::HashSet::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        if !matches!(event, Event::Start(Tag::List(Some(_)))) {
+            continue;
+        }
+        // The items directly inside the list, up to its end.
+        let mut depth = 0usize;
+        let mut items = Vec::new();
+        for (j, (e, _)) in events.iter().enumerate().skip(i + 1) {
+            match e {
+                Event::Start(Tag::Item) if depth == 0 => items.push(j),
+                Event::End(TagEnd::List(_)) if depth == 0 => break,
+                _ => {}
+            }
+            match e {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if let [item] = items[..] {
+            lone.insert(item);
+        }
+    }
+    lone
 }
 
 /// The block of the inline `events` of one paragraph, heading, cell or item, if
@@ -1607,6 +1657,42 @@ mod tests {
         assert!(out.starts_with("May 17 is the national day. "), "{out}");
         assert!(out.contains("\n- The king comes on 28 May.\n"), "{out}");
         assert!(out.contains("\n1. Først dette.\n"), "{out}");
+    }
+
+    /// An ordinal before a lower-case word is the sentence's (`2. etasje`, as `17. mai`
+    /// is), not a list number: the translator gets `2.` with its sentence, and an
+    /// edition whose English starts with a number and a full stop escapes it, so it is
+    /// no list in English either. Items in a run, and an item that starts with a
+    /// capital, stay a list.
+    #[test]
+    fn an_ordinal_before_a_lowercase_word_is_the_sentences_not_a_list_number() {
+        let md = "Huset pusses opp.\n\n2. etasje er stengt til mars.\n\n- 10. klasse har fri.\n\n\
+                  1. Første punkt.\n\n1. epler\n2. pærer\n";
+        let d = doc(md);
+        assert_eq!(
+            texts(&d),
+            [
+                "Huset pusses opp.",
+                "2. etasje er stengt til mars.",
+                "10. klasse har fri.",
+                "Første punkt.",
+                "epler",
+                "pærer"
+            ]
+        );
+        assert_eq!(d.rebuild(|_| None).unwrap(), md.as_bytes());
+        let out = translate(
+            md,
+            &[
+                ("2. etasje er stengt til mars.", "2. floor is closed until March."),
+                ("10. klasse har fri.", "Year 10 has the day off."),
+                ("epler", "apples"),
+            ],
+        );
+        assert!(out.contains("\n\n2\\. floor is closed until March.\n\n"), "{out}");
+        assert!(out.contains("\n- Year 10 has the day off.\n"), "{out}");
+        assert!(out.contains("\n1. apples\n2. pærer\n"), "{out}");
+        assert!(out.contains("\n1. Første punkt.\n"), "{out}");
     }
 
     /// A table's figures are no sentences; one with a decimal comma is written as
