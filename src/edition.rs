@@ -240,12 +240,14 @@ pub fn translation<'m>(
 }
 
 /// `target`, a translation of the segment `source`, as an edition puts it in the
-/// segment's place ([`single_line`]), or `None` where it cannot: a translation of
+/// segment's place ([`single_line`], without a leading dialogue dash the source's
+/// layout already has: [`crate::text::without_dialogue_dash`]), or `None` where it cannot: a translation of
 /// nothing but whitespace, or, in a formatted document (`plain` false), one whose tags
 /// do not match its sentence's ([`crate::document::inline::check`]). The commands that
 /// count translations use the same rule (see the module docs), so a translation no
 /// edition can place is neither a 100% match to them nor kept from a batch.
 pub fn placed<'t>(source: &str, target: &'t str, plain: bool) -> Option<Cow<'t, str>> {
+    let target = crate::text::without_dialogue_dash(source, target);
     single_line(target).filter(|t| plain || crate::document::inline::check(source, t).is_ok())
 }
 

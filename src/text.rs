@@ -361,6 +361,38 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
+/// The dashes that open a line of dialogue: en dash, em dash, hyphen and horizontal bar.
+const DIALOGUE_DASHES: [char; 4] = ['–', '—', '-', '―'];
+
+/// The dialogue dash (and the whitespace after it) `text` starts with, if it does.
+fn dialogue_dash(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix(DIALOGUE_DASHES)?;
+    let spaces = rest.len() - rest.trim_start().len();
+    (spaces > 0).then(|| text.len() - rest.len() + spaces)
+}
+
+/// `target`, a translation of the segment `source`, without the dialogue dashes it
+/// starts with (`– What do you think?`) when `source` starts with none. A sentence's
+/// leading dash is the document's layout, never the segment's (the segmenter leaves it
+/// out, and the edition keeps it where it stands), so one typed into the translation
+/// would stand twice in the edition (`– – What`).
+pub fn without_dialogue_dash<'t>(source: &str, target: &'t str) -> &'t str {
+    if dialogue_dash(source.trim_start()).is_some() {
+        return target;
+    }
+    let mut rest = target.trim_start();
+    while let Some(len) = dialogue_dash(rest) {
+        rest = &rest[len..];
+    }
+    // A target that is nothing but dashes is no dialogue: what it is stays for the
+    // checks to see.
+    if rest.is_empty() {
+        target
+    } else {
+        rest
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -506,5 +538,25 @@ mod tests {
         assert_eq!(SegmentId::parse(&written), Some(id));
         assert_eq!(SegmentId::parse("s12"), None);
         assert_eq!(SegmentId::parse("S0123456789ABCDEF"), None);
+    }
+
+    #[test]
+    fn a_leading_dialogue_dash_is_no_part_of_a_translation() {
+        #[track_caller]
+        fn check(source: &str, target: &str, expected: &str) {
+            assert_eq!(without_dialogue_dash(source, target), expected);
+        }
+        check("Hva synes du?", "– What do you think?", "What do you think?");
+        check("Det er bra.", "- It is good.", "It is good.");
+        check("Det er bra.", "— It is good.", "It is good.");
+        check("Det er bra.", "–\u{a0}It is good.", "It is good.");
+        check("Det er bra.", "– – It is good.", "It is good.");
+        // Not a dash before a space: a minus, a word, a dash inside the sentence.
+        check("Det er -5 grader.", "-5 degrees.", "-5 degrees.");
+        check("Det er bra.", "-It is good.", "-It is good.");
+        check("Ja – eller nei.", "Yes – or no.", "Yes – or no.");
+        check("Tankestrek", "–", "–");
+        // A source that has its dash keeps the translation's.
+        check("– Ja.", "– Yes.", "– Yes.");
     }
 }

@@ -278,8 +278,9 @@ fn blocks(text: String, read: &super::ReadOptions, depth: usize, unread: &mut Ve
                     _ => {}
                 }
                 date = match event {
-                    Event::Start(Tag::Item) => date_marker(&text, range.start)
-                        .or_else(|| lone_items.contains(&n).then(|| ordinal_marker(&text, range.start)).flatten()),
+                    Event::Start(Tag::Item) => date_marker(&text, range.start).or_else(|| {
+                        lone_items.contains(&n).then(|| ordinal_marker(&text, range.start)).flatten()
+                    }),
                     _ => None,
                 };
             }

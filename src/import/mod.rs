@@ -792,7 +792,17 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
         }
-        let target = cell.trim();
+        let typed = cell.trim();
+        // A dialogue dash is the document's layout, which the edition keeps: one typed
+        // before the translation would stand twice there (`– – What`).
+        let target = crate::text::without_dialogue_dash(text, typed);
+        let dash = (target.len() != typed.len()).then(|| {
+            format!(
+                "the target starts with the dialogue dash {}, which is no part of the sentence (an \
+                 edition keeps the document's own dash before it): stored without it",
+                quoted(typed[..typed.len() - target.len()].trim_end())
+            )
+        });
         if target.is_empty() {
             plan.skipped_empty += 1;
             // A remark is kept with a translation; on a row without one it would be
@@ -909,7 +919,8 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             continue;
         }
         let tags = known.tags.get(&id).map_or(&[][..], Vec::as_slice);
-        let mut remarks = checks::check_tagged(text, target, tags);
+        let mut remarks: Vec<String> = dash.into_iter().collect();
+        remarks.extend(checks::check_tagged(text, target, tags));
         remarks.extend(checks::terms(&known.glossary, text, target));
         remarks.extend(neighbours.copied(r, text, target));
         // A target whose XLIFF unit says it was translated or reviewed was looked at.

@@ -610,3 +610,62 @@ fn a_withdrawn_batch_does_not_compete_with_the_one_still_out() {
     assert_eq!(s["batches"][1]["returned"], Value::Null, "{s}");
     assert!(t.memory_rows().iter().all(|r| r["translator"] == "Anna"), "credited to Anna");
 }
+
+/// A dialogue dash before a sentence is the document's layout, which the edition keeps:
+/// one the translator types before the translation is left out at import, with a
+/// warning, and the edition has each dash once.
+#[test]
+fn a_dialogue_dash_typed_before_a_translation_is_not_doubled() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.txt",
+        "– Hva synes du om bladet? spør vi.\n– Det er bra, svarer han. – Men det kan bli bedre.\n",
+    )
+    .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let mut rows = export(&t, "b.csv", &[]);
+    let english = |source: &str| match source {
+        "Hva synes du om bladet? spør vi." => "– What do you think of the magazine? we ask.",
+        "Det er bra, svarer han." => "- It is good, he answers.",
+        "Men det kan bli bedre." => "But it could be better.",
+        other => panic!("{other:?}"),
+    };
+    for row in rows.iter_mut().skip(1) {
+        row[7] = english(&row[4]).to_string();
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in &rows {
+        w.write_record(row).unwrap();
+    }
+    t.write("b.csv", w.into_inner().unwrap());
+    t.tolk(&["import", "b.csv"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: b.csv: row 2: the target starts with the dialogue dash \"–\", which is no part of the \
+             sentence (an edition keeps the document's own dash before it): stored without it\n",
+        )
+        .stderr_contains("warning: b.csv: row 3: the target starts with the dialogue dash \"-\"")
+        .stderr_contains("3 added, 0 unchanged");
+    let targets: Vec<String> = t.memory_rows().into_iter().map(|mut r| r.remove("target").unwrap()).collect();
+    assert_eq!(
+        targets,
+        ["What do you think of the magazine? we ask.", "It is good, he answers.", "But it could be better."]
+    );
+    t.tolk(&["build"]).run().success();
+    assert_eq!(
+        t.read("out/en/a.txt"),
+        "– What do you think of the magazine? we ask.\n– It is good, he answers. – But it could be better.\n"
+    );
+}
+
+/// A translation stored with a leading dialogue dash before tolk left it out at import
+/// (an older memory, a TMX from another tool) is placed without it: the edition keeps the
+/// document's dash, once.
+#[test]
+fn a_stored_translation_with_a_dialogue_dash_is_placed_without_it() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "– Hei.\nHvem er du?\n")
+        .write("memory/nb-en.csv", "source,target\nHei.,– Hi.\nHvem er du?,— Who are you?\n");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/a.txt"), "– Hi.\nWho are you?\n");
+}

@@ -199,15 +199,17 @@ fn a_formula_cell_loses_tolks_apostrophe_only() {
     let t = project_with("formula-cell.csv");
     import(&t, "formula-cell.csv", &[]).success().stderr_contains("3 added");
     let memory = memory(&t);
-    // Escaped as tolk writes it (LibreOffice keeps the apostrophe) ...
+    // Escaped as tolk writes it (LibreOffice keeps the apostrophe) ... The dash the
+    // apostrophe escaped is then a dialogue dash the document has before the sentence,
+    // and left out (a target still holding the apostrophe would keep it).
     assert_eq!(
         memory["Det er OKS (opplevd kundetilfredshet, red. kommentar)."],
-        ["- It’s OKS (perceived customer satisfaction, ed. note)."]
+        ["It’s OKS (perceived customer satisfaction, ed. note)."]
     );
     // ... and bare, as Excel saves it.
     assert_eq!(
         memory["Jeg prøver alltid å starte dagen med å «resette»."],
-        ["- I always try to start the day by “resetting”."]
+        ["I always try to start the day by “resetting”."]
     );
 }
 

@@ -452,7 +452,8 @@ proptest! {
             .zip(&sentences)
             .filter(|(r, _)| !r.target.trim().is_empty())
             .map(|(r, s)| {
-                let target = r.target.trim().to_string();
+                // Without a dialogue dash the document's layout has before the sentence.
+                let target = tolk::text::without_dialogue_dash(s, r.target.trim()).to_string();
                 (s.clone(), target, r.translator.clone().unwrap_or_default())
             })
             .collect();
