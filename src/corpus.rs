@@ -46,6 +46,11 @@ pub struct Skipped {
     pub reason: String,
     /// Whether the file was named itself (asked for), not found in a folder.
     pub named: bool,
+    /// The `exclude` pattern that keeps such a file out of the corpus without a word,
+    /// where keeping it beside the documents makes sense: `~$*` for Word's lock files,
+    /// `*.pdf` for a PDF of the layout. `None` for what is to be mended or moved (a
+    /// broken link, a batch saved into the corpus).
+    pub exclude: Option<String>,
 }
 
 /// The documents named by `paths`, folders walked recursively, in a stable order, and
@@ -76,8 +81,13 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
         let mut skipped = Vec::new();
         walk(path, "", &mut found, &mut skipped)?;
         found.sort_by(|a, b| a.1.cmp(&b.1));
-        skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
+        skipped.sort_by(|a: &(Skipped, String), b: &(Skipped, String)| a.0.path.cmp(&b.0.path));
         walked.extend(found.iter().map(|(_, name)| name.clone()));
+        // What the project excludes is not spoken of, even what tolk would skip anyway
+        // (Word's lock files, `~$*`): the pattern matched it, and is no mistake.
+        walked.extend(skipped.iter().map(|(_, name)| name.clone()));
+        let skipped: Vec<Skipped> =
+            skipped.into_iter().filter(|(_, name)| !filter.excludes(name)).map(|(s, _)| s).collect();
         for (file, name) in found.into_iter().filter(|(_, name)| filter.allows(name)) {
             out.files.push(file);
             out.names.push(name);
@@ -93,7 +103,10 @@ pub fn list_filtered(paths: &[PathBuf], filter: &Filter) -> Result<Listing> {
     let listed = std::mem::take(&mut out.files).into_iter().zip(std::mem::take(&mut out.names));
     for ((path, name), named) in listed.zip(named) {
         match not_a_document(&path) {
-            Some(reason) => out.skipped.push(Skipped { path, reason, named }),
+            Some(reason) => {
+                let exclude = exclude_pattern(&path, &reason);
+                out.skipped.push(Skipped { path, reason, named, exclude })
+            }
             None => {
                 files.push(path);
                 names.push(name);
@@ -164,6 +177,11 @@ impl Filter {
             .collect()
     }
 
+    /// Whether an exclude pattern matches the file named `name`.
+    pub fn excludes(&self, name: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|s| s.is_match(name))
+    }
+
     /// Whether the document named `name` is taken.
     pub fn allows(&self, name: &str) -> bool {
         self.include.as_ref().is_none_or(|s| s.is_match(name))
@@ -180,14 +198,18 @@ fn walk(
     dir: &Path,
     prefix: &str,
     found: &mut Vec<(PathBuf, String)>,
-    skipped: &mut Vec<Skipped>,
+    skipped: &mut Vec<(Skipped, String)>,
 ) -> Result<()> {
     if prefix.matches('/').count() >= MAX_DEPTH {
-        skipped.push(Skipped {
-            path: dir.to_path_buf(),
-            reason: format!("a folder more than {MAX_DEPTH} folders deep, not walked"),
-            named: false,
-        });
+        skipped.push((
+            Skipped {
+                path: dir.to_path_buf(),
+                reason: format!("a folder more than {MAX_DEPTH} folders deep, not walked"),
+                named: false,
+                exclude: None,
+            },
+            prefix.trim_end_matches('/').to_string(),
+        ));
         return Ok(());
     }
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
@@ -199,22 +221,31 @@ fn walk(
         let name = format!("{prefix}{file_name}");
         // Word and Excel keep the owner of an open file beside it as `~$` and the
         // name's end: no document (LibreOffice's own lock file is hidden).
-        if file_name.starts_with("~$") {
-            skipped.push(Skipped {
-                path: entry.path(),
-                reason: "a lock file Word or Excel keeps while a document is open, not a document".into(),
-                named: false,
-            });
+        if is_office_lock(&file_name) {
+            skipped.push((
+                Skipped {
+                    path: entry.path(),
+                    reason: "a lock file Word or Excel keeps while a document is open, not a document".into(),
+                    named: false,
+                    exclude: Some(OFFICE_LOCKS.into()),
+                },
+                name,
+            ));
             continue;
         }
         let own = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         if own.is_dir() {
             if entry.path().join(crate::project::FILE).is_file() {
-                skipped.push(Skipped {
-                    path: entry.path(),
-                    reason: "a tolk project of its own (it has a tolk.toml), not part of this corpus".into(),
-                    named: false,
-                });
+                skipped.push((
+                    Skipped {
+                        path: entry.path(),
+                        reason: "a tolk project of its own (it has a tolk.toml), not part of this corpus"
+                            .into(),
+                        named: false,
+                        exclude: None,
+                    },
+                    name,
+                ));
                 continue;
             }
             walk(&entry.path(), &format!("{name}/"), found, skipped)?;
@@ -250,9 +281,83 @@ fn walk(
                 Err(e) => e.to_string(),
             }
         };
-        skipped.push(Skipped { path: entry.path(), reason, named: false });
+        skipped.push((Skipped { path: entry.path(), reason, named: false, exclude: None }, name));
     }
     Ok(())
+}
+
+/// The folder of `folders` that the file `file` (which need not exist yet) is inside,
+/// if any: a batch or memory file written there would be read as a document by every
+/// command after. Paths are compared as the file system resolves them (`.`, `..` and
+/// links), so `cd corpus; tolk export -o b.csv` is seen for what it is.
+pub fn folder_holding<'f>(folders: &'f [PathBuf], file: &Path) -> Option<&'f Path> {
+    let resolved = resolve(file)?;
+    folders
+        .iter()
+        .map(PathBuf::as_path)
+        .find(|folder| std::fs::canonicalize(folder).is_ok_and(|f| f.is_dir() && resolved.starts_with(&f)))
+}
+
+/// `path` as the file system resolves it, folders that do not exist yet (which a
+/// write creates) taken as named below the nearest one that does.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    loop {
+        if let Ok(found) = std::fs::canonicalize(at) {
+            return Some(rest.iter().rev().fold(found, |p, c| p.join(c)));
+        }
+        rest.push(at.file_name()?.to_os_string());
+        at = at.parent()?;
+    }
+}
+
+/// The pattern of the lock files Word and Excel keep beside an open document (`~$` and
+/// the end of its name: `~$stival.docx`).
+pub const OFFICE_LOCKS: &str = "~$*";
+
+/// Whether the file named `file_name` is the lock file Word or Excel keeps beside a
+/// document while it is open: `~$` and the end of the document's name.
+pub fn is_office_lock(file_name: &str) -> bool {
+    file_name.starts_with("~$")
+}
+
+/// The exclude pattern that keeps a file skipped for `reason` out without a word: its
+/// kind's (`*.pdf`), else its name; none for one of tolk's own batches, which belongs
+/// elsewhere.
+fn exclude_pattern(path: &Path, reason: &str) -> Option<String> {
+    if reason.starts_with(BATCH_REASON) {
+        return None;
+    }
+    match path.extension() {
+        Some(extension) => Some(format!("*.{}", extension.to_string_lossy())),
+        None => path.file_name().map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
+/// How a batch tolk exported, saved in the corpus, is told of.
+const BATCH_REASON: &str = "a batch tolk exported";
+
+/// Whether `head`, the first bytes of a file, is the start of a CSV batch tolk
+/// exported: its first row (after a byte order mark and Excel's `sep=` line) holds the
+/// columns `id`, `source` and `target`, `id` first, in any of the delimiters a batch
+/// comes back in.
+fn is_csv_batch(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines();
+    let mut first = lines.next().unwrap_or("");
+    if first.to_ascii_lowercase().starts_with("sep=") {
+        first = lines.next().unwrap_or("");
+    }
+    [',', ';', '\t'].iter().any(|&delimiter| {
+        let columns: Vec<String> =
+            first.split(delimiter).map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+        columns.first().is_some_and(|c| c == "id")
+            && columns.iter().any(|c| c == "source")
+            && columns.iter().any(|c| c == "target")
+    })
 }
 
 /// Why the regular file at `path` is no document tolk reads, from its first bytes.
@@ -263,6 +368,14 @@ fn not_a_document(path: &Path) -> Option<String> {
     }
     let mut head = Vec::with_capacity(512);
     std::fs::File::open(path).ok()?.take(512).read_to_end(&mut head).ok()?;
+    // A batch exported into the corpus folder (`cd corpus; tolk export -o b.csv`) is
+    // text, but no document: translated, it would only go round again.
+    if is_csv_batch(&head) {
+        return Some(format!(
+            "{BATCH_REASON} (its first row is a batch's columns, id, source and target), not a document; move it \
+             out of the corpus folder (and import it with `tolk import` once it is filled in)"
+        ));
+    }
     crate::document::format_of(path, &head).err()
 }
 
@@ -319,5 +432,46 @@ mod tests {
         assert_eq!(listing.unused_patterns, ["exclude pattern \"corpus/a.txt\""]);
         assert_eq!(listing.skipped.len(), 1, "{:?}", listing.skipped);
         assert!(listing.skipped[0].reason.starts_with("a tolk project of its own"));
+    }
+
+    /// An exclude pattern that matches Word's lock files keeps them out without a
+    /// word, and counts as matching a file: tolk would skip them anyway, but only the
+    /// project can say they are meant to be there.
+    #[test]
+    fn an_exclude_pattern_silences_the_lock_files_it_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Hei.").unwrap();
+        std::fs::write(dir.path().join("~$stival.docx"), "\u{5}Kari").unwrap();
+        let listing = list(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(listing.skipped.len(), 1);
+        assert_eq!(listing.skipped[0].exclude.as_deref(), Some(OFFICE_LOCKS));
+        let f = Filter::new(&[], &[OFFICE_LOCKS.to_string()]).unwrap();
+        let listing = list_filtered(&[dir.path().to_path_buf()], &f).unwrap();
+        assert_eq!(listing.names, ["a.txt"]);
+        assert!(listing.skipped.is_empty() && listing.unused_patterns.is_empty(), "{listing:?}");
+    }
+
+    #[test]
+    fn a_csv_batch_is_told_by_its_first_row() {
+        assert!(is_csv_batch(b"\xef\xbb\xbfid,where,words,score,source,suggestion,target\r\ns1,a.txt:1"));
+        assert!(is_csv_batch(b"sep=;\nid;where;source;target\n"));
+        assert!(is_csv_batch(b"\"id\"\t\"source\"\t\"target\"\n"));
+        assert!(!is_csv_batch(b"source,target\nHei.,Hi.\n"), "a memory file");
+        assert!(!is_csv_batch("Idrett, kilde og mål\n".as_bytes()));
+    }
+
+    /// A file inside a corpus folder is found there, also one not written yet in a
+    /// folder not made yet, and through `..`.
+    #[test]
+    fn a_file_inside_a_corpus_folder_is_found_there() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("corpus/2027")).unwrap();
+        let folders = [dir.path().join("corpus")];
+        assert!(folder_holding(&folders, &dir.path().join("corpus/b.csv")).is_some());
+        assert!(folder_holding(&folders, &dir.path().join("corpus/new/b.csv")).is_some());
+        assert!(folder_holding(&folders, &dir.path().join("corpus/2027/../b.csv")).is_some());
+        assert!(folder_holding(&folders, &dir.path().join("corpus/../b.csv")).is_none());
+        assert!(folder_holding(&folders, &dir.path().join("out/batches/b.csv")).is_none());
+        assert!(folder_holding(&folders, &dir.path().join("corpus2/b.csv")).is_none());
     }
 }

@@ -78,6 +78,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             format.name()
         );
     }
+    // A batch in the corpus folder is read as a document by every command after.
+    if let Some(out) = args.out.as_deref().filter(|o| o.as_os_str() != "-") {
+        ui::refuse_inside_corpus(global, &args.paths, out, "the batch")?;
+    }
     let min_score = args.min_score.unwrap_or(global.project.config.batches.min_score as u8);
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;

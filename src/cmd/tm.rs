@@ -784,6 +784,7 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let bytes = format.write(&memory, exchange::Languages { source: &source, target: &target })?;
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {
+            ui::refuse_inside_corpus(global, &[], out, "the memory")?;
             tolk::store::write_output(out, &bytes)
                 .with_context(|| format!("cannot write {}", tolk::shown::path(out)))?;
             tolk::shown::path(out).to_string()

@@ -856,19 +856,16 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     // be warned of in every command.
     // Only for a file of another kind (a PDF, an old .doc): a broken link or a pipe is
     // something to mend, not to keep.
-    let kept =
-        listing.skipped.iter().find(|s| !s.named && std::fs::metadata(&s.path).is_ok_and(|m| m.is_file()));
-    if let Some(kept) = kept.filter(|_| chatty(global) && !listing.files.is_empty()) {
+    let kept = listing.skipped.iter().find_map(|s| {
+        s.exclude.as_ref().filter(|_| !s.named && std::fs::metadata(&s.path).is_ok_and(|m| m.is_file()))
+    });
+    if let Some(pattern) = kept.filter(|_| chatty(global) && !listing.files.is_empty()) {
         let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
-        let pattern = match kept.path.extension() {
-            Some(extension) => format!("*.{}", extension.to_string_lossy()),
-            None => kept.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        };
         let _ = writeln!(
             std::io::stderr(),
             "  (to keep such a file beside the documents without this warning, exclude it in {file}: \
              [corpus] exclude = [{}])",
-            shown::quoted(&pattern)
+            shown::quoted(pattern)
         );
     }
     // A file asked for by name that tolk cannot read is an error, not a warning over an
@@ -917,6 +914,28 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
         ));
     }
     Ok(listing.files.into_iter().zip(listing.names).collect())
+}
+
+/// Refuses to write `what` (`the batch`) to `out` inside a corpus folder (the project's,
+/// or a folder of `paths`, the command's own): the next command would read it as a
+/// document. The message says where to write it instead: the project's batch folder,
+/// unless the corpus holds that too (a corpus of the whole project folder), where
+/// nothing is refused.
+pub fn refuse_inside_corpus(global: &Global, paths: &[PathBuf], out: &Path, what: &str) -> Result<()> {
+    let mut folders = global.project.corpus();
+    folders.extend(paths.iter().filter(|p| p.is_dir()).cloned());
+    let Some(folder) = tolk::corpus::folder_holding(&folders, out) else { return Ok(()) };
+    let instead = global.project.batch_folder().join(out.file_name().unwrap_or_default());
+    if tolk::corpus::folder_holding(&folders, &instead).is_some() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "will not write {what} to {}: it is inside the corpus folder {}, where every command after would read it \
+         as a document; name a file outside it, such as {}; nothing was written",
+        shown::path(out),
+        shown::path(folder),
+        shown::path(&instead)
+    )
 }
 
 /// Reads and segments the document at `path`, named `name`, as the project says

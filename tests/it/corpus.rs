@@ -96,6 +96,57 @@ fn subfolders_are_walked_and_their_editions_mirror_them() {
     assert!(t.read("b.csv").contains("2027/mars/b.md:1"), "{}", t.read("b.csv"));
 }
 
+/// Word's lock file beside an open document is named with the pattern of lock files
+/// only (`~$*`; `*.docx` would leave out every Word document), and that pattern
+/// silences it without being told it matched no file.
+#[test]
+fn a_word_lock_file_is_silenced_by_the_lock_file_pattern_only() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Hei.\n").write("corpus/~$stival.docx", "\u{5}Kari Nordmann      ");
+    t.tolk(&["analyze"])
+        .run()
+        .success()
+        .stderr_contains("warning: skipped corpus/~$stival.docx: a lock file Word or Excel keeps")
+        .stderr_contains("exclude it in tolk.toml: [corpus] exclude = [\"~$*\"])");
+    t.write("tolk.toml", "[corpus]\nexclude = [\"~$*\"]\n");
+    t.tolk(&["analyze"]).run().success().stderr_is("");
+}
+
+/// A batch exported into the corpus folder is refused, saying where to write it; one
+/// put there all the same is skipped with a note, not read as a document.
+#[test]
+fn a_batch_is_not_written_into_the_corpus_nor_read_from_it() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Vi ses i neste nummer.\nTakk for nå.\n")
+        .write("memory/nb-en.csv", "source,target\n")
+        .write("tolk.toml", "");
+    t.tolk(&["export", "-o", "batch.csv"])
+        .current_dir("corpus")
+        .run()
+        .code(1)
+        .stderr_is(
+            "error: will not write the batch to batch.csv: it is inside the corpus folder ../corpus, where every \
+             command after would read it as a document; name a file outside it, such as \
+             ../out/batches/batch.csv; nothing was written\n",
+        );
+    assert!(!t.path().join("corpus/batch.csv").exists());
+    t.tolk(&["export", "-o", "corpus/sub/b.xlsx"])
+        .run()
+        .code(1)
+        .stderr_contains("inside the corpus folder corpus");
+    t.tolk(&["tm", "export", "-o", "corpus/m.csv", "--format", "csv"])
+        .run()
+        .code(1)
+        .stderr_contains("will not write the memory to corpus/m.csv");
+    // Written outside, then copied in by hand.
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    std::fs::copy(t.path().join("b.csv"), t.path().join("corpus/b.csv")).unwrap();
+    t.tolk(&["segment"]).run().success().stdout_is("Vi ses i neste nummer.\nTakk for nå.\n").stderr_contains(
+        "warning: skipped corpus/b.csv: a batch tolk exported (its first row is a batch's columns, id, source and \
+         target), not a document; move it out of the corpus folder",
+    );
+}
+
 /// A file kept beside the documents (a PDF of the layout) is warned of with what to do
 /// with it, and how to keep it there without the warning: `[corpus] exclude` silences
 /// it, and `-q` leaves the hint out.
