@@ -13,6 +13,7 @@
 //! them, by name, extension or content. Checking the rows read and merging them is [`crate::import`].
 
 pub mod csv;
+pub mod locks;
 pub mod ods;
 pub mod xliff;
 pub mod xlsx;

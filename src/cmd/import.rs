@@ -74,7 +74,49 @@ pub struct Args {
     pub lock: ui::LockArgs,
 }
 
-pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
+pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
+    // Excel's owner file of a workbook open there (`~$b.xlsx`, which `returned/*.xlsx`
+    // takes too) is no batch; a workbook open in a spreadsheet may lack edits not saved.
+    let mut file_warnings = 0;
+    let named = args.files.len();
+    let mut owner_files = Vec::new();
+    args.files.retain(|file| match tolk::batch::locks::office_owner_file(file) {
+        Some(lock) => {
+            let by = lock.owner.as_deref().map(|o| format!(" by {o}")).unwrap_or_default();
+            let what = match &lock.workbook {
+                Some(workbook) => format!(
+                    "the lock file Excel keeps while {0} is open{by}, not a batch; edits not saved in Excel are not \
+                     in {0}, nor imported: save them and import it again",
+                    tolk::shown::path(workbook)
+                ),
+                None => "a lock file Excel or Word keeps while a file is open, not a batch".to_string(),
+            };
+            ui::warning(format!("skipped {}: {what}", tolk::shown::path(file)));
+            owner_files.push(file.clone());
+            false
+        }
+        None => true,
+    });
+    file_warnings += named - args.files.len();
+    if args.files.is_empty() {
+        anyhow::bail!("nothing to import: every file named is a lock file, not a batch; nothing was written");
+    }
+    for file in &args.files {
+        let excel = tolk::batch::locks::excel_lock(file).filter(|(lock, _)| !owner_files.contains(lock));
+        let open = tolk::batch::locks::libreoffice_lock(file)
+            .map(|lock| ("LibreOffice", lock))
+            .or_else(|| excel.map(|lock| ("Excel", lock)));
+        if let Some((app, (lock, owner))) = open {
+            let by = owner.map(|o| format!(" by {o}")).unwrap_or_default();
+            ui::warning(format!(
+                "{} is open in {app}{by} (its lock file {} is there): edits not saved there are not in the file, \
+                 and not imported; save them and import the file again",
+                tolk::shown::path(file),
+                tolk::shown::path(&lock)
+            ));
+            file_warnings += 1;
+        }
+    }
     let docs = ui::documents_or_skip(global, &args.corpus, &ui::segmenter(global)?)
         .context("cannot read the corpus the batch was made from")?;
     let mut ledger =
@@ -87,7 +129,6 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     known.glossary = super::terms::glossary(global)?;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut file_warnings = 0;
     // The batch each file says it is, and the format it was read as.
     let mut claims = Vec::new();
     let mut double_encoded = HashSet::new();

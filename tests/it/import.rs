@@ -1011,3 +1011,42 @@ fn a_batch_without_its_id_column_says_to_put_it_back() {
         "is this a batch written by `tolk export`? its first row names the columns id, source and target",
     );
 }
+
+/// `tolk import returned/*.xlsx` while a workbook is open in Excel takes Excel's owner
+/// file (`~$b.xlsx`) too: it is skipped, naming the workbook open and who has it, not
+/// refused as a damaged workbook. A batch open in LibreOffice (its hidden
+/// `.~lock.NAME#` beside it) is imported with a warning that edits not saved are not in it.
+#[test]
+fn lock_files_of_an_open_workbook_are_named_not_imported() {
+    let t = Project::empty();
+    t.write("tolk.toml", "")
+        .write("corpus/a.txt", "Vi ses i neste nummer.\n")
+        .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    t.tolk(&["export", "-o", "returned/b.xlsx"]).run().success();
+    t.write("returned/~$b.xlsx", b"\x04Kari                                         ");
+    t.tolk(&["import", "returned/~$b.xlsx", "returned/b.xlsx"])
+        .run()
+        .success()
+        .stderr_contains(
+            "warning: skipped returned/~$b.xlsx: the lock file Excel keeps while returned/b.xlsx is open by Kari, \
+             not a batch; edits not saved in Excel are not in returned/b.xlsx, nor imported: save them and import \
+             it again\n",
+        );
+    // Named alone, the workbook open in Excel is imported with the same warning.
+    t.tolk(&["import", "returned/b.xlsx"]).run().success().stderr_contains(
+        "warning: returned/b.xlsx is open in Excel by Kari (its lock file returned/~$b.xlsx is there): edits not \
+         saved there are not in the file, and not imported; save them and import the file again\n",
+    );
+    std::fs::remove_file(t.path().join("returned/~$b.xlsx")).unwrap();
+    t.write(
+        "returned/.~lock.b.xlsx#",
+        ",kari,laptop,03.12.2026 08:00,file:///home/kari/.config/libreoffice/4;",
+    );
+    t.tolk(&["import", "returned/b.xlsx"]).run().success().stderr_contains(
+        "warning: returned/b.xlsx is open in LibreOffice by kari (its lock file returned/.~lock.b.xlsx# is there)",
+    );
+    t.write("returned/~$c.xlsx", b"\x03Ola ");
+    t.tolk(&["import", "returned/~$c.xlsx"]).run().code(1).stderr_contains(
+        "error: nothing to import: every file named is a lock file, not a batch; nothing was written\n",
+    );
+}
