@@ -208,7 +208,7 @@ mod tests {
     fn builtin_rules_have_the_required_abbreviations() {
         let rules = Rules::norwegian();
         for abbr in [
-            "red.", "f.eks.", "bl.a.", "ca.", "dvs.", "mht.", "evt.", "kl.", "nr.", "jf.", "pga.", "inkl.",
+            "red.", "f.eks.", "bl.a.", "ca.", "dvs.", "mht.", "evt.", "kl.", "jf.", "pga.", "inkl.",
             "ekskl.", "vs.", "tlf.", "adm.", "dir.", "avd.", "prof.", "dr.", "st.", "ref.",
         ] {
             assert!(rules.abbreviations.contains(abbr), "{abbr} missing");
@@ -226,6 +226,8 @@ mod tests {
         ] {
             assert!(rules.final_abbreviations.contains(abbr), "{abbr} missing");
         }
+        // `nr.` ends a sentence as a word does unless a number follows: `neste nr. Vi`.
+        assert!(rules.number_abbreviations.contains("nr.") && !rules.abbreviations.contains("nr."));
         for abbr in ["jan.", "f.", "v."] {
             assert!(rules.lowercase_abbreviations.contains(abbr), "{abbr} missing");
         }

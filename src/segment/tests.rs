@@ -660,3 +660,27 @@ fn abbreviations_before_a_figure_and_ranges_of_them() {
         check(line, expected);
     }
 }
+
+/// `nr.` is the number's before a number (`nr. 5`, `nr. 12 B`), and ends a sentence as
+/// a word does before anything else: the issue of a magazine (`neste nr. Vi`). A compound
+/// (`varenr.`) never ends one. A single capital after a number is still an initial
+/// (`12 B. Naboen` stays whole, a price of `K. Hansen`).
+#[test]
+fn nr_ends_a_sentence_except_before_a_number() {
+    check("Les mer i neste nr. Vi gleder oss!", &["Les mer i neste nr.", "Vi gleder oss!"]);
+    check(
+        "Pris: kr 89,- per nr. Abonnenter betaler mindre.",
+        &["Pris: kr 89,- per nr.", "Abonnenter betaler mindre."],
+    );
+    check("Sak nr. 5 ble vedtatt. Nr. 6 også.", &["Sak nr. 5 ble vedtatt.", "Nr. 6 også."]);
+    check("Han bor i Storgata nr. 12 B i Oslo.", &["Han bor i Storgata nr. 12 B i Oslo."]);
+    check(
+        "Han bor i Storgata nr. 12 B. Naboen heter Hansen.",
+        &["Han bor i Storgata nr. 12 B. Naboen heter Hansen."],
+    );
+    check(
+        "Vinen har varenr. 1234501. Den koster 189 kr.",
+        &["Vinen har varenr. 1234501.", "Den koster 189 kr."],
+    );
+    check("Se Nr. 3 i listen.", &["Se Nr. 3 i listen."]);
+}
