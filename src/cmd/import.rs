@@ -406,7 +406,7 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
             }
             Ok(())
         }
-        false => close_batches(global, &mut ledger, &args.files, &belongs, &plan.accepted, &known.issued),
+        false => close_batches(global, &mut ledger, &args.files, &belongs, &plan.accepted, &known),
     };
     // Last: closing the batches reads the memory, not waiting for its index.
     if written {
@@ -540,7 +540,7 @@ fn close_batches(
     files: &[PathBuf],
     belongs: &[Belongs],
     accepted: &[import::Accepted],
-    corpus: &import::Issued,
+    known: &import::Known,
 ) -> Result<()> {
     // Where batches are tracked, a file that closes none says why.
     let none = |ledger: &Ledger, file: &Path, belongs: &Belongs| {
@@ -601,13 +601,30 @@ fn close_batches(
             };
             // A sentence the editor changed since the export (taken `--from-batch`) is
             // translated as exported; the corpus's new wording is a sentence of its own.
-            let changed =
-                batch.segments.iter().filter(|s| !s.ids().any(|id| corpus.contains_key(&id))).count();
-            match changed {
+            // One deleted has none.
+            let gone: Vec<import::Fate> = batch
+                .segments
+                .iter()
+                .filter(|s| !s.ids().any(|id| known.issued.contains_key(&id)))
+                .map(|s| {
+                    s.ids()
+                        .find_map(|id| known.exported.get(&id))
+                        .map_or(import::Fate::Unknown, |e| known.fate(e))
+                })
+                .collect();
+            let deleted = gone.iter().filter(|f| matches!(f, import::Fate::Deleted { .. })).count();
+            match gone.len() - deleted {
                 0 => {}
                 1 => rest.push_str("; the corpus has changed 1 of them since the export: its new wording goes in the next export"),
                 n => rest.push_str(&format!(
                     "; the corpus has changed {n} of them since the export: their new wording goes in the next export"
+                )),
+            }
+            match deleted {
+                0 => {}
+                1 => rest.push_str("; 1 of them is no longer in the corpus (deleted since the export)"),
+                n => rest.push_str(&format!(
+                    "; {n} of them are no longer in the corpus (deleted since the export)"
                 )),
             }
             eprintln!(

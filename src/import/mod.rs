@@ -378,6 +378,8 @@ pub struct Known {
     pub exported: HashMap<SegmentId, Exported>,
     /// The corpus' sentences by `document:line`, to say what a changed sentence now reads.
     pub lines: HashMap<String, Vec<String>>,
+    /// Each document's sentences, in order, with their `document:line`.
+    pub by_document: HashMap<String, Vec<(String, String)>>,
     /// The sentences before and after each sentence where it first stands (empty at
     /// the start or end of its document).
     pub context: HashMap<SegmentId, (String, String)>,
@@ -406,6 +408,7 @@ impl Known {
     /// What the corpus knows of `docs`.
     pub fn of(docs: &[crate::document::Document]) -> Known {
         let mut lines: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_document: HashMap<String, Vec<(String, String)>> = HashMap::new();
         let mut context = HashMap::new();
         let mut tags: HashMap<SegmentId, Vec<(String, String)>> = HashMap::new();
         for doc in docs {
@@ -415,6 +418,10 @@ impl Known {
                     tags.entry(s.id).or_insert_with(|| std::mem::take(named));
                 }
                 let place = format!("{}:{}", doc.name, s.location.line);
+                by_document
+                    .entry(doc.name.clone())
+                    .or_default()
+                    .push((place.clone(), doc.segment_text(s).to_string()));
                 lines.entry(place).or_default().push(doc.segment_text(s).to_string());
                 let around = |i: Option<usize>| {
                     i.and_then(|i| doc.segments.get(i)).map_or("", |s| doc.segment_text(s))
@@ -425,28 +432,95 @@ impl Known {
             }
         }
         let documents = docs.iter().map(|d| d.name.clone()).collect();
-        Known { issued: issued(docs), lines, context, tags, documents, ..Known::default() }
+        Known { issued: issued(docs), lines, by_document, context, tags, documents, ..Known::default() }
+    }
+
+    /// What became of the exported sentence `e` that the corpus no longer has: the
+    /// sentence of its document that is its new wording, or none. A new wording shares
+    /// at least half its words with it ([`word_overlap`]) and is no sentence a batch of
+    /// `e`'s exported beside it (the next paragraph, moved up into the place of one
+    /// deleted, stood beside it: it is its own sentence, not the deleted one reworded);
+    /// of those, the closest, in the sentence's place first.
+    pub fn fate(&self, e: &Exported) -> Fate {
+        let (source, places) = (&e.source, &e.places);
+        let beside = |text: &str| {
+            self.exported
+                .get(&SegmentId::of(text))
+                .is_some_and(|other| other.batches.iter().any(|b| e.batches.contains(b)))
+        };
+        let mut missing_document = None;
+        for place in places {
+            let doc = place.rsplit_once(':').map_or(place.as_str(), |(d, _)| d);
+            let Some(sentences) = self.by_document.get(doc) else {
+                if !self.documents.contains(doc) {
+                    missing_document.get_or_insert_with(|| doc.to_string());
+                    continue;
+                }
+                return Fate::Deleted { document: doc.to_string() };
+            };
+            let best = sentences
+                .iter()
+                .filter(|(_, text)| !beside(text))
+                .map(|(at, text)| (word_overlap(source, text), at == place, at, text))
+                .filter(|(overlap, ..)| *overlap >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(a.2)));
+            return match best {
+                Some((_, _, at, text)) => Fate::Reworded { place: at.clone(), now: text.clone() },
+                None => Fate::Deleted { document: doc.to_string() },
+            };
+        }
+        match missing_document {
+            Some(document) => Fate::DocumentGone { document },
+            None => Fate::Unknown,
+        }
     }
 
     /// Why the exported sentence `e` is not in the corpus, as far as can be told.
     fn what_changed(&self, e: &Exported) -> String {
-        for place in &e.places {
-            if let Some(now) = self.lines.get(place) {
-                let closest = now.iter().max_by(|a, b| {
-                    strsim::normalized_levenshtein(a, &e.source)
-                        .total_cmp(&strsim::normalized_levenshtein(b, &e.source))
-                });
-                if let Some(closest) = closest {
-                    return format!("{place} now reads {}", quoted(closest));
-                }
-            }
-            let doc = place.rsplit_once(':').map_or(place.as_str(), |(d, _)| d);
-            if !self.documents.contains(doc) {
-                return format!("{doc} is not in the corpus");
-            }
-        }
-        "the document has changed".into()
+        self.fate(e).to_string()
     }
+}
+
+/// What became of an exported sentence the corpus no longer has ([`Known::fate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// The editor changed it: at `place` (`document:line`) it now reads `now`.
+    Reworded { place: String, now: String },
+    /// Its document no longer has it, nor anything like it: deleted.
+    Deleted { document: String },
+    /// Its document is not in the corpus.
+    DocumentGone { document: String },
+    /// Nothing says where it was.
+    Unknown,
+}
+
+impl fmt::Display for Fate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fate::Reworded { place, now } => write!(f, "{place} now reads {}", quoted(now)),
+            Fate::Deleted { document } => {
+                write!(f, "{document} no longer has it, nor a sentence like it (deleted since the export)")
+            }
+            Fate::DocumentGone { document } => write!(f, "{document} is not in the corpus"),
+            Fate::Unknown => write!(f, "the document has changed"),
+        }
+    }
+}
+
+/// The share of their words two sentences have in common (Dice's coefficient over the
+/// lower-cased words, each counted once): 1 for the same words, 0 for none shared. A
+/// sentence the editor reworded keeps most of its words (`Det kom 12 000 besøkende.` and
+/// `Det kom 12 500 besøkende.`: 0.8); the next paragraph's sentence shares few
+/// (`Første avsnitt her.` and `Andre avsnitt er kort.`: 0.29).
+pub fn word_overlap(a: &str, b: &str) -> f64 {
+    let words = |t: &str| -> std::collections::HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    2.0 * a.intersection(&b).count() as f64 / (a.len() + b.len()) as f64
 }
 
 /// Undoes a spreadsheet's double encoding (a UTF-8 CSV opened as Windows-1252 and saved
@@ -1458,6 +1532,14 @@ fn make_newest(entry: &mut Entry, latest: Option<Timestamp>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reworded_sentence_shares_most_of_its_words_the_next_paragraph_few() {
+        assert!((word_overlap("Det kom 12 000 besøkende.", "Det kom 12 500 besøkende.") - 0.8).abs() < 1e-9);
+        assert!(word_overlap("Første avsnitt her.", "Andre avsnitt er kort.") < 0.3);
+        assert!(word_overlap("Det har to setninger.", "Andre avsnitt er kort.") < 0.1);
+        assert_eq!(word_overlap("Ja.", "ja"), 1.0);
+    }
 
     fn row(n: u64, id: &str, source: &str, target: &str) -> ImportRow {
         ImportRow {

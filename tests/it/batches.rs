@@ -669,3 +669,33 @@ fn a_stored_translation_with_a_dialogue_dash_is_placed_without_it() {
     t.tolk(&["build"]).run().success();
     assert_eq!(t.read("out/en/a.txt"), "– Hi.\nWho are you?\n");
 }
+
+/// A sentence whose paragraph the editor deleted after the export is told as deleted,
+/// not as reworded into the next paragraph, which moved up into its lines: the import
+/// refuses it saying so, and with --from-batch the summary counts it as no longer in
+/// the corpus, not as a change whose new wording goes in the next export.
+#[test]
+fn a_sentence_of_a_deleted_paragraph_is_deleted_not_reworded() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.md",
+        "# Tittel\n\nFørste avsnitt her. Det har to setninger.\n\nAndre avsnitt er kort.\n",
+    )
+    .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let rows = export(&t, "b.csv", &[]);
+    translate(&t, "b-filled.csv", &rows, |_| true);
+    t.write("corpus/a.md", "# Tittel\n\nAndre avsnitt er kort.\n");
+    let out = t.tolk(&["import", "b-filled.csv"]).run().code(1);
+    assert!(!out.stderr.contains("now reads"), "{}", out.stderr);
+    out.stderr_contains(
+        "as \"Første avsnitt her.\", but the corpus no longer has it: a.md no longer has it, nor a sentence like it \
+         (deleted since the export); import with --from-batch",
+    );
+    let out = t.tolk(&["import", "b-filled.csv", "--from-batch"]).run().success();
+    assert!(!out.stderr.contains("has changed"), "{}", out.stderr);
+    out.stderr_contains(
+        "warning: b-filled.csv: row 4: stored for the sentence as batch b",
+    )
+    .stderr_contains("exported it, \"Det har to setninger.\"; a.md no longer has it, nor a sentence like it")
+    .stderr_contains("all 4 of its segments are translated; 2 of them are no longer in the corpus (deleted since the export)\n");
+}
