@@ -159,6 +159,21 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
         rows.extend(read.rows);
         problems.extend(read.problems);
     }
+    // The memory's translations of the exported sentences the corpus no longer has
+    // that rows bring: a batch imported --from-batch before is unchanged, not refused.
+    let gone: Vec<String> = rows
+        .iter()
+        .filter_map(|r| SegmentId::parse(r.id.trim()))
+        .filter(|id| !known.issued.contains_key(id))
+        .filter_map(|id| known.exported.get(&id).map(|e| e.source.clone()))
+        .collect();
+    if !gone.is_empty() {
+        let memory = ui::load(global, &global.memory)?;
+        for source in gone {
+            let targets = memory.exact_all(&source).into_iter().map(|e| e.target.clone()).collect();
+            known.stored.insert(SegmentId::of(&source), targets);
+        }
+    }
     for warning in import::undo_double_encoding(&mut rows, &known.issued, &double_encoded) {
         ui::warning(&warning);
         file_warnings += 1;

@@ -393,6 +393,10 @@ pub struct Known {
     pub from_batch: bool,
     /// The glossary whose terms the targets are checked for ([`checks::terms`]).
     pub glossary: crate::glossary::Glossary,
+    /// The memory's translations of exported sentences the corpus no longer has, by
+    /// the sentence's id: a row that brings one of them again (a batch imported with
+    /// `--from-batch` before) is unchanged, not refused.
+    pub stored: HashMap<SegmentId, Vec<String>>,
     /// Whether a translation whose `state` says it is not translated yet (a draft) is
     /// taken all the same (`import --take-drafts`).
     pub take_drafts: bool,
@@ -473,6 +477,13 @@ impl Known {
             Some(document) => Fate::DocumentGone { document },
             None => Fate::Unknown,
         }
+    }
+
+    /// Whether the memory holds `target` (as the import takes it: trimmed, without a
+    /// dialogue dash) for the exported sentence `e`, which the corpus no longer has.
+    fn holds(&self, e: &Exported, target: &str) -> bool {
+        let target = crate::text::without_dialogue_dash(&e.source, target.trim());
+        self.stored.get(&SegmentId::of(&e.source)).is_some_and(|t| t.iter().any(|t| t.trim() == target))
     }
 
     /// Why the exported sentence `e` is not in the corpus, as far as can be told.
@@ -691,13 +702,21 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 plan.skipped_empty += 1;
                 continue;
             }
-            (None, Some(e)) if known.from_batch => {
-                let warning = format!(
-                    "stored for the sentence as {} exported it, {}; {}",
-                    e.describe(),
-                    quoted(&e.source),
-                    known.what_changed(e)
-                );
+            (None, Some(e)) if known.from_batch || known.holds(e, &r.target) => {
+                let warning = match known.holds(e, &r.target) {
+                    true => format!(
+                        "the memory has this translation already, for the sentence as {} exported it, {}; {}",
+                        e.describe(),
+                        quoted(&e.source),
+                        known.what_changed(e)
+                    ),
+                    false => format!(
+                        "stored for the sentence as {} exported it, {}; {}",
+                        e.describe(),
+                        quoted(&e.source),
+                        known.what_changed(e)
+                    ),
+                };
                 plan.warnings.push(Warning { origin: r.origin.clone(), message: warning });
                 &e.source
             }

@@ -699,3 +699,36 @@ fn a_sentence_of_a_deleted_paragraph_is_deleted_not_reworded() {
     .stderr_contains("exported it, \"Det har to setninger.\"; a.md no longer has it, nor a sentence like it")
     .stderr_contains("all 4 of its segments are translated; 2 of them are no longer in the corpus (deleted since the export)\n");
 }
+
+/// A batch imported with --from-batch (the editor changed a sentence after the export)
+/// imports again unchanged, as any batch does the second time: the memory holds the
+/// translation for the sentence as exported, which the import says, with or without
+/// the flag, instead of refusing the row or saying it was stored.
+#[test]
+fn a_batch_imported_from_batch_imports_again_unchanged() {
+    let t = Project::empty();
+    t.write("corpus/a.txt", "Det kom 12 000 besøkende.\nDet var fint.\n")
+        .write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let rows = export(&t, "b.csv", &[]);
+    translate(&t, "b-filled.csv", &rows, |_| true);
+    t.write("corpus/a.txt", "Det kom 12 500 besøkende.\nDet var fint.\n");
+    t.tolk(&["import", "b-filled.csv", "--from-batch"])
+        .run()
+        .success()
+        .stderr_contains("warning: b-filled.csv: row 2: stored for the sentence as batch b");
+    let memory = t.read("memory/nb-en.csv");
+    let again =
+        "warning: b-filled.csv: row 2: the memory has this translation already, for the sentence as batch b";
+    for args in [&["import", "b-filled.csv"][..], &["import", "b-filled.csv", "--from-batch"]] {
+        let out = t.tolk(args).run().success();
+        assert!(!out.stderr.contains("stored for"), "{}", out.stderr);
+        out.stderr_contains(again)
+            .stderr_contains("exported it, \"Det kom 12 000 besøkende.\"; a.txt:1 now reads \"Det kom 12 500 besøkende.\"\n")
+            .stderr_contains("0 added, 2 unchanged");
+        assert_eq!(t.read("memory/nb-en.csv"), memory);
+    }
+    // Another translation of the changed sentence is still refused without the flag.
+    let changed = t.read("b-filled.csv").replace("EN Det kom 12 000 besøkende.", "Another one.");
+    t.write("b-other.csv", changed);
+    t.tolk(&["import", "b-other.csv"]).run().code(1).stderr_contains("import with --from-batch");
+}
