@@ -138,7 +138,7 @@ pub fn orphans(out_dir: &Path, editions: &[PathBuf], limit: usize) -> Vec<PathBu
     found
 }
 
-pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn out_paths(names: &[String], out_dir: &Path, guard: &crate::store::Guard) -> Result<Vec<PathBuf>> {
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(Error::at(
             out_dir,
@@ -146,7 +146,6 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
             "is not a folder; --out names the folder the editions are written to",
         ));
     }
-    let sources: HashSet<PathBuf> = sources.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut seen = HashSet::new();
     let mut paths = Vec::with_capacity(names.len());
     for name in names {
@@ -158,13 +157,8 @@ pub fn out_paths(names: &[String], sources: &[PathBuf], out_dir: &Path) -> Resul
                 crate::shown::path(&path)
             )));
         }
-        if path.canonicalize().is_ok_and(|p| sources.contains(&p)) {
-            return Err(Error::at(
-                &path,
-                crate::error::Place::File,
-                "this is a source document and an edition would replace it; choose another --out folder",
-            ));
-        }
+        // A source document, or the memory, an edition would replace: before any is written.
+        guard.check(&path)?;
         paths.push(path);
     }
     Ok(paths)
@@ -479,19 +473,19 @@ mod tests {
         let source = dir.path().join("corpus/a.txt");
         std::fs::create_dir_all(source.parent().unwrap()).unwrap();
         std::fs::write(&source, "Hei.").unwrap();
-        let sources = [source.clone()];
+        let guard = crate::store::Guard::default().documents([source.as_path()]);
 
         let out = dir.path().join("out/en");
-        let paths = out_paths(&[named("a.txt"), named("b.txt")], &sources, &out).unwrap();
+        let paths = out_paths(&[named("a.txt"), named("b.txt")], &out, &guard).unwrap();
         assert_eq!(paths, [out.join("a.txt"), out.join("b.txt")]);
 
-        let err = out_paths(&[named("a.txt"), named("a.txt")], &sources, &out).unwrap_err();
+        let err = out_paths(&[named("a.txt"), named("a.txt")], &out, &guard).unwrap_err();
         assert!(err.to_string().contains("two documents are named a.txt"), "{err}");
 
         // The same folder reached another way is still the source's folder.
         std::fs::create_dir_all(&out).unwrap();
         let corpus = dir.path().join("out/../corpus");
-        let err = out_paths(&[named("a.txt")], &sources, &corpus).unwrap_err();
-        assert!(err.to_string().contains("is a source document"), "{err}");
+        let err = out_paths(&[named("a.txt")], &corpus, &guard).unwrap_err();
+        assert!(err.to_string().contains("is a document of the corpus"), "{err}");
     }
 }

@@ -358,7 +358,55 @@ fn parse(file: &Path, text: &str) -> Result<Config> {
             ));
         }
     }
+    // What is written into the memory's folder is read as memory: a batch there would
+    // be a translation no import checked, an edition a memory file that is no CSV.
+    let memory = lexical(&config.memory);
+    let in_memory = |path: &Path| {
+        !memory.as_os_str().is_empty()
+            && config.memory.to_str().is_none_or(|m| !crate::memory::server::is_url(m))
+            && lexical(path).starts_with(&memory)
+    };
+    for (table, key, path) in [
+        ("[batches]", "folder", &config.batches.folder),
+        ("[editions]", "folder", &config.editions.folder),
+        ("[editions]", "pseudo_folder", &config.editions.pseudo_folder),
+    ] {
+        if in_memory(path) {
+            let line = text.lines().position(|l| l.trim_start().starts_with(table)).map_or(0, |n| {
+                let below = text.lines().skip(n + 1).position(|l| l.trim_start().starts_with(key));
+                below.map_or(n + 1, |m| n + m + 2)
+            });
+            return Err(Error::at(
+                file,
+                Place::line(line),
+                format!(
+                    "{table} {key} = {:?} is in the memory's folder {:?}, where every file is read as part of \
+                     the translation memory; name a folder outside it, such as out/batches",
+                    path.display().to_string(),
+                    config.memory.display().to_string()
+                ),
+            ));
+        }
+    }
     Ok(config)
+}
+
+/// `path` with `.` left out and `..` taking away what is before it, for comparing
+/// the folders a project file names without the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What `tolk init` was told beyond the defaults.
@@ -532,6 +580,20 @@ front_matter_text = ["title", "description"]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_or_edition_folder_in_the_memory_folder_is_refused_by_its_key() {
+        let err = parse(Path::new(FILE), "[batches]\nformat = \"csv\"\nfolder = \"memory\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "tolk.toml: line 3: [batches] folder = \"memory\" is in the memory's folder \"memory\", where every file \
+             is read as part of the translation memory; name a folder outside it, such as out/batches"
+        );
+        let err = parse(Path::new(FILE), "memory = \"tm\"\n[editions]\npseudo_folder = \"./tm/x/..\"\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("[editions] pseudo_folder"), "{err}");
+        assert!(parse(Path::new(FILE), "[batches]\nfolder = \"memory-batches\"\n").is_ok());
+    }
 
     #[test]
     fn the_template_is_the_default_configuration() {

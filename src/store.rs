@@ -302,6 +302,101 @@ fn destination(path: &Path) -> Result<Destination> {
     Ok(Destination::Replace(path.into()))
 }
 
+/// What no output may replace or add to: the translation memory (a file, or its folder
+/// and everything in it, where a new `.csv` would become part of the memory) and the
+/// corpus's documents. Every writer of [`Output`] is given one, so an export named after
+/// a memory file, or a batch written into the memory folder, is refused before anything
+/// is written, whatever the command.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    /// The memory's files and folders, as named (for messages) and as resolved.
+    memory: Vec<(PathBuf, PathBuf)>,
+    /// The corpus's documents, resolved.
+    documents: std::collections::HashSet<PathBuf>,
+}
+
+impl Guard {
+    /// Guards the memory at `path`: a file, or a folder and everything in it. A path
+    /// that is not there (yet) is guarded as named.
+    pub fn memory(mut self, path: &Path) -> Guard {
+        let resolved = resolve(path);
+        if !self.memory.iter().any(|(_, r)| *r == resolved) {
+            self.memory.push((path.to_path_buf(), resolved));
+        }
+        self
+    }
+
+    /// Guards the corpus's documents `paths`.
+    pub fn documents<'a>(mut self, paths: impl IntoIterator<Item = &'a Path>) -> Guard {
+        self.documents.extend(paths.into_iter().filter_map(|p| p.canonicalize().ok()));
+        self
+    }
+
+    /// Refuses `path` (an output named by the user or the project) if writing it would
+    /// replace or add to the memory, or replace a document of the corpus.
+    pub fn check(&self, path: &Path) -> Result<()> {
+        let resolved = resolve(path);
+        for (named, memory) in &self.memory {
+            if resolved == *memory {
+                return Err(Error::at(
+                    path,
+                    Place::File,
+                    "is the translation memory, which this would replace; name a file outside the memory                      (`tolk tm export` copies the memory)",
+                ));
+            }
+            if resolved.starts_with(memory) && memory.is_dir() {
+                return Err(Error::at(
+                    path,
+                    Place::File,
+                    format!(
+                        "is in the translation memory's folder {}, where every file is read as part of the                          memory; name a file outside it",
+                        shown::path(named)
+                    ),
+                ));
+            }
+        }
+        if self.documents.contains(&resolved) {
+            return Err(Error::at(
+                path,
+                Place::File,
+                "is a document of the corpus, which this would replace; name a file outside the corpus",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `path` made absolute with links and `..` resolved, as far as it exists: a new file
+/// is its resolved folder and its name, so a path reached two ways compares equal.
+fn resolve(path: &Path) -> PathBuf {
+    if let Ok(full) = path.canonicalize() {
+        return full;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // The longest part that exists, resolved, then the rest as written.
+    let mut rest = Vec::new();
+    let mut head = absolute.as_path();
+    while let Some(parent) = head.parent() {
+        // `file_name` is `None` for a path ending in `..`.
+        rest.push(
+            head.components().next_back().map_or_else(Default::default, |c| c.as_os_str().to_os_string()),
+        );
+        head = parent;
+        if let Ok(mut full) = head.canonicalize() {
+            // What does not exist is no link: `..` there is lexical.
+            for name in rest.iter().rev() {
+                if name == ".." {
+                    full.pop();
+                } else if name != "." {
+                    full.push(name);
+                }
+            }
+            return full;
+        }
+    }
+    absolute
+}
+
 /// A file being written: see the module docs for what each kind of path gets.
 #[derive(Debug)]
 pub struct Output {
@@ -323,7 +418,8 @@ enum Sink {
 impl Output {
     /// Starts writing `path`: a regular file (or a new one) through a temporary file
     /// that replaces it on [`Output::commit`]; a pipe or device directly.
-    pub fn create(path: &Path) -> Result<Output> {
+    pub fn create(path: &Path, guard: &Guard) -> Result<Output> {
+        guard.check(path)?;
         let sink = match destination(path)? {
             Destination::Replace(target) => {
                 let tmp = Temporary::Open(temporary_beside(&target, path, OUTPUT_TEMP_PREFIX)?);
@@ -337,7 +433,8 @@ impl Output {
     /// Like [`Output::create`], but a pipe or device gets nothing before the commit:
     /// what is written waits in an anonymous temporary file, so that outputs committed
     /// together ([`commit_all`]) are all written or none.
-    pub fn staged(path: &Path) -> Result<Output> {
+    pub fn staged(path: &Path, guard: &Guard) -> Result<Output> {
+        guard.check(path)?;
         let sink = match destination(path)? {
             Destination::Replace(target) => {
                 let tmp = Temporary::Open(temporary_beside(&target, path, OUTPUT_TEMP_PREFIX)?);
@@ -485,8 +582,8 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
 }
 
 /// Writes `bytes` to `path` as [`Output::create`] decides.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut output = Output::create(path)?;
+pub fn write_output(path: &Path, guard: &Guard, bytes: &[u8]) -> Result<()> {
+    let mut output = Output::create(path, guard)?;
     output.write(bytes)?;
     output.commit()
 }
@@ -863,28 +960,64 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.csv");
         assert_eq!(destination(&file).unwrap(), Destination::Replace(file.clone()));
-        write_output(&file, b"one").unwrap();
+        write_output(&file, &Guard::default(), b"one").unwrap();
         std::fs::write(dir.path().join("real.csv"), "old").unwrap();
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink("real.csv", &link).unwrap();
-        write_output(&link, b"new").unwrap();
+        write_output(&link, &Guard::default(), b"new").unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
         assert_eq!(std::fs::read(dir.path().join("real.csv")).unwrap(), b"new");
 
         let dangling = dir.path().join("dangling.csv");
         std::os::unix::fs::symlink("nowhere.csv", &dangling).unwrap();
-        let err = write_output(&dangling, b"x").unwrap_err().to_string();
+        let err = write_output(&dangling, &Guard::default(), b"x").unwrap_err().to_string();
         assert!(err.contains("is a symbolic link to nowhere.csv, which does not exist"), "{err}");
         assert!(!dir.path().join("nowhere.csv").exists());
 
         let folder = dir.path().join("folder");
         std::fs::create_dir(&folder).unwrap();
-        let err = write_output(&folder, b"x").unwrap_err().to_string();
+        let err = write_output(&folder, &Guard::default(), b"x").unwrap_err().to_string();
         assert!(err.ends_with("folder: is a folder; name a file to write"), "{err}");
         assert_eq!(names(dir.path()), ["a.csv", "dangling.csv", "folder", "link.csv", "real.csv"]);
 
         assert_eq!(destination(Path::new("/dev/null")).unwrap(), Destination::Stream);
-        write_output(Path::new("/dev/null"), b"into the void").unwrap();
+        write_output(Path::new("/dev/null"), &Guard::default(), b"into the void").unwrap();
+    }
+
+    #[test]
+    fn an_output_into_the_memory_or_over_a_document_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = dir.path().join("memory");
+        std::fs::create_dir_all(&memory).unwrap();
+        let csv = memory.join("nb-en.csv");
+        std::fs::write(&csv, "source,target\n").unwrap();
+        let doc = dir.path().join("corpus/a.txt");
+        std::fs::create_dir_all(doc.parent().unwrap()).unwrap();
+        std::fs::write(&doc, "Hei.").unwrap();
+        let guard = Guard::default().memory(&memory).documents([doc.as_path()]);
+
+        let err = write_output(&csv, &guard, b"<tmx/>").unwrap_err().to_string();
+        assert!(err.contains("is in the translation memory's folder"), "{err}");
+        assert_eq!(std::fs::read_to_string(&csv).unwrap(), "source,target\n");
+        // A new file there would be read as part of the memory; the folder reached another way too.
+        let other = dir.path().join("out/../memory/batch.csv");
+        let err = write_output(&other, &guard, b"x").unwrap_err().to_string();
+        assert!(err.contains("is in the translation memory's folder"), "{err}");
+        assert!(!memory.join("batch.csv").exists());
+        // A memory that is one file.
+        let err = write_output(&csv, &Guard::default().memory(&csv), b"x").unwrap_err().to_string();
+        assert!(err.contains("is the translation memory, which this would replace"), "{err}");
+        // A link to the memory file is the memory file.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink(&csv, &link).unwrap();
+            assert!(write_output(&link, &guard, b"x").is_err());
+        }
+        let err = write_output(&doc, &guard, b"x").unwrap_err().to_string();
+        assert!(err.contains("is a document of the corpus"), "{err}");
+        assert_eq!(std::fs::read_to_string(&doc).unwrap(), "Hei.");
+        write_output(&dir.path().join("out.csv"), &guard, b"x").unwrap();
     }
 
     #[test]
@@ -892,10 +1025,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         std::fs::write(&a, "old a").unwrap();
-        let mut first = Output::staged(&a).unwrap();
+        let mut first = Output::staged(&a, &Guard::default()).unwrap();
         first.write(b"new a").unwrap();
         first.close().unwrap();
-        let mut second = Output::staged(&b).unwrap();
+        let mut second = Output::staged(&b, &Guard::default()).unwrap();
         second.write(b"new b").unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"old a");
         assert!(!b.exists());
@@ -903,10 +1036,10 @@ mod tests {
         drop(first);
         // Dropped uncommitted: the temporary files go, the old file stays.
         assert_eq!(names(dir.path()), ["a.txt"]);
-        let mut first = Output::staged(&a).unwrap();
+        let mut first = Output::staged(&a, &Guard::default()).unwrap();
         first.write(b"new a").unwrap();
         first.close().unwrap();
-        let mut second = Output::staged(&b).unwrap();
+        let mut second = Output::staged(&b, &Guard::default()).unwrap();
         second.write(b"new b").unwrap();
         commit_all(vec![first, second]).unwrap();
         assert_eq!(

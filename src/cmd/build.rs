@@ -115,7 +115,8 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         None => Fill::Memory(memory.insert(load()?)),
     };
 
-    let out_paths = edition::out_paths(&names, &sources, &out_dir)?;
+    let guard = super::ui::guard(global, Some(&sources));
+    let out_paths = edition::out_paths(&names, &out_dir, &guard)?;
 
     // One document at a time: each edition is assembled and written to a temporary
     // file beside its destination, and only counts and the first missing segments are
@@ -156,7 +157,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         // Once a segment is missing without --partial, nothing will be written: the
         // temporary files go at once, and the rest is only checked and counted.
         if args.partial || (totals.untranslated == 0 && super::ui::unread() == 0) {
-            let mut output = Output::staged(out)?;
+            let mut output = Output::staged(out, &guard)?;
             output.write(&edition.bytes)?;
             output.close()?;
             staged.push(output);

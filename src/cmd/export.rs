@@ -86,7 +86,19 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     // One document at a time: the batch keeps each sentence once, not the corpus.
     let segmenter = ui::segmenter(global)?;
     let mut builder = BatchBuilder::default();
-    for (path, name) in ui::corpus_files(global, &args.paths)? {
+    let files = ui::corpus_files(global, &args.paths)?;
+    // Before anything is read or recorded: a batch over the memory, into its folder
+    // (where it would be read as memory) or over a document is refused.
+    let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+    let guard = ui::guard(global, Some(&paths));
+    match &args.out {
+        Some(out) if out.as_os_str() != "-" => guard.check(out)?,
+        Some(_) => {}
+        None => guard.check(&global.project.batch_folder().join("batch.xlsx")).with_context(|| {
+            format!("cannot write batches to {}", tolk::shown::path(&global.project.batch_folder()))
+        })?,
+    }
+    for (path, name) in files {
         let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
         builder.add(&doc);
     }
@@ -184,7 +196,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         }
         io::stdout().lock().write_all(&bytes)?;
     } else {
-        tolk::store::write_output(&out, &bytes)
+        tolk::store::write_output(&out, &guard, &bytes)
             .with_context(|| format!("cannot write the batch {}", tolk::shown::path(&out)))?;
     }
     let record = BatchRecord {

@@ -60,7 +60,7 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     };
     let text = tolk::segment::export_rules(global.rules.as_deref(), format)?;
     match &args.out {
-        Some(path) => tolk::store::write_output(path, text.as_bytes())
+        Some(path) => tolk::store::write_output(path, &super::ui::guard(global, None), text.as_bytes())
             .with_context(|| format!("cannot write {}", tolk::shown::path(path)))?,
         None => {
             let mut out = io::stdout().lock();

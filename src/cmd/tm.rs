@@ -242,8 +242,9 @@ pub struct ImportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// The format to write: TMX 1.4, or CSV with tolk's memory columns and every extra column
-    #[arg(long, default_value = "tmx", value_parser = writable_formats())]
-    pub format: String,
+    /// [default: from the extension of --out, else tmx]
+    #[arg(long, value_parser = writable_formats())]
+    pub format: Option<String>,
     /// TMX: include retired translations, each with <prop type="x-tolk-retired"> (and x-tolk-retired-by)
     #[arg(long)]
     pub history: bool,
@@ -766,9 +767,14 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
 }
 
 fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
+    let out = args.out.as_deref().filter(|o| o.as_os_str() != "-");
+    let format = exchange::choose_writer(args.format.as_deref(), out)?;
+    // Before the memory is read: an export over the memory is refused, not slow.
+    if let Some(out) = out {
+        ui::guard(global, None).check(out)?;
+    }
     ui::memory_exists(global)?;
     let memory = ui::load(global, &global.memory)?;
-    let format = exchange::by_name(&args.format).context("no such exchange format")?;
     if args.history && format.name() != "tmx" {
         anyhow::bail!(
             "--history is for TMX: a {} export holds every entry, retired ones with their `retired` column, \
@@ -785,7 +791,7 @@ fn run_export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
     let to = match &args.out {
         Some(out) if out.as_os_str() != "-" => {
             ui::refuse_inside_corpus(global, &[], out, "the memory")?;
-            tolk::store::write_output(out, &bytes)
+            tolk::store::write_output(out, &ui::guard(global, None), &bytes)
                 .with_context(|| format!("cannot write {}", tolk::shown::path(out)))?;
             tolk::shown::path(out).to_string()
         }

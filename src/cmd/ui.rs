@@ -815,6 +815,26 @@ fn say_diverged(server: &str, diverged: &tolk::memory::server::Diverged) {
     }
 }
 
+/// What no file this command writes may replace or add to: the memory in use and the
+/// project's, and the corpus's `documents` (the project's corpus, listed, when `None`).
+pub fn guard(global: &Global, documents: Option<&[PathBuf]>) -> tolk::store::Guard {
+    let listed;
+    let documents = match documents {
+        Some(documents) => documents,
+        None => {
+            // A corpus that cannot be listed has no document to guard.
+            listed = tolk::corpus::list_filtered(&global.project.corpus(), global.project.filter())
+                .map(|l| l.files)
+                .unwrap_or_default();
+            &listed
+        }
+    };
+    tolk::store::Guard::default()
+        .memory(&global.memory)
+        .memory(&global.project.memory())
+        .documents(documents.iter().map(PathBuf::as_path))
+}
+
 /// The documents named by `paths` (folders walked, as the project's patterns say), or
 /// with no paths the project's corpus, each with its name, saying on stderr which files
 /// of a folder are skipped and why.

@@ -261,6 +261,42 @@ pub fn by_name(name: &str) -> Option<&'static dyn MemoryFormat> {
     FORMATS.iter().copied().find(|f| f.name() == name)
 }
 
+/// The format a whole memory is written in: `name` (`--format`), else the one the
+/// extension of `out` names, else TMX. A file named with the extension of another
+/// format is refused: it would not be what its name says (`-o memory.csv` holding
+/// TMX). An extension no format has (a pipe, `/dev/null`) says nothing of the format.
+pub fn choose_writer(name: Option<&str>, out: Option<&Path>) -> Result<&'static dyn MemoryFormat> {
+    let chosen = match name {
+        Some(name) => Some(
+            by_name(name).ok_or_else(|| Error::Invalid(format!("no memory format is called {name:?}")))?,
+        ),
+        None => None,
+    };
+    let ext = out.and_then(|o| o.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let named =
+        ext.as_deref().and_then(|ext| FORMATS.iter().copied().find(|f| f.extensions().contains(&ext)));
+    let format = match (chosen, named) {
+        (Some(chosen), Some(named)) if chosen.name() != named.name() => {
+            return Err(Error::Invalid(format!(
+                "--format {} but --out {} names {} by its extension; give one of them, or matching ones",
+                chosen.name(),
+                crate::shown::path(out.unwrap_or(Path::new(""))),
+                named.name().to_uppercase()
+            )));
+        }
+        (Some(format), _) | (None, Some(format)) => format,
+        (None, None) => FORMATS[0],
+    };
+    if !format.writes() {
+        return Err(Error::Invalid(format!(
+            "--out {}: tolk reads {} but does not write it; name a .tmx or a .csv",
+            crate::shown::path(out.unwrap_or(Path::new(""))),
+            format.name().to_uppercase()
+        )));
+    }
+    Ok(format)
+}
+
 /// The format of the file at `path`: by its extension, else by its first bytes.
 pub fn detect(path: &Path) -> Result<&'static dyn MemoryFormat> {
     crate::input::regular_file(path, "a memory to import")?;
@@ -304,6 +340,25 @@ fn file_name(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_written_format_follows_the_name_and_a_name_of_another_format_is_refused() {
+        use std::path::Path;
+        let name = |format: Option<&str>, out: &str| {
+            super::choose_writer(format, Some(Path::new(out))).map(|f| f.name())
+        };
+        assert_eq!(name(None, "all.tmx").unwrap(), "tmx");
+        assert_eq!(name(None, "all.csv").unwrap(), "csv");
+        assert_eq!(name(None, "pipe").unwrap(), "tmx");
+        assert_eq!(name(Some("csv"), "/dev/null").unwrap(), "csv");
+        let err = name(Some("tmx"), "memory/nb-en.csv").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--format tmx but --out memory/nb-en.csv names CSV by its extension; give one of them, or matching ones"
+        );
+        let err = name(None, "all.tsv").unwrap_err().to_string();
+        assert!(err.contains("tolk reads TSV but does not write it"), "{err}");
+    }
+
     use super::*;
 
     #[test]

@@ -463,3 +463,68 @@ fn a_build_into_a_fifo_nobody_reads_replaces_nothing() {
         .stderr_contains("b.txt: a FIFO that no program is reading; start the reader first");
     assert_eq!(t.read("out/en/a.txt"), "OLD\n");
 }
+
+#[test]
+fn no_output_replaces_the_memory_or_is_written_into_its_folder() {
+    let t = Project::seeds_untranslated();
+    t.write("memory/nb-en.csv", "source,target\nHei.,Hi.\n");
+    let memory = memory_files(&t);
+    for (args, why) in [
+        (
+            &["tm", "export", "-o", "memory/nb-en.csv", "--format", "csv"][..],
+            "memory/nb-en.csv: is in the translation memory's folder memory",
+        ),
+        (
+            &["tm", "export", "--out", "memory/all.tmx"][..],
+            "memory/all.tmx: is in the translation memory's folder memory",
+        ),
+        (
+            &["rules", "export", "-o", "memory/nb-en.csv"][..],
+            "memory/nb-en.csv: is in the translation memory's folder memory",
+        ),
+        (
+            &["export", "-o", "memory/nb-en.csv", "--again", "--force"][..],
+            "memory/nb-en.csv: is in the translation memory's folder memory",
+        ),
+        (
+            &["export", "-o", "memory/batch.csv"][..],
+            "memory/batch.csv: is in the translation memory's folder memory",
+        ),
+        (&["export", "-o", "out/../memory/batch.xlsx"][..], "is in the translation memory's folder memory"),
+        (&["build", "--pseudo", "-o", "memory"][..], "is in the translation memory's folder memory"),
+        (
+            &["--memory", "memory/nb-en.csv", "tm", "export", "-o", "memory/nb-en.csv", "--format", "csv"][..],
+            "memory/nb-en.csv: is the translation memory, which this would replace",
+        ),
+        (
+            &["tm", "export", "-o", "memory/nb-en.csv"][..],
+            "memory/nb-en.csv: is in the translation memory's folder",
+        ),
+        (
+            &["tm", "export", "-o", "all.csv", "--format", "tmx"][..],
+            "--out all.csv names CSV by its extension",
+        ),
+        (
+            &["tm", "export", "-o", "corpus/fjordkraft-irene-fauskanger.txt", "--format", "tmx"][..],
+            "is a document of the corpus",
+        ),
+    ] {
+        t.tolk(args).run().failure().stderr_contains(why);
+        assert_eq!(memory_files(&t), memory, "tolk {args:?} changed the memory");
+        assert!(!t.path().join("memory/batch.csv").exists() && !t.path().join("memory/batch.xlsx").exists());
+    }
+    // Still a lookup of the memory as it was.
+    t.tolk(&["lookup", "Hei."]).run().success().stdout_contains("Hi.");
+}
+
+#[test]
+fn a_batch_folder_in_the_memory_folder_is_refused_by_its_key() {
+    let t = Project::seeds_untranslated();
+    t.write("tolk.toml", "[batches]\nfolder = \"memory\"\n");
+    let memory = memory_files(&t);
+    t.tolk(&["export"]).run().failure().stderr_contains(
+        "tolk.toml: line 2: [batches] folder = \"memory\" is in the memory's folder \"memory\", where every file is \
+         read as part of the translation memory",
+    );
+    assert_eq!(memory_files(&t), memory);
+}
