@@ -19,8 +19,8 @@ use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 /// rules), changes: an index of another version is rebuilt, never read.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
-    version: 6,
-    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4],
+    version: 7,
+    widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4, 8],
     name: "tolk's kept index",
 };
 
@@ -29,7 +29,8 @@ pub const KIND: Kind = Kind {
 pub(super) enum Section {
     /// Per word id, 1 if it is a number (`u8`).
     Number,
-    /// The key of every document with words, sorted (`u64`), and its document (`u32`).
+    /// The key of every document with words, sorted (`u64`), and its document (`u32`);
+    /// documents of one key sorted by [`Section::KeyExact`].
     KeyHash,
     KeyDoc,
     /// The text hash of every document without words, sorted (`u64`), and its document.
@@ -68,9 +69,13 @@ pub(super) enum Section {
     /// [`super::NO_WORD`] where free. A query's words are found in one or two probes,
     /// not a binary search of the vocabulary.
     WordSlots,
+    /// Beside each key of [`Section::KeyHash`], the hash of its document's words as they
+    /// are (each number itself, `u64`), so the documents of the same words with the
+    /// query's very numbers are found first, by a binary search of its key's run.
+    KeyExact,
 }
 
-const SECTIONS: usize = 18;
+const SECTIONS: usize = 19;
 
 const ALL: [Section; SECTIONS] = [
     Section::Number,
@@ -91,6 +96,7 @@ const ALL: [Section; SECTIONS] = [
     Section::SourceEnds,
     Section::Changed,
     Section::WordSlots,
+    Section::KeyExact,
 ];
 
 /// An index's arrays, as borrowed slices.
@@ -99,6 +105,7 @@ pub(super) struct View<'a> {
     pub number: &'a [u8],
     pub key_hash: &'a [u64],
     pub key_doc: &'a [u32],
+    pub key_exact: &'a [u64],
     pub wordless_hash: &'a [u64],
     pub wordless_doc: &'a [u32],
     pub words: &'a [u8],
@@ -121,6 +128,7 @@ pub(super) struct Parts {
     pub number: Vec<u8>,
     pub key_hash: Vec<u64>,
     pub key_doc: Vec<u32>,
+    pub key_exact: Vec<u64>,
     pub wordless_hash: Vec<u64>,
     pub wordless_doc: Vec<u32>,
     pub words: Vec<u8>,
@@ -159,6 +167,7 @@ impl Parts {
             Section::SourceEnds => bytes_of(&self.source_ends),
             Section::Changed => bytes_of(&self.changed),
             Section::WordSlots => bytes_of(&self.word_slots),
+            Section::KeyExact => bytes_of(&self.key_exact),
         }
     }
 
@@ -182,6 +191,7 @@ impl Parts {
             Section::SourceEnds => self.source_ends = Vec::new(),
             Section::Changed => self.changed = Vec::new(),
             Section::WordSlots => self.word_slots = Vec::new(),
+            Section::KeyExact => self.key_exact = Vec::new(),
         }
     }
 
@@ -238,6 +248,7 @@ impl Checked {
             number: self.array(Section::Number),
             key_hash: self.array(Section::KeyHash),
             key_doc: self.array(Section::KeyDoc),
+            key_exact: self.array(Section::KeyExact),
             wordless_hash: self.array(Section::WordlessHash),
             wordless_doc: self.array(Section::WordlessDoc),
             words: self.array(Section::Words),
@@ -275,7 +286,10 @@ impl Checked {
         if v.starts.is_empty() || !rises_to(v.elements, v.starts.len() as u64 - 1) {
             return fail("its elements do not rise to its posting lists' end");
         }
-        if v.key_hash.len() != v.key_doc.len() || v.wordless_hash.len() != v.wordless_doc.len() {
+        if v.key_hash.len() != v.key_doc.len()
+            || v.key_exact.len() != v.key_doc.len()
+            || v.wordless_hash.len() != v.wordless_doc.len()
+        {
             return fail("its key tables differ in length");
         }
         if docs >= u32::MAX as usize || vocabulary >= u32::MAX as usize - 1 {
@@ -351,6 +365,7 @@ mod tests {
             number: vec![0, 1],
             key_hash: vec![7],
             key_doc: vec![0],
+            key_exact: vec![9],
             wordless_hash: vec![],
             wordless_doc: vec![],
             words: b"12hei".to_vec(),

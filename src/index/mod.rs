@@ -118,6 +118,7 @@ pub use crate::cache_file::Damage;
 use crate::score::{
     block_distance, char_similarity, max_distance, moved_distance, myers_distance, score_at_least,
     score_words, unshared, Words, MAX_FUZZY_SCORE, MAX_FUZZY_TOKENS, MAX_MOVE_WORDS, MAX_SCORE,
+    MIN_SAME_WORDS_SCORE, NUMBERS_COST,
 };
 use crate::text::{
     is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
@@ -160,6 +161,18 @@ fn word_slots(words: &[u8], word_ends: &[u32]) -> Vec<u32> {
     }
     slots
 }
+
+/// The most a source of the same words whose numbers are not the query's scores: a
+/// number differs, which costs [`NUMBERS_COST`] at least ([`crate::score::Differences`]),
+/// and no same-words score is below [`MIN_SAME_WORDS_SCORE`].
+const NUMBERS_DIFFER_SCORE: u8 = {
+    let s = MAX_SCORE - NUMBERS_COST;
+    if s > MIN_SAME_WORDS_SCORE {
+        s
+    } else {
+        MIN_SAME_WORDS_SCORE
+    }
+};
 
 /// The key of a sequence of words (as ids, every number as [`NUMBER`]): the same for
 /// the same words. Compared again word by word, so a collision costs time only.
@@ -447,12 +460,12 @@ impl IndexBuilder {
         });
         drop(fill);
         let source = |d: usize| &sources[source_ends[d] as usize..source_ends[d + 1] as usize];
-        let mut keys: Vec<(u64, u32)> = (0..docs)
+        let mut keys: Vec<(u64, u64, u32)> = (0..docs)
             .into_par_iter()
             .filter(|&d| !doc_tokens(d).is_empty())
             .map(|d| {
                 let key = doc_tokens(d).iter().map(|&t| if number[t as usize] == 1 { NUMBER } else { t });
-                (key_hash(key), d as u32)
+                (key_hash(key), key_hash(doc_tokens(d).iter().copied()), d as u32)
             })
             .collect();
         keys.par_sort_unstable();
@@ -466,7 +479,8 @@ impl IndexBuilder {
             word_slots,
             number,
             key_hash: keys.iter().map(|k| k.0).collect(),
-            key_doc: keys.iter().map(|k| k.1).collect(),
+            key_exact: keys.iter().map(|k| k.1).collect(),
+            key_doc: keys.iter().map(|k| k.2).collect(),
             wordless_hash: wordless.iter().map(|k| k.0).collect(),
             wordless_doc: wordless.iter().map(|k| k.1).collect(),
             words,
@@ -1067,9 +1081,24 @@ impl Searcher<'_> {
             let hash = key_hash((0..n).map(key));
             let at = view.key_hash.partition_point(|&h| h < hash);
             let same = view.key_hash[at..].iter().take_while(|&&h| h == hash).count();
-            for &d in &view.key_doc[at..at + same] {
+            // First the sources with the query's very words, numbers included (the run of
+            // its exact hash in the key's, sorted by it; none when a number of the query is
+            // one the memory never saw): only they can score above what a difference of
+            // numbers leaves, so once `top` of them score more than that, the others of
+            // the key are not read at all. Every source of the key is still met: the run,
+            // then the rest.
+            let run = &view.key_exact[at..at + same];
+            let (first, last) = if query_tokens.contains(&UNKNOWN) {
+                (0, 0)
+            } else {
+                let exact = key_hash(query_tokens.iter().copied());
+                let first = run.partition_point(|&h| h < exact);
+                (first, first + run[first..].iter().take_while(|&&h| h == exact).count())
+            };
+            let docs = &view.key_doc[at..at + same];
+            let mut meet = |d: u32, threshold: &mut Threshold, found: &mut Vec<(Match, usize)>| {
                 if self.is_dead(d as usize) {
-                    continue;
+                    return;
                 }
                 let doc = view.doc_tokens(d);
                 crate::cost::count(n);
@@ -1092,6 +1121,14 @@ impl Searcher<'_> {
                             d as usize,
                         ));
                     }
+                }
+            };
+            for &d in &docs[first..last] {
+                meet(d, &mut threshold, &mut found);
+            }
+            if threshold.at <= NUMBERS_DIFFER_SCORE {
+                for &d in docs[..first].iter().chain(&docs[last..]) {
+                    meet(d, &mut threshold, &mut found);
                 }
             }
         }
@@ -1868,6 +1905,36 @@ mod tests {
         let chars = crate::score::MAX_SIMILARITY_CHARS as u64;
         let per_tie = n * n.div_ceil(64) + chars * chars.div_ceil(64);
         assert!(spent <= 300 * per_tie, "{spent} units for 300 ties, bound {}", 300 * per_tie);
+    }
+
+    #[test]
+    fn a_top_match_of_the_same_numbers_costs_nothing_per_source_differing_only_in_numbers() {
+        // A templated memory: sentences differing only in a number. The query's own
+        // sentence scores 100, which none differing in a number can tie (98 at most), so
+        // the best one costs the same however many of those the memory holds.
+        let spent_for = |count: usize| {
+            let sources: Vec<String> = (0..count)
+                .map(|i| format!("Setning nummer {i} er unik og ganske lang, med flere ord i seg."))
+                .collect();
+            let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+            let m = memory(&refs);
+            let index = IndexBuilder::build(&m);
+            let query = "Setning nummer 7 er unik og ganske lang, med flere ord i seg.";
+            let options = SearchOptions { min_score: 50, top: 1 };
+            let before = crate::cost::spent();
+            let found = index.searcher().search(query, options);
+            let spent = crate::cost::spent() - before;
+            assert_eq!(found, scan(&m, query, options));
+            assert_eq!((found[0].entry, found[0].score), (7, 100));
+            // A number the memory never saw: every source of the key is read, as before.
+            let other = "Setning nummer 123456 er unik og ganske lang, med flere ord i seg.";
+            assert_eq!(index.searcher().search(other, options), scan(&m, other, options));
+            let three = SearchOptions { min_score: 50, top: 3 };
+            assert_eq!(index.searcher().search(query, three), scan(&m, query, three));
+            spent
+        };
+        let (few, many) = (spent_for(100), spent_for(20_000));
+        assert_eq!(few, many, "{few} units of work for 100 sources, {many} for 20,000");
     }
 
     fn sentence() -> impl Strategy<Value = String> {
