@@ -76,6 +76,9 @@ pub enum Damage {
     Stale,
     /// Cannot be read.
     Unreadable(String),
+    /// Not a regular file (a FIFO, a device, a folder, a symbolic link): never opened
+    /// for reading, so nothing waits for a writer or reads without end. What it is.
+    NotAFile(&'static str),
 }
 
 impl fmt::Display for Damage {
@@ -100,6 +103,7 @@ impl fmt::Display for Damage {
                 write!(f, "it was made from the memory as it was before, or from another memory")
             }
             Damage::Unreadable(why) => write!(f, "it cannot be read: {why}"),
+            Damage::NotAFile(kind) => write!(f, "it is a {kind}, not a file tolk made"),
         }
     }
 }
@@ -177,11 +181,37 @@ fn read_u64(bytes: &[u8], at: usize) -> u64 {
     u64::from_ne_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
 }
 
+/// Opens the kept file at `path` for reading if it is a regular file, and only then: a
+/// FIFO would wait for a writer in `open`, a link to `/dev/zero` read without end, so a
+/// link or anything else is [`Damage::NotAFile`], told from the path before it is
+/// opened and from the file opened (never through a link, never waiting), whatever is
+/// renamed over the path between the two.
+pub fn open_kept(path: &Path) -> Result<File, Damage> {
+    let unreadable = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => Damage::Missing,
+        _ => Damage::Unreadable(e.to_string()),
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Damage::NotAFile(crate::store::kind_of(&meta)));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let file = options.open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Damage::NotAFile(crate::store::kind_of(&meta)));
+    }
+    Ok(file)
+}
+
 /// The fingerprint in the header of the cache file at `path`, read from its header
 /// alone, nothing checked: whether a file is worth opening.
 pub fn fingerprint_in(path: &Path) -> Option<u64> {
     let mut header = [0u8; AT_ENTRIES];
-    std::io::Read::read_exact(&mut File::open(path).ok()?, &mut header).ok()?;
+    std::io::Read::read_exact(&mut open_kept(path).ok()?, &mut header).ok()?;
     Some(read_u64(&header, AT_FINGERPRINT))
 }
 
@@ -473,16 +503,14 @@ impl Arrays {
     }
 
     fn open_checked(kind: &Kind, path: &Path, want: Option<u64>) -> Result<Arrays, Damage> {
-        let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Damage::Missing,
-            _ => Damage::Unreadable(e.to_string()),
-        })?;
+        let file = open_kept(path)?;
         let len = file.metadata().map_err(|e| Damage::Unreadable(e.to_string()))?.len();
         if len < kind.header() as u64 {
             // Too short for a header (an empty map is an error on some systems): read it,
-            // from the file opened, whatever is renamed over its path meanwhile.
+            // from the file opened, whatever is renamed over its path meanwhile, and no
+            // more than its length said.
             let mut read = Vec::new();
-            std::io::Read::read_to_end(&mut &file, &mut read)
+            std::io::Read::read_to_end(&mut std::io::Read::take(&file, len), &mut read)
                 .map_err(|e| Damage::Unreadable(e.to_string()))?;
             let mut words = vec![0u64; read.len().div_ceil(8)];
             bytes_of_mut(&mut words)[..read.len()].copy_from_slice(&read);
@@ -599,6 +627,30 @@ mod tests {
     use super::*;
 
     const KIND: Kind = Kind { magic: *b"TOLKTST\0", version: 3, widths: &[1, 4, 8], name: "a test file" };
+
+    #[cfg(unix)]
+    #[test]
+    fn a_kept_file_that_is_a_fifo_or_a_link_is_damage_not_a_wait_or_an_endless_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("index.tolkidx");
+        let c = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(fifo.as_os_str())).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        // With no writer, an open that waited would never return.
+        let damage = Arrays::open_any(&KIND, &fifo).unwrap_err();
+        assert_eq!(damage.to_string(), "it is a FIFO (named pipe), not a file tolk made");
+        assert!(fingerprint_in(&fifo).is_none());
+        let zero = dir.path().join("zero.tolkidx");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert_eq!(Arrays::open_any(&KIND, &zero).unwrap_err(), Damage::NotAFile("symbolic link"));
+        // A link to a good file is no file tolk made either: the cache holds files only.
+        let good = dir.path().join("good");
+        sample().write(&good).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&good, &link).unwrap();
+        assert!(Arrays::open_any(&KIND, &good).is_ok());
+        assert_eq!(Arrays::open_any(&KIND, &link).unwrap_err(), Damage::NotAFile("symbolic link"));
+    }
 
     fn sample() -> Arrays {
         let sections: [Vec<u8>; 3] =

@@ -841,7 +841,11 @@ fn revision_file(files: &Files) -> PathBuf {
 
 /// The revision of the server's memory kept in `files`, if one is.
 fn kept_revision(files: &Files) -> Option<Revision> {
-    parse_revision(&std::fs::read_to_string(revision_file(files)).ok()?)
+    // Through the same check as every kept file: a FIFO there must not hang a read.
+    let mut text = String::new();
+    let file = crate::cache_file::open_kept(&revision_file(files)).ok()?;
+    std::io::Read::read_to_string(&mut std::io::Read::take(file, 4096), &mut text).ok()?;
+    parse_revision(&text)
 }
 
 /// A revision as kept beside a server's cache: `memory-high memory-low epoch rev`, then

@@ -522,3 +522,53 @@ fn damaged_changes_are_named_in_a_note_and_the_answer_is_the_same() {
     // does not wait for it, and says nothing.
     t.tolk(&["lookup", NEW]).run().success().stderr_is("");
 }
+
+#[test]
+fn a_kept_index_that_is_a_fifo_or_a_link_to_a_device_is_made_again_not_waited_on_or_read_forever() {
+    let t = project();
+    let expected = quiet_lookup(&t);
+    let (_, index) = kept(&t);
+    // A FIFO nobody writes: an open that waited would never return, so the lookup is
+    // given ten seconds and killed after.
+    std::fs::remove_file(&index).unwrap();
+    crate::paths::mkfifo(&index);
+    let mut child = t.tolk(&["lookup", QUERY, "--top", "5"]).spawn();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("lookup still waits on a FIFO kept as the index after 10 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("was not used, as it is a FIFO (named pipe), not a file tolk made"), "{stderr}");
+    assert!(index.metadata().unwrap().is_file(), "made again as a file");
+    // A link to /dev/zero, whose length says nothing and whose bytes never end.
+    std::fs::remove_file(&index).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &index).unwrap();
+    t.tolk(&["lookup", QUERY, "--top", "5"])
+        .run()
+        .success()
+        .stdout_is(&expected)
+        .stderr_contains("was not used, as it is a symbolic link, not a file tolk made");
+    assert_eq!(quiet_lookup(&t), expected);
+}
+
+#[test]
+fn a_memory_file_whose_name_is_not_utf8_is_kept_as_any_other() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let t = project();
+    let name = std::ffi::OsStr::from_bytes(b"vendor-\xe5.csv");
+    std::fs::write(t.path().join("memory").join(name), "source,target\nHei,Hi\n").unwrap();
+    // Kept at the first command, without a note; used as it is at the next.
+    t.tolk(&["lookup", "Hei"]).run().success().stdout_contains("Hi").stderr_is("");
+    assert_eq!(quiet_lookup(&t), quiet_lookup(&t));
+    let (memory, _) = kept(&t);
+    let before = memory.metadata().unwrap().modified().unwrap();
+    t.tolk(&["lookup", "Hei"]).run().success().stderr_is("");
+    assert_eq!(memory.metadata().unwrap().modified().unwrap(), before, "the kept memory was made again");
+}

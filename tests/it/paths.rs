@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use crate::util::{csv_rows, Project, EMPTY_MEMORY};
 
 /// Makes a FIFO at `path`.
-fn mkfifo(path: &Path) {
+pub fn mkfifo(path: &Path) {
     let c = CString::new(path.as_os_str().as_bytes()).unwrap();
     // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
     let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o644) };
