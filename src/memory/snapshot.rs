@@ -90,8 +90,30 @@ fn get_leb128(bytes: &[u8], at: &mut usize) -> Option<usize> {
 /// A file of the memory as the snapshot keeps it.
 #[derive(Serialize, Deserialize)]
 struct File {
+    /// The file's name, as UTF-8 (a name that is not is shown with U+FFFD).
     name: String,
+    /// A name that is not UTF-8, byte for byte, so that the file is still told by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bytes: Option<Vec<u8>>,
     columns: Vec<String>,
+}
+
+impl File {
+    /// Whether this is the file kept of the memory's file named `name`.
+    fn is(&self, name: &std::ffi::OsStr) -> bool {
+        *name_bytes(name) == *self.bytes.as_deref().unwrap_or(self.name.as_bytes())
+    }
+}
+
+/// A file name's bytes: as they are on Unix, where a name is any bytes; as UTF-8 elsewhere.
+fn name_bytes(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    return std::borrow::Cow::Borrowed(std::os::unix::ffi::OsStrExt::as_bytes(name));
+    #[cfg(not(unix))]
+    return match name.to_string_lossy() {
+        std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
+    };
 }
 
 /// The texts of an entry, in the snapshot's order.
@@ -151,9 +173,10 @@ impl Writer {
 
     /// The memory's next file, at `path`, with the header `columns`.
     pub fn file(&mut self, path: &Path, columns: &[String]) -> std::io::Result<()> {
-        let name = path.file_name().and_then(|n| n.to_str());
-        let name = name.ok_or_else(|| std::io::Error::other("a memory file's name is not UTF-8"))?;
-        self.headers.push(File { name: name.to_string(), columns: columns.to_vec() });
+        let name = path.file_name().unwrap_or_default();
+        let bytes = name.to_str().is_none().then(|| name_bytes(name).into_owned());
+        let name = name.to_string_lossy().into_owned();
+        self.headers.push(File { name, bytes, columns: columns.to_vec() });
         Ok(())
     }
 
@@ -304,10 +327,7 @@ impl Snapshot {
         };
         let now = super::csv_files(path).map_err(|e| Damage::Unreadable(e.to_string()))?;
         let same = now.len() == headers.len()
-            && now
-                .iter()
-                .zip(&headers)
-                .all(|(p, f)| p.file_name().and_then(|n| n.to_str()) == Some(f.name.as_str()));
+            && now.iter().zip(&headers).all(|(p, f)| p.file_name().is_some_and(|n| f.is(n)));
         if !same {
             return Err(Damage::Stale);
         }
