@@ -341,7 +341,8 @@ impl Guard {
                 return Err(Error::at(
                     path,
                     Place::File,
-                    "is the translation memory, which this would replace; name a file outside the memory                      (`tolk tm export` copies the memory)",
+                    "is the translation memory, which this would replace; name a file outside the memory \
+                     (`tolk tm export` copies the memory)",
                 ));
             }
             if resolved.starts_with(memory) && memory.is_dir() {
@@ -349,7 +350,8 @@ impl Guard {
                     path,
                     Place::File,
                     format!(
-                        "is in the translation memory's folder {}, where every file is read as part of the                          memory; name a file outside it",
+                        "is in the translation memory's folder {}, where every file is read as part of the \
+                         memory; name a file outside it",
                         shown::path(named)
                     ),
                 ));

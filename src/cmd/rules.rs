@@ -58,9 +58,14 @@ fn export(args: ExportArgs, global: &Global) -> Result<ExitCode> {
         RulesFormat::Srx => tolk::segment::RulesFormat::Srx,
         RulesFormat::Rules => tolk::segment::RulesFormat::Rules,
     };
+    let guard = super::ui::guard(global, None);
+    if let Some(path) = &args.out {
+        // Said once, not as a write that failed.
+        guard.check(path)?;
+    }
     let text = tolk::segment::export_rules(global.rules.as_deref(), format)?;
     match &args.out {
-        Some(path) => tolk::store::write_output(path, &super::ui::guard(global, None), text.as_bytes())
+        Some(path) => tolk::store::write_output(path, &guard, text.as_bytes())
             .with_context(|| format!("cannot write {}", tolk::shown::path(path)))?,
         None => {
             let mut out = io::stdout().lock();

@@ -509,7 +509,8 @@ fn no_output_replaces_the_memory_or_is_written_into_its_folder() {
             "is a document of the corpus",
         ),
     ] {
-        t.tolk(args).run().failure().stderr_contains(why);
+        let out = t.tolk(args).run().failure().stderr_contains(why);
+        assert!(!out.stderr.contains("  "), "{}", out.stderr);
         assert_eq!(memory_files(&t), memory, "tolk {args:?} changed the memory");
         assert!(!t.path().join("memory/batch.csv").exists() && !t.path().join("memory/batch.xlsx").exists());
     }
