@@ -1079,6 +1079,9 @@ pub struct WordEdits {
     pub same: usize,
     /// The larger word count, the score's `len`.
     pub of: usize,
+    /// The distance the score counts, [`WordEdits::distance`]: the base score is
+    /// `floor(100 × (of − edits) / of)`.
+    pub edits: usize,
     /// Words replaced, as `(the memory's, the query's)`.
     pub replaced: Vec<(String, String)>,
     /// Blocks of words moved, each one edit: the query's words of each.
@@ -1229,6 +1232,7 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     let mut words = WordEdits {
         same: 0,
         of: q.len().max(s.len()),
+        edits: 0,
         replaced: Vec::new(),
         moved: moved
             .iter()
@@ -1272,7 +1276,8 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
         j += usize::from(edit != Edit::Insert);
     }
     flush(&mut gap_q, &mut gap_s, &mut words);
-    let base = base_score(q.len(), s.len(), words.distance());
+    words.edits = words.distance();
+    let base = base_score(q.len(), s.len(), words.edits);
     let mut lost = Vec::new();
     if !case_pairs.is_empty() {
         lost.push(Loss {

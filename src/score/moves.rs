@@ -74,14 +74,15 @@ pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Mo
     if n.max(m) > MAX_MOVE_WORDS {
         return (moved, distance);
     }
-    // Each move with what it saved: a move that saves nothing is made too, as two
-    // moves can save together what neither saves alone (a word replaced by one that
-    // stands elsewhere, `vi har … nå` for `nå har vi …`), and left out again when no
-    // move after it saves anything.
-    let mut saved_by = Vec::new();
+    // Each move with what it saved (less than nothing, for one that costs more than it
+    // saves): every block is moved in turn, the one saving most first, as two moves can
+    // save together what neither saves alone (two clauses swapped around `og`, each
+    // replacing the other word for word: moving one leaves its words unpaired, moving
+    // the other then saves them all), and only the moves up to the most saved are kept.
+    let mut saved_by: Vec<isize> = Vec::new();
     loop {
         // (saved, length, query start, source start) of the best block.
-        let mut best: Option<(usize, usize, usize, usize)> = None;
+        let mut best: Option<(isize, usize, usize, usize)> = None;
         for i in 0..n {
             let Some(from) = in_query[i] else { continue };
             for j in 0..m {
@@ -98,7 +99,7 @@ pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Mo
                     })
                     .count();
                 count_work(len);
-                let Some(saved) = saving(gaps[from], gaps[to], from == to, len) else { continue };
+                let saved = saving(gaps[from], gaps[to], from == to, len);
                 if best.is_none_or(|(s, l, _, _)| (saved, len) > (s, l)) {
                     best = Some((saved, len, i, j));
                 }
@@ -113,23 +114,29 @@ pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Mo
         saved_by.push(saved);
         moved.push(Move { query: i..i + len, source: j..j + len });
     }
-    let kept = saved_by.iter().rposition(|&s| s > 0).map_or(0, |last| last + 1);
+    // The prefix of moves saving most, the shortest of those.
+    let (mut kept, mut most, mut sum) = (0, 0, 0);
+    for (k, &saved) in saved_by.iter().enumerate() {
+        sum += saved;
+        if sum > most {
+            (kept, most) = (k + 1, sum);
+        }
+    }
     moved.truncate(kept);
-    distance -= saved_by[..kept].iter().sum::<usize>();
+    distance -= most as usize;
     (moved, distance)
 }
 
 /// The edits saved by moving a block of `len` words from the gap `from` of the query
 /// (its counts `(query words, source words)`) to the gap `to` of the source, at one
-/// edit for the move; `same` when the two are one gap. `None` when the move costs more
-/// than it saves.
-fn saving(from: (usize, usize), to: (usize, usize), same: bool, len: usize) -> Option<usize> {
+/// edit for the move, negative when it costs more; `same` when the two are one gap.
+fn saving(from: (usize, usize), to: (usize, usize), same: bool, len: usize) -> isize {
     if same {
-        return Some(len - 1);
+        return len as isize - 1;
     }
     let before = from.0.max(from.1) + to.0.max(to.1);
     let after = (from.0 - len).max(from.1) + to.0.max(to.1 - len) + 1;
-    before.checked_sub(after)
+    before as isize - after as isize
 }
 
 #[cfg(test)]
@@ -158,6 +165,12 @@ mod tests {
         // A move that would cost more than it saves is not made, even on the way to one
         // that saves: "her" here would leave "vi" and "vivi" unpaired.
         assert_eq!(distance("vi her vi vi dag", "dag vivi vi her"), (4, vec![]));
+        // Two clauses swapped around "og", each replacing the other word for word: the
+        // first move costs one more than it saves, the second saves five.
+        assert_eq!(
+            distance("hun klipper plenen og han vasker bilen", "han vasker bilen og hun klipper plenen"),
+            (2, vec!["hun klipper plenen".into(), "han vasker bilen".into()])
+        );
         // Two moves that save only together.
         assert_eq!(
             distance("vi har valgt å satse på nye markeder nå", "nå har vi valgt å satse på nye markeder"),
