@@ -14,7 +14,8 @@
 //! run of words not kept that stands, word for word, as a run not kept in the other
 //! text; moving it costs one edit and takes its words out of both gaps. Blocks are
 //! moved greedily, the one that saves most first (then the longest, then the first
-//! in the query), while a move saves something. So the distance with moves is never
+//! in the query), until none is left, and the moves up to the point that saved most
+//! are kept (none, when no point saved anything). So the distance with moves is never
 //! more than the Levenshtein distance, and never less than `max(n, m) − shared`, the
 //! words not shared as multisets (every word outside a kept or moved pair costs an
 //! edit): the bounds the index prunes by ([`crate::index`]) hold for it unchanged.
