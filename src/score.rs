@@ -324,18 +324,6 @@ pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, fl
     Some(base.saturating_sub(lost).min(MAX_FUZZY_SCORE)).filter(|&s| s >= floor)
 }
 
-/// The distance the fuzzy score counts: the Levenshtein distance `levenshtein` over
-/// the lowercased words, less what moving blocks of words saves ([`moves`]). Only
-/// looked for when something can be saved: when the Levenshtein distance is more than
-/// the words the texts do not share.
-fn distance_with_moves(query: &Words, source: &Words, levenshtein: usize) -> usize {
-    if levenshtein < 2 || query.len().max(source.len()) > MAX_MOVE_WORDS {
-        return levenshtein;
-    }
-    let numbered = Numbered::of(query, source);
-    moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared())
-}
-
 /// The distance with blocks of words moved ([`moves`]) between two sequences of words
 /// (of lowercased words, as numbers or as text: only their equality counts), given
 /// their Levenshtein distance and `unshared`, `max(n, m)` less the words they share as
@@ -1220,14 +1208,18 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
         j += usize::from(edit != Edit::Insert);
     }
     let levenshtein = edits.iter().filter(|&&e| e != Edit::Same).count();
-    // With blocks moved, the edits are told from the alignment the moves start from.
-    let (edits, moved) = if distance_with_moves(q, s, levenshtein) < levenshtein {
-        let numbered = Numbered::of(q, s);
-        let aligned = fewest_replaced(&numbered.query, &numbered.source);
-        let moved = moves::moves(&numbered.query, &numbered.source, &aligned).0;
-        (aligned, moved)
-    } else {
-        (edits, Vec::new())
+    // With blocks moved (looked for as `score_at_least` does), the edits are told from
+    // the alignment the moves start from.
+    let numbered = (levenshtein >= 2 && q.len().max(s.len()) <= MAX_MOVE_WORDS).then(|| Numbered::of(q, s));
+    let (edits, moved) = match numbered.filter(|numbered| levenshtein > numbered.unshared()) {
+        Some(numbered) => {
+            let aligned = fewest_replaced(&numbered.query, &numbered.source);
+            match moves::moves(&numbered.query, &numbered.source, &aligned).0 {
+                moved if moved.is_empty() => (edits, moved),
+                moved => (aligned, moved),
+            }
+        }
+        None => (edits, Vec::new()),
     };
     let mut words = WordEdits {
         same: 0,
@@ -1842,8 +1834,10 @@ mod tests {
                         let (q, s) = (Words::new(&query), Words::new(&source));
                         let words = e.words.unwrap();
                         let levenshtein = match_distance(&q.lower_words(), &s.lower_words()).unwrap();
-                        prop_assert_eq!(words.distance(), distance_with_moves(&q, &s, levenshtein));
-                        prop_assert!(words.distance() <= levenshtein && words.distance() >= Numbered::of(&q, &s).unshared());
+                        let numbered = Numbered::of(&q, &s);
+                        let moved = moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared());
+                        prop_assert_eq!(words.distance(), moved);
+                        prop_assert!(words.distance() <= levenshtein && words.distance() >= numbered.unshared());
                         prop_assert_eq!(words.moved.is_empty(), words.distance() == levenshtein);
                     }
                 }

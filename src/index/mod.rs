@@ -1571,9 +1571,9 @@ fn rank_scored(
     let cutoff = matches[top.min(matches.len()) - 1].0.score;
     matches.retain(|m| m.0.score >= cutoff);
     for (m, key) in &mut matches {
-        let source = from.source(*key);
-        m.unshared = unshared(query, &Words::new(source));
-        m.similarity = char_similarity(&normalize(source), query.text());
+        let source = Words::new(from.source(*key));
+        m.unshared = unshared(query, &source);
+        m.similarity = char_similarity(source.text(), query.text());
     }
     let changed: Vec<Option<Timestamp>> = matches.iter().map(|&(_, key)| from.changed(key)).collect();
     let mut order: Vec<usize> = (0..matches.len()).collect();
