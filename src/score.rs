@@ -308,7 +308,7 @@ pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, fl
         if base_score(n, m, unshared) < floor {
             return None;
         }
-        moved_distance(&numbered.query, &numbered.source, levenshtein, unshared)
+        moved_distance(&numbered.query, &numbered.source, levenshtein, unshared, unshared)
     };
     let base = base_score(n, m, d);
     if base < floor {
@@ -328,11 +328,21 @@ pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, fl
 /// (of lowercased words, as numbers or as text: only their equality counts), given
 /// their Levenshtein distance and `unshared`, `max(n, m)` less the words they share as
 /// multisets. What the score counts; the index computes it from its word numbers.
-pub fn moved_distance<T: PartialEq>(query: &[T], source: &[T], levenshtein: usize, unshared: usize) -> usize {
+///
+/// A search that only asks whether the distance is at most `enough` gets an answer
+/// that is as soon as one way to it is found (the distance is then at most `enough`,
+/// not always the least); `enough = unshared` asks for the least.
+pub fn moved_distance<T: PartialEq + Copy>(
+    query: &[T],
+    source: &[T],
+    levenshtein: usize,
+    unshared: usize,
+    enough: usize,
+) -> usize {
     if levenshtein <= unshared || query.len().max(source.len()) > MAX_MOVE_WORDS {
         return levenshtein;
     }
-    moves::moves(query, source, &fewest_replaced(query, source)).1
+    moves::fewest_moves(query, source, fewest_replaced, unshared, enough).2
 }
 
 /// The alignment moves start from: the fewest edits, then the fewest replacements (so
@@ -1213,10 +1223,10 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     let numbered = (levenshtein >= 2 && q.len().max(s.len()) <= MAX_MOVE_WORDS).then(|| Numbered::of(q, s));
     let (edits, moved) = match numbered.filter(|numbered| levenshtein > numbered.unshared()) {
         Some(numbered) => {
-            let aligned = fewest_replaced(&numbered.query, &numbered.source);
-            match moves::moves(&numbered.query, &numbered.source, &aligned).0 {
-                moved if moved.is_empty() => (edits, moved),
-                moved => (aligned, moved),
+            let least = numbered.unshared();
+            match moves::fewest_moves(&numbered.query, &numbered.source, fewest_replaced, least, least) {
+                (_, moved, _) if moved.is_empty() => (edits, moved),
+                (aligned, moved, _) => (aligned, moved),
             }
         }
         None => (edits, Vec::new()),
@@ -1590,6 +1600,15 @@ mod tests {
             Some(66),
             "words: 6 − 2 edits = 4 of 6 (2 moved: \"I dag\", \"jeg\") → 66",
         );
+        // The longest run in order is the phrase that moved: left out of the alignment,
+        // it moves as a block.
+        check(
+            "Hver morgen før jobb leser hun avisen.",
+            "Hun leser avisen hver morgen før jobb.",
+            Some(70),
+            "words: 7 − 2 edits = 5 of 7 (2 moved: \"Hver morgen før jobb\", \"leser\") → 71; − 1 for case (Hver ≠ \
+             hver) = 70",
+        );
         // A move beside other edits: a word that left one place and another that came
         // elsewhere are two edits, not a replacement.
         check(
@@ -1835,7 +1854,7 @@ mod tests {
                         let words = e.words.unwrap();
                         let levenshtein = match_distance(&q.lower_words(), &s.lower_words()).unwrap();
                         let numbered = Numbered::of(&q, &s);
-                        let moved = moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared());
+                        let moved = moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared(), numbered.unshared());
                         prop_assert_eq!(words.distance(), moved);
                         prop_assert!(words.distance() <= levenshtein && words.distance() >= numbered.unshared());
                         prop_assert_eq!(words.moved.is_empty(), words.distance() == levenshtein);

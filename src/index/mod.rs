@@ -1460,7 +1460,7 @@ impl Searcher<'_> {
                 return false;
             }
             let unshared = n.max(m) - self.shared(doc);
-            if unshared > limit || moved_distance(&self.query_words, doc, distance, unshared) > limit {
+            if unshared > limit || moved_distance(&self.query_words, doc, distance, unshared, limit) > limit {
                 return false;
             }
         }

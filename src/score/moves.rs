@@ -15,7 +15,10 @@
 //! text; moving it costs one edit and takes its words out of both gaps. Blocks are
 //! moved greedily, the one that saves most first (then the longest, then the first
 //! in the query), until none is left, and the moves up to the point that saved most
-//! are kept (none, when no point saved anything). So the distance with moves is never
+//! are kept (none, when no point saved anything). The same is done from alignments
+//! that leave out one run of the words the minimal one keeps, free to move as a block
+//! (a fronted adverbial, [`fewest_moves`]), and the fewest edits count. So the
+//! distance with moves is never
 //! more than the Levenshtein distance, and never less than `max(n, m) − shared`, the
 //! words not shared as multisets (every word outside a kept or moved pair costs an
 //! edit): the bounds the index prunes by ([`crate::index`]) hold for it unchanged.
@@ -128,6 +131,107 @@ pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Mo
     (moved, distance)
 }
 
+/// [`moves`] from the alignment `align` finds (a minimal one), and again from each
+/// alignment that keeps the same words but for one run of them, which is then free to
+/// move: the alignment, moves and distance of the fewest edits (the first found of
+/// those). `least` is the words not shared, which no moves go below; a run left out
+/// costs an edit to move (or its words stay unpaired), so no such alignment goes below
+/// `least + 1`, and none is tried once that is reached, or once the distance is at
+/// most `enough` (a search that only asks whether it is at most that; `enough =
+/// least` asks for the fewest). Only runs of two words or more are left out, to bound
+/// the work: every run tried costs an alignment.
+///
+/// A minimal alignment keeps the longest run in order, and when that run is the block
+/// that moved, the words it leaves behind can only move one by one: `Hver morgen før
+/// jobb leser hun avisen` against `Hun leser avisen hver morgen før jobb` keeps `hver
+/// morgen før jobb` and moves `avisen`, `leser` and `hun` (three edits), where moving
+/// the adverbial and then `hun` takes two. Leaving the run out of the alignment lets
+/// it move as a block. The distance found is still between the index's bounds: never
+/// more than from the minimal alignment alone, and every alignment's distance with
+/// moves is at least the words not shared.
+pub fn fewest_moves<T: PartialEq + Copy>(
+    query: &[T],
+    source: &[T],
+    align: impl Fn(&[T], &[T]) -> Vec<Edit>,
+    least: usize,
+    enough: usize,
+) -> (Vec<Edit>, Vec<Move>, usize) {
+    let edits = align(query, source);
+    let (moved, distance) = moves(query, source, &edits);
+    let mut best = (edits, moved, distance);
+    // A run left out costs an edit to move (or its words stay unpaired), and what is
+    // left is still at least the words not shared.
+    if best.2 <= enough.max(least + 1) || query.len().max(source.len()) > MAX_MOVE_WORDS {
+        return best;
+    }
+    let (mut rest_q, mut rest_s) = (Vec::with_capacity(query.len()), Vec::with_capacity(source.len()));
+    for run in kept_runs(&best.0).into_iter().filter(|run| run.query.len() >= 2) {
+        rest_q.clear();
+        rest_q.extend_from_slice(&query[..run.query.start]);
+        rest_q.extend_from_slice(&query[run.query.end..]);
+        rest_s.clear();
+        rest_s.extend_from_slice(&source[..run.source.start]);
+        rest_s.extend_from_slice(&source[run.source.end..]);
+        let edits = splice(&align(&rest_q, &rest_s), &run);
+        let (moved, distance) = moves(query, source, &edits);
+        if distance < best.2 {
+            best = (edits, moved, distance);
+            if distance <= enough.max(least + 1) {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// The runs of words an alignment keeps, each as long as it goes.
+fn kept_runs(edits: &[Edit]) -> Vec<Move> {
+    let (mut runs, mut i, mut j) = (Vec::new(), 0, 0);
+    let mut open: Option<(usize, usize)> = None;
+    for &edit in edits {
+        match (edit == Edit::Same, open) {
+            (true, None) => open = Some((i, j)),
+            (false, Some((a, b))) => {
+                runs.push(Move { query: a..i, source: b..j });
+                open = None;
+            }
+            _ => {}
+        }
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    if let Some((a, b)) = open {
+        runs.push(Move { query: a..i, source: b..j });
+    }
+    runs
+}
+
+/// The alignment of the whole texts from `rest`, the alignment of the texts without
+/// `run`'s words: those words put back where they stand, inserted in the query and
+/// deleted from the source.
+fn splice(rest: &[Edit], run: &Move) -> Vec<Edit> {
+    let mut edits = Vec::with_capacity(rest.len() + 2 * run.query.len());
+    let (mut i, mut j) = (0, 0);
+    let put_back = |edits: &mut Vec<Edit>, i: &mut usize, j: &mut usize| {
+        if *i == run.query.start {
+            edits.extend(std::iter::repeat_n(Edit::Insert, run.query.len()));
+            *i = run.query.end;
+        }
+        if *j == run.source.start {
+            edits.extend(std::iter::repeat_n(Edit::Delete, run.source.len()));
+            *j = run.source.end;
+        }
+    };
+    for &edit in rest {
+        put_back(&mut edits, &mut i, &mut j);
+        edits.push(edit);
+        i += usize::from(edit != Edit::Delete);
+        j += usize::from(edit != Edit::Insert);
+    }
+    put_back(&mut edits, &mut i, &mut j);
+    edits
+}
+
 /// The edits saved by moving a block of `len` words from the gap `from` of the query
 /// (its counts `(query words, source words)`) to the gap `to` of the source, at one
 /// edit for the move, negative when it costs more; `same` when the two are one gap.
@@ -149,6 +253,69 @@ mod tests {
         let (q, s): (Vec<&str>, Vec<&str>) = (query.split(' ').collect(), source.split(' ').collect());
         let (moved, d) = moves(&q, &s, &alignment(&q, &s));
         (d, moved.iter().map(|mv| q[mv.query.clone()].join(" ")).collect())
+    }
+
+    /// As [`distance`], with a run of kept words free to move ([`fewest_moves`]).
+    fn fewest(query: &str, source: &str) -> (usize, Vec<String>) {
+        let (q, s): (Vec<&str>, Vec<&str>) = (query.split(' ').collect(), source.split(' ').collect());
+        let (_, moved, d) = fewest_moves(&q, &s, alignment, 0, 0);
+        (d, moved.iter().map(|mv| q[mv.query.clone()].join(" ")).collect())
+    }
+
+    /// The distance counted again from an alignment and its moves: each gap's words
+    /// neither kept nor moved, the larger count of the two texts', and one for each
+    /// move.
+    fn recount(edits: &[Edit], moved: &[Move]) -> usize {
+        let (mut total, mut gap, mut i, mut j) = (moved.len(), (0, 0), 0, 0);
+        for &edit in edits {
+            if edit == Edit::Same {
+                total += gap.0.max(gap.1);
+                gap = (0, 0);
+            }
+            if edit != Edit::Same && edit != Edit::Delete && !moved.iter().any(|mv| mv.query.contains(&i)) {
+                gap.0 += 1;
+            }
+            if edit != Edit::Same && edit != Edit::Insert && !moved.iter().any(|mv| mv.source.contains(&j)) {
+                gap.1 += 1;
+            }
+            i += usize::from(edit != Edit::Delete);
+            j += usize::from(edit != Edit::Insert);
+        }
+        total + gap.0.max(gap.1)
+    }
+
+    /// The words two sequences share as multisets.
+    fn shared(a: &[u8], b: &[u8]) -> usize {
+        let mut counts = [0i32; 256];
+        for &x in a {
+            counts[x as usize] += 1;
+        }
+        b.iter()
+            .filter(|&&x| {
+                counts[x as usize] -= 1;
+                counts[x as usize] >= 0
+            })
+            .count()
+    }
+
+    #[test]
+    fn a_run_the_alignment_kept_can_move() {
+        // The fronted adverbial is the longest run in order, so the minimal alignment
+        // keeps it and the words it leaves move one by one.
+        let (query, source) =
+            ("hver morgen før jobb leser hun avisen", "hun leser avisen hver morgen før jobb");
+        assert_eq!(distance(query, source).0, 3);
+        assert_eq!(fewest(query, source), (2, vec!["hver morgen før jobb".into(), "leser".into()]));
+        assert_eq!(
+            fewest("etter krigen flyttet familien til oslo", "familien flyttet til oslo etter krigen"),
+            (2, vec!["etter krigen".into(), "familien".into()])
+        );
+        // Where the minimal alignment's moves are already the fewest, they stay.
+        assert_eq!(
+            fewest("i dag leste jeg en bok", "jeg leste en bok i dag"),
+            distance("i dag leste jeg en bok", "jeg leste en bok i dag")
+        );
+        assert_eq!(fewest("a b c", "x y z"), (3, vec![]));
     }
 
     #[test]
@@ -208,36 +375,42 @@ mod tests {
             let edits = alignment(&a, &b);
             let (moved, d) = moves(&a, &b, &edits);
             let levenshtein = token_distance(&a, &b);
-            // Counted again from the moves: each gap's words neither kept nor moved, the
-            // larger count of the two texts', and one for each move.
-            let (mut total, mut gap, mut i, mut j) = (moved.len(), (0, 0), 0, 0);
-            for &edit in &edits {
-                if edit == Edit::Same {
-                    total += gap.0.max(gap.1);
-                    gap = (0, 0);
-                }
-                if edit != Edit::Same && edit != Edit::Delete && !moved.iter().any(|mv| mv.query.contains(&i)) {
-                    gap.0 += 1;
-                }
-                if edit != Edit::Same && edit != Edit::Insert && !moved.iter().any(|mv| mv.source.contains(&j)) {
-                    gap.1 += 1;
-                }
-                i += usize::from(edit != Edit::Delete);
-                j += usize::from(edit != Edit::Insert);
-            }
-            proptest::prop_assert_eq!(total + gap.0.max(gap.1), d);
-            let mut counts = [0i32; 6];
-            for &x in &a { counts[x as usize] += 1; }
-            let mut shared = 0;
-            for &x in &b {
-                if counts[x as usize] > 0 { counts[x as usize] -= 1; shared += 1; }
-            }
+            proptest::prop_assert_eq!(recount(&edits, &moved), d);
+            let shared = shared(&a, &b);
             proptest::prop_assert!(d <= levenshtein);
             proptest::prop_assert!(d >= a.len().max(b.len()) - shared);
             proptest::prop_assert!(d >= a.len().abs_diff(b.len()));
             proptest::prop_assert_eq!(moved.is_empty(), d == levenshtein);
             for mv in &moved {
                 proptest::prop_assert_eq!(&a[mv.query.clone()], &b[mv.source.clone()]);
+            }
+        }
+
+        /// With a run of kept words free to move: never more than from the minimal
+        /// alignment, never below the words not shared; the alignment it returns keeps
+        /// both texts whole, and its moves add up to the distance.
+        #[test]
+        fn a_run_left_out_only_lowers_the_distance_to_the_bound(
+            a in proptest::collection::vec(0u8..6, 0..14),
+            b in proptest::collection::vec(0u8..6, 0..14),
+        ) {
+            let least = a.len().max(b.len()) - shared(&a, &b);
+            let (edits, moved, d) = fewest_moves(&a, &b, alignment, least, least);
+            proptest::prop_assert!(d <= moves(&a, &b, &alignment(&a, &b)).1);
+            proptest::prop_assert!(d >= least);
+            proptest::prop_assert_eq!(edits.iter().filter(|&&e| e != Edit::Delete).count(), a.len());
+            proptest::prop_assert_eq!(edits.iter().filter(|&&e| e != Edit::Insert).count(), b.len());
+            proptest::prop_assert_eq!(recount(&edits, &moved), d);
+            for mv in &moved {
+                proptest::prop_assert_eq!(&a[mv.query.clone()], &b[mv.source.clone()]);
+            }
+            let (mut i, mut j) = (0, 0);
+            for &edit in &edits {
+                if edit == Edit::Same {
+                    proptest::prop_assert_eq!(a[i], b[j]);
+                }
+                i += usize::from(edit != Edit::Delete);
+                j += usize::from(edit != Edit::Insert);
             }
         }
     }
