@@ -308,7 +308,7 @@ pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, fl
         if base_score(n, m, unshared) < floor {
             return None;
         }
-        moved_distance(&numbered.query, &numbered.source, levenshtein, unshared, unshared)
+        moved_distance(&numbered.query, &numbered.source, levenshtein, unshared, None)
     };
     let base = base_score(n, m, d);
     if base < floor {
@@ -329,20 +329,20 @@ pub fn score_at_least(query: &Words, source: &Words, distance: Option<usize>, fl
 /// their Levenshtein distance and `unshared`, `max(n, m)` less the words they share as
 /// multisets. What the score counts; the index computes it from its word numbers.
 ///
-/// A search that only asks whether the distance is at most `enough` gets an answer
-/// that is as soon as one way to it is found (the distance is then at most `enough`,
-/// not always the least); `enough = unshared` asks for the least.
+/// A search that only asks whether the distance is at most `within` gets a distance
+/// that is at most `within` exactly when the least is, found with less work
+/// ([`moves::fewest_moves`]); `None` asks for the least.
 pub fn moved_distance<T: PartialEq + Copy>(
     query: &[T],
     source: &[T],
     levenshtein: usize,
     unshared: usize,
-    enough: usize,
+    within: Option<usize>,
 ) -> usize {
     if levenshtein <= unshared || query.len().max(source.len()) > MAX_MOVE_WORDS {
         return levenshtein;
     }
-    moves::fewest_moves(query, source, fewest_replaced, unshared, enough).2
+    moves::fewest_moves(query, source, fewest_replaced, unshared, within).2
 }
 
 /// The alignment moves start from: the fewest edits, then the fewest replacements (so
@@ -1224,7 +1224,7 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     let (edits, moved) = match numbered.filter(|numbered| levenshtein > numbered.unshared()) {
         Some(numbered) => {
             let least = numbered.unshared();
-            match moves::fewest_moves(&numbered.query, &numbered.source, fewest_replaced, least, least) {
+            match moves::fewest_moves(&numbered.query, &numbered.source, fewest_replaced, least, None) {
                 (_, moved, _) if moved.is_empty() => (edits, moved),
                 (aligned, moved, _) => (aligned, moved),
             }
@@ -1854,7 +1854,7 @@ mod tests {
                         let words = e.words.unwrap();
                         let levenshtein = match_distance(&q.lower_words(), &s.lower_words()).unwrap();
                         let numbered = Numbered::of(&q, &s);
-                        let moved = moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared(), numbered.unshared());
+                        let moved = moved_distance(&numbered.query, &numbered.source, levenshtein, numbered.unshared(), None);
                         prop_assert_eq!(words.distance(), moved);
                         prop_assert!(words.distance() <= levenshtein && words.distance() >= numbered.unshared());
                         prop_assert_eq!(words.moved.is_empty(), words.distance() == levenshtein);

@@ -1460,7 +1460,9 @@ impl Searcher<'_> {
                 return false;
             }
             let unshared = n.max(m) - self.shared(doc);
-            if unshared > limit || moved_distance(&self.query_words, doc, distance, unshared, limit) > limit {
+            if unshared > limit
+                || moved_distance(&self.query_words, doc, distance, unshared, Some(limit)) > limit
+            {
                 return false;
             }
         }

@@ -136,10 +136,12 @@ pub fn moves<T: PartialEq>(query: &[T], source: &[T], edits: &[Edit]) -> (Vec<Mo
 /// move: the alignment, moves and distance of the fewest edits (the first found of
 /// those). `least` is the words not shared, which no moves go below; a run left out
 /// costs an edit to move (or its words stay unpaired), so no such alignment goes below
-/// `least + 1`, and none is tried once that is reached, or once the distance is at
-/// most `enough` (a search that only asks whether it is at most that; `enough =
-/// least` asks for the fewest). Only runs of two words or more are left out, to bound
-/// the work: every run tried costs an alignment.
+/// `least + 1`, and none is tried once that is reached. A search that only asks
+/// whether the distance is at most `within` stops at the first alignment that is, and
+/// tries none when `least + 1` is more (the distance returned is then not always the
+/// fewest, but is at most `within` exactly when the fewest is). A run of one word counts too: `Før de giftet seg
+/// bodde de sammen i to år` against `De bodde sammen i to år før de giftet seg` keeps
+/// the first `de` with `De` and so splits the clause that moved.
 ///
 /// A minimal alignment keeps the longest run in order, and when that run is the block
 /// that moved, the words it leaves behind can only move one by one: `Hver morgen før
@@ -154,18 +156,22 @@ pub fn fewest_moves<T: PartialEq + Copy>(
     source: &[T],
     align: impl Fn(&[T], &[T]) -> Vec<Edit>,
     least: usize,
-    enough: usize,
+    within: Option<usize>,
 ) -> (Vec<Edit>, Vec<Move>, usize) {
     let edits = align(query, source);
     let (moved, distance) = moves(query, source, &edits);
     let mut best = (edits, moved, distance);
     // A run left out costs an edit to move (or its words stay unpaired), and what is
     // left is still at least the words not shared.
-    if best.2 <= enough.max(least + 1) || query.len().max(source.len()) > MAX_MOVE_WORDS {
+    let done = |distance: usize| distance <= least + 1 || within.is_some_and(|within| distance <= within);
+    if done(best.2)
+        || within.is_some_and(|within| least + 1 > within)
+        || query.len().max(source.len()) > MAX_MOVE_WORDS
+    {
         return best;
     }
     let (mut rest_q, mut rest_s) = (Vec::with_capacity(query.len()), Vec::with_capacity(source.len()));
-    for run in kept_runs(&best.0).into_iter().filter(|run| run.query.len() >= 2) {
+    for run in kept_runs(&best.0) {
         rest_q.clear();
         rest_q.extend_from_slice(&query[..run.query.start]);
         rest_q.extend_from_slice(&query[run.query.end..]);
@@ -176,7 +182,7 @@ pub fn fewest_moves<T: PartialEq + Copy>(
         let (moved, distance) = moves(query, source, &edits);
         if distance < best.2 {
             best = (edits, moved, distance);
-            if distance <= enough.max(least + 1) {
+            if done(distance) {
                 break;
             }
         }
@@ -258,7 +264,7 @@ mod tests {
     /// As [`distance`], with a run of kept words free to move ([`fewest_moves`]).
     fn fewest(query: &str, source: &str) -> (usize, Vec<String>) {
         let (q, s): (Vec<&str>, Vec<&str>) = (query.split(' ').collect(), source.split(' ').collect());
-        let (_, moved, d) = fewest_moves(&q, &s, alignment, 0, 0);
+        let (_, moved, d) = fewest_moves(&q, &s, alignment, 0, None);
         (d, moved.iter().map(|mv| q[mv.query.clone()].join(" ")).collect())
     }
 
@@ -310,6 +316,11 @@ mod tests {
             fewest("etter krigen flyttet familien til oslo", "familien flyttet til oslo etter krigen"),
             (2, vec!["etter krigen".into(), "familien".into()])
         );
+        // A run of one word: the first `de` kept with `De` splits the clause that moved.
+        let (query, source) =
+            ("før de giftet seg bodde de sammen i to år", "de bodde sammen i to år før de giftet seg");
+        assert_eq!(distance(query, source).0, 3);
+        assert_eq!(fewest(query, source), (2, vec!["før de giftet seg".into(), "de".into()]));
         // Where the minimal alignment's moves are already the fewest, they stay.
         assert_eq!(
             fewest("i dag leste jeg en bok", "jeg leste en bok i dag"),
@@ -395,7 +406,7 @@ mod tests {
             b in proptest::collection::vec(0u8..6, 0..14),
         ) {
             let least = a.len().max(b.len()) - shared(&a, &b);
-            let (edits, moved, d) = fewest_moves(&a, &b, alignment, least, least);
+            let (edits, moved, d) = fewest_moves(&a, &b, alignment, least, None);
             proptest::prop_assert!(d <= moves(&a, &b, &alignment(&a, &b)).1);
             proptest::prop_assert!(d >= least);
             proptest::prop_assert_eq!(edits.iter().filter(|&&e| e != Edit::Delete).count(), a.len());
