@@ -305,6 +305,36 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
             ),
         )
     }));
+    // Half translated copies: one warning a file, showing what of the copy still
+    // stands in the first, so the translator sees what was missed.
+    let mut half_files: Vec<&Path> = plan.half_copied.iter().map(|(o, _)| o.file.as_path()).collect();
+    half_files.dedup();
+    for file in half_files {
+        let half: Vec<_> = plan.half_copied.iter().filter(|(o, _)| o.file == file).cloned().collect();
+        let places: Vec<Origin> = half.iter().map(|(o, _)| o.clone()).collect();
+        held.extend(per_file(&no_state(&places), |n, _| {
+        let (they, them, go) = if n == 1 { ("it", "it", "goes") } else { ("they", "them", "go") };
+        (
+            match n {
+                1 => "a target still begins or ends with words of the copy of its source the batch wrote, \
+                      word for word, so it is half translated (a CAT tool that split the sentence had one part \
+                      translated) and was not imported (it goes in the next batch)"
+                    .to_string(),
+                _ => format!(
+                    "{n} targets still begin or end with words of the copies of their sources the batch wrote, \
+                     word for word, so they are half translated (a CAT tool that split the sentences had one \
+                     part translated) and were not imported ({they} {go} in the next batch)"
+                ),
+            },
+            format!(
+                "translate the rest in the CAT tool (in OmegaT, untick Project Properties > Sentence-level \
+                 segmentation, so each sentence is one segment) and import again, or import with --take-copies \
+                 if the words left are a name or title that stays the same in English ({})",
+                half_shown(&half, them)
+            ),
+        )
+        }));
+    }
     // Taken as XLIFF 1.2 has them, translated, but named for the editor to review.
     held.extend(per_file(&plan.unconfirmed, |n, states| {
         (
@@ -490,6 +520,18 @@ fn described(state: &str) -> String {
         "" | "new" | "needs-translation" | "needs-l10n" => state.to_string(),
         state => format!("{state}, {}", import::unconfirmed_meaning(state)),
     }
+}
+
+/// What of the copy stands in the first half translated target (`them` of several):
+/// `"10.00 til 18.00 på hverdager." ends line 8 (trans-unit s…)`.
+fn half_shown(half: &[(Origin, import::checks::Kept)], them: &str) -> String {
+    let Some((origin, kept)) = half.first() else { return String::new() };
+    let end = match kept.end {
+        import::checks::End::Start => "begins",
+        import::checks::End::End => "ends",
+    };
+    let first = if them == "it" { "" } else { "the first: " };
+    format!("{first}{} {end} {}", tolk::shown::quoted(&kept.text), origin.within())
 }
 
 /// `places` with nothing to tell of each.

@@ -6,7 +6,9 @@
 //! not have (when the source keeps its quotes balanced), tags (`{1}…{/1}`) typed in the
 //! translation of a sentence that has none, a pair of tags around words in the source
 //! and around nothing in the target (the formatting lost); and, with a glossary
-//! ([`terms`]), a term's English missing from the target or a forbidden word in it. Tags (`{1}`, `{/1}`, `{2/}`)
+//! ([`terms`]), a term's English missing from the target or a forbidden word in it; and
+//! ([`kept_words`]) the source's words kept word for word at the target's start or end,
+//! Norwegian left standing, which holds back a copied source only half translated. Tags (`{1}`, `{/1}`, `{2/}`)
 //! are set aside first. The checks are deliberately
 //! simple and explainable; they compare digits, not meanings, so `3,5` and `3.5` agree.
 
@@ -602,6 +604,126 @@ fn named<'a>(numbers: &[(&'a str, Vec<String>)], other: &[&str]) -> Vec<&'a str>
     out
 }
 
+/// How many ordinary words ([`kept_words`]) of the copy of its source a target the
+/// batch wrote as that copy (`export --copy-source`) may keep at its start or end and
+/// still be taken as translated. A CAT tool that splits the sentence in two (OmegaT's
+/// own rules, at `kl.`) leaves half of it the copy when only the other half is
+/// translated; three ordinary words are a clause's worth, where a name (`Kari
+/// Nordmann`), a number or a word or two the languages share are not.
+pub const COPY_LEFT: usize = 3;
+
+/// The words ([`kept_words`]) any target may end or start with word for word as its
+/// source does before the import remarks on it: four, two of them ordinary.
+pub const SOURCE_LEFT: (usize, usize) = (4, 2);
+
+/// Where a translation keeps words of its source word for word: at its start or its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The target begins with the source's first words.
+    Start,
+    /// The target ends with the source's last words.
+    End,
+}
+
+/// A run of the source's words a target keeps word for word at one end
+/// ([`kept_words`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// Which end.
+    pub end: End,
+    /// How many words the run has.
+    pub words: usize,
+    /// How many of them are ordinary words ([`kept_words`]): the evidence that the run
+    /// is Norwegian left standing, where a name or a number stays the same in English.
+    pub ordinary: usize,
+    /// The run as the source has it, tags set aside.
+    pub text: String,
+}
+
+/// The longer run of `source`'s words (by ordinary words, then words) that `target`
+/// keeps word for word at its start or its end, tags set aside, if the target is not the
+/// source itself. Words are the text between white space, compared without the
+/// punctuation around them (`hverdager.` and `hverdager` agree); a word with a quote
+/// mark in it ends the run, as a title or a quotation is often left in Norwegian on
+/// purpose. An *ordinary* word has letters and starts with a small one (`på`,
+/// `hverdager`, `kl.`), or is the source's first word: a name (`Kari Nordmann`, `Oslo`)
+/// or a number (`10.00`) is no ordinary word, as it may well stay the same in English.
+pub fn kept_words(source: &str, target: &str) -> Option<Kept> {
+    use crate::document::inline;
+    let (source, target) = (inline::strip(source), inline::strip(target));
+    if normalize(&source) == normalize(&target) {
+        return None;
+    }
+    let quote = |w: &str| w.contains(['«', '»', '“', '”', '„', '"', '‘', '’', '\'']);
+    let bare = |w: &'_ str| -> String { w.trim_matches(|c: char| !c.is_alphanumeric()).to_string() };
+    let tokens = |text: &str| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        // A token of punctuation alone (a dash) is no word.
+        out.retain(|&(a, b)| text[a..b].chars().any(char::is_alphanumeric));
+        out
+    };
+    let (s, t) = (tokens(&source), tokens(&target));
+    let run = |pairs: &mut dyn Iterator<Item = (usize, (usize, usize))>| -> Vec<usize> {
+        let mut kept = Vec::new();
+        for (k, (a, b)) in pairs {
+            let (sw, tw) = (&source[s[k].0..s[k].1], &target[a..b]);
+            if quote(sw) || quote(tw) || bare(sw) != bare(tw) {
+                break;
+            }
+            kept.push(k);
+        }
+        kept
+    };
+    let n = s.len().min(t.len());
+    let from_start = run(&mut (0..n).map(|j| (j, t[j])));
+    let from_end = run(&mut (1..=n).map(|j| (s.len() - j, t[t.len() - j])));
+    let measured = |end: End, mut kept: Vec<usize>| -> Option<Kept> {
+        kept.sort_unstable();
+        let (&first, &last) = (kept.first()?, kept.last()?);
+        let ordinary = kept
+            .iter()
+            .filter(|&&k| {
+                let w = &source[s[k].0..s[k].1];
+                let letter = w.chars().find(|c| c.is_alphabetic());
+                letter.is_some_and(|c| k == 0 || c.is_lowercase())
+            })
+            .count();
+        let text = source[s[first].0..s[last].1].to_string();
+        Some(Kept { end, words: kept.len(), ordinary, text })
+    };
+    let start = measured(End::Start, from_start);
+    let end = measured(End::End, from_end);
+    match (start, end) {
+        (Some(a), Some(b)) => Some(if (b.ordinary, b.words) > (a.ordinary, a.words) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The remark on a target that keeps `kept` of its source's words at one end.
+pub fn kept_remark(kept: &Kept) -> String {
+    let (verb, where_) = match kept.end {
+        End::Start => ("begins", "start"),
+        End::End => ("ends", "end"),
+    };
+    format!(
+        "the target {verb} with {}, {} words word for word as the source's {where_}: Norwegian left untranslated? \
+         translate them, unless they are a name or title that stays the same in English",
+        quoted(&kept.text),
+        kept.words
+    )
+}
+
 /// The first kind of quote or bracket that does not balance.
 fn unbalanced(text: &str) -> Option<&'static str> {
     let count = |c: char| text.chars().filter(|&x| x == c).count();
@@ -631,6 +753,45 @@ fn final_punctuation(text: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `(end, words, ordinary, text)` of [`kept_words`].
+    #[track_caller]
+    fn kept(source: &str, target: &str) -> Option<(End, usize, usize, String)> {
+        kept_words(source, target).map(|k| (k.end, k.words, k.ordinary, k.text))
+    }
+
+    #[test]
+    fn the_copy_left_at_either_end_is_measured_in_ordinary_words() {
+        // OmegaT split the sentence at `kl.`: the second half is the copy.
+        let source = "Åpningstidene er fra kl. 10.00 til 18.00 på hverdager.";
+        assert_eq!(
+            kept(source, "Opening hours are from 10.00 til 18.00 på hverdager."),
+            Some((End::End, 5, 3, "10.00 til 18.00 på hverdager.".into()))
+        );
+        assert_eq!(
+            kept(source, "Åpningstidene er fra kl. 10 to 6 on weekdays."),
+            Some((End::Start, 4, 4, "Åpningstidene er fra kl.".into()))
+        );
+        // A name or a number that stays the same is no ordinary word.
+        assert_eq!(
+            kept("Vi snakket med Kari Nordmann.", "We talked with Kari Nordmann."),
+            Some((End::End, 2, 0, "Kari Nordmann.".into()))
+        );
+        assert_eq!(
+            kept("Det kostet 45 kroner.", "It cost 45 kroner"),
+            Some((End::End, 2, 1, "45 kroner.".into()))
+        );
+        // Punctuation around a word does not count, tags are set aside, and a quoted
+        // title ends the run.
+        assert_eq!(
+            kept("Hun bor {1}på hjørnet{/1} av gata.", "She lives på hjørnet av gata"),
+            Some((End::End, 4, 4, "på hjørnet av gata.".into()))
+        );
+        assert_eq!(kept("Vi så «Norge i rødt og hvitt».", "We saw «Norge i rødt og hvitt»."), None);
+        // The source itself, or nothing in common, is no run.
+        assert_eq!(kept("Hei der.", "Hei  der."), None);
+        assert_eq!(kept("Hei der.", "Hello there."), None);
+    }
 
     #[test]
     fn tags_are_no_numbers_or_punctuation_and_a_quote_split_in_the_source_is_no_remark() {

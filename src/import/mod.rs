@@ -314,6 +314,11 @@ pub struct Plan {
     /// that came back unchanged, by place: not translated yet, or a name that stays
     /// the same, which [`Known::take_copies`] takes.
     pub untouched: Vec<Origin>,
+    /// Of those, the copies of their sources the batch wrote that came back changed at
+    /// one end only, by place, with the run of the copy's words still standing at the
+    /// other ([`checks::kept_words`], at least [`checks::COPY_LEFT`] ordinary words):
+    /// half translated, and taken only with [`Known::take_copies`].
+    pub half_copied: Vec<(Origin, checks::Kept)>,
     /// Of those, the targets an XLIFF batch prefilled with the fuzzy suggestion
     /// (`export --prefill`) that came back as they were, in the state they were given:
     /// never reviewed, so taken only with [`Known::take_drafts`].
@@ -871,16 +876,28 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             // itself). Any other target whose state says it is not translated is a
             // draft, named and taken only with --take-drafts.
             let untouched = r.source_copy && normalize(cell.trim()) == normalize(source.trim());
+            // A copy changed at one end only is half translated: a tool that split the
+            // sentence (OmegaT's own segmentation, at `kl.` or a date) had its first
+            // part translated and left the rest of the copy standing, or the other
+            // way round. It is held back as an untouched copy is, with the same way to
+            // take it.
+            let half = (r.source_copy && !untouched)
+                .then(|| checks::kept_words(text, cell.trim()))
+                .flatten()
+                .filter(|k| k.ordinary >= checks::COPY_LEFT);
             let take = match (r.source_copy, untouched) {
-                (true, false) => true,
+                (true, false) => half.is_none() || known.take_copies,
                 (true, true) => known.take_copies,
                 (false, _) => known.take_drafts,
             };
             if !take {
                 plan.skipped_state += 1;
-                match untouched {
-                    true => plan.untouched.push(r.origin.clone()),
-                    false => plan.drafts.push((r.origin.clone(), r.state.state.clone().unwrap_or_default())),
+                match (untouched, half) {
+                    (true, _) => plan.untouched.push(r.origin.clone()),
+                    (false, Some(kept)) => plan.half_copied.push((r.origin.clone(), kept)),
+                    (false, None) => {
+                        plan.drafts.push((r.origin.clone(), r.state.state.clone().unwrap_or_default()))
+                    }
                 }
                 continue;
             }
@@ -1016,6 +1033,14 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         remarks.extend(checks::check_tagged(text, target, tags));
         remarks.extend(checks::terms(&known.glossary, text, target));
         remarks.extend(neighbours.copied(r, text, target));
+        // Norwegian left standing at a target's start or end, as a translator who
+        // overtyped a copy or a suggestion only in part leaves it.
+        let (words, ordinary) = checks::SOURCE_LEFT;
+        if let Some(kept) =
+            checks::kept_words(text, target).filter(|k| k.words >= words && k.ordinary >= ordinary)
+        {
+            remarks.push(checks::kept_remark(&kept));
+        }
         // A target whose XLIFF unit says it was translated or reviewed was looked at.
         // One the batch did not put there (exported without --prefill) was put there by
         // the translator or the CAT tool, which the remark says as it happened.

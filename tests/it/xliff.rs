@@ -729,6 +729,70 @@ fn a_copy_of_the_source_left_as_it_is_is_taken_only_with_take_copies() {
     assert!(pairs(&t).iter().all(|(s, t)| s == t));
 }
 
+/// OmegaT's own sentence rules split `kl. 10.00` off; a translator who translated the
+/// first part of a copied source left the rest of the copy standing, Norwegian word for
+/// word, and the unit's state as it was (the trial with OmegaT 3.6). Such a target is
+/// held back as an untouched copy is; a name that stays the same is not.
+#[test]
+fn a_copy_translated_only_in_part_is_held_back_as_half_translated() {
+    let t = Project::empty();
+    t.write(
+        "corpus/a.txt",
+        "Åpningstidene er fra kl. 10.00 til 18.00 på hverdager.\n\nVi snakket med Kari Nordmann.\n\n\
+         Biblioteket er åpent hele sommeren.\n",
+    );
+    let batch = export(&t, "b.xlf", &["--copy-source"]);
+    let mut returned = batch.clone();
+    for (source, target) in [
+        (
+            "Åpningstidene er fra kl. 10.00 til 18.00 på hverdager.",
+            "Opening hours are from 10.00 til 18.00 på hverdager.",
+        ),
+        ("Vi snakket med Kari Nordmann.", "We talked with Kari Nordmann."),
+        ("Biblioteket er åpent hele sommeren.", "Biblioteket er åpent the whole summer."),
+    ] {
+        let copy = format!("state-qualifier=\"x-tolk-source-copy\">{source}</target>");
+        assert!(returned.contains(&copy), "{batch}");
+        returned =
+            returned.replace(&copy, &format!("state-qualifier=\"x-tolk-source-copy\">{target}</target>"));
+    }
+    t.write("back.xlf", &returned);
+    let memory_before = t.snapshot_dir("memory");
+    t.tolk(&["import", "--dry-run", "back.xlf"])
+        .run()
+        .success()
+        .stderr_contains("would add 1, would leave 0 unchanged, 0 skipped (empty target), 2 skipped (state)");
+    t.tolk(&["import", "back.xlf"])
+        .run()
+        .success()
+        .stderr_contains(
+            "back.xlf: 2 targets still begin or end with words of the copies of their sources the batch wrote, \
+             word for word, so they are half translated",
+        )
+        .stderr_contains(
+            "import with --take-copies if the words left are a name or title that stays the same in English \
+             (the first: \"10.00 til 18.00 på hverdager.\" ends line ",
+        )
+        .stderr_contains("1 added, 0 unchanged, 0 skipped (empty target), 2 skipped (state)");
+    assert!(t.snapshot_dir("memory") != memory_before);
+    assert_eq!(
+        pairs(&t),
+        BTreeSet::from([(
+            "Vi snakket med Kari Nordmann.".to_string(),
+            "We talked with Kari Nordmann.".to_string()
+        )])
+    );
+    // The same override as an untouched copy's; taken, the words left are still named.
+    t.tolk(&["import", "--take-copies", "back.xlf"])
+        .run()
+        .success()
+        .stderr_contains("2 added, 1 unchanged")
+        .stderr_contains(
+        "the target ends with \"10.00 til 18.00 på hverdager.\", 5 words word for word as the source's end: \
+             Norwegian left untranslated?",
+    );
+}
+
 #[test]
 fn xliff_is_recognised_by_its_contents_whatever_the_name() {
     let t = Project::untranslated();
