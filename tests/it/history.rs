@@ -466,7 +466,8 @@ fn a_refused_conflict_is_counted_as_refused_and_exits_3() {
     w.write_record(&rows[0]).unwrap();
     let mut row = rows[1].clone();
     let source = row[4].clone();
-    row[7] = format!("EN {source}");
+    // (Not "EN " and the source, which keeps its words and is remarked on.)
+    row[7] = "The translation?".to_string();
     w.write_record(&row).unwrap();
     t.write("b.csv", w.into_inner().unwrap());
     t.write("c.tsv", format!("{source}\tAnother.\n"));
