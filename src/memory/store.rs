@@ -418,9 +418,12 @@ impl MemoryStore for CsvStore {
         if new_file {
             files.push(write_path.clone());
         }
-        if dry_run || files.is_empty() {
+        if files.is_empty() {
             return Ok(Written { added_to: write_path, files });
         }
+        // A dry run makes every check the write makes, up to the write itself: it says
+        // what the import would do, and a refusal is part of that (an entry that would
+        // leave the memory unreadable, a file that may not be replaced).
         if new_file && write_path.exists() {
             // Never replace a file whose entries were not read into this memory.
             return Err(Error::at(
@@ -433,7 +436,9 @@ impl MemoryStore for CsvStore {
             refuse_link(path, &self.path)?;
             refuse_unwritable(path)?;
         }
-        store::pause_point("merged");
+        if !dry_run {
+            store::pause_point("merged");
+        }
         // Every file is written and checked before any is replaced, so an error leaves
         // every file as it was.
         let mut written = Vec::with_capacity(files.len());
@@ -441,7 +446,11 @@ impl MemoryStore for CsvStore {
             let columns = &memory.files()[f].columns;
             let adds: &[Entry] = if Some(f) == add_to { &add } else { &[] };
             let kept = memory.entries.iter().filter(|e| e.file == f);
-            written.push(encode(path, columns, kept.chain(adds))?);
+            // Encoding the whole file is no check (it writes to memory, and cannot
+            // fail but for memory itself): a dry run checks what is new.
+            if !dry_run {
+                written.push(encode(path, columns, kept.chain(adds))?);
+            }
             let changed: Vec<Entry> =
                 changes.iter().map(|c| &memory.entries[c.entry()]).filter(|e| e.file == f).cloned().collect();
             // An entry changed is no entry added: the blame cannot go to a row imported.
@@ -452,8 +461,13 @@ impl MemoryStore for CsvStore {
             verify(path, columns, adds)?;
         }
         if new_file {
-            written.push(encode(&write_path, &[], &add)?);
+            if !dry_run {
+                written.push(encode(&write_path, &[], &add)?);
+            }
             verify(&write_path, &[], &add)?;
+        }
+        if dry_run {
+            return Ok(Written { added_to: write_path, files });
         }
         // Every file staged before any is replaced; the one the new entries go to is put
         // in place first, so an interruption between two files never leaves a

@@ -524,6 +524,20 @@ fn dry_run_writes_nothing() {
     add_fixture(&t, "edited-source.csv");
     import(&t, "edited-source.csv", &["--dry-run"]).failure().stderr_contains("nothing was written");
     assert!(t.snapshot_dir("memory") == before, "--dry-run changed memory/");
+    // So is what only the memory's own reader refuses: two remarks on one translation,
+    // joined into a note beyond what a memory cell holds. The dry run that said "would
+    // add 1" here let the import fail.
+    let remark = "x".repeat(700_000);
+    t.write("notes.csv", format!("id,source,target,comment\n{KORT_ID},\"{KORT}\",\"{KORT_EN}\",a{remark}\n{KORT_ID},\"{KORT}\",\"{KORT_EN}\",b{remark}\n"));
+    for dry in [&["--dry-run"][..], &[]] {
+        import(&t, "notes.csv", dry).failure().stderr_contains(
+            "error: notes.csv: row 2: this entry would leave the memory unreadable (a cell of more",
+        );
+    }
+    // (The import took the lock, whose empty file stays.)
+    let mut after = t.snapshot_dir("memory");
+    assert_eq!(after.remove(".tolk.lock"), Some(Vec::new()));
+    assert!(after == before, "a refused import changed memory/");
 }
 
 #[test]

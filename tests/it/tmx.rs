@@ -453,10 +453,31 @@ fn an_import_never_leaves_a_memory_that_does_not_load() {
         ),
     );
     let before = t.read("memory/nb-en.csv");
-    t.tolk(&["tm", "import", "notes.tmx"]).run().failure().stderr_is(
-        "error: notes.tmx: line 3: this entry would leave the memory unreadable (a cell of more than the \
-         1048576 bytes a memory file holds); nothing was written: correct it in the file, or import without it\n",
+    // A dry run says what the import would do, and the import refuses it: so does the
+    // dry run, in the same words.
+    for dry in [&["--dry-run"][..], &[]] {
+        t.tolk(&[&["tm", "import"], dry, &["notes.tmx"]].concat()).run().failure().stderr_is(
+            "error: notes.tmx: line 3: this entry would leave the memory unreadable (a cell of more than the \
+             1048576 bytes a memory file holds); nothing was written: correct it in the file, or import without \
+             it\n",
+        );
+    }
+    assert_eq!(t.read("memory/nb-en.csv"), before);
+    // A control character in another tool's target (OmegaT's memory of a batch whose
+    // Windows-1252 quote was read as Latin-1) is refused by the dry run as by the import.
+    t.write(
+        "ctrl.tmx",
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"x\" srclang=\"nb\"/><body>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Nei.</seg></tuv><tuv xml:lang=\"en\"><seg>No.</seg></tuv></tu>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Ferja går hver halvtime.</seg></tuv>\
+         <tuv xml:lang=\"en\"><seg>The ferry \u{92}runs every half hour.</seg></tuv></tu>\n</body></tmx>\n",
     );
+    for dry in [&["--dry-run"][..], &[]] {
+        t.tolk(&[&["tm", "import"], dry, &["ctrl.tmx"]].concat()).run().failure().stderr_contains(
+            "error: ctrl.tmx: line 4: this entry would leave the memory unreadable (column target: \
+                 the control character U+0092",
+        );
+    }
     assert_eq!(t.read("memory/nb-en.csv"), before);
     // An overwrite over a translation dated at the last second a date can be written in
     // takes that date, and is still the one used: the last in the file.
