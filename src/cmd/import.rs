@@ -174,6 +174,10 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
             known.stored.insert(SegmentId::of(&source), targets);
         }
     }
+    for warning in import::renumbered_ids(&mut rows, &known.issued) {
+        ui::warning(&warning);
+        file_warnings += 1;
+    }
     for warning in import::undo_double_encoding(&mut rows, &known.issued, &double_encoded) {
         ui::warning(&warning);
         file_warnings += 1;
@@ -365,10 +369,34 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     problems.sort_by(|a, b| (&a.origin.file, a.origin.row).cmp(&(&b.origin.file, b.origin.row)));
     // A row refused stops the import, an error; with --skip-invalid it is left out and
     // the rest imported, which is a warning: the command did what it was asked.
+    // A file whose every row is wrong the same way (ids a tool renumbered, sources
+    // another tool rewrote) would bury the terminal: the first few a file show what is
+    // wrong, and the rest are counted.
+    let mut shown: Vec<(&Path, usize)> = Vec::new();
     for p in &problems {
+        let file = p.origin.file.as_path();
+        let count = match shown.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, n)) => n,
+            None => {
+                shown.push((file, 0));
+                &mut shown.last_mut().expect("just pushed").1
+            }
+        };
+        *count += 1;
+        if *count > SHOWN_PROBLEMS {
+            continue;
+        }
         match args.skip_invalid {
             true => ui::warning(format_args!("{p}; left out (--skip-invalid)")),
             false => ui::error(p),
+        }
+    }
+    for (file, n) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PROBLEMS) {
+        let rows = if n - SHOWN_PROBLEMS == 1 { "row" } else { "rows" };
+        let more = format!("{}: ... and {} more {rows}", tolk::shown::path(file), n - SHOWN_PROBLEMS);
+        match args.skip_invalid {
+            true => ui::warning(format_args!("{more} left out (--skip-invalid)")),
+            false => ui::error(format_args!("{more} refused")),
         }
     }
     if !problems.is_empty() && !args.skip_invalid {
@@ -460,6 +488,9 @@ pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     closed?;
     Ok(ui::import_exit(&outcome.conflicts, args.overwrite))
 }
+
+/// How many refused rows of a file are listed before the rest are counted.
+const SHOWN_PROBLEMS: usize = 20;
 
 /// How many places of a file are named in a summary before the rest are counted.
 const NAMED: usize = 3;

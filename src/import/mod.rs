@@ -539,6 +539,50 @@ pub fn word_overlap(a: &str, b: &str) -> f64 {
     2.0 * a.intersection(&b).count() as f64 / (a.len() + b.len()) as f64
 }
 
+/// Takes each unit of an XLIFF file whose trans-unit ids a tool renumbered (`1`, `2`,
+/// `3`…, none of them an id tolk writes) for the sentence its source is, where every
+/// unit's source is exactly a sentence tolk issued: a sentence's id is made from its
+/// text ([`SegmentId::of`]), so the source says which id the unit had, and in XLIFF the
+/// target stands in the same unit as its source (a spreadsheet's cells can be pasted
+/// from other rows, so its rows are never taken so). A file with one unit whose id is
+/// tolk's, or whose source is not a sentence as issued, is left as it is, and its ids
+/// are refused row by row. Returns, for each file taken so, a warning saying it, with
+/// the first ids found.
+pub fn renumbered_ids(rows: &mut [ImportRow], issued: &Issued) -> Vec<String> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for r in rows.iter() {
+        if !files.contains(&r.origin.file) {
+            files.push(r.origin.file.clone());
+        }
+    }
+    let mut warnings = Vec::new();
+    for file in files {
+        let mut units: Vec<&mut ImportRow> = rows.iter_mut().filter(|r| r.origin.file == file).collect();
+        let renumbered = units.iter().all(|r| {
+            r.origin.unit == RowOrLine::Line
+                && SegmentId::parse(r.id.trim()).is_none()
+                && issued.get(&SegmentId::of(&r.source)).is_some_and(|t| *t == r.source)
+        });
+        if units.is_empty() || !renumbered {
+            continue;
+        }
+        let first: Vec<String> = units.iter().take(3).map(|r| quoted(r.id.trim()).to_string()).collect();
+        for r in &mut units {
+            r.id = SegmentId::of(&r.source).to_string();
+        }
+        warnings.push(format!(
+            "{}: the trans-unit ids were renumbered ({}…: by a tool?), and the source of every unit is exactly a \
+             sentence of the batch as issued, whose id is made from its text: each of the {} units is taken for \
+             the sentence its source is; nothing to do, but a tool that keeps the ids is safer (a source edited \
+             into another sentence of the batch cannot be told then)",
+            crate::shown::path(&file),
+            first.join(", "),
+            units.len()
+        ));
+    }
+    warnings
+}
+
 /// Undoes a spreadsheet's double encoding (a UTF-8 CSV opened as Windows-1252 and saved
 /// again: `Ã¥` for `å`, see [`crate::input::decode::undo_double_encoding`]) in the
 /// rows of each file shown to have one: a file in `marked` (its byte order mark read

@@ -793,6 +793,50 @@ fn a_copy_translated_only_in_part_is_held_back_as_half_translated() {
     );
 }
 
+/// A tool that renumbers the trans-unit ids (`1`, `2`, `3`…) leaves every source as it
+/// was: a sentence's id is made from its text, so each unit is taken for the sentence
+/// its source is, said once. Where one unit keeps tolk's id the file is not one a tool
+/// renumbered, and its ids are refused, the first 20 listed and the rest counted.
+#[test]
+fn renumbered_trans_unit_ids_are_taken_by_their_sources_and_errors_are_capped() {
+    let t = Project::untranslated();
+    let batch = translate_all(&export(&t, "b.xlf", &[]));
+    let ids: Vec<String> = units(&batch).into_iter().map(|u| u.id).collect();
+    assert!(ids.len() > 25, "{}", ids.len());
+    let renumber = |keep: Option<usize>| {
+        let mut out = batch.clone();
+        for (n, id) in ids.iter().enumerate().filter(|(n, _)| Some(*n) != keep) {
+            out = out.replacen(
+                &format!("<trans-unit id=\"{id}\""),
+                &format!("<trans-unit id=\"{}\"", n + 1),
+                1,
+            );
+        }
+        out
+    };
+    t.write("mixed.xlf", renumber(Some(0)));
+    let before = t.snapshot_dir("memory");
+    let refused = t.tolk(&["import", "mixed.xlf"]).run().failure().stderr_contains(&format!(
+        "error: mixed.xlf: ... and {} more rows refused\nerror: {} rows refused, nothing was written",
+        ids.len() - 1 - 20,
+        ids.len() - 1
+    ));
+    assert_eq!(refused.stderr.matches("which is no id tolk writes").count(), 20, "{}", refused.stderr);
+    assert!(t.snapshot_dir("memory") == before);
+    t.write("renumbered.xlf", renumber(None));
+    t.tolk(&["import", "renumbered.xlf"])
+        .run()
+        .success()
+        .stderr_contains(&format!(
+            "warning: renumbered.xlf: the trans-unit ids were renumbered (\"1\", \"2\", \"3\"…: by a tool?), and \
+             the source of every unit is exactly a sentence of the batch as issued, whose id is made from its \
+             text: each of the {} units is taken for the sentence its source is",
+            ids.len()
+        ))
+        .stderr_contains(&format!("{} added, 0 unchanged", ids.len()));
+    assert_eq!(pairs(&t).len(), ids.len());
+}
+
 #[test]
 fn xliff_is_recognised_by_its_contents_whatever_the_name() {
     let t = Project::untranslated();
