@@ -723,6 +723,11 @@ fn run_import(args: ImportArgs, global: &Global) -> Result<ExitCode> {
             entry,
         }));
     }
+    // Sources another tool's rules cut where tolk's never do: named, not refused.
+    let segmenter = ui::segmenter(global)?;
+    for (file, message) in import::unended_sources(&segmenter, &incoming) {
+        ui::warning(format_args!("{}: {message}", tolk::shown::path(&file)));
+    }
     let options = MergeOptions {
         overwrite: args.overwrite,
         translator: None,

@@ -1270,6 +1270,52 @@ pub struct Incoming {
     pub origin: Origin,
 }
 
+/// For each file, a warning about the entries of `incoming` whose source ends with a
+/// full stop the `segmenter`'s rules never end a sentence at (`… fra kl.`): another
+/// tool cut a sentence there (OmegaT's own rules, with sentence-level segmentation on),
+/// so no document's sentence is the source, and the entry only ever comes as a fuzzy
+/// match. Imported all the same: it is a translation, and tolk's guard is to say so.
+pub fn unended_sources(
+    segmenter: &crate::segment::Segmenter,
+    incoming: &[Incoming],
+) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, crate::exchange::Units, String)> = Vec::new();
+    for i in incoming {
+        let source = crate::document::inline::strip(&i.entry.source);
+        let source = source.trim_end();
+        if !source.ends_with('.') || segmenter.ends_sentence(source) {
+            continue;
+        }
+        let index = match files.iter().position(|(f, ..)| *f == i.origin.file) {
+            Some(index) => index,
+            None => {
+                files.push((i.origin.file.clone(), Default::default(), i.entry.source.clone()));
+                files.len() - 1
+            }
+        };
+        files[index].1.add(i.origin.within());
+    }
+    files
+        .into_iter()
+        .map(|(file, units, first)| {
+            let message = format!(
+                "{} {} with an abbreviation tolk never ends a sentence with ({}{}): the tool that made \
+                 {} cut a sentence there (OmegaT does, with Project Properties > Sentence-level segmentation on), \
+                 so no document's sentence reads so, and {} only ever offered as a fuzzy match; imported, but \
+                 a translation of the whole sentence is what `build` uses (untick that option in OmegaT, and \
+                 import the batch it returns)",
+                units.counted("source"),
+                units.verb("ends", "end"),
+                units.verb("", "the first: "),
+                quoted(&first),
+                units.verb("it", "them"),
+                units.verb("it is", "they are"),
+            );
+            (file, message)
+        })
+        .collect()
+}
+
 /// Merges translated batch rows into the memory at `memory_path`: each becomes an
 /// entry stamped now, by the row's or the options' translator, from `import:<file>`.
 pub fn apply(memory_path: &Path, accepted: &[Accepted], options: &MergeOptions) -> Result<Outcome> {

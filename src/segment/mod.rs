@@ -145,6 +145,23 @@ impl Segmenter {
         &self.rules
     }
 
+    /// Whether these rules end a sentence after `text` when another sentence follows:
+    /// `false` for one that ends in an abbreviation the rules never end a sentence with
+    /// (`Åpningstidene er fra kl.`), where another tool's rules may have cut it.
+    pub fn ends_sentence(&self, text: &str) -> bool {
+        // A sentence as any starts, capitalised: an abbreviation tolk does not break
+        // after even before one (`kl.`, `bl.a.`) is no sentence end.
+        let line: String = text
+            .trim_end()
+            .chars()
+            .map(|c| if crate::text::LINE_BREAKS.contains(&c) { ' ' } else { c })
+            .collect();
+        let probe = format!("{line} Neste setning.");
+        let mut out = Vec::new();
+        self.split_line(&probe, &mut out);
+        out.len() > 1
+    }
+
     /// Appends to `out` the byte ranges of the sentences in `line`, which must not
     /// contain a line break. Ranges are trimmed of whitespace and leading dialogue
     /// dashes, never empty, and in order.

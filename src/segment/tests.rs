@@ -684,3 +684,14 @@ fn nr_ends_a_sentence_except_before_a_number() {
     );
     check("Se Nr. 3 i listen.", &["Se Nr. 3 i listen."]);
 }
+
+#[test]
+fn a_sentence_ends_after_a_full_stop_but_not_after_an_abbreviation() {
+    let s = Segmenter::default();
+    for ended in ["Hei der.", "Hun kom i 2026.", "Er du der?"] {
+        assert!(s.ends_sentence(ended), "{ended:?} should end a sentence");
+    }
+    for cut in ["Åpningstidene er fra kl.", "Vi har bl.a.", "Det gjelder f.eks."] {
+        assert!(!s.ends_sentence(cut), "{cut:?} should not end a sentence");
+    }
+}

@@ -489,6 +489,29 @@ fn an_import_never_leaves_a_memory_that_does_not_load() {
     assert_eq!(memory.entries[1].changed, "9999-12-31T23:59:59Z");
 }
 
+/// OmegaT's own Norwegian rules cut `Åpningstidene er fra kl. 10.00 …` after `kl.`,
+/// and its memory holds the half as a source; tolk's rules never end a sentence there,
+/// so the entry matches no sentence: imported, and named.
+#[test]
+fn a_source_cut_at_an_abbreviation_tolk_never_ends_a_sentence_with_is_named() {
+    let t = Project::untranslated();
+    t.write(
+        "omegat.tmx",
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"OmegaT\" srclang=\"nb\"/><body>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Hei der.</seg></tuv><tuv xml:lang=\"en\"><seg>Hello there.</seg></tuv></tu>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Åpningstidene er fra kl.</seg></tuv>\
+         <tuv xml:lang=\"en\"><seg>Opening hours are from</seg></tuv></tu>\n\
+         <tu><tuv xml:lang=\"nb\"><seg>Vi har bl.a.</seg></tuv><tuv xml:lang=\"en\"><seg>We have, among other things,</seg></tuv></tu>\n\
+         </body></tmx>\n",
+    );
+    let out = t.tolk(&["tm", "import", "omegat.tmx"]).run().success().stderr_contains(
+        "warning: omegat.tmx: 2 sources (line 4, line 5) end with an abbreviation tolk never ends a sentence \
+         with (the first: \"Åpningstidene er fra kl.\"): the tool that made them cut a sentence there (OmegaT \
+         does, with Project Properties > Sentence-level segmentation on)",
+    );
+    out.stderr_contains("3 added");
+}
+
 /// A Nynorsk project's TMX says Nynorsk, and its import takes the Nynorsk variants;
 /// one file translating a sentence two ways is said, not counted as no conflict.
 #[test]
