@@ -56,10 +56,15 @@ pub fn check_tagged(source: &str, target: &str, tags: &[(String, String)]) -> Ve
     // HTML typed into a translation (`&amp;`, `<strong>`), as a translator used to web
     // pages may: every edition shows it as text, where tolk's tags make formatting.
     if let Some(typed) = markup(target).into_iter().find(|m| !source.contains(m)) {
+        // Only a sentence with tags has any to keep: to one without, the advice would
+        // read as an invitation to type `{1}…{/1}`, which its edition cannot place.
+        let keep = match inline::codes(source).is_empty() {
+            true => "; formatting is not translated here, the sentence has none",
+            false => ", and keep the tags the sentence came with ({1}…{/1}) for formatting",
+        };
         out.push(format!(
             "the target has {typed}, markup the source does not have: the edition shows it as it is typed; \
-             write the character itself, and keep the tags the sentence came with ({{1}}…{{/1}}) for \
-             formatting"
+             write the character itself{keep}"
         ));
     }
     // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
@@ -864,6 +869,11 @@ mod tests {
             |source: &str, target: &str| check(source, target).into_iter().find(|r| r.contains("markup"));
         let typed = remark("Mat og drikke", "Food &amp; drink").expect("remarked");
         assert!(typed.starts_with("the target has &amp;, markup the source does not have"), "{typed}");
+        // A sentence without tags has none to keep: the remark does not offer `{1}…{/1}`.
+        assert!(!typed.contains("{1}"), "{typed}");
+        let tagged =
+            remark("Hennes {1}første{/1} stjerne &.", "Her {1}first{/1} star &amp;.").expect("remarked");
+        assert!(tagged.contains("keep the tags the sentence came with ({1}…{/1})"), "{tagged}");
         assert!(remark("Hennes første stjerne.", "Her <strong>first</strong> star.").is_some());
         assert!(remark("Første stjerne.", "First&nbsp;star.").is_some());
         assert!(remark("Ja.", "Yes&#8202;.").is_some());
