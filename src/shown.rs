@@ -51,6 +51,70 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
+/// Where two texts that look alike differ in what cannot be seen: a no-break space for
+/// a space, a zero-width space, a double space, a tab. `None` where they differ in
+/// something visible first, or not at all. Said as `after "Hello", "memory" has a space
+/// and "file" a no-break space (U+00A0)`, `one` and `other` naming the two texts.
+pub fn invisible_difference(one: &str, other: &str, a: &str, b: &str) -> Option<String> {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let (rest_a, rest_b): (String, String) =
+        (a.chars().skip(common).collect(), b.chars().skip(common).collect());
+    let (mut ca, mut cb) = (rest_a.chars().next(), rest_b.chars().next());
+    // One has a character more where the other goes on as it does (a double space, a
+    // zero-width space put in): the other has nothing there.
+    let after = |rest: &str, c: char| rest[c.len_utf8()..].to_string();
+    if ca.is_some_and(|c| invisible(c) && after(&rest_a, c) == rest_b) {
+        cb = None;
+    } else if cb.is_some_and(|c| invisible(c) && after(&rest_b, c) == rest_a) {
+        ca = None;
+    } else if !ca.is_none_or(invisible) || !cb.is_none_or(invisible) || ca == cb {
+        return None;
+    }
+    let before: String = a.chars().take(common).collect();
+    let double = before.ends_with(' ') || (ca == Some(' ') && cb.is_none() && rest_b.starts_with(' '));
+    let named = |c: Option<char>| match c {
+        Some(' ') if double => "a second space (a double space)".to_string(),
+        Some(c) => invisible_named(c),
+        None => "nothing there".to_string(),
+    };
+    let shown: String = {
+        let tail: Vec<char> = before.chars().rev().take(20).collect();
+        tail.into_iter().rev().collect()
+    };
+    let place = match shown.trim().is_empty() {
+        true => "at the start".to_string(),
+        false => format!("after {}", quoted(shown.trim_start())),
+    };
+    Some(format!("{place}, {one} has {} and {other} {}", named(ca), named(cb)))
+}
+
+/// Whether `c` is a character a reader does not see: white space, or a format
+/// character (zero-width space, joiner, soft hyphen, byte order mark).
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
+}
+
+/// An invisible character by its name and code point: `a no-break space (U+00A0)`.
+fn invisible_named(c: char) -> String {
+    let name = match c {
+        ' ' => return "a space".to_string(),
+        '\t' => return "a tab".to_string(),
+        '\u{a0}' => "a no-break space",
+        '\u{202f}' => "a narrow no-break space",
+        '\u{2009}' => "a thin space",
+        '\u{200b}' => "a zero-width space",
+        '\u{200c}' => "a zero-width non-joiner",
+        '\u{200d}' => "a zero-width joiner",
+        '\u{2060}' => "a word joiner",
+        '\u{feff}' => "a zero-width no-break space (a byte order mark)",
+        '\u{ad}' => "a soft hyphen",
+        c if c.is_whitespace() => "a space of another kind",
+        _ => "an invisible character",
+    };
+    format!("{name} (U+{:04X})", c as u32)
+}
+
 /// Whether `c` is shown escaped: it would act on a terminal or reorder the text.
 fn escaped(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -77,6 +141,26 @@ impl fmt::Display for Shown<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invisible_difference_is_named_and_a_visible_one_is_not() {
+        let d = |a: &str, b: &str| invisible_difference("a", "b", a, b);
+        assert_eq!(
+            d("Hello there.", "Hello\u{a0}there.").as_deref(),
+            Some("after \"Hello\", a has a space and b a no-break space (U+00A0)")
+        );
+        assert_eq!(
+            d("No  way.", "No way.").as_deref(),
+            Some("after \"No \", a has a second space (a double space) and b nothing there")
+        );
+        assert_eq!(
+            d("Good day.", "Good\u{200b} day.").as_deref(),
+            Some("after \"Good\", a has nothing there and b a zero-width space (U+200B)")
+        );
+        assert_eq!(d("Good day.", "Good night."), None);
+        assert_eq!(d("Good day.", "Good day."), None);
+        assert_eq!(d("Good day", "Good day."), None);
+    }
 
     #[track_caller]
     fn check(raw: &str, shown: &str) {

@@ -634,8 +634,14 @@ pub fn report_conflicts(conflicts: &[Conflict], overwrite: bool, dry_run: bool, 
         (false, true) => "would be refused (use --overwrite to add it)",
     };
     for c in conflicts {
+        // Two translations that look the same on a terminal would leave the reader
+        // guessing what to resolve: where they differ unseen is said.
+        let unseen =
+            shown::invisible_difference("the memory's", &format!("{incoming}'s"), &c.existing, &c.incoming)
+                .map(|d| format!(" (they differ where it cannot be seen: {d})"))
+                .unwrap_or_default();
         eprintln!(
-            "conflict: {}: the memory translates {} as {}, {incoming} as {}: {verb}",
+            "conflict: {}: the memory translates {} as {}, {incoming} as {}{unseen}: {verb}",
             c.origin,
             shown::quoted(&c.source),
             shown::quoted(&c.existing),

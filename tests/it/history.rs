@@ -439,6 +439,27 @@ fn reverting_an_earlier_import_leaves_a_later_one_in_use() {
     t.tolk(&["tm", "conflicts"]).run().success().stdout_contains(" * Yep.").stdout_contains("   Yes.");
 }
 
+/// Two translations that look the same on a terminal (a no-break space for a space, a
+/// double space) are a conflict all the same: the message says where they differ.
+#[test]
+fn a_conflict_of_invisible_differences_says_where_they_differ() {
+    let t = Project::seeds_untranslated();
+    t.write("a.tsv", "Hei.\tHi there.\nJa.\tYes  indeed.\n");
+    t.tolk(&["tm", "import", "a.tsv"]).run().success();
+    t.write("b.tsv", "Hei.\tHi\u{a0}there.\nJa.\tYes indeed.\n");
+    t.tolk(&["tm", "import", "--dry-run", "b.tsv"])
+        .run()
+        .code(3)
+        .stderr_contains(
+            "(they differ where it cannot be seen: after \"Hi\", the memory's has a space and the file's a no-break \
+             space (U+00A0))",
+        )
+        .stderr_contains(
+            "(they differ where it cannot be seen: after \"Yes \", the memory's has a second space (a double space) \
+             and the file's nothing there)",
+        );
+}
+
 /// A translation refused for conflicting with the memory's is counted as refused and
 /// ends with exit code 3, in `import` and `tm import` alike: a trial's summary said "1
 /// conflict … 0 refused" and exited 0, so a script never learnt a correction was
