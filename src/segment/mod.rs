@@ -35,6 +35,10 @@
 //!   (`stortingsrepr. Hansen`), or, capitalised and before a number, of
 //!   `[number-compound-endings]` (`Storgt. 5`: a street's name; their letters also
 //!   end everyday words, and `Det var langt. 2024 ble ...` ends);
+//! - after a title or degree from `[titles]` (`red.`, `dr.philos.`), also written with
+//!   a space after a part (`dr. med.`) or ending a compound in lower case
+//!   (`sjefred.`), unless what follows is a dialogue dash or a sentence starter, as
+//!   after initials (below): a name follows a title far more often than a sentence;
 //! - after initials, a single uppercase letter or a run of them (`J. K. Rowling`,
 //!   `J.K.`, `D.C.`), unless what follows is a dialogue dash or a word from
 //!   `[sentence-starters]`: pronouns, determiners, prepositions, conjunctions,
@@ -307,6 +311,18 @@ impl Segmenter {
         if listed(&self.rules.abbreviations, true) || listed(&self.rules.lowercase_abbreviations, false) {
             return false;
         }
+        let word_len = first.find(|c: char| !c.is_alphabetic()).unwrap_or(first.len());
+        let next_word = || first[..word_len].to_lowercase();
+        // A word that starts sentences and is never part of a name; followed by a full
+        // stop it is an initial itself (`J. I. Hansen`).
+        let starter =
+            || !first[word_len..].starts_with('.') && self.rules.sentence_starters.contains(&next_word());
+        // A title or degree stands before a name far more often than it ends a
+        // sentence, so it ends one only where initials do: `holder dr.philos. Hedda
+        // Gabler foredrag`, but `Hun ble dr.philos. I dag ...`.
+        if self.is_title(line, word_start, word, &lower) {
+            return dash || starter();
+        }
         // A number, bare or bracketed, continues it: `kr. 100`, `et al. (2019)`.
         if listed(&self.rules.final_abbreviations, true) {
             return !c.is_ascii_digit();
@@ -338,13 +354,8 @@ impl Segmenter {
             return false;
         }
         let stem = &word[..word.len() - 1];
-        let word_len = first.find(|c: char| !c.is_alphabetic()).unwrap_or(first.len());
-        let next_word = || first[..word_len].to_lowercase();
         if is_initials(stem) {
-            // A starter followed by a full stop is itself an initial (`J. I. Hansen`).
-            let starter =
-                !first[word_len..].starts_with('.') && self.rules.sentence_starters.contains(&next_word());
-            return dash || starter;
+            return dash || starter();
         }
         // An ordinal before a name that starts in lower case (`3. iPad-en`, `2. mRNA-dose`)
         // ends nothing: only a sentence's end lets such a name start one.
@@ -363,6 +374,60 @@ impl Segmenter {
             return !self.rules.months.contains(&next_word());
         }
         true
+    }
+}
+
+impl Segmenter {
+    /// Whether `word`, the word before a full stop that starts at `word_start` in
+    /// `line` with its opening quotes removed (`lower` lower-cased), is a title from
+    /// `[titles]`: as it is, written with one space after some of its parts (`dr.
+    /// philos.`, `dr. med.`: the parts before are the words before it, each ending in
+    /// a full stop), or as the end of a compound whose head is two letters or more and
+    /// starts in lower case (`sjefred.`; `Alfred.` is a name).
+    fn is_title(&self, line: &str, word_start: usize, word: &str, lower: &str) -> bool {
+        let titles = &self.rules.titles;
+        let Some(longest) = titles.iter().map(String::len).max() else {
+            return false;
+        };
+        let compound = titles.iter().filter(|title| lower.ends_with(title.as_str())).any(|title| {
+            let at = word.len().saturating_sub(title.len());
+            word.len() > title.len()
+                && word.is_char_boundary(at)
+                && word[at..].to_lowercase() == *title
+                && word[..at].chars().count() >= 2
+                && word[..at].starts_with(char::is_lowercase)
+                && word[..at].chars().all(|c| c.is_alphabetic() && !c.is_numeric())
+        });
+        if compound {
+            return true;
+        }
+        let is_opener = |c: char| self.rules.openers.contains(&c);
+        let mut joined = lower.to_string();
+        let mut start = word_start;
+        loop {
+            if titles.contains(&joined) {
+                return true;
+            }
+            // Only the first part may have an opening quote before it, and one space
+            // (no more) separates the parts.
+            if line[start..].starts_with(is_opener) || joined.len() > longest {
+                return false;
+            }
+            let before = &line[..start];
+            let Some(space) = before.chars().next_back().filter(|c| c.is_whitespace()) else {
+                return false;
+            };
+            let part_end = start - space.len_utf8();
+            let part_start = line[..part_end]
+                .rfind(char::is_whitespace)
+                .map_or(0, |n| n + line[n..].chars().next().map_or(1, char::len_utf8));
+            let part = line[part_start..part_end].trim_start_matches(is_opener);
+            if part.is_empty() || !part.ends_with('.') {
+                return false;
+            }
+            joined = part.to_lowercase() + &joined;
+            start = part_start;
+        }
     }
 }
 

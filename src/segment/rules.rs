@@ -13,9 +13,10 @@ use crate::error::{Error, Place};
 pub const NORWEGIAN: &str = include_str!("../../rules/nb.rules");
 
 /// The sections a rule file may have.
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "abbreviations",
     "lowercase-abbreviations",
+    "titles",
     "measure-abbreviations",
     "final-abbreviations",
     "number-abbreviations",
@@ -38,6 +39,12 @@ pub struct Rules {
     pub abbreviations: HashSet<String>,
     /// Abbreviations that never end a sentence, matched only when written in lower case.
     pub lowercase_abbreviations: HashSet<String>,
+    /// Lower-cased titles and degrees that stand before a name as often as they close
+    /// a sentence (`dr.philos.`, `red.`): as a word, written with a space after a part
+    /// (`dr. philos.`), or as the end of a compound whose head starts in lower case
+    /// (`sjefred.`), they end a sentence only where initials do, before a dash or a
+    /// word from `sentence_starters`.
+    pub titles: HashSet<String>,
     /// Abbreviations of measures, matched only when written in lower case: after a
     /// number they end a sentence before a capital, not before a number (`320 s. Den`,
     /// `5 t. Vi`); anywhere else they never end one (`s. 42`).
@@ -81,6 +88,7 @@ impl Default for Rules {
         Rules {
             abbreviations: HashSet::new(),
             lowercase_abbreviations: HashSet::new(),
+            titles: HashSet::new(),
             measure_abbreviations: HashSet::new(),
             final_abbreviations: HashSet::new(),
             number_abbreviations: HashSet::new(),
@@ -137,6 +145,9 @@ impl Rules {
                 }
                 Some("lowercase-abbreviations") => {
                     rules.lowercase_abbreviations.insert(line.to_string());
+                }
+                Some("titles") => {
+                    rules.titles.insert(line.to_lowercase());
                 }
                 Some("measure-abbreviations") => {
                     rules.measure_abbreviations.insert(line.to_string());
@@ -208,8 +219,8 @@ mod tests {
     fn builtin_rules_have_the_required_abbreviations() {
         let rules = Rules::norwegian();
         for abbr in [
-            "red.", "f.eks.", "bl.a.", "ca.", "dvs.", "mht.", "evt.", "kl.", "jf.", "pga.", "inkl.",
-            "ekskl.", "vs.", "tlf.", "adm.", "dir.", "avd.", "prof.", "dr.", "st.", "ref.",
+            "f.eks.", "bl.a.", "ca.", "dvs.", "mht.", "evt.", "kl.", "jf.", "pga.", "inkl.", "ekskl.", "vs.",
+            "tlf.", "adm.", "dir.", "avd.", "prof.", "dr.", "st.", "ref.",
         ] {
             assert!(rules.abbreviations.contains(abbr), "{abbr} missing");
         }
@@ -234,6 +245,10 @@ mod tests {
         for abbr in ["s.", "t."] {
             assert!(rules.measure_abbreviations.contains(abbr), "{abbr} missing");
         }
+        // Titles and degrees before a name: `red. Kari Nordmann`, `dr.philos. Hedda Gabler`.
+        for title in ["red.", "dr.philos.", "dr.med.", "dr.ing.", "ph.d."] {
+            assert!(rules.titles.contains(title), "{title} missing");
+        }
         assert!(rules.months.contains("mai"));
         for word in ["det", "tidligere", "seinare", "kva", "ikkje"] {
             assert!(rules.sentence_starters.contains(word), "{word} missing");
@@ -253,6 +268,15 @@ mod tests {
             assert!(!rules.final_abbreviations.contains(abbr), "{abbr} in two sections");
             assert!(!rules.lowercase_abbreviations.contains(abbr), "{abbr} in two sections");
         }
+        for title in &rules.titles {
+            for (section, set) in [
+                ("abbreviations", &rules.abbreviations),
+                ("final-abbreviations", &rules.final_abbreviations),
+                ("compound-endings", &rules.compound_endings),
+            ] {
+                assert!(!set.contains(title), "{title} in [titles] and [{section}]");
+            }
+        }
         for abbr in &rules.measure_abbreviations {
             assert!(!rules.lowercase_abbreviations.contains(abbr), "{abbr} in two sections");
             assert!(!rules.abbreviations.contains(&abbr.to_lowercase()), "{abbr} in two sections");
@@ -268,7 +292,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "house.rules: line 3: unknown section [bogus]; expected one of abbreviations, \
-             lowercase-abbreviations, measure-abbreviations, final-abbreviations, number-abbreviations, compound-endings, number-compound-endings, months, \
+             lowercase-abbreviations, titles, measure-abbreviations, final-abbreviations, number-abbreviations, compound-endings, number-compound-endings, months, \
              sentence-starters, terminators, closers, \
              openers, dashes, bullets"
         );

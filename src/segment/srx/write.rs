@@ -11,7 +11,8 @@ use crate::segment::Rules;
 /// The rules as an SRX 2.0 document, for OmegaT, Okapi or Trados.
 ///
 /// One `languagerule` ([`LANGUAGE_RULE`]) holds, in order: a break before opening
-/// quotes that end the line; no break after each abbreviation; the final abbreviations
+/// quotes that end the line; no break after each abbreviation; the titles (a break
+/// only before a dash or a sentence-starting word); the final abbreviations
 /// (no break before a number, a break before a capital); the number abbreviations (no
 /// break before a number), each abbreviation of two letters or more also as the last
 /// of a range (`man.–fre.`); a break after initials before
@@ -175,6 +176,33 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
         for abbr in lowercase {
             items.push(rule(false, abbreviation(&[abbr], false), ws.clone()));
         }
+        // Where initials and titles end a sentence: before a dash or a starter.
+        let mut starters: Vec<String> =
+            rules.sentence_starters.iter().filter_map(|w| capitalised(w)).collect();
+        starters.sort();
+        let mut ends = Vec::new();
+        if !dash.is_empty() {
+            ends.push(dash.clone());
+        }
+        if !starters.is_empty() {
+            ends.push(format!(r"{any_openers}(?:{})(?:[^\p{{L}}.]|$)", starters.join("|")));
+        }
+        let mut titles: Vec<&String> = rules.titles.iter().filter(ends_word).collect();
+        titles.sort();
+        if !titles.is_empty() {
+            items.push(Item::Comment(
+                "[titles]: as they are, with a space after a part, or ending a compound in lower case, \
+                 an end only before a dash or a [sentence-starters] word.",
+            ));
+            let spaced: Vec<String> = titles.iter().map(|t| spaced(t, &ws)).collect();
+            let whole: Vec<String> = titles.iter().map(|t| literal(t, true)).collect();
+            let title =
+                format!(r"{word}(?:(?i:{})|\p{{Ll}}\p{{L}}{{1,}}(?i:{}))", spaced.join("|"), whole.join("|"));
+            if !ends.is_empty() {
+                items.push(rule(true, title.clone(), format!("{ws}+(?:{})", ends.join("|"))));
+            }
+            items.push(rule(false, title, ws.clone()));
+        }
         let mut finals: Vec<&String> = rules.final_abbreviations.iter().filter(ends_word).collect();
         finals.sort();
         if !finals.is_empty() {
@@ -222,16 +250,6 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             }
         }
         let initials = format!(r"{word}\p{{Lu}}(?:\.\p{{Lu}})*\.");
-        let mut starters: Vec<String> =
-            rules.sentence_starters.iter().filter_map(|w| capitalised(w)).collect();
-        starters.sort();
-        let mut ends = Vec::new();
-        if !dash.is_empty() {
-            ends.push(dash.clone());
-        }
-        if !starters.is_empty() {
-            ends.push(format!(r"{any_openers}(?:{})(?:[^\p{{L}}.]|$)", starters.join("|")));
-        }
         if !ends.is_empty() {
             items.push(Item::Comment(
                 "Initials (D.C., Harald V.) end a sentence before a dash or a [sentence-starters] word.",
@@ -276,6 +294,14 @@ pub(super) fn reaches(abbr: &str, rules: &Rules) -> bool {
     !abbr.contains(char::is_whitespace)
         && !abbr.starts_with(|c| rules.openers.contains(&c))
         && !stem.ends_with(|c| rules.terminators.contains(&c))
+}
+
+/// A `[titles]` entry as a case-insensitive regex that also takes one whitespace
+/// character after each of its inner full stops (`dr. philos.` for `dr.philos.`).
+pub(super) fn spaced(title: &str, ws: &str) -> String {
+    let stem = title.strip_suffix('.').unwrap_or(title);
+    let parts: Vec<String> = stem.split('.').map(|part| literal(part, true)).collect();
+    format!(r"{}\.", parts.join(&format!(r"\.{ws}?")))
 }
 
 /// A `[sentence-starters]` word as the built-in rules find it after initials: a
