@@ -585,6 +585,24 @@ fn titles_and_degrees_end_a_sentence_only_before_a_starter() {
     }
 }
 
+/// Legal and bibliographic citations: a court report, a parliamentary paper or a part
+/// of a section before its number.
+#[test]
+fn citations_end_no_sentence_before_their_number() {
+    for line in [
+        "Dette følger av Rt. 1998 s. 1565, se også Rt. 2011 s. 228 avsnitt 41.",
+        "Regelen ble innført ved Ot.prp. 45 (2001–2002) og omtalt i St.meld. 12.",
+        "Vilkåret står i forskr. § 3 avsn. 2 bokst. b om tilskudd.",
+        "Ring etter 16, e.kl. 16 er vi på kontoret.",
+    ] {
+        check(line, &[line]);
+    }
+    check(
+        "Saken er omtalt i Rt. 2015 s. 905. Den ble likevel anket.",
+        &["Saken er omtalt i Rt. 2015 s. 905.", "Den ble likevel anket."],
+    );
+}
+
 #[test]
 fn inner_guillemets_are_quotes() {
     check("Han sa: ‹Jeg kommer.› Så gikk han.", &["Han sa: ‹Jeg kommer.›", "Så gikk han."]);
