@@ -20,7 +20,7 @@ use crate::error::{Error, Place, Result};
 use crate::import::{ImportRow, Origin, Problem};
 use crate::input::decode::{decode, Accept};
 use crate::input::limits::MAX_CELL;
-use crate::memory::{check_quoting, detect_delimiter};
+use crate::memory::{check_quoting, detect_delimiter, joined_names};
 
 /// The CSV batch format, written with `delimiter` (read with whichever the header has).
 pub struct Csv {
@@ -164,19 +164,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         let found = header.iter().collect::<Vec<_>>().join(" | ");
         // The column names in one cell: the file was opened with another separator
         // than its own and saved again.
-        let joined = header.iter().find_map(|cell| {
-            [';', '\t', ','].into_iter().find(|&d| {
-                let names: Vec<String> = cell.split(d).map(|n| n.trim().to_lowercase()).collect();
-                ["id", "source", "target"].iter().all(|c| names.iter().any(|n| n == c))
-            })
-        });
+        let joined = header.iter().find_map(|cell| joined_names(cell, &["id", "source", "target"]));
         let what_to_do = match joined {
-            Some(d) => format!(
-                "the column names are in one cell, separated by {}: the file was opened with another separator \
-                 and saved again; open it again choosing {} as the separator, or use the batch as tolk wrote it",
-                if d == '\t' { "tabs".to_string() } else { format!("`{d}`") },
-                if d == '\t' { "tab".to_string() } else { format!("`{d}`") },
-            ),
+            Some(d) => {
+                let own = if d == '\t' { "tab".to_string() } else { format!("`{d}`") };
+                format!(
+                    "the column names stand in one cell, separated by {own}: the batch was opened with another \
+                     separator than its own, which put each row in one cell, and saved so; this file cannot be read \
+                     back, so open the batch as tolk wrote it again choosing {own} as the only separator \
+                     (LibreOffice: Separator Options in the Text Import dialog; Excel: Data > From Text/CSV, \
+                     Delimiter) and copy the translations into it"
+                )
+            }
             None => super::missing_columns_hint(&missing),
         };
         return Err(fail(
@@ -428,7 +427,7 @@ mod tests {
         let joined = err(b"\"id;where;source;target\",,,,,\n\"s1;a.txt:1;Hei;Hi\",,,,,\n");
         assert!(
             joined.contains(
-                "the column names are in one cell, separated by `;`: the file was opened with another"
+                "the column names stand in one cell, separated by `;`: the batch was opened with another"
             ),
             "{joined}"
         );

@@ -443,13 +443,17 @@ fn header_names(text: &[u8], delimiter: u8) -> Vec<String> {
 /// The delimiter of the header line: of `,` `;` and tab, the first (most frequent
 /// first) that splits the header into cells naming every one of `required`
 /// (case-insensitive), so that a `;` inside a column name of a comma file misleads
-/// nothing; failing that, the most frequent; `None` when none occurs.
+/// nothing; failing that, the most frequent; `None` when none occurs. Only delimiters
+/// outside quotes count: a file opened with another separator than its own and saved
+/// again has its whole header in one quoted cell (`"id,where,source,target";;`), whose
+/// commas separate nothing, and counting them would read the file by the wrong one.
 pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
     let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
     let line_end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
     let header = &text[..line_end];
+    let unquoted = unquoted_bytes(header);
     let mut candidates: Vec<(usize, u8)> =
-        [b',', b';', b'\t'].iter().map(|&d| (header.iter().filter(|&&b| b == d).count(), d)).collect();
+        [b',', b';', b'\t'].iter().map(|&d| (unquoted.iter().filter(|&&b| b == d).count(), d)).collect();
     candidates.retain(|&(n, _)| n > 0);
     // Most frequent first; on a tie, the order above.
     candidates.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
@@ -457,7 +461,47 @@ pub fn detect_delimiter(text: &[u8], required: &[&str]) -> Option<u8> {
         let names = header_names(text, d);
         required.iter().all(|r| names.iter().any(|n| n == r))
     };
-    candidates.iter().find(fits).or(candidates.first()).map(|&(_, d)| d)
+    // The names in the first cell and nothing in the others, what a spreadsheet saves
+    // of a file it read by another separator: that cell's `;` are no delimiter of the
+    // file as it is now (`id;source;target,,,`), however many there are.
+    let joined = |&&(_, d): &&(usize, u8)| {
+        let cells = header_names(text, d);
+        cells.len() > 1
+            && cells[1..].iter().all(|c| c.is_empty())
+            && joined_names(&cells[0], required).is_some()
+    };
+    candidates
+        .iter()
+        .find(joined)
+        .or_else(|| candidates.iter().find(fits))
+        .or(candidates.first())
+        .map(|&(_, d)| d)
+}
+
+/// The separator, `;`, `,` or tab, that splits `cell` into names holding every one of
+/// `required` (case-insensitive; quotes a second save left around a name aside): a
+/// header a spreadsheet read by another separator than its own put in one cell.
+pub fn joined_names(cell: &str, required: &[&str]) -> Option<char> {
+    [';', '\t', ','].into_iter().find(|&d| {
+        let names: Vec<String> =
+            cell.split(d).map(|n| n.trim().trim_matches('"').trim().to_lowercase()).collect();
+        cell.contains(d) && required.iter().all(|c| names.iter().any(|n| n == c))
+    })
+}
+
+/// The bytes of `line` outside quoted cells; a doubled quote inside a quoted cell
+/// closes and reopens it, which leaves it inside.
+fn unquoted_bytes(line: &[u8]) -> Vec<u8> {
+    let mut quoted = false;
+    let mut out = Vec::with_capacity(line.len());
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(b);
+        }
+    }
+    out
 }
 
 /// Finds quoting that the CSV reader would accept but mean something else: a quote
@@ -572,6 +616,21 @@ pub fn header<'a>(columns: &[String], entries: impl IntoIterator<Item = &'a Entr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A header a spreadsheet joined into one quoted cell, the file opened with another
+    /// separator and saved again, is read by the separator outside the quotes.
+    #[test]
+    fn delimiters_inside_quotes_are_not_counted() {
+        let ids = ["id", "source", "target"];
+        assert_eq!(detect_delimiter(b"\"id,where,source,target\";;\n", &ids), Some(b';'));
+        assert_eq!(detect_delimiter(b"\"id;where;source;target\",,,,,\r\n", &ids), Some(b','));
+        assert_eq!(detect_delimiter(b"\"id\"\t\"a,b;c\"\tsource\ttarget\n", &ids), Some(b'\t'));
+        assert_eq!(detect_delimiter(b"id;\"so \"\"x,y\"\"\";source;target\n", &ids), Some(b';'));
+        // Saved with `,` after being read by `,` though it was `;`: the one cell needs no
+        // quotes, and its `;` outnumber the file's commas.
+        assert_eq!(detect_delimiter(b"id;where;source;target;comment,,,\n", &ids), Some(b','));
+        assert_eq!(detect_delimiter(b"id,source,target,,\n", &ids), Some(b','));
+    }
 
     fn load(text: &str) -> Result<(Vec<String>, Vec<Entry>)> {
         let mut entries = Vec::new();

@@ -33,7 +33,8 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 pub use csv_file::{
-    check_quoting, detect_delimiter, header, read_bytes, read_csv, read_csv_each, write_csv, KNOWN_COLUMNS,
+    check_quoting, detect_delimiter, header, joined_names, read_bytes, read_csv, read_csv_each, write_csv,
+    KNOWN_COLUMNS,
 };
 pub use store::{Change, CsvStore, KeptCopy, MemoryStore, Rewrite, Update, Written};
 

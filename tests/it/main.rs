@@ -34,6 +34,7 @@ mod roundtrip;
 mod segment;
 mod server;
 mod sha256;
+mod sheet;
 mod srx;
 mod terms;
 mod tidy;

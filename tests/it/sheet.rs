@@ -1,0 +1,52 @@
+//! The spreadsheet round trip as a translator did it in LibreOffice 7.4 with Norwegian
+//! (nb-NO) settings: each file of `tests/data/sheet/` (see its README.md) is what
+//! LibreOffice or Excel saved of a CSV batch of the article in `tests/data/sheet/corpus/`,
+//! and each test pins what `tolk import` says of one thing the spreadsheet did to it.
+//!
+//! Every refusal names the file, the row a spreadsheet shows, the column and what to
+//! do, and leaves `memory/` byte for byte as it was.
+
+use crate::util::{repo, Output, Project, EMPTY_MEMORY};
+
+/// A project with the fixtures' article, an empty memory and the fixture `name`
+/// copied in under its own name.
+fn project_with(name: &str) -> Project {
+    let t = Project::empty();
+    let data = repo().join("tests/data/sheet");
+    for doc in ["forbruker-stromavtale.txt", "forbruker-stromavtale.docx"] {
+        t.write(&format!("corpus/{doc}"), std::fs::read(data.join("corpus").join(doc)).unwrap());
+    }
+    t.write("memory/nb-en.csv", EMPTY_MEMORY);
+    t.write(name, std::fs::read(data.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}")));
+    t
+}
+
+/// `tolk import NAME` in a fresh project, which must be refused as a whole with
+/// `memory/` as it was; returns the output.
+#[track_caller]
+fn refused(name: &str) -> Output {
+    let t = project_with(name);
+    let before = t.snapshot_dir("memory");
+    let out = t.tolk(&["import", name]).run().failure();
+    assert_eq!(t.snapshot_dir("memory"), before, "{name}: memory/ changed:\n{}", out.stderr);
+    out
+}
+
+/// D1: a batch opened with the wrong separator and saved again has its whole header in
+/// one quoted cell; the commas inside the quotes are no delimiter, and the error says
+/// which separator the batch needs instead of a quoting error at row 1.
+#[test]
+fn a_header_in_one_cell_names_the_separator_to_choose() {
+    for (name, own) in
+        [("wrongsep-comma-opened-as-semicolon.csv", "`,`"), ("wrongsep-semicolon-opened-as-comma.csv", "`;`")]
+    {
+        let out = refused(name).stderr_contains(&format!(
+            "{name}: row 1: the header lacks the columns id, source, target; found"
+        ));
+        assert!(!out.stderr.contains("closing quote"), "{}", out.stderr);
+        out.stderr_contains(&format!("the column names stand in one cell, separated by {own}"))
+            .stderr_contains(&format!(
+                "open the batch as tolk wrote it again choosing {own} as the only separator"
+            ));
+    }
+}
