@@ -689,6 +689,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
     // Per file: the rows with an id, and the problems of ids nothing knows.
     let mut ids: HashMap<&Path, (usize, Vec<usize>)> = HashMap::new();
     let neighbours = spreadsheet::Neighbours::of(rows);
+    // Per file: the problems of sources whose letters became U+FFFD, and how long each
+    // quoted source is in its message.
+    let mut replaced: HashMap<&Path, Vec<(usize, usize)>> = HashMap::new();
     for r in rows {
         let problem = |column: &str, expected: String, found: String| Problem {
             origin: r.origin_of(column),
@@ -832,11 +835,17 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             // The row's source is another sentence of the batch: its id was changed, or
             // cells were pasted into the wrong row.
             let other = SegmentId::of(source);
+            if spreadsheet::replaced_letters(text, source) {
+                replaced
+                    .entry(r.origin.file.as_path())
+                    .or_default()
+                    .push((plan.problems.len(), quoted(source).to_string().len()));
+            }
             let p = match spreadsheet::source_damage(text, source) {
-                Some(what) => problem(
+                Some((what, advice)) => problem(
                     "source",
                     format!("the sentence as issued, {}", quoted(text)),
-                    format!("{}: {what}; {}", quoted(source), spreadsheet::ADVICE),
+                    format!("{}: {what}; {advice}", quoted(source)),
                 ),
                 None if other != id && issued.get(&other).is_some() => problem(
                     "id",
@@ -1139,8 +1148,55 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
             });
         }
     }
-    plan.folded = one_problem_for_a_foreign_file(&mut plan.problems, ids.into_values());
+    let (folded, shift) =
+        one_problem_for_a_file_read_in_the_wrong_encoding(&mut plan.problems, replaced.into_values());
+    let ids =
+        ids.into_values().map(|(with_id, unknown)| (with_id, unknown.into_iter().map(&shift).collect()));
+    plan.folded = folded + one_problem_for_a_foreign_file(&mut plan.problems, ids);
     plan
+}
+
+/// A file whose sources lost their letters to U+FFFD (saved in a legacy encoding and
+/// read as UTF-8) is one problem, at its first such row, naming how many rows and the
+/// encoding, not one a row: each would say the same, and none can be mended by hand.
+/// `files` holds, per file, each such problem's index and the length of the quoted
+/// source its message begins with. Returns how many problems were folded into others,
+/// and the new index of a problem kept, given its old one.
+fn one_problem_for_a_file_read_in_the_wrong_encoding(
+    problems: &mut Vec<Problem>,
+    files: impl Iterator<Item = Vec<(usize, usize)>>,
+) -> (usize, impl Fn(usize) -> usize) {
+    let mut dropped = vec![false; problems.len()];
+    for found in files.filter(|f| f.len() > 1) {
+        let (first, quoted_len) = found[0];
+        let rows: Vec<u64> = found.iter().map(|&(i, _)| problems[i].origin.row).collect();
+        let p = &mut problems[first];
+        let (source, why) = p.found.split_at(quoted_len);
+        p.found = format!(
+            "{source} and the sources of {} more {}s ({}s {} to {}){why}",
+            rows.len() - 1,
+            p.origin.unit,
+            p.origin.unit,
+            rows[1],
+            rows[rows.len() - 1]
+        );
+        for &(i, _) in &found[1..] {
+            dropped[i] = true;
+        }
+    }
+    let mut i = 0;
+    problems.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
+    let before: Vec<usize> = (dropped.iter())
+        .scan(0, |n, &d| {
+            let at = *n;
+            *n += usize::from(d);
+            Some(at)
+        })
+        .collect();
+    (dropped.iter().filter(|&&d| d).count(), move |i: usize| i - before[i])
 }
 
 /// The note `note` with the remark `comment` of another row of the same translation:

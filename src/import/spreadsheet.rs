@@ -44,12 +44,40 @@ const ERROR_VALUES: [&str; 14] = [
 pub const ADVICE: &str = "export the batch as XLSX (`tolk export --format xlsx`), whose cells a spreadsheet \
                           cannot convert, or open the CSV with every column imported as Text";
 
-/// How a spreadsheet turned `issued` into `found`, if a conversion explains it.
-pub fn source_damage(issued: &str, found: &str) -> Option<&'static str> {
+/// What to do about letters a file lost to U+FFFD, which no spreadsheet can give back.
+pub const REPLACED_ADVICE: &str = "the letters cannot be read back from this file; open the copy saved before in \
+                                   the Text Import dialog choosing the character set it was saved in (Western \
+                                   Europe (Windows-1252) for Excel's plain CSV) and save it as \"CSV UTF-8\", or \
+                                   copy the translations into the batch as tolk wrote it";
+
+/// How a spreadsheet turned `issued` into `found`, if a conversion explains it, and
+/// what to do.
+pub fn source_damage(issued: &str, found: &str) -> Option<(&'static str, &'static str)> {
     let (issued, found) = (issued.trim(), found.trim());
     if issued == found {
         return None;
     }
+    if replaced_letters(issued, found) {
+        return Some((
+            "letters beyond ASCII are U+FFFD replacement characters (shown as \u{fffd} or ï¿½): the file was \
+             saved in a legacy encoding such as Windows-1252 and opened again as UTF-8 (Unicode), which cannot read \
+             those letters and put U+FFFD in their place",
+            REPLACED_ADVICE,
+        ));
+    }
+    source_conversion(issued, found).map(|what| (what, ADVICE))
+}
+
+/// Whether `found` is `issued` with letters outside ASCII replaced by U+FFFD, or by
+/// the three characters U+FFFD's UTF-8 is in Windows-1252 (`ï¿½`, the file read so once
+/// more and saved as UTF-8).
+pub fn replaced_letters(issued: &str, found: &str) -> bool {
+    let found = found.replace("ï¿½", "\u{fffd}");
+    found.contains('\u{fffd}') && !issued.contains('\u{fffd}') && lost_to_encoding(issued, &found)
+}
+
+/// How a spreadsheet converted the cell `issued` into `found`, if it did.
+fn source_conversion(issued: &str, found: &str) -> Option<&'static str> {
     if issued.starts_with(['=', '+', '-', '@']) {
         return Some("the spreadsheet ran the cell as a formula and kept its result");
     }
@@ -63,6 +91,12 @@ pub fn source_damage(issued: &str, found: &str) -> Option<&'static str> {
         if a.0 == b.0 || a.1 == b.1 {
             return Some("the spreadsheet read the cell as a number and rewrote it (leading zeros or separators changed)");
         }
+    }
+    if amount_reformatted(issued, found) {
+        return Some(
+            "the spreadsheet read the cell as an amount or a number and rewrote it in its own format (`kr 39,-` \
+             becomes `-kr 39,00` with Norwegian settings and \"Detect special numbers\")",
+        );
     }
     if lost_to_encoding(issued, found) {
         return Some(
@@ -298,6 +332,36 @@ fn number(s: &str) -> Option<(String, i64)> {
     Some((trimmed, whole.parse().unwrap_or(-1)))
 }
 
+/// Whether `issued` and `found` are the same amount or number in two renderings: each
+/// nothing but numbers, signs, brackets, `%` and currency (`kr 39,-` and `-kr 39,00`,
+/// `kr 0,-` and `kr 0,00`, `39 kr` and `kr 39,00`), the same currency words in both
+/// and the same digits but for leading and trailing zeros. A spreadsheet converts a
+/// whole cell or nothing: a sentence with words around its number is never rewritten.
+fn amount_reformatted(issued: &str, found: &str) -> bool {
+    const CURRENCIES: [&str; 6] = ["kr", "nok", "eur", "usd", "sek", "dkk"];
+    let amount = |s: &str| {
+        let words: Vec<String> = (s.split(|c: char| !c.is_alphabetic()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let only = s.chars().all(|c| {
+            c.is_alphabetic()
+                || c.is_ascii_digit()
+                || c.is_whitespace()
+                || matches!(c, '.' | ',' | '-' | '\u{2212}' | '(' | ')' | '%' | '$' | '€' | '£' | '¥')
+        });
+        let numbers: Vec<String> = (s
+            .split(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}'))))
+        .filter(|n| has_digits(n))
+        .map(|n| n.chars().filter(char::is_ascii_digit).collect::<String>())
+        .map(|d| d.trim_start_matches('0').trim_end_matches('0').to_string())
+        .collect();
+        (only && has_digits(s) && words.iter().all(|w| CURRENCIES.contains(&w.as_str())))
+            .then_some((words, numbers))
+    };
+    matches!((amount(issued), amount(found)), (Some(a), Some(b)) if a == b)
+}
+
 /// Whether `found` is `issued` with some letters outside ASCII replaced by `?`, `�`
 /// or a look-alike, as a save in a legacy encoding leaves it.
 fn lost_to_encoding(issued: &str, found: &str) -> bool {
@@ -427,8 +491,15 @@ mod tests {
             ("=SUM(A1)", "0", "formula"),
             ("Čapek kom.", "?apek kom.", "encoding"),
             ("Čapek kom.", "Capek kom.", "encoding"),
+            // LibreOffice in nb-NO with "Detect special numbers".
+            ("kr 39,-", "-kr 39,00", "amount"),
+            ("kr 0,-", "kr 0,00", "amount"),
+            ("39 kr", "kr 39,00", "amount"),
+            ("€5", "€ 5,00", "amount"),
+            ("Fem råd før du bytter", "Fem r\u{fffd}d f\u{fffd}r du bytter", "U+FFFD"),
+            ("Fem råd før du bytter", "Fem rï¿½d fï¿½r du bytter", "U+FFFD"),
         ] {
-            let said = source_damage(issued, found).unwrap_or_else(|| panic!("{issued} -> {found}"));
+            let (said, _) = source_damage(issued, found).unwrap_or_else(|| panic!("{issued} -> {found}"));
             assert!(said.contains(what), "{issued} -> {found}: {said}");
         }
     }
@@ -442,6 +513,9 @@ mod tests {
             ("Det var 3,50 kroner.", "Det var 3.5 kroner."),
             ("Hei.", "Hei."),
             ("Kåre kom.", "Kari kom."),
+            ("kr 39,-", "kr 49,-"),
+            ("kr 39,-", "USD 39.00"),
+            ("Det koster kr 39,-.", "Det koster kr 39,00."),
         ] {
             assert_eq!(source_damage(issued, found), None, "{issued} -> {found}");
         }

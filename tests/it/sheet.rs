@@ -50,3 +50,35 @@ fn a_header_in_one_cell_names_the_separator_to_choose() {
             ));
     }
 }
+
+/// D2: LibreOffice in nb-NO with "Detect special numbers" rewrote the amounts of three
+/// sources (`kr 39,-` as `-kr 39,00`, `kr 0,-` as `kr 0,00`): named as the spreadsheet's
+/// doing, with the way out, not as the translator's edit.
+#[test]
+fn an_amount_the_spreadsheet_reformatted_in_a_source_is_named_as_its_doing() {
+    let name = "special-numbers.csv";
+    let out = refused(name)
+        .stderr_contains(&format!(
+            "{name}: row 26, column source: expected the sentence as issued, \"kr 39,-\", found \"-kr 39,00\": the \
+             spreadsheet read the cell as an amount or a number and rewrote it in its own format"
+        ))
+        .stderr_contains(&format!("{name}: row 33, column source: expected the sentence as issued, \"kr 0,-\""))
+        .stderr_contains("open the CSV with every column imported as Text");
+    assert!(!out.stderr.contains("must not be edited"), "{}", out.stderr);
+}
+
+/// D2: a Windows-1252 CSV opened again as UTF-8 lost every `æøå` of its sources to
+/// U+FFFD: one error names the encoding and the rows, not one a row.
+#[test]
+fn sources_whose_letters_became_replacement_characters_are_one_error() {
+    let name = "mojibake-fffd.csv";
+    let out = refused(name).stderr_contains(&format!(
+        "{name}: row 2, column source: expected the sentence as issued, \"Slik velger du riktig strømavtale\", \
+         found \"Slik velger du riktig strï¿½mavtale\" and the sources of 37 more rows (rows 3 to 57): letters \
+         beyond ASCII are U+FFFD replacement characters"
+    ));
+    let errors: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    // The one, the three amounts, and the count of rows refused.
+    assert_eq!(errors.len(), 5, "{}", out.stderr);
+    out.stderr_contains("error: 41 rows refused, nothing was written");
+}
