@@ -133,7 +133,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             if delimiter == b'\t' { "tab".to_string() } else { char::from(delimiter).to_string() }
         ));
     }
-    check_quoting(text.as_bytes(), delimiter).map_err(|(row, message)| fail(row, message))?;
+    // Excel hides the `sep=` line: the header is the row it shows as 1, and every row
+    // is named by the number the translator sees.
+    let hidden = u64::from(declared.is_some());
+    check_quoting(text.as_bytes(), delimiter)
+        .map_err(|(row, message)| fail(row.saturating_sub(hidden).max(1), message))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -143,7 +147,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
     if declared.is_some() {
         records.next();
     }
-    let header_row = if declared.is_some() { 2 } else { 1 };
+    let header_row = 1;
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(fail(header_row, e.to_string())),
@@ -213,9 +217,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         .map(|(i, _)| (header[i].trim().to_string(), i + 1, Vec::new()))
         .collect();
     for record in records {
-        let record =
-            record.map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte())), e.to_string()))?;
-        row = record.position().map_or(row + 1, |p| rows.at(p.byte()));
+        let record = record
+            .map_err(|e| fail(e.position().map_or(row + 1, |p| rows.at(p.byte()) - hidden), e.to_string()))?;
+        row = record.position().map_or(row + 1, |p| rows.at(p.byte()) - hidden);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -477,10 +481,15 @@ mod tests {
     fn excels_sep_line_names_the_delimiter_and_is_no_header() {
         let f = read(b"sep=;\r\nid;source;target\r\ns1;Hei, du;Hi, you\r\n").unwrap();
         assert!(f.problems.is_empty(), "{:?}", f.problems);
-        assert_eq!((f.rows[0].source.as_str(), f.rows[0].origin.row), ("Hei, du", 3));
+        // Excel hides the line: the first row under the header is row 2 on screen.
+        assert_eq!((f.rows[0].source.as_str(), f.rows[0].origin.row), ("Hei, du", 2));
         assert_eq!(f.notes, ["delimiter ;"]);
         let err = read(b"sep=,\nid,kilde,target\n").unwrap_err().to_string();
-        assert!(err.starts_with("b.csv: row 2: the header lacks the column source"), "{err}");
+        assert!(err.starts_with("b.csv: row 1: the header lacks the column source"), "{err}");
+        let f = read(b"sep=;\r\nid;source;target\r\ns1;a;b;c\r\n").unwrap();
+        assert_eq!(f.problems[0].origin.row, 2, "{:?}", f.problems);
+        let err = read(b"sep=;\nid;source;target\ns1;\"a\"b;c\n").unwrap_err().to_string();
+        assert!(err.starts_with("b.csv: row 2: text after the closing quote"), "{err}");
     }
 
     #[test]

@@ -82,3 +82,17 @@ fn sources_whose_letters_became_replacement_characters_are_one_error() {
     assert_eq!(errors.len(), 5, "{}", out.stderr);
     out.stderr_contains("error: 41 rows refused, nothing was written");
 }
+
+/// D4: Excel hides a first line `sep=;`, so the header is the row it shows as 1: rows
+/// are named as the translator sees them, as in the same file without the line.
+#[test]
+fn a_sep_line_is_not_counted_in_row_numbers() {
+    for name in ["sep-line.csv", "fixed-1252.csv"] {
+        let t = project_with(name);
+        t.tolk(&["import", "--dry-run", name])
+            .run()
+            .success()
+            .stderr_contains(&format!("warning: {name}: row 29: the target is the same as the source"))
+            .stderr_contains(&format!("warning: {name}: row 36: the target has a line break"));
+    }
+}
