@@ -145,6 +145,15 @@ pub fn target_damage(source: &str, target: &str) -> Option<String> {
              becomes 05/17/2026) or a formula's result was one; {RETYPE}"
         ));
     }
+    // Norwegian Excel writes a number it took for a day and month (`3.9`, `3/4`) as
+    // `01.mai`, `03.apr`: letters, so no number check sees it, but no translation of a
+    // sentence of numbers that names no month.
+    if is_month_date(t) && has_digits(source) && !names_a_month(source) {
+        return Some(format!(
+            "only the date {t}, which is what a spreadsheet with Norwegian settings leaves where it read a number \
+             as a day and month (3/4 becomes 03.apr) or a formula's result was one; {RETYPE}"
+        ));
+    }
     // A sentence of three words or more is no truth value; `Sant` or `Helt sant` may
     // be translated as one.
     if is_boolean(t) && source.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() > 2 {
@@ -296,6 +305,37 @@ fn is_date_cell(s: &str) -> bool {
             (w.contains(':') && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.')))
                 || ["AM", "PM"].contains(&w.to_uppercase().as_str())
         })
+}
+
+/// Month names and abbreviations in Norwegian and English, as a spreadsheet writes a
+/// date with its month in letters.
+const MONTHS: [&str; 22] = [
+    "jan", "feb", "mar", "mars", "apr", "mai", "may", "jun", "juni", "jul", "juli", "aug", "sep", "sept",
+    "okt", "oct", "nov", "des", "dec", "januar", "februar", "april",
+];
+
+/// Whether `word` is a month's name or abbreviation, a dot after it or not.
+fn is_month(word: &str) -> bool {
+    MONTHS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+}
+
+/// A whole cell that is a day and a month in letters, a year after them or not, as
+/// Norwegian or English Excel writes a date (`01.mai`, `03.apr`, `3-Apr`, `17-May-26`,
+/// `01.mai.2026`).
+fn is_month_date(t: &str) -> bool {
+    let parts: Vec<&str> = t.split(['.', '-', '/', ' ']).filter(|p| !p.is_empty()).collect();
+    let day = |p: &str| (1..=2).contains(&p.len()) && is_digits(p);
+    let year = |p: &str| (p.len() == 2 || p.len() == 4) && is_digits(p);
+    match parts[..] {
+        [d, m] => day(d) && is_month(m),
+        [d, m, y] => day(d) && is_month(m) && year(y),
+        _ => false,
+    }
+}
+
+/// Whether `text` names a month anywhere (`1. mai`, `3. apr.`).
+fn names_a_month(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic()).any(is_month)
 }
 
 fn has_digits(s: &str) -> bool {
@@ -518,6 +558,26 @@ mod tests {
             ("Det koster kr 39,-.", "Det koster kr 39,00."),
         ] {
             assert_eq!(source_damage(issued, found), None, "{issued} -> {found}");
+        }
+    }
+
+    /// Norwegian Excel's dates with the month in letters, left where a number was typed.
+    #[test]
+    fn a_month_date_for_a_sentence_of_numbers_is_refused() {
+        for (source, target) in [
+            ("3,9 øre", "01.mai"),
+            ("kr 0,-", "03.apr"),
+            ("3/4", "03.apr"),
+            ("17", "17-May-26"),
+            ("3.9", "03.sep"),
+        ] {
+            let why = target_damage(source, target).unwrap_or_else(|| panic!("{source} -> {target}"));
+            assert!(why.starts_with(&format!("only the date {target}")), "{why}");
+        }
+        for (source, target) in
+            [("1. mai", "01.mai"), ("17. mai", "17 May"), ("Hei.", "01.mai"), ("3 av 4", "3 of 4")]
+        {
+            assert_eq!(target_damage(source, target), None, "{source} -> {target}");
         }
     }
 

@@ -96,3 +96,16 @@ fn a_sep_line_is_not_counted_in_row_numbers() {
             .stderr_contains(&format!("warning: {name}: row 36: the target has a line break"));
     }
 }
+
+/// D3: Norwegian Excel turned two targets into dates with the month in letters (`3.9`
+/// as `01.mai`, `3/4` as `03.apr`); refused as dates, as `05/17/26` is.
+#[test]
+fn a_target_excel_made_a_date_with_a_month_in_letters_is_refused() {
+    let name = "excel-dates-1252.csv";
+    refused(name)
+        .stderr_contains(&format!(
+            "{name}: row 25, column target: expected a translation, found only the date 01.mai, which is what a \
+             spreadsheet with Norwegian settings leaves"
+        ))
+        .stderr_contains(&format!("{name}: row 33, column target: expected a translation, found only the date 03.apr"));
+}
