@@ -69,10 +69,11 @@ pub fn check_tagged(source: &str, target: &str, tags: &[(String, String)]) -> Ve
     }
     // Tags are no text: their numbers are no numbers, and `.{/1}` ends with a full stop.
     let (source, target) = (&inline::strip(source), &inline::strip(target));
-    let (s, mut t) = (numbers(source), numbers(target));
+    let calling_code_left_out = without_calling_code(source, target);
+    let (s, mut t) = (numbers(source), numbers(&calling_code_left_out));
     // Norwegian tells the time on the 24-hour clock, English often on the twelve-hour
     // one: `kl. 17.00` is "5 p.m.".
-    on_24_hour_clock(target, &mut t);
+    on_24_hour_clock(&calling_code_left_out, &mut t);
     let (mut s_runs, mut t_runs) = (runs(&s), runs(&t));
     // A number one side writes in digits and the other in words (`3. etasje`, "the
     // third floor"; "tre barn", "3 children") agrees.
@@ -111,7 +112,10 @@ pub fn check_tagged(source: &str, target: &str, tags: &[(String, String)]) -> Ve
         );
     }
     let (a, b) = (final_punctuation(source), final_punctuation(target));
-    if a != b {
+    // The full stop of an abbreviation (`12 mnd.`) is the word's, not the sentence's:
+    // "12 months" needs none.
+    let abbreviated = a == Some('.') && ends_with_abbreviation(source) && b.is_none_or(|b| b == '.');
+    if a != b && !abbreviated {
         let show = |c: Option<char>| c.map_or("none".to_string(), |c| format!("{c:?}"));
         out.push(format!(
             "sentence-final punctuation differs: {} in the source, {} in the target",
@@ -745,6 +749,53 @@ fn unbalanced(text: &str) -> Option<&'static str> {
     (count('"') % 2 == 1).then_some("quotes \"")
 }
 
+/// Whether `text` ends with an abbreviation the segmenter's Norwegian rules know
+/// (`mnd.`, `osv.`, `kr.`), whose full stop is part of the word.
+fn ends_with_abbreviation(text: &str) -> bool {
+    static RULES: std::sync::OnceLock<crate::segment::Rules> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(crate::segment::Rules::norwegian);
+    let Some(last) = text.split_whitespace().last().map(str::to_lowercase) else {
+        return false;
+    };
+    [
+        &rules.abbreviations,
+        &rules.final_abbreviations,
+        &rules.measure_abbreviations,
+        &rules.lowercase_abbreviations,
+    ]
+    .iter()
+    .any(|set| set.contains(&last))
+}
+
+/// `target` without a country calling code put before a phone number the source writes
+/// without one (`+47 22 33 44 55` for `22 33 44 55`): localisation, not a number added.
+fn without_calling_code(source: &str, target: &str) -> String {
+    if source.contains('+') {
+        return target.to_string();
+    }
+    let mut out = String::with_capacity(target.len());
+    let mut rest = target;
+    while let Some(at) = rest.find('+') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let tail = &after[digits..];
+        let phone =
+            tail.strip_prefix([' ', '\u{a0}']).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+        if (1..=3).contains(&digits)
+            && phone
+            && source.contains(tail.trim_start().split(' ').next().unwrap_or(""))
+        {
+            rest = tail;
+        } else {
+            out.push('+');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The sentence's final punctuation, looking through closing quotes and brackets.
 fn final_punctuation(text: &str) -> Option<char> {
     let trimmed = text.trim_end().trim_end_matches(['»', '”', '"', ')', ']', '’', '\'']);
@@ -796,6 +847,24 @@ mod tests {
         // The source itself, or nothing in common, is no run.
         assert_eq!(kept("Hei der.", "Hei  der."), None);
         assert_eq!(kept("Hei der.", "Hello there."), None);
+    }
+
+    /// An abbreviation's full stop, and a country calling code before a phone number,
+    /// draw no remark; a number added after a `+` that is no calling code still does.
+    #[test]
+    fn an_abbreviations_stop_and_a_calling_code_are_no_remark() {
+        assert_eq!(check("12 mnd.", "12 months"), Vec::<String>::new());
+        assert_eq!(check("12 mnd.", "12 mo."), Vec::<String>::new());
+        assert_eq!(check("Ring 22 33 44 55.", "Call +47 22 33 44 55."), Vec::<String>::new());
+        assert_eq!(
+            check("Det var 12.", "It was 12"),
+            ["sentence-final punctuation differs: '.' in the source, none in the target"]
+        );
+        assert_eq!(
+            check("Ring 22 33 44 55.", "Call +46 22 33 44 56."),
+            ["numbers differ: 55 missing from the target; 56 not in the source"]
+        );
+        assert_eq!(check("Det er 5.", "It is 5 +3."), ["numbers differ: 3 not in the source"]);
     }
 
     #[test]

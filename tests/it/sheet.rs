@@ -109,3 +109,16 @@ fn a_target_excel_made_a_date_with_a_month_in_letters_is_refused() {
         ))
         .stderr_contains(&format!("{name}: row 33, column target: expected a translation, found only the date 03.apr"));
 }
+
+/// D5: `12 mnd.` as "12 months" (rows 34 and 57: the full stop is the abbreviation's)
+/// and `+47` put before a phone number (row 49) are localisation, and draw no remark.
+#[test]
+fn an_abbreviations_stop_and_a_calling_code_draw_no_remark() {
+    let name = "fixed-1252.csv";
+    let t = project_with(name);
+    let out = t.tolk(&["import", name]).run().success();
+    for row in [34, 49, 57] {
+        assert!(!out.stderr.contains(&format!("row {row}:")), "row {row}:\n{}", out.stderr);
+    }
+    out.stderr_contains("2 warnings");
+}
