@@ -45,10 +45,7 @@
 //!   question words, common adverbs and auxiliaries of Bokmål and Nynorsk, which begin
 //!   sentences and are never part of a name. So `Washington D.C. Tidligere ...` and
 //!   `plan B. Den ...` are two sentences, `J. K. Rowling` and `J. I. Hansen` one (a
-//!   starter followed by a full stop is an initial itself). A single capital after a
-//!   lower-case word that is no starter (`gruppe C.`, `vitamin D.`) names a thing and
-//!   ends a sentence before any capital, unless a name follows (an initial, or two
-//!   capitalised words: `intervjuet J. Per Hansen`);
+//!   starter followed by a full stop is an initial itself);
 //! - after an ordinal (digits and a dot) before a month name in any case
 //!   (`17. Mai`); before any other uppercase word a number with a dot does end the
 //!   sentence (`i 2017. Det ...`);
@@ -87,10 +84,9 @@
 //!   treebank marks and no punctuation-driven segmenter is meant to find;
 //! - an ordinary abbreviation that ends a sentence (`... sa red. Intervjuet ...`), kept
 //!   whole because the same abbreviation mid-sentence is far more common;
-//! - initials that end a sentence after a capitalised word, before a word that is not
-//!   a sentence starter (`Oslo S. Reisen ...`), kept whole because a middle initial
-//!   (`Kari S. Hansen`) is far more common; and a lower-case title before one initial
-//!   and a surname that ends the sentence (`maleren E. Munch.`), cut;
+//! - initials that end a sentence before a word that is not a sentence starter
+//!   (`plan B. Kundene ...`), kept whole because a name after initials is far more
+//!   common; and a compound abbreviation not in the list (`Storgt. 5`), cut;
 //! - a multi-sentence title in quotes (`filmen «Hvem er du? Et portrett»`), cut
 //!   like any other quotation.
 
@@ -359,17 +355,7 @@ impl Segmenter {
         }
         let stem = &word[..word.len() - 1];
         if is_initials(stem) {
-            if dash || starter() {
-                return true;
-            }
-            // A letter after a lower-case word that is no starter names a thing (`gruppe
-            // C`, `vitamin D`, `plan B`), not a person: names are capitalised, and `av`,
-            // `med` or `og` before initials are starters. It ends a sentence unless
-            // what follows reads as a name: an initial (`K.`) or a capitalised word and
-            // another (`intervjuet J. Per Hansen`).
-            return stem.chars().count() == 1
-                && self.after_common_word(&line[..word_start])
-                && !name_follows(first);
+            return dash || starter();
         }
         // An ordinal before a name that starts in lower case (`3. iPad-en`, `2. mRNA-dose`)
         // ends nothing: only a sentence's end lets such a name start one.
@@ -392,23 +378,6 @@ impl Segmenter {
 }
 
 impl Segmenter {
-    /// Whether `before`, the text of a line before a word, ends in whitespace after a
-    /// word of letters that starts in lower case and is no `[sentence-starters]` word:
-    /// a common noun or verb (`gruppe`, `vitamin`), not a name or `av`, `og`.
-    fn after_common_word(&self, before: &str) -> bool {
-        let trimmed = before.trim_end();
-        if trimmed.len() == before.len() {
-            return false;
-        }
-        let start = trimmed
-            .rfind(char::is_whitespace)
-            .map_or(0, |n| n + trimmed[n..].chars().next().map_or(1, char::len_utf8));
-        let word = &trimmed[start..];
-        word.starts_with(char::is_lowercase)
-            && word.chars().all(char::is_alphabetic)
-            && !self.rules.sentence_starters.contains(&word.to_lowercase())
-    }
-
     /// Whether `word`, the word before a full stop that starts at `word_start` in
     /// `line` with its opening quotes removed (`lower` lower-cased), is a title from
     /// `[titles]`: as it is, written with one space after some of its parts (`dr.
@@ -505,26 +474,6 @@ pub fn export_rules(path: Option<&Path>, format: RulesFormat) -> crate::error::R
 pub fn read_rule_file(path: &Path) -> crate::error::Result<String> {
     let bytes = crate::input::limits::read_rule_file(path)?;
     crate::input::decode::utf8(path, bytes, "UTF-8")
-}
-
-/// Whether `text`, what follows initials, reads as the rest of a name: an initial
-/// (`K. Rowling`), or a capitalised word followed by whitespace and another capitalised
-/// word (`Per Hansen`).
-fn name_follows(text: &str) -> bool {
-    let mut chars = text.chars();
-    if !chars.next().is_some_and(char::is_uppercase) {
-        return false;
-    }
-    let rest = chars.as_str();
-    if rest.starts_with('.') {
-        return true;
-    }
-    let rest = rest.trim_start_matches(char::is_alphabetic);
-    let after = rest.trim_start();
-    let mut next = after.chars();
-    after.len() < rest.len()
-        && next.next().is_some_and(char::is_uppercase)
-        && next.next().is_some_and(char::is_alphabetic)
 }
 
 /// `J`, `K`, `J.K` or `J.K.R`: single uppercase letters joined by dots.

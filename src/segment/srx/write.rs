@@ -256,33 +256,6 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
             ));
             items.push(rule(true, initials.clone(), format!("{ws}+(?:{})", ends.join("|"))));
         }
-        let mut lower_starters: Vec<String> = rules
-            .sentence_starters
-            .iter()
-            .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
-            .map(|w| literal(w, true))
-            .collect();
-        lower_starters.sort();
-        let letter = format!(r"{any_openers}\p{{Lu}}\.");
-        if !lower_starters.is_empty() {
-            items.push(Item::Comment("A letter after a starter in lower case (av H. Ibsen) is an initial."));
-            items.push(rule(
-                false,
-                format!("(?:^|{ws})(?i:{}){ws}+{letter}", lower_starters.join("|")),
-                ws.clone(),
-            ));
-        }
-        items.push(Item::Comment(
-            "A letter after another word in lower case (gruppe C., vitamin D.) ends a sentence, \
-             unless a name follows: an initial, or two capitalised words (J. Per Hansen).",
-        ));
-        let common = format!(r"(?:^|{ws})\p{{Ll}}\p{{L}}*{ws}+{letter}");
-        items.push(rule(
-            false,
-            common.clone(),
-            format!(r"{ws}+{any_openers}(?:\p{{Lu}}\.|\p{{Lu}}\p{{L}}*{ws}+\p{{Lu}}\p{{L}})"),
-        ));
-        items.push(rule(true, common, starts.clone()));
         items.push(Item::Comment("Other initials (J. K. Rowling, J.K.) never end a sentence."));
         items.push(rule(false, initials, ws.clone()));
         items.push(Item::Comment("A number before a name in lower case (3. iPad-en) ends nothing."));
