@@ -605,6 +605,12 @@ fn citations_end_no_sentence_before_their_number() {
         "Saken er omtalt i Rt. 2015 s. 905. Den ble likevel anket.",
         &["Saken er omtalt i Rt. 2015 s. 905.", "Den ble likevel anket."],
     );
+    // Where no number follows, they end a sentence as a word would.
+    check("Forslaget står i St.prp. Det var ventet.", &["Forslaget står i St.prp.", "Det var ventet."]);
+    check(
+        "Dommen er trykt i Rt. Regjeringen vil se på den.",
+        &["Dommen er trykt i Rt.", "Regjeringen vil se på den."],
+    );
 }
 
 #[test]
