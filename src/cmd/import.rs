@@ -557,12 +557,8 @@ fn described(state: &str) -> String {
 /// `"10.00 til 18.00 på hverdager." ends line 8 (trans-unit s…)`.
 fn half_shown(half: &[(Origin, import::checks::Kept)], them: &str) -> String {
     let Some((origin, kept)) = half.first() else { return String::new() };
-    let end = match kept.end {
-        import::checks::End::Start => "begins",
-        import::checks::End::End => "ends",
-    };
     let first = if them == "it" { "" } else { "the first: " };
-    format!("{first}{} {end} {}", tolk::shown::quoted(&kept.text), origin.within())
+    format!("{first}{} {} {}", tolk::shown::quoted(&kept.text), kept.end.verb(), origin.within())
 }
 
 /// `places` with nothing to tell of each.

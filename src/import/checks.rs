@@ -634,6 +634,16 @@ pub enum End {
     End,
 }
 
+impl End {
+    /// What the target does with the words: it `begins` or `ends` with them.
+    pub fn verb(self) -> &'static str {
+        match self {
+            End::Start => "begins",
+            End::End => "ends",
+        }
+    }
+}
+
 /// A run of the source's words a target keeps word for word at one end
 /// ([`kept_words`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -721,9 +731,10 @@ pub fn kept_words(source: &str, target: &str) -> Option<Kept> {
 
 /// The remark on a target that keeps `kept` of its source's words at one end.
 pub fn kept_remark(kept: &Kept) -> String {
-    let (verb, where_) = match kept.end {
-        End::Start => ("begins", "start"),
-        End::End => ("ends", "end"),
+    let verb = kept.end.verb();
+    let where_ = match kept.end {
+        End::Start => "start",
+        End::End => "end",
     };
     format!(
         "the target {verb} with {}, {} words word for word as the source's {where_}: Norwegian left untranslated? \
