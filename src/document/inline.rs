@@ -321,15 +321,23 @@ pub fn sentences(segmenter: &Segmenter, paragraph: &str) -> Vec<Sentence> {
         if let Some(code) = stand_in(p) {
             return codes[code].0;
         }
-        let i = runs.partition_point(|&(ps, _, len)| ps + len <= p);
-        runs.get(i).map_or(paragraph.len(), |&(ps, cs, _)| cs + (p - ps))
+        let i = runs.partition_point(|&(ps, _, len, _)| ps + len <= p);
+        runs.get(i).map_or(paragraph.len(), |&(ps, cs, _, _)| cs + (p - ps))
     };
     let end_of = |p: usize| -> usize {
         if let Some(code) = p.checked_sub(STAND_IN.len_utf8()).and_then(stand_in) {
             return codes[code].1;
         }
-        let i = runs.partition_point(|&(ps, _, _)| ps < p);
-        i.checked_sub(1).map_or(0, |i| runs[i].1 + (p - runs[i].0))
+        let i = runs.partition_point(|&(ps, _, _, _)| ps < p);
+        // A run's end is its end in the paragraph, however long the segmenter read it.
+        i.checked_sub(1).map_or(0, |i| {
+            let (ps, cs, len, raw) = runs[i];
+            if p - ps >= len {
+                cs + raw + (p - ps - len)
+            } else {
+                cs + (p - ps)
+            }
+        })
     };
     let cut = cut_words(segmenter, &plain, &stand_ins);
     let mut ranges: Vec<Range<usize>> = Vec::with_capacity(cut.len());
@@ -493,8 +501,9 @@ pub fn words(paragraph: &str) -> String {
 struct Words {
     /// The words, with a space for each separating lone code.
     plain: String,
-    /// Each run of text: (start in `plain`, start in the paragraph, length).
-    runs: Vec<(usize, usize, usize)>,
+    /// Each run of text: (start in `plain`, start in the paragraph, length in `plain`,
+    /// length in the paragraph); the two lengths differ only for a footnote's number.
+    runs: Vec<(usize, usize, usize, usize)>,
     /// Each code: (start, end, code) in the paragraph.
     codes: Vec<(usize, usize, Code)>,
     /// Each lone code that stands as a word of its own: ([`STAND_IN`]'s place in
@@ -512,8 +521,28 @@ struct Words {
 /// footnote reference) is no word.
 const STAND_IN: char = 'X';
 
-/// The words of `paragraph`; with `stand_ins`, each lone code standing as a word
-/// between words is [`STAND_IN`] there.
+/// Whether `pieces[k]`, text following `plain`, is a footnote's number: one to three
+/// digits alone inside formatting (`<sup>1</sup>`, `<sup><a href="#n1">1</a></sup>`, a
+/// Word run in superscript) straight after a sentence's final punctuation and before
+/// white space. The segmenter reads it as the superscript digits it stands for, a mark
+/// that ends the sentence with it (`studier.{1}1{/1} Neste`), not as a number glued to
+/// the full stop (`studier.1`), which ends none.
+fn is_note_number(pieces: &[Piece<'_>], k: usize, plain: &str) -> bool {
+    let Some(Piece::Text(t)) = pieces.get(k) else { return false };
+    if !(1..=3).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let opened = k.checked_sub(1).is_some_and(|i| matches!(pieces[i], Piece::Code(Code::Open(_), _)));
+    let after = pieces[k + 1..].iter().find(|p| !matches!(p, Piece::Code(Code::Close(_), _)));
+    let closed = matches!(pieces.get(k + 1), Some(Piece::Code(Code::Close(_), _)));
+    let spaced = matches!(after, Some(Piece::Text(t)) if t.starts_with(char::is_whitespace));
+    let ended = plain.ends_with(|c: char| ".!?…»›\"’”)".contains(c));
+    opened && closed && spaced && ended
+}
+
+/// The words of `paragraph`; with `stand_ins` (the words as the segmenter cuts them),
+/// each lone code standing as a word between words is [`STAND_IN`] there, and a
+/// footnote's number is superscript digits ([`is_note_number`]).
 fn words_of(paragraph: &str, stand_ins: bool) -> Words {
     let mut plain = String::with_capacity(paragraph.len());
     let mut runs = Vec::new();
@@ -531,8 +560,14 @@ fn words_of(paragraph: &str, stand_ins: bool) -> Words {
                 if after_lone && opens_word && !plain.is_empty() && !plain.ends_with(char::is_whitespace) {
                     plain.push(' ');
                 }
-                runs.push((plain.len(), at, t.len()));
-                plain.push_str(t);
+                let start = plain.len();
+                if stand_ins && is_note_number(&pieces, k, &plain) {
+                    plain
+                        .extend(t.bytes().map(|b| crate::segment::SUPERSCRIPT_DIGITS[usize::from(b - b'0')]));
+                } else {
+                    plain.push_str(t);
+                }
+                runs.push((start, at, plain.len() - start, t.len()));
                 at += t.len();
                 after_lone = false;
             }
@@ -914,8 +949,43 @@ mod tests {
         assert!(cut(" {1/} ").is_empty());
     }
 
+    #[test]
+    fn a_footnotes_number_in_formatting_after_a_full_stop_ends_the_sentence_with_it() {
+        // `<sup>1</sup>`, `<sup><a href="#n1">1</a></sup>`, a Word run in superscript.
+        assert_eq!(
+            cut("Det viser studier.{1}1{/1} Neste her."),
+            ["Det viser studier.{1}1{/1}", "Neste her."]
+        );
+        assert_eq!(
+            cut("Kilde: {1}SSB{/1}.{2}{3}12{/3}{/2} Neste her."),
+            ["Kilde: {1}SSB{/1}.{2}{3}12{/3}{/2}", "Neste her."]
+        );
+        assert_eq!(cut("«Vi vant!»{1}3{/1} Så gikk hun."), ["«Vi vant!»{1}3{/1}", "Så gikk hun."]);
+        // Not a number in formatting of its own within a word or a figure, not one
+        // before lower case, not four digits, not one without a space after it.
+        for line in [
+            "Tallet var {1}1.{/1}{2}5{/2} millioner i fjor.",
+            "Det var slik.{1}1{/1} og slik.",
+            "Det var i år.{1}2024{/1} Neste sak.",
+            "Det var slik.{1}1{/1}Neste sak.",
+        ] {
+            assert_eq!(cut(line), [line], "{line}");
+        }
+        // Only the segmenter reads superscript digits: the words stay the paragraph's.
+        assert_eq!(words("Det viser studier.{1}1{/1} Neste her."), "Det viser studier.1 Neste her.");
+    }
+
     fn paragraph() -> impl Strategy<Value = String> {
-        let word = prop_oneof![Just("ord"), Just("Vi"), Just("."), Just(" "), Just("{x}"), Just("å")];
+        let word = prop_oneof![
+            Just("ord"),
+            Just("Vi"),
+            Just("."),
+            Just(" "),
+            Just("{x}"),
+            Just("å"),
+            Just("1"),
+            Just("12")
+        ];
         (prop::collection::vec((word, 0u8..6), 0..30)).prop_map(|items| {
             // Well-nested codes around words, and lone ones.
             let mut text = String::new();
@@ -1080,7 +1150,13 @@ mod tests {
                     let words: String = cut.plain[r.clone()]
                         .char_indices()
                         .filter(|&(i, _)| !cut.stand_ins.iter().any(|&(at, _)| at == r.start + i))
-                        .map(|(_, c)| c)
+                        .map(|(_, c)| {
+                            // A footnote's number is read as superscript digits.
+                            match crate::segment::SUPERSCRIPT_DIGITS.iter().position(|&d| d == c) {
+                                Some(digit) => char::from(b'0' + digit as u8),
+                                None => c,
+                            }
+                        })
                         .collect();
                     spaced(&words)
                 })

@@ -10,8 +10,8 @@
 //!
 //! # When a sentence ends
 //! A run of terminators (`.` `!` `?` `…`, so also `?!` and `...`) plus any closing
-//! quotes or brackets right after it (`»` `›` `"` `)` `’` `”` `]`) ends a sentence when
-//! whitespace follows and then something that can start a sentence: an uppercase
+//! quotes or brackets right after it (`»` `›` `"` `)` `’` `”` `]`) and a footnote mark
+//! (`[1]`, `¹²`: [`note_mark_len`]) ends a sentence when whitespace follows and then something that can start a sentence: an uppercase
 //! letter, a digit, a dialogue dash, or an opening quote or bracket followed by
 //! anything but a lower-case letter or a terminator. It does not end:
 //! - before a lower-case word: a Norwegian sentence never starts in lower case, so
@@ -186,13 +186,18 @@ impl Segmenter {
             }
             let term_end = self.skip(line, at, |c| self.rules.terminators.contains(&c));
             let run_end = self.skip(line, term_end, |c| self.rules.closers.contains(&c));
-            pos = run_end;
-            let ws_end = self.skip(line, run_end, char::is_whitespace);
-            if ws_end == run_end || ws_end == line.len() {
+            // A footnote mark after the run belongs to the sentence it ends.
+            let mark_end = run_end + note_mark_len(&line[run_end..]);
+            pos = mark_end;
+            let ws_end = self.skip(line, mark_end, char::is_whitespace);
+            if ws_end == mark_end || ws_end == line.len() {
                 continue;
             }
-            if self.is_break(line, at, term_end, run_end, ws_end) {
-                self.push_trimmed(line, start..run_end, out);
+            // Only a bare full stop can end an abbreviation: a closing quote or a mark
+            // after it ends the sentence (`osv.» Neste`, `osv.[2] Neste`).
+            let bare_stop = &line[at..term_end] == "." && term_end == mark_end;
+            if self.is_break(line, at, bare_stop, ws_end) {
+                self.push_trimmed(line, start..mark_end, out);
                 start = ws_end;
             }
         }
@@ -251,9 +256,10 @@ impl Segmenter {
         }
     }
 
-    /// Whether the terminator run `term_start..run_end`, followed by whitespace up to
+    /// Whether the terminator run starting at `term_start` (`bare_stop`: a full stop
+    /// alone, with no closing quote or mark after it), followed by whitespace up to
     /// `next`, ends a sentence.
-    fn is_break(&self, line: &str, term_start: usize, term_end: usize, run_end: usize, next: usize) -> bool {
+    fn is_break(&self, line: &str, term_start: usize, bare_stop: bool, next: usize) -> bool {
         let following = &line[next..];
         let first = following.trim_start_matches(|c: char| self.rules.openers.contains(&c));
         let Some(c) = first.chars().next() else {
@@ -276,10 +282,10 @@ impl Segmenter {
         if !can_start && !dash {
             return false;
         }
-        let is_plain_stop = &line[term_start..term_end] == "." && term_end == run_end;
-        if !is_plain_stop {
+        if !bare_stop {
             return true;
         }
+        let term_end = term_start + 1;
         let word_start = line[..term_start]
             .rfind(char::is_whitespace)
             .map_or(0, |n| n + line[n..].chars().next().map_or(1, char::len_utf8));
@@ -474,6 +480,28 @@ pub fn export_rules(path: Option<&Path>, format: RulesFormat) -> crate::error::R
 pub fn read_rule_file(path: &Path) -> crate::error::Result<String> {
     let bytes = crate::input::limits::read_rule_file(path)?;
     crate::input::decode::utf8(path, bytes, "UTF-8")
+}
+
+/// The superscript digits a footnote mark is written with (`studier.¹²`).
+pub(crate) const SUPERSCRIPT_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+
+/// The length in bytes of the footnote mark `text` starts with, 0 when it starts with
+/// none: one to three digits in square brackets (`[12]`, as text copied from a wiki
+/// has them) or one to three superscript digits (`¹²`). After a sentence's final
+/// punctuation it is the sentence's, as a closing quote is (`studier.[1] Neste`).
+pub(crate) fn note_mark_len(text: &str) -> usize {
+    if let Some(rest) = text.strip_prefix('[') {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        return match (1..=3).contains(&digits) && rest[digits..].starts_with(']') {
+            true => digits + 2,
+            false => 0,
+        };
+    }
+    let marks: Vec<char> = text.chars().take_while(|c| SUPERSCRIPT_DIGITS.contains(c)).take(4).collect();
+    match marks.len() {
+        1..=3 => marks.iter().map(|c| c.len_utf8()).sum(),
+        _ => 0,
+    }
 }
 
 /// `J`, `K`, `J.K` or `J.K.R`: single uppercase letters joined by dots.

@@ -263,6 +263,38 @@ fn quotes_and_parentheses() {
 }
 
 #[test]
+fn footnote_marks_after_the_final_punctuation_stay_with_their_sentence() {
+    let cases: &[(&str, &[&str])] = &[
+        // As text copied from a wiki or a PDF has them: bracketed or superscript digits.
+        (
+            "Det viser flere studier.[1] Neste avsnitt kommer her.",
+            &["Det viser flere studier.[1]", "Neste avsnitt kommer her."],
+        ),
+        ("Det viser flere studier.¹² Neste avsnitt.", &["Det viser flere studier.¹²", "Neste avsnitt."]),
+        ("«Vi vant!»[3] Så gikk hun.", &["«Vi vant!»[3]", "Så gikk hun."]),
+        ("Han sa det (i 2019).[120] Det stemte.", &["Han sa det (i 2019).[120]", "Det stemte."]),
+        // A mark, like a closing quote, ends an abbreviation's sentence.
+        (
+            "Vi solgte epler, pærer osv.[2] Neste år mer.",
+            &["Vi solgte epler, pærer osv.[2]", "Neste år mer."],
+        ),
+        // The mark before the full stop was always the sentence's.
+        ("Det viser studier[2]. Neste avsnitt.", &["Det viser studier[2].", "Neste avsnitt."]),
+        // No mark: four digits, letters, a mark glued to the next word, one before lower case.
+        ("Det var i år.[2024] Neste sak.", &["Det var i år.[2024] Neste sak."]),
+        ("Det var slik.[a] Neste sak.", &["Det var slik.[a] Neste sak."]),
+        ("Det var slik.¹²³⁴ Neste sak.", &["Det var slik.¹²³⁴ Neste sak."]),
+        ("Det var slik.[1]Neste sak.", &["Det var slik.[1]Neste sak."]),
+        ("Det var slik.[1] og slik.", &["Det var slik.[1] og slik."]),
+        // Digits glued to a full stop are no mark: a decimal, a date, a time.
+        ("Prisen steg 3.5 Prosent i fjor.", &["Prisen steg 3.5 Prosent i fjor."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
+    }
+}
+
+#[test]
 fn dialogue_dashes() {
     let cases: &[(&str, &[&str])] = &[
         ("– Hei, sa han. – Hei, svarte hun.", &["Hei, sa han.", "Hei, svarte hun."]),
@@ -459,6 +491,9 @@ fn published_abbreviations_do_not_end() {
         "Han forsket ved Chr. Michelsens institutt i Bergen.",
         "Maleriet er laget av Th. Kittelsen i 1900.",
         "Boka kom ut på Wm. Nygaards forlag.",
+        "Rederiet Wilh. Wilhelmsen ASA går med overskudd.",
+        "Forlaget H. Aschehoug & Co. (W. Nygaard) AS har kontor i Oslo.",
+        "Arrangøren, Hansen & Co. AS, sier nei.",
         "Slik som vårsko i str. 24 og regndress i str. 98.",
         "Tallene er hentet fra rapporten (jf. Hansen 2001) i fjor.",
         "Iflg. Statistisk sentralbyrå økte prisene.",

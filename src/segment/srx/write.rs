@@ -86,8 +86,10 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
     let terminators = class(&rules.terminators).unwrap_or_else(|| "[.]".to_string());
     let closers = class(&rules.closers).map(|c| c + "*").unwrap_or_default();
     let any_openers = class(&rules.openers).map(|c| c + "*").unwrap_or_default();
-    // The run of terminators and closing quotes a sentence ends with.
-    let run = format!("{terminators}{closers}");
+    // The run of terminators and closing quotes a sentence ends with, and a footnote
+    // mark after it (`segment::note_mark_len`).
+    let marks: String = crate::segment::SUPERSCRIPT_DIGITS.iter().collect();
+    let run = format!(r"{terminators}{closers}(?:\[[0-9]{{1,3}}\]|[{marks}]{{1,3}})?");
     // A word as the built-in rules see it: after whitespace, opening quotes removed.
     let word = format!("(?:^|{ws}){any_openers}");
     // A dialogue dash: before whitespace, the end of the line or a capital; a list
