@@ -135,7 +135,7 @@ impl Words {
         let mut end = 0;
         for t in crate::text::tokens(&text) {
             let start = t.as_ptr() as usize - text.as_ptr() as usize;
-            let kind = if !crate::text::is_word(t) {
+            let kind = if !crate::text::scores_as_word(t) {
                 Kind::Punctuation
             } else if is_number(t) {
                 Kind::Number
@@ -1474,6 +1474,40 @@ mod tests {
         let explained = explain(query, source);
         assert_eq!(explained.as_ref().map(|e| e.score), expected, "{query:?} for {source:?}");
         assert_eq!(explained.map(|e| e.to_string()).unwrap_or_default(), why, "{query:?} for {source:?}");
+    }
+
+    #[test]
+    fn a_symbol_that_says_what_a_word_would_is_a_word() {
+        // A currency, a comparison, a percent sign: no punctuation to forgive, and no
+        // number to repair in the same-words tier.
+        check(
+            "Prisen er €7.",
+            "Prisen er $5.",
+            Some(50),
+            "words: 2 of 4 the same (2 replaced: $ → €, 5 → 7) → 50",
+        );
+        check(
+            "Verdien må være > 10.",
+            "Verdien må være < 10.",
+            Some(80),
+            "words: 4 of 5 the same (1 replaced: < → >) → 80",
+        );
+        check(
+            "Rabatten er 25 på alle varer.",
+            "Rabatten er 20 % på alle varer.",
+            Some(71),
+            "words: 5 of 7 the same (1 replaced: 20 → 25, 1 deleted: \"%\") → 71",
+        );
+        // Written with a space or without, it is the same word.
+        check(
+            "Rabatten er 20% nå.",
+            "Rabatten er 20 % nå.",
+            Some(99),
+            "100 − 1 for whitespace (\"20%\" ≠ \"20 %\") = 99",
+        );
+        assert!(differences("Prisen er €7.", "Prisen er $5.").is_none());
+        // Word counts stay the words a CAT tool counts.
+        assert_eq!(crate::text::word_count("Prisen er 20 % og € 5."), 5);
     }
 
     #[test]

@@ -193,6 +193,54 @@ pub fn is_word(token: &str) -> bool {
     token.chars().any(char::is_alphanumeric)
 }
 
+/// Whether a token is a symbol that says what a word would: a currency sign (`€`, `$`,
+/// `£`, `¥`, the Unicode currency block), a percent or per mille sign, a degree, a
+/// section sign, an ampersand, or a sign of comparison or arithmetic (`<`, `≤`, `=`,
+/// `+`, `−`, `±`, `×`). `Prisen er €7.` and `Prisen er $5.` differ in a word, not in
+/// punctuation: `$7` is no repair of `€7`.
+pub fn is_symbol(token: &str) -> bool {
+    let mut chars = token.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else { return false };
+    matches!(
+        c,
+        '$' | '¢' | '£' | '¤' | '¥' | '\u{20A0}'
+            ..='\u{20CF}'
+                | '﹩'
+                | '＄'
+                | '￠'
+                | '￡'
+                | '￥'
+                | '￦'
+                | '%'
+                | '‰'
+                | '‱'
+                | '°'
+                | '§'
+                | '&'
+                | '+'
+                | '±'
+                | '×'
+                | '÷'
+                | '<'
+                | '>'
+                | '='
+                | '≠'
+                | '≈'
+                | '≤'
+                | '≥'
+                | '−'
+                | '∞'
+                | '√'
+    )
+}
+
+/// Whether a token is a word to the score and the index: a word ([`is_word`]) or a
+/// symbol that says what a word would ([`is_symbol`]). Word counts ([`word_count`])
+/// count words only, as CAT tools do.
+pub fn scores_as_word(token: &str) -> bool {
+    is_word(token) || is_symbol(token)
+}
+
 /// Whether a token is a number: digits, with the separators of a number between them
 /// (`110`, `2024`, `2 000`, `3,5`, `17.05.2024`; not `KPI2`, which is a word).
 pub fn is_number(token: &str) -> bool {

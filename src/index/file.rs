@@ -19,7 +19,7 @@ use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 /// rules), changes: an index of another version is rebuilt, never read.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
-    version: 7,
+    version: 8,
     widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4, 8],
     name: "tolk's kept index",
 };

@@ -121,7 +121,7 @@ use crate::score::{
     MIN_SAME_WORDS_SCORE, NUMBERS_COST,
 };
 use crate::text::{
-    is_lowercase, is_number, is_word, lowercase, lowercase_into, normalize, stable_hash, tokens,
+    is_lowercase, is_number, lowercase, lowercase_into, normalize, scores_as_word, stable_hash, tokens,
     FxBuildHasher, FxHasher,
 };
 use crate::timestamp::Timestamp;
@@ -239,7 +239,7 @@ impl IndexBuilder {
     /// Adds entry number `entry` with the given source text, changed at `changed`.
     pub fn add(&mut self, entry: usize, source: &str, changed: Option<Timestamp>) {
         let norm = normalize(source);
-        for word in tokens(&norm).filter(|t| is_word(t)) {
+        for word in tokens(&norm).filter(|t| scores_as_word(t)) {
             let id = self.intern(&lowercase(word));
             self.tokens.push(id);
         }
@@ -274,7 +274,7 @@ impl IndexBuilder {
                 let mut lowered = String::new();
                 for (_, norm, _) in chunk {
                     let before = ids.len();
-                    for t in tokens(norm).filter(|t| is_word(t)) {
+                    for t in tokens(norm).filter(|t| scores_as_word(t)) {
                         let word = if is_lowercase(t) {
                             t
                         } else {
@@ -1945,6 +1945,8 @@ mod tests {
             // Case, numbers and marks, which the same-words tier forgives.
             2 => prop::sample::select(vec!["Vi", "VI", "Kundene", "DET", "110", "120", "2024", "3", "deg?", "deg ?"]).prop_map(str::to_string),
             2 => prop::sample::select(vec![".", ",", "?", "«", "»", "–", "!"]).prop_map(str::to_string),
+            // Symbols that are words: `€7`, `20 %`, `< 10`.
+            1 => prop::sample::select(vec!["€", "$", "%", "<", "20%", "&"]).prop_map(str::to_string),
             1 => "[a-zø]{1,3}",
             // Formatting codes, which are no tokens, and text that only looks like one.
             1 => prop::sample::select(vec!["{1}", "{/1}", "{2/}", "{1}kundene{/1}", "{x}", "{01}"]).prop_map(str::to_string),
