@@ -574,7 +574,7 @@ pseudo_folder = "out/pseudo"
 
 [markdown]
 # Front-matter keys whose values are text to translate.
-front_matter_text = ["title", "description"]
+front_matter_text = ["title", "description", "summary", "subtitle", "linkTitle", "excerpt"]
 "#;
 
 #[cfg(test)]

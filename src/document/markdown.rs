@@ -39,8 +39,11 @@ use crate::segment::Segmenter;
 /// The Markdown format.
 pub struct Markdown;
 
-/// The front matter keys whose values are text.
-pub const FRONT_MATTER_TEXT: [&str; 2] = ["title", "description"];
+/// The front matter keys whose values are text by default: a page's title and
+/// description, and what Hugo and Jekyll show of it in lists, menus and feeds (Hugo's
+/// `summary`, `linkTitle` and many themes' `subtitle`, Jekyll's `excerpt`).
+pub const FRONT_MATTER_TEXT: [&str; 6] =
+    ["title", "description", "summary", "subtitle", "linkTitle", "excerpt"];
 
 impl DocumentFormat for Markdown {
     fn name(&self) -> &'static str {

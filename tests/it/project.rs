@@ -105,11 +105,15 @@ folder = "english"
 #[test]
 fn markdown_front_matter_keys_come_from_the_project() {
     let t = Project::empty();
-    t.write("corpus/a.md", "---\ntitle: Tittelen her\nsummary: Et kort sammendrag.\n---\n\nTeksten.\n");
+    t.write(
+        "corpus/a.md",
+        "---\ntitle: Tittelen her\nsummary: Et kort sammendrag.\nforfatter: Kari Nordmann\n---\n\nTeksten.\n",
+    );
     let texts = |t: &Project| t.segment_texts("corpus/a.md");
-    assert_eq!(texts(&t), ["Tittelen her", "Teksten."]);
-    t.write("tolk.toml", "[markdown]\nfront_matter_text = [\"summary\"]\n");
-    assert_eq!(texts(&t), ["Et kort sammendrag.", "Teksten."]);
+    // By default the keys Hugo and Jekyll show of a page: title, summary and the like.
+    assert_eq!(texts(&t), ["Tittelen her", "Et kort sammendrag.", "Teksten."]);
+    t.write("tolk.toml", "[markdown]\nfront_matter_text = [\"forfatter\"]\n");
+    assert_eq!(texts(&t), ["Kari Nordmann", "Teksten."]);
 }
 
 /// Regression (a new-user trial): a named key whose value tolk cannot read (here a
