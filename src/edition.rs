@@ -96,7 +96,33 @@ pub fn out_path(name: &str, out_dir: &Path) -> Result<PathBuf> {
             "{name:?} is not a plain file name; an edition is named after its source file"
         )));
     }
-    Ok(out_dir.join(path))
+    Ok(out_dir.join(english_name(name)))
+}
+
+/// The languages a file's name may say it is in, before its extension, as Hugo, Jekyll's
+/// plugins and i18n files name a page's languages (`innlegg.nb.md`, `index.nn.html`).
+const NORWEGIAN_INFIXES: [&str; 7] = ["nb", "nn", "no", "nob", "nno", "nb-NO", "nn-NO"];
+
+/// `name` with a Norwegian language before its file's extension made English
+/// (`innlegg.nb.md` → `innlegg.en.md`): the site the edition goes to takes it for the
+/// page's English version. Any other name is left as it is.
+fn english_name(name: &str) -> String {
+    let (folder, file) = name.rsplit_once('/').map_or(("", name), |(f, n)| (f, n));
+    let parts: Vec<&str> = file.split('.').collect();
+    let [.., stem, language, _extension] = parts.as_slice() else { return name.to_string() };
+    let norwegian = NORWEGIAN_INFIXES
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(language) || l.replace('-', "_").eq_ignore_ascii_case(language));
+    if stem.is_empty() || !norwegian {
+        return name.to_string();
+    }
+    let n = parts.len();
+    let english: Vec<&str> =
+        parts.iter().enumerate().map(|(i, p)| if i == n - 2 { "en" } else { p }).collect();
+    match folder {
+        "" => english.join("."),
+        _ => format!("{folder}/{}", english.join(".")),
+    }
 }
 
 /// Where the editions of the documents named `names` go in `out_dir`, in the same
@@ -465,6 +491,30 @@ mod tests {
             let err = out_path(bad, Path::new("out")).unwrap_err();
             assert!(err.to_string().contains("not a plain file name"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_norwegian_language_in_a_files_name_becomes_english() {
+        for (name, edition) in [
+            ("innlegg.nb.md", "innlegg.en.md"),
+            ("2027/index.nn.html", "2027/index.en.html"),
+            ("side.nb-NO.md", "side.en.md"),
+            ("side.nb_NO.md", "side.en.md"),
+            ("a.b.NO.docx", "a.b.en.docx"),
+            // Not a language before an extension: left as it is.
+            ("intervju.docx", "intervju.docx"),
+            ("nb.md", "nb.md"),
+            (".nb.md", ".nb.md"),
+            ("notat.nb", "notat.nb"),
+            ("bnb.nbx.md", "bnb.nbx.md"),
+            ("nb.nb/tekst.md", "nb.nb/tekst.md"),
+        ] {
+            assert_eq!(english_name(name), edition, "{name}");
+        }
+        assert_eq!(
+            out_path("innlegg.nb.md", Path::new("out/en")).unwrap(),
+            Path::new("out/en/innlegg.en.md")
+        );
     }
 
     #[test]

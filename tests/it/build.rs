@@ -165,6 +165,20 @@ fn partial_writes_everything_and_keeps_norwegian_where_missing() {
     assert_eq!(nn.read("out/en/a.txt"), "What now? [nn: Eg veit ikkje.]\n");
 }
 
+/// Regression (a web publisher's trial): Hugo names a page's language before its
+/// extension, and an edition named `.nb.md` was the Norwegian page to the site.
+#[test]
+fn a_norwegian_language_in_a_files_name_is_english_in_the_editions() {
+    let t = Project::empty();
+    t.write("corpus/innlegg.nb.md", "# Hei\n\nVi er her.\n")
+        .write("corpus/2027/index.nn.md", "Kva no?\n")
+        .write("memory/nb-en.csv", "source,target\nHei,Hello\nVi er her.,We are here.\nKva no?,What now?\n");
+    t.tolk(&["build"]).run().success();
+    assert_eq!(t.read("out/en/innlegg.en.md"), "# Hello\n\nWe are here.\n");
+    assert_eq!(t.read("out/en/2027/index.en.md"), "What now?\n");
+    assert!(!t.path().join("out/en/innlegg.nb.md").exists());
+}
+
 #[test]
 fn pseudo_identity_reproduces_the_corpus_without_a_memory() {
     let t = Project::new();
