@@ -88,8 +88,69 @@ impl Exchanged {
             ));
             self.warnings_total += 1;
         }
+        self.with_tag_warning(unit)
+    }
+
+    /// Adds a warning naming the entries whose source holds HTML or XML tags typed as
+    /// text (`Nylig <strong>historikk</strong> slettes`, as software string memories
+    /// have them), by `unit`: a cell is text, so they are imported as written, and
+    /// their names and brackets are words to the score, so the sentence without them
+    /// (as a document's formatting gives it, or a translator types it) scores low.
+    fn with_tag_warning(mut self, unit: RowOrLine) -> Exchanged {
+        let mut units = Units::default();
+        let mut found: Vec<&str> = Vec::new();
+        for e in &self.entries {
+            let mut any = false;
+            for tag in html_tags(&e.source) {
+                any = true;
+                if found.len() < 3 && !found.contains(&tag) {
+                    found.push(tag);
+                }
+            }
+            if any {
+                units.add(format!("{unit} {}", e.row));
+            }
+        }
+        if units.total > 0 {
+            let found = found.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+            self.warnings.push(format!(
+                "{} {} HTML or XML tags in the source ({found}): imported as text, so their names and brackets \
+                 count as words and the sentence without them matches these poorly; if they are formatting, \
+                 undo this import with `tolk tm revert` and import a TMX or XLIFF file of the memory, whose \
+                 tags tolk reads as tags",
+                units.counted("translation"),
+                units.verb("holds", "hold"),
+            ));
+            self.warnings_total += 1;
+        }
         self
     }
+}
+
+/// The HTML or XML tags in `text`, as written (at most 40 bytes each): `<` and an
+/// optional `/`, a name (an ASCII letter, then letters, digits, `-`, `:` or `_`), then
+/// `>`, `/>` or white space and attributes up to a `>` before any other `<`. `a < b`
+/// and `<3` are no tags.
+fn html_tags(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('<').filter_map(move |(i, _)| {
+        let rest = &text[i + 1..];
+        let name_at = usize::from(rest.starts_with('/'));
+        let name = &rest[name_at..];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let len =
+            name.find(|c: char| !(c.is_ascii_alphanumeric() || "-:_".contains(c))).unwrap_or(name.len());
+        let after = &name[len..];
+        if !(after.starts_with('>') || after.starts_with("/>") || after.starts_with(char::is_whitespace)) {
+            return None;
+        }
+        let close = after.find(['>', '<']).filter(|&j| after[j..].starts_with('>'))?;
+        let end = i + 1 + name_at + len + close + 1;
+        let shown = (end - i).min(40);
+        let shown = (0..=shown).rev().find(|&k| text.is_char_boundary(i + k)).unwrap_or(0);
+        Some(&text[i..i + shown])
+    })
 }
 
 /// The HTML entities in `text`, as written: a name (`&amp;`), a decimal (`&#229;`) or
@@ -360,6 +421,31 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn tags_typed_as_text_are_found_and_comparisons_are_not() {
+        fn tags(t: &str) -> Vec<&str> {
+            html_tags(t).collect()
+        }
+        assert_eq!(tags("Nylig <strong>historikk</strong> slettes"), ["<strong>", "</strong>"]);
+        assert_eq!(
+            tags(r#"<a data-l10n-name="learn-more-label">Les mer</a><br/>"#),
+            [r#"<a data-l10n-name="learn-more-label">"#, "</a>", "<br/>"]
+        );
+        for (text, found) in [
+            ("a < b og c > d", &[][..]),
+            ("Verdien må være <3", &[]),
+            ("< b>", &[]),
+            ("<b", &[]),
+            ("<<x>", &["<x>"]),
+            ("<b <i>", &["<i>"]),
+        ] {
+            assert_eq!(tags(text), found, "{text}");
+        }
+        // Shown shortened, on a character boundary.
+        let long = format!("<span title=\"{}\">", "æ".repeat(40));
+        assert_eq!(tags(&long)[0].len(), 39);
+    }
 
     #[test]
     fn files_are_told_apart_by_extension_then_content() {

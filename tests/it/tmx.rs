@@ -770,6 +770,18 @@ fn skipped_rows_and_html_entities_are_named() {
     assert!(t.memory_rows().iter().any(|r| r["source"] == "Mat &amp; drikke."), "imported as written");
 }
 
+/// Regression (a matching trial on a software string memory): sources with HTML tags
+/// typed as text came in without a word, and the sentence without them scored low.
+#[test]
+fn tags_typed_as_text_in_a_source_are_said() {
+    let t = Project::empty();
+    t.write("s.tsv", "source\ttarget\nNylig <strong>historikk</strong> slettes.\tRecent history is cleared.\nA < b.\tA < b.\n");
+    t.tolk(&["tm", "import", "s.tsv"]).run().success().stderr_contains(
+        "warning: s.tsv: 1 translation (line 2) holds HTML or XML tags in the source (`<strong>`, `</strong>`): \
+         imported as text",
+    );
+}
+
 /// A memory file in `memory/` saved by a spreadsheet with tabs and quoted cells (its
 /// header quoted too) is read with the spreadsheet's quotes taken off, as `tm import`
 /// reads a TSV: the lookup finds the sentence and gives the translation as typed.
