@@ -93,10 +93,7 @@ struct JsonExplanation<'a> {
 
 pub fn run(mut args: Args, global: &Global) -> Result<ExitCode> {
     ui::memory_exists(global)?;
-    let trimmed = ui::segmenter(global)?.trim_layout(&args.text).to_string();
-    if !trimmed.is_empty() {
-        args.text = trimmed;
-    }
+    args.text = ui::segmenter(global)?.query(&args.text).to_string();
     let (entries, index) = ui::load_entries(global)?;
     let options = SearchOptions { min_score: args.min_score, top: args.top };
     let mut found = vec![index.searcher().search(&args.text, options)];

@@ -76,23 +76,26 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     if text.ends_with(['\n', '\r']) || text.is_empty() {
         queries.pop();
     }
+    // Each line is asked as `lookup` asks its text: a leading dialogue dash or bullet
+    // is layout, not words of the sentence. The output shows the line as written.
+    let segmenter = ui::segmenter(global)?;
+    let asked: Vec<&str> = queries.iter().map(|q| segmenter.query(q)).collect();
     let (entries, index) = ui::load_entries(global)?;
     let top = if args.json { args.top } else { 1 };
     let bar = ui::bar(global, queries.len() as u64, "matching");
-    let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
     let mut results =
-        index.search_all_with(&refs, SearchOptions { min_score: args.min_score, top }, &|| bar.inc(1));
+        index.search_all_with(&asked, SearchOptions { min_score: args.min_score, top }, &|| bar.inc(1));
     bar.finish_and_clear();
     let memory = ui::narrow(global, &entries, &[], &mut results)?;
     let mut out = BufWriter::new(io::stdout().lock());
-    for (query, found) in queries.iter().zip(&results) {
+    for ((query, asked), found) in queries.iter().zip(&asked).zip(&results) {
         if args.json {
             let matches = found
                 .iter()
                 .map(|m| {
                     let e = &memory.entries[m.entry];
                     let (repaired, numbers_repaired, not_repaired) = super::lookup::json_repair(
-                        tolk::numbers::repair_match(query, &e.source, &e.target, m.score),
+                        tolk::numbers::repair_match(asked, &e.source, &e.target, m.score),
                     );
                     JsonMatch {
                         repaired,
@@ -115,7 +118,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
                 Some(m) => {
                     let e = &memory.entries[m.entry];
                     // The suggestion, as lookup gives it: the query's numbers repaired in.
-                    let target = match tolk::numbers::repair_match(query, &e.source, &e.target, m.score) {
+                    let target = match tolk::numbers::repair_match(asked, &e.source, &e.target, m.score) {
                         Some(Ok(r)) => r.target,
                         _ => e.target.clone(),
                     };

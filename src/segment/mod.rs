@@ -248,6 +248,17 @@ impl Segmenter {
         }
     }
 
+    /// The sentence a query typed or read as a line stands for (`tolk lookup`, each
+    /// line of `tolk match`): [`Segmenter::trim_layout`], so a sentence pasted with its
+    /// dialogue dash is asked as the segment it is, unless that leaves nothing (a lone
+    /// `–` is asked as itself).
+    pub fn query<'t>(&self, text: &'t str) -> &'t str {
+        match self.trim_layout(text) {
+            "" => text,
+            trimmed => trimmed,
+        }
+    }
+
     fn push_trimmed(&self, line: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
         let text = self.trim_layout(&line[range]);
         if !text.is_empty() {
