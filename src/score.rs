@@ -1073,13 +1073,17 @@ pub struct Loss {
 /// turning the memory's words into the query's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WordEdits {
-    /// Words aligned as the same (in lower case).
+    /// Words aligned as the same (in lower case) where they stand; a moved block's
+    /// words are not among them.
     pub same: usize,
     /// The larger word count, the score's `len`.
     pub of: usize,
     /// The distance the score counts, [`WordEdits::distance`]: the base score is
     /// `floor(100 × (of − edits) / of)`.
     pub edits: usize,
+    /// `of − edits`, the words the score counts as kept (`5 of 6`): the words the same
+    /// where they stand, and a moved block's words less the block's one edit.
+    pub kept: usize,
     /// Words replaced, as `(the memory's, the query's)`.
     pub replaced: Vec<(String, String)>,
     /// Blocks of words moved, each one edit: the query's words of each.
@@ -1164,7 +1168,16 @@ fn explain_same_words(q: &Words, s: &Words, score: u8) -> Explanation {
         let detail = match Spacing::of(q, s).at_punctuation {
             Some((i, j)) => format!("\"{}\" ≠ \"{}\"", q.around(i), s.around(j)),
             None => {
-                let edits = punctuation_edits(&runs(&shape_marks(q)), &runs(&shape_marks(s)));
+                let (in_q, in_s) = (runs(&shape_marks(q)), runs(&shape_marks(s)));
+                let marks = |v: &[(String, bool)]| {
+                    v.iter().filter(|m| !m.0.is_empty()).map(|m| m.0.clone()).collect::<Vec<_>>()
+                };
+                // The same marks standing elsewhere among the same words (`5 $`,
+                // `$5`) are no mark added or missing: what differs is shown as written.
+                let edits = match marks(&in_q) == marks(&in_s) {
+                    true => where_marks_differ(q, s),
+                    false => punctuation_edits(&in_q, &in_s),
+                };
                 match regrouped(q, s, true) {
                     Some(number) if edits.is_empty() => number,
                     Some(number) => format!("{number}, {edits}"),
@@ -1235,10 +1248,15 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
         same: 0,
         of: q.len().max(s.len()),
         edits: 0,
+        kept: 0,
         replaced: Vec::new(),
+        // Each block as the query writes it, from its first word to its last
+        // (`ODBC-database`, not `ODBC database`).
         moved: moved
             .iter()
-            .map(|mv| mv.query.clone().map(|w| q.written(w)).collect::<Vec<_>>().join(" "))
+            .map(|mv| {
+                q.text[q.word_bytes(mv.query.start).start..q.word_bytes(mv.query.end - 1).end].to_string()
+            })
             .collect(),
         inserted: Vec::new(),
         deleted: Vec::new(),
@@ -1279,6 +1297,7 @@ fn explain_fuzzy(q: &Words, s: &Words, score: u8) -> Explanation {
     }
     flush(&mut gap_q, &mut gap_s, &mut words);
     words.edits = words.distance();
+    words.kept = words.of.saturating_sub(words.edits);
     let base = base_score(q.len(), s.len(), words.edits);
     let mut lost = Vec::new();
     if !case_pairs.is_empty() {
@@ -1324,20 +1343,40 @@ fn punctuation_edits(query: &[(String, bool)], source: &[(String, bool)]) -> Str
         let added = |(a, last): &(String, bool)| format!("{}{} added", final_(*last), quoted(a));
         let missing = |(b, last): &(String, bool)| format!("{}{} missing", final_(*last), quoted(b));
         let (q, s) = (query.get(i).unwrap_or(&none), source.get(j).unwrap_or(&none));
+        // An empty mark is a word's place (`shape`): a word is no mark added or
+        // missing, and `""` says nothing.
         match edit {
             Edit::Same => {}
             Edit::Substitute if !q.0.is_empty() && !s.0.is_empty() => {
                 said.push(format!("{}{} instead of {}", final_(q.1), quoted(&q.0), quoted(&s.0)))
             }
-            Edit::Substitute if !q.0.is_empty() => said.push(added(q)),
-            Edit::Substitute => said.push(missing(s)),
-            Edit::Insert => said.push(added(q)),
-            Edit::Delete => said.push(missing(s)),
+            Edit::Substitute | Edit::Insert if !q.0.is_empty() => said.push(added(q)),
+            Edit::Substitute | Edit::Delete if !s.0.is_empty() => said.push(missing(s)),
+            Edit::Substitute | Edit::Insert | Edit::Delete => {}
         }
         i += usize::from(edit != Edit::Delete);
         j += usize::from(edit != Edit::Insert);
     }
     listed(said.into_iter(), 3)
+}
+
+/// Where two texts of the same words and the same marks differ in the marks' places,
+/// as each writes it: `"5 $" ≠ "$5"`, from the first token whose shape differs to the
+/// last.
+fn where_marks_differ(q: &Words, s: &Words) -> String {
+    let (a, b) = (shape(q), shape(s));
+    let first = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let from_end = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let span = |w: &Words, len: usize| {
+        // At least one token, and never before `first` when the texts overlap there.
+        let end = len.saturating_sub(from_end).max(first + 1).min(len);
+        let start = first.min(end.saturating_sub(1));
+        match end > start {
+            true => w.text[w.tokens[start].start..w.tokens[end - 1].end].to_string(),
+            false => String::new(),
+        }
+    };
+    format!("\"{}\" ≠ \"{}\"", span(q, a.len()), span(s, b.len()))
 }
 
 /// Marks with runs of one mark repeated (`...`, `!!`) made one, so that `...` written
@@ -1392,9 +1431,9 @@ impl fmt::Display for Explanation {
             }
             Tier::Fuzzy => {
                 let Some(words) = &self.words else { return write!(f, "{}", self.score) };
-                // A word moved is one inserted and one deleted: two edits, while
-                // the words aligned the same are one fewer than the length.
-                let kept = words.of.saturating_sub(words.distance());
+                // A block moved is one edit, while its words are none of those
+                // aligned the same where they stand.
+                let kept = words.kept;
                 match words.same == kept {
                     true => write!(f, "words: {kept} of {} the same", words.of)?,
                     false => write!(
@@ -1537,6 +1576,14 @@ mod tests {
             Some(99),
             "100 − 1 for punctuation (\"deg ?\" ≠ \"deg?\") = 99",
         );
+        // Marks that stand elsewhere among the same words are shown as written, never
+        // as `"" added, "" missing` (a trial's `Prisen er 5 $.` for `Prisen er $5.`).
+        check(
+            "Se (side 5) nå.",
+            "Se side (5) nå.",
+            Some(99),
+            "100 − 1 for punctuation (\"(side\" ≠ \"side (\") = 99",
+        );
         check(
             "Prisen er 3,5 kroner, sa hun!",
             "Prisen er 3.5 kroner sa hun.",
@@ -1642,6 +1689,14 @@ mod tests {
             Some(70),
             "words: 7 − 2 edits = 5 of 7 (2 moved: \"Hver morgen før jobb\", \"leser\") → 71; − 1 for case (Hver ≠ \
              hver) = 70",
+        );
+        // A moved block is quoted as the query writes it, hyphen and all (a trial saw
+        // `"En ODBC database"`).
+        check(
+            "En ODBC-database sett opp en tilkobling til",
+            "Sett opp en tilkobling til en ODBC-database",
+            Some(86),
+            "words: 8 − 1 edits = 7 of 8 (1 moved: \"En ODBC-database\") → 87; − 1 for case (sett ≠ Sett) = 86",
         );
         // A move beside other edits: a word that left one place and another that came
         // elsewhere are two edits, not a replacement.

@@ -164,6 +164,7 @@ fn lookup_json_gives_each_match_with_its_diff_and_explanation() {
     let value: serde_json::Value = serde_json::from_str(&fuzzy.stdout).unwrap();
     let words = &value["matches"][0]["explanation"]["words"];
     assert_eq!(words["same"], 5);
+    assert_eq!(words["kept"], 5);
     assert_eq!(words["of"], 7);
     assert_eq!(words["replaced"], serde_json::json!([["110", "120"]]));
     assert_eq!(words["inserted"], serde_json::json!(["nå"]));
@@ -436,6 +437,29 @@ fn lookup_takes_a_sentence_with_its_dialogue_dash() {
             query[query.find(' ').unwrap() + 1..].trim()
         ));
     }
+}
+
+/// Regression (a trial): with a block moved, `words` gave `same: 4` where the text said
+/// `5 of 6`, and quoted `"En ODBC database"` for `En ODBC-database`. `kept` is the
+/// text's count, from which the base score follows; a block is quoted as written.
+#[test]
+fn json_words_add_up_to_the_explanation_when_words_moved() {
+    let t = Project::empty();
+    t.write(
+        "memory/nb-en.csv",
+        "source,target\nSett opp en tilkobling til en ODBC-database,Set up a connection to an ODBC database\n",
+    );
+    let out = t.tolk(&["lookup", "En ODBC-database sett opp en tilkobling til", "--json"]).run().success();
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let explanation = &value["matches"][0]["explanation"];
+    let words = &explanation["words"];
+    assert_eq!(words["moved"], serde_json::json!(["En ODBC-database"]));
+    let (kept, of, edits) =
+        (words["kept"].as_u64().unwrap(), words["of"].as_u64().unwrap(), words["edits"].as_u64().unwrap());
+    assert_eq!((kept, of, edits), (7, 8, 1));
+    assert_eq!(explanation["base"].as_u64().unwrap(), 100 * kept / of);
+    let text = explanation["text"].as_str().unwrap();
+    assert!(text.contains(&format!("= {kept} of {of} (1 moved: \"En ODBC-database\")")), "{text}");
 }
 
 /// Regression (a trial): `match` scored `- Vi har et stort problem.` 99 where `lookup`
