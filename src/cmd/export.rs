@@ -104,9 +104,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     }
     // Held until the batch is recorded: another export waits, then leaves out what
     // this one sent.
+    let chatty = ui::chatty(global);
     let _ledger_lock = Ledger::lock(&global.project.state_dir(), || {
         // Another export, perhaps one whose batch a pager is still showing.
-        eprintln!("waiting for another tolk export in this project to record its batch…");
+        if chatty {
+            eprintln!("waiting for another tolk export in this project to record its batch…");
+        }
     });
     let mut ledger =
         Ledger::open(&global.project.state_dir()).context("cannot read the record of batches")?;

@@ -57,7 +57,8 @@ pub struct Global {
     /// file (.srx) or a tolk rule file (.rules, the format of rules/nb.rules)
     #[arg(long = "rules", global = true, value_name = "FILE")]
     pub rules_flag: Option<PathBuf>,
-    /// Print no progress bars or summaries, only data and errors
+    /// Print no progress bars or summaries, only data and errors (warnings are counted
+    /// in one line)
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// The memory to use: --memory, or the project's. For a memory on a server, the
@@ -130,9 +131,11 @@ pub enum Command {
 /// a conflicting translation but imported the rest ([`ui::CONFLICT_REFUSED`]).
 pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
+    ui::hold_warnings(cli.global.quiet);
     // `init` makes a project, so it never reads one (a broken tolk.toml above it included).
     if !matches!(cli.command, Command::Init(_)) {
         if let Err(err) = cli.global.resolve() {
+            ui::held_warnings();
             ui::error(format_args!("{err:#}"));
             return ExitCode::FAILURE;
         }
@@ -154,6 +157,7 @@ pub fn main() -> ExitCode {
         Command::Terms(args) => terms::run(args, &cli.global),
         Command::KeepIndex(args) => keep::run(args, &cli.global),
     };
+    ui::held_warnings();
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

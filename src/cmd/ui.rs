@@ -1,10 +1,12 @@
 //! What the binary shows a person besides data, all on stderr: progress bars (only on
 //! a terminal, never with `--quiet`), summaries and conflicts (unless `--quiet`), and
 //! colours on stdout (a terminal without `NO_COLOR`, or `--color always`) and on the
-//! `error:` and `warning:` prefixes of stderr (a terminal without `NO_COLOR`).
+//! `error:` and `warning:` prefixes of stderr (a terminal without `NO_COLOR`). With
+//! `--quiet`, warnings are counted, not shown, and the count is said in one line.
 
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -499,7 +501,8 @@ fn note_unused(global: &Global, unused: cache::Unused) {
 fn say_unused(file: &Path, damage: &tolk::cache_file::Damage) {
     static SAID: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
-    if !said.iter().any(|f| f == file) {
+    // A note, as `report_kept`'s are: none with `--quiet`.
+    if !said.iter().any(|f| f == file) && !QUIET.load(Ordering::Relaxed) {
         said.push(file.to_path_buf());
         eprintln!(
             "note: {} was not used, as {damage}; read the memory's CSV files instead (the next search, \
@@ -696,8 +699,38 @@ pub fn error(message: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr(), "{} {message}", prefix("error:", "\x1b[1;31m"));
 }
 
-/// Prints `message` on stderr after a `warning:` prefix, yellow on a terminal.
+/// Whether warnings are held back (`--quiet`, set once by [`super::main`]), and how
+/// many were: a warning is no data and no error, so `--quiet` counts them and says so
+/// in one line at the end ([`held_warnings`]), the same in every command.
+static QUIET: AtomicBool = AtomicBool::new(false);
+static HELD: AtomicUsize = AtomicUsize::new(0);
+
+/// Holds every later warning back when `quiet`.
+pub fn hold_warnings(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// The one line for the warnings `--quiet` held back, if any, so none goes unnoticed.
+pub fn held_warnings() {
+    let held = HELD.load(Ordering::Relaxed);
+    if held > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} {} not shown (--quiet); run the command again without --quiet to see {}",
+            prefix("warning:", "\x1b[1;33m"),
+            plural(held, "warning", "warnings"),
+            if held == 1 { "it" } else { "them" }
+        );
+    }
+}
+
+/// Prints `message` on stderr after a `warning:` prefix, yellow on a terminal; with
+/// `--quiet`, only counts it ([`held_warnings`]).
 pub fn warning(message: impl std::fmt::Display) {
+    if QUIET.load(Ordering::Relaxed) {
+        HELD.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     let _ = writeln!(std::io::stderr(), "{} {message}", prefix("warning:", "\x1b[1;33m"));
 }
 
@@ -813,7 +846,7 @@ pub fn tell(chatty: bool, notice: &Notice) {
 /// keeps the memory it read, and the next command finds it again before that.
 fn say_diverged(server: &str, diverged: &tolk::memory::server::Diverged) {
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) && !QUIET.load(Ordering::Relaxed) {
         eprintln!(
             "note: the copy of the memory on {server} kept in .tolk/cache was not used, as {diverged}; read the \
              memory whole again"

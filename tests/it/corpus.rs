@@ -147,6 +147,28 @@ fn a_batch_is_not_written_into_the_corpus_nor_read_from_it() {
     );
 }
 
+/// `--quiet` holds a warning back in every command alike, counted in one line (as
+/// `import -q` does a row's).
+#[test]
+fn quiet_counts_a_skipped_file_in_every_command() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Hei.\n").write("corpus/layout.pdf", "%PDF-1.4 ...");
+    let held = "warning: 1 warning not shown (--quiet); run the command again without --quiet to see it\n";
+    for command in [
+        &["analyze", "-q"][..],
+        &["status", "-q"],
+        &["export", "-q", "-o", "b.xlsx"],
+        &["build", "-q", "--partial"],
+    ] {
+        t.tolk(command).run().success().stderr_is(held);
+    }
+    t.write(
+        "more.tmx",
+        "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"nb\"/><body/></tmx>\n",
+    );
+    t.tolk(&["tm", "import", "more.tmx", "-q"]).run().success().stderr_is("");
+}
+
 /// A file kept beside the documents (a PDF of the layout) is warned of with what to do
 /// with it, and how to keep it there without the warning: `[corpus] exclude` silences
 /// it, and `-q` leaves the hint out.

@@ -567,6 +567,30 @@ fn quality_warnings_are_printed_but_the_rows_imported() {
     assert_eq!(memory[TRINE], [TRINE]);
 }
 
+/// Regression (a trial): `import -q` printed every row's warning, where `--help` says
+/// `--quiet` prints only data and errors. The warnings are counted in one line, which
+/// says how to see them; a row refused is an error, and still shown.
+#[test]
+fn quiet_counts_the_warnings_in_one_line_and_still_shows_errors() {
+    let t = project_with("quality-warnings.csv");
+    import(&t, "quality-warnings.csv", &["-q"]).success().stderr_is(
+        "warning: 2 warnings not shown (--quiet); run the command again without --quiet to see them\n",
+    );
+    assert_eq!(memory(&t)[TRINE], [TRINE], "the rows are imported all the same");
+    let t = project_with("edited-source.csv");
+    let refused = import(&t, "edited-source.csv", &["--quiet"])
+        .failure()
+        .stderr_contains("error: edited-source.csv: row 4, column source: ")
+        .stderr_contains(
+            "error: 1 row refused, nothing was written; correct them and import again, or use --skip-invalid\n",
+        );
+    assert!(!refused.stderr.contains("warning"), "{}", refused.stderr);
+    // The row left out and a line break in another's target.
+    import(&t, "edited-source.csv", &["--quiet", "--skip-invalid"]).success().stderr_is(
+        "warning: 2 warnings not shown (--quiet); run the command again without --quiet to see them\n",
+    );
+}
+
 #[test]
 fn a_conflict_is_refused_and_overwrite_adds_it_as_the_newer_translation() {
     // The memory gets its translations from an import rather than the bundled seed, so
