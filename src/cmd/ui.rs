@@ -874,6 +874,28 @@ pub fn guard(global: &Global, documents: Option<&[PathBuf]>) -> tolk::store::Gua
         .documents(documents.iter().map(PathBuf::as_path))
 }
 
+/// The hint after the warnings of files kept beside the documents: how to keep them
+/// there without a warning, every pattern once, in the order met (`[corpus] exclude =
+/// ["*.png", "*.jpg"]`, not only the first kind skipped); `None` for no pattern.
+fn exclude_hint<'p>(patterns: impl Iterator<Item = &'p String>, toml: Option<&Path>) -> Option<String> {
+    let mut all: Vec<&str> = Vec::new();
+    for pattern in patterns {
+        if !all.contains(&pattern.as_str()) {
+            all.push(pattern);
+        }
+    }
+    let file = toml.map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
+    let (such, them) = if all.len() == 1 { ("such a file", "it") } else { ("such files", "them") };
+    let listed: Vec<String> = all.iter().map(|p| shown::quoted(p).to_string()).collect();
+    (!all.is_empty()).then(|| {
+        format!(
+            "  (to keep {such} beside the documents without this warning, exclude {them} in {file}: [corpus] \
+             exclude = [{}])",
+            listed.join(", ")
+        )
+    })
+}
+
 /// The documents named by `paths` (folders walked, as the project's patterns say), or
 /// with no paths the project's corpus, each with its name, saying on stderr which files
 /// of a folder are skipped and why.
@@ -915,17 +937,13 @@ pub fn corpus_files(global: &Global, paths: &[PathBuf]) -> Result<Vec<(PathBuf, 
     // be warned of in every command.
     // Only for a file of another kind (a PDF, an old .doc): a broken link or a pipe is
     // something to mend, not to keep.
-    let kept = listing.skipped.iter().find_map(|s| {
+    let kept = listing.skipped.iter().filter_map(|s| {
         s.exclude.as_ref().filter(|_| !s.named && std::fs::metadata(&s.path).is_ok_and(|m| m.is_file()))
     });
-    if let Some(pattern) = kept.filter(|_| chatty(global) && !listing.files.is_empty()) {
-        let file = global.project.file().map_or_else(|| "tolk.toml".into(), |f| shown::path(f).to_string());
-        let _ = writeln!(
-            std::io::stderr(),
-            "  (to keep such a file beside the documents without this warning, exclude it in {file}: \
-             [corpus] exclude = [{}])",
-            shown::quoted(pattern)
-        );
+    if chatty(global) && !listing.files.is_empty() {
+        if let Some(hint) = exclude_hint(kept, global.project.file()) {
+            let _ = writeln!(std::io::stderr(), "{hint}");
+        }
     }
     // A file asked for by name that tolk cannot read is an error, not a warning over an
     // empty result.

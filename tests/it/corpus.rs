@@ -147,6 +147,25 @@ fn a_batch_is_not_written_into_the_corpus_nor_read_from_it() {
     );
 }
 
+/// Regression (a trial): after a `.png` and a `.jpg` were skipped, the hint named only
+/// `exclude = ["*.png"]`, and following it left the `.jpg`'s warning. It names every
+/// kind skipped, each once, and the line it gives silences them all.
+#[test]
+fn the_exclude_hint_names_every_kind_of_file_skipped() {
+    let t = crate::util::Project::empty();
+    t.write("corpus/a.txt", "Hei.\n")
+        .write("corpus/a.png", b"\x89PNG\r\n\x1a\n\0\0".as_slice())
+        .write("corpus/b.jpg", b"\xff\xd8\xff\xe0\0\x10JFIF\0".as_slice())
+        .write("corpus/c.png", b"\x89PNG\r\n\x1a\n\0\0".as_slice());
+    let hint = "  (to keep such files beside the documents without this warning, exclude them in tolk.toml: [corpus] \
+                exclude = [\"*.png\", \"*.jpg\"])\n";
+    for command in ["status", "export"] {
+        t.tolk(&[command]).run().success().stderr_contains("skipped corpus/b.jpg").stderr_contains(hint);
+    }
+    t.write("tolk.toml", "[corpus]\nexclude = [\"*.png\", \"*.jpg\"]\n");
+    t.tolk(&["status"]).run().success().stderr_is("");
+}
+
 /// `--quiet` holds a warning back in every command alike, counted in one line (as
 /// `import -q` does a row's).
 #[test]
