@@ -300,11 +300,16 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
     // The same words but for the numbers: case, punctuation and spacing may differ too
     // (they cost their own points in the score), the words themselves may not.
     let words = |t: &str| -> String {
-        let kept: String = masked(&crate::document::inline::strip(t))
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() || c == '\u{fffc}' { c } else { ' ' })
-            .collect();
+        let mut kept = String::new();
+        for c in masked(&crate::document::inline::strip(t)).to_lowercase().chars() {
+            // A symbol is a word of its own to the score (`€`, `%`): `$7` is no repair
+            // of `€7`, and `20%` is `20 %`.
+            if crate::text::is_symbol(c.encode_utf8(&mut [0; 4])) {
+                kept.extend([' ', c, ' ']);
+            } else {
+                kept.push(if c.is_alphanumeric() || c == '\u{fffc}' { c } else { ' ' });
+            }
+        }
         kept.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     if words(&q) != words(&s) {
@@ -784,6 +789,12 @@ mod tests {
             NoRepair::NotOnlyNumbers
         );
         assert_eq!(no("Det koster 1 500 kr.", "Det koster 1.500 kr.", "NOK 1500."), NoRepair::NotOnlyNumbers);
+        // A symbol is a word: another currency or comparison is no repair of the number.
+        assert_eq!(no("Prisen er €7.", "Prisen er $5.", "The price is $5."), NoRepair::NotOnlyNumbers);
+        assert_eq!(no("Verdien må være > 12.", "Verdien må være < 10.", "< 10"), NoRepair::NotOnlyNumbers);
+        // Spaced or not, a percent sign is the same word.
+        let r = repair("Rabatten er 25%.", "Rabatten er 20 %.", "The discount is 20%.").unwrap();
+        assert_eq!(r.target, "The discount is 25%.");
         let r = repair("Vi er 3 000 og 1 500.", "Vi er 2000 og 1.500.", "We are 2000 and 1,500.").unwrap();
         assert_eq!(r.target, "We are 3,000 and 1,500.");
         assert_eq!(

@@ -19,7 +19,7 @@ use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
 /// rules), changes: an index of another version is rebuilt, never read.
 pub const KIND: Kind = Kind {
     magic: *b"TOLKIDX\0",
-    version: 8,
+    version: 9,
     widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4, 8],
     name: "tolk's kept index",
 };
@@ -53,8 +53,10 @@ pub(super) enum Section {
     /// times, so a query that says a word twice is matched element by element.
     Postings,
     Starts,
-    /// Per word id, its first element (`u32`, one more than the words, from 0): word
-    /// `t`'s elements are `elements[t]..elements[t + 1]`.
+    /// Per word id, its first element (`u32`, two more than the words, from 0): word
+    /// `t`'s elements are `elements[t]..elements[t + 1]`. A number has none: every
+    /// number is listed under the id after the last word's, "any number", as the search
+    /// of other words takes every number for one word.
     Elements,
     /// Per document, its normalised source (`u8`, UTF-8) and where each ends (`u64`,
     /// one more than the documents, from 0).
@@ -280,7 +282,8 @@ impl Checked {
         {
             return fail("its document tables differ in length");
         }
-        if v.word_ends.len() != vocabulary + 1 || v.elements.len() != vocabulary + 1 {
+        // The elements of every word, and of any number (the word after them).
+        if v.word_ends.len() != vocabulary + 1 || v.elements.len() != vocabulary + 2 {
             return fail("its vocabulary tables differ in length");
         }
         if v.starts.is_empty() || !rises_to(v.elements, v.starts.len() as u64 - 1) {
@@ -376,7 +379,7 @@ mod tests {
             signatures: vec![3],
             postings: vec![0, 0],
             starts: vec![0, 1, 2],
-            elements: vec![0, 1, 2],
+            elements: vec![0, 0, 1, 2],
             sources: "hei 12".as_bytes().to_vec(),
             source_ends: vec![0, 6],
             changed: vec![i64::MIN],
@@ -405,15 +408,15 @@ mod tests {
         parts.postings[1] = 5;
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
-        parts.elements = vec![0, 2, 1];
+        parts.elements = vec![0, 0, 2, 1];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
-        parts.elements = vec![0, 1, 3];
+        parts.elements = vec![0, 0, 1, 3];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.postings = vec![0, 0];
         parts.starts = vec![0, 2, 2];
-        parts.elements = vec![0, 1, 2];
+        parts.elements = vec![0, 0, 1, 2];
         assert!(matches!(parts.lay_out(1, 1), Err(Damage::Malformed(_))));
         let mut parts = tiny();
         parts.offsets = vec![0, 3];

@@ -3,7 +3,9 @@
 //! [`IndexBuilder`] turns the memory's sources into sequences of word ids (the
 //! lowercased words of [`crate::score`]; punctuation and tags are none) and an inverted
 //! index of *elements* (a word's `k`-th element lists the entries that say it more than
-//! `k` times, sorted by length); [`Index`] is the finished, read-only result, and a
+//! `k` times, sorted by length; every number is listed as one word, "any number", the
+//! id after the vocabulary, as the score of other words takes every number for one
+//! word, and a query's numbers match a document's numbers in the distances); [`Index`] is the finished, read-only result, and a
 //! [`Searcher`] (one per thread, holding scratch space) queries it.
 //!
 //! A query returns exactly the entries an exhaustive scan with the same score returns
@@ -423,30 +425,36 @@ impl IndexBuilder {
         }
         drop((order, raw_tokens, raw_offsets, raw_entries, raw_sources, raw_ends, raw_changed, vocabulary));
         let doc_tokens = |d: usize| &tokens[offsets[d] as usize..offsets[d + 1] as usize];
-        let signatures: Vec<u64> =
-            (0..docs).map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(t))).collect();
+        // Every number is one word to the search of other words (`score::Words::fuzzy_key`):
+        // its postings and signature bit are those of `any`, the word after the vocabulary.
+        let vocabulary = number.len();
+        let any = vocabulary as u32;
+        let listed = |t: u32| if number[t as usize] == 1 { any } else { t };
+        let signatures: Vec<u64> = (0..docs)
+            .map(|d| doc_tokens(d).iter().fold(0, |sig, &t| sig | signature_bit(listed(t))))
+            .collect();
         // Postings: for each element (a word's k-th occurrence in a document), the
         // documents holding it. `seen[t]` counts word t's occurrences in the document
         // at hand, set back to 0 after it.
-        let vocabulary = number.len();
-        let mut seen = vec![0u32; vocabulary];
+        let mut seen = vec![0u32; vocabulary + 1];
         let mut each_occurrence = |visit: &mut dyn FnMut(usize, u32, u32)| {
             for d in 0..docs {
                 for &t in doc_tokens(d) {
+                    let t = listed(t);
                     visit(d, t, seen[t as usize]);
                     seen[t as usize] += 1;
                 }
                 for &t in doc_tokens(d) {
-                    seen[t as usize] = 0;
+                    seen[listed(t) as usize] = 0;
                 }
             }
         };
-        let mut elements = vec![0u32; vocabulary + 1];
+        let mut elements = vec![0u32; vocabulary + 2];
         each_occurrence(&mut |_, t, k| elements[t as usize + 1] = elements[t as usize + 1].max(k + 1));
         for i in 1..elements.len() {
             elements[i] += elements[i - 1];
         }
-        let mut starts = vec![0u32; elements[vocabulary] as usize + 1];
+        let mut starts = vec![0u32; elements[vocabulary + 1] as usize + 1];
         each_occurrence(&mut |_, t, k| starts[(elements[t as usize] + k) as usize + 1] += 1);
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
@@ -555,6 +563,11 @@ impl file::View<'_> {
             return &[];
         }
         &self.postings[self.starts[first + k] as usize..self.starts[first + k + 1] as usize]
+    }
+
+    /// The id every number is listed under in the postings: the one after the words.
+    fn any_number(&self) -> u32 {
+        self.number.len() as u32
     }
 
     fn is_number(&self, token: u32) -> bool {
@@ -702,6 +715,8 @@ impl Index {
             seen: vec![0; view.entries.len()],
             stamp: 0,
             peq: vec![0; view.number.len()],
+            number_mask: 0,
+            number_slot: 0,
             query_words: Vec::new(),
             slot: vec![0; view.number.len()],
             masks: Vec::new(),
@@ -778,10 +793,16 @@ pub struct Searcher<'a> {
     changes: Option<(Box<Searcher<'a>>, usize, usize)>,
     seen: Vec<u32>,
     stamp: u32,
-    /// Per token id, its match mask in the query (queries of up to 64 tokens).
+    /// Per token id, its match mask in the query (queries of up to 64 tokens); a number
+    /// has `number_mask`, the places of the query's numbers, as every number is one word
+    /// to the search of other words.
     peq: Vec<u64>,
-    /// The query's word numbers ([`UNKNOWN`] for a word the memory lacks), as
-    /// `set_masks` last set them.
+    number_mask: u64,
+    /// The slot of the places of the query's numbers in `masks` (longer queries; 0, the
+    /// all-zero mask, when it has none).
+    number_slot: u32,
+    /// The query's word numbers ([`UNKNOWN`] for a word the memory lacks, [`NUMBER`]
+    /// for every number), as `set_masks` last set them.
     query_words: Vec<u32>,
     /// Per token id, 1 + its number among the query's distinct tokens, or 0
     /// (longer queries); `masks` holds each one's block masks.
@@ -1147,8 +1168,13 @@ impl Searcher<'_> {
                 }
                 // The query's elements and match masks are the same at every floor.
                 let words = words.get_or_insert_with(|| {
-                    self.set_masks(&query_tokens);
-                    QueryWords::new(&view, &query_tokens)
+                    let numbers: Vec<bool> = (0..n).map(|w| query.is_number(w)).collect();
+                    self.set_masks(&query_tokens, &numbers);
+                    // Every number is listed under "any number".
+                    let listed: Vec<u32> = (0..n)
+                        .map(|w| if numbers[w] { view.any_number() } else { query_tokens[w] })
+                        .collect();
+                    QueryWords::new(&view, &listed)
                 });
                 self.fuzzy(&query, words, &mut threshold, &mut found);
                 if threshold.kth() >= floor {
@@ -1165,6 +1191,8 @@ impl Searcher<'_> {
                     self.peq[t as usize] = 0;
                     self.slot[t as usize] = 0;
                 }
+                self.number_mask = 0;
+                self.number_slot = 0;
             }
         }
         rank_scored(&view, &query, found, options.top)
@@ -1446,12 +1474,15 @@ impl Searcher<'_> {
         }
         let limit = max_distance(n.max(m), s);
         let distance = if n <= 64 {
-            let peq = &self.peq;
-            myers_distance(n, doc, |t| peq[t as usize])
+            let (peq, numbers) = (&self.peq, self.number_mask);
+            myers_distance(n, doc, |t| if view.is_number(t) { numbers } else { peq[t as usize] })
         } else {
             let blocks = n.div_ceil(64);
-            let (slot, masks) = (&self.slot, &self.masks);
-            block_distance(n, doc, |t, b| masks[slot[t as usize] as usize * blocks + b])
+            let (slot, masks, numbers) = (&self.slot, &self.masks, self.number_slot);
+            block_distance(n, doc, |t, b| {
+                let slot = if view.is_number(t) { numbers } else { slot[t as usize] };
+                masks[slot as usize * blocks + b]
+            })
         };
         // Moving blocks of words can bring a distance over the limit under it, but never
         // under the words not shared.
@@ -1460,9 +1491,11 @@ impl Searcher<'_> {
                 return false;
             }
             let unshared = n.max(m) - self.shared(doc);
-            if unshared > limit
-                || moved_distance(&self.query_words, doc, distance, unshared, Some(limit)) > limit
-            {
+            if unshared > limit {
+                return false;
+            }
+            let doc: Vec<u32> = doc.iter().map(|&t| if view.is_number(t) { NUMBER } else { t }).collect();
+            if moved_distance(&self.query_words, &doc, distance, unshared, Some(limit)) > limit {
                 return false;
             }
         }
@@ -1483,11 +1516,13 @@ impl Searcher<'_> {
     /// words takes one of the query's places that say it.
     fn shared(&self, doc: &[u32]) -> usize {
         crate::cost::count(doc.len());
+        let view = self.view;
         if self.query_words.len() > 64 {
             let mut left = self.query_words.clone();
             left.sort_unstable();
             return doc
                 .iter()
+                .map(|&t| if view.is_number(t) { NUMBER } else { t })
                 .filter(|t| match left.binary_search(t) {
                     Ok(at) => {
                         left.remove(at);
@@ -1500,7 +1535,8 @@ impl Searcher<'_> {
         let mut taken = 0u64;
         let mut shared = 0;
         for &t in doc {
-            let free = self.peq[t as usize] & !taken;
+            let mask = if view.is_number(t) { self.number_mask } else { self.peq[t as usize] };
+            let free = mask & !taken;
             if free != 0 {
                 taken |= free & free.wrapping_neg();
                 shared += 1;
@@ -1509,14 +1545,18 @@ impl Searcher<'_> {
         shared
     }
 
-    /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond.
-    fn set_masks(&mut self, query_tokens: &[u32]) {
+    /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond;
+    /// the places of its numbers (`numbers[w]`) are one word's, any number's.
+    fn set_masks(&mut self, query_tokens: &[u32], numbers: &[bool]) {
         self.query_words.clear();
-        self.query_words.extend_from_slice(query_tokens);
+        self.query_words
+            .extend(query_tokens.iter().zip(numbers).map(|(&t, &num)| if num { NUMBER } else { t }));
         let n = query_tokens.len();
         if n <= 64 {
             for (i, &t) in query_tokens.iter().enumerate() {
-                if t != UNKNOWN {
+                if numbers[i] {
+                    self.number_mask |= 1 << i;
+                } else if t != UNKNOWN {
                     self.peq[t as usize] |= 1 << i;
                 }
             }
@@ -1526,6 +1566,14 @@ impl Searcher<'_> {
             self.masks.clear();
             self.masks.resize(blocks, 0);
             for (i, &t) in query_tokens.iter().enumerate() {
+                if numbers[i] {
+                    if self.number_slot == 0 {
+                        self.number_slot = (self.masks.len() / blocks) as u32;
+                        self.masks.resize(self.masks.len() + blocks, 0);
+                    }
+                    self.masks[self.number_slot as usize * blocks + i / 64] |= 1 << (i % 64);
+                    continue;
+                }
                 if t == UNKNOWN {
                     continue;
                 }

@@ -93,12 +93,15 @@ fn a_changed_number_scores_98_and_is_explained_as_numbers() {
              \x20 diff: Vi hadde[- 110-]{+ 120+} kunder i 2024.\n\
              \x20  why: 100 − 2 for numbers (110 → 120) = 98\n",
         );
-    // With another word too, it is a fuzzy match: every word edit is listed.
+    // With another word too, it is a fuzzy match: every word edit is listed, and the
+    // numbers cost what they cost in the same words, not a word replaced.
     forgiving()
         .tolk(&["lookup", "Vi hadde 120 kunder nå i 2024.", "--explain", "--top", "1"])
         .run()
         .success()
-        .stdout_contains("   why: words: 5 of 7 the same (1 replaced: 110 → 120, 1 inserted: \"nå\") → 71\n");
+        .stdout_contains(
+            "   why: words: 6 of 7 the same (1 inserted: \"nå\") → 85; − 2 for numbers (110 → 120) = 83\n",
+        );
 }
 
 /// `for deg ?` scored 99 with a diff that marked nothing: the space is marked now, both
@@ -163,11 +166,14 @@ fn lookup_json_gives_each_match_with_its_diff_and_explanation() {
     let fuzzy = forgiving().tolk(&["lookup", "Vi hadde 120 kunder nå i 2024.", "--json"]).run().success();
     let value: serde_json::Value = serde_json::from_str(&fuzzy.stdout).unwrap();
     let words = &value["matches"][0]["explanation"]["words"];
-    assert_eq!(words["same"], 5);
-    assert_eq!(words["kept"], 5);
+    assert_eq!(words["same"], 6);
+    assert_eq!(words["kept"], 6);
     assert_eq!(words["of"], 7);
-    assert_eq!(words["replaced"], serde_json::json!([["110", "120"]]));
+    assert_eq!(words["replaced"], serde_json::json!([]));
     assert_eq!(words["inserted"], serde_json::json!(["nå"]));
+    let lost = &value["matches"][0]["explanation"]["lost"];
+    assert_eq!(lost[0]["kind"], "numbers");
+    assert_eq!(lost[0]["points"], 2);
 }
 
 #[test]
