@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::document::Document;
+use crate::document::{Document, Unreadable};
 use crate::index::{Index, Match, SearchOptions};
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
@@ -159,6 +159,9 @@ pub struct Report {
     /// differs only in numbers and whose translation gets the new ones
     /// ([`crate::numbers::repair`]).
     pub repaired: Count,
+    /// The documents that could not be read, in corpus order: in no band and not in
+    /// the total.
+    pub unread: Vec<Unreadable>,
 }
 
 /// A corpus gathered for analysis one document at a time: each unique sentence once,
@@ -172,6 +175,8 @@ pub struct Analysis {
     /// Per document, its name, the unique sentence of each segment, and whether it is
     /// plain text (whose braces are text, not tags).
     documents: Vec<(String, Vec<u32>, bool)>,
+    /// The documents that could not be read.
+    unread: Vec<Unreadable>,
 }
 
 impl Analysis {
@@ -189,6 +194,11 @@ impl Analysis {
             })
             .collect();
         self.documents.push((doc.name.clone(), slots, doc.plain().is_some()));
+    }
+
+    /// Notes a document that could not be read, for the report to name.
+    pub fn unreadable(&mut self, unreadable: Unreadable) {
+        self.unread.push(unreadable);
     }
 
     /// How many unique sentences there are to search.
@@ -281,7 +291,7 @@ impl Analysis {
                 DocumentReport { name, bands }
             })
             .collect();
-        Report { documents, total, repaired }
+        Report { documents, total, repaired, unread: self.unread }
     }
 }
 

@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::analyze::{Band, Bands, Report};
+use crate::document::Unreadable;
 use crate::ledger::Ledger;
 use crate::memory::Memory;
 use crate::status::{DocStatus, Status};
@@ -60,6 +61,7 @@ pub fn html(report: &Report, memory: &Memory, in_use: usize, min_score: u8, date
         min_score,
         escape(date)
     );
+    unread_html(&mut out, &report.unread);
     out.push_str("<p class=\"legend\">");
     for band in Band::ALL {
         let _ =
@@ -184,6 +186,22 @@ fn bar(
     out.push_str("</div></div>\n");
 }
 
+/// Names the documents that could not be read, which no bar or total counts.
+fn unread_html(out: &mut String, unread: &[Unreadable]) {
+    if unread.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"unread\">Not read, and not counted below: {}.</p>\n<ul>",
+        count(unread.len(), "document")
+    );
+    for u in unread {
+        let _ = writeln!(out, "<li>{}: {}</li>", escape(&u.name), escape(&u.why));
+    }
+    out.push_str("</ul>\n");
+}
+
 /// The colours of the status: translated, out with a translator, missing.
 const STATUS_COLOURS: [(&str, &str); 3] =
     [("translated", "#2e8b57"), ("out", "#6a9fd4"), ("missing", "#c8453a")];
@@ -195,12 +213,14 @@ pub fn status_html(status: &Status, ledger: &Ledger, date: &str) -> String {
     let t = status.total.all();
     let _ = writeln!(
         out,
-        "<p>{}, {}: {}% of the words translated, made {}.</p>",
+        "<p>{}, {}: {} of the words translated, made {}.</p>",
         count(status.documents.len(), "document"),
         count(t.words, "word"),
-        status.total.percent(),
+        // A document not read holds words no one has counted.
+        status.percent().map_or("an unknown share".to_string(), |p| format!("{p}%")),
         escape(date)
     );
+    unread_html(&mut out, &status.unread);
     out.push_str("<p class=\"legend\">");
     for (label, colour) in STATUS_COLOURS {
         let _ = write!(out, "<span><i style=\"background:{colour}\"></i>{label}</span>");

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::document::Document;
+use crate::document::{Document, Unreadable};
 use crate::ledger::Ledger;
 use crate::memory::Memory;
 use crate::text::{word_count, SegmentId};
@@ -69,6 +69,17 @@ pub struct Status {
     pub total: DocStatus,
     /// Per batch, oldest first.
     pub batches: Vec<BatchStatus>,
+    /// The documents that could not be read, in corpus order: not in the total, which
+    /// is then not the corpus's.
+    pub unread: Vec<Unreadable>,
+}
+
+impl Status {
+    /// The share of the corpus's words translated, in whole percent: none when a
+    /// document could not be read, as what it holds is not known.
+    pub fn percent(&self) -> Option<usize> {
+        self.unread.is_empty().then(|| self.total.percent())
+    }
 }
 
 /// Gathers a [`Status`] one document at a time.
@@ -135,6 +146,12 @@ impl<'a> StatusBuilder<'a> {
         total.missing.plus(d.missing);
         total.batches.extend(&d.batches);
         self.status.documents.push(d);
+    }
+
+    /// Notes a document that could not be read, so the status does not count it as
+    /// translated.
+    pub fn unreadable(&mut self, unreadable: Unreadable) {
+        self.status.unread.push(unreadable);
     }
 
     /// The status.

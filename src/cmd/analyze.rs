@@ -41,8 +41,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let segmenter = ui::segmenter(global)?;
     let mut analysis = Analysis::default();
     for (path, name) in ui::corpus_files(global, &args.paths)? {
-        let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
-        analysis.add(&doc);
+        match ui::read_or_unreadable(global, &path, name, &segmenter) {
+            Ok(doc) => analysis.add(&doc),
+            Err(unreadable) => analysis.unreadable(unreadable),
+        }
     }
     // Only what the report shows is read of a kept memory: the matches found, every
     // translation of the corpus's sentences and of those that may compete.
@@ -54,7 +56,12 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let report = analysis.finish_found(&memory, &found);
     let conflicts = memory.conflicts();
     let mut out = BufWriter::new(io::stdout().lock());
-    let rows = report.documents.iter().map(|d| (d.name.as_str(), &d.bands)).chain([("TOTAL", &report.total)]);
+    let rows = report
+        .documents
+        .iter()
+        .map(|d| (d.name.as_str(), &d.bands))
+        .chain([("TOTAL", &report.total)])
+        .collect::<Vec<_>>();
     if args.html {
         let date = tolk::timestamp::Timestamp::now().to_string();
         out.write_all(
@@ -70,6 +77,7 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             "memory_conflicts": conflicts,
             "documents": documents,
             "total": bands_json(&report.total),
+            "unread": report.unread.iter().map(|u| json!({"doc": u.name, "why": u.why})).collect::<Vec<_>>(),
             "numbers_repaired": {"segments": report.repaired.segments, "words": report.repaired.words},
         });
         serde_json::to_writer_pretty(&mut out, &value)?;
@@ -91,9 +99,24 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             // A document named like a formula must not run as one in a spreadsheet.
             w.write_record([&escape_cell(name), "total", &t.segments.to_string(), &t.words.to_string()])?;
         }
+        // What a document not read holds is not known: no counts.
+        for u in &report.unread {
+            w.write_record([&escape_cell(&u.name), "not read", "", ""])?;
+        }
         w.flush()?;
     } else {
-        for (name, bands) in rows {
+        let (documents, total) = rows.split_at(rows.len() - 1);
+        for (name, bands) in documents {
+            write_table(&mut out, name, bands)?;
+        }
+        for u in &report.unread {
+            writeln!(
+                out,
+                "{}\n  not read (see the warning above): in no band, not counted in TOTAL\n",
+                tolk::shown::name(&u.name)
+            )?;
+        }
+        for (name, bands) in total {
             write_table(&mut out, name, bands)?;
         }
         if report.repaired.segments > 0 {

@@ -174,6 +174,10 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     let unread_documents = super::ui::plural(unread, "document", "documents");
     let (has, it) = if unread == 1 { ("has", "it") } else { ("have", "them") };
     if unread > 0 && !args.partial {
+        // --partial writes the others' editions: advice only when there are others.
+        if unread == sources.len() {
+            bail!("{unread_documents} could not be read (named above), so nothing was written; correct {it} and build again");
+        }
         bail!(
             "{unread_documents} could not be read (named above), so nothing was written; correct {it}, or build \
              with --partial to write the other editions"

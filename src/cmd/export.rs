@@ -98,9 +98,11 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             format!("cannot write batches to {}", tolk::shown::path(&global.project.batch_folder()))
         })?,
     }
+    let mut read = 0;
     for (path, name) in files {
         let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) else { continue };
         builder.add(&doc);
+        read += 1;
     }
     // Held until the batch is recorded: another export waits, then leaves out what
     // this one sent.
@@ -156,6 +158,25 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             ui::plural(segments, "sentence", "sentences"),
             names.join(", ")
         );
+    }
+    let unread = ui::unread();
+    let unread_documents = ui::plural(unread, "document", "documents");
+    let it = if unread == 1 { "it" } else { "them" };
+    if batch.rows.is_empty() && unread > 0 {
+        // Nothing can be said to be translated of a document not read: no batch is no
+        // success then, as `build` fails for it too.
+        let others = match (read, held.is_empty()) {
+            (0, _) => "and there is no other document".to_string(),
+            (_, true) => format!(
+                "and every segment of the {} has a 100% match in the memory",
+                ui::plural(read, "other document", "other documents")
+            ),
+            (_, false) => format!(
+                "and every untranslated segment of the {} is out in an open batch",
+                ui::plural(read, "other document", "other documents")
+            ),
+        };
+        bail!("nothing was exported: {unread_documents} could not be read (named above), {others}; correct {it} and export again");
     }
     if batch.rows.is_empty() {
         if ui::chatty(global) {
@@ -257,6 +278,13 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
             "recorded as batch {id}{whom}; `tolk status` shows what is out, `tolk import` closes it, and \
              `tolk withdraw {id}` if it will not come back"
         );
+        if unread > 0 {
+            eprintln!(
+                "{unread_documents} could not be read (named above), and {} not in this batch; correct {it} and \
+                 export again",
+                if unread == 1 { "is" } else { "are" }
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

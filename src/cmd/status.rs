@@ -51,8 +51,9 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
     })?;
     let mut builder = StatusBuilder::new(&memory, &ledger);
     for (path, name) in files {
-        if let Some(doc) = ui::read_or_skip(global, &path, name, &segmenter) {
-            builder.add(&doc);
+        match ui::read_or_unreadable(global, &path, name, &segmenter) {
+            Ok(doc) => builder.add(&doc),
+            Err(unreadable) => builder.unreadable(unreadable),
         }
     }
     let status = builder.finish();
@@ -87,31 +88,42 @@ pub fn run(args: Args, global: &Global) -> Result<ExitCode> {
         let value = json!({
             "documents": status.documents.iter().map(doc).collect::<Vec<_>>(),
             "total": doc(&status.total),
+            "unread": status.unread.iter().map(|u| json!({"doc": u.name, "why": u.why})).collect::<Vec<_>>(),
             "batches": batches,
         });
         serde_json::to_writer(&mut out, &value)?;
         out.write_all(b"\n")?;
     } else {
-        let width = status.documents.iter().map(|d| d.name.chars().count()).max().unwrap_or(0).max(8);
+        let names = status.documents.iter().map(|d| &d.name).chain(status.unread.iter().map(|u| &u.name));
+        let width = names.map(|n| n.chars().count()).max().unwrap_or(0).max(8);
         writeln!(
             out,
             "{:<width$}  {:>7}  {:>11}  {:>7}  {:>7}  out with",
             "document", "words", "translated", "out", "missing"
         )?;
-        for d in status.documents.iter().chain([&status.total]) {
+        let row = |d: &DocStatus, percent: Option<usize>| {
             let with: Vec<String> = d.batches.iter().map(|&i| ledger.batches[i].describe()).collect();
+            // What a document not read holds is not known, nor so the corpus's share.
+            let percent = percent.map_or("?".to_string(), |p| p.to_string());
             let line = format!(
                 "{:<width$}  {:>7}  {:>6} {:>3}%  {:>7}  {:>7}  {}",
                 d.name,
                 d.all().words,
                 d.translated.words,
-                d.percent(),
+                percent,
                 d.out.words,
                 d.missing.words,
                 with.join(", ")
             );
-            writeln!(out, "{}", line.trim_end())?;
+            line.trim_end().to_string()
+        };
+        for d in &status.documents {
+            writeln!(out, "{}", row(d, Some(d.percent())))?;
         }
+        for u in &status.unread {
+            writeln!(out, "{:<width$}  not read (see the warning above): not counted in TOTAL", u.name)?;
+        }
+        writeln!(out, "{}", row(&status.total, status.percent()))?;
         if !status.batches.is_empty() {
             writeln!(out)?;
             for b in &status.batches {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use tolk::document::{Document, EditionLanguage, ReadOptions};
+use tolk::document::{Document, EditionLanguage, ReadOptions, Unreadable};
 use tolk::import::Conflict;
 use tolk::index::cache::{self, Kept};
 use tolk::index::{Damage, Index};
@@ -1045,15 +1045,27 @@ static TOLD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 /// command for all the others: `None` then. `build` fails in the end for it, as it has
 /// no edition ([`unread`]).
 pub fn read_or_skip(global: &Global, path: &Path, name: String, segmenter: &Segmenter) -> Option<Document> {
-    match read(global, path, name, segmenter) {
-        Ok(doc) => Some(doc),
+    read_or_unreadable(global, path, name, segmenter).ok()
+}
+
+/// [`read_or_skip`], telling of a document left out as an [`Unreadable`], for a report
+/// that names it.
+pub fn read_or_unreadable(
+    global: &Global,
+    path: &Path,
+    name: String,
+    segmenter: &Segmenter,
+) -> std::result::Result<Document, Unreadable> {
+    match read(global, path, name.clone(), segmenter) {
+        Ok(doc) => Ok(doc),
         Err(e) => {
+            let why = format!("{e:#}");
             let mut warned = UNREAD.lock().unwrap_or_else(|p| p.into_inner());
             if !warned.iter().any(|p| p == path) {
                 warned.push(path.to_path_buf());
-                warning(format_args!("{e:#}; left out until that is done"));
+                warning(format_args!("{why}; left out until that is done"));
             }
-            None
+            Err(Unreadable { name, why })
         }
     }
 }

@@ -263,6 +263,16 @@ pub fn name_of(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// A corpus document a command could not read (a Word file with tracked changes, a
+/// damaged file) and left out: a report names it, so that no total counts it as done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The document's name in the corpus.
+    pub name: String,
+    /// Why it could not be read, as the warning said.
+    pub why: String,
+}
+
 /// A source document: its name, its segments in order, and what is needed to write it
 /// back.
 #[derive(Debug, Clone)]

@@ -253,6 +253,70 @@ fn a_damaged_word_document_is_refused_by_name() {
     );
 }
 
+/// A document tolk cannot read (here tracked changes) is named in `status`, `analyze`
+/// and their JSON, and no total calls the corpus done; `export` and `build` say that
+/// it was not read rather than that nothing is left to translate (new-user trial: a
+/// lone Word file with tracked changes showed `TOTAL 0 0 100%` and "nothing to
+/// translate").
+#[test]
+fn an_unread_document_is_not_reported_as_done() {
+    let t = Project::empty();
+    t.write("memory/nb-en.csv", crate::util::EMPTY_MEMORY);
+    let deleted = r#"<w:del w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r><w:delText>Gammel.</w:delText></w:r></w:del>"#;
+    t.write("corpus/valg.docx", word_file(&format!("<w:p>{}</w:p><w:p>{deleted}</w:p>", run("Hei."))));
+    let status = t.tolk(&["status"]).run().success();
+    assert!(status.stderr.contains("warning: corpus/valg.docx: has tracked changes"), "{}", status.stderr);
+    assert!(
+        status.stdout.contains("valg.docx  not read (see the warning above): not counted in TOTAL\n"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.lines().any(|l| l.starts_with("TOTAL") && l.contains(" 0   ?%")),
+        "the total claims a share: {}",
+        status.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&t.tolk(&["status", "--json"]).run().success().stdout).unwrap();
+    assert_eq!(json["unread"][0]["doc"], "valg.docx");
+    assert!(json["unread"][0]["why"].as_str().unwrap().contains("has tracked changes"), "{json}");
+    let html = t.tolk(&["status", "--html"]).run().success().stdout;
+    assert!(html.contains("an unknown share of the words translated"), "{html}");
+    assert!(html.contains("<li>valg.docx: corpus/valg.docx: has tracked changes"), "{html}");
+    t.tolk(&["analyze"])
+        .run()
+        .success()
+        .stdout_contains("valg.docx\n  not read (see the warning above): in no band, not counted in TOTAL\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&t.tolk(&["analyze", "--json"]).run().success().stdout).unwrap();
+    assert_eq!(json["unread"][0]["doc"], "valg.docx");
+    t.tolk(&["analyze", "--csv"]).run().success().stdout_contains("valg.docx,not read,,\n");
+    t.tolk(&["export", "-o", "b.csv"]).run().failure().stderr_contains(
+        "error: nothing was exported: 1 document could not be read (named above), and there is no other \
+         document; correct it and export again\n",
+    );
+    assert!(!t.path().join("b.csv").exists(), "a batch was written");
+    // No --partial advice where there is no other edition to write.
+    t.tolk(&["build"])
+        .run()
+        .failure()
+        .stderr_contains("error: 1 document could not be read (named above), so nothing was written; correct it and build again\n");
+
+    // With another document read and translated: still no claim that all is matched.
+    t.write("corpus/a.txt", "Hei.\n");
+    t.write("memory/nb-en.csv", format!("{}Hei.,Hi.,,,,,\n", crate::util::EMPTY_MEMORY));
+    t.tolk(&["export", "-o", "b.csv"]).run().failure().stderr_contains(
+        "error: nothing was exported: 1 document could not be read (named above), and every segment of the 1 \
+         other document has a 100% match in the memory; correct it and export again\n",
+    );
+    t.tolk(&["build"]).run().failure().stderr_contains("or build with --partial to write the other editions");
+    // With something to export: the batch is written, and says what it lacks.
+    t.write("corpus/b.txt", "Ny setning her.\n");
+    t.tolk(&["export", "-o", "b.csv"]).run().success().stderr_contains(
+        "1 document could not be read (named above), and is not in this batch; correct it and export again\n",
+    );
+}
+
 /// A Word document as the smallest package Word and LibreOffice open: `body` in
 /// `word/document.xml`, and properties with a title and the language nb-NO.
 pub fn word_file(body: &str) -> Vec<u8> {
