@@ -179,7 +179,11 @@ impl EditionLanguage {
 /// all of a shorter file), or why tolk reads no such file.
 pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn DocumentFormat, String> {
     FORMATS.iter().copied().find(|f| f.claims(path, head)).ok_or_else(|| {
-        let what = unsupported(head).unwrap_or("a file of a format tolk does not read");
+        let what = match (unsupported(head), not_prose(path)) {
+            (Some(what), _) => what.to_string(),
+            (None, Some(what)) => format!("{what} (.{})", extension(path)),
+            (None, None) => "a file of a format tolk does not read".to_string(),
+        };
         // A word processor's older formats: saved again, they are documents tolk reads.
         let xml = head.starts_with(b"<?xml") || head.starts_with(b"\xef\xbb\xbf<?xml");
         let flat = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fodt"));
@@ -200,6 +204,69 @@ pub fn format_of(path: &Path, head: &[u8]) -> std::result::Result<&'static dyn D
              .ott) documents"
         )
     })
+}
+
+/// The extensions of files that hold code, styles, data or markup, not prose, by what
+/// they hold. A web page's bundle or a site's folder keeps them beside the articles
+/// (`meny.js`, `stil.css`, `data.json`, `kart.svg`), and they are UTF-8 text, which
+/// plain text would otherwise read: a script's lines would go to translators as
+/// sentences and be rewritten in its edition. A file so named is skipped as an image
+/// is, with the same warning and `[corpus] exclude` hint; one with no extension, or
+/// `.txt`, is plain text. The one list of them: [`not_prose`] reads it.
+const NOT_PROSE: [(&str, &[&str]); 4] = [
+    (
+        "a script or program",
+        &[
+            "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "vue", "svelte", "py", "rb", "sh", "bash",
+            "zsh", "fish", "ps1", "bat", "cmd", "php", "pl", "pm", "lua", "go", "rs", "java", "kt", "kts",
+            "scala", "swift", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "m", "r", "sql",
+        ],
+    ),
+    ("a stylesheet", &["css", "scss", "sass", "less", "styl"]),
+    (
+        "a data or configuration file",
+        &[
+            "json",
+            "jsonc",
+            "json5",
+            "jsonl",
+            "ndjson",
+            "geojson",
+            "yml",
+            "yaml",
+            "toml",
+            "csv",
+            "tsv",
+            "ini",
+            "cfg",
+            "conf",
+            "properties",
+            "env",
+            "lock",
+            "map",
+            "webmanifest",
+        ],
+    ),
+    (
+        "a markup or vector graphics file",
+        &["svg", "xml", "xsl", "xslt", "xsd", "dtd", "rss", "atom", "plist"],
+    ),
+];
+
+/// What the file at `path` holds by its extension when that says it is code, styles,
+/// data or markup, not prose ([`NOT_PROSE`]): `a stylesheet`. `None` for any other
+/// extension and none.
+pub fn not_prose(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_str()?;
+    NOT_PROSE
+        .iter()
+        .find(|(_, extensions)| extensions.iter().any(|e| e.eq_ignore_ascii_case(extension)))
+        .map(|(what, _)| *what)
+}
+
+/// The extension of `path` as it is written, for a message.
+fn extension(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.extension().unwrap_or_default().to_string_lossy()
 }
 
 /// The first bytes of an old binary Office file (`.doc`, `.xls`).

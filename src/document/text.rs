@@ -16,11 +16,11 @@ impl DocumentFormat for PlainText {
         "text"
     }
 
-    /// Whatever no other format claims and does not start like a kind of file that
-    /// is not text ([`super::unsupported`]); what is still not text is refused when
-    /// read.
-    fn claims(&self, _path: &Path, head: &[u8]) -> bool {
-        super::unsupported(head).is_none()
+    /// Whatever no other format claims, does not start like a kind of file that is
+    /// not text ([`super::unsupported`]) and is not named as code, styles, data or
+    /// markup ([`super::not_prose`]); what is still not text is refused when read.
+    fn claims(&self, path: &Path, head: &[u8]) -> bool {
+        super::unsupported(head).is_none() && super::not_prose(path).is_none()
     }
 
     /// A line longer than [`crate::input::limits::MAX_LINE`] is refused before the file

@@ -204,3 +204,60 @@ fn a_skipped_file_says_what_to_do_and_how_to_silence_it() {
     t.write("tolk.toml", "[corpus]\nexclude = [\"*.pdf\"]\n");
     t.tolk(&["analyze"]).run().success().stderr_is("");
 }
+
+/// Code, styles, data and markup beside an article (a Hugo page bundle's script,
+/// stylesheet, data files and map) are skipped as a PDF is, with one hint naming every
+/// kind to exclude, and never sent to translators nor rewritten in an edition; a file
+/// with no extension or `.txt` is still plain text (new-user trial: `meny.js` was
+/// exported as sentences and rewritten by `build --pseudo`).
+#[test]
+fn code_and_data_files_beside_an_article_are_skipped_not_translated() {
+    let t = crate::util::Project::empty();
+    t.write("memory/nb-en.csv", crate::util::EMPTY_MEMORY)
+        .write("corpus/innlegg/index.md", "# Valget\n\nVi stemte i dag.\n")
+        .write("corpus/innlegg/meny.js", "document.querySelector('nav').addEventListener('click', vis);\n")
+        .write("corpus/innlegg/stil.css", "nav { color: red; }\n")
+        .write("corpus/innlegg/data.json", "{\"tittel\": \"Valget i Norge\"}\n")
+        .write("corpus/innlegg/data.yml", "tittel: Valget i Norge\n")
+        .write(
+            "corpus/innlegg/kart.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>Oslo sentrum</text></svg>\n",
+        )
+        .write("corpus/LESMEG", "Les dette først.\n")
+        .write("corpus/notat.txt", "Et notat her.\n");
+    let out = t.tolk(&["segment"]).run().success();
+    assert_eq!(out.stdout, "Les dette først.\nValget\nVi stemte i dag.\nEt notat her.\n");
+    for (file, what) in [
+        ("data.json", "a data or configuration file (.json)"),
+        ("data.yml", "a data or configuration file (.yml)"),
+        ("kart.svg", "a markup or vector graphics file (.svg)"),
+        ("meny.js", "a script or program (.js)"),
+        ("stil.css", "a stylesheet (.css)"),
+    ] {
+        let warning = format!(
+            "warning: skipped corpus/innlegg/{file}: is {what}, which tolk does not read; tolk reads"
+        );
+        assert!(out.stderr.contains(&warning), "no {warning:?} in\n{}", out.stderr);
+    }
+    assert!(
+        out.stderr.contains(
+            "exclude it in tolk.toml: [corpus] exclude = [\"*.json\", \"*.yml\", \"*.svg\", \"*.js\", \"*.css\"])"
+        ),
+        "{}",
+        out.stderr
+    );
+    t.tolk(&["export", "-o", "b.csv"]).run().success();
+    let batch = t.read("b.csv");
+    assert!(!batch.contains("querySelector") && !batch.contains("Oslo sentrum"), "{batch}");
+    t.tolk(&["build", "--pseudo"]).run().success();
+    assert!(!t.path().join("out/pseudo/innlegg/meny.js").exists(), "a script was rewritten");
+    assert!(
+        t.path().join("out/pseudo/innlegg/index.md").exists() && t.path().join("out/pseudo/LESMEG").exists()
+    );
+    t.tolk(&["segment", "corpus/innlegg/stil.css"])
+        .run()
+        .failure()
+        .stderr_contains("error: corpus/innlegg/stil.css: is a stylesheet (.css), which tolk does not read");
+    t.write("tolk.toml", "[corpus]\nexclude = [\"*.json\", \"*.yml\", \"*.svg\", \"*.js\", \"*.css\"]\n");
+    t.tolk(&["analyze"]).run().success().stderr_is("");
+}
