@@ -426,13 +426,12 @@ impl Document {
         for (n, line) in lines(&text).enumerate() {
             cut.clear();
             segmenter.split_line(&text[line.clone()], &mut cut);
-            // A sentence that is only a web or e-mail address stays as it is (a line of
-            // figures is still offered in plain text: its batch rows are a translator's
-            // to see, as they have always been).
-            let cut = cut.iter().filter(|r| {
-                let sentence = &text[line.start + r.start..line.start + r.end];
-                crate::text::has_words(sentence) || !sentence.chars().any(char::is_alphabetic)
-            });
+            // A sentence without a letter (a year, a line of figures, `});`, `---`) or
+            // that is only a web or e-mail address is layout, kept byte for byte, as in
+            // every other format.
+            let cut = cut
+                .iter()
+                .filter(|r| crate::text::has_words(&text[line.start + r.start..line.start + r.end]));
             for (i, r) in cut.enumerate() {
                 let range = line.start + r.start..line.start + r.end;
                 segments.push(Segment {
@@ -657,6 +656,23 @@ mod tests {
         assert_eq!(ends, [12, 24, 34]);
         let locs: Vec<_> = d.segments.iter().map(|s| (s.location.line, s.location.index)).collect();
         assert_eq!(locs, [(1, 1), (1, 2), (3, 1)]);
+    }
+
+    /// A line with no letter (a year, a table's figures, a script's `});`, a rule) is
+    /// layout, as in Markdown and HTML: no segment, kept byte for byte in the edition
+    /// (new-user trial: `2027` and `});` of a .txt were exported as sentences).
+    #[test]
+    fn a_sentence_without_a_letter_is_no_segment_in_plain_text() {
+        let text = "Hei.\n2027\n});\n---\n* * *\n123 456\n(!)\nSide 12. Vi ses.\n";
+        let d = doc(text);
+        let texts: Vec<_> = d.segments.iter().map(|s| d.segment_text(s)).collect();
+        assert_eq!(texts, ["Hei.", "Side 12.", "Vi ses."]);
+        let lines: Vec<_> = d.segments.iter().map(|s| s.location.line).collect();
+        assert_eq!(lines, [1, 8, 8]);
+        assert_eq!(
+            d.rebuild(|s| Some(Cow::Owned(s.text.to_uppercase()))).unwrap(),
+            "HEI.\n2027\n});\n---\n* * *\n123 456\n(!)\nSIDE 12. VI SES.\n".as_bytes()
+        );
     }
 
     #[test]
