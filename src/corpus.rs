@@ -12,7 +12,8 @@
 //! Word keeps beside an open document (listed as skipped). A path named on the
 //! command line is read whatever it is, a pipe included (`tolk segment /dev/stdin`),
 //! through the same bounded readers. A file whose first bytes say it is no text (a
-//! Word, LibreOffice or PDF file, an image) is skipped with the reason too, named or
+//! Word, LibreOffice or PDF file, an image), or whose extension says it is code, styles,
+//! data or markup (`document::not_prose`), is skipped with the reason too, named or
 //! found ([`Skipped::named`] tells which, as the binary refuses a file asked for by
 //! name that it cannot read). This module only lists and reads; it does not decide
 //! what is translated.
