@@ -60,35 +60,16 @@ impl Exchanged {
     /// (`&amp;`, `&nbsp;`, `&#229;`), by `unit`: a spreadsheet's cell is text, so they
     /// are imported as written, never decoded on a guess, but they are said, as an
     /// edition would show them as they are.
-    fn with_entity_warning(mut self, unit: RowOrLine) -> Exchanged {
-        let mut units = Units::default();
-        let mut found: Vec<&str> = Vec::new();
-        for e in &self.entries {
-            let mut any = false;
-            for text in [&e.source, &e.target] {
-                for entity in html_entities(text) {
-                    any = true;
-                    if found.len() < 3 && !found.contains(&entity) {
-                        found.push(entity);
-                    }
-                }
-            }
-            if any {
-                units.add(format!("{unit} {}", e.row));
-            }
-        }
-        if units.total > 0 {
-            let found = found.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
-            self.warnings.push(format!(
-                "{} {} HTML entities ({found}): imported as written, not decoded; if they stand for characters \
-                 (`&amp;` for &, `&nbsp;` for a no-break space), undo this import with `tolk tm revert`, write \
-                 the characters in the file and import it again",
-                units.counted("translation"),
-                units.verb("holds", "hold"),
-            ));
-            self.warnings_total += 1;
-        }
-        self.with_tag_warning(unit)
+    fn with_entity_warning(self, unit: RowOrLine) -> Exchanged {
+        self.with_markup_warning(
+            unit,
+            |e| html_entities(&e.source).chain(html_entities(&e.target)).collect(),
+            "HTML entities",
+            "imported as written, not decoded; if they stand for characters (`&amp;` for &, `&nbsp;` for a \
+             no-break space), undo this import with `tolk tm revert`, write the characters in the file and \
+             import it again",
+        )
+        .with_tag_warning(unit)
     }
 
     /// Adds a warning naming the entries whose source holds HTML or XML tags typed as
@@ -96,28 +77,44 @@ impl Exchanged {
     /// have them), by `unit`: a cell is text, so they are imported as written, and
     /// their names and brackets are words to the score, so the sentence without them
     /// (as a document's formatting gives it, or a translator types it) scores low.
-    fn with_tag_warning(mut self, unit: RowOrLine) -> Exchanged {
+    fn with_tag_warning(self, unit: RowOrLine) -> Exchanged {
+        self.with_markup_warning(
+            unit,
+            |e| html_tags(&e.source).collect(),
+            "HTML or XML tags in the source",
+            "imported as text, so their names and brackets count as words and the sentence without them \
+             matches these poorly; if they are formatting, undo this import with `tolk tm revert` and import \
+             a TMX or XLIFF file of the memory, whose tags tolk reads as tags",
+        )
+    }
+
+    /// Adds one warning naming, by `unit`, the entries in which `find` finds markup,
+    /// with the first three kinds found: "N translations (row 3, …) hold `what`
+    /// (`&amp;`, …): `advice`".
+    fn with_markup_warning(
+        mut self,
+        unit: RowOrLine,
+        find: impl for<'e> Fn(&'e Entry) -> Vec<&'e str>,
+        what: &str,
+        advice: &str,
+    ) -> Exchanged {
         let mut units = Units::default();
-        let mut found: Vec<&str> = Vec::new();
+        let mut found: Vec<String> = Vec::new();
         for e in &self.entries {
-            let mut any = false;
-            for tag in html_tags(&e.source) {
-                any = true;
-                if found.len() < 3 && !found.contains(&tag) {
-                    found.push(tag);
+            let marks = find(e);
+            for &mark in &marks {
+                if found.len() < 3 && !found.iter().any(|f| f == mark) {
+                    found.push(mark.to_string());
                 }
             }
-            if any {
+            if !marks.is_empty() {
                 units.add(format!("{unit} {}", e.row));
             }
         }
         if units.total > 0 {
             let found = found.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
             self.warnings.push(format!(
-                "{} {} HTML or XML tags in the source ({found}): imported as text, so their names and brackets \
-                 count as words and the sentence without them matches these poorly; if they are formatting, \
-                 undo this import with `tolk tm revert` and import a TMX or XLIFF file of the memory, whose \
-                 tags tolk reads as tags",
+                "{} {} {what} ({found}): {advice}",
                 units.counted("translation"),
                 units.verb("holds", "hold"),
             ));

@@ -241,7 +241,7 @@ fn code_and_data_files_beside_an_article_are_skipped_not_translated() {
     }
     assert!(
         out.stderr.contains(
-            "exclude it in tolk.toml: [corpus] exclude = [\"*.json\", \"*.yml\", \"*.svg\", \"*.js\", \"*.css\"])"
+            "exclude them in tolk.toml: [corpus] exclude = [\"*.json\", \"*.yml\", \"*.svg\", \"*.js\", \"*.css\"])"
         ),
         "{}",
         out.stderr
