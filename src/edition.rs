@@ -107,22 +107,16 @@ const NORWEGIAN_INFIXES: [&str; 7] = ["nb", "nn", "no", "nob", "nno", "nb-NO", "
 /// (`innlegg.nb.md` → `innlegg.en.md`): the site the edition goes to takes it for the
 /// page's English version. Any other name is left as it is.
 fn english_name(name: &str) -> String {
-    let (folder, file) = name.rsplit_once('/').map_or(("", name), |(f, n)| (f, n));
-    let parts: Vec<&str> = file.split('.').collect();
-    let [.., stem, language, _extension] = parts.as_slice() else { return name.to_string() };
-    let norwegian = NORWEGIAN_INFIXES
-        .iter()
-        .any(|l| l.eq_ignore_ascii_case(language) || l.replace('-', "_").eq_ignore_ascii_case(language));
-    if stem.is_empty() || !norwegian {
+    let folder_end = name.rfind('/').map_or(0, |i| i + 1);
+    let mut parts = name[folder_end..].rsplitn(3, '.');
+    let (Some(extension), Some(language), Some(head)) = (parts.next(), parts.next(), parts.next()) else {
+        return name.to_string();
+    };
+    let language = language.replace('_', "-");
+    if head.is_empty() || !NORWEGIAN_INFIXES.iter().any(|l| l.eq_ignore_ascii_case(&language)) {
         return name.to_string();
     }
-    let n = parts.len();
-    let english: Vec<&str> =
-        parts.iter().enumerate().map(|(i, p)| if i == n - 2 { "en" } else { p }).collect();
-    match folder {
-        "" => english.join("."),
-        _ => format!("{folder}/{}", english.join(".")),
-    }
+    format!("{}{head}.en.{extension}", &name[..folder_end])
 }
 
 /// Where the editions of the documents named `names` go in `out_dir`, in the same

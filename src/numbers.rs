@@ -304,7 +304,7 @@ pub fn repair(query: &str, source: &str, target: &str) -> Result<Repair, NoRepai
         for c in masked(&crate::document::inline::strip(t)).to_lowercase().chars() {
             // A symbol is a word of its own to the score (`€`, `%`): `$7` is no repair
             // of `€7`, and `20%` is `20 %`.
-            if crate::text::is_symbol(c.encode_utf8(&mut [0; 4])) {
+            if crate::text::is_symbol_char(c) {
                 kept.extend([' ', c, ' ']);
             } else {
                 kept.push(if c.is_alphanumeric() || c == '\u{fffc}' { c } else { ' ' });

@@ -180,14 +180,9 @@ impl Words {
         &self.lower[start..self.lower_ends[w]]
     }
 
-    /// Every word in lower case, in order.
-    pub fn lower_words(&self) -> Vec<&str> {
-        (0..self.len()).map(|w| self.lower(w)).collect()
-    }
-
     /// Word `w` as the other-words tier compares it: in lower case, and a number as
     /// [`NUMBER_KEY`], the same for every number (what numbers differ costs
-    /// [`NUMBERS_COST`] once, and a suggestion gets them repaired).
+    /// [`NUMBERS_COST`] once, [`numbers_differ`]).
     pub fn fuzzy_key(&self, w: usize) -> &str {
         if self.is_number(w) {
             NUMBER_KEY
@@ -483,9 +478,9 @@ fn case_differs(query: &Words, source: &Words, d: usize) -> bool {
     match_distance(&query.cased_words(), &source.cased_words()).is_some_and(|written| written > d)
 }
 
-/// Whether two texts of other words both have numbers and not the same ones, in order:
-/// the numbers a suggestion gets repaired, which cost [`NUMBERS_COST`] once. A number
-/// only one text has is a word inserted or deleted.
+/// Whether two texts of other words both have numbers and not the same ones, in order,
+/// which costs [`NUMBERS_COST`] once. A number only one text has is a word inserted or
+/// deleted.
 fn numbers_differ(query: &Words, source: &Words) -> bool {
     let (q, s) = (query.numbers(), source.numbers());
     !q.is_empty() && !s.is_empty() && q != s
@@ -1590,8 +1585,8 @@ mod tests {
             Some(83),
             "words: 6 of 7 the same (1 deleted: \"%\") → 85; − 2 for numbers (20 → 25) = 83",
         );
-        // A number changed beside a word changed costs what numbers cost, not a word:
-        // the suggestion gets the numbers repaired (a matching trial's 72 for this).
+        // A number changed beside a word changed costs what numbers cost, not a word
+        // (a matching trial's 72 for this).
         check(
             "Et tall mellom 0 og 11 som viser til en måned.",
             "Et heltall mellom 1 og 12 som viser til en måned.",

@@ -200,38 +200,16 @@ pub fn is_word(token: &str) -> bool {
 /// punctuation: `$7` is no repair of `€7`.
 pub fn is_symbol(token: &str) -> bool {
     let mut chars = token.chars();
-    let (Some(c), None) = (chars.next(), chars.next()) else { return false };
-    matches!(
-        c,
-        '$' | '¢' | '£' | '¤' | '¥' | '\u{20A0}'
-            ..='\u{20CF}'
-                | '﹩'
-                | '＄'
-                | '￠'
-                | '￡'
-                | '￥'
-                | '￦'
-                | '%'
-                | '‰'
-                | '‱'
-                | '°'
-                | '§'
-                | '&'
-                | '+'
-                | '±'
-                | '×'
-                | '÷'
-                | '<'
-                | '>'
-                | '='
-                | '≠'
-                | '≈'
-                | '≤'
-                | '≥'
-                | '−'
-                | '∞'
-                | '√'
-    )
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_symbol_char(c))
+}
+
+/// The symbols of [`is_symbol`], one character each.
+const SYMBOLS: &str = "$¢£¤¥﹩＄￠￡￥￦%‰‱°§&+±×÷<>=≠≈≤≥−∞√";
+
+/// Whether `c` is a symbol that says what a word would ([`is_symbol`]): one of
+/// [`SYMBOLS`] or of Unicode's currency block.
+pub fn is_symbol_char(c: char) -> bool {
+    SYMBOLS.contains(c) || ('\u{20A0}'..='\u{20CF}').contains(&c)
 }
 
 /// Whether a token is a word to the score and the index: a word ([`is_word`]) or a

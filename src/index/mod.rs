@@ -5,7 +5,8 @@
 //! index of *elements* (a word's `k`-th element lists the entries that say it more than
 //! `k` times, sorted by length; every number is listed as one word, "any number", the
 //! id after the vocabulary, as the score of other words takes every number for one
-//! word, and a query's numbers match a document's numbers in the distances); [`Index`] is the finished, read-only result, and a
+//! word, and a query's numbers match a document's numbers in the distances); [`Index`]
+//! is the finished, read-only result, and a
 //! [`Searcher`] (one per thread, holding scratch space) queries it.
 //!
 //! A query returns exactly the entries an exhaustive scan with the same score returns
@@ -568,6 +569,15 @@ impl file::View<'_> {
     /// The id every number is listed under in the postings: the one after the words.
     fn any_number(&self) -> u32 {
         self.number.len() as u32
+    }
+
+    /// Token `token` as the search of other words compares it: [`NUMBER`] for every
+    /// number, as the query's words have them (`Searcher::query_words`).
+    fn fuzzy_id(&self, token: u32) -> u32 {
+        match self.is_number(token) {
+            true => NUMBER,
+            false => token,
+        }
     }
 
     fn is_number(&self, token: u32) -> bool {
@@ -1474,8 +1484,7 @@ impl Searcher<'_> {
         }
         let limit = max_distance(n.max(m), s);
         let distance = if n <= 64 {
-            let (peq, numbers) = (&self.peq, self.number_mask);
-            myers_distance(n, doc, |t| if view.is_number(t) { numbers } else { peq[t as usize] })
+            myers_distance(n, doc, |t| self.mask(t))
         } else {
             let blocks = n.div_ceil(64);
             let (slot, masks, numbers) = (&self.slot, &self.masks, self.number_slot);
@@ -1494,7 +1503,12 @@ impl Searcher<'_> {
             if unshared > limit {
                 return false;
             }
-            let doc: Vec<u32> = doc.iter().map(|&t| if view.is_number(t) { NUMBER } else { t }).collect();
+            // The document's numbers as the query's words have them: one word. A query
+            // without numbers has none a document's could be.
+            let doc: Cow<'_, [u32]> = match self.number_mask != 0 || self.number_slot != 0 {
+                true => doc.iter().map(|&t| view.fuzzy_id(t)).collect(),
+                false => Cow::Borrowed(doc),
+            };
             if moved_distance(&self.query_words, &doc, distance, unshared, Some(limit)) > limit {
                 return false;
             }
@@ -1522,7 +1536,7 @@ impl Searcher<'_> {
             left.sort_unstable();
             return doc
                 .iter()
-                .map(|&t| if view.is_number(t) { NUMBER } else { t })
+                .map(|&t| view.fuzzy_id(t))
                 .filter(|t| match left.binary_search(t) {
                     Ok(at) => {
                         left.remove(at);
@@ -1535,14 +1549,22 @@ impl Searcher<'_> {
         let mut taken = 0u64;
         let mut shared = 0;
         for &t in doc {
-            let mask = if view.is_number(t) { self.number_mask } else { self.peq[t as usize] };
-            let free = mask & !taken;
+            let free = self.mask(t) & !taken;
             if free != 0 {
                 taken |= free & free.wrapping_neg();
                 shared += 1;
             }
         }
         shared
+    }
+
+    /// Token `t`'s match mask in a query of up to 64 words: a number's is the places of
+    /// the query's numbers.
+    fn mask(&self, t: u32) -> u64 {
+        match self.view.is_number(t) {
+            true => self.number_mask,
+            false => self.peq[t as usize],
+        }
     }
 
     /// Sets the query's match masks: `peq` for up to 64 words, `slot` and `masks` beyond;

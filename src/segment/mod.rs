@@ -11,9 +11,10 @@
 //! # When a sentence ends
 //! A run of terminators (`.` `!` `?` `…`, so also `?!` and `...`) plus any closing
 //! quotes or brackets right after it (`»` `›` `"` `)` `’` `”` `]`) and a footnote mark
-//! (`[1]`, `¹²`: [`note_mark_len`]) ends a sentence when whitespace follows and then something that can start a sentence: an uppercase
-//! letter, a digit, a dialogue dash, or an opening quote or bracket followed by
-//! anything but a lower-case letter or a terminator. It does not end:
+//! (`[1]`, `¹²`: [`note_mark_len`]) ends a sentence when whitespace follows and then
+//! something that can start a sentence: an uppercase letter, a digit, a dialogue dash,
+//! or an opening quote or bracket followed by anything but a lower-case letter or a
+//! terminator. It does not end:
 //! - before a lower-case word: a Norwegian sentence never starts in lower case, so
 //!   `17. mai`, `kl. 10.00`-style abbreviations before words, and `«Hva?» spurte han`
 //!   all stay whole;
