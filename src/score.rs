@@ -365,7 +365,9 @@ pub fn moved_distance<T: PartialEq + Copy>(
     unshared: usize,
     within: Option<usize>,
 ) -> usize {
-    if levenshtein <= unshared || query.len().max(source.len()) > MAX_MOVE_WORDS {
+    // Moves bring it below Levenshtein's only to more than the words not shared, as a
+    // move is an edit of its own.
+    if levenshtein <= unshared + 1 || query.len().max(source.len()) > MAX_MOVE_WORDS {
         return levenshtein;
     }
     moves::fewest_moves(query, source, fewest_replaced, unshared, within).2

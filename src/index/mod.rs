@@ -94,8 +94,9 @@
 //! A document that passes gets the exact Levenshtein distance, and
 //! [`crate::score::score_words`] the score, only when its base score can reach the
 //! threshold: when that distance does, or when moving blocks of words could bring it
-//! there, which takes the words not shared (counted exactly, as multisets, from the
-//! query's match masks) within the limit. Documents are numbered
+//! there, which takes fewer words not shared (counted exactly, as multisets, from the
+//! query's match masks) than the limit, as a move is an edit of its own
+//! ([`crate::score::moves`]). Documents are numbered
 //! by length, so a length window is a range of documents and a posting list is both
 //! sorted by length and read in memory order.
 //!
@@ -1494,13 +1495,14 @@ impl Searcher<'_> {
             })
         };
         // Moving blocks of words can bring a distance over the limit under it, but never
-        // under the words not shared.
+        // to the words not shared: without a move it is the Levenshtein distance, and a
+        // move costs an edit beside every word not shared ([`crate::score::moves`]).
         if distance > limit {
             if n.max(m) > MAX_MOVE_WORDS {
                 return false;
             }
             let unshared = n.max(m) - self.shared(doc);
-            if unshared > limit {
+            if unshared >= limit {
                 return false;
             }
             // The document's numbers as the query's words have them: one word. A query

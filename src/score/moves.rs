@@ -22,6 +22,10 @@
 //! more than the Levenshtein distance, and never less than `max(n, m) − shared`, the
 //! words not shared as multisets (every word outside a kept or moved pair costs an
 //! edit): the bounds the index prunes by ([`crate::index`]) hold for it unchanged.
+//! Below the Levenshtein distance it is more than that: without a move it is an
+//! alignment's cost, which Levenshtein's is the least of, and a move costs an edit of
+//! its own; so the index looks for moves only in a text whose words not shared are
+//! fewer than its limit.
 //! Texts of more than [`MAX_MOVE_WORDS`] words are not searched for moves.
 
 use std::ops::Range;
@@ -392,6 +396,8 @@ mod tests {
             proptest::prop_assert!(d >= a.len().max(b.len()) - shared);
             proptest::prop_assert!(d >= a.len().abs_diff(b.len()));
             proptest::prop_assert_eq!(moved.is_empty(), d == levenshtein);
+            // A move costs an edit beside every word not shared.
+            proptest::prop_assert!(d == levenshtein || d > a.len().max(b.len()) - shared);
             for mv in &moved {
                 proptest::prop_assert_eq!(&a[mv.query.clone()], &b[mv.source.clone()]);
             }
@@ -409,6 +415,7 @@ mod tests {
             let (edits, moved, d) = fewest_moves(&a, &b, alignment, least, None);
             proptest::prop_assert!(d <= moves(&a, &b, &alignment(&a, &b)).1);
             proptest::prop_assert!(d >= least);
+            proptest::prop_assert!(d == token_distance(&a, &b) || d > least);
             proptest::prop_assert_eq!(edits.iter().filter(|&&e| e != Edit::Delete).count(), a.len());
             proptest::prop_assert_eq!(edits.iter().filter(|&&e| e != Edit::Insert).count(), b.len());
             proptest::prop_assert_eq!(recount(&edits, &moved), d);
