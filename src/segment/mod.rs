@@ -11,13 +11,14 @@
 //! # When a sentence ends
 //! A run of terminators (`.` `!` `?` `…`, so also `?!` and `...`) plus any closing
 //! quotes or brackets right after it (`»` `›` `"` `)` `’` `”` `]`) and a footnote mark
-//! (`[1]`, `¹²`: [`note_mark_len`]) ends a sentence when whitespace follows and then
+//! (`[1]`, `¹²`: [`note_mark_len`]), and the emoji after them (`Nei. 😅 Men …`:
+//! [`emoji_len`]), ends a sentence when whitespace follows and then
 //! something that can start a sentence: an uppercase letter, a digit, a dialogue dash,
 //! or an opening quote or bracket followed by anything but a lower-case letter or a
 //! terminator. It does not end:
-//! - before a lower-case word: a Norwegian sentence never starts in lower case, so
-//!   `17. mai`, `kl. 10.00`-style abbreviations before words, and `«Hva?» spurte han`
-//!   all stay whole;
+//! - before a lower-case word, or a dash and a lower-case word: a Norwegian sentence
+//!   never starts in lower case, so `17. mai`, `kl. 10.00`-style abbreviations before
+//!   words, `«Hva?» spurte han` and `– Kom hit! – ropte hun.` all stay whole;
 //! - before an omission in brackets, `(...)` or `[…]`, which belongs to the text around it;
 //! - without whitespace after it: dates (`22.11.2026`), times (`10.00`), decimals,
 //!   URLs and e-mail addresses;
@@ -187,8 +188,10 @@ impl Segmenter {
             }
             let term_end = self.skip(line, at, |c| self.rules.terminators.contains(&c));
             let run_end = self.skip(line, term_end, |c| self.rules.closers.contains(&c));
-            // A footnote mark after the run belongs to the sentence it ends.
+            // A footnote mark after the run belongs to the sentence it ends, and so do
+            // the emoji after it.
             let mark_end = run_end + note_mark_len(&line[run_end..]);
+            let mark_end = mark_end + emoji_len(&line[mark_end..]);
             pos = mark_end;
             let ws_end = self.skip(line, mark_end, char::is_whitespace);
             if ws_end == mark_end || ws_end == line.len() {
@@ -280,7 +283,12 @@ impl Segmenter {
         // A dash still goes through the abbreviation checks below ("bl.a. – og ...");
         // anything else that is no capital, digit or opener (`. . .`, `§`) starts nothing.
         let opened = first.len() < following.len();
-        let dash = self.dash_len(following).is_some();
+        // A dash before a lower-case word goes on with the sentence: a speech tag
+        // (`«Kom hit!» – ropte hun.`, `– Kom hit! – ropte hun.`) or an afterthought
+        // (`Jeg var redd … – og det var jeg lenge.`).
+        let dash = self
+            .dash_len(following)
+            .is_some_and(|len| !following[len..].trim_start().starts_with(char::is_lowercase));
         // After an opening bracket, a terminator is an omission (`(...)`), not a start.
         let can_start = if opened {
             !c.is_lowercase() && !self.rules.terminators.contains(&c)
@@ -513,6 +521,48 @@ pub(crate) fn note_mark_len(text: &str) -> usize {
     match marks.len() {
         1..=3 => marks.iter().map(|c| c.len_utf8()).sum(),
         _ => 0,
+    }
+}
+
+/// The pictographs an emoji starts with, as ranges: the blocks of pictographs and
+/// emoji (`😅`, `🐑`, flags), the miscellaneous symbols and dingbats (`❤`, `✔`), and the
+/// technical symbols and stars among them (`⌛`, `⭐`). Arrows are not among them: `→`
+/// stands in prose.
+pub(crate) const PICTOGRAPHS: [(char, char); 4] = [
+    ('\u{1F000}', '\u{1FAFF}'),
+    ('\u{2600}', '\u{27BF}'),
+    ('\u{2300}', '\u{23FF}'),
+    ('\u{2B00}', '\u{2BFF}'),
+];
+
+/// What may follow a pictograph inside one emoji: the variation selectors (`❤️`), the
+/// zero-width joiner of a sequence (`👩‍💻`), the keycap and the tags of a flag.
+pub(crate) const EMOJI_JOINERS: [(char, char); 4] = [
+    ('\u{FE0E}', '\u{FE0F}'),
+    ('\u{200D}', '\u{200D}'),
+    ('\u{20E3}', '\u{20E3}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// The length in bytes of the emoji after a sentence's end that `text` starts with,
+/// with the white space before each (`Nei. 😅 Men …`: ` 😅`), 0 when none does: they
+/// are the sentence's, as a footnote mark is.
+pub(crate) fn emoji_len(text: &str) -> usize {
+    let mut end = 0;
+    loop {
+        let rest = &text[end..];
+        let emoji = rest.trim_start();
+        if !emoji.starts_with(|c| in_ranges(&PICTOGRAPHS, c)) {
+            return end;
+        }
+        let len = emoji
+            .find(|c| !in_ranges(&PICTOGRAPHS, c) && !in_ranges(&EMOJI_JOINERS, c))
+            .unwrap_or(emoji.len());
+        end += rest.len() - emoji.len() + len;
     }
 }
 

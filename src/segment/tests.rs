@@ -302,7 +302,21 @@ fn dialogue_dashes() {
         ("— Kom hit! — Nei!", &["Kom hit!", "Nei!"]),
         ("–\u{a0}Vi må ha tydelige mål, sier hun.", &["Vi må ha tydelige mål, sier hun."]),
         ("Vi kom fram. – Endelig, sa hun.", &["Vi kom fram.", "Endelig, sa hun."]),
-        ("Han sa nei. – men han mente ja.", &["Han sa nei.", "men han mente ja."]),
+        // A dash before a lower-case word starts no sentence: a speech tag or an
+        // afterthought goes on with the one before.
+        ("Han sa nei. – men han mente ja.", &["Han sa nei. – men han mente ja."]),
+        (
+            "«Har du sett noko så rart?» – spurde ho mor si.",
+            &["«Har du sett noko så rart?» – spurde ho mor si."],
+        ),
+        ("– Kom hit! – ropte hun fra kjøkkenet.", &["Kom hit! – ropte hun fra kjøkkenet."]),
+        ("Jeg var redd … – og det var jeg lenge.", &["Jeg var redd … – og det var jeg lenge."]),
+        (
+            "Han ropte «Stopp!» – men ingen hørte. – Hallo?",
+            &["Han ropte «Stopp!» – men ingen hørte.", "Hallo?"],
+        ),
+        ("Det var sant. –", &["Det var sant."]),
+        ("Det var sant. – «nei», sa hun.", &["Det var sant.", "«nei», sa hun."]),
         ("Det var – tja – greit nok.", &["Det var – tja – greit nok."]),
         ("– «Kom inn!» – Takk.", &["«Kom inn!»", "Takk."]),
         ("–", &[]),
@@ -464,6 +478,28 @@ fn quotations_of_several_sentences() {
     ];
     for line in whole {
         check(line, &[line]);
+    }
+}
+
+/// Regression (a trial's interview): an emoji after a sentence's end kept two
+/// sentences one. It goes with the sentence it follows.
+#[test]
+fn emoji_after_a_sentence_go_with_it() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Svar: Nei. 😅 Men jeg har prøvd.", &["Svar: Nei. 😅", "Men jeg har prøvd."]),
+        ("Hva nå? 🤔 Det vet ingen.", &["Hva nå? 🤔", "Det vet ingen."]),
+        ("Takk for i dag! ❤️ Vi ses.", &["Takk for i dag! ❤️", "Vi ses."]),
+        ("Vi vant!🎉🎉 Neste år igjen.", &["Vi vant!🎉🎉", "Neste år igjen."]),
+        ("Det var gøy. 👩‍💻 👍🏽 Så dro vi.", &["Det var gøy. 👩‍💻 👍🏽", "Så dro vi."]),
+        ("Sauene bryr seg ikkje. 🐑 Dei vil ha mat.", &["Sauene bryr seg ikkje. 🐑", "Dei vil ha mat."]),
+        // Before a lower-case word, or at the end of the line, nothing changes.
+        ("Nei. 😅 men jeg prøvde.", &["Nei. 😅 men jeg prøvde."]),
+        ("Ferdig. ✔", &["Ferdig. ✔"]),
+        // An arrow is prose, not an emoji.
+        ("Vi kjørte. → Neste stopp.", &["Vi kjørte. → Neste stopp."]),
+    ];
+    for (line, expected) in cases {
+        check(line, expected);
     }
 }
 

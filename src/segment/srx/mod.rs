@@ -424,6 +424,8 @@ mod tests {
         prop::sample::select(vec![
             "hei",
             "Hei",
+            "😅",
+            "❤️",
             "kundene",
             "Oslo",
             "år",

@@ -89,14 +89,22 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
     // The run of terminators and closing quotes a sentence ends with, and a footnote
     // mark after it (`segment::note_mark_len`).
     let marks: String = crate::segment::SUPERSCRIPT_DIGITS.iter().collect();
-    let run = format!(r"{terminators}{closers}(?:\[[0-9]{{1,3}}\]|[{marks}]{{1,3}})?");
+    let ranges = |ranges: &[(char, char)]| -> String {
+        ranges.iter().map(|&(lo, hi)| format!(r"\x{{{:X}}}-\x{{{:X}}}", lo as u32, hi as u32)).collect()
+    };
+    let pictographs = ranges(&crate::segment::PICTOGRAPHS);
+    let emoji_joiners = ranges(&crate::segment::EMOJI_JOINERS);
+    let emoji = format!(r"(?:{ws}*[{pictographs}][{pictographs}{emoji_joiners}]*)*");
+    let run = format!(r"{terminators}{closers}(?:\[[0-9]{{1,3}}\]|[{marks}]{{1,3}})?{emoji}");
     // A word as the built-in rules see it: after whitespace, opening quotes removed.
     let word = format!("(?:^|{ws}){any_openers}");
-    // A dialogue dash: before whitespace, the end of the line or a capital; a list
-    // bullet: before whitespace or the end of the line.
+    // A dialogue dash: before the end of the line, a capital, or whitespace and no
+    // lower-case word (`– ropte hun` goes on with the sentence); a list bullet: before
+    // the end of the line, or whitespace and no lower-case word.
+    let then = format!(r"(?:{ws}*$|{ws}+[^\p{{Ll}}{WHITE_SPACE}])");
     let dash = [
-        class(&rules.dashes).map(|d| format!(r"{d}(?:{ws}|$|\p{{Lu}})")),
-        class(&rules.bullets).map(|b| format!(r"{b}(?:{ws}|$)")),
+        class(&rules.dashes).map(|d| format!(r"{d}(?:{then}|\p{{Lu}})")),
+        class(&rules.bullets).map(|b| format!(r"{b}{then}")),
     ]
     .into_iter()
     .flatten()
