@@ -15,8 +15,10 @@
 //! ([`super::html::fragment`]). Code blocks, thematic breaks and everything else are
 //! layout.
 //!
-//! A paragraph with a translated sentence is written again on one line (a soft-wrapped
-//! source paragraph is not wrapped again: Markdown renders it the same), its text
+//! A paragraph with a translated sentence is written again with the soft line breaks
+//! that stand between two of its sentences, as the source has them (one reply a line
+//! keeps its lines), and a space for one inside a sentence (a soft-wrapped source
+//! paragraph is not wrapped again: Markdown renders it the same), its text
 //! escaped where Markdown would read it as markup, in a list item, a quote or a
 //! footnote as in a paragraph. In the front matter ([`front_matter`]), the values of
 //! `title` and `description` are text (a one-line single-quoted YAML value keeps its
@@ -397,6 +399,7 @@ fn block(
     // wraps onto, which is layout: the line break before it is the space between the
     // words, as in a paragraph.
     let mut at = start;
+    let mut breaks = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -446,7 +449,13 @@ fn block(
         }
         match event {
             Event::Text(t) => push_templated(&mut paragraph, &mut codes, t, masked, tags, range),
-            Event::SoftBreak => paragraph.push(' '),
+            Event::SoftBreak => {
+                // A space, but for the line break and what starts the next line (a
+                // quote's `>`, indentation) between two sentences.
+                let next = events.get(i + 1).map_or(range.end, |(_, r)| r.start.max(range.end));
+                breaks.push((paragraph.len(), range.start..next));
+                paragraph.push(' ');
+            }
             Event::Start(tag @ (Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })) => {
                 let inner = events.get(i + 1).filter(|(e, _)| !matches!(e, Event::End(_)));
                 let autolink =
@@ -532,7 +541,9 @@ fn block(
     while let Some((_, n)) = html_open.pop() {
         marked::close(&mut paragraph, n);
     }
-    Some(Block::new(start..end, paragraph, codes, &PARAGRAPH_TEXT, lines.line(start)))
+    let mut block = Block::new(start..end, paragraph, codes, &PARAGRAPH_TEXT, lines.line(start));
+    block.breaks = breaks;
+    Some(block)
 }
 
 /// The element name of the inline HTML tag `tag` (`<kbd>`, `</kbd>`: `kbd`), lower-cased.
@@ -1815,7 +1826,8 @@ mod tests {
             ]
         );
         let lines: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
-        assert_eq!(lines, [1, 3, 5, 5, 12, 13, 15, 15, 17]);
+        // Each on the line it starts on: `Se` after the soft break.
+        assert_eq!(lines, [1, 3, 5, 6, 12, 13, 15, 15, 17]);
     }
 
     #[test]
@@ -1844,6 +1856,35 @@ mod tests {
             ),
             "It is **true. We know** it.\n"
         );
+    }
+
+    /// Regression (a trial's interview): a paragraph of one reply a line was written
+    /// on one line once a reply was translated. A soft break between two sentences keeps
+    /// its bytes, with what starts the next line; one inside a sentence is a space. Each
+    /// sentence is placed on the line it starts on.
+    #[test]
+    fn a_soft_break_between_sentences_keeps_its_line() {
+        let text = "– Hva handler den om?\n– Om en gutt. Han finner\ndet igjen.\n\n> Vi må tenke nytt.\n> – Ingrid Solheim\n";
+        let d = doc(text);
+        let places: Vec<(usize, usize)> =
+            d.segments.iter().map(|s| (s.location.line, s.location.index)).collect();
+        assert_eq!(places, [(1, 1), (2, 1), (2, 2), (5, 1), (6, 1)]);
+        let out = translate(
+            text,
+            &[
+                ("Hva handler den om?", "What is it about?"),
+                ("Han finner det igjen.", "He finds it again."),
+                ("Ingrid Solheim", "Ingrid Solheim"),
+                ("Vi må tenke nytt.", "We must think anew."),
+            ],
+        );
+        assert_eq!(
+            out,
+            "– What is it about?\n– Om en gutt. He finds it again.\n\n> We must think anew.\n> – Ingrid Solheim\n"
+        );
+        // A translation that starts like a block on its own line is escaped there.
+        let out = translate("Ja.\nNei.\n", &[("Nei.", "1. No.")]);
+        assert_eq!(out, "Ja.\n1\\. No.\n");
     }
 
     #[test]

@@ -122,6 +122,12 @@ pub struct Block {
     /// The line (or for a zip package, the paragraph) where the block starts, 1-based,
     /// shown to users as its place.
     pub line: usize,
+    /// The line breaks the format read as spaces (Markdown's soft breaks), each as the
+    /// place of its space in `paragraph` and the bytes of the part it stands for (the
+    /// line's end and what starts the next line: indentation, a quote's `>`). One
+    /// between two sentences is written as those bytes, so a paragraph of one reply a
+    /// line keeps its lines; one inside a sentence stays a space.
+    pub breaks: Vec<(usize, Range<usize>)>,
     /// Whether the block is a copy the format keeps of text it also holds elsewhere (a
     /// Word text box's VML fallback, a picture's second description): a sentence the
     /// same as a segment read before it is no segment of its own, so it is counted and
@@ -146,6 +152,7 @@ impl Block {
             style: String::new(),
             writer,
             line,
+            breaks: Vec::new(),
             copy: false,
             sentences: Vec::new(),
         }
@@ -283,7 +290,7 @@ impl Marked {
                 // A sentence without a letter (a year, a price, a table's figures), or
                 // only a web or e-mail address, is not text to translate: it stays as it
                 // is, or, one number, is localised.
-                let mut i = 0;
+                let (mut on_line, mut i) = (block.line, 0);
                 for s in found {
                     let local = inline::localize(&s.text);
                     if !crate::text::has_words(&inline::strip(&s.text)) {
@@ -313,11 +320,17 @@ impl Marked {
                     if copies {
                         first.entry(local.text.clone()).or_insert(segments.len());
                     }
+                    // The line it starts on, past the line breaks read as spaces before it;
+                    // numbered among the sentences of that line.
+                    let line = block.line + block.breaks.iter().take_while(|b| b.0 < s.range.start).count();
+                    if line != on_line {
+                        (on_line, i) = (line, 0);
+                    }
                     i += 1;
                     segments.push(Segment {
                         id: SegmentId::of(&local.text),
                         text: local.text.clone(),
-                        location: Location { line: block.line, index: i },
+                        location: Location { line, index: i },
                     });
                     block.sentences.push(Sentence {
                         range: s.range,
@@ -483,7 +496,14 @@ fn flatten(block: &mut Block) {
         }
     }
     block.paragraph = out;
+    // Its places are no longer the paragraph's: the breaks are written as spaces.
+    block.breaks.clear();
 }
+
+/// Where a line break between two sentences of a block stands while the block is
+/// written: a noncharacter, which no text to write holds (a block holding one keeps
+/// its breaks as spaces).
+const LINE_BREAK: char = '\u{FDD0}';
 
 /// What a part is written with.
 struct Render<'a> {
@@ -574,16 +594,38 @@ impl Render<'_> {
         }
         let paragraph = &block.paragraph;
         let mut coded = String::with_capacity(paragraph.len() * 2);
+        // The line breaks between sentences, in order: each is written as its bytes
+        // where the text has [`LINE_BREAK`].
+        let mut breaks = std::collections::VecDeque::new();
+        let kept = !paragraph.contains(LINE_BREAK);
+        let mut gap = |coded: &mut String, range: Range<usize>| {
+            let mut from = range.start;
+            if kept {
+                let first = block.breaks.partition_point(|b| b.0 < range.start);
+                for (at, bytes) in block.breaks[first..].iter().take_while(|b| b.0 < range.end) {
+                    coded.push_str(&paragraph[from..*at]);
+                    coded.push(LINE_BREAK);
+                    breaks.push_back(bytes.clone());
+                    from = at + 1;
+                }
+            }
+            coded.push_str(&paragraph[from..range.end]);
+        };
         let mut at = 0;
         for s in &block.sentences {
-            coded.push_str(&paragraph[at..s.range.start]);
+            gap(&mut coded, at..s.range.start);
             match self.fill(s) {
                 Some(text) => coded.push_str(&inline::delocalize(text, &s.local, &s.before, &s.after)),
                 None => coded.push_str(&paragraph[s.range.clone()]),
             }
             at = s.range.end;
         }
-        coded.push_str(&paragraph[at..]);
+        gap(&mut coded, at..paragraph.len());
+        // A translation holding the mark itself (no text should) has its breaks as spaces.
+        if coded.matches(LINE_BREAK).count() != breaks.len() {
+            coded = coded.replace(LINE_BREAK, " ");
+            breaks.clear();
+        }
         let coded = inline::tidy_like(&coded, paragraph);
         let pieces = inline::pieces(&coded);
         // A pair whose markup stands once: where it first opens and where it last closes.
@@ -616,7 +658,14 @@ impl Render<'_> {
                         .rev()
                         .find_map(|&n| block.codes.get(n as usize - 1).and_then(|m| m.style.as_deref()))
                         .unwrap_or(&block.style);
-                    block.writer.text(t, style, out);
+                    let mut lines = t.split(LINE_BREAK);
+                    block.writer.text(lines.next().unwrap_or_default(), style, out);
+                    for line in lines {
+                        if let Some(bytes) = breaks.pop_front() {
+                            self.range(bytes, out);
+                        }
+                        block.writer.text(line, style, out);
+                    }
                 }
                 Piece::Code(code, _) => {
                     let Some(markup) = block.codes.get(code.number() as usize - 1) else { continue };
