@@ -955,7 +955,9 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                 continue;
             }
         }
-        let typed = cell.trim();
+        // Characters a reader never sees at a target's ends (a byte-order mark pasted
+        // with it, a zero-width space) are no part of it.
+        let typed = cell.trim_matches(|c: char| c.is_whitespace() || crate::text::INVISIBLE.contains(&c));
         // A dialogue dash is the document's layout, which the edition keeps: one typed
         // before the translation would stand twice there (`– – What`).
         let target = crate::text::without_dialogue_dash(text, typed);
@@ -980,6 +982,21 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                     ),
                 });
             }
+            continue;
+        }
+        // A target without a letter or a digit for a sentence with words is no
+        // translation but a translator's mark that it is still to do (`?`, `-`, `...`):
+        // stored, it would stand in the edition for the sentence and count it done.
+        if !target.chars().any(char::is_alphanumeric) && crate::text::has_words(text) {
+            plan.skipped_empty += 1;
+            plan.warnings.push(Warning {
+                origin: r.origin.clone(),
+                message: format!(
+                    "the target {} has no letter or digit, so it is no translation of a sentence with words (a \
+                     mark that it is still to do?): left untranslated, to be exported again",
+                    quoted(target)
+                ),
+            });
             continue;
         }
         // An id is never a translation: in a spreadsheet, a formula referring to an id
@@ -1786,6 +1803,36 @@ mod tests {
         assert_eq!(plan.skipped_empty, 1);
         let plan = validate(&[row(2, &mai.to_string(), "17.05.2026", "17 May")], &issued);
         assert_eq!(plan.problems.len(), 1);
+    }
+
+    /// Regression (a spreadsheet trial): `?`, `-` or `...` typed as "still to do", or a
+    /// zero-width space alone, was stored as the sentence's translation and published.
+    /// A target without a letter or digit for a sentence with words is left untranslated
+    /// and named; characters no reader sees at a target's ends are no part of it.
+    #[test]
+    fn a_mark_or_an_invisible_character_is_no_translation() {
+        let hei = SegmentId::of("Hei, og velkommen.");
+        let tall = SegmentId::of("2024");
+        let issued: Issued = [(hei, "Hei, og velkommen.".to_string()), (tall, "2024".to_string())].into();
+        for mark in ["?", "??", "-", "–", "...", "…", "\u{200B}", "\u{2060}\u{200B}", "— ?"] {
+            let plan = validate(&[row(2, &hei.to_string(), "Hei, og velkommen.", mark)], &issued);
+            assert!(plan.accepted.is_empty() && plan.problems.is_empty(), "{mark:?}: {:?}", plan.accepted);
+            assert_eq!(plan.skipped_empty, 1, "{mark:?}");
+        }
+        let plan = validate(&[row(2, &hei.to_string(), "Hei, og velkommen.", "?")], &issued);
+        assert_eq!(plan.warnings.len(), 1);
+        assert!(
+            plan.warnings[0].message.starts_with("the target \"?\" has no letter or digit"),
+            "{:?}",
+            plan.warnings
+        );
+        // Where the sentence has no words, a target without them may translate it; a
+        // byte-order mark pasted before a translation is trimmed off.
+        let plan = validate(&[row(2, &tall.to_string(), "2024", "2024.")], &issued);
+        assert_eq!(plan.accepted.len(), 1);
+        let plan =
+            validate(&[row(2, &hei.to_string(), "Hei, og velkommen.", "\u{FEFF}Hi, and welcome.")], &issued);
+        assert_eq!(plan.accepted[0].target, "Hi, and welcome.");
     }
 
     /// A comment is kept with a translation; one on a row left empty is said, not lost.

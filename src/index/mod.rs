@@ -1369,7 +1369,6 @@ impl Searcher<'_> {
             })
             .collect();
         let fewest = wanted.iter().map(|w| w.1).min().unwrap_or(1);
-        // Each candidate: its document, hits, and length less `short`.
         // Each document with at least the fewest hits any length needs (recorded as its
         // count reaches them), then its hits, and its length less `short`.
         let mut candidates = std::mem::take(&mut self.scratch.candidates);

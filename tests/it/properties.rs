@@ -450,11 +450,15 @@ proptest! {
         let expected: Vec<(String, String, String)> = batch
             .iter()
             .zip(&sentences)
-            .filter(|(r, _)| !r.target.trim().is_empty())
-            .map(|(r, s)| {
-                // Without a dialogue dash the document's layout has before the sentence.
-                let target = tolk::text::without_dialogue_dash(s, r.target.trim()).to_string();
-                (s.clone(), target, r.translator.clone().unwrap_or_default())
+            .filter_map(|(r, s)| {
+                // Without the white space and invisible characters around it, and a
+                // dialogue dash the document's layout has before the sentence; a target
+                // without a letter or digit translates no sentence with words.
+                let typed = r.target.trim_matches(|c: char| c.is_whitespace() || tolk::text::INVISIBLE.contains(&c));
+                let target = tolk::text::without_dialogue_dash(s, typed).to_string();
+                let translates = target.chars().any(char::is_alphanumeric) || !tolk::text::has_words(s);
+                (!target.is_empty() && translates)
+                    .then(|| (s.clone(), target, r.translator.clone().unwrap_or_default()))
             })
             .collect();
         prop_assert_eq!(plan.accepted.len(), expected.len());
