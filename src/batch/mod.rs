@@ -689,6 +689,17 @@ pub fn read(path: &Path) -> Result<ReadFile> {
     if head.starts_with(b"%PDF-") {
         return Err(not("a PDF file"));
     }
+    // A workbook or XLIFF file of no bytes at all is no damaged archive or document but
+    // a save, a copy or a download that did not finish (a CSV's reader says so itself).
+    if head.is_empty() && format.name() != "csv" {
+        return Err(Error::at(
+            path,
+            crate::error::Place::File,
+            "is empty (0 bytes): its save, copy or download did not finish; save it again from the spreadsheet \
+             or CAT tool, or fetch it again, and import that"
+                .to_string(),
+        ));
+    }
     if head.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") && format.name() != "xlsx" {
         return Err(not("an Excel 97–2003 workbook (.xls) or a password-protected one"));
     }

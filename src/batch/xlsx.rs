@@ -389,13 +389,20 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     if !missing.is_empty() {
         let found: Vec<String> =
             (0..header.len() as u32).map(|c| cells.header_as_written(c)).filter(|h| !h.is_empty()).collect();
-        let what_to_do = match cells.header_below() {
-            Some(row) => format!(
+        let what_to_do = match (cells.header_below(), cells.header_sorted_in()) {
+            (Some(row), _) => format!(
                 "its row {} names them: delete the rows above it, so that the names of the columns are the first \
                  row, and import again",
                 row + 1
             ),
-            None => super::missing_columns_hint(&missing),
+            (None, Some(row)) => format!(
+                "its row {} names them: the sheet was sorted with the names of the columns among its rows; undo the \
+                 sort (or sort again with \"Range contains column labels\" checked), or move row {} back to the top, \
+                 and import again",
+                row + 1,
+                row + 1
+            ),
+            (None, None) => super::missing_columns_hint(&missing),
         };
         return Err(fail(
             1,
@@ -727,6 +734,26 @@ impl Cells {
             let names = self.names_in(r);
             ["id", "source", "target"].iter().all(|c| names.iter().any(|h| h == c))
         })
+    }
+
+    /// The row further down (zero-based, past those [`Cells::header_below`] looks at)
+    /// whose cells name id, source and target: a header sorted in among the rows, as a
+    /// sort of the whole sheet without "range contains column labels" leaves it.
+    fn header_sorted_in(&self) -> Option<u32> {
+        let mut named: std::collections::HashMap<u32, u8> = std::collections::HashMap::new();
+        for (&(r, _), (value, _)) in &self.cells {
+            let Data::String(s) = value else { continue };
+            let bit = match s.trim().to_lowercase().as_str() {
+                "id" => 1,
+                "source" => 2,
+                "target" => 4,
+                _ => continue,
+            };
+            if r >= HEADER_SEARCHED {
+                *named.entry(r).or_default() |= bit;
+            }
+        }
+        named.into_iter().filter(|&(_, bits)| bits == 7).map(|(r, _)| r).min()
     }
 
     /// The name in the first row of column `column` as the sheet writes it (trimmed).
@@ -1174,6 +1201,33 @@ mod tests {
             sheet.write_string(r, 2, *target).unwrap();
         }
         sheet
+    }
+
+    /// Regression (a spreadsheet trial): a sheet sorted with its header among the rows
+    /// was asked whether it was a batch at all. The row with the names says so, and how
+    /// to undo it.
+    #[test]
+    fn a_header_sorted_in_among_the_rows_is_named() {
+        let sentences: Vec<String> = (0..30).map(|i| format!("Setning {i}.")).collect();
+        let pairs: Vec<(&str, &str)> = sentences.iter().map(|s| (s.as_str(), "")).collect();
+        let mut workbook = Workbook::new();
+        let sheet = rows(&mut workbook, &pairs);
+        // The header swapped with the 25th row, as a sort of all rows leaves it.
+        for (c, name) in ["id", "source", "target"].into_iter().enumerate() {
+            sheet.write_string(0, c as u16, SegmentId::of(&sentences[24]).to_string()).unwrap();
+            sheet.write_string(25, c as u16, name).unwrap();
+        }
+        sheet.write_string(0, 1, &sentences[24]).unwrap();
+        let err =
+            parse(Path::new("sorted.xlsx"), workbook.save_to_buffer().unwrap()).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "its row 26 names them: the sheet was sorted with the names of the columns among its rows; undo \
+                 the sort (or sort again with \"Range contains column labels\" checked), or move row 26 back to \
+                 the top, and import again"
+            ),
+            "{err}"
+        );
     }
 
     /// Regression: a cell at XFD1048576 made the reader build a grid of 17 billion cells.

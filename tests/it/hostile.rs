@@ -165,6 +165,22 @@ fn batch_cases() -> Vec<Case> {
             "error: cannot import empty.csv; nothing was written: empty.csv: row 1: the file is empty; \
              expected a header row with id, source and target\n",
         ),
+        // A workbook of no bytes (a sync or download that did not finish) is said to be
+        // empty, not an invalid zip archive.
+        refused(
+            "batch/empty.xlsx",
+            &["import", "{}"],
+            "error: cannot import empty.xlsx; nothing was written: empty.xlsx: is empty (0 bytes): its save, copy or \
+             download did not finish; save it again from the spreadsheet or CAT tool, or fetch it again, and import \
+             that\n",
+        ),
+        refused(
+            "batch/empty.ods",
+            &["import", "{}"],
+            "error: cannot import empty.ods; nothing was written: empty.ods: is empty (0 bytes): its save, copy or \
+             download did not finish; save it again from the spreadsheet or CAT tool, or fetch it again, and import \
+             that\n",
+        ),
         refused(
             "batch/fewer-fields.csv",
             &["import", "{}"],
