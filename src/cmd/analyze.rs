@@ -15,8 +15,10 @@ use super::Global;
 
 /// Report how much of the corpus the memory covers, per document and in total
 ///
-/// Segments and words in the bands Repetition, 100%, 95–99%, 85–94%, 75–84%, 50–74% and
-/// No match. A repetition is a segment whose text occurred earlier in the same run.
+/// Segments and words in the bands 101%, Repetition, 100%, 95–99%, 85–94%, 75–84%, 50–74%
+/// and No match. 101% is a 100% match translated for the same place (the same sentences
+/// before and after it), as CAT tools call it; a repetition is a segment whose text
+/// occurred earlier in the same run.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or folders to analyse [default: corpus/]
