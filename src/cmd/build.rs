@@ -24,8 +24,9 @@ const LIST_MISSING: usize = 20;
 /// Every sentence is replaced by its translation (a 100% match in the memory), and
 /// everything around the sentences (line breaks, blank lines, dialogue dashes, markup)
 /// is kept as it is: a plain text edition has exactly the lines of its source, and in
-/// the other formats only the translated paragraphs change (a Markdown or HTML
-/// paragraph wrapped over several lines is written on one, which renders the same).
+/// the other formats only the translated paragraphs change (a sentence wrapped over
+/// several lines is written on one, which renders the same; in Markdown, a line break
+/// between two sentences stays).
 /// Each edition is written to --out under its source's file name, replacing any older
 /// one in a single step.
 ///

@@ -543,6 +543,7 @@ fn block(
     }
     let mut block = Block::new(start..end, paragraph, codes, &PARAGRAPH_TEXT, lines.line(start));
     block.breaks = breaks;
+    block.lines = true;
     Some(block)
 }
 
@@ -1882,6 +1883,11 @@ mod tests {
             out,
             "– What is it about?\n– Om en gutt. He finds it again.\n\n> We must think anew.\n> – Ingrid Solheim\n"
         );
+        // A line break in a tag's markup (a hard break, a code span over two lines)
+        // counts too.
+        let d = doc("Første linje  \nNy setning. `kode\nher` og så.\nTredje linje her.\n");
+        let places: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
+        assert_eq!(places, [1, 2, 4]);
         // A translation that starts like a block on its own line is escaped there.
         let out = translate("Ja.\nNei.\n", &[("Nei.", "1. No.")]);
         assert_eq!(out, "Ja.\n1\\. No.\n");

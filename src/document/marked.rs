@@ -128,6 +128,10 @@ pub struct Block {
     /// between two sentences is written as those bytes, so a paragraph of one reply a
     /// line keeps its lines; one inside a sentence stays a space.
     pub breaks: Vec<(usize, Range<usize>)>,
+    /// Whether every line break of the block's bytes is in `breaks` or in its codes'
+    /// markup (Markdown's), so each sentence is placed on the line it starts on; else
+    /// on the block's.
+    pub lines: bool,
     /// Whether the block is a copy the format keeps of text it also holds elsewhere (a
     /// Word text box's VML fallback, a picture's second description): a sentence the
     /// same as a segment read before it is no segment of its own, so it is counted and
@@ -153,6 +157,7 @@ impl Block {
             writer,
             line,
             breaks: Vec::new(),
+            lines: false,
             copy: false,
             sentences: Vec::new(),
         }
@@ -278,6 +283,7 @@ impl Marked {
             part.blocks.sort_by_key(|b| (b.range.start, std::cmp::Reverse(b.range.end)));
             // Two blocks of the same bytes would each write the other.
             part.blocks.dedup_by(|b, a| a.range == b.range);
+            let text = &part.text;
             for block in &mut part.blocks {
                 flatten(block);
                 block.sentences.clear();
@@ -320,9 +326,11 @@ impl Marked {
                     if copies {
                         first.entry(local.text.clone()).or_insert(segments.len());
                     }
-                    // The line it starts on, past the line breaks read as spaces before it;
-                    // numbered among the sentences of that line.
-                    let line = block.line + block.breaks.iter().take_while(|b| b.0 < s.range.start).count();
+                    // The line it starts on, numbered among the sentences of that line.
+                    let line = match block.lines {
+                        true => block.line + lines_before(text, block, s.range.start),
+                        false => block.line,
+                    };
                     if line != on_line {
                         (on_line, i) = (line, 0);
                     }
@@ -446,6 +454,24 @@ pub const MAX_TAG_SHOWN: usize = 60;
 /// The deepest pairs nest in a block; deeper pairs become two lone codes (their
 /// opening and their closing markup), so that what a sentence carries of the pairs
 /// around it stays bounded. No real document nests formatting this deep.
+/// The line breaks of the source before `at` in `block`'s paragraph, from its start:
+/// those read as spaces ([`Block::breaks`]) and those in the markup of its codes (a
+/// hard break, a tag or a code span over two lines).
+fn lines_before(text: &str, block: &Block, at: usize) -> usize {
+    let soft = block.breaks.iter().take_while(|b| b.0 < at).count();
+    let mut hard = 0;
+    for piece in inline::pieces(&block.paragraph[..at]) {
+        if let Piece::Code(code, _) = piece {
+            let markup = block.codes.get(code.number() as usize - 1);
+            let raw = markup.map(|m| if matches!(code, Code::Close(_)) { &m.close } else { &m.open });
+            if let Some(Raw::Range(r)) = raw {
+                hard += text.get(r.clone()).map_or(0, |t| t.matches('\n').count());
+            }
+        }
+    }
+    soft + hard
+}
+
 pub const MAX_DEPTH: usize = 16;
 
 /// `block` with its pairs nested deeper than [`MAX_DEPTH`] turned into lone codes.
@@ -501,9 +527,11 @@ fn flatten(block: &mut Block) {
 }
 
 /// Where a line break between two sentences of a block stands while the block is
-/// written: a noncharacter, which no text to write holds (a block holding one keeps
-/// its breaks as spaces).
-const LINE_BREAK: char = '\u{FDD0}';
+/// written: white space, as the break's space was (a pair closed and opened again
+/// across it is one pair, `{1}a? b{/1}`, as across a space), and a character no
+/// paragraph a format reads holds (a block or translation holding one keeps its breaks
+/// as spaces).
+const LINE_BREAK: char = '\u{2028}';
 
 /// What a part is written with.
 struct Render<'a> {
@@ -621,12 +649,12 @@ impl Render<'_> {
             at = s.range.end;
         }
         gap(&mut coded, at..paragraph.len());
-        // A translation holding the mark itself (no text should) has its breaks as spaces.
+        let mut coded = inline::tidy_like(&coded, paragraph);
+        // A translation holding the mark itself has its breaks as spaces.
         if coded.matches(LINE_BREAK).count() != breaks.len() {
             coded = coded.replace(LINE_BREAK, " ");
             breaks.clear();
         }
-        let coded = inline::tidy_like(&coded, paragraph);
         let pieces = inline::pieces(&coded);
         // A pair whose markup stands once: where it first opens and where it last closes.
         let mut once: HashMap<u32, (usize, usize)> = HashMap::new();

@@ -286,9 +286,11 @@ impl Segmenter {
         // A dash before a lower-case word goes on with the sentence: a speech tag
         // (`«Kom hit!» – ropte hun.`, `– Kom hit! – ropte hun.`) or an afterthought
         // (`Jeg var redd … – og det var jeg lenge.`).
-        let dash = self
-            .dash_len(following)
-            .is_some_and(|len| !following[len..].trim_start().starts_with(char::is_lowercase));
+        let dash = self.dash_len(following).is_some_and(|len| {
+            let mut after = following[len..].trim_start().chars();
+            // A name that starts in lower case before a capital starts one (`– iPad-en`).
+            after.next().is_none_or(|c| !c.is_lowercase() || after.next().is_some_and(char::is_uppercase))
+        });
         // After an opening bracket, a terminator is an omission (`(...)`), not a start.
         let can_start = if opened {
             !c.is_lowercase() && !self.rules.terminators.contains(&c)

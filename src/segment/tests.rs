@@ -316,6 +316,7 @@ fn dialogue_dashes() {
             &["Han ropte «Stopp!» – men ingen hørte.", "Hallo?"],
         ),
         ("Det var sant. –", &["Det var sant."]),
+        ("Jeg vet ikke! – iPad-en er borte.", &["Jeg vet ikke!", "iPad-en er borte."]),
         ("Det var sant. – «nei», sa hun.", &["Det var sant.", "«nei», sa hun."]),
         ("Det var – tja – greit nok.", &["Det var – tja – greit nok."]),
         ("– «Kom inn!» – Takk.", &["«Kom inn!»", "Takk."]),

@@ -459,5 +459,6 @@ fn build_help_says_which_editions_keep_their_lines() {
     let words = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(!words.contains("so an edition has exactly the lines of its source"), "{words}");
     assert!(words.contains("a plain text edition has exactly the lines of its source"), "{words}");
-    assert!(words.contains("paragraph wrapped over several lines is written on one"), "{words}");
+    assert!(words.contains("a sentence wrapped over several lines is written on one"), "{words}");
+    assert!(words.contains("in Markdown, a line break between two sentences stays"), "{words}");
 }

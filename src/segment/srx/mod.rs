@@ -426,6 +426,7 @@ mod tests {
             "Hei",
             "😅",
             "❤️",
+            "iPad",
             "kundene",
             "Oslo",
             "år",

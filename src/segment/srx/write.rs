@@ -101,7 +101,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
     // A dialogue dash: before the end of the line, a capital, or whitespace and no
     // lower-case word (`– ropte hun` goes on with the sentence); a list bullet: before
     // the end of the line, or whitespace and no lower-case word.
-    let then = format!(r"(?:{ws}*$|{ws}+[^\p{{Ll}}{WHITE_SPACE}])");
+    let then = format!(r"(?:{ws}*$|{ws}+(?:[^\p{{Ll}}{WHITE_SPACE}]|\p{{Ll}}\p{{Lu}}))");
     let dash = [
         class(&rules.dashes).map(|d| format!(r"{d}(?:{then}|\p{{Lu}})")),
         class(&rules.bullets).map(|b| format!(r"{b}{then}")),
