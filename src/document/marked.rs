@@ -451,9 +451,6 @@ impl Marked {
 /// How many characters of a code's markup [`Marked::tags`] shows.
 pub const MAX_TAG_SHOWN: usize = 60;
 
-/// The deepest pairs nest in a block; deeper pairs become two lone codes (their
-/// opening and their closing markup), so that what a sentence carries of the pairs
-/// around it stays bounded. No real document nests formatting this deep.
 /// The line breaks of the source before `at` in `block`'s paragraph, from its start:
 /// those read as spaces ([`Block::breaks`]) and those in the markup of its codes (a
 /// hard break, a tag or a code span over two lines).
@@ -472,6 +469,9 @@ fn lines_before(text: &str, block: &Block, at: usize) -> usize {
     soft + hard
 }
 
+/// The deepest pairs nest in a block; deeper pairs become two lone codes (their
+/// opening and their closing markup), so that what a sentence carries of the pairs
+/// around it stays bounded. No real document nests formatting this deep.
 pub const MAX_DEPTH: usize = 16;
 
 /// `block` with its pairs nested deeper than [`MAX_DEPTH`] turned into lone codes.
