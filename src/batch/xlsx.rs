@@ -396,11 +396,10 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
                 row + 1
             ),
             (None, Some(row)) => format!(
-                "its row {} names them: the sheet was sorted with the names of the columns among its rows; undo the \
-                 sort (or sort again with \"Range contains column labels\" checked), or move row {} back to the top, \
-                 and import again",
-                row + 1,
-                row + 1
+                "its row {row} names them: the sheet was sorted with the names of the columns among its rows; undo \
+                 the sort (or sort again with \"Range contains column labels\" checked), or move row {row} back to \
+                 the top, and import again",
+                row = row + 1
             ),
             (None, None) => super::missing_columns_hint(&missing),
         };

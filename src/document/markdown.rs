@@ -452,7 +452,7 @@ fn block(
             Event::SoftBreak => {
                 // A space, but for the line break and what starts the next line (a
                 // quote's `>`, indentation) between two sentences.
-                let next = events.get(i + 1).map_or(range.end, |(_, r)| r.start.max(range.end));
+                let next = next_start(events, i);
                 breaks.push((paragraph.len(), range.start..next));
                 paragraph.push(' ');
             }
@@ -513,7 +513,7 @@ fn block(
                 if spaced {
                     paragraph.push(' ');
                 }
-                let next = events.get(i + 1).map_or(range.end, |(_, r)| r.start.max(range.end));
+                let next = next_start(events, i);
                 let whole = range.start..next;
                 at = at.max(whole.end);
                 marked::open(
@@ -545,6 +545,13 @@ fn block(
     block.breaks = breaks;
     block.lines = true;
     Some(block)
+}
+
+/// Where the event after `events[i]` starts (where `events[i]` ends, if none is later):
+/// what a line break stands for runs to there, with what starts the next line.
+fn next_start(events: &[(Event<'_>, Range<usize>)], i: usize) -> usize {
+    let end = events[i].1.end;
+    events.get(i + 1).map_or(end, |(_, r)| r.start.max(end))
 }
 
 /// The element name of the inline HTML tag `tag` (`<kbd>`, `</kbd>`: `kbd`), lower-cased.
@@ -1888,6 +1895,10 @@ mod tests {
         let d = doc("Første linje  \nNy setning. `kode\nher` og så.\nTredje linje her.\n");
         let places: Vec<usize> = d.segments.iter().map(|s| s.location.line).collect();
         assert_eq!(places, [1, 2, 4]);
+        // A paragraph holding the character that marks a kept break while it is
+        // written keeps its breaks as spaces, and the character as it is.
+        let out = translate("Ja.\nNei, sa\u{2028}hun.\n", &[("Ja.", "Yes.")]);
+        assert_eq!(out, "Yes. Nei, sa\u{2028}hun.\n");
         // A translation that starts like a block on its own line is escaped there.
         let out = translate("Ja.\nNei.\n", &[("Nei.", "1. No.")]);
         assert_eq!(out, "Ja.\n1\\. No.\n");

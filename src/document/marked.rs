@@ -528,9 +528,9 @@ fn flatten(block: &mut Block) {
 
 /// Where a line break between two sentences of a block stands while the block is
 /// written: white space, as the break's space was (a pair closed and opened again
-/// across it is one pair, `{1}a? b{/1}`, as across a space), and a character no
-/// paragraph a format reads holds (a block or translation holding one keeps its breaks
-/// as spaces).
+/// across it is one pair, `{1}a? b{/1}`, as across a space), and a character text
+/// rarely holds (a block whose text or translations hold one keeps its breaks as
+/// spaces, and the character as it is).
 const LINE_BREAK: char = '\u{2028}';
 
 /// What a part is written with.
@@ -625,7 +625,8 @@ impl Render<'_> {
         // The line breaks between sentences, in order: each is written as its bytes
         // where the text has [`LINE_BREAK`].
         let mut breaks = std::collections::VecDeque::new();
-        let kept = !paragraph.contains(LINE_BREAK);
+        let kept = !paragraph.contains(LINE_BREAK)
+            && block.sentences.iter().all(|s| self.fill(s).is_none_or(|f| !f.contains(LINE_BREAK)));
         let mut gap = |coded: &mut String, range: Range<usize>| {
             let mut from = range.start;
             if kept {
@@ -649,12 +650,8 @@ impl Render<'_> {
             at = s.range.end;
         }
         gap(&mut coded, at..paragraph.len());
-        let mut coded = inline::tidy_like(&coded, paragraph);
-        // A translation holding the mark itself has its breaks as spaces.
-        if coded.matches(LINE_BREAK).count() != breaks.len() {
-            coded = coded.replace(LINE_BREAK, " ");
-            breaks.clear();
-        }
+        // Tidying moves white space around codes, never drops it: each mark is still there.
+        let coded = inline::tidy_like(&coded, paragraph);
         let pieces = inline::pieces(&coded);
         // A pair whose markup stands once: where it first opens and where it last closes.
         let mut once: HashMap<u32, (usize, usize)> = HashMap::new();
@@ -686,6 +683,10 @@ impl Render<'_> {
                         .rev()
                         .find_map(|&n| block.codes.get(n as usize - 1).and_then(|m| m.style.as_deref()))
                         .unwrap_or(&block.style);
+                    if !t.contains(LINE_BREAK) || breaks.is_empty() {
+                        block.writer.text(t, style, out);
+                        continue;
+                    }
                     let mut lines = t.split(LINE_BREAK);
                     block.writer.text(lines.next().unwrap_or_default(), style, out);
                     for line in lines {

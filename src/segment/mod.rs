@@ -286,20 +286,15 @@ impl Segmenter {
         // A dash before a lower-case word goes on with the sentence: a speech tag
         // (`«Kom hit!» – ropte hun.`, `– Kom hit! – ropte hun.`) or an afterthought
         // (`Jeg var redd … – og det var jeg lenge.`).
-        let dash = self.dash_len(following).is_some_and(|len| {
-            let mut after = following[len..].trim_start().chars();
-            // A name that starts in lower case before a capital starts one (`– iPad-en`).
-            after.next().is_none_or(|c| !c.is_lowercase() || after.next().is_some_and(char::is_uppercase))
-        });
+        let dash =
+            self.dash_len(following).is_some_and(|len| !lower_case_word(following[len..].trim_start()));
         // After an opening bracket, a terminator is an omission (`(...)`), not a start.
         let can_start = if opened {
             !c.is_lowercase() && !self.rules.terminators.contains(&c)
         } else {
             // A name that starts in lower case before a capital starts a sentence
             // too: `iPad`, `eBay`, `iOS`.
-            c.is_uppercase()
-                || c.is_numeric()
-                || (c.is_lowercase() && first.chars().nth(1).is_some_and(char::is_uppercase))
+            c.is_uppercase() || c.is_numeric() || (c.is_lowercase() && !lower_case_word(first))
         };
         if !can_start && !dash {
             return false;
@@ -566,6 +561,13 @@ pub(crate) fn emoji_len(text: &str) -> usize {
             .unwrap_or(emoji.len());
         end += rest.len() - emoji.len() + len;
     }
+}
+
+/// Whether `text` starts with a word in lower case, which starts no sentence: a
+/// lower-case letter not followed by a capital (`iPad`, `eBay` are names, which do).
+fn lower_case_word(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(char::is_lowercase) && !chars.next().is_some_and(char::is_uppercase)
 }
 
 /// `J`, `K`, `J.K` or `J.K.R`: single uppercase letters joined by dots.

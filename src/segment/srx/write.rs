@@ -87,7 +87,7 @@ pub(super) fn export_rules(rules: &Rules) -> Vec<Item> {
     let closers = class(&rules.closers).map(|c| c + "*").unwrap_or_default();
     let any_openers = class(&rules.openers).map(|c| c + "*").unwrap_or_default();
     // The run of terminators and closing quotes a sentence ends with, and a footnote
-    // mark after it (`segment::note_mark_len`).
+    // mark (`segment::note_mark_len`) and emoji (`segment::emoji_len`) after it.
     let marks: String = crate::segment::SUPERSCRIPT_DIGITS.iter().collect();
     let ranges = |ranges: &[(char, char)]| -> String {
         ranges.iter().map(|&(lo, hi)| format!(r"\x{{{:X}}}-\x{{{:X}}}", lo as u32, hi as u32)).collect()
