@@ -34,6 +34,12 @@ pub struct Kind {
     pub widths: &'static [usize],
     /// What a person calls it in a message ("tolk's kept index").
     pub name: &'static str,
+    /// Whether opening a file of this kind reads nearly all of it after its checksum
+    /// (an index's structure is checked whole): then the checksum reads the file
+    /// through the map that is kept, so that each page is brought in once. Otherwise it
+    /// reads the file a piece at a time through maps it lets go, and only the pages a
+    /// command uses stay resident.
+    pub opening_reads_all: bool,
 }
 
 /// Written in the machine's byte order: read back the same only on a machine of the
@@ -534,10 +540,9 @@ impl Arrays {
         // never written in place (see the module's documentation); what is read from
         // one is checked before use.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Damage::Unreadable(e.to_string()))?;
-        // The checksum reads the file rather than the map, so the pages of the map are
-        // only brought in where they are used; should a read fail, through the map.
-        Arrays::check_with(kind, Bytes::Mapped(map), want, |b| {
-            file_checksum(&file, b.len()).unwrap_or_else(|| checksum(b))
+        Arrays::check_with(kind, Bytes::Mapped(map), want, |b| match kind.opening_reads_all {
+            true => checksum(b),
+            false => file_checksum(&file, b.len()).unwrap_or_else(|| checksum(b)),
         })
     }
 
@@ -591,10 +596,10 @@ impl Arrays {
 }
 
 /// Whether `values` starts at 0, never falls, and ends at `end`.
-pub fn rises_to<T: Copy + Into<u64>>(values: &[T], end: u64) -> bool {
+pub fn rises_to<T: Copy + Into<u64> + Sync>(values: &[T], end: u64) -> bool {
     values.first().is_some_and(|&v| v.into() == 0)
         && values.last().is_some_and(|&v| v.into() == end)
-        && values.windows(2).all(|w| w[0].into() <= w[1].into())
+        && windows_all(values, 2, |w| w[0].into() <= w[1].into())
 }
 
 /// `text` checked as UTF-8 on every core, in pieces cut where no character continues.
@@ -619,14 +624,37 @@ pub fn utf8(text: &[u8]) -> Option<&str> {
 
 /// Whether every one of `values` is below `limit`.
 pub fn all_below(values: &[u32], limit: usize) -> bool {
-    values.par_iter().all(|&x| (x as usize) < limit)
+    // Each core takes the greatest of a block in one loop the compiler vectorizes.
+    values.par_chunks(CHECK_BLOCK).all(|block| block.iter().max().is_none_or(|&x| (x as usize) < limit))
+}
+
+/// How many values a core checks at a time: enough that handing out blocks costs
+/// nothing beside the checks, few enough that the cores share the work.
+const CHECK_BLOCK: usize = 1 << 16;
+
+/// Whether `holds` holds for every window of `width` values of `values` (`width` at
+/// least 1), checked on every core a block at a time.
+pub fn windows_all<T: Sync>(values: &[T], width: usize, holds: impl Fn(&[T]) -> bool + Sync) -> bool {
+    let width = width.max(1);
+    let windows = values.len().saturating_sub(width - 1);
+    (0..windows.div_ceil(CHECK_BLOCK)).into_par_iter().all(|block| {
+        let start = block * CHECK_BLOCK;
+        let end = (start + CHECK_BLOCK).min(windows) + width - 1;
+        values[start..end].windows(width).all(&holds)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const KIND: Kind = Kind { magic: *b"TOLKTST\0", version: 3, widths: &[1, 4, 8], name: "a test file" };
+    const KIND: Kind = Kind {
+        magic: *b"TOLKTST\0",
+        version: 3,
+        widths: &[1, 4, 8],
+        name: "a test file",
+        opening_reads_all: false,
+    };
 
     #[cfg(unix)]
     #[test]
@@ -673,6 +701,45 @@ mod tests {
         assert_eq!(Arrays::open(&KIND, &path, 43, 7).unwrap_err(), Damage::Stale);
         assert_eq!(Arrays::open(&KIND, &path, 42, 8).unwrap_err(), Damage::Stale);
         assert_eq!(Arrays::open(&KIND, &dir.path().join("none"), 42, 7).unwrap_err(), Damage::Missing);
+    }
+
+    #[test]
+    fn a_file_opened_either_way_finds_every_flipped_bit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        let good = sample().to_vec();
+        for kind in [KIND, Kind { opening_reads_all: true, ..KIND }] {
+            for at in (0..good.len()).filter(|&at| !(AT_CHECKSUM..AT_CHECKSUM + 4).contains(&at)) {
+                let mut bad = good.clone();
+                bad[at] ^= 0x10;
+                std::fs::write(&path, &bad).unwrap();
+                assert!(Arrays::open_any(&kind, &path).is_err(), "byte {at} flipped, {kind:?}");
+            }
+            std::fs::write(&path, &good).unwrap();
+            assert_eq!(Arrays::open(&kind, &path, 42, 7).unwrap().to_vec(), good);
+        }
+    }
+
+    #[test]
+    fn block_wise_checks_see_a_fault_at_every_block_edge() {
+        let n = 2 * CHECK_BLOCK + 3;
+        let rising: Vec<u32> = (0..n as u32).collect();
+        assert!(rises_to(&rising, n as u64 - 1));
+        assert!(all_below(&rising, n));
+        assert!(windows_all(&rising, 3, |w| w[1] - w[0] <= w[2] - w[1]));
+        for at in [2, CHECK_BLOCK - 1, CHECK_BLOCK, CHECK_BLOCK + 1, 2 * CHECK_BLOCK, n - 2] {
+            let mut fall = rising.clone();
+            fall[at] = fall[at - 1] - 1;
+            assert!(!rises_to(&fall, n as u64 - 1), "a fall at {at}");
+            let mut big = rising.clone();
+            big[at] = n as u32;
+            assert!(!all_below(&big, n), "a value too large at {at}");
+            let mut gap = rising.clone();
+            gap[at] += 1;
+            // The step into `at` grows, the one out of it shrinks.
+            assert!(!windows_all(&gap, 3, |w| w[1] - w[0] <= w[2] - w[1]), "a shrinking step after {at}");
+        }
+        assert!(windows_all(&[1, 2], 3, |_| false), "no window: nothing to fail");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::cache_file::{all_below, bytes_of, rises_to, Arrays, Damage, Kind};
+use crate::cache_file::{all_below, bytes_of, rises_to, windows_all, Arrays, Damage, Kind};
 
 /// The index's kind of cache file. Bump the version whenever the layout, or anything
 /// that decides what the index holds (normalisation, tokens, numbers, the score's word
@@ -22,6 +22,7 @@ pub const KIND: Kind = Kind {
     version: 9,
     widths: &[1, 8, 4, 8, 4, 1, 4, 4, 4, 4, 8, 4, 4, 4, 1, 8, 8, 4, 8],
     name: "tolk's kept index",
+    opening_reads_all: true,
 };
 
 /// The sections, in file order.
@@ -350,7 +351,7 @@ impl Checked {
         if !lists_rise {
             return fail("a posting list does not rise");
         }
-        if !v.offsets.windows(3).all(|w| w[1] - w[0] <= w[2] - w[1]) {
+        if !windows_all(v.offsets, 3, |w| w[1] - w[0] <= w[2] - w[1]) {
             return fail("its documents are not ordered by length");
         }
         // The sources are checked as UTF-8 one by one as they are read (a search reads

@@ -33,8 +33,13 @@ use crate::cache_file::{bytes_of, Arrays, Damage, Kind};
 use crate::text::SegmentId;
 
 /// The map's kind of cache file.
-pub const KIND: Kind =
-    Kind { magic: *b"TOLKDLT\0", version: 1, widths: &[8, 4, 8, 4], name: "tolk's kept changes" };
+pub const KIND: Kind = Kind {
+    magic: *b"TOLKDLT\0",
+    version: 1,
+    widths: &[8, 4, 8, 4],
+    name: "tolk's kept changes",
+    opening_reads_all: false,
+};
 
 const HEAD: usize = 0;
 const REPLACED: usize = 1;

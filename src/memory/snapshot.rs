@@ -36,6 +36,7 @@ pub const KIND: Kind = Kind {
     version: 3,
     widths: &[1, 1, 8, 8, 4, 8, 1, 8, 1, 8, 4],
     name: "tolk's kept memory",
+    opening_reads_all: false,
 };
 
 const TEXTS: usize = 0;
