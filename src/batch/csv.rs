@@ -208,6 +208,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
         (find("id").unwrap_or(0), find("source").unwrap_or(0), find("target").unwrap_or(0));
     let translator = find("translator");
     let suggestion = find("suggestion");
+    let suggestion_source = find("suggestion_source");
     let comment = find("comment");
     let mut rows = crate::input::csv::Rows::new(text.as_bytes(), delimiter);
     let mut row = 1;
@@ -306,6 +307,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReadFile> {
             prefilled: false,
             unit: crate::import::XliffUnit::default(),
             suggestion: filled(suggestion, true),
+            none_offered: suggestion_source.is_some() && filled(suggestion_source, false).is_none(),
             comment: filled(comment, true),
             origin,
         });

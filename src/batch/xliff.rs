@@ -1434,6 +1434,7 @@ impl<'a> Reader<'a> {
             },
             source_copy: unit.source_copy,
             suggestion: suggestion(&readings[0].2),
+            none_offered: false,
             comment: Some(unit.notes.join("\n")).filter(|n| !n.is_empty()),
             unit: XliffUnit { stray_tag, reindented, other },
         });

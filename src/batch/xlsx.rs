@@ -433,6 +433,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
     let unescape = |cell: String| if from_csv { unescape_cell(&cell).to_string() } else { cell };
     let translator = find("translator");
     let suggestion = find("suggestion");
+    let suggestion_source = find("suggestion_source");
     let mut file = ReadFile::default();
     // Columns tolk does not read that hold text, and in which rows.
     let unread: Vec<(String, usize, Vec<u64>)> = (cells.columns().into_iter())
@@ -477,6 +478,8 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             (text(Some(id), "id"), text(Some(source), "source"), text(Some(target), "target"));
         let (comment, translator, suggestion) =
             (text(comment, "comment"), text(translator, "translator"), text(suggestion, "suggestion"));
+        let none_offered = suggestion_source.is_some()
+            && text(suggestion_source, "suggestion_source").is_none_or(|s| s.trim().is_empty());
         // A row with any cell refused is not imported, whichever cell it was.
         let (Some(id), Some(source), Some(target)) = (id, source, target) else { continue };
         if file.problems.len() > before {
@@ -541,6 +544,7 @@ pub(super) fn batch_rows(path: &Path, names: &[String], name: &str, cells: &Cell
             prefilled: false,
             unit: crate::import::XliffUnit::default(),
             suggestion: suggestion.filter(|s| !s.trim().is_empty()),
+            none_offered,
             // A comment on the target cell is the row's, as the column's is.
             comment: [comment, cells.notes.get(&(r, target_column)).cloned()]
                 .into_iter()

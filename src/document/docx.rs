@@ -41,9 +41,10 @@
 //! every Norwegian or English `w:lang w:val` of the document parts becomes the
 //! edition's language, and every one of `styles.xml` and `w:themeFontLang` in
 //! `settings.xml` (the defaults that text takes) does, whatever it said.
-//! A bookmark around words of one paragraph (the target of a cross-reference) is a pair
+//! A bookmark around words of one paragraph (the target of a cross-reference), or
+//! around a field alone (a caption's number, as LibreOffice bookmarks it), is a pair
 //! of its start and end around them, written once ([`Markup::once`]), so the
-//! translation places it and a reference shows the translated words. Other bookmarks,
+//! translation places it and a reference shows the translated words or the number. Other bookmarks,
 //! comment ranges and permission ranges inside a paragraph written again start where
 //! it starts and end where it ends, so a cross-reference never shows nothing;
 //! proofing marks go.
@@ -527,6 +528,16 @@ impl Atom {
             Atom::Text { text, .. } => !text.is_empty(),
             Atom::Pair { atoms, .. } => atoms.iter().any(Atom::has_text),
             Atom::Lone { .. } | Atom::Mark { .. } => false,
+        }
+    }
+
+    /// Whether a reader sees something of it: words, or a lone code (a field's result,
+    /// a picture), as a bookmark around a caption's number holds only its field.
+    fn shows_something(&self) -> bool {
+        match self {
+            Atom::Lone { .. } => true,
+            Atom::Pair { atoms, .. } => atoms.iter().any(Atom::shows_something),
+            _ => self.has_words(),
         }
     }
 
@@ -1151,9 +1162,9 @@ impl<'a> Story<'a> {
     }
 
     /// `atoms` with each bookmark whose start and end stand in the same list around
-    /// words (in a wrapper's list too) a pair around them, so a translation places it
-    /// around the same words and a cross-reference shows them, not the paragraph. A
-    /// bookmark that starts or ends elsewhere stays a mark.
+    /// words or a lone code (in a wrapper's list too) a pair around them, so a
+    /// translation places it around the same words and a cross-reference shows them,
+    /// not the paragraph. A bookmark that starts or ends elsewhere stays a mark.
     fn bookmarked(&self, atoms: Vec<Atom>) -> Vec<Atom> {
         let mut slots: Vec<Option<Atom>> = atoms.into_iter().map(Some).collect();
         let mut out = Vec::with_capacity(slots.len());
@@ -1165,7 +1176,7 @@ impl<'a> Story<'a> {
                 }),
                 _ => None,
             };
-            let words = end.is_some_and(|j| slots[i + 1..j].iter().flatten().any(Atom::has_words));
+            let words = end.is_some_and(|j| slots[i + 1..j].iter().flatten().any(Atom::shows_something));
             match (atom, end) {
                 (Atom::Mark { range, raw, .. }, Some(j)) if words => {
                     let inner: Vec<Atom> = slots[i + 1..j].iter_mut().filter_map(Option::take).collect();

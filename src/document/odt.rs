@@ -19,7 +19,9 @@
 //! is a pair, written back as a span of its style ([`Markup::style`]). A link
 //! (`text:a`) is a pair of its own tags, and so is a content control
 //! (`loext:content-control`, which LibreOffice writes for its own and for a Word
-//! file's `w:sdt`; a drop-down's choices are part of its start tag). A tab, a line
+//! file's `w:sdt`; a drop-down's choices are part of its start tag), and a
+//! cross-reference that shows words (a heading's, `Figur 1`), whose stored words a
+//! reader of the file sees until LibreOffice lays it out again. A tab, a line
 //! break, a field (`text:date`, `text:page-number`, ...), a footnote or endnote (`text:note`, whose paragraphs are
 //! blocks of their own), a frame (an image, a text box) and a comment
 //! (`office:annotation`, left untouched) are lone codes of their whole element. What
@@ -347,6 +349,16 @@ enum Node {
         once: bool,
     },
     Mark(Mark),
+}
+
+/// Whether the cross-reference `e` shows words, not a number or a page: its
+/// `text:reference-format` is the referred text, a caption, or a caption's category
+/// and number (`Figur 1`).
+fn shows_words(e: &BytesStart<'_>) -> bool {
+    e.attributes().with_checks(false).flatten().any(|a| {
+        a.key.as_ref() == b"text:reference-format"
+            && matches!(a.value.as_ref(), b"text" | b"caption" | b"category-and-value")
+    })
 }
 
 /// Where a range of a paragraph starts, parts or ends: a bookmark, a reference mark,
@@ -863,6 +875,18 @@ impl<'a> Parser<'a> {
             }
             b"text:a" | b"text:meta" if !empty => {
                 p.inline.push(Inline::Group(false));
+                p.groups.push((range.clone(), Vec::new()));
+                None
+            }
+            // A cross-reference that shows the words it refers to (a heading's, a
+            // caption's: `Figur 1`) stores them as LibreOffice last laid them out, which
+            // a reader of the file as stored (a converter, an indexer) shows: a pair
+            // around them, as a Word document's REF field is, so they are translated with
+            // the sentence. One that shows a number or a page stays one code.
+            b"text:bookmark-ref" | b"text:reference-ref" | b"text:sequence-ref"
+                if !empty && shows_words(e) =>
+            {
+                p.inline.push(Inline::Group(true));
                 p.groups.push((range.clone(), Vec::new()));
                 None
             }
@@ -1810,6 +1834,7 @@ mod tests {
             r#"<text:p><text:bookmark-start text:name="begge"/>Det er sant. Og mer.<text:bookmark-end text:name="begge"/><text:bookmark-start text:name="videre"/> Slutt.</text:p>"#,
             r#"<text:p>Neste.<text:bookmark-end text:name="videre"/></text:p>"#,
             r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
+            r#"<text:p>Se side <text:bookmark-ref text:reference-format="page" text:ref-name="ref1">2</text:bookmark-ref>.</text:p>"#,
         );
         assert_eq!(
             segments(body),
@@ -1821,7 +1846,9 @@ mod tests {
                 "Og mer.",
                 "Slutt.",
                 "Neste.",
-                "Se {1/}."
+                // A reference to words stores them: they are translated with it.
+                "Se {1}pris{/1}.",
+                "Se side {1/}."
             ]
         );
         assert_eq!(read(&odt(body)).unwrap().rebuild(|_| None).unwrap(), odt(body));
@@ -1831,6 +1858,8 @@ mod tests {
                 (1, _) => Some(Cow::Borrowed("{1}Price{/1} high today")),
                 (2, "Det er {1}skremmende{/1}.") => Some(Cow::Borrowed("It is {1}frightening{/1}.")),
                 (3, "Og mer.") => Some(Cow::Borrowed("And more.")),
+                (5, _) => Some(Cow::Borrowed("See {1}price{/1}.")),
+                (6, _) => Some(Cow::Borrowed("See page {1/}.")),
                 _ => None,
             })
             .unwrap();
@@ -1845,7 +1874,8 @@ mod tests {
                 // on in the next paragraph where this one starts.
                 r#"<text:p><text:bookmark-start text:name="videre"/><text:bookmark-start text:name="begge"/>Det er sant. And more.<text:bookmark-end text:name="begge"/><text:s/>Slutt.</text:p>"#,
                 r#"<text:p>Neste.<text:bookmark-end text:name="videre"/></text:p>"#,
-                r#"<text:p>Se <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">pris</text:bookmark-ref>.</text:p>"#,
+                r#"<text:p>See <text:bookmark-ref text:reference-format="text" text:ref-name="ref1">price</text:bookmark-ref>.</text:p>"#,
+                r#"<text:p>See page <text:bookmark-ref text:reference-format="page" text:ref-name="ref1">2</text:bookmark-ref>.</text:p>"#,
             )
         );
     }

@@ -154,6 +154,10 @@ pub struct ImportRow {
     /// The fuzzy suggestion the batch offered, if the file has it: a target equal to it
     /// may never have been reviewed.
     pub suggestion: Option<String>,
+    /// Whether the batch offered no suggestion for the row, as its empty
+    /// `suggestion_source` cell says (`false` where the file has no such column): text
+    /// in its suggestion cell is then the translator's, typed one column too far.
+    pub none_offered: bool,
     /// The translator's comment, if the file has one: it becomes the entry's note.
     pub comment: Option<String>,
 }
@@ -982,6 +986,21 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
                     ),
                 });
             }
+            // Text in the suggestion cell of a row the batch offered none is the
+            // translator's: a translation typed one column too far would be lost unseen.
+            if let Some(typed) =
+                r.suggestion.as_deref().map(str::trim).filter(|s| r.none_offered && !s.is_empty())
+            {
+                plan.warnings.push(Warning {
+                    origin: r.origin.clone(),
+                    message: format!(
+                        "the target is empty, but the suggestion cell holds {}, though the batch offered no \
+                         suggestion for this sentence: a translation typed one column too far? Move it into the \
+                         target cell and import the file again",
+                        quoted(typed)
+                    ),
+                });
+            }
             continue;
         }
         // A target without a letter or a digit for a sentence with words is no
@@ -1761,6 +1780,7 @@ mod tests {
             prefilled: false,
             unit: XliffUnit::default(),
             suggestion: None,
+            none_offered: false,
             comment: None,
         }
     }
@@ -1852,6 +1872,35 @@ mod tests {
         );
         r.comment = Some("  ".into());
         assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    /// Regression (a new user's trial): a translation typed into the suggestion cell of
+    /// a row the batch offered no suggestion was skipped as an empty target unseen.
+    #[test]
+    fn text_in_the_suggestion_cell_of_a_row_offered_none_is_a_warning() {
+        let hei = SegmentId::of("Hei.");
+        let issued: Issued = [(hei, "Hei.".to_string())].into();
+        let typed = ImportRow {
+            suggestion: Some("Hi.".into()),
+            none_offered: true,
+            ..row(2, &hei.to_string(), "Hei.", "")
+        };
+        let plan = validate(std::slice::from_ref(&typed), &issued);
+        assert_eq!((plan.skipped_empty, plan.accepted.len()), (1, 0));
+        assert_eq!(plan.warnings.len(), 1);
+        assert_eq!(plan.warnings[0].origin.row, 2);
+        assert!(
+            plan.warnings[0].message.contains("the suggestion cell holds \"Hi.\""),
+            "{}",
+            plan.warnings[0].message
+        );
+        // A suggestion the batch offered, left beside an empty target, is no mistake.
+        let offered = ImportRow { none_offered: false, ..typed.clone() };
+        assert!(validate(&[offered], &issued).warnings.is_empty());
+        // Nor is the typed text once the target holds a translation.
+        let done = ImportRow { target: "Hello.".into(), ..typed };
+        let plan = validate(&[done], &issued);
+        assert_eq!((plan.accepted.len(), plan.warnings.len()), (1, 0));
     }
 
     /// Regression (a QA trial): a sentence's row twice with the same translation kept

@@ -368,6 +368,7 @@ proptest! {
                 prefilled: false,
                 unit: tolk::import::XliffUnit::default(),
                 suggestion: column("suggestion").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
+                none_offered: column("suggestion_source").is_some_and(|t| unescape_cell(&r[t]).trim().is_empty()),
                 comment: column("comment").map(|t| unescape_cell(&r[t]).to_string()).filter(|t| !t.trim().is_empty()),
             })
             .collect();
@@ -442,6 +443,7 @@ proptest! {
                 prefilled: false,
                 unit: tolk::import::XliffUnit::default(),
                 suggestion: None,
+                none_offered: false,
                 comment: None,
             })
             .collect();

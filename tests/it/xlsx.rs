@@ -823,3 +823,39 @@ fn a_comment_on_a_target_cell_is_the_rows_comment_and_others_are_named() {
         );
     }
 }
+
+/// Regression (a new user's trial): a translation typed into the suggestion cell of a
+/// row the batch offered no suggestion (one column too far: the suggestion cell beside
+/// the empty target is empty) was skipped as an empty target without a word, in a CSV
+/// batch and in a workbook LibreOffice saved. It is named; a suggestion the batch
+/// offered, left beside an empty target, is not.
+#[test]
+fn a_translation_typed_in_the_suggestion_column_is_named() {
+    let t = Project::new();
+    t.write("corpus/ny.txt", "Ta med varme klær.\nHva er den viktigste KPIen for deg?\n");
+    t.tolk(&["export", "--format", "csv", "-o", "b.csv"]).run().success();
+    let rows = csv_rows(&std::fs::read(t.path().join("b.csv")).unwrap(), b',');
+    let none = rows.iter().find(|r| r["suggestion_source"].is_empty()).expect("a row offered no suggestion");
+    let offered = rows.iter().find(|r| !r["suggestion_source"].is_empty()).expect("a row with a suggestion");
+    let header = ["id", "source", "target", "suggestion", "suggestion_source"];
+    let sheet: Vec<[&str; 5]> = vec![
+        header,
+        [&none["id"], &none["source"], "", "Bring warm clothes.", ""],
+        [&offered["id"], &offered["source"], "", &offered["suggestion"], &offered["suggestion_source"]],
+    ];
+    let quote = |c: &str| format!("\"{}\"", c.replace('"', "\"\""));
+    let text: String = sheet.iter().map(|r| r.map(quote).join(",") + "\n").collect();
+    t.write("filled.csv", text);
+    saved_by_libreoffice(&t, "filled", &[("batch", sheet.iter().map(|r| r.map(cell).to_vec()).collect())]);
+    let memory = t.read("memory/nb-en.csv");
+    for file in ["filled.csv", "x/filled.xlsx", "x/filled.ods"] {
+        let out = t.tolk(&["import", file]).run().success();
+        assert!(!out.stderr.contains("row 3"), "{}", out.stderr);
+        out.stderr_contains(&format!(
+            "warning: {file}: row 2: the target is empty, but the suggestion cell holds \"Bring warm clothes.\", \
+             though the batch offered no suggestion for this sentence"
+        ))
+        .stderr_contains("2 skipped (empty target)");
+        assert_eq!(t.read("memory/nb-en.csv"), memory);
+    }
+}

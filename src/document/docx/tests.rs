@@ -480,6 +480,41 @@ fn a_bookmark_on_words_is_a_pair_and_other_marks_span_a_paragraph_written_again(
     assert_eq!(entry(&out, "word/document.xml"), document(&expected));
 }
 
+/// A bookmark around a field alone (a caption's number, as LibreOffice bookmarks it
+/// for a cross-reference that shows "1") is a pair around the field, so the edition
+/// keeps it there; at the paragraph's edges the reference would show the whole caption.
+#[test]
+fn a_bookmark_around_a_caption_number_stays_around_it() {
+    let seq = concat!(
+        r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> SEQ Figur \* ARABIC </w:instrText></w:r>"#,
+        r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+    );
+    let start = r#"<w:bookmarkStart w:id="2" w:name="Ref_Figur0_number_only"/>"#;
+    let end = r#"<w:bookmarkEnd w:id="2"/>"#;
+    let caption =
+        p(&[r("", "Figur "), start.into(), seq.into(), end.into(), r("", ": Kokken på jobb.")].concat());
+    // A bookmark around nothing (Word's _GoBack) is still no pair.
+    let place = p(&[
+        r("", "Han "),
+        r#"<w:bookmarkStart w:id="3" w:name="_GoBack"/><w:bookmarkEnd w:id="3"/>"#.into(),
+        r("", "kom."),
+    ]
+    .concat());
+    let body = [caption, place].concat();
+    check(&body, &["Figur {1}{2/}{/1}: Kokken på jobb.", "Han kom."]);
+    let d = read(&docx(&body)).unwrap();
+    let out = d
+        .rebuild(|s| match s.location.line {
+            1 => Some(Cow::Borrowed("Figure {1}{2/}{/1}: The chef at work.")),
+            _ => None,
+        })
+        .unwrap();
+    let xml = entry(&out, "word/document.xml");
+    let run = |t: &str| format!(r#"<w:r><w:t xml:space="preserve">{t}</w:t></w:r>"#);
+    let written = [run("Figure "), start.into(), seq.into(), end.into(), run(": The chef at work.")].concat();
+    assert!(xml.contains(&written), "{xml}");
+}
+
 /// Words marked in another language than Norwegian or English (a quotation in German)
 /// are a pair that keeps its mark in the edition; a Norwegian or English mark is no
 /// tag and becomes the edition's.
