@@ -151,6 +151,10 @@ pub enum TagError {
     Repeated(Code),
     /// A pair closes before it opens, or overlaps another pair.
     BadlyNested(Code),
+    /// The translation has `typed` where the source's `meant` is missing from it, a
+    /// tag of the same number in another form: `{1}` typed for `{/1}`, `{1}` or `{/1}`
+    /// for `{1/}`, `{1/}` for the pair.
+    Mistyped { typed: Code, meant: Code },
 }
 
 impl fmt::Display for TagError {
@@ -172,6 +176,11 @@ impl fmt::Display for TagError {
                 "the tag {c} is out of order: a pair {{n}}…{{/n}} must open before it closes and must not \
                  overlap another pair (moving a whole pair is fine)"
             ),
+            TagError::Mistyped { typed, meant } => write!(
+                f,
+                "the tag {typed} stands where the source's {meant} is missing: type {meant} instead (a pair is \
+                 {{n}} before the words it marks and {{/n}} after them, a lone tag {{n/}})"
+            ),
         }
     }
 }
@@ -187,11 +196,26 @@ pub fn check(source: &str, target: &str) -> Result<(), TagError> {
     let found = codes(target);
     let mut seen: HashMap<Code, i64> = HashMap::new();
     for &c in &found {
-        let n = seen.entry(c).or_default();
+        *seen.entry(c).or_default() += 1;
+    }
+    // A tag the source lacks, or has fewer times, where a tag of the same number in
+    // another form is missing: the translator typed the one for the other.
+    let count = |of: &HashMap<Code, i64>, c: Code| of.get(&c).copied().unwrap_or(0);
+    let short = |c: Code| count(&seen, c) < count(&wanted, c);
+    let mistyped = |typed: Code| {
+        let n = typed.number();
+        [Code::Close(n), Code::Open(n), Code::Lone(n)]
+            .into_iter()
+            .find(|&meant| meant != typed && short(meant))
+            .map(|meant| TagError::Mistyped { typed, meant })
+    };
+    let mut counted: HashMap<Code, i64> = HashMap::new();
+    for &c in &found {
+        let n = counted.entry(c).or_default();
         *n += 1;
         match wanted.get(&c) {
-            None => return Err(TagError::Added(c)),
-            Some(&w) if *n > w => return Err(TagError::Repeated(c)),
+            None => return Err(mistyped(c).unwrap_or(TagError::Added(c))),
+            Some(&w) if *n > w => return Err(mistyped(c).unwrap_or(TagError::Repeated(c))),
             Some(_) => {}
         }
     }
@@ -899,6 +923,29 @@ mod tests {
             Err(TagError::BadlyNested(Code::Close(2)))
         );
         assert_eq!(check("Ingen koder.", "No codes."), Ok(()));
+        // A tag typed in the form of another of its number, which is then missing.
+        assert_eq!(
+            check("Det var {1}ikke{/1} populært.", "It was {1}not{1} popular."),
+            Err(TagError::Mistyped { typed: Code::Open(1), meant: Code::Close(1) })
+        );
+        assert_eq!(
+            check("Det var {1/}populært.", "It was {1}popular."),
+            Err(TagError::Mistyped { typed: Code::Open(1), meant: Code::Lone(1) })
+        );
+        assert_eq!(
+            check("Det var {1}populært{/1}.", "It was {1/}popular{/1}."),
+            Err(TagError::Mistyped { typed: Code::Lone(1), meant: Code::Open(1) })
+        );
+        // Another number is no typing slip of this one.
+        assert_eq!(
+            check("Det var {1}ikke{/1} populært.", "It was {2}not{/1} popular."),
+            Err(TagError::Added(Code::Open(2)))
+        );
+        let message = TagError::Mistyped { typed: Code::Open(1), meant: Code::Close(1) }.to_string();
+        assert!(
+            message.starts_with("the tag {1} stands where the source's {/1} is missing: type {/1} instead"),
+            "{message}"
+        );
         let message = TagError::Missing(Code::Open(2)).to_string();
         assert!(message.starts_with("the tag {2} of the source is missing"), "{message}");
     }

@@ -1420,6 +1420,7 @@ fn codes_differ(e: &inline::TagError) -> String {
         TagError::Added(c) => format!("the target has {}, which the source does not", code(c)),
         TagError::Repeated(c) => format!("the target has {} more often than the source", code(c)),
         TagError::BadlyNested(c) => format!("the target's {} overlaps another pair", code(c)),
+        TagError::Mistyped { typed, meant } => format!("the target has {typed} where the source has {meant}"),
     }
 }
 

@@ -720,9 +720,21 @@ pub fn validate_with(rows: &[ImportRow], known: &Known) -> Plan {
         };
         let Some(id) = SegmentId::parse(id_cell) else {
             // A row of the translator's own without a translation (a totals row under
-            // the batch, a heading above a part of it) has nothing to lose.
+            // the batch, a heading above a part of it) has nothing to store; what it
+            // says is named, as it may be a remark meant for the editor.
             if r.target.trim().is_empty() {
                 plan.skipped_empty += 1;
+                let said = [id_cell, r.source.trim(), r.comment.as_deref().unwrap_or_default().trim()];
+                if let Some(said) = said.into_iter().find(|s| !s.is_empty()) {
+                    plan.warnings.push(Warning {
+                        origin: r.origin.clone(),
+                        message: format!(
+                            "a row of no sentence (it has no id tolk wrote) holds {}: not imported; a remark for \
+                             the editor is kept in the comment cell of a translated row",
+                            quoted(said)
+                        ),
+                    });
+                }
                 continue;
             }
             let found = match id_cell {
@@ -1872,6 +1884,21 @@ mod tests {
         );
         r.comment = Some("  ".into());
         assert!(validate(&[r], &issued).warnings.is_empty());
+    }
+
+    /// Regression (a new user's trial): a row the translator put in with a remark (in
+    /// the id cell, or the source's) was skipped unseen; it is named. An empty row is not.
+    #[test]
+    fn a_row_of_no_sentence_that_says_something_is_a_warning() {
+        let issued: Issued = [(SegmentId::of("Hei."), "Hei.".to_string())].into();
+        let plan = validate(&[row(3, "NB: sjekk navnene", "", ""), row(4, "", "", " ")], &issued);
+        assert_eq!((plan.skipped_empty, plan.problems.len(), plan.warnings.len()), (2, 0, 1));
+        assert_eq!(plan.warnings[0].origin.row, 3);
+        assert!(plan.warnings[0]
+            .message
+            .starts_with("a row of no sentence (it has no id tolk wrote) holds \"NB: sjekk navnene\""));
+        let plan = validate(&[row(5, "", "Sum: 12 setninger", "")], &issued);
+        assert!(plan.warnings[0].message.contains("\"Sum: 12 setninger\""), "{:?}", plan.warnings);
     }
 
     /// Regression (a new user's trial): a translation typed into the suggestion cell of
