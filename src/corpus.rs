@@ -216,17 +216,43 @@ fn walk(
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
+        let name = format!("{prefix}{file_name}");
         if file_name.starts_with('.') {
+            // A document open in LibreOffice has its hidden lock file beside it: what
+            // is read is the document as last saved, which is worth saying.
+            let document = file_name.strip_prefix(".~lock.").and_then(|n| n.strip_suffix('#'));
+            if let Some(document) = document.filter(|d| dir.join(d).is_file()) {
+                let by = crate::batch::locks::libreoffice_lock(&dir.join(document)).and_then(|(_, by)| by);
+                skipped.push((
+                    Skipped {
+                        path: entry.path(),
+                        reason: format!(
+                            "LibreOffice's lock file: {}",
+                            open_in(&dir.join(document), "LibreOffice", by.as_deref())
+                        ),
+                        named: false,
+                        exclude: None,
+                    },
+                    name,
+                ));
+            }
             continue;
         }
-        let name = format!("{prefix}{file_name}");
         // Word and Excel keep the owner of an open file beside it as `~$` and the
-        // name's end: no document (LibreOffice's own lock file is hidden).
+        // name's end: no document, but a sign that one is open.
         if is_office_lock(&file_name) {
+            let lock = crate::batch::locks::office_owner_file(&entry.path());
+            let open = lock.as_ref().and_then(|l| {
+                let by = l.owner.as_deref();
+                l.workbook.as_ref().map(|document| format!(": {}", open_in(document, "Word", by)))
+            });
             skipped.push((
                 Skipped {
                     path: entry.path(),
-                    reason: "a lock file Word or Excel keeps while a document is open, not a document".into(),
+                    reason: format!(
+                        "a lock file Word or Excel keeps while a document is open, not a document{}",
+                        open.unwrap_or_default()
+                    ),
                     named: false,
                     exclude: Some(OFFICE_LOCKS.into()),
                 },
@@ -312,6 +338,15 @@ fn resolve(path: &Path) -> Option<PathBuf> {
         rest.push(at.file_name()?.to_os_string());
         at = at.parent()?;
     }
+}
+
+/// That `document` is open in `app` (by `by`), and what that means for what is read.
+fn open_in(document: &Path, app: &str, by: Option<&str>) -> String {
+    format!(
+        "{} is open in {app}{}, so what is read is the document as last saved, without edits not saved there yet",
+        crate::shown::path(document),
+        by.map(|by| format!(" (by {by})")).unwrap_or_default()
+    )
 }
 
 /// The pattern of the lock files Word and Excel keep beside an open document (`~$` and
@@ -450,6 +485,38 @@ mod tests {
         let listing = list_filtered(&[dir.path().to_path_buf()], &f).unwrap();
         assert_eq!(listing.names, ["a.txt"]);
         assert!(listing.skipped.is_empty() && listing.unused_patterns.is_empty(), "{listing:?}");
+    }
+
+    /// A document open in LibreOffice or Word is named, with who has it open: what is
+    /// read is the document as last saved. A lock file of a document not there, and
+    /// other hidden files, are not.
+    #[test]
+    fn a_document_open_in_libreoffice_or_word_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.odt"), "PK").unwrap();
+        std::fs::write(dir.path().join(".~lock.a.odt#"), ",Kari Nordmann,laptop,03.12.2026 08:00,file:///k;")
+            .unwrap();
+        std::fs::write(dir.path().join(".~lock.gone.odt#"), ",Ola,laptop,03.12.2026 08:00,file:///o;")
+            .unwrap();
+        std::fs::write(dir.path().join(".notes"), "x").unwrap();
+        std::fs::write(dir.path().join("festival.docx"), "PK").unwrap();
+        std::fs::write(dir.path().join("~$stival.docx"), "\u{5}Ola N").unwrap();
+        let listing = list(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(listing.names, ["a.odt", "festival.docx"]);
+        let reasons: Vec<&str> = listing.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        let a = dir.path().join("a.odt");
+        assert!(
+            reasons[0].starts_with(&format!(
+                "LibreOffice's lock file: {} is open in LibreOffice (by Kari Nordmann), so what is read is the \
+                 document as last saved",
+                a.display()
+            )),
+            "{reasons:?}"
+        );
+        assert_eq!(listing.skipped[0].exclude, None);
+        let festival = dir.path().join("festival.docx");
+        assert!(reasons[1].ends_with(&format!(": {} is open in Word (by Ola N), so what is read is the document as last saved, without edits not saved there yet", festival.display())), "{reasons:?}");
     }
 
     #[test]
