@@ -343,7 +343,8 @@ fn resolve(path: &Path) -> Option<PathBuf> {
 /// That `document` is open in `app` (by `by`), and what that means for what is read.
 fn open_in(document: &Path, app: &str, by: Option<&str>) -> String {
     format!(
-        "{} is open in {app}{}, so what is read is the document as last saved, without edits not saved there yet",
+        "{} is open in {app}{}, so what is read is the document as last saved, without edits not saved there \
+         yet (if it is open nowhere, {app} left its lock file behind: delete it)",
         crate::shown::path(document),
         by.map(|by| format!(" (by {by})")).unwrap_or_default()
     )
@@ -516,7 +517,11 @@ mod tests {
         );
         assert_eq!(listing.skipped[0].exclude, None);
         let festival = dir.path().join("festival.docx");
-        assert!(reasons[1].ends_with(&format!(": {} is open in Word (by Ola N), so what is read is the document as last saved, without edits not saved there yet", festival.display())), "{reasons:?}");
+        assert!(reasons[1].contains(&format!(": {} is open in Word (by Ola N), so what is read is the document as last saved, without edits not saved there yet", festival.display())), "{reasons:?}");
+        assert!(
+            reasons[1].ends_with("(if it is open nowhere, Word left its lock file behind: delete it)"),
+            "{reasons:?}"
+        );
     }
 
     #[test]
